@@ -1,0 +1,73 @@
+"""Clients and episodes of care."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from notesdesk.core.domain.common import new_id, now
+
+
+class Modality(StrEnum):
+    CBT = "CBT"
+    TF_CBT = "TF-CBT"
+    DBT = "DBT"
+    ACT = "ACT"
+    IPT = "IPT"
+    PSYCHODYNAMIC = "psychodynamic"
+    MINDFULNESS = "mindfulness-based"
+    SOMATIC = "somatic"
+    SPEECH = "speech"
+    PHYSICAL = "physical"
+    OTHER = "other"
+
+
+class ClientStatus(StrEnum):
+    ACTIVE = "active"
+    ON_HOLD = "on hold"
+    DISCHARGED = "discharged"
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str
+    id: str = field(default_factory=new_id)
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    emergency_contact: str = ""
+    referral: str = ""
+    presenting_concerns: str = ""
+    modality: Modality = Modality.OTHER
+    status: ClientStatus = ClientStatus.ACTIVE
+    intake_date: date | None = None
+    discharge_date: date | None = None
+    created_at: datetime = field(default_factory=now)
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name
+
+    @property
+    def initials(self) -> str:
+        """For privacy mode on shared screens: 'Zoë Ó Briain' -> 'ZÓB'."""
+        return "".join(part[0].upper() for part in self.name.split() if part) or "?"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """An episode of care: opened at intake, closed by discharge. Measure baselines reset per episode."""
+
+    client_id: str
+    opened_on: date
+    id: str = field(default_factory=new_id)
+    closed_on: date | None = None
+    reason: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

@@ -1,0 +1,178 @@
+"""Session notes, their formats and sections, signatures, addenda and private process notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from notesdesk.core.domain.common import new_id, now
+
+
+class NoteFormat(StrEnum):
+    SOAP = "SOAP"
+    DAP = "DAP"
+    BIRP = "BIRP"
+    GIRP = "GIRP"
+    INTAKE = "INTAKE"
+    DISCHARGE = "DISCHARGE"
+    FREE = "FREE"
+    CUSTOM = "CUSTOM"
+
+
+class SessionType(StrEnum):
+    INTAKE = "intake"
+    INDIVIDUAL = "individual"
+    COUPLE = "couple"
+    FAMILY = "family"
+    GROUP = "group"
+    TELEHEALTH = "telehealth"
+
+
+class AddendumKind(StrEnum):
+    AMENDMENT = "amendment"
+    CORRECTION = "correction"
+    CLARIFICATION = "clarification"
+    LATE_ENTRY = "late entry"
+
+
+# Section keys are the CLI contract (DESIGN §4): lower-case section names, in order.
+FORMAT_SECTIONS: dict[NoteFormat, tuple[tuple[str, str], ...]] = {
+    NoteFormat.SOAP: (
+        ("subjective", "Subjective"),
+        ("objective", "Objective"),
+        ("assessment", "Assessment"),
+        ("plan", "Plan"),
+    ),
+    NoteFormat.DAP: (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
+    NoteFormat.BIRP: (
+        ("behavior", "Behavior"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ),
+    NoteFormat.GIRP: (
+        ("goal", "Goal"),
+        ("intervention", "Intervention"),
+        ("response", "Response"),
+        ("plan", "Plan"),
+    ),
+    NoteFormat.INTAKE: (
+        ("reason", "Reason for referral"),
+        ("history", "History of the presenting problem"),
+        ("background", "Background and relevant history"),
+        ("mental_status", "Mental status"),
+        ("risk", "Risk assessment"),
+        ("formulation", "Formulation"),
+        ("plan", "Plan"),
+    ),
+    NoteFormat.DISCHARGE: (
+        ("summary", "Summary of treatment"),
+        ("progress", "Progress toward goals"),
+        ("reason", "Reason for discharge"),
+        ("recommendations", "Recommendations"),
+    ),
+    NoteFormat.FREE: (("text", "Note"),),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class MaintenancePlan:
+    """Carried by a discharge note: what keeps the change going and when to come back."""
+
+    what_changed: str = ""
+    skills_to_practise: tuple[str, ...] = ()
+    early_warning_signs: tuple[str, ...] = ()
+    what_to_do: str = ""
+    when_to_return: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    signed_at: datetime
+    signer: str
+    credentials: str
+    content_hash: str
+    signature: str
+    key_fingerprint: str
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    client_id: str
+    session_date: date
+    format: NoteFormat
+    sections: tuple[Section, ...]
+    id: str = field(default_factory=new_id)
+    episode_id: str | None = None
+    session_type: SessionType = SessionType.INDIVIDUAL
+    template_name: str = ""
+    start_time: time | None = None
+    end_time: time | None = None
+    objectives_addressed: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    homework_reviewed: tuple[str, ...] = ()
+    homework_assigned: tuple[str, ...] = ()
+    risk_noted: str = ""
+    maintenance_plan: MaintenancePlan | None = None
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+    signature: Signature | None = None
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signature is not None
+
+    def section_text(self, key: str) -> str:
+        return next((s.text for s in self.sections if s.key == key), "")
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{s.title}\n{s.text}" for s in self.sections if s.text)
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """A signed addition to a signed note; `addendum_of` is the hash of the item it follows."""
+
+    note_id: str
+    client_id: str
+    kind: AddendumKind
+    text: str
+    addendum_of: str
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=now)
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class PrivateNote:
+    """A psychotherapy (process) note: its own table and key, excluded from every output by default."""
+
+    client_id: str
+    note_date: date
+    text: str
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+
+@dataclass(frozen=True)
+class NoteTemplate:
+    """A practitioner's own note format (speech, physical or other therapies)."""
+
+    name: str
+    sections: tuple[tuple[str, str], ...]
+    id: str = field(default_factory=new_id)
+
+
+def blank_sections(fmt: NoteFormat, template: NoteTemplate | None = None) -> tuple[Section, ...]:
+    layout = template.sections if template else FORMAT_SECTIONS.get(fmt, ())
+    return tuple(Section(key, title) for key, title in layout)

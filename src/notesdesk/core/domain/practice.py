@@ -1,0 +1,17 @@
+"""The practitioner's own details and record-keeping preferences, stored sealed in the vault."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PractitionerProfile:
+    name: str = ""
+    credentials: str = ""
+    contact: str = ""
+    locale: str = "US"
+    retention_years_after_service: int = 7
+    retention_years_after_majority: int = 3
+    age_of_majority: int = 18
+    id: str = "profile"

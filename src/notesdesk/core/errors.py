@@ -1,0 +1,57 @@
+"""Errors the user may see. Each carries a one-line message and the CLI exit code it maps to.
+
+Messages never contain client data: they are shown in dialogs, printed on stderr and may be logged.
+"""
+
+from __future__ import annotations
+
+
+class NotesdeskError(Exception):
+    """Base class: a failure we expected and can explain in one line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(NotesdeskError):
+    exit_code = 2
+
+
+class InvalidInput(NotesdeskError):
+    """The user gave a value we cannot accept (bad date, unknown section, empty name...)."""
+
+
+class NotFound(NotesdeskError):
+    pass
+
+
+class Conflict(NotesdeskError):
+    """The action contradicts the record's state (editing a signed note, deleting too early...)."""
+
+
+class WrongPassphrase(NotesdeskError):
+    exit_code = 3
+
+
+class VaultDamaged(NotesdeskError):
+    """The vault or backup fails an integrity, authenticity or audit check."""
+
+    exit_code = 4
+
+
+class VaultInUse(NotesdeskError):
+    exit_code = 5
+
+
+class StorageFull(NotesdeskError):
+    pass
+
+
+class ReadOnlyVault(NotesdeskError):
+    pass

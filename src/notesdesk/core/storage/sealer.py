@@ -1,0 +1,80 @@
+"""The one place where client data is encrypted and decrypted.
+
+A row's domain object is encoded as JSON (msgspec) and sealed into its `data` column with
+AES-256-GCM; the associated data binds table, column, row id and the row's clear columns (cipher.py).
+Psychotherapy notes use their own key, so the compartment is separate in storage, not only in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import msgspec
+
+from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken
+from notesdesk.core.errors import VaultDamaged
+
+T = TypeVar("T")
+
+PRIVATE_TABLES = frozenset({"private_note"})
+DATA = "data"
+
+_encoder = msgspec.json.Encoder()
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def encode(obj: object) -> bytes:
+    return _encoder.encode(obj)
+
+
+def decode(payload: bytes, kind: type[T]) -> T:
+    decoder = _decoders.get(kind)
+    if decoder is None:
+        decoder = _decoders[kind] = msgspec.json.Decoder(kind)
+    return decoder.decode(payload)
+
+
+class Sealer:
+    def __init__(self, fields: FieldCipher, private: FieldCipher) -> None:
+        self._fields = fields
+        self._private = private
+
+    def _cipher(self, table: str) -> FieldCipher:
+        return self._private if table in PRIVATE_TABLES else self._fields
+
+    def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
+        return self._cipher(table).seal(table, DATA, row_id, clear, encode(obj))
+
+    def seal_bytes(
+        self, table: str, row_id: str, clear: Mapping[str, ClearValue], payload: bytes
+    ) -> bytes:
+        return self._cipher(table).seal(table, DATA, row_id, clear, payload)
+
+    def open_bytes(
+        self, table: str, row_id: str, clear: Mapping[str, ClearValue], sealed: object
+    ) -> bytes:
+        try:
+            return self._cipher(table).open(table, DATA, row_id, clear, sealed)
+        except SealBroken as exc:
+            raise VaultDamaged(
+                f"A record in the vault ({table}) fails its authenticity check: "
+                "the file was damaged or altered."
+            ) from exc
+
+    def open(
+        self,
+        table: str,
+        row_id: str,
+        clear: Mapping[str, ClearValue],
+        sealed: object,
+        kind: type[T],
+    ) -> T:
+        payload = self.open_bytes(table, row_id, clear, sealed)
+        try:
+            obj = decode(payload, kind)
+        except msgspec.DecodeError as exc:
+            raise VaultDamaged(f"A record in the vault ({table}) cannot be read.") from exc
+        if getattr(obj, "id", row_id) != row_id:
+            raise VaultDamaged(f"A record in the vault ({table}) does not belong where it is stored.")
+        return obj

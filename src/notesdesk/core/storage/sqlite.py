@@ -1,0 +1,126 @@
+"""Everything SQLite-specific lives here: engine, pragmas, transactions, triggers, integrity checks.
+
+A later PostgreSQL backend for group practices replaces this module, not the repositories.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+MIN_SQLITE = (3, 37, 0)  # STRICT tables
+
+TRIGGERS = (
+    # A signed note or addendum can never change or disappear, whatever route the change takes.
+    """CREATE TRIGGER IF NOT EXISTS note_signed_no_update BEFORE UPDATE ON note
+       WHEN OLD.signed = 1 BEGIN SELECT RAISE(ABORT, 'note is signed and locked'); END""",
+    """CREATE TRIGGER IF NOT EXISTS note_signed_no_delete BEFORE DELETE ON note
+       WHEN OLD.signed = 1 BEGIN SELECT RAISE(ABORT, 'note is signed and locked'); END""",
+    """CREATE TRIGGER IF NOT EXISTS addendum_no_update BEFORE UPDATE ON addendum
+       WHEN OLD.signed = 1 BEGIN SELECT RAISE(ABORT, 'addendum is signed and locked'); END""",
+    """CREATE TRIGGER IF NOT EXISTS addendum_no_delete BEFORE DELETE ON addendum
+       WHEN OLD.signed = 1 BEGIN SELECT RAISE(ABORT, 'addendum is signed and locked'); END""",
+    # The audit log is append-only.
+    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
+)
+
+
+def check_sqlite_version() -> None:
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old; 3.37 or newer is needed.")
+
+
+def make_engine(path: Path, read_only: bool = False, create: bool = False) -> Engine:
+    """One shared connection (the vault has one writer: us) with durable, leak-free settings."""
+    check_sqlite_version()
+    mode = "ro" if read_only else ("rwc" if create else "rw")
+    url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode={mode}&uri=true"
+    engine = create_engine(
+        url,
+        poolclass=StaticPool,
+        connect_args={"check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit transactions are not what we want).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        pragmas = [
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA secure_delete=ON",
+            "PRAGMA temp_store=MEMORY",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA trusted_schema=OFF",
+        ]
+        if not read_only:
+            pragmas.append("PRAGMA journal_mode=DELETE")
+        if sys.platform == "darwin":
+            pragmas.append("PRAGMA fullfsync=ON")
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: object) -> None:
+        # Take the write lock up front so a write never fails half-way on lock upgrade.
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+    return engine
+
+
+def create_triggers(connection: object) -> None:
+    for ddl in TRIGGERS:
+        connection.exec_driver_sql(ddl)  # type: ignore[attr-defined]
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """Full integrity_check (quick_check misses damage: research/security.md §5) plus FK check."""
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        problems = [r for r in rows if r != "ok"]
+        problems += [f"foreign key: {r}" for r in conn.execute("PRAGMA foreign_key_check")]
+        return problems
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def backup_to(path: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (never copy a live database file)."""
+    source = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database or disk is full" in text or "no space left" in text
+
+
+def is_read_only(exc: BaseException) -> bool:
+    return "readonly database" in str(exc).lower() or "read-only" in str(exc).lower()

@@ -1,0 +1,152 @@
+"""Generic reads and writes of sealed rows; every write is audited in the same transaction.
+
+Bulk reads go through SQLAlchemy Core rows and decrypt in one tight loop: ORM instances cost
+several times more on a full read (research/security.md, DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notesdesk.core.crypto.cipher import ClearValue
+from notesdesk.core.errors import Conflict, NotFound
+from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.sealer import Sealer
+from notesdesk.core.storage.tables import SEALED_TABLES, Base
+
+T = TypeVar("T")
+
+
+@dataclass
+class StoreContext:
+    session: Session
+    sealer: Sealer
+    audit: AuditLog
+
+
+class SealedTable(Generic[T]):
+    """Typed access to one sealed table. `clear_of` gives an object's clear foreign-key columns."""
+
+    def __init__(
+        self,
+        ctx: StoreContext,
+        name: str,
+        kind: type[T],
+        clear_of: Callable[[T], Mapping[str, ClearValue]] = lambda _obj: {},
+        label: str = "record",
+    ) -> None:
+        self._ctx = ctx
+        self.name = name
+        self.kind = kind
+        self._clear_of = clear_of
+        self._label = label
+        self._table: Table = Base.metadata.tables[name]
+        self._clear_names = SEALED_TABLES[name]
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def _columns(self) -> list[Any]:
+        c = self._table.c
+        return [c.id, *(c[n] for n in self._clear_names), c.data]
+
+    def _decode_rows(self, rows: Any) -> list[T]:
+        sealer, name, kind, names = self._ctx.sealer, self.name, self.kind, self._clear_names
+        out = []
+        for row in rows:
+            clear = dict(zip(names, row[1:-1], strict=True))
+            out.append(sealer.open(name, row[0], clear, row[-1], kind))
+        return out
+
+    def get(self, row_id: str) -> T:
+        row = self._ctx.session.execute(
+            select(*self._columns()).where(self._table.c.id == row_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"No {self._label} with id {row_id}.")
+        return self._decode_rows([row])[0]
+
+    def find(self, row_id: str) -> T | None:
+        try:
+            return self.get(row_id)
+        except NotFound:
+            return None
+
+    def where(self, **equals: ClearValue) -> list[T]:
+        query = select(*self._columns())
+        for column, value in equals.items():
+            query = query.where(self._table.c[column] == value)
+        return self._decode_rows(self._ctx.session.execute(query))
+
+    def all(self) -> list[T]:
+        return self._decode_rows(self._ctx.session.execute(select(*self._columns())))
+
+    def rev_of(self, row_id: str) -> int:
+        rev = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))
+        if rev is None:
+            raise NotFound(f"No {self._label} with id {row_id}.")
+        return int(rev)
+
+    def ids(self, **equals: ClearValue) -> list[str]:
+        query = select(self._table.c.id)
+        for column, value in equals.items():
+            query = query.where(self._table.c[column] == value)
+        return list(self._ctx.session.scalars(query))
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
+        clear = dict(self._clear_of(obj)) | dict(extra)
+        clear["rev"] = rev
+        return {name: clear.get(name) for name in self._clear_names}
+
+    def add(self, obj: T, action: str = "create", **extra: ClearValue) -> T:
+        row_id = obj.id  # type: ignore[attr-defined]
+        clear = self._clear(obj, 1, extra)
+        sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
+        try:
+            self._ctx.session.execute(insert(self._table).values(id=row_id, data=sealed, **clear))
+        except IntegrityError as exc:
+            raise Conflict(f"This {self._label} cannot be saved: {_reason(exc)}.") from exc
+        self._ctx.audit.record(self._ctx.session, action, self.name, row_id, 1, sealed)
+        return obj
+
+    def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
+        row_id = obj.id  # type: ignore[attr-defined]
+        old_rev = self.rev_of(row_id)
+        clear = self._clear(obj, old_rev + 1, extra)
+        sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
+        try:
+            result = self._ctx.session.execute(
+                update(self._table)
+                .where(self._table.c.id == row_id, self._table.c.rev == old_rev)
+                .values(data=sealed, **clear)
+            )
+        except IntegrityError as exc:
+            raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
+        self._ctx.audit.record(self._ctx.session, action, self.name, row_id, old_rev + 1, sealed)
+        return obj
+
+    def remove(self, row_id: str) -> None:
+        rev = self.rev_of(row_id)
+        try:
+            self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
+        except IntegrityError as exc:
+            raise Conflict(f"This {self._label} cannot be deleted: {_reason(exc)}.") from exc
+        self._ctx.audit.record(self._ctx.session, "delete", self.name, row_id, rev, None)
+
+
+def _reason(exc: IntegrityError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "signed and locked" in text:
+        return "it is signed and locked"
+    if "FOREIGN KEY" in text:
+        return "other records depend on it"
+    return "the vault refused the change"

@@ -1,0 +1,70 @@
+"""One unit of work per user action: a session, the repositories on it, commit or roll back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from notesdesk.core.errors import ReadOnlyVault, StorageFull, VaultDamaged
+from notesdesk.core.storage.repositories import Repositories
+from notesdesk.core.storage.sqlite import is_disk_full, is_read_only
+from notesdesk.core.storage.store import StoreContext
+
+if TYPE_CHECKING:
+    from notesdesk.core.storage.vault import Vault
+
+
+def translate_db_error(exc: DBAPIError) -> Exception:
+    if is_disk_full(exc):
+        return StorageFull(
+            "The disk is full: nothing was saved. Your text is kept; free some space and save again."
+        )
+    if is_read_only(exc):
+        return ReadOnlyVault("The vault is open read-only: changes cannot be saved.")
+    return VaultDamaged("The vault could not be read or written; it may be damaged.")
+
+
+class UnitOfWork(Repositories):
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+        self.session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self._vault.engine, expire_on_commit=False, autoflush=False)
+        ctx = StoreContext(self.session, self._vault.sealer, self._vault.audit)
+        self._bind(ctx)
+        return self
+
+    def commit(self) -> None:
+        assert self.session is not None
+        if self._vault.read_only:
+            raise ReadOnlyVault("The vault is open read-only: changes cannot be saved.")
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            self.session.rollback()
+            raise translate_db_error(exc) from exc
+
+    def record(self, action: str, table: str = "", row_id: str = "", detail: str = "") -> None:
+        """Audit an action that changes no row (view, print, export, backup...)."""
+        assert self.session is not None
+        if not self._vault.read_only:
+            self._vault.audit.record(self.session, action, table, row_id, 0, None, detail)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+        if isinstance(exc, DBAPIError):
+            raise translate_db_error(exc) from exc

@@ -1,0 +1,343 @@
+"""Create, unlock and close a vault file; change its passphrase.
+
+Unlock order matters: nothing is written before the passphrase is proven and the header MAC checks
+out, so a wrong passphrase or a damaged file leaves every byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from notesdesk.core.crypto import keys, kdf, recovery, signing
+from notesdesk.core.crypto.cipher import FieldCipher
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.crypto.policy import passphrase_problem
+from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    VaultDamaged,
+    VaultInUse,
+    WrongPassphrase,
+)
+from notesdesk.core.storage import migrate
+from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.sealer import Sealer
+from notesdesk.core.storage.sqlite import integrity_problems, looks_like_sqlite, make_engine
+from notesdesk.core.storage.store import SealedTable, StoreContext
+from notesdesk.core.storage.tables import KeySlotRow, MetaRow
+from notesdesk.core.storage.uow import UnitOfWork
+
+VAULT_FORMAT = "notesdesk-vault/1"
+SIGNING_KEY_ID = "signing-key"
+PROFILE_ID = "profile"
+HEADER_MAC_KEY = "header_mac"
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private_hex: str
+    id: str = SIGNING_KEY_ID
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    vault_id: str
+    owner_id: str
+    dek: bytes = field(repr=False)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _acquire(path: Path) -> FileLock:
+    lock = FileLock(lock_path(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise VaultInUse(
+            "This vault is already open in another NotesDesk window or command; close that first."
+        ) from exc
+    return lock
+
+
+class Vault:
+    """An unlocked vault: its engine, its keys (in memory only) and its single-instance lock."""
+
+    def __init__(
+        self, path: Path, engine: Engine, unlocked: Unlocked, lock: FileLock | None, read_only: bool
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.vault_id = unlocked.vault_id
+        self.read_only = read_only
+        self._lock = lock
+        dek = unlocked.dek
+        self.sealer = Sealer(
+            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_FIELDS), self.vault_id),
+            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_PRIVATE), self.vault_id),
+        )
+        self._header_key = keys.subkey(dek, self.vault_id, keys.SUBKEY_HEADER_MAC)
+        self.audit = AuditLog(
+            self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id
+        )
+        self._dek = dek
+        self._signing_private: bytes | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str) -> tuple[Vault, str]:
+        """Make a new vault; returns it unlocked with the recovery key text (shown once)."""
+        path = Path(path)
+        if path.exists():
+            raise Conflict(f"A file already exists at {path}; choose another place for the vault.")
+        problem = passphrase_problem(passphrase)
+        if problem:
+            raise InvalidInput(problem)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = _acquire(path)
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
+        try:
+            secret = recovery.new_recovery_secret()
+            unlocked = Unlocked(str(uuid.uuid4()), str(uuid.uuid4()), os.urandom(keys.DEK_LEN))
+            engine = make_engine(partial, create=True)
+            migrate.upgrade(engine, partial, safety_copy=False)
+            vault = cls(partial, engine, unlocked, lock, read_only=False)
+            vault._initialise(passphrase, secret)
+            engine.dispose()
+            os.chmod(partial, 0o600)
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            lock.release()
+            raise
+        vault = cls(path, make_engine(path), unlocked, lock, read_only=False)
+        return vault, recovery.encode(secret)
+
+    def _initialise(self, passphrase: str, secret: bytes) -> None:
+        dek, vid = self._dek, self.vault_id
+        signing_private = signing.new_private_key_bytes()
+        slots = [
+            keys.passphrase_slot(passphrase, kdf.new_params(), dek, vid),
+            keys.recovery_slot(secret, dek, vid),
+        ]
+        meta = {
+            "vault_id": vid,
+            "format": VAULT_FORMAT,
+            "owner_id": self.audit.actor,
+            "signing_public": signing.public_key_bytes(signing_private).hex(),
+        }
+        with self.unit_of_work() as uow:
+            session = uow.session
+            assert session is not None
+            for key, value in meta.items():
+                session.add(MetaRow(key=key, value=value))
+            for slot in slots:
+                session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
+            session.flush()
+            self._write_header_mac(session)
+            self._secret_table(uow, SigningKey).add(SigningKey(signing_private.hex()))
+            uow.record("create vault")
+            uow.commit()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        passphrase: str | None = None,
+        recovery_key: str | None = None,
+        read_only: bool = False,
+    ) -> Vault:
+        path = Path(path)
+        if not path.exists():
+            raise NotFound(f"No vault at {path}. Create one with 'notesdesk init'.")
+        if not looks_like_sqlite(path):
+            raise VaultDamaged("This file is not a NotesDesk vault, or its first bytes are damaged.")
+        if not read_only and not os.access(path, os.W_OK):
+            read_only = True
+        lock = None if read_only else _acquire(path)
+        try:
+            return cls._unlock(path, passphrase, recovery_key, read_only, lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def _unlock(
+        cls,
+        path: Path,
+        passphrase: str | None,
+        recovery_key: str | None,
+        read_only: bool,
+        lock: FileLock | None,
+    ) -> Vault:
+        problems = integrity_problems(path)
+        if problems:
+            raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
+        # Read the header through a read-only engine: a wrong passphrase must not write a byte.
+        probe = make_engine(path, read_only=True)
+        try:
+            with Session(probe) as session:
+                meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
+                slots = {
+                    r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
+                    for r in session.scalars(select(KeySlotRow))
+                }
+        except DBAPIError as exc:
+            raise VaultDamaged("This file is not a NotesDesk vault, or it is damaged.") from exc
+        finally:
+            probe.dispose()
+        if meta.get("format") != VAULT_FORMAT or "vault_id" not in meta:
+            raise VaultDamaged("This file is not a NotesDesk vault, or its header is damaged.")
+        dek = _unwrap(meta["vault_id"], slots, passphrase, recovery_key)
+        unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
+        engine = make_engine(path, read_only=read_only)
+        vault = cls(path, engine, unlocked, lock, read_only)
+        try:
+            vault._check_header(meta, slots)
+            if not read_only:
+                migrate.upgrade(engine, path, safety_copy=True)
+            with vault.unit_of_work() as uow:
+                assert uow.session is not None
+                vault.audit.verify(uow.session)
+                uow.record("unlock")
+                if not read_only:
+                    uow.commit()
+        except BaseException:
+            engine.dispose()
+            raise
+        return vault
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    # -- header --------------------------------------------------------------------------------
+
+    def _header_mac(self, meta: dict[str, str], slots: dict[str, keys.KeySlot]) -> str:
+        parts: list[bytes | str] = ["nd-header", self.vault_id]
+        for key in sorted(k for k in meta if k != HEADER_MAC_KEY):
+            parts += [key, meta[key]]
+        for kind in sorted(slots):
+            slot = slots[kind]
+            parts += [kind, slot.params, slot.wrapped if isinstance(slot.wrapped, bytes) else b""]
+        return hmac.new(self._header_key, lp(*parts), hashlib.sha256).hexdigest()
+
+    def _check_header(self, meta: dict[str, str], slots: dict[str, keys.KeySlot]) -> None:
+        expected = self._header_mac(meta, slots)
+        if not hmac.compare_digest(expected, meta.get(HEADER_MAC_KEY, "")):
+            raise VaultDamaged(
+                "The vault's key slots or settings were altered or damaged (header check failed)."
+            )
+
+    def _write_header_mac(self, session: Session) -> None:
+        meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
+        slots = {
+            r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
+            for r in session.scalars(select(KeySlotRow))
+        }
+        session.execute(delete(MetaRow).where(MetaRow.key == HEADER_MAC_KEY))
+        session.add(MetaRow(key=HEADER_MAC_KEY, value=self._header_mac(meta, slots)))
+        session.flush()
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Rewrap the data key under a new passphrase: one slot and the header MAC, one transaction."""
+        problem = passphrase_problem(new_passphrase)
+        if problem:
+            raise InvalidInput(problem)
+        slot = keys.passphrase_slot(new_passphrase, kdf.new_params(), self._dek, self.vault_id)
+        with self.unit_of_work() as uow:
+            session = uow.session
+            assert session is not None
+            session.execute(delete(KeySlotRow).where(KeySlotRow.kind == slot.kind))
+            session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
+            session.flush()
+            self._write_header_mac(session)
+            uow.record("change passphrase")
+            uow.commit()
+
+    def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
+        return SealedTable(uow.ctx, "secret", kind, label="vault setting")
+
+    def signing_private_key(self) -> bytes:
+        if self._signing_private is None:
+            with self.unit_of_work() as uow:
+                stored = self._secret_table(uow, SigningKey).get(SIGNING_KEY_ID)
+            self._signing_private = bytes.fromhex(stored.private_hex)
+        return self._signing_private
+
+    def signing_public_key(self) -> bytes:
+        return signing.public_key_bytes(self.signing_private_key())
+
+    def profile(self) -> PractitionerProfile:
+        with self.unit_of_work() as uow:
+            found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
+        return found or PractitionerProfile()
+
+    def save_profile(self, profile: PractitionerProfile) -> None:
+        with self.unit_of_work() as uow:
+            table = self._secret_table(uow, PractitionerProfile)
+            if table.find(PROFILE_ID) is None:
+                table.add(profile)
+            else:
+                table.replace(profile)
+            uow.commit()
+
+
+def _unwrap(
+    vault_id: str,
+    slots: dict[str, keys.KeySlot],
+    passphrase: str | None,
+    recovery_key: str | None,
+) -> bytes:
+    if recovery_key is not None:
+        secret = recovery.decode(recovery_key)
+        slot = slots.get(keys.SLOT_RECOVERY)
+        salt = str(keys.slot_params(slot).get("salt", "")) if slot else ""
+        try:
+            kek = keys.recovery_kek(secret, bytes.fromhex(salt))
+        except ValueError:
+            kek = b""
+        dek = slot.unwrap(kek, vault_id) if slot and kek else None
+        if dek is None:
+            raise WrongPassphrase("That recovery key does not open this vault.")
+        return dek
+    if passphrase is None:
+        raise WrongPassphrase("A passphrase or the recovery key is needed to open the vault.")
+    slot = slots.get(keys.SLOT_PASSPHRASE)
+    if slot is None:
+        raise VaultDamaged("The vault has no passphrase key slot; it is damaged.")
+    params = kdf.KdfParams.from_dict(keys.slot_params(slot))
+    dek = slot.unwrap(kdf.derive_key(passphrase, params), vault_id)
+    if dek is None:
+        raise WrongPassphrase("Wrong passphrase.")
+    return dek
