@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken
-from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.errors import InvalidInput, VaultDamaged
 
 T = TypeVar("T")
 
@@ -44,7 +44,14 @@ class Sealer:
         return self._private if table in PRIVATE_TABLES else self._fields
 
     def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
-        return self._cipher(table).seal(table, DATA, row_id, clear, encode(obj))
+        payload = encode(obj)
+        # Never write what we could not read back: a mistyped field would otherwise surface
+        # later as a "damaged" record.
+        try:
+            decode(payload, type(obj))
+        except msgspec.ValidationError as exc:
+            raise InvalidInput(f"This {table.replace('_', ' ')} cannot be saved: {exc}") from exc
+        return self._cipher(table).seal(table, DATA, row_id, clear, payload)
 
     def seal_bytes(
         self, table: str, row_id: str, clear: Mapping[str, ClearValue], payload: bytes

@@ -48,6 +48,10 @@ class UnitOfWork(Repositories):
             self.session.rollback()
             raise translate_db_error(exc) from exc
 
+    @property
+    def vault(self) -> Vault:
+        return self._vault
+
     def record(self, action: str, table: str = "", row_id: str = "", detail: str = "") -> None:
         """Audit an action that changes no row (view, print, export, backup...)."""
         assert self.session is not None

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from notesdesk.core.crypto import keys, kdf, recovery, signing
+from notesdesk.core.crypto import kdf, keys, recovery, signing
 from notesdesk.core.crypto.cipher import FieldCipher
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.crypto.policy import passphrase_problem
@@ -36,7 +36,7 @@ from notesdesk.core.storage import migrate
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import integrity_problems, looks_like_sqlite, make_engine
-from notesdesk.core.storage.store import SealedTable, StoreContext
+from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -96,6 +96,7 @@ class Vault:
         )
         self._dek = dek
         self._signing_private: bytes | None = None
+        self._profile: PractitionerProfile | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -116,8 +117,8 @@ class Vault:
             unlocked = Unlocked(str(uuid.uuid4()), str(uuid.uuid4()), os.urandom(keys.DEK_LEN))
             engine = make_engine(partial, create=True)
             migrate.upgrade(engine, partial, safety_copy=False)
-            vault = cls(partial, engine, unlocked, lock, read_only=False)
-            vault._initialise(passphrase, secret)
+            building = cls(partial, engine, unlocked, lock, read_only=False)
+            building._initialise(passphrase, secret)
             engine.dispose()
             os.chmod(partial, 0o600)
             os.replace(partial, path)
@@ -127,6 +128,7 @@ class Vault:
             lock.release()
             raise
         vault = cls(path, make_engine(path), unlocked, lock, read_only=False)
+        vault._signing_private, vault._profile = building._signing_private, building._profile
         return vault, recovery.encode(secret)
 
     def _initialise(self, passphrase: str, secret: bytes) -> None:
@@ -154,6 +156,8 @@ class Vault:
             self._secret_table(uow, SigningKey).add(SigningKey(signing_private.hex()))
             uow.record("create vault")
             uow.commit()
+        self._signing_private = signing_private
+        self._profile = PractitionerProfile()
 
     @classmethod
     def open(
@@ -216,6 +220,7 @@ class Vault:
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
                 vault.audit.verify(uow.session)
+                vault._load_secrets(uow)
                 uow.record("unlock")
                 if not read_only:
                     uow.commit()
@@ -288,20 +293,23 @@ class Vault:
     def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
         return SealedTable(uow.ctx, "secret", kind, label="vault setting")
 
+    def _load_secrets(self, uow: UnitOfWork) -> None:
+        """Read the signing key and profile once, at unlock, inside the unlock's own session."""
+        stored = self._secret_table(uow, SigningKey).get(SIGNING_KEY_ID)
+        self._signing_private = bytes.fromhex(stored.private_hex)
+        found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
+        self._profile = found or PractitionerProfile()
+
     def signing_private_key(self) -> bytes:
-        if self._signing_private is None:
-            with self.unit_of_work() as uow:
-                stored = self._secret_table(uow, SigningKey).get(SIGNING_KEY_ID)
-            self._signing_private = bytes.fromhex(stored.private_hex)
+        assert self._signing_private is not None
         return self._signing_private
 
     def signing_public_key(self) -> bytes:
         return signing.public_key_bytes(self.signing_private_key())
 
     def profile(self) -> PractitionerProfile:
-        with self.unit_of_work() as uow:
-            found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
-        return found or PractitionerProfile()
+        assert self._profile is not None
+        return self._profile
 
     def save_profile(self, profile: PractitionerProfile) -> None:
         with self.unit_of_work() as uow:
@@ -311,6 +319,7 @@ class Vault:
             else:
                 table.replace(profile)
             uow.commit()
+        self._profile = profile
 
 
 def _unwrap(

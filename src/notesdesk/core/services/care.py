@@ -1,0 +1,204 @@
+"""Homework and check-ins, milestones, phases of care, safety plans and raw measure answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from notesdesk.core.domain.care import (
+    DIMENSIONS,
+    Checkin,
+    CheckinStatus,
+    Homework,
+    MeasureAdministration,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    PhaseEntry,
+    SafetyPlan,
+    StatusChange,
+)
+from notesdesk.core.domain.common import new_id, today
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.storage.uow import UnitOfWork
+
+ADHERENCE_WINDOW_DAYS = 28
+
+
+# -- homework ------------------------------------------------------------------------------------
+
+
+def add_homework(uow: UnitOfWork, homework: Homework) -> Homework:
+    if not homework.description.strip():
+        raise InvalidInput("Homework needs a description.")
+    with uow:
+        uow.clients.get(homework.client_id)
+        uow.homework.add(homework)
+        uow.commit()
+    return homework
+
+
+def check_in(
+    uow: UnitOfWork,
+    homework_id: str,
+    status: CheckinStatus,
+    on: date | None = None,
+    client_report: str = "",
+    note_id: str | None = None,
+) -> Homework:
+    with uow:
+        homework = uow.homework.get(homework_id)
+        checkin = Checkin(on or today(), status, client_report, note_id)
+        homework = replace(
+            homework,
+            checkins=(*homework.checkins, checkin),
+            active=homework.active and status != CheckinStatus.DROPPED,
+        )
+        uow.homework.replace(homework)
+        uow.commit()
+    return homework
+
+
+def list_homework(uow: UnitOfWork, client_id: str) -> list[Homework]:
+    with uow:
+        found = uow.homework.where(client_id=client_id)
+    return sorted(found, key=lambda h: h.assigned_on, reverse=True)
+
+
+def adherence(
+    homework: list[Homework], end: date | None = None, days: int = ADHERENCE_WINDOW_DAYS
+) -> float | None:
+    """Share of check-ins marked done over the window (None when there were no check-ins)."""
+    end = end or today()
+    start = end - timedelta(days=days)
+    checkins = [c for h in homework for c in h.checkins if start < c.checkin_date <= end]
+    if not checkins:
+        return None
+    return sum(c.status == CheckinStatus.DONE for c in checkins) / len(checkins)
+
+
+def overdue(homework: list[Homework], on: date | None = None) -> list[Homework]:
+    """Active one-off homework past its due date with no check-in on or after it was due."""
+    on = on or today()
+    return [
+        h
+        for h in homework
+        if h.active
+        and h.due_date is not None
+        and h.due_date < on
+        and not any(c.checkin_date >= h.due_date for c in h.checkins)
+    ]
+
+
+# -- milestones and phases ----------------------------------------------------------------------
+
+
+def add_milestone(uow: UnitOfWork, milestone: Milestone) -> Milestone:
+    allowed = DIMENSIONS[milestone.kind]
+    if milestone.kind != MilestoneKind.CUSTOM and milestone.dimension not in allowed:
+        raise InvalidInput(
+            f"A {milestone.kind.value} milestone's dimension is one of: {', '.join(allowed)}."
+        )
+    if not milestone.title.strip():
+        raise InvalidInput("A milestone needs a title.")
+    start = StatusChange(today(), milestone.status, "created")
+    milestone = replace(milestone, history=milestone.history or (start,))
+    with uow:
+        uow.clients.get(milestone.client_id)
+        uow.milestones.add(milestone)
+        uow.commit()
+    return milestone
+
+
+def set_milestone_status(
+    uow: UnitOfWork,
+    milestone_id: str,
+    status: MilestoneStatus,
+    on: date | None = None,
+    comment: str = "",
+    evidence_note_id: str | None = None,
+) -> Milestone:
+    """Any move is allowed, back as well as forward: setbacks are recorded, not hidden."""
+    with uow:
+        milestone = uow.milestones.get(milestone_id)
+        evidence = milestone.evidence_note_ids
+        if evidence_note_id:
+            uow.notes.get(evidence_note_id)
+            evidence = (*evidence, evidence_note_id)
+        milestone = replace(
+            milestone,
+            status=status,
+            history=(*milestone.history, StatusChange(on or today(), status, comment)),
+            evidence_note_ids=evidence,
+        )
+        uow.milestones.replace(milestone)
+        uow.commit()
+    return milestone
+
+
+def list_milestones(uow: UnitOfWork, client_id: str) -> list[Milestone]:
+    with uow:
+        found = uow.milestones.where(client_id=client_id)
+    return sorted(found, key=lambda m: (m.kind.value, m.dimension, m.created_at))
+
+
+def set_phase(uow: UnitOfWork, entry: PhaseEntry) -> PhaseEntry:
+    if not entry.phase.strip():
+        raise InvalidInput("Name the phase of care.")
+    with uow:
+        uow.clients.get(entry.client_id)
+        uow.phases.add(entry)
+        uow.commit()
+    return entry
+
+
+def phase_history(uow: UnitOfWork, client_id: str) -> list[PhaseEntry]:
+    with uow:
+        found = uow.phases.where(client_id=client_id)
+    return sorted(found, key=lambda p: (p.started_on, p.created_at))
+
+
+# -- safety plans --------------------------------------------------------------------------------
+
+
+def save_safety_plan(uow: UnitOfWork, plan: SafetyPlan) -> SafetyPlan:
+    """Every save is a new version; earlier versions stay readable."""
+    with uow:
+        uow.clients.get(plan.client_id)
+        versions = uow.safety_plans.where(client_id=plan.client_id)
+        version = max((p.version for p in versions), default=0) + 1
+        plan = replace(plan, version=version, last_reviewed=plan.last_reviewed or today())
+        if any(p.id == plan.id for p in versions):
+            plan = replace(plan, id=new_id())
+        uow.safety_plans.add(plan)
+        uow.commit()
+    return plan
+
+
+def safety_plan_versions(uow: UnitOfWork, client_id: str) -> list[SafetyPlan]:
+    with uow:
+        found = uow.safety_plans.where(client_id=client_id)
+    return sorted(found, key=lambda p: p.version)
+
+
+# -- measures (raw answers; scoring lives in core.measures) ---------------------------------------
+
+
+def add_measure(uow: UnitOfWork, administration: MeasureAdministration) -> MeasureAdministration:
+    with uow:
+        uow.clients.get(administration.client_id)
+        if administration.episode_id is None:
+            episode = next(
+                (e for e in uow.episodes.where(client_id=administration.client_id) if e.is_open),
+                None,
+            )
+            administration = replace(administration, episode_id=episode.id if episode else None)
+        uow.measures.add(administration)
+        uow.commit()
+    return administration
+
+
+def list_measures(uow: UnitOfWork, client_id: str) -> list[MeasureAdministration]:
+    with uow:
+        found = uow.measures.where(client_id=client_id)
+    return sorted(found, key=lambda m: (m.administered_on, m.created_at))

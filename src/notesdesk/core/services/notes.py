@@ -1,0 +1,193 @@
+"""Session notes: drafts that autosave, signing, addenda, copy-forward; private process notes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from notesdesk.core.domain.common import now
+from notesdesk.core.domain.notes import (
+    Addendum,
+    AddendumKind,
+    NoteFormat,
+    NoteTemplate,
+    PrivateNote,
+    Section,
+    SessionNote,
+    blank_sections,
+)
+from notesdesk.core.errors import Conflict, InvalidInput
+from notesdesk.core.services.signatures import make_signature, signature_valid
+from notesdesk.core.storage.uow import UnitOfWork
+
+
+def build_sections(
+    fmt: NoteFormat, texts: dict[str, str], template: NoteTemplate | None = None
+) -> tuple[Section, ...]:
+    """Fill a format's sections from KEY=TEXT pairs; an unknown key is an error naming the keys."""
+    sections = blank_sections(fmt, template)
+    known = [s.key for s in sections]
+    unknown = [k for k in texts if k not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown section '{unknown[0]}' for {template.name if template else fmt.value}; "
+            f"use: {', '.join(known)}."
+        )
+    return tuple(replace(s, text=texts.get(s.key, "")) for s in sections)
+
+
+def _open_episode_id(uow: UnitOfWork, client_id: str) -> str | None:
+    return next((e.id for e in uow.episodes.where(client_id=client_id) if e.is_open), None)
+
+
+def create_note(uow: UnitOfWork, note: SessionNote) -> SessionNote:
+    if note.signature is not None:
+        raise InvalidInput("A new note starts as a draft.")
+    with uow:
+        uow.clients.get(note.client_id)
+        if note.episode_id is None:
+            note = replace(note, episode_id=_open_episode_id(uow, note.client_id))
+        uow.notes.add(note)
+        uow.commit()
+    return note
+
+
+def save_draft(uow: UnitOfWork, note: SessionNote) -> SessionNote:
+    """Autosave and explicit save both come here; a signed note refuses, whatever the caller."""
+    with uow:
+        stored = uow.notes.get(note.id)
+        if stored.is_signed:
+            raise Conflict("This note is signed and locked; add an addendum instead.")
+        note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
+        uow.notes.replace(note)
+        uow.commit()
+    return note
+
+
+def delete_draft(uow: UnitOfWork, note_id: str) -> None:
+    with uow:
+        if uow.notes.get(note_id).is_signed:
+            raise Conflict("A signed note can never be deleted.")
+        uow.notes.remove(note_id)
+        uow.commit()
+
+
+def _signer(uow: UnitOfWork) -> tuple[bytes, str, str]:
+    profile = uow.vault.profile()
+    return uow.vault.signing_private_key(), profile.name or "Practitioner", profile.credentials
+
+
+def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:
+    key, signer, creds = _signer(uow)
+    with uow:
+        note = uow.notes.get(note_id)
+        if note.is_signed:
+            raise Conflict("This note is already signed.")
+        if not any(s.text.strip() for s in note.sections):
+            raise InvalidInput("An empty note cannot be signed.")
+        signed = replace(note, signature=make_signature(note, key, signer, creds, now()))
+        uow.notes.replace(signed, action="sign")
+        uow.commit()
+    return signed
+
+
+def add_addendum(uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str) -> Addendum:
+    """A signed addition chained to the hash of the note or of the previous addendum."""
+    if not text.strip():
+        raise InvalidInput("An addendum needs some text.")
+    key, signer, creds = _signer(uow)
+    with uow:
+        note = uow.notes.get(note_id)
+        if not note.is_signed or note.signature is None:
+            raise Conflict("Only a signed note takes addenda; edit the draft instead.")
+        chain = sorted(uow.addenda.where(note_id=note_id), key=lambda a: a.created_at)
+        previous = chain[-1].signature if chain else note.signature
+        assert previous is not None
+        addendum = Addendum(
+            note_id=note_id,
+            client_id=note.client_id,
+            kind=kind,
+            text=text.strip(),
+            addendum_of=previous.content_hash,
+        )
+        addendum = replace(addendum, signature=make_signature(addendum, key, signer, creds, now()))
+        uow.addenda.add(addendum, action="addend")
+        uow.commit()
+    return addendum
+
+
+def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
+    with uow:
+        notes = uow.notes.where(client_id=client_id)
+    return sorted(notes, key=lambda n: (n.session_date, n.created_at), reverse=True)
+
+
+def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]]:
+    with uow:
+        note = uow.notes.get(note_id)
+        addenda = sorted(uow.addenda.where(note_id=note_id), key=lambda a: a.created_at)
+        uow.record("view", "note", note_id)
+        uow.commit()
+    return note, addenda
+
+
+def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> bool:
+    """True when the note and every addendum verify and the addendum chain is unbroken."""
+    public = uow.vault.signing_public_key()
+    if not signature_valid(note, public) or note.signature is None:
+        return False
+    previous = note.signature.content_hash
+    for addendum in addenda:
+        if addendum.addendum_of != previous or not signature_valid(addendum, public):
+            return False
+        assert addendum.signature is not None
+        previous = addendum.signature.content_hash
+    return True
+
+
+def copy_forward(uow: UnitOfWork, client_id: str, session_date: date) -> SessionNote:
+    """A new draft from the client's latest note: same format and plan links, fresh date."""
+    notes = list_notes(uow, client_id)
+    if not notes:
+        raise InvalidInput("This client has no earlier note to copy from.")
+    last = notes[0]
+    draft = SessionNote(
+        client_id=client_id,
+        session_date=session_date,
+        format=last.format,
+        template_name=last.template_name,
+        session_type=last.session_type,
+        sections=tuple(replace(s) for s in last.sections),
+        objectives_addressed=last.objectives_addressed,
+        interventions=last.interventions,
+    )
+    return create_note(uow, draft)
+
+
+# -- psychotherapy (private process) notes ---------------------------------------------------------
+
+
+def add_private_note(uow: UnitOfWork, note: PrivateNote) -> PrivateNote:
+    if not note.text.strip():
+        raise InvalidInput("A psychotherapy note needs some text.")
+    with uow:
+        uow.clients.get(note.client_id)
+        uow.private_notes.add(note)
+        uow.commit()
+    return note
+
+
+def update_private_note(uow: UnitOfWork, note: PrivateNote) -> PrivateNote:
+    note = replace(note, updated_at=now())
+    with uow:
+        uow.private_notes.replace(note)
+        uow.commit()
+    return note
+
+
+def list_private_notes(uow: UnitOfWork, client_id: str) -> list[PrivateNote]:
+    with uow:
+        notes = uow.private_notes.where(client_id=client_id)
+        uow.record("view", "private_note", client_id)
+        uow.commit()
+    return sorted(notes, key=lambda n: (n.note_date, n.created_at), reverse=True)

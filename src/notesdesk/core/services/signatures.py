@@ -1,0 +1,52 @@
+"""Content hashes and Ed25519 signatures for notes and addenda.
+
+The hash covers the whole note as stored (minus the signature itself) together with who signed and
+when, so any later change to a signed note, through any route, breaks verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+from notesdesk.core.crypto import signing
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.domain.notes import Addendum, SessionNote, Signature
+from notesdesk.core.storage.sealer import encode
+
+
+def content_hash(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> str:
+    body = encode(replace(item, signature=None))
+    kind = "note" if isinstance(item, SessionNote) else "addendum"
+    message = lp("nd-sign", kind, item.id, item.client_id, signed_at.isoformat(), signer, creds, body)
+    return hashlib.sha256(message).hexdigest()
+
+
+def make_signature(
+    item: SessionNote | Addendum, private_key: bytes, signer: str, creds: str, at: datetime
+) -> Signature:
+    digest = content_hash(item, at, signer, creds)
+    public = signing.public_key_bytes(private_key)
+    return Signature(
+        signed_at=at,
+        signer=signer,
+        credentials=creds,
+        content_hash=digest,
+        signature=signing.sign(private_key, bytes.fromhex(digest)).hex(),
+        key_fingerprint=signing.fingerprint(public),
+    )
+
+
+def signature_valid(item: SessionNote | Addendum, public_key: bytes) -> bool:
+    sig = item.signature
+    if sig is None:
+        return False
+    digest = content_hash(item, sig.signed_at, sig.signer, sig.credentials)
+    if digest != sig.content_hash:
+        return False
+    try:
+        raw = bytes.fromhex(sig.signature)
+    except ValueError:
+        return False
+    return signing.verify(public_key, raw, bytes.fromhex(digest))
