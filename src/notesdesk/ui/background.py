@@ -1,0 +1,72 @@
+"""The one way slow work runs: a plain function off the UI thread, its result delivered on it.
+
+The function gets plain data and returns plain data or bytes; it never touches a widget or a
+database session (key derivation, PDF rendering, backups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Relay(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # delivered to the UI thread, shown by the presenter
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.succeeded.emit(result)
+
+
+class BackgroundRunner(QObject):
+    """Runs one job at a time (database access stays serialised), results on the UI thread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relays: set[_Relay] = set()
+        self._pending = 0
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        relay = _Relay()
+        self._relays.add(relay)
+
+        def finish() -> None:
+            self._relays.discard(relay)
+            self._pending -= 1
+            if self._pending == 0:
+                self.busy_changed.emit(False)
+
+        relay.succeeded.connect(lambda result: (finish(), on_success(result)))
+        relay.failed.connect(lambda exc: (finish(), on_error(exc)))
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._pool.start(_Job(fn, relay))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """For tests and shutdown: block until queued work is done."""
+        return self._pool.waitForDone(msecs)

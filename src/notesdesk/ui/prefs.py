@@ -1,0 +1,63 @@
+"""Window geometry and UI preferences in QSettings: never client data (names, ids, text)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+DEFAULT_IDLE_MINUTES = 10
+
+
+class Preferences:
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings("NotesDesk", "NotesDesk")
+
+    def _get(self, key: str, default: object, kind: type) -> object:
+        return self._settings.value(key, default, type=kind)
+
+    @property
+    def idle_minutes(self) -> int:
+        return int(self._get("lock/idle_minutes", DEFAULT_IDLE_MINUTES, int))  # type: ignore[arg-type]
+
+    @idle_minutes.setter
+    def idle_minutes(self, value: int) -> None:
+        self._settings.setValue("lock/idle_minutes", max(1, int(value)))
+
+    @property
+    def privacy_mode(self) -> bool:
+        return bool(self._get("view/privacy_mode", False, bool))
+
+    @privacy_mode.setter
+    def privacy_mode(self, value: bool) -> None:
+        self._settings.setValue("view/privacy_mode", bool(value))
+
+    @property
+    def default_note_format(self) -> str:
+        return str(self._get("notes/default_format", "SOAP", str))
+
+    @default_note_format.setter
+    def default_note_format(self, value: str) -> None:
+        self._settings.setValue("notes/default_format", value)
+
+    @property
+    def autosave_seconds(self) -> int:
+        return int(self._get("notes/autosave_seconds", 3, int))  # type: ignore[arg-type]
+
+    @property
+    def backup_folder(self) -> str:
+        return str(self._get("backup/second_folder", "", str))
+
+    @backup_folder.setter
+    def backup_folder(self, value: str) -> None:
+        self._settings.setValue("backup/second_folder", value)
+
+    def save_geometry(self, key: str, data: bytes) -> None:
+        from PySide6.QtCore import QByteArray
+
+        self._settings.setValue(f"geometry/{key}", QByteArray(data))
+
+    def geometry(self, key: str) -> bytes | None:
+        value = self._settings.value(f"geometry/{key}")
+        return bytes(value) if value is not None else None
+
+    def sync(self) -> None:
+        self._settings.sync()
