@@ -15,6 +15,7 @@ from notesdesk.core.domain.care import (
     MilestoneKind,
     MilestoneStatus,
     PhaseEntry,
+    Recurrence,
     SafetyPlan,
     StatusChange,
 )
@@ -78,16 +79,22 @@ def adherence(
 
 
 def overdue(homework: list[Homework], on: date | None = None) -> list[Homework]:
-    """Active one-off homework past its due date with no check-in on or after it was due."""
+    """Active homework that needs following up: a one-off task past its due date with no check-in,
+    or a recurring practice with no check-in for two weeks."""
     on = on or today()
-    return [
-        h
-        for h in homework
-        if h.active
-        and h.due_date is not None
-        and h.due_date < on
-        and not any(c.checkin_date >= h.due_date for c in h.checkins)
-    ]
+    stale = timedelta(days=14)
+    found = []
+    for h in homework:
+        if not h.active:
+            continue
+        if h.recurrence == Recurrence.ONCE:
+            if h.due_date is not None and h.due_date < on and not h.checkins:
+                found.append(h)
+        else:
+            last = max((c.checkin_date for c in h.checkins), default=h.assigned_on)
+            if on - last > stale:
+                found.append(h)
+    return found
 
 
 # -- milestones and phases ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,8 +42,15 @@ class AuditEntry:
     id: str = field(default="")
 
 
-def digest(sealed: bytes) -> str:
-    return hashlib.sha256(sealed).hexdigest()
+def row_digest(clear: Mapping[str, object], sealed: object) -> str:
+    """What the audit remembers of a row: its clear columns and its ciphertext. A row moved to
+    another client, rolled back, replayed or swapped no longer matches its last audited write."""
+    parts: list[bytes | str | int | None] = ["nd-row"]
+    for name in sorted(clear):
+        value = clear[name]
+        parts += [name, value if isinstance(value, str | int) or value is None else repr(value)]
+    parts.append(sealed if isinstance(sealed, bytes) else repr(sealed))
+    return hashlib.sha256(lp(*parts)).hexdigest()
 
 
 def chain_mac(key: bytes, previous: bytes, seq: int, sealed: bytes) -> bytes:
@@ -63,7 +70,7 @@ class AuditLog:
         table: str = "",
         row_id: str = "",
         rev: int = 0,
-        sealed: bytes | None = None,
+        row_hash: str = "",
         detail: str = "",
     ) -> AuditEntry:
         last = session.execute(
@@ -79,7 +86,7 @@ class AuditLog:
             table=table,
             row_id=row_id,
             rev=rev,
-            digest=digest(sealed) if sealed is not None else "",
+            digest=row_hash,
             detail=detail,
             id=str(seq),
         )
@@ -120,7 +127,7 @@ class AuditLog:
             if entry.action in WRITE_ACTIONS and entry.table:
                 last_write[(entry.table, entry.row_id)] = entry
         present = set()
-        for table, row_id, rev, data in _all_sealed_rows(session):
+        for table, row_id, rev, digest in _all_sealed_rows(session):
             present.add((table, row_id))
             entry = last_write.get((table, row_id))
             if entry is None or entry.action == "delete":
@@ -128,7 +135,7 @@ class AuditLog:
                     f"A record ({table}) is in the vault without an audited write: "
                     "it was inserted or restored behind the app's back."
                 )
-            if entry.rev != rev or entry.digest != digest(data if isinstance(data, bytes) else b""):
+            if entry.rev != rev or entry.digest != digest:
                 raise VaultDamaged(
                     f"A record ({table}) differs from its last audited version: "
                     "it was rolled back, replayed or altered."
@@ -139,9 +146,11 @@ class AuditLog:
         return count
 
 
-def _all_sealed_rows(session: Session) -> Iterable[tuple[str, str, int, object]]:
+def _all_sealed_rows(session: Session) -> Iterable[tuple[str, str, object, str]]:
     tables = Base.metadata.tables
-    for name in SEALED_TABLES:
+    for name, clear_names in SEALED_TABLES.items():
         table = tables[name]
-        for row_id, rev, data in session.execute(select(table.c.id, table.c.rev, table.c.data)):
-            yield name, row_id, rev, data
+        columns = [table.c.id, *(table.c[n] for n in clear_names), table.c.data]
+        for row in session.execute(select(*columns)):
+            clear = dict(zip(clear_names, row[1:-1], strict=True))
+            yield name, row[0], clear["rev"], row_digest(clear, row[-1])

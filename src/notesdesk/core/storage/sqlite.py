@@ -92,8 +92,9 @@ def integrity_problems(path: Path) -> list[str]:
         problems = [r for r in rows if r != "ok"]
         problems += [f"foreign key: {r}" for r in conn.execute("PRAGMA foreign_key_check")]
         return problems
-    except sqlite3.Error as exc:
-        return [str(exc)]
+    except (sqlite3.Error, UnicodeDecodeError, ValueError, MemoryError) as exc:
+        # A damaged file can surface as any of these; all of them mean "damaged".
+        return [type(exc).__name__]
     finally:
         conn.close()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound
-from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.audit import AuditLog, row_digest
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.tables import SEALED_TABLES, Base
 
@@ -113,7 +113,9 @@ class SealedTable(Generic[T]):
             self._ctx.session.execute(insert(self._table).values(id=row_id, data=sealed, **clear))
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be saved: {_reason(exc)}.") from exc
-        self._ctx.audit.record(self._ctx.session, action, self.name, row_id, 1, sealed)
+        self._ctx.audit.record(
+            self._ctx.session, action, self.name, row_id, 1, row_digest(clear, sealed)
+        )
         return obj
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
@@ -131,7 +133,9 @@ class SealedTable(Generic[T]):
             raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
-        self._ctx.audit.record(self._ctx.session, action, self.name, row_id, old_rev + 1, sealed)
+        self._ctx.audit.record(
+            self._ctx.session, action, self.name, row_id, old_rev + 1, row_digest(clear, sealed)
+        )
         return obj
 
     def remove(self, row_id: str) -> None:
@@ -140,7 +144,7 @@ class SealedTable(Generic[T]):
             self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be deleted: {_reason(exc)}.") from exc
-        self._ctx.audit.record(self._ctx.session, "delete", self.name, row_id, rev, None)
+        self._ctx.audit.record(self._ctx.session, "delete", self.name, row_id, rev)
 
 
 def _reason(exc: IntegrityError) -> str:

@@ -56,7 +56,7 @@ class UnitOfWork(Repositories):
         """Audit an action that changes no row (view, print, export, backup...)."""
         assert self.session is not None
         if not self._vault.read_only:
-            self._vault.audit.record(self.session, action, table, row_id, 0, None, detail)
+            self._vault.audit.record(self.session, action, table, row_id, detail=detail)
 
     def __exit__(
         self,

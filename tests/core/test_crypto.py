@@ -1,0 +1,141 @@
+"""Key derivation policy, the recovery key, field sealing and passphrase strength."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from notesdesk.core.crypto import kdf, recovery
+from notesdesk.core.crypto.cipher import FieldCipher, SealBroken
+from notesdesk.core.crypto.policy import passphrase_problem, strength
+from notesdesk.core.errors import VaultDamaged, WrongPassphrase
+
+
+def test_production_profile_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(kdf.TEST_KDF_ENV, raising=False)
+    params = kdf.new_params(calibrate=False)
+    assert params.memory_kib >= 64 * 1024
+    assert params.iterations >= 3
+    assert not kdf.test_kdf_enabled()
+
+
+def test_shipped_build_ignores_the_test_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(kdf.TEST_KDF_ENV, "1")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert not kdf.test_kdf_enabled()
+    assert kdf.new_params(calibrate=False).memory_kib >= 64 * 1024
+
+
+def test_test_profile_params_are_refused_without_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    weak = kdf.KdfParams(kdf.TEST_MEMORY_KIB, kdf.TEST_ITERATIONS, 1, b"s" * 16)
+    weak.check_bounds()  # allowed under the test switch
+    monkeypatch.delenv(kdf.TEST_KDF_ENV)
+    with pytest.raises(VaultDamaged):
+        weak.check_bounds()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"kdf": "argon2id", "m_kib": 4 * 1024 * 1024 * 1024, "t": 3, "p": 1, "salt": "00" * 16},
+        {"kdf": "argon2id", "m_kib": 65536, "t": 10_000, "p": 1, "salt": "00" * 16},
+        {"kdf": "argon2id", "m_kib": 65536, "t": 3, "p": 64, "salt": "00" * 16},
+        {"kdf": "argon2id", "m_kib": 65536, "t": 3, "p": 1, "salt": "00"},
+        {"kdf": "scrypt", "n": 2},
+        {"kdf": "argon2id", "m_kib": "lots"},
+        "not a dict",
+    ],
+)
+def test_hostile_kdf_parameters_are_refused_before_any_work(raw: object) -> None:
+    with pytest.raises(VaultDamaged):
+        kdf.KdfParams.from_dict(raw)
+
+
+def test_calibration_scales_memory_down_on_slow_machines_but_never_below_the_floor() -> None:
+    base = kdf.production_params(256 * 1024, 3)
+    slower = kdf.calibrated(base, seconds=2.0)
+    assert 64 * 1024 <= slower.memory_kib < base.memory_kib
+    glacial = kdf.calibrated(base, seconds=60.0)
+    assert glacial.memory_kib == 64 * 1024 and glacial.iterations >= 3
+
+
+def test_calibration_adds_iterations_on_fast_machines() -> None:
+    base = kdf.production_params(256 * 1024, 3)
+    faster = kdf.calibrated(base, seconds=0.2)
+    assert faster.iterations > base.iterations
+    assert faster.memory_kib == base.memory_kib
+
+
+def test_recovery_key_round_trip_and_layout() -> None:
+    secret = recovery.new_recovery_secret()
+    text = recovery.encode(secret)
+    groups = text.split("-")
+    assert len(groups) == 8 and all(len(g) == 4 for g in groups)
+    assert recovery.decode(text) == secret
+    assert recovery.decode(text.lower().replace("-", " ")) == secret
+
+
+def test_recovery_key_reads_confusable_letters_as_digits() -> None:
+    secret = bytes(16)
+    text = recovery.encode(secret)
+    assert recovery.decode(text.replace("0", "O")) == secret
+
+
+def test_every_single_character_typo_is_caught() -> None:
+    secret = recovery.new_recovery_secret()
+    text = recovery.encode(secret).replace("-", "")
+    for position in range(len(text)):
+        for replacement in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
+            if replacement == text[position]:
+                continue
+            typo = text[:position] + replacement + text[position + 1 :]
+            with pytest.raises(WrongPassphrase):
+                recovery.decode(typo)
+
+
+def test_a_recovery_key_of_the_wrong_length_says_how_it_should_look() -> None:
+    with pytest.raises(WrongPassphrase, match="groups of four"):
+        recovery.decode("ABCD-EFGH")
+
+
+CLEAR = {"client_id": "c1", "rev": 1}
+
+
+def test_sealed_value_opens_only_in_its_own_place() -> None:
+    cipher = FieldCipher(b"k" * 32, "vault-1")
+    sealed = cipher.seal("note", "data", "row-1", CLEAR, b"Felt better this week")
+    assert cipher.open("note", "data", "row-1", CLEAR, sealed) == b"Felt better this week"
+    wrong_places = [
+        ("note", "data", "row-2", CLEAR),
+        ("plan", "data", "row-1", CLEAR),
+        ("note", "other", "row-1", CLEAR),
+        ("note", "data", "row-1", {"client_id": "c2", "rev": 1}),
+        ("note", "data", "row-1", {"client_id": "c1", "rev": 2}),
+    ]
+    for table, column, row_id, clear in wrong_places:
+        with pytest.raises(SealBroken):
+            cipher.open(table, column, row_id, clear, sealed)
+    other_vault = FieldCipher(b"k" * 32, "vault-2")
+    with pytest.raises(SealBroken):
+        other_vault.open("note", "data", "row-1", CLEAR, sealed)
+
+
+@pytest.mark.parametrize("garbage", [None, 7, "text", b"", b"\x01\x01short", b"\x02" * 64])
+def test_garbage_in_a_sealed_column_is_reported_not_crashed_on(garbage: object) -> None:
+    with pytest.raises(SealBroken):
+        FieldCipher(b"k" * 32, "v").open("note", "data", "r", CLEAR, garbage)
+
+
+def test_padding_hides_exact_lengths() -> None:
+    cipher = FieldCipher(b"k" * 32, "v")
+    short = cipher.seal("note", "data", "r", CLEAR, b"ok")
+    longer = cipher.seal("note", "data", "r", CLEAR, b"x" * 200)
+    assert len(short) == len(longer)
+
+
+def test_passphrase_policy() -> None:
+    assert passphrase_problem("short") is not None
+    assert passphrase_problem("aaaaaaaaaaaaaaaa") is not None
+    assert passphrase_problem("correct horse battery") is None
+    assert strength("abc") < strength("correct horse battery staple 42!")

@@ -1,0 +1,79 @@
+"""A small practice on disk, closed, ready for an attacker with file access but no key."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.services import clients, notes
+from notesdesk.core.storage.vault import Vault
+from tests.conftest import PASSPHRASE
+
+
+@dataclass
+class Practice:
+    path: Path
+    recovery_key: str
+    client_a: str
+    client_b: str
+    signed_a: str
+    draft_a: str
+    note_b: str
+
+
+def _note(client_id: str, day: int, text: str) -> SessionNote:
+    return SessionNote(
+        client_id=client_id,
+        session_date=date(2026, 10, day),
+        format=NoteFormat.DAP,
+        sections=notes.build_sections(NoteFormat.DAP, {"data": text, "plan": "Review next week"}),
+    )
+
+
+@pytest.fixture
+def practice(vault_path: Path) -> Practice:
+    vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
+    a = clients.add_client(vault.unit_of_work(), Client(name="Chloé Marchetti"))
+    b = clients.add_client(vault.unit_of_work(), Client(name="Łukasz Wiśniewski"))
+    signed = notes.create_note(vault.unit_of_work(), _note(a.id, 1, "Slept six hours"))
+    notes.sign_note(vault.unit_of_work(), signed.id)
+    draft = notes.create_note(vault.unit_of_work(), _note(a.id, 8, "First draft text"))
+    second = notes.build_sections(NoteFormat.DAP, {"data": "Second draft text"})
+    notes.save_draft(vault.unit_of_work(), replace(draft, sections=second))
+    other = notes.create_note(vault.unit_of_work(), _note(b.id, 2, "Other client's note"))
+    notes.sign_note(vault.unit_of_work(), other.id)
+    vault.close()
+    return Practice(vault_path, recovery_key, a.id, b.id, signed.id, draft.id, other.id)
+
+
+class Attacker:
+    """Edits the file with plain SQL, as someone holding the file but not the key could."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path)
+        for name in [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]:
+            self.conn.execute(f"DROP TRIGGER {name}")
+
+    def one(self, sql: str, *params: object) -> object:
+        return self.conn.execute(sql, params).fetchone()
+
+    def run(self, sql: str, *params: object) -> None:
+        self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+
+@pytest.fixture
+def attacker(practice: Practice):  # type: ignore[no-untyped-def]
+    def make() -> Attacker:
+        return Attacker(practice.path)
+
+    return make
