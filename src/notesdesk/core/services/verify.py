@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services.notes import verify_note
-from notesdesk.core.storage.sqlite import integrity_problems
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -26,7 +25,7 @@ class VerifyReport:
 
 def verify_vault(uow: UnitOfWork) -> VerifyReport:
     """Raises VaultDamaged with a plain explanation at the first failure."""
-    if integrity_problems(uow.vault.path):
+    if uow.vault.integrity_problems():
         raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
     with uow:
         assert uow.session is not None
@@ -51,6 +50,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         if orphans:
             raise VaultDamaged("An addendum is attached to a note that is not signed.")
         entries = uow.vault.audit.verify(uow.session)
-        uow.record("verify")
-        uow.commit()
+        if not uow.vault.read_only:
+            uow.record("verify")
+            uow.commit()
     return VerifyReport(records=records, signed_notes=len(signed), audit_entries=entries)

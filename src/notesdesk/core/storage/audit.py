@@ -115,6 +115,10 @@ class AuditLog:
         ).first()
         return (row.seq, row.mac.hex()) if row else (0, GENESIS.hex())
 
+    def mac_at(self, session: Session, seq: int) -> str | None:
+        row = session.get(AuditRow, seq)
+        return row.mac.hex() if row is not None and isinstance(row.mac, bytes) else None
+
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(AuditRow)) or 0
 

@@ -76,6 +76,36 @@ def make_engine(path: Path, read_only: bool = False, create: bool = False) -> En
     return engine
 
 
+def make_memory_engine(image: bytes) -> Engine:
+    """A read-only engine over a SQLite image held in memory (backups are checked this way, so no
+    copy of the vault is written anywhere while verifying)."""
+    check_sqlite_version()
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    conn.deserialize(image)
+    conn.isolation_level = None
+    conn.execute("PRAGMA query_only=ON")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA trusted_schema=OFF")
+    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: object) -> None:
+        connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+    return engine
+
+
+def engine_integrity_problems(engine: Engine) -> list[str]:
+    try:
+        with engine.connect() as connection:
+            rows = [r[0] for r in connection.exec_driver_sql("PRAGMA integrity_check")]
+            problems = [r for r in rows if r != "ok"]
+            fks = list(connection.exec_driver_sql("PRAGMA foreign_key_check"))
+            return problems + [f"foreign key: {r}" for r in fks]
+    except Exception as exc:  # any failure reading a damaged image means "damaged"
+        return [type(exc).__name__]
+
+
 def create_triggers(connection: object) -> None:
     for ddl in TRIGGERS:
         connection.exec_driver_sql(ddl)  # type: ignore[attr-defined]

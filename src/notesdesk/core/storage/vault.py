@@ -35,7 +35,13 @@ from notesdesk.core.errors import (
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.sealer import Sealer
-from notesdesk.core.storage.sqlite import integrity_problems, looks_like_sqlite, make_engine
+from notesdesk.core.storage.sqlite import (
+    engine_integrity_problems,
+    integrity_problems,
+    looks_like_sqlite,
+    make_engine,
+    make_memory_engine,
+)
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
@@ -97,6 +103,7 @@ class Vault:
         self._dek = dek
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
+        self._in_memory = False
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -197,18 +204,9 @@ class Vault:
         # Read the header through a read-only engine: a wrong passphrase must not write a byte.
         probe = make_engine(path, read_only=True)
         try:
-            with Session(probe) as session:
-                meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
-                slots = {
-                    r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
-                    for r in session.scalars(select(KeySlotRow))
-                }
-        except DBAPIError as exc:
-            raise VaultDamaged("This file is not a NotesDesk vault, or it is damaged.") from exc
+            meta, slots = read_header(probe)
         finally:
             probe.dispose()
-        if meta.get("format") != VAULT_FORMAT or "vault_id" not in meta:
-            raise VaultDamaged("This file is not a NotesDesk vault, or its header is damaged.")
         dek = _unwrap(meta["vault_id"], slots, passphrase, recovery_key)
         unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
         engine = make_engine(path, read_only=read_only)
@@ -228,6 +226,39 @@ class Vault:
             engine.dispose()
             raise
         return vault
+
+    @classmethod
+    def open_image(cls, image: bytes, dek: bytes) -> Vault:
+        """A read-only vault over an in-memory SQLite image (a backup), checked like an unlock."""
+        engine = make_memory_engine(image)
+        try:
+            if engine_integrity_problems(engine):
+                raise VaultDamaged("The vault inside the backup is damaged (integrity check failed).")
+            meta, slots = read_header(engine)
+            vault = cls(Path(":memory:"), engine, Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek),
+                        None, read_only=True)
+            vault._in_memory = True
+            vault._check_header(meta, slots)
+            with vault.unit_of_work() as uow:
+                assert uow.session is not None
+                vault.audit.verify(uow.session)
+                vault._load_secrets(uow)
+        except BaseException:
+            engine.dispose()
+            raise
+        return vault
+
+    def integrity_problems(self) -> list[str]:
+        if self._in_memory:
+            return engine_integrity_problems(self.engine)
+        return integrity_problems(self.path)
+
+    def key_slots(self) -> dict[str, keys.KeySlot]:
+        return read_header(self.engine)[1]
+
+    def data_key(self) -> bytes:
+        """For backups only: the file key of a backup is derived from it."""
+        return self._dek
 
     def close(self) -> None:
         self.engine.dispose()
@@ -320,6 +351,22 @@ class Vault:
                 table.replace(profile)
             uow.commit()
         self._profile = profile
+
+
+def read_header(engine: Engine) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
+    """Vault metadata and key slots, read without writing anything."""
+    try:
+        with Session(engine) as session:
+            meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
+            slots = {
+                r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
+                for r in session.scalars(select(KeySlotRow))
+            }
+    except DBAPIError as exc:
+        raise VaultDamaged("This file is not a NotesDesk vault, or it is damaged.") from exc
+    if meta.get("format") != VAULT_FORMAT or "vault_id" not in meta:
+        raise VaultDamaged("This file is not a NotesDesk vault, or its header is damaged.")
+    return meta, slots
 
 
 def _unwrap(

@@ -1,0 +1,230 @@
+"""NDBK v1: our authenticated backup container (research/security.md §4.9, after age and KDBX 4).
+
+    "NDBK" | u16 version | u32 header_len | header (canonical JSON) | header MAC (32)
+    | chunks: AES-256-GCM(payload key, nonce = 11-byte counter | final flag), 64 KiB plaintext each
+
+The header carries copies of the vault's own key slots (the data key wrapped by the passphrase of the
+day and by the recovery key), so a backup made without asking for the passphrase still opens with the
+passphrase current at backup time or with the recovery key. The file key is derived from the data key
+and a per-backup nonce. Every reader error is a NotesdeskError: WrongPassphrase (exit 3) when no slot
+opens, BackupDamaged (exit 4) for anything altered, truncated, extended or malformed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from notesdesk.core.crypto import kdf, keys, recovery
+from notesdesk.core.errors import VaultDamaged, WrongPassphrase
+
+MAGIC = b"NDBK"
+VERSION = 1
+CHUNK = 64 * 1024
+TAG = 16
+MAX_HEADER = 64 * 1024
+MAX_PLAIN = 8 * 1024 * 1024 * 1024
+PREFIX = struct.Struct(">4sHI")
+
+
+class BackupDamaged(VaultDamaged):
+    """The backup file was altered, truncated or is not a NotesDesk backup."""
+
+
+@dataclass(frozen=True)
+class BackupHeader:
+    vault_id: str
+    created: str
+    app_version: str
+    schema: str
+    plain_len: int
+    payload_nonce: bytes
+    audit_head_seq: int
+    audit_head_mac: str
+    counts: dict[str, int]
+    slots: dict[str, keys.KeySlot]
+    raw: bytes
+
+
+def file_key(dek: bytes, payload_nonce: bytes) -> bytes:
+    return keys.hkdf(dek, payload_nonce, "ndbk/file")
+
+
+def _header_mac(key: bytes, prefix_and_header: bytes) -> bytes:
+    return hmac.new(keys.hkdf(key, b"", "ndbk/header"), prefix_and_header, hashlib.sha256).digest()
+
+
+def _nonce(counter: int, final: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
+
+
+def _chunks(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    count = max(1, -(-len(data) // CHUNK))
+    for i in range(count):
+        yield i, data[i * CHUNK : (i + 1) * CHUNK], i == count - 1
+
+
+def seal_backup(
+    image: bytes,
+    dek: bytes,
+    vault_id: str,
+    slots: dict[str, keys.KeySlot],
+    meta: dict[str, Any],
+) -> bytes:
+    """The whole backup as bytes. `image` is a consistent SQLite image (already field-sealed)."""
+    payload = zlib.compress(image, 6)
+    nonce = os.urandom(16)
+    header = {
+        "v": VERSION,
+        "chunk": CHUNK,
+        "compression": "zlib",
+        "payload_nonce": nonce.hex(),
+        "plain_len": len(image),
+        "vault_id": vault_id,
+        "meta": meta,
+        "slots": [
+            {"kind": s.kind, "params": s.params, "wrapped": s.wrapped.hex()}
+            for s in sorted(slots.values(), key=lambda s: s.kind)
+        ],
+    }
+    header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    key = file_key(dek, nonce)
+    out = bytearray(PREFIX.pack(MAGIC, VERSION, len(header_bytes)) + header_bytes)
+    out += _header_mac(key, bytes(out))
+    aead = AESGCM(keys.hkdf(key, nonce, "ndbk/payload"))
+    for counter, chunk, final in _chunks(payload):
+        out += aead.encrypt(_nonce(counter, final), chunk, None)
+    return bytes(out)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _damaged(why: str) -> BackupDamaged:
+    return BackupDamaged(f"This backup cannot be trusted: {why}.")
+
+
+def read_header(data: bytes) -> BackupHeader:
+    """Parse and sanity-check the header; nothing here is trusted until the MAC is checked."""
+    if len(data) < PREFIX.size or data[:4] != MAGIC:
+        raise _damaged("it is not a NotesDesk backup file")
+    magic, version, header_len = PREFIX.unpack_from(data)
+    if version != VERSION:
+        raise _damaged(f"it uses format version {version}, which this NotesDesk cannot read")
+    if header_len > MAX_HEADER or PREFIX.size + header_len + 32 > len(data):
+        raise _damaged("its header is truncated or oversized")
+    raw = data[PREFIX.size : PREFIX.size + header_len]
+    try:
+        header = json.loads(raw)
+        slots = {}
+        for s in header["slots"]:
+            slot = keys.KeySlot(str(s["kind"]), str(s["params"]), bytes.fromhex(s["wrapped"]))
+            slots[slot.kind] = slot
+        meta = header["meta"]
+        parsed = BackupHeader(
+            vault_id=str(header["vault_id"]),
+            created=str(meta["created"]),
+            app_version=str(meta["app_version"]),
+            schema=str(meta["schema"]),
+            plain_len=int(header["plain_len"]),
+            payload_nonce=bytes.fromhex(header["payload_nonce"]),
+            audit_head_seq=int(meta["audit_head_seq"]),
+            audit_head_mac=str(meta["audit_head_mac"]),
+            counts={str(k): int(v) for k, v in dict(meta["counts"]).items()},
+            slots=slots,
+            raw=raw,
+        )
+        valid = (
+            header["v"] == VERSION
+            and header["chunk"] == CHUNK
+            and header["compression"] == "zlib"
+            and len(parsed.payload_nonce) == 16
+            and 0 < parsed.plain_len <= MAX_PLAIN
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise _damaged("its header is malformed") from exc
+    if not valid:
+        raise _damaged("its header has unexpected settings")
+    return parsed
+
+
+def unwrap_dek(header: BackupHeader, passphrase: str | None, recovery_key: str | None) -> bytes:
+    """Open a slot. Wrong secret and damaged slot look the same; both are WrongPassphrase."""
+    if recovery_key is not None:
+        secret = recovery.decode(recovery_key)
+        slot = header.slots.get(keys.SLOT_RECOVERY)
+        salt = str(keys.slot_params(slot).get("salt", "")) if slot else ""
+        try:
+            kek = keys.recovery_kek(secret, bytes.fromhex(salt))
+        except ValueError:
+            kek = b""
+        dek = slot.unwrap(kek, header.vault_id) if slot and kek else None
+        if dek is None:
+            raise WrongPassphrase("That recovery key does not open this backup.")
+        return dek
+    slot = header.slots.get(keys.SLOT_PASSPHRASE)
+    if slot is None or passphrase is None:
+        raise WrongPassphrase("A passphrase or the recovery key is needed to open this backup.")
+    try:
+        params = kdf.KdfParams.from_dict(keys.slot_params(slot))
+    except VaultDamaged as exc:
+        raise _damaged("its key slot asks for unsafe key-derivation settings") from exc
+    dek = slot.unwrap(kdf.derive_key(passphrase, params), header.vault_id)
+    if dek is None:
+        raise WrongPassphrase(
+            "Wrong passphrase for this backup (it opens with the passphrase in use when it was made, "
+            "or with the recovery key)."
+        )
+    return dek
+
+
+def check_header_mac(data: bytes, header: BackupHeader, dek: bytes) -> int:
+    """Returns where the payload starts."""
+    end = PREFIX.size + len(header.raw)
+    mac = data[end : end + 32]
+    expected = _header_mac(file_key(dek, header.payload_nonce), data[:end])
+    if not hmac.compare_digest(mac, expected):
+        raise _damaged("its header was altered")
+    return end + 32
+
+
+def open_payload(data: bytes, header: BackupHeader, dek: bytes) -> bytes:
+    """Check the header MAC and every chunk; return the SQLite image."""
+    start = check_header_mac(data, header, dek)
+    key = file_key(dek, header.payload_nonce)
+    aead = AESGCM(keys.hkdf(key, header.payload_nonce, "ndbk/payload"))
+    body = data[start:]
+    sealed_chunk = CHUNK + TAG
+    if not body:
+        raise _damaged("it is truncated")
+    count = max(1, -(-len(body) // sealed_chunk))
+    inflater = zlib.decompressobj()
+    image = bytearray()
+    for counter in range(count):
+        piece = body[counter * sealed_chunk : (counter + 1) * sealed_chunk]
+        final = counter == count - 1
+        try:
+            chunk = aead.decrypt(_nonce(counter, final), piece, None)
+        except InvalidTag:
+            raise _damaged("it was truncated, extended or altered") from None
+        try:
+            image += inflater.decompress(chunk, header.plain_len + 1 - len(image))
+        except zlib.error as exc:
+            raise _damaged("its contents are malformed") from exc
+        if len(image) > header.plain_len:
+            raise _damaged("its contents are longer than its header says")
+    if not inflater.eof or inflater.unused_data or len(image) != header.plain_len:
+        raise _damaged("its contents do not match its header")
+    if not image.startswith(b"SQLite format 3\x00"):
+        raise _damaged("it does not contain a vault")
+    return bytes(image)

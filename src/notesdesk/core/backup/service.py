@@ -1,0 +1,238 @@
+"""Backups, the restore drill and restores, built on the NDBK container.
+
+A backup is a consistent image taken through SQLite's backup API (never a file copy), sealed,
+written durably, then read back and checked before it counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from notesdesk import __version__
+from notesdesk.core.backup import container
+from notesdesk.core.backup.files import fsync_dir, write_atomic
+from notesdesk.core.errors import Conflict, NotesdeskError, NotFound, VaultDamaged, VaultInUse
+from notesdesk.core.services.verify import VerifyReport, verify_vault
+from notesdesk.core.storage import migrate
+from notesdesk.core.storage.sqlite import backup_to
+from notesdesk.core.storage.vault import Vault, lock_path
+
+SUFFIX = ".ndbk"
+NAME = re.compile(r"^notesdesk-backup-(\d{8})-(\d{6})(?:-\d+)?\.ndbk$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    path: Path
+    created: str
+    vault_id: str
+    report: VerifyReport
+    counts: dict[str, int]
+
+
+def vault_image(path: Path) -> bytes:
+    """A consistent image of the vault file through the backup API, held in memory only."""
+    source = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    memory = sqlite3.connect(":memory:")
+    try:
+        source.backup(memory)
+        return memory.serialize()
+    finally:
+        memory.close()
+        source.close()
+
+
+def _counts(vault: Vault) -> dict[str, int]:
+    with vault.unit_of_work() as uow:
+        return {"clients": len(uow.clients.ids()), "notes": len(uow.notes.ids())}
+
+
+def backup_name(now: datetime, folder: Path) -> Path:
+    stem = f"notesdesk-backup-{now:%Y%m%d-%H%M%S}"
+    candidate, n = folder / f"{stem}{SUFFIX}", 1
+    while candidate.exists():
+        candidate, n = folder / f"{stem}-{n}{SUFFIX}", n + 1
+    return candidate
+
+
+def make_backup(vault: Vault, folder: Path) -> Path:
+    """Write a verified backup into `folder` and return its path."""
+    if vault.integrity_problems():
+        raise VaultDamaged("The vault failed its integrity check; no backup was made from it.")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    now = datetime.now(UTC)
+    target = backup_name(now, folder)
+    with vault.unit_of_work() as uow:
+        uow.record("backup")
+        uow.commit()
+    with vault.unit_of_work() as uow:
+        assert uow.session is not None
+        head_seq, head_mac = vault.audit.head(uow.session)
+    image = vault_image(vault.path)
+    meta = {
+        "created": now.isoformat(),
+        "app_version": __version__,
+        "schema": migrate.current_revision(vault.engine) or "",
+        "audit_head_seq": head_seq,
+        "audit_head_mac": head_mac,
+        "counts": _counts(vault),
+    }
+    data = container.seal_backup(image, vault.data_key(), vault.vault_id, vault.key_slots(), meta)
+    write_atomic(target, data)
+    # Read back from disk and check before the backup counts (bit rot, a lying USB stick).
+    written = target.read_bytes()
+    header = container.read_header(written)
+    restored = container.open_payload(written, header, vault.data_key())
+    if hashlib.sha256(restored).digest() != hashlib.sha256(image).digest():
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise NotesdeskError("The backup did not read back correctly; it was removed. Try another disk.")
+    return target
+
+
+def check_backup(path: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:
+    """Everything `verify FILE` promises, with no vault open: slots, header MAC, every chunk, the
+    SQLite integrity, every seal, every signature, the audit chain and the anchor in the header."""
+    data = _read(path)
+    header = container.read_header(data)
+    dek = container.unwrap_dek(header, passphrase, recovery_key)
+    image = container.open_payload(data, header, dek)
+    vault = Vault.open_image(image, dek)
+    try:
+        if vault.vault_id != header.vault_id:
+            raise container.BackupDamaged("This backup cannot be trusted: its header names another vault.")
+        report = verify_vault(vault.unit_of_work())
+        with vault.unit_of_work() as uow:
+            assert uow.session is not None
+            seq, mac = vault.audit.head(uow.session)
+        if (seq, mac) != (header.audit_head_seq, header.audit_head_mac):
+            raise container.BackupDamaged("This backup cannot be trusted: its audit log was cut short.")
+    finally:
+        vault.close()
+    return BackupCheck(path, header.created, header.vault_id, report, header.counts)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFound(f"No backup file at {path}.") from exc
+    except OSError as exc:
+        raise NotesdeskError(f"The backup file could not be read: {exc.strerror or 'error'}.") from exc
+
+
+def restore(
+    backup: Path, vault_path: Path, passphrase: str | None = None, recovery_key: str | None = None
+) -> Path | None:
+    """Replace the vault with a verified backup. The replaced vault is kept beside it; returns that
+    copy's path (None when there was no vault yet). Nothing changes unless every check passes."""
+    check_backup(backup, passphrase, recovery_key)
+    data = _read(backup)
+    header = container.read_header(data)
+    dek = container.unwrap_dek(header, passphrase, recovery_key)
+    image = container.open_payload(data, header, dek)
+    lock = FileLock(lock_path(vault_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise VaultInUse("Close the vault in every NotesDesk window before restoring.") from exc
+    try:
+        kept = None
+        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if vault_path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            kept = vault_path.with_name(f"{vault_path.name}.replaced-{stamp}.bak")
+            if kept.exists():
+                raise Conflict("A restore already ran this second; wait a moment and try again.")
+            backup_to(vault_path, kept)
+            fsync_dir(vault_path.parent)
+        write_atomic(vault_path, image)
+        return kept
+    finally:
+        lock.release()
+
+
+# -- listing, rotation and the anchor --------------------------------------------------------------
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = NAME.match(path.name)
+            if match:
+                created = datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+                found.append(BackupInfo(path, created))
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def rotation_keep(backups: list[BackupInfo], daily: int = 7, weekly: int = 4, monthly: int = 12) -> set[Path]:
+    """Newest per day for `daily` days, per ISO week for `weekly` weeks, per month for `monthly`."""
+    keep: set[Path] = set()
+    for key, limit in (
+        (lambda b: b.created.date(), daily),
+        (lambda b: b.created.isocalendar()[:2], weekly),
+        (lambda b: (b.created.year, b.created.month), monthly),
+    ):
+        seen: list[object] = []
+        for backup in backups:  # newest first
+            period = key(backup)
+            if period not in seen:
+                seen.append(period)
+                if len(seen) > limit:
+                    break
+                keep.add(backup.path)
+    if backups:
+        keep.add(backups[0].path)
+    return keep
+
+
+def rotate(folder: Path) -> list[Path]:
+    """Delete backups outside the rotation; returns what was removed."""
+    backups = list_backups(folder)
+    keep = rotation_keep(backups)
+    removed = []
+    for backup in backups:
+        if backup.path not in keep:
+            with contextlib.suppress(OSError):
+                backup.path.unlink()
+                removed.append(backup.path)
+    return removed
+
+
+def check_anchor(vault: Vault, folder: Path) -> None:
+    """The vault's audit chain must contain the head recorded in the newest backup; otherwise the
+    whole vault file was replaced by an older copy (security.md §4.10 step 4)."""
+    for info in list_backups(folder):
+        try:
+            data = info.path.read_bytes()
+            header = container.read_header(data)
+            container.check_header_mac(data, header, vault.data_key())
+        except (OSError, NotesdeskError):
+            continue  # unreadable or another vault's backup: try the next one
+        if header.vault_id != vault.vault_id:
+            continue
+        with vault.unit_of_work() as uow:
+            assert uow.session is not None
+            mac = vault.audit.mac_at(uow.session, header.audit_head_seq) or ""
+        if not hmac.compare_digest(mac, header.audit_head_mac):
+            raise VaultDamaged(
+                "This vault is older than your newest backup: it may have been replaced by an old copy. "
+                "Restore the newest backup or contact support."
+            )
+        return
