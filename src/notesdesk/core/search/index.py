@@ -58,6 +58,8 @@ class SearchIndex:
             "client_id UNINDEXED, day UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
         )
         self._names: dict[str, str] = {}
+        # object id -> FTS rowid: deleting by an UNINDEXED column would scan the whole table.
+        self._rowids: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -75,15 +77,21 @@ class SearchIndex:
 
     def remove(self, object_id: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM doc WHERE object_id = ?", (object_id,))
+            self._forget(object_id)
+
+    def _forget(self, object_id: str) -> None:
+        rowid = self._rowids.pop(object_id, None)
+        if rowid is not None:
+            self._db.execute("DELETE FROM doc WHERE rowid = ?", (rowid,))
 
     def _put(self, kind: str, object_id: str, client_id: str, day: date | None, body: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM doc WHERE object_id = ?", (object_id,))
-            self._db.execute(
+            self._forget(object_id)
+            cursor = self._db.execute(
                 "INSERT INTO doc(kind, object_id, client_id, day, body) VALUES (?, ?, ?, ?, ?)",
                 (kind, object_id, client_id, day.isoformat() if day else "", body),
             )
+            self._rowids[object_id] = int(cursor.lastrowid or 0)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         query = _query(text)
