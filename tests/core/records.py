@@ -83,7 +83,9 @@ def plan(client_id: str, mark: str) -> TreatmentPlan:
         linked_measure="PHQ-9 < 10",
         interventions=(intervention,),
     )
-    goal = Goal(f"{mark}goal", client_words=f"{mark}own words", agreed_with_client=True, objectives=(objective,))
+    goal = Goal(
+        f"{mark}goal", client_words=f"{mark}own words", agreed_with_client=True, objectives=(objective,)
+    )
     problem = Problem(f"{mark}problem", behavioral_definition=f"{mark}definition", goals=(goal,))
     return TreatmentPlan(
         client_id=client_id,
@@ -121,7 +123,9 @@ def milestone(client_id: str, mark: str) -> Milestone:
 
 
 def phase(client_id: str, mark: str) -> PhaseEntry:
-    return PhaseEntry(client_id=client_id, phase=f"{mark}phase", started_on=date(2026, 9, 1), comment=f"{mark}why")
+    return PhaseEntry(
+        client_id=client_id, phase=f"{mark}phase", started_on=date(2026, 9, 1), comment=f"{mark}why"
+    )
 
 
 def safety_plan(client_id: str, mark: str) -> SafetyPlan:
@@ -146,4 +150,3 @@ def measure(client_id: str, mark: str) -> MeasureAdministration:
         answers=(1, 2, None, 0, 3, 1, 1, 0, 0),
         comment=f"{mark}comment",
     )
-

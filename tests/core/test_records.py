@@ -166,7 +166,9 @@ def test_milestones_move_forward_and_back_with_history(vault: Vault) -> None:
     )
     stored = care.list_milestones(vault.unit_of_work(), client.id)[0]
     assert [c.status for c in stored.history] == [
-        MilestoneStatus.PLANNED, MilestoneStatus.ACHIEVED, MilestoneStatus.EMERGING,
+        MilestoneStatus.PLANNED,
+        MilestoneStatus.ACHIEVED,
+        MilestoneStatus.EMERGING,
     ]
     assert stored.achieved_on == date(2026, 10, 1)
     assert stored.evidence_note_ids == (note.id,)
@@ -175,7 +177,9 @@ def test_milestones_move_forward_and_back_with_history(vault: Vault) -> None:
 def test_milestone_dimension_must_fit_its_kind(vault: Vault) -> None:
     client = clients.add_client(vault.unit_of_work(), records.client("A"))
     with pytest.raises(InvalidInput, match="physical, emotional, social, relational"):
-        care.add_milestone(vault.unit_of_work(), replace(records.milestone(client.id, "m"), dimension="cognitive"))
+        care.add_milestone(
+            vault.unit_of_work(), replace(records.milestone(client.id, "m"), dimension="cognitive")
+        )
 
 
 def test_phase_history_and_safety_plan_versions(vault: Vault) -> None:
@@ -183,7 +187,10 @@ def test_phase_history_and_safety_plan_versions(vault: Vault) -> None:
     care.set_phase(vault.unit_of_work(), records.phase(client.id, "one-"))
     later = replace(records.phase(client.id, "two-"), id="p2", started_on=date(2026, 11, 1))
     care.set_phase(vault.unit_of_work(), later)
-    assert [p.phase for p in care.phase_history(vault.unit_of_work(), client.id)] == ["one-phase", "two-phase"]
+    assert [p.phase for p in care.phase_history(vault.unit_of_work(), client.id)] == [
+        "one-phase",
+        "two-phase",
+    ]
     first = care.save_safety_plan(vault.unit_of_work(), records.safety_plan(client.id, "s-"))
     second = care.save_safety_plan(vault.unit_of_work(), replace(first, reason_for_living="my dog"))
     versions = care.safety_plan_versions(vault.unit_of_work(), client.id)
@@ -205,7 +212,8 @@ def test_discharge_closes_the_episode_and_return_opens_a_new_one(vault: Vault) -
     clients.set_status(vault.unit_of_work(), client.id, ClientStatus.ACTIVE, date(2027, 2, 1))
     eps = clients.episodes(vault.unit_of_work(), client.id)
     assert [(e.opened_on, e.closed_on) for e in eps] == [
-        (date(2026, 9, 1), date(2026, 11, 1)), (date(2027, 2, 1), None),
+        (date(2026, 9, 1), date(2026, 11, 1)),
+        (date(2027, 2, 1), None),
     ]
 
 

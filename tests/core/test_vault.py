@@ -139,7 +139,9 @@ def test_a_downgraded_kdf_setting_is_detected(vault_path: Path) -> None:
     conn = sqlite3.connect(vault_path)
     params = conn.execute("SELECT params FROM keyslot WHERE kind='passphrase'").fetchone()[0]
     conn.close()
-    _edit(vault_path, "UPDATE keyslot SET params = ? WHERE kind='passphrase'", params.replace('"t":1', '"t":2'))
+    _edit(
+        vault_path, "UPDATE keyslot SET params = ? WHERE kind='passphrase'", params.replace('"t":1', '"t":2')
+    )
     with pytest.raises((VaultDamaged, WrongPassphrase)):
         Vault.open(vault_path, passphrase=PASSPHRASE)
 

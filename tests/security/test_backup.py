@@ -32,8 +32,14 @@ def _fill(vault: Vault, n_notes: int) -> None:
         for i in range(n_notes):
             text = " ".join(rng.choice(["sleep", "panic", "work", "breath", "walk"]) for _ in range(300))
             sections = notes.build_sections(NoteFormat.FREE, {"text": f"{i} {text}"})
-            uow.notes.add(SessionNote(client_id=client.id, session_date=datetime(2026, 1, 1).date(),
-                                      format=NoteFormat.FREE, sections=sections))
+            uow.notes.add(
+                SessionNote(
+                    client_id=client.id,
+                    session_date=datetime(2026, 1, 1).date(),
+                    format=NoteFormat.FREE,
+                    sections=sections,
+                )
+            )
         uow.commit()
 
 
@@ -89,7 +95,7 @@ def test_truncations_and_extensions_are_rejected(
     cuts = boundaries + [rng.randrange(1, len(data)) for _ in range(300 if SOAK else 20)] + [len(data) - 1]
     for cut in cuts:
         _rejected(data[:cut], tmp_path)
-    for extra in (b"\x00", os.urandom(16), data[-(container.CHUNK + container.TAG):]):
+    for extra in (b"\x00", os.urandom(16), data[-(container.CHUNK + container.TAG) :]):
         _rejected(data + extra, tmp_path)
 
 
@@ -113,7 +119,9 @@ def test_random_files_raise_only_our_errors(blob: bytes) -> None:
 
 @settings(max_examples=300 if SOAK else 40, deadline=5000, suppress_health_check=list(HealthCheck))
 @given(st.data())
-def test_mutated_backups_raise_only_our_errors(backed_up: tuple[Path, Path, str, bytes], data: st.DataObject) -> None:
+def test_mutated_backups_raise_only_our_errors(
+    backed_up: tuple[Path, Path, str, bytes], data: st.DataObject
+) -> None:
     original = bytearray(backed_up[3][:6000])
     for _ in range(data.draw(st.integers(1, 4))):
         op = data.draw(st.sampled_from(["flip", "insert", "delete", "overwrite"]))
@@ -211,9 +219,7 @@ def test_a_full_disk_leaves_no_partial_or_temp_file(tmp_path: Path, monkeypatch:
 
 def test_rotation_keeps_7_daily_4_weekly_12_monthly() -> None:
     start = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    backups = [
-        service.BackupInfo(Path(f"b{i}"), start - timedelta(hours=12 * i)) for i in range(2 * 400)
-    ]
+    backups = [service.BackupInfo(Path(f"b{i}"), start - timedelta(hours=12 * i)) for i in range(2 * 400)]
     keep = service.rotation_keep(backups)
     kept = sorted((b for b in backups if b.path in keep), key=lambda b: b.created, reverse=True)
     assert kept[0] is backups[0]

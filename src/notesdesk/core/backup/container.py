@@ -198,8 +198,11 @@ def check_header_mac(data: bytes, header: BackupHeader, dek: bytes) -> int:
     return end + 32
 
 
-def open_payload(data: bytes, header: BackupHeader, dek: bytes) -> bytes:
-    """Check the header MAC and every chunk; return the SQLite image."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def open_payload(data: bytes, header: BackupHeader, dek: bytes, magic: bytes = SQLITE_MAGIC) -> bytes:
+    """Check the header MAC and every chunk; return the payload (by default a SQLite image)."""
     start = check_header_mac(data, header, dek)
     key = file_key(dek, header.payload_nonce)
     aead = AESGCM(keys.hkdf(key, header.payload_nonce, "ndbk/payload"))
@@ -225,6 +228,6 @@ def open_payload(data: bytes, header: BackupHeader, dek: bytes) -> bytes:
             raise _damaged("its contents are longer than its header says")
     if not inflater.eof or inflater.unused_data or len(image) != header.plain_len:
         raise _damaged("its contents do not match its header")
-    if not image.startswith(b"SQLite format 3\x00"):
-        raise _damaged("it does not contain a vault")
+    if not image.startswith(magic):
+        raise _damaged("it does not contain what its kind promises")
     return bytes(image)

@@ -331,6 +331,20 @@ class Vault:
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
         self._profile = found or PractitionerProfile()
 
+    def adopt_signing_key(self, private_key: bytes) -> None:
+        """Take over the signing key of an imported practice, so its signed notes keep verifying."""
+        with self.unit_of_work() as uow:
+            session = uow.session
+            assert session is not None
+            self._secret_table(uow, SigningKey).replace(SigningKey(private_key.hex()))
+            public = signing.public_key_bytes(private_key).hex()
+            session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
+            session.add(MetaRow(key="signing_public", value=public))
+            session.flush()
+            self._write_header_mac(session)
+            uow.commit()
+        self._signing_private = private_key
+
     def signing_private_key(self) -> bytes:
         assert self._signing_private is not None
         return self._signing_private

@@ -1,0 +1,41 @@
+"""One client's record as JSON, in a documented schema (docs/export-schema.md).
+
+Readable by any successor system without NotesDesk. Psychotherapy notes are left out unless the
+practitioner explicitly includes them (HIPAA 164.501/164.524: they are not part of the record set).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from notesdesk.core.exports.snapshot import TABLES, take
+from notesdesk.core.storage.uow import UnitOfWork
+
+SCHEMA = "notesdesk.client-record/1"
+
+
+def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False) -> dict[str, Any]:
+    snapshot = take(uow, client_id=client_id, include_private=include_private)
+    body = msgspec.to_builtins(snapshot)
+    record: dict[str, Any] = {
+        "schema": SCHEMA,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "includes_psychotherapy_notes": include_private,
+        "client": body.pop("clients")[0],
+    }
+    for name in TABLES:
+        if name == "clients" or (name == "private_notes" and not include_private):
+            continue
+        record[name] = body[name]
+    return record
+
+
+def client_record_json(uow: UnitOfWork, client_id: str, include_private: bool = False) -> bytes:
+    record = client_record(uow, client_id, include_private)
+    with uow:
+        uow.record("export", "client", client_id, detail="json" + (" +private" if include_private else ""))
+        uow.commit()
+    return msgspec.json.format(msgspec.json.encode(record), indent=2)

@@ -1,0 +1,54 @@
+"""A plain, complete snapshot of the practice (or one client) as domain objects, read in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
+from notesdesk.core.domain.clients import Client, Episode
+from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    clients: tuple[Client, ...] = ()
+    episodes: tuple[Episode, ...] = ()
+    notes: tuple[SessionNote, ...] = ()
+    addenda: tuple[Addendum, ...] = ()
+    private_notes: tuple[PrivateNote, ...] = ()
+    plans: tuple[TreatmentPlan, ...] = ()
+    homework: tuple[Homework, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    phases: tuple[PhaseEntry, ...] = ()
+    safety_plans: tuple[SafetyPlan, ...] = ()
+    measures: tuple[MeasureAdministration, ...] = ()
+
+
+TABLES = (
+    "clients", "episodes", "notes", "addenda", "private_notes", "plans",
+    "homework", "milestones", "phases", "safety_plans", "measures",
+)
+
+
+def _sorted(items: list) -> tuple:  # type: ignore[type-arg]
+    return tuple(sorted(items, key=lambda item: item.id))
+
+
+def take(uow: UnitOfWork, client_id: str | None = None, include_private: bool = True) -> Snapshot:
+    """Everything (or one client's record) in one unit of work; psychotherapy notes only if asked."""
+    with uow:
+        parts = {}
+        for name in TABLES:
+            if name == "private_notes" and not include_private:
+                parts[name] = ()
+                continue
+            table = getattr(uow, name)
+            if client_id is None:
+                parts[name] = _sorted(table.all())
+            elif name == "clients":
+                parts[name] = (table.get(client_id),)
+            else:
+                parts[name] = _sorted(table.where(client_id=client_id))
+        return Snapshot(**parts)

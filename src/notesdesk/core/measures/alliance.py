@@ -1,0 +1,86 @@
+"""Alliance check: read item by item against the previous check, because a rupture shows as a drop on one
+component (goals, tasks or bond) long before it moves a total. Clients also tend to rate alliance high
+(research/clinical.md §2.5), so a fall matters more than the absolute level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.measures.library import InstrumentRef, get_instrument
+from notesdesk.core.measures.model import Flag, FlagKind, Instrument, Kind
+from notesdesk.core.measures.scoring import check_answers
+
+ALLIANCE_ID = "alliance"
+
+
+@dataclass(frozen=True)
+class ItemDrop:
+    item: int  # 1-based
+    previous: int
+    current: int
+
+
+@dataclass(frozen=True)
+class AllianceCheck:
+    instrument: str
+    drops: tuple[ItemDrop, ...]
+    low_items: tuple[int, ...]  # 1-based item numbers under the threshold
+    flags: tuple[Flag, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+def _short(text: str) -> str:
+    # Item wording can be long; the first clause is enough for a flag line.
+    return text.split(":")[0].split(",")[0].rstrip(".")
+
+
+def alliance_check(
+    current: Sequence[int | None],
+    previous: Sequence[int | None] | None = None,
+    *,
+    low_below: int | None = None,
+    drop: int | None = None,
+    instrument: InstrumentRef = ALLIANCE_ID,
+    extra: Iterable[Instrument] = (),
+) -> AllianceCheck:
+    """Flag any item that fell by `drop` or more since `previous`, and any item under `low_below`.
+
+    Defaults for both come from the instrument file; pass values to use the practitioner's settings.
+    Unanswered items (None) are skipped, never treated as 0 — a skipped item is not a rupture.
+    """
+    inst = get_instrument(instrument, extra)
+    if inst.kind is not Kind.ALLIANCE or inst.alliance is None:
+        raise InvalidInput(f"{inst.name} is not an alliance check")
+    check_answers(inst, current)
+    if previous is not None:
+        check_answers(inst, previous)
+    drop = inst.alliance.drop if drop is None else drop
+    low_below = inst.alliance.low_below if low_below is None else low_below
+    if drop < 1:
+        raise InvalidInput("the alliance drop threshold must be at least 1")
+
+    drops: list[ItemDrop] = []
+    low: list[int] = []
+    flags: list[Flag] = []
+    drop_rule = f"A drop of {drop} or more on any item since the previous check"
+    low_rule = f"Any item below {low_below}"
+    for number, now in enumerate(current, start=1):
+        if now is None:
+            continue
+        label = _short(inst.items[number - 1])
+        before = previous[number - 1] if previous is not None else None
+        if before is not None and before - now >= drop:
+            drops.append(ItemDrop(number, before, now))
+            flags.append(Flag(FlagKind.ALLIANCE_DROP, f"Alliance: '{label}' fell from {before} to {now}; "
+                              "worth raising with the client.", drop_rule, inst.alliance.source, number))
+        if now < low_below:
+            low.append(number)
+            flags.append(Flag(FlagKind.ALLIANCE_LOW, f"Alliance: '{label}' rated {now}, below {low_below}.",
+                              low_rule, inst.alliance.source, number))
+    return AllianceCheck(inst.id, tuple(drops), tuple(low), tuple(flags))
