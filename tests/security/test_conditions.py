@@ -40,9 +40,8 @@ def test_a_full_disk_refuses_the_save_keeps_earlier_commits_and_recovers(vault_p
         conn.exec_driver_sql("PRAGMA max_page_count=1073741823")
     notes.create_note(vault.unit_of_work(), replace(draft, id="after-space-freed"))
     vault.close()
-    with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened:
-        with reopened.unit_of_work() as uow:
-            assert "after-space-freed" in uow.notes.ids()
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened, reopened.unit_of_work() as uow:
+        assert "after-space-freed" in uow.notes.ids()
 
 
 def test_a_read_only_vault_opens_for_reading_and_refuses_writes(vault_path: Path) -> None:
@@ -61,9 +60,12 @@ def test_a_read_only_vault_opens_for_reading_and_refuses_writes(vault_path: Path
 def test_sqlite_itself_refuses_writes_on_a_read_only_open(vault_path: Path) -> None:
     vault, _ = Vault.create(vault_path, PASSPHRASE)
     vault.close()
-    with Vault.open(vault_path, passphrase=PASSPHRASE, read_only=True) as ro:
-        with pytest.raises(sqlite3.OperationalError), ro.engine.connect() as conn:
-            conn.connection.dbapi_connection.execute("DELETE FROM meta")  # type: ignore[union-attr]
+    with (
+        Vault.open(vault_path, passphrase=PASSPHRASE, read_only=True) as ro,
+        pytest.raises(sqlite3.OperationalError),
+        ro.engine.connect() as conn,
+    ):
+        conn.connection.dbapi_connection.execute("DELETE FROM meta")  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("folder", ["Dropbox/practice", "OneDrive - Clinic", "Library/Mobile Documents/x"])

@@ -66,9 +66,9 @@ def test_kill_during_writes_loses_no_acknowledged_commit(tmp_path: Path) -> None
     acked_total: set[str] = set()
     for i in range(kills):
         acked_total |= _kill_run(path, client.id, batch=1 if i % 2 else 20, rng=rng)
-        with Vault.open(path, passphrase=PASSPHRASE) as reopened:  # integrity, header, audit chain
-            with reopened.unit_of_work() as uow:
-                present = set(uow.notes.ids())
+        # Opening checks integrity, the header and the audit chain.
+        with Vault.open(path, passphrase=PASSPHRASE) as reopened, reopened.unit_of_work() as uow:
+            present = set(uow.notes.ids())
         lost = acked_total - present
         assert lost == set(), f"{len(lost)} acknowledged notes lost after kill {i + 1}"
     with Vault.open(path, passphrase=PASSPHRASE) as final:

@@ -31,9 +31,9 @@ def _mount_type(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str | N
     target = str(path.resolve())
     for line in lines:
         parts = line.split()
-        if len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")):
-            if len(parts[1]) > len(best):
-                best, fs_type = parts[1], parts[2]
+        inside = len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/"))
+        if inside and len(parts[1]) > len(best):
+            best, fs_type = parts[1], parts[2]
     return fs_type
 
 
