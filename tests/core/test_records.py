@@ -237,3 +237,39 @@ def test_every_change_is_audited_in_order(vault: Vault, vault_path: Path) -> Non
     assert ("create vault", "") in actions[:3]
     assert ("create", "client") in actions and ("create", "episode") in actions
     assert actions[-1] == ("view", "client")
+
+
+def test_a_record_is_destroyed_only_after_retention_and_with_confirmation(vault: Vault) -> None:
+    from notesdesk.core.services import retention
+
+    keep = clients.add_client(vault.unit_of_work(), records.client("Keep "))
+    old = clients.add_client(
+        vault.unit_of_work(), replace(records.client("Old "), intake_date=date(2011, 9, 1))
+    )
+    note = notes.create_note(
+        vault.unit_of_work(), replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
+    )
+    notes.sign_note(vault.unit_of_work(), note.id)
+    notes.add_addendum(vault.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "added")
+    care.add_homework(vault.unit_of_work(), records.homework(old.id, "h"))
+    recent = notes.create_note(vault.unit_of_work(), records.note(keep.id, "k"))
+    with pytest.raises(Conflict, match="discharged"):
+        retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True)
+    clients.set_status(vault.unit_of_work(), keep.id, ClientStatus.DISCHARGED, date(2026, 11, 1))
+    with pytest.raises(Conflict, match="kept until 2033"):
+        retention.delete_client_record(vault.unit_of_work(), keep.id, confirmed=True)
+    clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
+    assert retention.retention_status(vault.unit_of_work(), old.id).retain_until == date(2019, 6, 1)
+    with pytest.raises(Conflict, match="confirm"):
+        retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=False)
+    removed = retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True)
+    assert removed == 5  # client, episode, note, addendum, homework: every row of the record
+    path = vault.path
+    vault.close()
+    with Vault.open(path, passphrase=PASSPHRASE) as reopened:  # the audit cross-check still holds
+        assert [c.id for c in clients.list_clients(reopened.unit_of_work())] == [keep.id]
+        assert notes.get_note(reopened.unit_of_work(), recent.id)[0] == recent
+        with reopened.unit_of_work() as uow:
+            assert uow.session is not None
+            actions = [e.action for e in reopened.audit.entries(uow.session)]
+        assert "delete client record" in actions

@@ -111,8 +111,9 @@ def test_corrupted_pages_are_reported_as_damaged(vault_path: Path) -> None:
         clients.add_client(vault.unit_of_work(), Client(name=f"Client {i}", presenting_concerns="x" * 500))
     vault.close()
     data = bytearray(vault_path.read_bytes())
-    middle = len(data) // 2
-    data[middle : middle + 64] = b"\xff" * 64
+    page = 4096
+    for start in range(2 * page, len(data), 3 * page):  # every third page after the header pages
+        data[start + 100 : start + 400] = b"\xff" * 300
     vault_path.write_bytes(bytes(data))
     with pytest.raises(VaultDamaged):
         Vault.open(vault_path, passphrase=PASSPHRASE)
@@ -157,3 +158,23 @@ def test_tables_are_strict_and_journal_is_a_single_file(vault: Vault) -> None:
     assert sealed and all(d.rstrip().endswith("STRICT") for d in sealed)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
+
+
+def test_an_older_vault_is_migrated_after_a_safety_copy(vault_path: Path) -> None:
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    clients.add_client(vault.unit_of_work(), Client(name="Before the upgrade"))
+    vault.close()
+    # Make it look like a vault written by the first release (schema 0001).
+    conn = sqlite3.connect(vault_path)
+    conn.executescript(
+        "DROP TABLE purge; DROP TRIGGER note_signed_no_delete; DROP TRIGGER addendum_no_delete;"
+        "UPDATE alembic_version SET version_num = '0001';"
+    )
+    conn.close()
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as upgraded:
+        assert migrate.current_revision(upgraded.engine) == migrate.head_revision()
+        assert [c.name for c in clients.list_clients(upgraded.unit_of_work())] == ["Before the upgrade"]
+    copy = vault_path.with_name(vault_path.name + ".pre-0001.bak")
+    assert copy.exists()
+    with Vault.open(copy, passphrase=PASSPHRASE, read_only=True) as old:
+        assert migrate.current_revision(old.engine) == "0001"

@@ -32,6 +32,17 @@ TRIGGERS = (
 )
 
 
+# From migration 0002: signed rows can be deleted only inside a retention purge of their client.
+PURGE_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS note_signed_no_delete BEFORE DELETE ON note
+       WHEN OLD.signed = 1 AND NOT EXISTS (SELECT 1 FROM purge WHERE client_id = OLD.client_id)
+       BEGIN SELECT RAISE(ABORT, 'note is signed and locked'); END""",
+    """CREATE TRIGGER IF NOT EXISTS addendum_no_delete BEFORE DELETE ON addendum
+       WHEN OLD.signed = 1 AND NOT EXISTS (SELECT 1 FROM purge WHERE client_id = OLD.client_id)
+       BEGIN SELECT RAISE(ABORT, 'addendum is signed and locked'); END""",
+)
+
+
 def check_sqlite_version() -> None:
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old; 3.37 or newer is needed.")

@@ -39,6 +39,14 @@ class AuditRow(Base):
     mac: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class PurgeRow(Base):
+    """Present only inside the transaction that destroys a client's record after retention."""
+
+    __tablename__ = "purge"
+    __table_args__ = STRICT
+    client_id: Mapped[str] = mapped_column(primary_key=True)
+
+
 class SecretRow(Base):
     """Sealed vault-level values: the signing key, the practitioner profile, note templates."""
 

@@ -1,0 +1,75 @@
+"""Destroying a client's record once its retention period has passed — never before, never silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete
+
+from notesdesk.core.errors import Conflict
+from notesdesk.core.services.clients import ensure_deletable, retain_until
+from notesdesk.core.storage.tables import PurgeRow
+from notesdesk.core.storage.uow import UnitOfWork
+
+# Children before parents, so foreign keys hold at every step.
+ORDER = (
+    "addenda",
+    "notes",
+    "private_notes",
+    "plans",
+    "homework",
+    "milestones",
+    "phases",
+    "safety_plans",
+    "measures",
+    "episodes",
+)
+
+
+@dataclass(frozen=True)
+class RetentionStatus:
+    client_id: str
+    last_service: date | None
+    retain_until: date | None
+
+
+def last_service(uow: UnitOfWork, client_id: str) -> date | None:
+    with uow:
+        dates = [n.session_date for n in uow.notes.where(client_id=client_id)]
+    return max(dates, default=None)
+
+
+def retention_status(uow: UnitOfWork, client_id: str) -> RetentionStatus:
+    last = last_service(uow, client_id)
+    with uow:
+        client = uow.clients.get(client_id)
+    return RetentionStatus(client_id, last, retain_until(client, last, uow.vault.profile()))
+
+
+def delete_client_record(uow: UnitOfWork, client_id: str, confirmed: bool) -> int:
+    """Delete every row of the client's record; returns how many rows went. Refused before the
+    retain-until date, and without explicit confirmation. The audit log keeps the fact of deletion."""
+    last = last_service(uow, client_id)
+    with uow:
+        client = uow.clients.get(client_id)
+    ensure_deletable(client, last, uow.vault.profile())
+    if not confirmed:
+        raise Conflict("Deleting a record cannot be undone; confirm to go ahead.")
+    removed = 0
+    with uow:
+        assert uow.session is not None
+        uow.session.add(PurgeRow(client_id=client_id))
+        uow.session.flush()
+        for name in ORDER:
+            table = getattr(uow, name)
+            for row_id in table.ids(client_id=client_id):
+                table.remove(row_id)
+                removed += 1
+        uow.clients.remove(client_id)
+        uow.session.execute(delete(PurgeRow).where(PurgeRow.client_id == client_id))
+        uow.record(
+            "delete client record", "client", client_id, detail=f"{removed + 1} rows, retention passed"
+        )
+        uow.commit()
+    return removed + 1
