@@ -273,3 +273,27 @@ def test_a_record_is_destroyed_only_after_retention_and_with_confirmation(vault:
             assert uow.session is not None
             actions = [e.action for e in reopened.audit.entries(uow.session)]
         assert "delete client record" in actions
+
+
+def test_names_are_found_without_accents_or_special_letters(vault: Vault) -> None:
+    from notesdesk.core.services.lookup import resolve_client
+
+    for name in ("Łukasz Wiśniewski", "Søren Ødegård", "Đặng Thu", "Zoë Æsir"):
+        clients.add_client(vault.unit_of_work(), replace(records.client("x"), name=name))
+    with vault.unit_of_work() as uow:
+        assert resolve_client(uow, "lukasz").name == "Łukasz Wiśniewski"
+        assert resolve_client(uow, "odeg").name == "Søren Ødegård"
+        assert resolve_client(uow, "dang").name == "Đặng Thu"
+        assert resolve_client(uow, "aesir").name == "Zoë Æsir"
+
+
+def test_a_read_only_vault_can_still_show_records(vault: Vault) -> None:
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    note = notes.create_note(vault.unit_of_work(), records.note(client.id, "x"))
+    private = notes.add_private_note(vault.unit_of_work(), records.private_note(client.id, "p"))
+    path = vault.path
+    vault.close()
+    with Vault.open(path, passphrase=PASSPHRASE, read_only=True) as ro:
+        assert clients.get_client(ro.unit_of_work(), client.id).id == client.id
+        assert notes.get_note(ro.unit_of_work(), note.id)[0] == note
+        assert notes.get_private_note(ro.unit_of_work(), private.id) == private

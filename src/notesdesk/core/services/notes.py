@@ -185,6 +185,14 @@ def update_private_note(uow: UnitOfWork, note: PrivateNote) -> PrivateNote:
     return note
 
 
+def get_private_note(uow: UnitOfWork, note_id: str) -> PrivateNote:
+    with uow:
+        note = uow.private_notes.get(note_id)
+        uow.record("view", "private_note", note_id)
+        uow.commit()
+    return note
+
+
 def list_private_notes(uow: UnitOfWork, client_id: str) -> list[PrivateNote]:
     with uow:
         notes = uow.private_notes.where(client_id=client_id)

@@ -122,6 +122,23 @@ def create_triggers(connection: object) -> None:
         connection.exec_driver_sql(ddl)  # type: ignore[attr-defined]
 
 
+def recover_after_crash(path: Path) -> bool:
+    """If a crash left a hot rollback journal, let SQLite roll it back now (a read-only connection
+    cannot, and would report the vault as unreadable). Returns True when a journal was found."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        if not journal.exists() or journal.stat().st_size == 0:
+            return False
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=rw", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return False  # the integrity check that follows reports the damage
+    return True
+
+
 def integrity_problems(path: Path) -> list[str]:
     """Full integrity_check (quick_check misses damage: research/security.md §5) plus FK check."""
     try:

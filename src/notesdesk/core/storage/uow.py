@@ -41,7 +41,9 @@ class UnitOfWork(Repositories):
     def commit(self) -> None:
         assert self.session is not None
         if self._vault.read_only:
-            raise ReadOnlyVault("The vault is open read-only: changes cannot be saved.")
+            # Nothing can have been written: SQLite (mode=ro) refuses every write as it happens.
+            self.session.rollback()
+            return
         try:
             self.session.commit()
         except DBAPIError as exc:

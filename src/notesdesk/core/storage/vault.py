@@ -41,6 +41,7 @@ from notesdesk.core.storage.sqlite import (
     looks_like_sqlite,
     make_engine,
     make_memory_engine,
+    recover_after_crash,
 )
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
@@ -198,6 +199,8 @@ class Vault:
         read_only: bool,
         lock: FileLock | None,
     ) -> Vault:
+        if not read_only:
+            recover_after_crash(path)
         problems = integrity_problems(path)
         if problems:
             raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")

@@ -1,0 +1,111 @@
+"""Client commands: client add | list | show | status."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, cli_name, date_arg, day, short, to_plain
+from notesdesk.cli.records import find_client
+from notesdesk.core.domain.clients import Client, ClientStatus, Modality
+from notesdesk.core.services import clients
+
+MODALITY = EnumArg(Modality)
+STATUS = EnumArg(ClientStatus)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(commands, "client", "add, list, show clients and change their status")
+
+    add = add_command(group, "add", common, "add a client (prints the new id)", cmd_add)
+    add.add_argument("name", metavar="NAME", help="full name, e.g. 'Zoë Ó Briain'")
+    add.add_argument("--dob", type=date_arg, metavar="DATE", help="date of birth")
+    add.add_argument("--modality", type=MODALITY, metavar=MODALITY.metavar, default=Modality.OTHER)
+    add.add_argument("--pronouns", default="", metavar="P")
+    add.add_argument("--preferred", default="", metavar="NAME", help="preferred name")
+    add.add_argument("--intake", type=date_arg, metavar="DATE", help="intake date (default: today)")
+
+    lst = add_command(group, "list", common, "list clients", cmd_list)
+    lst.add_argument("--status", type=STATUS, metavar=STATUS.metavar, help="only clients in this status")
+
+    show = add_command(group, "show", common, "show a client's details", cmd_show)
+    show.add_argument("client", metavar="CLIENT", help="id or unambiguous start of the name")
+
+    status = add_command(
+        group, "status", common, "put a client on hold, discharge or reactivate them", cmd_status
+    )
+    status.add_argument("client", metavar="CLIENT")
+    status.add_argument("status", type=STATUS, metavar=STATUS.metavar)
+    status.add_argument("--date", type=date_arg, metavar="DATE", help="effective date (default: today)")
+
+
+def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = clients.add_client(
+            vault.unit_of_work(),
+            Client(
+                name=args.name,
+                date_of_birth=args.dob,
+                modality=args.modality,
+                pronouns=args.pronouns.strip(),
+                preferred_name=args.preferred.strip(),
+                intake_date=args.intake,
+            ),
+        )
+    cli.created(client.id)
+    return 0
+
+
+def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = clients.list_clients(vault.unit_of_work(), args.status)
+    if cli.json:
+        cli.emit_json(found)
+        return 0
+    if not found:
+        cli.out("No clients." if args.status is None else f"No {args.status.value} clients.")
+    for c in found:
+        preferred = f" ({c.preferred_name})" if c.preferred_name else ""
+        cli.out(f"{short(c.id)}  {c.name}{preferred}  [{cli_name(c.status)}]  {c.modality.value}")
+    return 0
+
+
+def client_lines(client: Client) -> list[str]:
+    rows = [
+        ("Name", client.name),
+        ("Preferred name", client.preferred_name),
+        ("Pronouns", client.pronouns),
+        ("Date of birth", day(client.date_of_birth) if client.date_of_birth else ""),
+        ("Phone", client.phone),
+        ("Email", client.email),
+        ("Address", client.address),
+        ("Emergency contact", client.emergency_contact),
+        ("Referral", client.referral),
+        ("Presenting concerns", client.presenting_concerns),
+        ("Modality", client.modality.value),
+        ("Status", client.status.value),
+        ("Intake", day(client.intake_date) if client.intake_date else ""),
+        ("Discharged", day(client.discharge_date) if client.discharge_date else ""),
+        ("Id", client.id),
+    ]
+    return [f"{label + ':':<21}{value}" for label, value in rows if value]
+
+
+def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = find_client(vault, args.client)
+        client = clients.get_client(vault.unit_of_work(), found.id)
+    if cli.json:
+        cli.emit_json(to_plain(client))
+    else:
+        for line in client_lines(client):
+            cli.out(line)
+    return 0
+
+
+def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = find_client(vault, args.client)
+        client = clients.set_status(vault.unit_of_work(), found.id, args.status, args.date)
+    cli.done(f"Status: {client.status.value}.", id=client.id, status=client.status.value)
+    return 0

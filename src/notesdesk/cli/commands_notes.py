@@ -1,0 +1,307 @@
+"""Note commands: note add | edit | sign | addend | list | show, and search."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from typing import Any
+
+from notesdesk.cli.io import (
+    Cli,
+    EnumArg,
+    add_command,
+    add_group,
+    cli_name,
+    date_arg,
+    day,
+    indent,
+    section_arg,
+    short,
+    to_plain,
+)
+from notesdesk.cli.records import find_client, find_id
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import (
+    FORMAT_SECTIONS,
+    AddendumKind,
+    NoteFormat,
+    PrivateNote,
+    Section,
+    SessionNote,
+    SessionType,
+    Signature,
+)
+from notesdesk.core.errors import InvalidInput, UsageError, VaultDamaged
+from notesdesk.core.services import notes
+from notesdesk.core.services.search import build_index
+
+FORMAT = EnumArg(NoteFormat, exclude=[NoteFormat.CUSTOM])
+SESSION_TYPE = EnumArg(SessionType)
+KIND = EnumArg(AddendumKind)
+
+SECTION_HELP = (
+    "Section keys by format (--section KEY=TEXT, repeatable):\n"
+    + "\n".join(
+        f"  {fmt.value:<10} {' '.join(key for key, _ in layout)}" for fmt, layout in FORMAT_SECTIONS.items()
+    )
+    + (
+        "\nA psychotherapy note (--private) is kept apart from the record, under its own key; it is"
+        "\nfree text (--section text=...) and never appears in 'note list' without --private."
+    )
+)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(commands, "note", "session notes: write, sign, add addenda, read")
+
+    add = add_command(group, "add", common, "write a draft note (prints its id)", cmd_add, SECTION_HELP)
+    add.add_argument("client", metavar="CLIENT")
+    add.add_argument("--format", type=FORMAT, metavar=FORMAT.metavar, help="required unless --private")
+    add.add_argument("--section", type=section_arg, action="append", default=[], metavar="KEY=TEXT")
+    add.add_argument("--date", type=date_arg, metavar="DATE", help="session date (default: today)")
+    add.add_argument("--type", type=SESSION_TYPE, metavar=SESSION_TYPE.metavar, help="session type")
+    add.add_argument("--private", action="store_true", help="a psychotherapy (process) note")
+
+    edit = add_command(
+        group, "edit", common, "change a draft note (signed notes refuse)", cmd_edit, SECTION_HELP
+    )
+    edit.add_argument("note", metavar="NOTE")
+    edit.add_argument("--section", type=section_arg, action="append", default=[], metavar="KEY=TEXT")
+    edit.add_argument("--date", type=date_arg, metavar="DATE")
+    edit.add_argument("--type", type=SESSION_TYPE, metavar=SESSION_TYPE.metavar)
+
+    sign = add_command(group, "sign", common, "sign a draft: it is locked from then on", cmd_sign)
+    sign.add_argument("note", metavar="NOTE")
+
+    addend = add_command(group, "addend", common, "add a signed addendum to a signed note", cmd_addend)
+    addend.add_argument("note", metavar="NOTE")
+    addend.add_argument("--kind", type=KIND, metavar=KIND.metavar, required=True)
+    addend.add_argument("--text", required=True)
+
+    lst = add_command(group, "list", common, "list a client's notes, newest first", cmd_list)
+    lst.add_argument("client", metavar="CLIENT")
+    lst.add_argument("--private", action="store_true", help="list the psychotherapy notes instead")
+
+    show = add_command(group, "show", common, "show a note, its signature and its addenda", cmd_show)
+    show.add_argument("note", metavar="NOTE")
+    show.add_argument("--private", action="store_true", help="NOTE is a psychotherapy note")
+
+    search = add_command(commands, "search", common, "search notes and plans", cmd_search)
+    search.add_argument("query", metavar="QUERY", help="words to find (each as a prefix)")
+    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits (50)")
+
+
+def _texts(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for key, value in pairs:
+        if key in texts:
+            raise UsageError(f"The section '{key}' is given twice.")
+        texts[key] = value
+    return texts
+
+
+def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
+    texts = _texts(args.section)
+    if args.private:
+        if args.format not in (None, NoteFormat.FREE) or args.type is not None:
+            raise UsageError("A psychotherapy note is free text: give only --section text=... and --date.")
+        text = notes.build_sections(NoteFormat.FREE, texts)[0].text
+        with cli.open_vault() as vault:
+            client = find_client(vault, args.client)
+            private = PrivateNote(client_id=client.id, note_date=args.date or today(), text=text)
+            private = notes.add_private_note(vault.unit_of_work(), private)
+        cli.created(private.id)
+        return 0
+    if args.format is None:
+        raise UsageError(f"Give the note's --format {FORMAT.metavar}.")
+    sections = notes.build_sections(args.format, texts)
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        note = SessionNote(
+            client_id=client.id,
+            session_date=args.date or today(),
+            format=args.format,
+            sections=sections,
+            session_type=args.type or SessionType.INDIVIDUAL,
+        )
+        note = notes.create_note(vault.unit_of_work(), note)
+    cli.created(note.id)
+    return 0
+
+
+def _merge(sections: tuple[Section, ...], texts: dict[str, str]) -> tuple[Section, ...]:
+    known = [s.key for s in sections]
+    unknown = [k for k in texts if k not in known]
+    if unknown:
+        raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
+    return tuple(replace(s, text=texts.get(s.key, s.text)) for s in sections)
+
+
+def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
+    texts = _texts(args.section)
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        with vault.unit_of_work() as uow:
+            note = uow.notes.get(note_id)
+        note = replace(
+            note,
+            sections=_merge(note.sections, texts),
+            session_date=args.date or note.session_date,
+            session_type=args.type or note.session_type,
+        )
+        note = notes.save_draft(vault.unit_of_work(), note)
+    cli.done("Draft saved.", id=note.id)
+    return 0
+
+
+def signed_line(sig: Signature) -> str:
+    who = f"{sig.signer}, {sig.credentials}" if sig.credentials else sig.signer
+    return f"Signed ✓ {day(sig.signed_at)} by {who}"
+
+
+def cmd_sign(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        note = notes.sign_note(vault.unit_of_work(), note_id)
+    assert note.signature is not None
+    sig = note.signature
+    cli.done(signed_line(sig), id=note.id, signed_at=sig.signed_at.isoformat(), signer=sig.signer)
+    return 0
+
+
+def cmd_addend(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        addendum = notes.add_addendum(vault.unit_of_work(), note_id, args.kind, args.text)
+    cli.created(addendum.id)
+    return 0
+
+
+def _preview(text: str, width: int = 50) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        if args.private:
+            private = notes.list_private_notes(vault.unit_of_work(), client.id)
+        else:
+            found = notes.list_notes(vault.unit_of_work(), client.id)
+    if args.private:
+        if cli.json:
+            cli.emit_json(private)
+            return 0
+        cli.out(f"Psychotherapy notes for {client.name} (kept apart from the record):")
+        for p in private:
+            cli.out(f"{short(p.id)}  {day(p.note_date)}  {_preview(p.text)}")
+        if not private:
+            cli.out("None.")
+        return 0
+    if cli.json:
+        cli.emit_json(found)
+        return 0
+    if not found:
+        cli.out("No notes.")
+    for n in found:
+        state = "signed" if n.is_signed else "draft"
+        first = next((s.text for s in n.sections if s.text.strip()), "")
+        cli.out(
+            f"{short(n.id)}  {day(n.session_date)}  {n.format.value:<9} "
+            f"{cli_name(n.session_type):<10} {state:<6}  {_preview(first)}"
+        )
+    return 0
+
+
+def _show_private(cli: Cli, query: str) -> int:
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "psychotherapy note", query)
+        with vault.unit_of_work() as uow:
+            client = uow.clients.get(uow.private_notes.get(note_id).client_id)
+        # Read through the service so the view is audited.
+        note = next(p for p in notes.list_private_notes(vault.unit_of_work(), client.id) if p.id == note_id)
+    if cli.json:
+        cli.emit_json({"note": to_plain(note), "client_name": client.name})
+        return 0
+    cli.out(f"{client.name} — psychotherapy note, {day(note.note_date)}")
+    cli.out(f"Id: {note.id}")
+    cli.out()
+    cli.out(indent(note.text))
+    return 0
+
+
+def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
+    if args.private:
+        return _show_private(cli, args.note)
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        note, addenda = notes.get_note(vault.unit_of_work(), note_id)
+        with vault.unit_of_work() as uow:
+            client = uow.clients.get(note.client_id)
+        valid = notes.verify_note(vault.unit_of_work(), note, addenda) if note.is_signed else None
+    if cli.json:
+        cli.emit_json(
+            {
+                "note": to_plain(note),
+                "client_name": client.name,
+                "signature_valid": valid,
+                "addenda": to_plain(addenda),
+            }
+        )
+    else:
+        cli.out(
+            f"{client.name} — {note.format.value} note, {day(note.session_date)} "
+            f"({cli_name(note.session_type)})"
+        )
+        cli.out(f"Id: {note.id}")
+        if note.signature is None:
+            cli.out("Draft: not signed")
+        elif valid:
+            cli.out(signed_line(note.signature))
+        else:
+            cli.out("Signature ✗ does NOT verify: this note was changed after it was signed")
+        for section in note.sections:
+            cli.out()
+            cli.out(section.title)
+            cli.out(indent(section.text) if section.text.strip() else "    (blank)")
+        if addenda:
+            cli.out()
+            cli.out("Addenda")
+        for a in addenda:
+            who = a.signature.signer if a.signature else "?"
+            cli.out(f"  {a.kind.value.capitalize()} — {day(a.created_at)} by {who}  [{short(a.id)}]")
+            cli.out(indent(a.text, "      "))
+    if valid is False:
+        raise VaultDamaged(f"Signed note {note.id} fails its signature check: it was altered.")
+    return 0
+
+
+def cmd_search(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        index = build_index(vault.unit_of_work())
+        try:
+            hits = index.search(args.query, limit=max(1, args.limit))
+        finally:
+            index.close()
+    if cli.json:
+        cli.emit_json(
+            [
+                {
+                    "kind": h.kind,
+                    "id": h.object_id,
+                    "client_id": h.client_id,
+                    "client_name": h.client_name,
+                    "date": h.day.isoformat() if h.day else None,
+                    "snippet": " ".join(h.plain_snippet().split()),
+                }
+                for h in hits
+            ]
+        )
+        return 0
+    if not hits:
+        cli.out("No matches.")
+    for h in hits:
+        cli.out(f"{h.client_name}  {h.kind} {short(h.object_id)}  {day(h.day)}")
+        cli.out("    " + " ".join(h.plain_snippet().split()))
+    return 0

@@ -1,0 +1,328 @@
+"""Plan commands: plan show | set | review, safety-plan set | show, measure add | list."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from notesdesk.cli import planfiles
+from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, date_arg, day, short, to_plain
+from notesdesk.cli.records import find_client
+from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, MeasureAdministration, SafetyPlan
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan, missing_required_fields
+from notesdesk.core.errors import InvalidInput, NotFound, UsageError
+from notesdesk.core.services import care, plans
+
+OUTCOME = EnumArg(ReviewOutcome)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(commands, "plan", "treatment plans: show, set from a file, review")
+    show = add_command(group, "show", common, "show the client's current treatment plan", cmd_plan_show)
+    show.add_argument("client", metavar="CLIENT")
+    put = add_command(
+        group,
+        "set",
+        common,
+        "save a new plan version from a TOML or JSON file (prints its id)",
+        cmd_plan_set,
+        epilog=planfiles.FILE_HELP + "\n\n" + planfiles.PLAN_HELP,
+    )
+    put.add_argument("client", metavar="CLIENT")
+    put.add_argument("--file", type=Path, required=True, metavar="PLAN.toml|json")
+    put.add_argument("--activate", action="store_true", help="make it the active plan at once")
+    activate = add_command(
+        group, "activate", common, "make the newest draft the active plan", cmd_plan_activate
+    )
+    activate.add_argument("client", metavar="CLIENT")
+    activate.add_argument("--date", type=date_arg, metavar="DATE", help="effective date (default: today)")
+    review = add_command(group, "review", common, "record a review of the active plan", cmd_plan_review)
+    review.add_argument("client", metavar="CLIENT")
+    review.add_argument("--outcome", type=OUTCOME, metavar=OUTCOME.metavar, required=True)
+    review.add_argument("--summary", required=True)
+    review.add_argument("--date", type=date_arg, metavar="DATE", help="review date (default: today)")
+    review.add_argument("--next-due", type=date_arg, metavar="DATE", help="default: 90 days on")
+
+    safety = add_group(commands, "safety-plan", "safety plans: set from a file, show")
+    sset = add_command(
+        safety,
+        "set",
+        common,
+        "save a new safety-plan version from a TOML or JSON file (prints its id)",
+        cmd_safety_set,
+        epilog=planfiles.FILE_HELP + "\n\n" + planfiles.SAFETY_HELP,
+    )
+    sset.add_argument("client", metavar="CLIENT")
+    sset.add_argument("--file", type=Path, required=True, metavar="SAFETY.toml|json")
+    sshow = add_command(safety, "show", common, "show the client's latest safety plan", cmd_safety_show)
+    sshow.add_argument("client", metavar="CLIENT")
+
+    measure = add_group(commands, "measure", "questionnaire answers (stored raw; scoring comes later)")
+    madd = add_command(measure, "add", common, "store one administration's answers", cmd_measure_add)
+    madd.add_argument("client", metavar="CLIENT")
+    madd.add_argument("instrument", metavar="INSTRUMENT", help="e.g. PHQ-9")
+    madd.add_argument(
+        "--answers", required=True, metavar="1,2,0,…", help="item answers in order; '-' or empty: unanswered"
+    )
+    madd.add_argument("--date", type=date_arg, metavar="DATE", help="default: today")
+    madd.add_argument("--comment", default="")
+    mlist = add_command(measure, "list", common, "list a client's administrations", cmd_measure_list)
+    mlist.add_argument("client", metavar="CLIENT")
+
+
+# -- treatment plans ---------------------------------------------------------------------------
+
+
+def plan_lines(plan: TreatmentPlan) -> list[str]:
+    lines = [
+        f"Treatment plan v{plan.version} — {plan.status.value} — effective {day(plan.effective_date)}, "
+        f"review due {day(plan.review_due)}",
+        f"Id: {plan.id}",
+    ]
+    service = ", ".join(
+        part
+        for part in (
+            plan.service_type,
+            f"{plan.session_length_minutes} min" if plan.session_length_minutes else "",
+            plan.frequency,
+            f"for {plan.expected_duration}" if plan.expected_duration else "",
+        )
+        if part
+    )
+    for label, value in (
+        ("Diagnoses", "; ".join(plan.diagnoses)),
+        ("Service", service),
+        ("Strengths", plan.strengths),
+        ("Discharge criteria", plan.discharge_criteria),
+        (
+            "Client agreement",
+            " ".join(
+                filter(
+                    None,
+                    [
+                        day(plan.client_agreement_date) if plan.client_agreement_date else "",
+                        plan.client_agreement_how,
+                    ],
+                )
+            ),
+        ),
+    ):
+        if value:
+            lines.append(f"{label}: {value}")
+    for p, problem in enumerate(plan.problems, 1):
+        lines += ["", f"Problem {p}: {problem.title}"]
+        if problem.behavioral_definition:
+            lines.append(f"    Definition: {problem.behavioral_definition}")
+        for g, goal in enumerate(problem.goals, 1):
+            agreed = " (agreed with client)" if goal.agreed_with_client else ""
+            lines.append(f"    Goal {p}.{g} [{short(goal.id)}]: {goal.statement}{agreed}")
+            if goal.client_words:
+                lines.append(f"        In the client's words: “{goal.client_words}”")
+            for o, obj in enumerate(goal.objectives, 1):
+                by = f", by {day(obj.target_date)}" if obj.target_date else ""
+                lines.append(f"        Objective {p}.{g}.{o}: {obj.description} — {obj.status.value}{by}")
+                details = [
+                    f"{label} {value}"
+                    for label, value in (
+                        ("criterion:", obj.measurable_criterion),
+                        ("baseline:", obj.baseline),
+                        ("target:", obj.target),
+                        ("measure:", obj.linked_measure),
+                    )
+                    if value
+                ]
+                if details:
+                    lines.append("            " + "; ".join(details))
+                for i in obj.interventions:
+                    extra = ", ".join(filter(None, [i.modality, i.frequency]))
+                    lines.append(
+                        f"            Intervention: {i.technique}" + (f" ({extra})" if extra else "")
+                    )
+    if plan.reviews:
+        lines += ["", "Reviews"]
+        lines += [f"    {day(r.review_date)} {r.outcome.value}: {r.summary}" for r in plan.reviews]
+    missing = missing_required_fields(plan)
+    if missing:
+        lines += ["", "Still missing before use: " + "; ".join(missing)]
+    return lines
+
+
+def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        versions = plans.plan_versions(vault.unit_of_work(), client.id)
+        plan = plans.current_plan(vault.unit_of_work(), client.id)
+    if cli.json:
+        cli.emit_json(to_plain(plan))
+        return 0
+    if plan is None:
+        cli.out(f"{client.name} has no treatment plan yet (see 'notesdesk plan set --help').")
+        return 0
+    cli.out(f"{client.name}")
+    for line in plan_lines(plan):
+        cli.out(line)
+    if len(versions) > 1:
+        cli.out("")
+        cli.out("Versions: " + ", ".join(f"v{v.version} {v.status.value}" for v in versions))
+    return 0
+
+
+def cmd_plan_set(cli: Cli, args: argparse.Namespace) -> int:
+    data = planfiles.load(args.file, "plan")
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = planfiles.plan_from(data, client.id)
+        if args.activate and not plan.goals():
+            # Checked before saving, so a refused activation leaves no stray draft behind.
+            raise InvalidInput("A plan needs at least one goal before it is activated.")
+        plan = plans.save_plan(vault.unit_of_work(), plan)
+        if args.activate:
+            plan = plans.activate_plan(vault.unit_of_work(), plan.id)
+    cli.created(plan.id)
+    return 0
+
+
+def cmd_plan_activate(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        drafts = [
+            p for p in plans.plan_versions(vault.unit_of_work(), client.id) if p.status == PlanStatus.DRAFT
+        ]
+        if not drafts:
+            raise NotFound("This client has no draft plan to activate.")
+        plan = plans.activate_plan(vault.unit_of_work(), drafts[-1].id, args.date)
+    cli.done(
+        f"Plan v{plan.version} is now active; review due {day(plan.review_due)}.",
+        id=plan.id,
+        review_due=day(plan.review_due),
+    )
+    return 0
+
+
+def cmd_plan_review(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = plans.record_review(
+            vault.unit_of_work(),
+            client.id,
+            args.date or today(),
+            args.outcome,
+            args.summary.strip(),
+            args.next_due,
+        )
+    review = plan.reviews[-1]
+    cli.done(
+        f"Review recorded ({review.outcome.value}); plan is {plan.status.value}, "
+        f"next review due {day(plan.review_due)}.",
+        id=review.id,
+        plan_id=plan.id,
+        status=plan.status.value,
+        review_due=day(plan.review_due),
+    )
+    return 0
+
+
+# -- safety plans ------------------------------------------------------------------------------
+
+
+def _contact(c: Contact) -> str:
+    return " — ".join(filter(None, [c.name, c.phone, c.note]))
+
+
+def safety_lines(plan: SafetyPlan) -> list[str]:
+    lines = [f"Safety plan v{plan.version}, last reviewed {day(plan.last_reviewed)}", f"Id: {plan.id}"]
+    for key, title in SAFETY_PLAN_SECTIONS:
+        if key == "reason_for_living":
+            items = [plan.reason_for_living] if plan.reason_for_living else []
+        elif key == "professionals":
+            items = [_contact(c) for c in (*plan.professionals, *plan.crisis_lines)]
+        elif key == "people_to_ask":
+            items = [_contact(c) for c in plan.people_to_ask]
+        else:
+            items = list(getattr(plan, key))
+        lines += ["", title]
+        lines += [f"  • {item}" for item in items] or ["  (none yet)"]
+    return lines
+
+
+def cmd_safety_set(cli: Cli, args: argparse.Namespace) -> int:
+    data = planfiles.load(args.file, "safety plan")
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = planfiles.safety_plan_from(data, client.id)
+        plan = care.save_safety_plan(vault.unit_of_work(), plan)
+    cli.created(plan.id)
+    return 0
+
+
+def cmd_safety_show(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        versions = care.safety_plan_versions(vault.unit_of_work(), client.id)
+    latest = versions[-1] if versions else None
+    if cli.json:
+        cli.emit_json(to_plain(latest))
+        return 0
+    if latest is None:
+        cli.out(f"{client.name} has no safety plan yet (see 'notesdesk safety-plan set --help').")
+        return 0
+    cli.out(client.name)
+    for line in safety_lines(latest):
+        cli.out(line)
+    return 0
+
+
+# -- measures ----------------------------------------------------------------------------------
+
+
+def parse_answers(text: str) -> tuple[int | None, ...]:
+    answers: list[int | None] = []
+    for part in text.split(","):
+        item = part.strip()
+        if item in ("", "-"):
+            answers.append(None)
+        elif item.isdigit():
+            answers.append(int(item))
+        else:
+            raise UsageError("--answers are whole numbers separated by commas ('-' for unanswered).")
+    if all(a is None for a in answers):
+        raise UsageError("--answers holds no answer.")
+    return tuple(answers)
+
+
+def cmd_measure_add(cli: Cli, args: argparse.Namespace) -> int:
+    answers = parse_answers(args.answers)
+    instrument = args.instrument.strip()
+    if not instrument:
+        raise UsageError("Name the instrument, e.g. PHQ-9.")
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        administration = care.add_measure(
+            vault.unit_of_work(),
+            MeasureAdministration(
+                client_id=client.id,
+                instrument=instrument,
+                administered_on=args.date or today(),
+                answers=answers,
+                comment=args.comment.strip(),
+            ),
+        )
+    cli.created(administration.id)
+    return 0
+
+
+def cmd_measure_list(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        found = care.list_measures(vault.unit_of_work(), client.id)
+    if cli.json:
+        cli.emit_json(found)
+        return 0
+    if not found:
+        cli.out("No measures.")
+    for m in found:
+        answers = ",".join("-" if a is None else str(a) for a in m.answers)
+        cli.out(f"{short(m.id)}  {day(m.administered_on)}  {m.instrument:<10} {answers}")
+    return 0

@@ -1,0 +1,182 @@
+"""Vault commands: init, passwd, verify, audit, demo."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from dataclasses import replace
+from typing import Any
+
+from notesdesk.cli.io import Cli, add_command, short
+from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
+from notesdesk.core.services.verify import verify_vault
+from notesdesk.core.storage.vault import Vault
+
+RECOVERY_WARNING = (
+    "Write this recovery key down on paper now and keep it somewhere safe, away from this computer:",
+    "it is shown only this once. It opens the vault if you forget your passphrase.",
+    "If you lose both your passphrase and this recovery key, nobody can open the vault:",
+    "the notes in it are lost for good.",
+)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    init = add_command(
+        commands,
+        "init",
+        common,
+        "create a new vault and print its recovery key (once)",
+        cmd_init,
+        epilog="The new passphrase is asked for twice in a terminal, or read from the first line of\n"
+        "standard input with --passphrase-stdin.",
+    )
+    init.add_argument("--name", default="", help="your name, shown on signed notes")
+    init.add_argument("--credentials", default="", help="your credentials, e.g. 'LCSW'")
+
+    add_command(
+        commands,
+        "passwd",
+        common,
+        "change the vault passphrase (unlock with the passphrase or the recovery key)",
+        cmd_passwd,
+        epilog="With --passphrase-stdin: line 1 the current passphrase, line 2 the new one.\n"
+        "With --recovery-key-stdin: line 1 the recovery key, line 2 the new passphrase.",
+    )
+    add_command(
+        commands,
+        "verify",
+        common,
+        "check the whole vault: file integrity, every seal, signatures, audit chain",
+        cmd_verify,
+    )
+    audit = add_command(commands, "audit", common, "list the audit log, or check it", cmd_audit)
+    audit.add_argument("--verify", action="store_true", help="check the chain and every record against it")
+    audit.add_argument("--last", type=int, metavar="N", help="only the last N entries")
+
+    demo = add_command(
+        commands,
+        "demo",
+        common,
+        "create a new vault filled with a synthetic practice (for trying the app, benchmarks)",
+        cmd_demo,
+        epilog="Demo data never goes into an existing vault: give a --vault path where no file exists.\n"
+        "The new passphrase is read as for 'init'.",
+    )
+    demo.add_argument("--clients", type=int, default=25, metavar="N", help="number of clients (25)")
+    demo.add_argument("--notes", type=int, metavar="N", help="total session notes (default: 6-40 per client)")
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (1)")
+
+
+def _print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> None:
+    if cli.json:
+        cli.emit_json({"path": str(vault.path), "recovery_key": recovery_key, **extra})
+        return
+    cli.out(f"Created the vault {vault.path}")
+    cli.out()
+    cli.out(f"    Recovery key:  {recovery_key}")
+    cli.out()
+    for line in RECOVERY_WARNING:
+        cli.out(line)
+
+
+def _create(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
+    if args.recovery_key_stdin:
+        raise UsageError("A new vault has no recovery key yet; use --passphrase-stdin or a terminal.")
+    return Vault.create(cli.vault_path, cli.new_passphrase())
+
+
+def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
+    vault, recovery_key = _create(cli, args)
+    with vault:
+        if args.name or args.credentials:
+            vault.save_profile(
+                replace(vault.profile(), name=args.name.strip(), credentials=args.credentials.strip())
+            )
+        _print_new_vault(cli, vault, recovery_key)
+    return 0
+
+
+def cmd_passwd(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        vault.change_passphrase(cli.new_passphrase())
+    cli.done("Passphrase changed. The recovery key still opens the vault.")
+    return 0
+
+
+def cmd_verify(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        report = verify_vault(vault.unit_of_work())
+    if cli.json:
+        cli.emit_json(
+            {
+                "ok": report.ok,
+                "records": report.records,
+                "signed_notes": report.signed_notes,
+                "audit_entries": report.audit_entries,
+            }
+        )
+    else:
+        cli.out(
+            f"Vault OK: {report.records} records authentic, {report.signed_notes} signed notes "
+            f"verified, {report.audit_entries} audit entries in an unbroken chain."
+        )
+    return 0
+
+
+def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault, vault.unit_of_work() as uow:
+        assert uow.session is not None
+        if args.verify:
+            count = vault.audit.verify(uow.session)
+            cli.done(
+                f"Audit log OK: {count} entries in an unbroken chain; every record matches its "
+                "last audited write.",
+                entries=count,
+            )
+            return 0
+        entries = list(vault.audit.entries(uow.session))
+    if args.last is not None:
+        entries = entries[-args.last :] if args.last > 0 else []
+    if cli.json:
+        cli.emit_json(
+            [
+                {
+                    "seq": e.seq,
+                    "at": e.at.isoformat(),
+                    "action": e.action,
+                    "table": e.table,
+                    "row_id": e.row_id,
+                    "rev": e.rev,
+                }
+                for e in entries
+            ]
+        )
+        return 0
+    for e in entries:
+        at = e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        cli.out(f"{e.seq:>6}  {at}  {e.action:<18} {e.table or '-':<13} {short(e.row_id) or '-'}")
+    return 0
+
+
+def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
+    if args.clients < 1 or (args.notes is not None and args.notes < 0):
+        raise UsageError("--clients must be at least 1 and --notes at least 0.")
+    try:
+        demo = importlib.import_module("notesdesk.core.services.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != "notesdesk.core.services.demo":
+            raise
+        raise NotesdeskError("The demo practice is not part of this build yet.") from None
+    if cli.vault_path.exists():
+        raise Conflict(
+            "demo builds a new vault and never adds to an existing one; "
+            "give a --vault path where no file exists yet."
+        )
+    options: dict[str, int] = {"clients": args.clients, "seed": args.seed}
+    if args.notes is not None:
+        options["notes"] = args.notes
+    vault, recovery_key = _create(cli, args)
+    with vault:
+        demo.build_demo(vault, **options)
+        _print_new_vault(cli, vault, recovery_key, clients=args.clients)
+    return 0

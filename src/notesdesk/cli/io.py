@@ -1,0 +1,218 @@
+"""Reading secrets, opening the vault and writing output for the CLI.
+
+Secrets never come from argv or the environment: with --passphrase-stdin / --recovery-key-stdin they
+are read one line at a time from standard input (first line: the secret that unlocks; next lines:
+a new passphrase for `init`/`passwd`); otherwise, in a terminal, they are prompted for with getpass.
+Nothing here writes client data to stderr: error messages are built by the caller from fixed text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import msgspec
+
+from notesdesk.core.errors import InvalidInput, UsageError
+from notesdesk.core.storage.vault import Vault
+
+E = TypeVar("E", bound=StrEnum)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+SHORT_ID = 8
+
+
+# -- argument types ------------------------------------------------------------------------------
+
+
+def date_arg(text: str) -> date:
+    """YYYY-MM-DD only. The message never repeats the value: it may be a client's date of birth."""
+    try:
+        if not _DATE.fullmatch(text.strip()):
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("dates are written YYYY-MM-DD, for example 2024-03-15") from None
+
+
+def cli_name(member: StrEnum) -> str:
+    """How an enum value is typed on the command line: 'on hold' -> 'on-hold'."""
+    return member.value.replace(" ", "-")
+
+
+class EnumArg:
+    """An argparse type accepting an enum's values case-insensitively, spaces typed as hyphens."""
+
+    def __init__(self, kind: type[E], exclude: Iterable[E] = ()) -> None:
+        self.kind = kind
+        skip = set(exclude)
+        self.members = [m for m in kind if m not in skip]
+        self.__name__ = kind.__name__
+
+    @property
+    def metavar(self) -> str:
+        return "{" + ",".join(cli_name(m) for m in self.members) + "}"
+
+    def __call__(self, text: str) -> StrEnum:
+        wanted = text.strip().casefold().replace(" ", "-").replace("_", "-")
+        for member in self.members:
+            if cli_name(member).casefold() == wanted:
+                return member
+        raise argparse.ArgumentTypeError("use one of: " + ", ".join(cli_name(m) for m in self.members))
+
+
+def section_arg(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(
+            "sections are given as KEY=TEXT, for example --section subjective='Sleeping better'"
+        )
+    return key.strip().lower(), value
+
+
+def short(record_id: str) -> str:
+    return record_id[:SHORT_ID]
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.astimezone().date().isoformat()
+    return value.isoformat()
+
+
+# -- the per-invocation context -----------------------------------------------------------------
+
+
+@dataclass
+class Cli:
+    args: argparse.Namespace
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    vault_path: Path
+    _lines_read: int = field(default=0)
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def stdin_secrets(self) -> bool:
+        return bool(self.args.passphrase_stdin or self.args.recovery_key_stdin)
+
+    # -- secrets ---------------------------------------------------------------------------------
+
+    def _line(self, what: str) -> str:
+        line = self.stdin.readline()
+        if not line:
+            raise UsageError(f"Expected {what} on line {self._lines_read + 1} of standard input.")
+        self._lines_read += 1
+        return line.rstrip("\r\n")
+
+    def _interactive(self) -> bool:
+        try:
+            return self.stdin.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def _no_secret_source(self) -> UsageError:
+        return UsageError(
+            "No passphrase: run this in a terminal, or give it on standard input with --passphrase-stdin."
+        )
+
+    def unlock_secrets(self) -> tuple[str | None, str | None]:
+        """(passphrase, recovery_key): exactly one is set."""
+        if self.args.recovery_key_stdin:
+            return None, self._line("the recovery key")
+        if self.args.passphrase_stdin:
+            return self._line("the passphrase"), None
+        if self._interactive():
+            return getpass.getpass("Vault passphrase: "), None
+        raise self._no_secret_source()
+
+    def new_passphrase(self) -> str:
+        if self.stdin_secrets:
+            return self._line("the new passphrase")
+        if not self._interactive():
+            raise self._no_secret_source()
+        first = getpass.getpass("New passphrase: ")
+        if getpass.getpass("Type it again: ") != first:
+            raise InvalidInput("The two passphrases differ; nothing was changed.")
+        return first
+
+    def open_vault(self) -> Vault:
+        if self.args.passphrase_stdin and self.args.recovery_key_stdin:
+            raise UsageError("Use either --passphrase-stdin or --recovery-key-stdin, not both.")
+        passphrase, recovery_key = self.unlock_secrets()
+        return Vault.open(self.vault_path, passphrase=passphrase, recovery_key=recovery_key)
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def emit_json(self, data: Any) -> None:
+        self.out(json.dumps(to_plain(data), ensure_ascii=False, indent=2))
+
+    def created(self, record_id: str) -> None:
+        """A command that creates a record prints its id."""
+        if self.json:
+            self.emit_json({"id": record_id})
+        else:
+            self.out(record_id)
+
+    def done(self, message: str, **data: Any) -> None:
+        """A confirmation line, or its data as JSON."""
+        if self.json:
+            self.emit_json({"ok": True, **data})
+        else:
+            self.out(message)
+
+
+def to_plain(data: Any) -> Any:
+    """Domain dataclasses, enums and dates to JSON-ready builtins."""
+    return msgspec.to_builtins(data)
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines()) or prefix.rstrip()
+
+
+# -- parser helpers ------------------------------------------------------------------------------
+
+
+def add_group(commands: Any, name: str, help_text: str) -> Any:
+    """A command with actions (`client add`, `client list`...)."""
+    group = commands.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(title="actions", dest=f"{name}_action", metavar="ACTION", required=True)
+
+
+def add_command(
+    commands: Any,
+    name: str,
+    common: argparse.ArgumentParser,
+    help_text: str,
+    handler: Any,
+    epilog: str | None = None,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help_text,
+        description=description or help_text,
+        epilog=epilog,
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser

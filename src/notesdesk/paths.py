@@ -1,0 +1,30 @@
+"""Where NotesDesk keeps its files. The vault path: --vault, else $NOTESDESK_VAULT, else the default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "NotesDesk"
+VAULT_ENV = "NOTESDESK_VAULT"
+VAULT_FILENAME = "vault.notesdesk"
+
+
+def data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_vault_path() -> Path:
+    return data_dir() / VAULT_FILENAME
+
+
+def vault_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The vault to use: an explicit path wins, then the environment variable, then the default."""
+    env = os.environ if env is None else env
+    chosen = explicit if explicit not in (None, "") else env.get(VAULT_ENV) or None
+    if chosen is None:
+        return default_vault_path()
+    return Path(chosen).expanduser()

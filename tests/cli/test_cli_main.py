@@ -1,0 +1,110 @@
+"""The front door: vault path resolution, help, usage errors, the last-resort handler, the app."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from notesdesk import paths
+from notesdesk.cli.main import main
+from notesdesk.core.services import clients
+
+from .conftest import PASSPHRASE, Runner
+
+
+def _main(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_vault_path_precedence(tmp_path: Path) -> None:
+    default = paths.vault_path(None, env={})
+    assert default == paths.data_dir() / "vault.notesdesk"
+    assert "NotesDesk" in str(default)
+    env = {"NOTESDESK_VAULT": str(tmp_path / "env.notesdesk")}
+    assert paths.vault_path(None, env=env) == tmp_path / "env.notesdesk"
+    assert paths.vault_path(str(tmp_path / "flag.notesdesk"), env=env) == tmp_path / "flag.notesdesk"
+
+
+def test_environment_variable_picks_the_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTESDESK_VAULT", str(vault_path))
+    code, out, err = _main("--passphrase-stdin", "init", stdin=PASSPHRASE + "\n")
+    assert code == 0, err
+    assert vault_path.exists() and str(vault_path) in out
+
+
+def test_help_documents_formats_and_file_schemas() -> None:
+    code, out, _ = _main("--help")
+    assert code == 0 and "Exit codes" in out and "--passphrase-stdin" in out
+    _, note_help, _ = _main("note", "add", "--help")
+    assert "INTAKE     reason history background mental_status risk formulation plan" in note_help
+    assert "DISCHARGE  summary progress reason recommendations" in note_help
+    _, plan_help, _ = _main("plan", "set", "--help")
+    assert "[[problems.goals.objectives.interventions]]" in plan_help
+    _, safety_help, _ = _main("safety-plan", "set", "--help")
+    assert "[[crisis_lines]]" in safety_help
+
+
+def test_usage_errors_exit_2_in_one_line() -> None:
+    for argv in (["frobnicate"], ["client"], ["note", "add", "Zoë", "--kind"], ["homework", "add"]):
+        code, out, err = _main(*argv)
+        assert code == 2, argv
+        assert out == "" and err.count("\n") == 1 and err.startswith("notesdesk: ")
+
+
+def test_unexpected_error_names_only_the_type(
+    run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("Zoë Ó Briain disclosed something")
+
+    monkeypatch.setattr(clients, "list_clients", broken)
+    result = run("client", "list")
+    assert result.code == 1
+    assert result.err == "notesdesk: unexpected error (RuntimeError); nothing was changed\n"
+    assert result.out == ""
+
+
+def test_no_command_opens_the_desktop_app(vault_path: Path) -> None:
+    seen: list[Path] = []
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["--vault", str(vault_path)],
+        stdin=io.StringIO(),
+        stdout=out,
+        stderr=err,
+        desktop=lambda vault: seen.append(vault) or 0,
+    )
+    assert code == 0 and seen == [vault_path]
+
+
+def test_the_entry_point_wires_the_desktop_app(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notesdesk import __main__ as entry
+
+    seen: list[Path] = []
+    fake = types.ModuleType("notesdesk.ui.app")
+    fake.main = lambda vault: seen.append(vault) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "notesdesk.ui.app", fake)
+    assert entry.main(["--vault", str(vault_path)]) == 0
+    assert seen == [vault_path]
+
+
+def test_no_command_without_the_app_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from notesdesk import __main__ as entry
+
+    monkeypatch.setitem(sys.modules, "notesdesk.ui.app", None)
+    assert entry.launch_desktop(Path("v.notesdesk")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "desktop app" in err
+
+
+def test_both_unlock_options_is_a_usage_error(run: Runner, recovery_key: str) -> None:
+    result = run("--recovery-key-stdin", "client", "list")
+    assert result.code == 2 and "not both" in result.err
