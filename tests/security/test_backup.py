@@ -227,3 +227,17 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly() -> None:
     assert all((start - timedelta(days=d)).date() in days for d in range(7))
     assert len({(b.created.year, b.created.month) for b in kept}) == 12
     assert len(kept) <= 7 + 4 + 12
+
+
+def test_automatic_backup_writes_both_folders_and_skips_a_missing_drive(tmp_path: Path) -> None:
+    vault, _ = Vault.create(tmp_path / "v.notesdesk", PASSPHRASE)
+    primary, usb = tmp_path / "backups", tmp_path / "usb"
+    usb.mkdir()
+    assert service.backup_due(primary)
+    written = service.automatic_backup(vault, primary, usb)
+    assert [p.parent for p in written] == [primary, usb]
+    assert not service.backup_due(primary)
+    only_primary = service.automatic_backup(vault, primary, tmp_path / "unplugged")
+    assert [p.parent for p in only_primary] == [primary]
+    vault.close()
+    assert service.drill(primary, PASSPHRASE).counts["clients"] == 0

@@ -236,3 +236,30 @@ def check_anchor(vault: Vault, folder: Path) -> None:
                 "Restore the newest backup or contact support."
             )
         return
+
+
+def backup_due(folder: Path, now: datetime | None = None) -> bool:
+    """True when the folder has no backup from today (the daily automatic backup)."""
+    now = now or datetime.now(UTC)
+    newest = next(iter(list_backups(folder)), None)
+    return newest is None or newest.created.date() < now.date()
+
+
+def automatic_backup(vault: Vault, primary: Path, second: Path | None = None) -> list[Path]:
+    """The backup taken on lock, on close and daily: into the app folder and, when set, a second
+    folder such as a USB drive, each verified and rotated. A missing second folder (drive not
+    plugged in) is skipped, not an error; a failure in the primary folder is raised."""
+    written = [make_backup(vault, primary)]
+    rotate(primary)
+    if second is not None and second.is_dir():
+        written.append(make_backup(vault, second))
+        rotate(second)
+    return written
+
+
+def drill(folder: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:
+    """The restore drill: fully check the newest backup without touching the vault."""
+    newest = next(iter(list_backups(folder)), None)
+    if newest is None:
+        raise NotFound(f"There is no backup in {folder} yet.")
+    return check_backup(newest.path, passphrase, recovery_key)
