@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/notesdesk $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test: lint

@@ -8,7 +8,6 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.storage.uow import UnitOfWork
 
-
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe", "ß": "ss",
                           "ı": "i", "þ": "th", "ħ": "h", "ŧ": "t"})
