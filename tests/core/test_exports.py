@@ -93,3 +93,19 @@ def test_client_json_record_leaves_out_psychotherapy_notes_unless_included(vault
     assert {"episodes", "addenda", "plans", "homework", "milestones", "phases", "safety_plans"} <= set(plain)
     full = json.loads(record.client_record_json(vault.unit_of_work(), client_id, include_private=True))
     assert full["private_notes"][0]["text"].startswith("PROCESS-ONLY")
+
+
+def test_vault_settings_travel_with_the_practice_export(vault: Vault, tmp_path: Path) -> None:
+    from notesdesk.core.storage.store import SealedTable
+
+    fill(vault)
+    with vault.unit_of_work() as uow:
+        SealedTable(uow.ctx, "secret", dict).put_raw("templates", b'{"templates": ["speech"]}')
+        uow.commit()
+    data = practice.export_practice(vault, EXPORT_PASSPHRASE)
+    target, _ = Vault.create(tmp_path / "new.notesdesk", PASSPHRASE)
+    practice.import_practice(target, data, EXPORT_PASSPHRASE)
+    with target.unit_of_work() as uow:
+        rows = dict(SealedTable(uow.ctx, "secret", dict).all_raw())
+    assert rows["templates"] == b'{"templates": ["speech"]}'
+    target.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import msgspec
@@ -20,7 +20,8 @@ from notesdesk.core.crypto import kdf, keys
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.exports.snapshot import TABLES, Snapshot, take
-from notesdesk.core.storage.vault import Vault
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.vault import PROFILE_ID, SIGNING_KEY_ID, Vault
 
 SCHEMA = "notesdesk.practice-export/1"
 MAGIC = b'{"schema":"notesdesk.practice-export/1"'
@@ -34,6 +35,8 @@ class PracticeExport:
     signing_key: str
     profile: PractitionerProfile
     records: Snapshot
+    # Other vault-level settings (note templates, practitioner instruments) as their stored JSON.
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 def export_practice(vault: Vault, passphrase: str) -> bytes:
@@ -49,6 +52,7 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
             signing_key=vault.signing_private_key().hex(),
             profile=vault.profile(),
             records=snapshot,
+            settings=_settings(vault),
         )
     )
     export_id = str(uuid.uuid4())
@@ -67,6 +71,15 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
         uow.record("export", detail="whole practice, encrypted")
         uow.commit()
     return container.seal_backup(payload, export_key, export_id, {slot.kind: slot}, meta)
+
+
+CARRIED_ELSEWHERE = {SIGNING_KEY_ID, PROFILE_ID}
+
+
+def _settings(vault: Vault) -> dict[str, str]:
+    with vault.unit_of_work() as uow:
+        rows = SealedTable(uow.ctx, "secret", dict, label="vault setting").all_raw()
+    return {row_id: payload.decode() for row_id, payload in rows if row_id not in CARRIED_ELSEWHERE}
 
 
 def read_export(data: bytes, passphrase: str) -> PracticeExport:
@@ -91,6 +104,10 @@ def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int
             table = getattr(uow, name)
             for obj in getattr(records, name):
                 table.add(obj, action="create")
+        secrets = SealedTable(uow.ctx, "secret", dict, label="vault setting")
+        for row_id, payload in export.settings.items():
+            if row_id not in CARRIED_ELSEWHERE:
+                secrets.put_raw(row_id, payload.encode())
         uow.record("import", detail=f"practice export {export.exported_at}")
         uow.commit()
     vault.adopt_signing_key(bytes.fromhex(export.signing_key))

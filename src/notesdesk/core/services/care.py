@@ -195,10 +195,14 @@ def add_measure(uow: UnitOfWork, administration: MeasureAdministration) -> Measu
     with uow:
         uow.clients.get(administration.client_id)
         if administration.episode_id is None:
-            episode = next(
-                (e for e in uow.episodes.where(client_id=administration.client_id) if e.is_open),
-                None,
-            )
+            # The episode that covered the day it was given (a back-dated entry goes to its own).
+            day = administration.administered_on
+            covering = [
+                e
+                for e in uow.episodes.where(client_id=administration.client_id)
+                if e.opened_on <= day and (e.closed_on is None or day <= e.closed_on)
+            ]
+            episode = max(covering, key=lambda e: e.opened_on, default=None)
             administration = replace(administration, episode_id=episode.id if episode else None)
         uow.measures.add(administration)
         uow.commit()
