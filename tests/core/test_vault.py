@@ -178,3 +178,31 @@ def test_an_older_vault_is_migrated_after_a_safety_copy(vault_path: Path) -> Non
     assert copy.exists()
     with Vault.open(copy, passphrase=PASSPHRASE, read_only=True) as old:
         assert migrate.current_revision(old.engine) == "0001"
+
+
+def test_units_of_work_on_two_threads_take_turns(vault: Vault) -> None:
+    import threading
+
+    clients.add_client(vault.unit_of_work(), Client(name="Ngozi Okafor"))
+    failures: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(150):
+                assert len(clients.list_clients(vault.unit_of_work())) >= 1
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for i in range(40):
+        clients.add_client(vault.unit_of_work(), Client(name=f"Writer {i}"))
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+def test_a_unit_of_work_inside_another_is_a_clear_programming_error(vault: Vault) -> None:
+    with vault.unit_of_work(), pytest.raises(RuntimeError, match="inside another"):
+        vault.unit_of_work().__enter__()

@@ -22,8 +22,8 @@ class AppContext:
     index: SearchIndex | None = None
     # Called after any change so lists, overview and search stay current (object kind, id).
     changed_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
-
     def uow(self) -> UnitOfWork:
+        # Units of work on the UI thread and in the background runner take turns (core Vault).
         return self.vault.unit_of_work()
 
     def notify_changed(self, kind: str, object_id: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from notesdesk.core.errors import ReadOnlyVault, StorageFull, VaultDamaged
+from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull, VaultDamaged
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.sqlite import is_disk_full, is_read_only
 from notesdesk.core.storage.store import StoreContext
@@ -24,7 +24,10 @@ def translate_db_error(exc: DBAPIError) -> Exception:
         )
     if is_read_only(exc):
         return ReadOnlyVault("The vault is open read-only: changes cannot be saved.")
-    return VaultDamaged("The vault could not be read or written; it may be damaged.")
+    text = str(exc).lower()
+    if any(word in text for word in ("malformed", "not a database", "corrupt")):
+        return VaultDamaged("The vault could not be read; it may be damaged. Run 'notesdesk verify'.")
+    return NotesdeskError("The vault could not be read or written just now; nothing was saved. Try again.")
 
 
 class UnitOfWork(Repositories):
@@ -33,7 +36,14 @@ class UnitOfWork(Repositories):
         self.session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self._vault.engine, expire_on_commit=False, autoflush=False)
+        # The vault has one SQLite connection: units of work on different threads (the UI and a
+        # background job) take turns; nesting one inside another on the same thread is a bug.
+        self._vault.enter_work()
+        try:
+            self.session = Session(self._vault.engine, expire_on_commit=False, autoflush=False)
+        except BaseException:
+            self._vault.leave_work()
+            raise
         ctx = StoreContext(self.session, self._vault.sealer, self._vault.audit)
         self._bind(ctx)
         return self
@@ -72,5 +82,6 @@ class UnitOfWork(Repositories):
         finally:
             self.session.close()
             self.session = None
+            self._vault.leave_work()
         if isinstance(exc, DBAPIError):
             raise translate_db_error(exc) from exc

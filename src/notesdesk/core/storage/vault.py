@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,18 @@ class Vault:
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
         self._in_memory = False
+        self._work_lock = threading.Lock()
+        self._work_owner: int | None = None
+
+    def enter_work(self) -> None:
+        if self._work_owner == threading.get_ident():
+            raise RuntimeError("a unit of work was opened inside another on the same thread")
+        self._work_lock.acquire()
+        self._work_owner = threading.get_ident()
+
+    def leave_work(self) -> None:
+        self._work_owner = None
+        self._work_lock.release()
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -264,7 +277,8 @@ class Vault:
         return self._dek
 
     def close(self) -> None:
-        self.engine.dispose()
+        with self._work_lock:  # never pull the connection from under a running unit of work
+            self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
