@@ -297,3 +297,15 @@ def test_a_read_only_vault_can_still_show_records(vault: Vault) -> None:
         assert clients.get_client(ro.unit_of_work(), client.id).id == client.id
         assert notes.get_note(ro.unit_of_work(), note.id)[0] == note
         assert notes.get_private_note(ro.unit_of_work(), private.id) == private
+
+
+def test_addenda_follow_their_hash_chain_not_their_timestamps(vault: Vault) -> None:
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    note = notes.create_note(vault.unit_of_work(), records.note(client.id, "x"))
+    signed = notes.sign_note(vault.unit_of_work(), note.id)
+    texts = [f"addendum {i}" for i in range(4)]  # all within one second: equal timestamps
+    made = [notes.add_addendum(vault.unit_of_work(), note.id, AddendumKind.LATE_ENTRY, t) for t in texts]
+    shuffled = [made[2], made[0], made[3], made[1]]
+    assert [a.text for a in notes.chain_order(signed, shuffled)] == texts
+    assert notes.verify_note(vault.unit_of_work(), signed, notes.chain_order(signed, shuffled))
+    assert not notes.verify_note(vault.unit_of_work(), signed, shuffled)

@@ -72,6 +72,22 @@ def delete_draft(uow: UnitOfWork, note_id: str) -> None:
         uow.commit()
 
 
+def chain_order(note: SessionNote, addenda: list[Addendum]) -> list[Addendum]:
+    """Addenda in chain order, following each one's `addendum_of` hash from the note (timestamps
+    tie within a second). Anything that does not link in is put last, where verification fails it."""
+    remaining = list(addenda)
+    ordered: list[Addendum] = []
+    current = note.signature.content_hash if note.signature else None
+    while remaining:
+        following = next((a for a in remaining if a.addendum_of == current), None)
+        if following is None:
+            return ordered + sorted(remaining, key=lambda a: (a.created_at, a.id))
+        ordered.append(following)
+        remaining.remove(following)
+        current = following.signature.content_hash if following.signature else None
+    return ordered
+
+
 def _signer(uow: UnitOfWork) -> tuple[bytes, str, str]:
     profile = uow.vault.profile()
     return uow.vault.signing_private_key(), profile.name or "Practitioner", profile.credentials
@@ -100,7 +116,7 @@ def add_addendum(uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str) -
         note = uow.notes.get(note_id)
         if not note.is_signed or note.signature is None:
             raise Conflict("Only a signed note takes addenda; edit the draft instead.")
-        chain = sorted(uow.addenda.where(note_id=note_id), key=lambda a: a.created_at)
+        chain = chain_order(note, uow.addenda.where(note_id=note_id))
         previous = chain[-1].signature if chain else note.signature
         assert previous is not None
         addendum = Addendum(
@@ -125,7 +141,7 @@ def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
 def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]]:
     with uow:
         note = uow.notes.get(note_id)
-        addenda = sorted(uow.addenda.where(note_id=note_id), key=lambda a: a.created_at)
+        addenda = chain_order(note, uow.addenda.where(note_id=note_id))
         uow.record("view", "note", note_id)
         uow.commit()
     return note, addenda

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.errors import VaultDamaged
-from notesdesk.core.services.notes import verify_note
+from notesdesk.core.services.notes import chain_order, verify_note
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -41,7 +41,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
             addenda[addendum.note_id].append(addendum)
         signed = [n for n in uow.notes.all() if n.is_signed]
         for note in signed:
-            chain = sorted(addenda.get(note.id, []), key=lambda a: a.created_at)
+            chain = chain_order(note, addenda.get(note.id, []))
             if not verify_note(uow, note, chain):
                 raise VaultDamaged(
                     f"Signed note {note.id} fails its signature check: it was altered."

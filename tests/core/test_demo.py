@@ -1,0 +1,262 @@
+"""The synthetic demo practice: counts, determinism, signatures, clinical shape, vault integrity."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from notesdesk.core.domain.care import DIMENSIONS, MilestoneStatus
+from notesdesk.core.domain.clients import ClientStatus
+from notesdesk.core.domain.notes import NoteFormat
+from notesdesk.core.domain.plans import PlanStatus, missing_required_fields
+from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.services import care, clients, notes, plans
+from notesdesk.core.services import demo_course as dc
+from notesdesk.core.services import demo_text as t
+from notesdesk.core.services import demo_text_body as tb
+from notesdesk.core.services.demo import CASES, DEMO_PROFILE, build_demo, session_counts
+from notesdesk.core.services.demo_names import invent_people
+from notesdesk.core.services.verify import verify_vault
+from notesdesk.core.storage.vault import Vault
+
+PASSPHRASE = "correct horse battery"
+TODAY = date(2026, 3, 16)
+
+
+def _vault(path: Path, monkeypatch: pytest.MonkeyPatch) -> Vault:
+    monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
+    vault, _recovery = Vault.create(path, PASSPHRASE)
+    return vault
+
+
+@pytest.fixture(scope="module")
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Vault, object]]:
+    """One small practice shared by the read-only checks: 6 clients, 60 notes."""
+    with pytest.MonkeyPatch.context() as mp:
+        vault = _vault(tmp_path_factory.mktemp("demo") / "v.notesdesk", mp)
+        summary = build_demo(vault, clients=6, notes=60, seed=11, today=TODAY)
+        yield vault, summary
+        vault.close()
+
+
+def _names(vault: Vault) -> list[str]:
+    return [c.name for c in clients.list_clients(vault.unit_of_work())]
+
+
+def test_counts_match_the_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = _vault(tmp_path / "v.notesdesk", monkeypatch)
+    try:
+        summary = build_demo(vault, clients=4, notes=30, seed=3, today=TODAY)
+        assert summary.clients == 4
+        assert summary.notes == 30
+        with vault.unit_of_work() as uow:
+            assert len(uow.clients.all()) == 4
+            stored = uow.notes.all()
+            assert len(stored) == 30
+            assert summary.signed_notes == sum(n.is_signed for n in stored)
+            assert summary.plans == len(uow.plans.all())
+            assert summary.homework == len(uow.homework.all())
+            assert summary.milestones == len(uow.milestones.all())
+            assert summary.safety_plans == len(uow.safety_plans.all())
+            assert summary.private_notes == len(uow.private_notes.all())
+            assert summary.measures == len(uow.measures.all())
+            assert summary.addenda == len(uow.addenda.all())
+    finally:
+        vault.close()
+
+
+def test_the_same_seed_gives_the_same_practice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _vault(tmp_path / "a.notesdesk", monkeypatch)
+    second = _vault(tmp_path / "b.notesdesk", monkeypatch)
+    try:
+        build_demo(first, clients=3, notes=20, seed=5, today=TODAY)
+        build_demo(second, clients=3, notes=20, seed=5, today=TODAY)
+        assert _names(first) == _names(second)
+
+        def texts(vault: Vault) -> list[str]:
+            with vault.unit_of_work() as uow:
+                return sorted(n.text for n in uow.notes.all())
+
+        assert texts(first) == texts(second)
+    finally:
+        first.close()
+        second.close()
+    other = [p.name for p in invent_people(3, random.Random(6))]
+    assert sorted(other) != sorted(p.name for p in invent_people(3, random.Random(5)))
+
+
+def test_names_are_varied_and_not_only_latin_1() -> None:
+    people = invent_people(25, random.Random(7))
+    names = [p.name for p in people]
+    assert len(set(names)) == 25
+    assert any(not name.isascii() for name in names)
+    assert any(ord(ch) > 0xFF for name in names for ch in name)  # Ł, ş, ơ, ő…
+    assert len({p.culture for p in people}) >= 8
+
+
+def test_practice_names_include_accents(practice: tuple[Vault, object]) -> None:
+    vault, _ = practice
+    assert any(not name.isascii() for name in _names(vault))
+
+
+def test_signed_notes_verify_and_the_latest_may_be_drafts(practice: tuple[Vault, object]) -> None:
+    vault, summary = practice
+    signed = drafts = 0
+    with vault.unit_of_work() as uow:
+        addenda = uow.addenda.all()
+        for client in uow.clients.all():
+            history = sorted(uow.notes.where(client_id=client.id), key=lambda n: n.session_date)
+            seen_draft = False
+            for note in history:
+                if not note.is_signed:
+                    seen_draft = True
+                    drafts += 1
+                    continue
+                assert not seen_draft, "a draft is followed by a signed note"
+                chain = sorted((a for a in addenda if a.note_id == note.id), key=lambda a: a.created_at)
+                assert notes.verify_note(uow, note, chain)
+                assert note.signature is not None
+                assert note.signature.signer == DEMO_PROFILE.name
+                signed += 1
+    assert signed == summary.signed_notes  # type: ignore[attr-defined]
+    assert signed > drafts > 0
+
+
+def test_every_client_starts_with_an_intake(practice: tuple[Vault, object]) -> None:
+    vault, _ = practice
+    for client in clients.list_clients(vault.unit_of_work()):
+        history = sorted(notes.list_notes(vault.unit_of_work(), client.id), key=lambda n: n.session_date)
+        assert history[0].format == NoteFormat.INTAKE
+        assert history[0].session_date == client.intake_date
+        assert sum(n.format == NoteFormat.INTAKE for n in history) == 1
+        assert all(n.session_date < TODAY for n in history)
+        if client.status == ClientStatus.DISCHARGED:
+            assert history[-1].format == NoteFormat.DISCHARGE
+            assert history[-1].maintenance_plan is not None
+            assert history[-1].session_date == client.discharge_date
+
+
+def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, object]) -> None:
+    vault, _ = practice
+    everyone = clients.list_clients(vault.unit_of_work())
+    assert {c.status for c in everyone} == set(ClientStatus)
+    for client in everyone:
+        versions = plans.plan_versions(vault.unit_of_work(), client.id)
+        assert versions, client.name
+        assert [p.version for p in versions] == list(range(1, len(versions) + 1))
+        assert all(p.status == PlanStatus.SUPERSEDED for p in versions[:-1])
+        expected = PlanStatus.CLOSED if client.status == ClientStatus.DISCHARGED else PlanStatus.ACTIVE
+        assert versions[-1].status == expected
+        for plan in versions:
+            assert missing_required_fields(plan) == []
+            assert all(g.client_words for g in plan.goals())
+        for milestone in care.list_milestones(vault.unit_of_work(), client.id):
+            assert milestone.dimension in DIMENSIONS[milestone.kind] or not DIMENSIONS[milestone.kind]
+            assert milestone.history[0].status == MilestoneStatus.PLANNED
+            assert milestone.status == milestone.history[-1].status
+        for measure in care.list_measures(vault.unit_of_work(), client.id):
+            assert len(measure.answers) == {"PHQ-9": 9, "GAD-7": 7}[measure.instrument]
+            assert all(a is not None and 0 <= a <= 3 for a in measure.answers)
+    with vault.unit_of_work() as uow:
+        homework = uow.homework.all()
+        statuses = {c.status for h in homework for c in h.checkins}
+    assert len(statuses) >= 3  # done, partial, not done: adherence varies
+
+
+def test_the_demo_vault_passes_verify(practice: tuple[Vault, object]) -> None:
+    vault, summary = practice
+    report = verify_vault(vault.unit_of_work())
+    assert report.ok
+    assert report.signed_notes == summary.signed_notes  # type: ignore[attr-defined]
+
+
+def test_profile_is_filled_only_when_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = _vault(tmp_path / "v.notesdesk", monkeypatch)
+    try:
+        vault.save_profile(PractitionerProfile(name="Dr. Own Name", credentials="LCSW"))
+        build_demo(vault, clients=1, notes=6, seed=1, today=TODAY)
+        assert vault.profile().name == "Dr. Own Name"
+        with vault.unit_of_work() as uow:
+            assert all(n.signature.signer == "Dr. Own Name" for n in uow.notes.all() if n.signature)
+    finally:
+        vault.close()
+
+
+def test_session_counts_are_exact_and_requests_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(1)
+    for wanted_clients, wanted_notes in ((4, 30), (300, 20000), (10, 10), (7, 1000)):
+        counts = session_counts(wanted_clients, wanted_notes, rng)
+        assert sum(counts) == wanted_notes
+        assert min(counts) >= 1
+    assert all(6 <= c <= 40 for c in session_counts(25, None, rng))
+    vault = _vault(tmp_path / "v.notesdesk", monkeypatch)
+    try:
+        with pytest.raises(InvalidInput):
+            build_demo(vault, clients=5, notes=3)
+        with pytest.raises(InvalidInput):
+            build_demo(vault, clients=0)
+    finally:
+        vault.close()
+
+
+def test_milestones_record_setbacks() -> None:
+    dates = [TODAY + timedelta(weeks=i) for i in range(14)]
+    severity = (1.0, 0.95, 0.8, 0.6, 0.35, 0.3, 0.3, 0.3, 0.3, 0.95, 0.95, 0.4, 0.3, 0.3)
+    ids = [f"note-{i}" for i in range(14)]
+    history, evidence = dc.milestone_history(dates, severity, ids, 1, random.Random(2))
+    levels = [dc.LEVELS.index(change.status) for change in history]
+    assert max(levels) >= 2
+    assert any(b < a for a, b in zip(levels, levels[1:], strict=False)), "no setback recorded"
+    assert len(evidence) == len(history) - 1
+
+
+def test_every_phrase_template_fills() -> None:
+    words = invent_people(1, random.Random(1))[0].words
+    rng = random.Random(0)
+    for case in CASES:
+        assert case.reports and all(len(band) >= 2 for band in case.reports)
+        for text in (*case.techniques.values(), *case.history, *(r for b in case.reports for r in b)):
+            assert "{" not in t.fill(text, words, rng)
+        for spec in case.goals:
+            t.fill(spec.statement, words, rng)
+            for objective in spec.objectives:
+                assert set(objective.techniques) <= set(case.techniques), case.key
+        for instrument in case.measures:
+            assert instrument in case.baselines
+    banks = (t.PRIVATE, *t.PRESENTATION, *t.STAGE_ASSESSMENT.values(), *t.RESPONSE, *t.LIFE,
+             *tb.LIFE_CHILD, *tb.LIFE_BODY, *tb.PRESENTATION_BODY, *tb.STAGE_BODY.values(),
+             *tb.RESPONSE_BODY, *t.ADDENDA.values(), t.SETBACKS, t.ALLIANCE)
+    for bank in banks:
+        for text in bank:
+            assert "{" not in t.fill(text, words, rng)
+
+
+def test_planned_signatures_and_addenda_are_in_order() -> None:
+    """Addenda strictly after their note and each other (verification orders them by time)."""
+    from datetime import UTC, datetime
+
+    from notesdesk.core.services.demo_client import plan_client
+
+    ceiling = datetime(2026, 3, 16, tzinfo=UTC)
+    people = invent_people(80, random.Random(4))
+    seen = 0
+    for index, person in enumerate(people):
+        record = plan_client(person, CASES[index % len(CASES)], 40, ClientStatus.ACTIVE, 1, TODAY,
+                             ceiling, "Dr. Test", random.Random(index))
+        for planned in record.notes:
+            if planned.signed_at is None:
+                assert not planned.addenda
+                continue
+            assert planned.note.updated_at <= planned.signed_at < ceiling
+            times = [planned.signed_at, *(when for _, _, when in planned.addenda)]
+            assert times == sorted(times) and len(set(times)) == len(times)
+            assert all(when < ceiling for when in times)
+            seen += len(planned.addenda)
+    assert seen > 0
