@@ -1,4 +1,5 @@
-"""Where NotesDesk keeps its files. The vault path: --vault, else $NOTESDESK_VAULT, else the default."""
+"""Where NotesDesk keeps its files. The vault path: --vault, else $NOTESDESK_VAULT, else the default;
+backups: $NOTESDESK_BACKUP_DIR, else a "backups" folder in the data folder."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from platformdirs import user_data_dir
 APP_NAME = "NotesDesk"
 VAULT_ENV = "NOTESDESK_VAULT"
 VAULT_FILENAME = "vault.notesdesk"
+BACKUP_DIR_ENV = "NOTESDESK_BACKUP_DIR"
 
 
 def data_dir() -> Path:
@@ -27,4 +29,13 @@ def vault_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str,
     chosen = explicit if explicit not in (None, "") else env.get(VAULT_ENV) or None
     if chosen is None:
         return default_vault_path()
+    return Path(chosen).expanduser()
+
+
+def backup_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder automatic and `notesdesk backup` backups go to (and `verify` checks the anchor in)."""
+    env = os.environ if env is None else env
+    chosen = env.get(BACKUP_DIR_ENV) or None
+    if chosen is None:
+        return data_dir() / "backups"
     return Path(chosen).expanduser()

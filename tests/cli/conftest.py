@@ -45,6 +45,8 @@ class Runner:
 def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
     monkeypatch.delenv("NOTESDESK_VAULT", raising=False)
+    # Never touch the real backup folder: `backup` and `verify` default to it.
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(tmp_path / "backups"))
     return tmp_path / "practice.notesdesk"
 
 

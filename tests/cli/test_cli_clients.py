@@ -77,3 +77,35 @@ def test_bad_date_exit_2_one_line_without_the_value(run: Runner, recovery_key: s
 def test_bad_choice_exit_2(run: Runner, recovery_key: str) -> None:
     result = run("client", "list", "--status", "asleep")
     assert result.code == 2 and "on-hold" in result.err
+
+
+def test_delete_is_refused_before_the_retain_until_date(run: Runner, client_id: str) -> None:
+    active = run("client", "delete", "Zoë", "--yes")
+    assert active.code == 1 and "Only a discharged" in active.err
+    run.ok("note", "add", "Zoë", "--format", "FREE", "--date", "2024-05-20", "--section", "text=Last session")
+    run.ok("client", "status", "Zoë", "discharged", "--date", "2024-06-01")
+    for argv in (("client", "delete", "Zoë"), ("client", "delete", "Zoë", "--yes")):
+        result = run(*argv)
+        assert result.code == 1
+        assert result.err.count("\n") == 1 and "2031-06-01" in result.err
+        assert "Zoë" not in result.err
+    assert "Zoë Ó Briain" in run.ok("client", "list")
+
+
+def test_delete_after_retention_needs_yes_and_is_audited(run: Runner, client_id: str) -> None:
+    old = run.ok("client", "add", "Amaru Quispe", "--intake", "2010-01-11").strip()
+    run.ok(
+        "note", "add", "Amaru", "--format", "FREE", "--date", "2012-05-20", "--section", "text=Last session"
+    )
+    run.ok("client", "status", "Amaru", "discharged", "--date", "2012-06-01")
+    unconfirmed = run("client", "delete", "Amaru")
+    assert unconfirmed.code == 1 and unconfirmed.err.count("\n") == 1
+    assert "confirm with --yes" in unconfirmed.err and "2019-06-01" in unconfirmed.err
+    assert "Amaru Quispe" in run.ok("client", "list")
+    out = run.ok("client", "delete", "Amaru", "--yes")
+    assert "Deleted the record" in out and "2019-06-01" in out
+    assert "Amaru" not in run.ok("client", "list") and "Zoë Ó Briain" in run.ok("client", "list")
+    assert "delete client record" in run.ok("audit")
+    assert run.ok("verify").startswith("Vault OK")
+    gone = run("client", "show", old)
+    assert gone.code == 1 and "No client matches" in gone.err

@@ -309,3 +309,13 @@ def test_addenda_follow_their_hash_chain_not_their_timestamps(vault: Vault) -> N
     assert [a.text for a in notes.chain_order(signed, shuffled)] == texts
     assert notes.verify_note(vault.unit_of_work(), signed, notes.chain_order(signed, shuffled))
     assert not notes.verify_note(vault.unit_of_work(), signed, shuffled)
+
+
+def test_a_new_plan_version_is_not_back_dated(vault: Vault) -> None:
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    first = plans.save_plan(vault.unit_of_work(), records.plan(client.id, "p"))
+    active = plans.activate_plan(vault.unit_of_work(), first.id, effective=date(2026, 1, 5))
+    second = plans.save_plan(vault.unit_of_work(), replace(active, strengths="more"))
+    assert second.effective_date is None and second.review_due is None
+    activated = plans.activate_plan(vault.unit_of_work(), second.id, effective=date(2026, 6, 1))
+    assert activated.effective_date == date(2026, 6, 1) and activated.review_due == date(2026, 8, 30)

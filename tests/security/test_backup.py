@@ -241,3 +241,29 @@ def test_automatic_backup_writes_both_folders_and_skips_a_missing_drive(tmp_path
     assert [p.parent for p in only_primary] == [primary]
     vault.close()
     assert service.drill(primary, PASSPHRASE).counts["clients"] == 0
+
+
+def test_two_backups_in_one_second_rotate_keeping_the_newest(tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    older = folder / "notesdesk-backup-20261127-120000.ndbk"
+    newer = folder / "notesdesk-backup-20261127-120000-1.ndbk"
+    for path in (older, newer):
+        path.write_bytes(b"x")
+    assert [b.path for b in service.list_backups(folder)] == [newer, older]
+    service.rotate(folder)
+    assert newer.exists() and not older.exists()
+
+
+def test_restoring_an_older_backup_on_purpose_leaves_a_consistent_anchor(tmp_path: Path) -> None:
+    path, folder = tmp_path / "v.notesdesk", tmp_path / "b"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    old = service.make_backup(vault, folder)
+    clients.add_client(vault.unit_of_work(), Client(name="Added later"))
+    service.make_backup(vault, folder)
+    vault.close()
+    kept = service.restore(old, path, passphrase=PASSPHRASE, fresh_backup_to=folder)
+    assert kept is not None and (kept.stat().st_mode & 0o077) == 0
+    with Vault.open(path, passphrase=PASSPHRASE) as restored:
+        service.check_anchor(restored, folder)
+        assert clients.list_clients(restored.unit_of_work()) == []

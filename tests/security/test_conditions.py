@@ -78,3 +78,10 @@ def test_network_mounts_get_a_warning(tmp_path: Path) -> None:
     mounts.write_text(f"server:/export {tmp_path}/share nfs4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
     assert "network drive" in (location_warning(tmp_path / "share" / "v.notesdesk", mounts) or "")
     assert location_warning(tmp_path / "local" / "v.notesdesk", mounts) is None
+
+
+@pytest.mark.parametrize("folder", ["megan/notes", "omega", "boxing-club", "Documents/syncope-research"])
+def test_ordinary_folders_that_merely_contain_a_sync_name_get_no_warning(tmp_path: Path, folder: str) -> None:
+    mounts = tmp_path / "no-mounts"
+    mounts.write_text("")
+    assert location_warning(tmp_path / folder / "v.notesdesk", mounts) is None

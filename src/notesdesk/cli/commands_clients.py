@@ -1,4 +1,4 @@
-"""Client commands: client add | list | show | status."""
+"""Client commands: client add | list | show | status | delete."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from typing import Any
 from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, cli_name, date_arg, day, short, to_plain
 from notesdesk.cli.records import find_client
 from notesdesk.core.domain.clients import Client, ClientStatus, Modality
-from notesdesk.core.services import clients
+from notesdesk.core.domain.common import today
+from notesdesk.core.errors import Conflict
+from notesdesk.core.services import clients, retention
 
 MODALITY = EnumArg(Modality)
 STATUS = EnumArg(ClientStatus)
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(commands, "client", "add, list, show clients and change their status")
+    group = add_group(
+        commands, "client", "add, list, show clients; change their status; delete a record after retention"
+    )
 
     add = add_command(group, "add", common, "add a client (prints the new id)", cmd_add)
     add.add_argument("name", metavar="NAME", help="full name, e.g. 'Zoë Ó Briain'")
@@ -37,6 +41,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     status.add_argument("client", metavar="CLIENT")
     status.add_argument("status", type=STATUS, metavar=STATUS.metavar)
     status.add_argument("--date", type=date_arg, metavar="DATE", help="effective date (default: today)")
+
+    delete = add_command(
+        group,
+        "delete",
+        common,
+        "destroy a discharged client's whole record once its retention period has passed",
+        cmd_delete,
+        epilog="A record is kept until its retain-until date (by default 7 years after the last service,\n"
+        "or 3 years after the client comes of age, whichever is later) and refused before it. After it,\n"
+        "deletion needs --yes. It cannot be undone; the audit log keeps the fact that it happened.",
+    )
+    delete.add_argument("client", metavar="CLIENT")
+    delete.add_argument("--yes", action="store_true", help="confirm: delete the record for good")
 
 
 def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
@@ -108,4 +125,29 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         found = find_client(vault, args.client)
         client = clients.set_status(vault.unit_of_work(), found.id, args.status, args.date)
     cli.done(f"Status: {client.status.value}.", id=client.id, status=client.status.value)
+    return 0
+
+
+def cmd_delete(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = find_client(vault, args.client)
+        status = retention.retention_status(vault.unit_of_work(), found.id)
+        keep = status.retain_until
+        if not args.yes:
+            if keep is not None and today() >= keep:
+                raise Conflict(
+                    f"The record was to be kept until {keep.isoformat()}, which has passed; deleting it "
+                    "cannot be undone: confirm with --yes."
+                )
+            # Refused with the date (or because the client is still in care); never deletes unconfirmed.
+            retention.delete_client_record(vault.unit_of_work(), found.id, confirmed=False)
+        removed = retention.delete_client_record(vault.unit_of_work(), found.id, confirmed=True)
+    until = keep.isoformat() if keep else "-"
+    cli.done(
+        f"Deleted the record ({removed} entries; it was to be kept until {until}). "
+        "The audit log keeps the fact of the deletion.",
+        id=found.id,
+        removed=removed,
+        retain_until=until,
+    )
     return 0

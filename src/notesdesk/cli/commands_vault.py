@@ -1,4 +1,4 @@
-"""Vault commands: init, passwd, verify, audit, demo."""
+"""Vault commands: init, passwd, audit, demo (verify is in commands_backup)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from notesdesk.cli.io import Cli, add_command, short
 from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
-from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -42,13 +41,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog="With --passphrase-stdin: line 1 the current passphrase, line 2 the new one.\n"
         "With --recovery-key-stdin: line 1 the recovery key, line 2 the new passphrase.",
     )
-    add_command(
-        commands,
-        "verify",
-        common,
-        "check the whole vault: file integrity, every seal, signatures, audit chain",
-        cmd_verify,
-    )
     audit = add_command(commands, "audit", common, "list the audit log, or check it", cmd_audit)
     audit.add_argument("--verify", action="store_true", help="check the chain and every record against it")
     audit.add_argument("--last", type=int, metavar="N", help="only the last N entries")
@@ -67,7 +59,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (1)")
 
 
-def _print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> None:
+def print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> None:
     if cli.json:
         cli.emit_json({"path": str(vault.path), "recovery_key": recovery_key, **extra})
         return
@@ -79,20 +71,22 @@ def _print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) ->
         cli.out(line)
 
 
-def _create(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
+def create_vault(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
     if args.recovery_key_stdin:
         raise UsageError("A new vault has no recovery key yet; use --passphrase-stdin or a terminal.")
-    return Vault.create(cli.vault_path, cli.new_passphrase())
+    passphrase = cli.new_passphrase()
+    cli.warn_location()
+    return Vault.create(cli.vault_path, passphrase)
 
 
 def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
-    vault, recovery_key = _create(cli, args)
+    vault, recovery_key = create_vault(cli, args)
     with vault:
         if args.name or args.credentials:
             vault.save_profile(
                 replace(vault.profile(), name=args.name.strip(), credentials=args.credentials.strip())
             )
-        _print_new_vault(cli, vault, recovery_key)
+        print_new_vault(cli, vault, recovery_key)
     return 0
 
 
@@ -100,26 +94,6 @@ def cmd_passwd(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         vault.change_passphrase(cli.new_passphrase())
     cli.done("Passphrase changed. The recovery key still opens the vault.")
-    return 0
-
-
-def cmd_verify(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault:
-        report = verify_vault(vault.unit_of_work())
-    if cli.json:
-        cli.emit_json(
-            {
-                "ok": report.ok,
-                "records": report.records,
-                "signed_notes": report.signed_notes,
-                "audit_entries": report.audit_entries,
-            }
-        )
-    else:
-        cli.out(
-            f"Vault OK: {report.records} records authentic, {report.signed_notes} signed notes "
-            f"verified, {report.audit_entries} audit entries in an unbroken chain."
-        )
     return 0
 
 
@@ -175,8 +149,8 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
     options: dict[str, int] = {"clients": args.clients, "seed": args.seed}
     if args.notes is not None:
         options["notes"] = args.notes
-    vault, recovery_key = _create(cli, args)
+    vault, recovery_key = create_vault(cli, args)
     with vault:
         demo.build_demo(vault, **options)
-        _print_new_vault(cli, vault, recovery_key, clients=args.clients)
+        print_new_vault(cli, vault, recovery_key, clients=args.clients)
     return 0

@@ -22,6 +22,7 @@ from typing import Any, TextIO, TypeVar
 import msgspec
 
 from notesdesk.core.errors import InvalidInput, UsageError
+from notesdesk.core.storage.location import location_warning
 from notesdesk.core.storage.vault import Vault
 
 E = TypeVar("E", bound=StrEnum)
@@ -101,6 +102,7 @@ class Cli:
     stderr: TextIO
     vault_path: Path
     _lines_read: int = field(default=0)
+    _location_checked: bool = field(default=False)
 
     @property
     def json(self) -> bool:
@@ -130,31 +132,49 @@ class Cli:
             "No passphrase: run this in a terminal, or give it on standard input with --passphrase-stdin."
         )
 
-    def unlock_secrets(self) -> tuple[str | None, str | None]:
+    def unlock_secrets(self, prompt: str = "Vault passphrase: ") -> tuple[str | None, str | None]:
         """(passphrase, recovery_key): exactly one is set."""
+        if self.args.passphrase_stdin and self.args.recovery_key_stdin:
+            raise UsageError("Use either --passphrase-stdin or --recovery-key-stdin, not both.")
         if self.args.recovery_key_stdin:
             return None, self._line("the recovery key")
         if self.args.passphrase_stdin:
             return self._line("the passphrase"), None
         if self._interactive():
-            return getpass.getpass("Vault passphrase: "), None
+            return getpass.getpass(prompt), None
         raise self._no_secret_source()
 
-    def new_passphrase(self) -> str:
+    def secret(self, what: str, prompt: str) -> str:
+        """Another passphrase (an export's): the next line of standard input, or asked for once."""
         if self.stdin_secrets:
-            return self._line("the new passphrase")
+            return self._line(what)
         if not self._interactive():
             raise self._no_secret_source()
-        first = getpass.getpass("New passphrase: ")
+        return getpass.getpass(prompt)
+
+    def new_passphrase(self, what: str = "the new passphrase", prompt: str = "New passphrase: ") -> str:
+        if self.stdin_secrets:
+            return self._line(what)
+        if not self._interactive():
+            raise self._no_secret_source()
+        first = getpass.getpass(prompt)
         if getpass.getpass("Type it again: ") != first:
             raise InvalidInput("The two passphrases differ; nothing was changed.")
         return first
 
     def open_vault(self) -> Vault:
-        if self.args.passphrase_stdin and self.args.recovery_key_stdin:
-            raise UsageError("Use either --passphrase-stdin or --recovery-key-stdin, not both.")
         passphrase, recovery_key = self.unlock_secrets()
+        self.warn_location()
         return Vault.open(self.vault_path, passphrase=passphrase, recovery_key=recovery_key)
+
+    def warn_location(self) -> None:
+        """Once per command: say so when the vault sits in a synced or network folder (no client data)."""
+        if self._location_checked:
+            return
+        self._location_checked = True
+        warning = location_warning(self.vault_path)
+        if warning:
+            self.stderr.write("warning: " + " ".join(warning.split()) + "\n")
 
     # -- output ----------------------------------------------------------------------------------
 
@@ -182,6 +202,12 @@ class Cli:
 def to_plain(data: Any) -> Any:
     """Domain dataclasses, enums and dates to JSON-ready builtins."""
     return msgspec.to_builtins(data)
+
+
+def counted(counts: dict[str, int]) -> str:
+    """{"clients": 3, "private_notes": 1} -> "clients: 3, private notes: 1" (kinds with none left out)."""
+    shown = [f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items() if n]
+    return ", ".join(shown) or "no records"
 
 
 def indent(text: str, prefix: str = "    ") -> str:

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TextIO
 
 from notesdesk import __version__, paths
-from notesdesk.cli import commands_care, commands_clients, commands_notes, commands_plans, commands_vault
+from notesdesk.cli import (
+    commands_backup,
+    commands_care,
+    commands_clients,
+    commands_export,
+    commands_notes,
+    commands_plans,
+    commands_vault,
+)
 from notesdesk.cli.io import Cli
 from notesdesk.core.errors import NotesdeskError, UsageError
 
@@ -28,6 +36,7 @@ first line of standard input with --passphrase-stdin (never from the command lin
 """
 
 EPILOG = """\
+A vault in a cloud-synced or network folder is used, with a warning on standard error.
 Clients are named by id or by an unambiguous start of their name; notes, homework and milestones
 by id or a unique start of it (at least 6 characters). Dates are YYYY-MM-DD.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 wrong passphrase or recovery key, 4 vault damaged or
@@ -55,7 +64,8 @@ def _add_globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
         action="store_true",
         default=default(False),
         help="read the passphrase from the first line of standard input "
-        "(init: the new passphrase; passwd: current, then new on the next line)",
+        "(init: the new passphrase; passwd: current, then new on the next line; "
+        "export --all: then the export's passphrase; import: the export's passphrase first)",
     )
     group.add_argument(
         "--recovery-key-stdin",
@@ -78,7 +88,16 @@ def build_parser() -> Parser:
     common = Parser(add_help=False)
     _add_globals(common, suppress=True)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    for module in (commands_vault, commands_clients, commands_notes, commands_plans, commands_care):
+    modules = (
+        commands_vault,
+        commands_backup,
+        commands_export,
+        commands_clients,
+        commands_notes,
+        commands_plans,
+        commands_care,
+    )
+    for module in modules:
         module.register(commands, common)
     return parser
 

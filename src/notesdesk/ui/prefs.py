@@ -42,6 +42,10 @@ class Preferences:
     def autosave_seconds(self) -> int:
         return int(self._get("notes/autosave_seconds", 3, int))  # type: ignore[arg-type]
 
+    @autosave_seconds.setter
+    def autosave_seconds(self, value: int) -> None:
+        self._settings.setValue("notes/autosave_seconds", max(1, int(value)))
+
     @property
     def backup_folder(self) -> str:
         return str(self._get("backup/second_folder", "", str))

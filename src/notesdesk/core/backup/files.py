@@ -29,7 +29,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         if exc.errno == 28:  # ENOSPC
-            raise StorageFull(f"The disk at {target.parent} is full; the backup was not written.") from exc
+            raise StorageFull(f"The disk at {target.parent} is full; {target.name} was not written.") from exc
         raise NotesdeskError(f"Could not write to {target.parent}: {exc.strerror or 'error'}.") from exc
 
 

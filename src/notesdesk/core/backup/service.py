@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -23,17 +24,18 @@ from notesdesk.core.backup.files import fsync_dir, write_atomic
 from notesdesk.core.errors import Conflict, NotesdeskError, NotFound, VaultDamaged, VaultInUse
 from notesdesk.core.services.verify import VerifyReport, verify_vault
 from notesdesk.core.storage import migrate
-from notesdesk.core.storage.sqlite import backup_to
+from notesdesk.core.storage.sqlite import backup_to, recover_after_crash
 from notesdesk.core.storage.vault import Vault, lock_path
 
 SUFFIX = ".ndbk"
-NAME = re.compile(r"^notesdesk-backup-(\d{8})-(\d{6})(?:-\d+)?\.ndbk$")
+NAME = re.compile(r"^notesdesk-backup-(\d{8})-(\d{6})(?:-(\d+))?\.ndbk$")
 
 
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
     created: datetime
+    sequence: int = 0  # the -N suffix of a second backup within the same second
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,18 @@ def _read(path: Path) -> bytes:
 
 
 def restore(
-    backup: Path, vault_path: Path, passphrase: str | None = None, recovery_key: str | None = None
+    backup: Path,
+    vault_path: Path,
+    passphrase: str | None = None,
+    recovery_key: str | None = None,
+    fresh_backup_to: Path | None = None,
 ) -> Path | None:
     """Replace the vault with a verified backup. The replaced vault is kept beside it; returns that
-    copy's path (None when there was no vault yet). Nothing changes unless every check passes."""
+    copy's path (None when there was no vault yet). Nothing changes unless every check passes.
+
+    With `fresh_backup_to`, a backup of the restored vault is written there at once, so the newest
+    backup's audit anchor matches the vault again (restoring an older backup on purpose is not an
+    attack, and `verify` must not report it as one)."""
     check_backup(backup, passphrase, recovery_key)
     data = _read(backup)
     header = container.read_header(data)
@@ -155,16 +165,28 @@ def restore(
         kept = None
         vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if vault_path.exists():
+            recover_after_crash(vault_path)  # a read-only copy cannot roll back a crash journal
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             kept = vault_path.with_name(f"{vault_path.name}.replaced-{stamp}.bak")
             if kept.exists():
                 raise Conflict("A restore already ran this second; wait a moment and try again.")
-            backup_to(vault_path, kept)
-            fsync_dir(vault_path.parent)
+            try:
+                backup_to(vault_path, kept)
+                os.chmod(kept, 0o600)
+                fsync_dir(vault_path.parent)
+            except (sqlite3.Error, OSError) as exc:
+                with contextlib.suppress(OSError):
+                    kept.unlink()
+                raise NotesdeskError(
+                    "The current vault could not be copied aside; nothing was changed."
+                ) from exc
         write_atomic(vault_path, image)
-        return kept
     finally:
         lock.release()
+    if fresh_backup_to is not None:
+        with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key) as restored:
+            make_backup(restored, fresh_backup_to)
+    return kept
 
 
 # -- listing, rotation and the anchor --------------------------------------------------------------
@@ -176,9 +198,10 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         for path in folder.iterdir():
             match = NAME.match(path.name)
             if match:
-                created = datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-                found.append(BackupInfo(path, created))
-    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+                day, clock, sequence = match.groups()
+                created = datetime.strptime(day + clock, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+                found.append(BackupInfo(path, created, int(sequence or 0)))
+    return sorted(found, key=lambda b: (b.created, b.sequence), reverse=True)
 
 
 def rotation_keep(backups: list[BackupInfo], daily: int = 7, weekly: int = 4, monthly: int = 12) -> set[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -130,6 +131,13 @@ def add_addendum(uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str) -
         uow.addenda.add(addendum, action="addend")
         uow.commit()
     return addendum
+
+
+def addenda_counts(uow: UnitOfWork, client_id: str) -> dict[str, int]:
+    """How many addenda each of a client's notes has (for lists: reading counts is not a 'view')."""
+    with uow:
+        addenda = uow.addenda.where(client_id=client_id)
+    return dict(Counter(a.note_id for a in addenda))
 
 
 def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:

@@ -45,8 +45,18 @@ def save_plan(uow: UnitOfWork, plan: TreatmentPlan) -> TreatmentPlan:
         elif stored.status == PlanStatus.DRAFT:
             uow.plans.replace(replace(plan, version=stored.version, status=PlanStatus.DRAFT))
         else:
+            # A new version of a plan in use: it gets its own dates when activated, unless the
+            # practitioner set new ones; keeping the old ones would back-date it.
             version = max(p.version for p in existing.values()) + 1
-            plan = replace(plan, id=new_id(), version=version, status=PlanStatus.DRAFT, reviews=())
+            plan = replace(
+                plan,
+                id=new_id(),
+                version=version,
+                status=PlanStatus.DRAFT,
+                reviews=(),
+                effective_date=None if plan.effective_date == stored.effective_date else plan.effective_date,
+                review_due=None if plan.review_due == stored.review_due else plan.review_due,
+            )
             uow.plans.add(plan)
         uow.commit()
     return plan

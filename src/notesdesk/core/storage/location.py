@@ -41,7 +41,8 @@ def location_warning(path: Path, mounts_file: Path = Path("/proc/mounts")) -> st
     """One line for the user when the folder is synced or on a network; None when it looks local."""
     folder = Path(path).expanduser().resolve().parent
     lowered = [part.lower() for part in folder.parts]
-    if any(name in part for part in lowered for name in SYNCED_NAMES):
+    if any(part == name or part.startswith((name + " ", name + "-", name + "_"))
+           for part in lowered for name in SYNCED_NAMES):
         return (
             "This vault is in a cloud-synced folder: syncing can damage it and copies your records "
             "to another company's servers. Move it to a local folder and back it up instead."

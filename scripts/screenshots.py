@@ -1,0 +1,214 @@
+"""Save PNGs of NotesDesk's main screens into docs/screenshots/, using the demo practice.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshots.py
+
+Everything happens in a temporary folder (vaults, settings) with the test-only fast key derivation;
+nothing touches the user's real vault or preferences.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("NOTESDESK_INSECURE_TEST_KDF", "1")
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings  # noqa: E402
+from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
+
+from notesdesk.core.domain.care import Homework  # noqa: E402
+from notesdesk.core.domain.clients import Client, Modality  # noqa: E402
+from notesdesk.core.domain.notes import NoteFormat, SessionNote  # noqa: E402
+from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan  # noqa: E402
+from notesdesk.core.services import care, clients, notes, plans  # noqa: E402
+from notesdesk.core.storage.vault import Vault  # noqa: E402
+from notesdesk.ui.app_setup import load_bundled_fonts  # noqa: E402
+from notesdesk.ui.background import BackgroundRunner  # noqa: E402
+from notesdesk.ui.context import AppContext  # noqa: E402
+from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
+from notesdesk.ui.main_window import MainWindow  # noqa: E402
+from notesdesk.ui.prefs import Preferences  # noqa: E402
+from notesdesk.ui.start.window import StartWindow, demo_module, demo_passphrase  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SIZE = (1280, 800)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the app did not get there in time")
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(seconds: float = 0.2) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, name: str, over: QWidget | None = None) -> None:
+    """Grab a window; with `over`, paint that dialog centred on it as a window manager would."""
+    settle()
+    pixmap: QPixmap = widget.grab()
+    if over is not None:
+        dialog = over.grab()
+        corner = QPoint((pixmap.width() - dialog.width()) // 2, (pixmap.height() - dialog.height()) // 2)
+        painter = QPainter(pixmap)
+        painter.drawPixmap(corner, dialog)
+        painter.setPen(over.palette().color(QPalette.ColorRole.Dark))
+        painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
+        painter.end()
+    path = OUT / f"{name}.png"
+    pixmap.save(str(path))
+    print(path.relative_to(OUT.parents[1]))
+
+
+def sample_practice(vault: Vault) -> None:
+    """A few made-up clients, used only when the demo builder is not available."""
+    today = date.today()
+    people = [
+        Client(name="Amara Okafor", pronouns="she/her", modality=Modality.CBT),
+        Client(name="Zoë Ó Briain", preferred_name="Zoë", modality=Modality.ACT),
+        Client(name="Mateo Alvarez", pronouns="he/him", modality=Modality.DBT),
+        Client(name="Priya Raman", modality=Modality.TF_CBT),
+    ]
+    for person in people:
+        client = clients.add_client(vault.unit_of_work(), person)
+        sections = notes.build_sections(
+            NoteFormat.SOAP,
+            {
+                "subjective": "Reports sleeping better; panic on the tram twice this week.",
+                "objective": "Calm, engaged, good eye contact.",
+                "assessment": "Gradual progress with exposure practice.",
+                "plan": "Continue graded exposure; review the thought diary.",
+            },
+        )
+        notes.create_note(
+            vault.unit_of_work(),
+            SessionNote(client.id, today - timedelta(days=3), NoteFormat.SOAP, sections),
+        )
+        goal = Goal("Travel to work by tram without leaving early", client_words="Get my mornings back")
+        goal = Goal(goal.statement, client_words=goal.client_words, objectives=(Objective("Ride 3 stops"),))
+        plan = plans.save_plan(
+            vault.unit_of_work(), TreatmentPlan(client.id, problems=(Problem("Panic", goals=(goal,)),))
+        )
+        plans.activate_plan(vault.unit_of_work(), plan.id, effective=today - timedelta(days=100))
+        care.add_homework(
+            vault.unit_of_work(),
+            Homework(client.id, "Thought diary", today - timedelta(days=10), due_date=today - timedelta(3)),
+        )
+
+
+def open_demo(folder: Path) -> Vault:
+    path, passphrase = folder / "demo.notesdesk", demo_passphrase()
+    module = demo_module()
+    vault, _key = Vault.create(path, passphrase)
+    if module is not None and hasattr(module, "build_demo"):
+        module.build_demo(vault)
+    else:
+        print("demo builder not available: using a small sample practice")
+        sample_practice(vault)
+    return vault
+
+
+def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter) -> None:
+    first = StartWindow(folder / "vault.notesdesk", runner, errors)
+    first.resize(*SIZE)
+    first.show()
+    save(first, "01-first-run")
+    first.choice.create_button.click()
+    first.create.form.first.setText("plum kettle orbit lantern")
+    first.create.form.second.setText("plum kettle orbit")
+    save(first, "02-create-vault")
+    first.create.form.second.setText("plum kettle orbit lantern")
+    first.create.form.submit.click()
+    wait_until(lambda: first.stack.currentWidget() is first.recovery_key)
+    save(first, "03-recovery-key")
+    first.close()
+
+    unlock = StartWindow(folder / "vault.notesdesk", runner, errors)
+    unlock.resize(*SIZE)
+    unlock.show()
+    unlock.unlock.passphrase.setText("not the passphrase")
+    unlock.unlock.unlock_button.click()
+    wait_until(lambda: bool(unlock.unlock.message.text()))
+    save(unlock, "04-unlock-wrong-passphrase")
+    unlock.close()
+
+
+def main_screens(ctx: AppContext) -> None:
+    window = MainWindow(ctx, relaunch=lambda _path: None)
+    window.resize(*SIZE)
+    window.show()
+    wait_until(lambda: ctx.index is not None)
+    model = window.panel.model
+    flagged = [c for r, c in enumerate(model.clients()) if model.index(r, 2).data()]
+    chosen = (flagged or model.clients())[0]
+    window.panel.select_client(chosen.id)
+    save(window, "05-main-window")
+
+    window.actions_by_name["privacy"].trigger()
+    save(window, "06-privacy-mode")
+    window.actions_by_name["privacy"].trigger()
+
+    window.open_search()
+    window.search_dialog.query.setText("panic")
+    wait_until(lambda: bool(window.search_dialog.hits()))
+    save(window, "07-search", over=window.search_dialog)
+    window.search_dialog.reject()
+
+    window.open_settings()
+    save(window, "08-settings", over=window.settings_dialog)
+    window.settings_dialog.reject()
+
+    tabs = window.host.workspace.findChild(QTabWidget) if window.host.workspace else None
+    if tabs is not None:
+        latest = notes.list_notes(ctx.uow(), chosen.id)
+        signed = [n for n in latest if n.is_signed]
+        if signed:
+            window.host.open_note(signed[0].id)  # the notes tab shows a filled editor
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            slug = "".join(ch if ch.isalnum() else "-" for ch in tabs.tabText(i).replace("&", "").lower())
+            save(window, f"10-workspace-{i}-{slug.strip('-')}")
+    window.shutdown()
+    window.close()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="notesdesk-shots-") as tmp:
+        folder = Path(tmp)
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName("NotesDesk")
+        app.setApplicationName("NotesDesk")
+        load_bundled_fonts()
+        errors = ErrorPresenter(interactive=False)
+        runner = BackgroundRunner(app)
+        prefs = Preferences(QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat))
+        start_screens(folder, runner, errors)
+        vault = open_demo(folder)
+        main_screens(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs))
+        runner.wait()
+        if errors.last_message:
+            print(f"an error was shown: {errors.last_message}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

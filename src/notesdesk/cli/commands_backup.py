@@ -1,0 +1,211 @@
+"""Backup commands: backup, backup list, verify (the vault or a backup file), restore."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from notesdesk import paths
+from notesdesk.cli.io import Cli, add_command, counted
+from notesdesk.core.backup.service import (
+    BackupCheck,
+    check_anchor,
+    check_backup,
+    list_backups,
+    restore,
+    rotate,
+)
+from notesdesk.core.backup.service import make_backup as write_backup
+from notesdesk.core.services.verify import verify_vault
+
+BACKUP_EPILOG = """\
+A backup is encrypted and authenticated, read back and verified after it is written. It opens with
+the passphrase in use when it was made, or with the recovery key. Its file name holds only the date
+and time. After each backup the folder is rotated: the newest backup of each of the last 7 days,
+4 weeks and 12 months is kept, older ones are deleted.
+The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data folder.
+"""
+
+VERIFY_EPILOG = """\
+Without FILE: checks the vault (file integrity, every sealed field, signatures of signed notes, the
+audit chain) and that it is not older than the newest backup in the backup folder (which would mean
+the vault file was replaced by an old copy).
+With FILE: checks a backup without any vault: unlock it with the passphrase in use when it was made
+(--passphrase-stdin or a prompt) or with --recovery-key-stdin. This is the restore drill: a backup
+that passes here restores.
+Exit 4 when anything fails its check, 3 for a wrong passphrase or recovery key.
+"""
+
+RESTORE_EPILOG = """\
+The backup is unlocked with the passphrase in use when it was made (--passphrase-stdin or a prompt)
+or with --recovery-key-stdin, and checked completely before anything is replaced; on any failure
+nothing changes. The vault it replaces is kept beside it (its path is printed). The vault must not
+be open in NotesDesk or another command (exit 5). Afterwards the vault opens with the backup's
+passphrase. Make a backup right after restoring an older one: 'verify' checks that the vault is not
+older than the newest backup in the backup folder.
+"""
+
+BACKUP_PROMPT = "Backup passphrase: "
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    backup = add_command(
+        commands,
+        "backup",
+        common,
+        "write a verified, encrypted backup of the vault (prints its path); 'backup list' lists them",
+        cmd_backup,
+        epilog=BACKUP_EPILOG,
+    )
+    backup.add_argument(
+        "--to", type=Path, metavar="DIR", help="folder to write to (default: the backup folder)"
+    )
+    actions = backup.add_subparsers(title="actions", dest="backup_action", metavar="ACTION")
+    listing = add_command(actions, "list", common, "list the backups in a folder, newest first", cmd_list)
+    listing.add_argument(
+        "--dir", type=Path, metavar="DIR", help="folder to list (default: the backup folder)"
+    )
+
+    verify = add_command(
+        commands,
+        "verify",
+        common,
+        "check the whole vault, or a backup FILE (which needs no vault)",
+        cmd_verify,
+        epilog=VERIFY_EPILOG,
+    )
+    verify.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a backup file to check")
+    verify.add_argument(
+        "--backups",
+        type=Path,
+        metavar="DIR",
+        help="folder whose newest backup the vault must not be older than (default: the backup folder)",
+    )
+
+    rest = add_command(
+        commands,
+        "restore",
+        common,
+        "replace the vault with a verified backup, keeping the replaced vault",
+        cmd_restore,
+        epilog=RESTORE_EPILOG,
+    )
+    rest.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+
+
+def _folder(value: Path | None) -> Path:
+    return paths.backup_dir() if value is None else Path(value).expanduser()
+
+
+def _local(created: datetime | str) -> str:
+    try:
+        moment = created if isinstance(created, datetime) else datetime.fromisoformat(created)
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(created)
+
+
+def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
+    folder = _folder(args.to)
+    with cli.open_vault() as vault:
+        path = write_backup(vault, folder)
+    rotate(folder)
+    if cli.json:
+        cli.emit_json({"path": str(path)})
+    else:
+        cli.out(str(path))
+    return 0
+
+
+def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
+    folder = _folder(args.dir)
+    found = list_backups(folder)
+    if cli.json:
+        cli.emit_json(
+            [{"created": b.created.isoformat(), "name": b.path.name, "path": str(b.path)} for b in found]
+        )
+        return 0
+    if not found:
+        cli.out(f"No backups in {folder}.")
+    for b in found:
+        cli.out(f"{_local(b.created)}  {b.path.name}")
+    return 0
+
+
+def cmd_verify(cli: Cli, args: argparse.Namespace) -> int:
+    if args.file is not None:
+        return _verify_file(cli, args.file)
+    with cli.open_vault() as vault:
+        report = verify_vault(vault.unit_of_work())
+        check_anchor(vault, _folder(args.backups))
+    if cli.json:
+        cli.emit_json(
+            {
+                "ok": report.ok,
+                "records": report.records,
+                "signed_notes": report.signed_notes,
+                "audit_entries": report.audit_entries,
+            }
+        )
+    else:
+        cli.out(
+            f"Vault OK: {report.records} records authentic, {report.signed_notes} signed notes "
+            f"verified, {report.audit_entries} audit entries in an unbroken chain."
+        )
+    return 0
+
+
+def _verify_file(cli: Cli, file: Path) -> int:
+    passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
+    check = check_backup(Path(file).expanduser(), passphrase, recovery_key)
+    if cli.json:
+        cli.emit_json(
+            {
+                "ok": check.report.ok,
+                "path": str(check.path),
+                "created": check.created,
+                "counts": check.counts,
+                "records": check.report.records,
+                "signed_notes": check.report.signed_notes,
+                "audit_entries": check.report.audit_entries,
+            }
+        )
+        return 0
+    for line in backup_summary(check):
+        cli.out(line)
+    return 0
+
+
+def backup_summary(check: BackupCheck) -> list[str]:
+    report = check.report
+    rows = [
+        ("Created", _local(check.created)),
+        ("Contents", counted(check.counts)),
+        ("Records", f"{report.records} authentic: OK"),
+        ("Signed notes", f"{report.signed_notes} verified: OK"),
+        ("Audit entries", f"{report.audit_entries} in an unbroken chain: OK"),
+    ]
+    return [f"Backup OK: {check.path}"] + [f"  {label + ':':<15}{value}" for label, value in rows]
+
+
+def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:
+    passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
+    cli.warn_location()
+    kept = restore(
+        Path(args.file).expanduser(),
+        cli.vault_path,
+        passphrase,
+        recovery_key,
+        fresh_backup_to=paths.backup_dir(),
+    )
+    if cli.json:
+        cli.emit_json({"path": str(cli.vault_path), "kept": str(kept) if kept else None})
+        return 0
+    cli.out(f"Restored {cli.vault_path} from the verified backup.")
+    if kept is not None:
+        cli.out(f"The vault it replaced is kept at {kept}")
+    cli.out("The vault now opens with the passphrase in use when the backup was made, or the recovery key.")
+    cli.out(f"A fresh backup of the restored vault was written to {paths.backup_dir()}.")
+    return 0

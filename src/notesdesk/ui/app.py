@@ -1,0 +1,116 @@
+"""The desktop app: `main()` sets up the process, shows the unlock or first-run window, then the
+main window. Locking ends the process (DESIGN §3), so one run of `main()` holds one unlock."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.app_setup import (
+    APP_NAME,
+    configure_logging,
+    disable_core_dumps,
+    install_excepthook,
+    install_qt_message_handler,
+    load_bundled_fonts,
+)
+from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.errors import ErrorPresenter
+from notesdesk.ui.lock import relaunch_detached
+from notesdesk.ui.main_window import MainWindow
+from notesdesk.ui.prefs import Preferences
+from notesdesk.ui.start.window import StartWindow
+from notesdesk.ui.workspace_host import WorkspaceFactory
+
+log = logging.getLogger("notesdesk")
+
+
+def default_vault_path() -> Path:
+    try:
+        from notesdesk.paths import default_vault_path as from_paths  # inline: written alongside
+    except ImportError:
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir(APP_NAME, appauthor=False)) / "vault.notesdesk"
+    return from_paths()
+
+
+class Launcher(QObject):
+    """Start window first; once it hands over an open vault, the main window with its context."""
+
+    def __init__(
+        self,
+        vault_path: Path,
+        prefs: Preferences,
+        errors: ErrorPresenter,
+        runner: BackgroundRunner,
+        relaunch: Callable[[Path], object] = relaunch_detached,
+        workspace_factory: WorkspaceFactory | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault_path = vault_path
+        self.prefs = prefs
+        self.errors = errors
+        self.runner = runner
+        self.relaunch = relaunch
+        self.workspace_factory = workspace_factory
+        self.start_window: StartWindow | None = None
+        self.main_window: MainWindow | None = None
+
+    def start(self) -> StartWindow:
+        window = StartWindow(self.vault_path, self.runner, self.errors)
+        window.sig_unlocked.connect(self._on_unlocked)
+        self.errors.set_parent(window)
+        width = window.fontMetrics().averageCharWidth()
+        window.resize(width * 90, width * 70)
+        window.show()
+        self.start_window = window
+        return window
+
+    def _on_unlocked(self, vault: Vault) -> None:
+        log.info("vault unlocked")
+        ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
+        self.main_window = MainWindow(ctx, self.relaunch, self.workspace_factory)
+        self.main_window.show()
+        if self.start_window is not None:
+            self.start_window.close()
+            self.start_window.deleteLater()
+            self.start_window = None
+
+
+def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
+    """Run the desktop app on `vault_path` (default: the OS app-data folder); returns the exit code."""
+    disable_core_dumps()
+    configure_logging()
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setQuitOnLastWindowClosed(True)
+    load_bundled_fonts()
+    install_qt_message_handler()
+    errors = ErrorPresenter()
+    install_excepthook(errors)
+    runner = BackgroundRunner(app)
+    launcher = Launcher(Path(vault_path or default_vault_path()), Preferences(), errors, runner)
+    launcher.start()
+    log.info("app started")
+    code = app.exec()
+    runner.wait()
+    return int(code)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="notesdesk-ui")
+    parser.add_argument("--vault", type=Path, default=None)
+    args, rest = parser.parse_known_args()
+    sys.exit(main(args.vault, sys.argv[:1] + rest))

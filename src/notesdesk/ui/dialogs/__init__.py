@@ -1,0 +1,1 @@
+"""Dialogs of the app shell: client details, global search, settings, passphrase."""

@@ -1,0 +1,76 @@
+"""Change the vault passphrase: the current one is checked first, key derivation off the UI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QProgressBar, QVBoxLayout, QWidget
+
+from notesdesk.core.errors import WrongPassphrase
+from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.widgets.labels import InlineMessage, paragraph
+from notesdesk.ui.widgets.passphrase import PassphraseField, PassphraseForm
+
+
+class ChangePassphraseDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change passphrase")
+        self._ctx = ctx
+        self.current = PassphraseField("Current passphrase", self)
+        self.current_message = InlineMessage(self)
+        self.form = PassphraseForm("&Change passphrase", self)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName("Working")
+        self.busy.hide()
+        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        cancel.rejected.connect(self.reject)
+        top = QFormLayout()
+        top.addRow("C&urrent passphrase:", self.current)
+        label = top.labelForField(self.current)
+        if label is not None:
+            label.setBuddy(self.current.edit)  # type: ignore[attr-defined]
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            paragraph("Your recovery key stays the same. The new passphrase is needed from the next unlock.")
+        )
+        layout.addLayout(top)
+        layout.addWidget(self.current_message)
+        layout.addWidget(self.form)
+        layout.addWidget(self.busy)
+        layout.addWidget(cancel)
+        self.current.textChanged.connect(lambda _t: self.current_message.clear())
+        self.form.sig_submitted.connect(self._on_submit)
+        self.current.setFocus()
+
+    def _on_submit(self, new_passphrase: str) -> None:
+        current = self.current.text()
+        if not current:
+            self.current_message.show_message("Type your current passphrase first.")
+            return
+        vault = self._ctx.vault
+
+        def work() -> None:
+            # Proves the current passphrase without taking the vault's lock (read-only open).
+            Vault.open(vault.path, passphrase=current, read_only=True).close()
+            vault.change_passphrase(new_passphrase)
+
+        self._set_busy(True)
+        self._ctx.runner.run(work, self._on_done, self._on_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.current.setEnabled(not busy)
+        self.form.setEnabled(not busy)
+
+    def _on_done(self, _result: object) -> None:
+        self._set_busy(False)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, WrongPassphrase):
+            self.current_message.show_message("That is not the current passphrase.")
+            self.current.setFocus()
+        else:
+            self._ctx.errors.present(exc)

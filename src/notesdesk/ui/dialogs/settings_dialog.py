@@ -1,0 +1,179 @@
+"""Settings: lock timeout, practitioner details (sealed in the vault), note defaults, privacy, backups.
+
+Preferences (QSettings) hold no client data; the practitioner's details live in the vault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.notes import NoteFormat
+from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
+
+CRISIS_LOCALES = (
+    ("US", "United States"),
+    ("CA", "Canada"),
+    ("GB", "United Kingdom"),
+    ("IE", "Ireland"),
+    ("AU", "Australia"),
+    ("NZ", "New Zealand"),
+)
+
+
+def _named(widget: QWidget, name: str) -> QWidget:
+    widget.setAccessibleName(name)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    sig_applied = Signal()
+    """Settings were saved; the main window re-reads idle time and privacy mode."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._ctx = ctx
+        prefs, profile = ctx.prefs, ctx.vault.profile()
+
+        self.idle = QSpinBox(self)
+        self.idle.setRange(1, 240)
+        self.idle.setSuffix(" minutes")
+        self.idle.setValue(prefs.idle_minutes)
+        _named(self.idle, "Lock after this many idle minutes")
+        self.privacy = QCheckBox("Show clients by &initials only (privacy mode for screen sharing)")
+        self.privacy.setChecked(prefs.privacy_mode)
+        _named(self.privacy, "Privacy mode")
+
+        self.name = QLineEdit(profile.name)
+        _named(self.name, "Practitioner name")
+        self.credentials = QLineEdit(profile.credentials)
+        self.credentials.setPlaceholderText("e.g. PhD, Licensed Psychologist #12345")
+        _named(self.credentials, "Credentials")
+        self.contact = QPlainTextEdit(profile.contact)
+        self.contact.setTabChangesFocus(True)
+        self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 3 + 12)
+        _named(self.contact, "Practice contact details")
+        self.locale = QComboBox(self)
+        self.locale.setEditable(True)
+        for code, country in CRISIS_LOCALES:
+            self.locale.addItem(f"{country} ({code})", code)
+        found = self.locale.findData(profile.locale)
+        if found >= 0:
+            self.locale.setCurrentIndex(found)
+        else:
+            self.locale.setEditText(profile.locale)
+        _named(self.locale, "Crisis lines for")
+
+        self.note_format = QComboBox(self)
+        for fmt in NoteFormat:
+            if fmt != NoteFormat.CUSTOM:
+                self.note_format.addItem(fmt.value, fmt.value)
+        self.note_format.setCurrentIndex(max(0, self.note_format.findData(prefs.default_note_format)))
+        _named(self.note_format, "Default note format")
+
+        self.backup = QLineEdit(prefs.backup_folder)
+        self.backup.setPlaceholderText("Optional: a second folder, such as a USB drive")
+        _named(self.backup, "Second backup folder")
+        browse = QPushButton("&Browse…")
+        _named(browse, "Choose the second backup folder")
+        browse.clicked.connect(self._on_browse)
+        backup_row = QHBoxLayout()
+        backup_row.addWidget(self.backup, 1)
+        backup_row.addWidget(browse)
+
+        self.change_passphrase = QPushButton("Change &passphrase…")
+        _named(self.change_passphrase, "Change passphrase")
+        self.change_passphrase.clicked.connect(self._on_change_passphrase)
+
+        general = QGroupBox("Security and privacy")
+        form = QFormLayout(general)
+        form.addRow("&Lock after idle:", self.idle)
+        form.addRow(self.privacy)
+        form.addRow("", self.change_passphrase)
+        practitioner = QGroupBox("Practitioner (for signatures and printouts)")
+        form = QFormLayout(practitioner)
+        form.addRow("&Name:", self.name)
+        form.addRow("&Credentials:", self.credentials)
+        form.addRow("C&ontact:", self.contact)
+        form.addRow("Crisis lines &for:", self.locale)
+        notes = QGroupBox("Notes and backups")
+        form = QFormLayout(notes)
+        form.addRow("Default note &format:", self.note_format)
+        backup_label = QLabel("Second &backup folder:")
+        backup_label.setBuddy(self.backup)
+        form.addRow(backup_label, backup_row)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for box in (general, practitioner, notes):
+            layout.addWidget(box)
+        layout.addWidget(buttons)
+        self.passphrase_dialog: ChangePassphraseDialog | None = None
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+
+    def _locale_code(self) -> str:
+        text = self.locale.currentText().strip()
+        index = self.locale.findText(text)
+        if index >= 0:
+            return str(self.locale.itemData(index))
+        return text.upper()[:8] or "US"
+
+    def _on_browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Second backup folder", self.backup.text())
+        if folder:
+            self.backup.setText(folder)
+
+    def _on_change_passphrase(self) -> None:
+        self.passphrase_dialog = ChangePassphraseDialog(self._ctx, self)
+        self.passphrase_dialog.open()
+
+    def profile(self) -> PractitionerProfile:
+        return replace(
+            self._ctx.vault.profile(),
+            name=self.name.text().strip(),
+            credentials=self.credentials.text().strip(),
+            contact=self.contact.toPlainText().strip(),
+            locale=self._locale_code(),
+        )
+
+    def accept(self) -> None:
+        prefs = self._ctx.prefs
+        prefs.idle_minutes = self.idle.value()
+        prefs.privacy_mode = self.privacy.isChecked()
+        prefs.default_note_format = str(self.note_format.currentData())
+        prefs.backup_folder = self.backup.text().strip()
+        prefs.sync()
+        profile = self.profile()
+        if profile != self._ctx.vault.profile():
+            try:
+                self._ctx.vault.save_profile(profile)
+            except Exception as exc:  # shown once, by the presenter; the dialog stays open
+                self._ctx.errors.present(exc)
+                return
+        self.sig_applied.emit()
+        super().accept()

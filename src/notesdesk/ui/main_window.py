@@ -1,0 +1,325 @@
+"""The main window: the client list on the left, one client's workspace on the right.
+
+Thin on purpose: it lays out the parts, owns the actions and routes between them. Use cases live
+in core.services; the list, search, lock and workspace are their own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.search.index import SearchHit
+from notesdesk.core.services import clients as client_service
+from notesdesk.ui.client_list_keeper import ClientListKeeper
+from notesdesk.ui.client_panel import ClientPanel
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.dialogs.client_dialog import ClientDialog
+from notesdesk.ui.dialogs.search_dialog import SearchDialog
+from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
+from notesdesk.ui.lock import IdleWatcher, relaunch_detached
+from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
+
+TITLE = "NotesDesk"
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ctx: AppContext,
+        relaunch: Callable[[Path], object] = relaunch_detached,
+        workspace_factory: WorkspaceFactory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._relaunch = relaunch
+        self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
+        self._shut = False
+        self.setWindowTitle(TITLE)
+        self.windowTitleChanged.connect(self._keep_title)
+        ctx.errors.set_parent(self)
+
+        self.actions_by_name = self._make_actions()
+        a = self.actions_by_name
+        self.panel = ClientPanel([a["new"], a["edit"], a["hold"], a["discharge"]], self)
+        self.host = WorkspaceHost(ctx, workspace_factory, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.panel)
+        splitter.addWidget(self.host)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        width = self.fontMetrics().averageCharWidth()
+        splitter.setSizes([width * 46, width * 120])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self.index_status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.index_status)
+        self._make_menus()
+
+        self.search_keeper = SearchKeeper(ctx, self)
+        self.search_keeper.sig_ready.connect(self._on_index_ready)
+        self.idle = IdleWatcher(ctx.prefs.idle_minutes, self._on_idle, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.client_list = ClientListKeeper(
+            ctx, self.panel, lambda: self.host.client_id, self._update_actions, self
+        )
+
+        self.panel.sig_current_changed.connect(self._on_current_changed)
+        self.panel.set_privacy(ctx.prefs.privacy_mode)
+        self.client_dialog: ClientDialog | None = None
+        self.search_dialog: SearchDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.refresh_clients()
+        self._restore_geometry()
+        self.index_status.setText("Building the search index…")
+        self.search_keeper.start()
+
+    # -- actions and menus -------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})")
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> dict[str, QAction]:
+        actions = {
+            "new": self._action("&New client…", "Ctrl+Shift+N", self.add_client),
+            "edit": self._action("&Edit client…", "Ctrl+E", self.edit_client),
+            "hold": self._action("Put on &hold", "Ctrl+Shift+H", self.put_on_hold),
+            "reactivate": self._action("&Reactivate", "Ctrl+Shift+R", self.reactivate),
+            "discharge": self._action("&Discharge…", "Ctrl+Shift+D", self.discharge),
+            "find": self._action("&Find client", "Ctrl+F", self.panel_focus_search),
+            "search": self._action("&Search notes and plans…", "Ctrl+K", self.open_search),
+            "privacy": self._action("&Privacy mode (initials only)", "Ctrl+Shift+P", self.toggle_privacy),
+            "settings": self._action("Se&ttings…", "Ctrl+,", self.open_settings),
+            "lock": self._action("&Lock", "Ctrl+L", self.lock),
+            "quit": self._action("&Quit", "Ctrl+Q", self.close),
+            "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
+        }
+        actions["privacy"].setCheckable(True)
+        actions["privacy"].setChecked(self.ctx.prefs.privacy_mode)
+        return actions
+
+    def _make_menus(self) -> None:
+        a, bar = self.actions_by_name, self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for name in ("settings", "lock", "quit"):
+            file_menu.addAction(a[name])
+        client_menu = bar.addMenu("&Client")
+        for name in ("new", "edit", "hold", "reactivate", "discharge"):
+            client_menu.addAction(a[name])
+        view_menu = bar.addMenu("&View")
+        for name in ("find", "search", "privacy"):
+            view_menu.addAction(a[name])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
+
+    def _update_actions(self) -> None:
+        client = self.panel.current_client()
+        status = client.status if client else None
+        a = self.actions_by_name
+        a["edit"].setEnabled(client is not None)
+        a["hold"].setEnabled(status == ClientStatus.ACTIVE)
+        a["reactivate"].setEnabled(status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
+        a["discharge"].setEnabled(status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
+
+    def panel_focus_search(self) -> None:
+        self.panel.focus_search()
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t"
+            f"{action.text().replace('&', '')}"
+            for action in self.actions_by_name.values()
+        ]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    # -- the client list ---------------------------------------------------------------------------
+
+    def refresh_clients(self) -> None:
+        self.client_list.refresh()
+
+    def _on_current_changed(self, client_id: str) -> None:
+        if not self.host.show_client(client_id or None) and self.host.client_id:
+            self.panel.select_client(self.host.client_id, emit=False)  # drafts not saved: stay
+        self._update_actions()
+
+    def _client_label(self, client: Client) -> str:
+        return client.initials if self.ctx.prefs.privacy_mode else client.display_name
+
+    def add_client(self) -> None:
+        dialog = ClientDialog(lambda c: client_service.add_client(self.ctx.uow(), c), None, self)
+        dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
+        self.client_dialog = dialog
+        dialog.open()
+
+    def edit_client(self) -> None:
+        client = self.panel.current_client()
+        if client is None:
+            return
+        dialog = ClientDialog(lambda c: client_service.update_client(self.ctx.uow(), c), client, self)
+        dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
+        self.client_dialog = dialog
+        dialog.open()
+
+    def _after_client_saved(self, client: Client | None) -> None:
+        if client is None:
+            return
+        self.client_list.refresh()
+        self.panel.select_client(client.id)
+        self.ctx.notify_changed("client", client.id)
+
+    def _set_status(self, status: ClientStatus) -> None:
+        client = self.panel.current_client()
+        if client is None:
+            return
+        try:
+            client = client_service.set_status(self.ctx.uow(), client.id, status)
+        except Exception as exc:
+            self.ctx.errors.present(exc)
+            return
+        self._after_client_saved(client)
+
+    def put_on_hold(self) -> None:
+        self._set_status(ClientStatus.ON_HOLD)
+
+    def reactivate(self) -> None:
+        self._set_status(ClientStatus.ACTIVE)
+
+    def discharge(self) -> None:
+        client = self.panel.current_client()
+        if client is None or client.status == ClientStatus.DISCHARGED:
+            return
+        text = (
+            f"Discharge {self._client_label(client)} today? Their episode of care is closed; "
+            "write the discharge note with its maintenance plan in the Notes tab."
+        )
+        if self.confirm("Discharge client", text):
+            self._set_status(ClientStatus.DISCHARGED)
+
+    def toggle_privacy(self) -> None:
+        on = self.actions_by_name["privacy"].isChecked()
+        self.ctx.prefs.privacy_mode = on
+        self.panel.set_privacy(on)
+        if self.search_dialog is not None:
+            self.search_dialog.model.privacy = on
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _on_index_ready(self) -> None:
+        self.index_status.setText("")
+        if self.search_dialog is not None and self.search_dialog.isVisible():
+            self.search_dialog.refresh()
+
+    def open_search(self) -> None:
+        dialog = SearchDialog(lambda: self.ctx.index, self.ctx.prefs.privacy_mode, self)
+        dialog.sig_open_hit.connect(self.open_hit)
+        self.search_dialog = dialog
+        dialog.open()
+        dialog.query.setFocus()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        if not self.panel.select_client(hit.client_id):
+            return
+        if self.host.client_id != hit.client_id:
+            return  # could not leave the previous client (its drafts did not save)
+        if hit.kind == "plan":
+            self.host.open_plan(hit.object_id)
+        else:
+            self.host.open_note(hit.object_id)
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.sig_applied.connect(self._on_settings_applied)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _on_settings_applied(self) -> None:
+        prefs = self.ctx.prefs
+        self.idle.set_minutes(prefs.idle_minutes)
+        self.actions_by_name["privacy"].setChecked(prefs.privacy_mode)
+        self.panel.set_privacy(prefs.privacy_mode)
+
+    # -- lock and close ----------------------------------------------------------------------------
+
+    def _on_idle(self) -> None:
+        self.lock()
+
+    def lock(self) -> bool:
+        """Save drafts, close the vault, start a fresh process at the unlock screen, end this one."""
+        try:
+            self.host.save_all_drafts()
+        except Exception as exc:
+            self.ctx.errors.present(exc, title="Not locked: a draft could not be saved")
+            self.idle.set_minutes(self.ctx.prefs.idle_minutes)
+            return False
+        path = self.ctx.vault.path
+        self.shutdown()
+        self._relaunch(path)
+        self.close()
+        QApplication.quit()
+        return True
+
+    def shutdown(self) -> None:
+        """Release everything that holds plaintext or the vault lock. Safe to call twice."""
+        if self._shut:
+            return
+        self._shut = True
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        self.client_list.close()
+        self.ctx.prefs.save_geometry("main", bytes(self.saveGeometry().data()))
+        self.ctx.prefs.sync()
+        self.ctx.runner.wait()
+        self.search_keeper.close()
+        self.host.show_client(None)
+        self.ctx.vault.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        if not self._shut:
+            try:
+                self.host.save_all_drafts()
+            except Exception as exc:
+                self.ctx.errors.present(exc, title="Not closed: a draft could not be saved")
+                event.ignore()
+                return
+            self.shutdown()
+        event.accept()
+
+    # -- window ------------------------------------------------------------------------------------
+
+    def _keep_title(self, title: str) -> None:
+        if title != TITLE:  # never a client's name, whoever tries to set it
+            self.setWindowTitle(TITLE)
+
+    def _restore_geometry(self) -> None:
+        saved = self.ctx.prefs.geometry("main")
+        if saved and self.restoreGeometry(QByteArray(saved)):
+            return
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(area.width() * 4 // 5, area.height() * 4 // 5)

@@ -1,0 +1,1 @@
+"""Qt models: thin adapters over plain domain objects, with named columns."""

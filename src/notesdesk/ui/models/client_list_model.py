@@ -1,0 +1,184 @@
+"""The client list as a table model (an adapter over plain Client objects) and its filter proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QApplication, QStyle
+
+from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.services.lookup import fold
+from notesdesk.core.services.overview import NO_FLAGS, ClientFlags
+
+COL_NAME = 0
+COL_STATUS = 1
+COL_FLAGS = 2
+HEADERS = ("Client", "Status", "Flags")
+
+CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+
+STATUS_WORDS = {
+    ClientStatus.ACTIVE: "Active",
+    ClientStatus.ON_HOLD: "On hold",
+    ClientStatus.DISCHARGED: "Discharged",
+}
+
+# The list column is narrow: short words there, the full wording in tooltips and for screen readers.
+SHORT_FLAG_WORDS = {"risk noted": "risk", "plan review due": "review"}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def short_flags(flags: ClientFlags) -> str:
+    words = []
+    for label in flags.labels():
+        words.append(SHORT_FLAG_WORDS.get(label, "homework" if "homework" in label else label))
+    return " · ".join(words)
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    client: Client
+    flags: ClientFlags = NO_FLAGS
+    search_text: str = ""
+
+
+class ClientListModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[ClientRow] = []
+        self._privacy = False
+
+    # -- feeding -------------------------------------------------------------------------------
+
+    def set_rows(self, clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> None:
+        self.beginResetModel()
+        self._rows = [
+            ClientRow(c, flags.get(c.id, NO_FLAGS), fold(f"{c.name} {c.preferred_name}")) for c in clients
+        ]
+        self.endResetModel()
+
+    def set_flags(self, client_id: str, flags: ClientFlags) -> None:
+        """Update one client's flags in place (after a change to their record)."""
+        row = self.row_of(client_id)
+        if row < 0 or self._rows[row].flags == flags:
+            return
+        self._rows[row] = replace(self._rows[row], flags=flags)
+        self.dataChanged.emit(self.index(row, COL_FLAGS), self.index(row, COL_FLAGS))
+
+    def set_all_flags(self, flags: Mapping[str, ClientFlags]) -> None:
+        """Replace every row's flags (computed in the background) without resetting the view."""
+        self._rows = [replace(r, flags=flags.get(r.client.id, NO_FLAGS)) for r in self._rows]
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_FLAGS), self.index(len(self._rows) - 1, COL_FLAGS))
+
+    def set_privacy(self, on: bool) -> None:
+        if on == self._privacy:
+            return
+        self._privacy = on
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_NAME), self.index(len(self._rows) - 1, COL_NAME))
+
+    @property
+    def privacy(self) -> bool:
+        return self._privacy
+
+    def client_at(self, row: int) -> Client:
+        return self._rows[row].client
+
+    def row_of(self, client_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.client.id == client_id), -1)
+
+    def clients(self) -> list[Client]:
+        return [r.client for r in self._rows]
+
+    # -- Qt interface --------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        client, column = row.client, index.column()
+        if role == CLIENT_ID_ROLE:
+            return client.id
+        if role == STATUS_ROLE:
+            return client.status.value
+        if role == SEARCH_ROLE:
+            return row.search_text
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return ", ".join(row.flags.labels()) if column == COL_FLAGS else self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_FLAGS and row.flags.any:
+                return "; ".join(row.flags.labels()).capitalize()
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_FLAGS and row.flags.any:
+            style = QApplication.style()
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if style else None
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            if column == COL_NAME:
+                return fold(client.initials if self._privacy else client.display_name)
+            if column == COL_FLAGS:
+                return -len(row.flags.labels())
+            return self._display(row, column)
+        return None
+
+    def _display(self, row: ClientRow, column: int) -> str:
+        client = row.client
+        if column == COL_NAME:
+            return client.initials if self._privacy else client.display_name
+        if column == COL_STATUS:
+            return STATUS_WORDS[client.status]
+        if column == COL_FLAGS:
+            return short_flags(row.flags)
+        return ""
+
+
+class ClientFilterProxy(QSortFilterProxyModel):
+    """Filters by typed text (every word, accent- and case-insensitive) and by status."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self._status: ClientStatus | None = None
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = fold(text).split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_status(self, status: ClientStatus | str | None) -> None:
+        self.beginFilterChange()
+        self._status = ClientStatus(status) if status else None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        index = model.index(source_row, COL_NAME, source_parent)
+        if self._status is not None and model.data(index, STATUS_ROLE) != self._status.value:
+            return False
+        haystack = str(model.data(index, SEARCH_ROLE) or "")
+        return all(word in haystack for word in self._words)
+
+    def client_id_at(self, proxy_row: int) -> str | None:
+        if not 0 <= proxy_row < self.rowCount():
+            return None
+        return self.data(self.index(proxy_row, COL_NAME), CLIENT_ID_ROLE)

@@ -1,0 +1,70 @@
+"""Search hits as a list model; the rich-text role bolds the matched words (escaped first)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
+
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+KIND_WORDS = {"note": "Session note", "plan": "Treatment plan"}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape the text, then turn the index's hit markers into bold: user text never becomes markup."""
+    escaped = html.escape(" · ".join(line for line in snippet.splitlines() if line.strip()), quote=False)
+    return escaped.replace(HIT_START, "<b>").replace(HIT_END, "</b>")
+
+
+def client_label(hit: SearchHit, privacy: bool) -> str:
+    if not hit.client_name:
+        return "Unknown client"
+    if privacy:
+        return "".join(part[0].upper() for part in hit.client_name.split() if part) or "?"
+    return hit.client_name
+
+
+def heading_text(hit: SearchHit, privacy: bool) -> str:
+    parts = [client_label(hit, privacy), KIND_WORDS.get(hit.kind, hit.kind)]
+    if hit.day:
+        parts.append(hit.day.isoformat())
+    return " · ".join(parts)
+
+
+class SearchResultsModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+        self.privacy = False
+
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit_at(self, row: int) -> SearchHit:
+        return self._hits[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        hit = self._hits[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            plain = " · ".join(line for line in hit.plain_snippet("", "").splitlines() if line.strip())
+            return f"{heading_text(hit, self.privacy)}\n{plain}"
+        if role == HTML_ROLE:
+            heading = html.escape(heading_text(hit, self.privacy), quote=False)
+            return f"<b>{heading}</b><br>{snippet_html(hit.snippet)}"
+        if role == HIT_ROLE:
+            return hit
+        return None

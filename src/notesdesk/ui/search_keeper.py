@@ -1,0 +1,86 @@
+"""Keeps ctx.index current: built in the background after unlock, updated on every change."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from notesdesk.core.search.index import SearchIndex
+from notesdesk.core.services.overview import refresh_search_entry
+from notesdesk.core.services.search import build_index
+from notesdesk.ui.context import AppContext
+
+log = logging.getLogger("notesdesk")
+
+INDEXED_KINDS = frozenset({"note", "session_note", "addendum", "plan", "treatment_plan", "client"})
+
+
+class SearchKeeper(QObject):
+    sig_ready = Signal()
+    """The index is built and set on the context."""
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._building = False
+        self._closed = False
+        self._pending: list[tuple[str, str]] = []
+        ctx.changed_listeners.append(self._on_changed)
+
+    @property
+    def building(self) -> bool:
+        return self._building
+
+    def start(self) -> None:
+        """Build in the background runner; the database lock keeps it apart from UI-thread reads."""
+        if self._building:
+            return
+        self._building = True
+        ctx = self._ctx
+        ctx.runner.run(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
+
+    def _on_built(self, index: SearchIndex) -> None:
+        self._building = False
+        if self._closed:  # locked or closed while building: drop it
+            index.close()
+            return
+        old, self._ctx.index = self._ctx.index, index
+        if old is not None:
+            old.close()
+        pending, self._pending = self._pending, []
+        for kind, object_id in pending:  # changes made while the build was running
+            self._apply(kind, object_id)
+        log.info("search index ready: %d documents", len(index))
+        self.sig_ready.emit()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._building = False
+        if self._closed:
+            return
+        self._ctx.errors.present(exc, title="Search unavailable")
+
+    def _on_changed(self, kind: str, object_id: str) -> None:
+        if kind not in INDEXED_KINDS:
+            return
+        if self._building or self._ctx.index is None:
+            self._pending.append((kind, object_id))
+            return
+        self._apply(kind, object_id)
+
+    def _apply(self, kind: str, object_id: str) -> None:
+        index = self._ctx.index
+        if index is None:
+            return
+        try:
+            refresh_search_entry(self._ctx.uow(), index, kind, object_id)
+        except Exception as exc:
+            self._ctx.errors.present(exc)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._on_changed in self._ctx.changed_listeners:
+            self._ctx.changed_listeners.remove(self._on_changed)
+        if self._ctx.index is not None:
+            self._ctx.index.close()
+            self._ctx.index = None

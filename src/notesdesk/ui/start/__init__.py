@@ -1,0 +1,1 @@
+"""Before the vault is open: first run (create or demo), unlock, recovery."""

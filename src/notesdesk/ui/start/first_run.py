@@ -1,0 +1,237 @@
+"""First run: choose to create a vault or try the demo; create it; show and confirm the recovery key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QTextDocument
+from PySide6.QtWidgets import (
+    QCommandLinkButton,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph, scaled_font
+from notesdesk.ui.widgets.passphrase import PassphraseForm
+
+KEEP_IT = (
+    "Keep this key on paper or in a safe place away from this computer. If you forget your "
+    "passphrase, this key is the only way back into your notes."
+)
+LOSS = (
+    "If you lose both the passphrase and this key, nobody can recover your notes, "
+    "not even NotesDesk's makers."
+)
+LOSS_WARNING = f"{KEEP_IT} {LOSS}"
+
+
+def _button(text: str, name: str, shortcut: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    if shortcut:
+        button.setShortcut(QKeySequence(shortcut))
+    return button
+
+
+class ChoicePage(QWidget):
+    sig_create = Signal()
+    """The person chose to create their own vault."""
+    sig_demo = Signal()
+    """The person chose to try the demo practice."""
+
+    def __init__(self, vault_path: Path, demo_path: Path, demo_passphrase: str, parent=None) -> None:
+        super().__init__(parent)
+        self.create_button = QCommandLinkButton(
+            "&Create a new vault",
+            "Your notes, encrypted with a passphrase you choose, stored on this computer only.",
+        )
+        self.create_button.setAccessibleName("Create a new vault")
+        self.demo_button = QCommandLinkButton(
+            "Open the &demo practice",
+            f"Made-up clients to try things out, kept apart from your own vault. "
+            f"Its passphrase is “{demo_passphrase}”.",
+        )
+        self.demo_button.setAccessibleName("Open the demo practice")
+        self.create_button.clicked.connect(self.sig_create)
+        self.demo_button.clicked.connect(self.sig_demo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Welcome to NotesDesk"))
+        layout.addWidget(
+            paragraph(
+                "NotesDesk keeps your clients' records encrypted on this computer. Nothing is sent "
+                "anywhere. To begin, create your vault, or look around the demo practice first."
+            )
+        )
+        layout.addSpacing(self.fontMetrics().height())
+        layout.addWidget(self.create_button)
+        layout.addWidget(self.demo_button)
+        layout.addSpacing(self.fontMetrics().height())
+        where = paragraph(f"Your vault will be created at {vault_path}\nThe demo practice at {demo_path}")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where)
+        layout.addStretch(1)
+
+
+class CreatePage(QWidget):
+    sig_submitted = Signal(str)
+    """Create the vault with this passphrase."""
+    sig_back = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.form = PassphraseForm("&Create vault", self)
+        self.back = _button("&Back", "Back")
+        self.form.sig_submitted.connect(self.sig_submitted)
+        self.back.clicked.connect(self.sig_back)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Choose a passphrase"))
+        layout.addWidget(
+            paragraph(
+                "The passphrase unlocks your vault each time you open NotesDesk. A few unrelated "
+                "words make a strong passphrase that is easy to remember. Creating the vault takes "
+                "a moment: the key is made slow to guess on purpose."
+            )
+        )
+        layout.addWidget(self.form)
+        layout.addSpacing(self.fontMetrics().height())
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.form.first.setFocus()
+
+
+def _normalise_group(text: str) -> str:
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+
+
+class RecoveryKeyPage(QWidget):
+    """Shows the recovery key once; continues only after the last group is typed back."""
+
+    sig_confirmed = Signal()
+    """The person has the key: go on to the main window."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._key = ""
+        self.key_label = QLabel(self)
+        self.key_label.setFont(monospace(1.6, bold=True))
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setAccessibleName("Recovery key")
+        self.key_label.setWordWrap(True)
+        self.save_button = _button("&Save as text file…", "Save recovery key as a text file", "Ctrl+S")
+        self.print_button = _button("&Print…", "Print the recovery key", "Ctrl+P")
+        self.copy_button = _button("C&opy", "Copy the recovery key")
+        self.confirm = QLineEdit(self)
+        self.confirm.setAccessibleName("Last group of the recovery key")
+        self.confirm.setFont(monospace())
+        self.confirm.setMaxLength(9)
+        self.confirm.setMaximumWidth(self.confirm.fontMetrics().horizontalAdvance("MMMMMMMMMM"))
+        self.loss = InlineMessage(self)
+        self.loss.show_message(LOSS)
+        self.loss.setFont(scaled_font(self.loss.font(), 1.0, bold=True))
+        self.message = InlineMessage(self)
+        self.continue_button = _button("C&ontinue", "Continue to NotesDesk")
+        self.continue_button.setDefault(True)
+        self.continue_button.setEnabled(False)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        self.confirm.textChanged.connect(self._on_confirm_changed)
+        self.confirm.returnPressed.connect(self._on_continue)
+        self.continue_button.clicked.connect(self._on_continue)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Your recovery key"))
+        layout.addWidget(paragraph(KEEP_IT))
+        layout.addWidget(self.loss)
+        layout.addSpacing(self.fontMetrics().height())
+        layout.addWidget(self.key_label)
+        layout.addSpacing(self.fontMetrics().height())
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.save_button, self.print_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addSpacing(self.fontMetrics().height())
+        form = QFormLayout()
+        form.addRow("Type the key's &last group to show you have it:", self.confirm)
+        buddy = form.labelForField(self.confirm)
+        if buddy is not None:
+            buddy.setBuddy(self.confirm)  # type: ignore[attr-defined]
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addSpacing(self.fontMetrics().height())
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.continue_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def set_key(self, key: str) -> None:
+        self._key = key
+        self.key_label.setText(key)
+        self.confirm.clear()
+        self.message.clear()
+
+    def last_group(self) -> str:
+        return self._key.rsplit("-", 1)[-1]
+
+    def _matches(self) -> bool:
+        return bool(self._key) and _normalise_group(self.confirm.text()) == self.last_group()
+
+    def _on_confirm_changed(self, _text: str) -> None:
+        self.continue_button.setEnabled(self._matches())
+        self.message.clear()
+
+    def _on_continue(self) -> None:
+        if self._matches():
+            self.sig_confirmed.emit()
+        else:
+            self.message.show_message("That is not the key's last group; check it and try again.")
+
+    def key_sheet(self) -> str:
+        return (
+            "NotesDesk recovery key\n\n"
+            f"    {self._key}\n\n"
+            f"{LOSS_WARNING}\n\n"
+            'To use it: on the unlock screen choose "Forgot passphrase?" and type this key.\n'
+        )
+
+    def _on_save_clicked(self) -> None:
+        home = Path.home() / "NotesDesk recovery key.txt"
+        name, _ = QFileDialog.getSaveFileName(self, "Save the recovery key", str(home), "Text (*.txt)")
+        if name:
+            self.save_to(Path(name))
+
+    def save_to(self, path: Path) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(self.key_sheet())
+
+    def _on_print_clicked(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when asked: printing is slow
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            document = QTextDocument()
+            document.setPlainText(self.key_sheet())
+            document.print_(printer)
+
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self._key)

@@ -1,0 +1,166 @@
+"""Unlock with the passphrase; or with the recovery key, then choose a new passphrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph
+from notesdesk.ui.widgets.passphrase import PassphraseField, PassphraseForm
+
+
+def _button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    return button
+
+
+class UnlockPage(QWidget):
+    sig_submitted = Signal(str)
+    """Try to unlock with this passphrase."""
+    sig_forgot = Signal()
+    """The person wants to use the recovery key."""
+
+    def __init__(self, vault_path: Path, demo_hint: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.passphrase = PassphraseField("Passphrase", self)
+        self.message = InlineMessage(self)
+        self.unlock_button = _button("&Unlock", "Unlock")
+        self.unlock_button.setDefault(True)
+        self.forgot_button = _button("&Forgot passphrase?", "Forgot passphrase")
+        self.forgot_button.setFlat(True)
+        self.passphrase.returnPressed.connect(self._on_submit)
+        self.passphrase.textChanged.connect(lambda _t: self.message.clear())
+        self.unlock_button.clicked.connect(self._on_submit)
+        self.forgot_button.clicked.connect(self.sig_forgot)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Unlock NotesDesk"))
+        where = paragraph(f"Vault: {vault_path}")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where)
+        if demo_hint:
+            layout.addWidget(paragraph(demo_hint))
+        layout.addSpacing(self.fontMetrics().height())
+        form = QFormLayout()
+        form.addRow("&Passphrase:", self.passphrase)
+        label = form.labelForField(self.passphrase)
+        if label is not None:
+            label.setBuddy(self.passphrase.edit)  # type: ignore[attr-defined]
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addWidget(self.forgot_button)
+        row.addStretch(1)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.passphrase.setFocus()
+
+    def show_wrong(self, message: str) -> None:
+        self.message.show_message(message)
+        self.passphrase.edit.selectAll()
+        self.passphrase.setFocus()
+
+    def _on_submit(self) -> None:
+        if self.passphrase.text():
+            self.message.clear()
+            self.sig_submitted.emit(self.passphrase.text())
+        else:
+            self.message.show_message("Type your passphrase.")
+
+
+class RecoveryPage(QWidget):
+    sig_submitted = Signal(str)
+    """Try to unlock with this recovery key."""
+    sig_back = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.key = QLineEdit(self)
+        self.key.setFont(monospace(1.2))
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.key.setAccessibleName("Recovery key")
+        self.message = InlineMessage(self)
+        self.unlock_button = _button("&Unlock with recovery key", "Unlock with recovery key")
+        self.unlock_button.setDefault(True)
+        self.back = _button("&Back", "Back")
+        self.back.setShortcut(QKeySequence("Alt+Left"))
+        self.key.returnPressed.connect(self._on_submit)
+        self.key.textChanged.connect(lambda _t: self.message.clear())
+        self.unlock_button.clicked.connect(self._on_submit)
+        self.back.clicked.connect(self.sig_back)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Unlock with your recovery key"))
+        layout.addWidget(
+            paragraph(
+                "Type the recovery key you saved or printed when you created the vault. Groups can "
+                "be typed with or without dashes. You will then choose a new passphrase."
+            )
+        )
+        layout.addSpacing(self.fontMetrics().height())
+        form = QFormLayout()
+        form.addRow("Recovery &key:", self.key)
+        label = form.labelForField(self.key)
+        if label is not None:
+            label.setBuddy(self.key)  # type: ignore[attr-defined]
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.key.setFocus()
+
+    def show_wrong(self, message: str) -> None:
+        self.message.show_message(message)
+        self.key.setFocus()
+
+    def _on_submit(self) -> None:
+        if self.key.text().strip():
+            self.sig_submitted.emit(self.key.text())
+        else:
+            self.message.show_message("Type the recovery key.")
+
+
+class NewPassphrasePage(QWidget):
+    sig_submitted = Signal(str)
+    """Set this as the vault's new passphrase."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.form = PassphraseForm("&Set new passphrase", self)
+        self.form.sig_submitted.connect(self.sig_submitted)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Choose a new passphrase"))
+        layout.addWidget(
+            paragraph(
+                "The recovery key opened your vault. Choose a new passphrase for every day; "
+                "your recovery key stays the same, so keep it safe."
+            )
+        )
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.form.first.setFocus()

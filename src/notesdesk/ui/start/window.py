@@ -1,0 +1,258 @@
+"""The window before the vault is open: routes between first-run, unlock and recovery pages.
+
+Every key derivation (create, unlock, recovery, new passphrase, demo) runs in the background
+runner with a busy bar, so the window never freezes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.errors import NotesdeskError, VaultInUse, WrongPassphrase
+from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.errors import ErrorPresenter
+from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
+from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
+
+DEMO_FILENAME = "demo.notesdesk"
+FALLBACK_DEMO_PASSPHRASE = "demo practice only"
+
+
+def demo_module() -> Any | None:
+    """The demo builder is optional: another part of the app provides it."""
+    try:
+        from notesdesk.core.services import demo  # inline: optional module
+    except ImportError:
+        return None
+    return demo
+
+
+def demo_passphrase() -> str:
+    module = demo_module()
+    return str(getattr(module, "DEMO_PASSPHRASE", FALLBACK_DEMO_PASSPHRASE))
+
+
+def open_or_create_demo(path: Path, passphrase: str) -> Vault:
+    """Runs in the background: open the demo vault, or create and fill it the first time."""
+    if path.exists():
+        return Vault.open(path, passphrase=passphrase)
+    module = demo_module()
+    if module is None or not hasattr(module, "build_demo"):
+        raise NotesdeskError("The demo practice is not available in this version of NotesDesk.")
+    vault, _recovery = Vault.create(path, passphrase)
+    try:
+        module.build_demo(vault)
+    except BaseException:
+        vault.close()
+        raise
+    return vault
+
+
+class StartWindow(QWidget):
+    sig_unlocked = Signal(object)
+    """Emitted with the open Vault; the receiver owns it from then on."""
+
+    def __init__(
+        self,
+        vault_path: Path,
+        runner: BackgroundRunner,
+        errors: ErrorPresenter,
+        demo_path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("NotesDesk")
+        self.vault_path = Path(vault_path)
+        self.demo_path = demo_path or self.vault_path.with_name(DEMO_FILENAME)
+        self._runner = runner
+        self._errors = errors
+        self._vault: Vault | None = None
+        self._demo_passphrase = demo_passphrase()
+        is_demo = self.vault_path.name == DEMO_FILENAME
+        hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
+
+        self.choice = ChoicePage(self.vault_path, self.demo_path, self._demo_passphrase)
+        self.create = CreatePage()
+        self.recovery_key = RecoveryKeyPage()
+        self.unlock = UnlockPage(self.vault_path, hint)
+        self.recovery = RecoveryPage()
+        self.new_passphrase = NewPassphrasePage()
+        self.stack = QStackedWidget(self)
+        for page in (
+            self.choice,
+            self.create,
+            self.recovery_key,
+            self.unlock,
+            self.recovery,
+            self.new_passphrase,
+        ):
+            self.stack.addWidget(page)
+
+        self.busy_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.setTextVisible(False)
+        busy = QHBoxLayout()
+        busy.addWidget(self.busy_label)
+        busy.addWidget(self.busy_bar, 1)
+        # A readable column, centred: lines of ~80 characters, not the width of the screen.
+        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        column = QWidget(self)
+        column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.stack)
+        inner.addLayout(busy)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 12)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        margin = self.fontMetrics().height() * 2
+        layout.setContentsMargins(margin, margin, margin, margin)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self._set_busy(False)
+
+        self.choice.sig_create.connect(lambda: self._show(self.create))
+        self.choice.sig_demo.connect(self._on_demo)
+        self.create.sig_back.connect(lambda: self._show(self.choice))
+        self.create.sig_submitted.connect(self._on_create)
+        self.recovery_key.sig_confirmed.connect(self._hand_over)
+        self.unlock.sig_submitted.connect(self._on_unlock)
+        self.unlock.sig_forgot.connect(lambda: self._show(self.recovery))
+        self.recovery.sig_back.connect(lambda: self._show(self.unlock))
+        self.recovery.sig_submitted.connect(self._on_recovery)
+        self.new_passphrase.sig_submitted.connect(self._on_new_passphrase)
+        runner.busy_changed.connect(self._set_busy)
+
+        self._show(self.unlock if self.vault_path.exists() else self.choice)
+
+    # -- routing -----------------------------------------------------------------------------------
+
+    def _show(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        page.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.stack.setEnabled(not busy)
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setVisible(busy)
+
+    def _work(
+        self,
+        status: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.busy_label.setText(status)
+        self._runner.run(fn, done, failed or self._on_failed)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, VaultInUse):
+            self._errors.present(exc, title="Vault in use")
+        else:
+            self._errors.present(exc)
+
+    def _hand_over(self, _result: object = None) -> None:
+        vault, self._vault = self._vault, None
+        if vault is not None:
+            self.sig_unlocked.emit(vault)
+
+    # -- create and demo ---------------------------------------------------------------------------
+
+    def _on_create(self, passphrase: str) -> None:
+        path = self.vault_path
+        self._work(
+            "Creating your vault… this takes a moment on purpose.",
+            lambda: Vault.create(path, passphrase),
+            self._on_created,
+        )
+
+    def _on_created(self, result: tuple[Vault, str]) -> None:
+        self._vault, key = result
+        self.create.form.clear()
+        self.recovery_key.set_key(key)
+        self._show(self.recovery_key)
+
+    def _on_demo(self) -> None:
+        path, passphrase = self.demo_path, self._demo_passphrase
+        self._work(
+            "Opening the demo practice…",
+            lambda: open_or_create_demo(path, passphrase),
+            self.sig_unlocked.emit,
+        )
+
+    # -- unlock and recovery -----------------------------------------------------------------------
+
+    def _on_unlock(self, passphrase: str) -> None:
+        path = self.vault_path
+        self._work(
+            "Unlocking…",
+            lambda: Vault.open(path, passphrase=passphrase),
+            self._on_unlocked,
+            self._on_unlock_failed,
+        )
+
+    def _on_unlocked(self, vault: Vault) -> None:
+        self.unlock.passphrase.clear()
+        self.sig_unlocked.emit(vault)
+
+    def _on_unlock_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WrongPassphrase):
+            self.unlock.show_wrong(f"{exc.message} Try again, or use “Forgot passphrase?”.")
+        else:
+            self._on_failed(exc)
+
+    def _on_recovery(self, key: str) -> None:
+        path = self.vault_path
+        self._work(
+            "Unlocking with the recovery key…",
+            lambda: Vault.open(path, recovery_key=key),
+            self._on_recovered,
+            self._on_recovery_failed,
+        )
+
+    def _on_recovered(self, vault: Vault) -> None:
+        self._vault = vault
+        self.recovery.key.clear()
+        self._show(self.new_passphrase)
+
+    def _on_recovery_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WrongPassphrase):
+            self.recovery.show_wrong(exc.message)
+        else:
+            self._on_failed(exc)
+
+    def _on_new_passphrase(self, passphrase: str) -> None:
+        vault = self._vault
+        if vault is None:
+            return
+        self._work(
+            "Setting the new passphrase…", lambda: vault.change_passphrase(passphrase), self._hand_over
+        )
+
+    # -- leaving -----------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self._vault is not None:  # opened but not handed over: release the lock and keys
+            self._vault.close()
+            self._vault = None
+        super().closeEvent(event)

@@ -1,0 +1,68 @@
+"""Labels sized relative to the system font (never fixed sizes or colours)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QWidget
+
+
+def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:
+    font = QFont(base)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    font.setBold(bold)
+    return font
+
+
+def heading(text: str, parent: QWidget | None = None, factor: float = 1.5) -> QLabel:
+    label = QLabel(text, parent)
+    label.setFont(scaled_font(label.font(), factor, bold=True))
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def monospace(factor: float = 1.0, bold: bool = False) -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    return scaled_font(font, factor, bold)
+
+
+class InlineMessage(QWidget):
+    """A one-line problem shown next to the field it concerns, with the style's warning icon."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self._icon.setPixmap(icon.pixmap(size, size))
+        self._text = QLabel(self)
+        self._text.setWordWrap(True)
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        self._text.setAccessibleName("Message")
+        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._text, 1)
+        self.hide()
+
+    def text(self) -> str:
+        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
+
+    def show_message(self, text: str) -> None:
+        self._text.setText(text)
+        self._text.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.show_message("")

@@ -1,0 +1,205 @@
+"""Homework: assign (linked to a goal of the active plan), check in, adherence over 4 weeks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.care import CheckinStatus, Homework, Recurrence
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
+from notesdesk.core.services import care, plans
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.models import CheckinTableModel, HomeworkTableModel
+from notesdesk.ui.workspace.widgets import (
+    OptionalDateEdit,
+    attempt,
+    bold,
+    date_edit,
+    named,
+    pydate,
+    scrolled,
+    table,
+    text_edit,
+)
+
+
+def adherence_text(rate: float | None, checkins: int, overdue: int) -> str:
+    if rate is None:
+        text = "Adherence over the last 4 weeks: no check-ins yet"
+    else:
+        plural = "s" if checkins != 1 else ""
+        text = f"Adherence over the last 4 weeks: {rate:.0%} done ({checkins} check-in{plural})"
+    if overdue:
+        text += f" — {overdue} overdue"
+    return text
+
+
+class HomeworkTab(QWidget):
+    changed = Signal(str)
+    """Emitted after homework was assigned or checked in; arg is the kind ("homework")."""
+
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self._homework: list[Homework] = []
+        self.adherence_label = bold(named(QLabel(), "Homework adherence over the last 4 weeks"))
+        self.model = HomeworkTableModel(self)
+        wide = (HomeworkTableModel.COL_DESCRIPTION, HomeworkTableModel.COL_GOAL)
+        self.view = table(self.model, "Homework", wide)
+        self.checkins_model = CheckinTableModel(self)
+        self.checkins_view = table(
+            self.checkins_model, "Check-ins of the selected homework", (CheckinTableModel.COL_REPORT,)
+        )
+
+        self.description = named(QLineEdit(), "Homework description")
+        self.description.setPlaceholderText("e.g. Breathing practice, 10 minutes")
+        self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
+        self.goal_combo = named(QComboBox(), "Linked goal")
+        self.due = OptionalDateEdit("Homework due date")
+        self.recurrence = named(QComboBox(), "Homework recurrence")
+        for rec in Recurrence:
+            self.recurrence.addItem(rec.value, rec.value)
+        self.assign_button = named(QPushButton("&Assign"), "Assign homework")
+        assign = QGroupBox("Assign homework")
+        form = QFormLayout(assign)
+        form.addRow("&Description", self.description)
+        form.addRow("&Rationale", self.rationale)
+        form.addRow("Linked &goal", self.goal_combo)
+        form.addRow("D&ue", self.due)
+        form.addRow("Re&peats", self.recurrence)
+        form.addRow(self.assign_button)
+
+        self.selected_label = named(QLabel("Select homework in the list to check in."), "Selected homework")
+        self.selected_label.setWordWrap(True)
+        self.status = named(QComboBox(), "Check-in status")
+        for status in CheckinStatus:
+            self.status.addItem(status.value, status.value)
+        self.checkin_date = date_edit("Check-in date")
+        self.report = text_edit("Client's report", "What the client said about it", 2)
+        self.checkin_button = named(QPushButton("&Check in"), "Check in")
+        checkin = QGroupBox("Check in")
+        form2 = QFormLayout(checkin)
+        form2.addRow(self.selected_label)
+        form2.addRow("&Status", self.status)
+        form2.addRow("Da&te", self.checkin_date)
+        form2.addRow("Client's re&port", self.report)
+        form2.addRow(self.checkin_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.adherence_label)
+        left_layout.addWidget(self.view, 3)
+        left_layout.addWidget(QLabel("Check-ins"))
+        left_layout.addWidget(self.checkins_view, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(assign)
+        right_layout.addWidget(checkin)
+        right_layout.addStretch(1)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(scrolled(right, "Assign and check in"))
+        splitter.setSizes([760, 440])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.assign_button.clicked.connect(self.assign)
+        self.checkin_button.clicked.connect(self.check_in)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.refresh_goals()
+        self.reload()
+
+    def refresh_goals(self) -> None:
+        ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
+        active: TreatmentPlan | None = next(
+            (p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None
+        )
+        current = self.goal_combo.currentData()
+        self.goal_combo.clear()
+        self.goal_combo.addItem("(no goal)" if active else "(no active plan)", None)
+        self._goal_names = {}
+        for goal in active.goals() if active else []:
+            self.goal_combo.addItem(goal.statement, goal.id)
+            self._goal_names[goal.id] = goal.statement
+        self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(current)))
+        self.model.set_homework(self._homework, self._goal_names)
+
+    def reload(self, select: str | None = None) -> None:
+        ok, found = attempt(self._ctx, care.list_homework, self._ctx.uow(), self._client_id)
+        if not ok:
+            return
+        selected = select or self._selected_id()
+        self._homework = found
+        self.model.set_homework(found, self._goal_names)
+        on = today()
+        window = [c for h in found for c in h.checkins
+                  if (on - c.checkin_date).days < care.ADHERENCE_WINDOW_DAYS and c.checkin_date <= on]
+        self.adherence_label.setText(
+            adherence_text(care.adherence(found, on), len(window), len(care.overdue(found, on)))
+        )
+        row = self.model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.view.selectRow(row)
+        self._show_selected()
+
+    def _selected_id(self) -> str | None:
+        row = self.model.row_at(self.view.currentIndex().row())
+        return row.id if row else None
+
+    def _on_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        row = self.model.row_at(self.view.currentIndex().row())
+        self.checkin_button.setEnabled(row is not None)
+        self.checkins_model.set_rows(sorted(row.checkins, key=lambda c: c.checkin_date) if row else [])
+        if row is None:
+            self.selected_label.setText("Select homework in the list to check in.")
+        else:
+            why = f" — why: {row.rationale}" if row.rationale else ""
+            self.selected_label.setText(f"Checking in: {row.description}{why}")
+
+    def assign(self) -> None:
+        homework = Homework(
+            client_id=self._client_id,
+            description=self.description.text().strip(),
+            assigned_on=today(),
+            rationale=self.rationale.toPlainText().strip(),
+            goal_id=self.goal_combo.currentData(),
+            due_date=self.due.value(),
+            recurrence=Recurrence(self.recurrence.currentData()),
+        )
+        ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
+        if ok:
+            self.description.clear()
+            self.rationale.clear()
+            self.due.set_value(None)
+            self._ctx.notify_changed("homework", added.id)
+            self.changed.emit("homework")
+            self.reload(select=added.id)
+
+    def check_in(self) -> None:
+        homework_id = self._selected_id()
+        if homework_id is None:
+            return
+        ok, updated = attempt(
+            self._ctx, care.check_in, self._ctx.uow(), homework_id,
+            CheckinStatus(self.status.currentData()), pydate(self.checkin_date.date()),
+            self.report.toPlainText().strip(),
+        )
+        if ok:
+            self.report.clear()
+            self._ctx.notify_changed("homework", updated.id)
+            self.changed.emit("homework")
+            self.reload(select=updated.id)

@@ -1,0 +1,244 @@
+"""Safety and integration milestones (grouped, status moves both ways, evidence from notes) and phase."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.care import DIMENSIONS, Milestone, MilestoneKind, MilestoneStatus
+from notesdesk.core.domain.notes import SessionNote
+from notesdesk.core.services import care, notes
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.models import MilestoneTableModel, StatusHistoryModel
+from notesdesk.ui.workspace.phase_panel import PhasePanel
+from notesdesk.ui.workspace.widgets import (
+    attempt,
+    bold,
+    date_edit,
+    named,
+    pydate,
+    scrolled,
+    table,
+    text_edit,
+)
+
+GROUPS = (
+    (MilestoneKind.SAFETY, "Safety milestones (physical, emotional, social, relational)"),
+    (MilestoneKind.INTEGRATION, "Integration milestones (cognitive, emotional, behavioural)"),
+    (MilestoneKind.CUSTOM, "Other milestones"),
+)
+
+
+def note_label(note: SessionNote) -> str:
+    state = "signed" if note.is_signed else "draft"
+    return f"{note.session_date.isoformat()} {note.template_name or note.format.value} ({state})"
+
+
+class MilestonesTab(QWidget):
+    changed = Signal(str)
+    """Emitted after a milestone or phase was saved; arg is the kind ("milestone" or "phase")."""
+
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self._milestones: list[Milestone] = []
+        self._notes: list[SessionNote] = []
+        self._selected: str | None = None
+        self.phase = PhasePanel(ctx, client_id)
+        self.models: dict[MilestoneKind, MilestoneTableModel] = {}
+        self.views: dict[MilestoneKind, QTableView] = {}
+        self.groups: dict[MilestoneKind, QGroupBox] = {}
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        for kind, title in GROUPS:
+            model = MilestoneTableModel(self)
+            view = table(model, title)
+            group = QGroupBox(title)
+            group.setAccessibleName(title)
+            QVBoxLayout(group).addWidget(view)
+            left_layout.addWidget(group)
+            view.selectionModel().currentRowChanged.connect(
+                lambda current, _prev, k=kind: self._on_picked(k, current.row())
+            )
+            self.models[kind], self.views[kind], self.groups[kind] = model, view, group
+
+        self.detail_title = bold(named(QLabel(), "Selected milestone"))
+        self.detail_title.setWordWrap(True)
+        self.criteria_label = named(QLabel(), "Milestone criteria")
+        self.criteria_label.setWordWrap(True)
+        self.history_model = StatusHistoryModel(self)
+        self.history_view = table(self.history_model, "Status history of the selected milestone")
+        self.evidence_label = named(QLabel(), "Evidence notes")
+        self.evidence_label.setWordWrap(True)
+        self.new_status = named(QComboBox(), "New milestone status")
+        for status in MilestoneStatus:
+            self.new_status.addItem(status.value, status.value)
+        self.status_date = date_edit("Status change date")
+        self.status_comment = named(QLineEdit(), "Status change comment")
+        self.status_comment.setPlaceholderText("What happened (a setback is worth recording too)")
+        self.evidence_combo = named(QComboBox(), "Evidence: a session note")
+        self.status_button = named(QPushButton("Change &status"), "Change milestone status")
+        detail = QGroupBox("Selected milestone")
+        detail_form = QFormLayout(detail)
+        detail_form.addRow(self.detail_title)
+        detail_form.addRow(self.criteria_label)
+        detail_form.addRow(self.history_view)
+        detail_form.addRow(self.evidence_label)
+        detail_form.addRow("New s&tatus", self.new_status)
+        detail_form.addRow("&Date", self.status_date)
+        detail_form.addRow("C&omment", self.status_comment)
+        detail_form.addRow("&Evidence", self.evidence_combo)
+        detail_form.addRow(self.status_button)
+
+        self.kind_combo = named(QComboBox(), "Milestone kind")
+        for kind in MilestoneKind:
+            self.kind_combo.addItem(kind.value, kind.value)
+        self.dimension_combo = named(QComboBox(), "Milestone dimension")
+        self.title_edit = named(QLineEdit(), "Milestone title")
+        self.title_edit.setPlaceholderText("e.g. Sleeps through most nights")
+        self.criteria_edit = text_edit("Milestone criteria", "How you will both know it is reached", 2)
+        self.start_status = named(QComboBox(), "Milestone starting status")
+        for status in MilestoneStatus:
+            self.start_status.addItem(status.value, status.value)
+        self.add_button = named(QPushButton("Add &milestone"), "Add milestone")
+        add = QGroupBox("Add a milestone")
+        add_form = QFormLayout(add)
+        add_form.addRow("&Kind", self.kind_combo)
+        add_form.addRow("Dime&nsion", self.dimension_combo)
+        add_form.addRow("T&itle", self.title_edit)
+        add_form.addRow("C&riteria", self.criteria_edit)
+        add_form.addRow("St&arting status", self.start_status)
+        add_form.addRow(self.add_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(detail)
+        right_layout.addWidget(add)
+        right_layout.addStretch(1)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(scrolled(left, "Milestones"))
+        splitter.addWidget(scrolled(right, "Milestone details"))
+        splitter.setSizes([650, 550])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.phase)
+        layout.addWidget(splitter, 1)
+
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self.add_button.clicked.connect(self.add_milestone)
+        self.status_button.clicked.connect(self.change_status)
+        self.phase.changed.connect(self.changed)
+        self._on_kind_changed()
+        self.refresh_notes()
+        self.reload()
+
+    def reload(self) -> None:
+        ok, found = attempt(self._ctx, care.list_milestones, self._ctx.uow(), self._client_id)
+        if not ok:
+            return
+        self._milestones = found
+        for kind, model in self.models.items():
+            rows = [m for m in found if m.kind == kind]
+            model.set_rows(rows)
+            self.views[kind].setMinimumHeight(min(6, max(2, len(rows) + 1)) * 30)
+        self.groups[MilestoneKind.CUSTOM].setVisible(bool(self.models[MilestoneKind.CUSTOM].rowCount()))
+        self._select(self._selected)
+
+    def refresh_notes(self) -> None:
+        ok, found = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
+        self._notes = found if ok else []
+        self.evidence_combo.clear()
+        self.evidence_combo.addItem("(no note)", None)
+        for note in self._notes:
+            self.evidence_combo.addItem(note_label(note), note.id)
+
+    def _select(self, milestone_id: str | None) -> None:
+        self._selected = milestone_id
+        milestone = next((m for m in self._milestones if m.id == milestone_id), None)
+        for kind, model in self.models.items():
+            row = model.row_of(milestone_id) if milestone and milestone.kind == kind else -1
+            view = self.views[kind]
+            view.blockSignals(True)
+            view.selectionModel().blockSignals(True)
+            if row >= 0:
+                view.selectRow(row)
+            else:
+                view.clearSelection()
+            view.selectionModel().blockSignals(False)
+            view.blockSignals(False)
+        self.status_button.setEnabled(milestone is not None)
+        if milestone is None:
+            self.detail_title.setText("Select a milestone to see its history.")
+            self.criteria_label.setText("")
+            self.history_model.set_rows([])
+            self.evidence_label.setText("")
+            return
+        where = milestone.dimension or milestone.custom_kind or milestone.kind.value
+        status = milestone.status.value
+        self.detail_title.setText(f"{milestone.title} — {milestone.kind.value}, {where}: {status}")
+        self.criteria_label.setText(f"Criteria: {milestone.criteria}" if milestone.criteria else "")
+        self.history_model.set_rows(list(milestone.history))
+        self.new_status.setCurrentIndex(self.new_status.findData(milestone.status.value))
+        labels = {n.id: note_label(n) for n in self._notes}
+        evidence = [labels.get(i, "a removed note") for i in milestone.evidence_note_ids]
+        self.evidence_label.setText("Evidence: " + ("; ".join(evidence) if evidence else "none linked yet"))
+
+    def _on_picked(self, kind: MilestoneKind, row: int) -> None:
+        milestone = self.models[kind].row_at(row)
+        if milestone is not None:
+            self._select(milestone.id)
+
+    def _on_kind_changed(self) -> None:
+        kind = MilestoneKind(self.kind_combo.currentData())
+        self.dimension_combo.clear()
+        self.dimension_combo.addItems(list(DIMENSIONS[kind]))
+        self.dimension_combo.setEditable(kind == MilestoneKind.CUSTOM)
+        if kind == MilestoneKind.CUSTOM:
+            self.dimension_combo.lineEdit().setPlaceholderText("Name this kind, e.g. preparation")
+
+    def add_milestone(self) -> None:
+        kind = MilestoneKind(self.kind_combo.currentData())
+        text = self.dimension_combo.currentText().strip()
+        milestone = Milestone(
+            client_id=self._client_id,
+            kind=kind,
+            title=self.title_edit.text().strip(),
+            dimension="" if kind == MilestoneKind.CUSTOM else text,
+            custom_kind=text if kind == MilestoneKind.CUSTOM else "",
+            criteria=self.criteria_edit.toPlainText().strip(),
+            status=MilestoneStatus(self.start_status.currentData()),
+        )
+        ok, added = attempt(self._ctx, care.add_milestone, self._ctx.uow(), milestone)
+        if ok:
+            self.title_edit.clear()
+            self.criteria_edit.clear()
+            self._after_write(added)
+
+    def change_status(self) -> None:
+        if self._selected is None:
+            return
+        ok, updated = attempt(
+            self._ctx, care.set_milestone_status, self._ctx.uow(), self._selected,
+            MilestoneStatus(self.new_status.currentData()), pydate(self.status_date.date()),
+            self.status_comment.text().strip(), self.evidence_combo.currentData(),
+        )
+        if ok:
+            self.status_comment.clear()
+            self.evidence_combo.setCurrentIndex(0)
+            self._after_write(updated)
+
+    def _after_write(self, milestone: Milestone) -> None:
+        self._selected = milestone.id
+        self._ctx.notify_changed("milestone", milestone.id)
+        self.changed.emit("milestone")
+        self.reload()

@@ -1,0 +1,297 @@
+"""Thin Qt adapters over the core's plain data: named columns, `set_rows`, `data()` only formats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from notesdesk.core.domain.care import Checkin, Homework, Milestone, PhaseEntry, StatusChange
+from notesdesk.core.domain.notes import PrivateNote, SessionNote
+from notesdesk.core.domain.plans import Goal, Intervention, Objective, TreatmentPlan
+from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.overview_data import goal_status
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.UserRole
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """A table over a list of plain rows; subclasses define HEADERS and `cell`."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, row_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == row_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            return self.cell(row, index.column())
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        return None
+
+    def cell(self, row: R, column: int) -> str:
+        raise NotImplementedError
+
+
+class NoteListModel(RowsModel[SessionNote]):
+    COL_DATE, COL_FORMAT, COL_STATUS, COL_ADDENDA = range(4)
+    HEADERS = ("Date", "Format", "Status", "Addenda")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._addenda: dict[str, int] = {}
+
+    def set_notes(self, notes: Sequence[SessionNote], addenda_counts: Mapping[str, int]) -> None:
+        self._addenda = dict(addenda_counts)
+        self.set_rows(notes)
+
+    def cell(self, row: SessionNote, column: int) -> str:
+        if column == self.COL_DATE:
+            return row.session_date.isoformat()
+        if column == self.COL_FORMAT:
+            return row.template_name or row.format.value
+        if column == self.COL_STATUS:
+            return "Signed" if row.is_signed else "Draft"
+        if column == self.COL_ADDENDA:
+            count = self._addenda.get(row.id, 0)
+            return str(count) if count else ""
+        return ""
+
+
+class PrivateNoteListModel(RowsModel[PrivateNote]):
+    COL_DATE, COL_PREVIEW = range(2)
+    HEADERS = ("Date", "Beginning")
+    PREVIEW_CHARS = 48
+
+    def cell(self, row: PrivateNote, column: int) -> str:
+        if column == self.COL_DATE:
+            return row.note_date.isoformat()
+        if column == self.COL_PREVIEW:
+            first = next((line.strip() for line in row.text.splitlines() if line.strip()), "")
+            return first if len(first) <= self.PREVIEW_CHARS else first[: self.PREVIEW_CHARS - 1] + "…"
+        return ""
+
+
+class HomeworkTableModel(RowsModel[Homework]):
+    COL_DESCRIPTION, COL_GOAL, COL_ASSIGNED, COL_DUE, COL_RECURRENCE, COL_LAST, COL_STATE = range(7)
+    HEADERS = ("Homework", "Goal", "Assigned", "Due", "Repeats", "Last check-in", "State")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._goals: dict[str, str] = {}
+
+    def set_homework(self, homework: Sequence[Homework], goal_names: Mapping[str, str]) -> None:
+        self._goals = dict(goal_names)
+        self.set_rows(homework)
+
+    def cell(self, row: Homework, column: int) -> str:
+        if column == self.COL_DESCRIPTION:
+            return row.description
+        if column == self.COL_GOAL:
+            return self._goals.get(row.goal_id or "", "(earlier plan)" if row.goal_id else "")
+        if column == self.COL_ASSIGNED:
+            return _day(row.assigned_on)
+        if column == self.COL_DUE:
+            return _day(row.due_date)
+        if column == self.COL_RECURRENCE:
+            return row.recurrence.value
+        if column == self.COL_LAST:
+            last = max(row.checkins, key=lambda c: c.checkin_date, default=None)
+            return f"{last.checkin_date.isoformat()} {last.status.value}" if last else "none yet"
+        if column == self.COL_STATE:
+            return "active" if row.active else "ended"
+        return ""
+
+
+class CheckinTableModel(RowsModel[Checkin]):
+    COL_DATE, COL_STATUS, COL_REPORT = range(3)
+    HEADERS = ("Date", "Status", "Client's report")
+
+    def cell(self, row: Checkin, column: int) -> str:
+        return (_day(row.checkin_date), row.status.value, row.client_report)[column]
+
+
+class MilestoneTableModel(RowsModel[Milestone]):
+    COL_DIMENSION, COL_TITLE, COL_STATUS, COL_SINCE, COL_REACHED = range(5)
+    HEADERS = ("Dimension", "Milestone", "Status", "Since", "First reached")
+
+    def cell(self, row: Milestone, column: int) -> str:
+        if column == self.COL_DIMENSION:
+            return row.dimension or row.custom_kind or row.kind.value
+        if column == self.COL_TITLE:
+            return row.title
+        if column == self.COL_STATUS:
+            return row.status.value
+        if column == self.COL_SINCE:
+            return _day(row.history[-1].changed_on) if row.history else ""
+        if column == self.COL_REACHED:
+            return _day(row.achieved_on)
+        return ""
+
+
+class StatusHistoryModel(RowsModel[StatusChange]):
+    COL_DATE, COL_STATUS, COL_COMMENT = range(3)
+    HEADERS = ("Date", "Status", "Comment")
+
+    def cell(self, row: StatusChange, column: int) -> str:
+        return (_day(row.changed_on), row.status.value, row.comment)[column]
+
+
+class PhaseHistoryModel(RowsModel[PhaseEntry]):
+    COL_STARTED, COL_PHASE, COL_COMMENT = range(3)
+    HEADERS = ("Since", "Phase", "Comment")
+
+    def cell(self, row: PhaseEntry, column: int) -> str:
+        return (_day(row.started_on), row.phase, row.comment)[column]
+
+
+class PlanTreeModel(QAbstractItemModel):
+    """Problems -> goals -> objectives -> interventions of one plan; the id is in ID_ROLE."""
+
+    COL_ITEM, COL_STATUS, COL_TARGET = range(3)
+    HEADERS = ("Item", "Status", "Target date")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._plan: TreatmentPlan | None = None
+        self._refs: list[plan_edit.NodeRef] = []
+        self._key: dict[str, int] = {}
+        self._parent_key: list[int] = []
+        self._children: dict[int, list[int]] = {-1: []}
+
+    def plan(self) -> TreatmentPlan | None:
+        return self._plan
+
+    def set_plan(self, plan: TreatmentPlan | None) -> None:
+        """Same shape: rows are refreshed in place (selection kept); otherwise the model resets."""
+        refs = list(plan_edit.walk(plan)) if plan else []
+        shape = [(r.node.id, r.parent_id) for r in refs]
+        if plan is not None and shape == [(r.node.id, r.parent_id) for r in self._refs]:
+            self._plan, self._refs = plan, refs
+            if refs:
+                self._emit_all_changed(QModelIndex())
+            return
+        self.beginResetModel()
+        self._plan, self._refs = plan, refs
+        self._key = {r.node.id: i for i, r in enumerate(refs)}
+        self._parent_key = [self._key[r.parent_id] if r.parent_id else -1 for r in refs]
+        self._children = {-1: []}
+        for key, parent in enumerate(self._parent_key):
+            self._children.setdefault(parent, []).append(key)
+            self._children.setdefault(key, [])
+        self.endResetModel()
+
+    def _emit_all_changed(self, parent: QModelIndex) -> None:
+        rows = self.rowCount(parent)
+        if rows:
+            last = self.index(rows - 1, len(self.HEADERS) - 1, parent)
+            self.dataChanged.emit(self.index(0, 0, parent), last)
+            for row in range(rows):
+                self._emit_all_changed(self.index(row, 0, parent))
+
+    # -- structure ---------------------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        parent_key = parent.internalId() if parent.isValid() else -1
+        kids = self._children.get(parent_key, [])
+        if not (0 <= row < len(kids) and 0 <= column < len(self.HEADERS)):
+            return QModelIndex()
+        return self.createIndex(row, column, kids[row])
+
+    def parent(self, *args: Any) -> Any:  # type: ignore[override]
+        if not args:
+            return super().parent()
+        index = args[0]
+        if not index.isValid():
+            return QModelIndex()
+        parent_key = self._parent_key[index.internalId()]
+        if parent_key == -1:
+            return QModelIndex()
+        return self.createIndex(self._refs[parent_key].row, 0, parent_key)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._children.get(parent.internalId() if parent.isValid() else -1, []))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    # -- data --------------------------------------------------------------------------------------
+
+    def ref_at(self, index: Index) -> plan_edit.NodeRef | None:
+        return self._refs[index.internalId()] if index.isValid() else None
+
+    def index_of(self, node_id: str) -> QModelIndex:
+        key = self._key.get(node_id)
+        if key is None:
+            return QModelIndex()
+        return self.createIndex(self._refs[key].row, 0, key)
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        ref = self.ref_at(index)
+        if ref is None:
+            return None
+        if role == ID_ROLE:
+            return ref.node.id
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        node, column = ref.node, index.column()
+        if column == self.COL_ITEM:
+            return f"{plan_edit.KIND_LABELS[ref.kind]}: {plan_edit.title_of(node)}"
+        if column == self.COL_STATUS:
+            if isinstance(node, Objective):
+                return node.status.value
+            if isinstance(node, Goal):
+                agreed = "agreed" if node.agreed_with_client else "not agreed"
+                status = goal_status(node)
+                short = status.split(" (")[0] if role == Qt.DisplayRole else status
+                return f"{short}; {agreed}"
+            if isinstance(node, Intervention):
+                return node.frequency
+            return ""
+        if column == self.COL_TARGET:
+            return _day(node.target_date) if isinstance(node, Objective) else ""
+        return None

@@ -1,0 +1,250 @@
+"""The Notes tab: the client's session notes by date, the editor, addenda under signed notes."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import Addendum, AddendumKind, NoteFormat
+from notesdesk.core.domain.plans import PlanStatus
+from notesdesk.core.services import care, notes, plans, templates
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
+from notesdesk.ui.workspace.note_editor import NoteEditor
+from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, table, text_edit
+
+
+def addendum_html(addenda: list[Addendum]) -> str:
+    parts = []
+    for a in addenda:
+        sig = a.signature
+        when = a.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        who = f" — signed by {html.escape(sig.signer)}" if sig else ""
+        creds = f" ({html.escape(sig.credentials)})" if sig and sig.credentials else ""
+        body = html.escape(a.text).replace("\n", "<br>")
+        parts.append(f"<p><b>{html.escape(a.kind.value.capitalize())}, {when}</b>{who}{creds}<br>{body}</p>")
+    return "".join(parts) or "<p>No addenda.</p>"
+
+
+class AddendaPanel(QGroupBox):
+    """Addenda of a signed note, oldest first, and a form to add one."""
+
+    def __init__(self) -> None:
+        super().__init__("Addenda")
+        self.setAccessibleName("Addenda")
+        self.view = named(QTextBrowser(), "Addenda to this note")
+        self.view.setMaximumHeight(180)
+        self.kind_combo = named(QComboBox(), "Addendum kind")
+        for kind in AddendumKind:
+            self.kind_combo.addItem(kind.value.capitalize(), kind.value)
+        self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
+        self.add_button = named(QPushButton("Add a&ddendum"), "Add addendum", "Sign and attach this addendum")
+        row = QHBoxLayout()
+        row.addWidget(self.kind_combo)
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(self.text)
+        layout.addLayout(row)
+
+    def show_addenda(self, addenda: list[Addendum]) -> None:
+        self.view.setHtml(addendum_html(addenda))
+
+
+class NotesTab(QWidget):
+    changed = Signal(str)
+    """Emitted after something in this tab was saved; arg is the kind ("note")."""
+
+    def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm) -> None:
+        super().__init__()
+        self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
+        self._syncing = False
+        self.model = NoteListModel(self)
+        self.view = table(self.model, "Session notes, newest first")
+        self.new_button = named(QPushButton("&New note"), "New note", "Start a new note (Ctrl+N)")
+        self.copy_button = named(QPushButton("Copy &forward"), "Copy forward",
+                                 "A new draft from the latest note: same format, sections and plan links")
+        self.templates_button = named(QPushButton("My &templates…"), "My note templates",
+                                      "Your own note formats: a name and ordered sections")
+        self.editor = NoteEditor(ctx, confirm)
+        self.addenda = AddendaPanel()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.copy_button)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.templates_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.editor)
+        right_layout.addWidget(self.addenda)
+        right_layout.addStretch(1)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(scrolled(right, "Note editor"))
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([300, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self.new_button.clicked.connect(self.new_note)
+        self.copy_button.clicked.connect(self.copy_forward)
+        self.templates_button.clicked.connect(self._on_templates)
+        self.addenda.add_button.clicked.connect(self._on_add_addendum)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.editor.saved.connect(self._on_saved)
+        self.editor.signed.connect(self._on_signed)
+        self.addenda.hide()
+        self.refresh_templates()
+        self.refresh_context()
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the list, keeping the open note selected."""
+        ok, listed = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
+        ok2, counts = attempt(self._ctx, notes.addenda_counts, self._ctx.uow(), self._client_id)
+        if ok and ok2:
+            self._syncing = True
+            self.model.set_notes(listed, counts)
+            self._select_row(self.editor.note_id)
+            self._syncing = False
+        self.copy_button.setEnabled(self.model.rowCount() > 0)
+
+    def refresh_context(self) -> None:
+        """The active plan's objectives and the homework, for the editor's pick lists."""
+        ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
+        ok2, homework = attempt(self._ctx, care.list_homework, self._ctx.uow(), self._client_id)
+        active = next((p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None)
+        self.editor.set_choices(active, homework if ok2 else [])
+
+    def refresh_templates(self) -> None:
+        ok, found = attempt(self._ctx, templates.list_templates, self._ctx.uow())
+        self.editor.set_templates(found if ok else [])
+
+    def _select_row(self, note_id: str | None) -> None:
+        row = self.model.row_of(note_id) if note_id else -1
+        if row < 0:
+            self.view.clearSelection()
+            self.view.setCurrentIndex(QModelIndex())
+        else:
+            self.view.selectRow(row)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        return self.editor.flush()
+
+    def open_note(self, note_id: str) -> None:
+        if note_id != self.editor.note_id and not self.editor.flush():
+            return
+        self._open(note_id)
+        self._syncing = True
+        self._select_row(note_id)
+        self._syncing = False
+
+    def _open(self, note_id: str) -> None:
+        ok, found = attempt(self._ctx, notes.get_note, self._ctx.uow(), note_id)
+        if not ok:
+            return
+        note, addenda = found
+        verified = False
+        if note.is_signed:
+            checked, verified = attempt(self._ctx, notes.verify_note, self._ctx.uow(), note, addenda)
+            verified = bool(checked and verified)
+        self.editor.show_note(note, persisted=True, verified=verified, addenda=len(addenda))
+        self.addenda.setVisible(note.is_signed)
+        self.addenda.show_addenda(addenda)
+
+    def new_note(self) -> None:
+        if not self.editor.flush():
+            return
+        default = self._ctx.prefs.default_note_format
+        key = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
+        if self.editor.format_combo.findData(key) < 0:
+            key = f"format:{NoteFormat.SOAP.value}"
+        self.editor.start_new(self._client_id, key)
+        self.addenda.hide()
+        self._syncing = True
+        self._select_row(None)
+        self._syncing = False
+        first = next(iter(self.editor.section_edits.values()), None)
+        if first is not None:
+            first.setFocus()
+
+    def copy_forward(self) -> None:
+        if not self.editor.flush():
+            return
+        ok, note = attempt(self._ctx, notes.copy_forward, self._ctx.uow(), self._client_id, today())
+        if ok:
+            self._ctx.notify_changed("note", note.id)
+            self.changed.emit("note")
+            self.reload()
+            self.open_note(note.id)
+
+    def save(self) -> None:
+        self.editor.save_now()
+
+    def sign(self) -> None:
+        self.editor.sign()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        note_id = self.model.data(current, ID_ROLE)
+        if note_id == self.editor.note_id:
+            return
+        if not self.editor.flush():  # keep the unsaved note on screen
+            self._syncing = True
+            self._select_row(self.editor.note_id)
+            self._syncing = False
+            return
+        self._open(note_id)
+
+    def _on_saved(self, _note_id: str) -> None:
+        self.changed.emit("note")
+        self.reload()
+
+    def _on_signed(self, note_id: str) -> None:
+        self._open(note_id)
+        self.changed.emit("note")
+        self.reload()
+
+    def _on_add_addendum(self) -> None:
+        note_id = self.editor.note_id
+        if note_id is None:
+            return
+        kind = AddendumKind(self.addenda.kind_combo.currentData())
+        text = self.addenda.text.toPlainText()
+        ok, _added = attempt(self._ctx, notes.add_addendum, self._ctx.uow(), note_id, kind, text)
+        if ok:
+            self.addenda.text.clear()
+            self._ctx.notify_changed("note", note_id)
+            self.changed.emit("note")
+            self._open(note_id)
+            self.reload()
+
+    def _on_templates(self) -> None:
+        if not self.editor.flush():
+            return
+        TemplatesDialog(self._ctx, self._confirm, self).exec()
+        self.refresh_templates()

@@ -1,0 +1,222 @@
+"""Psychotherapy (process) notes: their own list and editor, never mixed with session notes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import PrivateNote
+from notesdesk.core.services import notes
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.models import ID_ROLE, PrivateNoteListModel
+from notesdesk.ui.workspace.widgets import (
+    Autosaver,
+    attempt,
+    bold,
+    date_edit,
+    named,
+    pydate,
+    qdate,
+    table,
+    text_edit,
+)
+
+BANNER = "Psychotherapy notes — kept separate, never printed or exported unless you choose"
+
+
+def banner(text: str, parent: QWidget) -> tuple[QFrame, QLabel]:
+    frame = QFrame()
+    frame.setFrameShape(QFrame.StyledPanel)
+    frame.setAutoFillBackground(True)
+    frame.setBackgroundRole(frame.palette().ColorRole.AlternateBase)
+    icon = QLabel()
+    size = parent.style().pixelMetric(QStyle.PM_SmallIconSize)
+    icon.setPixmap(parent.style().standardIcon(QStyle.SP_MessageBoxInformation).pixmap(size, size))
+    label = bold(named(QLabel(text), text))
+    label.setWordWrap(True)
+    row = QHBoxLayout(frame)
+    row.addWidget(icon)
+    row.addWidget(label, 1)
+    return frame, label
+
+
+class PrivateNotesTab(QWidget):
+    changed = Signal(str)
+    """Emitted after a psychotherapy note was saved; arg is the kind ("private_note")."""
+
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self._note: PrivateNote | None = None
+        self._persisted = False
+        self._loading = False
+        self._syncing = False
+        self._failing = False
+        self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
+        self.model = PrivateNoteListModel(self)
+        preview = (PrivateNoteListModel.COL_PREVIEW,)
+        self.view = table(self.model, "Psychotherapy notes, newest first", preview)
+        self.new_button = named(QPushButton("&New psychotherapy note"), "New psychotherapy note")
+        self.date_edit = date_edit("Psychotherapy note date")
+        self.text = text_edit(
+            "Psychotherapy note text", "Process notes, hypotheses, your own reactions…", 12, expand=True
+        )
+        self.status_label = named(QLabel(), "Psychotherapy note status")
+        self.save_button = named(QPushButton("&Save"), "Save psychotherapy note")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.view, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        top = QHBoxLayout()
+        caption = QLabel("&Date")
+        caption.setBuddy(self.date_edit)
+        top.addWidget(caption)
+        top.addWidget(self.date_edit)
+        top.addWidget(self.status_label, 1)
+        top.addWidget(self.save_button)
+        right_layout.addLayout(top)
+        right_layout.addWidget(self.text, 1)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 900])
+        frame, self.banner_label = banner(BANNER, self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(frame)
+        layout.addWidget(splitter, 1)
+
+        self.new_button.clicked.connect(self.new_note)
+        self.save_button.clicked.connect(self.save)
+        self.text.textChanged.connect(self._on_edited)
+        self.date_edit.dateChanged.connect(self._on_edited)
+        self.text.installEventFilter(self)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self._show(None, False)
+        self._loaded = False  # listed on first show: listing is audited as a view of these notes
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if not self._loaded:
+            self._loaded = True
+            self.reload()
+        super().showEvent(event)
+
+    @property
+    def note_id(self) -> str | None:
+        return self._note.id if self._note else None
+
+    def reload(self) -> None:
+        ok, found = attempt(self._ctx, notes.list_private_notes, self._ctx.uow(), self._client_id)
+        if not ok:
+            return
+        self._syncing = True
+        self.model.set_rows(found)
+        row = self.model.row_of(self.note_id) if self._note else -1
+        if row >= 0:
+            self.view.selectRow(row)
+        self._syncing = False
+
+    def _show(self, note: PrivateNote | None, persisted: bool) -> None:
+        self.autosaver.reset()
+        self._note, self._persisted, self._loading = note, persisted, True
+        self.date_edit.setDate(qdate(note.note_date if note else today()))
+        self.text.setPlainText(note.text if note else "")
+        self._loading = False
+        editable = note is not None
+        for widget in (self.date_edit, self.text, self.save_button):
+            widget.setEnabled(editable)
+        if note is None:
+            self.status_label.setText("Choose a note or start a new one.")
+        elif not persisted:
+            self.status_label.setText("New — saved as soon as you start typing")
+        else:
+            self.status_label.setText(f"Saved {note.updated_at.astimezone().strftime('%Y-%m-%d %H:%M')}")
+
+    def new_note(self) -> None:
+        if not self.flush():
+            return
+        self._show(PrivateNote(client_id=self._client_id, note_date=today(), text=""), False)
+        self._syncing = True
+        self.view.clearSelection()
+        self._syncing = False
+        self.text.setFocus()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        note_id = self.model.data(current, ID_ROLE)
+        if note_id == self.note_id:
+            return
+        if not self.flush():
+            return
+        row = self.model.row_of(note_id)
+        self._show(self.model.row_at(row), True)
+
+    def _on_edited(self, *_args: object) -> None:
+        if self._loading or self._note is None:
+            return
+        self.autosaver.poke()
+        self.status_label.setText("Unsaved changes (saving shortly)")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.FocusOut:
+            self.autosaver.flush()
+        return super().eventFilter(watched, event)
+
+    def flush(self) -> bool:
+        return self.autosaver.flush()
+
+    def save(self) -> None:
+        self._failing = False
+        if self._persisted:
+            self.autosaver.dirty = True
+        self.autosaver.flush()
+
+    def _save(self) -> bool:
+        if self._note is None:
+            return True
+        note = replace(self._note, note_date=pydate(self.date_edit.date()), text=self.text.toPlainText())
+        if not self._persisted and not note.text.strip():
+            return True
+        try:
+            if self._persisted:
+                note = notes.update_private_note(self._ctx.uow(), note)
+            else:
+                note = notes.add_private_note(self._ctx.uow(), note)
+        except Exception as exc:  # shown once per run of failures; the text stays in the editor
+            if not self._failing:
+                self._ctx.errors.present(exc)
+            self._failing = True
+            self.status_label.setText("NOT saved — your text is still here; save again")
+            return False
+        self._failing = False
+        self._note, self._persisted = note, True
+        self.status_label.setText(f"Saved {note.updated_at.astimezone().strftime('%H:%M:%S')}")
+        self._ctx.notify_changed("private_note", note.id)
+        self.changed.emit("private_note")
+        self._put_row(note)
+        return True
+
+    def _put_row(self, note: PrivateNote) -> None:
+        """Update the list in place (re-listing would audit a 'view' on every autosave)."""
+        rows = [r for r in self.model.rows() if r.id != note.id] + [note]
+        rows.sort(key=lambda n: (n.note_date, n.created_at), reverse=True)
+        self._syncing = True
+        self.model.set_rows(rows)
+        self.view.selectRow(self.model.row_of(note.id))
+        self._syncing = False

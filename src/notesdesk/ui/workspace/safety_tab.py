@@ -1,0 +1,279 @@
+"""The safety plan: seven sections, contacts as rows; every save is a new version, older ones read-only."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
+from notesdesk.core.domain.common import today
+from notesdesk.core.services import care
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.widgets import (
+    LinesEdit,
+    attempt,
+    bold,
+    date_edit,
+    named,
+    pydate,
+    qdate,
+    scrolled,
+    text_edit,
+)
+
+TITLES = dict(SAFETY_PLAN_SECTIONS)
+LIST_FIELDS = ("warning_signs", "coping_strategies", "distractions", "safe_environment")
+CONTACT_FIELDS = ("people_to_ask", "professionals", "crisis_lines")
+
+
+class ContactTable(QWidget):
+    """Name / phone / note rows; rows without a name are ignored."""
+
+    changed = Signal()
+    """Emitted when the user edits, adds or removes a row."""
+
+    HEADERS = ("Name", "Phone", "Note")
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.table = named(QTableWidget(0, 3), name)
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.add_button = named(QPushButton("Add row"), f"{name}: add a row")
+        self.remove_button = named(QPushButton("Remove row"), f"{name}: remove the selected row")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self._remove_row)
+        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self._fit()
+
+    def _fit(self) -> None:
+        rows = max(2, self.table.rowCount() + 1)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + 30 * rows)
+
+    def add_row(self, contact: Contact | None = None) -> None:
+        self.table.blockSignals(True)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        values = (contact.name, contact.phone, contact.note) if isinstance(contact, Contact) else ("", "", "")
+        for column, value in enumerate(values):
+            self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.blockSignals(False)
+        self._fit()
+        if not isinstance(contact, Contact):
+            self.table.setCurrentCell(row, 0)
+            self.changed.emit()
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self._fit()
+            self.changed.emit()
+
+    def set_contacts(self, contacts: tuple[Contact, ...]) -> None:
+        self.table.setRowCount(0)
+        for contact in contacts:
+            self.add_row(contact)
+        self._fit()
+
+    def contacts(self) -> tuple[Contact, ...]:
+        found = []
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c) for c in range(3)]
+            name, phone, note = (cell.text().strip() if cell else "" for cell in cells)
+            if name:
+                found.append(Contact(name, phone, note))
+        return tuple(found)
+
+
+def safety_plan_html(plan: SafetyPlan) -> str:
+    def items(values: tuple[str, ...]) -> str:
+        if not values:
+            return "<p>—</p>"
+        return "<ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in values) + "</ul>"
+
+    def people(values: tuple[Contact, ...]) -> str:
+        rows = [", ".join(html.escape(p) for p in (c.name, c.phone, c.note) if p) for c in values]
+        return items(tuple(rows)) if rows else "<p>—</p>"
+
+    reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "—"
+    parts = [f"<h3>Version {plan.version}, reviewed {reviewed} (read-only)</h3>"]
+    for key, title in SAFETY_PLAN_SECTIONS:
+        parts.append(f"<h4>{html.escape(title)}</h4>")
+        if key in LIST_FIELDS:
+            parts.append(items(getattr(plan, key)))
+        elif key == "people_to_ask":
+            parts.append(people(plan.people_to_ask))
+        elif key == "professionals":
+            parts.append(people(plan.professionals))
+            parts.append("<p><i>Crisis lines</i></p>" + people(plan.crisis_lines))
+        else:
+            parts.append(f"<p>{html.escape(plan.reason_for_living) or '—'}</p>")
+    return "".join(parts)
+
+
+class SafetyPlanTab(QWidget):
+    changed = Signal(str)
+    """Emitted after a new version was saved; arg is the kind ("safety_plan")."""
+
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self._versions: list[SafetyPlan] = []
+        self._loading = False
+        self.dirty = False
+        self.status_label = bold(named(QLabel(), "Safety plan version and review date"))
+        self.version_combo = named(QComboBox(), "Safety plan version to show")
+        self.save_button = named(QPushButton("&Save as new version"), "Save safety plan as a new version")
+        self.reviewed = date_edit("Safety plan reviewed on")
+        self.lists: dict[str, LinesEdit] = {k: LinesEdit(TITLES[k], "One per line", 3) for k in LIST_FIELDS}
+        self.contacts = {
+            "people_to_ask": ContactTable(TITLES["people_to_ask"]),
+            "professionals": ContactTable("Professionals"),
+            "crisis_lines": ContactTable("Crisis lines"),
+        }
+        self.reason = text_edit(TITLES["reason_for_living"], "In the client's words", 2)
+
+        form_widget = QWidget()
+        form_layout = QVBoxLayout(form_widget)
+        for number, (key, title) in enumerate(SAFETY_PLAN_SECTIONS, start=1):
+            group = QGroupBox(f"{number}. {title}")
+            group.setAccessibleName(title)
+            inner = QFormLayout(group)
+            if key in LIST_FIELDS:
+                inner.addRow(self.lists[key])
+            elif key == "people_to_ask":
+                inner.addRow(self.contacts["people_to_ask"])
+            elif key == "professionals":
+                inner.addRow("Professionals", self.contacts["professionals"])
+                inner.addRow("Crisis lines", self.contacts["crisis_lines"])
+            else:
+                inner.addRow(self.reason)
+            form_layout.addWidget(group)
+        form_layout.addStretch(1)
+        self.viewer = named(QTextBrowser(), "Earlier safety plan version, read-only")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(scrolled(form_widget, "Safety plan form"))
+        self.stack.addWidget(self.viewer)
+        top = QHBoxLayout()
+        top.addWidget(self.status_label, 1)
+        caption = QLabel("&Reviewed with the client on")
+        caption.setBuddy(self.reviewed)
+        top.addWidget(caption)
+        top.addWidget(self.reviewed)
+        top.addWidget(self.save_button)
+        top.addSpacing(12)
+        show = QLabel("S&how")
+        show.setBuddy(self.version_combo)
+        top.addWidget(show)
+        top.addWidget(self.version_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        for edit in [*self.lists.values(), self.reason]:
+            edit.textChanged.connect(self._on_edited)
+        for contacts in self.contacts.values():
+            contacts.changed.connect(self._on_edited)
+        self.reviewed.dateChanged.connect(self._on_edited)
+        self.save_button.clicked.connect(self.save)
+        self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
+        self.reload()
+
+    def reload(self) -> None:
+        ok, versions = attempt(self._ctx, care.safety_plan_versions, self._ctx.uow(), self._client_id)
+        if not ok:
+            return
+        self._versions = versions
+        latest = versions[-1] if versions else None
+        self._loading = True
+        self.reviewed.setDate(qdate(today()))
+        for key, edit in self.lists.items():
+            edit.set_lines(getattr(latest, key) if latest else ())
+        for key, table in self.contacts.items():
+            table.set_contacts(getattr(latest, key) if latest else ())
+        self.reason.setPlainText(latest.reason_for_living if latest else "")
+        self.version_combo.blockSignals(True)
+        self.version_combo.clear()
+        self.version_combo.addItem("Current (editing)", None)
+        for plan in reversed(versions):
+            reviewed = plan.last_reviewed.isoformat() if plan.last_reviewed else "—"
+            self.version_combo.addItem(f"Version {plan.version} (reviewed {reviewed})", plan.id)
+        self.version_combo.blockSignals(False)
+        self._loading = False
+        self.dirty = False
+        self.stack.setCurrentIndex(0)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        latest = self._versions[-1] if self._versions else None
+        if latest is None:
+            text = "No safety plan yet — fill it in with the client and save"
+        else:
+            reviewed = latest.last_reviewed.isoformat() if latest.last_reviewed else "—"
+            text = f"Version {latest.version}, last reviewed {reviewed}"
+        if self.dirty:
+            text += " — unsaved changes"
+        self.status_label.setText(text)
+
+    def _on_edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.dirty = True
+            self._refresh_status()
+
+    def _on_version_chosen(self, row: int) -> None:
+        plan_id = self.version_combo.itemData(row)
+        plan = next((p for p in self._versions if p.id == plan_id), None)
+        editing = plan is None
+        for widget in (self.reviewed, self.save_button):
+            widget.setEnabled(editing)
+        if plan is None:
+            self.stack.setCurrentIndex(0)
+        else:
+            self.viewer.setHtml(safety_plan_html(plan))
+            self.stack.setCurrentIndex(1)
+
+    def current_plan(self) -> SafetyPlan:
+        plan = SafetyPlan(client_id=self._client_id, last_reviewed=pydate(self.reviewed.date()))
+        values = {k: edit.lines() for k, edit in self.lists.items()}
+        values |= {k: table.contacts() for k, table in self.contacts.items()}
+        return replace(plan, reason_for_living=self.reason.toPlainText().strip(), **values)
+
+    def flush(self) -> bool:
+        return self.save() if self.dirty else True
+
+    def save(self) -> bool:
+        ok, saved = attempt(self._ctx, care.save_safety_plan, self._ctx.uow(), self.current_plan())
+        if ok:
+            self._ctx.notify_changed("safety_plan", saved.id)
+            self.changed.emit("safety_plan")
+            self.reload()
+        return bool(ok)

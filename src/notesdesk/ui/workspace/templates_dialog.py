@@ -1,0 +1,103 @@
+"""The practitioner's own note templates: a name and ordered sections."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.notes import NoteTemplate
+from notesdesk.core.services import templates
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.widgets import Confirm, LinesEdit, attempt, named
+
+
+class TemplatesDialog(QDialog):
+    def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._confirm = ctx, confirm
+        self._editing: NoteTemplate | None = None
+        self.setWindowTitle("My note templates")
+        self.list = named(QListWidget(), "My note templates")
+        self.name_edit = named(QLineEdit(), "Template name")
+        self.sections_edit = LinesEdit("Template sections", "One section title per line, in order", 6)
+        self.new_button = named(QPushButton("&New"), "New template")
+        self.save_button = named(QPushButton("&Save template"), "Save template")
+        self.delete_button = named(QPushButton("&Delete"), "Delete template")
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Name", self.name_edit)
+        form.addRow("S&ections", self.sections_edit)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.list.currentItemChanged.connect(self._on_pick)
+        self.new_button.clicked.connect(self._on_new)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self._on_delete)
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        ok, found = attempt(self._ctx, templates.list_templates, self._ctx.uow())
+        self.list.blockSignals(True)
+        self.list.clear()
+        for template in found if ok else []:
+            item = QListWidgetItem(template.name)
+            item.setData(Qt.UserRole, template)
+            self.list.addItem(item)
+            if template.id == select:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        self.delete_button.setEnabled(self._editing is not None)
+
+    def _on_pick(self, item: QListWidgetItem | None) -> None:
+        self._editing = item.data(Qt.UserRole) if item else None
+        self.name_edit.setText(self._editing.name if self._editing else "")
+        self.sections_edit.set_lines(t for _k, t in (self._editing.sections if self._editing else ()))
+        self.delete_button.setEnabled(self._editing is not None)
+
+    def _on_new(self) -> None:
+        self.list.setCurrentItem(None)
+        self._on_pick(None)
+        self.name_edit.setFocus()
+
+    def save(self) -> None:
+        try:
+            template = templates.make_template(
+                self.name_edit.text(), list(self.sections_edit.lines()),
+                self._editing.id if self._editing else None,
+            )
+        except Exception as exc:
+            self._ctx.errors.present(exc)
+            return
+        ok, saved = attempt(self._ctx, templates.save_template, self._ctx.uow(), template)
+        if ok:
+            self._editing = saved
+            self.reload(select=saved.id)
+
+    def _on_delete(self) -> None:
+        if self._editing is None:
+            return
+        question = f"Delete the template '{self._editing.name}'? Notes written with it keep their sections."
+        if not self._confirm(self, "Delete template", question):
+            return
+        ok, _ = attempt(self._ctx, templates.delete_template, self._ctx.uow(), self._editing.id)
+        if ok:
+            self._on_pick(None)
+            self.reload()

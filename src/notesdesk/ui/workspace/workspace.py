@@ -1,0 +1,152 @@
+"""One client's workspace: overview and tabs for notes, psychotherapy notes, plan, homework,
+milestones and phase, and the safety plan. Routing and shortcuts only; each tab does its own work."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.homework_tab import HomeworkTab
+from notesdesk.ui.workspace.milestones_tab import MilestonesTab
+from notesdesk.ui.workspace.notes_tab import NotesTab
+from notesdesk.ui.workspace.overview_tab import OverviewTab
+from notesdesk.ui.workspace.plan_tab import PlanTab
+from notesdesk.ui.workspace.private_tab import PrivateNotesTab
+from notesdesk.ui.workspace.safety_tab import SafetyPlanTab
+from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, named
+
+SHORTCUTS = {
+    "new_note": "Ctrl+N",
+    "save": "Ctrl+S",
+    "sign": "Ctrl+Shift+S",
+}
+
+
+class ClientWorkspace(QWidget):
+    client_changed = Signal(str)
+    """Emitted after anything in this client's record was saved; arg is the client id."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        client_id: str,
+        parent: QWidget | None = None,
+        confirm: Confirm | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.client_id = client_id
+        # Replaceable (tests answer for the user); tabs always go through `self.confirm`.
+        self.confirm: Confirm = confirm or ask_confirm
+
+        def ask(parent: QWidget, title: str, question: str) -> bool:
+            return self.confirm(parent, title, question)
+
+        self.overview_tab = OverviewTab(ctx, client_id)
+        self.notes_tab = NotesTab(ctx, client_id, ask)
+        self.private_tab = PrivateNotesTab(ctx, client_id)
+        self.plan_tab = PlanTab(ctx, client_id, ask)
+        self.homework_tab = HomeworkTab(ctx, client_id)
+        self.milestones_tab = MilestonesTab(ctx, client_id)
+        self.safety_tab = SafetyPlanTab(ctx, client_id)
+        self.tabs = named(QTabWidget(), "Client workspace sections")
+        self.tabs.setDocumentMode(True)
+        for tab, title in (
+            (self.overview_tab, "Overview"),
+            (self.notes_tab, "Notes"),
+            (self.private_tab, "Psychotherapy notes"),
+            (self.plan_tab, "Treatment plan"),
+            (self.homework_tab, "Homework"),
+            (self.milestones_tab, "Milestones && phase"),
+            (self.safety_tab, "Safety plan"),
+        ):
+            tab.setAccessibleName(title.replace("&&", "and"))
+            self.tabs.addTab(tab, title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        for tab in (self.notes_tab, self.private_tab, self.plan_tab, self.homework_tab,
+                    self.milestones_tab, self.safety_tab):
+            tab.changed.connect(self._on_changed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for key, handler in (("new_note", self.new_note), ("save", self.save_current),
+                             ("sign", self.sign_current)):
+            shortcut = QShortcut(QKeySequence(SHORTCUTS[key]), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(handler)
+            self.shortcuts[key] = shortcut
+
+    # -- the public contract ------------------------------------------------------------------------
+
+    def open_note(self, note_id: str) -> None:
+        """Switch to the Notes tab and open the note (after saving whatever was being typed)."""
+        self.tabs.setCurrentWidget(self.notes_tab)
+        self.notes_tab.open_note(note_id)
+
+    def open_plan(self, plan_id: str) -> None:
+        """Switch to the treatment plan; an older version (a search hit) opens in the comparison."""
+        self.tabs.setCurrentWidget(self.plan_tab)
+        self.plan_tab.show_version(plan_id)
+
+    def save_all_drafts(self) -> None:
+        """Write every open editor's unsaved text to the vault (before lock, close or switch)."""
+        self.notes_tab.flush()
+        self.private_tab.flush()
+        self.plan_tab.flush()
+        self.safety_tab.flush()
+
+    # -- shortcuts ----------------------------------------------------------------------------------
+
+    def new_note(self) -> None:
+        self.tabs.setCurrentWidget(self.notes_tab)
+        self.notes_tab.new_note()
+
+    def save_current(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab is self.notes_tab:
+            self.notes_tab.save()
+        elif tab is self.private_tab:
+            self.private_tab.save()
+        elif tab is self.plan_tab:
+            self.plan_tab.save()
+        elif tab is self.safety_tab and self.safety_tab.dirty:
+            self.safety_tab.save()
+
+    def sign_current(self) -> None:
+        if self.tabs.currentWidget() is self.notes_tab:
+            self.notes_tab.sign()
+
+    # -- keeping tabs in step -------------------------------------------------------------------------
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self.notes_tab.flush()
+        self.private_tab.flush()
+        if self.tabs.currentWidget() is self.overview_tab:
+            self.overview_tab.refresh()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind == "plan":
+            self.notes_tab.refresh_context()
+            self.homework_tab.refresh_goals()
+        elif kind == "homework":
+            self.notes_tab.refresh_context()
+        elif kind == "note":
+            self.milestones_tab.refresh_notes()
+        if kind not in ("note", "private_note"):
+            self.overview_tab.refresh()
+        self.client_changed.emit(self.client_id)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        # Leaving the workspace (another client, the client list): keep everything typed. A
+        # spontaneous hide (the window minimised) saves note drafts only: a safety-plan save
+        # would make a new version each time.
+        if event.spontaneous():
+            self.notes_tab.flush()
+            self.private_tab.flush()
+        else:
+            self.save_all_drafts()
+        super().hideEvent(event)

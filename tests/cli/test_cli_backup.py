@@ -1,0 +1,250 @@
+"""backup, backup list, verify (vault and backup file), restore; the location warning."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from notesdesk import paths
+from notesdesk.core.backup import service
+from notesdesk.core.storage.vault import lock_path
+
+from .conftest import PASSPHRASE, Runner
+
+BACKUP_NAME = re.compile(r"^notesdesk-backup-\d{8}-\d{6}(-\d+)?\.ndbk$")
+
+
+def _fill(run: Runner) -> str:
+    """Two clients and a signed note; returns the note id."""
+    run.ok("client", "add", "Amaru Quispe")
+    note = run.ok(
+        "note", "add", "Zoë", "--format", "SOAP", "--date", "2024-03-05", "--section", "subjective=Slept well"
+    ).strip()
+    run.ok("note", "sign", note)
+    return note
+
+
+def _backup(run: Runner, *extra: str) -> Path:
+    path = Path(json.loads(run.ok("--json", "backup", *extra))["path"])
+    assert path.is_file()
+    return path
+
+
+def _one_line_error(err: str) -> None:
+    assert err.startswith("notesdesk: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_backup_then_verify_the_file_with_passphrase_and_recovery_key(
+    run: Runner, client_id: str, recovery_key: str, tmp_path: Path
+) -> None:
+    _fill(run)
+    path = _backup(run)
+    assert path.parent == tmp_path / "backups"
+    assert BACKUP_NAME.match(path.name)
+    assert "Zo" not in path.name and "Amaru" not in path.name
+    assert path.stat().st_mode & 0o077 == 0
+    # A backup needs no vault at all: run from a place where there is none.
+    elsewhere = Runner(tmp_path / "no-vault-here.notesdesk")
+    out = elsewhere.ok("verify", str(path))
+    assert out.startswith(f"Backup OK: {path}")
+    for expected in ("Created:", "clients: 2", "notes: 1", "authentic: OK", "Signed notes:  1 verified: OK"):
+        assert expected in out
+    assert re.search(r"Audit entries: \d+ in an unbroken chain: OK", out)
+    by_key = elsewhere.ok("verify", str(path), stdin=recovery_key + "\n", unlock="--recovery-key-stdin")
+    assert by_key == out
+    report = json.loads(elsewhere.ok("--json", "verify", str(path)))
+    assert report["ok"] is True and report["signed_notes"] == 1 and report["counts"]["clients"] == 2
+    assert not (tmp_path / "no-vault-here.notesdesk").exists()
+
+
+def test_backup_to_a_folder_prints_only_the_path(run: Runner, client_id: str, tmp_path: Path) -> None:
+    out = run.ok("backup", "--to", str(tmp_path / "usb"))
+    path = Path(out.strip())
+    assert out == f"{path}\n" and path.parent == tmp_path / "usb" and path.is_file()
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate-half", "truncate-tail", "flip-middle", "flip-header", "extend", "empty"],
+)
+def test_verify_a_damaged_backup_exit_4_in_one_line(
+    run: Runner, client_id: str, tmp_path: Path, damage: str
+) -> None:
+    _fill(run)
+    data = bytearray(_backup(run).read_bytes())
+    if damage == "truncate-half":
+        data = data[: len(data) // 2]
+    elif damage == "truncate-tail":
+        data = data[:-1]
+    elif damage == "flip-middle":
+        data[len(data) // 2] ^= 0x04
+    elif damage == "flip-header":
+        data[20] ^= 0x01
+    elif damage == "extend":
+        data += b"\x00" * 64
+    else:
+        data = bytearray()
+    bad = tmp_path / "bad.ndbk"
+    bad.write_bytes(bytes(data))
+    result = run("verify", str(bad))
+    assert result.code == 4, result.err
+    _one_line_error(result.err)
+    assert result.out == ""
+
+
+def test_verify_a_backup_with_the_wrong_passphrase_exit_3(run: Runner, client_id: str) -> None:
+    path = _backup(run)
+    result = run("verify", str(path), stdin="not the passphrase at all\n")
+    assert result.code == 3
+    _one_line_error(result.err)
+    missing = run("verify", str(path.with_name("nothing.ndbk")))
+    assert missing.code == 1 and "No backup file" in missing.err
+
+
+def test_backup_list_shows_date_and_name(run: Runner, client_id: str, tmp_path: Path) -> None:
+    assert run.ok("backup", "list") == f"No backups in {tmp_path / 'backups'}.\n"
+    path = _backup(run)
+    lines = run.ok("backup", "list").splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  " + re.escape(path.name), lines[0])
+    listed = json.loads(run.ok("--json", "backup", "list", "--dir", str(path.parent)))
+    assert [b["path"] for b in listed] == [str(path)]
+
+
+def test_rotation_never_removes_the_backup_just_written(
+    run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls(2025, 3, 4, 10, 11, 12, tzinfo=tz)
+
+    monkeypatch.setattr(service, "datetime", Frozen)
+    first, second = _backup(run), _backup(run)  # the same second: the second is named '...-1'
+    # One per day is kept; the one kept is the newer, verified one.
+    assert first != second and second.is_file() and not first.is_file()
+    listed = {b["path"] for b in json.loads(run.ok("--json", "backup", "list"))}
+    assert str(second) in listed
+
+
+def test_backup_dir_default_and_environment(tmp_path: Path) -> None:
+    assert paths.backup_dir(env={}) == paths.data_dir() / "backups"
+    assert paths.backup_dir(env={"NOTESDESK_BACKUP_DIR": str(tmp_path)}) == tmp_path
+
+
+def test_restore_replaces_the_vault_and_keeps_the_old_one(
+    run: Runner, client_id: str, vault_path: Path
+) -> None:
+    _fill(run)
+    path = _backup(run)
+    run.ok("client", "add", "Ngozi Okafor")
+    before = run.ok("--json", "client", "list")
+    out = run.ok("restore", str(path))
+    kept = Path(re.search(r"kept at (\S+)", out).group(1))  # type: ignore[union-attr]
+    assert kept.is_file() and kept.parent == vault_path.parent
+    assert "fresh backup of the restored vault" in out
+    restored = run.ok("client", "list")
+    assert "Amaru Quispe" in restored and "Ngozi" not in restored
+    assert "Signed ✓" in run.ok("note", "show", _note_id(run))
+    assert run.ok("verify").startswith("Vault OK")
+    # The replaced vault is intact and opens as it was.
+    assert Runner(kept).ok("--json", "client", "list") == before
+
+
+def test_restore_onto_a_new_computer_needs_no_vault(run: Runner, client_id: str, tmp_path: Path) -> None:
+    path = _backup(run)
+    fresh = Runner(tmp_path / "new-computer" / "practice.notesdesk")
+    as_json = json.loads(fresh.ok("--json", "restore", str(path)))
+    assert as_json == {"path": str(fresh.vault), "kept": None}
+    assert "Zoë Ó Briain" in fresh.ok("client", "list")
+
+
+def _note_id(run: Runner) -> str:
+    return json.loads(run.ok("--json", "note", "list", "Zoë"))[0]["id"]
+
+
+def test_restore_of_a_damaged_backup_changes_nothing(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    _fill(run)
+    data = bytearray(_backup(run).read_bytes())
+    run.ok("client", "add", "Ngozi Okafor")
+    data[len(data) // 2] ^= 0x10
+    bad = tmp_path / "bad.ndbk"
+    bad.write_bytes(bytes(data))
+    before = vault_path.read_bytes()
+    files_before = sorted(p.name for p in vault_path.parent.iterdir())
+    for source, stdin, code in (
+        (bad, PASSPHRASE + "\n", 4),
+        (tmp_path / "backups" / "missing.ndbk", PASSPHRASE + "\n", 1),
+    ):
+        result = run("restore", str(source), stdin=stdin)
+        assert result.code == code, result.err
+        _one_line_error(result.err)
+        assert vault_path.read_bytes() == before
+        assert sorted(p.name for p in vault_path.parent.iterdir()) == files_before
+
+
+def test_restore_with_the_wrong_passphrase_exit_3_nothing_changes(
+    run: Runner, client_id: str, vault_path: Path
+) -> None:
+    path = _backup(run)
+    before = vault_path.read_bytes()
+    result = run("restore", str(path), stdin="a wrong passphrase entirely\n")
+    assert result.code == 3
+    _one_line_error(result.err)
+    assert vault_path.read_bytes() == before
+    assert not list(vault_path.parent.glob("*.replaced-*"))
+
+
+def test_restore_while_the_vault_is_open_elsewhere_exit_5(
+    run: Runner, client_id: str, vault_path: Path
+) -> None:
+    path = _backup(run)
+    run.ok("client", "add", "Ngozi Okafor")
+    before = vault_path.read_bytes()
+    with FileLock(lock_path(vault_path), timeout=0):
+        result = run("restore", str(path))
+    assert result.code == 5
+    _one_line_error(result.err)
+    assert vault_path.read_bytes() == before
+    assert not list(vault_path.parent.glob("*.replaced-*"))
+    assert "Ngozi" in run.ok("client", "list")
+
+
+def test_verify_catches_a_vault_replaced_by_an_older_copy(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    old_copy = tmp_path / "old-copy.notesdesk"
+    shutil.copy2(vault_path, old_copy)
+    run.ok("client", "add", "Ngozi Okafor")
+    _backup(run)
+    assert run.ok("verify").startswith("Vault OK")
+    shutil.copy2(old_copy, vault_path)
+    result = run("verify")
+    assert result.code == 4
+    _one_line_error(result.err)
+    assert "older than your newest backup" in result.err
+    # The anchor lives in the backup folder: elsewhere, the old copy still looks whole.
+    assert run.ok("verify", "--backups", str(tmp_path / "empty")).startswith("Vault OK")
+
+
+def test_a_synced_vault_warns_once_and_carries_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(tmp_path / "backups"))
+    run = Runner(tmp_path / "Dropbox" / "practice.notesdesk")
+    created = run("init")
+    assert created.code == 0 and created.err.count("\n") == 1
+    for argv in (("client", "add", "Zoë Ó Briain"), ("verify",), ("backup",), ("client", "list")):
+        result = run(*argv)
+        assert result.code == 0, result.err
+        assert result.err.startswith("warning: ") and result.err.count("\n") == 1
+        assert "cloud-synced" in result.err and "Zoë" not in result.err

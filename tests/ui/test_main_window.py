@@ -1,0 +1,288 @@
+"""The main window: clients, privacy, lock, search and settings, with a stand-in workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.services import clients, notes
+from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.models.client_list_model import COL_NAME
+from notesdesk.ui.models.search_results_model import HTML_ROLE
+from tests.ui.conftest import PASSPHRASE
+
+
+def add(ctx, name: str, **fields) -> Client:
+    return clients.add_client(ctx.uow(), Client(name=name, **fields))
+
+
+def shown_names(window) -> list[str]:
+    proxy = window.panel.proxy
+    return [proxy.index(r, COL_NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_add_client_through_the_dialog(qtbot, ctx, make_window):
+    window = make_window()
+    window.actions_by_name["new"].trigger()
+    dialog = window.client_dialog
+    qtbot.waitExposed(dialog)
+    assert "Siobhán" not in dialog.windowTitle()
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "needs a name" in dialog.message.text()  # nothing lost, says why
+
+    dialog.name.setText("Siobhán Murphy")  # QTest types ASCII only
+    qtbot.keyClicks(dialog.preferred, "Shiv")
+    qtbot.keyClicks(dialog.pronouns, "she/her")
+    qtbot.keyClicks(dialog.emergency, "Aoife, sister")
+    dialog.dob.set_value(date(1990, 4, 2))
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+    stored = clients.list_clients(ctx.uow())
+    assert [(c.name, c.preferred_name, c.pronouns, c.date_of_birth) for c in stored] == [
+        ("Siobhán Murphy", "Shiv", "she/her", date(1990, 4, 2))
+    ]
+    assert stored[0].intake_date is not None
+    assert shown_names(window) == ["Shiv"]
+    assert window.panel.current_client_id() == stored[0].id
+    assert window.windowTitle() == "NotesDesk"
+
+
+def test_window_title_never_names_the_client(qtbot, ctx, make_window, events):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    assert ("open_workspace", ana.id) in events
+    assert window.windowTitle() == "NotesDesk"
+    window.host.workspace.setWindowTitle("Ana Lima")
+    window.setWindowTitle("Ana Lima — NotesDesk")
+    assert window.windowTitle() == "NotesDesk"
+    assert "Ana" not in window.window().windowTitle()
+
+
+def test_search_as_you_type_and_status_filter(qtbot, ctx, make_window):
+    add(ctx, "Zoë Ó Briain")
+    add(ctx, "Mark Okafor")
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.panel.search.hasFocus()
+    qtbot.keyClicks(window.panel.search, "zoe")
+    assert shown_names(window) == ["Zoë Ó Briain"]
+    window.panel.search.clear()
+    window.panel.status.setCurrentIndex(window.panel.status.findText("On hold"))
+    assert shown_names(window) == []
+
+
+def test_hold_reactivate_and_discharge(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    a = window.actions_by_name
+    assert a["hold"].isEnabled() and not a["reactivate"].isEnabled()
+    a["hold"].trigger()
+    assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ON_HOLD
+    assert a["reactivate"].isEnabled() and not a["hold"].isEnabled()
+    a["reactivate"].trigger()
+    assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ACTIVE
+
+    asked: list[str] = []
+    window.confirm = lambda title, text: asked.append(text) or False
+    a["discharge"].trigger()
+    assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ACTIVE
+    window.confirm = lambda title, text: asked.append(text) or True
+    a["discharge"].trigger()
+    assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.DISCHARGED
+    assert window.panel.model.index(0, 1).data() == "Discharged"
+
+
+def test_privacy_mode_shows_initials(qtbot, ctx, make_window, prefs):
+    ana = add(ctx, "Ana Beatriz Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    qtbot.keyClick(
+        window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.actions_by_name["privacy"].isChecked()
+    assert shown_names(window) == ["ABL"]
+    assert prefs.privacy_mode
+    asked: list[str] = []
+    window.confirm = lambda title, text: asked.append(text) or False
+    window.discharge()
+    assert "ABL" in asked[0] and "Ana" not in asked[0]
+    window.actions_by_name["privacy"].trigger()
+    assert shown_names(window) == ["Ana Beatriz Lima"]
+
+
+def test_ctrl_l_saves_drafts_then_relaunches_and_releases_the_vault(
+    qtbot, ctx, make_window, events, relaunch
+):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert relaunch.paths == [ctx.vault.path]
+    assert events.index(("save_all_drafts", ana.id)) < events.index(("relaunch", str(ctx.vault.path)))
+    assert not window.isVisible()
+    Vault.open(ctx.vault.path, passphrase=PASSPHRASE).close()  # the lock file was released
+
+
+def test_idle_time_locks(qtbot, ctx, make_window, relaunch):
+    window = make_window()
+    assert window.idle.interval_ms() == 10 * 60_000  # default 10 minutes
+    window.idle.set_interval_ms(300)
+    qtbot.waitUntil(lambda: relaunch.paths == [ctx.vault.path], timeout=5000)
+
+
+def test_input_resets_the_idle_timer(qtbot, ctx, make_window, relaunch):
+    window = make_window()
+    window.idle.set_interval_ms(400)
+    for _ in range(6):
+        qtbot.wait(100)
+        qtbot.keyClick(window.panel.search, Qt.Key.Key_A)
+    assert relaunch.paths == []
+
+
+def test_a_draft_that_cannot_be_saved_blocks_lock_and_close(qtbot, ctx, make_window, relaunch, errors):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+
+    def fail() -> None:
+        raise OSError("disk gone")
+
+    window.host.workspace.save_all_drafts = fail
+    assert window.lock() is False
+    assert relaunch.paths == [] and "could not be read or written" in errors.last_message
+    window.close()
+    assert window.isVisible()
+    window.host.workspace.save_all_drafts = lambda: None
+
+
+def test_search_finds_a_note_and_opens_it(qtbot, ctx, make_window, events):
+    ana = add(ctx, "Ana Lima")
+    add(ctx, "Ben Ode")
+    sections = notes.build_sections(NoteFormat.SOAP, {"subjective": "Recurring nightmares <since> May."})
+    note = notes.create_note(ctx.uow(), SessionNote(ana.id, date(2024, 5, 20), NoteFormat.SOAP, sections))
+    window = make_window()
+    assert ctx.index is not None
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.search_dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "nightm")
+    qtbot.waitUntil(lambda: len(dialog.hits()) == 1)
+    html = dialog.model.index(0, 0).data(HTML_ROLE)
+    assert "<b>nightmares</b>" in html.lower() and "&lt;since&gt;" in html
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert window.panel.current_client_id() == ana.id
+    assert events[-1] == ("open_note", note.id)
+    assert not dialog.isVisible()
+
+
+def test_search_index_follows_changes(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    sections = notes.build_sections(NoteFormat.FREE, {"text": "Panic on the tram."})
+    note = notes.create_note(ctx.uow(), SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections))
+    assert ctx.index.search("tram") == []
+    ctx.notify_changed("note", note.id)
+    assert [h.object_id for h in ctx.index.search("tram")] == [note.id]
+    window.open_search()
+    qtbot.keyClicks(window.search_dialog.query, "panic tram")
+    qtbot.waitUntil(lambda: len(window.search_dialog.hits()) == 1)
+
+
+def test_flags_show_in_the_list(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
+    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="thoughts of self-harm")
+    notes.create_note(ctx.uow(), note)
+    ctx.notify_changed("note", note.id)
+    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk", timeout=3000)
+
+
+def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    ben = add(ctx, "Ben Ode")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
+    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="passive ideation")
+    notes.create_note(ctx.uow(), note)
+    ctx.notify_changed("note", note.id)
+    model = window.panel.model
+    qtbot.waitUntil(lambda: model.index(model.row_of(ana.id), 2).data() == "risk", timeout=3000)
+    assert model.index(model.row_of(ben.id), 2).data() == ""
+
+
+def test_settings_save_preferences_and_profile(qtbot, ctx, make_window, prefs):
+    window = make_window()
+    window.actions_by_name["settings"].trigger()
+    dialog = window.settings_dialog
+    qtbot.waitExposed(dialog)
+    dialog.idle.setValue(3)
+    dialog.name.setText("Dr Rosa Quintero")
+    dialog.credentials.setText("PsyD")
+    dialog.privacy.setChecked(True)
+    dialog.locale.setCurrentIndex(dialog.locale.findData("IE"))
+    dialog.note_format.setCurrentIndex(dialog.note_format.findData("DAP"))
+    dialog.accept()
+    assert prefs.idle_minutes == 3 and prefs.privacy_mode and prefs.default_note_format == "DAP"
+    assert window.idle.interval_ms() == 3 * 60_000
+    assert window.actions_by_name["privacy"].isChecked()
+    profile = ctx.vault.profile()
+    assert (profile.name, profile.credentials, profile.locale) == ("Dr Rosa Quintero", "PsyD", "IE")
+    settings_file = prefs._settings.fileName()
+    prefs.sync()
+    assert "Rosa" not in Path(settings_file).read_text(encoding="utf-8")
+
+
+def test_change_passphrase_checks_the_current_one(qtbot, ctx, make_window):
+    window = make_window()
+    window.open_settings()
+    window.settings_dialog.change_passphrase.click()
+    dialog = window.settings_dialog.passphrase_dialog
+    qtbot.keyClicks(dialog.current.edit, "not it at all")
+    qtbot.keyClicks(dialog.form.first.edit, "a brand new passphrase")
+    qtbot.keyClicks(dialog.form.second.edit, "a brand new passphrase")
+    dialog.form.submit.click()
+    qtbot.waitUntil(lambda: "not the current" in dialog.current_message.text(), timeout=5000)
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current.edit, PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.form.submit.click()
+    window.shutdown()
+    Vault.open(ctx.vault.path, passphrase="a brand new passphrase").close()
+
+
+def test_close_saves_drafts_and_closes_the_vault(qtbot, ctx, make_window, events):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    window.close()
+    assert ("save_all_drafts", ana.id) in events
+    Vault.open(ctx.vault.path, passphrase=PASSPHRASE).close()
+    assert QApplication.instance() is not None
+
+
+def test_every_action_has_a_shortcut_and_controls_have_names(qtbot, ctx, make_window):
+    window = make_window()
+    for action in window.actions_by_name.values():
+        assert not action.shortcut().isEmpty(), action.text()
+    for widget in (window.panel.search, window.panel.status, window.panel.view):
+        assert widget.accessibleName()
+
+
+def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window):
+    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
+    window = make_window()
+    mine = {action.shortcut().toString() for action in window.actions_by_name.values()}
+    theirs = {QKeySequence(text).toString() for text in getattr(workspace, "SHORTCUTS", {}).values()}
+    assert not mine & theirs

@@ -1,0 +1,185 @@
+"""First run, unlock and recovery, driven through the widgets as a person would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.errors import WrongPassphrase
+from notesdesk.core.services import clients
+from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.start import window as start_window
+from notesdesk.ui.start.window import StartWindow
+from tests.ui.conftest import PASSPHRASE
+
+NEW_PASSPHRASE = "plum kettle orbit lantern"
+
+
+@pytest.fixture
+def start(qtbot, runner, errors):
+    made: list[StartWindow] = []
+
+    def make(path: Path) -> StartWindow:
+        window = StartWindow(path, runner, errors)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    return make
+
+
+def _type_new_passphrase(qtbot, form, passphrase: str) -> None:
+    qtbot.keyClicks(form.first.edit, passphrase)
+    qtbot.keyClicks(form.second.edit, passphrase)
+
+
+def test_create_vault_then_it_opens_with_that_passphrase(qtbot, start, ui_vault_path):
+    window = start(ui_vault_path)
+    assert window.stack.currentWidget() is window.choice
+    qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.create
+
+    form = window.create.form
+    qtbot.keyClicks(form.first.edit, "short")
+    assert not form.submit.isEnabled()
+    assert form.meter.value() == 0
+    assert "at least" in form.message.text()
+    form.first.clear()
+    _type_new_passphrase(qtbot, form, PASSPHRASE)
+    assert form.meter.value() >= 2
+    assert form.submit.isEnabled()
+
+    qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.recovery_key, timeout=10000)
+    page = window.recovery_key
+    key = page.key_label.text()
+    assert len(key.split("-")) == 8
+    shown = [label.text() for label in page.findChildren(type(page.key_label))]
+    assert any("lose both the passphrase and this key" in text for text in shown)
+
+    qtbot.keyClicks(page.confirm, "ZZZZ" if not key.endswith("ZZZZ") else "YYYY")
+    assert not page.continue_button.isEnabled()
+    page.confirm.clear()
+    qtbot.keyClicks(page.confirm, key.rsplit("-", 1)[1].lower())
+    assert page.continue_button.isEnabled()
+    with qtbot.waitSignal(window.sig_unlocked, timeout=5000) as unlocked:
+        qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+    vault = unlocked.args[0]
+    assert vault.path == ui_vault_path
+    vault.close()
+
+    Vault.open(ui_vault_path, passphrase=PASSPHRASE).close()
+    Vault.open(ui_vault_path, recovery_key=key).close()
+
+
+def test_recovery_key_can_be_saved_to_a_private_text_file(qtbot, start, ui_vault_path, tmp_path):
+    window = start(ui_vault_path)
+    window.recovery_key.set_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789")
+    out = tmp_path / "key.txt"
+    window.recovery_key.save_to(out)
+    text = out.read_text(encoding="utf-8")
+    assert "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789" in text
+    assert "lose both" in text
+    assert out.stat().st_mode & 0o077 == 0
+
+
+def test_wrong_passphrase_says_so_inline_and_leaves_the_vault_untouched(qtbot, start, ui_vault_path, errors):
+    Vault.create(ui_vault_path, PASSPHRASE)[0].close()
+    before = ui_vault_path.read_bytes()
+    window = start(ui_vault_path)
+    assert window.stack.currentWidget() is window.unlock
+    qtbot.keyClicks(window.unlock.passphrase.edit, "not the passphrase at all")
+    qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Wrong passphrase" in window.unlock.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: window.stack.isEnabled())
+    assert errors.last_message is None  # inline, not a dialog
+    assert ui_vault_path.read_bytes() == before
+
+    window.unlock.passphrase.clear()
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=5000) as unlocked:
+        qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    unlocked.args[0].close()
+
+
+def test_forgot_passphrase_unlocks_with_the_recovery_key_and_sets_a_new_one(qtbot, start, ui_vault_path):
+    vault, key = Vault.create(ui_vault_path, PASSPHRASE)
+    clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
+    vault.close()
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.unlock.forgot_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.recovery
+
+    qtbot.keyClicks(window.recovery.key, "0000-0000-0000-0000-0000-0000-0000-0000")
+    qtbot.keyClick(window.recovery.key, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.recovery.message.text()), timeout=5000)
+    assert window.stack.currentWidget() is window.recovery
+
+    window.recovery.key.clear()
+    qtbot.keyClicks(window.recovery.key, key.replace("-", " ").lower())
+    qtbot.mouseClick(window.recovery.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.new_passphrase, timeout=5000)
+
+    _type_new_passphrase(qtbot, window.new_passphrase.form, NEW_PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=5000) as unlocked:
+        qtbot.mouseClick(window.new_passphrase.form.submit, Qt.MouseButton.LeftButton)
+    unlocked.args[0].close()
+
+    with Vault.open(ui_vault_path, passphrase=NEW_PASSPHRASE) as reopened:
+        assert [c.name for c in clients.list_clients(reopened.unit_of_work())] == ["Ana Lima"]
+    with pytest.raises(WrongPassphrase):
+        Vault.open(ui_vault_path, passphrase=PASSPHRASE)
+
+
+def test_vault_in_use_gets_a_clear_dialog(qtbot, start, ui_vault_path, errors):
+    vault, _key = Vault.create(ui_vault_path, PASSPHRASE)  # still open: holds the lock
+    try:
+        window = start(ui_vault_path)
+        qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+        qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: errors.last_message is not None, timeout=5000)
+        assert "already open" in errors.last_message
+        assert not window.unlock.message.text()
+    finally:
+        vault.close()
+
+
+def test_demo_practice_is_created_apart_with_a_known_passphrase(qtbot, start, ui_vault_path, monkeypatch):
+    built: list[str] = []
+
+    def build_demo(vault: Vault) -> None:
+        built.append(str(vault.path))
+        clients.add_client(vault.unit_of_work(), Client(name="Demo Client"))
+
+    fake = SimpleNamespace(build_demo=build_demo, DEMO_PASSPHRASE="demo passphrase shown")
+    monkeypatch.setattr(start_window, "demo_module", lambda: fake)
+    window = start(ui_vault_path)
+    assert "demo passphrase shown" in window.choice.demo_button.description()
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.mouseClick(window.choice.demo_button, Qt.MouseButton.LeftButton)
+    vault = unlocked.args[0]
+    assert vault.path == ui_vault_path.with_name("demo.notesdesk")
+    assert not ui_vault_path.exists()
+    vault.close()
+    # A second time it opens the existing demo instead of building another.
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as again:
+        qtbot.mouseClick(window.choice.demo_button, Qt.MouseButton.LeftButton)
+    again.args[0].close()
+    assert len(built) == 1
+
+
+def test_unlock_screen_of_the_demo_shows_its_passphrase(qtbot, start, tmp_path, monkeypatch):
+    fake = SimpleNamespace(build_demo=lambda v: None, DEMO_PASSPHRASE="demo passphrase shown")
+    monkeypatch.setattr(start_window, "demo_module", lambda: fake)
+    demo = tmp_path / "demo.notesdesk"
+    Vault.create(demo, "demo passphrase shown")[0].close()
+    window = start(demo)
+    assert window.stack.currentWidget() is window.unlock
+    labels = [label.text() for label in window.unlock.findChildren(type(window.busy_label))]
+    assert any("demo passphrase shown" in text for text in labels)
