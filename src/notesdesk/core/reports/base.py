@@ -1,0 +1,239 @@
+"""The base renderer: page geometry, header and footer, "Page X of Y", metadata, encryption.
+
+Modelled on pretix's BaseReportlabInvoiceRenderer (research/style.md §7): geometry as class
+attributes in mm, registered TTF fonts, one stylesheet, a BaseDocTemplate with a first-page and an
+other-pages template, a NumberedCanvas, and bytes out. No Qt, no files: plain data in, PDF out.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import partial
+from io import BytesIO
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate, Paragraph
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.reports.fonts import SANS, SANS_BOLD
+from notesdesk.core.reports.styles import INK, MUTED, RULE, stylesheet
+from notesdesk.core.reports.text import clean, long_date
+
+CREATOR = "NotesDesk"
+
+
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+PAGE_SIZES: dict[Paper, tuple[float, float]] = {Paper.A4: A4, Paper.LETTER: LETTER}
+
+
+def default_paper(locale: str) -> Paper:
+    return Paper.LETTER if locale.upper() in ("US", "CA") else Paper.A4
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How to produce the file. A password encrypts it with AES-256 (see `protect`)."""
+
+    paper: Paper = Paper.A4
+    password: str | None = None
+    printed_on: date | None = None
+
+
+class PdfPasswordUnavailable(RuntimeError):
+    """Password protection needs the `pypdf` package (with `cryptography` for AES)."""
+
+
+def protect(data: bytes, password: str) -> bytes:
+    """Encrypt a finished PDF with AES-256 (PDF 2.0 security handler, revision 6).
+
+    Not reportlab's StandardEncryption(strength=256): in reportlab 5.1 it writes 48-byte /UE and /OE
+    and a 32-byte /Perms (PKCS#7 padding where the standard wants none) and pads every encrypted
+    stream twice, so poppler and pypdf refuse the file (PDFium happens to open it). The owner
+    password is random and discarded: nobody can lift the protection without re-exporting.
+    """
+    try:
+        from pypdf import PdfReader, PdfWriter
+    except ImportError as exc:  # pragma: no cover - pypdf is a dependency
+        raise PdfPasswordUnavailable("Password-protected PDFs need the 'pypdf' package.") from exc
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class NumberedCanvas(Canvas):
+    """Holds pages back until the end so the footer can say "Page X of Y"."""
+
+    def __init__(self, *args: Any, footer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+
+class Renderer:
+    """Subclasses set `title` and implement `story()`; `render()` returns the PDF bytes.
+
+    `title` goes into the PDF metadata and must stay generic: never a client's name.
+    """
+
+    title = "Document"
+    base_size = 10.0
+    footer_note = "Confidential health information. Please keep it private."
+    left_margin = 18 * mm
+    right_margin = 18 * mm
+    top_margin = 27 * mm
+    bottom_margin = 20 * mm
+    header_top = 11 * mm  # distance from the page top to the header's first baseline area
+
+    def __init__(self, practitioner: PractitionerBlock, options: PdfOptions, running: str = "") -> None:
+        self.practitioner = practitioner
+        self.options = options
+        self.running = running  # continuation-page header, e.g. "Treatment summary · client name"
+        self.printed_on = options.printed_on or today()
+        self.pagesize = PAGE_SIZES[Paper(options.paper)]
+        self.styles: StyleSheet1 = stylesheet(self.base_size)
+        self._header_cache: dict[tuple[str, str, float], tuple[Paragraph, float]] = {}
+
+    # -- to override -----------------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        raise NotImplementedError
+
+    # -- geometry ----------------------------------------------------------------------------------
+
+    @property
+    def frame_width(self) -> float:
+        return self.pagesize[0] - self.left_margin - self.right_margin
+
+    @property
+    def frame_height(self) -> float:
+        return self.pagesize[1] - self.top_margin - self.bottom_margin
+
+    def locale(self) -> str:
+        return self.practitioner.locale or "US"
+
+    def date(self, day: date | None) -> str:
+        return long_date(day, self.locale())
+
+    # -- page furniture ----------------------------------------------------------------------------
+
+    def _header_para(self, text: str, style: str, width: float) -> tuple[Paragraph, float]:
+        """Header paragraphs are the same on every page: parse and wrap each once, draw it often."""
+        key = (text, style, width)
+        if key not in self._header_cache:
+            para = Paragraph(text, self.styles[style])
+            _w, h = para.wrap(width, 30 * mm)
+            self._header_cache[key] = (para, h)
+        return self._header_cache[key]
+
+    def _draw_header(self, canvas: Canvas, right: str, right_style: str) -> None:
+        """Practitioner name and credentials on the left, `right` (markup) on the right, a rule."""
+        p = self.practitioner
+        width, height = self.pagesize
+        top = height - self.header_top
+        canvas.saveState()
+        lines = [f"<b>{clean(p.name)}</b>"] if p.name.strip() else []
+        if p.credentials.strip():
+            lines.append(f"<font name='{SANS}' size='8.5'>{clean(p.credentials)}</font>")
+        name = "<br/>".join(lines)
+        left_w = self.frame_width * 0.55
+        if name:
+            para, h = self._header_para(name, "HeaderName", left_w)
+            para.drawOn(canvas, self.left_margin, top - h)
+        if right:
+            para, h = self._header_para(right, right_style, self.frame_width - left_w - 6 * mm)
+            para.drawOn(canvas, width - self.right_margin - para.width, top - h)
+        if name or right:
+            rule_y = height - self.top_margin + 5 * mm
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.6)
+            canvas.line(self.left_margin, rule_y, width - self.right_margin, rule_y)
+        canvas.restoreState()
+
+    def _first_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        self._draw_header(canvas, clean(self.practitioner.contact), "HeaderRight")
+
+    def _later_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        """Continuation pages name the document (and client) in case the pages come apart."""
+        self._draw_header(canvas, clean(self.running or self.title), "HeaderRight")
+
+    def _footer(self, canvas: Canvas, page: int, total: int) -> None:
+        width = self.pagesize[0]
+        y = self.bottom_margin - 9 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(self.left_margin, y + 9.5, width - self.right_margin, y + 9.5)
+        canvas.setFont(SANS_BOLD, 8)
+        canvas.setFillColor(INK)
+        canvas.drawRightString(width - self.right_margin, y, f"Page {page} of {total}")
+        canvas.setFont(SANS, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(self.left_margin, y, f"Printed {self.date(self.printed_on)}")
+        if self.footer_note:
+            canvas.setFont(SANS, 7)
+            canvas.drawString(self.left_margin, y - 9, self.footer_note)
+        canvas.restoreState()
+
+    # -- build -------------------------------------------------------------------------------------
+
+    def _doc(self, out: BytesIO) -> BaseDocTemplate:
+        p = self.practitioner
+        doc = BaseDocTemplate(
+            out,
+            pagesize=self.pagesize,
+            leftMargin=self.left_margin,
+            rightMargin=self.right_margin,
+            topMargin=self.top_margin,
+            bottomMargin=self.bottom_margin,
+            title=self.title,
+            author=p.name or CREATOR,
+            subject=self.title,
+            creator=CREATOR,
+            producer=CREATOR,
+            keywords="",
+            lang="en",
+            initialFontName=SANS,  # no stray, unembedded Helvetica resource on any page
+        )
+        frame = Frame(
+            self.left_margin, self.bottom_margin, self.frame_width, self.frame_height,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+        )
+        doc.addPageTemplates([
+            PageTemplate(id="FirstPage", frames=[frame], onPage=self._first_header),
+            PageTemplate(id="OtherPages", frames=[frame], onPage=self._later_header),
+        ])
+        return doc
+
+    def render(self) -> bytes:
+        out = BytesIO()
+        doc = self._doc(out)
+        story: list[Flowable] = [NextPageTemplate("OtherPages"), *self.story()]
+        doc.build(story, canvasmaker=partial(NumberedCanvas, footer=self._footer))
+        data = out.getvalue()
+        return protect(data, self.options.password) if self.options.password else data

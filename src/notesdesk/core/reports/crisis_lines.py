@@ -1,0 +1,61 @@
+"""Crisis lines and the emergency number per locale, printed on every safety plan.
+
+Checked against each service's own published number; review yearly. An unknown locale prints no
+national line, only the advice to call the local emergency number, plus the plan's own lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    name: str
+    number: str
+    how: str  # without the number: "call or text, any time"
+
+    @property
+    def reach(self) -> str:
+        """'988 (call or text, any time)'."""
+        return f"{self.number} ({self.how})"
+
+
+@dataclass(frozen=True)
+class LocaleLines:
+    lines: tuple[CrisisLine, ...]
+    emergency: str  # one line, e.g. "In an emergency, call 911."
+
+
+CRISIS_LINES: dict[str, LocaleLines] = {
+    "US": LocaleLines(
+        (CrisisLine("988 Suicide & Crisis Lifeline", "988", "call or text, any time"),),
+        "In an emergency, call 911 or go to the nearest emergency department.",
+    ),
+    "UK": LocaleLines(
+        (CrisisLine("Samaritans", "116 123", "free, any time"),),
+        "In an emergency, call 999 or go to A&E.",
+    ),
+    "IE": LocaleLines(
+        (CrisisLine("Samaritans", "116 123", "free, any time"),),
+        "In an emergency, call 112 or 999, or go to the nearest emergency department.",
+    ),
+    "CA": LocaleLines(
+        (CrisisLine("9-8-8 Suicide Crisis Helpline", "9-8-8", "call or text, any time"),),
+        "In an emergency, call 911 or go to the nearest emergency department.",
+    ),
+    "AU": LocaleLines(
+        (CrisisLine("Lifeline", "13 11 14", "any time"),),
+        "In an emergency, call 000 or go to the nearest emergency department.",
+    ),
+}
+
+ALIASES = {"GB": "UK", "EN-GB": "UK", "EN-US": "US", "EN-IE": "IE", "EN-CA": "CA", "EN-AU": "AU"}
+
+UNKNOWN = LocaleLines((), "In an emergency, call your local emergency number or go to the nearest "
+                          "emergency department.")
+
+
+def lines_for(locale: str) -> LocaleLines:
+    key = locale.strip().upper().replace("_", "-")
+    return CRISIS_LINES.get(ALIASES.get(key, key), UNKNOWN)

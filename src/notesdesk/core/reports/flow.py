@@ -1,0 +1,232 @@
+"""Small flowable builders shared by the documents. Every user string passes through `clean`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeAlias
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from notesdesk.core.reports.fonts import SANS
+from notesdesk.core.reports.styles import HEADER_FILL, INK, RULE, ZEBRA
+from notesdesk.core.reports.text import clean
+
+
+class Para(Paragraph):
+    """A Paragraph that remembers its last wrap: tables and KeepTogether wrap every cell two or three
+    times at the same width, and line breaking is most of a summary's layout time."""
+
+    _wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # split() may drop blPara (orphan control), so a cached size is only good while it exists
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1], self._wrapped[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, width, height)
+        return width, height
+
+
+Cell: TypeAlias = "str | Flowable | list[Flowable]"
+FONT = ("FONTNAME", (0, 0), (-1, -1), SANS)  # plain-string cells: DejaVu, never Helvetica
+TABLE_START_ROOM = 40 * mm
+CELL_PAD = 4  # a heading over a table starts a new page when less room than this is left
+
+
+def para(text: str, styles: StyleSheet1, style: str = "Body") -> Para:
+    """A paragraph of user text (escaped)."""
+    return Para(clean(text), styles[style])
+
+
+def markup(text: str, styles: StyleSheet1, style: str = "Body", bullet: str | None = None) -> Para:
+    """A paragraph of our own markup; any user text inside must already be cleaned."""
+    return Para(text, styles[style], bulletText=bullet)
+
+
+def heading(text: str, styles: StyleSheet1, level: int = 1) -> Para:
+    return Para(clean(text), styles["H1" if level == 1 else "H2"])
+
+
+def _flat(items: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for item in items:
+        if isinstance(item, KeepTogether):
+            out += _flat(item._content)
+        else:
+            out.append(item)
+    return out
+
+
+def keep(items: Sequence[Flowable]) -> KeepTogether:
+    """KeepTogether that never nests: an inner KeepTogether reports an 'infinite' height to force a
+    split, which would push the outer block to a new page even when it fits."""
+    return KeepTogether(_flat(items))
+
+
+def section(title: str, body: Sequence[Flowable], styles: StyleSheet1) -> list[Flowable]:
+    """A heading kept with the start of its body, so no heading ends a page alone.
+
+    A body that starts with a table is not kept whole with its heading (a long table would leave a
+    page half empty): the heading only needs room for the first rows below it.
+    """
+    if not body:
+        return [heading(title, styles)]
+    if isinstance(body[0], Table):
+        return [CondPageBreak(TABLE_START_ROOM), heading(title, styles), *body]
+    return [keep([heading(title, styles), body[0]]), *body[1:]]
+
+
+def bullets(items: Sequence[str], styles: StyleSheet1, style: str = "Bullet") -> list[Flowable]:
+    return [Para(clean(item), styles[style], bulletText="\u2022") for item in items if item.strip()]
+
+
+def nothing(text: str, styles: StyleSheet1) -> Para:
+    return Para(clean(text), styles["Muted"])
+
+
+def _cell(
+    value: Cell, styles: StyleSheet1, style: str, room: float | None = None
+) -> str | Flowable | list[Flowable]:
+    """Strings are wrapped here into plain multi-line strings the table draws directly, several times
+    faster than Paragraphs (a summary has hundreds of cells). A word too long for the column falls
+    back to a Paragraph, which splits it. Flowables (or lists of them) are used as they are."""
+    if not isinstance(value, str):
+        return value
+    st = styles[style]
+    if room is None:
+        return Para(clean(value), st)
+    lines = simpleSplit(value.strip(), st.fontName, st.fontSize, room)
+    if any(stringWidth(line, st.fontName, st.fontSize) > room for line in lines):
+        return Para(clean(value), st)
+    return "\n".join(lines)
+
+
+Corner = tuple[int, int]
+
+
+def _text_style(style: ParagraphStyle, first: Corner, last: Corner) -> list[tuple[object, ...]]:
+    """Table commands that make plain-string cells look like the paragraph style."""
+    return [
+        ("FONTNAME", first, last, style.fontName),
+        ("FONTSIZE", first, last, style.fontSize),
+        ("LEADING", first, last, style.leading),
+        ("TEXTCOLOR", first, last, style.textColor),
+    ]
+
+
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    styles: StyleSheet1,
+    zebra: bool = True,
+) -> Table:
+    """A table with a repeated header row; cells wrap (Paragraphs), so nothing overflows."""
+    rooms = [w - 2 * CELL_PAD for w in widths]
+    data: list[list[object]] = [[_cell(h, styles, "CellHead", r) for h, r in zip(header, rooms, strict=True)]]
+    data += [[_cell(v, styles, "Cell", r) for v, r in zip(row, rooms, strict=True)] for row in rows]
+    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[object, ...]] = [
+        *_text_style(styles["CellHead"], (0, 0), (-1, 0)),
+        *_text_style(styles["Cell"], (0, 1), (-1, -1)),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+    ]
+    if zebra:
+        commands += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(data), 2)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def kv_table(
+    pairs: Sequence[tuple[str, Cell]], width: float, styles: StyleSheet1, key_share: float = 0.3
+) -> Table:
+    """Label / value rows without a grid, for identification blocks. Empty values are skipped."""
+    key_w, value_w = width * key_share, width * (1 - key_share)
+    data: list[list[object]] = [
+        [_cell(k, styles, "Key", key_w - 6), _cell(v, styles, "Cell", value_w - 6)]
+        for k, v in pairs
+        if (v if isinstance(v, str) else True)
+    ] or [["", ""]]
+    table = Table(data, colWidths=[key_w, value_w], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        *_text_style(styles["Key"], (0, 0), (0, -1)),
+        *_text_style(styles["Cell"], (1, 0), (1, -1)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    return table
+
+
+def boxed(content: Sequence[Flowable], width: float, fill: colors.Color, stroke: colors.Color | None = None,
+          pad: float = 8) -> Table:
+    """A shaded panel around some flowables (callouts, warnings)."""
+    table = Table([[list(content)]], colWidths=[width], hAlign="LEFT")
+    commands: list[tuple[object, ...]] = [
+        FONT,
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
+    ]
+    if stroke is not None:
+        commands.append(("BOX", (0, 0), (-1, -1), 0.8, stroke))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float = 4.5 * mm) -> None:
+        super().__init__()
+        self.size = size
+        self.width = self.height = size
+
+    def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(INK)
+        self.canv.setLineWidth(0.8)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class WriteLines(Flowable):
+    """Ruled lines to write on by hand (for empty sections of a handout)."""
+
+    def __init__(self, count: int = 2, gap: float = 8 * mm) -> None:
+        super().__init__()
+        self.count = count
+        self.gap = gap
+
+    def wrap(self, available_width: float, _ah: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = self.count * self.gap
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(RULE)
+        self.canv.setLineWidth(0.7)
+        for i in range(self.count):
+            y = self.height - (i + 1) * self.gap + 1.5
+            self.canv.line(0, y, self.width, y)
+
+
+def gap(height: float = 4 * mm) -> Spacer:
+    return Spacer(1, height)
