@@ -48,4 +48,6 @@ def test_wrong_passphrases_are_all_refused_and_change_nothing(vault_path: Path) 
         Vault.open(vault_path, recovery_key=other)
     assert hashlib.sha256(vault_path.read_bytes()).hexdigest() == before
     if SOAK:
-        print(f"\nwrong passphrases: {len(tries)} refused, {typos} recovery-key typos refused, file unchanged")
+        print(
+            f"\nwrong passphrases: {len(tries)} refused, {typos} recovery-key typos refused, file unchanged"
+        )
