@@ -4,7 +4,7 @@ everything else lives in the sealed `data` column (see sealer.py)."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, LargeBinary, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 STRICT = {"sqlite_strict": True}
 
@@ -31,6 +31,21 @@ class KeySlotRow(Base):
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class _Sealed:
+    """The columns every sealed table has: a random id, a revision and the sealed data."""
+
+    __table_args__ = STRICT
+    id: Mapped[str] = mapped_column(primary_key=True)
+    rev: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class _ClientOwned(_Sealed):
+    @declared_attr
+    def client_id(cls) -> Mapped[str]:  # noqa: N805 (SQLAlchemy's declared_attr takes the class)
+        return mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+
+
 class AuditRow(Base):
     __tablename__ = "audit"
     __table_args__ = STRICT
@@ -47,120 +62,57 @@ class PurgeRow(Base):
     client_id: Mapped[str] = mapped_column(primary_key=True)
 
 
-class SecretRow(Base):
+class SecretRow(_Sealed, Base):
     """Sealed vault-level values: the signing key, the practitioner profile, note templates."""
 
     __tablename__ = "secret"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class ClientRow(Base):
+class ClientRow(_Sealed, Base):
     __tablename__ = "client"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-def _client_fk() -> Mapped[str]:
-    return mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
-
-
-class EpisodeRow(Base):
+class EpisodeRow(_ClientOwned, Base):
     __tablename__ = "episode"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class NoteRow(Base):
+class NoteRow(_ClientOwned, Base):
     __tablename__ = "note"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
     signed: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class AddendumRow(Base):
+class AddendumRow(_ClientOwned, Base):
     __tablename__ = "addendum"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
     note_id: Mapped[str] = mapped_column(ForeignKey("note.id", ondelete="RESTRICT"), index=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
     signed: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class PrivateNoteRow(Base):
+class PrivateNoteRow(_ClientOwned, Base):
     __tablename__ = "private_note"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class PlanRow(Base):
+class PlanRow(_ClientOwned, Base):
     __tablename__ = "plan"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class HomeworkRow(Base):
+class HomeworkRow(_ClientOwned, Base):
     __tablename__ = "homework"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class MilestoneRow(Base):
+class MilestoneRow(_ClientOwned, Base):
     __tablename__ = "milestone"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class PhaseRow(Base):
+class PhaseRow(_ClientOwned, Base):
     __tablename__ = "phase"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class SafetyPlanRow(Base):
+class SafetyPlanRow(_ClientOwned, Base):
     __tablename__ = "safety_plan"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class MeasureRow(Base):
+class MeasureRow(_ClientOwned, Base):
     __tablename__ = "measure"
-    __table_args__ = STRICT
-    id: Mapped[str] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = _client_fk()
-    rev: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
 
 
 # Every sealed table, in dependency order, with the clear columns bound into each seal.
