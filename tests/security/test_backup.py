@@ -83,6 +83,8 @@ def test_bit_flips_anywhere_are_rejected(backed_up: tuple[Path, Path, str, bytes
         flipped = bytearray(data)
         flipped[position] ^= 1 << rng.randrange(8)
         _rejected(bytes(flipped), tmp_path)
+    if SOAK:
+        print(f"\nbackup bit flips: {len(positions)} flips, {len(positions)} rejected, 0 accepted")
 
 
 def test_truncations_and_extensions_are_rejected(
@@ -97,6 +99,8 @@ def test_truncations_and_extensions_are_rejected(
         _rejected(data[:cut], tmp_path)
     for extra in (b"\x00", os.urandom(16), data[-(container.CHUNK + container.TAG) :]):
         _rejected(data + extra, tmp_path)
+    if SOAK:
+        print(f"\nbackup truncations: {len(cuts)} rejected; extensions: 3 rejected")
 
 
 def test_swapped_chunks_are_rejected(backed_up: tuple[Path, Path, str, bytes], tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def _kill_run(path: Path, client_id: str, batch: int, rng: random.Random) -> set
     assert child.stdout is not None
     acked: set[str] = set()
     first = child.stdout.readline()  # wait until it is really writing
-    if first.startswith("ACK"):
+    if first.endswith("\n") and first.startswith("ACK "):
         acked.add(first.split()[1])
     deadline = time.monotonic() + rng.uniform(0.05, 0.35)
     os.set_blocking(child.stdout.fileno(), False)
@@ -50,9 +50,11 @@ def _kill_run(path: Path, client_id: str, batch: int, rng: random.Random) -> set
     child.send_signal(signal.SIGKILL)
     child.wait()
     os.set_blocking(child.stdout.fileno(), True)
-    for line in child.stdout.read().splitlines():
-        if line.startswith("ACK"):
-            acked.add(line.split()[1])
+    # Only whole lines count: a line cut off by the kill was never fully acknowledged.
+    for line in child.stdout.read().splitlines(keepends=True):
+        parts = line.split()
+        if line.endswith("\n") and len(parts) == 2 and parts[0] == "ACK":
+            acked.add(parts[1])
     return acked
 
 
