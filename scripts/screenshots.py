@@ -10,6 +10,7 @@ nothing touches the user's real vault or preferences.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +26,8 @@ from PySide6.QtCore import QCoreApplication, QPoint, QSettings  # noqa: E402
 from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
+from notesdesk import paths  # noqa: E402
+from notesdesk.core.backup.service import list_backups  # noqa: E402
 from notesdesk.core.domain.care import Homework  # noqa: E402
 from notesdesk.core.domain.clients import Client, Modality  # noqa: E402
 from notesdesk.core.domain.notes import NoteFormat, SessionNote  # noqa: E402
@@ -149,7 +152,45 @@ def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter
     unlock.close()
 
 
-def main_screens(ctx: AppContext) -> None:
+def earlier_backups(folder: Path) -> None:
+    """Copies of the one backup under earlier days' names, so the list looks as it does after a
+    few weeks of rotation (7 daily, 4 weekly, 12 monthly)."""
+    newest = list_backups(folder)[0]
+    for days in (1, 2, 3, 5, 12, 19, 40):
+        when = newest.created - timedelta(days=days, hours=days % 3, minutes=7 * days)
+        shutil.copyfile(newest.path, folder / f"notesdesk-backup-{when:%Y%m%d-%H%M%S}.ndbk")
+
+
+def backups_screen(window: MainWindow, folder: Path) -> None:
+    usb = folder / "usb"
+    usb.mkdir()
+    window.ctx.prefs.backup_folder = str(usb)
+    window.backups.back_up_now()
+    wait_until(lambda: not window.backups.running)
+    earlier_backups(paths.backup_dir())
+    window.open_backups()
+    dialog = window.backups_dialog
+    dialog.ask = lambda *_args: (demo_passphrase(), None)
+    dialog.test_newest()
+    wait_until(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=120)
+    save(window, "09-backups", over=dialog)
+    dialog.reject()
+
+
+def read_only_screen(vault_path: Path, runner: BackgroundRunner, errors: ErrorPresenter, prefs) -> None:
+    vault = Vault.open(vault_path, passphrase=demo_passphrase(), read_only=True)
+    ctx = AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs)
+    window = MainWindow(ctx, relaunch=lambda _path: None)
+    window.resize(*SIZE)
+    window.show()
+    wait_until(lambda: ctx.index is not None)
+    window.panel.select_client(window.panel.model.clients()[0].id)
+    save(window, "11-read-only-banner")
+    window.shutdown()
+    window.close()
+
+
+def main_screens(ctx: AppContext, folder: Path) -> None:
     window = MainWindow(ctx, relaunch=lambda _path: None)
     window.resize(*SIZE)
     window.show()
@@ -173,6 +214,7 @@ def main_screens(ctx: AppContext) -> None:
     window.open_settings()
     save(window, "08-settings", over=window.settings_dialog)
     window.settings_dialog.reject()
+    backups_screen(window, folder)
 
     tabs = window.host.workspace.findChild(QTabWidget) if window.host.workspace else None
     if tabs is not None:
@@ -192,6 +234,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="notesdesk-shots-") as tmp:
         folder = Path(tmp)
+        os.environ[paths.BACKUP_DIR_ENV] = str(folder / "backups")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
         app = QApplication(sys.argv[:1])
@@ -203,7 +246,9 @@ def main() -> int:
         prefs = Preferences(QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat))
         start_screens(folder, runner, errors)
         vault = open_demo(folder)
-        main_screens(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs))
+        main_screens(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs), folder)
+        runner.wait()
+        read_only_screen(vault.path, runner, errors, prefs)
         runner.wait()
         if errors.last_message:
             print(f"an error was shown: {errors.last_message}")

@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
+    # Automatic backups (on lock, on close, daily) go to a temporary folder, never the user's.
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(tmp_path / "backups"))
     settings_dir = str(tmp_path / "qsettings")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):

@@ -1,4 +1,4 @@
-"""Plan commands: plan show | set | review, safety-plan set | show, measure add | list."""
+"""Plan commands: plan show | set | review, safety-plan set | show."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 from notesdesk.cli import planfiles
 from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, date_arg, day, short, to_plain
 from notesdesk.cli.records import find_client
-from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, MeasureAdministration, SafetyPlan
+from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan, missing_required_fields
-from notesdesk.core.errors import InvalidInput, NotFound, UsageError
+from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.services import care, plans
 
 OUTCOME = EnumArg(ReviewOutcome)
@@ -58,18 +58,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     sset.add_argument("--file", type=Path, required=True, metavar="SAFETY.toml|json")
     sshow = add_command(safety, "show", common, "show the client's latest safety plan", cmd_safety_show)
     sshow.add_argument("client", metavar="CLIENT")
-
-    measure = add_group(commands, "measure", "questionnaire answers (stored raw; scoring comes later)")
-    madd = add_command(measure, "add", common, "store one administration's answers", cmd_measure_add)
-    madd.add_argument("client", metavar="CLIENT")
-    madd.add_argument("instrument", metavar="INSTRUMENT", help="e.g. PHQ-9")
-    madd.add_argument(
-        "--answers", required=True, metavar="1,2,0,…", help="item answers in order; '-' or empty: unanswered"
-    )
-    madd.add_argument("--date", type=date_arg, metavar="DATE", help="default: today")
-    madd.add_argument("--comment", default="")
-    mlist = add_command(measure, "list", common, "list a client's administrations", cmd_measure_list)
-    mlist.add_argument("client", metavar="CLIENT")
 
 
 # -- treatment plans ---------------------------------------------------------------------------
@@ -271,58 +259,4 @@ def cmd_safety_show(cli: Cli, args: argparse.Namespace) -> int:
     cli.out(client.name)
     for line in safety_lines(latest):
         cli.out(line)
-    return 0
-
-
-# -- measures ----------------------------------------------------------------------------------
-
-
-def parse_answers(text: str) -> tuple[int | None, ...]:
-    answers: list[int | None] = []
-    for part in text.split(","):
-        item = part.strip()
-        if item in ("", "-"):
-            answers.append(None)
-        elif item.isdigit():
-            answers.append(int(item))
-        else:
-            raise UsageError("--answers are whole numbers separated by commas ('-' for unanswered).")
-    if all(a is None for a in answers):
-        raise UsageError("--answers holds no answer.")
-    return tuple(answers)
-
-
-def cmd_measure_add(cli: Cli, args: argparse.Namespace) -> int:
-    answers = parse_answers(args.answers)
-    instrument = args.instrument.strip()
-    if not instrument:
-        raise UsageError("Name the instrument, e.g. PHQ-9.")
-    with cli.open_vault() as vault:
-        client = find_client(vault, args.client)
-        administration = care.add_measure(
-            vault.unit_of_work(),
-            MeasureAdministration(
-                client_id=client.id,
-                instrument=instrument,
-                administered_on=args.date or today(),
-                answers=answers,
-                comment=args.comment.strip(),
-            ),
-        )
-    cli.created(administration.id)
-    return 0
-
-
-def cmd_measure_list(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault:
-        client = find_client(vault, args.client)
-        found = care.list_measures(vault.unit_of_work(), client.id)
-    if cli.json:
-        cli.emit_json(found)
-        return 0
-    if not found:
-        cli.out("No measures.")
-    for m in found:
-        answers = ",".join("-" if a is None else str(a) for a in m.answers)
-        cli.out(f"{short(m.id)}  {day(m.administered_on)}  {m.instrument:<10} {answers}")
     return 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from notesdesk.cli.commands_reports import check_out, write_recovery_sheet
 from notesdesk.cli.io import Cli, add_command, short
 from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
 from notesdesk.core.storage.vault import Vault
@@ -31,6 +33,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     init.add_argument("--name", default="", help="your name, shown on signed notes")
     init.add_argument("--credentials", default="", help="your credentials, e.g. 'LCSW'")
+    init.add_argument("--recovery-sheet", type=Path, metavar="FILE.pdf",
+                      help="also write the recovery key on a printable PDF (print it, then delete the file)")
 
     add_command(
         commands,
@@ -80,13 +84,24 @@ def create_vault(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
 
 
 def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
+    sheet = check_out(args.recovery_sheet) if args.recovery_sheet else None
     vault, recovery_key = create_vault(cli, args)
     with vault:
         if args.name or args.credentials:
             vault.save_profile(
                 replace(vault.profile(), name=args.name.strip(), credentials=args.credentials.strip())
             )
-        print_new_vault(cli, vault, recovery_key)
+        if sheet is None:
+            print_new_vault(cli, vault, recovery_key)
+            return 0
+        try:
+            write_recovery_sheet(vault, recovery_key, sheet)
+        except BaseException:
+            print_new_vault(cli, vault, recovery_key)  # the key is shown even if the sheet is not written
+            raise
+        print_new_vault(cli, vault, recovery_key, recovery_sheet=str(sheet))
+        if not cli.json:
+            cli.out(f"Recovery sheet: {sheet} (print it, then delete the file)")
     return 0
 
 

@@ -20,8 +20,10 @@ from notesdesk.cli import (
     commands_care,
     commands_clients,
     commands_export,
+    commands_measures,
     commands_notes,
     commands_plans,
+    commands_reports,
     commands_vault,
 )
 from notesdesk.cli.io import Cli
@@ -96,6 +98,8 @@ def build_parser() -> Parser:
         commands_notes,
         commands_plans,
         commands_care,
+        commands_measures,
+        commands_reports,  # after plans and care: adds `safety-plan print` and `homework sheet`
     )
     for module in modules:
         module.register(commands, common)

@@ -1,5 +1,9 @@
 """Locking: after idle time or on request. Python cannot wipe memory, so locking ends the process
-and starts a fresh one at the unlock screen (DESIGN §3)."""
+and starts a fresh one at the unlock screen (DESIGN §3).
+
+Ending a session (lock, close, restore) first saves everything typed, or does not end it at all;
+then makes the automatic backup, closes the vault, and only then goes.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,31 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication
+
+from notesdesk.core.backup.service import restore
+from notesdesk.core.errors import NotesdeskError
+from notesdesk.ui.backups import wait_for
 
 log = logging.getLogger("notesdesk")
+
+UNSAVED_DRAFT = (
+    "A draft could not be saved, so nothing was closed: its text is still on screen. "
+    "Fix the problem shown before (a full disk, for example), then try again."
+)
+UNSAVED_CLIENT = (
+    "The client details being edited could not be saved, so nothing was closed. "
+    "Complete them or cancel the dialog, then try again."
+)
+RESTORED = (
+    "The backup was restored and a fresh backup of it made. Your previous vault is kept beside it "
+    "as {kept}. NotesDesk now opens at the unlock screen: unlock with the passphrase in use when "
+    "that backup was made, or with your recovery key."
+)
 
 # Input that means someone is at the keyboard; timers, paints and focus changes do not count.
 ACTIVITY_EVENTS = frozenset(
@@ -77,3 +102,153 @@ class IdleWatcher(QObject):
         if event.type() in ACTIVITY_EVENTS and self._timer.isActive():
             self._timer.start()
         return False
+
+
+# Where the workspace keeps "typed but not yet written" (its save_all_drafts shows a failure through
+# the presenter and keeps the text, but does not say whether it failed).
+UNSAVED_FLAGS = (
+    ("notes_tab", "editor", "autosaver", "dirty"),
+    ("private_tab", "autosaver", "dirty"),
+    ("plan_tab", "dirty"),
+    ("safety_tab", "dirty"),
+)
+
+
+def unsaved_parts(workspace: object) -> list[str]:
+    """The parts of a workspace still holding unsaved text after a save attempt."""
+    found = []
+    for chain in UNSAVED_FLAGS:
+        value: object = workspace
+        for name in chain:
+            value = getattr(value, name, None)
+        if value is True:
+            found.append(chain[0])
+    return found
+
+
+def save_all_drafts(workspace: object | None) -> bool:
+    """Ask the open workspace to write every draft. True when nothing typed is left unsaved;
+    errors raised by the workspace propagate (the caller shows them)."""
+    save = getattr(workspace, "save_all_drafts", None)
+    if not callable(save):
+        return True
+    result = save()
+    return result is not False and not unsaved_parts(workspace)
+
+
+def replaced_copies(vault_path: Path) -> set[Path]:
+    """The copies a restore keeps of the vault it replaced."""
+    return set(vault_path.parent.glob(f"{vault_path.name}.replaced-*.bak"))
+
+
+class SessionEndMixin:
+    """Lock, close and restore for the main window. The window provides ctx, host, client_dialog,
+    backups, backup_status, idle, inform, _relaunch, _ending, _shut and shutdown()."""
+
+    ctx: Any
+    host: Any
+    client_dialog: Any
+    backups: Any
+    backup_status: Any
+    idle: IdleWatcher
+    inform: Callable[[str, str], object]
+    _relaunch: Callable[[Path], object]
+    _ending: bool
+    _shut: bool
+    setEnabled: Callable[[bool], None]  # noqa: N815 (the QWidget methods of the window)
+    hide: Callable[[], None]
+    close: Callable[[], bool]
+    shutdown: Callable[[], None]  # closes the vault and everything holding plaintext
+
+    def _on_idle(self) -> None:
+        self.lock()
+
+    def _save_open_work(self, title: str) -> bool:
+        """Save the client dialog and every draft; False (said through the presenter) when something
+        typed could not be saved, so the caller must not go on."""
+        dialog = self.client_dialog
+        if dialog is not None and not dialog.save_pending():
+            self.ctx.errors.present(NotesdeskError(UNSAVED_CLIENT), title=title)
+            return False
+        if self.ctx.vault.read_only:
+            return True  # nothing can be written, as the banner says
+        try:
+            saved = save_all_drafts(self.host.workspace)
+        except Exception as exc:
+            self.ctx.errors.present(exc, title=title)
+            return False
+        if not saved:
+            self.ctx.errors.present(NotesdeskError(UNSAVED_DRAFT), title=title)
+        return saved
+
+    def _begin_ending(self, title: str) -> bool:
+        if self._ending or self._shut:
+            return False
+        self.idle.stop()
+        if not self._save_open_work(title):
+            self.idle.set_minutes(self.ctx.prefs.idle_minutes)
+            return False
+        self._ending = True
+        self.setEnabled(False)
+        return True
+
+    def _final_backup(self) -> BaseException | None:
+        self.backup_status.setText("Backing up…")
+        return self.backups.back_up_and_wait()
+
+    def _present_after(self, failure: BaseException | None, title: str) -> None:
+        if failure is not None:
+            self.ctx.errors.set_parent(None)  # the window is gone; the message stands alone
+            self.ctx.errors.present(failure, title=title)
+
+    def lock(self) -> bool:
+        """Save drafts, back up, close the vault, start a fresh process at the unlock screen, end
+        this one. A failed backup is said, but the lock goes on: the vault itself is intact."""
+        if not self._begin_ending("Not locked"):
+            return False
+        failure = self._final_backup()
+        path = self.ctx.vault.path
+        self.shutdown()
+        self._relaunch(path)
+        self.close()
+        self._present_after(failure, "Locked, but the automatic backup failed")
+        QApplication.quit()
+        return True
+
+    def restore_backup(self, backup: Path, passphrase: str | None, recovery_key: str | None) -> bool:
+        """Replace the vault with a checked backup: save, close the vault, restore (keeping the
+        current vault beside it, then a fresh backup), and reopen at the unlock screen."""
+        if not self._begin_ending("Not restored"):
+            return False
+        path, fresh = self.ctx.vault.path, self.backups.primary()
+        before = replaced_copies(path)
+        self.backup_status.setText("Restoring…")
+        self.shutdown()
+        kept, failure = wait_for(
+            self.ctx.runner,
+            lambda: restore(backup, path, passphrase, recovery_key, fresh_backup_to=fresh),
+        )
+        self.hide()
+        copies = replaced_copies(path) - before
+        if failure is None or copies:
+            name = kept.name if kept is not None else min((c.name for c in copies), default="a .bak file")
+            self.inform("Backup restored", RESTORED.format(kept=name))
+        title = "Restored, but the fresh backup failed" if copies else "Not restored: your vault is unchanged"
+        self._present_after(failure, title)
+        self._relaunch(path)
+        self.close()
+        QApplication.quit()
+        return failure is None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        if self._shut:
+            event.accept()
+            return
+        if not self._begin_ending("Not closed"):
+            event.ignore()
+            return
+        failure = self._final_backup()
+        self.shutdown()
+        self.hide()
+        self._present_after(failure, "Closed, but the automatic backup failed")
+        event.accept()

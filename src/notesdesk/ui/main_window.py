@@ -10,23 +10,36 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.search.index import SearchHit
 from notesdesk.core.services import clients as client_service
+from notesdesk.core.storage.location import location_warning
+from notesdesk.ui.backups import BackupKeeper
 from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
-from notesdesk.ui.lock import IdleWatcher, relaunch_detached
+from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached
 from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
 TITLE = "NotesDesk"
+READ_ONLY = "This vault is open read-only: you can read but not change anything."
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
@@ -34,7 +47,7 @@ def ask(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SessionEndMixin, QMainWindow):
     def __init__(
         self,
         ctx: AppContext,
@@ -46,7 +59,11 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self._relaunch = relaunch
         self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
+        self.inform: Callable[[str, str], object] = lambda title, text: QMessageBox.information(
+            None, title, text
+        )
         self._shut = False
+        self._ending = False  # a lock, close or restore is under way: no second one
         self.setWindowTitle(TITLE)
         self.windowTitleChanged.connect(self._keep_title)
         ctx.errors.set_parent(self)
@@ -64,10 +81,22 @@ class MainWindow(QMainWindow):
         width = self.fontMetrics().averageCharWidth()
         splitter.setSizes([width * 46, width * 120])
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.banner = Banner(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.backup_status = QLabel(self)
+        self.backup_status.setAccessibleName("Last backup")
+        self.backup_status.setContentsMargins(self.fontMetrics().averageCharWidth(), 0, 0, 0)
+        self.statusBar().addWidget(self.backup_status)
         self.index_status = QLabel(self)
         self.statusBar().addPermanentWidget(self.index_status)
         self._make_menus()
+        self.backups = BackupKeeper(ctx, parent=self)
+        self.backups.sig_status.connect(self.backup_status.setText)
 
         self.search_keeper = SearchKeeper(ctx, self)
         self.search_keeper.sig_ready.connect(self._on_index_ready)
@@ -84,10 +113,24 @@ class MainWindow(QMainWindow):
         self.client_dialog: ClientDialog | None = None
         self.search_dialog: SearchDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.backups_dialog: BackupsDialog | None = None
+        self._show_conditions()
         self.refresh_clients()
         self._restore_geometry()
         self.index_status.setText("Building the search index…")
         self.search_keeper.start()
+        self.backups.start()
+
+    def _show_conditions(self) -> None:
+        """The banner: a read-only vault, a vault in a synced or network folder."""
+        if self.ctx.vault.read_only:
+            self.banner.add_message(READ_ONLY)
+        try:
+            warning = location_warning(self.ctx.vault.path)
+        except OSError:
+            warning = None
+        if warning:
+            self.banner.add_message(warning)
 
     # -- actions and menus -------------------------------------------------------------------------
 
@@ -111,6 +154,7 @@ class MainWindow(QMainWindow):
             "search": self._action("&Search notes and plans…", "Ctrl+K", self.open_search),
             "privacy": self._action("&Privacy mode (initials only)", "Ctrl+Shift+P", self.toggle_privacy),
             "settings": self._action("Se&ttings…", "Ctrl+,", self.open_settings),
+            "backups": self._action("&Backups…", "Ctrl+Shift+B", self.open_backups),
             "lock": self._action("&Lock", "Ctrl+L", self.lock),
             "quit": self._action("&Quit", "Ctrl+Q", self.close),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
@@ -122,7 +166,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         a, bar = self.actions_by_name, self.menuBar()
         file_menu = bar.addMenu("&File")
-        for name in ("settings", "lock", "quit"):
+        for name in ("settings", "backups", "lock", "quit"):
             file_menu.addAction(a[name])
         client_menu = bar.addMenu("&Client")
         for name in ("new", "edit", "hold", "reactivate", "discharge"):
@@ -136,11 +180,12 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         client = self.panel.current_client()
         status = client.status if client else None
-        a = self.actions_by_name
-        a["edit"].setEnabled(client is not None)
-        a["hold"].setEnabled(status == ClientStatus.ACTIVE)
-        a["reactivate"].setEnabled(status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
-        a["discharge"].setEnabled(status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
+        a, writable = self.actions_by_name, not self.ctx.vault.read_only
+        a["new"].setEnabled(writable)
+        a["edit"].setEnabled(client is not None)  # read-only: shows the details, refuses a save
+        a["hold"].setEnabled(writable and status == ClientStatus.ACTIVE)
+        a["reactivate"].setEnabled(writable and status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
+        a["discharge"].setEnabled(writable and status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
 
     def panel_focus_search(self) -> None:
         self.panel.focus_search()
@@ -252,7 +297,16 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self)
         dialog.sig_applied.connect(self._on_settings_applied)
+        dialog.sig_open_backups.connect(self.open_backups)
         self.settings_dialog = dialog
+        dialog.open()
+
+    def open_backups(self) -> None:
+        settings = self.settings_dialog
+        parent = settings if settings is not None and settings.isVisible() else self
+        dialog = BackupsDialog(self.ctx, self.backups, parent)
+        dialog.sig_restore_requested.connect(self.restore_backup)
+        self.backups_dialog = dialog
         dialog.open()
 
     def _on_settings_applied(self) -> None:
@@ -260,33 +314,18 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(prefs.idle_minutes)
         self.actions_by_name["privacy"].setChecked(prefs.privacy_mode)
         self.panel.set_privacy(prefs.privacy_mode)
+        self.backups.sig_status.emit(self.backups.status())  # the second folder may have changed
 
     # -- lock and close ----------------------------------------------------------------------------
-
-    def _on_idle(self) -> None:
-        self.lock()
-
-    def lock(self) -> bool:
-        """Save drafts, close the vault, start a fresh process at the unlock screen, end this one."""
-        try:
-            self.host.save_all_drafts()
-        except Exception as exc:
-            self.ctx.errors.present(exc, title="Not locked: a draft could not be saved")
-            self.idle.set_minutes(self.ctx.prefs.idle_minutes)
-            return False
-        path = self.ctx.vault.path
-        self.shutdown()
-        self._relaunch(path)
-        self.close()
-        QApplication.quit()
-        return True
 
     def shutdown(self) -> None:
         """Release everything that holds plaintext or the vault lock. Safe to call twice."""
         if self._shut:
             return
         self._shut = True
+        self._ending = True
         self.idle.stop()
+        self.backups.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
@@ -297,17 +336,6 @@ class MainWindow(QMainWindow):
         self.search_keeper.close()
         self.host.show_client(None)
         self.ctx.vault.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
-        if not self._shut:
-            try:
-                self.host.save_all_drafts()
-            except Exception as exc:
-                self.ctx.errors.present(exc, title="Not closed: a draft could not be saved")
-                event.ignore()
-                return
-            self.shutdown()
-        event.accept()
 
     # -- window ------------------------------------------------------------------------------------
 

@@ -150,6 +150,7 @@ class MeasureScale:
     range_max: float
     bands: tuple[tuple[float, float, str], ...] = ()
     higher_is_worse: bool = True
+    caseness: float | None = None  # the clinical cut-off, drawn as a dashed line
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplat
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.fonts import SANS, SANS_BOLD
 from notesdesk.core.reports.styles import INK, MUTED, RULE, stylesheet
 from notesdesk.core.reports.text import clean, long_date
@@ -51,7 +52,7 @@ class PdfOptions:
     printed_on: date | None = None
 
 
-class PdfPasswordUnavailable(RuntimeError):
+class PdfPasswordUnavailable(NotesdeskError):
     """Password protection needs the `pypdf` package (with `cryptography` for AES)."""
 
 

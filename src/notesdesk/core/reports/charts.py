@@ -102,6 +102,11 @@ def trend_chart(
                            fontSize=font_size, fillColor=MUTED, textAnchor="end"))
         value += step
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=MUTED, strokeWidth=0.6))
+    if scale is not None and scale.caseness is not None and y_min <= scale.caseness <= y_max:
+        y = y_of(scale.caseness)
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=INK, strokeWidth=0.7, strokeDashArray=[3, 2]))
+        drawing.add(String(left + 2, y + 2, "clinical cut-off", fontName=SANS, fontSize=font_size - 1,
+                           fillColor=INK))
     first, last = points[0][0].toordinal(), points[-1][0].toordinal()
     days = max(last - first, 1)
 

@@ -1,4 +1,5 @@
-"""What the client list shows beside each name: review due, homework overdue, risk noted.
+"""What the client list shows beside each name: review due, homework overdue, risk noted, and the
+measure flags (risk item endorsed or unanswered, not on track, alliance drop).
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
 then grouped in memory: sorting and filtering happen after decryption (DESIGN §3).
@@ -7,17 +8,28 @@ then grouped in memory: sorting and filtering happen after decryption (DESIGN §
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from notesdesk.core.domain.care import Homework
+from notesdesk.core.domain.care import Homework, MeasureAdministration
+from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
+from notesdesk.core.measures import Flag, FlagKind, Instrument
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
+from notesdesk.core.services.measures import flags_for, history_rows, stored_instruments
 from notesdesk.core.storage.uow import UnitOfWork
+
+# Measure flags worth a word in the client list, in the order shown; the overview shows them all.
+LIST_MEASURE_FLAGS = {
+    FlagKind.RISK: "risk item endorsed",
+    FlagKind.UNKNOWN_RISK: "risk item unanswered",
+    FlagKind.NOT_ON_TRACK: "not on track",
+    FlagKind.ALLIANCE_DROP: "alliance drop",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,7 @@ class ClientFlags:
     review_due_on: date | None = None  # set when the active plan's review is due or past
     homework_overdue: int = 0
     risk_noted: bool = False
+    measure_flags: tuple[Flag, ...] = ()  # only the kinds in LIST_MEASURE_FLAGS, in that order
 
     @property
     def review_due(self) -> bool:
@@ -34,10 +47,15 @@ class ClientFlags:
 
     @property
     def any(self) -> bool:
-        return self.review_due or self.homework_overdue > 0 or self.risk_noted
+        return self.review_due or self.homework_overdue > 0 or self.risk_noted or bool(self.measure_flags)
+
+    def measure_labels(self) -> list[str]:
+        return list(dict.fromkeys(LIST_MEASURE_FLAGS[f.kind] for f in self.measure_flags))
 
     def labels(self) -> list[str]:
         out = []
+        risk = [label for label in self.measure_labels() if label.startswith("risk")]
+        out += risk
         if self.risk_noted:
             out.append("risk noted")
         if self.review_due:
@@ -48,11 +66,39 @@ class ClientFlags:
                 if self.homework_overdue == 1
                 else f"{self.homework_overdue} homework overdue"
             )
-        return out
+        return out + [label for label in self.measure_labels() if label not in risk]
 
 
 NO_FLAGS = ClientFlags()
 FEW_CLIENTS = 3  # up to this many ids, read by client; beyond, one bulk read per table
+
+
+def list_measure_flags(
+    measures: Iterable[MeasureAdministration],
+    episodes: Iterable[Episode],
+    plans: Iterable[TreatmentPlan],
+    on: date,
+    instruments: Iterable[Instrument] = (),
+) -> dict[str, tuple[Flag, ...]]:
+    """Pure: each client's measure flags (services.measures rules) that the client list shows."""
+    given: dict[str, list[MeasureAdministration]] = defaultdict(list)
+    eps: dict[str, list[Episode]] = defaultdict(list)
+    pls: dict[str, list[TreatmentPlan]] = defaultdict(list)
+    for m in measures:
+        given[m.client_id].append(m)
+    for e in episodes:
+        eps[e.client_id].append(e)
+    for p in plans:
+        pls[p.client_id].append(p)
+    extra = tuple(instruments)
+    order = list(LIST_MEASURE_FLAGS)
+    out: dict[str, tuple[Flag, ...]] = {}
+    for cid, administered in given.items():
+        found = flags_for(history_rows(administered, eps[cid], extra), eps[cid], pls[cid], on)
+        shown = sorted((f for f in found if f.kind in LIST_MEASURE_FLAGS), key=lambda f: order.index(f.kind))
+        if shown:
+            out[cid] = tuple(shown)
+    return out
 
 
 def flags_from(
@@ -61,8 +107,10 @@ def flags_from(
     notes: Iterable[SessionNote],
     on: date,
     client_ids: Iterable[str] | None = None,
+    measure_flags: Mapping[str, tuple[Flag, ...]] | None = None,
 ) -> dict[str, ClientFlags]:
     """Pure part of `client_flags`: group already-loaded records by client and compute flags."""
+    measure_flags = measure_flags or {}
     review: dict[str, date] = {}
     for plan in plans:
         if plan.status == PlanStatus.ACTIVE and plan.review_due is not None and plan.review_due <= on:
@@ -78,12 +126,13 @@ def flags_from(
         if seen is None or (note.session_date, note.created_at) > (seen.session_date, seen.created_at):
             latest[note.client_id] = note
     risk = {cid for cid, note in latest.items() if note.risk_noted.strip()}
-    ids = set(client_ids) if client_ids is not None else {*review, *late, *latest}
+    ids = set(client_ids) if client_ids is not None else {*review, *late, *latest, *measure_flags}
     return {
         cid: ClientFlags(
             review_due_on=review.get(cid),
             homework_overdue=late.get(cid, 0),
             risk_noted=cid in risk,
+            measure_flags=measure_flags.get(cid, ()),
         )
         for cid in ids
     }
@@ -93,20 +142,27 @@ def client_flags(
     uow: UnitOfWork, client_ids: Iterable[str] | None = None, on: date | None = None
 ) -> dict[str, ClientFlags]:
     """Flags per client id. With `client_ids`, every id given gets an entry (possibly NO_FLAGS);
-    without, only clients that have plans, homework or notes appear. One unit of work; the whole
-    practice is read with one query per table, never one per client."""
+    without, only clients that have plans, homework, notes or measure flags appear. One unit of work;
+    the whole practice is read with one query per table, never one per client."""
     wanted = list(client_ids) if client_ids is not None else None
     with uow:
+        instruments = stored_instruments(uow)
         if wanted is not None and len(wanted) <= FEW_CLIENTS:
             # One client's record changed (an autosave, a check-in): read just that record.
             plans = [p for cid in wanted for p in uow.plans.where(client_id=cid)]
             homework = [h for cid in wanted for h in uow.homework.where(client_id=cid)]
             notes = [n for cid in wanted for n in uow.notes.where(client_id=cid)]
+            measures = [m for cid in wanted for m in uow.measures.where(client_id=cid)]
+            episodes = [e for cid in wanted for e in uow.episodes.where(client_id=cid)]
         else:
             plans = uow.plans.all()
             homework = uow.homework.all()
             notes = uow.notes.all()
-    return flags_from(plans, homework, notes, on or today(), wanted)
+            measures = uow.measures.all()
+            episodes = uow.episodes.all()
+    day = on or today()
+    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments)
+    return flags_from(plans, homework, notes, day, wanted, measure_flags)
 
 
 NOTE_KINDS = frozenset({"note", "session_note"})

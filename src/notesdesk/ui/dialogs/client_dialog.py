@@ -93,6 +93,7 @@ class ClientDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._fill(client)
+        self._initial = self._fields()
         self.name.setFocus()
 
     def _fill(self, client: Client | None) -> None:
@@ -113,8 +114,8 @@ class ClientDialog(QDialog):
         self.modality.setCurrentIndex(max(0, self.modality.findData(client.modality)))
         self.intake.set_value(client.intake_date)
 
-    def client(self) -> Client:
-        fields = dict(
+    def _fields(self) -> dict[str, object]:
+        return dict(
             name=self.name.text().strip(),
             preferred_name=self.preferred.text().strip(),
             pronouns=self.pronouns.text().strip(),
@@ -128,6 +129,21 @@ class ClientDialog(QDialog):
             modality=Modality(self.modality.currentData()),
             intake_date=self.intake.value(),
         )
+
+    def has_changes(self) -> bool:
+        """Anything typed or chosen since the dialog opened."""
+        return self._fields() != self._initial
+
+    def save_pending(self) -> bool:
+        """Before a lock or close: save what was typed if it is valid. True when nothing is left
+        unsaved (saved, or nothing changed); False when the dialog stays open saying why."""
+        if not self.isVisible() or not self.has_changes():
+            return True
+        self.accept()
+        return not self.isVisible()
+
+    def client(self) -> Client:
+        fields = self._fields()
         if self._original is None:
             return Client(**fields)
         return replace(self._original, **fields)

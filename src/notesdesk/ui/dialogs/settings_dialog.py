@@ -49,6 +49,8 @@ def _named(widget: QWidget, name: str) -> QWidget:
 class SettingsDialog(QDialog):
     sig_applied = Signal()
     """Settings were saved; the main window re-reads idle time and privacy mode."""
+    sig_open_backups = Signal()
+    """The person asked for the Backups page (list, back up now, test, verify, restore)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,7 +95,9 @@ class SettingsDialog(QDialog):
         _named(self.note_format, "Default note format")
 
         self.backup = QLineEdit(prefs.backup_folder)
-        self.backup.setPlaceholderText("Optional: a second folder, such as a USB drive")
+        self.backup.setPlaceholderText("Optional, such as a USB drive")
+        hint_width = self.backup.fontMetrics().horizontalAdvance(self.backup.placeholderText())
+        self.backup.setMinimumWidth(hint_width + self.backup.fontMetrics().averageCharWidth() * 4)
         _named(self.backup, "Second backup folder")
         browse = QPushButton("&Browse…")
         _named(browse, "Choose the second backup folder")
@@ -101,6 +105,10 @@ class SettingsDialog(QDialog):
         backup_row = QHBoxLayout()
         backup_row.addWidget(self.backup, 1)
         backup_row.addWidget(browse)
+        self.backups_button = QPushButton("Back&ups: list, test, restore…")
+        _named(self.backups_button, "Backups")
+        self.backups_button.setToolTip("See your backups, back up now, test or restore one (Ctrl+Shift+B)")
+        self.backups_button.clicked.connect(self.sig_open_backups)
 
         self.change_passphrase = QPushButton("Change &passphrase…")
         _named(self.change_passphrase, "Change passphrase")
@@ -123,6 +131,10 @@ class SettingsDialog(QDialog):
         backup_label = QLabel("Second &backup folder:")
         backup_label.setBuddy(self.backup)
         form.addRow(backup_label, backup_row)
+        backups_row = QHBoxLayout()
+        backups_row.addWidget(self.backups_button)
+        backups_row.addStretch(1)
+        form.addRow("", backups_row)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self

@@ -28,9 +28,23 @@ STATUS_WORDS = {
 }
 
 # The list column is narrow: short words there, the full wording in tooltips and for screen readers.
-SHORT_FLAG_WORDS = {"risk noted": "risk", "plan review due": "review"}
+SHORT_FLAG_WORDS = {
+    "risk noted": "risk",
+    "plan review due": "review",
+    "risk item endorsed": "risk item",
+    "risk item unanswered": "risk unknown",
+    "not on track": "off track",
+    "alliance drop": "alliance",
+}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def flags_tooltip(flags: ClientFlags) -> str:
+    """The full wording, then each measure flag's own message (which instrument, when, what to do)."""
+    lines = ["; ".join(flags.labels()).capitalize()]
+    lines += [f"• {f.message}" for f in flags.measure_flags]
+    return "\n".join(lines)
 
 
 def short_flags(flags: ClientFlags) -> str:
@@ -126,11 +140,14 @@ class ClientListModel(QAbstractTableModel):
             return ", ".join(row.flags.labels()) if column == COL_FLAGS else self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_FLAGS and row.flags.any:
-                return "; ".join(row.flags.labels()).capitalize()
+                return flags_tooltip(row.flags)
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_FLAGS and row.flags.any:
             style = QApplication.style()
-            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if style else None
+            risky = any(label.startswith("risk") for label in row.flags.labels())
+            pixmap = QStyle.StandardPixmap
+            icon = pixmap.SP_MessageBoxCritical if risky else pixmap.SP_MessageBoxWarning
+            return style.standardIcon(icon) if style else None
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if column == COL_NAME:
                 return fold(client.initials if self._privacy else client.display_name)

@@ -9,10 +9,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from notesdesk.core.domain.common import today
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.measures_overview import MeasuresSummary
 from notesdesk.ui.workspace.overview_data import OverviewData, load_overview
 from notesdesk.ui.workspace.widgets import named, scrolled
-
-MEASURES_PLACEHOLDER = "Outcome measures (PHQ-9, GAD-7, alliance) will show here."
 
 
 def _esc(text: str) -> str:
@@ -52,12 +51,11 @@ class OverviewTab(QWidget):
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
             grid.addWidget(box, i // 2, i % 2)
-        # Slot for outcome measures (another issue fills it: add widgets to measures_slot.layout()).
+        # Outcome measures: the latest score of each instrument with its change label, and the flags.
         self.measures_slot = QGroupBox("Measures")
         self.measures_slot.setAccessibleName("Outcome measures")
-        self.measures_placeholder = QLabel(MEASURES_PLACEHOLDER)
-        self.measures_placeholder.setWordWrap(True)
-        QVBoxLayout(self.measures_slot).addWidget(self.measures_placeholder)
+        self.measures_summary = MeasuresSummary(ctx, client_id)
+        QVBoxLayout(self.measures_slot).addWidget(self.measures_summary)
         grid.addWidget(self.measures_slot, (len(parts) + 1) // 2, 0, 1, 2)
         grid.setRowStretch((len(parts) + 1) // 2 + 1, 1)
         grid.setColumnStretch(0, 1)
@@ -73,6 +71,7 @@ class OverviewTab(QWidget):
     def refresh(self) -> None:
         try:
             data = load_overview(self._ctx.uow, self._client_id, today())
+            self.measures_summary.refresh()
         except Exception as exc:
             self._ctx.errors.present(exc)
             return

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
+from notesdesk.ui.workspace.measures_tab import MeasuresTab
 from notesdesk.ui.workspace.milestones_tab import MilestonesTab
 from notesdesk.ui.workspace.notes_tab import NotesTab
 from notesdesk.ui.workspace.overview_tab import OverviewTab
@@ -48,6 +49,7 @@ class ClientWorkspace(QWidget):
         self.notes_tab = NotesTab(ctx, client_id, ask)
         self.private_tab = PrivateNotesTab(ctx, client_id)
         self.plan_tab = PlanTab(ctx, client_id, ask)
+        self.measures_tab = MeasuresTab(ctx, client_id)
         self.homework_tab = HomeworkTab(ctx, client_id)
         self.milestones_tab = MilestonesTab(ctx, client_id)
         self.safety_tab = SafetyPlanTab(ctx, client_id)
@@ -58,6 +60,7 @@ class ClientWorkspace(QWidget):
             (self.notes_tab, "Notes"),
             (self.private_tab, "Psychotherapy notes"),
             (self.plan_tab, "Treatment plan"),
+            (self.measures_tab, "Measures"),
             (self.homework_tab, "Homework"),
             (self.milestones_tab, "Milestones && phase"),
             (self.safety_tab, "Safety plan"),
@@ -69,8 +72,10 @@ class ClientWorkspace(QWidget):
         layout.addWidget(self.tabs)
 
         for tab in (self.notes_tab, self.private_tab, self.plan_tab, self.homework_tab,
-                    self.milestones_tab, self.safety_tab):
+                    self.milestones_tab, self.safety_tab, self.measures_tab):
             tab.changed.connect(self._on_changed)
+        self.measures_tab.new_note_requested.connect(self.new_note)
+        self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.shortcuts: dict[str, QShortcut] = {}
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),

@@ -1,0 +1,262 @@
+"""Printed documents as PDF files: summary, record, safety-plan print, homework sheet (and the recovery
+sheet that `init --recovery-sheet` writes).
+
+`safety-plan print` and `homework sheet` join the `safety-plan` and `homework` groups that
+commands_plans and commands_care create, so this module registers after them (main.py). Every file is
+written with write_atomic (mode 0600), never over an existing file without --force, and each document
+is logged in the audit as an export (the document kind only, never client text).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from notesdesk.cli.io import Cli, add_command, date_arg
+from notesdesk.cli.records import find_client
+from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
+from notesdesk.core.errors import Conflict, NotFound, UsageError
+from notesdesk.core.reports import (
+    Paper,
+    PdfOptions,
+    default_paper,
+    render_access_record,
+    render_client_summary,
+    render_clinician_summary,
+    render_homework_sheet,
+    render_recovery_sheet,
+    render_safety_plan,
+)
+from notesdesk.core.services import summary
+from notesdesk.core.services.summary_measures import summary_measures
+from notesdesk.core.storage.vault import Vault
+
+AUDIENCES = ("clinician", "client")
+PLAIN_REMINDER = (
+    "The PDF is not password-protected: keep it private, and delete the file once it has been printed "
+    "or handed over."
+)
+
+PDF_EPILOG = """\
+The paper size follows the locale of your practitioner profile (US and CA: Letter, otherwise A4)
+unless --paper is given. With --pdf-password-stdin the PDF is protected with AES-256 under a
+password read from standard input: the line after the vault passphrase (in a terminal it is asked
+for). An existing FILE is never overwritten unless --force is given; files are readable by you only.
+Each document is logged in the audit as an export.
+"""
+
+SUMMARY_EPILOG = """\
+--audience clinician (default): the full treatment summary. --audience client: the client's copy in
+plain language, without diagnosis codes unless --include-diagnoses is given. Neither ever contains
+psychotherapy notes.
+"""
+
+RECORD_EPILOG = """\
+The record for a client's access request: every signed progress note with its addenda, every plan
+version and the measures. Psychotherapy notes are left out unless --include-private is given.
+"""
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    doc = add_command(
+        commands,
+        "summary",
+        common,
+        "write a client's treatment summary as a PDF",
+        cmd_summary,
+        epilog=SUMMARY_EPILOG + "\n" + PDF_EPILOG,
+    )
+    doc.add_argument("client", metavar="CLIENT")
+    doc.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        type=str.lower,
+        default="clinician",
+        help="clinician (default) or client",
+    )
+    doc.add_argument("--include-diagnoses", action="store_true", help="client copy: print the diagnoses")
+    _pdf_options(doc)
+
+    rec = add_command(
+        commands,
+        "record",
+        common,
+        "write a client's record for an access request as a PDF",
+        cmd_record,
+        epilog=RECORD_EPILOG + "\n" + PDF_EPILOG,
+    )
+    rec.add_argument("client", metavar="CLIENT")
+    rec.add_argument("--include-private", action="store_true", help="include psychotherapy notes")
+    _pdf_options(rec)
+
+    sp = add_command(
+        actions_of(commands, "safety-plan"),
+        "print",
+        common,
+        "write the client's safety plan as a one-page PDF",
+        cmd_safety_print,
+        epilog=PDF_EPILOG,
+    )
+    sp.add_argument("client", metavar="CLIENT")
+    _pdf_options(sp)
+
+    hw = add_command(
+        actions_of(commands, "homework"),
+        "sheet",
+        common,
+        "write this week's homework sheet as a PDF",
+        cmd_homework_sheet,
+        epilog=PDF_EPILOG,
+    )
+    hw.add_argument("client", metavar="CLIENT")
+    hw.add_argument("--week", type=date_arg, metavar="DATE", help="any day of the week (default: this week)")
+    _pdf_options(hw)
+
+
+def actions_of(commands: Any, group: str) -> Any:
+    """The actions of a command group registered by another module (`safety-plan`, `homework`)."""
+    parser = commands.choices.get(group)
+    found = [a for a in getattr(parser, "_actions", ()) if isinstance(a, argparse._SubParsersAction)]
+    if not found:
+        raise RuntimeError(f"register commands_reports after the module that creates '{group}'")
+    return found[0]
+
+
+def _pdf_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF to write")
+    parser.add_argument(
+        "--paper",
+        choices=[p.value for p in Paper],
+        type=str.lower,
+        help="a4 or letter (default: from your profile's locale)",
+    )
+    parser.add_argument(
+        "--pdf-password-stdin",
+        action="store_true",
+        help="protect the PDF with a password (the next line of standard input)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+# -- shared steps ----------------------------------------------------------------------------------
+
+
+def check_out(out: Path, force: bool = False) -> Path:
+    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
+    out = Path(out).expanduser()
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name.")
+    if out.exists() and not force:
+        raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
+    if not out.parent.is_dir():
+        raise NotFound(f"There is no folder {out.parent}; create it first.")
+    return out
+
+
+def _options(cli: Cli, args: argparse.Namespace, vault: Vault) -> PdfOptions:
+    """Paper and password; the password is read only after the vault passphrase (line 2 of stdin)."""
+    paper = Paper(args.paper) if args.paper else default_paper(vault.profile().locale)
+    password = None
+    if args.pdf_password_stdin:
+        password = cli.secret("the PDF password", "PDF password: ")
+        if not password:
+            raise UsageError("The PDF password is empty; give one, or leave out --pdf-password-stdin.")
+    return PdfOptions(paper=paper, password=password)
+
+
+def _write(cli: Cli, out: Path, data: bytes, options: PdfOptions, **extra: Any) -> int:
+    write_atomic(out, data)
+    protected = options.password is not None
+    if cli.json:
+        cli.emit_json(
+            {"path": str(out), "paper": options.paper.value, "password_protected": protected, **extra}
+        )
+        return 0
+    cli.out(str(out))
+    if not protected:
+        cli.out(PLAIN_REMINDER)
+    return 0
+
+
+Build = Callable[[Vault, str, PdfOptions], bytes]
+
+
+def _client_document(cli: Cli, args: argparse.Namespace, build: Build, **extra: Any) -> int:
+    out = check_out(args.out, args.force)
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        options = _options(cli, args, vault)
+        data = build(vault, client.id, options)
+    return _write(cli, out, data, options, **extra)
+
+
+# -- the commands ----------------------------------------------------------------------------------
+
+
+def cmd_summary(cli: Cli, args: argparse.Namespace) -> int:
+    clinician = args.audience == "clinician"
+    if clinician and args.include_diagnoses:
+        raise UsageError("--include-diagnoses is for --audience client; the clinician copy always has them.")
+
+    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
+        scorer = summary_measures(vault.unit_of_work(), client_id, include_alliance=clinician)
+        model = summary.client_summary(
+            vault.unit_of_work(),
+            client_id,
+            audit=AuditAction.EXPORT,
+            document=f"treatment summary ({args.audience})",
+            measures=scorer,
+        )
+        if clinician:
+            return render_clinician_summary(model, options)
+        copy = ClientCopyOptions(include_diagnoses=args.include_diagnoses)
+        return render_client_summary(model, options, copy)
+
+    return _client_document(cli, args, build, audience=args.audience)
+
+
+def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
+    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
+        scorer = summary_measures(vault.unit_of_work(), client_id)
+        model = summary.access_record(
+            vault.unit_of_work(),
+            client_id,
+            include_private=args.include_private,
+            audit=AuditAction.EXPORT,
+            measures=scorer,
+        )
+        return render_access_record(model, options)
+
+    return _client_document(cli, args, build, psychotherapy_notes=args.include_private)
+
+
+def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
+    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
+        sheet = summary.safety_plan_sheet(vault.unit_of_work(), client_id, audit=AuditAction.EXPORT)
+        return render_safety_plan(sheet, options)
+
+    return _client_document(cli, args, build)
+
+
+def cmd_homework_sheet(cli: Cli, args: argparse.Namespace) -> int:
+    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
+        sheet = summary.homework_sheet(
+            vault.unit_of_work(), client_id, week_of=args.week, audit=AuditAction.EXPORT
+        )
+        return render_homework_sheet(sheet, options)
+
+    return _client_document(cli, args, build)
+
+
+# -- the recovery sheet, written by `init --recovery-sheet FILE` -----------------------------------
+
+
+def write_recovery_sheet(vault: Vault, recovery_key: str, out: Path) -> None:
+    """The recovery key, vault id and date on paper-sized PDF; it holds no client data."""
+    with vault.unit_of_work() as uow:
+        practitioner = summary.practitioner_block(uow)
+    sheet = summary.recovery_sheet(recovery_key, vault.vault_id, practitioner=practitioner)
+    write_atomic(out, render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale))))

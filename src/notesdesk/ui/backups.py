@@ -1,0 +1,223 @@
+"""Automatic backups while the app runs: on lock, on close and once a day (DESIGN §3, issue 4).
+
+The backups themselves are core.backup.service; this module only decides when, runs them through
+the one background runner and says when the last one was made. Nothing here names a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+
+from notesdesk import paths
+from notesdesk.core.backup.service import (
+    BackupCheck,
+    BackupInfo,
+    automatic_backup,
+    backup_due,
+    list_backups,
+)
+from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.context import AppContext
+
+log = logging.getLogger("notesdesk")
+
+HOUR_MS = 3_600_000
+FIRST_CHECK_MS = 60_000  # a minute after unlock: the daily backup of someone who unlocks each morning
+
+
+# -- plain helpers (no widgets) ------------------------------------------------------------------
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def second_folder(setting: str) -> Path | None:
+    """The optional second folder from the preference ("" when none is set)."""
+    text = setting.strip()
+    return Path(text).expanduser() if text else None
+
+
+def newest(primary: Path, second: Path | None = None) -> BackupInfo | None:
+    found = list_backups(primary) + (list_backups(second) if second is not None else [])
+    return max(found, key=lambda b: (b.created, b.sequence), default=None)
+
+
+def status_text(latest: BackupInfo | None) -> str:
+    return f"Last backup: {local_time(latest.created)}" if latest else "No backup yet"
+
+
+def drill_summary(check: BackupCheck) -> str:
+    """The restore drill's verdict in one line: counts only, never a name."""
+    clients = int(check.counts.get("clients", 0))
+    notes = int(check.counts.get("notes", 0))
+    signed = check.report.signed_notes
+    return (
+        f"OK: {clients} client{'s' * (clients != 1)}, {notes} note{'s' * (notes != 1)} "
+        f"({signed} signed, every signature verified), audit chain intact."
+    )
+
+
+def wait_for(runner: BackgroundRunner, fn: Callable[[], Any]) -> tuple[Any, BaseException | None]:
+    """Run `fn` in the background and wait for it while the window keeps painting: for the few
+    steps that must finish before the process goes on (the backup on lock, a restore)."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    runner.run(fn, done, failed)
+    if not outcome:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    return outcome.get("result"), outcome.get("error")
+
+
+# -- the keeper ----------------------------------------------------------------------------------
+
+
+class BackupKeeper(QObject):
+    """Makes the automatic backups for one open vault and keeps the "Last backup" line current."""
+
+    sig_status = Signal(str)
+    """The status-bar line changed ("Last backup: …"); no client data."""
+    sig_backed_up = Signal(object)
+    """A backup finished; arg is the list of files written."""
+
+    def __init__(self, ctx: AppContext, primary: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._primary = primary
+        self._running = False
+        self._closed = False
+        self.last_failure: BaseException | None = None
+        self._every_ms = HOUR_MS
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer)
+
+    # -- where ------------------------------------------------------------------------------------
+
+    def primary(self) -> Path:
+        return self._primary if self._primary is not None else paths.backup_dir()
+
+    def second(self) -> Path | None:
+        return second_folder(self._ctx.prefs.backup_folder)
+
+    def folders(self) -> tuple[Path, Path | None]:
+        return self.primary(), self.second()
+
+    def status(self) -> str:
+        latest = None
+        for folders in (self.folders(), (self.primary(), None)):
+            try:  # an unplugged drive or an unreadable folder: fall back to the app folder alone
+                latest = newest(*folders)
+                break
+            except OSError:
+                continue
+        text = status_text(latest)
+        if self.last_failure is not None:
+            text += " — the latest automatic backup failed"
+        return text
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    # -- when -------------------------------------------------------------------------------------
+
+    def start(self, first_check_ms: int = FIRST_CHECK_MS, every_ms: int = HOUR_MS) -> None:
+        """Check `backup_due` soon after unlock, then every `every_ms` while unlocked."""
+        self._every_ms = every_ms
+        self._timer.start(first_check_ms)
+        self.sig_status.emit(self.status())
+
+    def stop(self) -> None:
+        self._closed = True
+        self._timer.stop()
+
+    def _on_timer(self) -> None:
+        if self._closed:
+            return
+        self._timer.start(self._every_ms)
+        try:
+            due = backup_due(self.primary())
+        except OSError:
+            due = True
+        if due and not self._running:
+            log.info("daily backup due")
+            self.back_up_now(on_failed=self._on_daily_failed)
+
+    def _on_daily_failed(self, exc: BaseException) -> None:
+        self._ctx.errors.present(exc, title="The daily backup failed")
+
+    # -- doing it ---------------------------------------------------------------------------------
+
+    def _job(self) -> Callable[[], list[Path]]:
+        vault, (primary, second) = self._ctx.vault, self.folders()
+        return lambda: automatic_backup(vault, primary, second)
+
+    def back_up_now(
+        self,
+        on_done: Callable[[list[Path]], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Back up in the background (both folders); the status line follows."""
+        self._running = True
+
+        def done(written: list[Path]) -> None:
+            self._finished(written, None)
+            if on_done is not None:
+                on_done(written)
+
+        def failed(exc: BaseException) -> None:
+            self._finished([], exc)
+            (on_failed or self._ctx.errors.present)(exc)
+
+        self._ctx.runner.run(self._job(), done, failed)
+
+    def back_up_and_wait(self) -> BaseException | None:
+        """The backup on lock and on close: returns the failure (None when it worked)."""
+        if self._ctx.vault.read_only and not self._due():
+            return None  # nothing can have changed since the newest backup
+        self._running = True
+        written, failure = wait_for(self._ctx.runner, self._job())
+        self._finished(written or [], failure)
+        return failure
+
+    def _due(self) -> bool:
+        try:
+            return backup_due(self.primary())
+        except OSError:
+            return True
+
+    def _finished(self, written: list[Path], failure: BaseException | None) -> None:
+        self._running = False
+        self.last_failure = failure
+        if failure is not None:
+            log.warning("backup failed: %s", type(failure).__name__)
+        else:
+            log.info("backup written: %d file(s)", len(written))
+            self.sig_backed_up.emit(written)
+        if not self._closed:
+            self.sig_status.emit(self.status())

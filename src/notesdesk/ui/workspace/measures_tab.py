@@ -1,0 +1,317 @@
+"""Measures: give a questionnaire in session (or hand the laptop to the client), then see the score,
+its change against the episode baseline, the flags, the history table and the trend chart.
+
+Scoring, change labels and flags all come from core.services.measures; this tab only shows them.
+In 'hand to client' mode the questionnaire fills the screen in its own window, and the history and
+flags are hidden until the clinician takes the laptop back.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.measures import Flag, Instrument, builtin_instruments
+from notesdesk.core.services import measures
+from notesdesk.core.services.measures import MeasureRow
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.measures_chart import TrendChart
+from notesdesk.ui.workspace.measures_data import (
+    FLAG_TITLES,
+    RISK_KINDS,
+    can_hand_to_client,
+    chart_spec,
+    ordered,
+    outcome_instruments,
+)
+from notesdesk.ui.workspace.measures_form import AdministerForm
+from notesdesk.ui.workspace.measures_models import MeasureHistoryModel
+from notesdesk.ui.workspace.measures_result import ResultPanel
+from notesdesk.ui.workspace.widgets import attempt, bold, date_edit, named, pydate, qdate, table
+
+HANDED_OVER = ("The questionnaire is open full screen for the client. Nothing else of the record is shown "
+               "there.")
+
+
+def flags_html(flags: list[Flag]) -> str:
+    if not flags:
+        return "No measure flags for the current episode of care."
+    lines = []
+    for f in flags:
+        title = html.escape(FLAG_TITLES[f.kind])
+        style = " style='color:#b3261e'" if f.kind in RISK_KINDS else ""
+        lines.append(f"<li><b{style}>{title}</b> — {html.escape(f.message)}</li>")
+    return "<ul style='margin-left:-20px'>" + "".join(lines) + "</ul>"
+
+
+class ClientWindow(QWidget):
+    """The questionnaire on its own, full screen, for the client to fill in; then a hand-back page."""
+
+    def __init__(self, parent: QWidget, form: AdministerForm) -> None:
+        super().__init__(parent, Qt.Window)
+        self.setWindowTitle("Questionnaire")
+        self.setAccessibleName("Questionnaire for the client")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(form)
+        self.thanks = QLabel()
+        self.thanks.setWordWrap(True)
+        self.thanks.setAlignment(Qt.AlignCenter)
+        font = self.thanks.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        self.thanks.setFont(font)
+        self.back_button = named(QPushButton("Therapist: take the laptop back"), "Take the laptop back")
+        self.back_button.setMinimumHeight(56)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addWidget(self.thanks)
+        column.addWidget(self.back_button, 0, Qt.AlignCenter)
+        column.addStretch(1)
+        self.stack.addWidget(page)
+        QVBoxLayout(self).addWidget(self.stack)
+
+    def hand_back(self, message: str) -> None:
+        self.thanks.setText(message)
+        self.stack.setCurrentIndex(1)
+
+
+class MeasuresTab(QWidget):
+    changed = Signal(str)
+    """Emitted after an administration was stored; arg is the kind ("measure")."""
+    new_note_requested = Signal()
+    safety_plan_requested = Signal()
+
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self.rows: list[MeasureRow] = []
+        self.flags: list[Flag] = []
+        self.instruments: list[Instrument] = []
+        self.client_window: ClientWindow | None = None
+
+        self.instrument_combo = named(QComboBox(), "Questionnaire to give")
+        self.date = date_edit("Date given")
+        self.all_on_one = named(QCheckBox("All questions on one page"), "All questions on one page")
+        self.start_button = named(QPushButton("&Give in session"), "Give the questionnaire in session")
+        self.client_button = named(QPushButton("&Hand to client…"), "Hand the laptop to the client",
+                                   "Full screen, with nothing else of the record shown")
+        for button in (self.start_button, self.client_button):
+            button.setMinimumHeight(40)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Questionnaire"))
+        bar.addWidget(self.instrument_combo, 1)
+        bar.addWidget(QLabel("Date"))
+        bar.addWidget(self.date)
+        bar.addWidget(self.all_on_one)
+        bar.addWidget(self.start_button)
+        bar.addWidget(self.client_button)
+
+        self.result = ResultPanel()
+        self.flags_label = named(QLabel(), "Current measure flags")
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setTextFormat(Qt.RichText)
+        flags_box = QGroupBox("Flags")
+        QVBoxLayout(flags_box).addWidget(self.flags_label)
+
+        self.chart_combo = named(QComboBox(), "Instrument shown in the chart")
+        self.alliance_check = named(QCheckBox("Show the alliance"), "Show the alliance line in the chart")
+        self.alliance_check.setChecked(True)
+        self.chart = TrendChart()
+        chart_bar = QHBoxLayout()
+        chart_bar.addWidget(bold(QLabel("Trend")))
+        chart_bar.addWidget(self.chart_combo)
+        chart_bar.addWidget(self.alliance_check)
+        chart_bar.addStretch(1)
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addLayout(chart_bar)
+        chart_layout.addWidget(self.chart, 1)
+        self.model = MeasureHistoryModel(self)
+        self.view = table(self.model, "Score history", (MeasureHistoryModel.COL_CHANGE,))
+        self.view.setMinimumHeight(140)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(chart_box)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        self.home = QWidget()
+        home = QVBoxLayout(self.home)
+        home.addLayout(bar)
+        home.addWidget(self.result)
+        home.addWidget(flags_box)
+        home.addWidget(splitter, 1)
+
+        self.form = AdministerForm()
+        self.admin = QWidget()
+        self.admin_layout = QVBoxLayout(self.admin)
+        self.admin_layout.setContentsMargins(0, 0, 0, 0)
+        self.admin_layout.addWidget(self.form)
+        # While the client holds the laptop the tab shows only this: no history, no flags.
+        self.handed = QWidget()
+        handed_label = QLabel(HANDED_OVER)
+        handed_label.setWordWrap(True)
+        handed_label.setAlignment(Qt.AlignCenter)
+        self.take_back_button = named(QPushButton("Bring the questionnaire back here"),
+                                      "Bring the questionnaire back from full screen")
+        self.take_back_button.setMinimumHeight(40)
+        handed = QVBoxLayout(self.handed)
+        handed.addStretch(1)
+        handed.addWidget(handed_label)
+        handed.addWidget(self.take_back_button, 0, Qt.AlignCenter)
+        handed.addStretch(1)
+        self.stack = QStackedWidget()
+        for page in (self.home, self.admin, self.handed):
+            self.stack.addWidget(page)
+        QVBoxLayout(self).addWidget(self.stack)
+
+        self.start_button.clicked.connect(lambda: self.start(client=False))
+        self.client_button.clicked.connect(lambda: self.start(client=True))
+        self.instrument_combo.currentIndexChanged.connect(self._on_instrument)
+        self.form.finished.connect(self.finish)
+        self.form.cancelled.connect(self.cancel)
+        self.take_back_button.clicked.connect(self.take_back)
+        self.result.new_note_requested.connect(self.new_note_requested)
+        self.result.safety_plan_requested.connect(self.safety_plan_requested)
+        self.chart_combo.currentIndexChanged.connect(self._update_chart)
+        self.alliance_check.toggled.connect(self._update_chart)
+        self.reload()
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Plans, episodes and other tabs change what is flagged (a review date, a closed episode).
+        if self.stack.currentWidget() is self.home and not event.spontaneous():
+            self.reload()
+        super().showEvent(event)
+
+    @property
+    def client_mode(self) -> bool:
+        return self.client_window is not None
+
+    def reload(self) -> None:
+        self.date.setMaximumDate(qdate(today()))  # the app may stay open past midnight
+        ok, extra = attempt(self._ctx, measures.vault_instruments, self._ctx.vault)
+        self.instruments = ordered((*builtin_instruments(), *(extra or ())))
+        current = self.instrument_combo.currentData()
+        self.instrument_combo.blockSignals(True)
+        self.instrument_combo.clear()
+        for n, inst in enumerate(self.instruments):
+            self.instrument_combo.addItem(inst.name, inst.id)
+            self.instrument_combo.setItemData(n, f"{inst.title}\n{inst.licence.attribution}", Qt.ToolTipRole)
+        self.instrument_combo.setCurrentIndex(max(0, self.instrument_combo.findData(current)))
+        self.instrument_combo.blockSignals(False)
+        self._on_instrument()
+        ok, rows = attempt(self._ctx, measures.measure_history, self._ctx.uow(), self._client_id)
+        if not ok:
+            return
+        ok, flags = attempt(self._ctx, measures.client_measure_flags, self._ctx.uow(), [self._client_id])
+        self.rows, self.flags = rows, (flags or {}).get(self._client_id, [])
+        self.model.set_rows(rows)
+        self.flags_label.setText(flags_html(self.flags))
+        self.flags_label.setToolTip("\n".join(f"{FLAG_TITLES[f.kind]}: {f.rule}. Source: {f.source}"
+                                              for f in self.flags))
+        shown = self.chart_combo.currentData()
+        self.chart_combo.blockSignals(True)
+        self.chart_combo.clear()
+        for inst in outcome_instruments(rows):
+            self.chart_combo.addItem(inst.name, inst.id)
+        self.chart_combo.setCurrentIndex(max(0, self.chart_combo.findData(shown)))
+        self.chart_combo.blockSignals(False)
+        self.alliance_check.setEnabled(any(r.alliance is not None for r in rows))
+        self._update_chart()
+
+    def selected_instrument(self) -> Instrument | None:
+        wanted = self.instrument_combo.currentData()
+        return next((i for i in self.instruments if i.id == wanted), None)
+
+    def _on_instrument(self) -> None:
+        inst = self.selected_instrument()
+        self.client_button.setEnabled(inst is not None and can_hand_to_client(inst))
+
+    def _update_chart(self) -> None:
+        wanted = self.chart_combo.currentData()
+        inst = next((r.instrument for r in self.rows if r.instrument and r.instrument.id == wanted), None)
+        if inst is None:
+            self.chart.set_spec(None)
+            return
+        self.chart.set_spec(chart_spec(self.rows, inst, self.alliance_check.isChecked()))
+
+    # -- giving a questionnaire -------------------------------------------------------------------------
+
+    def start(self, client: bool = False, instrument_id: str | None = None) -> None:
+        if instrument_id is not None:
+            self.instrument_combo.setCurrentIndex(self.instrument_combo.findData(instrument_id))
+        inst = self.selected_instrument()
+        if inst is None or (client and not can_hand_to_client(inst)):
+            return
+        self.result.hide()
+        self.form.start(inst, one_per_screen=not self.all_on_one.isChecked())
+        self.stack.setCurrentWidget(self.handed if client else self.admin)
+        if client:
+            self.client_window = ClientWindow(self, self.form)
+            self.client_window.back_button.clicked.connect(self.take_back)
+            self.client_window.showFullScreen()
+        self.form.setFocus()
+
+    def finish(self) -> None:
+        inst = self.form.instrument
+        if inst is None:
+            return
+        answers = self.form.answers()
+        functional = self.form.functional()
+        comment = ""
+        if functional is not None and inst.functional_item is not None:
+            # The difficulty answer has no field of its own in an administration yet: kept in the comment.
+            comment = f"Difficulty (unscored): {inst.functional_item.options[functional]}"
+        ok, stored = attempt(self._ctx, measures.record_measure, self._ctx.uow(), self._client_id, inst.id,
+                             answers, pydate(self.date.date()), None, comment)
+        if not ok:
+            return
+        administration, result = stored
+        if functional is not None and inst.functional_item is not None:
+            result = replace(result, functional=inst.functional_item.options[functional])
+        self._ctx.notify_changed("measure", administration.id)
+        self.changed.emit("measure")
+        self.reload()
+        row = next((r for r in self.rows if r.administration.id == administration.id), None)
+        self.result.show_result(inst, result, row, answers)
+        if self.client_window is not None:
+            self.client_window.hand_back("Thank you. Please hand the laptop back to your therapist.")
+        else:
+            self.stack.setCurrentWidget(self.home)
+
+    def cancel(self) -> None:
+        if self.client_window is not None:
+            self.client_window.hand_back("Stopped: nothing was saved. Please hand the laptop back to your "
+                                         "therapist.")
+            return
+        self.stack.setCurrentWidget(self.home)
+
+    def take_back(self) -> None:
+        """The clinician has the laptop again: the form returns to the tab (or the result is shown)."""
+        window, self.client_window = self.client_window, None
+        finished = window is not None and window.stack.currentIndex() == 1
+        self.admin_layout.insertWidget(0, self.form)
+        self.form.show()  # a re-parented widget starts hidden
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        self.stack.setCurrentWidget(self.home if finished else self.admin)
