@@ -159,7 +159,7 @@ def test_add_validates_and_links_a_note(run: Runner, client_id: str) -> None:
     assert data["total"] == 7 and data["band"] == "mild" and data["flags"] == []
     [row] = json.loads(run.ok("--json", "measure", "list", "Zoë"))["administrations"]
     assert row["id"] == data["id"] and row["note_id"] == note
-    assert row["comment"] == "Difficulty (unscored): Very difficult"
+    assert row["functional"] == "Very difficult" and row["comment"] == ""
     flags = json.loads(run.ok("--json", "measure", "list", "Zoë"))["flags"]
     assert [f["kind"] for f in flags] == ["review due"]  # 12 weeks after that baseline
 

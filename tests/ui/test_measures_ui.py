@@ -86,7 +86,7 @@ def test_phq9_one_item_per_screen_with_item_9_flags_and_offers_the_next_steps(
 
     [row] = measures.measure_history(ws_ctx.uow(), ws_client)
     assert row.administration.answers == (0, 1, 0, 0, 0, 0, 0, 0, 1)
-    assert row.administration.comment == "Difficulty (unscored): Somewhat difficult"
+    assert row.administration.functional == 1 and row.score.functional == "Somewhat difficult"
     assert row.score.total == 2 and row.score.band == "minimal" and row.score.risk_flagged
     assert tab.stack.currentWidget() is tab.home
     result = tab.result

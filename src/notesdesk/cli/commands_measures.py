@@ -225,12 +225,17 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
         extra = measures.vault_instruments(vault)
         inst = _instrument(args.instrument, extra)
         comment = args.comment.strip()
-        difficulty = _difficulty(inst, args.difficulty)
-        if difficulty:
-            comment = f"Difficulty (unscored): {difficulty}" + (f". {comment}" if comment else "")
+        _difficulty(inst, args.difficulty)  # checks the value against the instrument's options
         note_id = find_id(vault, "note", args.note) if args.note else None
         administration, result = measures.record_measure(
-            vault.unit_of_work(), client.id, inst.id, answers, on=args.date, note_id=note_id, comment=comment
+            vault.unit_of_work(),
+            client.id,
+            inst.id,
+            answers,
+            on=args.date,
+            note_id=note_id,
+            comment=comment,
+            functional=args.difficulty,
         )
         alliance: tuple[Flag, ...] = ()
         if inst.kind is Kind.ALLIANCE:  # drops are judged against the previous check of the episode

@@ -166,3 +166,4 @@ class MeasureAdministration:
     note_id: str | None = None
     comment: str = ""
     created_at: datetime = field(default_factory=now)
+    functional: int | None = None  # the unscored "how difficult" answer, when the instrument asks it

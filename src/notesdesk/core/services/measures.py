@@ -162,8 +162,8 @@ def _episode_on(episodes: Iterable[Episode], on: date) -> str | None:
 
 
 def record_measure(uow: UnitOfWork, client_id: str, instrument_ref: str, answers: Sequence[int | None],
-                   on: date | None = None, note_id: str | None = None, comment: str = ""
-                   ) -> tuple[MeasureAdministration, ScoreResult]:
+                   on: date | None = None, note_id: str | None = None, comment: str = "",
+                   functional: int | None = None) -> tuple[MeasureAdministration, ScoreResult]:
     """Validate answers against the instrument (count, option values; errors name the item), score them
     and store the administration in the episode of care that covers its date."""
     on = on or today()
@@ -176,12 +176,14 @@ def record_measure(uow: UnitOfWork, client_id: str, instrument_ref: str, answers
         uow.clients.get(client_id)
         extra = stored_instruments(uow)
         instrument = find_by_name(instrument_ref, extra)
-        result = _with_prompts(score(instrument, answers))
+        result = _with_prompts(score(instrument, answers, functional))
         if note_id is not None and uow.notes.get(note_id).client_id != client_id:
             raise InvalidInput("That session note belongs to another client.")
         episode = _episode_on(uow.episodes.where(client_id=client_id), on)
-        administration = MeasureAdministration(client_id, instrument.id, on, answers, episode_id=episode,
-                                               note_id=note_id, comment=comment.strip())
+        administration = MeasureAdministration(
+            client_id, instrument.id, on, answers, episode_id=episode,
+            note_id=note_id, comment=comment.strip(), functional=functional,
+        )
         uow.measures.add(administration)
         uow.commit()
     return administration, result
@@ -224,7 +226,7 @@ def history_rows(administrations: Iterable[MeasureAdministration], episodes: Ite
             rows.append(MeasureRow(adm, None, None, episode, note=f"unknown instrument '{adm.instrument}'"))
             continue
         try:
-            result = _with_prompts(score(inst, adm.answers))
+            result = _with_prompts(score(inst, adm.answers, adm.functional))
         except InvalidInput as exc:
             rows.append(MeasureRow(adm, inst, None, episode, note=f"cannot be scored: {exc}"))
             continue

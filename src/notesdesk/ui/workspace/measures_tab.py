@@ -9,7 +9,6 @@ flags are hidden until the clinician takes the laptop back.
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -277,17 +276,11 @@ class MeasuresTab(QWidget):
             return
         answers = self.form.answers()
         functional = self.form.functional()
-        comment = ""
-        if functional is not None and inst.functional_item is not None:
-            # The difficulty answer has no field of its own in an administration yet: kept in the comment.
-            comment = f"Difficulty (unscored): {inst.functional_item.options[functional]}"
         ok, stored = attempt(self._ctx, measures.record_measure, self._ctx.uow(), self._client_id, inst.id,
-                             answers, pydate(self.date.date()), None, comment)
+                             answers, pydate(self.date.date()), None, "", functional)
         if not ok:
             return
         administration, result = stored
-        if functional is not None and inst.functional_item is not None:
-            result = replace(result, functional=inst.functional_item.options[functional])
         self._ctx.notify_changed("measure", administration.id)
         self.changed.emit("measure")
         self.reload()
