@@ -40,6 +40,7 @@ from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
+from notesdesk.ui.printing import PdfPreviewDialog  # noqa: E402
 from notesdesk.ui.start.window import StartWindow, demo_module, demo_passphrase  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -74,6 +75,8 @@ def save(widget: QWidget, name: str, over: QWidget | None = None) -> None:
         painter.setPen(over.palette().color(QPalette.ColorRole.Dark))
         painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
         painter.end()
+    if (pixmap.width(), pixmap.height()) != SIZE:  # a part's minimum size has outgrown the window
+        print(f"warning: {name} is {pixmap.width()}×{pixmap.height()}, not {SIZE[0]}×{SIZE[1]}")
     path = OUT / f"{name}.png"
     pixmap.save(str(path))
     print(path.relative_to(OUT.parents[1]))
@@ -140,6 +143,13 @@ def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter
     first.create.form.submit.click()
     wait_until(lambda: first.stack.currentWidget() is first.recovery_key)
     save(first, "03-recovery-key")
+    first.recovery_key.sheet_button.click()
+    sheet = first.recovery_key.preview
+    wait_until(lambda: sheet is not None and sheet.isVisible())
+    sheet.resize(sheet.width(), SIZE[1] - 40)
+    sheet.page_button.click()
+    save(first, "13-recovery-sheet-preview", over=sheet)
+    first.recovery_key.close_sheet()
     first.close()
 
     unlock = StartWindow(folder / "vault.notesdesk", runner, errors)
@@ -196,8 +206,9 @@ def main_screens(ctx: AppContext, folder: Path) -> None:
     window.show()
     wait_until(lambda: ctx.index is not None)
     model = window.panel.model
-    flagged = [c for r, c in enumerate(model.clients()) if model.index(r, 2).data()]
-    chosen = (flagged or model.clients())[0]
+    # Show a client in active care with the fullest record (most measures), so every tab has content.
+    active = [c for c in model.clients() if c.status.value == "active"] or model.clients()
+    chosen = max(active, key=lambda c: len(care.list_measures(ctx.uow(), c.id)))
     window.panel.select_client(chosen.id)
     save(window, "05-main-window")
 
@@ -226,8 +237,31 @@ def main_screens(ctx: AppContext, folder: Path) -> None:
             tabs.setCurrentIndex(i)
             slug = "".join(ch if ch.isalnum() else "-" for ch in tabs.tabText(i).replace("&", "").lower())
             save(window, f"10-workspace-{i}-{slug.strip('-')}")
+    report_preview(window, chosen.id)
     window.shutdown()
     window.close()
+
+
+def report_preview(window: MainWindow, client_id: str) -> None:
+    """The clinician treatment summary of a demo client, as Reports → Preview (Ctrl+P) shows it."""
+    shown: list[PdfPreviewDialog] = []
+
+    def factory(*args, **kwargs) -> PdfPreviewDialog:
+        shown.append(PdfPreviewDialog(*args, **kwargs))
+        return shown[-1]
+
+    window.panel.select_client(client_id)
+    tabs = window.host.workspace.findChild(QTabWidget) if window.host.workspace else None
+    if tabs is not None:
+        tabs.setCurrentIndex(0)  # the overview behind the preview
+    window.reports_menu.preview_factory = factory
+    window.actions_by_name["summary"].trigger()
+    wait_until(lambda: bool(shown) and shown[0].isVisible())
+    dialog = shown[0]
+    dialog.resize(dialog.width(), SIZE[1] - 40)  # as on a 1280×800 screen, whose height it fits
+    settle(0.5)
+    save(window, "12-report-preview", over=dialog)
+    dialog.close()
 
 
 def main() -> int:

@@ -229,6 +229,22 @@ def test_objective_linked_to_phq9_gets_a_suggestion(vault: Vault) -> None:
     assert "PHQ-9 < 10" in after.suggestion.reason
 
 
+def test_suggestions_for_the_draft_being_edited_read_its_own_links(vault: Vault) -> None:
+    cid = new_client(vault)
+    active = plans.save_plan(vault.unit_of_work(), records.plan(cid, "p "))
+    active = plans.activate_plan(vault.unit_of_work(), active.id)
+    rec(vault, cid, "PHQ-9", PHQ_4, 2)
+    objective = active.problems[0].goals[0].objectives[0]
+    relinked = replace(objective, linked_measure="GAD-7 < 5")  # edited in the draft, not saved yet
+    goal = replace(active.problems[0].goals[0], objectives=(relinked,))
+    draft = replace(active, problems=(replace(active.problems[0], goals=(goal,)),))
+    [stored] = measures.objective_suggestions(vault.unit_of_work(), cid)
+    [edited] = measures.objective_suggestions(vault.unit_of_work(), cid, draft)
+    assert stored.suggestion is not None and stored.suggestion.status is ObjectiveStatus.ACHIEVED
+    assert edited.objective.id == objective.id and edited.suggestion is not None
+    assert edited.suggestion.status is None and "no GAD-7 score yet" in edited.suggestion.reason
+
+
 # -- practitioner instruments -------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from notesdesk.core.domain.clients import Client
@@ -45,6 +45,7 @@ def test_mutated_exports_raise_only_our_errors(export_bytes: bytes, data: st.Dat
                 mutated = bytearray(b"N")
         else:
             mutated[at:at] = data.draw(st.binary(min_size=1, max_size=16))
+    assume(bytes(mutated) != export_bytes)  # two flips of one bit cancel out
     with pytest.raises(NotesdeskError):
         practice.read_export(bytes(mutated), EXPORT_PASSPHRASE)
 

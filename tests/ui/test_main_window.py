@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.services import clients, notes
 from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_NAME
 from notesdesk.ui.models.search_results_model import HTML_ROLE
 from tests.ui.conftest import PASSPHRASE
@@ -280,9 +281,36 @@ def test_every_action_has_a_shortcut_and_controls_have_names(qtbot, ctx, make_wi
         assert widget.accessibleName()
 
 
-def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window):
+def _window_shortcuts(window) -> list[str]:
+    """Every key sequence the main window answers: its own actions and the Reports menu's."""
+    actions = {id(a): a for a in [*window.actions_by_name.values(), *window.reports_menu.actions()]}
+    return [k.toString() for a in actions.values() for k in a.shortcuts() if not k.isEmpty()]
+
+
+def _workspace_shortcuts(workspace) -> set[str]:
+    """The key sequences a live workspace answers: shortcuts, actions and buttons (mnemonics aside)."""
+    keys = {s.key().toString() for s in workspace.findChildren(QShortcut)}
+    keys |= {k.toString() for a in workspace.findChildren(QAction) for k in a.shortcuts()}
+    keys |= {b.shortcut().toString() for b in workspace.findChildren(QAbstractButton)}
+    return {k for k in keys if k and not k.startswith("Alt+")}
+
+
+def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window, relaunch):
     workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
     window = make_window()
-    mine = {action.shortcut().toString() for action in window.actions_by_name.values()}
+    mine = _window_shortcuts(window)
+    assert len(mine) == len(set(mine)), sorted(mine)  # no two of the window's actions share keys
+    names = {n: a.shortcut().toString() for n, a in window.actions_by_name.items()}
+    assert names["summary"] == "Ctrl+P" and names["privacy"] == "Ctrl+Shift+P"
     theirs = {QKeySequence(text).toString() for text in getattr(workspace, "SHORTCUTS", {}).values()}
-    assert not mine & theirs
+    assert not set(mine) & theirs
+    # And against a live workspace: whatever its tabs add beyond SHORTCUTS.
+    ana = add(ctx, "Ana Lima")
+    real = MainWindow(ctx, relaunch=relaunch)
+    qtbot.addWidget(real)
+    try:
+        real.panel.select_client(ana.id)
+        qtbot.waitUntil(lambda: real.host.workspace is not None)
+        assert not set(_window_shortcuts(real)) & _workspace_shortcuts(real.host.workspace)
+    finally:
+        real.shutdown()

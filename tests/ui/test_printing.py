@@ -21,6 +21,7 @@ from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.printing import (
+    ExportChoice,
     PdfPreviewDialog,
     RecordChoice,
     ReportActions,
@@ -93,13 +94,22 @@ def test_the_preview_loads_a_summary_from_bytes_and_shows_its_pages(qtbot, summa
     dialog.go_to(pages - 1)
     qtbot.waitUntil(lambda: dialog.current_page() == pages - 1)
     assert not dialog.next_button.isEnabled()
-    before = dialog.view.zoomFactor()
-    dialog.zoom_in_button.click()
-    assert dialog.view.zoomFactor() == pytest.approx(before * 1.25)
+    assert dialog.view.zoomMode() == dialog.view.ZoomMode.FitToWidth and dialog.fit_button.isChecked()
+    fitted = dialog.zoom()  # the fitted zoom, not QPdfView's zoomFactor() (1.0 until zoomed by hand)
+    assert 0.3 < fitted < 2 and dialog.zoom_label.text() == f"{round(fitted * 100)}%"
+    dialog.zoom_in_button.click()  # zooms from what is on screen
+    assert dialog.view.zoomFactor() == pytest.approx(fitted * 1.25)
+    assert not dialog.fit_button.isChecked() and dialog.zoom_label.text() == f"{round(fitted * 125)}%"
+    dialog.page_button.click()
+    assert dialog.view.zoomMode() == dialog.view.ZoomMode.FitInView
+    assert dialog.page_button.isChecked() and not dialog.fit_button.isChecked()
+    assert dialog.zoom() < fitted  # a whole page is narrower than the width
     dialog.fit_button.click()
     assert dialog.view.zoomMode() == dialog.view.ZoomMode.FitToWidth
+    assert dialog.zoom() == pytest.approx(fitted)
     dialog.close()
-    assert dialog.view.document() is None
+    assert dialog.view.document().pageCount() == 0  # the document is closed, its bytes dropped
+    assert dialog.view.document().status() == dialog.view.document().Status.Null
 
 
 def test_print_renders_every_page_onto_the_printer(qtbot, summary_pdf: bytes, tmp_path: Path) -> None:
@@ -208,7 +218,7 @@ def test_print_and_export_from_the_preview_are_audited(
     (dialog,) = reports._open
     assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
     assert dialog.print_document(_pdf_printer(tmp_path / "printed.pdf"))
-    assert dialog.export_document(tmp_path / "exported.pdf") == tmp_path / "exported.pdf"
+    assert dialog.export_document(tmp_path / "exported.pdf", ExportChoice()) == tmp_path / "exported.pdf"
     assert (tmp_path / "exported.pdf").stat().st_mode & 0o777 == 0o600
     assert _audit(ctx.vault)[-3:] == [
         ("preview", "treatment summary (clinician)"),

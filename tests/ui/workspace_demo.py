@@ -1,7 +1,8 @@
 """Fill a client's record with a few realistic records and grab each workspace tab as a PNG.
 
-    QT_QPA_PLATFORM=offscreen NOTESDESK_INSECURE_TEST_KDF=1 .venv/bin/python -m tests.ui.workspace_demo /tmp
-writes /tmp/ws-<tab>.png (1200x800). Synthetic data only.
+    QT_QPA_PLATFORM=offscreen NOTESDESK_INSECURE_TEST_KDF=1 \
+        .venv/bin/python -m tests.ui.workspace_demo /tmp [PREFIX]
+writes /tmp/<PREFIX>-<tab>.png (default prefix "ws"; 1280x800). Synthetic data only.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from notesdesk.core.domain.plans import (  # noqa: E402
     TreatmentPlan,
 )
 from notesdesk.core.domain.practice import PractitionerProfile  # noqa: E402
-from notesdesk.core.services import care, clients, notes, plans  # noqa: E402
+from notesdesk.core.services import care, clients, measures, notes, plans  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
@@ -65,6 +66,8 @@ def populate(ctx: AppContext, client_id: str) -> None:
                                                   frequency="every session"),)),
             Objective("One bus ride a week", target_date=day + timedelta(days=60),
                       interventions=(Intervention("Graded in-vivo exposure", modality="CBT"),)),
+            Objective("Worry in the mild range", linked_measure="GAD-7 < 10",
+                      status=ObjectiveStatus.IN_PROGRESS),
         ),
     )
     sleep = Goal("Sleep at least 6 hours most nights", client_words="Not lying awake dreading tomorrow",
@@ -96,8 +99,11 @@ def populate(ctx: AppContext, client_id: str) -> None:
         signed = notes.sign_note(uow(), note.id)
     notes.add_addendum(uow(), signed.id, AddendumKind.CLARIFICATION, "The station walk was with her sister.")
     notes.create_note(uow(), SessionNote(
-        client_id=client_id, session_date=day, format=NoteFormat.SOAP,
-        sections=notes.build_sections(NoteFormat.SOAP, {"subjective": "Rode the bus to work on Monday."})))
+        client_id=client_id, session_date=day, format=NoteFormat.GIRP,
+        objectives_addressed=(goal.objectives[0].id,),
+        sections=notes.build_sections(NoteFormat.GIRP, {"response": "Rode the bus to work on Monday."})))
+    for offset, answers in ((35, (2, 2, 2, 3, 2, 2, 2)), (7, (1, 1, 1, 2, 1, 1, 1))):
+        measures.record_measure(uow(), client_id, "GAD-7", answers, on=day - timedelta(days=offset))
     thought = "Wonder whether the avoidance protects her from the job change."
     notes.add_private_note(uow(), PrivateNote(client_id, day - timedelta(days=7), thought))
     breathing = care.add_homework(uow(), Homework(
@@ -126,7 +132,7 @@ def populate(ctx: AppContext, client_id: str) -> None:
     care.save_safety_plan(uow(), safety)
 
 
-def grab_all(out: Path) -> list[Path]:
+def grab_all(out: Path, prefix: str = "ws") -> list[Path]:
     from notesdesk.ui.workspace import ClientWorkspace
 
     _app = QApplication.instance() or QApplication([])  # noqa: F841  (kept alive while grabbing)
@@ -138,9 +144,9 @@ def grab_all(out: Path) -> list[Path]:
     client_id = clients.add_client(ctx.uow(), Client("Robin Example", intake_date=date(2024, 1, 8))).id
     populate(ctx, client_id)
     ws = ClientWorkspace(ctx, client_id, confirm=lambda *_a: True)
-    ws.resize(1200, 800)
+    ws.resize(1280, 800)
     ws.show()
-    names = ["overview", "notes", "private", "plan", "homework", "milestones", "safety"]
+    names = ["overview", "notes", "private", "plan", "measures", "homework", "milestones", "safety"]
     paths = []
     for index, name in enumerate(names):
         ws.tabs.setCurrentIndex(index)
@@ -155,7 +161,7 @@ def grab_all(out: Path) -> list[Path]:
         if name == "milestones":
             ws.milestones_tab.views[MilestoneKind.SAFETY].selectRow(0)
         QTest.qWait(150)  # let layouts settle before grabbing
-        path = out / f"ws-{name}.png"
+        path = out / f"{prefix}-{name}.png"
         ws.grab().save(str(path))
         paths.append(path)
     for extra, setup in (("plan-details", lambda: ws.plan_tab.pages.setCurrentIndex(1)),
@@ -164,7 +170,7 @@ def grab_all(out: Path) -> list[Path]:
         ws.tabs.setCurrentWidget(ws.notes_tab if extra == "notes-draft" else ws.plan_tab)
         setup()
         QTest.qWait(150)  # let layouts settle before grabbing
-        path = out / f"ws-{extra}.png"
+        path = out / f"{prefix}-{extra}.png"
         ws.grab().save(str(path))
         paths.append(path)
     print(ctx.errors.last_message or "no errors")
@@ -174,4 +180,5 @@ def grab_all(out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    print("\n".join(str(p) for p in grab_all(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp"))))
+    where = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp")
+    print("\n".join(str(p) for p in grab_all(where, sys.argv[2] if len(sys.argv) > 2 else "ws")))

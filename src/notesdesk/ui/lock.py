@@ -104,8 +104,8 @@ class IdleWatcher(QObject):
         return False
 
 
-# Where the workspace keeps "typed but not yet written" (its save_all_drafts shows a failure through
-# the presenter and keeps the text, but does not say whether it failed).
+# Where the workspace keeps "typed but not yet written": a second check besides save_all_drafts()
+# returning False, for parts that hold text without a save of their own.
 UNSAVED_FLAGS = (
     ("notes_tab", "editor", "autosaver", "dirty"),
     ("private_tab", "autosaver", "dirty"),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.search.index import SearchHit
 from notesdesk.core.services import clients as client_service
 from notesdesk.core.storage.location import location_warning
@@ -33,13 +34,18 @@ from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
-from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached
+from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
+from notesdesk.ui.printing import ReportsMenu
 from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
 TITLE = "NotesDesk"
 READ_ONLY = "This vault is open read-only: you can read but not change anything."
+DRAFT_NOT_IN_REPORT = (
+    "A draft could not be saved, so the document was not made: it would leave out what you typed. "
+    "Fix the problem shown before, then try again."
+)
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
@@ -176,6 +182,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
             view_menu.addAction(a[name])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
+        self.reports_menu = ReportsMenu(self.ctx, self.selected_client_id, self, self._drafts_saved)
+        bar.insertMenu(view_menu.menuAction(), self.reports_menu)
+        # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
+        a["summary"] = self.reports_menu.bind_shortcut("clinician", "Ctrl+P", self)
 
     def _update_actions(self) -> None:
         client = self.panel.current_client()
@@ -186,6 +196,24 @@ class MainWindow(SessionEndMixin, QMainWindow):
         a["hold"].setEnabled(writable and status == ClientStatus.ACTIVE)
         a["reactivate"].setEnabled(writable and status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
         a["discharge"].setEnabled(writable and status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
+        self.reports_menu.refresh()
+
+    def selected_client_id(self) -> str | None:
+        client = self.panel.current_client()
+        return client.id if client is not None else None
+
+    def _drafts_saved(self) -> bool:
+        """Before a document is made: write the open drafts, so it shows what was just typed."""
+        if self.ctx.vault.read_only:
+            return True
+        try:
+            saved = save_all_drafts(self.host.workspace)
+        except Exception as exc:
+            self.ctx.errors.present(exc, title="Document not made")
+            return False
+        if not saved:
+            self.ctx.errors.present(NotesdeskError(DRAFT_NOT_IN_REPORT), title="Document not made")
+        return saved
 
     def panel_focus_search(self) -> None:
         self.panel.focus_search()

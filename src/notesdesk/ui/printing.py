@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -40,10 +40,12 @@ from notesdesk.core.reports import (
 from notesdesk.core.services import summary
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.printing_view import PdfPreviewDialog, export_pdf, print_pdf
+from notesdesk.ui.printing_export import ExportChoice, export_pdf
+from notesdesk.ui.printing_view import PdfPreviewDialog, print_pdf
 
 __all__ = [
     "DOCUMENTS",
+    "ExportChoice",
     "PdfPreviewDialog",
     "RecordChoice",
     "ReportActions",
@@ -242,7 +244,7 @@ class ReportActions(QObject):
         self.ctx = ctx
         self.client_id = client_id
         self._widget = parent  # the previews' parent window
-        self._preview_factory = preview_factory
+        self.preview_factory = preview_factory
         self._open: set[Any] = set()
 
     def preview(self, key: str, choice: Any = None) -> bool:
@@ -264,7 +266,7 @@ class ReportActions(QObject):
 
     def _show(self, doc: Document, data: bytes, choice: Any) -> None:
         try:
-            preview = self._preview_factory(
+            preview = self.preview_factory(
                 data,
                 doc.title,
                 self._widget,
@@ -292,21 +294,26 @@ class ReportActions(QObject):
 
 
 class ReportsMenu(QMenu):
-    """The documents menu; actions are enabled while `client_id_provider()` names a client."""
+    """The documents menu; actions are enabled while `client_id_provider()` names a client.
+
+    `before_build()`, when given, runs before a document is read (the main window saves open drafts
+    there so the document shows what was just typed); returning False stops the build."""
 
     def __init__(
         self,
         ctx: AppContext,
         client_id_provider: Callable[[], str | None],
         parent: QWidget | None = None,
+        before_build: Callable[[], bool] | None = None,
         preview_factory: PreviewFactory = PdfPreviewDialog,
         ask_copy: Callable[[QWidget | None], ClientCopyOptions | None] = ask_client_copy,
         ask_record_choice: Callable[[QWidget | None], RecordChoice | None] = ask_record,
     ) -> None:
-        super().__init__("&Documents", parent)
+        super().__init__("&Reports", parent)
         self.ctx = ctx
         self._client_id = client_id_provider
-        self._preview_factory = preview_factory
+        self.preview_factory = preview_factory
+        self._before = before_build
         self._ask = {"client": ask_copy, "record": ask_record_choice}
         self._reports: ReportActions | None = None
         self.document_actions: dict[str, QAction] = {}
@@ -319,6 +326,16 @@ class ReportsMenu(QMenu):
         self.aboutToShow.connect(self.refresh)
         self.refresh()
 
+    def bind_shortcut(self, key: str, keys: str, window: QWidget) -> QAction:
+        """Give a document's action a shortcut that works anywhere in `window` (not only while the
+        menu is open)."""
+        action = self.document_actions[key]
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})")
+        window.addAction(action)
+        return action
+
     def refresh(self) -> None:
         enabled = bool(self._client_id())
         for action in self.document_actions.values():
@@ -328,11 +345,15 @@ class ReportsMenu(QMenu):
         client_id = self._client_id()
         if not client_id:
             return False
+        if self._before is not None and not self._before():
+            return False
         choice: Any = None
         if key in self._ask:
             choice = self._ask[key](self.parentWidget())
             if choice is None:
                 return False
-        if self._reports is None or self._reports.client_id != client_id:
-            self._reports = ReportActions(self.ctx, client_id, self.parentWidget(), self._preview_factory)
-        return self._reports.preview(key, choice)
+        reports, wanted = self._reports, (client_id, self.preview_factory)
+        if reports is None or (reports.client_id, reports.preview_factory) != wanted:
+            reports = ReportActions(self.ctx, client_id, self.parentWidget(), self.preview_factory)
+            self._reports = reports
+        return reports.preview(key, choice)

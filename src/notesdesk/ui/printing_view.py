@@ -3,7 +3,8 @@
 The preview loads the bytes through a QBuffer into QPdfDocument (PDFium) and shows them in a QPdfView.
 Printing renders each page at about 300 dpi and lets QPainter scale it onto the printer: rendering at a
 HighResolution printer's own 1200 dpi would take about 500 MB per page (research/packaging.md §3).
-Exporting writes the bytes with write_atomic (mode 0600) to a path the user picks.
+Exporting (printing_export) writes the bytes with write_atomic (mode 0600) to a path the user picks,
+optionally protected with a password.
 """
 
 from __future__ import annotations
@@ -14,22 +15,31 @@ from pathlib import Path
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QEvent,
     QIODevice,
+    QObject,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     QSizeF,
-    QStandardPaths,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QShortcut,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,13 +48,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.errors import NotesdeskError
+from notesdesk.ui.printing_export import ExportChoice, ask_export_choice, export_pdf
 
 PRINT_DPI = 300
 POINTS_PER_INCH = 72
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
+PREVIEW_WIDTH, PREVIEW_HEIGHT = 860, 1000  # pixels, at most
 
 
 class PdfInMemory:
@@ -77,9 +88,13 @@ def _page_size(document: QPdfDocument) -> QPageSize:
     return QPageSize(size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
 
 
-def choose_printer(document: QPdfDocument, parent: QWidget | None) -> QPrinter | None:
-    """Ask with QPrintDialog; the paper starts as the document's own (A4 or Letter)."""
+def choose_printer(
+    document: QPdfDocument, parent: QWidget | None, job_name: str = "NotesDesk document"
+) -> QPrinter | None:
+    """Ask with QPrintDialog; the paper starts as the document's own (A4 or Letter). The job's name,
+    shown in the system's print queue, is generic: never the client's name."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(job_name)
     printer.setPageSize(_page_size(document))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     dialog = QPrintDialog(printer, parent)
@@ -148,39 +163,6 @@ def print_pdf(pdf_bytes: bytes, parent: QWidget | None = None, printer: QPrinter
         pdf.close()
 
 
-# -- export ----------------------------------------------------------------------------------------
-
-
-def ask_save_path(parent: QWidget | None, suggested_name: str) -> Path | None:
-    """The platform's own save dialog. Qt has no option to keep a choice out of the system's recent
-    documents (Windows' FOS_DONTADDTORECENT is not exposed), so the suggested name never names the
-    client, and Qt's own dialog (where it is used) is given no history to remember."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    dialog = QFileDialog(parent, "Export PDF", str(Path(folder) / suggested_name), "PDF documents (*.pdf)")
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setDefaultSuffix("pdf")
-    dialog.setHistory([])
-    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-        return None
-    return Path(dialog.selectedFiles()[0])
-
-
-def export_pdf(
-    pdf_bytes: bytes,
-    parent: QWidget | None = None,
-    suggested_name: str = "document.pdf",
-    path: Path | None = None,
-) -> Path | None:
-    """Write the PDF where the user chooses (or to `path`), readable by the user only; None if cancelled.
-    The save dialog has already asked before replacing an existing file."""
-    target = path if path is not None else ask_save_path(parent, suggested_name)
-    if target is None:
-        return None
-    write_atomic(Path(target), pdf_bytes)
-    return Path(target)
-
-
 # -- the preview -----------------------------------------------------------------------------------
 
 
@@ -202,20 +184,31 @@ class PdfPreviewDialog(QDialog):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.title = title
+        self.setWindowTitle(f"{title} — preview")  # generic: the callers' titles never name a client
         self.setModal(False)
-        self.resize(820, 960)
         self.suggested_name = suggested_name
+        self.ask_choice: Callable[[QWidget | None], ExportChoice | None] = ask_export_choice
         self._bytes: bytes = pdf_bytes
         self._on_error = on_error
         self._pdf = PdfInMemory(pdf_bytes, self)
         self.view = QPdfView(self)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        single = self._pdf.document.pageCount() == 1  # one page: no scroll bar around a whole page
+        self.view.setPageMode(QPdfView.PageMode.SinglePage if single else QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self._pdf.document)
         self._build()
         self.view.pageNavigator().currentPageChanged.connect(self._page_shown)
         self.finished.connect(self._release)
+        self._fit_to_screen(parent)
+
+    def _fit_to_screen(self, parent: QWidget | None) -> None:
+        """About a page's width, most of the screen's height: never larger than the screen."""
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        width = min(PREVIEW_WIDTH, area.width() * 9 // 10)
+        height = min(PREVIEW_HEIGHT, area.height() * 9 // 10)
+        self.resize(max(width, self.minimumSizeHint().width()), height)
 
     def _build(self) -> None:
         self.previous_button = QPushButton("◀ Previous", self)
@@ -226,7 +219,15 @@ class PdfPreviewDialog(QDialog):
         self.pages_label = QLabel(f"of {self.page_count()}", self)
         self.zoom_out_button = QPushButton("−", self)
         self.zoom_in_button = QPushButton("+", self)
+        self.zoom_label = QLabel(self)
+        self.zoom_label.setAccessibleName("Zoom")
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("400%") + 4)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.fit_button = QPushButton("Fit width", self)
+        self.page_button = QPushButton("Whole page", self)
+        for button in (self.fit_button, self.page_button):
+            button.setCheckable(True)
+            button.setAutoExclusive(False)
         for button, name in ((self.zoom_out_button, "Zoom out"), (self.zoom_in_button, "Zoom in")):
             button.setAccessibleName(name)
             button.setToolTip(name)
@@ -244,7 +245,10 @@ class PdfPreviewDialog(QDialog):
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
+        for widget in (self.zoom_label, self.zoom_out_button, self.zoom_in_button):
+            bar.addWidget(widget)
+        bar.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        for widget in (self.fit_button, self.page_button):
             bar.addWidget(widget)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -259,7 +263,8 @@ class PdfPreviewDialog(QDialog):
         self.page_box.valueChanged.connect(lambda value: self.go_to(value - 1))
         self.zoom_in_button.clicked.connect(lambda: self.zoom_by(ZOOM_STEP))
         self.zoom_out_button.clicked.connect(lambda: self.zoom_by(1 / ZOOM_STEP))
-        self.fit_button.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.fit_button.clicked.connect(lambda: self.set_zoom_mode(QPdfView.ZoomMode.FitToWidth))
+        self.page_button.clicked.connect(lambda: self.set_zoom_mode(QPdfView.ZoomMode.FitInView))
         self.print_button.clicked.connect(lambda: self.print_document())
         self.export_button.clicked.connect(lambda: self.export_document())
         self.close_button.clicked.connect(self.reject)
@@ -270,6 +275,8 @@ class PdfPreviewDialog(QDialog):
         ):
             QShortcut(QKeySequence(keys), self, slot)
         self._page_shown(0)
+        self.set_zoom_mode(QPdfView.ZoomMode.FitToWidth)
+        self.view.viewport().installEventFilter(self)
 
     # -- navigation and zoom -----------------------------------------------------------------------
 
@@ -285,9 +292,48 @@ class PdfPreviewDialog(QDialog):
             self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
         self._page_shown(page)
 
+    def zoom(self) -> float:
+        """The zoom on screen. In the fit modes QPdfView keeps zoomFactor() at its last custom value
+        and fits the page itself, so the fitted factor is worked out here as QPdfView does."""
+        mode = self.view.zoomMode()
+        if mode == QPdfView.ZoomMode.Custom:
+            return float(self.view.zoomFactor())
+        page = self._pdf.document.pagePointSize(max(self.current_page(), 0))
+        if page.width() <= 0 or page.height() <= 0:
+            return float(self.view.zoomFactor())
+        per_point = self.view.logicalDpiX() / POINTS_PER_INCH
+        margins, viewport = self.view.documentMargins(), self.view.viewport().size()
+        width = (viewport.width() - margins.left() - margins.right()) / (page.width() * per_point)
+        if mode == QPdfView.ZoomMode.FitToWidth:
+            return width
+        height = (viewport.height() - margins.top() - margins.bottom()) / (page.height() * per_point)
+        return min(width, height)
+
     def zoom_by(self, factor: float) -> None:
-        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
-        self.view.setZoomFactor(max(ZOOM_MIN, min(ZOOM_MAX, self.view.zoomFactor() * factor)))
+        """Zoom in or out from what is on screen (a fitted page included)."""
+        zoom = max(ZOOM_MIN, min(ZOOM_MAX, self.zoom() * factor))
+        self.set_zoom_mode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(zoom)
+        self._zoom_shown()
+
+    def set_zoom_mode(self, mode: QPdfView.ZoomMode) -> None:
+        # A single whole page needs no scroll bar (QPdfView keeps one a few pixels long).
+        whole = mode == QPdfView.ZoomMode.FitInView and self.page_count() == 1
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if whole else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.view.setVerticalScrollBarPolicy(policy)
+        self.view.setZoomMode(mode)
+        self._zoom_shown()
+
+    def _zoom_shown(self) -> None:
+        mode = self.view.zoomMode()
+        self.fit_button.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+        self.page_button.setChecked(mode == QPdfView.ZoomMode.FitInView)
+        self.zoom_label.setText(f"{round(self.zoom() * 100)}%")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._zoom_shown()  # a fitted page changes size with the window
+        return super().eventFilter(watched, event)
 
     def _page_shown(self, page: int) -> None:
         if self.page_box.value() != page + 1:
@@ -301,7 +347,7 @@ class PdfPreviewDialog(QDialog):
 
     def print_document(self, printer: QPrinter | None = None) -> bool:
         try:
-            chosen = printer or choose_printer(self._pdf.document, self)
+            chosen = printer or choose_printer(self._pdf.document, self, self.title)
             done = chosen is not None and paint_pages(self._pdf.document, chosen) > 0
         except Exception as exc:  # shown to the user as one line, never a traceback
             self._failed(exc)
@@ -310,9 +356,14 @@ class PdfPreviewDialog(QDialog):
             self.printed.emit()
         return done
 
-    def export_document(self, path: Path | None = None) -> Path | None:
+    def export_document(self, path: Path | None = None, choice: ExportChoice | None = None) -> Path | None:
+        """Ask about a password (unless `choice` is given), then where to save (unless `path` is)."""
+        if choice is None:
+            choice = self.ask_choice(self)
+            if choice is None:
+                return None
         try:
-            written = export_pdf(self._bytes, self, self.suggested_name, path)
+            written = export_pdf(self._bytes, self, self.suggested_name, path, choice.password)
         except Exception as exc:
             self._failed(exc)
             return None
@@ -327,6 +378,8 @@ class PdfPreviewDialog(QDialog):
 
     def _release(self) -> None:
         """Closing drops the document and the bytes held for export."""
-        self.view.setDocument(None)  # type: ignore[arg-type]
+        self.view.viewport().removeEventFilter(self)
+        # Closing the document empties it (and the view). setDocument(None) would do no more, and
+        # makes QPdfView warn about connecting its link model to a null document.
         self._pdf.close()
         self._bytes = b""

@@ -48,18 +48,19 @@ class WorkspaceHost(QStackedWidget):
         self.workspace: QWidget | None = None
         self.client_id: str | None = None
 
-    def save_all_drafts(self) -> None:
-        """Ask the open workspace to save every draft; errors propagate (the caller decides)."""
+    def save_all_drafts(self) -> bool:
+        """Ask the open workspace to save every draft. False when any save failed (the workspace has
+        already shown why and kept the text); other errors propagate (the caller decides)."""
         save = getattr(self.workspace, "save_all_drafts", None)
-        if callable(save):
-            save()
+        return save() is not False if callable(save) else True
 
     def show_client(self, client_id: str | None) -> bool:
         """Switch to this client (saving the previous one's drafts first). False if saving failed."""
         if client_id == self.client_id and self.workspace is not None:
             return True
         try:
-            self.save_all_drafts()
+            if not self.save_all_drafts():
+                return False  # keep the workspace and its unsaved text on screen
         except Exception as exc:
             self._ctx.errors.present(exc)
             return False

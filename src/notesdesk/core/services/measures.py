@@ -211,7 +211,6 @@ class MeasureRow:
         return self.change.label if self.change else None
 
 
-
 def history_rows(administrations: Iterable[MeasureAdministration], episodes: Iterable[Episode] = (),
                  extra: Iterable[Instrument] = ()) -> list[MeasureRow]:
     """Pure: score every administration and label change against its episode's baseline."""
@@ -372,10 +371,11 @@ class ObjectiveLink:
         return s is not None and s.status is not None and s.status != self.objective.status
 
 
-def objective_suggestions(uow: UnitOfWork, client_id: str) -> list[ObjectiveLink]:
-    """A status suggestion for each objective of the current plan that names a linked measure, from the
-    scores of the current episode of care. It only suggests; the clinician decides."""
-    plan = current_plan(uow, client_id)
+def objective_suggestions(uow: UnitOfWork, client_id: str, plan: TreatmentPlan | None = None
+                          ) -> list[ObjectiveLink]:
+    """A status suggestion for each objective of the current plan (or of `plan`: a draft being edited)
+    that names a linked measure, from this episode's scores. It only suggests; the clinician decides."""
+    plan = plan if plan is not None else current_plan(uow, client_id)
     goals = plan.goals() if plan else []
     linked = [(g, o) for g in goals for o in g.objectives if o.linked_measure.strip()]
     if not linked:

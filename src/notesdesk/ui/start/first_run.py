@@ -1,12 +1,18 @@
-"""First run: choose to create a vault or try the demo; create it; show and confirm the recovery key."""
+"""First run: choose to create a vault or try the demo; create it; show and confirm the recovery key.
+
+The recovery page offers the recovery sheet (core.reports): rendered into memory and opened in the
+preview, whose Print… and Export PDF… are the only ways it leaves the app. No temporary file.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QTextDocument
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QFileDialog,
@@ -19,6 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
+from notesdesk.core.services.summary import recovery_sheet
+from notesdesk.ui.printing_view import PdfPreviewDialog
 from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph, scaled_font
 from notesdesk.ui.widgets.passphrase import PassphraseForm
 
@@ -31,6 +41,14 @@ LOSS = (
     "not even NotesDesk's makers."
 )
 LOSS_WARNING = f"{KEEP_IT} {LOSS}"
+SHEET_TITLE = "Recovery sheet"
+SHEET_FILE = "notesdesk-recovery-sheet.pdf"
+
+
+def system_region() -> str:
+    """The system's region code ("US", "DE"), or "" when it has none (the C locale)."""
+    name = QLocale.system().name()  # e.g. "en_US"
+    return name.rsplit("_", 1)[-1].upper() if "_" in name else ""
 
 
 def _button(text: str, name: str, shortcut: str | None = None) -> QPushButton:
@@ -127,6 +145,11 @@ class RecoveryKeyPage(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._key = ""
+        self._vault_id = ""
+        self._practitioner: PractitionerBlock | None = None
+        self.preview_factory: Callable[..., Any] = PdfPreviewDialog
+        self.preview: Any = None
+        self.present_error: Callable[[BaseException], None] = self._sheet_failed
         self.key_label = QLabel(self)
         self.key_label.setFont(monospace(1.6, bold=True))
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -134,7 +157,12 @@ class RecoveryKeyPage(QWidget):
         self.key_label.setAccessibleName("Recovery key")
         self.key_label.setWordWrap(True)
         self.save_button = _button("&Save as text file…", "Save recovery key as a text file", "Ctrl+S")
-        self.print_button = _button("&Print…", "Print the recovery key", "Ctrl+P")
+        self.sheet_button = _button(
+            "&Print or save the recovery sheet…", "Print or save the recovery sheet", "Ctrl+P"
+        )
+        self.sheet_button.setToolTip(
+            "A one-page sheet with the key, the vault id and what to do with it (Ctrl+P)"
+        )
         self.copy_button = _button("C&opy", "Copy the recovery key")
         self.confirm = QLineEdit(self)
         self.confirm.setAccessibleName("Last group of the recovery key")
@@ -145,11 +173,11 @@ class RecoveryKeyPage(QWidget):
         self.loss.show_message(LOSS)
         self.loss.setFont(scaled_font(self.loss.font(), 1.0, bold=True))
         self.message = InlineMessage(self)
-        self.continue_button = _button("C&ontinue", "Continue to NotesDesk")
+        self.continue_button = _button("&Continue", "Continue to NotesDesk")
         self.continue_button.setDefault(True)
         self.continue_button.setEnabled(False)
         self.save_button.clicked.connect(self._on_save_clicked)
-        self.print_button.clicked.connect(self._on_print_clicked)
+        self.sheet_button.clicked.connect(self.show_sheet)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         self.confirm.textChanged.connect(self._on_confirm_changed)
         self.confirm.returnPressed.connect(self._on_continue)
@@ -164,7 +192,7 @@ class RecoveryKeyPage(QWidget):
         layout.addSpacing(self.fontMetrics().height())
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.save_button, self.print_button, self.copy_button):
+        for button in (self.sheet_button, self.save_button, self.copy_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -183,8 +211,11 @@ class RecoveryKeyPage(QWidget):
         layout.addLayout(row)
         layout.addStretch(1)
 
-    def set_key(self, key: str) -> None:
+    def set_key(self, key: str, vault_id: str = "", practitioner: PractitionerBlock | None = None) -> None:
+        self.close_sheet()
         self._key = key
+        self._vault_id = vault_id
+        self._practitioner = practitioner
         self.key_label.setText(key)
         self.confirm.clear()
         self.message.clear()
@@ -201,6 +232,7 @@ class RecoveryKeyPage(QWidget):
 
     def _on_continue(self) -> None:
         if self._matches():
+            self.close_sheet()
             self.sig_confirmed.emit()
         else:
             self.message.show_message("That is not the key's last group; check it and try again.")
@@ -224,14 +256,48 @@ class RecoveryKeyPage(QWidget):
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(self.key_sheet())
 
-    def _on_print_clicked(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when asked: printing is slow
+    # -- the recovery sheet ------------------------------------------------------------------------
 
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec():
-            document = QTextDocument()
-            document.setPlainText(self.key_sheet())
-            document.print_(printer)
+    def sheet_pdf(self) -> bytes:
+        """The recovery sheet as PDF bytes, in memory only."""
+        practitioner = self._practitioner
+        if practitioner is None or not practitioner.name:
+            # A new vault: the practice details are not set yet, so the system's region decides the
+            # paper and the date format.
+            practitioner = PractitionerBlock(locale=system_region() or PractitionerBlock().locale)
+        sheet = recovery_sheet(self._key, self._vault_id, practitioner=practitioner)
+        return render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale)))
+
+    def show_sheet(self) -> None:
+        """Render the sheet and open it in the preview (Print… and Export PDF… are there)."""
+        self.message.clear()
+        self.close_sheet()
+        try:
+            preview = self.preview_factory(
+                self.sheet_pdf(), SHEET_TITLE, self, suggested_name=SHEET_FILE, on_error=self.present_error
+            )
+        except Exception as exc:
+            self.present_error(exc)
+            return
+        if isinstance(preview, PdfPreviewDialog):
+            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            preview.destroyed.connect(lambda *_: self._forget(preview))
+            preview.open()  # window-modal: the page waits until the sheet is printed or saved
+        self.preview = preview
+
+    def _forget(self, preview: Any) -> None:
+        if self.preview is preview:
+            self.preview = None
+
+    def close_sheet(self) -> None:
+        """Close an open preview: it drops the sheet's bytes as it closes."""
+        preview, self.preview = self.preview, None
+        if isinstance(preview, PdfPreviewDialog):
+            preview.close()
+
+    def _sheet_failed(self, exc: BaseException) -> None:
+        reason = getattr(exc, "message", "") or "an unexpected problem"
+        self.message.show_message(f"The recovery sheet could not be printed or saved: {reason}")
 
     def _on_copy_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self._key)

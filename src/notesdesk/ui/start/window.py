@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import NotesdeskError, VaultInUse, WrongPassphrase
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
@@ -135,6 +136,7 @@ class StartWindow(QWidget):
         self.create.sig_back.connect(lambda: self._show(self.choice))
         self.create.sig_submitted.connect(self._on_create)
         self.recovery_key.sig_confirmed.connect(self._hand_over)
+        self.recovery_key.present_error = lambda exc: errors.present(exc, title="Recovery sheet")
         self.unlock.sig_submitted.connect(self._on_unlock)
         self.unlock.sig_forgot.connect(lambda: self._show(self.recovery))
         self.recovery.sig_back.connect(lambda: self._show(self.unlock))
@@ -189,7 +191,9 @@ class StartWindow(QWidget):
     def _on_created(self, result: tuple[Vault, str]) -> None:
         self._vault, key = result
         self.create.form.clear()
-        self.recovery_key.set_key(key)
+        profile = self._vault.profile()
+        practitioner = PractitionerBlock(profile.name, profile.credentials, profile.contact, profile.locale)
+        self.recovery_key.set_key(key, self._vault.vault_id, practitioner)
         self._show(self.recovery_key)
 
     def _on_demo(self) -> None:
@@ -252,6 +256,7 @@ class StartWindow(QWidget):
     # -- leaving -----------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.recovery_key.close_sheet()
         if self._vault is not None:  # opened but not handed over: release the lock and keys
             self._vault.close()
             self._vault = None

@@ -8,21 +8,20 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from notesdesk.core.domain.care import CheckinStatus, Homework, Recurrence
+from notesdesk.core.domain.care import CheckinStatus, Homework
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.services import care, plans
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.homework_form import HomeworkForm
 from notesdesk.ui.workspace.models import CheckinTableModel, HomeworkTableModel
 from notesdesk.ui.workspace.widgets import (
-    OptionalDateEdit,
     attempt,
     bold,
     date_edit,
@@ -54,6 +53,7 @@ class HomeworkTab(QWidget):
         self._ctx, self._client_id = ctx, client_id
         self._homework: list[Homework] = []
         self.adherence_label = bold(named(QLabel(), "Homework adherence over the last 4 weeks"))
+        self.adherence_label.setWordWrap(True)
         self.model = HomeworkTableModel(self)
         wide = (HomeworkTableModel.COL_DESCRIPTION, HomeworkTableModel.COL_GOAL)
         self.view = table(self.model, "Homework", wide)
@@ -62,23 +62,15 @@ class HomeworkTab(QWidget):
             self.checkins_model, "Check-ins of the selected homework", (CheckinTableModel.COL_REPORT,)
         )
 
-        self.description = named(QLineEdit(), "Homework description")
-        self.description.setPlaceholderText("e.g. Breathing practice, 10 minutes")
-        self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
-        self.goal_combo = named(QComboBox(), "Linked goal")
-        self.due = OptionalDateEdit("Homework due date")
-        self.recurrence = named(QComboBox(), "Homework recurrence")
-        for rec in Recurrence:
-            self.recurrence.addItem(rec.value, rec.value)
+        self.form = HomeworkForm()
+        f = self.form
+        self.description, self.rationale, self.goal_combo = f.description, f.rationale, f.goal_combo
+        self.due, self.recurrence = f.due, f.recurrence
         self.assign_button = named(QPushButton("&Assign"), "Assign homework")
         assign = QGroupBox("Assign homework")
-        form = QFormLayout(assign)
-        form.addRow("&Description", self.description)
-        form.addRow("&Rationale", self.rationale)
-        form.addRow("Linked &goal", self.goal_combo)
-        form.addRow("D&ue", self.due)
-        form.addRow("Re&peats", self.recurrence)
-        form.addRow(self.assign_button)
+        assign_layout = QVBoxLayout(assign)
+        assign_layout.addWidget(self.form)
+        assign_layout.addWidget(self.assign_button)
 
         self.selected_label = named(QLabel("Select homework in the list to check in."), "Selected homework")
         self.selected_label.setWordWrap(True)
@@ -125,14 +117,9 @@ class HomeworkTab(QWidget):
         active: TreatmentPlan | None = next(
             (p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None
         )
-        current = self.goal_combo.currentData()
-        self.goal_combo.clear()
-        self.goal_combo.addItem("(no goal)" if active else "(no active plan)", None)
-        self._goal_names = {}
-        for goal in active.goals() if active else []:
-            self.goal_combo.addItem(goal.statement, goal.id)
-            self._goal_names[goal.id] = goal.statement
-        self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(current)))
+        goals = active.goals() if active else None
+        self.form.set_goals(goals)
+        self._goal_names = {goal.id: goal.statement for goal in goals or ()}
         self.model.set_homework(self._homework, self._goal_names)
 
     def reload(self, select: str | None = None) -> None:
@@ -170,29 +157,27 @@ class HomeworkTab(QWidget):
             why = f" — why: {row.rationale}" if row.rationale else ""
             self.selected_label.setText(f"Checking in: {row.description}{why}")
 
-    def assign(self) -> None:
-        homework = Homework(
-            client_id=self._client_id,
-            description=self.description.text().strip(),
-            assigned_on=today(),
-            rationale=self.rationale.toPlainText().strip(),
-            goal_id=self.goal_combo.currentData(),
-            due_date=self.due.value(),
-            recurrence=Recurrence(self.recurrence.currentData()),
-        )
+    def flush(self) -> bool:
+        """Before lock, close or a client switch: what is typed in either form is recorded as shown (the
+        homework assigned, the check-in with the status on screen). False when that failed."""
+        assigned = not self.form.pending() or self.assign()
+        report = self.report.toPlainText().strip() and self._selected_id() is not None
+        return assigned and (not report or self.check_in())
+
+    def assign(self) -> bool:
+        homework: Homework = self.form.homework(self._client_id)
         ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
         if ok:
-            self.description.clear()
-            self.rationale.clear()
-            self.due.set_value(None)
+            self.form.clear()
             self._ctx.notify_changed("homework", added.id)
             self.changed.emit("homework")
             self.reload(select=added.id)
+        return bool(ok)
 
-    def check_in(self) -> None:
+    def check_in(self) -> bool:
         homework_id = self._selected_id()
         if homework_id is None:
-            return
+            return False
         ok, updated = attempt(
             self._ctx, care.check_in, self._ctx.uow(), homework_id,
             CheckinStatus(self.status.currentData()), pydate(self.checkin_date.date()),
@@ -203,3 +188,4 @@ class HomeworkTab(QWidget):
             self._ctx.notify_changed("homework", updated.id)
             self.changed.emit("homework")
             self.reload(select=updated.id)
+        return bool(ok)

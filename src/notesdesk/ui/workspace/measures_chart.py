@@ -38,7 +38,7 @@ class TrendChart(QWidget):
         super().__init__(parent)
         self.spec: ChartSpec | None = None
         self.geometry_: ChartLayout | None = None
-        self.setMinimumSize(420, 260)
+        self.setMinimumSize(420, 220)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setAccessibleName("Score trend chart")
         self.setMouseTracking(True)

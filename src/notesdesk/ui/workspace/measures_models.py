@@ -20,6 +20,7 @@ class MeasureHistoryModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self._rows: list[MeasureRow] = []
+        self.note_labels: dict[str, str] = {}  # session note id -> its label, for the date's tooltip
 
     def set_rows(self, rows: Sequence[MeasureRow]) -> None:
         """Newest first: the latest score is the one looked for."""
@@ -50,6 +51,8 @@ class MeasureHistoryModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COL_DATE:
+                return self._date_tip(row)
             if column == self.COL_CHANGE:
                 return change_tip(row)
             if column == self.COL_TOTAL and row.score is not None:
@@ -67,6 +70,12 @@ class MeasureHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_TOTAL:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
+
+    def _date_tip(self, row: MeasureRow) -> str | None:
+        given = row.administration
+        note = given.note_id and (self.note_labels.get(given.note_id) or "a removed note")
+        lines = [f"Session note: {note}" if note else "", given.comment]
+        return "\n".join(line for line in lines if line) or None
 
     def _text(self, row: MeasureRow, column: int) -> str:
         if column == self.COL_DATE:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.measures import Flag, Instrument, builtin_instruments
-from notesdesk.core.services import measures
+from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.measures_chart import TrendChart
@@ -42,8 +44,11 @@ from notesdesk.ui.workspace.measures_data import (
 from notesdesk.ui.workspace.measures_form import AdministerForm
 from notesdesk.ui.workspace.measures_models import MeasureHistoryModel
 from notesdesk.ui.workspace.measures_result import ResultPanel
+from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.widgets import attempt, bold, date_edit, named, pydate, qdate, table
 
+NEAR_DAYS = 7  # session notes offered for linking: within a week of the date given
+UNFINISHED = "Unfinished: stored as it stood when the client's record was closed or NotesDesk locked."
 HANDED_OVER = ("The questionnaire is open full screen for the client. Nothing else of the record is shown "
                "there.")
 
@@ -103,6 +108,9 @@ class MeasuresTab(QWidget):
         self.flags: list[Flag] = []
         self.instruments: list[Instrument] = []
         self.client_window: ClientWindow | None = None
+        self._notes: list[SessionNote] = []
+        self._note_chosen = False  # the clinician picked a note (or none): refreshing keeps it
+        self._done = True  # the questionnaire on screen was stored or stopped
 
         self.instrument_combo = named(QComboBox(), "Questionnaire to give")
         self.date = date_edit("Date given")
@@ -110,16 +118,25 @@ class MeasuresTab(QWidget):
         self.start_button = named(QPushButton("&Give in session"), "Give the questionnaire in session")
         self.client_button = named(QPushButton("&Hand to client…"), "Hand the laptop to the client",
                                    "Full screen, with nothing else of the record shown")
+        self.note_combo = named(QComboBox(), "Session note the questionnaire belongs to",
+                                "Optional: link the scores to a session note within a week of the date")
         for button in (self.start_button, self.client_button):
             button.setMinimumHeight(40)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Questionnaire"))
-        bar.addWidget(self.instrument_combo, 1)
-        bar.addWidget(QLabel("Date"))
-        bar.addWidget(self.date)
-        bar.addWidget(self.all_on_one)
-        bar.addWidget(self.start_button)
-        bar.addWidget(self.client_button)
+        bar = QGridLayout()
+        for row, column, text, field, span in ((0, 0, "&Questionnaire", self.instrument_combo, 3),
+                                               (1, 0, "Dat&e", self.date, 1),
+                                               (1, 2, "Session n&ote", self.note_combo, 1)):
+            caption = QLabel(text)
+            caption.setBuddy(field)
+            bar.addWidget(caption, row, column)
+            bar.addWidget(field, row, column + 1, 1, span)
+        bar.setColumnStretch(3, 1)
+        go = QHBoxLayout()
+        go.addWidget(self.all_on_one)
+        go.addStretch(1)
+        go.addWidget(self.start_button)
+        go.addWidget(self.client_button)
+        bar.addLayout(go, 2, 0, 1, 4)
 
         self.result = ResultPanel()
         self.flags_label = named(QLabel(), "Current measure flags")
@@ -144,7 +161,7 @@ class MeasuresTab(QWidget):
         chart_layout.addWidget(self.chart, 1)
         self.model = MeasureHistoryModel(self)
         self.view = table(self.model, "Score history", (MeasureHistoryModel.COL_CHANGE,))
-        self.view.setMinimumHeight(140)
+        self.view.setMinimumHeight(120)
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(self.view)
@@ -191,6 +208,8 @@ class MeasuresTab(QWidget):
         self.result.safety_plan_requested.connect(self.safety_plan_requested)
         self.chart_combo.currentIndexChanged.connect(self._update_chart)
         self.alliance_check.toggled.connect(self._update_chart)
+        self.date.dateChanged.connect(self._on_date)
+        self.note_combo.activated.connect(self._on_note_chosen)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -236,6 +255,35 @@ class MeasuresTab(QWidget):
         self.chart_combo.blockSignals(False)
         self.alliance_check.setEnabled(any(r.alliance is not None for r in rows))
         self._update_chart()
+        self.refresh_notes()
+
+    # -- linking to a session note ----------------------------------------------------------------------
+
+    def refresh_notes(self) -> None:
+        """The client's session notes near the date given, nearest first; a note of that very day is
+        picked unless the clinician chose otherwise."""
+        ok, found = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
+        self._notes = found if ok else self._notes
+        self.model.note_labels = {n.id: note_label(n) for n in self._notes}
+        on = pydate(self.date.date())
+        near = sorted((n for n in self._notes if abs((n.session_date - on).days) <= NEAR_DAYS),
+                      key=lambda n: (abs((n.session_date - on).days), n.session_date))
+        chosen = self.note_combo.currentData() if self._note_chosen else None
+        if chosen is None and not self._note_chosen:
+            chosen = next((n.id for n in near if n.session_date == on), None)
+        self.note_combo.clear()
+        self.note_combo.addItem("(no session note)", None)
+        for note in near:
+            self.note_combo.addItem(note_label(note), note.id)
+        self.note_combo.setCurrentIndex(max(0, self.note_combo.findData(chosen)))
+        self.note_combo.setEnabled(bool(near))
+
+    def _on_date(self) -> None:
+        self._note_chosen = False
+        self.refresh_notes()
+
+    def _on_note_chosen(self) -> None:
+        self._note_chosen = True
 
     def selected_instrument(self) -> Instrument | None:
         wanted = self.instrument_combo.currentData()
@@ -262,6 +310,7 @@ class MeasuresTab(QWidget):
         if inst is None or (client and not can_hand_to_client(inst)):
             return
         self.result.hide()
+        self._done = False
         self.form.start(inst, one_per_screen=not self.all_on_one.isChecked())
         self.stack.setCurrentWidget(self.handed if client else self.admin)
         if client:
@@ -270,16 +319,32 @@ class MeasuresTab(QWidget):
             self.client_window.showFullScreen()
         self.form.setFocus()
 
+    @property
+    def in_progress(self) -> bool:
+        """A questionnaire is being given and has at least one answer not stored yet."""
+        answered = any(a is not None for a in self.form.answers())
+        return not self._done and self.form.instrument is not None and answered
+
+    def flush(self) -> bool:
+        """Before lock, close or a client switch: a questionnaire in progress is stored as it stands
+        (unanswered items stay unanswered, never 0) and marked unfinished. False when that failed."""
+        return self._record(UNFINISHED) if self.in_progress else True
+
     def finish(self) -> None:
+        self._record("")
+
+    def _record(self, comment: str) -> bool:
         inst = self.form.instrument
         if inst is None:
-            return
+            return True
         answers = self.form.answers()
         functional = self.form.functional()
         ok, stored = attempt(self._ctx, measures.record_measure, self._ctx.uow(), self._client_id, inst.id,
-                             answers, pydate(self.date.date()), None, "", functional)
+                             answers, pydate(self.date.date()), self.note_combo.currentData(), comment,
+                             functional)
         if not ok:
-            return
+            return False
+        self._done, self._note_chosen = True, False
         administration, result = stored
         self._ctx.notify_changed("measure", administration.id)
         self.changed.emit("measure")
@@ -288,10 +353,14 @@ class MeasuresTab(QWidget):
         self.result.show_result(inst, result, row, answers)
         if self.client_window is not None:
             self.client_window.hand_back("Thank you. Please hand the laptop back to your therapist.")
+            if comment:  # stored unfinished: the record is closing, the client's window too
+                self.take_back()
         else:
             self.stack.setCurrentWidget(self.home)
+        return True
 
     def cancel(self) -> None:
+        self._done = True
         if self.client_window is not None:
             self.client_window.hand_back("Stopped: nothing was saved. Please hand the laptop back to your "
                                          "therapist.")

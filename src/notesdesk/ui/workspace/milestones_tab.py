@@ -21,6 +21,7 @@ from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.models import MilestoneTableModel, StatusHistoryModel
+from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.phase_panel import PhasePanel
 from notesdesk.ui.workspace.widgets import (
     attempt,
@@ -38,11 +39,6 @@ GROUPS = (
     (MilestoneKind.INTEGRATION, "Integration milestones (cognitive, emotional, behavioural)"),
     (MilestoneKind.CUSTOM, "Other milestones"),
 )
-
-
-def note_label(note: SessionNote) -> str:
-    state = "signed" if note.is_signed else "draft"
-    return f"{note.session_date.isoformat()} {note.template_name or note.format.value} ({state})"
 
 
 class MilestonesTab(QWidget):
@@ -64,8 +60,9 @@ class MilestonesTab(QWidget):
         for kind, title in GROUPS:
             model = MilestoneTableModel(self)
             view = table(model, title)
-            group = QGroupBox(title)
+            group = QGroupBox(title.split(" (")[0])  # short: the dimensions are in the table and tooltip
             group.setAccessibleName(title)
+            group.setToolTip(title)
             QVBoxLayout(group).addWidget(view)
             left_layout.addWidget(group)
             view.selectionModel().currentRowChanged.connect(
@@ -206,7 +203,15 @@ class MilestonesTab(QWidget):
         if kind == MilestoneKind.CUSTOM:
             self.dimension_combo.lineEdit().setPlaceholderText("Name this kind, e.g. preparation")
 
-    def add_milestone(self) -> None:
+    def flush(self) -> bool:
+        """Before lock, close or a client switch: a typed milestone is added and a typed status comment
+        recorded (with the status shown). False when that failed."""
+        added = not (self.title_edit.text().strip() or self.criteria_edit.toPlainText().strip()) \
+            or self.add_milestone()
+        comment = bool(self.status_comment.text().strip()) and self._selected is not None
+        return added and (not comment or self.change_status())
+
+    def add_milestone(self) -> bool:
         kind = MilestoneKind(self.kind_combo.currentData())
         text = self.dimension_combo.currentText().strip()
         milestone = Milestone(
@@ -223,10 +228,11 @@ class MilestonesTab(QWidget):
             self.title_edit.clear()
             self.criteria_edit.clear()
             self._after_write(added)
+        return bool(ok)
 
-    def change_status(self) -> None:
+    def change_status(self) -> bool:
         if self._selected is None:
-            return
+            return False
         ok, updated = attempt(
             self._ctx, care.set_milestone_status, self._ctx.uow(), self._selected,
             MilestoneStatus(self.new_status.currentData()), pydate(self.status_date.date()),
@@ -236,6 +242,7 @@ class MilestonesTab(QWidget):
             self.status_comment.clear()
             self.evidence_combo.setCurrentIndex(0)
             self._after_write(updated)
+        return bool(ok)
 
     def _after_write(self, milestone: Milestone) -> None:
         self._selected = milestone.id

@@ -195,6 +195,11 @@ class PlanTreeModel(QAbstractItemModel):
         self._key: dict[str, int] = {}
         self._parent_key: list[int] = []
         self._children: dict[int, list[int]] = {-1: []}
+        self.suggested: dict[str, str] = {}  # objective id -> the status its linked measure suggests
+
+    def set_suggested(self, suggested: dict[str, str]) -> None:
+        self.suggested = dict(suggested)
+        self._emit_all_changed(QModelIndex())
 
     def plan(self) -> TreatmentPlan | None:
         return self._plan
@@ -283,7 +288,10 @@ class PlanTreeModel(QAbstractItemModel):
             return f"{plan_edit.KIND_LABELS[ref.kind]}: {plan_edit.title_of(node)}"
         if column == self.COL_STATUS:
             if isinstance(node, Objective):
-                return node.status.value
+                hint, status = self.suggested.get(node.id), node.status.value
+                if hint and role == Qt.ToolTipRole:
+                    return f"{status}; its linked measure suggests {hint} (see 'Measures suggest')"
+                return f"{status} → {hint}?" if hint else status
             if isinstance(node, Goal):
                 agreed = "agreed" if node.agreed_with_client else "not agreed"
                 status = goal_status(node)

@@ -7,7 +7,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,7 +22,6 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.care import Homework
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import (
-    FORMAT_SECTIONS,
     NoteFormat,
     NoteTemplate,
     Section,
@@ -29,13 +30,23 @@ from notesdesk.core.domain.notes import (
 )
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.services import notes
+from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.flow import FlowLayout, captioned
+from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
+from notesdesk.ui.workspace.note_format import (
+    BUILT_IN,
+    has_content,
+    key_of,
+    layout_for,
+    parse_key,
+    signature_status,
+)
 from notesdesk.ui.workspace.note_links import MaintenancePanel, NoteLinks
+from notesdesk.ui.workspace.note_sections import SectionsBox
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
-    GrowingTextEdit,
     TimeField,
     attempt,
     bold,
@@ -45,29 +56,16 @@ from notesdesk.ui.workspace.widgets import (
     qdate,
 )
 
-BUILT_IN = [f for f in NoteFormat if f != NoteFormat.CUSTOM]
-
-
-def signature_status(note: SessionNote, verified: bool) -> str:
-    sig = note.signature
-    if sig is None:
-        return "Draft"
-    if not verified:
-        return "Signature does NOT verify ✗ — this note was changed after signing"
-    when = sig.signed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    creds = f" ({sig.credentials})" if sig.credentials else ""
-    return f"Signed ✓ {when} by {sig.signer}{creds}"
-
-
-def has_content(note: SessionNote) -> bool:
-    return any(s.text.strip() for s in note.sections) or bool(note.risk_noted or note.interventions)
-
 
 class NoteEditor(QWidget):
     saved = Signal(str)
     """Emitted after the draft was written to the vault; arg is the note id."""
     signed = Signal(str)
     """Emitted after the note was signed; arg is the note id."""
+    delete_requested = Signal()
+    """The user pressed "Delete draft"; the tab confirms and deletes."""
+    homework_assigned = Signal(str)
+    """Homework was assigned from this note (and stored linked to it); arg is the homework id."""
 
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +78,6 @@ class NoteEditor(QWidget):
         self._plan: TreatmentPlan | None = None
         self._homework: list[Homework] = []
         self._format_key = ""
-        self.section_edits: dict[str, QPlainTextEdit] = {}
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
 
         self.format_combo = named(QComboBox(), "Note format")
@@ -94,31 +91,30 @@ class NoteEditor(QWidget):
         self.status_label.setWordWrap(True)
         self.save_button = named(QPushButton("&Save draft"), "Save draft", "Save the draft now (Ctrl+S)")
         self.sign_button = named(QPushButton("Si&gn…"), "Sign note", "Sign and lock this note (Ctrl+Shift+S)")
-        self.sections_box = QWidget()
-        self.sections_layout = QVBoxLayout(self.sections_box)
-        self.sections_layout.setContentsMargins(0, 0, 0, 0)
+        self.delete_button = named(QPushButton("De&lete draft…"), "Delete draft",
+                                   "Delete this unsigned draft (a signed note can never be deleted)")
+        # Clicking these saves anyway: the focus leaving the text for them does not save twice.
+        self._own_savers = (self.save_button, self.sign_button, self.delete_button)
+        self.sections = SectionsBox(self)
         self.links = NoteLinks()
         self.maintenance = MaintenancePanel()
 
         header = QFormLayout()
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow screen rather than hiding Save and Sign off to the right
         for label, widget in (("Date", self.date_edit), ("Type", self.type_combo),
                               ("Start", self.start_edit), ("End", self.end_edit)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            row.addWidget(caption)
-            row.addWidget(widget)
-        row.addStretch(1)
+            row.addWidget(captioned(label, widget))
         header.addRow("&Format", self.format_combo)
         header.addRow(row)
         actions = QHBoxLayout()
         actions.addWidget(bold(self.status_label), 1)
+        actions.addWidget(self.delete_button)
         actions.addWidget(self.save_button)
         actions.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(actions)
-        layout.addWidget(self.sections_box)
+        layout.addWidget(self.sections)
         layout.addWidget(self.maintenance)
         layout.addWidget(self.links)
 
@@ -128,9 +124,14 @@ class NoteEditor(QWidget):
         self.start_edit.timeChanged.connect(self._on_edited)
         self.end_edit.timeChanged.connect(self._on_edited)
         self.links.changed.connect(self._on_edited)
+        self.links.changed.connect(self._update_insert_buttons)
+        self.links.assign_requested.connect(self.assign_homework)
         self.maintenance.changed.connect(self._on_edited)
+        self.sections.edited.connect(self._on_edited)
+        self.sections.insert_requested.connect(self.insert_from_plan)
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
+        self.delete_button.clicked.connect(self.delete_requested)
         for edit in [*self.links.text_edits(), *self.maintenance.text_edits()]:
             edit.installEventFilter(self)
         self.set_templates([])
@@ -145,6 +146,14 @@ class NoteEditor(QWidget):
     @property
     def read_only(self) -> bool:
         return self._note is None or self._note.is_signed
+
+    @property
+    def persisted(self) -> bool:
+        return self._persisted
+
+    @property
+    def section_edits(self) -> dict[str, QPlainTextEdit]:
+        return self.sections.edits
 
     def set_templates(self, templates: Sequence[NoteTemplate]) -> None:
         self._templates = list(templates)
@@ -162,15 +171,9 @@ class NoteEditor(QWidget):
             key = f"template:{note.template_name}"
             if self.format_combo.findData(key) < 0:
                 self.format_combo.addItem(f"{note.template_name} (template removed)", key)
-        self._format_key = self._key_of(note) if note else ""
+        self._format_key = key_of(note) if note else ""
         self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(self._format_key)))
         self.format_combo.blockSignals(False)
-
-    @staticmethod
-    def _key_of(note: SessionNote) -> str:
-        if note.format == NoteFormat.CUSTOM:
-            return f"template:{note.template_name}"
-        return f"format:{note.format.value}"
 
     def set_choices(self, plan: TreatmentPlan | None, homework: Sequence[Homework]) -> None:
         """The active plan's objectives and the client's homework, keeping what is ticked."""
@@ -179,6 +182,7 @@ class NoteEditor(QWidget):
         self.links.set_choices(plan, homework, self.current_note())
         self._loading = False
         self.links.set_read_only(self.read_only)
+        self._update_insert_buttons()
 
     def show_note(
         self, note: SessionNote | None, persisted: bool = True, verified: bool = False, addenda: int = 0
@@ -193,11 +197,11 @@ class NoteEditor(QWidget):
             self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(note.session_type.value)))
             self.start_edit.set_value(note.start_time)
             self.end_edit.set_value(note.end_time)
-            self._build_sections(note.sections)
+            self.sections.build(note.sections)
             self.links.load(note)
             self.maintenance.load(note.maintenance_plan)
         else:
-            self._build_sections(())
+            self.sections.build(())
         self.links.set_choices(self._plan, self._homework, note)
         self.maintenance.setVisible(note is not None and note.format == NoteFormat.DISCHARGE)
         self._loading = False
@@ -225,23 +229,11 @@ class NoteEditor(QWidget):
         self.maintenance.set_read_only(read_only)
         self.save_button.setEnabled(not read_only)
         self.sign_button.setEnabled(not read_only)
+        self.delete_button.setVisible(not read_only)  # a signed note can never be deleted
+        self._update_insert_buttons()
 
-    def _build_sections(self, sections: Sequence[Section]) -> None:
-        while self.sections_layout.count():
-            item = self.sections_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.section_edits = {}
-        self._section_titles = [(s.key, s.title) for s in sections]
-        for section in sections:
-            label = bold(QLabel(section.title))
-            edit = named(GrowingTextEdit(section.text), f"{section.title} section")
-            label.setBuddy(edit)
-            edit.textChanged.connect(self._on_edited)
-            edit.installEventFilter(self)
-            self.sections_layout.addWidget(label)
-            self.sections_layout.addWidget(edit)
-            self.section_edits[section.key] = edit
+    def _update_insert_buttons(self) -> None:
+        self.sections.update_buttons(self._plan, self.links.objectives.checked_ids(), self.read_only)
 
     def section_edit(self, key: str) -> QPlainTextEdit:
         return self.section_edits[key]
@@ -252,11 +244,8 @@ class NoteEditor(QWidget):
             return None
         if self._note.is_signed:
             return self._note
-        sections = tuple(
-            Section(key, title, self.section_edits[key].toPlainText())
-            for key, title in self._section_titles
-        )
-        fmt, template_name = self._parse_key(self._format_key)
+        sections = self.sections.texts()
+        fmt, template_name = parse_key(self._format_key)
         return replace(
             self._note,
             session_date=pydate(self.date_edit.date()),
@@ -270,28 +259,15 @@ class NoteEditor(QWidget):
             **self.links.values(),  # type: ignore[arg-type]
         )
 
-    @staticmethod
-    def _parse_key(key: str) -> tuple[NoteFormat, str]:
-        kind, _, value = key.partition(":")
-        if kind == "template":
-            return NoteFormat.CUSTOM, value
-        return NoteFormat(value), ""
-
     def start_new(self, client_id: str, fmt_key: str) -> None:
         """An unsaved draft in the chosen format (nothing reaches the vault until something is typed)."""
-        fmt, template_name = self._parse_key(fmt_key)
+        fmt, template_name = parse_key(fmt_key)
         note = SessionNote(client_id=client_id, session_date=today(), format=fmt,
                            sections=self._layout(fmt_key), template_name=template_name)
         self.show_note(note, persisted=False)
 
     def _layout(self, key: str) -> tuple[Section, ...]:
-        fmt, name = self._parse_key(key)
-        if fmt == NoteFormat.CUSTOM:
-            template = next((t for t in self._templates if t.name == name), None)
-            pairs = template.sections if template else tuple(self._section_titles)
-        else:
-            pairs = FORMAT_SECTIONS[fmt]
-        return tuple(Section(k, t) for k, t in pairs)
+        return layout_for(key, self._templates, self.sections.titles)
 
     # -- editing and saving ------------------------------------------------------------------------
 
@@ -310,9 +286,10 @@ class NoteEditor(QWidget):
         texts = {s.key: s.text for s in current.sections}
         self._format_key = key
         self._loading = True
-        self._build_sections(tuple(replace(s, text=texts.get(s.key, "")) for s in layout))
+        self.sections.build(tuple(replace(s, text=texts.get(s.key, "")) for s in layout))
         self.maintenance.setVisible(key == f"format:{NoteFormat.DISCHARGE.value}")
         self._loading = False
+        self._update_insert_buttons()
         self._on_edited()
 
     def _on_edited(self, *_args: object) -> None:
@@ -322,9 +299,40 @@ class NoteEditor(QWidget):
         self.status_label.setText("Draft — unsaved changes (saving shortly)")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.FocusOut and not self.read_only:
+        # Focus leaving the text saves it, unless it went to a button that saves anyway: a failing
+        # save (a full disk) would otherwise be reported twice for one click on "Save draft".
+        if event.type() == QEvent.FocusOut and not self.read_only \
+                and QApplication.focusWidget() not in self._own_savers:
             self.autosaver.flush()
         return super().eventFilter(watched, event)
+
+    # -- from the plan and into homework ----------------------------------------------------------
+
+    def insert_from_plan(self, key: str) -> None:
+        if not self.read_only:
+            self.sections.insert_from_plan(key, self._plan, self.links.objectives.checked_ids())
+
+    def assign_homework(self) -> None:
+        """Assign homework in this note: stored linked to the note (and the chosen goal), ticked here."""
+        note = self.current_note()
+        if note is None or self.read_only:
+            return
+        ticked = set(note.objectives_addressed)
+        goals = self._plan.goals() if self._plan else None
+        goal_id = next((g.id for g in goals or () if any(o.id in ticked for o in g.objectives)), None)
+        dialog = AssignHomeworkDialog(self, goals, goal_id)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        homework = dialog.form.homework(note.client_id, note_id=note.id)
+        ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
+        if not ok:
+            return
+        self._homework.append(added)
+        self.set_choices(self._plan, self._homework)
+        self.links.homework_assigned.set_checked(added.id)  # an edit: the note saves with the link
+        self._ctx.notify_changed("homework", added.id)
+        self.homework_assigned.emit(added.id)
+        self.autosaver.flush()
 
     def flush(self) -> bool:
         return self.autosaver.flush()

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from notesdesk.core.domain.care import Homework
 from notesdesk.core.domain.notes import MaintenancePlan, SessionNote
@@ -20,6 +28,8 @@ class NoteLinks(QGroupBox):
 
     changed = Signal()
     """Emitted when the user changes any of these fields."""
+    assign_requested = Signal()
+    """The user wants to assign new homework in this note."""
 
     def __init__(self) -> None:
         super().__init__("Plan, homework and risk")
@@ -28,7 +38,9 @@ class NoteLinks(QGroupBox):
         self.interventions = LinesEdit("Interventions used", "One intervention per line")
         self.pick_intervention = named(QComboBox(), "Add an intervention from the plan")
         self.homework_reviewed = CheckList("Homework reviewed", "No homework assigned yet")
-        self.homework_assigned = CheckList("Homework assigned", "Assign homework in the Homework tab")
+        self.homework_assigned = CheckList("Homework assigned", "None yet: assign it below")
+        self.assign_button = named(QPushButton("Assign &homework…"), "Assign homework in this note",
+                                   "New homework, recorded as assigned in this note")
         self.risk = text_edit("Risk noted", "Risk assessed this session (leave empty if none noted)", 2)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
@@ -40,13 +52,19 @@ class NoteLinks(QGroupBox):
         box.addWidget(self.pick_intervention)
         form.addRow("Interventions", interventions)
         form.addRow("Homework reviewed", self.homework_reviewed)
-        form.addRow("Homework assigned", self.homework_assigned)
+        assigned = QWidget()
+        column = QVBoxLayout(assigned)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.homework_assigned)
+        column.addWidget(self.assign_button, 0, Qt.AlignLeft)
+        form.addRow("Homework assigned", assigned)
         form.addRow("Risk noted", self.risk)
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.changed.connect(self.changed)
         self.interventions.textChanged.connect(self.changed)
         self.risk.textChanged.connect(self.changed)
         self.pick_intervention.activated.connect(self._on_pick_intervention)
+        self.assign_button.clicked.connect(self.assign_requested)
 
     def text_edits(self) -> list[QPlainTextEdit]:
         return [self.interventions, self.risk]
@@ -90,6 +108,7 @@ class NoteLinks(QGroupBox):
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.set_read_only(read_only)
         self.pick_intervention.setVisible(not read_only and self.pick_intervention.count() > 1)
+        self.assign_button.setVisible(not read_only)
 
     def _on_pick_intervention(self, row: int) -> None:
         if row <= 0:

@@ -21,6 +21,7 @@ from notesdesk.core.domain.notes import Addendum, AddendumKind, NoteFormat
 from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.services import care, notes, plans, templates
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.note_editor import NoteEditor
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
@@ -85,7 +86,7 @@ class NotesTab(QWidget):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # side by side when there is room, stacked on a narrow screen
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.copy_button)
         left_layout.addLayout(buttons)
@@ -99,6 +100,7 @@ class NotesTab(QWidget):
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scrolled(right, "Note editor"))
+        splitter.setStretchFactor(0, 1)  # on a narrow screen the list gives way first, not the editor
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([300, 900])
         layout = QVBoxLayout(self)
@@ -112,6 +114,8 @@ class NotesTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.editor.saved.connect(self._on_saved)
         self.editor.signed.connect(self._on_signed)
+        self.editor.delete_requested.connect(self.delete_draft)
+        self.editor.homework_assigned.connect(lambda _id: self.changed.emit("homework"))
         self.addenda.hide()
         self.refresh_templates()
         self.refresh_context()
@@ -206,6 +210,26 @@ class NotesTab(QWidget):
 
     def sign(self) -> None:
         self.editor.sign()
+
+    def delete_draft(self) -> bool:
+        """Delete the open draft after confirmation; a signed note is never deleted."""
+        note = self.editor.current_note()
+        if note is None or note.is_signed:
+            return False
+        question = (f"Delete the draft note of {note.session_date.isoformat()}? "
+                    "Its text is removed from the vault and cannot be recovered.")
+        if not self._confirm(self, "Delete draft", question):
+            return False
+        if self.editor.persisted:
+            ok, _ = attempt(self._ctx, notes.delete_draft, self._ctx.uow(), note.id)
+            if not ok:
+                return False
+            self._ctx.notify_changed("note", note.id)
+        self.editor.show_note(None)
+        self.addenda.hide()
+        self.reload()
+        self.changed.emit("note")
+        return True
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing or not current.isValid():

@@ -78,7 +78,7 @@ class OverviewTab(QWidget):
         self.data = data
         since = f" (since {data.phase_since.isoformat()})" if data.phase_since else ""
         self.labels["phase"].setText(
-            f"<b>{_esc(data.phase)}</b>{since}" if data.phase else "Not set yet (Milestones &amp; phase tab)"
+            f"<b>{_esc(data.phase)}</b>{since}" if data.phase else "Not set yet (Milestones tab)"
         )
         if data.next_review is None:
             review = "No review date (no active plan)"

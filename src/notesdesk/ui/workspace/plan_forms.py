@@ -43,6 +43,7 @@ class _Form(QWidget):
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # labels above the fields when narrow
         outer.addLayout(self.form)
         outer.addStretch(1)
         self._loading = False

@@ -39,6 +39,7 @@ class ReviewPanel(QWidget):
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
         self.active_label = named(QLabel(), "Plan under review")
+        self.active_label.setWordWrap(True)
         self.history = named(QTextBrowser(), "Reviews of the active plan")
         self.review_date = date_edit("Review date")
         self.outcome = named(QComboBox(), "Review outcome")
@@ -49,6 +50,7 @@ class ReviewPanel(QWidget):
         self.record_button = named(QPushButton("&Record review"), "Record review")
         group = QGroupBox("Record a review")
         form = QFormLayout(group)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         form.addRow("&Date", self.review_date)
         form.addRow("&Outcome", self.outcome)
         form.addRow("S&ummary", self.summary)
@@ -97,6 +99,9 @@ class ComparePanel(QWidget):
         self._versions: list[TreatmentPlan] = []
         self.left_combo = named(QComboBox(), "Earlier version to compare")
         self.right_combo = named(QComboBox(), "Later version to compare")
+        for combo in (self.left_combo, self.right_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.left_view = named(QTextBrowser(), "Left version, read-only")
         self.right_view = named(QTextBrowser(), "Right version, read-only")
         self.note = named(QLabel(), "About the comparison")

@@ -5,30 +5,31 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QTabWidget,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan, missing_required_fields
+from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, TreatmentPlan, missing_required_fields
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.services import plans
+from notesdesk.core.services import measures, plans
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace import plan_edit
 from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan_forms import NodeDetail, PlanFieldsForm
 from notesdesk.ui.workspace.plan_review import ComparePanel, ReviewPanel, version_label
-from notesdesk.ui.workspace.widgets import Confirm, attempt, bold, named, scrolled
+from notesdesk.ui.workspace.plan_suggestions import SuggestionsPanel
+from notesdesk.ui.workspace.widgets import Confirm, FittingTree, attempt, bold, named, scrolled
 
+NARROW = 820  # below this width the form goes under the tree rather than beside it
 ADD_UNDER = {  # button kind -> the kind of node it is added under
     plan_edit.GOAL: plan_edit.PROBLEM,
     plan_edit.OBJECTIVE: plan_edit.GOAL,
@@ -49,16 +50,14 @@ class PlanTab(QWidget):
         self._versions: list[TreatmentPlan] = []
 
         self.title = bold(named(QLabel(), "Plan version and status"))
+        self.title.setWordWrap(True)
         self.save_button = named(QPushButton("&Save draft"), "Save plan draft", "Save the plan (Ctrl+S)")
         self.activate_button = named(QPushButton("&Activate…"), "Activate plan",
                                      "Make this draft the active plan")
         self.model = PlanTreeModel(self)
-        self.tree = named(QTreeView(), "Treatment plan: problems, goals, objectives, interventions")
+        self.tree = FittingTree("Treatment plan: problems, goals, objectives, interventions")
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.tree.header().setSectionResizeMode(PlanTreeModel.COL_ITEM, QHeaderView.Stretch)
-        self.tree.header().setStretchLastSection(False)
         self.add_buttons = {
             plan_edit.PROBLEM: named(QPushButton("Add &problem"), "Add problem"),
             plan_edit.GOAL: named(QPushButton("Add &goal"), "Add goal", "Add a goal to the selected problem"),
@@ -71,34 +70,40 @@ class PlanTab(QWidget):
         self.up_button = named(QPushButton("Move &up"), "Move selected plan item up")
         self.down_button = named(QPushButton("Move do&wn"), "Move selected plan item down")
         self.detail = NodeDetail()
+        self.suggestions = SuggestionsPanel()
+        self._linked: tuple[tuple[str, str, str], ...] = ()  # what the suggestions were read for
         self.fields = PlanFieldsForm()
         self.reviews = ReviewPanel(ctx, client_id)
         self.compare = ComparePanel()
         self.pages = named(QTabWidget(), "Plan sections")
         self.pages.addTab(scrolled(self.detail, "Selected item form"), "Selected item")
         self.pages.addTab(scrolled(self.fields, "Plan details form"), "Plan details")
-        self.pages.addTab(self.reviews, "Reviews")
+        self.pages.addTab(scrolled(self.reviews, "Reviews of the active plan"), "Reviews")
         self.pages.addTab(self.compare, "Compare versions")
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.save_button)
         top.addWidget(self.activate_button)
-        grid = QGridLayout()
-        for i, button in enumerate([*self.add_buttons.values(), self.remove_button,
-                                    self.up_button, self.down_button]):
-            grid.addWidget(button, i // 4, i % 4)
+        grid = QGridLayout()  # two columns, so the plan fits a laptop screen beside the client list
+        for i, button in enumerate(self.add_buttons.values()):
+            grid.addWidget(button, i // 2, i % 2)
+        edits = QHBoxLayout()
+        for button in (self.remove_button, self.up_button, self.down_button):
+            edits.addWidget(button)
+        grid.addLayout(edits, 2, 0, 1, 2)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.tree, 1)
         left_layout.addLayout(grid)
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.pages)
-        splitter.setSizes([600, 600])
+        left_layout.addWidget(self.suggestions)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setSizes([660, 540])  # the tree needs the room more than the form
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
         self.save_button.clicked.connect(self.save)
         self.activate_button.clicked.connect(self.activate)
@@ -111,7 +116,17 @@ class PlanTab(QWidget):
         self.detail.edited.connect(self._on_node_edited)
         self.fields.edited.connect(self._on_fields_edited)
         self.reviews.reviewed.connect(self._on_reviewed)
+        self.suggestions.apply_requested.connect(self.apply_suggestion)
         self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        wanted = Qt.Vertical if event.size().width() < NARROW else Qt.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            room = self.splitter.height() if wanted == Qt.Vertical else self.splitter.width()
+            self.splitter.setSizes([room * 3 // 5, room * 2 // 5] if wanted == Qt.Vertical
+                                   else [room * 11 // 20, room * 9 // 20])
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -139,6 +154,32 @@ class PlanTab(QWidget):
         self.fields.load(plan)
         self._refresh_header()
         self._on_current_changed(self.tree.currentIndex(), QModelIndex())
+        self.refresh_suggestions()
+
+    def refresh_suggestions(self, force: bool = True) -> None:
+        """Re-read what the scores suggest for the objectives of the plan being edited (when its links
+        or statuses changed, or always when `force`)."""
+        linked = tuple((o.id, o.linked_measure, o.status.value) for g in self._plan.goals()
+                       for o in g.objectives if o.linked_measure.strip())
+        if not force and linked == self._linked:
+            return
+        self._linked = linked
+        found: list[measures.ObjectiveLink] = []
+        if linked:
+            ok, found = attempt(self._ctx, measures.objective_suggestions, self._ctx.uow(), self._client_id,
+                                self._plan)
+            found = found if ok else []
+        self.suggestions.show_links(found)
+        self.model.set_suggested({link.objective.id: link.suggestion.status.value for link in found
+                                  if link.differs and link.suggestion and link.suggestion.status})
+
+    def apply_suggestion(self, objective_id: str, status: ObjectiveStatus) -> None:
+        """Take a suggested status into the plan being edited (saved as a draft or a new version)."""
+        selected = self.selected_id()
+        self._replace(plan_edit.update_node(self._plan, objective_id, status=status))
+        if selected:
+            self.select(selected)
+        self.detail.show_node(self.model.ref_at(self.tree.currentIndex()))
 
     def show_version(self, plan_id: str) -> None:
         """The version being edited shows in the tree; any other one in the comparison, on the left."""
@@ -234,11 +275,13 @@ class PlanTab(QWidget):
         self.model.set_plan(plan)
         self.tree.expandAll()
         self._mark_dirty()
+        self.refresh_suggestions(force=False)
 
     def _on_node_edited(self, node_id: str, values: dict) -> None:
         self._plan = plan_edit.update_node(self._plan, node_id, **values)
         self.model.set_plan(self._plan)
         self._mark_dirty()
+        self.refresh_suggestions(force=False)
 
     def _on_fields_edited(self) -> None:
         self._plan = replace(self._plan, **self.fields.values())

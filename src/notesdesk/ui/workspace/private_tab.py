@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -75,6 +76,7 @@ class PrivateNotesTab(QWidget):
             "Psychotherapy note text", "Process notes, hypotheses, your own reactions…", 12, expand=True
         )
         self.status_label = named(QLabel(), "Psychotherapy note status")
+        self.status_label.setWordWrap(True)
         self.save_button = named(QPushButton("&Save"), "Save psychotherapy note")
 
         left = QWidget()
@@ -174,18 +176,19 @@ class PrivateNotesTab(QWidget):
         self.status_label.setText("Unsaved changes (saving shortly)")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.FocusOut:
+        # Not when the focus went to "Save", which saves anyway (a failure would be said twice).
+        if event.type() == QEvent.FocusOut and QApplication.focusWidget() is not self.save_button:
             self.autosaver.flush()
         return super().eventFilter(watched, event)
 
     def flush(self) -> bool:
         return self.autosaver.flush()
 
-    def save(self) -> None:
+    def save(self) -> bool:
         self._failing = False
         if self._persisted:
             self.autosaver.dirty = True
-        self.autosaver.flush()
+        return self.autosaver.flush()
 
     def _save(self) -> bool:
         if self._note is None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
+from notesdesk.core.reports.crisis_lines import lines_for
 from notesdesk.core.services import care
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.widgets import (
@@ -42,6 +43,15 @@ from notesdesk.ui.workspace.widgets import (
 TITLES = dict(SAFETY_PLAN_SECTIONS)
 LIST_FIELDS = ("warning_signs", "coping_strategies", "distractions", "safe_environment")
 CONTACT_FIELDS = ("people_to_ask", "professionals", "crisis_lines")
+PREFILLED = ("Filled in for {locale} from your practitioner profile (Settings): check them with the client, "
+             "edit or remove any.")
+NO_LINES = ("No crisis lines are known for {locale} (Settings): add the ones the client would use. The "
+            "printed plan always says to call the local emergency number.")
+
+
+def locale_lines(locale: str) -> tuple[Contact, ...]:
+    """The crisis lines of the practitioner's locale, as safety-plan contacts."""
+    return tuple(Contact(line.name, line.number, line.how) for line in lines_for(locale).lines)
 
 
 class ContactTable(QWidget):
@@ -161,6 +171,8 @@ class SafetyPlanTab(QWidget):
             "crisis_lines": ContactTable("Crisis lines"),
         }
         self.reason = text_edit(TITLES["reason_for_living"], "In the client's words", 2)
+        self.lines_note = named(QLabel(), "About the crisis lines")
+        self.lines_note.setWordWrap(True)
 
         form_widget = QWidget()
         form_layout = QVBoxLayout(form_widget)
@@ -175,6 +187,7 @@ class SafetyPlanTab(QWidget):
             elif key == "professionals":
                 inner.addRow("Professionals", self.contacts["professionals"])
                 inner.addRow("Crisis lines", self.contacts["crisis_lines"])
+                inner.addRow("", self.lines_note)
             else:
                 inner.addRow(self.reason)
             form_layout.addWidget(group)
@@ -183,20 +196,23 @@ class SafetyPlanTab(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(scrolled(form_widget, "Safety plan form"))
         self.stack.addWidget(self.viewer)
+        self.status_label.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.status_label, 1)
-        caption = QLabel("&Reviewed with the client on")
-        caption.setBuddy(self.reviewed)
-        top.addWidget(caption)
-        top.addWidget(self.reviewed)
-        top.addWidget(self.save_button)
-        top.addSpacing(12)
         show = QLabel("S&how")
         show.setBuddy(self.version_combo)
         top.addWidget(show)
         top.addWidget(self.version_combo)
+        second = QHBoxLayout()
+        caption = QLabel("&Reviewed with the client on")
+        caption.setBuddy(self.reviewed)
+        second.addWidget(caption)
+        second.addWidget(self.reviewed)
+        second.addStretch(1)
+        second.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.stack, 1)
 
         for edit in [*self.lists.values(), self.reason]:
@@ -220,6 +236,7 @@ class SafetyPlanTab(QWidget):
             edit.set_lines(getattr(latest, key) if latest else ())
         for key, table in self.contacts.items():
             table.set_contacts(getattr(latest, key) if latest else ())
+        self._prefill_lines(latest is None)
         self.reason.setPlainText(latest.reason_for_living if latest else "")
         self.version_combo.blockSignals(True)
         self.version_combo.clear()
@@ -232,6 +249,18 @@ class SafetyPlanTab(QWidget):
         self.dirty = False
         self.stack.setCurrentIndex(0)
         self._refresh_status()
+
+    def _prefill_lines(self, new_plan: bool) -> None:
+        """A first plan starts with the crisis lines of the practitioner's locale (not saved until the
+        plan is); later versions keep whatever the clinician kept."""
+        self.lines_note.setVisible(new_plan)
+        if not new_plan:
+            return
+        ok, profile = attempt(self._ctx, self._ctx.vault.profile)
+        locale = (profile.locale if ok else "") or "US"
+        lines = locale_lines(locale)
+        self.contacts["crisis_lines"].set_contacts(lines)
+        self.lines_note.setText((PREFILLED if lines else NO_LINES).format(locale=locale))
 
     def _refresh_status(self) -> None:
         latest = self._versions[-1] if self._versions else None

@@ -7,7 +7,7 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QObject, QSize, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableView,
     QTimeEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -59,8 +60,22 @@ def named(widget: W, name: str, tip: str = "") -> W:
     return widget
 
 
+class VerticalScrollArea(QScrollArea):
+    """Scrolls up and down only: as narrow as its content allows, never a sideways scroll bar that
+    hides a form's right half (a splitter or window gives it at least that width)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget()
+        hint = super().minimumSizeHint()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.minimumSizeHint().width() + bar + 2 * self.frameWidth(), hint.height())
+
+
 def scrolled(inner: QWidget, name: str) -> QScrollArea:
-    area = QScrollArea()
+    area = VerticalScrollArea()
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.NoFrame)
     area.setWidget(inner)
@@ -114,6 +129,44 @@ def table(model: QAbstractItemModel, name: str, stretch: tuple[int, ...] = ()) -
     view.setWordWrap(False)
     view.setEditTriggers(QAbstractItemView.NoEditTriggers)
     return view
+
+
+class FittingTree(QTreeView):
+    """A tree whose first column takes the spare width. The others fit their text, but on a narrow
+    screen give way so the first keeps at least half the width (full text in the tooltips)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        named(self, name)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802
+        super().setModel(model)
+        if model is not None:
+            self.header().setSectionResizeMode(0, QHeaderView.Stretch)
+            model.modelReset.connect(self.fit_columns)
+            model.dataChanged.connect(self.fit_columns)
+
+    def expandAll(self) -> None:  # noqa: N802
+        super().expandAll()
+        self.fit_columns()
+
+    def fit_columns(self, *_args: object) -> None:
+        model = self.model()
+        if model is None:
+            return
+        columns = range(1, model.columnCount())
+        wanted = {c: max(self.sizeHintForColumn(c), self.header().sectionSizeHint(c)) + 8 for c in columns}
+        total = sum(wanted.values())
+        scale = min(1.0, (self.viewport().width() / 2) / total) if total else 1.0
+        for column, width in wanted.items():
+            self.header().resizeSection(column, int(width * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
 
 
 class TimeField(QTimeEdit):

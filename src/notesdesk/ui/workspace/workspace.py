@@ -55,18 +55,21 @@ class ClientWorkspace(QWidget):
         self.safety_tab = SafetyPlanTab(ctx, client_id)
         self.tabs = named(QTabWidget(), "Client workspace sections")
         self.tabs.setDocumentMode(True)
-        for tab, title in (
-            (self.overview_tab, "Overview"),
-            (self.notes_tab, "Notes"),
-            (self.private_tab, "Psychotherapy notes"),
-            (self.plan_tab, "Treatment plan"),
-            (self.measures_tab, "Measures"),
-            (self.homework_tab, "Homework"),
-            (self.milestones_tab, "Milestones && phase"),
-            (self.safety_tab, "Safety plan"),
+        # Short labels, and scroll arrows rather than a wider window when they still do not fit.
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.ElideNone)
+        for tab, title, name in (
+            (self.overview_tab, "Overview", "Overview"),
+            (self.notes_tab, "Notes", "Notes"),
+            (self.private_tab, "Psychotherapy notes", "Psychotherapy notes"),
+            (self.plan_tab, "Treatment plan", "Treatment plan"),
+            (self.measures_tab, "Measures", "Measures"),
+            (self.homework_tab, "Homework", "Homework"),
+            (self.milestones_tab, "Milestones", "Milestones and phase of care"),
+            (self.safety_tab, "Safety plan", "Safety plan"),
         ):
-            tab.setAccessibleName(title.replace("&&", "and"))
-            self.tabs.addTab(tab, title)
+            tab.setAccessibleName(name)
+            self.tabs.setTabToolTip(self.tabs.addTab(tab, title), name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -97,12 +100,15 @@ class ClientWorkspace(QWidget):
         self.tabs.setCurrentWidget(self.plan_tab)
         self.plan_tab.show_version(plan_id)
 
-    def save_all_drafts(self) -> None:
-        """Write every open editor's unsaved text to the vault (before lock, close or switch)."""
-        self.notes_tab.flush()
-        self.private_tab.flush()
-        self.plan_tab.flush()
-        self.safety_tab.flush()
+    def save_all_drafts(self) -> bool:
+        """Write everything typed to the vault (before lock, close or switch): note and psychotherapy
+        note drafts, the plan draft, the safety plan, the homework and milestone forms, and a
+        questionnaire in progress. True when all of it was saved or there was nothing to save; False
+        when a save failed (the presenter said why, and the text stays on screen). Every part is tried."""
+        parts = (self.notes_tab, self.private_tab, self.plan_tab, self.safety_tab, self.homework_tab,
+                 self.milestones_tab, self.measures_tab)
+        results = [part.flush() for part in parts]
+        return all(results)
 
     # -- shortcuts ----------------------------------------------------------------------------------
 
@@ -139,8 +145,12 @@ class ClientWorkspace(QWidget):
             self.homework_tab.refresh_goals()
         elif kind == "homework":
             self.notes_tab.refresh_context()
+            self.homework_tab.reload()
         elif kind == "note":
             self.milestones_tab.refresh_notes()
+            self.measures_tab.refresh_notes()
+        elif kind == "measure":
+            self.plan_tab.refresh_suggestions()
         if kind not in ("note", "private_note"):
             self.overview_tab.refresh()
         self.client_changed.emit(self.client_id)

@@ -1,0 +1,94 @@
+"""The fields of a new homework (the Homework tab's form), and the same fields as a dialog opened from a
+session note, where the homework is recorded as assigned in that note."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.care import Homework, Recurrence
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import Goal
+from notesdesk.ui.workspace.widgets import OptionalDateEdit, named, text_edit
+
+
+class HomeworkForm(QWidget):
+    """Description, rationale, linked goal, due date and recurrence."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.description = named(QLineEdit(), "Homework description")
+        self.description.setPlaceholderText("e.g. Breathing practice, 10 minutes")
+        self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
+        self.goal_combo = named(QComboBox(), "Linked goal")
+        self.due = OptionalDateEdit("Homework due date")
+        self.recurrence = named(QComboBox(), "Homework recurrence")
+        for rec in Recurrence:
+            self.recurrence.addItem(rec.value, rec.value)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow("&Description", self.description)
+        self.form.addRow("&Rationale", self.rationale)
+        self.form.addRow("Linked &goal", self.goal_combo)
+        self.form.addRow("D&ue", self.due)
+        self.form.addRow("Re&peats", self.recurrence)
+
+    def set_goals(self, goals: Sequence[Goal] | None, selected: str | None = None) -> None:
+        """The active plan's goals (None: no active plan), keeping the chosen one where it still exists."""
+        current = selected or self.goal_combo.currentData()
+        self.goal_combo.clear()
+        self.goal_combo.addItem("(no goal)" if goals is not None else "(no active plan)", None)
+        for goal in goals or ():
+            self.goal_combo.addItem(goal.statement, goal.id)
+        self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(current)))
+
+    def pending(self) -> bool:
+        """Something typed that is not assigned yet."""
+        return bool(self.description.text().strip() or self.rationale.toPlainText().strip())
+
+    def homework(self, client_id: str, note_id: str | None = None) -> Homework:
+        return Homework(
+            client_id=client_id,
+            description=self.description.text().strip(),
+            assigned_on=today(),
+            rationale=self.rationale.toPlainText().strip(),
+            goal_id=self.goal_combo.currentData(),
+            assigned_in_note=note_id,
+            due_date=self.due.value(),
+            recurrence=Recurrence(self.recurrence.currentData()),
+        )
+
+    def clear(self) -> None:
+        self.description.clear()
+        self.rationale.clear()
+        self.due.set_value(None)
+
+
+class AssignHomeworkDialog(QDialog):
+    """Assign homework from a session note; the caller stores it linked to the note."""
+
+    def __init__(self, parent: QWidget, goals: Sequence[Goal] | None, goal_id: str | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Assign homework")
+        self.setAccessibleName("Assign homework in this note")
+        self.form = HomeworkForm()
+        self.form.set_goals(goals, goal_id)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = named(buttons.button(QDialogButtonBox.Ok), "Assign the homework")
+        self.ok_button.setText("&Assign")
+        named(buttons.button(QDialogButtonBox.Cancel), "Cancel assigning homework")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+        self.form.description.setFocus()

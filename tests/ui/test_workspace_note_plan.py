@@ -1,0 +1,149 @@
+"""A note and the plan: GIRP/BIRP sections filled from the active plan, homework assigned in a note and
+linked to it, and deleting an unsigned draft (never a signed note)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from notesdesk.core.domain.plans import Goal, Intervention, Objective, Problem, TreatmentPlan
+from notesdesk.core.services import care, notes, plans
+from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
+from notesdesk.ui.workspace.note_sections import TICK_FIRST
+from tests.ui.workspace_helpers import type_into
+
+pytest_plugins = ["tests.ui.workspace_fixtures"]
+
+BREATHE = Objective("Breathe through a panic wave", interventions=(
+    Intervention("Interoceptive exposure", modality="CBT", frequency="every session"),))
+RIDE = Objective("One bus ride a week", interventions=(Intervention("Graded in-vivo exposure"),))
+GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
+
+
+def with_active_plan(workspace, ctx, client_id):  # type: ignore[no-untyped-def]
+    plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(GOAL,)),))
+    plans.activate_plan(ctx.uow(), plans.save_plan(ctx.uow(), plan).id)
+    workspace.plan_tab.reload()
+    workspace.plan_tab.changed.emit("plan")  # as after activating it in the plan tab
+
+
+def choose_format(editor, name: str) -> None:  # type: ignore[no-untyped-def]
+    combo = editor.format_combo
+    combo.setCurrentIndex(combo.findText(name))
+    combo.activated.emit(combo.currentIndex())
+
+
+def test_girp_goal_and_intervention_come_from_the_plan(workspace, ws_ctx, ws_client, qtbot):
+    with_active_plan(workspace, ws_ctx, ws_client)
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    editor = tab.editor
+    choose_format(editor, "GIRP")
+    goal_button = editor.sections.insert_buttons["goal"]
+    intervention_button = editor.sections.insert_buttons["intervention"]
+    qtbot.waitUntil(goal_button.isVisible)  # the GIRP sections are shown
+    assert not goal_button.isEnabled() and goal_button.toolTip() == TICK_FIRST
+
+    editor.links.objectives.set_checked(BREATHE.id)
+    assert goal_button.isEnabled()
+    qtbot.mouseClick(goal_button, Qt.LeftButton)
+    qtbot.mouseClick(goal_button, Qt.LeftButton)  # twice: nothing is added twice
+    goal = editor.section_edit("goal")
+    assert goal.toPlainText() == "Take the bus to work — objective: Breathe through a panic wave"
+    qtbot.mouseClick(intervention_button, Qt.LeftButton)
+    intervention = editor.section_edit("intervention")
+    assert intervention.toPlainText() == "Interoceptive exposure (CBT, every session)"  # the ticked one's
+
+    editor.links.objectives.set_checked(BREATHE.id, False)  # none ticked: all of the plan's
+    type_into(qtbot, intervention, "\nReviewed the diary")
+    qtbot.mouseClick(intervention_button, Qt.LeftButton)
+    assert intervention.toPlainText().splitlines() == [
+        "Interoceptive exposure (CBT, every session)", "Reviewed the diary", "Graded in-vivo exposure"]
+    intervention.undo()  # one insertion, one undo step
+    assert intervention.toPlainText().splitlines()[-1] == "Reviewed the diary"
+
+    editor.flush()
+    [stored] = notes.list_notes(ws_ctx.uow(), ws_client)
+    assert stored.section_text("goal").startswith("Take the bus to work — objective")
+    choose_format(editor, "BIRP")  # BIRP has an intervention section, and no goal
+    assert set(editor.sections.insert_buttons) == {"intervention"}
+
+
+def test_without_an_active_plan_there_is_nothing_to_insert(workspace, qtbot):
+    tab = workspace.notes_tab
+    tab.new_note()
+    choose_format(tab.editor, "GIRP")
+    for button in tab.editor.sections.insert_buttons.values():
+        assert not button.isEnabled() and "No active treatment plan" in button.toolTip()
+
+
+def test_homework_assigned_in_a_note_is_linked_to_it(workspace, ws_ctx, ws_client, qtbot):
+    with_active_plan(workspace, ws_ctx, ws_client)
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    editor = tab.editor
+    editor.links.objectives.set_checked(RIDE.id)
+    seen: list[str | None] = []
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AssignHomeworkDialog)
+        seen.append(dialog.form.goal_combo.currentData())  # the goal of the ticked objective
+        type_into(qtbot, dialog.form.description, "Ride two stops and stay on")
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    [homework] = care.list_homework(ws_ctx.uow(), ws_client)
+    assert seen == [GOAL.id]
+    assert homework.description == "Ride two stops and stay on" and homework.goal_id == GOAL.id
+    assert homework.assigned_in_note == editor.note_id
+    [note] = notes.list_notes(ws_ctx.uow(), ws_client)  # saved with the link, though nothing was typed
+    assert note.id == editor.note_id and note.homework_assigned == (homework.id,)
+    assert editor.links.homework_assigned.checked_ids() == (homework.id,)
+    assert workspace.homework_tab.model.rowCount() == 1  # the Homework tab shows it too
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AssignHomeworkDialog)
+        type_into(qtbot, dialog.form.description, "Not this one")
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    assert len(care.list_homework(ws_ctx.uow(), ws_client)) == 1
+
+
+def test_delete_an_unsigned_draft_after_confirming(workspace, ws_ctx, ws_client, answers, qtbot):
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    editor = tab.editor
+    type_into(qtbot, editor.section_edit("subjective"), "Wrong client's session")
+    editor.flush()
+    assert editor.delete_button.isVisible() and tab.model.rowCount() == 1
+
+    answers.answer = False
+    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    assert answers.asked[-1][0] == "Delete draft" and len(notes.list_notes(ws_ctx.uow(), ws_client)) == 1
+    answers.answer = True
+    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    assert notes.list_notes(ws_ctx.uow(), ws_client) == []
+    assert tab.model.rowCount() == 0 and editor.note_id is None
+
+
+def test_a_signed_note_has_no_delete(workspace, ws_ctx, ws_client, answers, qtbot):
+    tab = workspace.notes_tab
+    tab.new_note()
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Signed session")
+    tab.editor.flush()
+    note_id = tab.editor.note_id
+    notes.sign_note(ws_ctx.uow(), note_id)
+    tab.reload()
+    tab.open_note(note_id)
+    assert tab.editor.read_only and not tab.editor.delete_button.isVisibleTo(tab.editor)
+    asked = len(answers.asked)
+    assert tab.delete_draft() is False and len(answers.asked) == asked  # not even asked
+    assert notes.get_note(ws_ctx.uow(), note_id)[0].is_signed
