@@ -8,6 +8,7 @@ other-pages template, a NumberedCanvas, and bytes out. No Qt, no files: plain da
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -96,7 +97,7 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-class Renderer:
+class Renderer(ABC):
     """Subclasses set `title` and implement `story()`; `render()` returns the PDF bytes.
 
     `title` goes into the PDF metadata and must stay generic: never a client's name.
@@ -122,8 +123,9 @@ class Renderer:
 
     # -- to override -----------------------------------------------------------------------------
 
+    @abstractmethod
     def story(self) -> list[Flowable]:
-        raise NotImplementedError
+        """The document's flowables; each report defines its own."""
 
     # -- geometry ----------------------------------------------------------------------------------
 
