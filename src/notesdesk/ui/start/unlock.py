@@ -52,19 +52,15 @@ class UnlockPage(QWidget):
         if demo_hint:
             layout.addWidget(paragraph(demo_hint))
         layout.addSpacing(self.fontMetrics().height())
-        form = QFormLayout()
-        form.addRow("&Passphrase:", self.passphrase)
-        label = form.labelForField(self.passphrase)
-        if label is not None:
-            label.setBuddy(self.passphrase.edit)  # type: ignore[attr-defined]
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        row = QHBoxLayout()
-        row.addWidget(self.forgot_button)
-        row.addStretch(1)
-        row.addWidget(self.unlock_button)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        _entry_block(
+            layout,
+            "&Passphrase:",
+            self.passphrase,
+            self.passphrase.edit,
+            self.message,
+            self.forgot_button,
+            self.unlock_button,
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
@@ -81,6 +77,31 @@ class UnlockPage(QWidget):
             self.sig_submitted.emit(self.passphrase.text())
         else:
             self.message.show_message("Type your passphrase.")
+
+
+def _entry_block(
+    layout: QVBoxLayout,
+    label: str,
+    field: QWidget,
+    buddy: QWidget,
+    message: QWidget,
+    secondary: QWidget,
+    main: QWidget,
+) -> None:
+    """A labelled entry, its inline message, then a row with the secondary and the main button."""
+    form = QFormLayout()
+    form.addRow(label, field)
+    label_widget = form.labelForField(field)
+    if label_widget is not None:
+        label_widget.setBuddy(buddy)  # type: ignore[attr-defined]
+    layout.addLayout(form)
+    layout.addWidget(message)
+    row = QHBoxLayout()
+    row.addWidget(secondary)
+    row.addStretch(1)
+    row.addWidget(main)
+    layout.addLayout(row)
+    layout.addStretch(1)
 
 
 class RecoveryPage(QWidget):
@@ -113,19 +134,9 @@ class RecoveryPage(QWidget):
             )
         )
         layout.addSpacing(self.fontMetrics().height())
-        form = QFormLayout()
-        form.addRow("Recovery &key:", self.key)
-        label = form.labelForField(self.key)
-        if label is not None:
-            label.setBuddy(self.key)  # type: ignore[attr-defined]
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        row = QHBoxLayout()
-        row.addWidget(self.back)
-        row.addStretch(1)
-        row.addWidget(self.unlock_button)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        _entry_block(
+            layout, "Recovery &key:", self.key, self.key, self.message, self.back, self.unlock_button
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)

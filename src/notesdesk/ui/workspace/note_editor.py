@@ -47,6 +47,7 @@ from notesdesk.ui.workspace.note_sections import SectionsBox
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
+    QuietRetries,
     TimeField,
     attempt,
     bold,
@@ -73,7 +74,7 @@ class NoteEditor(QWidget):
         self._note: SessionNote | None = None
         self._persisted = False
         self._loading = False
-        self._failing = False
+        self._retries = QuietRetries(ctx)
         self._templates: list[NoteTemplate] = []
         self._plan: TreatmentPlan | None = None
         self._homework: list[Homework] = []
@@ -189,7 +190,7 @@ class NoteEditor(QWidget):
     ) -> None:
         """Show a note (None: nothing open). Signed notes are read-only, with their signature status."""
         self.autosaver.reset()
-        self._failing = False
+        self._retries.reset()
         self._note, self._persisted, self._loading = note, persisted and note is not None, True
         self._fill_formats()
         if note is not None:
@@ -341,7 +342,7 @@ class NoteEditor(QWidget):
         """Explicit save (button, Ctrl+S): errors are shown again even if autosave already failed."""
         if self.read_only:
             return False
-        self._failing = False
+        self._retries.reset()
         if self._persisted:
             self.autosaver.dirty = True
         return self.autosaver.flush()
@@ -352,18 +353,12 @@ class NoteEditor(QWidget):
             return True
         if not self._persisted and not has_content(note):
             return True
-        try:
-            if self._persisted:
-                note = notes.save_draft(self._ctx.uow(), note)
-            else:
-                note = notes.create_note(self._ctx.uow(), note)
-        except Exception as exc:  # shown once per run of failures; the text stays in the editor
-            if not self._failing:
-                self._ctx.errors.present(exc)
-            self._failing = True
+        store = notes.save_draft if self._persisted else notes.create_note
+        ok, saved = self._retries.run(lambda: store(self._ctx.uow(), note))
+        if not ok:
             self.status_label.setText("Draft NOT saved — your text is still here; save again")
             return False
-        self._failing = False
+        note = saved
         self._note, self._persisted = note, True
         self.status_label.setText(f"Draft — saved {note.updated_at.astimezone().strftime('%H:%M:%S')}")
         self._ctx.notify_changed("note", note.id)

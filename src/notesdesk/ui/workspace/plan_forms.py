@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -79,11 +80,10 @@ class _Form(QWidget):
         finally:
             self._loading = False
 
-    def _fill(self, node: Any) -> None:
-        raise NotImplementedError
-
-    def values(self) -> dict[str, Any]:
-        raise NotImplementedError
+    # Each form fills its fields from a plan node (`_fill`) and reads them back (`values`).
+    # (Declared, not stubbed: Qt objects skip abc's abstract-method check, so it would prove nothing.)
+    _fill: Callable[[Any], None]
+    values: Callable[[], dict[str, Any]]
 
 
 class ProblemForm(_Form):

@@ -25,6 +25,7 @@ from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.models import ID_ROLE, PrivateNoteListModel
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
+    QuietRetries,
     attempt,
     bold,
     date_edit,
@@ -65,7 +66,7 @@ class PrivateNotesTab(QWidget):
         self._persisted = False
         self._loading = False
         self._syncing = False
-        self._failing = False
+        self._retries = QuietRetries(ctx)
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
         self.model = PrivateNoteListModel(self)
         preview = (PrivateNoteListModel.COL_PREVIEW,)
@@ -185,7 +186,7 @@ class PrivateNotesTab(QWidget):
         return self.autosaver.flush()
 
     def save(self) -> bool:
-        self._failing = False
+        self._retries.reset()
         if self._persisted:
             self.autosaver.dirty = True
         return self.autosaver.flush()
@@ -196,18 +197,12 @@ class PrivateNotesTab(QWidget):
         note = replace(self._note, note_date=pydate(self.date_edit.date()), text=self.text.toPlainText())
         if not self._persisted and not note.text.strip():
             return True
-        try:
-            if self._persisted:
-                note = notes.update_private_note(self._ctx.uow(), note)
-            else:
-                note = notes.add_private_note(self._ctx.uow(), note)
-        except Exception as exc:  # shown once per run of failures; the text stays in the editor
-            if not self._failing:
-                self._ctx.errors.present(exc)
-            self._failing = True
+        store = notes.update_private_note if self._persisted else notes.add_private_note
+        ok, saved = self._retries.run(lambda: store(self._ctx.uow(), note))
+        if not ok:
             self.status_label.setText("NOT saved — your text is still here; save again")
             return False
-        self._failing = False
+        note = saved
         self._note, self._persisted = note, True
         self.status_label.setText(f"Saved {note.updated_at.astimezone().strftime('%H:%M:%S')}")
         self._ctx.notify_changed("private_note", note.id)

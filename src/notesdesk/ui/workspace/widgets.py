@@ -52,6 +52,29 @@ def attempt(ctx: AppContext, fn: Callable[..., Any], *args: Any, **kwargs: Any) 
         return False, None
 
 
+class QuietRetries:
+    """Autosave's error policy: the first failure of a run is shown; retries that fail the same way
+    stay quiet until a save succeeds or the user asks again (`reset`). Text stays in the editor."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+        self.failing = False
+
+    def reset(self) -> None:
+        self.failing = False
+
+    def run(self, fn: Callable[[], Any]) -> tuple[bool, Any]:
+        try:
+            result = fn()
+        except Exception as exc:  # shown once per run of failures, never a traceback
+            if not self.failing:
+                self._ctx.errors.present(exc)
+            self.failing = True
+            return False, None
+        self.failing = False
+        return True, result
+
+
 def named(widget: W, name: str, tip: str = "") -> W:
     """Give a control its accessible name (and an optional tooltip); returns it for chaining."""
     widget.setAccessibleName(name)
