@@ -29,11 +29,12 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate  # noqa: E402
 
-from notesdesk.core.domain.summaries import MeasureScorer  # noqa: E402
+from notesdesk.core.domain.summaries import ClientSummary  # noqa: E402
 from notesdesk.core.reports import PdfOptions, render_clinician_summary  # noqa: E402
 from notesdesk.core.reports.fonts import SANS, register_fonts  # noqa: E402
 from notesdesk.core.services import clients, summary  # noqa: E402
 from notesdesk.core.services.demo import build_demo  # noqa: E402
+from notesdesk.core.services.summary_measures import summary_measures  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
@@ -85,15 +86,6 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def scorer() -> MeasureScorer | None:
-    """The measures module's scorer when it is wired; otherwise the rows print unscored."""
-    try:
-        from notesdesk.core.services.measures import summary_scorer  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return summary_scorer()  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=40)
@@ -104,28 +96,29 @@ def main() -> None:
         try:
             build_demo(vault, clients=1, notes=args.sessions, seed=11)
             client = clients.list_clients(vault.unit_of_work())[0]
-            measures = scorer()
 
-            def read() -> object:
-                return summary.client_summary(vault.unit_of_work(), client.id, measures=measures)
+            def read() -> ClientSummary:
+                """What `notesdesk summary` and the app do: score the measures, then read the record."""
+                scorer = summary_measures(vault.unit_of_work(), client.id)
+                return summary.client_summary(vault.unit_of_work(), client.id, measures=scorer)
 
             model = read()
             options = PdfOptions()
-            pdf = render_clinician_summary(model, options)  # type: ignore[arg-type]
+            pdf = render_clinician_summary(model, options)
             pages = page_count(pdf)
             per_page = full_page_paragraphs(pages)
             register_fonts()
             bare_fn = lambda: bare_document(pages, per_page)  # noqa: E731
             dejavu_fn = lambda: bare_document(pages, per_page, SANS)  # noqa: E731
-            render_fn = lambda: render_clinician_summary(model, options)  # type: ignore[arg-type]  # noqa: E731
-            both_fn = lambda: render_clinician_summary(read(), options)  # type: ignore[arg-type]  # noqa: E731
+            render_fn = lambda: render_clinician_summary(model, options)  # noqa: E731
+            both_fn = lambda: render_clinician_summary(read(), options)  # noqa: E731
             for fn in (bare_fn, dejavu_fn, render_fn, both_fn):  # warm caches (fonts, imports) first
                 fn()
             timings = interleaved([bare_fn, dejavu_fn, render_fn, both_fn], args.runs)
             bare_t, dejavu_t, render_t, both_t = timings
         finally:
             vault.close()
-    sessions = len(model.sessions)  # type: ignore[attr-defined]
+    sessions = len(model.sessions)
     print(f"clinician summary: {sessions} sessions, {pages} pages, {len(pdf) / 1024:.0f} KiB")
     print(f"bare reportlab document, {pages} full pages ({per_page} paragraphs each): "
           f"{statistics.median(bare_t) * 1000:.1f} ms")

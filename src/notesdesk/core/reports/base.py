@@ -17,17 +17,19 @@ from io import BytesIO
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.fonts import SANS, SANS_BOLD
+from notesdesk.core.reports.plaintext import wrap_text
 from notesdesk.core.reports.styles import INK, MUTED, RULE, stylesheet
-from notesdesk.core.reports.text import clean, long_date
+from notesdesk.core.reports.text import long_date
 
 CREATOR = "NotesDesk"
 
@@ -119,7 +121,6 @@ class Renderer(ABC):
         self.printed_on = options.printed_on or today()
         self.pagesize = PAGE_SIZES[Paper(options.paper)]
         self.styles: StyleSheet1 = stylesheet(self.base_size)
-        self._header_cache: dict[tuple[str, str, float], tuple[Paragraph, float]] = {}
 
     # -- to override -----------------------------------------------------------------------------
 
@@ -145,33 +146,39 @@ class Renderer(ABC):
 
     # -- page furniture ----------------------------------------------------------------------------
 
-    def _header_para(self, text: str, style: str, width: float) -> tuple[Paragraph, float]:
-        """Header paragraphs are the same on every page: parse and wrap each once, draw it often."""
-        key = (text, style, width)
-        if key not in self._header_cache:
-            para = Paragraph(text, self.styles[style])
-            _w, h = para.wrap(width, 30 * mm)
-            self._header_cache[key] = (para, h)
-        return self._header_cache[key]
-
-    def _draw_header(self, canvas: Canvas, right: str, right_style: str) -> None:
-        """Practitioner name and credentials on the left, `right` (markup) on the right, a rule."""
-        p = self.practitioner
+    def _draw_header(self, canvas: Canvas, right: str) -> None:
+        """Practitioner name and credentials on the left, `right` (plain text) on the right, a rule.
+        Drawn as plain text: the header repeats on every page, and Paragraphs there cost a tenth of a
+        summary's rendering time."""
+        p, styles = self.practitioner, self.styles
         width, height = self.pagesize
         top = height - self.header_top
-        canvas.saveState()
-        lines = [f"<b>{clean(p.name)}</b>"] if p.name.strip() else []
-        if p.credentials.strip():
-            lines.append(f"<font name='{SANS}' size='8.5'>{clean(p.credentials)}</font>")
-        name = "<br/>".join(lines)
         left_w = self.frame_width * 0.55
-        if name:
-            para, h = self._header_para(name, "HeaderName", left_w)
-            para.drawOn(canvas, self.left_margin, top - h)
-        if right:
-            para, h = self._header_para(right, right_style, self.frame_width - left_w - 6 * mm)
-            para.drawOn(canvas, width - self.right_margin - para.width, top - h)
-        if name or right:
+        name_style, right_style = styles["HeaderName"], styles["HeaderRight"]
+        credentials_style = ParagraphStyle("HeaderCredentials", parent=name_style, fontName=SANS,
+                                           fontSize=right_style.fontSize)
+        left = [(name_style, line) for line in wrap_text(p.name, name_style, left_w)]
+        left += [(credentials_style, line) for line in wrap_text(p.credentials, credentials_style, left_w)]
+        lines = wrap_text(right, right_style, self.frame_width - left_w - 6 * mm)
+        text = canvas.beginText()
+        y = top - getAscent(name_style.fontName, name_style.fontSize)
+        for style, line in left:
+            text.setFont(style.fontName, style.fontSize)
+            text.setFillColor(style.textColor)
+            text.setTextOrigin(self.left_margin, y)
+            text.textOut(line)
+            y -= name_style.leading  # both lines keep the name's leading, as the old paragraph did
+        text.setFont(right_style.fontName, right_style.fontSize)
+        text.setFillColor(right_style.textColor)
+        y = top - getAscent(right_style.fontName, right_style.fontSize)
+        for line in lines:
+            line_w = stringWidth(line, right_style.fontName, right_style.fontSize)
+            text.setTextOrigin(width - self.right_margin - line_w, y)
+            text.textOut(line)
+            y -= right_style.leading
+        canvas.saveState()
+        canvas.drawText(text)
+        if left or lines:
             rule_y = height - self.top_margin + 5 * mm
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.6)
@@ -179,11 +186,11 @@ class Renderer(ABC):
         canvas.restoreState()
 
     def _first_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        self._draw_header(canvas, clean(self.practitioner.contact), "HeaderRight")
+        self._draw_header(canvas, self.practitioner.contact)
 
     def _later_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         """Continuation pages name the document (and client) in case the pages come apart."""
-        self._draw_header(canvas, clean(self.running or self.title), "HeaderRight")
+        self._draw_header(canvas, self.running or self.title)
 
     def _footer(self, canvas: Canvas, page: int, total: int) -> None:
         width = self.pagesize[0]

@@ -10,23 +10,21 @@ from collections import Counter
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from notesdesk.core.domain.summaries import ClientSummary, EpisodeDates, HomeworkRow, SessionRow
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.charts import chart_block
 from notesdesk.core.reports.flow import (
-    Para,
     data_table,
     gap,
     keep,
     kv_table,
-    markup,
     nothing,
     para,
     section,
 )
-from notesdesk.core.reports.fonts import SANS
+from notesdesk.core.reports.grid import Grid, GridLook
 from notesdesk.core.reports.plan_flow import (
     diagnoses_list,
     measures_table,
@@ -35,7 +33,7 @@ from notesdesk.core.reports.plan_flow import (
     reviews_table,
 )
 from notesdesk.core.reports.styles import RULE
-from notesdesk.core.reports.text import clean, percent, plural, short_date
+from notesdesk.core.reports.text import percent, plural, short_date
 
 SESSION_COLUMNS = 3
 
@@ -104,14 +102,14 @@ class ClinicianSummary(Renderer):
                 f"v{v} {status}" + (f" from {short_date(eff, loc)}" if eff else "")
                 for v, status, eff in self.s.plan_versions
             )
-            history.append(markup(f"Plan versions: {clean(versions)}", self.styles, "Muted"))
+            history.append(para(f"Plan versions: {versions}", self.styles, "Muted"))
         return out + section("Plan reviews", history, self.styles)
 
-    def _session_grid(self, sessions: Sequence[SessionRow]) -> Table:
-        """Dates down three column pairs (date, then type in grey); plain strings, drawn fast."""
+    def _session_grid(self, sessions: Sequence[SessionRow]) -> Grid:
+        """Dates down three column pairs (date, then type in grey; * marks a note not yet signed)."""
         loc, cols = self.locale(), SESSION_COLUMNS
         per_col = -(-len(sessions) // cols)
-        cells = [(short_date(s.session_date, loc), s.session_type + ("" if s.signed else " (unsigned)"))
+        cells = [(short_date(s.session_date, loc), s.session_type + ("" if s.signed else " *"))
                  for s in sessions]
         rows = []
         for r in range(per_col):
@@ -121,19 +119,9 @@ class ClinicianSummary(Renderer):
                 row += list(cells[i]) if i < len(cells) else ["", ""]
             rows.append(row)
         third = self.frame_width / cols
-        table = Table(rows, colWidths=[third * 0.42, third * 0.58] * cols, hAlign="LEFT")
-        cell, muted = self.styles["Cell"], self.styles["Muted"]
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), SANS),
-            ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
-            ("LEADING", (0, 0), (-1, -1), cell.leading),
-            *[("TEXTCOLOR", (c, 0), (c, -1), muted.textColor) for c in range(1, 2 * cols, 2)],
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
-        ]))
-        return table
+        look = GridLook(pad_left=0, pad_right=2, pad_top=1, pad_bottom=1, rule=RULE,
+                        muted_columns=frozenset(range(1, 2 * cols, 2)), muted=self.styles["Muted"].textColor)
+        return Grid(rows, [third * 0.42, third * 0.58] * cols, [self.styles["Cell"]] * 2 * cols, look)
 
     def _sessions(self) -> list[Flowable]:
         sessions, loc = self.s.sessions, self.locale()
@@ -144,13 +132,13 @@ class ClinicianSummary(Renderer):
         span = f"from {short_date(first, loc)} to {short_date(last, loc)}"
         kinds = Counter(s.session_type for s in sessions)
         formats = Counter(s.note_format for s in sessions)
-        lines = (
-            f"<b>{plural(len(sessions), 'session')}</b> {span} ({signed} signed)."
-            f"<br/>Session types: {clean(', '.join(f'{k} {n}' for k, n in kinds.most_common()))}."
-            f"<br/>Note formats: {clean(', '.join(f'{k} {n}' for k, n in formats.most_common()))}."
-        )
-        return section("Sessions attended", [markup(lines, self.styles), self._session_grid(sessions)],
-                       self.styles)
+        unsigned_key = "; * not signed yet" if signed < len(sessions) else ""
+        facts = kv_table([
+            ("Attended", f"{plural(len(sessions), 'session')} {span} ({signed} signed{unsigned_key})"),
+            ("Session types", ", ".join(f"{k} {n}" for k, n in kinds.most_common())),
+            ("Note formats", ", ".join(f"{k} {n}" for k, n in formats.most_common())),
+        ], self.frame_width, self.styles, 0.25)
+        return section("Sessions attended", [facts, gap(2 * mm), self._session_grid(sessions)], self.styles)
 
     def _homework(self) -> list[Flowable]:
         rows, w, loc = self.s.homework, self.frame_width, self.locale()
@@ -158,10 +146,10 @@ class ClinicianSummary(Renderer):
             return self._empty("Homework and practice", "No homework set.")
         until = short_date(self.s.adherence_until or self.s.prepared_on, loc)
         if self.s.adherence_recent is None:
-            intro = markup(f"No check-ins in the 28 days to {until}.", self.styles)
+            intro = para(f"No check-ins in the 28 days to {until}.", self.styles)
         else:
-            intro = markup(f"Check-ins marked done in the 28 days to {until}: "
-                           f"<b>{percent(self.s.adherence_recent)}</b>", self.styles)
+            intro = para(f"Check-ins marked done in the 28 days to {until}: "
+                         f"{percent(self.s.adherence_recent)}", self.styles)
         table = data_table(
             ["Task", "Set", "Repeats", "Check-ins", "Done", "Now"],
             [self._homework_row(group) for group in group_homework(rows)],
@@ -188,9 +176,9 @@ class ClinicianSummary(Renderer):
         if rows:
             table_rows = []
             for m in rows:
-                what: list[Flowable] = [Para(clean(m.title), self.styles["Cell"])]
+                what = [(self.styles["Cell"], m.title)]
                 if m.criteria:
-                    what.append(Para(clean(m.criteria), self.styles["Muted"]))
+                    what.append((self.styles["Muted"], m.criteria))
                 steps = " \u2192 ".join(
                     f"{s.status.value} {short_date(s.changed_on, loc)}" for s in m.history
                 )
@@ -205,9 +193,7 @@ class ClinicianSummary(Renderer):
         if current is not None:
             out.append(gap(3 * mm))
             since = short_date(current.started_on, loc)
-            out.append(markup(
-                f"Current phase of care: <b>{clean(current.phase)}</b> since {since}.", self.styles
-            ))
+            out.append(para(f"Current phase of care: {current.phase}, since {since}.", self.styles))
             if len(self.s.phases) > 1:
                 history = [[p.phase, short_date(p.started_on, loc), p.comment] for p in self.s.phases]
                 out.append(data_table(["Phase", "From", "Comment"], history,
@@ -239,36 +225,35 @@ class ClinicianSummary(Renderer):
             text = (f"Safety plan: version {sp.version}, last reviewed {reviewed}; "
                     f"{sp.sections_filled} of {sp.sections_total} sections filled in.")
             body.append(gap(2 * mm))
-            body.append(markup(clean(text), self.styles))
+            body.append(para(text, self.styles))
             if sp.missing:
-                body.append(markup(f"Still empty: {clean('; '.join(sp.missing))}.", self.styles, "Muted"))
+                body.append(para(f"Still empty: {'; '.join(sp.missing)}.", self.styles, "Muted"))
         else:
             body.append(gap(2 * mm))
-            body.append(markup("Safety plan: none on file.", self.styles))
+            body.append(para("Safety plan: none on file.", self.styles))
         return section("Risk and safety", body, self.styles)
 
     def _signature(self) -> list[Flowable]:
         p, loc = self.practitioner, self.locale()
         who = ", ".join(x for x in (p.name, p.credentials) if x) or "Practitioner"
         lines = [
-            markup(f"Prepared by <b>{clean(who)}</b> on {short_date(self.s.prepared_on, loc)}.", self.styles),
+            para(f"Prepared by {who} on {short_date(self.s.prepared_on, loc)}.", self.styles),
             gap(9 * mm),
-            markup("Signature ____________________________________    Date ________________", self.styles),
+            para("Signature ____________________________________    Date ________________", self.styles),
         ]
         if self.s.key_fingerprint:
             lines.append(gap(3 * mm))
-            lines.append(markup(
+            lines.append(para(
                 "Progress notes in this record are signed electronically with the key whose fingerprint is "
-                f"<b>{clean(self.s.key_fingerprint)}</b>.",
-                self.styles, "Muted"))
+                f"{self.s.key_fingerprint}.", self.styles, "Muted"))
         return [keep(section("Signature", lines, self.styles))]
 
     def story(self) -> list[Flowable]:
         ident = self.s.identification
         out: list[Flowable] = [
-            markup("Treatment summary", self.styles, "Title"),
-            markup(f"Clinician copy \u00b7 {clean(ident.name)} \u00b7 prepared "
-                   f"{clean(self.date(self.s.prepared_on))}", self.styles, "Subtitle"),
+            para("Treatment summary", self.styles, "Title"),
+            para(f"Clinician copy \u00b7 {ident.name} \u00b7 prepared {self.date(self.s.prepared_on)}",
+                 self.styles, "Subtitle"),
         ]
         for part in (self._identification, self._concerns, self._plan, self._sessions, self._homework,
                      self._milestones, self._measures, self._risk, self._signature):

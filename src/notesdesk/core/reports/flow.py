@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeAlias
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from notesdesk.core.reports.fonts import SANS
+from notesdesk.core.reports.grid import Grid, GridCell, GridLook
+from notesdesk.core.reports.plaintext import TextBlock
 from notesdesk.core.reports.styles import HEADER_FILL, INK, RULE, ZEBRA
 from notesdesk.core.reports.text import clean
 
@@ -32,15 +32,15 @@ class Para(Paragraph):
         return width, height
 
 
-Cell: TypeAlias = "str | Flowable | list[Flowable]"
 FONT = ("FONTNAME", (0, 0), (-1, -1), SANS)  # plain-string cells: DejaVu, never Helvetica
 TABLE_START_ROOM = 40 * mm
 CELL_PAD = 4  # a heading over a table starts a new page when less room than this is left
 
 
-def para(text: str, styles: StyleSheet1, style: str = "Body") -> Para:
-    """A paragraph of user text (escaped)."""
-    return Para(clean(text), styles[style])
+def para(text: str, styles: StyleSheet1, style: str = "Body") -> Flowable:
+    """A paragraph of user text, drawn as plain text (never read as markup)."""
+    st = styles[style]
+    return TextBlock(text, st) if st.alignment == TA_LEFT else Para(clean(text), st)
 
 
 def markup(text: str, styles: StyleSheet1, style: str = "Body", bullet: str | None = None) -> Para:
@@ -48,8 +48,8 @@ def markup(text: str, styles: StyleSheet1, style: str = "Body", bullet: str | No
     return Para(text, styles[style], bulletText=bullet)
 
 
-def heading(text: str, styles: StyleSheet1, level: int = 1) -> Para:
-    return Para(clean(text), styles["H1" if level == 1 else "H2"])
+def heading(text: str, styles: StyleSheet1, level: int = 1) -> Flowable:
+    return TextBlock(text, styles["H1" if level == 1 else "H2"])
 
 
 def _flat(items: Sequence[Flowable]) -> list[Flowable]:
@@ -76,100 +76,42 @@ def section(title: str, body: Sequence[Flowable], styles: StyleSheet1) -> list[F
     """
     if not body:
         return [heading(title, styles)]
-    if isinstance(body[0], Table):
+    if isinstance(body[0], (Table, Grid)):
         return [CondPageBreak(TABLE_START_ROOM), heading(title, styles), *body]
     return [keep([heading(title, styles), body[0]]), *body[1:]]
 
 
 def bullets(items: Sequence[str], styles: StyleSheet1, style: str = "Bullet") -> list[Flowable]:
-    return [Para(clean(item), styles[style], bulletText="\u2022") for item in items if item.strip()]
+    return [TextBlock(item, styles[style], bullet="\u2022") for item in items if item.strip()]
 
 
-def nothing(text: str, styles: StyleSheet1) -> Para:
-    return Para(clean(text), styles["Muted"])
-
-
-def _cell(
-    value: Cell, styles: StyleSheet1, style: str, room: float | None = None
-) -> str | Flowable | list[Flowable]:
-    """Strings are wrapped here into plain multi-line strings the table draws directly, several times
-    faster than Paragraphs (a summary has hundreds of cells). A word too long for the column falls
-    back to a Paragraph, which splits it. Flowables (or lists of them) are used as they are."""
-    if not isinstance(value, str):
-        return value
-    st = styles[style]
-    if room is None:
-        return Para(clean(value), st)
-    lines = simpleSplit(value.strip(), st.fontName, st.fontSize, room)
-    if any(stringWidth(line, st.fontName, st.fontSize) > room for line in lines):
-        return Para(clean(value), st)
-    return "\n".join(lines)
-
-
-Corner = tuple[int, int]
-
-
-def _text_style(style: ParagraphStyle, first: Corner, last: Corner) -> list[tuple[object, ...]]:
-    """Table commands that make plain-string cells look like the paragraph style."""
-    return [
-        ("FONTNAME", first, last, style.fontName),
-        ("FONTSIZE", first, last, style.fontSize),
-        ("LEADING", first, last, style.leading),
-        ("TEXTCOLOR", first, last, style.textColor),
-    ]
+def nothing(text: str, styles: StyleSheet1) -> Flowable:
+    return TextBlock(text, styles["Muted"])
 
 
 def data_table(
     header: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
+    rows: Sequence[Sequence[GridCell]],
     widths: Sequence[float],
     styles: StyleSheet1,
     zebra: bool = True,
-) -> Table:
-    """A table with a repeated header row; cells wrap (Paragraphs), so nothing overflows."""
-    rooms = [w - 2 * CELL_PAD for w in widths]
-    data: list[list[object]] = [[_cell(h, styles, "CellHead", r) for h, r in zip(header, rooms, strict=True)]]
-    data += [[_cell(v, styles, "Cell", r) for v, r in zip(row, rooms, strict=True)] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    commands: list[tuple[object, ...]] = [
-        *_text_style(styles["CellHead"], (0, 0), (-1, 0)),
-        *_text_style(styles["Cell"], (0, 1), (-1, -1)),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-    ]
-    if zebra:
-        commands += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(data), 2)]
-    table.setStyle(TableStyle(commands))
-    return table
+) -> Grid:
+    """A table with a shaded header row, repeated on every page it runs onto; cells wrap."""
+    look = GridLook(pad_left=CELL_PAD, pad_right=CELL_PAD, header_fill=HEADER_FILL,
+                    zebra=ZEBRA if zebra else None, rule=RULE)
+    return Grid(rows, widths, [styles["Cell"]] * len(widths), look, header=header,
+                header_style=styles["CellHead"])
 
 
 def kv_table(
-    pairs: Sequence[tuple[str, Cell]], width: float, styles: StyleSheet1, key_share: float = 0.3
-) -> Table:
+    pairs: Sequence[tuple[str, GridCell]], width: float, styles: StyleSheet1, key_share: float = 0.3,
+    key_style: str = "Key", value_style: str = "Cell",
+) -> Grid:
     """Label / value rows without a grid, for identification blocks. Empty values are skipped."""
-    key_w, value_w = width * key_share, width * (1 - key_share)
-    data: list[list[object]] = [
-        [_cell(k, styles, "Key", key_w - 6), _cell(v, styles, "Cell", value_w - 6)]
-        for k, v in pairs
-        if (v if isinstance(v, str) else True)
-    ] or [["", ""]]
-    table = Table(data, colWidths=[key_w, value_w], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *_text_style(styles["Key"], (0, 0), (0, -1)),
-        *_text_style(styles["Cell"], (1, 0), (1, -1)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
-    return table
+    rows = [[k, v] for k, v in pairs if (v.strip() if isinstance(v, str) else v)]
+    look = GridLook(pad_left=0, pad_right=6, pad_top=1.5, pad_bottom=1.5)
+    return Grid(rows, [width * key_share, width * (1 - key_share)], [styles[key_style], styles[value_style]],
+                look)
 
 
 def boxed(content: Sequence[Flowable], width: float, fill: colors.Color, stroke: colors.Color | None = None,

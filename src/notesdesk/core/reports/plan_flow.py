@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
 from notesdesk.core.domain.plans import Objective, TreatmentPlan
 from notesdesk.core.domain.summaries import MeasureSection, ReviewRow
 from notesdesk.core.reports.flow import (
-    Para,
     bullets,
     data_table,
     heading,
     keep,
     kv_table,
-    markup,
     nothing,
     para,
 )
-from notesdesk.core.reports.text import DASH, clean, number, short_date
+from notesdesk.core.reports.grid import GridCell
+from notesdesk.core.reports.text import DASH, number, short_date
 
 
 def plan_facts(
@@ -52,21 +51,19 @@ def plan_facts(
     )
 
 
-def _objective_cell(obj: Objective, styles: StyleSheet1) -> list[Flowable]:
-    parts: list[Flowable] = [Para(clean(obj.description), styles["Cell"])]
+def _objective_cell(obj: Objective, styles: StyleSheet1) -> list[tuple[ParagraphStyle, str]]:
     detail = []
     if obj.measurable_criterion:
-        detail.append(f"Measured by: {clean(obj.measurable_criterion)}")
+        detail.append(f"Measured by: {obj.measurable_criterion}")
     if obj.baseline or obj.target:
-        detail.append(f"Baseline {clean(obj.baseline) or DASH} \u2192 target {clean(obj.target) or DASH}")
+        detail.append(f"Baseline {obj.baseline or DASH} \u2192 target {obj.target or DASH}")
     if obj.linked_measure:
-        detail.append(f"Linked measure: {clean(obj.linked_measure)}")
-    if detail:
-        parts.append(Para("<br/>".join(detail), styles["Muted"]))
-    return parts
+        detail.append(f"Linked measure: {obj.linked_measure}")
+    return [(styles["Cell"], obj.description), *((styles["Muted"], line) for line in detail)]
 
 
 GOAL_START_ROOM = 55 * mm
+GOAL_LABEL_SHARE = 0.18
 
 
 def _interventions(obj: Objective) -> str:
@@ -89,13 +86,17 @@ def plan_body(plan: TreatmentPlan, width: float, styles: StyleSheet1, locale: st
         if not problem.goals:
             out.append(keep(head))
         for g_index, goal in enumerate(problem.goals):
-            text = f"<b>Goal:</b> {clean(goal.statement)}"
+            pairs: list[tuple[str, GridCell]] = [("Goal", goal.statement)]
             if goal.client_words:
-                text += (f"<br/><font color='#5B6770'>In the client's words:</font> "
-                         f"\u201c{clean(goal.client_words)}\u201d")
-            if goal.agreed_with_client:
-                text += "  <font color='#5B6770'>(agreed with the client)</font>"
-            intro = [*(head if g_index == 0 else []), markup(text, styles, "Body")]
+                words = [(styles["Body"], f"\u201c{goal.client_words}\u201d")]
+                if goal.agreed_with_client:
+                    words.append((styles["Muted"], "agreed with the client"))
+                pairs.append(("Client's words", words))
+            elif goal.agreed_with_client:
+                pairs.append(("", [(styles["Muted"], "agreed with the client")]))
+            goal_block = kv_table(pairs, width, styles, GOAL_LABEL_SHARE, key_style="Label",
+                                  value_style="Body")
+            intro = [*(head if g_index == 0 else []), goal_block]
             # The problem and goal stay together and get a few table rows below them; the objectives
             # table itself splits across pages by rows (its header repeats) instead of leaving a gap.
             out += [CondPageBreak(GOAL_START_ROOM), keep(intro)]
@@ -111,7 +112,6 @@ def plan_body(plan: TreatmentPlan, width: float, styles: StyleSheet1, locale: st
                 ]
                 out.append(data_table(["Objective", "Target date", "Status", "Interventions"], rows,
                                       [width * 0.42, width * 0.15, width * 0.14, width * 0.29], styles))
-            out.append(markup("", styles, "Small"))
     return out
 
 

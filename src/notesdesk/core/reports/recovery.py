@@ -58,7 +58,7 @@ class RecoveryPage(Renderer):
     def story(self) -> list[Flowable]:
         sheet = self.sheet
         facts = kv_table(
-            [("Vault id", Para(clean(sheet.vault_id), self.styles["Mono"])),
+            [("Vault id", [(self.styles["Mono"], sheet.vault_id)]),
              ("Created", self.date(sheet.created_on))],
             self.frame_width, self.styles, key_share=0.2,
         )

@@ -20,7 +20,8 @@ CALM_FILL = colors.HexColor("#EEF4F1")
 
 
 def stylesheet(base: float = 10.0) -> StyleSheet1:
-    """Named styles: Title, Subtitle, H1, H2, Body, Small, Muted, Cell, CellHead, Bullet, Mono, Key."""
+    """Named styles: Title, Subtitle, H1, H2, Body, Small, Muted, Cell, CellHead, Bullet, Mono, Key,
+    Label."""
     register_fonts()
     lead = base * 1.35
     sheet = StyleSheet1()
@@ -51,6 +52,7 @@ def stylesheet(base: float = 10.0) -> StyleSheet1:
     add("Cell", fontSize=base * 0.9, leading=base * 1.18)
     add("CellHead", fontName=SANS_BOLD, fontSize=base * 0.85, leading=base * 1.12, textColor=ACCENT)
     add("Key", fontSize=base * 0.9, leading=base * 1.18, textColor=MUTED)
+    add("Label", fontName=SANS_BOLD, spaceAfter=base * 0.4)
     add("Bullet", leftIndent=base * 1.2, bulletIndent=base * 0.3, spaceAfter=base * 0.2)
     add("Mono", fontName=MONO, fontSize=base * 0.9, leading=base * 1.2)
     add("Warn", fontName=SANS_BOLD, textColor=WARN_INK)

@@ -82,3 +82,15 @@ def number(value: float | None) -> str:
     if value is None:
         return DASH
     return f"{value:g}" if value != int(value) else str(int(value))
+
+
+# Control characters other than the line break, dropped from text drawn directly; tabs become spaces.
+_PLAIN = str.maketrans({**{c: None for c in range(32) if c != 10}, 9: "    ", 127: None})
+
+
+def plain(text: str | None) -> str:
+    """User text for direct drawing (not markup): control characters dropped, tabs as spaces,
+    line breaks normalised."""
+    if not text:
+        return ""
+    return str(text).replace("\r\n", "\n").replace("\r", "\n").translate(_PLAIN)
