@@ -20,6 +20,7 @@ from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
+from notesdesk.ui.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 
 PASSPHRASE = "correct horse battery"
@@ -121,7 +122,10 @@ def make_window(qtbot, ctx, relaunch, events):
     windows: list[MainWindow] = []
 
     def make() -> MainWindow:
-        window = MainWindow(ctx, relaunch=relaunch, workspace_factory=FakeWorkspace)
+        # No bus signals: a developer's own screen lock must not lock the test windows (tests/ui/
+        # test_os_lock.py covers the watcher on a private bus and the default one at start-up).
+        window = MainWindow(ctx, relaunch=relaunch, workspace_factory=FakeWorkspace,
+                            system_lock=SystemLockWatcher(bus_signals=()))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

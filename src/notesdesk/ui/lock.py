@@ -163,6 +163,10 @@ class SessionEndMixin:
     def _on_idle(self) -> None:
         self.lock()
 
+    def _on_system_lock(self, reason: str) -> None:
+        """The computer is going to sleep, its screen locked, or it just woke (ui/os_lock.py)."""
+        self.lock()
+
     def _save_open_work(self, title: str) -> bool:
         """Save the client dialog and every draft; False (said through the presenter) when something
         typed could not be saved, so the caller must not go on."""

@@ -35,6 +35,7 @@ from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
+from notesdesk.ui.os_lock import SystemLockWatcher
 from notesdesk.ui.printing import ReportsMenu
 from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.widgets.banner import Banner
@@ -59,6 +60,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         ctx: AppContext,
         relaunch: Callable[[Path], object] = relaunch_detached,
         workspace_factory: WorkspaceFactory | None = None,
+        system_lock: SystemLockWatcher | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -110,6 +112,11 @@ class MainWindow(SessionEndMixin, QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        # Sleep and screen lock: the same lock as Ctrl+L, while the preference is on.
+        self.system_lock = system_lock if system_lock is not None else SystemLockWatcher()
+        self.system_lock.setParent(self)
+        self.system_lock.sig_lock_requested.connect(self._on_system_lock)
+        self._follow_system_lock()
         self.client_list = ClientListKeeper(
             ctx, self.panel, lambda: self.host.client_id, self._update_actions, self
         )
@@ -340,11 +347,18 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def _on_settings_applied(self) -> None:
         prefs = self.ctx.prefs
         self.idle.set_minutes(prefs.idle_minutes)
+        self._follow_system_lock()
         self.actions_by_name["privacy"].setChecked(prefs.privacy_mode)
         self.panel.set_privacy(prefs.privacy_mode)
         self.backups.sig_status.emit(self.backups.status())  # the second folder may have changed
 
     # -- lock and close ----------------------------------------------------------------------------
+
+    def _follow_system_lock(self) -> None:
+        if self.ctx.prefs.lock_on_system_lock:
+            self.system_lock.start(self)
+        else:
+            self.system_lock.stop()
 
     def shutdown(self) -> None:
         """Release everything that holds plaintext or the vault lock. Safe to call twice."""
@@ -353,6 +367,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self._shut = True
         self._ending = True
         self.idle.stop()
+        self.system_lock.stop()
         self.backups.stop()
         app = QApplication.instance()
         if app is not None:

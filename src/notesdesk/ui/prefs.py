@@ -23,6 +23,15 @@ class Preferences:
         self._settings.setValue("lock/idle_minutes", max(1, int(value)))
 
     @property
+    def lock_on_system_lock(self) -> bool:
+        """Lock when the computer sleeps or the screen locks (ui/os_lock.py)."""
+        return bool(self._get("lock/on_system_lock", True, bool))
+
+    @lock_on_system_lock.setter
+    def lock_on_system_lock(self, value: bool) -> None:
+        self._settings.setValue("lock/on_system_lock", bool(value))
+
+    @property
     def privacy_mode(self) -> bool:
         return bool(self._get("view/privacy_mode", False, bool))
 

@@ -48,7 +48,7 @@ def _named(widget: QWidget, name: str) -> QWidget:
 
 class SettingsDialog(QDialog):
     sig_applied = Signal()
-    """Settings were saved; the main window re-reads idle time and privacy mode."""
+    """Settings were saved; the main window re-reads idle time, system lock and privacy mode."""
     sig_open_backups = Signal()
     """The person asked for the Backups page (list, back up now, test, verify, restore)."""
 
@@ -63,6 +63,9 @@ class SettingsDialog(QDialog):
         self.idle.setSuffix(" minutes")
         self.idle.setValue(prefs.idle_minutes)
         _named(self.idle, "Lock after this many idle minutes")
+        self.system_lock = QCheckBox("Lock when the computer &sleeps or the screen locks")
+        self.system_lock.setChecked(prefs.lock_on_system_lock)
+        _named(self.system_lock, "Lock when the computer sleeps or the screen locks")
         self.privacy = QCheckBox("Show clients by &initials only (privacy mode for screen sharing)")
         self.privacy.setChecked(prefs.privacy_mode)
         _named(self.privacy, "Privacy mode")
@@ -117,6 +120,7 @@ class SettingsDialog(QDialog):
         general = QGroupBox("Security and privacy")
         form = QFormLayout(general)
         form.addRow("&Lock after idle:", self.idle)
+        form.addRow(self.system_lock)
         form.addRow(self.privacy)
         form.addRow("", self.change_passphrase)
         practitioner = QGroupBox("Practitioner (for signatures and printouts)")
@@ -176,6 +180,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         prefs = self._ctx.prefs
         prefs.idle_minutes = self.idle.value()
+        prefs.lock_on_system_lock = self.system_lock.isChecked()
         prefs.privacy_mode = self.privacy.isChecked()
         prefs.default_note_format = str(self.note_format.currentData())
         prefs.backup_folder = self.backup.text().strip()
