@@ -167,7 +167,8 @@ def test_an_older_vault_is_migrated_after_a_safety_copy(vault_path: Path) -> Non
     # Make it look like a vault written by the first release (schema 0001).
     conn = sqlite3.connect(vault_path)
     conn.executescript(
-        "DROP TABLE purge; DROP TRIGGER note_signed_no_delete; DROP TRIGGER addendum_no_delete;"
+        "DROP TABLE purge; DROP TABLE pending_text;"
+        "DROP TRIGGER note_signed_no_delete; DROP TRIGGER addendum_no_delete;"
         "UPDATE alembic_version SET version_num = '0001';"
     )
     conn.close()

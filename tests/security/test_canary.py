@@ -10,8 +10,9 @@ import pytest
 
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
+from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.practice import PractitionerProfile
-from notesdesk.core.services import care, clients, notes, plans, search
+from notesdesk.core.services import care, clients, notes, pending, plans, search
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
@@ -26,9 +27,11 @@ def fill_every_field(vault: Vault) -> None:
         note = notes.create_note(vault.unit_of_work(), records.note(client.id, mark, fmt))
     notes.sign_note(vault.unit_of_work(), note.id)
     notes.add_addendum(vault.unit_of_work(), note.id, AddendumKind.CLARIFICATION, f"{mark} addendum")
+    pending.save_pending(vault.unit_of_work(), client.id, PendingKind.ADDENDUM, note.id, f"{mark} unsent")
     notes.add_private_note(vault.unit_of_work(), records.private_note(client.id, mark))
     plan = plans.save_plan(vault.unit_of_work(), records.plan(client.id, mark))
     plans.activate_plan(vault.unit_of_work(), plan.id)
+    pending.save_pending(vault.unit_of_work(), client.id, PendingKind.PLAN_REVIEW, plan.id, f"{mark} review")
     hw = care.add_homework(vault.unit_of_work(), records.homework(client.id, mark))
     care.check_in(vault.unit_of_work(), hw.id, CheckinStatus.PARTIAL, client_report=f"{mark} report")
     m = care.add_milestone(vault.unit_of_work(), records.milestone(client.id, mark))

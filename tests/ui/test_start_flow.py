@@ -89,6 +89,16 @@ def test_recovery_key_can_be_saved_to_a_private_text_file(qtbot, start, ui_vault
     assert out.stat().st_mode & 0o077 == 0
 
 
+def test_saving_the_key_where_it_cannot_be_written_says_so_on_the_page(qtbot, start, ui_vault_path, tmp_path):
+    window = start(ui_vault_path)
+    page = window.recovery_key
+    page.set_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789")
+    gone = tmp_path / "unplugged drive"  # a folder that is not there (any user, root included)
+    assert page.save_to(gone / "key.txt") is False
+    assert "was not saved" in page.message.text()
+    assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+
+
 def test_wrong_passphrase_says_so_inline_and_leaves_the_vault_untouched(qtbot, start, ui_vault_path, errors):
     Vault.create(ui_vault_path, PASSPHRASE)[0].close()
     before = ui_vault_path.read_bytes()

@@ -75,13 +75,16 @@ def test_private_note_model_previews_the_first_line():
 def test_homework_and_checkin_models():
     hw = Homework("c", "Breathing", date(2024, 5, 1), goal_id="g1", due_date=date(2024, 5, 8),
                   checkins=(Checkin(date(2024, 5, 3), CheckinStatus.PARTIAL, "some days"),))
-    old = Homework("c", "Diary", date(2024, 4, 1), goal_id="gone", active=False)
+    old = Homework("c", "Diary", date(2024, 4, 1), goal_id="gone", active=False, assigned_in_note="n0")
     model = HomeworkTableModel()
     model.set_homework([hw, old], {"g1": "Take the bus"})
     assert model.HEADERS[model.COL_LAST] == "Last check-in"
     assert cells(model, 0) == ["Breathing", "Take the bus", "2024-05-01", "2024-05-08", "once",
-                               "2024-05-03 partial", "active"]
+                               "2024-05-03 partial", "active", ""]
     assert cells(model, 1)[model.COL_GOAL] == "(earlier plan)"
+    assert cells(model, 1)[model.COL_NOTE] == "a removed note"
+    model.set_homework([hw, old], {}, {"n0": "2024-04-01 SOAP (signed)"})
+    assert cells(model, 1)[model.COL_NOTE] == "2024-04-01 SOAP (signed)"
     assert cells(model, 1)[model.COL_LAST] == "none yet" and cells(model, 1)[model.COL_STATE] == "ended"
     checkins = CheckinTableModel()
     checkins.set_rows(hw.checkins)

@@ -19,7 +19,7 @@ from notesdesk.core.backup import container
 from notesdesk.core.crypto import kdf, keys
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
-from notesdesk.core.exports.snapshot import TABLES, Snapshot, take
+from notesdesk.core.exports.snapshot import PRACTICE_TABLES, Snapshot, take
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import PROFILE_ID, SIGNING_KEY_ID, Vault
 
@@ -43,7 +43,7 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
     problem_free = passphrase.strip()
     if not problem_free:
         raise InvalidInput("The export needs a passphrase to protect it.")
-    snapshot = take(vault.unit_of_work(), include_private=True)
+    snapshot = take(vault.unit_of_work(), include_private=True, include_unsent=True)
     payload = msgspec.json.encode(
         PracticeExport(
             schema=SCHEMA,
@@ -65,7 +65,7 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
         "schema": SCHEMA,
         "audit_head_seq": 0,
         "audit_head_mac": "",
-        "counts": {name: len(getattr(snapshot, name)) for name in TABLES},
+        "counts": {name: len(getattr(snapshot, name)) for name in PRACTICE_TABLES},
     }
     with vault.unit_of_work() as uow:
         uow.record("export", detail="whole practice, encrypted")
@@ -100,7 +100,7 @@ def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int
             raise Conflict("Import goes into a new, empty vault; this one already has clients.")
     records = export.records
     with vault.unit_of_work() as uow:
-        for name in TABLES:
+        for name in PRACTICE_TABLES:
             table = getattr(uow, name)
             for obj in getattr(records, name):
                 table.add(obj, action="create")
@@ -112,4 +112,4 @@ def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int
         uow.commit()
     vault.adopt_signing_key(bytes.fromhex(export.signing_key))
     vault.save_profile(export.profile)
-    return {name: len(getattr(records, name)) for name in TABLES}
+    return {name: len(getattr(records, name)) for name in PRACTICE_TABLES}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -24,23 +25,31 @@ class Snapshot:
     phases: tuple[PhaseEntry, ...] = ()
     safety_plans: tuple[SafetyPlan, ...] = ()
     measures: tuple[MeasureAdministration, ...] = ()
+    # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
+    pending_texts: tuple[PendingText, ...] = ()
 
 
+# What a client's record is made of (the client JSON record and FHIR bundle take these).
 TABLES = (
     "clients", "episodes", "notes", "addenda", "private_notes", "plans",
     "homework", "milestones", "phases", "safety_plans", "measures",
 )
+# What the practice export carries: the record and text typed but not yet added or recorded.
+PRACTICE_TABLES = (*TABLES, "pending_texts")
 
 
 def _sorted(items: list) -> tuple:  # type: ignore[type-arg]
     return tuple(sorted(items, key=lambda item: item.id))
 
 
-def take(uow: UnitOfWork, client_id: str | None = None, include_private: bool = True) -> Snapshot:
-    """Everything (or one client's record) in one unit of work; psychotherapy notes only if asked."""
+def take(
+    uow: UnitOfWork, client_id: str | None = None, include_private: bool = True, include_unsent: bool = False
+) -> Snapshot:
+    """Everything (or one client's record) in one unit of work; psychotherapy notes only if asked,
+    unsent text only if asked."""
     with uow:
         parts = {}
-        for name in TABLES:
+        for name in PRACTICE_TABLES if include_unsent else TABLES:
             if name == "private_notes" and not include_private:
                 parts[name] = ()
                 continue

@@ -19,8 +19,8 @@ from notesdesk.core.domain.care import (
     SafetyPlan,
     StatusChange,
 )
-from notesdesk.core.domain.common import new_id, today
-from notesdesk.core.errors import InvalidInput
+from notesdesk.core.domain.common import new_id, now, today
+from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.storage.uow import UnitOfWork
 
 ADHERENCE_WINDOW_DAYS = 28
@@ -35,6 +35,62 @@ def add_homework(uow: UnitOfWork, homework: Homework) -> Homework:
     with uow:
         uow.clients.get(homework.client_id)
         uow.homework.add(homework)
+        uow.commit()
+    return homework
+
+
+def update_homework(uow: UnitOfWork, edited: Homework) -> Homework:
+    """Change what the homework asks (description, rationale, goal and objective, due date, recurrence)
+    and whether it is still active. Everything else — client, assignment date and note, check-ins — is
+    kept as stored, so an edit never loses a check-in recorded meanwhile. Audited as an edit."""
+    if not edited.description.strip():
+        raise InvalidInput("Homework needs a description.")
+    with uow:
+        stored = uow.homework.get(edited.id)
+        homework = replace(
+            stored,
+            description=edited.description.strip(),
+            rationale=edited.rationale.strip(),
+            goal_id=edited.goal_id,
+            objective_id=edited.objective_id,
+            due_date=edited.due_date,
+            recurrence=edited.recurrence,
+            active=edited.active,
+        )
+        if homework != stored:
+            uow.homework.replace(homework)
+            uow.commit()
+    return homework
+
+
+def link_homework(uow: UnitOfWork, homework_id: str, note_id: str | None) -> Homework:
+    """Record the homework as assigned in a session note of the same client (None: in no note).
+
+    A draft note's "homework assigned" list follows in the same transaction. A signed note is read-only:
+    homework can be linked to it only if the note lists it already; homework assigned in a signed note
+    can be re-assigned in another note (the signed one keeps its record) but not linked to none."""
+    with uow:
+        homework = uow.homework.get(homework_id)
+        current = uow.notes.find(homework.assigned_in_note) if homework.assigned_in_note else None
+        if note_id == homework.assigned_in_note and (note_id is None or current is not None):
+            return homework
+        if current is not None and current.is_signed:
+            if note_id is None and homework.id in current.homework_assigned:
+                raise Conflict("This homework was assigned in a signed note, which cannot be changed.")
+        elif current is not None:
+            kept = tuple(i for i in current.homework_assigned if i != homework.id)
+            uow.notes.replace(replace(current, homework_assigned=kept, updated_at=now()))
+        if note_id is not None:
+            note = uow.notes.get(note_id)
+            if note.client_id != homework.client_id:
+                raise InvalidInput("That session note belongs to another client.")
+            if note.is_signed and homework.id not in note.homework_assigned:
+                raise Conflict("That note is signed and locked; homework cannot be added to it.")
+            if not note.is_signed and homework.id not in note.homework_assigned:
+                ticked = (*note.homework_assigned, homework.id)
+                uow.notes.replace(replace(note, homework_assigned=ticked, updated_at=now()))
+        homework = replace(homework, assigned_in_note=note_id)
+        uow.homework.replace(homework)
         uow.commit()
     return homework
 

@@ -17,7 +17,10 @@ from notesdesk.core.domain.notes import (
     SessionNote,
     blank_sections,
 )
+from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.errors import Conflict, InvalidInput
+from notesdesk.core.services import pending
+from notesdesk.core.services.links import clear_note_references, sync_assigned_homework
 from notesdesk.core.services.signatures import make_signature, signature_valid
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -49,26 +52,34 @@ def create_note(uow: UnitOfWork, note: SessionNote) -> SessionNote:
         if note.episode_id is None:
             note = replace(note, episode_id=_open_episode_id(uow, note.client_id))
         uow.notes.add(note)
+        sync_assigned_homework(uow, note)
         uow.commit()
     return note
 
 
 def save_draft(uow: UnitOfWork, note: SessionNote) -> SessionNote:
-    """Autosave and explicit save both come here; a signed note refuses, whatever the caller."""
+    """Autosave and explicit save both come here; a signed note refuses, whatever the caller.
+    Homework ticked as assigned in the draft is linked to it, and unticked homework unlinked, in the
+    same transaction."""
     with uow:
         stored = uow.notes.get(note.id)
         if stored.is_signed:
             raise Conflict("This note is signed and locked; add an addendum instead.")
         note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
         uow.notes.replace(note)
+        sync_assigned_homework(uow, note, before=stored.homework_assigned)
         uow.commit()
     return note
 
 
 def delete_draft(uow: UnitOfWork, note_id: str) -> None:
+    """Delete an unsigned draft; homework, check-ins, measures and milestones that referred to it lose
+    the link in the same transaction (homework goes back to the last other note that assigned it)."""
     with uow:
-        if uow.notes.get(note_id).is_signed:
+        note = uow.notes.get(note_id)
+        if note.is_signed:
             raise Conflict("A signed note can never be deleted.")
+        clear_note_references(uow, note)
         uow.notes.remove(note_id)
         uow.commit()
 
@@ -108,8 +119,11 @@ def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:
     return signed
 
 
-def add_addendum(uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str) -> Addendum:
-    """A signed addition chained to the hash of the note or of the previous addendum."""
+def add_addendum(
+    uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str, discard_unsent: bool = False
+) -> Addendum:
+    """A signed addition chained to the hash of the note or of the previous addendum. With
+    `discard_unsent` (the app's addendum box), the box's kept unsent text goes in the same transaction."""
     if not text.strip():
         raise InvalidInput("An addendum needs some text.")
     key, signer, creds = _signer(uow)
@@ -129,6 +143,8 @@ def add_addendum(uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str) -
         )
         addendum = replace(addendum, signature=make_signature(addendum, key, signer, creds, now()))
         uow.addenda.add(addendum, action="addend")
+        if discard_unsent:
+            pending.drop_within(uow, note.client_id, PendingKind.ADDENDUM, note_id)
         uow.commit()
     return addendum
 

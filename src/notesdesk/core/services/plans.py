@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from notesdesk.core.domain.common import new_id, today
+from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import (
     PlanReview,
     PlanStatus,
@@ -14,6 +15,7 @@ from notesdesk.core.domain.plans import (
     default_review_due,
 )
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound
+from notesdesk.core.services import pending
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -92,8 +94,10 @@ def record_review(
     outcome: ReviewOutcome,
     summary: str,
     next_due: date | None = None,
+    discard_unsent: bool = False,
 ) -> TreatmentPlan:
-    """Record a review on the active plan and move its review-due date on (default +90 days)."""
+    """Record a review on the active plan and move its review-due date on (default +90 days). With
+    `discard_unsent` (the app's review box), its kept unsent summary goes in the same transaction."""
     with uow:
         active = [p for p in uow.plans.where(client_id=client_id) if p.status == PlanStatus.ACTIVE]
         if not active:
@@ -108,5 +112,7 @@ def record_review(
             status=status,
         )
         uow.plans.replace(plan)
+        if discard_unsent:
+            pending.drop_within(uow, client_id, PendingKind.PLAN_REVIEW, plan.id)
         uow.commit()
     return plan

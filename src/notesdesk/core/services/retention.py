@@ -14,6 +14,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 
 # Children before parents, so foreign keys hold at every step.
 ORDER = (
+    "pending_texts",
     "addenda",
     "notes",
     "private_notes",

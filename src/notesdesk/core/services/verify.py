@@ -31,7 +31,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         assert uow.session is not None
         tables = [
             uow.clients, uow.episodes, uow.notes, uow.addenda, uow.private_notes, uow.plans,
-            uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures,
+            uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures, uow.pending_texts,
         ]
         records = 0
         for table in tables:

@@ -20,7 +20,7 @@ from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.storage.sealer import Sealer
-from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, Base
+from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, Base, missing_later_table
 
 GENESIS = b"\x00" * 32
 AUDIT_TABLE = "audit"
@@ -164,6 +164,8 @@ class AuditLog:
 def _all_sealed_rows(session: Session) -> Iterable[tuple[str, str, object, str]]:
     tables = Base.metadata.tables
     for name, clear_names in SEALED_TABLES.items():
+        if missing_later_table(session, name):
+            continue  # an older vault opened read-only: no rows (an audited one is reported missing below)
         table = tables[name]
         columns = [table.c.id, *(table.c[n] for n in clear_names), table.c.data]
         for row in session.execute(select(*columns)):

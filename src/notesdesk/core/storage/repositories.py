@@ -11,6 +11,7 @@ from notesdesk.core.domain.care import (
 )
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.storage.store import SealedTable, StoreContext
 
@@ -34,6 +35,7 @@ class Repositories:
     phases: SealedTable[PhaseEntry]
     safety_plans: SealedTable[SafetyPlan]
     measures: SealedTable[MeasureAdministration]
+    pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:
         self.ctx = ctx
@@ -62,3 +64,4 @@ class Repositories:
         self.phases = SealedTable(ctx, "phase", PhaseEntry, _by_client, "phase entry")
         self.safety_plans = SealedTable(ctx, "safety_plan", SafetyPlan, _by_client, "safety plan")
         self.measures = SealedTable(ctx, "measure", MeasureAdministration, _by_client, "measure")
+        self.pending_texts = SealedTable(ctx, "pending_text", PendingText, _by_client, "unsent text")

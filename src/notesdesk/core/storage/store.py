@@ -18,7 +18,7 @@ from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound
 from notesdesk.core.storage.audit import AuditLog, row_digest
 from notesdesk.core.storage.sealer import Sealer
-from notesdesk.core.storage.tables import SEALED_TABLES, Base
+from notesdesk.core.storage.tables import SEALED_TABLES, Base, missing_later_table
 
 T = TypeVar("T")
 
@@ -48,8 +48,16 @@ class SealedTable(Generic[T]):
         self._label = label
         self._table: Table = Base.metadata.tables[name]
         self._clear_names = SEALED_TABLES[name]
+        self._missing: bool | None = None
 
     # -- reads ---------------------------------------------------------------------------------
+
+    @property
+    def missing(self) -> bool:
+        """True for a table of a later schema that this older, read-only vault lacks: no rows."""
+        if self._missing is None:
+            self._missing = missing_later_table(self._ctx.session, self.name)
+        return self._missing
 
     def _columns(self) -> list[Any]:
         c = self._table.c
@@ -64,6 +72,8 @@ class SealedTable(Generic[T]):
         return out
 
     def get(self, row_id: str) -> T:
+        if self.missing:
+            raise NotFound(f"No {self._label} with id {row_id}.")
         row = self._ctx.session.execute(
             select(*self._columns()).where(self._table.c.id == row_id)
         ).first()
@@ -78,12 +88,16 @@ class SealedTable(Generic[T]):
             return None
 
     def where(self, **equals: ClearValue) -> list[T]:
+        if self.missing:
+            return []
         query = select(*self._columns())
         for column, value in equals.items():
             query = query.where(self._table.c[column] == value)
         return self._decode_rows(self._ctx.session.execute(query))
 
     def all(self) -> list[T]:
+        if self.missing:
+            return []
         return self._decode_rows(self._ctx.session.execute(select(*self._columns())))
 
     def rev_of(self, row_id: str) -> int:
@@ -93,6 +107,8 @@ class SealedTable(Generic[T]):
         return int(rev)
 
     def ids(self, **equals: ClearValue) -> list[str]:
+        if self.missing:
+            return []
         query = select(self._table.c.id)
         for column, value in equals.items():
             query = query.where(self._table.c[column] == value)
@@ -100,6 +116,8 @@ class SealedTable(Generic[T]):
 
     def all_raw(self) -> list[tuple[str, bytes]]:
         """(row id, decrypted JSON) for every row: lossless copies of rows of mixed kinds."""
+        if self.missing:
+            return []
         sealer, name, names = self._ctx.sealer, self.name, self._clear_names
         rows = self._ctx.session.execute(select(*self._columns()))
         return [

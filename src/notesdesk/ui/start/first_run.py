@@ -6,7 +6,6 @@ preview, whose Print… and Export PDF… are the only ways it leaves the app. N
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
 from notesdesk.core.services.summary import recovery_sheet
 from notesdesk.ui.printing_view import PdfPreviewDialog
@@ -251,10 +252,17 @@ class RecoveryKeyPage(QWidget):
         if name:
             self.save_to(Path(name))
 
-    def save_to(self, path: Path) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self.key_sheet())
+    def save_to(self, path: Path) -> bool:
+        """Write the key sheet readable by the owner only, whole or not at all; a failure is said on
+        the page (a full disk, a folder without write permission), never as a traceback."""
+        try:
+            write_atomic(path, self.key_sheet().encode("utf-8"))
+        except NotesdeskError as exc:  # write_atomic turns every OSError into one of ours
+            self.message.show_message(f"The recovery key was not saved. {exc}")
+            return False
+        self.message.show_message(f"Saved to {path.name}. Print it or move it somewhere safe, off this "
+                                  "computer, then delete the file.")
+        return True
 
     # -- the recovery sheet ------------------------------------------------------------------------
 

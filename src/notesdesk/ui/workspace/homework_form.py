@@ -1,11 +1,13 @@
-"""The fields of a new homework (the Homework tab's form), and the same fields as a dialog opened from a
-session note, where the homework is recorded as assigned in that note."""
+"""The fields of a homework (the Homework tab's form), the same fields as a dialog opened from a session
+note, where the homework is recorded as assigned in that note, and as a dialog that edits homework."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -51,6 +53,29 @@ class HomeworkForm(QWidget):
             self.goal_combo.addItem(goal.statement, goal.id)
         self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(current)))
 
+    def load(self, homework: Homework) -> None:
+        """Show an existing homework's fields; a goal of an earlier plan stays chosen (and kept)."""
+        self.description.setText(homework.description)
+        self.rationale.setPlainText(homework.rationale)
+        if homework.goal_id and self.goal_combo.findData(homework.goal_id) < 0:
+            self.goal_combo.addItem("(a goal of an earlier plan)", homework.goal_id)
+        self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(homework.goal_id)))
+        self.due.set_value(homework.due_date)
+        self.recurrence.setCurrentIndex(max(0, self.recurrence.findData(homework.recurrence.value)))
+
+    def edited(self, homework: Homework) -> Homework:
+        """`homework` with the fields as shown (its objective is kept while the goal stays the same)."""
+        goal_id = self.goal_combo.currentData()
+        return replace(
+            homework,
+            description=self.description.text().strip(),
+            rationale=self.rationale.toPlainText().strip(),
+            goal_id=goal_id,
+            objective_id=homework.objective_id if goal_id == homework.goal_id else None,
+            due_date=self.due.value(),
+            recurrence=Recurrence(self.recurrence.currentData()),
+        )
+
     def pending(self) -> bool:
         """Something typed that is not assigned yet."""
         return bool(self.description.text().strip() or self.rationale.toPlainText().strip())
@@ -92,3 +117,33 @@ class AssignHomeworkDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.form.description.setFocus()
+
+
+class EditHomeworkDialog(QDialog):
+    """Change an existing homework's fields, or end it (or take it up again); the caller saves."""
+
+    def __init__(self, parent: QWidget, goals: Sequence[Goal] | None, homework: Homework) -> None:
+        super().__init__(parent)
+        self._homework = homework
+        self.setWindowTitle("Edit homework")
+        self.setAccessibleName("Edit homework")
+        self.form = HomeworkForm()
+        self.form.set_goals(goals)
+        self.form.load(homework)
+        self.active = named(QCheckBox("Still &active"), "Homework still active",
+                            "Untick when the client has stopped or finished it")
+        self.active.setChecked(homework.active)
+        self.form.form.addRow("", self.active)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = named(buttons.button(QDialogButtonBox.Ok), "Save the homework")
+        self.ok_button.setText("&Save")
+        named(buttons.button(QDialogButtonBox.Cancel), "Cancel editing homework")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+        self.form.description.setFocus()
+
+    def homework(self) -> Homework:
+        return replace(self.form.edited(self._homework), active=self.active.isChecked())

@@ -1,10 +1,13 @@
-"""Homework: assign (linked to a goal of the active plan), check in, adherence over 4 weeks."""
+"""Homework: assign (linked to a goal of the active plan), edit, check in, adherence over 4 weeks; the
+note each was assigned in."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -16,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.care import CheckinStatus, Homework
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
-from notesdesk.core.services import care, plans
+from notesdesk.core.domain.plans import Goal, PlanStatus, TreatmentPlan
+from notesdesk.core.services import care, notes, plans
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.workspace.homework_form import HomeworkForm
+from notesdesk.ui.workspace.homework_form import EditHomeworkDialog, HomeworkForm
 from notesdesk.ui.workspace.models import CheckinTableModel, HomeworkTableModel
+from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.widgets import (
     attempt,
     bold,
@@ -46,12 +50,13 @@ def adherence_text(rate: float | None, checkins: int, overdue: int) -> str:
 
 class HomeworkTab(QWidget):
     changed = Signal(str)
-    """Emitted after homework was assigned or checked in; arg is the kind ("homework")."""
+    """Emitted after homework was assigned, edited or checked in; arg is the kind ("homework")."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
         self._homework: list[Homework] = []
+        self._goals: list[Goal] | None = None
         self.adherence_label = bold(named(QLabel(), "Homework adherence over the last 4 weeks"))
         self.adherence_label.setWordWrap(True)
         self.model = HomeworkTableModel(self)
@@ -61,6 +66,8 @@ class HomeworkTab(QWidget):
         self.checkins_view = table(
             self.checkins_model, "Check-ins of the selected homework", (CheckinTableModel.COL_REPORT,)
         )
+        self.edit_button = named(QPushButton("&Edit…"), "Edit the selected homework",
+                                 "Change what the selected homework asks, or end it")
 
         self.form = HomeworkForm()
         f = self.form
@@ -92,6 +99,7 @@ class HomeworkTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.adherence_label)
         left_layout.addWidget(self.view, 3)
+        left_layout.addWidget(self.edit_button, 0, Qt.AlignLeft)
         left_layout.addWidget(QLabel("Check-ins"))
         left_layout.addWidget(self.checkins_view, 2)
         right = QWidget()
@@ -108,6 +116,7 @@ class HomeworkTab(QWidget):
 
         self.assign_button.clicked.connect(self.assign)
         self.checkin_button.clicked.connect(self.check_in)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.refresh_goals()
         self.reload()
@@ -118,17 +127,26 @@ class HomeworkTab(QWidget):
             (p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None
         )
         goals = active.goals() if active else None
+        self._goals = list(goals) if goals is not None else None
         self.form.set_goals(goals)
         self._goal_names = {goal.id: goal.statement for goal in goals or ()}
         self.model.set_homework(self._homework, self._goal_names)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Notes change elsewhere (a date, homework ticked in a note, a draft deleted): show them as stored.
+        if not event.spontaneous():
+            self.reload()
+        super().showEvent(event)
+
     def reload(self, select: str | None = None) -> None:
         ok, found = attempt(self._ctx, care.list_homework, self._ctx.uow(), self._client_id)
+        ok2, written = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
         if not ok:
             return
         selected = select or self._selected_id()
         self._homework = found
-        self.model.set_homework(found, self._goal_names)
+        labels = {n.id: note_label(n) for n in written} if ok2 else None
+        self.model.set_homework(found, self._goal_names, labels)
         on = today()
         window = [c for h in found for c in h.checkins
                   if (on - c.checkin_date).days < care.ADHERENCE_WINDOW_DAYS and c.checkin_date <= on]
@@ -150,6 +168,7 @@ class HomeworkTab(QWidget):
     def _show_selected(self) -> None:
         row = self.model.row_at(self.view.currentIndex().row())
         self.checkin_button.setEnabled(row is not None)
+        self.edit_button.setEnabled(row is not None)
         self.checkins_model.set_rows(sorted(row.checkins, key=lambda c: c.checkin_date) if row else [])
         if row is None:
             self.selected_label.setText("Select homework in the list to check in.")
@@ -173,6 +192,21 @@ class HomeworkTab(QWidget):
             self.changed.emit("homework")
             self.reload(select=added.id)
         return bool(ok)
+
+    def edit_selected(self) -> bool:
+        """Edit the selected homework in a dialog; if saving fails the dialog opens again as typed."""
+        row = self.model.row_at(self.view.currentIndex().row())
+        if row is None:
+            return False
+        dialog = EditHomeworkDialog(self, self._goals, row)
+        while dialog.exec() == QDialog.Accepted:
+            ok, updated = attempt(self._ctx, care.update_homework, self._ctx.uow(), dialog.homework())
+            if ok:
+                self._ctx.notify_changed("homework", updated.id)
+                self.changed.emit("homework")
+                self.reload(select=updated.id)
+                return True
+        return False
 
     def check_in(self) -> bool:
         homework_id = self._selected_id()

@@ -158,6 +158,9 @@ class MilestonesTab(QWidget):
         self.evidence_combo.addItem("(no note)", None)
         for note in self._notes:
             self.evidence_combo.addItem(note_label(note), note.id)
+        known = {note.id for note in self._notes}
+        if ok and any(i not in known for m in self._milestones for i in m.evidence_note_ids):
+            self.reload()  # a deleted draft was taken out of the evidence: show the milestones as stored
 
     def _select(self, milestone_id: str | None) -> None:
         self._selected = milestone_id

@@ -111,15 +111,22 @@ class PrivateNoteListModel(RowsModel[PrivateNote]):
 
 
 class HomeworkTableModel(RowsModel[Homework]):
-    COL_DESCRIPTION, COL_GOAL, COL_ASSIGNED, COL_DUE, COL_RECURRENCE, COL_LAST, COL_STATE = range(7)
-    HEADERS = ("Homework", "Goal", "Assigned", "Due", "Repeats", "Last check-in", "State")
+    COL_DESCRIPTION, COL_GOAL, COL_ASSIGNED, COL_DUE, COL_RECURRENCE, COL_LAST, COL_STATE, COL_NOTE = range(8)
+    HEADERS = ("Homework", "Goal", "Assigned", "Due", "Repeats", "Last check-in", "State", "Assigned in")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._goals: dict[str, str] = {}
+        self._notes: dict[str, str] = {}
 
-    def set_homework(self, homework: Sequence[Homework], goal_names: Mapping[str, str]) -> None:
+    def set_homework(
+        self, homework: Sequence[Homework], goal_names: Mapping[str, str],
+        note_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """`note_labels`: session note id -> how the note is named, for the note each was assigned in."""
         self._goals = dict(goal_names)
+        if note_labels is not None:
+            self._notes = dict(note_labels)
         self.set_rows(homework)
 
     def cell(self, row: Homework, column: int) -> str:
@@ -138,6 +145,8 @@ class HomeworkTableModel(RowsModel[Homework]):
             return f"{last.checkin_date.isoformat()} {last.status.value}" if last else "none yet"
         if column == self.COL_STATE:
             return "active" if row.active else "ended"
+        if column == self.COL_NOTE and row.assigned_in_note:
+            return self._notes.get(row.assigned_in_note, "a removed note")
         return ""
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -17,15 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.notes import Addendum, AddendumKind, NoteFormat
+from notesdesk.core.domain.notes import Addendum, AddendumKind, NoteFormat, SessionNote
+from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import PlanStatus
-from notesdesk.core.services import care, notes, plans, templates
+from notesdesk.core.services import care, notes, pending, plans, templates
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.note_editor import NoteEditor
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.unsent import UnsentText
 from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, table, text_edit
+
+RESTORED = "Unsent addendum restored — review it, then Add addendum to sign it. Nothing was signed."
 
 
 def addendum_html(addenda: list[Addendum]) -> str:
@@ -52,15 +57,24 @@ class AddendaPanel(QGroupBox):
         for kind in AddendumKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
+        self.unsent_label = named(QLabel(), "Unsent addendum")
         self.add_button = named(QPushButton("Add a&ddendum"), "Add addendum", "Sign and attach this addendum")
+        self.discard_button = named(QPushButton("Discard…"), "Discard addendum text",
+                                    "Throw away the addendum text typed here (it was not added)")
         row = QHBoxLayout()
         row.addWidget(self.kind_combo)
         row.addStretch(1)
+        row.addWidget(self.discard_button)
         row.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
+        layout.addWidget(self.unsent_label)
         layout.addWidget(self.text)
         layout.addLayout(row)
+        self.text.textChanged.connect(
+            lambda: self.discard_button.setEnabled(bool(self.text.toPlainText().strip()))
+        )
+        self.discard_button.setEnabled(False)
 
     def show_addenda(self, addenda: list[Addendum]) -> None:
         self.view.setHtml(addendum_html(addenda))
@@ -83,6 +97,12 @@ class NotesTab(QWidget):
                                       "Your own note formats: a name and ordered sections")
         self.editor = NoteEditor(ctx, confirm)
         self.addenda = AddendaPanel()
+        # The addendum being typed is kept (never signed) until added or discarded: see unsent.py.
+        self.unsent = UnsentText(ctx, client_id, PendingKind.ADDENDUM, self.addenda.text,
+                                 self.addenda.unsent_label, RESTORED, self.addenda.kind_combo, self)
+        self.unsent_hint = named(QLabel(), "Notes with an unsent addendum")
+        self.unsent_hint.setWordWrap(True)
+        self.unsent_hint.hide()
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -90,6 +110,7 @@ class NotesTab(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.copy_button)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.unsent_hint)
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.templates_button)
         right = QWidget()
@@ -111,6 +132,7 @@ class NotesTab(QWidget):
         self.copy_button.clicked.connect(self.copy_forward)
         self.templates_button.clicked.connect(self._on_templates)
         self.addenda.add_button.clicked.connect(self._on_add_addendum)
+        self.addenda.discard_button.clicked.connect(self.discard_addendum)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.editor.saved.connect(self._on_saved)
         self.editor.signed.connect(self._on_signed)
@@ -132,7 +154,18 @@ class NotesTab(QWidget):
             self.model.set_notes(listed, counts)
             self._select_row(self.editor.note_id)
             self._syncing = False
+            self._show_unsent_hint(listed)
         self.copy_button.setEnabled(self.model.rowCount() > 0)
+
+    def _show_unsent_hint(self, listed: list[SessionNote]) -> None:
+        """Which signed notes have an addendum typed but not added (after a lock, say)."""
+        ok, kept = attempt(self._ctx, pending.list_pending, self._ctx.uow(), self._client_id)
+        targets = {p.target_id for p in kept or () if p.kind == PendingKind.ADDENDUM} if ok else set()
+        dates = sorted(n.session_date.isoformat() for n in listed if n.id in targets)
+        if dates:
+            which = f"the note of {dates[0]}" if len(dates) == 1 else f"the notes of {', '.join(dates)}"
+            self.unsent_hint.setText(f"Unsent addendum kept for {which}: open it to review and add it.")
+        self.unsent_hint.setVisible(bool(dates))
 
     def refresh_context(self) -> None:
         """The active plan's objectives and the homework, for the editor's pick lists."""
@@ -156,10 +189,13 @@ class NotesTab(QWidget):
     # -- actions ----------------------------------------------------------------------------------
 
     def flush(self) -> bool:
-        return self.editor.flush()
+        """Save the draft and keep the addendum being typed; False when either failed."""
+        saved = self.editor.flush()
+        kept = self.unsent.flush()
+        return saved and kept
 
     def open_note(self, note_id: str) -> None:
-        if note_id != self.editor.note_id and not self.editor.flush():
+        if note_id != self.editor.note_id and not self.flush():
             return
         self._open(note_id)
         self._syncing = True
@@ -178,9 +214,10 @@ class NotesTab(QWidget):
         self.editor.show_note(note, persisted=True, verified=verified, addenda=len(addenda))
         self.addenda.setVisible(note.is_signed)
         self.addenda.show_addenda(addenda)
+        self.unsent.attach(note.id if note.is_signed else None)
 
     def new_note(self) -> None:
-        if not self.editor.flush():
+        if not self.flush():
             return
         default = self._ctx.prefs.default_note_format
         key = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
@@ -188,6 +225,7 @@ class NotesTab(QWidget):
             key = f"format:{NoteFormat.SOAP.value}"
         self.editor.start_new(self._client_id, key)
         self.addenda.hide()
+        self.unsent.attach(None)
         self._syncing = True
         self._select_row(None)
         self._syncing = False
@@ -196,7 +234,7 @@ class NotesTab(QWidget):
             first.setFocus()
 
     def copy_forward(self) -> None:
-        if not self.editor.flush():
+        if not self.flush():
             return
         ok, note = attempt(self._ctx, notes.copy_forward, self._ctx.uow(), self._client_id, today())
         if ok:
@@ -237,7 +275,7 @@ class NotesTab(QWidget):
         note_id = self.model.data(current, ID_ROLE)
         if note_id == self.editor.note_id:
             return
-        if not self.editor.flush():  # keep the unsaved note on screen
+        if not self.flush():  # keep the unsaved note (or addendum) on screen
             self._syncing = True
             self._select_row(self.editor.note_id)
             self._syncing = False
@@ -259,13 +297,26 @@ class NotesTab(QWidget):
             return
         kind = AddendumKind(self.addenda.kind_combo.currentData())
         text = self.addenda.text.toPlainText()
-        ok, _added = attempt(self._ctx, notes.add_addendum, self._ctx.uow(), note_id, kind, text)
+        ok, _added = attempt(self._ctx, notes.add_addendum, self._ctx.uow(), note_id, kind, text,
+                             discard_unsent=True)
         if ok:
-            self.addenda.text.clear()
+            self.unsent.forget()
             self._ctx.notify_changed("note", note_id)
             self.changed.emit("note")
             self._open(note_id)
             self.reload()
+
+    def discard_addendum(self) -> bool:
+        """Throw away the addendum text typed under the open note, after confirmation."""
+        if not self.addenda.text.toPlainText().strip():
+            return False
+        question = "Discard the addendum text typed here? It was not added, and cannot be recovered."
+        if not self._confirm(self, "Discard addendum text", question):
+            return False
+        if not self.unsent.discard():
+            return False
+        self.reload()
+        return True
 
     def _on_templates(self) -> None:
         if not self.editor.flush():

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -19,11 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.services import plans
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.plan_text import compare, plan_lines, to_html
-from notesdesk.ui.workspace.widgets import OptionalDateEdit, attempt, date_edit, named, pydate, text_edit
+from notesdesk.ui.workspace.unsent import UnsentText
+from notesdesk.ui.workspace.widgets import (
+    Confirm,
+    OptionalDateEdit,
+    ask_confirm,
+    attempt,
+    date_edit,
+    named,
+    pydate,
+    text_edit,
+)
+
+RESTORED = "Unrecorded review summary restored — check it, then Record review. Nothing was recorded."
 
 
 def version_label(plan: TreatmentPlan) -> str:
@@ -35,9 +49,9 @@ class ReviewPanel(QWidget):
     reviewed = Signal(object)
     """Emitted after a review was recorded; arg is the updated active plan."""
 
-    def __init__(self, ctx: AppContext, client_id: str) -> None:
+    def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm = ask_confirm) -> None:
         super().__init__()
-        self._ctx, self._client_id = ctx, client_id
+        self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
         self.active_label = named(QLabel(), "Plan under review")
         self.active_label.setWordWrap(True)
         self.history = named(QTextBrowser(), "Reviews of the active plan")
@@ -48,6 +62,12 @@ class ReviewPanel(QWidget):
         self.summary = text_edit("Review summary", "e.g. Reviewed with the client; goals still relevant", 3)
         self.next_due = OptionalDateEdit("Next review due", "Set (default: in 90 days)")
         self.record_button = named(QPushButton("&Record review"), "Record review")
+        self.discard_button = named(QPushButton("Discard…"), "Discard review summary",
+                                    "Throw away the review summary typed here (it was not recorded)")
+        self.unsent_label = named(QLabel(), "Unrecorded review summary")
+        # The summary being typed is kept (never recorded) until recorded or discarded: see unsent.py.
+        self.unsent = UnsentText(ctx, client_id, PendingKind.PLAN_REVIEW, self.summary, self.unsent_label,
+                                 RESTORED, self.outcome, self)
         group = QGroupBox("Record a review")
         form = QFormLayout(group)
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)
@@ -55,16 +75,26 @@ class ReviewPanel(QWidget):
         form.addRow("&Outcome", self.outcome)
         form.addRow("S&ummary", self.summary)
         form.addRow("&Next review", self.next_due)
-        form.addRow(self.record_button)
+        form.addRow(self.unsent_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.record_button, 1)
+        form.addRow(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.active_label)
         layout.addWidget(self.history, 1)
         layout.addWidget(group)
         self.record_button.clicked.connect(self.record)
+        self.discard_button.clicked.connect(self.discard)
+        self.summary.textChanged.connect(
+            lambda: self.discard_button.setEnabled(bool(self.summary.toPlainText().strip()))
+        )
+        self.discard_button.setEnabled(False)
 
     def show_versions(self, versions: Sequence[TreatmentPlan]) -> None:
         active = next((p for p in reversed(versions) if p.status == PlanStatus.ACTIVE), None)
         self.record_button.setEnabled(active is not None)
+        self.unsent.attach(active.id if active else "")  # "": typed while no plan is active
         if active is None:
             self.active_label.setText("Reviews are recorded on the active plan; no plan is active yet.")
             self.history.setHtml("")
@@ -82,13 +112,26 @@ class ReviewPanel(QWidget):
         ok, plan = attempt(
             self._ctx, plans.record_review, self._ctx.uow(), self._client_id,
             pydate(self.review_date.date()), ReviewOutcome(self.outcome.currentData()),
-            self.summary.toPlainText().strip(), self.next_due.value(),
+            self.summary.toPlainText().strip(), self.next_due.value(), discard_unsent=True,
         )
         if ok:
-            self.summary.clear()
+            self.unsent.forget()
             self.next_due.set_value(None)
             self._ctx.notify_changed("plan", plan.id)
             self.reviewed.emit(plan)
+
+    def flush(self) -> bool:
+        """Keep the summary being typed; False when that failed (the text stays on screen)."""
+        return self.unsent.flush()
+
+    def discard(self) -> bool:
+        """Throw away the summary typed here, after confirmation."""
+        if not self.summary.toPlainText().strip():
+            return False
+        question = "Discard the review summary typed here? It was not recorded, and cannot be recovered."
+        if not self._confirm(self, "Discard review summary", question):
+            return False
+        return self.unsent.discard()
 
 
 class ComparePanel(QWidget):

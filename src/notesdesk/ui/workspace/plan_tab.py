@@ -73,7 +73,7 @@ class PlanTab(QWidget):
         self.suggestions = SuggestionsPanel()
         self._linked: tuple[tuple[str, str, str], ...] = ()  # what the suggestions were read for
         self.fields = PlanFieldsForm()
-        self.reviews = ReviewPanel(ctx, client_id)
+        self.reviews = ReviewPanel(ctx, client_id, confirm)
         self.compare = ComparePanel()
         self.pages = named(QTabWidget(), "Plan sections")
         self.pages.addTab(scrolled(self.detail, "Selected item form"), "Selected item")
@@ -290,7 +290,10 @@ class PlanTab(QWidget):
     # -- saving -----------------------------------------------------------------------------------
 
     def flush(self) -> bool:
-        return self.save() if self.dirty else True
+        """Save the plan draft and keep the review summary being typed; False when either failed."""
+        kept = self.reviews.flush()
+        saved = self.save() if self.dirty else True
+        return saved and kept
 
     def save(self) -> bool:
         if not self.dirty and self._persisted:
