@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from notesdesk.core.crypto import kdf, recovery
-from notesdesk.core.crypto.cipher import FieldCipher, SealBroken
+from notesdesk.core.crypto.cipher import FieldCipher, SealBroken, associated_data
 from notesdesk.core.crypto.policy import passphrase_problem, strength
 from notesdesk.core.errors import VaultDamaged, WrongPassphrase
 
@@ -139,3 +139,18 @@ def test_passphrase_policy() -> None:
     assert passphrase_problem("aaaaaaaaaaaaaaaa") is not None
     assert passphrase_problem("correct horse battery") is None
     assert strength("abc") < strength("correct horse battery staple 42!")
+
+
+def test_associated_data_bytes_never_change_so_existing_vaults_stay_readable() -> None:
+    """The AD is part of every seal ever written: any change to its bytes would make old vaults fail."""
+
+    def part(text: str) -> bytes:
+        return len(text).to_bytes(4, "big") + text.encode()
+
+    expected = b"".join(part(p) for p in (
+        "nd-field", "1", "1", "1", "vault-1", "notes", "data", "row-1",
+        "client_id", "c-1", "rev", "3", "signed", "1",  # clear columns sorted by name; True is "1"
+    ))
+    clear = {"rev": 3, "client_id": "c-1", "signed": True}
+    assert associated_data("vault-1", "notes", "data", "row-1", clear) == expected
+    assert associated_data("vault-2", "notes", "data", "row-1", clear) != expected  # bound to the vault

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Mapping
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,11 +47,18 @@ def unpad(padded: bytes) -> bytes:
     return padded[4 : 4 + length]
 
 
+@lru_cache(maxsize=256)
+def _ad_prefix(vault_id: str, table: str, column: str) -> bytes:
+    # lp() encodes each part on its own and concatenates, so the part every row of a column shares is
+    # encoded once: the same bytes, a third of the work on every seal and open.
+    return lp("nd-field", FORMAT, KEY_ID, SEAL_SCHEMA, vault_id, table, column)
+
+
 def associated_data(
     vault_id: str, table: str, column: str, row_id: str, clear: Mapping[str, ClearValue]
 ) -> bytes:
     siblings = [part for name in sorted(clear) for part in (name, clear[name])]
-    return lp("nd-field", FORMAT, KEY_ID, SEAL_SCHEMA, vault_id, table, column, row_id, *siblings)
+    return _ad_prefix(vault_id, table, column) + lp(row_id, *siblings)
 
 
 class FieldCipher:
