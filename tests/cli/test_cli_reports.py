@@ -16,6 +16,7 @@ from tests.core.test_reports_data import (
     ADDENDUM_TEXT,
     CLIENT_WORDS,
     DIAGNOSIS,
+    NAME,
     PRIVATE_TEXT,
     PROFILE,
     build_practice,
@@ -57,6 +58,11 @@ def _size(path: Path) -> tuple[int, int]:
 def _audit_actions(run: Runner) -> list[str]:
     """Audit actions other than unlocking (every command unlocks)."""
     return [e["action"] for e in json.loads(run.ok("--json", "audit")) if e["action"] != "unlock"]
+
+
+def _audit_details(run: Runner) -> list[str]:
+    """The details of the audit's export entries, as `audit --json` shows them."""
+    return [e["detail"] for e in json.loads(run.ok("--json", "audit")) if e["action"] == "export"]
 
 
 def test_clinician_summary_has_its_sections_and_no_psychotherapy_notes(
@@ -132,6 +138,15 @@ def test_a_password_protected_pdf_does_not_open_without_its_password(
         "summary", CLIENT, "--pdf-password-stdin", "--out", str(out), stdin=f"{PASSPHRASE}\n{PDF_PASSWORD}\n"
     )
     assert "not password-protected" not in printed
+    plain = tmp_path / "plain.pdf"
+    run.ok("summary", CLIENT, "--audience", "client", "--out", str(plain))
+    assert _audit_details(run)[-2:] == [
+        "treatment summary (clinician); password-protected",
+        "treatment summary (client); not password-protected",
+    ]
+    listed = run.ok("audit", "--last", "4")  # the plain listing shows the detail too
+    assert "export" in listed and "treatment summary (client); not password-protected" in listed
+    assert all(part not in listed + " ".join(_audit_details(run)) for part in NAME.split())
     reader = PdfReader(out)
     assert reader.is_encrypted
     with pytest.raises(FileNotDecryptedError):

@@ -102,6 +102,18 @@ def test_print_and_export_are_audited_only_when_asked(practice: Practice) -> Non
     assert all("Wiśniewski" not in detail for _a, _t, detail in entries)
 
 
+def test_an_export_says_whether_the_pdf_was_password_protected(practice: Practice) -> None:
+    vault, cid = practice.vault, practice.client_id
+    summary.safety_plan_sheet(vault.unit_of_work(), cid, audit=AuditAction.EXPORT, protected=True)
+    summary.homework_sheet(vault.unit_of_work(), cid, audit=AuditAction.EXPORT, protected=False)
+    summary.homework_sheet(vault.unit_of_work(), cid, audit=AuditAction.PRINT, protected=False)
+    assert _audit(vault)[-3:] == [
+        ("export", "client", "safety plan; password-protected"),
+        ("export", "client", "homework sheet; not password-protected"),
+        ("print", "client", "homework sheet"),  # a print has no file to protect
+    ]
+
+
 def test_the_summary_read_model(practice: Practice) -> None:
     s = summary.client_summary(
         practice.vault.unit_of_work(), practice.client_id, measures=phq_scorer, on=date(2026, 1, 20)

@@ -223,7 +223,7 @@ def test_print_and_export_from_the_preview_are_audited(
     assert _audit(ctx.vault)[-3:] == [
         ("preview", "treatment summary (clinician)"),
         ("print", "treatment summary (clinician)"),
-        ("export", "treatment summary (clinician)"),
+        ("export", "treatment summary (clinician); not password-protected"),
     ]
     dialog.close()
 

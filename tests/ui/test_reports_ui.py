@@ -156,11 +156,16 @@ def test_print_and_password_protected_export_are_audited(
     assert len(PdfReader(io.BytesIO(out.read_bytes()), password=PDF_PASSWORD).pages) == len(
         PdfReader(io.BytesIO(plain)).pages
     )
-    assert _audit(ctx.vault)[-3:] == [
+    dialog.ask_choice = lambda _parent: ExportChoice()  # the box left unticked: a plain PDF
+    unprotected = tmp_path / "plain.pdf"
+    assert dialog.export_document(unprotected) == unprotected and not PdfReader(unprotected).is_encrypted
+    assert _audit(ctx.vault)[-4:] == [
         ("preview", "treatment summary (clinician)"),
         ("print", "treatment summary (clinician)"),
-        ("export", "treatment summary (clinician)"),
+        ("export", "treatment summary (clinician); password-protected"),
+        ("export", "treatment summary (clinician); not password-protected"),
     ]
+    assert not any(NAME in detail or SURNAME in detail for _action, detail in _audit(ctx.vault))
     dialog.close()
 
 

@@ -16,8 +16,9 @@ from notesdesk.core.domain.care import (
     MilestoneStatus,
 )
 from notesdesk.core.domain.common import today
+from notesdesk.core.errors import StorageFull
 from notesdesk.core.services import care, notes
-from notesdesk.ui.workspace.homework_form import EditHomeworkDialog
+from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog, EditHomeworkDialog
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
@@ -66,6 +67,43 @@ def test_ticking_existing_homework_in_a_draft_links_it_to_that_note(workspace, w
     assert care.list_homework(ws_ctx.uow(), ws_client)[0].assigned_in_note is None
     assert assigned_in(workspace, homework_id) == ""
     assert ws_ctx.errors.last_message is None
+
+
+def test_homework_assigned_from_a_draft_whose_first_save_fails_points_at_no_note(
+    workspace, ws_ctx, ws_client, qtbot, monkeypatch
+):
+    def full_disk(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise StorageFull("The disk is full: nothing was saved. Your text is kept; free some space.")
+
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    editor = tab.editor
+    draft_id = editor.note_id
+    monkeypatch.setattr(notes, "create_note", full_disk)
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AssignHomeworkDialog)
+        type_into(qtbot, dialog.form.description, "Sleep diary")
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    assert "disk is full" in ws_ctx.errors.last_message and "NOT saved" in editor.status_label.text()
+    assert notes.list_notes(ws_ctx.uow(), ws_client) == []
+    [homework] = care.list_homework(ws_ctx.uow(), ws_client)
+    assert homework.description == "Sleep diary" and homework.assigned_in_note is None  # not draft_id
+    assert editor.links.homework_assigned.checked_ids() == (homework.id,)  # still ticked in the draft
+    assert assigned_in(workspace, homework.id) == ""
+
+    monkeypatch.undo()
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    [note] = notes.list_notes(ws_ctx.uow(), ws_client)
+    assert note.id == editor.note_id == draft_id and note.homework_assigned == (homework.id,)
+    assert care.list_homework(ws_ctx.uow(), ws_client)[0].assigned_in_note == note.id
+    assert assigned_in(workspace, homework.id) == f"{today().isoformat()} SOAP (draft)"
 
 
 def test_deleting_the_draft_takes_its_links_away(workspace, ws_ctx, ws_client, answers, qtbot):

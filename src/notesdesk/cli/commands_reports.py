@@ -4,7 +4,8 @@ sheet that `init --recovery-sheet` writes).
 `safety-plan print` and `homework sheet` join the `safety-plan` and `homework` groups that
 commands_plans and commands_care create, so this module registers after them (main.py). Every file is
 written with write_atomic (mode 0600), never over an existing file without --force, and each document
-is logged in the audit as an export (the document kind only, never client text).
+is logged in the audit as an export (the document kind and whether the PDF was password-protected,
+never client text).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ The paper size follows the locale of your practitioner profile (US and CA: Lette
 unless --paper is given. With --pdf-password-stdin the PDF is protected with AES-256 under a
 password read from standard input: the line after the vault passphrase (in a terminal it is asked
 for). An existing FILE is never overwritten unless --force is given; files are readable by you only.
-Each document is logged in the audit as an export.
+Each document is logged in the audit as an export, saying whether it was password-protected.
 """
 
 SUMMARY_EPILOG = """\
@@ -167,9 +168,14 @@ def _options(cli: Cli, args: argparse.Namespace, vault: Vault) -> PdfOptions:
     return PdfOptions(paper=paper, password=password)
 
 
+def _protected(options: PdfOptions) -> bool:
+    """Whether the PDF is written password-protected (said in the audit entry and the output)."""
+    return options.password is not None
+
+
 def _write(cli: Cli, out: Path, data: bytes, options: PdfOptions, **extra: Any) -> int:
     write_atomic(out, data)
-    protected = options.password is not None
+    protected = _protected(options)
     if cli.json:
         cli.emit_json(
             {"path": str(out), "paper": options.paper.value, "password_protected": protected, **extra}
@@ -207,6 +213,7 @@ def cmd_summary(cli: Cli, args: argparse.Namespace) -> int:
             vault.unit_of_work(),
             client_id,
             audit=AuditAction.EXPORT,
+            protected=_protected(options),
             document=f"treatment summary ({args.audience})",
             measures=scorer,
         )
@@ -226,6 +233,7 @@ def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
             client_id,
             include_private=args.include_private,
             audit=AuditAction.EXPORT,
+            protected=_protected(options),
             measures=scorer,
         )
         return render_access_record(model, options)
@@ -235,7 +243,9 @@ def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
 
 def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
     def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        sheet = summary.safety_plan_sheet(vault.unit_of_work(), client_id, audit=AuditAction.EXPORT)
+        sheet = summary.safety_plan_sheet(
+            vault.unit_of_work(), client_id, audit=AuditAction.EXPORT, protected=_protected(options)
+        )
         return render_safety_plan(sheet, options)
 
     return _client_document(cli, args, build)
@@ -244,7 +254,11 @@ def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_homework_sheet(cli: Cli, args: argparse.Namespace) -> int:
     def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
         sheet = summary.homework_sheet(
-            vault.unit_of_work(), client_id, week_of=args.week, audit=AuditAction.EXPORT
+            vault.unit_of_work(),
+            client_id,
+            week_of=args.week,
+            audit=AuditAction.EXPORT,
+            protected=_protected(options),
         )
         return render_homework_sheet(sheet, options)
 

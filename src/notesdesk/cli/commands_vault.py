@@ -45,7 +45,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog="With --passphrase-stdin: line 1 the current passphrase, line 2 the new one.\n"
         "With --recovery-key-stdin: line 1 the recovery key, line 2 the new passphrase.",
     )
-    audit = add_command(commands, "audit", common, "list the audit log, or check it", cmd_audit)
+    audit = add_command(
+        commands,
+        "audit",
+        common,
+        "list the audit log, or check it",
+        cmd_audit,
+        epilog="Each entry: number, time, action, table, record and, where there is one, a detail\n"
+        "(for a printed or exported document its kind, and for an export whether the PDF was\n"
+        "password-protected); never client data.",
+    )
     audit.add_argument("--verify", action="store_true", help="check the chain and every record against it")
     audit.add_argument("--last", type=int, metavar="N", help="only the last N entries")
 
@@ -136,6 +145,7 @@ def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
                     "table": e.table,
                     "row_id": e.row_id,
                     "rev": e.rev,
+                    "detail": e.detail,
                 }
                 for e in entries
             ]
@@ -143,7 +153,8 @@ def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         at = e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        cli.out(f"{e.seq:>6}  {at}  {e.action:<18} {e.table or '-':<13} {short(e.row_id) or '-'}")
+        line = f"{e.seq:>6}  {at}  {e.action:<18} {e.table or '-':<13} {short(e.row_id) or '-':<8}"
+        cli.out(f"{line}  {e.detail}" if e.detail else line.rstrip())
     return 0
 
 

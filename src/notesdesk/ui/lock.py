@@ -2,7 +2,8 @@
 and starts a fresh one at the unlock screen (DESIGN §3).
 
 Ending a session (lock, close, restore) first saves everything typed, or does not end it at all;
-then makes the automatic backup, closes the vault, and only then goes.
+then covers the window (no client data on screen from that moment, through the backup that can take
+seconds), makes the automatic backup, closes the vault, and only then goes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from notesdesk.core.backup.service import restore
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.ui.backups import wait_for
+from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING
 
 log = logging.getLogger("notesdesk")
 
@@ -143,7 +145,7 @@ def replaced_copies(vault_path: Path) -> set[Path]:
 
 class SessionEndMixin:
     """Lock, close and restore for the main window. The window provides ctx, host, client_dialog,
-    backups, backup_status, idle, inform, _relaunch, _ending, _shut and shutdown()."""
+    backups, backup_status, idle, inform, _relaunch, _ending, _shut, cover_up() and shutdown()."""
 
     ctx: Any
     host: Any
@@ -159,6 +161,7 @@ class SessionEndMixin:
     hide: Callable[[], None]
     close: Callable[[], bool]
     shutdown: Callable[[], None]  # closes the vault and everything holding plaintext
+    cover_up: Callable[[str], None]  # shows only a neutral line: no client data, no dialogs
 
     def _on_idle(self) -> None:
         self.lock()
@@ -185,7 +188,9 @@ class SessionEndMixin:
             self.ctx.errors.present(NotesdeskError(UNSAVED_DRAFT), title=title)
         return saved
 
-    def _begin_ending(self, title: str) -> bool:
+    def _begin_ending(self, title: str, cover: str) -> bool:
+        """Save what was typed, then commit to ending: from here on the window shows only `cover`.
+        False (and the window left as it was) when something could not be saved."""
         if self._ending or self._shut:
             return False
         self.idle.stop()
@@ -193,6 +198,7 @@ class SessionEndMixin:
             self.idle.set_minutes(self.ctx.prefs.idle_minutes)
             return False
         self._ending = True
+        self.cover_up(cover)
         self.setEnabled(False)
         return True
 
@@ -208,7 +214,7 @@ class SessionEndMixin:
     def lock(self) -> bool:
         """Save drafts, back up, close the vault, start a fresh process at the unlock screen, end
         this one. A failed backup is said, but the lock goes on: the vault itself is intact."""
-        if not self._begin_ending("Not locked"):
+        if not self._begin_ending("Not locked", LOCKING):
             return False
         failure = self._final_backup()
         path = self.ctx.vault.path
@@ -222,7 +228,7 @@ class SessionEndMixin:
     def restore_backup(self, backup: Path, passphrase: str | None, recovery_key: str | None) -> bool:
         """Replace the vault with a checked backup: save, close the vault, restore (keeping the
         current vault beside it, then a fresh backup), and reopen at the unlock screen."""
-        if not self._begin_ending("Not restored"):
+        if not self._begin_ending("Not restored", RESTORING):
             return False
         path, fresh = self.ctx.vault.path, self.backups.primary()
         before = replaced_copies(path)
@@ -248,7 +254,7 @@ class SessionEndMixin:
         if self._shut:
             event.accept()
             return
-        if not self._begin_ending("Not closed"):
+        if not self._begin_ending("Not closed", CLOSING):
             event.ignore()
             return
         failure = self._final_backup()

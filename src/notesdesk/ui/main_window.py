@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from notesdesk.ui.os_lock import SystemLockWatcher
 from notesdesk.ui.printing import ReportsMenu
 from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.widgets.banner import Banner
+from notesdesk.ui.widgets.cover import SessionCover, hide_child_windows
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
 TITLE = "NotesDesk"
@@ -90,12 +92,17 @@ class MainWindow(SessionEndMixin, QMainWindow):
         splitter.setSizes([width * 46, width * 120])
         self.splitter = splitter
         self.banner = Banner(self)
-        central = QWidget(self)
-        column = QVBoxLayout(central)
+        # Two pages: the clients and their records, and the cover shown while a session ends.
+        self.pages = QStackedWidget(self)
+        self.content = QWidget(self.pages)
+        column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.banner)
         column.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        self.cover = SessionCover(self.pages)
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.cover)
+        self.setCentralWidget(self.pages)
         self.backup_status = QLabel(self)
         self.backup_status.setAccessibleName("Last backup")
         self.backup_status.setContentsMargins(self.fontMetrics().averageCharWidth(), 0, 0, 0)
@@ -359,6 +366,14 @@ class MainWindow(SessionEndMixin, QMainWindow):
             self.system_lock.start(self)
         else:
             self.system_lock.stop()
+
+    def cover_up(self, text: str) -> None:
+        """Stop showing client data at once (a lock, close or restore is committed to): only `text`
+        on a plain page, every dialog and preview of this window hidden."""
+        hide_child_windows(self)
+        self.cover.set_text(text)
+        self.pages.setCurrentWidget(self.cover)
+        self.setWindowTitle(TITLE)
 
     def shutdown(self) -> None:
         """Release everything that holds plaintext or the vault lock. Safe to call twice."""

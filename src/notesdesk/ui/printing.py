@@ -2,7 +2,8 @@
 
 `ReportActions` reads the document's model on the UI thread (the summary services open one unit of work
 each), renders the PDF in the background runner, and opens `PdfPreviewDialog` on the bytes. Opening the
-preview, printing and exporting are each logged in the audit through the services' `audit=` parameter.
+preview, printing and exporting are each logged in the audit through the services' `audit=` parameter
+(an export also says whether the PDF was password-protected).
 `ReportsMenu` is a self-contained QMenu of the documents for the client `client_id_provider` names.
 Nothing is ever written to a temporary file: the preview and the printer read the bytes from memory.
 """
@@ -54,7 +55,8 @@ __all__ = [
     "print_pdf",
 ]
 
-Read = Callable[[AppContext, str, AuditAction | None, Any], Any]  # (ctx, client id, audit, choice) -> model
+# (ctx, client id, audit, choice, protected) -> model; protected: was an exported PDF password-protected
+Read = Callable[[AppContext, str, AuditAction | None, Any, bool | None], Any]
 Render = Callable[[Any, PdfOptions, Any], bytes]  # (model, options, choice) -> PDF
 PreviewFactory = Callable[..., Any]  # (pdf_bytes, title, parent, suggested_name=, on_error=) -> preview
 
@@ -76,19 +78,28 @@ class Document:
 
 
 def _summary(audience: str) -> Read:
-    def read(ctx: AppContext, client_id: str, audit: AuditAction | None, _choice: Any) -> Any:
+    def read(
+        ctx: AppContext, client_id: str, audit: AuditAction | None, _choice: Any, protected: bool | None
+    ) -> Any:
         # Scores are only needed for the document itself; an audit-only read skips them.
         scorer = None
         if audit in (None, AuditAction.PREVIEW):
             scorer = summary_measures(ctx.uow(), client_id, include_alliance=audience == "clinician")
         return summary.client_summary(
-            ctx.uow(), client_id, audit=audit, measures=scorer, document=f"treatment summary ({audience})"
+            ctx.uow(),
+            client_id,
+            audit=audit,
+            protected=protected,
+            measures=scorer,
+            document=f"treatment summary ({audience})",
         )
 
     return read
 
 
-def _record(ctx: AppContext, client_id: str, audit: AuditAction | None, choice: RecordChoice) -> Any:
+def _record(
+    ctx: AppContext, client_id: str, audit: AuditAction | None, choice: RecordChoice, protected: bool | None
+) -> Any:
     scorer = summary_measures(ctx.uow(), client_id) if audit in (None, AuditAction.PREVIEW) else None
     return summary.access_record(
         ctx.uow(),
@@ -96,12 +107,15 @@ def _record(ctx: AppContext, client_id: str, audit: AuditAction | None, choice: 
         include_private=choice.include_private,
         include_drafts=choice.include_drafts,
         audit=audit,
+        protected=protected,
         measures=scorer,
     )
 
 
 def _plain(service: Callable[..., Any]) -> Read:
-    return lambda ctx, client_id, audit, _choice: service(ctx.uow(), client_id, audit=audit)
+    return lambda ctx, client_id, audit, _choice, protected: service(
+        ctx.uow(), client_id, audit=audit, protected=protected
+    )
 
 
 DOCUMENTS: dict[str, Document] = {
@@ -252,7 +266,7 @@ class ReportActions(QObject):
         Returns False if the model could not be read (the error has been shown)."""
         doc = DOCUMENTS[key]
         try:
-            model = doc.read(self.ctx, self.client_id, AuditAction.PREVIEW, choice)
+            model = doc.read(self.ctx, self.client_id, AuditAction.PREVIEW, choice, None)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
             return False
@@ -278,17 +292,20 @@ class ReportActions(QObject):
             return
         if isinstance(preview, PdfPreviewDialog):
             preview.printed.connect(lambda: self.log(doc.key, AuditAction.PRINT, choice))
-            preview.exported.connect(lambda _path: self.log(doc.key, AuditAction.EXPORT, choice))
+            preview.exported.connect(
+                lambda _path, protected: self.log(doc.key, AuditAction.EXPORT, choice, protected)
+            )
             preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._open.add(preview)
             preview.destroyed.connect(lambda *_: self._open.discard(preview))
             preview.show()
 
-    def log(self, key: str, action: AuditAction, choice: Any = None) -> None:
-        """Record a print or export in the audit (the document kind only)."""
+    def log(self, key: str, action: AuditAction, choice: Any = None, protected: bool | None = None) -> None:
+        """Record a print or export in the audit: the document kind and, for an export, whether the PDF
+        was password-protected (never client data)."""
         doc = DOCUMENTS[key]
         try:
-            doc.read(self.ctx, self.client_id, action, choice)
+            doc.read(self.ctx, self.client_id, action, choice, protected)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
 

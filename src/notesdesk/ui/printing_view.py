@@ -173,7 +173,8 @@ class PdfPreviewDialog(QDialog):
     """
 
     printed = Signal()
-    exported = Signal(str)
+    exported = Signal(str, bool)
+    """The PDF was written; args: its path, and whether it was password-protected."""
 
     def __init__(
         self,
@@ -368,7 +369,7 @@ class PdfPreviewDialog(QDialog):
             self._failed(exc)
             return None
         if written is not None:
-            self.exported.emit(str(written))
+            self.exported.emit(str(written), choice.password is not None)
         return written
 
     def _failed(self, exc: BaseException) -> None:

@@ -2,8 +2,9 @@
 
 Each function opens the unit of work it is given exactly once, reads one query per table for the
 client, and builds plain data for `core.reports`. With `audit=` it also logs a print/export entry
-(the document kind only, never client text). Psychotherapy notes are read only by `access_record`
-with `include_private=True`.
+(the document kind only, never client text; for an export given `protected=`, also whether the PDF
+was password-protected). Psychotherapy notes are read only by `access_record` with
+`include_private=True`.
 """
 
 from __future__ import annotations
@@ -188,11 +189,26 @@ def safety_plan_status(plans: Sequence[SafetyPlan]) -> SafetyPlanStatus:
     )
 
 
-def _log(uow: UnitOfWork, audit: AuditAction | None, client_id: str, document: str) -> None:
-    """Log the print/export in the same unit of work; the detail names the document, nothing more."""
+PROTECTED = "password-protected"
+NOT_PROTECTED = "not password-protected"
+
+
+def audit_detail(document: str, audit: AuditAction, protected: bool | None = None) -> str:
+    """An audit entry's detail: the document kind and, for an export whose protection is known,
+    whether the PDF was password-protected ("treatment summary (client); not password-protected")."""
+    if AuditAction(audit) != AuditAction.EXPORT or protected is None:
+        return document
+    return f"{document}; {PROTECTED if protected else NOT_PROTECTED}"
+
+
+def _log(
+    uow: UnitOfWork, audit: AuditAction | None, client_id: str, document: str, protected: bool | None = None
+) -> None:
+    """Log the print/export in the same unit of work; the detail names the document (and, for an export,
+    whether the file was password-protected), nothing more."""
     if audit is None or uow.vault.read_only:
         return
-    uow.record(AuditAction(audit).value, "client", client_id, detail=document)
+    uow.record(AuditAction(audit).value, "client", client_id, detail=audit_detail(document, audit, protected))
     uow.commit()
 
 
@@ -204,11 +220,13 @@ def client_summary(
     client_id: str,
     *,
     audit: AuditAction | None = None,
+    protected: bool | None = None,
     document: str = "treatment summary",
     measures: MeasureScorer | None = None,
     on: date | None = None,
 ) -> ClientSummary:
-    """The read model behind both treatment summaries. Never touches psychotherapy notes."""
+    """The read model behind both treatment summaries. Never touches psychotherapy notes.
+    `protected`: for an export, whether the PDF written is password-protected (said in the audit)."""
     on = on or today()
     with uow:
         client = uow.clients.get(client_id)
@@ -222,7 +240,7 @@ def client_summary(
         administered = uow.measures.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
-        _log(uow, audit, client_id, document)
+        _log(uow, audit, client_id, document, protected)
     scored = _measures(administered, measures)
     until = on  # homework adherence: the 28 days to today, or to discharge once discharged
     if client.status == ClientStatus.DISCHARGED and client.discharge_date is not None:
@@ -255,7 +273,12 @@ def client_summary(
 
 
 def safety_plan_sheet(
-    uow: UnitOfWork, client_id: str, *, audit: AuditAction | None = None, on: date | None = None
+    uow: UnitOfWork,
+    client_id: str,
+    *,
+    audit: AuditAction | None = None,
+    protected: bool | None = None,
+    on: date | None = None,
 ) -> SafetyPlanSheet:
     """The latest version of the client's safety plan; NotFound if there is none yet."""
     with uow:
@@ -264,7 +287,7 @@ def safety_plan_sheet(
         if not versions:
             raise NotFound("This client has no safety plan yet.")
         practitioner = practitioner_block(uow)
-        _log(uow, audit, client_id, "safety plan")
+        _log(uow, audit, client_id, "safety plan", protected)
     latest = max(versions, key=lambda p: p.version)
     return SafetyPlanSheet(client.display_name, latest, practitioner, on or today())
 
@@ -284,6 +307,7 @@ def homework_sheet(
     *,
     week_of: date | None = None,
     audit: AuditAction | None = None,
+    protected: bool | None = None,
 ) -> HomeworkSheet:
     """This week's tasks: active practices and one-off tasks not yet done (week starts Monday)."""
     day = week_of or today()
@@ -293,7 +317,7 @@ def homework_sheet(
         client = uow.clients.get(client_id)
         homework = uow.homework.where(client_id=client_id)
         practitioner = practitioner_block(uow)
-        _log(uow, audit, client_id, "homework sheet")
+        _log(uow, audit, client_id, "homework sheet", protected)
     chosen = sorted(
         (h for h in homework if _due_this_week(h, start, end)),
         key=lambda h: (h.recurrence != Recurrence.DAILY, h.assigned_on),
@@ -309,6 +333,7 @@ def access_record(
     include_private: bool = False,
     include_drafts: bool = False,
     audit: AuditAction | None = None,
+    protected: bool | None = None,
     measures: MeasureScorer | None = None,
     on: date | None = None,
 ) -> AccessRecord:
@@ -333,7 +358,7 @@ def access_record(
             for n in sorted(kept, key=lambda n: (n.session_date, n.created_at))
         )
         detail = "record for access request" + (" with psychotherapy notes" if include_private else "")
-        _log(uow, audit, client_id, detail)
+        _log(uow, audit, client_id, detail, protected)
     return AccessRecord(
         identification=identification(client),
         practitioner=practitioner,
@@ -350,7 +375,12 @@ def access_record(
 
 
 def maintenance_sheet(
-    uow: UnitOfWork, client_id: str, *, audit: AuditAction | None = None, on: date | None = None
+    uow: UnitOfWork,
+    client_id: str,
+    *,
+    audit: AuditAction | None = None,
+    protected: bool | None = None,
+    on: date | None = None,
 ) -> MaintenanceSheet:
     """From the latest discharge note that carries a maintenance plan; NotFound if none does."""
     with uow:
@@ -362,7 +392,7 @@ def maintenance_sheet(
         if not candidates:
             raise NotFound("This client has no discharge note with a maintenance plan.")
         practitioner = practitioner_block(uow)
-        _log(uow, audit, client_id, "maintenance plan")
+        _log(uow, audit, client_id, "maintenance plan", protected)
     note = max(candidates, key=lambda n: (n.session_date, n.created_at))
     assert note.maintenance_plan is not None
     return MaintenanceSheet(

@@ -1,5 +1,5 @@
 """The fields of a homework (the Homework tab's form), the same fields as a dialog opened from a session
-note, where the homework is recorded as assigned in that note, and as a dialog that edits homework."""
+note, where the homework is ticked as assigned in that note, and as a dialog that edits homework."""
 
 from __future__ import annotations
 
@@ -80,14 +80,14 @@ class HomeworkForm(QWidget):
         """Something typed that is not assigned yet."""
         return bool(self.description.text().strip() or self.rationale.toPlainText().strip())
 
-    def homework(self, client_id: str, note_id: str | None = None) -> Homework:
+    def homework(self, client_id: str) -> Homework:
+        """A new homework from the fields, not linked to any note (a note's save links what it ticks)."""
         return Homework(
             client_id=client_id,
             description=self.description.text().strip(),
             assigned_on=today(),
             rationale=self.rationale.toPlainText().strip(),
             goal_id=self.goal_combo.currentData(),
-            assigned_in_note=note_id,
             due_date=self.due.value(),
             recurrence=Recurrence(self.recurrence.currentData()),
         )
@@ -99,7 +99,8 @@ class HomeworkForm(QWidget):
 
 
 class AssignHomeworkDialog(QDialog):
-    """Assign homework from a session note; the caller stores it linked to the note."""
+    """Assign homework from a session note; the caller stores it and ticks it in the note, whose save
+    links it."""
 
     def __init__(self, parent: QWidget, goals: Sequence[Goal] | None, goal_id: str | None) -> None:
         super().__init__(parent)

@@ -66,7 +66,8 @@ class NoteEditor(QWidget):
     delete_requested = Signal()
     """The user pressed "Delete draft"; the tab confirms and deletes."""
     homework_assigned = Signal(str)
-    """Homework was assigned from this note (and stored linked to it); arg is the homework id."""
+    """Homework was assigned from this note (stored, and ticked in the draft, whose save links it to the
+    note); arg is the homework id."""
 
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -314,7 +315,9 @@ class NoteEditor(QWidget):
             self.sections.insert_from_plan(key, self._plan, self.links.objectives.checked_ids())
 
     def assign_homework(self) -> None:
-        """Assign homework in this note: stored linked to the note (and the chosen goal), ticked here."""
+        """Assign homework in this note: stored with the chosen goal and ticked here. The link to the note
+        is made by the draft's save (notes.create_note/save_draft), never before: a draft whose first
+        save fails must leave no homework pointing at a note that does not exist."""
         note = self.current_note()
         if note is None or self.read_only:
             return
@@ -324,13 +327,13 @@ class NoteEditor(QWidget):
         dialog = AssignHomeworkDialog(self, goals, goal_id)
         if dialog.exec() != QDialog.Accepted:
             return
-        homework = dialog.form.homework(note.client_id, note_id=note.id)
+        homework = dialog.form.homework(note.client_id)  # not linked yet: the draft's save links it
         ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
         if not ok:
             return
         self._homework.append(added)
         self.set_choices(self._plan, self._homework)
-        self.links.homework_assigned.set_checked(added.id)  # an edit: the note saves with the link
+        self.links.homework_assigned.set_checked(added.id)  # an edit: the draft saves and links it
         self._ctx.notify_changed("homework", added.id)
         self.homework_assigned.emit(added.id)
         self.autosaver.flush()
