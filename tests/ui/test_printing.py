@@ -228,6 +228,25 @@ def test_print_and_export_from_the_preview_are_audited(
     dialog.close()
 
 
+def test_printing_the_record_with_psychotherapy_notes_logs_it_without_reading_them_again(
+    qtbot, ctx: AppContext, practice: Practice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = ReportActions(ctx, practice.client_id)
+    assert reports.preview("record", RecordChoice(include_private=True))
+    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
+    (dialog,) = reports._open
+    reads: list[str] = []
+    original = summary.access_record
+    monkeypatch.setattr(summary, "access_record", lambda *a, **k: reads.append("read") or original(*a, **k))
+    assert dialog.print_document(_pdf_printer(tmp_path / "printed.pdf"))
+    assert _audit(ctx.vault)[-2:] == [
+        ("preview", "record for access request with psychotherapy notes"),
+        ("print", "record for access request with psychotherapy notes"),
+    ]
+    assert reads == []  # the audit entry is written without decrypting the record a second time
+    dialog.close()
+
+
 def test_preview_writes_nothing_to_the_temp_folder(
     qtbot, ctx: AppContext, practice: Practice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -55,8 +55,7 @@ __all__ = [
     "print_pdf",
 ]
 
-# (ctx, client id, audit, choice, protected) -> model; protected: was an exported PDF password-protected
-Read = Callable[[AppContext, str, AuditAction | None, Any, bool | None], Any]
+Read = Callable[[AppContext, str, AuditAction | None, Any], Any]  # (ctx, client id, audit, choice) -> model
 Render = Callable[[Any, PdfOptions, Any], bytes]  # (model, options, choice) -> PDF
 PreviewFactory = Callable[..., Any]  # (pdf_bytes, title, parent, suggested_name=, on_error=) -> preview
 
@@ -75,12 +74,11 @@ class Document:
     file_name: str  # the suggested export name: never the client's name
     read: Read
     render: Render
+    detail: Callable[[Any], str]  # (choice) -> the audit's name for the document: never client data
 
 
 def _summary(audience: str) -> Read:
-    def read(
-        ctx: AppContext, client_id: str, audit: AuditAction | None, _choice: Any, protected: bool | None
-    ) -> Any:
+    def read(ctx: AppContext, client_id: str, audit: AuditAction | None, _choice: Any) -> Any:
         # Scores are only needed for the document itself; an audit-only read skips them.
         scorer = None
         if audit in (None, AuditAction.PREVIEW):
@@ -89,7 +87,6 @@ def _summary(audience: str) -> Read:
             ctx.uow(),
             client_id,
             audit=audit,
-            protected=protected,
             measures=scorer,
             document=f"treatment summary ({audience})",
         )
@@ -97,9 +94,7 @@ def _summary(audience: str) -> Read:
     return read
 
 
-def _record(
-    ctx: AppContext, client_id: str, audit: AuditAction | None, choice: RecordChoice, protected: bool | None
-) -> Any:
+def _record(ctx: AppContext, client_id: str, audit: AuditAction | None, choice: RecordChoice) -> Any:
     scorer = summary_measures(ctx.uow(), client_id) if audit in (None, AuditAction.PREVIEW) else None
     return summary.access_record(
         ctx.uow(),
@@ -107,15 +102,12 @@ def _record(
         include_private=choice.include_private,
         include_drafts=choice.include_drafts,
         audit=audit,
-        protected=protected,
         measures=scorer,
     )
 
 
 def _plain(service: Callable[..., Any]) -> Read:
-    return lambda ctx, client_id, audit, _choice, protected: service(
-        ctx.uow(), client_id, audit=audit, protected=protected
-    )
+    return lambda ctx, client_id, audit, _choice: service(ctx.uow(), client_id, audit=audit)
 
 
 DOCUMENTS: dict[str, Document] = {
@@ -128,6 +120,7 @@ DOCUMENTS: dict[str, Document] = {
             "treatment-summary.pdf",
             _summary("clinician"),
             lambda model, options, _c: render_clinician_summary(model, options),
+            lambda _c: "treatment summary (clinician)",
         ),
         Document(
             "client",
@@ -136,6 +129,7 @@ DOCUMENTS: dict[str, Document] = {
             "progress-summary.pdf",
             _summary("client"),
             lambda model, options, choice: render_client_summary(model, options, choice),
+            lambda _c: "treatment summary (client)",
         ),
         Document(
             "safety",
@@ -144,6 +138,7 @@ DOCUMENTS: dict[str, Document] = {
             "safety-plan.pdf",
             _plain(summary.safety_plan_sheet),
             lambda model, options, _c: render_safety_plan(model, options),
+            lambda _c: "safety plan",
         ),
         Document(
             "homework",
@@ -152,6 +147,7 @@ DOCUMENTS: dict[str, Document] = {
             "homework-sheet.pdf",
             _plain(summary.homework_sheet),
             lambda model, options, _c: render_homework_sheet(model, options),
+            lambda _c: "homework sheet",
         ),
         Document(
             "record",
@@ -160,6 +156,7 @@ DOCUMENTS: dict[str, Document] = {
             "record-of-care.pdf",
             _record,
             lambda model, options, _c: render_access_record(model, options),
+            lambda choice: summary.record_detail(choice.include_private),
         ),
         Document(
             "maintenance",
@@ -168,6 +165,7 @@ DOCUMENTS: dict[str, Document] = {
             "maintenance-plan.pdf",
             _plain(summary.maintenance_sheet),
             lambda model, options, _c: render_maintenance_plan(model, options),
+            lambda _c: "maintenance plan",
         ),
     )
 }
@@ -266,7 +264,7 @@ class ReportActions(QObject):
         Returns False if the model could not be read (the error has been shown)."""
         doc = DOCUMENTS[key]
         try:
-            model = doc.read(self.ctx, self.client_id, AuditAction.PREVIEW, choice, None)
+            model = doc.read(self.ctx, self.client_id, AuditAction.PREVIEW, choice)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
             return False
@@ -305,7 +303,7 @@ class ReportActions(QObject):
         was password-protected (never client data)."""
         doc = DOCUMENTS[key]
         try:
-            doc.read(self.ctx, self.client_id, action, choice, protected)
+            summary.log_document(self.ctx.uow(), self.client_id, action, doc.detail(choice), protected)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
 

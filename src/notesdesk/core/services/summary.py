@@ -212,6 +212,21 @@ def _log(
     uow.commit()
 
 
+def record_detail(include_private: bool) -> str:
+    """The audit's name for the access-request record (says when psychotherapy notes were in it)."""
+    return "record for access request" + (" with psychotherapy notes" if include_private else "")
+
+
+def log_document(
+    uow: UnitOfWork, client_id: str, action: AuditAction, document: str, protected: bool | None = None
+) -> None:
+    """Log a print or export of a document already built and shown (the app logs once the printer or
+    the file has it), without reading the record again."""
+    with uow:
+        uow.clients.get(client_id)  # only a client that exists
+        _log(uow, action, client_id, document, protected)
+
+
 # -- the documents -------------------------------------------------------------------------------
 
 
@@ -357,8 +372,7 @@ def access_record(
             NoteEntry(n, tuple(chains.get(n.id, ())), n.is_signed and verify_note(uow, n, chains[n.id]))
             for n in sorted(kept, key=lambda n: (n.session_date, n.created_at))
         )
-        detail = "record for access request" + (" with psychotherapy notes" if include_private else "")
-        _log(uow, audit, client_id, detail, protected)
+        _log(uow, audit, client_id, record_detail(include_private), protected)
     return AccessRecord(
         identification=identification(client),
         practitioner=practitioner,
