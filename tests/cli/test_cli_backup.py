@@ -73,7 +73,7 @@ def test_backup_to_a_folder_prints_only_the_path(run: Runner, client_id: str, tm
 
 @pytest.mark.parametrize(
     "damage",
-    ["truncate-half", "truncate-tail", "flip-middle", "flip-header", "extend", "empty"],
+    ["truncate-half", "truncate-tail", "flip-middle", "flip-header", "extend", "magic-only"],
 )
 def test_verify_a_damaged_backup_exit_4_in_one_line(
     run: Runner, client_id: str, tmp_path: Path, damage: str
@@ -91,13 +91,48 @@ def test_verify_a_damaged_backup_exit_4_in_one_line(
     elif damage == "extend":
         data += b"\x00" * 64
     else:
-        data = bytearray()
+        data = data[:4]  # starts like a backup, then nothing
     bad = tmp_path / "bad.ndbk"
     bad.write_bytes(bytes(data))
     result = run("verify", str(bad))
     assert result.code == 4, result.err
     _one_line_error(result.err)
     assert result.out == ""
+
+
+@pytest.mark.parametrize("content", [b"", b"hello\n", bytes(range(256)) * 4, b"NDB"])
+def test_a_file_that_is_not_a_backup_is_no_tampering(run: Runner, tmp_path: Path, content: bytes) -> None:
+    """Empty, text or random bytes: exit 1 and a plain message, not the tamper code 4."""
+    other = tmp_path / "other.ndbk"
+    other.write_bytes(content)
+    result = run("verify", str(other), stdin="")  # no passphrase needed to tell
+    assert result.code == 1, result.err
+    _one_line_error(result.err)
+    assert result.err == f"notesdesk: {other} is not a NotesDesk backup file.\n"
+    assert "cannot be trusted" not in result.err
+    as_json = run("--json", "verify", str(other), stdin="")
+    assert json.loads(as_json.err) == {"error": f"{other} is not a NotesDesk backup file.", "exit_code": 1}
+
+
+def test_a_vault_or_a_folder_given_as_the_backup_is_a_usage_error(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    result = run("verify", str(vault_path), stdin="")
+    assert result.code == 2, result.err
+    _one_line_error(result.err)
+    assert "This is a vault, not a backup; run 'notesdesk verify' (without FILE)" in result.err
+    copy = tmp_path / "copy.notesdesk"
+    shutil.copy(vault_path, copy)
+    elsewhere = run("verify", str(copy), stdin="")
+    assert elsewhere.code == 2 and f"run 'notesdesk --vault {copy} verify'" in elsewhere.err
+    folder = run("verify", str(tmp_path), stdin="")
+    assert folder.code == 2 and "is a folder" in folder.err
+    before = vault_path.read_bytes()
+    for source in (copy, tmp_path / "other"):
+        (tmp_path / "other").write_bytes(b"not a backup")
+        restored = run("restore", str(source))
+        assert restored.code in (1, 2) and "cannot be trusted" not in restored.err
+        assert vault_path.read_bytes() == before
 
 
 def test_verify_a_backup_with_the_wrong_passphrase_exit_3(run: Runner, client_id: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 import types
 from pathlib import Path
@@ -55,6 +56,37 @@ def test_usage_errors_exit_2_in_one_line() -> None:
         code, out, err = _main(*argv)
         assert code == 2, argv
         assert out == "" and err.count("\n") == 1 and err.startswith("notesdesk: ")
+
+
+def test_with_json_errors_are_json_on_stderr(run: Runner, client_id: str) -> None:
+    """One line of JSON with the message and the documented exit code; stdout stays empty."""
+    cases = [
+        (("--json", "client", "show", "Nobody"), 1),  # not found
+        (("--json", "frobnicate"), 2),  # usage, caught while parsing
+        (("client", "list", "--json", "--bogus"), 2),  # --json after the command
+    ]
+    for argv, code in cases:
+        result = run(*argv)
+        assert result.code == code, argv
+        assert result.out == "" and result.err.count("\n") == 1
+        error = json.loads(result.err)
+        assert error["exit_code"] == code and error["error"] and "notesdesk:" not in error["error"]
+    wrong = run("--json", "client", "list", stdin="not the passphrase\n")
+    assert wrong.code == 3 and json.loads(wrong.err)["exit_code"] == 3
+    plain = run("client", "show", "Nobody")
+    assert plain.err.startswith("notesdesk: ")
+
+
+def test_a_folder_given_as_the_vault_is_named_a_folder(recovery_key: str, vault_path: Path) -> None:
+    folder = vault_path.parent
+    result = _main("--vault", str(folder), "--passphrase-stdin", "client", "list", stdin=PASSPHRASE + "\n")
+    assert result[0] == 2, result[2]
+    assert f"{folder} is a folder, not a vault file" in result[2]
+    assert f"for example --vault {vault_path}" in result[2]  # the one vault in it
+    assert "first bytes are damaged" not in result[2]
+    for argv in (("init",), ("demo",)):
+        code, _, err = _main("--vault", str(folder), "--passphrase-stdin", *argv, stdin=PASSPHRASE + "\n")
+        assert code == 2 and "is a folder" in err, argv
 
 
 def test_unexpected_error_names_only_the_type(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from notesdesk.cli.records import MIN_PREFIX
+
 from .conftest import Runner
 
 
@@ -109,6 +111,13 @@ def test_search_finds_note_with_snippet(run: Runner, client_id: str) -> None:
 
 
 def test_note_id_prefix_must_be_unique_and_long_enough(run: Runner, client_id: str) -> None:
-    _soap(run)
+    note = _soap(run)
     result = run("note", "show", "abc")
-    assert result.code == 1 and "No note with id" in result.err
+    assert result.code == 1 and "No note with id abc." in result.err
+    assert f"first {MIN_PREFIX} characters" in result.err and "note list CLIENT" in result.err
+    assert result.err.count("\n") == 1
+    # the number the message gives is the one the lookup applies
+    assert run.ok("note", "show", note[:MIN_PREFIX])
+    short = run("note", "show", note[: MIN_PREFIX - 1])
+    assert short.code == 1 and f"at least {MIN_PREFIX} characters" in short.err
+    assert "No note with id" not in short.err  # it exists; the start given was too short

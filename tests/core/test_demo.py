@@ -222,8 +222,9 @@ def test_every_phrase_template_fills() -> None:
     rng = random.Random(0)
     for case in CASES:
         assert case.reports and all(len(band) >= 2 for band in case.reports)
-        for text in (*case.techniques.values(), *case.history, *(r for b in case.reports for r in b)):
-            assert "{" not in t.fill(text, words, rng)
+        for text in (*case.techniques.values(), *case.history, *(r for b in case.reports for r in b),
+                     *case.backgrounds, *case.formulation, *case.formulations.values()):
+            assert "{" not in t.fill(text, {**words, "job": t.JOBS[0]}, rng)
         for spec in case.goals:
             t.fill(spec.statement, words, rng)
             for objective in spec.objectives:
@@ -232,7 +233,9 @@ def test_every_phrase_template_fills() -> None:
             assert instrument in case.baselines
     banks = (t.PRIVATE, *t.PRESENTATION, *t.STAGE_ASSESSMENT.values(), *t.RESPONSE, *t.LIFE,
              *tb.LIFE_CHILD, *tb.LIFE_BODY, *tb.PRESENTATION_BODY, *tb.STAGE_BODY.values(),
-             *tb.RESPONSE_BODY, *t.ADDENDA.values(), t.SETBACKS, t.ALLIANCE)
+             *tb.RESPONSE_BODY, *t.ADDENDA.values(), t.SETBACKS, t.ALLIANCE, *tb.PRESENTATION_CHILD,
+             tb.BACKGROUND_CHILD, tb.STRENGTHS_CHILD, tb.DEVELOPMENT_CHILD, (tb.RISK_CHILD,),
+             tuple(text.replace("{job}", t.JOBS[0]) for _, _, text in t.BACKGROUND))
     for bank in banks:
         for text in bank:
             assert "{" not in t.fill(text, words, rng)

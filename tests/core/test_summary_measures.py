@@ -43,7 +43,11 @@ def test_rows_carry_totals_bands_and_change_labels_and_the_scale(practice: Pract
         ("PHQ-9", 14, "moderate"),
         ("PHQ-9", 4, "minimal"),
     ]
-    assert [r.change for r in section.rows] == ["baseline", "recovered (baseline 14)"]
+    # The same words as the Measures tab: the label, the baseline it is measured from, the criteria met.
+    assert [r.change for r in section.rows] == [
+        "baseline",
+        "recovered (baseline 14); response and remission met",
+    ]
     assert all(r.flag == "" for r in section.rows)
     (scale,) = section.scales
     assert (scale.instrument, scale.range_min, scale.range_max, scale.higher_is_worse) == (

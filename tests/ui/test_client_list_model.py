@@ -114,3 +114,15 @@ def test_sorting_by_name_is_accent_insensitive(qapp):
     proxy.setSourceModel(model)
     proxy.sort(COL_NAME)
     assert names(proxy) == ["adam", "Élodie", "Zed"]
+
+
+def test_an_unsigned_note_shows_in_the_list_with_its_date_in_the_tooltip(qapp):
+    model = ClientListModel()
+    late = ClientFlags(unsigned_notes=1, oldest_unsigned_on=date(2024, 1, 3))
+    model.set_rows([ZOE], {ZOE.id: late})
+    cell = model.index(0, COL_FLAGS)
+    assert cell.data() == "unsigned"
+    assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == "unsigned note"
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Unsigned note") and "session of 2024-01-03" in tip and "3 days after" in tip
+    assert cell.data(Qt.ItemDataRole.DecorationRole) is not None

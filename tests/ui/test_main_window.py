@@ -314,3 +314,37 @@ def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window, rela
         assert not set(_window_shortcuts(real)) & _workspace_shortcuts(real.host.workspace)
     finally:
         real.shutdown()
+
+
+def test_f1_lists_every_shortcut_of_the_window_and_the_workspace(qtbot, ctx, make_window, relaunch):
+    from notesdesk.ui.shortcut_list import native
+
+    window = make_window()
+    listed = {keys for _title, entries in window.shortcut_sections() for keys, _label in entries}
+    assert {native(k) for k in _window_shortcuts(window)} <= listed
+    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
+    assert {native(k) for k in workspace.SHORTCUTS.values()} <= listed
+    assert {native("Ctrl+N"), native("Ctrl+S"), native("Ctrl+Shift+S"), native("F1")} <= listed
+    labels = [label for _title, entries in window.shortcut_sections() for _keys, label in entries]
+    assert all(label and "&" not in label for label in labels)
+    assert len(labels) == len(set(labels))
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    box = window.shortcuts_box
+    qtbot.waitExposed(box)
+    text = box.text()
+    assert "<table" in text and "padding-right" in text  # keys and labels in columns, apart
+    assert "New session note" in text and "Sign the open note" in text
+    box.close()
+
+    # Whatever a live workspace answers (its tabs may add keys of their own) is in the list too.
+    ana = add(ctx, "Ana Lima")
+    real = MainWindow(ctx, relaunch=relaunch)
+    qtbot.addWidget(real)
+    try:
+        real.panel.select_client(ana.id)
+        qtbot.waitUntil(lambda: real.host.workspace is not None)
+        live = {native(k) for k in _workspace_shortcuts(real.host.workspace)}
+        assert live and live <= {keys for _t, entries in real.shortcut_sections() for keys, _l in entries}
+    finally:
+        real.shutdown()

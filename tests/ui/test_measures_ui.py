@@ -216,7 +216,8 @@ def test_history_shows_the_change_label_with_its_rule(workspace, ws_ctx, ws_clie
     assert model.index(newest, MeasureHistoryModel.COL_DATE).data() == "2024-04-01"
     assert model.index(newest, MeasureHistoryModel.COL_TOTAL).data() == "5"
     assert model.index(newest, MeasureHistoryModel.COL_BAND).data() == "mild"
-    assert model.index(newest, MeasureHistoryModel.COL_CHANGE).data() == "recovered (response)"
+    change = model.index(newest, MeasureHistoryModel.COL_CHANGE).data()
+    assert change == "recovered (baseline 18); response met"  # as the printed summary words it
     tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ToolTipRole)
     assert "Compared with the baseline of 2024-03-04 (18 → 5)" in tip
     assert "Recovered: reliable improvement (a fall of at least 6 points)" in tip
@@ -414,5 +415,6 @@ def test_chart_spec_and_summary_from_history_rows():
     assert chart_spec(rows, phq9, with_alliance=False).alliance == ()
     lines = latest_lines(rows)
     assert [(line.name, line.total, line.change) for line in lines] == [
-        ("PHQ-9", "13", "no reliable change"), ("Alliance check", "9/6/9", "alliance drop, alliance low")
+        ("PHQ-9", "13", "no reliable change (baseline 18)"),
+        ("Alliance check", "9/6/9", "alliance drop, alliance low"),
     ]

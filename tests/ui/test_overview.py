@@ -11,7 +11,14 @@ from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.domain.plans import Goal, PlanStatus, Problem, TreatmentPlan
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services import care, clients, notes, plans
-from notesdesk.core.services.overview import NO_FLAGS, client_flags, flags_from, refresh_search_entry
+from notesdesk.core.services.overview import (
+    NO_FLAGS,
+    UNSIGNED_AFTER_DAYS,
+    client_flags,
+    flags_from,
+    refresh_search_entry,
+    unsigned_notes,
+)
 
 DAY = date(2024, 6, 1)
 
@@ -98,3 +105,26 @@ def test_refresh_search_entry_updates_and_removes(created):
     notes.delete_draft(vault.unit_of_work(), draft.id)
     refresh_search_entry(vault.unit_of_work(), index, "note", draft.id)
     assert index.search("sleep") == []
+
+
+def test_a_draft_left_unsigned_for_days_is_flagged():
+    fresh = note("a", DAY - timedelta(days=UNSIGNED_AFTER_DAYS - 1))  # still work in progress
+    flags = flags_from([], [], [fresh], DAY, client_ids=["a"])
+    assert flags["a"].unsigned_notes == 0 and not flags["a"].any and flags["a"].labels() == []
+    week_old = note("a", DAY - timedelta(days=7))
+    flags = flags_from([], [], [fresh, week_old], DAY)
+    assert flags["a"].unsigned_notes == 1 and flags["a"].oldest_unsigned_on == DAY - timedelta(days=7)
+    assert flags["a"].labels() == ["unsigned note"] and flags["a"].any
+    due = note("a", DAY - timedelta(days=UNSIGNED_AFTER_DAYS))
+    assert flags_from([], [], [fresh, week_old, due], DAY)["a"].labels() == ["2 unsigned notes"]
+
+
+def test_a_signed_note_is_not_flagged_and_only_drafts_are_read(created):
+    vault = created[0]
+    ana = clients.add_client(vault.unit_of_work(), Client(name="Ana"))
+    old = notes.create_note(vault.unit_of_work(), note(ana.id, today() - timedelta(days=7)))
+    assert client_flags(vault.unit_of_work(), [ana.id])[ana.id].labels() == ["unsigned note"]
+    assert [n.id for n in unsigned_notes(vault.unit_of_work(), ana.id)] == [old.id]
+    notes.sign_note(vault.unit_of_work(), old.id)
+    assert client_flags(vault.unit_of_work(), [ana.id])[ana.id].labels() == []
+    assert unsigned_notes(vault.unit_of_work(), ana.id) == []

@@ -21,6 +21,8 @@ from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.printing import (
+    NO_MAINTENANCE_PLAN,
+    NO_SAFETY_PLAN,
     ExportChoice,
     PdfPreviewDialog,
     RecordChoice,
@@ -149,19 +151,20 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
     menu = ReportsMenu(ctx, lambda: practice.client_id, preview_factory=previews)
     qtbot.addWidget(menu)
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
-        "Preview treatment summary (clinician)",
-        "Preview treatment summary (client copy)…",
-        "Safety plan",
-        "Homework sheet",
+        "Treatment summary (clinician)…",  # every item opens a preview first: one pattern, one "…"
+        "Treatment summary (client copy)…",
+        "Safety plan…",
+        "Homework sheet…",
         "Record for an access request…",
-        "Maintenance plan",
+        "Maintenance plan…",
     ]
     menu.document_actions["clinician"].trigger()
     qtbot.waitUntil(lambda: len(previews.shown) == 1, timeout=15000)
     data, title, name = previews.shown[0]
     assert data.startswith(b"%PDF") and title == "Treatment summary (clinician copy)"
     assert name == "treatment-summary.pdf" and "Wiśniewski" not in name
-    assert "recovered (baseline 14)" in _text(data) and PRIVATE_TEXT not in _text(data)
+    assert "recovered (baseline 14); response and remission met" in _text(data)
+    assert PRIVATE_TEXT not in _text(data)
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")
     for key in ("safety", "homework", "maintenance"):
         menu.document_actions[key].trigger()
@@ -195,15 +198,30 @@ def test_the_choices_behind_the_ellipsis_reach_the_document(
     assert cancelled.trigger("client") is False
 
 
-def test_no_client_no_documents_and_errors_are_shown(qtbot, ctx: AppContext, practice: Practice) -> None:
+def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reason(
+    qtbot, ctx: AppContext, practice: Practice
+) -> None:
     chosen: list[str | None] = [None]
     previews = Previews()
     menu = ReportsMenu(ctx, lambda: chosen[0], preview_factory=previews)
     qtbot.addWidget(menu)
     assert not any(a.isEnabled() for a in menu.document_actions.values())
-    chosen[0] = practice.bare_id
+    chosen[0] = practice.bare_id  # a client with no safety plan and no discharge note
+    menu.aboutToShow.emit()  # as when the menu opens
+    enabled = {key for key, action in menu.document_actions.items() if action.isEnabled()}
+    assert enabled == {"clinician", "client", "homework", "record"}
+    safety, maintenance = menu.document_actions["safety"], menu.document_actions["maintenance"]
+    assert safety.toolTip() == safety.statusTip() == NO_SAFETY_PLAN
+    assert "Safety plan tab" in NO_SAFETY_PLAN
+    assert maintenance.toolTip() == NO_MAINTENANCE_PLAN and "discharge note" in NO_MAINTENANCE_PLAN
+    assert menu.toolTipsVisible()
+    assert previews.shown == []
+    chosen[0] = practice.client_id  # has both: everything is available again, the reasons are gone
     menu.refresh()
     assert all(a.isEnabled() for a in menu.document_actions.values())
+    assert safety.statusTip() == "" and safety.toolTip() != NO_SAFETY_PLAN
+    # Asked for anyway (not through the menu), the document still says why it cannot be made.
+    chosen[0] = practice.bare_id
     assert menu.trigger("safety") is False
     assert ctx.errors.last_message == "This client has no safety plan yet."
     assert previews.shown == []

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.domain.care import CheckinStatus, MilestoneKind, MilestoneStatus
+from notesdesk.core.domain.care import CheckinStatus, Homework, MilestoneKind, MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
@@ -54,7 +54,7 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     assert homework.goal_id == plan.goals()[0].id and homework.recurrence.value == "daily"
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, tab.model.COL_GOAL).data() == "Take the bus to work"
-    assert "no check-ins yet" in tab.adherence_label.text()
+    assert tab.adherence_label.text() == "No check-ins yet"  # never any: not "in the last 4 weeks"
 
     tab.view.selectRow(0)
     tab.status.setCurrentIndex(tab.status.findData(CheckinStatus.DONE.value))
@@ -72,6 +72,19 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     # The overview and the note editor's homework list follow.
     assert "50%" in workspace.overview_tab.text("homework")
     assert workspace.notes_tab.editor.links.homework_reviewed.count() == 1
+
+
+def test_adherence_says_no_recent_check_ins_when_there_were_older_ones(workspace, ws_ctx, ws_client):
+    old = care.add_homework(ws_ctx.uow(), Homework(ws_client, "Sleep diary", today() - timedelta(days=120)))
+    care.check_in(ws_ctx.uow(), old.id, CheckinStatus.DONE, today() - timedelta(days=60), "filled it in")
+    tab = workspace.homework_tab
+    workspace.tabs.setCurrentWidget(tab)
+    assert tab.adherence_label.text() == "No check-ins in the last 4 weeks"  # as the overview says
+    assert "yet" not in tab.adherence_label.text()
+
+    care.check_in(ws_ctx.uow(), old.id, CheckinStatus.NOT_DONE, today() - timedelta(days=3))
+    tab.reload()
+    assert tab.adherence_label.text() == "Adherence over the last 4 weeks: 0% done (1 check-in)"
 
 
 def test_set_a_safety_milestone_and_change_its_status_both_ways(workspace, ws_ctx, ws_client, qtbot):
@@ -159,8 +172,12 @@ def test_saving_the_safety_plan_twice_makes_two_versions(workspace, ws_ctx, ws_c
     crisis.table.item(0, 1).setText("988")
     type_into(qtbot, tab.reason, "My daughter")
     assert tab.dirty
+    assert tab.reviewed.value() is None  # nothing says it was reviewed with the client yet
+    qtbot.mouseClick(tab.reviewed_today, Qt.LeftButton)  # ... until the clinician says so
+    assert tab.save_button.text() == "&Save safety plan"
     qtbot.mouseClick(tab.save_button, Qt.LeftButton)
     assert tab.status_label.text() == f"Version 1, last reviewed {today().isoformat()}"
+    assert tab.save_button.text() == "&Save as new version"
     tab.lists["coping_strategies"].moveCursor(QTextCursor.End)
     type_into(qtbot, tab.lists["coping_strategies"], "\nCold water on my face")
     workspace.save_current()  # Ctrl+S

@@ -51,12 +51,19 @@ def test_note_list_model_columns():
     draft = SessionNote("c", date(2024, 5, 2), NoteFormat.SOAP, (Section("subjective", "S", "x"),))
     signed = SessionNote("c", date(2024, 5, 1), NoteFormat.CUSTOM, (), template_name="Speech", signature=SIG)
     model = NoteListModel()
-    assert model.HEADERS == ("Date", "Format", "Status", "Addenda")
+    assert model.HEADERS == ("Date", "Status", "Format")  # the status right after the date: never hidden
     model.set_notes([draft, signed], {signed.id: 2})
-    assert model.rowCount() == 2 and model.columnCount() == 4
-    assert cells(model, 0) == ["2024-05-02", "SOAP", "Draft", ""]
-    assert cells(model, 1) == ["2024-05-01", "Speech", "Signed", "2"]
+    assert model.rowCount() == 2 and model.columnCount() == 3
+    assert cells(model, 0) == ["2024-05-02", "Draft", "SOAP"]
+    assert cells(model, 1) == ["2024-05-01", "Signed +2", "Speech"]
     assert model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal) == "Status"
+    assert "addenda" in model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal, Qt.ToolTipRole)
+    assert model.index(1, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 2 addenda"
+    assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Draft: not signed yet"
+    model.set_notes([signed], {signed.id: 1})
+    assert model.index(0, NoteListModel.COL_STATUS).data() == "Signed +1"
+    assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 1 addendum"
+    model.set_notes([draft, signed], {signed.id: 2})
     assert model.index(1, 0).data(ID_ROLE) == signed.id
     assert model.row_of(signed.id) == 1 and model.row_of("nope") == -1
     assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
@@ -85,6 +92,11 @@ def test_homework_and_checkin_models():
     assert cells(model, 1)[model.COL_NOTE] == "a removed note"
     model.set_homework([hw, old], {}, {"n0": "2024-04-01 SOAP (signed)"})
     assert cells(model, 1)[model.COL_NOTE] == "2024-04-01 SOAP (signed)"
+    # A narrow table hides columns: the description's tooltip says everything the row holds.
+    assert model.index(1, model.COL_DESCRIPTION).data(Qt.ToolTipRole).splitlines() == [
+        "Diary", "Goal: (earlier plan)", "Assigned: 2024-04-01", "Repeats: once", "Last check-in: none yet",
+        "State: ended", "Assigned in: 2024-04-01 SOAP (signed)"]
+    assert model.index(1, model.COL_GOAL).data(Qt.ToolTipRole) == "(earlier plan)"
     assert cells(model, 1)[model.COL_LAST] == "none yet" and cells(model, 1)[model.COL_STATE] == "ended"
     checkins = CheckinTableModel()
     checkins.set_rows(hw.checkins)
@@ -122,7 +134,8 @@ def test_plan_tree_model_is_a_valid_tree_and_updates_in_place():
     model = PlanTreeModel()
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     model.set_plan(plan)
-    assert model.HEADERS == ("Item", "Status", "Target date")
+    assert model.HEADERS == ("Item", "Status / frequency", "Target date")  # says what the column holds
+    assert "how often an intervention" in model.headerData(model.COL_STATUS, Qt.Horizontal, Qt.ToolTipRole)
     assert model.rowCount() == 1
     leaf = model.index_of(intervention.id)
     assert leaf.data() == "Intervention: New intervention"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from notesdesk.core.domain.care import Homework
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
 from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
@@ -147,3 +149,37 @@ def test_a_signed_note_has_no_delete(workspace, ws_ctx, ws_client, answers, qtbo
     asked = len(answers.asked)
     assert tab.delete_draft() is False and len(answers.asked) == asked  # not even asked
     assert notes.get_note(ws_ctx.uow(), note_id)[0].is_signed
+
+
+def test_a_signed_note_lists_only_what_it_refers_to_as_plain_text(workspace, ws_ctx, ws_client, qtbot):
+    with_active_plan(workspace, ws_ctx, ws_client)
+    diary = care.add_homework(ws_ctx.uow(), Homework(ws_client, "Panic diary", today()))
+    care.add_homework(ws_ctx.uow(), Homework(ws_client, "Walk to the stop", today()))
+    workspace.notes_tab.refresh_context()
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    links = tab.editor.links
+    assert links.objectives.isVisible() and links.objectives.count() == 2  # a draft: everything to tick
+    assert not any(label.isVisible() for label in links.summaries.values())
+    links.objectives.set_checked(RIDE.id)
+    links.homework_reviewed.set_checked(diary.id)
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Rode one stop")
+    tab.editor.flush()
+    note_id = tab.editor.note_id
+    notes.sign_note(ws_ctx.uow(), note_id)
+    tab.reload()
+    tab.open_note(note_id)
+
+    shown = {key: label.text() for key, label in links.summaries.items()}
+    assert shown == {
+        "objectives": "• One bus ride a week  — goal: Take the bus to work",
+        "interventions": "None recorded",
+        "homework_reviewed": "• Panic diary",
+        "homework_assigned": "None linked",
+        "risk": "None noted",
+    }
+    assert all(label.isVisible() for label in links.summaries.values())
+    for hidden in (links.objectives, links.homework_reviewed, links.homework_assigned, links.interventions,
+                   links.risk, links.assign_button):
+        assert not hidden.isVisible()  # no boxes to tick or type in on a signed note

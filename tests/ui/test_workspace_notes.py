@@ -122,7 +122,7 @@ def test_add_an_addendum_to_a_signed_note(workspace, ws_ctx, ws_client, qtbot):
     assert notes.verify_note(ws_ctx.uow(), stored, addenda)
     assert "not Thursday" in panel.view.toPlainText() and "Correction" in panel.view.toPlainText()
     assert panel.text.toPlainText() == ""
-    assert tab.model.index(0, tab.model.COL_ADDENDA).data() == "1"
+    assert tab.model.index(0, tab.model.COL_STATUS).data() == "Signed +1"  # the addendum shows in the list
     assert tab.editor.status_label.text().startswith("Signed ✓")
 
 
@@ -251,3 +251,23 @@ def test_templates_dialog_creates_a_template(workspace, ws_ctx, qtbot):
     dialog.list.setCurrentRow(0)
     qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
     assert templates.list_templates(ws_ctx.uow()) == []
+
+
+def test_with_no_note_open_the_tab_says_how_to_open_one(workspace, ws_ctx, ws_client, answers, qtbot):
+    tab = workspace.notes_tab
+    workspace.tabs.setCurrentWidget(tab)
+    assert tab.empty_state.isVisible() and "Ctrl+N" in tab.empty_state.text()
+    assert not tab.editor.isVisible() and not tab.editor.format_combo.isVisible()  # no fillable form
+
+    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    assert tab.editor.isVisible() and not tab.empty_state.isVisible()
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Started in the wrong client")
+    tab.editor.flush()
+    assert tab.delete_draft()  # the confirmation is answered yes
+    assert tab.empty_state.isVisible() and not tab.editor.isVisible()
+
+    note = signed_note(ws_ctx, ws_client)
+    tab.reload()
+    assert tab.empty_state.isVisible()  # the list changed; still nothing open
+    tab.view.selectRow(0)
+    assert tab.editor.note_id == note.id and tab.editor.isVisible() and not tab.empty_state.isVisible()

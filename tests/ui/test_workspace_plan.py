@@ -167,3 +167,25 @@ def test_open_plan_shows_an_older_version_in_the_comparison(workspace, ws_ctx, w
     assert tab.compare.left_combo.currentData() == first.id
     workspace.open_plan(tab.plan.id)
     assert tab.pages.currentIndex() == 0
+
+
+def test_long_plan_items_wrap_in_the_tree_rather_than_being_cut(workspace, qtbot):
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    build_plan(qtbot, tab)
+    long = ("Use grounding to bring distress from 8/10 to 5/10 within 20 minutes, at home and on the bus, "
+            "three times in a row")
+    tree, model = tab.tree, tab.model
+    tree.setCurrentIndex(model.index_of(tab.plan.objectives()[0].id))
+    replace_text(qtbot, tab.detail.forms[plan_edit.OBJECTIVE].description, long)
+    qtbot.wait(50)  # the rows are laid out again after the edit
+    objective = model.index_of(tab.plan.objectives()[0].id)
+    rect = tree.visualRect(objective)
+    metrics = tree.fontMetrics()
+    assert metrics.horizontalAdvance(objective.data()) > rect.width()  # does not fit on one line
+    lines = -(-metrics.horizontalAdvance(objective.data()) // rect.width())
+    assert rect.height() >= lines * metrics.lineSpacing()  # so it takes as many lines as it needs
+    # The second column says what it holds: an objective's status, an intervention's frequency.
+    assert model.headerData(model.COL_STATUS, Qt.Horizontal) == "Status / frequency"
+    intervention = model.index_of(tab.plan.interventions()[0].id).siblingAtColumn(model.COL_STATUS)
+    assert intervention.data() == "every session"

@@ -4,10 +4,12 @@ are only stored when the plan is."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtWidgets import QTableWidgetItem
 
 from notesdesk.core.domain.care import Contact
+from notesdesk.core.domain.common import today
 from notesdesk.core.services import care
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
@@ -44,3 +46,32 @@ def test_a_locale_without_known_lines_says_so(workspace, ws_vault):
     tab.reload()
     assert tab.contacts["crisis_lines"].contacts() == ()
     assert "No crisis lines are known for NZ" in tab.lines_note.text()
+
+
+def test_editing_the_plan_is_not_a_review_with_the_client(workspace, ws_ctx, ws_client, qtbot):
+    tab = workspace.safety_tab
+    tab.reload()
+    assert tab.save_button.text() == "&Save safety plan"  # there is no version to add to yet
+    assert tab.reviewed.value() is None  # not pre-filled with today
+    tab.lists["warning_signs"].setPlainText("Not sleeping")
+    assert tab.save()
+    [first] = care.safety_plan_versions(ws_ctx.uow(), ws_client)
+    assert first.last_reviewed is None
+    assert tab.status_label.text() == "Version 1, not reviewed with the client yet"
+    assert tab.save_button.text() == "&Save as new version"
+
+    tab.reviewed_today.click()  # the clinician says it was reviewed with the client today
+    assert tab.reviewed.value() == today() and tab.dirty
+    assert tab.save()
+    assert care.safety_plan_versions(ws_ctx.uow(), ws_client)[-1].last_reviewed == today()
+
+    earlier = today() - timedelta(days=40)
+    tab.reviewed.set_value(earlier)  # a review that happened on another day
+    assert tab.save()
+    tab.reload()
+    assert tab.reviewed.value() == earlier  # pre-filled with the last review, not with today
+    tab.lists["coping_strategies"].setPlainText("Walk the dog")  # an edit between reviews
+    assert tab.save()
+    latest = care.safety_plan_versions(ws_ctx.uow(), ws_client)[-1]
+    assert latest.version == 4 and latest.last_reviewed == earlier
+    assert tab.status_label.text() == f"Version 4, last reviewed {earlier.isoformat()}"

@@ -157,7 +157,7 @@ def test_clicking_save_on_a_full_disk_says_so_once(workspace, ws_ctx, ws_client,
 # -- fits a laptop --------------------------------------------------------------------------------------
 
 
-def test_the_workspace_fits_beside_the_client_list_on_a_1024_pixel_screen(qtbot, ctx, relaunch):
+def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot, ctx, relaunch):
     robin = clients.add_client(ctx.uow(), Client(name="Robin Example"))
     populate(ctx, robin.id)
     window = MainWindow(ctx, relaunch=relaunch)
@@ -176,20 +176,76 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_pixel_screen(qtbot,
     assert workspace.milestones_tab.accessibleName() == "Milestones and phase of care"
     assert workspace.milestones_tab.phase.isVisibleTo(workspace.milestones_tab)  # the phase is still there
 
-    window.resize(1024, 700)
+    assert window.minimumSizeHint().height() <= 640
+
+    window.resize(1024, 640)
     tabs.setCurrentWidget(workspace.plan_tab)
-    qtbot.waitUntil(lambda: window.width() == 1024)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 640))
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == (1024, 640)  # nothing made the window grow back
+    # Every tab label is on screen, none scrolled off to the left; one-word labels are whole.
+    bar = tabs.tabBar()
+    for i in range(tabs.count()):
+        rect = bar.tabRect(i)
+        assert rect.left() >= 0 and rect.right() < bar.width(), tabs.tabText(i)
+        if " " not in tabs.tabText(i):
+            assert rect.width() >= bar.tabSizeHint(i).width(), tabs.tabText(i)
+    assert tabs.tabToolTip(tabs.indexOf(workspace.private_tab)) == "Psychotherapy notes"  # if elided
+
     tree = workspace.plan_tab.tree
     tree.fit_columns()
     assert tree.header().sectionSize(0) >= tree.viewport().width() // 2 - 1  # the items stay readable
+    plan = workspace.plan_tab.model
+    target = plan.index_of(plan.plan().goals()[0].objectives[0].id).siblingAtColumn(plan.COL_TARGET)
+    assert tree.header().sectionSize(plan.COL_TARGET) >= tree.fontMetrics().horizontalAdvance(target.data())
 
+    # Homework: the description keeps its width (other columns give way); the tooltip says it all.
+    homework = workspace.homework_tab
+    tabs.setCurrentWidget(homework)
+    qtbot.wait(50)
+    view, model = homework.view, homework.model
+    assert view.columnWidth(model.COL_DESCRIPTION) > 200 and not view.isColumnHidden(model.COL_DESCRIPTION)
+    assert view.horizontalScrollBar().maximum() == 0
+    row = model.row_of(next(h.id for h in model.rows() if h.description == "Paced breathing, 10 minutes"))
+    tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ToolTipRole)
+    assert tip.startswith("Paced breathing, 10 minutes\nWhy: Calms the body before the bus")
+    assert "Goal: Ride" in tip and "Repeats: daily" in tip
+
+    # A result on the Measures tab scrolls there rather than making the window taller.
+    measure = workspace.measures_tab
+    tabs.setCurrentWidget(measure)
+    measure.form.advance_ms = 0
+    measure.start_button.click()
+    for _page in range(measure.form.page_count):
+        measure.form.option_buttons[0].click()
+    measure.form.finish_button.click()
+    assert measure.stack.currentWidget() is measure.home and measure.result.isVisible()
+    qtbot.wait(50)
+    assert window.minimumSizeHint().height() <= 640 and window.height() == 640
+    assert measure.home.verticalScrollBar().maximum() > 0
+
+    # Notes: the list shows whether each note is signed, beside its date, with no sideways scrolling.
     tabs.setCurrentWidget(workspace.notes_tab)
-    workspace.notes_tab.new_note()
+    notes_view, listed = workspace.notes_tab.view, workspace.notes_tab.model
+    qtbot.wait(50)
+    assert notes_view.horizontalScrollBar().maximum() == 0
+    for column in (listed.COL_DATE, listed.COL_STATUS, listed.COL_FORMAT):
+        right = notes_view.columnViewportPosition(column) + notes_view.columnWidth(column)
+        assert not notes_view.isColumnHidden(column) and right <= notes_view.viewport().width()
+        widest = max(notes_view.fontMetrics().horizontalAdvance(listed.index(r, column).data())
+                     for r in range(listed.rowCount()))
+        assert notes_view.columnWidth(column) > widest  # "Signed +1" is not cut to "Sig…"
+
+    # The editor is never cut off at the right, for a new note or a saved draft with plan links.
     areas = workspace.notes_tab.findChildren(QScrollArea)
     area = next(a for a in areas if a.accessibleName() == "Note editor")
     sign = workspace.notes_tab.editor.sign_button
-    qtbot.waitUntil(sign.isVisible)
-    qtbot.wait(100)  # let the scroll area catch up with the new layout
-    right_edge = sign.mapTo(area.viewport(), sign.rect().topRight()).x()
-    assert area.horizontalScrollBar().maximum() == 0 and right_edge < area.viewport().width()
+    draft = next(n for n in listed.rows() if not n.is_signed)
+    for open_it in (workspace.notes_tab.new_note, lambda: workspace.open_note(draft.id)):
+        open_it()
+        qtbot.waitUntil(sign.isVisible)
+        qtbot.wait(100)  # let the scroll area catch up with the new layout
+        right_edge = sign.mapTo(area.viewport(), sign.rect().topRight()).x()
+        assert area.horizontalScrollBar().maximum() == 0 and right_edge < area.viewport().width()
+        assert area.widget().width() <= area.viewport().width()
     window._shut = True  # no backup or relaunch when the test closes it

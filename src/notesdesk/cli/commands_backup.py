@@ -9,6 +9,7 @@ from typing import Any
 
 from notesdesk import paths
 from notesdesk.cli.io import Cli, add_command, counted
+from notesdesk.core.backup import container
 from notesdesk.core.backup.service import (
     BackupCheck,
     check_anchor,
@@ -18,7 +19,9 @@ from notesdesk.core.backup.service import (
     rotate,
 )
 from notesdesk.core.backup.service import make_backup as write_backup
+from notesdesk.core.errors import NotesdeskError, UsageError
 from notesdesk.core.services.verify import verify_vault
+from notesdesk.core.storage.sqlite import looks_like_sqlite
 
 BACKUP_EPILOG = """\
 A backup is encrypted and authenticated, read back and verified after it is written. It opens with
@@ -35,7 +38,8 @@ the vault file was replaced by an old copy).
 With FILE: checks a backup without any vault: unlock it with the passphrase in use when it was made
 (--passphrase-stdin or a prompt) or with --recovery-key-stdin. This is the restore drill: a backup
 that passes here restores.
-Exit 4 when anything fails its check, 3 for a wrong passphrase or recovery key.
+Exit 4 when anything fails its check, 3 for a wrong passphrase or recovery key; 1 when FILE is not
+a NotesDesk backup at all, 2 when it is a vault (check that with 'verify' without FILE).
 """
 
 RESTORE_EPILOG = """\
@@ -157,9 +161,32 @@ def cmd_verify(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def backup_file(cli: Cli, file: Path) -> Path:
+    """FILE, checked to be a NotesDesk backup before any passphrase is asked for. A vault, a folder
+    or a file of another kind is the wrong argument, not a damaged backup: only a file that starts
+    like a backup and then fails its checks is reported as damaged (exit 4)."""
+    path = Path(file).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a backup file ('notesdesk backup list' shows them).")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(container.MAGIC))
+    except OSError:
+        return path  # missing or unreadable: the backup service says which
+    if head == container.MAGIC:
+        return path
+    if looks_like_sqlite(path):
+        vault = "" if path.resolve() == cli.vault_path.resolve() else f"--vault {path} "
+        raise UsageError(
+            f"This is a vault, not a backup; run 'notesdesk {vault}verify' (without FILE) to check it."
+        )
+    raise NotesdeskError(f"{path} is not a NotesDesk backup file.")
+
+
 def _verify_file(cli: Cli, file: Path) -> int:
+    path = backup_file(cli, file)
     passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
-    check = check_backup(Path(file).expanduser(), passphrase, recovery_key)
+    check = check_backup(path, passphrase, recovery_key)
     if cli.json:
         cli.emit_json(
             {
@@ -191,11 +218,12 @@ def backup_summary(check: BackupCheck) -> list[str]:
 
 
 def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:
+    source, target = backup_file(cli, args.file), cli.vault_file()
     passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
     cli.warn_location()
     kept = restore(
-        Path(args.file).expanduser(),
-        cli.vault_path,
+        source,
+        target,
         passphrase,
         recovery_key,
         fresh_backup_to=paths.backup_dir(),

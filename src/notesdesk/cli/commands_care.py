@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, cli_name, date_arg, day, short
-from notesdesk.cli.records import find_client, find_id
+from notesdesk.cli.records import find_client, find_id, resolve
 from notesdesk.core.domain.care import (
     DIMENSIONS,
     PHASE_MODELS,
@@ -20,7 +20,7 @@ from notesdesk.core.domain.care import (
 )
 from notesdesk.core.domain.common import today
 from notesdesk.core.errors import NotFound, UsageError
-from notesdesk.core.services import care, lookup, plans
+from notesdesk.core.services import care, plans
 
 CHECKIN = EnumArg(CheckinStatus)
 RECURRENCE = EnumArg(Recurrence)
@@ -95,7 +95,7 @@ def cmd_hw_add(cli: Cli, args: argparse.Namespace) -> int:
             goals = [g.id for g in plan.goals()] if plan else []
             if not goals:
                 raise NotFound("This client's current plan has no goals to link the homework to.")
-            goal_id = lookup.resolve_id(goals, args.goal, "goal")
+            goal_id = resolve(goals, args.goal, "goal")
         homework = care.add_homework(
             vault.unit_of_work(),
             Homework(

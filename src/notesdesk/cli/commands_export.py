@@ -181,7 +181,7 @@ def _read(file: Path) -> bytes:
 
 
 def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
-    creating = not cli.vault_path.exists()
+    creating = not cli.vault_file().exists()
     if creating and args.recovery_key_stdin:
         raise UsageError("A new vault has no recovery key yet; use --passphrase-stdin or a terminal.")
     data = _read(args.file)

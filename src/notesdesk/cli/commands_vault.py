@@ -87,9 +87,10 @@ def print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> 
 def create_vault(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
     if args.recovery_key_stdin:
         raise UsageError("A new vault has no recovery key yet; use --passphrase-stdin or a terminal.")
+    path = cli.vault_file()
     passphrase = cli.new_passphrase()
     cli.warn_location()
-    return Vault.create(cli.vault_path, passphrase)
+    return Vault.create(path, passphrase)
 
 
 def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
@@ -167,7 +168,7 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
         if exc.name != "notesdesk.core.services.demo":
             raise
         raise NotesdeskError("The demo practice is not part of this build yet.") from None
-    if cli.vault_path.exists():
+    if cli.vault_file().exists():
         raise Conflict(
             "demo builds a new vault and never adds to an existing one; "
             "give a --vault path where no file exists yet."

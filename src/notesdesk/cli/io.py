@@ -29,6 +29,7 @@ E = TypeVar("E", bound=StrEnum)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHORT_ID = 8
+VAULT_SUFFIX = ".notesdesk"
 
 
 # -- argument types ------------------------------------------------------------------------------
@@ -162,10 +163,22 @@ class Cli:
             raise InvalidInput("The two passphrases differ; nothing was changed.")
         return first
 
+    def vault_file(self) -> Path:
+        """The vault path, refused early (a usage error) when it names a folder."""
+        path = self.vault_path
+        if path.is_dir():
+            found = sorted(path.glob(f"*{VAULT_SUFFIX}"))
+            hint = f", for example --vault {found[0]}" if len(found) == 1 else ""
+            raise UsageError(
+                f"{path} is a folder, not a vault file: give --vault the vault file itself{hint}."
+            )
+        return path
+
     def open_vault(self) -> Vault:
+        path = self.vault_file()
         passphrase, recovery_key = self.unlock_secrets()
         self.warn_location()
-        return Vault.open(self.vault_path, passphrase=passphrase, recovery_key=recovery_key)
+        return Vault.open(path, passphrase=passphrase, recovery_key=recovery_key)
 
     def warn_location(self) -> None:
         """Once per command: say so when the vault sits in a synced or network folder (no client data)."""

@@ -3,11 +3,13 @@
 Exit codes (DESIGN §4): 0 ok; 1 operation failed; 2 usage; 3 wrong passphrase or recovery key;
 4 vault damaged or tampered; 5 vault in use by another instance. Every error is one line on stderr
 and never a traceback; unexpected failures name only the exception type (its text may hold client data).
+With --json that line is a JSON object, {"error": "...", "exit_code": N}, so scripts need not parse text.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from contextlib import redirect_stdout
@@ -42,7 +44,8 @@ A vault in a cloud-synced or network folder is used, with a warning on standard 
 Clients are named by id or by an unambiguous start of their name; notes, homework and milestones
 by id or a unique start of it (at least 6 characters). Dates are YYYY-MM-DD.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 wrong passphrase or recovery key, 4 vault damaged or
-tampered, 5 vault in use by another NotesDesk.
+tampered, 5 vault in use by another NotesDesk. With --json, an error is one line of JSON on standard
+error: {"error": "...", "exit_code": N}.
 """
 
 
@@ -110,6 +113,21 @@ def _say(stream: TextIO, message: str) -> None:
     stream.write("notesdesk: " + " ".join(message.split()) + "\n")
 
 
+def _fail(stream: TextIO, message: str, code: int, as_json: bool) -> int:
+    """Report an error in one line on stderr (JSON with --json) and return its exit code."""
+    if as_json:
+        stream.write(json.dumps({"error": " ".join(message.split()), "exit_code": code}, ensure_ascii=False)
+                     + "\n")
+    else:
+        _say(stream, message)
+    return code
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """--json given anywhere before a lone '--' (also when the rest could not be parsed)."""
+    return "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+
+
 def main(
     argv: list[str] | None = None,
     stdin: TextIO | None = None,
@@ -123,31 +141,28 @@ def main(
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = _wants_json(argv)
     try:
         with redirect_stdout(stdout):
             args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     except UsageError as exc:
-        _say(stderr, exc.message)
-        return exc.exit_code
+        return _fail(stderr, exc.message, exc.exit_code, as_json)
     cli = Cli(args, stdin, stdout, stderr, paths.vault_path(args.vault))
+    as_json = cli.json
     try:
         handler = getattr(args, "handler", None)
         if handler is None:
             if desktop is None:
-                _say(stderr, "no command given; see 'notesdesk --help'.")
-                return 2
+                return _fail(stderr, "no command given; see 'notesdesk --help'.", 2, as_json)
             return int(desktop(cli.vault_path) or 0)
         return int(handler(cli, args) or 0)
     except NotesdeskError as exc:
-        _say(stderr, exc.message)
-        return exc.exit_code
+        return _fail(stderr, exc.message, exc.exit_code, as_json)
     except KeyboardInterrupt:
-        _say(stderr, "interrupted.")
-        return 130
+        return _fail(stderr, "interrupted.", 130, as_json)
     except BrokenPipeError:
         return 1
     except Exception as exc:  # last resort: never a traceback, never the message (client data)
-        _say(stderr, f"unexpected error ({type(exc).__name__}); nothing was changed")
-        return 1
+        return _fail(stderr, f"unexpected error ({type(exc).__name__}); nothing was changed", 1, as_json)

@@ -39,6 +39,13 @@ from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, s
 from notesdesk.ui.os_lock import SystemLockWatcher
 from notesdesk.ui.printing import ReportsMenu
 from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.shortcut_list import (
+    WORKSPACE_SHORTCUT_LABELS,
+    Sections,
+    native,
+    shortcuts_html,
+    workspace_shortcuts,
+)
 from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.widgets.cover import SessionCover, hide_child_windows
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
@@ -232,13 +239,30 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def panel_focus_search(self) -> None:
         self.panel.focus_search()
 
-    def show_shortcuts(self) -> None:
-        lines = [
-            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t"
-            f"{action.text().replace('&', '')}"
+    def shortcut_sections(self) -> Sections:
+        """(heading, [(keys, what they do)]) for every shortcut of the window and of a client's workspace."""
+        window = [
+            (native(action.shortcut()), action.text().replace("&", "").rstrip("…"))
             for action in self.actions_by_name.values()
+            if not action.shortcut().isEmpty()
         ]
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+        workspace = [
+            (native(keys), WORKSPACE_SHORTCUT_LABELS.get(name, name.replace("_", " ").capitalize()))
+            for name, keys in workspace_shortcuts().items()
+        ]
+        sections = [("Anywhere in the window", window)]
+        if workspace:
+            sections.append(("With a client open", workspace))
+        return sections
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", "", QMessageBox.StandardButton.Close,
+                          self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(shortcuts_html(self.shortcut_sections()))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_box = box
+        box.open()
 
     # -- the client list ---------------------------------------------------------------------------
 

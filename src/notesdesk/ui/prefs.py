@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 
 DEFAULT_IDLE_MINUTES = 10
+
+
+class PreferenceSignals(QObject):
+    privacy_changed = Signal(bool)
+    """Privacy mode was switched on or off (from the View menu or Settings): redraw what shows names."""
 
 
 class Preferences:
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings or QSettings("NotesDesk", "NotesDesk")
+        self.signals = PreferenceSignals()
 
     def _get(self, key: str, default: object, kind: type) -> object:
         return self._settings.value(key, default, type=kind)
@@ -37,7 +43,10 @@ class Preferences:
 
     @privacy_mode.setter
     def privacy_mode(self, value: bool) -> None:
+        changed = bool(value) != self.privacy_mode
         self._settings.setValue("view/privacy_mode", bool(value))
+        if changed:
+            self.signals.privacy_changed.emit(bool(value))
 
     @property
     def default_note_format(self) -> str:

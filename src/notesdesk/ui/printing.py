@@ -4,7 +4,9 @@
 each), renders the PDF in the background runner, and opens `PdfPreviewDialog` on the bytes. Opening the
 preview, printing and exporting are each logged in the audit through the services' `audit=` parameter
 (an export also says whether the PDF was password-protected).
-`ReportsMenu` is a self-contained QMenu of the documents for the client `client_id_provider` names.
+`ReportsMenu` is a self-contained QMenu of the documents for the client `client_id_provider` names;
+a document whose source record does not exist yet (a safety plan, a discharge note's maintenance plan)
+is greyed out with the reason in its tooltip and status tip.
 Nothing is ever written to a temporary file: the preview and the printer read the bytes from memory.
 """
 
@@ -39,6 +41,7 @@ from notesdesk.core.reports import (
     render_safety_plan,
 )
 from notesdesk.core.services import summary
+from notesdesk.core.services.documents import DocumentSources, document_sources
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.printing_export import ExportChoice, export_pdf
@@ -115,7 +118,7 @@ DOCUMENTS: dict[str, Document] = {
     for d in (
         Document(
             "clinician",
-            "Preview treatment summary (clinician)",
+            "Treatment summary (clinician)…",
             "Treatment summary (clinician copy)",
             "treatment-summary.pdf",
             _summary("clinician"),
@@ -124,7 +127,7 @@ DOCUMENTS: dict[str, Document] = {
         ),
         Document(
             "client",
-            "Preview treatment summary (client copy)…",
+            "Treatment summary (client copy)…",
             "Treatment summary (client copy)",
             "progress-summary.pdf",
             _summary("client"),
@@ -133,7 +136,7 @@ DOCUMENTS: dict[str, Document] = {
         ),
         Document(
             "safety",
-            "Safety plan",
+            "Safety plan…",
             "Safety plan",
             "safety-plan.pdf",
             _plain(summary.safety_plan_sheet),
@@ -142,7 +145,7 @@ DOCUMENTS: dict[str, Document] = {
         ),
         Document(
             "homework",
-            "Homework sheet",
+            "Homework sheet…",
             "Homework sheet",
             "homework-sheet.pdf",
             _plain(summary.homework_sheet),
@@ -160,7 +163,7 @@ DOCUMENTS: dict[str, Document] = {
         ),
         Document(
             "maintenance",
-            "Maintenance plan",
+            "Maintenance plan…",
             "Maintenance plan",
             "maintenance-plan.pdf",
             _plain(summary.maintenance_sheet),
@@ -169,6 +172,22 @@ DOCUMENTS: dict[str, Document] = {
         ),
     )
 }
+
+
+NO_SAFETY_PLAN = "No safety plan yet: write one with the client in the Safety plan tab."
+NO_MAINTENANCE_PLAN = (
+    "No maintenance plan yet: it is written in the client's discharge note (Notes tab, Discharge format)."
+)
+
+
+def missing_sources(sources: DocumentSources) -> dict[str, str]:
+    """Document key -> why it cannot be made yet."""
+    missing = {}
+    if not sources.safety_plan:
+        missing["safety"] = NO_SAFETY_PLAN
+    if not sources.maintenance_plan:
+        missing["maintenance"] = NO_MAINTENANCE_PLAN
+    return missing
 
 
 # -- the choices behind "…" ------------------------------------------------------------------------
@@ -309,7 +328,9 @@ class ReportActions(QObject):
 
 
 class ReportsMenu(QMenu):
-    """The documents menu; actions are enabled while `client_id_provider()` names a client.
+    """The documents menu; actions are enabled while `client_id_provider()` names a client, except a
+    document whose source record that client does not have yet (greyed out, the reason in its tooltip).
+    Every item opens a preview first, hence the "…".
 
     `before_build()`, when given, runs before a document is read (the main window saves open drafts
     there so the document shows what was just typed); returning False stops the build."""
@@ -332,8 +353,11 @@ class ReportsMenu(QMenu):
         self._ask = {"client": ask_copy, "record": ask_record_choice}
         self._reports: ReportActions | None = None
         self.document_actions: dict[str, QAction] = {}
+        self._tips: dict[str, str] = {}  # each action's own tooltip, shown again once it is available
+        self.setToolTipsVisible(True)
         for key, doc in DOCUMENTS.items():
             action = self.addAction(doc.menu_text)
+            self._tips[key] = action.toolTip()
             action.triggered.connect(lambda _checked=False, key=key: self.trigger(key))
             self.document_actions[key] = action
             if key == "client":
@@ -348,13 +372,23 @@ class ReportsMenu(QMenu):
         action.setShortcut(QKeySequence(keys))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setToolTip(f"{action.text().rstrip('…')} ({action.shortcut().toString()})")
+        self._tips[key] = action.toolTip()
         window.addAction(action)
         return action
 
     def refresh(self) -> None:
-        enabled = bool(self._client_id())
-        for action in self.document_actions.values():
-            action.setEnabled(enabled)
+        client_id = self._client_id()
+        missing: dict[str, str] = {}
+        if client_id:
+            try:
+                missing = missing_sources(document_sources(self.ctx.uow(), client_id))
+            except Exception:  # noqa: BLE001 - the menu stays usable; building the document reports the error
+                missing = {}
+        for key, action in self.document_actions.items():
+            reason = missing.get(key, "")
+            action.setEnabled(bool(client_id) and not reason)
+            action.setToolTip(reason or self._tips[key])
+            action.setStatusTip(reason)
 
     def trigger(self, key: str) -> bool:
         client_id = self._client_id()

@@ -97,6 +97,17 @@ class Milestone:
         dates = [c.changed_on for c in self.history if c.status in reached]
         return min(dates) if dates else None
 
+    @property
+    def status_since(self) -> date | None:
+        """When the milestone took its current status: the first entry of the latest unbroken run of
+        that status in the history (a later entry repeating it, say with a comment, does not move it)."""
+        since = None
+        for change in reversed(self.history):
+            if change.status != self.status:
+                break
+            since = change.changed_on
+        return since
+
 
 PHASE_MODELS: dict[str, tuple[str, ...]] = {
     "trauma": ("safety and stabilisation", "processing", "integration"),

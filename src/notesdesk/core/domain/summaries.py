@@ -72,6 +72,17 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class PlanVersionRow:
+    """When one plan version was in effect: from its effective date until the next version took over (or
+    a review closed it). A draft that was never activated has neither date."""
+
+    version: int
+    status: str
+    in_effect_from: date | None = None
+    in_effect_until: date | None = None
+
+
+@dataclass(frozen=True)
 class SessionRow:
     """That a session happened, when, and how; never what was said."""
 
@@ -190,7 +201,7 @@ class ClientSummary:
     episodes: tuple[EpisodeDates, ...] = ()
     presenting_concerns: str = ""
     plan: TreatmentPlan | None = None
-    plan_versions: tuple[tuple[int, str, date | None], ...] = ()  # (version, status, effective)
+    plan_versions: tuple[PlanVersionRow, ...] = ()
     reviews: tuple[ReviewRow, ...] = ()
     sessions: tuple[SessionRow, ...] = ()
     homework: tuple[HomeworkRow, ...] = ()

@@ -62,6 +62,15 @@ class ChangeResult:
     response: Verdict
     remission: Verdict
 
+    @property
+    def text(self) -> str:
+        """The label with the baseline it is measured from and the criteria met, worded the same on
+        screen and on paper: 'recovered (baseline 13); response and remission met'."""
+        met = [name for name, verdict in (("response", self.response), ("remission", self.remission))
+               if verdict.met]
+        criteria = f"; {' and '.join(met)} met" if met else ""
+        return f"{self.label.value} (baseline {self.baseline}){criteria}"
+
 
 def reliable_change_index(instrument: InstrumentRef, baseline: int, follow_up: int,
                           extra: Iterable[Instrument] = ()) -> Rci:

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from notesdesk.core.domain.summaries import ClientSummary, EpisodeDates, HomeworkRow, SessionRow
+from notesdesk.core.domain.summaries import (
+    ClientSummary,
+    EpisodeDates,
+    HomeworkRow,
+    PlanVersionRow,
+    SessionRow,
+)
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.charts import chart_block
 from notesdesk.core.reports.flow import (
@@ -33,7 +39,7 @@ from notesdesk.core.reports.plan_flow import (
     reviews_table,
 )
 from notesdesk.core.reports.styles import RULE
-from notesdesk.core.reports.text import percent, plural, short_date
+from notesdesk.core.reports.text import date_span, percent, plural, short_date
 
 SESSION_COLUMNS = 3
 
@@ -44,6 +50,32 @@ def group_homework(rows: Sequence[HomeworkRow]) -> list[list[HomeworkRow]]:
     for row in sorted(rows, key=lambda h: h.assigned_on):
         groups.setdefault(" ".join(row.description.casefold().split()), []).append(row)
     return sorted(groups.values(), key=lambda g: (not any(h.active for h in g), g[0].assigned_on))
+
+
+def plan_version_text(row: PlanVersionRow, locale: str) -> str:
+    """'v1 in effect Jan 30 – Nov 6, 2026 (superseded)', 'v2 in effect from Nov 6, 2026 (active)'."""
+    v, start, end = f"v{row.version}", row.in_effect_from, row.in_effect_until
+    if row.status == "draft":
+        return f"{v} draft, not in effect yet"
+    if start is None:
+        return f"{v} ({row.status})"
+    if end is not None:
+        return f"{v} in effect {date_span(start, end, locale)} ({row.status})"
+    return f"{v} in effect from {short_date(start, locale)} ({row.status})"
+
+
+def sessions_text(sessions: Sequence[SessionRow], locale: str) -> str:
+    """'31 sessions from … to … (30 notes signed, 1 not yet signed *)': every session counts, whether or
+    not its note is signed yet; the star marks the unsigned ones in the grid below."""
+    signed = sum(s.signed for s in sessions)
+    unsigned = len(sessions) - signed
+    first, last = sessions[0].session_date, sessions[-1].session_date
+    span = f"from {short_date(first, locale)} to {short_date(last, locale)}"
+    if unsigned == 0:
+        notes = "every note signed" if len(sessions) > 1 else "note signed"
+    else:
+        notes = f"{plural(signed, 'note')} signed, {unsigned} not yet signed *"
+    return f"{plural(len(sessions), 'session')} {span} ({notes})"
 
 
 def episodes_text(episodes: Sequence[EpisodeDates], locale: str) -> str:
@@ -98,10 +130,7 @@ class ClinicianSummary(Renderer):
         out += plan_body(plan, w, self.styles, loc)
         history = [reviews_table(self.s.reviews, w, self.styles, loc)]
         if len(self.s.plan_versions) > 1:
-            versions = "; ".join(
-                f"v{v} {status}" + (f" from {short_date(eff, loc)}" if eff else "")
-                for v, status, eff in self.s.plan_versions
-            )
+            versions = "; ".join(plan_version_text(row, loc) for row in self.s.plan_versions)
             history.append(para(f"Plan versions: {versions}", self.styles, "Muted"))
         return out + section("Plan reviews", history, self.styles)
 
@@ -127,14 +156,10 @@ class ClinicianSummary(Renderer):
         sessions, loc = self.s.sessions, self.locale()
         if not sessions:
             return self._empty("Sessions attended", "No sessions recorded yet.")
-        signed = sum(s.signed for s in sessions)
-        first, last = sessions[0].session_date, sessions[-1].session_date
-        span = f"from {short_date(first, loc)} to {short_date(last, loc)}"
         kinds = Counter(s.session_type for s in sessions)
         formats = Counter(s.note_format for s in sessions)
-        unsigned_key = "; * not signed yet" if signed < len(sessions) else ""
         facts = kv_table([
-            ("Attended", f"{plural(len(sessions), 'session')} {span} ({signed} signed{unsigned_key})"),
+            ("Attended", sessions_text(sessions, loc)),
             ("Session types", ", ".join(f"{k} {n}" for k, n in kinds.most_common())),
             ("Note formats", ", ".join(f"{k} {n}" for k, n in formats.most_common())),
         ], self.frame_width, self.styles, 0.25)

@@ -47,6 +47,14 @@ def day_month(day: date, locale: str = "US") -> str:
     return f"{month} {day.day}" if locale.upper() == "US" else f"{day.day} {month}"
 
 
+def date_span(start: date, end: date, locale: str = "US") -> str:
+    """'Jan 30 – Nov 6, 2026' / '30 Jan – 6 Nov 2026' (the year once when both share it), else two full
+    short dates."""
+    if start.year != end.year:
+        return f"{short_date(start, locale)} \u2013 {short_date(end, locale)}"
+    return f"{day_month(start, locale)} \u2013 {short_date(end, locale)}"
+
+
 def clock(value: time | datetime | None, locale: str = "US") -> str:
     """'4:05 pm' in the US, '16:05' elsewhere."""
     if value is None:

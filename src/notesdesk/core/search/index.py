@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
 
@@ -26,6 +27,7 @@ class SearchHit:
     client_name: str
     day: date | None
     snippet: str  # matched words wrapped in HIT_START/HIT_END
+    client_words: tuple[str, ...] = ()  # the words of the client's names, to mask them in privacy mode
 
     def plain_snippet(self, start: str = "[", end: str = "]") -> str:
         return self.snippet.replace(HIT_START, start).replace(HIT_END, end)
@@ -58,6 +60,7 @@ class SearchIndex:
             "client_id UNINDEXED, day UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
         )
         self._names: dict[str, str] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
         # object id -> FTS rowid: deleting by an UNINDEXED column would scan the whole table.
         self._rowids: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -67,6 +70,7 @@ class SearchIndex:
 
     def set_clients(self, clients: list[Client]) -> None:
         self._names = {c.id: c.name for c in clients}
+        self._words = {c.id: name_words(c) for c in clients}
 
     def put_note(self, note: SessionNote, addenda: list[Addendum] = ()) -> None:  # type: ignore[assignment]
         body = "\n".join([note.text, note.risk_noted, *note.interventions, *(a.text for a in addenda)])
@@ -112,6 +116,7 @@ class SearchIndex:
                 client_name=self._names.get(client_id, ""),
                 day=date.fromisoformat(day) if day else None,
                 snippet=snippet,
+                client_words=self._words.get(client_id, ()),
             )
             for kind, object_id, client_id, day, snippet in rows
         ]

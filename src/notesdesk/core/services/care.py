@@ -224,13 +224,18 @@ def phase_history(uow: UnitOfWork, client_id: str) -> list[PhaseEntry]:
 # -- safety plans --------------------------------------------------------------------------------
 
 
-def save_safety_plan(uow: UnitOfWork, plan: SafetyPlan) -> SafetyPlan:
-    """Every save is a new version; earlier versions stay readable."""
+def save_safety_plan(
+    uow: UnitOfWork, plan: SafetyPlan, *, reviewed_today_if_unset: bool = True
+) -> SafetyPlan:
+    """Every save is a new version; earlier versions stay readable. A plan without a review date is
+    recorded as reviewed today unless `reviewed_today_if_unset=False` (the app, where the clinician says
+    whether and when it was reviewed with the client: an edit is not a review)."""
     with uow:
         uow.clients.get(plan.client_id)
         versions = uow.safety_plans.where(client_id=plan.client_id)
         version = max((p.version for p in versions), default=0) + 1
-        plan = replace(plan, version=version, last_reviewed=plan.last_reviewed or today())
+        reviewed = plan.last_reviewed or (today() if reviewed_today_if_unset else None)
+        plan = replace(plan, version=version, last_reviewed=reviewed)
         if any(p.id == plan.id for p in versions):
             plan = replace(plan, id=new_id())
         uow.safety_plans.add(plan)

@@ -27,7 +27,7 @@ from notesdesk.core.services.demo_cases_more import INSOMNIA, POSTNATAL, RELATIO
 from notesdesk.core.services.demo_cases_trauma import CHILD_TRAUMA, DYSREGULATION, TRAUMA
 from notesdesk.core.services.demo_client import ClientRecord, plan_client
 from notesdesk.core.services.demo_course import at
-from notesdesk.core.services.demo_names import invent_people
+from notesdesk.core.services.demo_names import Person, invent_people
 from notesdesk.core.services.signatures import make_signature
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
@@ -81,6 +81,17 @@ def session_counts(clients: int, notes: int | None, rng: random.Random) -> list[
     return counts
 
 
+def choose_cases(people: list[Person], rng: random.Random) -> list[Case]:
+    """One presentation per person, by weight; a case for one gender (postnatal depression) only
+    goes to a person of that gender."""
+    weights = [c.weight for c in CASES]
+    cases = rng.choices(CASES, weights=weights, k=len(people))
+    for i, person in enumerate(people):
+        while cases[i].gender and cases[i].gender != person.gender:
+            cases[i] = rng.choices(CASES, weights=weights)[0]
+    return cases
+
+
 def _statuses(counts: list[int], rng: random.Random) -> list[ClientStatus]:
     """Mostly active; some on hold; some discharged (those need an intake, sessions and an end)."""
     statuses = []
@@ -118,7 +129,7 @@ def build_demo(
     today = today or date.today()
     rng = random.Random(seed)
     people = invent_people(clients, rng)
-    cases = rng.choices(CASES, weights=[c.weight for c in CASES], k=clients)
+    cases = choose_cases(people, rng)
     counts = session_counts(clients, notes, rng)
     statuses = _statuses(counts, rng)
     drafts = [

@@ -4,6 +4,12 @@ Each case is a small bank of plausible text: the problem and its behavioural def
 clinical wording and in the client's own words, SMART objectives (some linked to a measure),
 named techniques with what was done in session, homework, and what the client says at high, middle
 and low severity. Templates use the placeholders filled in by demo_text.fill().
+
+Consistency rules (tests/core/test_demo.py checks them): every technique belongs to a therapy in
+demo_modalities and each of the case's modalities has a technique for every objective; an objective
+linked to a measure ('PHQ-9 < 10') is about that instrument's score; the first diagnosis is the
+working one and a second is a real comorbidity, never a variant of the first; durations in the
+histories agree with the definitions (grief over twelve months, chronic pain for years).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ class HomeworkSpec:
     rationale: str
     recurrence: str = "once"  # once / daily / weekly
     phase: int = -1  # for work in phases: the phase it belongs to (-1: any)
+    modalities: tuple[Modality, ...] = ()  # the therapies it belongs to (empty: any)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,9 @@ class Case:
     minutes: int = 50
     custom_milestones: tuple[tuple[str, str], ...] = ()
     baselines: dict[str, tuple[int, int]] = field(default_factory=dict)
+    backgrounds: tuple[str, ...] = ()  # intake background lines when the case implies one (children...)
+    formulations: dict[Modality, str] = field(default_factory=dict)  # in that modality's terms
+    gender: str = ""  # "f": only for women (postnatal depression)
 
 
 def obj(description: str, criterion: str, baseline: str, target: str, measure: str = "",
@@ -95,8 +105,8 @@ PANIC = Case(
                      "Steps completed with SUDS falling by half", "0 of 10 steps", "6 of 10 steps", "",
                      "graded in-vivo exposure", "dropping safety behaviours"),
                 obj("Reduce panic attacks to one or fewer a week", "Panic diary count per week",
-                     "3 a week", "≤ 1 a week", "GAD-7 < 10",
-                     "interoceptive exposure", "cognitive restructuring"),
+                     "3 a week", "≤ 1 a week", "",
+                     "interoceptive exposure", "cognitive restructuring", "cognitive defusion"),
             ),
         ),
     ),
@@ -111,6 +121,8 @@ PANIC = Case(
         "{count} attacks that passed without fainting; belief fell from {hi}% to {lo}%.",
         "dropping safety behaviours": "Set up a behavioural experiment: shop for ten minutes without "
         "the water bottle and note what actually happens.",
+        "cognitive defusion": "Practised holding 'I'm going to collapse' as a thought: said it slowly, "
+        "then sang it; noticed the pull to act on it ease while the sensations stayed.",
     },
     homework=(
         HomeworkSpec("Panic diary: record each attack, the trigger, the thought and what you did",
@@ -120,7 +132,7 @@ PANIC = Case(
         HomeworkSpec("Exposure: ride two tram stops at 10 a.m. without leaving early",
                      "Next step on the hierarchy; stay until anxiety drops by half"),
         HomeworkSpec("Supermarket for 15 minutes without the water bottle",
-                     "Behavioural experiment on the safety behaviour"),
+                     "Behavioural experiment on the safety behaviour", modalities=(Modality.CBT,)),
     ),
     reports=(
         ("reported {count} panic attacks this week, one on the way to work",
@@ -143,14 +155,15 @@ PANIC = Case(
                  "safety behaviours that prevent disconfirmation.",),
     referrals=("GP", "self-referred", "occupational health"),
     weight=3,
+    formulations={Modality.ACT: "The struggle to avoid panic sensations has narrowed life; fused with "
+                  "'I will collapse', the day is organised around not feeling fear."},
 )
 
 LOW_MOOD = Case(
     key="low mood",
     concern="Low mood, withdrawal from friends, poor sleep and loss of interest",
-    modalities=(Modality.CBT, Modality.ACT, Modality.IPT, Modality.PSYCHODYNAMIC),
-    diagnoses=("F32.1 Major depressive disorder, single episode, moderate",
-               "F33.1 Major depressive disorder, recurrent, moderate"),
+    modalities=(Modality.CBT, Modality.CBT, Modality.ACT),
+    diagnoses=("F32.1 Major depressive disorder, single episode, moderate",),
     ages=(18, 72),
     measures=("PHQ-9", "GAD-7"),
     baselines={"PHQ-9": (14, 21), "GAD-7": (8, 13)},
@@ -158,17 +171,17 @@ LOW_MOOD = Case(
         GoalSpec(
             "Depressed mood and withdrawal",
             "Low mood most days for five months; stays in bed until midday at weekends; has "
-            "cancelled most social plans; PHQ-9 in the moderately severe range.",
+            "cancelled most social plans; little pleasure in things once enjoyed.",
             "Lift mood and rebuild a routine with pleasure and mastery in it.",
             ("I want to feel like myself again and stop cancelling on friends.",
              "I'd like to get up in the morning without dreading it."),
             (
                 obj("Schedule and complete at least four valued activities a week",
                      "Activity diary", "1 a week", "4 a week", "",
-                     "behavioural activation", "values clarification"),
+                     "behavioural activation", "values clarification", "committed action"),
                 obj("Reduce depressive symptoms below the moderate range",
-                     "PHQ-9 total", "PHQ-9 18", "PHQ-9 < 10", "PHQ-9 < 10",
-                     "thought records", "problem-solving"),
+                     "PHQ-9 total", "PHQ-9 at intake", "PHQ-9 < 10", "PHQ-9 < 10",
+                     "thought records", "problem-solving", "cognitive defusion"),
             ),
         ),
     ),
@@ -180,15 +193,21 @@ LOW_MOOD = Case(
         "thought records": "Worked through a thought record on 'everyone is better off without me "
         "at the party'; believability dropped from {hi}% to {lo}%.",
         "problem-solving": "Broke the overdue tax form into three steps and chose the first.",
-        "interpersonal inventory": "Mapped close relationships and where support has thinned.",
+        "committed action": "Chose one small step toward the value of friendship: reply to one "
+        "message this week, whatever mood shows up.",
+        "cognitive defusion": "Practised noticing 'I'm useless' as a thought rather than a fact; "
+        "{name} named it 'the old radio' and found it less gripping.",
     },
     homework=(
         HomeworkSpec("Activity schedule with mastery and pleasure ratings (0–10)",
-                     "See how activity and mood move together", "daily"),
+                     "See how activity and mood move together", "daily", modalities=(Modality.CBT,)),
         HomeworkSpec("A 20-minute walk on four days", "Behavioural activation; light and movement",
                      "weekly"),
         HomeworkSpec("Thought record when mood drops by 2 points or more",
-                     "Catch and test the harshest self-talk", "daily"),
+                     "Catch and test the harshest self-talk", "daily", modalities=(Modality.CBT,)),
+        HomeworkSpec("One small action a day for a value you chose, and note what showed up",
+                     "Committed action, with the feelings along for the ride", "daily",
+                     modalities=(Modality.ACT,)),
         HomeworkSpec("Send one message to a friend you have not replied to",
                      "Reconnect in a small, doable step"),
     ),
@@ -206,21 +225,24 @@ LOW_MOOD = Case(
     quotes=(("Everything feels like wading through mud.", "I don't see the point of plans."),
             ("Some days are okay now.", "I went, and I didn't hate it."),
             ("I feel more like me.", "I noticed I was looking forward to something.")),
-    history=("Mood began to fall {onset} after a redundancy and the end of a relationship.",
-             "A previous episode in {their} twenties resolved with medication; this one began {onset}."),
+    history=("Mood began to fall five months ago after a redundancy and the end of a relationship.",
+             "No previous episodes; mood slid over the last five months while caring for an ill "
+             "parent."),
     formulation=("Loss of reinforcement after life changes, withdrawal and rumination keep mood "
                  "low; strengths include humour and a loyal sibling.",),
     referrals=("GP", "self-referred", "employee assistance programme", "psychiatrist"),
     weight=4,
     risk=0.3,
     private=0.05,
+    formulations={Modality.ACT: "Fusion with 'I'm useless' and withdrawal to escape low mood have "
+                  "pulled life away from what matters; strengths include humour and a loyal sibling."},
 )
 
 GRIEF = Case(
     key="grief",
     concern="Prolonged grief after the death of a parent",
-    modalities=(Modality.IPT, Modality.PSYCHODYNAMIC, Modality.ACT),
-    diagnoses=("F43.81 Prolonged grief disorder", "F43.21 Adjustment disorder with depressed mood"),
+    modalities=(Modality.IPT, Modality.PSYCHODYNAMIC, Modality.CBT),
+    diagnoses=("F43.81 Prolonged grief disorder",),
     ages=(24, 78),
     measures=("PHQ-9",),
     baselines={"PHQ-9": (11, 18)},
@@ -231,18 +253,20 @@ GRIEF = Case(
             "family home and photographs; has stopped seeing shared friends.",
             "Carry the loss in a way that leaves room for life.",
             ("I want to be able to talk about Mum without falling apart.",
-             "I'd like to go back to the house and not feel I'm betraying him."),
+             "I'd like to go back to the house and not feel I'm betraying her."),
             (
                 obj("Visit two avoided places connected to the loss", "Places visited",
-                     "0", "2", "", "grief-focused exposure", "narrative retelling"),
+                     "0", "2", "", "grief-focused exposure", "narrative retelling",
+                     "exploring ambivalence"),
                 obj("Resume one regular social activity", "Weeks attended in a row",
-                     "0", "4", "PHQ-9 < 10", "role transition work"),
+                     "0", "4", "", "role transition work", "behavioural activation",
+                     "exploring ambivalence"),
             ),
         ),
     ),
     techniques={
-        "narrative retelling": "{name} retold the last week in hospital; we slowed down at the "
-        "hardest moment and stayed with it for {mins} minutes.",
+        "narrative retelling": "{name} retold the last days of {their} mother's illness; we slowed "
+        "down at the hardest moment and stayed with it for {mins} minutes.",
         "imaginal conversation": "Empty-chair conversation with {their} mother: said the thank-you "
         "that had been left unsaid.",
         "role transition work": "Explored the change from carer to 'someone with free evenings' "
@@ -250,6 +274,10 @@ GRIEF = Case(
         "grief-focused exposure": "Planned a visit to the allotment they shared, with a plan for "
         "what to do if the wave comes.",
         "memory book": "Went through the photographs chosen for the memory book.",
+        "exploring ambivalence": "Explored the anger at {their} mother that sits beside the love, "
+        "and the guilt that follows it.",
+        "behavioural activation": "Planned {count} small steps back toward the walking group, "
+        "starting with a phone call.",
     },
     homework=(
         HomeworkSpec("Write a letter to your mother you will not send",
@@ -273,8 +301,9 @@ GRIEF = Case(
     quotes=(("It should have been me who noticed.", "I can't go past the house."),
             ("It's still there but it's not everything.", "I laughed and then felt awful."),
             ("I miss her, and I'm okay.", "I told the story at dinner and it was fine.")),
-    history=("{Their} father died {onset} after a short illness; {name} was the main carer.",
-             "Mother died suddenly {onset}; {name} found out by phone while abroad."),
+    history=("{Their} mother died fourteen months ago after a short illness; {name} was the main carer.",
+             "{Their} mother died fourteen months ago after years with dementia; {name} had cared "
+             "for her at home."),
     formulation=("Guilt and avoidance of reminders block mourning; close bond and caring role "
                  "left a gap in identity and routine.",),
     referrals=("GP", "hospice bereavement service", "self-referred"),
@@ -286,7 +315,7 @@ WORRY = Case(
     concern="Persistent worry, muscle tension and broken sleep",
     modalities=(Modality.CBT, Modality.ACT, Modality.MINDFULNESS),
     diagnoses=("F41.1 Generalized anxiety disorder",),
-    ages=(18, 70),
+    ages=(28, 70),
     measures=("GAD-7", "PHQ-9"),
     baselines={"GAD-7": (13, 19), "PHQ-9": (8, 13)},
     goals=(
@@ -298,10 +327,12 @@ WORRY = Case(
             ("I want my head to be quiet enough to read a book.",
              "I'd like to stop googling every ache."),
             (
-                obj("Limit worry to a daily 20-minute worry period", "Days kept to the worry period",
-                     "0 of 7", "5 of 7", "", "worry postponement", "mindfulness of breath"),
-                obj("Reduce anxiety to the mild range", "GAD-7 total", "GAD-7 16", "GAD-7 < 10",
-                     "GAD-7 < 10", "uncertainty experiments", "progressive muscle relaxation"),
+                obj("Notice worry early and come back to the task at hand", "Days in the worry log "
+                     "when worry was noticed and set aside", "0 of 7", "5 of 7", "",
+                     "worry postponement", "mindfulness of breath"),
+                obj("Reduce anxiety to the mild range", "GAD-7 total", "GAD-7 at intake", "GAD-7 < 10",
+                     "GAD-7 < 10", "uncertainty experiments", "progressive muscle relaxation",
+                     "cognitive defusion", "three-minute breathing space"),
             ),
         ),
     ),
@@ -316,12 +347,17 @@ WORRY = Case(
         "children's safety; the thought felt less sticky.",
         "mindfulness of breath": "Ten-minute mindfulness of breath; noticed worry pulling and came "
         "back {count} times without criticising.",
+        "three-minute breathing space": "Practised the three-minute breathing space and planned "
+        "to use it when a worry spiral starts.",
     },
     homework=(
         HomeworkSpec("Worry log and a daily 20-minute worry period at 6 p.m.",
-                     "Postpone worry rather than fight it", "daily"),
+                     "Postpone worry rather than fight it", "daily", modalities=(Modality.CBT,)),
         HomeworkSpec("Progressive muscle relaxation with the recording", "Lower baseline tension",
-                     "daily"),
+                     "daily", modalities=(Modality.CBT,)),
+        HomeworkSpec("Ten minutes of guided breathing practice each day",
+                     "Notice worry and come back to the breath", "daily",
+                     modalities=(Modality.MINDFULNESS, Modality.ACT)),
         HomeworkSpec("No symptom searching for one week; note urges instead",
                      "Test what happens when reassurance is dropped"),
         HomeworkSpec("Ten minutes of mindful walking on three days", "Practise attention in the present",
@@ -347,4 +383,10 @@ WORRY = Case(
                  "uncertainty maintain checking and reassurance-seeking.",),
     referrals=("GP", "self-referred", "partner"),
     weight=3,
+    formulations={
+        Modality.ACT: "Worry works as avoidance of uncertainty; fused with 'what if' thoughts, the "
+        "present and valued activity get crowded out.",
+        Modality.MINDFULNESS: "Automatic worry in 'doing mode' with little present-moment awareness; "
+        "tension builds unnoticed until sleep breaks.",
+    },
 )

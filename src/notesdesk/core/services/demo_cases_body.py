@@ -10,7 +10,7 @@ STUTTERING = Case(
     concern="Developmental stuttering affecting phone calls and work meetings",
     modalities=(Modality.SPEECH,),
     diagnoses=("F80.81 Childhood onset fluency disorder",),
-    ages=(16, 55),
+    ages=(19, 55),
     measures=(),
     goals=(
         GoalSpec(
@@ -73,9 +73,8 @@ REHAB = Case(
     concern="Rehabilitation after knee surgery",
     modalities=(Modality.PHYSICAL,),
     diagnoses=("Z47.1 Aftercare following joint replacement surgery",
-               "Z96.651 Presence of right artificial knee joint",
-               "Z47.89 Encounter for other orthopedic aftercare"),
-    ages=(24, 82),
+               "Z96.651 Presence of right artificial knee joint"),
+    ages=(52, 84),
     measures=(),
     goals=(
         GoalSpec(
@@ -126,8 +125,9 @@ REHAB = Case(
     quotes=(("I'm scared I'll damage it.", "The exercises hurt."),
             ("I left one crutch at home.", "It's stiff but stronger."),
             ("I forgot which knee it was on the walk.", "Back on the bike next week.")),
-    history=("Surgery {onset} after years of osteoarthritis; discharged home on day three.",
-             "Injury while playing football; reconstruction {onset}."),
+    history=("Right total knee replacement three weeks ago after years of osteoarthritis; "
+             "discharged home on day three.",
+             "Right total knee replacement a month ago; a slow start because of swelling."),
     formulation=("Post-operative stiffness and quadriceps inhibition; fear of movement early "
                  "on; good support at home.",),
     referrals=("orthopaedic surgeon", "GP", "hospital physiotherapy"),
@@ -135,16 +135,17 @@ REHAB = Case(
     metric="physical",
     minutes=45,
     custom_milestones=(("Walks without an aid", "Walks 30 minutes on level ground unaided"),
-                       ("Returns to work", "Back at work on a graded plan")),
+                       ("Back to usual activities", "Shops, gardens or works on a graded plan "
+                        "without a flare-up")),
 )
 
 PAIN = Case(
     key="chronic pain",
     concern="Chronic low back pain with activity avoidance and low mood",
-    modalities=(Modality.ACT, Modality.ACT, Modality.PHYSICAL),
+    modalities=(Modality.ACT, Modality.ACT, Modality.CBT),
     diagnoses=("M54.50 Low back pain, unspecified", "F54 Psychological factors affecting a "
                "physical condition"),
-    ages=(30, 70),
+    ages=(50, 75),
     measures=("PHQ-9",),
     baselines={"PHQ-9": (10, 16)},
     goals=(
@@ -158,7 +159,7 @@ PAIN = Case(
                 obj("Pace activity in 20-minute blocks on five days a week", "Activity log",
                      "boom and bust", "5 days paced", "", "pacing", "graded activity"),
                 obj("Return to one valued activity weekly", "Weeks with the activity", "0", "4 in a row",
-                     "PHQ-9 < 10", "values clarification", "acceptance exercises"),
+                     "", "values clarification", "acceptance exercises", "cognitive restructuring"),
             ),
         ),
     ),
@@ -170,12 +171,15 @@ PAIN = Case(
         "believability {hi}% to {lo}%.",
         "pacing": "Set baselines at 80% of a good-day tolerance and planned the week's blocks.",
         "graded activity": "Planned {count} ten-minute gardening blocks with rests.",
+        "cognitive restructuring": "Weighed 'if it hurts, I'm doing damage' against what the scan "
+        "and the physiotherapist said; belief fell from {hi}% to {lo}%.",
     },
     homework=(
         HomeworkSpec("Activity and rest log with 20-minute blocks", "Break the boom-and-bust cycle",
                      "daily"),
         HomeworkSpec("Two ten-minute gardening blocks", "Valued activity, paced", "weekly"),
-        HomeworkSpec("Leaves on a stream, five minutes a day", "Defusion practice", "daily"),
+        HomeworkSpec("Leaves on a stream, five minutes a day", "Defusion practice", "daily",
+                     modalities=(Modality.ACT,)),
     ),
     reports=(
         ("reported pain 7/10 and two days in bed after mowing the lawn",
@@ -188,9 +192,12 @@ PAIN = Case(
     quotes=(("I can't do anything until this goes.", "The pain runs my life."),
             ("It hurt and I did it anyway, in bits.", "I stopped before the crash."),
             ("I'm living around it, not under it.", "The garden looks great.")),
-    history=("Back pain began {onset} after lifting at work; scans show minor degenerative change.",),
+    history=("Back pain began four years ago after lifting at work; scans show minor degenerative "
+             "change.",),
     formulation=("Experiential avoidance and boom-and-bust activity shrink life around the pain.",),
     referrals=("pain clinic", "GP", "physiotherapist"),
     weight=1,
     risk=0.1,
+    formulations={Modality.CBT: "Catastrophic beliefs about pain and harm, boom-and-bust activity and "
+                  "low mood keep disability high."},
 )

@@ -10,7 +10,7 @@ SOCIAL = Case(
     concern="Fear of speaking in meetings and avoidance of social events",
     modalities=(Modality.CBT,),
     diagnoses=("F40.10 Social phobia, unspecified",),
-    ages=(17, 50),
+    ages=(22, 50),
     measures=("GAD-7",),
     baselines={"GAD-7": (11, 17)},
     goals=(
@@ -25,7 +25,7 @@ SOCIAL = Case(
                 obj("Speak at least once in each weekly team meeting", "Meetings with a "
                      "contribution", "0 of 4", "4 of 4", "", "safety-behaviour experiments",
                      "video feedback"),
-                obj("Reduce anxiety to the mild range", "GAD-7 total", "GAD-7 14", "GAD-7 < 10",
+                obj("Reduce anxiety to the mild range", "GAD-7 total", "GAD-7 at intake", "GAD-7 < 10",
                      "GAD-7 < 10", "attention training", "surveys"),
             ),
         ),
@@ -82,9 +82,10 @@ POSTNATAL = Case(
             (
                 obj("Ask for specific help from partner or family twice a week",
                      "Requests made", "0", "2 a week", "", "role transition work",
-                     "communication analysis"),
+                     "communication analysis", "assertive requests"),
                 obj("Reduce depressive symptoms below the moderate range", "PHQ-9 total",
-                     "PHQ-9 16", "PHQ-9 < 10", "PHQ-9 < 10", "interpersonal inventory"),
+                     "PHQ-9 at intake", "PHQ-9 < 10", "PHQ-9 < 10", "interpersonal inventory",
+                     "behavioural activation"),
             ),
         ),
     ),
@@ -96,6 +97,8 @@ POSTNATAL = Case(
         "communication analysis": "Replayed Tuesday's argument about night feeds line by line and "
         "found a clearer way to ask.",
         "behavioural activation": "Planned one outing a day with the pram, however short.",
+        "assertive requests": "Role-played asking {their} partner for one specific night feed; "
+        "rehearsed a clear, short request.",
     },
     homework=(
         HomeworkSpec("Ask your partner for one specific night feed a week",
@@ -113,14 +116,21 @@ POSTNATAL = Case(
          "described a night out with {their} partner", "said {they} felt like a parent again"),
     ),
     quotes=(("I'm a terrible mother.", "Everyone else seems to cope."),
-            ("I asked, and he said yes.", "Some mornings are lovely."),
+            ("I asked, and they said yes.", "Some mornings are lovely."),
             ("I laughed with her today.", "I feel like myself with a baby.")),
-    history=("Symptoms began {onset}, six weeks after a difficult delivery.",),
+    history=("Symptoms began about six weeks after a difficult delivery four months ago.",
+             "Low mood crept in during the first weeks after the birth, three months ago, and "
+             "has not lifted."),
     formulation=("Role transition with sleep loss and isolation; partner is willing but "
                  "unsure how to help.",),
     referrals=("health visitor", "GP", "midwife"),
     weight=1,
     risk=0.3,
+    backgrounds=("Lives with {their} partner, a four-year-old and the baby; on parental leave from "
+                 "work as {job}.",),
+    formulations={Modality.CBT: "Beliefs of failing as a parent, withdrawal from friends and broken "
+                  "sleep keep mood low; partner is willing but unsure how to help."},
+    gender="f",
 )
 
 RELATIONAL = Case(
@@ -142,9 +152,10 @@ RELATIONAL = Case(
             (
                 obj("Name the pattern as it happens in at least one relationship",
                      "Self-report in session", "not yet", "most weeks", "",
-                     "exploring relational patterns", "interpreting defences"),
+                     "exploring relational patterns", "interpreting defences", "interpersonal inventory"),
                 obj("Stay in a difficult conversation instead of withdrawing", "Self-report",
-                     "never", "twice a month", "PHQ-9 < 10", "working in the transference"),
+                     "never", "twice a month", "", "working in the transference",
+                     "communication analysis"),
             ),
         ),
     ),
@@ -156,10 +167,16 @@ RELATIONAL = Case(
         "working in the transference": "Explored {their} irritation at the cancelled session as "
         "an echo of being let down.",
         "supportive reflection": "Stayed with the sadness that surfaced without moving to fix it.",
+        "interpersonal inventory": "Mapped close relationships and where each one cools off; the "
+        "same step back showed up in three of them.",
+        "communication analysis": "Went line by line through the message exchange that ended the "
+        "last relationship and found where {they} stopped saying what {they} wanted.",
     },
     homework=(
         HomeworkSpec("Keep a short journal of moments you pull away",
                      "Notice the pattern in everyday life", "weekly"),
+        HomeworkSpec("Tell one friend something you would usually keep back",
+                     "Try staying close instead of stepping away"),
     ),
     reports=(
         ("reported ending contact with a new partner after three dates",
@@ -172,12 +189,14 @@ RELATIONAL = Case(
     quotes=(("I always ruin it.", "It's safer to leave first."),
             ("I saw myself doing it.", "I stayed a bit longer than usual."),
             ("I told her I was hurt, and she stayed.", "I'm allowed to need people.")),
-    history=("Long-standing pattern since adolescence; came now {onset} after a breakup.",),
+    history=("Long-standing pattern since adolescence; sought help after a breakup {onset}.",),
     formulation=("Core conflict: wish for closeness vs expectation of rejection; pre-emptive "
                  "withdrawal protects and isolates.",),
     referrals=("self-referred", "a previous therapist"),
     weight=1,
     private=0.35,
+    formulations={Modality.IPT: "Withdrawing as relationships get close leaves {them} isolated and "
+                  "low; the recent breakup is a role transition to work through as well."},
 )
 
 INSOMNIA = Case(
@@ -199,7 +218,7 @@ INSOMNIA = Case(
                 obj("Raise sleep efficiency to 85% or more", "Sleep diary", "55%", "≥ 85%", "",
                      "sleep restriction", "stimulus control"),
                 obj("Fall asleep within 30 minutes on most nights", "Sleep diary", "75 minutes",
-                     "≤ 30 minutes", "PHQ-9 < 5", "cognitive work on sleep beliefs"),
+                     "≤ 30 minutes", "", "cognitive work on sleep beliefs"),
             ),
         ),
     ),

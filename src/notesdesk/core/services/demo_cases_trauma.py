@@ -8,10 +8,9 @@ from notesdesk.core.services.demo_cases import Case, GoalSpec, HomeworkSpec, obj
 TRAUMA = Case(
     key="trauma",
     concern="Nightmares, hypervigilance and avoidance after a road traffic collision",
-    modalities=(Modality.CBT, Modality.SOMATIC, Modality.PSYCHODYNAMIC, Modality.SOMATIC),
-    diagnoses=("F43.10 Post-traumatic stress disorder, unspecified",
-               "F43.12 Post-traumatic stress disorder, chronic"),
-    ages=(20, 66),
+    modalities=(Modality.TF_CBT, Modality.TF_CBT, Modality.SOMATIC),
+    diagnoses=("F43.12 Post-traumatic stress disorder, chronic",),
+    ages=(28, 62),
     measures=("PHQ-9", "GAD-7"),
     baselines={"PHQ-9": (13, 20), "GAD-7": (12, 18)},
     goals=(
@@ -26,11 +25,13 @@ TRAUMA = Case(
                 obj("Use grounding to bring distress from 8/10 to 5/10 within 20 minutes",
                      "Self-rated distress before and after", "can't bring it down", "≤ 5/10 in 20 min",
                      "", "grounding", "window of tolerance psychoeducation"),
-                obj("Reduce nightmares to one night a week or fewer", "Sleep diary",
-                     "4 nights a week", "≤ 1 night a week", "PHQ-9 < 10",
-                     "imagery rehearsal", "trauma narrative"),
+                obj("Reduce nightmares to one night a week or fewer",
+                     "Nights with nightmares a week (sleep and nightmare diary)",
+                     "4 nights a week", "≤ 1 night a week", "",
+                     "imagery rehearsal", "trauma narrative", "resourcing", "pendulation and titration"),
                 obj("Drive a familiar route twice a week", "Drives a week", "0", "2", "",
-                     "graded in-vivo exposure", "cognitive processing of stuck points"),
+                     "graded in-vivo exposure", "cognitive processing of stuck points",
+                     "completing defensive responses"),
             ),
         ),
     ),
@@ -49,15 +50,20 @@ TRAUMA = Case(
         "imagery rehearsal": "Rewrote the ending of the recurring nightmare and rehearsed it.",
         "graded in-vivo exposure": "Planned to sit in the driver's seat with the engine running "
         "for {mins} minutes.",
+        "completing defensive responses": "Slowed down the moment before the impact and let the "
+        "bracing in {their} arms finish as a slow push; breathing settled afterwards.",
     },
     homework=(
         HomeworkSpec("Grounding practice twice a day, even when calm",
                      "Make the skill automatic before it is needed", "daily", 0),
         HomeworkSpec("Sleep and nightmare diary", "Track nightmares and what helps", "daily"),
         HomeworkSpec("Rehearse the new dream ending for five minutes before bed",
-                     "Imagery rehearsal", "daily", 1),
+                     "Imagery rehearsal", "daily", 1, (Modality.TF_CBT,)),
         HomeworkSpec("Read the narrative aloud once and rate SUDS", "Habituation between sessions",
-                     "once", 1),
+                     "once", 1, (Modality.TF_CBT,)),
+        HomeworkSpec("Each evening, notice one moment of settling in the body and stay with it",
+                     "Strengthen the resource before processing more", "daily", 1,
+                     (Modality.SOMATIC,)),
         HomeworkSpec("Sit in the car for ten minutes with the engine on", "Next exposure step",
                      "once", 2),
         HomeworkSpec("Drive the route to school with a friend in the passenger seat",
@@ -79,14 +85,17 @@ TRAUMA = Case(
             ("I drove on Tuesday and sang along to the radio.", "It doesn't own me any more.")),
     history=("Collision at a junction {onset}; the other driver died at the scene.",
              "Passenger in a motorway collision {onset}; trapped in the car for forty minutes."),
-    formulation=("Fragmented trauma memory, stuck points of self-blame and avoidance maintain "
-                 "threat; strong family ties and previous good functioning are protective.",),
+    formulation=("Fragmented trauma memory, self-blame and avoidance keep the sense of threat "
+                 "alive; strong family ties and previous good functioning are protective.",),
     referrals=("the GP", "a solicitor (medico-legal)", "self-referred", "occupational health"),
     weight=3,
     risk=0.5,
     trauma=True,
     private=0.2,
     minutes=60,
+    backgrounds=("Lives with {their} partner and two children, 9 and 12; works as {job}.",
+                 "Separated; the children, 8 and 11, live with {them} during the week; works as "
+                 "{job}."),
 )
 
 CHILD_TRAUMA = Case(
@@ -94,7 +103,7 @@ CHILD_TRAUMA = Case(
     concern="Trauma symptoms after witnessing domestic violence",
     modalities=(Modality.TF_CBT,),
     diagnoses=("F43.10 Post-traumatic stress disorder, unspecified",),
-    ages=(8, 17),
+    ages=(7, 13),
     measures=("PHQ-9",),
     baselines={"PHQ-9": (10, 17)},
     goals=(
@@ -162,7 +171,7 @@ CHILD_TRAUMA = Case(
                  "engaged, which is the main protective factor.",),
     referrals=("school counsellor", "paediatrician", "children's social care"),
     weight=1,
-    risk=0.2,
+    risk=0.0,  # children are safeguarded through the caregiver, not with an adult safety plan
     trauma=True,
     minutes=60,
 )
@@ -172,7 +181,7 @@ DYSREGULATION = Case(
     concern="Intense emotions, self-harm urges and stormy relationships",
     modalities=(Modality.DBT,),
     diagnoses=("F60.3 Borderline personality disorder",
-               "F43.23 Adjustment disorder with mixed anxiety and depressed mood"),
+               "F33.1 Major depressive disorder, recurrent, moderate"),
     ages=(17, 45),
     measures=("PHQ-9", "GAD-7"),
     baselines={"PHQ-9": (15, 23), "GAD-7": (13, 19)},
@@ -188,7 +197,7 @@ DYSREGULATION = Case(
                 obj("No self-harm for eight consecutive weeks", "Diary card", "2 episodes a month",
                      "0 for 8 weeks", "", "chain analysis", "distress tolerance skills"),
                 obj("Use a distress tolerance skill when urges reach 6/10", "Diary card skill use",
-                     "rarely", "most times", "PHQ-9 < 15", "distress tolerance skills",
+                     "rarely", "most times", "", "distress tolerance skills",
                      "diary card review"),
                 obj("Use DEAR MAN in two difficult conversations a month", "Self-report",
                      "0", "2 a month", "", "interpersonal effectiveness"),

@@ -1,6 +1,10 @@
 """One demo client's whole record, planned in memory before anything is written: the client and
 episode, notes (with what to sign and which addenda follow), plan versions, homework with
-check-ins, measures, milestones, phases, safety plans and psychotherapy notes."""
+check-ins, measures, milestones, phases, safety plans and psychotherapy notes.
+
+The record hangs together: plan interventions, session techniques and homework belong to the
+client's modality; the intake's working diagnosis is the plan's first; contacts' names agree with
+their relation; integration milestones are reached only once the client is past the first phase."""
 
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from notesdesk.core.domain.plans import ObjectiveStatus, TreatmentPlan
 from notesdesk.core.services import demo_course as dc
 from notesdesk.core.services import demo_names as dn
 from notesdesk.core.services import demo_text as t
+from notesdesk.core.services import demo_text_body as tb
 from notesdesk.core.services.demo_cases import HIGH, Case
 from notesdesk.core.services.demo_compose import (
     Visit,
@@ -44,15 +49,18 @@ from notesdesk.core.services.demo_compose import (
     intake_sections,
     session_sections,
 )
+from notesdesk.core.services.demo_modalities import usable
 
 ITEMS = {"PHQ-9": 9, "GAD-7": 7}
 NOTE_FORMATS = (NoteFormat.SOAP, NoteFormat.DAP, NoteFormat.BIRP, NoteFormat.GIRP)
 PHASE_TECHNIQUES = {
+    # each phase has techniques of both trauma modalities (trauma-focused CBT and somatic work)
     "trauma": (("grounding", "window of tolerance psychoeducation", "resourcing",
                 "pendulation and titration"),
                ("trauma narrative", "cognitive processing of stuck points", "imagery rehearsal",
-                "grounding"),
-               ("graded in-vivo exposure", "cognitive processing of stuck points", "resourcing")),
+                "grounding", "pendulation and titration", "completing defensive responses"),
+               ("graded in-vivo exposure", "cognitive processing of stuck points", "resourcing",
+                "grounding")),
     "child trauma": (("psychoeducation about trauma", "parenting skills", "relaxation skills",
                       "affect modulation", "cognitive coping"),
                      ("trauma narrative", "relaxation skills", "conjoint caregiver session"),
@@ -104,7 +112,8 @@ def _client(person: dn.Person, case: Case, status: ClientStatus, dates: list[dat
     age = rng.randint(low + span_years, max(high, low + span_years))
     child = age - span_years < 16
     nick = dn.NICKNAMES.get(person.given) if rng.random() < 0.6 else None
-    relation = rng.choice(("mother", "father", "grandmother")) if child else rng.choice(dn.RELATIONS)
+    # a child's contact is the caregiver who brings them (the children's case is about the father)
+    relation = rng.choice(("mother", "grandmother")) if child else rng.choice(dn.RELATIONS)
     client = Client(
         name=person.name,
         preferred_name=f"{nick} {person.family}" if nick else "",
@@ -113,7 +122,7 @@ def _client(person: dn.Person, case: Case, status: ClientStatus, dates: list[dat
         phone=dn.phone(rng),
         email="" if child else dn.email(person, rng),
         address=dn.address(rng),
-        emergency_contact=f"{dn.contact_person(rng)} ({relation}) {dn.phone(rng)}",
+        emergency_contact=f"{dn.relative(relation, rng)} ({relation}) {dn.phone(rng)}",
         referral=rng.choice(case.referrals),
         presenting_concerns=case.concern,
         modality=modality,
@@ -143,7 +152,7 @@ def _safety_plan(client_id: str, day: date, version: int, therapist: str, rng: r
         warning_signs=tuple(t.pick(rng, t.SAFETY_WARNING, 3)),
         coping_strategies=tuple(t.pick(rng, t.SAFETY_COPING, 3)),
         distractions=(f"Call {dn.contact_person(rng)} for a chat", *t.pick(rng, t.SAFETY_PLACES, 2)),
-        people_to_ask=tuple(Contact(dn.contact_person(rng), dn.phone(rng), rel)
+        people_to_ask=tuple(Contact(dn.relative(rel, rng), dn.phone(rng), rel)
                             for rel in t.pick(rng, dn.RELATIONS, 2)),
         professionals=(Contact(therapist, dn.phone(rng), "weekdays 9–5"),
                        Contact("Riverside Urgent Care (fictional)", dn.phone(rng), "24 hours")),
@@ -160,12 +169,15 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
     words = person.words
     modality_kind = rng.choice(case.modalities)
     modality = modality_kind.value
+    own_techniques = usable(case.techniques, modality_kind)
+    diagnoses = tuple(case.diagnoses[: rng.choice((1, 1, 2))])
     end_offset = {ClientStatus.ACTIVE: (1, 6), ClientStatus.ON_HOLD: (21, 80),
                   ClientStatus.DISCHARGED: (10, 420)}[status]
     dates = dc.schedule(sessions, today - timedelta(days=rng.randint(*end_offset)), rng)
     n, discharged = len(dates), status == ClientStatus.DISCHARGED
     client, age = _client(person, case, status, dates, today, modality_kind, rng)
     child = age < 16
+    strengths = rng.choice(tb.STRENGTHS_CHILD if child else t.STRENGTHS)  # in the intake and the plan
     cid = client.id
     episode = Episode(cid, dates[0], closed_on=dates[-1] if discharged else None,
                       reason="discharged" if discharged else "")
@@ -173,16 +185,17 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
     crs = dc.course(dates, case.trauma, rng)
     sev = crs.severity
     note_ids = [new_id() for _ in dates]
+    instruments = case.measures if age >= 12 else ()
+    baselines = {i: rng.randint(*case.baselines[i]) for i in instruments}
     if n >= 2:
-        first = dc.first_plan(case, cid, words, modality, dates[1], child, rng)
+        first = dc.first_plan(case, cid, words, modality_kind, dates[1], child, diagnoses, baselines,
+                              strengths, rng)
         rec.plans = dc.plan_versions(first, dates, sev, discharged, case, rng)
-    if case.trauma:
-        rec.phases = dc.phase_history(cid, dates, sev)
+    model = dc.phase_model(case)
+    rec.phases = dc.phase_history(cid, dates, sev, model)
     has_safety = rng.random() < case.risk
 
     # measures: primary every 4th session, the second instrument every 8th, both at the ends
-    instruments = case.measures if age >= 12 else ()
-    baselines = {i: rng.randint(*case.baselines[i]) for i in instruments}
     scores: dict[int, list[tuple[str, int, int]]] = {}
     raised = {i for i in range(n) if has_safety and crs.band(i) == HIGH and rng.random() < 0.35}
     if has_safety and rng.random() < 0.7:
@@ -213,8 +226,9 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
         if rng.random() >= (0.55 if i < 0.7 * n else 0.3):
             continue
         phase = dc.phase_on(rec.phases, dates[i])
-        current = dc.PHASES.index(phase) if phase else -1
-        options = [h for h in case.homework if h.phase in (-1, current) and busy.get(h.description, 0) < i]
+        current = model.index(phase) if phase else -1
+        options = [h for h in case.homework if h.phase in (-1, current) and busy.get(h.description, 0) < i
+                   and (not h.modalities or modality_kind in h.modalities)]
         if not options:
             continue
         spec = rng.choice(options)
@@ -265,11 +279,11 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
         goal = next((g for g in plan.goals() if objective in g.objectives), None) if plan else None
         phase = dc.phase_on(rec.phases, day)
         if case.key in PHASE_TECHNIQUES and phase:
-            pool = list(PHASE_TECHNIQUES[case.key][dc.PHASES.index(phase)])
+            pool = usable(PHASE_TECHNIQUES[case.key][model.index(phase)], modality_kind)
         else:
             linked = [iv.technique for iv in objective.interventions] if objective else []
-            pool = list(dict.fromkeys(linked)) or list(case.techniques)
-            pool += [k for k in case.techniques if k not in pool][: rng.randint(0, 2)]
+            pool = list(dict.fromkeys(linked)) or list(own_techniques)
+            pool += [k for k in own_techniques if k not in pool][: rng.randint(0, 2)]
         techniques = tuple(rng.sample(pool, min(len(pool), rng.randint(1, 3))))
         visit = Visit(
             i, day, week, sev[i], crs.band(i), crs.stage(i, week), techniques,
@@ -288,13 +302,15 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
         if i == 0:
             fmt = NoteFormat.INTAKE
             texts = intake_sections(case, words, client.referral, visit.scores, i in raised,
-                                    modality, rng)
+                                    modality, diagnoses[0], age, strengths, rng)
         elif discharged and i == n - 1:
             fmt = NoteFormat.DISCHARGE
             achieved = [o.description for o in rec.plans[-1].objectives()
                         if o.status == ObjectiveStatus.ACHIEVED] if rec.plans else []
+            used = [iv.technique for iv in rec.plans[-1].interventions()] if rec.plans else []
             texts, maintenance = discharge_sections(case, words, n, dates[0], day, visit.scores,
-                                                    achieved, modality, child, rng)
+                                                    achieved, modality, child,
+                                                    list(dict.fromkeys(used)) or own_techniques, rng)
         else:
             fmt = main_format if rng.random() < 0.9 else rng.choice(NOTE_FORMATS)
             texts = session_sections(fmt, case, visit, words, rng)
@@ -344,8 +360,12 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
 
     # milestones, following severity; safety plans for clients at risk
     start_index = 1 if n > 1 else 0
+    # no integration milestone is reached while the client is still in the first phase of care
+    first_phase = [bool(model) and dc.phase_on(rec.phases, day) == model[0] for day in dates]
+    integration_cap = [1 if early else len(dc.LEVELS) - 1 for early in first_phase]
     for kind, dimension, title, criteria in dc.milestone_kinds(case, has_safety, rng):
-        history, evidence = dc.milestone_history(dates, sev, note_ids, start_index, rng)
+        cap = integration_cap if kind == MilestoneKind.INTEGRATION else None
+        history, evidence = dc.milestone_history(dates, sev, note_ids, start_index, rng, cap)
         rec.milestones.append(Milestone(
             cid, kind, title, dimension=dimension,
             custom_kind="functional" if kind == MilestoneKind.CUSTOM else "", criteria=criteria,

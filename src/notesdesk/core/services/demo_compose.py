@@ -12,6 +12,7 @@ from notesdesk.core.domain.notes import FORMAT_SECTIONS, MaintenancePlan, NoteFo
 from notesdesk.core.services import demo_text as t
 from notesdesk.core.services import demo_text_body as tb
 from notesdesk.core.services.demo_cases import HIGH, LOW, Case
+from notesdesk.core.services.demo_modalities import spoken
 
 
 @dataclass
@@ -37,9 +38,6 @@ class Visit:
     plan_review: bool = False
     next_gap: int = 1
 
-
-MODALITY_WORDS = {"physical": "physical therapy", "speech": "speech therapy",
-                  "somatic": "somatic therapy", "psychodynamic": "psychodynamic therapy"}
 
 CHECKIN_REPORTS = {
     CheckinStatus.DONE: ("Did it most days.", "Done, and it helped more than expected.",
@@ -102,7 +100,7 @@ def metric_line(case: Case, severity: float, rng: random.Random) -> str:
 
 
 def _objective_text(case: Case, visit: Visit, words: dict[str, str], rng: random.Random) -> str:
-    bank = tb.PRESENTATION_BODY if case.metric else t.PRESENTATION
+    bank = tb.PRESENTATION_BODY if case.metric else tb.PRESENTATION_CHILD if visit.child else t.PRESENTATION
     parts = [t.fill(rng.choice(bank[visit.band]), words, rng)]
     metric = metric_line(case, visit.severity, rng)
     if metric:
@@ -182,13 +180,32 @@ def session_sections(
     }
 
 
+def _background(case: Case, words: dict[str, str], age: int, strengths: str, rng: random.Random) -> str:
+    """Home, health, substances and strengths (the plan's), as fits the person's age and the case."""
+    filled = {**words, "job": rng.choice(t.JOBS)}
+    if age < 16:
+        parts = [rng.choice(tb.BACKGROUND_CHILD), rng.choice(tb.HEALTH_CHILD),
+                 rng.choice(tb.DEVELOPMENT_CHILD), strengths]
+    else:
+        fitting = [text for low, high, text in t.BACKGROUND if low <= age <= high]
+        home = rng.choice(case.backgrounds or fitting or [text for _, _, text in t.BACKGROUND])
+        substances = t.SUBSTANCES_YOUNG if age < 18 else t.SUBSTANCES
+        parts = [home, rng.choice(t.HEALTH), rng.choice(substances), strengths]
+    return " ".join(t.fill(part, filled, rng) for part in parts)
+
+
+def _formulation(case: Case, words: dict[str, str], modality: str, rng: random.Random) -> str:
+    """The case's formulation, in the terms of the client's modality when it has its own."""
+    own = [text for kind, text in case.formulations.items() if kind.value == modality]
+    return t.fill(own[0] if own else rng.choice(case.formulation), words, rng)
+
+
 def intake_sections(
     case: Case, words: dict[str, str], referral: str, scores: list[tuple[str, int, int]],
-    risk_raised: bool, modality: str, rng: random.Random,
+    risk_raised: bool, modality: str, diagnosis: str, age: int, strengths: str, rng: random.Random,
 ) -> dict[str, str]:
-    job = {"job": rng.choice(t.JOBS)}
     measures = "; ".join(f"{i} {s}" for i, s, _ in scores) or "none (age)"
-    risk = t.RISK_INTAKE if risk_raised else rng.choice(t.RISK_LOW)
+    risk = t.RISK_INTAKE if risk_raised else tb.RISK_CHILD if age < 16 else rng.choice(t.RISK_LOW)
     return {
         "reason": ("Self-referred" if referral == "self-referred" else f"Referred by {referral}")
         + f" for {case.concern.lower()}.",
@@ -197,16 +214,13 @@ def intake_sections(
             + [_sentence(r, words, rng) for r in t.pick(rng, case.reports[HIGH], 2)]
             + [f'"{rng.choice(case.quotes[HIGH])}"']
         ),
-        "background": " ".join(
-            [t.fill(rng.choice(t.BACKGROUND), {**words, **job}, rng), rng.choice(t.HEALTH),
-             rng.choice(t.SUBSTANCES), rng.choice(t.STRENGTHS)]
-        ),
+        "background": _background(case, words, age, strengths, rng),
         "mental_status": t.fill(rng.choice(t.INTAKE_MSE), {**words, "mood": rng.choice(t.MOODS)}, rng)
         + (f" Baseline: {metric_line(case, 1.0, rng)}" if case.metric else
            f" Measures at intake: {measures}."),
         "risk": risk if not case.metric else "No risk issues identified.",
-        "formulation": f"{rng.choice(case.formulation)} Working diagnosis: {case.diagnoses[0]}.",
-        "plan": f"Offer {MODALITY_WORDS.get(modality, modality)} sessions of {case.minutes} minutes, "
+        "formulation": f"{_formulation(case, words, modality, rng)} Working diagnosis: {diagnosis}.",
+        "plan": f"Offer {spoken(modality)} sessions of {case.minutes} minutes, "
         "weekly to begin with. "
         f"Agree goals and a written treatment plan next session. "
         + ("Safety plan drafted today. " if risk_raised else "")
@@ -217,16 +231,16 @@ def intake_sections(
 def discharge_sections(
     case: Case, words: dict[str, str], sessions: int, first: date, last: date,
     scores: list[tuple[str, int, int]], achieved: list[str], modality: str, child: bool,
-    rng: random.Random,
+    interventions: list[str], rng: random.Random,
 ) -> tuple[dict[str, str], MaintenancePlan]:
     moved = "; ".join(f"{i} from {b} at intake to {s}" for i, s, b in scores)
     progress = (f"Objectives met: {'; '.join(achieved)}." if achieved else
                 "Partial progress toward the objectives.")
     reason = rng.choice([r for r in t.DISCHARGE_REASONS if not (child and "work" in r)])
     sections = {
-        "summary": f"{sessions} sessions of {MODALITY_WORDS.get(modality, modality)} from "
+        "summary": f"{sessions} sessions of {spoken(modality)} from "
         f"{first:%d %B %Y} to {last:%d %B %Y} for {case.concern.lower()}. "
-        f"Main interventions: {', '.join(list(case.techniques)[:3])}.",
+        f"Main interventions: {', '.join(interventions[:3])}.",
         "progress": f"{progress} {f'Measures: {moved}.' if moved else ''}".strip(),
         "reason": reason,
         "recommendations": "Keep practising the skills in the maintenance plan; return or contact "

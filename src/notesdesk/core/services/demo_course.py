@@ -3,6 +3,7 @@ versions and reviews, and milestones and phases that follow the severity (setbac
 
 Change follows the usual shape: little in the first weeks, first change around weeks 3–4, more
 substantial change by weeks 8–12, then consolidation; some clients stay flat, some slip back.
+Integration milestones are never reached while the client is still in the first phase of care.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import random
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from notesdesk.core.domain.care import MilestoneKind, MilestoneStatus, PhaseEntry, StatusChange
+from notesdesk.core.domain.care import (
+    PHASE_MODELS,
+    MilestoneKind,
+    MilestoneStatus,
+    PhaseEntry,
+    StatusChange,
+)
+from notesdesk.core.domain.clients import Modality
 from notesdesk.core.domain.common import new_id
 from notesdesk.core.domain.plans import (
     Goal,
@@ -27,6 +35,7 @@ from notesdesk.core.domain.plans import (
 )
 from notesdesk.core.services import demo_text as t
 from notesdesk.core.services.demo_cases import HIGH, LOW, MID, Case
+from notesdesk.core.services.demo_modalities import usable
 
 REVIEW_DAYS = 90
 
@@ -114,26 +123,44 @@ def _status_for(j: int, severity: float) -> ObjectiveStatus:
     return ObjectiveStatus.NOT_STARTED
 
 
+def _instrument(rule: str) -> str:
+    """'PHQ-9 < 10' -> 'PHQ-9'."""
+    return rule.split()[0] if rule.strip() else ""
+
+
+def discharge_criteria(case: Case) -> str:
+    """'All objectives met', with the first linked measure's line when an objective has one."""
+    rules = [o.measure for g in case.goals for o in g.objectives if o.measure]
+    if not rules:
+        return "All objectives met"
+    name, op, value = rules[0].split()
+    return f"All objectives met and {name} {'below' if op == '<' else op} {value} on two occasions"
+
+
 def first_plan(
-    case: Case, client_id: str, words: dict[str, str], modality: str, effective: date,
-    child: bool, rng: random.Random,
+    case: Case, client_id: str, words: dict[str, str], modality: Modality, effective: date,
+    child: bool, diagnoses: tuple[str, ...], intake_scores: dict[str, int], strengths: str,
+    rng: random.Random,
 ) -> TreatmentPlan:
+    """Version 1. Interventions are the objective's techniques that belong to the client's modality,
+    labelled with it; an objective linked to a measure starts from the intake score."""
     problems = []
     for spec in case.goals:
         objectives = tuple(
             Objective(
                 description=o.description,
                 measurable_criterion=o.criterion,
-                baseline=o.baseline,
+                baseline=(f"{_instrument(o.measure)} {intake_scores[_instrument(o.measure)]}"
+                          if _instrument(o.measure) in intake_scores else o.baseline),
                 target=o.target,
                 target_date=effective + timedelta(weeks=10 + 4 * j),
                 linked_measure=o.measure,
                 status=_status_for(j, 1.0),
                 interventions=tuple(
-                    Intervention(tech, modality=modality,
+                    Intervention(tech, modality=modality.value,
                                  frequency=rng.choice(("weekly in session", "every session",
                                                        "in session and daily at home")))
-                    for tech in o.techniques
+                    for tech in usable(o.techniques, modality)
                 ),
             )
             for j, o in enumerate(spec.objectives)
@@ -141,20 +168,17 @@ def first_plan(
         goal = Goal(t.fill(spec.statement, words, rng), client_words=rng.choice(spec.client_words),
                     agreed_with_client=True, objectives=objectives)
         problems.append(Problem(spec.problem, behavioral_definition=spec.definition, goals=(goal,)))
-    criteria = "All objectives met" + (
-        f" and {case.measures[0]} below 10 on two occasions" if case.measures else ""
-    )
     return TreatmentPlan(
         client_id=client_id,
         status=PlanStatus.ACTIVE,
         effective_date=effective,
-        diagnoses=tuple(case.diagnoses[: rng.choice((1, 1, 2))]),
-        strengths=rng.choice(t.STRENGTHS).removeprefix("Strengths: ").capitalize(),
+        diagnoses=diagnoses,
+        strengths=strengths.removeprefix("Strengths: ").capitalize(),
         service_type="individual with caregiver sessions" if child else "individual",
         session_length_minutes=case.minutes,
         frequency=rng.choice(("weekly", "weekly, then fortnightly")),
         expected_duration=rng.choice(("12–16 sessions", "6 months", "4–6 months", "20 sessions")),
-        discharge_criteria=criteria,
+        discharge_criteria=discharge_criteria(case),
         client_agreement_date=effective,
         client_agreement_how=("caregiver and client signed" if child else
                               rng.choice(("signed in session", "agreed verbally, recorded in note"))),
@@ -252,8 +276,10 @@ LEVELS = (MilestoneStatus.PLANNED, MilestoneStatus.EMERGING, MilestoneStatus.ACH
 
 def milestone_history(
     dates: list[date], sev: tuple[float, ...], note_ids: list[str], start: int, rng: random.Random,
+    cap: list[int] | None = None,
 ) -> tuple[tuple[StatusChange, ...], tuple[str, ...]]:
-    """Status follows severity with hysteresis; a rise in severity moves it back (a setback)."""
+    """Status follows severity with hysteresis; a rise in severity moves it back (a setback).
+    `cap[i]`, when given, is the highest level (an index of LEVELS) allowed at session i."""
     emerge, achieve = rng.uniform(0.78, 0.92), rng.uniform(0.42, 0.6)
     sev_here = list(sev)
     if len(sev_here) > start + 8 and rng.random() < 0.25:  # a life event knocks this one back
@@ -271,6 +297,8 @@ def milestone_history(
             new = max(level, want)
         else:
             new = want if s > (achieve if level >= 2 else emerge) + 0.12 else level
+        if cap is not None:
+            new = min(new, cap[i])
         if new == level:
             continue
         status = LEVELS[new]
@@ -300,32 +328,63 @@ def milestone_kinds(
             options = t.MILESTONES[(kind.value, dim)]
             if kind == MilestoneKind.SAFETY and dim == "physical" and not at_risk:
                 options = options[:1]  # "no self-harm" criteria only where there is a risk
+            if not case.trauma:
+                options = tuple(o for o in options if o[0] not in t.TRAUMA_MILESTONES) or options
             title, criteria = rng.choice(options)
             chosen.append((kind, dim, title, criteria))
     return chosen
 
 
-PHASES = ("safety and stabilisation", "processing", "integration")
+PHASES = PHASE_MODELS["trauma"]  # safety and stabilisation, processing, integration
+STEPS = PHASE_MODELS["preparation"]  # preparation, active work, integration
 
 
-def phase_history(client_id: str, dates: list[date], sev: tuple[float, ...]) -> list[PhaseEntry]:
-    """Trauma work in phases, non-linear: back to stabilisation when distress climbs again."""
-    entries = [PhaseEntry(client_id, PHASES[0], dates[0], comment="Starting with safety and "
-                          "stabilisation.", created_at=at(dates[0], time(18, 0)))]
+def phase_model(case: Case) -> tuple[str, ...]:
+    """Trauma work in Herman's three phases; other talking therapies with safety and integration
+    milestones in preparation, active work and integration; speech and physical therapy in none."""
+    if case.trauma:
+        return PHASES
+    return () if case.custom_milestones else STEPS
+
+
+def _trauma_step(current: int, severity: float, week: float) -> tuple[int, str] | None:
+    if current == 0 and severity < 0.7 and week >= 6:
+        return 1, "Stable enough to begin processing; window of tolerance wider."
+    if current == 1 and severity > 0.85:
+        return 0, "Back to stabilisation after a crisis; processing paused."
+    if current == 1 and severity < 0.4:
+        return 2, "Memory processed; moving to reconnection and integration."
+    return None
+
+
+def _work_step(current: int, severity: float, week: float) -> tuple[int, str] | None:
+    if current == 0 and week >= 1:
+        return 1, "Formulation shared and goals agreed; starting the active work."
+    if current == 1 and severity < 0.4 and week >= 8:
+        return 2, "Gains holding; consolidating and planning for the ending."
+    if current == 2 and severity > 0.75:
+        return 1, "Back to active work after a setback."
+    return None
+
+
+def phase_history(client_id: str, dates: list[date], sev: tuple[float, ...],
+                  model: tuple[str, ...] = PHASES) -> list[PhaseEntry]:
+    """Work in phases, non-linear: trauma work goes back to stabilisation when distress climbs
+    again, other work back from integration to active work after a setback."""
+    if not model:
+        return []
+    first = ("Starting with safety and stabilisation." if model == PHASES
+             else "Assessment, formulation and agreeing goals.")
+    entries = [PhaseEntry(client_id, model[0], dates[0], comment=first, created_at=at(dates[0], time(18, 0)))]
+    step = _trauma_step if model == PHASES else _work_step
     current = 0
     for i, day in enumerate(dates[1:], start=1):
-        week = (day - dates[0]).days / 7
-        if current == 0 and sev[i] < 0.7 and week >= 6:
-            new, comment = 1, "Stable enough to begin processing; window of tolerance wider."
-        elif current == 1 and sev[i] > 0.85:
-            new, comment = 0, "Back to stabilisation after a crisis; processing paused."
-        elif current == 1 and sev[i] < 0.4:
-            new, comment = 2, "Memory processed; moving to reconnection and integration."
-        else:
+        change = step(current, sev[i], (day - dates[0]).days / 7)
+        if change is None:
             continue
-        entries.append(PhaseEntry(client_id, PHASES[new], day, comment=comment,
+        current, comment = change
+        entries.append(PhaseEntry(client_id, model[current], day, comment=comment,
                                   created_at=at(day, time(18, 0))))
-        current = new
     return entries
 
 

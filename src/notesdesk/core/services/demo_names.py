@@ -135,7 +135,14 @@ STREETS = (
     "Chapel Walk", "Station Parade", "Kiln Yard", "Rowan Crescent", "Ferry Road", "Tannery Lane",
 )
 
-RELATIONS = ("partner", "sister", "brother", "mother", "father", "friend", "husband", "wife", "aunt")
+# relation -> the gender it implies ("" for neutral): a contact's name must agree with it
+RELATION_GENDER = {
+    "partner": "", "sister": "f", "brother": "m", "mother": "f", "father": "m", "friend": "",
+    "husband": "m", "wife": "f", "aunt": "f", "sibling": "", "cousin": "", "uncle": "m",
+    "grandmother": "f", "grandfather": "m",
+}
+RELATIONS = ("partner", "sister", "brother", "mother", "father", "friend", "husband", "wife", "aunt",
+             "sibling", "cousin", "uncle")  # an adult's contacts
 
 _ASCII = str.maketrans(
     {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss", "æ": "ae",
@@ -149,6 +156,7 @@ class Person:
     family: str
     pronouns: str
     culture: str
+    gender: str = ""  # "f", "m" or "n": which list the given name came from
 
     @property
     def name(self) -> str:
@@ -206,21 +214,41 @@ def invent_people(count: int, rng: random.Random) -> list[Person]:
         family = rng.choice(CULTURES[family_from][2])
         if family in used_families and tries % 4:  # few shared surnames: they read as relatives
             continue
-        person = Person(given, family, _pronouns_for(kind, rng), culture)
+        person = Person(given, family, _pronouns_for(kind, rng), culture, kind)
         if person.name in seen:
             if len(seen) < 4000:
                 continue
-            person = Person(f"{given} {chr(65 + rng.randrange(26))}.", family, person.pronouns, culture)
+            person = Person(f"{given} {chr(65 + rng.randrange(26))}.", family, person.pronouns, culture,
+                            kind)
         seen.add(person.name)
         used_families.add(family)
         people.append(person)
     return people
 
 
-def contact_person(rng: random.Random) -> str:
-    """A name for a relative, friend or colleague in contact lists."""
+def contact_person(rng: random.Random, gender: str = "") -> str:
+    """A name for a relative, friend or colleague in contact lists; gender "f" or "m" picks from the
+    women's or men's given names, "" from either."""
     women, men, families = CULTURES[rng.choice(sorted(CULTURES))]
-    return f"{rng.choice(women + men)} {rng.choice(families)}"
+    given = {"f": women, "m": men}.get(gender, women + men)
+    return f"{rng.choice(given)} {rng.choice(families)}"
+
+
+def relative(relation: str, rng: random.Random) -> str:
+    """A contact whose name agrees with the relation: a sister is a woman, a brother a man."""
+    return contact_person(rng, RELATION_GENDER[relation])
+
+
+def given_gender(full_name: str) -> str:
+    """"f" or "m" when the name starts with a given name from only one of the lists, else ""."""
+    found = {
+        kind
+        for women, men, _ in CULTURES.values()
+        for kind, names in (("f", women), ("m", men))
+        for given in names
+        if full_name.startswith(given + " ")
+    }
+    return found.pop() if len(found) == 1 else ""
 
 
 def phone(rng: random.Random) -> str:

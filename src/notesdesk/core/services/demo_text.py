@@ -217,16 +217,19 @@ PLAN_EXTRA = (
     "Bring the diary to the next session.", "Agreed to revisit the goal wording next time.",
 )
 
+# (youngest, oldest, text): a student lives with parents, a retired person is past working age
 BACKGROUND = (
-    "Lives with {their} partner and two children; works as a {job}.",
-    "Lives alone in a rented flat; works part-time as a {job}.",
-    "Lives with parents; studying and working weekends as a {job}.",
-    "Married, one adult son; recently retired from work as a {job}.",
-    "Shares a house with friends; employed full-time as a {job}.",
+    (27, 66, "Lives with {their} partner and two children; works as {job}."),
+    (20, 66, "Lives alone in a rented flat; works part-time as {job}."),
+    (16, 21, "Lives with parents; studying, with a weekend job in a café."),
+    (60, 90, "Married, one adult son; retired after years as {job}."),
+    (20, 45, "Shares a house with friends; employed full-time as {job}."),
+    (67, 90, "Widowed; lives alone near {their} daughter; retired after years as {job}."),
 )
 JOBS = (
-    "nurse", "teacher", "software developer", "bus driver", "chef", "accountant", "shop manager",
-    "electrician", "social worker", "graphic designer", "warehouse supervisor", "pharmacist",
+    "a nurse", "a teacher", "a software developer", "a bus driver", "a chef", "an accountant",
+    "a shop manager", "an electrician", "a social worker", "a graphic designer",
+    "a warehouse supervisor", "a pharmacist",
 )
 HEALTH = (
     "No significant medical history; no current medication.",
@@ -239,10 +242,11 @@ SUBSTANCES = (
     "Alcohol increased to most evenings recently; agreed to monitor.",
     "Occasional cannabis in the past, none now; alcohol at weekends.",
 )
+SUBSTANCES_YOUNG = ("Does not drink; no drug use.", "Occasional alcohol at parties; no drug use.")
 STRENGTHS = (
     "Strengths: humour, curiosity, a close friend group.",
     "Strengths: persistence, insight, supportive family.",
-    "Strengths: creativity, a steady job, faith community.",
+    "Strengths: creativity, a settled home, faith community.",
     "Strengths: motivated, reflective, loves the outdoors.",
 )
 
@@ -334,12 +338,16 @@ MILESTONES = {
                                    ("A kinder inner voice", "Catches and answers the self-critic "
                                     "most days")),
     ("integration", "emotional"): (("Feels without flooding", "Can feel grief or anger in session "
-                                    "without dissociating"),),
+                                    "without dissociating"),
+                                   ("Stays with feelings", "Can stay with sadness or anger in "
+                                    "session without shutting down or changing the subject")),
     ("integration", "behavioural"): (("Back to life", "Does the avoided activity twice a week for "
                                       "a month"),
                                      ("New routine holds", "Keeps the new routine for four weeks "
                                       "without prompting")),
 }
+# worded for trauma work (the window of tolerance, a trauma story): only for trauma clients
+TRAUMA_MILESTONES = frozenset({"Can come back into the window", "A coherent story", "Feels without flooding"})
 SETBACKS = (
     "Setback after the anniversary; grounding harder to reach.",
     "Slipped back during a family crisis; skills used less.",

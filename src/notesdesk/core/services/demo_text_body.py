@@ -60,3 +60,29 @@ RESPONSE_BODY = (
      "Confident and fluent throughout."),
 )
 
+
+# children (under 16) at intake and in session: school and the caregiver, not work and alcohol
+PRESENTATION_CHILD = (
+    ("Came in holding the caregiver's hand; quiet, little eye contact; played with the toys at the "
+     "edge of the room.", "Restless and watchful; startled when a door banged in the corridor.",
+     "Tearful at separation; settled once the caregiver stayed for the first ten minutes."),
+    ("Came in readily and chose the drawing table; chatty once warmed up.",
+     "Some fidgeting early on; joined in the games and laughed at times.",
+     "Separated from the caregiver easily; engaged for most of the session."),
+    ("Bounded in and told the week's news straight away; bright and playful.",
+     "Relaxed and engaged; showed off the sticker chart with pride.",
+     "Calm and cheerful; led the choice of activity."),
+)
+BACKGROUND_CHILD = (
+    "Lives with {their} mother and a younger brother since the separation; attends the local "
+    "primary school.",
+    "Lives with {their} mother and grandmother since the move; started at a new school this year.",
+)
+HEALTH_CHILD = ("No significant medical history; no medication.", "Mild eczema; otherwise well.",
+                "Asthma, uses an inhaler when needed; otherwise well.")
+DEVELOPMENT_CHILD = ("Development: milestones met on time, per the caregiver.",
+                     "Development: late to talk, caught up by school age, per the caregiver.")
+STRENGTHS_CHILD = ("Strengths: loves drawing, a close bond with a grandmother, a good friend at "
+                   "school.", "Strengths: funny, good at football, a caring mother.")
+RISK_CHILD = ("No concerns about harm to self or others; the caregiver reports no self-injury. The "
+              "family is known to children's social care; no current safeguarding concerns.")

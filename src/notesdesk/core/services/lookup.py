@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.names import fold
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.storage.uow import UnitOfWork
 
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe", "ß": "ss",
-                          "ı": "i", "þ": "th", "ħ": "h", "ŧ": "t"})
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, so 'zoe' finds 'Zoë' and 'lukasz' finds 'Łukasz'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+__all__ = ["fold", "resolve_client", "resolve_id"]
 
 
 def resolve_client(uow: UnitOfWork, query: str) -> Client:

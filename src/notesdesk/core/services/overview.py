@@ -1,5 +1,5 @@
-"""What the client list shows beside each name: review due, homework overdue, risk noted, and the
-measure flags (risk item endorsed or unanswered, not on track, alliance drop).
+"""What the client list shows beside each name: review due, homework overdue, risk noted, unsigned notes,
+and the measure flags (risk item endorsed or unanswered, not on track, alliance drop).
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
 then grouped in memory: sorting and filtering happen after decryption (DESIGN §3).
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from notesdesk.core.domain.care import Homework, MeasureAdministration
 from notesdesk.core.domain.clients import Episode
@@ -22,6 +22,10 @@ from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
 from notesdesk.core.services.measures import flags_for, history_rows, stored_instruments
 from notesdesk.core.storage.uow import UnitOfWork
+
+# Our default, not a rule from any standard: a draft still unsigned this many days after its session is
+# flagged (many practices aim to finish notes within 24-72 hours of the session).
+UNSIGNED_AFTER_DAYS = 3
 
 # Measure flags worth a word in the client list, in the order shown; the overview shows them all.
 LIST_MEASURE_FLAGS = {
@@ -40,6 +44,8 @@ class ClientFlags:
     homework_overdue: int = 0
     risk_noted: bool = False
     measure_flags: tuple[Flag, ...] = ()  # only the kinds in LIST_MEASURE_FLAGS, in that order
+    unsigned_notes: int = 0  # drafts still unsigned UNSIGNED_AFTER_DAYS or more after their session
+    oldest_unsigned_on: date | None = None  # the session date of the oldest of them
 
     @property
     def review_due(self) -> bool:
@@ -47,7 +53,8 @@ class ClientFlags:
 
     @property
     def any(self) -> bool:
-        return self.review_due or self.homework_overdue > 0 or self.risk_noted or bool(self.measure_flags)
+        return (self.review_due or self.homework_overdue > 0 or self.risk_noted or self.unsigned_notes > 0
+                or bool(self.measure_flags))
 
     def measure_labels(self) -> list[str]:
         return list(dict.fromkeys(LIST_MEASURE_FLAGS[f.kind] for f in self.measure_flags))
@@ -66,7 +73,29 @@ class ClientFlags:
                 if self.homework_overdue == 1
                 else f"{self.homework_overdue} homework overdue"
             )
+        if self.unsigned_notes:
+            out.append(plural_words(self.unsigned_notes, "unsigned note", "unsigned notes"))
         return out + [label for label in self.measure_labels() if label not in risk]
+
+
+def plural_words(count: int, one: str, many: str) -> str:
+    return one if count == 1 else f"{count} {many}"
+
+
+def late_drafts(notes: Iterable[SessionNote], on: date, days: int = UNSIGNED_AFTER_DAYS) -> list[SessionNote]:
+    """Drafts whose session was `days` or more days before `on`, oldest session first. A draft for a
+    session today or in the last few days is work in progress, not yet something to flag."""
+    cutoff = on - timedelta(days=days)
+    late = [n for n in notes if not n.is_signed and n.session_date <= cutoff]
+    return sorted(late, key=lambda n: (n.session_date, n.created_at))
+
+
+def unsigned_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
+    """The client's drafts (unsigned notes), oldest session first. Only drafts are read and decrypted:
+    whether a note is signed is stored in clear."""
+    with uow:
+        drafts = uow.notes.where(client_id=client_id, signed=0)
+    return sorted(drafts, key=lambda n: (n.session_date, n.created_at))
 
 
 NO_FLAGS = ClientFlags()
@@ -111,6 +140,7 @@ def flags_from(
 ) -> dict[str, ClientFlags]:
     """Pure part of `client_flags`: group already-loaded records by client and compute flags."""
     measure_flags = measure_flags or {}
+    notes = list(notes)
     review: dict[str, date] = {}
     for plan in plans:
         if plan.status == PlanStatus.ACTIVE and plan.review_due is not None and plan.review_due <= on:
@@ -126,6 +156,9 @@ def flags_from(
         if seen is None or (note.session_date, note.created_at) > (seen.session_date, seen.created_at):
             latest[note.client_id] = note
     risk = {cid for cid, note in latest.items() if note.risk_noted.strip()}
+    drafts: dict[str, list[SessionNote]] = defaultdict(list)
+    for note in late_drafts(notes, on):
+        drafts[note.client_id].append(note)
     ids = set(client_ids) if client_ids is not None else {*review, *late, *latest, *measure_flags}
     return {
         cid: ClientFlags(
@@ -133,6 +166,8 @@ def flags_from(
             homework_overdue=late.get(cid, 0),
             risk_noted=cid in risk,
             measure_flags=measure_flags.get(cid, ()),
+            unsigned_notes=len(drafts.get(cid, ())),
+            oldest_unsigned_on=drafts[cid][0].session_date if drafts.get(cid) else None,
         )
         for cid in ids
     }

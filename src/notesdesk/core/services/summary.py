@@ -27,7 +27,7 @@ from notesdesk.core.domain.care import (
 from notesdesk.core.domain.clients import Client, ClientStatus, Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import Addendum, NoteFormat, SessionNote
-from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
+from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.domain.summaries import (
     AccessRecord,
     AuditAction,
@@ -44,6 +44,7 @@ from notesdesk.core.domain.summaries import (
     MilestoneRow,
     NoteEntry,
     PhaseRow,
+    PlanVersionRow,
     PractitionerBlock,
     RecoverySheet,
     ReviewRow,
@@ -230,6 +231,24 @@ def log_document(
 # -- the documents -------------------------------------------------------------------------------
 
 
+def plan_version_rows(plans: Iterable[TreatmentPlan]) -> tuple[PlanVersionRow, ...]:
+    """Each version with the dates it was in effect. Nothing stores when a version was superseded: it is
+    the effective date of the next version activated after it. A closed version ends at the review that
+    closed it."""
+    ordered = sorted(plans, key=lambda p: p.version)
+    rows = []
+    for plan in ordered:
+        until = None
+        if plan.status == PlanStatus.SUPERSEDED:
+            later = [p.effective_date for p in ordered if p.version > plan.version and p.effective_date]
+            until = later[0] if later else None
+        elif plan.status == PlanStatus.CLOSED:
+            closing = [r.review_date for r in plan.reviews if r.outcome == ReviewOutcome.CLOSE]
+            until = max(closing) if closing else None
+        rows.append(PlanVersionRow(plan.version, plan.status.value, plan.effective_date, until))
+    return tuple(rows)
+
+
 def client_summary(
     uow: UnitOfWork,
     client_id: str,
@@ -272,7 +291,7 @@ def client_summary(
         episodes=episode_rows(episodes),
         presenting_concerns=client.presenting_concerns,
         plan=current_of(plans),
-        plan_versions=tuple((p.version, p.status.value, p.effective_date) for p in by_version),
+        plan_versions=plan_version_rows(by_version),
         reviews=tuple(reviews),
         sessions=session_rows(notes),
         homework=homework_rows(homework),

@@ -60,7 +60,7 @@ def change_text(row: measures.MeasureRow) -> str:
     if row.instrument.kind is Kind.ALLIANCE:
         return _alliance_change(row)
     if row.change is not None:
-        return f"{row.change.label.value} (baseline {row.change.baseline})"
+        return row.change.text
     if row.is_baseline:
         return "baseline"
     if row.score.total is None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.services.lookup import fold
-from notesdesk.core.services.overview import NO_FLAGS, ClientFlags
+from notesdesk.core.services.overview import NO_FLAGS, UNSIGNED_AFTER_DAYS, ClientFlags
 
 COL_NAME = 0
 COL_STATUS = 1
@@ -43,6 +43,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 def flags_tooltip(flags: ClientFlags) -> str:
     """The full wording, then each measure flag's own message (which instrument, when, what to do)."""
     lines = ["; ".join(flags.labels()).capitalize()]
+    if flags.oldest_unsigned_on is not None:
+        lines.append(f"• Oldest unsigned note: session of {flags.oldest_unsigned_on.isoformat()} (drafts are "
+                     f"flagged {UNSIGNED_AFTER_DAYS} days after the session)")
     lines += [f"• {f.message}" for f in flags.measure_flags]
     return "\n".join(lines)
 
@@ -50,7 +53,12 @@ def flags_tooltip(flags: ClientFlags) -> str:
 def short_flags(flags: ClientFlags) -> str:
     words = []
     for label in flags.labels():
-        words.append(SHORT_FLAG_WORDS.get(label, "homework" if "homework" in label else label))
+        if "homework" in label:
+            words.append("homework")
+        elif "unsigned" in label:
+            words.append("unsigned")
+        else:
+            words.append(SHORT_FLAG_WORDS.get(label, label))
     return " · ".join(words)
 
 

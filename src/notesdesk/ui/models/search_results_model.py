@@ -1,4 +1,7 @@
-"""Search hits as a list model; the rich-text role bolds the matched words (escaped first)."""
+"""Search hits as a list model; the rich-text role bolds the matched words (escaped first).
+
+In privacy mode the heading names the client by initials and the client's own names are masked inside
+the snippet too ('Miloš said' -> 'M. said'): a note's text often names its client."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from notesdesk.core.domain.names import mask_names
 from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,6 +35,11 @@ def client_label(hit: SearchHit, privacy: bool) -> str:
     return hit.client_name
 
 
+def snippet_of(hit: SearchHit, privacy: bool) -> str:
+    """The hit's snippet (with its hit markers), the client's names masked in privacy mode."""
+    return mask_names(hit.snippet, hit.client_words) if privacy else hit.snippet
+
+
 def heading_text(hit: SearchHit, privacy: bool) -> str:
     parts = [client_label(hit, privacy), KIND_WORDS.get(hit.kind, hit.kind)]
     if hit.day:
@@ -42,7 +51,20 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._hits: list[SearchHit] = []
-        self.privacy = False
+        self._privacy = False
+
+    @property
+    def privacy(self) -> bool:
+        return self._privacy
+
+    @privacy.setter
+    def privacy(self, on: bool) -> None:
+        """Switching privacy mode redraws the hits already shown."""
+        if on == self._privacy:
+            return
+        self._privacy = on
+        if self._hits:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._hits) - 1, 0))
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         self.beginResetModel()
@@ -60,11 +82,12 @@ class SearchResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            plain = " · ".join(line for line in hit.plain_snippet("", "").splitlines() if line.strip())
-            return f"{heading_text(hit, self.privacy)}\n{plain}"
+            snippet = snippet_of(hit, self._privacy).replace(HIT_START, "").replace(HIT_END, "")
+            plain = " · ".join(line for line in snippet.splitlines() if line.strip())
+            return f"{heading_text(hit, self._privacy)}\n{plain}"
         if role == HTML_ROLE:
-            heading = html.escape(heading_text(hit, self.privacy), quote=False)
-            return f"<b>{heading}</b><br>{snippet_html(hit.snippet)}"
+            heading = html.escape(heading_text(hit, self._privacy), quote=False)
+            return f"<b>{heading}</b><br>{snippet_html(snippet_of(hit, self._privacy))}"
         if role == HIT_ROLE:
             return hit
         return None

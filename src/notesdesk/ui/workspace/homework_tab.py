@@ -22,6 +22,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, PlanStatus, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.homework_form import EditHomeworkDialog, HomeworkForm
 from notesdesk.ui.workspace.models import CheckinTableModel, HomeworkTableModel
 from notesdesk.ui.workspace.note_format import note_label
@@ -37,9 +38,10 @@ from notesdesk.ui.workspace.widgets import (
 )
 
 
-def adherence_text(rate: float | None, checkins: int, overdue: int) -> str:
+def adherence_text(rate: float | None, checkins: int, overdue: int, ever: bool = True) -> str:
+    """`checkins`: how many in the last 4 weeks; `ever`: whether there has been any check-in at all."""
     if rate is None:
-        text = "Adherence over the last 4 weeks: no check-ins yet"
+        text = "No check-ins in the last 4 weeks" if ever else "No check-ins yet"
     else:
         plural = "s" if checkins != 1 else ""
         text = f"Adherence over the last 4 weeks: {rate:.0%} done ({checkins} check-in{plural})"
@@ -60,8 +62,12 @@ class HomeworkTab(QWidget):
         self.adherence_label = bold(named(QLabel(), "Homework adherence over the last 4 weeks"))
         self.adherence_label.setWordWrap(True)
         self.model = HomeworkTableModel(self)
-        wide = (HomeworkTableModel.COL_DESCRIPTION, HomeworkTableModel.COL_GOAL)
-        self.view = table(self.model, "Homework", wide)
+        m = HomeworkTableModel
+        # The description keeps a readable width; on a narrow screen the other columns give way, least
+        # needed first (the description's tooltip says everything the row holds).
+        self.view = FittingTable(self.model, "Homework", m.COL_DESCRIPTION, min_stretch=200,
+                                 drop=(m.COL_NOTE, m.COL_RECURRENCE, m.COL_ASSIGNED, m.COL_GOAL,
+                                       m.COL_STATE, m.COL_DUE, m.COL_LAST), cap=150, wrap=True)
         self.checkins_model = CheckinTableModel(self)
         self.checkins_view = table(
             self.checkins_model, "Check-ins of the selected homework", (CheckinTableModel.COL_REPORT,)
@@ -97,6 +103,7 @@ class HomeworkTab(QWidget):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)  # the width goes to the table
         left_layout.addWidget(self.adherence_label)
         left_layout.addWidget(self.view, 3)
         left_layout.addWidget(self.edit_button, 0, Qt.AlignLeft)
@@ -110,7 +117,9 @@ class HomeworkTab(QWidget):
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scrolled(right, "Assign and check in"))
-        splitter.setSizes([760, 440])
+        splitter.setSizes([1000, 1])  # the forms get what they need (their minimum), the table the rest
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -150,8 +159,9 @@ class HomeworkTab(QWidget):
         on = today()
         window = [c for h in found for c in h.checkins
                   if (on - c.checkin_date).days < care.ADHERENCE_WINDOW_DAYS and c.checkin_date <= on]
+        ever = any(h.checkins for h in found)
         self.adherence_label.setText(
-            adherence_text(care.adherence(found, on), len(window), len(care.overdue(found, on)))
+            adherence_text(care.adherence(found, on), len(window), len(care.overdue(found, on)), ever)
         )
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:

@@ -50,10 +50,8 @@ def total_text(row: MeasureRow) -> str:
 
 
 def change_text(row: MeasureRow) -> str:
-    if row.change is not None:
-        verdicts = (("response", row.change.response), ("remission", row.change.remission))
-        met = [name for name, v in verdicts if v.met]
-        return row.change.label.value + (f" ({', '.join(met)})" if met else "")
+    if row.change is not None:  # the same words as the printed summary (ChangeResult.text)
+        return row.change.text
     if row.alliance is not None and row.alliance.flags:
         return ", ".join(sorted({f.kind.value for f in row.alliance.flags}))
     if row.alliance is not None:

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PAD = 8.0  # pixels between the widget edge, labels and the plot
 LABEL_GAP = 10.0  # least horizontal space between two date labels
+MARKER = 10.0  # half the width of the widest point marker (the ring around a risk-flagged score)
+MAX_GUTTER = 0.35  # band labels get their own strip left of the first point, at most this share of the plot
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,17 @@ def value_ticks(lo: float, hi: float, room_px: float, min_gap_px: float) -> list
     return [float(v) for v in range(int(first), int(hi) + 1, step)]
 
 
+def with_range_ends(values: Sequence[float], lo: float, hi: float, room_px: float,
+                    min_gap_px: float) -> list[float]:
+    """The round ticks plus the range's own ends (a GAD-7 axis is labelled up to 21, not 20), dropping a
+    round tick that would crowd an end."""
+    if hi <= lo or room_px <= 0:
+        return list(values)
+    px, near = room_px / (hi - lo), min_gap_px * 0.7  # closer than this, two labels would touch
+    kept = [v for v in values if v in (lo, hi) or min(v - lo, hi - v) * px >= near]
+    return sorted({float(lo), *kept, float(hi)})
+
+
 def date_text(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
@@ -177,17 +190,23 @@ def layout_chart(spec: ChartSpec, width: float, height: float, text_width: Calla
 
     first, last = date_range(spec.dates)
     days = max(1, (last - first).days)
+    bands = sorted(spec.bands)
+    # Band labels sit in a strip of their own at the left, so no point (the baseline diamond is usually
+    # the first) is ever drawn over them; on a chart too narrow for that strip they are left out.
+    gutter = max((text_width(label) for *_r, label in bands), default=0.0) + PAD * 2 + MARKER
+    if not bands or gutter > plot.w * MAX_GUTTER:
+        gutter = 0.0
+    data_x, data_w = plot.x + gutter, plot.w - gutter
 
     def x_of(day: date) -> float:
-        return plot.x + (day - first).days / days * plot.w
+        return data_x + (day - first).days / days * data_w
 
-    bands = sorted(spec.bands)
     order = bands if spec.higher_is_worse else list(reversed(bands))
     for b_lo, b_hi, label in bands:
         y_top, y_bottom = y_of(b_hi + 0.5), y_of(b_lo - 0.5)
         rect = Rect(plot.x, y_top, plot.w, y_bottom - y_top)
         severity = order.index((b_lo, b_hi, label)) / max(1, len(bands) - 1)
-        fits = rect.h >= line_height + 2 and text_width(label) + PAD * 2 <= plot.w
+        fits = gutter > 0 and rect.h >= line_height + 2
         out.bands.append(BandBox(rect, label, severity if len(bands) > 1 else 0.0, fits))
 
     boundary = spec.caseness_value()
@@ -205,7 +224,8 @@ def layout_chart(spec: ChartSpec, width: float, height: float, text_width: Calla
     out.alliance = [(x_of(d), plot.bottom - min(max(v, 0), scale) / scale * plot.h) for d, v in spec.alliance]
 
     gap = line_height * 1.6
-    out.y_ticks = [Tick(y_of(v), f"{v:g}") for v in value_ticks(lo, hi, plot.h, gap)]
+    values = with_range_ends(value_ticks(lo, hi, plot.h, gap), lo, hi, plot.h, gap)
+    out.y_ticks = [Tick(y_of(v), f"{v:g}") for v in values]
     if show_alliance:
         out.alliance_ticks = [Tick(plot.bottom - v / scale * plot.h, f"{v:g}")
                               for v in value_ticks(0, scale, plot.h, gap)]

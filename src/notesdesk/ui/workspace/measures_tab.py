@@ -32,6 +32,7 @@ from notesdesk.core.measures import Flag, Instrument, builtin_instruments
 from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import FillingScrollArea
 from notesdesk.ui.workspace.measures_chart import TrendChart
 from notesdesk.ui.workspace.measures_data import (
     FLAG_TITLES,
@@ -48,6 +49,7 @@ from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.widgets import attempt, bold, date_edit, named, pydate, qdate, table
 
 NEAR_DAYS = 7  # session notes offered for linking: within a week of the date given
+NO_ALLIANCE = "No alliance checks recorded for this client yet, so there is no alliance line to show."
 UNFINISHED = "Unfinished: stored as it stood when the client's record was closed or NotesDesk locked."
 HANDED_OVER = ("The questionnaire is open full screen for the client. Nothing else of the record is shown "
                "there.")
@@ -148,6 +150,7 @@ class MeasuresTab(QWidget):
         self.chart_combo = named(QComboBox(), "Instrument shown in the chart")
         self.alliance_check = named(QCheckBox("Show the alliance"), "Show the alliance line in the chart")
         self.alliance_check.setChecked(True)
+        self._show_alliance = True  # the clinician's choice, kept while a client has no alliance checks
         self.chart = TrendChart()
         chart_bar = QHBoxLayout()
         chart_bar.addWidget(bold(QLabel("Trend")))
@@ -161,19 +164,22 @@ class MeasuresTab(QWidget):
         chart_layout.addWidget(self.chart, 1)
         self.model = MeasureHistoryModel(self)
         self.view = table(self.model, "Score history", (MeasureHistoryModel.COL_CHANGE,))
-        self.view.setMinimumHeight(120)
+        self.view.setMinimumHeight(90)  # the header and two rows
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
-        self.home = QWidget()
-        home = QVBoxLayout(self.home)
+        content = QWidget()
+        home = QVBoxLayout(content)
         home.addLayout(bar)
         home.addWidget(self.result)
         home.addWidget(flags_box)
         home.addWidget(splitter, 1)
+        # Scrolls rather than making the window taller than a small laptop screen (a result shown
+        # above the flags and the chart needs more height than 1024x640 has).
+        self.home = FillingScrollArea(content, "Scores, flags and trend")
 
         self.form = AdministerForm()
         self.admin = QWidget()
@@ -207,7 +213,7 @@ class MeasuresTab(QWidget):
         self.result.new_note_requested.connect(self.new_note_requested)
         self.result.safety_plan_requested.connect(self.safety_plan_requested)
         self.chart_combo.currentIndexChanged.connect(self._update_chart)
-        self.alliance_check.toggled.connect(self._update_chart)
+        self.alliance_check.toggled.connect(self._on_alliance_toggled)
         self.date.dateChanged.connect(self._on_date)
         self.note_combo.activated.connect(self._on_note_chosen)
         self.reload()
@@ -253,7 +259,7 @@ class MeasuresTab(QWidget):
             self.chart_combo.addItem(inst.name, inst.id)
         self.chart_combo.setCurrentIndex(max(0, self.chart_combo.findData(shown)))
         self.chart_combo.blockSignals(False)
-        self.alliance_check.setEnabled(any(r.alliance is not None for r in rows))
+        self._offer_alliance(any(r.alliance is not None for r in rows))
         self._update_chart()
         self.refresh_notes()
 
@@ -292,6 +298,19 @@ class MeasuresTab(QWidget):
     def _on_instrument(self) -> None:
         inst = self.selected_instrument()
         self.client_button.setEnabled(inst is not None and can_hand_to_client(inst))
+
+    def _offer_alliance(self, available: bool) -> None:
+        """Without alliance checks there is nothing to show: the box is unticked and says why."""
+        box = self.alliance_check
+        box.blockSignals(True)
+        box.setEnabled(available)
+        box.setChecked(available and self._show_alliance)
+        box.setToolTip("" if available else NO_ALLIANCE)
+        box.blockSignals(False)
+
+    def _on_alliance_toggled(self, on: bool) -> None:
+        self._show_alliance = on
+        self._update_chart()
 
     def _update_chart(self) -> None:
         wanted = self.chart_combo.currentData()

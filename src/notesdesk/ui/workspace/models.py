@@ -72,8 +72,12 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
 
 class NoteListModel(RowsModel[SessionNote]):
-    COL_DATE, COL_FORMAT, COL_STATUS, COL_ADDENDA = range(4)
-    HEADERS = ("Date", "Format", "Status", "Addenda")
+    """Date, whether signed (with the number of addenda: "Signed +2") and format: narrow enough that
+    the status always shows beside the date."""
+
+    COL_DATE, COL_STATUS, COL_FORMAT = range(3)
+    HEADERS = ("Date", "Status", "Format")
+    STATUS_TIP = "Signed or draft; +N: addenda added to the signed note"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -89,11 +93,23 @@ class NoteListModel(RowsModel[SessionNote]):
         if column == self.COL_FORMAT:
             return row.template_name or row.format.value
         if column == self.COL_STATUS:
-            return "Signed" if row.is_signed else "Draft"
-        if column == self.COL_ADDENDA:
             count = self._addenda.get(row.id, 0)
-            return str(count) if count else ""
+            return ("Signed" + (f" +{count}" if count else "")) if row.is_signed else "Draft"
         return ""
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_STATUS:
+            count = self._addenda.get(row.id, 0)
+            if not row.is_signed:
+                return "Draft: not signed yet"
+            return f"Signed, with {count} addend{'um' if count == 1 else 'a'}" if count else "Signed"
+        return super().data(index, role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.ToolTipRole and section == self.COL_STATUS:
+            return self.STATUS_TIP
+        return super().headerData(section, orientation, role)
 
 
 class PrivateNoteListModel(RowsModel[PrivateNote]):
@@ -149,6 +165,23 @@ class HomeworkTableModel(RowsModel[Homework]):
             return self._notes.get(row.assigned_in_note, "a removed note")
         return ""
 
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_DESCRIPTION:
+            return self.details(row)
+        return super().data(index, role)
+
+    def details(self, row: Homework) -> str:
+        """Everything the row says, for the description's tooltip (a narrow table hides columns)."""
+        lines = [row.description]
+        if row.rationale:
+            lines.append(f"Why: {row.rationale}")
+        for column in range(self.COL_GOAL, len(self.HEADERS)):
+            value = self.cell(row, column)
+            if value:
+                lines.append(f"{self.HEADERS[column]}: {value}")
+        return "\n".join(lines)
+
 
 class CheckinTableModel(RowsModel[Checkin]):
     COL_DATE, COL_STATUS, COL_REPORT = range(3)
@@ -170,7 +203,7 @@ class MilestoneTableModel(RowsModel[Milestone]):
         if column == self.COL_STATUS:
             return row.status.value
         if column == self.COL_SINCE:
-            return _day(row.history[-1].changed_on) if row.history else ""
+            return _day(row.status_since)
         if column == self.COL_REACHED:
             return _day(row.achieved_on)
         return ""
@@ -196,7 +229,8 @@ class PlanTreeModel(QAbstractItemModel):
     """Problems -> goals -> objectives -> interventions of one plan; the id is in ID_ROLE."""
 
     COL_ITEM, COL_STATUS, COL_TARGET = range(3)
-    HEADERS = ("Item", "Status", "Target date")
+    HEADERS = ("Item", "Status / frequency", "Target date")
+    HEADER_TIPS = ("", "The status of a goal or objective; how often an intervention is used", "")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -270,8 +304,11 @@ class PlanTreeModel(QAbstractItemModel):
         return len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
+        if orientation == Qt.Horizontal and 0 <= section < len(self.HEADERS):
+            if role == Qt.DisplayRole:
+                return self.HEADERS[section]
+            if role == Qt.ToolTipRole:
+                return self.HEADER_TIPS[section] or None
         return None
 
     # -- data --------------------------------------------------------------------------------------

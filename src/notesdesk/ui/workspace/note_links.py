@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,8 +25,40 @@ from notesdesk.ui.workspace.widgets import CheckList, LinesEdit, named, text_edi
 PICK_PROMPT = "Add an intervention from the plan…"
 
 
+NONE_SHOWN = {
+    "objectives": "None linked",
+    "interventions": "None recorded",
+    "homework_reviewed": "None linked",
+    "homework_assigned": "None linked",
+    "risk": "None noted",
+}
+
+
+def summary_label(name: str) -> QLabel:
+    label = named(QLabel(), f"{name} (as signed)")
+    label.setTextFormat(Qt.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)  # the form lets it fill the row
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        if isinstance(widget, QPushButton):
+            column.addWidget(widget, 0, Qt.AlignLeft)
+        else:
+            column.addWidget(widget)
+    return box
+
+
 class NoteLinks(QGroupBox):
-    """Objectives addressed (from the active plan), interventions, homework, risk."""
+    """Objectives addressed (from the active plan), interventions, homework, risk. In a signed note
+    (read-only) only what the note refers to is listed, as plain text."""
 
     changed = Signal()
     """Emitted when the user changes any of these fields."""
@@ -37,28 +71,29 @@ class NoteLinks(QGroupBox):
         self.objectives = CheckList("Objectives addressed", "No active treatment plan")
         self.interventions = LinesEdit("Interventions used", "One intervention per line")
         self.pick_intervention = named(QComboBox(), "Add an intervention from the plan")
+        # As narrow as the form allows, not as wide as the longest technique (a long one is elided).
+        self.pick_intervention.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.pick_intervention.setMinimumContentsLength(16)
         self.homework_reviewed = CheckList("Homework reviewed", "No homework assigned yet")
         self.homework_assigned = CheckList("Homework assigned", "None yet: assign it below")
         self.assign_button = named(QPushButton("Assign &homework…"), "Assign homework in this note",
                                    "New homework, recorded as assigned in this note")
         self.risk = text_edit("Risk noted", "Risk assessed this session (leave empty if none noted)", 2)
+        self._read_only = False
+        self.summaries = {key: summary_label(name) for key, name in (
+            ("objectives", "Objectives addressed"), ("interventions", "Interventions used"),
+            ("homework_reviewed", "Homework reviewed"), ("homework_assigned", "Homework assigned"),
+            ("risk", "Risk noted"))}
+        show = self.summaries
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-        form.addRow("Objectives addressed", self.objectives)
-        interventions = QWidget()
-        box = QVBoxLayout(interventions)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.interventions)
-        box.addWidget(self.pick_intervention)
-        form.addRow("Interventions", interventions)
-        form.addRow("Homework reviewed", self.homework_reviewed)
-        assigned = QWidget()
-        column = QVBoxLayout(assigned)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.homework_assigned)
-        column.addWidget(self.assign_button, 0, Qt.AlignLeft)
-        form.addRow("Homework assigned", assigned)
-        form.addRow("Risk noted", self.risk)
+        form.addRow("Objectives addressed", stacked(self.objectives, show["objectives"]))
+        form.addRow("Interventions",
+                    stacked(self.interventions, self.pick_intervention, show["interventions"]))
+        form.addRow("Homework reviewed", stacked(self.homework_reviewed, show["homework_reviewed"]))
+        form.addRow("Homework assigned",
+                    stacked(self.homework_assigned, self.assign_button, show["homework_assigned"]))
+        form.addRow("Risk noted", stacked(self.risk, show["risk"]))
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.changed.connect(self.changed)
         self.interventions.textChanged.connect(self.changed)
@@ -87,11 +122,13 @@ class NoteLinks(QGroupBox):
         techniques = sorted({i.technique for i in plan.interventions()}) if plan else []
         for technique in techniques:
             self.pick_intervention.addItem(technique)
-        self.pick_intervention.setVisible(bool(techniques))
+        self.pick_intervention.setVisible(bool(techniques) and not self._read_only)
+        self._show_summaries()
 
     def load(self, note: SessionNote) -> None:
         self.interventions.set_lines(note.interventions)
         self.risk.setPlainText(note.risk_noted)
+        self._show_summaries()
 
     def values(self) -> dict[str, object]:
         return {
@@ -103,12 +140,32 @@ class NoteLinks(QGroupBox):
         }
 
     def set_read_only(self, read_only: bool) -> None:
+        """Read-only (a signed note, or none open): plain text listing only what the note refers to,
+        in place of the lists to tick and the boxes to type in."""
+        self._read_only = read_only
         for edit in self.text_edits():
             edit.setReadOnly(read_only)
+            edit.setVisible(not read_only)
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.set_read_only(read_only)
+            check.setVisible(not read_only)
         self.pick_intervention.setVisible(not read_only and self.pick_intervention.count() > 1)
         self.assign_button.setVisible(not read_only)
+        self._show_summaries()
+
+    def _show_summaries(self) -> None:
+        values = {
+            "objectives": self.objectives.checked_labels(),
+            "interventions": self.interventions.lines(),
+            "homework_reviewed": self.homework_reviewed.checked_labels(),
+            "homework_assigned": self.homework_assigned.checked_labels(),
+            "risk": (self.risk.toPlainText().strip(),) if self.risk.toPlainText().strip() else (),
+        }
+        for key, label in self.summaries.items():
+            lines = values[key]
+            bullet = "• " if key != "risk" else ""
+            label.setText("\n".join(bullet + line for line in lines) if lines else NONE_SHOWN[key])
+            label.setVisible(self._read_only)
 
     def _on_pick_intervention(self, row: int) -> None:
         if row <= 0:

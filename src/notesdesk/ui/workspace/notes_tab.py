@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -23,13 +24,15 @@ from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.services import care, notes, pending, plans, templates
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.note_editor import NoteEditor
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
 from notesdesk.ui.workspace.unsent import UnsentText
-from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, table, text_edit
+from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, text_edit
 
+EMPTY_STATE = "Select a note on the left, or start a new one with Ctrl+N."
 RESTORED = "Unsent addendum restored — review it, then Add addendum to sign it. Nothing was signed."
 
 
@@ -89,7 +92,8 @@ class NotesTab(QWidget):
         self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
         self._syncing = False
         self.model = NoteListModel(self)
-        self.view = table(self.model, "Session notes, newest first")
+        # Narrow columns, none hidden: whether a note is signed shows beside its date on any screen.
+        self.view = FittingTable(self.model, "Session notes, newest first", NoteListModel.COL_FORMAT, cap=110)
         self.new_button = named(QPushButton("&New note"), "New note", "Start a new note (Ctrl+N)")
         self.copy_button = named(QPushButton("Copy &forward"), "Copy forward",
                                  "A new draft from the latest note: same format, sections and plan links")
@@ -118,9 +122,16 @@ class NotesTab(QWidget):
         right_layout.addWidget(self.editor)
         right_layout.addWidget(self.addenda)
         right_layout.addStretch(1)
+        # Until a note is opened or started, say how to get one rather than show an empty form.
+        self.empty_state = named(QLabel(EMPTY_STATE), "No note open")
+        self.empty_state.setAlignment(Qt.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_state)
+        self.pages.addWidget(scrolled(right, "Note editor"))
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(scrolled(right, "Note editor"))
+        splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 1)  # on a narrow screen the list gives way first, not the editor
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([300, 900])
@@ -156,6 +167,11 @@ class NotesTab(QWidget):
             self._syncing = False
             self._show_unsent_hint(listed)
         self.copy_button.setEnabled(self.model.rowCount() > 0)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        """The editor when a note is open (or being started), otherwise the empty state."""
+        self.pages.setCurrentIndex(0 if self.editor.note_id is None else 1)
 
     def _show_unsent_hint(self, listed: list[SessionNote]) -> None:
         """Which signed notes have an addendum typed but not added (after a lock, say)."""
@@ -215,6 +231,7 @@ class NotesTab(QWidget):
         self.addenda.setVisible(note.is_signed)
         self.addenda.show_addenda(addenda)
         self.unsent.attach(note.id if note.is_signed else None)
+        self._show_page()
 
     def new_note(self) -> None:
         if not self.flush():
@@ -224,6 +241,7 @@ class NotesTab(QWidget):
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
         self.editor.start_new(self._client_id, key)
+        self._show_page()
         self.addenda.hide()
         self.unsent.attach(None)
         self._syncing = True

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from notesdesk.core.domain.care import MilestoneStatus
+from notesdesk.core.domain.care import Milestone, MilestoneStatus
+from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
-from notesdesk.core.services import care, plans
+from notesdesk.core.services import care, clients, plans
+from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS, late_drafts, unsigned_notes
 from notesdesk.core.storage.uow import UnitOfWork
 
 REACHED = (MilestoneStatus.ACHIEVED, MilestoneStatus.SUSTAINED)
@@ -26,8 +28,23 @@ class MilestoneLine:
     kind: str
     dimension: str
     title: str
-    reached_on: date | None
     status: str
+    since: date | None  # when it took its current status
+    first_reached: date | None  # when it was first achieved or sustained
+
+    @classmethod
+    def of(cls, m: Milestone) -> MilestoneLine:
+        return cls(m.kind.value, m.dimension, m.title, m.status.value, m.status_since, m.achieved_on)
+
+    def status_text(self) -> str:
+        """'sustained since 2026-09-18 (first reached 2026-06-12)', 'achieved on 2026-08-07'."""
+        if self.since is None:
+            return self.status
+        word = "on" if self.status == MilestoneStatus.ACHIEVED.value else "since"
+        text = f"{self.status} {word} {self.since.isoformat()}"
+        if self.first_reached is not None and self.first_reached != self.since:
+            text += f" (first reached {self.first_reached.isoformat()})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,9 @@ class OverviewData:
     next_review: date | None
     review_overdue: bool
     safety_plan: str
+    drafts: tuple[date, ...] = ()  # session dates of the unsigned notes, oldest first
+    late_drafts: int = 0  # of those, how many are UNSIGNED_AFTER_DAYS or more past their session
+    name_words: tuple[str, ...] = ()  # the client's names, masked in privacy mode
 
 
 def goal_status(goal: Goal) -> str:
@@ -68,6 +88,22 @@ def safety_plan_label(version: int | None, reviewed: date | None) -> str:
     return f"Version {version}, reviewed on {when}"
 
 
+def drafts_text(drafts: tuple[date, ...], late: int, on: date) -> str:
+    """What the overview says about unsigned notes (plain text; the tab adds the emphasis)."""
+    if not drafts:
+        return "Every session note is signed"
+    count = "1 note is" if len(drafts) == 1 else f"{len(drafts)} notes are"
+    oldest = drafts[0]
+    days = (on - oldest).days
+    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
+    if days < 0:
+        ago = "a future date"
+    text = f"{count} not signed yet; the oldest is for the session of {oldest.isoformat()} ({ago})"
+    if late:
+        text += f". Flagged once a draft is {UNSIGNED_AFTER_DAYS} days past its session"
+    return text
+
+
 def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> OverviewData:
     """One service call per part, each with its own unit of work (never nested)."""
     phases = care.phase_history(uow(), client_id)
@@ -89,11 +125,9 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
     start = on - timedelta(days=care.ADHERENCE_WINDOW_DAYS)
     checkins = sum(1 for h in homework for c in h.checkins if start < c.checkin_date <= on)
     milestones = care.list_milestones(uow(), client_id)
-    reached = tuple(
-        MilestoneLine(m.kind.value, m.dimension, m.title, m.achieved_on, m.status.value)
-        for m in milestones
-        if m.status in REACHED
-    )
+    reached = tuple(MilestoneLine.of(m) for m in milestones if m.status in REACHED)
+    unsigned = unsigned_notes(uow(), client_id)
+    client = clients.get_client(uow(), client_id, audit_view=False)
     safety = care.safety_plan_versions(uow(), client_id)
     latest = safety[-1] if safety else None
     next_review = active.review_due if active else None
@@ -112,4 +146,7 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
         safety_plan=safety_plan_label(
             latest.version if latest else None, latest.last_reviewed if latest else None
         ),
+        drafts=tuple(n.session_date for n in unsigned),
+        late_drafts=len(late_drafts(unsigned, on)),
+        name_words=name_words(client),
     )

@@ -23,11 +23,12 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import measures, plans
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.fitting import FittingTree
 from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan_forms import NodeDetail, PlanFieldsForm
 from notesdesk.ui.workspace.plan_review import ComparePanel, ReviewPanel, version_label
 from notesdesk.ui.workspace.plan_suggestions import SuggestionsPanel
-from notesdesk.ui.workspace.widgets import Confirm, FittingTree, attempt, bold, named, scrolled
+from notesdesk.ui.workspace.widgets import Confirm, attempt, bold, named, scrolled
 
 NARROW = 820  # below this width the form goes under the tree rather than beside it
 ADD_UNDER = {  # button kind -> the kind of node it is added under

@@ -1,4 +1,7 @@
-"""The safety plan: seven sections, contacts as rows; every save is a new version, older ones read-only."""
+"""The safety plan: seven sections, contacts as rows; every save is a new version, older ones read-only.
+
+The review date shows when the plan was last reviewed with the client; editing the plan is not a review,
+so it is never set to today unless the clinician says so ("Reviewed today")."""
 
 from __future__ import annotations
 
@@ -30,12 +33,10 @@ from notesdesk.core.services import care
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.widgets import (
     LinesEdit,
+    OptionalDateEdit,
     attempt,
     bold,
-    date_edit,
     named,
-    pydate,
-    qdate,
     scrolled,
     text_edit,
 )
@@ -45,6 +46,7 @@ LIST_FIELDS = ("warning_signs", "coping_strategies", "distractions", "safe_envir
 CONTACT_FIELDS = ("people_to_ask", "professionals", "crisis_lines")
 PREFILLED = ("Filled in for {locale} from your practitioner profile (Settings): check them with the client, "
              "edit or remove any.")
+SAVE_FIRST, SAVE_NEXT = "&Save safety plan", "&Save as new version"
 NO_LINES = ("No crisis lines are known for {locale} (Settings): add the ones the client would use. The "
             "printed plan always says to call the local emergency number.")
 
@@ -162,8 +164,10 @@ class SafetyPlanTab(QWidget):
         self.dirty = False
         self.status_label = bold(named(QLabel(), "Safety plan version and review date"))
         self.version_combo = named(QComboBox(), "Safety plan version to show")
-        self.save_button = named(QPushButton("&Save as new version"), "Save safety plan as a new version")
-        self.reviewed = date_edit("Safety plan reviewed on")
+        self.save_button = named(QPushButton(SAVE_FIRST), "Save the safety plan")
+        self.reviewed = OptionalDateEdit("Safety plan reviewed with the client on",
+                                         "&Reviewed with the client on")
+        self.reviewed_today = named(QPushButton("Reviewed &today"), "Reviewed with the client today")
         self.lists: dict[str, LinesEdit] = {k: LinesEdit(TITLES[k], "One per line", 3) for k in LIST_FIELDS}
         self.contacts = {
             "people_to_ask": ContactTable(TITLES["people_to_ask"]),
@@ -204,10 +208,8 @@ class SafetyPlanTab(QWidget):
         top.addWidget(show)
         top.addWidget(self.version_combo)
         second = QHBoxLayout()
-        caption = QLabel("&Reviewed with the client on")
-        caption.setBuddy(self.reviewed)
-        second.addWidget(caption)
         second.addWidget(self.reviewed)
+        second.addWidget(self.reviewed_today)
         second.addStretch(1)
         second.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -219,7 +221,8 @@ class SafetyPlanTab(QWidget):
             edit.textChanged.connect(self._on_edited)
         for contacts in self.contacts.values():
             contacts.changed.connect(self._on_edited)
-        self.reviewed.dateChanged.connect(self._on_edited)
+        self.reviewed.changed.connect(self._on_edited)
+        self.reviewed_today.clicked.connect(lambda: self.reviewed.set_value(today()))
         self.save_button.clicked.connect(self.save)
         self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
         self.reload()
@@ -231,7 +234,11 @@ class SafetyPlanTab(QWidget):
         self._versions = versions
         latest = versions[-1] if versions else None
         self._loading = True
-        self.reviewed.setDate(qdate(today()))
+        self.reviewed.set_value(latest.last_reviewed if latest else None)
+        self.save_button.setText(SAVE_NEXT if latest else SAVE_FIRST)
+        self.save_button.setAccessibleName(
+            "Save the safety plan as a new version" if latest else "Save the safety plan"
+        )
         for key, edit in self.lists.items():
             edit.set_lines(getattr(latest, key) if latest else ())
         for key, table in self.contacts.items():
@@ -266,9 +273,10 @@ class SafetyPlanTab(QWidget):
         latest = self._versions[-1] if self._versions else None
         if latest is None:
             text = "No safety plan yet — fill it in with the client and save"
+        elif latest.last_reviewed is None:
+            text = f"Version {latest.version}, not reviewed with the client yet"
         else:
-            reviewed = latest.last_reviewed.isoformat() if latest.last_reviewed else "—"
-            text = f"Version {latest.version}, last reviewed {reviewed}"
+            text = f"Version {latest.version}, last reviewed {latest.last_reviewed.isoformat()}"
         if self.dirty:
             text += " — unsaved changes"
         self.status_label.setText(text)
@@ -282,7 +290,7 @@ class SafetyPlanTab(QWidget):
         plan_id = self.version_combo.itemData(row)
         plan = next((p for p in self._versions if p.id == plan_id), None)
         editing = plan is None
-        for widget in (self.reviewed, self.save_button):
+        for widget in (self.reviewed, self.reviewed_today, self.save_button):
             widget.setEnabled(editing)
         if plan is None:
             self.stack.setCurrentIndex(0)
@@ -291,7 +299,7 @@ class SafetyPlanTab(QWidget):
             self.stack.setCurrentIndex(1)
 
     def current_plan(self) -> SafetyPlan:
-        plan = SafetyPlan(client_id=self._client_id, last_reviewed=pydate(self.reviewed.date()))
+        plan = SafetyPlan(client_id=self._client_id, last_reviewed=self.reviewed.value())
         values = {k: edit.lines() for k, edit in self.lists.items()}
         values |= {k: table.contacts() for k, table in self.contacts.items()}
         return replace(plan, reason_for_living=self.reason.toPlainText().strip(), **values)
@@ -300,7 +308,8 @@ class SafetyPlanTab(QWidget):
         return self.save() if self.dirty else True
 
     def save(self) -> bool:
-        ok, saved = attempt(self._ctx, care.save_safety_plan, self._ctx.uow(), self.current_plan())
+        ok, saved = attempt(self._ctx, care.save_safety_plan, self._ctx.uow(), self.current_plan(),
+                            reviewed_today_if_unset=False)
         if ok:
             self._ctx.notify_changed("safety_plan", saved.id)
             self.changed.emit("safety_plan")

@@ -7,7 +7,7 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QObject, QSize, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableView,
     QTimeEdit,
-    QTreeView,
     QWidget,
 )
 
@@ -152,44 +151,6 @@ def table(model: QAbstractItemModel, name: str, stretch: tuple[int, ...] = ()) -
     view.setWordWrap(False)
     view.setEditTriggers(QAbstractItemView.NoEditTriggers)
     return view
-
-
-class FittingTree(QTreeView):
-    """A tree whose first column takes the spare width. The others fit their text, but on a narrow
-    screen give way so the first keeps at least half the width (full text in the tooltips)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        named(self, name)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.Interactive)
-
-    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802
-        super().setModel(model)
-        if model is not None:
-            self.header().setSectionResizeMode(0, QHeaderView.Stretch)
-            model.modelReset.connect(self.fit_columns)
-            model.dataChanged.connect(self.fit_columns)
-
-    def expandAll(self) -> None:  # noqa: N802
-        super().expandAll()
-        self.fit_columns()
-
-    def fit_columns(self, *_args: object) -> None:
-        model = self.model()
-        if model is None:
-            return
-        columns = range(1, model.columnCount())
-        wanted = {c: max(self.sizeHintForColumn(c), self.header().sectionSizeHint(c)) + 8 for c in columns}
-        total = sum(wanted.values())
-        scale = min(1.0, (self.viewport().width() / 2) / total) if total else 1.0
-        for column, width in wanted.items():
-            self.header().resizeSection(column, int(width * scale))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self.fit_columns()
 
 
 class TimeField(QTimeEdit):
@@ -345,6 +306,10 @@ class CheckList(QListWidget):
             if item.data(Qt.UserRole) and item.checkState() == Qt.Checked:
                 found.append(item.data(Qt.UserRole))
         return tuple(found)
+
+    def checked_labels(self) -> tuple[str, ...]:
+        return tuple(self.item(row).text() for row in range(self.count())
+                     if self.item(row).data(Qt.UserRole) and self.item(row).checkState() == Qt.Checked)
 
     def set_checked(self, item_id: str, checked: bool = True) -> None:
         for row in range(self.count()):

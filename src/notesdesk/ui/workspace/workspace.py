@@ -8,6 +8,7 @@ from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import ShrinkingTabBar
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
 from notesdesk.ui.workspace.measures_tab import MeasuresTab
 from notesdesk.ui.workspace.milestones_tab import MilestonesTab
@@ -54,10 +55,10 @@ class ClientWorkspace(QWidget):
         self.milestones_tab = MilestonesTab(ctx, client_id)
         self.safety_tab = SafetyPlanTab(ctx, client_id)
         self.tabs = named(QTabWidget(), "Client workspace sections")
+        # Short labels; on a narrow screen those of several words are elided (the full name is in each
+        # tab's tooltip), and only when even that is not enough do scroll arrows appear.
+        self.tabs.setTabBar(ShrinkingTabBar())
         self.tabs.setDocumentMode(True)
-        # Short labels, and scroll arrows rather than a wider window when they still do not fit.
-        self.tabs.setUsesScrollButtons(True)
-        self.tabs.setElideMode(Qt.ElideNone)
         for tab, title, name in (
             (self.overview_tab, "Overview", "Overview"),
             (self.notes_tab, "Notes", "Notes"),
