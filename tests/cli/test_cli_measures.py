@@ -126,7 +126,8 @@ def test_add_then_list_with_change_labels_and_their_rules(run: Runner, client_id
     lines = listed.splitlines()
     assert "2024-01-10  PHQ-9" in lines[0] and "moderately severe" in lines[0] and "baseline" in lines[0]
     assert lines[0].endswith("RISK")
-    assert "2024-02-10  PHQ-9" in lines[1] and "  5  mild" in lines[1] and "recovered (response)" in lines[1]
+    assert "2024-02-10  PHQ-9" in lines[1] and "  5  mild" in lines[1]
+    assert "recovered (baseline 18); response met" in lines[1]  # worded as on screen and on paper
     assert "24  severe" in lines[2] and "reliably deteriorated" in lines[2]
     assert "GAD-7" in lines[3] and "14*" in lines[3]
     assert "* prorated" in listed

@@ -253,17 +253,11 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
-def _verdict_word(row: MeasureRow) -> str:
-    change = row.change
-    if change is None:
-        return ""
-    met = [name for name, v in (("response", change.response), ("remission", change.remission)) if v.met]
-    return f" ({', '.join(met)})" if met else ""
-
-
 def row_label(row: MeasureRow) -> str:
+    if row.change is not None:
+        return row.change.text  # worded as on screen and in the printed summary
     if row.label is not None:
-        return row.label.value + _verdict_word(row)
+        return row.label.value
     if row.alliance is not None:
         kinds = sorted({f.kind.value for f in row.alliance.flags})
         return ", ".join(kinds) or ("no drop" if row.note == "" else row.note)
