@@ -121,6 +121,20 @@ def test_interventions_carry_the_client_modality_and_belong_to_it(
     assert ("imagery rehearsal", "TF-CBT") in seen
 
 
+def test_every_objective_in_every_plan_version_says_how_it_is_worked_on(
+    records: list[tuple[Case, ClientRecord]],
+) -> None:
+    revised = 0
+    for _case, rec in records:
+        for plan in rec.plans:
+            for problem in plan.problems:
+                for goal in problem.goals:
+                    for objective in goal.objectives:
+                        assert objective.interventions, (plan.version, objective.description)
+                        revised += objective.description.startswith("Keep the gains")
+    assert revised  # the objective added at a revision came up, with its intervention
+
+
 def test_homework_belongs_to_the_client_modality(records: list[tuple[Case, ClientRecord]]) -> None:
     for case, rec in records:
         specs = {h.description: h for h in case.homework}

@@ -125,7 +125,8 @@ def _assessment(case: Case, visit: Visit, words: dict[str, str], rng: random.Ran
 
 
 def _interventions(case: Case, visit: Visit, words: dict[str, str], rng: random.Random) -> str:
-    return " ".join(t.fill(case.techniques[name], words, rng) for name in visit.techniques)
+    return " ".join(t.fill(case.techniques.get(name) or t.SHARED_TECHNIQUES[name], words, rng)
+                    for name in visit.techniques)
 
 
 def _response(case: Case, visit: Visit, words: dict[str, str], rng: random.Random) -> str:

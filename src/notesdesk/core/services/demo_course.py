@@ -202,11 +202,15 @@ def _restated(plan: TreatmentPlan, day: date, severity: float, add_step: bool,
                 objectives.append(replace(obj, status=status, target_date=target))
             if add_step and p_index == 0 and not any(o.description.startswith("Keep") for o in objectives):
                 home = "home programme" if case.metric else "relapse-prevention plan"
+                technique = "home programme review" if case.metric else "relapse-prevention planning"
+                modality = next((i.modality for g in problem.goals for o in g.objectives
+                                 for i in o.interventions if i.modality), "")
                 objectives.append(Objective(
                     description=f"Keep the gains: write and rehearse a {home}",
                     measurable_criterion="Written plan reviewed in session",
                     baseline="none", target="plan in place", target_date=day + timedelta(weeks=8),
                     status=ObjectiveStatus.IN_PROGRESS,
+                    interventions=(Intervention(technique, modality=modality, frequency="every session"),),
                 ))
             goals.append(replace(goal, objectives=tuple(objectives)))
         problems.append(replace(problem, goals=tuple(goals)))

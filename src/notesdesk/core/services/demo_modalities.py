@@ -98,6 +98,9 @@ TECHNIQUE_MODALITIES: dict[str, tuple[Modality, ...]] = {
     "neuromuscular re-education": (PHYSICAL,),
     "proprioceptive training": (PHYSICAL,),
     "cryotherapy": (PHYSICAL,),
+    # keeping the gains, added at a plan revision
+    "relapse-prevention planning": (CBT, TF_CBT, DBT, ACT, IPT, DYNAMIC, MINDFUL, SOMATIC),
+    "home programme review": (SPEECH, PHYSICAL),
 }
 
 MODALITY_WORDS = {

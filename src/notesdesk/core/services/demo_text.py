@@ -321,9 +321,16 @@ ADDENDA = {
     ),
 }
 
+# Techniques any case can reach (the "keep the gains" objective added at a plan revision).
+SHARED_TECHNIQUES = {
+    "relapse-prevention planning": "Worked on the relapse-prevention plan: early warning signs, what "
+                                   "helped, and what to do if the old pattern returns.",
+    "home programme review": "Reviewed the home programme together and adjusted it for the coming weeks.",
+}
+
 MILESTONES = {
-    ("safety", "physical"): (("Sleeping and eating regularly", "Sleeps at least 6 hours on most "
-                              "nights and eats three meals a day for four weeks"),
+    ("safety", "physical"): (("Sleeping and eating regularly", "Sleeps through most nights and "
+                              "eats three meals a day for four weeks"),
                              ("Safe at home", "No self-harm for eight weeks; means removed")),
     ("safety", "emotional"): (("Can come back into the window", "Uses grounding to bring distress "
                                "from 8/10 to 5/10 within 20 minutes"),
