@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from notesdesk.core.domain.care import Checkin, CheckinStatus, MilestoneStatus, Recurrence
+from notesdesk.core.domain.care import (
+    Checkin,
+    CheckinStatus,
+    Homework,
+    MilestoneStatus,
+    Recurrence,
+)
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
 from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, missing_required_fields
@@ -99,13 +105,40 @@ def test_private_notes_are_kept_apart_from_session_notes(vault: Vault) -> None:
     assert notes.list_private_notes(vault.unit_of_work(), client.id) == [private]
 
 
-def test_copy_forward_starts_a_draft_from_the_last_note(vault: Vault) -> None:
+def test_copy_forward_carries_the_structure_and_the_plan_only(vault: Vault) -> None:
     client = clients.add_client(vault.unit_of_work(), records.client("A"))
-    last = notes.create_note(vault.unit_of_work(), records.note(client.id, "carry-"))
+    diary = Homework(client_id=client.id, description="Diary", assigned_on=date(2026, 10, 6))
+    homework = care.add_homework(vault.unit_of_work(), diary)
+    last = replace(records.note(client.id, "carry-"), objectives_addressed=("obj-1",),
+                   homework_assigned=(homework.id,))
+    last = notes.create_note(vault.unit_of_work(), last)
     notes.sign_note(vault.unit_of_work(), last.id)
-    copy = notes.copy_forward(vault.unit_of_work(), client.id, date(2026, 10, 13))
-    assert copy.id != last.id and not copy.is_signed
-    assert copy.sections == last.sections and copy.session_date == date(2026, 10, 13)
+    copy, made = notes.copy_forward(vault.unit_of_work(), client.id, date(2026, 10, 13))
+    assert made and copy.id != last.id and not copy.is_signed and copy.session_date == date(2026, 10, 13)
+    # The structure comes along: format, session type, plan links; last time's homework is to review.
+    assert (copy.format, copy.session_type) == (last.format, last.session_type)
+    assert copy.objectives_addressed == ("obj-1",) and copy.interventions == last.interventions
+    assert copy.homework_reviewed == (homework.id,) and copy.homework_assigned == ()
+    # Only the Plan's text is carried; what happened in this session is still to be written.
+    assert [s.key for s in copy.sections] == [s.key for s in last.sections]
+    assert {s.key: s.text for s in copy.sections} == {
+        "subjective": "", "objective": "", "assessment": "", "plan": "carry-plan"
+    }
+    assert copy.risk_noted == "" and copy.start_time is None
+    assert notes.get_note(vault.unit_of_work(), copy.id)[0] == copy  # stored as returned
+
+
+def test_copy_forward_twice_on_one_day_opens_the_same_draft(vault: Vault) -> None:
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    notes.sign_note(vault.unit_of_work(), notes.create_note(vault.unit_of_work(),
+                                                            records.note(client.id, "x-")).id)
+    first, made = notes.copy_forward(vault.unit_of_work(), client.id, date(2026, 10, 13))
+    again, made_again = notes.copy_forward(vault.unit_of_work(), client.id, date(2026, 10, 13))
+    assert made and not made_again and again.id == first.id
+    assert len(notes.list_notes(vault.unit_of_work(), client.id)) == 2
+    with pytest.raises(InvalidInput):
+        other = clients.add_client(vault.unit_of_work(), records.client("B"))
+        notes.copy_forward(vault.unit_of_work(), other.id, date(2026, 10, 13))
 
 
 def test_plan_versions_activation_and_review(vault: Vault) -> None:

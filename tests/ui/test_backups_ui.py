@@ -308,3 +308,56 @@ def test_an_untouched_client_dialog_does_not_hold_up_the_lock(qtbot, ctx, make_w
     assert window.lock() is True
     with Vault.open(ctx.vault.path, passphrase=PASSPHRASE) as vault:
         assert clients.list_clients(vault.unit_of_work()) == []
+
+
+# -- a second folder that is not there ---------------------------------------------------------------
+
+
+def test_back_up_now_says_when_the_second_folder_was_skipped(qtbot, ctx, make_window, prefs, tmp_path):
+    unplugged = tmp_path / "usb-not-plugged-in"
+    prefs.backup_folder = str(unplugged)
+    window = make_window()
+    dialog = open_page(qtbot, window)
+    qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    assert dialog.result.text() == (
+        f"Backed up and verified: written to this computer; the second folder {unplugged} was not available."
+    )
+    status = window.backup_status.text()
+    assert status.startswith("Last backup: ") and f"the second folder {unplugged} was not available" in status
+    unplugged.mkdir()  # plugged in: the next backup goes to both, and the warning goes
+    qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(backups_in(unplugged)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: "and the second folder" in dialog.result.text(), timeout=5000)
+    assert "not available" not in window.backup_status.text()
+
+
+def test_a_relative_second_folder_saved_earlier_is_never_used(qtbot, ctx, make_window, prefs, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "relative").mkdir()
+    prefs.backup_folder = "relative"
+    window = make_window()
+    assert "the second folder relative was not available" in window.backup_status.text()
+    dialog = open_page(qtbot, window)
+    qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "was not available" in dialog.result.text(), timeout=5000)
+    assert backups_in(tmp_path / "relative") == []
+
+
+def test_second_folder_checks(tmp_path):
+    media = tmp_path / "media"
+    (media / "me").mkdir(parents=True)
+    a_file = tmp_path / "f.txt"
+    a_file.write_text("x")
+    check = ui_backups.check_second_folder
+    assert check("") == ui_backups.FolderCheck()
+    assert check(str(tmp_path)) == ui_backups.FolderCheck()
+    assert "not a full path" in check("usb/backups").problem
+    assert "is a file, not a folder" in check(str(a_file)).problem
+    assert "There is no folder" in check(str(tmp_path / "nope")).problem
+    for unplugged in (media / "me" / "STICK" / "NotesDesk", media / "STICK", tmp_path / "gone" / "X"):
+        roots = (media, tmp_path / "gone")
+        result = check(str(unplugged), roots)
+        assert result.problem is None
+        assert result.note == f"{unplugged} is not connected now; backups will go there when it is."

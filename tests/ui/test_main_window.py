@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
@@ -90,15 +90,14 @@ def test_hold_reactivate_and_discharge(qtbot, ctx, make_window):
     a["hold"].trigger()
     assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ON_HOLD
     assert a["reactivate"].isEnabled() and not a["hold"].isEnabled()
-    a["reactivate"].trigger()
+    a["reactivate"].trigger()  # from hold: no episode reopens, nothing to confirm
     assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ACTIVE
 
-    asked: list[str] = []
-    window.confirm = lambda title, text: asked.append(text) or False
     a["discharge"].trigger()
+    window.discharge_dialog.reject()
     assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.ACTIVE
-    window.confirm = lambda title, text: asked.append(text) or True
     a["discharge"].trigger()
+    window.discharge_dialog.accept()
     assert clients.get_client(ctx.uow(), ana.id).status == ClientStatus.DISCHARGED
     assert window.panel.model.index(0, 1).data() == "Discharged"
 
@@ -113,10 +112,10 @@ def test_privacy_mode_shows_initials(qtbot, ctx, make_window, prefs):
     assert window.actions_by_name["privacy"].isChecked()
     assert shown_names(window) == ["ABL"]
     assert prefs.privacy_mode
-    asked: list[str] = []
-    window.confirm = lambda title, text: asked.append(text) or False
     window.discharge()
-    assert "ABL" in asked[0] and "Ana" not in asked[0]
+    shown = " ".join(label.text() for label in window.discharge_dialog.findChildren(QLabel))
+    assert "ABL" in shown and "Ana" not in shown
+    window.discharge_dialog.reject()
     window.actions_by_name["privacy"].trigger()
     assert shown_names(window) == ["Ana Beatriz Lima"]
 
@@ -183,6 +182,20 @@ def test_search_finds_a_note_and_opens_it(qtbot, ctx, make_window, events):
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     assert window.panel.current_client_id() == ana.id
     assert events[-1] == ("open_note", note.id)
+    assert not dialog.isVisible()
+
+
+def test_search_finds_a_client_by_surname_and_selects_them(qtbot, ctx, make_window):
+    add(ctx, "Ana Lima")
+    ben = add(ctx, "Ben Odeyemi")
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.search_dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "odeyemi")
+    qtbot.waitUntil(lambda: len(dialog.hits()) == 1)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert window.panel.current_client_id() == ben.id
     assert not dialog.isVisible()
 
 

@@ -97,8 +97,12 @@ def test_phq9_one_item_per_screen_with_item_9_flags_and_offers_the_next_steps(
     assert "item 9 was answered above 0" in heading
     assert "record a risk assessment and review the safety plan" in heading
     shown = " ".join(w.text() for w in (result.headline, result.risk.heading, result.risk.message,
-                                         result.detail, result.change, result.flags))
+                                         result.risk.caveat, result.detail, result.change, result.flags)
+                     if w.isVisible())
     assert "does not classify risk" in shown
+    # The advice is given once: not again in the box's message, nor in the Flags box below it.
+    assert (shown + tab.flags_label.text()).count("review the safety plan") == 1
+    assert "see the prompt above" in tab.flags_label.text()
     for graded in ("high risk", "low risk", "moderate risk", "at risk"):
         assert graded not in shown.lower()
     assert "Difficulty (not scored): Somewhat difficult" in result.detail.text()
@@ -184,7 +188,7 @@ def test_taking_the_questionnaire_back_half_way_keeps_the_answers(workspace, ws_
     tab = open_tab(workspace)
     click(qtbot, tab.client_button)
     click(qtbot, tab.form.option_buttons[2])
-    click(qtbot, tab.take_back_button)  # the clinician brings it back to the tab
+    click(qtbot, tab.client_window.take_back_button)  # the clinician brings it back to the tab
     assert tab.client_window is None and tab.stack.currentWidget() is tab.admin
     assert tab.form.isVisible() and tab.form.window() is workspace.window()
     assert tab.form.progress_label.text() == "2 of 9" and tab.form.answers()[0] == 2
@@ -192,15 +196,74 @@ def test_taking_the_questionnaire_back_half_way_keeps_the_answers(workspace, ws_
     assert tab.form.option_buttons[2].isChecked()
 
 
-def test_an_unfinished_hand_over_keeps_nothing(workspace, ws_ctx, ws_client, qtbot):
+def test_the_client_cannot_stop_or_close_and_the_clinician_is_asked_before_answers_go(
+    workspace, ws_ctx, ws_client, answers, qtbot
+):
     tab = open_tab(workspace)
     click(qtbot, tab.client_button)
-    window = tab.client_window
-    click(qtbot, tab.form.stop_button)  # the client stops
-    assert window.stack.currentIndex() == 1 and "nothing was saved" in window.thanks.text()
-    click(qtbot, window.back_button)
+    window, form = tab.client_window, tab.form
+    assert not form.stop_button.isVisible()  # nothing on the client's screen throws answers away
+    click(qtbot, form.option_buttons[1])
+    assert not window.close() and window.isVisible()  # closing would strand the record behind a cover
+    click(qtbot, window.take_back_button)  # "Therapist: take the laptop back", half way
+    assert "Therapist" in window.take_back_button.text()
+    assert tab.client_window is None and tab.stack.currentWidget() is tab.admin
+    assert form.stop_button.isVisible() and form.answers()[0] == 1
+
+    answers.answer = False  # the clinician thinks again
+    click(qtbot, form.stop_button)
+    assert answers.asked and "1 answer(s)" in answers.asked[-1][1]
+    assert tab.stack.currentWidget() is tab.admin and form.answers()[0] == 1
+    answers.answer = True
+    click(qtbot, form.stop_button)
     assert tab.stack.currentWidget() is tab.home
     assert measures.measure_history(ws_ctx.uow(), ws_client) == []
+
+
+def test_stopping_with_no_answers_asks_nothing(workspace, answers, qtbot):
+    tab = open_tab(workspace)
+    click(qtbot, tab.start_button)
+    click(qtbot, tab.form.stop_button)
+    assert answers.asked == [] and tab.stack.currentWidget() is tab.home
+
+
+def test_the_client_reads_plain_words_about_skipped_questions(workspace, qtbot):
+    tab = open_tab(workspace)
+    tab.all_on_one.setChecked(True)
+    click(qtbot, tab.client_button)
+    form = tab.form
+    form.all_rows[0].buttons[0].click()
+    text = form.unanswered_label.text()
+    assert form.unanswered_label.isVisible()
+    assert "go back to any question you skipped" in text and "That's OK" in text
+    assert "counted as 0" not in text and "Unanswered questions" not in text
+    click(qtbot, tab.client_window.take_back_button)
+    assert "never counted as 0" in form.unanswered_label.text()  # the clinician's wording again
+
+
+def test_saving_before_a_lock_ends_the_hand_over(workspace, ws_ctx, ws_client, qtbot):
+    tab = open_tab(workspace)
+    click(qtbot, tab.client_button)
+    click(qtbot, tab.form.option_buttons[2])
+    assert not tab.isVisible()  # covered
+    assert workspace.save_all_drafts()
+    assert tab.client_window is None and tab.cover is None and tab.isVisible()
+    [row] = measures.measure_history(ws_ctx.uow(), ws_client)
+    assert row.administration.answers[0] == 2 and row.administration.comment
+
+
+def test_the_trend_switches_to_the_questionnaire_just_given(workspace, ws_ctx, ws_client, qtbot):
+    record(ws_ctx, ws_client, "phq9", (1,) * 9, today() - timedelta(days=30))
+    record(ws_ctx, ws_client, "gad7", (1,) * 7, today() - timedelta(days=2))
+    tab = open_tab(workspace)
+    tab.reload()
+    assert tab.chart_combo.currentData() == "gad7" and tab.chart.spec.title == "GAD-7"
+    click(qtbot, tab.start_button)  # PHQ-9
+    for _item in range(10):
+        click(qtbot, tab.form.option_buttons[0])
+    click(qtbot, tab.form.finish_button)
+    assert tab.chart_combo.currentData() == "phq9" and tab.chart.spec.title == "PHQ-9"
+    assert len(tab.chart.spec.points) == 2
 
 
 # -- history, overview and client list -------------------------------------------------------------------

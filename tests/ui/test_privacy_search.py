@@ -1,8 +1,10 @@
 """Privacy mode (initials only, for screen sharing) in search results: a note's snippet often names its
-client, so their names are masked there too, and switching the mode redraws the hits already shown."""
+client, so their names are masked there too; a snippet quoting the client's own words is hidden; and
+switching the mode redraws the hits already shown."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -10,9 +12,11 @@ from PySide6.QtCore import Qt
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.names import mask_names, name_words
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.domain.plans import Goal
 from notesdesk.core.search.index import HIT_START, SearchIndex
 from notesdesk.core.services import notes
-from notesdesk.ui.models.search_results_model import HTML_ROLE, SearchResultsModel
+from notesdesk.ui.models.search_results_model import HTML_ROLE, OWN_WORDS_HIDDEN, SearchResultsModel
+from tests.core import records
 
 MILOS = Client(name="Miloš Đurić", preferred_name="Miki")
 
@@ -52,3 +56,30 @@ def test_search_results_mask_the_clients_names_in_privacy_mode(qapp):
     assert model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == shown
     model.privacy = False
     assert "Miloš said" in model.index(0, 0).data()
+
+
+def _plan_hit(query: str):  # type: ignore[no-untyped-def]
+    index = SearchIndex()
+    index.set_clients([MILOS])
+    base = records.plan(MILOS.id, "x")
+    goal = Goal("Sleep through the night in own bedroom", client_words="I want to sleep in my own room and "
+                "not be scared")
+    index.put_plan(replace(base, problems=(replace(base.problems[0], goals=(goal,)),)))
+    [hit] = index.search(query)
+    return hit
+
+
+def test_the_clients_own_words_are_hidden_in_privacy_mode(qapp):
+    model = SearchResultsModel()
+    model.set_hits([_plan_hit("scared"), _plan_hit("bedroom")])
+    assert "not be scared" in model.index(0, 0).data()  # shown normally
+    model.privacy = True
+    quoted, quoted_rich = model.index(0, 0).data(), model.index(0, 0).data(HTML_ROLE)
+    assert quoted.startswith("MĐ · Treatment plan")
+    assert quoted.endswith("\n(client's own words hidden in privacy mode)")
+    assert OWN_WORDS_HIDDEN in quoted_rich
+    for shown in (quoted, quoted_rich, model.index(1, 0).data(), model.index(1, 0).data(HTML_ROLE)):
+        assert "scared" not in shown and "my own room" not in shown
+    assert "<b>bedroom</b>" in model.index(1, 0).data(HTML_ROLE)  # the plan's own text still shows
+    model.privacy = False
+    assert "not be scared" in model.index(0, 0).data()

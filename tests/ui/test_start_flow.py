@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import WrongPassphrase
@@ -60,7 +61,7 @@ def test_create_vault_then_it_opens_with_that_passphrase(qtbot, start, ui_vault_
     page = window.recovery_key
     key = page.key_label.text()
     assert len(key.split("-")) == 8
-    shown = [label.text() for label in page.findChildren(type(page.key_label))]
+    shown = [label.text() for label in page.findChildren(QLabel)]
     assert any("lose both the passphrase and this key" in text for text in shown)
 
     qtbot.keyClicks(page.confirm, "ZZZZ" if not key.endswith("ZZZZ") else "YYYY")

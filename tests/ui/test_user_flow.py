@@ -209,7 +209,8 @@ def test_a_first_day_from_creating_the_vault_to_unlocking_with_the_recovery_key(
     homework_and_milestone(qtbot, ctx, workspace, client_id, plan.goals()[0].id)
     search_finds_the_note(qtbot, window, note_id)
     assert errors.last_message is None
-    assert asked == ["Sign note", "Activate plan"]  # the Medicare fields were left out on purpose
+    # The addendum is signed only when asked; the Medicare fields were left out on purpose.
+    assert asked == ["Sign note", "Sign addendum", "Activate plan"]
 
     qtbot.keyClick(window, Qt.Key.Key_L, CTRL)  # lock: back up, close, relaunch
     assert relaunched == [ui_vault_path] and not window.isVisible()

@@ -135,7 +135,7 @@ def test_set_a_safety_milestone_and_change_its_status_both_ways(workspace, ws_ct
     assert milestone.evidence_note_ids == (note.id,)
     assert tab.history_model.rowCount() == 3
     assert tab.history_model.index(2, tab.history_model.COL_COMMENT).data() == "Setback after the move"
-    assert "FREE" in tab.evidence_label.text()
+    assert "Free text" in tab.evidence_label.text()  # the note it rests on, by its format label
     assert safety.index(0, safety.COL_STATUS).data() == "emerging"
     assert safety.index(0, safety.COL_REACHED).data() == today().isoformat()
     assert "0 of 1 reached" in workspace.overview_tab.text("milestones")
@@ -277,3 +277,25 @@ def test_psychotherapy_notes_are_listed_only_when_their_tab_is_opened(workspace,
     assert private.model.rowCount() == 0  # listing them is audited as viewing them
     workspace.tabs.setCurrentWidget(private)
     assert private.model.rowCount() == 1
+
+
+def test_an_unticked_due_date_shows_no_date_and_ticking_it_brings_one(workspace, ws_ctx, ws_client, qtbot):
+    tab = workspace.homework_tab
+    workspace.tabs.setCurrentWidget(tab)
+    due = tab.due
+    assert not due.check.isChecked() and due.edit.text() == "—"  # not today's date, greyed out
+    assert due.value() is None
+
+    qtbot.mouseClick(due.check, Qt.LeftButton)
+    assert due.edit.isEnabled() and due.edit.text() == today().isoformat() and due.value() == today()
+    due.edit.setDate(due.edit.date().addDays(7))
+    qtbot.mouseClick(due.check, Qt.LeftButton)
+    assert due.edit.text() == "—" and due.value() is None
+    qtbot.mouseClick(due.check, Qt.LeftButton)  # the date chosen before comes back
+    assert due.value() == today() + timedelta(days=7)
+
+    type_into(qtbot, tab.description, "Ride two stops")
+    qtbot.mouseClick(tab.assign_button, Qt.LeftButton)
+    [homework] = care.list_homework(ws_ctx.uow(), ws_client)
+    assert homework.due_date == today() + timedelta(days=7)
+    assert due.edit.text() == "—"  # the form is cleared for the next one

@@ -55,13 +55,13 @@ def test_note_list_model_columns():
     model.set_notes([draft, signed], {signed.id: 2})
     assert model.rowCount() == 2 and model.columnCount() == 3
     assert cells(model, 0) == ["2024-05-02", "Draft", "SOAP"]
-    assert cells(model, 1) == ["2024-05-01", "Signed +2", "Speech"]
+    assert cells(model, 1) == ["2024-05-01", "Signed\n2 addenda", "Speech"]
     assert model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal) == "Status"
     assert "addenda" in model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal, Qt.ToolTipRole)
     assert model.index(1, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 2 addenda"
     assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Draft: not signed yet"
     model.set_notes([signed], {signed.id: 1})
-    assert model.index(0, NoteListModel.COL_STATUS).data() == "Signed +1"
+    assert model.index(0, NoteListModel.COL_STATUS).data() == "Signed\n1 addendum"
     assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 1 addendum"
     model.set_notes([draft, signed], {signed.id: 2})
     assert model.index(1, 0).data(ID_ROLE) == signed.id

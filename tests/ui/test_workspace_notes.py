@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 
 from notesdesk.core.domain.common import today
@@ -122,7 +124,7 @@ def test_add_an_addendum_to_a_signed_note(workspace, ws_ctx, ws_client, qtbot):
     assert notes.verify_note(ws_ctx.uow(), stored, addenda)
     assert "not Thursday" in panel.view.toPlainText() and "Correction" in panel.view.toPlainText()
     assert panel.text.toPlainText() == ""
-    assert tab.model.index(0, tab.model.COL_STATUS).data() == "Signed +1"  # the addendum shows in the list
+    assert tab.model.index(0, tab.model.COL_STATUS).data() == "Signed\n1 addendum"  # shows in the list
     assert tab.editor.status_label.text().startswith("Signed ✓")
 
 
@@ -160,14 +162,21 @@ def test_undo_works_in_a_section_after_autosave(workspace, ws_ctx, ws_client, qt
 def test_copy_forward_and_format_change(workspace, ws_ctx, ws_client, answers, qtbot):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    signed_note(ws_ctx, ws_client, "Carried over")
+    source = notes.create_note(ws_ctx.uow(), SessionNote(
+        client_id=ws_client, session_date=today() - timedelta(days=7), format=NoteFormat.SOAP,
+        sections=notes.build_sections(NoteFormat.SOAP, {"subjective": "Said last week",
+                                                        "plan": "Keep the diary"})))
+    notes.sign_note(ws_ctx.uow(), source.id)
     tab.reload()
     qtbot.mouseClick(tab.copy_button, Qt.LeftButton)
     listed = stored_notes(ws_ctx, ws_client)
     assert len(listed) == 2
     copy = next(n for n in listed if not n.is_signed)
     assert tab.editor.note_id == copy.id and not tab.editor.read_only
-    assert tab.editor.section_edit("subjective").toPlainText() == "Carried over"
+    assert tab.editor.section_edit("subjective").toPlainText() == ""  # not cloned
+    assert tab.editor.section_edit("plan").toPlainText() == "Keep the diary"  # carried forward
+    assert tab.copy_notice.isVisible() and "Plan section" in tab.copy_notice.text()
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Carried over")
     # SOAP -> DAP drops "subjective" text: the user is asked; declining keeps SOAP.
     answers.answer = False
     combo = tab.editor.format_combo
@@ -175,7 +184,7 @@ def test_copy_forward_and_format_change(workspace, ws_ctx, ws_client, answers, q
     combo.activated.emit(combo.currentIndex())
     assert combo.currentText() == "SOAP" and "subjective" in tab.editor.section_edits
     answers.answer = True
-    combo.setCurrentIndex(combo.findText("DISCHARGE"))
+    combo.setCurrentIndex(combo.findText("Discharge"))
     combo.activated.emit(combo.currentIndex())
     assert list(tab.editor.section_edits)[0] == "summary"
     assert tab.editor.maintenance.isVisible()

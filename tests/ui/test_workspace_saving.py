@@ -232,9 +232,10 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     for column in (listed.COL_DATE, listed.COL_STATUS, listed.COL_FORMAT):
         right = notes_view.columnViewportPosition(column) + notes_view.columnWidth(column)
         assert not notes_view.isColumnHidden(column) and right <= notes_view.viewport().width()
-        widest = max(notes_view.fontMetrics().horizontalAdvance(listed.index(r, column).data())
-                     for r in range(listed.rowCount()))
-        assert notes_view.columnWidth(column) > widest  # "Signed +1" is not cut to "Sig…"
+        cells = [listed.index(r, column).data() for r in range(listed.rowCount())]
+        lines = [line for cell in cells for line in cell.splitlines()]
+        widest = max(notes_view.fontMetrics().horizontalAdvance(line) for line in lines)
+        assert notes_view.columnWidth(column) > widest  # "Signed" / "1 addendum" is not cut to "Sig…"
 
     # The editor is never cut off at the right, for a new note or a saved draft with plan links.
     areas = workspace.notes_tab.findChildren(QScrollArea)

@@ -7,7 +7,9 @@ the one background runner and says when the last one was made. Nothing here name
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,53 @@ def second_folder(setting: str) -> Path | None:
     """The optional second folder from the preference ("" when none is set)."""
     text = setting.strip()
     return Path(text).expanduser() if text else None
+
+
+REMOVABLE_ROOTS: tuple[Path, ...] = tuple(Path(p) for p in ("/media", "/run/media", "/mnt", "/Volumes"))
+"""Where removable drives are mounted (Linux, macOS); on Windows a missing drive letter says the same."""
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    problem: str | None = None  # refuse the setting, say why
+    note: str | None = None  # accept it, but say this (a drive that is not connected now)
+
+
+def _drive_missing(folder: Path, roots: tuple[Path, ...]) -> bool:
+    if not Path(folder.anchor).exists():
+        return True  # a Windows drive letter with no drive behind it
+    for root in roots:
+        if not folder.is_relative_to(root):
+            continue
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
+        # Up to the mount point of the drive itself, nothing exists but the root and a user folder
+        # (/media/USER, /run/media/USER); a mounted drive with the folder missing is another matter.
+        return not (existing != root and existing.is_relative_to(root) and os.path.ismount(existing))
+    return False
+
+
+def check_second_folder(setting: str, roots: tuple[Path, ...] | None = None) -> FolderCheck:
+    """Whether `setting` can be the second backup folder: absolute, and a folder we can write to, or
+    on a removable drive that is not connected now."""
+    text = setting.strip()
+    if not text:
+        return FolderCheck()
+    folder = Path(text).expanduser()
+    if not folder.is_absolute():
+        return FolderCheck(f"“{text}” is not a full path: choose the folder with Browse…, such as a "
+                           "folder on a USB drive.")
+    try:
+        if folder.is_dir():
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return FolderCheck(f"NotesDesk cannot write to {folder}: choose a folder you can write to.")
+            return FolderCheck()
+        if folder.exists():
+            return FolderCheck(f"{folder} is a file, not a folder: choose a folder.")
+        if _drive_missing(folder, REMOVABLE_ROOTS if roots is None else roots):
+            return FolderCheck(note=f"{folder} is not connected now; backups will go there when it is.")
+    except OSError:
+        return FolderCheck(note=f"{folder} cannot be reached now; backups will go there when it can.")
+    return FolderCheck(f"There is no folder {folder}: create it, or choose another with Browse….")
 
 
 def newest(primary: Path, second: Path | None = None) -> BackupInfo | None:
@@ -111,6 +160,8 @@ class BackupKeeper(QObject):
         self._running = False
         self._closed = False
         self.last_failure: BaseException | None = None
+        self.skipped_second: Path | None = None
+        """The second folder the latest backup could not write to (None: written, or none set)."""
         self._every_ms = HOUR_MS
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -138,7 +189,24 @@ class BackupKeeper(QObject):
         text = status_text(latest)
         if self.last_failure is not None:
             text += " — the latest automatic backup failed"
+        missing = self.missing_second()
+        if missing is not None:
+            text += f" — the second folder {missing} was not available"
         return text
+
+    def missing_second(self) -> Path | None:
+        """The second folder when one is set but the latest backup could not go there (or, before
+        any backup, it cannot now): an unplugged drive, a relative path saved by an older version."""
+        second = self.second()
+        if second is None:
+            return None
+        if self.skipped_second == second:
+            return second
+        try:
+            usable = second.is_absolute() and second.is_dir()
+        except OSError:
+            usable = False
+        return None if usable else second
 
     @property
     def running(self) -> bool:
@@ -175,6 +243,8 @@ class BackupKeeper(QObject):
 
     def _job(self) -> Callable[[], list[Path]]:
         vault, (primary, second) = self._ctx.vault, self.folders()
+        if second is not None and not second.is_absolute():
+            second = None  # never a folder relative to wherever the app happened to start
         return lambda: automatic_backup(vault, primary, second)
 
     def back_up_now(
@@ -214,6 +284,9 @@ class BackupKeeper(QObject):
     def _finished(self, written: list[Path], failure: BaseException | None) -> None:
         self._running = False
         self.last_failure = failure
+        second = self.second()
+        if failure is None:
+            self.skipped_second = second if second is not None and len(written) < 2 else None
         if failure is not None:
             log.warning("backup failed: %s", type(failure).__name__)
         else:

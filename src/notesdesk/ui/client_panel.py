@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,10 +68,12 @@ class ClientPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.setTabKeyNavigation(False)
+        # The name keeps priority: it gets its full width first, the flags what is left (elided,
+        # their full wording in the tooltip).
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_FLAGS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_FLAGS, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -80,12 +82,13 @@ class ClientPanel(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
         buttons = QHBoxLayout()
+        self.buttons: list[QToolButton] = []
         for action in actions:
             button = QToolButton(self)
-            button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+            self._show_action(button, action)
             buttons.addWidget(button)
+            self.buttons.append(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         margins = layout.contentsMargins()
@@ -99,6 +102,40 @@ class ClientPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.search.returnPressed.connect(self._on_search_return)
         self._current = ""
+        self.view.viewport().installEventFilter(self)
+        for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted,
+                       self.proxy.rowsRemoved, self.model.dataChanged):
+            signal.connect(self.fit_columns)
+
+    # -- actions and columns ---------------------------------------------------------------------
+
+    @staticmethod
+    def _show_action(button: QToolButton, action: QAction) -> None:
+        for old in button.actions():  # a second action would make the button a menu
+            button.removeAction(old)
+        button.setDefaultAction(action)
+        button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+
+    def swap_action(self, usual: QAction, other: QAction, show_other: bool) -> None:
+        """Let the button of `usual` show `other` instead (Discharge becomes Reopen care), or back."""
+        wanted = other if show_other else usual
+        for button in self.buttons:
+            if button.defaultAction() in (usual, other):
+                self._show_action(button, wanted)
+
+    def fit_columns(self, *_args: object) -> None:
+        """Name first (as wide as the longest name, if there is room), then status, flags the rest."""
+        view, header = self.view, self.view.horizontalHeader()
+        available = view.viewport().width()
+        status = header.sectionSize(COL_STATUS)
+        least_flags = view.fontMetrics().horizontalAdvance("risk…") + view.iconSize().width() + 12
+        wanted = max(view.sizeHintForColumn(COL_NAME), header.sectionSizeHint(COL_NAME)) + 6
+        header.resizeSection(COL_NAME, max(1, min(wanted, available - status - least_flags)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     # -- feeding ---------------------------------------------------------------------------------
 
@@ -113,6 +150,7 @@ class ClientPanel(QWidget):
     def set_privacy(self, on: bool) -> None:
         self.model.set_privacy(on)
         self.view.resizeColumnToContents(COL_STATUS)
+        self.fit_columns()
 
     # -- selection -------------------------------------------------------------------------------
 

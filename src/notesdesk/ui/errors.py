@@ -29,6 +29,7 @@ class ErrorPresenter:
         self._parent = parent
         self.interactive = interactive
         self.last_message: str | None = None
+        self.last_info: str | None = None
 
     def set_parent(self, parent: QWidget | None) -> None:
         self._parent = parent
@@ -40,3 +41,9 @@ class ErrorPresenter:
         log.warning("error shown to user: %s", type(exc).__name__)
         if self.interactive:
             QMessageBox.warning(self._parent, title, message)
+
+    def inform(self, text: str, title: str = "NotesDesk") -> None:
+        """A one-line confirmation that something worked (no client data), through the same place."""
+        self.last_info = text
+        if self.interactive:
+            QMessageBox.information(self._parent, title, text)

@@ -33,6 +33,7 @@ from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
+from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog, start_discharge_note
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
@@ -138,6 +139,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.panel.sig_current_changed.connect(self._on_current_changed)
         self.panel.set_privacy(ctx.prefs.privacy_mode)
         self.client_dialog: ClientDialog | None = None
+        self.discharge_dialog: DischargeDialog | None = None
         self.search_dialog: SearchDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.backups_dialog: BackupsDialog | None = None
@@ -217,6 +219,11 @@ class MainWindow(SessionEndMixin, QMainWindow):
         a["hold"].setEnabled(writable and status == ClientStatus.ACTIVE)
         a["reactivate"].setEnabled(writable and status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
         a["discharge"].setEnabled(writable and status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
+        # A discharged client's Discharge button becomes Reopen care.
+        reopen = status == ClientStatus.DISCHARGED
+        a["reactivate"].setText("Re&open care" if reopen else "&Reactivate")
+        a["reactivate"].setToolTip(f"{'Reopen care' if reopen else 'Reactivate'} (Ctrl+Shift+R)")
+        self.panel.swap_action(a["discharge"], a["reactivate"], reopen)
         self.reports_menu.refresh()
 
     def selected_client_id(self) -> str | None:
@@ -278,7 +285,9 @@ class MainWindow(SessionEndMixin, QMainWindow):
         return client.initials if self.ctx.prefs.privacy_mode else client.display_name
 
     def add_client(self) -> None:
-        dialog = ClientDialog(lambda c: client_service.add_client(self.ctx.uow(), c), None, self)
+        dialog = ClientDialog(
+            lambda c: client_service.add_client(self.ctx.uow(), c), None, self, self._same_name
+        )
         dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
         self.client_dialog = dialog
         dialog.open()
@@ -287,10 +296,16 @@ class MainWindow(SessionEndMixin, QMainWindow):
         client = self.panel.current_client()
         if client is None:
             return
-        dialog = ClientDialog(lambda c: client_service.update_client(self.ctx.uow(), c), client, self)
+        dialog = ClientDialog(
+            lambda c: client_service.update_client(self.ctx.uow(), c), client, self, self._same_name,
+            self.ctx.vault.read_only,
+        )
         dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
         self.client_dialog = dialog
         dialog.open()
+
+    def _same_name(self, name: str, except_id: str | None) -> list[Client]:
+        return client_service.named_alike(self.panel.model.clients(), name, except_id)
 
     def _after_client_saved(self, client: Client | None) -> None:
         if client is None:
@@ -314,18 +329,35 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self._set_status(ClientStatus.ON_HOLD)
 
     def reactivate(self) -> None:
-        self._set_status(ClientStatus.ACTIVE)
+        client = self.panel.current_client()
+        if client is None:
+            return
+        text = f"Reopen care for {self._client_label(client)}? A new episode of care starts today."
+        if client.status != ClientStatus.DISCHARGED or self.confirm("Reopen care", text):
+            self._set_status(ClientStatus.ACTIVE)
 
     def discharge(self) -> None:
         client = self.panel.current_client()
         if client is None or client.status == ClientStatus.DISCHARGED:
             return
-        text = (
-            f"Discharge {self._client_label(client)} today? Their episode of care is closed; "
-            "write the discharge note with its maintenance plan in the Notes tab."
+        try:
+            facts = client_service.discharge_facts(self.ctx.uow(), client.id)
+        except Exception as exc:
+            self.ctx.errors.present(exc)
+            return
+        dialog = DischargeDialog(
+            self._client_label(client), facts,
+            lambda on, why: client_service.discharge(self.ctx.uow(), client.id, on, why), self,
         )
-        if self.confirm("Discharge client", text):
-            self._set_status(ClientStatus.DISCHARGED)
+        dialog.accepted.connect(lambda: self._after_discharge(dialog))
+        self.discharge_dialog = dialog
+        dialog.open()
+
+    def _after_discharge(self, dialog: DischargeDialog) -> None:
+        saved = dialog.saved
+        self._after_client_saved(saved)
+        if saved is not None and dialog.write_note.isChecked() and self.host.client_id == saved.id:
+            start_discharge_note(self.host.workspace)
 
     def toggle_privacy(self) -> None:
         on = self.actions_by_name["privacy"].isChecked()
@@ -344,6 +376,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def open_search(self) -> None:
         dialog = SearchDialog(lambda: self.ctx.index, self.ctx.prefs.privacy_mode, self)
         dialog.sig_open_hit.connect(self.open_hit)
+        dialog.sig_open_client.connect(self.panel.select_client)  # a client found by name
         self.search_dialog = dialog
         dialog.open()
         dialog.query.setFocus()

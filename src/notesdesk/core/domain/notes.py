@@ -19,6 +19,15 @@ class NoteFormat(StrEnum):
     FREE = "FREE"
     CUSTOM = "CUSTOM"
 
+    @property
+    def label(self) -> str:
+        """How the app names the format: acronyms upper-case, words as words ("Free text")."""
+        return _FORMAT_LABELS.get(self.value, self.value)
+
+
+# The values are the CLI's and the vault's; these are for people.
+_FORMAT_LABELS = {"INTAKE": "Intake", "DISCHARGE": "Discharge", "FREE": "Free text", "CUSTOM": "Own template"}
+
 
 class SessionType(StrEnum):
     INTAKE = "intake"

@@ -19,10 +19,12 @@ from notesdesk.core.measures.model import Flag, FlagKind, Instrument
 CHECKPOINT_WEEKS = 4
 CHECKPOINT_SESSIONS = 4
 REVIEW_WEEKS = 12
-# These cadences are NotesDesk's defaults from its issue 5, not a published algorithm; say so where shown.
-TRAJECTORY_SOURCE = "NotesDesk default (issue 5): check at 4 weeks or 4 sessions after baseline; adjustable"
-REVIEW_SOURCE = ("NotesDesk default (issue 5): outcome review 12 weeks after baseline and on each plan "
-                 "review date (payer norm 90 days, research/clinical.md §2.7)")
+# These cadences are NotesDesk's own defaults, not a published algorithm; the wording shown says so.
+TRAJECTORY_SOURCE = ("NotesDesk's own default: check progress 4 weeks or 4 sessions after baseline, "
+                     "whichever comes first. Not a published algorithm.")
+REVIEW_SOURCE = ("NotesDesk's own default: an outcome review 12 weeks after baseline and on each plan "
+                 "review date (many payers expect a treatment plan review about every 90 days). "
+                 "Not a published algorithm.")
 
 Scores = Sequence[tuple[date, int]]
 

@@ -52,10 +52,35 @@ CRISIS_LINES: dict[str, LocaleLines] = {
 
 ALIASES = {"GB": "UK", "EN-GB": "UK", "EN-US": "US", "EN-IE": "IE", "EN-CA": "CA", "EN-AU": "AU"}
 
+COUNTRIES: dict[str, str] = {
+    "US": "United States",
+    "CA": "Canada",
+    "UK": "United Kingdom",
+    "IE": "Ireland",
+    "AU": "Australia",
+}
+"""What Settings offers, in this order: exactly the locales with lines above (a test keeps it so)."""
+
 UNKNOWN = LocaleLines((), "In an emergency, call your local emergency number or go to the nearest "
                           "emergency department.")
 
 
-def lines_for(locale: str) -> LocaleLines:
+def known_locale(locale: str) -> str | None:
+    """The key in CRISIS_LINES for `locale` ("gb", "en_GB" → "UK"), or None when we have no lines."""
     key = locale.strip().upper().replace("_", "-")
-    return CRISIS_LINES.get(ALIASES.get(key, key), UNKNOWN)
+    key = ALIASES.get(key, key)
+    return key if key in CRISIS_LINES else None
+
+
+def lines_for(locale: str) -> LocaleLines:
+    key = known_locale(locale)
+    return CRISIS_LINES[key] if key is not None else UNKNOWN
+
+
+def describe(locale: str) -> str:
+    """What the safety plan will print for `locale`, as plain lines for a settings preview."""
+    found = lines_for(locale)
+    lines = [f"{line.name}: {line.reach}" for line in found.lines]
+    if not lines:
+        lines.append(f"No national crisis line is known for {locale or 'this locale'}.")
+    return "\n".join([*lines, found.emergency])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from notesdesk.core.domain.clients import Client, ClientStatus, Episode
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.names import fold
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.storage.uow import UnitOfWork
@@ -56,6 +58,21 @@ def list_clients(uow: UnitOfWork, status: ClientStatus | None = None) -> list[Cl
     return sorted(clients, key=lambda c: c.name.casefold())
 
 
+def named_alike(clients: Iterable[Client], name: str, except_id: str | None = None) -> list[Client]:
+    """The clients (but `except_id`) whose full name is `name`, ignoring case, accents and spacing: a
+    warning, not a rule, as two people can share a name."""
+    wanted = " ".join(fold(name).split())
+    if not wanted:
+        return []
+    return [c for c in clients if c.id != except_id and " ".join(fold(c.name).split()) == wanted]
+
+
+def same_name(uow: UnitOfWork, name: str, except_id: str | None = None) -> list[Client]:
+    with uow:
+        clients = uow.clients.all()
+    return named_alike(clients, name, except_id)
+
+
 def open_episode(uow: UnitOfWork, client_id: str) -> Episode | None:
     with uow:
         episodes = uow.episodes.where(client_id=client_id)
@@ -68,24 +85,75 @@ def episodes(uow: UnitOfWork, client_id: str) -> list[Episode]:
     return sorted(found, key=lambda e: e.opened_on)
 
 
-def set_status(
-    uow: UnitOfWork, client_id: str, status: ClientStatus, on: date | None = None
-) -> Client:
-    """Hold, reactivate or discharge. Discharge closes the open episode; returning opens a new one."""
-    on = on or today()
+# Why care ended: the first words of the closed episode's reason (the clinician summary prints it).
+DISCHARGE_REASONS = ("planned ending", "client ended", "referred on", "moved", "other")
+
+
+def discharge_reason(kind: str, detail: str = "") -> str:
+    """'referred on' + 'to Dr Byrne' -> 'referred on: to Dr Byrne'; 'other' + text -> the text alone."""
+    detail = " ".join(detail.split())
+    if kind not in DISCHARGE_REASONS:
+        raise InvalidInput(f"Unknown discharge reason: {kind}.")
+    if kind == "other":
+        return detail or "other"
+    return f"{kind}: {detail}" if detail else kind
+
+
+@dataclass(frozen=True)
+class DischargeFacts:
+    """What the discharge dialog needs to know: when the open episode began, how many drafts wait."""
+
+    opened_on: date | None
+    unsigned_notes: int
+
+
+def discharge_facts(uow: UnitOfWork, client_id: str) -> DischargeFacts:
     with uow:
-        client = uow.clients.get(client_id)
-        current = [e for e in uow.episodes.where(client_id=client_id) if e.is_open]
-        if status == ClientStatus.DISCHARGED:
-            for episode in current:
-                uow.episodes.replace(replace(episode, closed_on=on, reason="discharged"))
-            client = replace(client, status=status, discharge_date=on)
-        else:
-            if client.status == ClientStatus.DISCHARGED and not current:
-                uow.episodes.add(Episode(client_id=client_id, opened_on=on, reason="returned"))
-            client = replace(client, status=status, discharge_date=None)
-        uow.clients.replace(client)
+        opened = [e.opened_on for e in uow.episodes.where(client_id=client_id) if e.is_open]
+        drafts = uow.notes.where(client_id=client_id, signed=0)
+    return DischargeFacts(max(opened) if opened else None, len(drafts))
+
+
+def discharge(uow: UnitOfWork, client_id: str, on: date, reason: str = "") -> Client:
+    """Discharge on a day between the open episode's start and today; the retention clock starts then."""
+    if on > today():
+        raise InvalidInput("The discharge date is in the future.")
+    with uow:
+        if uow.clients.get(client_id).status == ClientStatus.DISCHARGED:
+            raise Conflict("This client is already discharged.")
+        opened = [e.opened_on for e in uow.episodes.where(client_id=client_id) if e.is_open]
+        if opened and on < max(opened):
+            raise InvalidInput(
+                f"The discharge date is before this episode of care began ({max(opened).isoformat()})."
+            )
+        client = _change_status(uow, client_id, ClientStatus.DISCHARGED, on, reason)
         uow.commit()
+    return client
+
+
+def set_status(
+    uow: UnitOfWork, client_id: str, status: ClientStatus, on: date | None = None, reason: str = ""
+) -> Client:
+    """Hold, reactivate or discharge. Discharge closes the open episode (with `reason`, or "discharged");
+    returning opens a new one."""
+    with uow:
+        client = _change_status(uow, client_id, status, on or today(), reason)
+        uow.commit()
+    return client
+
+
+def _change_status(uow: UnitOfWork, client_id: str, status: ClientStatus, on: date, reason: str) -> Client:
+    client = uow.clients.get(client_id)
+    current = [e for e in uow.episodes.where(client_id=client_id) if e.is_open]
+    if status == ClientStatus.DISCHARGED:
+        for episode in current:
+            uow.episodes.replace(replace(episode, closed_on=on, reason=reason.strip() or "discharged"))
+        client = replace(client, status=status, discharge_date=on)
+    else:
+        if client.status == ClientStatus.DISCHARGED and not current:
+            uow.episodes.add(Episode(client_id=client_id, opened_on=on, reason="returned"))
+        client = replace(client, status=status, discharge_date=None)
+    uow.clients.replace(client)
     return client
 
 

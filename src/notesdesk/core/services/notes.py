@@ -185,23 +185,42 @@ def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> 
     return True
 
 
-def copy_forward(uow: UnitOfWork, client_id: str, session_date: date) -> SessionNote:
-    """A new draft from the client's latest note: same format and plan links, fresh date."""
-    notes = list_notes(uow, client_id)
-    if not notes:
-        raise InvalidInput("This client has no earlier note to copy from.")
-    last = notes[0]
-    draft = SessionNote(
-        client_id=client_id,
-        session_date=session_date,
-        format=last.format,
-        template_name=last.template_name,
-        session_type=last.session_type,
-        sections=tuple(replace(s) for s in last.sections),
-        objectives_addressed=last.objectives_addressed,
-        interventions=last.interventions,
-    )
-    return create_note(uow, draft)
+CARRIED_SECTION = "plan"
+"""The one section whose text copy forward carries: what was planned is what this session picks up."""
+
+
+def copy_forward(uow: UnitOfWork, client_id: str, session_date: date) -> tuple[SessionNote, bool]:
+    """A draft for `session_date` that carries the structure of the client's latest note — format,
+    session type, objectives and interventions, the homework it assigned (to review now) — and the
+    text of its Plan section only; every other section starts empty (a cloned note is not a record of
+    this session). When the client already has a draft dated that day, that draft is returned and
+    nothing is made. Returns (the draft, whether it was made now)."""
+    with uow:
+        uow.clients.get(client_id)
+        listed = sorted(uow.notes.where(client_id=client_id), key=lambda n: (n.session_date, n.created_at))
+        same_day = [n for n in listed if n.session_date == session_date and not n.is_signed]
+        if same_day:
+            return same_day[-1], False
+        earlier = [n for n in listed if n.session_date <= session_date] or listed
+        if not earlier:
+            raise InvalidInput("This client has no earlier note to copy from.")
+        last = earlier[-1]
+        draft = SessionNote(
+            client_id=client_id,
+            session_date=session_date,
+            episode_id=_open_episode_id(uow, client_id),
+            format=last.format,
+            template_name=last.template_name,
+            session_type=last.session_type,
+            sections=tuple(replace(s, text=s.text if s.key == CARRIED_SECTION else "")
+                           for s in last.sections),
+            objectives_addressed=last.objectives_addressed,
+            interventions=last.interventions,
+            homework_reviewed=last.homework_assigned,
+        )
+        uow.notes.add(draft)
+        uow.commit()
+    return draft, True
 
 
 # -- psychotherapy (private process) notes ---------------------------------------------------------

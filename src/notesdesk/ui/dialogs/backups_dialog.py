@@ -187,7 +187,13 @@ class BackupsDialog(QDialog):
     def _on_backed_up(self, written: list[Path]) -> None:
         self._set_busy(None)
         self.refresh()
-        where = " and the second folder" if len(written) > 1 else ""
+        skipped = self._keeper.skipped_second
+        if len(written) > 1:
+            where = " and the second folder"
+        elif skipped is not None:
+            where = f"; the second folder {skipped} was not available"
+        else:
+            where = ""
         self.result.setText(f"Backed up and verified: written to this computer{where}.")
 
     def _on_backup_failed(self, exc: BaseException) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.clients import Client, Modality
 from notesdesk.core.domain.common import today
-from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.ui.widgets.dates import OptionalDateEdit
 from notesdesk.ui.widgets.labels import InlineMessage
 
@@ -37,25 +38,56 @@ def _text(name: str, lines: int = 3) -> QPlainTextEdit:
     return edit
 
 
+def ask_discard(parent: QWidget, title: str, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def same_name_warning(others: Sequence[Client]) -> str:
+    """Says who else has this name, with what tells people apart (birth date, status)."""
+    if not others:
+        return ""
+    described = []
+    for other in others:
+        facts = [f"born {other.date_of_birth.isoformat()}"] if other.date_of_birth else []
+        facts.append(other.status.value)
+        described.append(f"{other.name} ({', '.join(facts)})")
+    who = "Another client has" if len(others) == 1 else f"{len(others)} other clients have"
+    return (f"{who} this name: {'; '.join(described)}. Saving keeps both records; check this is not "
+            "the same person.")
+
+
 class ClientDialog(QDialog):
-    """`save` is called with the edited Client; on a NotesdeskError the dialog stays open and says why."""
+    """`save` is called with the edited Client; on a NotesdeskError the dialog stays open and says why.
+    `same_name(name, client_id)` lists other clients of that full name: a warning, never a refusal."""
 
     def __init__(
         self,
         save: Callable[[Client], Client],
         client: Client | None = None,
         parent: QWidget | None = None,
+        same_name: Callable[[str, str | None], Sequence[Client]] = lambda _name, _id: (),
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit client" if client else "New client")
         self._save = save
         self._original = client
+        self._same_name = same_name
+        self._read_only = read_only  # nothing typed can be kept: Cancel does not ask
         self.saved: Client | None = None
+        # Replaceable (tests answer for the user): (parent, title, question) -> discard?
+        self.confirm_discard: Callable[[QWidget, str, str], bool] = ask_discard
 
         self.name = _line("Full name")
         self.preferred = _line("Preferred name")
         self.pronouns = _line("Pronouns")
-        self.dob = OptionalDateEdit("Date of birth")
+        self.dob = OptionalDateEdit("Date of birth", calendar_years_back=30)
         self.phone = _line("Phone")
         self.email = _line("Email")
         self.address = _text("Address", 2)
@@ -67,6 +99,7 @@ class ClientDialog(QDialog):
         for modality in Modality:
             self.modality.addItem(modality.value, modality)
         self.intake = OptionalDateEdit("Intake date")
+        self.same_name = InlineMessage(self)
         self.message = InlineMessage(self)
 
         form = QFormLayout()
@@ -90,11 +123,34 @@ class ClientDialog(QDialog):
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.same_name)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._fill(client)
         self._initial = self._fields()
+        self.name.editingFinished.connect(self._check_same_name)
+        self.name.textChanged.connect(self._on_name_edited)
+        self._acknowledged = ""
+        self._pending = False
         self.name.setFocus()
+
+    def _check_same_name(self) -> str:
+        name = self.name.text().strip()
+        unchanged = self._original is not None and name == self._original.name
+        own_id = self._original.id if self._original else None
+        others = [] if unchanged or not name else self._same_name(name, own_id)
+        warning = same_name_warning(others)
+        self.same_name.show_message(warning)
+        return warning
+
+    def _warn_same_name(self) -> bool:
+        """True (do not save yet) the first time Save meets a name another client has."""
+        name = self.name.text().strip()
+        if not self._check_same_name() or name == self._acknowledged:
+            return False
+        self._acknowledged = name
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save &anyway")
+        return True
 
     def _fill(self, client: Client | None) -> None:
         if client is None:
@@ -130,16 +186,27 @@ class ClientDialog(QDialog):
             intake_date=self.intake.value(),
         )
 
+    def _on_name_edited(self, _text: str) -> None:
+        self.same_name.clear()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
+
     def has_changes(self) -> bool:
-        """Anything typed or chosen since the dialog opened."""
-        return self._fields() != self._initial
+        """Anything typed or chosen since the dialog opened (a date that cannot be read counts)."""
+        try:
+            return self._fields() != self._initial
+        except InvalidInput:
+            return True  # an unreadable date is unsaved work, not an error to raise here
 
     def save_pending(self) -> bool:
         """Before a lock or close: save what was typed if it is valid. True when nothing is left
         unsaved (saved, or nothing changed); False when the dialog stays open saying why."""
         if not self.isVisible() or not self.has_changes():
             return True
-        self.accept()
+        self._pending = True  # a lock keeps what was typed, even under a name another client has
+        try:
+            self.accept()
+        finally:
+            self._pending = False
         return not self.isVisible()
 
     def client(self) -> Client:
@@ -153,9 +220,20 @@ class ClientDialog(QDialog):
             self.message.show_message("A client needs a name.")
             self.name.setFocus()
             return
+        if not self._pending and self._warn_same_name():
+            return  # said once who else has this name; the next Save keeps both
         try:
             self.saved = self._save(self.client())
         except NotesdeskError as exc:
             self.message.show_message(exc.message)
             return
         super().accept()
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close box: ask before dropping what was typed."""
+        if self.isVisible() and not self._read_only and self.has_changes():
+            question = ("Discard the new client's details?" if self._original is None
+                        else "Discard your changes to this client's details?")
+            if not self.confirm_discard(self, "Discard changes", question):
+                return
+        super().reject()

@@ -10,6 +10,9 @@ from notesdesk.ui.context import AppContext
 from notesdesk.ui.widgets.labels import InlineMessage, paragraph
 from notesdesk.ui.widgets.passphrase import PassphraseField, PassphraseForm
 
+DONE = ("Your passphrase was changed. Use the new one from the next unlock; your recovery key "
+        "stays the same.")
+
 
 class ChangePassphraseDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -18,13 +21,20 @@ class ChangePassphraseDialog(QDialog):
         self._ctx = ctx
         self.current = PassphraseField("Current passphrase", self)
         self.current_message = InlineMessage(self)
-        self.form = PassphraseForm("&Change passphrase", self)
+        self.form = PassphraseForm(
+            "&Change passphrase", self,
+            labels=("&New passphrase:", "New passphrase &again:"),
+            names=("New passphrase", "New passphrase again"),
+            submit_below=False,
+        )
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName("Working")
         self.busy.hide()
-        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        cancel.rejected.connect(self.reject)
+        # The platform's order (Cancel left of the action on Linux and macOS, right of it on Windows).
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.addButton(self.form.submit, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
         top = QFormLayout()
         top.addRow("C&urrent passphrase:", self.current)
         label = top.labelForField(self.current)
@@ -38,7 +48,7 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.current_message)
         layout.addWidget(self.form)
         layout.addWidget(self.busy)
-        layout.addWidget(cancel)
+        layout.addWidget(self.buttons)
         self.current.textChanged.connect(lambda _t: self.current_message.clear())
         self.form.sig_submitted.connect(self._on_submit)
         self.current.setFocus()
@@ -62,10 +72,12 @@ class ChangePassphraseDialog(QDialog):
         self.busy.setVisible(busy)
         self.current.setEnabled(not busy)
         self.form.setEnabled(not busy)
+        self.form.submit.setEnabled(not busy and self.form.problem() is None)  # it sits in the button box
 
     def _on_done(self, _result: object) -> None:
         self._set_busy(False)
         self.accept()
+        self._ctx.errors.inform(DONE, title="Passphrase changed")
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -1,4 +1,7 @@
-"""Global search (Ctrl+K) over every note and plan, from the in-memory index."""
+"""Global search (Ctrl+K) over every note, plan and client name, from the in-memory index.
+
+Clients found by name come first, then notes and plans newest first; the status line gives the real
+number of matches even when only the first are shown."""
 
 from __future__ import annotations
 
@@ -7,16 +10,28 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from notesdesk.core.search.index import SearchHit, SearchIndex
+from notesdesk.core.search.index import DEFAULT_LIMIT, SearchHit, SearchIndex
 from notesdesk.ui.models.search_results_model import HTML_ROLE, SearchResultsModel
 from notesdesk.ui.widgets.rich_delegate import RichTextDelegate
 
 TYPING_PAUSE_MS = 150
+HINT = "Type words to find in notes, plans and client names; every word must match. Enter opens a result."
+NOTHING_FOUND = "Nothing found. To find a client by name, you can also use the client list filter (Ctrl+F)."
+CLIENT_HINT = "To open this client, use the client list filter (Ctrl+F)."
+
+
+def found_text(total: int, shown: int) -> str:
+    """How many matched, always the real count, even past the limit of hits shown."""
+    if total > shown:
+        return f"{total} found, newest first; showing the first {shown} — narrow the search."
+    return f"{total} found, newest first."
 
 
 class SearchDialog(QDialog):
     sig_open_hit = Signal(object)
-    """The person chose a hit (a SearchHit): open its client and note."""
+    """The person chose a hit (a SearchHit): open its client and note or plan."""
+    sig_open_client = Signal(str)
+    """The person chose a client found by name (the client id): select that client."""
 
     def __init__(
         self,
@@ -25,11 +40,11 @@ class SearchDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Search notes and plans")
+        self.setWindowTitle("Search notes, plans and clients")
         self._index = index
         self.query = QLineEdit(self)
-        self.query.setPlaceholderText("Search every note and plan…")
-        self.query.setAccessibleName("Search notes and plans")
+        self.query.setPlaceholderText("Search every note, plan and client name…")
+        self.query.setAccessibleName("Search notes, plans and clients")
         self.query.setClearButtonEnabled(True)
         self.model = SearchResultsModel(self)
         self.model.privacy = privacy
@@ -64,14 +79,14 @@ class SearchDialog(QDialog):
             self.model.set_hits([])
             self.status.setText("The search index is still being built; results appear in a moment.")
             return
-        hits = index.search(text) if text else []
-        self.model.set_hits(hits)
-        if not text:
-            self.status.setText("Type words to find; every word must match. Enter opens a result.")
-        elif not hits:
-            self.status.setText("Nothing found.")
+        found = index.find(text, DEFAULT_LIMIT) if text else None
+        self.model.set_hits(found.hits if found else [])
+        if found is None:
+            self.status.setText(HINT)
+        elif not found.hits:
+            self.status.setText(NOTHING_FOUND)
         else:
-            self.status.setText(f"{len(hits)} found" + (" (first 50 shown)" if len(hits) >= 50 else ""))
+            self.status.setText(found_text(found.total, len(found.hits)))
             self.results.setCurrentIndex(self.model.index(0, 0))
 
     def hits(self) -> list[SearchHit]:
@@ -85,8 +100,19 @@ class SearchDialog(QDialog):
     def _open(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             hit = self.model.hit_at(row)
+            if hit.kind == "client":
+                if not self._client_opener_connected():  # nothing here would open it: say how instead
+                    self.status.setText(CLIENT_HINT)
+                    return
+                self.accept()
+                self.sig_open_client.emit(hit.client_id)
+                return
             self.accept()
             self.sig_open_hit.emit(hit)
+
+    def _client_opener_connected(self) -> bool:
+        meta = self.metaObject()
+        return self.isSignalConnected(meta.method(meta.indexOfSignal("sig_open_client(QString)")))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         """Arrow keys in the query field move through the results; Enter opens the current one."""

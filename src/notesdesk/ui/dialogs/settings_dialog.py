@@ -28,17 +28,15 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
+from notesdesk.ui.backups import check_second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
+from notesdesk.ui.errors import user_message
+from notesdesk.ui.widgets.labels import InlineMessage, paragraph
 
-CRISIS_LOCALES = (
-    ("US", "United States"),
-    ("CA", "Canada"),
-    ("GB", "United Kingdom"),
-    ("IE", "Ireland"),
-    ("AU", "Australia"),
-    ("NZ", "New Zealand"),
-)
+UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"
 
 
 def _named(widget: QWidget, name: str) -> QWidget:
@@ -80,20 +78,24 @@ class SettingsDialog(QDialog):
         self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 3 + 12)
         _named(self.contact, "Practice contact details")
         self.locale = QComboBox(self)
-        self.locale.setEditable(True)
-        for code, country in CRISIS_LOCALES:
+        for code, country in COUNTRIES.items():
             self.locale.addItem(f"{country} ({code})", code)
-        found = self.locale.findData(profile.locale)
-        if found >= 0:
-            self.locale.setCurrentIndex(found)
-        else:
-            self.locale.setEditText(profile.locale)
+        known = known_locale(profile.locale)
+        if known is not None:
+            self.locale.setCurrentIndex(self.locale.findData(known))
+        elif profile.locale:  # kept until a country is chosen (its paper size, say), never guessed
+            self.locale.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
+            self.locale.setCurrentIndex(0)
         _named(self.locale, "Crisis lines for")
+        self.lines_preview = paragraph("")
+        self.lines_preview.setAccessibleName("Printed on every safety plan")
+        self.locale.currentIndexChanged.connect(lambda _i: self._show_lines())
+        self._show_lines()
 
         self.note_format = QComboBox(self)
         for fmt in NoteFormat:
             if fmt != NoteFormat.CUSTOM:
-                self.note_format.addItem(fmt.value, fmt.value)
+                self.note_format.addItem(fmt.label, fmt.value)
         self.note_format.setCurrentIndex(max(0, self.note_format.findData(prefs.default_note_format)))
         _named(self.note_format, "Default note format")
 
@@ -102,6 +104,9 @@ class SettingsDialog(QDialog):
         hint_width = self.backup.fontMetrics().horizontalAdvance(self.backup.placeholderText())
         self.backup.setMinimumWidth(hint_width + self.backup.fontMetrics().averageCharWidth() * 4)
         _named(self.backup, "Second backup folder")
+        self.backup_message = InlineMessage(self)
+        self.backup.editingFinished.connect(self._check_backup_folder)
+        self.backup.textEdited.connect(lambda _t: self.backup_message.clear())
         browse = QPushButton("&Browse…")
         _named(browse, "Choose the second backup folder")
         browse.clicked.connect(self._on_browse)
@@ -129,12 +134,14 @@ class SettingsDialog(QDialog):
         form.addRow("&Credentials:", self.credentials)
         form.addRow("C&ontact:", self.contact)
         form.addRow("Crisis lines &for:", self.locale)
+        form.addRow("", self.lines_preview)
         notes = QGroupBox("Notes and backups")
         form = QFormLayout(notes)
         form.addRow("Default note &format:", self.note_format)
         backup_label = QLabel("Second &backup folder:")
         backup_label.setBuddy(self.backup)
         form.addRow(backup_label, backup_row)
+        form.addRow("", self.backup_message)
         backups_row = QHBoxLayout()
         backups_row.addWidget(self.backups_button)
         backups_row.addStretch(1)
@@ -151,18 +158,29 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.passphrase_dialog: ChangePassphraseDialog | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        if prefs.backup_folder:
+            self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
 
     def _locale_code(self) -> str:
-        text = self.locale.currentText().strip()
-        index = self.locale.findText(text)
-        if index >= 0:
-            return str(self.locale.itemData(index))
-        return text.upper()[:8] or "US"
+        code = str(self.locale.currentData())
+        saved = self._ctx.vault.profile().locale
+        return saved if known_locale(saved) == code else code  # "GB" stays "GB", not "UK"
+
+    def _show_lines(self) -> None:
+        self.lines_preview.setText("Printed on every safety plan:\n" + describe(self._locale_code()))
+
+    def _check_backup_folder(self) -> bool:
+        """Show what is wrong with the second folder, or that its drive is not connected; False
+        when it cannot be saved."""
+        check = check_second_folder(self.backup.text())
+        self.backup_message.show_message(check.problem or check.note or "")
+        return check.problem is None
 
     def _on_browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Second backup folder", self.backup.text())
         if folder:
             self.backup.setText(folder)
+            self._check_backup_folder()
 
     def _on_change_passphrase(self) -> None:
         self.passphrase_dialog = ChangePassphraseDialog(self._ctx, self)
@@ -178,6 +196,18 @@ class SettingsDialog(QDialog):
         )
 
     def accept(self) -> None:
+        """Check everything, save the practitioner's details (the step that can fail), and only then the
+        preferences: a failure leaves both as they were."""
+        if not self._check_backup_folder():
+            self.backup.setFocus()
+            return
+        profile = self.profile()
+        if profile != self._ctx.vault.profile():
+            try:
+                self._ctx.vault.save_profile(profile)
+            except Exception as exc:  # shown once, by the presenter; the dialog stays open
+                self._ctx.errors.present(not_saved(exc), title="Settings not saved")
+                return
         prefs = self._ctx.prefs
         prefs.idle_minutes = self.idle.value()
         prefs.lock_on_system_lock = self.system_lock.isChecked()
@@ -185,12 +215,12 @@ class SettingsDialog(QDialog):
         prefs.default_note_format = str(self.note_format.currentData())
         prefs.backup_folder = self.backup.text().strip()
         prefs.sync()
-        profile = self.profile()
-        if profile != self._ctx.vault.profile():
-            try:
-                self._ctx.vault.save_profile(profile)
-            except Exception as exc:  # shown once, by the presenter; the dialog stays open
-                self._ctx.errors.present(exc)
-                return
         self.sig_applied.emit()
         super().accept()
+
+
+def not_saved(exc: BaseException) -> NotesdeskError:
+    reason = user_message(exc)
+    if "nothing was changed" not in reason.lower():
+        reason += " Nothing was changed."
+    return NotesdeskError(f"Your settings were not saved. {reason}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -62,11 +63,44 @@ def short_flags(flags: ClientFlags) -> str:
     return " · ".join(words)
 
 
+def _surname_initial(client: Client) -> str:
+    words = client.name.split()
+    return f" {words[-1][0].upper()}." if len(words) > 1 else ""
+
+
+def list_labels(clients: Sequence[Client]) -> dict[str, str]:
+    """Each client's name in the list: the preferred name, unless another client is shown the same (case
+    and accents aside); then the preferred name and surname initial, else the full name, and for two
+    people of the same full name, the year of birth too."""
+    def clashes(label_of: Callable[[Client], str]) -> set[str]:
+        seen = Counter(fold(label_of(c)) for c in clients)
+        return {c.id for c in clients if seen[fold(label_of(c))] > 1}
+
+    def initial(c: Client) -> str:
+        return f"{c.preferred_name}{_surname_initial(c)}" if c.preferred_name else c.name
+
+    labels = {c.id: c.display_name for c in clients}
+    clashing = clashes(lambda c: c.display_name)
+    if not clashing:
+        return labels
+    still = clashes(lambda c: initial(c) if c.id in clashing else c.display_name)
+    for c in clients:
+        if c.id in clashing:
+            labels[c.id] = c.name if c.id in still else initial(c)
+    for c in clients:
+        if c.id in clashing and c.id in still and c.date_of_birth is not None:
+            twins = [o for o in clients if o.id != c.id and fold(o.name) == fold(c.name)]
+            if twins:
+                labels[c.id] = f"{c.name} (b. {c.date_of_birth.year})"
+    return labels
+
+
 @dataclass(frozen=True)
 class ClientRow:
     client: Client
     flags: ClientFlags = NO_FLAGS
     search_text: str = ""
+    label: str = ""
 
 
 class ClientListModel(QAbstractTableModel):
@@ -79,8 +113,10 @@ class ClientListModel(QAbstractTableModel):
 
     def set_rows(self, clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> None:
         self.beginResetModel()
+        labels = list_labels(clients)
         self._rows = [
-            ClientRow(c, flags.get(c.id, NO_FLAGS), fold(f"{c.name} {c.preferred_name}")) for c in clients
+            ClientRow(c, flags.get(c.id, NO_FLAGS), fold(f"{c.name} {c.preferred_name}"), labels[c.id])
+            for c in clients
         ]
         self.endResetModel()
 
@@ -109,14 +145,14 @@ class ClientListModel(QAbstractTableModel):
     def privacy(self) -> bool:
         return self._privacy
 
+    def clients(self) -> list[Client]:
+        return [r.client for r in self._rows]
+
     def client_at(self, row: int) -> Client:
         return self._rows[row].client
 
     def row_of(self, client_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.client.id == client_id), -1)
-
-    def clients(self) -> list[Client]:
-        return [r.client for r in self._rows]
 
     # -- Qt interface --------------------------------------------------------------------------
 
@@ -149,6 +185,8 @@ class ClientListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_FLAGS and row.flags.any:
                 return flags_tooltip(row.flags)
+            if column == COL_NAME and not self._privacy and row.label != client.name:
+                return client.name
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_FLAGS and row.flags.any:
             style = QApplication.style()
@@ -158,7 +196,7 @@ class ClientListModel(QAbstractTableModel):
             return style.standardIcon(icon) if style else None
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if column == COL_NAME:
-                return fold(client.initials if self._privacy else client.display_name)
+                return fold(client.initials if self._privacy else row.label)
             if column == COL_FLAGS:
                 return -len(row.flags.labels())
             return self._display(row, column)
@@ -167,7 +205,7 @@ class ClientListModel(QAbstractTableModel):
     def _display(self, row: ClientRow, column: int) -> str:
         client = row.client
         if column == COL_NAME:
-            return client.initials if self._privacy else client.display_name
+            return client.initials if self._privacy else row.label
         if column == COL_STATUS:
             return STATUS_WORDS[client.status]
         if column == COL_FLAGS:

@@ -1,7 +1,8 @@
 """Search hits as a list model; the rich-text role bolds the matched words (escaped first).
 
 In privacy mode the heading names the client by initials and the client's own names are masked inside
-the snippet too ('Miloš said' -> 'M. said'): a note's text often names its client."""
+the snippet too ('Miloš said' -> 'M. said'): a note's text often names its client. A snippet quoting the
+client's own words (a goal 'in the client's words') is not shown at all, as on the Overview."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-KIND_WORDS = {"note": "Session note", "plan": "Treatment plan"}
+KIND_WORDS = {"client": "Client", "note": "Session note", "plan": "Treatment plan"}
+OWN_WORDS_HIDDEN = "(client's own words hidden in privacy mode)"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -36,8 +38,13 @@ def client_label(hit: SearchHit, privacy: bool) -> str:
 
 
 def snippet_of(hit: SearchHit, privacy: bool) -> str:
-    """The hit's snippet (with its hit markers), the client's names masked in privacy mode."""
-    return mask_names(hit.snippet, hit.client_words) if privacy else hit.snippet
+    """The hit's snippet (with its hit markers); in privacy mode the client's names are masked and their
+    own words are replaced by a note that they are hidden."""
+    if not privacy:
+        return hit.snippet
+    if hit.in_own_words:
+        return OWN_WORDS_HIDDEN
+    return mask_names(hit.snippet, hit.client_words)
 
 
 def heading_text(hit: SearchHit, privacy: bool) -> str:

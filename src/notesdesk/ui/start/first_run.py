@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QFileDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -137,6 +138,84 @@ def _normalise_group(text: str) -> str:
     return cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
 
 
+class KeyLabel(QLabel):
+    """The recovery key on one line, never broken inside a group (nor anywhere): as large as fits, from
+    1.6 times the system's fixed font down to its normal size, which sets the page's narrowest width."""
+
+    LARGEST = 1.6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._largest = monospace(self.LARGEST, bold=True)
+        self._smallest = monospace(1.0, bold=True)
+        self.setFont(self._largest)
+        self.setWordWrap(False)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def _width_at(self, font_metrics: QFontMetrics) -> int:
+        return font_metrics.horizontalAdvance(self.text()) + 2 * self.margin() + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(self._width_at(QFontMetrics(self._largest)), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(self._width_at(QFontMetrics(self._smallest)), super().minimumSizeHint().height())
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        self.updateGeometry()
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit()
+
+    def fits(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) <= self.contentsRect().width()
+
+    def _fit(self) -> None:
+        available = self.contentsRect().width()
+        font = QFont(self._largest)
+        size, smallest = self._largest.pointSizeF(), self._smallest.pointSizeF()
+        while size > smallest and QFontMetrics(font).horizontalAdvance(self.text()) > available:
+            size = max(smallest, size - 0.25)
+            font.setPointSizeF(size)
+        if font != self.font():
+            self.setFont(font)
+
+
+class Notice(QWidget):
+    """A one-line note that something worked, with the style's information icon (not a warning)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self.icon.setPixmap(icon.pixmap(size, size))
+        self._text = QLabel(self)
+        self._text.setWordWrap(True)
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._text.setAccessibleName("Notice")
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._text, 1)
+        self.hide()
+
+    def text(self) -> str:
+        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
+
+    def show_message(self, text: str) -> None:
+        self._text.setText(text)
+        self._text.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.show_message("")
+
+
 class RecoveryKeyPage(QWidget):
     """Shows the recovery key once; continues only after the last group is typed back."""
 
@@ -151,12 +230,9 @@ class RecoveryKeyPage(QWidget):
         self.preview_factory: Callable[..., Any] = PdfPreviewDialog
         self.preview: Any = None
         self.present_error: Callable[[BaseException], None] = self._sheet_failed
-        self.key_label = QLabel(self)
-        self.key_label.setFont(monospace(1.6, bold=True))
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label = KeyLabel(self)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setAccessibleName("Recovery key")
-        self.key_label.setWordWrap(True)
         self.save_button = _button("&Save as text file…", "Save recovery key as a text file", "Ctrl+S")
         self.sheet_button = _button(
             "&Print or save the recovery sheet…", "Print or save the recovery sheet", "Ctrl+P"
@@ -174,6 +250,7 @@ class RecoveryKeyPage(QWidget):
         self.loss.show_message(LOSS)
         self.loss.setFont(scaled_font(self.loss.font(), 1.0, bold=True))
         self.message = InlineMessage(self)
+        self.saved = Notice(self)
         self.continue_button = _button("&Continue", "Continue to NotesDesk")
         self.continue_button.setDefault(True)
         self.continue_button.setEnabled(False)
@@ -197,6 +274,7 @@ class RecoveryKeyPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addWidget(self.saved)
         layout.addSpacing(self.fontMetrics().height())
         form = QFormLayout()
         form.addRow("Type the key's &last group to show you have it:", self.confirm)
@@ -220,6 +298,7 @@ class RecoveryKeyPage(QWidget):
         self.key_label.setText(key)
         self.confirm.clear()
         self.message.clear()
+        self.saved.clear()
 
     def last_group(self) -> str:
         return self._key.rsplit("-", 1)[-1]
@@ -258,10 +337,13 @@ class RecoveryKeyPage(QWidget):
         try:
             write_atomic(path, self.key_sheet().encode("utf-8"))
         except NotesdeskError as exc:  # write_atomic turns every OSError into one of ours
+            self.saved.clear()
             self.message.show_message(f"The recovery key was not saved. {exc}")
             return False
-        self.message.show_message(f"Saved to {path.name}. Print it or move it somewhere safe, off this "
-                                  "computer, then delete the file.")
+        self.message.clear()
+        path = path.absolute()
+        self.saved.show_message(f"Saved as “{path.name}” in the folder {path.parent}. Print it or move "
+                                "it somewhere safe, off this computer, then delete the file.")
         return True
 
     # -- the recovery sheet ------------------------------------------------------------------------

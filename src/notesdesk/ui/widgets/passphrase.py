@@ -84,10 +84,18 @@ class PassphraseForm(QWidget):
     sig_submitted = Signal(str)
     """Emitted with the new passphrase when it is acceptable and both fields match."""
 
-    def __init__(self, submit_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        submit_text: str,
+        parent: QWidget | None = None,
+        labels: tuple[str, str] = ("&Passphrase:", "&Repeat it:"),
+        names: tuple[str, str] = ("New passphrase", "Repeat the passphrase"),
+        submit_below: bool = True,
+    ) -> None:
+        """`submit_below=False` leaves `submit` out of the layout, for a dialog's button box."""
         super().__init__(parent)
-        self.first = PassphraseField("New passphrase", self)
-        self.second = PassphraseField("Repeat the passphrase", self)
+        self.first = PassphraseField(names[0], self)
+        self.second = PassphraseField(names[1], self)
         self.meter = StrengthMeter(self)
         self.message = InlineMessage(self)
         self.submit = QPushButton(submit_text, self)
@@ -96,9 +104,9 @@ class PassphraseForm(QWidget):
         self.submit.setAutoDefault(True)
         self.submit.setShortcut(QKeySequence("Ctrl+Return"))
         form = QFormLayout()
-        form.addRow("&Passphrase:", self.first)
+        form.addRow(labels[0], self.first)
         form.addRow("", self.meter)
-        form.addRow("&Repeat it:", self.second)
+        form.addRow(labels[1], self.second)
         for field in (self.first, self.second):
             label = form.labelForField(field)
             if label is not None:
@@ -107,10 +115,11 @@ class PassphraseForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.submit)
-        layout.addLayout(buttons)
+        if submit_below:
+            buttons = QHBoxLayout()
+            buttons.addStretch(1)
+            buttons.addWidget(self.submit)
+            layout.addLayout(buttons)
         self.first.textChanged.connect(self._on_changed)
         self.second.textChanged.connect(self._on_changed)
         self.first.returnPressed.connect(self.second.setFocus)

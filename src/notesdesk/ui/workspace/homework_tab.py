@@ -33,7 +33,6 @@ from notesdesk.ui.workspace.widgets import (
     named,
     pydate,
     scrolled,
-    table,
     text_edit,
 )
 
@@ -69,9 +68,8 @@ class HomeworkTab(QWidget):
                                  drop=(m.COL_NOTE, m.COL_RECURRENCE, m.COL_ASSIGNED, m.COL_GOAL,
                                        m.COL_STATE, m.COL_DUE, m.COL_LAST), cap=150, wrap=True)
         self.checkins_model = CheckinTableModel(self)
-        self.checkins_view = table(
-            self.checkins_model, "Check-ins of the selected homework", (CheckinTableModel.COL_REPORT,)
-        )
+        self.checkins_view = FittingTable(self.checkins_model, "Check-ins of the selected homework",
+                                          CheckinTableModel.COL_REPORT, min_stretch=150, wrap=True)
         self.edit_button = named(QPushButton("&Edit…"), "Edit the selected homework",
                                  "Change what the selected homework asks, or end it")
 

@@ -36,6 +36,7 @@ class AdministerForm(QWidget):
     finished = Signal()
     """The clinician or client pressed Finish; read answers() and functional()."""
     cancelled = Signal()
+    """The clinician pressed Stop without saving (never offered to the client)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +57,9 @@ class AdministerForm(QWidget):
         modes.addButton(self.single_mode_button)
         modes.addButton(self.all_mode_button)
         self.single_mode_button.setChecked(True)
-        self.stop_button = named(QPushButton("Stop"), "Stop this questionnaire without saving")
+        self.for_client = False  # the client holds the laptop: plain words, no Stop
+        self.stop_button = named(QPushButton("Stop without saving…"),
+                                 "Stop this questionnaire without saving")
         self.stop_button.setMinimumHeight(40)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -172,6 +175,13 @@ class AdministerForm(QWidget):
         self.licence_label.setText(instrument.licence.attribution)
         self._build_all()
         self.set_one_per_screen(one_per_screen)
+
+    def set_for_client(self, on: bool) -> None:
+        """The client fills it in: no Stop (the clinician takes the laptop back instead), and the
+        words about skipped questions are the client's, not the clinician's."""
+        self.for_client = on
+        self.stop_button.setVisible(not on)
+        self._sync_nav()
 
     def set_one_per_screen(self, on: bool) -> None:
         self._advance.stop()
@@ -329,6 +339,12 @@ class AdministerForm(QWidget):
             self.progress_label.setText("One last question")
         missing = [str(i) for i, a in enumerate(self._answers, start=1) if a is None]
         show = bool(missing) and (not single or last)
-        self.unanswered_label.setText(f"Not answered yet: {', '.join(missing)}. Unanswered questions are "
-                                      "left blank, never counted as 0." if show else "")
+        self.unanswered_label.setText(self._unanswered_text(missing) if show else "")
         self.unanswered_label.setVisible(show)
+
+    def _unanswered_text(self, missing: list[str]) -> str:
+        if self.for_client:
+            return (f"Some questions are not answered yet ({', '.join(missing)}). That's OK — or you can go "
+                    "back to any question you skipped.")
+        return (f"Not answered yet: {', '.join(missing)}. Unanswered questions are left blank, never "
+                "counted as 0.")

@@ -53,8 +53,8 @@ class MeasureHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_DATE:
                 return self._date_tip(row)
-            if column == self.COL_CHANGE:
-                return change_tip(row)
+            if column == self.COL_CHANGE:  # the label itself (a narrow table cuts it), then its rule
+                return "\n".join(part for part in (change_text(row), change_tip(row)) if part) or None
             if column == self.COL_TOTAL and row.score is not None:
                 return row.score.explanation
             if column == self.COL_FLAGS:

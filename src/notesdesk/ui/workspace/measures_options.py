@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from notesdesk.ui.workspace.widgets import named
 
 TOUCH = 56  # px: comfortably above the 44 px minimum touch target
 ADVANCE_MS = 220  # a moment to see the chosen answer highlighted before the next question
 MAX_WIDTH = 980  # questions and options stay readable on a wide screen
+OPTION_SCALE = 1.25  # answer wording a little larger than the body text
+PAD_X, PAD_Y = 12, 6  # px between an answer's frame and its words
 # A chosen answer must be unmistakable at a glance and from across a desk: filled, bold, bordered.
+# (The words are drawn by the button's own label, which turns bold and takes the highlight colour.)
 OPTION_STYLE = (
-    "QPushButton {{ font-size: {size:.1f}pt; padding: 6px 10px; border: 1px solid palette(mid); "
-    "border-radius: 6px; background: palette(button); }}"
-    "QPushButton:hover {{ border: 2px solid palette(highlight); }}"
-    "QPushButton:checked {{ background: palette(highlight); color: palette(highlighted-text); "
-    "font-weight: bold; border: 2px solid palette(dark); }}"
+    "QPushButton { border: 1px solid palette(mid); border-radius: 6px; background: palette(button); }"
+    "QPushButton:hover { border: 2px solid palette(highlight); }"
+    "QPushButton:checked { background: palette(highlight); border: 2px solid palette(dark); }"
 )
+CHOSEN_TEXT = "color: palette(highlighted-text);"
 
 
 def scaled_font(widget: QWidget, scale: float, bold: bool = False) -> QFont:
@@ -47,6 +60,66 @@ def option_texts(labels: list[str]) -> tuple[list[str], str, str]:
     return short, anchor(labels[0]), anchor(labels[-1])
 
 
+class OptionButton(QPushButton):
+    """A big answer button whose words wrap onto a second line rather than being cut off, and which
+    always leaves room for them in bold (the chosen answer's weight). text() is the full wording."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.label = QLabel(text, self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)
+        self.label.setAlignment(Qt.AlignCenter)
+        self.label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.label.setFont(scaled_font(self, OPTION_SCALE))
+        layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QVBoxLayout.SetNoConstraint)  # the button's hints below decide
+        layout.setContentsMargins(PAD_X, PAD_Y, PAD_X, PAD_Y)
+        layout.addWidget(self.label)
+        self.setCheckable(True)
+        self.setMinimumHeight(TOUCH)
+        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setStyleSheet(OPTION_STYLE)
+        self.toggled.connect(self._show_checked)
+
+    def _bold_metrics(self) -> QFontMetrics:
+        return QFontMetrics(scaled_font(self, OPTION_SCALE, bold=True))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """The whole wording on one line, in bold."""
+        width = self._bold_metrics().horizontalAdvance(self.text()) + 2 * PAD_X + 8
+        return QSize(width, max(TOUCH, self.heightForWidth(width)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Narrow enough to wrap, never narrower than the longest word in bold."""
+        metrics = self._bold_metrics()
+        word = max((metrics.horizontalAdvance(w) for w in self.text().split()), default=0)
+        width = max(48, word + 2 * PAD_X + 8)
+        return QSize(width, max(TOUCH, self.heightForWidth(width)))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        inner = max(1, width - 2 * PAD_X - 4)
+        metrics = self._bold_metrics()
+        text = metrics.boundingRect(0, 0, inner, 10_000, int(Qt.AlignCenter | Qt.TextWordWrap), self.text())
+        return max(TOUCH, text.height() + 2 * PAD_Y + 6)
+
+    def _show_checked(self, on: bool) -> None:
+        self.label.setFont(scaled_font(self, OPTION_SCALE, bold=on))
+        self.label.setStyleSheet(CHOSEN_TEXT if on else "")
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""  # the label shows the words, wrapped
+        painter.drawControl(QStyle.CE_PushButton, option)
+
+
 class OptionRow(QWidget):
     """A set of big exclusive option buttons; `chosen` carries the option's index."""
 
@@ -62,12 +135,7 @@ class OptionRow(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(8)
         for i, (text, full) in enumerate(zip(texts, labels, strict=True)):
-            button = named(QPushButton(text), f"{question}: {full}")
-            button.setCheckable(True)
-            button.setMinimumHeight(TOUCH)
-            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-            button.setMinimumWidth(48)
-            button.setStyleSheet(OPTION_STYLE.format(size=button.font().pointSizeF() * 1.25))
+            button = named(OptionButton(text), f"{question}: {full}")
             self.group.addButton(button, i)
             self.buttons.append(button)
             if vertical and not low:

@@ -1,7 +1,7 @@
 """What the clinician sees after an administration: total, band, change, and any flags.
 
-A risk flag (PHQ-9 item 9 above 0, or left unanswered) gets a prominent box that asks for a risk
-assessment and a review of the safety plan, with buttons that go there. It never grades risk.
+A risk flag (PHQ-9 item 9 above 0, or left unanswered) gets a prominent box that asks — once — for a
+risk assessment and a review of the safety plan, with buttons that go there. It never grades risk.
 """
 
 from __future__ import annotations
@@ -134,8 +134,9 @@ class ResultPanel(QFrame):
             above = next((c.above for c in inst.critical_items if c.item == first.item), 0)
             self.risk.heading.setText(RISK_HEADINGS[first.kind].format(name=inst.name, item=first.item,
                                                                        above=above))
-            self.risk.message.setText("\n".join(f.message for f in risk))
-            self.risk.caveat.setVisible(not all("classify risk" in f.message for f in risk))
+            # The heading says it once; only a second risk item (another instrument's) adds its words.
+            self.risk.message.setText("\n".join(f.message for f in risk[1:]))
+            self.risk.message.setVisible(len(risk) > 1)
         self.risk.setVisible(bool(risk))
         others = [f for f in result.flags if f.kind not in RISK_KINDS]
         if row is not None and row.alliance is not None:

@@ -2,8 +2,9 @@
 its change against the episode baseline, the flags, the history table and the trend chart.
 
 Scoring, change labels and flags all come from core.services.measures; this tab only shows them.
-In 'hand to client' mode the questionnaire fills the screen in its own window, and the history and
-flags are hidden until the clinician takes the laptop back.
+In 'hand to client' mode the questionnaire fills the screen in its own (modal) window, and the window
+behind it shows only "Questionnaire in progress" until the clinician takes the laptop back
+(measures_client).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from notesdesk.core.measures import Flag, Instrument, builtin_instruments
 from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.workspace.fitting import FillingScrollArea
+from notesdesk.ui.workspace.fitting import FillingScrollArea, FittingTable
 from notesdesk.ui.workspace.measures_chart import TrendChart
+from notesdesk.ui.workspace.measures_client import ClientWindow, WindowCover
 from notesdesk.ui.workspace.measures_data import (
     FLAG_TITLES,
     RISK_KINDS,
@@ -46,55 +48,40 @@ from notesdesk.ui.workspace.measures_form import AdministerForm
 from notesdesk.ui.workspace.measures_models import MeasureHistoryModel
 from notesdesk.ui.workspace.measures_result import ResultPanel
 from notesdesk.ui.workspace.note_format import note_label
-from notesdesk.ui.workspace.widgets import attempt, bold, date_edit, named, pydate, qdate, table
+from notesdesk.ui.workspace.widgets import (
+    Confirm,
+    ask_confirm,
+    attempt,
+    bold,
+    date_edit,
+    named,
+    pydate,
+    qdate,
+)
 
 NEAR_DAYS = 7  # session notes offered for linking: within a week of the date given
 NO_ALLIANCE = "No alliance checks recorded for this client yet, so there is no alliance line to show."
 UNFINISHED = "Unfinished: stored as it stood when the client's record was closed or NotesDesk locked."
 HANDED_OVER = ("The questionnaire is open full screen for the client. Nothing else of the record is shown "
                "there.")
+THANKS = "Thank you. Please hand the laptop back to your therapist."
 
 
-def flags_html(flags: list[Flag]) -> str:
+def flags_html(flags: list[Flag], shown: tuple[str, ...] = ()) -> str:
+    """The current flags; one whose advice the result panel is showing right now (`shown`, its risk
+    messages) points there instead of repeating it."""
     if not flags:
         return "No measure flags for the current episode of care."
     lines = []
     for f in flags:
         title = html.escape(FLAG_TITLES[f.kind])
         style = " style='color:#b3261e'" if f.kind in RISK_KINDS else ""
-        lines.append(f"<li><b{style}>{title}</b> — {html.escape(f.message)}</li>")
+        message = f.message
+        same = next((m for m in shown if f.kind in RISK_KINDS and m and message.endswith(m)), None)
+        if same is not None:
+            message = message[: -len(same)].rstrip(" :") + ": see the prompt above."
+        lines.append(f"<li><b{style}>{title}</b> — {html.escape(message)}</li>")
     return "<ul style='margin-left:-20px'>" + "".join(lines) + "</ul>"
-
-
-class ClientWindow(QWidget):
-    """The questionnaire on its own, full screen, for the client to fill in; then a hand-back page."""
-
-    def __init__(self, parent: QWidget, form: AdministerForm) -> None:
-        super().__init__(parent, Qt.Window)
-        self.setWindowTitle("Questionnaire")
-        self.setAccessibleName("Questionnaire for the client")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(form)
-        self.thanks = QLabel()
-        self.thanks.setWordWrap(True)
-        self.thanks.setAlignment(Qt.AlignCenter)
-        font = self.thanks.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        self.thanks.setFont(font)
-        self.back_button = named(QPushButton("Therapist: take the laptop back"), "Take the laptop back")
-        self.back_button.setMinimumHeight(56)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addStretch(1)
-        column.addWidget(self.thanks)
-        column.addWidget(self.back_button, 0, Qt.AlignCenter)
-        column.addStretch(1)
-        self.stack.addWidget(page)
-        QVBoxLayout(self).addWidget(self.stack)
-
-    def hand_back(self, message: str) -> None:
-        self.thanks.setText(message)
-        self.stack.setCurrentIndex(1)
 
 
 class MeasuresTab(QWidget):
@@ -103,13 +90,17 @@ class MeasuresTab(QWidget):
     new_note_requested = Signal()
     safety_plan_requested = Signal()
 
-    def __init__(self, ctx: AppContext, client_id: str) -> None:
+    def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm | None = None) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self.confirm: Confirm = confirm or ask_confirm  # replaceable: tests answer for the clinician
         self.rows: list[MeasureRow] = []
         self.flags: list[Flag] = []
         self.instruments: list[Instrument] = []
         self.client_window: ClientWindow | None = None
+        self.cover: WindowCover | None = None  # over the whole window while the client has the laptop
+        self._covering = False
+        self._risk_shown: tuple[str, ...] = ()  # risk advice the result panel shows (not repeated below)
         self._notes: list[SessionNote] = []
         self._note_chosen = False  # the clinician picked a note (or none): refreshing keeps it
         self._done = True  # the questionnaire on screen was stored or stopped
@@ -163,7 +154,10 @@ class MeasuresTab(QWidget):
         chart_layout.addLayout(chart_bar)
         chart_layout.addWidget(self.chart, 1)
         self.model = MeasureHistoryModel(self)
-        self.view = table(self.model, "Score history", (MeasureHistoryModel.COL_CHANGE,))
+        # The change label wraps in a readable width (the band gives way first on a narrow screen);
+        # its tooltip repeats it with the rule behind it.
+        self.view = FittingTable(self.model, "Score history", MeasureHistoryModel.COL_CHANGE, min_stretch=180,
+                                 drop=(MeasureHistoryModel.COL_BAND,), cap=140, wrap=True)
         self.view.setMinimumHeight(90)  # the header and two rows
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(chart_box)
@@ -186,18 +180,15 @@ class MeasuresTab(QWidget):
         self.admin_layout = QVBoxLayout(self.admin)
         self.admin_layout.setContentsMargins(0, 0, 0, 0)
         self.admin_layout.addWidget(self.form)
-        # While the client holds the laptop the tab shows only this: no history, no flags.
+        # While the client holds the laptop the tab shows only this: no history, no flags (and the whole
+        # window is covered besides; the clinician takes the laptop back from the client's window).
         self.handed = QWidget()
         handed_label = QLabel(HANDED_OVER)
         handed_label.setWordWrap(True)
         handed_label.setAlignment(Qt.AlignCenter)
-        self.take_back_button = named(QPushButton("Bring the questionnaire back here"),
-                                      "Bring the questionnaire back from full screen")
-        self.take_back_button.setMinimumHeight(40)
         handed = QVBoxLayout(self.handed)
         handed.addStretch(1)
         handed.addWidget(handed_label)
-        handed.addWidget(self.take_back_button, 0, Qt.AlignCenter)
         handed.addStretch(1)
         self.stack = QStackedWidget()
         for page in (self.home, self.admin, self.handed):
@@ -209,9 +200,9 @@ class MeasuresTab(QWidget):
         self.instrument_combo.currentIndexChanged.connect(self._on_instrument)
         self.form.finished.connect(self.finish)
         self.form.cancelled.connect(self.cancel)
-        self.take_back_button.clicked.connect(self.take_back)
         self.result.new_note_requested.connect(self.new_note_requested)
         self.result.safety_plan_requested.connect(self.safety_plan_requested)
+        self.result.dismissed.connect(lambda: self._show_flags(()))
         self.chart_combo.currentIndexChanged.connect(self._update_chart)
         self.alliance_check.toggled.connect(self._on_alliance_toggled)
         self.date.dateChanged.connect(self._on_date)
@@ -249,7 +240,7 @@ class MeasuresTab(QWidget):
         ok, flags = attempt(self._ctx, measures.client_measure_flags, self._ctx.uow(), [self._client_id])
         self.rows, self.flags = rows, (flags or {}).get(self._client_id, [])
         self.model.set_rows(rows)
-        self.flags_label.setText(flags_html(self.flags))
+        self._show_flags(self._risk_shown if self.result.isVisibleTo(self) else ())
         self.flags_label.setToolTip("\n".join(f"{FLAG_TITLES[f.kind]}: {f.rule}. Source: {f.source}"
                                               for f in self.flags))
         shown = self.chart_combo.currentData()
@@ -262,6 +253,10 @@ class MeasuresTab(QWidget):
         self._offer_alliance(any(r.alliance is not None for r in rows))
         self._update_chart()
         self.refresh_notes()
+
+    def _show_flags(self, risk_shown: tuple[str, ...]) -> None:
+        self._risk_shown = risk_shown
+        self.flags_label.setText(flags_html(self.flags, risk_shown))
 
     # -- linking to a session note ----------------------------------------------------------------------
 
@@ -329,12 +324,21 @@ class MeasuresTab(QWidget):
         if inst is None or (client and not can_hand_to_client(inst)):
             return
         self.result.hide()
+        self._show_flags(())
         self._done = False
         self.form.start(inst, one_per_screen=not self.all_on_one.isChecked())
+        self.form.set_for_client(client)
         self.stack.setCurrentWidget(self.handed if client else self.admin)
         if client:
             self.client_window = ClientWindow(self, self.form)
-            self.client_window.back_button.clicked.connect(self.take_back)
+            self.client_window.taken_back.connect(self.take_back)
+            # Covering hides the workspace, which saves its drafts (flush() below): that must not end
+            # the hand-over it is starting.
+            self._covering = True
+            try:
+                self.cover = WindowCover(self.window())
+            finally:
+                self._covering = False
             self.client_window.showFullScreen()
         self.form.setFocus()
 
@@ -346,8 +350,12 @@ class MeasuresTab(QWidget):
 
     def flush(self) -> bool:
         """Before lock, close or a client switch: a questionnaire in progress is stored as it stands
-        (unanswered items stay unanswered, never 0) and marked unfinished. False when that failed."""
-        return self._record(UNFINISHED) if self.in_progress else True
+        (unanswered items stay unanswered, never 0) and marked unfinished, and a hand-over ends (the
+        record is uncovered for the lock's own cover). False when storing failed."""
+        ok = self._record(UNFINISHED) if self.in_progress else True
+        if self.client_window is not None and not self._covering:
+            self.take_back()
+        return ok
 
     def finish(self) -> None:
         self._record("")
@@ -370,8 +378,12 @@ class MeasuresTab(QWidget):
         self.reload()
         row = next((r for r in self.rows if r.administration.id == administration.id), None)
         self.result.show_result(inst, result, row, answers)
+        self._show_flags(tuple(f.message for f in result.flags if f.kind in RISK_KINDS))
+        shown = self.chart_combo.findData(inst.id)  # the trend of what was just given
+        if shown >= 0:
+            self.chart_combo.setCurrentIndex(shown)
         if self.client_window is not None:
-            self.client_window.hand_back("Thank you. Please hand the laptop back to your therapist.")
+            self.client_window.hand_back(THANKS)
             if comment:  # stored unfinished: the record is closing, the client's window too
                 self.take_back()
         else:
@@ -379,20 +391,25 @@ class MeasuresTab(QWidget):
         return True
 
     def cancel(self) -> None:
-        self._done = True
-        if self.client_window is not None:
-            self.client_window.hand_back("Stopped: nothing was saved. Please hand the laptop back to your "
-                                         "therapist.")
+        """The clinician's Stop: answers already given are only thrown away once they say so."""
+        given = sum(a is not None for a in self.form.answers()) + (self.form.functional() is not None)
+        if given and not self.confirm(self, "Stop without saving",
+                                      f"Stop this questionnaire? The {given} answer(s) given so far will not "
+                                      "be saved."):
             return
+        self._done = True
         self.stack.setCurrentWidget(self.home)
 
     def take_back(self) -> None:
         """The clinician has the laptop again: the form returns to the tab (or the result is shown)."""
         window, self.client_window = self.client_window, None
-        finished = window is not None and window.stack.currentIndex() == 1
+        finished = window is not None and window.finished
+        self.form.set_for_client(False)
         self.admin_layout.insertWidget(0, self.form)
         self.form.show()  # a re-parented widget starts hidden
         if window is not None:
-            window.close()
-            window.deleteLater()
+            window.release()
         self.stack.setCurrentWidget(self.home if finished else self.admin)
+        cover, self.cover = self.cover, None
+        if cover is not None:
+            cover.remove()

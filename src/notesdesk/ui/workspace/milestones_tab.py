@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +19,7 @@ from notesdesk.core.domain.care import DIMENSIONS, Milestone, MilestoneKind, Mil
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.models import MilestoneTableModel, StatusHistoryModel
 from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.phase_panel import PhasePanel
@@ -30,9 +30,10 @@ from notesdesk.ui.workspace.widgets import (
     named,
     pydate,
     scrolled,
-    table,
     text_edit,
 )
+
+MIN_TITLE = 160  # px: a milestone's title is never narrower than this (it wraps instead)
 
 GROUPS = (
     (MilestoneKind.SAFETY, "Safety milestones (physical, emotional, social, relational)"),
@@ -53,13 +54,17 @@ class MilestonesTab(QWidget):
         self._selected: str | None = None
         self.phase = PhasePanel(ctx, client_id)
         self.models: dict[MilestoneKind, MilestoneTableModel] = {}
-        self.views: dict[MilestoneKind, QTableView] = {}
+        self.views: dict[MilestoneKind, FittingTable] = {}
         self.groups: dict[MilestoneKind, QGroupBox] = {}
         left = QWidget()
         left_layout = QVBoxLayout(left)
         for kind, title in GROUPS:
             model = MilestoneTableModel(self)
-            view = table(model, title)
+            m = MilestoneTableModel
+            # The title keeps a readable width and wraps; on a narrow screen the dates and then the
+            # dimension give way (the title's tooltip says everything the row holds).
+            view = FittingTable(model, title, m.COL_TITLE, min_stretch=MIN_TITLE,
+                                drop=(m.COL_REACHED, m.COL_SINCE, m.COL_DIMENSION), cap=120, wrap=True)
             group = QGroupBox(title.split(" (")[0])  # short: the dimensions are in the table and tooltip
             group.setAccessibleName(title)
             group.setToolTip(title)
@@ -75,7 +80,8 @@ class MilestonesTab(QWidget):
         self.criteria_label = named(QLabel(), "Milestone criteria")
         self.criteria_label.setWordWrap(True)
         self.history_model = StatusHistoryModel(self)
-        self.history_view = table(self.history_model, "Status history of the selected milestone")
+        self.history_view = FittingTable(self.history_model, "Status history of the selected milestone",
+                                         StatusHistoryModel.COL_COMMENT, min_stretch=100, wrap=True)
         self.evidence_label = named(QLabel(), "Evidence notes")
         self.evidence_label.setWordWrap(True)
         self.new_status = named(QComboBox(), "New milestone status")

@@ -72,12 +72,12 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
 
 class NoteListModel(RowsModel[SessionNote]):
-    """Date, whether signed (with the number of addenda: "Signed +2") and format: narrow enough that
-    the status always shows beside the date."""
+    """Date, whether signed (with the number of addenda under it: "Signed" / "2 addenda") and format:
+    narrow enough that the status always shows beside the date."""
 
     COL_DATE, COL_STATUS, COL_FORMAT = range(3)
     HEADERS = ("Date", "Status", "Format")
-    STATUS_TIP = "Signed or draft; +N: addenda added to the signed note"
+    STATUS_TIP = "Signed or draft, and how many addenda were added to a signed note"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -91,10 +91,13 @@ class NoteListModel(RowsModel[SessionNote]):
         if column == self.COL_DATE:
             return row.session_date.isoformat()
         if column == self.COL_FORMAT:
-            return row.template_name or row.format.value
+            return row.template_name or row.format.label
         if column == self.COL_STATUS:
             count = self._addenda.get(row.id, 0)
-            return ("Signed" + (f" +{count}" if count else "")) if row.is_signed else "Draft"
+            if not row.is_signed:
+                return "Draft"
+            # Two short lines, not one long one: the status stays beside the date on a narrow list.
+            return f"Signed\n{count} addend{'um' if count == 1 else 'a'}" if count else "Signed"
         return ""
 
     def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
@@ -117,13 +120,23 @@ class PrivateNoteListModel(RowsModel[PrivateNote]):
     HEADERS = ("Date", "Beginning")
     PREVIEW_CHARS = 48
 
+    @staticmethod
+    def first_line(row: PrivateNote) -> str:
+        return next((line.strip() for line in row.text.splitlines() if line.strip()), "")
+
     def cell(self, row: PrivateNote, column: int) -> str:
         if column == self.COL_DATE:
             return row.note_date.isoformat()
         if column == self.COL_PREVIEW:
-            first = next((line.strip() for line in row.text.splitlines() if line.strip()), "")
+            first = self.first_line(row)
             return first if len(first) <= self.PREVIEW_CHARS else first[: self.PREVIEW_CHARS - 1] + "…"
         return ""
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_PREVIEW:
+            return self.first_line(row)  # the whole first line, where the cell shows its beginning
+        return super().data(index, role)
 
 
 class HomeworkTableModel(RowsModel[Homework]):
@@ -207,6 +220,23 @@ class MilestoneTableModel(RowsModel[Milestone]):
         if column == self.COL_REACHED:
             return _day(row.achieved_on)
         return ""
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_TITLE:
+            return self.details(row)
+        return super().data(index, role)
+
+    def details(self, row: Milestone) -> str:
+        """Everything the row says, for the title's tooltip (a narrow table hides columns)."""
+        lines = [row.title]
+        if row.criteria:
+            lines.append(f"Criteria: {row.criteria}")
+        for column in (self.COL_DIMENSION, self.COL_STATUS, self.COL_SINCE, self.COL_REACHED):
+            value = self.cell(row, column)
+            if value:
+                lines.append(f"{self.HEADERS[column]}: {value}")
+        return "\n".join(lines)
 
 
 class StatusHistoryModel(RowsModel[StatusChange]):

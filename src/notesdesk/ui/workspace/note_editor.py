@@ -165,7 +165,7 @@ class NoteEditor(QWidget):
         self.format_combo.blockSignals(True)
         self.format_combo.clear()
         for fmt in BUILT_IN:
-            self.format_combo.addItem(fmt.value, f"format:{fmt.value}")
+            self.format_combo.addItem(fmt.label, f"format:{fmt.value}")
         for template in self._templates:
             self.format_combo.addItem(f"{template.name} (my template)", f"template:{template.name}")
         note = self._note

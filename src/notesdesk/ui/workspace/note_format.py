@@ -23,7 +23,7 @@ def signature_status(note: SessionNote, verified: bool) -> str:
 def note_label(note: SessionNote) -> str:
     """'2024-03-04 SOAP (signed)': how a note is named in pick lists."""
     state = "signed" if note.is_signed else "draft"
-    return f"{note.session_date.isoformat()} {note.template_name or note.format.value} ({state})"
+    return f"{note.session_date.isoformat()} {note.template_name or note.format.label} ({state})"
 
 
 def has_content(note: SessionNote) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -23,6 +24,7 @@ from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.ui.workspace.widgets import CheckList, LinesEdit, named, text_edit
 
 PICK_PROMPT = "Add an intervention from the plan…"
+NARROW = 520  # px: below this the plan links put each label above its field
 
 
 NONE_SHOWN = {
@@ -85,7 +87,7 @@ class NoteLinks(QGroupBox):
             ("homework_reviewed", "Homework reviewed"), ("homework_assigned", "Homework assigned"),
             ("risk", "Risk noted"))}
         show = self.summaries
-        form = QFormLayout(self)
+        form = self._form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
         form.addRow("Objectives addressed", stacked(self.objectives, show["objectives"]))
         form.addRow("Interventions",
@@ -100,6 +102,18 @@ class NoteLinks(QGroupBox):
         self.risk.textChanged.connect(self.changed)
         self.pick_intervention.activated.connect(self._on_pick_intervention)
         self.assign_button.clicked.connect(self.assign_requested)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Narrow (a small screen), the lists to tick go under their labels, to wrap in the whole width;
+        a signed note's short plain-text lines stay beside theirs."""
+        narrow = self.width() < NARROW and not self._read_only
+        policy = QFormLayout.WrapAllRows if narrow else QFormLayout.DontWrapRows
+        if self._form.rowWrapPolicy() != policy:
+            self._form.setRowWrapPolicy(policy)
 
     def text_edits(self) -> list[QPlainTextEdit]:
         return [self.interventions, self.risk]
@@ -152,6 +166,7 @@ class NoteLinks(QGroupBox):
         self.pick_intervention.setVisible(not read_only and self.pick_intervention.count() > 1)
         self.assign_button.setVisible(not read_only)
         self._show_summaries()
+        self._fit_rows()
 
     def _show_summaries(self) -> None:
         values = {

@@ -6,15 +6,24 @@ plan, and an "intervention" section (BIRP, GIRP) the plan's interventions: one c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtGui import QResizeEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from notesdesk.core.domain.notes import Section
 from notesdesk.core.domain.plans import TreatmentPlan
-from notesdesk.ui.workspace.widgets import GrowingTextEdit, bold, named
+from notesdesk.ui.workspace.widgets import bold, named
 
 GOAL, INTERVENTION = "goal", "intervention"
 FROM_PLAN = (GOAL, INTERVENTION)
@@ -64,6 +73,62 @@ def append_lines(edit: QPlainTextEdit, lines: Sequence[str]) -> int:
     return len(new)
 
 
+class SectionEdit(QPlainTextEdit):
+    """A section's text field, as tall as its text wrapped at its own width: a signed (read-only)
+    section shows all of it with no inner scroll bar; one being written grows up to `max_lines`
+    lines (then scrolls, so the cursor stays in view) and is never shorter than `min_lines`."""
+
+    def __init__(self, text: str = "", min_lines: int = 4, max_lines: int = 24) -> None:
+        super().__init__(text)
+        self.min_lines, self.max_lines = min_lines, max_lines
+        self._measured: tuple[tuple[int, int, bool], int] | None = None
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+        self.setTabChangesFocus(True)
+        self.textChanged.connect(self.updateGeometry)
+
+    def _lines(self, lines: int) -> int:
+        return self.fontMetrics().lineSpacing() * lines
+
+    def text_height(self) -> int:
+        """The document's height in px when wrapped at the viewport's present width."""
+        width = max(40, self.viewport().width())
+        key = (self.document().revision(), width, self.isReadOnly())
+        if self._measured is None or self._measured[0] != key:
+            # The plain-text layout counts only the lines it has laid out so far; a copy laid out
+            # in full at this width gives the real wrapped height.
+            copy = self.document().clone(self)
+            copy.setDefaultFont(self.font())
+            copy.setTextWidth(width)
+            height = math.ceil(copy.size().height())
+            copy.deleteLater()
+            self._measured = (key, height)
+        return self._measured[1]
+
+    def _height(self) -> int:
+        chrome = 2 * self.frameWidth() + self.contentsMargins().top() + self.contentsMargins().bottom()
+        least = self._lines(self.min_lines) + 12
+        text = self.text_height() + self.fontMetrics().lineSpacing() // 2  # a little air under the text
+        if not self.isReadOnly():
+            text = min(text, self._lines(self.max_lines) + 12)
+        return max(least, text) + chrome
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the text wraps to the new width: a new height
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.ReadOnlyChange, QEvent.FontChange):
+            self.updateGeometry()
+
+
 class SectionsBox(QWidget):
     """Builds a heading and field per section; "Insert from plan" beside the goal and intervention."""
 
@@ -85,12 +150,14 @@ class SectionsBox(QWidget):
         while self._layout.count():
             item = self._layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone at once, not when the event loop gets to deleting it
                 item.widget().deleteLater()
         self.edits, self.insert_buttons = {}, {}
         self.titles = [(s.key, s.title) for s in sections]
         for section in sections:
             label = bold(QLabel(section.title))
-            edit = named(GrowingTextEdit(section.text), f"{section.title} section")
+            label.setWordWrap(True)  # a long heading of one's own template wraps, not widens the editor
+            edit = named(SectionEdit(section.text), f"{section.title} section")
             label.setBuddy(edit)
             edit.textChanged.connect(self.edited)
             edit.installEventFilter(self._watcher)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -33,6 +35,8 @@ from notesdesk.ui.workspace.unsent import UnsentText
 from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, text_edit
 
 EMPTY_STATE = "Select a note on the left, or start a new one with Ctrl+N."
+NO_ADDENDA = "No addenda."  # one line, no paragraph margins
+KIND_PROMPT = "Choose: correction / amendment / clarification / late entry …"
 RESTORED = "Unsent addendum restored — review it, then Add addendum to sign it. Nothing was signed."
 
 
@@ -45,7 +49,31 @@ def addendum_html(addenda: list[Addendum]) -> str:
         creds = f" ({html.escape(sig.credentials)})" if sig and sig.credentials else ""
         body = html.escape(a.text).replace("\n", "<br>")
         parts.append(f"<p><b>{html.escape(a.kind.value.capitalize())}, {when}</b>{who}{creds}<br>{body}</p>")
-    return "".join(parts) or "<p>No addenda.</p>"
+    return "".join(parts) or NO_ADDENDA
+
+
+class FittedBrowser(QTextBrowser):
+    """As tall as its text at its width, up to `most` px (then it scrolls): one line says one line."""
+
+    def __init__(self, name: str, most: int) -> None:
+        super().__init__()
+        named(self, name)
+        self.most = most
+
+    def fit(self) -> None:
+        frame = 2 * self.frameWidth()
+        line = self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin())
+        text = int(self.document().size().height())
+        self.setFixedHeight(min(self.most, max(line, text) + frame))
+
+    def setHtml(self, text: str) -> None:  # noqa: N802
+        super().setHtml(text)
+        self.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()  # the text wraps to the new width
 
 
 class AddendaPanel(QGroupBox):
@@ -54,9 +82,13 @@ class AddendaPanel(QGroupBox):
     def __init__(self) -> None:
         super().__init__("Addenda")
         self.setAccessibleName("Addenda")
-        self.view = named(QTextBrowser(), "Addenda to this note")
-        self.view.setMaximumHeight(180)
+        self.view = FittedBrowser("Addenda to this note", 180)
+        # No kind is chosen for the user: what is signed says what it is because they said so.
         self.kind_combo = named(QComboBox(), "Addendum kind")
+        self.kind_combo.addItem(KIND_PROMPT, "")
+        # The long prompt does not set the panel's (and so the editor's) least width.
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_combo.setMinimumContentsLength(18)
         for kind in AddendumKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
@@ -74,10 +106,23 @@ class AddendaPanel(QGroupBox):
         layout.addWidget(self.unsent_label)
         layout.addWidget(self.text)
         layout.addLayout(row)
-        self.text.textChanged.connect(
-            lambda: self.discard_button.setEnabled(bool(self.text.toPlainText().strip()))
+        self.text.textChanged.connect(self._update_buttons)
+        self.kind_combo.currentIndexChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def kind(self) -> AddendumKind | None:
+        value = self.kind_combo.currentData()
+        return AddendumKind(value) if value else None
+
+    def _update_buttons(self) -> None:
+        typed = bool(self.text.toPlainText().strip())
+        self.discard_button.setEnabled(typed)
+        missing = [what for what, done in (("choose its kind", self.kind() is not None),
+                                           ("write its text", typed)) if not done]
+        self.add_button.setEnabled(not missing)
+        self.add_button.setToolTip(
+            f"To add an addendum, {' and '.join(missing)}" if missing else "Sign and attach this addendum"
         )
-        self.discard_button.setEnabled(False)
 
     def show_addenda(self, addenda: list[Addendum]) -> None:
         self.view.setHtml(addendum_html(addenda))
@@ -94,9 +139,13 @@ class NotesTab(QWidget):
         self.model = NoteListModel(self)
         # Narrow columns, none hidden: whether a note is signed shows beside its date on any screen.
         self.view = FittingTable(self.model, "Session notes, newest first", NoteListModel.COL_FORMAT, cap=110)
+        rows = self.view.verticalHeader()  # a note with addenda says so on a second line of its status
+        rows.setMinimumSectionSize(rows.defaultSectionSize())
+        rows.setSectionResizeMode(QHeaderView.ResizeToContents)
         self.new_button = named(QPushButton("&New note"), "New note", "Start a new note (Ctrl+N)")
         self.copy_button = named(QPushButton("Copy &forward"), "Copy forward",
-                                 "A new draft from the latest note: same format, sections and plan links")
+                                 "A draft for today with the latest note's format, plan links and Plan "
+                                 "section; the rest is yours to write (today's draft opens if there is one)")
         self.templates_button = named(QPushButton("My &templates…"), "My note templates",
                                       "Your own note formats: a name and ordered sections")
         self.editor = NoteEditor(ctx, confirm)
@@ -119,6 +168,11 @@ class NotesTab(QWidget):
         left_layout.addWidget(self.templates_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        # What copy forward did (made a draft, or opened today's): gone when another note opens.
+        self.copy_notice = named(QLabel(), "Copied forward")
+        self.copy_notice.setWordWrap(True)
+        self.copy_notice.hide()
+        right_layout.addWidget(self.copy_notice)
         right_layout.addWidget(self.editor)
         right_layout.addWidget(self.addenda)
         right_layout.addStretch(1)
@@ -227,6 +281,7 @@ class NotesTab(QWidget):
         if note.is_signed:
             checked, verified = attempt(self._ctx, notes.verify_note, self._ctx.uow(), note, addenda)
             verified = bool(checked and verified)
+        self.copy_notice.hide()
         self.editor.show_note(note, persisted=True, verified=verified, addenda=len(addenda))
         self.addenda.setVisible(note.is_signed)
         self.addenda.show_addenda(addenda)
@@ -241,6 +296,7 @@ class NotesTab(QWidget):
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
         self.editor.start_new(self._client_id, key)
+        self.copy_notice.hide()
         self._show_page()
         self.addenda.hide()
         self.unsent.attach(None)
@@ -254,12 +310,26 @@ class NotesTab(QWidget):
     def copy_forward(self) -> None:
         if not self.flush():
             return
-        ok, note = attempt(self._ctx, notes.copy_forward, self._ctx.uow(), self._client_id, today())
-        if ok:
+        source = next((n for n in self.model.rows() if n.session_date <= today()), None)  # newest first
+        ok, found = attempt(self._ctx, notes.copy_forward, self._ctx.uow(), self._client_id, today())
+        if not ok:
+            return
+        note, made = found
+        if made:
             self._ctx.notify_changed("note", note.id)
             self.changed.emit("note")
             self.reload()
-            self.open_note(note.id)
+        self.open_note(note.id)
+        if not made:
+            said = (f"You already have a draft dated {note.session_date.isoformat()}: it is opened here "
+                    "instead of starting another.")
+        else:
+            since = f"the note of {source.session_date.isoformat()}" if source else "the latest note"
+            said = (f"New draft for {note.session_date.isoformat()} from {since}: its format, session type, "
+                    "plan links and Plan section are carried forward. The other sections are empty — "
+                    "write what happened in this session.")
+        self.copy_notice.setText(said)
+        self.copy_notice.show()
 
     def save(self) -> None:
         self.editor.save_now()
@@ -313,8 +383,14 @@ class NotesTab(QWidget):
         note_id = self.editor.note_id
         if note_id is None:
             return
-        kind = AddendumKind(self.addenda.kind_combo.currentData())
-        text = self.addenda.text.toPlainText()
+        note = self.editor.current_note()
+        kind, text = self.addenda.kind(), self.addenda.text.toPlainText()
+        if note is None or kind is None or not text.strip():
+            return
+        question = (f"Sign this {kind.value} to the note of {note.session_date.isoformat()}? "
+                    "It cannot be changed afterwards.")
+        if not self._confirm(self, "Sign addendum", question):
+            return
         ok, _added = attempt(self._ctx, notes.add_addendum, self._ctx.uow(), note_id, kind, text,
                              discard_unsent=True)
         if ok:

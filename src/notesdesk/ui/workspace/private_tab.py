@@ -22,6 +22,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import PrivateNote
 from notesdesk.core.services import notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.models import ID_ROLE, PrivateNoteListModel
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
@@ -32,7 +33,6 @@ from notesdesk.ui.workspace.widgets import (
     named,
     pydate,
     qdate,
-    table,
     text_edit,
 )
 
@@ -69,8 +69,9 @@ class PrivateNotesTab(QWidget):
         self._retries = QuietRetries(ctx)
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
         self.model = PrivateNoteListModel(self)
-        preview = (PrivateNoteListModel.COL_PREVIEW,)
-        self.view = table(self.model, "Psychotherapy notes, newest first", preview)
+        # The beginning of each note wraps in a readable width; its first paragraph is in the tooltip.
+        self.view = FittingTable(self.model, "Psychotherapy notes, newest first",
+                                 PrivateNoteListModel.COL_PREVIEW, min_stretch=150, wrap=True)
         self.new_button = named(QPushButton("&New psychotherapy note"), "New psychotherapy note")
         self.date_edit = date_edit("Psychotherapy note date")
         self.text = text_edit(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -21,6 +22,8 @@ from notesdesk.core.services import templates
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.widgets import Confirm, LinesEdit, attempt, named
 
+EMPTY = "No templates yet — write the sections you reuse, then Save template."
+
 
 class TemplatesDialog(QDialog):
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
@@ -29,6 +32,8 @@ class TemplatesDialog(QDialog):
         self._editing: NoteTemplate | None = None
         self.setWindowTitle("My note templates")
         self.list = named(QListWidget(), "My note templates")
+        self.empty_label = named(QLabel(EMPTY), "No templates yet")
+        self.empty_label.setWordWrap(True)
         self.name_edit = named(QLineEdit(), "Template name")
         self.sections_edit = LinesEdit("Template sections", "One section title per line, in order", 6)
         self.new_button = named(QPushButton("&New"), "New template")
@@ -43,11 +48,12 @@ class TemplatesDialog(QDialog):
         for button in (self.new_button, self.save_button, self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.list)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(close)
-        self.list.currentItemChanged.connect(self._on_pick)
+        self.list.currentItemChanged.connect(self._on_list_pick)
         self.new_button.clicked.connect(self._on_new)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self._on_delete)
@@ -64,7 +70,41 @@ class TemplatesDialog(QDialog):
             if template.id == select:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        self.empty_label.setVisible(self.list.count() == 0)  # say why the list is empty, not show a void
+        self.list.setVisible(self.list.count() > 0)
         self.delete_button.setEnabled(self._editing is not None)
+
+    # -- unsaved text -------------------------------------------------------------------------------
+
+    def unsaved(self) -> bool:
+        """Whether the name or sections on screen differ from the template they came from (or, for a
+        new one, whether anything was typed)."""
+        shown = (self.name_edit.text().strip(), self.sections_edit.lines())
+        if self._editing is None:
+            return any(shown)
+        return shown != (self._editing.name, tuple(t for _k, t in self._editing.sections))
+
+    def _may_drop(self) -> bool:
+        """True when nothing unsaved would be lost, or the user agreed to lose it."""
+        if not self.unsaved():
+            return True
+        name = self.name_edit.text().strip()
+        question = (f"Discard the unsaved changes to the template '{name}'?" if name
+                    else "Discard the template text typed here? It was not saved.")
+        return self._confirm(self, "Discard template changes", question)
+
+    def reject(self) -> None:
+        """Close (and Esc) ask first when what was typed was not saved."""
+        if self._may_drop():
+            super().reject()
+
+    def _on_list_pick(self, item: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
+        if not self._may_drop():
+            self.list.blockSignals(True)
+            self.list.setCurrentItem(previous)
+            self.list.blockSignals(False)
+            return
+        self._on_pick(item)
 
     def _on_pick(self, item: QListWidgetItem | None) -> None:
         self._editing = item.data(Qt.UserRole) if item else None
@@ -73,7 +113,11 @@ class TemplatesDialog(QDialog):
         self.delete_button.setEnabled(self._editing is not None)
 
     def _on_new(self) -> None:
+        if not self._may_drop():
+            return
+        self.list.blockSignals(True)
         self.list.setCurrentItem(None)
+        self.list.blockSignals(False)
         self._on_pick(None)
         self.name_edit.setFocus()
 

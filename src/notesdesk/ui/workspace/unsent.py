@@ -109,8 +109,10 @@ class UnsentText(QObject):
         try:
             if self._edit.toPlainText() != text:
                 self._edit.setPlainText(text)
-            if self._choice is not None and choice:
-                self._choice.setCurrentIndex(max(0, self._choice.findData(choice)))
+            if self._choice is not None:
+                index = self._choice.findData(choice)
+                if choice or index >= 0:  # no choice kept: back to a "choose…" item, if there is one
+                    self._choice.setCurrentIndex(max(0, index))
         finally:
             self._loading = False
 

@@ -6,14 +6,24 @@ from collections.abc import Callable, Iterable
 from datetime import date, time
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QObject, QSize, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTime,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,7 +31,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
-    QTableView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTimeEdit,
     QWidget,
 )
@@ -30,6 +41,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.ui.context import AppContext
 
 W = TypeVar("W", bound=QWidget)
+Index = QModelIndex | QPersistentModelIndex
 
 # confirm(parent, title, question) -> True to go ahead. Injected so tests never block on a dialog.
 Confirm = Callable[[QWidget, str, str], bool]
@@ -84,7 +96,17 @@ def named(widget: W, name: str, tip: str = "") -> W:
 
 class VerticalScrollArea(QScrollArea):
     """Scrolls up and down only: as narrow as its content allows, never a sideways scroll bar that
-    hides a form's right half (a splitter or window gives it at least that width)."""
+    hides a form's right half (a splitter or window gives it at least that width). When the content's
+    minimum changes (another note format, a section shown), the splitter or layout is told."""
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget() and event.type() == QEvent.LayoutRequest:
+            self.updateGeometry()  # a new minimum inside is a new minimum for the area
+        return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         inner = self.widget()
@@ -136,23 +158,6 @@ def date_edit(name: str, value: date | None = None) -> QDateEdit:
     return named(edit, name)
 
 
-def table(model: QAbstractItemModel, name: str, stretch: tuple[int, ...] = ()) -> QTableView:
-    """A read-only, row-selecting table view over one of the thin models; `stretch` columns share
-    the spare width (long text is elided, its full value is in the tooltip)."""
-    view = named(QTableView(), name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SingleSelection)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(not stretch)
-    for column in stretch:
-        view.horizontalHeader().setSectionResizeMode(column, QHeaderView.Stretch)
-    view.setWordWrap(False)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    return view
-
-
 class TimeField(QTimeEdit):
     """A time that may be unset: the minimum (00:00) shows as '--:--' and reads back as None."""
 
@@ -171,8 +176,13 @@ class TimeField(QTimeEdit):
         self.setTime(QTime(value.hour, value.minute) if value else QTime(0, 0))
 
 
+UNSET_DATE = QDate(1900, 1, 1)  # an optional date's "no date": shown as NO_DATE, never read as a date
+NO_DATE = "—"
+
+
 class OptionalDateEdit(QWidget):
-    """A checkbox that turns a date on, and the date."""
+    """A checkbox that turns a date on, and the date. Unticked, the date shows "—" (not a greyed-out
+    date that could be read as set); ticking brings back the last date chosen, or today."""
 
     changed = Signal()
     """Emitted when the date or its presence changes."""
@@ -181,26 +191,47 @@ class OptionalDateEdit(QWidget):
         super().__init__()
         self.check = named(QCheckBox(check_text), f"{name}: set")
         self.edit = date_edit(name)
+        self.edit.setMinimumDate(UNSET_DATE)
+        self.edit.setSpecialValueText(NO_DATE)
+        self.edit.setDate(UNSET_DATE)
         self.edit.setEnabled(False)
+        self._last = today()  # shown again when the box is ticked
+        self._switching = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.edit, 1)
         self.setAccessibleName(name)
-        self.check.toggled.connect(self.edit.setEnabled)
-        self.check.toggled.connect(self.changed)
-        self.edit.dateChanged.connect(self.changed)
+        self.check.toggled.connect(self._on_toggled)
+        self.edit.dateChanged.connect(self._on_date_changed)
 
     def value(self) -> date | None:
-        return pydate(self.edit.date()) if self.check.isChecked() else None
+        shown = self.edit.date()
+        return pydate(shown) if self.check.isChecked() and shown != UNSET_DATE else None
 
     def set_value(self, value: date | None) -> None:
+        self._last = value or today()
         self.check.setChecked(value is not None)
-        self.edit.setDate(qdate(value or today()))
+        self.edit.setDate(qdate(value) if value else UNSET_DATE)
 
     def set_read_only(self, read_only: bool) -> None:
         self.check.setEnabled(not read_only)
         self.edit.setReadOnly(read_only)
+
+    def _on_toggled(self, on: bool) -> None:
+        self._switching = True
+        try:
+            self.edit.setEnabled(on)
+            self.edit.setDate(qdate(self._last) if on else UNSET_DATE)
+        finally:
+            self._switching = False
+        self.changed.emit()
+
+    def _on_date_changed(self, shown: QDate) -> None:
+        if shown != UNSET_DATE:
+            self._last = pydate(shown)
+        if not self._switching:
+            self.changed.emit()
 
 
 class LinesEdit(QPlainTextEdit):
@@ -258,8 +289,25 @@ class GrowingTextEdit(QPlainTextEdit):
         return QSize(super().minimumSizeHint().width(), self._height_for(self.min_lines))
 
 
+class WrapToWidth(QStyledItemDelegate):
+    """A list's items wrap their text to the list's width (rows grow rather than scroll sideways)."""
+
+    def __init__(self, view: QListWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        option.rect = QRect(0, 0, max(60, self._view.viewport().width()), 100_000)  # the width to wrap to
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + 4)  # a little air between wrapped items
+
+
 class CheckList(QListWidget):
-    """Checkable items carrying ids; ids it was given but does not list are kept, not dropped."""
+    """Checkable items carrying ids; ids it was given but does not list are kept, not dropped. Long
+    labels wrap (never a sideways scroll bar); the list is as tall as its items, up to MOST_LINES
+    lines, and scrolls beyond that."""
+
+    MOST_LINES = 12
 
     changed = Signal()
     """Emitted when the user ticks or unticks an item."""
@@ -270,6 +318,10 @@ class CheckList(QListWidget):
         self._empty_text = empty_text
         self._filling = False
         self._read_only = False
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.Adjust)  # wrap again when the width changes
+        self.setItemDelegate(WrapToWidth(self))
         self.itemChanged.connect(self._on_item_changed)
 
     def set_items(self, items: Iterable[tuple[str, str]], checked: Iterable[str] = ()) -> None:
@@ -288,8 +340,21 @@ class CheckList(QListWidget):
             placeholder.setFlags(Qt.NoItemFlags)
             self.addItem(placeholder)
         self._filling = False
-        rows = max(2, min(self.count(), 6))
-        self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """As tall as the items wrapped to the current width, between one and MOST_LINES lines."""
+        line = self.fontMetrics().lineSpacing()
+        rows = sum(self.sizeHintForRow(row) for row in range(self.count()))
+        content = max(line + 8, min(rows, line * self.MOST_LINES))
+        height = content + 2 * self.frameWidth() + 4
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_height()  # the labels wrap to the new width: more or fewer lines
 
     def _add(self, item_id: str, label: str, checked: bool) -> None:
         item = QListWidgetItem(label)

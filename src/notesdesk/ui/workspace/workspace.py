@@ -50,7 +50,7 @@ class ClientWorkspace(QWidget):
         self.notes_tab = NotesTab(ctx, client_id, ask)
         self.private_tab = PrivateNotesTab(ctx, client_id)
         self.plan_tab = PlanTab(ctx, client_id, ask)
-        self.measures_tab = MeasuresTab(ctx, client_id)
+        self.measures_tab = MeasuresTab(ctx, client_id, ask)
         self.homework_tab = HomeworkTab(ctx, client_id)
         self.milestones_tab = MilestonesTab(ctx, client_id)
         self.safety_tab = SafetyPlanTab(ctx, client_id)

@@ -1,0 +1,214 @@
+"""On a 1024x640 screen, beside the client list: each table's main text keeps a readable width and
+is shown whole (it wraps; the tooltip says it all), the objectives to tick wrap rather than scroll
+sideways, a signed note with no addenda says so in one line, and a note format that needs more room
+gets it from the splitter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.domain.care import CheckinStatus, Homework, Milestone, MilestoneKind
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import PrivateNote
+from notesdesk.core.services import care, clients, notes, templates
+from notesdesk.ui.main_window import MainWindow
+from notesdesk.ui.workspace.milestones_tab import MIN_TITLE
+from notesdesk.ui.workspace.notes_tab import NO_ADDENDA
+from notesdesk.ui.workspace.widgets import scrolled
+from tests.ui.workspace_demo import populate
+
+LONG_TITLE = "Can come back into the window of tolerance within twenty minutes of a trigger"
+LONG_THOUGHT = "Wonder whether the avoidance protects her from the job change her father pushed for."
+LONG_REPORT = "Did it on the bus twice, the second time without getting off early; felt silly at first."
+
+
+@pytest.fixture
+def small(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
+    """The workspace of a client with a full record, in a 1024x640 main window."""
+    robin = clients.add_client(ctx.uow(), Client(name="Robin Example"))
+    populate(ctx, robin.id)
+    care.add_milestone(ctx.uow(), Milestone(robin.id, MilestoneKind.SAFETY, LONG_TITLE, dimension="emotional",
+                                            criteria="Distress from 8/10 to 5/10"))
+    notes.add_private_note(ctx.uow(), PrivateNote(robin.id, today(), LONG_THOUGHT + "\nSecond line."))
+    bus = care.add_homework(ctx.uow(), Homework(robin.id, "Ride four stops", today() - timedelta(days=3)))
+    care.check_in(ctx.uow(), bus.id, CheckinStatus.DONE, today(), LONG_REPORT)
+    window = MainWindow(ctx, relaunch=relaunch)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.search_keeper.building)
+    window.panel.select_client(robin.id)
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 640))
+    yield window.host.workspace
+    window._shut = True  # no backup or relaunch when the test closes it
+
+
+def show_tab(qtbot, workspace, tab):  # type: ignore[no-untyped-def]
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)  # laid out at its size
+
+
+def shown_whole(view: QAbstractItemView, index: QModelIndex) -> bool:
+    """The cell's text, wrapped to its width, fits in the cell: nothing cut off or elided."""
+    cell = view.visualRect(index)
+    room = QRect(0, 0, cell.width() - 8, 10_000)  # less the cell's margins
+    text = view.fontMetrics().boundingRect(room, Qt.TextWordWrap, index.data())
+    return text.width() <= cell.width() and text.height() <= cell.height()
+
+
+def readable(view, column: int, least: int) -> None:  # type: ignore[no-untyped-def]
+    assert not view.isColumnHidden(column)
+    assert view.columnWidth(column) >= least
+    assert view.horizontalScrollBar().maximum() == 0  # no sideways scrolling to reach it
+    right = view.columnViewportPosition(column) + view.columnWidth(column)
+    assert right <= view.viewport().width()
+
+
+def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.milestones_tab
+    show_tab(qtbot, small, tab)
+    view, model = tab.views[MilestoneKind.SAFETY], tab.models[MilestoneKind.SAFETY]
+    readable(view, model.COL_TITLE, MIN_TITLE)
+    assert not view.isColumnHidden(model.COL_STATUS)  # the status is never given up
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).title == LONG_TITLE)
+    title = model.index(row, model.COL_TITLE)
+    assert shown_whole(view, title)
+    tip = title.data(Qt.ToolTipRole)
+    assert tip.startswith(LONG_TITLE + "\nCriteria: Distress from 8/10 to 5/10")
+    assert "Dimension: emotional" in tip and "Status: planned" in tip  # what a hidden column would say
+
+    view.selectRow(row)
+    qtbot.wait(50)
+    history, changes = tab.history_view, tab.history_model
+    readable(history, changes.COL_COMMENT, 100)
+    assert all(shown_whole(history, changes.index(r, changes.COL_COMMENT)) for r in range(changes.rowCount()))
+
+
+def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_hover(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.private_tab
+    show_tab(qtbot, small, tab)
+    view, model = tab.view, tab.model
+    readable(view, model.COL_PREVIEW, 150)
+    preview = model.index(0, model.COL_PREVIEW)
+    assert preview.data().startswith("Wonder whether the avoidance") and shown_whole(view, preview)
+    assert preview.data(Qt.ToolTipRole) == LONG_THOUGHT
+
+
+def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.measures_tab
+    show_tab(qtbot, small, tab)
+    view, model = tab.view, tab.model
+    readable(view, model.COL_CHANGE, 180)
+    for column in (model.COL_DATE, model.COL_INSTRUMENT, model.COL_TOTAL, model.COL_FLAGS):
+        assert not view.isColumnHidden(column)
+    for row in range(model.rowCount()):
+        change = model.index(row, model.COL_CHANGE)
+        assert change.data() and shown_whole(view, change)
+        assert change.data(Qt.ToolTipRole).startswith(change.data())  # then the rule behind it
+
+
+def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.homework_tab
+    show_tab(qtbot, small, tab)
+    bus = next(h for h in tab.model.rows() if h.description == "Ride four stops")
+    tab.view.selectRow(tab.model.row_of(bus.id))
+    qtbot.wait(50)
+    view, model = tab.checkins_view, tab.checkins_model
+    readable(view, model.COL_REPORT, 150)
+    report = model.index(0, model.COL_REPORT)
+    assert report.data() == LONG_REPORT and shown_whole(view, report)
+    assert report.data(Qt.ToolTipRole) == LONG_REPORT
+
+
+def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.notes_tab
+    show_tab(qtbot, small, tab)
+    tab.new_note()
+    qtbot.wait(100)
+    ticks = tab.editor.links.objectives
+    assert ticks.count() == 4  # the active plan's objectives
+    assert ticks.width() >= 300  # under its label, in the whole width of the form
+    assert ticks.horizontalScrollBar().maximum() == 0 and not ticks.horizontalScrollBar().isVisible()
+    width = ticks.viewport().width()
+    for row in range(ticks.count()):
+        item = ticks.item(row)
+        assert ticks.visualItemRect(item).right() < width
+        assert shown_whole(ticks, ticks.indexFromItem(item))  # wrapped, not cut at the right
+    line = ticks.fontMetrics().lineSpacing()
+    assert ticks.height() <= line * ticks.MOST_LINES + 2 * ticks.frameWidth() + 4  # a sensible height
+    if ticks.verticalScrollBar().maximum() == 0:  # when it all fits, nothing is left below
+        shown = ticks.visualItemRect(ticks.item(ticks.count() - 1))
+        assert shown.bottom() < ticks.viewport().height()
+
+
+def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):  # type: ignore[no-untyped-def]
+    tab = small.notes_tab
+    show_tab(qtbot, small, tab)
+    listed, status = tab.model, tab.model.COL_STATUS
+    said = {listed.index(r, status).data(): listed.row_at(r).id for r in range(listed.rowCount())}
+    small.open_note(said["Signed"])  # no addenda
+    qtbot.wait(50)
+    box = tab.addenda.view
+    assert box.toPlainText() == NO_ADDENDA
+    assert box.height() < 2 * box.fontMetrics().lineSpacing() + 2 * box.frameWidth() + 4  # one line
+
+    small.open_note(said["Signed\n1 addendum"])
+    qtbot.wait(50)
+    assert "station walk was with her sister" in box.toPlainText()
+    assert box.verticalScrollBar().maximum() == 0  # a short addendum is shown whole, no scrolling
+
+
+def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_window(small, qtbot):  # type: ignore[no-untyped-def]
+    wide = "What the client noticed about sleep, panic, avoidance and the exposure steps this week"
+    templates.save_template(small.notes_tab._ctx.uow(), templates.make_template("Exposure", [wide, "Plan"]))
+    tab = small.notes_tab
+    tab.refresh_templates()
+    show_tab(qtbot, small, tab)
+    area = next(a for a in tab.findChildren(QScrollArea) if a.accessibleName() == "Note editor")
+    tab.new_note()
+    combo = tab.editor.format_combo
+    combo.setCurrentIndex(combo.findData("template:Exposure"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.wait(100)
+    assert [title for _key, title in tab.editor.sections.titles] == [wide, "Plan"]
+    assert small.window().width() == 1024  # the window did not grow to fit the heading on one line
+    assert area.widget().width() <= area.viewport().width()  # nothing cut off at the right
+    sign = tab.editor.sign_button
+    assert sign.mapTo(area.viewport(), sign.rect().topRight()).x() < area.viewport().width()
+
+
+def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(qtbot):  # type: ignore[no-untyped-def]
+    inner = QWidget()
+    column = QVBoxLayout(inner)
+    column.addWidget(QLabel("A short form"))
+    wide = QPushButton("A button with a long label that only some note formats show " * 2)
+    wide.hide()
+    column.addWidget(wide)
+    splitter = QSplitter(Qt.Horizontal)
+    splitter.addWidget(QLabel("The list"))
+    area = scrolled(inner, "Editor")
+    splitter.addWidget(area)
+    qtbot.addWidget(splitter)
+    splitter.resize(1000, 300)
+    splitter.setSizes([900, 100])
+    splitter.show()
+    qtbot.wait(50)
+    assert area.width() < wide.sizeHint().width()
+
+    wide.show()  # another format: a wider minimum inside
+    qtbot.waitUntil(lambda: area.width() >= area.minimumSizeHint().width())
+    assert area.viewport().width() >= wide.sizeHint().width()  # the button is not cut off at the right
+    assert area.horizontalScrollBar().maximum() == 0
