@@ -224,7 +224,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         a["reactivate"].setText("Re&open care" if reopen else "&Reactivate")
         a["reactivate"].setToolTip(f"{'Reopen care' if reopen else 'Reactivate'} (Ctrl+Shift+R)")
         self.panel.swap_action(a["discharge"], a["reactivate"], reopen)
-        self.reports_menu.refresh()
+        self.reports_menu.refresh(sources=False)  # the full check runs as the menu opens
 
     def selected_client_id(self) -> str | None:
         client = self.panel.current_client()

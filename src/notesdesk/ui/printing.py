@@ -376,10 +376,13 @@ class ReportsMenu(QMenu):
         window.addAction(action)
         return action
 
-    def refresh(self) -> None:
+    def refresh(self, sources: bool = True) -> None:
+        """Enable the documents for the chosen client. `sources=False` (on every selection) skips the
+        check for a safety plan and a discharge note, which reads the client's notes; it runs when
+        the menu is about to show, the only place the greyed-out items are seen."""
         client_id = self._client_id()
         missing: dict[str, str] = {}
-        if client_id:
+        if client_id and sources:
             try:
                 missing = missing_sources(document_sources(self.ctx.uow(), client_id))
             except Exception:  # noqa: BLE001 - the menu stays usable; building the document reports the error

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
 from notesdesk.core.services.summary import recovery_sheet
 from notesdesk.ui.printing_view import PdfPreviewDialog
-from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph, scaled_font
+from notesdesk.ui.widgets.labels import InlineMessage, Notice, heading, monospace, paragraph, scaled_font
 from notesdesk.ui.widgets.passphrase import PassphraseForm
 
 KEEP_IT = (
@@ -182,38 +181,6 @@ class KeyLabel(QLabel):
             font.setPointSizeF(size)
         if font != self.font():
             self.setFont(font)
-
-
-class Notice(QWidget):
-    """A one-line note that something worked, with the style's information icon (not a warning)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.icon = QLabel(self)
-        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-        self.icon.setPixmap(icon.pixmap(size, size))
-        self._text = QLabel(self)
-        self._text.setWordWrap(True)
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._text.setAccessibleName("Notice")
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self._text, 1)
-        self.hide()
-
-    def text(self) -> str:
-        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
-
-    def show_message(self, text: str) -> None:
-        self._text.setText(text)
-        self._text.setAccessibleDescription(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        self.show_message("")
 
 
 class RecoveryKeyPage(QWidget):

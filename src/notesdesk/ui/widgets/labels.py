@@ -38,21 +38,27 @@ def monospace(factor: float = 1.0, bold: bool = False) -> QFont:
 
 
 class InlineMessage(QWidget):
-    """A one-line problem shown next to the field it concerns, with the style's warning icon."""
+    """A one-line problem shown next to the field it concerns, with the style's warning icon.
+    `Notice` is the same line for something that worked (information icon, selectable text)."""
+
+    standard_icon = QStyle.StandardPixmap.SP_MessageBoxWarning
+    accessible_name = "Message"
+    selectable = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._icon = QLabel(self)
+        self.icon = QLabel(self)
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        self._icon.setPixmap(icon.pixmap(size, size))
+        self.icon.setPixmap(self.style().standardIcon(self.standard_icon).pixmap(size, size))
         self._text = QLabel(self)
         self._text.setWordWrap(True)
         self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setAccessibleName("Message")
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        if self.selectable:
+            self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._text.setAccessibleName(self.accessible_name)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self._text, 1)
         self.hide()
 
@@ -66,3 +72,11 @@ class InlineMessage(QWidget):
 
     def clear(self) -> None:
         self.show_message("")
+
+
+class Notice(InlineMessage):
+    """A one-line note that something worked, with the style's information icon (not a warning)."""
+
+    standard_icon = QStyle.StandardPixmap.SP_MessageBoxInformation
+    accessible_name = "Notice"
+    selectable = True
