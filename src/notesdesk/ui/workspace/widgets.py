@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
-    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTimeEdit,
@@ -263,30 +262,6 @@ def text_edit(name: str, placeholder: str = "", rows: int = 3, expand: bool = Fa
     else:
         edit.setFixedHeight(height)
     return edit
-
-
-class GrowingTextEdit(QPlainTextEdit):
-    """A text field that grows with its text (between `min_lines` and `max_lines`), so a short
-    section stays short and a long one does not hide behind its own scroll bar."""
-
-    def __init__(self, text: str = "", min_lines: int = 4, max_lines: int = 24) -> None:
-        super().__init__(text)
-        self.min_lines, self.max_lines = min_lines, max_lines
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
-        self.setTabChangesFocus(True)
-        self.textChanged.connect(self.updateGeometry)
-
-    def _height_for(self, lines: int) -> int:
-        return self.fontMetrics().lineSpacing() * lines + 2 * self.frameWidth() + 12
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        # The plain-text layout measures the document in lines.
-        lines = int(self.document().size().height()) + 1
-        height = self._height_for(max(self.min_lines, min(self.max_lines, lines)))
-        return QSize(super().sizeHint().width(), height)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(super().minimumSizeHint().width(), self._height_for(self.min_lines))
 
 
 class WrapToWidth(QStyledItemDelegate):
