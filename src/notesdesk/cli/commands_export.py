@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from notesdesk.cli.commands_vault import create_vault, print_new_vault
-from notesdesk.cli.io import Cli, add_command, counted
+from notesdesk.cli.io import Cli, add_command, check_out, counted
 from notesdesk.cli.records import find_client
 from notesdesk.core.backup import container
 from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.crypto.policy import passphrase_problem
-from notesdesk.core.errors import Conflict, InvalidInput, NotesdeskError, NotFound, UsageError
+from notesdesk.core.errors import InvalidInput, NotesdeskError, NotFound, UsageError
 from notesdesk.core.exports import practice, record
 
 PLAIN_REMINDER = (
@@ -78,18 +78,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 # -- export -------------------------------------------------------------------------------------
 
 
-def _check_out(out: Path, force: bool) -> Path:
-    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
-    out = Path(out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name.")
-    if out.exists() and not force:
-        raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
-    if not out.parent.is_dir():
-        raise NotFound(f"There is no folder {out.parent}; create it first.")
-    return out
-
-
 def _check_usage(args: argparse.Namespace) -> None:
     if args.all and args.client:
         raise UsageError("Give either CLIENT or --all, not both.")
@@ -108,7 +96,7 @@ def _check_usage(args: argparse.Namespace) -> None:
 
 def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     _check_usage(args)
-    out = _check_out(args.out, args.force)
+    out = check_out(args.out, args.force)
     if args.all:
         return _export_all(cli, out)
     return _export_client(cli, args, out)

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from notesdesk.cli.io import Cli, add_command, date_arg
+from notesdesk.cli.io import Cli, add_command, check_out, date_arg
 from notesdesk.cli.records import find_client
 from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
-from notesdesk.core.errors import Conflict, NotFound, UsageError
+from notesdesk.core.errors import UsageError
 from notesdesk.core.reports import (
     Paper,
     PdfOptions,
@@ -143,18 +143,6 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
 
 
 # -- shared steps ----------------------------------------------------------------------------------
-
-
-def check_out(out: Path, force: bool = False) -> Path:
-    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
-    out = Path(out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name.")
-    if out.exists() and not force:
-        raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
-    if not out.parent.is_dir():
-        raise NotFound(f"There is no folder {out.parent}; create it first.")
-    return out
 
 
 def _options(cli: Cli, args: argparse.Namespace, vault: Vault) -> PdfOptions:

@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from notesdesk.cli.commands_reports import check_out, write_recovery_sheet
-from notesdesk.cli.io import Cli, add_command, short
+from notesdesk.cli.commands_reports import write_recovery_sheet
+from notesdesk.cli.io import Cli, add_command, check_out, short
 from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
 from notesdesk.core.storage.vault import Vault
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO, TypeVar
 
 import msgspec
 
-from notesdesk.core.errors import InvalidInput, UsageError
+from notesdesk.core.errors import Conflict, InvalidInput, NotFound, UsageError
 from notesdesk.core.storage.location import location_warning
 from notesdesk.core.storage.vault import Vault
 
@@ -255,3 +255,15 @@ def add_command(
     )
     parser.set_defaults(handler=handler)
     return parser
+
+
+def check_out(out: Path, force: bool = False) -> Path:
+    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
+    out = Path(out).expanduser()
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name.")
+    if out.exists() and not force:
+        raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
+    if not out.parent.is_dir():
+        raise NotFound(f"There is no folder {out.parent}; create it first.")
+    return out

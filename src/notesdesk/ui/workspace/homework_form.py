@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -98,6 +99,23 @@ class HomeworkForm(QWidget):
         self.due.set_value(None)
 
 
+def _lay_out(
+    dialog: QDialog, form: HomeworkForm, ok_text: str, ok_name: str, cancel_name: str
+) -> QPushButton:
+    """The homework form above OK/Cancel, focus in the description; returns the OK button."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    ok_button = named(buttons.button(QDialogButtonBox.Ok), ok_name)
+    ok_button.setText(ok_text)
+    named(buttons.button(QDialogButtonBox.Cancel), cancel_name)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(form)
+    layout.addWidget(buttons)
+    form.description.setFocus()
+    return ok_button
+
+
 class AssignHomeworkDialog(QDialog):
     """Assign homework from a session note; the caller stores it and ticks it in the note, whose save
     links it."""
@@ -108,16 +126,8 @@ class AssignHomeworkDialog(QDialog):
         self.setAccessibleName("Assign homework in this note")
         self.form = HomeworkForm()
         self.form.set_goals(goals, goal_id)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.ok_button = named(buttons.button(QDialogButtonBox.Ok), "Assign the homework")
-        self.ok_button.setText("&Assign")
-        named(buttons.button(QDialogButtonBox.Cancel), "Cancel assigning homework")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(buttons)
-        self.form.description.setFocus()
+        self.ok_button = _lay_out(self, self.form, "&Assign", "Assign the homework",
+                                  "Cancel assigning homework")
 
 
 class EditHomeworkDialog(QDialog):
@@ -135,16 +145,7 @@ class EditHomeworkDialog(QDialog):
                             "Untick when the client has stopped or finished it")
         self.active.setChecked(homework.active)
         self.form.form.addRow("", self.active)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.ok_button = named(buttons.button(QDialogButtonBox.Ok), "Save the homework")
-        self.ok_button.setText("&Save")
-        named(buttons.button(QDialogButtonBox.Cancel), "Cancel editing homework")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(buttons)
-        self.form.description.setFocus()
+        self.ok_button = _lay_out(self, self.form, "&Save", "Save the homework", "Cancel editing homework")
 
     def homework(self) -> Homework:
         return replace(self.form.edited(self._homework), active=self.active.isChecked())
