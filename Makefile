@@ -1,13 +1,29 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
-PYTHON ?= python3
+# They build .venv with the newest Python >= 3.12 on the machine (scripts/find-python: PATH first,
+# then pyenv), or stop with one line saying which Python is needed and how to get it.
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint soak bench screenshots clean
+# A .venv made by an older interpreter is rebuilt, not reused.
+VENV_OK := $(shell $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo yes)
+ifneq ($(VENV_OK),yes)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),run)),)
+PYTHON ?= $(shell $(SHELL) scripts/find-python 2>/dev/null)
+ifeq ($(PYTHON),)
+$(error $(shell $(SHELL) scripts/find-python --why))
+endif
+REBUILD := rebuild-venv
+endif
+endif
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: run test lint soak bench screenshots clean rebuild-venv
+
+rebuild-venv:
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml $(REBUILD)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)

@@ -34,7 +34,6 @@ from notesdesk.core.domain.notes import NoteFormat, SessionNote  # noqa: E402
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan  # noqa: E402
 from notesdesk.core.services import care, clients, notes, plans  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
-from notesdesk.ui import refcount_guard  # noqa: E402
 from notesdesk.ui.app_setup import load_bundled_fonts  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
@@ -275,7 +274,6 @@ def main() -> int:
         app = QApplication(sys.argv[:1])
         app.setOrganizationName("NotesDesk")
         app.setApplicationName("NotesDesk")
-        refcount_guard.install(app)  # as the app does: PySide6 6.12.0 would otherwise abort at exit
         load_bundled_fonts()
         errors = ErrorPresenter(interactive=False)
         runner = BackgroundRunner(app)

@@ -8,6 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# Python 3.11 with PySide6 6.12.0 aborts within minutes (it drops references to None and True,
+# which 3.12 makes immortal), and the code uses 3.12 syntax: say so in one line, not a traceback.
+MINIMUM_PYTHON = (3, 12)
+
 
 def launch_desktop(vault_path: Path) -> int:
     try:
@@ -18,7 +22,21 @@ def launch_desktop(vault_path: Path) -> int:
     return int(app_main(vault_path) or 0)
 
 
+def python_too_old(version: tuple[int, ...]) -> str | None:
+    """The one line to show when this interpreter is too old for NotesDesk, else None."""
+    if tuple(version[:2]) >= MINIMUM_PYTHON:
+        return None
+    return (
+        f"notesdesk: needs Python {MINIMUM_PYTHON[0]}.{MINIMUM_PYTHON[1]} or newer "
+        f"(this is {version[0]}.{version[1]}); `make run` finds or names one.\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    too_old = python_too_old(tuple(sys.version_info))
+    if too_old:
+        sys.stderr.write(too_old)
+        return 1
     from notesdesk.cli.main import main as cli_main
 
     return cli_main(sys.argv[1:] if argv is None else argv, desktop=launch_desktop)

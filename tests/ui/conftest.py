@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from notesdesk.core.storage.vault import Vault  # noqa: E402
-from notesdesk.ui import refcount_guard
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
@@ -34,7 +33,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    refcount_guard.top_up()  # PySide6 6.12.0 drops a reference to True per emit (see the module)
     monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
     # Automatic backups (on lock, on close, daily) go to a temporary folder, never the user's.
     monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(tmp_path / "backups"))

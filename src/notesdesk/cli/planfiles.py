@@ -142,7 +142,7 @@ def check_fields(kind: type, data: dict[str, Any], where: str, kept: tuple[str, 
                 check_fields(inner, item, f"{path}[{i}]" if many else path)
 
 
-def _convert(data: dict[str, Any], kind: type[T], label: str) -> T:
+def _convert[T](data: dict[str, Any], kind: type[T], label: str) -> T:
     try:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:

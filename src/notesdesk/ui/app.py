@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from notesdesk.core.storage.vault import Vault
-from notesdesk.ui import refcount_guard
 from notesdesk.ui.app_setup import (
     APP_NAME,
     configure_logging,
@@ -92,7 +91,6 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     disable_core_dumps()
     configure_logging()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    refcount_guard.install(app)  # PySide6 6.12.0 bug: see refcount_guard
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setQuitOnLastWindowClosed(True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
@@ -23,8 +22,8 @@ from notesdesk.core.reports.plaintext import wrap_text
 
 # A cell is plain text in its column's style, or blocks of text each in a style of its own
 # (an objective, then its criterion in grey).
-GridCell: TypeAlias = "str | Sequence[tuple[ParagraphStyle, str]]"
-Line: TypeAlias = tuple[ParagraphStyle, str]
+type GridCell = "str | Sequence[tuple[ParagraphStyle, str]]"
+type Line = tuple[ParagraphStyle, str]
 
 # Rows up to this tall move whole to the next page; only taller ones are split between lines.
 WHOLE_ROW_LIMIT = 120 * mm

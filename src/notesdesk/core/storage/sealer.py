@@ -28,7 +28,7 @@ def encode(obj: object) -> bytes:
     return _encoder.encode(obj)
 
 
-def decode(payload: bytes, kind: type[T]) -> T:
+def decode[T](payload: bytes, kind: type[T]) -> T:
     decoder = _decoders.get(kind)
     if decoder is None:
         decoder = _decoders[kind] = msgspec.json.Decoder(kind)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +30,7 @@ class StoreContext:
     audit: AuditLog
 
 
-class SealedTable(Generic[T]):
+class SealedTable[T]:
     """Typed access to one sealed table. `clear_of` gives an object's clear foreign-key columns."""
 
     def __init__(

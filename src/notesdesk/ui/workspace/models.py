@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -22,7 +22,7 @@ def _day(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
+class RowsModel[R](QAbstractTableModel):
     """A table over a list of plain rows; subclasses define HEADERS and `cell`."""
 
     HEADERS: ClassVar[tuple[str, ...]] = ()

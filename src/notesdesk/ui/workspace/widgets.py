@@ -85,7 +85,7 @@ class QuietRetries:
         return True, result
 
 
-def named(widget: W, name: str, tip: str = "") -> W:
+def named[W: QWidget](widget: W, name: str, tip: str = "") -> W:
     """Give a control its accessible name (and an optional tooltip); returns it for chaining."""
     widget.setAccessibleName(name)
     if tip:
