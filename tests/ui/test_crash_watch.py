@@ -104,7 +104,7 @@ def test_the_start_window_says_the_last_run_closed_unexpectedly(qtbot, ui_vault_
     qtbot.addWidget(start)
     try:
         text = start.notice.text()
-        assert text.startswith("NotesDesk closed unexpectedly last time: Python recorded a fatal error.")
+        assert text.startswith("NotesDesk closed unexpectedly last time: an internal error stopped it.")
         assert str(tmp_path / "logs" / CRASH_LOG_NAME) in text
     finally:
         watch.stop()

@@ -17,8 +17,8 @@ def log_line(last: LastRun) -> str:
 
 
 def before_unlock(last: LastRun) -> str:
-    how = ("Python recorded a fatal error" if last.fatal_error
-           else "no error was recorded (the computer may have lost power, or NotesDesk was ended)")
+    how = ("an internal error stopped it" if last.fatal_error
+           else "it was ended without closing (the computer may have lost power or restarted)")
     return (f"{HEADLINE}: {how}. Notes and unsent text are saved every few seconds as you type; after "
             f"you unlock, NotesDesk lists what it kept. {log_line(last)}")
 
