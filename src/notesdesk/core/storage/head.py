@@ -1,0 +1,160 @@
+"""The authenticated audit head: where the audit chain ends and which rows are live, under one MAC.
+
+    term(row) = HMAC(K_head, lp("nd-row", table, id, clear column names and values..., GCM tag))
+    rows      = sum of term(row) over every live sealed row, mod 2^256
+    head MAC  = HMAC(K_head, lp("nd-head", vault id, seq, chain, rows, lineage))
+
+`seq` and `chain` are those of the newest audit entry. The head is rewritten with every audit entry
+(audit.py, in the same transaction), and each write adds its new row's term and subtracts the old
+one, so keeping it costs no read of other rows. Checking it at unlock reads clear columns and the
+last 16 bytes of each seal (its GCM tag) — nothing is decrypted and nothing depends on how long
+the audit history is, except SQLite's count of the audit table (see `check`).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, func, inspect, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, Base, missing_later_table
+
+MODULUS = 1 << 256
+TAG = 16  # AES-GCM tag: the last bytes of every seal (crypto/cipher.py)
+HEAD_TABLE = "audit_head"
+META_FLAG = "audit_head"  # set (under the header MAC) once a vault keeps a head: then it must exist
+META_VALUE = "hmac-sha256/1"
+
+# Not a mapped class: the head is one row read and written only here.
+head_table = Table(
+    HEAD_TABLE,
+    MetaData(),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("chain", LargeBinary, nullable=False),
+    Column("rows", LargeBinary, nullable=False),
+    Column("lineage", Text, nullable=False),
+    Column("mac", LargeBinary, nullable=False),
+    sqlite_strict=True,
+)
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    chain: bytes
+    rows: int  # the set digest: sum of the live rows' terms mod 2^256
+    lineage: str = ""  # replaced by each restore: backups from before it no longer count (rollback.py)
+
+
+def genesis(chain: bytes) -> Head:
+    return Head(0, chain, 0, "")
+
+
+class HeadKeeper:
+    def __init__(self, key: bytes, vault_id: str) -> None:
+        self._key = key
+        self._vault_id = vault_id
+
+    # -- terms -------------------------------------------------------------------------------
+
+    def term(self, table: str, row_id: object, clear: Mapping[str, object], sealed: object) -> int:
+        tag = sealed[-TAG:] if isinstance(sealed, bytes) else b"\x00invalid"
+        parts: list[bytes | str | int | None] = ["nd-row", table, _value(row_id)]
+        for name in SEALED_TABLES[table]:
+            parts += [name, _value(clear.get(name))]
+        parts.append(tag)
+        return int.from_bytes(hmac.digest(self._key, lp(*parts), "sha256"), "big")
+
+    def stored_term(self, session: Session, table: str, row_id: str) -> int:
+        """The term of a row as it is stored now (before it is replaced or deleted)."""
+        t = Base.metadata.tables[table]
+        names = SEALED_TABLES[table]
+        row = session.execute(
+            select(*(t.c[n] for n in names), func.substr(t.c.data, -TAG)).where(t.c.id == row_id)
+        ).first()
+        if row is None:
+            return 0
+        return self.term(table, row_id, dict(zip(names, row[:-1], strict=True)), row[-1])
+
+    def live_rows(self, session: Session) -> int:
+        """Recompute the set digest from every live row's clear columns and tag."""
+        total = 0
+        for name, names in SEALED_TABLES.items():
+            if missing_later_table(session, name):
+                continue
+            t = Base.metadata.tables[name]
+            query = select(t.c.id, *(t.c[n] for n in names), func.substr(t.c.data, -TAG))
+            for row in session.execute(query):
+                total += self.term(name, row[0], dict(zip(names, row[1:-1], strict=True)), row[-1])
+        return total % MODULUS
+
+    # -- the head row --------------------------------------------------------------------------
+
+    def mac(self, head: Head) -> bytes:
+        message = lp(
+            "nd-head", self._vault_id, head.seq, head.chain, head.rows.to_bytes(32, "big"), head.lineage
+        )
+        return hmac.digest(self._key, message, "sha256")
+
+    def write(self, session: Session, head: Head) -> None:
+        values = {
+            "seq": head.seq,
+            "chain": head.chain,
+            "rows": head.rows.to_bytes(32, "big"),
+            "lineage": head.lineage,
+            "mac": self.mac(head),
+        }
+        statement = sqlite_insert(head_table).values(id=1, **values)
+        session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def read(self, session: Session) -> Head | None:
+        """The stored head, its MAC checked; None when there is none (a new or older vault)."""
+        if not has_head_table(session):
+            return None
+        row = session.execute(select(head_table).where(head_table.c.id == 1)).first()
+        if row is None:
+            return None
+        try:
+            head = Head(int(row.seq), bytes(row.chain), int.from_bytes(row.rows, "big"), str(row.lineage))
+        except (TypeError, ValueError) as exc:
+            raise VaultDamaged("The vault's audit head is damaged.") from exc
+        if not isinstance(row.mac, bytes) or not hmac.compare_digest(self.mac(head), row.mac):
+            raise VaultDamaged("The vault's audit head was altered or damaged.")
+        return head
+
+    def check(self, session: Session, head: Head) -> None:
+        """The audit table ends exactly at the head, has no gap, and the live rows are the ones the
+        head vouches for. The count walks the audit table's b-tree pages without decoding entries
+        (a few milliseconds per 100,000 entries), so cutting entries from the middle is found too."""
+        count, low, high = session.execute(
+            select(func.count(), func.min(AuditRow.seq), func.max(AuditRow.seq))
+        ).one()
+        newest = session.execute(
+            select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
+        ).first()
+        ends_at_head = newest is not None and newest.seq == head.seq and newest.mac == head.chain
+        if not ends_at_head or count != head.seq or low != 1 or high != head.seq:
+            raise VaultDamaged(
+                "The vault's audit log does not end where it last ended: entries were cut or added "
+                "behind the app's back."
+            )
+        if self.live_rows(session) != head.rows:
+            raise VaultDamaged(
+                "The vault's records are not the ones it last saved: a record was deleted, added "
+                "or rolled back behind the app's back."
+            )
+
+
+def has_head_table(session: Session) -> bool:
+    return bool(inspect(session.connection()).has_table(HEAD_TABLE))
+
+
+def _value(value: object) -> bytes | str | int | None:
+    return value if isinstance(value, bytes | str | int) or value is None else repr(value)
