@@ -1,6 +1,7 @@
 """The authenticated audit head: where the audit chain ends and which rows are live, under one MAC.
 
-    term(row) = HMAC(K_head, lp("nd-row", table, id, clear column names and values..., GCM tag))
+    term(row) = BLAKE2b-256(key = K_head, person = "nd-row-term",
+                            JSON [table, id, clear columns in schema order..., base64 GCM tag])
     rows      = sum of term(row) over every live sealed row, mod 2^256
     head MAC  = HMAC(K_head, lp("nd-head", vault id, seq, chain, rows, lineage))
 
@@ -8,22 +9,27 @@
 (audit.py, in the same transaction), and each write adds its new row's term and subtracts the old
 one, so keeping it costs no read of other rows. Checking it at unlock reads clear columns and the
 last 16 bytes of each seal (its GCM tag) — nothing is decrypted and nothing depends on how long
-the audit history is, except SQLite's count of the audit table (see `check`).
+the audit history is, except SQLite's count of the audit table (see `check`). The terms are keyed
+(keyed BLAKE2b is a PRF, and about three times cheaper per row than HMAC here), so without the key
+no other set of rows can be made to add up to the same digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import msgspec
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, func, inspect, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import VaultDamaged
-from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, Base, missing_later_table
+from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, missing_later_table
 
 MODULUS = 1 << 256
 TAG = 16  # AES-GCM tag: the last bytes of every seal (crypto/cipher.py)
@@ -64,35 +70,31 @@ class HeadKeeper:
 
     # -- terms -------------------------------------------------------------------------------
 
+    def _term(self, parts: tuple[object, ...]) -> int:
+        """parts = (table, id, clear columns in SEALED_TABLES order..., tag)."""
+        digest = hashlib.blake2b(_encode(parts), key=self._key, digest_size=32, person=b"nd-row-term")
+        return int.from_bytes(digest.digest(), "big")
+
     def term(self, table: str, row_id: object, clear: Mapping[str, object], sealed: object) -> int:
-        tag = sealed[-TAG:] if isinstance(sealed, bytes) else b"\x00invalid"
-        parts: list[bytes | str | int | None] = ["nd-row", table, _value(row_id)]
-        for name in SEALED_TABLES[table]:
-            parts += [name, _value(clear.get(name))]
-        parts.append(tag)
-        return int.from_bytes(hmac.digest(self._key, lp(*parts), "sha256"), "big")
+        tag = sealed[-TAG:] if isinstance(sealed, bytes) else None
+        values = (_value(clear.get(name)) for name in SEALED_TABLES[table])
+        return self._term((table, row_id, *values, tag))
 
     def stored_term(self, session: Session, table: str, row_id: str) -> int:
         """The term of a row as it is stored now (before it is replaced or deleted)."""
-        t = Base.metadata.tables[table]
-        names = SEALED_TABLES[table]
-        row = session.execute(
-            select(*(t.c[n] for n in names), func.substr(t.c.data, -TAG)).where(t.c.id == row_id)
-        ).first()
-        if row is None:
-            return 0
-        return self.term(table, row_id, dict(zip(names, row[:-1], strict=True)), row[-1])
+        row = _raw(session).execute(_select_terms(table) + " WHERE id = ?", (row_id,)).fetchone()
+        return 0 if row is None else self._term((table, *row))
 
     def live_rows(self, session: Session) -> int:
-        """Recompute the set digest from every live row's clear columns and tag."""
+        """Recompute the set digest from every live row's clear columns and tag (on the raw
+        connection inside the session's transaction: SQLAlchemy rows cost more than the hashing)."""
         total = 0
-        for name, names in SEALED_TABLES.items():
+        cursor = _raw(session)
+        for name in SEALED_TABLES:
             if missing_later_table(session, name):
                 continue
-            t = Base.metadata.tables[name]
-            query = select(t.c.id, *(t.c[n] for n in names), func.substr(t.c.data, -TAG))
-            for row in session.execute(query):
-                total += self.term(name, row[0], dict(zip(names, row[1:-1], strict=True)), row[-1])
+            for row in cursor.execute(_select_terms(name)):
+                total += self._term((name, *row))
         return total % MODULUS
 
     # -- the head row --------------------------------------------------------------------------
@@ -156,5 +158,28 @@ def has_head_table(session: Session) -> bool:
     return bool(inspect(session.connection()).has_table(HEAD_TABLE))
 
 
-def _value(value: object) -> bytes | str | int | None:
-    return value if isinstance(value, bytes | str | int) or value is None else repr(value)
+_encoder = msgspec.json.Encoder()
+
+
+def _encode(parts: tuple[object, ...]) -> bytes:
+    try:
+        return _encoder.encode(parts)
+    except (TypeError, msgspec.EncodeError):  # a damaged row's odd value: still a definite term
+        return _encoder.encode([repr(p) for p in parts])
+
+
+def _value(value: object) -> object:
+    """As SQLite gives it back: a flag written as a bool is read as an integer."""
+    return int(value) if isinstance(value, bool) else value
+
+
+def _select_terms(table: str) -> str:
+    # Names come from SEALED_TABLES only, never from input.
+    columns = ", ".join(["id", *SEALED_TABLES[table]])
+    return f"SELECT {columns}, substr(data, -{TAG}) FROM {table}"
+
+
+def _raw(session: Session) -> sqlite3.Cursor:
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver.cursor()
