@@ -23,15 +23,24 @@ from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import Head
 
 
-def restore_advice(backups: list[BackupHead], lineage: str | None = None) -> str:
-    """What to do, naming the backup to restore: the highest authentic head (of `lineage` if any)."""
+def newest_backup(backups: list[BackupHead], lineage: str | None = None) -> BackupHead | None:
+    """The backup to restore: the highest authentic head (of `lineage` when it has any)."""
     preferred = [b for b in backups if lineage is None or b.lineage == lineage] or backups
-    if not preferred:
+    return preferred[0] if preferred else None
+
+
+def refused(message: str, backups: list[BackupHead], lineage: str | None = None) -> VaultDamaged:
+    """The refusal: what was found, that nothing changed, and which backup to restore."""
+    newest = newest_backup(backups, lineage)
+    return VaultDamaged(f"{message} {restore_advice(newest)}", newest.path if newest else None)
+
+
+def restore_advice(newest: BackupHead | None) -> str:
+    if newest is None:
         return (
             "Restore it from a backup you trust with 'notesdesk restore FILE' (none of this vault's "
             "backups was found in the backup folder)."
         )
-    newest = preferred[0]
     return (
         f"Restore the newest authentic backup, {newest.path} (made {_when(newest.created)}), "
         "with 'notesdesk restore FILE'."
@@ -45,17 +54,20 @@ def check_not_rolled_back(
     anchored: tuple[int, bytes] | None,
     backups: list[BackupHead],
 ) -> None:
-    advice = restore_advice(backups, head.lineage)
     if anchored is not None and not _reached(session, audit, head, anchored[0], anchored[1].hex()):
-        raise VaultDamaged(
+        raise refused(
             "This vault is older than the one last opened on this computer, or another copy of it: "
-            f"it may have been replaced. Nothing was changed. {advice}"
+            "it may have been replaced. Nothing was changed.",
+            backups,
+            head.lineage,
         )
     current = [b for b in backups if b.lineage == head.lineage]
     if current and not _reached(session, audit, head, current[0].seq, current[0].chain):
-        raise VaultDamaged(
+        raise refused(
             "This vault is older than its newest backup, or another copy of it: it may have been "
-            f"replaced by an old copy. Nothing was changed. {advice}"
+            "replaced by an old copy. Nothing was changed.",
+            backups,
+            head.lineage,
         )
 
 

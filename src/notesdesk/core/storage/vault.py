@@ -42,7 +42,7 @@ from notesdesk.core.storage import migrate
 from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import META_FLAG, META_VALUE, Head, HeadKeeper, has_head_table
-from notesdesk.core.storage.rollback import check_not_rolled_back, restore_advice
+from notesdesk.core.storage.rollback import check_not_rolled_back, refused
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
     engine_integrity_problems,
@@ -310,7 +310,7 @@ class Vault:
                 raise VaultDamaged("The vault's audit head is missing: the vault was altered.")
             return self._establish_head(session)
         except VaultDamaged as exc:
-            raise VaultDamaged(f"{exc.message} {restore_advice(backups)}") from exc
+            raise refused(exc.message, backups) from exc
 
     def _establish_head(self, session: Session) -> Head:
         self.audit.verify(session)
