@@ -191,10 +191,14 @@ def test_restore_replaces_the_vault_and_keeps_the_old_one(
     assert "Signed ✓" in run.ok("note", "show", _note_id(run))
     assert run.ok("verify").startswith("Vault OK")
     # The replaced vault is another copy of the restored one: refused on this computer (put back in
-    # place it would hide what was done since the restore); intact, it opens as it was elsewhere.
+    # place it would hide what was done since the restore) and by the backups made since; intact, it
+    # opens as it was elsewhere.
     refused = Runner(kept)("client", "list")
     assert refused.code == 4 and "another copy" in refused.err
     monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(vault_path.parent / "another-computer"))
+    refused = Runner(kept)("client", "list")
+    assert refused.code == 4 and "replaced by a restore" in refused.err
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(vault_path.parent / "another-computer-backups"))
     assert Runner(kept).ok("--json", "client", "list") == before
 
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -181,3 +183,55 @@ def test_the_local_anchor_alone_catches_a_rolled_back_vault_with_no_backups(
     shutil.copy(old_copy, cli.vault)
     result = assert_refused(cli)
     assert "older" in result.err
+
+
+def _restore_an_older_backup(cli: Cli, backups: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Back up, add a client, restore that backup on purpose. Returns (the replaced vault kept
+    beside it, the fresh backup written after the restore)."""
+    older = tmp_path / "older.ndbk"
+    shutil.copy(Path(cli.ok("backup").strip()), older)
+    for name in ("Ngozi Okafor", "Dương Văn An", "Łukasz Wiśniewski"):
+        cli.ok("client", "add", name)
+    before = set(backups.iterdir())
+    out = cli.ok("restore", str(older))
+    assert "Zoë" in cli.ok("client", "list") and "Ngozi" not in cli.ok("client", "list")
+    [kept] = cli.vault.parent.glob("*.replaced-*.bak")
+    [fresh] = set(backups.iterdir()) - before
+    assert str(kept) in out
+    return kept, fresh
+
+
+def test_restoring_an_older_backup_on_purpose_is_not_refused(
+    cli: Cli, backups: Path, tmp_path: Path
+) -> None:
+    _restore_an_older_backup(cli, backups, tmp_path)
+    cli.ok("client", "add", "Amaru Quispe")
+    assert cli.ok("verify").startswith("Vault OK")
+    cli.ok("backup")
+    assert "Amaru Quispe" in cli.ok("client", "list")
+
+
+def test_the_vault_a_restore_replaced_cannot_be_put_back(
+    cli: Cli, backups: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, fresh = _restore_an_older_backup(cli, backups, tmp_path)
+    shutil.copy(kept, cli.vault)
+    assert "another copy" in assert_refused(cli).err
+    # Even where no anchor remembers the restore, the backup made after it does.
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "a-new-computer"))
+    result = assert_refused(cli, naming=fresh.name)
+    assert "replaced by a restore" in result.err
+
+
+def test_an_audit_entry_spliced_in_from_the_current_vault_does_not_make_another_copy_pass(
+    cli: Cli, backups: Path, tmp_path: Path
+) -> None:
+    kept, _fresh = _restore_an_older_backup(cli, backups, tmp_path)
+    [anchor] = Path(os.environ["NOTESDESK_ANCHOR_DIR"]).iterdir()
+    seq = json.loads(anchor.read_text())["seq"]
+    [[genuine]] = sql(cli.vault, ("SELECT data, mac FROM audit WHERE seq = ?", (seq,)))
+    assert newest_seq(kept) > seq  # the replaced vault went further than the restored one
+    shutil.copy(kept, cli.vault)
+    sql(cli.vault, ("UPDATE audit SET data = ?, mac = ? WHERE seq = ?", (*genuine, seq)))
+    shutil.rmtree(backups)  # leave only the anchor to go by
+    assert_refused(cli)

@@ -167,8 +167,10 @@ def restore(
         raise VaultInUse("Close the vault in every NotesDesk window before restoring.") from exc
     try:
         kept = None
+        replaced = ""
         vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if vault_path.exists():
+            replaced = replaced_lineage(vault_path)
             recover_after_crash(vault_path)  # a read-only copy cannot roll back a crash journal
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             kept = vault_path.with_name(f"{vault_path.name}.replaced-{stamp}.bak")
@@ -187,10 +189,26 @@ def restore(
         write_atomic(vault_path, image)
     finally:
         lock.release()
-    with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key, restoring=True) as restored:
+    opened = Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key, restoring=replaced)
+    with opened as restored:
         if fresh_backup_to is not None:
             make_backup(restored, fresh_backup_to)
     return kept
+
+
+def replaced_lineage(vault_path: Path) -> str:
+    """The lineage of the vault a restore replaces, read in clear (it is not secret): the restored
+    vault's lineage lists it, so backups made after the restore refuse that vault if it is put back.
+    Unauthenticated, so it can only add a lineage to refuse, never make a vault pass."""
+    try:
+        conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT lineage FROM audit_head").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ""  # older than the head, or damaged: nothing to add
+    return str(row[0]) if row and isinstance(row[0], str) else ""
 
 
 # -- listing, rotation and the anchor --------------------------------------------------------------

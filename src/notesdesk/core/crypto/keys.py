@@ -3,7 +3,7 @@
 passphrase --Argon2id--> KEK_pw --+
 recovery key --HKDF----> KEK_rc --+-- AES-256-GCM wrap --> DEK (32 random bytes)
 DEK --HKDF(salt=vault id, info=label)--> one subkey per purpose (fields, private notes, audit,
-    header, audit head, local anchor)
+    header, audit head, row terms, local anchor)
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SUBKEY_PRIVATE = "private-notes"
 SUBKEY_AUDIT_MAC = "audit-mac"
 SUBKEY_HEADER_MAC = "header-mac"
 SUBKEY_AUDIT_HEAD = "audit-head"
+SUBKEY_ROW_TERMS = "row-terms"
 SUBKEY_LOCAL_ANCHOR = "local-anchor"
 
 

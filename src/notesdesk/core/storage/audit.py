@@ -143,6 +143,31 @@ class AuditLog:
         ).first()
         return (row.seq, row.mac.hex()) if row else (0, GENESIS.hex())
 
+    def leads_to(self, session: Session, seq: int, chain: bytes, head: Head) -> bool:
+        """True when the log holds `chain` at `seq` and every entry after it chains on from there up
+        to the head: the vault grew from that state. Walks only the entries after `seq` (none, when
+        `seq` is this computer's last commit)."""
+        if head.seq < seq:
+            return False
+        if seq == 0:
+            previous = GENESIS
+        else:
+            stored = session.execute(select(AuditRow.mac).where(AuditRow.seq == seq)).scalar()
+            if not isinstance(stored, bytes) or not hmac.compare_digest(stored, chain):
+                return False
+            previous = stored
+        expected = seq + 1
+        rows = session.execute(
+            select(AuditRow.seq, AuditRow.data, AuditRow.mac).where(AuditRow.seq > seq).order_by(AuditRow.seq)
+        )
+        for at, data, mac in rows:
+            if at != expected or not isinstance(data, bytes) or not isinstance(mac, bytes):
+                return False
+            if not hmac.compare_digest(chain_mac(self._key, previous, at, data), mac):
+                return False
+            previous, expected = mac, expected + 1
+        return expected - 1 == head.seq and hmac.compare_digest(previous, head.chain)
+
     def mac_at(self, session: Session, seq: int) -> str | None:
         row = session.get(AuditRow, seq)
         return row.mac.hex() if row is not None and isinstance(row.mac, bytes) else None

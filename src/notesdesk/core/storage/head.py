@@ -1,9 +1,13 @@
 """The authenticated audit head: where the audit chain ends and which rows are live, under one MAC.
 
-    term(row) = BLAKE2b-256(key = K_head, person = "nd-row-term",
+    term(row) = BLAKE2b-256(key = K_terms, person = "nd-row-term",
                             JSON [table, id, clear columns in schema order..., base64 GCM tag])
     rows      = sum of term(row) over every live sealed row, mod 2^256
-    head MAC  = HMAC(K_head, lp("nd-head", vault id, seq, chain, rows, lineage))
+    head MAC  = HMAC-SHA256(K_head, lp("nd-head", vault id, seq, chain, rows, lineage))
+
+K_head and K_terms are subkeys of the data key with their own HKDF labels (crypto/keys.py).
+`lineage` is the current lineage followed by the earlier ones, space-separated; "" is the first
+lineage of every vault ("0"). Each restore puts a new random one in front (rollback.py).
 
 `seq` and `chain` are those of the newest audit entry. The head is rewritten with every audit entry
 (audit.py, in the same transaction), and each write adds its new row's term and subtracts the old
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -63,16 +68,37 @@ def genesis(chain: bytes) -> Head:
     return Head(0, chain, 0, "")
 
 
+FIRST_LINEAGE = "0"
+
+
+def current_lineage(lineage: str) -> str:
+    parts = lineage.split()
+    return parts[0] if parts else FIRST_LINEAGE
+
+
+def earlier_lineages(lineage: str) -> set[str]:
+    return set(lineage.split()[1:])
+
+
+def next_lineage(lineage: str, replaced: str = "") -> str:
+    """A new lineage in front of the restored vault's own, and of the replaced vault's current one."""
+    history = [current_lineage(lineage), *lineage.split()[1:]]
+    if replaced and current_lineage(replaced) not in history:
+        history.append(current_lineage(replaced))
+    return " ".join([uuid.uuid4().hex, *history])
+
+
 class HeadKeeper:
-    def __init__(self, key: bytes, vault_id: str) -> None:
-        self._key = key
+    def __init__(self, mac_key: bytes, term_key: bytes, vault_id: str) -> None:
+        self._key = mac_key
+        self._term_key = term_key
         self._vault_id = vault_id
 
     # -- terms -------------------------------------------------------------------------------
 
     def _term(self, parts: tuple[object, ...]) -> int:
         """parts = (table, id, clear columns in SEALED_TABLES order..., tag)."""
-        digest = hashlib.blake2b(_encode(parts), key=self._key, digest_size=32, person=b"nd-row-term")
+        digest = hashlib.blake2b(_encode(parts), key=self._term_key, digest_size=32, person=b"nd-row-term")
         return int.from_bytes(digest.digest(), "big")
 
     def term(self, table: str, row_id: object, clear: Mapping[str, object], sealed: object) -> int:

@@ -4,15 +4,16 @@ At every unlock the vault's authenticated head (head.py) is compared with two ou
 - the local anchor (anchor.py): the head as of the last commit on this computer;
 - the highest head among this vault's backups whose header MAC verifies (backup/heads.py), counting
   only backups of the vault's current lineage: a restore starts a new lineage, so the backups it
-  deliberately went back behind do not refuse the restored vault.
-The vault must have reached each reference (its seq is not lower) through it (its chain value at
-that seq is the reference's): otherwise it is an older copy, or another copy that went its own way.
-Each check is one indexed read. What this cannot catch is in SECURITY.md.
+  deliberately went back behind do not refuse the restored vault. A backup whose lineage lists the
+  vault's current one as earlier was made after a restore replaced this vault: the vault is refused.
+The vault must have grown from each reference: its log holds the reference's chain value at the
+reference's seq, and the entries after it chain on to the head (audit.leads_to walks only those —
+none for the anchor in everyday use, those since the newest backup for the backups). Otherwise it is
+an older copy, or another copy that went its own way. What this cannot catch is in SECURITY.md.
 """
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -20,13 +21,21 @@ from sqlalchemy.orm import Session
 from notesdesk.core.backup.heads import BackupHead
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.storage.audit import AuditLog
-from notesdesk.core.storage.head import Head
+from notesdesk.core.storage.head import Head, current_lineage, earlier_lineages
 
 
 def newest_backup(backups: list[BackupHead], lineage: str | None = None) -> BackupHead | None:
-    """The backup to restore: the highest authentic head (of `lineage` when it has any)."""
-    preferred = [b for b in backups if lineage is None or b.lineage == lineage] or backups
-    return preferred[0] if preferred else None
+    """The backup to restore: the highest authentic head among those made after a restore replaced
+    a vault of `lineage`, else among those of `lineage`, else among all."""
+    if lineage is not None:
+        mine = current_lineage(lineage)
+        for group in (
+            [b for b in backups if mine in earlier_lineages(b.lineage)],
+            [b for b in backups if current_lineage(b.lineage) == mine],
+        ):
+            if group:
+                return group[0]
+    return backups[0] if backups else None
 
 
 def refused(message: str, backups: list[BackupHead], lineage: str | None = None) -> VaultDamaged:
@@ -54,15 +63,23 @@ def check_not_rolled_back(
     anchored: tuple[int, bytes] | None,
     backups: list[BackupHead],
 ) -> None:
-    if anchored is not None and not _reached(session, audit, head, anchored[0], anchored[1].hex()):
+    mine = current_lineage(head.lineage)
+    if anchored is not None and not audit.leads_to(session, anchored[0], anchored[1], head):
         raise refused(
             "This vault is older than the one last opened on this computer, or another copy of it: "
             "it may have been replaced. Nothing was changed.",
             backups,
             head.lineage,
         )
-    current = [b for b in backups if b.lineage == head.lineage]
-    if current and not _reached(session, audit, head, current[0].seq, current[0].chain):
+    if any(mine in earlier_lineages(b.lineage) for b in backups):
+        raise refused(
+            "This vault was replaced by a restore (a backup made after that restore says so): it may "
+            "have been put back in place. Nothing was changed.",
+            backups,
+            head.lineage,
+        )
+    current = [b for b in backups if current_lineage(b.lineage) == mine]
+    if current and not _reached(session, audit, head, current[0]):
         raise refused(
             "This vault is older than its newest backup, or another copy of it: it may have been "
             "replaced by an old copy. Nothing was changed.",
@@ -71,12 +88,12 @@ def check_not_rolled_back(
         )
 
 
-def _reached(session: Session, audit: AuditLog, head: Head, seq: int, chain_hex: str) -> bool:
-    if head.seq < seq:
+def _reached(session: Session, audit: AuditLog, head: Head, backup: BackupHead) -> bool:
+    try:
+        chain = bytes.fromhex(backup.chain)
+    except ValueError:
         return False
-    if seq == 0:
-        return True
-    return hmac.compare_digest(audit.mac_at(session, seq) or "", chain_hex)
+    return audit.leads_to(session, backup.seq, chain, head)
 
 
 def _when(created: str) -> str:

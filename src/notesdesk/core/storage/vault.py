@@ -41,7 +41,14 @@ from notesdesk.core.errors import (
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
-from notesdesk.core.storage.head import META_FLAG, META_VALUE, Head, HeadKeeper, has_head_table
+from notesdesk.core.storage.head import (
+    META_FLAG,
+    META_VALUE,
+    Head,
+    HeadKeeper,
+    has_head_table,
+    next_lineage,
+)
 from notesdesk.core.storage.rollback import check_not_rolled_back, refused
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
@@ -107,7 +114,11 @@ class Vault:
             FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_PRIVATE), self.vault_id),
         )
         self._header_key = keys.subkey(dek, self.vault_id, keys.SUBKEY_HEADER_MAC)
-        heads = HeadKeeper(keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_HEAD), self.vault_id)
+        heads = HeadKeeper(
+            keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_HEAD),
+            keys.subkey(dek, self.vault_id, keys.SUBKEY_ROW_TERMS),
+            self.vault_id,
+        )
         self.audit = AuditLog(
             self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id, heads
         )
@@ -201,11 +212,12 @@ class Vault:
         recovery_key: str | None = None,
         read_only: bool = False,
         backups: Sequence[Path] | None = None,
-        restoring: bool = False,
+        restoring: str | None = None,
     ) -> Vault:
         """Unlock. `backups`: the folders whose backups the vault must not be older than (default:
         the backup folder). `restoring`: only for `restore`, which has just put an older vault in
-        place on purpose — it starts a new lineage and resets the local anchor instead of refusing."""
+        place on purpose: the lineage of the vault it replaced ("" for none). The restored vault
+        starts a new lineage and resets the local anchor instead of being refused."""
         path = Path(path)
         if not path.exists():
             raise NotFound(f"No vault at {path}. Create one with 'notesdesk init'.")
@@ -231,7 +243,7 @@ class Vault:
         read_only: bool,
         lock: FileLock | None,
         folders: list[Path],
-        restoring: bool,
+        restoring: str | None,
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
@@ -250,18 +262,20 @@ class Vault:
         vault = cls(path, engine, unlocked, lock, read_only)
         try:
             vault._check_header(meta, slots)
-            backups = [] if restoring else authentic_heads(folders, vault.vault_id, dek)
+            backups = [] if restoring is not None else authentic_heads(folders, vault.vault_id, dek)
             if not read_only:
                 migrate.upgrade(engine, path, safety_copy=True)
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
                 head = vault._checked_head(uow.session, meta, backups)
-                if not restoring:
+                if restoring is None:
                     check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
                 vault._load_secrets(uow)
-                if restoring:
-                    # A new lineage: the backups this restore went back behind no longer count.
-                    vault.audit.record(uow.session, "restore", lineage=uuid.uuid4().hex)
+                if restoring is not None:
+                    # A new lineage: the backups this restore went back behind no longer count, and
+                    # the backups made from now on refuse the vault it replaced (rollback.py).
+                    lineage = next_lineage(head.lineage, restoring)
+                    vault.audit.record(uow.session, "restore", lineage=lineage)
                 else:
                     uow.record("unlock")
                 if not read_only:
