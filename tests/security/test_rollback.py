@@ -235,3 +235,25 @@ def test_an_audit_entry_spliced_in_from_the_current_vault_does_not_make_another_
     sql(cli.vault, ("UPDATE audit SET data = ?, mac = ? WHERE seq = ?", (*genuine, seq)))
     shutil.rmtree(backups)  # leave only the anchor to go by
     assert_refused(cli)
+
+
+def test_a_forged_backup_claiming_a_newer_head_counts_for_nothing(cli: Cli, backups: Path) -> None:
+    """Only a backup whose header MAC verifies is evidence: a key-less forger can neither lock the
+    user out with an invented newer head nor vouch for an old vault."""
+    from notesdesk.core.backup import container
+
+    genuine = Path(cli.ok("backup").strip())
+    data = genuine.read_bytes()
+    header = container.read_header(data)
+    start = container.PREFIX.size
+    forged_header = header.raw.replace(
+        f'"audit_head_seq":{header.audit_head_seq}'.encode(), b'"audit_head_seq":999999'
+    )
+    assert forged_header != header.raw
+    forged = (
+        container.PREFIX.pack(container.MAGIC, container.VERSION, len(forged_header))
+        + forged_header
+        + data[start + len(header.raw) :]
+    )
+    (backups / "notesdesk-backup-20991231-235959.ndbk").write_bytes(forged)
+    assert "Zoë Ó Briain" in cli.ok("client", "list")
