@@ -104,6 +104,7 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
         "DELETE FROM audit WHERE seq = 5",  # an entry cut from the middle
         "DELETE FROM audit_head",  # the head itself removed
         "UPDATE audit_head SET rows = zeroblob(32)",  # the set digest forged (the MAC breaks)
+        "UPDATE audit_head SET rows = zeroblob(40)",  # ... or malformed
         "INSERT INTO audit SELECT seq + 1000, data, mac FROM audit WHERE seq = 3",  # an entry added
     ],
 )

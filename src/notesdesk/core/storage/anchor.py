@@ -34,7 +34,8 @@ class LocalAnchor:
 
     def load(self) -> tuple[int, bytes] | None:
         try:
-            data = json.loads(self.path.read_bytes()[:4096])
+            with self.path.open("rb") as handle:
+                data = json.loads(handle.read(4096))
             seq, chain, mac = int(data["seq"]), bytes.fromhex(data["chain"]), str(data["mac"])
             same_vault = data["vault_id"] == self._vault_id
         except (OSError, ValueError, KeyError, TypeError):

@@ -150,6 +150,8 @@ class HeadKeeper:
         if row is None:
             return None
         try:
+            if len(row.chain) != 32 or len(row.rows) != 32:
+                raise ValueError("head digest of the wrong size")
             head = Head(int(row.seq), bytes(row.chain), int.from_bytes(row.rows, "big"), str(row.lineage))
         except (TypeError, ValueError) as exc:
             raise VaultDamaged("The vault's audit head is damaged.") from exc
