@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from notesdesk import paths
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.app_setup import (
     APP_NAME,
@@ -21,6 +22,7 @@ from notesdesk.ui.app_setup import (
     load_bundled_fonts,
 )
 from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.lock import relaunch_detached
@@ -66,7 +68,9 @@ class Launcher(QObject):
         self.main_window: MainWindow | None = None
 
     def start(self) -> StartWindow:
-        window = StartWindow(self.vault_path, self.runner, self.errors)
+        second = second_folder(self.prefs.backup_folder)
+        folders = [paths.backup_dir(), *([second] if second is not None else [])]
+        window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()

@@ -80,10 +80,13 @@ class StartWindow(QWidget):
         errors: ErrorPresenter,
         demo_path: Path | None = None,
         parent: QWidget | None = None,
+        backup_folders: list[Path] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("NotesDesk")
         self.vault_path = Path(vault_path)
+        # Whose backups the vault must not be older than (default: the backup folder only).
+        self.backup_folders = backup_folders
         self.demo_path = demo_path or self.vault_path.with_name(DEMO_FILENAME)
         self._runner = runner
         self._errors = errors
@@ -214,10 +217,10 @@ class StartWindow(QWidget):
     # -- unlock and recovery -----------------------------------------------------------------------
 
     def _on_unlock(self, passphrase: str) -> None:
-        path = self.vault_path
+        path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking…",
-            lambda: Vault.open(path, passphrase=passphrase),
+            lambda: Vault.open(path, passphrase=passphrase, backups=folders),
             self._on_unlocked,
             lambda exc: self._on_unlock_failed(exc, passphrase),
         )
@@ -242,11 +245,13 @@ class StartWindow(QWidget):
             return
         path = self.vault_path
 
+        folders = self.backup_folders
+
         def restore_and_open() -> Vault:
             from notesdesk.core.backup.service import restore  # inline: rarely needed at start
 
             restore(backup, path, passphrase, None, fresh_backup_to=paths.backup_dir())
-            return Vault.open(path, passphrase=passphrase)
+            return Vault.open(path, passphrase=passphrase, backups=folders)
 
         self._work("Restoring the backup…", restore_and_open, self._on_unlocked, self._on_restore_failed)
 
@@ -259,10 +264,10 @@ class StartWindow(QWidget):
         self._errors.present(exc, title="Restore backup")
 
     def _on_recovery(self, key: str) -> None:
-        path = self.vault_path
+        path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking with the recovery key…",
-            lambda: Vault.open(path, recovery_key=key),
+            lambda: Vault.open(path, recovery_key=key, backups=folders),
             self._on_recovered,
             self._on_recovery_failed,
         )
