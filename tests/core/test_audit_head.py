@@ -159,3 +159,13 @@ def test_legitimate_flows_never_trip_the_checks(vault_path: Path, tmp_path: Path
         with Vault.open(path, passphrase=PASSPHRASE) as again:
             assert len(clients.list_clients(again.unit_of_work())) == 3
             assert verify_vault(again.unit_of_work()).ok
+
+
+def test_an_unwritable_anchor_folder_loses_nothing(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = vault_path.parent / "not-a-folder"
+    blocked.write_text("a file where the anchor folder should be")
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(blocked))
+    _small_practice(vault_path)  # every commit succeeds; the anchor is only skipped
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
+        assert [c.name for c in clients.list_clients(vault.unit_of_work())] == ["Ngozi Adébáyọ̀"]
+    assert blocked.read_text() == "a file where the anchor folder should be"

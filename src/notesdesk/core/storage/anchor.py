@@ -11,14 +11,15 @@ check off, it cannot make an old vault pass.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
+import os
+import uuid
 from pathlib import Path
 
-from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.crypto.encoding import lp
-from notesdesk.core.errors import NotesdeskError
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,21 @@ class LocalAnchor:
         return seq, chain
 
     def save(self, seq: int, chain: bytes) -> None:
-        """After a commit: a failure here loses nothing (the vault is saved), so it is only logged."""
+        """After a commit: a failure here loses nothing (the vault is saved), so it is only logged.
+
+        Written to a temporary file and renamed, without fsync: the anchor only ever lags the vault
+        (it is written after the commit is durable), and an anchor lost or emptied by a crash counts
+        as none — a weaker check for one unlock, never a false alarm. So each save costs no disk
+        flush on top of the commit's own."""
         record = {"vault_id": self._vault_id, "seq": seq, "chain": chain.hex(), "mac": self._mac(seq, chain)}
+        temp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_atomic(self.path, json.dumps(record, sort_keys=True).encode())
-        except (OSError, NotesdeskError):
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(record, sort_keys=True).encode())
+            os.replace(temp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
             log.warning("The vault's local anchor could not be written; the next unlock checks less.")
