@@ -30,6 +30,7 @@ from notesdesk.ui.dialogs.backups_dialog import ask_yes_no
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
+from notesdesk.ui.widgets.labels import CopyableMessage
 
 DEMO_FILENAME = "demo.notesdesk"
 FALLBACK_DEMO_PASSPHRASE = "demo practice only"
@@ -127,6 +128,9 @@ class StartWindow(QWidget):
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
         inner.setContentsMargins(0, 0, 0, 0)
+        # Said before anything else: the last run ended without closing (ui/crash_watch.py).
+        self.notice = CopyableMessage(self)
+        inner.addWidget(self.notice)
         inner.addWidget(self.stack)
         inner.addLayout(busy)
         row = QHBoxLayout()
@@ -155,6 +159,9 @@ class StartWindow(QWidget):
         runner.busy_changed.connect(self._set_busy)
 
         self._show(self.unlock if self.vault_path.exists() else self.choice)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.show_message(text)
 
     # -- routing -----------------------------------------------------------------------------------
 
