@@ -33,8 +33,9 @@ The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data 
 
 VERIFY_EPILOG = """\
 Without FILE: checks the vault (file integrity, every sealed field, signatures of signed notes, the
-audit chain) and that it is not older than the newest backup in the backup folder (which would mean
-the vault file was replaced by an old copy).
+whole audit chain) and that it is not older than the highest authentic backup in the backup folder
+(which would mean the vault file was replaced by an old copy). Every unlock checks the audit head,
+this computer's copy of it and the backup folder too; verify adds the full walk and --backups.
 With FILE: checks a backup without any vault: unlock it with the passphrase in use when it was made
 (--passphrase-stdin or a prompt) or with --recovery-key-stdin. This is the restore drill: a backup
 that passes here restores.
@@ -47,8 +48,9 @@ The backup is unlocked with the passphrase in use when it was made (--passphrase
 or with --recovery-key-stdin, and checked completely before anything is replaced; on any failure
 nothing changes. The vault it replaces is kept beside it (its path is printed). The vault must not
 be open in NotesDesk or another command (exit 5). Afterwards the vault opens with the backup's
-passphrase. Make a backup right after restoring an older one: 'verify' checks that the vault is not
-older than the newest backup in the backup folder.
+passphrase. Restoring an older backup on purpose starts a new lineage: the newer backups (and this
+computer's copy of the audit head) no longer count against the restored vault, and a fresh backup of
+it is written at once. The replaced vault is then another copy and is refused on this computer.
 """
 
 BACKUP_PROMPT = "Backup passphrase: "

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from notesdesk import paths
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
@@ -23,6 +24,7 @@ from notesdesk.ui.app_setup import (
     log_dir,
 )
 from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
@@ -78,7 +80,9 @@ class Launcher(QObject):
         self.main_window: MainWindow | None = None
 
     def start(self) -> StartWindow:
-        window = StartWindow(self.vault_path, self.runner, self.errors)
+        second = second_folder(self.prefs.backup_folder)
+        folders = [paths.backup_dir(), *([second] if second is not None else [])]
+        window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
