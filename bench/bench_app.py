@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from practice import PASSPHRASE, Timing, demo, machine, sealed_blobs_floor  # noqa: E402
+from practice import PASSPHRASE, Timing, demo, isolate, machine, sealed_blobs_floor  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -181,6 +181,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="notesdesk-bench-app-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        isolate(folder)
         vault = demo(folder, args.clients, args.notes)
         print(f"Machine: {machine()}\n")
         bare = [run_child("bare") for _ in range(args.runs)]

@@ -28,6 +28,7 @@ from practice import (  # noqa: E402
     cli,
     demo,
     fsync_insert_floor,
+    isolate,
     machine,
     sealed_blobs_floor,
     signatures_floor,
@@ -191,6 +192,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="notesdesk-bench-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        isolate(folder)
         if args.scaling:
             scaling(folder, args.runs)
         else:

@@ -60,6 +60,12 @@ def machine() -> str:
     return f"{system}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
+def isolate(folder: Path) -> None:
+    """Backups and local anchors of the benchmark's vaults go to its folder, never the user's."""
+    os.environ["NOTESDESK_BACKUP_DIR"] = str(folder / "backups")
+    os.environ["NOTESDESK_ANCHOR_DIR"] = str(folder / "anchors")
+
+
 # -- practices --------------------------------------------------------------------------------------
 
 

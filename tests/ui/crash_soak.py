@@ -393,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="notesdesk-soak-") as tmp:
         folder = Path(tmp)
+        # Everything the app keeps beside the vault stays in this run's folder, never the user's.
         os.environ["NOTESDESK_BACKUP_DIR"] = str(folder / "backups")
+        os.environ["NOTESDESK_ANCHOR_DIR"] = str(folder / "anchors")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
         path = make_practice(folder, args.clients, args.seed)
