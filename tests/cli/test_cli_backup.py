@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -283,3 +283,56 @@ def test_a_synced_vault_warns_once_and_carries_on(tmp_path: Path, monkeypatch: p
         assert result.code == 0, result.err
         assert result.err.startswith("warning: ") and result.err.count("\n") == 1
         assert "cloud-synced" in result.err and "Zoë" not in result.err
+
+
+NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)
+
+
+def _frozen_at(moment: datetime) -> type[datetime]:
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    return Frozen
+
+
+def test_rotation_keeps_every_real_backup_among_future_dated_junk(
+    run: Runner, client_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve empty files named like backups from 2099 once made `backup` delete every real one."""
+    real = []
+    for days_ago in (40, 9, 2):
+        monkeypatch.setattr(service, "datetime", _frozen_at(NOON - timedelta(days=days_ago)))
+        real.append(_backup(run))
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
+    folder = tmp_path / "backups"
+    junk = [folder / f"notesdesk-backup-2099{month:02d}01-000000.ndbk" for month in range(1, 13)]
+    for path in junk:
+        path.write_bytes(b"")
+    result = run("backup")
+    assert result.code == 0, result.err
+    newest = Path(result.out.splitlines()[0])
+    assert newest.is_file() and newest not in real
+    assert all(path.is_file() for path in real)
+    assert all(path.exists() for path in junk)  # not ours to delete either
+    assert "12 files named like backups are not backups of this vault; left alone" in result.out
+    as_json = json.loads(run.ok("--json", "backup"))  # the same day again: only the newer one stays
+    assert as_json["removed"] == [str(newest)] and len(as_json["not_this_vault"]) == 12
+    assert all(path.is_file() for path in real)
+
+
+def test_rotation_says_what_it_removed_and_leaves_future_dated_backups(
+    run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON + timedelta(days=400)))
+    future = _backup(run)  # a real backup made while the clock was wrong
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON - timedelta(hours=1)))
+    older = _backup(run)
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
+    result = run("backup")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert f"Removed by rotation: {older}" in lines  # the same day as the new one: only the newest stays
+    assert f"Left alone, dated in the future: {future}" in lines
+    assert future.is_file() and not older.exists() and Path(lines[0]).is_file()

@@ -147,6 +147,21 @@ def test_back_up_now_and_test_the_newest_backup(qtbot, ctx, make_window):
     assert "Ana" not in dialog.result.text()
 
 
+def test_back_up_now_says_what_rotation_removed_and_left_alone(qtbot, ctx, make_window):
+    folder = paths.backup_dir()
+    earlier = backup_service.make_backup(ctx.vault, folder)  # today too: rotation keeps the newer one
+    junk = folder / "notesdesk-backup-20990101-000000.ndbk"
+    junk.write_bytes(b"")
+    window = make_window()
+    dialog = open_page(qtbot, window)
+    qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "removed by rotation" in dialog.result.text(), timeout=5000)
+    text = dialog.result.text()
+    assert f"Older backups removed by rotation: {earlier.name}." in text
+    assert "Left alone: 1 file named like backups but not backups of this vault." in text
+    assert not earlier.exists() and junk.exists()
+
+
 def test_a_wrong_passphrase_or_a_damaged_backup_is_reported(qtbot, ctx, make_window, errors):
     made = backup_service.make_backup(ctx.vault, paths.backup_dir())
     window = make_window()

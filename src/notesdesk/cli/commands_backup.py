@@ -12,13 +12,13 @@ from notesdesk.cli.io import Cli, add_command, counted
 from notesdesk.core.backup import container
 from notesdesk.core.backup.service import (
     BackupCheck,
+    Rotation,
+    backup_and_rotate,
     check_anchor,
     check_backup,
     list_backups,
     restore,
-    rotate,
 )
-from notesdesk.core.backup.service import make_backup as write_backup
 from notesdesk.core.errors import NotesdeskError, UsageError
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.sqlite import looks_like_sqlite
@@ -26,8 +26,11 @@ from notesdesk.core.storage.sqlite import looks_like_sqlite
 BACKUP_EPILOG = """\
 A backup is encrypted and authenticated, read back and verified after it is written. It opens with
 the passphrase in use when it was made, or with the recovery key. Its file name holds only the date
-and time. After each backup the folder is rotated: the newest backup of each of the last 7 days,
-4 weeks and 12 months is kept, older ones are deleted.
+and time. After each backup the folder is rotated: of this vault's backups (those whose header
+verifies under its key), the newest of each of the last 7 days, 4 weeks and 12 months is kept and
+older ones are deleted. The backup just written, backups dated in the future and files that are not
+this vault's backups are never deleted. The first line printed is the new backup's path; then one
+line for each backup removed, each backup dated in the future, and a count of the other files.
 The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data folder.
 """
 
@@ -114,13 +117,33 @@ def _local(created: datetime | str) -> str:
 def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     folder = _folder(args.to)
     with cli.open_vault() as vault:
-        path = write_backup(vault, folder)
-    rotate(folder)
+        path, rotation = backup_and_rotate(vault, folder)
     if cli.json:
-        cli.emit_json({"path": str(path)})
+        cli.emit_json(
+            {
+                "path": str(path),
+                "removed": [str(p) for p in rotation.removed],
+                "future": [str(p) for p in rotation.future],
+                "not_this_vault": [str(p) for p in rotation.not_this_vault],
+            }
+        )
     else:
         cli.out(str(path))
+        for line in rotation_lines(rotation):
+            cli.out(line)
     return 0
+
+
+def rotation_lines(rotation: Rotation) -> list[str]:
+    lines = [f"Removed by rotation: {p}" for p in rotation.removed]
+    lines += [f"Left alone, dated in the future: {p}" for p in rotation.future]
+    others = len(rotation.not_this_vault)
+    if others:
+        lines.append(
+            f"{others} file{'s' * (others != 1)} named like backups {'are' if others != 1 else 'is'} "
+            "not backups of this vault; left alone."
+        )
+    return lines
 
 
 def cmd_list(cli: Cli, args: argparse.Namespace) -> int:

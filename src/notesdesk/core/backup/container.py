@@ -20,6 +20,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -156,6 +157,19 @@ def read_header(data: bytes) -> BackupHeader:
     if not valid:
         raise _damaged("its header has unexpected settings")
     return parsed
+
+
+def read_head(path: Path) -> bytes:
+    """The prefix, header and header MAC of a backup file, read without reading its body: enough to
+    tell whose backup it is (with `read_header` and `check_header_mac`) at the cost of 64 KiB at most."""
+    with open(path, "rb") as handle:
+        prefix = handle.read(PREFIX.size)
+        if len(prefix) < PREFIX.size or prefix[:4] != MAGIC:
+            raise _damaged("it is not a NotesDesk backup file")
+        header_len = PREFIX.unpack(prefix)[2]
+        if header_len > MAX_HEADER:
+            raise _damaged("its header is truncated or oversized")
+        return prefix + handle.read(header_len + 32)
 
 
 def unwrap_dek(header: BackupHeader, passphrase: str | None, recovery_key: str | None) -> bytes:

@@ -12,7 +12,7 @@ import hmac
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -225,17 +225,56 @@ def rotation_keep(backups: list[BackupInfo], daily: int = 7, weekly: int = 4, mo
     return keep
 
 
-def rotate(folder: Path) -> list[Path]:
-    """Delete backups outside the rotation; returns what was removed."""
-    backups = list_backups(folder)
-    keep = rotation_keep(backups)
+@dataclass(frozen=True)
+class Rotation:
+    """What rotating one folder did: the backups it removed, and the files it left alone."""
+
+    folder: Path
+    removed: list[Path] = field(default_factory=list)
+    future: list[Path] = field(default_factory=list)  # this vault's, dated after now: a clock was wrong
+    not_this_vault: list[Path] = field(default_factory=list)  # named like a backup, not one of ours
+
+
+def _created(header: container.BackupHeader) -> datetime:
+    created = datetime.fromisoformat(header.created)
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
+def own_backups(vault: Vault, folder: Path) -> tuple[list[BackupInfo], list[Path]]:
+    """The backups in `folder` whose header MAC verifies under this vault's key, newest first and
+    dated by their (authenticated) header, and the other files named like backups. Only the header
+    is read, never a whole file."""
+    own, others = [], []
+    for info in list_backups(folder):
+        try:
+            head = container.read_head(info.path)
+            header = container.read_header(head)
+            container.check_header_mac(head, header, vault.data_key())
+            if header.vault_id != vault.vault_id:
+                raise container.BackupDamaged("another vault's backup")
+            own.append(BackupInfo(info.path, _created(header), info.sequence))
+        except (OSError, ValueError, NotesdeskError):
+            others.append(info.path)
+    own.sort(key=lambda b: (b.created, b.sequence), reverse=True)
+    return own, others
+
+
+def rotate(vault: Vault, folder: Path, keep: Path | None = None) -> Rotation:
+    """Delete this vault's backups outside the rotation. A file whose header does not verify for
+    this vault (another vault's backup, junk named like one) is never touched, nor is a backup dated
+    in the future (its date cannot be trusted to rank it), nor `keep`, the backup just written."""
+    own, others = own_backups(vault, folder)
+    now = datetime.now(UTC)
+    future = [b.path for b in own if b.created > now]
+    ranked = [b for b in own if b.created <= now]
+    kept = rotation_keep(ranked) | {keep}
     removed = []
-    for backup in backups:
-        if backup.path not in keep:
+    for backup in ranked:
+        if backup.path not in kept:
             with contextlib.suppress(OSError):
                 backup.path.unlink()
                 removed.append(backup.path)
-    return removed
+    return Rotation(folder, removed, future, others)
 
 
 def check_anchor(vault: Vault, folder: Path) -> None:
@@ -262,22 +301,43 @@ def check_anchor(vault: Vault, folder: Path) -> None:
 
 
 def backup_due(folder: Path, now: datetime | None = None) -> bool:
-    """True when the folder has no backup from today (the daily automatic backup)."""
+    """True when the folder has no backup from today (the daily automatic backup). A file named
+    for a day still to come does not count: it would put the daily backup off until then."""
     now = now or datetime.now(UTC)
-    newest = next(iter(list_backups(folder)), None)
+    newest = next((b for b in list_backups(folder) if b.created <= now), None)
     return newest is None or newest.created.date() < now.date()
 
 
-def automatic_backup(vault: Vault, primary: Path, second: Path | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class BackupRun:
+    written: list[Path]
+    rotations: list[Rotation]
+
+    @property
+    def removed(self) -> list[Path]:
+        return [path for r in self.rotations for path in r.removed]
+
+    @property
+    def left_alone(self) -> list[Path]:
+        return [path for r in self.rotations for path in (*r.future, *r.not_this_vault)]
+
+
+def backup_and_rotate(vault: Vault, folder: Path) -> tuple[Path, Rotation]:
+    path = make_backup(vault, folder)
+    return path, rotate(vault, folder, keep=path)
+
+
+def automatic_backup(vault: Vault, primary: Path, second: Path | None = None) -> BackupRun:
     """The backup taken on lock, on close and daily: into the app folder and, when set, a second
     folder such as a USB drive, each verified and rotated. A missing second folder (drive not
     plugged in) is skipped, not an error; a failure in the primary folder is raised."""
-    written = [make_backup(vault, primary)]
-    rotate(primary)
-    if second is not None and second.is_dir():
-        written.append(make_backup(vault, second))
-        rotate(second)
-    return written
+    folders = [primary] + ([second] if second is not None and second.is_dir() else [])
+    written, rotations = [], []
+    for folder in folders:
+        path, rotation = backup_and_rotate(vault, folder)
+        written.append(path)
+        rotations.append(rotation)
+    return BackupRun(written, rotations)
 
 
 def drill(folder: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:

@@ -5,7 +5,6 @@ alone can close the vault."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.backup.service import BackupCheck, check_backup
-from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time
+from notesdesk.core.backup.service import BackupCheck, BackupRun, check_backup
+from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time, rotation_summary
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backup_rows import BackupListModel, BackupRow, read_rows
 from notesdesk.ui.dialogs.secret_dialog import AskSecret, Secret, ask_secret
@@ -184,17 +183,19 @@ class BackupsDialog(QDialog):
         self._set_busy("Backing up…")
         self._keeper.back_up_now(self._on_backed_up, self._on_backup_failed)
 
-    def _on_backed_up(self, written: list[Path]) -> None:
+    def _on_backed_up(self, run: BackupRun) -> None:
         self._set_busy(None)
         self.refresh()
         skipped = self._keeper.skipped_second
-        if len(written) > 1:
+        if len(run.written) > 1:
             where = " and the second folder"
         elif skipped is not None:
             where = f"; the second folder {skipped} was not available"
         else:
             where = ""
-        self.result.setText(f"Backed up and verified: written to this computer{where}.")
+        rotated = rotation_summary(run)
+        self.result.setText(f"Backed up and verified: written to this computer{where}."
+                            + (f"\n{rotated}" if rotated else ""))
 
     def _on_backup_failed(self, exc: BaseException) -> None:
         self._set_busy(None)
