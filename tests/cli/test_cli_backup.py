@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -12,6 +13,7 @@ import pytest
 from filelock import FileLock
 
 from notesdesk import paths
+from notesdesk.cli.main import main
 from notesdesk.core.backup import service
 from notesdesk.core.storage.vault import lock_path
 
@@ -198,7 +200,7 @@ def test_restore_onto_a_new_computer_needs_no_vault(run: Runner, client_id: str,
     path = _backup(run)
     fresh = Runner(tmp_path / "new-computer" / "practice.notesdesk")
     as_json = json.loads(fresh.ok("--json", "restore", str(path)))
-    assert as_json == {"path": str(fresh.vault), "kept": None}
+    assert as_json == {"path": str(fresh.vault), "kept": None, "different_vault": False}
     assert "Zoë Ó Briain" in fresh.ok("client", "list")
 
 
@@ -336,3 +338,49 @@ def test_rotation_says_what_it_removed_and_leaves_future_dated_backups(
     assert f"Removed by rotation: {older}" in lines  # the same day as the new one: only the newest stays
     assert f"Left alone, dated in the future: {future}" in lines
     assert future.is_file() and not older.exists() and Path(lines[0]).is_file()
+
+
+def _other_vaults_backup(tmp_path: Path) -> tuple[Path, str]:
+    """A backup of another practice's vault (same passphrase, so only the question stands in the way)."""
+    other = Runner(tmp_path / "elsewhere" / "other.notesdesk")
+    other.ok("init")
+    other.ok("client", "add", "Other Practice Client")
+    path = Path(json.loads(other.ok("--json", "backup", "--to", str(tmp_path / "other-backups")))["path"])
+    return path, other.ok("--json", "client", "list")
+
+
+def test_restoring_another_vaults_backup_needs_a_confirmation_flag(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    path, _ = _other_vaults_backup(tmp_path)
+    before = vault_path.read_bytes()
+    result = run("restore", str(path))
+    assert result.code == 1, result.err
+    _one_line_error(result.err)
+    assert "different vault" in result.err and "--different-vault" in result.err
+    assert "its own passphrase and recovery sheet" in result.err
+    assert vault_path.read_bytes() == before and not list(vault_path.parent.glob("*.replaced-*"))
+    out = run.ok("restore", str(path), "--different-vault")
+    assert "a different vault" in out and "Other Practice Client" in run.ok("client", "list")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_restoring_another_vaults_backup_in_a_terminal_asks(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _other_vaults_backup(tmp_path)
+    before = vault_path.read_bytes()
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": PASSPHRASE)
+    argv = ["--vault", str(vault_path), "restore", str(path)]
+    for answer, code in (("no\n", 1), ("", 1), ("yes\n", 0)):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(argv, stdin=Terminal(answer), stdout=out, stderr=err) == code
+        said = err.getvalue()
+        assert "different vault" in said and "its own passphrase and recovery sheet" in said
+        if code:
+            assert "Not restored" in err.getvalue() and vault_path.read_bytes() == before
+    assert "Other Practice Client" in run.ok("client", "list")

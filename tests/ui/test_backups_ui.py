@@ -216,6 +216,37 @@ def test_restore_replaces_the_vault_keeps_the_old_one_and_relaunches(qtbot, ctx,
     assert len(backups_in(paths.backup_dir())) == 2
 
 
+def test_restoring_another_vaults_backup_asks_first(qtbot, ctx, make_window, relaunch, tmp_path):
+    add(ctx, "Ana Lima")
+    other, _key = Vault.create(tmp_path / "other" / "other.notesdesk", PASSPHRASE)
+    clients.add_client(other.unit_of_work(), Client(name="Other Practice Client"))
+    backup_service.make_backup(other, paths.backup_dir())
+    other.close()
+    window = make_window()
+    window.inform = lambda _title, _text: None
+    dialog = open_page(qtbot, window, (PASSPHRASE, None), (PASSPHRASE, None))
+    questions: list[str] = []
+
+    def answer(no_then_yes: list[bool]):
+        def confirm(_parent, _title, question):
+            questions.append(question)
+            return no_then_yes.pop(0)
+        return confirm
+
+    dialog.confirm = answer([True, False])
+    dialog.view.selectRow(0)
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
+    assert "different vault" in questions[1] and "its own passphrase and recovery sheet" in questions[1]
+    assert dialog.result.text().startswith("Not restored") and relaunch.paths == []
+    assert [c.name for c in clients.list_clients(ctx.uow())] == ["Ana Lima"]
+    dialog.confirm = answer([True, True])
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: relaunch.paths == [ctx.vault.path], timeout=10000)
+    with Vault.open(ctx.vault.path, passphrase=PASSPHRASE) as restored:
+        assert [c.name for c in clients.list_clients(restored.unit_of_work())] == ["Other Practice Client"]
+
+
 def test_a_restore_declined_or_failing_its_check_changes_nothing(qtbot, ctx, make_window, relaunch, errors):
     add(ctx, "Ana Lima")
     backup_service.make_backup(ctx.vault, paths.backup_dir())

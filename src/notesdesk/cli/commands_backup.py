@@ -11,15 +11,18 @@ from notesdesk import paths
 from notesdesk.cli.io import Cli, add_command, counted
 from notesdesk.core.backup import container
 from notesdesk.core.backup.service import (
+    DIFFERENT_VAULT,
     BackupCheck,
+    DifferentVault,
     Rotation,
     backup_and_rotate,
     check_anchor,
     check_backup,
+    is_other_vault,
     list_backups,
     restore,
 )
-from notesdesk.core.errors import NotesdeskError, UsageError
+from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.sqlite import looks_like_sqlite
 
@@ -52,9 +55,13 @@ nothing changes. The vault it replaces is kept beside it (its path is printed). 
 be open in NotesDesk or another command (exit 5). Afterwards the vault opens with the backup's
 passphrase. Make a backup right after restoring an older one: 'verify' checks that the vault is not
 older than the newest backup in the backup folder.
+A backup of a different vault (another practice's, or one created afresh) is restored only after a
+yes in a terminal, or with --different-vault: from then on its own passphrase and recovery sheet
+apply, not those of the vault it replaces.
 """
 
 BACKUP_PROMPT = "Backup passphrase: "
+ASK_FLAG = f"{DIFFERENT_VAULT} Add --different-vault to restore it anyway; nothing was changed."
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -100,6 +107,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog=RESTORE_EPILOG,
     )
     rest.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    rest.add_argument(
+        "--different-vault",
+        action="store_true",
+        help="confirm restoring a backup of a different vault (its passphrase and recovery sheet apply)",
+    )
 
 
 def _folder(value: Path | None) -> Path:
@@ -228,6 +240,18 @@ def _verify_file(cli: Cli, file: Path) -> int:
     return 0
 
 
+def _confirm_other_vault(cli: Cli, source: Path, target: Path) -> bool:
+    """True when the backup is of another vault and the person said yes in a terminal; raises when
+    they did not (or could not: no terminal and no --different-vault)."""
+    if not is_other_vault(source, target):
+        return False
+    if cli.ask_yes(f"{DIFFERENT_VAULT} Restore it in place of {target}?"):
+        return True
+    if cli.interactive():
+        raise Conflict("Not restored: the vault is unchanged.")
+    raise DifferentVault(ASK_FLAG)
+
+
 def backup_summary(check: BackupCheck) -> list[str]:
     report = check.report
     rows = [
@@ -242,19 +266,27 @@ def backup_summary(check: BackupCheck) -> list[str]:
 
 def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:
     source, target = backup_file(cli, args.file), cli.vault_file()
+    other = args.different_vault or _confirm_other_vault(cli, source, target)
     passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
     cli.warn_location()
-    kept = restore(
-        source,
-        target,
-        passphrase,
-        recovery_key,
-        fresh_backup_to=paths.backup_dir(),
-    )
+    try:
+        kept = restore(
+            source,
+            target,
+            passphrase,
+            recovery_key,
+            fresh_backup_to=paths.backup_dir(),
+            different_vault_ok=other,
+        )
+    except DifferentVault as exc:
+        raise DifferentVault(ASK_FLAG) from exc
     if cli.json:
-        cli.emit_json({"path": str(cli.vault_path), "kept": str(kept) if kept else None})
+        kept_at = str(kept) if kept else None
+        cli.emit_json({"path": str(cli.vault_path), "kept": kept_at, "different_vault": other})
         return 0
     cli.out(f"Restored {cli.vault_path} from the verified backup.")
+    if other:
+        cli.out("It is a backup of a different vault: its own passphrase and recovery sheet apply now.")
     if kept is not None:
         cli.out(f"The vault it replaced is kept at {kept}")
     cli.out("The vault now opens with the passphrase in use when the backup was made, or the recovery key.")

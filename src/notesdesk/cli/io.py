@@ -122,6 +122,10 @@ class Cli:
         self._lines_read += 1
         return line.rstrip("\r\n")
 
+    def interactive(self) -> bool:
+        """Standard input is a terminal (a person can be asked)."""
+        return self._interactive()
+
     def _interactive(self) -> bool:
         try:
             return self.stdin.isatty()
@@ -162,6 +166,14 @@ class Cli:
         if getpass.getpass("Type it again: ") != first:
             raise InvalidInput("The two passphrases differ; nothing was changed.")
         return first
+
+    def ask_yes(self, question: str) -> bool:
+        """A yes/no question, only in a terminal; asked on stderr so stdout stays the command's output."""
+        if not self._interactive():
+            return False
+        self.stderr.write(" ".join(question.split()) + " Type yes to go ahead: ")
+        self.stderr.flush()
+        return self.stdin.readline().strip().casefold() in ("y", "yes")
 
     def vault_file(self) -> Path:
         """The vault path, refused early (a usage error) when it names a folder."""

@@ -138,20 +138,65 @@ def _read(path: Path) -> bytes:
         raise NotesdeskError(f"The backup file could not be read: {exc.strerror or 'error'}.") from exc
 
 
+class DifferentVault(Conflict):
+    """The backup is of another vault than the one it would replace; restoring needs a yes."""
+
+
+DIFFERENT_VAULT = (
+    "This backup is of a different vault than the one it would replace: after restoring, its own "
+    "passphrase and recovery sheet apply from then on, not yours."
+)
+
+
+def vault_id_at(vault_path: Path) -> str | None:
+    """The id a vault file names in clear (None: no vault there, or not one we can read). Only for
+    a question asked before a restore; nothing is trusted on it."""
+    if not vault_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def backup_vault_id(backup: Path) -> str | None:
+    """The vault id a backup's header names, read before any passphrase (not yet authenticated)."""
+    try:
+        return container.read_header(container.read_head(backup)).vault_id
+    except (OSError, NotesdeskError):
+        return None
+
+
+def is_other_vault(backup: Path, vault_path: Path) -> bool:
+    """Whether restoring `backup` would put another vault in place of the one at `vault_path`."""
+    current, incoming = vault_id_at(vault_path), backup_vault_id(backup)
+    return current is not None and incoming is not None and current != incoming
+
+
 def restore(
     backup: Path,
     vault_path: Path,
     passphrase: str | None = None,
     recovery_key: str | None = None,
     fresh_backup_to: Path | None = None,
+    different_vault_ok: bool = False,
 ) -> Path | None:
     """Replace the vault with a verified backup. The replaced vault is kept beside it; returns that
     copy's path (None when there was no vault yet). Nothing changes unless every check passes.
+    A backup of another vault is refused (DifferentVault) unless `different_vault_ok`.
 
     With `fresh_backup_to`, a backup of the restored vault is written there at once, so the newest
     backup's audit anchor matches the vault again (restoring an older backup on purpose is not an
     attack, and `verify` must not report it as one)."""
-    check_backup(backup, passphrase, recovery_key)
+    checked = check_backup(backup, passphrase, recovery_key)
+    current = vault_id_at(vault_path)
+    if current is not None and current != checked.vault_id and not different_vault_ok:
+        raise DifferentVault(DIFFERENT_VAULT + " Nothing was changed.")
     data = _read(backup)
     header = container.read_header(data)
     dek = container.unwrap_dek(header, passphrase, recovery_key)

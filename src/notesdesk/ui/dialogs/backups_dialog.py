@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.backup.service import BackupCheck, BackupRun, check_backup
+from notesdesk.core.backup.service import DIFFERENT_VAULT, BackupCheck, BackupRun, check_backup
 from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time, rotation_summary
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backup_rows import BackupListModel, BackupRow, read_rows
@@ -36,6 +36,10 @@ RESTORE_QUESTION = (
     "as a file ending in “.bak”. NotesDesk saves what you are typing, closes, restores, makes a fresh "
     "backup and opens again at the unlock screen. Unlock with the passphrase that was in use when "
     "this backup was made, or with your recovery key."
+)
+
+DIFFERENT_VAULT_QUESTION = (
+    f"{DIFFERENT_VAULT}\n\nRestore it anyway? Your current vault is kept beside it as a “.bak” file."
 )
 
 
@@ -55,8 +59,9 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
 
 
 class BackupsDialog(QDialog):
-    sig_restore_requested = Signal(object, object, object)
-    """Restore this backup (path, passphrase, recovery key); it has passed every check."""
+    sig_restore_requested = Signal(object, object, object, bool)
+    """Restore this backup (path, passphrase, recovery key, whether it may be another vault's); it has
+    passed every check."""
 
     def __init__(
         self,
@@ -238,8 +243,12 @@ class BackupsDialog(QDialog):
 
         def restore(check: BackupCheck) -> None:
             self._show_ok(check)
+            other = check.vault_id != self._ctx.vault.vault_id
+            if other and not self.confirm(self, "Restore a different vault?", DIFFERENT_VAULT_QUESTION):
+                self.result.setText("Not restored: your vault is unchanged.")
+                return
             self.accept()
-            self.sig_restore_requested.emit(row.path, *secret)
+            self.sig_restore_requested.emit(row.path, *secret, other)
 
         self._check(row, secret, restore)
 
