@@ -21,7 +21,10 @@ from typing import Any, TextIO, TypeVar
 
 import msgspec
 
+from notesdesk import paths
+from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound, UsageError
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.storage.location import location_warning
 from notesdesk.core.storage.vault import Vault
 
@@ -269,13 +272,24 @@ def add_command(
     return parser
 
 
-def check_out(out: Path, force: bool = False) -> Path:
-    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
+def check_out(out: Path, force: bool = False, vault: Path | None = None) -> Path:
+    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written:
+    with or without --force, never over the vault, its companions, a backup or anything that is not
+    a regular file (core/outputs.py)."""
     out = Path(out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name.")
+    problem = output_problem(out, vault, [paths.backup_dir()])
+    if problem:
+        raise UsageError(f"Not written: {problem}")
     if out.exists() and not force:
         raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
     if not out.parent.is_dir():
         raise NotFound(f"There is no folder {out.parent}; create it first.")
     return out
+
+
+def write_out(out: Path, data: bytes, vault: Path | None) -> None:
+    """Write an output checked by check_out, looking again first: the work in between took time."""
+    problem = output_problem(out, vault, [paths.backup_dir()])
+    if problem:
+        raise UsageError(f"Not written: {problem}")
+    write_atomic(out, data)

@@ -8,6 +8,7 @@ The password is never stored: it lives in the dialog's fields until the export i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.reports.base import protect
 
 MIN_PASSWORD = 8
@@ -149,12 +152,18 @@ def export_pdf(
     suggested_name: str = "document.pdf",
     path: Path | None = None,
     password: str | None = None,
+    vault_path: Path | None = None,
+    backup_dirs: Sequence[Path | None] = (),
 ) -> Path | None:
     """Write the PDF where the user chooses (or to `path`), readable by the user only, encrypted with
     `password` when one is given; None if cancelled. The save dialog has already asked before
-    replacing an existing file."""
+    replacing an existing file; the vault, its companions, backups and anything that is not a
+    regular file are refused all the same (core/outputs.py)."""
     target = path if path is not None else ask_save_path(parent, suggested_name)
     if target is None:
         return None
+    problem = output_problem(Path(target), vault_path, backup_dirs)
+    if problem:
+        raise InvalidInput(f"Not exported: {problem}")
     write_atomic(Path(target), protect(pdf_bytes, password) if password else pdf_bytes)
     return Path(target)

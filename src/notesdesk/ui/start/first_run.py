@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk import paths
 from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
 from notesdesk.core.services.summary import recovery_sheet
 from notesdesk.ui.printing_view import PdfPreviewDialog
@@ -302,6 +304,9 @@ class RecoveryKeyPage(QWidget):
         """Write the key sheet readable by the owner only, whole or not at all; a failure is said on
         the page (a full disk, a folder without write permission), never as a traceback."""
         try:
+            problem = output_problem(path, None, [paths.backup_dir()])
+            if problem:
+                raise InvalidInput(problem)
             write_atomic(path, self.key_sheet().encode("utf-8"))
         except NotesdeskError as exc:  # write_atomic turns every OSError into one of ours
             self.saved.clear()
