@@ -137,14 +137,18 @@ def test_a_kept_text_deleted_behind_the_apps_back_is_found_at_unlock(vault: Vaul
         Vault.open(vault_path, passphrase=PASSPHRASE)
 
 
-def test_destroying_a_record_after_retention_takes_its_unsent_text(vault: Vault) -> None:
+def test_destroying_a_record_after_retention_takes_its_unsent_text(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = replace(records.client("Old "), intake_date=date(2011, 9, 1))
     old = clients.add_client(vault.unit_of_work(), old)
     note = replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
     note = notes.create_note(vault.unit_of_work(), note)
     notes.sign_note(vault.unit_of_work(), note.id)
     pending.save_pending(vault.unit_of_work(), old.id, ADD, note.id, TYPED)
-    clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
+    with monkeypatch.context() as then:  # discharged and recorded in 2012
+        then.setattr(clients, "today", lambda: date(2012, 6, 2))
+        clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
     assert retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True) == 4
     with vault.unit_of_work() as uow:
         assert uow.pending_texts.all() == []

@@ -47,6 +47,9 @@ class Client:
     intake_date: date | None = None
     discharge_date: date | None = None
     created_at: datetime = field(default_factory=now)
+    # The day the discharge was entered, set by the service from the clock: retention counts from
+    # it too, because `discharge_date` is typed by the user and can be back-dated.
+    discharge_recorded_on: date | None = None
 
     @property
     def display_name(self) -> str:
