@@ -140,3 +140,22 @@ def test_the_cli_discharge_keeps_the_rules_and_retention_cannot_be_back_dated(
     deleted = run("client", "delete", "Robin", "--yes")
     assert deleted.code == 1 and "must be kept until" in deleted.err
     assert "Robin Test" in run.ok("client", "list")
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (("client", "add", "x" * 100_000), "name"),
+        (("client", "add", "Robin Test", "--dob", "1899-12-31"), "date of birth"),
+        (("client", "add", "Robin Test", "--preferred", "y" * 100_000), "preferred name"),
+        (("homework", "add", "Zoë", "--text", "Walk", "--date", "2026-03-10", "--due", "2026-03-09"),
+         "due date"),
+    ],
+)
+def test_values_no_record_should_hold_are_refused_in_one_line_naming_the_field(
+    run: Runner, client_id: str, argv: tuple[str, ...], field: str
+) -> None:
+    result = run(*argv)
+    assert result.code == 1, result.err
+    assert result.err.count("\n") == 1 and field in result.err.lower() and len(result.err) < 200
+    assert "Robin" not in run.ok("client", "list") and "No homework." in run.ok("homework", "list", "Zoë")

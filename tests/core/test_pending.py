@@ -12,6 +12,7 @@ import pytest
 
 from notesdesk.core.backup.service import vault_image
 from notesdesk.core.domain.clients import ClientStatus
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import ReviewOutcome
@@ -120,7 +121,7 @@ def test_recording_the_review_discards_the_kept_summary(vault: Vault) -> None:
     pending.save_pending(vault.unit_of_work(), client.id, REVIEW, plan_id, "Goals still fit", "revise")
     # One review box per client, whichever plan it was typed for.
     assert pending.get_pending(vault.unit_of_work(), client.id, REVIEW).text == "Goals still fit"
-    plans.record_review(vault.unit_of_work(), client.id, date(2026, 11, 2), ReviewOutcome.CONTINUE,
+    plans.record_review(vault.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE,
                         "Goals still fit", discard_unsent=True)
     assert pending.list_pending(vault.unit_of_work(), client.id) == []
 

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from notesdesk.core.domain.common import new_id, now
 
+NAME_MAX = 200  # characters in a name or preferred name
+EARLIEST_BIRTH = date(1900, 1, 1)
+
 
 class Modality(StrEnum):
     CBT = "CBT"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from notesdesk.core.domain.clients import Client, ClientStatus, Episode
+from notesdesk.core.domain.clients import EARLIEST_BIRTH, NAME_MAX, Client, ClientStatus, Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import fold
 from notesdesk.core.domain.practice import PractitionerProfile
@@ -15,10 +15,16 @@ from notesdesk.core.storage.uow import UnitOfWork
 
 
 def _validate(client: Client) -> None:
+    """Every value a client record should never hold, refused with a line naming the field."""
     if not client.name.strip():
         raise InvalidInput("A client needs a name.")
+    for label, value in (("name", client.name), ("preferred name", client.preferred_name)):
+        if len(value.strip()) > NAME_MAX:
+            raise InvalidInput(f"The {label} is longer than {NAME_MAX} characters.")
     if client.date_of_birth and client.date_of_birth > today():
         raise InvalidInput("The date of birth is in the future.")
+    if client.date_of_birth and client.date_of_birth < EARLIEST_BIRTH:
+        raise InvalidInput(f"The date of birth is before {EARLIEST_BIRTH.year}.")
 
 
 def add_client(uow: UnitOfWork, client: Client) -> Client:
