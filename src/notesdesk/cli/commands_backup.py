@@ -203,6 +203,8 @@ def backup_file(cli: Cli, file: Path) -> Path:
     path = Path(file).expanduser()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a backup file ('notesdesk backup list' shows them).")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} is not a regular file (a device, pipe or socket), so not a backup.")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(container.MAGIC))

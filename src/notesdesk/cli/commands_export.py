@@ -15,6 +15,7 @@ from notesdesk.core.backup import container
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.errors import InvalidInput, NotesdeskError, NotFound, UsageError
 from notesdesk.core.exports import practice, record
+from notesdesk.core.outputs import input_problem
 
 PLAIN_REMINDER = (
     "This file is NOT encrypted: anyone who can read it can read the record. Keep it somewhere safe "
@@ -157,6 +158,9 @@ def _export_client(cli: Cli, args: argparse.Namespace, out: Path) -> int:
 
 def _read(file: Path) -> bytes:
     path = Path(file).expanduser()
+    problem = input_problem(path, container.MAX_PLAIN)
+    if problem:
+        raise UsageError(problem)
     try:
         return path.read_bytes()
     except FileNotFoundError:

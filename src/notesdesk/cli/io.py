@@ -179,7 +179,8 @@ class Cli:
         return self.stdin.readline().strip().casefold() in ("y", "yes")
 
     def vault_file(self) -> Path:
-        """The vault path, refused early (a usage error) when it names a folder."""
+        """The vault path, refused early (a usage error) when it names a folder or anything else
+        that is not a regular file: opening a FIFO would wait for a writer forever."""
         path = self.vault_path
         if path.is_dir():
             found = sorted(path.glob(f"*{VAULT_SUFFIX}"))
@@ -187,6 +188,8 @@ class Cli:
             raise UsageError(
                 f"{path} is a folder, not a vault file: give --vault the vault file itself{hint}."
             )
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{path} is not a regular file (a device, pipe or socket), so not a vault.")
         return path
 
     def open_vault(self) -> Vault:

@@ -1,4 +1,5 @@
-"""Where a file the user asked for (an export, a PDF, a recovery sheet) may be written.
+"""Where a file the user asked for (an export, a PDF, a recovery sheet) may be written, and which
+files may be read as input at all.
 
 Only a new path or an existing regular file, and never one of NotesDesk's own files: the vault, its
 lock, journal and the copies a restore keeps, any other vault (a SQLite file), and backups (the
@@ -44,6 +45,24 @@ def _vault_file_problem(real: Path, vault_path: Path | None) -> str | None:
             return f"is {what}"
     if real.parent == vault.parent and real.name.startswith(vault.name + ".replaced-"):
         return "is the copy of the vault kept by a restore"
+    return None
+
+
+def input_problem(path: Path, max_bytes: int) -> str | None:
+    """Why `path` cannot be read as an input file of at most `max_bytes` (a sentence starting with
+    the path), or None. Checked before reading: a FIFO would block, a huge file would fill memory."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None  # the reader says "no such file" in its own words
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror or 'error'})."
+    if stat.S_ISDIR(info.st_mode):
+        return f"{path} is a folder; give a file."
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path} is not a regular file (a device, pipe or socket)."
+    if info.st_size > max_bytes:
+        return f"{path} is larger than {max_bytes // (1024 * 1024)} MB, far too large for what it should be."
     return None
 
 

@@ -22,6 +22,7 @@ from notesdesk import __version__
 from notesdesk.core.backup import container
 from notesdesk.core.backup.files import fsync_dir, write_atomic
 from notesdesk.core.errors import Conflict, NotesdeskError, NotFound, VaultDamaged, VaultInUse
+from notesdesk.core.outputs import input_problem
 from notesdesk.core.services.verify import VerifyReport, verify_vault
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.sqlite import backup_to, recover_after_crash
@@ -110,10 +111,14 @@ def make_backup(vault: Vault, folder: Path) -> Path:
 def check_backup(path: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:
     """Everything `verify FILE` promises, with no vault open: slots, header MAC, every chunk, the
     SQLite integrity, every seal, every signature, the audit chain and the anchor in the header."""
-    data = _read(path)
-    header = container.read_header(data)
-    dek = container.unwrap_dek(header, passphrase, recovery_key)
-    image = container.open_payload(data, header, dek)
+    return _checked(path, passphrase, recovery_key)[0]
+
+
+def _checked(
+    path: Path, passphrase: str | None, recovery_key: str | None
+) -> tuple[BackupCheck, bytes]:
+    """The check, and the image it passed (so a restore reads and unlocks the file once)."""
+    header, dek, image = _open_backup(path, passphrase, recovery_key)
     vault = Vault.open_image(image, dek)
     try:
         if vault.vault_id != header.vault_id:
@@ -126,16 +131,29 @@ def check_backup(path: Path, passphrase: str | None = None, recovery_key: str | 
             raise container.BackupDamaged("This backup cannot be trusted: its audit log was cut short.")
     finally:
         vault.close()
-    return BackupCheck(path, header.created, header.vault_id, report, header.counts)
+    return BackupCheck(path, header.created, header.vault_id, report, header.counts), image
 
 
-def _read(path: Path) -> bytes:
+def _open_backup(
+    path: Path, passphrase: str | None, recovery_key: str | None
+) -> tuple[container.BackupHeader, bytes, bytes]:
+    """Header, data key and payload of a backup file, streamed: the file's size is checked against its header
+    before the key derivation and before the body is read, and only the payload is held in memory."""
+    problem = input_problem(Path(path), container.MAX_PLAIN)
+    if problem:
+        raise NotesdeskError(problem)
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            header = container.read_header(container.read_head(handle))
+            container.check_size(header, size)
+            dek = container.unwrap_dek(header, passphrase, recovery_key)
+            image = container.open_stream(handle, size, header, dek)
     except FileNotFoundError as exc:
         raise NotFound(f"No backup file at {path}.") from exc
     except OSError as exc:
         raise NotesdeskError(f"The backup file could not be read: {exc.strerror or 'error'}.") from exc
+    return header, dek, image
 
 
 class DifferentVault(Conflict):
@@ -193,14 +211,10 @@ def restore(
     With `fresh_backup_to`, a backup of the restored vault is written there at once, so the newest
     backup's audit anchor matches the vault again (restoring an older backup on purpose is not an
     attack, and `verify` must not report it as one)."""
-    checked = check_backup(backup, passphrase, recovery_key)
+    checked, image = _checked(backup, passphrase, recovery_key)
     current = vault_id_at(vault_path)
     if current is not None and current != checked.vault_id and not different_vault_ok:
         raise DifferentVault(DIFFERENT_VAULT + " Nothing was changed.")
-    data = _read(backup)
-    header = container.read_header(data)
-    dek = container.unwrap_dek(header, passphrase, recovery_key)
-    image = container.open_payload(data, header, dek)
     lock = FileLock(lock_path(vault_path), timeout=0)
     try:
         lock.acquire()
@@ -327,9 +341,9 @@ def check_anchor(vault: Vault, folder: Path) -> None:
     whole vault file was replaced by an older copy (security.md §4.10 step 4)."""
     for info in list_backups(folder):
         try:
-            data = info.path.read_bytes()
-            header = container.read_header(data)
-            container.check_header_mac(data, header, vault.data_key())
+            head = container.read_head(info.path)  # the header alone: a huge file is never read
+            header = container.read_header(head)
+            container.check_header_mac(head, header, vault.data_key())
         except (OSError, NotesdeskError):
             continue  # unreadable or another vault's backup: try the next one
         if header.vault_id != vault.vault_id:
