@@ -31,6 +31,12 @@ from notesdesk.core.storage.vault import Vault
 E = TypeVar("E", bound=StrEnum)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What must never reach a terminal raw from a record: C0 controls (but line breaks and tabs, which
+# text output lays out), DEL, C1 controls (\x9b is a one-byte escape) and the bidirectional
+# overrides that reorder what is shown.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# JSON escapes C0 itself; the rest is escaped as JSON \u escapes, so the data decodes unchanged.
+_JSON_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SHORT_ID = 8
 VAULT_SUFFIX = ".notesdesk"
 
@@ -81,6 +87,16 @@ def section_arg(text: str) -> tuple[str, str]:
             "sections are given as KEY=TEXT, for example --section subjective='Sleeping better'"
         )
     return key.strip().lower(), value
+
+
+def printable(text: str) -> str:
+    """`text` with terminal control characters shown escaped: "\x1b[2J" prints as \\x1b[2J."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_CONTROL.sub(escape, text)
 
 
 def short(record_id: str) -> str:
@@ -210,10 +226,12 @@ class Cli:
     # -- output ----------------------------------------------------------------------------------
 
     def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """One or more lines of text output; record text in it is shown with controls escaped."""
+        self.stdout.write(printable(text) + "\n")
 
     def emit_json(self, data: Any) -> None:
-        self.out(json.dumps(to_plain(data), ensure_ascii=False, indent=2))
+        text = json.dumps(to_plain(data), ensure_ascii=False, indent=2)
+        self.stdout.write(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
     def created(self, record_id: str) -> None:
         """A command that creates a record prints its id."""

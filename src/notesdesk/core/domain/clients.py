@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,6 +10,9 @@ from enum import StrEnum
 from notesdesk.core.domain.common import new_id, now
 
 NAME_MAX = 200  # characters in a name or preferred name
+# No name holds these: every control character, line breaks included, and the bidirectional
+# overrides that reorder how a name is shown.
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from notesdesk.core.domain.clients import EARLIEST_BIRTH, NAME_MAX, Client, ClientStatus, Episode
+from notesdesk.core.domain.clients import (
+    CONTROL_CHARS,
+    EARLIEST_BIRTH,
+    NAME_MAX,
+    Client,
+    ClientStatus,
+    Episode,
+)
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import fold
 from notesdesk.core.domain.practice import PractitionerProfile
@@ -21,6 +28,8 @@ def _validate(client: Client) -> None:
     for label, value in (("name", client.name), ("preferred name", client.preferred_name)):
         if len(value.strip()) > NAME_MAX:
             raise InvalidInput(f"The {label} is longer than {NAME_MAX} characters.")
+        if CONTROL_CHARS.search(value):
+            raise InvalidInput(f"The {label} contains a control character (such as a line break).")
     if client.date_of_birth and client.date_of_birth > today():
         raise InvalidInput("The date of birth is in the future.")
     if client.date_of_birth and client.date_of_birth < EARLIEST_BIRTH:
