@@ -1,8 +1,9 @@
 """Passphrase -> key with Argon2id, with policy bounds checked before any work is done.
 
 Production parameters never go below 64 MiB / t=3 (research/security.md §3.1). A much smaller
-profile exists for the test-suite only: it is chosen by NOTESDESK_INSECURE_TEST_KDF=1 and is refused
-in a frozen (shipped) build, and a vault made with it cannot be opened without the same switch.
+profile exists for the test-suite only: it is chosen by NOTESDESK_INSECURE_TEST_KDF=1, honoured only
+when this code runs from its repository (src/ beside tests/, as the tests run it), never in an
+installed copy or a frozen build; a vault made with it cannot be opened without the same switch.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -85,9 +88,19 @@ class KdfParams:
             raise VaultDamaged("The key slot asks for key-derivation settings outside the safe range.")
 
 
+@cache
+def _in_repository() -> bool:
+    """This module runs from the repository's src/ (the test suite, scripts/, bench/), not from an
+    installed copy: site-packages has no tests/conftest.py and pyproject.toml above the package."""
+    root = Path(__file__).resolve().parents[4]  # src/notesdesk/core/crypto/kdf.py -> the repository
+    return (root / "tests" / "conftest.py").is_file() and (root / "pyproject.toml").is_file()
+
+
 def test_kdf_enabled() -> bool:
-    """The insecure profile exists for tests only and is never honoured by a shipped build."""
-    return os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False)
+    """The insecure profile exists for tests only and is never honoured by an installed app."""
+    return (
+        os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False) and _in_repository()
+    )
 
 
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
