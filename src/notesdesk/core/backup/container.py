@@ -215,7 +215,7 @@ def unwrap_dek(header: BackupHeader, passphrase: str | None, recovery_key: str |
         params = kdf.KdfParams.from_dict(keys.slot_params(slot))
     except VaultDamaged as exc:
         raise _damaged("its key slot asks for unsafe key-derivation settings") from exc
-    dek = slot.unwrap(kdf.derive_key(passphrase, params), header.vault_id)
+    dek = keys.unwrap_passphrase_slot(slot, passphrase, params, header.vault_id)
     if dek is None:
         raise WrongPassphrase(
             "Wrong passphrase for this backup (it opens with the passphrase in use when it was made, "

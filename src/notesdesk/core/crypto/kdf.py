@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,8 +104,24 @@ def test_kdf_enabled() -> bool:
     )
 
 
-def derive_key(passphrase: str, params: KdfParams) -> bytes:
+def normalised(passphrase: str) -> str:
+    """The passphrase in Unicode NFC: a composed "é" and an "e" plus combining accent are one
+    passphrase, whichever a keyboard or operating system produced."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def unlock_forms(passphrase: str) -> list[str]:
+    """The forms to try when unlocking, the normalised one first. Slots made before normalisation
+    were derived from the bytes as typed, which may be decomposed: those forms follow (only when
+    they differ, so an ASCII passphrase costs one derivation)."""
+    forms = [normalised(passphrase), passphrase, unicodedata.normalize("NFD", passphrase)]
+    return list(dict.fromkeys(forms))
+
+
+def derive_key(passphrase: str, params: KdfParams, as_typed: bool = False) -> bytes:
+    """The key for `passphrase`, normalised first (new slots), or `as_typed` (trying an old slot)."""
     params.check_bounds()
+    passphrase = passphrase if as_typed else normalised(passphrase)
     kdf = Argon2id(
         salt=params.salt,
         length=KEY_LEN,
