@@ -180,3 +180,16 @@ def test_an_installed_copy_never_honours_the_insecure_test_kdf(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "refused"]
     assert kdf.test_kdf_enabled()  # here, inside the test suite, it still works
+
+
+@pytest.mark.parametrize("weak", ["Password1!", "0123456789", "letmein123", "Summer2024!", "qwertyuiop12"])
+def test_a_real_strength_estimator_refuses_common_passphrases_and_says_why(weak: str) -> None:
+    problem = passphrase_problem(weak)
+    assert problem is not None and "too easy to guess" in problem
+    assert len(problem.split(". ")) >= 2  # the estimator's own hint follows, e.g. "Add another word"
+    assert strength(weak) <= 2
+
+
+def test_strength_of_long_passphrases_is_estimated_without_failing() -> None:
+    long = "plum kettle orbit lantern " * 20
+    assert passphrase_problem(long) is None and strength(long) == 4

@@ -194,3 +194,13 @@ def test_unlock_screen_of_the_demo_shows_its_passphrase(qtbot, start, tmp_path, 
     assert window.stack.currentWidget() is window.unlock
     labels = [label.text() for label in window.unlock.findChildren(type(window.busy_label))]
     assert any("demo passphrase shown" in text for text in labels)
+
+
+def test_the_estimators_feedback_shows_as_the_passphrase_is_typed(qtbot, start, ui_vault_path):
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
+    form = window.create.form
+    _type_new_passphrase(qtbot, form, "Password1!")
+    assert not form.submit.isEnabled() and form.meter.value() <= 1
+    assert "too easy to guess" in form.message.text() and "." in form.message.text().split("guess.", 1)[1]
+    assert not ui_vault_path.exists()

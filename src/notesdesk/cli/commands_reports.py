@@ -18,6 +18,7 @@ from typing import Any
 
 from notesdesk.cli.io import Cli, add_command, check_out, date_arg, write_out
 from notesdesk.cli.records import find_client
+from notesdesk.core.crypto.policy import password_warning
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.errors import UsageError
 from notesdesk.core.reports import (
@@ -153,6 +154,9 @@ def _options(cli: Cli, args: argparse.Namespace, vault: Vault) -> PdfOptions:
         password = cli.secret("the PDF password", "PDF password: ")
         if not password:
             raise UsageError("The PDF password is empty; give one, or leave out --pdf-password-stdin.")
+        warning = password_warning(password)
+        if warning:
+            cli.stderr.write(f"warning: {warning}\n")
     return PdfOptions(paper=paper, password=password)
 
 

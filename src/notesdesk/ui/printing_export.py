@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.crypto.policy import password_warning
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.outputs import output_problem
 from notesdesk.core.reports.base import protect
@@ -55,12 +56,16 @@ class ExportOptionsDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Problem")
+        self.warning = QLabel(self)  # a guessable password is said, not refused
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Password strength")
         self.password = QLineEdit(self)
         self.repeat = QLineEdit(self)
         for field, name in ((self.password, "PDF password"), (self.repeat, "PDF password again")):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(name)
             field.textChanged.connect(lambda _text: self.message.clear())
+        self.password.textChanged.connect(self._show_strength)
         note = QLabel(PROTECT_NOTE, self)
         note.setWordWrap(True)
         form = QFormLayout()
@@ -77,10 +82,15 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(self.protect_box)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.warning)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.protect_box.toggled.connect(self._toggled)
         self._toggled(False)
+
+    def _show_strength(self, text: str) -> None:
+        warning = password_warning(text) if len(text) >= MIN_PASSWORD else None
+        self.warning.setText(warning[0].upper() + warning[1:] if warning else "")
 
     def _toggled(self, on: bool) -> None:
         for field in (self.password, self.repeat):
