@@ -110,3 +110,15 @@ def test_a_fifo_offered_as_an_input_file_is_refused_at_once(
         result = run(*argv)
         assert result.code in (1, 2), result.err
         assert result.err.count("\n") == 1 and "not a regular file" in result.err
+
+
+def test_a_huge_plan_or_instrument_file_is_refused_before_it_is_read(
+    run: Runner, client_id: str, tmp_path: Path
+) -> None:
+    for name, argv in (("plan.json", ("plan", "set", "Zoë", "--file")), ("mine.json", ("measure", "import"))):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(5 * 1024 * 1024)  # sparse: five megabytes of nothing
+        result = run(*argv, str(path))
+        _refused(result, 1)
+        assert "larger than 4 MB" in result.err

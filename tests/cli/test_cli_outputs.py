@@ -132,3 +132,19 @@ def test_an_ordinary_new_or_existing_file_is_fine(run: Runner, client_id: str, t
     run.ok("export", "Zoë", "--format", "json", "--out", str(out))
     run.ok("export", "Zoë", "--format", "json", "--out", str(out), "--force")
     assert json.loads(out.read_bytes())["client"]["name"] == "Zoë Ó Briain"
+
+
+def test_another_vault_or_a_backup_anywhere_is_never_an_output(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other_vault = elsewhere / "colleague.notesdesk"
+    other_vault.write_bytes(vault_path.read_bytes())  # a SQLite file: some vault, maybe a copy
+    backup = Path(json.loads(run.ok("--json", "backup", "--to", str(elsewhere)))["path"])
+    named_like_one = elsewhere / "notesdesk-backup-20260101-000000.ndbk"
+    for out in (other_vault, backup, named_like_one):
+        before = _snapshot(out)
+        result = run("export", "Zoë", "--format", "json", "--out", str(out), "--force")
+        assert result.code == 2 and "never writes over it" in result.err
+        assert _snapshot(out) == before
