@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.services import clients
+from notesdesk.core.storage.vault import Vault
 
-from .conftest import Runner
+from .conftest import PASSPHRASE, Runner
 
 
 def test_add_list_show_round_trip_with_accents(run: Runner, recovery_key: str) -> None:
@@ -106,6 +108,10 @@ def test_delete_after_retention_needs_yes_and_is_audited(
     run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = run.ok("client", "add", "Amaru Quispe", "--intake", "2010-01-11").strip()
+    with Vault.open(run.vault, passphrase=PASSPHRASE) as vault, vault.unit_of_work() as uow:
+        entered = replace(uow.clients.get(old), created_at=datetime(2010, 1, 11, 12, tzinfo=UTC))
+        uow.clients.replace(entered)  # as if entered in 2010 (a record carried over by an import)
+        uow.commit()
     run.ok(
         "note", "add", "Amaru", "--format", "FREE", "--date", "2012-05-20", "--section", "text=Last session"
     )

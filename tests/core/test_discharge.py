@@ -58,3 +58,17 @@ def test_editing_a_client_cannot_move_the_recorded_discharge(vault: Vault) -> No
     clients.update_client(vault.unit_of_work(), edited)
     stored = clients.get_client(vault.unit_of_work(), client.id)
     assert stored.name == "C renamed" and stored.discharge_recorded_on == today()
+
+
+def test_a_record_discharged_before_the_recorded_day_was_kept_counts_from_its_creation(
+    vault: Vault,
+) -> None:
+    """A client discharged by an older version (no recorded day) with a back-dated discharge date."""
+    client = clients.add_client(vault.unit_of_work(), replace(records.client("D"), date_of_birth=None))
+    with vault.unit_of_work() as uow:
+        stored = uow.clients.get(client.id)
+        old_style = replace(stored, discharge_date=date(1990, 1, 2), discharge_recorded_on=None)
+        uow.clients.replace(replace(old_style, status=ClientStatus.DISCHARGED))
+        uow.commit()
+    keep = retention.retention_status(vault.unit_of_work(), client.id).retain_until
+    assert keep is not None and keep >= today() + timedelta(days=7 * 365 - 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -141,7 +141,8 @@ def test_a_kept_text_deleted_behind_the_apps_back_is_found_at_unlock(vault: Vaul
 def test_destroying_a_record_after_retention_takes_its_unsent_text(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old = replace(records.client("Old "), intake_date=date(2011, 9, 1))
+    entered = datetime(2011, 9, 1, 12, tzinfo=UTC)  # entered then: retention cannot start later
+    old = replace(records.client("Old "), intake_date=date(2011, 9, 1), created_at=entered)
     old = clients.add_client(vault.unit_of_work(), old)
     note = replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
     note = notes.create_note(vault.unit_of_work(), note)

@@ -55,9 +55,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         cmd_delete,
         epilog="A record is kept until its retain-until date (by default 7 years after the last service,\n"
         "or 3 years after the client comes of age, whichever is later) and refused before it. The last\n"
-        "service is the latest of the discharge date, the last session and the day the discharge was\n"
-        "entered, which cannot be back-dated. After it, deletion needs --yes. It cannot be undone; the\n"
-        "audit log keeps the fact that it happened.",
+        "service is the latest of the discharge date, the last session, the day the discharge was\n"
+        "entered and the day the record was created; the last two cannot be back-dated. After it,\n"
+        "deletion needs --yes. It cannot be undone; the audit log keeps the fact that it happened.",
     )
     delete.add_argument("client", metavar="CLIENT")
     delete.add_argument("--yes", action="store_true", help="confirm: delete the record for good")

@@ -202,10 +202,13 @@ def retain_until(
 ) -> date | None:
     """APA default: 7 years after last service or 3 years after majority, whichever is later. None
     while the client is still in care. The end of service is the latest of the discharge date, the
-    last session and the day the discharge was recorded: only the last cannot be back-dated."""
+    last session, the day the discharge was recorded and the day the record was created: the last two
+    are set from the clock, not typed, so they cannot be back-dated (a discharge recorded before the
+    recorded day was kept still counts from the record's creation)."""
     if client.status != ClientStatus.DISCHARGED:
         return None
-    facts = [d for d in (client.discharge_date, last_service, client.discharge_recorded_on) if d]
+    recorded = (client.discharge_recorded_on, client.created_at.astimezone().date())
+    facts = [d for d in (client.discharge_date, last_service, *recorded) if d]
     end = max(facts, default=today())
     candidates = [_add_years(end, profile.retention_years_after_service)]
     if client.date_of_birth:
