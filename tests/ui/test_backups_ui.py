@@ -407,3 +407,19 @@ def test_second_folder_checks(tmp_path):
         result = check(str(unplugged), roots)
         assert result.problem is None
         assert result.note == f"{unplugged} is not connected now; backups will go there when it is."
+
+
+def test_a_file_named_for_a_future_day_is_neither_the_last_backup_nor_the_one_tested(
+    qtbot, ctx, make_window
+):
+    add(ctx, "Ana Lima")
+    real = backup_service.make_backup(ctx.vault, paths.backup_dir())
+    (paths.backup_dir() / "notesdesk-backup-20990101-000000.ndbk").write_bytes(b"")
+    window = make_window()
+    assert window.backup_status.text().startswith("Last backup: ")
+    assert "2099" not in window.backup_status.text()
+    dialog = open_page(qtbot, window, (PASSPHRASE, None))
+    assert dialog.model.rowCount() == 2  # the list still shows everything in the folder
+    qtbot.mouseClick(dialog.drill_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=5000)
+    assert dialog.result.text().startswith("OK: 1 client") and real.exists()

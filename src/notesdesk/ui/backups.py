@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +104,11 @@ def check_second_folder(setting: str, roots: tuple[Path, ...] | None = None) -> 
 
 
 def newest(primary: Path, second: Path | None = None) -> BackupInfo | None:
+    """The newest backup by name, leaving out names dated after now: a file named for 2099 is not
+    the last backup (core.backup.service.backup_due ignores it too)."""
     found = list_backups(primary) + (list_backups(second) if second is not None else [])
-    return max(found, key=lambda b: (b.created, b.sequence), default=None)
+    now = datetime.now(UTC)
+    return max((b for b in found if b.created <= now), key=lambda b: (b.created, b.sequence), default=None)
 
 
 def status_text(latest: BackupInfo | None) -> str:

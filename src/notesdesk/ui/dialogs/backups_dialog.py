@@ -5,6 +5,7 @@ alone can close the vault."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -207,8 +208,13 @@ class BackupsDialog(QDialog):
         self.result.setText(f"Not backed up: {user_message(exc)}")
         self._ctx.errors.present(exc, title="Backup failed")
 
+    def newest_row(self) -> BackupRow | None:
+        """The row the restore drill tests: the newest not dated in the future (see ui.backups.newest)."""
+        now = datetime.now(UTC)
+        return next((r for r in self.model.rows() if r.info.created <= now), None)
+
     def test_newest(self) -> None:
-        row = self.model.row_at(0)
+        row = self.newest_row()
         if row is None or self._busy:
             return
         when = local_time(row.info.created)
