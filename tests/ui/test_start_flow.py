@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -204,3 +205,13 @@ def test_the_estimators_feedback_shows_as_the_passphrase_is_typed(qtbot, start, 
     assert not form.submit.isEnabled() and form.meter.value() <= 1
     assert "too easy to guess" in form.message.text() and "." in form.message.text().split("guess.", 1)[1]
     assert not ui_vault_path.exists()
+
+
+def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(qtbot, start, ui_vault_path):
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
+    form = window.create.form
+    composed = unicodedata.normalize("NFC", "crème brûlée à minuit sur la jetée")
+    form.first.edit.setText(composed)
+    form.second.edit.setText(unicodedata.normalize("NFD", composed))
+    assert form.problem() is None and form.submit.isEnabled()

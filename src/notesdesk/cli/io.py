@@ -23,6 +23,7 @@ import msgspec
 
 from notesdesk import paths
 from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.crypto.kdf import normalised
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound, UsageError
 from notesdesk.core.outputs import output_problem
 from notesdesk.core.storage.location import location_warning
@@ -182,7 +183,7 @@ class Cli:
         if not self._interactive():
             raise self._no_secret_source()
         first = getpass.getpass(prompt)
-        if getpass.getpass("Type it again: ") != first:
+        if normalised(getpass.getpass("Type it again: ")) != normalised(first):
             raise InvalidInput("The two passphrases differ; nothing was changed.")
         return first
 
