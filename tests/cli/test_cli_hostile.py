@@ -122,3 +122,17 @@ def test_a_huge_plan_or_instrument_file_is_refused_before_it_is_read(
         result = run(*argv, str(path))
         _refused(result, 1)
         assert "larger than 4 MB" in result.err
+
+
+def test_a_review_dated_at_the_end_of_time_is_refused_in_one_line(
+    run: Runner, client_id: str, tmp_path: Path
+) -> None:
+    """9999-12-31 plus the 90-day default once overflowed into "unexpected error"."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[[problems]]\ntitle = "Worry"\n[[problems.goals]]\nstatement = "Less worry"\n')
+    run.ok("plan", "set", "Zoë", "--file", str(plan), "--activate")
+    for day in ("9999-12-31", "2099-01-01"):
+        result = run("plan", "review", "Zoë", "--outcome", "continue", "--summary", "ok", "--date", day)
+        _refused(result, 1)
+        assert "review date is in the future" in result.err
+    assert json.loads(run.ok("--json", "plan", "show", "Zoë"))["reviews"] == []

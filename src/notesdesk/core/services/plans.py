@@ -121,6 +121,8 @@ def record_review(
             raise InvalidInput(
                 f"The review date is before the plan's effective date ({plan.effective_date.isoformat()})."
             )
+        if review_date > today():
+            raise InvalidInput("The review date is in the future.")
         if next_due is not None and next_due < review_date:
             raise InvalidInput("The next review due date is before this review's date.")
         review = PlanReview(review_date=review_date, outcome=outcome, summary=summary)
