@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from notesdesk import paths
+from notesdesk.cli.main import main
 from notesdesk.core.backup import service
 from notesdesk.core.storage.vault import lock_path
 
@@ -206,7 +208,7 @@ def test_restore_onto_a_new_computer_needs_no_vault(run: Runner, client_id: str,
     path = _backup(run)
     fresh = Runner(tmp_path / "new-computer" / "practice.notesdesk")
     as_json = json.loads(fresh.ok("--json", "restore", str(path)))
-    assert as_json == {"path": str(fresh.vault), "kept": None}
+    assert as_json == {"path": str(fresh.vault), "kept": None, "different_vault": False}
     assert "Zoë Ó Briain" in fresh.ok("client", "list")
 
 
@@ -298,3 +300,102 @@ def test_a_synced_vault_warns_once_and_carries_on(tmp_path: Path, monkeypatch: p
         assert result.code == 0, result.err
         assert result.err.startswith("warning: ") and result.err.count("\n") == 1
         assert "cloud-synced" in result.err and "Zoë" not in result.err
+
+
+NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)
+
+
+def _frozen_at(moment: datetime) -> type[datetime]:
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    return Frozen
+
+
+def test_rotation_keeps_every_real_backup_among_future_dated_junk(
+    run: Runner, client_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve empty files named like backups from 2099 once made `backup` delete every real one."""
+    real = []
+    for days_ago in (40, 9, 2):
+        monkeypatch.setattr(service, "datetime", _frozen_at(NOON - timedelta(days=days_ago)))
+        real.append(_backup(run))
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
+    folder = tmp_path / "backups"
+    junk = [folder / f"notesdesk-backup-2099{month:02d}01-000000.ndbk" for month in range(1, 13)]
+    for path in junk:
+        path.write_bytes(b"")
+    result = run("backup")
+    assert result.code == 0, result.err
+    newest = Path(result.out.splitlines()[0])
+    assert newest.is_file() and newest not in real
+    assert all(path.is_file() for path in real)
+    assert all(path.exists() for path in junk)  # not ours to delete either
+    assert "12 files named like backups are not backups of this vault; left alone" in result.out
+    as_json = json.loads(run.ok("--json", "backup"))  # the same day again: only the newer one stays
+    assert as_json["removed"] == [str(newest)] and len(as_json["not_this_vault"]) == 12
+    assert all(path.is_file() for path in real)
+
+
+def test_rotation_says_what_it_removed_and_leaves_future_dated_backups(
+    run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON + timedelta(days=400)))
+    future = _backup(run)  # a real backup made while the clock was wrong
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON - timedelta(hours=1)))
+    older = _backup(run)
+    monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
+    result = run("backup")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert f"Removed by rotation: {older}" in lines  # the same day as the new one: only the newest stays
+    assert f"Left alone, dated in the future: {future}" in lines
+    assert future.is_file() and not older.exists() and Path(lines[0]).is_file()
+
+
+def _other_vaults_backup(tmp_path: Path) -> tuple[Path, str]:
+    """A backup of another practice's vault (same passphrase, so only the question stands in the way)."""
+    other = Runner(tmp_path / "elsewhere" / "other.notesdesk")
+    other.ok("init")
+    other.ok("client", "add", "Other Practice Client")
+    path = Path(json.loads(other.ok("--json", "backup", "--to", str(tmp_path / "other-backups")))["path"])
+    return path, other.ok("--json", "client", "list")
+
+
+def test_restoring_another_vaults_backup_needs_a_confirmation_flag(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+) -> None:
+    path, _ = _other_vaults_backup(tmp_path)
+    before = vault_path.read_bytes()
+    result = run("restore", str(path))
+    assert result.code == 1, result.err
+    _one_line_error(result.err)
+    assert "different vault" in result.err and "--different-vault" in result.err
+    assert "its own passphrase and recovery sheet" in result.err
+    assert vault_path.read_bytes() == before and not list(vault_path.parent.glob("*.replaced-*"))
+    out = run.ok("restore", str(path), "--different-vault")
+    assert "a different vault" in out and "Other Practice Client" in run.ok("client", "list")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_restoring_another_vaults_backup_in_a_terminal_asks(
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _other_vaults_backup(tmp_path)
+    before = vault_path.read_bytes()
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": PASSPHRASE)
+    argv = ["--vault", str(vault_path), "restore", str(path)]
+    for answer, code in (("no\n", 1), ("", 1), ("yes\n", 0)):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(argv, stdin=Terminal(answer), stdout=out, stderr=err) == code
+        said = err.getvalue()
+        assert "different vault" in said and "its own passphrase and recovery sheet" in said
+        if code:
+            assert "Not restored" in err.getvalue() and vault_path.read_bytes() == before
+    assert "Other Practice Client" in run.ok("client", "list")

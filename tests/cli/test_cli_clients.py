@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
-from .conftest import Runner
+import pytest
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.services import clients
+from notesdesk.core.storage.vault import Vault
+
+from .conftest import PASSPHRASE, Runner
 
 
 def test_add_list_show_round_trip_with_accents(run: Runner, recovery_key: str) -> None:
@@ -42,7 +50,7 @@ def test_json_add_prints_id_object(run: Runner, recovery_key: str) -> None:
 
 
 def test_status_filter_and_change(run: Runner, client_id: str) -> None:
-    run.ok("client", "add", "Amaru Quispe")
+    run.ok("client", "add", "Amaru Quispe", "--intake", "2024-01-08")
     assert "Status: on hold." in run.ok("client", "status", "Amaru", "on-hold")
     on_hold = run.ok("client", "list", "--status", "on-hold")
     assert "Amaru Quispe" in on_hold and "Zoë" not in on_hold
@@ -79,33 +87,81 @@ def test_bad_choice_exit_2(run: Runner, recovery_key: str) -> None:
     assert result.code == 2 and "on-hold" in result.err
 
 
-def test_delete_is_refused_before_the_retain_until_date(run: Runner, client_id: str) -> None:
+def test_delete_is_refused_before_the_retain_until_date(run: Runner, recovery_key: str) -> None:
+    run.ok("client", "add", "Zoë Ó Briain", "--intake", "2024-01-08")
     active = run("client", "delete", "Zoë", "--yes")
     assert active.code == 1 and "Only a discharged" in active.err
     run.ok("note", "add", "Zoë", "--format", "FREE", "--date", "2024-05-20", "--section", "text=Last session")
     run.ok("client", "status", "Zoë", "discharged", "--date", "2024-06-01")
+    recorded = today()  # retention counts from the day the discharge was entered, not the date typed
+    leap = recorded.month == 2 and recorded.day == 29
+    keep = recorded.replace(year=recorded.year + 7, day=28 if leap else recorded.day)
     for argv in (("client", "delete", "Zoë"), ("client", "delete", "Zoë", "--yes")):
         result = run(*argv)
         assert result.code == 1
-        assert result.err.count("\n") == 1 and "2031-06-01" in result.err
+        assert result.err.count("\n") == 1 and f"kept until {keep.isoformat()}" in result.err
         assert "Zoë" not in result.err
     assert "Zoë Ó Briain" in run.ok("client", "list")
 
 
-def test_delete_after_retention_needs_yes_and_is_audited(run: Runner, client_id: str) -> None:
+def test_delete_after_retention_needs_yes_and_is_audited(
+    run: Runner, client_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = run.ok("client", "add", "Amaru Quispe", "--intake", "2010-01-11").strip()
+    with Vault.open(run.vault, passphrase=PASSPHRASE) as vault, vault.unit_of_work() as uow:
+        entered = replace(uow.clients.get(old), created_at=datetime(2010, 1, 11, 12, tzinfo=UTC))
+        uow.clients.replace(entered)  # as if entered in 2010 (a record carried over by an import)
+        uow.commit()
     run.ok(
         "note", "add", "Amaru", "--format", "FREE", "--date", "2012-05-20", "--section", "text=Last session"
     )
-    run.ok("client", "status", "Amaru", "discharged", "--date", "2012-06-01")
+    with monkeypatch.context() as then:  # discharged, and recorded, in 2012
+        then.setattr(clients, "today", lambda: date(2012, 6, 2))
+        run.ok("client", "status", "Amaru", "discharged", "--date", "2012-06-01")
     unconfirmed = run("client", "delete", "Amaru")
     assert unconfirmed.code == 1 and unconfirmed.err.count("\n") == 1
-    assert "confirm with --yes" in unconfirmed.err and "2019-06-01" in unconfirmed.err
+    assert "confirm with --yes" in unconfirmed.err and "2019-06-02" in unconfirmed.err
     assert "Amaru Quispe" in run.ok("client", "list")
     out = run.ok("client", "delete", "Amaru", "--yes")
-    assert "Deleted the record" in out and "2019-06-01" in out
+    assert "Deleted the record" in out and "2019-06-02" in out
     assert "Amaru" not in run.ok("client", "list") and "Zoë Ó Briain" in run.ok("client", "list")
     assert "delete client record" in run.ok("audit")
     assert run.ok("verify").startswith("Vault OK")
     gone = run("client", "show", old)
     assert gone.code == 1 and "No client matches" in gone.err
+
+
+def test_the_cli_discharge_keeps_the_rules_and_retention_cannot_be_back_dated(
+    run: Runner, recovery_key: str
+) -> None:
+    """The outside review: 2099 and 1990 were accepted, then the record was deleted at once."""
+    run.ok("client", "add", "Robin Test")
+    for when, why in (("2099-01-01", "in the future"), ("1990-01-01", "before")):
+        result = run("client", "status", "Robin", "discharged", "--date", when)
+        assert result.code == 1 and result.err.count("\n") == 1 and why in result.err
+    assert "Robin Test" in run.ok("client", "list", "--status", "active")
+    run.ok("client", "status", "Robin", "discharged")
+    again = run("client", "status", "Robin", "discharged")
+    assert again.code == 1 and "already discharged" in again.err
+    deleted = run("client", "delete", "Robin", "--yes")
+    assert deleted.code == 1 and "must be kept until" in deleted.err
+    assert "Robin Test" in run.ok("client", "list")
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (("client", "add", "x" * 100_000), "name"),
+        (("client", "add", "Robin Test", "--dob", "1899-12-31"), "date of birth"),
+        (("client", "add", "Robin Test", "--preferred", "y" * 100_000), "preferred name"),
+        (("homework", "add", "Zoë", "--text", "Walk", "--date", "2026-03-10", "--due", "2026-03-09"),
+         "due date"),
+    ],
+)
+def test_values_no_record_should_hold_are_refused_in_one_line_naming_the_field(
+    run: Runner, client_id: str, argv: tuple[str, ...], field: str
+) -> None:
+    result = run(*argv)
+    assert result.code == 1, result.err
+    assert result.err.count("\n") == 1 and field in result.err.lower() and len(result.err) < 200
+    assert "Robin" not in run.ok("client", "list") and "No homework." in run.ok("homework", "list", "Zoë")

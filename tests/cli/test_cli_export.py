@@ -223,7 +223,7 @@ def test_canary_appears_only_in_the_plaintext_export(
     assert CANARY in run.ok("note", "show", json.loads(run.ok("--json", "note", "list", "Zoë"))[0]["id"])
     exports = tmp_path / "exports"
     exports.mkdir()
-    backup = Path(run.ok("backup").strip())
+    backup = Path(run.ok("backup").splitlines()[0].strip())
     run.ok("verify", str(backup))
     _export_all(run, exports / "practice.ndx")
     plain = exports / "zoe.json"

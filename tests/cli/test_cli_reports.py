@@ -219,3 +219,14 @@ def test_init_prints_the_recovery_key_in_text_mode_with_the_sheet(vault_path: Pa
     printed = Runner(vault_path).ok("init", "--recovery-sheet", str(sheet))
     assert "Recovery key:" in printed and f"Recovery sheet: {sheet}" in printed
     assert io.BytesIO(sheet.read_bytes()).read(4) == b"%PDF"
+
+
+def test_a_guessable_pdf_password_is_warned_about_not_refused(
+    run: Runner, practice: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "weak.pdf"
+    stdin = f"{PASSPHRASE}\nletmein123\n"
+    result = run("summary", CLIENT, "--pdf-password-stdin", "--out", str(out), stdin=stdin)
+    assert result.code == 0, result.err
+    assert result.err.startswith("warning: the PDF password is easy to guess") and result.err.count("\n") == 1
+    assert "letmein123" not in result.err and "Treatment summary" in _text(out, "letmein123")

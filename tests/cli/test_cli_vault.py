@@ -151,3 +151,13 @@ def test_demo_builds_a_new_vault_only(run: Runner, vault_path: Path, monkeypatch
     again = run("demo")
     assert again.code == 1 and "never adds to an existing" in again.err
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("weak", ["Password1!", "0123456789", "letmein123"])
+def test_init_refuses_a_guessable_passphrase_with_the_estimators_hint(
+    run: Runner, vault_path: Path, weak: str
+) -> None:
+    result = run("init", stdin=weak + "\n")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "too easy to guess" in result.err and weak not in result.err
+    assert not vault_path.exists()

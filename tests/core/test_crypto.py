@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +158,38 @@ def test_associated_data_bytes_never_change_so_existing_vaults_stay_readable() -
     clear = {"rev": 3, "client_id": "c-1", "signed": True}
     assert associated_data("vault-1", "notes", "data", "row-1", clear) == expected
     assert associated_data("vault-2", "notes", "data", "row-1", clear) != expected  # bound to the vault
+
+
+def test_an_installed_copy_never_honours_the_insecure_test_kdf(tmp_path: Path) -> None:
+    """The package copied where an installer puts it (no repository around it), with the switch set:
+    it derives with production settings and refuses a slot made with the test settings."""
+    site = tmp_path / "site-packages"
+    shutil.copytree(Path(kdf.__file__).parents[2], site / "notesdesk")
+    probe = (
+        "from notesdesk.core.crypto import kdf\n"
+        "from notesdesk.core.errors import VaultDamaged\n"
+        "print(kdf.test_kdf_enabled())\n"
+        "try:\n"
+        "    kdf.KdfParams(kdf.TEST_MEMORY_KIB, kdf.TEST_ITERATIONS, 1, bytes(16)).check_bounds()\n"
+        "    print('accepted')\n"
+        "except VaultDamaged:\n"
+        "    print('refused')\n"
+    )
+    env = {**os.environ, "NOTESDESK_INSECURE_TEST_KDF": "1", "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "refused"]
+    assert kdf.test_kdf_enabled()  # here, inside the test suite, it still works
+
+
+@pytest.mark.parametrize("weak", ["Password1!", "0123456789", "letmein123", "Summer2024!", "qwertyuiop12"])
+def test_a_real_strength_estimator_refuses_common_passphrases_and_says_why(weak: str) -> None:
+    problem = passphrase_problem(weak)
+    assert problem is not None and "too easy to guess" in problem
+    assert len(problem.split(". ")) >= 2  # the estimator's own hint follows, e.g. "Add another word"
+    assert strength(weak) <= 2
+
+
+def test_strength_of_long_passphrases_is_estimated_without_failing() -> None:
+    long = "plum kettle orbit lantern " * 20
+    assert passphrase_problem(long) is None and strength(long) == 4

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from notesdesk.core.backup.service import vault_image
 from notesdesk.core.domain.clients import ClientStatus
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import ReviewOutcome
@@ -120,7 +121,7 @@ def test_recording_the_review_discards_the_kept_summary(vault: Vault) -> None:
     pending.save_pending(vault.unit_of_work(), client.id, REVIEW, plan_id, "Goals still fit", "revise")
     # One review box per client, whichever plan it was typed for.
     assert pending.get_pending(vault.unit_of_work(), client.id, REVIEW).text == "Goals still fit"
-    plans.record_review(vault.unit_of_work(), client.id, date(2026, 11, 2), ReviewOutcome.CONTINUE,
+    plans.record_review(vault.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE,
                         "Goals still fit", discard_unsent=True)
     assert pending.list_pending(vault.unit_of_work(), client.id) == []
 
@@ -137,14 +138,19 @@ def test_a_kept_text_deleted_behind_the_apps_back_is_found_at_unlock(vault: Vaul
         Vault.open(vault_path, passphrase=PASSPHRASE)
 
 
-def test_destroying_a_record_after_retention_takes_its_unsent_text(vault: Vault) -> None:
-    old = replace(records.client("Old "), intake_date=date(2011, 9, 1))
+def test_destroying_a_record_after_retention_takes_its_unsent_text(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entered = datetime(2011, 9, 1, 12, tzinfo=UTC)  # entered then: retention cannot start later
+    old = replace(records.client("Old "), intake_date=date(2011, 9, 1), created_at=entered)
     old = clients.add_client(vault.unit_of_work(), old)
     note = replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
     note = notes.create_note(vault.unit_of_work(), note)
     notes.sign_note(vault.unit_of_work(), note.id)
     pending.save_pending(vault.unit_of_work(), old.id, ADD, note.id, TYPED)
-    clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
+    with monkeypatch.context() as then:  # discharged and recorded in 2012
+        then.setattr(clients, "today", lambda: date(2012, 6, 2))
+        clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
     assert retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True) == 4
     with vault.unit_of_work() as uow:
         assert uow.pending_texts.all() == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -252,7 +252,12 @@ def test_discharge_closes_the_episode_and_return_opens_a_new_one(vault: Vault) -
 
 def test_retention_date_follows_the_later_of_the_two_rules(vault: Vault) -> None:
     profile = vault.profile()
-    adult = replace(records.client("A"), status=ClientStatus.DISCHARGED, discharge_date=date(2026, 11, 1))
+    adult = replace(
+        records.client("A"),
+        status=ClientStatus.DISCHARGED,
+        discharge_date=date(2026, 11, 1),
+        created_at=datetime(2026, 9, 1, 12, tzinfo=UTC),
+    )
     assert clients.retain_until(adult, None, profile) == date(2033, 11, 1)
     minor = replace(adult, date_of_birth=date(2015, 5, 5))
     assert clients.retain_until(minor, None, profile) == date(2036, 5, 5)
@@ -272,13 +277,15 @@ def test_every_change_is_audited_in_order(vault: Vault, vault_path: Path) -> Non
     assert actions[-1] == ("view", "client")
 
 
-def test_a_record_is_destroyed_only_after_retention_and_with_confirmation(vault: Vault) -> None:
+def test_a_record_is_destroyed_only_after_retention_and_with_confirmation(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from notesdesk.core.services import retention
 
     keep = clients.add_client(vault.unit_of_work(), records.client("Keep "))
-    old = clients.add_client(
-        vault.unit_of_work(), replace(records.client("Old "), intake_date=date(2011, 9, 1))
-    )
+    entered = datetime(2011, 9, 1, 12, tzinfo=UTC)  # entered then: retention cannot start later
+    old = replace(records.client("Old "), intake_date=date(2011, 9, 1), created_at=entered)
+    old = clients.add_client(vault.unit_of_work(), old)
     note = notes.create_note(
         vault.unit_of_work(), replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
     )
@@ -289,10 +296,12 @@ def test_a_record_is_destroyed_only_after_retention_and_with_confirmation(vault:
     with pytest.raises(Conflict, match="discharged"):
         retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True)
     clients.set_status(vault.unit_of_work(), keep.id, ClientStatus.DISCHARGED, date(2026, 11, 1))
-    with pytest.raises(Conflict, match="kept until 2033"):
+    with pytest.raises(Conflict, match="kept until 203"):
         retention.delete_client_record(vault.unit_of_work(), keep.id, confirmed=True)
-    clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
-    assert retention.retention_status(vault.unit_of_work(), old.id).retain_until == date(2019, 6, 1)
+    with monkeypatch.context() as then:  # discharged and recorded in 2012
+        then.setattr(clients, "today", lambda: date(2012, 6, 2))
+        clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
+    assert retention.retention_status(vault.unit_of_work(), old.id).retain_until == date(2019, 6, 2)
     with pytest.raises(Conflict, match="confirm"):
         retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=False)
     removed = retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True)

@@ -249,25 +249,51 @@ def test_automatic_backup_writes_both_folders_and_skips_a_missing_drive(tmp_path
     primary, usb = tmp_path / "backups", tmp_path / "usb"
     usb.mkdir()
     assert service.backup_due(primary)
-    written = service.automatic_backup(vault, primary, usb)
+    written = service.automatic_backup(vault, primary, usb).written
     assert [p.parent for p in written] == [primary, usb]
     assert not service.backup_due(primary)
-    only_primary = service.automatic_backup(vault, primary, tmp_path / "unplugged")
-    assert [p.parent for p in only_primary] == [primary]
+    again = service.automatic_backup(vault, primary, tmp_path / "unplugged")
+    assert [p.parent for p in again.written] == [primary]
+    assert again.removed == [written[0]]  # the same day: only the newest stays, and it is said
     vault.close()
     assert service.drill(primary, PASSPHRASE).counts["clients"] == 0
 
 
 def test_two_backups_in_one_second_rotate_keeping_the_newest(tmp_path: Path) -> None:
     folder = tmp_path / "b"
-    folder.mkdir()
-    older = folder / "notesdesk-backup-20261127-120000.ndbk"
-    newer = folder / "notesdesk-backup-20261127-120000-1.ndbk"
-    for path in (older, newer):
-        path.write_bytes(b"x")
+    vault, _ = Vault.create(tmp_path / "v.notesdesk", PASSPHRASE)
+    first, second = service.make_backup(vault, folder), service.make_backup(vault, folder)
+    older = first.rename(folder / "notesdesk-backup-20261127-120000.ndbk")
+    newer = second.rename(folder / "notesdesk-backup-20261127-120000-1.ndbk")
     assert [b.path for b in service.list_backups(folder)] == [newer, older]
-    service.rotate(folder)
+    assert service.rotate(vault, folder).removed == [older]
+    vault.close()
     assert newer.exists() and not older.exists()
+
+
+def test_rotation_never_touches_another_vaults_backups_nor_the_one_it_is_told_to_keep(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "shared-usb"
+    ours, _ = Vault.create(tmp_path / "ours.notesdesk", PASSPHRASE)
+    theirs, _ = Vault.create(tmp_path / "theirs.notesdesk", PASSPHRASE)
+    their_first, their_second = service.make_backup(theirs, folder), service.make_backup(theirs, folder)
+    our_first, our_second = service.make_backup(ours, folder), service.make_backup(ours, folder)
+    # Rotating for our vault: their two same-day backups are not ours to judge.
+    rotation = service.rotate(ours, folder, keep=our_first)
+    assert sorted(rotation.not_this_vault) == sorted([their_first, their_second])
+    assert rotation.removed == [] and our_first.exists() and our_second.exists()
+    assert service.rotate(ours, folder).removed == [our_first]
+    ours.close()
+    theirs.close()
+    assert their_first.exists() and their_second.exists()
+
+
+def test_a_file_named_for_a_future_day_does_not_put_the_daily_backup_off(tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "notesdesk-backup-20990101-000000.ndbk").write_bytes(b"")
+    assert service.backup_due(folder, now=datetime(2026, 12, 7, 9, tzinfo=UTC))
 
 
 def test_restoring_an_older_backup_on_purpose_leaves_a_consistent_anchor(tmp_path: Path) -> None:

@@ -138,13 +138,13 @@ def test_rolling_one_row_back_alone_is_refused(cli: Cli) -> None:
 
 def _old_copy_and_backups(cli: Cli, backups: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     """An old genuine vault copy and its genuine backup, then newer work and a newer backup."""
-    made = Path(cli.ok("backup").strip())
+    made = Path(cli.ok("backup").splitlines()[0].strip())
     old_backup = tmp_path / "kept-aside.ndbk"  # the next backup's rotation removes the original
     shutil.copy(made, old_backup)
     old_copy = tmp_path / "old-copy.notesdesk"
     shutil.copy(cli.vault, old_copy)
     cli.ok("client", "add", "Ngozi Okafor")
-    newest = Path(cli.ok("backup").strip())
+    newest = Path(cli.ok("backup").splitlines()[0].strip())
     return old_copy, old_backup, newest
 
 
@@ -189,7 +189,7 @@ def _restore_an_older_backup(cli: Cli, backups: Path, tmp_path: Path) -> tuple[P
     """Back up, add a client, restore that backup on purpose. Returns (the replaced vault kept
     beside it, the fresh backup written after the restore)."""
     older = tmp_path / "older.ndbk"
-    shutil.copy(Path(cli.ok("backup").strip()), older)
+    shutil.copy(Path(cli.ok("backup").splitlines()[0].strip()), older)
     for name in ("Ngozi Okafor", "Dương Văn An", "Łukasz Wiśniewski"):
         cli.ok("client", "add", name)
     before = set(backups.iterdir())
@@ -242,7 +242,7 @@ def test_a_forged_backup_claiming_a_newer_head_counts_for_nothing(cli: Cli, back
     user out with an invented newer head nor vouch for an old vault."""
     from notesdesk.core.backup import container
 
-    genuine = Path(cli.ok("backup").strip())
+    genuine = Path(cli.ok("backup").splitlines()[0].strip())
     data = genuine.read_bytes()
     header = container.read_header(data)
     start = container.PREFIX.size

@@ -147,6 +147,21 @@ def test_back_up_now_and_test_the_newest_backup(qtbot, ctx, make_window):
     assert "Ana" not in dialog.result.text()
 
 
+def test_back_up_now_says_what_rotation_removed_and_left_alone(qtbot, ctx, make_window):
+    folder = paths.backup_dir()
+    earlier = backup_service.make_backup(ctx.vault, folder)  # today too: rotation keeps the newer one
+    junk = folder / "notesdesk-backup-20990101-000000.ndbk"
+    junk.write_bytes(b"")
+    window = make_window()
+    dialog = open_page(qtbot, window)
+    qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "removed by rotation" in dialog.result.text(), timeout=5000)
+    text = dialog.result.text()
+    assert f"Older backups removed by rotation: {earlier.name}." in text
+    assert "Left alone: 1 file named like backups but not backups of this vault." in text
+    assert not earlier.exists() and junk.exists()
+
+
 def test_a_wrong_passphrase_or_a_damaged_backup_is_reported(qtbot, ctx, make_window, errors):
     made = backup_service.make_backup(ctx.vault, paths.backup_dir())
     window = make_window()
@@ -199,6 +214,37 @@ def test_restore_replaces_the_vault_keeps_the_old_one_and_relaunches(qtbot, ctx,
     [kept] = ctx.vault.path.parent.glob("*.replaced-*.bak")
     assert kept.stat().st_size > 0
     assert len(backups_in(paths.backup_dir())) == 2
+
+
+def test_restoring_another_vaults_backup_asks_first(qtbot, ctx, make_window, relaunch, tmp_path):
+    add(ctx, "Ana Lima")
+    other, _key = Vault.create(tmp_path / "other" / "other.notesdesk", PASSPHRASE)
+    clients.add_client(other.unit_of_work(), Client(name="Other Practice Client"))
+    backup_service.make_backup(other, paths.backup_dir())
+    other.close()
+    window = make_window()
+    window.inform = lambda _title, _text: None
+    dialog = open_page(qtbot, window, (PASSPHRASE, None), (PASSPHRASE, None))
+    questions: list[str] = []
+
+    def answer(no_then_yes: list[bool]):
+        def confirm(_parent, _title, question):
+            questions.append(question)
+            return no_then_yes.pop(0)
+        return confirm
+
+    dialog.confirm = answer([True, False])
+    dialog.view.selectRow(0)
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
+    assert "different vault" in questions[1] and "its own passphrase and recovery sheet" in questions[1]
+    assert dialog.result.text().startswith("Not restored") and relaunch.paths == []
+    assert [c.name for c in clients.list_clients(ctx.uow())] == ["Ana Lima"]
+    dialog.confirm = answer([True, True])
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: relaunch.paths == [ctx.vault.path], timeout=10000)
+    with Vault.open(ctx.vault.path, passphrase=PASSPHRASE) as restored:
+        assert [c.name for c in clients.list_clients(restored.unit_of_work())] == ["Other Practice Client"]
 
 
 def test_a_restore_declined_or_failing_its_check_changes_nothing(qtbot, ctx, make_window, relaunch, errors):
@@ -361,3 +407,19 @@ def test_second_folder_checks(tmp_path):
         result = check(str(unplugged), roots)
         assert result.problem is None
         assert result.note == f"{unplugged} is not connected now; backups will go there when it is."
+
+
+def test_a_file_named_for_a_future_day_is_neither_the_last_backup_nor_the_one_tested(
+    qtbot, ctx, make_window
+):
+    add(ctx, "Ana Lima")
+    real = backup_service.make_backup(ctx.vault, paths.backup_dir())
+    (paths.backup_dir() / "notesdesk-backup-20990101-000000.ndbk").write_bytes(b"")
+    window = make_window()
+    assert window.backup_status.text().startswith("Last backup: ")
+    assert "2099" not in window.backup_status.text()
+    dialog = open_page(qtbot, window, (PASSPHRASE, None))
+    assert dialog.model.rowCount() == 2  # the list still shows everything in the folder
+    qtbot.mouseClick(dialog.drill_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=5000)
+    assert dialog.result.text().startswith("OK: 1 client") and real.exists()

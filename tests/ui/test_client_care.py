@@ -71,7 +71,7 @@ def test_discharge_asks_date_and_reason_and_warns_about_drafts(qtbot, ctx, make_
 
     stored = clients.get_client(ctx.uow(), zoe.id)
     assert stored.status == ClientStatus.DISCHARGED
-    assert stored.discharge_date == today() - timedelta(days=10)  # the retention clock starts here
+    assert stored.discharge_date == today() - timedelta(days=10)  # the date chosen is kept
     episode = clients.episodes(ctx.uow(), zoe.id)[-1]
     assert episode.closed_on == today() - timedelta(days=10)
     assert episode.reason == "referred on: to the eating disorder service"

@@ -295,3 +295,23 @@ def test_preview_writes_nothing_to_the_temp_folder(
     after = set(os.listdir(system_tmp)) if system_tmp.is_dir() else set()
     assert [name for name in after - before if name.lower().endswith(".pdf")] == []
     dialog.close()
+
+
+def test_export_from_the_preview_never_writes_over_the_vault_or_a_link_to_it(
+    qtbot, ctx: AppContext, practice: Practice, tmp_path: Path
+) -> None:
+    reports = ReportActions(ctx, practice.client_id)
+    assert reports.preview("clinician")
+    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
+    (dialog,) = reports._open
+    vault = ctx.vault.path
+    before = vault.read_bytes()
+    link = tmp_path / "summary.pdf"
+    link.symlink_to(vault)
+    for target in (vault, link):
+        assert dialog.export_document(target, ExportChoice()) is None
+        assert "NotesDesk never writes over it" in ctx.errors.last_message or "symbolic link" in (
+            ctx.errors.last_message
+        )
+    assert vault.read_bytes() == before and link.is_symlink()
+    assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,30 @@ def test_a_failed_save_replaces_the_saved_note_with_the_problem(qtbot, page, tmp
     assert page.save_to(tmp_path / "unplugged drive" / "key.txt") is False
     assert page.saved.text() == ""
     assert "was not saved" in page.message.text()
+
+
+def test_the_key_is_never_saved_over_a_link_or_a_pipe(qtbot, page, tmp_path: Path):
+    page.show()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "key.txt"
+    link.symlink_to(precious)
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    for target in (link, pipe):
+        assert page.save_to(target) is False
+        assert "was not saved" in page.message.text() and str(target) in page.message.text()
+    assert link.is_symlink() and precious.read_text() == "keep me"
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_the_key_is_never_saved_over_the_vault_or_its_lock(qtbot, page, tmp_path: Path):
+    page.show()
+    vault = tmp_path / "practice.notesdesk"
+    vault.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    lock = tmp_path / "practice.notesdesk.lock"
+    page.vault_path = vault
+    for target in (vault, lock):
+        assert page.save_to(target) is False
+        assert "never writes over it" in page.message.text()
+    assert not lock.exists() and vault.read_bytes().startswith(b"SQLite format 3")

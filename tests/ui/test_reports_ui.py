@@ -299,3 +299,20 @@ def test_nothing_from_the_recovery_page_lands_in_the_system_temp_folder(
     after = set(os.listdir(system_tmp)) if system_tmp.is_dir() else set()
     assert [n for n in after - before if n.lower().endswith(".pdf")] == []
     window.close()
+
+
+def test_a_guessable_pdf_password_is_warned_about_but_accepted(qtbot) -> None:
+    dialog = ExportOptionsDialog()
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.protect_box.setChecked(True)
+    dialog.password.setText("letmein123")
+    assert "easy to guess" in dialog.warning.text() and dialog.warning.isVisibleTo(dialog)
+    dialog.repeat.setText("letmein123")
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.chosen() == ExportChoice("letmein123")
+    again = ExportOptionsDialog()
+    qtbot.addWidget(again)
+    again.protect_box.setChecked(True)
+    again.password.setText("plum kettle orbit lantern")
+    assert again.warning.text() == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -256,3 +257,23 @@ def test_a_refused_vault_is_offered_its_newest_authentic_backup_and_restored(
     assert str(backup) in question and "kept beside" in question and "Ngozi" not in question
     assert errors.last_message is None
     assert len(list(ui_vault_path.parent.glob("*.replaced-*.bak"))) == 1
+
+
+def test_the_estimators_feedback_shows_as_the_passphrase_is_typed(qtbot, start, ui_vault_path):
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
+    form = window.create.form
+    _type_new_passphrase(qtbot, form, "Password1!")
+    assert not form.submit.isEnabled() and form.meter.value() <= 1
+    assert "too easy to guess" in form.message.text() and "." in form.message.text().split("guess.", 1)[1]
+    assert not ui_vault_path.exists()
+
+
+def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(qtbot, start, ui_vault_path):
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
+    form = window.create.form
+    composed = unicodedata.normalize("NFC", "crème brûlée à minuit sur la jetée")
+    form.first.edit.setText(composed)
+    form.second.edit.setText(unicodedata.normalize("NFD", composed))
+    assert form.problem() is None and form.submit.isEnabled()

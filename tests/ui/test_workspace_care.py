@@ -28,7 +28,7 @@ from tests.ui.workspace_helpers import type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def active_plan(ctx, client_id):
+def active_plan(ctx, client_id, effective=None):
     goal = Goal(
         "Take the bus to work",
         client_words="I want my life back",
@@ -36,7 +36,7 @@ def active_plan(ctx, client_id):
     )
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(goal,)),))
     plan = plans.save_plan(ctx.uow(), plan)
-    return plans.activate_plan(ctx.uow(), plan.id)
+    return plans.activate_plan(ctx.uow(), plan.id, effective)
 
 
 def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_client, qtbot):
@@ -200,7 +200,7 @@ def test_saving_the_safety_plan_twice_makes_two_versions(workspace, ws_ctx, ws_c
 
 
 def test_overview_shows_the_client_at_a_glance(workspace, ws_ctx, ws_client):
-    plan = active_plan(ws_ctx, ws_client)
+    plan = active_plan(ws_ctx, ws_client, today() - timedelta(days=200))  # reviewed 100 days ago
     plans.record_review(
         ws_ctx.uow(),
         ws_client,

@@ -11,23 +11,29 @@ from notesdesk import paths
 from notesdesk.cli.io import Cli, add_command, counted
 from notesdesk.core.backup import container
 from notesdesk.core.backup.service import (
+    DIFFERENT_VAULT,
     BackupCheck,
+    DifferentVault,
+    Rotation,
+    backup_and_rotate,
     check_anchor,
     check_backup,
+    is_other_vault,
     list_backups,
     restore,
-    rotate,
 )
-from notesdesk.core.backup.service import make_backup as write_backup
-from notesdesk.core.errors import NotesdeskError, UsageError
+from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.sqlite import looks_like_sqlite
 
 BACKUP_EPILOG = """\
 A backup is encrypted and authenticated, read back and verified after it is written. It opens with
 the passphrase in use when it was made, or with the recovery key. Its file name holds only the date
-and time. After each backup the folder is rotated: the newest backup of each of the last 7 days,
-4 weeks and 12 months is kept, older ones are deleted.
+and time. After each backup the folder is rotated: of this vault's backups (those whose header
+verifies under its key), the newest of each of the last 7 days, 4 weeks and 12 months is kept and
+older ones are deleted. The backup just written, backups dated in the future and files that are not
+this vault's backups are never deleted. The first line printed is the new backup's path; then one
+line for each backup removed, each backup dated in the future, and a count of the other files.
 The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data folder.
 """
 
@@ -51,9 +57,13 @@ be open in NotesDesk or another command (exit 5). Afterwards the vault opens wit
 passphrase. Restoring an older backup on purpose starts a new lineage: the newer backups (and this
 computer's copy of the audit head) no longer count against the restored vault, and a fresh backup of
 it is written at once. The replaced vault is then another copy and is refused on this computer.
+A backup of a different vault (another practice's, or one created afresh) is restored only after a
+yes in a terminal, or with --different-vault: from then on its own passphrase and recovery sheet
+apply, not those of the vault it replaces.
 """
 
 BACKUP_PROMPT = "Backup passphrase: "
+ASK_FLAG = f"{DIFFERENT_VAULT} Add --different-vault to restore it anyway; nothing was changed."
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -99,6 +109,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog=RESTORE_EPILOG,
     )
     rest.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    rest.add_argument(
+        "--different-vault",
+        action="store_true",
+        help="confirm restoring a backup of a different vault (its passphrase and recovery sheet apply)",
+    )
 
 
 def _folder(value: Path | None) -> Path:
@@ -116,13 +131,33 @@ def _local(created: datetime | str) -> str:
 def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     folder = _folder(args.to)
     with cli.open_vault() as vault:
-        path = write_backup(vault, folder)
-    rotate(folder)
+        path, rotation = backup_and_rotate(vault, folder)
     if cli.json:
-        cli.emit_json({"path": str(path)})
+        cli.emit_json(
+            {
+                "path": str(path),
+                "removed": [str(p) for p in rotation.removed],
+                "future": [str(p) for p in rotation.future],
+                "not_this_vault": [str(p) for p in rotation.not_this_vault],
+            }
+        )
     else:
         cli.out(str(path))
+        for line in rotation_lines(rotation):
+            cli.out(line)
     return 0
+
+
+def rotation_lines(rotation: Rotation) -> list[str]:
+    lines = [f"Removed by rotation: {p}" for p in rotation.removed]
+    lines += [f"Left alone, dated in the future: {p}" for p in rotation.future]
+    others = len(rotation.not_this_vault)
+    if others:
+        lines.append(
+            f"{others} file{'s' * (others != 1)} named like backups {'are' if others != 1 else 'is'} "
+            "not backups of this vault; left alone."
+        )
+    return lines
 
 
 def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
@@ -170,6 +205,8 @@ def backup_file(cli: Cli, file: Path) -> Path:
     path = Path(file).expanduser()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a backup file ('notesdesk backup list' shows them).")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} is not a regular file (a device, pipe or socket), so not a backup.")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(container.MAGIC))
@@ -207,6 +244,18 @@ def _verify_file(cli: Cli, file: Path) -> int:
     return 0
 
 
+def _confirm_other_vault(cli: Cli, source: Path, target: Path) -> bool:
+    """True when the backup is of another vault and the person said yes in a terminal; raises when
+    they did not (or could not: no terminal and no --different-vault)."""
+    if not is_other_vault(source, target):
+        return False
+    if cli.ask_yes(f"{DIFFERENT_VAULT} Restore it in place of {target}?"):
+        return True
+    if cli.interactive():
+        raise Conflict("Not restored: the vault is unchanged.")
+    raise DifferentVault(ASK_FLAG)
+
+
 def backup_summary(check: BackupCheck) -> list[str]:
     report = check.report
     rows = [
@@ -221,19 +270,27 @@ def backup_summary(check: BackupCheck) -> list[str]:
 
 def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:
     source, target = backup_file(cli, args.file), cli.vault_file()
+    other = args.different_vault or _confirm_other_vault(cli, source, target)
     passphrase, recovery_key = cli.unlock_secrets(BACKUP_PROMPT)
     cli.warn_location()
-    kept = restore(
-        source,
-        target,
-        passphrase,
-        recovery_key,
-        fresh_backup_to=paths.backup_dir(),
-    )
+    try:
+        kept = restore(
+            source,
+            target,
+            passphrase,
+            recovery_key,
+            fresh_backup_to=paths.backup_dir(),
+            different_vault_ok=other,
+        )
+    except DifferentVault as exc:
+        raise DifferentVault(ASK_FLAG) from exc
     if cli.json:
-        cli.emit_json({"path": str(cli.vault_path), "kept": str(kept) if kept else None})
+        kept_at = str(kept) if kept else None
+        cli.emit_json({"path": str(cli.vault_path), "kept": kept_at, "different_vault": other})
         return 0
     cli.out(f"Restored {cli.vault_path} from the verified backup.")
+    if other:
+        cli.out("It is a backup of a different vault: its own passphrase and recovery sheet apply now.")
     if kept is not None:
         cli.out(f"The vault it replaced is kept at {kept}")
     cli.out("The vault now opens with the passphrase in use when the backup was made, or the recovery key.")

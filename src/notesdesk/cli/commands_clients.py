@@ -40,7 +40,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     status.add_argument("client", metavar="CLIENT")
     status.add_argument("status", type=STATUS, metavar=STATUS.metavar)
-    status.add_argument("--date", type=date_arg, metavar="DATE", help="effective date (default: today)")
+    status.add_argument(
+        "--date",
+        type=date_arg,
+        metavar="DATE",
+        help="effective date (default: today); a discharge date is never in the future nor before intake",
+    )
 
     delete = add_command(
         group,
@@ -49,7 +54,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "destroy a discharged client's whole record once its retention period has passed",
         cmd_delete,
         epilog="A record is kept until its retain-until date (by default 7 years after the last service,\n"
-        "or 3 years after the client comes of age, whichever is later) and refused before it. After it,\n"
+        "or 3 years after the client comes of age, whichever is later) and refused before it. The last\n"
+        "service is the latest of the discharge date, the last session, the day the discharge was\n"
+        "entered and the day the record was created; the last two cannot be back-dated. After it,\n"
         "deletion needs --yes. It cannot be undone; the audit log keeps the fact that it happened.",
     )
     delete.add_argument("client", metavar="CLIENT")

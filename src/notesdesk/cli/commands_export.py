@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from notesdesk.cli.commands_vault import create_vault, print_new_vault
-from notesdesk.cli.io import Cli, add_command, check_out, counted
+from notesdesk.cli.io import Cli, add_command, check_out, counted, write_out
 from notesdesk.cli.records import find_client
 from notesdesk.core.backup import container
-from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.errors import InvalidInput, NotesdeskError, NotFound, UsageError
 from notesdesk.core.exports import practice, record
+from notesdesk.core.outputs import input_problem
 
 PLAIN_REMINDER = (
     "This file is NOT encrypted: anyone who can read it can read the record. Keep it somewhere safe "
@@ -96,7 +96,7 @@ def _check_usage(args: argparse.Namespace) -> None:
 
 def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     _check_usage(args)
-    out = check_out(args.out, args.force)
+    out = check_out(args.out, args.force, cli.vault_path)
     if args.all:
         return _export_all(cli, out)
     return _export_client(cli, args, out)
@@ -109,7 +109,7 @@ def _export_all(cli: Cli, out: Path) -> int:
         if problem:
             raise InvalidInput(f"Export passphrase: {problem}")
         data = practice.export_practice(vault, secret)
-    write_atomic(out, data)
+    write_out(out, data, cli.vault_path)
     counts = container.read_header(data).counts
     if cli.json:
         cli.emit_json({"path": str(out), "encrypted": True, "counts": counts})
@@ -135,7 +135,7 @@ def _export_client(cli: Cli, args: argparse.Namespace, out: Path) -> int:
             data = record.client_record_json(
                 vault.unit_of_work(), client.id, include_private=args.include_private
             )
-    write_atomic(out, data)
+    write_out(out, data, cli.vault_path)
     private = "with" if args.include_private else "without"
     if cli.json:
         cli.emit_json(
@@ -158,6 +158,9 @@ def _export_client(cli: Cli, args: argparse.Namespace, out: Path) -> int:
 
 def _read(file: Path) -> bytes:
     path = Path(file).expanduser()
+    problem = input_problem(path, container.MAX_PLAIN)
+    if problem:
+        raise UsageError(problem)
     try:
         return path.read_bytes()
     except FileNotFoundError:

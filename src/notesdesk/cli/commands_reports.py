@@ -3,9 +3,10 @@ sheet that `init --recovery-sheet` writes).
 
 `safety-plan print` and `homework sheet` join the `safety-plan` and `homework` groups that
 commands_plans and commands_care create, so this module registers after them (main.py). Every file is
-written with write_atomic (mode 0600), never over an existing file without --force, and each document
-is logged in the audit as an export (the document kind and whether the PDF was password-protected,
-never client text).
+written with write_atomic (mode 0600) after cli.io.check_out, never over an existing file without
+--force (nor over the vault, a backup or a non-regular file at all), and each document is logged
+in the audit as an export (the document kind and whether the PDF was password-protected, never
+client text).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from notesdesk.cli.io import Cli, add_command, check_out, date_arg
+from notesdesk.cli.io import Cli, add_command, check_out, date_arg, write_out
 from notesdesk.cli.records import find_client
-from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.crypto.policy import password_warning
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.errors import UsageError
 from notesdesk.core.reports import (
@@ -153,6 +154,9 @@ def _options(cli: Cli, args: argparse.Namespace, vault: Vault) -> PdfOptions:
         password = cli.secret("the PDF password", "PDF password: ")
         if not password:
             raise UsageError("The PDF password is empty; give one, or leave out --pdf-password-stdin.")
+        warning = password_warning(password)
+        if warning:
+            cli.stderr.write(f"warning: {warning}\n")
     return PdfOptions(paper=paper, password=password)
 
 
@@ -162,7 +166,7 @@ def _protected(options: PdfOptions) -> bool:
 
 
 def _write(cli: Cli, out: Path, data: bytes, options: PdfOptions, **extra: Any) -> int:
-    write_atomic(out, data)
+    write_out(out, data, cli.vault_path)
     protected = _protected(options)
     if cli.json:
         cli.emit_json(
@@ -179,7 +183,7 @@ Build = Callable[[Vault, str, PdfOptions], bytes]
 
 
 def _client_document(cli: Cli, args: argparse.Namespace, build: Build, **extra: Any) -> int:
-    out = check_out(args.out, args.force)
+    out = check_out(args.out, args.force, cli.vault_path)
     with cli.open_vault() as vault:
         client = find_client(vault, args.client)
         options = _options(cli, args, vault)
@@ -261,4 +265,5 @@ def write_recovery_sheet(vault: Vault, recovery_key: str, out: Path) -> None:
     with vault.unit_of_work() as uow:
         practitioner = summary.practitioner_block(uow)
     sheet = summary.recovery_sheet(recovery_key, vault.vault_id, practitioner=practitioner)
-    write_atomic(out, render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale))))
+    pdf = render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale)))
+    write_out(out, pdf, vault.path)

@@ -94,7 +94,7 @@ def create_vault(cli: Cli, args: argparse.Namespace) -> tuple[Vault, str]:
 
 
 def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
-    sheet = check_out(args.recovery_sheet) if args.recovery_sheet else None
+    sheet = check_out(args.recovery_sheet, vault=cli.vault_path) if args.recovery_sheet else None
     vault, recovery_key = create_vault(cli, args)
     with vault:
         if args.name or args.credentials:

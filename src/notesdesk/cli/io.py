@@ -21,13 +21,23 @@ from typing import Any, TextIO, TypeVar
 
 import msgspec
 
+from notesdesk import paths
+from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.crypto.kdf import normalised
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound, UsageError
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.storage.location import location_warning
 from notesdesk.core.storage.vault import Vault
 
 E = TypeVar("E", bound=StrEnum)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What must never reach a terminal raw from a record: C0 controls (but line breaks and tabs, which
+# text output lays out), DEL, C1 controls (\x9b is a one-byte escape) and the bidirectional
+# overrides that reorder what is shown.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# JSON escapes C0 itself; the rest is escaped as JSON \u escapes, so the data decodes unchanged.
+_JSON_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SHORT_ID = 8
 VAULT_SUFFIX = ".notesdesk"
 
@@ -80,6 +90,16 @@ def section_arg(text: str) -> tuple[str, str]:
     return key.strip().lower(), value
 
 
+def printable(text: str) -> str:
+    """`text` with terminal control characters shown escaped: "\x1b[2J" prints as \\x1b[2J."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_CONTROL.sub(escape, text)
+
+
 def short(record_id: str) -> str:
     return record_id[:SHORT_ID]
 
@@ -122,6 +142,10 @@ class Cli:
         self._lines_read += 1
         return line.rstrip("\r\n")
 
+    def interactive(self) -> bool:
+        """Standard input is a terminal (a person can be asked)."""
+        return self._interactive()
+
     def _interactive(self) -> bool:
         try:
             return self.stdin.isatty()
@@ -159,12 +183,21 @@ class Cli:
         if not self._interactive():
             raise self._no_secret_source()
         first = getpass.getpass(prompt)
-        if getpass.getpass("Type it again: ") != first:
+        if normalised(getpass.getpass("Type it again: ")) != normalised(first):
             raise InvalidInput("The two passphrases differ; nothing was changed.")
         return first
 
+    def ask_yes(self, question: str) -> bool:
+        """A yes/no question, only in a terminal; asked on stderr so stdout stays the command's output."""
+        if not self._interactive():
+            return False
+        self.stderr.write(" ".join(question.split()) + " Type yes to go ahead: ")
+        self.stderr.flush()
+        return self.stdin.readline().strip().casefold() in ("y", "yes")
+
     def vault_file(self) -> Path:
-        """The vault path, refused early (a usage error) when it names a folder."""
+        """The vault path, refused early (a usage error) when it names a folder or anything else
+        that is not a regular file: opening a FIFO would wait for a writer forever."""
         path = self.vault_path
         if path.is_dir():
             found = sorted(path.glob(f"*{VAULT_SUFFIX}"))
@@ -172,6 +205,8 @@ class Cli:
             raise UsageError(
                 f"{path} is a folder, not a vault file: give --vault the vault file itself{hint}."
             )
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{path} is not a regular file (a device, pipe or socket), so not a vault.")
         return path
 
     def open_vault(self) -> Vault:
@@ -192,10 +227,12 @@ class Cli:
     # -- output ----------------------------------------------------------------------------------
 
     def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """One or more lines of text output; record text in it is shown with controls escaped."""
+        self.stdout.write(printable(text) + "\n")
 
     def emit_json(self, data: Any) -> None:
-        self.out(json.dumps(to_plain(data), ensure_ascii=False, indent=2))
+        text = json.dumps(to_plain(data), ensure_ascii=False, indent=2)
+        self.stdout.write(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
     def created(self, record_id: str) -> None:
         """A command that creates a record prints its id."""
@@ -257,13 +294,24 @@ def add_command(
     return parser
 
 
-def check_out(out: Path, force: bool = False) -> Path:
-    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written."""
+def check_out(out: Path, force: bool = False, vault: Path | None = None) -> Path:
+    """Fail before any work (or any secret is asked for) when FILE cannot or must not be written:
+    with or without --force, never over the vault, its companions, a backup or anything that is not
+    a regular file (core/outputs.py)."""
     out = Path(out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name.")
+    problem = output_problem(out, vault, [paths.backup_dir()])
+    if problem:
+        raise UsageError(f"Not written: {problem}")
     if out.exists() and not force:
         raise Conflict(f"A file already exists at {out}; choose another name or add --force to replace it.")
     if not out.parent.is_dir():
         raise NotFound(f"There is no folder {out.parent}; create it first.")
     return out
+
+
+def write_out(out: Path, data: bytes, vault: Path | None) -> None:
+    """Write an output checked by check_out, looking again first: the work in between took time."""
+    problem = output_problem(out, vault, [paths.backup_dir()])
+    if problem:
+        raise UsageError(f"Not written: {problem}")
+    write_atomic(out, data)

@@ -164,5 +164,7 @@ def main(
         return _fail(stderr, "interrupted.", 130, as_json)
     except BrokenPipeError:
         return 1
+    except OverflowError:  # a date or number beyond what the calendar or a field can hold
+        return _fail(stderr, "a date or number is out of range; nothing was changed.", 1, as_json)
     except Exception as exc:  # last resort: never a traceback, never the message (client data)
         return _fail(stderr, f"unexpected error ({type(exc).__name__}); nothing was changed", 1, as_json)

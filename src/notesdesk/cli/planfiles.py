@@ -79,6 +79,7 @@ import msgspec
 from notesdesk.core.domain.care import SafetyPlan
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.errors import InvalidInput, UsageError
+from notesdesk.core.outputs import input_problem
 
 T = TypeVar("T")
 
@@ -92,10 +93,16 @@ SAFETY_HELP = _doc[_doc.index("Safety plan (") :].rstrip()
 FILE_HELP = _doc[: _doc.index("Treatment plan (")].rstrip()
 
 
+MAX_FILE = 4 * 1024 * 1024  # a plan file is a few kilobytes
+
+
 def load(path: Path, label: str) -> dict[str, Any]:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise UsageError(f"The {label} file must end in .toml or .json.")
+    problem = input_problem(path, MAX_FILE)
+    if problem:
+        raise InvalidInput(problem)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -104,6 +111,8 @@ def load(path: Path, label: str) -> dict[str, Any]:
         data = tomllib.loads(raw.decode("utf-8")) if suffix == ".toml" else json.loads(raw)
     except UnicodeDecodeError:
         raise InvalidInput(f"The {label} file is not UTF-8 text.") from None
+    except RecursionError:
+        raise InvalidInput(f"The {label} file is nested too deeply to be a {label}.") from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         # Both messages give only a position, never the file's text.
         raise InvalidInput(f"The {label} file is not valid {suffix[1:].upper()}: {exc}.") from None

@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from notesdesk import paths
 from notesdesk.core.backup.service import (
     BackupCheck,
     BackupInfo,
+    BackupRun,
     automatic_backup,
     backup_due,
     list_backups,
@@ -103,12 +104,31 @@ def check_second_folder(setting: str, roots: tuple[Path, ...] | None = None) -> 
 
 
 def newest(primary: Path, second: Path | None = None) -> BackupInfo | None:
+    """The newest backup by name, leaving out names dated after now: a file named for 2099 is not
+    the last backup (core.backup.service.backup_due ignores it too)."""
     found = list_backups(primary) + (list_backups(second) if second is not None else [])
-    return max(found, key=lambda b: (b.created, b.sequence), default=None)
+    now = datetime.now(UTC)
+    return max((b for b in found if b.created <= now), key=lambda b: (b.created, b.sequence), default=None)
 
 
 def status_text(latest: BackupInfo | None) -> str:
     return f"Last backup: {local_time(latest.created)}" if latest else "No backup yet"
+
+
+def rotation_summary(run: BackupRun) -> str:
+    """What rotation did, in words for the Backups page ("" when it removed and skipped nothing)."""
+    parts = []
+    if run.removed:
+        names = ", ".join(p.name for p in run.removed)
+        parts.append(f"Older backups removed by rotation: {names}.")
+    future = [p for r in run.rotations for p in r.future]
+    if future:
+        parts.append(f"Left alone, dated in the future: {', '.join(p.name for p in future)}.")
+    others = sum(len(r.not_this_vault) for r in run.rotations)
+    if others:
+        parts.append(f"Left alone: {others} file{'s' * (others != 1)} named like backups but not "
+                     "backups of this vault.")
+    return " ".join(parts)
 
 
 def drill_summary(check: BackupCheck) -> str:
@@ -241,7 +261,7 @@ class BackupKeeper(QObject):
 
     # -- doing it ---------------------------------------------------------------------------------
 
-    def _job(self) -> Callable[[], list[Path]]:
+    def _job(self) -> Callable[[], BackupRun]:
         vault, (primary, second) = self._ctx.vault, self.folders()
         if second is not None and not second.is_absolute():
             second = None  # never a folder relative to wherever the app happened to start
@@ -249,16 +269,16 @@ class BackupKeeper(QObject):
 
     def back_up_now(
         self,
-        on_done: Callable[[list[Path]], None] | None = None,
+        on_done: Callable[[BackupRun], None] | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Back up in the background (both folders); the status line follows."""
         self._running = True
 
-        def done(written: list[Path]) -> None:
-            self._finished(written, None)
+        def done(run: BackupRun) -> None:
+            self._finished(run.written, None)
             if on_done is not None:
-                on_done(written)
+                on_done(run)
 
         def failed(exc: BaseException) -> None:
             self._finished([], exc)
@@ -271,8 +291,8 @@ class BackupKeeper(QObject):
         if self._ctx.vault.read_only and not self._due():
             return None  # nothing can have changed since the newest backup
         self._running = True
-        written, failure = wait_for(self._ctx.runner, self._job())
-        self._finished(written or [], failure)
+        run, failure = wait_for(self._ctx.runner, self._job())
+        self._finished(run.written if run is not None else [], failure)
         return failure
 
     def _due(self) -> bool:

@@ -225,7 +225,9 @@ class SessionEndMixin:
         QApplication.quit()
         return True
 
-    def restore_backup(self, backup: Path, passphrase: str | None, recovery_key: str | None) -> bool:
+    def restore_backup(
+        self, backup: Path, passphrase: str | None, recovery_key: str | None, different_vault_ok: bool = False
+    ) -> bool:
         """Replace the vault with a checked backup: save, close the vault, restore (keeping the
         current vault beside it, then a fresh backup), and reopen at the unlock screen."""
         if not self._begin_ending("Not restored", RESTORING):
@@ -236,7 +238,8 @@ class SessionEndMixin:
         self.shutdown()
         kept, failure = wait_for(
             self.ctx.runner,
-            lambda: restore(backup, path, passphrase, recovery_key, fresh_backup_to=fresh),
+            lambda: restore(backup, path, passphrase, recovery_key, fresh_backup_to=fresh,
+                            different_vault_ok=different_vault_ok),
         )
         self.hide()
         copies = replaced_copies(path) - before

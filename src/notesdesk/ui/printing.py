@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk import paths
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.reports import (
     PdfOptions,
@@ -43,6 +44,7 @@ from notesdesk.core.reports import (
 from notesdesk.core.services import summary
 from notesdesk.core.services.documents import DocumentSources, document_sources
 from notesdesk.core.services.summary_measures import summary_measures
+from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.printing_export import ExportChoice, export_pdf
 from notesdesk.ui.printing_view import PdfPreviewDialog, print_pdf
@@ -308,6 +310,8 @@ class ReportActions(QObject):
             self.ctx.errors.present(exc, doc.title)
             return
         if isinstance(preview, PdfPreviewDialog):
+            preview.vault_path = self.ctx.vault.path
+            preview.backup_dirs = [paths.backup_dir(), second_folder(self.ctx.prefs.backup_folder)]
             preview.printed.connect(lambda: self.log(doc.key, AuditAction.PRINT, choice))
             preview.exported.connect(
                 lambda _path, protected: self.log(doc.key, AuditAction.EXPORT, choice, protected)

@@ -8,6 +8,7 @@ The password is never stored: it lives in the dialog's fields until the export i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.crypto.policy import password_warning
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.reports.base import protect
 
 MIN_PASSWORD = 8
@@ -52,12 +56,16 @@ class ExportOptionsDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Problem")
+        self.warning = QLabel(self)  # a guessable password is said, not refused
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Password strength")
         self.password = QLineEdit(self)
         self.repeat = QLineEdit(self)
         for field, name in ((self.password, "PDF password"), (self.repeat, "PDF password again")):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(name)
             field.textChanged.connect(lambda _text: self.message.clear())
+        self.password.textChanged.connect(self._show_strength)
         note = QLabel(PROTECT_NOTE, self)
         note.setWordWrap(True)
         form = QFormLayout()
@@ -74,10 +82,15 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(self.protect_box)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.warning)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.protect_box.toggled.connect(self._toggled)
         self._toggled(False)
+
+    def _show_strength(self, text: str) -> None:
+        warning = password_warning(text) if len(text) >= MIN_PASSWORD else None
+        self.warning.setText(warning[0].upper() + warning[1:] if warning else "")
 
     def _toggled(self, on: bool) -> None:
         for field in (self.password, self.repeat):
@@ -149,12 +162,18 @@ def export_pdf(
     suggested_name: str = "document.pdf",
     path: Path | None = None,
     password: str | None = None,
+    vault_path: Path | None = None,
+    backup_dirs: Sequence[Path | None] = (),
 ) -> Path | None:
     """Write the PDF where the user chooses (or to `path`), readable by the user only, encrypted with
     `password` when one is given; None if cancelled. The save dialog has already asked before
-    replacing an existing file."""
+    replacing an existing file; the vault, its companions, backups and anything that is not a
+    regular file are refused all the same (core/outputs.py)."""
     target = path if path is not None else ask_save_path(parent, suggested_name)
     if target is None:
         return None
+    problem = output_problem(Path(target), vault_path, backup_dirs)
+    if problem:
+        raise InvalidInput(f"Not exported: {problem}")
     write_atomic(Path(target), protect(pdf_bytes, password) if password else pdf_bytes)
     return Path(target)

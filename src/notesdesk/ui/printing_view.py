@@ -192,6 +192,9 @@ class PdfPreviewDialog(QDialog):
         self.ask_choice: Callable[[QWidget | None], ExportChoice | None] = ask_export_choice
         self._bytes: bytes = pdf_bytes
         self._on_error = on_error
+        # What an export must never write over; set by the caller that knows the vault.
+        self.vault_path: Path | None = None
+        self.backup_dirs: list[Path | None] = []
         self._pdf = PdfInMemory(pdf_bytes, self)
         self.view = QPdfView(self)
         single = self._pdf.document.pageCount() == 1  # one page: no scroll bar around a whole page
@@ -364,7 +367,8 @@ class PdfPreviewDialog(QDialog):
             if choice is None:
                 return None
         try:
-            written = export_pdf(self._bytes, self, self.suggested_name, path, choice.password)
+            written = export_pdf(self._bytes, self, self.suggested_name, path, choice.password,
+                                 self.vault_path, self.backup_dirs)
         except Exception as exc:
             self._failed(exc)
             return None

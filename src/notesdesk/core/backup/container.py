@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import os
 import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -160,6 +162,40 @@ def read_header(data: bytes) -> BackupHeader:
     return parsed
 
 
+def read_head(source: Path | BinaryIO) -> bytes:
+    """The prefix, header and header MAC of a backup file, read without reading its body: enough to
+    tell whose backup it is (with `read_header` and `check_header_mac`) at the cost of 64 KiB at most."""
+    if isinstance(source, Path):
+        if not source.is_file():  # a FIFO would block the open; a folder is no backup either
+            raise _damaged("it is not a NotesDesk backup file")
+        with open(source, "rb") as handle:
+            return read_head(handle)
+    prefix = source.read(PREFIX.size)
+    if len(prefix) < PREFIX.size or prefix[:4] != MAGIC:
+        raise _damaged("it is not a NotesDesk backup file")
+    header_len = PREFIX.unpack(prefix)[2]
+    if header_len > MAX_HEADER:
+        raise _damaged("its header is truncated or oversized")
+    return prefix + source.read(header_len + 32)
+
+
+def largest_body(plain_len: int) -> int:
+    """The most bytes the sealed body of `plain_len` bytes can take: zlib's worst case (its
+    compressBound, plus the stream's header and checksum) and a tag per chunk."""
+    compressed = plain_len + (plain_len >> 12) + (plain_len >> 14) + (plain_len >> 25) + 13 + 6
+    return compressed + TAG * max(1, -(-compressed // CHUNK))
+
+
+def check_size(header: BackupHeader, file_size: int) -> None:
+    """The file's size against the length its header declares, before anything is read or derived:
+    a huge file behind a small header is refused at once, not read into memory first."""
+    body = file_size - (PREFIX.size + len(header.raw) + 32)
+    if body <= 0:
+        raise _damaged("it is truncated")
+    if body > largest_body(header.plain_len):
+        raise _damaged("its size does not match its header (it was extended)")
+
+
 def unwrap_dek(header: BackupHeader, passphrase: str | None, recovery_key: str | None) -> bytes:
     """Open a slot. Wrong secret and damaged slot look the same; both are WrongPassphrase."""
     if recovery_key is not None:
@@ -181,7 +217,7 @@ def unwrap_dek(header: BackupHeader, passphrase: str | None, recovery_key: str |
         params = kdf.KdfParams.from_dict(keys.slot_params(slot))
     except VaultDamaged as exc:
         raise _damaged("its key slot asks for unsafe key-derivation settings") from exc
-    dek = slot.unwrap(kdf.derive_key(passphrase, params), header.vault_id)
+    dek = keys.unwrap_passphrase_slot(slot, passphrase, params, header.vault_id)
     if dek is None:
         raise WrongPassphrase(
             "Wrong passphrase for this backup (it opens with the passphrase in use when it was made, "
@@ -205,23 +241,33 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def open_payload(data: bytes, header: BackupHeader, dek: bytes, magic: bytes = SQLITE_MAGIC) -> bytes:
     """Check the header MAC and every chunk; return the payload (by default a SQLite image)."""
-    start = check_header_mac(data, header, dek)
+    return open_stream(io.BytesIO(data), len(data), header, dek, magic)
+
+
+def open_stream(
+    handle: BinaryIO, size: int, header: BackupHeader, dek: bytes, magic: bytes = SQLITE_MAGIC
+) -> bytes:
+    """`open_payload` reading from a file one chunk at a time: only the payload itself is held."""
+    check_size(header, size)
+    handle.seek(0)
+    start = check_header_mac(handle.read(PREFIX.size + len(header.raw) + 32), header, dek)
     key = file_key(dek, header.payload_nonce)
     aead = AESGCM(keys.hkdf(key, header.payload_nonce, "ndbk/payload"))
-    body = data[start:]
     sealed_chunk = CHUNK + TAG
-    if not body:
-        raise _damaged("it is truncated")
-    count = max(1, -(-len(body) // sealed_chunk))
+    remaining = size - start
     inflater = zlib.decompressobj()
     image = bytearray()
-    for counter in range(count):
-        piece = body[counter * sealed_chunk : (counter + 1) * sealed_chunk]
-        final = counter == count - 1
+    counter = 0
+    while remaining > 0:
+        piece = handle.read(min(sealed_chunk, remaining))
+        if not piece:
+            raise _damaged("it is truncated")
+        remaining -= len(piece)
         try:
-            chunk = aead.decrypt(_nonce(counter, final), piece, None)
+            chunk = aead.decrypt(_nonce(counter, remaining == 0), piece, None)
         except InvalidTag:
             raise _damaged("it was truncated, extended or altered") from None
+        counter += 1
         try:
             image += inflater.decompress(chunk, header.plain_len + 1 - len(image))
         except zlib.error as exc:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from notesdesk.core.backup import container
 from notesdesk.core.backup.files import fsync_dir, write_atomic
 from notesdesk.core.backup.heads import authentic_heads
 from notesdesk.core.errors import Conflict, NotesdeskError, NotFound, VaultDamaged, VaultInUse
+from notesdesk.core.outputs import input_problem
 from notesdesk.core.services.verify import VerifyReport, verify_vault
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.rollback import check_not_rolled_back
@@ -113,10 +114,14 @@ def make_backup(vault: Vault, folder: Path) -> Path:
 def check_backup(path: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:
     """Everything `verify FILE` promises, with no vault open: slots, header MAC, every chunk, the
     SQLite integrity, every seal, every signature, the audit chain and the anchor in the header."""
-    data = _read(path)
-    header = container.read_header(data)
-    dek = container.unwrap_dek(header, passphrase, recovery_key)
-    image = container.open_payload(data, header, dek)
+    return _checked(path, passphrase, recovery_key)[0]
+
+
+def _checked(
+    path: Path, passphrase: str | None, recovery_key: str | None
+) -> tuple[BackupCheck, bytes]:
+    """The check, and the image it passed (so a restore reads and unlocks the file once)."""
+    header, dek, image = _open_backup(path, passphrase, recovery_key)
     vault = Vault.open_image(image, dek)
     try:
         if vault.vault_id != header.vault_id:
@@ -129,16 +134,69 @@ def check_backup(path: Path, passphrase: str | None = None, recovery_key: str | 
             raise container.BackupDamaged("This backup cannot be trusted: its audit log was cut short.")
     finally:
         vault.close()
-    return BackupCheck(path, header.created, header.vault_id, report, header.counts)
+    return BackupCheck(path, header.created, header.vault_id, report, header.counts), image
 
 
-def _read(path: Path) -> bytes:
+def _open_backup(
+    path: Path, passphrase: str | None, recovery_key: str | None
+) -> tuple[container.BackupHeader, bytes, bytes]:
+    """Header, data key and payload of a backup file, streamed: the file's size is checked against its header
+    before the key derivation and before the body is read, and only the payload is held in memory."""
+    problem = input_problem(Path(path), container.MAX_PLAIN)
+    if problem:
+        raise NotesdeskError(problem)
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            header = container.read_header(container.read_head(handle))
+            container.check_size(header, size)
+            dek = container.unwrap_dek(header, passphrase, recovery_key)
+            image = container.open_stream(handle, size, header, dek)
     except FileNotFoundError as exc:
         raise NotFound(f"No backup file at {path}.") from exc
     except OSError as exc:
         raise NotesdeskError(f"The backup file could not be read: {exc.strerror or 'error'}.") from exc
+    return header, dek, image
+
+
+class DifferentVault(Conflict):
+    """The backup is of another vault than the one it would replace; restoring needs a yes."""
+
+
+DIFFERENT_VAULT = (
+    "This backup is of a different vault than the one it would replace: after restoring, its own "
+    "passphrase and recovery sheet apply from then on, not yours."
+)
+
+
+def vault_id_at(vault_path: Path) -> str | None:
+    """The id a vault file names in clear (None: no vault there, or not one we can read). Only for
+    a question asked before a restore; nothing is trusted on it."""
+    if not vault_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def backup_vault_id(backup: Path) -> str | None:
+    """The vault id a backup's header names, read before any passphrase (not yet authenticated)."""
+    try:
+        return container.read_header(container.read_head(backup)).vault_id
+    except (OSError, NotesdeskError):
+        return None
+
+
+def is_other_vault(backup: Path, vault_path: Path) -> bool:
+    """Whether restoring `backup` would put another vault in place of the one at `vault_path`."""
+    current, incoming = vault_id_at(vault_path), backup_vault_id(backup)
+    return current is not None and incoming is not None and current != incoming
 
 
 def restore(
@@ -147,19 +205,20 @@ def restore(
     passphrase: str | None = None,
     recovery_key: str | None = None,
     fresh_backup_to: Path | None = None,
+    different_vault_ok: bool = False,
 ) -> Path | None:
     """Replace the vault with a verified backup. The replaced vault is kept beside it; returns that
     copy's path (None when there was no vault yet). Nothing changes unless every check passes.
+    A backup of another vault is refused (DifferentVault) unless `different_vault_ok`.
 
     Restoring an older backup on purpose is not an attack: the restored vault is opened once to
     start a new lineage and reset this computer's anchor (storage/rollback.py), so neither the
     anchor nor the newer backups refuse it. With `fresh_backup_to`, a backup of the restored vault
     is written there at once."""
-    check_backup(backup, passphrase, recovery_key)
-    data = _read(backup)
-    header = container.read_header(data)
-    dek = container.unwrap_dek(header, passphrase, recovery_key)
-    image = container.open_payload(data, header, dek)
+    checked, image = _checked(backup, passphrase, recovery_key)
+    current = vault_id_at(vault_path)
+    if current is not None and current != checked.vault_id and not different_vault_ok:
+        raise DifferentVault(DIFFERENT_VAULT + " Nothing was changed.")
     lock = FileLock(lock_path(vault_path), timeout=0)
     try:
         lock.acquire()
@@ -247,17 +306,56 @@ def rotation_keep(backups: list[BackupInfo], daily: int = 7, weekly: int = 4, mo
     return keep
 
 
-def rotate(folder: Path) -> list[Path]:
-    """Delete backups outside the rotation; returns what was removed."""
-    backups = list_backups(folder)
-    keep = rotation_keep(backups)
+@dataclass(frozen=True)
+class Rotation:
+    """What rotating one folder did: the backups it removed, and the files it left alone."""
+
+    folder: Path
+    removed: list[Path] = field(default_factory=list)
+    future: list[Path] = field(default_factory=list)  # this vault's, dated after now: a clock was wrong
+    not_this_vault: list[Path] = field(default_factory=list)  # named like a backup, not one of ours
+
+
+def _created(header: container.BackupHeader) -> datetime:
+    created = datetime.fromisoformat(header.created)
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
+def own_backups(vault: Vault, folder: Path) -> tuple[list[BackupInfo], list[Path]]:
+    """The backups in `folder` whose header MAC verifies under this vault's key, newest first and
+    dated by their (authenticated) header, and the other files named like backups. Only the header
+    is read, never a whole file."""
+    own, others = [], []
+    for info in list_backups(folder):
+        try:
+            head = container.read_head(info.path)
+            header = container.read_header(head)
+            container.check_header_mac(head, header, vault.data_key())
+            if header.vault_id != vault.vault_id:
+                raise container.BackupDamaged("another vault's backup")
+            own.append(BackupInfo(info.path, _created(header), info.sequence))
+        except (OSError, ValueError, NotesdeskError):
+            others.append(info.path)
+    own.sort(key=lambda b: (b.created, b.sequence), reverse=True)
+    return own, others
+
+
+def rotate(vault: Vault, folder: Path, keep: Path | None = None) -> Rotation:
+    """Delete this vault's backups outside the rotation. A file whose header does not verify for
+    this vault (another vault's backup, junk named like one) is never touched, nor is a backup dated
+    in the future (its date cannot be trusted to rank it), nor `keep`, the backup just written."""
+    own, others = own_backups(vault, folder)
+    now = datetime.now(UTC)
+    future = [b.path for b in own if b.created > now]
+    ranked = [b for b in own if b.created <= now]
+    kept = rotation_keep(ranked) | {keep}
     removed = []
-    for backup in backups:
-        if backup.path not in keep:
+    for backup in ranked:
+        if backup.path not in kept:
             with contextlib.suppress(OSError):
                 backup.path.unlink()
                 removed.append(backup.path)
-    return removed
+    return Rotation(folder, removed, future, others)
 
 
 def check_anchor(vault: Vault, folder: Path) -> None:
@@ -270,22 +368,43 @@ def check_anchor(vault: Vault, folder: Path) -> None:
 
 
 def backup_due(folder: Path, now: datetime | None = None) -> bool:
-    """True when the folder has no backup from today (the daily automatic backup)."""
+    """True when the folder has no backup from today (the daily automatic backup). A file named
+    for a day still to come does not count: it would put the daily backup off until then."""
     now = now or datetime.now(UTC)
-    newest = next(iter(list_backups(folder)), None)
+    newest = next((b for b in list_backups(folder) if b.created <= now), None)
     return newest is None or newest.created.date() < now.date()
 
 
-def automatic_backup(vault: Vault, primary: Path, second: Path | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class BackupRun:
+    written: list[Path]
+    rotations: list[Rotation]
+
+    @property
+    def removed(self) -> list[Path]:
+        return [path for r in self.rotations for path in r.removed]
+
+    @property
+    def left_alone(self) -> list[Path]:
+        return [path for r in self.rotations for path in (*r.future, *r.not_this_vault)]
+
+
+def backup_and_rotate(vault: Vault, folder: Path) -> tuple[Path, Rotation]:
+    path = make_backup(vault, folder)
+    return path, rotate(vault, folder, keep=path)
+
+
+def automatic_backup(vault: Vault, primary: Path, second: Path | None = None) -> BackupRun:
     """The backup taken on lock, on close and daily: into the app folder and, when set, a second
     folder such as a USB drive, each verified and rotated. A missing second folder (drive not
     plugged in) is skipped, not an error; a failure in the primary folder is raised."""
-    written = [make_backup(vault, primary)]
-    rotate(primary)
-    if second is not None and second.is_dir():
-        written.append(make_backup(vault, second))
-        rotate(second)
-    return written
+    folders = [primary] + ([second] if second is not None and second.is_dir() else [])
+    written, rotations = [], []
+    for folder in folders:
+        path, rotation = backup_and_rotate(vault, folder)
+        written.append(path)
+        rotations.append(rotation)
+    return BackupRun(written, rotations)
 
 
 def drill(folder: Path, passphrase: str | None = None, recovery_key: str | None = None) -> BackupCheck:

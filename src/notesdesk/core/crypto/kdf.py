@@ -1,8 +1,9 @@
 """Passphrase -> key with Argon2id, with policy bounds checked before any work is done.
 
 Production parameters never go below 64 MiB / t=3 (research/security.md §3.1). A much smaller
-profile exists for the test-suite only: it is chosen by NOTESDESK_INSECURE_TEST_KDF=1 and is refused
-in a frozen (shipped) build, and a vault made with it cannot be opened without the same switch.
+profile exists for the test-suite only: it is chosen by NOTESDESK_INSECURE_TEST_KDF=1, honoured only
+when this code runs from its repository (src/ beside tests/, as the tests run it), never in an
+installed copy or a frozen build; a vault made with it cannot be opened without the same switch.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import math
 import os
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -85,13 +89,39 @@ class KdfParams:
             raise VaultDamaged("The key slot asks for key-derivation settings outside the safe range.")
 
 
+@cache
+def _in_repository() -> bool:
+    """This module runs from the repository's src/ (the test suite, scripts/, bench/), not from an
+    installed copy: site-packages has no tests/conftest.py and pyproject.toml above the package."""
+    root = Path(__file__).resolve().parents[4]  # src/notesdesk/core/crypto/kdf.py -> the repository
+    return (root / "tests" / "conftest.py").is_file() and (root / "pyproject.toml").is_file()
+
+
 def test_kdf_enabled() -> bool:
-    """The insecure profile exists for tests only and is never honoured by a shipped build."""
-    return os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False)
+    """The insecure profile exists for tests only and is never honoured by an installed app."""
+    return (
+        os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False) and _in_repository()
+    )
 
 
-def derive_key(passphrase: str, params: KdfParams) -> bytes:
+def normalised(passphrase: str) -> str:
+    """The passphrase in Unicode NFC: a composed "é" and an "e" plus combining accent are one
+    passphrase, whichever a keyboard or operating system produced."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def unlock_forms(passphrase: str) -> list[str]:
+    """The forms to try when unlocking, the normalised one first. Slots made before normalisation
+    were derived from the bytes as typed, which may be decomposed: those forms follow (only when
+    they differ, so an ASCII passphrase costs one derivation)."""
+    forms = [normalised(passphrase), passphrase, unicodedata.normalize("NFD", passphrase)]
+    return list(dict.fromkeys(forms))
+
+
+def derive_key(passphrase: str, params: KdfParams, as_typed: bool = False) -> bytes:
+    """The key for `passphrase`, normalised first (new slots), or `as_typed` (trying an old slot)."""
     params.check_bounds()
+    passphrase = passphrase if as_typed else normalised(passphrase)
     kdf = Argon2id(
         salt=params.salt,
         length=KEY_LEN,

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from notesdesk.core.crypto.encoding import lp
-from notesdesk.core.crypto.kdf import KdfParams, derive_key
+from notesdesk.core.crypto.kdf import KdfParams, derive_key, unlock_forms
 
 DEK_LEN = 32
 SLOT_PASSPHRASE = "passphrase"
@@ -79,6 +79,15 @@ def wrap(kind: str, params: dict[str, object], kek: bytes, dek: bytes, vault_id:
 
 def passphrase_slot(passphrase: str, kdf: KdfParams, dek: bytes, vault_id: str) -> KeySlot:
     return wrap(SLOT_PASSPHRASE, dict(kdf.as_dict()), derive_key(passphrase, kdf), dek, vault_id)
+
+
+def unwrap_passphrase_slot(slot: KeySlot, passphrase: str, params: KdfParams, vault_id: str) -> bytes | None:
+    """The data key, trying each form of the passphrase a slot may have been made from (kdf.unlock_forms)."""
+    for form in unlock_forms(passphrase):
+        dek = slot.unwrap(derive_key(form, params, as_typed=True), vault_id)
+        if dek is not None:
+            return dek
+    return None
 
 
 def recovery_slot(secret: bytes, dek: bytes, vault_id: str) -> KeySlot:

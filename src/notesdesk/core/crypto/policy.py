@@ -1,30 +1,51 @@
-"""How strong a new passphrase must be. A stolen laptop is attacked offline, so length matters most."""
+"""How strong a new passphrase must be. A stolen laptop is attacked offline, so guessability is what
+counts: zxcvbn (Dropbox's estimator: dictionaries, keyboard patterns, dates, l33t) scores it 0-4 and
+says why a weak one is weak. The same estimate serves PDF passwords, where it warns and never refuses.
+"""
 
 from __future__ import annotations
 
+from zxcvbn import zxcvbn
+
+from notesdesk.core.crypto.kdf import normalised
+
 MIN_LENGTH = 10
-MIN_DISTINCT = 6
-COMMON = frozenset(
-    {"password123", "passwordpassword", "1234567890", "qwertyuiop", "letmeinplease", "iloveyou123"}
-)
+MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable" (about 10^10 guesses), offline with a slow hash
+ESTIMATED = 64  # zxcvbn refuses more than 72 characters; what follows only adds strength
+
+
+def _estimate(passphrase: str) -> dict[str, object]:
+    return zxcvbn(normalised(passphrase)[:ESTIMATED])
+
+
+def _hint(result: dict[str, object]) -> str:
+    feedback = result.get("feedback") or {}
+    assert isinstance(feedback, dict)
+    parts = [str(feedback.get("warning") or "")] + [str(s) for s in feedback.get("suggestions") or []][:1]
+    said = " ".join(p.strip().rstrip(".") + "." for p in parts if p.strip())
+    return said or "Add another word or two; uncommon words are better."
 
 
 def passphrase_problem(passphrase: str) -> str | None:
-    """One line saying why the passphrase is too weak, or None when it is acceptable."""
+    """One line saying why the passphrase is too weak (with the estimator's hint), or None."""
     if len(passphrase) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters; a few unrelated words work well."
-    if len(set(passphrase.lower())) < MIN_DISTINCT or passphrase.lower() in COMMON:
-        return "That passphrase is too easy to guess; try a few unrelated words."
+    result = _estimate(passphrase)
+    if int(result["score"]) < MIN_SCORE:  # type: ignore[call-overload]
+        return f"That passphrase is too easy to guess. {_hint(result)}"
+    return None
+
+
+def password_warning(password: str) -> str | None:
+    """For a PDF password, which is not refused: a warning line when it is easy to guess."""
+    result = _estimate(password) if password else None
+    if result is not None and int(result["score"]) < MIN_SCORE:  # type: ignore[call-overload]
+        return f"the PDF password is easy to guess. {_hint(result)}"
     return None
 
 
 def strength(passphrase: str) -> int:
-    """A rough 0-4 score for the strength meter: longer and more varied is better."""
-    if passphrase_problem(passphrase):
-        return 0 if len(passphrase) < 6 else 1
-    classes = sum(
-        any(test(ch) for ch in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    score = 2 + (len(passphrase) >= 16) + (len(passphrase) >= 24 or classes >= 3)
-    return min(score, 4)
+    """The estimator's 0-4 score for the strength meter; anything shorter than the minimum is 0."""
+    if len(passphrase) < MIN_LENGTH:
+        return 0
+    return int(_estimate(passphrase)["score"])  # type: ignore[call-overload]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from notesdesk.core.domain.common import new_id, now
+
+NAME_MAX = 200  # characters in a name or preferred name
+# No name holds these: every control character, line breaks included, and the bidirectional
+# overrides that reorder how a name is shown.
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 class Modality(StrEnum):
@@ -47,6 +54,9 @@ class Client:
     intake_date: date | None = None
     discharge_date: date | None = None
     created_at: datetime = field(default_factory=now)
+    # The day the discharge was entered, set by the service from the clock: retention counts from
+    # it too, because `discharge_date` is typed by the user and can be back-dated.
+    discharge_recorded_on: date | None = None
 
     @property
     def display_name(self) -> str:

@@ -111,6 +111,9 @@ class TreatmentPlan:
         return [i for obj in self.objectives() for i in obj.interventions]
 
 
+SESSION_MINUTES = range(1, 601)  # the plan form's spin box allows up to 600 minutes too
+
+
 def default_review_due(effective: date) -> date:
     return effective + timedelta(days=REVIEW_INTERVAL_DAYS)
 

@@ -16,6 +16,7 @@ from typing import Any
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.measures.model import Instrument, LicenceOwner
 from notesdesk.core.measures.validate import InstrumentInvalid, parse_instrument
+from notesdesk.core.outputs import input_problem
 
 InstrumentRef = Instrument | str
 
@@ -26,6 +27,29 @@ def _decode(text: str, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InstrumentInvalid(source, [f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                          f"{exc.msg})"]) from None
+    except RecursionError:
+        raise InstrumentInvalid(source, ["is nested too deeply to be an instrument"]) from None
+
+
+MAX_FILE = 4 * 1024 * 1024  # an instrument file is a few kilobytes; far beyond this is not one
+
+
+def read_instrument_text(path: Path) -> str:
+    """The file's text: refused in one line when unreadable, huge or not UTF-8."""
+    problem = input_problem(path, MAX_FILE)
+    if problem:
+        raise InvalidInput(problem)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise InvalidInput(f"{path.name}: cannot be read ({reason})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name}: is not UTF-8 text") from None
+
+
+def decode_instrument_file(path: Path) -> Any:
+    return _decode(read_instrument_text(path), path.name)
 
 
 @cache
@@ -48,12 +72,7 @@ def builtin_instruments() -> tuple[Instrument, ...]:
 def load_instrument_file(path: str | Path) -> tuple[Instrument, ...]:
     """A practitioner-defined file: one instrument object, or a list of them."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise InvalidInput(f"{path.name}: cannot be read ({reason})") from None
-    data = _decode(text, path.name)
+    data = decode_instrument_file(path)
     entries = data if isinstance(data, list) else [data]
     if not entries:
         raise InstrumentInvalid(path.name, ["contains no instrument"])

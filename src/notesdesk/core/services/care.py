@@ -29,9 +29,15 @@ ADHERENCE_WINDOW_DAYS = 28
 # -- homework ------------------------------------------------------------------------------------
 
 
+def _check_due(homework: Homework) -> None:
+    if homework.due_date is not None and homework.due_date < homework.assigned_on:
+        raise InvalidInput("The due date is before the day the homework was assigned.")
+
+
 def add_homework(uow: UnitOfWork, homework: Homework) -> Homework:
     if not homework.description.strip():
         raise InvalidInput("Homework needs a description.")
+    _check_due(homework)
     with uow:
         uow.clients.get(homework.client_id)
         uow.homework.add(homework)
@@ -57,6 +63,7 @@ def update_homework(uow: UnitOfWork, edited: Homework) -> Homework:
             recurrence=edited.recurrence,
             active=edited.active,
         )
+        _check_due(homework)
         if homework != stored:
             uow.homework.replace(homework)
             uow.commit()

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from notesdesk.core.domain.clients import Client, ClientStatus, Episode
+from notesdesk.core.domain.clients import (
+    CONTROL_CHARS,
+    EARLIEST_BIRTH,
+    NAME_MAX,
+    Client,
+    ClientStatus,
+    Episode,
+)
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import fold
 from notesdesk.core.domain.practice import PractitionerProfile
@@ -15,10 +22,18 @@ from notesdesk.core.storage.uow import UnitOfWork
 
 
 def _validate(client: Client) -> None:
+    """Every value a client record should never hold, refused with a line naming the field."""
     if not client.name.strip():
         raise InvalidInput("A client needs a name.")
+    for label, value in (("name", client.name), ("preferred name", client.preferred_name)):
+        if len(value.strip()) > NAME_MAX:
+            raise InvalidInput(f"The {label} is longer than {NAME_MAX} characters.")
+        if CONTROL_CHARS.search(value):
+            raise InvalidInput(f"The {label} contains a control character (such as a line break).")
     if client.date_of_birth and client.date_of_birth > today():
         raise InvalidInput("The date of birth is in the future.")
+    if client.date_of_birth and client.date_of_birth < EARLIEST_BIRTH:
+        raise InvalidInput(f"The date of birth is before {EARLIEST_BIRTH.year}.")
 
 
 def add_client(uow: UnitOfWork, client: Client) -> Client:
@@ -34,8 +49,17 @@ def add_client(uow: UnitOfWork, client: Client) -> Client:
 
 
 def update_client(uow: UnitOfWork, client: Client) -> Client:
+    """Edit a client's details. Status and discharge are kept as stored: they change only through
+    set_status / discharge, which keep their rules."""
     _validate(client)
     with uow:
+        stored = uow.clients.get(client.id)
+        client = replace(
+            client,
+            status=stored.status,
+            discharge_date=stored.discharge_date,
+            discharge_recorded_on=stored.discharge_recorded_on,
+        )
         uow.clients.replace(client)
         uow.commit()
     return client
@@ -115,16 +139,23 @@ def discharge_facts(uow: UnitOfWork, client_id: str) -> DischargeFacts:
 
 
 def discharge(uow: UnitOfWork, client_id: str, on: date, reason: str = "") -> Client:
-    """Discharge on a day between the open episode's start and today; the retention clock starts then."""
+    """The one discharge use case (the app's dialog and `client status … discharged` alike): on a day
+    between the start of care and today, once. The retention clock starts at the later of that day
+    and the day it was recorded (today), so a back-dated discharge cannot shorten it."""
     if on > today():
         raise InvalidInput("The discharge date is in the future.")
     with uow:
-        if uow.clients.get(client_id).status == ClientStatus.DISCHARGED:
+        client = uow.clients.get(client_id)
+        if client.status == ClientStatus.DISCHARGED:
             raise Conflict("This client is already discharged.")
         opened = [e.opened_on for e in uow.episodes.where(client_id=client_id) if e.is_open]
         if opened and on < max(opened):
             raise InvalidInput(
                 f"The discharge date is before this episode of care began ({max(opened).isoformat()})."
+            )
+        if client.intake_date and on < client.intake_date:
+            raise InvalidInput(
+                f"The discharge date is before the intake date ({client.intake_date.isoformat()})."
             )
         client = _change_status(uow, client_id, ClientStatus.DISCHARGED, on, reason)
         uow.commit()
@@ -134,8 +165,10 @@ def discharge(uow: UnitOfWork, client_id: str, on: date, reason: str = "") -> Cl
 def set_status(
     uow: UnitOfWork, client_id: str, status: ClientStatus, on: date | None = None, reason: str = ""
 ) -> Client:
-    """Hold, reactivate or discharge. Discharge closes the open episode (with `reason`, or "discharged");
-    returning opens a new one."""
+    """Hold, reactivate or discharge. Discharge closes the open episode (with `reason`, or "discharged")
+    and keeps every rule of `discharge`; returning opens a new one."""
+    if status == ClientStatus.DISCHARGED:
+        return discharge(uow, client_id, on or today(), reason)
     with uow:
         client = _change_status(uow, client_id, status, on or today(), reason)
         uow.commit()
@@ -148,11 +181,11 @@ def _change_status(uow: UnitOfWork, client_id: str, status: ClientStatus, on: da
     if status == ClientStatus.DISCHARGED:
         for episode in current:
             uow.episodes.replace(replace(episode, closed_on=on, reason=reason.strip() or "discharged"))
-        client = replace(client, status=status, discharge_date=on)
+        client = replace(client, status=status, discharge_date=on, discharge_recorded_on=today())
     else:
         if client.status == ClientStatus.DISCHARGED and not current:
             uow.episodes.add(Episode(client_id=client_id, opened_on=on, reason="returned"))
-        client = replace(client, status=status, discharge_date=None)
+        client = replace(client, status=status, discharge_date=None, discharge_recorded_on=None)
     uow.clients.replace(client)
     return client
 
@@ -167,13 +200,16 @@ def _add_years(day: date, years: int) -> date:
 def retain_until(
     client: Client, last_service: date | None, profile: PractitionerProfile
 ) -> date | None:
-    """APA default: 7 years after last service or 3 years after majority, whichever is later
-    (research/clinical.md §2.10). None while the client is still in care."""
+    """APA default: 7 years after last service or 3 years after majority, whichever is later. None
+    while the client is still in care. The end of service is the latest of the discharge date, the
+    last session, the day the discharge was recorded and the day the record was created: the last two
+    are set from the clock, not typed, so they cannot be back-dated (a discharge recorded before the
+    recorded day was kept still counts from the record's creation)."""
     if client.status != ClientStatus.DISCHARGED:
         return None
-    end = client.discharge_date or last_service or today()
-    if last_service and last_service > end:
-        end = last_service
+    recorded = (client.discharge_recorded_on, client.created_at.astimezone().date())
+    facts = [d for d in (client.discharge_date, last_service, *recorded) if d]
+    end = max(facts, default=today())
     candidates = [_add_years(end, profile.retention_years_after_service)]
     if client.date_of_birth:
         majority = _add_years(client.date_of_birth, profile.age_of_majority)

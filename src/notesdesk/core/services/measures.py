@@ -25,7 +25,12 @@ from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPl
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.measures.alliance import AllianceCheck, alliance_check
 from notesdesk.core.measures.change import ChangeLabel, ChangeResult, classify_change
-from notesdesk.core.measures.library import builtin_instruments, find_by_name, load_instrument_file
+from notesdesk.core.measures.library import (
+    builtin_instruments,
+    decode_instrument_file,
+    find_by_name,
+    load_instrument_file,
+)
 from notesdesk.core.measures.model import Flag, FlagKind, Instrument, Kind
 from notesdesk.core.measures.objectives import (
     ObjectiveSuggestion,
@@ -107,7 +112,7 @@ def import_instruments(vault: Vault, path: str | Path, *, replace_existing: bool
     """
     path = Path(path)
     loaded = load_instrument_file(path)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = decode_instrument_file(path)
     raws = [json.dumps(entry, ensure_ascii=False) for entry in (data if isinstance(data, list) else [data])]
     if tuple(parse_instrument(json.loads(r), path.name) for r in raws) != loaded:
         raise InvalidInput(f"{path.name}: the file changed while it was being imported; try again")

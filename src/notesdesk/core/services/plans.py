@@ -8,6 +8,7 @@ from datetime import date
 from notesdesk.core.domain.common import new_id, today
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import (
+    SESSION_MINUTES,
     PlanReview,
     PlanStatus,
     ReviewOutcome,
@@ -35,8 +36,20 @@ def current_plan(uow: UnitOfWork, client_id: str) -> TreatmentPlan | None:
     return drafts[-1] if drafts else None
 
 
+def _validate(plan: TreatmentPlan) -> None:
+    minutes = plan.session_length_minutes
+    if minutes is not None and minutes not in SESSION_MINUTES:
+        raise InvalidInput(
+            f"The session length must be between {SESSION_MINUTES.start} and {SESSION_MINUTES.stop - 1} "
+            "minutes."
+        )
+    if plan.effective_date and plan.review_due and plan.review_due < plan.effective_date:
+        raise InvalidInput("The review due date is before the plan's effective date.")
+
+
 def save_plan(uow: UnitOfWork, plan: TreatmentPlan) -> TreatmentPlan:
     """Save a draft. Editing an active plan makes a new draft version; history is never rewritten."""
+    _validate(plan)
     with uow:
         existing = {p.id: p for p in uow.plans.where(client_id=plan.client_id)}
         stored = existing.get(plan.id)
@@ -82,6 +95,7 @@ def activate_plan(uow: UnitOfWork, plan_id: str, effective: date | None = None) 
             effective_date=plan.effective_date or effective,
             review_due=plan.review_due or default_review_due(plan.effective_date or effective),
         )
+        _validate(plan)
         uow.plans.replace(plan)
         uow.commit()
     return plan
@@ -103,6 +117,14 @@ def record_review(
         if not active:
             raise NotFound("This client has no active plan to review.")
         plan = active[0]
+        if plan.effective_date and review_date < plan.effective_date:
+            raise InvalidInput(
+                f"The review date is before the plan's effective date ({plan.effective_date.isoformat()})."
+            )
+        if review_date > today():
+            raise InvalidInput("The review date is in the future.")
+        if next_due is not None and next_due < review_date:
+            raise InvalidInput("The next review due date is before this review's date.")
         review = PlanReview(review_date=review_date, outcome=outcome, summary=summary)
         status = PlanStatus.CLOSED if outcome == ReviewOutcome.CLOSE else plan.status
         plan = replace(

@@ -505,7 +505,7 @@ def _unwrap(
     if slot is None:
         raise VaultDamaged("The vault has no passphrase key slot; it is damaged.")
     params = kdf.KdfParams.from_dict(keys.slot_params(slot))
-    dek = slot.unwrap(kdf.derive_key(passphrase, params), vault_id)
+    dek = keys.unwrap_passphrase_slot(slot, passphrase, params, vault_id)
     if dek is None:
         raise WrongPassphrase("Wrong passphrase.")
     return dek

@@ -5,7 +5,7 @@ alone can close the vault."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.backup.service import BackupCheck, check_backup
-from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time
+from notesdesk.core.backup.service import DIFFERENT_VAULT, BackupCheck, BackupRun, check_backup
+from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time, rotation_summary
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backup_rows import BackupListModel, BackupRow, read_rows
 from notesdesk.ui.dialogs.secret_dialog import AskSecret, Secret, ask_secret
@@ -37,6 +37,10 @@ RESTORE_QUESTION = (
     "as a file ending in “.bak”. NotesDesk saves what you are typing, closes, restores, makes a fresh "
     "backup and opens again at the unlock screen. Unlock with the passphrase that was in use when "
     "this backup was made, or with your recovery key."
+)
+
+DIFFERENT_VAULT_QUESTION = (
+    f"{DIFFERENT_VAULT}\n\nRestore it anyway? Your current vault is kept beside it as a “.bak” file."
 )
 
 
@@ -56,8 +60,9 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
 
 
 class BackupsDialog(QDialog):
-    sig_restore_requested = Signal(object, object, object)
-    """Restore this backup (path, passphrase, recovery key); it has passed every check."""
+    sig_restore_requested = Signal(object, object, object, bool)
+    """Restore this backup (path, passphrase, recovery key, whether it may be another vault's); it has
+    passed every check."""
 
     def __init__(
         self,
@@ -184,25 +189,32 @@ class BackupsDialog(QDialog):
         self._set_busy("Backing up…")
         self._keeper.back_up_now(self._on_backed_up, self._on_backup_failed)
 
-    def _on_backed_up(self, written: list[Path]) -> None:
+    def _on_backed_up(self, run: BackupRun) -> None:
         self._set_busy(None)
         self.refresh()
         skipped = self._keeper.skipped_second
-        if len(written) > 1:
+        if len(run.written) > 1:
             where = " and the second folder"
         elif skipped is not None:
             where = f"; the second folder {skipped} was not available"
         else:
             where = ""
-        self.result.setText(f"Backed up and verified: written to this computer{where}.")
+        rotated = rotation_summary(run)
+        self.result.setText(f"Backed up and verified: written to this computer{where}."
+                            + (f"\n{rotated}" if rotated else ""))
 
     def _on_backup_failed(self, exc: BaseException) -> None:
         self._set_busy(None)
         self.result.setText(f"Not backed up: {user_message(exc)}")
         self._ctx.errors.present(exc, title="Backup failed")
 
+    def newest_row(self) -> BackupRow | None:
+        """The row the restore drill tests: the newest not dated in the future (see ui.backups.newest)."""
+        now = datetime.now(UTC)
+        return next((r for r in self.model.rows() if r.info.created <= now), None)
+
     def test_newest(self) -> None:
-        row = self.model.row_at(0)
+        row = self.newest_row()
         if row is None or self._busy:
             return
         when = local_time(row.info.created)
@@ -237,8 +249,12 @@ class BackupsDialog(QDialog):
 
         def restore(check: BackupCheck) -> None:
             self._show_ok(check)
+            other = check.vault_id != self._ctx.vault.vault_id
+            if other and not self.confirm(self, "Restore a different vault?", DIFFERENT_VAULT_QUESTION):
+                self.result.setText("Not restored: your vault is unchanged.")
+                return
             self.accept()
-            self.sig_restore_requested.emit(row.path, *secret)
+            self.sig_restore_requested.emit(row.path, *secret, other)
 
         self._check(row, secret, restore)
 

@@ -1,5 +1,6 @@
-"""Discharge a client: the day care ended (the retention clock starts then), why, the drafts still
-unsigned, and whether to write the discharge note straight away. Cancel is the default button."""
+"""Discharge a client: the day care ended (the retention clock starts no earlier than today), why,
+the drafts still unsigned, and whether to write the discharge note straight away. Cancel is the
+default button."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ class DischargeDialog(QDialog):
         self.saved: Client | None = None
         now = today()
         intro = QLabel(f"Discharge {label}? Their episode of care is closed on the day below; the records "
-                       "are kept for the retention period counted from that day.", self)
+                       "are kept for the retention period, which counts from today at the earliest.", self)
         intro.setWordWrap(True)
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)

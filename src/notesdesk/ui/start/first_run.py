@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk import paths
 from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.outputs import output_problem
 from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
 from notesdesk.core.services.summary import recovery_sheet
 from notesdesk.ui.printing_view import PdfPreviewDialog
@@ -194,6 +196,7 @@ class RecoveryKeyPage(QWidget):
         self._key = ""
         self._vault_id = ""
         self._practitioner: PractitionerBlock | None = None
+        self.vault_path: Path | None = None  # the key and the sheet are never written over it
         self.preview_factory: Callable[..., Any] = PdfPreviewDialog
         self.preview: Any = None
         self.present_error: Callable[[BaseException], None] = self._sheet_failed
@@ -302,6 +305,9 @@ class RecoveryKeyPage(QWidget):
         """Write the key sheet readable by the owner only, whole or not at all; a failure is said on
         the page (a full disk, a folder without write permission), never as a traceback."""
         try:
+            problem = output_problem(path, self.vault_path, [paths.backup_dir()])
+            if problem:
+                raise InvalidInput(problem)
             write_atomic(path, self.key_sheet().encode("utf-8"))
         except NotesdeskError as exc:  # write_atomic turns every OSError into one of ours
             self.saved.clear()
@@ -337,6 +343,7 @@ class RecoveryKeyPage(QWidget):
             self.present_error(exc)
             return
         if isinstance(preview, PdfPreviewDialog):
+            preview.vault_path, preview.backup_dirs = self.vault_path, [paths.backup_dir()]
             preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             preview.destroyed.connect(lambda *_: self._forget(preview))
             preview.open()  # window-modal: the page waits until the sheet is printed or saved

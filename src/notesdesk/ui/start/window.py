@@ -210,6 +210,7 @@ class StartWindow(QWidget):
         self.create.form.clear()
         profile = self._vault.profile()
         practitioner = PractitionerBlock(profile.name, profile.credentials, profile.contact, profile.locale)
+        self.recovery_key.vault_path = self._vault.path
         self.recovery_key.set_key(key, self._vault.vault_id, practitioner)
         self._show(self.recovery_key)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.crypto.kdf import normalised
 from notesdesk.core.crypto.policy import passphrase_problem, strength
 from notesdesk.ui.widgets.labels import InlineMessage
 
@@ -132,7 +133,7 @@ class PassphraseForm(QWidget):
         trouble = passphrase_problem(first)
         if trouble:
             return trouble
-        if first != second:
+        if normalised(first) != normalised(second):  # the same passphrase however accents were typed
             return "The two passphrases are not the same yet."
         return None
 
