@@ -17,6 +17,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_NAME
 from notesdesk.ui.models.search_results_model import HTML_ROLE
+from notesdesk.ui.session import Kind
 from tests.ui.conftest import PASSPHRASE
 
 
@@ -203,9 +204,9 @@ def test_search_index_follows_changes(qtbot, ctx, make_window):
     ana = add(ctx, "Ana Lima")
     window = make_window()
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Panic on the tram."})
-    note = notes.create_note(ctx.uow(), SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections))
     assert ctx.index.search("tram") == []
-    ctx.notify_changed("note", note.id)
+    draft = SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections)
+    note = ctx.session.write(notes.create_note, draft, change=Kind.NOTE, client_id=ana.id)
     assert [h.object_id for h in ctx.index.search("tram")] == [note.id]
     window.open_search()
     qtbot.keyClicks(window.search_dialog.query, "panic tram")
@@ -217,8 +218,7 @@ def test_flags_show_in_the_list(qtbot, ctx, make_window):
     window = make_window()
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
     note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="thoughts of self-harm")
-    notes.create_note(ctx.uow(), note)
-    ctx.notify_changed("note", note.id)
+    ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
     qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk", timeout=3000)
 
 
@@ -229,8 +229,7 @@ def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):
     window.panel.select_client(ana.id)
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
     note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="passive ideation")
-    notes.create_note(ctx.uow(), note)
-    ctx.notify_changed("note", note.id)
+    ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
     model = window.panel.model
     qtbot.waitUntil(lambda: model.index(model.row_of(ana.id), 2).data() == "risk", timeout=3000)
     assert model.index(model.row_of(ben.id), 2).data() == ""

@@ -3,11 +3,12 @@ milestones and phase, and the safety plan. Routing and shortcuts only; each tab 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Changed, ChangeFilter, Kind
 from notesdesk.ui.workspace.fitting import ShrinkingTabBar
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
 from notesdesk.ui.workspace.measures_tab import MeasuresTab
@@ -27,9 +28,6 @@ SHORTCUTS = {
 
 
 class ClientWorkspace(QWidget):
-    client_changed = Signal(str)
-    """Emitted after anything in this client's record was saved; arg is the client id."""
-
     def __init__(
         self,
         ctx: AppContext,
@@ -75,9 +73,7 @@ class ClientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        for tab in (self.notes_tab, self.private_tab, self.plan_tab, self.homework_tab,
-                    self.milestones_tab, self.safety_tab, self.measures_tab):
-            tab.changed.connect(self._on_changed)
+        ChangeFilter(ctx.session, self, set(Kind), self._on_changed, client_id)
         self.measures_tab.new_note_requested.connect(self.new_note)
         self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -140,21 +136,19 @@ class ClientWorkspace(QWidget):
         if self.tabs.currentWidget() is self.overview_tab:
             self.overview_tab.refresh()
 
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, change: Changed) -> None:
+        kind = change.kind.value
         if kind == "plan":
-            self.notes_tab.refresh_context()
             self.homework_tab.refresh_goals()
         elif kind == "homework":
-            self.notes_tab.refresh_context()
             self.homework_tab.reload()
         elif kind == "note":
             self.milestones_tab.refresh_notes()
             self.measures_tab.refresh_notes()
         elif kind == "measure":
             self.plan_tab.refresh_suggestions()
-        if kind not in ("note", "private_note"):
+        if kind not in ("note", "private_note", "template"):
             self.overview_tab.refresh()
-        self.client_changed.emit(self.client_id)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         # Leaving the workspace (another client, the client list): keep everything typed. A

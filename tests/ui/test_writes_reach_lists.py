@@ -1,0 +1,64 @@
+"""A write made in a workspace tab reaches the client list and the search index through the session's
+one change signal, with nothing else told: one test per kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+
+from notesdesk.ui.client_list_keeper import ClientListKeeper
+from notesdesk.ui.client_panel import ClientPanel
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.models.client_list_model import COL_FLAGS
+from notesdesk.ui.search_keeper import SearchKeeper
+from tests.ui.workspace_helpers import type_into
+
+pytest_plugins = ["tests.ui.workspace_fixtures"]
+
+
+@dataclass
+class Lists:
+    panel: ClientPanel
+    keeper: ClientListKeeper
+    search: SearchKeeper
+    ctx: AppContext
+    client_id: str
+
+    def flags(self) -> str:
+        model = self.panel.model
+        return str(model.index(model.row_of(self.client_id), COL_FLAGS).data() or "")
+
+    def found(self, words: str) -> list[str]:
+        index = self.ctx.index
+        return [hit.object_id for hit in index.search(words)] if index is not None else []
+
+
+@pytest.fixture
+def lists(qtbot, ws_ctx: AppContext, ws_client: str) -> Iterator[Lists]:
+    panel = ClientPanel([])
+    qtbot.addWidget(panel)
+    keeper = ClientListKeeper(ws_ctx, panel, open_client=lambda: None)
+    search = SearchKeeper(ws_ctx)
+    with qtbot.waitSignal(search.sig_ready, timeout=10000):
+        search.start()
+    keeper.refresh()
+    ws_ctx.runner.wait()
+    found = Lists(panel, keeper, search, ws_ctx, ws_client)
+    qtbot.waitUntil(lambda: found.flags() == "")  # the background flags arrived: nothing flagged yet
+    yield found
+    keeper.close()
+    search.close()
+
+
+def test_a_note_saved_in_the_notes_tab_reaches_the_client_list_and_search(workspace, lists, qtbot):
+    tab = workspace.notes_tab
+    tab.new_note()
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Panic on the tram twice")
+    type_into(qtbot, tab.editor.links.risk, "Passive ideation, no plan")
+    qtbot.mouseClick(tab.editor.save_button, Qt.MouseButton.LeftButton)
+    note_id = tab.editor.note_id
+    assert lists.found("tram") == [note_id]
+    qtbot.waitUntil(lambda: "risk" in lists.flags(), timeout=5000)
