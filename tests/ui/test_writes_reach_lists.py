@@ -14,6 +14,7 @@ from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.models.client_list_model import COL_FLAGS
 from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.session import Changed, Kind
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
@@ -62,3 +63,14 @@ def test_a_note_saved_in_the_notes_tab_reaches_the_client_list_and_search(worksp
     note_id = tab.editor.note_id
     assert lists.found("tram") == [note_id]
     qtbot.waitUntil(lambda: "risk" in lists.flags(), timeout=5000)
+
+
+def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, lists, qtbot):
+    tab = workspace.private_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    type_into(qtbot, tab.text, "Countertransference after the tram story")
+    with qtbot.waitSignal(lists.ctx.session.changed, timeout=2000) as heard:
+        qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert heard.args[0] == Changed(Kind.PRIVATE_NOTE, lists.client_id, tab.note_id)
+    assert lists.found("countertransference") == []  # kept out of the index, whoever is told
