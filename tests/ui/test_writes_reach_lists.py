@@ -5,19 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
+from notesdesk.core.domain.common import today
 from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.models.client_list_model import COL_FLAGS
 from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.session import Changed, Kind
+from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.widgets import qdate
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
+
+
+def retype(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.selectAll()  # a new plan item comes with a placeholder title
+    type_into(qtbot, widget, text)
 
 
 @dataclass
@@ -74,3 +83,23 @@ def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, l
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert heard.args[0] == Changed(Kind.PRIVATE_NOTE, lists.client_id, tab.note_id)
     assert lists.found("countertransference") == []  # kept out of the index, whoever is told
+
+
+def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_client_list(
+    workspace, lists, qtbot
+):
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
+    retype(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Claustrophobia in lifts")
+    qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.MouseButton.LeftButton)
+    retype(qtbot, tab.detail.forms[plan_edit.GOAL].statement, "Take the lift to the office")
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)  # the test answers yes
+    assert lists.ctx.errors.last_message is None
+    assert lists.found("claustrophobia") == [tab.plan.id]
+    # A review held 100 days ago (entered late) puts the next one 10 days in the past.
+    reviews = tab.reviews
+    reviews.review_date.setDate(qdate(today() - timedelta(days=100)))
+    type_into(qtbot, reviews.summary, "Goals still relevant")
+    qtbot.mouseClick(reviews.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "review" in lists.flags(), timeout=5000)

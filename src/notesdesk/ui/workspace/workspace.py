@@ -145,8 +145,6 @@ class ClientWorkspace(QWidget):
         elif kind == "note":
             self.milestones_tab.refresh_notes()
             self.measures_tab.refresh_notes()
-        elif kind == "measure":
-            self.plan_tab.refresh_suggestions()
         if kind not in ("note", "private_note", "template"):
             self.overview_tab.refresh()
 
