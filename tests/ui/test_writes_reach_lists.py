@@ -103,3 +103,14 @@ def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_cl
     type_into(qtbot, reviews.summary, "Goals still relevant")
     qtbot.mouseClick(reviews.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "review" in lists.flags(), timeout=5000)
+
+
+def test_homework_assigned_in_the_homework_tab_reaches_the_client_list(workspace, lists, qtbot):
+    tab = workspace.homework_tab
+    workspace.tabs.setCurrentWidget(tab)
+    type_into(qtbot, tab.description, "Write down three panic triggers")
+    tab.recurrence.setCurrentIndex(tab.recurrence.findData("once"))
+    tab.due.set_value(today() - timedelta(days=3))  # agreed last session, not checked in since
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    qtbot.waitUntil(lambda: "homework" in lists.flags(), timeout=5000)

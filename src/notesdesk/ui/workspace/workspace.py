@@ -138,11 +138,7 @@ class ClientWorkspace(QWidget):
 
     def _on_changed(self, change: Changed) -> None:
         kind = change.kind.value
-        if kind == "plan":
-            self.homework_tab.refresh_goals()
-        elif kind == "homework":
-            self.homework_tab.reload()
-        elif kind == "note":
+        if kind == "note":
             self.milestones_tab.refresh_notes()
             self.measures_tab.refresh_notes()
         if kind not in ("note", "private_note", "template"):
