@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
+from notesdesk.core.domain.care import MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
@@ -114,3 +115,18 @@ def test_homework_assigned_in_the_homework_tab_reaches_the_client_list(workspace
     qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
     assert lists.ctx.errors.last_message is None
     qtbot.waitUntil(lambda: "homework" in lists.flags(), timeout=5000)
+
+
+def test_a_phase_and_a_milestone_set_in_the_milestones_tab_reach_the_overview(workspace, lists, qtbot):
+    # Neither the client list nor search shows them; the overview tab does, from the same signal.
+    tab = workspace.milestones_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.phase.phase_combo.setCurrentText("Consolidation")
+    qtbot.mouseClick(tab.phase.set_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, tab.title_edit, "Rides the bus alone")
+    tab.start_status.setCurrentIndex(tab.start_status.findData(MilestoneStatus.ACHIEVED.value))
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    overview = workspace.overview_tab
+    assert "Consolidation" in overview.text("phase")
+    assert "Rides the bus alone" in overview.text("milestones")

@@ -139,7 +139,6 @@ class ClientWorkspace(QWidget):
     def _on_changed(self, change: Changed) -> None:
         kind = change.kind.value
         if kind == "note":
-            self.milestones_tab.refresh_notes()
             self.measures_tab.refresh_notes()
         if kind not in ("note", "private_note", "template"):
             self.overview_tab.refresh()
