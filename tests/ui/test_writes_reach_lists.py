@@ -130,3 +130,14 @@ def test_a_phase_and_a_milestone_set_in_the_milestones_tab_reach_the_overview(wo
     overview = workspace.overview_tab
     assert "Consolidation" in overview.text("phase")
     assert "Rides the bus alone" in overview.text("milestones")
+
+
+def test_a_safety_plan_saved_in_its_tab_reaches_the_overview(workspace, lists, qtbot):
+    tab = workspace.safety_tab
+    workspace.tabs.setCurrentWidget(tab)
+    assert "Version 1" not in workspace.overview_tab.text("safety")
+    type_into(qtbot, tab.lists["warning_signs"], "Stops answering the phone")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    assert "Version 1" in workspace.overview_tab.text("safety")
+    assert tab.lists["warning_signs"].lines() == ("Stops answering the phone",)  # shown as stored
