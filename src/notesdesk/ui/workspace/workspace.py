@@ -1,5 +1,6 @@
 """One client's workspace: overview and tabs for notes, psychotherapy notes, plan, homework,
-milestones and phase, and the safety plan. Routing and shortcuts only; each tab does its own work."""
+milestones and phase, and the safety plan. Layout and shortcuts only: each tab does its own work and
+follows the changes it shows through the session's one signal (ui/session.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.session import Changed, ChangeFilter, Kind
 from notesdesk.ui.workspace.fitting import ShrinkingTabBar
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
 from notesdesk.ui.workspace.measures_tab import MeasuresTab
@@ -73,7 +73,6 @@ class ClientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        ChangeFilter(ctx.session, self, set(Kind), self._on_changed, client_id)
         self.measures_tab.new_note_requested.connect(self.new_note)
         self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -134,13 +133,6 @@ class ClientWorkspace(QWidget):
         self.notes_tab.flush()
         self.private_tab.flush()
         if self.tabs.currentWidget() is self.overview_tab:
-            self.overview_tab.refresh()
-
-    def _on_changed(self, change: Changed) -> None:
-        kind = change.kind.value
-        if kind == "note":
-            self.measures_tab.refresh_notes()
-        if kind not in ("note", "private_note", "template"):
             self.overview_tab.refresh()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
