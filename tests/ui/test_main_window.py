@@ -213,6 +213,21 @@ def test_search_index_follows_changes(qtbot, ctx, make_window):
     qtbot.waitUntil(lambda: len(window.search_dialog.hits()) == 1)
 
 
+def test_a_client_renamed_in_the_dialog_reaches_the_list_and_search(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    window.edit_client()
+    dialog = window.client_dialog
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Ana Okonkwo")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.accept()
+    assert [h.client_id for h in ctx.index.search("okonkwo")] == [ana.id]  # told by the session
+    model = window.panel.model
+    assert "Okonkwo" in model.clients()[model.row_of(ana.id)].name
+
+
 def test_flags_show_in_the_list(qtbot, ctx, make_window):
     ana = add(ctx, "Ana Lima")
     window = make_window()

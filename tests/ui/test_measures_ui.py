@@ -343,7 +343,7 @@ def test_a_flagged_administration_in_the_workspace_reaches_the_client_list(works
 
     panel = ClientPanel([])
     qtbot.addWidget(panel)
-    keeper = ClientListKeeper(ws_ctx, panel, open_client=lambda: ws_client)
+    keeper = ClientListKeeper(ws_ctx, panel)
     keeper.refresh()
     cell = lambda: panel.model.index(panel.model.row_of(ws_client), COL_FLAGS)  # noqa: E731
     ws_ctx.runner.wait()

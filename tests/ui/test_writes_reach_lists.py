@@ -51,7 +51,7 @@ class Lists:
 def lists(qtbot, ws_ctx: AppContext, ws_client: str) -> Iterator[Lists]:
     panel = ClientPanel([])
     qtbot.addWidget(panel)
-    keeper = ClientListKeeper(ws_ctx, panel, open_client=lambda: None)
+    keeper = ClientListKeeper(ws_ctx, panel)
     search = SearchKeeper(ws_ctx)
     with qtbot.waitSignal(search.sig_ready, timeout=10000):
         search.start()

@@ -24,14 +24,12 @@ class ClientListKeeper(QObject):
         self,
         ctx: AppContext,
         panel: ClientPanel,
-        open_client: Callable[[], str | None],
         on_refreshed: Callable[[], None] = lambda: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._panel = panel
-        self._open_client = open_client
         self._on_refreshed = on_refreshed
         self._flags: dict[str, ClientFlags] = {}
         self._round = 0
@@ -88,11 +86,10 @@ class ClientListKeeper(QObject):
         # status) re-read the whole list. Templates belong to no client and flag nothing.
         if change.kind == Kind.TEMPLATE:
             return
-        client_id = change.client_id or self._open_client()
-        if change.kind == Kind.CLIENT or not client_id:
+        if change.kind == Kind.CLIENT:
             self._full = True
         else:
-            self._dirty.add(client_id)
+            self._dirty.add(change.client_id)
         self._timer.start()
 
     def _on_timer(self) -> None:

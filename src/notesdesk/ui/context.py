@@ -10,7 +10,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.prefs import Preferences
-from notesdesk.ui.session import Changed, Kind, Session
+from notesdesk.ui.session import Session
 
 
 @dataclass
@@ -29,8 +29,3 @@ class AppContext:
     def uow(self) -> UnitOfWork:
         # Units of work on the UI thread and in the background runner take turns (core Vault).
         return self.vault.unit_of_work()
-
-    def notify_changed(self, kind: str, object_id: str) -> None:
-        """Old channel, kept while the tabs move to `session.write`: announced for no one client
-        (the client-list keeper takes the open one)."""
-        self.session.changed.emit(Changed(Kind(kind), "", object_id))
