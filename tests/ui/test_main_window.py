@@ -163,7 +163,7 @@ def test_a_draft_that_cannot_be_saved_blocks_lock_and_close(qtbot, ctx, make_win
     assert relaunch.paths == [] and "could not be read or written" in errors.last_message
     window.close()
     assert window.isVisible()
-    window.host.workspace.save_all_drafts = lambda: None
+    window.host.workspace.save_all_drafts = lambda: True
 
 
 def test_search_finds_a_note_and_opens_it(qtbot, ctx, make_window, events):

@@ -372,7 +372,7 @@ def test_a_draft_that_cannot_be_saved_keeps_the_window_open(qtbot, ctx, window_w
     assert relaunch.paths == [] and window.isVisible()
     assert "could not be read or written" in errors.last_message
     assert watcher.is_running()  # the next sleep tries again
-    window.host.workspace.save_all_drafts = lambda: None
+    window.host.workspace.save_all_drafts = lambda: True
 
 
 def test_the_preference_off_means_no_lock_and_settings_switch_it(qtbot, ctx, window_with, relaunch, prefs):

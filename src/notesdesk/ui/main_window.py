@@ -33,7 +33,7 @@ from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
-from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog, start_discharge_note
+from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
@@ -355,8 +355,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def _after_discharge(self, dialog: DischargeDialog) -> None:
         saved = dialog.saved
         self._after_client_saved(saved)
-        if saved is not None and dialog.write_note.isChecked() and self.host.client_id == saved.id:
-            start_discharge_note(self.host.workspace)
+        workspace = self.host.workspace
+        if saved is not None and dialog.write_note.isChecked() and workspace is not None \
+                and workspace.client_id == saved.id:
+            workspace.start_discharge_note()
 
     def toggle_privacy(self) -> None:
         on = self.actions_by_name["privacy"].isChecked()

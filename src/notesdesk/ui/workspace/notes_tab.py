@@ -287,11 +287,14 @@ class NotesTab(QWidget):
         self.unsent.attach(note.id if note.is_signed else None)
         self._show_page()
 
-    def new_note(self) -> None:
+    def new_note(self, fmt_key: str | None = None) -> bool:
+        """Start a note in this format ("format:…" or "template:…"; by default the one chosen in the
+        settings). False when the note open before could not be saved (it stays on screen)."""
         if not self.flush():
-            return
+            return False
         default = self._ctx.prefs.default_note_format
-        key = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
+        chosen = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
+        key = fmt_key or chosen
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
         self.editor.start_new(self._client_id, key)
@@ -305,6 +308,7 @@ class NotesTab(QWidget):
         first = next(iter(self.editor.section_edits.values()), None)
         if first is not None:
             first.setFocus()
+        return True
 
     def copy_forward(self) -> None:
         if not self.flush():

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.fitting import ShrinkingTabBar
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
@@ -84,7 +85,7 @@ class ClientWorkspace(QWidget):
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
 
-    # -- the public contract ------------------------------------------------------------------------
+    # -- the public contract (ui/workspace_api.py: Workspace) -----------------------------------------
 
     def open_note(self, note_id: str) -> None:
         """Switch to the Notes tab and open the note (after saving whatever was being typed)."""
@@ -105,6 +106,23 @@ class ClientWorkspace(QWidget):
                  self.milestones_tab, self.measures_tab)
         results = [part.flush() for part in parts]
         return all(results)
+
+    def unsaved_parts(self) -> list[str]:
+        """The parts holding typed text not yet in the vault (none, after save_all_drafts worked)."""
+        holding = {
+            "Session note": self.notes_tab.editor.autosaver.dirty,
+            "Addendum": self.notes_tab.unsent.dirty,
+            "Psychotherapy note": self.private_tab.autosaver.dirty,
+            "Treatment plan": self.plan_tab.dirty,
+            "Plan review": self.plan_tab.reviews.unsent.dirty,
+            "Safety plan": self.safety_tab.dirty,
+        }
+        return [part for part, unsaved in holding.items() if unsaved]
+
+    def start_discharge_note(self) -> bool:
+        """Switch to Notes and start a note in the discharge format (after saving the open one)."""
+        self.tabs.setCurrentWidget(self.notes_tab)
+        return self.notes_tab.new_note(f"format:{NoteFormat.DISCHARGE.value}")
 
     # -- shortcuts ----------------------------------------------------------------------------------
 
