@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
@@ -18,6 +17,7 @@ from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_NAME
 from notesdesk.ui.models.search_results_model import HTML_ROLE
 from notesdesk.ui.session import Kind
+from notesdesk.ui.workspace.workspace import SHORTCUTS
 from tests.ui.conftest import PASSPHRASE
 
 
@@ -323,13 +323,12 @@ def _workspace_shortcuts(workspace) -> set[str]:
 
 
 def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window, relaunch):
-    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
     window = make_window()
     mine = _window_shortcuts(window)
     assert len(mine) == len(set(mine)), sorted(mine)  # no two of the window's actions share keys
     names = {n: a.shortcut().toString() for n, a in window.actions_by_name.items()}
     assert names["summary"] == "Ctrl+P" and names["privacy"] == "Ctrl+Shift+P"
-    theirs = {QKeySequence(text).toString() for text in getattr(workspace, "SHORTCUTS", {}).values()}
+    theirs = {QKeySequence(text).toString() for text in SHORTCUTS.values()}
     assert not set(mine) & theirs
     # And against a live workspace: whatever its tabs add beyond SHORTCUTS.
     ana = add(ctx, "Ana Lima")
@@ -349,8 +348,7 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_workspace(qtbot, ctx, mak
     window = make_window()
     listed = {keys for _title, entries in window.shortcut_sections() for keys, _label in entries}
     assert {native(k) for k in _window_shortcuts(window)} <= listed
-    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
-    assert {native(k) for k in workspace.SHORTCUTS.values()} <= listed
+    assert {native(k) for k in SHORTCUTS.values()} <= listed
     assert {native("Ctrl+N"), native("Ctrl+S"), native("Ctrl+Shift+S"), native("F1")} <= listed
     labels = [label for _title, entries in window.shortcut_sections() for _keys, label in entries]
     assert all(label and "&" not in label for label in labels)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from notesdesk.core.storage.vault import Vault
+from notesdesk.paths import default_vault_path
 from notesdesk.ui.app_setup import (
     APP_NAME,
     configure_logging,
@@ -30,16 +31,6 @@ from notesdesk.ui.start.window import StartWindow
 from notesdesk.ui.workspace_host import WorkspaceFactory
 
 log = logging.getLogger("notesdesk")
-
-
-def default_vault_path() -> Path:
-    try:
-        from notesdesk.paths import default_vault_path as from_paths  # inline: written alongside
-    except ImportError:
-        from platformdirs import user_data_dir
-
-        return Path(user_data_dir(APP_NAME, appauthor=False)) / "vault.notesdesk"
-    return from_paths()
 
 
 class Launcher(QObject):
