@@ -143,10 +143,10 @@ def test_idle_time_locks(qtbot, ctx, make_window, relaunch):
 
 def test_input_resets_the_idle_timer(qtbot, ctx, make_window, relaunch):
     window = make_window()
-    window.idle.set_interval_ms(400)
-    for _ in range(6):
-        qtbot.wait(100)
-        qtbot.keyClick(window.panel.search, Qt.Key.Key_A)
+    window.idle.set_interval_ms(60_000)
+    qtbot.waitUntil(lambda: window.idle.remaining_ms() < 59_700)  # the idle time is running down
+    qtbot.keyClick(window.panel.search, Qt.Key.Key_A)
+    assert window.idle.remaining_ms() > 59_700  # the key press started it over
     assert relaunch.paths == []
 
 

@@ -55,10 +55,10 @@ def lists(qtbot, ws_ctx: AppContext, ws_client: str) -> Iterator[Lists]:
     search = SearchKeeper(ws_ctx)
     with qtbot.waitSignal(search.sig_ready, timeout=10000):
         search.start()
-    keeper.refresh()
-    ws_ctx.runner.wait()
+    with qtbot.waitSignal(panel.model.dataChanged, timeout=5000):  # the background flags arrived
+        keeper.refresh()
     found = Lists(panel, keeper, search, ws_ctx, ws_client)
-    qtbot.waitUntil(lambda: found.flags() == "")  # the background flags arrived: nothing flagged yet
+    assert found.flags() == ""  # nothing flagged yet
     yield found
     keeper.close()
     search.close()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
+from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -80,6 +80,9 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        # Precise: a coarse timer may fire 5% late (30 s of a 10-minute idle lock) and reports its
+        # remaining time rounded.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(on_idle)
         self.set_minutes(minutes)
 
@@ -94,6 +97,10 @@ class IdleWatcher(QObject):
 
     def interval_ms(self) -> int:
         return self._timer.interval()
+
+    def remaining_ms(self) -> int:
+        """How long until the lock, unless there is input first (-1: not counting)."""
+        return self._timer.remainingTime()
 
     def is_running(self) -> bool:
         return self._timer.isActive()
