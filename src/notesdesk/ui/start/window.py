@@ -29,6 +29,7 @@ from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
+from notesdesk.ui.widgets.labels import CopyableMessage
 
 DEMO_FILENAME = "demo.notesdesk"
 # Shown on the demo's screens: the demo vault holds synthetic records only.
@@ -102,6 +103,9 @@ class StartWindow(QWidget):
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
         inner.setContentsMargins(0, 0, 0, 0)
+        # Said before anything else: the last run ended without closing (ui/crash_watch.py).
+        self.notice = CopyableMessage(self)
+        inner.addWidget(self.notice)
         inner.addWidget(self.stack)
         inner.addLayout(busy)
         row = QHBoxLayout()
@@ -130,6 +134,9 @@ class StartWindow(QWidget):
         runner.busy_changed.connect(self._set_busy)
 
         self._show(self.unlock if self.vault_path.exists() else self.choice)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.show_message(text)
 
     # -- routing -----------------------------------------------------------------------------------
 

@@ -331,7 +331,8 @@ class CheckList(QListWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Read-only keeps the ticks legible (a disabled list greys them out)."""
         self._read_only = read_only
-        self._filling = True  # new flags are not a tick: no `changed` (it would mark a note edited)
+        # New flags re-draw the items (itemChanged): not an edit, so no `changed`.
+        self._filling = True
         try:
             for row in range(self.count()):
                 item = self.item(row)
