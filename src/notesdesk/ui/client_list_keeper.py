@@ -102,6 +102,7 @@ class ClientListKeeper(QObject):
             self.refresh_one(client_id)
 
     def close(self) -> None:
+        if not self._closed:  # twice is fine (a test, then the window's shutdown)
+            self._ctx.session.changed.disconnect(self._on_changed)
         self._closed = True
         self._timer.stop()
-        self._ctx.session.changed.disconnect(self._on_changed)

@@ -80,8 +80,9 @@ class SearchKeeper(QObject):
             self._ctx.errors.present(exc)
 
     def close(self) -> None:
+        if not self._closed:  # twice is fine (a test, then the window's shutdown)
+            self._ctx.session.changed.disconnect(self._on_changed)
         self._closed = True
-        self._ctx.session.changed.disconnect(self._on_changed)
         if self._ctx.index is not None:
             self._ctx.index.close()
             self._ctx.index = None
