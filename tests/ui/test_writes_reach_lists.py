@@ -19,6 +19,7 @@ from notesdesk.ui.models.client_list_model import COL_FLAGS
 from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.session import Changed, Kind
 from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
 from notesdesk.ui.workspace.widgets import qdate
 from tests.ui.workspace_helpers import type_into
 
@@ -141,3 +142,18 @@ def test_a_safety_plan_saved_in_its_tab_reaches_the_overview(workspace, lists, q
     assert lists.ctx.errors.last_message is None
     assert "Version 1" in workspace.overview_tab.text("safety")
     assert tab.lists["warning_signs"].lines() == ("Stops answering the phone",)  # shown as stored
+
+
+def test_a_template_saved_in_its_dialog_reaches_the_open_notes_tab(workspace, lists, qtbot):
+    # Templates belong to the practice (client_id ""): every open workspace hears of them.
+    dialog = TemplatesDialog(lists.ctx, lambda *_a: True, workspace)
+    qtbot.addWidget(dialog)
+    formats = workspace.notes_tab.editor.format_combo
+    assert formats.findData("template:Physio") < 0
+    type_into(qtbot, dialog.name_edit, "Physio")
+    type_into(qtbot, dialog.sections_edit, "Range of motion\nHome exercises")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert formats.findData("template:Physio") >= 0  # while the dialog is still open
+    dialog.list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert formats.findData("template:Physio") < 0
