@@ -321,8 +321,9 @@ class ReportActions(QObject):
         """Record a print or export in the audit: the document kind and, for an export, whether the PDF
         was password-protected (never client data)."""
         doc = DOCUMENTS[key]
-        try:
-            summary.log_document(self.ctx.uow(), self.client_id, action, doc.detail(choice), protected)
+        try:  # through the session; the failure is said here, under the document's title
+            self.ctx.session.perform(summary.log_document, self.client_id, action, doc.detail(choice),
+                                     protected, change=None, client_id=self.client_id)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
 
