@@ -1,7 +1,9 @@
 """The one way slow work runs: a plain function off the UI thread, its result delivered on it.
 
-The function gets plain data and returns plain data or bytes; it never touches a widget or a
-database session (key derivation, PDF rendering, backups).
+The function gets plain data and returns plain data or bytes; it never touches a widget (key
+derivation, PDF rendering, backups). When it reads the vault (the search index, the client list's
+flags) it opens its own unit of work, which takes turns with the UI thread's (core Vault's work lock).
+UI code reaches it through Session.background (ui/session.py).
 """
 
 from __future__ import annotations
