@@ -288,7 +288,7 @@ class ReportActions(QObject):
             self.ctx.errors.present(exc, doc.title)
             return False
         options = PdfOptions(paper=default_paper(model.practitioner.locale))
-        self.ctx.runner.run(
+        self.ctx.session.background(
             lambda: doc.render(model, options, choice),
             lambda data: self._show(doc, data, choice),
             lambda exc: self.ctx.errors.present(exc, doc.title),
