@@ -116,7 +116,9 @@ class Session(QObject):
         None when it failed: the presenter said why (once per run of failures with `quiet`), nothing
         was announced and the caller keeps what the user typed. `object_id` defaults to the id of the
         record returned; give it (or how to find it in the result) when the service returns more.
-        `change=None` says that no view shows what was written (text kept for later, for example)."""
+        `change=None` says that no view shows what was written (text kept for later, for example).
+        The keywords change, client_id, object_id and quiet are the session's own: a service argument
+        of one of those names is passed by position."""
         try:
             result = self.perform(fn, *args, change=change, client_id=client_id, object_id=object_id,
                                   **kwargs)
