@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("NOTESDESK_INSECURE_TEST_KDF", "1")
@@ -28,11 +28,8 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
 from notesdesk import paths  # noqa: E402
 from notesdesk.core.backup.service import list_backups  # noqa: E402
-from notesdesk.core.domain.care import Homework  # noqa: E402
-from notesdesk.core.domain.clients import Client, Modality  # noqa: E402
-from notesdesk.core.domain.notes import NoteFormat, SessionNote  # noqa: E402
-from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan  # noqa: E402
-from notesdesk.core.services import care, clients, notes, plans  # noqa: E402
+from notesdesk.core.services import care, notes  # noqa: E402
+from notesdesk.core.services.demo import build_demo  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.ui.app_setup import load_bundled_fonts  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
@@ -41,7 +38,7 @@ from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 from notesdesk.ui.printing import PdfPreviewDialog  # noqa: E402
-from notesdesk.ui.start.window import StartWindow, demo_module, demo_passphrase  # noqa: E402
+from notesdesk.ui.start.window import DEMO_PASSPHRASE, StartWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SIZE = (1280, 800)
@@ -82,51 +79,9 @@ def save(widget: QWidget, name: str, over: QWidget | None = None) -> None:
     print(path.relative_to(OUT.parents[1]))
 
 
-def sample_practice(vault: Vault) -> None:
-    """A few made-up clients, used only when the demo builder is not available."""
-    today = date.today()
-    people = [
-        Client(name="Amara Okafor", pronouns="she/her", modality=Modality.CBT),
-        Client(name="Zoë Ó Briain", preferred_name="Zoë", modality=Modality.ACT),
-        Client(name="Mateo Alvarez", pronouns="he/him", modality=Modality.DBT),
-        Client(name="Priya Raman", modality=Modality.TF_CBT),
-    ]
-    for person in people:
-        client = clients.add_client(vault.unit_of_work(), person)
-        sections = notes.build_sections(
-            NoteFormat.SOAP,
-            {
-                "subjective": "Reports sleeping better; panic on the tram twice this week.",
-                "objective": "Calm, engaged, good eye contact.",
-                "assessment": "Gradual progress with exposure practice.",
-                "plan": "Continue graded exposure; review the thought diary.",
-            },
-        )
-        notes.create_note(
-            vault.unit_of_work(),
-            SessionNote(client.id, today - timedelta(days=3), NoteFormat.SOAP, sections),
-        )
-        goal = Goal("Travel to work by tram without leaving early", client_words="Get my mornings back")
-        goal = Goal(goal.statement, client_words=goal.client_words, objectives=(Objective("Ride 3 stops"),))
-        plan = plans.save_plan(
-            vault.unit_of_work(), TreatmentPlan(client.id, problems=(Problem("Panic", goals=(goal,)),))
-        )
-        plans.activate_plan(vault.unit_of_work(), plan.id, effective=today - timedelta(days=100))
-        care.add_homework(
-            vault.unit_of_work(),
-            Homework(client.id, "Thought diary", today - timedelta(days=10), due_date=today - timedelta(3)),
-        )
-
-
 def open_demo(folder: Path) -> Vault:
-    path, passphrase = folder / "demo.notesdesk", demo_passphrase()
-    module = demo_module()
-    vault, _key = Vault.create(path, passphrase)
-    if module is not None and hasattr(module, "build_demo"):
-        module.build_demo(vault)
-    else:
-        print("demo builder not available: using a small sample practice")
-        sample_practice(vault)
+    vault, _key = Vault.create(folder / "demo.notesdesk", DEMO_PASSPHRASE)
+    build_demo(vault)
     return vault
 
 
@@ -180,7 +135,7 @@ def backups_screen(window: MainWindow, folder: Path) -> None:
     earlier_backups(paths.backup_dir())
     window.open_backups()
     dialog = window.backups_dialog
-    dialog.ask = lambda *_args: (demo_passphrase(), None)
+    dialog.ask = lambda *_args: (DEMO_PASSPHRASE, None)
     dialog.test_newest()
     wait_until(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=120)
     save(window, "09-backups", over=dialog)
@@ -188,7 +143,7 @@ def backups_screen(window: MainWindow, folder: Path) -> None:
 
 
 def read_only_screen(vault_path: Path, runner: BackgroundRunner, errors: ErrorPresenter, prefs) -> None:
-    vault = Vault.open(vault_path, passphrase=demo_passphrase(), read_only=True)
+    vault = Vault.open(vault_path, passphrase=DEMO_PASSPHRASE, read_only=True)
     ctx = AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs)
     window = MainWindow(ctx, relaunch=lambda _path: None)
     window.resize(*SIZE)

@@ -87,11 +87,22 @@ class FakeWorkspace(QWidget):
 
     shared_log: list[tuple[str, str]] = []
 
-    def save_all_drafts(self) -> None:
+    def save_all_drafts(self) -> bool:
         self.log.append(("save_all_drafts", self.client_id))
+        return True
+
+    def unsaved_parts(self) -> list[str]:
+        return []
 
     def open_note(self, note_id: str) -> None:
         self.log.append(("open_note", note_id))
+
+    def open_plan(self, plan_id: str) -> None:
+        self.log.append(("open_plan", plan_id))
+
+    def start_discharge_note(self) -> bool:
+        self.log.append(("start_discharge_note", self.client_id))
+        return True
 
 
 class Relaunch:

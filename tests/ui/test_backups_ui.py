@@ -100,13 +100,17 @@ def test_a_failed_backup_is_said_but_the_lock_goes_on(qtbot, ctx, make_window, r
     Vault.open(ctx.vault.path, passphrase=PASSPHRASE).close()
 
 
-def test_the_daily_check_backs_up_once_a_day(qtbot, ctx, make_window):
+def test_the_daily_check_backs_up_once_a_day(qtbot, ctx, make_window, monkeypatch):
+    checks: list[Path] = []
+    due = ui_backups.backup_due
+    monkeypatch.setattr(ui_backups, "backup_due", lambda folder: (checks.append(folder), due(folder))[1])
     window = make_window()
     window.backups.start(first_check_ms=10, every_ms=30)
     qtbot.waitUntil(lambda: len(backups_in(paths.backup_dir())) == 1, timeout=5000)
     qtbot.waitUntil(lambda: window.backup_status.text().startswith("Last backup: "), timeout=5000)
-    qtbot.wait(200)  # several more checks: a backup from today exists, so no more
-    assert len(backups_in(paths.backup_dir())) == 1
+    checked = len(checks)
+    qtbot.waitUntil(lambda: len(checks) >= checked + 3, timeout=5000)  # several more checks...
+    assert len(backups_in(paths.backup_dir())) == 1  # ...and a backup from today exists: no more
 
 
 # -- the Backups page --------------------------------------------------------------------------------

@@ -162,10 +162,9 @@ def test_long_flags_do_not_shrink_the_name(qtbot, ctx, make_window):
     window.splitter.setSizes([330, 570])
     flags = ClientFlags(review_due_on=today(), homework_overdue=2, risk_noted=True, unsigned_notes=3)
     window.panel.model.set_flags(efua.id, flags)
-    qtbot.wait(10)
     view = window.panel.view
     needed = view.fontMetrics().horizontalAdvance("Efua Boateng-Mensah")
-    assert view.columnWidth(COL_NAME) >= needed
+    qtbot.waitUntil(lambda: view.columnWidth(COL_NAME) >= needed)  # once the columns are fitted again
     index = window.panel.proxy.index(0, COL_FLAGS)
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "Risk noted" in tip or "risk noted" in tip

@@ -23,8 +23,16 @@ def set_max_pages(vault, count: int) -> None:
         conn.exec_driver_sql(f"PRAGMA max_page_count={count}")
 
 
-def test_a_full_disk_keeps_the_text_says_so_once_and_saves_later(qtbot, ctx, prefs, relaunch):
+def test_a_full_disk_keeps_the_text_says_so_once_and_saves_later(qtbot, ctx, prefs, relaunch, monkeypatch):
     prefs.autosave_seconds = 1
+    attempts: list[str] = []  # every time the editor tries to write the draft
+    save_draft = notes.save_draft
+
+    def counted(uow, note):  # type: ignore[no-untyped-def]
+        attempts.append(note.id)
+        return save_draft(uow, note)
+
+    monkeypatch.setattr(notes, "save_draft", counted)
     ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     shown: list[str] = []
     present = ctx.errors.present
@@ -52,10 +60,12 @@ def test_a_full_disk_keeps_the_text_says_so_once_and_saves_later(qtbot, ctx, pre
     assert "disk is full" in ctx.errors.last_message and "text is kept" in ctx.errors.last_message
     assert subjective.toPlainText() == typed
     assert "NOT saved" in editor.status_label.text()
+    tried = len(attempts)
     type_into(qtbot, subjective, " Even more.")  # the next autosave fails too, silently this time
     typed = subjective.toPlainText()
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: len(attempts) > tried and not editor.autosaver.timer.isActive(), timeout=5000)
     assert len(shown) == 1 and subjective.toPlainText() == typed
+    assert "NOT saved" in editor.status_label.text()
     qtbot.keyClick(subjective, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # an explicit retry
     assert len(shown) == 2 and "disk is full" in ctx.errors.last_message
     assert subjective.toPlainText() == typed

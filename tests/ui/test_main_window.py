@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
@@ -17,6 +16,8 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_NAME
 from notesdesk.ui.models.search_results_model import HTML_ROLE
+from notesdesk.ui.session import Kind
+from notesdesk.ui.workspace.workspace import SHORTCUTS
 from tests.ui.conftest import PASSPHRASE
 
 
@@ -142,10 +143,10 @@ def test_idle_time_locks(qtbot, ctx, make_window, relaunch):
 
 def test_input_resets_the_idle_timer(qtbot, ctx, make_window, relaunch):
     window = make_window()
-    window.idle.set_interval_ms(400)
-    for _ in range(6):
-        qtbot.wait(100)
-        qtbot.keyClick(window.panel.search, Qt.Key.Key_A)
+    window.idle.set_interval_ms(60_000)
+    qtbot.waitUntil(lambda: window.idle.remaining_ms() < 59_700)  # the idle time is running down
+    qtbot.keyClick(window.panel.search, Qt.Key.Key_A)
+    assert window.idle.remaining_ms() > 59_700  # the key press started it over
     assert relaunch.paths == []
 
 
@@ -162,7 +163,7 @@ def test_a_draft_that_cannot_be_saved_blocks_lock_and_close(qtbot, ctx, make_win
     assert relaunch.paths == [] and "could not be read or written" in errors.last_message
     window.close()
     assert window.isVisible()
-    window.host.workspace.save_all_drafts = lambda: None
+    window.host.workspace.save_all_drafts = lambda: True
 
 
 def test_search_finds_a_note_and_opens_it(qtbot, ctx, make_window, events):
@@ -203,13 +204,28 @@ def test_search_index_follows_changes(qtbot, ctx, make_window):
     ana = add(ctx, "Ana Lima")
     window = make_window()
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Panic on the tram."})
-    note = notes.create_note(ctx.uow(), SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections))
     assert ctx.index.search("tram") == []
-    ctx.notify_changed("note", note.id)
+    draft = SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections)
+    note = ctx.session.write(notes.create_note, draft, change=Kind.NOTE, client_id=ana.id)
     assert [h.object_id for h in ctx.index.search("tram")] == [note.id]
     window.open_search()
     qtbot.keyClicks(window.search_dialog.query, "panic tram")
     qtbot.waitUntil(lambda: len(window.search_dialog.hits()) == 1)
+
+
+def test_a_client_renamed_in_the_dialog_reaches_the_list_and_search(qtbot, ctx, make_window):
+    ana = add(ctx, "Ana Lima")
+    window = make_window()
+    window.panel.select_client(ana.id)
+    window.edit_client()
+    dialog = window.client_dialog
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Ana Okonkwo")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.accept()
+    assert [h.client_id for h in ctx.index.search("okonkwo")] == [ana.id]  # told by the session
+    model = window.panel.model
+    assert "Okonkwo" in model.clients()[model.row_of(ana.id)].name
 
 
 def test_flags_show_in_the_list(qtbot, ctx, make_window):
@@ -217,8 +233,7 @@ def test_flags_show_in_the_list(qtbot, ctx, make_window):
     window = make_window()
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
     note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="thoughts of self-harm")
-    notes.create_note(ctx.uow(), note)
-    ctx.notify_changed("note", note.id)
+    ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
     qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk", timeout=3000)
 
 
@@ -229,8 +244,7 @@ def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):
     window.panel.select_client(ana.id)
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
     note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="passive ideation")
-    notes.create_note(ctx.uow(), note)
-    ctx.notify_changed("note", note.id)
+    ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
     model = window.panel.model
     qtbot.waitUntil(lambda: model.index(model.row_of(ana.id), 2).data() == "risk", timeout=3000)
     assert model.index(model.row_of(ben.id), 2).data() == ""
@@ -309,13 +323,12 @@ def _workspace_shortcuts(workspace) -> set[str]:
 
 
 def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window, relaunch):
-    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
     window = make_window()
     mine = _window_shortcuts(window)
     assert len(mine) == len(set(mine)), sorted(mine)  # no two of the window's actions share keys
     names = {n: a.shortcut().toString() for n, a in window.actions_by_name.items()}
     assert names["summary"] == "Ctrl+P" and names["privacy"] == "Ctrl+Shift+P"
-    theirs = {QKeySequence(text).toString() for text in getattr(workspace, "SHORTCUTS", {}).values()}
+    theirs = {QKeySequence(text).toString() for text in SHORTCUTS.values()}
     assert not set(mine) & theirs
     # And against a live workspace: whatever its tabs add beyond SHORTCUTS.
     ana = add(ctx, "Ana Lima")
@@ -335,8 +348,7 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_workspace(qtbot, ctx, mak
     window = make_window()
     listed = {keys for _title, entries in window.shortcut_sections() for keys, _label in entries}
     assert {native(k) for k in _window_shortcuts(window)} <= listed
-    workspace = pytest.importorskip("notesdesk.ui.workspace.workspace")
-    assert {native(k) for k in workspace.SHORTCUTS.values()} <= listed
+    assert {native(k) for k in SHORTCUTS.values()} <= listed
     assert {native("Ctrl+N"), native("Ctrl+S"), native("Ctrl+Shift+S"), native("F1")} <= listed
     labels = [label for _title, entries in window.shortcut_sections() for _keys, label in entries]
     assert all(label and "&" not in label for label in labels)

@@ -62,21 +62,24 @@ def test_every_answer_shows_its_whole_wording_at_1024_wide(qtbot, ctx, relaunch)
     form = tab.form
     for row in form.all_rows:
         row.buttons[2].click()  # chosen answers are bold: the widest the words get
-    qtbot.wait(50)
     bold = QFontMetrics(scaled_font(form, OPTION_SCALE, bold=True))
-    checked = 0
-    for row in form.all_rows:
-        for button in row.buttons:
-            assert isinstance(button, OptionButton)
-            label = button.label
-            assert label.text() == button.text()  # the full wording, never elided
-            longest = max(bold.horizontalAdvance(word) for word in label.text().split())
-            assert longest <= label.width(), label.text()  # no word cut
-            needed = bold.boundingRect(0, 0, label.width(), 10_000, int(Qt.AlignCenter | Qt.TextWordWrap),
-                                       label.text()).height()
-            assert needed <= label.height(), label.text()  # no line cut off at the bottom
-            assert label.geometry().right() < button.width() and label.geometry().bottom() < button.height()
-            checked += 1
-    assert checked >= 9 * 4
+
+    def whole(button: OptionButton) -> None:  # once laid out in bold
+        label = button.label
+        assert label.text() == button.text()  # the full wording, never elided
+        longest = max(bold.horizontalAdvance(word) for word in label.text().split())
+        assert longest <= label.width(), label.text()  # no word cut
+        needed = bold.boundingRect(0, 0, label.width(), 10_000, int(Qt.AlignCenter | Qt.TextWordWrap),
+                                   label.text()).height()
+        assert needed <= label.height(), label.text()  # no line cut off at the bottom
+        assert label.geometry().right() < button.width() and label.geometry().bottom() < button.height()
+
+    buttons = [button for row in form.all_rows for button in row.buttons]
+    assert all(isinstance(button, OptionButton) for button in buttons) and len(buttons) >= 9 * 4
+    def all_whole() -> None:
+        for button in buttons:
+            whole(button)
+
+    qtbot.waitUntil(all_whole)
     assert form.all_rows[0].buttons[2].label.font().bold()
     window.shutdown()

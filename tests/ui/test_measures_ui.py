@@ -343,11 +343,10 @@ def test_a_flagged_administration_in_the_workspace_reaches_the_client_list(works
 
     panel = ClientPanel([])
     qtbot.addWidget(panel)
-    keeper = ClientListKeeper(ws_ctx, panel, open_client=lambda: ws_client)
-    keeper.refresh()
+    keeper = ClientListKeeper(ws_ctx, panel)
+    with qtbot.waitSignal(panel.model.dataChanged, timeout=5000):  # the background flags arrived
+        keeper.refresh()
     cell = lambda: panel.model.index(panel.model.row_of(ws_client), COL_FLAGS)  # noqa: E731
-    ws_ctx.runner.wait()
-    qtbot.wait(50)  # the background flags arrive on the UI thread
     assert cell().data() == ""
     tab = open_tab(workspace)
     click(qtbot, tab.start_button)

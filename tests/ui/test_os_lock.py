@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt
 from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusVirtualObject
 
 from notesdesk.core.domain.clients import Client
@@ -149,11 +149,14 @@ def requests_of(watcher: SystemLockWatcher) -> list[str]:
 
 
 def settle(qtbot, bus: PrivateBus) -> None:
-    """Let everything already sent arrive: a round trip to the bus daemon comes back after it."""
+    """Let everything already sent arrive: a round trip to the bus daemon on the sending connection,
+    then on the watching one, comes back after it (the daemon keeps each connection's order); then
+    deliver what the watching connection queued before the reply."""
     bus_daemon = "org.freedesktop.DBus"
     ping = QDBusMessage.createMethodCall(bus_daemon, "/org/freedesktop/DBus", bus_daemon, "GetId")
-    bus.watched.call(ping)
-    qtbot.wait(100)
+    for connection in (bus.desktop, bus.watched):
+        connection.call(ping)
+    QCoreApplication.processEvents()
 
 
 # -- D-Bus ------------------------------------------------------------------------------------------
@@ -303,9 +306,10 @@ def test_the_timer_does_the_checking(qtbot):
     clock.now += 3600
     qtbot.waitUntil(lambda: seen == [REASON_CLOCK_JUMP], timeout=3000)
     watcher.stop()
+    assert not watcher.clock_jump.is_running()  # stopped: no tick can come to check the clock
     clock.now += 3600
-    qtbot.wait(200)
-    assert seen == [REASON_CLOCK_JUMP] and not watcher.clock_jump.is_running()
+    QCoreApplication.processEvents()
+    assert seen == [REASON_CLOCK_JUMP]
 
 
 # -- the main window --------------------------------------------------------------------------------
@@ -372,7 +376,7 @@ def test_a_draft_that_cannot_be_saved_keeps_the_window_open(qtbot, ctx, window_w
     assert relaunch.paths == [] and window.isVisible()
     assert "could not be read or written" in errors.last_message
     assert watcher.is_running()  # the next sleep tries again
-    window.host.workspace.save_all_drafts = lambda: None
+    window.host.workspace.save_all_drafts = lambda: True
 
 
 def test_the_preference_off_means_no_lock_and_settings_switch_it(qtbot, ctx, window_with, relaunch, prefs):

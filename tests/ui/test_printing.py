@@ -33,6 +33,7 @@ from notesdesk.ui.printing import (
 )
 from notesdesk.ui.printing_view import PdfInMemory
 from tests.core.test_reports_data import DIAGNOSIS, PRIVATE_TEXT, Practice, build_practice, flat
+from tests.ui.workspace_helpers import painted
 
 
 @pytest.fixture
@@ -289,7 +290,7 @@ def test_preview_writes_nothing_to_the_temp_folder(
     )
     qtbot.waitExposed(dialog)
     dialog.go_to(dialog.page_count() - 1)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: dialog.current_page() == dialog.page_count() - 1 and painted(dialog.view))
     assert list(scratch.iterdir()) == []
     # Nothing of ours in the system temp folder either (other processes may use it, so only PDFs count).
     after = set(os.listdir(system_tmp)) if system_tmp.is_dir() else set()

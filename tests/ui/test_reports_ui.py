@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
-from PySide6.QtCore import QDir, Qt
+from PySide6.QtCore import QCoreApplication, QDir, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -23,6 +23,7 @@ from notesdesk.ui.printing_export import ExportOptionsDialog
 from notesdesk.ui.start.window import StartWindow
 from tests.core.test_reports_data import NAME, PRIVATE_TEXT, Practice, build_practice, flat
 from tests.ui.conftest import PASSPHRASE
+from tests.ui.workspace_helpers import painted
 
 PDF_PASSWORD = "amber-otter-71"
 SURNAME = NAME.split()[-1]
@@ -123,7 +124,8 @@ def test_no_client_no_preview(qtbot, ctx: AppContext, practice: Practice, make_w
     window.reports_menu.preview_factory = previews
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert window.reports_menu.trigger("clinician") is False
-    qtbot.wait(100)
+    ctx.runner.wait()  # had anything been started in the background, it is done...
+    QCoreApplication.processEvents()  # ...and its result delivered
     assert previews.shown == [] and _audit(ctx.vault) == audit_before
 
 
@@ -295,7 +297,7 @@ def test_nothing_from_the_recovery_page_lands_in_the_system_temp_folder(
     window, _key = _create_vault(qtbot, tmp_path, runner, errors)
     window.recovery_key.sheet_button.click()
     qtbot.waitExposed(window.recovery_key.preview)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: painted(window.recovery_key.preview.view))  # the sheet is rendered
     after = set(os.listdir(system_tmp)) if system_tmp.is_dir() else set()
     assert [n for n in after - before if n.lower().endswith(".pdf")] == []
     window.close()

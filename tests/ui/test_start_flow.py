@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -169,10 +168,9 @@ def test_demo_practice_is_created_apart_with_a_known_passphrase(qtbot, start, ui
         built.append(str(vault.path))
         clients.add_client(vault.unit_of_work(), Client(name="Demo Client"))
 
-    fake = SimpleNamespace(build_demo=build_demo, DEMO_PASSPHRASE="demo passphrase shown")
-    monkeypatch.setattr(start_window, "demo_module", lambda: fake)
+    monkeypatch.setattr(start_window, "build_demo", build_demo)
     window = start(ui_vault_path)
-    assert "demo passphrase shown" in window.choice.demo_button.description()
+    assert start_window.DEMO_PASSPHRASE in window.choice.demo_button.description()
     with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
         qtbot.mouseClick(window.choice.demo_button, Qt.MouseButton.LeftButton)
     vault = unlocked.args[0]
@@ -187,14 +185,12 @@ def test_demo_practice_is_created_apart_with_a_known_passphrase(qtbot, start, ui
 
 
 def test_unlock_screen_of_the_demo_shows_its_passphrase(qtbot, start, tmp_path, monkeypatch):
-    fake = SimpleNamespace(build_demo=lambda v: None, DEMO_PASSPHRASE="demo passphrase shown")
-    monkeypatch.setattr(start_window, "demo_module", lambda: fake)
     demo = tmp_path / "demo.notesdesk"
-    Vault.create(demo, "demo passphrase shown")[0].close()
+    Vault.create(demo, start_window.DEMO_PASSPHRASE)[0].close()
     window = start(demo)
     assert window.stack.currentWidget() is window.unlock
     labels = [label.text() for label in window.unlock.findChildren(type(window.busy_label))]
-    assert any("demo passphrase shown" in text for text in labels)
+    assert any(start_window.DEMO_PASSPHRASE in text for text in labels)
 
 
 def test_a_vault_whose_newest_entries_were_cut_is_refused_with_what_to_do(

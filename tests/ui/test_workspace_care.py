@@ -23,6 +23,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
+from notesdesk.ui.session import Kind
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
@@ -36,12 +37,12 @@ def active_plan(ctx, client_id, effective=None):
     )
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(goal,)),))
     plan = plans.save_plan(ctx.uow(), plan)
-    return plans.activate_plan(ctx.uow(), plan.id, effective)
+    # Activated through the session, as the plan tab does: the other tabs hear of it.
+    return ctx.session.write(plans.activate_plan, plan.id, effective, change=Kind.PLAN, client_id=client_id)
 
 
 def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_client, qtbot):
     plan = active_plan(ws_ctx, ws_client)
-    workspace.plan_tab.changed.emit("plan")  # as after activating in the plan tab
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
     assert tab.goal_combo.findData(plan.goals()[0].id) > 0

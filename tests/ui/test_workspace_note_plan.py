@@ -10,6 +10,7 @@ from notesdesk.core.domain.care import Homework
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
 from notesdesk.ui.workspace.note_sections import TICK_FIRST
 from tests.ui.workspace_helpers import type_into
@@ -24,9 +25,9 @@ GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
 
 def with_active_plan(workspace, ctx, client_id):  # type: ignore[no-untyped-def]
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(GOAL,)),))
-    plans.activate_plan(ctx.uow(), plans.save_plan(ctx.uow(), plan).id)
+    saved = plans.save_plan(ctx.uow(), plan)
+    ctx.session.write(plans.activate_plan, saved.id, change=Kind.PLAN, client_id=client_id)  # as the plan tab
     workspace.plan_tab.reload()
-    workspace.plan_tab.changed.emit("plan")  # as after activating it in the plan tab
 
 
 def choose_format(editor, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, PrivateNote, Section, SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import notes, plans, templates
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
 from tests.ui.workspace_helpers import type_into
 
@@ -235,9 +236,9 @@ def test_objectives_addressed_come_from_the_active_plan(workspace, ws_ctx, ws_cl
     objective = Objective("One bus ride a week", target_date=today())
     plan = TreatmentPlan(client_id=ws_client, problems=(
         Problem("Panic", goals=(Goal("Take the bus", objectives=(objective,)),)),))
-    plans.activate_plan(ws_ctx.uow(), plans.save_plan(ws_ctx.uow(), plan).id)
+    saved = plans.save_plan(ws_ctx.uow(), plan)
+    ws_ctx.session.write(plans.activate_plan, saved.id, change=Kind.PLAN, client_id=ws_client)  # as the tab
     workspace.plan_tab.reload()
-    workspace.plan_tab.changed.emit("plan")
     tab = workspace.notes_tab
     tab.new_note()
     listed = tab.editor.links.objectives

@@ -32,18 +32,21 @@ def test_a_signed_notes_long_sections_read_in_full_at_1024_by_640(workspace, ws_
     workspace.tabs.setCurrentWidget(tab)
     tab.reload()
     workspace.open_note(note.id)
-    qtbot.wait(100)
-    for key in ("subjective", "assessment", "plan"):
-        edit = tab.editor.section_edit(key)
-        assert edit.isReadOnly()
-        assert edit.verticalScrollBar().maximum() == 0, key  # no inner scroll bar: all of it shows
     long_box = tab.editor.section_edit("subjective")
-    assert long_box.height() > 10 * long_box.fontMetrics().lineSpacing()  # not cut to 4 lines
     short_box = tab.editor.section_edit("plan")
-    assert short_box.height() < 6 * short_box.fontMetrics().lineSpacing()  # a short one stays short
 
+    def read_in_full() -> None:  # once the note's boxes are laid out
+        for key in ("subjective", "assessment", "plan"):
+            edit = tab.editor.section_edit(key)
+            assert edit.isReadOnly()
+            assert edit.verticalScrollBar().maximum() == 0, key  # no inner scroll bar: all of it shows
+        assert long_box.height() > 10 * long_box.fontMetrics().lineSpacing()  # not cut to 4 lines
+        assert short_box.height() < 6 * short_box.fontMetrics().lineSpacing()  # a short one stays short
+
+    qtbot.waitUntil(read_in_full)
+    narrow, tall = long_box.width(), long_box.height()
     workspace.resize(1400, 640)  # wider: the text wraps to fewer lines, and the box shrinks with it
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: long_box.width() > narrow and long_box.height() < tall)
     assert long_box.verticalScrollBar().maximum() == 0
 
 

@@ -178,13 +178,16 @@ def test_long_plan_items_wrap_in_the_tree_rather_than_being_cut(workspace, qtbot
     tree, model = tab.tree, tab.model
     tree.setCurrentIndex(model.index_of(tab.plan.objectives()[0].id))
     replace_text(qtbot, tab.detail.forms[plan_edit.OBJECTIVE].description, long)
-    qtbot.wait(50)  # the rows are laid out again after the edit
     objective = model.index_of(tab.plan.objectives()[0].id)
-    rect = tree.visualRect(objective)
     metrics = tree.fontMetrics()
-    assert metrics.horizontalAdvance(objective.data()) > rect.width()  # does not fit on one line
-    lines = -(-metrics.horizontalAdvance(objective.data()) // rect.width())
-    assert rect.height() >= lines * metrics.lineSpacing()  # so it takes as many lines as it needs
+
+    def wrapped() -> None:  # once the rows are laid out again after the edit
+        rect = tree.visualRect(objective)
+        assert metrics.horizontalAdvance(objective.data()) > rect.width()  # does not fit on one line
+        lines = -(-metrics.horizontalAdvance(objective.data()) // rect.width())
+        assert rect.height() >= lines * metrics.lineSpacing()  # so it takes as many lines as it needs
+
+    qtbot.waitUntil(wrapped)
     # The second column says what it holds: an objective's status, an intervention's frequency.
     assert model.headerData(model.COL_STATUS, Qt.Horizontal) == "Status / frequency"
     intervention = model.index_of(tab.plan.interventions()[0].id).siblingAtColumn(model.COL_STATUS)

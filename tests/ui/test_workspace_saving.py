@@ -14,7 +14,7 @@ from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.workspace.measures_tab import UNFINISHED
 from tests.ui.test_disk_full_ui import LONG, pages, set_max_pages
 from tests.ui.workspace_demo import populate
-from tests.ui.workspace_helpers import type_into
+from tests.ui.workspace_helpers import laid_out, type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
@@ -181,7 +181,7 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     window.resize(1024, 640)
     tabs.setCurrentWidget(workspace.plan_tab)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 640))
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: laid_out(workspace.plan_tab))
     assert (window.width(), window.height()) == (1024, 640)  # nothing made the window grow back
     # Every tab label is on screen, none scrolled off to the left; one-word labels are whole.
     bar = tabs.tabBar()
@@ -202,10 +202,10 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     # Homework: the description keeps its width (other columns give way); the tooltip says it all.
     homework = workspace.homework_tab
     tabs.setCurrentWidget(homework)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: laid_out(homework))
     view, model = homework.view, homework.model
-    assert view.columnWidth(model.COL_DESCRIPTION) > 200 and not view.isColumnHidden(model.COL_DESCRIPTION)
-    assert view.horizontalScrollBar().maximum() == 0
+    qtbot.waitUntil(lambda: view.columnWidth(model.COL_DESCRIPTION) > 200)
+    assert not view.isColumnHidden(model.COL_DESCRIPTION) and view.horizontalScrollBar().maximum() == 0
     row = model.row_of(next(h.id for h in model.rows() if h.description == "Paced breathing, 10 minutes"))
     tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ToolTipRole)
     assert tip.startswith("Paced breathing, 10 minutes\nWhy: Calms the body before the bus")
@@ -220,14 +220,13 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
         measure.form.option_buttons[0].click()
     measure.form.finish_button.click()
     assert measure.stack.currentWidget() is measure.home and measure.result.isVisible()
-    qtbot.wait(50)
-    assert window.minimumSizeHint().height() <= 640 and window.height() == 640
-    assert measure.home.verticalScrollBar().maximum() > 0
+    qtbot.waitUntil(lambda: measure.home.verticalScrollBar().maximum() > 0)  # laid out: it scrolls...
+    assert window.minimumSizeHint().height() <= 640 and window.height() == 640  # ...and the window stays
 
     # Notes: the list shows whether each note is signed, beside its date, with no sideways scrolling.
     tabs.setCurrentWidget(workspace.notes_tab)
     notes_view, listed = workspace.notes_tab.view, workspace.notes_tab.model
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: laid_out(workspace.notes_tab))
     assert notes_view.horizontalScrollBar().maximum() == 0
     for column in (listed.COL_DATE, listed.COL_STATUS, listed.COL_FORMAT):
         right = notes_view.columnViewportPosition(column) + notes_view.columnWidth(column)
@@ -245,10 +244,13 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     for open_it in (workspace.notes_tab.new_note, lambda: workspace.open_note(draft.id)):
         open_it()
         qtbot.waitUntil(sign.isVisible)
-        qtbot.wait(100)  # let the scroll area catch up with the new layout
-        right_edge = sign.mapTo(area.viewport(), sign.rect().topRight()).x()
-        assert area.horizontalScrollBar().maximum() == 0 and right_edge < area.viewport().width()
-        assert area.widget().width() <= area.viewport().width()
+
+        def not_cut_off() -> None:  # once the scroll area has caught up with the new layout
+            right_edge = sign.mapTo(area.viewport(), sign.rect().topRight()).x()
+            assert area.horizontalScrollBar().maximum() == 0 and right_edge < area.viewport().width()
+            assert area.widget().width() <= area.viewport().width()
+
+        qtbot.waitUntil(not_cut_off)
     window._shut = True  # no backup or relaunch when the test closes it
 
 
@@ -256,7 +258,7 @@ def test_saving_the_plan_leaves_the_open_note_saved_so_a_lock_goes_on(workspace,
     # Found by the crash soak: saving the plan refreshed the open note's plan links, and re-drawing
     # those tick boxes counted as an edit, so the lock's "anything left unsaved?" check found the
     # note dirty and refused to lock ("A draft could not be saved") although every save succeeded.
-    from notesdesk.ui.lock import save_all_drafts, unsaved_parts
+    from notesdesk.ui.lock import save_all_drafts
     from tests.ui.test_workspace_note_plan import with_active_plan
 
     with_active_plan(workspace, ws_ctx, ws_client)
@@ -266,7 +268,7 @@ def test_saving_the_plan_leaves_the_open_note_saved_so_a_lock_goes_on(workspace,
     workspace.plan_tab._mark_dirty()  # an edit to the plan, not yet saved
 
     assert save_all_drafts(workspace) is True
-    assert unsaved_parts(workspace) == []
+    assert workspace.unsaved_parts() == []
     assert notes.list_notes(ws_ctx.uow(), ws_client)[0].section_text("subjective") == "Typed before the lock"
 
 

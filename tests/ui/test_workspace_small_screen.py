@@ -58,7 +58,7 @@ def small(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
 
 def show_tab(qtbot, workspace, tab):  # type: ignore[no-untyped-def]
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.wait(50)  # laid out at its size
+    qtbot.waitUntil(tab.isVisible)
 
 
 def shown_whole(view: QAbstractItemView, index: QModelIndex) -> bool:
@@ -81,29 +81,31 @@ def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore
     tab = small.milestones_tab
     show_tab(qtbot, small, tab)
     view, model = tab.views[MilestoneKind.SAFETY], tab.models[MilestoneKind.SAFETY]
-    readable(view, model.COL_TITLE, MIN_TITLE)
+    qtbot.waitUntil(lambda: readable(view, model.COL_TITLE, MIN_TITLE))  # once laid out at its size
     assert not view.isColumnHidden(model.COL_STATUS)  # the status is never given up
     row = next(r for r in range(model.rowCount()) if model.row_at(r).title == LONG_TITLE)
     title = model.index(row, model.COL_TITLE)
-    assert shown_whole(view, title)
+    qtbot.waitUntil(lambda: shown_whole(view, title))
     tip = title.data(Qt.ToolTipRole)
     assert tip.startswith(LONG_TITLE + "\nCriteria: Distress from 8/10 to 5/10")
     assert "Dimension: emotional" in tip and "Status: planned" in tip  # what a hidden column would say
 
     view.selectRow(row)
-    qtbot.wait(50)
     history, changes = tab.history_view, tab.history_model
-    readable(history, changes.COL_COMMENT, 100)
-    assert all(shown_whole(history, changes.index(r, changes.COL_COMMENT)) for r in range(changes.rowCount()))
+    qtbot.waitUntil(lambda: changes.rowCount() > 0)  # the milestone's history is shown
+    qtbot.waitUntil(lambda: readable(history, changes.COL_COMMENT, 100))
+    qtbot.waitUntil(lambda: all(shown_whole(history, changes.index(r, changes.COL_COMMENT))
+                                for r in range(changes.rowCount())))
 
 
 def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_hover(small, qtbot):  # type: ignore[no-untyped-def]
     tab = small.private_tab
     show_tab(qtbot, small, tab)
     view, model = tab.view, tab.model
-    readable(view, model.COL_PREVIEW, 150)
+    qtbot.waitUntil(lambda: readable(view, model.COL_PREVIEW, 150))
     preview = model.index(0, model.COL_PREVIEW)
-    assert preview.data().startswith("Wonder whether the avoidance") and shown_whole(view, preview)
+    assert preview.data().startswith("Wonder whether the avoidance")
+    qtbot.waitUntil(lambda: shown_whole(view, preview))
     assert preview.data(Qt.ToolTipRole) == LONG_THOUGHT
 
 
@@ -111,7 +113,7 @@ def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtb
     tab = small.measures_tab
     show_tab(qtbot, small, tab)
     view, model = tab.view, tab.model
-    readable(view, model.COL_CHANGE, 180)
+    qtbot.waitUntil(lambda: readable(view, model.COL_CHANGE, 180))
     for column in (model.COL_DATE, model.COL_INSTRUMENT, model.COL_TOTAL, model.COL_FLAGS):
         assert not view.isColumnHidden(column)
     for row in range(model.rowCount()):
@@ -125,11 +127,12 @@ def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type:
     show_tab(qtbot, small, tab)
     bus = next(h for h in tab.model.rows() if h.description == "Ride four stops")
     tab.view.selectRow(tab.model.row_of(bus.id))
-    qtbot.wait(50)
     view, model = tab.checkins_view, tab.checkins_model
-    readable(view, model.COL_REPORT, 150)
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # its check-ins are shown
+    qtbot.waitUntil(lambda: readable(view, model.COL_REPORT, 150))
     report = model.index(0, model.COL_REPORT)
-    assert report.data() == LONG_REPORT and shown_whole(view, report)
+    assert report.data() == LONG_REPORT
+    qtbot.waitUntil(lambda: shown_whole(view, report))
     assert report.data(Qt.ToolTipRole) == LONG_REPORT
 
 
@@ -137,21 +140,24 @@ def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, q
     tab = small.notes_tab
     show_tab(qtbot, small, tab)
     tab.new_note()
-    qtbot.wait(100)
     ticks = tab.editor.links.objectives
     assert ticks.count() == 4  # the active plan's objectives
-    assert ticks.width() >= 300  # under its label, in the whole width of the form
-    assert ticks.horizontalScrollBar().maximum() == 0 and not ticks.horizontalScrollBar().isVisible()
-    width = ticks.viewport().width()
-    for row in range(ticks.count()):
-        item = ticks.item(row)
-        assert ticks.visualItemRect(item).right() < width
-        assert shown_whole(ticks, ticks.indexFromItem(item))  # wrapped, not cut at the right
-    line = ticks.fontMetrics().lineSpacing()
-    assert ticks.height() <= line * ticks.MOST_LINES + 2 * ticks.frameWidth() + 4  # a sensible height
-    if ticks.verticalScrollBar().maximum() == 0:  # when it all fits, nothing is left below
-        shown = ticks.visualItemRect(ticks.item(ticks.count() - 1))
-        assert shown.bottom() < ticks.viewport().height()
+
+    def wrapped() -> None:  # once the new draft's form is laid out
+        assert ticks.width() >= 300  # under its label, in the whole width of the form
+        assert ticks.horizontalScrollBar().maximum() == 0 and not ticks.horizontalScrollBar().isVisible()
+        width = ticks.viewport().width()
+        for row in range(ticks.count()):
+            item = ticks.item(row)
+            assert ticks.visualItemRect(item).right() < width
+            assert shown_whole(ticks, ticks.indexFromItem(item))  # wrapped, not cut at the right
+        line = ticks.fontMetrics().lineSpacing()
+        assert ticks.height() <= line * ticks.MOST_LINES + 2 * ticks.frameWidth() + 4  # a sensible height
+        if ticks.verticalScrollBar().maximum() == 0:  # when it all fits, nothing is left below
+            shown = ticks.visualItemRect(ticks.item(ticks.count() - 1))
+            assert shown.bottom() < ticks.viewport().height()
+
+    qtbot.waitUntil(wrapped)
 
 
 def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):  # type: ignore[no-untyped-def]
@@ -160,15 +166,14 @@ def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):  # typ
     listed, status = tab.model, tab.model.COL_STATUS
     said = {listed.index(r, status).data(): listed.row_at(r).id for r in range(listed.rowCount())}
     small.open_note(said["Signed"])  # no addenda
-    qtbot.wait(50)
     box = tab.addenda.view
     assert box.toPlainText() == NO_ADDENDA
-    assert box.height() < 2 * box.fontMetrics().lineSpacing() + 2 * box.frameWidth() + 4  # one line
+    one_line = 2 * box.fontMetrics().lineSpacing() + 2 * box.frameWidth() + 4
+    qtbot.waitUntil(lambda: box.isVisible() and box.height() < one_line)
 
     small.open_note(said["Signed\n1 addendum"])
-    qtbot.wait(50)
     assert "station walk was with her sister" in box.toPlainText()
-    assert box.verticalScrollBar().maximum() == 0  # a short addendum is shown whole, no scrolling
+    qtbot.waitUntil(lambda: box.verticalScrollBar().maximum() == 0)  # a short addendum: whole, no scrolling
 
 
 def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_window(small, qtbot):  # type: ignore[no-untyped-def]
@@ -182,12 +187,16 @@ def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_wind
     combo = tab.editor.format_combo
     combo.setCurrentIndex(combo.findData("template:Exposure"))
     combo.activated.emit(combo.currentIndex())
-    qtbot.wait(100)
     assert [title for _key, title in tab.editor.sections.titles] == [wide, "Plan"]
-    assert small.window().width() == 1024  # the window did not grow to fit the heading on one line
-    assert area.widget().width() <= area.viewport().width()  # nothing cut off at the right
-    sign = tab.editor.sign_button
-    assert sign.mapTo(area.viewport(), sign.rect().topRight()).x() < area.viewport().width()
+
+    def fits() -> None:  # once the new sections are shown, which lays them out
+        assert all(edit.isVisible() for edit in tab.editor.section_edits.values())
+        assert small.window().width() == 1024  # the window did not grow to fit the heading on one line
+        assert area.widget().width() <= area.viewport().width()  # nothing cut off at the right
+        sign = tab.editor.sign_button
+        assert sign.mapTo(area.viewport(), sign.rect().topRight()).x() < area.viewport().width()
+
+    qtbot.waitUntil(fits)
 
 
 def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(qtbot):  # type: ignore[no-untyped-def]
@@ -205,7 +214,8 @@ def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(
     splitter.resize(1000, 300)
     splitter.setSizes([900, 100])
     splitter.show()
-    qtbot.wait(50)
+    qtbot.waitExposed(splitter)
+    qtbot.waitUntil(lambda: area.width() == splitter.sizes()[1])  # laid out as the splitter says
     assert area.width() < wide.sizeHint().width()
 
     wide.show()  # another format: a wider minimum inside

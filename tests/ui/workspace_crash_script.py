@@ -1,5 +1,6 @@
-"""Run by test_workspace_crash.py: type into a draft, wait past the autosave interval, print TYPED,
-then sleep until killed. Usage: workspace_crash_script.py VAULT PASSPHRASE CLIENT_ID SETTINGS.ini TEXT"""
+"""Run by test_workspace_crash.py: type into a draft, wait until the autosave timer has written it,
+print TYPED, then sleep until killed.
+Usage: workspace_crash_script.py VAULT PASSPHRASE CLIENT_ID SETTINGS.ini TEXT"""
 
 from __future__ import annotations
 
@@ -34,9 +35,17 @@ def main(vault_path: str, passphrase: str, client_id: str, ini: str, text: str) 
     editor = workspace.notes_tab.editor.section_edit("subjective")
     editor.setFocus()
     QTest.keyClicks(editor, text)
-    # Only the autosave timer may save: no focus change, no switch, no explicit save.
-    QTest.qWait(int((prefs.autosave_seconds + 1.5) * 1000))
-    print("TYPED" if ctx.errors.last_message is None else f"ERROR {ctx.errors.last_message}", flush=True)
+    # Only the autosave timer may save: no focus change, no switch, no explicit save. Wait until it
+    # has written the draft (the session announces the note), not for a guessed length of time.
+    autosaver = workspace.notes_tab.editor.autosaver
+    written: list[object] = []
+    ctx.session.changed.connect(written.append)
+    deadline = time.monotonic() + prefs.autosave_seconds + 60
+    while (autosaver.dirty or not written) and ctx.errors.last_message is None \
+            and time.monotonic() < deadline:
+        QTest.qWait(20)
+    saved = written and not autosaver.dirty
+    print("TYPED" if saved else f"ERROR {ctx.errors.last_message or 'no autosave'}", flush=True)
     app.processEvents()
     time.sleep(120)  # killed long before this ends
 

@@ -12,3 +12,17 @@ def type_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
         if i:
             qtbot.keyClick(widget, Qt.Key_Return)
         qtbot.keyClicks(widget, line)
+
+
+def laid_out(widget) -> bool:  # type: ignore[no-untyped-def]
+    """Shown, and its layout has placed the children at the widget's present size: what a test waits
+    for after a resize or a tab switch, instead of a fixed pause."""
+    layout = widget.layout()
+    return bool(widget.isVisible()) and (layout is None or layout.geometry() == widget.contentsRect())
+
+
+def painted(widget) -> bool:  # type: ignore[no-untyped-def]
+    """Something dark is on screen in the widget (a rendered PDF page's text, say), not only blank."""
+    image = widget.grab().toImage().scaled(200, 200)
+    return any(image.pixelColor(x, y).lightness() < 128 for x in range(image.width())
+               for y in range(image.height()))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from notesdesk.cli.commands_reports import write_recovery_sheet
 from notesdesk.cli.io import Cli, add_command, check_out, short
-from notesdesk.core.errors import Conflict, NotesdeskError, UsageError
+from notesdesk.core.errors import Conflict, UsageError
+from notesdesk.core.services.demo import build_demo
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -162,12 +162,6 @@ def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
     if args.clients < 1 or (args.notes is not None and args.notes < 0):
         raise UsageError("--clients must be at least 1 and --notes at least 0.")
-    try:
-        demo = importlib.import_module("notesdesk.core.services.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != "notesdesk.core.services.demo":
-            raise
-        raise NotesdeskError("The demo practice is not part of this build yet.") from None
     if cli.vault_file().exists():
         raise Conflict(
             "demo builds a new vault and never adds to an existing one; "
@@ -178,6 +172,6 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
         options["notes"] = args.notes
     vault, recovery_key = create_vault(cli, args)
     with vault:
-        demo.build_demo(vault, **options)
+        build_demo(vault, **options)
         print_new_vault(cli, vault, recovery_key, clients=args.clients)
     return 0

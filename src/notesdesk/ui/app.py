@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from notesdesk import paths
 from notesdesk.core.storage.vault import Vault
+from notesdesk.paths import default_vault_path
 from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
     APP_NAME,
@@ -40,16 +41,6 @@ log = logging.getLogger("notesdesk")
 # again this often, this many times: a lock's old process is gone within a second or two.
 WATCH_RETRY_MS = 250
 WATCH_RETRIES = 120
-
-
-def default_vault_path() -> Path:
-    try:
-        from notesdesk.paths import default_vault_path as from_paths  # inline: written alongside
-    except ImportError:
-        from platformdirs import user_data_dir
-
-        return Path(user_data_dir(APP_NAME, appauthor=False)) / "vault.notesdesk"
-    return from_paths()
 
 
 class Launcher(QObject):

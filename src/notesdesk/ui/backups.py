@@ -284,7 +284,7 @@ class BackupKeeper(QObject):
             self._finished([], exc)
             (on_failed or self._ctx.errors.present)(exc)
 
-        self._ctx.runner.run(self._job(), done, failed)
+        self._ctx.session.background(self._job(), done, failed)
 
     def back_up_and_wait(self) -> BaseException | None:
         """The backup on lock and on close: returns the failure (None when it worked)."""

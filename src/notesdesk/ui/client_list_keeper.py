@@ -1,7 +1,7 @@
 """Keeps the client list and its flags current: the list at once, flags in the background.
 
-Changes arrive through ctx.changed_listeners. A burst of them (autosaves) makes one refresh; a
-change inside the open client's record re-reads only that client's flags.
+Changes arrive through the session's one signal (ui/session.py). A burst of them (autosaves) makes
+one refresh; a change inside a client's record re-reads only that client's flags.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from notesdesk.core.services import clients as client_service
 from notesdesk.core.services.overview import ClientFlags, client_flags
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Changed, Kind
 
 REFRESH_DELAY_MS = 800
 
@@ -23,14 +24,12 @@ class ClientListKeeper(QObject):
         self,
         ctx: AppContext,
         panel: ClientPanel,
-        open_client: Callable[[], str | None],
         on_refreshed: Callable[[], None] = lambda: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._panel = panel
-        self._open_client = open_client
         self._on_refreshed = on_refreshed
         self._flags: dict[str, ClientFlags] = {}
         self._round = 0
@@ -41,7 +40,7 @@ class ClientListKeeper(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self._on_timer)
-        ctx.changed_listeners.append(self._on_changed)
+        ctx.session.changed.connect(self._on_changed)
 
     def refresh(self) -> None:
         """Re-read the list now (fast) and every client's flags in the background (a bulk read of
@@ -56,7 +55,7 @@ class ClientListKeeper(QObject):
         ctx, ids = self._ctx, [c.id for c in found]
         self._round += 1
         round_ = self._round
-        ctx.runner.run(
+        ctx.session.background(
             lambda: client_flags(ctx.uow(), ids),
             lambda flags: self._on_flags(round_, flags),
             self._on_failed,
@@ -82,14 +81,15 @@ class ClientListKeeper(QObject):
         if not self._closed:
             self._ctx.errors.present(exc)
 
-    def _on_changed(self, kind: str, _object_id: str) -> None:
-        # Changes come from the open workspace, so only its client's flags can move; client
-        # details (names, status) re-read the whole list.
-        open_client = self._open_client()
-        if kind == "client" or not open_client:
+    def _on_changed(self, change: Changed) -> None:
+        # A change in one client's record moves only that client's flags; client details (names,
+        # status) re-read the whole list. Templates belong to no client and flag nothing.
+        if change.kind == Kind.TEMPLATE:
+            return
+        if change.kind == Kind.CLIENT:
             self._full = True
         else:
-            self._dirty.add(open_client)
+            self._dirty.add(change.client_id)
         self._timer.start()
 
     def _on_timer(self) -> None:
@@ -102,7 +102,7 @@ class ClientListKeeper(QObject):
             self.refresh_one(client_id)
 
     def close(self) -> None:
+        if not self._closed:  # twice is fine (a test, then the window's shutdown)
+            self._ctx.session.changed.disconnect(self._on_changed)
         self._closed = True
         self._timer.stop()
-        if self._on_changed in self._ctx.changed_listeners:
-            self._ctx.changed_listeners.remove(self._on_changed)

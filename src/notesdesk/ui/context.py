@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from notesdesk.core.search.index import SearchIndex
@@ -11,6 +10,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.prefs import Preferences
+from notesdesk.ui.session import Session
 
 
 @dataclass
@@ -20,12 +20,12 @@ class AppContext:
     errors: ErrorPresenter
     prefs: Preferences
     index: SearchIndex | None = None
-    # Called after any change so lists, overview and search stay current (object kind, id).
-    changed_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+    # Service calls and the one change channel (ui/session.py): made from the parts above.
+    session: Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session = Session(self.uow, self.errors, self.runner)
+
     def uow(self) -> UnitOfWork:
         # Units of work on the UI thread and in the background runner take turns (core Vault).
         return self.vault.unit_of_work()
-
-    def notify_changed(self, kind: str, object_id: str) -> None:
-        for listener in list(self.changed_listeners):
-            listener(kind, object_id)

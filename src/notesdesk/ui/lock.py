@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
+from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +22,7 @@ from notesdesk.core.backup.service import restore
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.ui.backups import wait_for
 from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING
+from notesdesk.ui.workspace_api import Workspace
 
 log = logging.getLogger("notesdesk")
 
@@ -79,6 +80,9 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        # Precise: a coarse timer may fire 5% late (30 s of a 10-minute idle lock) and reports its
+        # remaining time rounded.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(on_idle)
         self.set_minutes(minutes)
 
@@ -94,6 +98,10 @@ class IdleWatcher(QObject):
     def interval_ms(self) -> int:
         return self._timer.interval()
 
+    def remaining_ms(self) -> int:
+        """How long until the lock, unless there is input first (-1: not counting)."""
+        return self._timer.remainingTime()
+
     def is_running(self) -> bool:
         return self._timer.isActive()
 
@@ -106,36 +114,13 @@ class IdleWatcher(QObject):
         return False
 
 
-# Where the workspace keeps "typed but not yet written": a second check besides save_all_drafts()
-# returning False, for parts that hold text without a save of their own.
-UNSAVED_FLAGS = (
-    ("notes_tab", "editor", "autosaver", "dirty"),
-    ("private_tab", "autosaver", "dirty"),
-    ("plan_tab", "dirty"),
-    ("safety_tab", "dirty"),
-)
-
-
-def unsaved_parts(workspace: object) -> list[str]:
-    """The parts of a workspace still holding unsaved text after a save attempt."""
-    found = []
-    for chain in UNSAVED_FLAGS:
-        value: object = workspace
-        for name in chain:
-            value = getattr(value, name, None)
-        if value is True:
-            found.append(chain[0])
-    return found
-
-
-def save_all_drafts(workspace: object | None) -> bool:
-    """Ask the open workspace to write every draft. True when nothing typed is left unsaved;
-    errors raised by the workspace propagate (the caller shows them)."""
-    save = getattr(workspace, "save_all_drafts", None)
-    if not callable(save):
+def save_all_drafts(workspace: Workspace | None) -> bool:
+    """Ask the open workspace to write every draft. True when nothing typed is left unsaved: every
+    save worked and no part still holds unsaved text (a second check, for a part whose save forgot
+    something). Errors raised by the workspace propagate (the caller shows them)."""
+    if workspace is None:
         return True
-    result = save()
-    return result is not False and not unsaved_parts(workspace)
+    return workspace.save_all_drafts() and not workspace.unsaved_parts()
 
 
 def replaced_copies(vault_path: Path) -> set[Path]:

@@ -36,13 +36,14 @@ from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import LastRun
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
-from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog, start_discharge_note
+from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
 from notesdesk.ui.os_lock import SystemLockWatcher
 from notesdesk.ui.printing import ReportsMenu
 from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.session import Kind
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,
     Sections,
@@ -135,9 +136,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.system_lock.setParent(self)
         self.system_lock.sig_lock_requested.connect(self._on_system_lock)
         self._follow_system_lock()
-        self.client_list = ClientListKeeper(
-            ctx, self.panel, lambda: self.host.client_id, self._update_actions, self
-        )
+        self.client_list = ClientListKeeper(ctx, self.panel, self._update_actions, self)
 
         self.panel.sig_current_changed.connect(self._on_current_changed)
         self.panel.set_privacy(ctx.prefs.privacy_mode)
@@ -302,8 +301,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
         return client.initials if self.ctx.prefs.privacy_mode else client.display_name
 
     def add_client(self) -> None:
+        session = self.ctx.session
         dialog = ClientDialog(
-            lambda c: client_service.add_client(self.ctx.uow(), c), None, self, self._same_name
+            lambda c: session.perform(client_service.add_client, c, change=Kind.CLIENT, client_id=c.id),
+            None, self, self._same_name,
         )
         dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
         self.client_dialog = dialog
@@ -313,9 +314,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
         client = self.panel.current_client()
         if client is None:
             return
+        session = self.ctx.session
         dialog = ClientDialog(
-            lambda c: client_service.update_client(self.ctx.uow(), c), client, self, self._same_name,
-            self.ctx.vault.read_only,
+            lambda c: session.perform(client_service.update_client, c, change=Kind.CLIENT, client_id=c.id),
+            client, self, self._same_name, self.ctx.vault.read_only,
         )
         dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
         self.client_dialog = dialog
@@ -327,20 +329,16 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def _after_client_saved(self, client: Client | None) -> None:
         if client is None:
             return
-        self.client_list.refresh()
+        self.client_list.refresh()  # now, to select it; search heard of it from the session
         self.panel.select_client(client.id)
-        self.ctx.notify_changed("client", client.id)
 
     def _set_status(self, status: ClientStatus) -> None:
         client = self.panel.current_client()
         if client is None:
             return
-        try:
-            client = client_service.set_status(self.ctx.uow(), client.id, status)
-        except Exception as exc:
-            self.ctx.errors.present(exc)
-            return
-        self._after_client_saved(client)
+        self._after_client_saved(self.ctx.session.write(
+            client_service.set_status, client.id, status, change=Kind.CLIENT, client_id=client.id
+        ))
 
     def put_on_hold(self) -> None:
         self._set_status(ClientStatus.ON_HOLD)
@@ -357,14 +355,15 @@ class MainWindow(SessionEndMixin, QMainWindow):
         client = self.panel.current_client()
         if client is None or client.status == ClientStatus.DISCHARGED:
             return
-        try:
-            facts = client_service.discharge_facts(self.ctx.uow(), client.id)
-        except Exception as exc:
-            self.ctx.errors.present(exc)
+        session = self.ctx.session
+        facts = session.read(client_service.discharge_facts, client.id)
+        if facts is None:
             return
         dialog = DischargeDialog(
             self._client_label(client), facts,
-            lambda on, why: client_service.discharge(self.ctx.uow(), client.id, on, why), self,
+            lambda on, why: session.perform(client_service.discharge, client.id, on, why,
+                                            change=Kind.CLIENT, client_id=client.id),
+            self,
         )
         dialog.accepted.connect(lambda: self._after_discharge(dialog))
         self.discharge_dialog = dialog
@@ -373,8 +372,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
     def _after_discharge(self, dialog: DischargeDialog) -> None:
         saved = dialog.saved
         self._after_client_saved(saved)
-        if saved is not None and dialog.write_note.isChecked() and self.host.client_id == saved.id:
-            start_discharge_note(self.host.workspace)
+        workspace = self.host.workspace
+        if saved is not None and dialog.write_note.isChecked() and workspace is not None \
+                and workspace.client_id == saved.id:
+            workspace.start_discharge_note()
 
     def toggle_privacy(self) -> None:
         on = self.actions_by_name["privacy"].isChecked()

@@ -290,7 +290,7 @@ class ReportActions(QObject):
             self.ctx.errors.present(exc, doc.title)
             return False
         options = PdfOptions(paper=default_paper(model.practitioner.locale))
-        self.ctx.runner.run(
+        self.ctx.session.background(
             lambda: doc.render(model, options, choice),
             lambda data: self._show(doc, data, choice),
             lambda exc: self.ctx.errors.present(exc, doc.title),
@@ -325,8 +325,9 @@ class ReportActions(QObject):
         """Record a print or export in the audit: the document kind and, for an export, whether the PDF
         was password-protected (never client data)."""
         doc = DOCUMENTS[key]
-        try:
-            summary.log_document(self.ctx.uow(), self.client_id, action, doc.detail(choice), protected)
+        try:  # through the session; the failure is said here, under the document's title
+            self.ctx.session.perform(summary.log_document, self.client_id, action, doc.detail(choice),
+                                     protected, change=None, client_id=self.client_id)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
 

@@ -10,10 +10,12 @@ from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.overview import refresh_search_entry
 from notesdesk.core.services.search import build_index
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Changed, Kind
 
 log = logging.getLogger("notesdesk")
 
-INDEXED_KINDS = frozenset({"note", "session_note", "addendum", "plan", "treatment_plan", "client"})
+# What the index holds: notes (with their addenda), plan versions and client names.
+INDEXED_KINDS = frozenset({Kind.NOTE, Kind.PLAN, Kind.CLIENT})
 
 
 class SearchKeeper(QObject):
@@ -25,8 +27,8 @@ class SearchKeeper(QObject):
         self._ctx = ctx
         self._building = False
         self._closed = False
-        self._pending: list[tuple[str, str]] = []
-        ctx.changed_listeners.append(self._on_changed)
+        self._pending: list[Changed] = []
+        ctx.session.changed.connect(self._on_changed)
 
     @property
     def building(self) -> bool:
@@ -38,7 +40,7 @@ class SearchKeeper(QObject):
             return
         self._building = True
         ctx = self._ctx
-        ctx.runner.run(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
+        ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
 
     def _on_built(self, index: SearchIndex) -> None:
         self._building = False
@@ -49,8 +51,8 @@ class SearchKeeper(QObject):
         if old is not None:
             old.close()
         pending, self._pending = self._pending, []
-        for kind, object_id in pending:  # changes made while the build was running
-            self._apply(kind, object_id)
+        for change in pending:  # changes made while the build was running
+            self._apply(change)
         log.info("search index ready: %d documents", len(index))
         self.sig_ready.emit()
 
@@ -60,27 +62,27 @@ class SearchKeeper(QObject):
             return
         self._ctx.errors.present(exc, title="Search unavailable")
 
-    def _on_changed(self, kind: str, object_id: str) -> None:
-        if kind not in INDEXED_KINDS:
+    def _on_changed(self, change: Changed) -> None:
+        if change.kind not in INDEXED_KINDS:
             return
         if self._building or self._ctx.index is None:
-            self._pending.append((kind, object_id))
+            self._pending.append(change)
             return
-        self._apply(kind, object_id)
+        self._apply(change)
 
-    def _apply(self, kind: str, object_id: str) -> None:
+    def _apply(self, change: Changed) -> None:
         index = self._ctx.index
         if index is None:
             return
         try:
-            refresh_search_entry(self._ctx.uow(), index, kind, object_id)
+            refresh_search_entry(self._ctx.uow(), index, change.kind.value, change.object_id)
         except Exception as exc:
             self._ctx.errors.present(exc)
 
     def close(self) -> None:
+        if not self._closed:  # twice is fine (a test, then the window's shutdown)
+            self._ctx.session.changed.disconnect(self._on_changed)
         self._closed = True
-        if self._on_changed in self._ctx.changed_listeners:
-            self._ctx.changed_listeners.remove(self._on_changed)
         if self._ctx.index is not None:
             self._ctx.index.close()
             self._ctx.index = None

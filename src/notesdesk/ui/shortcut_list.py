@@ -7,7 +7,9 @@ import html
 
 from PySide6.QtGui import QKeySequence
 
-# What the client workspace's shortcuts (notesdesk.ui.workspace.workspace.SHORTCUTS) do.
+from notesdesk.ui.workspace.workspace import SHORTCUTS
+
+# What the client workspace's shortcuts (SHORTCUTS) do.
 WORKSPACE_SHORTCUT_LABELS = {
     "new_note": "New session note",
     "save": "Save what you are editing",
@@ -18,11 +20,7 @@ Sections = list[tuple[str, list[tuple[str, str]]]]
 
 
 def workspace_shortcuts() -> dict[str, str]:
-    """The client workspace's shortcuts (name -> keys); none when the workspace is not in this build."""
-    try:
-        from notesdesk.ui.workspace.workspace import SHORTCUTS  # inline: optional, as in workspace_host
-    except ImportError:
-        return {}
+    """The client workspace's shortcuts (name -> keys)."""
     return dict(SHORTCUTS)
 
 

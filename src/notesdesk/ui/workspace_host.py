@@ -1,31 +1,27 @@
 """The right-hand side of the main window: one client's workspace at a time, or an empty state.
 
-The workspace itself (notes, plan, homework...) lives in notesdesk.ui.workspace and is imported
-lazily, so the shell works (with a placeholder) before or without it.
+The shell asks the workspace only what ui/workspace_api.py (Workspace) offers.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace import ClientWorkspace
+from notesdesk.ui.workspace_api import Workspace
 
-log = logging.getLogger("notesdesk")
-
+# Makes the workspace widget for a client; it must implement Workspace (tests give a stand-in).
 WorkspaceFactory = Callable[[AppContext, str, QWidget | None], QWidget]
 
 
-def default_workspace_factory() -> WorkspaceFactory | None:
-    try:
-        from notesdesk.ui.workspace import ClientWorkspace  # inline: optional, built separately
-    except ImportError as exc:
-        log.warning("client workspace unavailable: %s", type(exc).__name__)
-        return None
-    return ClientWorkspace  # type: ignore[no-any-return]
+def client_workspace(ctx: AppContext, client_id: str, parent: QWidget | None) -> QWidget:
+    workspace = ClientWorkspace(ctx, client_id, parent)
+    _checked: Workspace = workspace  # the type checker holds ClientWorkspace to the shell's protocol
+    return workspace
 
 
 def _centred(text: str) -> QLabel:
@@ -42,21 +38,21 @@ class WorkspaceHost(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._factory = factory if factory is not None else default_workspace_factory()
+        self._factory = factory or client_workspace
         self.empty = _centred("Choose a client on the left, or add one with Ctrl+Shift+N.")
         self.addWidget(self.empty)
-        self.workspace: QWidget | None = None
+        self._page: QWidget | None = None  # the open workspace, or a message that it could not open
+        self.workspace: Workspace | None = None
         self.client_id: str | None = None
 
     def save_all_drafts(self) -> bool:
         """Ask the open workspace to save every draft. False when any save failed (the workspace has
         already shown why and kept the text); other errors propagate (the caller decides)."""
-        save = getattr(self.workspace, "save_all_drafts", None)
-        return save() is not False if callable(save) else True
+        return self.workspace.save_all_drafts() if self.workspace is not None else True
 
     def show_client(self, client_id: str | None) -> bool:
         """Switch to this client (saving the previous one's drafts first). False if saving failed."""
-        if client_id == self.client_id and self.workspace is not None:
+        if client_id == self.client_id and self._page is not None:
             return True
         try:
             if not self.save_all_drafts():
@@ -69,24 +65,27 @@ class WorkspaceHost(QStackedWidget):
         if client_id is None:
             self.setCurrentWidget(self.empty)
             return True
-        self.workspace = self._make(client_id)
-        self.addWidget(self.workspace)
-        self.setCurrentWidget(self.workspace)
+        self._page = self._make(client_id)
+        self.addWidget(self._page)
+        self.setCurrentWidget(self._page)
         return True
 
     def _make(self, client_id: str) -> QWidget:
-        if self._factory is None:
-            return _centred("The client workspace is not part of this build yet.")
         try:
-            return self._factory(self._ctx, client_id, self)
+            page = self._factory(self._ctx, client_id, self)
         except Exception as exc:
             self._ctx.errors.present(exc)
             return _centred("This client's workspace could not be opened.")
+        if not isinstance(page, Workspace):  # a programming error: say so, never a silent fallback
+            raise TypeError(f"{type(page).__name__} does not implement ui.workspace_api.Workspace")
+        self.workspace = page
+        return page
 
     def _drop(self) -> None:
-        if self.workspace is not None:
-            self.removeWidget(self.workspace)
-            self.workspace.deleteLater()
+        if self._page is not None:
+            self.removeWidget(self._page)
+            self._page.deleteLater()
+            self._page = None
             self.workspace = None
 
     def reload(self) -> None:
@@ -95,11 +94,9 @@ class WorkspaceHost(QStackedWidget):
         self.show_client(client_id)
 
     def open_note(self, note_id: str) -> None:
-        opener = getattr(self.workspace, "open_note", None)
-        if callable(opener):
-            opener(note_id)
+        if self.workspace is not None:
+            self.workspace.open_note(note_id)
 
     def open_plan(self, plan_id: str) -> None:
-        opener = getattr(self.workspace, "open_plan", None)
-        if callable(opener):
-            opener(plan_id)
+        if self.workspace is not None:
+            self.workspace.open_plan(plan_id)

@@ -205,7 +205,7 @@ PLAN_KINDS = frozenset({"plan", "treatment_plan"})
 
 
 def refresh_search_entry(uow: UnitOfWork, index: SearchIndex, kind: str, object_id: str) -> None:
-    """Bring the in-memory index up to date after one change (kind as in AppContext.notify_changed:
+    """Bring the in-memory index up to date after one change (kind as in the UI session's Kind:
     "note", "addendum", "plan" or "client"). Reads only; records no audit event."""
     with uow:
         if kind == "client":

@@ -262,7 +262,7 @@ class BackupsDialog(QDialog):
         passphrase, recovery_key = secret
         path = row.path
         self._set_busy(f"Checking the backup of {local_time(row.info.created)}…")
-        self._ctx.runner.run(
+        self._ctx.session.background(
             lambda: check_backup(path, passphrase, recovery_key),
             lambda check: (self._set_busy(None), then(check)),
             self._on_check_failed,

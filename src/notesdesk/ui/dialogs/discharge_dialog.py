@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services.clients import DISCHARGE_REASONS, DischargeFacts, discharge_reason
 from notesdesk.ui.widgets.labels import InlineMessage
@@ -35,7 +34,6 @@ REASON_WORDS = {
     "moved": "Moved away",
     "other": "Other",
 }
-DISCHARGE_FORMAT_KEY = f"format:{NoteFormat.DISCHARGE.value}"
 
 Discharge = Callable[[date, str], Client]
 """Called with the discharge date and the reason's wording; returns the discharged client."""
@@ -125,22 +123,3 @@ class DischargeDialog(QDialog):
             self.message.show_message(exc.message)
             return
         super().accept()
-
-
-def start_discharge_note(workspace: QWidget | None) -> bool:
-    """Switch the workspace to Notes and start a new note in the DISCHARGE format, through its public
-    new_note() and the notes editor. False when the workspace offers no way to (nothing happens)."""
-    new_note = getattr(workspace, "new_note", None)
-    if not callable(new_note):
-        return False
-    new_note()
-    editor = getattr(getattr(workspace, "notes_tab", None), "editor", None)
-    start_new = getattr(editor, "start_new", None)
-    note = editor.current_note() if editor is not None else None
-    if not callable(start_new) or note is None or getattr(editor, "persisted", True):
-        return False  # the draft before it could not be saved: leave what is on screen alone
-    start_new(note.client_id, DISCHARGE_FORMAT_KEY)
-    first = next(iter(editor.section_edits.values()), None)
-    if first is not None:
-        first.setFocus()
-    return True

@@ -66,7 +66,7 @@ class ChangePassphraseDialog(QDialog):
             vault.change_passphrase(new_passphrase)
 
         self._set_busy(True)
-        self._ctx.runner.run(work, self._on_done, self._on_failed)
+        self._ctx.session.background(work, self._on_done, self._on_failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

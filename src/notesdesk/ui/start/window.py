@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import NotesdeskError, VaultDamaged, VaultInUse, WrongPassphrase
+from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
+from notesdesk.core.services.demo import build_demo
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.dialogs.backups_dialog import ask_yes_no
@@ -33,37 +34,21 @@ from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPag
 from notesdesk.ui.widgets.labels import CopyableMessage
 
 DEMO_FILENAME = "demo.notesdesk"
-FALLBACK_DEMO_PASSPHRASE = "demo practice only"
 OFFER_RESTORE = (
     "{problem}\n\nRestore that backup now? The vault it replaces is not deleted: it is kept beside the "
     "restored one, as a file ending in “.bak”."
 )
-
-
-def demo_module() -> Any | None:
-    """The demo builder is optional: another part of the app provides it."""
-    try:
-        from notesdesk.core.services import demo  # inline: optional module
-    except ImportError:
-        return None
-    return demo
-
-
-def demo_passphrase() -> str:
-    module = demo_module()
-    return str(getattr(module, "DEMO_PASSPHRASE", FALLBACK_DEMO_PASSPHRASE))
+# Shown on the demo's screens: the demo vault holds synthetic records only.
+DEMO_PASSPHRASE = "demo practice only"
 
 
 def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     """Runs in the background: open the demo vault, or create and fill it the first time."""
     if path.exists():
         return Vault.open(path, passphrase=passphrase)
-    module = demo_module()
-    if module is None or not hasattr(module, "build_demo"):
-        raise NotesdeskError("The demo practice is not available in this version of NotesDesk.")
     vault, _recovery = Vault.create(path, passphrase)
     try:
-        module.build_demo(vault)
+        build_demo(vault)
     except BaseException:
         vault.close()
         raise
@@ -93,7 +78,7 @@ class StartWindow(QWidget):
         self._errors = errors
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # replaced in tests
         self._vault: Vault | None = None
-        self._demo_passphrase = demo_passphrase()
+        self._demo_passphrase = DEMO_PASSPHRASE
         is_demo = self.vault_path.name == DEMO_FILENAME
         hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
 

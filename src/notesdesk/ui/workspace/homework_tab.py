@@ -3,7 +3,7 @@ note each was assigned in."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,12 +22,12 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, PlanStatus, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.homework_form import EditHomeworkDialog, HomeworkForm
 from notesdesk.ui.workspace.models import CheckinTableModel, HomeworkTableModel
 from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.widgets import (
-    attempt,
     bold,
     date_edit,
     named,
@@ -50,12 +50,13 @@ def adherence_text(rate: float | None, checkins: int, overdue: int, ever: bool =
 
 
 class HomeworkTab(QWidget):
-    changed = Signal(str)
-    """Emitted after homework was assigned, edited or checked in; arg is the kind ("homework")."""
+    """Writes go through the session (Kind.HOMEWORK); the list follows every homework change for this
+    client (here, or assigned from a note) and the goals every plan change."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self._homework: list[Homework] = []
         self._goals: list[Goal] | None = None
         self.adherence_label = bold(named(QLabel(), "Homework adherence over the last 4 weeks"))
@@ -125,11 +126,13 @@ class HomeworkTab(QWidget):
         self.checkin_button.clicked.connect(self.check_in)
         self.edit_button.clicked.connect(self.edit_selected)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self._session.on_change(self, {Kind.HOMEWORK}, self.reload)
+        self._session.on_change(self, {Kind.PLAN}, self.refresh_goals)
         self.refresh_goals()
         self.reload()
 
     def refresh_goals(self) -> None:
-        ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
+        versions = self._session.read(plans.plan_versions, self._client_id)
         active: TreatmentPlan | None = next(
             (p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None
         )
@@ -146,13 +149,13 @@ class HomeworkTab(QWidget):
         super().showEvent(event)
 
     def reload(self, select: str | None = None) -> None:
-        ok, found = attempt(self._ctx, care.list_homework, self._ctx.uow(), self._client_id)
-        ok2, written = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
-        if not ok:
+        found = self._session.read(care.list_homework, self._client_id)
+        written = self._session.read(notes.list_notes, self._client_id)
+        if found is None:
             return
         selected = select or self._selected_id()
         self._homework = found
-        labels = {n.id: note_label(n) for n in written} if ok2 else None
+        labels = {n.id: note_label(n) for n in written} if written is not None else None
         self.model.set_homework(found, self._goal_names, labels)
         on = today()
         window = [c for h in found for c in h.checkins
@@ -193,13 +196,12 @@ class HomeworkTab(QWidget):
 
     def assign(self) -> bool:
         homework: Homework = self.form.homework(self._client_id)
-        ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
-        if ok:
-            self.form.clear()
-            self._ctx.notify_changed("homework", added.id)
-            self.changed.emit("homework")
-            self.reload(select=added.id)
-        return bool(ok)
+        added = self._session.write(care.add_homework, homework, change=Kind.HOMEWORK)
+        if added is None:
+            return False
+        self.form.clear()
+        self.reload(select=added.id)
+        return True
 
     def edit_selected(self) -> bool:
         """Edit the selected homework in a dialog; if saving fails the dialog opens again as typed."""
@@ -208,10 +210,8 @@ class HomeworkTab(QWidget):
             return False
         dialog = EditHomeworkDialog(self, self._goals, row)
         while dialog.exec() == QDialog.Accepted:
-            ok, updated = attempt(self._ctx, care.update_homework, self._ctx.uow(), dialog.homework())
-            if ok:
-                self._ctx.notify_changed("homework", updated.id)
-                self.changed.emit("homework")
+            updated = self._session.write(care.update_homework, dialog.homework(), change=Kind.HOMEWORK)
+            if updated is not None:
                 self.reload(select=updated.id)
                 return True
         return False
@@ -220,14 +220,12 @@ class HomeworkTab(QWidget):
         homework_id = self._selected_id()
         if homework_id is None:
             return False
-        ok, updated = attempt(
-            self._ctx, care.check_in, self._ctx.uow(), homework_id,
-            CheckinStatus(self.status.currentData()), pydate(self.checkin_date.date()),
-            self.report.toPlainText().strip(),
+        updated = self._session.write(
+            care.check_in, homework_id, CheckinStatus(self.status.currentData()),
+            pydate(self.checkin_date.date()), self.report.toPlainText().strip(), change=Kind.HOMEWORK,
         )
-        if ok:
-            self.report.clear()
-            self._ctx.notify_changed("homework", updated.id)
-            self.changed.emit("homework")
-            self.reload(select=updated.id)
-        return bool(ok)
+        if updated is None:
+            return False
+        self.report.clear()
+        self.reload(select=updated.id)
+        return True

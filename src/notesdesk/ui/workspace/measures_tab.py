@@ -10,6 +10,7 @@ behind it shows only "Questionnaire in progress" until the clinician takes the l
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -33,6 +34,7 @@ from notesdesk.core.measures import Flag, Instrument, builtin_instruments
 from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FillingScrollArea, FittingTable
 from notesdesk.ui.workspace.measures_chart import TrendChart
 from notesdesk.ui.workspace.measures_client import ClientWindow, WindowCover
@@ -51,13 +53,15 @@ from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.widgets import (
     Confirm,
     ask_confirm,
-    attempt,
     bold,
     date_edit,
     named,
     pydate,
     qdate,
 )
+
+if TYPE_CHECKING:
+    from notesdesk.core.storage.uow import UnitOfWork
 
 NEAR_DAYS = 7  # session notes offered for linking: within a week of the date given
 NO_ALLIANCE = "No alliance checks recorded for this client yet, so there is no alliance line to show."
@@ -84,15 +88,24 @@ def flags_html(flags: list[Flag], shown: tuple[str, ...] = ()) -> str:
     return "<ul style='margin-left:-20px'>" + "".join(lines) + "</ul>"
 
 
+def stored_instruments(uow: UnitOfWork) -> tuple[Instrument, ...]:
+    """The practice's own instruments (core: measures.vault_instruments), read in one unit of work."""
+    with uow:
+        return measures.stored_instruments(uow)
+
+
 class MeasuresTab(QWidget):
-    changed = Signal(str)
-    """Emitted after an administration was stored; arg is the kind ("measure")."""
+    """Stores administrations through the session (Kind.MEASURE: the plan's suggestions, the overview and
+    the client list follow) and re-reads its history itself to show the result just given; the session
+    notes offered for linking follow every note change."""
+
     new_note_requested = Signal()
     safety_plan_requested = Signal()
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm | None = None) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self.confirm: Confirm = confirm or ask_confirm  # replaceable: tests answer for the clinician
         self.rows: list[MeasureRow] = []
         self.flags: list[Flag] = []
@@ -207,6 +220,7 @@ class MeasuresTab(QWidget):
         self.alliance_check.toggled.connect(self._on_alliance_toggled)
         self.date.dateChanged.connect(self._on_date)
         self.note_combo.activated.connect(self._on_note_chosen)
+        self._session.on_change(self, {Kind.NOTE}, self.refresh_notes)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -223,7 +237,7 @@ class MeasuresTab(QWidget):
 
     def reload(self) -> None:
         self.date.setMaximumDate(qdate(today()))  # the app may stay open past midnight
-        ok, extra = attempt(self._ctx, measures.vault_instruments, self._ctx.vault)
+        extra = self._session.read(stored_instruments)
         self.instruments = ordered((*builtin_instruments(), *(extra or ())))
         current = self.instrument_combo.currentData()
         self.instrument_combo.blockSignals(True)
@@ -234,10 +248,10 @@ class MeasuresTab(QWidget):
         self.instrument_combo.setCurrentIndex(max(0, self.instrument_combo.findData(current)))
         self.instrument_combo.blockSignals(False)
         self._on_instrument()
-        ok, rows = attempt(self._ctx, measures.measure_history, self._ctx.uow(), self._client_id)
-        if not ok:
+        rows = self._session.read(measures.measure_history, self._client_id)
+        if rows is None:
             return
-        ok, flags = attempt(self._ctx, measures.client_measure_flags, self._ctx.uow(), [self._client_id])
+        flags = self._session.read(measures.client_measure_flags, [self._client_id])
         self.rows, self.flags = rows, (flags or {}).get(self._client_id, [])
         self.model.set_rows(rows)
         self._show_flags(self._risk_shown if self.result.isVisibleTo(self) else ())
@@ -263,8 +277,8 @@ class MeasuresTab(QWidget):
     def refresh_notes(self) -> None:
         """The client's session notes near the date given, nearest first; a note of that very day is
         picked unless the clinician chose otherwise."""
-        ok, found = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
-        self._notes = found if ok else self._notes
+        found = self._session.read(notes.list_notes, self._client_id)
+        self._notes = found if found is not None else self._notes
         self.model.note_labels = {n.id: note_label(n) for n in self._notes}
         on = pydate(self.date.date())
         near = sorted((n for n in self._notes if abs((n.session_date - on).days) <= NEAR_DAYS),
@@ -366,15 +380,15 @@ class MeasuresTab(QWidget):
             return True
         answers = self.form.answers()
         functional = self.form.functional()
-        ok, stored = attempt(self._ctx, measures.record_measure, self._ctx.uow(), self._client_id, inst.id,
-                             answers, pydate(self.date.date()), self.note_combo.currentData(), comment,
-                             functional)
-        if not ok:
+        stored = self._session.write(
+            measures.record_measure, self._client_id, inst.id, answers, pydate(self.date.date()),
+            self.note_combo.currentData(), comment, functional,
+            change=Kind.MEASURE, object_id=lambda found: found[0].id,
+        )
+        if stored is None:
             return False
         self._done, self._note_chosen = True, False
         administration, result = stored
-        self._ctx.notify_changed("measure", administration.id)
-        self.changed.emit("measure")
         self.reload()
         row = next((r for r in self.rows if r.administration.id == administration.id), None)
         self.result.show_result(inst, result, row, answers)

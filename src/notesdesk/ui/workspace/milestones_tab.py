@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,12 +19,12 @@ from notesdesk.core.domain.care import DIMENSIONS, Milestone, MilestoneKind, Mil
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.models import MilestoneTableModel, StatusHistoryModel
 from notesdesk.ui.workspace.note_format import note_label
 from notesdesk.ui.workspace.phase_panel import PhasePanel
 from notesdesk.ui.workspace.widgets import (
-    attempt,
     bold,
     date_edit,
     named,
@@ -43,12 +43,13 @@ GROUPS = (
 
 
 class MilestonesTab(QWidget):
-    changed = Signal(str)
-    """Emitted after a milestone or phase was saved; arg is the kind ("milestone" or "phase")."""
+    """Writes go through the session (Kind.MILESTONE); the milestones follow every milestone change for
+    this client, the evidence list every note change."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self._milestones: list[Milestone] = []
         self._notes: list[SessionNote] = []
         self._selected: str | None = None
@@ -140,14 +141,15 @@ class MilestonesTab(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.add_button.clicked.connect(self.add_milestone)
         self.status_button.clicked.connect(self.change_status)
-        self.phase.changed.connect(self.changed)
+        self._session.on_change(self, {Kind.MILESTONE}, self.reload)
+        self._session.on_change(self, {Kind.NOTE}, self.refresh_notes)
         self._on_kind_changed()
         self.refresh_notes()
         self.reload()
 
     def reload(self) -> None:
-        ok, found = attempt(self._ctx, care.list_milestones, self._ctx.uow(), self._client_id)
-        if not ok:
+        found = self._session.read(care.list_milestones, self._client_id)
+        if found is None:
             return
         self._milestones = found
         for kind, model in self.models.items():
@@ -158,14 +160,14 @@ class MilestonesTab(QWidget):
         self._select(self._selected)
 
     def refresh_notes(self) -> None:
-        ok, found = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
-        self._notes = found if ok else []
+        found = self._session.read(notes.list_notes, self._client_id)
+        self._notes = found if found is not None else []
         self.evidence_combo.clear()
         self.evidence_combo.addItem("(no note)", None)
         for note in self._notes:
             self.evidence_combo.addItem(note_label(note), note.id)
         known = {note.id for note in self._notes}
-        if ok and any(i not in known for m in self._milestones for i in m.evidence_note_ids):
+        if found is not None and any(i not in known for m in self._milestones for i in m.evidence_note_ids):
             self.reload()  # a deleted draft was taken out of the evidence: show the milestones as stored
 
     def _select(self, milestone_id: str | None) -> None:
@@ -232,29 +234,25 @@ class MilestonesTab(QWidget):
             criteria=self.criteria_edit.toPlainText().strip(),
             status=MilestoneStatus(self.start_status.currentData()),
         )
-        ok, added = attempt(self._ctx, care.add_milestone, self._ctx.uow(), milestone)
-        if ok:
-            self.title_edit.clear()
-            self.criteria_edit.clear()
-            self._after_write(added)
-        return bool(ok)
+        added = self._session.write(care.add_milestone, milestone, change=Kind.MILESTONE)
+        if added is None:
+            return False
+        self.title_edit.clear()
+        self.criteria_edit.clear()
+        self._select(added.id)
+        return True
 
     def change_status(self) -> bool:
         if self._selected is None:
             return False
-        ok, updated = attempt(
-            self._ctx, care.set_milestone_status, self._ctx.uow(), self._selected,
-            MilestoneStatus(self.new_status.currentData()), pydate(self.status_date.date()),
-            self.status_comment.text().strip(), self.evidence_combo.currentData(),
+        updated = self._session.write(
+            care.set_milestone_status, self._selected, MilestoneStatus(self.new_status.currentData()),
+            pydate(self.status_date.date()), self.status_comment.text().strip(),
+            self.evidence_combo.currentData(), change=Kind.MILESTONE,
         )
-        if ok:
-            self.status_comment.clear()
-            self.evidence_combo.setCurrentIndex(0)
-            self._after_write(updated)
-        return bool(ok)
-
-    def _after_write(self, milestone: Milestone) -> None:
-        self._selected = milestone.id
-        self._ctx.notify_changed("milestone", milestone.id)
-        self.changed.emit("milestone")
-        self.reload()
+        if updated is None:
+            return False
+        self.status_comment.clear()
+        self.evidence_combo.setCurrentIndex(0)
+        self._select(updated.id)
+        return True

@@ -32,6 +32,7 @@ from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind, QuietRetries
 from notesdesk.ui.workspace.flow import FlowLayout, captioned
 from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
 from notesdesk.ui.workspace.note_format import (
@@ -47,9 +48,7 @@ from notesdesk.ui.workspace.note_sections import SectionsBox
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
-    QuietRetries,
     TimeField,
-    attempt,
     bold,
     date_edit,
     named,
@@ -59,23 +58,22 @@ from notesdesk.ui.workspace.widgets import (
 
 
 class NoteEditor(QWidget):
-    saved = Signal(str)
-    """Emitted after the draft was written to the vault; arg is the note id."""
+    """Writes go through the session, which announces them (the list, search and the other tabs
+    follow from that); `signed` tells the tab to reopen the note read-only."""
+
     signed = Signal(str)
     """Emitted after the note was signed; arg is the note id."""
     delete_requested = Signal()
     """The user pressed "Delete draft"; the tab confirms and deletes."""
-    homework_assigned = Signal(str)
-    """Homework was assigned from this note (stored, and ticked in the draft, whose save links it to the
-    note); arg is the homework id."""
 
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._confirm = ctx, confirm
+        self._session = ctx.session
         self._note: SessionNote | None = None
         self._persisted = False
         self._loading = False
-        self._retries = QuietRetries(ctx)
+        self._retries = QuietRetries()
         self._templates: list[NoteTemplate] = []
         self._plan: TreatmentPlan | None = None
         self._homework: list[Homework] = []
@@ -328,14 +326,14 @@ class NoteEditor(QWidget):
         if dialog.exec() != QDialog.Accepted:
             return
         homework = dialog.form.homework(note.client_id)  # not linked yet: the draft's save links it
-        ok, added = attempt(self._ctx, care.add_homework, self._ctx.uow(), homework)
-        if not ok:
+        added = self._session.write(care.add_homework, homework, change=Kind.HOMEWORK,
+                                    client_id=note.client_id)
+        if added is None:
             return
-        self._homework.append(added)
+        if all(h.id != added.id for h in self._homework):  # the tab may have re-read them already
+            self._homework.append(added)
         self.set_choices(self._plan, self._homework)
         self.links.homework_assigned.set_checked(added.id)  # an edit: the draft saves and links it
-        self._ctx.notify_changed("homework", added.id)
-        self.homework_assigned.emit(added.id)
         self.autosaver.flush()
 
     def flush(self) -> bool:
@@ -357,15 +355,13 @@ class NoteEditor(QWidget):
         if not self._persisted and not has_content(note):
             return True
         store = notes.save_draft if self._persisted else notes.create_note
-        ok, saved = self._retries.run(lambda: store(self._ctx.uow(), note))
-        if not ok:
+        saved = self._session.write(store, note, change=Kind.NOTE, client_id=note.client_id,
+                                    quiet=self._retries)
+        if saved is None:
             self.status_label.setText("Draft NOT saved — your text is still here; save again")
             return False
-        note = saved
-        self._note, self._persisted = note, True
-        self.status_label.setText(f"Draft — saved {note.updated_at.astimezone().strftime('%H:%M:%S')}")
-        self._ctx.notify_changed("note", note.id)
-        self.saved.emit(note.id)
+        self._note, self._persisted = saved, True
+        self.status_label.setText(f"Draft — saved {saved.updated_at.astimezone().strftime('%H:%M:%S')}")
         return True
 
     def sign(self) -> bool:
@@ -381,10 +377,10 @@ class NoteEditor(QWidget):
         )
         if not self._confirm(self, "Sign note", question):
             return False
-        ok, signed = attempt(self._ctx, notes.sign_note, self._ctx.uow(), self._note.id)
-        if not ok:
+        signed = self._session.write(notes.sign_note, self._note.id, change=Kind.NOTE,
+                                     client_id=self._note.client_id)
+        if signed is None:
             return False
         self._note = signed
-        self._ctx.notify_changed("note", signed.id)
         self.signed.emit(signed.id)
         return True

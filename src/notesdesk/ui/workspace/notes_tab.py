@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,13 +26,14 @@ from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.services import care, notes, pending, plans, templates
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind, ran
 from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.note_editor import NoteEditor
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
 from notesdesk.ui.workspace.unsent import UnsentText
-from notesdesk.ui.workspace.widgets import Confirm, attempt, named, scrolled, text_edit
+from notesdesk.ui.workspace.widgets import Confirm, named, scrolled, text_edit
 
 EMPTY_STATE = "Select a note on the left, or start a new one with Ctrl+N."
 NO_ADDENDA = "No addenda."  # one line, no paragraph margins
@@ -129,12 +130,13 @@ class AddendaPanel(QGroupBox):
 
 
 class NotesTab(QWidget):
-    changed = Signal(str)
-    """Emitted after something in this tab was saved; arg is the kind ("note")."""
+    """Writes go through the session; the list follows every note change announced for this client
+    (a save here, a draft deleted, an addendum), the pick lists every plan and homework change."""
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm) -> None:
         super().__init__()
         self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
+        self._session = ctx.session.for_client(client_id)
         self._syncing = False
         self.model = NoteListModel(self)
         # Narrow columns, none hidden: whether a note is signed shows beside its date on any screen.
@@ -199,10 +201,11 @@ class NotesTab(QWidget):
         self.addenda.add_button.clicked.connect(self._on_add_addendum)
         self.addenda.discard_button.clicked.connect(self.discard_addendum)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.editor.saved.connect(self._on_saved)
-        self.editor.signed.connect(self._on_signed)
+        self.editor.signed.connect(self._open)
         self.editor.delete_requested.connect(self.delete_draft)
-        self.editor.homework_assigned.connect(lambda _id: self.changed.emit("homework"))
+        self._session.on_change(self, {Kind.NOTE}, self.reload)
+        self._session.on_change(self, {Kind.PLAN, Kind.HOMEWORK}, self.refresh_context)
+        self._session.on_change(self, {Kind.TEMPLATE}, self.refresh_templates)
         self.addenda.hide()
         self.refresh_templates()
         self.refresh_context()
@@ -212,9 +215,9 @@ class NotesTab(QWidget):
 
     def reload(self) -> None:
         """Re-read the list, keeping the open note selected."""
-        ok, listed = attempt(self._ctx, notes.list_notes, self._ctx.uow(), self._client_id)
-        ok2, counts = attempt(self._ctx, notes.addenda_counts, self._ctx.uow(), self._client_id)
-        if ok and ok2:
+        listed = self._session.read(notes.list_notes, self._client_id)
+        counts = self._session.read(notes.addenda_counts, self._client_id)
+        if listed is not None and counts is not None:
             self._syncing = True
             self.model.set_notes(listed, counts)
             self._select_row(self.editor.note_id)
@@ -229,8 +232,8 @@ class NotesTab(QWidget):
 
     def _show_unsent_hint(self, listed: list[SessionNote]) -> None:
         """Which signed notes have an addendum typed but not added (after a lock, say)."""
-        ok, kept = attempt(self._ctx, pending.list_pending, self._ctx.uow(), self._client_id)
-        targets = {p.target_id for p in kept or () if p.kind == PendingKind.ADDENDUM} if ok else set()
+        kept = self._session.read(pending.list_pending, self._client_id)
+        targets = {p.target_id for p in kept or () if p.kind == PendingKind.ADDENDUM}
         dates = sorted(n.session_date.isoformat() for n in listed if n.id in targets)
         if dates:
             which = f"the note of {dates[0]}" if len(dates) == 1 else f"the notes of {', '.join(dates)}"
@@ -239,14 +242,13 @@ class NotesTab(QWidget):
 
     def refresh_context(self) -> None:
         """The active plan's objectives and the homework, for the editor's pick lists."""
-        ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
-        ok2, homework = attempt(self._ctx, care.list_homework, self._ctx.uow(), self._client_id)
+        versions = self._session.read(plans.plan_versions, self._client_id)
+        homework = self._session.read(care.list_homework, self._client_id)
         active = next((p for p in reversed(versions or []) if p.status == PlanStatus.ACTIVE), None)
-        self.editor.set_choices(active, homework if ok2 else [])
+        self.editor.set_choices(active, homework or [])
 
     def refresh_templates(self) -> None:
-        ok, found = attempt(self._ctx, templates.list_templates, self._ctx.uow())
-        self.editor.set_templates(found if ok else [])
+        self.editor.set_templates(self._session.read(templates.list_templates) or [])
 
     def _select_row(self, note_id: str | None) -> None:
         row = self.model.row_of(note_id) if note_id else -1
@@ -273,14 +275,11 @@ class NotesTab(QWidget):
         self._syncing = False
 
     def _open(self, note_id: str) -> None:
-        ok, found = attempt(self._ctx, notes.get_note, self._ctx.uow(), note_id)
-        if not ok:
+        found = self._session.read(notes.get_note, note_id)
+        if found is None:
             return
         note, addenda = found
-        verified = False
-        if note.is_signed:
-            checked, verified = attempt(self._ctx, notes.verify_note, self._ctx.uow(), note, addenda)
-            verified = bool(checked and verified)
+        verified = note.is_signed and bool(self._session.read(notes.verify_note, note, addenda))
         self.copy_notice.hide()
         self.editor.show_note(note, persisted=True, verified=verified, addenda=len(addenda))
         self.addenda.setVisible(note.is_signed)
@@ -288,11 +287,14 @@ class NotesTab(QWidget):
         self.unsent.attach(note.id if note.is_signed else None)
         self._show_page()
 
-    def new_note(self) -> None:
+    def new_note(self, fmt_key: str | None = None) -> bool:
+        """Start a note in this format ("format:…" or "template:…"; by default the one chosen in the
+        settings). False when the note open before could not be saved (it stays on screen)."""
         if not self.flush():
-            return
+            return False
         default = self._ctx.prefs.default_note_format
-        key = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
+        chosen = f"template:{default}" if default not in NoteFormat.__members__ else f"format:{default}"
+        key = fmt_key or chosen
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
         self.editor.start_new(self._client_id, key)
@@ -306,19 +308,18 @@ class NotesTab(QWidget):
         first = next(iter(self.editor.section_edits.values()), None)
         if first is not None:
             first.setFocus()
+        return True
 
     def copy_forward(self) -> None:
         if not self.flush():
             return
         source = next((n for n in self.model.rows() if n.session_date <= today()), None)  # newest first
-        ok, found = attempt(self._ctx, notes.copy_forward, self._ctx.uow(), self._client_id, today())
-        if not ok:
+        # Announced even when today's draft was only found: the list re-reads, nothing else moves.
+        found = self._session.write(notes.copy_forward, self._client_id, today(), change=Kind.NOTE,
+                                    object_id=lambda copied: copied[0].id)
+        if found is None:
             return
         note, made = found
-        if made:
-            self._ctx.notify_changed("note", note.id)
-            self.changed.emit("note")
-            self.reload()
         self.open_note(note.id)
         if not made:
             said = (f"You already have a draft dated {note.session_date.isoformat()}: it is opened here "
@@ -347,14 +348,13 @@ class NotesTab(QWidget):
         if not self._confirm(self, "Delete draft", question):
             return False
         if self.editor.persisted:
-            ok, _ = attempt(self._ctx, notes.delete_draft, self._ctx.uow(), note.id)
-            if not ok:
+            deleted = self._session.write(ran(notes.delete_draft), note.id, change=Kind.NOTE,
+                                          object_id=note.id)
+            if not deleted:
                 return False
-            self._ctx.notify_changed("note", note.id)
         self.editor.show_note(None)
         self.addenda.hide()
-        self.reload()
-        self.changed.emit("note")
+        self._show_page()
         return True
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -370,15 +370,6 @@ class NotesTab(QWidget):
             return
         self._open(note_id)
 
-    def _on_saved(self, _note_id: str) -> None:
-        self.changed.emit("note")
-        self.reload()
-
-    def _on_signed(self, note_id: str) -> None:
-        self._open(note_id)
-        self.changed.emit("note")
-        self.reload()
-
     def _on_add_addendum(self) -> None:
         note_id = self.editor.note_id
         if note_id is None:
@@ -391,14 +382,12 @@ class NotesTab(QWidget):
                     "It cannot be changed afterwards.")
         if not self._confirm(self, "Sign addendum", question):
             return
-        ok, _added = attempt(self._ctx, notes.add_addendum, self._ctx.uow(), note_id, kind, text,
-                             discard_unsent=True)
-        if ok:
+        # Announced as the note it is under: search indexes a note with its addenda.
+        added = self._session.write(notes.add_addendum, note_id, kind, text, discard_unsent=True,
+                                    change=Kind.NOTE, object_id=note_id)
+        if added is not None:
             self.unsent.forget()
-            self._ctx.notify_changed("note", note_id)
-            self.changed.emit("note")
             self._open(note_id)
-            self.reload()
 
     def discard_addendum(self) -> bool:
         """Throw away the addendum text typed under the open note, after confirmation."""
@@ -415,5 +404,4 @@ class NotesTab(QWidget):
     def _on_templates(self) -> None:
         if not self.editor.flush():
             return
-        TemplatesDialog(self._ctx, self._confirm, self).exec()
-        self.refresh_templates()
+        TemplatesDialog(self._ctx, self._confirm, self).exec()  # its changes reach refresh_templates

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import mask_names
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.measures_overview import MeasuresSummary
 from notesdesk.ui.workspace.overview_data import OverviewData, drafts_text, load_overview
 from notesdesk.ui.workspace.widgets import named, scrolled
@@ -34,6 +35,11 @@ PARTS = (
     ("homework", "Homework adherence (last 4 weeks)", 2, 1, 1),
     ("milestones", "Milestones reached", 3, 0, 2),
 )
+
+
+# What the overview shows and re-reads after. Notes are left out: a draft autosaves every few seconds,
+# and the workspace refreshes the overview whenever it is brought to the front.
+SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE}
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -75,6 +81,7 @@ class OverviewTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolled(inner, "Client overview"))
         ctx.prefs.signals.privacy_changed.connect(self._on_privacy)
+        ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
         self.refresh()
 
     def text(self, key: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -19,8 +18,9 @@ from notesdesk.core.domain.care import PHASE_MODELS, PhaseEntry
 from notesdesk.core.domain.common import today
 from notesdesk.core.services import care
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.models import PhaseHistoryModel
-from notesdesk.ui.workspace.widgets import attempt, bold, date_edit, named, pydate, qdate
+from notesdesk.ui.workspace.widgets import bold, date_edit, named, pydate, qdate
 
 
 def phase_suggestions() -> list[str]:
@@ -31,13 +31,13 @@ def phase_suggestions() -> list[str]:
 
 
 class PhasePanel(QGroupBox):
-    changed = Signal(str)
-    """Emitted after a phase was set; arg is the kind ("phase")."""
+    """Sets the phase through the session (Kind.PHASE) and shows the history as each change says."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__("Phase of care")
         self.setAccessibleName("Phase of care")
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self.current_label = bold(named(QLabel(), "Current phase"))
         self.phase_combo = named(QComboBox(), "New phase (choose or type)")
         self.phase_combo.setEditable(True)
@@ -64,11 +64,12 @@ class PhasePanel(QGroupBox):
         layout.addLayout(row)
         layout.addWidget(self.history)
         self.set_button.clicked.connect(self.set_phase)
+        self._session.on_change(self, {Kind.PHASE}, self.reload)
         self.reload()
 
     def reload(self) -> None:
-        ok, history = attempt(self._ctx, care.phase_history, self._ctx.uow(), self._client_id)
-        if not ok:
+        history = self._session.read(care.phase_history, self._client_id)
+        if history is None:
             return
         self.model.set_rows(list(reversed(history)))
         if history:
@@ -85,11 +86,7 @@ class PhasePanel(QGroupBox):
             started_on=pydate(self.phase_date.date()),
             comment=self.comment.text().strip(),
         )
-        ok, saved = attempt(self._ctx, care.set_phase, self._ctx.uow(), entry)
-        if ok:
+        if self._session.write(care.set_phase, entry, change=Kind.PHASE) is not None:
             self.phase_combo.setCurrentText("")
             self.comment.clear()
             self.phase_date.setDate(qdate(today()))
-            self._ctx.notify_changed("phase", saved.id)
-            self.changed.emit("phase")
-            self.reload()

@@ -24,13 +24,13 @@ from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.services import plans
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.plan_text import compare, plan_lines, to_html
 from notesdesk.ui.workspace.unsent import UnsentText
 from notesdesk.ui.workspace.widgets import (
     Confirm,
     OptionalDateEdit,
     ask_confirm,
-    attempt,
     date_edit,
     named,
     pydate,
@@ -52,6 +52,7 @@ class ReviewPanel(QWidget):
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm = ask_confirm) -> None:
         super().__init__()
         self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
+        self._session = ctx.session.for_client(client_id)
         self.active_label = named(QLabel(), "Plan under review")
         self.active_label.setWordWrap(True)
         self.history = named(QTextBrowser(), "Reviews of the active plan")
@@ -109,15 +110,15 @@ class ReviewPanel(QWidget):
         self.history.setHtml("".join(rows) or "<p>No reviews yet.</p>")
 
     def record(self) -> None:
-        ok, plan = attempt(
-            self._ctx, plans.record_review, self._ctx.uow(), self._client_id,
+        plan = self._session.write(
+            plans.record_review, self._client_id,
             pydate(self.review_date.date()), ReviewOutcome(self.outcome.currentData()),
             self.summary.toPlainText().strip(), self.next_due.value(), discard_unsent=True,
+            change=Kind.PLAN,
         )
-        if ok:
+        if plan is not None:
             self.unsent.forget()
             self.next_due.set_value(None)
-            self._ctx.notify_changed("plan", plan.id)
             self.reviewed.emit(plan)
 
     def flush(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,13 +22,14 @@ from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, TreatmentPl
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import measures, plans
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace import plan_edit
 from notesdesk.ui.workspace.fitting import FittingTree
 from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan_forms import NodeDetail, PlanFieldsForm
 from notesdesk.ui.workspace.plan_review import ComparePanel, ReviewPanel, version_label
 from notesdesk.ui.workspace.plan_suggestions import SuggestionsPanel
-from notesdesk.ui.workspace.widgets import Confirm, attempt, bold, named, scrolled
+from notesdesk.ui.workspace.widgets import Confirm, bold, named, scrolled
 
 NARROW = 820  # below this width the form goes under the tree rather than beside it
 ADD_UNDER = {  # button kind -> the kind of node it is added under
@@ -39,12 +40,14 @@ ADD_UNDER = {  # button kind -> the kind of node it is added under
 
 
 class PlanTab(QWidget):
-    changed = Signal(str)
-    """Emitted after the plan was saved, activated or reviewed; arg is the kind ("plan")."""
+    """Writes go through the session (Kind.PLAN reaches the notes, homework and overview tabs). This tab
+    alone writes plans, and after each write re-reads them itself: a review recorded while the plan has
+    unsaved edits must keep those edits (`_on_reviewed`). New scores re-read the suggestions."""
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm) -> None:
         super().__init__()
         self._ctx, self._client_id, self._confirm = ctx, client_id, confirm
+        self._session = ctx.session.for_client(client_id)
         self._plan = TreatmentPlan(client_id=client_id)
         self._persisted = False
         self.dirty = False
@@ -118,6 +121,7 @@ class PlanTab(QWidget):
         self.fields.edited.connect(self._on_fields_edited)
         self.reviews.reviewed.connect(self._on_reviewed)
         self.suggestions.apply_requested.connect(self.apply_suggestion)
+        self._session.on_change(self, {Kind.MEASURE}, self.refresh_suggestions)
         self.reload()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -137,8 +141,8 @@ class PlanTab(QWidget):
 
     def reload(self) -> None:
         """Edit the newest version (a draft, or the active plan: saving that makes a new draft)."""
-        ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
-        if not ok:
+        versions = self._session.read(plans.plan_versions, self._client_id)
+        if versions is None:
             return
         self._versions = versions
         if versions:
@@ -167,9 +171,7 @@ class PlanTab(QWidget):
         self._linked = linked
         found: list[measures.ObjectiveLink] = []
         if linked:
-            ok, found = attempt(self._ctx, measures.objective_suggestions, self._ctx.uow(), self._client_id,
-                                self._plan)
-            found = found if ok else []
+            found = self._session.read(measures.objective_suggestions, self._client_id, self._plan) or []
         self.suggestions.show_links(found)
         self.model.set_suggested({link.objective.id: link.suggestion.status.value for link in found
                                   if link.differs and link.suggestion and link.suggestion.status})
@@ -299,11 +301,10 @@ class PlanTab(QWidget):
     def save(self) -> bool:
         if not self.dirty and self._persisted:
             return True
-        ok, saved = attempt(self._ctx, plans.save_plan, self._ctx.uow(), self._plan)
-        if not ok:
+        if self._session.write(plans.save_plan, self._plan, change=Kind.PLAN) is None:
             return False
         selected = self.selected_id()
-        self._after_write(saved)
+        self.reload()
         if selected:
             self.select(selected)
         return True
@@ -320,25 +321,18 @@ class PlanTab(QWidget):
             )
             if not self._confirm(self, "Activate plan", question):
                 return
-        ok, active = attempt(self._ctx, plans.activate_plan, self._ctx.uow(), self._plan.id)
-        if ok:
-            self._after_write(active)
-
-    def _after_write(self, plan: TreatmentPlan) -> None:
-        self._ctx.notify_changed("plan", plan.id)
-        self.reload()
-        self.changed.emit("plan")
+        if self._session.write(plans.activate_plan, self._plan.id, change=Kind.PLAN) is not None:
+            self.reload()
 
     def _on_reviewed(self, plan: TreatmentPlan) -> None:
         if self.dirty:  # keep the unsaved edits; take the review's effects on the working copy
             if self._plan.id == plan.id:
                 self._plan = replace(self._plan, reviews=plan.reviews, review_due=plan.review_due,
                                      status=plan.status)
-            ok, versions = attempt(self._ctx, plans.plan_versions, self._ctx.uow(), self._client_id)
-            if ok:
+            versions = self._session.read(plans.plan_versions, self._client_id)
+            if versions is not None:
                 self._versions = versions
                 self.reviews.show_versions(versions)
                 self.compare.show_versions(versions)
         else:
             self.reload()
-        self.changed.emit("plan")

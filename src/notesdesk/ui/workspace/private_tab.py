@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,12 +22,11 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import PrivateNote
 from notesdesk.core.services import notes
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind, QuietRetries
 from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.models import ID_ROLE, PrivateNoteListModel
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
-    QuietRetries,
-    attempt,
     bold,
     date_edit,
     named,
@@ -56,17 +55,18 @@ def banner(text: str, parent: QWidget) -> tuple[QFrame, QLabel]:
 
 
 class PrivateNotesTab(QWidget):
-    changed = Signal(str)
-    """Emitted after a psychotherapy note was saved; arg is the kind ("private_note")."""
+    """Only this tab writes psychotherapy notes, and it keeps its own list in step (`_put_row`): a
+    re-read would be audited as a view of every one of them on each autosave."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self._note: PrivateNote | None = None
         self._persisted = False
         self._loading = False
         self._syncing = False
-        self._retries = QuietRetries(ctx)
+        self._retries = QuietRetries()
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
         self.model = PrivateNoteListModel(self)
         # The beginning of each note wraps in a readable width; its first paragraph is in the tooltip.
@@ -125,8 +125,8 @@ class PrivateNotesTab(QWidget):
         return self._note.id if self._note else None
 
     def reload(self) -> None:
-        ok, found = attempt(self._ctx, notes.list_private_notes, self._ctx.uow(), self._client_id)
-        if not ok:
+        found = self._session.read(notes.list_private_notes, self._client_id)
+        if found is None:
             return
         self._syncing = True
         self.model.set_rows(found)
@@ -199,16 +199,13 @@ class PrivateNotesTab(QWidget):
         if not self._persisted and not note.text.strip():
             return True
         store = notes.update_private_note if self._persisted else notes.add_private_note
-        ok, saved = self._retries.run(lambda: store(self._ctx.uow(), note))
-        if not ok:
+        saved = self._session.write(store, note, change=Kind.PRIVATE_NOTE, quiet=self._retries)
+        if saved is None:
             self.status_label.setText("NOT saved — your text is still here; save again")
             return False
-        note = saved
-        self._note, self._persisted = note, True
-        self.status_label.setText(f"Saved {note.updated_at.astimezone().strftime('%H:%M:%S')}")
-        self._ctx.notify_changed("private_note", note.id)
-        self.changed.emit("private_note")
-        self._put_row(note)
+        self._note, self._persisted = saved, True
+        self.status_label.setText(f"Saved {saved.updated_at.astimezone().strftime('%H:%M:%S')}")
+        self._put_row(saved)
         return True
 
     def _put_row(self, note: PrivateNote) -> None:

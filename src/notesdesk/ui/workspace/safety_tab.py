@@ -31,10 +31,10 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.reports.crisis_lines import lines_for
 from notesdesk.core.services import care
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.widgets import (
     LinesEdit,
     OptionalDateEdit,
-    attempt,
     bold,
     named,
     scrolled,
@@ -153,12 +153,13 @@ def safety_plan_html(plan: SafetyPlan) -> str:
 
 
 class SafetyPlanTab(QWidget):
-    changed = Signal(str)
-    """Emitted after a new version was saved; arg is the kind ("safety_plan")."""
+    """Saves each version through the session (Kind.SAFETY_PLAN) and shows the versions as each change
+    says."""
 
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
+        self._session = ctx.session.for_client(client_id)
         self._versions: list[SafetyPlan] = []
         self._loading = False
         self.dirty = False
@@ -225,11 +226,12 @@ class SafetyPlanTab(QWidget):
         self.reviewed_today.clicked.connect(lambda: self.reviewed.set_value(today()))
         self.save_button.clicked.connect(self.save)
         self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
+        self._session.on_change(self, {Kind.SAFETY_PLAN}, self.reload)
         self.reload()
 
     def reload(self) -> None:
-        ok, versions = attempt(self._ctx, care.safety_plan_versions, self._ctx.uow(), self._client_id)
-        if not ok:
+        versions = self._session.read(care.safety_plan_versions, self._client_id)
+        if versions is None:
             return
         self._versions = versions
         latest = versions[-1] if versions else None
@@ -263,8 +265,7 @@ class SafetyPlanTab(QWidget):
         self.lines_note.setVisible(new_plan)
         if not new_plan:
             return
-        ok, profile = attempt(self._ctx, self._ctx.vault.profile)
-        locale = (profile.locale if ok else "") or "US"
+        locale = self._ctx.vault.profile().locale or "US"  # unlocked: the profile is in memory
         lines = locale_lines(locale)
         self.contacts["crisis_lines"].set_contacts(lines)
         self.lines_note.setText((PREFILLED if lines else NO_LINES).format(locale=locale))
@@ -308,10 +309,6 @@ class SafetyPlanTab(QWidget):
         return self.save() if self.dirty else True
 
     def save(self) -> bool:
-        ok, saved = attempt(self._ctx, care.save_safety_plan, self._ctx.uow(), self.current_plan(),
-                            reviewed_today_if_unset=False)
-        if ok:
-            self._ctx.notify_changed("safety_plan", saved.id)
-            self.changed.emit("safety_plan")
-            self.reload()
-        return bool(ok)
+        saved = self._session.write(care.save_safety_plan, self.current_plan(), reviewed_today_if_unset=False,
+                                    change=Kind.SAFETY_PLAN)
+        return saved is not None

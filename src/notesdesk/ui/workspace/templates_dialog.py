@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.notes import NoteTemplate
 from notesdesk.core.services import templates
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.workspace.widgets import Confirm, LinesEdit, attempt, named
+from notesdesk.ui.session import Kind, ran
+from notesdesk.ui.workspace.widgets import Confirm, LinesEdit, named
 
 EMPTY = "No templates yet — write the sections you reuse, then Save template."
 
@@ -60,10 +61,10 @@ class TemplatesDialog(QDialog):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        ok, found = attempt(self._ctx, templates.list_templates, self._ctx.uow())
+        found = self._ctx.session.read(templates.list_templates)
         self.list.blockSignals(True)
         self.list.clear()
-        for template in found if ok else []:
+        for template in found or []:
             item = QListWidgetItem(template.name)
             item.setData(Qt.UserRole, template)
             self.list.addItem(item)
@@ -130,8 +131,9 @@ class TemplatesDialog(QDialog):
         except Exception as exc:
             self._ctx.errors.present(exc)
             return
-        ok, saved = attempt(self._ctx, templates.save_template, self._ctx.uow(), template)
-        if ok:
+        # The practice's templates belong to no client: client_id "" reaches every open workspace.
+        saved = self._ctx.session.write(templates.save_template, template, change=Kind.TEMPLATE, client_id="")
+        if saved is not None:
             self._editing = saved
             self.reload(select=saved.id)
 
@@ -141,7 +143,8 @@ class TemplatesDialog(QDialog):
         question = f"Delete the template '{self._editing.name}'? Notes written with it keep their sections."
         if not self._confirm(self, "Delete template", question):
             return
-        ok, _ = attempt(self._ctx, templates.delete_template, self._ctx.uow(), self._editing.id)
-        if ok:
+        deleted = self._ctx.session.write(ran(templates.delete_template), self._editing.id,
+                                          change=Kind.TEMPLATE, client_id="", object_id=self._editing.id)
+        if deleted:
             self._on_pick(None)
             self.reload()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 from notesdesk.core.domain.pending import PendingKind, PendingText
 from notesdesk.core.services import pending
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.workspace.widgets import Autosaver, QuietRetries, attempt
+from notesdesk.ui.session import QuietRetries, ran
+from notesdesk.ui.workspace.widgets import Autosaver
 
 NOT_KEPT = "This text is NOT kept yet — it is still here; nothing was added."
 
@@ -34,10 +35,11 @@ class UnsentText(QObject):
     ) -> None:
         super().__init__(parent)
         self._ctx, self._client_id, self._kind = ctx, client_id, kind
+        self._session = ctx.session.for_client(client_id)
         self._edit, self._status, self._restored, self._choice = edit, status, restored, choice
         self._target: str | None = None
         self._loading = False
-        self._retries = QuietRetries(ctx)
+        self._retries = QuietRetries()
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
         status.setWordWrap(True)
         status.hide()
@@ -63,11 +65,8 @@ class UnsentText(QObject):
         self._target = target_id
         self._retries.reset()
         kept: PendingText | None = None
-        if target_id is not None:
-            ok, found = attempt(
-                self._ctx, pending.get_pending, self._ctx.uow(), self._client_id, self._kind, target_id
-            )
-            kept = found if ok else None
+        if target_id is not None:  # None also when reading failed (the presenter said why)
+            kept = self._session.read(pending.get_pending, self._client_id, self._kind, target_id)
         if kept is None:
             self._fill("", "")
             self._say("")
@@ -90,10 +89,10 @@ class UnsentText(QObject):
         """The user threw the text away: remove the kept copy and empty the box."""
         self.autosaver.reset()
         if self._target is not None and not self._ctx.vault.read_only:
-            ok, _ = attempt(
-                self._ctx, pending.discard_pending, self._ctx.uow(), self._client_id, self._kind, self._target
-            )
-            if not ok:
+            # change=None: kept text is shown only here, by this box.
+            dropped = self._session.write(pending.discard_pending, self._client_id, self._kind, self._target,
+                                          change=None)
+            if dropped is None:
                 self.autosaver.dirty = True  # still typed, still to be kept
                 return False
         self.forget()
@@ -130,9 +129,9 @@ class UnsentText(QObject):
         if target is None or self._ctx.vault.read_only:
             return True
         text, choice = self._edit.toPlainText(), self._current_choice()
-        ok, _ = self._retries.run(
-            lambda: pending.save_pending(self._ctx.uow(), self._client_id, self._kind, target, text, choice)
-        )
+        # ran(): blank text keeps nothing (None) and is still a success.
+        ok = self._session.write(ran(pending.save_pending), self._client_id, self._kind, target, text, choice,
+                                 change=None, quiet=self._retries) is True
         if not ok:
             self._say(NOT_KEPT)
         elif self._status.text() == NOT_KEPT:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, time
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import (
     QDate,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.common import today
-from notesdesk.ui.context import AppContext
 
 W = TypeVar("W", bound=QWidget)
 Index = QModelIndex | QPersistentModelIndex
@@ -51,38 +50,6 @@ def ask_confirm(parent: QWidget, title: str, question: str) -> bool:
         parent, title, question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
     )
     return answer == QMessageBox.Yes
-
-
-def attempt(ctx: AppContext, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    """Run a service call; an error goes to the one presenter and the caller gets (False, None)."""
-    try:
-        return True, fn(*args, **kwargs)
-    except Exception as exc:  # every failure is shown the same way; never a traceback
-        ctx.errors.present(exc)
-        return False, None
-
-
-class QuietRetries:
-    """Autosave's error policy: the first failure of a run is shown; retries that fail the same way
-    stay quiet until a save succeeds or the user asks again (`reset`). Text stays in the editor."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
-        self.failing = False
-
-    def reset(self) -> None:
-        self.failing = False
-
-    def run(self, fn: Callable[[], Any]) -> tuple[bool, Any]:
-        try:
-            result = fn()
-        except Exception as exc:  # shown once per run of failures, never a traceback
-            if not self.failing:
-                self._ctx.errors.present(exc)
-            self.failing = True
-            return False, None
-        self.failing = False
-        return True, result
 
 
 def named[W: QWidget](widget: W, name: str, tip: str = "") -> W:

@@ -1,12 +1,14 @@
 """One client's workspace: overview and tabs for notes, psychotherapy notes, plan, homework,
-milestones and phase, and the safety plan. Routing and shortcuts only; each tab does its own work."""
+milestones and phase, and the safety plan. Layout and shortcuts only: each tab does its own work and
+follows the changes it shows through the session's one signal (ui/session.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.fitting import ShrinkingTabBar
 from notesdesk.ui.workspace.homework_tab import HomeworkTab
@@ -27,9 +29,6 @@ SHORTCUTS = {
 
 
 class ClientWorkspace(QWidget):
-    client_changed = Signal(str)
-    """Emitted after anything in this client's record was saved; arg is the client id."""
-
     def __init__(
         self,
         ctx: AppContext,
@@ -75,9 +74,6 @@ class ClientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        for tab in (self.notes_tab, self.private_tab, self.plan_tab, self.homework_tab,
-                    self.milestones_tab, self.safety_tab, self.measures_tab):
-            tab.changed.connect(self._on_changed)
         self.measures_tab.new_note_requested.connect(self.new_note)
         self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -89,7 +85,7 @@ class ClientWorkspace(QWidget):
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
 
-    # -- the public contract ------------------------------------------------------------------------
+    # -- the public contract (ui/workspace_api.py: Workspace) -----------------------------------------
 
     def open_note(self, note_id: str) -> None:
         """Switch to the Notes tab and open the note (after saving whatever was being typed)."""
@@ -110,6 +106,23 @@ class ClientWorkspace(QWidget):
                  self.milestones_tab, self.measures_tab)
         results = [part.flush() for part in parts]
         return all(results)
+
+    def unsaved_parts(self) -> list[str]:
+        """The parts holding typed text not yet in the vault (none, after save_all_drafts worked)."""
+        holding = {
+            "Session note": self.notes_tab.editor.autosaver.dirty,
+            "Addendum": self.notes_tab.unsent.dirty,
+            "Psychotherapy note": self.private_tab.autosaver.dirty,
+            "Treatment plan": self.plan_tab.dirty,
+            "Plan review": self.plan_tab.reviews.unsent.dirty,
+            "Safety plan": self.safety_tab.dirty,
+        }
+        return [part for part, unsaved in holding.items() if unsaved]
+
+    def start_discharge_note(self) -> bool:
+        """Switch to Notes and start a note in the discharge format (after saving the open one)."""
+        self.tabs.setCurrentWidget(self.notes_tab)
+        return self.notes_tab.new_note(f"format:{NoteFormat.DISCHARGE.value}")
 
     # -- shortcuts ----------------------------------------------------------------------------------
 
@@ -139,22 +152,6 @@ class ClientWorkspace(QWidget):
         self.private_tab.flush()
         if self.tabs.currentWidget() is self.overview_tab:
             self.overview_tab.refresh()
-
-    def _on_changed(self, kind: str) -> None:
-        if kind == "plan":
-            self.notes_tab.refresh_context()
-            self.homework_tab.refresh_goals()
-        elif kind == "homework":
-            self.notes_tab.refresh_context()
-            self.homework_tab.reload()
-        elif kind == "note":
-            self.milestones_tab.refresh_notes()
-            self.measures_tab.refresh_notes()
-        elif kind == "measure":
-            self.plan_tab.refresh_suggestions()
-        if kind not in ("note", "private_note"):
-            self.overview_tab.refresh()
-        self.client_changed.emit(self.client_id)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         # Leaving the workspace (another client, the client list): keep everything typed. A

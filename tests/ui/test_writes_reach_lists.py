@@ -1,0 +1,159 @@
+"""A write made in a workspace tab reaches the client list and the search index through the session's
+one change signal, with nothing else told: one test per kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from notesdesk.core.domain.care import MilestoneStatus
+from notesdesk.core.domain.common import today
+from notesdesk.ui.client_list_keeper import ClientListKeeper
+from notesdesk.ui.client_panel import ClientPanel
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.models.client_list_model import COL_FLAGS
+from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.session import Changed, Kind
+from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.widgets import qdate
+from tests.ui.workspace_helpers import type_into
+
+pytest_plugins = ["tests.ui.workspace_fixtures"]
+
+
+def retype(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.selectAll()  # a new plan item comes with a placeholder title
+    type_into(qtbot, widget, text)
+
+
+@dataclass
+class Lists:
+    panel: ClientPanel
+    keeper: ClientListKeeper
+    search: SearchKeeper
+    ctx: AppContext
+    client_id: str
+
+    def flags(self) -> str:
+        model = self.panel.model
+        return str(model.index(model.row_of(self.client_id), COL_FLAGS).data() or "")
+
+    def found(self, words: str) -> list[str]:
+        index = self.ctx.index
+        return [hit.object_id for hit in index.search(words)] if index is not None else []
+
+
+@pytest.fixture
+def lists(qtbot, ws_ctx: AppContext, ws_client: str) -> Iterator[Lists]:
+    panel = ClientPanel([])
+    qtbot.addWidget(panel)
+    keeper = ClientListKeeper(ws_ctx, panel)
+    search = SearchKeeper(ws_ctx)
+    with qtbot.waitSignal(search.sig_ready, timeout=10000):
+        search.start()
+    with qtbot.waitSignal(panel.model.dataChanged, timeout=5000):  # the background flags arrived
+        keeper.refresh()
+    found = Lists(panel, keeper, search, ws_ctx, ws_client)
+    assert found.flags() == ""  # nothing flagged yet
+    yield found
+    keeper.close()
+    search.close()
+
+
+def test_a_note_saved_in_the_notes_tab_reaches_the_client_list_and_search(workspace, lists, qtbot):
+    tab = workspace.notes_tab
+    tab.new_note()
+    type_into(qtbot, tab.editor.section_edit("subjective"), "Panic on the tram twice")
+    type_into(qtbot, tab.editor.links.risk, "Passive ideation, no plan")
+    qtbot.mouseClick(tab.editor.save_button, Qt.MouseButton.LeftButton)
+    note_id = tab.editor.note_id
+    assert lists.found("tram") == [note_id]
+    qtbot.waitUntil(lambda: "risk" in lists.flags(), timeout=5000)
+
+
+def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, lists, qtbot):
+    tab = workspace.private_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.new_note()
+    type_into(qtbot, tab.text, "Countertransference after the tram story")
+    with qtbot.waitSignal(lists.ctx.session.changed, timeout=2000) as heard:
+        qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert heard.args[0] == Changed(Kind.PRIVATE_NOTE, lists.client_id, tab.note_id)
+    assert lists.found("countertransference") == []  # kept out of the index, whoever is told
+
+
+def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_client_list(
+    workspace, lists, qtbot
+):
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
+    retype(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Claustrophobia in lifts")
+    qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.MouseButton.LeftButton)
+    retype(qtbot, tab.detail.forms[plan_edit.GOAL].statement, "Take the lift to the office")
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)  # the test answers yes
+    assert lists.ctx.errors.last_message is None
+    assert lists.found("claustrophobia") == [tab.plan.id]
+    # A review held 100 days ago (entered late) puts the next one 10 days in the past.
+    reviews = tab.reviews
+    reviews.review_date.setDate(qdate(today() - timedelta(days=100)))
+    type_into(qtbot, reviews.summary, "Goals still relevant")
+    qtbot.mouseClick(reviews.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "review" in lists.flags(), timeout=5000)
+
+
+def test_homework_assigned_in_the_homework_tab_reaches_the_client_list(workspace, lists, qtbot):
+    tab = workspace.homework_tab
+    workspace.tabs.setCurrentWidget(tab)
+    type_into(qtbot, tab.description, "Write down three panic triggers")
+    tab.recurrence.setCurrentIndex(tab.recurrence.findData("once"))
+    tab.due.set_value(today() - timedelta(days=3))  # agreed last session, not checked in since
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    qtbot.waitUntil(lambda: "homework" in lists.flags(), timeout=5000)
+
+
+def test_a_phase_and_a_milestone_set_in_the_milestones_tab_reach_the_overview(workspace, lists, qtbot):
+    # Neither the client list nor search shows them; the overview tab does, from the same signal.
+    tab = workspace.milestones_tab
+    workspace.tabs.setCurrentWidget(tab)
+    tab.phase.phase_combo.setCurrentText("Consolidation")
+    qtbot.mouseClick(tab.phase.set_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, tab.title_edit, "Rides the bus alone")
+    tab.start_status.setCurrentIndex(tab.start_status.findData(MilestoneStatus.ACHIEVED.value))
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    overview = workspace.overview_tab
+    assert "Consolidation" in overview.text("phase")
+    assert "Rides the bus alone" in overview.text("milestones")
+
+
+def test_a_safety_plan_saved_in_its_tab_reaches_the_overview(workspace, lists, qtbot):
+    tab = workspace.safety_tab
+    workspace.tabs.setCurrentWidget(tab)
+    assert "Version 1" not in workspace.overview_tab.text("safety")
+    type_into(qtbot, tab.lists["warning_signs"], "Stops answering the phone")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    assert "Version 1" in workspace.overview_tab.text("safety")
+    assert tab.lists["warning_signs"].lines() == ("Stops answering the phone",)  # shown as stored
+
+
+def test_a_template_saved_in_its_dialog_reaches_the_open_notes_tab(workspace, lists, qtbot):
+    # Templates belong to the practice (client_id ""): every open workspace hears of them.
+    dialog = TemplatesDialog(lists.ctx, lambda *_a: True, workspace)
+    qtbot.addWidget(dialog)
+    formats = workspace.notes_tab.editor.format_combo
+    assert formats.findData("template:Physio") < 0
+    type_into(qtbot, dialog.name_edit, "Physio")
+    type_into(qtbot, dialog.sections_edit, "Range of motion\nHome exercises")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert formats.findData("template:Physio") >= 0  # while the dialog is still open
+    dialog.list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert formats.findData("template:Physio") < 0
