@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from notesdesk.core.domain.care import MilestoneStatus
+from notesdesk.core.domain.care import Homework, MilestoneStatus
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
+from notesdesk.core.services import care, plans
 from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
@@ -20,7 +22,6 @@ from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.session import Changed, Kind
 from notesdesk.ui.workspace import plan_edit
 from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
-from notesdesk.ui.workspace.widgets import qdate
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
@@ -90,8 +91,25 @@ def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, l
 def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_client_list(
     workspace, lists, qtbot
 ):
+    # A plan in force since 120 days ago is due for review (90 days): the list says so. A review
+    # cannot be dated before its plan's start, so the review recorded in the tab is today's, and
+    # what reaches the list is the flag going away.
+    goal = Goal("Enjoy mornings again", objectives=(Objective("Up by eight on weekdays",
+                                                              target_date=today() + timedelta(days=60)),))
+    plan = TreatmentPlan(client_id=lists.client_id, problems=(Problem("Low mood", goals=(goal,)),))
+    started = today() - timedelta(days=120)
+    plans.activate_plan(lists.ctx.uow(), plans.save_plan(lists.ctx.uow(), plan).id, started)
+    with qtbot.waitSignal(lists.panel.model.dataChanged, timeout=5000):
+        lists.keeper.refresh()
+    assert "review" in lists.flags()
     tab = workspace.plan_tab
+    tab.reload()
     workspace.tabs.setCurrentWidget(tab)
+    type_into(qtbot, tab.reviews.summary, "Goals still relevant")
+    qtbot.mouseClick(tab.reviews.record_button, Qt.MouseButton.LeftButton)
+    assert lists.ctx.errors.last_message is None
+    qtbot.waitUntil(lambda: "review" not in lists.flags(), timeout=5000)
+
     qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
     retype(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Claustrophobia in lifts")
     qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.MouseButton.LeftButton)
@@ -99,23 +117,24 @@ def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_cl
     qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)  # the test answers yes
     assert lists.ctx.errors.last_message is None
     assert lists.found("claustrophobia") == [tab.plan.id]
-    # A review held 100 days ago (entered late) puts the next one 10 days in the past.
-    reviews = tab.reviews
-    reviews.review_date.setDate(qdate(today() - timedelta(days=100)))
-    type_into(qtbot, reviews.summary, "Goals still relevant")
-    qtbot.mouseClick(reviews.record_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "review" in lists.flags(), timeout=5000)
 
 
-def test_homework_assigned_in_the_homework_tab_reaches_the_client_list(workspace, lists, qtbot):
+def test_homework_checked_in_in_the_homework_tab_reaches_the_client_list(workspace, lists, qtbot):
+    # Agreed ten days ago, due three days ago, never checked in: flagged. (Homework cannot be due
+    # before it is assigned, so the tab cannot make it overdue today; the check-in clears the flag.)
+    late = Homework(client_id=lists.client_id, description="Write down three panic triggers",
+                    assigned_on=today() - timedelta(days=10), due_date=today() - timedelta(days=3))
+    late = care.add_homework(lists.ctx.uow(), late)
+    with qtbot.waitSignal(lists.panel.model.dataChanged, timeout=5000):
+        lists.keeper.refresh()
+    assert "homework" in lists.flags()
     tab = workspace.homework_tab
+    tab.reload(select=late.id)
     workspace.tabs.setCurrentWidget(tab)
-    type_into(qtbot, tab.description, "Write down three panic triggers")
-    tab.recurrence.setCurrentIndex(tab.recurrence.findData("once"))
-    tab.due.set_value(today() - timedelta(days=3))  # agreed last session, not checked in since
-    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, tab.report, "Wrote four of them down")
+    qtbot.mouseClick(tab.checkin_button, Qt.MouseButton.LeftButton)
     assert lists.ctx.errors.last_message is None
-    qtbot.waitUntil(lambda: "homework" in lists.flags(), timeout=5000)
+    qtbot.waitUntil(lambda: "homework" not in lists.flags(), timeout=5000)
 
 
 def test_a_phase_and_a_milestone_set_in_the_milestones_tab_reach_the_overview(workspace, lists, qtbot):
