@@ -144,8 +144,13 @@ def test_add_then_list_with_change_labels_and_their_rules(run: Runner, client_id
     assert worse["rule"].startswith("Reliably deteriorated: a rise of at least 6 points")
     assert worse["total"] == 24 and worse["band"] == "severe"
     assert gad["prorated"] and gad["missing_items"] == [6] and gad["total"] == 14
-    assert any(f["kind"] == "not on track" for f in data["flags"])
-    assert "NOT ON TRACK" in listed
+    # 18 -> 24 is 6 worse (PHQ-9 reliable change 6): flagged as deterioration the day it is recorded,
+    # with its rule and source for a script to read.
+    (worse_flag,) = [f for f in data["flags"] if f["kind"] == "deterioration"]
+    assert "reliable deterioration since baseline, 18 → 24" in worse_flag["message"]
+    assert "reliable deterioration from baseline" in worse_flag["rule"]
+    assert "NHS Talking Therapies" in worse_flag["source"]
+    assert "DETERIORATION: PHQ-9 on 2024-03-10" in listed
 
 
 def test_add_validates_and_links_a_note(run: Runner, client_id: str) -> None:

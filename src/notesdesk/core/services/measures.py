@@ -23,6 +23,7 @@ from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
+from notesdesk.core.measures.alert_rules import alert_rules
 from notesdesk.core.measures.alliance import AllianceCheck, alliance_check
 from notesdesk.core.measures.change import ChangeLabel, ChangeResult, classify_change
 from notesdesk.core.measures.library import builtin_instruments, find_by_name, load_instrument_file
@@ -31,6 +32,12 @@ from notesdesk.core.measures.objectives import (
     ObjectiveSuggestion,
     parse_measure_rule,
     suggest_objective_status,
+)
+from notesdesk.core.measures.progress import (
+    deterioration,
+    elevated_rule,
+    ever_elevated,
+    no_reliable_improvement,
 )
 from notesdesk.core.measures.scoring import ScoreResult, score
 from notesdesk.core.measures.trajectory import review_due, trajectory
@@ -297,6 +304,7 @@ def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Se
     flags: list[Flag] = []
     series = by_instrument(r for r in rows if r.episode_id == current and r.instrument is not None)
     baseline: date | None = None
+    reviewed = [r.review_date for p in plans for r in p.reviews]
     for group in series.values():
         inst, latest = group[-1].instrument, group[-1]
         assert inst is not None
@@ -312,20 +320,35 @@ def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Se
         scores = _totals(group)
         if inst.kind is Kind.OUTCOME and scores:
             baseline = min(baseline or scores[0][0], scores[0][0])
-            try:
-                track = trajectory(inst, scores)
-            except InvalidInput:
-                track = None
-            if track is not None and track.flag is not None:
-                flags.append(track.flag)
+            flags += _progress_flags(inst, scores, on, reviewed)
     if baseline is not None:
         active = [p for p in plans if p.status is PlanStatus.ACTIVE and p.review_due is not None]
-        reviewed = [r.review_date for p in plans for r in p.reviews]
-        reviewed += [p.effective_date for p in plans if p.effective_date and p.status is not PlanStatus.DRAFT]
-        status = review_due(baseline, on, [p.review_due for p in active if p.review_due], reviewed)
+        activated = [p.effective_date for p in plans if p.effective_date and p.status is not PlanStatus.DRAFT]
+        status = review_due(baseline, on, [p.review_due for p in active if p.review_due],
+                            [*reviewed, *activated])
         if status.flag is not None:
             flags.append(status.flag)
     return sorted(flags, key=lambda f: list(FlagKind).index(f.kind))
+
+
+def _progress_flags(inst: Instrument, scores: list[tuple[date, int]], on: date,
+                    reviewed: Sequence[date]) -> list[Flag]:
+    """Deterioration flags at once, whatever the questionnaire; 'not on track' and 'no reliable
+    improvement by week 12' only for a questionnaire that was ever at caseness this episode."""
+    try:
+        worse = deterioration(inst, scores)
+        track = trajectory(inst, scores).flag
+        late = no_reliable_improvement(inst, scores, on, reviewed)
+    except InvalidInput:  # a score outside the instrument's range: nothing can be judged
+        return []
+    if not ever_elevated(inst, scores):
+        return [worse] if worse else []
+    elevated = f" {elevated_rule(inst)}: {alert_rules().elevated_only.source}"
+    # A reliable worsening already says more than 'not on track'; the week-12 flag asks for a decision.
+    found = [worse] if worse else ([track] if track else [])
+    found += [late] if late else []
+    return [replace(f, source=f.source + elevated) if f.kind is not FlagKind.DETERIORATION else f
+            for f in found]
 
 
 def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = None,
