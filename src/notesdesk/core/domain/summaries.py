@@ -205,8 +205,10 @@ class ClientSummary:
     reviews: tuple[ReviewRow, ...] = ()
     sessions: tuple[SessionRow, ...] = ()
     homework: tuple[HomeworkRow, ...] = ()
-    adherence_recent: float | None = None  # share of check-ins marked done in the 28 days to ...
+    adherence_recent: float | None = None  # share of check-ins done in the 28 days to ...
     adherence_until: date | None = None  # ... this day (the discharge date once discharged)
+    checkins_recent: str = ""  # what that share is made of ('2 done, 1 partial') ...
+    adherence_rule: str = ""  # ... and how a partial check-in counts
     milestones: tuple[MilestoneRow, ...] = ()
     phases: tuple[PhaseRow, ...] = ()
     measures: MeasureSection = field(default_factory=MeasureSection)

@@ -225,6 +225,7 @@ def history_rows(administrations: Iterable[MeasureAdministration], episodes: Ite
     rows: list[MeasureRow] = []
     firsts: dict[tuple[str, str | None], MeasureRow] = {}
     previous: dict[tuple[str, str | None], MeasureRow] = {}
+    checks: dict[tuple[str, str | None], list[Sequence[int | None]]] = defaultdict(list)
     for adm in sorted(administrations, key=lambda m: (m.administered_on, m.created_at)):
         episode = adm.episode_id or _episode_on(episodes, adm.administered_on)
         inst = resolve_instrument(adm.instrument, extra)
@@ -241,7 +242,8 @@ def history_rows(administrations: Iterable[MeasureAdministration], episodes: Ite
         if inst.kind is Kind.ALLIANCE:
             before = previous.get(key)
             check = alliance_check(adm.answers, before.administration.answers if before else None,
-                                   instrument=inst)
+                                   earlier=checks[key], instrument=inst)
+            checks[key].append(adm.answers)
             row = replace(row, alliance=check, note="" if before else "first alliance check this episode")
         elif result.total is None:
             row = replace(row, note="not scored: too many items unanswered")

@@ -44,6 +44,7 @@ def _alliance_change(row: measures.MeasureRow) -> str:
     if check is None:
         return ""
     parts = [f"item {d.item} fell {d.previous} → {d.current}" for d in check.drops]
+    parts += [f"item {f.item} in slow decline" for f in check.flags if f.kind is FlagKind.ALLIANCE_DECLINE]
     if check.low_items:
         parts.append("low on item " + ", ".join(str(i) for i in check.low_items))
     if parts:
