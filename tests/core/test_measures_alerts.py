@@ -22,7 +22,12 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import ReviewOutcome
 from notesdesk.core.measures import FlagKind, get_instrument
 from notesdesk.core.measures.alert_rules import RulesInvalid, alert_rules, parse_rules
-from notesdesk.core.measures.progress import deterioration, ever_elevated, no_reliable_improvement
+from notesdesk.core.measures.progress import (
+    deterioration,
+    ever_elevated,
+    joint_recovery,
+    no_reliable_improvement,
+)
 from notesdesk.core.services import clients, measures, overview, plans
 from notesdesk.core.storage.vault import Vault
 from tests.core import records
@@ -196,3 +201,53 @@ def test_week_12_flag_survives_a_plan_activation_and_clears_with_a_review(vault:
     assert kinds(vault, cid) == [FlagKind.NOT_ON_TRACK, FlagKind.NO_RELIABLE_IMPROVEMENT]
     plans.record_review(vault.unit_of_work(), cid, ago(0), ReviewOutcome.REVISE, "step up to weekly")
     assert kinds(vault, cid) == [FlagKind.NOT_ON_TRACK]
+
+
+# -- item 4: recovery across PHQ-9 and GAD-7 together ---------------------------------------------------
+
+
+def both(phq: tuple[int, int], gad: tuple[int, int]) -> Any:
+    return joint_recovery([(PHQ, [(on(0), phq[0]), (on(84), phq[1])]),
+                           (GAD, [(on(0), gad[0]), (on(84), gad[1])])])
+
+
+def test_joint_recovery_boundaries() -> None:
+    # PHQ-9 10 -> 9, GAD-7 7 -> 7: at caseness on PHQ-9 (10 >= 10) at the start; 9 < 10 and 7 < 8 at the end.
+    result = both((10, 9), (7, 7))
+    assert result.met is True and result.text == "recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together)"
+    assert "IAPT" in result.source
+    # GAD-7 ending at 8 is still at caseness (8 >= 8): not recovered, and the text says why.
+    result = both((12, 9), (9, 8))
+    assert result.met is False and result.text.endswith("still at caseness on GAD-7 8 ≥ 8")
+    # PHQ-9 9 and GAD-7 7 at the start: neither at caseness, so the joint definition does not apply.
+    assert both((9, 3), (7, 2)).met is None
+    # GAD-7 start 8 alone makes it a case: 8 -> 7 with PHQ-9 6 -> 6 is recovered.
+    assert both((6, 6), (8, 7)).met is True
+
+
+def test_joint_and_per_questionnaire_labels_can_differ_and_say_which_is_which(vault: Vault) -> None:
+    # PHQ-9 12 -> 8 is 4 points (< 6): 'no reliable change' on PHQ-9 alone; yet with GAD-7 6 -> 5, both
+    # end below caseness (8 < 10, 5 < 8) after PHQ-9 started at it (12 >= 10): recovered jointly.
+    cid = new_client(vault)
+    rec(vault, cid, "PHQ-9", [2, 2, 2, 2, 1, 1, 1, 1, 0], 60)  # 12
+    rec(vault, cid, "PHQ-9", [1, 1, 1, 1, 1, 1, 1, 1, 0], 1)  # 8
+    rec(vault, cid, "GAD-7", [1, 1, 1, 1, 1, 1, 0], 60)  # 6
+    rec(vault, cid, "GAD-7", [1, 1, 1, 1, 1, 0, 0], 1)  # 5
+    with vault.unit_of_work() as uow:
+        episodes = uow.episodes.where(client_id=cid)
+    rows = measures.measure_history(vault.unit_of_work(), cid)
+    recovery = measures.episode_recovery(rows, episodes)
+    assert recovery is not None and recovery.met is True
+    assert recovery.start == (("PHQ-9", 12), ("GAD-7", 6)) and recovery.end == (("PHQ-9", 8), ("GAD-7", 5))
+    phq_latest = [r for r in rows if r.instrument is not None and r.instrument.id == "phq9"][-1]
+    assert phq_latest.change is not None and phq_latest.change.text == "no reliable change (baseline 12)"
+
+
+def test_no_joint_label_unless_both_were_given_twice(vault: Vault) -> None:
+    cid = new_client(vault)
+    rec(vault, cid, "PHQ-9", PHQ_14, 60)
+    rec(vault, cid, "PHQ-9", PHQ_3, 1)
+    rec(vault, cid, "GAD-7", GAD_12, 1)  # GAD-7 only once: no start and end to compare
+    with vault.unit_of_work() as uow:
+        episodes = uow.episodes.where(client_id=cid)
+    assert measures.episode_recovery(measures.measure_history(vault.unit_of_work(), cid), episodes) is None

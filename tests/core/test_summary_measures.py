@@ -46,7 +46,7 @@ def test_rows_carry_totals_bands_and_change_labels_and_the_scale(practice: Pract
     # The same words as the Measures tab: the label, the baseline it is measured from, the criteria met.
     assert [r.change for r in section.rows] == [
         "baseline",
-        "recovered (baseline 14); response and remission met",
+        "recovered on this questionnaire (baseline 14); response and remission met",
     ]
     assert all(r.flag == "" for r in section.rows)
     (scale,) = section.scales
@@ -64,7 +64,7 @@ def test_rows_carry_totals_bands_and_change_labels_and_the_scale(practice: Pract
 def test_the_clinician_summary_prints_the_table_with_change_labels_and_the_chart(practice: Practice) -> None:
     text = flat(pdf_text(render_clinician_summary(_summary(practice), PdfOptions(printed_on=ON))))
     assert "Measures" in text
-    assert "recovered (baseline 14)" in text and "baseline" in text
+    assert "recovered on this questionnaire (baseline 14)" in text and "baseline" in text
     # The band labels are drawn only beside the chart; the table shows just the rows' own bands.
     assert "moderately severe" in text and "mild" in text
     assert "clinical cut-off" in text
@@ -128,4 +128,4 @@ def test_the_access_record_prints_scored_measures(practice: Practice) -> None:
     record = summary.access_record(practice.vault.unit_of_work(), practice.client_id, measures=scorer)
     assert isinstance(record.measures, MeasureSection)
     text = flat(pdf_text(render_access_record(record, PdfOptions(printed_on=ON))))
-    assert "recovered (baseline 14)" in text
+    assert "recovered on this questionnaire (baseline 14)" in text

@@ -1,12 +1,14 @@
 """Alerts that follow practice over one episode's (date, total) scores: reliable deterioration at once,
-no reliable improvement by week 12 until a plan review decides, and which questionnaires may say
-'not on track' at all. The timetables and their sources are in rules/alerts.json (`alert_rules`); the
-thresholds (reliable change, caseness, bands) are the instrument's own, each with its source.
+no reliable improvement by week 12 until a plan review decides, which questionnaires may say 'not on
+track' at all, and recovery across PHQ-9 and GAD-7 together. The timetables and their sources are in
+rules/alerts.json (`alert_rules`); the thresholds (reliable change, caseness, bands) are the instrument's
+own, each with its source.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from notesdesk.core.measures.alert_rules import alert_rules
@@ -101,3 +103,41 @@ def no_reliable_improvement(inst: Instrument, scores: Scores, on: date,
                 f"{base} on {start.isoformat()}, latest {latest} on {when.isoformat()} ({change.rule}). "
                 f"Record a plan review with the decision: {DECISIONS}.",
                 rule, f"{rules.source} Reliable change: {change.source}")
+
+
+@dataclass(frozen=True)
+class JointRecovery:
+    """NHS Talking Therapies recovery across several questionnaires (PHQ-9 and GAD-7): `met` is None
+    when it does not apply (no questionnaire at caseness at the start)."""
+
+    met: bool | None
+    start: tuple[tuple[str, int], ...]  # (instrument name, first score of the episode)
+    end: tuple[tuple[str, int], ...]  # (instrument name, latest score)
+    text: str
+    rule: str
+    source: str
+
+
+def joint_recovery(series: Sequence[tuple[Instrument, Scores]]) -> JointRecovery | None:
+    """Recovery by the joint definition, or None unless every questionnaire named by the rule (rules file,
+    'joint_recovery') was given at least twice this episode — at the start and at the end."""
+    if len(series) < 2 or any(len(scores) < 2 or inst.change.caseness is None for inst, scores in series):
+        return None
+    rules = alert_rules().joint_recovery
+    firsts = [(inst, _ordered(scores)[0][1]) for inst, scores in series]
+    lasts = [(inst, _ordered(scores)[-1][1]) for inst, scores in series]
+    names = " and ".join(inst.name for inst, _ in series)
+    definition = f"NHS Talking Therapies, {names} together"
+    cuts = " or ".join(f"{inst.name} ≥ {inst.change.caseness}" for inst, _ in series)
+    rule = (f"Recovered across {names} ({definition}): at caseness on at least one at the start ({cuts}), "
+            "below caseness on all at the end")
+    start = tuple((inst.name, total) for inst, total in firsts)
+    end = tuple((inst.name, total) for inst, total in lasts)
+    if not any(inst.is_case(total) for inst, total in firsts):
+        return JointRecovery(None, start, end, f"recovery not applicable ({definition}): no questionnaire "
+                             "was at caseness at the start", rule, rules.source)
+    still = [f"{inst.name} {total} ≥ {inst.change.caseness}" for inst, total in lasts if inst.is_case(total)]
+    if still:
+        return JointRecovery(False, start, end, f"not recovered ({definition}): still at caseness on "
+                             + ", ".join(still), rule, rules.source)
+    return JointRecovery(True, start, end, f"recovered ({definition})", rule, rules.source)

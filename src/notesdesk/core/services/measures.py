@@ -34,9 +34,11 @@ from notesdesk.core.measures.objectives import (
     suggest_objective_status,
 )
 from notesdesk.core.measures.progress import (
+    JointRecovery,
     deterioration,
     elevated_rule,
     ever_elevated,
+    joint_recovery,
     no_reliable_improvement,
 )
 from notesdesk.core.measures.scoring import ScoreResult, score
@@ -377,6 +379,33 @@ def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = Non
     ids, day = (wanted if wanted is not None else sorted(given)), on or today()
     return {cid: flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], day)
             if given.get(cid) else [] for cid in ids}
+
+
+def episode_recovery(rows: Sequence[MeasureRow], episodes: Sequence[Episode]) -> JointRecovery | None:
+    """Pure: recovery across PHQ-9 and GAD-7 together (the rules file names them) in the current episode,
+    or the latest one once discharged; None unless both were given at its start and since."""
+    _, current = _current_episode(episodes)
+    if current is None and episodes:
+        current = max(episodes, key=lambda e: e.opened_on).id
+    series = []
+    for ident in alert_rules().joint_recovery.instruments:
+        mine = [r for r in rows if r.episode_id == current and r.instrument is not None
+                and r.instrument.id == ident]
+        if not mine:
+            return None
+        assert mine[0].instrument is not None
+        series.append((mine[0].instrument, _totals(mine)))
+    return joint_recovery(series)
+
+
+def client_recovery(uow: UnitOfWork, client_id: str) -> JointRecovery | None:
+    """Recovery across PHQ-9 and GAD-7 for one client's current (or latest) episode."""
+    with uow:
+        uow.clients.get(client_id)
+        extra = stored_instruments(uow)
+        episodes = uow.episodes.where(client_id=client_id)
+        found = uow.measures.where(client_id=client_id)
+    return episode_recovery(history_rows(found, episodes, extra), episodes)
 
 
 # -- objectives linked to a measure -------------------------------------------------------------------------
