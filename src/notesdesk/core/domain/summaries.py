@@ -168,6 +168,20 @@ class MeasureScale:
 class MeasureSection:
     rows: tuple[MeasureRow, ...] = ()
     scales: tuple[MeasureScale, ...] = ()
+    changes: tuple[MeasureChange, ...] = ()  # one per outcome instrument, in its latest episode
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """How an outcome measure moved from its episode's baseline to its latest score: what lets the client
+    copy say 'making progress' about a goal whose objective links this measure."""
+
+    instrument_id: str
+    instrument: str  # display name, e.g. 'PHQ-9'
+    baseline: int
+    latest: int
+    improvement: int  # positive = better, whichever way the scale runs
+    progressing: bool  # at least the instrument's minimal change (any improvement when it sets none)
 
 
 # Turns raw answers into scored rows; the measures module provides one. Without it, rows are unscored.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Episode
-from notesdesk.core.domain.summaries import MeasureRow, MeasureScale, MeasureSection
+from notesdesk.core.domain.summaries import MeasureChange, MeasureRow, MeasureScale, MeasureSection
 from notesdesk.core.measures.model import Direction, Flag, FlagKind, Instrument, Kind
 from notesdesk.core.services import measures
 from notesdesk.core.storage.uow import UnitOfWork
@@ -93,6 +93,26 @@ def scale_of(instrument: Instrument) -> MeasureScale:
     )
 
 
+def changes_of(rows: Sequence[measures.MeasureRow]) -> tuple[MeasureChange, ...]:
+    """Pure: each outcome instrument's change from baseline to latest within its latest episode."""
+    out = []
+    for group in measures.by_instrument(r for r in rows if r.instrument is not None).values():
+        inst = group[-1].instrument
+        assert inst is not None
+        if inst.kind is not Kind.OUTCOME:
+            continue
+        episode = group[-1].episode_id
+        totals = [r.score.total for r in group
+                  if r.episode_id == episode and r.score is not None and r.score.total is not None]
+        if len(totals) < 2:
+            continue
+        better = inst.improvement(totals[0], totals[-1])
+        needed = inst.change.minimal_change
+        progressing = better >= needed if needed is not None else better > 0
+        out.append(MeasureChange(inst.id, inst.name, totals[0], totals[-1], better, progressing))
+    return tuple(out)
+
+
 def section_from_rows(rows: Iterable[measures.MeasureRow]) -> MeasureSection:
     """Pure: the reports' section from scored history rows (oldest first, as history_rows gives them)."""
     rows = list(rows)
@@ -100,7 +120,7 @@ def section_from_rows(rows: Iterable[measures.MeasureRow]) -> MeasureSection:
     for row in rows:
         if row.instrument is not None and row.score is not None and row.score.total is not None:
             scales.setdefault(row.instrument.id, scale_of(row.instrument))
-    return MeasureSection(tuple(section_row(r) for r in rows), tuple(scales.values()))
+    return MeasureSection(tuple(section_row(r) for r in rows), tuple(scales.values()), changes_of(rows))
 
 
 @dataclass(frozen=True)
