@@ -109,3 +109,17 @@ def test_delete_after_retention_needs_yes_and_is_audited(run: Runner, client_id:
     assert run.ok("verify").startswith("Vault OK")
     gone = run("client", "show", old)
     assert gone.code == 1 and "No client matches" in gone.err
+
+
+def test_json_list_carries_each_clients_flags_with_their_rules(run: Runner, client_id: str) -> None:
+    # PHQ-9 14 -> 21 two weeks apart: 7 worse (>= 6, the reliable change), flagged on the day.
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "2,2,2,2,2,2,1,1,0", "--date", "2024-01-10")
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "3,3,3,3,3,2,2,2,0", "--date", "2024-01-24")
+    run.ok("client", "add", "Amaru Quispe")
+    listed = {c["name"]: c for c in json.loads(run.ok("--json", "client", "list"))}
+    zoe, amaru = listed["Zoë Ó Briain"]["flags"], listed["Amaru Quispe"]["flags"]
+    assert "deteriorating" in zoe["labels"] and "no reliable improvement" in zoe["labels"]
+    worse = next(f for f in zoe["measure_flags"] if f["kind"] == "deterioration")
+    assert "14 → 21" in worse["message"] and "reliable deterioration from baseline" in worse["rule"]
+    assert "NHS Talking Therapies" in worse["source"]
+    assert amaru["labels"] == [] and amaru["measure_flags"] == []
