@@ -70,6 +70,21 @@ def test_the_clinician_summary_prints_the_table_with_change_labels_and_the_chart
     assert "clinical cut-off" in text
 
 
+def test_the_clinician_summary_prints_recovery_across_both_with_its_definition(practice: Practice) -> None:
+    # PHQ-9 14 -> 4 (the practice's own); GAD-7 9 -> 8 over the same weeks. PHQ-9 14 >= 10 makes it a
+    # case at the start; GAD-7 8 is still at caseness (8 >= 8) at the end: not recovered jointly, though
+    # PHQ-9 alone is 'recovered on this questionnaire'.
+    assert _summary(practice).measures.across == ""  # GAD-7 not given: no joint label
+    _give(practice, "gad7", date(2026, 1, 5), (2, 2, 1, 1, 1, 1, 1))
+    _give(practice, "gad7", date(2026, 3, 2), (2, 1, 1, 1, 1, 1, 1))
+    section = _summary(practice).measures
+    assert section.across == ("not recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together): still at "
+                              "caseness on GAD-7 8 ≥ 8")
+    text = flat(pdf_text(render_clinician_summary(_summary(practice), PdfOptions(printed_on=ON))))
+    assert "Across questionnaires: not recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together)" in text
+    assert "recovered on this questionnaire (baseline 14)" in text
+
+
 def test_an_unscorable_administration_is_shown_but_never_as_a_risk_flag(practice: Practice) -> None:
     _give(practice, "PHQ-9", date(2026, 3, 9), (1, 1, 1))  # too few answers: cannot be scored
     _give(practice, "XYZ-12", date(2026, 3, 10), (1, 2))  # not an instrument this vault knows

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QAbstractButton
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.common import today
+from notesdesk.core.measures import FlagKind
 from notesdesk.core.services import measures
 from notesdesk.core.services.overview import client_flags
 from notesdesk.ui.models.client_list_model import COL_FLAGS, ClientListModel
-from notesdesk.ui.workspace.measures_data import chart_spec, latest_lines
+from notesdesk.ui.workspace.measures_data import FLAG_TITLES, chart_spec, latest_lines
 from notesdesk.ui.workspace.measures_geometry import (
     ChartSpec,
     layout_chart,
@@ -500,3 +501,8 @@ def test_chart_spec_and_summary_from_history_rows():
         ("PHQ-9", "13", "no reliable change (baseline 18)"),
         ("Alliance check", "9/6/9", "alliance drop, alliance low"),
     ]
+
+
+def test_every_flag_kind_has_a_title_for_the_overview_and_the_tab() -> None:
+    # A kind without a title would stop the overview and the Measures tab from drawing any flag.
+    assert set(FLAG_TITLES) == set(FlagKind)

@@ -169,6 +169,7 @@ class MeasureSection:
     rows: tuple[MeasureRow, ...] = ()
     scales: tuple[MeasureScale, ...] = ()
     changes: tuple[MeasureChange, ...] = ()  # one per outcome instrument, in its latest episode
+    across: str = ""  # recovery across PHQ-9 and GAD-7 together, worded with its definition, or ""
 
 
 @dataclass(frozen=True)

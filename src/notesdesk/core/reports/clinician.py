@@ -229,6 +229,8 @@ class ClinicianSummary(Renderer):
     def _measures(self) -> list[Flowable]:
         w = self.frame_width
         body: list[Flowable] = [measures_table(self.s.measures, w, self.styles, self.locale())]
+        if self.s.measures.across:  # beside the per-questionnaire labels, named by its definition
+            body += [gap(2 * mm), para(f"Across questionnaires: {self.s.measures.across}.", self.styles)]
         charts = chart_block(self.s.measures, w)
         if charts:
             body.append(gap(3 * mm))

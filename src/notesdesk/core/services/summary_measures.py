@@ -12,7 +12,7 @@ known to this vault, says so in the change column and is never printed as a risk
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Episode
@@ -137,9 +137,10 @@ class SummaryMeasures:
 
     def __call__(self, administrations: Sequence[MeasureAdministration]) -> MeasureSection:
         rows = measures.history_rows(administrations, self.episodes, self.extra)
+        recovery = measures.episode_recovery(rows, self.episodes)
         if not self.include_alliance:
             rows = [r for r in rows if r.instrument is None or r.instrument.kind is not Kind.ALLIANCE]
-        return section_from_rows(rows)
+        return replace(section_from_rows(rows), across=recovery.text if recovery else "")
 
 
 def summary_measures(uow: UnitOfWork, client_id: str, *, include_alliance: bool = True) -> SummaryMeasures:
