@@ -343,7 +343,7 @@ def _progress_flags(inst: Instrument, scores: list[tuple[date, int]], on: date,
         worse = deterioration(inst, scores)
         track = trajectory(inst, scores).flag
         late = no_reliable_improvement(inst, scores, on, reviewed)
-    except InvalidInput:  # a score outside the instrument's range: nothing can be judged
+    except InvalidInput:  # no reliable-change rule, or a score outside the range: nothing to judge by
         return []
     if not ever_elevated(inst, scores):
         return [worse] if worse else []
