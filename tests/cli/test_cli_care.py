@@ -107,12 +107,17 @@ def test_homework_add_checkin_list(run: Runner, client_id: str, tmp_path: Path) 
     assert "no check-ins" in listed and "Worry log each evening" in listed and "no check-in yet" in listed
     assert "done" in run.ok("homework", "checkin", homework[:8], "--status", "done", "--report", "5 of 7")
     run.ok("homework", "checkin", homework[:8], "--status", "not-done")
+    run.ok("homework", "checkin", homework[:8], "--status", "partial")
     listed = run.ok("homework", "list", "Zoë")
-    assert "Adherence, last 4 weeks: 50% of check-ins done" in listed
-    assert "last: not done" in listed
+    # 1 done + 1 partial at half credit (rules/alerts.json) over 3 check-ins: 1.5 / 3 = 50%.
+    assert ("Adherence, last 4 weeks: 50% (1 done, 1 partial, 1 not done; a partial check-in counts as 0.5 "
+            "of a done one)") in listed
+    assert "last: partial" in listed
     data = json.loads(run.ok("--json", "homework", "list", "Zoë"))
+    assert data["adherence_4_weeks"] == 0.5
+    assert data["checkins_4_weeks"] == {"done": 1, "partial": 1, "not done": 1}
     assert data["homework"][0]["goal_id"] == goal
-    assert [c["client_report"] for c in data["homework"][0]["checkins"]] == ["5 of 7", ""]
+    assert [c["client_report"] for c in data["homework"][0]["checkins"]] == ["5 of 7", "", ""]
     missing = run("homework", "add", "Zoë", "--text", "x", "--goal", "ffffffff")
     assert missing.code == 1 and "No goal" in missing.err
 

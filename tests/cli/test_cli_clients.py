@@ -165,3 +165,17 @@ def test_values_no_record_should_hold_are_refused_in_one_line_naming_the_field(
     assert result.code == 1, result.err
     assert result.err.count("\n") == 1 and field in result.err.lower() and len(result.err) < 200
     assert "Robin" not in run.ok("client", "list") and "No homework." in run.ok("homework", "list", "Zoë")
+
+
+def test_json_list_carries_each_clients_flags_with_their_rules(run: Runner, client_id: str) -> None:
+    # PHQ-9 14 -> 21 two weeks apart: 7 worse (>= 6, the reliable change), flagged on the day.
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "2,2,2,2,2,2,1,1,0", "--date", "2024-01-10")
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "3,3,3,3,3,2,2,2,0", "--date", "2024-01-24")
+    run.ok("client", "add", "Amaru Quispe")
+    listed = {c["name"]: c for c in json.loads(run.ok("--json", "client", "list"))}
+    zoe, amaru = listed["Zoë Ó Briain"]["flags"], listed["Amaru Quispe"]["flags"]
+    assert "deteriorating" in zoe["labels"] and "no reliable improvement" in zoe["labels"]
+    worse = next(f for f in zoe["measure_flags"] if f["kind"] == "deterioration")
+    assert "14 → 21" in worse["message"] and "reliable deterioration from baseline" in worse["rule"]
+    assert "NHS Talking Therapies" in worse["source"]
+    assert amaru["labels"] == [] and amaru["measure_flags"] == []

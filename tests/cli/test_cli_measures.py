@@ -127,7 +127,8 @@ def test_add_then_list_with_change_labels_and_their_rules(run: Runner, client_id
     assert "2024-01-10  PHQ-9" in lines[0] and "moderately severe" in lines[0] and "baseline" in lines[0]
     assert lines[0].endswith("RISK")
     assert "2024-02-10  PHQ-9" in lines[1] and "  5  mild" in lines[1]
-    assert "recovered (baseline 18); response met" in lines[1]  # worded as on screen and on paper
+    # worded as on screen and on paper
+    assert "recovered on this questionnaire (baseline 18); response met" in lines[1]
     assert "24  severe" in lines[2] and "reliably deteriorated" in lines[2]
     assert "GAD-7" in lines[3] and "14*" in lines[3]
     assert "* prorated" in listed
@@ -144,8 +145,13 @@ def test_add_then_list_with_change_labels_and_their_rules(run: Runner, client_id
     assert worse["rule"].startswith("Reliably deteriorated: a rise of at least 6 points")
     assert worse["total"] == 24 and worse["band"] == "severe"
     assert gad["prorated"] and gad["missing_items"] == [6] and gad["total"] == 14
-    assert any(f["kind"] == "not on track" for f in data["flags"])
-    assert "NOT ON TRACK" in listed
+    # 18 -> 24 is 6 worse (PHQ-9 reliable change 6): flagged as deterioration the day it is recorded,
+    # with its rule and source for a script to read.
+    (worse_flag,) = [f for f in data["flags"] if f["kind"] == "deterioration"]
+    assert "reliable deterioration since baseline, 18 → 24" in worse_flag["message"]
+    assert "reliable deterioration from baseline" in worse_flag["rule"]
+    assert "NHS Talking Therapies" in worse_flag["source"]
+    assert "DETERIORATION: PHQ-9 on 2024-03-10" in listed
 
 
 def test_add_validates_and_links_a_note(run: Runner, client_id: str) -> None:
@@ -223,3 +229,17 @@ def test_imported_instrument_scores_with_its_own_rules(run: Runner, client_id: s
     again = run("measure", "import", instrument_file(tmp_path, "again.json"))
     assert again.code == 1 and "already in the vault" in again.err
     assert run.ok("measure", "import", "--replace", instrument_file(tmp_path, "again.json"))
+
+
+def test_list_carries_recovery_across_both_questionnaires(run: Runner, client_id: str) -> None:
+    # PHQ-9 12 -> 8 (start at caseness 10), GAD-7 6 -> 5: both below caseness at the end (8 < 10, 5 < 8).
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "2,2,2,2,1,1,1,1,0", "--date", "2024-01-10")
+    run.ok("measure", "add", "Zoë", "GAD-7", "--answers", "1,1,1,1,1,1,0", "--date", "2024-01-10")
+    run.ok("measure", "add", "Zoë", "PHQ-9", "--answers", "1,1,1,1,1,1,1,1,0", "--date", "2024-03-10")
+    run.ok("measure", "add", "Zoë", "GAD-7", "--answers", "1,1,1,1,1,0,0", "--date", "2024-03-10")
+    listed = run.ok("measure", "list", "Zoë")
+    assert "Across questionnaires: recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together)" in listed
+    assert "no reliable change (baseline 12)" in listed  # PHQ-9 alone: 4 points is not reliable
+    joint = json.loads(run.ok("--json", "measure", "list", "Zoë"))["joint_recovery"]
+    assert joint["met"] is True and joint["start"] == [["PHQ-9", 12], ["GAD-7", 6]]
+    assert "below caseness on all at the end" in joint["rule"] and "IAPT" in joint["source"]

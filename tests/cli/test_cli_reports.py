@@ -86,7 +86,8 @@ def test_clinician_summary_has_its_sections_and_no_psychotherapy_notes(
     ):
         assert heading in text, heading
     assert DIAGNOSIS in text
-    assert "recovered (baseline 14)" in text  # scored by the measures module, with change labels
+    # scored by the measures module, with change labels
+    assert "recovered on this questionnaire (baseline 14)" in text
     assert PRIVATE_TEXT not in text
     assert _audit_actions(run)[-1] == "export"
 

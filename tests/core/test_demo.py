@@ -15,7 +15,7 @@ from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.plans import PlanStatus, missing_required_fields
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.services import care, clients, notes, plans
+from notesdesk.core.services import care, clients, measures, notes, overview, plans
 from notesdesk.core.services import demo_course as dc
 from notesdesk.core.services import demo_text as t
 from notesdesk.core.services import demo_text_body as tb
@@ -263,3 +263,23 @@ def test_planned_signatures_and_addenda_are_in_order() -> None:
             assert all(when < ceiling for when in times)
             seen += len(planned.addenda)
     assert seen > 0
+
+
+def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `notesdesk demo` builds it (25 clients, seed 7): each alert is on at least one client's row in
+    the client list, and the joint recovery label and partial homework credit are there to be seen."""
+    vault = _vault(tmp_path / "v.notesdesk", monkeypatch)
+    try:
+        build_demo(vault, today=TODAY)
+        shown = overview.client_flags(vault.unit_of_work(), on=TODAY)
+        labels = {label for flags in shown.values() for label in flags.labels()}
+        assert {"deteriorating", "not on track", "no reliable improvement", "alliance decline"} <= labels
+        ids = [c.id for c in clients.list_clients(vault.unit_of_work())]
+        joint = [measures.client_recovery(vault.unit_of_work(), cid) for cid in ids]
+        assert {r.met for r in joint if r is not None} >= {True, False}
+        partial = [care.counts_text(care.checkin_counts(care.list_homework(vault.unit_of_work(), cid), TODAY))
+                   for cid in ids]
+        assert any("partial" in text for text in partial)
+    finally:
+        vault.close()

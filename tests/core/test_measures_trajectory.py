@@ -41,9 +41,29 @@ def test_three_sessions_after_baseline_is_too_early() -> None:
     assert trajectory("phq9", scores).status is TrackStatus.TOO_EARLY
 
 
-def test_any_improvement_at_four_weeks_is_on_track() -> None:
-    result = trajectory("phq9", [(on(0), 15), (on(14), 16), (on(28), 14)])
+def test_minimal_change_at_four_weeks_is_on_track() -> None:
+    # PHQ-9 minimal change is 2 points (MCID ~1.7, rounded up; phq9.json): 15 -> 13 is 2 better.
+    result = trajectory("phq9", [(on(0), 15), (on(14), 16), (on(28), 13)])
     assert result.status is TrackStatus.ON_TRACK and result.flag is None
+
+
+def test_one_point_better_at_four_weeks_is_not_on_track() -> None:
+    # 15 -> 14 is 1 point better, under the 2-point minimal change: the issue's "any 1-point improvement
+    # counts as on track" is what this rules out.
+    result = trajectory("phq9", [(on(0), 15), (on(14), 16), (on(28), 14)])
+    assert result.status is TrackStatus.NOT_ON_TRACK
+    assert result.flag is not None and "less than the minimal change" in result.flag.message
+    assert "minimal change" in result.rule and "PMC9340848" in result.flag.source
+    assert "weeks 3-4" in result.flag.source  # the timetable's source travels with the flag
+
+
+def test_gad7_minimal_change_boundary_at_four_sessions() -> None:
+    # GAD-7 minimal change is 2 points (MCID ~1.5, rounded up; gad7.json). Days 7, 14, 21 and 24 are
+    # sessions 1-4 after baseline, so day 24 is the checkpoint: 12 -> 10 is 2 better (on track), 12 -> 11
+    # only 1 (not on track).
+    sessions = [(on(0), 12), (on(7), 12), (on(14), 11), (on(21), 11)]
+    assert trajectory("gad7", [*sessions, (on(24), 10)]).status is TrackStatus.ON_TRACK
+    assert trajectory("gad7", [*sessions, (on(24), 11)]).status is TrackStatus.NOT_ON_TRACK
 
 
 def test_reliable_deterioration_is_named_as_such() -> None:

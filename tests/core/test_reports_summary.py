@@ -124,7 +124,9 @@ def test_the_summary_read_model(practice: Practice) -> None:
         and s.plan.version == 1
         and [r.summary for r in s.reviews] == ["Goals still relevant."]
     )
-    assert s.adherence_recent == 0.5 and s.adherence_until == date(2026, 1, 20)
+    # One done and one partial check-in (test_reports_data): (1 + 0.5) / 2 = 75 %, not 50 %.
+    assert s.adherence_recent == 0.75 and s.adherence_until == date(2026, 1, 20)
+    assert s.checkins_recent == "1 done, 1 partial" and "partial check-in counts as 0.5" in s.adherence_rule
     assert [m.title for m in s.milestones if m.reached] == ["Names the worry out loud"]
     assert s.current_phase is not None and s.current_phase.phase == "active work"
     assert [r.total for r in s.measures.rows] == [14, 4]

@@ -46,7 +46,7 @@ def test_rows_carry_totals_bands_and_change_labels_and_the_scale(practice: Pract
     # The same words as the Measures tab: the label, the baseline it is measured from, the criteria met.
     assert [r.change for r in section.rows] == [
         "baseline",
-        "recovered (baseline 14); response and remission met",
+        "recovered on this questionnaire (baseline 14); response and remission met",
     ]
     assert all(r.flag == "" for r in section.rows)
     (scale,) = section.scales
@@ -64,10 +64,25 @@ def test_rows_carry_totals_bands_and_change_labels_and_the_scale(practice: Pract
 def test_the_clinician_summary_prints_the_table_with_change_labels_and_the_chart(practice: Practice) -> None:
     text = flat(pdf_text(render_clinician_summary(_summary(practice), PdfOptions(printed_on=ON))))
     assert "Measures" in text
-    assert "recovered (baseline 14)" in text and "baseline" in text
+    assert "recovered on this questionnaire (baseline 14)" in text and "baseline" in text
     # The band labels are drawn only beside the chart; the table shows just the rows' own bands.
     assert "moderately severe" in text and "mild" in text
     assert "clinical cut-off" in text
+
+
+def test_the_clinician_summary_prints_recovery_across_both_with_its_definition(practice: Practice) -> None:
+    # PHQ-9 14 -> 4 (the practice's own); GAD-7 9 -> 8 over the same weeks. PHQ-9 14 >= 10 makes it a
+    # case at the start; GAD-7 8 is still at caseness (8 >= 8) at the end: not recovered jointly, though
+    # PHQ-9 alone is 'recovered on this questionnaire'.
+    assert _summary(practice).measures.across == ""  # GAD-7 not given: no joint label
+    _give(practice, "gad7", date(2026, 1, 5), (2, 2, 1, 1, 1, 1, 1))
+    _give(practice, "gad7", date(2026, 3, 2), (2, 1, 1, 1, 1, 1, 1))
+    section = _summary(practice).measures
+    assert section.across == ("not recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together): still at "
+                              "caseness on GAD-7 8 ≥ 8")
+    text = flat(pdf_text(render_clinician_summary(_summary(practice), PdfOptions(printed_on=ON))))
+    assert "Across questionnaires: not recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together)" in text
+    assert "recovered on this questionnaire (baseline 14)" in text
 
 
 def test_an_unscorable_administration_is_shown_but_never_as_a_risk_flag(practice: Practice) -> None:
@@ -128,4 +143,4 @@ def test_the_access_record_prints_scored_measures(practice: Practice) -> None:
     record = summary.access_record(practice.vault.unit_of_work(), practice.client_id, measures=scorer)
     assert isinstance(record.measures, MeasureSection)
     text = flat(pdf_text(render_access_record(record, PdfOptions(printed_on=ON))))
-    assert "recovered (baseline 14)" in text
+    assert "recovered on this questionnaire (baseline 14)" in text

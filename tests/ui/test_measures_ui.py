@@ -3,6 +3,7 @@ the client list and the overview."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
@@ -10,10 +11,11 @@ from PySide6.QtWidgets import QAbstractButton
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.common import today
+from notesdesk.core.measures import FlagKind
 from notesdesk.core.services import measures
 from notesdesk.core.services.overview import client_flags
 from notesdesk.ui.models.client_list_model import COL_FLAGS, ClientListModel
-from notesdesk.ui.workspace.measures_data import chart_spec, latest_lines
+from notesdesk.ui.workspace.measures_data import FLAG_TITLES, chart_spec, latest_lines
 from notesdesk.ui.workspace.measures_geometry import (
     ChartSpec,
     layout_chart,
@@ -280,10 +282,12 @@ def test_history_shows_the_change_label_with_its_rule(workspace, ws_ctx, ws_clie
     assert model.index(newest, MeasureHistoryModel.COL_TOTAL).data() == "5"
     assert model.index(newest, MeasureHistoryModel.COL_BAND).data() == "mild"
     change = model.index(newest, MeasureHistoryModel.COL_CHANGE).data()
-    assert change == "recovered (baseline 18); response met"  # as the printed summary words it
+    # as the printed summary words it
+    assert change == "recovered on this questionnaire (baseline 18); response met"
     tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ToolTipRole)
     assert "Compared with the baseline of 2024-03-04 (18 → 5)" in tip
-    assert "Recovered: reliable improvement (a fall of at least 6 points)" in tip
+    assert ("Recovered on this questionnaire (Jacobson & Truax): reliable improvement (a fall of at least 6 "
+            "points)") in tip
     assert "Source: NHS Talking Therapies" in tip and "Remission: PHQ-9 below 5" in tip
     assert model.index(first, MeasureHistoryModel.COL_CHANGE).data() == "baseline"
     assert tab.chart_combo.currentData() == "phq9" and tab.chart.spec is not None
@@ -305,6 +309,22 @@ def test_overview_slot_shows_the_latest_score_and_flags(workspace, ws_ctx, ws_cl
     assert "<b>GAD-7 7</b> (mild)" in summary
     assert summary.index("PHQ-9") < summary.index("GAD-7")
     assert "Risk item endorsed" in summary
+    assert "Across questionnaires" not in summary  # each questionnaire given once: no start and end yet
+
+
+def test_overview_shows_recovery_across_both_and_a_deterioration_flag(workspace, ws_ctx, ws_client):
+    # PHQ-9 12 -> 21 (9 worse >= 6: deteriorating); GAD-7 6 -> 5. At the end PHQ-9 21 >= 10: not recovered.
+    record(ws_ctx, ws_client, "phq9", (2, 2, 2, 2, 1, 1, 1, 1, 0), today() - timedelta(days=14))
+    record(ws_ctx, ws_client, "gad7", (1, 1, 1, 1, 1, 1, 0), today() - timedelta(days=14))
+    record(ws_ctx, ws_client, "gad7", (1, 1, 1, 1, 1, 0, 0), today())
+    record(ws_ctx, ws_client, "phq9", (3, 3, 3, 3, 3, 2, 2, 2, 0), today())
+    overview = workspace.overview_tab
+    overview.measures_summary.refresh()
+    summary = overview.measures_summary.text()
+    assert ("Across questionnaires: not recovered (NHS Talking Therapies, PHQ-9 and GAD-7 together): still "
+            "at caseness on PHQ-9 21 ≥ 10") in html.unescape(summary)
+    assert "<b>Deteriorating</b> — PHQ-9 on" in summary
+    assert "IAPT" in overview.measures_summary.toolTip()
 
 
 def test_client_list_shows_measure_flags_from_one_unit_of_work(ws_ctx, ws_client, monkeypatch):
@@ -480,3 +500,8 @@ def test_chart_spec_and_summary_from_history_rows():
         ("PHQ-9", "13", "no reliable change (baseline 18)"),
         ("Alliance check", "9/6/9", "alliance drop, alliance low"),
     ]
+
+
+def test_every_flag_kind_has_a_title_for_the_overview_and_the_tab() -> None:
+    # A kind without a title would stop the overview and the Measures tab from drawing any flag.
+    assert set(FLAG_TITLES) == set(FlagKind)

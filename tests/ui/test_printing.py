@@ -164,7 +164,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
     data, title, name = previews.shown[0]
     assert data.startswith(b"%PDF") and title == "Treatment summary (clinician copy)"
     assert name == "treatment-summary.pdf" and "Wiśniewski" not in name
-    assert "recovered (baseline 14); response and remission met" in _text(data)
+    assert "recovered on this questionnaire (baseline 14); response and remission met" in _text(data)
     assert PRIVATE_TEXT not in _text(data)
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")
     for key in ("safety", "homework", "maintenance"):

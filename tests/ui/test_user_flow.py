@@ -150,7 +150,7 @@ def homework_and_milestone(qtbot, ctx, workspace, client_id, goal_id):
     qtbot.mouseClick(tab.checkin_button, Qt.MouseButton.LeftButton)
     [homework] = care.list_homework(ctx.uow(), client_id)
     assert homework.goal_id == goal_id and len(homework.checkins) == 1
-    assert "100% done" in tab.adherence_label.text()
+    assert "100% (1 done)" in tab.adherence_label.text()
 
     tab = workspace.milestones_tab
     workspace.tabs.setCurrentWidget(tab)

@@ -61,11 +61,11 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     tab.status.setCurrentIndex(tab.status.findData(CheckinStatus.DONE.value))
     type_into(qtbot, tab.report, "Did it most mornings")
     qtbot.mouseClick(tab.checkin_button, Qt.LeftButton)
-    assert "100% done (1 check-in)" in tab.adherence_label.text()
+    assert "100% (1 done)" in tab.adherence_label.text()
     tab.status.setCurrentIndex(tab.status.findData(CheckinStatus.NOT_DONE.value))
     tab.checkin_date.setDate(tab.checkin_date.date().addDays(-1))
     qtbot.mouseClick(tab.checkin_button, Qt.LeftButton)
-    assert "50% done (2 check-ins)" in tab.adherence_label.text()
+    assert "50% (1 done, 1 not done)" in tab.adherence_label.text()
     assert tab.checkins_model.rowCount() == 2
     assert tab.model.index(0, tab.model.COL_LAST).data().endswith("done")
     stored = care.list_homework(ws_ctx.uow(), ws_client)[0]
@@ -85,7 +85,7 @@ def test_adherence_says_no_recent_check_ins_when_there_were_older_ones(workspace
 
     care.check_in(ws_ctx.uow(), old.id, CheckinStatus.NOT_DONE, today() - timedelta(days=3))
     tab.reload()
-    assert tab.adherence_label.text() == "Adherence over the last 4 weeks: 0% done (1 check-in)"
+    assert tab.adherence_label.text() == "Adherence over the last 4 weeks: 0% (1 not done)"
 
 
 def test_set_a_safety_milestone_and_change_its_status_both_ways(workspace, ws_ctx, ws_client, qtbot):

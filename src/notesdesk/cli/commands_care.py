@@ -142,14 +142,17 @@ def cmd_hw_list(cli: Cli, args: argparse.Namespace) -> int:
         client = find_client(vault, args.client)
         found = care.list_homework(vault.unit_of_work(), client.id)
     rate = care.adherence(found)
+    counts = care.checkin_counts(found)
     late = {h.id for h in care.overdue(found)}
     if cli.json:
-        cli.emit_json({"adherence_4_weeks": rate, "overdue": sorted(late), "homework": found})
+        cli.emit_json({"adherence_4_weeks": rate, "checkins_4_weeks": {s.value: n for s, n in counts.items()},
+                       "adherence_rule": care.adherence_rule(), "overdue": sorted(late), "homework": found})
         return 0
     if rate is None:
         cli.out("Adherence, last 4 weeks: no check-ins")
     else:
-        cli.out(f"Adherence, last 4 weeks: {round(rate * 100)}% of check-ins done")
+        cli.out(f"Adherence, last 4 weeks: {round(rate * 100)}% ({care.counts_text(counts)}; "
+                f"{care.adherence_rule()})")
     if not found:
         cli.out("No homework.")
     for h in found:

@@ -10,7 +10,7 @@ from notesdesk.cli.records import find_client
 from notesdesk.core.domain.clients import Client, ClientStatus, Modality
 from notesdesk.core.domain.common import today
 from notesdesk.core.errors import Conflict
-from notesdesk.core.services import clients, retention
+from notesdesk.core.services import clients, overview, retention
 
 MODALITY = EnumArg(Modality)
 STATUS = EnumArg(ClientStatus)
@@ -83,8 +83,12 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         found = clients.list_clients(vault.unit_of_work(), args.status)
+        flags = overview.client_flags(vault.unit_of_work()) if cli.json else {}
     if cli.json:
-        cli.emit_json(found)
+        # Each client with the client list's flags: the words shown, and each measure flag with the rule
+        # that raised it and that rule's source, so a script can check them rather than trust them.
+        cli.emit_json([{**to_plain(c), "flags": _flags_data(flags.get(c.id, overview.NO_FLAGS))}
+                       for c in found])
         return 0
     if not found:
         cli.out("No clients." if args.status is None else f"No {args.status.value} clients.")
@@ -92,6 +96,10 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
         preferred = f" ({c.preferred_name})" if c.preferred_name else ""
         cli.out(f"{short(c.id)}  {c.name}{preferred}  [{cli_name(c.status)}]  {c.modality.value}")
     return 0
+
+
+def _flags_data(flags: overview.ClientFlags) -> dict[str, Any]:
+    return {"labels": flags.labels(), **to_plain(flags)}
 
 
 def client_lines(client: Client) -> list[str]:

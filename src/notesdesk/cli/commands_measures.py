@@ -294,8 +294,10 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
         client = find_client(vault, args.client)
         rows = measures.measure_history(vault.unit_of_work(), client.id)
         flags = measures.client_measure_flags(vault.unit_of_work(), [client.id])[client.id]
+        recovery = measures.client_recovery(vault.unit_of_work(), client.id)
     if cli.json:
-        cli.emit_json({"administrations": [row_data(r) for r in rows], "flags": to_plain(flags)})
+        cli.emit_json({"administrations": [row_data(r) for r in rows], "flags": to_plain(flags),
+                       "joint_recovery": to_plain(recovery) if recovery else None})
         return 0
     if not rows:
         cli.out("No measures.")
@@ -314,6 +316,8 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
                 f"{row_label(row)}{risk}")
     if any(r.score is not None and r.score.prorated for r in rows):
         cli.out("* prorated: at most the allowed number of items were unanswered")
+    if recovery is not None:
+        cli.out(f"Across questionnaires: {recovery.text}")
     if flags:
         cli.out("Flags")
         for line in flag_lines(flags):

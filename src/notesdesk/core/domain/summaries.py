@@ -168,6 +168,21 @@ class MeasureScale:
 class MeasureSection:
     rows: tuple[MeasureRow, ...] = ()
     scales: tuple[MeasureScale, ...] = ()
+    changes: tuple[MeasureChange, ...] = ()  # one per outcome instrument, in its latest episode
+    across: str = ""  # recovery across PHQ-9 and GAD-7 together, worded with its definition, or ""
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """How an outcome measure moved from its episode's baseline to its latest score: what lets the client
+    copy say 'making progress' about a goal whose objective links this measure."""
+
+    instrument_id: str
+    instrument: str  # display name, e.g. 'PHQ-9'
+    baseline: int
+    latest: int
+    improvement: int  # positive = better, whichever way the scale runs
+    progressing: bool  # at least the instrument's minimal change (any improvement when it sets none)
 
 
 # Turns raw answers into scored rows; the measures module provides one. Without it, rows are unscored.
@@ -205,8 +220,10 @@ class ClientSummary:
     reviews: tuple[ReviewRow, ...] = ()
     sessions: tuple[SessionRow, ...] = ()
     homework: tuple[HomeworkRow, ...] = ()
-    adherence_recent: float | None = None  # share of check-ins marked done in the 28 days to ...
+    adherence_recent: float | None = None  # share of check-ins done in the 28 days to ...
     adherence_until: date | None = None  # ... this day (the discharge date once discharged)
+    checkins_recent: str = ""  # what that share is made of ('2 done, 1 partial') ...
+    adherence_rule: str = ""  # ... and how a partial check-in counts
     milestones: tuple[MilestoneRow, ...] = ()
     phases: tuple[PhaseRow, ...] = ()
     measures: MeasureSection = field(default_factory=MeasureSection)

@@ -65,11 +65,14 @@ class ChangeResult:
     @property
     def text(self) -> str:
         """The label with the baseline it is measured from and the criteria met, worded the same on
-        screen and on paper: 'recovered (baseline 13); response and remission met'."""
+        screen and on paper: 'recovered on this questionnaire (baseline 13); response and remission met'.
+        'On this questionnaire' tells it apart from recovery across PHQ-9 and GAD-7 together (NHS Talking
+        Therapies, `progress.joint_recovery`)."""
         met = [name for name, verdict in (("response", self.response), ("remission", self.remission))
                if verdict.met]
         criteria = f"; {' and '.join(met)} met" if met else ""
-        return f"{self.label.value} (baseline {self.baseline}){criteria}"
+        which = " on this questionnaire" if self.label is ChangeLabel.RECOVERED else ""
+        return f"{self.label.value}{which} (baseline {self.baseline}){criteria}"
 
 
 def reliable_change_index(instrument: InstrumentRef, baseline: int, follow_up: int,
@@ -124,8 +127,9 @@ def classify_change(instrument: InstrumentRef, baseline: int, follow_up: int,
         # Jacobson & Truax's 'recovered' needs both: reliable change AND leaving the clinical range
         # (NHS Talking Therapies calls this 'reliable recovery').
         label = ChangeLabel.RECOVERED
-        rule = (f"Recovered: reliable improvement (a {fall} of {needed}) and out of the clinical range "
-                f"({_clinical_range(inst)} at baseline, not at follow-up)")
+        rule = (f"Recovered on this questionnaire (Jacobson & Truax): reliable improvement (a {fall} of "
+                f"{needed}) and out of the clinical range ({_clinical_range(inst)} at baseline, not at "
+                "follow-up)")
         source = f"{source}; caseness: {inst.change.caseness_source}"
     elif better >= threshold:
         label = ChangeLabel.RELIABLY_IMPROVED

@@ -42,9 +42,12 @@ class LicenceOwner(StrEnum):
 class FlagKind(StrEnum):
     RISK = "risk"
     UNKNOWN_RISK = "unknown risk"
+    DETERIORATION = "deterioration"
     NOT_ON_TRACK = "not on track"
+    NO_RELIABLE_IMPROVEMENT = "no reliable improvement"
     REVIEW_DUE = "review due"
     ALLIANCE_DROP = "alliance drop"
+    ALLIANCE_DECLINE = "alliance decline"
     ALLIANCE_LOW = "alliance low"
 
 
@@ -122,6 +125,8 @@ class ChangeRules:
     response_source: str = ""
     remission_below: int | None = None  # follow-up score strictly below this is remission
     remission_source: str = ""
+    minimal_change: float | None = None  # smallest improvement worth calling change (an MCID), raw points
+    minimal_change_source: str = ""
 
 
 @dataclass(frozen=True)

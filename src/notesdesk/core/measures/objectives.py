@@ -58,6 +58,20 @@ def parse_measure_rule(text: str, extra: Iterable[Instrument] = ()) -> MeasureRu
     return MeasureRule(inst.id, inst.name, op, value, f"{inst.name} {op} {value:g}")
 
 
+def names_instrument(text: str, instrument_id: str, instrument_name: str) -> bool:
+    """Whether a linked-measure rule ('PHQ-9 < 10') is about this instrument, by id or name, without
+    needing the instrument itself (a report has only the id and name)."""
+    match = _RULE.match(text)
+    if match is None:
+        return False
+    wanted = _squash(match["name"])
+    return wanted in (_squash(instrument_id), _squash(instrument_name))
+
+
+def _squash(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
 @dataclass(frozen=True)
 class ObjectiveSuggestion:
     status: ObjectiveStatus | None  # None: nothing to suggest yet

@@ -12,16 +12,16 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from notesdesk.core.errors import InvalidInput
+from notesdesk.core.measures.alert_rules import alert_rules
 from notesdesk.core.measures.change import ChangeLabel, classify_change
 from notesdesk.core.measures.library import InstrumentRef, get_instrument
 from notesdesk.core.measures.model import Flag, FlagKind, Instrument
 
-CHECKPOINT_WEEKS = 4
-CHECKPOINT_SESSIONS = 4
+# The early checkpoint comes from the rules file (rules/alerts.json, 'early_change') with its source.
+CHECKPOINT_WEEKS = alert_rules().early_change.weeks
+CHECKPOINT_SESSIONS = alert_rules().early_change.sessions or CHECKPOINT_WEEKS
 REVIEW_WEEKS = 12
-# These cadences are NotesDesk's own defaults, not a published algorithm; the wording shown says so.
-TRAJECTORY_SOURCE = ("NotesDesk's own default: check progress 4 weeks or 4 sessions after baseline, "
-                     "whichever comes first. Not a published algorithm.")
+TRAJECTORY_SOURCE = alert_rules().early_change.source
 REVIEW_SOURCE = ("NotesDesk's own default: an outcome review 12 weeks after baseline and on each plan "
                  "review date (many payers expect a treatment plan review about every 90 days). "
                  "Not a published algorithm.")
@@ -55,17 +55,21 @@ def _ordered(scores: Scores) -> list[tuple[date, int]]:
 def trajectory(instrument: InstrumentRef, scores: Scores, *, weeks: int = CHECKPOINT_WEEKS,
                sessions: int = CHECKPOINT_SESSIONS, extra: Iterable[Instrument] = ()) -> Trajectory:
     """'Not on track' once `weeks` weeks or `sessions` administrations after baseline (whichever comes first)
-    the latest score shows no improvement on baseline, or reliable deterioration.
+    the latest score shows less than the instrument's minimal change on baseline (any improvement when it
+    sets none), or reliable deterioration.
 
     Each administration counts as a session: in measurement-based care the measure is given every session.
     """
     inst = get_instrument(instrument, extra)
+    minimal = inst.change.minimal_change
+    expected = (f"an improvement of at least {minimal:g} points (minimal change)" if minimal is not None
+                else "some improvement (no minimal change is set for this instrument)")
     rule = (f"Not on track if, {weeks} weeks or {sessions} sessions after baseline, the latest {inst.name} "
-            "shows no improvement on baseline or reliable deterioration")
+            f"does not show {expected} on baseline, or shows reliable deterioration")
+    source = TRAJECTORY_SOURCE + (f" Minimal change: {inst.change.minimal_change_source}" if minimal else "")
     ordered = _ordered(scores)
     if not ordered:
-        return Trajectory(TrackStatus.TOO_EARLY, None, None, None, "no baseline yet", rule,
-                          TRAJECTORY_SOURCE, None)
+        return Trajectory(TrackStatus.TOO_EARLY, None, None, None, "no baseline yet", rule, source, None)
     baseline, latest = ordered[0], ordered[-1]
     due_by_date = baseline[0] + timedelta(weeks=weeks)
     checkpoint: tuple[date, str] | None = None
@@ -79,21 +83,23 @@ def trajectory(instrument: InstrumentRef, scores: Scores, *, weeks: int = CHECKP
     if checkpoint is None:
         awaiting = (f"awaiting a score on or after {due_by_date.isoformat()} or {sessions} sessions "
                     "after baseline")
-        return Trajectory(TrackStatus.TOO_EARLY, baseline, latest, None, awaiting, rule,
-                          TRAJECTORY_SOURCE, None)
+        return Trajectory(TrackStatus.TOO_EARLY, baseline, latest, None, awaiting, rule, source, None)
 
     change = classify_change(inst, baseline[1], latest[1])
     if change.label is ChangeLabel.RELIABLY_DETERIORATED:
         why = f"reliable deterioration ({change.rule})"
     elif change.improvement <= 0:
         why = f"no improvement: latest {latest[1]} vs baseline {baseline[1]}"
+    elif minimal is not None and change.improvement < minimal:
+        why = (f"less than the minimal change: latest {latest[1]} vs baseline {baseline[1]}, "
+               f"{change.improvement} point(s) better where {minimal:g} are expected by now")
     else:
         return Trajectory(TrackStatus.ON_TRACK, baseline, latest, checkpoint[0], checkpoint[1], rule,
-                          TRAJECTORY_SOURCE, None)
+                          source, None)
     flag = Flag(FlagKind.NOT_ON_TRACK, f"{inst.name}: not on track — {why}. Consider discussing progress "
-                "and the plan with the client.", rule=rule, source=TRAJECTORY_SOURCE)
+                "and the plan with the client.", rule=rule, source=source)
     return Trajectory(TrackStatus.NOT_ON_TRACK, baseline, latest, checkpoint[0], checkpoint[1], rule,
-                      TRAJECTORY_SOURCE, flag)
+                      source, flag)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,8 @@ def _reliability(c: Checker, raw: Any) -> Reliability | None:
 def _change(c: Checker, raw: Any, lo: int, hi: int, direction: Direction | None) -> ChangeRules:
     # value field -> the field that must cite where the value comes from
     sources = {"reliable_change": "reliable_change_source", "caseness": "caseness_source",
-               "response_reduction": "response_source", "remission_below": "remission_source"}
+               "response_reduction": "response_source", "remission_below": "remission_source",
+               "minimal_change": "minimal_change_source"}
     d = c.obj(raw, "change", set(sources) | set(sources.values()))
     if d is None:
         return ChangeRules()
@@ -120,6 +121,8 @@ def _change(c: Checker, raw: Any, lo: int, hi: int, direction: Direction | None)
         "response_reduction": c.number(d, "response_reduction", "change", required=False, lo=0, hi=1,
                                        lo_open=True),
         "remission_below": c.integer(d, "remission_below", "change", required=False, lo=lo + 1, hi=hi),
+        "minimal_change": c.number(d, "minimal_change", "change", required=False, lo=0, hi=hi - lo,
+                                   lo_open=True),
     }
     for name, source in sources.items():
         # A threshold without its source is exactly the undocumented label this package exists to avoid.

@@ -6,11 +6,14 @@ clinician ticks them in through `ClientCopyOptions`; never psychotherapy notes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
-from notesdesk.core.domain.summaries import ClientCopyOptions, ClientSummary
+from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus
+from notesdesk.core.domain.summaries import ClientCopyOptions, ClientSummary, MeasureChange
+from notesdesk.core.measures.objectives import names_instrument
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.charts import chart_block
 from notesdesk.core.reports.crisis_lines import lines_for
@@ -22,18 +25,32 @@ BULLET = "\u2022"
 PROGRESS_WORDS = {
     "reached": "reached",
     "moving": "making progress",
+    "working": "under way",
     "starting": "just starting",
 }
+MOVING = (ObjectiveStatus.ACHIEVED, ObjectiveStatus.PARTIALLY_ACHIEVED, ObjectiveStatus.IN_PROGRESS)
 
 
-def goal_progress(goal: Goal) -> str:
-    """A plain-language word for where a goal stands, from its objectives' statuses."""
-    statuses = [o.status for o in goal.objectives if o.status != ObjectiveStatus.DISCONTINUED]
-    if statuses and all(s == ObjectiveStatus.ACHIEVED for s in statuses):
+def _measured_progress(objective: Objective, changes: Sequence[MeasureChange]) -> bool:
+    """The objective's linked measure moved by at least its instrument's minimal change since baseline."""
+    text = objective.linked_measure.strip()
+    return bool(text) and any(c.progressing for c in changes
+                              if names_instrument(text, c.instrument_id, c.instrument))
+
+
+def goal_progress(goal: Goal, changes: Sequence[MeasureChange] = ()) -> str:
+    """A plain-language word for where a goal stands. 'Making progress' needs the data behind it: an
+    objective under way whose linked measure has improved by at least the minimal change (the
+    instrument's own, with its source). Work under way without that evidence is 'under way': a status
+    set by hand alone never tells the client they are improving."""
+    live = [o for o in goal.objectives if o.status != ObjectiveStatus.DISCONTINUED]
+    if live and all(o.status == ObjectiveStatus.ACHIEVED for o in live):
         return PROGRESS_WORDS["reached"]
-    moving = (ObjectiveStatus.ACHIEVED, ObjectiveStatus.PARTIALLY_ACHIEVED, ObjectiveStatus.IN_PROGRESS)
-    if any(s in moving for s in statuses):
+    moving = [o for o in live if o.status in MOVING]
+    if any(_measured_progress(o, changes) for o in moving):
         return PROGRESS_WORDS["moving"]
+    if moving:
+        return PROGRESS_WORDS["working"]
     return PROGRESS_WORDS["starting"]
 
 
@@ -68,7 +85,8 @@ class ClientCopy(Renderer):
         for goal in goals:
             words = goal.client_words.strip() or goal.statement
             items.append(markup(f"\u201c{clean(words)}\u201d  <font color='#5B6770'>\u2014 "
-                                f"{goal_progress(goal)}</font>", self.styles, "Bullet", BULLET))
+                                f"{goal_progress(goal, self.s.measures.changes)}</font>", self.styles,
+                                "Bullet", BULLET))
         return section(title, items, self.styles)
 
     def _together(self) -> list[Flowable]:

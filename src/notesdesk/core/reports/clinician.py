@@ -173,8 +173,9 @@ class ClinicianSummary(Renderer):
         if self.s.adherence_recent is None:
             intro = para(f"No check-ins in the 28 days to {until}.", self.styles)
         else:
-            intro = para(f"Check-ins marked done in the 28 days to {until}: "
-                         f"{percent(self.s.adherence_recent)}", self.styles)
+            made_of = "; ".join(part for part in (self.s.checkins_recent, self.s.adherence_rule) if part)
+            intro = para(f"Homework adherence in the 28 days to {until}: {percent(self.s.adherence_recent)}"
+                         + (f" ({made_of})" if made_of else ""), self.styles)
         table = data_table(
             ["Task", "Set", "Repeats", "Check-ins", "Done", "Now"],
             [self._homework_row(group) for group in group_homework(rows)],
@@ -228,6 +229,8 @@ class ClinicianSummary(Renderer):
     def _measures(self) -> list[Flowable]:
         w = self.frame_width
         body: list[Flowable] = [measures_table(self.s.measures, w, self.styles, self.locale())]
+        if self.s.measures.across:  # beside the per-questionnaire labels, named by its definition
+            body += [gap(2 * mm), para(f"Across questionnaires: {self.s.measures.across}.", self.styles)]
         charts = chart_block(self.s.measures, w)
         if charts:
             body.append(gap(3 * mm))

@@ -21,6 +21,7 @@ from notesdesk.core.domain.care import (
 )
 from notesdesk.core.domain.common import new_id, now, today
 from notesdesk.core.errors import Conflict, InvalidInput
+from notesdesk.core.measures.alert_rules import alert_rules
 from notesdesk.core.storage.uow import UnitOfWork
 
 ADHERENCE_WINDOW_DAYS = 28
@@ -129,16 +130,43 @@ def list_homework(uow: UnitOfWork, client_id: str) -> list[Homework]:
     return sorted(found, key=lambda h: h.assigned_on, reverse=True)
 
 
+def _window(homework: list[Homework], end: date | None, days: int) -> list[CheckinStatus]:
+    end = end or today()
+    start = end - timedelta(days=days)
+    return [c.status for h in homework for c in h.checkins if start < c.checkin_date <= end]
+
+
 def adherence(
     homework: list[Homework], end: date | None = None, days: int = ADHERENCE_WINDOW_DAYS
 ) -> float | None:
-    """Share of check-ins marked done over the window (None when there were no check-ins)."""
-    end = end or today()
-    start = end - timedelta(days=days)
-    checkins = [c for h in homework for c in h.checkins if start < c.checkin_date <= end]
-    if not checkins:
+    """Share of check-ins done over the window (None when there were no check-ins); a 'partial' check-in
+    earns partial credit (rules/alerts.json, 'homework_partial', with why)."""
+    statuses = _window(homework, end, days)
+    if not statuses:
         return None
-    return sum(c.status == CheckinStatus.DONE for c in checkins) / len(checkins)
+    credit = alert_rules().homework_partial.credit
+    done = sum(1.0 if s == CheckinStatus.DONE else credit if s == CheckinStatus.PARTIAL else 0.0
+               for s in statuses)
+    return done / len(statuses)
+
+
+def checkin_counts(
+    homework: list[Homework], end: date | None = None, days: int = ADHERENCE_WINDOW_DAYS
+) -> dict[CheckinStatus, int]:
+    """How many check-ins of each status over the window, in the order of CheckinStatus (zeros left out)."""
+    statuses = _window(homework, end, days)
+    return {s: statuses.count(s) for s in CheckinStatus if s in statuses}
+
+
+def counts_text(counts: dict[CheckinStatus, int]) -> str:
+    """'2 done, 1 partial': what the adherence share is made of, so a partial is never read as done."""
+    return ", ".join(f"{n} {status.value}" for status, n in counts.items())
+
+
+def adherence_rule() -> str:
+    """How the share is counted, in words, for beside the share."""
+    credit = alert_rules().homework_partial.credit
+    return f"a partial check-in counts as {credit:g} of a done one"
 
 
 def overdue(homework: list[Homework], on: date | None = None) -> list[Homework]:

@@ -16,11 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from datetime import date, time
 
+from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
+from notesdesk.core.measures import FlagKind
 from notesdesk.core.services.demo_cases import GRIEF, LOW_MOOD, PANIC, WORRY, Case
 from notesdesk.core.services.demo_cases_body import PAIN, REHAB, STUTTERING
 from notesdesk.core.services.demo_cases_more import INSOMNIA, POSTNATAL, RELATIONAL, SOCIAL
@@ -28,6 +30,7 @@ from notesdesk.core.services.demo_cases_trauma import CHILD_TRAUMA, DYSREGULATIO
 from notesdesk.core.services.demo_client import ClientRecord, plan_client
 from notesdesk.core.services.demo_course import at
 from notesdesk.core.services.demo_names import Person, invent_people
+from notesdesk.core.services.measures import flags_for, history_rows
 from notesdesk.core.services.signatures import make_signature
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
@@ -114,6 +117,37 @@ def _statuses(counts: list[int], rng: random.Random) -> list[ClientStatus]:
     return statuses
 
 
+# Courses forced on the first active clients with a fitting number of sessions (and questionnaires), so
+# that the practice shows every alert (issue 14): a fairly new client worse than at intake by their 4th
+# session, flagged at once; one with no minimal change by the early checkpoint ('not on track'); and
+# one still flat past week 12 with the plan review outstanding ('no reliable improvement by week 12 —
+# review the plan'). Each: (shape, fewest sessions, most sessions, the flag it must show).
+SHOWCASE = (
+    ("worsening", 5, 12, FlagKind.DETERIORATION),
+    ("flat", 5, 12, FlagKind.NOT_ON_TRACK),
+    ("flat", 13, 20, FlagKind.NO_RELIABLE_IMPROVEMENT),
+)
+
+
+def _shows(record: ClientRecord, kind: FlagKind, today: date) -> bool:
+    """Whether the client list would show this flag for the record (the scores drawn are noisy)."""
+    episodes = [record.episode]
+    rows = history_rows(record.measures, episodes)
+    return any(f.kind is kind for f in flags_for(rows, episodes, record.plans, today))
+
+
+def add_alliance_slide(record: ClientRecord) -> None:
+    """Alliance checks at the last four sessions, the bond item slipping a point at a time (10, 9, 9,
+    8): no single drop, a slow decline over four checks."""
+    latest = sorted(record.notes, key=lambda p: p.note.session_date)[-4:]
+    for planned, bond in zip(latest, (10, 9, 9, 8), strict=True):
+        day = planned.note.session_date
+        record.measures.append(MeasureAdministration(
+            record.client.id, "alliance", day, (10, 10, bond), episode_id=record.episode.id,
+            note_id=planned.note.id, created_at=at(day, time(17, 50)),
+        ))
+
+
 def build_demo(
     vault: Vault,
     clients: int = 25,
@@ -148,10 +182,22 @@ def build_demo(
     key = vault.signing_private_key()
     ceiling = min(now(), at(today, time(0, 0)))
     totals: Counter[str] = Counter()
+    showcase = list(SHOWCASE)
+    slide = True  # one client's alliance checks slide slowly (issue 14 item 5)
     for index, person in enumerate(people):
-        client_rng = random.Random(f"notesdesk-demo:{seed}:{index}")
-        record = plan_client(person, cases[index], counts[index], statuses[index], drafts[index],
-                             today, ceiling, f"{signer}, {creds}".strip(", "), client_rng)
+        client_seed = f"notesdesk-demo:{seed}:{index}"
+        args = (person, cases[index], counts[index], statuses[index], drafts[index], today, ceiling,
+                f"{signer}, {creds}".strip(", "))
+        wanted = next((entry for entry in showcase if statuses[index] == ClientStatus.ACTIVE
+                       and entry[1] <= counts[index] <= entry[2]), None)
+        record = plan_client(*args, random.Random(client_seed), shape=wanted[0]) if wanted else None
+        if record is not None and wanted is not None and _shows(record, wanted[3], today):
+            showcase.remove(wanted)
+        else:  # not a showcase client, or one too young for questionnaires: as drawn
+            record = plan_client(*args, random.Random(client_seed))
+            if slide and statuses[index] == ClientStatus.ACTIVE and record.measures and counts[index] >= 6:
+                add_alliance_slide(record)
+                slide = False
         with vault.unit_of_work() as uow:
             _write(uow, record, key, signer, creds, totals)
             uow.commit()

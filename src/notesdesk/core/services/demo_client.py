@@ -165,7 +165,10 @@ def _safety_plan(client_id: str, day: date, version: int, therapist: str, rng: r
 
 
 def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStatus, drafts: int,
-                today: date, ceiling: datetime, therapist: str, rng: random.Random) -> ClientRecord:
+                today: date, ceiling: datetime, therapist: str, rng: random.Random,
+                shape: str | None = None) -> ClientRecord:
+    """One client's whole record. `shape` ('worsening' or 'flat') forces the course for the clients who
+    show the practice's alerts; a 'flat' client's plan review is still outstanding."""
     words = person.words
     modality_kind = rng.choice(case.modalities)
     modality = modality_kind.value
@@ -182,7 +185,7 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
     episode = Episode(cid, dates[0], closed_on=dates[-1] if discharged else None,
                       reason="discharged" if discharged else "")
     rec = ClientRecord(client, episode)
-    crs = dc.course(dates, case.trauma, rng)
+    crs = dc.course(dates, case.trauma, rng, shape)
     sev = crs.severity
     note_ids = [new_id() for _ in dates]
     instruments = case.measures if age >= 12 else ()
@@ -190,7 +193,7 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
     if n >= 2:
         first = dc.first_plan(case, cid, words, modality_kind, dates[1], child, diagnoses, baselines,
                               strengths, rng)
-        rec.plans = dc.plan_versions(first, dates, sev, discharged, case, rng)
+        rec.plans = dc.plan_versions(first, dates, sev, discharged, case, rng, reviewed=shape != "flat")
     model = dc.phase_model(case)
     rec.phases = dc.phase_history(cid, dates, sev, model)
     has_safety = rng.random() < case.risk

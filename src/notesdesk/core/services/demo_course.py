@@ -79,16 +79,20 @@ class Course:
             return "early"
         if self.setback_at is not None and self.setback_at <= i < self.setback_at + 3:
             return "setback"
-        if self.kind == "flat":
-            return "flat"
+        if self.kind in ("flat", "worsening"):
+            return self.kind
         if week < 8:
             return "first change"
         return "working" if self.band(i) != LOW else "consolidating"
 
 
-def course(dates: list[date], slow: bool, rng: random.Random) -> Course:
+def course(dates: list[date], slow: bool, rng: random.Random, shape: str | None = None) -> Course:
     """Severity per session (1 = as at intake). Longer treatments, and trauma work, change more
-    slowly: the 3–4 and 8–12 week marks are typical, not universal."""
+    slowly: the 3–4 and 8–12 week marks are typical, not universal.
+
+    `shape` forces the kind ('flat', or 'worsening': 70 % worse by week 3) for the clients that
+    show the practice's alerts; the random draws are the same either way, so other clients and the rest
+    of this client's record do not shift."""
     n = len(dates)
     span_weeks = (dates[-1] - dates[0]).days / 7
     centre = 7 + min(12.0, max(0.0, span_weeks - 20) * 0.2) + (3 if slow else 0) + rng.uniform(-1, 2)
@@ -97,6 +101,8 @@ def course(dates: list[date], slow: bool, rng: random.Random) -> Course:
     if kind == "setback" and n < 8:
         kind = "improving"
     setback_at = rng.randint(int(0.4 * n), int(0.7 * n)) if kind == "setback" else None
+    if shape is not None:
+        kind, setback_at = shape, None
     gain = rng.uniform(0.55, 0.88)
     floor = 1 / (1 + math.exp(centre / width))
     values = []
@@ -104,11 +110,14 @@ def course(dates: list[date], slow: bool, rng: random.Random) -> Course:
         week = (day - dates[0]).days / 7
         if kind == "flat":
             progress = 0.1 * week / (week + 10)
+        elif kind == "worsening":
+            progress = -min(1.0, week / 3) * 0.7 / gain  # severity 1.7 from week 3
         else:
             progress = (1 / (1 + math.exp(-(week - centre) / width)) - floor) / (1 - floor)
         if setback_at is not None and setback_at <= i < setback_at + 3:
             progress -= 0.55
-        values.append(min(1.1, max(0.05, 1 - gain * progress + rng.gauss(0, 0.04))))
+        top = 1.8 if kind == "worsening" else 1.1
+        values.append(min(top, max(0.05, 1 - gain * progress + rng.gauss(0, 0.04))))
     return Course(kind, tuple(values), setback_at)
 
 
@@ -219,14 +228,16 @@ def _restated(plan: TreatmentPlan, day: date, severity: float, add_step: bool,
 
 def plan_versions(
     first: TreatmentPlan, dates: list[date], sev: tuple[float, ...], discharged: bool,
-    case: Case, rng: random.Random,
+    case: Case, rng: random.Random, reviewed: bool = True,
 ) -> list[TreatmentPlan]:
-    """v1, then a review every 90 days; the first review often revises (a new version)."""
+    """v1, then a review every 90 days; the first review often revises (a new version). With
+    `reviewed=False` no review has been recorded yet (it is overdue), as for the client who shows
+    'no reliable improvement by week 12 — review the plan'."""
     assert first.effective_date is not None
     versions = [first]
     due = first.effective_date + timedelta(days=REVIEW_DAYS)
     for i, day in enumerate(dates):
-        if day < due or (discharged and i == len(dates) - 1):
+        if day < due or (discharged and i == len(dates) - 1) or not reviewed:
             continue
         current = versions[-1]
         revise = rng.random() < (0.5 if len(versions) == 1 else 0.15)

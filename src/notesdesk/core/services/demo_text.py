@@ -161,6 +161,11 @@ STAGE_ASSESSMENT = {
         "Progress slower than hoped; {name} is engaged but practice between sessions is limited.",
         "Symptoms broadly unchanged; discussed whether to adjust the focus or frequency.",
     ),
+    "worsening": (
+        "Symptoms worse than at intake after a run of stressful events; reviewed risk and the plan.",
+        "{name} is struggling more than when we started; agreed to look again at the focus and pace.",
+        "Clearly worse on the measures since intake; discussed what has changed and next steps.",
+    ),
     "setback": (
         "A setback this week after a stressful event; framed as part of the non-linear course.",
         "Some loss of ground; the skills were harder to reach under stress, but {they} came back.",

@@ -47,6 +47,8 @@ STAGE_BODY = {
                       "Maintaining gains; moving to self-management.", "Near discharge criteria."),
     "flat": ("Plateau on the measures; reviewing the programme.", "Slower than expected; home "
              "practice has been irregular.", "Little change this month; adjusting the plan."),
+    "worsening": ("Worse than at the start; reviewing the programme and the load.", "Lost ground since "
+                  "intake; checked for a new cause.", "Measures worse than at baseline; plan under review."),
     "setback": ("Setback after a flare-up; reduced the load for a week.", "Lost some ground after "
                 "an illness; the trend is still upward.", "Temporary setback; reassured."),
 }

@@ -23,6 +23,7 @@ from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
+from notesdesk.core.measures.alert_rules import alert_rules
 from notesdesk.core.measures.alliance import AllianceCheck, alliance_check
 from notesdesk.core.measures.change import ChangeLabel, ChangeResult, classify_change
 from notesdesk.core.measures.library import (
@@ -36,6 +37,14 @@ from notesdesk.core.measures.objectives import (
     ObjectiveSuggestion,
     parse_measure_rule,
     suggest_objective_status,
+)
+from notesdesk.core.measures.progress import (
+    JointRecovery,
+    deterioration,
+    elevated_rule,
+    ever_elevated,
+    joint_recovery,
+    no_reliable_improvement,
 )
 from notesdesk.core.measures.scoring import ScoreResult, score
 from notesdesk.core.measures.trajectory import review_due, trajectory
@@ -223,6 +232,7 @@ def history_rows(administrations: Iterable[MeasureAdministration], episodes: Ite
     rows: list[MeasureRow] = []
     firsts: dict[tuple[str, str | None], MeasureRow] = {}
     previous: dict[tuple[str, str | None], MeasureRow] = {}
+    checks: dict[tuple[str, str | None], list[Sequence[int | None]]] = defaultdict(list)
     for adm in sorted(administrations, key=lambda m: (m.administered_on, m.created_at)):
         episode = adm.episode_id or _episode_on(episodes, adm.administered_on)
         inst = resolve_instrument(adm.instrument, extra)
@@ -239,7 +249,8 @@ def history_rows(administrations: Iterable[MeasureAdministration], episodes: Ite
         if inst.kind is Kind.ALLIANCE:
             before = previous.get(key)
             check = alliance_check(adm.answers, before.administration.answers if before else None,
-                                   instrument=inst)
+                                   earlier=checks[key], instrument=inst)
+            checks[key].append(adm.answers)
             row = replace(row, alliance=check, note="" if before else "first alliance check this episode")
         elif result.total is None:
             row = replace(row, note="not scored: too many items unanswered")
@@ -302,6 +313,7 @@ def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Se
     flags: list[Flag] = []
     series = by_instrument(r for r in rows if r.episode_id == current and r.instrument is not None)
     baseline: date | None = None
+    reviewed = [r.review_date for p in plans for r in p.reviews]
     for group in series.values():
         inst, latest = group[-1].instrument, group[-1]
         assert inst is not None
@@ -317,20 +329,35 @@ def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Se
         scores = _totals(group)
         if inst.kind is Kind.OUTCOME and scores:
             baseline = min(baseline or scores[0][0], scores[0][0])
-            try:
-                track = trajectory(inst, scores)
-            except InvalidInput:
-                track = None
-            if track is not None and track.flag is not None:
-                flags.append(track.flag)
+            flags += _progress_flags(inst, scores, on, reviewed)
     if baseline is not None:
         active = [p for p in plans if p.status is PlanStatus.ACTIVE and p.review_due is not None]
-        reviewed = [r.review_date for p in plans for r in p.reviews]
-        reviewed += [p.effective_date for p in plans if p.effective_date and p.status is not PlanStatus.DRAFT]
-        status = review_due(baseline, on, [p.review_due for p in active if p.review_due], reviewed)
+        activated = [p.effective_date for p in plans if p.effective_date and p.status is not PlanStatus.DRAFT]
+        status = review_due(baseline, on, [p.review_due for p in active if p.review_due],
+                            [*reviewed, *activated])
         if status.flag is not None:
             flags.append(status.flag)
     return sorted(flags, key=lambda f: list(FlagKind).index(f.kind))
+
+
+def _progress_flags(inst: Instrument, scores: list[tuple[date, int]], on: date,
+                    reviewed: Sequence[date]) -> list[Flag]:
+    """Deterioration flags at once, whatever the questionnaire; 'not on track' and 'no reliable
+    improvement by week 12' only for a questionnaire that was ever at caseness this episode."""
+    try:
+        worse = deterioration(inst, scores)
+        track = trajectory(inst, scores).flag
+        late = no_reliable_improvement(inst, scores, on, reviewed)
+    except InvalidInput:  # no reliable-change rule, or a score outside the range: nothing to judge by
+        return []
+    if not ever_elevated(inst, scores):
+        return [worse] if worse else []
+    elevated = f" {elevated_rule(inst)}: {alert_rules().elevated_only.source}"
+    # A reliable worsening already says more than 'not on track'; the week-12 flag asks for a decision.
+    found = [worse] if worse else ([track] if track else [])
+    found += [late] if late else []
+    return [replace(f, source=f.source + elevated) if f.kind is not FlagKind.DETERIORATION else f
+            for f in found]
 
 
 def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = None,
@@ -357,6 +384,33 @@ def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = Non
     ids, day = (wanted if wanted is not None else sorted(given)), on or today()
     return {cid: flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], day)
             if given.get(cid) else [] for cid in ids}
+
+
+def episode_recovery(rows: Sequence[MeasureRow], episodes: Sequence[Episode]) -> JointRecovery | None:
+    """Pure: recovery across PHQ-9 and GAD-7 together (the rules file names them) in the current episode,
+    or the latest one once discharged; None unless both were given at its start and since."""
+    _, current = _current_episode(episodes)
+    if current is None and episodes:
+        current = max(episodes, key=lambda e: e.opened_on).id
+    series = []
+    for ident in alert_rules().joint_recovery.instruments:
+        mine = [r for r in rows if r.episode_id == current and r.instrument is not None
+                and r.instrument.id == ident]
+        if not mine:
+            return None
+        assert mine[0].instrument is not None
+        series.append((mine[0].instrument, _totals(mine)))
+    return joint_recovery(series)
+
+
+def client_recovery(uow: UnitOfWork, client_id: str) -> JointRecovery | None:
+    """Recovery across PHQ-9 and GAD-7 for one client's current (or latest) episode."""
+    with uow:
+        uow.clients.get(client_id)
+        extra = stored_instruments(uow)
+        episodes = uow.episodes.where(client_id=client_id)
+        found = uow.measures.where(client_id=client_id)
+    return episode_recovery(history_rows(found, episodes, extra), episodes)
 
 
 # -- objectives linked to a measure -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the client list shows beside each name: review due, homework overdue, risk noted, unsigned notes,
-and the measure flags (risk item endorsed or unanswered, not on track, alliance drop).
+and the measure flags (risk item endorsed or unanswered, deteriorating, not on track, no reliable
+improvement by week 12, alliance drop or slow decline).
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
 then grouped in memory: sorting and filtering happen after decryption (DESIGN §3).
@@ -31,8 +32,11 @@ UNSIGNED_AFTER_DAYS = 3
 LIST_MEASURE_FLAGS = {
     FlagKind.RISK: "risk item endorsed",
     FlagKind.UNKNOWN_RISK: "risk item unanswered",
+    FlagKind.DETERIORATION: "deteriorating",
     FlagKind.NOT_ON_TRACK: "not on track",
+    FlagKind.NO_RELIABLE_IMPROVEMENT: "no reliable improvement",
     FlagKind.ALLIANCE_DROP: "alliance drop",
+    FlagKind.ALLIANCE_DECLINE: "alliance decline",
 }
 
 

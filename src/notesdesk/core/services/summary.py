@@ -55,7 +55,7 @@ from notesdesk.core.domain.summaries import (
     StatusStep,
 )
 from notesdesk.core.errors import NotFound
-from notesdesk.core.services.care import adherence
+from notesdesk.core.services.care import adherence, adherence_rule, checkin_counts, counts_text
 from notesdesk.core.services.notes import verify_note
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -296,6 +296,8 @@ def client_summary(
         sessions=session_rows(notes),
         homework=homework_rows(homework),
         adherence_recent=adherence(homework, end=until),
+        checkins_recent=counts_text(checkin_counts(homework, end=until)),
+        adherence_rule=adherence_rule(),
         adherence_until=until,
         milestones=milestone_rows(milestones),
         phases=phase_rows(phases),

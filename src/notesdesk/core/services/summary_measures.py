@@ -12,11 +12,11 @@ known to this vault, says so in the change column and is never printed as a risk
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Episode
-from notesdesk.core.domain.summaries import MeasureRow, MeasureScale, MeasureSection
+from notesdesk.core.domain.summaries import MeasureChange, MeasureRow, MeasureScale, MeasureSection
 from notesdesk.core.measures.model import Direction, Flag, FlagKind, Instrument, Kind
 from notesdesk.core.services import measures
 from notesdesk.core.storage.uow import UnitOfWork
@@ -44,6 +44,7 @@ def _alliance_change(row: measures.MeasureRow) -> str:
     if check is None:
         return ""
     parts = [f"item {d.item} fell {d.previous} → {d.current}" for d in check.drops]
+    parts += [f"item {f.item} in slow decline" for f in check.flags if f.kind is FlagKind.ALLIANCE_DECLINE]
     if check.low_items:
         parts.append("low on item " + ", ".join(str(i) for i in check.low_items))
     if parts:
@@ -92,6 +93,26 @@ def scale_of(instrument: Instrument) -> MeasureScale:
     )
 
 
+def changes_of(rows: Sequence[measures.MeasureRow]) -> tuple[MeasureChange, ...]:
+    """Pure: each outcome instrument's change from baseline to latest within its latest episode."""
+    out = []
+    for group in measures.by_instrument(r for r in rows if r.instrument is not None).values():
+        inst = group[-1].instrument
+        assert inst is not None
+        if inst.kind is not Kind.OUTCOME:
+            continue
+        episode = group[-1].episode_id
+        totals = [r.score.total for r in group
+                  if r.episode_id == episode and r.score is not None and r.score.total is not None]
+        if len(totals) < 2:
+            continue
+        better = inst.improvement(totals[0], totals[-1])
+        needed = inst.change.minimal_change
+        progressing = better >= needed if needed is not None else better > 0
+        out.append(MeasureChange(inst.id, inst.name, totals[0], totals[-1], better, progressing))
+    return tuple(out)
+
+
 def section_from_rows(rows: Iterable[measures.MeasureRow]) -> MeasureSection:
     """Pure: the reports' section from scored history rows (oldest first, as history_rows gives them)."""
     rows = list(rows)
@@ -99,7 +120,7 @@ def section_from_rows(rows: Iterable[measures.MeasureRow]) -> MeasureSection:
     for row in rows:
         if row.instrument is not None and row.score is not None and row.score.total is not None:
             scales.setdefault(row.instrument.id, scale_of(row.instrument))
-    return MeasureSection(tuple(section_row(r) for r in rows), tuple(scales.values()))
+    return MeasureSection(tuple(section_row(r) for r in rows), tuple(scales.values()), changes_of(rows))
 
 
 @dataclass(frozen=True)
@@ -116,9 +137,10 @@ class SummaryMeasures:
 
     def __call__(self, administrations: Sequence[MeasureAdministration]) -> MeasureSection:
         rows = measures.history_rows(administrations, self.episodes, self.extra)
+        recovery = measures.episode_recovery(rows, self.episodes)
         if not self.include_alliance:
             rows = [r for r in rows if r.instrument is None or r.instrument.kind is not Kind.ALLIANCE]
-        return section_from_rows(rows)
+        return replace(section_from_rows(rows), across=recovery.text if recovery else "")
 
 
 def summary_measures(uow: UnitOfWork, client_id: str, *, include_alliance: bool = True) -> SummaryMeasures:

@@ -37,13 +37,13 @@ from notesdesk.ui.workspace.widgets import (
 )
 
 
-def adherence_text(rate: float | None, checkins: int, overdue: int, ever: bool = True) -> str:
-    """`checkins`: how many in the last 4 weeks; `ever`: whether there has been any check-in at all."""
+def adherence_text(rate: float | None, counts: str, overdue: int, ever: bool = True) -> str:
+    """`counts`: the last 4 weeks' check-ins by status ('2 done, 1 partial'); `ever`: whether there has
+    been any check-in at all."""
     if rate is None:
         text = "No check-ins in the last 4 weeks" if ever else "No check-ins yet"
     else:
-        plural = "s" if checkins != 1 else ""
-        text = f"Adherence over the last 4 weeks: {rate:.0%} done ({checkins} check-in{plural})"
+        text = f"Adherence over the last 4 weeks: {rate:.0%} ({counts})"
     if overdue:
         text += f" — {overdue} overdue"
     return text
@@ -158,12 +158,12 @@ class HomeworkTab(QWidget):
         labels = {n.id: note_label(n) for n in written} if written is not None else None
         self.model.set_homework(found, self._goal_names, labels)
         on = today()
-        window = [c for h in found for c in h.checkins
-                  if (on - c.checkin_date).days < care.ADHERENCE_WINDOW_DAYS and c.checkin_date <= on]
+        counts = care.counts_text(care.checkin_counts(found, on))
         ever = any(h.checkins for h in found)
         self.adherence_label.setText(
-            adherence_text(care.adherence(found, on), len(window), len(care.overdue(found, on)), ever)
+            adherence_text(care.adherence(found, on), counts, len(care.overdue(found, on)), ever)
         )
+        self.adherence_label.setToolTip(f"Share of check-ins done: {care.adherence_rule()}.")
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:
             self.view.selectRow(row)

@@ -15,9 +15,12 @@ PREFERRED = ("phq9", "gad7")
 FLAG_TITLES = {
     FlagKind.RISK: "Risk item endorsed",
     FlagKind.UNKNOWN_RISK: "Risk item unanswered",
+    FlagKind.DETERIORATION: "Deteriorating",
     FlagKind.NOT_ON_TRACK: "Not on track",
+    FlagKind.NO_RELIABLE_IMPROVEMENT: "No reliable improvement: review the plan",
     FlagKind.REVIEW_DUE: "Outcome review due",
     FlagKind.ALLIANCE_DROP: "Alliance drop",
+    FlagKind.ALLIANCE_DECLINE: "Alliance slow decline",
     FlagKind.ALLIANCE_LOW: "Alliance low",
 }
 RISK_KINDS = (FlagKind.RISK, FlagKind.UNKNOWN_RISK)

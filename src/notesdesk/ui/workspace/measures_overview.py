@@ -41,6 +41,9 @@ class MeasuresSummary(QLabel):
             change = f" — {_esc(line.change)}" if line.change else ""
             lines.append(f"<li><b>{_esc(line.name)} {_esc(line.total)}</b>{band} on {line.when}{change}</li>")
         text = "<p>Latest scores</p><ul style='margin-left:-20px'>" + "".join(lines) + "</ul>"
+        recovery = measures.client_recovery(self._ctx.uow(), self._client_id)
+        if recovery is not None:  # beside the per-questionnaire labels, named by its definition
+            text += f"<p>Across questionnaires: {_esc(recovery.text)}</p>"
         if flags:
             items = []
             for f in flags:
@@ -48,4 +51,7 @@ class MeasuresSummary(QLabel):
                 items.append(f"<li><b{style}>{_esc(FLAG_TITLES[f.kind])}</b> — {_esc(f.message)}</li>")
             text += "<p>Flags</p><ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
         self.setText(text)
-        self.setToolTip("\n\n".join(f"{line.name}: {line.rule}" for line in latest_lines(rows) if line.rule))
+        tips = [f"{line.name}: {line.rule}" for line in latest_lines(rows) if line.rule]
+        if recovery is not None:
+            tips.append(f"{recovery.rule}. Source: {recovery.source}")
+        self.setToolTip("\n\n".join(tips))

@@ -55,6 +55,7 @@ class OverviewData:
     goals: tuple[GoalLine, ...]
     adherence: float | None
     checkins: int
+    checkin_counts: str  # '2 done, 1 partial' over the same 4 weeks
     overdue: int
     milestones_reached: tuple[MilestoneLine, ...]
     milestones_total: int
@@ -138,6 +139,7 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
         goals=goals,
         adherence=care.adherence(homework, on),
         checkins=checkins,
+        checkin_counts=care.counts_text(care.checkin_counts(homework, on)),
         overdue=len(care.overdue(homework, on)),
         milestones_reached=reached,
         milestones_total=len(milestones),

@@ -131,8 +131,7 @@ class OverviewTab(QWidget):
         if data.adherence is None:
             adherence = "No check-ins in the last 4 weeks"
         else:
-            plural = "s" if data.checkins != 1 else ""
-            adherence = f"<b>{data.adherence:.0%}</b> done ({data.checkins} check-in{plural})"
+            adherence = f"<b>{data.adherence:.0%}</b> ({data.checkin_counts})"
         if data.overdue:
             adherence += f"<br><b>{data.overdue} overdue</b>"
         self.labels["homework"].setText(adherence)
