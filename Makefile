@@ -39,7 +39,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 soak: $(STAMP)
-	QT_QPA_PLATFORM=offscreen NOTESDESK_SOAK=1 $(BIN)/python -m pytest tests/security -s -p no:randomly --timeout 3600 | tee soak-report.txt
+	QT_QPA_PLATFORM=offscreen NOTESDESK_SOAK=1 $(BIN)/python -m pytest tests/security tests/ui/test_crash_soak.py -s -p no:randomly --timeout 3600 | tee soak-report.txt
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,25 @@ PASSPHRASE = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def _test_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+def _test_kdf(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("NOTESDESK_INSECURE_TEST_KDF", "1")
+    # The copy of each vault's audit head kept outside the vault's folder (SECURITY.md): a fresh
+    # folder per test (never the user's), and not inside tmp_path, whose contents tests inspect.
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path_factory.mktemp("anchors")))
 
 
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:
     return tmp_path / "practice.notesdesk"
+
+
+FIXTURES = Path(__file__).with_name("fixtures")
+LEGACY_VAULT = FIXTURES / "vault-0003.notesdesk"  # written by the code before the audit head
+
+
+@pytest.fixture
+def legacy_vault(vault_path: Path) -> Path:
+    """A copy of a vault made by the release before the audit head (schema 0003): one client,
+    "Before the upgrade", with a signed note and a draft (tests/fixtures/make_vault_0003.py)."""
+    shutil.copy(LEGACY_VAULT, vault_path)
+    return vault_path

@@ -1,5 +1,6 @@
 """Where NotesDesk keeps its files. The vault path: --vault, else $NOTESDESK_VAULT, else the default;
-backups: $NOTESDESK_BACKUP_DIR, else a "backups" folder in the data folder."""
+backups: $NOTESDESK_BACKUP_DIR, else a "backups" folder in the data folder; each vault's local anchor
+(storage/anchor.py): $NOTESDESK_ANCHOR_DIR, else an "anchors" folder in the data folder."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ APP_NAME = "NotesDesk"
 VAULT_ENV = "NOTESDESK_VAULT"
 VAULT_FILENAME = "vault.notesdesk"
 BACKUP_DIR_ENV = "NOTESDESK_BACKUP_DIR"
+ANCHOR_DIR_ENV = "NOTESDESK_ANCHOR_DIR"
 
 
 def data_dir() -> Path:
@@ -38,4 +40,13 @@ def backup_dir(env: Mapping[str, str] | None = None) -> Path:
     chosen = env.get(BACKUP_DIR_ENV) or None
     if chosen is None:
         return data_dir() / "backups"
+    return Path(chosen).expanduser()
+
+
+def anchor_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where each vault's local anchor is kept: outside any vault's folder, one file per vault id."""
+    env = os.environ if env is None else env
+    chosen = env.get(ANCHOR_DIR_ENV) or None
+    if chosen is None:
+        return data_dir() / "anchors"
     return Path(chosen).expanduser()

@@ -178,7 +178,7 @@ def test_backup_dir_default_and_environment(tmp_path: Path) -> None:
 
 
 def test_restore_replaces_the_vault_and_keeps_the_old_one(
-    run: Runner, client_id: str, vault_path: Path
+    run: Runner, client_id: str, vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fill(run)
     path = _backup(run)
@@ -192,7 +192,15 @@ def test_restore_replaces_the_vault_and_keeps_the_old_one(
     assert "Amaru Quispe" in restored and "Ngozi" not in restored
     assert "Signed ✓" in run.ok("note", "show", _note_id(run))
     assert run.ok("verify").startswith("Vault OK")
-    # The replaced vault is intact and opens as it was.
+    # The replaced vault is another copy of the restored one: refused on this computer (put back in
+    # place it would hide what was done since the restore) and by the backups made since; intact, it
+    # opens as it was elsewhere.
+    refused = Runner(kept)("client", "list")
+    assert refused.code == 4 and "another copy" in refused.err
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(vault_path.parent / "another-computer"))
+    refused = Runner(kept)("client", "list")
+    assert refused.code == 4 and "replaced by a restore" in refused.err
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(vault_path.parent / "another-computer-backups"))
     assert Runner(kept).ok("--json", "client", "list") == before
 
 
@@ -258,7 +266,7 @@ def test_restore_while_the_vault_is_open_elsewhere_exit_5(
 
 
 def test_verify_catches_a_vault_replaced_by_an_older_copy(
-    run: Runner, client_id: str, vault_path: Path, tmp_path: Path
+    run: Runner, client_id: str, vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old_copy = tmp_path / "old-copy.notesdesk"
     shutil.copy2(vault_path, old_copy)
@@ -266,12 +274,19 @@ def test_verify_catches_a_vault_replaced_by_an_older_copy(
     _backup(run)
     assert run.ok("verify").startswith("Vault OK")
     shutil.copy2(old_copy, vault_path)
+    for argv in (("verify",), ("client", "list")):  # refused at every unlock, not only by verify
+        result = run(*argv)
+        assert result.code == 4
+        _one_line_error(result.err)
+        assert "older than the one last opened on this computer" in result.err
+    # On a computer that never opened the newer vault, the newest authentic backup refuses it.
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))
     result = run("verify")
-    assert result.code == 4
-    _one_line_error(result.err)
-    assert "older than your newest backup" in result.err
-    # The anchor lives in the backup folder: elsewhere, the old copy still looks whole.
-    assert run.ok("verify", "--backups", str(tmp_path / "empty")).startswith("Vault OK")
+    assert result.code == 4 and "older than its newest backup" in result.err
+    # Only backups count: with an empty backup folder, nothing there can tell the copy is old.
+    monkeypatch.setenv("NOTESDESK_BACKUP_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "a-third-computer"))
+    assert run.ok("verify").startswith("Vault OK")
 
 
 def test_a_synced_vault_warns_once_and_carries_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -314,11 +329,11 @@ def test_rotation_keeps_every_real_backup_among_future_dated_junk(
         path.write_bytes(b"")
     result = run("backup")
     assert result.code == 0, result.err
-    newest = Path(result.out.splitlines()[0])
-    assert newest.is_file() and newest not in real
+    newest = Path(result.out.strip())  # standard output stays the path alone
+    assert result.out == f"{newest}\n" and newest.is_file() and newest not in real
     assert all(path.is_file() for path in real)
     assert all(path.exists() for path in junk)  # not ours to delete either
-    assert "12 files named like backups are not backups of this vault; left alone" in result.out
+    assert "12 files named like backups are not backups of this vault; left alone" in result.err
     as_json = json.loads(run.ok("--json", "backup"))  # the same day again: only the newer one stays
     assert as_json["removed"] == [str(newest)] and len(as_json["not_this_vault"]) == 12
     assert all(path.is_file() for path in real)
@@ -334,10 +349,10 @@ def test_rotation_says_what_it_removed_and_leaves_future_dated_backups(
     monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
     result = run("backup")
     assert result.code == 0, result.err
-    lines = result.out.splitlines()
-    assert f"Removed by rotation: {older}" in lines  # the same day as the new one: only the newest stays
-    assert f"Left alone, dated in the future: {future}" in lines
-    assert future.is_file() and not older.exists() and Path(lines[0]).is_file()
+    said = result.err.splitlines()
+    assert f"removed by rotation: {older}" in said  # the same day as the new one: only the newest stays
+    assert f"left alone, dated in the future: {future}" in said
+    assert future.is_file() and not older.exists() and Path(result.out.strip()).is_file()
 
 
 def _other_vaults_backup(tmp_path: Path) -> tuple[Path, str]:

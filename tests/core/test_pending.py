@@ -178,13 +178,16 @@ def downgrade_to_0002(path: Path) -> None:
     conn.close()
 
 
-def test_a_0002_vault_gains_the_table_and_its_copy_still_opens_read_only(vault_path: Path) -> None:
-    vault, _ = Vault.create(vault_path, PASSPHRASE)
-    client = clients.add_client(vault.unit_of_work(), records.client("Before "))
-    note_id = signed_note(vault, client.id)
-    dek = vault.data_key()
-    vault.close()
+def test_a_0002_vault_gains_the_table_and_its_copy_still_opens_read_only(
+    legacy_vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vault_path = legacy_vault
     downgrade_to_0002(vault_path)
+    with Vault.open(vault_path, passphrase=PASSPHRASE, read_only=True) as before:
+        [client] = clients.list_clients(before.unit_of_work())
+        with before.unit_of_work() as uow:
+            [note_id] = [n.id for n in uow.notes.where(client_id=client.id) if n.is_signed]
+        dek = before.data_key()
 
     # A backup of the older vault is still checked in full (nothing migrates a backup image).
     image = Vault.open_image(vault_image(vault_path), dek)
@@ -195,11 +198,12 @@ def test_a_0002_vault_gains_the_table_and_its_copy_still_opens_read_only(vault_p
         image.close()
 
     with Vault.open(vault_path, passphrase=PASSPHRASE) as upgraded:
-        assert migrate.current_revision(upgraded.engine) == migrate.head_revision() == "0003"
+        assert migrate.current_revision(upgraded.engine) == migrate.head_revision() == "0004"
         pending.save_pending(upgraded.unit_of_work(), client.id, ADD, note_id, TYPED)
     with Vault.open(vault_path, passphrase=PASSPHRASE) as again:
         assert pending.get_pending(again.unit_of_work(), client.id, ADD, note_id).text == TYPED
     copy = vault_path.with_name(vault_path.name + ".pre-0002.bak")
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))  # see test_vault
     with Vault.open(copy, passphrase=PASSPHRASE, read_only=True) as old:
         assert migrate.current_revision(old.engine) == "0002"
         assert pending.get_pending(old.unit_of_work(), client.id, ADD, note_id) is None

@@ -160,10 +160,10 @@ def test_tables_are_strict_and_journal_is_a_single_file(vault: Vault) -> None:
     conn.close()
 
 
-def test_an_older_vault_is_migrated_after_a_safety_copy(vault_path: Path) -> None:
-    vault, _ = Vault.create(vault_path, PASSPHRASE)
-    clients.add_client(vault.unit_of_work(), Client(name="Before the upgrade"))
-    vault.close()
+def test_an_older_vault_is_migrated_after_a_safety_copy(
+    legacy_vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vault_path = legacy_vault
     # Make it look like a vault written by the first release (schema 0001).
     conn = sqlite3.connect(vault_path)
     conn.executescript(
@@ -177,6 +177,11 @@ def test_an_older_vault_is_migrated_after_a_safety_copy(vault_path: Path) -> Non
         assert [c.name for c in clients.list_clients(upgraded.unit_of_work())] == ["Before the upgrade"]
     copy = vault_path.with_name(vault_path.name + ".pre-0001.bak")
     assert copy.exists()
+    # The safety copy is older than the vault this computer has now opened: refused here, as any
+    # older copy is (storage/rollback.py); on a computer that never saw the newer one it opens.
+    with pytest.raises(VaultDamaged, match="older"):
+        Vault.open(copy, passphrase=PASSPHRASE, read_only=True)
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))
     with Vault.open(copy, passphrase=PASSPHRASE, read_only=True) as old:
         assert migrate.current_revision(old.engine) == "0001"
 

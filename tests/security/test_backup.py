@@ -147,7 +147,7 @@ def test_mutated_backups_raise_only_our_errors(
 
 
 def test_restore_replaces_the_vault_and_keeps_the_old_one(
-    backed_up: tuple[Path, Path, str, bytes], tmp_path: Path
+    backed_up: tuple[Path, Path, str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault_path, backup, _, _ = backed_up
     target = tmp_path / "practice.notesdesk"
@@ -158,6 +158,11 @@ def test_restore_replaces_the_vault_and_keeps_the_old_one(
     assert kept is not None and kept.exists()
     with Vault.open(target, passphrase=PASSPHRASE) as vault:
         assert [c.name for c in clients.list_clients(vault.unit_of_work())] == ["Ayşe Yılmaz"]
+    # The replaced vault is another copy of the restored one: on this computer it is refused (an
+    # attacker could put it back in place), elsewhere it still opens with everything it held.
+    with pytest.raises(VaultDamaged, match="another copy"):
+        Vault.open(kept, passphrase=PASSPHRASE)
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))
     with Vault.open(kept, passphrase=PASSPHRASE) as old:
         assert len(clients.list_clients(old.unit_of_work())) == 2
 
@@ -190,7 +195,9 @@ def test_backup_before_a_passphrase_change_opens_with_the_old_passphrase(tmp_pat
     service.check_backup(backup, recovery_key=recovery_key)
 
 
-def test_a_vault_replaced_by_an_older_copy_is_caught_by_the_backup_anchor(tmp_path: Path) -> None:
+def test_a_vault_replaced_by_an_older_copy_is_caught_by_the_backup_anchor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "v.notesdesk"
     vault, _ = Vault.create(path, PASSPHRASE)
     vault.close()
@@ -201,8 +208,12 @@ def test_a_vault_replaced_by_an_older_copy_is_caught_by_the_backup_anchor(tmp_pa
         service.make_backup(vault, tmp_path / "b")
         service.check_anchor(vault, tmp_path / "b")  # the real vault passes
     shutil.copy(old_copy, path)
-    with Vault.open(path, passphrase=PASSPHRASE) as vault, pytest.raises(VaultDamaged, match="older"):
-        service.check_anchor(vault, tmp_path / "b")
+    # At every unlock now: this computer's anchor, and (on a computer without one) the backups.
+    with pytest.raises(VaultDamaged, match="older than the one last opened on this computer"):
+        Vault.open(path, passphrase=PASSPHRASE)
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))
+    with pytest.raises(VaultDamaged, match="older than its newest backup"):
+        Vault.open(path, passphrase=PASSPHRASE, backups=[tmp_path / "b"])
 
 
 def test_a_full_disk_leaves_no_partial_or_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

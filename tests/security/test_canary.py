@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from notesdesk import paths
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
 from notesdesk.core.domain.pending import PendingKind
@@ -71,6 +72,8 @@ def test_canary_never_reaches_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert found[0].name.startswith(CANARY)  # it really was stored
     assert list(tmp_path.rglob("*.notesdesk"))
     assert scan(tmp_path) == []
+    anchors = paths.anchor_dir()  # outside the vault's folder by design
+    assert list(anchors.glob("*.anchor")) and scan(anchors) == []
 
 
 def test_canary_is_absent_from_the_journal_mid_transaction(tmp_path: Path) -> None:

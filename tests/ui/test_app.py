@@ -86,3 +86,38 @@ def test_launcher_goes_from_unlock_to_the_main_window(qtbot, ui_vault_path, pref
     qtbot.waitUntil(lambda: not window.search_keeper.building)
     window.lock()
     assert relaunched == [ui_vault_path]
+
+
+def test_the_launcher_checks_the_vault_against_the_second_backup_folder_too(
+    qtbot, ui_vault_path, prefs, errors, runner, tmp_path, monkeypatch
+):
+    """A vault rolled back to an old copy is refused at the unlock screen when the only newer backup
+    is on the second backup drive; the dialog names that backup."""
+    import shutil
+
+    from notesdesk.core.backup.service import make_backup
+    from notesdesk.core.domain.clients import Client
+    from notesdesk.core.services import clients
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    prefs.backup_folder = str(usb)
+    vault, _key = Vault.create(ui_vault_path, PASSPHRASE)
+    vault.close()
+    old = tmp_path / "old-copy.notesdesk"
+    shutil.copy(ui_vault_path, old)
+    with Vault.open(ui_vault_path, passphrase=PASSPHRASE) as newer:
+        clients.add_client(newer.unit_of_work(), Client(name="Ana Lima"))
+        on_usb = make_backup(newer, usb)
+    shutil.copy(old, ui_vault_path)
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "a-computer-without-an-anchor"))
+    launcher = Launcher(ui_vault_path, prefs, errors, runner, lambda _path: None, FakeWorkspace)
+    start = launcher.start()
+    qtbot.addWidget(start)
+    asked: list[str] = []
+    start.confirm = lambda _parent, _title, question: asked.append(question) or False
+    qtbot.keyClicks(start.unlock.passphrase.edit, PASSPHRASE)
+    qtbot.keyClick(start.unlock.passphrase.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: errors.last_message is not None, timeout=5000)
+    assert launcher.main_window is None
+    assert "older than its newest backup" in errors.last_message and str(on_usb) in asked[0]

@@ -215,3 +215,65 @@ def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(
     form.first.edit.setText(composed)
     form.second.edit.setText(unicodedata.normalize("NFD", composed))
     assert form.problem() is None and form.submit.isEnabled()
+
+
+def test_a_vault_whose_newest_entries_were_cut_is_refused_with_what_to_do(
+    qtbot, start, ui_vault_path, errors
+):
+    import sqlite3
+
+    vault, _key = Vault.create(ui_vault_path, PASSPHRASE)
+    clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
+    vault.close()
+    conn = sqlite3.connect(ui_vault_path)  # as someone with the file but not the key
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.execute("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+    conn.commit()
+    conn.close()
+    before = ui_vault_path.read_bytes()
+    window = start(ui_vault_path)
+    unlocked: list[object] = []
+    window.sig_unlocked.connect(unlocked.append)
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: errors.last_message is not None, timeout=5000)
+    assert "entries were cut" in errors.last_message
+    assert "notesdesk restore" in errors.last_message and "Ana" not in errors.last_message
+    qtbot.waitUntil(lambda: window.stack.isEnabled())
+    assert window.stack.currentWidget() is window.unlock and unlocked == []
+    assert ui_vault_path.read_bytes() == before
+
+
+def test_a_refused_vault_is_offered_its_newest_authentic_backup_and_restored(
+    qtbot, start, ui_vault_path, errors
+):
+    import sqlite3
+
+    from notesdesk import paths
+    from notesdesk.core.backup.service import make_backup
+
+    vault, _key = Vault.create(ui_vault_path, PASSPHRASE)
+    clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
+    backup = make_backup(vault, paths.backup_dir())
+    clients.add_client(vault.unit_of_work(), Client(name="Ngozi Okafor"))
+    vault.close()
+    conn = sqlite3.connect(ui_vault_path)  # someone rolls Ngozi's record back out of the vault
+    conn.execute("DELETE FROM episode WHERE client_id = (SELECT id FROM client ORDER BY rowid DESC LIMIT 1)")
+    conn.execute("DELETE FROM client WHERE rowid = (SELECT max(rowid) FROM client)")
+    conn.commit()
+    conn.close()
+    window = start(ui_vault_path)
+    asked: list[str] = []
+    window.confirm = lambda _parent, _title, question: asked.append(question) or True
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    restored = unlocked.args[0]
+    try:
+        assert [c.name for c in clients.list_clients(restored.unit_of_work())] == ["Ana Lima"]
+    finally:
+        restored.close()
+    [question] = asked
+    assert str(backup) in question and "kept beside" in question and "Ngozi" not in question
+    assert errors.last_message is None
+    assert len(list(ui_vault_path.parent.glob("*.replaced-*.bak"))) == 1

@@ -250,3 +250,36 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
         assert area.horizontalScrollBar().maximum() == 0 and right_edge < area.viewport().width()
         assert area.widget().width() <= area.viewport().width()
     window._shut = True  # no backup or relaunch when the test closes it
+
+
+def test_saving_the_plan_leaves_the_open_note_saved_so_a_lock_goes_on(workspace, ws_ctx, ws_client, qtbot):
+    # Found by the crash soak: saving the plan refreshed the open note's plan links, and re-drawing
+    # those tick boxes counted as an edit, so the lock's "anything left unsaved?" check found the
+    # note dirty and refused to lock ("A draft could not be saved") although every save succeeded.
+    from notesdesk.ui.lock import save_all_drafts, unsaved_parts
+    from tests.ui.test_workspace_note_plan import with_active_plan
+
+    with_active_plan(workspace, ws_ctx, ws_client)
+    workspace.notes_tab.new_note()
+    type_into(qtbot, workspace.notes_tab.editor.section_edit("subjective"), "Typed before the lock")
+    assert workspace.notes_tab.flush()
+    workspace.plan_tab._mark_dirty()  # an edit to the plan, not yet saved
+
+    assert save_all_drafts(workspace) is True
+    assert unsaved_parts(workspace) == []
+    assert notes.list_notes(ws_ctx.uow(), ws_client)[0].section_text("subjective") == "Typed before the lock"
+
+
+def test_redrawing_a_checklist_is_not_an_edit(qtbot):
+    from notesdesk.ui.workspace.widgets import CheckList
+
+    checks = CheckList("Homework")
+    qtbot.addWidget(checks)
+    checks.set_items([("h1", "Breathing diary"), ("h2", "Bus ride")], checked=["h2"])
+    edits: list[None] = []
+    checks.changed.connect(lambda: edits.append(None))
+    checks.set_read_only(True)
+    checks.set_read_only(False)
+    assert edits == []
+    checks.set_checked("h1")  # a tick set by the program on the user's behalf is an edit
+    assert len(edits) == 1

@@ -32,15 +32,17 @@ the passphrase in use when it was made, or with the recovery key. Its file name 
 and time. After each backup the folder is rotated: of this vault's backups (those whose header
 verifies under its key), the newest of each of the last 7 days, 4 weeks and 12 months is kept and
 older ones are deleted. The backup just written, backups dated in the future and files that are not
-this vault's backups are never deleted. The first line printed is the new backup's path; then one
-line for each backup removed, each backup dated in the future, and a count of the other files.
+this vault's backups are never deleted. Standard output is the new backup's path alone (for
+scripts); standard error says what rotation did: one line for each backup removed, each backup
+dated in the future, and a count of the other files (with --json, all of it is in the object).
 The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data folder.
 """
 
 VERIFY_EPILOG = """\
 Without FILE: checks the vault (file integrity, every sealed field, signatures of signed notes, the
-audit chain) and that it is not older than the newest backup in the backup folder (which would mean
-the vault file was replaced by an old copy).
+whole audit chain) and that it is not older than the highest authentic backup in the backup folder
+(which would mean the vault file was replaced by an old copy). Every unlock checks the audit head,
+this computer's copy of it and the backup folder too; verify adds the full walk and --backups.
 With FILE: checks a backup without any vault: unlock it with the passphrase in use when it was made
 (--passphrase-stdin or a prompt) or with --recovery-key-stdin. This is the restore drill: a backup
 that passes here restores.
@@ -53,8 +55,9 @@ The backup is unlocked with the passphrase in use when it was made (--passphrase
 or with --recovery-key-stdin, and checked completely before anything is replaced; on any failure
 nothing changes. The vault it replaces is kept beside it (its path is printed). The vault must not
 be open in NotesDesk or another command (exit 5). Afterwards the vault opens with the backup's
-passphrase. Make a backup right after restoring an older one: 'verify' checks that the vault is not
-older than the newest backup in the backup folder.
+passphrase. Restoring an older backup on purpose starts a new lineage: the newer backups (and this
+computer's copy of the audit head) no longer count against the restored vault, and a fresh backup of
+it is written at once. The replaced vault is then another copy and is refused on this computer.
 A backup of a different vault (another practice's, or one created afresh) is restored only after a
 yes in a terminal, or with --different-vault: from then on its own passphrase and recovery sheet
 apply, not those of the vault it replaces.
@@ -142,13 +145,13 @@ def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     else:
         cli.out(str(path))
         for line in rotation_lines(rotation):
-            cli.out(line)
+            cli.note(line)
     return 0
 
 
 def rotation_lines(rotation: Rotation) -> list[str]:
-    lines = [f"Removed by rotation: {p}" for p in rotation.removed]
-    lines += [f"Left alone, dated in the future: {p}" for p in rotation.future]
+    lines = [f"removed by rotation: {p}" for p in rotation.removed]
+    lines += [f"left alone, dated in the future: {p}" for p in rotation.future]
     others = len(rotation.not_this_vault)
     if others:
         lines.append(

@@ -5,6 +5,8 @@ Messages never contain client data: they are shown in dialogs, printed on stderr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class NotesdeskError(Exception):
     """Base class: a failure we expected and can explain in one line."""
@@ -40,9 +42,14 @@ class WrongPassphrase(NotesdeskError):
 
 
 class VaultDamaged(NotesdeskError):
-    """The vault or backup fails an integrity, authenticity or audit check."""
+    """The vault or backup fails an integrity, authenticity or audit check. `backup`, when known, is
+    the newest authentic backup of this vault: the one to restore (the app offers it)."""
 
     exit_code = 4
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
 
 
 class VaultInUse(NotesdeskError):

@@ -8,10 +8,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from notesdesk import paths
 from notesdesk.core.storage.vault import Vault
+from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
     APP_NAME,
     configure_logging,
@@ -19,9 +21,12 @@ from notesdesk.ui.app_setup import (
     install_excepthook,
     install_qt_message_handler,
     load_bundled_fonts,
+    log_dir,
 )
 from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.lock import relaunch_detached
 from notesdesk.ui.main_window import MainWindow
@@ -30,6 +35,11 @@ from notesdesk.ui.start.window import StartWindow
 from notesdesk.ui.workspace_host import WorkspaceFactory
 
 log = logging.getLogger("notesdesk")
+
+# While another run holds the crash watch (the process a lock just replaced, still finishing), try
+# again this often, this many times: a lock's old process is gone within a second or two.
+WATCH_RETRY_MS = 250
+WATCH_RETRIES = 120
 
 
 def default_vault_path() -> Path:
@@ -54,8 +64,12 @@ class Launcher(QObject):
         relaunch: Callable[[Path], object] = relaunch_detached,
         workspace_factory: WorkspaceFactory | None = None,
         parent: QObject | None = None,
+        crash_watch: CrashWatch | None = None,
     ) -> None:
         super().__init__(parent)
+        self.crash_watch = crash_watch
+        self.last_run: LastRun | None = None  # the run before ended without closing
+        self._watch_tries = 0
         self.vault_path = vault_path
         self.prefs = prefs
         self.errors = errors
@@ -66,20 +80,43 @@ class Launcher(QObject):
         self.main_window: MainWindow | None = None
 
     def start(self) -> StartWindow:
-        window = StartWindow(self.vault_path, self.runner, self.errors)
+        second = second_folder(self.prefs.backup_folder)
+        folders = [paths.backup_dir(), *([second] if second is not None else [])]
+        window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
         window.resize(width * 90, width * 70)
         window.show()
         self.start_window = window
+        self._watch_crashes()
         return window
+
+    def _watch_crashes(self) -> None:
+        """Start watching this run; if the last one ended without closing, say so where it shows."""
+        if self.crash_watch is None:
+            return
+        result = self.crash_watch.start()
+        if result is Busy.BUSY:
+            self._watch_tries += 1
+            if self._watch_tries <= WATCH_RETRIES:
+                QTimer.singleShot(WATCH_RETRY_MS, self._watch_crashes)
+            return
+        if result is None:
+            return
+        self.last_run = result
+        if self.main_window is not None:
+            self.main_window.show_recovered(result)
+        elif self.start_window is not None:
+            self.start_window.show_notice(crash_notice.before_unlock(result))
 
     def _on_unlocked(self, vault: Vault) -> None:
         log.info("vault unlocked")
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
         self.main_window = MainWindow(ctx, self.relaunch, self.workspace_factory)
         self.main_window.show()
+        if self.last_run is not None:
+            self.main_window.show_recovered(self.last_run)
         if self.start_window is not None:
             self.start_window.close()
             self.start_window.deleteLater()
@@ -99,11 +136,14 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     errors = ErrorPresenter()
     install_excepthook(errors)
     runner = BackgroundRunner(app)
-    launcher = Launcher(Path(vault_path or default_vault_path()), Preferences(), errors, runner)
+    watch = CrashWatch(log_dir())
+    launcher = Launcher(Path(vault_path or default_vault_path()), Preferences(), errors, runner,
+                        crash_watch=watch)
     launcher.start()
     log.info("app started")
     code = app.exec()
     runner.wait()
+    watch.stop()  # a clean end: the next start has nothing to report
     return int(code)
 
 

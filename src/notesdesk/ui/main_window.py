@@ -26,11 +26,14 @@ from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.search.index import SearchHit
 from notesdesk.core.services import clients as client_service
+from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
+from notesdesk.ui import crash_notice
 from notesdesk.ui.backups import BackupKeeper
 from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.crash_watch import LastRun
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog, start_discharge_note
@@ -149,6 +152,20 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.index_status.setText("Building the search index…")
         self.search_keeper.start()
         self.backups.start()
+
+    def show_recovered(self, last: LastRun) -> None:
+        """After a run that ended without closing: say in the banner what that run left saved."""
+        recovered: Recovered | None = None
+        if last.started_at is not None:
+            try:
+                recovered = saved_since(self.ctx.uow(), last.started_at)
+            except Exception as exc:  # the banner still says what happened, without the list
+                self.ctx.errors.present(exc, title="Closed unexpectedly")
+        names: list[str] = []
+        if recovered is not None:
+            by_id = {c.id: c for c in self.panel.model.clients()}
+            names = [self._client_label(by_id[i]) for i in recovered.client_ids if i in by_id]
+        self.banner.add_message(crash_notice.after_unlock(recovered, last, names))
 
     def _show_conditions(self) -> None:
         """The banner: a read-only vault, a vault in a synced or network folder."""

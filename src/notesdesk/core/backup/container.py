@@ -56,6 +56,7 @@ class BackupHeader:
     counts: dict[str, int]
     slots: dict[str, keys.KeySlot]
     raw: bytes
+    lineage: str = ""  # the vault's lineage when backed up (storage/head.py); "" before it existed
 
 
 def file_key(dek: bytes, payload_nonce: bytes) -> bytes:
@@ -145,6 +146,7 @@ def read_header(data: bytes) -> BackupHeader:
             counts={str(k): int(v) for k, v in dict(meta["counts"]).items()},
             slots=slots,
             raw=raw,
+            lineage=str(meta.get("lineage", "")),
         )
         valid = (
             header["v"] == VERSION

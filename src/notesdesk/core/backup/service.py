@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import os
 import re
 import sqlite3
@@ -21,10 +20,12 @@ from filelock import FileLock, Timeout
 from notesdesk import __version__
 from notesdesk.core.backup import container
 from notesdesk.core.backup.files import fsync_dir, write_atomic
+from notesdesk.core.backup.heads import authentic_heads
 from notesdesk.core.errors import Conflict, NotesdeskError, NotFound, VaultDamaged, VaultInUse
 from notesdesk.core.outputs import input_problem
 from notesdesk.core.services.verify import VerifyReport, verify_vault
 from notesdesk.core.storage import migrate
+from notesdesk.core.storage.rollback import check_not_rolled_back
 from notesdesk.core.storage.sqlite import backup_to, recover_after_crash
 from notesdesk.core.storage.vault import Vault, lock_path
 
@@ -86,6 +87,7 @@ def make_backup(vault: Vault, folder: Path) -> Path:
     with vault.unit_of_work() as uow:
         assert uow.session is not None
         head_seq, head_mac = vault.audit.head(uow.session)
+        lineage = vault.audit.current(uow.session).lineage
     image = vault_image(vault.path)
     meta = {
         "created": now.isoformat(),
@@ -93,6 +95,7 @@ def make_backup(vault: Vault, folder: Path) -> Path:
         "schema": migrate.current_revision(vault.engine) or "",
         "audit_head_seq": head_seq,
         "audit_head_mac": head_mac,
+        "lineage": lineage,
         "counts": _counts(vault),
     }
     data = container.seal_backup(image, vault.data_key(), vault.vault_id, vault.key_slots(), meta)
@@ -208,9 +211,10 @@ def restore(
     copy's path (None when there was no vault yet). Nothing changes unless every check passes.
     A backup of another vault is refused (DifferentVault) unless `different_vault_ok`.
 
-    With `fresh_backup_to`, a backup of the restored vault is written there at once, so the newest
-    backup's audit anchor matches the vault again (restoring an older backup on purpose is not an
-    attack, and `verify` must not report it as one)."""
+    Restoring an older backup on purpose is not an attack: the restored vault is opened once to
+    start a new lineage and reset this computer's anchor (storage/rollback.py), so neither the
+    anchor nor the newer backups refuse it. With `fresh_backup_to`, a backup of the restored vault
+    is written there at once."""
     checked, image = _checked(backup, passphrase, recovery_key)
     current = vault_id_at(vault_path)
     if current is not None and current != checked.vault_id and not different_vault_ok:
@@ -222,8 +226,10 @@ def restore(
         raise VaultInUse("Close the vault in every NotesDesk window before restoring.") from exc
     try:
         kept = None
+        replaced = ""
         vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if vault_path.exists():
+            replaced = replaced_lineage(vault_path)
             recover_after_crash(vault_path)  # a read-only copy cannot roll back a crash journal
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             kept = vault_path.with_name(f"{vault_path.name}.replaced-{stamp}.bak")
@@ -242,10 +248,26 @@ def restore(
         write_atomic(vault_path, image)
     finally:
         lock.release()
-    if fresh_backup_to is not None:
-        with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key) as restored:
+    opened = Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key, restoring=replaced)
+    with opened as restored:
+        if fresh_backup_to is not None:
             make_backup(restored, fresh_backup_to)
     return kept
+
+
+def replaced_lineage(vault_path: Path) -> str:
+    """The lineage of the vault a restore replaces, read in clear (it is not secret): the restored
+    vault's lineage lists it, so backups made after the restore refuse that vault if it is put back.
+    Unauthenticated, so it can only add a lineage to refuse, never make a vault pass."""
+    try:
+        conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT lineage FROM audit_head").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ""  # older than the head, or damaged: nothing to add
+    return str(row[0]) if row and isinstance(row[0], str) else ""
 
 
 # -- listing, rotation and the anchor --------------------------------------------------------------
@@ -337,26 +359,12 @@ def rotate(vault: Vault, folder: Path, keep: Path | None = None) -> Rotation:
 
 
 def check_anchor(vault: Vault, folder: Path) -> None:
-    """The vault's audit chain must contain the head recorded in the newest backup; otherwise the
-    whole vault file was replaced by an older copy (security.md §4.10 step 4)."""
-    for info in list_backups(folder):
-        try:
-            head = container.read_head(info.path)  # the header alone: a huge file is never read
-            header = container.read_header(head)
-            container.check_header_mac(head, header, vault.data_key())
-        except (OSError, NotesdeskError):
-            continue  # unreadable or another vault's backup: try the next one
-        if header.vault_id != vault.vault_id:
-            continue
-        with vault.unit_of_work() as uow:
-            assert uow.session is not None
-            mac = vault.audit.mac_at(uow.session, header.audit_head_seq) or ""
-        if not hmac.compare_digest(mac, header.audit_head_mac):
-            raise VaultDamaged(
-                "This vault is older than your newest backup: it may have been replaced by an old copy. "
-                "Restore the newest backup or contact support."
-            )
-        return
+    """The vault must have reached the highest head among its authentic backups in `folder` (of its
+    current lineage) — the check every unlock makes on the backup folder, here for any folder."""
+    backups = authentic_heads([folder], vault.vault_id, vault.data_key())
+    with vault.unit_of_work() as uow:
+        assert uow.session is not None
+        check_not_rolled_back(uow.session, vault.audit, vault.audit.current(uow.session), None, backups)
 
 
 def backup_due(folder: Path, now: datetime | None = None) -> bool:

@@ -2,7 +2,8 @@
 
 passphrase --Argon2id--> KEK_pw --+
 recovery key --HKDF----> KEK_rc --+-- AES-256-GCM wrap --> DEK (32 random bytes)
-DEK --HKDF(salt=vault id, info=label)--> one subkey per purpose (fields, private notes, audit, header)
+DEK --HKDF(salt=vault id, info=label)--> one subkey per purpose (fields, private notes, audit,
+    header, audit head, row terms, local anchor)
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ SUBKEY_FIELDS = "fields"
 SUBKEY_PRIVATE = "private-notes"
 SUBKEY_AUDIT_MAC = "audit-mac"
 SUBKEY_HEADER_MAC = "header-mac"
+SUBKEY_AUDIT_HEAD = "audit-head"
+SUBKEY_ROW_TERMS = "row-terms"
+SUBKEY_LOCAL_ANCHOR = "local-anchor"
 
 
 def hkdf(key: bytes, salt: bytes, label: str, length: int = 32) -> bytes:

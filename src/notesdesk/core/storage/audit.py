@@ -1,8 +1,9 @@
 """The keyed, hash-chained audit log, written in the same transaction as each change.
 
 mac_i = HMAC(K_audit, mac_{i-1} | lp(seq, sealed entry)). Each entry is sealed (what was viewed or
-changed is itself sensitive). Verification walks the chain and cross-checks every sealed row against
-its last audited write: a row rolled back, replayed, deleted or inserted behind our back is found.
+changed is itself sensitive). `record` is the one place entries are written, and it rewrites the
+authenticated head (head.py) in the same transaction. Unlock checks only the head; `verify` (and the
+restore drill) walks the whole chain and cross-checks every sealed row against its last audited write.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage.head import MODULUS, Head, HeadKeeper, genesis
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, Base, missing_later_table
 
@@ -46,6 +48,7 @@ class AuditEntry:
 def _forget_head(session: Session, _previous: object) -> None:
     """A rolled-back write never became the head; read it again next time."""
     session.info.pop("audit_head", None)
+    session.info.pop("head_moved", None)
 
 
 def row_digest(clear: Mapping[str, object], sealed: object) -> str:
@@ -64,10 +67,24 @@ def chain_mac(key: bytes, previous: bytes, seq: int, sealed: bytes) -> bytes:
 
 
 class AuditLog:
-    def __init__(self, sealer: Sealer, mac_key: bytes, actor: str) -> None:
+    def __init__(self, sealer: Sealer, mac_key: bytes, actor: str, heads: HeadKeeper) -> None:
         self._sealer = sealer
         self._key = mac_key
         self.actor = actor
+        self.heads = heads
+
+    def current(self, session: Session) -> Head:
+        """The head as of this transaction. Read once per session and then carried along: bulk
+        writes (imports, the demo) would otherwise re-read the row they just wrote."""
+        head = session.info.get("audit_head")
+        if head is None:
+            head = self.heads.read(session)
+            if head is None:
+                if session.execute(select(AuditRow.seq).limit(1)).first() is not None:
+                    raise VaultDamaged("The vault's audit head is missing: the vault was altered.")
+                head = genesis(GENESIS)
+            session.info["audit_head"] = head
+        return head
 
     def record(
         self,
@@ -78,16 +95,13 @@ class AuditLog:
         rev: int = 0,
         row_hash: str = "",
         detail: str = "",
+        change: int = 0,
+        lineage: str | None = None,
     ) -> AuditEntry:
-        # The head is read once per session and then carried along: bulk writes (imports, the
-        # demo) would otherwise spend half their time re-reading the row they just wrote.
-        head = session.info.get("audit_head")
-        if head is None:
-            last = session.execute(
-                select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
-            ).first()
-            head = (last.seq, last.mac) if last else (0, GENESIS)
-        seq, previous = head[0] + 1, head[1]
+        """Append an entry and move the head. `change` is what the write adds to the set digest
+        (the new row's term minus the old one's); `lineage` is given only by a restore."""
+        head = self.current(session)
+        seq, previous = head.seq + 1, head.chain
         entry = AuditEntry(
             seq=seq,
             at=now(),
@@ -103,7 +117,10 @@ class AuditLog:
         data = self._sealer.seal(AUDIT_TABLE, str(seq), {}, entry)
         mac = chain_mac(self._key, previous, seq, data)
         session.execute(insert(AuditRow).values(seq=seq, data=data, mac=mac))
-        session.info["audit_head"] = (seq, mac)
+        moved = Head(seq, mac, (head.rows + change) % MODULUS, head.lineage if lineage is None else lineage)
+        self.heads.write(session, moved)
+        session.info["audit_head"] = moved
+        session.info["head_moved"] = True
         return entry
 
     def entries(self, session: Session) -> Iterator[AuditEntry]:
@@ -125,6 +142,31 @@ class AuditLog:
             select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
         ).first()
         return (row.seq, row.mac.hex()) if row else (0, GENESIS.hex())
+
+    def leads_to(self, session: Session, seq: int, chain: bytes, head: Head) -> bool:
+        """True when the log holds `chain` at `seq` and every entry after it chains on from there up
+        to the head: the vault grew from that state. Walks only the entries after `seq` (none, when
+        `seq` is this computer's last commit)."""
+        if head.seq < seq:
+            return False
+        if seq == 0:
+            previous = GENESIS
+        else:
+            stored = session.execute(select(AuditRow.mac).where(AuditRow.seq == seq)).scalar()
+            if not isinstance(stored, bytes) or not hmac.compare_digest(stored, chain):
+                return False
+            previous = stored
+        expected = seq + 1
+        rows = session.execute(
+            select(AuditRow.seq, AuditRow.data, AuditRow.mac).where(AuditRow.seq > seq).order_by(AuditRow.seq)
+        )
+        for at, data, mac in rows:
+            if at != expected or not isinstance(data, bytes) or not isinstance(mac, bytes):
+                return False
+            if not hmac.compare_digest(chain_mac(self._key, previous, at, data), mac):
+                return False
+            previous, expected = mac, expected + 1
+        return expected - 1 == head.seq and hmac.compare_digest(previous, head.chain)
 
     def mac_at(self, session: Session, seq: int) -> str | None:
         row = session.get(AuditRow, seq)

@@ -130,6 +130,7 @@ class SealedTable[T]:
     def put_raw(self, row_id: str, payload: bytes) -> None:
         """Insert or replace a row from decrypted JSON taken by all_raw (imports only)."""
         exists = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))
+        old_term = self._stored_term(row_id) if exists is not None else 0
         rev = (int(exists) + 1) if exists is not None else 1
         clear = {name: None for name in self._clear_names} | {"rev": rev}
         sealed = self._ctx.sealer.seal_bytes(self.name, row_id, clear, payload)
@@ -140,7 +141,28 @@ class SealedTable[T]:
                 update(self._table).where(self._table.c.id == row_id).values(data=sealed, **clear)
             )
         action = "create" if exists is None else "edit"
-        self._ctx.audit.record(self._ctx.session, action, self.name, row_id, rev, row_digest(clear, sealed))
+        self._record(action, row_id, rev, clear, sealed, old_term)
+
+    def _stored_term(self, row_id: str) -> int:
+        return self._ctx.audit.heads.stored_term(self._ctx.session, self.name, row_id)
+
+    def _record(
+        self,
+        action: str,
+        row_id: str,
+        rev: int,
+        clear: Mapping[str, ClearValue] | None = None,
+        sealed: bytes | None = None,
+        old_term: int = 0,
+    ) -> None:
+        """Audit a write in its transaction; the head's set digest loses the row's old term and
+        gains its new one (none for a deletion)."""
+        heads = self._ctx.audit.heads
+        new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
+        digest = row_digest(clear, sealed) if clear is not None else ""
+        self._ctx.audit.record(
+            self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
+        )
 
     def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
         clear = dict(self._clear_of(obj)) | dict(extra)
@@ -155,14 +177,13 @@ class SealedTable[T]:
             self._ctx.session.execute(insert(self._table).values(id=row_id, data=sealed, **clear))
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be saved: {_reason(exc)}.") from exc
-        self._ctx.audit.record(
-            self._ctx.session, action, self.name, row_id, 1, row_digest(clear, sealed)
-        )
+        self._record(action, row_id, 1, clear, sealed)
         return obj
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
         row_id = obj.id  # type: ignore[attr-defined]
         old_rev = self.rev_of(row_id)
+        old_term = self._stored_term(row_id)
         clear = self._clear(obj, old_rev + 1, extra)
         sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
         try:
@@ -175,18 +196,17 @@ class SealedTable[T]:
             raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
-        self._ctx.audit.record(
-            self._ctx.session, action, self.name, row_id, old_rev + 1, row_digest(clear, sealed)
-        )
+        self._record(action, row_id, old_rev + 1, clear, sealed, old_term)
         return obj
 
     def remove(self, row_id: str) -> None:
         rev = self.rev_of(row_id)
+        old_term = self._stored_term(row_id)
         try:
             self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be deleted: {_reason(exc)}.") from exc
-        self._ctx.audit.record(self._ctx.session, "delete", self.name, row_id, rev)
+        self._record("delete", row_id, rev, old_term=old_term)
 
 
 def _reason(exc: IntegrityError) -> str:

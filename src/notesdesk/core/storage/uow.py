@@ -59,6 +59,7 @@ class UnitOfWork(Repositories):
         except DBAPIError as exc:
             self.session.rollback()
             raise translate_db_error(exc) from exc
+        self._vault.committed(self.session)
 
     @property
     def vault(self) -> Vault:

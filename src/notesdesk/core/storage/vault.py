@@ -1,7 +1,9 @@
 """Create, unlock and close a vault file; change its passphrase.
 
-Unlock order matters: nothing is written before the passphrase is proven and the header MAC checks
-out, so a wrong passphrase or a damaged file leaves every byte as it was.
+Unlock order matters: nothing is written before the passphrase is proven, the header MAC checks out,
+the authenticated audit head matches the vault's contents (head.py) and the vault is not older than
+this computer's anchor or its backups (rollback.py), so a wrong passphrase, a damaged file or an old
+copy leaves every byte as it was. Nothing at unlock decrypts the records or walks the audit history.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hmac
 import os
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from notesdesk import paths
+from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
 from notesdesk.core.crypto.cipher import FieldCipher
 from notesdesk.core.crypto.encoding import lp
@@ -34,7 +39,17 @@ from notesdesk.core.errors import (
     WrongPassphrase,
 )
 from notesdesk.core.storage import migrate
+from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.head import (
+    META_FLAG,
+    META_VALUE,
+    Head,
+    HeadKeeper,
+    has_head_table,
+    next_lineage,
+)
+from notesdesk.core.storage.rollback import check_not_rolled_back, refused
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
     engine_integrity_problems,
@@ -99,8 +114,16 @@ class Vault:
             FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_PRIVATE), self.vault_id),
         )
         self._header_key = keys.subkey(dek, self.vault_id, keys.SUBKEY_HEADER_MAC)
+        heads = HeadKeeper(
+            keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_HEAD),
+            keys.subkey(dek, self.vault_id, keys.SUBKEY_ROW_TERMS),
+            self.vault_id,
+        )
         self.audit = AuditLog(
-            self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id
+            self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id, heads
+        )
+        self.anchor = LocalAnchor(
+            paths.anchor_dir(), self.vault_id, keys.subkey(dek, self.vault_id, keys.SUBKEY_LOCAL_ANCHOR)
         )
         self._dek = dek
         self._signing_private: bytes | None = None
@@ -164,6 +187,7 @@ class Vault:
             "format": VAULT_FORMAT,
             "owner_id": self.audit.actor,
             "signing_public": signing.public_key_bytes(signing_private).hex(),
+            META_FLAG: META_VALUE,
         }
         with self.unit_of_work() as uow:
             session = uow.session
@@ -187,7 +211,13 @@ class Vault:
         passphrase: str | None = None,
         recovery_key: str | None = None,
         read_only: bool = False,
+        backups: Sequence[Path] | None = None,
+        restoring: str | None = None,
     ) -> Vault:
+        """Unlock. `backups`: the folders whose backups the vault must not be older than (default:
+        the backup folder). `restoring`: only for `restore`, which has just put an older vault in
+        place on purpose: the lineage of the vault it replaced ("" for none). The restored vault
+        starts a new lineage and resets the local anchor instead of being refused."""
         path = Path(path)
         if not path.exists():
             raise NotFound(f"No vault at {path}. Create one with 'notesdesk init'.")
@@ -196,8 +226,9 @@ class Vault:
         if not read_only and not os.access(path, os.W_OK):
             read_only = True
         lock = None if read_only else _acquire(path)
+        folders = [paths.backup_dir()] if backups is None else list(backups)
         try:
-            return cls._unlock(path, passphrase, recovery_key, read_only, lock)
+            return cls._unlock(path, passphrase, recovery_key, read_only, lock, folders, restoring)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -211,6 +242,8 @@ class Vault:
         recovery_key: str | None,
         read_only: bool,
         lock: FileLock | None,
+        folders: list[Path],
+        restoring: str | None,
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
@@ -229,13 +262,22 @@ class Vault:
         vault = cls(path, engine, unlocked, lock, read_only)
         try:
             vault._check_header(meta, slots)
+            backups = [] if restoring is not None else authentic_heads(folders, vault.vault_id, dek)
             if not read_only:
                 migrate.upgrade(engine, path, safety_copy=True)
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
-                vault.audit.verify(uow.session)
+                head = vault._checked_head(uow.session, meta, backups)
+                if restoring is None:
+                    check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
                 vault._load_secrets(uow)
-                uow.record("unlock")
+                if restoring is not None:
+                    # A new lineage: the backups this restore went back behind no longer count, and
+                    # the backups made from now on refuse the vault it replaced (rollback.py).
+                    lineage = next_lineage(head.lineage, restoring)
+                    vault.audit.record(uow.session, "restore", lineage=lineage)
+                else:
+                    uow.record("unlock")
                 if not read_only:
                     uow.commit()
         except BaseException:
@@ -257,12 +299,51 @@ class Vault:
             vault._check_header(meta, slots)
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
-                vault.audit.verify(uow.session)
+                vault.audit.verify(uow.session)  # a backup is checked in full (the restore drill)
+                head = vault.audit.heads.read(uow.session)
+                if head is not None:
+                    vault.audit.heads.check(uow.session, head)
+                elif meta.get(META_FLAG):
+                    raise VaultDamaged("The vault inside the backup lost its audit head: it was altered.")
                 vault._load_secrets(uow)
         except BaseException:
             engine.dispose()
             raise
         return vault
+
+    def _checked_head(self, session: Session, meta: dict[str, str], backups: list[BackupHead]) -> Head:
+        """The authenticated head, checked against the vault's contents; VaultDamaged naming the
+        backup to restore when it does not match. An older vault without a head is checked the old
+        way (the whole chain, every row) once, then given one."""
+        try:
+            head = self.audit.heads.read(session)
+            if head is not None:
+                self.audit.heads.check(session, head)
+                return head
+            if meta.get(META_FLAG):
+                raise VaultDamaged("The vault's audit head is missing: the vault was altered.")
+            return self._establish_head(session)
+        except VaultDamaged as exc:
+            raise refused(exc.message, backups) from exc
+
+    def _establish_head(self, session: Session) -> Head:
+        self.audit.verify(session)
+        newest = self.audit.head(session)
+        head = Head(newest[0], bytes.fromhex(newest[1]), self.audit.heads.live_rows(session))
+        if self.read_only or not has_head_table(session):
+            return head  # an older vault opened read-only: checked in full, nothing written
+        self.audit.heads.write(session, head)
+        session.add(MetaRow(key=META_FLAG, value=META_VALUE))
+        session.flush()
+        self._write_header_mac(session)
+        session.info["audit_head"] = head
+        return head
+
+    def committed(self, session: Session) -> None:
+        """After a commit (uow.py): keep this computer's anchor at the head just written."""
+        head = session.info.get("audit_head")
+        if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
+            self.anchor.save(head.seq, head.chain)
 
     def integrity_problems(self) -> list[str]:
         if self._in_memory:

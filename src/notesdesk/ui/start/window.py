@@ -21,16 +21,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import NotesdeskError, VaultInUse, WrongPassphrase
+from notesdesk.core.errors import NotesdeskError, VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.dialogs.backups_dialog import ask_yes_no
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
+from notesdesk.ui.widgets.labels import CopyableMessage
 
 DEMO_FILENAME = "demo.notesdesk"
 FALLBACK_DEMO_PASSPHRASE = "demo practice only"
+OFFER_RESTORE = (
+    "{problem}\n\nRestore that backup now? The vault it replaces is not deleted: it is kept beside the "
+    "restored one, as a file ending in “.bak”."
+)
 
 
 def demo_module() -> Any | None:
@@ -74,13 +81,17 @@ class StartWindow(QWidget):
         errors: ErrorPresenter,
         demo_path: Path | None = None,
         parent: QWidget | None = None,
+        backup_folders: list[Path] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("NotesDesk")
         self.vault_path = Path(vault_path)
+        # Whose backups the vault must not be older than (default: the backup folder only).
+        self.backup_folders = backup_folders
         self.demo_path = demo_path or self.vault_path.with_name(DEMO_FILENAME)
         self._runner = runner
         self._errors = errors
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # replaced in tests
         self._vault: Vault | None = None
         self._demo_passphrase = demo_passphrase()
         is_demo = self.vault_path.name == DEMO_FILENAME
@@ -117,6 +128,9 @@ class StartWindow(QWidget):
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
         inner.setContentsMargins(0, 0, 0, 0)
+        # Said before anything else: the last run ended without closing (ui/crash_watch.py).
+        self.notice = CopyableMessage(self)
+        inner.addWidget(self.notice)
         inner.addWidget(self.stack)
         inner.addLayout(busy)
         row = QHBoxLayout()
@@ -145,6 +159,9 @@ class StartWindow(QWidget):
         runner.busy_changed.connect(self._set_busy)
 
         self._show(self.unlock if self.vault_path.exists() else self.choice)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.show_message(text)
 
     # -- routing -----------------------------------------------------------------------------------
 
@@ -208,29 +225,57 @@ class StartWindow(QWidget):
     # -- unlock and recovery -----------------------------------------------------------------------
 
     def _on_unlock(self, passphrase: str) -> None:
-        path = self.vault_path
+        path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking…",
-            lambda: Vault.open(path, passphrase=passphrase),
+            lambda: Vault.open(path, passphrase=passphrase, backups=folders),
             self._on_unlocked,
-            self._on_unlock_failed,
+            lambda exc: self._on_unlock_failed(exc, passphrase),
         )
 
     def _on_unlocked(self, vault: Vault) -> None:
         self.unlock.passphrase.clear()
         self.sig_unlocked.emit(vault)
 
-    def _on_unlock_failed(self, exc: BaseException) -> None:
+    def _on_unlock_failed(self, exc: BaseException, passphrase: str) -> None:
         if isinstance(exc, WrongPassphrase):
             self.unlock.show_wrong(f"{exc.message} Try again, or use “Forgot passphrase?”.")
+        elif isinstance(exc, VaultDamaged) and exc.backup is not None:
+            self._offer_restore(exc, exc.backup, passphrase)
         else:
             self._on_failed(exc)
 
-    def _on_recovery(self, key: str) -> None:
+    def _offer_restore(self, exc: VaultDamaged, backup: Path, passphrase: str) -> None:
+        """A tampered or rolled-back vault: offer the newest authentic backup the check found. The
+        restore checks the backup completely before it replaces anything (backup/service.py)."""
+        if not self.confirm(self, "Vault refused", OFFER_RESTORE.format(problem=exc.message)):
+            self._errors.present(exc, title="Vault refused")
+            return
         path = self.vault_path
+
+        folders = self.backup_folders
+
+        def restore_and_open() -> Vault:
+            from notesdesk.core.backup.service import restore  # inline: rarely needed at start
+
+            restore(backup, path, passphrase, None, fresh_backup_to=paths.backup_dir())
+            return Vault.open(path, passphrase=passphrase, backups=folders)
+
+        self._work("Restoring the backup…", restore_and_open, self._on_unlocked, self._on_restore_failed)
+
+    def _on_restore_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WrongPassphrase):
+            exc = WrongPassphrase(
+                "That backup opens with the passphrase in use when it was made, or with the recovery "
+                "key: restore it from a terminal with 'notesdesk restore FILE --recovery-key-stdin'."
+            )
+        self._errors.present(exc, title="Restore backup")
+
+    def _on_recovery(self, key: str) -> None:
+        path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking with the recovery key…",
-            lambda: Vault.open(path, recovery_key=key),
+            lambda: Vault.open(path, recovery_key=key, backups=folders),
             self._on_recovered,
             self._on_recovery_failed,
         )

@@ -80,3 +80,10 @@ class Notice(InlineMessage):
     standard_icon = QStyle.StandardPixmap.SP_MessageBoxInformation
     accessible_name = "Notice"
     selectable = True
+
+
+class CopyableMessage(InlineMessage):
+    """A warning whose text can be selected and copied (it names a file to send or look at)."""
+
+    accessible_name = "Notice"
+    selectable = True

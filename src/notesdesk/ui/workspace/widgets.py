@@ -364,10 +364,15 @@ class CheckList(QListWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Read-only keeps the ticks legible (a disabled list greys them out)."""
         self._read_only = read_only
-        for row in range(self.count()):
-            item = self.item(row)
-            if item.data(Qt.UserRole):
-                item.setFlags(self._flags())
+        # New flags re-draw the items (itemChanged): not an edit, so no `changed`.
+        self._filling = True
+        try:
+            for row in range(self.count()):
+                item = self.item(row)
+                if item.data(Qt.UserRole):
+                    item.setFlags(self._flags())
+        finally:
+            self._filling = False
 
     def _flags(self) -> Qt.ItemFlag:
         flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable

@@ -1,0 +1,204 @@
+"""The heavy practice (`notesdesk demo --clients 300 --notes 20000`): what a therapist waits for,
+each figure a median (with min–max) as a ratio to a floor measured in the same run.
+
+    .venv/bin/python bench/bench_practice.py [--clients 300] [--notes 20000] [--runs 5] [--keep DIR]
+    .venv/bin/python bench/bench_practice.py --scaling        # 1,000 / 5,000 / 20,000 / 50,000 notes
+
+Practices are built once with the real KDF (`--keep DIR` keeps them for the next run: the heavy one
+takes a minute or two). Goals are those of the integrity-at-scale issue; bench/RESULTS.md records runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from practice import (  # noqa: E402
+    PASSPHRASE,
+    Timing,
+    cli,
+    demo,
+    fsync_insert_floor,
+    isolate,
+    machine,
+    sealed_blobs_floor,
+    signatures_floor,
+    timed,
+)
+
+from notesdesk.core.crypto import kdf  # noqa: E402
+from notesdesk.core.services import notes as note_service  # noqa: E402
+from notesdesk.core.services.overview import client_flags  # noqa: E402
+from notesdesk.core.services.search import build_index  # noqa: E402
+from notesdesk.core.storage.vault import Vault  # noqa: E402
+
+QUERIES = ("panic", "sleep", "bus", "breathing", "work stress", "mother", "exposure", "diary", "worry",
+           "avoid", "walk", "anger", "school", "pain", "grief", "partner", "plan", "goal", "alcohol", "calm")
+
+
+def kdf_time(vault: Path, runs: int) -> Timing:
+    """The vault's own Argon2id parameters, timed alone."""
+    conn = sqlite3.connect(f"file:{vault}?mode=ro", uri=True)
+    try:
+        raw = conn.execute("SELECT params FROM keyslot WHERE kind = 'passphrase'").fetchone()[0]
+    finally:
+        conn.close()
+    params = kdf.KdfParams.from_dict(json.loads(raw))
+    return timed(lambda: kdf.derive_key(PASSPHRASE, params), runs)
+
+
+def command_time(vault: Path, runs: int, *args: str) -> Timing:
+    def run() -> None:
+        result = cli(vault, *args)
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {result.stderr.strip()}")
+
+    return timed(run, runs)
+
+
+def data_dependent(heavy: Path, small: Path, runs: int, *args: str) -> tuple[Timing, Timing, Timing]:
+    """(command on the heavy practice less its KDF) minus (the same on a one-client vault)."""
+    heavy_total, small_total = command_time(heavy, runs, *args), command_time(small, runs, *args)
+    heavy_kdf, small_kdf = kdf_time(heavy, runs), kdf_time(small, runs)
+    return heavy_total.minus(heavy_kdf).minus(small_total.minus(small_kdf)), heavy_total, heavy_kdf
+
+
+def line(figure: str, value: Timing, floor: Timing | None, goal: str) -> None:
+    ratio = f"{value.ratio(floor):.2f}x" if floor is not None else "—"
+    print(f"| {figure} | {value} | {floor if floor else '—'} | {ratio} | {goal} |", flush=True)
+
+
+def in_process(heavy: Path, runs: int, folder: Path) -> None:
+    vault = Vault.open(heavy, passphrase=PASSPHRASE)
+    try:
+        counts: dict[str, int] = {}
+        with vault.unit_of_work() as uow:
+            for note in uow.notes.all():
+                counts[note.client_id] = counts.get(note.client_id, 0) + 1
+        client_id = min(counts, key=lambda cid: abs(counts[cid] - 70))
+
+        def open_client() -> None:
+            listed = note_service.list_notes(vault.unit_of_work(), client_id)
+            note_service.get_note(vault.unit_of_work(), listed[0].id)
+            client_flags(vault.unit_of_work(), [client_id])
+
+        opened = timed(open_client, runs)
+        line(f"open a {counts[client_id]}-note client (list, newest note, flags)", opened, None, "≤ 100 ms")
+
+        started = time.perf_counter()
+        index = build_index(vault.unit_of_work())
+        built = time.perf_counter() - started
+        flags = timed(lambda: client_flags(vault.unit_of_work()), max(1, runs // 2))
+        line("client list flags, whole practice", flags, None, "(information)")
+        print(f"| search index build | {built * 1000:.0f} ms | — | — | (information) |", flush=True)
+
+        draft = note_service.list_notes(vault.unit_of_work(), client_id)[0]
+        size = len(draft.text.encode())
+
+        def save() -> None:
+            saved = note_service.save_draft(vault.unit_of_work(), draft) if not draft.is_signed else draft
+            index.put_note(saved)
+            client_flags(vault.unit_of_work(), [client_id])
+
+        if draft.is_signed:
+            draft = note_service.create_note(vault.unit_of_work(), draft.__class__(
+                client_id=client_id, session_date=draft.session_date, format=draft.format,
+                sections=draft.sections))
+        line("save a note (seal, commit, index, flags)", timed(save, runs * 4),
+             fsync_insert_floor(folder, max(size, 256), runs * 4), "≤ 3x")
+
+        per_query: list[float] = []
+        direct: list[float] = []
+        db = index._db  # the same FTS5 statements, run directly, are the floor
+        for query in QUERIES:
+            fts = index_query(query)
+            for _ in range(runs):
+                started = time.perf_counter()
+                index.find(query, 50)
+                per_query.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                db.execute("SELECT count(*) FROM doc WHERE doc MATCH ?", (fts,)).fetchone()
+                db.execute(
+                    "SELECT kind, object_id, client_id, day, snippet(doc, 4, '[', ']', '…', 12), "
+                    "snippet(doc, 5, '[', ']', '…', 12) FROM doc WHERE doc MATCH ? "
+                    "ORDER BY kind = 'client' DESC, day DESC, rank LIMIT 50", (fts,)).fetchall()
+                direct.append(time.perf_counter() - started)
+        search = Timing(statistics.median(per_query), min(per_query), max(per_query))
+        floor = Timing(statistics.median(direct), min(direct), max(direct))
+        p95 = statistics.quantiles(per_query, n=20)[-1]
+        line(f"one search, top 50 with snippets, 20 queries (p95 {p95 * 1000:.0f} ms)", search, floor,
+             "≤ 1.5x, p95 ≤ 50 ms")
+    finally:
+        vault.close()
+
+
+def index_query(text: str) -> str:
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def heavy_table(folder: Path, clients: int, notes: int, runs: int) -> None:
+    print(f"Machine: {machine()}", flush=True)
+    started = time.perf_counter()
+    heavy = demo(folder, clients, notes)
+    small = demo(folder, 1, None)
+    print(f"Practices ready in {time.perf_counter() - started:.0f} s ({clients} clients, {notes} notes)\n")
+    floor = sealed_blobs_floor(folder, notes, runs)
+    sigs = signatures_floor(notes, runs)
+    print("| figure | median (min–max) | floor (same run) | ratio | goal |")
+    print("|---|---|---|---|---|")
+    line(f"F: read and decrypt {notes:,} note-sized AES-GCM blobs", floor, None, "floor")
+    unlock, total, own_kdf = data_dependent(heavy, small, runs, "client", "list")
+    print(f"| `client list` on the heavy practice, whole command | {total} | — | — | KDF alone: {own_kdf} |")
+    line("data-dependent CLI unlock (`client list`, heavy less one-client, each less its KDF)", unlock, floor,
+         "≤ 3x F")
+    verified, total, _ = data_dependent(heavy, small, max(1, runs // 2), "verify")
+    floor_sigs = Timing(floor.median + sigs.median, floor.low + sigs.low, floor.high + sigs.high)
+    print(f"| `verify` on the heavy practice, whole command | {total} | — | — | |")
+    line("`verify`, data-dependent", verified, floor_sigs, "≤ 2x (F + Ed25519 loop)")
+    in_process(heavy, runs, folder)
+
+
+def scaling(folder: Path, runs: int) -> None:
+    print(f"Machine: {machine()}\n")
+    small = demo(folder, 1, None)
+    print("| notes | F | data-dependent `client list` | ratio | `verify` data-dependent |")
+    print("|---|---|---|---|---|")
+    for notes in (1000, 5000, 20000, 50000):
+        practice = demo(folder, max(2, notes // 67), notes)
+        floor = sealed_blobs_floor(folder, notes, runs)
+        unlock, _total, _kdf = data_dependent(practice, small, runs, "client", "list")
+        verified, _t, _k = data_dependent(practice, small, max(1, runs // 2), "verify")
+        print(f"| {notes:,} | {floor} | {unlock} | {unlock.ratio(floor):.2f}x | {verified} |", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--notes", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="folder to keep the built practices in between runs")
+    parser.add_argument("--scaling", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="notesdesk-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        isolate(folder)
+        if args.scaling:
+            scaling(folder, args.runs)
+        else:
+            heavy_table(folder, args.clients, args.notes, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

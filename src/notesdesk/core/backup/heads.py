@@ -1,0 +1,53 @@
+"""The audit heads recorded in a folder's backups, for the rollback check at every unlock.
+
+Only backups whose header MAC verifies under this vault's data key count, and they are ranked by the
+head they record, never by file name or date: an old genuine backup copied under a future-dated name
+is still old. Only each file's header is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from notesdesk.core.backup import container
+from notesdesk.core.errors import NotesdeskError
+
+SUFFIX = ".ndbk"
+
+
+@dataclass(frozen=True)
+class BackupHead:
+    path: Path
+    created: str
+    seq: int
+    chain: str  # hex, as in the header
+    lineage: str
+
+
+def authentic_heads(folders: list[Path], vault_id: str, dek: bytes) -> list[BackupHead]:
+    """This vault's authentic backups in `folders`, highest head first."""
+    found = []
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for path in sorted(Path(folder).iterdir()):
+                head = _head(path, vault_id, dek)
+                if head is not None:
+                    found.append(head)
+    return sorted(found, key=lambda h: h.seq, reverse=True)
+
+
+def _head(path: Path, vault_id: str, dek: bytes) -> BackupHead | None:
+    if not path.name.endswith(SUFFIX) or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(container.PREFIX.size + container.MAX_HEADER + 32)
+        header = container.read_header(data)
+        if header.vault_id != vault_id:
+            return None
+        container.check_header_mac(data, header, dek)
+    except (OSError, NotesdeskError):
+        return None  # unreadable, altered, or not a backup: never evidence either way
+    return BackupHead(path, header.created, header.audit_head_seq, header.audit_head_mac, header.lineage)

@@ -1,0 +1,66 @@
+"""The local anchor: a MAC'd copy of a vault's audit head kept outside the vault's folder.
+
+One small file per vault, named by the vault id, in the app's data folder (paths.anchor_dir). It holds
+only the vault id, the head's sequence number and chain value, and
+HMAC(K_anchor, lp("nd-anchor", vault id, seq, chain)) — no client data. It is rewritten after every
+commit that moved the head. A vault whose head is behind it, or whose chain at its sequence number
+differs, is an older or another copy of the vault (rollback.py). A missing, unreadable or
+unauthentic anchor counts as none (a first unlock on this computer): deleting it only turns the
+check off, it cannot make an old vault pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from notesdesk.core.crypto.encoding import lp
+
+log = logging.getLogger(__name__)
+
+
+class LocalAnchor:
+    def __init__(self, folder: Path, vault_id: str, key: bytes) -> None:
+        self.path = Path(folder) / f"{vault_id}.anchor"
+        self._vault_id = vault_id
+        self._key = key
+
+    def _mac(self, seq: int, chain: bytes) -> str:
+        return hmac.digest(self._key, lp("nd-anchor", self._vault_id, seq, chain), "sha256").hex()
+
+    def load(self) -> tuple[int, bytes] | None:
+        try:
+            with self.path.open("rb") as handle:
+                data = json.loads(handle.read(4096))
+            seq, chain, mac = int(data["seq"]), bytes.fromhex(data["chain"]), str(data["mac"])
+            same_vault = data["vault_id"] == self._vault_id
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not same_vault or not hmac.compare_digest(self._mac(seq, chain), mac):
+            return None
+        return seq, chain
+
+    def save(self, seq: int, chain: bytes) -> None:
+        """After a commit: a failure here loses nothing (the vault is saved), so it is only logged.
+
+        Written to a temporary file and renamed, without fsync: the anchor only ever lags the vault
+        (it is written after the commit is durable), and an anchor lost or emptied by a crash counts
+        as none — a weaker check for one unlock, never a false alarm. So each save costs no disk
+        flush on top of the commit's own."""
+        record = {"vault_id": self._vault_id, "seq": seq, "chain": chain.hex(), "mac": self._mac(seq, chain)}
+        temp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(record, sort_keys=True).encode())
+            os.replace(temp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            log.warning("The vault's local anchor could not be written; the next unlock checks less.")

@@ -1,0 +1,213 @@
+"""The authenticated audit head: where the audit chain ends and which rows are live, under one MAC.
+
+    term(row) = BLAKE2b-256(key = K_terms, person = "nd-row-term",
+                            JSON [table, id, clear columns in schema order..., base64 GCM tag])
+    rows      = sum of term(row) over every live sealed row, mod 2^256
+    head MAC  = HMAC-SHA256(K_head, lp("nd-head", vault id, seq, chain, rows, lineage))
+
+K_head and K_terms are subkeys of the data key with their own HKDF labels (crypto/keys.py).
+`lineage` is the current lineage followed by the earlier ones, space-separated; "" is the first
+lineage of every vault ("0"). Each restore puts a new random one in front (rollback.py).
+
+`seq` and `chain` are those of the newest audit entry. The head is rewritten with every audit entry
+(audit.py, in the same transaction), and each write adds its new row's term and subtracts the old
+one, so keeping it costs no read of other rows. Checking it at unlock reads clear columns and the
+last 16 bytes of each seal (its GCM tag) — nothing is decrypted and nothing depends on how long
+the audit history is, except SQLite's count of the audit table (see `check`). The terms are keyed
+(keyed BLAKE2b is a PRF, and about three times cheaper per row than HMAC here), so without the key
+no other set of rows can be made to add up to the same digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import msgspec
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, func, inspect, select
+from sqlalchemy.orm import Session
+
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, missing_later_table
+
+MODULUS = 1 << 256
+TAG = 16  # AES-GCM tag: the last bytes of every seal (crypto/cipher.py)
+HEAD_TABLE = "audit_head"
+META_FLAG = "audit_head"  # set (under the header MAC) once a vault keeps a head: then it must exist
+META_VALUE = "hmac-sha256/1"
+
+# Not a mapped class: the head is one row read and written only here.
+head_table = Table(
+    HEAD_TABLE,
+    MetaData(),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("chain", LargeBinary, nullable=False),
+    Column("rows", LargeBinary, nullable=False),
+    Column("lineage", Text, nullable=False),
+    Column("mac", LargeBinary, nullable=False),
+    sqlite_strict=True,
+)
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    chain: bytes
+    rows: int  # the set digest: sum of the live rows' terms mod 2^256
+    lineage: str = ""  # replaced by each restore: backups from before it no longer count (rollback.py)
+
+
+def genesis(chain: bytes) -> Head:
+    return Head(0, chain, 0, "")
+
+
+FIRST_LINEAGE = "0"
+
+
+def current_lineage(lineage: str) -> str:
+    parts = lineage.split()
+    return parts[0] if parts else FIRST_LINEAGE
+
+
+def earlier_lineages(lineage: str) -> set[str]:
+    return set(lineage.split()[1:])
+
+
+def next_lineage(lineage: str, replaced: str = "") -> str:
+    """A new lineage in front of the restored vault's own, and of the replaced vault's current one."""
+    history = [current_lineage(lineage), *lineage.split()[1:]]
+    if replaced and current_lineage(replaced) not in history:
+        history.append(current_lineage(replaced))
+    return " ".join([uuid.uuid4().hex, *history])
+
+
+class HeadKeeper:
+    def __init__(self, mac_key: bytes, term_key: bytes, vault_id: str) -> None:
+        self._key = mac_key
+        self._term_key = term_key
+        self._vault_id = vault_id
+
+    # -- terms -------------------------------------------------------------------------------
+
+    def _term(self, parts: tuple[object, ...]) -> int:
+        """parts = (table, id, clear columns in SEALED_TABLES order..., tag)."""
+        digest = hashlib.blake2b(_encode(parts), key=self._term_key, digest_size=32, person=b"nd-row-term")
+        return int.from_bytes(digest.digest(), "big")
+
+    def term(self, table: str, row_id: object, clear: Mapping[str, object], sealed: object) -> int:
+        tag = sealed[-TAG:] if isinstance(sealed, bytes) else None
+        values = (_value(clear.get(name)) for name in SEALED_TABLES[table])
+        return self._term((table, row_id, *values, tag))
+
+    def stored_term(self, session: Session, table: str, row_id: str) -> int:
+        """The term of a row as it is stored now (before it is replaced or deleted)."""
+        row = _raw(session).execute(_select_terms(table) + " WHERE id = ?", (row_id,)).fetchone()
+        return 0 if row is None else self._term((table, *row))
+
+    def live_rows(self, session: Session) -> int:
+        """Recompute the set digest from every live row's clear columns and tag (on the raw
+        connection inside the session's transaction: SQLAlchemy rows cost more than the hashing)."""
+        total = 0
+        cursor = _raw(session)
+        for name in SEALED_TABLES:
+            if missing_later_table(session, name):
+                continue
+            for row in cursor.execute(_select_terms(name)):
+                total += self._term((name, *row))
+        return total % MODULUS
+
+    # -- the head row --------------------------------------------------------------------------
+
+    def mac(self, head: Head) -> bytes:
+        message = lp(
+            "nd-head", self._vault_id, head.seq, head.chain, head.rows.to_bytes(32, "big"), head.lineage
+        )
+        return hmac.digest(self._key, message, "sha256")
+
+    def write(self, session: Session, head: Head) -> None:
+        # Once per audit entry, so on the raw connection (inside the session's transaction): building
+        # the same upsert through SQLAlchemy cost more than the rest of a bulk import's write.
+        _raw(session).execute(
+            _UPSERT, (head.seq, head.chain, head.rows.to_bytes(32, "big"), head.lineage, self.mac(head))
+        )
+
+    def read(self, session: Session) -> Head | None:
+        """The stored head, its MAC checked; None when there is none (a new or older vault)."""
+        if not has_head_table(session):
+            return None
+        row = session.execute(select(head_table).where(head_table.c.id == 1)).first()
+        if row is None:
+            return None
+        try:
+            if len(row.chain) != 32 or len(row.rows) != 32:
+                raise ValueError("head digest of the wrong size")
+            head = Head(int(row.seq), bytes(row.chain), int.from_bytes(row.rows, "big"), str(row.lineage))
+        except (TypeError, ValueError) as exc:
+            raise VaultDamaged("The vault's audit head is damaged.") from exc
+        if not isinstance(row.mac, bytes) or not hmac.compare_digest(self.mac(head), row.mac):
+            raise VaultDamaged("The vault's audit head was altered or damaged.")
+        return head
+
+    def check(self, session: Session, head: Head) -> None:
+        """The audit table ends exactly at the head, has no gap, and the live rows are the ones the
+        head vouches for. The count walks the audit table's b-tree pages without decoding entries
+        (a few milliseconds per 100,000 entries), so cutting entries from the middle is found too."""
+        count, low, high = session.execute(
+            select(func.count(), func.min(AuditRow.seq), func.max(AuditRow.seq))
+        ).one()
+        newest = session.execute(
+            select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
+        ).first()
+        ends_at_head = newest is not None and newest.seq == head.seq and newest.mac == head.chain
+        if not ends_at_head or count != head.seq or low != 1 or high != head.seq:
+            raise VaultDamaged(
+                "The vault's audit log does not end where it last ended: entries were cut or added "
+                "behind the app's back."
+            )
+        if self.live_rows(session) != head.rows:
+            raise VaultDamaged(
+                "The vault's records are not the ones it last saved: a record was deleted, added "
+                "or rolled back behind the app's back."
+            )
+
+
+def has_head_table(session: Session) -> bool:
+    return bool(inspect(session.connection()).has_table(HEAD_TABLE))
+
+
+_UPSERT = (
+    f"INSERT INTO {HEAD_TABLE} (id, seq, chain, rows, lineage, mac) VALUES (1, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, chain = excluded.chain, rows = excluded.rows, "
+    "lineage = excluded.lineage, mac = excluded.mac"
+)
+_encoder = msgspec.json.Encoder()
+
+
+def _encode(parts: tuple[object, ...]) -> bytes:
+    try:
+        return _encoder.encode(parts)
+    except (TypeError, msgspec.EncodeError):  # a damaged row's odd value: still a definite term
+        return _encoder.encode([repr(p) for p in parts])
+
+
+def _value(value: object) -> object:
+    """As SQLite gives it back: a flag written as a bool is read as an integer."""
+    return int(value) if isinstance(value, bool) else value
+
+
+def _select_terms(table: str) -> str:
+    # Names come from SEALED_TABLES only, never from input.
+    columns = ", ".join(["id", *SEALED_TABLES[table]])
+    return f"SELECT {columns}, substr(data, -{TAG}) FROM {table}"
+
+
+def _raw(session: Session) -> sqlite3.Cursor:
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver.cursor()

@@ -1,0 +1,171 @@
+"""The authenticated audit head (storage/head.py) and the local anchor (storage/anchor.py): kept in
+step with every write, checked at every unlock without reading the history, and never tripped by
+what a user legitimately does."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from notesdesk import paths
+from notesdesk.core.crypto.cipher import FieldCipher
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.errors import InvalidInput, VaultDamaged
+from notesdesk.core.exports import practice
+from notesdesk.core.services import clients, notes
+from notesdesk.core.services.demo import build_demo
+from notesdesk.core.services.verify import verify_vault
+from notesdesk.core.storage import migrate
+from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.vault import Vault
+from tests.conftest import PASSPHRASE
+from tests.core import records
+
+
+def _sql(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def _head_row(path: Path) -> tuple[object, ...]:
+    return _sql(path, "SELECT seq, chain, rows, lineage, mac FROM audit_head")[0]
+
+
+def _small_practice(path: Path) -> None:
+    vault, _ = Vault.create(path, PASSPHRASE)
+    with vault:
+        client = clients.add_client(vault.unit_of_work(), Client(name="Ngozi Adébáyọ̀"))
+        note = notes.create_note(vault.unit_of_work(), records.note(client.id, "first "))
+        notes.sign_note(vault.unit_of_work(), note.id)
+
+
+def test_every_commit_moves_the_head_and_the_anchor_to_the_newest_entry(vault_path: Path) -> None:
+    _small_practice(vault_path)
+    [(seq, chain)] = _sql(vault_path, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+    assert _head_row(vault_path)[:2] == (seq, chain)
+    [anchor] = paths.anchor_dir().iterdir()
+    saved = json.loads(anchor.read_text())
+    # Only the vault id, the head's position and a MAC: nothing about clients.
+    assert sorted(saved) == ["chain", "mac", "seq", "vault_id"]
+    assert (saved["seq"], bytes.fromhex(saved["chain"])) == (seq, chain)
+    assert anchor.name == f"{saved['vault_id']}.anchor"
+
+
+def test_a_write_that_fails_leaves_the_head_where_it_was(vault: Vault) -> None:
+    clients.add_client(vault.unit_of_work(), Client(name="Dương Văn An"))
+    before = _head_row(vault.path)
+    with pytest.raises(InvalidInput):
+        clients.add_client(vault.unit_of_work(), Client(name=""))
+    assert _head_row(vault.path) == before
+    vault.close()
+    with Vault.open(vault.path, passphrase=PASSPHRASE) as again:
+        assert [c.name for c in clients.list_clients(again.unit_of_work())] == ["Dương Văn An"]
+
+
+def test_unlock_reads_no_history_and_decrypts_no_record(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    with vault:
+        client = clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
+        for n in range(30):
+            notes.create_note(vault.unit_of_work(), records.note(client.id, f"note {n} "))
+    opened: list[str] = []
+    real_open = FieldCipher.open
+
+    def counting_open(self: FieldCipher, table: str, *args: object, **kwargs: object) -> bytes:
+        opened.append(table)
+        return real_open(self, table, *args, **kwargs)  # type: ignore[arg-type]
+
+    def no_walk(*_args: object) -> None:
+        raise AssertionError("unlock walked the audit history")
+
+    monkeypatch.setattr(FieldCipher, "open", counting_open)
+    monkeypatch.setattr(AuditLog, "entries", no_walk)
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened:
+        assert opened == ["secret"]  # the signing key; the profile was never saved
+        monkeypatch.undo()
+        assert verify_vault(reopened.unit_of_work()).audit_entries > 30  # verify still walks it all
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "DELETE FROM audit WHERE seq = 5",  # an entry cut from the middle
+        "DELETE FROM audit_head",  # the head itself removed
+        "UPDATE audit_head SET rows = zeroblob(32)",  # the set digest forged (the MAC breaks)
+        "UPDATE audit_head SET rows = zeroblob(40)",  # ... or malformed
+        "INSERT INTO audit SELECT seq + 1000, data, mac FROM audit WHERE seq = 3",  # an entry added
+    ],
+)
+def test_tampering_with_the_head_or_the_log_is_refused_at_unlock(vault_path: Path, attack: str) -> None:
+    _small_practice(vault_path)
+    _sql(vault_path, attack)
+    with pytest.raises(VaultDamaged, match="[Rr]estore"):
+        Vault.open(vault_path, passphrase=PASSPHRASE)
+
+
+def test_an_earlier_genuine_head_put_back_is_refused(vault_path: Path) -> None:
+    _small_practice(vault_path)
+    old = _head_row(vault_path)
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
+        clients.add_client(vault.unit_of_work(), Client(name="Łukasz Wiśniewski"))
+    _sql(vault_path, "UPDATE audit_head SET seq=?, chain=?, rows=?, lineage=?, mac=?", *old)
+    with pytest.raises(VaultDamaged):
+        Vault.open(vault_path, passphrase=PASSPHRASE)
+
+
+def test_a_vault_made_before_the_head_migrates_then_is_protected(legacy_vault: Path) -> None:
+    assert _sql(legacy_vault, "SELECT version_num FROM alembic_version") == [("0003",)]
+    with Vault.open(legacy_vault, passphrase=PASSPHRASE) as vault:
+        assert migrate.current_revision(vault.engine) == "0004"
+        [client] = clients.list_clients(vault.unit_of_work())
+        assert client.name == "Before the upgrade"
+        report = verify_vault(vault.unit_of_work())
+        assert report.signed_notes == 1 and report.records == 4  # client, episode, two notes
+    assert _sql(legacy_vault, "SELECT value FROM meta WHERE key = 'audit_head'") == [("hmac-sha256/1",)]
+    with Vault.open(legacy_vault, passphrase=PASSPHRASE) as vault:  # and opens again, the new way
+        assert len(clients.list_clients(vault.unit_of_work())) == 1
+    # From now on a cut tail is refused, and so is losing the head (the header MAC vouches for it).
+    _sql(legacy_vault, "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+    with pytest.raises(VaultDamaged, match="cut"):
+        Vault.open(legacy_vault, passphrase=PASSPHRASE)
+
+
+def test_legitimate_flows_never_trip_the_checks(vault_path: Path, tmp_path: Path) -> None:
+    vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
+    build_demo(vault, clients=3, notes=12)
+    exported = practice.export_practice(vault, "export passphrase 42")
+    vault.change_passphrase("a newer passphrase")
+    vault.close()
+    with Vault.open(vault_path, recovery_key=recovery_key) as by_key:
+        by_key.change_passphrase(PASSPHRASE)
+    with Vault.open(vault_path, passphrase=PASSPHRASE, read_only=True) as looking:
+        assert len(clients.list_clients(looking.unit_of_work())) == 3
+    target, _ = Vault.create(tmp_path / "new-practice.notesdesk", PASSPHRASE)
+    with target:
+        practice.import_practice(target, exported, "export passphrase 42")
+    for path in (vault_path, tmp_path / "new-practice.notesdesk"):
+        with Vault.open(path, passphrase=PASSPHRASE) as again:
+            assert len(clients.list_clients(again.unit_of_work())) == 3
+            assert verify_vault(again.unit_of_work()).ok
+
+
+def test_an_unwritable_anchor_folder_loses_nothing(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = vault_path.parent / "not-a-folder"
+    blocked.write_text("a file where the anchor folder should be")
+    monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(blocked))
+    _small_practice(vault_path)  # every commit succeeds; the anchor is only skipped
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
+        assert [c.name for c in clients.list_clients(vault.unit_of_work())] == ["Ngozi Adébáyọ̀"]
+    assert blocked.read_text() == "a file where the anchor folder should be"
