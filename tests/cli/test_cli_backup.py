@@ -329,11 +329,11 @@ def test_rotation_keeps_every_real_backup_among_future_dated_junk(
         path.write_bytes(b"")
     result = run("backup")
     assert result.code == 0, result.err
-    newest = Path(result.out.splitlines()[0])
-    assert newest.is_file() and newest not in real
+    newest = Path(result.out.strip())  # standard output stays the path alone
+    assert result.out == f"{newest}\n" and newest.is_file() and newest not in real
     assert all(path.is_file() for path in real)
     assert all(path.exists() for path in junk)  # not ours to delete either
-    assert "12 files named like backups are not backups of this vault; left alone" in result.out
+    assert "12 files named like backups are not backups of this vault; left alone" in result.err
     as_json = json.loads(run.ok("--json", "backup"))  # the same day again: only the newer one stays
     assert as_json["removed"] == [str(newest)] and len(as_json["not_this_vault"]) == 12
     assert all(path.is_file() for path in real)
@@ -349,10 +349,10 @@ def test_rotation_says_what_it_removed_and_leaves_future_dated_backups(
     monkeypatch.setattr(service, "datetime", _frozen_at(NOON))
     result = run("backup")
     assert result.code == 0, result.err
-    lines = result.out.splitlines()
-    assert f"Removed by rotation: {older}" in lines  # the same day as the new one: only the newest stays
-    assert f"Left alone, dated in the future: {future}" in lines
-    assert future.is_file() and not older.exists() and Path(lines[0]).is_file()
+    said = result.err.splitlines()
+    assert f"removed by rotation: {older}" in said  # the same day as the new one: only the newest stays
+    assert f"left alone, dated in the future: {future}" in said
+    assert future.is_file() and not older.exists() and Path(result.out.strip()).is_file()
 
 
 def _other_vaults_backup(tmp_path: Path) -> tuple[Path, str]:

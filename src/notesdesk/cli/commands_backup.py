@@ -32,8 +32,9 @@ the passphrase in use when it was made, or with the recovery key. Its file name 
 and time. After each backup the folder is rotated: of this vault's backups (those whose header
 verifies under its key), the newest of each of the last 7 days, 4 weeks and 12 months is kept and
 older ones are deleted. The backup just written, backups dated in the future and files that are not
-this vault's backups are never deleted. The first line printed is the new backup's path; then one
-line for each backup removed, each backup dated in the future, and a count of the other files.
+this vault's backups are never deleted. Standard output is the new backup's path alone (for
+scripts); standard error says what rotation did: one line for each backup removed, each backup
+dated in the future, and a count of the other files (with --json, all of it is in the object).
 The default folder is $NOTESDESK_BACKUP_DIR, else 'backups' in NotesDesk's data folder.
 """
 
@@ -144,13 +145,13 @@ def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     else:
         cli.out(str(path))
         for line in rotation_lines(rotation):
-            cli.out(line)
+            cli.note(line)
     return 0
 
 
 def rotation_lines(rotation: Rotation) -> list[str]:
-    lines = [f"Removed by rotation: {p}" for p in rotation.removed]
-    lines += [f"Left alone, dated in the future: {p}" for p in rotation.future]
+    lines = [f"removed by rotation: {p}" for p in rotation.removed]
+    lines += [f"left alone, dated in the future: {p}" for p in rotation.future]
     others = len(rotation.not_this_vault)
     if others:
         lines.append(

@@ -230,6 +230,10 @@ class Cli:
         """One or more lines of text output; record text in it is shown with controls escaped."""
         self.stdout.write(printable(text) + "\n")
 
+    def note(self, text: str) -> None:
+        """A line about what the command did besides its output, on stderr (stdout stays for scripts)."""
+        self.stderr.write(printable(" ".join(text.split())) + "\n")
+
     def emit_json(self, data: Any) -> None:
         text = json.dumps(to_plain(data), ensure_ascii=False, indent=2)
         self.stdout.write(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
