@@ -96,6 +96,9 @@ def build_parser() -> Parser:
         action="store_true",
         help="check this installation on a throw-away vault (deleted afterwards) and exit: 0 when it works",
     )
+    parser.add_argument(
+        "--notices", action="store_true", help="print the licences of the third-party components and exit"
+    )
     common = Parser(add_help=False)
     _add_globals(common, suppress=True)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
@@ -161,6 +164,11 @@ def main(
         handler = getattr(args, "handler", None)
         if args.selftest and handler is None:
             return commands_selftest.run(cli)
+        if args.notices and handler is None:
+            from notesdesk.notices import notices_text  # loaded only when asked for (packaging)
+
+            cli.stdout.write(notices_text())
+            return 0
         if handler is None:
             if desktop is None:
                 return _fail(stderr, "no command given; see 'notesdesk --help'.", 2, as_json)
