@@ -7,10 +7,11 @@ import importlib.util
 import shutil
 import struct
 import subprocess
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from notesdesk import __version__
+from notesdesk import __version__, notices
 
 ROOT = Path(__file__).resolve().parents[1]
 ICONS = ROOT / "resources" / "icons"
@@ -103,3 +104,10 @@ def test_windows_version_resource_names_the_product_and_version() -> None:
     assert seen["OriginalFilename"] == "NotesDesk.exe"
     assert "LicenseRef-Proprietary" in str(seen["LegalCopyright"])
     assert module.version_tuple("0.2.0rc1") == (0, 2, 0, 0)
+
+
+def test_project_licence_is_one_spdx_expression_everywhere() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == notices.PROJECT_LICENSE == "LicenseRef-Proprietary"
+    metainfo = ET.parse(LINUX / f"{APP_ID}.metainfo.xml").getroot()
+    assert metainfo.findtext("project_license") == project["license"]
