@@ -12,16 +12,23 @@ from pathlib import Path
 
 import PySide6
 
+from notesdesk import notices
+
 ROOT = Path(__file__).resolve().parents[1]
 NSI = ROOT / "installer" / "windows" / "notesdesk.nsi"
 SYSTEM_LIBS = Path("/usr/lib/x86_64-linux-gnu")
 
 
-def _filters():
-    spec = importlib.util.spec_from_file_location("bundle_filters", ROOT / "installer" / "bundle_filters.py")
+def _load(path: str):
+    """A script module from installer/ (not a package: PyInstaller's spec puts it on sys.path)."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, ROOT / "installer" / path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _filters():
+    return _load("bundle_filters.py")
 
 
 def test_bundle_filters_drop_unused_qt_parts_and_keep_what_the_app_loads() -> None:
@@ -76,3 +83,17 @@ def test_nsis_installs_per_user_and_uninstalls_only_its_own_files() -> None:
     assert "$APPDATA" not in uninstall and "$LOCALAPPDATA" not in uninstall
     assert re.search(r"^\s*RMDir \"\$INSTDIR\"$", uninstall, re.MULTILINE)  # removed only when empty
     assert 'Section /o "Desktop shortcut"' in script  # optional, off by default
+
+
+def _system_notices():
+    return _load("linux/system_notices.py")
+
+
+def test_bundled_host_libraries_are_named_with_their_package_and_copyright(tmp_path: Path) -> None:
+    written = tmp_path / "system-libraries.json"
+    libs = [str(SYSTEM_LIBS / "libz.so.1"), str(SYSTEM_LIBS / "libxcb-icccm.so.4"), "/nonexistent/libx.so.1"]
+    assert _system_notices().write(libs, written) == 2
+    listed = {c.name: c for c in notices.system_components(written)}
+    zlib = listed["zlib1g (system library: libz.so.1)"]
+    assert "Zlib" in zlib.licence and "Jean-loup Gailly" in zlib.texts[0][1]
+    assert "libxcb-icccm4 (system library: libxcb-icccm.so.4)" in listed

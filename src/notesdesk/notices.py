@@ -5,7 +5,8 @@ followed transitively through the installed metadata (markers evaluated for this
 ignored), which is also what PyInstaller bundles (installer/notesdesk.spec copies the same metadata,
 so a frozen build reads the same list). Three components are not Python distributions and are added
 here: the Python runtime, the Qt libraries inside the PySide6 wheels (LGPL-3.0, used as replaceable
-shared libraries) and the DejaVu fonts in resources/fonts.
+shared libraries) and the DejaVu fonts in resources/fonts. A Linux bundle also lists the build
+machine's libraries it carries (system_components).
 
 No Qt here: the About dialog shows it, and `installer/notices.py` writes THIRD-PARTY-NOTICES.txt
 for every package from it.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata as md
+import json
 import re
 import sys
 import sysconfig
@@ -126,6 +128,24 @@ def _qt_version() -> str:
         return "unknown"
 
 
+SYSTEM_LIBRARIES = "system-libraries.json"
+
+
+def system_components(path: Path) -> list[Component]:
+    """The build machine's libraries a Linux bundle carries, one entry per Debian package, from the
+    file installer/linux/system_notices.py wrote at build time (absent from source: there the system
+    provides them)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        Component(f"{e['package']} (system library: {', '.join(e['libraries'])})", str(e["version"]),
+                  str(e["licence"]), (("copyright", str(e["copyright"])),))
+        for e in entries
+    ]
+
+
 def components() -> list[Component]:
     """Every third-party component NotesDesk ships, Python distributions first."""
     found = [
@@ -141,6 +161,8 @@ def components() -> list[Component]:
     ))
     found.append(Component("DejaVu fonts", "2.37", "Bitstream-Vera (DejaVu changes: public domain)",
                            (("LICENSE-DejaVu.txt", _resource_text("fonts", "LICENSE-DejaVu.txt")),)))
+    with contextlib.suppress(ResourceMissing):
+        found += system_components(resources_dir() / "licenses" / SYSTEM_LIBRARIES)
     return found
 
 

@@ -205,7 +205,6 @@ class MainWindow(SessionEndMixin, QMainWindow):
             "lock": self._action("&Lock", "Ctrl+L", self.lock),
             "quit": self._action("&Quit", "Ctrl+Q", self.close),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
-            "about": QAction("&About NotesDesk", self, triggered=lambda: AboutDialog(self).exec()),
         }
         actions["privacy"].setCheckable(True)
         actions["privacy"].setChecked(self.ctx.prefs.privacy_mode)
@@ -224,7 +223,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
             view_menu.addAction(a[name])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
-        help_menu.addAction(a["about"])
+        help_menu.addAction("&About NotesDesk", lambda: AboutDialog(self).exec())  # no shortcut: menu only
         self.reports_menu = ReportsMenu(self.ctx, self.selected_client_id, self, self._drafts_saved)
         bar.insertMenu(view_menu.menuAction(), self.reports_menu)
         # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
