@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the built .deb as a user would (apt-get install ./notesdesk_*.deb), then check it:
-#   1. `notesdesk --selftest` passes from /usr/bin, offscreen, with the real key derivation;
+#   1. `notesdesk --selftest` passes from /usr/bin, offscreen, with the real key derivation (and the
+#      .tar.xz carries the notices too);
 #   2. the installed program lists the same third-party components as the source tree (its About box);
 #   3. the menu entry, icon and metainfo are where desktops look for them;
 #   4. the app starts from its menu entry's Exec line under Xvfb and shows its window (a screenshot
@@ -30,6 +31,9 @@ for f in /usr/share/applications/$app_id.desktop /usr/share/metainfo/$app_id.met
 done
 
 (cd /tmp && /usr/bin/notesdesk --selftest) || fail "the installed self-test failed"
+
+tarball="$(ls "$dist"/notesdesk-*-linux-*.tar.xz | tail -1)"
+tar -tJf "$tarball" | grep -qx 'notesdesk/THIRD-PARTY-NOTICES.txt' || fail "the .tar.xz lacks the notices"
 
 # Every component the source tree lists; the bundle adds the build machine's libraries it carries.
 components() { sed -n '/^Components:/,/^$/p' | grep '^  '; }

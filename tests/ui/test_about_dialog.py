@@ -56,13 +56,14 @@ def _excluded_from_bundle() -> set[str]:
     return {_key(d) for name in filters.EXCLUDES if "." not in name for d in owners.get(name, [])}
 
 
-def test_about_lists_every_component_the_app_loads_and_every_declared_requirement(qtbot) -> None:
+def test_about_lists_every_component_the_app_loads_and_every_declared_requirement(qtbot, tmp_path) -> None:
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     listed = {_key(n) for n in dialog.listed_names()}
     loaded = subprocess.run(
         [sys.executable, "-c", LOADED_DISTRIBUTIONS], capture_output=True, text=True, check=True, timeout=120,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+             "TMPDIR": str(tmp_path)},
     ).stdout.split()
     assert {"pyside6-essentials", "reportlab", "cryptography", "sqlalchemy"} <= {_key(n) for n in loaded}
     missing = {_key(n) for n in loaded} - listed - _excluded_from_bundle()
