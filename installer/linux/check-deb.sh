@@ -33,14 +33,16 @@ done
 (cd /tmp && /usr/bin/notesdesk --selftest) || fail "the installed self-test failed"
 
 tarball="$(ls "$dist"/notesdesk-*-linux-*.tar.xz | tail -1)"
-tar -tJf "$tarball" | grep -qx 'notesdesk/THIRD-PARTY-NOTICES.txt' || fail "the .tar.xz lacks the notices"
+tar -tJf "$tarball" notesdesk/THIRD-PARTY-NOTICES.txt >/dev/null || fail "the .tar.xz lacks the notices"
 
 # Every component the source tree lists; the bundle adds the build machine's libraries it carries.
 components() { sed -n '/^Components:/,/^$/p' | grep '^  '; }
 missing="$(comm -23 <("$root/.venv/bin/notesdesk" --notices | components | sort) \
                     <(/usr/bin/notesdesk --notices | components | sort))"
 [ -z "$missing" ] || fail "the installed program does not list: $missing"
-/usr/bin/notesdesk --notices | components | grep -q '(system library: libxcb' \
+# (Whole outputs in variables: with pipefail, `grep -q` closing a pipe early would fail the writer.)
+installed="$(/usr/bin/notesdesk --notices | components)"
+grep -q '(system library: libxcb' <<<"$installed" \
   || fail "the installed program does not list the system libraries it carries"
 
 # A throw-away home with a vault and a backup made by the installed program (a synthetic practice).
@@ -55,10 +57,11 @@ HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" 
 pass="check-deb $(date +%s%N) passphrase"
 HOME="$home" XDG_DATA_HOME="$home/.local/share" /usr/bin/notesdesk demo --clients 1 --passphrase-stdin <<<"$pass" >/dev/null
 HOME="$home" XDG_DATA_HOME="$home/.local/share" /usr/bin/notesdesk backup --passphrase-stdin <<<"$pass" >/dev/null
-before="$(cd "$home" && find . -type f | sort)"
-echo "$before" | grep -q '\.notesdesk$' || fail "no vault was made"
-echo "$before" | grep -q '\.ndbk$' || fail "no backup was made"
+files() { (cd "$home" && find . -type f -exec sha256sum {} + | sort -k2); }
+before="$(files)"
+grep -q '\.notesdesk$' <<<"$before" || fail "no vault was made"
+grep -q '\.ndbk$' <<<"$before" || fail "no backup was made"
 apt-get remove -y -qq notesdesk >/dev/null
 [ ! -e /usr/bin/notesdesk ] || fail "/usr/bin/notesdesk is still there after apt-get remove"
-[ "$(cd "$home" && find . -type f | sort)" = "$before" ] || fail "apt-get remove touched the user's files"
+[ "$(files)" = "$before" ] || fail "apt-get remove touched the user's files"
 echo "check-deb: ok: installed, self-test passed, components match, remove kept the vault and backup"
