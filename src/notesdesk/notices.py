@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata as md
+import importlib.util
 import json
 import re
 import sys
@@ -146,6 +147,42 @@ def system_components(path: Path) -> list[Component]:
     ]
 
 
+def _icu_version() -> str | None:
+    """The ICU the PySide6 wheel carries (Linux wheels only), from its library's file name; None when
+    Qt uses the system's ICU. Found without importing PySide6 (the CLI prints the notices, no Qt)."""
+    spec = importlib.util.find_spec("PySide6")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for lib in sorted((Path(folder) / "Qt" / "lib").glob("libicuuc.so.*")):
+            return lib.name.removeprefix("libicuuc.so.")
+    return None
+
+
+def _openssl_version() -> str | None:
+    """The OpenSSL statically linked into the cryptography wheel, as it reports itself."""
+    try:
+        from cryptography.hazmat.backends.openssl.backend import backend
+    except ImportError:
+        return None
+    words = backend.openssl_version_text().split()
+    return words[1] if len(words) > 1 and words[0] == "OpenSSL" else None
+
+
+def _bundled_inside_wheels() -> list[Component]:
+    """Libraries that wheels carry without their own metadata: ICU in PySide6, OpenSSL in cryptography."""
+    found = []
+    icu = _icu_version()
+    if icu:
+        found.append(Component("ICU (inside the PySide6 wheels)", icu, "Unicode licence (MIT-style)",
+                               (("ICU.txt", _resource_text("licenses", "ICU.txt")),)))
+    openssl = _openssl_version()
+    if openssl:
+        apache = next((t for d in runtime_distributions() if _key(d.metadata["Name"]) == "cryptography"
+                       for n, t in _licence_texts(d) if n.endswith("LICENSE.APACHE")), "")
+        found.append(Component("OpenSSL (inside the cryptography wheel)", openssl, "Apache-2.0",
+                               (("LICENSE (Apache-2.0)", apache),)))
+    return found
+
+
 def components() -> list[Component]:
     """Every third-party component NotesDesk ships, Python distributions first."""
     found = [
@@ -161,6 +198,7 @@ def components() -> list[Component]:
     ))
     found.append(Component("DejaVu fonts", "2.37", "Bitstream-Vera (DejaVu changes: public domain)",
                            (("LICENSE-DejaVu.txt", _resource_text("fonts", "LICENSE-DejaVu.txt")),)))
+    found += _bundled_inside_wheels()
     with contextlib.suppress(ResourceMissing):
         found += system_components(resources_dir() / "licenses" / SYSTEM_LIBRARIES)
     return found
