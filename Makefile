@@ -17,7 +17,7 @@ REBUILD := rebuild-venv
 endif
 endif
 
-.PHONY: run test lint soak bench screenshots clean rebuild-venv
+.PHONY: run test lint soak bench screenshots clean rebuild-venv bundle packages nsis installer
 
 rebuild-venv:
 	rm -rf $(VENV)
@@ -46,6 +46,29 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
+
+# -- installers (installer/README.md) ----------------------------------------------------------------
+# `make installer`: the PyInstaller bundle, the .deb and .tar.xz, the NSIS installer over a stand-in
+# payload, then the .deb installed with apt-get and checked (self-test, menu entry, remove). Linux, root.
+BUILD_STAMP := $(VENV)/.installed-build
+
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,build]'
+	touch $(BUILD_STAMP)
+
+bundle: $(BUILD_STAMP)
+	rm -rf build/notesdesk dist/notesdesk
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build installer/notesdesk.spec
+	cd /tmp && QT_QPA_PLATFORM=offscreen $(CURDIR)/dist/notesdesk/notesdesk --selftest
+
+packages: bundle
+	installer/linux/build-packages.sh dist
+
+nsis:
+	installer/windows/build-standin.sh dist
+
+installer: packages nsis
+	installer/linux/check-deb.sh dist
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

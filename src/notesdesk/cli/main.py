@@ -26,6 +26,7 @@ from notesdesk.cli import (
     commands_notes,
     commands_plans,
     commands_reports,
+    commands_selftest,
     commands_vault,
 )
 from notesdesk.cli.io import Cli
@@ -90,6 +91,14 @@ def build_parser() -> Parser:
     )
     _add_globals(parser, suppress=False)
     parser.add_argument("--version", action="version", version=f"notesdesk {__version__}")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check this installation on a throw-away vault (deleted afterwards) and exit: 0 when it works",
+    )
+    parser.add_argument(
+        "--notices", action="store_true", help="print the licences of the third-party components and exit"
+    )
     common = Parser(add_help=False)
     _add_globals(common, suppress=True)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
@@ -153,6 +162,13 @@ def main(
     as_json = cli.json
     try:
         handler = getattr(args, "handler", None)
+        if args.selftest and handler is None:
+            return commands_selftest.run(cli)
+        if args.notices and handler is None:
+            from notesdesk.notices import notices_text  # loaded only when asked for (packaging)
+
+            cli.stdout.write(notices_text())
+            return 0
         if handler is None:
             if desktop is None:
                 return _fail(stderr, "no command given; see 'notesdesk --help'.", 2, as_json)

@@ -29,6 +29,7 @@ from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
+from notesdesk.ui.identity import apply_identity
 from notesdesk.ui.lock import relaunch_detached
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.prefs import Preferences
@@ -121,6 +122,7 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
+    apply_identity(app)
     app.setQuitOnLastWindowClosed(True)
     load_bundled_fonts()
     install_qt_message_handler()

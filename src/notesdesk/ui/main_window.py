@@ -34,6 +34,7 @@ from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import LastRun
+from notesdesk.ui.dialogs.about_dialog import AboutDialog
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
@@ -221,6 +222,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
             view_menu.addAction(a[name])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
+        help_menu.addAction("&About NotesDesk", lambda: AboutDialog(self).exec())  # no shortcut: menu only
         self.reports_menu = ReportsMenu(self.ctx, self.selected_client_id, self, self._drafts_saved)
         bar.insertMenu(view_menu.menuAction(), self.reports_menu)
         # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
