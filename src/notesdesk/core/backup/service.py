@@ -174,15 +174,22 @@ def vault_id_at(vault_path: Path) -> str | None:
     a question asked before a restore; nothing is trusted on it."""
     if not vault_path.is_file():
         return None
+    value = _clear_value(vault_path, "SELECT value FROM meta WHERE key = 'vault_id'")
+    return str(value) if value is not None else None
+
+
+def _clear_value(vault_path: Path, query: str) -> object | None:
+    """The first value `query` finds in a vault file's clear columns, read-only (None: no such file,
+    not a vault, or no such value). Nothing read this way is trusted: it only decides what to ask."""
     try:
         conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            row = conn.execute(query).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return str(row[0]) if row else None
+    return row[0] if row else None
 
 
 def backup_vault_id(backup: Path) -> str | None:
@@ -259,15 +266,8 @@ def replaced_lineage(vault_path: Path) -> str:
     """The lineage of the vault a restore replaces, read in clear (it is not secret): the restored
     vault's lineage lists it, so backups made after the restore refuse that vault if it is put back.
     Unauthenticated, so it can only add a lineage to refuse, never make a vault pass."""
-    try:
-        conn = sqlite3.connect(f"file:{vault_path.as_posix()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT lineage FROM audit_head").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return ""  # older than the head, or damaged: nothing to add
-    return str(row[0]) if row and isinstance(row[0], str) else ""
+    lineage = _clear_value(vault_path, "SELECT lineage FROM audit_head")
+    return lineage if isinstance(lineage, str) else ""  # none: older than the head, or damaged
 
 
 # -- listing, rotation and the anchor --------------------------------------------------------------
