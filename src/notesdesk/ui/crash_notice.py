@@ -28,8 +28,8 @@ def after_unlock(recovered: Recovered | None, last: LastRun, names: Sequence[str
     if recovered is None:
         return f"{HEADLINE}. {log_line(last)}"
     if not recovered.anything:
-        return (f"{HEADLINE}. No draft or unsent text had been saved in that session; everything saved "
-                f"before it is unchanged. {log_line(last)}")
+        return (f"{HEADLINE}. This vault holds no draft or unsent text saved during that session. "
+                f"{log_line(last)}")
     parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in (
         (recovered.note_drafts, "note draft"), (recovered.private_notes, "psychotherapy note"),
         (recovered.unsent_texts, "unsent addendum or review")) if n]
