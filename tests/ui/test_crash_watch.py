@@ -140,3 +140,15 @@ def test_after_the_unlock_the_banner_lists_what_the_crashed_run_kept(qtbot, ui_v
     finally:
         window.shutdown()
         watch.stop()
+
+
+def test_the_banner_words_what_was_kept_and_says_so_when_nothing_was(tmp_path: Path) -> None:
+    from notesdesk.core.services.recovery import Recovered
+    from notesdesk.ui import crash_notice
+
+    last = LastRun(datetime.now(UTC), False, tmp_path / CRASH_LOG_NAME)
+    nothing = crash_notice.after_unlock(Recovered(0, 0, 0, (), None), last, [])
+    assert "This vault holds no draft or unsent text saved during that session." in nothing
+    kept = crash_notice.after_unlock(Recovered(2, 1, 1, ("a", "b"), datetime.now(UTC)), last, ["R. O.", "S. I."])
+    assert "2 note drafts, 1 psychotherapy note, 1 unsent addendum or review (R. O., S. I.)" in kept
+    assert str(tmp_path / CRASH_LOG_NAME) in nothing and str(tmp_path / CRASH_LOG_NAME) in kept
