@@ -149,6 +149,7 @@ def test_the_banner_words_what_was_kept_and_says_so_when_nothing_was(tmp_path: P
     last = LastRun(datetime.now(UTC), False, tmp_path / CRASH_LOG_NAME)
     nothing = crash_notice.after_unlock(Recovered(0, 0, 0, (), None), last, [])
     assert "This vault holds no draft or unsent text saved during that session." in nothing
-    kept = crash_notice.after_unlock(Recovered(2, 1, 1, ("a", "b"), datetime.now(UTC)), last, ["R. O.", "S. I."])
+    some = Recovered(2, 1, 1, ("a", "b"), datetime.now(UTC))
+    kept = crash_notice.after_unlock(some, last, ["R. O.", "S. I."])
     assert "2 note drafts, 1 psychotherapy note, 1 unsent addendum or review (R. O., S. I.)" in kept
     assert str(tmp_path / CRASH_LOG_NAME) in nothing and str(tmp_path / CRASH_LOG_NAME) in kept
