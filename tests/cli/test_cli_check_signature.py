@@ -110,6 +110,7 @@ EDITS: dict[str, Callable[[dict[str, Any]], str]] = {
     "section text": lambda r: _note(r)["sections"][0].__setitem__("text", "Sleeping worse") or "note",
     "session date": lambda r: _note(r).__setitem__("session_date", "2024-03-04") or "note",
     "signed at": lambda r: _note(r)["signature"].__setitem__("signed_at", "2020-01-01T00:00:00Z") or "note",
+    "signer": lambda r: _note(r)["signature"].__setitem__("signer", "Dr Someone Else") or "note",
     "addendum text": lambda r: r["addenda"][0].__setitem__("text", "Client did not phone") or "addendum",
     "addendum date": lambda r: r["addenda"][0].__setitem__("created_at", "2020-01-01T00:00:00Z")
     or "addendum",
