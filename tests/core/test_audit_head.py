@@ -28,9 +28,14 @@ from tests.core import records
 def _sql(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(path)
     try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        # Triggers dropped for the edit and put back after it, as a careful key-less attacker would:
+        # a vault missing one is refused before anything else is checked (storage/schema.py).
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
+        for name, _ddl in triggers:
             conn.execute(f"DROP TRIGGER {name}")
         rows = conn.execute(statement, params).fetchall()
+        for _name, ddl in triggers:
+            conn.execute(ddl)
         conn.commit()
         return rows
     finally:

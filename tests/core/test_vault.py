@@ -13,6 +13,7 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import Conflict, InvalidInput, VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.core.services import clients
 from notesdesk.core.storage import migrate
+from notesdesk.core.storage.sqlite import TRIGGERS
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 
@@ -171,6 +172,12 @@ def test_an_older_vault_is_migrated_after_a_safety_copy(
         "DROP TRIGGER note_signed_no_delete; DROP TRIGGER addendum_no_delete;"
         "UPDATE alembic_version SET version_num = '0001';"
     )
+    # With the first release's delete triggers, which 0002 replaced: the structure must be exactly
+    # that of revision 0001 to be opened (storage/schema.py).
+    for ddl in TRIGGERS:
+        if "BEFORE DELETE ON note" in ddl or "BEFORE DELETE ON addendum" in ddl:
+            conn.execute(ddl)
+    conn.commit()
     conn.close()
     with Vault.open(vault_path, passphrase=PASSPHRASE) as upgraded:
         assert migrate.current_revision(upgraded.engine) == migrate.head_revision()

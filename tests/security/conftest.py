@@ -57,7 +57,11 @@ class Attacker:
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path)
-        for name in [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]:
+        # Dropped for the edits and put back on close, so the vault's structure looks untouched
+        # (storage/schema.py refuses a vault missing a trigger before any other check).
+        listed = "SELECT name, sql FROM sqlite_master WHERE type='trigger'"
+        self.triggers = self.conn.execute(listed).fetchall()
+        for name, _ddl in self.triggers:
             self.conn.execute(f"DROP TRIGGER {name}")
 
     def one(self, sql: str, *params: object) -> object:
@@ -67,6 +71,8 @@ class Attacker:
         self.conn.execute(sql, params)
 
     def close(self) -> None:
+        for _name, ddl in self.triggers:
+            self.conn.execute(ddl)
         self.conn.commit()
         self.conn.close()
 

@@ -59,9 +59,14 @@ def sql(path: Path, *statements: tuple[str, tuple[object, ...]]) -> list[list[tu
     """Run statements with the sqlite3 module, triggers dropped first, as a key-less attacker would."""
     conn = sqlite3.connect(path)
     try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        # Put back after the edit, as a careful attacker would: a vault missing a trigger is refused
+        # before anything else is checked (storage/schema.py).
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
+        for name, _ddl in triggers:
             conn.execute(f"DROP TRIGGER {name}")
         results = [conn.execute(text, params).fetchall() for text, params in statements]
+        for _name, ddl in triggers:
+            conn.execute(ddl)
         conn.commit()
         return results
     finally:

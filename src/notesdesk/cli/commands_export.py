@@ -14,7 +14,7 @@ from notesdesk.cli.records import find_client
 from notesdesk.core.backup import container
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.errors import InvalidInput, NotesdeskError, NotFound, UsageError
-from notesdesk.core.exports import practice, record
+from notesdesk.core.exports import check, practice, record
 from notesdesk.core.outputs import input_problem
 
 PLAIN_REMINDER = (
@@ -63,6 +63,20 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--include-private", action="store_true", help="include psychotherapy notes (with CLIENT)"
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    checker = add_command(
+        commands,
+        "check-signature",
+        common,
+        "check every signature in a client's JSON export (no vault or passphrase needed)",
+        cmd_check_signature,
+        epilog="Exit 0 when every signed note and addendum verifies against the export's signing key; "
+        "exit 4 naming the first that does not. Compare the key fingerprint printed with the one on a "
+        "printed summary: a file re-signed with another key passes this check.",
+    )
+    checker.add_argument(
+        "file", type=Path, metavar="EXPORT.json", help="a file written by 'export --format json'"
+    )
 
     imp = add_command(
         commands,
@@ -150,6 +164,19 @@ def _export_client(cli: Cli, args: argparse.Namespace, out: Path) -> int:
     cli.out(str(out))
     cli.out(f"The client's record as {args.format.upper()}, {private} psychotherapy notes.")
     cli.out(PLAIN_REMINDER)
+    return 0
+
+
+# -- check-signature ----------------------------------------------------------------------------
+
+
+def cmd_check_signature(cli: Cli, args: argparse.Namespace) -> int:
+    count, fingerprint = check.check_export(_read(args.file))
+    if cli.json:
+        cli.emit_json({"path": str(args.file), "signed_items": count, "key_fingerprint": fingerprint})
+        return 0
+    cli.out(f"All {count} signed items verify.")
+    cli.out(f"Signing key fingerprint: {fingerprint} (compare it with the one on a printed summary).")
     return 0
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import msgspec
 
+from notesdesk.core.crypto import signing
 from notesdesk.core.exports.snapshot import TABLES, take
+from notesdesk.core.services.signatures import signed_inputs
 from notesdesk.core.storage.uow import UnitOfWork
 
 SCHEMA = "notesdesk.client-record/1"
@@ -19,11 +21,21 @@ SCHEMA = "notesdesk.client-record/1"
 
 def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False) -> dict[str, Any]:
     snapshot = take(uow, client_id=client_id, include_private=include_private)
+    public = uow.vault.signing_public_key()
     body = msgspec.to_builtins(snapshot)
+    # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
+    for name, items in (("notes", snapshot.notes), ("addenda", snapshot.addenda)):
+        for plain, item in zip(body[name], items, strict=True):
+            plain["signed_content"] = signed_inputs(item)
     record: dict[str, Any] = {
         "schema": SCHEMA,
         "exported_at": datetime.now(UTC).isoformat(),
         "includes_psychotherapy_notes": include_private,
+        "signing_key": {
+            "algorithm": "Ed25519",
+            "public_key": public.hex(),
+            "fingerprint": signing.fingerprint(public),
+        },
         "client": body.pop("clients")[0],
     }
     for name in TABLES:

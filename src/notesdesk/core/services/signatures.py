@@ -16,11 +16,21 @@ from notesdesk.core.domain.notes import Addendum, SessionNote, Signature
 from notesdesk.core.storage.sealer import encode
 
 
-def content_hash(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> str:
-    body = encode(replace(item, signature=None))
+def hash_inputs(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> list[str]:
+    """The eight strings whose length-prefixed UTF-8 bytes are hashed (SECURITY.md, "How to check a
+    signature"); the client JSON export carries them so anyone can recompute the hash."""
+    body = encode(replace(item, signature=None)).decode("utf-8")
     kind = "note" if isinstance(item, SessionNote) else "addendum"
-    message = lp("nd-sign", kind, item.id, item.client_id, signed_at.isoformat(), signer, creds, body)
-    return hashlib.sha256(message).hexdigest()
+    return ["nd-sign", kind, item.id, item.client_id, signed_at.isoformat(), signer, creds, body]
+
+
+def signed_inputs(item: SessionNote | Addendum) -> list[str] | None:
+    sig = item.signature
+    return None if sig is None else hash_inputs(item, sig.signed_at, sig.signer, sig.credentials)
+
+
+def content_hash(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> str:
+    return hashlib.sha256(lp(*hash_inputs(item, signed_at, signer, creds))).hexdigest()
 
 
 def make_signature(

@@ -19,7 +19,7 @@ from notesdesk.core.storage.sqlite import backup_to
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _config(connection: Connection) -> Config:
+def config(connection: Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -32,6 +32,13 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(config).get_current_head()
     assert head is not None
     return head
+
+
+def revisions() -> frozenset[str]:
+    """Every revision a vault of this version may be at (each one it can migrate from)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(script.revision for script in ScriptDirectory.from_config(config).walk_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -49,5 +56,5 @@ def upgrade(engine: Engine, path: Path, safety_copy: bool) -> Path | None:
         copy = path.with_name(f"{path.name}.pre-{current}.bak")
         backup_to(path, copy)
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(config(connection), "head")
     return copy

@@ -50,6 +50,7 @@ from notesdesk.core.storage.head import (
     next_lineage,
 )
 from notesdesk.core.storage.rollback import check_not_rolled_back, refused
+from notesdesk.core.storage.schema import check_structure
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
     engine_integrity_problems,
@@ -253,6 +254,9 @@ class Vault:
         # Read the header through a read-only engine: a wrong passphrase must not write a byte.
         probe = make_engine(path, read_only=True)
         try:
+            # Before any migration or write: a dropped guard trigger or a planted table or trigger
+            # would otherwise act on (or fail to refuse) everything that follows (schema.py).
+            check_structure(probe)
             meta, slots = read_header(probe)
         finally:
             probe.dispose()
@@ -292,6 +296,7 @@ class Vault:
         try:
             if engine_integrity_problems(engine):
                 raise VaultDamaged("The vault inside the backup is damaged (integrity check failed).")
+            check_structure(engine)
             meta, slots = read_header(engine)
             vault = cls(Path(":memory:"), engine, Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek),
                         None, read_only=True)

@@ -1,0 +1,37 @@
+"""Check every signature in a NotesDesk client export with `cryptography` alone (SECURITY.md).
+
+Usage: python check_signatures.py EXPORT.json  -> exit 0 when all verify, 4 naming the first that fails.
+"""
+import hashlib
+import json
+import struct
+import sys
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+def check(item, kind, key):
+    sig, inputs = item["signature"], item["signed_content"]  # inputs: the eight hashed strings
+    shown = {k: v for k, v in item.items() if k != "signed_content"} | {"signature": None}
+    if not (inputs[:4] == ["nd-sign", kind, item["id"], item["client_id"]] and json.loads(inputs[7]) == shown
+            and datetime.fromisoformat(inputs[4]) == datetime.fromisoformat(sig["signed_at"])
+            and inputs[5:7] == [sig["signer"], sig["credentials"]]):
+        raise ValueError("the item differs from what was signed")
+    message = b"".join(struct.pack(">I", len(p.encode())) + p.encode() for p in inputs)  # 4-byte lengths
+    if hashlib.sha256(message).hexdigest() != sig["content_hash"]:
+        raise ValueError("content hash")
+    key.verify(bytes.fromhex(sig["signature"]), bytes.fromhex(sig["content_hash"]))  # raises if invalid
+
+
+with open(sys.argv[1], encoding="utf-8") as file:
+    export = json.load(file)
+key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(export["signing_key"]["public_key"]))
+signed = [(kind, i) for name, kind in (("notes", "note"), ("addenda", "addendum"))
+          for i in export[name] if i["signature"] is not None]
+for kind, item in signed:
+    try:
+        check(item, kind, key)
+    except Exception as exc:  # noqa: BLE001 - any failure means the item does not verify
+        sys.exit(print(f"FAILED: {kind} {item.get('id')} ({type(exc).__name__})", file=sys.stderr) or 4)
+print(f"All {len(signed)} signed items verify; key {export['signing_key']['fingerprint']}.")

@@ -1,0 +1,73 @@
+"""Check every signature in a client JSON export (docs/export-schema.md) without a vault.
+
+The same checks as the standalone docs/check_signatures.py, which needs only `cryptography`: each
+signed item's `signed_content` (the hash inputs, SECURITY.md) must match the item as shown, hash to its
+`content_hash`, and carry an Ed25519 signature of that hash by the export's `signing_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from notesdesk.core.crypto import signing
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.errors import VaultDamaged
+
+SIGNED = (("notes", "note"), ("addenda", "addendum"))
+
+
+def _item_valid(item: dict[str, Any], kind: str, public: bytes) -> bool:
+    sig, inputs = item.get("signature"), item.get("signed_content")
+    if not isinstance(sig, dict) or not isinstance(inputs, list) or len(inputs) != 8:
+        return False
+    if not all(isinstance(part, str) for part in inputs):
+        return False
+    shown = {key: value for key, value in item.items() if key != "signed_content"} | {"signature": None}
+    try:
+        same_time = datetime.fromisoformat(inputs[4]) == datetime.fromisoformat(sig["signed_at"])
+        same = (
+            inputs[:4] == ["nd-sign", kind, item.get("id"), item.get("client_id")]
+            and same_time
+            and inputs[5:7] == [sig["signer"], sig["credentials"]]
+            and json.loads(inputs[7]) == shown
+        )
+        digest = hashlib.sha256(lp(*inputs)).hexdigest()
+        return (
+            same
+            and digest == sig["content_hash"]
+            and signing.verify(public, bytes.fromhex(sig["signature"]), bytes.fromhex(digest))
+        )
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return False
+
+
+def check_export(data: bytes) -> tuple[int, str]:
+    """(how many signed items verify, the key's fingerprint); VaultDamaged naming the first item
+    that does not."""
+    try:
+        record = json.loads(data.decode("utf-8"))
+        public = bytes.fromhex(record["signing_key"]["public_key"])
+        items = [(kind, item) for name, kind in SIGNED for item in record.get(name, [])]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise VaultDamaged(
+            "This file is not a NotesDesk client export with a signing key (export --format json)."
+        ) from None
+    checked = 0
+    for kind, item in items:
+        if not isinstance(item, dict):
+            raise VaultDamaged(f"An entry in the export's {kind} list is not an object.")
+        if item.get("signature") is None:
+            continue  # a draft: nothing was signed
+        if not _item_valid(item, kind, public):
+            ident = item.get("id")
+            # Only a plain id is echoed: the file is untrusted and the line goes to a terminal.
+            named = ident if isinstance(ident, str) and ident.isprintable() and len(ident) <= 64 else "?"
+            raise VaultDamaged(
+                f"The signature of {kind} {named} does not verify: "
+                "the export was altered after it was signed."
+            )
+        checked += 1
+    return checked, signing.fingerprint(public) if len(public) == 32 else "?"

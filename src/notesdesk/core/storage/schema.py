@@ -1,0 +1,77 @@
+"""The vault's structure (tables, indexes, triggers, `alembic_version`) checked before any migration.
+
+The expected structure of each revision is not a hand-kept copy: it is read from `sqlite_master` of
+an empty database brought to that revision by the same migrations that made or upgraded the vault
+(migrate.py), so it cannot drift from the code. A dropped trigger (the ones refusing changes to signed
+notes and to the audit log, sqlite.py) or a planted table, index, view or trigger is damage.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from alembic import command
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.pool import StaticPool
+
+from notesdesk.core.errors import NotesdeskError, VaultDamaged
+from notesdesk.core.storage import migrate
+
+Entry = tuple[str, str, str, str]  # type, name, table, SQL with its whitespace collapsed
+
+# SQLite's own statistics tables may appear after ANALYZE or PRAGMA optimize: not ours, harmless.
+_OWN = "sqlite_stat"
+
+
+def structure(connection: Connection) -> frozenset[Entry]:
+    rows = connection.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master").all()
+    return frozenset(
+        (str(kind), str(name), str(table), " ".join(str(sql or "").split()))
+        for kind, name, table, sql in rows
+        if not str(name).startswith(_OWN)
+    )
+
+
+@cache
+def expected(revision: str) -> frozenset[Entry]:
+    """The structure an empty vault has at `revision`, made now by the migrations themselves."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrate.config(connection), revision)
+        with engine.connect() as connection:
+            return structure(connection)
+    finally:
+        engine.dispose()
+
+
+def check_structure(engine: Engine) -> None:
+    """Raise VaultDamaged unless the vault's structure is exactly that of its recorded revision.
+    Reads only: a refused vault is left as it was."""
+    with engine.connect() as connection:
+        found = structure(connection)
+        tables = {name for kind, name, _table, _sql in found if kind == "table"}
+        if "alembic_version" not in tables:
+            raise VaultDamaged("The vault's structure is damaged or altered (no schema revision).")
+        revisions = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(revisions) != 1:
+        raise VaultDamaged("The vault's structure is damaged or altered (its schema revision is unclear).")
+    revision = revisions[0]
+    if revision not in migrate.revisions():
+        raise NotesdeskError(
+            "This vault's layout is not one this version of NotesDesk knows: it was made by a newer "
+            "NotesDesk, or altered. Nothing was changed."
+        )
+    wanted = expected(revision)
+    if found != wanted:
+        extra = sorted(f"{kind} {name}" for kind, name, _t, _s in found - wanted)
+        missing = sorted(f"{kind} {name}" for kind, name, _t, _s in wanted - found)
+        what = "; ".join(
+            part for part in (
+                f"unexpected or changed: {', '.join(extra)}" if extra else "",
+                f"missing or changed: {', '.join(missing)}" if missing else "",
+            ) if part
+        )
+        raise VaultDamaged(
+            f"The vault's structure was altered ({what}); it was not opened and nothing was changed."
+        )
