@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import WrongPassphrase
-from notesdesk.core.services import clients
+from notesdesk.core.services import clients, demo
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.start import window as start_window
 from notesdesk.ui.start.window import StartWindow
@@ -168,7 +168,7 @@ def test_demo_practice_is_created_apart_with_a_known_passphrase(qtbot, start, ui
         built.append(str(vault.path))
         clients.add_client(vault.unit_of_work(), Client(name="Demo Client"))
 
-    monkeypatch.setattr(start_window, "build_demo", build_demo)
+    monkeypatch.setattr(demo, "build_demo", build_demo)  # start/window.py loads it when used
     window = start(ui_vault_path)
     assert start_window.DEMO_PASSPHRASE in window.choice.demo_button.description()
     with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:

@@ -7,12 +7,12 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from notesdesk import paths
-from notesdesk.core.storage.vault import Vault
 from notesdesk.paths import default_vault_path
 from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
@@ -25,16 +25,16 @@ from notesdesk.ui.app_setup import (
     log_dir,
 )
 from notesdesk.ui.background import BackgroundRunner
-from notesdesk.ui.backups import second_folder
-from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.identity import apply_identity
-from notesdesk.ui.lock import relaunch_detached
-from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.prefs import Preferences
+from notesdesk.ui.prefs import Preferences, second_folder
 from notesdesk.ui.start.window import StartWindow
-from notesdesk.ui.workspace_host import WorkspaceFactory
+
+if TYPE_CHECKING:  # the vault stack and the main window load after the unlock, not before the start window
+    from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.main_window import MainWindow
+    from notesdesk.ui.workspace_host import WorkspaceFactory
 
 log = logging.getLogger("notesdesk")
 
@@ -53,7 +53,7 @@ class Launcher(QObject):
         prefs: Preferences,
         errors: ErrorPresenter,
         runner: BackgroundRunner,
-        relaunch: Callable[[Path], object] = relaunch_detached,
+        relaunch: Callable[[Path], object] | None = None,
         workspace_factory: WorkspaceFactory | None = None,
         parent: QObject | None = None,
         crash_watch: CrashWatch | None = None,
@@ -66,7 +66,7 @@ class Launcher(QObject):
         self.prefs = prefs
         self.errors = errors
         self.runner = runner
-        self.relaunch = relaunch
+        self.relaunch = relaunch  # None: ui/lock.py's relaunch_detached, loaded with the main window
         self.workspace_factory = workspace_factory
         self.start_window: StartWindow | None = None
         self.main_window: MainWindow | None = None
@@ -104,8 +104,13 @@ class Launcher(QObject):
 
     def _on_unlocked(self, vault: Vault) -> None:
         log.info("vault unlocked")
+        # Loaded only now, so the start window shows without them (tests/ui/test_startup_imports.py).
+        from notesdesk.ui.context import AppContext
+        from notesdesk.ui.lock import relaunch_detached
+        from notesdesk.ui.main_window import MainWindow
+
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
-        self.main_window = MainWindow(ctx, self.relaunch, self.workspace_factory)
+        self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)

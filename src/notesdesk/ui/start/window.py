@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
-from notesdesk.core.services.demo import build_demo
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
-from notesdesk.ui.dialogs.backups_dialog import ask_yes_no
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
+
+if TYPE_CHECKING:  # the vault stack loads on the runner thread, inside the work that needs it
+    from notesdesk.core.storage.vault import Vault
 
 DEMO_FILENAME = "demo.notesdesk"
 OFFER_RESTORE = (
@@ -42,13 +42,31 @@ OFFER_RESTORE = (
 DEMO_PASSPHRASE = "demo practice only"
 
 
+def _vault_class() -> type[Vault]:
+    """The vault, imported on first use: called on the runner thread, so the start window shows
+    without SQLAlchemy, alembic and the crypto stack (tests/ui/test_startup_imports.py)."""
+    from notesdesk.core.storage.vault import Vault
+
+    return Vault
+
+
+def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
+    """The backups dialog's question box, loaded only when a refused vault needs it."""
+    from notesdesk.ui.dialogs.backups_dialog import ask_yes_no as ask
+
+    return ask(parent, title, question)
+
+
 def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     """Runs in the background: open the demo vault, or create and fill it the first time."""
+    vault_class = _vault_class()
     if path.exists():
-        return Vault.open(path, passphrase=passphrase)
-    vault, _recovery = Vault.create(path, passphrase)
+        return vault_class.open(path, passphrase=passphrase)
+    from notesdesk.core.services import demo  # inline: only the demo's first opening needs it
+
+    vault, _recovery = vault_class.create(path, passphrase)
     try:
-        build_demo(vault)
+        demo.build_demo(vault)
     except BaseException:
         vault.close()
         raise
@@ -186,7 +204,7 @@ class StartWindow(QWidget):
         path = self.vault_path
         self._work(
             "Creating your vault… this takes a moment on purpose.",
-            lambda: Vault.create(path, passphrase),
+            lambda: _vault_class().create(path, passphrase),
             self._on_created,
         )
 
@@ -213,7 +231,7 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking…",
-            lambda: Vault.open(path, passphrase=passphrase, backups=folders),
+            lambda: _vault_class().open(path, passphrase=passphrase, backups=folders),
             self._on_unlocked,
             lambda exc: self._on_unlock_failed(exc, passphrase),
         )
@@ -244,7 +262,7 @@ class StartWindow(QWidget):
             from notesdesk.core.backup.service import restore  # inline: rarely needed at start
 
             restore(backup, path, passphrase, None, fresh_backup_to=paths.backup_dir())
-            return Vault.open(path, passphrase=passphrase, backups=folders)
+            return _vault_class().open(path, passphrase=passphrase, backups=folders)
 
         self._work("Restoring the backup…", restore_and_open, self._on_unlocked, self._on_restore_failed)
 
@@ -260,7 +278,7 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking with the recovery key…",
-            lambda: Vault.open(path, recovery_key=key, backups=folders),
+            lambda: _vault_class().open(path, recovery_key=key, backups=folders),
             self._on_recovered,
             self._on_recovery_failed,
         )
