@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -273,3 +274,33 @@ def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(
     form.first.edit.setText(composed)
     form.second.edit.setText(unicodedata.normalize("NFD", composed))
     assert form.problem() is None and form.submit.isEnabled()
+
+
+def test_the_main_windows_modules_load_on_the_runner_thread_before_the_hand_over(qtbot, start, ui_vault_path):
+    Vault.create(ui_vault_path, PASSPHRASE)[0].close()
+    window = start(ui_vault_path)
+    calls: list[tuple[bool, bool]] = []  # (on the UI thread, vault handed over yet)
+    handed: list[object] = []
+    window.sig_unlocked.connect(handed.append)
+    window.preload = lambda: calls.append((threading.current_thread() is threading.main_thread(),
+                                          bool(handed)))
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
+    unlocked.args[0].close()
+    assert calls == [(False, False)]
+
+
+def test_a_failing_preload_still_hands_over_the_vault(qtbot, start, ui_vault_path, errors):
+    Vault.create(ui_vault_path, PASSPHRASE)[0].close()
+    window = start(ui_vault_path)
+
+    def broken() -> None:
+        raise ImportError("no such module")
+
+    window.preload = broken
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
+    unlocked.args[0].close()
+    assert errors.last_message is None

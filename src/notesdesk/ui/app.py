@@ -44,6 +44,14 @@ WATCH_RETRY_MS = 250
 WATCH_RETRIES = 120
 
 
+def load_main_window_modules() -> None:
+    """Import what the main window needs. Called on the runner thread while the vault opens (start
+    window's preload): importing is safe off the UI thread, creating widgets is not."""
+    import notesdesk.ui.context
+    import notesdesk.ui.lock
+    import notesdesk.ui.main_window  # noqa: F401
+
+
 class Launcher(QObject):
     """Start window first; once it hands over an open vault, the main window with its context."""
 
@@ -76,6 +84,7 @@ class Launcher(QObject):
         folders = [paths.backup_dir(), *([second] if second is not None else [])]
         window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
+        window.preload = load_main_window_modules
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
         window.resize(width * 90, width * 70)

@@ -6,6 +6,7 @@ runner with a busy bar, so the window never freezes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,9 @@ class StartWindow(QWidget):
         self._runner = runner
         self._errors = errors
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # replaced in tests
+        # Run on the runner thread once a vault is open, before it is handed over: the launcher loads
+        # the main window's modules there, so the UI thread does not stop to import them (ui/app.py).
+        self.preload: Callable[[], object] | None = None
         self._vault: Vault | None = None
         self._demo_passphrase = DEMO_PASSPHRASE
         is_demo = self.vault_path.name == DEMO_FILENAME
@@ -193,6 +197,16 @@ class StartWindow(QWidget):
         else:
             self._errors.present(exc)
 
+    def _preloaded[T](self, result: T) -> T:
+        """Runs on the runner thread, after the vault opened (`result`: the work's): the preload, if
+        any. Its failure is not this vault's: the UI thread then imports the same modules itself and
+        reports what fails."""
+        preload = self.preload
+        if preload is not None:
+            with contextlib.suppress(Exception):
+                preload()
+        return result
+
     def _hand_over(self, _result: object = None) -> None:
         vault, self._vault = self._vault, None
         if vault is not None:
@@ -204,7 +218,7 @@ class StartWindow(QWidget):
         path = self.vault_path
         self._work(
             "Creating your vault… this takes a moment on purpose.",
-            lambda: _vault_class().create(path, passphrase),
+            lambda: self._preloaded(_vault_class().create(path, passphrase)),
             self._on_created,
         )
 
@@ -221,7 +235,7 @@ class StartWindow(QWidget):
         path, passphrase = self.demo_path, self._demo_passphrase
         self._work(
             "Opening the demo practice…",
-            lambda: open_or_create_demo(path, passphrase),
+            lambda: self._preloaded(open_or_create_demo(path, passphrase)),
             self.sig_unlocked.emit,
         )
 
@@ -231,7 +245,7 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking…",
-            lambda: _vault_class().open(path, passphrase=passphrase, backups=folders),
+            lambda: self._preloaded(_vault_class().open(path, passphrase=passphrase, backups=folders)),
             self._on_unlocked,
             lambda exc: self._on_unlock_failed(exc, passphrase),
         )
@@ -262,7 +276,7 @@ class StartWindow(QWidget):
             from notesdesk.core.backup.service import restore  # inline: rarely needed at start
 
             restore(backup, path, passphrase, None, fresh_backup_to=paths.backup_dir())
-            return _vault_class().open(path, passphrase=passphrase, backups=folders)
+            return self._preloaded(_vault_class().open(path, passphrase=passphrase, backups=folders))
 
         self._work("Restoring the backup…", restore_and_open, self._on_unlocked, self._on_restore_failed)
 
@@ -299,7 +313,9 @@ class StartWindow(QWidget):
         if vault is None:
             return
         self._work(
-            "Setting the new passphrase…", lambda: vault.change_passphrase(passphrase), self._hand_over
+            "Setting the new passphrase…",
+            lambda: self._preloaded(vault.change_passphrase(passphrase)),
+            self._hand_over,
         )
 
     # -- leaving -----------------------------------------------------------------------------------
