@@ -156,8 +156,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         command = command_of(argv)
     except UsageError:
         command = "*"  # let the whole parser say what is wrong, exactly as before
-    modules = MODULES if command == "*" else COMMANDS[command][1] if command else ()
-    return build_parser(modules, stubs=command != "*").parse_args(argv)
+    if command == "*":
+        return build_parser(MODULES).parse_args(argv)
+    # No placeholders now: the command parsed above is registered in full, and nothing else is parsed.
+    return build_parser(COMMANDS[command][1] if command else ()).parse_args(argv)
 
 
 def _say(stream: TextIO, message: str) -> None:
