@@ -46,6 +46,7 @@ NOT_BEFORE_UNLOCK = (
     "notesdesk.ui.main_window",
     "notesdesk.ui.workspace",
     "notesdesk.ui.dialogs.backups_dialog",
+    "zxcvbn",  # the passphrase estimator: only a new passphrase is estimated
 )
 
 
@@ -83,3 +84,41 @@ def test_the_start_window_shows_without_the_vault_stack_reportlab_or_the_main_wi
     assert "PySide6.QtWidgets" in loaded  # the report came from the running app
     early = sorted(n for n in loaded if any(n == m or n.startswith(m + ".") for m in NOT_BEFORE_UNLOCK))
     assert not early, f"loaded before the unlock screen shows: {early}"
+
+
+# The launcher alone: once its start window shows, the main window's modules load on a thread of
+# their own, before any passphrase is given (so the unlock does not wait for them).
+WARM_WHILE_TYPING = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+from notesdesk.ui.app import Launcher
+from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.errors import ErrorPresenter
+from notesdesk.ui.prefs import Preferences
+
+prefs = Preferences(QSettings(sys.argv[2], QSettings.Format.IniFormat))
+launcher = Launcher(Path(sys.argv[1]), prefs, ErrorPresenter(interactive=False), BackgroundRunner(app))
+window = launcher.start()
+before = "notesdesk.ui.main_window" in sys.modules
+app.processEvents()
+launcher.preloader.join()
+print(json.dumps({"before": before, "after": "notesdesk.ui.main_window" in sys.modules,
+                  "vault_open": launcher.main_window is not None, "visible": window.isVisible()}))
+"""
+
+
+def test_the_main_windows_modules_load_while_the_passphrase_is_typed(tmp_path: Path) -> None:
+    vault_path = tmp_path / "practice.notesdesk"
+    Vault.create(vault_path, PASSPHRASE)[0].close()
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_WHILE_TYPING, str(vault_path), str(tmp_path / "prefs.ini")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTESDESK_BACKUP_DIR": str(tmp_path / "b")},
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"before": False, "after": True, "vault_open": False, "visible": True}

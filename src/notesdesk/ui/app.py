@@ -3,8 +3,10 @@ main window. Locking ends the process (DESIGN §3), so one run of `main()` holds
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,11 +47,39 @@ WATCH_RETRIES = 120
 
 
 def load_main_window_modules() -> None:
-    """Import what the main window needs. Called on the runner thread while the vault opens (start
-    window's preload): importing is safe off the UI thread, creating widgets is not."""
+    """Import the vault stack and what the main window needs. Called off the UI thread (importing is
+    safe there, creating widgets is not)."""
+    import notesdesk.core.storage.vault
     import notesdesk.ui.context
     import notesdesk.ui.lock
     import notesdesk.ui.main_window  # noqa: F401
+
+
+class Preloader:
+    """Runs load_main_window_modules on a thread of its own while the passphrase is typed, so neither
+    the unlock nor the UI thread waits for those imports later. `wait` (the start window's preload, on
+    the runner thread) joins it, then imports anything it did not."""
+
+    def __init__(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="notesdesk-preload", daemon=True)
+
+    @staticmethod
+    def _run() -> None:
+        # A failure here is said where it can be shown: `wait`, then the UI thread, import it again.
+        with contextlib.suppress(Exception):
+            load_main_window_modules()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._thread.ident is not None:
+            self._thread.join()
+
+    def wait(self) -> None:
+        self.join()
+        load_main_window_modules()
 
 
 class Launcher(QObject):
@@ -76,6 +106,7 @@ class Launcher(QObject):
         self.runner = runner
         self.relaunch = relaunch  # None: ui/lock.py's relaunch_detached, loaded with the main window
         self.workspace_factory = workspace_factory
+        self.preloader = Preloader()
         self.start_window: StartWindow | None = None
         self.main_window: MainWindow | None = None
 
@@ -84,13 +115,14 @@ class Launcher(QObject):
         folders = [paths.backup_dir(), *([second] if second is not None else [])]
         window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
-        window.preload = load_main_window_modules
+        window.preload = self.preloader.wait
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
         window.resize(width * 90, width * 70)
         window.show()
         self.start_window = window
         self._watch_crashes()
+        QTimer.singleShot(0, self.preloader.start)  # once the event loop runs: the window is drawn first
         return window
 
     def _watch_crashes(self) -> None:
@@ -150,6 +182,7 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     log.info("app started")
     code = app.exec()
     runner.wait()
+    launcher.preloader.join()  # an import still under way when the window closed: finish it first
     watch.stop()  # a clean end: the next start has nothing to report
     return int(code)
 
