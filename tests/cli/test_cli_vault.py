@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from notesdesk.cli import commands_vault
+from notesdesk.core.services import demo
 from notesdesk.core.storage.vault import lock_path
 
 from .conftest import PASSPHRASE, Runner
@@ -142,7 +142,7 @@ def test_demo_builds_a_new_vault_only(run: Runner, vault_path: Path, monkeypatch
     def build_demo(vault: object, **options: object) -> None:
         calls.append(options)
 
-    monkeypatch.setattr(commands_vault, "build_demo", build_demo)
+    monkeypatch.setattr(demo, "build_demo", build_demo)  # commands_vault loads it when `demo` runs
     out = json.loads(run.ok("--json", "demo", "--clients", "3", "--notes", "12"))
     assert out["path"] == str(vault_path) and len(out["recovery_key"].split("-")) == 8
     assert calls == [{"clients": 3, "seed": 1, "notes": 12}]

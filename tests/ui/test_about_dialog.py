@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOADED_DISTRIBUTIONS = """
 import importlib.metadata as md, sys, sysconfig
 import notesdesk.__main__, notesdesk.cli.main, notesdesk.ui.app, notesdesk.ui.printing_view
+import notesdesk.ui.main_window  # the app loads it after the unlock
 import notesdesk.core.services.selftest, notesdesk.core.exports.fhir
 from PySide6.QtWidgets import QApplication
 app = QApplication([])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import WrongPassphrase
-from notesdesk.core.services import clients
+from notesdesk.core.services import clients, demo
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.start import window as start_window
 from notesdesk.ui.start.window import StartWindow
@@ -168,7 +169,7 @@ def test_demo_practice_is_created_apart_with_a_known_passphrase(qtbot, start, ui
         built.append(str(vault.path))
         clients.add_client(vault.unit_of_work(), Client(name="Demo Client"))
 
-    monkeypatch.setattr(start_window, "build_demo", build_demo)
+    monkeypatch.setattr(demo, "build_demo", build_demo)  # start/window.py loads it when used
     window = start(ui_vault_path)
     assert start_window.DEMO_PASSPHRASE in window.choice.demo_button.description()
     with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
@@ -275,3 +276,33 @@ def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(
     form.first.edit.setText(composed)
     form.second.edit.setText(unicodedata.normalize("NFD", composed))
     assert form.problem() is None and form.submit.isEnabled()
+
+
+def test_the_main_windows_modules_load_on_the_runner_thread_before_the_hand_over(qtbot, start, ui_vault_path):
+    Vault.create(ui_vault_path, PASSPHRASE)[0].close()
+    window = start(ui_vault_path)
+    calls: list[tuple[bool, bool]] = []  # (on the UI thread, vault handed over yet)
+    handed: list[object] = []
+    window.sig_unlocked.connect(handed.append)
+    window.preload = lambda: calls.append((threading.current_thread() is threading.main_thread(),
+                                          bool(handed)))
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
+    unlocked.args[0].close()
+    assert calls == [(False, False)]
+
+
+def test_a_failing_preload_still_hands_over_the_vault(qtbot, start, ui_vault_path, errors):
+    Vault.create(ui_vault_path, PASSPHRASE)[0].close()
+    window = start(ui_vault_path)
+
+    def broken() -> None:
+        raise ImportError("no such module")
+
+    window.preload = broken
+    qtbot.keyClicks(window.unlock.passphrase.edit, PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=10000) as unlocked:
+        qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
+    unlocked.args[0].close()
+    assert errors.last_message is None

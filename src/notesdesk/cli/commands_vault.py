@@ -7,10 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from notesdesk.cli.commands_reports import write_recovery_sheet
 from notesdesk.cli.io import Cli, add_command, check_out, short
 from notesdesk.core.errors import Conflict, UsageError
-from notesdesk.core.services.demo import build_demo
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -105,6 +103,9 @@ def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
             print_new_vault(cli, vault, recovery_key)
             return 0
         try:
+            # Inline: reportlab loads only when a sheet is asked for (cli/main.py's COMMANDS).
+            from notesdesk.cli.commands_reports import write_recovery_sheet
+
             write_recovery_sheet(vault, recovery_key, sheet)
         except BaseException:
             print_new_vault(cli, vault, recovery_key)  # the key is shown even if the sheet is not written
@@ -170,8 +171,10 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
     options: dict[str, int] = {"clients": args.clients, "seed": args.seed}
     if args.notes is not None:
         options["notes"] = args.notes
+    from notesdesk.core.services import demo  # inline: only this command needs the demo generator
+
     vault, recovery_key = create_vault(cli, args)
     with vault:
-        build_demo(vault, **options)
+        demo.build_demo(vault, **options)
         print_new_vault(cli, vault, recovery_key, clients=args.clients)
     return 0

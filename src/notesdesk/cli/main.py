@@ -9,28 +9,51 @@ With --json that line is a JSON object, {"error": "...", "exit_code": N}, so scr
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import TextIO
 
 from notesdesk import __version__, paths
-from notesdesk.cli import (
-    commands_backup,
-    commands_care,
-    commands_clients,
-    commands_export,
-    commands_measures,
-    commands_notes,
-    commands_plans,
-    commands_reports,
-    commands_selftest,
-    commands_vault,
-)
-from notesdesk.cli.io import Cli
 from notesdesk.core.errors import NotesdeskError, UsageError
+
+# The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
+# `safety-plan print` and `homework sheet`, so it comes after plans and care.
+MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports")
+REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
+
+# Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
+# of the command given are imported, so `notesdesk client list` loads neither reportlab nor the demo
+# generator, and `--help` loads no command at all (tests/cli/test_cli_imports.py checks this table
+# against what the modules register).
+COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "init": ("create a new vault and print its recovery key (once)", ("vault",)),
+    "passwd": ("change the vault passphrase (unlock with the passphrase or the recovery key)", ("vault",)),
+    "audit": ("list the audit log, or check it", ("vault",)),
+    "demo": ("create a new vault filled with a synthetic practice (for trying the app, benchmarks)",
+             ("vault",)),
+    "backup": ("write a verified, encrypted backup of the vault (prints its path); "
+               "'backup list' lists them", ("backup",)),
+    "verify": ("check the whole vault, or a backup FILE (which needs no vault)", ("backup",)),
+    "restore": ("replace the vault with a verified backup, keeping the replaced vault", ("backup",)),
+    "export": ("export the whole practice (encrypted) or one client's record (plain text)", ("export",)),
+    "import": ("load a whole-practice export into a new or empty vault", ("export",)),
+    "client": ("add, list, show clients; change their status; delete a record after retention",
+               ("clients",)),
+    "note": ("session notes: write, sign, add addenda, read", ("notes",)),
+    "search": ("search notes and plans", ("notes",)),
+    "plan": ("treatment plans: show, set from a file, review", ("plans",)),
+    "safety-plan": ("safety plans: set from a file, show", REPORTS),
+    "homework": ("between-session homework and check-ins", REPORTS),
+    "milestone": ("safety, integration and custom milestones", ("care",)),
+    "phase": ("phase of care and its history", ("care",)),
+    "measure": ("outcome measures: instruments, scoring, history", ("measures",)),
+    "summary": ("write a client's treatment summary as a PDF", REPORTS),
+    "record": ("write a client's record for an access request as a PDF", REPORTS),
+}
 
 DESCRIPTION = """\
 NotesDesk: encrypted, offline session notes and treatment plans.
@@ -82,7 +105,10 @@ def _add_globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
     group.add_argument("--json", action="store_true", default=default(False), help="machine-readable output")
 
 
-def build_parser() -> Parser:
+def build_parser(modules: Iterable[str] = MODULES, stubs: bool = False) -> Parser:
+    """The parser with the commands of `modules` (names in MODULES) registered in full; with `stubs`,
+    every other command in COMMANDS as a placeholder that takes any arguments, so `--help` and a
+    mistyped command read as with all of them, and `command_of` can tell which one was given."""
     parser = Parser(
         prog="notesdesk",
         description=DESCRIPTION,
@@ -102,20 +128,38 @@ def build_parser() -> Parser:
     common = Parser(add_help=False)
     _add_globals(common, suppress=True)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    modules = (
-        commands_vault,
-        commands_backup,
-        commands_export,
-        commands_clients,
-        commands_notes,
-        commands_plans,
-        commands_care,
-        commands_measures,
-        commands_reports,  # after plans and care: adds `safety-plan print` and `homework sheet`
-    )
-    for module in modules:
-        module.register(commands, common)
+    wanted = set(modules)
+    for name in MODULES:  # the registering order, whatever the order asked for
+        if name in wanted:
+            importlib.import_module(f"notesdesk.cli.commands_{name}").register(commands, common)
+    if stubs:
+        for name, (help_text, _modules) in COMMANDS.items():
+            if name not in commands.choices:
+                stub = commands.add_parser(name, help=help_text, add_help=False)
+                stub.add_argument("rest", nargs=argparse.REMAINDER)
+        # Listed in COMMANDS' order, as they would be with every module registered.
+        order = list(COMMANDS)
+        commands._choices_actions.sort(key=lambda action: order.index(action.dest))
     return parser
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The command `argv` names (a key of COMMANDS), or None; parsed with the placeholders only, so
+    nothing is imported. --help and --version before a command exit here, as they would anyway."""
+    args, _rest = build_parser(modules=(), stubs=True).parse_known_args(argv)
+    return args.command
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse `argv` after importing only the modules of the command it names."""
+    try:
+        command = command_of(argv)
+    except UsageError:
+        command = "*"  # let the whole parser say what is wrong, exactly as before
+    if command == "*":
+        return build_parser(MODULES).parse_args(argv)
+    # No placeholders now: the command parsed above is registered in full, and nothing else is parsed.
+    return build_parser(COMMANDS[command][1] if command else ()).parse_args(argv)
 
 
 def _say(stream: TextIO, message: str) -> None:
@@ -153,16 +197,20 @@ def main(
     as_json = _wants_json(argv)
     try:
         with redirect_stdout(stdout):
-            args = build_parser().parse_args(argv)
+            args = parse(argv)
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     except UsageError as exc:
         return _fail(stderr, exc.message, exc.exit_code, as_json)
+    from notesdesk.cli.io import Cli  # inline: it loads the vault, which --help never needs
+
     cli = Cli(args, stdin, stdout, stderr, paths.vault_path(args.vault))
     as_json = cli.json
     try:
         handler = getattr(args, "handler", None)
         if args.selftest and handler is None:
+            from notesdesk.cli import commands_selftest  # inline: see COMMANDS
+
             return commands_selftest.run(cli)
         if args.notices and handler is None:
             from notesdesk.notices import notices_text  # loaded only when asked for (packaging)

@@ -3,16 +3,18 @@ main window. Locking ends the process (DESIGN §3), so one run of `main()` holds
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from notesdesk import paths
-from notesdesk.core.storage.vault import Vault
 from notesdesk.paths import default_vault_path
 from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
@@ -25,16 +27,16 @@ from notesdesk.ui.app_setup import (
     log_dir,
 )
 from notesdesk.ui.background import BackgroundRunner
-from notesdesk.ui.backups import second_folder
-from notesdesk.ui.context import AppContext
 from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.identity import apply_identity
-from notesdesk.ui.lock import relaunch_detached
-from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.prefs import Preferences
+from notesdesk.ui.prefs import Preferences, second_folder
 from notesdesk.ui.start.window import StartWindow
-from notesdesk.ui.workspace_host import WorkspaceFactory
+
+if TYPE_CHECKING:  # the vault stack and the main window load after the unlock, not before the start window
+    from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.main_window import MainWindow
+    from notesdesk.ui.workspace_host import WorkspaceFactory
 
 log = logging.getLogger("notesdesk")
 
@@ -42,6 +44,42 @@ log = logging.getLogger("notesdesk")
 # again this often, this many times: a lock's old process is gone within a second or two.
 WATCH_RETRY_MS = 250
 WATCH_RETRIES = 120
+
+
+def load_main_window_modules() -> None:
+    """Import the vault stack and what the main window needs. Called off the UI thread (importing is
+    safe there, creating widgets is not)."""
+    import notesdesk.core.storage.vault
+    import notesdesk.ui.context
+    import notesdesk.ui.lock
+    import notesdesk.ui.main_window  # noqa: F401
+
+
+class Preloader:
+    """Runs load_main_window_modules on a thread of its own while the passphrase is typed, so neither
+    the unlock nor the UI thread waits for those imports later. `wait` (the start window's preload, on
+    the runner thread) joins it, then imports anything it did not."""
+
+    def __init__(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="notesdesk-preload", daemon=True)
+
+    @staticmethod
+    def _run() -> None:
+        # A failure here is said where it can be shown: `wait`, then the UI thread, import it again.
+        with contextlib.suppress(Exception):
+            load_main_window_modules()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._thread.ident is not None:
+            self._thread.join()
+
+    def wait(self) -> None:
+        self.join()
+        load_main_window_modules()
 
 
 class Launcher(QObject):
@@ -53,7 +91,7 @@ class Launcher(QObject):
         prefs: Preferences,
         errors: ErrorPresenter,
         runner: BackgroundRunner,
-        relaunch: Callable[[Path], object] = relaunch_detached,
+        relaunch: Callable[[Path], object] | None = None,
         workspace_factory: WorkspaceFactory | None = None,
         parent: QObject | None = None,
         crash_watch: CrashWatch | None = None,
@@ -66,8 +104,9 @@ class Launcher(QObject):
         self.prefs = prefs
         self.errors = errors
         self.runner = runner
-        self.relaunch = relaunch
+        self.relaunch = relaunch  # None: ui/lock.py's relaunch_detached, loaded with the main window
         self.workspace_factory = workspace_factory
+        self.preloader = Preloader()
         self.start_window: StartWindow | None = None
         self.main_window: MainWindow | None = None
 
@@ -76,12 +115,14 @@ class Launcher(QObject):
         folders = [paths.backup_dir(), *([second] if second is not None else [])]
         window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
+        window.preload = self.preloader.wait
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
         window.resize(width * 90, width * 70)
         window.show()
         self.start_window = window
         self._watch_crashes()
+        QTimer.singleShot(0, self.preloader.start)  # once the event loop runs: the window is drawn first
         return window
 
     def _watch_crashes(self) -> None:
@@ -104,8 +145,13 @@ class Launcher(QObject):
 
     def _on_unlocked(self, vault: Vault) -> None:
         log.info("vault unlocked")
+        # Loaded only now, so the start window shows without them (tests/ui/test_startup_imports.py).
+        from notesdesk.ui.context import AppContext
+        from notesdesk.ui.lock import relaunch_detached
+        from notesdesk.ui.main_window import MainWindow
+
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
-        self.main_window = MainWindow(ctx, self.relaunch, self.workspace_factory)
+        self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)
@@ -136,6 +182,7 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     log.info("app started")
     code = app.exec()
     runner.wait()
+    launcher.preloader.join()  # an import still under way when the window closed: finish it first
     watch.stop()  # a clean end: the next start has nothing to report
     return int(code)
 

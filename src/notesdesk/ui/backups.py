@@ -27,6 +27,7 @@ from notesdesk.core.backup.service import (
 )
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.prefs import second_folder
 
 log = logging.getLogger("notesdesk")
 
@@ -48,12 +49,6 @@ def human_size(size: int) -> str:
             return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
-
-
-def second_folder(setting: str) -> Path | None:
-    """The optional second folder from the preference ("" when none is set)."""
-    text = setting.strip()
-    return Path(text).expanduser() if text else None
 
 
 REMOVABLE_ROOTS: tuple[Path, ...] = tuple(Path(p) for p in ("/media", "/run/media", "/mnt", "/Volumes"))

@@ -5,9 +5,12 @@ what that run left saved (core/services/recovery.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from notesdesk.core.services.recovery import Recovered
 from notesdesk.ui.crash_watch import LastRun
+
+if TYPE_CHECKING:  # a type only: the start window shows this module's text before the vault stack loads
+    from notesdesk.core.services.recovery import Recovered
 
 HEADLINE = "NotesDesk closed unexpectedly last time"
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, QSettings, Signal
 
 DEFAULT_IDLE_MINUTES = 10
+
+
+def second_folder(setting: str) -> Path | None:
+    """The optional second backup folder from the preference ("" when none is set). Here rather than in
+    ui/backups.py so the start window can read it without loading the backup service."""
+    text = setting.strip()
+    return Path(text).expanduser() if text else None
 
 
 class PreferenceSignals(QObject):

@@ -44,8 +44,8 @@ from notesdesk.core.reports import (
 from notesdesk.core.services import summary
 from notesdesk.core.services.documents import DocumentSources, document_sources
 from notesdesk.core.services.summary_measures import summary_measures
-from notesdesk.ui.backups import second_folder
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.prefs import second_folder
 from notesdesk.ui.printing_export import ExportChoice, export_pdf
 from notesdesk.ui.printing_view import PdfPreviewDialog, print_pdf
 

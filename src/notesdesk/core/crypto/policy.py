@@ -5,8 +5,6 @@ says why a weak one is weak. The same estimate serves PDF passwords, where it wa
 
 from __future__ import annotations
 
-from zxcvbn import zxcvbn
-
 from notesdesk.core.crypto.kdf import normalised
 
 MIN_LENGTH = 10
@@ -15,6 +13,9 @@ ESTIMATED = 64  # zxcvbn refuses more than 72 characters; what follows only adds
 
 
 def _estimate(passphrase: str) -> dict[str, object]:
+    # Inline: its dictionaries take a while to load, and the unlock screen never estimates anything.
+    from zxcvbn import zxcvbn
+
     return zxcvbn(normalised(passphrase)[:ESTIMATED])
 
 

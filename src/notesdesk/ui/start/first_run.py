@@ -29,9 +29,6 @@ from notesdesk.core.backup.files import write_atomic
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.outputs import output_problem
-from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
-from notesdesk.core.services.summary import recovery_sheet
-from notesdesk.ui.printing_view import PdfPreviewDialog
 from notesdesk.ui.widgets.labels import InlineMessage, Notice, heading, monospace, paragraph, scaled_font
 from notesdesk.ui.widgets.passphrase import PassphraseForm
 
@@ -197,7 +194,8 @@ class RecoveryKeyPage(QWidget):
         self._vault_id = ""
         self._practitioner: PractitionerBlock | None = None
         self.vault_path: Path | None = None  # the key and the sheet are never written over it
-        self.preview_factory: Callable[..., Any] = PdfPreviewDialog
+        # None: ui/printing_view.py's PdfPreviewDialog, loaded (with reportlab) on first use of the sheet.
+        self.preview_factory: Callable[..., Any] | None = None
         self.preview: Any = None
         self.present_error: Callable[[BaseException], None] = self._sheet_failed
         self.key_label = KeyLabel(self)
@@ -328,6 +326,10 @@ class RecoveryKeyPage(QWidget):
             # A new vault: the practice details are not set yet, so the system's region decides the
             # paper and the date format.
             practitioner = PractitionerBlock(locale=system_region() or PractitionerBlock().locale)
+        # Inline: reportlab and the report code load on first use, not before the start window shows.
+        from notesdesk.core.reports import PdfOptions, default_paper, render_recovery_sheet
+        from notesdesk.core.services.summary import recovery_sheet
+
         sheet = recovery_sheet(self._key, self._vault_id, practitioner=practitioner)
         return render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale)))
 
@@ -335,8 +337,11 @@ class RecoveryKeyPage(QWidget):
         """Render the sheet and open it in the preview (Print… and Export PDF… are there)."""
         self.message.clear()
         self.close_sheet()
+        from notesdesk.ui.printing_view import PdfPreviewDialog  # inline: see sheet_pdf
+
+        factory = self.preview_factory or PdfPreviewDialog
         try:
-            preview = self.preview_factory(
+            preview = factory(
                 self.sheet_pdf(), SHEET_TITLE, self, suggested_name=SHEET_FILE, on_error=self.present_error
             )
         except Exception as exc:
@@ -356,6 +361,10 @@ class RecoveryKeyPage(QWidget):
     def close_sheet(self) -> None:
         """Close an open preview: it drops the sheet's bytes as it closes."""
         preview, self.preview = self.preview, None
+        if preview is None:
+            return
+        from notesdesk.ui.printing_view import PdfPreviewDialog  # already loaded by show_sheet
+
         if isinstance(preview, PdfPreviewDialog):
             preview.close()
 

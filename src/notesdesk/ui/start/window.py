@@ -6,9 +6,10 @@ runner with a busy bar, so the window never freezes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,14 +25,14 @@ from PySide6.QtWidgets import (
 from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
-from notesdesk.core.services.demo import build_demo
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
-from notesdesk.ui.dialogs.backups_dialog import ask_yes_no
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
+
+if TYPE_CHECKING:  # the vault stack loads on the runner thread, inside the work that needs it
+    from notesdesk.core.storage.vault import Vault
 
 DEMO_FILENAME = "demo.notesdesk"
 OFFER_RESTORE = (
@@ -42,13 +43,31 @@ OFFER_RESTORE = (
 DEMO_PASSPHRASE = "demo practice only"
 
 
+def _vault_class() -> type[Vault]:
+    """The vault, imported on first use: called on the runner thread, so the start window shows
+    without SQLAlchemy, alembic and the crypto stack (tests/ui/test_startup_imports.py)."""
+    from notesdesk.core.storage.vault import Vault
+
+    return Vault
+
+
+def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
+    """The backups dialog's question box, loaded only when a refused vault needs it."""
+    from notesdesk.ui.dialogs.backups_dialog import ask_yes_no as ask
+
+    return ask(parent, title, question)
+
+
 def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     """Runs in the background: open the demo vault, or create and fill it the first time."""
+    vault_class = _vault_class()
     if path.exists():
-        return Vault.open(path, passphrase=passphrase)
-    vault, _recovery = Vault.create(path, passphrase)
+        return vault_class.open(path, passphrase=passphrase)
+    from notesdesk.core.services import demo  # inline: only the demo's first opening needs it
+
+    vault, _recovery = vault_class.create(path, passphrase)
     try:
-        build_demo(vault)
+        demo.build_demo(vault)
     except BaseException:
         vault.close()
         raise
@@ -77,6 +96,9 @@ class StartWindow(QWidget):
         self._runner = runner
         self._errors = errors
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # replaced in tests
+        # Run on the runner thread once a vault is open, before it is handed over: the launcher loads
+        # the main window's modules there, so the UI thread does not stop to import them (ui/app.py).
+        self.preload: Callable[[], object] | None = None
         self._vault: Vault | None = None
         self._demo_passphrase = DEMO_PASSPHRASE
         is_demo = self.vault_path.name == DEMO_FILENAME
@@ -175,6 +197,16 @@ class StartWindow(QWidget):
         else:
             self._errors.present(exc)
 
+    def _preloaded[T](self, result: T) -> T:
+        """Runs on the runner thread, after the vault opened (`result`: the work's): the preload, if
+        any. Its failure is not this vault's: the UI thread then imports the same modules itself and
+        reports what fails."""
+        preload = self.preload
+        if preload is not None:
+            with contextlib.suppress(Exception):
+                preload()
+        return result
+
     def _hand_over(self, _result: object = None) -> None:
         vault, self._vault = self._vault, None
         if vault is not None:
@@ -186,7 +218,7 @@ class StartWindow(QWidget):
         path = self.vault_path
         self._work(
             "Creating your vault… this takes a moment on purpose.",
-            lambda: Vault.create(path, passphrase),
+            lambda: self._preloaded(_vault_class().create(path, passphrase)),
             self._on_created,
         )
 
@@ -203,7 +235,7 @@ class StartWindow(QWidget):
         path, passphrase = self.demo_path, self._demo_passphrase
         self._work(
             "Opening the demo practice…",
-            lambda: open_or_create_demo(path, passphrase),
+            lambda: self._preloaded(open_or_create_demo(path, passphrase)),
             self.sig_unlocked.emit,
         )
 
@@ -213,7 +245,7 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking…",
-            lambda: Vault.open(path, passphrase=passphrase, backups=folders),
+            lambda: self._preloaded(_vault_class().open(path, passphrase=passphrase, backups=folders)),
             self._on_unlocked,
             lambda exc: self._on_unlock_failed(exc, passphrase),
         )
@@ -244,7 +276,7 @@ class StartWindow(QWidget):
             from notesdesk.core.backup.service import restore  # inline: rarely needed at start
 
             restore(backup, path, passphrase, None, fresh_backup_to=paths.backup_dir())
-            return Vault.open(path, passphrase=passphrase, backups=folders)
+            return self._preloaded(_vault_class().open(path, passphrase=passphrase, backups=folders))
 
         self._work("Restoring the backup…", restore_and_open, self._on_unlocked, self._on_restore_failed)
 
@@ -260,7 +292,7 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking with the recovery key…",
-            lambda: Vault.open(path, recovery_key=key, backups=folders),
+            lambda: _vault_class().open(path, recovery_key=key, backups=folders),
             self._on_recovered,
             self._on_recovery_failed,
         )
@@ -281,7 +313,9 @@ class StartWindow(QWidget):
         if vault is None:
             return
         self._work(
-            "Setting the new passphrase…", lambda: vault.change_passphrase(passphrase), self._hand_over
+            "Setting the new passphrase…",
+            lambda: self._preloaded(vault.change_passphrase(passphrase)),
+            self._hand_over,
         )
 
     # -- leaving -----------------------------------------------------------------------------------
