@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "verify": ("check the whole vault, or a backup FILE (which needs no vault)", ("backup",)),
     "restore": ("replace the vault with a verified backup, keeping the replaced vault", ("backup",)),
     "export": ("export the whole practice (encrypted) or one client's record (plain text)", ("export",)),
+    "check-signature": ("check every signature in a client's JSON export (no vault or passphrase needed)",
+                        ("export",)),
     "import": ("load a whole-practice export into a new or empty vault", ("export",)),
     "client": ("add, list, show clients; change their status; delete a record after retention",
                ("clients",)),
