@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,18 @@ def vault_path(tmp_path: Path) -> Path:
 
 
 FIXTURES = Path(__file__).with_name("fixtures")
-LEGACY_VAULT = FIXTURES / "vault-0003.notesdesk"  # written by the code before the audit head
+# The SQL of a vault written by the code before the audit head (no database file in the repository).
+LEGACY_VAULT_SQL = FIXTURES / "vault-0003.sql"
 
 
 @pytest.fixture
 def legacy_vault(vault_path: Path) -> Path:
-    """A copy of a vault made by the release before the audit head (schema 0003): one client,
-    "Before the upgrade", with a signed note and a draft (tests/fixtures/make_vault_0003.py)."""
-    shutil.copy(LEGACY_VAULT, vault_path)
+    """A vault made by the release before the audit head (schema 0003): one client, "Before the
+    upgrade", with a signed note and a draft (tests/fixtures/make_vault_0003.py), rebuilt from its
+    SQL: the same tables, triggers, indexes and rows, byte for byte in every value."""
+    conn = sqlite3.connect(vault_path)
+    try:
+        conn.executescript(LEGACY_VAULT_SQL.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
     return vault_path

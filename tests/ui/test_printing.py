@@ -81,6 +81,15 @@ class Previews:
         self.shown.append((data, title, suggested_name))
 
 
+def open_preview(qtbot, ctx: AppContext, practice: Practice, key: str, choice: object = None):  # type: ignore[no-untyped-def]
+    """The document's preview, as the Reports menu opens it: rendered off the UI thread, then shown."""
+    reports = ReportActions(ctx, practice.client_id)
+    assert reports.preview(key, choice)
+    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
+    (dialog,) = reports._open
+    return reports, dialog
+
+
 def test_the_preview_loads_a_summary_from_bytes_and_shows_its_pages(qtbot, summary_pdf: bytes) -> None:
     pages = _pages(summary_pdf)
     assert pages >= 2
@@ -231,10 +240,7 @@ def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reas
 def test_print_and_export_from_the_preview_are_audited(
     qtbot, ctx: AppContext, practice: Practice, tmp_path: Path
 ) -> None:
-    reports = ReportActions(ctx, practice.client_id)
-    assert reports.preview("clinician")
-    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
-    (dialog,) = reports._open
+    reports, dialog = open_preview(qtbot, ctx, practice, "clinician")
     assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
     assert dialog.print_document(_pdf_printer(tmp_path / "printed.pdf"))
     assert dialog.export_document(tmp_path / "exported.pdf", ExportChoice()) == tmp_path / "exported.pdf"
@@ -250,10 +256,7 @@ def test_print_and_export_from_the_preview_are_audited(
 def test_printing_the_record_with_psychotherapy_notes_logs_it_without_reading_them_again(
     qtbot, ctx: AppContext, practice: Practice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reports = ReportActions(ctx, practice.client_id)
-    assert reports.preview("record", RecordChoice(include_private=True))
-    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
-    (dialog,) = reports._open
+    reports, dialog = open_preview(qtbot, ctx, practice, "record", RecordChoice(include_private=True))
     reads: list[str] = []
     original = summary.access_record
     monkeypatch.setattr(summary, "access_record", lambda *a, **k: reads.append("read") or original(*a, **k))
@@ -301,10 +304,7 @@ def test_preview_writes_nothing_to_the_temp_folder(
 def test_export_from_the_preview_never_writes_over_the_vault_or_a_link_to_it(
     qtbot, ctx: AppContext, practice: Practice, tmp_path: Path
 ) -> None:
-    reports = ReportActions(ctx, practice.client_id)
-    assert reports.preview("clinician")
-    qtbot.waitUntil(lambda: len(reports._open) == 1, timeout=15000)
-    (dialog,) = reports._open
+    reports, dialog = open_preview(qtbot, ctx, practice, "clinician")
     vault = ctx.vault.path
     before = vault.read_bytes()
     link = tmp_path / "summary.pdf"

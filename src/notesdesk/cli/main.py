@@ -1,6 +1,6 @@
 """`notesdesk` command line: the parser, dispatch and the one place errors become exit codes.
 
-Exit codes (DESIGN §4): 0 ok; 1 operation failed; 2 usage; 3 wrong passphrase or recovery key;
+Exit codes (docs/design-notes.md §2): 0 ok; 1 operation failed; 2 usage; 3 wrong passphrase or recovery key;
 4 vault damaged or tampered; 5 vault in use by another instance. Every error is one line on stderr
 and never a traceback; unexpected failures name only the exception type (its text may hold client data).
 With --json that line is a JSON object, {"error": "...", "exit_code": N}, so scripts need not parse text.

@@ -1,5 +1,5 @@
 """The desktop app: `main()` sets up the process, shows the unlock or first-run window, then the
-main window. Locking ends the process (DESIGN §3), so one run of `main()` holds one unlock."""
+main window. Locking ends the process (docs/design-notes.md §1), so one run of `main()` holds one unlock."""
 
 from __future__ import annotations
 

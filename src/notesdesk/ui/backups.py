@@ -1,4 +1,4 @@
-"""Automatic backups while the app runs: on lock, on close and once a day (DESIGN §3, issue 4).
+"""Automatic backups while the app runs: on lock, on close and once a day (docs/design-notes.md §1).
 
 The backups themselves are core.backup.service; this module only decides when, runs them through
 the one background runner and says when the last one was made. Nothing here names a client.

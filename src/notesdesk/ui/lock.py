@@ -1,5 +1,5 @@
 """Locking: after idle time or on request. Python cannot wipe memory, so locking ends the process
-and starts a fresh one at the unlock screen (DESIGN §3).
+and starts a fresh one at the unlock screen (docs/design-notes.md §1).
 
 Ending a session (lock, close, restore) first saves everything typed, or does not end it at all;
 then covers the window (no client data on screen from that moment, through the backup that can take

@@ -2,7 +2,7 @@
 
 The preview loads the bytes through a QBuffer into QPdfDocument (PDFium) and shows them in a QPdfView.
 Printing renders each page at about 300 dpi and lets QPainter scale it onto the printer: rendering at a
-HighResolution printer's own 1200 dpi would take about 500 MB per page (research/packaging.md §3).
+HighResolution printer's own 1200 dpi would take about 500 MB per page (docs/design-notes.md §6).
 Exporting (printing_export) writes the bytes with write_atomic (mode 0600) to a path the user picks,
 optionally protected with a password.
 """

@@ -1,4 +1,4 @@
-"""NDBK v1: our authenticated backup container (research/security.md §4.9, after age and KDBX 4).
+"""NDBK v1: our authenticated backup container (docs/design-notes.md §5, after age and KDBX 4).
 
     "NDBK" | u16 version | u32 header_len | header (canonical JSON) | header MAC (32)
     | chunks: AES-256-GCM(payload key, nonce = 11-byte counter | final flag), 64 KiB plaintext each

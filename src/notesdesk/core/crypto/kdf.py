@@ -1,6 +1,6 @@
 """Passphrase -> key with Argon2id, with policy bounds checked before any work is done.
 
-Production parameters never go below 64 MiB / t=3 (research/security.md §3.1). A much smaller
+Production parameters never go below 64 MiB / t=3 (docs/design-notes.md §4). A much smaller
 profile exists for the test-suite only: it is chosen by NOTESDESK_INSECURE_TEST_KDF=1, honoured only
 when this code runs from its repository (src/ beside tests/, as the tests run it), never in an
 installed copy or a frozen build; a vault made with it cannot be opened without the same switch.

@@ -45,7 +45,7 @@ class AddendumKind(StrEnum):
     LATE_ENTRY = "late entry"
 
 
-# Section keys are the CLI contract (DESIGN §4): lower-case section names, in order.
+# Section keys are the CLI contract (docs/design-notes.md §2): lower-case section names, in order.
 FORMAT_SECTIONS: dict[NoteFormat, tuple[tuple[str, str], ...]] = {
     NoteFormat.SOAP: (
         ("subjective", "Subjective"),

@@ -120,7 +120,7 @@ def default_review_due(effective: date) -> date:
 
 def missing_required_fields(plan: TreatmentPlan) -> list[str]:
     """Fields Medicare (NGS, LCD L33632) expects before a plan is used: type, amount, frequency,
-    duration, diagnoses, goals with target dates (research/clinical.md §2.7)."""
+    duration, diagnoses, goals with target dates (docs/clinical-sources.md)."""
     missing = []
     if not plan.service_type.strip():
         missing.append("type of service (individual, group...)")

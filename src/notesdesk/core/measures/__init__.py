@@ -2,7 +2,7 @@
 
 Pure Python on plain data (ids, answers, dates, lists of (date, total)); no Qt and no database, so the
 CLI can score without a vault and every rule can be tested at its boundaries. Sources and wording:
-research/clinical.md §2.1–2.5.
+docs/clinical-sources.md and the instrument files.
 """
 
 from notesdesk.core.measures.alliance import AllianceCheck, ItemDrop, alliance_check

@@ -1,6 +1,6 @@
 """Alliance check: read item by item against the previous check, because a rupture shows as a drop on one
 component (goals, tasks or bond) long before it moves a total. Clients also tend to rate alliance high
-(research/clinical.md §2.5), so a fall matters more than the absolute level — including a slow slide of a
+(docs/clinical-sources.md), so a fall matters more than the absolute level — including a slow slide of a
 point at a time over several checks, which no single comparison with the previous check would catch.
 """
 

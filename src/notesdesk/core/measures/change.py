@@ -2,7 +2,7 @@
 
 Each verdict carries the rule that produced it and where that rule comes from, so a clinician (or an
 auditor) can check the label instead of trusting it. TherapyNotes' undocumented 'improvement/decline'
-label is the counter-example (research/clinical.md §1.1).
+label is the counter-example (docs/clinical-sources.md).
 """
 
 from __future__ import annotations

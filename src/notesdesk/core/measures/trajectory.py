@@ -1,7 +1,7 @@
 """Is the client on track, and is a review due? Plain rules over a list of (date, total) for one episode.
 
 The caller passes the scores of one episode of care only: the first score is the baseline, and baselines
-reset when a new episode opens (TherapyNotes' Termination Note pattern, research/clinical.md §3).
+reset when a new episode opens (docs/clinical-sources.md, episodes of care).
 """
 
 from __future__ import annotations

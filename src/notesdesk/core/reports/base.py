@@ -1,6 +1,6 @@
 """The base renderer: page geometry, header and footer, "Page X of Y", metadata, encryption.
 
-Modelled on pretix's BaseReportlabInvoiceRenderer (research/style.md §7): geometry as class
+Modelled on pretix's BaseReportlabInvoiceRenderer (docs/design-notes.md §6): geometry as class
 attributes in mm, registered TTF fonts, one stylesheet, a BaseDocTemplate with a first-page and an
 other-pages template, a NumberedCanvas, and bytes out. No Qt, no files: plain data in, PDF out.
 """

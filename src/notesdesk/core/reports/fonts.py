@@ -1,6 +1,6 @@
 """DejaVu, registered once and embedded (subset) in every PDF, so every client's name prints.
 
-reportlab's built-in Helvetica is not embedded and draws boxes for ł ę ś (research/packaging.md §3).
+reportlab's built-in Helvetica is not embedded and draws boxes for ł ę ś (docs/design-notes.md §6).
 """
 
 from __future__ import annotations

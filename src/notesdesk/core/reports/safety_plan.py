@@ -1,7 +1,7 @@
 """The safety plan: one page for the client to keep, seven sections in our own words.
 
 It follows the published components of safety planning (Stanley & Brown 2012) without reproducing
-their form's wording or layout (research/clinical.md §2.4). Crisis lines come from the practitioner's
+their form's wording or layout (docs/clinical-sources.md). Crisis lines come from the practitioner's
 locale (`crisis_lines`) plus any the plan names; the emergency number is always printed.
 """
 

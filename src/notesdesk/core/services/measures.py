@@ -5,7 +5,7 @@ scores uses the built-in instruments plus the practitioner's own, which are kept
 `secret` table as one row ("instruments") holding the raw JSON of each, re-validated whenever read.
 
 Baselines are per episode of care: the first scorable administration of an instrument within an episode.
-Flags prompt the clinician; none of them grades risk (research/clinical.md §2.1–2.5).
+Flags prompt the clinician; none of them grades risk (docs/clinical-sources.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ and the measure flags (risk item endorsed or unanswered, deteriorating, not on t
 improvement by week 12, alliance drop or slow decline).
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
-then grouped in memory: sorting and filtering happen after decryption (DESIGN §3).
+then grouped in memory: sorting and filtering happen after decryption (docs/design-notes.md §3).
 """
 
 from __future__ import annotations

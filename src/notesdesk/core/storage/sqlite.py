@@ -140,7 +140,7 @@ def recover_after_crash(path: Path) -> bool:
 
 
 def integrity_problems(path: Path) -> list[str]:
-    """Full integrity_check (quick_check misses damage: research/security.md §5) plus FK check."""
+    """Full integrity_check (quick_check misses damage: docs/design-notes.md §3) plus FK check."""
     try:
         conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     except sqlite3.Error as exc:

@@ -1,7 +1,7 @@
 """Generic reads and writes of sealed rows; every write is audited in the same transaction.
 
 Bulk reads go through SQLAlchemy Core rows and decrypt in one tight loop: ORM instances cost
-several times more on a full read (research/security.md, DESIGN §3).
+several times more on a full read (docs/design-notes.md §3).
 """
 
 from __future__ import annotations

@@ -9,8 +9,6 @@ copy leaves every byte as it was. Nothing at unlock decrypts the records or walk
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
 import threading
 import uuid
@@ -19,15 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from notesdesk import paths
 from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
 from notesdesk.core.crypto.cipher import FieldCipher
-from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import (
@@ -36,7 +32,6 @@ from notesdesk.core.errors import (
     NotFound,
     VaultDamaged,
     VaultInUse,
-    WrongPassphrase,
 )
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.anchor import LocalAnchor
@@ -63,11 +58,16 @@ from notesdesk.core.storage.sqlite import (
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.vault_header import (
+    VAULT_FORMAT,
+    check_header,
+    read_header,
+    unwrap,
+    write_header_mac,
+)
 
-VAULT_FORMAT = "notesdesk-vault/1"
 SIGNING_KEY_ID = "signing-key"
 PROFILE_ID = "profile"
-HEADER_MAC_KEY = "header_mac"
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Vault:
             for slot in slots:
                 session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
             session.flush()
-            self._write_header_mac(session)
+            write_header_mac(session, self._header_key, self.vault_id)
             self._secret_table(uow, SigningKey).add(SigningKey(signing_private.hex()))
             uow.record("create vault")
             uow.commit()
@@ -260,12 +260,12 @@ class Vault:
             meta, slots = read_header(probe)
         finally:
             probe.dispose()
-        dek = _unwrap(meta["vault_id"], slots, passphrase, recovery_key)
+        dek = unwrap(meta["vault_id"], slots, passphrase, recovery_key)
         unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
         engine = make_engine(path, read_only=read_only)
         vault = cls(path, engine, unlocked, lock, read_only)
         try:
-            vault._check_header(meta, slots)
+            check_header(vault._header_key, vault.vault_id, meta, slots)
             backups = [] if restoring is not None else authentic_heads(folders, vault.vault_id, dek)
             if not read_only:
                 migrate.upgrade(engine, path, safety_copy=True)
@@ -301,7 +301,7 @@ class Vault:
             vault = cls(Path(":memory:"), engine, Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek),
                         None, read_only=True)
             vault._in_memory = True
-            vault._check_header(meta, slots)
+            check_header(vault._header_key, vault.vault_id, meta, slots)
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
                 vault.audit.verify(uow.session)  # a backup is checked in full (the restore drill)
@@ -340,7 +340,7 @@ class Vault:
         self.audit.heads.write(session, head)
         session.add(MetaRow(key=META_FLAG, value=META_VALUE))
         session.flush()
-        self._write_header_mac(session)
+        write_header_mac(session, self._header_key, self.vault_id)
         session.info["audit_head"] = head
         return head
 
@@ -378,34 +378,6 @@ class Vault:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
 
-    # -- header --------------------------------------------------------------------------------
-
-    def _header_mac(self, meta: dict[str, str], slots: dict[str, keys.KeySlot]) -> str:
-        parts: list[bytes | str] = ["nd-header", self.vault_id]
-        for key in sorted(k for k in meta if k != HEADER_MAC_KEY):
-            parts += [key, meta[key]]
-        for kind in sorted(slots):
-            slot = slots[kind]
-            parts += [kind, slot.params, slot.wrapped if isinstance(slot.wrapped, bytes) else b""]
-        return hmac.new(self._header_key, lp(*parts), hashlib.sha256).hexdigest()
-
-    def _check_header(self, meta: dict[str, str], slots: dict[str, keys.KeySlot]) -> None:
-        expected = self._header_mac(meta, slots)
-        if not hmac.compare_digest(expected, meta.get(HEADER_MAC_KEY, "")):
-            raise VaultDamaged(
-                "The vault's key slots or settings were altered or damaged (header check failed)."
-            )
-
-    def _write_header_mac(self, session: Session) -> None:
-        meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
-        slots = {
-            r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
-            for r in session.scalars(select(KeySlotRow))
-        }
-        session.execute(delete(MetaRow).where(MetaRow.key == HEADER_MAC_KEY))
-        session.add(MetaRow(key=HEADER_MAC_KEY, value=self._header_mac(meta, slots)))
-        session.flush()
-
     # -- keys ----------------------------------------------------------------------------------
 
     def change_passphrase(self, new_passphrase: str) -> None:
@@ -420,7 +392,7 @@ class Vault:
             session.execute(delete(KeySlotRow).where(KeySlotRow.kind == slot.kind))
             session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
             session.flush()
-            self._write_header_mac(session)
+            write_header_mac(session, self._header_key, self.vault_id)
             uow.record("change passphrase")
             uow.commit()
 
@@ -444,7 +416,7 @@ class Vault:
             session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
             session.add(MetaRow(key="signing_public", value=public))
             session.flush()
-            self._write_header_mac(session)
+            write_header_mac(session, self._header_key, self.vault_id)
             uow.commit()
         self._signing_private = private_key
 
@@ -469,48 +441,3 @@ class Vault:
             uow.commit()
         self._profile = profile
 
-
-def read_header(engine: Engine) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
-    """Vault metadata and key slots, read without writing anything."""
-    try:
-        with Session(engine) as session:
-            meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
-            slots = {
-                r.kind: keys.KeySlot(r.kind, r.params, r.wrapped)
-                for r in session.scalars(select(KeySlotRow))
-            }
-    except DBAPIError as exc:
-        raise VaultDamaged("This file is not a NotesDesk vault, or it is damaged.") from exc
-    if meta.get("format") != VAULT_FORMAT or "vault_id" not in meta:
-        raise VaultDamaged("This file is not a NotesDesk vault, or its header is damaged.")
-    return meta, slots
-
-
-def _unwrap(
-    vault_id: str,
-    slots: dict[str, keys.KeySlot],
-    passphrase: str | None,
-    recovery_key: str | None,
-) -> bytes:
-    if recovery_key is not None:
-        secret = recovery.decode(recovery_key)
-        slot = slots.get(keys.SLOT_RECOVERY)
-        salt = str(keys.slot_params(slot).get("salt", "")) if slot else ""
-        try:
-            kek = keys.recovery_kek(secret, bytes.fromhex(salt))
-        except ValueError:
-            kek = b""
-        dek = slot.unwrap(kek, vault_id) if slot and kek else None
-        if dek is None:
-            raise WrongPassphrase("That recovery key does not open this vault.")
-        return dek
-    if passphrase is None:
-        raise WrongPassphrase("A passphrase or the recovery key is needed to open the vault.")
-    slot = slots.get(keys.SLOT_PASSPHRASE)
-    if slot is None:
-        raise VaultDamaged("The vault has no passphrase key slot; it is damaged.")
-    params = kdf.KdfParams.from_dict(keys.slot_params(slot))
-    dek = keys.unwrap_passphrase_slot(slot, passphrase, params, vault_id)
-    if dek is None:
-        raise WrongPassphrase("Wrong passphrase.")
-    return dek
