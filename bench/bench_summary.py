@@ -34,9 +34,9 @@ from notesdesk.core.domain.summaries import ClientSummary  # noqa: E402
 from notesdesk.core.reports import PdfOptions, render_clinician_summary  # noqa: E402
 from notesdesk.core.reports.fonts import SANS, register_fonts  # noqa: E402
 from notesdesk.core.services import clients, summary  # noqa: E402
-from notesdesk.core.services.demo import build_demo  # noqa: E402
 from notesdesk.core.services.summary_measures import summary_measures  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
+from notesdesk.demo import build_demo  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 LINE = "Client described sleep, work stress and the breathing practice in some detail during the session. "

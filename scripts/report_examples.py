@@ -29,9 +29,9 @@ from notesdesk.core.domain.clients import Client  # noqa: E402
 from notesdesk.core.errors import NotFound  # noqa: E402
 from notesdesk.core.reports import PdfOptions  # noqa: E402
 from notesdesk.core.services import clients, notes, summary  # noqa: E402
-from notesdesk.core.services.demo import build_demo  # noqa: E402
 from notesdesk.core.services.summary_measures import summary_measures  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
+from notesdesk.demo import build_demo  # noqa: E402
 
 Render = Callable[[Vault, str], bytes]
 DOCS = ROOT / "docs" / "reports"

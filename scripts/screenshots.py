@@ -29,15 +29,15 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 from notesdesk import paths  # noqa: E402
 from notesdesk.core.backup.service import list_backups  # noqa: E402
 from notesdesk.core.services import care, notes  # noqa: E402
-from notesdesk.core.services.demo import build_demo  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
+from notesdesk.demo import build_demo  # noqa: E402
 from notesdesk.ui.app_setup import load_bundled_fonts  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
-from notesdesk.ui.printing import PdfPreviewDialog  # noqa: E402
+from notesdesk.ui.printing.documents import PdfPreviewDialog  # noqa: E402
 from notesdesk.ui.start.window import DEMO_PASSPHRASE, StartWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"

@@ -27,7 +27,7 @@ finally:
 sys.exit(code)
 """
 
-HEAVY = ("reportlab", "notesdesk.core.services.demo", "PySide6", "notesdesk.ui")
+HEAVY = ("reportlab", "notesdesk.demo", "PySide6", "notesdesk.ui")
 
 
 def run_reporting(*argv: str, stdin: str = "") -> tuple[int, str, set[str]]:

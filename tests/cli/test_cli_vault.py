@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from notesdesk.core.services import demo
+from notesdesk import demo
 from notesdesk.core.storage.vault import lock_path
 
 from .conftest import PASSPHRASE, Runner

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from notesdesk import selftest
 from notesdesk.cli.main import main
-from notesdesk.core.services import selftest
 
 CHECK_NAMES = [name for name, _ in selftest.CHECKS]
 

@@ -16,11 +16,11 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import InvalidInput, VaultDamaged
 from notesdesk.core.exports import practice
 from notesdesk.core.services import clients, notes
-from notesdesk.core.services.demo import build_demo
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.vault import Vault
+from notesdesk.demo import build_demo
 from tests.conftest import PASSPHRASE
 from tests.core import records
 

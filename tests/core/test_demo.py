@@ -16,13 +16,13 @@ from notesdesk.core.domain.plans import PlanStatus, missing_required_fields
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import care, clients, measures, notes, overview, plans
-from notesdesk.core.services import demo_course as dc
-from notesdesk.core.services import demo_text as t
-from notesdesk.core.services import demo_text_body as tb
-from notesdesk.core.services.demo import CASES, DEMO_PROFILE, build_demo, session_counts
-from notesdesk.core.services.demo_names import invent_people
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
+from notesdesk.demo import CASES, DEMO_PROFILE, build_demo, session_counts
+from notesdesk.demo import course as dc
+from notesdesk.demo import text as t
+from notesdesk.demo import text_body as tb
+from notesdesk.demo.names import invent_people
 
 PASSPHRASE = "correct horse battery"
 TODAY = date(2026, 3, 16)
@@ -245,7 +245,7 @@ def test_planned_signatures_and_addenda_are_in_order() -> None:
     """Addenda strictly after their note and each other (verification orders them by time)."""
     from datetime import UTC, datetime
 
-    from notesdesk.core.services.demo_client import plan_client
+    from notesdesk.demo.client import plan_client
 
     ceiling = datetime(2026, 3, 16, tzinfo=UTC)
     people = invent_people(80, random.Random(4))

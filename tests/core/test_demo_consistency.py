@@ -14,14 +14,14 @@ from notesdesk.core.domain.care import PHASE_MODELS, MilestoneKind, MilestoneSta
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.measures.objectives import parse_measure_rule
-from notesdesk.core.services import demo_course as dc
-from notesdesk.core.services import demo_names as dn
 from notesdesk.core.services import measures as measure_service
-from notesdesk.core.services.demo import CASES, build_demo, choose_cases
-from notesdesk.core.services.demo_cases import Case
-from notesdesk.core.services.demo_client import PHASE_TECHNIQUES, ClientRecord, plan_client
-from notesdesk.core.services.demo_modalities import TECHNIQUE_MODALITIES, fits, usable
 from notesdesk.core.storage.vault import Vault
+from notesdesk.demo import CASES, build_demo, choose_cases
+from notesdesk.demo import course as dc
+from notesdesk.demo import names as dn
+from notesdesk.demo.cases import Case
+from notesdesk.demo.client import PHASE_TECHNIQUES, ClientRecord, plan_client
+from notesdesk.demo.modalities import TECHNIQUE_MODALITIES, fits, usable
 
 TODAY = date(2026, 3, 16)
 CEILING = datetime(2026, 3, 16, tzinfo=UTC)
@@ -219,7 +219,7 @@ def test_the_cap_holds_a_milestone_back_until_the_phase_moves_on() -> None:
 
 
 def test_trauma_milestones_only_for_trauma_work(records: list[tuple[Case, ClientRecord]]) -> None:
-    from notesdesk.core.services.demo_text import TRAUMA_MILESTONES
+    from notesdesk.demo.text import TRAUMA_MILESTONES
 
     for case, rec in records:
         if not case.trauma:

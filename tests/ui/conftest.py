@@ -18,8 +18,8 @@ from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
+from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
-from notesdesk.ui.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 
 PASSPHRASE = "correct horse battery"

@@ -52,16 +52,16 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
-from notesdesk.core.services.demo import build_demo  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
+from notesdesk.demo import build_demo  # noqa: E402
 from notesdesk.ui.app_setup import where_it_failed  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
+from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
-from notesdesk.ui.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
-from notesdesk.ui.printing import ReportsMenu  # noqa: E402
-from notesdesk.ui.printing_view import PdfPreviewDialog  # noqa: E402
+from notesdesk.ui.printing.documents import ReportsMenu  # noqa: E402
+from notesdesk.ui.printing.view import PdfPreviewDialog  # noqa: E402
 from tests.ui.soak_tools import (  # noqa: E402
     Failure,
     ModalCloser,

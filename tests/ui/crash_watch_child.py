@@ -9,7 +9,7 @@ import faulthandler
 import sys
 from pathlib import Path
 
-from notesdesk.ui.crash_watch import CrashWatch
+from notesdesk.ui.lifecycle.crash_watch import CrashWatch
 
 
 def main(folder: str, how: str) -> None:

@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # follows into the bundle. Measured in a fresh interpreter, so test-only packages do not count.
 LOADED_DISTRIBUTIONS = """
 import importlib.metadata as md, sys, sysconfig
-import notesdesk.__main__, notesdesk.cli.main, notesdesk.ui.app, notesdesk.ui.printing_view
+import notesdesk.__main__, notesdesk.cli.main, notesdesk.ui.app, notesdesk.ui.printing.view
 import notesdesk.ui.main_window  # the app loads it after the unlock
-import notesdesk.core.services.selftest, notesdesk.core.exports.fhir
+import notesdesk.selftest, notesdesk.core.exports.fhir
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from notesdesk.core.services import selftest
+from notesdesk import selftest
 for result in selftest.run_selftest():
     pass
 owners = md.packages_distributions()

@@ -12,7 +12,7 @@ from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui import app_setup
 from notesdesk.ui.app import Launcher
-from notesdesk.ui.lock import relaunch_command
+from notesdesk.ui.lifecycle.lock import relaunch_command
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.search_results_model import SearchResultsModel, heading_text, snippet_html
 from tests.ui.conftest import PASSPHRASE, FakeWorkspace

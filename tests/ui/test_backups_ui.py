@@ -14,10 +14,10 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import StorageFull
 from notesdesk.core.services import clients
 from notesdesk.core.storage.vault import Vault
-from notesdesk.ui import backups as ui_backups
-from notesdesk.ui.backups import human_size, status_text
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backup_rows import APP_FOLDER, SECOND_FOLDER, BackupListModel, read_rows
+from notesdesk.ui.lifecycle import backups as ui_backups
+from notesdesk.ui.lifecycle.backups import human_size, status_text
 from notesdesk.ui.main_window import READ_ONLY, MainWindow
 from notesdesk.ui.prefs import Preferences
 from tests.ui.conftest import PASSPHRASE, FakeWorkspace

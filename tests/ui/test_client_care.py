@@ -12,9 +12,9 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.services import clients, notes
 from notesdesk.core.services.overview import ClientFlags
+from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_FLAGS, COL_NAME
-from notesdesk.ui.os_lock import SystemLockWatcher
 
 
 def add(ctx, name: str, **fields) -> Client:

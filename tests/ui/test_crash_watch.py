@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients, notes
 from notesdesk.ui.app import Launcher
-from notesdesk.ui.crash_watch import CRASH_LOG_NAME, Busy, CrashWatch, LastRun
+from notesdesk.ui.lifecycle.crash_watch import CRASH_LOG_NAME, Busy, CrashWatch, LastRun
 from tests.core import records
 from tests.ui.conftest import PASSPHRASE, FakeWorkspace
 
@@ -144,7 +144,7 @@ def test_after_the_unlock_the_banner_lists_what_the_crashed_run_kept(qtbot, ui_v
 
 def test_the_banner_words_what_was_kept_and_says_so_when_nothing_was(tmp_path: Path) -> None:
     from notesdesk.core.services.recovery import Recovered
-    from notesdesk.ui import crash_notice
+    from notesdesk.ui.lifecycle import crash_notice
 
     last = LastRun(datetime.now(UTC), False, tmp_path / CRASH_LOG_NAME)
     nothing = crash_notice.after_unlock(Recovered(0, 0, 0, (), None), last, [])

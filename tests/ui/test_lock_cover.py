@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients
-from notesdesk.ui import backups as ui_backups
-from notesdesk.ui import lock as ui_lock
+from notesdesk.ui.lifecycle import backups as ui_backups
+from notesdesk.ui.lifecycle import lock as ui_lock
 from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING
 
 NAME = "Ana Lima"

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import care, clients, notes, plans
 from notesdesk.core.storage.vault import Vault
-from notesdesk.ui.lock import UNSAVED_DRAFT
+from notesdesk.ui.lifecycle.lock import UNSAVED_DRAFT
 from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.plan import edit as plan_edit
 from notesdesk.ui.workspace.workspace import ClientWorkspace
 from notesdesk.ui.workspace_api import Workspace
 from tests.ui.conftest import PASSPHRASE

@@ -9,8 +9,8 @@ from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.common import today
 from notesdesk.core.services import measures
 from notesdesk.core.services.measures import history_rows
-from notesdesk.ui.workspace.measures_data import chart_spec
-from notesdesk.ui.workspace.measures_geometry import MARKER, PAD, layout_chart, with_range_ends
+from notesdesk.ui.workspace.measures.data import chart_spec
+from notesdesk.ui.workspace.measures.geometry import MARKER, PAD, layout_chart, with_range_ends
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QApplication
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients
+from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.os_lock import SystemLockWatcher
-from notesdesk.ui.workspace.measures_client import IN_PROGRESS
-from notesdesk.ui.workspace.measures_options import OPTION_SCALE, OptionButton, scaled_font
+from notesdesk.ui.workspace.measures.handover import IN_PROGRESS
+from notesdesk.ui.workspace.measures.options import OPTION_SCALE, OptionButton, scaled_font
 from tests.ui.test_lock_cover import visible_text
 
 NAMES = ("Ana Lima", "Bruno Costa")

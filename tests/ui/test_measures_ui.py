@@ -15,8 +15,8 @@ from notesdesk.core.measures import FlagKind
 from notesdesk.core.services import measures
 from notesdesk.core.services.overview import client_flags
 from notesdesk.ui.models.client_list_model import COL_FLAGS, ClientListModel
-from notesdesk.ui.workspace.measures_data import FLAG_TITLES, chart_spec, latest_lines
-from notesdesk.ui.workspace.measures_geometry import (
+from notesdesk.ui.workspace.measures.data import FLAG_TITLES, chart_spec, latest_lines
+from notesdesk.ui.workspace.measures.geometry import (
     ChartSpec,
     layout_chart,
     legend_rows,
@@ -24,7 +24,7 @@ from notesdesk.ui.workspace.measures_geometry import (
     place_labels,
     value_ticks,
 )
-from notesdesk.ui.workspace.measures_models import MeasureHistoryModel
+from notesdesk.ui.workspace.measures.models import MeasureHistoryModel
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
@@ -358,8 +358,8 @@ def test_client_list_shows_measure_flags_from_one_unit_of_work(ws_ctx, ws_client
 
 def test_a_flagged_administration_in_the_workspace_reaches_the_client_list(workspace, ws_ctx, ws_client,
                                                                           qtbot):
-    from notesdesk.ui.client_list_keeper import ClientListKeeper
     from notesdesk.ui.client_panel import ClientPanel
+    from notesdesk.ui.keepers.client_list import ClientListKeeper
 
     panel = ClientPanel([])
     qtbot.addWidget(panel)

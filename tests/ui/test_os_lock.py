@@ -18,8 +18,7 @@ from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusVirtualObject
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients
 from notesdesk.core.storage.vault import Vault
-from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.os_lock import (
+from notesdesk.ui.lifecycle.os_lock import (
     DEFAULT_TICK_MS,
     GNOME_SCREENSAVER,
     LOGIN1,
@@ -32,7 +31,7 @@ from notesdesk.ui.os_lock import (
     linux_bus_signals,
     session_object_path,
 )
-from notesdesk.ui.os_lock_windows import (
+from notesdesk.ui.lifecycle.os_lock_windows import (
     PBT_APMSUSPEND,
     REASON_SCREEN_LOCKED,
     REASON_SLEEP,
@@ -42,6 +41,7 @@ from notesdesk.ui.os_lock_windows import (
     WindowsLockFilter,
     _Msg,
 )
+from notesdesk.ui.main_window import MainWindow
 from tests.ui.conftest import PASSPHRASE, FakeWorkspace
 
 SCREENSAVER = "org.freedesktop.ScreenSaver"

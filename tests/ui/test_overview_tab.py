@@ -11,7 +11,7 @@ from notesdesk.core.domain.plans import Goal, Problem, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
 from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS
 from notesdesk.ui.workspace.models import MilestoneTableModel
-from notesdesk.ui.workspace.overview_data import MilestoneLine
+from notesdesk.ui.workspace.overview.data import MilestoneLine
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 

@@ -20,7 +20,7 @@ from notesdesk.core.services import summary
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.printing import (
+from notesdesk.ui.printing.documents import (
     NO_MAINTENANCE_PLAN,
     NO_SAFETY_PLAN,
     ExportChoice,
@@ -31,7 +31,7 @@ from notesdesk.ui.printing import (
     export_pdf,
     print_pdf,
 )
-from notesdesk.ui.printing_view import PdfInMemory
+from notesdesk.ui.printing.view import PdfInMemory
 from tests.core.test_reports_data import DIAGNOSIS, PRIVATE_TEXT, Practice, build_practice, flat
 from tests.ui.workspace_helpers import painted
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.printing import ExportChoice, PdfPreviewDialog
-from notesdesk.ui.printing_export import ExportOptionsDialog
+from notesdesk.ui.printing.documents import ExportChoice, PdfPreviewDialog
+from notesdesk.ui.printing.export import ExportOptionsDialog
 from notesdesk.ui.start.window import StartWindow
 from tests.core.test_reports_data import NAME, PRIVATE_TEXT, Practice, build_practice, flat
 from tests.ui.conftest import PASSPHRASE

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from notesdesk.core.reports.crisis_lines import COUNTRIES, lines_for
 from notesdesk.core.storage.vault import Vault
-from notesdesk.ui import backups as ui_backups
 from notesdesk.ui.dialogs.passphrase_dialog import DONE, ChangePassphraseDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
+from notesdesk.ui.lifecycle import backups as ui_backups
 from tests.ui.conftest import PASSPHRASE
 
 

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from notesdesk import demo
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import WrongPassphrase
-from notesdesk.core.services import clients, demo
+from notesdesk.core.services import clients
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.start import window as start_window
 from notesdesk.ui.start.window import StartWindow

@@ -42,7 +42,7 @@ NOT_BEFORE_UNLOCK = (
     "alembic",
     "reportlab",
     "notesdesk.core.storage.vault",
-    "notesdesk.core.services.demo",
+    "notesdesk.demo",
     "notesdesk.ui.main_window",
     "notesdesk.ui.workspace",
     "notesdesk.ui.dialogs.backups_dialog",

@@ -19,7 +19,7 @@ from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.services import care, clients, notes, plans
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.app import Launcher
-from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.plan import edit as plan_edit
 from tests.ui.workspace_helpers import type_into
 
 FIRST = "maple orbit lantern quietly"

@@ -11,7 +11,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus, Problem, TreatmentPlan
 from notesdesk.core.services import measures, notes, plans
-from notesdesk.ui.workspace.measures_models import MeasureHistoryModel
+from notesdesk.ui.workspace.measures.models import MeasureHistoryModel
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 

@@ -25,7 +25,6 @@ from notesdesk.core.domain.notes import NoteFormat, PrivateNote, Section, Sessio
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, TreatmentPlan  # noqa: E402
 from notesdesk.core.errors import InvalidInput, NotFound  # noqa: E402
 from notesdesk.core.services import templates  # noqa: E402
-from notesdesk.ui.workspace import plan_edit  # noqa: E402
 from notesdesk.ui.workspace.models import (  # noqa: E402
     ID_ROLE,
     CheckinTableModel,
@@ -37,8 +36,9 @@ from notesdesk.ui.workspace.models import (  # noqa: E402
     PrivateNoteListModel,
     StatusHistoryModel,
 )
-from notesdesk.ui.workspace.overview_data import goal_status, safety_plan_label  # noqa: E402
-from notesdesk.ui.workspace.plan_text import compare, plan_lines, to_html  # noqa: E402
+from notesdesk.ui.workspace.overview.data import goal_status, safety_plan_label  # noqa: E402
+from notesdesk.ui.workspace.plan import edit as plan_edit  # noqa: E402
+from notesdesk.ui.workspace.plan.text import compare, plan_lines, to_html  # noqa: E402
 
 SIG = Signature(datetime(2024, 5, 1, 10), "Dr A", "PsyD", "h", "s", "f")
 

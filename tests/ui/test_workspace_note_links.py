@@ -18,7 +18,7 @@ from notesdesk.core.domain.care import (
 from notesdesk.core.domain.common import today
 from notesdesk.core.errors import StorageFull
 from notesdesk.core.services import care, notes
-from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog, EditHomeworkDialog
+from notesdesk.ui.workspace.homework.form import AssignHomeworkDialog, EditHomeworkDialog
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

@@ -11,8 +11,8 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import care, notes, plans
 from notesdesk.ui.session import Kind
-from notesdesk.ui.workspace.homework_form import AssignHomeworkDialog
-from notesdesk.ui.workspace.note_sections import TICK_FIRST
+from notesdesk.ui.workspace.homework.form import AssignHomeworkDialog
+from notesdesk.ui.workspace.notes.sections import TICK_FIRST
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

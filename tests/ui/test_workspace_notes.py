@@ -11,7 +11,7 @@ from notesdesk.core.domain.notes import AddendumKind, NoteFormat, PrivateNote, S
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import notes, plans, templates
 from notesdesk.ui.session import Kind
-from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, SessionNote
 from notesdesk.core.services import notes, templates
-from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, ReviewOutcome
 from notesdesk.core.services import plans
-from notesdesk.ui.workspace import plan_edit
+from notesdesk.ui.workspace.plan import edit as plan_edit
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import StorageFull
 from notesdesk.core.services import care, clients, measures, notes
-from notesdesk.ui.lock import UNSAVED_DRAFT
+from notesdesk.ui.lifecycle.lock import UNSAVED_DRAFT
 from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.workspace.measures_tab import UNFINISHED
+from notesdesk.ui.workspace.measures.tab import UNFINISHED
 from tests.ui.test_disk_full_ui import LONG, pages, set_max_pages
 from tests.ui.workspace_demo import populate
 from tests.ui.workspace_helpers import laid_out, type_into
@@ -258,7 +258,7 @@ def test_saving_the_plan_leaves_the_open_note_saved_so_a_lock_goes_on(workspace,
     # Found by the crash soak: saving the plan refreshed the open note's plan links, and re-drawing
     # those tick boxes counted as an edit, so the lock's "anything left unsaved?" check found the
     # note dirty and refused to lock ("A draft could not be saved") although every save succeeded.
-    from notesdesk.ui.lock import save_all_drafts
+    from notesdesk.ui.lifecycle.lock import save_all_drafts
     from tests.ui.test_workspace_note_plan import with_active_plan
 
     with_active_plan(workspace, ws_ctx, ws_client)

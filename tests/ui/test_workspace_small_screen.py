@@ -25,8 +25,8 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import PrivateNote
 from notesdesk.core.services import care, clients, notes, templates
 from notesdesk.ui.main_window import MainWindow
-from notesdesk.ui.workspace.milestones_tab import MIN_TITLE
-from notesdesk.ui.workspace.notes_tab import NO_ADDENDA
+from notesdesk.ui.workspace.milestones.tab import MIN_TITLE
+from notesdesk.ui.workspace.notes.tab import NO_ADDENDA
 from notesdesk.ui.workspace.widgets import scrolled
 from tests.ui.workspace_demo import populate
 

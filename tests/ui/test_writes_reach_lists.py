@@ -14,14 +14,14 @@ from notesdesk.core.domain.care import Homework, MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import care, plans
-from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.keepers.client_list import ClientListKeeper
+from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.models.client_list_model import COL_FLAGS
-from notesdesk.ui.search_keeper import SearchKeeper
 from notesdesk.ui.session import Changed, Kind
-from notesdesk.ui.workspace import plan_edit
-from notesdesk.ui.workspace.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
+from notesdesk.ui.workspace.plan import edit as plan_edit
 from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]

@@ -50,7 +50,7 @@ from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
-from notesdesk.ui.workspace import plan_edit  # noqa: E402
+from notesdesk.ui.workspace.plan import edit as plan_edit  # noqa: E402
 
 
 def populate(ctx: AppContext, client_id: str) -> None:

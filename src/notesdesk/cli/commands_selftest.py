@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from notesdesk import __version__
 from notesdesk.cli.io import Cli
-from notesdesk.core.services.selftest import run_selftest
+from notesdesk.selftest import run_selftest
 
 
 def run(cli: Cli) -> int:

@@ -171,7 +171,7 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
     options: dict[str, int] = {"clients": args.clients, "seed": args.seed}
     if args.notes is not None:
         options["notes"] = args.notes
-    from notesdesk.core.services import demo  # inline: only this command needs the demo generator
+    from notesdesk import demo  # inline: only this command needs the demo generator
 
     vault, recovery_key = create_vault(cli, args)
     with vault:

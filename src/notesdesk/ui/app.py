@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 
 from notesdesk import paths
 from notesdesk.paths import default_vault_path
-from notesdesk.ui import crash_notice
 from notesdesk.ui.app_setup import (
     APP_NAME,
     configure_logging,
@@ -27,9 +26,10 @@ from notesdesk.ui.app_setup import (
     log_dir,
 )
 from notesdesk.ui.background import BackgroundRunner
-from notesdesk.ui.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.identity import apply_identity
+from notesdesk.ui.lifecycle import crash_notice
+from notesdesk.ui.lifecycle.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.prefs import Preferences, second_folder
 from notesdesk.ui.start.window import StartWindow
 
@@ -51,7 +51,7 @@ def load_main_window_modules() -> None:
     safe there, creating widgets is not)."""
     import notesdesk.core.storage.vault
     import notesdesk.ui.context
-    import notesdesk.ui.lock
+    import notesdesk.ui.lifecycle.lock
     import notesdesk.ui.main_window  # noqa: F401
 
 
@@ -104,7 +104,7 @@ class Launcher(QObject):
         self.prefs = prefs
         self.errors = errors
         self.runner = runner
-        self.relaunch = relaunch  # None: ui/lock.py's relaunch_detached, loaded with the main window
+        self.relaunch = relaunch  # None: lifecycle/lock.py's relaunch_detached, loaded later
         self.workspace_factory = workspace_factory
         self.preloader = Preloader()
         self.start_window: StartWindow | None = None
@@ -147,7 +147,7 @@ class Launcher(QObject):
         log.info("vault unlocked")
         # Loaded only now, so the start window shows without them (tests/ui/test_startup_imports.py).
         from notesdesk.ui.context import AppContext
-        from notesdesk.ui.lock import relaunch_detached
+        from notesdesk.ui.lifecycle.lock import relaunch_detached
         from notesdesk.ui.main_window import MainWindow
 
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)

@@ -4,7 +4,7 @@ The function gets plain data and returns plain data or bytes; it never touches a
 derivation, PDF rendering, backups). When it reads the vault (the search index, the client list's
 flags) it opens its own unit of work, which takes turns with the UI thread's (core Vault's work lock).
 With a vault open, UI code reaches it through Session.background (ui/session.py); before that
-(the start window) and for a blocking wait (ui/backups.py wait_for), through the runner itself.
+(the start window) and for a blocking wait (ui/lifecycle/backups.py wait_for), through the runner itself.
 """
 
 from __future__ import annotations

@@ -28,22 +28,22 @@ from notesdesk.core.search.index import SearchHit
 from notesdesk.core.services import clients as client_service
 from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
-from notesdesk.ui import crash_notice
-from notesdesk.ui.backups import BackupKeeper
-from notesdesk.ui.client_list_keeper import ClientListKeeper
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.crash_watch import LastRun
 from notesdesk.ui.dialogs.about_dialog import AboutDialog
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
-from notesdesk.ui.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
-from notesdesk.ui.os_lock import SystemLockWatcher
-from notesdesk.ui.printing import ReportsMenu
-from notesdesk.ui.search_keeper import SearchKeeper
+from notesdesk.ui.keepers.client_list import ClientListKeeper
+from notesdesk.ui.keepers.search import SearchKeeper
+from notesdesk.ui.lifecycle import crash_notice
+from notesdesk.ui.lifecycle.backups import BackupKeeper
+from notesdesk.ui.lifecycle.crash_watch import LastRun
+from notesdesk.ui.lifecycle.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
+from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
+from notesdesk.ui.printing.documents import ReportsMenu
 from notesdesk.ui.session import Kind
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,

@@ -11,7 +11,7 @@ DEFAULT_IDLE_MINUTES = 10
 
 def second_folder(setting: str) -> Path | None:
     """The optional second backup folder from the preference ("" when none is set). Here rather than in
-    ui/backups.py so the start window can read it without loading the backup service."""
+    ui/lifecycle/backups.py so the start window can read it without loading the backup service."""
     text = setting.strip()
     return Path(text).expanduser() if text else None
 
@@ -39,7 +39,7 @@ class Preferences:
 
     @property
     def lock_on_system_lock(self) -> bool:
-        """Lock when the computer sleeps or the screen locks (ui/os_lock.py)."""
+        """Lock when the computer sleeps or the screen locks (ui/lifecycle/os_lock.py)."""
         return bool(self._get("lock/on_system_lock", True, bool))
 
     @lock_on_system_lock.setter

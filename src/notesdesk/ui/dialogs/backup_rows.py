@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from notesdesk.core.backup.service import BackupInfo, list_backups
-from notesdesk.ui.backups import human_size, local_time
+from notesdesk.ui.lifecycle.backups import human_size, local_time
 
 APP_FOLDER = "This computer"
 SECOND_FOLDER = "Second folder"

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.backup.service import DIFFERENT_VAULT, BackupCheck, BackupRun, check_backup
-from notesdesk.ui.backups import BackupKeeper, drill_summary, local_time, rotation_summary
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backup_rows import BackupListModel, BackupRow, read_rows
 from notesdesk.ui.dialogs.secret_dialog import AskSecret, Secret, ask_secret
 from notesdesk.ui.errors import user_message
+from notesdesk.ui.lifecycle.backups import BackupKeeper, drill_summary, local_time, rotation_summary
 from notesdesk.ui.widgets.labels import paragraph
 
 RETENTION = "Kept: the newest backup of each of the last 7 days, 4 weeks and 12 months."

@@ -30,10 +30,10 @@ from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
-from notesdesk.ui.backups import check_second_folder
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
 from notesdesk.ui.errors import user_message
+from notesdesk.ui.lifecycle.backups import check_second_folder
 from notesdesk.ui.widgets.labels import InlineMessage, paragraph
 
 UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"

@@ -194,7 +194,7 @@ class RecoveryKeyPage(QWidget):
         self._vault_id = ""
         self._practitioner: PractitionerBlock | None = None
         self.vault_path: Path | None = None  # the key and the sheet are never written over it
-        # None: ui/printing_view.py's PdfPreviewDialog, loaded (with reportlab) on first use of the sheet.
+        # None: ui/printing/view.py's PdfPreviewDialog, loaded (with reportlab) on first use of the sheet.
         self.preview_factory: Callable[..., Any] | None = None
         self.preview: Any = None
         self.present_error: Callable[[BaseException], None] = self._sheet_failed
@@ -337,7 +337,7 @@ class RecoveryKeyPage(QWidget):
         """Render the sheet and open it in the preview (Print… and Export PDF… are there)."""
         self.message.clear()
         self.close_sheet()
-        from notesdesk.ui.printing_view import PdfPreviewDialog  # inline: see sheet_pdf
+        from notesdesk.ui.printing.view import PdfPreviewDialog  # inline: see sheet_pdf
 
         factory = self.preview_factory or PdfPreviewDialog
         try:
@@ -363,7 +363,7 @@ class RecoveryKeyPage(QWidget):
         preview, self.preview = self.preview, None
         if preview is None:
             return
-        from notesdesk.ui.printing_view import PdfPreviewDialog  # already loaded by show_sheet
+        from notesdesk.ui.printing.view import PdfPreviewDialog  # already loaded by show_sheet
 
         if isinstance(preview, PdfPreviewDialog):
             preview.close()

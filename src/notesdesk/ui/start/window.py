@@ -63,7 +63,7 @@ def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     vault_class = _vault_class()
     if path.exists():
         return vault_class.open(path, passphrase=passphrase)
-    from notesdesk.core.services import demo  # inline: only the demo's first opening needs it
+    from notesdesk import demo  # inline: only the demo's first opening needs it
 
     vault, _recovery = vault_class.create(path, passphrase)
     try:
@@ -135,7 +135,7 @@ class StartWindow(QWidget):
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
         inner.setContentsMargins(0, 0, 0, 0)
-        # Said before anything else: the last run ended without closing (ui/crash_watch.py).
+        # Said before anything else: the last run ended without closing (ui/lifecycle/crash_watch.py).
         self.notice = CopyableMessage(self)
         inner.addWidget(self.notice)
         inner.addWidget(self.stack)

@@ -10,8 +10,8 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex,
 from notesdesk.core.domain.care import Checkin, Homework, Milestone, PhaseEntry, StatusChange
 from notesdesk.core.domain.notes import PrivateNote, SessionNote
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, TreatmentPlan
-from notesdesk.ui.workspace import plan_edit
-from notesdesk.ui.workspace.overview_data import goal_status
+from notesdesk.ui.workspace.overview.data import goal_status
+from notesdesk.ui.workspace.plan import edit as plan_edit
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex

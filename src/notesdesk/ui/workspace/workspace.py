@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.workspace.fitting import ShrinkingTabBar
-from notesdesk.ui.workspace.homework_tab import HomeworkTab
-from notesdesk.ui.workspace.measures_tab import MeasuresTab
-from notesdesk.ui.workspace.milestones_tab import MilestonesTab
-from notesdesk.ui.workspace.notes_tab import NotesTab
-from notesdesk.ui.workspace.overview_tab import OverviewTab
-from notesdesk.ui.workspace.plan_tab import PlanTab
-from notesdesk.ui.workspace.private_tab import PrivateNotesTab
-from notesdesk.ui.workspace.safety_tab import SafetyPlanTab
+from notesdesk.ui.workspace.homework.tab import HomeworkTab
+from notesdesk.ui.workspace.measures.tab import MeasuresTab
+from notesdesk.ui.workspace.milestones.tab import MilestonesTab
+from notesdesk.ui.workspace.notes.tab import NotesTab
+from notesdesk.ui.workspace.overview.tab import OverviewTab
+from notesdesk.ui.workspace.plan.tab import PlanTab
+from notesdesk.ui.workspace.private.tab import PrivateNotesTab
+from notesdesk.ui.workspace.safety.tab import SafetyPlanTab
 from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, named
 
 SHORTCUTS = {

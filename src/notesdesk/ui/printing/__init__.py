@@ -1,0 +1,1 @@
+"""Printed documents in the app: built in memory, previewed, printed or exported."""

@@ -1,0 +1,1 @@
+"""The Homework tab: assignments linked to goals, check-ins and adherence."""

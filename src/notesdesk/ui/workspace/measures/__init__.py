@@ -1,0 +1,1 @@
+"""The Measures tab: questionnaires in session or handed to the client, scores, trend chart, flags."""

@@ -1,0 +1,269 @@
+"""The trend chart: one instrument's totals over time with its severity bands, the caseness line, the
+reliable-change corridor around the episode baseline, and the alliance on its own 0–10 axis.
+
+Drawn with QPainter only; every position comes from measures_geometry (tested without a window).
+Colours are never the only signal: bands are labelled, the caseness line is dashed and named in the
+legend, risk-flagged scores carry a ring and an exclamation mark.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from notesdesk.ui.workspace.measures.data import chart_summary
+from notesdesk.ui.workspace.measures.geometry import ChartLayout, ChartSpec, layout_chart, nearest_point
+
+SCORE = QColor("#1f4e79")
+ALLIANCE = QColor("#1b7a5a")
+CASENESS = QColor("#a33a2b")
+CORRIDOR = QColor(70, 120, 190, 46)
+CORRIDOR_EDGE = QColor(70, 120, 190, 150)
+# Band tints from least to most severe: pale green-grey, pale sand, pale coral. Labels carry the meaning.
+BAND_STOPS = (QColor(228, 238, 229), QColor(246, 238, 206), QColor(247, 207, 193))
+RISK = QColor("#b3261e")
+
+
+def band_colour(severity: float) -> QColor:
+    t = min(max(severity, 0.0), 1.0) * (len(BAND_STOPS) - 1)
+    i = min(int(t), len(BAND_STOPS) - 2)
+    a, b, f = BAND_STOPS[i], BAND_STOPS[i + 1], t - i
+    return QColor(round(a.red() + (b.red() - a.red()) * f), round(a.green() + (b.green() - a.green()) * f),
+                  round(a.blue() + (b.blue() - a.blue()) * f))
+
+
+class TrendChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec: ChartSpec | None = None
+        self.geometry_: ChartLayout | None = None
+        self.setMinimumSize(420, 220)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setAccessibleName("Score trend chart")
+        self.setMouseTracking(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(720, 340)
+
+    def set_spec(self, spec: ChartSpec | None) -> None:
+        self.spec = spec
+        summary = chart_summary(spec) if spec else "No scores to chart yet."
+        self.setAccessibleDescription(summary)
+        self.setToolTip("")
+        self.geometry_ = None
+        self.update()
+
+    def layout_now(self) -> ChartLayout | None:
+        if self.spec is None:
+            return None
+        metrics = QFontMetricsF(self._small_font())
+        self.geometry_ = layout_chart(self.spec, self.width(), self.height(),
+                                      metrics.horizontalAdvance, metrics.height())
+        return self.geometry_
+
+    def _small_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.92))
+        return font
+
+    # -- painting ------------------------------------------------------------------------------------
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        painter.setFont(self._small_font())
+        text = self.palette().text().color()
+        geo = self.layout_now()
+        if geo is None or self.spec is None or not (self.spec.points or self.spec.alliance):
+            painter.setPen(text)
+            painter.drawText(self.rect(), Qt.AlignCenter, "No scores to chart yet.")
+            return
+        plot = QRectF(geo.plot.x, geo.plot.y, geo.plot.w, geo.plot.h)
+        self._bands(painter, geo, text)
+        if geo.corridor is not None:
+            c = geo.corridor
+            painter.fillRect(QRectF(c.x, c.y, c.w, c.h), CORRIDOR)
+            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.DashLine))
+            painter.drawLine(QPointF(c.x, c.y), QPointF(c.right, c.y))
+            painter.drawLine(QPointF(c.x, c.bottom), QPointF(c.right, c.bottom))
+        if geo.caseness_y is not None:
+            painter.setPen(QPen(CASENESS, 1.6, Qt.DashLine))
+            painter.drawLine(QPointF(plot.left(), geo.caseness_y), QPointF(plot.right(), geo.caseness_y))
+        self._axes(painter, geo, plot, text)
+        self._alliance(painter, geo)
+        self._scores(painter, geo)
+        self._legend(painter, geo, text)
+
+    def _bands(self, painter: QPainter, geo: ChartLayout, text: QColor) -> None:
+        muted = QColor(text)
+        muted.setAlpha(190)
+        edge = QColor(text)
+        edge.setAlpha(60)
+        for band in geo.bands:
+            r = QRectF(band.rect.x, band.rect.y, band.rect.w, band.rect.h)
+            painter.fillRect(r, band_colour(band.severity))
+            painter.setPen(QPen(edge, 1))
+            painter.drawLine(r.topLeft(), r.topRight())
+            if band.label_fits:
+                painter.setPen(muted)
+                painter.drawText(r.adjusted(6, 1, -6, -1), Qt.AlignLeft | Qt.AlignVCenter, band.label)
+
+    def _axes(self, painter: QPainter, geo: ChartLayout, plot: QRectF, text: QColor) -> None:
+        grid = QColor(text)
+        grid.setAlpha(40)
+        metrics = painter.fontMetrics()
+        half = metrics.height() / 2
+        for tick in geo.y_ticks:
+            painter.setPen(QPen(grid, 1))
+            painter.drawLine(QPointF(plot.left(), tick.pos), QPointF(plot.right(), tick.pos))
+            painter.setPen(text)
+            painter.drawText(QRectF(0, tick.pos - half, plot.left() - 6, 2 * half),
+                             Qt.AlignRight | Qt.AlignVCenter, tick.text)
+        painter.setPen(ALLIANCE)
+        for tick in geo.alliance_ticks:
+            painter.drawText(QRectF(plot.right() + 6, tick.pos - half, 60, 2 * half),
+                             Qt.AlignLeft | Qt.AlignVCenter, tick.text)
+        painter.setPen(QPen(text, 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawLine(plot.bottomLeft(), plot.topLeft())
+        row = plot.bottom() + 6
+        for tick in geo.x_ticks:
+            painter.drawLine(QPointF(tick.pos, plot.bottom()), QPointF(tick.pos, plot.bottom() + 4))
+            self._centred(painter, tick.pos, row, tick.text)
+        for tick in geo.year_ticks:
+            self._centred(painter, tick.pos, row + metrics.height(), tick.text)
+
+    def _centred(self, painter: QPainter, x: float, y: float, label: str) -> None:
+        w = painter.fontMetrics().horizontalAdvance(label)
+        left = min(max(x - w / 2, 0), self.width() - w)
+        painter.drawText(QRectF(left, y, w + 1, painter.fontMetrics().height()), Qt.AlignCenter, label)
+
+    def _alliance(self, painter: QPainter, geo: ChartLayout) -> None:
+        if not geo.alliance or self.spec is None:
+            return
+        painter.setPen(QPen(ALLIANCE, 1.6, Qt.DotLine))
+        path = QPainterPath(QPointF(*geo.alliance[0]))
+        for x, y in geo.alliance[1:]:
+            path.lineTo(x, y)
+        painter.drawPath(path)
+        for i, (x, y) in enumerate(geo.alliance):
+            painter.setPen(QPen(ALLIANCE, 1))
+            painter.setBrush(ALLIANCE)
+            painter.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
+            if i in self.spec.alliance_flagged:  # a drop or a low item: ringed like a flagged score
+                painter.setBrush(Qt.NoBrush)
+                painter.setPen(QPen(ALLIANCE, 2, Qt.DashLine))
+                painter.drawEllipse(QPointF(x, y), 9, 9)
+        painter.setBrush(Qt.NoBrush)
+
+    def _scores(self, painter: QPainter, geo: ChartLayout) -> None:
+        if not geo.points or self.spec is None:
+            return
+        painter.setPen(QPen(SCORE, 2.2))
+        path = QPainterPath(QPointF(*geo.points[0]))
+        for x, y in geo.points[1:]:
+            path.lineTo(x, y)
+        painter.drawPath(path)
+        for i, (x, y) in enumerate(geo.points):
+            centre = QPointF(x, y)
+            if i == geo.baseline_index:  # a diamond: the baseline the corridor is drawn around
+                diamond = QPainterPath(QPointF(x, y - 7))
+                for px, py in ((x + 7, y), (x, y + 7), (x - 7, y)):
+                    diamond.lineTo(px, py)
+                diamond.closeSubpath()
+                painter.setPen(QPen(SCORE, 1.5))
+                painter.setBrush(self.palette().base())
+                painter.drawPath(diamond)
+            else:
+                painter.setPen(QPen(SCORE, 1.5))
+                painter.setBrush(SCORE)
+                painter.drawEllipse(centre, 4.5, 4.5)
+            if i in self.spec.flagged:
+                painter.setBrush(Qt.NoBrush)
+                painter.setPen(QPen(RISK, 2))
+                painter.drawEllipse(centre, 9, 9)
+                font = QFont(painter.font())
+                font.setBold(True)
+                painter.save()
+                painter.setFont(font)
+                painter.drawText(QRectF(x + 8, y - 24, 14, 16), Qt.AlignCenter, "!")
+                painter.restore()
+        painter.setBrush(Qt.NoBrush)
+
+    def _legend(self, painter: QPainter, geo: ChartLayout, text: QColor) -> None:
+        metrics = painter.fontMetrics()
+        h = metrics.height()
+        swatch = h * 1.6
+        for n, row in enumerate(geo.legend):
+            y = 8 + n * h * 1.4
+            mid = y + h / 2
+            for x, kind, label in row:
+                self._swatch(painter, kind, x, mid, swatch)
+                painter.setPen(text)
+                painter.drawText(QRectF(x + swatch + 6, y, metrics.horizontalAdvance(label) + 2, h),
+                                 Qt.AlignLeft | Qt.AlignVCenter, label)
+
+    def _swatch(self, painter: QPainter, kind: str, x: float, mid: float, w: float) -> None:
+        painter.setBrush(Qt.NoBrush)
+        if kind == "line":
+            painter.setPen(QPen(SCORE, 2.2))
+            painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
+            painter.setBrush(SCORE)
+            painter.drawEllipse(QPointF(x + w / 2, mid), 3.5, 3.5)
+        elif kind == "baseline":
+            painter.setPen(QPen(SCORE, 1.5))
+            c = x + w / 2
+            path = QPainterPath(QPointF(c, mid - 6))
+            for px, py in ((c + 6, mid), (c, mid + 6), (c - 6, mid)):
+                path.lineTo(px, py)
+            path.closeSubpath()
+            painter.drawPath(path)
+        elif kind == "caseness":
+            painter.setPen(QPen(CASENESS, 1.6, Qt.DashLine))
+            painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
+        elif kind == "corridor":
+            painter.fillRect(QRectF(x, mid - 5, w, 10), CORRIDOR)
+            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.DashLine))
+            painter.drawLine(QPointF(x, mid - 5), QPointF(x + w, mid - 5))
+            painter.drawLine(QPointF(x, mid + 5), QPointF(x + w, mid + 5))
+        elif kind == "risk":
+            painter.setPen(QPen(RISK, 2))
+            painter.drawEllipse(QPointF(x + w / 2, mid), 6, 6)
+        elif kind == "alliance":
+            painter.setPen(QPen(ALLIANCE, 1.6, Qt.DotLine))
+            painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
+            painter.setBrush(ALLIANCE)
+            painter.drawRect(QRectF(x + w / 2 - 3.5, mid - 3.5, 7, 7))
+        painter.setBrush(Qt.NoBrush)
+
+    # -- tooltips --------------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tip_at(event.pos().x(), event.pos().y())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tip_at(self, x: float, y: float) -> str:
+        geo, spec = self.geometry_ or self.layout_now(), self.spec
+        if geo is None or spec is None:
+            return ""
+        i = nearest_point(geo.points, x, y, 12)
+        if i is not None:
+            when, total = spec.points[i]
+            extra = " — baseline" if i == geo.baseline_index else ""
+            extra += " — risk item endorsed" if i in spec.flagged else ""
+            return f"{spec.title} {total} on {when.isoformat()}{extra}"
+        j = nearest_point(geo.alliance, x, y, 12)
+        if j is not None:
+            when, mean = spec.alliance[j]
+            flagged = " — flagged" if j in spec.alliance_flagged else ""
+            return f"Alliance mean {mean:.1f} of {spec.alliance_max} on {when.isoformat()}{flagged}"
+        return ""

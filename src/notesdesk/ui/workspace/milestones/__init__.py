@@ -1,0 +1,1 @@
+"""The Milestones tab: safety and integration milestones, and the phase of care."""

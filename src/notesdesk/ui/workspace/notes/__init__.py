@@ -1,0 +1,1 @@
+"""The Notes tab: session notes, their editor, sections, plan links, addenda and note templates."""

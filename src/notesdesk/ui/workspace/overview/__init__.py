@@ -1,0 +1,1 @@
+"""The Overview tab: where the client is at a glance."""

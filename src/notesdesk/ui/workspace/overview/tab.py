@@ -1,0 +1,147 @@
+"""The overview: where the client is at a glance. Read-only; refreshed after every change.
+
+In privacy mode (initials only, for screen sharing) the client's names are masked in the text shown and
+the client's own words are not shown at all; switching the mode redraws it at once."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.names import mask_names
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
+from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
+from notesdesk.ui.workspace.overview.data import OverviewData, drafts_text, load_overview
+from notesdesk.ui.workspace.widgets import named, scrolled
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+HIDDEN_WORDS = "the client's own words are hidden in privacy mode"
+
+# (key, title, row, column, columns spanned)
+PARTS = (
+    ("phase", "Phase of care", 0, 0, 1),
+    ("plan", "Treatment plan and next review", 0, 1, 1),
+    ("notes", "Session notes", 1, 0, 1),
+    ("safety", "Safety plan", 1, 1, 1),
+    ("goals", "Goals and their status", 2, 0, 1),
+    ("homework", "Homework adherence (last 4 weeks)", 2, 1, 1),
+    ("milestones", "Milestones reached", 3, 0, 2),
+)
+
+
+# What the overview shows and re-reads after. Notes are left out: a draft autosaves every few seconds,
+# and the workspace refreshes the overview whenever it is brought to the front.
+SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE}
+
+
+def _list(items: list[str], empty: str) -> str:
+    if not items:
+        return f"<p>{_esc(empty)}</p>"
+    return "<ul style='margin-left:-20px'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+class OverviewTab(QWidget):
+    def __init__(self, ctx: AppContext, client_id: str) -> None:
+        super().__init__()
+        self._ctx, self._client_id = ctx, client_id
+        self.data: OverviewData | None = None
+        self.labels: dict[str, QLabel] = {}
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        for key, title, row, column, span in PARTS:
+            box = QGroupBox(title)
+            box.setAccessibleName(title)
+            label = named(QLabel(), title)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.RichText)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+            label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+            QVBoxLayout(box).addWidget(label)
+            self.labels[key] = label
+            grid.addWidget(box, row, column, 1, span)
+        rows = max(row for _k, _t, row, _c, _s in PARTS) + 1
+        # Outcome measures: the latest score of each instrument with its change label, and the flags.
+        self.measures_slot = QGroupBox("Measures")
+        self.measures_slot.setAccessibleName("Outcome measures")
+        self.measures_summary = MeasuresSummary(ctx, client_id)
+        QVBoxLayout(self.measures_slot).addWidget(self.measures_summary)
+        grid.addWidget(self.measures_slot, rows, 0, 1, 2)
+        grid.setRowStretch(rows + 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolled(inner, "Client overview"))
+        ctx.prefs.signals.privacy_changed.connect(self._on_privacy)
+        ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
+        self.refresh()
+
+    def text(self, key: str) -> str:
+        return self.labels[key].text()
+
+    def refresh(self) -> None:
+        try:
+            data = load_overview(self._ctx.uow, self._client_id, today())
+            self.measures_summary.refresh()
+        except Exception as exc:
+            self._ctx.errors.present(exc)
+            return
+        self.data = data
+        self._show(data)
+
+    def _on_privacy(self, _on: bool) -> None:
+        if self.data is not None:
+            self._show(self.data)
+
+    def _show(self, data: OverviewData) -> None:
+        privacy = self._ctx.prefs.privacy_mode
+
+        def free(text: str) -> str:  # free text that may name the client
+            return _esc(mask_names(text, data.name_words) if privacy else text)
+
+        since = f" (since {data.phase_since.isoformat()})" if data.phase_since else ""
+        self.labels["phase"].setText(
+            f"<b>{_esc(data.phase)}</b>{since}" if data.phase else "Not set yet (Milestones tab)"
+        )
+        if data.next_review is None:
+            review = "No review date (no active plan)"
+        elif data.review_overdue:
+            review = f"<b>Review overdue: was due {data.next_review.isoformat()}</b>"
+        else:
+            review = f"Next review due {data.next_review.isoformat()}"
+        self.labels["plan"].setText(f"{_esc(data.plan_label)}<br>{review}")
+        drafts = _esc(drafts_text(data.drafts, data.late_drafts, today()))
+        self.labels["notes"].setText(f"<b>{drafts}</b>" if data.late_drafts else drafts)
+        goals = []
+        for goal in data.goals:
+            words = ""
+            if goal.client_words:
+                quoted = f"({HIDDEN_WORDS})" if privacy else f"“{_esc(goal.client_words)}”"
+                words = f"<br><i>{quoted}</i>"
+            goals.append(f"{free(goal.statement)} — <b>{_esc(goal.status)}</b>{words}")
+        self.labels["goals"].setText(_list(goals, "No goals yet"))
+        if data.adherence is None:
+            adherence = "No check-ins in the last 4 weeks"
+        else:
+            adherence = f"<b>{data.adherence:.0%}</b> ({data.checkin_counts})"
+        if data.overdue:
+            adherence += f"<br><b>{data.overdue} overdue</b>"
+        self.labels["homework"].setText(adherence)
+        reached = [
+            f"{free(m.title)} — {_esc(m.kind)}{', ' + _esc(m.dimension) if m.dimension else ''}, "
+            f"{_esc(m.status_text())}"
+            for m in data.milestones_reached
+        ]
+        total = f"<p>{len(data.milestones_reached)} of {data.milestones_total} reached</p>"
+        self.labels["milestones"].setText(
+            (total if data.milestones_total else "") + _list(reached, "None reached yet")
+        )
+        self.labels["safety"].setText(_esc(data.safety_plan))

@@ -1,0 +1,1 @@
+"""The psychotherapy notes tab, kept apart from session notes."""
