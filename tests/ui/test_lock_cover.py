@@ -3,42 +3,21 @@ client data: only a neutral line, every dialog of the window hidden. A refused l
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients
 from notesdesk.ui.lifecycle import backups as ui_backups
 from notesdesk.ui.lifecycle import lock as ui_lock
 from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING
+from tests.ui.screen_text import visible_text
 
 NAME = "Ana Lima"
-
-
-def visible_text() -> str:
-    """Everything a person could read on screen: titles, labels, fields, buttons and list rows."""
-    parts: list[str] = []
-    for widget in QApplication.allWidgets():
-        if not widget.isVisible():
-            continue
-        if widget.isWindow():
-            parts.append(widget.windowTitle())
-        for getter in ("text", "toPlainText"):
-            read = getattr(widget, getter, None)
-            if callable(read):
-                with contextlib.suppress(TypeError):  # text() of a widget that needs an argument
-                    parts.append(str(read()))
-        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            for row in range(model.rowCount()):
-                for column in range(model.columnCount()):
-                    parts.append(str(model.index(row, column).data(Qt.ItemDataRole.DisplayRole)))
-    return "\n".join(parts)
 
 
 def open_client_and_dialogs(qtbot, ctx, window) -> None:

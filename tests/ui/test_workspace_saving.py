@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import StorageFull
 from notesdesk.core.services import care, clients, measures, notes
-from notesdesk.ui.lifecycle.lock import UNSAVED_DRAFT
+from notesdesk.ui.lifecycle.lock import UNSAVED_TEXT
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.workspace.measures.tab import UNFINISHED
 from tests.ui.test_disk_full_ui import LONG, pages, set_max_pages
@@ -95,7 +95,9 @@ def test_the_lock_refuses_while_a_form_cannot_be_saved(qtbot, ctx, relaunch, mon
     monkeypatch.setattr(care, "add_homework", full_disk)
 
     assert window.lock() is False
-    assert shown[-1] == "Not locked" and ctx.errors.last_message == UNSAVED_DRAFT
+    # One message: why (the disk), then what now.
+    told = ctx.errors.last_message or ""
+    assert shown[-1] == "Not locked" and told.startswith("The disk is full") and told.endswith(UNSAVED_TEXT)
     assert relaunch.paths == [] and window.isVisible()
     assert homework.description.text() == "Walk to the station"
 

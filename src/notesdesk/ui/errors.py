@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -30,6 +32,17 @@ class ErrorPresenter:
         self.interactive = interactive
         self.last_message: str | None = None
         self.last_info: str | None = None
+        self._collected: list[str] | None = None
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        """While open, messages are gathered into the list it yields instead of shown: for a step
+        that must not stop on a dialog (an involuntary lock says them on its cover instead)."""
+        outer, self._collected = self._collected, []
+        try:
+            yield self._collected
+        finally:
+            self._collected = outer
 
     def set_parent(self, parent: QWidget | None) -> None:
         self._parent = parent
@@ -39,7 +52,9 @@ class ErrorPresenter:
         self.last_message = message
         # Log the type only: messages are safe, but keep logs free of anything record-shaped.
         log.warning("error shown to user: %s", type(exc).__name__)
-        if self.interactive:
+        if self._collected is not None:
+            self._collected.append(message)
+        elif self.interactive:
             QMessageBox.warning(self._parent, title, message)
 
     def inform(self, text: str, title: str = "NotesDesk") -> None:

@@ -41,7 +41,13 @@ from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.lifecycle import crash_notice
 from notesdesk.ui.lifecycle.backups import BackupKeeper
 from notesdesk.ui.lifecycle.crash_watch import LastRun
-from notesdesk.ui.lifecycle.lock import IdleWatcher, SessionEndMixin, relaunch_detached, save_all_drafts
+from notesdesk.ui.lifecycle.lock import (
+    HeldLock,
+    IdleWatcher,
+    SessionEndMixin,
+    relaunch_detached,
+    save_all_drafts,
+)
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.printing.documents import ReportsMenu
 from notesdesk.ui.session import Kind
@@ -87,6 +93,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         )
         self._shut = False
         self._ending = False  # a lock, close or restore is under way: no second one
+        self._held: HeldLock | None = None  # a held lock (ui/lifecycle/lock.py)
         self.setWindowTitle(TITLE)
         self.windowTitleChanged.connect(self._keep_title)
         ctx.errors.set_parent(self)
@@ -115,6 +122,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.cover = SessionCover(self.pages)
         self.pages.addWidget(self.content)
         self.pages.addWidget(self.cover)
+        self.cover.sig_unlock.connect(self._on_held_unlock)
         self.setCentralWidget(self.pages)
         self.backup_status = QLabel(self)
         self.backup_status.setAccessibleName("Last backup")
@@ -229,6 +237,8 @@ class MainWindow(SessionEndMixin, QMainWindow):
         a["summary"] = self.reports_menu.bind_shortcut("clinician", "Ctrl+P", self)
 
     def _update_actions(self) -> None:
+        if self._held is not None:
+            return  # every action stays off until the held lock is released
         client = self.panel.current_client()
         status = client.status if client else None
         a, writable = self.actions_by_name, not self.ctx.vault.read_only

@@ -9,6 +9,7 @@ copy leaves every byte as it was. Nothing at unlock decrypts the records or walk
 from __future__ import annotations
 
 import contextlib
+import hmac
 import os
 import threading
 import uuid
@@ -32,6 +33,7 @@ from notesdesk.core.errors import (
     NotFound,
     VaultDamaged,
     VaultInUse,
+    WrongPassphrase,
 )
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.anchor import LocalAnchor
@@ -361,6 +363,15 @@ class Vault:
     def data_key(self) -> bytes:
         """For backups only: the file key of a backup is derived from it."""
         return self._dek
+
+    def opens_with(self, passphrase: str) -> bool:
+        """Whether this passphrase opens this vault as its passphrase slot stands now (a held lock's
+        check): derives the key, so it takes a second or two; writes nothing."""
+        try:
+            dek = unwrap(self.vault_id, self.key_slots(), passphrase, None)
+        except WrongPassphrase:
+            return False
+        return hmac.compare_digest(dek, self._dek)
 
     def close(self) -> None:
         with self._work_lock:  # never pull the connection from under a running unit of work

@@ -11,25 +11,28 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from notesdesk.core.backup.service import restore
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.ui.lifecycle.backups import wait_for
-from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING
+from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING, SessionCover, hide_child_windows
 from notesdesk.ui.workspace_api import Workspace
 
 log = logging.getLogger("notesdesk")
 
 UNSAVED_DRAFT = (
-    "A draft could not be saved, so nothing was closed: its text is still on screen. "
-    "Fix the problem shown before (a full disk, for example), then try again."
+    "Something typed could not be saved, so nothing was closed: it is still on screen. "
+    "Fix what the previous message said, then try again."
 )
+UNSAVED_TEXT = "Nothing was closed: what you typed is still on screen."
+HELD_DRAFT = "A draft could not be saved."
 UNSAVED_CLIENT = (
     "The client details being edited could not be saved, so nothing was closed. "
     "Complete them or cancel the dialog, then try again."
@@ -128,6 +131,14 @@ def replaced_copies(vault_path: Path) -> set[Path]:
     return set(vault_path.parent.glob(f"{vault_path.name}.replaced-*.bak"))
 
 
+@dataclass
+class HeldLock:
+    """A lock held on screen (_save_or_hold): what it hid and which actions were on before it."""
+
+    hidden: list[QWidget]
+    actions: dict[str, bool]
+
+
 class SessionEndMixin:
     """Lock, close and restore for the main window. The window provides ctx, host, client_dialog,
     backups, backup_status, idle, inform, _relaunch, _ending, _shut, cover_up() and shutdown()."""
@@ -142,6 +153,13 @@ class SessionEndMixin:
     _relaunch: Callable[[Path], object]
     _ending: bool
     _shut: bool
+    _held: HeldLock | None
+    cover: SessionCover
+    pages: Any
+    content: QWidget
+    actions_by_name: dict[str, Any]
+    _update_actions: Callable[[], None]
+    menuBar: Callable[[], QWidget]  # noqa: N815
     setEnabled: Callable[[bool], None]  # noqa: N815 (the QWidget methods of the window)
     hide: Callable[[], None]
     close: Callable[[], bool]
@@ -149,29 +167,88 @@ class SessionEndMixin:
     cover_up: Callable[[str], None]  # shows only a neutral line: no client data, no dialogs
 
     def _on_idle(self) -> None:
-        self.lock()
+        self.lock(involuntary=True)
 
     def _on_system_lock(self, reason: str) -> None:
         """The computer is going to sleep, its screen locked, or it just woke (ui/lifecycle/os_lock.py)."""
-        self.lock()
+        self.lock(involuntary=True)
+
+    # -- a held lock ---------------------------------------------------------------------------------
+
+    def is_held(self) -> bool:
+        return self._held is not None
+
+    def _save_or_hold(self) -> bool:
+        """An involuntary lock: nobody may be at the keyboard, so no message may wait for a click.
+        True when everything typed was saved (the lock goes on); otherwise the lock is held: the
+        window is covered, says what could not be saved, and waits for the passphrase, with the
+        typed text behind it in this process."""
+        reasons = self._unsaved_reasons()  # milliseconds, and no dialog waits for a click
+        if reasons is None:
+            return True
+        hidden = hide_child_windows(self)  # type: ignore[arg-type]
+        self.cover_up(LOCKING)
+        self._held = HeldLock(hidden, {name: a.isEnabled() for name, a in self.actions_by_name.items()})
+        self.idle.stop()
+        self.menuBar().setEnabled(False)
+        for action in self.actions_by_name.values():
+            action.setEnabled(False)
+        self.cover.hold(reasons or [HELD_DRAFT])
+        log.info("lock held: typed text could not be saved")
+        return False
+
+    def _on_held_unlock(self, passphrase: str) -> None:
+        """The passphrase typed on a held lock: checked off the UI thread (a key derivation)."""
+        self.cover.set_checking(True)
+        vault = self.ctx.vault
+        self.ctx.runner.run(lambda: vault.opens_with(passphrase), self._on_held_checked, self._on_held_failed)
+
+    def _on_held_checked(self, opens: object) -> None:
+        if self._held is None:
+            return
+        if opens is not True:
+            self.cover.refuse()
+            return
+        held, self._held = self._held, None
+        self.cover.release()
+        self.menuBar().setEnabled(True)
+        for name, enabled in held.actions.items():
+            self.actions_by_name[name].setEnabled(enabled)
+        self._update_actions()
+        self.pages.setCurrentWidget(self.content)
+        for window in held.hidden:
+            window.show()
+        self.idle.set_minutes(self.ctx.prefs.idle_minutes)
+
+    def _on_held_failed(self, exc: BaseException) -> None:
+        self.cover.set_checking(False)
+        self.ctx.errors.present(exc, title="Still locked")
+
+    def _unsaved_reasons(self) -> list[str] | None:
+        """Save the client dialog and every draft. None when everything typed is in the vault;
+        otherwise why not, one line per problem (gathered, not shown: the caller decides how)."""
+        with self.ctx.errors.collecting() as reasons:
+            dialog = self.client_dialog
+            if dialog is not None and not dialog.save_pending():
+                return [*reasons, UNSAVED_CLIENT]
+            if self.ctx.vault.read_only:
+                return None  # nothing can be written, as the banner says
+            try:
+                saved = save_all_drafts(self.host.workspace)
+            except Exception as exc:
+                self.ctx.errors.present(exc)
+                saved = False
+            return None if saved else list(dict.fromkeys(reasons))
 
     def _save_open_work(self, title: str) -> bool:
-        """Save the client dialog and every draft; False (said through the presenter) when something
-        typed could not be saved, so the caller must not go on."""
-        dialog = self.client_dialog
-        if dialog is not None and not dialog.save_pending():
-            self.ctx.errors.present(NotesdeskError(UNSAVED_CLIENT), title=title)
-            return False
-        if self.ctx.vault.read_only:
-            return True  # nothing can be written, as the banner says
-        try:
-            saved = save_all_drafts(self.host.workspace)
-        except Exception as exc:
-            self.ctx.errors.present(exc, title=title)
-            return False
-        if not saved:
-            self.ctx.errors.present(NotesdeskError(UNSAVED_DRAFT), title=title)
-        return saved
+        """Save the client dialog and every draft; False (said through the presenter, in one
+        message) when something typed could not be saved, so the caller must not go on."""
+        reasons = self._unsaved_reasons()
+        if reasons is None:
+            return True
+        told = f"{' '.join(reasons)} {UNSAVED_TEXT}" if reasons else UNSAVED_DRAFT
+        self.ctx.errors.present(NotesdeskError(told), title=title)
+        return False
 
     def _begin_ending(self, title: str, cover: str) -> bool:
         """Save what was typed, then commit to ending: from here on the window shows only `cover`.
@@ -196,9 +273,15 @@ class SessionEndMixin:
             self.ctx.errors.set_parent(None)  # the window is gone; the message stands alone
             self.ctx.errors.present(failure, title=title)
 
-    def lock(self) -> bool:
+    def lock(self, involuntary: bool = False) -> bool:
         """Save drafts, back up, close the vault, start a fresh process at the unlock screen, end
-        this one. A failed backup is said, but the lock goes on: the vault itself is intact."""
+        this one. A failed backup is said, but the lock goes on: the vault itself is intact. Asked
+        for by the user, a lock that cannot save refuses and says why; an involuntary one (idle,
+        sleep, screen lock) is held instead (_save_or_hold)."""
+        if self._held is not None:
+            return False  # already covered; only the passphrase releases it
+        if involuntary and not self._ending and not self._shut and not self._save_or_hold():
+            return False
         if not self._begin_ending("Not locked", LOCKING):
             return False
         failure = self._final_backup()
