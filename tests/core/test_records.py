@@ -242,11 +242,11 @@ def test_discharge_closes_the_episode_and_return_opens_a_new_one(vault: Vault) -
     client = clients.add_client(vault.unit_of_work(), records.client("A"))
     clients.set_status(vault.unit_of_work(), client.id, ClientStatus.DISCHARGED, date(2026, 11, 1))
     assert clients.open_episode(vault.unit_of_work(), client.id) is None
-    clients.set_status(vault.unit_of_work(), client.id, ClientStatus.ACTIVE, date(2027, 2, 1))
+    clients.set_status(vault.unit_of_work(), client.id, ClientStatus.ACTIVE, date(2026, 12, 1))
     eps = clients.episodes(vault.unit_of_work(), client.id)
     assert [(e.opened_on, e.closed_on) for e in eps] == [
         (date(2026, 9, 1), date(2026, 11, 1)),
-        (date(2027, 2, 1), None),
+        (date(2026, 12, 1), None),
     ]
 
 

@@ -15,6 +15,7 @@ from notesdesk.core.domain.clients import (
     Episode,
 )
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.dates import check_not_future, check_record_date
 from notesdesk.core.domain.names import fold
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
@@ -34,6 +35,8 @@ def _validate(client: Client) -> None:
         raise InvalidInput("The date of birth is in the future.")
     if client.date_of_birth and client.date_of_birth < EARLIEST_BIRTH:
         raise InvalidInput(f"The date of birth is before {EARLIEST_BIRTH.year}.")
+    if client.intake_date:
+        check_record_date(client.intake_date, "intake date")
 
 
 def add_client(uow: UnitOfWork, client: Client) -> Client:
@@ -169,6 +172,7 @@ def set_status(
     and keeps every rule of `discharge`; returning opens a new one."""
     if status == ClientStatus.DISCHARGED:
         return discharge(uow, client_id, on or today(), reason)
+    check_not_future(on or today(), "date of this change")
     with uow:
         client = _change_status(uow, client_id, status, on or today(), reason)
         uow.commit()

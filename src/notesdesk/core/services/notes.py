@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date
 
-from notesdesk.core.domain.common import now
+from notesdesk.core.domain.common import now, today
+from notesdesk.core.domain.dates import check_record_date
 from notesdesk.core.domain.notes import (
     Addendum,
     AddendumKind,
@@ -47,6 +48,7 @@ def _open_episode_id(uow: UnitOfWork, client_id: str) -> str | None:
 def create_note(uow: UnitOfWork, note: SessionNote) -> SessionNote:
     if note.signature is not None:
         raise InvalidInput("A new note starts as a draft.")
+    check_record_date(note.session_date, "session date")
     with uow:
         uow.clients.get(note.client_id)
         if note.episode_id is None:
@@ -61,6 +63,7 @@ def save_draft(uow: UnitOfWork, note: SessionNote) -> SessionNote:
     """Autosave and explicit save both come here; a signed note refuses, whatever the caller.
     Homework ticked as assigned in the draft is linked to it, and unticked homework unlinked, in the
     same transaction."""
+    check_record_date(note.session_date, "session date")
     with uow:
         stored = uow.notes.get(note.id)
         if stored.is_signed:
@@ -113,6 +116,10 @@ def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:
             raise Conflict("This note is already signed.")
         if not any(s.text.strip() for s in note.sections):
             raise InvalidInput("An empty note cannot be signed.")
+        if note.session_date > today():
+            raise InvalidInput(
+                f"A note cannot be signed before its session date ({note.session_date.isoformat()})."
+            )
         signed = replace(note, signature=make_signature(note, key, signer, creds, now()))
         uow.notes.replace(signed, action="sign")
         uow.commit()
