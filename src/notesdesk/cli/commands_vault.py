@@ -117,9 +117,15 @@ def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault:
+    # With the recovery key, a damaged passphrase slot or header setting is repaired in the same
+    # transaction as the new slot (core/storage/header_repair.py).
+    with cli.open_vault(repair=bool(args.recovery_key_stdin)) as vault:
+        repair = vault.header_repair
         vault.change_passphrase(cli.new_passphrase())
-    cli.done("Passphrase changed. The recovery key still opens the vault.")
+    if repair is not None:
+        cli.note(repair.describe())
+    cli.done("Passphrase changed. The recovery key still opens the vault.",
+             repaired=list(repair.damaged) if repair else [])
     return 0
 
 

@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -44,6 +45,7 @@ from notesdesk.core.storage.head import (
     has_head_table,
     next_lineage,
 )
+from notesdesk.core.storage.header_repair import SLOT_SUMS, HeaderRepair, plan_repair
 from notesdesk.core.storage.rollback import check_not_rolled_back, refused
 from notesdesk.core.storage.schema import check_structure
 from notesdesk.core.storage.sealer import Sealer
@@ -60,8 +62,11 @@ from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault_header import (
     VAULT_FORMAT,
-    check_header,
+    header_damage,
+    header_intact,
+    header_mac,
     read_header,
+    replace_slots,
     unwrap,
     write_header_mac,
 )
@@ -130,6 +135,8 @@ class Vault:
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
         self._in_memory = False
+        # Found at a repairing unlock (header_repair.py); written with the next key slot change.
+        self.header_repair: HeaderRepair | None = None
         self._work_lock = threading.Lock()
         self._work_owner: int | None = None
 
@@ -214,11 +221,14 @@ class Vault:
         read_only: bool = False,
         backups: Sequence[Path] | None = None,
         restoring: str | None = None,
+        repair: bool = False,
     ) -> Vault:
         """Unlock. `backups`: the folders whose backups the vault must not be older than (default:
         the backup folder). `restoring`: only for `restore`, which has just put an older vault in
         place on purpose: the lineage of the vault it replaced ("" for none). The restored vault
-        starts a new lineage and resets the local anchor instead of being refused."""
+        starts a new lineage and resets the local anchor instead of being refused. `repair`: for the
+        commands that replace a key slot (a new passphrase, a new recovery key): a damaged header is
+        accepted, what was damaged is in `header_repair`, and the repair is written with the new slot."""
         path = Path(path)
         if not path.exists():
             raise NotFound(f"No vault at {path}. Create one with 'notesdesk init'.")
@@ -229,7 +239,8 @@ class Vault:
         lock = None if read_only else _acquire(path)
         folders = [paths.backup_dir()] if backups is None else list(backups)
         try:
-            return cls._unlock(path, passphrase, recovery_key, read_only, lock, folders, restoring)
+            secrets = (passphrase, recovery_key)
+            return cls._unlock(path, secrets, read_only, lock, folders, restoring, repair)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -239,12 +250,12 @@ class Vault:
     def _unlock(
         cls,
         path: Path,
-        passphrase: str | None,
-        recovery_key: str | None,
+        secrets: tuple[str | None, str | None],
         read_only: bool,
         lock: FileLock | None,
         folders: list[Path],
         restoring: str | None,
+        repair: bool,
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
@@ -260,12 +271,16 @@ class Vault:
             meta, slots = read_header(probe)
         finally:
             probe.dispose()
-        dek = unwrap(meta["vault_id"], slots, passphrase, recovery_key)
+        passphrase, recovery_key = secrets
+        dek = unwrap(meta, slots, passphrase, recovery_key)
+        used = keys.SLOT_PASSPHRASE if recovery_key is None else keys.SLOT_RECOVERY
         unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
         engine = make_engine(path, read_only=read_only)
         vault = cls(path, engine, unlocked, lock, read_only)
         try:
-            check_header(vault._header_key, vault.vault_id, meta, slots)
+            intact = header_intact(vault._header_key, vault.vault_id, meta, slots)
+            if not intact and not repair:
+                raise header_damage(meta, slots, used)
             backups = [] if restoring is not None else authentic_heads(folders, vault.vault_id, dek)
             if not read_only:
                 migrate.upgrade(engine, path, safety_copy=True)
@@ -275,6 +290,11 @@ class Vault:
                 if restoring is None:
                     check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
                 vault._load_secrets(uow)
+                if not intact:
+                    vault.header_repair = vault._plan_repair(uow.session, meta, slots, used)
+                    vault.audit.actor = vault.header_repair.meta["owner_id"]
+                elif SLOT_SUMS not in meta and not read_only:
+                    write_header_mac(uow.session, vault._header_key, vault.vault_id)  # an older vault
                 if restoring is not None:
                     # A new lineage: the backups this restore went back behind no longer count, and
                     # the backups made from now on refuse the vault it replaced (rollback.py).
@@ -301,7 +321,8 @@ class Vault:
             vault = cls(Path(":memory:"), engine, Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek),
                         None, read_only=True)
             vault._in_memory = True
-            check_header(vault._header_key, vault.vault_id, meta, slots)
+            if not header_intact(vault._header_key, vault.vault_id, meta, slots):
+                raise VaultDamaged("The vault inside the backup has damaged key slots or settings.")
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
                 vault.audit.verify(uow.session)  # a backup is checked in full (the restore drill)
@@ -330,6 +351,23 @@ class Vault:
             return self._establish_head(session)
         except VaultDamaged as exc:
             raise refused(exc.message, backups) from exc
+
+    def _plan_repair(
+        self, session: Session, meta: dict[str, str], slots: dict[str, keys.KeySlot], used: str
+    ) -> HeaderRepair:
+        """The header settings recomputed from what the data key authenticates (header_repair.py)."""
+        derived = {
+            "vault_id": self.vault_id,
+            "format": VAULT_FORMAT,
+            "owner_id": self.audit.newest_actor(session) or meta.get("owner_id", ""),
+            "signing_public": self.signing_public_key().hex(),
+        }
+        if self.audit.heads.read(session) is not None:
+            derived[META_FLAG] = META_VALUE
+        return plan_repair(meta, slots, derived, used, partial(header_mac, self._header_key, self.vault_id))
+
+    def _write_slots(self, session: Session, *new_slots: keys.KeySlot) -> None:
+        replace_slots(session, self._header_key, self.vault_id, self.header_repair, *new_slots)
 
     def _establish_head(self, session: Session) -> Head:
         self.audit.verify(session)
@@ -389,12 +427,10 @@ class Vault:
         with self.unit_of_work() as uow:
             session = uow.session
             assert session is not None
-            session.execute(delete(KeySlotRow).where(KeySlotRow.kind == slot.kind))
-            session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
-            session.flush()
-            write_header_mac(session, self._header_key, self.vault_id)
-            uow.record("change passphrase")
+            self._write_slots(session, slot)
+            uow.record("change passphrase", detail="header repaired" if self.header_repair else "")
             uow.commit()
+        self.header_repair = None
 
     def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
         return SealedTable(uow.ctx, "secret", kind, label="vault setting")
