@@ -384,6 +384,9 @@ class Vault:
 
     def committed(self, session: Session) -> None:
         """After a commit (uow.py): keep this computer's anchor at the head just written."""
+        adopted = session.info.pop("adopted", None)
+        if adopted is not None:
+            self._signing_private, self._profile = adopted
         head = session.info.get("audit_head")
         if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
             self.anchor.save(head.seq, head.chain)
@@ -442,19 +445,22 @@ class Vault:
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
         self._profile = found or PractitionerProfile()
 
-    def adopt_signing_key(self, private_key: bytes) -> None:
-        """Take over the signing key of an imported practice, so its signed notes keep verifying."""
-        with self.unit_of_work() as uow:
-            session = uow.session
-            assert session is not None
-            self._secret_table(uow, SigningKey).replace(SigningKey(private_key.hex()))
-            public = signing.public_key_bytes(private_key).hex()
-            session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
-            session.add(MetaRow(key="signing_public", value=public))
-            session.flush()
-            write_header_mac(session, self._header_key, self.vault_id)
-            uow.commit()
-        self._signing_private = private_key
+    def adopt_practice(self, uow: UnitOfWork, private_key: bytes, profile: PractitionerProfile) -> None:
+        """Take over an imported practice's signing key (so its signed notes keep verifying) and
+        profile, in the import's own unit of work: all or nothing. Held in memory once it commits."""
+        session = uow.session
+        assert session is not None
+        self._secret_table(uow, SigningKey).replace(SigningKey(private_key.hex()))
+        profiles = self._secret_table(uow, PractitionerProfile)
+        if profiles.find(PROFILE_ID) is None:
+            profiles.add(profile)
+        else:
+            profiles.replace(profile)
+        session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
+        session.add(MetaRow(key="signing_public", value=signing.public_key_bytes(private_key).hex()))
+        session.flush()
+        write_header_mac(session, self._header_key, self.vault_id)
+        session.info["adopted"] = (private_key, profile)
 
     def signing_private_key(self) -> bytes:
         assert self._signing_private is not None
