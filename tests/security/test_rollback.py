@@ -47,11 +47,15 @@ def backups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def cli(tmp_path: Path, backups: Path) -> Cli:
+@pytest.fixture(params=["as made", "after rekey"])
+def cli(tmp_path: Path, backups: Path, request: pytest.FixtureRequest) -> Cli:
+    """Every attack is tried on the vault as made and after a rekey (its rows, audit chain, head and
+    anchor all under a new data key)."""
     run = Cli(tmp_path / "practice.notesdesk")
     run.ok("init")
     run.ok("client", "add", "Zoë Ó Briain")
+    if request.param == "after rekey":
+        run.ok("rekey")
     return run
 
 

@@ -96,6 +96,7 @@ def make_backup(vault: Vault, folder: Path) -> Path:
         "audit_head_seq": head_seq,
         "audit_head_mac": head_mac,
         "lineage": lineage,
+        "retired": vault.retired_keys,
         "counts": _counts(vault),
     }
     data = container.seal_backup(image, vault.data_key(), vault.vault_id, vault.key_slots(), meta)

@@ -22,12 +22,21 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from notesdesk.core.crypto import keys
 from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.storage.head import META_FLAG, META_VALUE
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from notesdesk.core.storage.vault import Vault
 
 SLOT_SUMS = "slot_sums"
 HEADER_MAC_KEY = "header_mac"
+RETIRED_KEYS = "retired_keys"  # marks of earlier data keys (storage/anchor.py, rekey.py)
 
 SLOT_NAMES = {keys.SLOT_PASSPHRASE: "the passphrase key slot", keys.SLOT_RECOVERY: "the recovery key slot"}
 SETTING_NAMES = {
@@ -36,6 +45,7 @@ SETTING_NAMES = {
     "signing_public": "the signing key's public half",
     "audit_head": "the audit-head setting",
     SLOT_SUMS: "the key slot checksums",
+    RETIRED_KEYS: "the list of renewed keys",
     HEADER_MAC_KEY: "the header check value",
 }
 
@@ -65,6 +75,16 @@ def stored_sums(meta: dict[str, str]) -> dict[str, str] | None:
     except (KeyError, TypeError, ValueError):
         return None
     return sums if isinstance(sums, dict) else None
+
+
+def retired_keys(meta: dict[str, str]) -> list[str]:
+    """The marks of the vault's earlier data keys; none when unreadable (a damaged list only weakens
+    the anchor's refusal of pre-rekey copies, it never refuses the vault itself)."""
+    try:
+        marks = json.loads(meta.get(RETIRED_KEYS, "[]"))
+    except ValueError:
+        return []
+    return [m for m in marks if isinstance(m, str)] if isinstance(marks, list) else []
 
 
 def slot_damaged(meta: dict[str, str], slot: keys.KeySlot) -> bool:
@@ -131,3 +151,24 @@ def plan_repair(
     elif not reproduces and not damaged:
         damaged.append(SETTING_NAMES[HEADER_MAC_KEY])
     return HeaderRepair(expected, tuple(damaged), bad_other)
+
+
+def repair_plan(
+    vault: Vault, session: Session, meta: dict[str, str], slots: dict[str, keys.KeySlot], used: str
+) -> HeaderRepair:
+    """The header settings recomputed from what the data key authenticates, compared with `meta`."""
+    # Inline: vault_header imports this module's names.
+    from notesdesk.core.storage.vault_header import VAULT_FORMAT, header_mac
+
+    derived = {
+        "vault_id": vault.vault_id,
+        "format": VAULT_FORMAT,
+        "owner_id": vault.audit.newest_actor(session) or meta.get("owner_id", ""),
+        "signing_public": vault.signing_public_key().hex(),
+    }
+    if vault.audit.heads.read(session) is not None:
+        derived[META_FLAG] = META_VALUE
+    if vault.retired_keys:
+        derived[RETIRED_KEYS] = json.dumps(vault.retired_keys)
+    mac_of = partial(header_mac, vault.key_ring().header_key, vault.vault_id)
+    return plan_repair(meta, slots, derived, used, mac_of)

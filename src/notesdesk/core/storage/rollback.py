@@ -15,11 +15,13 @@ an older copy, or another copy that went its own way. What this cannot catch is 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from notesdesk.core.backup.heads import BackupHead
+from notesdesk.core.backup.heads import BackupHead, retiring_backup
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import Head, current_lineage, earlier_lineages
 
@@ -54,6 +56,21 @@ def restore_advice(newest: BackupHead | None) -> str:
         f"Restore the newest authentic backup, {newest.path} (made {_when(newest.created)}), "
         "with 'notesdesk restore FILE'."
     )
+
+
+def check_not_retired(
+    anchor: LocalAnchor, folders: list[Path], backups: list[BackupHead], lineage: str
+) -> None:
+    """Refused when this computer's anchor, or a backup in `folders` made since, lists the key that
+    opened the vault as renewed (anchor.py, rekey.py)."""
+    mark = anchor.retired_mark()
+    if anchor.retired() or retiring_backup(folders, anchor.vault_id, mark) is not None:
+        raise refused(
+            "This copy of the vault is from before its data key was renewed (rekey): it is an old "
+            "copy. Nothing was changed.",
+            backups,
+            lineage,
+        )
 
 
 def check_not_rolled_back(

@@ -14,7 +14,6 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -24,7 +23,6 @@ from sqlalchemy.orm import Session
 from notesdesk import paths
 from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
-from notesdesk.core.crypto.cipher import FieldCipher
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import (
@@ -41,14 +39,13 @@ from notesdesk.core.storage.head import (
     META_FLAG,
     META_VALUE,
     Head,
-    HeadKeeper,
     has_head_table,
     next_lineage,
 )
-from notesdesk.core.storage.header_repair import SLOT_SUMS, HeaderRepair, plan_repair
-from notesdesk.core.storage.rollback import check_not_rolled_back, refused
+from notesdesk.core.storage.header_repair import SLOT_SUMS, HeaderRepair, repair_plan, retired_keys
+from notesdesk.core.storage.keyring import KeyRing, derive_keys
+from notesdesk.core.storage.rollback import check_not_retired, check_not_rolled_back, refused
 from notesdesk.core.storage.schema import check_structure
-from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
     engine_integrity_problems,
     integrity_problems,
@@ -64,7 +61,6 @@ from notesdesk.core.storage.vault_header import (
     VAULT_FORMAT,
     header_damage,
     header_intact,
-    header_mac,
     read_header,
     replace_slots,
     unwrap,
@@ -114,24 +110,9 @@ class Vault:
         self.vault_id = unlocked.vault_id
         self.read_only = read_only
         self._lock = lock
-        dek = unlocked.dek
-        self.sealer = Sealer(
-            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_FIELDS), self.vault_id),
-            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_PRIVATE), self.vault_id),
-        )
-        self._header_key = keys.subkey(dek, self.vault_id, keys.SUBKEY_HEADER_MAC)
-        heads = HeadKeeper(
-            keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_HEAD),
-            keys.subkey(dek, self.vault_id, keys.SUBKEY_ROW_TERMS),
-            self.vault_id,
-        )
-        self.audit = AuditLog(
-            self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id, heads
-        )
-        self.anchor = LocalAnchor(
-            paths.anchor_dir(), self.vault_id, keys.subkey(dek, self.vault_id, keys.SUBKEY_LOCAL_ANCHOR)
-        )
-        self._dek = dek
+        self._use_keys(derive_keys(unlocked.dek, self.vault_id), unlocked.owner_id)
+        # Marks of this vault's earlier data keys (rekey.py): the anchor refuses copies made under them.
+        self.retired_keys: list[str] = []
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
         self._in_memory = False
@@ -139,6 +120,14 @@ class Vault:
         self.header_repair: HeaderRepair | None = None
         self._work_lock = threading.Lock()
         self._work_owner: int | None = None
+
+    def _use_keys(self, ring: KeyRing, actor: str) -> None:
+        self._ring = ring
+        self.sealer = ring.sealer
+        self._header_key = ring.header_key
+        self.audit = AuditLog(ring.sealer, ring.audit_key, actor, ring.heads)
+        self.anchor = LocalAnchor(paths.anchor_dir(), self.vault_id, ring.anchor_key)
+        self._dek = ring.dek
 
     def enter_work(self) -> None:
         if self._work_owner == threading.get_ident():
@@ -277,6 +266,7 @@ class Vault:
         unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
         engine = make_engine(path, read_only=read_only)
         vault = cls(path, engine, unlocked, lock, read_only)
+        vault.retired_keys = retired_keys(meta)
         try:
             intact = header_intact(vault._header_key, vault.vault_id, meta, slots)
             if not intact and not repair:
@@ -288,10 +278,11 @@ class Vault:
                 assert uow.session is not None
                 head = vault._checked_head(uow.session, meta, backups)
                 if restoring is None:
+                    check_not_retired(vault.anchor, folders, backups, head.lineage)
                     check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
                 vault._load_secrets(uow)
                 if not intact:
-                    vault.header_repair = vault._plan_repair(uow.session, meta, slots, used)
+                    vault.header_repair = repair_plan(vault, uow.session, meta, slots, used)
                     vault.audit.actor = vault.header_repair.meta["owner_id"]
                 elif SLOT_SUMS not in meta and not read_only:
                     write_header_mac(uow.session, vault._header_key, vault.vault_id)  # an older vault
@@ -352,22 +343,22 @@ class Vault:
         except VaultDamaged as exc:
             raise refused(exc.message, backups) from exc
 
-    def _plan_repair(
-        self, session: Session, meta: dict[str, str], slots: dict[str, keys.KeySlot], used: str
-    ) -> HeaderRepair:
-        """The header settings recomputed from what the data key authenticates (header_repair.py)."""
-        derived = {
-            "vault_id": self.vault_id,
-            "format": VAULT_FORMAT,
-            "owner_id": self.audit.newest_actor(session) or meta.get("owner_id", ""),
-            "signing_public": self.signing_public_key().hex(),
-        }
-        if self.audit.heads.read(session) is not None:
-            derived[META_FLAG] = META_VALUE
-        return plan_repair(meta, slots, derived, used, partial(header_mac, self._header_key, self.vault_id))
+    def write_slots(self, session: Session, *new_slots: keys.KeySlot, header_key: bytes | None = None
+                    ) -> None:
+        """Replace key slots and the header MAC (under `header_key`: a rekey's new one) in the
+        caller's transaction, with a pending header repair (header_repair.py)."""
+        key = self._header_key if header_key is None else header_key
+        replace_slots(session, key, self.vault_id, self.header_repair, *new_slots)
 
-    def _write_slots(self, session: Session, *new_slots: keys.KeySlot) -> None:
-        replace_slots(session, self._header_key, self.vault_id, self.header_repair, *new_slots)
+    def key_ring(self) -> KeyRing:
+        """For rekey.py only (and backups, through data_key)."""
+        return self._ring
+
+    def use_key_ring(self, ring: KeyRing, retired: list[str]) -> None:
+        """After a rekey has committed: the new keys from now on."""
+        self._use_keys(ring, self.audit.actor)
+        self.retired_keys = retired
+        self.header_repair = None
 
     def _establish_head(self, session: Session) -> Head:
         self.audit.verify(session)
@@ -389,7 +380,7 @@ class Vault:
             self._signing_private, self._profile = adopted
         head = session.info.get("audit_head")
         if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
-            self.anchor.save(head.seq, head.chain)
+            self.anchor.save(head.seq, head.chain, self.retired_keys)
 
     def integrity_problems(self) -> list[str]:
         if self._in_memory:
@@ -430,7 +421,7 @@ class Vault:
         with self.unit_of_work() as uow:
             session = uow.session
             assert session is not None
-            self._write_slots(session, slot)
+            self.write_slots(session, slot)
             uow.record("change passphrase", detail="header repaired" if self.header_repair else "")
             uow.commit()
         self.header_repair = None
