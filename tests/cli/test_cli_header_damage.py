@@ -122,3 +122,18 @@ def test_a_damaged_recovery_slot_is_damage_for_the_recovery_key_too(
 def test_a_wrong_passphrase_on_an_intact_vault_is_still_exit_3(run: Runner, recovery_key: str) -> None:
     assert run("client", "list", stdin="not the right passphrase at all\n").code == 3
     assert run("client", "list", stdin=PASSPHRASE + "\n").code == 0
+
+
+def test_the_passphrase_issues_a_new_recovery_key_in_place_of_a_damaged_slot(
+    run: Runner, recovery_key: str, vault_path: Path
+) -> None:
+    _flip_slot_bit(vault_path, "recovery")
+    assert run("client", "list").code == 4
+    result = run("recovery-key", "new")
+    assert result.code == 0, result.err
+    assert "recovery key slot" in result.err and "repaired" in result.err
+    new_key = result.out.split("New recovery key:")[1].split()[0]
+    run.ok("client", "list")
+    run.ok("client", "list", unlock="--recovery-key-stdin", stdin=new_key + "\n")
+    assert run("client", "list", unlock="--recovery-key-stdin", stdin=recovery_key + "\n").code == 3
+    run.ok("verify")

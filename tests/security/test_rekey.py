@@ -253,3 +253,15 @@ def test_a_backup_made_after_the_rekey_refuses_a_copy_from_before_on_a_computer_
     shutil.copy(old_copy, cli.vault)
     result = cli("client", "list")
     assert result.code == 4 and "renewed" in result.err
+
+
+def test_rotation_leaves_the_backups_from_before_a_rekey_alone(cli: Cli, backups: Path) -> None:
+    cli.ok("backup")
+    cli.ok("backup")  # same day: the first is rotated away, as for any vault
+    [before_rekey] = backups.iterdir()
+    cli.ok("rekey")
+    cli.ok("backup")
+    cli.ok("backup")
+    remaining = set(backups.iterdir())
+    assert before_rekey in remaining  # no longer under the vault's key: never this vault's to delete
+    assert len(remaining) == 2
