@@ -70,8 +70,10 @@ def rekey(vault: Vault, passphrase: str) -> str:
         head = session.info["audit_head"]
         session.info.pop("head_moved", None)  # the anchor is saved below, under the new key
         uow.commit()
-    vault.use_key_ring(new, retired)
-    vault.anchor.save(head.seq, head.chain, retired)
+        # Still inside the unit of work: no other thread's can read a row between the commit and
+        # the switch to the keys it is now sealed under.
+        vault.use_key_ring(new, retired)
+        vault.anchor.save(head.seq, head.chain, retired)
     return recovery.encode(secret)
 
 
