@@ -265,3 +265,18 @@ def test_rotation_leaves_the_backups_from_before_a_rekey_alone(cli: Cli, backups
     remaining = set(backups.iterdir())
     assert before_rekey in remaining  # no longer under the vault's key: never this vault's to delete
     assert len(remaining) == 2
+
+
+def test_a_vault_open_read_only_keeps_its_keys(cli: Cli) -> None:
+    from notesdesk.core.errors import ReadOnlyVault
+    from notesdesk.core.storage import rekey
+    from notesdesk.core.storage.vault import Vault
+
+    before = cli.vault.read_bytes()
+    with Vault.open(cli.vault, passphrase=PASSPHRASE, read_only=True) as vault:
+        with pytest.raises(ReadOnlyVault):
+            rekey.rekey(vault, PASSPHRASE)
+        with pytest.raises(ReadOnlyVault):
+            rekey.new_recovery_key(vault)
+    assert cli.vault.read_bytes() == before
+    assert "Zoë" in cli.ok("client", "list")

@@ -32,21 +32,26 @@ from sqlalchemy.orm import Session
 
 from notesdesk.core.crypto import kdf, keys, recovery
 from notesdesk.core.crypto.cipher import ClearValue
+from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull
 from notesdesk.core.storage.audit import AUDIT_TABLE, GENESIS, WRITE_ACTIONS, AuditLog, chain_mac, row_digest
 from notesdesk.core.storage.head import Head
 from notesdesk.core.storage.header_repair import RETIRED_KEYS
 from notesdesk.core.storage.keyring import KeyRing, derive_keys
+from notesdesk.core.storage.sqlite import is_disk_full
 from notesdesk.core.storage.tables import SEALED_TABLES, MetaRow, missing_later_table
 
 if TYPE_CHECKING:
     from notesdesk.core.storage.vault import Vault
 
+FULL = "The disk is full: the keys were not renewed and nothing was changed. Free some space and try again."
+FAILED = "The vault could not be written just now: the keys were not renewed and nothing was changed."
 UPDATE_GUARDS = ("note_signed_no_update", "addendum_no_update", "audit_no_update")
 
 
 def rekey(vault: Vault, passphrase: str) -> str:
     """Renew `vault`'s data key; the new key is wrapped by `passphrase` (the caller has proven it, or
     checked it as a new one) and by a new recovery key, whose text is returned (shown once)."""
+    _writable(vault)
     old = vault.key_ring()
     new = derive_keys(os.urandom(keys.DEK_LEN), vault.vault_id)
     secret = recovery.new_recovery_secret()
@@ -60,7 +65,10 @@ def rekey(vault: Vault, passphrase: str) -> str:
         assert session is not None
         before = vault.audit.current(session)
         vault.audit.heads.check(session, before)  # never re-seal a vault that is not what it says
-        records, head = reseal(session, old, new, before)
+        try:
+            records, head = reseal(session, old, new, before)
+        except sqlite3.Error as exc:  # on the raw connection: SQLAlchemy does not wrap these
+            raise StorageFull(FULL) if is_disk_full(exc) else NotesdeskError(FAILED) from exc
         session.info["audit_head"] = head
         session.merge(MetaRow(key=RETIRED_KEYS, value=json.dumps(retired)))
         vault.write_slots(session, *slots, header_key=new.header_key)
@@ -81,6 +89,7 @@ def new_recovery_key(vault: Vault) -> str:
     """A new recovery key in place of the old one (lost, or shown to someone): one slot and the
     header MAC, one transaction. The data key stays, so backups made before still open with the old
     recovery key; a rekey is what stops that."""
+    _writable(vault)
     secret = recovery.new_recovery_secret()
     slot = keys.recovery_slot(secret, vault.key_ring().dek, vault.vault_id)
     with vault.unit_of_work() as uow:
@@ -90,6 +99,11 @@ def new_recovery_key(vault: Vault) -> str:
         uow.commit()
     vault.header_repair = None
     return recovery.encode(secret)
+
+
+def _writable(vault: Vault) -> None:
+    if vault.read_only:
+        raise ReadOnlyVault("The vault is open read-only: its keys cannot be changed. Nothing was changed.")
 
 
 def reseal(session: Session, old: KeyRing, new: KeyRing, before: Head) -> tuple[int, Head]:
