@@ -280,3 +280,20 @@ def test_a_vault_open_read_only_keeps_its_keys(cli: Cli) -> None:
             rekey.new_recovery_key(vault)
     assert cli.vault.read_bytes() == before
     assert "Zoë" in cli.ok("client", "list")
+
+
+def test_a_backup_from_before_a_rekey_restores_even_beside_backups_made_after_it(
+    cli: Cli, backups: Path
+) -> None:
+    """The later backups list the old key as retired, but only for the lineage they belong to:
+    restoring on purpose starts a new one (storage/rollback.py)."""
+    cli.ok("backup")
+    [before_rekey] = backups.iterdir()
+    cli.ok("rekey")
+    cli.ok("client", "add", "Ngozi Okafor")
+    cli.ok("backup")
+    cli.ok("restore", str(before_rekey))
+    listed = cli.ok("client", "list")
+    assert "Zoë Ó Briain" in listed and "Ngozi Okafor" not in listed
+    cli.ok("client", "add", "Amaru Quispe")
+    assert cli.ok("verify").startswith("Vault OK")

@@ -62,15 +62,7 @@ class LocalAnchor:
 
     def load(self) -> tuple[int, bytes] | None:
         data = self._read()  # None unless it names this vault
-        if data is None:
-            return None
-        try:
-            seq, chain, mac = int(str(data["seq"])), bytes.fromhex(str(data["chain"])), str(data["mac"])
-        except (ValueError, KeyError, TypeError):
-            return None
-        if not hmac.compare_digest(self._mac(seq, chain), mac):
-            return None
-        return seq, chain
+        return None if data is None else self._checked(data)
 
     def save(self, seq: int, chain: bytes, retired: list[str] | None = None) -> None:
         """After a commit: a failure here loses nothing (the vault is saved), so it is only logged.
@@ -84,14 +76,50 @@ class LocalAnchor:
         }
         if retired:
             record["retired"] = retired[-MAX_RETIRED:]
+        if not self._write(record, durable=False):
+            log.warning("The vault's local anchor could not be written; the next unlock checks less.")
+
+    def stage(self, seq: int, chain: bytes) -> None:
+        """Before a restore puts its vault in place (backup/service.py): the head that vault has is
+        accepted too, beside the current one, until the next save, which the restore makes once the
+        vault is in place. So a crash at any point of a restore leaves a vault that opens. Flushed to
+        disk: the replace that follows must not outlive it."""
+        record = {k: v for k, v in (self._read() or {}).items() if k in ("seq", "chain", "mac")}
+        record["vault_id"] = self._vault_id
+        # Restoring a copy from before a rekey on purpose un-retires its key (rekey.py).
+        listed = (self._read() or {}).get("retired")
+        if isinstance(listed, list):
+            record["retired"] = [m for m in listed if m != self.retired_mark()]
+        record["pending"] = {"seq": seq, "chain": chain.hex(), "mac": self._mac(seq, chain)}
+        if not self._write(record, durable=True):
+            log.warning("The vault's local anchor could not be written; the next unlock checks less.")
+
+    def pending(self) -> tuple[int, bytes] | None:
+        """The head a restore under way staged (see stage), when it is authentic."""
+        data = self._read()
+        staged = data.get("pending") if data else None
+        return self._checked(staged) if isinstance(staged, dict) else None
+
+    def _checked(self, data: dict[str, object]) -> tuple[int, bytes] | None:
+        try:
+            seq, chain, mac = int(str(data["seq"])), bytes.fromhex(str(data["chain"])), str(data["mac"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        return (seq, chain) if hmac.compare_digest(self._mac(seq, chain), mac) else None
+
+    def _write(self, record: dict[str, object], durable: bool) -> bool:
         temp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(json.dumps(record, sort_keys=True).encode())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.replace(temp, self.path)
         except OSError:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            log.warning("The vault's local anchor could not be written; the next unlock checks less.")
+            return False
+        return True

@@ -116,6 +116,7 @@ class Vault:
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
         self._in_memory = False
+        self._restoring = False
         # Found at a repairing unlock (header_repair.py); written with the next key slot change.
         self.header_repair: HeaderRepair | None = None
         self._work_lock = threading.Lock()
@@ -279,7 +280,10 @@ class Vault:
                 head = vault._checked_head(uow.session, meta, backups)
                 if restoring is None:
                     check_not_retired(vault.anchor, folders, backups, head.lineage)
-                    check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
+                    anchor = vault.anchor
+                    check_not_rolled_back(
+                        uow.session, vault.audit, head, anchor.load(), backups, anchor.pending()
+                    )
                 vault._load_secrets(uow)
                 if not intact:
                     vault.header_repair = repair_plan(vault, uow.session, meta, slots, used)
@@ -291,6 +295,7 @@ class Vault:
                     # the backups made from now on refuse the vault it replaced (rollback.py).
                     lineage = next_lineage(head.lineage, restoring)
                     vault.audit.record(uow.session, "restore", lineage=lineage)
+                    vault._restoring = True  # the anchor is staged, not moved (committed)
                 else:
                     uow.record("unlock")
                 if not read_only:
@@ -380,7 +385,10 @@ class Vault:
             self._signing_private, self._profile = adopted
         head = session.info.get("audit_head")
         if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
-            self.anchor.save(head.seq, head.chain, self.retired_keys)
+            if self._restoring:
+                self.anchor.stage(head.seq, head.chain)  # a restore not yet in place (backup/service.py)
+            else:
+                self.anchor.save(head.seq, head.chain, self.retired_keys)
 
     def integrity_problems(self) -> list[str]:
         if self._in_memory:
