@@ -257,9 +257,10 @@ def restore(
         _prepare_and_put_in_place(image, vault_path, passphrase, recovery_key, replaced)
     finally:
         lock.release()
-    # The first unlock in place moves this computer's anchor to the restored vault alone.
-    with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key) as restored:
-        if fresh_backup_to is not None:
+    # The first unlock in place (this one, or the caller's next) moves this computer's anchor to the
+    # restored vault alone.
+    if fresh_backup_to is not None:
+        with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key) as restored:
             make_backup(restored, fresh_backup_to)
     return kept
 
