@@ -131,7 +131,7 @@ def test_a_damaged_recovery_slot_is_found_at_the_next_normal_unlock(vault_path: 
     vault, _ = Vault.create(vault_path, PASSPHRASE)
     vault.close()
     _edit(vault_path, "UPDATE keyslot SET wrapped = zeroblob(60) WHERE kind = 'recovery'")
-    with pytest.raises(VaultDamaged, match="key slots"):
+    with pytest.raises(VaultDamaged, match="recovery key slot is damaged"):
         Vault.open(vault_path, passphrase=PASSPHRASE)
 
 

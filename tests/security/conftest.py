@@ -12,6 +12,7 @@ import pytest
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.services import clients, notes
+from notesdesk.core.storage import rekey
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 
@@ -36,8 +37,10 @@ def _note(client_id: str, day: int, text: str) -> SessionNote:
     )
 
 
-@pytest.fixture
-def practice(vault_path: Path) -> Practice:
+@pytest.fixture(params=["as made", "after rekey"])
+def practice(vault_path: Path, request: pytest.FixtureRequest) -> Practice:
+    """Every attack is tried on the vault as made and after a rekey (every row sealed again, the
+    audit log chained again and the head recomputed under a new data key)."""
     vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
     a = clients.add_client(vault.unit_of_work(), Client(name="Chloé Marchetti"))
     b = clients.add_client(vault.unit_of_work(), Client(name="Łukasz Wiśniewski"))
@@ -48,6 +51,8 @@ def practice(vault_path: Path) -> Practice:
     notes.save_draft(vault.unit_of_work(), replace(draft, sections=second))
     other = notes.create_note(vault.unit_of_work(), _note(b.id, 2, "Other client's note"))
     notes.sign_note(vault.unit_of_work(), other.id)
+    if request.param == "after rekey":
+        recovery_key = rekey.rekey(vault, PASSPHRASE)
     vault.close()
     return Practice(vault_path, recovery_key, a.id, b.id, signed.id, draft.id, other.id)
 

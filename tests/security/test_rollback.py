@@ -47,11 +47,15 @@ def backups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def cli(tmp_path: Path, backups: Path) -> Cli:
+@pytest.fixture(params=["as made", "after rekey"])
+def cli(tmp_path: Path, backups: Path, request: pytest.FixtureRequest) -> Cli:
+    """Every attack is tried on the vault as made and after a rekey (its rows, audit chain, head and
+    anchor all under a new data key)."""
     run = Cli(tmp_path / "practice.notesdesk")
     run.ok("init")
     run.ok("client", "add", "Zoë Ó Briain")
+    if request.param == "after rekey":
+        run.ok("rekey")
     return run
 
 
@@ -262,3 +266,40 @@ def test_a_forged_backup_claiming_a_newer_head_counts_for_nothing(cli: Cli, back
     )
     (backups / "notesdesk-backup-20991231-235959.ndbk").write_bytes(forged)
     assert "Zoë Ó Briain" in cli.ok("client", "list")
+
+
+RESTORE_CHILD = Path(__file__).with_name("restore_child.py")
+
+
+@pytest.mark.parametrize("stage", ["staged", "replaced"])
+def test_a_kill_in_the_middle_of_a_restore_leaves_a_vault_that_opens(
+    cli: Cli, backups: Path, tmp_path: Path, stage: str
+) -> None:
+    """Killed before the restored vault is put in place: the old one opens; after: the restored one
+    opens. Neither is refused as an old copy (the anchor knew of both while the restore ran)."""
+    import signal
+    import subprocess
+    import sys
+
+    cli.ok("backup")
+    [older] = backups.iterdir()
+    cli.ok("client", "add", "Ngozi Okafor")
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, NOTESDESK_INSECURE_TEST_KDF="1", PYTHONPATH=root)
+    child = subprocess.Popen(
+        [sys.executable, str(RESTORE_CHILD), str(older), str(cli.vault), PASSPHRASE, stage],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "PAUSED"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+
+    listed = cli.ok("client", "list")
+    assert "Zoë" in listed
+    assert ("Ngozi" in listed) == (stage == "staged")
+    assert cli.ok("verify").startswith("Vault OK")
+    cli.ok("client", "add", "Amaru Quispe")
+    assert "Amaru Quispe" in cli.ok("client", "list")
+    # No half-made file left where the vault is looked for.
+    assert not list(cli.vault.parent.glob("practice.notesdesk-journal"))

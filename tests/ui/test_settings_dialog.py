@@ -7,9 +7,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.errors import WrongPassphrase
 from notesdesk.core.reports.crisis_lines import COUNTRIES, lines_for
+from notesdesk.core.services import clients
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.dialogs.passphrase_dialog import DONE, ChangePassphraseDialog
+from notesdesk.ui.dialogs.renew_keys_dialog import RenewKeysDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lifecycle import backups as ui_backups
 from tests.ui.conftest import PASSPHRASE
@@ -187,3 +191,57 @@ def test_change_passphrase_with_the_wrong_current_one_says_so(qtbot, ctx, errors
     assert dialog.current_message.text() == "That is not the current passphrase."
     assert dialog.isVisible() and errors.last_info is None
     assert dialog.form.submit.isEnabled()
+
+
+# -- renew keys, new recovery key -------------------------------------------------------------------
+
+
+def _renew_from_settings(qtbot, open_settings, button_name: str, passphrase: str):
+    settings = open_settings()
+    button = getattr(settings, button_name)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = settings.renew_dialog
+    assert isinstance(dialog, RenewKeysDialog) and dialog.isVisible()
+    qtbot.keyClicks(dialog.current.edit, passphrase)
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_renew_keys_from_settings_shows_the_new_recovery_key_until_it_is_confirmed(
+    qtbot, ctx, errors, open_settings, created
+):
+    clients.add_client(ctx.vault.unit_of_work(), Client(name="Ana Lima"))
+    old_key = created[1]
+    dialog = _renew_from_settings(qtbot, open_settings, "renew_keys", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.stack.currentWidget() is dialog.key_page, timeout=10000)
+    new_key = dialog.key_page.key_label.text()
+    assert new_key and new_key != old_key
+    dialog.reject()  # Escape: the key is shown only once, so it stays until confirmed
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.key_page.confirm, new_key.rsplit("-", 1)[-1])
+    qtbot.mouseClick(dialog.key_page.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert errors.last_info is not None and "renewed" in errors.last_info
+    # The open vault carries on under the new key, and the new secrets open the file.
+    assert [c.name for c in clients.list_clients(ctx.vault.unit_of_work())] == ["Ana Lima"]
+    Vault.open(ctx.vault.path, recovery_key=new_key, read_only=True).close()
+    Vault.open(ctx.vault.path, passphrase=PASSPHRASE, read_only=True).close()
+    with pytest.raises(WrongPassphrase):
+        Vault.open(ctx.vault.path, recovery_key=old_key, read_only=True)
+
+
+def test_a_new_recovery_key_from_settings_and_a_wrong_passphrase_said_in_place(
+    qtbot, ctx, errors, open_settings, created
+):
+    wrong = _renew_from_settings(qtbot, open_settings, "new_recovery_key", "not the passphrase at all")
+    qtbot.waitUntil(lambda: bool(wrong.message.text()), timeout=10000)
+    assert "not the current passphrase" in wrong.message.text()
+    assert wrong.stack.currentWidget() is not wrong.key_page
+    wrong.current.clear()
+    qtbot.keyClicks(wrong.current.edit, PASSPHRASE)
+    qtbot.mouseClick(wrong.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wrong.stack.currentWidget() is wrong.key_page, timeout=10000)
+    new_key = wrong.key_page.key_label.text()
+    Vault.open(ctx.vault.path, recovery_key=new_key, read_only=True).close()
+    with pytest.raises(WrongPassphrase):
+        Vault.open(ctx.vault.path, recovery_key=created[1], read_only=True)

@@ -307,3 +307,34 @@ def test_a_failing_preload_still_hands_over_the_vault(qtbot, start, ui_vault_pat
         qtbot.keyClick(window.unlock.passphrase.edit, Qt.Key.Key_Return)
     unlocked.args[0].close()
     assert errors.last_message is None
+
+
+def test_the_recovery_key_opens_a_vault_with_a_damaged_passphrase_slot_and_says_what_it_repaired(
+    qtbot, start, ui_vault_path
+):
+    import sqlite3
+
+    vault, key = Vault.create(ui_vault_path, PASSPHRASE)
+    clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
+    vault.close()
+    conn = sqlite3.connect(ui_vault_path)
+    wrapped = bytearray(conn.execute("SELECT wrapped FROM keyslot WHERE kind = 'passphrase'").fetchone()[0])
+    wrapped[30] ^= 0x01
+    conn.execute("UPDATE keyslot SET wrapped = ? WHERE kind = 'passphrase'", (bytes(wrapped),))
+    conn.commit()
+    conn.close()
+
+    window = start(ui_vault_path)
+    qtbot.mouseClick(window.unlock.forgot_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.recovery.key, key)
+    qtbot.mouseClick(window.recovery.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.new_passphrase, timeout=5000)
+    assert "passphrase key slot" in window.new_passphrase.repair.text()
+    assert window.new_passphrase.repair.isVisible()
+
+    _type_new_passphrase(qtbot, window.new_passphrase.form, NEW_PASSPHRASE)
+    with qtbot.waitSignal(window.sig_unlocked, timeout=5000) as unlocked:
+        qtbot.mouseClick(window.new_passphrase.form.submit, Qt.MouseButton.LeftButton)
+    unlocked.args[0].close()
+    with Vault.open(ui_vault_path, passphrase=NEW_PASSPHRASE) as reopened:
+        assert [c.name for c in clients.list_clients(reopened.unit_of_work())] == ["Ana Lima"]

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from notesdesk.cli.io import Cli, add_command, check_out, short
-from notesdesk.core.errors import Conflict, UsageError
+from notesdesk.core.crypto.policy import passphrase_problem
+from notesdesk.core.errors import Conflict, InvalidInput, UsageError
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -16,6 +17,12 @@ RECOVERY_WARNING = (
     "it is shown only this once. It opens the vault if you forget your passphrase.",
     "If you lose both your passphrase and this recovery key, nobody can open the vault:",
     "the notes in it are lost for good.",
+)
+
+
+NEW_KEY_WARNING = (
+    "Write this new recovery key down on paper now and keep it somewhere safe, away from this computer:",
+    "it is shown only this once. Destroy the old recovery sheet.",
 )
 
 
@@ -43,6 +50,31 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog="With --passphrase-stdin: line 1 the current passphrase, line 2 the new one.\n"
         "With --recovery-key-stdin: line 1 the recovery key, line 2 the new passphrase.",
     )
+    rekey = add_command(
+        commands,
+        "rekey",
+        common,
+        "renew the data key: every record sealed again, a new recovery key printed (once)",
+        cmd_rekey,
+        epilog="Unlocked with the passphrase, the new key is wrapped by that same passphrase. With\n"
+        "--recovery-key-stdin: line 1 the recovery key, line 2 the new passphrase. Backups made\n"
+        "before keep opening with the passphrase and recovery key of their day.",
+    )
+    rekey.add_argument("--recovery-sheet", type=Path, metavar="FILE.pdf",
+                       help="also write the new recovery key on a printable PDF")
+    recovery_key = add_command(
+        commands,
+        "recovery-key",
+        common,
+        "issue a new recovery key in place of the old one (printed once)",
+        cmd_recovery_key,
+        epilog="Also repairs a damaged recovery key slot (unlock with the passphrase). The data key\n"
+        "stays: backups made before still open with the old recovery key ('notesdesk rekey' stops\n"
+        "that).",
+    )
+    recovery_key.add_argument("action", choices=["new"], help="'new': replace the recovery key")
+    recovery_key.add_argument("--recovery-sheet", type=Path, metavar="FILE.pdf",
+                              help="also write the new recovery key on a printable PDF")
     audit = add_command(
         commands,
         "audit",
@@ -117,9 +149,77 @@ def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault:
+    # With the recovery key, a damaged passphrase slot or header setting is repaired in the same
+    # transaction as the new slot (core/storage/header_repair.py).
+    with cli.open_vault(repair=bool(args.recovery_key_stdin)) as vault:
+        repair = vault.header_repair
         vault.change_passphrase(cli.new_passphrase())
-    cli.done("Passphrase changed. The recovery key still opens the vault.")
+    if repair is not None:
+        cli.note(repair.describe())
+    cli.done("Passphrase changed. The recovery key still opens the vault.",
+             repaired=list(repair.damaged) if repair else [])
+    return 0
+
+
+def print_new_key(cli: Cli, vault: Vault, recovery_key: str, done: str, sheet: Path | None) -> None:
+    """The new recovery key, shown once with its warning, and the sheet when asked for."""
+    if sheet is not None:
+        try:
+            from notesdesk.cli.commands_reports import write_recovery_sheet  # inline: reportlab
+
+            write_recovery_sheet(vault, recovery_key, sheet)
+        except BaseException:
+            cli.note("The recovery sheet was not written; the new key is below.")
+            _show_key(cli, recovery_key, done, None)
+            raise
+    _show_key(cli, recovery_key, done, sheet)
+
+
+def _show_key(cli: Cli, recovery_key: str, done: str, sheet: Path | None) -> None:
+    if cli.json:
+        extra = {"recovery_sheet": str(sheet)} if sheet else {}
+        cli.emit_json({"ok": True, "recovery_key": recovery_key, **extra})
+        return
+    cli.out(done)
+    cli.out()
+    cli.out(f"    New recovery key:  {recovery_key}")
+    cli.out()
+    for line in NEW_KEY_WARNING:
+        cli.out(line)
+    if sheet is not None:
+        cli.out(f"Recovery sheet: {sheet} (print it, then delete the file)")
+
+
+def cmd_rekey(cli: Cli, args: argparse.Namespace) -> int:
+    from notesdesk.core.storage import rekey  # inline: only these commands re-seal the vault
+
+    sheet = check_out(args.recovery_sheet, vault=cli.vault_path) if args.recovery_sheet else None
+    passphrase, recovery_key = cli.unlock_secrets()
+    path = cli.vault_file()
+    cli.warn_location()
+    with Vault.open(path, passphrase=passphrase, recovery_key=recovery_key) as vault:
+        wrap = passphrase if passphrase is not None else cli.new_passphrase()
+        if passphrase is None:
+            problem = passphrase_problem(wrap)
+            if problem:
+                raise InvalidInput(problem)
+        new_key = rekey.rekey(vault, wrap)
+        print_new_key(cli, vault, new_key, "The data key was renewed: every record is sealed under "
+                      "the new key. The old recovery key no longer opens this vault.", sheet)
+    return 0
+
+
+def cmd_recovery_key(cli: Cli, args: argparse.Namespace) -> int:
+    from notesdesk.core.storage import rekey  # inline: see cmd_rekey
+
+    sheet = check_out(args.recovery_sheet, vault=cli.vault_path) if args.recovery_sheet else None
+    with cli.open_vault(repair=not args.recovery_key_stdin) as vault:
+        repair = vault.header_repair
+        new_key = rekey.new_recovery_key(vault)
+        if repair is not None:
+            cli.note(repair.describe())
+        print_new_key(cli, vault, new_key, "A new recovery key replaces the old one for this vault "
+                      "(backups made before still open with the old one until 'notesdesk rekey').", sheet)
     return 0
 
 

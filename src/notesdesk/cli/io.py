@@ -209,11 +209,12 @@ class Cli:
             raise UsageError(f"{path} is not a regular file (a device, pipe or socket), so not a vault.")
         return path
 
-    def open_vault(self) -> Vault:
+    def open_vault(self, repair: bool = False) -> Vault:
+        """Unlock; `repair` only for the commands that replace a key slot (Vault.open)."""
         path = self.vault_file()
         passphrase, recovery_key = self.unlock_secrets()
         self.warn_location()
-        return Vault.open(path, passphrase=passphrase, recovery_key=recovery_key)
+        return Vault.open(path, passphrase=passphrase, recovery_key=recovery_key, repair=repair)
 
     def warn_location(self) -> None:
         """Once per command: say so when the vault sits in a synced or network folder (no client data)."""

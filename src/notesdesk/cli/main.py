@@ -32,6 +32,9 @@ REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the o
 COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "init": ("create a new vault and print its recovery key (once)", ("vault",)),
     "passwd": ("change the vault passphrase (unlock with the passphrase or the recovery key)", ("vault",)),
+    "rekey": ("renew the data key: every record sealed again, a new recovery key printed (once)",
+              ("vault",)),
+    "recovery-key": ("issue a new recovery key in place of the old one (printed once)", ("vault",)),
     "audit": ("list the audit log, or check it", ("vault",)),
     "demo": ("create a new vault filled with a synthetic practice (for trying the app, benchmarks)",
              ("vault",)),

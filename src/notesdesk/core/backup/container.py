@@ -57,6 +57,9 @@ class BackupHeader:
     slots: dict[str, keys.KeySlot]
     raw: bytes
     lineage: str = ""  # the vault's lineage when backed up (storage/head.py); "" before it existed
+    # Marks of the vault's data keys renewed before this backup (storage/rekey.py): each an HMAC
+    # under an old key, so only a copy still under that key can recognise its own, and be refused.
+    retired: tuple[str, ...] = ()
 
 
 def file_key(dek: bytes, payload_nonce: bytes) -> bytes:
@@ -147,6 +150,7 @@ def read_header(data: bytes) -> BackupHeader:
             slots=slots,
             raw=raw,
             lineage=str(meta.get("lineage", "")),
+            retired=tuple(str(mark) for mark in meta.get("retired", [])[:64]),
         )
         valid = (
             header["v"] == VERSION

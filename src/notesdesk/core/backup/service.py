@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +97,7 @@ def make_backup(vault: Vault, folder: Path) -> Path:
         "audit_head_seq": head_seq,
         "audit_head_mac": head_mac,
         "lineage": lineage,
+        "retired": vault.retired_keys,
         "counts": _counts(vault),
     }
     data = container.seal_backup(image, vault.data_key(), vault.vault_id, vault.key_slots(), meta)
@@ -252,14 +254,37 @@ def restore(
                 raise NotesdeskError(
                     "The current vault could not be copied aside; nothing was changed."
                 ) from exc
-        write_atomic(vault_path, image)
+        _prepare_and_put_in_place(image, vault_path, passphrase, recovery_key, replaced)
     finally:
         lock.release()
-    opened = Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key, restoring=replaced)
-    with opened as restored:
-        if fresh_backup_to is not None:
+    # The first unlock in place (this one, or the caller's next) moves this computer's anchor to the
+    # restored vault alone.
+    if fresh_backup_to is not None:
+        with Vault.open(vault_path, passphrase=passphrase, recovery_key=recovery_key) as restored:
             make_backup(restored, fresh_backup_to)
     return kept
+
+
+def _prepare_and_put_in_place(
+    image: bytes, vault_path: Path, passphrase: str | None, recovery_key: str | None, replaced: str
+) -> None:
+    """The restored vault is made beside the vault (a new lineage, a "restore" entry) and this
+    computer's anchor told of it while still accepting the vault in place (anchor.stage), then put in
+    place with one rename: a crash at any point leaves a vault that opens, old or restored."""
+    temp = vault_path.with_name(f".{vault_path.name}.{uuid.uuid4().hex}.restoring")
+    try:
+        write_atomic(temp, image)
+        Vault.open(temp, passphrase=passphrase, recovery_key=recovery_key, restoring=replaced).close()
+        put_in_place(temp, vault_path)
+    finally:
+        for leftover in (temp, lock_path(temp)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def put_in_place(temp: Path, target: Path) -> None:
+    os.replace(temp, target)
+    fsync_dir(target.parent)
 
 
 def replaced_lineage(vault_path: Path) -> str:

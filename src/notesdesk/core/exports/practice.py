@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,10 +17,12 @@ import msgspec
 
 from notesdesk import __version__
 from notesdesk.core.backup import container
-from notesdesk.core.crypto import kdf, keys
+from notesdesk.core.crypto import kdf, keys, signing
+from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.exports.snapshot import PRACTICE_TABLES, Snapshot, take
+from notesdesk.core.services.notes import chain_order, chain_valid
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import PROFILE_ID, SIGNING_KEY_ID, Vault
 
@@ -44,21 +47,30 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
     if not problem_free:
         raise InvalidInput("The export needs a passphrase to protect it.")
     snapshot = take(vault.unit_of_work(), include_private=True, include_unsent=True)
-    payload = msgspec.json.encode(
-        PracticeExport(
-            schema=SCHEMA,
-            exported_at=datetime.now(UTC).isoformat(),
-            vault_id=vault.vault_id,
-            signing_key=vault.signing_private_key().hex(),
-            profile=vault.profile(),
-            records=snapshot,
-            settings=_settings(vault),
-        )
+    export = PracticeExport(
+        schema=SCHEMA,
+        exported_at=datetime.now(UTC).isoformat(),
+        vault_id=vault.vault_id,
+        signing_key=vault.signing_private_key().hex(),
+        profile=vault.profile(),
+        records=snapshot,
+        settings=_settings(vault),
     )
+    payload = msgspec.json.encode(export)
+    with vault.unit_of_work() as uow:
+        uow.record("export", detail="whole practice, encrypted")
+        uow.commit()
+    return container.seal_backup(payload, *_export_envelope(passphrase, snapshot))
+
+
+def _export_envelope(
+    passphrase: str, snapshot: Snapshot
+) -> tuple[bytes, str, dict[str, keys.KeySlot], dict[str, object]]:
+    """A fresh export key wrapped by `passphrase`, and the header of the day."""
     export_id = str(uuid.uuid4())
     export_key = os.urandom(keys.DEK_LEN)
     slot = keys.passphrase_slot(passphrase, kdf.new_params(), export_key, export_id)
-    meta = {
+    meta: dict[str, object] = {
         "kind": "practice-export",
         "created": datetime.now(UTC).isoformat(),
         "app_version": __version__,
@@ -67,10 +79,13 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
         "audit_head_mac": "",
         "counts": {name: len(getattr(snapshot, name)) for name in PRACTICE_TABLES},
     }
-    with vault.unit_of_work() as uow:
-        uow.record("export", detail="whole practice, encrypted")
-        uow.commit()
-    return container.seal_backup(payload, export_key, export_id, {slot.kind: slot}, meta)
+    return export_key, export_id, {slot.kind: slot}, meta
+
+
+def seal_export(export: PracticeExport, passphrase: str) -> bytes:
+    """An export file for `export` as it is (tests craft hostile ones with it)."""
+    payload = msgspec.json.encode(export)
+    return container.seal_backup(payload, *_export_envelope(passphrase, export.records))
 
 
 CARRIED_ELSEWHERE = {SIGNING_KEY_ID, PROFILE_ID}
@@ -82,24 +97,62 @@ def _settings(vault: Vault) -> dict[str, str]:
     return {row_id: payload.decode() for row_id, payload in rows if row_id not in CARRIED_ELSEWHERE}
 
 
-def read_export(data: bytes, passphrase: str) -> PracticeExport:
+def read_export(data: bytes, passphrase: str, checked: bool = True) -> PracticeExport:
+    """The export, opened; `checked`: its signing key and every signature checked too (check_export)."""
     header = container.read_header(data)
     key = container.unwrap_dek(header, passphrase, None)
     payload = container.open_payload(data, header, key, magic=MAGIC)
     try:
-        return msgspec.json.decode(payload, type=PracticeExport)
+        export = msgspec.json.decode(payload, type=PracticeExport)
     except msgspec.DecodeError as exc:
         raise container.BackupDamaged("This export cannot be read: its contents are malformed.") from exc
+    if checked:
+        check_export(export)
+    return export
+
+
+UNCHANGED = "Nothing was imported."
+
+
+def signing_key_of(export: PracticeExport) -> bytes:
+    try:
+        private = bytes.fromhex(export.signing_key)
+        signing.public_key_bytes(private)
+    except ValueError as exc:
+        raise container.BackupDamaged(f"This export's signing key is malformed. {UNCHANGED}") from exc
+    return private
+
+
+def check_export(export: PracticeExport) -> None:
+    """Every signed note and addendum verifies against the export's own signing key, with its
+    addendum chain unbroken, as `notesdesk verify` will check once it is imported: an export altered
+    in the middle, or carrying another practice's key, is refused before anything is written."""
+    public = signing.public_key_bytes(signing_key_of(export))
+    addenda: dict[str, list[Addendum]] = defaultdict(list)
+    for addendum in export.records.addenda:
+        addenda[addendum.note_id].append(addendum)
+    signed = {note.id for note in export.records.notes if note.is_signed}
+    if set(addenda) - signed:
+        raise container.BackupDamaged(
+            f"This export has an addendum to a note that is not signed. {UNCHANGED}"
+        )
+    for note in export.records.notes:
+        if note.is_signed and not chain_valid(note, chain_order(note, addenda.get(note.id, [])), public):
+            raise container.BackupDamaged(
+                f"Signed note {note.id} in this export fails its signature check against the export's "
+                f"signing key: the export was altered, or mixes in another practice's key. {UNCHANGED}"
+            )
 
 
 def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int]:
-    """Load an export into an empty vault. Returns counts per kind of record."""
+    """Load an export into an empty vault, in one transaction with its signing key and profile, after
+    every signature has been checked (check_export). Returns counts per kind of record."""
     export = read_export(data, passphrase)
+    private = signing_key_of(export)
+    records = export.records
     with vault.unit_of_work() as uow:
         if uow.clients.ids():
             raise Conflict("Import goes into a new, empty vault; this one already has clients.")
-    records = export.records
-    with vault.unit_of_work() as uow:
         for name in PRACTICE_TABLES:
             table = getattr(uow, name)
             for obj in getattr(records, name):
@@ -108,8 +161,7 @@ def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int
         for row_id, payload in export.settings.items():
             if row_id not in CARRIED_ELSEWHERE:
                 secrets.put_raw(row_id, payload.encode())
+        vault.adopt_practice(uow, private, export.profile)
         uow.record("import", detail=f"practice export {export.exported_at}")
         uow.commit()
-    vault.adopt_signing_key(bytes.fromhex(export.signing_key))
-    vault.save_profile(export.profile)
     return {name: len(getattr(records, name)) for name in PRACTICE_TABLES}

@@ -180,7 +180,11 @@ def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]
 
 def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> bool:
     """True when the note and every addendum verify and the addendum chain is unbroken."""
-    public = uow.vault.signing_public_key()
+    return chain_valid(note, addenda, uow.vault.signing_public_key())
+
+
+def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes) -> bool:
+    """verify_note with a given public key (an export's, checked before it is imported)."""
     if not signature_valid(note, public) or note.signature is None:
         return False
     previous = note.signature.content_hash

@@ -168,6 +168,15 @@ class AuditLog:
             previous, expected = mac, expected + 1
         return expected - 1 == head.seq and hmac.compare_digest(previous, head.chain)
 
+    def newest_actor(self, session: Session) -> str | None:
+        """Who the newest entry says acted: the vault owner's id (header_repair.py)."""
+        row = session.execute(
+            select(AuditRow.seq, AuditRow.data).order_by(AuditRow.seq.desc()).limit(1)
+        ).first()
+        if row is None:
+            return None
+        return self._sealer.open(AUDIT_TABLE, str(row.seq), {}, row.data, AuditEntry).actor
+
     def mac_at(self, session: Session, seq: int) -> str | None:
         row = session.get(AuditRow, seq)
         return row.mac.hex() if row is not None and isinstance(row.mac, bytes) else None

@@ -15,11 +15,13 @@ an older copy, or another copy that went its own way. What this cannot catch is 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from notesdesk.core.backup.heads import BackupHead
+from notesdesk.core.backup.heads import BackupHead, retiring_backup
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import Head, current_lineage, earlier_lineages
 
@@ -56,15 +58,33 @@ def restore_advice(newest: BackupHead | None) -> str:
     )
 
 
+def check_not_retired(
+    anchor: LocalAnchor, folders: list[Path], backups: list[BackupHead], lineage: str
+) -> None:
+    """Refused when this computer's anchor, or a backup in `folders` made since, lists the key that
+    opened the vault as renewed (anchor.py, rekey.py)."""
+    mark = anchor.retired_mark()
+    if anchor.retired() or retiring_backup(folders, anchor.vault_id, mark, lineage) is not None:
+        raise refused(
+            "This copy of the vault is from before its data key was renewed (rekey): it is an old "
+            "copy. Nothing was changed.",
+            backups,
+            lineage,
+        )
+
+
 def check_not_rolled_back(
     session: Session,
     audit: AuditLog,
     head: Head,
     anchored: tuple[int, bytes] | None,
     backups: list[BackupHead],
+    pending: tuple[int, bytes] | None = None,
 ) -> None:
+    """`pending`: the head a restore under way staged in the anchor (anchor.py), accepted too."""
     mine = current_lineage(head.lineage)
-    if anchored is not None and not audit.leads_to(session, anchored[0], anchored[1], head):
+    grown = anchored is None or audit.leads_to(session, anchored[0], anchored[1], head)
+    if not grown and not (pending is not None and audit.leads_to(session, pending[0], pending[1], head)):
         raise refused(
             "This vault is older than the one last opened on this computer, or another copy of it: "
             "it may have been replaced. Nothing was changed.",

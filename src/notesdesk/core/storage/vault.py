@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from notesdesk import paths
 from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
-from notesdesk.core.crypto.cipher import FieldCipher
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import (
@@ -42,13 +41,13 @@ from notesdesk.core.storage.head import (
     META_FLAG,
     META_VALUE,
     Head,
-    HeadKeeper,
     has_head_table,
     next_lineage,
 )
-from notesdesk.core.storage.rollback import check_not_rolled_back, refused
+from notesdesk.core.storage.header_repair import SLOT_SUMS, HeaderRepair, repair_plan, retired_keys
+from notesdesk.core.storage.keyring import KeyRing, derive_keys
+from notesdesk.core.storage.rollback import check_not_retired, check_not_rolled_back, refused
 from notesdesk.core.storage.schema import check_structure
-from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.sqlite import (
     engine_integrity_problems,
     integrity_problems,
@@ -62,8 +61,10 @@ from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault_header import (
     VAULT_FORMAT,
-    check_header,
+    header_damage,
+    header_intact,
     read_header,
+    replace_slots,
     unwrap,
     write_header_mac,
 )
@@ -111,29 +112,25 @@ class Vault:
         self.vault_id = unlocked.vault_id
         self.read_only = read_only
         self._lock = lock
-        dek = unlocked.dek
-        self.sealer = Sealer(
-            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_FIELDS), self.vault_id),
-            FieldCipher(keys.subkey(dek, self.vault_id, keys.SUBKEY_PRIVATE), self.vault_id),
-        )
-        self._header_key = keys.subkey(dek, self.vault_id, keys.SUBKEY_HEADER_MAC)
-        heads = HeadKeeper(
-            keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_HEAD),
-            keys.subkey(dek, self.vault_id, keys.SUBKEY_ROW_TERMS),
-            self.vault_id,
-        )
-        self.audit = AuditLog(
-            self.sealer, keys.subkey(dek, self.vault_id, keys.SUBKEY_AUDIT_MAC), unlocked.owner_id, heads
-        )
-        self.anchor = LocalAnchor(
-            paths.anchor_dir(), self.vault_id, keys.subkey(dek, self.vault_id, keys.SUBKEY_LOCAL_ANCHOR)
-        )
-        self._dek = dek
+        self._use_keys(derive_keys(unlocked.dek, self.vault_id), unlocked.owner_id)
+        # Marks of this vault's earlier data keys (rekey.py): the anchor refuses copies made under them.
+        self.retired_keys: list[str] = []
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
         self._in_memory = False
+        self._restoring = False
+        # Found at a repairing unlock (header_repair.py); written with the next key slot change.
+        self.header_repair: HeaderRepair | None = None
         self._work_lock = threading.Lock()
         self._work_owner: int | None = None
+
+    def _use_keys(self, ring: KeyRing, actor: str) -> None:
+        self._ring = ring
+        self.sealer = ring.sealer
+        self._header_key = ring.header_key
+        self.audit = AuditLog(ring.sealer, ring.audit_key, actor, ring.heads)
+        self.anchor = LocalAnchor(paths.anchor_dir(), self.vault_id, ring.anchor_key)
+        self._dek = ring.dek
 
     def enter_work(self) -> None:
         if self._work_owner == threading.get_ident():
@@ -216,11 +213,14 @@ class Vault:
         read_only: bool = False,
         backups: Sequence[Path] | None = None,
         restoring: str | None = None,
+        repair: bool = False,
     ) -> Vault:
         """Unlock. `backups`: the folders whose backups the vault must not be older than (default:
         the backup folder). `restoring`: only for `restore`, which has just put an older vault in
         place on purpose: the lineage of the vault it replaced ("" for none). The restored vault
-        starts a new lineage and resets the local anchor instead of being refused."""
+        starts a new lineage and resets the local anchor instead of being refused. `repair`: for the
+        commands that replace a key slot (a new passphrase, a new recovery key): a damaged header is
+        accepted, what was damaged is in `header_repair`, and the repair is written with the new slot."""
         path = Path(path)
         if not path.exists():
             raise NotFound(f"No vault at {path}. Create one with 'notesdesk init'.")
@@ -231,7 +231,8 @@ class Vault:
         lock = None if read_only else _acquire(path)
         folders = [paths.backup_dir()] if backups is None else list(backups)
         try:
-            return cls._unlock(path, passphrase, recovery_key, read_only, lock, folders, restoring)
+            secrets = (passphrase, recovery_key)
+            return cls._unlock(path, secrets, read_only, lock, folders, restoring, repair)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -241,12 +242,12 @@ class Vault:
     def _unlock(
         cls,
         path: Path,
-        passphrase: str | None,
-        recovery_key: str | None,
+        secrets: tuple[str | None, str | None],
         read_only: bool,
         lock: FileLock | None,
         folders: list[Path],
         restoring: str | None,
+        repair: bool,
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
@@ -262,12 +263,17 @@ class Vault:
             meta, slots = read_header(probe)
         finally:
             probe.dispose()
-        dek = unwrap(meta["vault_id"], slots, passphrase, recovery_key)
+        passphrase, recovery_key = secrets
+        dek = unwrap(meta, slots, passphrase, recovery_key)
+        used = keys.SLOT_PASSPHRASE if recovery_key is None else keys.SLOT_RECOVERY
         unlocked = Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek)
         engine = make_engine(path, read_only=read_only)
         vault = cls(path, engine, unlocked, lock, read_only)
+        vault.retired_keys = retired_keys(meta)
         try:
-            check_header(vault._header_key, vault.vault_id, meta, slots)
+            intact = header_intact(vault._header_key, vault.vault_id, meta, slots)
+            if not intact and not repair:
+                raise header_damage(meta, slots, used)
             backups = [] if restoring is not None else authentic_heads(folders, vault.vault_id, dek)
             if not read_only:
                 migrate.upgrade(engine, path, safety_copy=True)
@@ -275,13 +281,23 @@ class Vault:
                 assert uow.session is not None
                 head = vault._checked_head(uow.session, meta, backups)
                 if restoring is None:
-                    check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
+                    check_not_retired(vault.anchor, folders, backups, head.lineage)
+                    anchor = vault.anchor
+                    check_not_rolled_back(
+                        uow.session, vault.audit, head, anchor.load(), backups, anchor.pending()
+                    )
                 vault._load_secrets(uow)
+                if not intact:
+                    vault.header_repair = repair_plan(vault, uow.session, meta, slots, used)
+                    vault.audit.actor = vault.header_repair.meta["owner_id"]
+                elif SLOT_SUMS not in meta and not read_only:
+                    write_header_mac(uow.session, vault._header_key, vault.vault_id)  # an older vault
                 if restoring is not None:
                     # A new lineage: the backups this restore went back behind no longer count, and
                     # the backups made from now on refuse the vault it replaced (rollback.py).
                     lineage = next_lineage(head.lineage, restoring)
                     vault.audit.record(uow.session, "restore", lineage=lineage)
+                    vault._restoring = True  # the anchor is staged, not moved (committed)
                 else:
                     uow.record("unlock")
                 if not read_only:
@@ -303,7 +319,8 @@ class Vault:
             vault = cls(Path(":memory:"), engine, Unlocked(meta["vault_id"], meta.get("owner_id", ""), dek),
                         None, read_only=True)
             vault._in_memory = True
-            check_header(vault._header_key, vault.vault_id, meta, slots)
+            if not header_intact(vault._header_key, vault.vault_id, meta, slots):
+                raise VaultDamaged("The vault inside the backup has damaged key slots or settings.")
             with vault.unit_of_work() as uow:
                 assert uow.session is not None
                 vault.audit.verify(uow.session)  # a backup is checked in full (the restore drill)
@@ -333,6 +350,23 @@ class Vault:
         except VaultDamaged as exc:
             raise refused(exc.message, backups) from exc
 
+    def write_slots(self, session: Session, *new_slots: keys.KeySlot, header_key: bytes | None = None
+                    ) -> None:
+        """Replace key slots and the header MAC (under `header_key`: a rekey's new one) in the
+        caller's transaction, with a pending header repair (header_repair.py)."""
+        key = self._header_key if header_key is None else header_key
+        replace_slots(session, key, self.vault_id, self.header_repair, *new_slots)
+
+    def key_ring(self) -> KeyRing:
+        """For rekey.py only (and backups, through data_key)."""
+        return self._ring
+
+    def use_key_ring(self, ring: KeyRing, retired: list[str]) -> None:
+        """After a rekey has committed: the new keys from now on."""
+        self._use_keys(ring, self.audit.actor)
+        self.retired_keys = retired
+        self.header_repair = None
+
     def _establish_head(self, session: Session) -> Head:
         self.audit.verify(session)
         newest = self.audit.head(session)
@@ -348,9 +382,15 @@ class Vault:
 
     def committed(self, session: Session) -> None:
         """After a commit (uow.py): keep this computer's anchor at the head just written."""
+        adopted = session.info.pop("adopted", None)
+        if adopted is not None:
+            self._signing_private, self._profile = adopted
         head = session.info.get("audit_head")
         if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
-            self.anchor.save(head.seq, head.chain)
+            if self._restoring:
+                self.anchor.stage(head.seq, head.chain)  # a restore not yet in place (backup/service.py)
+            else:
+                self.anchor.save(head.seq, head.chain, self.retired_keys)
 
     def integrity_problems(self) -> list[str]:
         if self._in_memory:
@@ -400,12 +440,10 @@ class Vault:
         with self.unit_of_work() as uow:
             session = uow.session
             assert session is not None
-            session.execute(delete(KeySlotRow).where(KeySlotRow.kind == slot.kind))
-            session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
-            session.flush()
-            write_header_mac(session, self._header_key, self.vault_id)
-            uow.record("change passphrase")
+            self.write_slots(session, slot)
+            uow.record("change passphrase", detail="header repaired" if self.header_repair else "")
             uow.commit()
+        self.header_repair = None
 
     def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
         return SealedTable(uow.ctx, "secret", kind, label="vault setting")
@@ -417,19 +455,22 @@ class Vault:
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
         self._profile = found or PractitionerProfile()
 
-    def adopt_signing_key(self, private_key: bytes) -> None:
-        """Take over the signing key of an imported practice, so its signed notes keep verifying."""
-        with self.unit_of_work() as uow:
-            session = uow.session
-            assert session is not None
-            self._secret_table(uow, SigningKey).replace(SigningKey(private_key.hex()))
-            public = signing.public_key_bytes(private_key).hex()
-            session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
-            session.add(MetaRow(key="signing_public", value=public))
-            session.flush()
-            write_header_mac(session, self._header_key, self.vault_id)
-            uow.commit()
-        self._signing_private = private_key
+    def adopt_practice(self, uow: UnitOfWork, private_key: bytes, profile: PractitionerProfile) -> None:
+        """Take over an imported practice's signing key (so its signed notes keep verifying) and
+        profile, in the import's own unit of work: all or nothing. Held in memory once it commits."""
+        session = uow.session
+        assert session is not None
+        self._secret_table(uow, SigningKey).replace(SigningKey(private_key.hex()))
+        profiles = self._secret_table(uow, PractitionerProfile)
+        if profiles.find(PROFILE_ID) is None:
+            profiles.add(profile)
+        else:
+            profiles.replace(profile)
+        session.execute(delete(MetaRow).where(MetaRow.key == "signing_public"))
+        session.add(MetaRow(key="signing_public", value=signing.public_key_bytes(private_key).hex()))
+        session.flush()
+        write_header_mac(session, self._header_key, self.vault_id)
+        session.info["adopted"] = (private_key, profile)
 
     def signing_private_key(self) -> bytes:
         assert self._signing_private is not None

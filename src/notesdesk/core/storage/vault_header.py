@@ -14,10 +14,18 @@ from sqlalchemy.orm import Session
 from notesdesk.core.crypto import kdf, keys, recovery
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import VaultDamaged, WrongPassphrase
+from notesdesk.core.storage.header_repair import (
+    HEADER_MAC_KEY,
+    REPAIR_PASSPHRASE,
+    REPAIR_RECOVERY,
+    SLOT_SUMS,
+    HeaderRepair,
+    slot_damaged,
+    sums_value,
+)
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 
 VAULT_FORMAT = "notesdesk-vault/1"
-HEADER_MAC_KEY = "header_mac"
 
 
 def header_mac(header_key: bytes, vault_id: str, meta: dict[str, str], slots: dict[str, keys.KeySlot]) -> str:
@@ -33,12 +41,30 @@ def header_mac(header_key: bytes, vault_id: str, meta: dict[str, str], slots: di
 Slots = dict[str, keys.KeySlot]
 
 
-def check_header(header_key: bytes, vault_id: str, meta: dict[str, str], slots: Slots) -> None:
+def header_intact(header_key: bytes, vault_id: str, meta: dict[str, str], slots: Slots) -> bool:
     expected = header_mac(header_key, vault_id, meta, slots)
-    if not hmac.compare_digest(expected, meta.get(HEADER_MAC_KEY, "")):
-        raise VaultDamaged(
-            "The vault's key slots or settings were altered or damaged (header check failed)."
+    return hmac.compare_digest(expected, meta.get(HEADER_MAC_KEY, ""))
+
+
+def header_damage(meta: dict[str, str], slots: Slots, used: str) -> VaultDamaged:
+    """The header check failed although the secret of the `used` slot was right: damage, saying
+    what to do about it (header_repair.py)."""
+    other = slots.get(keys.SLOT_RECOVERY if used == keys.SLOT_PASSPHRASE else keys.SLOT_PASSPHRASE)
+    if used == keys.SLOT_PASSPHRASE and (other is None or slot_damaged(meta, other)):
+        return VaultDamaged(
+            "The vault's recovery key slot is damaged, so the recovery key no longer opens it. "
+            + REPAIR_RECOVERY
         )
+    if used == keys.SLOT_PASSPHRASE:
+        return VaultDamaged(
+            "The vault's key slots or settings were altered or damaged (header check failed); your "
+            f"passphrase is right. {REPAIR_PASSPHRASE}"
+        )
+    return VaultDamaged(
+        "The vault's key slots or settings were altered or damaged (header check failed); your "
+        "recovery key is right. Repair them with 'notesdesk passwd --recovery-key-stdin', which also "
+        "sets a new passphrase, or \u201cForgot passphrase?\u201d in the app."
+    )
 
 
 def _rows(session: Session) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
@@ -48,10 +74,32 @@ def _rows(session: Session) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
 
 
 def write_header_mac(session: Session, header_key: bytes, vault_id: str) -> None:
+    """The slot checksums and the header MAC, from the settings and slots as they are now."""
+    _meta, slots = _rows(session)
+    session.execute(delete(MetaRow).where(MetaRow.key.in_((HEADER_MAC_KEY, SLOT_SUMS))))
+    session.add(MetaRow(key=SLOT_SUMS, value=sums_value(slots)))
+    session.flush()
     meta, slots = _rows(session)
-    session.execute(delete(MetaRow).where(MetaRow.key == HEADER_MAC_KEY))
     session.add(MetaRow(key=HEADER_MAC_KEY, value=header_mac(header_key, vault_id, meta, slots)))
     session.flush()
+
+
+def replace_slots(
+    session: Session, header_key: bytes, vault_id: str, repair: HeaderRepair | None, *new_slots: keys.KeySlot
+) -> None:
+    """Replace key slots and rewrite the header MAC, in the caller's transaction. With a pending
+    repair the recomputed settings go in too, and a damaged slot that is not replaced is removed (so
+    it is reported as missing, never taken for a wrong secret)."""
+    if repair is not None:
+        session.execute(delete(MetaRow))
+        session.add_all(MetaRow(key=key, value=value) for key, value in repair.meta.items())
+        if repair.slot_damaged and repair.slot_damaged not in {slot.kind for slot in new_slots}:
+            session.execute(delete(KeySlotRow).where(KeySlotRow.kind == repair.slot_damaged))
+    for slot in new_slots:
+        session.execute(delete(KeySlotRow).where(KeySlotRow.kind == slot.kind))
+        session.add(KeySlotRow(kind=slot.kind, params=slot.params, wrapped=slot.wrapped))
+    session.flush()
+    write_header_mac(session, header_key, vault_id)
 
 
 def read_header(engine: Engine) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
@@ -67,11 +115,14 @@ def read_header(engine: Engine) -> tuple[dict[str, str], dict[str, keys.KeySlot]
 
 
 def unwrap(
-    vault_id: str,
+    meta: dict[str, str],
     slots: dict[str, keys.KeySlot],
     passphrase: str | None,
     recovery_key: str | None,
 ) -> bytes:
+    """The data key. A slot that fails to open and no longer matches its checksum is damaged
+    (VaultDamaged, saying which secret still works), never a wrong secret."""
+    vault_id = meta["vault_id"]
     if recovery_key is not None:
         secret = recovery.decode(recovery_key)
         slot = slots.get(keys.SLOT_RECOVERY)
@@ -81,6 +132,11 @@ def unwrap(
         except ValueError:
             kek = b""
         dek = slot.unwrap(kek, vault_id) if slot and kek else None
+        if dek is None and (slot is None or slot_damaged(meta, slot)):
+            raise VaultDamaged(
+                "The vault's recovery key slot is damaged, so no recovery key can open it (your key "
+                f"was not the problem). {REPAIR_RECOVERY}"
+            )
         if dek is None:
             raise WrongPassphrase("That recovery key does not open this vault.")
         return dek
@@ -88,9 +144,17 @@ def unwrap(
         raise WrongPassphrase("A passphrase or the recovery key is needed to open the vault.")
     slot = slots.get(keys.SLOT_PASSPHRASE)
     if slot is None:
-        raise VaultDamaged("The vault has no passphrase key slot; it is damaged.")
-    params = kdf.KdfParams.from_dict(keys.slot_params(slot))
+        raise VaultDamaged(f"The vault has no passphrase key slot; it is damaged. {REPAIR_PASSPHRASE}")
+    try:
+        params = kdf.KdfParams.from_dict(keys.slot_params(slot))
+    except VaultDamaged as exc:
+        raise VaultDamaged(f"{exc.message} {REPAIR_PASSPHRASE}") from exc
     dek = keys.unwrap_passphrase_slot(slot, passphrase, params, vault_id)
+    if dek is None and slot_damaged(meta, slot):
+        raise VaultDamaged(
+            "The vault's passphrase key slot is damaged, so no passphrase can open it (your "
+            f"passphrase was not the problem). {REPAIR_PASSPHRASE}"
+        )
     if dek is None:
         raise WrongPassphrase("Wrong passphrase.")
     return dek

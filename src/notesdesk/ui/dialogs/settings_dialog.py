@@ -32,6 +32,7 @@ from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
+from notesdesk.ui.dialogs.renew_keys_dialog import Renewal, RenewKeysDialog
 from notesdesk.ui.errors import user_message
 from notesdesk.ui.lifecycle.backups import check_second_folder
 from notesdesk.ui.widgets.labels import InlineMessage, paragraph
@@ -121,13 +122,24 @@ class SettingsDialog(QDialog):
         self.change_passphrase = QPushButton("Change &passphrase…")
         _named(self.change_passphrase, "Change passphrase")
         self.change_passphrase.clicked.connect(self._on_change_passphrase)
+        self.renew_keys = QPushButton("Renew &keys…")
+        _named(self.renew_keys, "Renew keys")
+        self.renew_keys.setToolTip("A new data key and recovery key: see what they revoke in the dialog")
+        self.renew_keys.clicked.connect(lambda: self._on_renew(Renewal.KEYS))
+        self.new_recovery_key = QPushButton("New recovery ke&y…")
+        _named(self.new_recovery_key, "New recovery key")
+        self.new_recovery_key.clicked.connect(lambda: self._on_renew(Renewal.RECOVERY_KEY))
 
         general = QGroupBox("Security and privacy")
         form = QFormLayout(general)
         form.addRow("&Lock after idle:", self.idle)
         form.addRow(self.system_lock)
         form.addRow(self.privacy)
-        form.addRow("", self.change_passphrase)
+        keys_row = QHBoxLayout()
+        for button in (self.change_passphrase, self.renew_keys, self.new_recovery_key):
+            keys_row.addWidget(button)
+        keys_row.addStretch(1)
+        form.addRow("", keys_row)
         practitioner = QGroupBox("Practitioner (for signatures and printouts)")
         form = QFormLayout(practitioner)
         form.addRow("&Name:", self.name)
@@ -157,6 +169,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(box)
         layout.addWidget(buttons)
         self.passphrase_dialog: ChangePassphraseDialog | None = None
+        self.renew_dialog: RenewKeysDialog | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         if prefs.backup_folder:
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
@@ -185,6 +198,10 @@ class SettingsDialog(QDialog):
     def _on_change_passphrase(self) -> None:
         self.passphrase_dialog = ChangePassphraseDialog(self._ctx, self)
         self.passphrase_dialog.open()
+
+    def _on_renew(self, renewal: Renewal) -> None:
+        self.renew_dialog = RenewKeysDialog(self._ctx, renewal, self)
+        self.renew_dialog.open()
 
     def profile(self) -> PractitionerProfile:
         return replace(

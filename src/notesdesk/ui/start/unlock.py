@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph
+from notesdesk.ui.widgets.labels import InlineMessage, Notice, heading, monospace, paragraph
 from notesdesk.ui.widgets.passphrase import PassphraseField, PassphraseForm
 
 
@@ -161,6 +161,9 @@ class NewPassphrasePage(QWidget):
         super().__init__(parent)
         self.form = PassphraseForm("&Set new passphrase", self)
         self.form.sig_submitted.connect(self.sig_submitted)
+        # What a damaged header held, found when the recovery key opened the vault; the repair is
+        # saved with the new passphrase (core/storage/header_repair.py).
+        self.repair = Notice(self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Choose a new passphrase"))
         layout.addWidget(
@@ -169,8 +172,15 @@ class NewPassphrasePage(QWidget):
                 "your recovery key stays the same, so keep it safe."
             )
         )
+        layout.addWidget(self.repair)
         layout.addWidget(self.form)
         layout.addStretch(1)
+
+    def show_repair(self, description: str) -> None:
+        """Empty for an intact vault."""
+        if description:
+            description += " The repair is saved with your new passphrase."
+        self.repair.show_message(description)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)

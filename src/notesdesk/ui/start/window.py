@@ -292,7 +292,9 @@ class StartWindow(QWidget):
         path, folders = self.vault_path, self.backup_folders
         self._work(
             "Unlocking with the recovery key…",
-            lambda: _vault_class().open(path, recovery_key=key, backups=folders),
+            # repair: a damaged passphrase slot or header setting is what sends people here; it is
+            # repaired with the new passphrase (core/storage/header_repair.py).
+            lambda: _vault_class().open(path, recovery_key=key, backups=folders, repair=True),
             self._on_recovered,
             self._on_recovery_failed,
         )
@@ -300,6 +302,8 @@ class StartWindow(QWidget):
     def _on_recovered(self, vault: Vault) -> None:
         self._vault = vault
         self.recovery.key.clear()
+        repair = vault.header_repair
+        self.new_passphrase.show_repair(repair.describe() if repair else "")
         self._show(self.new_passphrase)
 
     def _on_recovery_failed(self, exc: BaseException) -> None:
