@@ -407,8 +407,9 @@ class Vault:
     def opens_with(self, passphrase: str) -> bool:
         """Whether this passphrase opens this vault as its passphrase slot stands now (a held lock's
         check): derives the key, so it takes a second or two; writes nothing."""
+        meta, slots = read_header(self.engine)
         try:
-            dek = unwrap(self.vault_id, self.key_slots(), passphrase, None)
+            dek = unwrap(meta, slots, passphrase, None)
         except WrongPassphrase:
             return False
         return hmac.compare_digest(dek, self._dek)
