@@ -2,10 +2,13 @@
 each figure a median (with min–max) as a ratio to a floor measured in the same run.
 
     .venv/bin/python bench/bench_practice.py [--clients 300] [--notes 20000] [--runs 5] [--keep DIR]
-    .venv/bin/python bench/bench_practice.py --scaling        # 1,000 / 5,000 / 20,000 / 50,000 notes
+    .venv/bin/python bench/bench_practice.py --scaling [--keep DIR]
+        # 1,000 / 5,000 / 20,000 / 50,000 notes, and 20,000 notes with a 300,000-entry audit log
 
 Practices are built once with the real KDF (`--keep DIR` keeps them for the next run: the heavy one
-takes a minute or two). Goals are those of the integrity-at-scale issue; bench/RESULTS.md records runs.
+takes a minute or two, the 50,000-note one and the long audit log several). A practice made by an
+older NotesDesk is migrated by its first unlock, which is not timed (each command runs once first).
+Goals are those of the integrity-at-scale issue; bench/RESULTS.md records runs.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from practice import (  # noqa: E402
 )
 
 from notesdesk.core.crypto import kdf  # noqa: E402
+from notesdesk.core.search.index import COUNT_CAP, HIT_END, HIT_START  # noqa: E402
 from notesdesk.core.services import notes as note_service  # noqa: E402
 from notesdesk.core.services.overview import client_flags  # noqa: E402
 from notesdesk.core.services.search import build_index  # noqa: E402
@@ -62,7 +66,38 @@ def command_time(vault: Path, runs: int, *args: str) -> Timing:
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed: {result.stderr.strip()}")
 
+    run()  # untimed: a practice from an older version migrates here once; the page cache warms
     return timed(run, runs)
+
+
+def audit_heavy(folder: Path, clients: int, notes: int, entries: int) -> Path:
+    """A demo practice whose audit log is grown to `entries` (views of its notes, as years of use
+    would leave): unlock must not grow with it. Built once under its own name, so it is its own vault
+    (its own anchor) and not the plain demo practice grown."""
+    path = folder / f"demo-{clients}c-{notes}n-{entries}a.notesdesk"
+    if path.exists():
+        return path
+    building = folder / f"building-{path.name}"
+    for leftover in (building, building.with_name(building.name + ".lock")):
+        leftover.unlink(missing_ok=True)
+    result = cli(building, "demo", "--clients", str(clients), "--notes", str(notes))
+    if result.returncode != 0:
+        raise SystemExit(f"demo failed: {result.stderr.strip()}")
+    with Vault.open(building, passphrase=PASSPHRASE) as vault:
+        with vault.unit_of_work() as uow:
+            assert uow.session is not None
+            have = vault.audit.count(uow.session)
+            ids = uow.notes.ids()
+        while have < entries:
+            batch = min(25_000, entries - have)
+            with vault.unit_of_work() as uow:
+                assert uow.session is not None
+                for i in range(batch):
+                    vault.audit.record(uow.session, "view", "note", ids[(have + i) % len(ids)])
+                uow.commit()
+            have += batch
+    building.replace(path)
+    return path
 
 
 def data_dependent(heavy: Path, small: Path, runs: int, *args: str) -> tuple[Timing, Timing, Timing]:
@@ -116,22 +151,7 @@ def in_process(heavy: Path, runs: int, folder: Path) -> None:
         line("save a note (seal, commit, index, flags)", timed(save, runs * 4),
              fsync_insert_floor(folder, max(size, 256), runs * 4), "≤ 3x")
 
-        per_query: list[float] = []
-        direct: list[float] = []
-        db = index._db  # the same FTS5 statements, run directly, are the floor
-        for query in QUERIES:
-            fts = index_query(query)
-            for _ in range(runs):
-                started = time.perf_counter()
-                index.find(query, 50)
-                per_query.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                db.execute("SELECT count(*) FROM doc WHERE doc MATCH ?", (fts,)).fetchone()
-                db.execute(
-                    "SELECT kind, object_id, client_id, day, snippet(doc, 4, '[', ']', '…', 12), "
-                    "snippet(doc, 5, '[', ']', '…', 12) FROM doc WHERE doc MATCH ? "
-                    "ORDER BY kind = 'client' DESC, day DESC, rank LIMIT 50", (fts,)).fetchall()
-                direct.append(time.perf_counter() - started)
+        per_query, direct = search_times(index, runs)
         search = Timing(statistics.median(per_query), min(per_query), max(per_query))
         floor = Timing(statistics.median(direct), min(direct), max(direct))
         p95 = statistics.quantiles(per_query, n=20)[-1]
@@ -139,6 +159,33 @@ def in_process(heavy: Path, runs: int, folder: Path) -> None:
              "≤ 1.5x, p95 ≤ 50 ms")
     finally:
         vault.close()
+
+
+def search_times(index: object, runs: int) -> tuple[list[float], list[float]]:
+    """Each of QUERIES through `SearchIndex.find` (top 50 with snippets), and the same FTS5 statements
+    it runs, run directly (the floor): the capped count, the page's rowids, its days with snippets."""
+    per_query: list[float] = []
+    direct: list[float] = []
+    db = index._db  # type: ignore[attr-defined]
+    snippets = (f"snippet(doc, 4, '{HIT_START}', '{HIT_END}', '…', 12), "
+                f"snippet(doc, 5, '{HIT_START}', '{HIT_END}', '…', 12)")
+    for query in QUERIES:
+        fts = index_query(query)
+        for _ in range(runs):
+            started = time.perf_counter()
+            index.find(query, 50)  # type: ignore[attr-defined]
+            per_query.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            db.execute("SELECT count(*) FROM (SELECT 1 FROM doc WHERE doc MATCH ? LIMIT ?)",
+                       (fts, COUNT_CAP + 1)).fetchone()
+            page = db.execute("SELECT rowid FROM doc WHERE doc MATCH ? ORDER BY rowid DESC LIMIT 50",
+                              (fts,)).fetchall()
+            if page:
+                lowest = (page[-1][0] >> 32) << 32
+                db.execute(f"SELECT rowid, rank, kind, object_id, client_id, day, {snippets} FROM doc "
+                           "WHERE doc MATCH ? AND rowid >= ?", (fts, lowest)).fetchall()
+            direct.append(time.perf_counter() - started)
+    return per_query, direct
 
 
 def index_query(text: str) -> str:
@@ -168,17 +215,48 @@ def heavy_table(folder: Path, clients: int, notes: int, runs: int) -> None:
     in_process(heavy, runs, folder)
 
 
+SCALES = (1000, 5000, 20000, 50000)
+AUDIT_ENTRIES = 300_000
+
+
+def clients_for(notes: int) -> int:
+    """The heavy practice's proportion: 300 clients for 20,000 notes."""
+    return max(2, notes * 3 // 200)
+
+
 def scaling(folder: Path, runs: int) -> None:
     print(f"Machine: {machine()}\n")
     small = demo(folder, 1, None)
-    print("| notes | F | data-dependent `client list` | ratio | `verify` data-dependent |")
-    print("|---|---|---|---|---|")
-    for notes in (1000, 5000, 20000, 50000):
-        practice = demo(folder, max(2, notes // 67), notes)
+    practices = [(n, demo(folder, clients_for(n), n)) for n in SCALES]
+    practices.append((20000, audit_heavy(folder, clients_for(20000), 20000, AUDIT_ENTRIES)))
+    sigs = {n: signatures_floor(n, max(1, runs // 2)) for n in sorted(set(SCALES))}
+    print("| notes | audit entries | F | data-dependent `client list` | ratio to F | `verify` data-dependent "
+          "| ratio to F + Ed25519 | list flags, whole practice | search p95 (20 queries) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for notes, practice in practices:
         floor = sealed_blobs_floor(folder, notes, runs)
         unlock, _total, _kdf = data_dependent(practice, small, runs, "client", "list")
         verified, _t, _k = data_dependent(practice, small, max(1, runs // 2), "verify")
-        print(f"| {notes:,} | {floor} | {unlock} | {unlock.ratio(floor):.2f}x | {verified} |", flush=True)
+        floor_sigs = Timing(floor.median + sigs[notes].median, floor.low + sigs[notes].low,
+                            floor.high + sigs[notes].high)
+        flags, p95, entries = in_process_scale(practice, runs)
+        print(f"| {notes:,} | {entries:,} | {floor} | {unlock} | {unlock.ratio(floor):.2f}x | {verified} | "
+              f"{verified.ratio(floor_sigs):.2f}x | {flags} | {p95 * 1000:.0f} ms |", flush=True)
+
+
+def in_process_scale(practice: Path, runs: int) -> tuple[Timing, float, int]:
+    """(client list flags for the whole practice, search p95, audit entries) in one unlock."""
+    vault = Vault.open(practice, passphrase=PASSPHRASE)
+    try:
+        with vault.unit_of_work() as uow:
+            assert uow.session is not None
+            entries = vault.audit.count(uow.session)
+        flags = timed(lambda: client_flags(vault.unit_of_work()), runs)
+        index = build_index(vault.unit_of_work())
+        per_query, _direct = search_times(index, max(1, runs // 2))
+        return flags, statistics.quantiles(per_query, n=20)[-1], entries
+    finally:
+        vault.close()
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from notesdesk import paths
@@ -29,11 +31,12 @@ from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import (
     Conflict,
     InvalidInput,
+    NotesdeskError,
     NotFound,
     VaultDamaged,
     VaultInUse,
 )
-from notesdesk.core.storage import migrate
+from notesdesk.core.storage import migrate, summaries
 from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import (
@@ -57,7 +60,7 @@ from notesdesk.core.storage.sqlite import (
 )
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
-from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.uow import UnitOfWork, translate_db_error
 from notesdesk.core.storage.vault_header import (
     VAULT_FORMAT,
     check_header,
@@ -81,6 +84,21 @@ class Unlocked:
     vault_id: str
     owner_id: str
     dek: bytes = field(repr=False)
+
+
+def unreadable(exc: BaseException) -> Exception:
+    """What a failed read during an unlock means: a damaged file (SQLite found a bad page, or a
+    value that is not what its column holds), or a passing failure of the disk."""
+    if isinstance(exc, DBAPIError):
+        return translate_db_error(exc)
+    if isinstance(exc, UnicodeDecodeError) or any(
+        word in str(exc).lower() for word in ("malformed", "not a database", "corrupt")
+    ):
+        return VaultDamaged(
+            "The vault file is damaged (SQLite could not read part of it). Restore the newest backup "
+            "(notesdesk restore), or run 'notesdesk verify' for details."
+        )
+    return NotesdeskError("The vault could not be read just now; nothing was changed. Try again.")
 
 
 def lock_path(path: Path) -> Path:
@@ -189,6 +207,7 @@ class Vault:
             "owner_id": self.audit.actor,
             "signing_public": signing.public_key_bytes(signing_private).hex(),
             META_FLAG: META_VALUE,
+            summaries.META_FLAG: summaries.META_VALUE,  # an empty vault's summaries are all there
         }
         with self.unit_of_work() as uow:
             session = uow.session
@@ -230,6 +249,10 @@ class Vault:
         folders = [paths.backup_dir()] if backups is None else list(backups)
         try:
             return cls._unlock(path, passphrase, recovery_key, read_only, lock, folders, restoring)
+        except (sqlite3.DatabaseError, DBAPIError, UnicodeDecodeError) as exc:
+            if lock is not None:
+                lock.release()
+            raise unreadable(exc) from exc
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -248,9 +271,11 @@ class Vault:
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
-        problems = integrity_problems(path)
-        if problems:
-            raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
+        # No full integrity_check here: it reads every page, the whole audit history included, so an
+        # unlock would grow with every event ever recorded. SQLite reports a damaged page when it reads
+        # one (this unlock reads every record's page for the head check), the head and the seals catch
+        # tampering, and the full check runs in `verify`, before every backup and in the restore drill
+        # (docs/design-notes.md §3).
         # Read the header through a read-only engine: a wrong passphrase must not write a byte.
         probe = make_engine(path, read_only=True)
         try:
@@ -275,6 +300,7 @@ class Vault:
                 if restoring is None:
                     check_not_rolled_back(uow.session, vault.audit, head, vault.anchor.load(), backups)
                 vault._load_secrets(uow)
+                vault._establish_summaries(uow)
                 if restoring is not None:
                     # A new lineage: the backups this restore went back behind no longer count, and
                     # the backups made from now on refuse the vault it replaced (rollback.py).
@@ -343,6 +369,19 @@ class Vault:
         write_header_mac(session, self._header_key, self.vault_id)
         session.info["audit_head"] = head
         return head
+
+    def _establish_summaries(self, uow: UnitOfWork) -> None:
+        """A vault migrated to 0005 gets every client's summary once, at its first unlock (the
+        migration has no key); from then on every write keeps them (storage/summaries.py)."""
+        session = uow.session
+        assert session is not None
+        if self.read_only or not summaries.has_table(session) or summaries.ready(session):
+            return
+        summaries.build_all(uow)
+        session.execute(delete(MetaRow).where(MetaRow.key == summaries.META_FLAG))
+        session.add(MetaRow(key=summaries.META_FLAG, value=summaries.META_VALUE))
+        session.flush()
+        write_header_mac(session, self._header_key, self.vault_id)
 
     def committed(self, session: Session) -> None:
         """After a commit (uow.py): keep this computer's anchor at the head just written."""
