@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notesdesk.core.domain.care import CheckinStatus, Homework, Recurrence
+from notesdesk.core.domain.care import CheckinStatus, Homework, MeasureAdministration, Recurrence
 from notesdesk.core.domain.clients import ClientStatus
-from notesdesk.core.domain.common import today
+from notesdesk.core.domain.common import now, today
 from notesdesk.core.domain.plans import ReviewOutcome
 from notesdesk.core.errors import NotesdeskError, VaultDamaged
 from notesdesk.core.services import care, clients, notes, plans, retention
@@ -31,7 +31,7 @@ from tests.conftest import PASSPHRASE
 from tests.core import records
 
 OPERATIONS = ("note", "note", "sign", "edit", "delete", "homework", "checkin", "drop", "plan",
-              "review", "measure", "discharge", "return", "hold")
+              "review", "measure", "pair", "discharge", "return", "hold")
 step = st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1), st.integers(0, 120), st.booleans(),
                  st.integers(0, 3))
 
@@ -70,6 +70,10 @@ def apply(vault: Vault, ids: list[str], op: str, who: int, days_ago: int, flag: 
     elif op == "measure":
         answers = (n,) * 8 + ((1 if flag else 0),)
         record_measure(uow(), cid, "PHQ-9", answers, on=day)
+    elif op == "pair":  # two questionnaires given together, stamped in the same instant (as imported)
+        at = now()
+        for instrument, answers in (("phq9", (n,) * 8 + (0,)), ("gad7", (n,) * 7)):
+            care.add_measure(uow(), MeasureAdministration(cid, instrument, day, answers, created_at=at))
     elif op == "discharge":
         clients.set_status(uow(), cid, ClientStatus.DISCHARGED, on=day)
     elif op == "return":

@@ -94,14 +94,16 @@ def summarise(
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
 ) -> ClientSummary:
-    """Pure: one client's summary from its records (every row given must be the client's)."""
+    """Pure: one client's summary from its records (every row given must be the client's), each
+    kept in the order given — the order they are stored in — because the rules break ties by it
+    (two questionnaires given in the same instant keep their order in the flags)."""
     return ClientSummary(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
-        plans=tuple(sorted((slim_plan(p) for p in plans), key=lambda p: p.id)),
-        homework=tuple(sorted(homework, key=lambda h: h.id)),
-        measures=tuple(sorted(measures, key=lambda m: m.id)),
-        episodes=tuple(sorted(episodes, key=lambda e: e.id)),
+        plans=tuple(slim_plan(p) for p in plans),
+        homework=tuple(homework),
+        measures=tuple(measures),
+        episodes=tuple(episodes),
     )
 
 
