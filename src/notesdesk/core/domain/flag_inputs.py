@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from notesdesk.core.domain.care import Homework, MeasureAdministration
+from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
@@ -70,6 +70,20 @@ def slim_plan(plan: TreatmentPlan) -> TreatmentPlan:
     )
 
 
+def slim_homework(item: Homework) -> Homework:
+    """Homework as far as the flags read it (overdue or not): its dates, recurrence, whether it is
+    active, and of its check-ins only the latest one's date — none of its text."""
+    latest = max(item.checkins, key=lambda c: c.checkin_date, default=None)
+    kept = () if latest is None else (Checkin(latest.checkin_date, latest.status, id=latest.id),)
+    return replace(item, description="", rationale="", goal_id=None, objective_id=None,
+                   assigned_in_note=None, checkins=kept)
+
+
+def slim_measure(measure: MeasureAdministration) -> MeasureAdministration:
+    """A questionnaire as the flags read it: its answers and dates, not its comment or note link."""
+    return replace(measure, comment="", note_id=None)
+
+
 @dataclass(frozen=True)
 class ClientSummary:
     """One client's flag inputs. `id` is the client's id (one summary per client)."""
@@ -77,8 +91,8 @@ class ClientSummary:
     id: str
     notes: tuple[NoteMark, ...] = ()  # flag_notes() of the client's notes
     plans: tuple[TreatmentPlan, ...] = ()  # slim_plan() of each plan
-    homework: tuple[Homework, ...] = ()
-    measures: tuple[MeasureAdministration, ...] = ()
+    homework: tuple[Homework, ...] = ()  # slim_homework() of each
+    measures: tuple[MeasureAdministration, ...] = ()  # slim_measure() of each
     episodes: tuple[Episode, ...] = ()
 
     @property
@@ -101,8 +115,8 @@ def summarise(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
         plans=tuple(slim_plan(p) for p in plans),
-        homework=tuple(homework),
-        measures=tuple(measures),
+        homework=tuple(slim_homework(h) for h in homework),
+        measures=tuple(slim_measure(m) for m in measures),
         episodes=tuple(episodes),
     )
 

@@ -130,6 +130,8 @@ def list_measure_flags(
     order = list(LIST_MEASURE_FLAGS)
     out: dict[str, tuple[Flag, ...]] = {}
     for cid, administered in given.items():
+        if eps[cid] and not any(e.is_open for e in eps[cid]):
+            continue  # out of care: no flags (flags_for), so nothing to score
         found = flags_for(history_rows(administered, eps[cid], extra), eps[cid], pls[cid], on)
         shown = sorted((f for f in found if f.kind in LIST_MEASURE_FLAGS), key=lambda f: order.index(f.kind))
         if shown:

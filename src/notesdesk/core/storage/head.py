@@ -38,6 +38,7 @@ from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, missing_later
 MODULUS = 1 << 256
 TAG = 16  # AES-GCM tag: the last bytes of every seal (crypto/cipher.py)
 HEAD_TABLE = "audit_head"
+_PERSON = b"nd-row-term"
 META_FLAG = "audit_head"  # set (under the header MAC) once a vault keeps a head: then it must exist
 META_VALUE = "hmac-sha256/1"
 
@@ -97,7 +98,7 @@ class HeadKeeper:
 
     def _term(self, parts: tuple[object, ...]) -> int:
         """parts = (table, id, clear columns in SEALED_TABLES order..., tag)."""
-        digest = hashlib.blake2b(_encode(parts), key=self._term_key, digest_size=32, person=b"nd-row-term")
+        digest = hashlib.blake2b(_encode(parts), key=self._term_key, digest_size=32, person=_PERSON)
         return int.from_bytes(digest.digest(), "big")
 
     def term(self, table: str, row_id: object, clear: Mapping[str, object], sealed: object) -> int:
@@ -115,11 +116,14 @@ class HeadKeeper:
         connection inside the session's transaction: SQLAlchemy rows cost more than the hashing)."""
         total = 0
         cursor = _raw(session)
+        # `_term` inlined: at 40,000 rows the calls cost a quarter of the whole (same bytes hashed).
+        encode, blake2b, to_int, key = _encode, hashlib.blake2b, int.from_bytes, self._term_key
         for name in SEALED_TABLES:
             if missing_later_table(session, name):
                 continue
             for row in cursor.execute(_select_terms(name)):
-                total += self._term((name, *row))
+                digest = blake2b(encode((name, *row)), key=key, digest_size=32, person=_PERSON).digest()
+                total += to_int(digest, "big")
         return total % MODULUS
 
     # -- the head row --------------------------------------------------------------------------
