@@ -241,3 +241,18 @@ def test_a_vault_from_before_the_summaries_gets_them_at_its_first_unlock(legacy_
     with Vault.open(legacy_vault, passphrase=PASSPHRASE) as again:  # the head vouches for them
         assert client_flags(again.unit_of_work()) == expected
         assert verify_vault(again.unit_of_work()).ok
+
+
+def test_a_row_given_to_another_client_updates_both_summaries(vault_path: Path) -> None:
+    vault, ids = _populated(vault_path)  # client 0 has overdue homework
+    try:
+        [item] = care.list_homework(vault.unit_of_work(), ids[0])
+        with vault.unit_of_work() as uow:
+            uow.homework.replace(replace(item, client_id=ids[1]))
+            uow.commit()
+        assert_stored_summaries_are_current(vault)
+        flags = client_flags(vault.unit_of_work(), ids)
+        assert flags == flags_from_records(vault.unit_of_work(), ids)
+        assert (flags[ids[0]].homework_overdue, flags[ids[1]].homework_overdue) == (0, 1)
+    finally:
+        vault.close()

@@ -169,6 +169,14 @@ class SealedTable[T]:
             self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
         )
 
+    def _touch_owner(self, row_id: str) -> None:
+        """Mark the client a stored row belongs to (its summary is rewritten before the commit)."""
+        if self.name in FLAG_INPUT_TABLES:
+            table = self._table
+            owner = self._ctx.session.scalar(select(table.c.client_id).where(table.c.id == row_id))
+            if owner:
+                self._ctx.touched.add(str(owner))
+
     def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
         clear = dict(self._clear_of(obj)) | dict(extra)
         clear["rev"] = rev
@@ -189,6 +197,7 @@ class SealedTable[T]:
         row_id = obj.id  # type: ignore[attr-defined]
         old_rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
+        self._touch_owner(row_id)  # a row given to another client changes both clients' summaries
         clear = self._clear(obj, old_rev + 1, extra)
         sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
         try:
@@ -207,12 +216,7 @@ class SealedTable[T]:
     def remove(self, row_id: str) -> None:
         rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
-        if self.name in FLAG_INPUT_TABLES:
-            owner = self._ctx.session.scalar(
-                select(self._table.c.client_id).where(self._table.c.id == row_id)
-            )
-            if owner:
-                self._ctx.touched.add(str(owner))
+        self._touch_owner(row_id)
         try:
             self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
         except IntegrityError as exc:

@@ -3,7 +3,9 @@
 Unlock order matters: nothing is written before the passphrase is proven, the header MAC checks out,
 the authenticated audit head matches the vault's contents (head.py) and the vault is not older than
 this computer's anchor or its backups (rollback.py), so a wrong passphrase, a damaged file or an old
-copy leaves every byte as it was. Nothing at unlock decrypts the records or walks the audit history.
+copy leaves every byte as it was. Nothing at unlock decrypts the records or walks the audit history
+(only the first unlock after a migration: 0004 checks the old way once, 0005 builds the client
+summaries once).
 """
 
 from __future__ import annotations
