@@ -178,7 +178,9 @@ def _rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def test_a_summary_deleted_or_rolled_back_behind_the_apps_back_is_refused_at_unlock(vault_path: Path) -> None:
+def test_a_summary_deleted_planted_or_rolled_back_behind_the_apps_back_is_refused_at_unlock(
+    vault_path: Path,
+) -> None:
     vault, ids = _populated(vault_path)
     vault.close()
     old = _rows(vault_path, "SELECT id, rev, data FROM client_summary WHERE id = ?", ids[0])[0]
@@ -187,9 +189,16 @@ def test_a_summary_deleted_or_rolled_back_behind_the_apps_back_is_refused_at_unl
         apply(vault, ids, "note", 0, 1, False, 0)  # rewrites the summary of client 0
     finally:
         vault.close()
+    current = _rows(vault_path, "SELECT rev, data FROM client_summary WHERE id = ?", ids[0])[0]
     _rows(vault_path, "UPDATE client_summary SET rev = ?, data = ? WHERE id = ?", old[1], old[2], old[0])
     with pytest.raises(VaultDamaged, match="rolled back"):
         Vault.open(vault_path, passphrase=PASSPHRASE)
+    _rows(vault_path, "UPDATE client_summary SET rev = ?, data = ? WHERE id = ?", *current, ids[0])
+    Vault.open(vault_path, passphrase=PASSPHRASE).close()  # put back as it was: opens again
+    _rows(vault_path, "INSERT INTO client_summary SELECT 'planted', rev, data FROM client_summary LIMIT 1")
+    with pytest.raises(VaultDamaged, match="added"):
+        Vault.open(vault_path, passphrase=PASSPHRASE)
+    _rows(vault_path, "DELETE FROM client_summary WHERE id = 'planted'")
     _rows(vault_path, "DELETE FROM client_summary WHERE id = ?", ids[0])
     with pytest.raises(VaultDamaged, match="deleted"):
         Vault.open(vault_path, passphrase=PASSPHRASE)

@@ -167,8 +167,8 @@ class HeadKeeper:
         # Three separate statements: SQLite answers min() and max() alone from the b-tree's edges
         # (O(log n)) and count() alone from the narrowest index (ix_audit_seq, migration 0005: a few
         # bytes per entry, about a millisecond per 300,000); asked together, they scan every entry.
-        count = session.scalar(select(func.count()).select_from(AuditRow))
-        low = session.scalar(select(func.min(AuditRow.seq)))
+        count = session.scalar(COUNT_ENTRIES)
+        low = session.scalar(FIRST_ENTRY)
         newest = session.execute(
             select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)
         ).first()
@@ -183,6 +183,11 @@ class HeadKeeper:
                 "The vault's records are not the ones it last saved: a record was deleted, added "
                 "or rolled back behind the app's back."
             )
+
+
+# What the head check asks of the audit table besides its newest entry (see `check`).
+COUNT_ENTRIES = select(func.count()).select_from(AuditRow)
+FIRST_ENTRY = select(func.min(AuditRow.seq))
 
 
 def has_head_table(session: Session) -> bool:
