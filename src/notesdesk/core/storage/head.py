@@ -109,7 +109,7 @@ class HeadKeeper:
     def stored_term(self, session: Session, table: str, row_id: str) -> int:
         """The term of a row as it is stored now (before it is replaced or deleted)."""
         row = _raw(session).execute(_select_terms(table) + " WHERE id = ?", (row_id,)).fetchone()
-        return 0 if row is None else self._term((table, *row))
+        return 0 if row is None else self._term(row)
 
     def live_rows(self, session: Session) -> int:
         """Recompute the set digest from every live row's clear columns and tag (on the raw
@@ -122,7 +122,7 @@ class HeadKeeper:
             if missing_later_table(session, name):
                 continue
             for row in cursor.execute(_select_terms(name)):
-                digest = blake2b(encode((name, *row)), key=key, digest_size=32, person=_PERSON).digest()
+                digest = blake2b(encode(row), key=key, digest_size=32, person=_PERSON).digest()
                 total += to_int(digest, "big")
         return total % MODULUS
 
@@ -215,9 +215,10 @@ def _value(value: object) -> object:
 
 
 def _select_terms(table: str) -> str:
+    """Each row as the parts of its term, the table's name first (so the row is the tuple to hash)."""
     # Names come from SEALED_TABLES only, never from input.
     columns = ", ".join(["id", *SEALED_TABLES[table]])
-    return f"SELECT {columns}, substr(data, -{TAG}) FROM {table}"
+    return f"SELECT '{table}', {columns}, substr(data, -{TAG}) FROM {table}"
 
 
 def _raw(session: Session) -> sqlite3.Cursor:
