@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from notesdesk import paths
 from notesdesk.core.crypto.cipher import FieldCipher
@@ -19,6 +20,7 @@ from notesdesk.core.services import clients, notes
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.audit import AuditLog
+from notesdesk.core.storage.head import COUNT_ENTRIES, FIRST_ENTRY
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import build_demo
 from tests.conftest import PASSPHRASE
@@ -103,6 +105,21 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
         assert verify_vault(reopened.unit_of_work()).audit_entries > 30  # verify still walks it all
 
 
+def test_the_unlock_counts_the_audit_entries_without_reading_one(vault: Vault) -> None:
+    """The one step of the head check that grows with the history walks a narrow index of sequence
+    numbers (migration 0005), never the sealed entries; the first entry is found at the b-tree's edge."""
+    with vault.unit_of_work() as uow:
+        assert uow.session is not None
+        for statement, expected in ((COUNT_ENTRIES, "COVERING INDEX ix_audit_seq"), (FIRST_ENTRY, "")):
+            compiled = statement.compile(uow.session.get_bind())
+            plan = " ".join(str(row[-1]) for row in uow.session.execute(
+                text(f"EXPLAIN QUERY PLAN {compiled}")))
+            if expected:
+                assert expected in plan, plan
+            else:
+                assert "SCAN" not in plan, plan  # a seek to the first key, not a scan
+
+
 @pytest.mark.parametrize(
     "attack",
     [
@@ -133,7 +150,7 @@ def test_an_earlier_genuine_head_put_back_is_refused(vault_path: Path) -> None:
 def test_a_vault_made_before_the_head_migrates_then_is_protected(legacy_vault: Path) -> None:
     assert _sql(legacy_vault, "SELECT version_num FROM alembic_version") == [("0003",)]
     with Vault.open(legacy_vault, passphrase=PASSPHRASE) as vault:
-        assert migrate.current_revision(vault.engine) == "0004"
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
         [client] = clients.list_clients(vault.unit_of_work())
         assert client.name == "Before the upgrade"
         report = verify_vault(vault.unit_of_work())

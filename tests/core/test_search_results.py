@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
 from notesdesk.core.domain.plans import Goal, Problem
-from notesdesk.core.search.index import HIT_END, HIT_START, SearchIndex
+from notesdesk.core.search.index import COUNT_CAP, HIT_END, HIT_START, SearchIndex
 from notesdesk.core.services import notes
 from tests.core import records
 
@@ -89,3 +89,56 @@ def test_the_clients_own_words_are_indexed_apart_from_the_plan_text() -> None:
     assert not stated.in_own_words and "scared" not in stated.snippet
     [both] = index.search("sleep")  # in both: the plan's text is shown, not the client's words
     assert not both.in_own_words and "scared" not in both.snippet
+
+
+def _weekly(count: int, text: str = "sleep diary reviewed") -> SearchIndex:
+    index = _index(KWAME)
+    start = date(2015, 1, 5)
+    for week in range(count):
+        index.put_note(_note(KWAME, start + timedelta(weeks=week), f"{text}, week {week}"))
+    return index
+
+
+def test_the_count_stops_at_the_cap_and_says_more_than() -> None:
+    exact = _weekly(COUNT_CAP).find("sleep", limit=50)
+    assert (exact.total, exact.more, exact.count_text()) == (COUNT_CAP, False, str(COUNT_CAP))
+    over = _weekly(COUNT_CAP + 1)
+    found = over.find("sleep", limit=50)
+    assert (found.total, found.more, found.count_text()) == (COUNT_CAP, True, f"more than {COUNT_CAP}")
+    assert found.truncated and len(found.hits) == 50
+    newest = date(2015, 1, 5) + timedelta(weeks=COUNT_CAP)
+    assert [h.day for h in found.hits] == [newest - timedelta(weeks=w) for w in range(50)]
+    # A narrower search under the cap is counted exactly again (words match as prefixes: 49, 490-499).
+    narrow = over.find("week 49", limit=50)
+    assert (narrow.total, narrow.more, len(narrow.hits)) == (11, False, 11)
+
+
+def test_within_a_day_the_best_match_comes_first_even_past_the_page() -> None:
+    """Hits are ordered by day, then by how well they match; only the page shown gets snippets, and
+    the last day on the page is ranked whole, so a better match just past the page moves onto it."""
+    index = _index(KWAME)
+    day = date(2026, 3, 2)
+    strong = _note(KWAME, day, "panic panic panic panic attacks, panic again")
+    weak = [_note(KWAME, day, f"once some panic among many other words about week {i} and more")
+            for i in range(3)]
+    newer = _note(KWAME, day + timedelta(days=1), "panic on the bus")
+    index.put_note(strong)  # inserted first: the last of its day by insertion order
+    for note in weak:
+        index.put_note(note)
+    index.put_note(newer)
+    hits = index.find("panic", limit=2).hits
+    assert [h.object_id for h in hits] == [newer.id, strong.id]
+    assert all(HIT_START in h.snippet for h in hits)
+    everything = [h.object_id for h in index.find("panic", limit=10).hits]
+    assert everything[:2] == [newer.id, strong.id] and set(everything[2:]) == {n.id for n in weak}
+
+
+def test_a_note_moved_to_another_day_moves_in_the_order() -> None:
+    index = _weekly(5, "grief work")
+    first = index.find("grief", limit=5).hits
+    oldest = first[-1]
+    moved = _note(KWAME, date(2030, 1, 1), "grief work, moved")
+    index.put_note(replace(moved, id=oldest.object_id))
+    again = index.find("grief", limit=5).hits
+    assert again[0].object_id == oldest.object_id and again[0].day == date(2030, 1, 1)
+    assert len(again) == 5 and len({h.object_id for h in again}) == 5

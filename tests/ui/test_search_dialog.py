@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
-from notesdesk.core.search.index import SearchIndex
+from notesdesk.core.search.index import COUNT_CAP, SearchIndex
 from notesdesk.core.services import notes
 from notesdesk.ui.dialogs.search_dialog import CLIENT_HINT, NOTHING_FOUND, SearchDialog
 
@@ -42,6 +42,16 @@ def test_past_the_limit_the_real_count_is_given(qtbot):
     dialog.query.clear()
     _search(qtbot, dialog, "week 299")  # words match as prefixes: 299 only
     assert dialog.status.text() == "1 found, newest first."
+
+
+def test_past_the_count_cap_it_says_more_than(qtbot):
+    index = _index(weeks=COUNT_CAP + 1)
+    dialog = SearchDialog(lambda: index)
+    qtbot.addWidget(dialog)
+    _search(qtbot, dialog, "sleep")
+    assert dialog.status.text() == (
+        f"More than {COUNT_CAP} found, newest first; showing the first 50 — narrow the search."
+    )
 
 
 def test_nothing_found_points_to_the_client_list_filter(qtbot):

@@ -108,6 +108,7 @@ def get_instrument(ref: InstrumentRef, extra: Iterable[Instrument] = ()) -> Inst
     raise NotFound(f"no instrument with id '{ref}'")
 
 
+@cache  # called for every administration scored (the client list's flags score thousands)
 def _squash(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 

@@ -23,6 +23,15 @@ from notesdesk.core.domain.plans import TreatmentPlan
 
 HIT_START, HIT_END = "\x02", "\x03"
 DEFAULT_LIMIT = 50
+# Matches are counted up to this many: past it the count says "more than 500" (a common word's exact
+# count costs FTS5 a walk of every match, and nobody reads 5,000 hits: they narrow the search).
+COUNT_CAP = 500
+
+# Each document's rowid is its place in the order hits are shown: clients first, then newest day
+# first (undated last), so FTS5 hands the first page over in its native rowid order and stops.
+# rowid = group << 32 | a counter; the group is the day's ordinal (date.max's is 3,652,059).
+_CLIENT_GROUP = 4_000_000
+_GROUP_SHIFT = 32
 
 
 @dataclass(frozen=True)
@@ -43,11 +52,16 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchResults:
     hits: list[SearchHit]  # at most the limit asked for
-    total: int  # every match, however many were shown
+    total: int  # every match, however many were shown; COUNT_CAP when there are more (see `more`)
+    more: bool = False  # there are more than COUNT_CAP matches: `total` is then a lower bound
 
     @property
     def truncated(self) -> bool:
-        return self.total > len(self.hits)
+        return self.more or self.total > len(self.hits)
+
+    def count_text(self) -> str:
+        """The number of matches in words: "62", or "more than 500"."""
+        return f"more than {self.total}" if self.more else str(self.total)
 
 
 def _plan_text(plan: TreatmentPlan) -> tuple[str, str]:
@@ -89,6 +103,7 @@ class SearchIndex:
         # object id -> FTS rowid: deleting by an UNINDEXED column would scan the whole table.
         self._rowids: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
+        self._counter = 0
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -129,31 +144,48 @@ class SearchIndex:
              own_words: str = "") -> None:
         with self._lock:
             self._forget(object_id)
-            cursor = self._db.execute(
-                "INSERT INTO doc(kind, object_id, client_id, day, body, own_words) VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, object_id, client_id, day.isoformat() if day else "", body, own_words),
+            self._counter += 1
+            group = _CLIENT_GROUP if kind == "client" else (day.toordinal() if day else 0)
+            rowid = group << _GROUP_SHIFT | self._counter
+            self._db.execute(
+                "INSERT INTO doc(rowid, kind, object_id, client_id, day, body, own_words) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (rowid, kind, object_id, client_id, day.isoformat() if day else "", body, own_words),
             )
-            self._rowids[object_id] = int(cursor.lastrowid or 0)
+            self._rowids[object_id] = rowid
             self._kinds[object_id] = kind
 
     def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
         return self.find(text, limit).hits
 
     def find(self, text: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
-        """Hits for `text` (clients first, then newest first) and how many there are in all."""
+        """Hits for `text` (clients first, then newest first, the best match first within a day) and
+        how many there are in all (up to COUNT_CAP). Snippets are made for the page shown only."""
         query = _query(text)
-        if not query:
+        if not query or limit < 1:
             return SearchResults([], 0)
         with self._lock:
-            counted = self._db.execute("SELECT count(*) FROM doc WHERE doc MATCH ?", (query,)).fetchone()
+            counted = self._db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM doc WHERE doc MATCH ? LIMIT ?)", (query, COUNT_CAP + 1)
+            ).fetchone()
             total = int(counted[0])
-            rows = self._db.execute(
-                "SELECT kind, object_id, client_id, day, "
+            page = self._db.execute(
+                "SELECT rowid FROM doc WHERE doc MATCH ? ORDER BY rowid DESC LIMIT ?", (query, limit)
+            ).fetchall()
+            if not page:
+                return SearchResults([], 0)
+            # The page's groups (days) in full: within a day the best match comes first, so the last
+            # day on the page may have matches beyond it that rank higher than those on it.
+            lowest = (int(page[-1][0]) >> _GROUP_SHIFT) << _GROUP_SHIFT
+            found = self._db.execute(
+                "SELECT rowid, rank, kind, object_id, client_id, day, "
                 f"snippet(doc, 4, '{HIT_START}', '{HIT_END}', '…', 12), "
                 f"snippet(doc, 5, '{HIT_START}', '{HIT_END}', '…', 12) "
-                "FROM doc WHERE doc MATCH ? ORDER BY kind = 'client' DESC, day DESC, rank LIMIT ?",
-                (query, limit),
+                "FROM doc WHERE doc MATCH ? AND rowid >= ?",
+                (query, lowest),
             ).fetchall()
+        found.sort(key=lambda row: (-(int(row[0]) >> _GROUP_SHIFT), row[1], -int(row[0])))
+        rows = [row[2:] for row in found[:limit]]
         hits = []
         for kind, object_id, client_id, day, body, own_words in rows:
             in_own_words = HIT_START in own_words and HIT_START not in body
@@ -167,6 +199,8 @@ class SearchIndex:
                 client_words=self._words.get(client_id, ()),
                 in_own_words=in_own_words,
             ))
+        if total > COUNT_CAP:
+            return SearchResults(hits, COUNT_CAP, more=True)
         return SearchResults(hits, total)
 
     def __len__(self) -> int:

@@ -16,12 +16,14 @@ from datetime import date, timedelta
 from notesdesk.core.domain.care import Homework, MeasureAdministration
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.flag_inputs import NoteMark, note_mark
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.measures import Flag, FlagKind, Instrument
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
 from notesdesk.core.services.measures import flags_for, history_rows, stored_instruments
+from notesdesk.core.storage import summaries
 from notesdesk.core.storage.uow import UnitOfWork
 
 # Our default, not a rule from any standard: a draft still unsigned this many days after its session is
@@ -86,12 +88,13 @@ def plural_words(count: int, one: str, many: str) -> str:
     return one if count == 1 else f"{count} {many}"
 
 
-def late_drafts(notes: Iterable[SessionNote], on: date, days: int = UNSIGNED_AFTER_DAYS) -> list[SessionNote]:
+def late_drafts[N: (SessionNote, NoteMark)](notes: Iterable[N], on: date, days: int = UNSIGNED_AFTER_DAYS
+                                            ) -> list[N]:
     """Drafts whose session was `days` or more days before `on`, oldest session first. A draft for a
     session today or in the last few days is work in progress, not yet something to flag."""
     cutoff = on - timedelta(days=days)
     late = [n for n in notes if not n.is_signed and n.session_date <= cutoff]
-    return sorted(late, key=lambda n: (n.session_date, n.created_at))
+    return sorted(late, key=lambda n: (n.session_date, n.created_at, n.id))
 
 
 def unsigned_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
@@ -127,6 +130,8 @@ def list_measure_flags(
     order = list(LIST_MEASURE_FLAGS)
     out: dict[str, tuple[Flag, ...]] = {}
     for cid, administered in given.items():
+        if eps[cid] and not any(e.is_open for e in eps[cid]):
+            continue  # out of care: no flags (flags_for), so nothing to score
         found = flags_for(history_rows(administered, eps[cid], extra), eps[cid], pls[cid], on)
         shown = sorted((f for f in found if f.kind in LIST_MEASURE_FLAGS), key=lambda f: order.index(f.kind))
         if shown:
@@ -137,14 +142,15 @@ def list_measure_flags(
 def flags_from(
     plans: Iterable[TreatmentPlan],
     homework: Iterable[Homework],
-    notes: Iterable[SessionNote],
+    notes: Iterable[SessionNote | NoteMark],
     on: date,
     client_ids: Iterable[str] | None = None,
     measure_flags: Mapping[str, tuple[Flag, ...]] | None = None,
 ) -> dict[str, ClientFlags]:
-    """Pure part of `client_flags`: group already-loaded records by client and compute flags."""
+    """Pure part of `client_flags`: group already-loaded records by client and compute flags. The
+    notes may be the full notes or their marks (domain/flag_inputs.py): the flags are the same."""
     measure_flags = measure_flags or {}
-    notes = list(notes)
+    marks = [n if isinstance(n, NoteMark) else note_mark(n) for n in notes]
     review: dict[str, date] = {}
     for plan in plans:
         if plan.status == PlanStatus.ACTIVE and plan.review_due is not None and plan.review_due <= on:
@@ -154,14 +160,14 @@ def flags_from(
     for item in homework:
         by_client[item.client_id].append(item)
     late = {cid: len(overdue(items, on)) for cid, items in by_client.items()}
-    latest: dict[str, SessionNote] = {}
-    for note in notes:
-        seen = latest.get(note.client_id)
-        if seen is None or (note.session_date, note.created_at) > (seen.session_date, seen.created_at):
-            latest[note.client_id] = note
-    risk = {cid for cid, note in latest.items() if note.risk_noted.strip()}
-    drafts: dict[str, list[SessionNote]] = defaultdict(list)
-    for note in late_drafts(notes, on):
+    latest: dict[str, NoteMark] = {}
+    for mark in marks:
+        seen = latest.get(mark.client_id)
+        if seen is None or mark.order > seen.order:
+            latest[mark.client_id] = mark
+    risk = {cid for cid, mark in latest.items() if mark.risk_noted}
+    drafts: dict[str, list[NoteMark]] = defaultdict(list)
+    for note in late_drafts(marks, on):
         drafts[note.client_id].append(note)
     ids = set(client_ids) if client_ids is not None else {*review, *late, *latest, *measure_flags}
     return {
@@ -181,25 +187,50 @@ def client_flags(
     uow: UnitOfWork, client_ids: Iterable[str] | None = None, on: date | None = None
 ) -> dict[str, ClientFlags]:
     """Flags per client id. With `client_ids`, every id given gets an entry (possibly NO_FLAGS);
-    without, only clients that have plans, homework, notes or measure flags appear. One unit of work;
-    the whole practice is read with one query per table, never one per client."""
+    without, only clients that have plans, homework, notes or measure flags appear. One unit of work,
+    reading the client summaries (storage/summaries.py): a few hundred small rows, not the practice.
+    A vault that has none yet (an older one opened read-only) is read in full (`flags_from_records`)."""
     wanted = list(client_ids) if client_ids is not None else None
     with uow:
+        assert uow.session is not None
+        if not summaries.ready(uow.session):
+            return _from_records(uow, wanted, on or today())
         instruments = stored_instruments(uow)
-        if wanted is not None and len(wanted) <= FEW_CLIENTS:
-            # One client's record changed (an autosave, a check-in): read just that record.
-            plans = [p for cid in wanted for p in uow.plans.where(client_id=cid)]
-            homework = [h for cid in wanted for h in uow.homework.where(client_id=cid)]
-            notes = [n for cid in wanted for n in uow.notes.where(client_id=cid)]
-            measures = [m for cid in wanted for m in uow.measures.where(client_id=cid)]
-            episodes = [e for cid in wanted for e in uow.episodes.where(client_id=cid)]
-        else:
-            plans = uow.plans.all()
-            homework = uow.homework.all()
-            notes = uow.notes.all()
-            measures = uow.measures.all()
-            episodes = uow.episodes.all()
+        found = summaries.read(uow, wanted)
+    plans = [p for s in found for p in s.plans]
+    episodes = [e for s in found for e in s.episodes]
     day = on or today()
+    measures = [m for s in found for m in s.measures]
+    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments)
+    homework = [h for s in found for h in s.homework]
+    return flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
+
+
+def flags_from_records(
+    uow: UnitOfWork, client_ids: Iterable[str] | None = None, on: date | None = None
+) -> dict[str, ClientFlags]:
+    """`client_flags` computed from the full records instead of the summaries: what the summaries
+    must always agree with (tests/core/test_client_summaries.py)."""
+    with uow:
+        return _from_records(uow, list(client_ids) if client_ids is not None else None, on or today())
+
+
+def _from_records(uow: UnitOfWork, wanted: list[str] | None, day: date) -> dict[str, ClientFlags]:
+    """Inside an entered unit of work: one query per table, never one per client (a few clients:
+    one query per table and client)."""
+    instruments = stored_instruments(uow)
+    if wanted is not None and len(wanted) <= FEW_CLIENTS:
+        plans = [p for cid in wanted for p in uow.plans.where(client_id=cid)]
+        homework = [h for cid in wanted for h in uow.homework.where(client_id=cid)]
+        notes = [n for cid in wanted for n in uow.notes.where(client_id=cid)]
+        measures = [m for cid in wanted for m in uow.measures.where(client_id=cid)]
+        episodes = [e for cid in wanted for e in uow.episodes.where(client_id=cid)]
+    else:
+        plans = uow.plans.all()
+        homework = uow.homework.all()
+        notes = uow.notes.all()
+        measures = uow.measures.all()
+        episodes = uow.episodes.all()
     measure_flags = list_measure_flags(measures, episodes, plans, day, instruments)
     return flags_from(plans, homework, notes, day, wanted, measure_flags)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from notesdesk.core.domain.flag_inputs import summaries_from
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services.notes import chain_order, verify_note
+from notesdesk.core.storage import summaries
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -29,17 +31,23 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
     with uow:
         assert uow.session is not None
-        tables = [
-            uow.clients, uow.episodes, uow.notes, uow.addenda, uow.private_notes, uow.plans,
-            uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures, uow.pending_texts,
-        ]
-        records = 0
-        for table in tables:
-            records += len(table.all())  # opening every seal checks every ciphertext
+        # Opening every seal checks every ciphertext; each table is read (and decrypted) once.
+        notes, plans, homework = uow.notes.all(), uow.plans.all(), uow.homework.all()
+        measures, episodes, addenda_rows = uow.measures.all(), uow.episodes.all(), uow.addenda.all()
+        records = len(notes) + len(plans) + len(homework) + len(measures) + len(episodes) + len(addenda_rows)
+        for table in (uow.clients, uow.private_notes, uow.milestones, uow.phases, uow.safety_plans,
+                      uow.pending_texts):
+            records += len(table.all())
+        if summaries.ready(uow.session):
+            stored = {s.id: s for s in summaries.read(uow)}
+            if stored != summaries_from(notes, plans, homework, measures, episodes):
+                raise VaultDamaged(
+                    "The client list's summaries do not match the records they are made from."
+                )
         addenda: dict[str, list[Addendum]] = defaultdict(list)
-        for addendum in uow.addenda.all():
+        for addendum in addenda_rows:
             addenda[addendum.note_id].append(addendum)
-        signed = [n for n in uow.notes.all() if n.is_signed]
+        signed = [n for n in notes if n.is_signed]
         for note in signed:
             chain = chain_order(note, addenda.get(note.id, []))
             if not verify_note(uow, note, chain):

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 from notesdesk.core.crypto import keys
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.storage.head import META_FLAG, META_VALUE
+from notesdesk.core.storage.summary_mark import META_FLAG as SUMMARY_FLAG
+from notesdesk.core.storage.summary_mark import META_VALUE as SUMMARY_VALUE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,6 +48,7 @@ SETTING_NAMES = {
     "audit_head": "the audit-head setting",
     SLOT_SUMS: "the key slot checksums",
     RETIRED_KEYS: "the list of renewed keys",
+    SUMMARY_FLAG: "the client summaries' mark",
     HEADER_MAC_KEY: "the header check value",
 }
 
@@ -170,5 +173,9 @@ def repair_plan(
         derived[META_FLAG] = META_VALUE
     if vault.retired_keys:
         derived[RETIRED_KEYS] = json.dumps(vault.retired_keys)
+    # The client summaries' "built" mark: kept when intact; a damaged one is dropped (named as damage)
+    # and the next unlock rebuilds the summaries from the records (storage/summaries.py).
+    if meta.get(SUMMARY_FLAG) == SUMMARY_VALUE:
+        derived[SUMMARY_FLAG] = SUMMARY_VALUE
     mac_of = partial(header_mac, vault.key_ring().header_key, vault.vault_id)
     return plan_repair(meta, slots, derived, used, mac_of)

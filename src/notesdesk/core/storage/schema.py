@@ -1,21 +1,28 @@
 """The vault's structure (tables, indexes, triggers, `alembic_version`) checked before any migration.
 
-The expected structure of each revision is not a hand-kept copy: it is read from `sqlite_master` of
+The expected structure of each revision is not a hand-kept copy: it is what `sqlite_master` holds in
 an empty database brought to that revision by the same migrations that made or upgraded the vault
-(migrate.py), so it cannot drift from the code. A dropped trigger (the ones refusing changes to signed
+(migrate.py). Running the migrations costs about 0.2 s per process, so their result is kept in a
+generated snapshot (schema_expected.py, written by `python -m notesdesk.core.storage.schema`), and a
+test regenerates it and fails when the migrations and the snapshot differ
+(tests/security/test_schema_snapshot.py). A dropped trigger (the ones refusing changes to signed
 notes and to the audit log, sqlite.py) or a planted table, index, view or trigger is damage.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import cache
+from pathlib import Path
 
-from alembic import command
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 from notesdesk.core.errors import NotesdeskError, VaultDamaged
-from notesdesk.core.storage import migrate
+from notesdesk.core.storage import migrate, schema_expected
+
+SNAPSHOT = Path(__file__).with_name("schema_expected.py")
+REGENERATE = ".venv/bin/python -m notesdesk.core.storage.schema"
 
 Entry = tuple[str, str, str, str]  # type, name, table, SQL with its whitespace collapsed
 
@@ -34,7 +41,18 @@ def structure(connection: Connection) -> frozenset[Entry]:
 
 @cache
 def expected(revision: str) -> frozenset[Entry]:
+    """The structure an empty vault has at `revision`: from the snapshot, or (a revision it lacks)
+    made now by the migrations themselves."""
+    known = schema_expected.EXPECTED.get(revision)
+    if known is not None:
+        return frozenset(known)
+    return derived(revision)
+
+
+def derived(revision: str) -> frozenset[Entry]:
     """The structure an empty vault has at `revision`, made now by the migrations themselves."""
+    from alembic import command  # only here: importing alembic is most of the cost
+
     engine = create_engine("sqlite://", poolclass=StaticPool)
     try:
         with engine.begin() as connection:
@@ -57,7 +75,7 @@ def check_structure(engine: Engine) -> None:
     if len(revisions) != 1:
         raise VaultDamaged("The vault's structure is damaged or altered (its schema revision is unclear).")
     revision = revisions[0]
-    if revision not in migrate.revisions():
+    if revision not in schema_expected.EXPECTED and revision not in migrate.revisions():
         raise NotesdeskError(
             "This vault's layout is not one this version of NotesDesk knows: it was made by a newer "
             "NotesDesk, or altered. Nothing was changed."
@@ -75,3 +93,31 @@ def check_structure(engine: Engine) -> None:
         raise VaultDamaged(
             f"The vault's structure was altered ({what}); it was not opened and nothing was changed."
         )
+
+
+def snapshot_source() -> str:
+    """The text of schema_expected.py, derived from the migrations."""
+    lines = [
+        '"""Generated from the migrations by `python -m notesdesk.core.storage.schema`: do not edit.',
+        "",
+        "Each revision's expected structure (type, name, table, SQL with its whitespace collapsed), as",
+        "schema.py reads it; tests/security/test_schema_snapshot.py fails when it differs from the",
+        "migrations.",
+        '"""',
+        "",
+        "# ruff: noqa: E501",
+        "",
+        f"HEAD = {migrate.head_revision()!r}",
+        "",
+        "EXPECTED: dict[str, tuple[tuple[str, str, str, str], ...]] = {",
+    ]
+    for revision in sorted(migrate.revisions()):
+        lines.append(f"    {revision!r}: (")
+        lines += [f"        {entry!r}," for entry in sorted(derived(revision))]
+        lines.append("    ),")
+    return "\n".join([*lines, "}", ""])
+
+
+if __name__ == "__main__":
+    SNAPSHOT.write_text(snapshot_source(), encoding="utf-8")
+    print(f"wrote {SNAPSHOT}", file=sys.stderr)

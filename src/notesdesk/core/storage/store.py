@@ -7,7 +7,7 @@ several times more on a full read (docs/design-notes.md §3).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -18,7 +18,7 @@ from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound
 from notesdesk.core.storage.audit import AuditLog, row_digest
 from notesdesk.core.storage.sealer import Sealer
-from notesdesk.core.storage.tables import SEALED_TABLES, Base, missing_later_table
+from notesdesk.core.storage.tables import FLAG_INPUT_TABLES, SEALED_TABLES, Base, missing_later_table
 
 T = TypeVar("T")
 
@@ -28,6 +28,9 @@ class StoreContext:
     session: Session
     sealer: Sealer
     audit: AuditLog
+    # Clients whose flag inputs this unit of work changed: their summaries are rewritten before it
+    # commits (storage/summaries.py).
+    touched: set[str] = field(default_factory=set)
 
 
 class SealedTable[T]:
@@ -157,12 +160,22 @@ class SealedTable[T]:
     ) -> None:
         """Audit a write in its transaction; the head's set digest loses the row's old term and
         gains its new one (none for a deletion)."""
+        if self.name in FLAG_INPUT_TABLES and clear is not None and clear.get("client_id"):
+            self._ctx.touched.add(str(clear["client_id"]))
         heads = self._ctx.audit.heads
         new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
         digest = row_digest(clear, sealed) if clear is not None else ""
         self._ctx.audit.record(
             self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
         )
+
+    def _touch_owner(self, row_id: str) -> None:
+        """Mark the client a stored row belongs to (its summary is rewritten before the commit)."""
+        if self.name in FLAG_INPUT_TABLES:
+            table = self._table
+            owner = self._ctx.session.scalar(select(table.c.client_id).where(table.c.id == row_id))
+            if owner:
+                self._ctx.touched.add(str(owner))
 
     def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
         clear = dict(self._clear_of(obj)) | dict(extra)
@@ -184,6 +197,7 @@ class SealedTable[T]:
         row_id = obj.id  # type: ignore[attr-defined]
         old_rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
+        self._touch_owner(row_id)  # a row given to another client changes both clients' summaries
         clear = self._clear(obj, old_rev + 1, extra)
         sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
         try:
@@ -202,6 +216,7 @@ class SealedTable[T]:
     def remove(self, row_id: str) -> None:
         rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
+        self._touch_owner(row_id)
         try:
             self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
         except IntegrityError as exc:

@@ -121,6 +121,14 @@ class PendingTextRow(_ClientOwned, Base):
     __tablename__ = "pending_text"
 
 
+class ClientSummaryRow(_Sealed, Base):
+    """What the client list's flags are computed from, one row per client, its id the client's
+    (storage/summaries.py); from migration 0005. Derived: rewritten in the unit of work of every
+    write to its inputs, covered by the audit head but not audited itself."""
+
+    __tablename__ = "client_summary"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal.
 SEALED_TABLES: dict[str, tuple[str, ...]] = {
     "secret": ("rev",),
@@ -136,11 +144,20 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {
     "safety_plan": ("client_id", "rev"),
     "measure": ("client_id", "rev"),
     "pending_text": ("client_id", "rev"),
+    "client_summary": ("rev",),
 }
+
+# The tables the client list's flags are computed from: a write to one of them rewrites its client's
+# summary in the same unit of work (storage/summaries.py).
+FLAG_INPUT_TABLES = frozenset({"note", "plan", "homework", "measure", "episode"})
 
 # Sealed tables added by a later migration: a vault opened read-only (or a backup being checked) is
 # never migrated, so it may not have them yet. Reading one of them there finds no rows.
-LATER_TABLES = frozenset({"pending_text"})
+LATER_TABLES = frozenset({"pending_text", "client_summary"})
+
+# Sealed tables derived from the others (and rewritten with them): the audit head covers their rows,
+# but they have no audited writes of their own, so `verify` checks them against a recomputation.
+DERIVED_TABLES = frozenset({"client_summary"})
 
 
 def missing_later_table(session: Session, name: str) -> bool:

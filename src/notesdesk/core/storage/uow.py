@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull, VaultDamaged
+from notesdesk.core.storage import summaries
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.sqlite import is_disk_full, is_read_only
 from notesdesk.core.storage.store import StoreContext
@@ -55,11 +56,19 @@ class UnitOfWork(Repositories):
             self.session.rollback()
             return
         try:
+            self._keep_summaries()
             self.session.commit()
         except DBAPIError as exc:
             self.session.rollback()
             raise translate_db_error(exc) from exc
         self._vault.committed(self.session)
+
+    def _keep_summaries(self) -> None:
+        """The summaries of the clients this unit of work wrote for, rewritten in its transaction."""
+        assert self.session is not None
+        if self.ctx.touched and summaries.has_table(self.session):
+            summaries.refresh(self, self.ctx.touched)
+        self.ctx.touched.clear()
 
     @property
     def vault(self) -> Vault:

@@ -3,7 +3,9 @@
 Unlock order matters: nothing is written before the passphrase is proven, the header MAC checks out,
 the authenticated audit head matches the vault's contents (head.py) and the vault is not older than
 this computer's anchor or its backups (rollback.py), so a wrong passphrase, a damaged file or an old
-copy leaves every byte as it was. Nothing at unlock decrypts the records or walks the audit history.
+copy leaves every byte as it was. Nothing at unlock decrypts the records or walks the audit history
+(only the first unlock after a migration: 0004 checks the old way once, 0005 builds the client
+summaries once).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Sequence
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from notesdesk import paths
@@ -29,12 +33,13 @@ from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import (
     Conflict,
     InvalidInput,
+    NotesdeskError,
     NotFound,
     VaultDamaged,
     VaultInUse,
     WrongPassphrase,
 )
-from notesdesk.core.storage import migrate
+from notesdesk.core.storage import migrate, summaries, summary_mark
 from notesdesk.core.storage.anchor import LocalAnchor
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import (
@@ -58,7 +63,7 @@ from notesdesk.core.storage.sqlite import (
 )
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
-from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.uow import UnitOfWork, translate_db_error
 from notesdesk.core.storage.vault_header import (
     VAULT_FORMAT,
     header_damage,
@@ -84,6 +89,21 @@ class Unlocked:
     vault_id: str
     owner_id: str
     dek: bytes = field(repr=False)
+
+
+def unreadable(exc: BaseException) -> Exception:
+    """What a failed read during an unlock means: a damaged file (SQLite found a bad page, or a
+    value that is not what its column holds), or a passing failure of the disk."""
+    if isinstance(exc, DBAPIError):
+        return translate_db_error(exc)
+    if isinstance(exc, UnicodeDecodeError) or any(
+        word in str(exc).lower() for word in ("malformed", "not a database", "corrupt")
+    ):
+        return VaultDamaged(
+            "The vault file is damaged (SQLite could not read part of it). Restore the newest backup "
+            "(notesdesk restore), or run 'notesdesk verify' for details."
+        )
+    return NotesdeskError("The vault could not be read just now; nothing was changed. Try again.")
 
 
 def lock_path(path: Path) -> Path:
@@ -188,6 +208,7 @@ class Vault:
             "owner_id": self.audit.actor,
             "signing_public": signing.public_key_bytes(signing_private).hex(),
             META_FLAG: META_VALUE,
+            summary_mark.META_FLAG: summary_mark.META_VALUE,  # an empty vault's summaries are all there
         }
         with self.unit_of_work() as uow:
             session = uow.session
@@ -233,6 +254,10 @@ class Vault:
         try:
             secrets = (passphrase, recovery_key)
             return cls._unlock(path, secrets, read_only, lock, folders, restoring, repair)
+        except (sqlite3.DatabaseError, DBAPIError, UnicodeDecodeError) as exc:
+            if lock is not None:
+                lock.release()
+            raise unreadable(exc) from exc
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -251,9 +276,11 @@ class Vault:
     ) -> Vault:
         if not read_only:
             recover_after_crash(path)
-        problems = integrity_problems(path)
-        if problems:
-            raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
+        # No full integrity_check here: it reads every page, the whole audit history included, so an
+        # unlock would grow with every event ever recorded. SQLite reports a damaged page when it reads
+        # one (this unlock reads every record's page for the head check), the head and the seals catch
+        # tampering, and the full check runs in `verify`, before every backup and in the restore drill
+        # (docs/design-notes.md §3).
         # Read the header through a read-only engine: a wrong passphrase must not write a byte.
         probe = make_engine(path, read_only=True)
         try:
@@ -292,6 +319,7 @@ class Vault:
                     vault.audit.actor = vault.header_repair.meta["owner_id"]
                 elif SLOT_SUMS not in meta and not read_only:
                     write_header_mac(uow.session, vault._header_key, vault.vault_id)  # an older vault
+                vault._establish_summaries(uow)
                 if restoring is not None:
                     # A new lineage: the backups this restore went back behind no longer count, and
                     # the backups made from now on refuse the vault it replaced (rollback.py).
@@ -379,6 +407,19 @@ class Vault:
         write_header_mac(session, self._header_key, self.vault_id)
         session.info["audit_head"] = head
         return head
+
+    def _establish_summaries(self, uow: UnitOfWork) -> None:
+        """A vault migrated to 0005 gets every client's summary once, at its first unlock (the
+        migration has no key); from then on every write keeps them (storage/summaries.py)."""
+        session = uow.session
+        assert session is not None
+        if self.read_only or not summaries.has_table(session) or summaries.ready(session):
+            return
+        summaries.build_all(uow)
+        session.execute(delete(MetaRow).where(MetaRow.key == summary_mark.META_FLAG))
+        session.add(MetaRow(key=summary_mark.META_FLAG, value=summary_mark.META_VALUE))
+        session.flush()
+        write_header_mac(session, self._header_key, self.vault_id)
 
     def committed(self, session: Session) -> None:
         """After a commit (uow.py): keep this computer's anchor at the head just written."""

@@ -20,8 +20,11 @@ NOTHING_FOUND = "Nothing found. To find a client by name, you can also use the c
 CLIENT_HINT = "To open this client, use the client list filter (Ctrl+F)."
 
 
-def found_text(total: int, shown: int) -> str:
-    """How many matched, always the real count, even past the limit of hits shown."""
+def found_text(total: int, shown: int, more: bool = False) -> str:
+    """How many matched, always the real count, even past the limit of hits shown (past the index's
+    count cap, `more`: "more than 500")."""
+    if more:
+        return f"More than {total} found, newest first; showing the first {shown} — narrow the search."
     if total > shown:
         return f"{total} found, newest first; showing the first {shown} — narrow the search."
     return f"{total} found, newest first."
@@ -86,7 +89,7 @@ class SearchDialog(QDialog):
         elif not found.hits:
             self.status.setText(NOTHING_FOUND)
         else:
-            self.status.setText(found_text(found.total, len(found.hits)))
+            self.status.setText(found_text(found.total, len(found.hits), found.more))
             self.results.setCurrentIndex(self.model.index(0, 0))
 
     def hits(self) -> list[SearchHit]:

@@ -1,0 +1,138 @@
+"""The client summaries: each client's flag inputs (domain/flag_inputs.py), one sealed row per client,
+so that the client list's flags are read from a few hundred small rows instead of by decrypting the
+whole practice (docs/design-notes.md §3).
+
+Kept in step by construction, not by each service remembering to: every write to a table the flags
+read (FLAG_INPUT_TABLES) marks its client in the unit of work (store.py), and the unit of work
+rewrites those clients' summaries from their records just before it commits (uow.py), in the same
+transaction. A summary row is sealed like every other row and its term is in the authenticated
+head's set digest (head.py), so deleting, planting or rolling one back is refused at unlock like any
+row. It is derived data, so its writes make no audit entries of their own (the write that caused
+them has one); `verify` recomputes every summary and compares (services/verify.py).
+
+A vault migrated to 0005 gets its summaries at its first unlock (Vault._unlock), which then sets
+META_FLAG under the header MAC. Until then (a vault opened read-only), the flags are computed from
+the full records as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
+from notesdesk.core.storage.head import MODULUS, Head
+from notesdesk.core.storage.repositories import Repositories
+from notesdesk.core.storage.store import SealedTable, StoreContext
+from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
+from notesdesk.core.storage.tables import Base, ClientRow, MetaRow, missing_later_table
+
+SUMMARY_TABLE = "client_summary"
+FEW = 3  # up to this many clients, their summaries are read one by one
+
+
+def has_table(session: Session) -> bool:
+    return not missing_later_table(session, SUMMARY_TABLE)
+
+
+def ready(session: Session) -> bool:
+    """True when the summaries are kept in this vault (built, and every write since kept them)."""
+    if not has_table(session):
+        return False
+    value = session.scalar(select(MetaRow.value).where(MetaRow.key == META_FLAG))
+    return value == META_VALUE
+
+
+def read(repos: Repositories, client_ids: Iterable[str] | None = None) -> list[ClientSummary]:
+    """The stored summaries: every one, or those of `client_ids` (a client with no flag inputs has
+    none)."""
+    table = _sealed(repos.ctx)
+    if client_ids is None:
+        return table.all()
+    wanted = list(dict.fromkeys(client_ids))
+    if len(wanted) > FEW:  # one read of the table beats one query per client
+        keep = set(wanted)
+        return [found for found in table.all() if found.id in keep]
+    return [found for cid in wanted if (found := table.find(cid)) is not None]
+
+
+def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
+    """One client's summary, recomputed from its records."""
+    return summarise(
+        client_id,
+        repos.notes.where(client_id=client_id),
+        repos.plans.where(client_id=client_id),
+        repos.homework.where(client_id=client_id),
+        repos.measures.where(client_id=client_id),
+        repos.episodes.where(client_id=client_id),
+    )
+
+
+def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
+    """Every client's summary from the full records (one bulk read per table)."""
+    return summaries_from(repos.notes.all(), repos.plans.all(), repos.homework.all(), repos.measures.all(),
+                          repos.episodes.all())
+
+
+def refresh(repos: Repositories, client_ids: Iterable[str]) -> None:
+    """Rewrite the summaries of `client_ids` from their records (a client deleted in this unit of
+    work loses its summary), and move the head's set digest by what changed."""
+    session = repos.ctx.session
+    change = 0
+    for cid in sorted(set(client_ids)):
+        exists = session.scalar(select(ClientRow.id).where(ClientRow.id == cid)) is not None
+        summary = summary_of(repos, cid) if exists else ClientSummary(cid)
+        change += _store(repos.ctx, summary)
+    _move_head(repos.ctx, change)
+
+
+def build_all(repos: Repositories) -> None:
+    """Every client's summary from the full records, replacing whatever is stored (the first unlock
+    after migration 0005)."""
+    ctx = repos.ctx
+    change = 0
+    summaries = recompute_all(repos)
+    stale = set(ctx.session.scalars(select(_table().c.id))) - set(summaries)
+    for cid in sorted(stale):
+        change += _store(ctx, ClientSummary(cid))
+    for cid in sorted(summaries):
+        change += _store(ctx, summaries[cid])
+    _move_head(ctx, change)
+
+
+def _table() -> Table:
+    return Base.metadata.tables[SUMMARY_TABLE]
+
+
+def _sealed(ctx: StoreContext) -> SealedTable[ClientSummary]:
+    return SealedTable(ctx, SUMMARY_TABLE, ClientSummary, label="client summary")
+
+
+def _store(ctx: StoreContext, summary: ClientSummary) -> int:
+    """Write (or, when empty, delete) one summary row; returns the change to the set digest."""
+    session, heads, table = ctx.session, ctx.audit.heads, _table()
+    rev = session.scalar(select(table.c.rev).where(table.c.id == summary.id))
+    old_term = heads.stored_term(session, SUMMARY_TABLE, summary.id) if rev is not None else 0
+    if summary.empty:
+        if rev is not None:
+            session.execute(delete(table).where(table.c.id == summary.id))
+        return -old_term
+    clear = {"rev": 1 if rev is None else int(rev) + 1}
+    sealed = ctx.sealer.seal(SUMMARY_TABLE, summary.id, clear, summary)
+    if rev is None:
+        session.execute(insert(table).values(id=summary.id, data=sealed, **clear))
+    else:
+        session.execute(update(table).where(table.c.id == summary.id).values(data=sealed, **clear))
+    return heads.term(SUMMARY_TABLE, summary.id, clear, sealed) - old_term
+
+
+def _move_head(ctx: StoreContext, change: int) -> None:
+    """The head keeps its place in the audit chain; only its set digest moves (and its MAC)."""
+    if change % MODULUS == 0:
+        return
+    head = ctx.audit.current(ctx.session)
+    moved = Head(head.seq, head.chain, (head.rows + change) % MODULUS, head.lineage)
+    ctx.audit.heads.write(ctx.session, moved)
+    ctx.session.info["audit_head"] = moved

@@ -1,0 +1,5 @@
+"""The header setting that marks a vault's client summaries as built (storage/summaries.py); its own
+module so that the header's repair (header_repair.py) can name it without importing the summaries."""
+
+META_FLAG = "client_summary"  # set (under the header MAC) once every client's summary is built
+META_VALUE = "flag-inputs/1"
