@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from typing import Any
 
 from notesdesk.cli.io import (
@@ -26,12 +25,11 @@ from notesdesk.core.domain.notes import (
     AddendumKind,
     NoteFormat,
     PrivateNote,
-    Section,
     SessionNote,
     SessionType,
     Signature,
 )
-from notesdesk.core.errors import InvalidInput, UsageError, VaultDamaged
+from notesdesk.core.errors import UsageError, VaultDamaged
 from notesdesk.core.services import notes
 from notesdesk.core.services.search import build_index
 
@@ -129,27 +127,11 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
-def _merge(sections: tuple[Section, ...], texts: dict[str, str]) -> tuple[Section, ...]:
-    known = [s.key for s in sections]
-    unknown = [k for k in texts if k not in known]
-    if unknown:
-        raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
-    return tuple(replace(s, text=texts.get(s.key, s.text)) for s in sections)
-
-
 def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
     texts = _texts(args.section)
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
-        with vault.unit_of_work() as uow:
-            note = uow.notes.get(note_id)
-        note = replace(
-            note,
-            sections=_merge(note.sections, texts),
-            session_date=args.date or note.session_date,
-            session_type=args.type or note.session_type,
-        )
-        note = notes.save_draft(vault.unit_of_work(), note)
+        note = notes.edit_draft(vault.unit_of_work(), note_id, texts, args.date, args.type)
     cli.done("Draft saved.", id=note.id)
     return 0
 
@@ -217,10 +199,7 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
 def _show_private(cli: Cli, query: str) -> int:
     with cli.open_vault() as vault:
         note_id = find_id(vault, "psychotherapy note", query)
-        with vault.unit_of_work() as uow:
-            client = uow.clients.get(uow.private_notes.get(note_id).client_id)
-        # Read through the service so the view is audited.
-        note = next(p for p in notes.list_private_notes(vault.unit_of_work(), client.id) if p.id == note_id)
+        note, client = notes.show_private_note(vault.unit_of_work(), note_id)
     if cli.json:
         cli.emit_json({"note": to_plain(note), "client_name": client.name})
         return 0
@@ -236,10 +215,8 @@ def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
         return _show_private(cli, args.note)
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
-        note, addenda = notes.get_note(vault.unit_of_work(), note_id)
-        with vault.unit_of_work() as uow:
-            client = uow.clients.get(note.client_id)
-        valid = notes.verify_note(vault.unit_of_work(), note, addenda) if note.is_signed else None
+        shown = notes.show_note(vault.unit_of_work(), note_id)
+    note, addenda, client, valid = shown.note, shown.addenda, shown.client, shown.signature_valid
     if cli.json:
         cli.emit_json(
             {

@@ -9,6 +9,7 @@ from typing import Any
 
 from notesdesk.cli.io import Cli, add_command, check_out, short
 from notesdesk.core.errors import Conflict, UsageError
+from notesdesk.core.services import audit_log
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -124,17 +125,16 @@ def cmd_passwd(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault, vault.unit_of_work() as uow:
-        assert uow.session is not None
+    with cli.open_vault() as vault:
         if args.verify:
-            count = vault.audit.verify(uow.session)
+            count = audit_log.verify_audit_log(vault.unit_of_work())
             cli.done(
                 f"Audit log OK: {count} entries in an unbroken chain; every record matches its "
                 "last audited write.",
                 entries=count,
             )
             return 0
-        entries = list(vault.audit.entries(uow.session))
+        entries = audit_log.audit_entries(vault.unit_of_work())
     if args.last is not None:
         entries = entries[-args.last :] if args.last > 0 else []
     if cli.json:

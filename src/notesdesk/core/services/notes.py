@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
+from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import (
     Addendum,
@@ -15,6 +16,7 @@ from notesdesk.core.domain.notes import (
     PrivateNote,
     Section,
     SessionNote,
+    SessionType,
     blank_sections,
 )
 from notesdesk.core.domain.pending import PendingKind
@@ -62,13 +64,17 @@ def save_draft(uow: UnitOfWork, note: SessionNote) -> SessionNote:
     Homework ticked as assigned in the draft is linked to it, and unticked homework unlinked, in the
     same transaction."""
     with uow:
-        stored = uow.notes.get(note.id)
-        if stored.is_signed:
-            raise Conflict("This note is signed and locked; add an addendum instead.")
-        note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
-        uow.notes.replace(note)
-        sync_assigned_homework(uow, note, before=stored.homework_assigned)
+        note = _replace_draft(uow, uow.notes.get(note.id), note)
         uow.commit()
+    return note
+
+
+def _replace_draft(uow: UnitOfWork, stored: SessionNote, note: SessionNote) -> SessionNote:
+    if stored.is_signed:
+        raise Conflict("This note is signed and locked; add an addendum instead.")
+    note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
+    uow.notes.replace(note)
+    sync_assigned_homework(uow, note, before=stored.homework_assigned)
     return note
 
 
@@ -185,6 +191,56 @@ def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> 
     return True
 
 
+@dataclass(frozen=True)
+class NoteView:
+    """A note as it is shown: its addenda in chain order, its client, and whether the signatures
+    hold (None for a draft, which has none)."""
+
+    note: SessionNote
+    addenda: list[Addendum]
+    client: Client
+    signature_valid: bool | None
+
+
+def show_note(uow: UnitOfWork, note_id: str) -> NoteView:
+    """Read a note to show it, in one unit of work, audited as a view of that note."""
+    with uow:
+        note = uow.notes.get(note_id)
+        addenda = chain_order(note, uow.addenda.where(note_id=note_id))
+        client = uow.clients.get(note.client_id)
+        valid = verify_note(uow, note, addenda) if note.is_signed else None
+        uow.record("view", "note", note_id)
+        uow.commit()
+    return NoteView(note, addenda, client, valid)
+
+
+def edit_draft(
+    uow: UnitOfWork,
+    note_id: str,
+    texts: dict[str, str],
+    session_date: date | None = None,
+    session_type: SessionType | None = None,
+) -> SessionNote:
+    """Change some sections of a draft (KEY=TEXT; others keep their text) and, if given, its date and
+    type: one unit of work, refused for a signed note as save_draft is."""
+    with uow:
+        stored = uow.notes.get(note_id)
+        known = [s.key for s in stored.sections]
+        unknown = [key for key in texts if key not in known]
+        if unknown:
+            raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
+        sections = tuple(replace(s, text=texts.get(s.key, s.text)) for s in stored.sections)
+        note = replace(
+            stored,
+            sections=sections,
+            session_date=session_date or stored.session_date,
+            session_type=session_type or stored.session_type,
+        )
+        note = _replace_draft(uow, stored, note)
+        uow.commit()
+    return note
+
+
 CARRIED_SECTION = "plan"
 """The one section whose text copy forward carries: what was planned is what this session picks up."""
 
@@ -250,6 +306,16 @@ def get_private_note(uow: UnitOfWork, note_id: str) -> PrivateNote:
         uow.record("view", "private_note", note_id)
         uow.commit()
     return note
+
+
+def show_private_note(uow: UnitOfWork, note_id: str) -> tuple[PrivateNote, Client]:
+    """A psychotherapy note and its client, in one unit of work, audited as a view of that note."""
+    with uow:
+        note = uow.private_notes.get(note_id)
+        client = uow.clients.get(note.client_id)
+        uow.record("view", "private_note", note_id)
+        uow.commit()
+    return note, client
 
 
 def list_private_notes(uow: UnitOfWork, client_id: str) -> list[PrivateNote]:

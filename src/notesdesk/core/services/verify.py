@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services.notes import chain_order, verify_note
+from notesdesk.core.storage.entities import ENTITIES
+from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -29,13 +31,13 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
     with uow:
         assert uow.session is not None
-        tables = [
-            uow.clients, uow.episodes, uow.notes, uow.addenda, uow.private_notes, uow.plans,
-            uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures, uow.pending_texts,
-        ]
         records = 0
-        for table in tables:
-            records += len(table.all())  # opening every seal checks every ciphertext
+        for entity in ENTITIES:
+            # Opening every seal checks every ciphertext; a repository also checks each row's shape.
+            if entity.repository:
+                records += len(getattr(uow, entity.repository).all())
+            else:  # vault settings: checked, not counted among the records
+                SealedTable(uow.ctx, entity.table, entity.kind, label=entity.label).all_raw()
         addenda: dict[str, list[Addendum]] = defaultdict(list)
         for addendum in uow.addenda.all():
             addenda[addendum.note_id].append(addendum)
