@@ -21,6 +21,7 @@ from notesdesk.core.exports import practice, record
 from notesdesk.core.exports.snapshot import Snapshot, take
 from notesdesk.core.services import care, clients, lookup, notes, pending, plans, retention, templates
 from notesdesk.core.services.verify import verify_vault
+from notesdesk.core.storage import migrate, schema
 from notesdesk.core.storage.entities import BY_TABLE, ENTITIES, NOT_RECORDS, REPOSITORIES, Entity
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.sealer import Sealer
@@ -53,6 +54,17 @@ def test_each_entitys_clear_columns_are_its_tables_columns(entity: Entity) -> No
         f"Entity {entity.table!r}: clear=... in {REGISTRY} must name every column of the table but "
         f"id and data; the table has {sorted(columns - {'id', 'data'})}."
     )
+
+
+def test_a_table_the_first_migration_does_not_make_is_marked_later() -> None:
+    """An older vault opened read-only is never migrated: a table it lacks must read as empty."""
+    oldest = min(migrate.revisions())
+    first = {name for kind, name, _table, _sql in schema.expected(oldest) if kind == "table"}
+    for entity in ENTITIES:
+        assert entity.later == (entity.table not in first), (
+            f"Entity {entity.table!r} in {REGISTRY}: later={entity.table not in first} "
+            f"(the migration {oldest} {'makes' if entity.table in first else 'does not make'} it)."
+        )
 
 
 def test_every_repository_is_typed_on_the_unit_of_work() -> None:
