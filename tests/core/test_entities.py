@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date
-from typing import get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 import pytest
 from sqlalchemy import func, select
@@ -70,7 +70,8 @@ def test_a_table_the_first_migration_does_not_make_is_marked_later() -> None:
 def test_every_repository_is_typed_on_the_unit_of_work() -> None:
     hints = get_type_hints(Repositories)
     for entity in REPOSITORIES:
-        assert hints.get(entity.repository) == SealedTable[entity.kind], (  # type: ignore[name-defined]
+        hint = hints.get(entity.repository)
+        assert get_origin(hint) is SealedTable and get_args(hint) == (entity.kind,), (
             f"Add `{entity.repository}: SealedTable[{entity.kind.__name__}]` to class Repositories in "
             "src/notesdesk/core/storage/repositories.py (the type checker's view of the registry)."
         )
@@ -85,7 +86,8 @@ def test_the_export_snapshot_has_one_field_per_repository_in_registry_order() ->
     )
     assert fields == expected, f"class Snapshot in core/exports/snapshot.py should read:\n{lines}"
     for entity in REPOSITORIES:
-        assert hints[entity.repository] == tuple[entity.kind, ...], lines
+        hint = hints[entity.repository]
+        assert get_origin(hint) is tuple and get_args(hint) == (entity.kind, ...), lines
 
 
 def fill(vault: Vault) -> str:
@@ -142,9 +144,9 @@ def test_verify_opens_the_seal_of_every_row_of_every_table(
     opened: set[tuple[str, str]] = set()
     real_open = Sealer.open_bytes
 
-    def spy(self: Sealer, table: str, row_id: str, *args: object) -> bytes:
+    def spy(self: Sealer, table: str, row_id: str, *args: Any) -> bytes:
         opened.add((table, row_id))
-        return real_open(self, table, row_id, *args)  # type: ignore[arg-type]
+        return real_open(self, table, row_id, *args)
 
     monkeypatch.setattr(Sealer, "open_bytes", spy)
     report = verify_vault(vault.unit_of_work())
