@@ -64,17 +64,13 @@ def save_draft(uow: UnitOfWork, note: SessionNote) -> SessionNote:
     Homework ticked as assigned in the draft is linked to it, and unticked homework unlinked, in the
     same transaction."""
     with uow:
-        note = _replace_draft(uow, uow.notes.get(note.id), note)
+        stored = uow.notes.get(note.id)
+        if stored.is_signed:
+            raise Conflict("This note is signed and locked; add an addendum instead.")
+        note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
+        uow.notes.replace(note)
+        sync_assigned_homework(uow, note, before=stored.homework_assigned)
         uow.commit()
-    return note
-
-
-def _replace_draft(uow: UnitOfWork, stored: SessionNote, note: SessionNote) -> SessionNote:
-    if stored.is_signed:
-        raise Conflict("This note is signed and locked; add an addendum instead.")
-    note = replace(note, signature=None, updated_at=now(), client_id=stored.client_id)
-    uow.notes.replace(note)
-    sync_assigned_homework(uow, note, before=stored.homework_assigned)
     return note
 
 
@@ -222,23 +218,21 @@ def edit_draft(
     session_type: SessionType | None = None,
 ) -> SessionNote:
     """Change some sections of a draft (KEY=TEXT; others keep their text) and, if given, its date and
-    type: one unit of work, refused for a signed note as save_draft is."""
+    type. The changed draft is written by save_draft, so every check of a draft's save applies (a
+    signed note refuses)."""
     with uow:
         stored = uow.notes.get(note_id)
-        known = [s.key for s in stored.sections]
-        unknown = [key for key in texts if key not in known]
-        if unknown:
-            raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
-        sections = tuple(replace(s, text=texts.get(s.key, s.text)) for s in stored.sections)
-        note = replace(
-            stored,
-            sections=sections,
-            session_date=session_date or stored.session_date,
-            session_type=session_type or stored.session_type,
-        )
-        note = _replace_draft(uow, stored, note)
-        uow.commit()
-    return note
+    known = [s.key for s in stored.sections]
+    unknown = [key for key in texts if key not in known]
+    if unknown:
+        raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
+    note = replace(
+        stored,
+        sections=tuple(replace(s, text=texts.get(s.key, s.text)) for s in stored.sections),
+        session_date=session_date or stored.session_date,
+        session_type=session_type or stored.session_type,
+    )
+    return save_draft(uow, note)
 
 
 CARRIED_SECTION = "plan"
