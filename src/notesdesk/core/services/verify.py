@@ -36,7 +36,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
             # Opening every seal checks every ciphertext; a repository also checks each row's shape.
             if entity.repository:
                 records += len(getattr(uow, entity.repository).all())
-            else:  # vault settings: checked, not counted among the records
+            else:  # vault settings, derived data: their seals checked, not counted among the records
                 SealedTable(uow.ctx, entity.table, entity.kind, label=entity.label).all_raw()
         addenda: dict[str, list[Addendum]] = defaultdict(list)
         for addendum in uow.addenda.all():

@@ -50,8 +50,10 @@ def _addendum_clear(addendum: Addendum) -> Mapping[str, ClearValue]:
 class Entity:
     """One sealed table and what it holds.
 
-    table: the SQL table's name. repository: the unit of work's attribute for it ("" for the
-    vault-level `secret` table, read through the vault's own accessors). kind: the domain type a row
+    table: the SQL table's name. repository: the unit of work's attribute for it; "" for a table
+    read by its own module instead (the vault-level settings in `secret`, read through the vault's
+    accessors; derived data kept by its own module), which is verified but neither counted among the
+    records nor exported as such. kind: the domain type a row
     opens into. label: how messages name one row. clear: the columns kept in clear, in the order the
     seal binds them (changing the order would break every stored seal). clear_of: an object's clear
     columns other than `rev`. in_client_record: part of a client's record (the JSON record, FHIR
