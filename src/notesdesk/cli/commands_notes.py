@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from notesdesk.cli.io import (
@@ -25,11 +26,12 @@ from notesdesk.core.domain.notes import (
     AddendumKind,
     NoteFormat,
     PrivateNote,
+    Section,
     SessionNote,
     SessionType,
     Signature,
 )
-from notesdesk.core.errors import UsageError, VaultDamaged
+from notesdesk.core.errors import InvalidInput, UsageError, VaultDamaged
 from notesdesk.core.services import notes
 from notesdesk.core.services.search import build_index
 
@@ -127,11 +129,29 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def _merge(sections: tuple[Section, ...], texts: dict[str, str]) -> tuple[Section, ...]:
+    known = [s.key for s in sections]
+    unknown = [k for k in texts if k not in known]
+    if unknown:
+        raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
+    return tuple(replace(s, text=texts.get(s.key, s.text)) for s in sections)
+
+
 def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
     texts = _texts(args.section)
+
+    def change(note: SessionNote) -> SessionNote:
+        """What was given, over what the draft has."""
+        return replace(
+            note,
+            sections=_merge(note.sections, texts),
+            session_date=args.date or note.session_date,
+            session_type=args.type or note.session_type,
+        )
+
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
-        note = notes.edit_draft(vault.unit_of_work(), note_id, texts, args.date, args.type)
+        note = notes.edit_draft(vault.unit_of_work(), note_id, change)
     cli.done("Draft saved.", id=note.id)
     return 0
 

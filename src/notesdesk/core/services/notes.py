@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -16,7 +17,6 @@ from notesdesk.core.domain.notes import (
     PrivateNote,
     Section,
     SessionNote,
-    SessionType,
     blank_sections,
 )
 from notesdesk.core.domain.pending import PendingKind
@@ -211,28 +211,14 @@ def show_note(uow: UnitOfWork, note_id: str) -> NoteView:
 
 
 def edit_draft(
-    uow: UnitOfWork,
-    note_id: str,
-    texts: dict[str, str],
-    session_date: date | None = None,
-    session_type: SessionType | None = None,
+    uow: UnitOfWork, note_id: str, change: Callable[[SessionNote], SessionNote]
 ) -> SessionNote:
-    """Change some sections of a draft (KEY=TEXT; others keep their text) and, if given, its date and
-    type. The changed draft is written by save_draft, so every check of a draft's save applies (a
-    signed note refuses)."""
+    """Change a draft: `change` gets the stored note and returns it changed (what the user gave, over
+    what the draft has). Written by save_draft, so every check of a draft's save applies (a signed
+    note refuses)."""
     with uow:
         stored = uow.notes.get(note_id)
-    known = [s.key for s in stored.sections]
-    unknown = [key for key in texts if key not in known]
-    if unknown:
-        raise InvalidInput(f"This note has no section '{unknown[0]}'; use: {', '.join(known)}.")
-    note = replace(
-        stored,
-        sections=tuple(replace(s, text=texts.get(s.key, s.text)) for s in stored.sections),
-        session_date=session_date or stored.session_date,
-        session_type=session_type or stored.session_type,
-    )
-    return save_draft(uow, note)
+    return save_draft(uow, change(stored))
 
 
 CARRIED_SECTION = "plan"
