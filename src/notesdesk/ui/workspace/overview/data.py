@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -107,11 +108,11 @@ def drafts_text(drafts: tuple[date, ...], late: int, on: date) -> str:
     return text
 
 
-def load_overview(uow: UnitOfWork, client_id: str, on: date) -> OverviewData:
-    """One service call per part; each enters the unit of work in turn (never nested)."""
-    phases = care.phase_history(uow, client_id)
+def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> OverviewData:
+    """One service call per part, each with its own unit of work (never nested)."""
+    phases = care.phase_history(uow(), client_id)
     current = phases[-1] if phases else None
-    versions = plans.plan_versions(uow, client_id)
+    versions = plans.plan_versions(uow(), client_id)
     active = next((p for p in reversed(versions) if p.status == PlanStatus.ACTIVE), None)
     shown = active or (versions[-1] if versions else None)
     if shown is None:
@@ -124,14 +125,14 @@ def load_overview(uow: UnitOfWork, client_id: str, on: date) -> OverviewData:
     goals = tuple(
         GoalLine(g.statement, g.client_words, goal_status(g)) for g in (shown.goals() if shown else [])
     )
-    homework = care.list_homework(uow, client_id)
+    homework = care.list_homework(uow(), client_id)
     start = on - timedelta(days=care.ADHERENCE_WINDOW_DAYS)
     checkins = sum(1 for h in homework for c in h.checkins if start < c.checkin_date <= on)
-    milestones = care.list_milestones(uow, client_id)
+    milestones = care.list_milestones(uow(), client_id)
     reached = tuple(MilestoneLine.of(m) for m in milestones if m.status in REACHED)
-    unsigned = unsigned_notes(uow, client_id)
-    client = clients.get_client(uow, client_id, audit_view=False)
-    safety = care.safety_plan_versions(uow, client_id)
+    unsigned = unsigned_notes(uow(), client_id)
+    client = clients.get_client(uow(), client_id, audit_view=False)
+    safety = care.safety_plan_versions(uow(), client_id)
     latest = safety[-1] if safety else None
     next_review = active.review_due if active else None
     return OverviewData(

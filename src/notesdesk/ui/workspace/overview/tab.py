@@ -88,10 +88,8 @@ class OverviewTab(QWidget):
         return self.labels[key].text()
 
     def refresh(self) -> None:
-        data = self._ctx.session.read(load_overview, self._client_id, today())
-        if data is None:  # the presenter said why
-            return
         try:
+            data = load_overview(self._ctx.uow, self._client_id, today())
             self.measures_summary.refresh()
         except Exception as exc:
             self._ctx.errors.present(exc)
