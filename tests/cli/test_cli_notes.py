@@ -121,3 +121,20 @@ def test_note_id_prefix_must_be_unique_and_long_enough(run: Runner, client_id: s
     short = run("note", "show", note[: MIN_PREFIX - 1])
     assert short.code == 1 and f"at least {MIN_PREFIX} characters" in short.err
     assert "No note with id" not in short.err  # it exists; the start given was too short
+
+
+def test_showing_a_note_is_audited_as_a_view_of_that_note(run: Runner, client_id: str) -> None:
+    """The audit names the very note shown, a psychotherapy note included (not only its client)."""
+    private = run.ok("note", "add", "Zoë", "--private", "--section", "text=kept apart").strip()
+    session = _soap(run)
+    for args, table, note_id in (
+        (("note", "show", private[:8], "--private"), "private_note", private),
+        (("note", "show", session[:8]), "note", session),
+    ):
+        run.ok(*args)
+        views = [
+            (e["table"], e["row_id"])
+            for e in json.loads(run.ok("--json", "audit"))
+            if e["action"] == "view"
+        ]
+        assert views[-1] == (table, note_id)

@@ -231,3 +231,27 @@ def test_a_guessable_pdf_password_is_warned_about_not_refused(
     assert result.code == 0, result.err
     assert result.err.startswith("warning: the PDF password is easy to guess") and result.err.count("\n") == 1
     assert "letmein123" not in result.err and "Treatment summary" in _text(out, "letmein123")
+
+
+def test_document_makes_what_the_app_offers_such_as_the_maintenance_plan(
+    run: Runner, practice: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.pdf"
+    printed = run.ok("document", "maintenance", CLIENT, "--out", str(out))
+    assert printed.splitlines()[0] == str(out)
+    assert "Keeping it going" in _text(out) and out.stat().st_mode & 0o777 == 0o600
+    assert _audit_details(run)[-1] == "maintenance plan; not password-protected"
+    record = tmp_path / "record.pdf"
+    run.ok("document", "record", CLIENT, "--include-private", "--out", str(record))
+    assert PRIVATE_TEXT in _text(record)
+
+
+def test_document_refuses_an_option_meant_for_another_document(
+    run: Runner, practice: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.pdf"
+    result = run("document", "maintenance", CLIENT, "--include-private", "--out", str(out))
+    assert result.code == 2 and "--include-private is for 'document record'" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and not out.exists()
+    unknown = run("document", "letter", CLIENT, "--out", str(out))
+    assert unknown.code == 2 and "maintenance" in unknown.err  # the choices are named

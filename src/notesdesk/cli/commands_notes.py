@@ -139,17 +139,19 @@ def _merge(sections: tuple[Section, ...], texts: dict[str, str]) -> tuple[Sectio
 
 def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
     texts = _texts(args.section)
-    with cli.open_vault() as vault:
-        note_id = find_id(vault, "note", args.note)
-        with vault.unit_of_work() as uow:
-            note = uow.notes.get(note_id)
-        note = replace(
+
+    def change(note: SessionNote) -> SessionNote:
+        """What was given, over what the draft has."""
+        return replace(
             note,
             sections=_merge(note.sections, texts),
             session_date=args.date or note.session_date,
             session_type=args.type or note.session_type,
         )
-        note = notes.save_draft(vault.unit_of_work(), note)
+
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        note = notes.edit_draft(vault.unit_of_work(), note_id, change)
     cli.done("Draft saved.", id=note.id)
     return 0
 
@@ -217,10 +219,7 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
 def _show_private(cli: Cli, query: str) -> int:
     with cli.open_vault() as vault:
         note_id = find_id(vault, "psychotherapy note", query)
-        with vault.unit_of_work() as uow:
-            client = uow.clients.get(uow.private_notes.get(note_id).client_id)
-        # Read through the service so the view is audited.
-        note = next(p for p in notes.list_private_notes(vault.unit_of_work(), client.id) if p.id == note_id)
+        note, client = notes.show_private_note(vault.unit_of_work(), note_id)
     if cli.json:
         cli.emit_json({"note": to_plain(note), "client_name": client.name})
         return 0
@@ -236,10 +235,8 @@ def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
         return _show_private(cli, args.note)
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
-        note, addenda = notes.get_note(vault.unit_of_work(), note_id)
-        with vault.unit_of_work() as uow:
-            client = uow.clients.get(note.client_id)
-        valid = notes.verify_note(vault.unit_of_work(), note, addenda) if note.is_signed else None
+        shown = notes.show_note(vault.unit_of_work(), note_id)
+    note, addenda, client, valid = shown.note, shown.addenda, shown.client, shown.signature_valid
     if cli.json:
         cli.emit_json(
             {

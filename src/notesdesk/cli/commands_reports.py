@@ -12,29 +12,20 @@ client text).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notesdesk.cli.io import Cli, add_command, check_out, date_arg, write_out
 from notesdesk.cli.records import find_client
 from notesdesk.core.crypto.policy import password_warning
-from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
+from notesdesk.core.domain.summaries import ClientCopyOptions
 from notesdesk.core.errors import UsageError
-from notesdesk.core.reports import (
-    Paper,
-    PdfOptions,
-    default_paper,
-    render_access_record,
-    render_client_summary,
-    render_clinician_summary,
-    render_homework_sheet,
-    render_recovery_sheet,
-    render_safety_plan,
-)
+from notesdesk.core.reports import Paper, PdfOptions, default_paper, render_recovery_sheet
 from notesdesk.core.services import summary
-from notesdesk.core.services.summary_measures import summary_measures
-from notesdesk.core.storage.vault import Vault
+from notesdesk.core.services.documents import DOCUMENTS, RecordChoice, make_document
+
+if TYPE_CHECKING:  # a type in signatures only: the composition roots open the vault (docs/architecture.md)
+    from notesdesk.core.storage.vault import Vault
 
 AUDIENCES = ("clinician", "client")
 PLAIN_REMINDER = (
@@ -59,6 +50,14 @@ psychotherapy notes.
 RECORD_EPILOG = """\
 The record for a client's access request: every signed progress note with its addenda, every plan
 version and the measures. Psychotherapy notes are left out unless --include-private is given.
+"""
+
+
+DOCUMENT_EPILOG = "DOCUMENT is one of:\n" + "\n".join(
+    f"  {key:<12} {kind.title}" for key, kind in DOCUMENTS.items()
+) + """
+--include-diagnoses is for client, --include-private and --include-drafts for record, --week for
+homework. A safety plan or maintenance plan the client does not have yet is said in one line.
 """
 
 
@@ -116,6 +115,22 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     hw.add_argument("client", metavar="CLIENT")
     hw.add_argument("--week", type=date_arg, metavar="DATE", help="any day of the week (default: this week)")
     _pdf_options(hw)
+
+    any_doc = add_command(
+        commands,
+        "document",
+        common,
+        "write any document of the app's Reports menu as a PDF (e.g. the maintenance plan)",
+        cmd_document,
+        epilog=DOCUMENT_EPILOG + "\n" + PDF_EPILOG,
+    )
+    any_doc.add_argument("kind", metavar="DOCUMENT", choices=list(DOCUMENTS), help=", ".join(DOCUMENTS))
+    any_doc.add_argument("client", metavar="CLIENT")
+    any_doc.add_argument("--include-diagnoses", action="store_true", help="client: print the diagnoses")
+    any_doc.add_argument("--include-private", action="store_true", help="record: with psychotherapy notes")
+    any_doc.add_argument("--include-drafts", action="store_true", help="record: with unsigned drafts")
+    any_doc.add_argument("--week", type=date_arg, metavar="DATE", help="homework: any day of the week")
+    _pdf_options(any_doc)
 
 
 def actions_of(commands: Any, group: str) -> Any:
@@ -179,15 +194,13 @@ def _write(cli: Cli, out: Path, data: bytes, options: PdfOptions, **extra: Any) 
     return 0
 
 
-Build = Callable[[Vault, str, PdfOptions], bytes]
-
-
-def _client_document(cli: Cli, args: argparse.Namespace, build: Build, **extra: Any) -> int:
+def _client_document(cli: Cli, args: argparse.Namespace, key: str, choice: Any = None, **extra: Any) -> int:
+    """Any document of the registry (core/services/documents.py), logged in the audit as an export."""
     out = check_out(args.out, args.force, cli.vault_path)
     with cli.open_vault() as vault:
         client = find_client(vault, args.client)
         options = _options(cli, args, vault)
-        data = build(vault, client.id, options)
+        data = make_document(vault.unit_of_work(), key, client.id, options, choice)
     return _write(cli, out, data, options, **extra)
 
 
@@ -198,63 +211,46 @@ def cmd_summary(cli: Cli, args: argparse.Namespace) -> int:
     clinician = args.audience == "clinician"
     if clinician and args.include_diagnoses:
         raise UsageError("--include-diagnoses is for --audience client; the clinician copy always has them.")
-
-    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        scorer = summary_measures(vault.unit_of_work(), client_id, include_alliance=clinician)
-        model = summary.client_summary(
-            vault.unit_of_work(),
-            client_id,
-            audit=AuditAction.EXPORT,
-            protected=_protected(options),
-            document=f"treatment summary ({args.audience})",
-            measures=scorer,
-        )
-        if clinician:
-            return render_clinician_summary(model, options)
-        copy = ClientCopyOptions(include_diagnoses=args.include_diagnoses)
-        return render_client_summary(model, options, copy)
-
-    return _client_document(cli, args, build, audience=args.audience)
+    choice = None if clinician else ClientCopyOptions(include_diagnoses=args.include_diagnoses)
+    return _client_document(cli, args, args.audience, choice, audience=args.audience)
 
 
 def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
-    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        scorer = summary_measures(vault.unit_of_work(), client_id)
-        model = summary.access_record(
-            vault.unit_of_work(),
-            client_id,
-            include_private=args.include_private,
-            audit=AuditAction.EXPORT,
-            protected=_protected(options),
-            measures=scorer,
-        )
-        return render_access_record(model, options)
-
-    return _client_document(cli, args, build, psychotherapy_notes=args.include_private)
+    choice = RecordChoice(include_private=args.include_private)
+    return _client_document(cli, args, "record", choice, psychotherapy_notes=args.include_private)
 
 
 def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
-    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        sheet = summary.safety_plan_sheet(
-            vault.unit_of_work(), client_id, audit=AuditAction.EXPORT, protected=_protected(options)
-        )
-        return render_safety_plan(sheet, options)
-
-    return _client_document(cli, args, build)
+    return _client_document(cli, args, "safety")
 
 
 def cmd_homework_sheet(cli: Cli, args: argparse.Namespace) -> int:
-    def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        sheet = summary.homework_sheet(
-            vault.unit_of_work(),
-            client_id,
-            week_of=args.week,
-            audit=AuditAction.EXPORT,
-            protected=_protected(options),
-        )
-        return render_homework_sheet(sheet, options)
+    return _client_document(cli, args, "homework", args.week)
 
-    return _client_document(cli, args, build)
+
+# Which document takes which option (given to another, an option is refused, not ignored).
+DOCUMENT_OPTIONS = {
+    "include_diagnoses": ("client", "--include-diagnoses"),
+    "include_private": ("record", "--include-private"),
+    "include_drafts": ("record", "--include-drafts"),
+    "week": ("homework", "--week"),
+}
+
+
+def cmd_document(cli: Cli, args: argparse.Namespace) -> int:
+    for name, (key, flag) in DOCUMENT_OPTIONS.items():
+        if getattr(args, name) and args.kind != key:
+            raise UsageError(f"{flag} is for 'document {key}', not 'document {args.kind}'.")
+    choice: Any = None
+    extra: dict[str, Any] = {"document": args.kind}
+    if args.kind == "client":
+        choice = ClientCopyOptions(include_diagnoses=args.include_diagnoses)
+    elif args.kind == "record":
+        choice = RecordChoice(args.include_private, args.include_drafts)
+        extra["psychotherapy_notes"] = args.include_private
+    elif args.kind == "homework":
+        choice = args.week
+    return _client_document(cli, args, args.kind, choice, **extra)
 
 
 # -- the recovery sheet, written by `init --recovery-sheet FILE` -----------------------------------
@@ -262,8 +258,7 @@ def cmd_homework_sheet(cli: Cli, args: argparse.Namespace) -> int:
 
 def write_recovery_sheet(vault: Vault, recovery_key: str, out: Path) -> None:
     """The recovery key, vault id and date on paper-sized PDF; it holds no client data."""
-    with vault.unit_of_work() as uow:
-        practitioner = summary.practitioner_block(uow)
+    practitioner = summary.practitioner_block(vault.unit_of_work())
     sheet = summary.recovery_sheet(recovery_key, vault.vault_id, practitioner=practitioner)
     pdf = render_recovery_sheet(sheet, PdfOptions(paper=default_paper(practitioner.locale)))
     write_out(out, pdf, vault.path)

@@ -10,6 +10,7 @@ from typing import Any
 from notesdesk.cli.io import Cli, add_command, check_out, short
 from notesdesk.core.crypto.policy import passphrase_problem
 from notesdesk.core.errors import Conflict, InvalidInput, UsageError
+from notesdesk.core.services import audit_log
 from notesdesk.core.storage.vault import Vault
 
 RECOVERY_WARNING = (
@@ -191,7 +192,7 @@ def _show_key(cli: Cli, recovery_key: str, done: str, sheet: Path | None) -> Non
 
 
 def cmd_rekey(cli: Cli, args: argparse.Namespace) -> int:
-    from notesdesk.core.storage import rekey  # inline: only these commands re-seal the vault
+    from notesdesk.core.services import key_renewal  # inline: only these commands re-seal the vault
 
     sheet = check_out(args.recovery_sheet, vault=cli.vault_path) if args.recovery_sheet else None
     passphrase, recovery_key = cli.unlock_secrets()
@@ -203,19 +204,19 @@ def cmd_rekey(cli: Cli, args: argparse.Namespace) -> int:
             problem = passphrase_problem(wrap)
             if problem:
                 raise InvalidInput(problem)
-        new_key = rekey.rekey(vault, wrap)
+        new_key = key_renewal.renew_keys(vault, wrap)
         print_new_key(cli, vault, new_key, "The data key was renewed: every record is sealed under "
                       "the new key. The old recovery key no longer opens this vault.", sheet)
     return 0
 
 
 def cmd_recovery_key(cli: Cli, args: argparse.Namespace) -> int:
-    from notesdesk.core.storage import rekey  # inline: see cmd_rekey
+    from notesdesk.core.services import key_renewal  # inline: see cmd_rekey
 
     sheet = check_out(args.recovery_sheet, vault=cli.vault_path) if args.recovery_sheet else None
     with cli.open_vault(repair=not args.recovery_key_stdin) as vault:
         repair = vault.header_repair
-        new_key = rekey.new_recovery_key(vault)
+        new_key = key_renewal.new_recovery_key(vault)
         if repair is not None:
             cli.note(repair.describe())
         print_new_key(cli, vault, new_key, "A new recovery key replaces the old one for this vault "
@@ -224,17 +225,16 @@ def cmd_recovery_key(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(cli: Cli, args: argparse.Namespace) -> int:
-    with cli.open_vault() as vault, vault.unit_of_work() as uow:
-        assert uow.session is not None
+    with cli.open_vault() as vault:
         if args.verify:
-            count = vault.audit.verify(uow.session)
+            count = audit_log.verify_audit_log(vault.unit_of_work())
             cli.done(
                 f"Audit log OK: {count} entries in an unbroken chain; every record matches its "
                 "last audited write.",
                 entries=count,
             )
             return 0
-        entries = list(vault.audit.entries(uow.session))
+        entries = audit_log.audit_entries(vault.unit_of_work())
     if args.last is not None:
         entries = entries[-args.last :] if args.last > 0 else []
     if cli.json:

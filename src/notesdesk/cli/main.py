@@ -58,6 +58,8 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "measure": ("outcome measures: instruments, scoring, history", ("measures",)),
     "summary": ("write a client's treatment summary as a PDF", REPORTS),
     "record": ("write a client's record for an access request as a PDF", REPORTS),
+    "document": ("write any document of the app's Reports menu as a PDF (e.g. the maintenance plan)",
+                 REPORTS),
 }
 
 DESCRIPTION = """\

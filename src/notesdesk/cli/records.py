@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.services import lookup
-from notesdesk.core.storage.vault import Vault
 
-TABLES = {
-    "note": "notes",
-    "psychotherapy note": "private_notes",
-    "homework": "homework",
-    "milestone": "milestones",
-}
+if TYPE_CHECKING:  # the CLI opens the vault in one place (cli/io.py); here it is only a type
+    from notesdesk.core.storage.vault import Vault
+
 MIN_PREFIX = 6
 """The shortest start of an id that lookup.resolve_id accepts (tests/cli check the two agree)."""
 
@@ -25,8 +23,7 @@ LISTS = {
 
 
 def find_client(vault: Vault, query: str) -> Client:
-    with vault.unit_of_work() as uow:
-        return lookup.resolve_client(uow, query)
+    return lookup.resolve_client(vault.unit_of_work(), query)
 
 
 def resolve(ids: list[str], query: str, label: str) -> str:
@@ -48,11 +45,4 @@ def resolve(ids: list[str], query: str, label: str) -> str:
 
 def find_id(vault: Vault, label: str, query: str) -> str:
     """The full id of the note / homework / milestone the user named by id or unique prefix."""
-    with vault.unit_of_work() as uow:
-        ids = getattr(uow, TABLES[label]).ids()
-    return resolve(ids, query, label)
-
-
-def client_names(vault: Vault) -> dict[str, str]:
-    with vault.unit_of_work() as uow:
-        return {c.id: c.name for c in uow.clients.all()}
+    return resolve(lookup.record_ids(vault.unit_of_work(), label), query, label)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from notesdesk.core.search.index import SearchIndex
-from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.prefs import Preferences
 from notesdesk.ui.session import Session
+
+if TYPE_CHECKING:  # types in signatures only: the composition roots open the vault (docs/architecture.md)
+    from notesdesk.core.storage.uow import UnitOfWork
+    from notesdesk.core.storage.vault import Vault
 
 
 @dataclass

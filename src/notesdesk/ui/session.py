@@ -12,13 +12,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any, Concatenate, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Concatenate, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Signal
 
-from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
+
+if TYPE_CHECKING:  # a type in signatures only: the composition roots open the vault (docs/architecture.md)
+    from notesdesk.core.storage.uow import UnitOfWork
 
 
 class Kind(enum.Enum):

@@ -9,11 +9,15 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
 class Snapshot:
+    """One field per repository in the registry (entities.py), in its order: the export's schema
+    (docs/export-schema.md), written out for the type checker; tests/core/test_entities.py checks it."""
+
     clients: tuple[Client, ...] = ()
     episodes: tuple[Episode, ...] = ()
     notes: tuple[SessionNote, ...] = ()
@@ -30,12 +34,9 @@ class Snapshot:
 
 
 # What a client's record is made of (the client JSON record and FHIR bundle take these).
-TABLES = (
-    "clients", "episodes", "notes", "addenda", "private_notes", "plans",
-    "homework", "milestones", "phases", "safety_plans", "measures",
-)
+TABLES = tuple(entity.repository for entity in REPOSITORIES if entity.in_client_record)
 # What the practice export carries: the record and text typed but not yet added or recorded.
-PRACTICE_TABLES = (*TABLES, "pending_texts")
+PRACTICE_TABLES = tuple(entity.repository for entity in REPOSITORIES)
 
 
 def _sorted(items: list) -> tuple:  # type: ignore[type-arg]

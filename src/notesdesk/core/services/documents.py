@@ -1,11 +1,34 @@
-"""Which of a client's documents can be made now: read cheaply, for the Reports menu to grey out the
-ones that would only end in 'this client has no … yet'."""
+"""The documents a client's record can be printed as, written once for the app's Reports menu and the
+CLI's `document` command (DOCUMENTS: name, the services that gather its data, its renderer, its audit
+name); and which of them can be made now (document_sources), read cheaply, for the menu to grey out
+the ones that would only end in 'this client has no … yet'."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from notesdesk.core.domain.notes import NoteFormat
+from notesdesk.core.domain.summaries import (
+    AccessRecord,
+    AuditAction,
+    ClientCopyOptions,
+    ClientSummary,
+    HomeworkSheet,
+)
+from notesdesk.core.reports import (
+    PdfOptions,
+    render_access_record,
+    render_client_summary,
+    render_clinician_summary,
+    render_homework_sheet,
+    render_maintenance_plan,
+    render_safety_plan,
+)
+from notesdesk.core.services import summary
+from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -30,3 +53,143 @@ def document_sources(uow: UnitOfWork, client_id: str) -> DocumentSources:
                 for n in uow.notes.where(client_id=client_id)
             )
     return DocumentSources(safety_plan=safety, maintenance_plan=maintenance)
+
+
+# -- the documents the app's Reports menu and the CLI's `document` command both make -------------
+
+Gather = Callable[[UnitOfWork, str, Any, AuditAction | None, bool | None], Any]
+"""(uow, client id, choice, audit, protected) -> the document's read model; the read is audited as
+`audit` (a preview, or an export saying whether the file is password-protected)."""
+Render = Callable[[Any, PdfOptions, Any], bytes]
+"""(read model, paper and password, choice) -> the PDF."""
+
+
+@dataclass(frozen=True)
+class RecordChoice:
+    """What goes into the record for an access request beyond the signed record itself."""
+
+    include_private: bool = False
+    include_drafts: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One printable document, written once for the app and the CLI.
+
+    key: its name on the command line (`notesdesk document KEY`). menu_name: the Reports menu's item
+    (the app adds "…", as every item opens a preview first). title: the preview's title and the CLI's
+    description. file_name: the suggested file name. Neither ever names the client. gather: the services
+    that read its data. render: the renderer. audit_name: what the audit calls it, given the choice
+    (never client data). needs: the DocumentSources field that must be true for it to be made ("" when
+    any client's record can make it). choice: the type of the choice it takes (None: it takes none).
+    """
+
+    key: str
+    menu_name: str
+    title: str
+    file_name: str
+    gather: Gather
+    render: Render
+    audit_name: Callable[[Any], str]
+    needs: str = ""
+    choice: type[Any] | None = None
+
+
+def _summary(audience: str) -> Gather:
+    def gather(
+        uow: UnitOfWork, client_id: str, _choice: Any, audit: AuditAction | None, protected: bool | None
+    ) -> ClientSummary:
+        scorer = summary_measures(uow, client_id, include_alliance=audience == "clinician")
+        return summary.client_summary(
+            uow, client_id, audit=audit, protected=protected, measures=scorer,
+            document=f"treatment summary ({audience})",
+        )
+
+    return gather
+
+
+def _record(
+    uow: UnitOfWork,
+    client_id: str,
+    choice: RecordChoice | None,
+    audit: AuditAction | None,
+    protected: bool | None,
+) -> AccessRecord:
+    choice = choice or RecordChoice()
+    return summary.access_record(
+        uow, client_id, include_private=choice.include_private, include_drafts=choice.include_drafts,
+        audit=audit, protected=protected, measures=summary_measures(uow, client_id),
+    )
+
+
+def _homework(
+    uow: UnitOfWork, client_id: str, week_of: date | None, audit: AuditAction | None, protected: bool | None
+) -> HomeworkSheet:
+    return summary.homework_sheet(uow, client_id, week_of=week_of, audit=audit, protected=protected)
+
+
+def _plain(service: Callable[..., Any]) -> Gather:
+    return lambda uow, client_id, _choice, audit, protected: service(
+        uow, client_id, audit=audit, protected=protected
+    )
+
+
+def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
+    return render_client_summary(model, options, choice or ClientCopyOptions())
+
+
+DOCUMENTS: dict[str, DocumentKind] = {
+    kind.key: kind
+    for kind in (
+        DocumentKind(
+            "clinician", "Treatment summary (clinician)", "Treatment summary (clinician copy)",
+            "treatment-summary.pdf", _summary("clinician"),
+            lambda model, options, _choice: render_clinician_summary(model, options),
+            lambda _choice: "treatment summary (clinician)",
+        ),
+        DocumentKind(
+            "client", "Treatment summary (client copy)", "Treatment summary (client copy)",
+            "progress-summary.pdf", _summary("client"), _client_copy,
+            lambda _choice: "treatment summary (client)", choice=ClientCopyOptions,
+        ),
+        DocumentKind(
+            "safety", "Safety plan", "Safety plan", "safety-plan.pdf", _plain(summary.safety_plan_sheet),
+            lambda model, options, _choice: render_safety_plan(model, options),
+            lambda _choice: "safety plan", needs="safety_plan",
+        ),
+        DocumentKind(
+            "homework", "Homework sheet", "Homework sheet", "homework-sheet.pdf", _homework,
+            lambda model, options, _choice: render_homework_sheet(model, options),
+            lambda _choice: "homework sheet", choice=date,
+        ),
+        DocumentKind(
+            "record", "Record for an access request", "Record for an access request",
+            "record-of-care.pdf", _record,
+            lambda model, options, _choice: render_access_record(model, options),
+            lambda choice: summary.record_detail((choice or RecordChoice()).include_private),
+            choice=RecordChoice,
+        ),
+        DocumentKind(
+            "maintenance", "Maintenance plan", "Maintenance plan", "maintenance-plan.pdf",
+            _plain(summary.maintenance_sheet),
+            lambda model, options, _choice: render_maintenance_plan(model, options),
+            lambda _choice: "maintenance plan", needs="maintenance_plan",
+        ),
+    )
+}
+"""Every document, in the Reports menu's order."""
+
+
+def make_document(
+    uow: UnitOfWork,
+    key: str,
+    client_id: str,
+    options: PdfOptions,
+    choice: Any = None,
+    audit: AuditAction | None = AuditAction.EXPORT,
+) -> bytes:
+    """Read and render one document (the CLI's path; the app renders off the UI thread, so it calls
+    gather and render apart). The read is audited as `audit`, with whether the PDF is protected."""
+    kind = DOCUMENTS[key]
+    model = kind.gather(uow, client_id, choice, audit, options.password is not None)
+    return kind.render(model, options, choice)

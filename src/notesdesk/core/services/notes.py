@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
+from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now, today
 from notesdesk.core.domain.dates import check_record_date
 from notesdesk.core.domain.notes import (
@@ -196,6 +198,40 @@ def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes) -> bo
     return True
 
 
+@dataclass(frozen=True)
+class NoteView:
+    """A note as it is shown: its addenda in chain order, its client, and whether the signatures
+    hold (None for a draft, which has none)."""
+
+    note: SessionNote
+    addenda: list[Addendum]
+    client: Client
+    signature_valid: bool | None
+
+
+def show_note(uow: UnitOfWork, note_id: str) -> NoteView:
+    """Read a note to show it, in one unit of work, audited as a view of that note."""
+    with uow:
+        note = uow.notes.get(note_id)
+        addenda = chain_order(note, uow.addenda.where(note_id=note_id))
+        client = uow.clients.get(note.client_id)
+        valid = verify_note(uow, note, addenda) if note.is_signed else None
+        uow.record("view", "note", note_id)
+        uow.commit()
+    return NoteView(note, addenda, client, valid)
+
+
+def edit_draft(
+    uow: UnitOfWork, note_id: str, change: Callable[[SessionNote], SessionNote]
+) -> SessionNote:
+    """Change a draft: `change` gets the stored note and returns it changed (what the user gave, over
+    what the draft has). Written by save_draft, so every check of a draft's save applies (a signed
+    note refuses)."""
+    with uow:
+        stored = uow.notes.get(note_id)
+    return save_draft(uow, change(stored))
+
+
 CARRIED_SECTION = "plan"
 """The one section whose text copy forward carries: what was planned is what this session picks up."""
 
@@ -261,6 +297,16 @@ def get_private_note(uow: UnitOfWork, note_id: str) -> PrivateNote:
         uow.record("view", "private_note", note_id)
         uow.commit()
     return note
+
+
+def show_private_note(uow: UnitOfWork, note_id: str) -> tuple[PrivateNote, Client]:
+    """A psychotherapy note and its client, in one unit of work, audited as a view of that note."""
+    with uow:
+        note = uow.private_notes.get(note_id)
+        client = uow.clients.get(note.client_id)
+        uow.record("view", "private_note", note_id)
+        uow.commit()
+    return note, client
 
 
 def list_private_notes(uow: UnitOfWork, client_id: str) -> list[PrivateNote]:

@@ -9,23 +9,9 @@ from sqlalchemy import delete
 
 from notesdesk.core.errors import Conflict
 from notesdesk.core.services.clients import ensure_deletable, retain_until
+from notesdesk.core.storage.entities import destruction_order
 from notesdesk.core.storage.tables import PurgeRow
 from notesdesk.core.storage.uow import UnitOfWork
-
-# Children before parents, so foreign keys hold at every step.
-ORDER = (
-    "pending_texts",
-    "addenda",
-    "notes",
-    "private_notes",
-    "plans",
-    "homework",
-    "milestones",
-    "phases",
-    "safety_plans",
-    "measures",
-    "episodes",
-)
 
 
 @dataclass(frozen=True)
@@ -62,8 +48,8 @@ def delete_client_record(uow: UnitOfWork, client_id: str, confirmed: bool) -> in
         assert uow.session is not None
         uow.session.add(PurgeRow(client_id=client_id))
         uow.session.flush()
-        for name in ORDER:
-            table = getattr(uow, name)
+        for entity in destruction_order():  # children before parents: foreign keys hold throughout
+            table = getattr(uow, entity.repository)
             for row_id in table.ids(client_id=client_id):
                 table.remove(row_id)
                 removed += 1

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from notesdesk.core.domain.flag_inputs import summaries_from
-from notesdesk.core.domain.notes import Addendum
+from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services.notes import chain_order, verify_note
 from notesdesk.core.storage import summaries
+from notesdesk.core.storage.entities import ENTITIES
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.tables import DERIVED_TABLES
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -32,20 +36,22 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
     with uow:
         assert uow.session is not None
         # Opening every seal checks every ciphertext; each table is read (and decrypted) once.
-        notes, plans, homework = uow.notes.all(), uow.plans.all(), uow.homework.all()
-        measures, episodes, addenda_rows = uow.measures.all(), uow.episodes.all(), uow.addenda.all()
-        records = len(notes) + len(plans) + len(homework) + len(measures) + len(episodes) + len(addenda_rows)
-        for table in (uow.clients, uow.private_notes, uow.milestones, uow.phases, uow.safety_plans,
-                      uow.pending_texts):
-            records += len(table.all())
-        if summaries.ready(uow.session):
+        rows: dict[str, list[Any]] = {}
+        for entity in ENTITIES:
+            if entity.repository:  # a repository also checks each row's shape
+                rows[entity.repository] = getattr(uow, entity.repository).all()
+            elif entity.table not in DERIVED_TABLES:  # vault settings: seals checked, not counted
+                SealedTable(uow.ctx, entity.table, entity.kind, label=entity.label).all_raw()
+        records = sum(len(found) for found in rows.values())
+        notes: list[SessionNote] = rows["notes"]
+        if summaries.ready(uow.session):  # derived rows: opened, and compared with a recomputation
             stored = {s.id: s for s in summaries.read(uow)}
-            if stored != summaries_from(notes, plans, homework, measures, episodes):
-                raise VaultDamaged(
-                    "The client list's summaries do not match the records they are made from."
-                )
+            recomputed = summaries_from(notes, rows["plans"], rows["homework"], rows["measures"],
+                                        rows["episodes"])
+            if stored != recomputed:
+                raise VaultDamaged("The client list's summaries do not match the records they are made from.")
         addenda: dict[str, list[Addendum]] = defaultdict(list)
-        for addendum in addenda_rows:
+        for addendum in rows["addenda"]:
             addenda[addendum.note_id].append(addendum)
         signed = [n for n in notes if n.is_signed]
         for note in signed:

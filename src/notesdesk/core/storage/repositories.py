@@ -13,15 +13,15 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.store import SealedTable, StoreContext
 
 
-def _by_client(obj: object) -> dict[str, str]:
-    return {"client_id": obj.client_id}  # type: ignore[attr-defined]
-
-
 class Repositories:
-    """Mixed into the unit of work: one SealedTable per entity, bound to the current session."""
+    """Mixed into the unit of work: one SealedTable per entity, bound to the current session.
+
+    The repositories are made from the registry (entities.py); each is also named here, with its
+    type, for the type checker (tests/core/test_entities.py checks the two agree)."""
 
     ctx: StoreContext
     clients: SealedTable[Client]
@@ -39,29 +39,6 @@ class Repositories:
 
     def _bind(self, ctx: StoreContext) -> None:
         self.ctx = ctx
-        self.clients = SealedTable(ctx, "client", Client, label="client")
-        self.episodes = SealedTable(ctx, "episode", Episode, _by_client, "episode of care")
-        self.notes = SealedTable(
-            ctx,
-            "note",
-            SessionNote,
-            lambda n: {"client_id": n.client_id, "signed": int(n.is_signed)},
-            "note",
-        )
-        self.addenda = SealedTable(
-            ctx,
-            "addendum",
-            Addendum,
-            lambda a: {"note_id": a.note_id, "client_id": a.client_id, "signed": 1},
-            "addendum",
-        )
-        self.private_notes = SealedTable(
-            ctx, "private_note", PrivateNote, _by_client, "psychotherapy note"
-        )
-        self.plans = SealedTable(ctx, "plan", TreatmentPlan, _by_client, "treatment plan")
-        self.homework = SealedTable(ctx, "homework", Homework, _by_client, "homework")
-        self.milestones = SealedTable(ctx, "milestone", Milestone, _by_client, "milestone")
-        self.phases = SealedTable(ctx, "phase", PhaseEntry, _by_client, "phase entry")
-        self.safety_plans = SealedTable(ctx, "safety_plan", SafetyPlan, _by_client, "safety plan")
-        self.measures = SealedTable(ctx, "measure", MeasureAdministration, _by_client, "measure")
-        self.pending_texts = SealedTable(ctx, "pending_text", PendingText, _by_client, "unsent text")
+        for entity in REPOSITORIES:
+            table = SealedTable(ctx, entity.table, entity.kind, entity.clear_of, entity.label)
+            setattr(self, entity.repository, table)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, LargeBinary, Text, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
+from notesdesk.core.storage.entities import ENTITIES
+
 STRICT = {"sqlite_strict": True}
 
 
@@ -129,23 +131,8 @@ class ClientSummaryRow(_Sealed, Base):
     __tablename__ = "client_summary"
 
 
-# Every sealed table, in dependency order, with the clear columns bound into each seal.
-SEALED_TABLES: dict[str, tuple[str, ...]] = {
-    "secret": ("rev",),
-    "client": ("rev",),
-    "episode": ("client_id", "rev"),
-    "note": ("client_id", "rev", "signed"),
-    "addendum": ("note_id", "client_id", "rev", "signed"),
-    "private_note": ("client_id", "rev"),
-    "plan": ("client_id", "rev"),
-    "homework": ("client_id", "rev"),
-    "milestone": ("client_id", "rev"),
-    "phase": ("client_id", "rev"),
-    "safety_plan": ("client_id", "rev"),
-    "measure": ("client_id", "rev"),
-    "pending_text": ("client_id", "rev"),
-    "client_summary": ("rev",),
-}
+# Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).
+SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for entity in ENTITIES}
 
 # The tables the client list's flags are computed from: a write to one of them rewrites its client's
 # summary in the same unit of work (storage/summaries.py).
@@ -153,7 +140,7 @@ FLAG_INPUT_TABLES = frozenset({"note", "plan", "homework", "measure", "episode"}
 
 # Sealed tables added by a later migration: a vault opened read-only (or a backup being checked) is
 # never migrated, so it may not have them yet. Reading one of them there finds no rows.
-LATER_TABLES = frozenset({"pending_text", "client_summary"})
+LATER_TABLES = frozenset(entity.table for entity in ENTITIES if entity.later)
 
 # Sealed tables derived from the others (and rewritten with them): the audit head covers their rows,
 # but they have no audited writes of their own, so `verify` checks them against a recomputation.

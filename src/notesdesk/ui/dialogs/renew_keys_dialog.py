@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import WrongPassphrase
-from notesdesk.core.storage import rekey
+from notesdesk.core.services import key_renewal
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.start.first_run import RecoveryKeyPage
@@ -107,8 +107,8 @@ class RenewKeysDialog(QDialog):
             # Proves the current passphrase without taking the vault's lock (read-only open).
             Vault.open(vault.path, passphrase=current, read_only=True).close()
             if renewal is Renewal.KEYS:
-                return rekey.rekey(vault, current)
-            return rekey.new_recovery_key(vault)
+                return key_renewal.renew_keys(vault, current)
+            return key_renewal.new_recovery_key(vault)
 
         self._set_busy(True)
         self._ctx.session.background(work, self._on_done, self._on_failed)

@@ -30,6 +30,7 @@ from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
+from notesdesk.core.services.profile import save_profile
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
 from notesdesk.ui.dialogs.renew_keys_dialog import Renewal, RenewKeysDialog
@@ -221,7 +222,7 @@ class SettingsDialog(QDialog):
         profile = self.profile()
         if profile != self._ctx.vault.profile():
             try:
-                self._ctx.vault.save_profile(profile)
+                self._ctx.session.perform(save_profile, profile, change=None, client_id="")
             except Exception as exc:  # shown once, by the presenter; the dialog stays open
                 self._ctx.errors.present(not_saved(exc), title="Settings not saved")
                 return

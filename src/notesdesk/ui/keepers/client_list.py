@@ -45,10 +45,8 @@ class ClientListKeeper(QObject):
     def refresh(self) -> None:
         """Re-read the list now (fast) and every client's flags in the background (a bulk read of
         every plan, homework and note: about a second for 20,000 notes)."""
-        try:
-            found = client_service.list_clients(self._ctx.uow())
-        except Exception as exc:
-            self._ctx.errors.present(exc)
+        found = self._ctx.session.read(client_service.list_clients)
+        if found is None:  # the presenter said why
             return
         self._panel.set_rows(found, self._flags)
         self._on_refreshed()
@@ -63,12 +61,10 @@ class ClientListKeeper(QObject):
 
     def refresh_one(self, client_id: str) -> None:
         """Re-read one client's flags now (a few milliseconds)."""
-        try:
-            flags = client_flags(self._ctx.uow(), [client_id])[client_id]
-        except Exception as exc:
-            self._ctx.errors.present(exc)
+        read = self._ctx.session.read(client_flags, [client_id])
+        if read is None:  # the presenter said why
             return
-        self._flags[client_id] = flags
+        flags = self._flags[client_id] = read[client_id]
         self._panel.model.set_flags(client_id, flags)
 
     def _on_flags(self, round_: int, flags: dict[str, ClientFlags]) -> None:

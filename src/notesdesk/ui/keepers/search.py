@@ -74,10 +74,7 @@ class SearchKeeper(QObject):
         index = self._ctx.index
         if index is None:
             return
-        try:
-            refresh_search_entry(self._ctx.uow(), index, change.kind.value, change.object_id)
-        except Exception as exc:
-            self._ctx.errors.present(exc)
+        self._ctx.session.read(refresh_search_entry, index, change.kind.value, change.object_id)
 
     def close(self) -> None:
         if not self._closed:  # twice is fine (a test, then the window's shutdown)

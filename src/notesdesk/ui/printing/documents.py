@@ -1,5 +1,7 @@
 """Printed documents in the app: build a client's document, preview it from memory, print or export it.
 
+The documents themselves (name, the services that gather their data, renderer, audit name) are the
+registry core/services/documents.py shares with the CLI's `document` command.
 `ReportActions` reads the document's model on the UI thread (the summary services open one unit of work
 each), renders the PDF in the background runner, and opens `PdfPreviewDialog` on the bytes. Opening the
 preview, printing and exporting are each logged in the audit through the services' `audit=` parameter
@@ -13,7 +15,6 @@ Nothing is ever written to a temporary file: the preview and the printer read th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -31,19 +32,15 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
-from notesdesk.core.reports import (
-    PdfOptions,
-    default_paper,
-    render_access_record,
-    render_client_summary,
-    render_clinician_summary,
-    render_homework_sheet,
-    render_maintenance_plan,
-    render_safety_plan,
-)
+from notesdesk.core.reports import PdfOptions, default_paper
 from notesdesk.core.services import summary
-from notesdesk.core.services.documents import DocumentSources, document_sources
-from notesdesk.core.services.summary_measures import summary_measures
+from notesdesk.core.services.documents import (
+    DOCUMENTS,
+    DocumentKind,
+    DocumentSources,
+    RecordChoice,
+    document_sources,
+)
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.prefs import second_folder
 from notesdesk.ui.printing.export import ExportChoice, export_pdf
@@ -60,120 +57,7 @@ __all__ = [
     "print_pdf",
 ]
 
-Read = Callable[[AppContext, str, AuditAction | None, Any], Any]  # (ctx, client id, audit, choice) -> model
-Render = Callable[[Any, PdfOptions, Any], bytes]  # (model, options, choice) -> PDF
 PreviewFactory = Callable[..., Any]  # (pdf_bytes, title, parent, suggested_name=, on_error=) -> preview
-
-
-@dataclass(frozen=True)
-class RecordChoice:
-    include_private: bool = False
-    include_drafts: bool = False
-
-
-@dataclass(frozen=True)
-class Document:
-    key: str
-    menu_text: str
-    title: str  # the preview's window title: generic, never the client's name
-    file_name: str  # the suggested export name: never the client's name
-    read: Read
-    render: Render
-    detail: Callable[[Any], str]  # (choice) -> the audit's name for the document: never client data
-
-
-def _summary(audience: str) -> Read:
-    def read(ctx: AppContext, client_id: str, audit: AuditAction | None, _choice: Any) -> Any:
-        # Scores are only needed for the document itself; an audit-only read skips them.
-        scorer = None
-        if audit in (None, AuditAction.PREVIEW):
-            scorer = summary_measures(ctx.uow(), client_id, include_alliance=audience == "clinician")
-        return summary.client_summary(
-            ctx.uow(),
-            client_id,
-            audit=audit,
-            measures=scorer,
-            document=f"treatment summary ({audience})",
-        )
-
-    return read
-
-
-def _record(ctx: AppContext, client_id: str, audit: AuditAction | None, choice: RecordChoice) -> Any:
-    scorer = summary_measures(ctx.uow(), client_id) if audit in (None, AuditAction.PREVIEW) else None
-    return summary.access_record(
-        ctx.uow(),
-        client_id,
-        include_private=choice.include_private,
-        include_drafts=choice.include_drafts,
-        audit=audit,
-        measures=scorer,
-    )
-
-
-def _plain(service: Callable[..., Any]) -> Read:
-    return lambda ctx, client_id, audit, _choice: service(ctx.uow(), client_id, audit=audit)
-
-
-DOCUMENTS: dict[str, Document] = {
-    d.key: d
-    for d in (
-        Document(
-            "clinician",
-            "Treatment summary (clinician)…",
-            "Treatment summary (clinician copy)",
-            "treatment-summary.pdf",
-            _summary("clinician"),
-            lambda model, options, _c: render_clinician_summary(model, options),
-            lambda _c: "treatment summary (clinician)",
-        ),
-        Document(
-            "client",
-            "Treatment summary (client copy)…",
-            "Treatment summary (client copy)",
-            "progress-summary.pdf",
-            _summary("client"),
-            lambda model, options, choice: render_client_summary(model, options, choice),
-            lambda _c: "treatment summary (client)",
-        ),
-        Document(
-            "safety",
-            "Safety plan…",
-            "Safety plan",
-            "safety-plan.pdf",
-            _plain(summary.safety_plan_sheet),
-            lambda model, options, _c: render_safety_plan(model, options),
-            lambda _c: "safety plan",
-        ),
-        Document(
-            "homework",
-            "Homework sheet…",
-            "Homework sheet",
-            "homework-sheet.pdf",
-            _plain(summary.homework_sheet),
-            lambda model, options, _c: render_homework_sheet(model, options),
-            lambda _c: "homework sheet",
-        ),
-        Document(
-            "record",
-            "Record for an access request…",
-            "Record for an access request",
-            "record-of-care.pdf",
-            _record,
-            lambda model, options, _c: render_access_record(model, options),
-            lambda choice: summary.record_detail(choice.include_private),
-        ),
-        Document(
-            "maintenance",
-            "Maintenance plan…",
-            "Maintenance plan",
-            "maintenance-plan.pdf",
-            _plain(summary.maintenance_sheet),
-            lambda model, options, _c: render_maintenance_plan(model, options),
-            lambda _c: "maintenance plan",
-        ),
-    )
-}
 
 
 NO_SAFETY_PLAN = "No safety plan yet: write one with the client in the Safety plan tab."
@@ -182,14 +66,14 @@ NO_MAINTENANCE_PLAN = (
 )
 
 
+# Why a document that needs a record (DocumentKind.needs) cannot be made yet.
+MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN}
+
+
 def missing_sources(sources: DocumentSources) -> dict[str, str]:
     """Document key -> why it cannot be made yet."""
-    missing = {}
-    if not sources.safety_plan:
-        missing["safety"] = NO_SAFETY_PLAN
-    if not sources.maintenance_plan:
-        missing["maintenance"] = NO_MAINTENANCE_PLAN
-    return missing
+    needed = {key: doc.needs for key, doc in DOCUMENTS.items() if doc.needs}
+    return {key: MISSING[needs] for key, needs in needed.items() if not getattr(sources, needs)}
 
 
 # -- the choices behind "…" ------------------------------------------------------------------------
@@ -285,7 +169,7 @@ class ReportActions(QObject):
         Returns False if the model could not be read (the error has been shown)."""
         doc = DOCUMENTS[key]
         try:
-            model = doc.read(self.ctx, self.client_id, AuditAction.PREVIEW, choice)
+            model = doc.gather(self.ctx.uow(), self.client_id, choice, AuditAction.PREVIEW, None)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
             return False
@@ -297,7 +181,7 @@ class ReportActions(QObject):
         )
         return True
 
-    def _show(self, doc: Document, data: bytes, choice: Any) -> None:
+    def _show(self, doc: DocumentKind, data: bytes, choice: Any) -> None:
         try:
             preview = self.preview_factory(
                 data,
@@ -326,7 +210,7 @@ class ReportActions(QObject):
         was password-protected (never client data)."""
         doc = DOCUMENTS[key]
         try:  # through the session; the failure is said here, under the document's title
-            self.ctx.session.perform(summary.log_document, self.client_id, action, doc.detail(choice),
+            self.ctx.session.perform(summary.log_document, self.client_id, action, doc.audit_name(choice),
                                      protected, change=None, client_id=self.client_id)
         except Exception as exc:
             self.ctx.errors.present(exc, doc.title)
@@ -361,7 +245,7 @@ class ReportsMenu(QMenu):
         self._tips: dict[str, str] = {}  # each action's own tooltip, shown again once it is available
         self.setToolTipsVisible(True)
         for key, doc in DOCUMENTS.items():
-            action = self.addAction(doc.menu_text)
+            action = self.addAction(f"{doc.menu_name}…")
             self._tips[key] = action.toolTip()
             action.triggered.connect(lambda _checked=False, key=key: self.trigger(key))
             self.document_actions[key] = action

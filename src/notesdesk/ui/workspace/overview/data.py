@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from notesdesk.core.domain.care import Milestone, MilestoneStatus
 from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
 from notesdesk.core.services import care, clients, plans
 from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS, late_drafts, unsigned_notes
-from notesdesk.core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # a type in signatures only: the composition roots open the vault (docs/architecture.md)
+    from notesdesk.core.storage.uow import UnitOfWork
 
 REACHED = (MilestoneStatus.ACHIEVED, MilestoneStatus.SUSTAINED)
 
