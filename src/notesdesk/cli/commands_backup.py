@@ -140,6 +140,7 @@ def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
                 "removed": [str(p) for p in rotation.removed],
                 "future": [str(p) for p in rotation.future],
                 "not_this_vault": [str(p) for p in rotation.not_this_vault],
+                "earlier_keys": [str(p) for p in rotation.earlier_keys],
             }
         )
     else:
@@ -157,6 +158,12 @@ def rotation_lines(rotation: Rotation) -> list[str]:
         lines.append(
             f"{others} file{'s' * (others != 1)} named like backups {'are' if others != 1 else 'is'} "
             "not backups of this vault; left alone."
+        )
+    earlier = len(rotation.earlier_keys)
+    if earlier:
+        lines.append(
+            f"{earlier} backup{'s' * (earlier != 1)} of this vault from before its keys were renewed "
+            "(or altered) left alone: they open with the passphrase and recovery key of their day."
         )
     return lines
 

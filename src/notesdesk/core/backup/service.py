@@ -339,6 +339,9 @@ class Rotation:
     removed: list[Path] = field(default_factory=list)
     future: list[Path] = field(default_factory=list)  # this vault's, dated after now: a clock was wrong
     not_this_vault: list[Path] = field(default_factory=list)  # named like a backup, not one of ours
+    # This vault's id but not its key: made before a rekey (storage/rekey.py), or altered. They open
+    # with the secrets of their day and are never rotation's to delete.
+    earlier_keys: list[Path] = field(default_factory=list)
 
 
 def _created(header: container.BackupHeader) -> datetime:
@@ -346,30 +349,33 @@ def _created(header: container.BackupHeader) -> datetime:
     return created if created.tzinfo else created.replace(tzinfo=UTC)
 
 
-def own_backups(vault: Vault, folder: Path) -> tuple[list[BackupInfo], list[Path]]:
+def own_backups(vault: Vault, folder: Path) -> tuple[list[BackupInfo], list[Path], list[Path]]:
     """The backups in `folder` whose header MAC verifies under this vault's key, newest first and
-    dated by their (authenticated) header, and the other files named like backups. Only the header
-    is read, never a whole file."""
-    own, others = [], []
+    dated by their (authenticated) header; the files named like backups that name this vault but do
+    not verify under its key (from before a rekey, or altered); and the other files named like
+    backups. Only the header is read, never a whole file."""
+    own, earlier, others = [], [], []
     for info in list_backups(folder):
+        header = None
         try:
             head = container.read_head(info.path)
             header = container.read_header(head)
-            container.check_header_mac(head, header, vault.data_key())
             if header.vault_id != vault.vault_id:
                 raise container.BackupDamaged("another vault's backup")
+            container.check_header_mac(head, header, vault.data_key())
             own.append(BackupInfo(info.path, _created(header), info.sequence))
         except (OSError, ValueError, NotesdeskError):
-            others.append(info.path)
+            mine = header is not None and header.vault_id == vault.vault_id
+            (earlier if mine else others).append(info.path)
     own.sort(key=lambda b: (b.created, b.sequence), reverse=True)
-    return own, others
+    return own, earlier, others
 
 
 def rotate(vault: Vault, folder: Path, keep: Path | None = None) -> Rotation:
     """Delete this vault's backups outside the rotation. A file whose header does not verify for
     this vault (another vault's backup, junk named like one) is never touched, nor is a backup dated
     in the future (its date cannot be trusted to rank it), nor `keep`, the backup just written."""
-    own, others = own_backups(vault, folder)
+    own, earlier, others = own_backups(vault, folder)
     now = datetime.now(UTC)
     future = [b.path for b in own if b.created > now]
     ranked = [b for b in own if b.created <= now]
@@ -380,7 +386,7 @@ def rotate(vault: Vault, folder: Path, keep: Path | None = None) -> Rotation:
             with contextlib.suppress(OSError):
                 backup.path.unlink()
                 removed.append(backup.path)
-    return Rotation(folder, removed, future, others)
+    return Rotation(folder, removed, future, others, earlier)
 
 
 def check_anchor(vault: Vault, folder: Path) -> None:
@@ -411,7 +417,7 @@ class BackupRun:
 
     @property
     def left_alone(self) -> list[Path]:
-        return [path for r in self.rotations for path in (*r.future, *r.not_this_vault)]
+        return [path for r in self.rotations for path in (*r.future, *r.not_this_vault, *r.earlier_keys)]
 
 
 def backup_and_rotate(vault: Vault, folder: Path) -> tuple[Path, Rotation]:

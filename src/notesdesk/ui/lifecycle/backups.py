@@ -123,6 +123,10 @@ def rotation_summary(run: BackupRun) -> str:
     if others:
         parts.append(f"Left alone: {others} file{'s' * (others != 1)} named like backups but not "
                      "backups of this vault.")
+    earlier = sum(len(r.earlier_keys) for r in run.rotations)
+    if earlier:
+        parts.append(f"Left alone: {earlier} backup{'s' * (earlier != 1)} from before your keys were "
+                     "renewed; they open with the passphrase and recovery key of their day.")
     return " ".join(parts)
 
 
