@@ -100,6 +100,15 @@ class SealedTable[T]:
             return []
         return self._decode_rows(self._ctx.session.execute(select(*self._columns())))
 
+    def page(self, after: str, size: int) -> list[T]:
+        """Up to `size` rows whose ids sort after `after` ("" for the first page), in id order: a full
+        read in pieces, each of which can be its own unit of work (services/search.py)."""
+        if self.missing:
+            return []
+        c = self._table.c
+        query = select(*self._columns()).where(c.id > after).order_by(c.id).limit(size)
+        return self._decode_rows(self._ctx.session.execute(query))
+
     def rev_of(self, row_id: str) -> int:
         rev = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))
         if rev is None:

@@ -101,6 +101,14 @@ class ClientRow:
     flags: ClientFlags = NO_FLAGS
     search_text: str = ""
     label: str = ""
+    # Sort keys, folded once here: the view sorts and sizes by them many times per refresh.
+    label_key: str = ""
+    initials_key: str = ""
+
+
+def client_row(client: Client, flags: ClientFlags, label: str) -> ClientRow:
+    return ClientRow(client, flags, fold(f"{client.name} {client.preferred_name}"), label, fold(label),
+                     fold(client.initials))
 
 
 class ClientListModel(QAbstractTableModel):
@@ -114,10 +122,7 @@ class ClientListModel(QAbstractTableModel):
     def set_rows(self, clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> None:
         self.beginResetModel()
         labels = list_labels(clients)
-        self._rows = [
-            ClientRow(c, flags.get(c.id, NO_FLAGS), fold(f"{c.name} {c.preferred_name}"), labels[c.id])
-            for c in clients
-        ]
+        self._rows = [client_row(c, flags.get(c.id, NO_FLAGS), labels[c.id]) for c in clients]
         self.endResetModel()
 
     def set_flags(self, client_id: str, flags: ClientFlags) -> None:
@@ -144,6 +149,10 @@ class ClientListModel(QAbstractTableModel):
     @property
     def privacy(self) -> bool:
         return self._privacy
+
+    def names_shown(self) -> list[str]:
+        """What the name column shows, row by row (initials in privacy mode)."""
+        return [r.client.initials if self._privacy else r.label for r in self._rows]
 
     def clients(self) -> list[Client]:
         return [r.client for r in self._rows]
@@ -196,7 +205,7 @@ class ClientListModel(QAbstractTableModel):
             return style.standardIcon(icon) if style else None
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if column == COL_NAME:
-                return fold(client.initials if self._privacy else row.label)
+                return row.initials_key if self._privacy else row.label_key
             if column == COL_FLAGS:
                 return -len(row.flags.labels())
             return self._display(row, column)
