@@ -151,11 +151,12 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.index_status.setText("Building the search index…")
         self.search_keeper.expect()
         self.backups.start()
-        # The list is filled, and the background reads begin, on the next turn of the event loop:
+        # The list is filled, and the background reads begin, on a later turn of the event loop (a
+        # timer: a zero delay would run in the same batch of posted events as the window's showing):
         # the window shows first, and no one step of the unlock holds the UI thread for long.
         self._filled = False
         self._recovered: LastRun | None = None
-        QTimer.singleShot(0, self._fill)
+        QTimer.singleShot(1, self._fill)
 
     def _fill(self) -> None:
         if self._shut:
