@@ -45,6 +45,7 @@ def test_sigterm_saves_what_was_typed_and_closes_cleanly(ui_vault_path: Path, tm
     finally:
         reopened.close()
     assert [n.section_text("subjective") for n in saved] == [TEXT]
+    assert [b.name for b in (tmp_path / "backups").glob("notesdesk-backup-*")]  # the closing backup
     watch = CrashWatch(home / "state" / "NotesDesk" / "log")
     assert watch.start() is None  # nothing to report: the run ended as a close does
     watch.stop()
