@@ -156,7 +156,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         # the window shows first, and no one step of the unlock holds the UI thread for long.
         self._filled = False
         self._recovered: LastRun | None = None
-        QTimer.singleShot(1, self._fill)
+        QTimer.singleShot(1, self, self._fill)  # with the window as context: not after it is gone
 
     def _fill(self) -> None:
         if self._shut:
