@@ -42,6 +42,22 @@ def rss_mib() -> float:
     return 0.0
 
 
+def status_mib(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak() -> bool:
+    """Start the kernel's peak-memory mark (VmHWM) afresh (Linux 4.0 and later)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -162,12 +178,17 @@ def child_app(vault: str, typing_seconds: str = "0") -> dict[str, float]:
     def look() -> None:  # on the UI thread, between the app's own events
         window = launcher.main_window
         now = time.perf_counter()
+        if window is not None and "window" not in marks:
+            # From here the peak leaves out the key derivation (Argon2id's own memory, freed at once);
+            # the peak until now (the unlock's) is kept, since the reset clears ru_maxrss too.
+            marks["peak_to_window"] = peak_mib()
+            marks["window"] = now if reset_peak() else 0.0
         if window is not None and "list" not in marks and window.client_list._flags:
             marks["list"] = now
         if window is not None and "search" not in marks and not window.search_keeper.building \
                 and window.ctx.index is not None:
             marks["search"] = now
-        if len(marks) == 2 or errors.last_message:
+        if ("list" in marks and "search" in marks) or errors.last_message:
             loop.quit()
 
     watcher = QTimer()
@@ -184,15 +205,17 @@ def child_app(vault: str, typing_seconds: str = "0") -> dict[str, float]:
     watcher.stop()
     if errors.last_message:
         raise SystemExit(f"the app said: {errors.last_message}")
-    if len(marks) < 2:
+    if "list" not in marks or "search" not in marks:
         raise SystemExit("the app was not ready within ten minutes")
     peak_during = peak_mib()
+    after_unlock_during = status_mib("VmHWM") if marks.get("window") else 0.0
     QTimer.singleShot(3000, loop.quit)  # idle: whatever was left to do settles
     loop.exec()
     result = {
         "shown": shown, "to_list": marks["list"] - accepted, "to_search": marks["search"] - accepted,
         "stall": probe.longest, "stalls_over_100ms": float(probe.over(0.1)), "busy": probe.longest_busy,
-        "rss": rss_mib(), "peak": max(peak_mib(), peak_during),
+        "rss": rss_mib(), "peak": max(peak_mib(), peak_during, marks["peak_to_window"]),
+        "peak_after_unlock": max(status_mib("VmHWM"), after_unlock_during) if marks.get("window") else 0.0,
     }
     launcher.main_window.shutdown()
     return result
@@ -282,6 +305,11 @@ def main() -> int:
               f"(bare window + {int(floor['texts']):,} decrypted notes + contentless FTS5) | "
               f"{rss / floor['rss']:.2f}x | ≤ 1.4x |")
         print(f"| peak memory | {peak:.0f} MiB | steady {rss:.0f} MiB | {peak / rss:.2f}x | ≤ 1.5x steady |")
+        after_unlock = statistics.median(a["peak_after_unlock"] for a in apps)
+        if after_unlock:
+            print(f"| peak memory from the main window on (the key derivation left out) | "
+                  f"{after_unlock:.0f} MiB | steady {rss:.0f} MiB | {after_unlock / rss:.2f}x | "
+                  "≤ 1.5x steady |")
     return 0
 
 
