@@ -1,6 +1,7 @@
 """Run by test_sigterm.py: the whole app (`notesdesk.ui.app.main`) on VAULT, driven from inside —
 unlock, open the first client, type TEXT into a new note (autosave off in effect) — then print READY
-and run until the test sends SIGTERM, as a logout or shutdown would.
+and run until the test sends SIGTERM, as a logout or shutdown would. With TEXT empty it stays at the
+unlock screen: READY once that shows.
 Usage: sigterm_child.py VAULT PASSPHRASE TEXT"""
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def windows[T](kind: type[T]) -> list[T]:
 def drive(passphrase: str, text: str) -> None:
     """Each step waits for the one before on the event loop (a timer), never by sleeping."""
     starts, mains = windows(StartWindow), windows(MainWindow)
+    if not text and starts and starts[0].isVisible():
+        print("READY", flush=True)
+        return
     if not mains:
         if starts and not getattr(drive, "submitted", False):
             drive.submitted = True  # type: ignore[attr-defined]
