@@ -33,7 +33,12 @@ def terminated(vault_path: Path, home: Path, text: str) -> None:
         proc.kill()
         raise AssertionError(f"{line} {proc.communicate(timeout=60)[1][-2000:]}")
     os.kill(proc.pid, signal.SIGTERM)
-    _out, err = proc.communicate(timeout=120)
+    try:
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:  # it did not end: never leave it running behind the tests
+            proc.kill()
+            proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     watch = CrashWatch(home / "state" / "NotesDesk" / "log")
     assert watch.start() is None  # nothing to report: the run ended as a close does
