@@ -57,3 +57,28 @@ def test_index_lives_in_memory_only(tmp_path: Path) -> None:
     index = SearchIndex()
     assert index._db.execute("PRAGMA database_list").fetchall()[0][2] == ""  # no file behind it
     index.close()
+
+
+def test_the_index_is_read_a_page_at_a_time_and_finds_every_note(vault: Vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Built in pages of notes (each in a unit of work of its own), the index still has every note
+    and the addenda of notes on any page; notes are put in it with the vault free, so a read on the
+    UI thread (opening a client) waits for one page at most, never for the whole build."""
+    from notesdesk.core.domain.notes import AddendumKind
+
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    made = [_note_with(vault, client.id, f"session word{i}") for i in range(5)]
+    notes.sign_note(vault.unit_of_work(), made[3].id)
+    notes.add_addendum(vault.unit_of_work(), made[3].id, AddendumKind.CORRECTION, "later remark")
+    held_while_indexing: list[bool] = []
+    put_note = SearchIndex.put_note
+
+    def watching(self, note, addenda=()):  # type: ignore[no-untyped-def]
+        held_while_indexing.append(vault._work_lock.locked())
+        put_note(self, note, addenda)
+
+    monkeypatch.setattr(SearchIndex, "put_note", watching)
+    index = search.build_index(vault.unit_of_work(), notes_per_page=2)
+    assert {h.object_id for h in index.search("session")} == {n.id for n in made}
+    assert [h.object_id for h in index.search("word4")] == [made[4].id]
+    assert [h.object_id for h in index.search("remark")] == [made[3].id]
+    assert held_while_indexing == [False] * 5

@@ -335,6 +335,7 @@ def test_shortcuts_do_not_clash_with_the_workspace(qtbot, ctx, make_window, rela
     real = MainWindow(ctx, relaunch=relaunch)
     qtbot.addWidget(real)
     try:
+        qtbot.waitUntil(lambda: real.panel.model.row_of(ana.id) >= 0)  # the list fills once shown
         real.panel.select_client(ana.id)
         qtbot.waitUntil(lambda: real.host.workspace is not None)
         assert not set(_window_shortcuts(real)) & _workspace_shortcuts(real.host.workspace)
@@ -367,9 +368,64 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_workspace(qtbot, ctx, mak
     real = MainWindow(ctx, relaunch=relaunch)
     qtbot.addWidget(real)
     try:
+        qtbot.waitUntil(lambda: real.panel.model.row_of(ana.id) >= 0)  # the list fills once shown
         real.panel.select_client(ana.id)
         qtbot.waitUntil(lambda: real.host.workspace is not None)
         live = {native(k) for k in _workspace_shortcuts(real.host.workspace)}
         assert live and live <= {keys for _t, entries in real.shortcut_sections() for keys, _l in entries}
     finally:
         real.shutdown()
+
+
+def test_the_list_flags_and_the_search_index_are_read_off_the_ui_thread(qtbot, ctx, make_window, monkeypatch):
+    """Opening the window on a practice: the list shows the flags and search finds a note, and the two
+    reads of the whole practice behind them ran on the background runner, so the window stays
+    responsive while they run (bench/bench_app.py measures how long it stays still)."""
+    import threading
+
+    from notesdesk.ui import client_list_keeper, search_keeper
+
+    ana = add(ctx, "Ana Lima")
+    sections = notes.build_sections(NoteFormat.FREE, {"text": "Talked about the allotment."})
+    notes.create_note(ctx.uow(), SessionNote(ana.id, date.today(), NoteFormat.FREE, sections,
+                                             risk_noted="thoughts of self-harm"))
+    on_ui_thread: dict[str, bool] = {}
+
+    def watched(name, fn):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            on_ui_thread[name] = threading.current_thread() is threading.main_thread()
+            return fn(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(client_list_keeper, "client_flags", watched("flags", client_list_keeper.client_flags))
+    monkeypatch.setattr(search_keeper, "build_index", watched("index", search_keeper.build_index))
+    window = make_window()
+    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk")
+    assert [hit.client_id for hit in ctx.index.search("allotment")] == [ana.id]
+    assert on_ui_thread == {"flags": False, "index": False}
+
+
+def test_ctrl_n_starts_a_note_while_the_client_list_has_the_focus(qtbot, ctx, relaunch):
+    """Ctrl+N, "New session note", works wherever the focus is once a client is open: a therapist who
+    has just picked the client in the list types it there, not only inside the workspace."""
+    from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
+
+    ana = add(ctx, "Ana Lima")
+    window = MainWindow(ctx, relaunch=relaunch, system_lock=SystemLockWatcher(bus_signals=()))
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window.panel.model.row_of(ana.id) >= 0)
+        window.panel.select_client(ana.id)
+        qtbot.waitUntil(lambda: window.host.workspace is not None)
+        view = window.panel.view
+        view.setFocus()
+        qtbot.waitUntil(view.hasFocus)
+        qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        workspace = window.host.workspace
+        assert workspace.tabs.currentWidget() is workspace.notes_tab
+        assert workspace.notes_tab.editor.note_id is not None and not workspace.notes_tab.editor.read_only
+    finally:
+        window.shutdown()

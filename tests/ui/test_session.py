@@ -143,3 +143,24 @@ def test_background_work_reports_its_result_or_its_failure(session, presenter, q
 
     session.background(broken, results.append)
     qtbot.waitUntil(lambda: presenter.last_message == "Could not build the index.")
+
+
+def test_background_work_runs_with_the_cycle_collector_paused_and_restores_it(session, presenter, qtbot):
+    """A full collection holds the interpreter lock, and so the UI thread, for as long as it scans:
+    a background job decrypting the practice must not set one off. Afterwards it runs as before,
+    even when the job failed."""
+    import gc
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    session.background(lambda: seen.append(gc.isenabled()) or len(seen), lambda _n: None)
+    qtbot.waitUntil(lambda: seen == [False])
+    qtbot.waitUntil(gc.isenabled)
+
+    def broken() -> int:
+        seen.append(gc.isenabled())
+        raise InvalidInput("Could not build the index.")
+
+    session.background(broken, lambda _n: None)
+    qtbot.waitUntil(lambda: presenter.last_message == "Could not build the index.")
+    assert seen == [False, False] and gc.isenabled()

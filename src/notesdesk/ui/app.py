@@ -25,11 +25,12 @@ from notesdesk.ui.app_setup import (
     load_bundled_fonts,
     log_dir,
 )
-from notesdesk.ui.background import BackgroundRunner
+from notesdesk.ui.background import COLLECTOR_PAUSE, BackgroundRunner, settle_long_lived_objects
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.identity import apply_identity
 from notesdesk.ui.lifecycle import crash_notice
 from notesdesk.ui.lifecycle.crash_watch import Busy, CrashWatch, LastRun
+from notesdesk.ui.lifecycle.termination import TerminationRequests
 from notesdesk.ui.prefs import Preferences, second_folder
 from notesdesk.ui.start.window import StartWindow
 
@@ -66,7 +67,8 @@ class Preloader:
     @staticmethod
     def _run() -> None:
         # A failure here is said where it can be shown: `wait`, then the UI thread, import it again.
-        with contextlib.suppress(Exception):
+        # Importing allocates in bulk: no collection holding the UI thread up (ui/background.py).
+        with contextlib.suppress(Exception), COLLECTOR_PAUSE.held():
             load_main_window_modules()
 
     def start(self) -> None:
@@ -115,7 +117,7 @@ class Launcher(QObject):
         folders = [paths.backup_dir(), *([second] if second is not None else [])]
         window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
-        window.preload = self.preloader.wait
+        window.preload = self._ready_for_main_window
         self.errors.set_parent(window)
         width = window.fontMetrics().averageCharWidth()
         window.resize(width * 90, width * 70)
@@ -124,6 +126,13 @@ class Launcher(QObject):
         self._watch_crashes()
         QTimer.singleShot(0, self.preloader.start)  # once the event loop runs: the window is drawn first
         return window
+
+    def _ready_for_main_window(self) -> None:
+        """On the runner thread, once the vault is open: the main window's modules loaded, and all
+        that is alive now (those modules, the open vault) set aside from the collector for good
+        (ui/background.py), or the first collection after the unlock would hold the UI thread up."""
+        self.preloader.wait()
+        settle_long_lived_objects()
 
     def _watch_crashes(self) -> None:
         """Start watching this run; if the last one ended without closing, say so where it shows."""
@@ -143,6 +152,18 @@ class Launcher(QObject):
         elif self.start_window is not None:
             self.start_window.show_notice(crash_notice.before_unlock(result))
 
+    def terminate(self) -> None:
+        """SIGTERM (ui/lifecycle/termination.py): end as Quit would. If something typed cannot be saved the
+        window stays open with it, as a Quit would leave it, and says why."""
+        log.info("asked to end (SIGTERM)")
+        if self.main_window is not None and not self.main_window.close():
+            return
+        if self.start_window is not None:
+            self.start_window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     def _on_unlocked(self, vault: Vault) -> None:
         log.info("vault unlocked")
         # Loaded only now, so the start window shows without them (tests/ui/test_startup_imports.py).
@@ -153,6 +174,7 @@ class Launcher(QObject):
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
         self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
+        settle_long_lived_objects()
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)
         if self.start_window is not None:
@@ -179,8 +201,10 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     launcher = Launcher(Path(vault_path or default_vault_path()), Preferences(), errors, runner,
                         crash_watch=watch)
     launcher.start()
+    terminations = TerminationRequests(launcher.terminate)
     log.info("app started")
     code = app.exec()
+    terminations.uninstall()
     runner.wait()
     launcher.preloader.join()  # an import still under way when the window closed: finish it first
     watch.stop()  # a clean end: the next start has nothing to report

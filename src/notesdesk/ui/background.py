@@ -9,10 +9,53 @@ With a vault open, UI code reaches it through Session.background (ui/session.py)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class CollectorPause:
+    """Pauses Python's automatic cycle collector while some thread does bulk work off the UI thread.
+
+    A full collection runs with the interpreter lock held: over a heap holding a decrypted practice
+    it takes 100-200 ms, and the UI thread cannot run meanwhile, so a background job that allocates
+    in bulk (decrypting every note to build the search index) would freeze the window for that long,
+    several times over. Such jobs free what they allocate by reference counting; the collector runs
+    again once the last of them has finished. Nested and concurrent holders are counted."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+COLLECTOR_PAUSE = CollectorPause()
+
+
+def settle_long_lived_objects() -> None:
+    """Move every object alive now out of the collector's reach for good, so that later collections
+    scan only what was made since and stay short. For the moments when what is alive is what lives
+    as long as the process (the modules, the open vault, the main window): after the unlock."""
+    gc.freeze()
 
 
 class _Relay(QObject):
@@ -29,7 +72,8 @@ class _Job(QRunnable):
     @Slot()
     def run(self) -> None:
         try:
-            result = self._fn()
+            with COLLECTOR_PAUSE.held():
+                result = self._fn()
         except BaseException as exc:  # delivered to the UI thread, shown by the presenter
             self._relay.failed.emit(exc)
         else:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from notesdesk.ui.models.client_list_model import (
     COL_FLAGS,
     COL_NAME,
     COL_STATUS,
+    STATUS_WORDS,
     ClientFilterProxy,
     ClientListModel,
 )
@@ -72,7 +74,7 @@ class ClientPanel(QWidget):
         # their full wording in the tooltip).
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_FLAGS, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -103,9 +105,14 @@ class ClientPanel(QWidget):
         self.search.returnPressed.connect(self._on_search_return)
         self._current = ""
         self.view.viewport().installEventFilter(self)
-        for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted,
-                       self.proxy.rowsRemoved, self.model.dataChanged):
-            signal.connect(self.fit_columns)
+        # Column widths come from the words shown, measured with the view's font when the names
+        # change: asking the view to size a column by its contents calls the model several times
+        # for every row, on the UI thread, at every reset, resize and flag update.
+        self._name_width: int | None = None
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._names_changed)
+        self.model.dataChanged.connect(self._on_data_changed)
+        self._fit_status()
 
     # -- actions and columns ---------------------------------------------------------------------
 
@@ -129,8 +136,30 @@ class ClientPanel(QWidget):
         available = view.viewport().width()
         status = header.sectionSize(COL_STATUS)
         least_flags = view.fontMetrics().horizontalAdvance("risk…") + view.iconSize().width() + 12
-        wanted = max(view.sizeHintForColumn(COL_NAME), header.sectionSizeHint(COL_NAME)) + 6
-        header.resizeSection(COL_NAME, max(1, min(wanted, available - status - least_flags)))
+        if self._name_width is None:
+            widest = self._text_width(self.model.names_shown())
+            self._name_width = max(widest, header.sectionSizeHint(COL_NAME)) + 6
+        header.resizeSection(COL_NAME, max(1, min(self._name_width, available - status - least_flags)))
+
+    def _text_width(self, words: Sequence[str]) -> int:
+        """The width a cell needs for the widest of `words`: the text and the item's margins."""
+        view = self.view
+        metrics = view.fontMetrics()
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        return max((metrics.horizontalAdvance(w) for w in words), default=0) + 2 * margin + 1
+
+    def _fit_status(self) -> None:
+        header = self.view.horizontalHeader()
+        width = max(self._text_width(list(STATUS_WORDS.values())), header.sectionSizeHint(COL_STATUS))
+        header.resizeSection(COL_STATUS, width)
+
+    def _names_changed(self, *_args: object) -> None:
+        self._name_width = None
+        self.fit_columns()
+
+    def _on_data_changed(self, top_left: QModelIndex, _bottom_right: QModelIndex, *_roles: object) -> None:
+        if top_left.column() <= COL_NAME:  # names (privacy mode); flags alone leave the widths be
+            self._names_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
@@ -149,7 +178,6 @@ class ClientPanel(QWidget):
 
     def set_privacy(self, on: bool) -> None:
         self.model.set_privacy(on)
-        self.view.resizeColumnToContents(COL_STATUS)
         self.fit_columns()
 
     # -- selection -------------------------------------------------------------------------------

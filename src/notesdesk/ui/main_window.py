@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -155,14 +155,32 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.backups_dialog: BackupsDialog | None = None
         self._show_conditions()
-        self.refresh_clients()
         self._restore_geometry()
         self.index_status.setText("Building the search index…")
-        self.search_keeper.start()
+        self.search_keeper.expect()
         self.backups.start()
+        # The list is filled, and the background reads begin, on a later turn of the event loop (a
+        # timer: a zero delay would run in the same batch of posted events as the window's showing):
+        # the window shows first, and no one step of the unlock holds the UI thread for long.
+        self._filled = False
+        self._recovered: LastRun | None = None
+        QTimer.singleShot(1, self, self._fill)  # with the window as context: not after it is gone
+
+    def _fill(self) -> None:
+        if self._shut:
+            return
+        self._filled = True
+        self.refresh_clients()  # queues the flags on the background runner
+        self.search_keeper.start()  # after them: one job at a time
+        if self._recovered is not None:
+            self.show_recovered(self._recovered)
 
     def show_recovered(self, last: LastRun) -> None:
         """After a run that ended without closing: say in the banner what that run left saved."""
+        if not self._filled:  # the names come from the list: once it is filled
+            self._recovered = last
+            return
+        self._recovered = None
         recovered: Recovered | None = None
         if last.started_at is not None:
             try:

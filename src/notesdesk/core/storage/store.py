@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import literal_column
 
 from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound
@@ -102,6 +103,18 @@ class SealedTable[T]:
         if self.missing:
             return []
         return self._decode_rows(self._ctx.session.execute(select(*self._columns())))
+
+    def page(self, after: int, size: int) -> tuple[list[T], int]:
+        """Up to `size` rows stored after SQLite row number `after` (0 for the first page), in the
+        order stored (as `all` reads them), and the row number to go on after: a full read in pieces,
+        each of which can be its own unit of work (services/search.py)."""
+        if self.missing:
+            return [], after
+        rowid = literal_column("rowid")
+        query = select(*self._columns(), rowid).where(rowid > after).order_by(rowid).limit(size)
+        rows = list(self._ctx.session.execute(query))
+        last = int(rows[-1][-1]) if rows else after
+        return self._decode_rows(row[:-1] for row in rows), last
 
     def rev_of(self, row_id: str) -> int:
         rev = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))

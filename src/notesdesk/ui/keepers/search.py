@@ -26,6 +26,7 @@ class SearchKeeper(QObject):
         super().__init__(parent)
         self._ctx = ctx
         self._building = False
+        self._queued = False  # a build is on the background runner
         self._closed = False
         self._pending: list[Changed] = []
         ctx.session.changed.connect(self._on_changed)
@@ -34,16 +35,22 @@ class SearchKeeper(QObject):
     def building(self) -> bool:
         return self._building
 
+    def expect(self) -> None:
+        """Say the index is on its way (`building`) before `start` is called; changes made meanwhile
+        are kept for it."""
+        self._building = True
+
     def start(self) -> None:
         """Build in the background runner; the database lock keeps it apart from UI-thread reads."""
-        if self._building:
+        if self._queued:
             return
+        self._queued = True
         self._building = True
         ctx = self._ctx
         ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
 
     def _on_built(self, index: SearchIndex) -> None:
-        self._building = False
+        self._building = self._queued = False
         if self._closed:  # locked or closed while building: drop it
             index.close()
             return
@@ -57,7 +64,7 @@ class SearchKeeper(QObject):
         self.sig_ready.emit()
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._building = False
+        self._building = self._queued = False
         if self._closed:
             return
         self._ctx.errors.present(exc, title="Search unavailable")

@@ -21,6 +21,13 @@ HEADERS = ("Client", "Status", "Flags")
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+SORT_ROLE = int(Qt.ItemDataRole.UserRole)
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+ACCESSIBLE_ROLE = int(Qt.ItemDataRole.AccessibleTextRole)
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+DECORATION_ROLE = int(Qt.ItemDataRole.DecorationRole)
+ROLES_ANSWERED = frozenset({int(CLIENT_ID_ROLE), int(STATUS_ROLE), int(SEARCH_ROLE), SORT_ROLE, DISPLAY_ROLE,
+                            ACCESSIBLE_ROLE, TOOLTIP_ROLE, DECORATION_ROLE})
 
 STATUS_WORDS = {
     ClientStatus.ACTIVE: "Active",
@@ -101,6 +108,14 @@ class ClientRow:
     flags: ClientFlags = NO_FLAGS
     search_text: str = ""
     label: str = ""
+    # Sort keys, folded once here: the view sorts and sizes by them many times per refresh.
+    label_key: str = ""
+    initials_key: str = ""
+
+
+def client_row(client: Client, flags: ClientFlags, label: str) -> ClientRow:
+    return ClientRow(client, flags, fold(f"{client.name} {client.preferred_name}"), label, fold(label),
+                     fold(client.initials))
 
 
 class ClientListModel(QAbstractTableModel):
@@ -114,10 +129,7 @@ class ClientListModel(QAbstractTableModel):
     def set_rows(self, clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> None:
         self.beginResetModel()
         labels = list_labels(clients)
-        self._rows = [
-            ClientRow(c, flags.get(c.id, NO_FLAGS), fold(f"{c.name} {c.preferred_name}"), labels[c.id])
-            for c in clients
-        ]
+        self._rows = [client_row(c, flags.get(c.id, NO_FLAGS), labels[c.id]) for c in clients]
         self.endResetModel()
 
     def set_flags(self, client_id: str, flags: ClientFlags) -> None:
@@ -145,6 +157,10 @@ class ClientListModel(QAbstractTableModel):
     def privacy(self) -> bool:
         return self._privacy
 
+    def names_shown(self) -> list[str]:
+        """What the name column shows, row by row (initials in privacy mode)."""
+        return [r.client.initials if self._privacy else r.label for r in self._rows]
+
     def clients(self) -> list[Client]:
         return [r.client for r in self._rows]
 
@@ -168,38 +184,41 @@ class ClientListModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Called thousands of times per refresh (sorting, sizing, painting): roles this model does not
+        # answer are turned away first, and roles are compared as plain ints (ROLES_ANSWERED).
+        role = int(role)
+        if role not in ROLES_ANSWERED or not index.isValid():
             return None
         row = self._rows[index.row()]
         client, column = row.client, index.column()
+        if role == SORT_ROLE:
+            if column == COL_NAME:
+                return row.initials_key if self._privacy else row.label_key
+            if column == COL_FLAGS:
+                return -len(row.flags.labels())
+            return self._display(row, column)
+        if role == DISPLAY_ROLE:
+            return self._display(row, column)
         if role == CLIENT_ID_ROLE:
             return client.id
         if role == STATUS_ROLE:
             return client.status.value
         if role == SEARCH_ROLE:
             return row.search_text
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_ROLE:
             return ", ".join(row.flags.labels()) if column == COL_FLAGS else self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             if column == COL_FLAGS and row.flags.any:
                 return flags_tooltip(row.flags)
             if column == COL_NAME and not self._privacy and row.label != client.name:
                 return client.name
             return None
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_FLAGS and row.flags.any:
+        if role == DECORATION_ROLE and column == COL_FLAGS and row.flags.any:
             style = QApplication.style()
             risky = any(label.startswith("risk") for label in row.flags.labels())
             pixmap = QStyle.StandardPixmap
             icon = pixmap.SP_MessageBoxCritical if risky else pixmap.SP_MessageBoxWarning
             return style.standardIcon(icon) if style else None
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            if column == COL_NAME:
-                return fold(client.initials if self._privacy else row.label)
-            if column == COL_FLAGS:
-                return -len(row.flags.labels())
-            return self._display(row, column)
         return None
 
     def _display(self, row: ClientRow, column: int) -> str:

@@ -81,7 +81,10 @@ class ClientWorkspace(QWidget):
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),
                              ("sign", self.sign_current)):
             shortcut = QShortcut(QKeySequence(SHORTCUTS[key]), self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            # A new note is asked for from anywhere in the window (the client just picked in the
+            # list); saving and signing act on what has the focus, inside the workspace.
+            wide = key == "new_note"
+            shortcut.setContext(Qt.WindowShortcut if wide else Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
 
