@@ -12,6 +12,7 @@ TABLES = {
     "psychotherapy note": "private_notes",
     "homework": "homework",
     "milestone": "milestones",
+    "diagnosis": "diagnoses",
 }
 MIN_PREFIX = 6
 """The shortest start of an id that lookup.resolve_id accepts (tests/cli check the two agree)."""
@@ -21,6 +22,7 @@ LISTS = {
     "psychotherapy note": "note list CLIENT --private",
     "homework": "homework list CLIENT",
     "milestone": "milestone list CLIENT",
+    "diagnosis": "diagnosis list CLIENT",
 }
 
 

@@ -34,6 +34,9 @@ Mapping:
   stores it (verify with the JSON export), not over the attachment. Signed addenda follow as
   DocumentReferences that `appends` their note. Psychotherapy notes only with `include_private`:
   no docStatus (they are not signed), security labels R (restricted) and PSYTHPN.
+- **Condition** ← each diagnosis: clinicalStatus active, verificationStatus confirmed, category
+  problem-list-item, code ICD-10-CM (`http://hl7.org/fhir/sid/icd-10-cm`) with its description,
+  recordedDate, the clinician's words beside the code as a note.
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from notesdesk.core.codes.icd10cm import SYSTEM as ICD10CM
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import Addendum, NoteFormat, PrivateNote, SessionNote, Signature
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus, TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.exports.snapshot import take
 from notesdesk.core.measures.model import Instrument, Rater
@@ -335,6 +340,28 @@ def private_document(note: PrivateNote) -> Json:
     )
 
 
+# -- Condition ---------------------------------------------------------------------------------------
+
+TERMINOLOGY = "http://terminology.hl7.org/CodeSystem"
+
+
+def condition(diagnosis: Diagnosis) -> Json:
+    def coded(system: str, code: str) -> Json:
+        return {"coding": [{"system": f"{TERMINOLOGY}/{system}", "code": code}]}
+
+    return _resource(
+        "Condition", "diagnosis", diagnosis.id,
+        clinicalStatus=coded("condition-clinical", "active"),
+        verificationStatus=coded("condition-ver-status", "confirmed"),
+        category=[coded("condition-category", "problem-list-item")],
+        code={"coding": [{"system": ICD10CM, "code": diagnosis.code, "display": diagnosis.description}],
+              "text": diagnosis.description},
+        subject=_ref("client", diagnosis.client_id),
+        recordedDate=diagnosis.recorded_on.isoformat(),
+        note=_notes(diagnosis.text),
+    )
+
+
 # -- the bundle ---------------------------------------------------------------------------------------
 
 
@@ -343,6 +370,8 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
     with uow:
         extra = stored_instruments(uow)
     resources: list[Json] = [patient(snapshot.clients[0])]
+    coded = sorted(snapshot.diagnoses, key=lambda d: (d.recorded_on, d.created_at))
+    resources += [condition(d) for d in coded]
     plans = sorted(snapshot.plans, key=lambda p: p.version)
     resources += [care_plan(p, plans[n - 1] if n else None) for n, p in enumerate(plans)]
     resources += goals(plans, client_id, extra)

@@ -9,6 +9,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -25,6 +26,8 @@ class Snapshot:
     phases: tuple[PhaseEntry, ...] = ()
     safety_plans: tuple[SafetyPlan, ...] = ()
     measures: tuple[MeasureAdministration, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
+    next_sessions: tuple[NextSession, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 
@@ -32,7 +35,7 @@ class Snapshot:
 # What a client's record is made of (the client JSON record and FHIR bundle take these).
 TABLES = (
     "clients", "episodes", "notes", "addenda", "private_notes", "plans",
-    "homework", "milestones", "phases", "safety_plans", "measures",
+    "homework", "milestones", "phases", "safety_plans", "measures", "diagnoses", "next_sessions",
 )
 # What the practice export carries: the record and text typed but not yet added or recorded.
 PRACTICE_TABLES = (*TABLES, "pending_texts")

@@ -24,6 +24,8 @@ ORDER = (
     "phases",
     "safety_plans",
     "measures",
+    "diagnoses",
+    "next_sessions",
     "episodes",
 )
 

@@ -32,6 +32,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         tables = [
             uow.clients, uow.episodes, uow.notes, uow.addenda, uow.private_notes, uow.plans,
             uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures, uow.pending_texts,
+            uow.diagnoses, uow.next_sessions,
         ]
         records = 0
         for table in tables:

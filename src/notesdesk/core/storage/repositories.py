@@ -13,6 +13,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.store import SealedTable, StoreContext
 
 
@@ -36,6 +37,8 @@ class Repositories:
     safety_plans: SealedTable[SafetyPlan]
     measures: SealedTable[MeasureAdministration]
     pending_texts: SealedTable[PendingText]
+    diagnoses: SealedTable[Diagnosis]
+    next_sessions: SealedTable[NextSession]
 
     def _bind(self, ctx: StoreContext) -> None:
         self.ctx = ctx
@@ -65,3 +68,5 @@ class Repositories:
         self.safety_plans = SealedTable(ctx, "safety_plan", SafetyPlan, _by_client, "safety plan")
         self.measures = SealedTable(ctx, "measure", MeasureAdministration, _by_client, "measure")
         self.pending_texts = SealedTable(ctx, "pending_text", PendingText, _by_client, "unsent text")
+        self.diagnoses = SealedTable(ctx, "diagnosis", Diagnosis, _by_client, "diagnosis")
+        self.next_sessions = SealedTable(ctx, "next_session", NextSession, _by_client, "next session")

@@ -121,6 +121,18 @@ class PendingTextRow(_ClientOwned, Base):
     __tablename__ = "pending_text"
 
 
+class DiagnosisRow(_ClientOwned, Base):
+    """ICD-10-CM diagnoses on a client; from migration 0009."""
+
+    __tablename__ = "diagnosis"
+
+
+class NextSessionRow(_ClientOwned, Base):
+    """The client's next session date and cadence; from migration 0009."""
+
+    __tablename__ = "next_session"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal.
 SEALED_TABLES: dict[str, tuple[str, ...]] = {
     "secret": ("rev",),
@@ -136,11 +148,13 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {
     "safety_plan": ("client_id", "rev"),
     "measure": ("client_id", "rev"),
     "pending_text": ("client_id", "rev"),
+    "diagnosis": ("client_id", "rev"),
+    "next_session": ("client_id", "rev"),
 }
 
 # Sealed tables added by a later migration: a vault opened read-only (or a backup being checked) is
 # never migrated, so it may not have them yet. Reading one of them there finds no rows.
-LATER_TABLES = frozenset({"pending_text"})
+LATER_TABLES = frozenset({"pending_text", "diagnosis", "next_session"})
 
 
 def missing_later_table(session: Session, name: str) -> bool:
