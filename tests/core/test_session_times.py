@@ -12,7 +12,7 @@ import pytest
 from notesdesk.core.codes import cpt
 from notesdesk.core.domain.notes import Delivery, NoteFormat, SessionNote, SessionType
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.exports import record
+from notesdesk.core.exports import fhir, record
 from notesdesk.core.services import clients, diagnoses, notes, verify
 from notesdesk.core.services.signatures import signed_body
 from notesdesk.core.storage import migrate
@@ -20,6 +20,7 @@ from notesdesk.core.storage.sealer import encode
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.core.test_fhir import bundle_model, resources
 
 
 def _note(cid: str, start: time | None, end: time | None, **more: object) -> SessionNote:
@@ -100,3 +101,22 @@ def test_cpt_codes_belong_to_us_practices_and_to_the_list() -> None:
         cpt.check_cpt("90834", "GB")
     with pytest.raises(InvalidInput, match="not one of the CPT codes"):
         cpt.check_cpt("12345", "us")
+
+
+def test_a_signed_note_is_a_fhir_encounter_with_its_times_delivery_and_code(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("T ")).id
+    draft = notes.create_note(vault.unit_of_work(), _note(cid, time(10, 0), time(10, 50),
+                                                          delivery=Delivery.VIDEO, cpt_code="90834"))
+    notes.sign_note(vault.unit_of_work(), draft.id)
+    notes.create_note(vault.unit_of_work(), _note(cid, None, None))  # a draft is no encounter
+    bundle = fhir.client_bundle(vault.unit_of_work(), cid)
+    bundle_model().model_validate(bundle)
+    (encounter,) = resources(bundle, "Encounter")
+    assert encounter["status"] == "finished" and encounter["class"]["code"] == "VR"
+    assert encounter["type"] == [{"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "90834"}],
+                                  "text": "90834 — psychotherapy, about 45 minutes"}]
+    start, end = encounter["period"]["start"], encounter["period"]["end"]
+    assert start.startswith("2026-11-02T10:00:00") and end.startswith("2026-11-02T10:50:00")
+    assert encounter["length"]["value"] == 50 and encounter["serviceType"] == {"text": "individual"}
+    (document,) = resources(bundle, "DocumentReference")
+    assert document["context"]["encounter"] == [{"reference": f"urn:uuid:{encounter['id']}"}]
