@@ -34,6 +34,10 @@ class SessionDetails(QObject):
         for delivery in Delivery:
             self.delivery_combo.addItem(delivery.value, delivery.value)
         self.cpt_combo = named(QComboBox(), "CPT code", "The service's CPT code (US)")
+        # As narrow as a code and a few words: the long descriptions show in the open list, and the
+        # editor's header must still fit a small screen.
+        self.cpt_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.cpt_combo.setMinimumContentsLength(16)
         self.cpt_combo.addItem(NO_CODE, "")
         for code in CPT_CODES:
             self.cpt_combo.addItem(cpt_label(code), code)

@@ -80,9 +80,9 @@ class OverviewTab(QWidget):
         # The paperwork of the visits: diagnoses and the next session, each with its own controls.
         self.diagnoses = DiagnosesBox(ctx, client_id)
         self.next_session = NextSessionBox(ctx, client_id)
-        grid.addWidget(self.diagnoses, rows + 1, 0)
-        grid.addWidget(self.next_session, rows + 1, 1)
-        rows += 1
+        grid.addWidget(self.diagnoses, rows + 1, 0, 1, 2)
+        grid.addWidget(self.next_session, rows + 2, 0, 1, 2)
+        rows += 2
         grid.setRowStretch(rows + 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)

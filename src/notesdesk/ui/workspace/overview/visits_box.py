@@ -21,6 +21,7 @@ from notesdesk.core.domain.visits import LONGEST_CADENCE_DAYS, Diagnosis
 from notesdesk.core.services import diagnoses, visits
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind, ran
+from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.overview.code_picker import CodePickerDialog
 from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, date_edit, named, pydate, qdate
 
@@ -108,14 +109,10 @@ class NextSessionBox(QGroupBox):
         self.every.setSuffix(" days")
         self.save_button = named(QPushButton("Book"), "Book next session")
         self.clear_button = named(QPushButton("Clear"), "Clear next session")
-        row = QHBoxLayout()
-        row.addWidget(QLabel("On"))
-        row.addWidget(self.date)
-        row.addWidget(QLabel("then every"))
-        row.addWidget(self.every)
-        row.addStretch(1)
-        row.addWidget(self.save_button)
-        row.addWidget(self.clear_button)
+        row = FlowLayout()  # wraps on a narrow screen
+        for widget in (QLabel("On"), self.date, QLabel("then every"), self.every, self.save_button,
+                       self.clear_button):
+            row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(row)
