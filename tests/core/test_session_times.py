@@ -3,17 +3,20 @@ signed before these fields existed still verifies."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from notesdesk.core.codes import cpt
 from notesdesk.core.domain.notes import Delivery, NoteFormat, SessionNote, SessionType
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.exports import fhir, record
-from notesdesk.core.services import clients, diagnoses, notes, verify
+from notesdesk.core.reports import render_access_record
+from notesdesk.core.services import clients, diagnoses, notes, summary, verify
 from notesdesk.core.services.signatures import signed_body
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.sealer import encode
@@ -120,3 +123,16 @@ def test_a_signed_note_is_a_fhir_encounter_with_its_times_delivery_and_code(vaul
     assert encounter["length"]["value"] == 50 and encounter["serviceType"] == {"text": "individual"}
     (document,) = resources(bundle, "DocumentReference")
     assert document["context"]["encounter"] == [{"reference": f"urn:uuid:{encounter['id']}"}]
+
+
+def test_the_access_request_record_shows_diagnoses_and_each_sessions_details(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("T ")).id
+    diagnoses.add_diagnosis(vault.unit_of_work(), cid, "F41.1", "worry most days")
+    draft = notes.create_note(vault.unit_of_work(), _note(cid, time(10, 0), time(10, 50),
+                                                          delivery=Delivery.VIDEO, cpt_code="90834"))
+    notes.sign_note(vault.unit_of_work(), draft.id)
+    model = summary.access_record(vault.unit_of_work(), cid)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_access_record(model)))
+                             .pages).split())
+    assert "F41.1 Generalized anxiety disorder — worry most days" in text
+    assert "individual · video · 10:00" in text and "CPT 90834" in text

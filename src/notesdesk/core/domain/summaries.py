@@ -330,6 +330,7 @@ class AccessRecord:
     private_notes: tuple[PrivateNote, ...] = ()
     includes_private: bool = False
     key_fingerprint: str = ""
+    diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
 
 
 @dataclass(frozen=True)
