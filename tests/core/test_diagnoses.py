@@ -82,6 +82,15 @@ def test_search_finds_by_code_start_or_by_words() -> None:
     assert icd10cm.search("   ") == []
 
 
+@pytest.mark.parametrize("words", ["panic", "generalized anx", "disorder of", "fracture fracture", "stress"])
+def test_word_search_finds_what_testing_every_description_finds(words: str) -> None:
+    codes = icd10cm.icd10cm()
+    wanted = [" " + w for w in words.split()]
+    every = [c for c, folded in zip(codes.codes, codes.folded, strict=True)
+             if all(w in folded for w in wanted)]
+    assert [c.code for c in codes.search(words, limit=200)] == every[:200]
+
+
 def test_the_shipped_list_is_exactly_what_the_package_gives() -> None:
     """scripts/build_icd10cm.py --check, as a test: the data file is current and reproducible."""
     script = Path(__file__).resolve().parents[2] / "scripts" / "build_icd10cm.py"

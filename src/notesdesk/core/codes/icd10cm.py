@@ -9,6 +9,7 @@ background before its code picker searches.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import re
 from dataclasses import dataclass, field
@@ -34,8 +35,12 @@ class IcdList:
     codes: dict[str, str]  # code (with dot) -> description, in the classification's order
     categories: frozenset[str]  # every code that has more specific codes under it ("F41", "F43.1")
     # Per code, in the same order: its description folded to " word word …", so that "does a word
-    # start with w" is one substring test (" " + w in it), fast enough for search-as-you-type.
+    # start with w" is one substring test (" " + w in it). `joined` is them all, one a line, and
+    # `starts` where each line starts: one scan of it for the longest word finds the candidates at C
+    # speed (about ten times faster than testing every line), fast enough for search-as-you-type.
     folded: tuple[str, ...] = field(default=(), repr=False)
+    joined: str = field(default="", repr=False)
+    starts: tuple[int, ...] = field(default=(), repr=False)
 
     def search(self, text: str, limit: int = 50) -> list[IcdCode]:
         """Codes starting with `text` (dot optional), else codes whose description holds every word
@@ -51,10 +56,16 @@ class IcdList:
         words = [" " + w for w in re.split(r"\W+", wanted.casefold()) if w]
         if not words:
             return []
+        codes = list(self.codes)
         out: list[IcdCode] = []
-        for code, folded in zip(self.codes, self.folded, strict=True):
-            if all(w in folded for w in words):
-                out.append(IcdCode(code, self.codes[code]))
+        last = -1
+        for found in re.finditer(re.escape(max(words, key=len)), self.joined):
+            line = bisect.bisect_right(self.starts, found.start()) - 1
+            if line == last:  # the word twice in one description
+                continue
+            last = line
+            if all(w in self.folded[line] for w in words):
+                out.append(IcdCode(codes[line], self.codes[codes[line]]))
                 if len(out) >= limit:
                     break
         return out
@@ -97,7 +108,11 @@ def icd10cm() -> IcdList:
         for end in range(3, len(bare)):
             categories.add(bare[:3] + ("." + bare[3:end] if end > 3 else ""))
     folded = tuple(" " + " ".join(re.split(r"\W+", d.casefold())) for d in codes.values())
-    return IcdList(release, codes, frozenset(categories), folded)
+    starts, at = [], 0
+    for line in folded:
+        starts.append(at)
+        at += len(line) + 1
+    return IcdList(release, codes, frozenset(categories), folded, "\n".join(folded), tuple(starts))
 
 
 def lookup(text: str) -> IcdCode:
