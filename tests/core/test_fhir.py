@@ -70,7 +70,7 @@ def test_bundle_is_valid_fhir_r4_with_the_expected_resources(vault: Vault) -> No
     assert bundle["type"] == "collection"
     counts = Counter(e["resource"]["resourceType"] for e in bundle["entry"])
     assert counts == {"Patient": 1, "CarePlan": 3, "Goal": 1, "QuestionnaireResponse": 5, "Observation": 3,
-                      "DocumentReference": 2}
+                      "DocumentReference": 2, "Encounter": 1}
     full_urls = [e["fullUrl"] for e in bundle["entry"]]
     assert len(set(full_urls)) == len(full_urls) and all(u.startswith("urn:uuid:") for u in full_urls)
     assert set(_references(bundle)) <= set(full_urls), "every reference resolves inside the bundle"

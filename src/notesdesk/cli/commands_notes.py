@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import replace
+from datetime import time
 from typing import Any
 
 from notesdesk.cli.io import (
@@ -20,10 +22,12 @@ from notesdesk.cli.io import (
     to_plain,
 )
 from notesdesk.cli.records import find_client, find_id
+from notesdesk.core.codes.cpt import CPT_CODES, check_cpt, cpt_label
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import (
     FORMAT_SECTIONS,
     AddendumKind,
+    Delivery,
     NoteFormat,
     PrivateNote,
     Section,
@@ -37,7 +41,56 @@ from notesdesk.core.services.search import build_index
 
 FORMAT = EnumArg(NoteFormat, exclude=[NoteFormat.CUSTOM])
 SESSION_TYPE = EnumArg(SessionType)
+DELIVERY = EnumArg(Delivery)
 KIND = EnumArg(AddendumKind)
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def time_arg(text: str) -> time:
+    """HH:MM on a 24-hour clock."""
+    found = _CLOCK.fullmatch(text.strip())
+    if not found:
+        raise argparse.ArgumentTypeError("times are written HH:MM on a 24-hour clock, for example 14:05")
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+def _session_options(parser: argparse.ArgumentParser) -> None:
+    """--start, --end, --service (--type), --delivery and --cpt: the session's details."""
+    parser.add_argument("--start", type=time_arg, metavar="HH:MM", help="when the session started")
+    parser.add_argument("--end", type=time_arg, metavar="HH:MM", help="when it ended")
+    parser.add_argument("--service", "--type", dest="type", type=SESSION_TYPE, metavar=SESSION_TYPE.metavar,
+                        help="the service (--type is the older name)")
+    parser.add_argument("--delivery", type=DELIVERY, metavar=DELIVERY.metavar, help="in person or by video")
+    parser.add_argument("--cpt", metavar="CODE",
+                        help="CPT code, in the US: " + ", ".join(CPT_CODES) + " ('' to clear)")
+
+
+def _with_session(note: SessionNote, args: argparse.Namespace, locale: str) -> SessionNote:
+    """The note with the session details given on the command line; checked before anything is written."""
+    changed = replace(
+        note,
+        start_time=args.start if args.start is not None else note.start_time,
+        end_time=args.end if args.end is not None else note.end_time,
+        session_type=args.type or note.session_type,
+        delivery=args.delivery or note.delivery,
+        cpt_code=check_cpt(args.cpt, locale) if args.cpt is not None else note.cpt_code,
+    )
+    notes.check_session(changed)
+    return changed
+
+
+def session_line(note: SessionNote) -> str:
+    """'10:00–10:50 (50 min) · individual, in person · CPT 90834 — psychotherapy, about 45 minutes'."""
+    if note.start_time and note.end_time:
+        when = f"{note.start_time:%H:%M}–{note.end_time:%H:%M} ({note.minutes} min)"
+    elif note.start_time or note.end_time:
+        when = f"{note.start_time or '?'}–{note.end_time or '?'} (times incomplete)"
+    else:
+        when = "no session times"
+    parts = [when, f"{cli_name(note.session_type)}, {note.delivery.value}"]
+    if note.cpt_code:
+        parts.append("CPT " + cpt_label(note.cpt_code))
+    return " · ".join(parts)
 
 SECTION_HELP = (
     "Section keys by format (--section KEY=TEXT, repeatable):\n"
@@ -59,8 +112,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--format", type=FORMAT, metavar=FORMAT.metavar, help="required unless --private")
     add.add_argument("--section", type=section_arg, action="append", default=[], metavar="KEY=TEXT")
     add.add_argument("--date", type=date_arg, metavar="DATE", help="session date (default: today)")
-    add.add_argument("--type", type=SESSION_TYPE, metavar=SESSION_TYPE.metavar, help="session type")
     add.add_argument("--private", action="store_true", help="a psychotherapy (process) note")
+    _session_options(add)
 
     edit = add_command(
         group, "edit", common, "change a draft note (signed notes refuse)", cmd_edit, SECTION_HELP
@@ -68,10 +121,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("note", metavar="NOTE")
     edit.add_argument("--section", type=section_arg, action="append", default=[], metavar="KEY=TEXT")
     edit.add_argument("--date", type=date_arg, metavar="DATE")
-    edit.add_argument("--type", type=SESSION_TYPE, metavar=SESSION_TYPE.metavar)
+    _session_options(edit)
 
     sign = add_command(group, "sign", common, "sign a draft: it is locked from then on", cmd_sign)
     sign.add_argument("note", metavar="NOTE")
+    sign.add_argument("--without-times", action="store_true",
+                      help="sign a note that has no session start and end times without asking")
 
     addend = add_command(group, "addend", common, "add a signed addendum to a signed note", cmd_addend)
     addend.add_argument("note", metavar="NOTE")
@@ -103,7 +158,8 @@ def _texts(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     texts = _texts(args.section)
     if args.private:
-        if args.format not in (None, NoteFormat.FREE) or args.type is not None:
+        session = (args.type, args.start, args.end, args.delivery, args.cpt)
+        if args.format not in (None, NoteFormat.FREE) or any(v is not None for v in session):
             raise UsageError("A psychotherapy note is free text: give only --section text=... and --date.")
         text = notes.build_sections(NoteFormat.FREE, texts)[0].text
         with cli.open_vault() as vault:
@@ -122,8 +178,8 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
             session_date=args.date or today(),
             format=args.format,
             sections=sections,
-            session_type=args.type or SessionType.INDIVIDUAL,
         )
+        note = _with_session(note, args, vault.profile().locale)
         note = notes.create_note(vault.unit_of_work(), note)
     cli.created(note.id)
     return 0
@@ -146,12 +202,18 @@ def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
             note,
             sections=_merge(note.sections, texts),
             session_date=args.date or note.session_date,
-            session_type=args.type or note.session_type,
         )
 
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
-        note = notes.edit_draft(vault.unit_of_work(), note_id, change)
+        locale = vault.profile().locale
+
+        def with_session(stored: SessionNote) -> SessionNote:
+            # A signed note refuses in the service, with its own message, before any session check.
+            changed = change(stored)
+            return changed if stored.is_signed else _with_session(changed, args, locale)
+
+        note = notes.edit_draft(vault.unit_of_work(), note_id, with_session)
     cli.done("Draft saved.", id=note.id)
     return 0
 
@@ -161,13 +223,26 @@ def signed_line(sig: Signature) -> str:
     return f"Signed ✓ {day(sig.signed_at)} by {who}"
 
 
+NO_TIMES = ("This note has no session start and end times (receipts and superbills need them); "
+            "'notesdesk note edit NOTE --start HH:MM --end HH:MM' adds them.")
+
+
 def cmd_sign(cli: Cli, args: argparse.Namespace) -> int:
+    """A note without session times is signed only after a yes in a terminal (or --without-times);
+    a script signs it and is told in the output, so nothing that worked before stops working."""
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
+        with vault.unit_of_work() as uow:
+            draft = uow.notes.get(note_id)
+        timed = draft.has_times
+        if not timed and not draft.is_signed and not args.without_times and cli.interactive() \
+                and not cli.ask_yes(NO_TIMES + " Sign it anyway?"):
+            raise InvalidInput("Not signed: add the session times first, or sign with --without-times.")
         note = notes.sign_note(vault.unit_of_work(), note_id)
     assert note.signature is not None
     sig = note.signature
-    cli.done(signed_line(sig), id=note.id, signed_at=sig.signed_at.isoformat(), signer=sig.signer)
+    cli.done(signed_line(sig) + ("" if timed else "\nNo session times recorded."), id=note.id,
+             signed_at=sig.signed_at.isoformat(), signer=sig.signer, session_times=timed)
     return 0
 
 
@@ -252,6 +327,7 @@ def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
             f"({cli_name(note.session_type)})"
         )
         cli.out(f"Id: {note.id}")
+        cli.out("Session: " + session_line(note))
         if note.signature is None:
             cli.out("Draft: not signed")
         elif valid:

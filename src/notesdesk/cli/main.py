@@ -22,7 +22,7 @@ from notesdesk.core.errors import NotesdeskError, UsageError
 
 # The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
 # `safety-plan print` and `homework sheet`, so it comes after plans and care.
-MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports")
+MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits")
 REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
 
 # Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
@@ -60,6 +60,9 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "record": ("write a client's record for an access request as a PDF", REPORTS),
     "document": ("write any document of the app's Reports menu as a PDF (e.g. the maintenance plan)",
                  REPORTS),
+    "diagnosis": ("ICD-10-CM diagnoses on a client", ("visits",)),
+    "next-session": ("set a client's next session and how often they come", ("visits",)),
+    "due": ("what is due at the next visit, for a day's clients", ("visits",)),
 }
 
 DESCRIPTION = """\

@@ -19,6 +19,7 @@ LISTS = {
     "psychotherapy note": "note list CLIENT --private",
     "homework": "homework list CLIENT",
     "milestone": "milestone list CLIENT",
+    "diagnosis": "diagnosis list CLIENT",
 }
 
 

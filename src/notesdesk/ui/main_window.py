@@ -230,6 +230,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
             "lock": self._action("&Lock", "Ctrl+L", self.lock),
             "quit": self._action("&Quit", "Ctrl+Q", self.close),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
+            "due": self._action("D&ue at the next visit…", "Ctrl+Shift+U", self.open_due),
         }
         actions["privacy"].setCheckable(True)
         actions["privacy"].setChecked(self.ctx.prefs.privacy_mode)
@@ -243,6 +244,8 @@ class MainWindow(SessionEndMixin, QMainWindow):
         client_menu = bar.addMenu("&Client")
         for name in ("new", "edit", "hold", "reactivate", "discharge"):
             client_menu.addAction(a[name])
+        client_menu.addSeparator()
+        client_menu.addAction(a["due"])
         view_menu = bar.addMenu("&View")
         for name in ("find", "search", "privacy"):
             view_menu.addAction(a[name])
@@ -447,6 +450,12 @@ class MainWindow(SessionEndMixin, QMainWindow):
         dialog.sig_open_backups.connect(self.open_backups)
         self.settings_dialog = dialog
         dialog.open()
+
+    def open_due(self) -> None:
+        from notesdesk.ui.dialogs.due_dialog import DueDialog  # inline: the start stays lean
+
+        self.due_dialog = DueDialog(self.ctx, self)
+        self.due_dialog.open()
 
     def open_backups(self) -> None:
         settings = self.settings_dialog

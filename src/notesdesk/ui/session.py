@@ -36,6 +36,8 @@ class Kind(enum.Enum):
     MEASURE = "measure"
     SAFETY_PLAN = "safety_plan"
     TEMPLATE = "template"  # the practice's note templates: belongs to no client (client_id "")
+    DIAGNOSIS = "diagnosis"
+    NEXT_SESSION = "next_session"
 
 
 @dataclass(frozen=True)

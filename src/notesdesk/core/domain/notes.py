@@ -38,6 +38,13 @@ class SessionType(StrEnum):
     TELEHEALTH = "telehealth"
 
 
+class Delivery(StrEnum):
+    """Where the session happened: in the room, or by video."""
+
+    IN_PERSON = "in person"
+    VIDEO = "video"
+
+
 class AddendumKind(StrEnum):
     AMENDMENT = "amendment"
     CORRECTION = "correction"
@@ -134,10 +141,27 @@ class SessionNote:
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
     signature: Signature | None = None
+    # Added after notes were first signed, so they come last and stay out of the signed content while
+    # they hold their defaults (services/signatures.py): a note signed before them still verifies.
+    delivery: Delivery = Delivery.IN_PERSON
+    cpt_code: str = ""
 
     @property
     def is_signed(self) -> bool:
         return self.signature is not None
+
+    @property
+    def minutes(self) -> int | None:
+        """The session's length from its start and end (None when either is missing)."""
+        if self.start_time is None or self.end_time is None:
+            return None
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        return end - start
+
+    @property
+    def has_times(self) -> bool:
+        return self.start_time is not None and self.end_time is not None
 
     def section_text(self, key: str) -> str:
         return next((s.text for s in self.sections if s.key == key), "")

@@ -21,6 +21,7 @@ from notesdesk.core.domain.care import (
 )
 from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis
 
 
 class AuditAction(StrEnum):
@@ -230,10 +231,25 @@ class ClientSummary:
     risk_flags: tuple[RiskFlag, ...] = ()
     safety_plan: SafetyPlanStatus = field(default_factory=SafetyPlanStatus)
     key_fingerprint: str = ""
+    # ICD-10-CM diagnoses on the client: the clinician's summary only, never the client's copy.
+    coded_diagnoses: tuple[Diagnosis, ...] = ()
 
     @property
     def diagnoses(self) -> tuple[str, ...]:
+        """The plan's diagnoses as written in it (what the client's copy may show when ticked)."""
         return self.plan.diagnoses if self.plan else ()
+
+    @property
+    def clinician_diagnoses(self) -> tuple[str, ...]:
+        """Coded diagnoses ("F41.1 Generalized anxiety disorder — the clinician's words"), then the
+        plan's own lines that are not the same code again."""
+        coded = tuple(
+            f"{d.code} {d.description}" + (f" — {d.text}" if d.text else "") for d in self.coded_diagnoses
+        )
+        codes = {d.code.casefold() for d in self.coded_diagnoses}
+        written = tuple(line for line in self.diagnoses
+                        if line.split(" ", 1)[0].strip(" :—-").casefold() not in codes)
+        return coded + written
 
     @property
     def current_phase(self) -> PhaseRow | None:
@@ -314,6 +330,7 @@ class AccessRecord:
     private_notes: tuple[PrivateNote, ...] = ()
     includes_private: bool = False
     key_fingerprint: str = ""
+    diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
 
 
 @dataclass(frozen=True)

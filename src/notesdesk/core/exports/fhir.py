@@ -34,6 +34,13 @@ Mapping:
   stores it (verify with the JSON export), not over the attachment. Signed addenda follow as
   DocumentReferences that `appends` their note. Psychotherapy notes only with `include_private`:
   no docStatus (they are not signed), security labels R (restricted) and PSYTHPN.
+- **Encounter** ← each SIGNED session note: status finished, class AMB (in person) or VR (video),
+  serviceType ← session type, type ← the CPT code (US; the text is our own words, not the AMA's),
+  period ← session date and start/end times (local time with its offset) or the date alone, length
+  in minutes; the note's DocumentReference points to it (context.encounter).
+- **Condition** ← each diagnosis: clinicalStatus active, verificationStatus confirmed, category
+  problem-list-item, code ICD-10-CM (`http://hl7.org/fhir/sid/icd-10-cm`) with its description,
+  recordedDate, the clinician's words beside the code as a note.
 """
 
 from __future__ import annotations
@@ -46,10 +53,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from notesdesk.core.codes.cpt import cpt_label
+from notesdesk.core.codes.icd10cm import SYSTEM as ICD10CM
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Client
-from notesdesk.core.domain.notes import Addendum, NoteFormat, PrivateNote, SessionNote, Signature
+from notesdesk.core.domain.notes import Addendum, Delivery, NoteFormat, PrivateNote, SessionNote, Signature
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus, TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.exports.snapshot import take
 from notesdesk.core.measures.model import Instrument, Rater
@@ -303,7 +313,33 @@ def document(note: SessionNote) -> Json:
         subject=_ref("client", note.client_id), date=_instant(sig.signed_at),
         description=f"{label}; {_signed_by(sig)}", extension=_signature_extension(sig),
         content=_content(note_text(note), label, sig.signed_at),
-        context={"period": {"start": note.session_date.isoformat()}},
+        context={"period": {"start": note.session_date.isoformat()},
+                 "encounter": [_ref("encounter", note.id)]},
+    )
+
+
+ENCOUNTER_CLASS = {Delivery.IN_PERSON: ("AMB", "ambulatory"), Delivery.VIDEO: ("VR", "virtual")}
+CPT = "http://www.ama-assn.org/go/cpt"
+
+
+def encounter(note: SessionNote) -> Json:
+    """The session a signed note records: when, how long, in person or by video, and its CPT code."""
+    code, display = ENCOUNTER_CLASS[note.delivery]
+    period: Json = {"start": note.session_date.isoformat()}
+    if note.start_time is not None and note.end_time is not None:
+        period = {"start": datetime.combine(note.session_date, note.start_time).astimezone().isoformat(),
+                  "end": datetime.combine(note.session_date, note.end_time).astimezone().isoformat()}
+    minutes = note.minutes
+    return _resource(
+        "Encounter", "encounter", note.id, status="finished",
+        **{"class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": code,
+                     "display": display}},
+        type=[{"coding": [{"system": CPT, "code": note.cpt_code}], "text": cpt_label(note.cpt_code)}]
+        if note.cpt_code else None,
+        serviceType={"text": note.session_type.value},
+        subject=_ref("client", note.client_id), period=period,
+        length={"value": minutes, "unit": "min", "system": "http://unitsofmeasure.org", "code": "min"}
+        if minutes and minutes > 0 else None,
     )
 
 
@@ -335,6 +371,28 @@ def private_document(note: PrivateNote) -> Json:
     )
 
 
+# -- Condition ---------------------------------------------------------------------------------------
+
+TERMINOLOGY = "http://terminology.hl7.org/CodeSystem"
+
+
+def condition(diagnosis: Diagnosis) -> Json:
+    def coded(system: str, code: str) -> Json:
+        return {"coding": [{"system": f"{TERMINOLOGY}/{system}", "code": code}]}
+
+    return _resource(
+        "Condition", "diagnosis", diagnosis.id,
+        clinicalStatus=coded("condition-clinical", "active"),
+        verificationStatus=coded("condition-ver-status", "confirmed"),
+        category=[coded("condition-category", "problem-list-item")],
+        code={"coding": [{"system": ICD10CM, "code": diagnosis.code, "display": diagnosis.description}],
+              "text": diagnosis.description},
+        subject=_ref("client", diagnosis.client_id),
+        recordedDate=diagnosis.recorded_on.isoformat(),
+        note=_notes(diagnosis.text),
+    )
+
+
 # -- the bundle ---------------------------------------------------------------------------------------
 
 
@@ -343,6 +401,8 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
     with uow:
         extra = stored_instruments(uow)
     resources: list[Json] = [patient(snapshot.clients[0])]
+    coded = sorted(snapshot.diagnoses, key=lambda d: (d.recorded_on, d.created_at))
+    resources += [condition(d) for d in coded]
     plans = sorted(snapshot.plans, key=lambda p: p.version)
     resources += [care_plan(p, plans[n - 1] if n else None) for n, p in enumerate(plans)]
     resources += goals(plans, client_id, extra)
@@ -354,7 +414,7 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
             resources.append(total)
     signed = sorted((n for n in snapshot.notes if n.is_signed), key=lambda n: (n.session_date, n.created_at))
     for note in signed:
-        resources.append(document(note))
+        resources += [encounter(note), document(note)]
         resources += [addendum_document(a) for a in sorted(snapshot.addenda, key=lambda a: a.created_at)
                       if a.note_id == note.id and a.signature is not None]
     if include_private:

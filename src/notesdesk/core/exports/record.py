@@ -13,7 +13,7 @@ import msgspec
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.exports.snapshot import TABLES, take
-from notesdesk.core.services.signatures import signed_inputs
+from notesdesk.core.services.signatures import LATER_NOTE_FIELDS, signed_inputs
 from notesdesk.core.storage.uow import UnitOfWork
 
 SCHEMA = "notesdesk.client-record/1"
@@ -24,8 +24,13 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
     public = uow.vault.signing_public_key()
     body = msgspec.to_builtins(snapshot)
     # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
+    later = {key: msgspec.to_builtins(default) for key, default in LATER_NOTE_FIELDS.items()}
     for name, items in (("notes", snapshot.notes), ("addenda", snapshot.addenda)):
         for plain, item in zip(body[name], items, strict=True):
+            if name == "notes":  # shown as signed: a field added later appears once it is set
+                for key, default in later.items():
+                    if plain.get(key) == default:
+                        del plain[key]
             plain["signed_content"] = signed_inputs(item)
     record: dict[str, Any] = {
         "schema": SCHEMA,

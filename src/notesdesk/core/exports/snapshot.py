@@ -9,6 +9,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -29,6 +30,8 @@ class Snapshot:
     phases: tuple[PhaseEntry, ...] = ()
     safety_plans: tuple[SafetyPlan, ...] = ()
     measures: tuple[MeasureAdministration, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
+    next_sessions: tuple[NextSession, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
-from notesdesk.core.domain.notes import MaintenancePlan, Signature
+from notesdesk.core.domain.notes import Delivery, MaintenancePlan, Signature
 from notesdesk.core.domain.summaries import AccessRecord, NoteEntry, ReviewRow
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.clinician import episodes_text
@@ -66,6 +66,8 @@ class AccessRecordDoc(Renderer):
             ("Name", ident.name),
             ("Date of birth", short_date(ident.date_of_birth, loc) if ident.date_of_birth else ""),
             ("Episodes of care", episodes_text(self.r.episodes, loc)),
+            ("Diagnoses (ICD-10-CM)", "\n".join(
+                f"{d.code} {d.description}" + (f" — {d.text}" if d.text else "") for d in self.r.diagnoses)),
         ]
         return section("Client", [kv_table(pairs, self.frame_width, self.styles, 0.25)], self.styles)
 
@@ -89,7 +91,9 @@ class AccessRecordDoc(Renderer):
         n, loc = entry.note, self.locale()
         when = time_range(n.start_time, n.end_time, loc)
         kind = n.template_name or n.format.value
-        parts = [short_date(n.session_date, loc), n.session_type.value, when, kind]
+        where = "video" if n.delivery is Delivery.VIDEO else ""
+        code = f"CPT {n.cpt_code}" if n.cpt_code else ""
+        parts = [short_date(n.session_date, loc), n.session_type.value, where, when, kind, code]
         head: list[Flowable] = [heading(" \u00b7 ".join(p for p in parts if p), self.styles, 2)]
         body: list[Flowable] = []
         for s in n.sections:

@@ -119,7 +119,7 @@ class ClinicianSummary(Renderer):
         body = [para(self.s.presenting_concerns, self.styles)] if self.s.presenting_concerns.strip() else [
             nothing("No presenting concerns recorded.", self.styles)]
         out = section("Presenting concerns", body, self.styles)
-        out += section("Diagnoses", diagnoses_list(self.s.diagnoses, self.styles), self.styles)
+        out += section("Diagnoses", diagnoses_list(self.s.clinician_diagnoses, self.styles), self.styles)
         return out
 
     def _plan(self) -> list[Flowable]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from notesdesk.core.codes.cpt import CPT_CODES
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now, today
 from notesdesk.core.domain.dates import check_record_date
@@ -47,10 +48,20 @@ def _open_episode_id(uow: UnitOfWork, client_id: str) -> str | None:
     return next((e.id for e in uow.episodes.where(client_id=client_id) if e.is_open), None)
 
 
+def check_session(note: SessionNote) -> None:
+    """The session's details hold together: an end after the start, a CPT code from the list."""
+    minutes = note.minutes
+    if minutes is not None and minutes <= 0:
+        raise InvalidInput("The session's end time is not after its start time; correct the times.")
+    if note.cpt_code and note.cpt_code not in CPT_CODES:
+        raise InvalidInput(f"{note.cpt_code[:12]} is not one of the CPT codes NotesDesk knows.")
+
+
 def create_note(uow: UnitOfWork, note: SessionNote) -> SessionNote:
     if note.signature is not None:
         raise InvalidInput("A new note starts as a draft.")
     check_record_date(note.session_date, "session date")
+    check_session(note)
     with uow:
         uow.clients.get(note.client_id)
         if note.episode_id is None:
@@ -122,6 +133,7 @@ def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:
             raise InvalidInput(
                 f"A note cannot be signed before its session date ({note.session_date.isoformat()})."
             )
+        check_session(note)
         signed = replace(note, signature=make_signature(note, key, signer, creds, now()))
         uow.notes.replace(signed, action="sign")
         uow.commit()

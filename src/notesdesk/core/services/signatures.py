@@ -7,19 +7,34 @@ when, so any later change to a signed note, through any route, breaks verificati
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.crypto.encoding import lp
-from notesdesk.core.domain.notes import Addendum, SessionNote, Signature
+from notesdesk.core.domain.notes import Addendum, Delivery, SessionNote, Signature
 from notesdesk.core.storage.sealer import encode
+
+# Note fields added after notes were first signed, with their defaults. While a note holds the default,
+# the field is left out of the signed body, so the body of an older note is byte for byte what it was.
+LATER_NOTE_FIELDS: dict[str, object] = {"delivery": Delivery.IN_PERSON, "cpt_code": ""}
+
+
+def signed_body(item: SessionNote | Addendum) -> str:
+    """The item as stored, without its signature, as the JSON that is hashed."""
+    bare = replace(item, signature=None)
+    if not isinstance(bare, SessionNote):
+        return encode(bare).decode("utf-8")
+    # A dict of the fields in their order encodes exactly as the dataclass does (msgspec).
+    kept = {f.name: getattr(bare, f.name) for f in fields(bare)
+            if f.name not in LATER_NOTE_FIELDS or getattr(bare, f.name) != LATER_NOTE_FIELDS[f.name]}
+    return encode(kept).decode("utf-8")
 
 
 def hash_inputs(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> list[str]:
     """The eight strings whose length-prefixed UTF-8 bytes are hashed (SECURITY.md, "How to check a
     signature"); the client JSON export carries them so anyone can recompute the hash."""
-    body = encode(replace(item, signature=None)).decode("utf-8")
+    body = signed_body(item)
     kind = "note" if isinstance(item, SessionNote) else "addendum"
     return ["nd-sign", kind, item.id, item.client_id, signed_at.isoformat(), signer, creds, body]
 

@@ -272,6 +272,7 @@ def client_summary(
         phases = uow.phases.where(client_id=client_id)
         safety = uow.safety_plans.where(client_id=client_id)
         administered = uow.measures.where(client_id=client_id)
+        coded = uow.diagnoses.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         _log(uow, audit, client_id, document, protected)
@@ -305,6 +306,7 @@ def client_summary(
         risk_flags=risk_flags(notes, scored),
         safety_plan=safety_plan_status(safety),
         key_fingerprint=key,
+        coded_diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
     )
 
 
@@ -383,6 +385,7 @@ def access_record(
         plans = uow.plans.where(client_id=client_id)
         administered = uow.measures.where(client_id=client_id)
         private = uow.private_notes.where(client_id=client_id) if include_private else []
+        coded = uow.diagnoses.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         chains: dict[str, list[Addendum]] = defaultdict(list)
@@ -406,6 +409,7 @@ def access_record(
         private_notes=tuple(sorted(private, key=lambda p: (p.note_date, p.created_at))),
         includes_private=include_private,
         key_fingerprint=key,
+        diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
     )
 
 

@@ -24,6 +24,7 @@ from notesdesk.core.domain.flag_inputs import ClientSummary
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 
 CLIENT_OWNED = ("client_id", "rev")
 """The clear columns of most tables: the owning client's id and the revision."""
@@ -92,6 +93,8 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("phase", "phases", PhaseEntry, "phase entry"),
     Entity("safety_plan", "safety_plans", SafetyPlan, "safety plan"),
     Entity("measure", "measures", MeasureAdministration, "measure"),
+    Entity("diagnosis", "diagnoses", Diagnosis, "diagnosis", later=True),
+    Entity("next_session", "next_sessions", NextSession, "next session", later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

@@ -13,6 +13,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.store import SealedTable, StoreContext
 
@@ -35,6 +36,8 @@ class Repositories:
     phases: SealedTable[PhaseEntry]
     safety_plans: SealedTable[SafetyPlan]
     measures: SealedTable[MeasureAdministration]
+    diagnoses: SealedTable[Diagnosis]
+    next_sessions: SealedTable[NextSession]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

@@ -131,6 +131,18 @@ class ClientSummaryRow(_Sealed, Base):
     __tablename__ = "client_summary"
 
 
+class DiagnosisRow(_ClientOwned, Base):
+    """ICD-10-CM diagnoses on a client; from migration 0009."""
+
+    __tablename__ = "diagnosis"
+
+
+class NextSessionRow(_ClientOwned, Base):
+    """The client's next session date and cadence; from migration 0009."""
+
+    __tablename__ = "next_session"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).
 SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for entity in ENTITIES}
 

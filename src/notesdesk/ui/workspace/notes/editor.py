@@ -45,6 +45,7 @@ from notesdesk.ui.workspace.notes.formatting import (
 )
 from notesdesk.ui.workspace.notes.links import MaintenancePanel, NoteLinks
 from notesdesk.ui.workspace.notes.sections import SectionsBox
+from notesdesk.ui.workspace.notes.session_details import SessionDetails
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
@@ -55,6 +56,9 @@ from notesdesk.ui.workspace.widgets import (
     pydate,
     qdate,
 )
+
+NO_TIMES = ("This note has no start and end time: receipts and superbills need them. Cancel to add "
+            "them first, or sign without them.")
 
 
 class NoteEditor(QWidget):
@@ -87,6 +91,7 @@ class NoteEditor(QWidget):
             self.type_combo.addItem(kind.value, kind.value)
         self.start_edit = TimeField("Start time")
         self.end_edit = TimeField("End time")
+        self.details = SessionDetails(ctx.vault.profile().locale, self)
         self.status_label = named(QLabel(), "Note status")
         self.status_label.setWordWrap(True)
         self.save_button = named(QPushButton("&Save draft"), "Save draft", "Save the draft now (Ctrl+S)")
@@ -102,7 +107,9 @@ class NoteEditor(QWidget):
         header = QFormLayout()
         row = FlowLayout()  # wraps on a narrow screen rather than hiding Save and Sign off to the right
         for label, widget in (("Date", self.date_edit), ("Type", self.type_combo),
-                              ("Start", self.start_edit), ("End", self.end_edit)):
+                              ("Start", self.start_edit), ("End", self.end_edit),
+                              ("Length", self.details.length_label), ("Where", self.details.delivery_combo),
+                              ("CPT", self.details.cpt_combo)):
             row.addWidget(captioned(label, widget))
         header.addRow("&Format", self.format_combo)
         header.addRow(row)
@@ -123,6 +130,10 @@ class NoteEditor(QWidget):
         self.type_combo.currentIndexChanged.connect(self._on_edited)
         self.start_edit.timeChanged.connect(self._on_edited)
         self.end_edit.timeChanged.connect(self._on_edited)
+        for edit in (self.start_edit, self.end_edit):
+            edit.timeChanged.connect(lambda *_: self.details.show_length(self.start_edit.value(),
+                                                                         self.end_edit.value()))
+        self.details.changed.connect(self._on_edited)
         self.links.changed.connect(self._on_edited)
         self.links.changed.connect(self._update_insert_buttons)
         self.links.assign_requested.connect(self.assign_homework)
@@ -197,6 +208,7 @@ class NoteEditor(QWidget):
             self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(note.session_type.value)))
             self.start_edit.set_value(note.start_time)
             self.end_edit.set_value(note.end_time)
+            self.details.load(note)
             self.sections.build(note.sections)
             self.links.load(note)
             self.maintenance.load(note.maintenance_plan)
@@ -226,6 +238,7 @@ class NoteEditor(QWidget):
         for widget in (self.date_edit, self.start_edit, self.end_edit):
             widget.setReadOnly(read_only)
         self.links.set_read_only(read_only)
+        self.details.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
         self.save_button.setEnabled(not read_only)
         self.sign_button.setEnabled(not read_only)
@@ -257,6 +270,7 @@ class NoteEditor(QWidget):
             sections=sections,
             maintenance_plan=self.maintenance.value() if fmt == NoteFormat.DISCHARGE else None,
             **self.links.values(),  # type: ignore[arg-type]
+            **self.details.values(),  # type: ignore[arg-type]
         )
 
     def start_new(self, client_id: str, fmt_key: str) -> None:
@@ -375,6 +389,8 @@ class NoteEditor(QWidget):
             "Sign this note? A signed note is locked: it can never be edited or deleted, "
             "only added to with an addendum."
         )
+        if not self._note.has_times:  # the saved draft: flush() above wrote what is on screen
+            question = (f"{NO_TIMES} {question}")
         if not self._confirm(self, "Sign note", question):
             return False
         signed = self._session.write(notes.sign_note, self._note.id, change=Kind.NOTE,

@@ -16,6 +16,7 @@ from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
 from notesdesk.ui.workspace.overview.data import OverviewData, drafts_text, load_overview
+from notesdesk.ui.workspace.overview.visits_box import DiagnosesBox, NextSessionBox
 from notesdesk.ui.workspace.widgets import named, scrolled
 
 
@@ -39,7 +40,9 @@ PARTS = (
 
 # What the overview shows and re-reads after. Notes are left out: a draft autosaves every few seconds,
 # and the workspace refreshes the overview whenever it is brought to the front.
-SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE}
+# Diagnoses and the next session refresh their own boxes.
+SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE, Kind.DIAGNOSIS,
+                                 Kind.NEXT_SESSION}
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -74,6 +77,12 @@ class OverviewTab(QWidget):
         self.measures_summary = MeasuresSummary(ctx, client_id)
         QVBoxLayout(self.measures_slot).addWidget(self.measures_summary)
         grid.addWidget(self.measures_slot, rows, 0, 1, 2)
+        # The paperwork of the visits: diagnoses and the next session, each with its own controls.
+        self.diagnoses = DiagnosesBox(ctx, client_id)
+        self.next_session = NextSessionBox(ctx, client_id)
+        grid.addWidget(self.diagnoses, rows + 1, 0, 1, 2)
+        grid.addWidget(self.next_session, rows + 2, 0, 1, 2)
+        rows += 2
         grid.setRowStretch(rows + 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
