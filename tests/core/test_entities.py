@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, get_args, get_origin, get_type_hints
 
 import pytest
@@ -14,12 +14,24 @@ from sqlalchemy import func, select
 
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.errors import Conflict
 from notesdesk.core.exports import practice, record
 from notesdesk.core.exports.snapshot import Snapshot, take
-from notesdesk.core.services import care, clients, lookup, notes, pending, plans, retention, templates
+from notesdesk.core.services import (
+    care,
+    clients,
+    diagnoses,
+    lookup,
+    notes,
+    pending,
+    plans,
+    retention,
+    templates,
+    visits,
+)
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage import migrate, schema
 from notesdesk.core.storage.entities import BY_TABLE, ENTITIES, NOT_RECORDS, REPOSITORIES, Entity
@@ -109,6 +121,8 @@ def fill(vault: Vault) -> str:
     care.save_safety_plan(vault.unit_of_work(), records.safety_plan(client.id, "sp "))
     care.add_measure(vault.unit_of_work(), records.measure(client.id, "me "))
     templates.save_template(vault.unit_of_work(), templates.make_template("Couples", ["Story", "Plan"]))
+    diagnoses.add_diagnosis(vault.unit_of_work(), client.id, "F41.1", "worry most days")
+    visits.set_next_session(vault.unit_of_work(), client.id, today() + timedelta(days=7), 14)
     return client.id
 
 
