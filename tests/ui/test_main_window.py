@@ -383,7 +383,8 @@ def test_the_list_flags_and_the_search_index_are_read_off_the_ui_thread(qtbot, c
     responsive while they run (bench/bench_app.py measures how long it stays still)."""
     import threading
 
-    from notesdesk.ui import client_list_keeper, search_keeper
+    from notesdesk.ui.keepers import client_list as client_list_keeper
+    from notesdesk.ui.keepers import search as search_keeper
 
     ana = add(ctx, "Ana Lima")
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Talked about the allotment."})
