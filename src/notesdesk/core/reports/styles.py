@@ -19,12 +19,21 @@ WARN_INK = colors.HexColor("#8A2D1B")
 CALM_FILL = colors.HexColor("#EEF4F1")
 
 
-def stylesheet(base: float = 10.0) -> StyleSheet1:
+class Styles(StyleSheet1):
+    """reportlab's stylesheet, whose entries here are all paragraph styles (its stubs say PropertySet)."""
+
+    def __getitem__(self, key: str) -> ParagraphStyle:
+        style = super().__getitem__(key)
+        assert isinstance(style, ParagraphStyle)
+        return style
+
+
+def stylesheet(base: float = 10.0) -> Styles:
     """Named styles: Title, Subtitle, H1, H2, Body, Small, Muted, Cell, CellHead, Bullet, Mono, Key,
     Label."""
     register_fonts()
     lead = base * 1.35
-    sheet = StyleSheet1()
+    sheet = Styles()
 
     def add(name: str, **kw: object) -> None:
         defaults: dict[str, object] = {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services.notes import chain_order, verify_note
+from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -29,7 +31,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         raise VaultDamaged("The vault file is damaged (SQLite integrity check failed).")
     with uow:
         assert uow.session is not None
-        tables = [
+        tables: list[SealedTable[Any]] = [
             uow.clients, uow.episodes, uow.notes, uow.addenda, uow.private_notes, uow.plans,
             uow.homework, uow.milestones, uow.phases, uow.safety_plans, uow.measures, uow.pending_texts,
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from notesdesk.core.domain.care import (
     Homework,
     MeasureAdministration,
@@ -16,8 +18,13 @@ from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.storage.store import SealedTable, StoreContext
 
 
-def _by_client(obj: object) -> dict[str, str]:
-    return {"client_id": obj.client_id}  # type: ignore[attr-defined]
+class _OfClient(Protocol):
+    @property
+    def client_id(self) -> str: ...
+
+
+def _by_client(obj: _OfClient) -> dict[str, str]:
+    return {"client_id": obj.client_id}
 
 
 class Repositories:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +30,14 @@ class StoreContext:
     audit: AuditLog
 
 
-class SealedTable[T]:
+class Identified(Protocol):
+    """What every sealed record has: the id of its row."""
+
+    @property
+    def id(self) -> str: ...
+
+
+class SealedTable[T: Identified]:
     """Typed access to one sealed table. `clear_of` gives an object's clear foreign-key columns."""
 
     def __init__(
@@ -170,7 +177,7 @@ class SealedTable[T]:
         return {name: clear.get(name) for name in self._clear_names}
 
     def add(self, obj: T, action: str = "create", **extra: ClearValue) -> T:
-        row_id = obj.id  # type: ignore[attr-defined]
+        row_id = obj.id
         clear = self._clear(obj, 1, extra)
         sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
         try:
@@ -181,7 +188,7 @@ class SealedTable[T]:
         return obj
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
-        row_id = obj.id  # type: ignore[attr-defined]
+        row_id = obj.id
         old_rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
         clear = self._clear(obj, old_rev + 1, extra)

@@ -55,7 +55,7 @@ from notesdesk.core.storage.sqlite import (
     make_memory_engine,
     recover_after_crash,
 )
-from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.store import Identified, SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault_header import (
@@ -396,7 +396,7 @@ class Vault:
             uow.record("change passphrase")
             uow.commit()
 
-    def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
+    def _secret_table[S: Identified](self, uow: UnitOfWork, kind: type[S]) -> SealedTable[S]:
         return SealedTable(uow.ctx, "secret", kind, label="vault setting")
 
     def _load_secrets(self, uow: UnitOfWork) -> None:
