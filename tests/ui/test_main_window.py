@@ -259,7 +259,7 @@ def test_settings_save_preferences_and_profile(qtbot, ctx, make_window, prefs):
     dialog.name.setText("Dr Rosa Quintero")
     dialog.credentials.setText("PsyD")
     dialog.privacy.setChecked(True)
-    dialog.locale.setCurrentIndex(dialog.locale.findData("IE"))
+    dialog.locale_combo.setCurrentIndex(dialog.locale_combo.findData("IE"))
     dialog.note_format.setCurrentIndex(dialog.note_format.findData("DAP"))
     dialog.accept()
     assert prefs.idle_minutes == 3 and prefs.privacy_mode and prefs.default_note_format == "DAP"

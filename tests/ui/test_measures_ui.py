@@ -37,7 +37,7 @@ def text_width(text: str) -> float:
 
 def click(qtbot, button: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
     assert button.isVisible() and button.isEnabled(), button.accessibleName()
-    qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def open_tab(workspace):  # type: ignore[no-untyped-def]
@@ -284,7 +284,7 @@ def test_history_shows_the_change_label_with_its_rule(workspace, ws_ctx, ws_clie
     change = model.index(newest, MeasureHistoryModel.COL_CHANGE).data()
     # as the printed summary words it
     assert change == "recovered on this questionnaire (baseline 18); response met"
-    tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ToolTipRole)
+    tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ItemDataRole.ToolTipRole)
     assert "Compared with the baseline of 2024-03-04 (18 → 5)" in tip
     assert ("Recovered on this questionnaire (Jacobson & Truax): reliable improvement (a fall of at least 6 "
             "points)") in tip
@@ -349,8 +349,9 @@ def test_client_list_shows_measure_flags_from_one_unit_of_work(ws_ctx, ws_client
     model.set_rows(clients.list_clients(ws_ctx.uow()), {ws_client: flags})
     cell = model.index(model.row_of(ws_client), COL_FLAGS)
     assert cell.data() == "risk item"
-    assert "Risk item endorsed" in cell.data(Qt.ToolTipRole)
-    assert "PHQ-9 on" in cell.data(Qt.ToolTipRole) and "Record a risk assessment" in cell.data(Qt.ToolTipRole)
+    assert "Risk item endorsed" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "PHQ-9 on" in tip and "Record a risk assessment" in tip
 
     record(ws_ctx, ws_client, "phq9", (0,) * 9, today())  # the latest administration decides
     assert client_flags(ws_ctx.uow(), [ws_client])[ws_client].labels() == []

@@ -131,7 +131,7 @@ def test_clicking_save_on_a_full_disk_says_so_once(workspace, ws_ctx, ws_client,
     subjective.insertPlainText(". " + LONG)
     assert subjective.hasFocus() and editor.autosaver.dirty
 
-    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is editor.save_button  # the text lost focus to the button
     assert len(shown) == 1 and "disk is full" in shown[0]
     assert "NOT saved" in editor.status_label.text()
@@ -145,12 +145,12 @@ def test_clicking_save_on_a_full_disk_says_so_once(workspace, ws_ctx, ws_client,
     private.flush()
     set_max_pages(ws_ctx.vault, pages(ws_ctx.vault) + 1)
     private.text.insertPlainText(LONG)
-    qtbot.mouseClick(private.save_button, Qt.LeftButton)
+    qtbot.mouseClick(private.save_button, Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is private.save_button
     assert len(shown) == 2 and private.text.toPlainText().endswith(LONG)
 
     set_max_pages(ws_ctx.vault, 1_073_741_823)
-    qtbot.mouseClick(private.save_button, Qt.LeftButton)
+    qtbot.mouseClick(private.save_button, Qt.MouseButton.LeftButton)
     assert notes.list_private_notes(ws_ctx.uow(), ws_client)[0].text.endswith(LONG)
 
 
@@ -207,7 +207,7 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     qtbot.waitUntil(lambda: view.columnWidth(model.COL_DESCRIPTION) > 200)
     assert not view.isColumnHidden(model.COL_DESCRIPTION) and view.horizontalScrollBar().maximum() == 0
     row = model.row_of(next(h.id for h in model.rows() if h.description == "Paced breathing, 10 minutes"))
-    tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ToolTipRole)
+    tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Paced breathing, 10 minutes\nWhy: Calms the body before the bus")
     assert "Goal: Ride" in tip and "Repeats: daily" in tip
 

@@ -65,7 +65,7 @@ def shown_whole(view: QAbstractItemView, index: QModelIndex) -> bool:
     """The cell's text, wrapped to its width, fits in the cell: nothing cut off or elided."""
     cell = view.visualRect(index)
     room = QRect(0, 0, cell.width() - 8, 10_000)  # less the cell's margins
-    text = view.fontMetrics().boundingRect(room, Qt.TextWordWrap, index.data())
+    text = view.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, index.data())
     return text.width() <= cell.width() and text.height() <= cell.height()
 
 
@@ -86,7 +86,7 @@ def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore
     row = next(r for r in range(model.rowCount()) if model.row_at(r).title == LONG_TITLE)
     title = model.index(row, model.COL_TITLE)
     qtbot.waitUntil(lambda: shown_whole(view, title))
-    tip = title.data(Qt.ToolTipRole)
+    tip = title.data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith(LONG_TITLE + "\nCriteria: Distress from 8/10 to 5/10")
     assert "Dimension: emotional" in tip and "Status: planned" in tip  # what a hidden column would say
 
@@ -106,7 +106,7 @@ def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_ho
     preview = model.index(0, model.COL_PREVIEW)
     assert preview.data().startswith("Wonder whether the avoidance")
     qtbot.waitUntil(lambda: shown_whole(view, preview))
-    assert preview.data(Qt.ToolTipRole) == LONG_THOUGHT
+    assert preview.data(Qt.ItemDataRole.ToolTipRole) == LONG_THOUGHT
 
 
 def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtbot):  # type: ignore[no-untyped-def]
@@ -119,7 +119,7 @@ def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtb
     for row in range(model.rowCount()):
         change = model.index(row, model.COL_CHANGE)
         assert change.data() and shown_whole(view, change)
-        assert change.data(Qt.ToolTipRole).startswith(change.data())  # then the rule behind it
+        assert change.data(Qt.ItemDataRole.ToolTipRole).startswith(change.data())  # then the rule behind it
 
 
 def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type: ignore[no-untyped-def]
@@ -133,7 +133,7 @@ def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type:
     report = model.index(0, model.COL_REPORT)
     assert report.data() == LONG_REPORT
     qtbot.waitUntil(lambda: shown_whole(view, report))
-    assert report.data(Qt.ToolTipRole) == LONG_REPORT
+    assert report.data(Qt.ItemDataRole.ToolTipRole) == LONG_REPORT
 
 
 def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, qtbot):  # type: ignore[no-untyped-def]
@@ -206,7 +206,7 @@ def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(
     wide = QPushButton("A button with a long label that only some note formats show " * 2)
     wide.hide()
     column.addWidget(wide)
-    splitter = QSplitter(Qt.Horizontal)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.addWidget(QLabel("The list"))
     area = scrolled(inner, "Editor")
     splitter.addWidget(area)

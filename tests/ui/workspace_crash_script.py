@@ -26,7 +26,7 @@ from notesdesk.ui.workspace import ClientWorkspace  # noqa: E402
 def main(vault_path: str, passphrase: str, client_id: str, ini: str, text: str) -> None:
     app = QApplication([])
     vault = Vault.open(Path(vault_path), passphrase)
-    prefs = Preferences(QSettings(ini, QSettings.IniFormat))
+    prefs = Preferences(QSettings(ini, QSettings.Format.IniFormat))
     ctx = AppContext(vault, BackgroundRunner(), ErrorPresenter(interactive=False), prefs)
     workspace = ClientWorkspace(ctx, client_id, confirm=lambda *_args: True)
     workspace.resize(1200, 800)

@@ -10,7 +10,7 @@ def type_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
     widget.setFocus()
     for i, line in enumerate(text.split("\n")):
         if i:
-            qtbot.keyClick(widget, Qt.Key_Return)
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
         qtbot.keyClicks(widget, line)
 
 

@@ -63,8 +63,16 @@ class BackgroundRunner(QObject):
             if self._pending == 0:
                 self.busy_changed.emit(False)
 
-        relay.succeeded.connect(lambda result: (finish(), on_success(result)))
-        relay.failed.connect(lambda exc: (finish(), on_error(exc)))
+        def succeeded(result: object) -> None:
+            finish()
+            on_success(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            on_error(exc)
+
+        relay.succeeded.connect(succeeded)
+        relay.failed.connect(failed)
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)

@@ -26,12 +26,12 @@ class Preferences:
         self._settings = settings or QSettings("NotesDesk", "NotesDesk")
         self.signals = PreferenceSignals()
 
-    def _get(self, key: str, default: object, kind: type) -> object:
+    def _get[V](self, key: str, default: V, kind: type[V]) -> V:
         return self._settings.value(key, default, type=kind)
 
     @property
     def idle_minutes(self) -> int:
-        return int(self._get("lock/idle_minutes", DEFAULT_IDLE_MINUTES, int))  # type: ignore[arg-type]
+        return int(self._get("lock/idle_minutes", DEFAULT_IDLE_MINUTES, int))
 
     @idle_minutes.setter
     def idle_minutes(self, value: int) -> None:
@@ -67,7 +67,7 @@ class Preferences:
 
     @property
     def autosave_seconds(self) -> int:
-        return int(self._get("notes/autosave_seconds", 3, int))  # type: ignore[arg-type]
+        return int(self._get("notes/autosave_seconds", 3, int))
 
     @autosave_seconds.setter
     def autosave_seconds(self, value: int) -> None:

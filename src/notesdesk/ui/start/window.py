@@ -105,7 +105,7 @@ class StartWindow(QWidget):
         hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
 
         self.choice = ChoicePage(self.vault_path, self.demo_path, self._demo_passphrase)
-        self.create = CreatePage()
+        self.create_page = CreatePage()
         self.recovery_key = RecoveryKeyPage()
         self.unlock = UnlockPage(self.vault_path, hint)
         self.recovery = RecoveryPage()
@@ -113,7 +113,7 @@ class StartWindow(QWidget):
         self.stack = QStackedWidget(self)
         for page in (
             self.choice,
-            self.create,
+            self.create_page,
             self.recovery_key,
             self.unlock,
             self.recovery,
@@ -152,10 +152,10 @@ class StartWindow(QWidget):
         layout.addStretch(2)
         self._set_busy(False)
 
-        self.choice.sig_create.connect(lambda: self._show(self.create))
+        self.choice.sig_create.connect(lambda: self._show(self.create_page))
         self.choice.sig_demo.connect(self._on_demo)
-        self.create.sig_back.connect(lambda: self._show(self.choice))
-        self.create.sig_submitted.connect(self._on_create)
+        self.create_page.sig_back.connect(lambda: self._show(self.choice))
+        self.create_page.sig_submitted.connect(self._on_create)
         self.recovery_key.sig_confirmed.connect(self._hand_over)
         self.recovery_key.present_error = lambda exc: errors.present(exc, title="Recovery sheet")
         self.unlock.sig_submitted.connect(self._on_unlock)
@@ -224,7 +224,7 @@ class StartWindow(QWidget):
 
     def _on_created(self, result: tuple[Vault, str]) -> None:
         self._vault, key = result
-        self.create.form.clear()
+        self.create_page.form.clear()
         profile = self._vault.profile()
         practitioner = PractitionerBlock(profile.name, profile.credentials, profile.contact, profile.locale)
         self.recovery_key.vault_path = self._vault.path

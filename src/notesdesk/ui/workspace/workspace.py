@@ -81,7 +81,7 @@ class ClientWorkspace(QWidget):
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),
                              ("sign", self.sign_current)):
             shortcut = QShortcut(QKeySequence(SHORTCUTS[key]), self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
 

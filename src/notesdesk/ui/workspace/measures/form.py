@@ -68,7 +68,7 @@ class AdministerForm(QWidget):
         top.addWidget(self.stop_button)
 
         self.item_label = text_label(scale=1.6, bold=True, name="Question")
-        self.item_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.item_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.item_label.setMinimumHeight(self.item_label.fontMetrics().lineSpacing() * 2 + 8)
         self.single_stack = QStackedWidget()
         self.single_rows: list[OptionRow] = []
@@ -84,7 +84,7 @@ class AdministerForm(QWidget):
         self.all_rows: list[OptionRow] = []
         self.all_area = QScrollArea()
         self.all_area.setWidgetResizable(True)
-        self.all_area.setFrameShape(QFrame.NoFrame)
+        self.all_area.setFrameShape(QFrame.Shape.NoFrame)
         self.all_area.setWidget(self.all_inner)
         self.all_area.setAccessibleName("All questions")
         self.body = QStackedWidget()
@@ -96,9 +96,9 @@ class AdministerForm(QWidget):
         self.finish_button = self._nav_button("Finish", "Finish the questionnaire")
         self.finish_button.setDefault(True)
         self.progress_label = text_label(scale=1.2, bold=True, name="Progress")
-        self.progress_label.setAlignment(Qt.AlignCenter)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.unanswered_label = text_label(name="Unanswered questions")
-        self.unanswered_label.setAlignment(Qt.AlignCenter)
+        self.unanswered_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.progress_label, 1)
@@ -261,10 +261,10 @@ class AdministerForm(QWidget):
             elif text.isdigit() and 1 <= int(text) <= len(labels):
                 self.choose(int(text) - 1)
                 return
-            if event.key() in (Qt.Key_Right, Qt.Key_PageDown):
+            if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
                 self.next()
                 return
-            if event.key() in (Qt.Key_Left, Qt.Key_PageUp):
+            if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
                 self.back()
                 return
         super().keyPressEvent(event)

@@ -27,8 +27,8 @@ NOT_A_CLASSIFICATION = "This prompt does not classify risk: your assessment does
 def _wrapped(text: str = "", name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.PlainText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if name:
         label.setAccessibleName(name)
     return label
@@ -72,7 +72,7 @@ class ResultPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Result of the questionnaire just given")
         self.headline = heading("")
         self.headline.setAccessibleName("Score")
@@ -83,7 +83,7 @@ class ResultPanel(QFrame):
         self.done_button = named(QPushButton("Done"), "Close the result")
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
-        top.addWidget(self.done_button, 0, Qt.AlignTop)
+        top.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.risk)

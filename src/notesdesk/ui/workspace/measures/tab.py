@@ -147,7 +147,7 @@ class MeasuresTab(QWidget):
         self.result = ResultPanel()
         self.flags_label = named(QLabel(), "Current measure flags")
         self.flags_label.setWordWrap(True)
-        self.flags_label.setTextFormat(Qt.RichText)
+        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
         flags_box = QGroupBox("Flags")
         QVBoxLayout(flags_box).addWidget(self.flags_label)
 
@@ -172,7 +172,7 @@ class MeasuresTab(QWidget):
         self.view = FittingTable(self.model, "Score history", MeasureHistoryModel.COL_CHANGE, min_stretch=180,
                                  drop=(MeasureHistoryModel.COL_BAND,), cap=140, wrap=True)
         self.view.setMinimumHeight(90)  # the header and two rows
-        splitter = QSplitter(Qt.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 3)
@@ -198,7 +198,7 @@ class MeasuresTab(QWidget):
         self.handed = QWidget()
         handed_label = QLabel(HANDED_OVER)
         handed_label.setWordWrap(True)
-        handed_label.setAlignment(Qt.AlignCenter)
+        handed_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         handed = QVBoxLayout(self.handed)
         handed.addStretch(1)
         handed.addWidget(handed_label)
@@ -244,7 +244,8 @@ class MeasuresTab(QWidget):
         self.instrument_combo.clear()
         for n, inst in enumerate(self.instruments):
             self.instrument_combo.addItem(inst.name, inst.id)
-            self.instrument_combo.setItemData(n, f"{inst.title}\n{inst.licence.attribution}", Qt.ToolTipRole)
+            self.instrument_combo.setItemData(n, f"{inst.title}\n{inst.licence.attribution}",
+                                              Qt.ItemDataRole.ToolTipRole)
         self.instrument_combo.setCurrentIndex(max(0, self.instrument_combo.findData(current)))
         self.instrument_combo.blockSignals(False)
         self._on_instrument()

@@ -51,7 +51,7 @@ class PhasePanel(QGroupBox):
         self.history = named(QTableView(), "Phase history")
         self.history.setModel(self.model)
         self.history.verticalHeader().hide()
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setMaximumHeight(120)
         row = QHBoxLayout()

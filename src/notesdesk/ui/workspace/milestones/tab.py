@@ -130,7 +130,7 @@ class MilestonesTab(QWidget):
         right_layout.addWidget(detail)
         right_layout.addWidget(add)
         right_layout.addStretch(1)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scrolled(left, "Milestones"))
         splitter.addWidget(scrolled(right, "Milestone details"))
         splitter.setSizes([650, 550])

@@ -301,7 +301,7 @@ class NoteEditor(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Focus leaving the text saves it, unless it went to a button that saves anyway: a failing
         # save (a full disk) would otherwise be reported twice for one click on "Save draft".
-        if event.type() == QEvent.FocusOut and not self.read_only \
+        if event.type() == QEvent.Type.FocusOut and not self.read_only \
                 and QApplication.focusWidget() not in self._own_savers:
             self.autosaver.flush()
         return super().eventFilter(watched, event)
@@ -323,7 +323,7 @@ class NoteEditor(QWidget):
         goals = self._plan.goals() if self._plan else None
         goal_id = next((g.id for g in goals or () if any(o.id in ticked for o in g.objectives)), None)
         dialog = AssignHomeworkDialog(self, goals, goal_id)
-        if dialog.exec() != QDialog.Accepted:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         homework = dialog.form.homework(note.client_id)  # not linked yet: the draft's save links it
         added = self._session.write(care.add_homework, homework, change=Kind.HOMEWORK,

@@ -38,21 +38,22 @@ NONE_SHOWN = {
 
 def summary_label(name: str) -> QLabel:
     label = named(QLabel(), f"{name} (as signed)")
-    label.setTextFormat(Qt.PlainText)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
 
 
 def stacked(*widgets: QWidget) -> QWidget:
     box = QWidget()
-    box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)  # the form lets it fill the row
+    # the form lets it fill the row
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     for widget in widgets:
         if isinstance(widget, QPushButton):
-            column.addWidget(widget, 0, Qt.AlignLeft)
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
         else:
             column.addWidget(widget)
     return box
@@ -74,7 +75,7 @@ class NoteLinks(QGroupBox):
         self.interventions = LinesEdit("Interventions used", "One intervention per line")
         self.pick_intervention = named(QComboBox(), "Add an intervention from the plan")
         # As narrow as the form allows, not as wide as the longest technique (a long one is elided).
-        self.pick_intervention.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.pick_intervention.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.pick_intervention.setMinimumContentsLength(16)
         self.homework_reviewed = CheckList("Homework reviewed", "No homework assigned yet")
         self.homework_assigned = CheckList("Homework assigned", "None yet: assign it below")
@@ -88,7 +89,7 @@ class NoteLinks(QGroupBox):
             ("risk", "Risk noted"))}
         show = self.summaries
         form = self._form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Objectives addressed", stacked(self.objectives, show["objectives"]))
         form.addRow("Interventions",
                     stacked(self.interventions, self.pick_intervention, show["interventions"]))
@@ -111,7 +112,7 @@ class NoteLinks(QGroupBox):
         """Narrow (a small screen), the lists to tick go under their labels, to wrap in the whole width;
         a signed note's short plain-text lines stay beside theirs."""
         narrow = self.width() < NARROW and not self._read_only
-        policy = QFormLayout.WrapAllRows if narrow else QFormLayout.DontWrapRows
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if narrow else QFormLayout.RowWrapPolicy.DontWrapRows
         if self._form.rowWrapPolicy() != policy:
             self._form.setRowWrapPolicy(policy)
 
@@ -206,7 +207,7 @@ class MaintenancePanel(QGroupBox):
         self.what_to_do = text_edit("What to do if they appear", "", 2)
         self.when_to_return = text_edit("When to come back", "", 2)
         form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("What changed", self.what_changed)
         form.addRow("Skills to keep practising", self.skills)
         form.addRow("Early warning signs", self.warning_signs)

@@ -67,7 +67,7 @@ def append_lines(edit: QPlainTextEdit, lines: Sequence[str]) -> int:
         return 0
     text = edit.toPlainText()
     cursor = edit.textCursor()
-    cursor.movePosition(QTextCursor.End)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
     cursor.insertText(("\n" if text and not text.endswith("\n") else "") + "\n".join(new))
     edit.setTextCursor(cursor)
     return len(new)
@@ -82,7 +82,7 @@ class SectionEdit(QPlainTextEdit):
         super().__init__(text)
         self.min_lines, self.max_lines = min_lines, max_lines
         self._measured: tuple[tuple[int, int, bool], int] | None = None
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setTabChangesFocus(True)
         self.textChanged.connect(self.updateGeometry)
 
@@ -125,7 +125,7 @@ class SectionEdit(QPlainTextEdit):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() in (QEvent.ReadOnlyChange, QEvent.FontChange):
+        if event.type() in (QEvent.Type.ReadOnlyChange, QEvent.Type.FontChange):
             self.updateGeometry()
 
 

@@ -61,9 +61,10 @@ class OverviewTab(QWidget):
             box.setAccessibleName(title)
             label = named(QLabel(), title)
             label.setWordWrap(True)
-            label.setTextFormat(Qt.RichText)
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-            label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
             grid.addWidget(box, row, column, 1, span)

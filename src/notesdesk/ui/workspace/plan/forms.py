@@ -43,14 +43,15 @@ class _Form(QWidget):
         super().__init__()
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # labels above the fields when narrow
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # labels above the fields when narrow
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(self.form)
         outer.addStretch(1)
         self._loading = False
         self._fields: list[QWidget] = []
 
-    def add(self, label: str, widget: QWidget) -> QWidget:
+    def add[W: QWidget](self, label: str, widget: W) -> W:
         self.form.addRow(label, widget)
         self._fields.append(widget)
         if isinstance(widget, QLineEdit | QPlainTextEdit):

@@ -71,7 +71,7 @@ class ReviewPanel(QWidget):
                                  RESTORED, self.outcome, self)
         group = QGroupBox("Record a review")
         form = QFormLayout(group)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&Date", self.review_date)
         form.addRow("&Outcome", self.outcome)
         form.addRow("S&ummary", self.summary)
@@ -144,7 +144,7 @@ class ComparePanel(QWidget):
         self.left_combo = named(QComboBox(), "Earlier version to compare")
         self.right_combo = named(QComboBox(), "Later version to compare")
         for combo in (self.left_combo, self.right_combo):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
         self.left_view = named(QTextBrowser(), "Left version, read-only")
         self.right_view = named(QTextBrowser(), "Right version, read-only")
@@ -189,8 +189,8 @@ class ComparePanel(QWidget):
         a, b = compare(plan_lines(left), plan_lines(right))
         pal = self.palette()
         style = (
-            f"font-weight:bold; background-color:{pal.color(QPalette.Highlight).name()};"
-            f" color:{pal.color(QPalette.HighlightedText).name()}"
+            f"font-weight:bold; background-color:{pal.color(QPalette.ColorRole.Highlight).name()};"
+            f" color:{pal.color(QPalette.ColorRole.HighlightedText).name()}"
         )
         self.left_view.setHtml(to_html(a, style))
         self.right_view.setHtml(to_html(b, style))

@@ -56,9 +56,9 @@ class SuggestionsPanel(QGroupBox):
         for row, link in enumerate(links):
             obj = link.objective
             label = named(QLabel(suggestion_text(link)), f"Suggestion for {obj.description}")
-            label.setTextFormat(Qt.RichText)
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._grid.addWidget(label, row, 0)
             self.labels[obj.id] = label
             status = link.suggestion.status if link.suggestion else None
@@ -66,7 +66,7 @@ class SuggestionsPanel(QGroupBox):
                 button = named(QPushButton("Apply"), f"Set '{obj.description}' to {status.value}",
                                f"Set this objective's status to {status.value} in the plan being edited")
                 button.clicked.connect(lambda _=False, o=obj.id, s=status: self._apply(o, s))
-                self._grid.addWidget(button, row, 1, Qt.AlignTop)
+                self._grid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
                 self.apply_buttons[obj.id] = button
         self.setVisible(bool(links))
 

@@ -61,7 +61,7 @@ class PlanTab(QWidget):
         self.model = PlanTreeModel(self)
         self.tree = FittingTree("Treatment plan: problems, goals, objectives, interventions")
         self.tree.setModel(self.model)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.add_buttons = {
             plan_edit.PROBLEM: named(QPushButton("Add &problem"), "Add problem"),
             plan_edit.GOAL: named(QPushButton("Add &goal"), "Add goal", "Add a goal to the selected problem"),
@@ -101,7 +101,7 @@ class PlanTab(QWidget):
         left_layout.addWidget(self.tree, 1)
         left_layout.addLayout(grid)
         left_layout.addWidget(self.suggestions)
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.pages)
         self.splitter.setSizes([660, 540])  # the tree needs the room more than the form
@@ -126,11 +126,11 @@ class PlanTab(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        wanted = Qt.Vertical if event.size().width() < NARROW else Qt.Horizontal
+        wanted = Qt.Orientation.Vertical if event.size().width() < NARROW else Qt.Orientation.Horizontal
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
-            room = self.splitter.height() if wanted == Qt.Vertical else self.splitter.width()
-            self.splitter.setSizes([room * 3 // 5, room * 2 // 5] if wanted == Qt.Vertical
+            room = self.splitter.height() if wanted == Qt.Orientation.Vertical else self.splitter.width()
+            self.splitter.setSizes([room * 3 // 5, room * 2 // 5] if wanted == Qt.Orientation.Vertical
                                    else [room * 11 // 20, room * 9 // 20])
 
     # -- loading ----------------------------------------------------------------------------------
