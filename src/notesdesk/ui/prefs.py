@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
@@ -26,7 +27,7 @@ class Preferences:
         self._settings = settings or QSettings("NotesDesk", "NotesDesk")
         self.signals = PreferenceSignals()
 
-    def _get[V](self, key: str, default: V, kind: type[V]) -> V:
+    def _get(self, key: str, default: object, kind: type) -> Any:  # QSettings.value is untyped
         return self._settings.value(key, default, type=kind)
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -36,7 +38,7 @@ def stylesheet(base: float = 10.0) -> Styles:
     sheet = Styles()
 
     def add(name: str, **kw: object) -> None:
-        defaults: dict[str, object] = {
+        defaults: dict[str, Any] = {
             "fontName": SANS,
             "fontSize": base,
             "leading": lead,
@@ -45,7 +47,7 @@ def stylesheet(base: float = 10.0) -> Styles:
             "bulletFontName": SANS,
         }
         defaults.update(kw)
-        sheet.add(ParagraphStyle(name, **defaults))  # type: ignore[arg-type]
+        sheet.add(ParagraphStyle(name, **defaults))
 
     add("Title", fontName=SANS_BOLD, fontSize=base * 1.8, leading=base * 2.2, spaceAfter=base * 0.2)
     add("Subtitle", textColor=MUTED, fontSize=base * 1.05, leading=base * 1.4, spaceAfter=base * 1.0)

@@ -201,7 +201,7 @@ class SealedTable[T: Identified]:
             )
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
             raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
         self._record(action, row_id, old_rev + 1, clear, sealed, old_term)
         return obj

@@ -262,10 +262,13 @@ class BackupsDialog(QDialog):
         passphrase, recovery_key = secret
         path = row.path
         self._set_busy(f"Checking the backup of {local_time(row.info.created)}…")
+
+        def checked(check: BackupCheck) -> None:
+            self._set_busy(None)
+            then(check)
+
         self._ctx.session.background(
-            lambda: check_backup(path, passphrase, recovery_key),
-            lambda check: (self._set_busy(None), then(check)),
-            self._on_check_failed,
+            lambda: check_backup(path, passphrase, recovery_key), checked, self._on_check_failed
         )
 
     def _show_ok(self, check: BackupCheck) -> None:

@@ -66,7 +66,7 @@ class PdfInMemory:
         self._buffer = QBuffer(parent)
         self._buffer.setData(self._data)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(parent)
+        self.document = QPdfDocument(parent) if parent is not None else QPdfDocument()
         self.document.load(self._buffer)
         if self.document.status() != QPdfDocument.Status.Ready or self.document.pageCount() < 1:
             self.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -312,15 +313,15 @@ class StartWindow(QWidget):
         vault = self._vault
         if vault is None:
             return
-        self._work(
-            "Setting the new passphrase…",
-            lambda: self._preloaded(vault.change_passphrase(passphrase)),
-            self._hand_over,
-        )
+        def change() -> None:
+            vault.change_passphrase(passphrase)
+            self._preloaded(None)
+
+        self._work("Setting the new passphrase…", change, self._hand_over)
 
     # -- leaving -----------------------------------------------------------------------------------
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.recovery_key.close_sheet()
         if self._vault is not None:  # opened but not handed over: release the lock and keys
             self._vault.close()

@@ -42,7 +42,7 @@ class RowsModel[R](QAbstractTableModel):
     def row_at(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, row_id: str) -> int:
+    def row_of(self, row_id: str | None) -> int:
         return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == row_id), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -320,7 +320,7 @@ class PlanTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, kids[row])
 
-    def parent(self, *args: Any) -> Any:  # type: ignore[override]
+    def parent(self, *args: Any) -> Any:
         if not args:
             return super().parent()
         index = args[0]

@@ -274,9 +274,10 @@ class AdministerForm(QWidget):
     def _build_all(self) -> None:
         while self.all_layout.count():
             item = self.all_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         for row in self.single_rows:
             self.single_stack.removeWidget(row)
             row.hide()

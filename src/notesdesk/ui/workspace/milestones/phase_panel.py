@@ -42,7 +42,9 @@ class PhasePanel(QGroupBox):
         self.phase_combo = named(QComboBox(), "New phase (choose or type)")
         self.phase_combo.setEditable(True)
         self.phase_combo.addItems(["", *phase_suggestions()])
-        self.phase_combo.lineEdit().setPlaceholderText("Choose or type a phase")
+        typed = self.phase_combo.lineEdit()  # there since setEditable(True)
+        if typed is not None:
+            typed.setPlaceholderText("Choose or type a phase")
         self.phase_date = date_edit("Phase start date")
         self.comment = named(QLineEdit(), "Phase change comment")
         self.comment.setPlaceholderText("Why (optional)")

@@ -223,8 +223,8 @@ class NoteEditor(QWidget):
             edit.setReadOnly(read_only)
         for widget in (self.format_combo, self.type_combo):
             widget.setEnabled(not read_only)
-        for widget in (self.date_edit, self.start_edit, self.end_edit):
-            widget.setReadOnly(read_only)
+        for field in (self.date_edit, self.start_edit, self.end_edit):
+            field.setReadOnly(read_only)
         self.links.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
         self.save_button.setEnabled(not read_only)
@@ -256,7 +256,7 @@ class NoteEditor(QWidget):
             template_name=template_name,
             sections=sections,
             maintenance_plan=self.maintenance.value() if fmt == NoteFormat.DISCHARGE else None,
-            **self.links.values(),  # type: ignore[arg-type]
+            **self.links.values(),
         )
 
     def start_new(self, client_id: str, fmt_key: str) -> None:

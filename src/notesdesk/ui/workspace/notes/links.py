@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -145,7 +146,7 @@ class NoteLinks(QGroupBox):
         self.risk.setPlainText(note.risk_noted)
         self._show_summaries()
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         return {
             "objectives_addressed": self.objectives.checked_ids(),
             "interventions": self.interventions.lines(),

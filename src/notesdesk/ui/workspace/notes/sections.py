@@ -149,9 +149,10 @@ class SectionsBox(QWidget):
     def build(self, sections: Sequence[Section]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # gone at once, not when the event loop gets to deleting it
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # gone at once, not when the event loop gets to deleting it
+                widget.deleteLater()
         self.edits, self.insert_buttons = {}, {}
         self.titles = [(s.key, s.title) for s in sections]
         for section in sections:

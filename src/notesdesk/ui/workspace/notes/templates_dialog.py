@@ -102,7 +102,7 @@ class TemplatesDialog(QDialog):
     def _on_list_pick(self, item: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
         if not self._may_drop():
             self.list.blockSignals(True)
-            self.list.setCurrentItem(previous)
+            self.list.setCurrentRow(self.list.row(previous) if previous is not None else -1)
             self.list.blockSignals(False)
             return
         self._on_pick(item)
@@ -117,7 +117,7 @@ class TemplatesDialog(QDialog):
         if not self._may_drop():
             return
         self.list.blockSignals(True)
-        self.list.setCurrentItem(None)
+        self.list.setCurrentRow(-1)
         self.list.blockSignals(False)
         self._on_pick(None)
         self.name_edit.setFocus()

@@ -48,7 +48,7 @@ class SuggestionsPanel(QGroupBox):
     def show_links(self, links: Sequence[ObjectiveLink]) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            widget: QWidget | None = item.widget()
+            widget: QWidget | None = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()

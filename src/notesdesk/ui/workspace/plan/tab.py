@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
@@ -187,7 +188,7 @@ class PlanTab(QWidget):
     def show_version(self, plan_id: str) -> None:
         """The version being edited shows in the tree; any other one in the comparison, on the left."""
         if plan_id == self._plan.id:
-            self.pages.setCurrentWidget(self.pages.widget(0))
+            self.pages.setCurrentIndex(0)
             return
         row = self.compare.left_combo.findData(plan_id)
         if row >= 0:
@@ -280,7 +281,7 @@ class PlanTab(QWidget):
         self._mark_dirty()
         self.refresh_suggestions(force=False)
 
-    def _on_node_edited(self, node_id: str, values: dict) -> None:
+    def _on_node_edited(self, node_id: str, values: dict[str, Any]) -> None:
         self._plan = plan_edit.update_node(self._plan, node_id, **values)
         self.model.set_plan(self._plan)
         self._mark_dirty()

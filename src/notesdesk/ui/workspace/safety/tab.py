@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -301,7 +302,7 @@ class SafetyPlanTab(QWidget):
 
     def current_plan(self) -> SafetyPlan:
         plan = SafetyPlan(client_id=self._client_id, last_reviewed=self.reviewed.value())
-        values = {k: edit.lines() for k, edit in self.lists.items()}
+        values: dict[str, Any] = {k: edit.lines() for k, edit in self.lists.items()}
         values |= {k: table.contacts() for k, table in self.contacts.items()}
         return replace(plan, reason_for_living=self.reason.toPlainText().strip(), **values)
 
