@@ -1,7 +1,9 @@
-"""One Qt style across the code: enum members fully qualified.
+"""One Qt style across the code: enum members fully qualified, custom signals named `sig_*`.
 
 Qt 6 keeps the short enum spellings (`Qt.AlignLeft`) only as a compatibility shim that PySide6's
 type stubs leave out, so mypy cannot check them; `Qt.AlignmentFlag.AlignLeft` is the one spelling.
+A `sig_` prefix tells our own signals from Qt's (a `finished` on a dialog would hide
+`QDialog.finished`) and from methods and widgets, at the connect site.
 """
 
 from __future__ import annotations
@@ -9,10 +11,19 @@ from __future__ import annotations
 import ast
 import enum
 import importlib
+import inspect
+import pkgutil
 from pathlib import Path
+
+from PySide6.QtCore import Signal
+
+import notesdesk.ui
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("src", "tests", "scripts", "bench")
+
+# Signals named after the Qt signals they stand in for, so the widget is a drop-in replacement.
+MIRRORS_QT = {("notesdesk.ui.widgets.passphrase", "PassphraseField"): {"textChanged", "returnPressed"}}
 
 
 def _pyside_names(tree: ast.Module) -> dict[str, object]:
@@ -54,3 +65,24 @@ def test_every_qt_enum_value_is_spelled_with_its_enum() -> None:
             if "PySide6" in source:
                 offenders += [f"{path.relative_to(ROOT)} {where}" for where in short_enums(source)]
     assert offenders == [], "write Qt enums in full (Qt.AlignmentFlag.AlignLeft):\n" + "\n".join(offenders)
+
+
+def _signals() -> list[tuple[str, str, str]]:
+    """(module, class, attribute) of every Signal declared in a class of notesdesk.ui."""
+    found = []
+    for info in pkgutil.walk_packages(notesdesk.ui.__path__, "notesdesk.ui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name:
+                continue
+            found += [(info.name, cls.__name__, name) for name, value in vars(cls).items()
+                      if isinstance(value, Signal)]
+    return found
+
+
+def test_our_signals_are_named_sig_something() -> None:
+    signals = _signals()
+    assert len(signals) > 40  # the walk reached the UI's widgets
+    misnamed = [f"{module}.{cls}.{name}" for module, cls, name in signals
+                if not name.startswith("sig_") and name not in MIRRORS_QT.get((module, cls), set())]
+    assert misnamed == [], "name custom signals sig_<what happened>:\n" + "\n".join(misnamed)

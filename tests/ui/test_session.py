@@ -53,7 +53,7 @@ def session(qapp, presenter: ErrorPresenter) -> Session:
 @pytest.fixture
 def heard(session: Session) -> list[Changed]:
     changes: list[Changed] = []
-    session.changed.connect(changes.append)
+    session.sig_changed.connect(changes.append)
     return changes
 
 

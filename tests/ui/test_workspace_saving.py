@@ -279,7 +279,7 @@ def test_redrawing_a_checklist_is_not_an_edit(qtbot):
     qtbot.addWidget(checks)
     checks.set_items([("h1", "Breathing diary"), ("h2", "Bus ride")], checked=["h2"])
     edits: list[None] = []
-    checks.changed.connect(lambda: edits.append(None))
+    checks.sig_changed.connect(lambda: edits.append(None))
     checks.set_read_only(True)
     checks.set_read_only(False)
     assert edits == []

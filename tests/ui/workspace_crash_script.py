@@ -39,7 +39,7 @@ def main(vault_path: str, passphrase: str, client_id: str, ini: str, text: str) 
     # has written the draft (the session announces the note), not for a guessed length of time.
     autosaver = workspace.notes_tab.editor.autosaver
     written: list[object] = []
-    ctx.session.changed.connect(written.append)
+    ctx.session.sig_changed.connect(written.append)
     deadline = time.monotonic() + prefs.autosave_seconds + 60
     while (autosaver.dirty or not written) and ctx.errors.last_message is None \
             and time.monotonic() < deadline:

@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
+    sig_succeeded = Signal(object)
+    sig_failed = Signal(object)
 
 
 class _Job(QRunnable):
@@ -31,15 +31,15 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # delivered to the UI thread, shown by the presenter
-            self._relay.failed.emit(exc)
+            self._relay.sig_failed.emit(exc)
         else:
-            self._relay.succeeded.emit(result)
+            self._relay.sig_succeeded.emit(result)
 
 
 class BackgroundRunner(QObject):
     """Runs one job at a time (database access stays serialised), results on the UI thread."""
 
-    busy_changed = Signal(bool)
+    sig_busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +61,7 @@ class BackgroundRunner(QObject):
             self._relays.discard(relay)
             self._pending -= 1
             if self._pending == 0:
-                self.busy_changed.emit(False)
+                self.sig_busy_changed.emit(False)
 
         def succeeded(result: object) -> None:
             finish()
@@ -71,11 +71,11 @@ class BackgroundRunner(QObject):
             finish()
             on_error(exc)
 
-        relay.succeeded.connect(succeeded)
-        relay.failed.connect(failed)
+        relay.sig_succeeded.connect(succeeded)
+        relay.sig_failed.connect(failed)
         self._pending += 1
         if self._pending == 1:
-            self.busy_changed.emit(True)
+            self.sig_busy_changed.emit(True)
         self._pool.start(_Job(fn, relay))
 
     def wait(self, msecs: int = 30000) -> bool:

@@ -18,7 +18,7 @@ def second_folder(setting: str) -> Path | None:
 
 
 class PreferenceSignals(QObject):
-    privacy_changed = Signal(bool)
+    sig_privacy_changed = Signal(bool)
     """Privacy mode was switched on or off (from the View menu or Settings): redraw what shows names."""
 
 
@@ -56,7 +56,7 @@ class Preferences:
         changed = bool(value) != self.privacy_mode
         self._settings.setValue("view/privacy_mode", bool(value))
         if changed:
-            self.signals.privacy_changed.emit(bool(value))
+            self.signals.sig_privacy_changed.emit(bool(value))
 
     @property
     def default_note_format(self) -> str:

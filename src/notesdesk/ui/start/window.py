@@ -164,7 +164,7 @@ class StartWindow(QWidget):
         self.recovery.sig_back.connect(lambda: self._show(self.unlock))
         self.recovery.sig_submitted.connect(self._on_recovery)
         self.new_passphrase.sig_submitted.connect(self._on_new_passphrase)
-        runner.busy_changed.connect(self._set_busy)
+        runner.sig_busy_changed.connect(self._set_busy)
 
         self._show(self.unlock if self.vault_path.exists() else self.choice)
 

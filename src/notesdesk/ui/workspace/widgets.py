@@ -151,7 +151,7 @@ class OptionalDateEdit(QWidget):
     """A checkbox that turns a date on, and the date. Unticked, the date shows "—" (not a greyed-out
     date that could be read as set); ticking brings back the last date chosen, or today."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the date or its presence changes."""
 
     def __init__(self, name: str, check_text: str = "Set") -> None:
@@ -192,13 +192,13 @@ class OptionalDateEdit(QWidget):
             self.edit.setDate(qdate(self._last) if on else UNSET_DATE)
         finally:
             self._switching = False
-        self.changed.emit()
+        self.sig_changed.emit()
 
     def _on_date_changed(self, shown: QDate) -> None:
         if shown != UNSET_DATE:
             self._last = pydate(shown)
         if not self._switching:
-            self.changed.emit()
+            self.sig_changed.emit()
 
 
 class LinesEdit(QPlainTextEdit):
@@ -252,7 +252,7 @@ class CheckList(QListWidget):
 
     MOST_LINES = 12
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user ticks or unticks an item."""
 
     def __init__(self, name: str, empty_text: str = "Nothing to choose from") -> None:
@@ -349,7 +349,7 @@ class CheckList(QListWidget):
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         if not self._filling:
-            self.changed.emit()
+            self.sig_changed.emit()
 
 
 class Autosaver(QObject):

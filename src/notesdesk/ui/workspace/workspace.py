@@ -74,8 +74,10 @@ class ClientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        self.measures_tab.new_note_requested.connect(self.new_note)
-        self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
+        self.measures_tab.sig_new_note_requested.connect(self.new_note)
+        self.measures_tab.sig_safety_plan_requested.connect(
+            lambda: self.tabs.setCurrentWidget(self.safety_tab)
+        )
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.shortcuts: dict[str, QShortcut] = {}
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),

@@ -33,9 +33,9 @@ from notesdesk.ui.workspace.widgets import named
 
 
 class AdministerForm(QWidget):
-    finished = Signal()
+    sig_finished = Signal()
     """The clinician or client pressed Finish; read answers() and functional()."""
-    cancelled = Signal()
+    sig_cancelled = Signal()
     """The clinician pressed Stop without saving (never offered to the client)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -130,8 +130,8 @@ class AdministerForm(QWidget):
         self.all_mode_button.clicked.connect(lambda: self.set_one_per_screen(False))
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
-        self.finish_button.clicked.connect(self.finished)
-        self.stop_button.clicked.connect(self.cancelled)
+        self.finish_button.clicked.connect(self.sig_finished)
+        self.stop_button.clicked.connect(self.sig_cancelled)
 
     def _mode_button(self, text: str) -> QPushButton:
         button = named(QPushButton(text), text)
@@ -286,7 +286,7 @@ class AdministerForm(QWidget):
         for page in range(self.page_count):
             _text, labels = self._question(page)
             single = OptionRow(labels, "Answer", vertical=True)
-            single.chosen.connect(self.choose)
+            single.sig_chosen.connect(self.choose)
             self.single_stack.addWidget(single)
             self.single_rows.append(single)
         for page in range(self.page_count):
@@ -294,7 +294,7 @@ class AdministerForm(QWidget):
             number = f"{page + 1}. " if self.instrument and page < len(self.instrument.items) else ""
             heading = text_label(number + text, 1.2, bold=True, name=f"Question {page + 1}")
             row = OptionRow(labels, f"Question {page + 1}", vertical=False)
-            row.chosen.connect(lambda i, p=page: self._on_all_chosen(p, i))
+            row.sig_chosen.connect(lambda i, p=page: self._on_all_chosen(p, i))
             self.all_layout.addWidget(heading)
             self.all_layout.addWidget(row)
             self.all_layout.addSpacing(14)

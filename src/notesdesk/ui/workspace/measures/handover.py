@@ -68,7 +68,7 @@ class WindowCover(QWidget):
 class ClientWindow(QWidget):
     """The questionnaire on its own, full screen, for the client to fill in; then a hand-back page."""
 
-    taken_back = Signal()
+    sig_taken_back = Signal()
     """The clinician pressed 'take the laptop back' (half way through, or after the thank-you)."""
 
     def __init__(self, parent: QWidget, form: AdministerForm) -> None:
@@ -101,8 +101,8 @@ class ClientWindow(QWidget):
         column.addStretch(1)
         self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
-        self.take_back_button.clicked.connect(self.taken_back)
-        self.back_button.clicked.connect(self.taken_back)
+        self.take_back_button.clicked.connect(self.sig_taken_back)
+        self.back_button.clicked.connect(self.sig_taken_back)
 
     @property
     def finished(self) -> bool:

@@ -125,7 +125,7 @@ class OptionButton(QPushButton):
 class OptionRow(QWidget):
     """A set of big exclusive option buttons; `chosen` carries the option's index."""
 
-    chosen = Signal(int)
+    sig_chosen = Signal(int)
 
     def __init__(self, labels: list[str], question: str, vertical: bool) -> None:
         super().__init__()
@@ -153,7 +153,7 @@ class OptionRow(QWidget):
 
     def _clicked(self, index: int) -> None:
         self.show_choice(index)
-        self.chosen.emit(index)
+        self.sig_chosen.emit(index)
 
     def show_choice(self, index: int | None) -> None:
         for i, button in enumerate(self.buttons):

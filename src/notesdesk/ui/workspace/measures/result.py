@@ -66,9 +66,9 @@ class RiskBox(QFrame):
 
 
 class ResultPanel(QFrame):
-    new_note_requested = Signal()
-    safety_plan_requested = Signal()
-    dismissed = Signal()
+    sig_new_note_requested = Signal()
+    sig_safety_plan_requested = Signal()
+    sig_dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,14 +89,14 @@ class ResultPanel(QFrame):
         layout.addWidget(self.risk)
         for widget in (self.detail, self.change, self.flags):
             layout.addWidget(widget)
-        self.risk.note_button.clicked.connect(self.new_note_requested)
-        self.risk.safety_button.clicked.connect(self.safety_plan_requested)
+        self.risk.note_button.clicked.connect(self.sig_new_note_requested)
+        self.risk.safety_button.clicked.connect(self.sig_safety_plan_requested)
         self.done_button.clicked.connect(self._dismiss)
         self.hide()
 
     def _dismiss(self) -> None:
         self.hide()
-        self.dismissed.emit()
+        self.sig_dismissed.emit()
 
     @property
     def risk_shown(self) -> bool:

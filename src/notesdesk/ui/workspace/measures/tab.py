@@ -99,8 +99,8 @@ class MeasuresTab(QWidget):
     the client list follow) and re-reads its history itself to show the result just given; the session
     notes offered for linking follow every note change."""
 
-    new_note_requested = Signal()
-    safety_plan_requested = Signal()
+    sig_new_note_requested = Signal()
+    sig_safety_plan_requested = Signal()
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm | None = None) -> None:
         super().__init__()
@@ -211,11 +211,11 @@ class MeasuresTab(QWidget):
         self.start_button.clicked.connect(lambda: self.start(client=False))
         self.client_button.clicked.connect(lambda: self.start(client=True))
         self.instrument_combo.currentIndexChanged.connect(self._on_instrument)
-        self.form.finished.connect(self.finish)
-        self.form.cancelled.connect(self.cancel)
-        self.result.new_note_requested.connect(self.new_note_requested)
-        self.result.safety_plan_requested.connect(self.safety_plan_requested)
-        self.result.dismissed.connect(lambda: self._show_flags(()))
+        self.form.sig_finished.connect(self.finish)
+        self.form.sig_cancelled.connect(self.cancel)
+        self.result.sig_new_note_requested.connect(self.sig_new_note_requested)
+        self.result.sig_safety_plan_requested.connect(self.sig_safety_plan_requested)
+        self.result.sig_dismissed.connect(lambda: self._show_flags(()))
         self.chart_combo.currentIndexChanged.connect(self._update_chart)
         self.alliance_check.toggled.connect(self._on_alliance_toggled)
         self.date.dateChanged.connect(self._on_date)
@@ -346,7 +346,7 @@ class MeasuresTab(QWidget):
         self.stack.setCurrentWidget(self.handed if client else self.admin)
         if client:
             self.client_window = ClientWindow(self, self.form)
-            self.client_window.taken_back.connect(self.take_back)
+            self.client_window.sig_taken_back.connect(self.take_back)
             # Covering hides the workspace, which saves its drafts (flush() below): that must not end
             # the hand-over it is starting.
             self._covering = True

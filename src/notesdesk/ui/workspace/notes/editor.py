@@ -61,9 +61,9 @@ class NoteEditor(QWidget):
     """Writes go through the session, which announces them (the list, search and the other tabs
     follow from that); `signed` tells the tab to reopen the note read-only."""
 
-    signed = Signal(str)
+    sig_signed = Signal(str)
     """Emitted after the note was signed; arg is the note id."""
-    delete_requested = Signal()
+    sig_delete_requested = Signal()
     """The user pressed "Delete draft"; the tab confirms and deletes."""
 
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
@@ -123,15 +123,15 @@ class NoteEditor(QWidget):
         self.type_combo.currentIndexChanged.connect(self._on_edited)
         self.start_edit.timeChanged.connect(self._on_edited)
         self.end_edit.timeChanged.connect(self._on_edited)
-        self.links.changed.connect(self._on_edited)
-        self.links.changed.connect(self._update_insert_buttons)
-        self.links.assign_requested.connect(self.assign_homework)
-        self.maintenance.changed.connect(self._on_edited)
-        self.sections.edited.connect(self._on_edited)
-        self.sections.insert_requested.connect(self.insert_from_plan)
+        self.links.sig_changed.connect(self._on_edited)
+        self.links.sig_changed.connect(self._update_insert_buttons)
+        self.links.sig_assign_requested.connect(self.assign_homework)
+        self.maintenance.sig_changed.connect(self._on_edited)
+        self.sections.sig_edited.connect(self._on_edited)
+        self.sections.sig_insert_requested.connect(self.insert_from_plan)
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
-        self.delete_button.clicked.connect(self.delete_requested)
+        self.delete_button.clicked.connect(self.sig_delete_requested)
         for edit in [*self.links.text_edits(), *self.maintenance.text_edits()]:
             edit.installEventFilter(self)
         self.set_templates([])
@@ -382,5 +382,5 @@ class NoteEditor(QWidget):
         if signed is None:
             return False
         self._note = signed
-        self.signed.emit(signed.id)
+        self.sig_signed.emit(signed.id)
         return True

@@ -64,9 +64,9 @@ class NoteLinks(QGroupBox):
     """Objectives addressed (from the active plan), interventions, homework, risk. In a signed note
     (read-only) only what the note refers to is listed, as plain text."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user changes any of these fields."""
-    assign_requested = Signal()
+    sig_assign_requested = Signal()
     """The user wants to assign new homework in this note."""
 
     def __init__(self) -> None:
@@ -99,11 +99,11 @@ class NoteLinks(QGroupBox):
                     stacked(self.homework_assigned, self.assign_button, show["homework_assigned"]))
         form.addRow("Risk noted", stacked(self.risk, show["risk"]))
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
-            check.changed.connect(self.changed)
-        self.interventions.textChanged.connect(self.changed)
-        self.risk.textChanged.connect(self.changed)
+            check.sig_changed.connect(self.sig_changed)
+        self.interventions.textChanged.connect(self.sig_changed)
+        self.risk.textChanged.connect(self.sig_changed)
         self.pick_intervention.activated.connect(self._on_pick_intervention)
-        self.assign_button.clicked.connect(self.assign_requested)
+        self.assign_button.clicked.connect(self.sig_assign_requested)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -196,7 +196,7 @@ class NoteLinks(QGroupBox):
 class MaintenancePanel(QGroupBox):
     """A discharge note's maintenance plan: what keeps the change going, and when to come back."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user edits any field."""
 
     def __init__(self) -> None:
@@ -215,7 +215,7 @@ class MaintenancePanel(QGroupBox):
         form.addRow("What to do if they appear", self.what_to_do)
         form.addRow("When to come back", self.when_to_return)
         for edit in self.text_edits():
-            edit.textChanged.connect(self.changed)
+            edit.textChanged.connect(self.sig_changed)
 
     def text_edits(self) -> list[QPlainTextEdit]:
         return [self.what_changed, self.skills, self.warning_signs, self.what_to_do, self.when_to_return]

@@ -132,9 +132,9 @@ class SectionEdit(QPlainTextEdit):
 class SectionsBox(QWidget):
     """Builds a heading and field per section; "Insert from plan" beside the goal and intervention."""
 
-    insert_requested = Signal(str)
+    sig_insert_requested = Signal(str)
     """The user asked to fill a section from the plan; arg is the section key."""
-    edited = Signal()
+    sig_edited = Signal()
     """Emitted when the user changes any section's text."""
 
     def __init__(self, focus_watcher: QObject) -> None:
@@ -160,7 +160,7 @@ class SectionsBox(QWidget):
             label.setWordWrap(True)  # a long heading of one's own template wraps, not widens the editor
             edit = named(SectionEdit(section.text), f"{section.title} section")
             label.setBuddy(edit)
-            edit.textChanged.connect(self.edited)
+            edit.textChanged.connect(self.sig_edited)
             edit.installEventFilter(self._watcher)
             head: QWidget = label
             if section.key in FROM_PLAN:
@@ -170,7 +170,7 @@ class SectionsBox(QWidget):
                 row.addWidget(label)
                 row.addStretch(1)
                 button = named(QPushButton("Insert from plan"), f"{section.title}: insert from the plan")
-                button.clicked.connect(lambda _=False, key=section.key: self.insert_requested.emit(key))
+                button.clicked.connect(lambda _=False, key=section.key: self.sig_insert_requested.emit(key))
                 row.addWidget(button)
                 self.insert_buttons[section.key] = button
             self._layout.addWidget(head)

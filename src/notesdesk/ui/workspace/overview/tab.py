@@ -81,7 +81,7 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolled(inner, "Client overview"))
-        ctx.prefs.signals.privacy_changed.connect(self._on_privacy)
+        ctx.prefs.signals.sig_privacy_changed.connect(self._on_privacy)
         ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
         self.refresh()
 

@@ -36,7 +36,7 @@ def line_edit(name: str, placeholder: str = "") -> QLineEdit:
 class _Form(QWidget):
     """A form whose every field change is reported as the form's full set of values."""
 
-    edited = Signal()
+    sig_edited = Signal()
     """Emitted when the user changes any field."""
 
     def __init__(self) -> None:
@@ -63,7 +63,7 @@ class _Form(QWidget):
         elif isinstance(widget, QSpinBox):
             widget.valueChanged.connect(self._changed)
         elif isinstance(widget, OptionalDateEdit):
-            widget.changed.connect(self._changed)
+            widget.sig_changed.connect(self._changed)
         return widget
 
     def focus_first(self) -> None:
@@ -72,7 +72,7 @@ class _Form(QWidget):
 
     def _changed(self, *_args: object) -> None:
         if not self._loading:
-            self.edited.emit()
+            self.sig_edited.emit()
 
     def load(self, node: Any) -> None:
         self._loading = True
@@ -190,7 +190,7 @@ class InterventionForm(_Form):
 class NodeDetail(QStackedWidget):
     """Shows the form for the selected node's kind."""
 
-    edited = Signal(str, object)
+    sig_edited = Signal(str, object)
     """Emitted on any change; args: node id and the form's values."""
 
     def __init__(self) -> None:
@@ -208,7 +208,7 @@ class NodeDetail(QStackedWidget):
         self._node_id: str | None = None
         for form in self.forms.values():
             self.addWidget(form)
-            form.edited.connect(self._on_edited)
+            form.sig_edited.connect(self._on_edited)
 
     def show_node(self, ref: plan_edit.NodeRef | None) -> None:
         self._node_id = ref.node.id if ref else None
@@ -226,7 +226,7 @@ class NodeDetail(QStackedWidget):
     def _on_edited(self) -> None:
         form = self.current_form()
         if form is not None and self._node_id is not None:
-            self.edited.emit(self._node_id, form.values())
+            self.sig_edited.emit(self._node_id, form.values())
 
 
 class PlanFieldsForm(_Form):

@@ -46,7 +46,7 @@ def version_label(plan: TreatmentPlan) -> str:
 
 
 class ReviewPanel(QWidget):
-    reviewed = Signal(object)
+    sig_reviewed = Signal(object)
     """Emitted after a review was recorded; arg is the updated active plan."""
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm = ask_confirm) -> None:
@@ -119,7 +119,7 @@ class ReviewPanel(QWidget):
         if plan is not None:
             self.unsent.forget()
             self.next_due.set_value(None)
-            self.reviewed.emit(plan)
+            self.sig_reviewed.emit(plan)
 
     def flush(self) -> bool:
         """Keep the summary being typed; False when that failed (the text stays on screen)."""

@@ -32,7 +32,7 @@ def suggestion_text(link: ObjectiveLink) -> str:
 class SuggestionsPanel(QGroupBox):
     """One line per objective with a linked measure; "Apply" where the suggestion differs."""
 
-    apply_requested = Signal(str, object)
+    sig_apply_requested = Signal(str, object)
     """The user took a suggestion; args: objective id and the suggested ObjectiveStatus."""
 
     def __init__(self) -> None:
@@ -71,4 +71,4 @@ class SuggestionsPanel(QGroupBox):
         self.setVisible(bool(links))
 
     def _apply(self, objective_id: str, status: ObjectiveStatus) -> None:
-        self.apply_requested.emit(objective_id, status)
+        self.sig_apply_requested.emit(objective_id, status)
