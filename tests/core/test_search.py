@@ -12,7 +12,7 @@ from notesdesk.core.storage.vault import Vault
 from tests.core import records
 
 
-def _note_with(vault: Vault, client_id: str, text: str):  # type: ignore[no-untyped-def]
+def _note_with(vault: Vault, client_id: str, text: str):
     note = replace(
         records.note(client_id, "x"),
         sections=notes.build_sections(NoteFormat.SOAP, {"subjective": text}),

@@ -18,7 +18,7 @@ from tests.ui.test_lock_cover import visible_text
 NAMES = ("Ana Lima", "Bruno Costa")
 
 
-def open_measures(qtbot, ctx, relaunch, width: int = 1280, height: int = 800):  # type: ignore[no-untyped-def]
+def open_measures(qtbot, ctx, relaunch, width: int = 1280, height: int = 800):
     ids = [clients.add_client(ctx.uow(), Client(name=name)).id for name in NAMES]
     window = MainWindow(ctx, relaunch=relaunch, system_lock=SystemLockWatcher(bus_signals=()))
     qtbot.addWidget(window)

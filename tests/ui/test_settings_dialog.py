@@ -28,7 +28,9 @@ def open_settings(qtbot, ctx):
 
 
 def save(qtbot, dialog: SettingsDialog) -> None:
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 

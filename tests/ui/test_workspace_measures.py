@@ -18,14 +18,14 @@ pytest_plugins = ["tests.ui.workspace_fixtures"]
 MOOD = Objective("Mood lifts most days", linked_measure="PHQ-9 < 10", status=ObjectiveStatus.IN_PROGRESS)
 
 
-def add_note(ctx, client_id: str, days_ago: int) -> str:  # type: ignore[no-untyped-def]
+def add_note(ctx, client_id: str, days_ago: int) -> str:
     note = SessionNote(client_id=client_id, session_date=today() - timedelta(days=days_ago),
                        format=NoteFormat.SOAP,
                        sections=notes.build_sections(NoteFormat.SOAP, {"subjective": "Session"}))
     return notes.create_note(ctx.uow(), note).id
 
 
-def give_phq9(qtbot, tab, answers: tuple[int, ...]) -> None:  # type: ignore[no-untyped-def]
+def give_phq9(qtbot, tab, answers: tuple[int, ...]) -> None:
     tab.form.advance_ms = 0
     qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     for option in answers:

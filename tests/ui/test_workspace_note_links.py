@@ -24,7 +24,7 @@ from tests.ui.workspace_helpers import type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def assign_in_homework_tab(workspace, qtbot, description: str) -> str:  # type: ignore[no-untyped-def]
+def assign_in_homework_tab(workspace, qtbot, description: str) -> str:
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
     type_into(qtbot, tab.description, description)
@@ -32,14 +32,14 @@ def assign_in_homework_tab(workspace, qtbot, description: str) -> str:  # type: 
     return tab.model.row_at(tab.view.currentIndex().row()).id
 
 
-def assigned_in(workspace, homework_id: str) -> str:  # type: ignore[no-untyped-def]
+def assigned_in(workspace, homework_id: str) -> str:
     """What the Homework tab shows in its "Assigned in" column (after switching to it)."""
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
     return tab.model.index(tab.model.row_of(homework_id), tab.model.COL_NOTE).data()
 
 
-def draft_with_ticked_homework(workspace, qtbot, homework_id: str):  # type: ignore[no-untyped-def]
+def draft_with_ticked_homework(workspace, qtbot, homework_id: str):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
     qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
@@ -72,7 +72,7 @@ def test_ticking_existing_homework_in_a_draft_links_it_to_that_note(workspace, w
 def test_homework_assigned_from_a_draft_whose_first_save_fails_points_at_no_note(
     workspace, ws_ctx, ws_client, qtbot, monkeypatch
 ):
-    def full_disk(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def full_disk(*_args, **_kwargs):
         raise StorageFull("The disk is full: nothing was saved. Your text is kept; free some space.")
 
     tab = workspace.notes_tab

@@ -23,14 +23,14 @@ RIDE = Objective("One bus ride a week", interventions=(Intervention("Graded in-v
 GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
 
 
-def with_active_plan(workspace, ctx, client_id):  # type: ignore[no-untyped-def]
+def with_active_plan(workspace, ctx, client_id):
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(GOAL,)),))
     saved = plans.save_plan(ctx.uow(), plan)
     ctx.session.write(plans.activate_plan, saved.id, change=Kind.PLAN, client_id=client_id)  # as the plan tab
     workspace.plan_tab.reload()
 
 
-def choose_format(editor, name: str) -> None:  # type: ignore[no-untyped-def]
+def choose_format(editor, name: str) -> None:
     combo = editor.format_combo
     combo.setCurrentIndex(combo.findText(name))
     combo.activated.emit(combo.currentIndex())

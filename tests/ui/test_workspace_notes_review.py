@@ -18,7 +18,7 @@ pytest_plugins = ["tests.ui.workspace_fixtures"]
 LONG = " ".join(f"Sentence {i} about sleep, panic and the exposure steps agreed." for i in range(45))
 
 
-def signed(ctx, client_id, texts, day=None, fmt=NoteFormat.SOAP):  # type: ignore[no-untyped-def]
+def signed(ctx, client_id, texts, day=None, fmt=NoteFormat.SOAP):
     note = SessionNote(client_id=client_id, session_date=day or today(), format=fmt,
                        sections=notes.build_sections(fmt, texts))
     note = notes.create_note(ctx.uow(), note)

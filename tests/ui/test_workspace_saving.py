@@ -19,11 +19,11 @@ from tests.ui.workspace_helpers import laid_out, type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def full_disk(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+def full_disk(*_args, **_kwargs):
     raise StorageFull("The disk is full: nothing was saved. Your text is kept; free some space, save again.")
 
 
-def give_three_answers(workspace):  # type: ignore[no-untyped-def]
+def give_three_answers(workspace):
     tab = workspace.measures_tab
     workspace.tabs.setCurrentWidget(tab)
     tab.form.advance_ms = 0
@@ -107,7 +107,7 @@ def test_the_lock_refuses_while_a_form_cannot_be_saved(qtbot, ctx, relaunch, mon
 # -- one message for one click ----------------------------------------------------------------------------
 
 
-def counting_errors(ctx) -> list[str]:  # type: ignore[no-untyped-def]
+def counting_errors(ctx) -> list[str]:
     shown: list[str] = []
     present = ctx.errors.present
     ctx.errors.present = lambda exc, title="NotesDesk": (shown.append(str(exc)), present(exc, title))

@@ -31,7 +31,7 @@ SUMMARY = "Reviewed with the client; the bus goal still fits"
 class Practice:
     """A vault on disk that can be locked (closed) and unlocked again, with one client."""
 
-    def __init__(self, qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, qtbot, tmp_path: Path, answers) -> None:
         # Imported here, once pytest has loaded the fixtures module as a plugin.
         from tests.ui.workspace_fixtures import SIGNER, make_context
 
@@ -45,7 +45,7 @@ class Practice:
         self.answers = answers
         self.workspace: ClientWorkspace | None = None
 
-    def uow(self):  # type: ignore[no-untyped-def]
+    def uow(self):
         return self.vault.unit_of_work()
 
     def signed_note(self, text: str = "Signed text", day: date = date(2026, 10, 6)) -> str:
@@ -78,7 +78,7 @@ class Practice:
 
 
 @pytest.fixture
-def practice(qapp, qtbot, tmp_path: Path, answers) -> Iterator[Practice]:  # type: ignore[no-untyped-def]
+def practice(qapp, qtbot, tmp_path: Path, answers) -> Iterator[Practice]:
     p = Practice(qtbot, tmp_path, answers)
     yield p
     if p.workspace is not None:

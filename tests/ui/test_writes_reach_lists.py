@@ -27,7 +27,7 @@ from tests.ui.workspace_helpers import type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def retype(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+def retype(qtbot, widget, text: str) -> None:
     widget.selectAll()  # a new plan item comes with a placeholder title
     type_into(qtbot, widget, text)
 

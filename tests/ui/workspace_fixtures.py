@@ -71,7 +71,7 @@ def answers() -> Answers:
 
 
 @pytest.fixture
-def workspace(qtbot, ws_ctx: AppContext, ws_client: str, answers: Answers):  # type: ignore[no-untyped-def]
+def workspace(qtbot, ws_ctx: AppContext, ws_client: str, answers: Answers):
     from notesdesk.ui.workspace import ClientWorkspace
 
     ws = ClientWorkspace(ws_ctx, ws_client, confirm=answers)
