@@ -31,9 +31,11 @@ $(STAMP): pyproject.toml $(REBUILD)
 run: $(STAMP)
 	$(BIN)/notesdesk $(ARGS)
 
+# mypy's settings and the files it checks are in pyproject.toml; its cache is .mypy_cache/.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -77,11 +77,13 @@ def test_metainfo_passes_appstreamcli_validate() -> None:
     assert component.findtext("id") == APP_ID
     assert component.findtext("launchable") == f"{APP_ID}.desktop"
     assert component.findtext("project_license") == "LicenseRef-Proprietary"
-    assert component.find("releases/release").get("version") == __version__
+    release = component.find("releases/release")
+    assert release is not None and release.get("version") == __version__
 
 
 def test_windows_version_resource_names_the_product_and_version() -> None:
     spec = importlib.util.spec_from_file_location("version_info", ROOT / "installer/windows/version_info.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = module.version_info_text("1.2.3", "NotesDesk", "NotesDesk.exe")

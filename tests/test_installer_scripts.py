@@ -22,6 +22,7 @@ SYSTEM_LIBS = Path("/usr/lib/x86_64-linux-gnu")
 def _load(path: str):
     """A script module from installer/ (not a package: PyInstaller's spec puts it on sys.path)."""
     spec = importlib.util.spec_from_file_location(Path(path).stem, ROOT / "installer" / path)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

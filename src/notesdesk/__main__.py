@@ -33,7 +33,7 @@ def python_too_old(version: tuple[int, ...]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    too_old = python_too_old(tuple(sys.version_info))
+    too_old = python_too_old(tuple(sys.version_info[:3]))
     if too_old:
         sys.stderr.write(too_old)
         return 1

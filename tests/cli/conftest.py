@@ -33,9 +33,11 @@ class Runner:
         code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
         return Result(code, out.getvalue(), err.getvalue())
 
-    def ok(self, *args: str, **kwargs: str) -> str:
+    def ok(
+        self, *args: str, stdin: str = PASSPHRASE + "\n", unlock: str | None = "--passphrase-stdin"
+    ) -> str:
         """Run a command that must succeed; return its stdout."""
-        result = self(*args, **kwargs)
+        result = self(*args, stdin=stdin, unlock=unlock)
         assert result.code == 0, result.err
         assert result.err == ""
         return result.out

@@ -185,7 +185,9 @@ def test_restore_replaces_the_vault_and_keeps_the_old_one(
     run.ok("client", "add", "Ngozi Okafor")
     before = run.ok("--json", "client", "list")
     out = run.ok("restore", str(path))
-    kept = Path(re.search(r"kept at (\S+)", out).group(1))  # type: ignore[union-attr]
+    said = re.search(r"kept at (\S+)", out)
+    assert said is not None, out
+    kept = Path(said.group(1))
     assert kept.is_file() and kept.parent == vault_path.parent
     assert "fresh backup of the restored vault" in out
     restored = run.ok("client", "list")

@@ -16,7 +16,7 @@ from .test_cli_measures import instrument_file
 DEEP = "[" * 200_000 + "]" * 200_000
 
 
-def _refused(result, code: int) -> None:  # type: ignore[no-untyped-def]
+def _refused(result, code: int) -> None:
     assert result.code == code, result.err
     assert result.err.startswith("notesdesk: ") and result.err.count("\n") == 1
     assert "unexpected error" not in result.err and "Traceback" not in result.err

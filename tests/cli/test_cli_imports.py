@@ -67,7 +67,7 @@ def test_the_command_table_matches_what_the_modules_register() -> None:
     """COMMANDS must name every command, with its help line, in the order the modules register them:
     `--help` is printed from the table alone."""
     every = build_parser(MODULES)
-    listed = [(a.dest, a.help) for a in every._subparsers._group_actions[0]._choices_actions]  # type: ignore[union-attr]
+    listed = [(a.dest, a.help) for a in every._subparsers._group_actions[0]._choices_actions]  # type: ignore[union-attr]  # argparse's private parts
     assert listed == [(name, help_text) for name, (help_text, _modules) in COMMANDS.items()]
     with pytest.raises(SystemExit):
         every.parse_args(["--help"])
@@ -79,7 +79,7 @@ def test_each_command_is_whole_with_only_its_own_modules(command: str) -> None:
     (e.g. `safety-plan print`, which commands_reports adds)."""
 
     def command_help(parser: object) -> str:
-        sub = parser._subparsers._group_actions[0].choices[command]  # type: ignore[attr-defined]
+        sub = parser._subparsers._group_actions[0].choices[command]  # type: ignore[attr-defined]  # as above
         return sub.format_help()
 
     assert command_help(build_parser(COMMANDS[command][1], stubs=True)) == command_help(build_parser(MODULES))

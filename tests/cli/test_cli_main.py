@@ -120,7 +120,7 @@ def test_the_entry_point_wires_the_desktop_app(vault_path: Path, monkeypatch: py
 
     seen: list[Path] = []
     fake = types.ModuleType("notesdesk.ui.app")
-    fake.main = lambda vault: seen.append(vault) or 0  # type: ignore[attr-defined]
+    fake.main = lambda vault: seen.append(vault) or 0  # type: ignore[attr-defined]  # a stand-in module
     monkeypatch.setitem(sys.modules, "notesdesk.ui.app", fake)
     assert entry.main(["--vault", str(vault_path)]) == 0
     assert seen == [vault_path]

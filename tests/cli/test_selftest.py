@@ -69,7 +69,7 @@ def test_a_failing_check_names_only_the_error_type_and_leaves_nothing_behind(
 
     monkeypatch.setattr(selftest, "CHECKS", (("create a vault", leaky), ("make a backup", never)))
     folder = scratch / "notesdesk-selftest-extra"
-    monkeypatch.setattr(selftest.tempfile, "mkdtemp", lambda prefix: str(folder))
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: str(folder))
     code, out, err = _run("--selftest")
     assert code == 1
     assert "unexpected ValueError" in out and "Łukasz" not in out + err

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -90,9 +91,9 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
     opened: list[str] = []
     real_open = FieldCipher.open
 
-    def counting_open(self: FieldCipher, table: str, *args: object, **kwargs: object) -> bytes:
+    def counting_open(self: FieldCipher, table: str, *args: Any, **kwargs: Any) -> bytes:
         opened.append(table)
-        return real_open(self, table, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, table, *args, **kwargs)
 
     def no_walk(*_args: object) -> None:
         raise AssertionError("unlock walked the audit history")

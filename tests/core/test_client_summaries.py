@@ -72,8 +72,9 @@ def apply(vault: Vault, ids: list[str], op: str, who: int, days_ago: int, flag: 
         record_measure(uow(), cid, "PHQ-9", answers, on=day)
     elif op == "pair":  # two questionnaires given together, stamped in the same instant (as imported)
         at = now()
-        for instrument, answers in (("phq9", (n,) * 8 + (0,)), ("gad7", (n,) * 7)):
-            care.add_measure(uow(), MeasureAdministration(cid, instrument, day, answers, created_at=at))
+        pair: tuple[tuple[str, tuple[int, ...]], ...] = (("phq9", (n,) * 8 + (0,)), ("gad7", (n,) * 7))
+        for instrument, given in pair:
+            care.add_measure(uow(), MeasureAdministration(cid, instrument, day, given, created_at=at))
     elif op == "discharge":
         clients.set_status(uow(), cid, ClientStatus.DISCHARGED, on=day)
     elif op == "return":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from notesdesk.core.crypto import kdf, recovery
-from notesdesk.core.crypto.cipher import FieldCipher, SealBroken, associated_data
+from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken, associated_data
 from notesdesk.core.crypto.policy import passphrase_problem, strength
 from notesdesk.core.errors import VaultDamaged, WrongPassphrase
 
@@ -103,14 +103,14 @@ def test_a_recovery_key_of_the_wrong_length_says_how_it_should_look() -> None:
         recovery.decode("ABCD-EFGH")
 
 
-CLEAR = {"client_id": "c1", "rev": 1}
+CLEAR: dict[str, ClearValue] = {"client_id": "c1", "rev": 1}
 
 
 def test_sealed_value_opens_only_in_its_own_place() -> None:
     cipher = FieldCipher(b"k" * 32, "vault-1")
     sealed = cipher.seal("note", "data", "row-1", CLEAR, b"Felt better this week")
     assert cipher.open("note", "data", "row-1", CLEAR, sealed) == b"Felt better this week"
-    wrong_places = [
+    wrong_places: list[tuple[str, str, str, dict[str, ClearValue]]] = [
         ("note", "data", "row-2", CLEAR),
         ("plan", "data", "row-1", CLEAR),
         ("note", "other", "row-1", CLEAR),
@@ -155,7 +155,7 @@ def test_associated_data_bytes_never_change_so_existing_vaults_stay_readable() -
         "nd-field", "1", "1", "1", "vault-1", "notes", "data", "row-1",
         "client_id", "c-1", "rev", "3", "signed", "1",  # clear columns sorted by name; True is "1"
     ))
-    clear = {"rev": 3, "client_id": "c-1", "signed": True}
+    clear: dict[str, ClearValue] = {"rev": 3, "client_id": "c-1", "signed": True}
     assert associated_data("vault-1", "notes", "data", "row-1", clear) == expected
     assert associated_data("vault-2", "notes", "data", "row-1", clear) != expected  # bound to the vault
 

@@ -18,7 +18,7 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import care, clients, measures, notes, overview, plans
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
-from notesdesk.demo import CASES, DEMO_PROFILE, build_demo, session_counts
+from notesdesk.demo import CASES, DEMO_PROFILE, DemoSummary, build_demo, session_counts
 from notesdesk.demo import course as dc
 from notesdesk.demo import text as t
 from notesdesk.demo import text_body as tb
@@ -35,7 +35,7 @@ def _vault(path: Path, monkeypatch: pytest.MonkeyPatch) -> Vault:
 
 
 @pytest.fixture(scope="module")
-def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Vault, object]]:
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Vault, DemoSummary]]:
     """One small practice shared by the read-only checks: 6 clients, 60 notes."""
     with pytest.MonkeyPatch.context() as mp:
         vault = _vault(tmp_path_factory.mktemp("demo") / "v.notesdesk", mp)
@@ -99,12 +99,12 @@ def test_names_are_varied_and_not_only_latin_1() -> None:
     assert len({p.culture for p in people}) >= 8
 
 
-def test_practice_names_include_accents(practice: tuple[Vault, object]) -> None:
+def test_practice_names_include_accents(practice: tuple[Vault, DemoSummary]) -> None:
     vault, _ = practice
     assert any(not name.isascii() for name in _names(vault))
 
 
-def test_signed_notes_verify_and_the_latest_may_be_drafts(practice: tuple[Vault, object]) -> None:
+def test_signed_notes_verify_and_the_latest_may_be_drafts(practice: tuple[Vault, DemoSummary]) -> None:
     vault, summary = practice
     signed = drafts = 0
     with vault.unit_of_work() as uow:
@@ -123,11 +123,11 @@ def test_signed_notes_verify_and_the_latest_may_be_drafts(practice: tuple[Vault,
                 assert note.signature is not None
                 assert note.signature.signer == DEMO_PROFILE.name
                 signed += 1
-    assert signed == summary.signed_notes  # type: ignore[attr-defined]
+    assert signed == summary.signed_notes
     assert signed > drafts > 0
 
 
-def test_every_client_starts_with_an_intake(practice: tuple[Vault, object]) -> None:
+def test_every_client_starts_with_an_intake(practice: tuple[Vault, DemoSummary]) -> None:
     vault, _ = practice
     for client in clients.list_clients(vault.unit_of_work()):
         history = sorted(notes.list_notes(vault.unit_of_work(), client.id), key=lambda n: n.session_date)
@@ -141,7 +141,7 @@ def test_every_client_starts_with_an_intake(practice: tuple[Vault, object]) -> N
             assert history[-1].session_date == client.discharge_date
 
 
-def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, object]) -> None:
+def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, DemoSummary]) -> None:
     vault, _ = practice
     everyone = clients.list_clients(vault.unit_of_work())
     assert {c.status for c in everyone} == set(ClientStatus)
@@ -168,11 +168,11 @@ def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, ob
     assert len(statuses) >= 3  # done, partial, not done: adherence varies
 
 
-def test_the_demo_vault_passes_verify(practice: tuple[Vault, object]) -> None:
+def test_the_demo_vault_passes_verify(practice: tuple[Vault, DemoSummary]) -> None:
     vault, summary = practice
     report = verify_vault(vault.unit_of_work())
     assert report.ok
-    assert report.signed_notes == summary.signed_notes  # type: ignore[attr-defined]
+    assert report.signed_notes == summary.signed_notes
 
 
 def test_profile_is_filled_only_when_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ def _discharge(vault: Vault, client_id: str, on: date) -> None:
 
 
 @pytest.mark.parametrize("path", [_discharge_by_status, _discharge], ids=["set_status", "discharge"])
-def test_every_discharge_path_keeps_the_rules(vault: Vault, path) -> None:  # type: ignore[no-untyped-def]
+def test_every_discharge_path_keeps_the_rules(vault: Vault, path) -> None:
     intake = today() - timedelta(days=30)
     client = clients.add_client(vault.unit_of_work(), replace(records.client("A"), intake_date=intake))
     with pytest.raises(InvalidInput, match="discharge date is in the future"):

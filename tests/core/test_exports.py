@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,12 +101,12 @@ def test_vault_settings_travel_with_the_practice_export(vault: Vault, tmp_path: 
 
     fill(vault)
     with vault.unit_of_work() as uow:
-        SealedTable(uow.ctx, "secret", dict).put_raw("templates", b'{"templates": ["speech"]}')
+        SealedTable[Any](uow.ctx, "secret", dict).put_raw("templates", b'{"templates": ["speech"]}')
         uow.commit()
     data = practice.export_practice(vault, EXPORT_PASSPHRASE)
     target, _ = Vault.create(tmp_path / "new.notesdesk", PASSPHRASE)
     practice.import_practice(target, data, EXPORT_PASSPHRASE)
     with target.unit_of_work() as uow:
-        rows = dict(SealedTable(uow.ctx, "secret", dict).all_raw())
+        rows = dict(SealedTable[Any](uow.ctx, "secret", dict).all_raw())
     assert rows["templates"] == b'{"templates": ["speech"]}'
     target.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ def new_client(vault: Vault, name: str = "Ann", intake_days_ago: int = 400) -> s
     return clients.add_client(vault.unit_of_work(), client).id
 
 
-def rec(vault: Vault, cid: str, inst: str, answers: list[int | None], days_ago: int) -> Any:
+def rec(vault: Vault, cid: str, inst: str, answers: Sequence[int | None], days_ago: int) -> Any:
     return measures.record_measure(vault.unit_of_work(), cid, inst, answers, on=ago(days_ago))
 
 
@@ -54,7 +55,8 @@ def test_record_scores_and_stores_in_the_episode(vault: Vault) -> None:
     (stored,) = care.list_measures(vault.unit_of_work(), cid)
     assert stored == administration
     assert stored.instrument == "phq9" and stored.answers[2] is None
-    assert stored.episode_id == clients.open_episode(vault.unit_of_work(), cid).id  # type: ignore[union-attr]
+    episode = clients.open_episode(vault.unit_of_work(), cid)
+    assert episode is not None and stored.episode_id == episode.id
 
 
 @pytest.mark.parametrize(

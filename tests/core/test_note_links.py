@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -30,11 +31,11 @@ def setup(vault: Vault) -> tuple[str, str]:
     return client.id, homework.id
 
 
-def homework_of(vault: Vault, client_id: str, homework_id: str):  # type: ignore[no-untyped-def]
+def homework_of(vault: Vault, client_id: str, homework_id: str):
     return next(h for h in care.list_homework(vault.unit_of_work(), client_id) if h.id == homework_id)
 
 
-def draft(vault: Vault, client_id: str, mark: str = "x", **fields: object):  # type: ignore[no-untyped-def]
+def draft(vault: Vault, client_id: str, mark: str = "x", **fields: Any):
     return notes.create_note(vault.unit_of_work(), replace(records.note(client_id, mark), **fields))
 
 

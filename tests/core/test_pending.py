@@ -120,7 +120,8 @@ def test_recording_the_review_discards_the_kept_summary(vault: Vault) -> None:
     plan_id = active_plan(vault, client.id)
     pending.save_pending(vault.unit_of_work(), client.id, REVIEW, plan_id, "Goals still fit", "revise")
     # One review box per client, whichever plan it was typed for.
-    assert pending.get_pending(vault.unit_of_work(), client.id, REVIEW).text == "Goals still fit"
+    kept = pending.get_pending(vault.unit_of_work(), client.id, REVIEW)
+    assert kept is not None and kept.text == "Goals still fit"
     plans.record_review(vault.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE,
                         "Goals still fit", discard_unsent=True)
     assert pending.list_pending(vault.unit_of_work(), client.id) == []
@@ -201,7 +202,8 @@ def test_a_0002_vault_gains_the_table_and_its_copy_still_opens_read_only(
         assert migrate.current_revision(upgraded.engine) == migrate.head_revision()
         pending.save_pending(upgraded.unit_of_work(), client.id, ADD, note_id, TYPED)
     with Vault.open(vault_path, passphrase=PASSPHRASE) as again:
-        assert pending.get_pending(again.unit_of_work(), client.id, ADD, note_id).text == TYPED
+        kept = pending.get_pending(again.unit_of_work(), client.id, ADD, note_id)
+        assert kept is not None and kept.text == TYPED
     copy = vault_path.with_name(vault_path.name + ".pre-0002.bak")
     monkeypatch.setenv("NOTESDESK_ANCHOR_DIR", str(tmp_path / "another-computer"))  # see test_vault
     with Vault.open(copy, passphrase=PASSPHRASE, read_only=True) as old:

@@ -36,7 +36,7 @@ def practice(vault: Vault) -> Practice:
     return build_practice(vault)
 
 
-def _summary(p: Practice, client_id: str | None = None):  # type: ignore[no-untyped-def]
+def _summary(p: Practice, client_id: str | None = None):
     return summary.client_summary(
         p.vault.unit_of_work(), client_id or p.client_id, measures=phq_scorer, on=TODAY
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -65,7 +67,7 @@ class Practice:
 
 
 def _note(
-    client_id: str, day: date, text: str, fmt: NoteFormat = NoteFormat.SOAP, **kw: object
+    client_id: str, day: date, text: str, fmt: NoteFormat = NoteFormat.SOAP, **kw: Any
 ) -> SessionNote:
     keys = (
         {
@@ -90,7 +92,7 @@ def _note(
         start_time=time(16, 0),
         end_time=time(16, 50),
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def build_practice(vault: Vault, sessions: int = 6, sign: bool = True) -> Practice:
@@ -226,7 +228,7 @@ def build_practice(vault: Vault, sessions: int = 6, sign: bool = True) -> Practi
     return Practice(vault, cid, bare.id)
 
 
-def phq_scorer(administrations: object) -> MeasureSection:
+def phq_scorer(administrations: Sequence[MeasureAdministration]) -> MeasureSection:
     """A stand-in for the measures module: sums, PHQ-9 bands, a change label."""
     bands = (
         (0, 4, "minimal"),
@@ -236,7 +238,7 @@ def phq_scorer(administrations: object) -> MeasureSection:
         (20, 27, "severe"),
     )
     rows = []
-    for i, m in enumerate(administrations):  # type: ignore[attr-defined]
+    for i, m in enumerate(administrations):
         total = sum(a for a in m.answers if a is not None)
         band = next(label for lo, hi, label in bands if lo <= total <= hi)
         rows.append(

@@ -48,7 +48,7 @@ def test_a_long_table_runs_onto_the_next_page_with_its_header_and_every_row(
 ) -> None:
     reviews = [ReviewRow(1, TODAY - timedelta(days=7 * i), "continue", f"Review number {i:03d} kept.")
                for i in range(90)]
-    pdf = reports.render_clinician_summary(replace(base_summary, reviews=reviews), PdfOptions())
+    pdf = reports.render_clinician_summary(replace(base_summary, reviews=tuple(reviews)), PdfOptions())
     pages = page_texts(pdf)
     with_reviews = [i for i, text in enumerate(pages) if "Review number" in text]
     assert len(with_reviews) >= 2  # the table really split
@@ -63,7 +63,7 @@ def test_a_table_row_taller_than_a_page_splits_between_lines_instead_of_failing(
 ) -> None:
     sentences = " ".join(f"point-{i:03d}-noted and discussed." for i in range(400))
     reviews = [ReviewRow(1, TODAY, "revise", sentences)]
-    pdf = reports.render_clinician_summary(replace(base_summary, reviews=reviews), PdfOptions())
+    pdf = reports.render_clinician_summary(replace(base_summary, reviews=tuple(reviews)), PdfOptions())
     text = flat(pdf_text(pdf))
     assert re.findall(r"point-(\d{3})-noted", text) == [f"{i:03d}" for i in range(400)]
 
@@ -71,7 +71,7 @@ def test_a_table_row_taller_than_a_page_splits_between_lines_instead_of_failing(
 def test_a_word_wider_than_its_column_is_broken_not_cut_off(base_summary: ClientSummary) -> None:
     link = "https://example.org/" + "x" * 180 + "/end-of-link"
     reviews = [ReviewRow(1, TODAY, "continue", f"See {link} for the worksheet.")]
-    pdf = reports.render_clinician_summary(replace(base_summary, reviews=reviews), PdfOptions())
+    pdf = reports.render_clinician_summary(replace(base_summary, reviews=tuple(reviews)), PdfOptions())
     text = pdf_text(pdf)
     assert "".join(text.split()).count("x" * 180 + "/end-of-link") == 1  # all of it, on several lines
 
@@ -102,11 +102,13 @@ def test_a_grid_and_a_text_block_split_only_where_they_must() -> None:
     _w, height = grid.wrap(200, 1000)
     assert grid.split(200, height + 1) == [grid]
     first, rest = grid.split(200, height / 2)
+    assert isinstance(first, Grid) and isinstance(rest, Grid)
     assert len(first.rows) + len(rest.rows) == 10 and first.header is rest.header is not None
     assert grid.split(200, 5) == []  # not even the header and one row: the whole table moves on
     block = TextBlock("one\ntwo\nthree", styles["Body"])
     block.wrap(300, 1000)
     head, tail = block.split(300, styles["Body"].leading * 2)
+    assert isinstance(head, TextBlock) and isinstance(tail, TextBlock)
     assert head.lines == ["one", "two"] and tail.lines == ["three"]
 
 

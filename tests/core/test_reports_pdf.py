@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from pypdf import PasswordType, PdfReader
@@ -49,7 +50,8 @@ def _all_documents(practice: Practice, s: ClientSummary, options: PdfOptions) ->
 def _font_names(reader: PdfReader) -> set[str]:
     names = set()
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        resources: Any = page["/Resources"]
+        fonts = resources["/Font"]
         for ref in fonts.values():
             font = ref.get_object()
             names.add(str(font["/BaseFont"]))
@@ -67,7 +69,8 @@ def test_dejavu_is_embedded_and_names_extract_intact(client_summary: ClientSumma
     assert any("DejaVuSans" in n for n in names), names
     assert not any("Helvetica" in n for n in names), names
     for page in reader.pages:  # every font is a subset of an embedded TrueType file
-        for ref in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
             font = ref.get_object()
             descriptor = font.get("/FontDescriptor")
             if descriptor is not None:
@@ -85,7 +88,7 @@ def test_every_document_says_page_x_of_y_and_keeps_client_names_out_of_metadata(
         assert f"Page 1 of {total}" in (reader.pages[0].extract_text() or ""), title
         assert f"Page {total} of {total}" in (reader.pages[-1].extract_text() or ""), title
         assert "Printed March 4, 2026" in flat(reader.pages[0].extract_text() or ""), title
-        meta = reader.metadata or {}
+        meta: Any = reader.metadata or {}
         assert meta.get("/Title") == title
         assert meta.get("/Creator") == "NotesDesk"
         for value in meta.values():
@@ -114,7 +117,7 @@ def test_a_password_protected_pdf_opens_only_with_its_password(client_summary: C
     data = reports.render_clinician_summary(client_summary, PdfOptions(password="tide-lantern-91"))
     reader = PdfReader(io.BytesIO(data))
     assert reader.is_encrypted
-    encrypt = reader.trailer["/Encrypt"].get_object()
+    encrypt: Any = reader.trailer["/Encrypt"].get_object()
     assert encrypt["/V"] == 5 and encrypt["/R"] in (5, 6)  # AES-256
     assert reader.decrypt("wrong password") == PasswordType.NOT_DECRYPTED
     with pytest.raises(Exception):  # noqa: B017 - pypdf raises its own error type for a locked file

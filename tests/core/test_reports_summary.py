@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -33,11 +34,11 @@ def tables_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     original_where, original_all = store.SealedTable.where, store.SealedTable.all
 
-    def where(self: store.SealedTable, **equals: object):  # type: ignore[no-untyped-def,type-arg]
+    def where(self: store.SealedTable, **equals: Any):
         read.append(self.name)
-        return original_where(self, **equals)  # type: ignore[arg-type]
+        return original_where(self, **equals)
 
-    def all_rows(self: store.SealedTable):  # type: ignore[no-untyped-def,type-arg]
+    def all_rows(self: store.SealedTable):
         read.append(self.name)
         return original_all(self)
 

@@ -12,7 +12,7 @@ from notesdesk.core.storage.vault import Vault
 from tests.core import records
 
 
-def _note_with(vault: Vault, client_id: str, text: str):  # type: ignore[no-untyped-def]
+def _note_with(vault: Vault, client_id: str, text: str):
     note = replace(
         records.note(client_id, "x"),
         sections=notes.build_sections(NoteFormat.SOAP, {"subjective": text}),
@@ -59,7 +59,7 @@ def test_index_lives_in_memory_only(tmp_path: Path) -> None:
     index.close()
 
 
-def test_the_index_is_read_a_page_at_a_time_and_finds_every_note(vault: Vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_is_read_a_page_at_a_time_and_finds_every_note(vault: Vault, monkeypatch) -> None:
     """Built in pages of notes (each in a unit of work of its own), the index still has every note
     and the addenda of notes on any page; notes are put in it with the vault free, so a read on the
     UI thread (opening a client) waits for one page at most, never for the whole build."""
@@ -72,7 +72,7 @@ def test_the_index_is_read_a_page_at_a_time_and_finds_every_note(vault: Vault, m
     held_while_indexing: list[bool] = []
     put_note = SearchIndex.put_note
 
-    def watching(self, note, addenda=()):  # type: ignore[no-untyped-def]
+    def watching(self, note, addenda=()):
         held_while_indexing.append(vault._work_lock.locked())
         put_note(self, note, addenda)
 

@@ -69,7 +69,7 @@ def test_the_real_number_of_matches_is_reported_when_only_the_first_are_shown() 
     found = index.find("sleep", limit=50)
     assert found.total == 62 and len(found.hits) == 50 and found.truncated
     assert found.hits[0].day == start + timedelta(weeks=61)  # the newest 50 are the ones shown
-    assert [h.day for h in found.hits] == sorted((h.day for h in found.hits), reverse=True)
+    assert [h.day for h in found.hits] == sorted((h.day for h in found.hits if h.day), reverse=True)
     small = index.find("week 3", limit=50)
     assert small.total == len(small.hits) and not small.truncated
     assert index.find("", limit=50).total == 0

@@ -32,7 +32,7 @@ def _give(practice: Practice, instrument: str, day: date, answers: tuple[int | N
     )
 
 
-def _summary(practice: Practice):  # type: ignore[no-untyped-def]
+def _summary(practice: Practice):
     scorer = summary_measures(practice.vault.unit_of_work(), practice.client_id)
     return summary.client_summary(practice.vault.unit_of_work(), practice.client_id, measures=scorer, on=ON)
 

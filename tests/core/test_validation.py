@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ from tests.core import records
     ],
 )
 def test_client_values_out_of_range_are_refused_naming_the_field(
-    vault: Vault, change: dict[str, object], field: str
+    vault: Vault, change: dict[str, Any], field: str
 ) -> None:
     bad = replace(records.client("A"), **change)
     with pytest.raises(InvalidInput, match=f"(?i){field}"):
@@ -68,7 +69,8 @@ def test_review_dates_before_the_plan_starts_are_refused(vault: Vault) -> None:
         plans.record_review(
             vault.unit_of_work(), client.id, start, ReviewOutcome.CONTINUE, "", next_due=start - timedelta(2)
         )
-    assert plans.current_plan(vault.unit_of_work(), client.id).reviews == ()  # type: ignore[union-attr]
+    current = plans.current_plan(vault.unit_of_work(), client.id)
+    assert current is not None and current.reviews == ()
 
 
 def test_homework_due_before_it_is_assigned_is_refused(vault: Vault) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,8 @@ def test_create_then_unlock_with_passphrase_or_recovery_key(vault_path: Path) ->
     vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
     clients.add_client(vault.unit_of_work(), Client(name="Ngozi Adébáyọ̀"))
     vault.close()
-    for kwargs in ({"passphrase": PASSPHRASE}, {"recovery_key": recovery_key}):
+    secrets: tuple[dict[str, Any], ...] = ({"passphrase": PASSPHRASE}, {"recovery_key": recovery_key})
+    for kwargs in secrets:
         with Vault.open(vault_path, **kwargs) as reopened:
             names = [c.name for c in clients.list_clients(reopened.unit_of_work())]
             assert names == ["Ngozi Adébáyọ̀"]

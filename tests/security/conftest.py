@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ class Attacker:
         for name, _ddl in self.triggers:
             self.conn.execute(f"DROP TRIGGER {name}")
 
-    def one(self, sql: str, *params: object) -> object:
+    def one(self, sql: str, *params: object) -> Any:
         return self.conn.execute(sql, params).fetchone()
 
     def run(self, sql: str, *params: object) -> None:
@@ -83,7 +84,7 @@ class Attacker:
 
 
 @pytest.fixture
-def attacker(practice: Practice):  # type: ignore[no-untyped-def]
+def attacker(practice: Practice):
     def make() -> Attacker:
         return Attacker(practice.path)
 

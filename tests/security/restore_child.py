@@ -27,7 +27,7 @@ def main() -> None:
         original(temp, target)
         _pause()
 
-    service.put_in_place = put_in_place_then_pause  # type: ignore[assignment]
+    service.put_in_place = put_in_place_then_pause
     service.restore(backup, vault, passphrase)
 
 

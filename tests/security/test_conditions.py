@@ -21,7 +21,7 @@ def test_a_full_disk_refuses_the_save_keeps_earlier_commits_and_recovers(vault_p
     vault, _ = Vault.create(vault_path, PASSPHRASE)
     client = clients.add_client(vault.unit_of_work(), Client(name="Ayşe Demir"))
     with vault.engine.connect() as conn:
-        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
         conn.exec_driver_sql(f"PRAGMA max_page_count={pages + 2}")
     saved = []
     draft = records.note(client.id, "big ")
@@ -65,7 +65,9 @@ def test_sqlite_itself_refuses_writes_on_a_read_only_open(vault_path: Path) -> N
         pytest.raises(sqlite3.OperationalError),
         ro.engine.connect() as conn,
     ):
-        conn.connection.dbapi_connection.execute("DELETE FROM meta")  # type: ignore[union-attr]
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("DELETE FROM meta")
 
 
 @pytest.mark.parametrize("folder", ["Dropbox/practice", "OneDrive - Clinic", "Library/Mobile Documents/x"])

@@ -9,7 +9,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -78,7 +78,8 @@ def sql(path: Path, *statements: tuple[str, tuple[object, ...]]) -> list[list[tu
 
 
 def newest_seq(path: Path) -> int:
-    return int(sql(path, ("SELECT max(seq) FROM audit", ()))[0][0][0])  # type: ignore[arg-type]
+    newest: Any = sql(path, ("SELECT max(seq) FROM audit", ()))[0][0][0]
+    return int(newest)
 
 
 def assert_refused(cli: Cli, *, naming: str = "restore") -> Result:

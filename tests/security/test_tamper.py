@@ -36,8 +36,8 @@ def test_untouched_practice_verifies(practice: Practice) -> None:
 
 def test_swapping_two_notes_ciphertexts(practice: Practice, attacker: Callable[[], Attacker]) -> None:
     a = attacker()
-    first = a.one("SELECT data FROM note WHERE id=?", practice.signed_a)[0]  # type: ignore[index]
-    second = a.one("SELECT data FROM note WHERE id=?", practice.note_b)[0]  # type: ignore[index]
+    first = a.one("SELECT data FROM note WHERE id=?", practice.signed_a)[0]
+    second = a.one("SELECT data FROM note WHERE id=?", practice.note_b)[0]
     a.run("UPDATE note SET data=? WHERE id=?", second, practice.signed_a)
     a.run("UPDATE note SET data=? WHERE id=?", first, practice.note_b)
     a.close()
@@ -55,7 +55,7 @@ def test_replaying_an_old_revision(practice: Practice, attacker: Callable[[], At
     # Keep a copy of the draft as it is, let the app save a newer revision, then put the old
     # ciphertext back under the current revision number.
     a = attacker()
-    old = a.one("SELECT data FROM note WHERE id=?", practice.draft_a)[0]  # type: ignore[index]
+    old = a.one("SELECT data FROM note WHERE id=?", practice.draft_a)[0]
     a.close()
     _resave_draft(practice)
     a = attacker()
@@ -70,7 +70,7 @@ def test_rolling_a_whole_row_back(practice: Practice, attacker: Callable[[], Att
     a.close()
     _resave_draft(practice)
     a = attacker()
-    a.run("UPDATE note SET rev=?, data=? WHERE id=?", old[0], old[1], practice.draft_a)  # type: ignore[index]
+    a.run("UPDATE note SET rev=?, data=? WHERE id=?", old[0], old[1], practice.draft_a)
     a.close()
     assert_detected(practice.path)
 

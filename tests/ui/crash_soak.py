@@ -62,6 +62,7 @@ from notesdesk.ui.main_window import MainWindow  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 from notesdesk.ui.printing.documents import ReportsMenu  # noqa: E402
 from notesdesk.ui.printing.view import PdfPreviewDialog  # noqa: E402
+from notesdesk.ui.workspace import ClientWorkspace  # noqa: E402
 from tests.ui.soak_tools import (  # noqa: E402
     Failure,
     ModalCloser,
@@ -134,9 +135,9 @@ class Soak:
 
     # -- where things are ------------------------------------------------------------------------------
 
-    def workspace(self) -> QWidget | None:
+    def workspace(self) -> ClientWorkspace | None:
         workspace = self.window.host.workspace
-        return workspace if workspace is not None and workspace.isVisible() else None
+        return workspace if isinstance(workspace, ClientWorkspace) and workspace.isVisible() else None
 
     def workspace_tabs(self) -> QTabWidget | None:
         workspace = self.workspace()
@@ -281,7 +282,7 @@ class Soak:
         if not menu.trigger(key):
             return
 
-        def preview() -> QWidget | None:
+        def preview() -> PdfPreviewDialog | None:
             return next((w for w in new_windows() if isinstance(w, PdfPreviewDialog) and w.isVisible()), None)
 
         wait_for(lambda: preview() is not None or self.ctx.errors.last_message != errors_before,
@@ -340,7 +341,7 @@ class Soak:
         refuses (rightly) to drop a form it cannot save, such as homework without a description."""
         for field in self.typed_into:
             if shiboken6.isValid(field) and field.isEnabled():
-                field.clear()  # type: ignore[attr-defined]
+                field.clear()  # type: ignore[attr-defined]  # only text fields are typed into
         pump()
 
     # -- the run ---------------------------------------------------------------------------------------
@@ -358,7 +359,8 @@ class Soak:
                 if self.verbose:
                     print(f"soak: action {step}: {name}", flush=True)
                 if step == self.abort_at:
-                    faulthandler._sigabrt()  # what CPython does on "Fatal Python error: none_dealloc"
+                    # what CPython does on "Fatal Python error: none_dealloc"
+                    faulthandler._sigabrt()  # type: ignore[attr-defined]  # CPython's private hook
                 functions[name]()
                 pump()
                 self.done[name] += 1

@@ -19,7 +19,7 @@ def main(folder: str, how: str) -> None:
     if how == "clean":
         watch.stop()
     elif how == "abort":
-        faulthandler._sigabrt()
+        faulthandler._sigabrt()  # type: ignore[attr-defined]  # CPython's private hook, not in typeshed
     else:  # kill, hold: wait until killed or until the test closes our stdin
         sys.stdin.read()
         watch.stop()

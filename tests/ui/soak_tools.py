@@ -59,7 +59,7 @@ def new_windows() -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if not w.property(SEEN)]
 
 
-def on_screen(root: QWidget, kind: type[QWidget]) -> list[QWidget]:
+def on_screen[W: QWidget](root: QWidget, kind: type[W]) -> list[W]:
     return [w for w in root.findChildren(kind) if w.isVisible() and w.isEnabled()]
 
 

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from notesdesk import __version__
 from notesdesk.cli.main import main
-from notesdesk.ui.dialogs import about_dialog
 from notesdesk.ui.dialogs.about_dialog import AboutDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +27,7 @@ import importlib.metadata as md, sys, sysconfig
 import notesdesk.__main__, notesdesk.cli.main, notesdesk.ui.app, notesdesk.ui.printing.view
 import notesdesk.ui.main_window  # the app loads it after the unlock
 import notesdesk.selftest, notesdesk.core.exports.fhir
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QMessageBox
 app = QApplication([])
 from notesdesk import selftest
 for result in selftest.run_selftest():
@@ -51,6 +50,7 @@ def _key(name: str) -> str:
 def _excluded_from_bundle() -> set[str]:
     """Distributions whose modules installer/bundle_filters.py keeps out of the bundle altogether."""
     spec = importlib.util.spec_from_file_location("bundle_filters", ROOT / "installer" / "bundle_filters.py")
+    assert spec is not None and spec.loader is not None
     filters = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(filters)
     owners = md.packages_distributions()
@@ -83,7 +83,9 @@ def test_every_component_carries_its_licence_text(qtbot) -> None:
         if component.name.startswith(("PySide6", "shiboken6")):
             continue  # their wheels carry no licence file: the Qt entry holds the LGPL and GPL texts
         assert component.licence and any(text.strip() for _, text in component.texts), component.name
-    qt_tab = dialog.tabs.widget(3).toPlainText()
+    qt_page = dialog.tabs.widget(3)
+    assert isinstance(qt_page, QPlainTextEdit)
+    qt_tab = qt_page.toPlainText()
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in qt_tab and "Version 3" in qt_tab
     assert "replace them" in qt_tab  # the LGPL promise: Qt stays replaceable shared libraries
 
@@ -93,7 +95,7 @@ def test_help_menu_opens_about_with_version_and_licence(make_window, qtbot, monk
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     about = next(a for a in help_menu.actions() if a.text() == "&About NotesDesk")
     asked_for_qt: list[bool] = []
-    monkeypatch.setattr(about_dialog.QMessageBox, "aboutQt", lambda *a: asked_for_qt.append(True))
+    monkeypatch.setattr(QMessageBox, "aboutQt", lambda *a: asked_for_qt.append(True))
     seen: list[str] = []
 
     def look_and_close() -> None:

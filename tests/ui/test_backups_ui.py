@@ -142,13 +142,13 @@ def test_back_up_now_and_test_the_newest_backup(qtbot, ctx, make_window):
     assert dialog.model.rowCount() == 0 and not dialog.drill_button.isEnabled()
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
-    assert dialog.result.text().startswith("Backed up and verified")
+    assert dialog.result_label.text().startswith("Backed up and verified")
     assert window.backup_status.text().startswith("Last backup: ")
     qtbot.mouseClick(dialog.drill_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("OK"), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith("OK"), timeout=5000)
     expected = "OK: 1 client, 0 notes (0 signed, every signature verified), audit chain intact."
-    assert dialog.result.text() == expected
-    assert "Ana" not in dialog.result.text()
+    assert dialog.result_label.text() == expected
+    assert "Ana" not in dialog.result_label.text()
 
 
 def test_back_up_now_says_what_rotation_removed_and_left_alone(qtbot, ctx, make_window):
@@ -159,8 +159,8 @@ def test_back_up_now_says_what_rotation_removed_and_left_alone(qtbot, ctx, make_
     window = make_window()
     dialog = open_page(qtbot, window)
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "removed by rotation" in dialog.result.text(), timeout=5000)
-    text = dialog.result.text()
+    qtbot.waitUntil(lambda: "removed by rotation" in dialog.result_label.text(), timeout=5000)
+    text = dialog.result_label.text()
     assert f"Older backups removed by rotation: {earlier.name}." in text
     assert "Left alone: 1 file named like backups but not backups of this vault." in text
     assert not earlier.exists() and junk.exists()
@@ -171,13 +171,13 @@ def test_a_wrong_passphrase_or_a_damaged_backup_is_reported(qtbot, ctx, make_win
     window = make_window()
     dialog = open_page(qtbot, window, ("not the passphrase", None), (PASSPHRASE, None))
     dialog.test_newest()
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("Not OK"), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith("Not OK"), timeout=5000)
     assert "Wrong passphrase" in errors.last_message
     data = bytearray(made.read_bytes())
     data[-100] ^= 0x01
     made.write_bytes(bytes(data))
     dialog.verify_selected()
-    qtbot.waitUntil(lambda: "cannot be trusted" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "cannot be trusted" in dialog.result_label.text(), timeout=5000)
     assert dialog.verify_button.isEnabled()
 
 
@@ -187,7 +187,7 @@ def test_verify_selected_with_the_recovery_key(qtbot, created, ctx, make_window)
     dialog = open_page(qtbot, window, (None, created[1]))
     dialog.view.selectRow(0)
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("OK"), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith("OK"), timeout=5000)
     assert dialog.ask.asked == ["Verify backup"]
 
 
@@ -242,7 +242,7 @@ def test_restoring_another_vaults_backup_asks_first(qtbot, ctx, make_window, rel
     dialog.restore_selected()
     qtbot.waitUntil(lambda: len(questions) == 2, timeout=5000)
     assert "different vault" in questions[1] and "its own passphrase and recovery sheet" in questions[1]
-    assert dialog.result.text().startswith("Not restored") and relaunch.paths == []
+    assert dialog.result_label.text().startswith("Not restored") and relaunch.paths == []
     assert [c.name for c in clients.list_clients(ctx.uow())] == ["Ana Lima"]
     dialog.confirm = answer([True, True])
     dialog.restore_selected()
@@ -261,7 +261,7 @@ def test_a_restore_declined_or_failing_its_check_changes_nothing(qtbot, ctx, mak
     assert dialog.ask.asked == []
     dialog.confirm = lambda *_a: True
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("Not OK"), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith("Not OK"), timeout=5000)
     assert relaunch.paths == [] and "Wrong passphrase" in errors.last_message
     assert [c.name for c in clients.list_clients(ctx.uow())] == ["Ana Lima"]  # still open
 
@@ -370,7 +370,7 @@ def test_back_up_now_says_when_the_second_folder_was_skipped(qtbot, ctx, make_wi
     dialog = open_page(qtbot, window)
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
-    assert dialog.result.text() == (
+    assert dialog.result_label.text() == (
         f"Backed up and verified: written to this computer; the second folder {unplugged} was not available."
     )
     status = window.backup_status.text()
@@ -378,7 +378,7 @@ def test_back_up_now_says_when_the_second_folder_was_skipped(qtbot, ctx, make_wi
     unplugged.mkdir()  # plugged in: the next backup goes to both, and the warning goes
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(backups_in(unplugged)) == 1, timeout=5000)
-    qtbot.waitUntil(lambda: "and the second folder" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "and the second folder" in dialog.result_label.text(), timeout=5000)
     assert "not available" not in window.backup_status.text()
 
 
@@ -391,7 +391,7 @@ def test_a_relative_second_folder_saved_earlier_is_never_used(qtbot, ctx, make_w
     assert "the second folder relative was not available" in window.backup_status.text()
     dialog = open_page(qtbot, window)
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "was not available" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "was not available" in dialog.result_label.text(), timeout=5000)
     assert backups_in(tmp_path / "relative") == []
 
 
@@ -425,5 +425,5 @@ def test_a_file_named_for_a_future_day_is_neither_the_last_backup_nor_the_one_te
     dialog = open_page(qtbot, window, (PASSPHRASE, None))
     assert dialog.model.rowCount() == 2  # the list still shows everything in the folder
     qtbot.mouseClick(dialog.drill_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=5000)
-    assert dialog.result.text().startswith("OK: 1 client") and real.exists()
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith(("OK", "Not OK")), timeout=5000)
+    assert dialog.result_label.text().startswith("OK: 1 client") and real.exists()

@@ -36,7 +36,9 @@ def test_the_main_window_survives_thousands_of_mixed_actions(seed: int) -> None:
     problems = "\n".join(report) + "\n" + result.stderr[-4000:]
     assert result.returncode == 0, problems  # a negative code: killed by a signal (an abort)
     assert report and report[-1].startswith("SOAK OK"), problems
-    done = int(re.search(r"actions=(\d+)", report[-1]).group(1))  # type: ignore[union-attr]
+    counted = re.search(r"actions=(\d+)", report[-1])
+    assert counted is not None, problems
+    done = int(counted.group(1))
     assert done == ACTIONS
     # Every kind of action ran: clients, tabs, drop-downs, dialogs, typing, a questionnaire, a PDF.
     for kind in ("client", "tab", "dropdown", "row", "type", "dialog", "menu", "pdf", "questionnaire"):

@@ -28,7 +28,7 @@ def test_a_full_disk_keeps_the_text_says_so_once_and_saves_later(qtbot, ctx, pre
     attempts: list[str] = []  # every time the editor tries to write the draft
     save_draft = notes.save_draft
 
-    def counted(uow, note):  # type: ignore[no-untyped-def]
+    def counted(uow, note):
         attempts.append(note.id)
         return save_draft(uow, note)
 

@@ -21,7 +21,7 @@ NAME = "Ana Lima"
 TYPED = "Practise greeting the neighbours' dog"
 
 
-def window_with_unassignable_homework(qtbot, ctx, relaunch) -> tuple[MainWindow, ClientWorkspace]:  # type: ignore[no-untyped-def]
+def window_with_unassignable_homework(qtbot, ctx, relaunch) -> tuple[MainWindow, ClientWorkspace]:
     window = MainWindow(ctx, relaunch=relaunch)
     qtbot.addWidget(window)
     window.show()
@@ -45,7 +45,7 @@ def assert_only_the_lock_shows(window: MainWindow) -> None:
     assert not any(action.isEnabled() for action in window.actions_by_name.values())
 
 
-def unlock(qtbot, window: MainWindow, passphrase: str) -> None:  # type: ignore[no-untyped-def]
+def unlock(qtbot, window: MainWindow, passphrase: str) -> None:
     window.cover.passphrase.setText(passphrase)
     qtbot.mouseClick(window.cover.unlock_button, Qt.MouseButton.LeftButton)
 

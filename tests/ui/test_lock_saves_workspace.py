@@ -20,7 +20,7 @@ from tests.ui.workspace_helpers import type_into
 
 
 @pytest.fixture
-def window(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
+def window(qtbot, ctx, relaunch):
     made = MainWindow(ctx, relaunch=relaunch)  # the real workspace
     qtbot.addWidget(made)
     made.show()
@@ -28,7 +28,7 @@ def window(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
     return made
 
 
-def open_client(window, ctx) -> ClientWorkspace:  # type: ignore[no-untyped-def]
+def open_client(window, ctx) -> ClientWorkspace:
     ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window.refresh_clients()
     window.panel.select_client(ana.id)

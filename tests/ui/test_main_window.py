@@ -259,7 +259,7 @@ def test_settings_save_preferences_and_profile(qtbot, ctx, make_window, prefs):
     dialog.name.setText("Dr Rosa Quintero")
     dialog.credentials.setText("PsyD")
     dialog.privacy.setChecked(True)
-    dialog.locale.setCurrentIndex(dialog.locale.findData("IE"))
+    dialog.locale_combo.setCurrentIndex(dialog.locale_combo.findData("IE"))
     dialog.note_format.setCurrentIndex(dialog.note_format.findData("DAP"))
     dialog.accept()
     assert prefs.idle_minutes == 3 and prefs.privacy_mode and prefs.default_note_format == "DAP"
@@ -392,8 +392,8 @@ def test_the_list_flags_and_the_search_index_are_read_off_the_ui_thread(qtbot, c
                                              risk_noted="thoughts of self-harm"))
     on_ui_thread: dict[str, bool] = {}
 
-    def watched(name, fn):  # type: ignore[no-untyped-def]
-        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def watched(name, fn):
+        def run(*args, **kwargs):
             on_ui_thread[name] = threading.current_thread() is threading.main_thread()
             return fn(*args, **kwargs)
         return run

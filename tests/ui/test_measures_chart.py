@@ -21,10 +21,11 @@ def text_width(text: str) -> float:
     return 7.0 * len(text)
 
 
-def spec_for(instrument: str, answers: list[tuple[int, ...]]):  # type: ignore[no-untyped-def]
+def spec_for(instrument: str, answers: list[tuple[int, ...]]):
     given = [MeasureAdministration("c", instrument, DAY + timedelta(weeks=4 * i), a)
              for i, a in enumerate(answers)]
     rows = history_rows(given)
+    assert rows[0].instrument is not None
     return chart_spec(rows, rows[0].instrument)
 
 

@@ -13,12 +13,12 @@ from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.workspace.measures.handover import IN_PROGRESS
 from notesdesk.ui.workspace.measures.options import OPTION_SCALE, OptionButton, scaled_font
-from tests.ui.test_lock_cover import visible_text
+from tests.ui.screen_text import visible_text
 
 NAMES = ("Ana Lima", "Bruno Costa")
 
 
-def open_measures(qtbot, ctx, relaunch, width: int = 1280, height: int = 800):  # type: ignore[no-untyped-def]
+def open_measures(qtbot, ctx, relaunch, width: int = 1280, height: int = 800):
     ids = [clients.add_client(ctx.uow(), Client(name=name)).id for name in NAMES]
     window = MainWindow(ctx, relaunch=relaunch, system_lock=SystemLockWatcher(bus_signals=()))
     qtbot.addWidget(window)
@@ -35,7 +35,7 @@ def open_measures(qtbot, ctx, relaunch, width: int = 1280, height: int = 800):  
 def test_the_record_is_covered_and_out_of_reach_while_the_client_has_the_laptop(qtbot, ctx, relaunch):
     window, tab = open_measures(qtbot, ctx, relaunch)
     assert all(name in visible_text() for name in NAMES)
-    qtbot.mouseClick(tab.client_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.client_button, Qt.MouseButton.LeftButton)
     client = tab.client_window
     assert client is not None and client.isVisible()
     assert not any(name in visible_text() for name in NAMES)  # no client's name anywhere on screen
@@ -43,12 +43,12 @@ def test_the_record_is_covered_and_out_of_reach_while_the_client_has_the_laptop(
     assert tab.cover is not None and tab.cover.isVisible() and IN_PROGRESS in visible_text()
     assert tab.cover.geometry() == window.rect()
     # Application-modal: Qt hands no click or key to the main window, even out of full screen.
-    assert client.windowModality() == Qt.ApplicationModal
+    assert client.windowModality() == Qt.WindowModality.ApplicationModal
     assert QApplication.activeModalWidget() is client
     client.showNormal()
     assert QApplication.activeModalWidget() is client and not any(n in visible_text() for n in NAMES)
 
-    qtbot.mouseClick(client.take_back_button, Qt.LeftButton)
+    qtbot.mouseClick(client.take_back_button, Qt.MouseButton.LeftButton)
     assert tab.client_window is None and QApplication.activeModalWidget() is None
     assert window.panel.isVisible() and all(name in visible_text() for name in NAMES)
     assert tab.isVisible() and tab.stack.currentWidget() is tab.admin
@@ -58,7 +58,7 @@ def test_the_record_is_covered_and_out_of_reach_while_the_client_has_the_laptop(
 def test_every_answer_shows_its_whole_wording_at_1024_wide(qtbot, ctx, relaunch):
     window, tab = open_measures(qtbot, ctx, relaunch, width=1024, height=640)
     tab.all_on_one.setChecked(True)
-    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     form = tab.form
     for row in form.all_rows:
         row.buttons[2].click()  # chosen answers are bold: the widest the words get
@@ -69,7 +69,8 @@ def test_every_answer_shows_its_whole_wording_at_1024_wide(qtbot, ctx, relaunch)
         assert label.text() == button.text()  # the full wording, never elided
         longest = max(bold.horizontalAdvance(word) for word in label.text().split())
         assert longest <= label.width(), label.text()  # no word cut
-        needed = bold.boundingRect(0, 0, label.width(), 10_000, int(Qt.AlignCenter | Qt.TextWordWrap),
+        needed = bold.boundingRect(0, 0, label.width(), 10_000,
+                                   int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
                                    label.text()).height()
         assert needed <= label.height(), label.text()  # no line cut off at the bottom
         assert label.geometry().right() < button.width() and label.geometry().bottom() < button.height()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
@@ -35,19 +36,19 @@ def text_width(text: str) -> float:
     return 7.0 * len(text)
 
 
-def click(qtbot, button: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot, button: QAbstractButton) -> None:
     assert button.isVisible() and button.isEnabled(), button.accessibleName()
-    qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def open_tab(workspace):  # type: ignore[no-untyped-def]
+def open_tab(workspace):
     tab = workspace.measures_tab
     workspace.tabs.setCurrentWidget(tab)
     tab.form.advance_ms = 0  # no pause between an answer and the next question
     return tab
 
 
-def record(ctx, client_id: str, instrument: str, answers, on: date):  # type: ignore[no-untyped-def]
+def record(ctx, client_id: str, instrument: str, answers, on: date):
     return measures.record_measure(ctx.uow(), client_id, instrument, answers, on=on)[0]
 
 
@@ -284,7 +285,7 @@ def test_history_shows_the_change_label_with_its_rule(workspace, ws_ctx, ws_clie
     change = model.index(newest, MeasureHistoryModel.COL_CHANGE).data()
     # as the printed summary words it
     assert change == "recovered on this questionnaire (baseline 18); response met"
-    tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ToolTipRole)
+    tip = model.index(newest, MeasureHistoryModel.COL_CHANGE).data(Qt.ItemDataRole.ToolTipRole)
     assert "Compared with the baseline of 2024-03-04 (18 → 5)" in tip
     assert ("Recovered on this questionnaire (Jacobson & Truax): reliable improvement (a fall of at least 6 "
             "points)") in tip
@@ -333,7 +334,7 @@ def test_client_list_shows_measure_flags_from_one_unit_of_work(ws_ctx, ws_client
     kind = type(ws_ctx.uow())
     original = kind.__enter__
 
-    def counting(self):  # type: ignore[no-untyped-def]
+    def counting(self):
         entered.append(1)
         return original(self)
 
@@ -349,8 +350,9 @@ def test_client_list_shows_measure_flags_from_one_unit_of_work(ws_ctx, ws_client
     model.set_rows(clients.list_clients(ws_ctx.uow()), {ws_client: flags})
     cell = model.index(model.row_of(ws_client), COL_FLAGS)
     assert cell.data() == "risk item"
-    assert "Risk item endorsed" in cell.data(Qt.ToolTipRole)
-    assert "PHQ-9 on" in cell.data(Qt.ToolTipRole) and "Record a risk assessment" in cell.data(Qt.ToolTipRole)
+    assert "Risk item endorsed" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "PHQ-9 on" in tip and "Record a risk assessment" in tip
 
     record(ws_ctx, ws_client, "phq9", (0,) * 9, today())  # the latest administration decides
     assert client_flags(ws_ctx.uow(), [ws_client])[ws_client].labels() == []
@@ -388,15 +390,15 @@ def test_alliance_drop_reaches_the_client_list(ws_ctx, ws_client):
 # -- chart geometry, without a window ------------------------------------------------------------------
 
 
-def phq9_spec(**changes) -> ChartSpec:  # type: ignore[no-untyped-def]
+def phq9_spec(**changes) -> ChartSpec:
     points = tuple((DAY + timedelta(days=7 * i), v) for i, v in enumerate((19, 18, 16, 14, 12, 9, 8, 6)))
-    data = dict(title="PHQ-9", lo=0, hi=27, points=points,
+    data: dict[str, Any] = dict(title="PHQ-9", lo=0, hi=27, points=points,
                 bands=((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 19, "moderately severe"),
                        (20, 27, "severe")),
                 caseness=10, reliable_change=6, baseline=points[0], flagged=frozenset({1}),
                 alliance=tuple((d, 9.0 - (i == 3) * 2) for i, (d, _) in enumerate(points)))
     data.update(changes)
-    return ChartSpec(**data)  # type: ignore[arg-type]
+    return ChartSpec(**data)
 
 
 def test_scores_map_inside_the_plot_higher_scores_higher_up():

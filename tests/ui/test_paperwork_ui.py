@@ -45,7 +45,7 @@ def test_the_overview_adds_and_removes_a_diagnosis(workspace, ws_ctx, ws_client,
         qtbot.waitUntil(lambda: picker.loaded, timeout=30000)
         picker.search_edit.setText("F41.1")
         picker.text_edit.setPlainText("worry most days")
-        monkeypatch.setattr(picker, "exec", lambda: QDialog.Accepted)
+        monkeypatch.setattr(picker, "exec", lambda: QDialog.DialogCode.Accepted)
         return picker
 
     monkeypatch.setattr(type(box), "picker", picked)
@@ -66,7 +66,7 @@ def test_the_overview_adds_and_removes_a_diagnosis(workspace, ws_ctx, ws_client,
 def test_the_note_editor_keeps_length_delivery_and_cpt(workspace, ws_ctx, ws_client, answers, qtbot):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     editor = tab.editor
     assert editor.details.cpt_combo.isVisibleTo(editor)  # the profile's country is the US (the default)
     editor.start_edit.set_value(time(10, 0))
@@ -76,7 +76,7 @@ def test_the_note_editor_keeps_length_delivery_and_cpt(workspace, ws_ctx, ws_cli
     editor.details.cpt_combo.setCurrentIndex(editor.details.cpt_combo.findData("90834"))
     assert editor.details.cpt_combo.currentText() == "90834 — psychotherapy, about 45 minutes"
     type_into(qtbot, editor.section_edit("subjective"), "Synthetic session")
-    qtbot.mouseClick(editor.sign_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.sign_button, Qt.MouseButton.LeftButton)
     assert answers.asked[-1][1].startswith("Sign this note?")  # times are there: no extra warning
     (signed,) = notes.list_notes(ws_ctx.uow(), ws_client)
     assert signed.is_signed and (signed.delivery, signed.cpt_code, signed.minutes) == (Delivery.VIDEO,
@@ -87,11 +87,11 @@ def test_the_note_editor_keeps_length_delivery_and_cpt(workspace, ws_ctx, ws_cli
 def test_signing_without_times_asks_first(workspace, ws_ctx, ws_client, answers, qtbot):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     editor = tab.editor
     type_into(qtbot, editor.section_edit("subjective"), "Synthetic session")
     answers.answer = False
-    qtbot.mouseClick(editor.sign_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.sign_button, Qt.MouseButton.LeftButton)
     assert answers.asked[-1][1].startswith("This note has no start and end time")
     assert not notes.list_notes(ws_ctx.uow(), ws_client)[0].is_signed
     editor.end_edit.set_value(time(9, 0))

@@ -81,7 +81,7 @@ class Previews:
         self.shown.append((data, title, suggested_name))
 
 
-def open_preview(qtbot, ctx: AppContext, practice: Practice, key: str, choice: object = None):  # type: ignore[no-untyped-def]
+def open_preview(qtbot, ctx: AppContext, practice: Practice, key: str, choice: object = None):
     """The document's preview, as the Reports menu opens it: rendered off the UI thread, then shown."""
     reports = ReportActions(ctx, practice.client_id)
     assert reports.preview(key, choice)
@@ -311,8 +311,7 @@ def test_export_from_the_preview_never_writes_over_the_vault_or_a_link_to_it(
     link.symlink_to(vault)
     for target in (vault, link):
         assert dialog.export_document(target, ExportChoice()) is None
-        assert "NotesDesk never writes over it" in ctx.errors.last_message or "symbolic link" in (
-            ctx.errors.last_message
-        )
+        said = ctx.errors.last_message or ""
+        assert "NotesDesk never writes over it" in said or "symbolic link" in said
     assert vault.read_bytes() == before and link.is_symlink()
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")

@@ -30,7 +30,7 @@ def test_mask_names_finds_the_name_however_it_was_typed():
     assert mask_names("a word", ()) == "a word"
 
 
-def _hit(text: str):  # type: ignore[no-untyped-def]
+def _hit(text: str):
     index = SearchIndex()
     index.set_clients([MILOS])
     sections = notes.build_sections(NoteFormat.FREE, {"text": text})
@@ -58,7 +58,7 @@ def test_search_results_mask_the_clients_names_in_privacy_mode(qapp):
     assert "Miloš said" in model.index(0, 0).data()
 
 
-def _plan_hit(query: str):  # type: ignore[no-untyped-def]
+def _plan_hit(query: str):
     index = SearchIndex()
     index.set_clients([MILOS])
     base = records.plan(MILOS.id, "x")

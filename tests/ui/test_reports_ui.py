@@ -208,9 +208,9 @@ def _create_vault(qtbot, tmp_path: Path, runner, errors) -> tuple[StartWindow, s
     qtbot.addWidget(window)
     window.show()
     window.choice.create_button.click()
-    window.create.form.first.setText(PASSPHRASE)
-    window.create.form.second.setText(PASSPHRASE)
-    window.create.form.submit.click()
+    window.create_page.form.first.setText(PASSPHRASE)
+    window.create_page.form.second.setText(PASSPHRASE)
+    window.create_page.form.submit.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.recovery_key, timeout=15000)
     return window, window.recovery_key.key_label.text()
 

@@ -26,7 +26,7 @@ def _index(weeks: int = 0) -> SearchIndex:
     return index
 
 
-def _search(qtbot, dialog: SearchDialog, text: str) -> None:  # type: ignore[no-untyped-def]
+def _search(qtbot, dialog: SearchDialog, text: str) -> None:
     qtbot.keyClicks(dialog.query, text)
     dialog.refresh()  # as after the typing pause
 

@@ -47,13 +47,13 @@ def presenter() -> ErrorPresenter:
 @pytest.fixture
 def session(qapp, presenter: ErrorPresenter) -> Session:
     FakeUnitOfWork.made = 0
-    return Session(FakeUnitOfWork, presenter, BackgroundRunner())  # type: ignore[arg-type]
+    return Session(FakeUnitOfWork, presenter, BackgroundRunner())  # type: ignore[arg-type]  # a stand-in vault
 
 
 @pytest.fixture
 def heard(session: Session) -> list[Changed]:
     changes: list[Changed] = []
-    session.changed.connect(changes.append)
+    session.sig_changed.connect(changes.append)
     return changes
 
 
@@ -72,7 +72,7 @@ def test_a_failed_write_is_shown_once_announces_nothing_and_returns_none(session
 
 def test_quiet_retries_show_the_first_failure_of_a_run_only(session, presenter):
     shown: list[str] = []
-    presenter.present = lambda exc, title="NotesDesk": shown.append(str(exc))  # type: ignore[method-assign]
+    presenter.present = lambda exc, title="NotesDesk": shown.append(str(exc))
     quiet = QuietRetries()
     for _ in range(3):
         session.write(refuse, "draft", change=Kind.NOTE, client_id="c1", quiet=quiet)

@@ -32,7 +32,9 @@ def open_settings(qtbot, ctx):
 
 
 def save(qtbot, dialog: SettingsDialog) -> None:
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
@@ -41,17 +43,17 @@ def save(qtbot, dialog: SettingsDialog) -> None:
 
 def test_every_locale_offered_has_crisis_lines_and_the_dialog_shows_them(qtbot, open_settings):
     dialog = open_settings()
-    assert not dialog.locale.isEditable()  # nothing typed in is saved as an unknown "GERMANY"
-    offered = [dialog.locale.itemData(i) for i in range(dialog.locale.count())]
+    assert not dialog.locale_combo.isEditable()  # nothing typed in is saved as an unknown "GERMANY"
+    offered = [dialog.locale_combo.itemData(i) for i in range(dialog.locale_combo.count())]
     assert offered == list(COUNTRIES) and "NZ" not in offered
     for index, code in enumerate(offered):
-        dialog.locale.setCurrentIndex(index)
+        dialog.locale_combo.setCurrentIndex(index)
         lines = lines_for(code)
         assert lines.lines, code
         for line in lines.lines:
             assert f"{line.name}: {line.number}" in dialog.lines_preview.text()
         assert lines.emergency in dialog.lines_preview.text()
-    dialog.locale.setCurrentIndex(dialog.locale.findData("UK"))
+    dialog.locale_combo.setCurrentIndex(dialog.locale_combo.findData("UK"))
     assert "Samaritans: 116 123" in dialog.lines_preview.text()
     assert "999" in dialog.lines_preview.text()
 
@@ -61,7 +63,7 @@ def test_a_saved_locale_without_lines_is_shown_as_such_and_kept(qtbot, ctx, open
 
     ctx.vault.save_profile(replace(ctx.vault.profile(), locale="DE"))
     dialog = open_settings()
-    assert dialog.locale.currentText().startswith("DE: no crisis lines known")
+    assert dialog.locale_combo.currentText().startswith("DE: no crisis lines known")
     assert "No national crisis line is known for DE" in dialog.lines_preview.text()
     assert "local emergency number" in dialog.lines_preview.text()
     save(qtbot, dialog)
@@ -70,7 +72,7 @@ def test_a_saved_locale_without_lines_is_shown_as_such_and_kept(qtbot, ctx, open
 
 def test_choosing_a_country_saves_its_code(qtbot, ctx, open_settings):
     dialog = open_settings()
-    dialog.locale.setCurrentIndex(dialog.locale.findData("AU"))
+    dialog.locale_combo.setCurrentIndex(dialog.locale_combo.findData("AU"))
     assert "Lifeline: 13 11 14" in dialog.lines_preview.text()
     save(qtbot, dialog)
     assert not dialog.isVisible() and ctx.vault.profile().locale == "AU"

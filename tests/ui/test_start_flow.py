@@ -46,9 +46,9 @@ def test_create_vault_then_it_opens_with_that_passphrase(qtbot, start, ui_vault_
     window = start(ui_vault_path)
     assert window.stack.currentWidget() is window.choice
     qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
-    assert window.stack.currentWidget() is window.create
+    assert window.stack.currentWidget() is window.create_page
 
-    form = window.create.form
+    form = window.create_page.form
     qtbot.keyClicks(form.first.edit, "short")
     assert not form.submit.isEnabled()
     assert form.meter.value() == 0
@@ -262,7 +262,7 @@ def test_a_refused_vault_is_offered_its_newest_authentic_backup_and_restored(
 def test_the_estimators_feedback_shows_as_the_passphrase_is_typed(qtbot, start, ui_vault_path):
     window = start(ui_vault_path)
     qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
-    form = window.create.form
+    form = window.create_page.form
     _type_new_passphrase(qtbot, form, "Password1!")
     assert not form.submit.isEnabled() and form.meter.value() <= 1
     assert "too easy to guess" in form.message.text() and "." in form.message.text().split("guess.", 1)[1]
@@ -272,7 +272,7 @@ def test_the_estimators_feedback_shows_as_the_passphrase_is_typed(qtbot, start, 
 def test_the_same_passphrase_typed_with_composed_and_decomposed_accents_matches(qtbot, start, ui_vault_path):
     window = start(ui_vault_path)
     qtbot.mouseClick(window.choice.create_button, Qt.MouseButton.LeftButton)
-    form = window.create.form
+    form = window.create_page.form
     composed = unicodedata.normalize("NFC", "crème brûlée à minuit sur la jetée")
     form.first.edit.setText(composed)
     form.second.edit.setText(unicodedata.normalize("NFD", composed))

@@ -56,7 +56,7 @@ def main_window(qtbot, launcher):
 
 def create_vault(qtbot, start) -> str:
     qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
-    form = start.create.form
+    form = start.create_page.form
     qtbot.keyClicks(form.first.edit, FIRST)
     qtbot.keyClicks(form.second.edit, FIRST)
     qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)

@@ -50,7 +50,7 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     type_into(qtbot, tab.rationale, "Calms the body before the bus")
     tab.goal_combo.setCurrentIndex(tab.goal_combo.findData(plan.goals()[0].id))
     tab.recurrence.setCurrentIndex(tab.recurrence.findData("daily"))
-    qtbot.mouseClick(tab.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
     assert homework.goal_id == plan.goals()[0].id and homework.recurrence.value == "daily"
     assert tab.model.rowCount() == 1
@@ -60,11 +60,11 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     tab.view.selectRow(0)
     tab.status.setCurrentIndex(tab.status.findData(CheckinStatus.DONE.value))
     type_into(qtbot, tab.report, "Did it most mornings")
-    qtbot.mouseClick(tab.checkin_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.checkin_button, Qt.MouseButton.LeftButton)
     assert "100% (1 done)" in tab.adherence_label.text()
     tab.status.setCurrentIndex(tab.status.findData(CheckinStatus.NOT_DONE.value))
     tab.checkin_date.setDate(tab.checkin_date.date().addDays(-1))
-    qtbot.mouseClick(tab.checkin_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.checkin_button, Qt.MouseButton.LeftButton)
     assert "50% (1 done, 1 not done)" in tab.adherence_label.text()
     assert tab.checkins_model.rowCount() == 2
     assert tab.model.index(0, tab.model.COL_LAST).data().endswith("done")
@@ -111,7 +111,7 @@ def test_set_a_safety_milestone_and_change_its_status_both_ways(workspace, ws_ct
     tab.dimension_combo.setCurrentText("physical")
     type_into(qtbot, tab.title_edit, "Sleeps through most nights")
     type_into(qtbot, tab.criteria_edit, "5 of 7 nights, sleep diary")
-    qtbot.mouseClick(tab.add_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     [milestone] = care.list_milestones(ws_ctx.uow(), ws_client)
     assert (milestone.kind, milestone.dimension) == (MilestoneKind.SAFETY, "physical")
     safety = tab.models[MilestoneKind.SAFETY]
@@ -122,11 +122,11 @@ def test_set_a_safety_milestone_and_change_its_status_both_ways(workspace, ws_ct
     tab.new_status.setCurrentIndex(tab.new_status.findData(MilestoneStatus.ACHIEVED.value))
     type_into(qtbot, tab.status_comment, "Diary shows 6 of 7")
     tab.evidence_combo.setCurrentIndex(tab.evidence_combo.findData(note.id))
-    qtbot.mouseClick(tab.status_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.status_button, Qt.MouseButton.LeftButton)
     assert "Sleeps through most nights" in workspace.overview_tab.text("milestones")
     tab.new_status.setCurrentIndex(tab.new_status.findData(MilestoneStatus.EMERGING.value))
     type_into(qtbot, tab.status_comment, "Setback after the move")
-    qtbot.mouseClick(tab.status_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.status_button, Qt.MouseButton.LeftButton)
     [milestone] = care.list_milestones(ws_ctx.uow(), ws_client)
     assert [c.status for c in milestone.history] == [
         MilestoneStatus.PLANNED,
@@ -147,9 +147,9 @@ def test_set_the_phase_of_care(workspace, ws_ctx, ws_client, qtbot):
     assert panel.phase_combo.findText("safety and stabilisation") > 0
     panel.phase_combo.setCurrentText("safety and stabilisation")
     panel.phase_date.setDate(panel.phase_date.date().addDays(-14))
-    qtbot.mouseClick(panel.set_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.set_button, Qt.MouseButton.LeftButton)
     panel.phase_combo.setCurrentText("a phase of our own")  # free text is allowed
-    qtbot.mouseClick(panel.set_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.set_button, Qt.MouseButton.LeftButton)
     history = care.phase_history(ws_ctx.uow(), ws_client)
     assert [p.phase for p in history] == ["safety and stabilisation", "a phase of our own"]
     assert panel.current_label.text().startswith("Current phase: a phase of our own")
@@ -164,7 +164,7 @@ def test_saving_the_safety_plan_twice_makes_two_versions(workspace, ws_ctx, ws_c
     type_into(qtbot, tab.lists["warning_signs"], "Not sleeping\nCancelling plans")
     type_into(qtbot, tab.lists["coping_strategies"], "Walk the dog")
     people = tab.contacts["people_to_ask"]
-    qtbot.mouseClick(people.add_button, Qt.LeftButton)
+    qtbot.mouseClick(people.add_button, Qt.MouseButton.LeftButton)
     people.table.item(0, 0).setText("Sam (sister)")
     people.table.item(0, 1).setText("555 0100")
     crisis = tab.contacts["crisis_lines"]
@@ -174,12 +174,12 @@ def test_saving_the_safety_plan_twice_makes_two_versions(workspace, ws_ctx, ws_c
     type_into(qtbot, tab.reason, "My daughter")
     assert tab.dirty
     assert tab.reviewed.value() is None  # nothing says it was reviewed with the client yet
-    qtbot.mouseClick(tab.reviewed_today, Qt.LeftButton)  # ... until the clinician says so
+    qtbot.mouseClick(tab.reviewed_today, Qt.MouseButton.LeftButton)  # ... until the clinician says so
     assert tab.save_button.text() == "&Save safety plan"
-    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert tab.status_label.text() == f"Version 1, last reviewed {today().isoformat()}"
     assert tab.save_button.text() == "&Save as new version"
-    tab.lists["coping_strategies"].moveCursor(QTextCursor.End)
+    tab.lists["coping_strategies"].moveCursor(QTextCursor.MoveOperation.End)
     type_into(qtbot, tab.lists["coping_strategies"], "\nCold water on my face")
     workspace.save_current()  # Ctrl+S
     versions = care.safety_plan_versions(ws_ctx.uow(), ws_client)
@@ -246,14 +246,15 @@ def test_every_control_has_an_accessible_name(workspace):
 
 def test_keyboard_shortcuts(workspace, ws_ctx, ws_client, qtbot):
     workspace.activateWindow()
-    qtbot.keyClick(workspace.tabs, Qt.Key_N, Qt.ControlModifier)
+    qtbot.keyClick(workspace.tabs, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert workspace.tabs.currentWidget() is workspace.notes_tab
     editor = workspace.notes_tab.editor
     assert editor.note_id is not None and not editor.read_only
     type_into(qtbot, editor.section_edit("subjective"), "Via the keyboard")
-    qtbot.keyClick(editor.section_edit("subjective"), Qt.Key_S, Qt.ControlModifier)
+    qtbot.keyClick(editor.section_edit("subjective"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert notes.list_notes(ws_ctx.uow(), ws_client)[0].section_text("subjective") == "Via the keyboard"
-    qtbot.keyClick(editor.section_edit("subjective"), Qt.Key_S, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.keyClick(editor.section_edit("subjective"), Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert notes.list_notes(ws_ctx.uow(), ws_client)[0].is_signed
 
 
@@ -287,16 +288,16 @@ def test_an_unticked_due_date_shows_no_date_and_ticking_it_brings_one(workspace,
     assert not due.check.isChecked() and due.edit.text() == "—"  # not today's date, greyed out
     assert due.value() is None
 
-    qtbot.mouseClick(due.check, Qt.LeftButton)
+    qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)
     assert due.edit.isEnabled() and due.edit.text() == today().isoformat() and due.value() == today()
     due.edit.setDate(due.edit.date().addDays(7))
-    qtbot.mouseClick(due.check, Qt.LeftButton)
+    qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)
     assert due.edit.text() == "—" and due.value() is None
-    qtbot.mouseClick(due.check, Qt.LeftButton)  # the date chosen before comes back
+    qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)  # the date chosen before comes back
     assert due.value() == today() + timedelta(days=7)
 
     type_into(qtbot, tab.description, "Ride two stops")
-    qtbot.mouseClick(tab.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
     assert homework.due_date == today() + timedelta(days=7)
     assert due.edit.text() == "—"  # the form is cleared for the next one

@@ -18,20 +18,20 @@ pytest_plugins = ["tests.ui.workspace_fixtures"]
 MOOD = Objective("Mood lifts most days", linked_measure="PHQ-9 < 10", status=ObjectiveStatus.IN_PROGRESS)
 
 
-def add_note(ctx, client_id: str, days_ago: int) -> str:  # type: ignore[no-untyped-def]
+def add_note(ctx, client_id: str, days_ago: int) -> str:
     note = SessionNote(client_id=client_id, session_date=today() - timedelta(days=days_ago),
                        format=NoteFormat.SOAP,
                        sections=notes.build_sections(NoteFormat.SOAP, {"subjective": "Session"}))
     return notes.create_note(ctx.uow(), note).id
 
 
-def give_phq9(qtbot, tab, answers: tuple[int, ...]) -> None:  # type: ignore[no-untyped-def]
+def give_phq9(qtbot, tab, answers: tuple[int, ...]) -> None:
     tab.form.advance_ms = 0
-    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     for option in answers:
-        qtbot.mouseClick(tab.form.option_buttons[option], Qt.LeftButton)
-    qtbot.mouseClick(tab.form.option_buttons[0], Qt.LeftButton)  # the difficulty question
-    qtbot.mouseClick(tab.form.finish_button, Qt.LeftButton)
+        qtbot.mouseClick(tab.form.option_buttons[option], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.form.option_buttons[0], Qt.MouseButton.LeftButton)  # the difficulty question
+    qtbot.mouseClick(tab.form.finish_button, Qt.MouseButton.LeftButton)
 
 
 def test_a_questionnaire_is_linked_to_the_session_note_of_its_day(workspace, ws_ctx, ws_client, qtbot):
@@ -47,7 +47,7 @@ def test_a_questionnaire_is_linked_to_the_session_note_of_its_day(workspace, ws_
     give_phq9(qtbot, tab, (1,) * 9)
     [row] = measures.measure_history(ws_ctx.uow(), ws_client)
     assert row.administration.note_id == today_note
-    tip = tab.model.index(0, MeasureHistoryModel.COL_DATE).data(Qt.ToolTipRole)
+    tip = tab.model.index(0, MeasureHistoryModel.COL_DATE).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == f"Session note: {today().isoformat()} SOAP (draft)"
 
     tab.date.setDate(tab.date.date().addDays(-20))  # given on the day of the old session
@@ -83,7 +83,7 @@ def test_plan_tab_suggests_a_status_from_the_scores_and_applies_it(workspace, ws
     status = tab.model.index_of(MOOD.id).siblingAtColumn(tab.model.COL_STATUS)
     assert status.data() == "in progress → achieved?"  # beside the objective in the tree too
 
-    qtbot.mouseClick(panel.apply_buttons[MOOD.id], Qt.LeftButton)
+    qtbot.mouseClick(panel.apply_buttons[MOOD.id], Qt.MouseButton.LeftButton)
     assert tab.dirty and tab.plan.goals()[0].objectives[0].status is ObjectiveStatus.ACHIEVED
     assert panel.apply_buttons == {} and "agrees with the recorded status" in panel.labels[MOOD.id].text()
     assert tab.model.index_of(MOOD.id).siblingAtColumn(tab.model.COL_STATUS).data() == "achieved"

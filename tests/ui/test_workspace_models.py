@@ -40,6 +40,7 @@ from notesdesk.ui.workspace.overview.data import goal_status, safety_plan_label 
 from notesdesk.ui.workspace.plan import edit as plan_edit  # noqa: E402
 from notesdesk.ui.workspace.plan.text import compare, plan_lines, to_html  # noqa: E402
 
+TIP = Qt.ItemDataRole.ToolTipRole
 SIG = Signature(datetime(2024, 5, 1, 10), "Dr A", "PsyD", "h", "s", "f")
 
 
@@ -56,13 +57,13 @@ def test_note_list_model_columns():
     assert model.rowCount() == 2 and model.columnCount() == 3
     assert cells(model, 0) == ["2024-05-02", "Draft", "SOAP"]
     assert cells(model, 1) == ["2024-05-01", "Signed\n2 addenda", "Speech"]
-    assert model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal) == "Status"
-    assert "addenda" in model.headerData(NoteListModel.COL_STATUS, Qt.Horizontal, Qt.ToolTipRole)
-    assert model.index(1, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 2 addenda"
-    assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Draft: not signed yet"
+    assert model.headerData(NoteListModel.COL_STATUS, Qt.Orientation.Horizontal) == "Status"
+    assert "addenda" in model.headerData(NoteListModel.COL_STATUS, Qt.Orientation.Horizontal, TIP)
+    assert model.index(1, NoteListModel.COL_STATUS).data(TIP) == "Signed, with 2 addenda"
+    assert model.index(0, NoteListModel.COL_STATUS).data(TIP) == "Draft: not signed yet"
     model.set_notes([signed], {signed.id: 1})
     assert model.index(0, NoteListModel.COL_STATUS).data() == "Signed\n1 addendum"
-    assert model.index(0, NoteListModel.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 1 addendum"
+    assert model.index(0, NoteListModel.COL_STATUS).data(TIP) == "Signed, with 1 addendum"
     model.set_notes([draft, signed], {signed.id: 2})
     assert model.index(1, 0).data(ID_ROLE) == signed.id
     assert model.row_of(signed.id) == 1 and model.row_of("nope") == -1
@@ -93,10 +94,10 @@ def test_homework_and_checkin_models():
     model.set_homework([hw, old], {}, {"n0": "2024-04-01 SOAP (signed)"})
     assert cells(model, 1)[model.COL_NOTE] == "2024-04-01 SOAP (signed)"
     # A narrow table hides columns: the description's tooltip says everything the row holds.
-    assert model.index(1, model.COL_DESCRIPTION).data(Qt.ToolTipRole).splitlines() == [
+    assert model.index(1, model.COL_DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole).splitlines() == [
         "Diary", "Goal: (earlier plan)", "Assigned: 2024-04-01", "Repeats: once", "Last check-in: none yet",
         "State: ended", "Assigned in: 2024-04-01 SOAP (signed)"]
-    assert model.index(1, model.COL_GOAL).data(Qt.ToolTipRole) == "(earlier plan)"
+    assert model.index(1, model.COL_GOAL).data(TIP) == "(earlier plan)"
     assert cells(model, 1)[model.COL_LAST] == "none yet" and cells(model, 1)[model.COL_STATE] == "ended"
     checkins = CheckinTableModel()
     checkins.set_rows(hw.checkins)
@@ -135,7 +136,7 @@ def test_plan_tree_model_is_a_valid_tree_and_updates_in_place():
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     model.set_plan(plan)
     assert model.HEADERS == ("Item", "Status / frequency", "Target date")  # says what the column holds
-    assert "how often an intervention" in model.headerData(model.COL_STATUS, Qt.Horizontal, Qt.ToolTipRole)
+    assert "how often an intervention" in model.headerData(model.COL_STATUS, Qt.Orientation.Horizontal, TIP)
     assert model.rowCount() == 1
     leaf = model.index_of(intervention.id)
     assert leaf.data() == "Intervention: New intervention"

@@ -24,29 +24,29 @@ from tests.ui.workspace_helpers import type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def assign_in_homework_tab(workspace, qtbot, description: str) -> str:  # type: ignore[no-untyped-def]
+def assign_in_homework_tab(workspace, qtbot, description: str) -> str:
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
     type_into(qtbot, tab.description, description)
-    qtbot.mouseClick(tab.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
     return tab.model.row_at(tab.view.currentIndex().row()).id
 
 
-def assigned_in(workspace, homework_id: str) -> str:  # type: ignore[no-untyped-def]
+def assigned_in(workspace, homework_id: str) -> str:
     """What the Homework tab shows in its "Assigned in" column (after switching to it)."""
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
     return tab.model.index(tab.model.row_of(homework_id), tab.model.COL_NOTE).data()
 
 
-def draft_with_ticked_homework(workspace, qtbot, homework_id: str):  # type: ignore[no-untyped-def]
+def draft_with_ticked_homework(workspace, qtbot, homework_id: str):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     editor = tab.editor
     type_into(qtbot, editor.section_edit("subjective"), "Practised twice; wants to keep going")
     editor.links.homework_assigned.set_checked(homework_id)
-    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     return editor
 
 
@@ -63,7 +63,7 @@ def test_ticking_existing_homework_in_a_draft_links_it_to_that_note(workspace, w
 
     workspace.tabs.setCurrentWidget(workspace.notes_tab)
     editor.links.homework_assigned.set_checked(homework_id, False)
-    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert care.list_homework(ws_ctx.uow(), ws_client)[0].assigned_in_note is None
     assert assigned_in(workspace, homework_id) == ""
     assert ws_ctx.errors.last_message is None
@@ -72,12 +72,12 @@ def test_ticking_existing_homework_in_a_draft_links_it_to_that_note(workspace, w
 def test_homework_assigned_from_a_draft_whose_first_save_fails_points_at_no_note(
     workspace, ws_ctx, ws_client, qtbot, monkeypatch
 ):
-    def full_disk(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def full_disk(*_args, **_kwargs):
         raise StorageFull("The disk is full: nothing was saved. Your text is kept; free some space.")
 
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     editor = tab.editor
     draft_id = editor.note_id
     monkeypatch.setattr(notes, "create_note", full_disk)
@@ -86,10 +86,10 @@ def test_homework_assigned_from_a_draft_whose_first_save_fails_points_at_no_note
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, AssignHomeworkDialog)
         type_into(qtbot, dialog.form.description, "Sleep diary")
-        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, fill_in)
-    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.links.assign_button, Qt.MouseButton.LeftButton)
     assert "disk is full" in ws_ctx.errors.last_message and "NOT saved" in editor.status_label.text()
     assert notes.list_notes(ws_ctx.uow(), ws_client) == []
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
@@ -99,7 +99,7 @@ def test_homework_assigned_from_a_draft_whose_first_save_fails_points_at_no_note
 
     monkeypatch.undo()
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     [note] = notes.list_notes(ws_ctx.uow(), ws_client)
     assert note.id == editor.note_id == draft_id and note.homework_assigned == (homework.id,)
     assert care.list_homework(ws_ctx.uow(), ws_client)[0].assigned_in_note == note.id
@@ -117,7 +117,7 @@ def test_deleting_the_draft_takes_its_links_away(workspace, ws_ctx, ws_client, a
     assert assigned_in(workspace, homework_id) == f"{today().isoformat()} SOAP (draft)"
 
     workspace.tabs.setCurrentWidget(workspace.notes_tab)
-    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
     assert answers.asked[-1][0] == "Delete draft" and notes.list_notes(ws_ctx.uow(), ws_client) == []
     assert care.list_homework(ws_ctx.uow(), ws_client)[0].assigned_in_note is None
     assert assigned_in(workspace, homework_id) == ""
@@ -143,10 +143,10 @@ def test_edit_existing_homework_in_the_homework_tab(workspace, ws_ctx, ws_client
         type_into(qtbot, dialog.form.rationale, "Mornings are hardest")
         dialog.form.due.set_value(date(2030, 1, 31))
         dialog.active.setChecked(False)
-        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, edit)
-    qtbot.mouseClick(tab.edit_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
     [stored] = care.list_homework(ws_ctx.uow(), ws_client)
     assert stored.id == homework_id
     assert stored.description == "Breathing practice, twice a day"

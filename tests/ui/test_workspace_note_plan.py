@@ -23,14 +23,14 @@ RIDE = Objective("One bus ride a week", interventions=(Intervention("Graded in-v
 GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
 
 
-def with_active_plan(workspace, ctx, client_id):  # type: ignore[no-untyped-def]
+def with_active_plan(workspace, ctx, client_id):
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(GOAL,)),))
     saved = plans.save_plan(ctx.uow(), plan)
     ctx.session.write(plans.activate_plan, saved.id, change=Kind.PLAN, client_id=client_id)  # as the plan tab
     workspace.plan_tab.reload()
 
 
-def choose_format(editor, name: str) -> None:  # type: ignore[no-untyped-def]
+def choose_format(editor, name: str) -> None:
     combo = editor.format_combo
     combo.setCurrentIndex(combo.findText(name))
     combo.activated.emit(combo.currentIndex())
@@ -50,17 +50,17 @@ def test_girp_goal_and_intervention_come_from_the_plan(workspace, ws_ctx, ws_cli
 
     editor.links.objectives.set_checked(BREATHE.id)
     assert goal_button.isEnabled()
-    qtbot.mouseClick(goal_button, Qt.LeftButton)
-    qtbot.mouseClick(goal_button, Qt.LeftButton)  # twice: nothing is added twice
+    qtbot.mouseClick(goal_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(goal_button, Qt.MouseButton.LeftButton)  # twice: nothing is added twice
     goal = editor.section_edit("goal")
     assert goal.toPlainText() == "Take the bus to work — objective: Breathe through a panic wave"
-    qtbot.mouseClick(intervention_button, Qt.LeftButton)
+    qtbot.mouseClick(intervention_button, Qt.MouseButton.LeftButton)
     intervention = editor.section_edit("intervention")
     assert intervention.toPlainText() == "Interoceptive exposure (CBT, every session)"  # the ticked one's
 
     editor.links.objectives.set_checked(BREATHE.id, False)  # none ticked: all of the plan's
     type_into(qtbot, intervention, "\nReviewed the diary")
-    qtbot.mouseClick(intervention_button, Qt.LeftButton)
+    qtbot.mouseClick(intervention_button, Qt.MouseButton.LeftButton)
     assert intervention.toPlainText().splitlines() == [
         "Interoceptive exposure (CBT, every session)", "Reviewed the diary", "Graded in-vivo exposure"]
     intervention.undo()  # one insertion, one undo step
@@ -95,10 +95,10 @@ def test_homework_assigned_in_a_note_is_linked_to_it(workspace, ws_ctx, ws_clien
         assert isinstance(dialog, AssignHomeworkDialog)
         seen.append(dialog.form.goal_combo.currentData())  # the goal of the ticked objective
         type_into(qtbot, dialog.form.description, "Ride two stops and stay on")
-        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, fill_in)
-    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.links.assign_button, Qt.MouseButton.LeftButton)
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
     assert seen == [GOAL.id]
     assert homework.description == "Ride two stops and stay on" and homework.goal_id == GOAL.id
@@ -115,7 +115,7 @@ def test_homework_assigned_in_a_note_is_linked_to_it(workspace, ws_ctx, ws_clien
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    qtbot.mouseClick(editor.links.assign_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.links.assign_button, Qt.MouseButton.LeftButton)
     assert len(care.list_homework(ws_ctx.uow(), ws_client)) == 1
 
 
@@ -129,10 +129,10 @@ def test_delete_an_unsigned_draft_after_confirming(workspace, ws_ctx, ws_client,
     assert editor.delete_button.isVisible() and tab.model.rowCount() == 1
 
     answers.answer = False
-    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
     assert answers.asked[-1][0] == "Delete draft" and len(notes.list_notes(ws_ctx.uow(), ws_client)) == 1
     answers.answer = True
-    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
     assert notes.list_notes(ws_ctx.uow(), ws_client) == []
     assert tab.model.rowCount() == 0 and editor.note_id is None
 

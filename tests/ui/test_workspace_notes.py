@@ -24,7 +24,7 @@ def stored_notes(ctx, client_id):
 def test_write_autosave_and_sign_a_soap_note(workspace, ws_ctx, ws_client, answers, qtbot):
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     editor = tab.editor
     assert editor.format_combo.currentText() == "SOAP"
     assert list(editor.section_edits) == ["subjective", "objective", "assessment", "plan"]
@@ -46,7 +46,7 @@ def test_write_autosave_and_sign_a_soap_note(workspace, ws_ctx, ws_client, answe
     )
 
     type_into(qtbot, editor.section_edit("plan"), "Continue exposure")
-    qtbot.mouseClick(editor.sign_button, Qt.LeftButton)  # saves first, then asks
+    qtbot.mouseClick(editor.sign_button, Qt.MouseButton.LeftButton)  # saves first, then asks
     assert answers.asked[-1][0] == "Sign note"
     signed, addenda = notes.get_note(ws_ctx.uow(), draft.id)
     assert signed.is_signed and addenda == []
@@ -117,7 +117,7 @@ def test_add_an_addendum_to_a_signed_note(workspace, ws_ctx, ws_client, qtbot):
     panel = tab.addenda
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData(AddendumKind.CORRECTION.value))
     type_into(qtbot, panel.text, "The second attack was on Friday, not Thursday.")
-    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     stored, addenda = notes.get_note(ws_ctx.uow(), note.id)
     assert [(a.kind, a.text) for a in addenda] == [
         (AddendumKind.CORRECTION, "The second attack was on Friday, not Thursday.")
@@ -169,7 +169,7 @@ def test_copy_forward_and_format_change(workspace, ws_ctx, ws_client, answers, q
                                                         "plan": "Keep the diary"})))
     notes.sign_note(ws_ctx.uow(), source.id)
     tab.reload()
-    qtbot.mouseClick(tab.copy_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.copy_button, Qt.MouseButton.LeftButton)
     listed = stored_notes(ws_ctx, ws_client)
     assert len(listed) == 2
     copy = next(n for n in listed if not n.is_signed)
@@ -218,7 +218,7 @@ def test_private_notes_never_appear_in_the_notes_list(workspace, ws_ctx, ws_clie
     signed_note(ws_ctx, ws_client, "Session content")
     private = workspace.private_tab
     workspace.tabs.setCurrentWidget(private)
-    qtbot.mouseClick(private.new_button, Qt.LeftButton)
+    qtbot.mouseClick(private.new_button, Qt.MouseButton.LeftButton)
     type_into(qtbot, private.text, "My countertransference today")
     qtbot.waitUntil(lambda: len(notes.list_private_notes(ws_ctx.uow(), ws_client)) == 1, timeout=5000)
     assert private.model.rowCount() == 1
@@ -254,12 +254,12 @@ def test_templates_dialog_creates_a_template(workspace, ws_ctx, qtbot):
     qtbot.addWidget(dialog)
     type_into(qtbot, dialog.name_edit, "Physio")
     type_into(qtbot, dialog.sections_edit, "Range of motion\nStrength\nHome exercises")
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     [template] = templates.list_templates(ws_ctx.uow())
     assert template.sections[0] == ("range_of_motion", "Range of motion")
     assert dialog.list.count() == 1
     dialog.list.setCurrentRow(0)
-    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert templates.list_templates(ws_ctx.uow()) == []
 
 
@@ -269,7 +269,7 @@ def test_with_no_note_open_the_tab_says_how_to_open_one(workspace, ws_ctx, ws_cl
     assert tab.empty_state.isVisible() and "Ctrl+N" in tab.empty_state.text()
     assert not tab.editor.isVisible() and not tab.editor.format_combo.isVisible()  # no fillable form
 
-    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     assert tab.editor.isVisible() and not tab.empty_state.isVisible()
     type_into(qtbot, tab.editor.section_edit("subjective"), "Started in the wrong client")
     tab.editor.flush()

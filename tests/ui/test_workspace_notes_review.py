@@ -18,7 +18,7 @@ pytest_plugins = ["tests.ui.workspace_fixtures"]
 LONG = " ".join(f"Sentence {i} about sleep, panic and the exposure steps agreed." for i in range(45))
 
 
-def signed(ctx, client_id, texts, day=None, fmt=NoteFormat.SOAP):  # type: ignore[no-untyped-def]
+def signed(ctx, client_id, texts, day=None, fmt=NoteFormat.SOAP):
     note = SessionNote(client_id=client_id, session_date=day or today(), format=fmt,
                        sections=notes.build_sections(fmt, texts))
     note = notes.create_note(ctx.uow(), note)
@@ -67,7 +67,7 @@ def test_an_addendum_needs_a_chosen_kind_and_is_signed_only_when_confirmed(
     assert panel.add_button.isEnabled()
 
     answers.answer = False  # "Sign this correction…?" — No: nothing is signed, the text stays
-    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     title, question = answers.asked[-1][:2]
     assert title == "Sign addendum"
     assert question.startswith(f"Sign this correction to the note of {day.isoformat()}?")
@@ -76,7 +76,7 @@ def test_an_addendum_needs_a_chosen_kind_and_is_signed_only_when_confirmed(
     assert panel.text.toPlainText() == "Correction: the session was on Tuesday."
 
     answers.answer = True
-    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     [added] = notes.get_note(ws_ctx.uow(), note.id)[1]
     assert added.kind == AddendumKind.CORRECTION
     assert panel.text.toPlainText() == "" and panel.kind_combo.currentText().startswith("Choose:")
@@ -89,11 +89,11 @@ def test_copy_forward_twice_opens_todays_draft_and_says_so(workspace, ws_ctx, ws
     tab = workspace.notes_tab
     workspace.tabs.setCurrentWidget(tab)
     tab.reload()
-    qtbot.mouseClick(tab.copy_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.copy_button, Qt.MouseButton.LeftButton)
     first = tab.editor.note_id
     assert "carried forward" in tab.copy_notice.text()
     type_into(qtbot, tab.editor.section_edit("subjective"), "This week")
-    qtbot.mouseClick(tab.copy_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.copy_button, Qt.MouseButton.LeftButton)
     assert tab.editor.note_id == first
     assert len(notes.list_notes(ws_ctx.uow(), ws_client)) == 2  # one draft for today, not two
     assert tab.copy_notice.isVisible() and "already have a draft dated" in tab.copy_notice.text()
@@ -111,7 +111,8 @@ def test_formats_and_addenda_read_plainly_in_the_list_and_the_format_choice(
     tab.reload()
     row = [tab.model.index(0, c).data() for c in range(tab.model.columnCount())]
     assert row[1:] == ["Signed\n1 addendum", "Free text"]
-    assert tab.model.index(0, tab.model.COL_STATUS).data(Qt.ToolTipRole) == "Signed, with 1 addendum"
+    status = tab.model.index(0, tab.model.COL_STATUS)
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == "Signed, with 1 addendum"
     combo = tab.editor.format_combo
     shown = [combo.itemText(i) for i in range(combo.count())]
     assert shown == ["SOAP", "DAP", "BIRP", "GIRP", "Intake", "Discharge", "Free text"]
@@ -132,13 +133,13 @@ def test_the_templates_dialog_explains_an_empty_list_and_asks_before_dropping_ty
     type_into(qtbot, dialog.name_edit, "Physio")
     type_into(qtbot, dialog.sections_edit, "Range of motion\nStrength")
     answers.answer = False
-    qtbot.keyClick(dialog, Qt.Key_Escape)  # Close / Esc: asked, and "No" keeps the text on screen
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Close / Esc: asked, and "No" keeps the text on screen
     assert answers.asked[-1][0] == "Discard template changes" and "Physio" in answers.asked[-1][1]
     assert dialog.isVisible() and dialog.name_edit.text() == "Physio"
-    qtbot.mouseClick(dialog.new_button, Qt.LeftButton)  # "New" would drop it too: asked, kept
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)  # "New" would drop it too: asked, kept
     assert len(answers.asked) == 2 and dialog.name_edit.text() == "Physio"
 
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert [t.name for t in templates.list_templates(ws_ctx.uow())] == ["Physio"]
     assert dialog.list.isVisible() and not dialog.empty_label.isVisible()
     dialog.reject()  # saved: nothing to lose, no question

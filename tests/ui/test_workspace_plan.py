@@ -26,14 +26,14 @@ def marked_line(view, text):
 def build_plan(qtbot, tab):
     """Problem -> goal -> objective -> intervention, typed into the detail forms."""
     forms = tab.detail.forms
-    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.LeftButton)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
     replace_text(qtbot, forms[plan_edit.PROBLEM].title, "Panic attacks")
-    qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.LeftButton)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.MouseButton.LeftButton)
     goal_form = forms[plan_edit.GOAL]
     replace_text(qtbot, goal_form.statement, "Reduce panic frequency")
     type_into(qtbot, goal_form.client_words, "I want to take the bus again")
     goal_form.agreed.setChecked(True)
-    qtbot.mouseClick(tab.add_buttons[plan_edit.OBJECTIVE], Qt.LeftButton)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.OBJECTIVE], Qt.MouseButton.LeftButton)
     objective_form = forms[plan_edit.OBJECTIVE]
     replace_text(qtbot, objective_form.description, "Fewer than 1 attack a week")
     type_into(qtbot, objective_form.criterion, "attacks per week, diary")
@@ -41,7 +41,7 @@ def build_plan(qtbot, tab):
     type_into(qtbot, objective_form.target, "under 1 a week")
     objective_form.target_date.set_value(date(2030, 6, 30))
     objective_form.status.setCurrentIndex(objective_form.status.findData(ObjectiveStatus.IN_PROGRESS.value))
-    qtbot.mouseClick(tab.add_buttons[plan_edit.INTERVENTION], Qt.LeftButton)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.INTERVENTION], Qt.MouseButton.LeftButton)
     intervention_form = forms[plan_edit.INTERVENTION]
     replace_text(qtbot, intervention_form.technique, "Interoceptive exposure")
     type_into(qtbot, intervention_form.frequency, "every session")
@@ -65,7 +65,7 @@ def test_build_a_plan_through_the_tree_editor_and_activate_it(workspace, ws_ctx,
     assert model.data(status_index) == "in progress"
     assert "unsaved changes" in tab.title.text()
 
-    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     [draft] = plans.plan_versions(ws_ctx.uow(), ws_client)
     assert draft.status == PlanStatus.DRAFT
     goal = draft.goals()[0]
@@ -77,14 +77,14 @@ def test_build_a_plan_through_the_tree_editor_and_activate_it(workspace, ws_ctx,
 
     # Activation warns with the Medicare fields still missing; declining keeps the draft.
     answers.answer = False
-    qtbot.mouseClick(tab.activate_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
     title, question = answers.asked[-1]
     assert title == "Activate plan"
     for missing in ("diagnoses", "session length", "frequency", "expected duration", "type of service"):
         assert missing in question
     assert plans.plan_versions(ws_ctx.uow(), ws_client)[0].status == PlanStatus.DRAFT
     answers.answer = True
-    qtbot.mouseClick(tab.activate_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
     [active] = plans.plan_versions(ws_ctx.uow(), ws_client)
     assert active.status == PlanStatus.ACTIVE and active.review_due is not None
     assert "active" in tab.title.text()
@@ -100,7 +100,7 @@ def test_complete_plan_activates_without_a_warning(workspace, ws_ctx, ws_client,
     fields.session_length.setValue(50)
     type_into(qtbot, fields.frequency, "weekly")
     type_into(qtbot, fields.duration, "16 weeks")
-    qtbot.mouseClick(tab.activate_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
     assert answers.asked == []
     [active] = plans.plan_versions(ws_ctx.uow(), ws_client)
     assert active.status == PlanStatus.ACTIVE
@@ -110,7 +110,7 @@ def test_complete_plan_activates_without_a_warning(workspace, ws_ctx, ws_client,
 def test_remove_move_and_record_a_review_then_compare_versions(workspace, ws_ctx, ws_client, answers, qtbot):
     tab = workspace.plan_tab
     build_plan(qtbot, tab)
-    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.LeftButton)
+    qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
     replace_text(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Low mood")
     tab._move(-1)
     assert [p.title for p in tab.plan.problems] == ["Low mood", "Panic attacks"]
@@ -118,13 +118,13 @@ def test_remove_move_and_record_a_review_then_compare_versions(workspace, ws_ctx
     tab.remove_selected()  # no children: no question
     assert [p.title for p in tab.plan.problems] == ["Panic attacks"]
     assert answers.asked == []
-    qtbot.mouseClick(tab.activate_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
 
     panel = tab.reviews
     assert panel.record_button.isEnabled()
     panel.outcome.setCurrentIndex(panel.outcome.findData(ReviewOutcome.CONTINUE.value))
     type_into(qtbot, panel.summary, "Reviewed with the client; goals still relevant")
-    qtbot.mouseClick(panel.record_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     [active] = plans.plan_versions(ws_ctx.uow(), ws_client)
     assert [r.summary for r in active.reviews] == ["Reviewed with the client; goals still relevant"]
     assert "goals still relevant" in panel.history.toPlainText()
@@ -132,7 +132,7 @@ def test_remove_move_and_record_a_review_then_compare_versions(workspace, ws_ctx
     # Editing the active plan saves a new draft version; the versions sit side by side.
     tab.select(tab.plan.goals()[0].id)
     replace_text(qtbot, tab.detail.forms[plan_edit.GOAL].statement, "No panic on the bus")
-    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     versions = plans.plan_versions(ws_ctx.uow(), ws_client)
     assert [(p.version, p.status) for p in versions] == [(1, PlanStatus.ACTIVE), (2, PlanStatus.DRAFT)]
     assert versions[1].effective_date is None and versions[1].review_due is None  # set on activation
@@ -189,6 +189,6 @@ def test_long_plan_items_wrap_in_the_tree_rather_than_being_cut(workspace, qtbot
 
     qtbot.waitUntil(wrapped)
     # The second column says what it holds: an objective's status, an intervention's frequency.
-    assert model.headerData(model.COL_STATUS, Qt.Horizontal) == "Status / frequency"
+    assert model.headerData(model.COL_STATUS, Qt.Orientation.Horizontal) == "Status / frequency"
     intervention = model.index_of(tab.plan.interventions()[0].id).siblingAtColumn(model.COL_STATUS)
     assert intervention.data() == "every session"

@@ -19,11 +19,11 @@ from tests.ui.workspace_helpers import laid_out, type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def full_disk(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+def full_disk(*_args, **_kwargs):
     raise StorageFull("The disk is full: nothing was saved. Your text is kept; free some space, save again.")
 
 
-def give_three_answers(workspace):  # type: ignore[no-untyped-def]
+def give_three_answers(workspace):
     tab = workspace.measures_tab
     workspace.tabs.setCurrentWidget(tab)
     tab.form.advance_ms = 0
@@ -109,7 +109,7 @@ def test_the_lock_refuses_while_a_form_cannot_be_saved(qtbot, ctx, relaunch, mon
 # -- one message for one click ----------------------------------------------------------------------------
 
 
-def counting_errors(ctx) -> list[str]:  # type: ignore[no-untyped-def]
+def counting_errors(ctx) -> list[str]:
     shown: list[str] = []
     present = ctx.errors.present
     ctx.errors.present = lambda exc, title="NotesDesk": (shown.append(str(exc)), present(exc, title))
@@ -133,7 +133,7 @@ def test_clicking_save_on_a_full_disk_says_so_once(workspace, ws_ctx, ws_client,
     subjective.insertPlainText(". " + LONG)
     assert subjective.hasFocus() and editor.autosaver.dirty
 
-    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is editor.save_button  # the text lost focus to the button
     assert len(shown) == 1 and "disk is full" in shown[0]
     assert "NOT saved" in editor.status_label.text()
@@ -147,12 +147,12 @@ def test_clicking_save_on_a_full_disk_says_so_once(workspace, ws_ctx, ws_client,
     private.flush()
     set_max_pages(ws_ctx.vault, pages(ws_ctx.vault) + 1)
     private.text.insertPlainText(LONG)
-    qtbot.mouseClick(private.save_button, Qt.LeftButton)
+    qtbot.mouseClick(private.save_button, Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is private.save_button
     assert len(shown) == 2 and private.text.toPlainText().endswith(LONG)
 
     set_max_pages(ws_ctx.vault, 1_073_741_823)
-    qtbot.mouseClick(private.save_button, Qt.LeftButton)
+    qtbot.mouseClick(private.save_button, Qt.MouseButton.LeftButton)
     assert notes.list_private_notes(ws_ctx.uow(), ws_client)[0].text.endswith(LONG)
 
 
@@ -209,7 +209,7 @@ def test_the_workspace_fits_beside_the_client_list_on_a_1024_by_640_screen(qtbot
     qtbot.waitUntil(lambda: view.columnWidth(model.COL_DESCRIPTION) > 200)
     assert not view.isColumnHidden(model.COL_DESCRIPTION) and view.horizontalScrollBar().maximum() == 0
     row = model.row_of(next(h.id for h in model.rows() if h.description == "Paced breathing, 10 minutes"))
-    tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ToolTipRole)
+    tip = model.index(row, model.COL_DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Paced breathing, 10 minutes\nWhy: Calms the body before the bus")
     assert "Goal: Ride" in tip and "Repeats: daily" in tip
 
@@ -281,7 +281,7 @@ def test_redrawing_a_checklist_is_not_an_edit(qtbot):
     qtbot.addWidget(checks)
     checks.set_items([("h1", "Breathing diary"), ("h2", "Bus ride")], checked=["h2"])
     edits: list[None] = []
-    checks.changed.connect(lambda: edits.append(None))
+    checks.sig_changed.connect(lambda: edits.append(None))
     checks.set_read_only(True)
     checks.set_read_only(False)
     assert edits == []

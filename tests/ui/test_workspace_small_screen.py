@@ -36,7 +36,7 @@ LONG_REPORT = "Did it on the bus twice, the second time without getting off earl
 
 
 @pytest.fixture
-def small(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
+def small(qtbot, ctx, relaunch):
     """The workspace of a client with a full record, in a 1024x640 main window."""
     robin = clients.add_client(ctx.uow(), Client(name="Robin Example"))
     populate(ctx, robin.id)
@@ -56,7 +56,7 @@ def small(qtbot, ctx, relaunch):  # type: ignore[no-untyped-def]
     window._shut = True  # no backup or relaunch when the test closes it
 
 
-def show_tab(qtbot, workspace, tab):  # type: ignore[no-untyped-def]
+def show_tab(qtbot, workspace, tab):
     workspace.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(tab.isVisible)
 
@@ -65,11 +65,11 @@ def shown_whole(view: QAbstractItemView, index: QModelIndex) -> bool:
     """The cell's text, wrapped to its width, fits in the cell: nothing cut off or elided."""
     cell = view.visualRect(index)
     room = QRect(0, 0, cell.width() - 8, 10_000)  # less the cell's margins
-    text = view.fontMetrics().boundingRect(room, Qt.TextWordWrap, index.data())
+    text = view.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, index.data())
     return text.width() <= cell.width() and text.height() <= cell.height()
 
 
-def readable(view, column: int, least: int) -> None:  # type: ignore[no-untyped-def]
+def readable(view, column: int, least: int) -> None:
     assert not view.isColumnHidden(column)
     assert view.columnWidth(column) >= least
     assert view.horizontalScrollBar().maximum() == 0  # no sideways scrolling to reach it
@@ -77,7 +77,7 @@ def readable(view, column: int, least: int) -> None:  # type: ignore[no-untyped-
     assert right <= view.viewport().width()
 
 
-def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore[no-untyped-def]
+def test_milestone_titles_stay_readable_and_whole(small, qtbot):
     tab = small.milestones_tab
     show_tab(qtbot, small, tab)
     view, model = tab.views[MilestoneKind.SAFETY], tab.models[MilestoneKind.SAFETY]
@@ -86,7 +86,7 @@ def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore
     row = next(r for r in range(model.rowCount()) if model.row_at(r).title == LONG_TITLE)
     title = model.index(row, model.COL_TITLE)
     qtbot.waitUntil(lambda: shown_whole(view, title))
-    tip = title.data(Qt.ToolTipRole)
+    tip = title.data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith(LONG_TITLE + "\nCriteria: Distress from 8/10 to 5/10")
     assert "Dimension: emotional" in tip and "Status: planned" in tip  # what a hidden column would say
 
@@ -98,7 +98,7 @@ def test_milestone_titles_stay_readable_and_whole(small, qtbot):  # type: ignore
                                 for r in range(changes.rowCount())))
 
 
-def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_hover(small, qtbot):  # type: ignore[no-untyped-def]
+def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_hover(small, qtbot):
     tab = small.private_tab
     show_tab(qtbot, small, tab)
     view, model = tab.view, tab.model
@@ -106,10 +106,10 @@ def test_a_psychotherapy_note_shows_its_beginning_and_the_whole_first_line_on_ho
     preview = model.index(0, model.COL_PREVIEW)
     assert preview.data().startswith("Wonder whether the avoidance")
     qtbot.waitUntil(lambda: shown_whole(view, preview))
-    assert preview.data(Qt.ToolTipRole) == LONG_THOUGHT
+    assert preview.data(Qt.ItemDataRole.ToolTipRole) == LONG_THOUGHT
 
 
-def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtbot):  # type: ignore[no-untyped-def]
+def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtbot):
     tab = small.measures_tab
     show_tab(qtbot, small, tab)
     view, model = tab.view, tab.model
@@ -119,10 +119,10 @@ def test_the_change_from_baseline_is_shown_whole_in_the_score_history(small, qtb
     for row in range(model.rowCount()):
         change = model.index(row, model.COL_CHANGE)
         assert change.data() and shown_whole(view, change)
-        assert change.data(Qt.ToolTipRole).startswith(change.data())  # then the rule behind it
+        assert change.data(Qt.ItemDataRole.ToolTipRole).startswith(change.data())  # then the rule behind it
 
 
-def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type: ignore[no-untyped-def]
+def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):
     tab = small.homework_tab
     show_tab(qtbot, small, tab)
     bus = next(h for h in tab.model.rows() if h.description == "Ride four stops")
@@ -133,10 +133,10 @@ def test_the_clients_report_of_a_check_in_is_shown_whole(small, qtbot):  # type:
     report = model.index(0, model.COL_REPORT)
     assert report.data() == LONG_REPORT
     qtbot.waitUntil(lambda: shown_whole(view, report))
-    assert report.data(Qt.ToolTipRole) == LONG_REPORT
+    assert report.data(Qt.ItemDataRole.ToolTipRole) == LONG_REPORT
 
 
-def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, qtbot):  # type: ignore[no-untyped-def]
+def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, qtbot):
     tab = small.notes_tab
     show_tab(qtbot, small, tab)
     tab.new_note()
@@ -160,7 +160,7 @@ def test_objectives_to_tick_wrap_in_a_draft_rather_than_scroll_sideways(small, q
     qtbot.waitUntil(wrapped)
 
 
-def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):  # type: ignore[no-untyped-def]
+def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):
     tab = small.notes_tab
     show_tab(qtbot, small, tab)
     listed, status = tab.model, tab.model.COL_STATUS
@@ -176,7 +176,7 @@ def test_a_signed_note_without_addenda_says_so_in_one_line(small, qtbot):  # typ
     qtbot.waitUntil(lambda: box.verticalScrollBar().maximum() == 0)  # a short addendum: whole, no scrolling
 
 
-def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_window(small, qtbot):  # type: ignore[no-untyped-def]
+def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_window(small, qtbot):
     wide = "What the client noticed about sleep, panic, avoidance and the exposure steps this week"
     templates.save_template(small.notes_tab._ctx.uow(), templates.make_template("Exposure", [wide, "Plan"]))
     tab = small.notes_tab
@@ -199,14 +199,14 @@ def test_a_long_heading_in_ones_own_template_wraps_rather_than_widening_the_wind
     qtbot.waitUntil(fits)
 
 
-def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(qtbot):  # type: ignore[no-untyped-def]
+def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(qtbot):
     inner = QWidget()
     column = QVBoxLayout(inner)
     column.addWidget(QLabel("A short form"))
     wide = QPushButton("A button with a long label that only some note formats show " * 2)
     wide.hide()
     column.addWidget(wide)
-    splitter = QSplitter(Qt.Horizontal)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.addWidget(QLabel("The list"))
     area = scrolled(inner, "Editor")
     splitter.addWidget(area)

@@ -31,7 +31,7 @@ SUMMARY = "Reviewed with the client; the bus goal still fits"
 class Practice:
     """A vault on disk that can be locked (closed) and unlocked again, with one client."""
 
-    def __init__(self, qtbot, tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, qtbot, tmp_path: Path, answers) -> None:
         # Imported here, once pytest has loaded the fixtures module as a plugin.
         from tests.ui.workspace_fixtures import SIGNER, make_context
 
@@ -45,7 +45,7 @@ class Practice:
         self.answers = answers
         self.workspace: ClientWorkspace | None = None
 
-    def uow(self):  # type: ignore[no-untyped-def]
+    def uow(self):
         return self.vault.unit_of_work()
 
     def signed_note(self, text: str = "Signed text", day: date = date(2026, 10, 6)) -> str:
@@ -78,7 +78,7 @@ class Practice:
 
 
 @pytest.fixture
-def practice(qapp, qtbot, tmp_path: Path, answers) -> Iterator[Practice]:  # type: ignore[no-untyped-def]
+def practice(qapp, qtbot, tmp_path: Path, answers) -> Iterator[Practice]:
     p = Practice(qtbot, tmp_path, answers)
     yield p
     if p.workspace is not None:
@@ -108,7 +108,7 @@ def test_an_addendum_being_typed_is_back_after_the_lock_and_nothing_was_signed(p
     assert notes.get_note(practice.uow(), note_id)[1] == []  # nothing was signed
     assert "No addenda" in panel.view.toPlainText()
 
-    qtbot.mouseClick(panel.add_button, Qt.LeftButton)  # the user's own act signs it
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)  # the user's own act signs it
     stored, addenda = notes.get_note(practice.uow(), note_id)
     assert [(a.kind, a.text) for a in addenda] == [(AddendumKind.CORRECTION, TYPED)]
     assert notes.verify_note(practice.uow(), stored, addenda)
@@ -153,13 +153,13 @@ def test_discarding_the_addendum_text_asks_first_and_then_forgets_it(practice, q
     assert ws.save_all_drafts() is True
 
     practice.answers.answer = False
-    qtbot.mouseClick(panel.discard_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.discard_button, Qt.MouseButton.LeftButton)
     assert practice.answers.asked[-1][0] == "Discard addendum text"
     assert panel.text.toPlainText() == TYPED
     assert pending.list_pending(practice.uow(), practice.client_id) != []
 
     practice.answers.answer = True
-    qtbot.mouseClick(panel.discard_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.discard_button, Qt.MouseButton.LeftButton)
     assert panel.text.toPlainText() == "" and not panel.discard_button.isEnabled()
     assert pending.list_pending(practice.uow(), practice.client_id) == []
     ws = practice.lock_and_unlock()
@@ -184,7 +184,7 @@ def test_a_review_summary_being_typed_is_back_after_the_lock_and_nothing_was_rec
     [active] = plans.plan_versions(practice.uow(), practice.client_id)
     assert active.reviews == ()  # nothing was recorded
 
-    qtbot.mouseClick(panel.record_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     [active] = plans.plan_versions(practice.uow(), practice.client_id)
     assert [(r.outcome, r.summary) for r in active.reviews] == [(ReviewOutcome.REVISE, SUMMARY)]
     assert pending.list_pending(practice.uow(), practice.client_id) == []

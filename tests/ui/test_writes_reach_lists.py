@@ -27,7 +27,7 @@ from tests.ui.workspace_helpers import type_into
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
 
-def retype(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+def retype(qtbot, widget, text: str) -> None:
     widget.selectAll()  # a new plan item comes with a placeholder title
     type_into(qtbot, widget, text)
 
@@ -82,7 +82,7 @@ def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, l
     workspace.tabs.setCurrentWidget(tab)
     tab.new_note()
     type_into(qtbot, tab.text, "Countertransference after the tram story")
-    with qtbot.waitSignal(lists.ctx.session.changed, timeout=2000) as heard:
+    with qtbot.waitSignal(lists.ctx.session.sig_changed, timeout=2000) as heard:
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert heard.args[0] == Changed(Kind.PRIVATE_NOTE, lists.client_id, tab.note_id)
     assert lists.found("countertransference") == []  # kept out of the index, whoever is told

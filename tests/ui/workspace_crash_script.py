@@ -26,7 +26,7 @@ from notesdesk.ui.workspace import ClientWorkspace  # noqa: E402
 def main(vault_path: str, passphrase: str, client_id: str, ini: str, text: str) -> None:
     app = QApplication([])
     vault = Vault.open(Path(vault_path), passphrase)
-    prefs = Preferences(QSettings(ini, QSettings.IniFormat))
+    prefs = Preferences(QSettings(ini, QSettings.Format.IniFormat))
     ctx = AppContext(vault, BackgroundRunner(), ErrorPresenter(interactive=False), prefs)
     workspace = ClientWorkspace(ctx, client_id, confirm=lambda *_args: True)
     workspace.resize(1200, 800)
@@ -39,7 +39,7 @@ def main(vault_path: str, passphrase: str, client_id: str, ini: str, text: str) 
     # has written the draft (the session announces the note), not for a guessed length of time.
     autosaver = workspace.notes_tab.editor.autosaver
     written: list[object] = []
-    ctx.session.changed.connect(written.append)
+    ctx.session.sig_changed.connect(written.append)
     deadline = time.monotonic() + prefs.autosave_seconds + 60
     while (autosaver.dirty or not written) and ctx.errors.last_message is None \
             and time.monotonic() < deadline:

@@ -139,7 +139,7 @@ def grab_all(out: Path, prefix: str = "ws") -> list[Path]:
     tmp = Path(tempfile.mkdtemp())
     vault, _ = Vault.create(tmp / "demo.notesdesk", "correct horse battery")
     vault.save_profile(PractitionerProfile(name="Dr Ada Byrne", credentials="PsyD"))
-    prefs = Preferences(QSettings(str(tmp / "p.ini"), QSettings.IniFormat))
+    prefs = Preferences(QSettings(str(tmp / "p.ini"), QSettings.Format.IniFormat))
     ctx = AppContext(vault, BackgroundRunner(), ErrorPresenter(interactive=False), prefs)
     client_id = clients.add_client(ctx.uow(), Client("Robin Example", intake_date=date(2024, 1, 8))).id
     populate(ctx, client_id)

@@ -40,7 +40,7 @@ class Answers:
 
 
 def make_context(vault: Vault, ini: Path, autosave_seconds: int | None = 1) -> AppContext:
-    settings = QSettings(str(ini), QSettings.IniFormat)
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
     if autosave_seconds is not None:
         settings.setValue("notes/autosave_seconds", autosave_seconds)
     return AppContext(vault, BackgroundRunner(), ErrorPresenter(interactive=False), Preferences(settings))
@@ -71,7 +71,7 @@ def answers() -> Answers:
 
 
 @pytest.fixture
-def workspace(qtbot, ws_ctx: AppContext, ws_client: str, answers: Answers):  # type: ignore[no-untyped-def]
+def workspace(qtbot, ws_ctx: AppContext, ws_client: str, answers: Answers):
     from notesdesk.ui.workspace import ClientWorkspace
 
     ws = ClientWorkspace(ws_ctx, ws_client, confirm=answers)

@@ -268,13 +268,10 @@ def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
             "demo builds a new vault and never adds to an existing one; "
             "give a --vault path where no file exists yet."
         )
-    options: dict[str, int] = {"clients": args.clients, "seed": args.seed}
-    if args.notes is not None:
-        options["notes"] = args.notes
     from notesdesk import demo  # inline: only this command needs the demo generator
 
     vault, recovery_key = create_vault(cli, args)
     with vault:
-        demo.build_demo(vault, **options)
+        demo.build_demo(vault, clients=args.clients, notes=args.notes, seed=args.seed)
         print_new_vault(cli, vault, recovery_key, clients=args.clients)
     return 0

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from notesdesk import __version__, paths
 from notesdesk.core.errors import NotesdeskError, UsageError
@@ -86,7 +86,7 @@ error: {"error": "...", "exit_code": N}.
 class Parser(argparse.ArgumentParser):
     """Usage errors become one line (no usage dump) and exit code 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 

@@ -126,7 +126,7 @@ def _nested(hint: Any) -> tuple[type | None, bool]:
     origin = typing.get_origin(hint)
     if origin is tuple:
         inner = typing.get_args(hint)[0]
-        return (inner if dataclasses.is_dataclass(inner) else None), True
+        return (inner if isinstance(inner, type) and dataclasses.is_dataclass(inner) else None), True
     if origin in (typing.Union, UnionType):
         options = [a for a in typing.get_args(hint) if a is not NoneType]
         if len(options) == 1:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, time
+from typing import Any
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import ClientStatus
@@ -25,6 +27,7 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures import FlagKind
 from notesdesk.core.services.measures import flags_for, history_rows
 from notesdesk.core.services.signatures import make_signature
+from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo.cases import GRIEF, LOW_MOOD, PANIC, WORRY, Case
@@ -225,13 +228,14 @@ def _write(uow: UnitOfWork, rec: ClientRecord, key: bytes, signer: str, creds: s
             uow.addenda.add(replace(addendum, signature=sealed), action="addend")
             previous = sealed.content_hash
             totals["addenda"] += 1
-    for table, rows in (
+    batches: tuple[tuple[SealedTable[Any], Sequence[object]], ...] = (
         (uow.homework, rec.homework), (uow.milestones, rec.milestones), (uow.phases, rec.phases),
         (uow.safety_plans, rec.safety_plans), (uow.measures, rec.measures),
         (uow.private_notes, rec.private_notes),
-    ):
+    )
+    for table, rows in batches:
         for row in rows:
-            table.add(row)  # type: ignore[attr-defined]
+            table.add(row)
     totals["clients"] += 1
     totals["notes"] += len(rec.notes)
     totals["plans"] += len(rec.plans)

@@ -366,12 +366,12 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
     # no integration milestone is reached while the client is still in the first phase of care
     first_phase = [bool(model) and dc.phase_on(rec.phases, day) == model[0] for day in dates]
     integration_cap = [1 if early else len(dc.LEVELS) - 1 for early in first_phase]
-    for kind, dimension, title, criteria in dc.milestone_kinds(case, has_safety, rng):
-        cap = integration_cap if kind == MilestoneKind.INTEGRATION else None
+    for milestone_kind, dimension, title, criteria in dc.milestone_kinds(case, has_safety, rng):
+        cap = integration_cap if milestone_kind == MilestoneKind.INTEGRATION else None
         history, evidence = dc.milestone_history(dates, sev, note_ids, start_index, rng, cap)
         rec.milestones.append(Milestone(
-            cid, kind, title, dimension=dimension,
-            custom_kind="functional" if kind == MilestoneKind.CUSTOM else "", criteria=criteria,
+            cid, milestone_kind, title, dimension=dimension,
+            custom_kind="functional" if milestone_kind == MilestoneKind.CUSTOM else "", criteria=criteria,
             status=history[-1].status, history=history, evidence_note_ids=evidence,
             created_at=dc.at(dates[start_index], time(18, 5)),
         ))

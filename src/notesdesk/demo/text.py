@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _FORMATTER = string.Formatter()
 
 
-class _Numbers(dict):  # type: ignore[type-arg]
+class _Numbers(dict[str, object]):
     """Placeholder values: fixed words first, then numbers drawn on demand."""
 
     def __init__(self, words: Mapping[str, object], rng: random.Random) -> None:
@@ -23,7 +23,7 @@ class _Numbers(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: str) -> object:
         rng = self._rng
-        draw = {
+        draws: dict[str, Callable[[], object]] = {
             "hi": lambda: rng.randint(60, 90),
             "lo": lambda: rng.randint(15, 45),
             "mins": lambda: rng.randint(10, 25),
@@ -32,7 +32,8 @@ class _Numbers(dict):  # type: ignore[type-arg]
             "step": lambda: rng.randint(2, 7),
             "weeks": lambda: rng.randint(3, 9),
             "onset": lambda: rng.choice(ONSETS),
-        }.get(key)
+        }
+        draw = draws.get(key)
         if draw is None:
             raise KeyError(key)
         value = draw()

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -187,7 +187,9 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the desktop app on `vault_path` (default: the OS app-data folder); returns the exit code."""
     disable_core_dumps()
     configure_logging()
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    # instance() is typed as the core application; here it is always the widgets one
+    app = cast(QApplication,
+               QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1]))
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     apply_identity(app)

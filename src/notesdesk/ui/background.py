@@ -59,8 +59,8 @@ def settle_long_lived_objects() -> None:
 
 
 class _Relay(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
+    sig_succeeded = Signal(object)
+    sig_failed = Signal(object)
 
 
 class _Job(QRunnable):
@@ -75,15 +75,15 @@ class _Job(QRunnable):
             with COLLECTOR_PAUSE.held():
                 result = self._fn()
         except BaseException as exc:  # delivered to the UI thread, shown by the presenter
-            self._relay.failed.emit(exc)
+            self._relay.sig_failed.emit(exc)
         else:
-            self._relay.succeeded.emit(result)
+            self._relay.sig_succeeded.emit(result)
 
 
 class BackgroundRunner(QObject):
     """Runs one job at a time (database access stays serialised), results on the UI thread."""
 
-    busy_changed = Signal(bool)
+    sig_busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -105,13 +105,21 @@ class BackgroundRunner(QObject):
             self._relays.discard(relay)
             self._pending -= 1
             if self._pending == 0:
-                self.busy_changed.emit(False)
+                self.sig_busy_changed.emit(False)
 
-        relay.succeeded.connect(lambda result: (finish(), on_success(result)))
-        relay.failed.connect(lambda exc: (finish(), on_error(exc)))
+        def succeeded(result: object) -> None:
+            finish()
+            on_success(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            on_error(exc)
+
+        relay.sig_succeeded.connect(succeeded)
+        relay.sig_failed.connect(failed)
         self._pending += 1
         if self._pending == 1:
-            self.busy_changed.emit(True)
+            self.sig_busy_changed.emit(True)
         self._pool.start(_Job(fn, relay))
 
     def wait(self, msecs: int = 30000) -> bool:

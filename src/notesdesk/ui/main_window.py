@@ -206,7 +206,9 @@ class MainWindow(SessionEndMixin, QMainWindow):
 
     # -- actions and menus -------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey, slot, tip: str = "") -> QAction:
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey, slot: Callable[[], object], tip: str = ""
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
@@ -17,7 +18,7 @@ def second_folder(setting: str) -> Path | None:
 
 
 class PreferenceSignals(QObject):
-    privacy_changed = Signal(bool)
+    sig_privacy_changed = Signal(bool)
     """Privacy mode was switched on or off (from the View menu or Settings): redraw what shows names."""
 
 
@@ -26,12 +27,12 @@ class Preferences:
         self._settings = settings or QSettings("NotesDesk", "NotesDesk")
         self.signals = PreferenceSignals()
 
-    def _get(self, key: str, default: object, kind: type) -> object:
+    def _get(self, key: str, default: object, kind: type) -> Any:  # QSettings.value is untyped
         return self._settings.value(key, default, type=kind)
 
     @property
     def idle_minutes(self) -> int:
-        return int(self._get("lock/idle_minutes", DEFAULT_IDLE_MINUTES, int))  # type: ignore[arg-type]
+        return int(self._get("lock/idle_minutes", DEFAULT_IDLE_MINUTES, int))
 
     @idle_minutes.setter
     def idle_minutes(self, value: int) -> None:
@@ -55,7 +56,7 @@ class Preferences:
         changed = bool(value) != self.privacy_mode
         self._settings.setValue("view/privacy_mode", bool(value))
         if changed:
-            self.signals.privacy_changed.emit(bool(value))
+            self.signals.sig_privacy_changed.emit(bool(value))
 
     @property
     def default_note_format(self) -> str:
@@ -67,7 +68,7 @@ class Preferences:
 
     @property
     def autosave_seconds(self) -> int:
-        return int(self._get("notes/autosave_seconds", 3, int))  # type: ignore[arg-type]
+        return int(self._get("notes/autosave_seconds", 3, int))
 
     @autosave_seconds.setter
     def autosave_seconds(self, value: int) -> None:

@@ -2,7 +2,7 @@
 
 A service is a plain function of `(uow, args)` (core/services/notes.py is the model). The UI calls
 it through `Session.read` or `Session.write`: a fresh unit of work, a failure shown once by the one
-error presenter, and after a write one typed `Changed` on `Session.changed`. Every view that shows
+error presenter, and after a write one typed `Changed` on `Session.sig_changed`. Every view that shows
 records of a kind (the client list, the search index, the workspace tabs) subscribes to that signal;
 no call site has to remember who else must refresh.
 """
@@ -81,7 +81,7 @@ class QuietRetries:
 class Session(QObject):
     """Runs service calls for the UI. `changed` carries a `Changed` after every committed write."""
 
-    changed = Signal(object)
+    sig_changed = Signal(object)
 
     def __init__(
         self,
@@ -149,7 +149,7 @@ class Session(QObject):
         stays open (client details, discharge)."""
         result = fn(self._uow(), *args, **kwargs)
         if change is not None:
-            self.changed.emit(Changed(change, client_id, _object_id(result, object_id)))
+            self.sig_changed.emit(Changed(change, client_id, _object_id(result, object_id)))
         return result
 
     def background[T](
@@ -190,7 +190,7 @@ class ChangeFilter(QObject):
         self._kinds = frozenset(kinds)
         self._handler = handler
         self._client_id = client_id
-        session.changed.connect(self._on_changed)
+        session.sig_changed.connect(self._on_changed)
 
     def _on_changed(self, change: Changed) -> None:
         # A practice-wide change (client_id "") concerns every client's views.

@@ -354,7 +354,9 @@ def own_backups(vault: Vault, folder: Path) -> tuple[list[BackupInfo], list[Path
     dated by their (authenticated) header; the files named like backups that name this vault but do
     not verify under its key (from before a rekey, or altered); and the other files named like
     backups. Only the header is read, never a whole file."""
-    own, earlier, others = [], [], []
+    own: list[BackupInfo] = []
+    earlier: list[Path] = []
+    others: list[Path] = []
     for info in list_backups(folder):
         header = None
         try:

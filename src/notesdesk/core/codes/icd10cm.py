@@ -59,8 +59,8 @@ class IcdList:
         codes = list(self.codes)
         out: list[IcdCode] = []
         last = -1
-        for found in re.finditer(re.escape(max(words, key=len)), self.joined):
-            line = bisect.bisect_right(self.starts, found.start()) - 1
+        for match in re.finditer(re.escape(max(words, key=len)), self.joined):
+            line = bisect.bisect_right(self.starts, match.start()) - 1
             if line == last:  # the word twice in one description
                 continue
             last = line

@@ -179,14 +179,14 @@ def goals(plans: list[TreatmentPlan], client_id: str, extra: Iterable[Instrument
             for goal in problem.goals:
                 chosen[goal.id] = (plan, goal, problem.title)
     out = []
-    for plan, goal, problem in chosen.values():
+    for plan, goal, problem_title in chosen.values():
         targets = [t for t in (_target(o, extra) for o in goal.objectives) if t]
         out.append(_resource(
             "Goal", "goal", goal.id, lifecycleStatus=GOAL_STATUS[plan.status],
             achievementStatus=_achievement(goal), description={"text": goal.statement},
             subject=_ref("client", client_id),
             startDate=plan.effective_date.isoformat() if plan.effective_date else None,
-            target=targets, note=_goal_note(goal, problem),
+            target=targets, note=_goal_note(goal, problem_title),
         ))
     return out
 

@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 
@@ -93,7 +94,7 @@ CARRIED_ELSEWHERE = {SIGNING_KEY_ID, PROFILE_ID}
 
 def _settings(vault: Vault) -> dict[str, str]:
     with vault.unit_of_work() as uow:
-        rows = SealedTable(uow.ctx, "secret", dict, label="vault setting").all_raw()
+        rows = SealedTable[Any](uow.ctx, "secret", dict, label="vault setting").all_raw()
     return {row_id: payload.decode() for row_id, payload in rows if row_id not in CARRIED_ELSEWHERE}
 
 
@@ -157,7 +158,7 @@ def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int
             table = getattr(uow, name)
             for obj in getattr(records, name):
                 table.add(obj, action="create")
-        secrets = SealedTable(uow.ctx, "secret", dict, label="vault setting")
+        secrets = SealedTable[Any](uow.ctx, "secret", dict, label="vault setting")
         for row_id, payload in export.settings.items():
             if row_id not in CARRIED_ELSEWHERE:
                 secrets.put_raw(row_id, payload.encode())

@@ -6,12 +6,14 @@ practitioner explicitly includes them (HIPAA 164.501/164.524: they are not part 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from notesdesk.core.crypto import signing
+from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.exports.snapshot import TABLES, take
 from notesdesk.core.services.signatures import LATER_NOTE_FIELDS, signed_inputs
 from notesdesk.core.storage.uow import UnitOfWork
@@ -25,7 +27,10 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
     body = msgspec.to_builtins(snapshot)
     # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
     later = {key: msgspec.to_builtins(default) for key, default in LATER_NOTE_FIELDS.items()}
-    for name, items in (("notes", snapshot.notes), ("addenda", snapshot.addenda)):
+    signed: tuple[tuple[str, Sequence[SessionNote | Addendum]], ...] = (
+        ("notes", snapshot.notes), ("addenda", snapshot.addenda)
+    )
+    for name, items in signed:
         for plain, item in zip(body[name], items, strict=True):
             if name == "notes":  # shown as signed: a field added later appears once it is set
                 for key, default in later.items():

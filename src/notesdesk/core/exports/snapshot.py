@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
@@ -42,7 +44,7 @@ TABLES = tuple(entity.repository for entity in REPOSITORIES if entity.in_client_
 PRACTICE_TABLES = tuple(entity.repository for entity in REPOSITORIES)
 
 
-def _sorted(items: list) -> tuple:  # type: ignore[type-arg]
+def _sorted(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda item: item.id))
 
 
@@ -52,7 +54,7 @@ def take(
     """Everything (or one client's record) in one unit of work; psychotherapy notes only if asked,
     unsent text only if asked."""
     with uow:
-        parts = {}
+        parts: dict[str, tuple[Any, ...]] = {}
         for name in PRACTICE_TABLES if include_unsent else TABLES:
             if name == "private_notes" and not include_private:
                 parts[name] = ()

@@ -16,6 +16,7 @@ from notesdesk.core.measures.change import (
     remission,
     response,
 )
+from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.library import (
     builtin_instruments,
     find_by_name,
@@ -37,7 +38,7 @@ from notesdesk.core.measures.trajectory import (
     review_due,
     trajectory,
 )
-from notesdesk.core.measures.validate import InstrumentInvalid, parse_instrument
+from notesdesk.core.measures.validate import parse_instrument
 
 __all__ = [
     "AllianceCheck",

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from notesdesk.core.errors import InvalidInput, NotFound
+from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.model import Instrument, LicenceOwner
-from notesdesk.core.measures.validate import InstrumentInvalid, parse_instrument
+from notesdesk.core.measures.validate import parse_instrument
 from notesdesk.core.outputs import input_problem
 
 InstrumentRef = Instrument | str

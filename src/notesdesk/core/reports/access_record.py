@@ -53,7 +53,7 @@ class AccessRecordDoc(Renderer):
         if self.r.includes_private:
             text += (" <b>This copy also includes psychotherapy notes</b>, released with the client's "
                      "specific authorization.")
-        out = [markup(text, self.styles)]
+        out: list[Flowable] = [markup(text, self.styles)]
         if self.r.key_fingerprint:
             out.append(markup(
                 "Each signed note can be checked against the practitioner's signing key, fingerprint "

@@ -17,7 +17,7 @@ from io import BytesIO
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -28,7 +28,7 @@ from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.fonts import SANS, SANS_BOLD
 from notesdesk.core.reports.plaintext import wrap_text
-from notesdesk.core.reports.styles import INK, MUTED, RULE, stylesheet
+from notesdesk.core.reports.styles import INK, MUTED, RULE, Styles, stylesheet
 from notesdesk.core.reports.text import long_date
 
 CREATOR = "NotesDesk"
@@ -88,13 +88,13 @@ class NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own recipe; not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
-            self._footer(self, self._pageNumber, total)
+            self._footer(self, self.getPageNumber(), total)
             super().showPage()
         super().save()
 
@@ -120,7 +120,7 @@ class Renderer(ABC):
         self.running = running  # continuation-page header, e.g. "Treatment summary · client name"
         self.printed_on = options.printed_on or today()
         self.pagesize = PAGE_SIZES[Paper(options.paper)]
-        self.styles: StyleSheet1 = stylesheet(self.base_size)
+        self.styles: Styles = stylesheet(self.base_size)
 
     # -- to override -----------------------------------------------------------------------------
 
@@ -226,7 +226,7 @@ class Renderer(ABC):
             subject=self.title,
             creator=CREATOR,
             producer=CREATOR,
-            keywords="",
+            keywords=[],
             lang="en",
             initialFontName=SANS,  # no stray, unembedded Helvetica resource on any page
         )

@@ -30,7 +30,7 @@ from notesdesk.core.reports.flow import (
     para,
     section,
 )
-from notesdesk.core.reports.grid import Grid, GridLook
+from notesdesk.core.reports.grid import Grid, GridCell, GridLook
 from notesdesk.core.reports.plan_flow import (
     diagnoses_list,
     measures_table,
@@ -200,7 +200,7 @@ class ClinicianSummary(Renderer):
         rows, w, loc = self.s.milestones, self.frame_width, self.locale()
         out: list[Flowable] = []
         if rows:
-            table_rows = []
+            table_rows: list[list[GridCell]] = []
             for m in rows:
                 what = [(self.styles["Cell"], m.title)]
                 if m.criteria:

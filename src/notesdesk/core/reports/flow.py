@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from notesdesk.core.reports.fonts import SANS
 from notesdesk.core.reports.grid import Grid, GridCell, GridLook
 from notesdesk.core.reports.plaintext import TextBlock
-from notesdesk.core.reports.styles import HEADER_FILL, INK, RULE, ZEBRA
+from notesdesk.core.reports.styles import HEADER_FILL, INK, RULE, ZEBRA, Styles
 from notesdesk.core.reports.text import clean
 
 
@@ -37,18 +37,18 @@ TABLE_START_ROOM = 40 * mm
 CELL_PAD = 4  # a heading over a table starts a new page when less room than this is left
 
 
-def para(text: str, styles: StyleSheet1, style: str = "Body") -> Flowable:
+def para(text: str, styles: Styles, style: str = "Body") -> Flowable:
     """A paragraph of user text, drawn as plain text (never read as markup)."""
     st = styles[style]
     return TextBlock(text, st) if st.alignment == TA_LEFT else Para(clean(text), st)
 
 
-def markup(text: str, styles: StyleSheet1, style: str = "Body", bullet: str | None = None) -> Para:
+def markup(text: str, styles: Styles, style: str = "Body", bullet: str | None = None) -> Para:
     """A paragraph of our own markup; any user text inside must already be cleaned."""
     return Para(text, styles[style], bulletText=bullet)
 
 
-def heading(text: str, styles: StyleSheet1, level: int = 1) -> Flowable:
+def heading(text: str, styles: Styles, level: int = 1) -> Flowable:
     return TextBlock(text, styles["H1" if level == 1 else "H2"])
 
 
@@ -56,7 +56,7 @@ def _flat(items: Sequence[Flowable]) -> list[Flowable]:
     out: list[Flowable] = []
     for item in items:
         if isinstance(item, KeepTogether):
-            out += _flat(item._content)
+            out += _flat(item._content)  # type: ignore[attr-defined]  # reportlab's, not in its stubs
         else:
             out.append(item)
     return out
@@ -68,7 +68,7 @@ def keep(items: Sequence[Flowable]) -> KeepTogether:
     return KeepTogether(_flat(items))
 
 
-def section(title: str, body: Sequence[Flowable], styles: StyleSheet1) -> list[Flowable]:
+def section(title: str, body: Sequence[Flowable], styles: Styles) -> list[Flowable]:
     """A heading kept with the start of its body, so no heading ends a page alone.
 
     A body that starts with a table is not kept whole with its heading (a long table would leave a
@@ -81,11 +81,11 @@ def section(title: str, body: Sequence[Flowable], styles: StyleSheet1) -> list[F
     return [keep([heading(title, styles), body[0]]), *body[1:]]
 
 
-def bullets(items: Sequence[str], styles: StyleSheet1, style: str = "Bullet") -> list[Flowable]:
+def bullets(items: Sequence[str], styles: Styles, style: str = "Bullet") -> list[Flowable]:
     return [TextBlock(item, styles[style], bullet="\u2022") for item in items if item.strip()]
 
 
-def nothing(text: str, styles: StyleSheet1) -> Flowable:
+def nothing(text: str, styles: Styles) -> Flowable:
     return TextBlock(text, styles["Muted"])
 
 
@@ -93,7 +93,7 @@ def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[GridCell]],
     widths: Sequence[float],
-    styles: StyleSheet1,
+    styles: Styles,
     zebra: bool = True,
 ) -> Grid:
     """A table with a shaded header row, repeated on every page it runs onto; cells wrap."""
@@ -104,7 +104,7 @@ def data_table(
 
 
 def kv_table(
-    pairs: Sequence[tuple[str, GridCell]], width: float, styles: StyleSheet1, key_share: float = 0.3,
+    pairs: Sequence[tuple[str, GridCell]], width: float, styles: Styles, key_share: float = 0.3,
     key_style: str = "Key", value_style: str = "Cell",
 ) -> Grid:
     """Label / value rows without a grid, for identification blocks. Empty values are skipped."""
@@ -118,7 +118,7 @@ def boxed(content: Sequence[Flowable], width: float, fill: colors.Color, stroke:
           pad: float = 8) -> Table:
     """A shaded panel around some flowables (callouts, warnings)."""
     table = Table([[list(content)]], colWidths=[width], hAlign="LEFT")
-    commands: list[tuple[object, ...]] = [
+    commands: list[tuple[Any, ...]] = [
         FONT,
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
@@ -20,11 +20,12 @@ from notesdesk.core.reports.flow import (
     para,
 )
 from notesdesk.core.reports.grid import GridCell
+from notesdesk.core.reports.styles import Styles
 from notesdesk.core.reports.text import DASH, number, short_date
 
 
 def plan_facts(
-    plan: TreatmentPlan, width: float, styles: StyleSheet1, locale: str, with_diagnoses: bool = False
+    plan: TreatmentPlan, width: float, styles: Styles, locale: str, with_diagnoses: bool = False
 ) -> Flowable:
     length = f"{plan.session_length_minutes} minutes" if plan.session_length_minutes else ""
     service = ", ".join(x for x in (plan.service_type, length, plan.frequency) if x)
@@ -51,7 +52,7 @@ def plan_facts(
     )
 
 
-def _objective_cell(obj: Objective, styles: StyleSheet1) -> list[tuple[ParagraphStyle, str]]:
+def _objective_cell(obj: Objective, styles: Styles) -> list[tuple[ParagraphStyle, str]]:
     detail = []
     if obj.measurable_criterion:
         detail.append(f"Measured by: {obj.measurable_criterion}")
@@ -74,7 +75,7 @@ def _interventions(obj: Objective) -> str:
     return "\n".join(out)
 
 
-def plan_body(plan: TreatmentPlan, width: float, styles: StyleSheet1, locale: str) -> list[Flowable]:
+def plan_body(plan: TreatmentPlan, width: float, styles: Styles, locale: str) -> list[Flowable]:
     """Problems, goals (with the client's own words), objectives with target dates and status."""
     out: list[Flowable] = []
     if not plan.problems:
@@ -115,7 +116,7 @@ def plan_body(plan: TreatmentPlan, width: float, styles: StyleSheet1, locale: st
     return out
 
 
-def reviews_table(reviews: Sequence[ReviewRow], width: float, styles: StyleSheet1, locale: str) -> Flowable:
+def reviews_table(reviews: Sequence[ReviewRow], width: float, styles: Styles, locale: str) -> Flowable:
     if not reviews:
         return nothing("No plan reviews recorded yet.", styles)
     rows = [[short_date(r.review_date, locale), f"v{r.plan_version}", r.outcome, r.summary] for r in reviews]
@@ -123,11 +124,11 @@ def reviews_table(reviews: Sequence[ReviewRow], width: float, styles: StyleSheet
                       [width * 0.16, width * 0.08, width * 0.12, width * 0.64], styles)
 
 
-def diagnoses_list(diagnoses: Sequence[str], styles: StyleSheet1) -> list[Flowable]:
+def diagnoses_list(diagnoses: Sequence[str], styles: Styles) -> list[Flowable]:
     return bullets(diagnoses, styles) or [nothing("No diagnoses recorded.", styles)]
 
 
-def measures_table(section: MeasureSection, width: float, styles: StyleSheet1, locale: str,
+def measures_table(section: MeasureSection, width: float, styles: Styles, locale: str,
                    with_bands: bool = True) -> Flowable:
     if not section.rows:
         return nothing("No measures recorded.", styles)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -19,15 +21,24 @@ WARN_INK = colors.HexColor("#8A2D1B")
 CALM_FILL = colors.HexColor("#EEF4F1")
 
 
-def stylesheet(base: float = 10.0) -> StyleSheet1:
+class Styles(StyleSheet1):
+    """reportlab's stylesheet, whose entries here are all paragraph styles (its stubs say PropertySet)."""
+
+    def __getitem__(self, key: str) -> ParagraphStyle:
+        style = super().__getitem__(key)
+        assert isinstance(style, ParagraphStyle)
+        return style
+
+
+def stylesheet(base: float = 10.0) -> Styles:
     """Named styles: Title, Subtitle, H1, H2, Body, Small, Muted, Cell, CellHead, Bullet, Mono, Key,
     Label."""
     register_fonts()
     lead = base * 1.35
-    sheet = StyleSheet1()
+    sheet = Styles()
 
     def add(name: str, **kw: object) -> None:
-        defaults: dict[str, object] = {
+        defaults: dict[str, Any] = {
             "fontName": SANS,
             "fontSize": base,
             "leading": lead,
@@ -36,7 +47,7 @@ def stylesheet(base: float = 10.0) -> StyleSheet1:
             "bulletFontName": SANS,
         }
         defaults.update(kw)
-        sheet.add(ParagraphStyle(name, **defaults))  # type: ignore[arg-type]
+        sheet.add(ParagraphStyle(name, **defaults))
 
     add("Title", fontName=SANS_BOLD, fontSize=base * 1.8, leading=base * 2.2, spaceAfter=base * 0.2)
     add("Subtitle", textColor=MUTED, fontSize=base * 1.05, leading=base * 1.4, spaceAfter=base * 1.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -122,7 +123,7 @@ class SearchIndex:
         for c in clients:
             self._put("client", c.id, c.id, None, _client_text(c))
 
-    def put_note(self, note: SessionNote, addenda: list[Addendum] = ()) -> None:  # type: ignore[assignment]
+    def put_note(self, note: SessionNote, addenda: Sequence[Addendum] = ()) -> None:
         body = "\n".join([note.text, note.risk_noted, *note.interventions, *(a.text for a in addenda)])
         self._put("note", note.id, note.client_id, note.session_date, body)
 

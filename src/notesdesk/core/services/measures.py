@@ -26,6 +26,7 @@ from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.measures.alert_rules import alert_rules
 from notesdesk.core.measures.alliance import AllianceCheck, alliance_check
 from notesdesk.core.measures.change import ChangeLabel, ChangeResult, classify_change
+from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.library import (
     builtin_instruments,
     decode_instrument_file,
@@ -48,7 +49,7 @@ from notesdesk.core.measures.progress import (
 )
 from notesdesk.core.measures.scoring import ScoreResult, score
 from notesdesk.core.measures.trajectory import review_due, trajectory
-from notesdesk.core.measures.validate import InstrumentInvalid, parse_instrument
+from notesdesk.core.measures.validate import parse_instrument
 from notesdesk.core.services.plans import current_plan
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork

@@ -201,13 +201,13 @@ class AuditLog:
         present = set()
         for table, row_id, rev, digest in _all_sealed_rows(session):
             present.add((table, row_id))
-            entry = last_write.get((table, row_id))
-            if entry is None or entry.action == "delete":
+            audited = last_write.get((table, row_id))
+            if audited is None or audited.action == "delete":
                 raise VaultDamaged(
                     f"A record ({table}) is in the vault without an audited write: "
                     "it was inserted or restored behind the app's back."
                 )
-            if entry.rev != rev or entry.digest != digest:
+            if audited.rev != rev or audited.digest != digest:
                 raise VaultDamaged(
                     f"A record ({table}) differs from its last audited version: "
                     "it was rolled back, replayed or altered."

@@ -29,7 +29,7 @@ def encode(obj: object) -> bytes:
 
 
 def decode[T](payload: bytes, kind: type[T]) -> T:
-    decoder = _decoders.get(kind)
+    decoder: msgspec.json.Decoder[T] | None = _decoders.get(kind)
     if decoder is None:
         decoder = _decoders[kind] = msgspec.json.Decoder(kind)
     return decoder.decode(payload)

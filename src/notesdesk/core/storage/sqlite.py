@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 MIN_SQLITE = (3, 37, 0)  # STRICT tables
@@ -80,9 +80,9 @@ def make_engine(path: Path, read_only: bool = False, create: bool = False) -> En
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: object) -> None:
+    def _begin(connection: Connection) -> None:
         # Take the write lock up front so a write never fails half-way on lock upgrade.
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -100,8 +100,8 @@ def make_memory_engine(image: bytes) -> Engine:
     engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: object) -> None:
-        connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -117,9 +117,9 @@ def engine_integrity_problems(engine: Engine) -> list[str]:
         return [type(exc).__name__]
 
 
-def create_triggers(connection: object) -> None:
+def create_triggers(connection: Connection) -> None:
     for ddl in TRIGGERS:
-        connection.exec_driver_sql(ddl)  # type: ignore[attr-defined]
+        connection.exec_driver_sql(ddl)
 
 
 def recover_after_crash(path: Path) -> bool:

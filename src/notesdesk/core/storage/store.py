@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import literal_column
+from sqlalchemy.sql import ColumnElement, literal_column
 
 from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound
@@ -34,7 +34,14 @@ class StoreContext:
     touched: set[str] = field(default_factory=set)
 
 
-class SealedTable[T]:
+class Identified(Protocol):
+    """What every sealed record has: the id of its row."""
+
+    @property
+    def id(self) -> str: ...
+
+
+class SealedTable[T: Identified]:
     """Typed access to one sealed table. `clear_of` gives an object's clear foreign-key columns."""
 
     def __init__(
@@ -110,7 +117,7 @@ class SealedTable[T]:
         each of which can be its own unit of work (services/search.py)."""
         if self.missing:
             return [], after
-        rowid = literal_column("rowid")
+        rowid: ColumnElement[int] = literal_column("rowid")
         query = select(*self._columns(), rowid).where(rowid > after).order_by(rowid).limit(size)
         rows = list(self._ctx.session.execute(query))
         last = int(rows[-1][-1]) if rows else after
@@ -196,7 +203,7 @@ class SealedTable[T]:
         return {name: clear.get(name) for name in self._clear_names}
 
     def add(self, obj: T, action: str = "create", **extra: ClearValue) -> T:
-        row_id = obj.id  # type: ignore[attr-defined]
+        row_id = obj.id
         clear = self._clear(obj, 1, extra)
         sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
         try:
@@ -207,7 +214,7 @@ class SealedTable[T]:
         return obj
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
-        row_id = obj.id  # type: ignore[attr-defined]
+        row_id = obj.id
         old_rev = self.rev_of(row_id)
         old_term = self._stored_term(row_id)
         self._touch_owner(row_id)  # a row given to another client changes both clients' summaries
@@ -221,7 +228,7 @@ class SealedTable[T]:
             )
         except IntegrityError as exc:
             raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
             raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
         self._record(action, row_id, old_rev + 1, clear, sealed, old_term)
         return obj

@@ -61,7 +61,7 @@ from notesdesk.core.storage.sqlite import (
     make_memory_engine,
     recover_after_crash,
 )
-from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.store import Identified, SealedTable
 from notesdesk.core.storage.tables import KeySlotRow, MetaRow
 from notesdesk.core.storage.uow import UnitOfWork, translate_db_error
 from notesdesk.core.storage.vault_header import (
@@ -487,7 +487,7 @@ class Vault:
             uow.commit()
         self.header_repair = None
 
-    def _secret_table(self, uow: UnitOfWork, kind: type) -> SealedTable:  # type: ignore[type-arg]
+    def _secret_table[S: Identified](self, uow: UnitOfWork, kind: type[S]) -> SealedTable[S]:
         return SealedTable(uow.ctx, "secret", kind, label="vault setting")
 
     def _load_secrets(self, uow: UnitOfWork) -> None:

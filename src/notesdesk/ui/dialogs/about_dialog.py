@@ -98,4 +98,4 @@ class AboutDialog(QDialog):
     def listed_names(self) -> list[str]:
         """The component names as the table shows them (for tests and screen readers alike)."""
         table = self.components_table
-        return [table.item(row, 0).text() for row in range(table.rowCount())]
+        return [item.text() for row in range(table.rowCount()) if (item := table.item(row, 0)) is not None]

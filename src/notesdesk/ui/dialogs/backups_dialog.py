@@ -111,9 +111,9 @@ class BackupsDialog(QDialog):
                                      "Check the selected backup completely, changing nothing")
         self.restore_button = _button("&Restore selected…", "Restore selected backup",
                                       "Replace the vault with the selected backup (the current one is kept)")
-        self.result = paragraph("")
-        self.result.setAccessibleName("Result")
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = paragraph("")
+        self.result_label.setAccessibleName("Result")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -131,7 +131,7 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.where)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addWidget(self.busy)
         layout.addWidget(close)
 
@@ -178,7 +178,7 @@ class BackupsDialog(QDialog):
         self._busy = text is not None
         self.busy.setVisible(self._busy)
         if text is not None:
-            self.result.setText(text)
+            self.result_label.setText(text)
         self._update_buttons()
 
     # -- actions ----------------------------------------------------------------------------------
@@ -200,12 +200,12 @@ class BackupsDialog(QDialog):
         else:
             where = ""
         rotated = rotation_summary(run)
-        self.result.setText(f"Backed up and verified: written to this computer{where}."
+        self.result_label.setText(f"Backed up and verified: written to this computer{where}."
                             + (f"\n{rotated}" if rotated else ""))
 
     def _on_backup_failed(self, exc: BaseException) -> None:
         self._set_busy(None)
-        self.result.setText(f"Not backed up: {user_message(exc)}")
+        self.result_label.setText(f"Not backed up: {user_message(exc)}")
         self._ctx.errors.present(exc, title="Backup failed")
 
     def newest_row(self) -> BackupRow | None:
@@ -251,7 +251,7 @@ class BackupsDialog(QDialog):
             self._show_ok(check)
             other = check.vault_id != self._ctx.vault.vault_id
             if other and not self.confirm(self, "Restore a different vault?", DIFFERENT_VAULT_QUESTION):
-                self.result.setText("Not restored: your vault is unchanged.")
+                self.result_label.setText("Not restored: your vault is unchanged.")
                 return
             self.accept()
             self.sig_restore_requested.emit(row.path, *secret, other)
@@ -262,16 +262,19 @@ class BackupsDialog(QDialog):
         passphrase, recovery_key = secret
         path = row.path
         self._set_busy(f"Checking the backup of {local_time(row.info.created)}…")
+
+        def checked(check: BackupCheck) -> None:
+            self._set_busy(None)
+            then(check)
+
         self._ctx.session.background(
-            lambda: check_backup(path, passphrase, recovery_key),
-            lambda check: (self._set_busy(None), then(check)),
-            self._on_check_failed,
+            lambda: check_backup(path, passphrase, recovery_key), checked, self._on_check_failed
         )
 
     def _show_ok(self, check: BackupCheck) -> None:
-        self.result.setText(drill_summary(check))
+        self.result_label.setText(drill_summary(check))
 
     def _on_check_failed(self, exc: BaseException) -> None:
         self._set_busy(None)
-        self.result.setText(f"Not OK: {user_message(exc)}")
+        self.result_label.setText(f"Not OK: {user_message(exc)}")
         self._ctx.errors.present(exc, title="Backup check failed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -170,7 +171,7 @@ class ClientDialog(QDialog):
         self.modality.setCurrentIndex(max(0, self.modality.findData(client.modality)))
         self.intake.set_value(client.intake_date)
 
-    def _fields(self) -> dict[str, object]:
+    def _fields(self) -> dict[str, Any]:
         return dict(
             name=self.name.text().strip(),
             preferred_name=self.preferred.text().strip(),

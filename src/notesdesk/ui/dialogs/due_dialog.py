@@ -46,10 +46,11 @@ class DueDialog(QDialog):
         self.preview: Any = None
         self.date = date_edit("Day", today())
         self.list_label = named(QLabel(), "What is due")
-        self.list_label.setTextFormat(Qt.RichText)
+        self.list_label.setTextFormat(Qt.TextFormat.RichText)
         self.list_label.setWordWrap(True)
-        self.list_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.list_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.list_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        flags = Qt.TextInteractionFlag
+        self.list_label.setTextInteractionFlags(flags.TextSelectableByMouse | flags.TextSelectableByKeyboard)
         self.print_button = named(QPushButton("Preview and print…"), "Preview and print")
         close = QPushButton("Close")
         top = QHBoxLayout()
@@ -98,8 +99,10 @@ class DueDialog(QDialog):
         if isinstance(preview, PdfPreviewDialog):
             preview.vault_path = self._ctx.vault.path
             preview.backup_dirs = [paths.backup_dir()]
-            preview.printed.connect(lambda: self._log(AuditAction.PRINT, day))
-            preview.exported.connect(lambda _path, protected: self._log(AuditAction.EXPORT, day, protected))
+            preview.sig_printed.connect(lambda: self._log(AuditAction.PRINT, day))
+            preview.sig_exported.connect(
+                lambda _path, protected: self._log(AuditAction.EXPORT, day, protected)
+            )
             preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             preview.show()
         self.preview = preview

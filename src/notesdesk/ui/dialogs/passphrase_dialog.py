@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from notesdesk.core.errors import WrongPassphrase
 from notesdesk.core.storage.vault import Vault
@@ -38,8 +46,8 @@ class ChangePassphraseDialog(QDialog):
         top = QFormLayout()
         top.addRow("C&urrent passphrase:", self.current)
         label = top.labelForField(self.current)
-        if label is not None:
-            label.setBuddy(self.current.edit)  # type: ignore[attr-defined]
+        if isinstance(label, QLabel):
+            label.setBuddy(self.current.edit)
         layout = QVBoxLayout(self)
         layout.addWidget(
             paragraph("Your recovery key stays the same. The new passphrase is needed from the next unlock.")

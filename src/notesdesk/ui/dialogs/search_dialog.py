@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from notesdesk.core.search.index import DEFAULT_LIMIT, SearchHit, SearchIndex
@@ -119,11 +120,11 @@ class SearchDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         """Arrow keys in the query field move through the results; Enter opens the current one."""
-        if watched is self.query and event.type() == QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
+        if watched is self.query and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
                 self.results.setFocus()
-                self.results.keyPressEvent(event)  # type: ignore[arg-type]
+                self.results.keyPressEvent(event)
                 self.query.setFocus()
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

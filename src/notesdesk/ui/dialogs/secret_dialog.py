@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -34,8 +35,8 @@ class SecretDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
         label = form.labelForField(self.passphrase)
-        if label is not None:
-            label.setBuddy(self.passphrase.edit)  # type: ignore[attr-defined]
+        if isinstance(label, QLabel):
+            label.setBuddy(self.passphrase.edit)
         form.addRow("or &recovery key:", self.recovery_key)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

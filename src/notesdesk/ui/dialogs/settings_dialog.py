@@ -79,19 +79,19 @@ class SettingsDialog(QDialog):
         self.contact.setTabChangesFocus(True)
         self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 3 + 12)
         _named(self.contact, "Practice contact details")
-        self.locale = QComboBox(self)
+        self.locale_combo = QComboBox(self)
         for code, country in COUNTRIES.items():
-            self.locale.addItem(f"{country} ({code})", code)
+            self.locale_combo.addItem(f"{country} ({code})", code)
         known = known_locale(profile.locale)
         if known is not None:
-            self.locale.setCurrentIndex(self.locale.findData(known))
+            self.locale_combo.setCurrentIndex(self.locale_combo.findData(known))
         elif profile.locale:  # kept until a country is chosen (its paper size, say), never guessed
-            self.locale.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
-            self.locale.setCurrentIndex(0)
-        _named(self.locale, "Crisis lines for")
+            self.locale_combo.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
+            self.locale_combo.setCurrentIndex(0)
+        _named(self.locale_combo, "Crisis lines for")
         self.lines_preview = paragraph("")
         self.lines_preview.setAccessibleName("Printed on every safety plan")
-        self.locale.currentIndexChanged.connect(lambda _i: self._show_lines())
+        self.locale_combo.currentIndexChanged.connect(lambda _i: self._show_lines())
         self._show_lines()
 
         self.note_format = QComboBox(self)
@@ -146,7 +146,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Name:", self.name)
         form.addRow("&Credentials:", self.credentials)
         form.addRow("C&ontact:", self.contact)
-        form.addRow("Crisis lines &for:", self.locale)
+        form.addRow("Crisis lines &for:", self.locale_combo)
         form.addRow("", self.lines_preview)
         notes = QGroupBox("Notes and backups")
         form = QFormLayout(notes)
@@ -176,7 +176,7 @@ class SettingsDialog(QDialog):
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
 
     def _locale_code(self) -> str:
-        code = str(self.locale.currentData())
+        code = str(self.locale_combo.currentData())
         saved = self._ctx.vault.profile().locale
         return saved if known_locale(saved) == code else code  # "GB" stays "GB", not "UK"
 

@@ -40,7 +40,7 @@ class ClientListKeeper(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self._on_timer)
-        ctx.session.changed.connect(self._on_changed)
+        ctx.session.sig_changed.connect(self._on_changed)
 
     def refresh(self) -> None:
         """Re-read the list now (fast) and every client's flags in the background (a bulk read of
@@ -99,6 +99,6 @@ class ClientListKeeper(QObject):
 
     def close(self) -> None:
         if not self._closed:  # twice is fine (a test, then the window's shutdown)
-            self._ctx.session.changed.disconnect(self._on_changed)
+            self._ctx.session.sig_changed.disconnect(self._on_changed)
         self._closed = True
         self._timer.stop()

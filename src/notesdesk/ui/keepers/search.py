@@ -29,7 +29,7 @@ class SearchKeeper(QObject):
         self._queued = False  # a build is on the background runner
         self._closed = False
         self._pending: list[Changed] = []
-        ctx.session.changed.connect(self._on_changed)
+        ctx.session.sig_changed.connect(self._on_changed)
 
     @property
     def building(self) -> bool:
@@ -85,7 +85,7 @@ class SearchKeeper(QObject):
 
     def close(self) -> None:
         if not self._closed:  # twice is fine (a test, then the window's shutdown)
-            self._ctx.session.changed.disconnect(self._on_changed)
+            self._ctx.session.sig_changed.disconnect(self._on_changed)
         self._closed = True
         if self._ctx.index is not None:
             self._ctx.index.close()

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QProcess, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenuBar, QWidget
 
 from notesdesk.core.backup.service import restore
 from notesdesk.core.errors import NotesdeskError
@@ -159,7 +159,7 @@ class SessionEndMixin:
     content: QWidget
     actions_by_name: dict[str, Any]
     _update_actions: Callable[[], None]
-    menuBar: Callable[[], QWidget]  # noqa: N815
+    menuBar: Callable[[], QMenuBar]  # noqa: N815
     setEnabled: Callable[[bool], None]  # noqa: N815 (the QWidget methods of the window)
     hide: Callable[[], None]
     close: Callable[[], bool]

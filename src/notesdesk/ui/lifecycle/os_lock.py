@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import SLOT, QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusPendingCallWatcher
@@ -131,7 +132,9 @@ class _BusReceiver(QObject):
         self._on_lock(self.signal.reason)
 
     def slot(self) -> bytes:
-        return SLOT("on_flag(bool)") if self.signal.flag else SLOT("on_signal()")
+        # PySide6's stubs disagree with each other: SLOT() gives str, QDBusConnection.connect() wants
+        # bytes. At runtime connect() takes SLOT()'s str, as Qt's SLOT macro intends.
+        return cast(bytes, SLOT("on_flag(bool)") if self.signal.flag else SLOT("on_signal()"))
 
     def signature(self) -> str:
         return "b" if self.signal.flag else ""

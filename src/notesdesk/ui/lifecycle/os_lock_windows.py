@@ -60,10 +60,12 @@ class WindowsLockFilter(QAbstractNativeEventFilter):
         self._on_lock = on_lock
 
     def nativeEventFilter(  # noqa: N802 (Qt naming)
-        self, event_type: QByteArray | bytes, message: object
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: object
     ) -> tuple[bool, int]:
-        if bytes(event_type) not in WINDOWS_MESSAGE_TYPES or not message:
+        kind = event_type.data() if isinstance(event_type, QByteArray) else bytes(event_type)
+        if kind not in WINDOWS_MESSAGE_TYPES or not message:
             return False, 0
+        # a pointer to the MSG (shiboken's VoidPtr, which int() accepts; its stubs say int)
         msg = _Msg.from_address(int(message))  # type: ignore[call-overload]
         reason = lock_reason(msg.message, msg.wParam)
         if reason is not None:
@@ -76,7 +78,7 @@ def register_session_notifications(hwnd: int) -> bool:
     if sys.platform != "win32":
         return False
     try:
-        wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined]
+        wtsapi32 = ctypes.WinDLL("wtsapi32")
         wtsapi32.WTSRegisterSessionNotification.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
         ok = bool(wtsapi32.WTSRegisterSessionNotification(ctypes.c_void_p(hwnd), NOTIFY_FOR_THIS_SESSION))
     except (OSError, AttributeError):
@@ -90,7 +92,7 @@ def unregister_session_notifications(hwnd: int) -> None:
     if sys.platform != "win32":
         return
     try:
-        wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined]
+        wtsapi32 = ctypes.WinDLL("wtsapi32")
         wtsapi32.WTSUnRegisterSessionNotification.argtypes = [ctypes.c_void_p]
         wtsapi32.WTSUnRegisterSessionNotification(ctypes.c_void_p(hwnd))
     except (OSError, AttributeError):

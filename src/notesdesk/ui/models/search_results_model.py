@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from notesdesk.core.domain.names import mask_names
 from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
@@ -55,7 +56,7 @@ def heading_text(hit: SearchHit, privacy: bool) -> str:
 
 
 class SearchResultsModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hits: list[SearchHit] = []
         self._privacy = False
@@ -84,7 +85,7 @@ class SearchResultsModel(QAbstractListModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._hits)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         hit = self._hits[index.row()]

@@ -196,8 +196,8 @@ class ReportActions(QObject):
         if isinstance(preview, PdfPreviewDialog):
             preview.vault_path = self.ctx.vault.path
             preview.backup_dirs = [paths.backup_dir(), second_folder(self.ctx.prefs.backup_folder)]
-            preview.printed.connect(lambda: self.log(doc.key, AuditAction.PRINT, choice))
-            preview.exported.connect(
+            preview.sig_printed.connect(lambda: self.log(doc.key, AuditAction.PRINT, choice))
+            preview.sig_exported.connect(
                 lambda _path, protected: self.log(doc.key, AuditAction.EXPORT, choice, protected)
             )
             preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

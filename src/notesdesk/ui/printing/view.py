@@ -66,7 +66,7 @@ class PdfInMemory:
         self._buffer = QBuffer(parent)
         self._buffer.setData(self._data)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(parent)
+        self.document = QPdfDocument(parent) if parent is not None else QPdfDocument()
         self.document.load(self._buffer)
         if self.document.status() != QPdfDocument.Status.Ready or self.document.pageCount() < 1:
             self.close()
@@ -172,8 +172,8 @@ class PdfPreviewDialog(QDialog):
     `printed` and `exported` fire after the work is done, so the caller can log it in the audit.
     """
 
-    printed = Signal()
-    exported = Signal(str, bool)
+    sig_printed = Signal()
+    sig_exported = Signal(str, bool)
     """The PDF was written; args: its path, and whether it was password-protected."""
 
     def __init__(
@@ -357,7 +357,7 @@ class PdfPreviewDialog(QDialog):
             self._failed(exc)
             return False
         if done:
-            self.printed.emit()
+            self.sig_printed.emit()
         return done
 
     def export_document(self, path: Path | None = None, choice: ExportChoice | None = None) -> Path | None:
@@ -373,7 +373,7 @@ class PdfPreviewDialog(QDialog):
             self._failed(exc)
             return None
         if written is not None:
-            self.exported.emit(str(written), choice.password is not None)
+            self.sig_exported.emit(str(written), choice.password is not None)
         return written
 
     def _failed(self, exc: BaseException) -> None:

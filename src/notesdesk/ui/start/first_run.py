@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QFileDialog,
@@ -65,7 +65,9 @@ class ChoicePage(QWidget):
     sig_demo = Signal()
     """The person chose to try the demo practice."""
 
-    def __init__(self, vault_path: Path, demo_path: Path, demo_passphrase: str, parent=None) -> None:
+    def __init__(
+        self, vault_path: Path, demo_path: Path, demo_passphrase: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.create_button = QCommandLinkButton(
             "&Create a new vault",
@@ -103,7 +105,7 @@ class CreatePage(QWidget):
     """Create the vault with this passphrase."""
     sig_back = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = PassphraseForm("&Create vault", self)
         self.back = _button("&Back", "Back")
@@ -126,7 +128,7 @@ class CreatePage(QWidget):
         layout.addLayout(row)
         layout.addStretch(1)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
         self.form.first.setFocus()
 
@@ -188,7 +190,7 @@ class RecoveryKeyPage(QWidget):
     sig_confirmed = Signal()
     """The person has the key: go on to the main window."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._key = ""
         self._vault_id = ""
@@ -247,8 +249,8 @@ class RecoveryKeyPage(QWidget):
         form = QFormLayout()
         form.addRow("Type the key's &last group to show you have it:", self.confirm)
         buddy = form.labelForField(self.confirm)
-        if buddy is not None:
-            buddy.setBuddy(self.confirm)  # type: ignore[attr-defined]
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(self.confirm)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addSpacing(self.fontMetrics().height())

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -31,7 +32,7 @@ class UnlockPage(QWidget):
     sig_forgot = Signal()
     """The person wants to use the recovery key."""
 
-    def __init__(self, vault_path: Path, demo_hint: str = "", parent=None) -> None:
+    def __init__(self, vault_path: Path, demo_hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.passphrase = PassphraseField("Passphrase", self)
         self.message = InlineMessage(self)
@@ -62,7 +63,7 @@ class UnlockPage(QWidget):
             self.unlock_button,
         )
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
         self.passphrase.setFocus()
 
@@ -92,8 +93,8 @@ def _entry_block(
     form = QFormLayout()
     form.addRow(label, field)
     label_widget = form.labelForField(field)
-    if label_widget is not None:
-        label_widget.setBuddy(buddy)  # type: ignore[attr-defined]
+    if isinstance(label_widget, QLabel):
+        label_widget.setBuddy(buddy)
     layout.addLayout(form)
     layout.addWidget(message)
     row = QHBoxLayout()
@@ -109,7 +110,7 @@ class RecoveryPage(QWidget):
     """Try to unlock with this recovery key."""
     sig_back = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = QLineEdit(self)
         self.key.setFont(monospace(1.2))
@@ -138,7 +139,7 @@ class RecoveryPage(QWidget):
             layout, "Recovery &key:", self.key, self.key, self.message, self.back, self.unlock_button
         )
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
         self.key.setFocus()
 
@@ -157,7 +158,7 @@ class NewPassphrasePage(QWidget):
     sig_submitted = Signal(str)
     """Set this as the vault's new passphrase."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = PassphraseForm("&Set new passphrase", self)
         self.form.sig_submitted.connect(self.sig_submitted)
@@ -182,6 +183,6 @@ class NewPassphrasePage(QWidget):
             description += " The repair is saved with your new passphrase."
         self.repair.show_message(description)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
         self.form.first.setFocus()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -105,7 +106,7 @@ class StartWindow(QWidget):
         hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
 
         self.choice = ChoicePage(self.vault_path, self.demo_path, self._demo_passphrase)
-        self.create = CreatePage()
+        self.create_page = CreatePage()
         self.recovery_key = RecoveryKeyPage()
         self.unlock = UnlockPage(self.vault_path, hint)
         self.recovery = RecoveryPage()
@@ -113,7 +114,7 @@ class StartWindow(QWidget):
         self.stack = QStackedWidget(self)
         for page in (
             self.choice,
-            self.create,
+            self.create_page,
             self.recovery_key,
             self.unlock,
             self.recovery,
@@ -152,10 +153,10 @@ class StartWindow(QWidget):
         layout.addStretch(2)
         self._set_busy(False)
 
-        self.choice.sig_create.connect(lambda: self._show(self.create))
+        self.choice.sig_create.connect(lambda: self._show(self.create_page))
         self.choice.sig_demo.connect(self._on_demo)
-        self.create.sig_back.connect(lambda: self._show(self.choice))
-        self.create.sig_submitted.connect(self._on_create)
+        self.create_page.sig_back.connect(lambda: self._show(self.choice))
+        self.create_page.sig_submitted.connect(self._on_create)
         self.recovery_key.sig_confirmed.connect(self._hand_over)
         self.recovery_key.present_error = lambda exc: errors.present(exc, title="Recovery sheet")
         self.unlock.sig_submitted.connect(self._on_unlock)
@@ -163,7 +164,7 @@ class StartWindow(QWidget):
         self.recovery.sig_back.connect(lambda: self._show(self.unlock))
         self.recovery.sig_submitted.connect(self._on_recovery)
         self.new_passphrase.sig_submitted.connect(self._on_new_passphrase)
-        runner.busy_changed.connect(self._set_busy)
+        runner.sig_busy_changed.connect(self._set_busy)
 
         self._show(self.unlock if self.vault_path.exists() else self.choice)
 
@@ -224,7 +225,7 @@ class StartWindow(QWidget):
 
     def _on_created(self, result: tuple[Vault, str]) -> None:
         self._vault, key = result
-        self.create.form.clear()
+        self.create_page.form.clear()
         profile = self._vault.profile()
         practitioner = PractitionerBlock(profile.name, profile.credentials, profile.contact, profile.locale)
         self.recovery_key.vault_path = self._vault.path
@@ -316,15 +317,15 @@ class StartWindow(QWidget):
         vault = self._vault
         if vault is None:
             return
-        self._work(
-            "Setting the new passphrase…",
-            lambda: self._preloaded(vault.change_passphrase(passphrase)),
-            self._hand_over,
-        )
+        def change() -> None:
+            vault.change_passphrase(passphrase)
+            self._preloaded(None)
+
+        self._work("Setting the new passphrase…", change, self._hand_over)
 
     # -- leaving -----------------------------------------------------------------------------------
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.recovery_key.close_sheet()
         if self._vault is not None:  # opened but not handed over: release the lock and keys
             self._vault.close()

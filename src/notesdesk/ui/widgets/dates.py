@@ -57,7 +57,7 @@ class OptionalDateEdit(QWidget):
     """An empty field means "not recorded". `calendar_years_back` is the page the calendar opens on
     while the field is empty: 0 for this month, 30 for a date of birth."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when what the field holds changes (typed, picked, cleared or set)."""
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None,
@@ -144,7 +144,7 @@ class OptionalDateEdit(QWidget):
 
     def _on_text_changed(self, _text: str) -> None:
         self.message.clear()  # say nothing while a date is still being typed
-        self.changed.emit()
+        self.sig_changed.emit()
 
     def _show_problem(self, problem: str) -> None:
         self.message.show_message(problem)

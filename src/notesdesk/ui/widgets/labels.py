@@ -63,7 +63,9 @@ class InlineMessage(QWidget):
         self.hide()
 
     def text(self) -> str:
-        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
+        parent = self.parentWidget()
+        shown = self.isVisibleTo(parent) if parent is not None else self.isVisible()  # as Qt does for None
+        return self._text.text() if shown else ""
 
     def show_message(self, text: str) -> None:
         self._text.setText(text)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -110,8 +111,8 @@ class PassphraseForm(QWidget):
         form.addRow(labels[1], self.second)
         for field in (self.first, self.second):
             label = form.labelForField(field)
-            if label is not None:
-                label.setBuddy(field.edit)  # type: ignore[attr-defined]
+            if isinstance(label, QLabel):
+                label.setBuddy(field.edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 
 class RichTextDelegate(QStyledItemDelegate):
-    def __init__(self, role: int, parent=None) -> None:
+    def __init__(self, role: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._role = role
 
@@ -21,7 +27,9 @@ class RichTextDelegate(QStyledItemDelegate):
         document.setTextWidth(max(1, option.rect.width()))
         return document
 
-    def paint(self, painter, option, index) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         document = self._document(opt, index)
@@ -39,10 +47,13 @@ class RichTextDelegate(QStyledItemDelegate):
         document.documentLayout().draw(painter, context)
         painter.restore()
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt naming)
+    def sizeHint(  # noqa: N802 (Qt naming)
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        width = opt.widget.viewport().width() if opt.widget else 400
+        view = opt.widget
+        width = view.viewport().width() if isinstance(view, QAbstractScrollArea) else 400
         opt.rect.setWidth(width)
         document = self._document(opt, index)
         return QSize(int(document.idealWidth()), int(document.size().height()) + 4)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -75,17 +75,17 @@ class FittingTable(QTableView):
         self.stretch, self.min_stretch, self.drop, self.cap = stretch, min_stretch, tuple(drop), cap
         self._minimum = 0
         self.setModel(model)
-        self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(wrap)
         self.verticalHeader().hide()
         if wrap:  # the main column wraps; rows grow to show it whole
             self.setItemDelegate(OneColumnWraps(self, stretch))
-            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.dataChanged):
             signal.connect(self.fit_columns)
 
@@ -128,8 +128,8 @@ class FittingTable(QTableView):
         super().resizeEvent(event)
         self.fit_columns()
 
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
         self.fit_columns()
 
 
@@ -184,13 +184,13 @@ class FittingTree(QTreeView):
         self.setItemDelegate(WrappingDelegate(self))
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.sectionResized.connect(self._on_section_resized)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802
         super().setModel(model)
         if model is not None:
-            self.header().setSectionResizeMode(0, QHeaderView.Stretch)
+            self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             model.modelReset.connect(self.fit_columns)
             model.dataChanged.connect(self.fit_columns)
 
@@ -239,7 +239,7 @@ class ShrinkingTabBar(QTabBar):
         self._style = _SnugTabs()
         self._style.setParent(self)
         self.setStyle(self._style)
-        self.setElideMode(Qt.ElideRight)
+        self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setUsesScrollButtons(True)
 
     def _label(self, index: int) -> str:
@@ -264,8 +264,8 @@ class FillingScrollArea(QScrollArea):
     def __init__(self, inner: QWidget, name: str) -> None:
         super().__init__()
         named(self, name)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setFrameShape(QScrollArea.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setWidget(inner)
         inner.installEventFilter(self)
 
@@ -283,11 +283,11 @@ class FillingScrollArea(QScrollArea):
         return QSize(inner.minimumSizeHint().width() + bar + 2 * self.frameWidth(), hint.height())
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Resize:
+        if event.type() == QEvent.Type.Resize:
             self.fit()
         return super().viewportEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.widget() and event.type() == QEvent.LayoutRequest:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.fit()  # something was shown or hidden inside: a new minimum
         return super().eventFilter(watched, event)

@@ -63,9 +63,9 @@ class FlowLayout(QLayout):
         x, y, line = area.x(), area.y(), 0
         for item in self._items:
             hint = item.sizeHint()
-            gap_x = self._gap(item, Qt.Horizontal)
+            gap_x = self._gap(item, Qt.Orientation.Horizontal)
             if x + hint.width() > area.right() + 1 and line > 0:
-                x, y, line = area.x(), y + line + self._gap(item, Qt.Vertical), 0
+                x, y, line = area.x(), y + line + self._gap(item, Qt.Orientation.Vertical), 0
             if move:
                 item.setGeometry(QRect(QPoint(x, y), hint))
             x += hint.width() + gap_x

@@ -15,7 +15,7 @@ from notesdesk.ui.workspace.plan import edit as plan_edit
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _day(value: Any) -> str:
@@ -42,7 +42,7 @@ class RowsModel[R](QAbstractTableModel):
     def row_at(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, row_id: str) -> int:
+    def row_of(self, row_id: str | None) -> int:
         return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == row_id), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -51,16 +51,19 @@ class RowsModel[R](QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
         if row is None:
             return None
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.cell(row, index.column())
         if role == ID_ROLE:
             return getattr(row, "id", None)
@@ -100,17 +103,20 @@ class NoteListModel(RowsModel[SessionNote]):
             return f"Signed\n{count} addend{'um' if count == 1 else 'a'}" if count else "Signed"
         return ""
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_STATUS:
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_STATUS:
             count = self._addenda.get(row.id, 0)
             if not row.is_signed:
                 return "Draft: not signed yet"
             return f"Signed, with {count} addend{'um' if count == 1 else 'a'}" if count else "Signed"
         return super().data(index, role)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.ToolTipRole and section == self.COL_STATUS:
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole
+                and section == self.COL_STATUS):
             return self.STATUS_TIP
         return super().headerData(section, orientation, role)
 
@@ -132,9 +138,9 @@ class PrivateNoteListModel(RowsModel[PrivateNote]):
             return first if len(first) <= self.PREVIEW_CHARS else first[: self.PREVIEW_CHARS - 1] + "…"
         return ""
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_PREVIEW:
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_PREVIEW:
             return self.first_line(row)  # the whole first line, where the cell shows its beginning
         return super().data(index, role)
 
@@ -178,9 +184,9 @@ class HomeworkTableModel(RowsModel[Homework]):
             return self._notes.get(row.assigned_in_note, "a removed note")
         return ""
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_DESCRIPTION:
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_DESCRIPTION:
             return self.details(row)
         return super().data(index, role)
 
@@ -221,9 +227,9 @@ class MilestoneTableModel(RowsModel[Milestone]):
             return _day(row.achieved_on)
         return ""
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ToolTipRole and row is not None and index.column() == self.COL_TITLE:
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_TITLE:
             return self.details(row)
         return super().data(index, role)
 
@@ -314,7 +320,7 @@ class PlanTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, kids[row])
 
-    def parent(self, *args: Any) -> Any:  # type: ignore[override]
+    def parent(self, *args: Any) -> Any:
         if not args:
             return super().parent()
         index = args[0]
@@ -333,11 +339,13 @@ class PlanTreeModel(QAbstractItemModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.DisplayRole:
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
                 return self.HEADERS[section]
-            if role == Qt.ToolTipRole:
+            if role == Qt.ItemDataRole.ToolTipRole:
                 return self.HEADER_TIPS[section] or None
         return None
 
@@ -352,13 +360,13 @@ class PlanTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(self._refs[key].row, 0, key)
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         ref = self.ref_at(index)
         if ref is None:
             return None
         if role == ID_ROLE:
             return ref.node.id
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         node, column = ref.node, index.column()
         if column == self.COL_ITEM:
@@ -366,13 +374,13 @@ class PlanTreeModel(QAbstractItemModel):
         if column == self.COL_STATUS:
             if isinstance(node, Objective):
                 hint, status = self.suggested.get(node.id), node.status.value
-                if hint and role == Qt.ToolTipRole:
+                if hint and role == Qt.ItemDataRole.ToolTipRole:
                     return f"{status}; its linked measure suggests {hint} (see 'Measures suggest')"
                 return f"{status} → {hint}?" if hint else status
             if isinstance(node, Goal):
                 agreed = "agreed" if node.agreed_with_client else "not agreed"
                 status = goal_status(node)
-                short = status.split(" (")[0] if role == Qt.DisplayRole else status
+                short = status.split(" (")[0] if role == Qt.ItemDataRole.DisplayRole else status
                 return f"{short}; {agreed}"
             if isinstance(node, Intervention):
                 return node.frequency

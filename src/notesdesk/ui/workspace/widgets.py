@@ -47,9 +47,10 @@ Confirm = Callable[[QWidget, str, str], bool]
 
 def ask_confirm(parent: QWidget, title: str, question: str) -> bool:
     answer = QMessageBox.question(
-        parent, title, question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
+        parent, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel
     )
-    return answer == QMessageBox.Yes
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def named[W: QWidget](widget: W, name: str, tip: str = "") -> W:
@@ -70,7 +71,7 @@ class VerticalScrollArea(QScrollArea):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.widget() and event.type() == QEvent.LayoutRequest:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # a new minimum inside is a new minimum for the area
         return super().eventFilter(watched, event)
 
@@ -85,9 +86,9 @@ class VerticalScrollArea(QScrollArea):
 
 def scrolled(inner: QWidget, name: str) -> QScrollArea:
     area = VerticalScrollArea()
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.NoFrame)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(inner)
     area.setAccessibleName(name)
     return area
@@ -150,7 +151,7 @@ class OptionalDateEdit(QWidget):
     """A checkbox that turns a date on, and the date. Unticked, the date shows "—" (not a greyed-out
     date that could be read as set); ticking brings back the last date chosen, or today."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the date or its presence changes."""
 
     def __init__(self, name: str, check_text: str = "Set") -> None:
@@ -191,13 +192,13 @@ class OptionalDateEdit(QWidget):
             self.edit.setDate(qdate(self._last) if on else UNSET_DATE)
         finally:
             self._switching = False
-        self.changed.emit()
+        self.sig_changed.emit()
 
     def _on_date_changed(self, shown: QDate) -> None:
         if shown != UNSET_DATE:
             self._last = pydate(shown)
         if not self._switching:
-            self.changed.emit()
+            self.sig_changed.emit()
 
 
 class LinesEdit(QPlainTextEdit):
@@ -251,7 +252,7 @@ class CheckList(QListWidget):
 
     MOST_LINES = 12
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user ticks or unticks an item."""
 
     def __init__(self, name: str, empty_text: str = "Nothing to choose from") -> None:
@@ -261,8 +262,8 @@ class CheckList(QListWidget):
         self._filling = False
         self._read_only = False
         self.setWordWrap(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setResizeMode(QListWidget.Adjust)  # wrap again when the width changes
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # wrap again when the width changes
         self.setItemDelegate(WrapToWidth(self))
         self.itemChanged.connect(self._on_item_changed)
 
@@ -279,7 +280,7 @@ class CheckList(QListWidget):
                 self._add(item_id, "(from an earlier plan or removed)", True)
         if self.count() == 0:
             placeholder = QListWidgetItem(self._empty_text)
-            placeholder.setFlags(Qt.NoItemFlags)
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addItem(placeholder)
         self._filling = False
         self.fit_height()
@@ -300,9 +301,9 @@ class CheckList(QListWidget):
 
     def _add(self, item_id: str, label: str, checked: bool) -> None:
         item = QListWidgetItem(label)
-        item.setData(Qt.UserRole, item_id)
+        item.setData(Qt.ItemDataRole.UserRole, item_id)
         item.setFlags(self._flags())
-        item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         item.setToolTip(label)
         self.addItem(item)
 
@@ -310,19 +311,20 @@ class CheckList(QListWidget):
         found = []
         for row in range(self.count()):
             item = self.item(row)
-            if item.data(Qt.UserRole) and item.checkState() == Qt.Checked:
-                found.append(item.data(Qt.UserRole))
+            if item.data(Qt.ItemDataRole.UserRole) and item.checkState() == Qt.CheckState.Checked:
+                found.append(item.data(Qt.ItemDataRole.UserRole))
         return tuple(found)
 
     def checked_labels(self) -> tuple[str, ...]:
         return tuple(self.item(row).text() for row in range(self.count())
-                     if self.item(row).data(Qt.UserRole) and self.item(row).checkState() == Qt.Checked)
+                     if self.item(row).data(Qt.ItemDataRole.UserRole)
+                     and self.item(row).checkState() == Qt.CheckState.Checked)
 
     def set_checked(self, item_id: str, checked: bool = True) -> None:
         for row in range(self.count()):
             item = self.item(row)
-            if item.data(Qt.UserRole) == item_id:
-                item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+            if item.data(Qt.ItemDataRole.UserRole) == item_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     @property
     def read_only(self) -> bool:
@@ -336,18 +338,18 @@ class CheckList(QListWidget):
         try:
             for row in range(self.count()):
                 item = self.item(row)
-                if item.data(Qt.UserRole):
+                if item.data(Qt.ItemDataRole.UserRole):
                     item.setFlags(self._flags())
         finally:
             self._filling = False
 
     def _flags(self) -> Qt.ItemFlag:
-        flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return flags if self._read_only else flags | Qt.ItemIsUserCheckable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags if self._read_only else flags | Qt.ItemFlag.ItemIsUserCheckable
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         if not self._filling:
-            self.changed.emit()
+            self.sig_changed.emit()
 
 
 class Autosaver(QObject):

@@ -74,8 +74,10 @@ class ClientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        self.measures_tab.new_note_requested.connect(self.new_note)
-        self.measures_tab.safety_plan_requested.connect(lambda: self.tabs.setCurrentWidget(self.safety_tab))
+        self.measures_tab.sig_new_note_requested.connect(self.new_note)
+        self.measures_tab.sig_safety_plan_requested.connect(
+            lambda: self.tabs.setCurrentWidget(self.safety_tab)
+        )
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.shortcuts: dict[str, QShortcut] = {}
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),
@@ -84,7 +86,8 @@ class ClientWorkspace(QWidget):
             # A new note is asked for from anywhere in the window (the client just picked in the
             # list); saving and signing act on what has the focus, inside the workspace.
             wide = key == "new_note"
-            shortcut.setContext(Qt.WindowShortcut if wide else Qt.WidgetWithChildrenShortcut)
+            context = Qt.ShortcutContext
+            shortcut.setContext(context.WindowShortcut if wide else context.WidgetWithChildrenShortcut)
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
 

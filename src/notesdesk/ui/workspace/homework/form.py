@@ -103,10 +103,10 @@ def _lay_out(
     dialog: QDialog, form: HomeworkForm, ok_text: str, ok_name: str, cancel_name: str
 ) -> QPushButton:
     """The homework form above OK/Cancel, focus in the description; returns the OK button."""
-    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-    ok_button = named(buttons.button(QDialogButtonBox.Ok), ok_name)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = named(buttons.button(QDialogButtonBox.StandardButton.Ok), ok_name)
     ok_button.setText(ok_text)
-    named(buttons.button(QDialogButtonBox.Cancel), cancel_name)
+    named(buttons.button(QDialogButtonBox.StandardButton.Cancel), cancel_name)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)

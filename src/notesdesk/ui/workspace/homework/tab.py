@@ -105,7 +105,7 @@ class HomeworkTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)  # the width goes to the table
         left_layout.addWidget(self.adherence_label)
         left_layout.addWidget(self.view, 3)
-        left_layout.addWidget(self.edit_button, 0, Qt.AlignLeft)
+        left_layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
         left_layout.addWidget(QLabel("Check-ins"))
         left_layout.addWidget(self.checkins_view, 2)
         right = QWidget()
@@ -113,7 +113,7 @@ class HomeworkTab(QWidget):
         right_layout.addWidget(assign)
         right_layout.addWidget(checkin)
         right_layout.addStretch(1)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scrolled(right, "Assign and check in"))
         splitter.setSizes([1000, 1])  # the forms get what they need (their minimum), the table the rest
@@ -209,7 +209,7 @@ class HomeworkTab(QWidget):
         if row is None:
             return False
         dialog = EditHomeworkDialog(self, self._goals, row)
-        while dialog.exec() == QDialog.Accepted:
+        while dialog.exec() == QDialog.DialogCode.Accepted:
             updated = self._session.write(care.update_homework, dialog.homework(), change=Kind.HOMEWORK)
             if updated is not None:
                 self.reload(select=updated.id)

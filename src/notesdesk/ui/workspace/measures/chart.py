@@ -39,7 +39,7 @@ class TrendChart(QWidget):
         self.spec: ChartSpec | None = None
         self.geometry_: ChartLayout | None = None
         self.setMinimumSize(420, 220)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Score trend chart")
         self.setMouseTracking(True)
 
@@ -71,25 +71,25 @@ class TrendChart(QWidget):
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())
         painter.setFont(self._small_font())
         text = self.palette().text().color()
         geo = self.layout_now()
         if geo is None or self.spec is None or not (self.spec.points or self.spec.alliance):
             painter.setPen(text)
-            painter.drawText(self.rect(), Qt.AlignCenter, "No scores to chart yet.")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No scores to chart yet.")
             return
         plot = QRectF(geo.plot.x, geo.plot.y, geo.plot.w, geo.plot.h)
         self._bands(painter, geo, text)
         if geo.corridor is not None:
             c = geo.corridor
             painter.fillRect(QRectF(c.x, c.y, c.w, c.h), CORRIDOR)
-            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.DashLine))
+            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(c.x, c.y), QPointF(c.right, c.y))
             painter.drawLine(QPointF(c.x, c.bottom), QPointF(c.right, c.bottom))
         if geo.caseness_y is not None:
-            painter.setPen(QPen(CASENESS, 1.6, Qt.DashLine))
+            painter.setPen(QPen(CASENESS, 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), geo.caseness_y), QPointF(plot.right(), geo.caseness_y))
         self._axes(painter, geo, plot, text)
         self._alliance(painter, geo)
@@ -108,7 +108,8 @@ class TrendChart(QWidget):
             painter.drawLine(r.topLeft(), r.topRight())
             if band.label_fits:
                 painter.setPen(muted)
-                painter.drawText(r.adjusted(6, 1, -6, -1), Qt.AlignLeft | Qt.AlignVCenter, band.label)
+                painter.drawText(r.adjusted(6, 1, -6, -1),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, band.label)
 
     def _axes(self, painter: QPainter, geo: ChartLayout, plot: QRectF, text: QColor) -> None:
         grid = QColor(text)
@@ -120,11 +121,11 @@ class TrendChart(QWidget):
             painter.drawLine(QPointF(plot.left(), tick.pos), QPointF(plot.right(), tick.pos))
             painter.setPen(text)
             painter.drawText(QRectF(0, tick.pos - half, plot.left() - 6, 2 * half),
-                             Qt.AlignRight | Qt.AlignVCenter, tick.text)
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick.text)
         painter.setPen(ALLIANCE)
         for tick in geo.alliance_ticks:
             painter.drawText(QRectF(plot.right() + 6, tick.pos - half, 60, 2 * half),
-                             Qt.AlignLeft | Qt.AlignVCenter, tick.text)
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tick.text)
         painter.setPen(QPen(text, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -138,12 +139,13 @@ class TrendChart(QWidget):
     def _centred(self, painter: QPainter, x: float, y: float, label: str) -> None:
         w = painter.fontMetrics().horizontalAdvance(label)
         left = min(max(x - w / 2, 0), self.width() - w)
-        painter.drawText(QRectF(left, y, w + 1, painter.fontMetrics().height()), Qt.AlignCenter, label)
+        painter.drawText(QRectF(left, y, w + 1, painter.fontMetrics().height()),
+                         Qt.AlignmentFlag.AlignCenter, label)
 
     def _alliance(self, painter: QPainter, geo: ChartLayout) -> None:
         if not geo.alliance or self.spec is None:
             return
-        painter.setPen(QPen(ALLIANCE, 1.6, Qt.DotLine))
+        painter.setPen(QPen(ALLIANCE, 1.6, Qt.PenStyle.DotLine))
         path = QPainterPath(QPointF(*geo.alliance[0]))
         for x, y in geo.alliance[1:]:
             path.lineTo(x, y)
@@ -153,10 +155,10 @@ class TrendChart(QWidget):
             painter.setBrush(ALLIANCE)
             painter.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
             if i in self.spec.alliance_flagged:  # a drop or a low item: ringed like a flagged score
-                painter.setBrush(Qt.NoBrush)
-                painter.setPen(QPen(ALLIANCE, 2, Qt.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(ALLIANCE, 2, Qt.PenStyle.DashLine))
                 painter.drawEllipse(QPointF(x, y), 9, 9)
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _scores(self, painter: QPainter, geo: ChartLayout) -> None:
         if not geo.points or self.spec is None:
@@ -181,16 +183,16 @@ class TrendChart(QWidget):
                 painter.setBrush(SCORE)
                 painter.drawEllipse(centre, 4.5, 4.5)
             if i in self.spec.flagged:
-                painter.setBrush(Qt.NoBrush)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(QPen(RISK, 2))
                 painter.drawEllipse(centre, 9, 9)
                 font = QFont(painter.font())
                 font.setBold(True)
                 painter.save()
                 painter.setFont(font)
-                painter.drawText(QRectF(x + 8, y - 24, 14, 16), Qt.AlignCenter, "!")
+                painter.drawText(QRectF(x + 8, y - 24, 14, 16), Qt.AlignmentFlag.AlignCenter, "!")
                 painter.restore()
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _legend(self, painter: QPainter, geo: ChartLayout, text: QColor) -> None:
         metrics = painter.fontMetrics()
@@ -203,10 +205,10 @@ class TrendChart(QWidget):
                 self._swatch(painter, kind, x, mid, swatch)
                 painter.setPen(text)
                 painter.drawText(QRectF(x + swatch + 6, y, metrics.horizontalAdvance(label) + 2, h),
-                                 Qt.AlignLeft | Qt.AlignVCenter, label)
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
 
     def _swatch(self, painter: QPainter, kind: str, x: float, mid: float, w: float) -> None:
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         if kind == "line":
             painter.setPen(QPen(SCORE, 2.2))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
@@ -221,27 +223,27 @@ class TrendChart(QWidget):
             path.closeSubpath()
             painter.drawPath(path)
         elif kind == "caseness":
-            painter.setPen(QPen(CASENESS, 1.6, Qt.DashLine))
+            painter.setPen(QPen(CASENESS, 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
         elif kind == "corridor":
             painter.fillRect(QRectF(x, mid - 5, w, 10), CORRIDOR)
-            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.DashLine))
+            painter.setPen(QPen(CORRIDOR_EDGE, 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, mid - 5), QPointF(x + w, mid - 5))
             painter.drawLine(QPointF(x, mid + 5), QPointF(x + w, mid + 5))
         elif kind == "risk":
             painter.setPen(QPen(RISK, 2))
             painter.drawEllipse(QPointF(x + w / 2, mid), 6, 6)
         elif kind == "alliance":
-            painter.setPen(QPen(ALLIANCE, 1.6, Qt.DotLine))
+            painter.setPen(QPen(ALLIANCE, 1.6, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
             painter.setBrush(ALLIANCE)
             painter.drawRect(QRectF(x + w / 2 - 3.5, mid - 3.5, 7, 7))
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     # -- tooltips --------------------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.ToolTip and isinstance(event, QHelpEvent):
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             tip = self.tip_at(event.pos().x(), event.pos().y())
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self)

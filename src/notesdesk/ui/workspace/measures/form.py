@@ -33,9 +33,9 @@ from notesdesk.ui.workspace.widgets import named
 
 
 class AdministerForm(QWidget):
-    finished = Signal()
+    sig_finished = Signal()
     """The clinician or client pressed Finish; read answers() and functional()."""
-    cancelled = Signal()
+    sig_cancelled = Signal()
     """The clinician pressed Stop without saving (never offered to the client)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -68,7 +68,7 @@ class AdministerForm(QWidget):
         top.addWidget(self.stop_button)
 
         self.item_label = text_label(scale=1.6, bold=True, name="Question")
-        self.item_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.item_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.item_label.setMinimumHeight(self.item_label.fontMetrics().lineSpacing() * 2 + 8)
         self.single_stack = QStackedWidget()
         self.single_rows: list[OptionRow] = []
@@ -84,7 +84,7 @@ class AdministerForm(QWidget):
         self.all_rows: list[OptionRow] = []
         self.all_area = QScrollArea()
         self.all_area.setWidgetResizable(True)
-        self.all_area.setFrameShape(QFrame.NoFrame)
+        self.all_area.setFrameShape(QFrame.Shape.NoFrame)
         self.all_area.setWidget(self.all_inner)
         self.all_area.setAccessibleName("All questions")
         self.body = QStackedWidget()
@@ -96,9 +96,9 @@ class AdministerForm(QWidget):
         self.finish_button = self._nav_button("Finish", "Finish the questionnaire")
         self.finish_button.setDefault(True)
         self.progress_label = text_label(scale=1.2, bold=True, name="Progress")
-        self.progress_label.setAlignment(Qt.AlignCenter)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.unanswered_label = text_label(name="Unanswered questions")
-        self.unanswered_label.setAlignment(Qt.AlignCenter)
+        self.unanswered_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.progress_label, 1)
@@ -130,8 +130,8 @@ class AdministerForm(QWidget):
         self.all_mode_button.clicked.connect(lambda: self.set_one_per_screen(False))
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
-        self.finish_button.clicked.connect(self.finished)
-        self.stop_button.clicked.connect(self.cancelled)
+        self.finish_button.clicked.connect(self.sig_finished)
+        self.stop_button.clicked.connect(self.sig_cancelled)
 
     def _mode_button(self, text: str) -> QPushButton:
         button = named(QPushButton(text), text)
@@ -261,10 +261,10 @@ class AdministerForm(QWidget):
             elif text.isdigit() and 1 <= int(text) <= len(labels):
                 self.choose(int(text) - 1)
                 return
-            if event.key() in (Qt.Key_Right, Qt.Key_PageDown):
+            if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
                 self.next()
                 return
-            if event.key() in (Qt.Key_Left, Qt.Key_PageUp):
+            if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
                 self.back()
                 return
         super().keyPressEvent(event)
@@ -274,9 +274,10 @@ class AdministerForm(QWidget):
     def _build_all(self) -> None:
         while self.all_layout.count():
             item = self.all_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         for row in self.single_rows:
             self.single_stack.removeWidget(row)
             row.hide()
@@ -285,7 +286,7 @@ class AdministerForm(QWidget):
         for page in range(self.page_count):
             _text, labels = self._question(page)
             single = OptionRow(labels, "Answer", vertical=True)
-            single.chosen.connect(self.choose)
+            single.sig_chosen.connect(self.choose)
             self.single_stack.addWidget(single)
             self.single_rows.append(single)
         for page in range(self.page_count):
@@ -293,7 +294,7 @@ class AdministerForm(QWidget):
             number = f"{page + 1}. " if self.instrument and page < len(self.instrument.items) else ""
             heading = text_label(number + text, 1.2, bold=True, name=f"Question {page + 1}")
             row = OptionRow(labels, f"Question {page + 1}", vertical=False)
-            row.chosen.connect(lambda i, p=page: self._on_all_chosen(p, i))
+            row.sig_chosen.connect(lambda i, p=page: self._on_all_chosen(p, i))
             self.all_layout.addWidget(heading)
             self.all_layout.addWidget(row)
             self.all_layout.addSpacing(14)

@@ -32,14 +32,15 @@ class WindowCover(QWidget):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
-        self._hidden = [w for w in window.findChildren(QWidget, options=Qt.FindDirectChildrenOnly)
+        self._hidden = [w for w in window.findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
                         if w is not self and not w.isWindow() and not w.isHidden()]
         for widget in self._hidden:
             widget.hide()
         self.setAccessibleName(IN_PROGRESS)
         self.setAutoFillBackground(True)
         self.message = QLabel(IN_PROGRESS)
-        self.message.setAlignment(Qt.AlignCenter)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setFont(scaled_font(self.message, 1.3, bold=True))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -51,7 +52,7 @@ class WindowCover(QWidget):
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self._window and event.type() == QEvent.Resize:
+        if watched is self._window and event.type() == QEvent.Type.Resize:
             self.setGeometry(self._window.rect())
         return False
 
@@ -67,14 +68,14 @@ class WindowCover(QWidget):
 class ClientWindow(QWidget):
     """The questionnaire on its own, full screen, for the client to fill in; then a hand-back page."""
 
-    taken_back = Signal()
+    sig_taken_back = Signal()
     """The clinician pressed 'take the laptop back' (half way through, or after the thank-you)."""
 
     def __init__(self, parent: QWidget, form: AdministerForm) -> None:
-        super().__init__(parent, Qt.Window)
+        super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Questionnaire")
         self.setAccessibleName("Questionnaire for the client")
-        self.setWindowModality(Qt.ApplicationModal)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self._releasing = False
         self.take_back_button = named(QPushButton(TAKE_BACK), "Take the laptop back",
                                       "For the therapist: the answers given so far are kept")
@@ -83,12 +84,12 @@ class ClientWindow(QWidget):
         column = QVBoxLayout(filling)
         column.setContentsMargins(0, 0, 0, 8)
         column.addWidget(form, 1)
-        column.addWidget(self.take_back_button, 0, Qt.AlignRight)
+        column.addWidget(self.take_back_button, 0, Qt.AlignmentFlag.AlignRight)
         self.stack = QStackedWidget()
         self.stack.addWidget(filling)
         self.thanks = QLabel()
         self.thanks.setWordWrap(True)
-        self.thanks.setAlignment(Qt.AlignCenter)
+        self.thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thanks.setFont(scaled_font(self.thanks, 1.8))
         self.back_button = named(QPushButton(TAKE_BACK), "Take the laptop back")
         self.back_button.setMinimumHeight(56)
@@ -96,12 +97,12 @@ class ClientWindow(QWidget):
         column = QVBoxLayout(page)
         column.addStretch(1)
         column.addWidget(self.thanks)
-        column.addWidget(self.back_button, 0, Qt.AlignCenter)
+        column.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignCenter)
         column.addStretch(1)
         self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
-        self.take_back_button.clicked.connect(self.taken_back)
-        self.back_button.clicked.connect(self.taken_back)
+        self.take_back_button.clicked.connect(self.sig_taken_back)
+        self.back_button.clicked.connect(self.sig_taken_back)
 
     @property
     def finished(self) -> bool:

@@ -45,7 +45,7 @@ def text_label(text: str = "", scale: float = 1.0, bold: bool = False, name: str
     label = QLabel(text)
     label.setWordWrap(True)
     label.setFont(scaled_font(label, scale, bold))
-    label.setTextFormat(Qt.PlainText)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     if name:
         label.setAccessibleName(name)
     return label
@@ -68,17 +68,18 @@ class OptionButton(QPushButton):
         super().__init__(text, parent)
         self.label = QLabel(text, self)
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.PlainText)
-        self.label.setAlignment(Qt.AlignCenter)
-        self.label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.label.setFont(scaled_font(self, OPTION_SCALE))
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QVBoxLayout.SetNoConstraint)  # the button's hints below decide
+        # the button's hints below decide
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(PAD_X, PAD_Y, PAD_X, PAD_Y)
         layout.addWidget(self.label)
         self.setCheckable(True)
         self.setMinimumHeight(TOUCH)
-        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setStyleSheet(OPTION_STYLE)
@@ -105,7 +106,8 @@ class OptionButton(QPushButton):
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         inner = max(1, width - 2 * PAD_X - 4)
         metrics = self._bold_metrics()
-        text = metrics.boundingRect(0, 0, inner, 10_000, int(Qt.AlignCenter | Qt.TextWordWrap), self.text())
+        text = metrics.boundingRect(0, 0, inner, 10_000,
+                                   int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.text())
         return max(TOUCH, text.height() + 2 * PAD_Y + 6)
 
     def _show_checked(self, on: bool) -> None:
@@ -117,13 +119,13 @@ class OptionButton(QPushButton):
         option = QStyleOptionButton()
         self.initStyleOption(option)
         option.text = ""  # the label shows the words, wrapped
-        painter.drawControl(QStyle.CE_PushButton, option)
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
 
 
 class OptionRow(QWidget):
     """A set of big exclusive option buttons; `chosen` carries the option's index."""
 
-    chosen = Signal(int)
+    sig_chosen = Signal(int)
 
     def __init__(self, labels: list[str], question: str, vertical: bool) -> None:
         super().__init__()
@@ -143,14 +145,15 @@ class OptionRow(QWidget):
             else:
                 grid.addWidget(button, 0, i)
         if low or high:
-            grid.addWidget(text_label(low, 0.95), 1, 0, 1, max(1, len(texts) // 2), Qt.AlignLeft)
+            grid.addWidget(text_label(low, 0.95), 1, 0, 1, max(1, len(texts) // 2),
+                           Qt.AlignmentFlag.AlignLeft)
             grid.addWidget(text_label(high, 0.95), 1, len(texts) // 2, 1, len(texts) - len(texts) // 2,
-                           Qt.AlignRight)
+                           Qt.AlignmentFlag.AlignRight)
         self.group.idClicked.connect(self._clicked)
 
     def _clicked(self, index: int) -> None:
         self.show_choice(index)
-        self.chosen.emit(index)
+        self.sig_chosen.emit(index)
 
     def show_choice(self, index: int | None) -> None:
         for i, button in enumerate(self.buttons):

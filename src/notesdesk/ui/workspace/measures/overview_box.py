@@ -23,9 +23,10 @@ class MeasuresSummary(QLabel):
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
         self.setWordWrap(True)
-        self.setTextFormat(Qt.RichText)
-        self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName("Latest outcome measures and flags")
 
     def refresh(self) -> None:

@@ -27,8 +27,8 @@ NOT_A_CLASSIFICATION = "This prompt does not classify risk: your assessment does
 def _wrapped(text: str = "", name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.PlainText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if name:
         label.setAccessibleName(name)
     return label
@@ -66,13 +66,13 @@ class RiskBox(QFrame):
 
 
 class ResultPanel(QFrame):
-    new_note_requested = Signal()
-    safety_plan_requested = Signal()
-    dismissed = Signal()
+    sig_new_note_requested = Signal()
+    sig_safety_plan_requested = Signal()
+    sig_dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Result of the questionnaire just given")
         self.headline = heading("")
         self.headline.setAccessibleName("Score")
@@ -83,20 +83,20 @@ class ResultPanel(QFrame):
         self.done_button = named(QPushButton("Done"), "Close the result")
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
-        top.addWidget(self.done_button, 0, Qt.AlignTop)
+        top.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.risk)
         for widget in (self.detail, self.change, self.flags):
             layout.addWidget(widget)
-        self.risk.note_button.clicked.connect(self.new_note_requested)
-        self.risk.safety_button.clicked.connect(self.safety_plan_requested)
+        self.risk.note_button.clicked.connect(self.sig_new_note_requested)
+        self.risk.safety_button.clicked.connect(self.sig_safety_plan_requested)
         self.done_button.clicked.connect(self._dismiss)
         self.hide()
 
     def _dismiss(self) -> None:
         self.hide()
-        self.dismissed.emit()
+        self.sig_dismissed.emit()
 
     @property
     def risk_shown(self) -> bool:

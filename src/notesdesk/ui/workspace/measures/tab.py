@@ -99,8 +99,8 @@ class MeasuresTab(QWidget):
     the client list follow) and re-reads its history itself to show the result just given; the session
     notes offered for linking follow every note change."""
 
-    new_note_requested = Signal()
-    safety_plan_requested = Signal()
+    sig_new_note_requested = Signal()
+    sig_safety_plan_requested = Signal()
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm | None = None) -> None:
         super().__init__()
@@ -147,7 +147,7 @@ class MeasuresTab(QWidget):
         self.result = ResultPanel()
         self.flags_label = named(QLabel(), "Current measure flags")
         self.flags_label.setWordWrap(True)
-        self.flags_label.setTextFormat(Qt.RichText)
+        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
         flags_box = QGroupBox("Flags")
         QVBoxLayout(flags_box).addWidget(self.flags_label)
 
@@ -172,7 +172,7 @@ class MeasuresTab(QWidget):
         self.view = FittingTable(self.model, "Score history", MeasureHistoryModel.COL_CHANGE, min_stretch=180,
                                  drop=(MeasureHistoryModel.COL_BAND,), cap=140, wrap=True)
         self.view.setMinimumHeight(90)  # the header and two rows
-        splitter = QSplitter(Qt.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 3)
@@ -198,7 +198,7 @@ class MeasuresTab(QWidget):
         self.handed = QWidget()
         handed_label = QLabel(HANDED_OVER)
         handed_label.setWordWrap(True)
-        handed_label.setAlignment(Qt.AlignCenter)
+        handed_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         handed = QVBoxLayout(self.handed)
         handed.addStretch(1)
         handed.addWidget(handed_label)
@@ -211,11 +211,11 @@ class MeasuresTab(QWidget):
         self.start_button.clicked.connect(lambda: self.start(client=False))
         self.client_button.clicked.connect(lambda: self.start(client=True))
         self.instrument_combo.currentIndexChanged.connect(self._on_instrument)
-        self.form.finished.connect(self.finish)
-        self.form.cancelled.connect(self.cancel)
-        self.result.new_note_requested.connect(self.new_note_requested)
-        self.result.safety_plan_requested.connect(self.safety_plan_requested)
-        self.result.dismissed.connect(lambda: self._show_flags(()))
+        self.form.sig_finished.connect(self.finish)
+        self.form.sig_cancelled.connect(self.cancel)
+        self.result.sig_new_note_requested.connect(self.sig_new_note_requested)
+        self.result.sig_safety_plan_requested.connect(self.sig_safety_plan_requested)
+        self.result.sig_dismissed.connect(lambda: self._show_flags(()))
         self.chart_combo.currentIndexChanged.connect(self._update_chart)
         self.alliance_check.toggled.connect(self._on_alliance_toggled)
         self.date.dateChanged.connect(self._on_date)
@@ -244,7 +244,8 @@ class MeasuresTab(QWidget):
         self.instrument_combo.clear()
         for n, inst in enumerate(self.instruments):
             self.instrument_combo.addItem(inst.name, inst.id)
-            self.instrument_combo.setItemData(n, f"{inst.title}\n{inst.licence.attribution}", Qt.ToolTipRole)
+            self.instrument_combo.setItemData(n, f"{inst.title}\n{inst.licence.attribution}",
+                                              Qt.ItemDataRole.ToolTipRole)
         self.instrument_combo.setCurrentIndex(max(0, self.instrument_combo.findData(current)))
         self.instrument_combo.blockSignals(False)
         self._on_instrument()
@@ -345,7 +346,7 @@ class MeasuresTab(QWidget):
         self.stack.setCurrentWidget(self.handed if client else self.admin)
         if client:
             self.client_window = ClientWindow(self, self.form)
-            self.client_window.taken_back.connect(self.take_back)
+            self.client_window.sig_taken_back.connect(self.take_back)
             # Covering hides the workspace, which saves its drafts (flush() below): that must not end
             # the hand-over it is starting.
             self._covering = True

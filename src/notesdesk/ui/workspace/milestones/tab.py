@@ -130,7 +130,7 @@ class MilestonesTab(QWidget):
         right_layout.addWidget(detail)
         right_layout.addWidget(add)
         right_layout.addStretch(1)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scrolled(left, "Milestones"))
         splitter.addWidget(scrolled(right, "Milestone details"))
         splitter.setSizes([650, 550])
@@ -211,8 +211,9 @@ class MilestonesTab(QWidget):
         self.dimension_combo.clear()
         self.dimension_combo.addItems(list(DIMENSIONS[kind]))
         self.dimension_combo.setEditable(kind == MilestoneKind.CUSTOM)
-        if kind == MilestoneKind.CUSTOM:
-            self.dimension_combo.lineEdit().setPlaceholderText("Name this kind, e.g. preparation")
+        typed = self.dimension_combo.lineEdit()  # there while the combo is editable
+        if kind == MilestoneKind.CUSTOM and typed is not None:
+            typed.setPlaceholderText("Name this kind, e.g. preparation")
 
     def flush(self) -> bool:
         """Before lock, close or a client switch: a typed milestone is added and a typed status comment

@@ -65,9 +65,9 @@ class NoteEditor(QWidget):
     """Writes go through the session, which announces them (the list, search and the other tabs
     follow from that); `signed` tells the tab to reopen the note read-only."""
 
-    signed = Signal(str)
+    sig_signed = Signal(str)
     """Emitted after the note was signed; arg is the note id."""
-    delete_requested = Signal()
+    sig_delete_requested = Signal()
     """The user pressed "Delete draft"; the tab confirms and deletes."""
 
     def __init__(self, ctx: AppContext, confirm: Confirm, parent: QWidget | None = None) -> None:
@@ -130,19 +130,19 @@ class NoteEditor(QWidget):
         self.type_combo.currentIndexChanged.connect(self._on_edited)
         self.start_edit.timeChanged.connect(self._on_edited)
         self.end_edit.timeChanged.connect(self._on_edited)
-        for edit in (self.start_edit, self.end_edit):
-            edit.timeChanged.connect(lambda *_: self.details.show_length(self.start_edit.value(),
+        for time_edit in (self.start_edit, self.end_edit):
+            time_edit.timeChanged.connect(lambda *_: self.details.show_length(self.start_edit.value(),
                                                                          self.end_edit.value()))
-        self.details.changed.connect(self._on_edited)
-        self.links.changed.connect(self._on_edited)
-        self.links.changed.connect(self._update_insert_buttons)
-        self.links.assign_requested.connect(self.assign_homework)
-        self.maintenance.changed.connect(self._on_edited)
-        self.sections.edited.connect(self._on_edited)
-        self.sections.insert_requested.connect(self.insert_from_plan)
+        self.details.sig_changed.connect(self._on_edited)
+        self.links.sig_changed.connect(self._on_edited)
+        self.links.sig_changed.connect(self._update_insert_buttons)
+        self.links.sig_assign_requested.connect(self.assign_homework)
+        self.maintenance.sig_changed.connect(self._on_edited)
+        self.sections.sig_edited.connect(self._on_edited)
+        self.sections.sig_insert_requested.connect(self.insert_from_plan)
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
-        self.delete_button.clicked.connect(self.delete_requested)
+        self.delete_button.clicked.connect(self.sig_delete_requested)
         for edit in [*self.links.text_edits(), *self.maintenance.text_edits()]:
             edit.installEventFilter(self)
         self.set_templates([])
@@ -235,8 +235,8 @@ class NoteEditor(QWidget):
             edit.setReadOnly(read_only)
         for widget in (self.format_combo, self.type_combo):
             widget.setEnabled(not read_only)
-        for widget in (self.date_edit, self.start_edit, self.end_edit):
-            widget.setReadOnly(read_only)
+        for field in (self.date_edit, self.start_edit, self.end_edit):
+            field.setReadOnly(read_only)
         self.links.set_read_only(read_only)
         self.details.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
@@ -269,7 +269,7 @@ class NoteEditor(QWidget):
             template_name=template_name,
             sections=sections,
             maintenance_plan=self.maintenance.value() if fmt == NoteFormat.DISCHARGE else None,
-            **self.links.values(),  # type: ignore[arg-type]
+            **self.links.values(),
             **self.details.values(),  # type: ignore[arg-type]
         )
 
@@ -315,7 +315,7 @@ class NoteEditor(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Focus leaving the text saves it, unless it went to a button that saves anyway: a failing
         # save (a full disk) would otherwise be reported twice for one click on "Save draft".
-        if event.type() == QEvent.FocusOut and not self.read_only \
+        if event.type() == QEvent.Type.FocusOut and not self.read_only \
                 and QApplication.focusWidget() not in self._own_savers:
             self.autosaver.flush()
         return super().eventFilter(watched, event)
@@ -337,7 +337,7 @@ class NoteEditor(QWidget):
         goals = self._plan.goals() if self._plan else None
         goal_id = next((g.id for g in goals or () if any(o.id in ticked for o in g.objectives)), None)
         dialog = AssignHomeworkDialog(self, goals, goal_id)
-        if dialog.exec() != QDialog.Accepted:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         homework = dialog.form.homework(note.client_id)  # not linked yet: the draft's save links it
         added = self._session.write(care.add_homework, homework, change=Kind.HOMEWORK,
@@ -398,5 +398,5 @@ class NoteEditor(QWidget):
         if signed is None:
             return False
         self._note = signed
-        self.signed.emit(signed.id)
+        self.sig_signed.emit(signed.id)
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -38,21 +39,22 @@ NONE_SHOWN = {
 
 def summary_label(name: str) -> QLabel:
     label = named(QLabel(), f"{name} (as signed)")
-    label.setTextFormat(Qt.PlainText)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
 
 
 def stacked(*widgets: QWidget) -> QWidget:
     box = QWidget()
-    box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)  # the form lets it fill the row
+    # the form lets it fill the row
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     for widget in widgets:
         if isinstance(widget, QPushButton):
-            column.addWidget(widget, 0, Qt.AlignLeft)
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
         else:
             column.addWidget(widget)
     return box
@@ -62,9 +64,9 @@ class NoteLinks(QGroupBox):
     """Objectives addressed (from the active plan), interventions, homework, risk. In a signed note
     (read-only) only what the note refers to is listed, as plain text."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user changes any of these fields."""
-    assign_requested = Signal()
+    sig_assign_requested = Signal()
     """The user wants to assign new homework in this note."""
 
     def __init__(self) -> None:
@@ -74,7 +76,7 @@ class NoteLinks(QGroupBox):
         self.interventions = LinesEdit("Interventions used", "One intervention per line")
         self.pick_intervention = named(QComboBox(), "Add an intervention from the plan")
         # As narrow as the form allows, not as wide as the longest technique (a long one is elided).
-        self.pick_intervention.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.pick_intervention.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.pick_intervention.setMinimumContentsLength(16)
         self.homework_reviewed = CheckList("Homework reviewed", "No homework assigned yet")
         self.homework_assigned = CheckList("Homework assigned", "None yet: assign it below")
@@ -88,7 +90,7 @@ class NoteLinks(QGroupBox):
             ("risk", "Risk noted"))}
         show = self.summaries
         form = self._form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Objectives addressed", stacked(self.objectives, show["objectives"]))
         form.addRow("Interventions",
                     stacked(self.interventions, self.pick_intervention, show["interventions"]))
@@ -97,11 +99,11 @@ class NoteLinks(QGroupBox):
                     stacked(self.homework_assigned, self.assign_button, show["homework_assigned"]))
         form.addRow("Risk noted", stacked(self.risk, show["risk"]))
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
-            check.changed.connect(self.changed)
-        self.interventions.textChanged.connect(self.changed)
-        self.risk.textChanged.connect(self.changed)
+            check.sig_changed.connect(self.sig_changed)
+        self.interventions.textChanged.connect(self.sig_changed)
+        self.risk.textChanged.connect(self.sig_changed)
         self.pick_intervention.activated.connect(self._on_pick_intervention)
-        self.assign_button.clicked.connect(self.assign_requested)
+        self.assign_button.clicked.connect(self.sig_assign_requested)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -111,7 +113,7 @@ class NoteLinks(QGroupBox):
         """Narrow (a small screen), the lists to tick go under their labels, to wrap in the whole width;
         a signed note's short plain-text lines stay beside theirs."""
         narrow = self.width() < NARROW and not self._read_only
-        policy = QFormLayout.WrapAllRows if narrow else QFormLayout.DontWrapRows
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if narrow else QFormLayout.RowWrapPolicy.DontWrapRows
         if self._form.rowWrapPolicy() != policy:
             self._form.setRowWrapPolicy(policy)
 
@@ -144,7 +146,7 @@ class NoteLinks(QGroupBox):
         self.risk.setPlainText(note.risk_noted)
         self._show_summaries()
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         return {
             "objectives_addressed": self.objectives.checked_ids(),
             "interventions": self.interventions.lines(),
@@ -194,7 +196,7 @@ class NoteLinks(QGroupBox):
 class MaintenancePanel(QGroupBox):
     """A discharge note's maintenance plan: what keeps the change going, and when to come back."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user edits any field."""
 
     def __init__(self) -> None:
@@ -206,14 +208,14 @@ class MaintenancePanel(QGroupBox):
         self.what_to_do = text_edit("What to do if they appear", "", 2)
         self.when_to_return = text_edit("When to come back", "", 2)
         form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("What changed", self.what_changed)
         form.addRow("Skills to keep practising", self.skills)
         form.addRow("Early warning signs", self.warning_signs)
         form.addRow("What to do if they appear", self.what_to_do)
         form.addRow("When to come back", self.when_to_return)
         for edit in self.text_edits():
-            edit.textChanged.connect(self.changed)
+            edit.textChanged.connect(self.sig_changed)
 
     def text_edits(self) -> list[QPlainTextEdit]:
         return [self.what_changed, self.skills, self.warning_signs, self.what_to_do, self.when_to_return]

@@ -67,7 +67,7 @@ def append_lines(edit: QPlainTextEdit, lines: Sequence[str]) -> int:
         return 0
     text = edit.toPlainText()
     cursor = edit.textCursor()
-    cursor.movePosition(QTextCursor.End)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
     cursor.insertText(("\n" if text and not text.endswith("\n") else "") + "\n".join(new))
     edit.setTextCursor(cursor)
     return len(new)
@@ -82,7 +82,7 @@ class SectionEdit(QPlainTextEdit):
         super().__init__(text)
         self.min_lines, self.max_lines = min_lines, max_lines
         self._measured: tuple[tuple[int, int, bool], int] | None = None
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setTabChangesFocus(True)
         self.textChanged.connect(self.updateGeometry)
 
@@ -125,16 +125,16 @@ class SectionEdit(QPlainTextEdit):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() in (QEvent.ReadOnlyChange, QEvent.FontChange):
+        if event.type() in (QEvent.Type.ReadOnlyChange, QEvent.Type.FontChange):
             self.updateGeometry()
 
 
 class SectionsBox(QWidget):
     """Builds a heading and field per section; "Insert from plan" beside the goal and intervention."""
 
-    insert_requested = Signal(str)
+    sig_insert_requested = Signal(str)
     """The user asked to fill a section from the plan; arg is the section key."""
-    edited = Signal()
+    sig_edited = Signal()
     """Emitted when the user changes any section's text."""
 
     def __init__(self, focus_watcher: QObject) -> None:
@@ -149,9 +149,10 @@ class SectionsBox(QWidget):
     def build(self, sections: Sequence[Section]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # gone at once, not when the event loop gets to deleting it
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # gone at once, not when the event loop gets to deleting it
+                widget.deleteLater()
         self.edits, self.insert_buttons = {}, {}
         self.titles = [(s.key, s.title) for s in sections]
         for section in sections:
@@ -159,7 +160,7 @@ class SectionsBox(QWidget):
             label.setWordWrap(True)  # a long heading of one's own template wraps, not widens the editor
             edit = named(SectionEdit(section.text), f"{section.title} section")
             label.setBuddy(edit)
-            edit.textChanged.connect(self.edited)
+            edit.textChanged.connect(self.sig_edited)
             edit.installEventFilter(self._watcher)
             head: QWidget = label
             if section.key in FROM_PLAN:
@@ -169,7 +170,7 @@ class SectionsBox(QWidget):
                 row.addWidget(label)
                 row.addStretch(1)
                 button = named(QPushButton("Insert from plan"), f"{section.title}: insert from the plan")
-                button.clicked.connect(lambda _=False, key=section.key: self.insert_requested.emit(key))
+                button.clicked.connect(lambda _=False, key=section.key: self.sig_insert_requested.emit(key))
                 row.addWidget(button)
                 self.insert_buttons[section.key] = button
             self._layout.addWidget(head)

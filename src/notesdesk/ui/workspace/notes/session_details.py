@@ -24,9 +24,9 @@ def length_text(start: time | None, end: time | None) -> str:
 
 
 class SessionDetails(QObject):
-    """Three widgets the editor lays out in its header row; `changed` on every edit by the user."""
+    """Three widgets the editor lays out in its header row; `sig_changed` on every edit by the user."""
 
-    changed = Signal()
+    sig_changed = Signal()
 
     def __init__(self, locale: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,8 +43,8 @@ class SessionDetails(QObject):
             self.cpt_combo.addItem(cpt_label(code), code)
         self.uses_cpt = uses_cpt(locale)
         self.length_label = named(QLabel(), "Session length")
-        self.delivery_combo.currentIndexChanged.connect(self.changed)
-        self.cpt_combo.currentIndexChanged.connect(self.changed)
+        self.delivery_combo.currentIndexChanged.connect(self.sig_changed)
+        self.cpt_combo.currentIndexChanged.connect(self.sig_changed)
 
     def load(self, note: SessionNote) -> None:
         self.delivery_combo.setCurrentIndex(max(0, self.delivery_combo.findData(note.delivery.value)))

@@ -88,7 +88,7 @@ class AddendaPanel(QGroupBox):
         self.kind_combo = named(QComboBox(), "Addendum kind")
         self.kind_combo.addItem(KIND_PROMPT, "")
         # The long prompt does not set the panel's (and so the editor's) least width.
-        self.kind_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.kind_combo.setMinimumContentsLength(18)
         for kind in AddendumKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
@@ -143,7 +143,7 @@ class NotesTab(QWidget):
         self.view = FittingTable(self.model, "Session notes, newest first", NoteListModel.COL_FORMAT, cap=110)
         rows = self.view.verticalHeader()  # a note with addenda says so on a second line of its status
         rows.setMinimumSectionSize(rows.defaultSectionSize())
-        rows.setSectionResizeMode(QHeaderView.ResizeToContents)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.new_button = named(QPushButton("&New note"), "New note", "Start a new note (Ctrl+N)")
         self.copy_button = named(QPushButton("Copy &forward"), "Copy forward",
                                  "A draft for today with the latest note's format, plan links and Plan "
@@ -180,12 +180,12 @@ class NotesTab(QWidget):
         right_layout.addStretch(1)
         # Until a note is opened or started, say how to get one rather than show an empty form.
         self.empty_state = named(QLabel(EMPTY_STATE), "No note open")
-        self.empty_state.setAlignment(Qt.AlignCenter)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_state.setWordWrap(True)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
         self.pages.addWidget(scrolled(right, "Note editor"))
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 1)  # on a narrow screen the list gives way first, not the editor
@@ -201,8 +201,8 @@ class NotesTab(QWidget):
         self.addenda.add_button.clicked.connect(self._on_add_addendum)
         self.addenda.discard_button.clicked.connect(self.discard_addendum)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.editor.signed.connect(self._open)
-        self.editor.delete_requested.connect(self.delete_draft)
+        self.editor.sig_signed.connect(self._open)
+        self.editor.sig_delete_requested.connect(self.delete_draft)
         self._session.on_change(self, {Kind.NOTE}, self.reload)
         self._session.on_change(self, {Kind.PLAN, Kind.HOMEWORK}, self.refresh_context)
         self._session.on_change(self, {Kind.TEMPLATE}, self.refresh_templates)

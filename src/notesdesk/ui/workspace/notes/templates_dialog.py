@@ -40,7 +40,7 @@ class TemplatesDialog(QDialog):
         self.new_button = named(QPushButton("&New"), "New template")
         self.save_button = named(QPushButton("&Save template"), "Save template")
         self.delete_button = named(QPushButton("&Delete"), "Delete template")
-        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("&Name", self.name_edit)
@@ -66,7 +66,7 @@ class TemplatesDialog(QDialog):
         self.list.clear()
         for template in found or []:
             item = QListWidgetItem(template.name)
-            item.setData(Qt.UserRole, template)
+            item.setData(Qt.ItemDataRole.UserRole, template)
             self.list.addItem(item)
             if template.id == select:
                 self.list.setCurrentItem(item)
@@ -102,13 +102,13 @@ class TemplatesDialog(QDialog):
     def _on_list_pick(self, item: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
         if not self._may_drop():
             self.list.blockSignals(True)
-            self.list.setCurrentItem(previous)
+            self.list.setCurrentRow(self.list.row(previous) if previous is not None else -1)
             self.list.blockSignals(False)
             return
         self._on_pick(item)
 
     def _on_pick(self, item: QListWidgetItem | None) -> None:
-        self._editing = item.data(Qt.UserRole) if item else None
+        self._editing = item.data(Qt.ItemDataRole.UserRole) if item else None
         self.name_edit.setText(self._editing.name if self._editing else "")
         self.sections_edit.set_lines(t for _k, t in (self._editing.sections if self._editing else ()))
         self.delete_button.setEnabled(self._editing is not None)
@@ -117,7 +117,7 @@ class TemplatesDialog(QDialog):
         if not self._may_drop():
             return
         self.list.blockSignals(True)
-        self.list.setCurrentItem(None)
+        self.list.setCurrentRow(-1)
         self.list.blockSignals(False)
         self._on_pick(None)
         self.name_edit.setFocus()

@@ -34,8 +34,8 @@ class CodePickerDialog(QDialog):
         self.results = named(QListWidget(), "Matching codes")
         self.status = named(QLabel(LOADING), "Search status")
         self.text_edit = text_edit("Your words beside the code", "Optional: your own words", 2)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("Add")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
         form = QFormLayout()
         form.addRow("&Search", self.search_edit)
         layout = QVBoxLayout(self)
@@ -68,7 +68,7 @@ class CodePickerDialog(QDialog):
         self.results.clear()
         for code in found:
             item = QListWidgetItem(f"{code.code}  {code.description}")
-            item.setData(Qt.UserRole, code.code)
+            item.setData(Qt.ItemDataRole.UserRole, code.code)
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
@@ -82,11 +82,11 @@ class CodePickerDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self, *_args: object) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.chosen_code() is not None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.chosen_code() is not None)
 
     def chosen_code(self) -> str | None:
         item = self.results.currentItem()
-        return str(item.data(Qt.UserRole)) if item is not None else None
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def words(self) -> str:
         return self.text_edit.toPlainText().strip()

@@ -64,9 +64,10 @@ class OverviewTab(QWidget):
             box.setAccessibleName(title)
             label = named(QLabel(), title)
             label.setWordWrap(True)
-            label.setTextFormat(Qt.RichText)
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-            label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
             grid.addWidget(box, row, column, 1, span)
@@ -89,7 +90,7 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolled(inner, "Client overview"))
-        ctx.prefs.signals.privacy_changed.connect(self._on_privacy)
+        ctx.prefs.signals.sig_privacy_changed.connect(self._on_privacy)
         ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
         self.refresh()
 

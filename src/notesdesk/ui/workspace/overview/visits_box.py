@@ -59,7 +59,7 @@ class DiagnosesBox(QGroupBox):
         self.list.clear()
         for d in found:
             item = QListWidgetItem(diagnosis_text(d))
-            item.setData(Qt.UserRole, d.id)
+            item.setData(Qt.ItemDataRole.UserRole, d.id)
             self.list.addItem(item)
         if not found:
             self.list.addItem(QListWidgetItem("No diagnoses recorded."))
@@ -67,7 +67,7 @@ class DiagnosesBox(QGroupBox):
 
     def _chosen(self) -> str | None:
         item = self.list.currentItem()
-        value = item.data(Qt.UserRole) if item is not None else None
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return str(value) if value else None
 
     def _update_buttons(self, *_args: object) -> None:
@@ -79,7 +79,7 @@ class DiagnosesBox(QGroupBox):
 
     def add(self) -> None:
         dialog = self.picker()
-        if dialog.exec() != QDialog.Accepted or dialog.chosen_code() is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen_code() is None:
             return
         self._session.write(diagnoses.add_diagnosis, self._client_id, dialog.chosen_code(), dialog.words(),
                             change=Kind.DIAGNOSIS)

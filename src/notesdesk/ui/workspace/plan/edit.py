@@ -107,8 +107,15 @@ def _rebuild(node: Any, node_id: str, op: Callable[[Any], Any | None]) -> Any | 
     return replace(node, **{attr: tuple(kept)}) if changed else node
 
 
+def _rebuild_plan(plan: TreatmentPlan, node_id: str, op: Callable[[Any], Any | None]) -> TreatmentPlan:
+    """`_rebuild` from the root, which it never removes (the plan itself has no node id to match)."""
+    rebuilt = _rebuild(plan, node_id, op)
+    assert isinstance(rebuilt, TreatmentPlan)
+    return rebuilt
+
+
 def update_node(plan: TreatmentPlan, node_id: str, **changes: Any) -> TreatmentPlan:
-    return _rebuild(plan, node_id, lambda node: replace(node, **changes))  # type: ignore[no-any-return]
+    return _rebuild_plan(plan, node_id, lambda node: replace(node, **changes))
 
 
 def add_child(
@@ -126,12 +133,12 @@ def add_child(
         raise ValueError("An intervention has no children.")
     child = child or new_node(kind)
     attr = _CHILDREN[type(parent.node)][0]
-    plan = _rebuild(plan, parent_id, lambda node: replace(node, **{attr: (*getattr(node, attr), child)}))
+    plan = _rebuild_plan(plan, parent_id, lambda node: replace(node, **{attr: (*getattr(node, attr), child)}))
     return plan, child
 
 
 def remove_node(plan: TreatmentPlan, node_id: str) -> TreatmentPlan:
-    return _rebuild(plan, node_id, lambda _node: None)  # type: ignore[no-any-return]
+    return _rebuild_plan(plan, node_id, lambda _node: None)
 
 
 def move_node(plan: TreatmentPlan, node_id: str, step: int) -> TreatmentPlan:
@@ -153,7 +160,9 @@ def move_node(plan: TreatmentPlan, node_id: str, step: int) -> TreatmentPlan:
     parent = find(plan, ref.parent_id)
     assert parent is not None
     attr = _CHILDREN[type(parent.node)][0]
-    return _rebuild(plan, ref.parent_id, lambda node: replace(node, **{attr: shift(getattr(node, attr))}))
+    return _rebuild_plan(
+        plan, ref.parent_id, lambda node: replace(node, **{attr: shift(getattr(node, attr))})
+    )
 
 
 def ancestor(plan: TreatmentPlan, node_id: str | None, kind: str) -> str | None:

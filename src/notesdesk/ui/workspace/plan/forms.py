@@ -36,21 +36,22 @@ def line_edit(name: str, placeholder: str = "") -> QLineEdit:
 class _Form(QWidget):
     """A form whose every field change is reported as the form's full set of values."""
 
-    edited = Signal()
+    sig_edited = Signal()
     """Emitted when the user changes any field."""
 
     def __init__(self) -> None:
         super().__init__()
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # labels above the fields when narrow
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # labels above the fields when narrow
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(self.form)
         outer.addStretch(1)
         self._loading = False
         self._fields: list[QWidget] = []
 
-    def add(self, label: str, widget: QWidget) -> QWidget:
+    def add[W: QWidget](self, label: str, widget: W) -> W:
         self.form.addRow(label, widget)
         self._fields.append(widget)
         if isinstance(widget, QLineEdit | QPlainTextEdit):
@@ -62,7 +63,7 @@ class _Form(QWidget):
         elif isinstance(widget, QSpinBox):
             widget.valueChanged.connect(self._changed)
         elif isinstance(widget, OptionalDateEdit):
-            widget.changed.connect(self._changed)
+            widget.sig_changed.connect(self._changed)
         return widget
 
     def focus_first(self) -> None:
@@ -71,7 +72,7 @@ class _Form(QWidget):
 
     def _changed(self, *_args: object) -> None:
         if not self._loading:
-            self.edited.emit()
+            self.sig_edited.emit()
 
     def load(self, node: Any) -> None:
         self._loading = True
@@ -189,7 +190,7 @@ class InterventionForm(_Form):
 class NodeDetail(QStackedWidget):
     """Shows the form for the selected node's kind."""
 
-    edited = Signal(str, object)
+    sig_edited = Signal(str, object)
     """Emitted on any change; args: node id and the form's values."""
 
     def __init__(self) -> None:
@@ -207,7 +208,7 @@ class NodeDetail(QStackedWidget):
         self._node_id: str | None = None
         for form in self.forms.values():
             self.addWidget(form)
-            form.edited.connect(self._on_edited)
+            form.sig_edited.connect(self._on_edited)
 
     def show_node(self, ref: plan_edit.NodeRef | None) -> None:
         self._node_id = ref.node.id if ref else None
@@ -225,7 +226,7 @@ class NodeDetail(QStackedWidget):
     def _on_edited(self) -> None:
         form = self.current_form()
         if form is not None and self._node_id is not None:
-            self.edited.emit(self._node_id, form.values())
+            self.sig_edited.emit(self._node_id, form.values())
 
 
 class PlanFieldsForm(_Form):

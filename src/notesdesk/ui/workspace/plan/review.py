@@ -46,7 +46,7 @@ def version_label(plan: TreatmentPlan) -> str:
 
 
 class ReviewPanel(QWidget):
-    reviewed = Signal(object)
+    sig_reviewed = Signal(object)
     """Emitted after a review was recorded; arg is the updated active plan."""
 
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm = ask_confirm) -> None:
@@ -71,7 +71,7 @@ class ReviewPanel(QWidget):
                                  RESTORED, self.outcome, self)
         group = QGroupBox("Record a review")
         form = QFormLayout(group)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&Date", self.review_date)
         form.addRow("&Outcome", self.outcome)
         form.addRow("S&ummary", self.summary)
@@ -119,7 +119,7 @@ class ReviewPanel(QWidget):
         if plan is not None:
             self.unsent.forget()
             self.next_due.set_value(None)
-            self.reviewed.emit(plan)
+            self.sig_reviewed.emit(plan)
 
     def flush(self) -> bool:
         """Keep the summary being typed; False when that failed (the text stays on screen)."""
@@ -144,7 +144,7 @@ class ComparePanel(QWidget):
         self.left_combo = named(QComboBox(), "Earlier version to compare")
         self.right_combo = named(QComboBox(), "Later version to compare")
         for combo in (self.left_combo, self.right_combo):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
         self.left_view = named(QTextBrowser(), "Left version, read-only")
         self.right_view = named(QTextBrowser(), "Right version, read-only")
@@ -189,8 +189,8 @@ class ComparePanel(QWidget):
         a, b = compare(plan_lines(left), plan_lines(right))
         pal = self.palette()
         style = (
-            f"font-weight:bold; background-color:{pal.color(QPalette.Highlight).name()};"
-            f" color:{pal.color(QPalette.HighlightedText).name()}"
+            f"font-weight:bold; background-color:{pal.color(QPalette.ColorRole.Highlight).name()};"
+            f" color:{pal.color(QPalette.ColorRole.HighlightedText).name()}"
         )
         self.left_view.setHtml(to_html(a, style))
         self.right_view.setHtml(to_html(b, style))

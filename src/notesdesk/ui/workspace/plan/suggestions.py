@@ -32,7 +32,7 @@ def suggestion_text(link: ObjectiveLink) -> str:
 class SuggestionsPanel(QGroupBox):
     """One line per objective with a linked measure; "Apply" where the suggestion differs."""
 
-    apply_requested = Signal(str, object)
+    sig_apply_requested = Signal(str, object)
     """The user took a suggestion; args: objective id and the suggested ObjectiveStatus."""
 
     def __init__(self) -> None:
@@ -48,7 +48,7 @@ class SuggestionsPanel(QGroupBox):
     def show_links(self, links: Sequence[ObjectiveLink]) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            widget: QWidget | None = item.widget()
+            widget: QWidget | None = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -56,9 +56,9 @@ class SuggestionsPanel(QGroupBox):
         for row, link in enumerate(links):
             obj = link.objective
             label = named(QLabel(suggestion_text(link)), f"Suggestion for {obj.description}")
-            label.setTextFormat(Qt.RichText)
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._grid.addWidget(label, row, 0)
             self.labels[obj.id] = label
             status = link.suggestion.status if link.suggestion else None
@@ -66,9 +66,9 @@ class SuggestionsPanel(QGroupBox):
                 button = named(QPushButton("Apply"), f"Set '{obj.description}' to {status.value}",
                                f"Set this objective's status to {status.value} in the plan being edited")
                 button.clicked.connect(lambda _=False, o=obj.id, s=status: self._apply(o, s))
-                self._grid.addWidget(button, row, 1, Qt.AlignTop)
+                self._grid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
                 self.apply_buttons[obj.id] = button
         self.setVisible(bool(links))
 
     def _apply(self, objective_id: str, status: ObjectiveStatus) -> None:
-        self.apply_requested.emit(objective_id, status)
+        self.sig_apply_requested.emit(objective_id, status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
@@ -61,7 +62,7 @@ class PlanTab(QWidget):
         self.model = PlanTreeModel(self)
         self.tree = FittingTree("Treatment plan: problems, goals, objectives, interventions")
         self.tree.setModel(self.model)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.add_buttons = {
             plan_edit.PROBLEM: named(QPushButton("Add &problem"), "Add problem"),
             plan_edit.GOAL: named(QPushButton("Add &goal"), "Add goal", "Add a goal to the selected problem"),
@@ -101,7 +102,7 @@ class PlanTab(QWidget):
         left_layout.addWidget(self.tree, 1)
         left_layout.addLayout(grid)
         left_layout.addWidget(self.suggestions)
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.pages)
         self.splitter.setSizes([660, 540])  # the tree needs the room more than the form
@@ -117,20 +118,20 @@ class PlanTab(QWidget):
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.detail.edited.connect(self._on_node_edited)
-        self.fields.edited.connect(self._on_fields_edited)
-        self.reviews.reviewed.connect(self._on_reviewed)
-        self.suggestions.apply_requested.connect(self.apply_suggestion)
+        self.detail.sig_edited.connect(self._on_node_edited)
+        self.fields.sig_edited.connect(self._on_fields_edited)
+        self.reviews.sig_reviewed.connect(self._on_reviewed)
+        self.suggestions.sig_apply_requested.connect(self.apply_suggestion)
         self._session.on_change(self, {Kind.MEASURE}, self.refresh_suggestions)
         self.reload()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        wanted = Qt.Vertical if event.size().width() < NARROW else Qt.Horizontal
+        wanted = Qt.Orientation.Vertical if event.size().width() < NARROW else Qt.Orientation.Horizontal
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
-            room = self.splitter.height() if wanted == Qt.Vertical else self.splitter.width()
-            self.splitter.setSizes([room * 3 // 5, room * 2 // 5] if wanted == Qt.Vertical
+            room = self.splitter.height() if wanted == Qt.Orientation.Vertical else self.splitter.width()
+            self.splitter.setSizes([room * 3 // 5, room * 2 // 5] if wanted == Qt.Orientation.Vertical
                                    else [room * 11 // 20, room * 9 // 20])
 
     # -- loading ----------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class PlanTab(QWidget):
     def show_version(self, plan_id: str) -> None:
         """The version being edited shows in the tree; any other one in the comparison, on the left."""
         if plan_id == self._plan.id:
-            self.pages.setCurrentWidget(self.pages.widget(0))
+            self.pages.setCurrentIndex(0)
             return
         row = self.compare.left_combo.findData(plan_id)
         if row >= 0:
@@ -280,7 +281,7 @@ class PlanTab(QWidget):
         self._mark_dirty()
         self.refresh_suggestions(force=False)
 
-    def _on_node_edited(self, node_id: str, values: dict) -> None:
+    def _on_node_edited(self, node_id: str, values: dict[str, Any]) -> None:
         self._plan = plan_edit.update_node(self._plan, node_id, **values)
         self.model.set_plan(self._plan)
         self._mark_dirty()

@@ -40,12 +40,13 @@ BANNER = "Psychotherapy notes — kept separate, never printed or exported unles
 
 def banner(text: str, parent: QWidget) -> tuple[QFrame, QLabel]:
     frame = QFrame()
-    frame.setFrameShape(QFrame.StyledPanel)
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
     frame.setAutoFillBackground(True)
     frame.setBackgroundRole(frame.palette().ColorRole.AlternateBase)
     icon = QLabel()
-    size = parent.style().pixelMetric(QStyle.PM_SmallIconSize)
-    icon.setPixmap(parent.style().standardIcon(QStyle.SP_MessageBoxInformation).pixmap(size, size))
+    size = parent.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    information = parent.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+    icon.setPixmap(information.pixmap(size, size))
     label = bold(named(QLabel(text), text))
     label.setWordWrap(True)
     row = QHBoxLayout(frame)
@@ -96,7 +97,7 @@ class PrivateNotesTab(QWidget):
         top.addWidget(self.save_button)
         right_layout.addLayout(top)
         right_layout.addWidget(self.text, 1)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([300, 900])
@@ -179,7 +180,7 @@ class PrivateNotesTab(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Not when the focus went to "Save", which saves anyway (a failure would be said twice).
-        if event.type() == QEvent.FocusOut and QApplication.focusWidget() is not self.save_button:
+        if event.type() == QEvent.Type.FocusOut and QApplication.focusWidget() is not self.save_button:
             self.autosaver.flush()
         return super().eventFilter(watched, event)
 

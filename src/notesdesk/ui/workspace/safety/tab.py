@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -59,7 +60,7 @@ def locale_lines(locale: str) -> tuple[Contact, ...]:
 class ContactTable(QWidget):
     """Name / phone / note rows; rows without a name are ignored."""
 
-    changed = Signal()
+    sig_changed = Signal()
     """Emitted when the user edits, adds or removes a row."""
 
     HEADERS = ("Name", "Phone", "Note")
@@ -69,8 +70,8 @@ class ContactTable(QWidget):
         self.table = named(QTableWidget(0, 3), name)
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.add_button = named(QPushButton("Add row"), f"{name}: add a row")
         self.remove_button = named(QPushButton("Remove row"), f"{name}: remove the selected row")
         buttons = QVBoxLayout()
@@ -83,7 +84,7 @@ class ContactTable(QWidget):
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self._remove_row)
-        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.itemChanged.connect(lambda _item: self.sig_changed.emit())
         self._fit()
 
     def _fit(self) -> None:
@@ -101,14 +102,14 @@ class ContactTable(QWidget):
         self._fit()
         if not isinstance(contact, Contact):
             self.table.setCurrentCell(row, 0)
-            self.changed.emit()
+            self.sig_changed.emit()
 
     def _remove_row(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
             self.table.removeRow(row)
             self._fit()
-            self.changed.emit()
+            self.sig_changed.emit()
 
     def set_contacts(self, contacts: tuple[Contact, ...]) -> None:
         self.table.setRowCount(0)
@@ -221,8 +222,8 @@ class SafetyPlanTab(QWidget):
         for edit in [*self.lists.values(), self.reason]:
             edit.textChanged.connect(self._on_edited)
         for contacts in self.contacts.values():
-            contacts.changed.connect(self._on_edited)
-        self.reviewed.changed.connect(self._on_edited)
+            contacts.sig_changed.connect(self._on_edited)
+        self.reviewed.sig_changed.connect(self._on_edited)
         self.reviewed_today.clicked.connect(lambda: self.reviewed.set_value(today()))
         self.save_button.clicked.connect(self.save)
         self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
@@ -301,7 +302,7 @@ class SafetyPlanTab(QWidget):
 
     def current_plan(self) -> SafetyPlan:
         plan = SafetyPlan(client_id=self._client_id, last_reviewed=self.reviewed.value())
-        values = {k: edit.lines() for k, edit in self.lists.items()}
+        values: dict[str, Any] = {k: edit.lines() for k, edit in self.lists.items()}
         values |= {k: table.contacts() for k, table in self.contacts.items()}
         return replace(plan, reason_for_living=self.reason.toPlainText().strip(), **values)
 

@@ -4,6 +4,8 @@ Revision ID: 0001
 Revises:
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ down_revision = None
 STRICT = {"sqlite_strict": True}
 
 
-def _sealed(name: str, *clear: sa.Column) -> None:
+def _sealed(name: str, *clear: sa.Column[Any]) -> None:
     op.create_table(
         name,
         sa.Column("id", sa.Text(), primary_key=True),
@@ -33,7 +35,7 @@ def _sealed(name: str, *clear: sa.Column) -> None:
         op.create_index(f"ix_{name}_{column.name}", name, [column.name])
 
 
-def _client_fk() -> sa.Column:
+def _client_fk() -> sa.Column[str]:
     return sa.Column(
         "client_id", sa.Text(), sa.ForeignKey("client.id", ondelete="RESTRICT"), nullable=False
     )
