@@ -34,7 +34,8 @@ class CodePickerDialog(QDialog):
         self.results = named(QListWidget(), "Matching codes")
         self.status = named(QLabel(LOADING), "Search status")
         self.text_edit = text_edit("Your words beside the code", "Optional: your own words", 2)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        button = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(button.Ok | button.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
         form = QFormLayout()
         form.addRow("&Search", self.search_edit)
