@@ -29,6 +29,7 @@ from notesdesk.core.storage import migrate
 from notesdesk.core.storage.rollback import check_not_rolled_back
 from notesdesk.core.storage.sqlite import backup_to, recover_after_crash
 from notesdesk.core.storage.vault import Vault, lock_path
+from notesdesk.core.storage.vault_header import read_header_in
 
 SUFFIX = ".ndbk"
 NAME = re.compile(r"^notesdesk-backup-(\d{8})-(\d{6})(?:-(\d+))?\.ndbk$")
@@ -62,11 +63,6 @@ def vault_image(path: Path) -> bytes:
         source.close()
 
 
-def _counts(vault: Vault) -> dict[str, int]:
-    with vault.unit_of_work() as uow:
-        return {"clients": len(uow.clients.ids()), "notes": len(uow.notes.ids())}
-
-
 def backup_name(now: datetime, folder: Path) -> Path:
     stem = f"notesdesk-backup-{now:%Y%m%d-%H%M%S}"
     candidate, n = folder / f"{stem}{SUFFIX}", 1
@@ -85,22 +81,27 @@ def make_backup(vault: Vault, folder: Path) -> Path:
     with vault.unit_of_work() as uow:
         uow.record("backup")
         uow.commit()
+    # Everything the backup reads, read while one unit of work holds the vault: no write of this
+    # process lands between the head recorded and the image taken, and the vault's one connection is
+    # never used by two threads at once (the app writes on its UI thread while this runs).
     with vault.unit_of_work() as uow:
-        assert uow.session is not None
-        head_seq, head_mac = vault.audit.head(uow.session)
-        lineage = vault.audit.current(uow.session).lineage
-    image = vault_image(vault.path)
-    meta = {
-        "created": now.isoformat(),
-        "app_version": __version__,
-        "schema": migrate.current_revision(vault.engine) or "",
-        "audit_head_seq": head_seq,
-        "audit_head_mac": head_mac,
-        "lineage": lineage,
-        "retired": vault.retired_keys,
-        "counts": _counts(vault),
-    }
-    data = container.seal_backup(image, vault.data_key(), vault.vault_id, vault.key_slots(), meta)
+        session = uow.session
+        assert session is not None
+        head_seq, head_mac = vault.audit.head(session)
+        meta = {
+            "created": now.isoformat(),
+            "app_version": __version__,
+            "schema": migrate.revision_of(session.connection()) or "",
+            "audit_head_seq": head_seq,
+            "audit_head_mac": head_mac,
+            "lineage": vault.audit.current(session).lineage,
+            "retired": vault.retired_keys,
+            "counts": {"clients": len(uow.clients.ids()), "notes": len(uow.notes.ids())},
+        }
+        slots = read_header_in(session)[1]
+        dek = vault.data_key()
+        image = vault_image(vault.path)
+    data = container.seal_backup(image, dek, vault.vault_id, slots, meta)
     write_atomic(target, data)
     # Read back from disk and check before the backup counts (bit rot, a lying USB stick).
     written = target.read_bytes()

@@ -54,14 +54,19 @@ def revisions() -> frozenset[str]:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        found = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
-        if len(found) == 1:
-            return str(found[0])
-        from alembic.runtime.migration import MigrationContext  # none or several: alembic's answer
+        return revision_of(connection)
 
-        return MigrationContext.configure(connection).get_current_revision()
+
+def revision_of(connection: Connection) -> str | None:
+    """The schema revision, read on a connection the caller holds (a unit of work's)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(found) == 1:
+        return str(found[0])
+    from alembic.runtime.migration import MigrationContext  # none or several: alembic's answer
+
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine, path: Path, safety_copy: bool) -> Path | None:

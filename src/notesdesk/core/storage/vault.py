@@ -439,7 +439,15 @@ class Vault:
         return integrity_problems(self.path)
 
     def key_slots(self) -> dict[str, keys.KeySlot]:
-        return read_header(self.engine)[1]
+        return self._header()[1]
+
+    def _header(self) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
+        """Read under the work lock: the engine's one connection is shared by every thread."""
+        self.enter_work()
+        try:
+            return read_header(self.engine)
+        finally:
+            self.leave_work()
 
     def data_key(self) -> bytes:
         """For backups only: the file key of a backup is derived from it."""
@@ -448,7 +456,7 @@ class Vault:
     def opens_with(self, passphrase: str) -> bool:
         """Whether this passphrase opens this vault as its passphrase slot stands now (a held lock's
         check): derives the key, so it takes a second or two; writes nothing."""
-        meta, slots = read_header(self.engine)
+        meta, slots = self._header()
         try:
             dek = unwrap(meta, slots, passphrase, None)
         except WrongPassphrase:

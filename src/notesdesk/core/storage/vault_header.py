@@ -67,6 +67,11 @@ def header_damage(meta: dict[str, str], slots: Slots, used: str) -> VaultDamaged
     )
 
 
+def read_header_in(session: Session) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
+    """The header as a unit of work that holds the vault reads it (read_header opens its own)."""
+    return _rows(session)
+
+
 def _rows(session: Session) -> tuple[dict[str, str], dict[str, keys.KeySlot]]:
     meta = {r.key: r.value for r in session.scalars(select(MetaRow))}
     slots = {r.kind: keys.KeySlot(r.kind, r.params, r.wrapped) for r in session.scalars(select(KeySlotRow))}
