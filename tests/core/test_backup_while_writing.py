@@ -15,8 +15,7 @@ from notesdesk.core.backup import service
 from notesdesk.core.backup.container import read_header
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients
-from notesdesk.core.storage import migrate
-from notesdesk.core.storage import vault as vault_module
+from notesdesk.core.storage import migrate, vault_header
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 
@@ -34,7 +33,7 @@ def test_every_read_of_a_backup_holds_the_vault(vault: Vault, tmp_path: Path,
         return run
 
     monkeypatch.setattr(service, "vault_image", guarded("image", service.vault_image))
-    monkeypatch.setattr(vault_module, "read_header", guarded("key slots", vault_module.read_header))
+    monkeypatch.setattr("notesdesk.core.storage.vault.read_header", guarded("key slots", vault_header.read_header))
     monkeypatch.setattr(migrate, "current_revision", guarded("schema", migrate.current_revision))
 
     made = service.make_backup(vault, tmp_path / "backups")
