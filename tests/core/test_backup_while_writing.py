@@ -7,6 +7,7 @@ under load) and a write can land between the head the backup records and the ima
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,15 +26,16 @@ def test_every_read_of_a_backup_holds_the_vault(vault: Vault, tmp_path: Path,
     clients.add_client(vault.unit_of_work(), Client(name="Ada Byron"))
     unguarded: list[str] = []
 
-    def guarded(name: str, fn):  # type: ignore[no-untyped-def]
-        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def guarded(name: str, fn: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object, **kwargs: object) -> object:
             if not vault._work_lock.locked():
                 unguarded.append(name)
             return fn(*args, **kwargs)
         return run
 
     monkeypatch.setattr(service, "vault_image", guarded("image", service.vault_image))
-    monkeypatch.setattr("notesdesk.core.storage.vault.read_header", guarded("key slots", vault_header.read_header))
+    header_reader = guarded("key slots", vault_header.read_header)
+    monkeypatch.setattr("notesdesk.core.storage.vault.read_header", header_reader)
     monkeypatch.setattr(migrate, "current_revision", guarded("schema", migrate.current_revision))
 
     made = service.make_backup(vault, tmp_path / "backups")
