@@ -104,6 +104,9 @@ class FakeWorkspace(QWidget):
         self.log.append(("start_discharge_note", self.client_id))
         return True
 
+    def start_note(self) -> None:
+        self.log.append(("start_note", self.client_id))
+
 
 class Relaunch:
     def __init__(self, log: list[tuple[str, str]]) -> None:

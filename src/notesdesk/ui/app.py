@@ -153,6 +153,8 @@ class Launcher(QObject):
         ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
         self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
+        if self.start_window is not None and self.start_window.first_run:
+            self.main_window.welcome()
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)
         if self.start_window is not None:

@@ -308,9 +308,20 @@ class MainWindow(SessionEndMixin, QMainWindow):
             lambda c: session.perform(client_service.add_client, c, change=Kind.CLIENT, client_id=c.id),
             None, self, self._same_name,
         )
-        dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
+        dialog.accepted.connect(lambda: self._after_client_added(dialog.saved))
         self.client_dialog = dialog
         dialog.open()
+
+    def welcome(self) -> None:
+        """Right after the first run: on to the first client (then their first note), no menu to find."""
+        if not self.panel.model.clients() and not self.ctx.vault.read_only:
+            self.add_client()
+
+    def _after_client_added(self, client: Client | None) -> None:
+        """A new client: selected, and their Notes tab opens with a draft ready (stored once typed)."""
+        self._after_client_saved(client)
+        if client is not None and self.host.client_id == client.id:
+            self.host.start_note()
 
     def edit_client(self) -> None:
         client = self.panel.current_client()

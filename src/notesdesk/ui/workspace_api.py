@@ -35,3 +35,8 @@ class Workspace(Protocol):
         """Start a new note in the discharge format; False when the note open before it could not be
         saved (then nothing changes on screen)."""
         ...
+
+    def start_note(self) -> None:
+        """Show Notes with a new draft in the default format (a client just added): nothing is
+        stored until something is typed."""
+        ...

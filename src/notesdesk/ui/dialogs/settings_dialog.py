@@ -5,8 +5,6 @@ Preferences (QSettings) hold no client data; the practitioner's details live in 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,14 +26,12 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
 from notesdesk.ui.errors import user_message
 from notesdesk.ui.lifecycle.backups import check_second_folder
-from notesdesk.ui.widgets.labels import InlineMessage, paragraph
-
-UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"
+from notesdesk.ui.widgets.labels import InlineMessage
+from notesdesk.ui.widgets.practitioner import PractitionerForm
 
 
 def _named(widget: QWidget, name: str) -> QWidget:
@@ -68,29 +63,11 @@ class SettingsDialog(QDialog):
         self.privacy.setChecked(prefs.privacy_mode)
         _named(self.privacy, "Privacy mode")
 
-        self.name = QLineEdit(profile.name)
-        _named(self.name, "Practitioner name")
-        self.credentials = QLineEdit(profile.credentials)
-        self.credentials.setPlaceholderText("e.g. PhD, Licensed Psychologist #12345")
-        _named(self.credentials, "Credentials")
-        self.contact = QPlainTextEdit(profile.contact)
-        self.contact.setTabChangesFocus(True)
-        self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 3 + 12)
-        _named(self.contact, "Practice contact details")
-        self.locale = QComboBox(self)
-        for code, country in COUNTRIES.items():
-            self.locale.addItem(f"{country} ({code})", code)
-        known = known_locale(profile.locale)
-        if known is not None:
-            self.locale.setCurrentIndex(self.locale.findData(known))
-        elif profile.locale:  # kept until a country is chosen (its paper size, say), never guessed
-            self.locale.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
-            self.locale.setCurrentIndex(0)
-        _named(self.locale, "Crisis lines for")
-        self.lines_preview = paragraph("")
-        self.lines_preview.setAccessibleName("Printed on every safety plan")
-        self.locale.currentIndexChanged.connect(lambda _i: self._show_lines())
-        self._show_lines()
+        self.practitioner = PractitionerForm(profile, parent=self)
+        # The form's fields, by the names they have always had here.
+        self.name, self.credentials = self.practitioner.name, self.practitioner.credentials
+        self.contact, self.locale = self.practitioner.contact, self.practitioner.locale
+        self.lines_preview = self.practitioner.lines_preview
 
         self.note_format = QComboBox(self)
         for fmt in NoteFormat:
@@ -129,12 +106,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.privacy)
         form.addRow("", self.change_passphrase)
         practitioner = QGroupBox("Practitioner (for signatures and printouts)")
-        form = QFormLayout(practitioner)
-        form.addRow("&Name:", self.name)
-        form.addRow("&Credentials:", self.credentials)
-        form.addRow("C&ontact:", self.contact)
-        form.addRow("Crisis lines &for:", self.locale)
-        form.addRow("", self.lines_preview)
+        QVBoxLayout(practitioner).addWidget(self.practitioner)
         notes = QGroupBox("Notes and backups")
         form = QFormLayout(notes)
         form.addRow("Default note &format:", self.note_format)
@@ -161,14 +133,6 @@ class SettingsDialog(QDialog):
         if prefs.backup_folder:
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
 
-    def _locale_code(self) -> str:
-        code = str(self.locale.currentData())
-        saved = self._ctx.vault.profile().locale
-        return saved if known_locale(saved) == code else code  # "GB" stays "GB", not "UK"
-
-    def _show_lines(self) -> None:
-        self.lines_preview.setText("Printed on every safety plan:\n" + describe(self._locale_code()))
-
     def _check_backup_folder(self) -> bool:
         """Show what is wrong with the second folder, or that its drive is not connected; False
         when it cannot be saved."""
@@ -187,13 +151,7 @@ class SettingsDialog(QDialog):
         self.passphrase_dialog.open()
 
     def profile(self) -> PractitionerProfile:
-        return replace(
-            self._ctx.vault.profile(),
-            name=self.name.text().strip(),
-            credentials=self.credentials.text().strip(),
-            contact=self.contact.toPlainText().strip(),
-            locale=self._locale_code(),
-        )
+        return self.practitioner.profile(self._ctx.vault.profile())
 
     def accept(self) -> None:
         """Check everything, save the practitioner's details (the step that can fail), and only then the

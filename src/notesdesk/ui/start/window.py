@@ -27,12 +27,14 @@ from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
-from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
+from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage, system_region
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
 
 if TYPE_CHECKING:  # the vault stack loads on the runner thread, inside the work that needs it
+    from notesdesk.core.domain.practice import PractitionerProfile
     from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.start.about_you import AboutYouPage
 
 DEMO_FILENAME = "demo.notesdesk"
 OFFER_RESTORE = (
@@ -100,6 +102,9 @@ class StartWindow(QWidget):
         # the main window's modules there, so the UI thread does not stop to import them (ui/app.py).
         self.preload: Callable[[], object] | None = None
         self._vault: Vault | None = None
+        # A vault was created here: the main window then goes on to the first client (ui/app.py).
+        self.first_run = False
+        self.about_you: AboutYouPage | None = None  # made after the vault is created: see about_you.py
         self._demo_passphrase = DEMO_PASSPHRASE
         is_demo = self.vault_path.name == DEMO_FILENAME
         hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
@@ -156,7 +161,7 @@ class StartWindow(QWidget):
         self.choice.sig_demo.connect(self._on_demo)
         self.create.sig_back.connect(lambda: self._show(self.choice))
         self.create.sig_submitted.connect(self._on_create)
-        self.recovery_key.sig_confirmed.connect(self._hand_over)
+        self.recovery_key.sig_confirmed.connect(self._ask_about_you)
         self.recovery_key.present_error = lambda exc: errors.present(exc, title="Recovery sheet")
         self.unlock.sig_submitted.connect(self._on_unlock)
         self.unlock.sig_forgot.connect(lambda: self._show(self.recovery))
@@ -230,6 +235,32 @@ class StartWindow(QWidget):
         self.recovery_key.vault_path = self._vault.path
         self.recovery_key.set_key(key, self._vault.vault_id, practitioner)
         self._show(self.recovery_key)
+
+    def _ask_about_you(self) -> None:
+        """After the recovery key: who signs, the country and the contact, before the first note."""
+        vault = self._vault
+        if vault is None:
+            return
+        from notesdesk.ui.start.about_you import AboutYouPage  # inline: see about_you.py
+
+        page = AboutYouPage(vault.profile(), system_region(), self)
+        page.sig_done.connect(self._on_about_you)
+        self.stack.addWidget(page)
+        self.about_you = page
+        self._show(page)
+
+    def _on_about_you(self, profile: PractitionerProfile | None) -> None:
+        vault = self._vault
+        if vault is None or self.about_you is None:
+            return
+        if profile is not None:
+            try:
+                vault.save_profile(profile)
+            except Exception as exc:  # said once, by the presenter; the page keeps what was typed
+                self._errors.present(exc, title="Your details were not saved")
+                return
+        self.first_run = True
+        self._hand_over()
 
     def _on_demo(self) -> None:
         path, passphrase = self.demo_path, self._demo_passphrase

@@ -130,6 +130,9 @@ class ClientWorkspace(QWidget):
         self.tabs.setCurrentWidget(self.notes_tab)
         self.notes_tab.new_note()
 
+    def start_note(self) -> None:
+        self.new_note()
+
     def save_current(self) -> None:
         tab = self.tabs.currentWidget()
         if tab is self.notes_tab:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -79,6 +79,8 @@ class NoteEditor(QWidget):
         self._homework: list[Homework] = []
         self._format_key = ""
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
+        # Asked before the confirmation: False when nobody's name could go on the signature.
+        self.signer_ready: Callable[[], bool] = lambda: True
 
         self.format_combo = named(QComboBox(), "Note format")
         self.date_edit = date_edit("Session date")
@@ -370,6 +372,8 @@ class NoteEditor(QWidget):
             return False
         if not self._persisted:
             self._ctx.errors.present(InvalidInput("An empty note cannot be signed."))
+            return False
+        if not self.signer_ready():
             return False
         question = (
             "Sign this note? A signed note is locked: it can never be edited or deleted, "

@@ -31,6 +31,7 @@ from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.notes.editor import NoteEditor
+from notesdesk.ui.workspace.notes.signer import SignerBar
 from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
 from notesdesk.ui.workspace.unsent import UnsentText
 from notesdesk.ui.workspace.widgets import Confirm, named, scrolled, text_edit
@@ -151,6 +152,8 @@ class NotesTab(QWidget):
         self.templates_button = named(QPushButton("My &templates…"), "My note templates",
                                       "Your own note formats: a name and ordered sections")
         self.editor = NoteEditor(ctx, confirm)
+        self.signer = SignerBar(ctx)  # shown when a signature is refused for want of a name
+        self.editor.signer_ready = self.signer.ready
         self.addenda = AddendaPanel()
         # The addendum being typed is kept (never signed) until added or discarded: see unsent.py.
         self.unsent = UnsentText(ctx, client_id, PendingKind.ADDENDUM, self.addenda.text,
@@ -175,6 +178,7 @@ class NotesTab(QWidget):
         self.copy_notice.setWordWrap(True)
         self.copy_notice.hide()
         right_layout.addWidget(self.copy_notice)
+        right_layout.addWidget(self.signer)
         right_layout.addWidget(self.editor)
         right_layout.addWidget(self.addenda)
         right_layout.addStretch(1)
@@ -376,7 +380,7 @@ class NotesTab(QWidget):
             return
         note = self.editor.current_note()
         kind, text = self.addenda.kind(), self.addenda.text.toPlainText()
-        if note is None or kind is None or not text.strip():
+        if note is None or kind is None or not text.strip() or not self.signer.ready():
             return
         question = (f"Sign this {kind.value} to the note of {note.session_date.isoformat()}? "
                     "It cannot be changed afterwards.")
