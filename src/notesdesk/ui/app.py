@@ -31,7 +31,7 @@ from notesdesk.ui.identity import apply_identity
 from notesdesk.ui.lifecycle import crash_notice
 from notesdesk.ui.lifecycle.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.prefs import Preferences, second_folder
-from notesdesk.ui.start.window import StartWindow
+from notesdesk.ui.start.window import StartWindow, start_size
 
 if TYPE_CHECKING:  # the vault stack and the main window load after the unlock, not before the start window
     from notesdesk.core.storage.vault import Vault
@@ -117,8 +117,7 @@ class Launcher(QObject):
         window.sig_unlocked.connect(self._on_unlocked)
         window.preload = self.preloader.wait
         self.errors.set_parent(window)
-        width = window.fontMetrics().averageCharWidth()
-        window.resize(width * 90, width * 70)
+        window.resize(start_size(window))
         window.show()
         self.start_window = window
         self._watch_crashes()

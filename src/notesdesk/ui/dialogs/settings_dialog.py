@@ -5,7 +5,7 @@ Preferences (QSettings) hold no client data; the practitioner's details live in 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -124,14 +125,37 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        boxes = QVBoxLayout(content)
+        boxes.setContentsMargins(0, 0, 0, 0)
         for box in (general, practitioner, notes):
-            layout.addWidget(box)
+            boxes.addWidget(box)
+        # On a short screen the groups scroll; the Save and Cancel buttons stay in view.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumWidth(content.minimumSizeHint().width()
+                                    + self.scroll.verticalScrollBar().sizeHint().width())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
+        self._content = content
         self.passphrase_dialog: ChangePassphraseDialog | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        self._fit_screen()
         if prefs.backup_folder:
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
+
+    def _fit_screen(self) -> None:
+        """As tall as its content, up to the screen's height (then the groups scroll)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        chrome = self.sizeHint().height() - self.scroll.sizeHint().height()  # buttons and margins
+        wanted = self._content.sizeHint().height() + chrome
+        if screen is not None:
+            wanted = min(wanted, screen.height() - self.fontMetrics().height() * 3)
+        self.resize(max(self.sizeHint().width(), self.minimumWidth()), wanted)
 
     def _check_backup_folder(self) -> bool:
         """Show what is wrong with the second folder, or that its drive is not connected; False

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -76,6 +76,20 @@ def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     return vault
 
 
+def start_size(window: QWidget) -> QSize:
+    """Room for the tallest and widest page (the recovery key and its explanation whole), within
+    the screen: never the fixed few hundred pixels that cut the explanation off."""
+    width = window.fontMetrics().averageCharWidth()
+    hint = window.sizeHint().expandedTo(QSize(width * 90, width * 70))
+    layout = window.layout()
+    if layout is not None and layout.hasHeightForWidth():  # wrapped text: as tall as at this width
+        hint.setHeight(max(hint.height(), layout.totalHeightForWidth(hint.width())))
+    screen = window.screen()
+    if screen is not None:
+        hint = hint.boundedTo(screen.availableGeometry().size())
+    return hint
+
+
 class StartWindow(QWidget):
     sig_unlocked = Signal(object)
     """Emitted with the open Vault; the receiver owns it from then on."""
@@ -135,7 +149,7 @@ class StartWindow(QWidget):
         busy.addWidget(self.busy_label)
         busy.addWidget(self.busy_bar, 1)
         # A readable column, centred: lines of ~80 characters, not the width of the screen.
-        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         column = QWidget(self)
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
@@ -179,6 +193,10 @@ class StartWindow(QWidget):
 
     def _show(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
+        if self.isVisible():  # a page added later (about you) may need more room than the first
+            wanted = start_size(self)
+            if wanted.width() > self.width() or wanted.height() > self.height():
+                self.resize(wanted.expandedTo(self.size()))
         page.setFocus()
 
     def _set_busy(self, busy: bool) -> None:

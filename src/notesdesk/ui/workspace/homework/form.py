@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.care import Homework, Recurrence
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal
+from notesdesk.ui.widgets.labels import fit_placeholder
 from notesdesk.ui.workspace.widgets import OptionalDateEdit, named, text_edit
 
 
@@ -31,6 +32,7 @@ class HomeworkForm(QWidget):
         super().__init__()
         self.description = named(QLineEdit(), "Homework description")
         self.description.setPlaceholderText("e.g. Breathing practice, 10 minutes")
+        fit_placeholder(self.description)
         self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
         self.goal_combo = named(QComboBox(), "Linked goal")
         self.due = OptionalDateEdit("Homework due date")

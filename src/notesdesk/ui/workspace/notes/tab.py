@@ -9,7 +9,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -38,7 +37,8 @@ from notesdesk.ui.workspace.widgets import Confirm, named, scrolled, text_edit
 
 EMPTY_STATE = "Select a note on the left, or start a new one with Ctrl+N."
 NO_ADDENDA = "No addenda."  # one line, no paragraph margins
-KIND_PROMPT = "Choose: correction / amendment / clarification / late entry …"
+KIND_PROMPT = "Choose its kind…"
+KIND_TIP = "What the addendum is: a correction, an amendment, a clarification or a late entry"
 RESTORED = "Unsent addendum restored — review it, then Add addendum to sign it. Nothing was signed."
 
 
@@ -88,9 +88,9 @@ class AddendaPanel(QGroupBox):
         # No kind is chosen for the user: what is signed says what it is because they said so.
         self.kind_combo = named(QComboBox(), "Addendum kind")
         self.kind_combo.addItem(KIND_PROMPT, "")
-        # The long prompt does not set the panel's (and so the editor's) least width.
-        self.kind_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.kind_combo.setMinimumContentsLength(18)
+        self.kind_combo.setToolTip(KIND_TIP)
+        # As wide as its longest choice, so every choice shows whole.
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         for kind in AddendumKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
@@ -98,9 +98,8 @@ class AddendaPanel(QGroupBox):
         self.add_button = named(QPushButton("Add a&ddendum"), "Add addendum", "Sign and attach this addendum")
         self.discard_button = named(QPushButton("Discard…"), "Discard addendum text",
                                     "Throw away the addendum text typed here (it was not added)")
-        row = QHBoxLayout()
+        row = FlowLayout()  # the kind, then the buttons: side by side, or stacked when narrow
         row.addWidget(self.kind_combo)
-        row.addStretch(1)
         row.addWidget(self.discard_button)
         row.addWidget(self.add_button)
         layout = QVBoxLayout(self)
