@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,7 +36,9 @@ class HomeworkForm(QWidget):
         fit_placeholder(self.description)
         self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
         self.goal_combo = named(QComboBox(), "Linked goal")
-        self.due = OptionalDateEdit("Homework due date")
+        self.due = OptionalDateEdit("Homework due date", warn_past=True)
+        # No appointments are kept: the next session is taken to be a week away.
+        self.due.suggest = lambda: today() + timedelta(days=7)
         self.recurrence = named(QComboBox(), "Homework recurrence")
         for rec in Recurrence:
             self.recurrence.addItem(rec.value, rec.value)

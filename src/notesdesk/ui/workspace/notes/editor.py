@@ -33,6 +33,7 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind, QuietRetries
+from notesdesk.ui.widgets.typed import TimeField
 from notesdesk.ui.workspace.flow import FlowLayout, captioned
 from notesdesk.ui.workspace.homework.form import AssignHomeworkDialog
 from notesdesk.ui.workspace.notes.formatting import (
@@ -48,7 +49,6 @@ from notesdesk.ui.workspace.notes.sections import SectionsBox
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
-    TimeField,
     bold,
     date_edit,
     named,

@@ -26,7 +26,7 @@ from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FittingTree
 from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan import edit as plan_edit
-from notesdesk.ui.workspace.plan.forms import NodeDetail, PlanFieldsForm
+from notesdesk.ui.workspace.plan.forms import NodeDetail, ObjectiveForm, PlanFieldsForm
 from notesdesk.ui.workspace.plan.review import ComparePanel, ReviewPanel, version_label
 from notesdesk.ui.workspace.plan.suggestions import SuggestionsPanel
 from notesdesk.ui.workspace.widgets import Confirm, bold, named, scrolled
@@ -77,6 +77,9 @@ class PlanTab(QWidget):
         self.suggestions = SuggestionsPanel()
         self._linked: tuple[tuple[str, str, str], ...] = ()  # what the suggestions were read for
         self.fields = PlanFieldsForm()
+        objective = self.detail.forms[plan_edit.OBJECTIVE]
+        if isinstance(objective, ObjectiveForm):  # a target date starts at the plan's review date
+            objective.target_date.suggest = self.fields.review_due.value
         self.reviews = ReviewPanel(ctx, client_id, confirm)
         self.compare = ComparePanel()
         self.pages = named(QTabWidget(), "Plan sections")
