@@ -79,7 +79,7 @@ def test_an_addendum_needs_a_chosen_kind_and_is_signed_only_when_confirmed(
     qtbot.mouseClick(panel.add_button, Qt.LeftButton)
     [added] = notes.get_note(ws_ctx.uow(), note.id)[1]
     assert added.kind == AddendumKind.CORRECTION
-    assert panel.text.toPlainText() == "" and panel.kind_combo.currentText().startswith("Choose:")
+    assert panel.text.toPlainText() == "" and panel.kind_combo.currentText().startswith("Choose")
     assert not panel.add_button.isEnabled()  # the next addendum's kind is chosen afresh
 
 
