@@ -153,7 +153,7 @@ class Launcher(QObject):
         self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
         if self.start_window is not None and self.start_window.first_run:
-            self.main_window.welcome()
+            self.main_window.add_client()  # on to the first client, then their first note
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)
         if self.start_window is not None:

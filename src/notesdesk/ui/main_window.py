@@ -54,6 +54,7 @@ from notesdesk.ui.shortcut_list import (
 )
 from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.widgets.cover import SessionCover, hide_child_windows
+from notesdesk.ui.widgets.demo import mark_if_demo
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
 TITLE = "NotesDesk"
@@ -110,7 +111,8 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.content = QWidget(self.pages)
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.banner)
+        for part in filter(None, (mark_if_demo(self, ctx.vault.is_demo), self.banner)):
+            column.addWidget(part)  # the demo never looks like a real vault (ui/widgets/demo.py)
         column.addWidget(splitter, 1)
         self.cover = SessionCover(self.pages)
         self.pages.addWidget(self.content)
@@ -311,11 +313,6 @@ class MainWindow(SessionEndMixin, QMainWindow):
         dialog.accepted.connect(lambda: self._after_client_added(dialog.saved))
         self.client_dialog = dialog
         dialog.open()
-
-    def welcome(self) -> None:
-        """Right after the first run: on to the first client (then their first note), no menu to find."""
-        if not self.panel.model.clients() and not self.ctx.vault.read_only:
-            self.add_client()
 
     def _after_client_added(self, client: Client | None) -> None:
         """A new client: selected, and their Notes tab opens with a draft ready (stored once typed)."""

@@ -25,7 +25,7 @@ from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
 from notesdesk.core.crypto.cipher import FieldCipher
 from notesdesk.core.crypto.policy import passphrase_problem
-from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.domain.practice import DemoMark, PractitionerProfile
 from notesdesk.core.errors import (
     Conflict,
     InvalidInput,
@@ -129,6 +129,7 @@ class Vault:
         self._dek = dek
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
+        self._demo = False
         self._in_memory = False
         self._work_lock = threading.Lock()
         self._work_owner: int | None = None
@@ -405,6 +406,7 @@ class Vault:
         self._signing_private = bytes.fromhex(stored.private_hex)
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
         self._profile = found or PractitionerProfile()
+        self._demo = self._secret_table(uow, DemoMark).find(DemoMark.id) is not None
 
     def adopt_signing_key(self, private_key: bytes) -> None:
         """Take over the signing key of an imported practice, so its signed notes keep verifying."""
@@ -430,6 +432,19 @@ class Vault:
     def profile(self) -> PractitionerProfile:
         assert self._profile is not None
         return self._profile
+
+    @property
+    def is_demo(self) -> bool:
+        """Filled by the demo generator (notesdesk.demo): made-up clients only."""
+        return self._demo
+
+    def mark_demo(self) -> None:
+        with self.unit_of_work() as uow:
+            table = self._secret_table(uow, DemoMark)
+            if table.find(DemoMark.id) is None:
+                table.add(DemoMark())
+            uow.commit()
+        self._demo = True
 
     def save_profile(self, profile: PractitionerProfile) -> None:
         with self.unit_of_work() as uow:
