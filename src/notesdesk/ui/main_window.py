@@ -204,7 +204,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
             "settings": self._action("Se&ttings…", "Ctrl+,", self.open_settings),
             "backups": self._action("&Backups…", "Ctrl+Shift+B", self.open_backups),
             "lock": self._action("&Lock", "Ctrl+L", self.lock),
-            "quit": self._action("&Quit", "Ctrl+Q", self.close),
+            "quit": self._action("&Quit", "Ctrl+Q", self.quit_app),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
         }
         actions["privacy"].setCheckable(True)

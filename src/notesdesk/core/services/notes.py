@@ -156,6 +156,13 @@ def addenda_counts(uow: UnitOfWork, client_id: str) -> dict[str, int]:
     return dict(Counter(a.note_id for a in addenda))
 
 
+def count_drafts(uow: UnitOfWork) -> int:
+    """How many session notes, across every client, are still unsigned; nothing is decrypted (whether
+    a note is signed is stored in clear)."""
+    with uow:
+        return len(uow.notes.ids(signed=0))
+
+
 def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
     with uow:
         notes = uow.notes.where(client_id=client_id)

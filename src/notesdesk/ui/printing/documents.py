@@ -12,8 +12,10 @@ Nothing is ever written to a temporary file: the preview and the printer read th
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk import paths
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.reports import (
     PdfOptions,
@@ -41,7 +44,7 @@ from notesdesk.core.reports import (
     render_maintenance_plan,
     render_safety_plan,
 )
-from notesdesk.core.services import summary
+from notesdesk.core.services import clients, summary
 from notesdesk.core.services.documents import DocumentSources, document_sources
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.ui.context import AppContext
@@ -76,10 +79,21 @@ class Document:
     key: str
     menu_text: str
     title: str  # the preview's window title: generic, never the client's name
-    file_name: str  # the suggested export name: never the client's name
+    file_name: str  # the start of the suggested export name (export_name): never the client's name
     read: Read
     render: Render
     detail: Callable[[Any], str]  # (choice) -> the audit's name for the document: never client data
+
+
+_UNDECOMPOSED = str.maketrans({"Ł": "L", "Ø": "O", "Đ": "D", "Æ": "AE", "Œ": "OE", "Þ": "TH", "ß": "SS"})
+
+
+def export_name(stem: str, initials: str, day: date) -> str:
+    """'treatment-summary-clinician-ZOB-2026-12-07.pdf': the document, whose (initials only, in plain
+    letters: never the name) and when, so two exports neither look alike nor overwrite each other."""
+    plain = unicodedata.normalize("NFKD", initials.translate(_UNDECOMPOSED))
+    letters = "".join(ch for ch in plain if ch.isascii() and ch.isalnum()).upper()
+    return "-".join(part for part in (stem, letters, day.isoformat()) if part) + ".pdf"
 
 
 def _summary(audience: str) -> Read:
@@ -122,7 +136,7 @@ DOCUMENTS: dict[str, Document] = {
             "clinician",
             "Treatment summary (clinician)…",
             "Treatment summary (clinician copy)",
-            "treatment-summary.pdf",
+            "treatment-summary-clinician",
             _summary("clinician"),
             lambda model, options, _c: render_clinician_summary(model, options),
             lambda _c: "treatment summary (clinician)",
@@ -131,7 +145,7 @@ DOCUMENTS: dict[str, Document] = {
             "client",
             "Treatment summary (client copy)…",
             "Treatment summary (client copy)",
-            "progress-summary.pdf",
+            "progress-summary-for-client",
             _summary("client"),
             lambda model, options, choice: render_client_summary(model, options, choice),
             lambda _c: "treatment summary (client)",
@@ -140,7 +154,7 @@ DOCUMENTS: dict[str, Document] = {
             "safety",
             "Safety plan…",
             "Safety plan",
-            "safety-plan.pdf",
+            "safety-plan",
             _plain(summary.safety_plan_sheet),
             lambda model, options, _c: render_safety_plan(model, options),
             lambda _c: "safety plan",
@@ -149,7 +163,7 @@ DOCUMENTS: dict[str, Document] = {
             "homework",
             "Homework sheet…",
             "Homework sheet",
-            "homework-sheet.pdf",
+            "homework-sheet",
             _plain(summary.homework_sheet),
             lambda model, options, _c: render_homework_sheet(model, options),
             lambda _c: "homework sheet",
@@ -158,7 +172,7 @@ DOCUMENTS: dict[str, Document] = {
             "record",
             "Record for an access request…",
             "Record for an access request",
-            "record-of-care.pdf",
+            "record-of-care",
             _record,
             lambda model, options, _c: render_access_record(model, options),
             lambda choice: summary.record_detail(choice.include_private),
@@ -167,7 +181,7 @@ DOCUMENTS: dict[str, Document] = {
             "maintenance",
             "Maintenance plan…",
             "Maintenance plan",
-            "maintenance-plan.pdf",
+            "maintenance-plan",
             _plain(summary.maintenance_sheet),
             lambda model, options, _c: render_maintenance_plan(model, options),
             lambda _c: "maintenance plan",
@@ -303,7 +317,7 @@ class ReportActions(QObject):
                 data,
                 doc.title,
                 self._widget,
-                suggested_name=doc.file_name,
+                suggested_name=export_name(doc.file_name, self._initials(), today()),
                 on_error=lambda exc: self.ctx.errors.present(exc, doc.title),
             )
         except Exception as exc:
@@ -320,6 +334,10 @@ class ReportActions(QObject):
             self._open.add(preview)
             preview.destroyed.connect(lambda *_: self._open.discard(preview))
             preview.show()
+
+    def _initials(self) -> str:
+        found = self.ctx.session.read(clients.get_client, self.client_id, audit_view=False)
+        return found.initials if found is not None else ""
 
     def log(self, key: str, action: AuditAction, choice: Any = None, protected: bool | None = None) -> None:
         """Record a print or export in the audit: the document kind and, for an export, whether the PDF

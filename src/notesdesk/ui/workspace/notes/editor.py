@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
@@ -227,6 +228,11 @@ class NoteEditor(QWidget):
             widget.setEnabled(not read_only)
         for widget in (self.date_edit, self.start_edit, self.end_edit):
             widget.setReadOnly(read_only)
+            # A signed note's date and times look like text, not like controls waiting for a click.
+            widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons if read_only
+                                    else QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+            widget.setFrame(not read_only)
+        self.date_edit.setCalendarPopup(not read_only)
         self.links.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
         self.save_button.setEnabled(not read_only)
