@@ -105,6 +105,13 @@ def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter
     sheet.page_button.click()
     save(first, "13-recovery-sheet-preview", over=sheet)
     first.recovery_key.close_sheet()
+    first.recovery_key.confirm.setText(first.recovery_key.last_group())
+    first.recovery_key.continue_button.click()
+    about = first.about_you
+    if about is not None:
+        about.form.name.setText("Dr. Ilse Marjanović-Achebe")
+        about.form.credentials.setText("PsyD, Licensed Clinical Psychologist")
+        save(first, "03b-about-you")
     first.close()
 
     unlock = StartWindow(folder / "vault.notesdesk", runner, errors)
