@@ -163,6 +163,12 @@ def count_drafts(uow: UnitOfWork) -> int:
         return len(uow.notes.ids(signed=0))
 
 
+def count_notes(uow: UnitOfWork, client_id: str) -> int:
+    """How many session notes the client has, signed or not; nothing is decrypted."""
+    with uow:
+        return len(uow.notes.ids(client_id=client_id))
+
+
 def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
     with uow:
         notes = uow.notes.where(client_id=client_id)
