@@ -416,8 +416,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
             return  # could not leave the previous client (its drafts did not save)
         if hit.kind == "plan":
             self.host.open_plan(hit.object_id)
-        else:
+        elif hit.kind == "note":
             self.host.open_note(hit.object_id)
+        else:  # homework, the safety plan: their tab
+            self.host.open_part(hit.kind)
 
     # -- settings ----------------------------------------------------------------------------------
 

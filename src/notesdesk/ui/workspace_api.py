@@ -40,3 +40,7 @@ class Workspace(Protocol):
         """Show Notes with a new draft in the default format (a client just added): nothing is
         stored until something is typed."""
         ...
+
+    def open_part(self, part: str) -> None:
+        """Show one part of the record: "homework" or "safety_plan" (a search hit)."""
+        ...

@@ -20,4 +20,8 @@ def build_index(uow: UnitOfWork) -> SearchIndex:
             index.put_note(note, addenda.get(note.id, []))
         for plan in uow.plans.all():
             index.put_plan(plan)
+        for homework in uow.homework.all():
+            index.put_homework(homework)
+        for safety in uow.safety_plans.all():  # the newest version of each client's stays
+            index.put_safety_plan(safety)
     return index
