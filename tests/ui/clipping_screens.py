@@ -110,6 +110,11 @@ def dialogs(window: MainWindow) -> None:
     about.show()
     check("dialog: about", about)
     about.close()
+    from notesdesk.ui.dialogs.guide_dialog import show_guide
+
+    guide = show_guide(window)
+    check("dialog: user guide", guide)
+    guide.close()
 
 
 def workspace_screens(window: MainWindow, client_id: str) -> None:

@@ -30,10 +30,10 @@ from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.dialogs.about_dialog import AboutDialog
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
+from notesdesk.ui.dialogs.guide_dialog import add_help_menu
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.keepers.client_list import ClientListKeeper
@@ -222,9 +222,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         view_menu = bar.addMenu("&View")
         for name in ("find", "search", "privacy"):
             view_menu.addAction(a[name])
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["shortcuts"])
-        help_menu.addAction("&About NotesDesk", lambda: AboutDialog(self).exec())  # no shortcut: menu only
+        add_help_menu(bar, self, a["shortcuts"])  # shortcuts, the user guide, About
         self.reports_menu = ReportsMenu(self.ctx, self.selected_client_id, self, self._drafts_saved)
         bar.insertMenu(view_menu.menuAction(), self.reports_menu)
         # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
