@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -36,6 +36,7 @@ from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
 from notesdesk.ui.dialogs.guide_dialog import add_help_menu
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
+from notesdesk.ui.geometry import restore_window, save_window
 from notesdesk.ui.keepers.client_list import ClientListKeeper
 from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.lifecycle import crash_notice
@@ -473,7 +474,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.client_list.close()
-        self.ctx.prefs.save_geometry("main", bytes(self.saveGeometry().data()))
+        save_window(self, self.ctx.prefs)
         self.ctx.prefs.sync()
         self.ctx.runner.wait()
         self.search_keeper.close()
@@ -487,10 +488,4 @@ class MainWindow(SessionEndMixin, QMainWindow):
             self.setWindowTitle(TITLE)
 
     def _restore_geometry(self) -> None:
-        saved = self.ctx.prefs.geometry("main")
-        if saved and self.restoreGeometry(QByteArray(saved)):
-            return
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            self.resize(area.width() * 4 // 5, area.height() * 4 // 5)
+        restore_window(self, self.ctx.prefs)  # per screen size: ui/geometry.py
