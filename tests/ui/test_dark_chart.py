@@ -53,3 +53,9 @@ def test_the_chart_paints_on_the_dark_background(qtbot) -> None:
     image = chart.grab().toImage()
     assert chart.colours.dark
     assert QColor(image.pixel(2, image.height() - 2)) == QColor("#202124")
+
+
+def test_the_demo_strip_is_readable_in_any_palette() -> None:
+    from notesdesk.ui.widgets.demo import TINT
+
+    assert contrast(TINT, QColor("white")) >= 4.5  # its own colours: white on violet
