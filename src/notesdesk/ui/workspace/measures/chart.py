@@ -78,7 +78,7 @@ class TrendChart(QWidget):
         self.spec: ChartSpec | None = None
         self.geometry_: ChartLayout | None = None
         self.colours = chart_colours(self.palette())  # re-read from the palette at every paint
-        self.setMinimumSize(420, 220)
+        self.setMinimumSize(420, 180)  # room for the demo strip too, on a 640-pixel-high screen
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setAccessibleName("Score trend chart")
         self.setMouseTracking(True)

@@ -232,6 +232,9 @@ class NoteEditor(QWidget):
             widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons if read_only
                                     else QAbstractSpinBox.ButtonSymbols.UpDownArrows)
             widget.setFrame(not read_only)
+            # A spin box keeps its first size hint until told its style changed: without arrows and
+            # frame it would stay too narrow for its text once they are back.
+            QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
         self.date_edit.setCalendarPopup(not read_only)
         self.links.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
