@@ -101,8 +101,10 @@ class PlanTab(QWidget):
         grid.addLayout(edits, 2, 0, 1, 2)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.tree, 1)
+        # The buttons first: what the measures suggest appears and goes under the tree without moving
+        # them (it used to push them up and down under the pointer).
         left_layout.addLayout(grid)
+        left_layout.addWidget(self.tree, 1)
         left_layout.addWidget(self.suggestions)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)
