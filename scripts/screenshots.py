@@ -22,7 +22,7 @@ os.environ.setdefault("NOTESDESK_INSECURE_TEST_KDF", "1")
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QPoint, QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
@@ -105,6 +105,13 @@ def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter
     sheet.page_button.click()
     save(first, "13-recovery-sheet-preview", over=sheet)
     first.recovery_key.close_sheet()
+    first.recovery_key.confirm.setText(first.recovery_key.last_group())
+    first.recovery_key.continue_button.click()
+    about = first.about_you
+    if about is not None:
+        about.form.name.setText("Dr. Ilse Marjanović-Achebe")
+        about.form.credentials.setText("PsyD, Licensed Clinical Psychologist")
+        save(first, "03b-about-you")
     first.close()
 
     unlock = StartWindow(folder / "vault.notesdesk", runner, errors)
@@ -146,6 +153,7 @@ def read_only_screen(vault_path: Path, runner: BackgroundRunner, errors: ErrorPr
     vault = Vault.open(vault_path, passphrase=DEMO_PASSPHRASE, read_only=True)
     ctx = AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs)
     window = MainWindow(ctx, relaunch=lambda _path: None)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # it opens maximised on the small offscreen screen
     window.resize(*SIZE)
     window.show()
     wait_until(lambda: ctx.index is not None)
@@ -157,6 +165,7 @@ def read_only_screen(vault_path: Path, runner: BackgroundRunner, errors: ErrorPr
 
 def main_screens(ctx: AppContext, folder: Path) -> None:
     window = MainWindow(ctx, relaunch=lambda _path: None)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # it opens maximised on the small offscreen screen
     window.resize(*SIZE)
     window.show()
     wait_until(lambda: ctx.index is not None)

@@ -78,3 +78,43 @@ def test_the_printed_summary_uses_these_words(base_summary: ClientSummary) -> No
            "v2 in effect from Nov 6, 2026 (active)" in text
     assert "(6 notes signed, 1 not yet signed *)" in text
     assert "superseded from" not in text and "signed; *" not in text
+
+
+# -- issue 15, item 12: the header's phone, the client copy's chart and its first session ----------
+
+
+def test_a_phone_number_in_the_header_is_never_broken_across_lines() -> None:
+    from notesdesk.core.reports.fonts import register_fonts
+    from notesdesk.core.reports.plaintext import wrap_keeping_phones, wrap_text
+    from notesdesk.core.reports.styles import stylesheet
+
+    register_fonts()
+    style = stylesheet()["HeaderRight"]
+    phone = "(312) 555-0148"
+    broken_before = 0
+    for filler in range(0, 40):  # every place a line could end: one of them falls inside the number
+        contact = f"Suite {'9' * filler}, Alder Court · {phone}"
+        broken_before += not any(phone in line for line in wrap_text(contact, style, 140))
+        lines = wrap_keeping_phones(contact, style, 140)
+        assert any(phone in line for line in lines), lines
+        assert "".join(lines).replace(" ", "") == contact.replace(" ", "")  # nothing lost
+    assert broken_before, "the check never met a break inside the number"
+
+
+def test_the_client_copy_chart_speaks_plainly_and_the_clinician_copy_keeps_the_term(
+    base_summary: ClientSummary,
+) -> None:
+    scales = tuple(replace(scale, caseness=10) for scale in base_summary.measures.scales)
+    with_line = replace(base_summary, measures=replace(base_summary.measures, scales=scales))
+    client = flat(pdf_text(reports.render_client_summary(with_line, PdfOptions())))
+    clinician = flat(pdf_text(reports.render_clinician_summary(with_line, PdfOptions())))
+    assert "the line where scores count as a concern" in client and "cut-off" not in client
+    assert "clinical cut-off" in clinician
+
+
+def test_a_first_session_reads_naturally_on_the_client_copy(base_summary: ClientSummary) -> None:
+    one = replace(base_summary, sessions=base_summary.sessions[:1])
+    text = flat(pdf_text(reports.render_client_summary(one, PdfOptions())))
+    assert "We met for the first time, on " in text and "once since" not in text
+    many = flat(pdf_text(reports.render_client_summary(base_summary, PdfOptions())))
+    assert f"We have met {len(base_summary.sessions)} times since" in many

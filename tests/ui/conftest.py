@@ -104,6 +104,12 @@ class FakeWorkspace(QWidget):
         self.log.append(("start_discharge_note", self.client_id))
         return True
 
+    def start_note(self) -> None:
+        self.log.append(("start_note", self.client_id))
+
+    def open_part(self, part: str) -> None:
+        self.log.append(("open_part", part))
+
 
 class Relaunch:
     def __init__(self, log: list[tuple[str, str]]) -> None:

@@ -69,7 +69,7 @@ def _draft(client_id: str, day: date) -> SessionNote:
 
 def test_the_overview_says_which_notes_are_not_signed_yet(workspace, ws_ctx, ws_client):
     overview = workspace.overview_tab
-    assert overview.text("notes") == "Every session note is signed"
+    assert overview.text("notes") == "No session notes yet"  # nothing to call signed (issue 15)
     recent = notes.create_note(ws_ctx.uow(), _draft(ws_client, today()))
     overview.refresh()
     # A draft from today is work in progress: mentioned, not flagged in bold.
@@ -107,3 +107,32 @@ def test_privacy_mode_masks_names_and_hides_the_clients_own_words(workspace, ws_
 
     ws_ctx.prefs.privacy_mode = False
     assert "Robin takes the bus" in overview.text("goals") and "I want my life back" in overview.text("goals")
+
+
+def test_the_overview_starts_with_who_the_client_is_and_privacy_mode_keeps_it_to_initials(
+    workspace, ws_ctx, ws_client
+):
+    from dataclasses import replace
+
+    from notesdesk.core.services import clients
+
+    client = clients.get_client(ws_ctx.uow(), ws_client, audit_view=False)
+    born = today().replace(year=today().year - 36) - timedelta(days=1)
+    clients.update_client(ws_ctx.uow(), replace(client, pronouns="they/them", phone="021 555 0199",
+                                                date_of_birth=born, emergency_contact="Sam Example"))
+    overview = workspace.overview_tab
+    overview.refresh()
+    header = overview.header.text()
+    for shown in ("Robin Example", "36 years old", "they/them", "021 555 0199", "Sam Example"):
+        assert shown in header
+    ws_ctx.prefs.privacy_mode = True
+    overview.refresh()
+    header = overview.header.text()
+    assert "RE" in header and "Robin" not in header and "555" not in header and "Sam" not in header
+
+
+def test_every_note_signed_is_said_only_when_there_are_notes():
+    from notesdesk.ui.workspace.overview.data import drafts_text
+
+    assert drafts_text((), 0, today(), total=0) == "No session notes yet"
+    assert drafts_text((), 0, today(), total=3) == "Every session note is signed"

@@ -14,6 +14,7 @@ from PySide6.QtCore import QDir
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import ClientCopyOptions
 from notesdesk.core.reports import PdfOptions, render_clinician_summary
 from notesdesk.core.services import summary
@@ -172,7 +173,8 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
     qtbot.waitUntil(lambda: len(previews.shown) == 1, timeout=15000)
     data, title, name = previews.shown[0]
     assert data.startswith(b"%PDF") and title == "Treatment summary (clinician copy)"
-    assert name == "treatment-summary.pdf" and "Wiśniewski" not in name
+    # The document, the client's initials in plain letters and the day; never the name (issue 15).
+    assert name == f"treatment-summary-clinician-LW-{today().isoformat()}.pdf" and "Wiśniewski" not in name
     assert "recovered on this questionnaire (baseline 14); response and remission met" in _text(data)
     assert PRIVATE_TEXT not in _text(data)
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")

@@ -71,10 +71,16 @@ def test_create_vault_then_it_opens_with_that_passphrase(qtbot, start, ui_vault_
     page.confirm.clear()
     qtbot.keyClicks(page.confirm, key.rsplit("-", 1)[1].lower())
     assert page.continue_button.isEnabled()
+    qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+    about = window.about_you  # then who signs: name and credentials (issue 15)
+    assert window.stack.currentWidget() is about
+    qtbot.keyClicks(about.form.name, "Dr Ada Byrne")
+    qtbot.keyClicks(about.form.credentials, "LCSW")
     with qtbot.waitSignal(window.sig_unlocked, timeout=5000) as unlocked:
-        qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(about.form.credentials, Qt.Key.Key_Return)
     vault = unlocked.args[0]
-    assert vault.path == ui_vault_path
+    assert vault.path == ui_vault_path and window.first_run
+    assert (vault.profile().name, vault.profile().credentials) == ("Dr Ada Byrne", "LCSW")
     vault.close()
 
     Vault.open(ui_vault_path, passphrase=PASSPHRASE).close()

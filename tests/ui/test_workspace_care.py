@@ -289,15 +289,16 @@ def test_an_unticked_due_date_shows_no_date_and_ticking_it_brings_one(workspace,
     assert due.value() is None
 
     qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)
-    assert due.edit.isEnabled() and due.edit.text() == today().isoformat() and due.value() == today()
+    week = today() + timedelta(days=7)  # the next session, taken to be a week away (issue 15)
+    assert due.edit.isEnabled() and due.edit.text() == week.isoformat() and due.value() == week
     due.edit.setDate(due.edit.date().addDays(7))
     qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)
     assert due.edit.text() == "—" and due.value() is None
     qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)  # the date chosen before comes back
-    assert due.value() == today() + timedelta(days=7)
+    assert due.value() == today() + timedelta(days=14)
 
     type_into(qtbot, tab.description, "Ride two stops")
     qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
-    assert homework.due_date == today() + timedelta(days=7)
+    assert homework.due_date == today() + timedelta(days=14)
     assert due.edit.text() == "—"  # the form is cleared for the next one

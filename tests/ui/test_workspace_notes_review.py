@@ -60,7 +60,7 @@ def test_an_addendum_needs_a_chosen_kind_and_is_signed_only_when_confirmed(
     tab.reload()
     workspace.open_note(note.id)
     panel = tab.addenda
-    assert panel.kind_combo.currentText().startswith("Choose:")  # no kind picked for the user
+    assert panel.kind_combo.currentText().startswith("Choose")  # no kind picked for the user
     type_into(qtbot, panel.text, "Correction: the session was on Tuesday.")
     assert not panel.add_button.isEnabled() and "choose its kind" in panel.add_button.toolTip()
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData(AddendumKind.CORRECTION.value))
@@ -79,7 +79,7 @@ def test_an_addendum_needs_a_chosen_kind_and_is_signed_only_when_confirmed(
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     [added] = notes.get_note(ws_ctx.uow(), note.id)[1]
     assert added.kind == AddendumKind.CORRECTION
-    assert panel.text.toPlainText() == "" and panel.kind_combo.currentText().startswith("Choose:")
+    assert panel.text.toPlainText() == "" and panel.kind_combo.currentText().startswith("Choose")
     assert not panel.add_button.isEnabled()  # the next addendum's kind is chosen afresh
 
 

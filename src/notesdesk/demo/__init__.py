@@ -175,6 +175,7 @@ def build_demo(
         min(rng.choice((0, 0, 0, 1, 1, 2)), n - 1) if s == ClientStatus.ACTIVE else 0
         for n, s in zip(counts, statuses, strict=True)
     ]
+    vault.mark_demo()
     profile = vault.profile()
     if not profile.name.strip():
         vault.save_profile(replace(profile, name=DEMO_PROFILE.name,

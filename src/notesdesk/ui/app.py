@@ -32,7 +32,7 @@ from notesdesk.ui.lifecycle import crash_notice
 from notesdesk.ui.lifecycle.crash_watch import Busy, CrashWatch, LastRun
 from notesdesk.ui.lifecycle.termination import TerminationRequests
 from notesdesk.ui.prefs import Preferences, second_folder
-from notesdesk.ui.start.window import StartWindow
+from notesdesk.ui.start.window import StartWindow, start_size
 
 if TYPE_CHECKING:  # the vault stack and the main window load after the unlock, not before the start window
     from notesdesk.core.storage.vault import Vault
@@ -119,8 +119,7 @@ class Launcher(QObject):
         window.sig_unlocked.connect(self._on_unlocked)
         window.preload = self._ready_for_main_window
         self.errors.set_parent(window)
-        width = window.fontMetrics().averageCharWidth()
-        window.resize(width * 90, width * 70)
+        window.resize(start_size(window))
         window.show()
         self.start_window = window
         self._watch_crashes()
@@ -175,6 +174,8 @@ class Launcher(QObject):
         self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
         self.main_window.show()
         settle_long_lived_objects()
+        if self.start_window is not None and self.start_window.first_run:
+            self.main_window.add_client()  # on to the first client, then their first note
         if self.last_run is not None:
             self.main_window.show_recovered(self.last_run)
         if self.start_window is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -30,12 +30,13 @@ from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.dialogs.about_dialog import AboutDialog
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
 from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
+from notesdesk.ui.dialogs.guide_dialog import add_help_menu
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
+from notesdesk.ui.geometry import restore_window, save_window
 from notesdesk.ui.keepers.client_list import ClientListKeeper
 from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.lifecycle import crash_notice
@@ -60,6 +61,7 @@ from notesdesk.ui.shortcut_list import (
 )
 from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.widgets.cover import SessionCover, hide_child_windows
+from notesdesk.ui.widgets.demo import mark_if_demo
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
 TITLE = "NotesDesk"
@@ -117,7 +119,8 @@ class MainWindow(SessionEndMixin, QMainWindow):
         self.content = QWidget(self.pages)
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.banner)
+        for part in filter(None, (mark_if_demo(self, ctx.vault.is_demo), self.banner)):
+            column.addWidget(part)  # the demo never looks like a real vault (ui/widgets/demo.py)
         column.addWidget(splitter, 1)
         self.cover = SessionCover(self.pages)
         self.pages.addWidget(self.content)
@@ -230,7 +233,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
             "settings": self._action("Se&ttings…", "Ctrl+,", self.open_settings),
             "backups": self._action("&Backups…", "Ctrl+Shift+B", self.open_backups),
             "lock": self._action("&Lock", "Ctrl+L", self.lock),
-            "quit": self._action("&Quit", "Ctrl+Q", self.close),
+            "quit": self._action("&Quit", "Ctrl+Q", self.quit_app),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
             "due": self._action("D&ue at the next visit…", "Ctrl+Shift+U", self.open_due),
         }
@@ -251,9 +254,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         view_menu = bar.addMenu("&View")
         for name in ("find", "search", "privacy"):
             view_menu.addAction(a[name])
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["shortcuts"])
-        help_menu.addAction("&About NotesDesk", lambda: AboutDialog(self).exec())  # no shortcut: menu only
+        add_help_menu(bar, self, a["shortcuts"])  # shortcuts, the user guide, About
         self.reports_menu = ReportsMenu(self.ctx, self.selected_client_id, self, self._drafts_saved)
         bar.insertMenu(view_menu.menuAction(), self.reports_menu)
         # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
@@ -341,9 +342,15 @@ class MainWindow(SessionEndMixin, QMainWindow):
             lambda c: session.perform(client_service.add_client, c, change=Kind.CLIENT, client_id=c.id),
             None, self, self._same_name,
         )
-        dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
+        dialog.accepted.connect(lambda: self._after_client_added(dialog.saved))
         self.client_dialog = dialog
         dialog.open()
+
+    def _after_client_added(self, client: Client | None) -> None:
+        """A new client: selected, and their Notes tab opens with a draft ready (stored once typed)."""
+        self._after_client_saved(client)
+        if client is not None and self.host.client_id == client.id:
+            self.host.start_note()
 
     def edit_client(self) -> None:
         client = self.panel.current_client()
@@ -441,8 +448,10 @@ class MainWindow(SessionEndMixin, QMainWindow):
             return  # could not leave the previous client (its drafts did not save)
         if hit.kind == "plan":
             self.host.open_plan(hit.object_id)
-        else:
+        elif hit.kind == "note":
             self.host.open_note(hit.object_id)
+        else:  # homework, the safety plan: their tab
+            self.host.open_part(hit.kind)
 
     # -- settings ----------------------------------------------------------------------------------
 
@@ -504,7 +513,7 @@ class MainWindow(SessionEndMixin, QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.client_list.close()
-        self.ctx.prefs.save_geometry("main", bytes(self.saveGeometry().data()))
+        save_window(self, self.ctx.prefs)
         self.ctx.prefs.sync()
         self.ctx.runner.wait()
         self.search_keeper.close()
@@ -518,10 +527,4 @@ class MainWindow(SessionEndMixin, QMainWindow):
             self.setWindowTitle(TITLE)
 
     def _restore_geometry(self) -> None:
-        saved = self.ctx.prefs.geometry("main")
-        if saved and self.restoreGeometry(QByteArray(saved)):
-            return
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            self.resize(area.width() * 4 // 5, area.height() * 4 // 5)
+        restore_window(self, self.ctx.prefs)  # per screen size: ui/geometry.py

@@ -35,3 +35,12 @@ class Workspace(Protocol):
         """Start a new note in the discharge format; False when the note open before it could not be
         saved (then nothing changes on screen)."""
         ...
+
+    def start_note(self) -> None:
+        """Show Notes with a new draft in the default format (a client just added): nothing is
+        stored until something is typed."""
+        ...
+
+    def open_part(self, part: str) -> None:
+        """Show one part of the record: "homework" or "safety_plan" (a search hit)."""
+        ...

@@ -93,6 +93,14 @@ class WorkspaceHost(QStackedWidget):
         client_id, self.client_id = self.client_id, None
         self.show_client(client_id)
 
+    def open_part(self, part: str) -> None:
+        if self.workspace is not None:
+            self.workspace.open_part(part)
+
+    def start_note(self) -> None:
+        if self.workspace is not None:
+            self.workspace.start_note()
+
     def open_note(self, note_id: str) -> None:
         if self.workspace is not None:
             self.workspace.open_note(note_id)

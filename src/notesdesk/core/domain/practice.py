@@ -15,3 +15,12 @@ class PractitionerProfile:
     retention_years_after_majority: int = 3
     age_of_majority: int = 18
     id: str = "profile"
+
+
+@dataclass(frozen=True)
+class DemoMark:
+    """Present only in a vault the demo generator filled: the app shows it as the made-up practice
+    it is (a banner, another window tint), whatever its file is called."""
+
+    synthetic: bool = True
+    id: str = "demo-practice"

@@ -27,7 +27,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.reports.fonts import SANS, SANS_BOLD
-from notesdesk.core.reports.plaintext import wrap_text
+from notesdesk.core.reports.plaintext import wrap_keeping_phones, wrap_text
 from notesdesk.core.reports.styles import INK, MUTED, RULE, Styles, stylesheet
 from notesdesk.core.reports.text import long_date
 
@@ -159,7 +159,7 @@ class Renderer(ABC):
                                            fontSize=right_style.fontSize)
         left = [(name_style, line) for line in wrap_text(p.name, name_style, left_w)]
         left += [(credentials_style, line) for line in wrap_text(p.credentials, credentials_style, left_w)]
-        lines = wrap_text(right, right_style, self.frame_width - left_w - 6 * mm)
+        lines = wrap_keeping_phones(right, right_style, self.frame_width - left_w - 6 * mm)
         text = canvas.beginText()
         y = top - getAscent(name_style.fontName, name_style.fontSize)
         for style, line in left:

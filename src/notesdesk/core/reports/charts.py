@@ -66,6 +66,10 @@ def _y_range(points: Sequence[tuple[date, float]], scale: MeasureScale | None) -
     return low, high + max(1.0, (high - low) * 0.15)
 
 
+CUTOFF = "clinical cut-off"
+CLIENT_CUTOFF = "the line where scores count as a concern"  # the client's copy: no jargon
+
+
 class TrendChart(Flowable):
     """Scores over time; the instrument's bands are shaded and labelled when known and wanted.
 
@@ -81,8 +85,10 @@ class TrendChart(Flowable):
         show_bands: bool = True,
         font_size: float = 7.5,
         height: float = 48 * mm,
+        cutoff_label: str = CUTOFF,
     ) -> None:
         super().__init__()
+        self.cutoff_label = cutoff_label
         self.instrument, self.points, self.scale = instrument, list(points), scale
         self.show_bands, self.font_size = show_bands and scale is not None and bool(scale.bands), font_size
         self.width, self.height = width, height
@@ -151,7 +157,7 @@ class TrendChart(Flowable):
             canvas.setDash(3, 2)
             canvas.line(left, y, left + plot_w, y)
             canvas.setDash()
-            self._text(left + 2, y + 2, "clinical cut-off", fs - 1, INK)
+            self._text(left + 2, y + 2, self.cutoff_label, fs - 1, INK)
         self._draw_series()
         self._draw_texts()
         canvas.restoreState()
@@ -187,27 +193,27 @@ class TrendChart(Flowable):
 
 def trend_charts(
     section: MeasureSection, width: float, show_bands: bool = True, font_size: float = 7.5,
-    height: float = 48 * mm,
+    height: float = 48 * mm, cutoff_label: str = CUTOFF,
 ) -> list[TrendChart]:
     """One chart per scored instrument (at most MAX_CHARTS); an empty list when nothing is scored."""
     scales = {s.instrument: s for s in section.scales}
     charts = []
     for instrument, points in list(series(section).items())[:MAX_CHARTS]:
         charts.append(TrendChart(instrument, points, width, scales.get(instrument), show_bands,
-                                  font_size, height))
+                                  font_size, height, cutoff_label))
     return charts
 
 
 def chart_block(
     section: MeasureSection, width: float, show_bands: bool = True, font_size: float = 7.5,
-    height: float = 48 * mm,
+    height: float = 48 * mm, cutoff_label: str = CUTOFF,
 ) -> list[Flowable]:
     """The charts laid out for a page: one full width, or two side by side per row."""
     found = series(section)
     if len(found) <= 1:
-        return list(trend_charts(section, width, show_bands, font_size, height))
+        return list(trend_charts(section, width, show_bands, font_size, height, cutoff_label))
     half = (width - 6 * mm) / 2
-    charts = trend_charts(section, half, show_bands, font_size, height)
+    charts = trend_charts(section, half, show_bands, font_size, height, cutoff_label)
     rows = [charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2])) for i in range(0, len(charts), 2)]
     table = Table(rows, colWidths=[half + 6 * mm, half], hAlign="LEFT")
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -15,7 +15,7 @@ from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanSt
 from notesdesk.core.domain.summaries import ClientCopyOptions, ClientSummary, MeasureChange
 from notesdesk.core.measures.objectives import names_instrument
 from notesdesk.core.reports.base import PdfOptions, Renderer
-from notesdesk.core.reports.charts import chart_block
+from notesdesk.core.reports.charts import CLIENT_CUTOFF, chart_block
 from notesdesk.core.reports.crisis_lines import lines_for
 from notesdesk.core.reports.flow import boxed, bullets, gap, keep, markup, nothing, para, section
 from notesdesk.core.reports.styles import CALM_FILL
@@ -94,7 +94,9 @@ class ClientCopy(Renderer):
         if n == 0:
             return []
         first, last = self.s.sessions[0].session_date, self.s.sessions[-1].session_date
-        if self.finished:
+        if n == 1:  # "once since" reads as if something came before
+            text = f"We met {'once' if self.finished else 'for the first time'}, on {self.date(first)}."
+        elif self.finished:
             text = f"We met {times(n)} between {self.date(first)} and {self.date(last)}."
         else:
             text = f"We have met {times(n)} since {self.date(first)}."
@@ -128,7 +130,8 @@ class ClientCopy(Renderer):
 
     def _chart(self) -> list[Flowable]:
         bands = self.copy.include_assessment
-        charts = chart_block(self.s.measures, self.frame_width, show_bands=bands, font_size=9, height=50 * mm)
+        charts = chart_block(self.s.measures, self.frame_width, show_bands=bands, font_size=9, height=50 * mm,
+                             cutoff_label=CLIENT_CUTOFF)
         if not charts:
             return section("Your progress chart", [nothing(
                 "Your chart will appear here once we have a few questionnaire scores.", self.styles)],

@@ -7,6 +7,8 @@ to a bare document's (bench/bench_summary.py).
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
@@ -27,6 +29,18 @@ def _hard_split(line: str, font: str, size: float, width: float) -> list[str]:
             current = ""
         current += ch
     return [*out, current] if current else out
+
+
+JOIN = "\u2060"  # word joiner: not a space, so the line breaker keeps what it joins on one line
+_PHONE = re.compile(r"\+?\(?\d[\d ().\-/]{4,}\d")
+
+
+def wrap_keeping_phones(text: str, style: ParagraphStyle, width: float) -> list[str]:
+    """As wrap_text, but a phone number ("(312) 555-0148", "+44 20 7946 0018") is never broken
+    across lines: the line breaks before it instead."""
+    joined = _PHONE.sub(lambda m: m.group(0).replace(" ", JOIN), text)
+    slack = stringWidth("   ", style.fontName, style.fontSize)  # the joined spaces, measured as none
+    return [line.replace(JOIN, " ") for line in wrap_text(joined, style, width - slack)]
 
 
 def wrap_text(text: str, style: ParagraphStyle, width: float, blank_lines: bool = False) -> list[str]:

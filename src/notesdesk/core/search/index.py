@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from notesdesk.core.domain.care import Homework, SafetyPlan
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.notes import Addendum, SessionNote
@@ -37,7 +38,7 @@ _GROUP_SHIFT = 32
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # "client", "note" or "plan"
+    kind: str  # "client", "note", "plan", "homework" or "safety_plan"
     object_id: str
     client_id: str
     client_name: str
@@ -81,7 +82,21 @@ def _plan_text(plan: TreatmentPlan) -> tuple[str, str]:
 
 
 def _client_text(client: Client) -> str:
-    return "\n".join(n for n in (client.name, client.preferred_name) if n)
+    """Found by full or preferred name, or by what brought them (the presenting concerns)."""
+    return "\n".join(n for n in (client.name, client.preferred_name, client.presenting_concerns) if n)
+
+
+def _homework_text(homework: Homework) -> str:
+    parts = [homework.description, homework.rationale, *(c.client_report for c in homework.checkins)]
+    return "\n".join(p for p in parts if p)
+
+
+def _safety_text(plan: SafetyPlan) -> tuple[str, str]:
+    """The plan's lines, and apart from them the client's own words (the reason for living)."""
+    parts = [*plan.warning_signs, *plan.coping_strategies, *plan.distractions, *plan.safe_environment]
+    for contact in (*plan.people_to_ask, *plan.professionals, *plan.crisis_lines):
+        parts += [contact.name, contact.note]
+    return "\n".join(p for p in parts if p), plan.reason_for_living
 
 
 def _query(text: str) -> str:
@@ -105,6 +120,7 @@ class SearchIndex:
         self._rowids: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
         self._counter = 0
+        self._safety: dict[str, tuple[str, int]] = {}  # client id -> (indexed plan id, version)
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -130,6 +146,20 @@ class SearchIndex:
     def put_plan(self, plan: TreatmentPlan) -> None:
         body, own_words = _plan_text(plan)
         self._put("plan", plan.id, plan.client_id, plan.effective_date, body, own_words)
+
+    def put_homework(self, homework: Homework) -> None:
+        self._put("homework", homework.id, homework.client_id, homework.assigned_on, _homework_text(homework))
+
+    def put_safety_plan(self, plan: SafetyPlan) -> None:
+        """The client's current safety plan: a newer version takes the older one's place."""
+        current = self._safety.get(plan.client_id)
+        if current is not None and current[1] > plan.version:
+            return
+        if current is not None and current[0] != plan.id:
+            self.remove(current[0])
+        self._safety[plan.client_id] = (plan.id, plan.version)
+        body, own_words = _safety_text(plan)
+        self._put("safety_plan", plan.id, plan.client_id, plan.last_reviewed, body, own_words)
 
     def remove(self, object_id: str) -> None:
         with self._lock:

@@ -78,7 +78,8 @@ class DocumentKind:
 
     key: its name on the command line (`notesdesk document KEY`). menu_name: the Reports menu's item
     (the app adds "…", as every item opens a preview first). title: the preview's title and the CLI's
-    description. file_name: the suggested file name. Neither ever names the client. gather: the services
+    description. file_name: the start of the suggested file name (the app adds the client's initials and the
+    date: ui/printing/documents.py export_name). Neither ever names the client. gather: the services
     that read its data. render: the renderer. audit_name: what the audit calls it, given the choice
     (never client data). needs: the DocumentSources field that must be true for it to be made ("" when
     any client's record can make it). choice: the type of the choice it takes (None: it takes none).
@@ -143,34 +144,34 @@ DOCUMENTS: dict[str, DocumentKind] = {
     for kind in (
         DocumentKind(
             "clinician", "Treatment summary (clinician)", "Treatment summary (clinician copy)",
-            "treatment-summary.pdf", _summary("clinician"),
+            "treatment-summary-clinician", _summary("clinician"),
             lambda model, options, _choice: render_clinician_summary(model, options),
             lambda _choice: "treatment summary (clinician)",
         ),
         DocumentKind(
             "client", "Treatment summary (client copy)", "Treatment summary (client copy)",
-            "progress-summary.pdf", _summary("client"), _client_copy,
+            "progress-summary-for-client", _summary("client"), _client_copy,
             lambda _choice: "treatment summary (client)", choice=ClientCopyOptions,
         ),
         DocumentKind(
-            "safety", "Safety plan", "Safety plan", "safety-plan.pdf", _plain(summary.safety_plan_sheet),
+            "safety", "Safety plan", "Safety plan", "safety-plan", _plain(summary.safety_plan_sheet),
             lambda model, options, _choice: render_safety_plan(model, options),
             lambda _choice: "safety plan", needs="safety_plan",
         ),
         DocumentKind(
-            "homework", "Homework sheet", "Homework sheet", "homework-sheet.pdf", _homework,
+            "homework", "Homework sheet", "Homework sheet", "homework-sheet", _homework,
             lambda model, options, _choice: render_homework_sheet(model, options),
             lambda _choice: "homework sheet", choice=date,
         ),
         DocumentKind(
             "record", "Record for an access request", "Record for an access request",
-            "record-of-care.pdf", _record,
+            "record-of-care", _record,
             lambda model, options, _choice: render_access_record(model, options),
             lambda choice: summary.record_detail((choice or RecordChoice()).include_private),
             choice=RecordChoice,
         ),
         DocumentKind(
-            "maintenance", "Maintenance plan", "Maintenance plan", "maintenance-plan.pdf",
+            "maintenance", "Maintenance plan", "Maintenance plan", "maintenance-plan",
             _plain(summary.maintenance_sheet),
             lambda model, options, _choice: render_maintenance_plan(model, options),
             lambda _choice: "maintenance plan", needs="maintenance_plan",

@@ -177,6 +177,19 @@ def addenda_counts(uow: UnitOfWork, client_id: str) -> dict[str, int]:
     return dict(Counter(a.note_id for a in addenda))
 
 
+def count_drafts(uow: UnitOfWork) -> int:
+    """How many session notes, across every client, are still unsigned; nothing is decrypted (whether
+    a note is signed is stored in clear)."""
+    with uow:
+        return len(uow.notes.ids(signed=0))
+
+
+def count_notes(uow: UnitOfWork, client_id: str) -> int:
+    """How many session notes the client has, signed or not; nothing is decrypted."""
+    with uow:
+        return len(uow.notes.ids(client_id=client_id))
+
+
 def list_notes(uow: UnitOfWork, client_id: str) -> list[SessionNote]:
     with uow:
         notes = uow.notes.where(client_id=client_id)

@@ -241,7 +241,8 @@ PLAN_KINDS = frozenset({"plan", "treatment_plan"})
 
 def refresh_search_entry(uow: UnitOfWork, index: SearchIndex, kind: str, object_id: str) -> None:
     """Bring the in-memory index up to date after one change (kind as in the UI session's Kind:
-    "note", "addendum", "plan" or "client"). Reads only; records no audit event."""
+    "note", "addendum", "plan", "homework", "safety_plan" or "client"). Reads only; records no audit
+    event."""
     with uow:
         if kind == "client":
             index.set_clients(uow.clients.all())
@@ -264,3 +265,13 @@ def refresh_search_entry(uow: UnitOfWork, index: SearchIndex, kind: str, object_
                 index.remove(object_id)
             else:
                 index.put_plan(plan)
+        elif kind == "homework":
+            homework = uow.homework.find(object_id)
+            if homework is None:
+                index.remove(object_id)
+            else:
+                index.put_homework(homework)
+        elif kind == "safety_plan":
+            safety = uow.safety_plans.find(object_id)
+            if safety is not None:
+                index.put_safety_plan(safety)

@@ -15,9 +15,10 @@ NOTES_PER_PAGE = 1000
 
 
 def build_index(uow: UnitOfWork, notes_per_page: int = NOTES_PER_PAGE) -> SearchIndex:
-    """Every client, plan and note (with its addenda) in a new index. Run off the UI thread by the
-    app, which also applies the changes announced while it ran (ui/search_keeper.py): a note written
-    between two pages is put in the index by that change if its page was already read."""
+    """Every client, plan, homework, current safety plan and note (with its addenda) in a new index.
+    Run off the UI thread by the app, which also applies the changes announced while it ran
+    (ui/keepers/search.py): a note written between two pages is put in the index by that change if
+    its page was already read."""
     index = SearchIndex()
     with uow:
         index.set_clients(uow.clients.all())
@@ -26,6 +27,10 @@ def build_index(uow: UnitOfWork, notes_per_page: int = NOTES_PER_PAGE) -> Search
             addenda[addendum.note_id].append(addendum)
         for plan in uow.plans.all():
             index.put_plan(plan)
+        for homework in uow.homework.all():
+            index.put_homework(homework)
+        for safety in uow.safety_plans.all():  # the newest version of each client's stays
+            index.put_safety_plan(safety)
     after = 0
     while True:
         with uow:

@@ -29,7 +29,7 @@ from notesdesk import paths
 from notesdesk.core.backup.heads import BackupHead, authentic_heads
 from notesdesk.core.crypto import kdf, keys, recovery, signing
 from notesdesk.core.crypto.policy import passphrase_problem
-from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.domain.practice import DemoMark, PractitionerProfile
 from notesdesk.core.errors import (
     Conflict,
     InvalidInput,
@@ -137,6 +137,7 @@ class Vault:
         self.retired_keys: list[str] = []
         self._signing_private: bytes | None = None
         self._profile: PractitionerProfile | None = None
+        self._demo = False
         self._in_memory = False
         self._restoring = False
         # Found at a repairing unlock (header_repair.py); written with the next key slot change.
@@ -504,6 +505,7 @@ class Vault:
         self._signing_private = bytes.fromhex(stored.private_hex)
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
         self._profile = found or PractitionerProfile()
+        self._demo = self._secret_table(uow, DemoMark).find(DemoMark.id) is not None
 
     def adopt_practice(self, uow: UnitOfWork, private_key: bytes, profile: PractitionerProfile) -> None:
         """Take over an imported practice's signing key (so its signed notes keep verifying) and
@@ -532,6 +534,19 @@ class Vault:
     def profile(self) -> PractitionerProfile:
         assert self._profile is not None
         return self._profile
+
+    @property
+    def is_demo(self) -> bool:
+        """Filled by the demo generator (notesdesk.demo): made-up clients only."""
+        return self._demo
+
+    def mark_demo(self) -> None:
+        with self.unit_of_work() as uow:
+            table = self._secret_table(uow, DemoMark)
+            if table.find(DemoMark.id) is None:
+                table.add(DemoMark())
+            uow.commit()
+        self._demo = True
 
     def save_profile(self, profile: PractitionerProfile) -> None:
         with self.unit_of_work() as uow:

@@ -18,6 +18,8 @@ from notesdesk.ui.widgets.rich_delegate import RichTextDelegate
 TYPING_PAUSE_MS = 150
 HINT = "Type words to find in notes, plans and client names; every word must match. Enter opens a result."
 NOTHING_FOUND = "Nothing found. To find a client by name, you can also use the client list filter (Ctrl+F)."
+SCOPE = ("Searches clients (names, presenting concerns), session notes and addenda, treatment plans, "
+         "homework and safety plans. Psychotherapy notes are searched only in their own tab.")
 CLIENT_HINT = "To open this client, use the client list filter (Ctrl+F)."
 
 
@@ -65,6 +67,10 @@ class SearchDialog(QDialog):
         layout.addWidget(self.query)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.status)
+        self.scope = QLabel(SCOPE, self)
+        self.scope.setWordWrap(True)
+        self.scope.setAccessibleName("What is searched")
+        layout.addWidget(self.scope)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_PAUSE_MS)

@@ -5,9 +5,7 @@ Preferences (QSettings) hold no client data; the practitioner's details live in 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,8 +17,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,16 +27,14 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
 from notesdesk.core.services.profile import save_profile
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
 from notesdesk.ui.dialogs.renew_keys_dialog import Renewal, RenewKeysDialog
 from notesdesk.ui.errors import user_message
 from notesdesk.ui.lifecycle.backups import check_second_folder
-from notesdesk.ui.widgets.labels import InlineMessage, paragraph
-
-UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"
+from notesdesk.ui.widgets.labels import InlineMessage
+from notesdesk.ui.widgets.practitioner import PractitionerForm
 
 
 def _named(widget: QWidget, name: str) -> QWidget:
@@ -70,29 +66,11 @@ class SettingsDialog(QDialog):
         self.privacy.setChecked(prefs.privacy_mode)
         _named(self.privacy, "Privacy mode")
 
-        self.name = QLineEdit(profile.name)
-        _named(self.name, "Practitioner name")
-        self.credentials = QLineEdit(profile.credentials)
-        self.credentials.setPlaceholderText("e.g. PhD, Licensed Psychologist #12345")
-        _named(self.credentials, "Credentials")
-        self.contact = QPlainTextEdit(profile.contact)
-        self.contact.setTabChangesFocus(True)
-        self.contact.setFixedHeight(self.contact.fontMetrics().lineSpacing() * 3 + 12)
-        _named(self.contact, "Practice contact details")
-        self.locale_combo = QComboBox(self)
-        for code, country in COUNTRIES.items():
-            self.locale_combo.addItem(f"{country} ({code})", code)
-        known = known_locale(profile.locale)
-        if known is not None:
-            self.locale_combo.setCurrentIndex(self.locale_combo.findData(known))
-        elif profile.locale:  # kept until a country is chosen (its paper size, say), never guessed
-            self.locale_combo.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
-            self.locale_combo.setCurrentIndex(0)
-        _named(self.locale_combo, "Crisis lines for")
-        self.lines_preview = paragraph("")
-        self.lines_preview.setAccessibleName("Printed on every safety plan")
-        self.locale_combo.currentIndexChanged.connect(lambda _i: self._show_lines())
-        self._show_lines()
+        self.practitioner = PractitionerForm(profile, parent=self)
+        # The form's fields, by the names they have always had here.
+        self.name, self.credentials = self.practitioner.name, self.practitioner.credentials
+        self.contact, self.locale_combo = self.practitioner.contact, self.practitioner.locale_combo
+        self.lines_preview = self.practitioner.lines_preview
 
         self.note_format = QComboBox(self)
         for fmt in NoteFormat:
@@ -142,12 +120,7 @@ class SettingsDialog(QDialog):
         keys_row.addStretch(1)
         form.addRow("", keys_row)
         practitioner = QGroupBox("Practitioner (for signatures and printouts)")
-        form = QFormLayout(practitioner)
-        form.addRow("&Name:", self.name)
-        form.addRow("&Credentials:", self.credentials)
-        form.addRow("C&ontact:", self.contact)
-        form.addRow("Crisis lines &for:", self.locale_combo)
-        form.addRow("", self.lines_preview)
+        QVBoxLayout(practitioner).addWidget(self.practitioner)
         notes = QGroupBox("Notes and backups")
         form = QFormLayout(notes)
         form.addRow("Default note &format:", self.note_format)
@@ -165,23 +138,38 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        boxes = QVBoxLayout(content)
+        boxes.setContentsMargins(0, 0, 0, 0)
         for box in (general, practitioner, notes):
-            layout.addWidget(box)
+            boxes.addWidget(box)
+        # On a short screen the groups scroll; the Save and Cancel buttons stay in view.
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width()
+                                    + self.scroll_area.verticalScrollBar().sizeHint().width())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(buttons)
+        self._content = content
         self.passphrase_dialog: ChangePassphraseDialog | None = None
         self.renew_dialog: RenewKeysDialog | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        self._fit_screen()
         if prefs.backup_folder:
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
 
-    def _locale_code(self) -> str:
-        code = str(self.locale_combo.currentData())
-        saved = self._ctx.vault.profile().locale
-        return saved if known_locale(saved) == code else code  # "GB" stays "GB", not "UK"
-
-    def _show_lines(self) -> None:
-        self.lines_preview.setText("Printed on every safety plan:\n" + describe(self._locale_code()))
+    def _fit_screen(self) -> None:
+        """As tall as its content, up to the screen's height (then the groups scroll)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        chrome = self.sizeHint().height() - self.scroll_area.sizeHint().height()  # buttons and margins
+        wanted = self._content.sizeHint().height() + chrome
+        if screen is not None:
+            wanted = min(wanted, screen.height() - self.fontMetrics().height() * 3)
+        self.resize(max(self.sizeHint().width(), self.minimumWidth()), wanted)
 
     def _check_backup_folder(self) -> bool:
         """Show what is wrong with the second folder, or that its drive is not connected; False
@@ -205,13 +193,7 @@ class SettingsDialog(QDialog):
         self.renew_dialog.open()
 
     def profile(self) -> PractitionerProfile:
-        return replace(
-            self._ctx.vault.profile(),
-            name=self.name.text().strip(),
-            credentials=self.credentials.text().strip(),
-            contact=self.contact.toPlainText().strip(),
-            locale=self._locale_code(),
-        )
+        return self.practitioner.profile(self._ctx.vault.profile())
 
     def accept(self) -> None:
         """Check everything, save the practitioner's details (the step that can fail), and only then the

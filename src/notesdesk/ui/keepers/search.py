@@ -15,7 +15,7 @@ from notesdesk.ui.session import Changed, Kind
 log = logging.getLogger("notesdesk")
 
 # What the index holds: notes (with their addenda), plan versions and client names.
-INDEXED_KINDS = frozenset({Kind.NOTE, Kind.PLAN, Kind.CLIENT})
+INDEXED_KINDS = frozenset({Kind.NOTE, Kind.PLAN, Kind.CLIENT, Kind.HOMEWORK, Kind.SAFETY_PLAN})
 
 
 class SearchKeeper(QObject):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMenuBar, QWidget
 
 from notesdesk.core.backup.service import restore
 from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.services import notes
 from notesdesk.ui.lifecycle.backups import wait_for
 from notesdesk.ui.widgets.cover import CLOSING, LOCKING, RESTORING, SessionCover, hide_child_windows
 from notesdesk.ui.workspace_api import Workspace
@@ -141,7 +142,7 @@ class HeldLock:
 
 class SessionEndMixin:
     """Lock, close and restore for the main window. The window provides ctx, host, client_dialog,
-    backups, backup_status, idle, inform, _relaunch, _ending, _shut, cover_up() and shutdown()."""
+    backups, backup_status, idle, inform, confirm, _relaunch, _ending, _shut, cover_up() and shutdown()."""
 
     ctx: Any
     host: Any
@@ -150,6 +151,7 @@ class SessionEndMixin:
     backup_status: Any
     idle: IdleWatcher
     inform: Callable[[str, str], object]
+    confirm: Callable[[str, str], bool]
     _relaunch: Callable[[Path], object]
     _ending: bool
     _shut: bool
@@ -321,9 +323,33 @@ class SessionEndMixin:
         QApplication.quit()
         return failure is None
 
+    def _quit_with_drafts(self) -> bool:
+        """Quitting (not locking) with notes still unsigned: say how many, and ask. They are kept as
+        drafts either way; the question only keeps them from being forgotten."""
+        if self.ctx.vault.read_only:
+            return True
+        if not self._save_open_work("Not closed"):
+            return False
+        count = self.ctx.session.read(notes.count_drafts) or 0
+        if count == 0:
+            return True
+        many = "1 session note is" if count == 1 else f"{count} session notes are"
+        return self.confirm("Quit NotesDesk", f"{many} still unsigned. They are kept as drafts, to sign "
+                                              "later. Quit anyway?")
+
+    def quit_app(self) -> bool:
+        """File → Quit (Ctrl+Q): ask about unsigned notes, then close (save, back up, end)."""
+        if self._ending or self._shut or not self._quit_with_drafts():
+            return False
+        return self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         if self._shut:
             event.accept()
+            return
+        # The window's own close button (spontaneous) asks as Quit does; a close from code does not.
+        if event.spontaneous() and not self._ending and not self._quit_with_drafts():
+            event.ignore()
             return
         if not self._begin_ending("Not closed", CLOSING):
             event.ignore()

@@ -18,7 +18,8 @@ from notesdesk.core.search.index import HIT_END, HIT_START, SearchHit
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-KIND_WORDS = {"client": "Client", "note": "Session note", "plan": "Treatment plan"}
+KIND_WORDS = {"client": "Client", "note": "Session note", "plan": "Treatment plan", "homework": "Homework",
+              "safety_plan": "Safety plan"}
 OWN_WORDS_HIDDEN = "(client's own words hidden in privacy mode)"
 
 AnyIndex = QModelIndex | QPersistentModelIndex

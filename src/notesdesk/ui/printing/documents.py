@@ -14,7 +14,9 @@ Nothing is ever written to a temporary file: the preview and the printer read th
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -31,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk import paths
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.reports import PdfOptions, default_paper
-from notesdesk.core.services import summary
+from notesdesk.core.services import clients, summary
 from notesdesk.core.services.documents import (
     DOCUMENTS,
     DocumentKind,
@@ -147,6 +150,17 @@ def ask_record(parent: QWidget | None) -> RecordChoice | None:
 # -- building and previewing -----------------------------------------------------------------------
 
 
+_UNDECOMPOSED = str.maketrans({"Ł": "L", "Ø": "O", "Đ": "D", "Æ": "AE", "Œ": "OE", "Þ": "TH", "ß": "SS"})
+
+
+def export_name(stem: str, initials: str, day: date) -> str:
+    """'treatment-summary-clinician-ZOB-2026-12-07.pdf': the document, whose (initials only, in plain
+    letters: never the name) and when, so two exports neither look alike nor overwrite each other."""
+    plain = unicodedata.normalize("NFKD", initials.translate(_UNDECOMPOSED))
+    letters = "".join(ch for ch in plain if ch.isascii() and ch.isalnum()).upper()
+    return "-".join(part for part in (stem, letters, day.isoformat()) if part) + ".pdf"
+
+
 class ReportActions(QObject):
     """Build, preview, print and export one client's documents."""
 
@@ -187,7 +201,7 @@ class ReportActions(QObject):
                 data,
                 doc.title,
                 self._widget,
-                suggested_name=doc.file_name,
+                suggested_name=export_name(doc.file_name, self._initials(), today()),
                 on_error=lambda exc: self.ctx.errors.present(exc, doc.title),
             )
         except Exception as exc:
@@ -204,6 +218,10 @@ class ReportActions(QObject):
             self._open.add(preview)
             preview.destroyed.connect(lambda *_: self._open.discard(preview))
             preview.show()
+
+    def _initials(self) -> str:
+        found = self.ctx.session.read(clients.get_client, self.client_id, audit_view=False)
+        return found.initials if found is not None else ""
 
     def log(self, key: str, action: AuditAction, choice: Any = None, protected: bool | None = None) -> None:
         """Record a print or export in the audit: the document kind and, for an export, whether the PDF

@@ -24,9 +24,11 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
+    QDesktopServices,
     QGuiApplication,
     QImage,
     QKeySequence,
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.ui.printing.export import ExportChoice, ask_export_choice, export_pdf
+from notesdesk.ui.widgets.labels import Notice
 
 PRINT_DPI = 300
 POINTS_PER_INCH = 72
@@ -239,6 +242,14 @@ class PdfPreviewDialog(QDialog):
         self.print_button = QPushButton("Print…", self)
         self.export_button = QPushButton("Export PDF…", self)
         self.close_button = QPushButton("Close", self)
+        # After an export: where it went, and a way to that folder.
+        self.saved = Notice(self)
+        self.open_folder_button = QPushButton("Open &folder", self)
+        self.open_folder_button.setAccessibleName("Open the folder the PDF was saved in")
+        self.open_folder_button.hide()
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl  # replaced in tests
+        self._saved_in: Path | None = None
         bar = QHBoxLayout()
         for widget in (
             self.previous_button,
@@ -255,7 +266,9 @@ class PdfPreviewDialog(QDialog):
         for widget in (self.fit_button, self.page_button):
             bar.addWidget(widget)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.saved, 1)
+        buttons.addWidget(self.open_folder_button)
+        buttons.addStretch(0)
         for widget in (self.print_button, self.export_button, self.close_button):
             buttons.addWidget(widget)
         layout = QVBoxLayout(self)
@@ -374,7 +387,19 @@ class PdfPreviewDialog(QDialog):
             return None
         if written is not None:
             self.sig_exported.emit(str(written), choice.password is not None)
+            self._say_saved(Path(written), choice.password is not None)
         return written
+
+    def _say_saved(self, path: Path, protected: bool) -> None:
+        path = path.absolute()
+        self._saved_in = path.parent
+        lock = ", password-protected" if protected else ""
+        self.saved.show_message(f"Saved{lock} as “{path.name}” in {path.parent}")
+        self.open_folder_button.show()
+
+    def open_folder(self) -> None:
+        if self._saved_in is not None:
+            self.open_url(QUrl.fromLocalFile(str(self._saved_in)))
 
     def _failed(self, exc: BaseException) -> None:
         if self._on_error is None:

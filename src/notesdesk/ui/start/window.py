@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,12 +28,14 @@ from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
-from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage
+from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage, system_region
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
 
 if TYPE_CHECKING:  # the vault stack loads on the runner thread, inside the work that needs it
+    from notesdesk.core.domain.practice import PractitionerProfile
     from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.start.about_you import AboutYouPage
 
 DEMO_FILENAME = "demo.notesdesk"
 OFFER_RESTORE = (
@@ -75,6 +77,20 @@ def open_or_create_demo(path: Path, passphrase: str) -> Vault:
     return vault
 
 
+def start_size(window: QWidget) -> QSize:
+    """Room for the tallest and widest page (the recovery key and its explanation whole), within
+    the screen: never the fixed few hundred pixels that cut the explanation off."""
+    width = window.fontMetrics().averageCharWidth()
+    hint = window.sizeHint().expandedTo(QSize(width * 90, width * 70))
+    layout = window.layout()
+    if layout is not None and layout.hasHeightForWidth():  # wrapped text: as tall as at this width
+        hint.setHeight(max(hint.height(), layout.totalHeightForWidth(hint.width())))
+    screen = window.screen()
+    if screen is not None:
+        hint = hint.boundedTo(screen.availableGeometry().size())
+    return hint
+
+
 class StartWindow(QWidget):
     sig_unlocked = Signal(object)
     """Emitted with the open Vault; the receiver owns it from then on."""
@@ -101,6 +117,9 @@ class StartWindow(QWidget):
         # the main window's modules there, so the UI thread does not stop to import them (ui/app.py).
         self.preload: Callable[[], object] | None = None
         self._vault: Vault | None = None
+        # A vault was created here: the main window then goes on to the first client (ui/app.py).
+        self.first_run = False
+        self.about_you: AboutYouPage | None = None  # made after the vault is created: see about_you.py
         self._demo_passphrase = DEMO_PASSPHRASE
         is_demo = self.vault_path.name == DEMO_FILENAME
         hint = f"This is the demo practice; its passphrase is “{self._demo_passphrase}”." if is_demo else ""
@@ -131,7 +150,7 @@ class StartWindow(QWidget):
         busy.addWidget(self.busy_label)
         busy.addWidget(self.busy_bar, 1)
         # A readable column, centred: lines of ~80 characters, not the width of the screen.
-        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         column = QWidget(self)
         column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 84)
         inner = QVBoxLayout(column)
@@ -157,7 +176,7 @@ class StartWindow(QWidget):
         self.choice.sig_demo.connect(self._on_demo)
         self.create_page.sig_back.connect(lambda: self._show(self.choice))
         self.create_page.sig_submitted.connect(self._on_create)
-        self.recovery_key.sig_confirmed.connect(self._hand_over)
+        self.recovery_key.sig_confirmed.connect(self._ask_about_you)
         self.recovery_key.present_error = lambda exc: errors.present(exc, title="Recovery sheet")
         self.unlock.sig_submitted.connect(self._on_unlock)
         self.unlock.sig_forgot.connect(lambda: self._show(self.recovery))
@@ -175,6 +194,10 @@ class StartWindow(QWidget):
 
     def _show(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
+        if self.isVisible():  # a page added later (about you) may need more room than the first
+            wanted = start_size(self)
+            if wanted.width() > self.width() or wanted.height() > self.height():
+                self.resize(wanted.expandedTo(self.size()))
         page.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
@@ -231,6 +254,32 @@ class StartWindow(QWidget):
         self.recovery_key.vault_path = self._vault.path
         self.recovery_key.set_key(key, self._vault.vault_id, practitioner)
         self._show(self.recovery_key)
+
+    def _ask_about_you(self) -> None:
+        """After the recovery key: who signs, the country and the contact, before the first note."""
+        vault = self._vault
+        if vault is None:
+            return
+        from notesdesk.ui.start.about_you import AboutYouPage  # inline: see about_you.py
+
+        page = AboutYouPage(vault.profile(), system_region(), self)
+        page.sig_done.connect(self._on_about_you)
+        self.stack.addWidget(page)
+        self.about_you = page
+        self._show(page)
+
+    def _on_about_you(self, profile: PractitionerProfile | None) -> None:
+        vault = self._vault
+        if vault is None or self.about_you is None:
+            return
+        if profile is not None:
+            try:
+                vault.save_profile(profile)
+            except Exception as exc:  # said once, by the presenter; the page keeps what was typed
+                self._errors.present(exc, title="Your details were not saved")
+                return
+        self.first_run = True
+        self._hand_over()
 
     def _on_demo(self) -> None:
         path, passphrase = self.demo_path, self._demo_passphrase

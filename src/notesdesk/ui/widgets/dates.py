@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.errors import InvalidInput
-from notesdesk.ui.widgets.labels import InlineMessage
+from notesdesk.ui.widgets.labels import InlineMessage, fit_placeholder
 
 EARLIEST = date(1900, 1, 1)
 ISO_EXAMPLE = date(1990, 2, 3)
@@ -69,6 +69,7 @@ class OptionalDateEdit(QWidget):
         self.edit.setAccessibleName(accessible_name)
         self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
+        fit_placeholder(self.edit)
         self.edit.setToolTip(f"Type a date such as {self.examples()}, or pick it from the calendar. "
                              "Leave it empty when it is not recorded.")
         self.calendar_button = QToolButton(self)

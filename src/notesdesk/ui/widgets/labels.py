@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStyle, QWidget
+
+ELIDES = "notesdesk_elides"
+"""A widget property: this widget shortens its text on purpose (and gives the whole text elsewhere,
+in a tooltip); tests/ui/clipping.py checks every other label, button and header for cut-off text."""
+
+
+def declare_elides[W: QWidget](widget: W) -> W:
+    widget.setProperty(ELIDES, True)
+    return widget
+
+
+def fit_placeholder(edit: QLineEdit) -> QLineEdit:
+    """At least as wide as its placeholder (and the clear button's room): a hint is never cut off."""
+    metrics = edit.fontMetrics()
+    room = metrics.horizontalAdvance(edit.placeholderText()) + metrics.averageCharWidth() * 2
+    if edit.isClearButtonEnabled():
+        room += metrics.height() + 8
+    edit.setMinimumWidth(max(edit.minimumWidth(), room + 2 * edit.style().pixelMetric(
+        QStyle.PixelMetric.PM_DefaultFrameWidth)))
+    return edit
 
 
 def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:

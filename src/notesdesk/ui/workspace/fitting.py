@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.ui.widgets.labels import declare_elides
 from notesdesk.ui.workspace.widgets import named
 
 Index = QModelIndex | QPersistentModelIndex
@@ -241,6 +242,7 @@ class ShrinkingTabBar(QTabBar):
         self.setStyle(self._style)
         self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setUsesScrollButtons(True)
+        declare_elides(self)  # labels of several words, down to their first word; whole in the tooltip
 
     def _label(self, index: int) -> str:
         return self.tabText(index).replace("&&", "\0").replace("&", "").replace("\0", "&")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, time
+from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import (
@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
-    QTime,
     QTimer,
     Signal,
 )
@@ -32,11 +31,11 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTimeEdit,
     QWidget,
 )
 
 from notesdesk.core.domain.common import today
+from notesdesk.ui.widgets.typed import DateField
 
 W = TypeVar("W", bound=QWidget)
 Index = QModelIndex | QPersistentModelIndex
@@ -119,55 +118,46 @@ def pydate(value: QDate) -> date:
 
 
 def date_edit(name: str, value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(qdate(value or today()))
+    edit = DateField(qdate(value or today()))  # typed whole, in ISO or the locale's order
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return named(edit, name)
 
 
-class TimeField(QTimeEdit):
-    """A time that may be unset: the minimum (00:00) shows as '--:--' and reads back as None."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setDisplayFormat("HH:mm")
-        self.setMinimumTime(QTime(0, 0))
-        self.setSpecialValueText("--:--")
-        named(self, name, "Leave at --:-- when not recorded")
-
-    def value(self) -> time | None:
-        t = self.time()
-        return None if t == QTime(0, 0) else time(t.hour(), t.minute())
-
-    def set_value(self, value: time | None) -> None:
-        self.setTime(QTime(value.hour, value.minute) if value else QTime(0, 0))
-
-
 UNSET_DATE = QDate(1900, 1, 1)  # an optional date's "no date": shown as NO_DATE, never read as a date
 NO_DATE = "—"
+PAST = "⚠ In the past"
 
 
 class OptionalDateEdit(QWidget):
     """A checkbox that turns a date on, and the date. Unticked, the date shows "—" (not a greyed-out
-    date that could be read as set); ticking brings back the last date chosen, or today."""
+    date that could be read as set); ticking brings back the last date chosen, or `suggest()` (the
+    plan's review date for an objective's target, say), or today. With `warn_past`, a date before
+    today says so beside the field (a target or due date typed with last year's year)."""
 
     sig_changed = Signal()
     """Emitted when the date or its presence changes."""
 
-    def __init__(self, name: str, check_text: str = "Set") -> None:
+    def __init__(self, name: str, check_text: str = "Set", warn_past: bool = False) -> None:
         super().__init__()
+        self.suggest: Callable[[], date | None] = lambda: None
+        self._warn_past = warn_past
+        self.past = named(QLabel(PAST), f"{name}: in the past")
+        self.past.hide()
         self.check = named(QCheckBox(check_text), f"{name}: set")
         self.edit = date_edit(name)
         self.edit.setMinimumDate(UNSET_DATE)
         self.edit.setSpecialValueText(NO_DATE)
         self.edit.setDate(UNSET_DATE)
         self.edit.setEnabled(False)
-        self._last = today()  # shown again when the box is ticked
+        self._last: date | None = None  # the date chosen last: shown again when the box is ticked
         self._switching = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.edit, 1)
+        layout.addWidget(self.past)
+        self.sig_changed.connect(self._show_past)
         self.setAccessibleName(name)
         self.check.toggled.connect(self._on_toggled)
         self.edit.dateChanged.connect(self._on_date_changed)
@@ -177,9 +167,14 @@ class OptionalDateEdit(QWidget):
         return pydate(shown) if self.check.isChecked() and shown != UNSET_DATE else None
 
     def set_value(self, value: date | None) -> None:
-        self._last = value or today()
+        self._last = value
         self.check.setChecked(value is not None)
         self.edit.setDate(qdate(value) if value else UNSET_DATE)
+        self._show_past()
+
+    def _show_past(self) -> None:
+        value = self.value()
+        self.past.setVisible(self._warn_past and value is not None and value < today())
 
     def set_read_only(self, read_only: bool) -> None:
         self.check.setEnabled(not read_only)
@@ -189,7 +184,8 @@ class OptionalDateEdit(QWidget):
         self._switching = True
         try:
             self.edit.setEnabled(on)
-            self.edit.setDate(qdate(self._last) if on else UNSET_DATE)
+            shown = self._last or self.suggest() or today()
+            self.edit.setDate(qdate(shown) if on else UNSET_DATE)
         finally:
             self._switching = False
         self.sig_changed.emit()

@@ -136,6 +136,14 @@ class ClientWorkspace(QWidget):
         self.tabs.setCurrentWidget(self.notes_tab)
         self.notes_tab.new_note()
 
+    def start_note(self) -> None:
+        self.new_note()
+
+    def open_part(self, part: str) -> None:
+        tab = {"homework": self.homework_tab, "safety_plan": self.safety_tab}.get(part)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
     def save_current(self) -> None:
         tab = self.tabs.currentWidget()
         if tab is self.notes_tab:

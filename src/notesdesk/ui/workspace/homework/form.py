@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.care import Homework, Recurrence
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal
+from notesdesk.ui.widgets.labels import fit_placeholder
 from notesdesk.ui.workspace.widgets import OptionalDateEdit, named, text_edit
 
 
@@ -31,9 +33,12 @@ class HomeworkForm(QWidget):
         super().__init__()
         self.description = named(QLineEdit(), "Homework description")
         self.description.setPlaceholderText("e.g. Breathing practice, 10 minutes")
+        fit_placeholder(self.description)
         self.rationale = text_edit("Homework rationale", "Why this helps, in words the client agreed with", 2)
         self.goal_combo = named(QComboBox(), "Linked goal")
-        self.due = OptionalDateEdit("Homework due date")
+        self.due = OptionalDateEdit("Homework due date", warn_past=True)
+        # No appointments are kept: the next session is taken to be a week away.
+        self.due.suggest = lambda: today() + timedelta(days=7)
         self.recurrence = named(QComboBox(), "Homework recurrence")
         for rec in Recurrence:
             self.recurrence.addItem(rec.value, rec.value)

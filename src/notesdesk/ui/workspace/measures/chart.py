@@ -8,29 +8,68 @@ legend, risk-flagged scores carry a ring and an exclamation mark.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from notesdesk.ui.workspace.measures.data import chart_summary
 from notesdesk.ui.workspace.measures.geometry import ChartLayout, ChartSpec, layout_chart, nearest_point
 
-SCORE = QColor("#1f4e79")
-ALLIANCE = QColor("#1b7a5a")
-CASENESS = QColor("#a33a2b")
+# Light palette: dark ink on pale bands. Dark palette (a dark Base): the same hues lightened, and the
+# bands blended into the background, so the palette's light text stays readable over them.
+LIGHT_INK = {"score": "#1f4e79", "alliance": "#1b7a5a", "caseness": "#a33a2b", "risk": "#b3261e"}
+DARK_INK = {"score": "#8ab4f8", "alliance": "#5fd3a5", "caseness": "#f28b82", "risk": "#ff8a80"}
 CORRIDOR = QColor(70, 120, 190, 46)
 CORRIDOR_EDGE = QColor(70, 120, 190, 150)
 # Band tints from least to most severe: pale green-grey, pale sand, pale coral. Labels carry the meaning.
 BAND_STOPS = (QColor(228, 238, 229), QColor(246, 238, 206), QColor(247, 207, 193))
-RISK = QColor("#b3261e")
+DARK_BAND_SHARE = 0.22  # how much of a band's tint shows over a dark background
 
 
-def band_colour(severity: float) -> QColor:
+@dataclass(frozen=True)
+class ChartColours:
+    base: QColor
+    text: QColor
+    score: QColor
+    alliance: QColor
+    caseness: QColor
+    risk: QColor
+    dark: bool
+
+
+def chart_colours(palette: QPalette) -> ChartColours:
+    base, text = palette.base().color(), palette.text().color()
+    dark = base.lightnessF() < 0.5
+    ink = DARK_INK if dark else LIGHT_INK
+    return ChartColours(base, text, QColor(ink["score"]), QColor(ink["alliance"]), QColor(ink["caseness"]),
+                        QColor(ink["risk"]), dark)
+
+
+def _mix(a: QColor, b: QColor, share: float) -> QColor:
+    """`share` of b over a."""
+    def part(x: int, y: int) -> int:
+        return round(x + (y - x) * share)
+
+    return QColor(part(a.red(), b.red()), part(a.green(), b.green()), part(a.blue(), b.blue()))
+
+
+def band_colour(severity: float, colours: ChartColours | None = None) -> QColor:
     t = min(max(severity, 0.0), 1.0) * (len(BAND_STOPS) - 1)
     i = min(int(t), len(BAND_STOPS) - 2)
-    a, b, f = BAND_STOPS[i], BAND_STOPS[i + 1], t - i
-    return QColor(round(a.red() + (b.red() - a.red()) * f), round(a.green() + (b.green() - a.green()) * f),
-                  round(a.blue() + (b.blue() - a.blue()) * f))
+    tint = _mix(BAND_STOPS[i], BAND_STOPS[i + 1], t - i)
+    return _mix(colours.base, tint, DARK_BAND_SHARE) if colours is not None and colours.dark else tint
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 class TrendChart(QWidget):
@@ -38,7 +77,8 @@ class TrendChart(QWidget):
         super().__init__(parent)
         self.spec: ChartSpec | None = None
         self.geometry_: ChartLayout | None = None
-        self.setMinimumSize(420, 220)
+        self.colours = chart_colours(self.palette())  # re-read from the palette at every paint
+        self.setMinimumSize(420, 180)  # room for the demo strip too, on a 640-pixel-high screen
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Score trend chart")
         self.setMouseTracking(True)
@@ -72,9 +112,10 @@ class TrendChart(QWidget):
     def paintEvent(self, _event: object) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().base())
+        self.colours = chart_colours(self.palette())
+        painter.fillRect(self.rect(), self.colours.base)
         painter.setFont(self._small_font())
-        text = self.palette().text().color()
+        text = self.colours.text
         geo = self.layout_now()
         if geo is None or self.spec is None or not (self.spec.points or self.spec.alliance):
             painter.setPen(text)
@@ -89,7 +130,7 @@ class TrendChart(QWidget):
             painter.drawLine(QPointF(c.x, c.y), QPointF(c.right, c.y))
             painter.drawLine(QPointF(c.x, c.bottom), QPointF(c.right, c.bottom))
         if geo.caseness_y is not None:
-            painter.setPen(QPen(CASENESS, 1.6, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(self.colours.caseness, 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), geo.caseness_y), QPointF(plot.right(), geo.caseness_y))
         self._axes(painter, geo, plot, text)
         self._alliance(painter, geo)
@@ -103,7 +144,7 @@ class TrendChart(QWidget):
         edge.setAlpha(60)
         for band in geo.bands:
             r = QRectF(band.rect.x, band.rect.y, band.rect.w, band.rect.h)
-            painter.fillRect(r, band_colour(band.severity))
+            painter.fillRect(r, band_colour(band.severity, self.colours))
             painter.setPen(QPen(edge, 1))
             painter.drawLine(r.topLeft(), r.topRight())
             if band.label_fits:
@@ -122,7 +163,7 @@ class TrendChart(QWidget):
             painter.setPen(text)
             painter.drawText(QRectF(0, tick.pos - half, plot.left() - 6, 2 * half),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick.text)
-        painter.setPen(ALLIANCE)
+        painter.setPen(self.colours.alliance)
         for tick in geo.alliance_ticks:
             painter.drawText(QRectF(plot.right() + 6, tick.pos - half, 60, 2 * half),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tick.text)
@@ -145,25 +186,25 @@ class TrendChart(QWidget):
     def _alliance(self, painter: QPainter, geo: ChartLayout) -> None:
         if not geo.alliance or self.spec is None:
             return
-        painter.setPen(QPen(ALLIANCE, 1.6, Qt.PenStyle.DotLine))
+        painter.setPen(QPen(self.colours.alliance, 1.6, Qt.PenStyle.DotLine))
         path = QPainterPath(QPointF(*geo.alliance[0]))
         for x, y in geo.alliance[1:]:
             path.lineTo(x, y)
         painter.drawPath(path)
         for i, (x, y) in enumerate(geo.alliance):
-            painter.setPen(QPen(ALLIANCE, 1))
-            painter.setBrush(ALLIANCE)
+            painter.setPen(QPen(self.colours.alliance, 1))
+            painter.setBrush(self.colours.alliance)
             painter.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
             if i in self.spec.alliance_flagged:  # a drop or a low item: ringed like a flagged score
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(ALLIANCE, 2, Qt.PenStyle.DashLine))
+                painter.setPen(QPen(self.colours.alliance, 2, Qt.PenStyle.DashLine))
                 painter.drawEllipse(QPointF(x, y), 9, 9)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _scores(self, painter: QPainter, geo: ChartLayout) -> None:
         if not geo.points or self.spec is None:
             return
-        painter.setPen(QPen(SCORE, 2.2))
+        painter.setPen(QPen(self.colours.score, 2.2))
         path = QPainterPath(QPointF(*geo.points[0]))
         for x, y in geo.points[1:]:
             path.lineTo(x, y)
@@ -175,16 +216,16 @@ class TrendChart(QWidget):
                 for px, py in ((x + 7, y), (x, y + 7), (x - 7, y)):
                     diamond.lineTo(px, py)
                 diamond.closeSubpath()
-                painter.setPen(QPen(SCORE, 1.5))
+                painter.setPen(QPen(self.colours.score, 1.5))
                 painter.setBrush(self.palette().base())
                 painter.drawPath(diamond)
             else:
-                painter.setPen(QPen(SCORE, 1.5))
-                painter.setBrush(SCORE)
+                painter.setPen(QPen(self.colours.score, 1.5))
+                painter.setBrush(self.colours.score)
                 painter.drawEllipse(centre, 4.5, 4.5)
             if i in self.spec.flagged:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(RISK, 2))
+                painter.setPen(QPen(self.colours.risk, 2))
                 painter.drawEllipse(centre, 9, 9)
                 font = QFont(painter.font())
                 font.setBold(True)
@@ -210,12 +251,12 @@ class TrendChart(QWidget):
     def _swatch(self, painter: QPainter, kind: str, x: float, mid: float, w: float) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if kind == "line":
-            painter.setPen(QPen(SCORE, 2.2))
+            painter.setPen(QPen(self.colours.score, 2.2))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
-            painter.setBrush(SCORE)
+            painter.setBrush(self.colours.score)
             painter.drawEllipse(QPointF(x + w / 2, mid), 3.5, 3.5)
         elif kind == "baseline":
-            painter.setPen(QPen(SCORE, 1.5))
+            painter.setPen(QPen(self.colours.score, 1.5))
             c = x + w / 2
             path = QPainterPath(QPointF(c, mid - 6))
             for px, py in ((c + 6, mid), (c, mid + 6), (c - 6, mid)):
@@ -223,7 +264,7 @@ class TrendChart(QWidget):
             path.closeSubpath()
             painter.drawPath(path)
         elif kind == "caseness":
-            painter.setPen(QPen(CASENESS, 1.6, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(self.colours.caseness, 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
         elif kind == "corridor":
             painter.fillRect(QRectF(x, mid - 5, w, 10), CORRIDOR)
@@ -231,12 +272,12 @@ class TrendChart(QWidget):
             painter.drawLine(QPointF(x, mid - 5), QPointF(x + w, mid - 5))
             painter.drawLine(QPointF(x, mid + 5), QPointF(x + w, mid + 5))
         elif kind == "risk":
-            painter.setPen(QPen(RISK, 2))
+            painter.setPen(QPen(self.colours.risk, 2))
             painter.drawEllipse(QPointF(x + w / 2, mid), 6, 6)
         elif kind == "alliance":
-            painter.setPen(QPen(ALLIANCE, 1.6, Qt.PenStyle.DotLine))
+            painter.setPen(QPen(self.colours.alliance, 1.6, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, mid), QPointF(x + w, mid))
-            painter.setBrush(ALLIANCE)
+            painter.setBrush(self.colours.alliance)
             painter.drawRect(QRectF(x + w / 2 - 3.5, mid - 3.5, 7, 7))
         painter.setBrush(Qt.BrushStyle.NoBrush)
 

@@ -90,7 +90,8 @@ class MilestonesTab(QWidget):
             self.new_status.addItem(status.value, status.value)
         self.status_date = date_edit("Status change date")
         self.status_comment = named(QLineEdit(), "Status change comment")
-        self.status_comment.setPlaceholderText("What happened (a setback is worth recording too)")
+        self.status_comment.setPlaceholderText("What happened")
+        self.status_comment.setToolTip("What happened: a setback is worth recording too")
         self.evidence_combo = named(QComboBox(), "Evidence: a session note")
         self.status_button = named(QPushButton("Change &status"), "Change milestone status")
         detail = QGroupBox("Selected milestone")
@@ -110,7 +111,7 @@ class MilestonesTab(QWidget):
             self.kind_combo.addItem(kind.value, kind.value)
         self.dimension_combo = named(QComboBox(), "Milestone dimension")
         self.title_edit = named(QLineEdit(), "Milestone title")
-        self.title_edit.setPlaceholderText("e.g. Sleeps through most nights")
+        self.title_edit.setPlaceholderText("e.g. Sleeps most nights")
         self.criteria_edit = text_edit("Milestone criteria", "How you will both know it is reached", 2)
         self.start_status = named(QComboBox(), "Milestone starting status")
         for status in MilestoneStatus:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
@@ -33,6 +34,7 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import care, notes
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind, QuietRetries
+from notesdesk.ui.widgets.typed import TimeField
 from notesdesk.ui.workspace.flow import FlowLayout, captioned
 from notesdesk.ui.workspace.homework.form import AssignHomeworkDialog
 from notesdesk.ui.workspace.notes.formatting import (
@@ -49,7 +51,6 @@ from notesdesk.ui.workspace.notes.session_details import SessionDetails
 from notesdesk.ui.workspace.widgets import (
     Autosaver,
     Confirm,
-    TimeField,
     bold,
     date_edit,
     named,
@@ -83,6 +84,8 @@ class NoteEditor(QWidget):
         self._homework: list[Homework] = []
         self._format_key = ""
         self.autosaver = Autosaver(ctx.prefs.autosave_seconds, self._save, self)
+        # Asked before the confirmation: False when nobody's name could go on the signature.
+        self.signer_ready: Callable[[], bool] = lambda: True
 
         self.format_combo = named(QComboBox(), "Note format")
         self.date_edit = date_edit("Session date")
@@ -235,8 +238,16 @@ class NoteEditor(QWidget):
             edit.setReadOnly(read_only)
         for widget in (self.format_combo, self.type_combo):
             widget.setEnabled(not read_only)
-        for field in (self.date_edit, self.start_edit, self.end_edit):
-            field.setReadOnly(read_only)
+        for spin in (self.date_edit, self.start_edit, self.end_edit):
+            spin.setReadOnly(read_only)
+            # A signed note's date and times look like text, not like controls waiting for a click.
+            spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons if read_only
+                                    else QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+            spin.setFrame(not read_only)
+            # A spin box keeps its first size hint until told its style changed: without arrows and
+            # frame it would stay too narrow for its text once they are back.
+            QApplication.sendEvent(spin, QEvent(QEvent.Type.StyleChange))
+        self.date_edit.setCalendarPopup(not read_only)
         self.links.set_read_only(read_only)
         self.details.set_read_only(read_only)
         self.maintenance.set_read_only(read_only)
@@ -384,6 +395,8 @@ class NoteEditor(QWidget):
             return False
         if not self._persisted:
             self._ctx.errors.present(InvalidInput("An empty note cannot be signed."))
+            return False
+        if not self.signer_ready():
             return False
         question = (
             "Sign this note? A signed note is locked: it can never be edited or deleted, "

@@ -9,7 +9,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -31,13 +30,15 @@ from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.notes.editor import NoteEditor
+from notesdesk.ui.workspace.notes.signer import SignerBar
 from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
 from notesdesk.ui.workspace.unsent import UnsentText
 from notesdesk.ui.workspace.widgets import Confirm, named, scrolled, text_edit
 
 EMPTY_STATE = "Select a note on the left, or start a new one with Ctrl+N."
 NO_ADDENDA = "No addenda."  # one line, no paragraph margins
-KIND_PROMPT = "Choose: correction / amendment / clarification / late entry …"
+KIND_PROMPT = "Choose its kind…"
+KIND_TIP = "What the addendum is: a correction, an amendment, a clarification or a late entry"
 RESTORED = "Unsent addendum restored — review it, then Add addendum to sign it. Nothing was signed."
 
 
@@ -87,9 +88,9 @@ class AddendaPanel(QGroupBox):
         # No kind is chosen for the user: what is signed says what it is because they said so.
         self.kind_combo = named(QComboBox(), "Addendum kind")
         self.kind_combo.addItem(KIND_PROMPT, "")
-        # The long prompt does not set the panel's (and so the editor's) least width.
-        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.kind_combo.setMinimumContentsLength(18)
+        self.kind_combo.setToolTip(KIND_TIP)
+        # As wide as its longest choice, so every choice shows whole.
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind in AddendumKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
@@ -97,9 +98,8 @@ class AddendaPanel(QGroupBox):
         self.add_button = named(QPushButton("Add a&ddendum"), "Add addendum", "Sign and attach this addendum")
         self.discard_button = named(QPushButton("Discard…"), "Discard addendum text",
                                     "Throw away the addendum text typed here (it was not added)")
-        row = QHBoxLayout()
+        row = FlowLayout()  # the kind, then the buttons: side by side, or stacked when narrow
         row.addWidget(self.kind_combo)
-        row.addStretch(1)
         row.addWidget(self.discard_button)
         row.addWidget(self.add_button)
         layout = QVBoxLayout(self)
@@ -151,6 +151,8 @@ class NotesTab(QWidget):
         self.templates_button = named(QPushButton("My &templates…"), "My note templates",
                                       "Your own note formats: a name and ordered sections")
         self.editor = NoteEditor(ctx, confirm)
+        self.signer = SignerBar(ctx)  # shown when a signature is refused for want of a name
+        self.editor.signer_ready = self.signer.ready
         self.addenda = AddendaPanel()
         # The addendum being typed is kept (never signed) until added or discarded: see unsent.py.
         self.unsent = UnsentText(ctx, client_id, PendingKind.ADDENDUM, self.addenda.text,
@@ -175,6 +177,7 @@ class NotesTab(QWidget):
         self.copy_notice.setWordWrap(True)
         self.copy_notice.hide()
         right_layout.addWidget(self.copy_notice)
+        right_layout.addWidget(self.signer)
         right_layout.addWidget(self.editor)
         right_layout.addWidget(self.addenda)
         right_layout.addStretch(1)
@@ -376,7 +379,7 @@ class NotesTab(QWidget):
             return
         note = self.editor.current_note()
         kind, text = self.addenda.kind(), self.addenda.text.toPlainText()
-        if note is None or kind is None or not text.strip():
+        if note is None or kind is None or not text.strip() or not self.signer.ready():
             return
         question = (f"Sign this {kind.value} to the note of {note.session_date.isoformat()}? "
                     "It cannot be changed afterwards.")

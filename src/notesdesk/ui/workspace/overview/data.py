@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from notesdesk.core.domain.care import Milestone, MilestoneStatus
 from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
-from notesdesk.core.services import care, clients, plans
+from notesdesk.core.services import care, clients, notes, plans
 from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS, late_drafts, unsigned_notes
 
 if TYPE_CHECKING:  # a type in signatures only: the composition roots open the vault (docs/architecture.md)
@@ -51,6 +51,25 @@ class MilestoneLine:
 
 
 @dataclass(frozen=True)
+class ClientHeader:
+    """Who the client is, at the top of the overview."""
+
+    name: str
+    preferred_name: str = ""
+    initials: str = ""
+    age: int | None = None
+    pronouns: str = ""
+    phone: str = ""
+    emergency_contact: str = ""
+
+
+def age_on(born: date | None, on: date) -> int | None:
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
 class OverviewData:
     phase: str | None
     phase_since: date | None
@@ -68,6 +87,8 @@ class OverviewData:
     drafts: tuple[date, ...] = ()  # session dates of the unsigned notes, oldest first
     late_drafts: int = 0  # of those, how many are UNSIGNED_AFTER_DAYS or more past their session
     name_words: tuple[str, ...] = ()  # the client's names, masked in privacy mode
+    notes_total: int = 0  # session notes, signed or not
+    header: ClientHeader | None = None
 
 
 def goal_status(goal: Goal) -> str:
@@ -92,8 +113,11 @@ def safety_plan_label(version: int | None, reviewed: date | None) -> str:
     return f"Version {version}, reviewed on {when}"
 
 
-def drafts_text(drafts: tuple[date, ...], late: int, on: date) -> str:
-    """What the overview says about unsigned notes (plain text; the tab adds the emphasis)."""
+def drafts_text(drafts: tuple[date, ...], late: int, on: date, total: int | None = None) -> str:
+    """What the overview says about unsigned notes (plain text; the tab adds the emphasis). With no
+    notes at all there is nothing to call signed."""
+    if not drafts and total == 0:
+        return "No session notes yet"
     if not drafts:
         return "Every session note is signed"
     count = "1 note is" if len(drafts) == 1 else f"{len(drafts)} notes are"
@@ -154,4 +178,8 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
         drafts=tuple(n.session_date for n in unsigned),
         late_drafts=len(late_drafts(unsigned, on)),
         name_words=name_words(client),
+        notes_total=notes.count_notes(uow(), client_id),
+        header=ClientHeader(client.name, client.preferred_name, client.initials,
+                            age_on(client.date_of_birth, on), client.pronouns, client.phone,
+                            client.emergency_contact),
     )

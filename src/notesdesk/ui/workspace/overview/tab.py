@@ -15,7 +15,7 @@ from notesdesk.core.domain.names import mask_names
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
-from notesdesk.ui.workspace.overview.data import OverviewData, drafts_text, load_overview
+from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
 from notesdesk.ui.workspace.overview.visits_box import DiagnosesBox, NextSessionBox
 from notesdesk.ui.workspace.widgets import named, scrolled
 
@@ -51,6 +51,30 @@ def _list(items: list[str], empty: str) -> str:
     return "<ul style='margin-left:-20px'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def header_html(header: ClientHeader | None, privacy: bool) -> str:
+    """'<big>Zoë Ó Briain</big> (Zoë) · 36 · she/her<br>Phone … · Emergency contact …'. In privacy mode:
+    the initials only, and neither phone nor emergency contact (either may name someone)."""
+    if header is None:
+        return ""
+    if privacy:
+        first = f"<span style='font-size:large'><b>{_esc(header.initials)}</b></span>"
+    else:
+        called = f" (“{_esc(header.preferred_name)}”)" if header.preferred_name else ""
+        first = f"<span style='font-size:large'><b>{_esc(header.name)}</b></span>{called}"
+    facts = [first]
+    if header.age is not None:
+        facts.append(f"{header.age} years old")
+    if header.pronouns:
+        facts.append(_esc(header.pronouns))
+    line = " · ".join(facts)
+    if privacy:
+        return line
+    reach = [f"Phone {_esc(header.phone)}" if header.phone else "No phone recorded",
+             f"Emergency contact: {_esc(header.emergency_contact)}" if header.emergency_contact
+             else "No emergency contact recorded"]
+    return line + "<br>" + " · ".join(reach)
+
+
 class OverviewTab(QWidget):
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
@@ -59,6 +83,14 @@ class OverviewTab(QWidget):
         self.labels: dict[str, QLabel] = {}
         inner = QWidget()
         grid = QGridLayout(inner)
+        # Who this is: name, age, pronouns, phone and emergency contact, above everything else.
+        self.header = named(QLabel(), "Client")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        selectable = Qt.TextInteractionFlag
+        self.header.setTextInteractionFlags(selectable.TextSelectableByMouse | selectable.TextSelectableByKeyboard)
+        top = 1  # the grid's parts start under the header
+        grid.addWidget(self.header, 0, 0, 1, 2)
         for key, title, row, column, span in PARTS:
             box = QGroupBox(title)
             box.setAccessibleName(title)
@@ -70,8 +102,8 @@ class OverviewTab(QWidget):
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
-            grid.addWidget(box, row, column, 1, span)
-        rows = max(row for _k, _t, row, _c, _s in PARTS) + 1
+            grid.addWidget(box, row + top, column, 1, span)
+        rows = max(row for _k, _t, row, _c, _s in PARTS) + 1 + top
         # Outcome measures: the latest score of each instrument with its change label, and the flags.
         self.measures_slot = QGroupBox("Measures")
         self.measures_slot.setAccessibleName("Outcome measures")
@@ -128,7 +160,8 @@ class OverviewTab(QWidget):
         else:
             review = f"Next review due {data.next_review.isoformat()}"
         self.labels["plan"].setText(f"{_esc(data.plan_label)}<br>{review}")
-        drafts = _esc(drafts_text(data.drafts, data.late_drafts, today()))
+        self.header.setText(header_html(data.header, privacy))
+        drafts = _esc(drafts_text(data.drafts, data.late_drafts, today(), data.notes_total))
         self.labels["notes"].setText(f"<b>{drafts}</b>" if data.late_drafts else drafts)
         goals = []
         for goal in data.goals:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -20,9 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.clients import Modality
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, ObjectiveStatus, Problem, TreatmentPlan
 from notesdesk.ui.workspace.plan import edit as plan_edit
 from notesdesk.ui.workspace.widgets import LinesEdit, OptionalDateEdit, named, text_edit
+
+REVIEW_DAYS = 90  # a plan's review, by default: our default, not a rule
 
 SERVICE_TYPES = ("individual", "couple", "family", "group")
 
@@ -136,7 +140,8 @@ class ObjectiveForm(_Form):
             "Measurable criterion", "e.g. panic attacks per week, self-rated 0-10"))
         self.baseline = self.add("&Baseline", line_edit("Baseline", "Where things are now"))
         self.target = self.add("&Target (achievable)", line_edit("Target", "Where the client wants to be"))
-        self.target_date = self.add("Target &date (time-bound)", OptionalDateEdit("Objective target date"))
+        self.target_date = self.add("Target &date (time-bound)", OptionalDateEdit("Objective target date",
+                                                                                    warn_past=True))
         self.measure = self.add("&Linked measure", line_edit("Linked measure", "e.g. PHQ-9 < 10"))
         self.status = self.add("&Status", named(QComboBox(), "Objective status"))
         for status in ObjectiveStatus:
@@ -249,7 +254,9 @@ class PlanFieldsForm(_Form):
         self.duration = self.add("E&xpected duration", line_edit("Expected duration", "e.g. 16 weeks"))
         self.discharge = self.add("Disc&harge criteria", text_edit("Discharge criteria", "", 2))
         self.effective = self.add("&Effective from", OptionalDateEdit("Plan effective date"))
-        self.review_due = self.add("&Review due", OptionalDateEdit("Plan review due date"))
+        self.review_due = self.add("&Review due", OptionalDateEdit("Plan review due date", warn_past=True))
+        # A review 90 days after the plan takes effect (or after today), unless chosen otherwise.
+        self.review_due.suggest = lambda: (self.effective.value() or today()) + timedelta(days=REVIEW_DAYS)
         self.agreement_date = self.add("Client &agreed on", OptionalDateEdit("Client agreement date"))
         self.agreement_how = self.add("Agreed &how", line_edit(
             "How the client agreed", "e.g. signed in session, verbal agreement"))

@@ -27,7 +27,7 @@ from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FittingTree
 from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan import edit as plan_edit
-from notesdesk.ui.workspace.plan.forms import NodeDetail, PlanFieldsForm
+from notesdesk.ui.workspace.plan.forms import NodeDetail, ObjectiveForm, PlanFieldsForm
 from notesdesk.ui.workspace.plan.review import ComparePanel, ReviewPanel, version_label
 from notesdesk.ui.workspace.plan.suggestions import SuggestionsPanel
 from notesdesk.ui.workspace.widgets import Confirm, bold, named, scrolled
@@ -78,6 +78,9 @@ class PlanTab(QWidget):
         self.suggestions = SuggestionsPanel()
         self._linked: tuple[tuple[str, str, str], ...] = ()  # what the suggestions were read for
         self.fields = PlanFieldsForm()
+        objective = self.detail.forms[plan_edit.OBJECTIVE]
+        if isinstance(objective, ObjectiveForm):  # a target date starts at the plan's review date
+            objective.target_date.suggest = self.fields.review_due.value
         self.reviews = ReviewPanel(ctx, client_id, confirm)
         self.compare = ComparePanel()
         self.pages = named(QTabWidget(), "Plan sections")
@@ -99,8 +102,10 @@ class PlanTab(QWidget):
         grid.addLayout(edits, 2, 0, 1, 2)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.tree, 1)
+        # The buttons first: what the measures suggest appears and goes under the tree without moving
+        # them (it used to push them up and down under the pointer).
         left_layout.addLayout(grid)
+        left_layout.addWidget(self.tree, 1)
         left_layout.addWidget(self.suggestions)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)

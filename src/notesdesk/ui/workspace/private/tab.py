@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QStyle,
@@ -55,6 +57,11 @@ def banner(text: str, parent: QWidget) -> tuple[QFrame, QLabel]:
     return frame, label
 
 
+def folded(text: str) -> str:
+    spread = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in spread if not unicodedata.combining(ch))
+
+
 class PrivateNotesTab(QWidget):
     """Only this tab writes psychotherapy notes, and it keeps its own list in step (`_put_row`): a
     re-read would be audited as a view of every one of them on each autosave."""
@@ -74,6 +81,12 @@ class PrivateNotesTab(QWidget):
         self.view = FittingTable(self.model, "Psychotherapy notes, newest first",
                                  PrivateNoteListModel.COL_PREVIEW, min_stretch=150, wrap=True)
         self.new_button = named(QPushButton("&New psychotherapy note"), "New psychotherapy note")
+        # Kept out of the search of the whole record (Ctrl+K): found here only, within this client.
+        self.find_box = named(QLineEdit(), "Find in psychotherapy notes",
+                          "Psychotherapy notes are searched here only, never by Ctrl+K")
+        self.find_box.setPlaceholderText("Find in these notes")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.textChanged.connect(lambda _t: self._filter())
         self.date_edit = date_edit("Psychotherapy note date")
         self.text = text_edit(
             "Psychotherapy note text", "Process notes, hypotheses, your own reactions…", 12, expand=True
@@ -85,6 +98,7 @@ class PrivateNotesTab(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.find_box)
         left_layout.addWidget(self.view, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -135,6 +149,19 @@ class PrivateNotesTab(QWidget):
         if row >= 0:
             self.view.selectRow(row)
         self._syncing = False
+        self._filter()
+
+    def _filter(self) -> None:
+        """Only the notes holding every word typed in the find box (accents and case aside)."""
+        words = folded(self.find_box.text()).split()
+        for row in range(self.model.rowCount()):
+            note = self.model.row_at(row)
+            text = folded(note.text) if note is not None else ""
+            self.view.setRowHidden(row, not all(word in text for word in words))
+
+    def shown_ids(self) -> list[str]:
+        shown = (self.model.row_at(r) for r in range(self.model.rowCount()) if not self.view.isRowHidden(r))
+        return [note.id for note in shown if note is not None]
 
     def _show(self, note: PrivateNote | None, persisted: bool) -> None:
         self.autosaver.reset()
