@@ -87,8 +87,8 @@ class OverviewTab(QWidget):
         self.header = named(QLabel(), "Client")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        selectable = Qt.TextInteractionFlag
-        self.header.setTextInteractionFlags(selectable.TextSelectableByMouse | selectable.TextSelectableByKeyboard)
+        flag = Qt.TextInteractionFlag
+        self.header.setTextInteractionFlags(flag.TextSelectableByMouse | flag.TextSelectableByKeyboard)
         top = 1  # the grid's parts start under the header
         grid.addWidget(self.header, 0, 0, 1, 2)
         for key, title, row, column, span in PARTS:
