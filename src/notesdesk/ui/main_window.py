@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.search.index import SearchHit
-from notesdesk.core.services import clients as client_service
 from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
+from notesdesk.ui.client_actions import ClientActionsMixin
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.backups_dialog import BackupsDialog
@@ -51,7 +51,6 @@ from notesdesk.ui.lifecycle.lock import (
 )
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.printing.documents import ReportsMenu
-from notesdesk.ui.session import Kind
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,
     Sections,
@@ -77,7 +76,7 @@ def ask(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MainWindow(SessionEndMixin, QMainWindow):
+class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
     def __init__(
         self,
         ctx: AppContext,
@@ -332,92 +331,6 @@ class MainWindow(SessionEndMixin, QMainWindow):
         if not self.host.show_client(client_id or None) and self.host.client_id:
             self.panel.select_client(self.host.client_id, emit=False)  # drafts not saved: stay
         self._update_actions()
-
-    def _client_label(self, client: Client) -> str:
-        return client.initials if self.ctx.prefs.privacy_mode else client.display_name
-
-    def add_client(self) -> None:
-        session = self.ctx.session
-        dialog = ClientDialog(
-            lambda c: session.perform(client_service.add_client, c, change=Kind.CLIENT, client_id=c.id),
-            None, self, self._same_name,
-        )
-        dialog.accepted.connect(lambda: self._after_client_added(dialog.saved))
-        self.client_dialog = dialog
-        dialog.open()
-
-    def _after_client_added(self, client: Client | None) -> None:
-        """A new client: selected, and their Notes tab opens with a draft ready (stored once typed)."""
-        self._after_client_saved(client)
-        if client is not None and self.host.client_id == client.id:
-            self.host.start_note()
-
-    def edit_client(self) -> None:
-        client = self.panel.current_client()
-        if client is None:
-            return
-        session = self.ctx.session
-        dialog = ClientDialog(
-            lambda c: session.perform(client_service.update_client, c, change=Kind.CLIENT, client_id=c.id),
-            client, self, self._same_name, self.ctx.vault.read_only,
-        )
-        dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
-        self.client_dialog = dialog
-        dialog.open()
-
-    def _same_name(self, name: str, except_id: str | None) -> list[Client]:
-        return client_service.named_alike(self.panel.model.clients(), name, except_id)
-
-    def _after_client_saved(self, client: Client | None) -> None:
-        if client is None:
-            return
-        self.client_list.refresh()  # now, to select it; search heard of it from the session
-        self.panel.select_client(client.id)
-
-    def _set_status(self, status: ClientStatus) -> None:
-        client = self.panel.current_client()
-        if client is None:
-            return
-        self._after_client_saved(self.ctx.session.write(
-            client_service.set_status, client.id, status, change=Kind.CLIENT, client_id=client.id
-        ))
-
-    def put_on_hold(self) -> None:
-        self._set_status(ClientStatus.ON_HOLD)
-
-    def reactivate(self) -> None:
-        client = self.panel.current_client()
-        if client is None:
-            return
-        text = f"Reopen care for {self._client_label(client)}? A new episode of care starts today."
-        if client.status != ClientStatus.DISCHARGED or self.confirm("Reopen care", text):
-            self._set_status(ClientStatus.ACTIVE)
-
-    def discharge(self) -> None:
-        client = self.panel.current_client()
-        if client is None or client.status == ClientStatus.DISCHARGED:
-            return
-        session = self.ctx.session
-        facts = session.read(client_service.discharge_facts, client.id)
-        if facts is None:
-            return
-        dialog = DischargeDialog(
-            self._client_label(client), facts,
-            lambda on, why: session.perform(client_service.discharge, client.id, on, why,
-                                            change=Kind.CLIENT, client_id=client.id),
-            self,
-        )
-        dialog.accepted.connect(lambda: self._after_discharge(dialog))
-        self.discharge_dialog = dialog
-        dialog.open()
-
-    def _after_discharge(self, dialog: DischargeDialog) -> None:
-        saved = dialog.saved
-        self._after_client_saved(saved)
-        workspace = self.host.workspace
-        if saved is not None and dialog.write_note.isChecked() and workspace is not None \
-                and workspace.client_id == saved.id:
-            workspace.start_discharge_note()
 
     def toggle_privacy(self) -> None:
         on = self.actions_by_name["privacy"].isChecked()

@@ -25,7 +25,8 @@ from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.exports.snapshot import PRACTICE_TABLES, Snapshot, take
 from notesdesk.core.services.notes import chain_order, chain_valid
 from notesdesk.core.storage.store import SealedTable
-from notesdesk.core.storage.vault import PROFILE_ID, SIGNING_KEY_ID, Vault
+from notesdesk.core.storage.vault import Vault
+from notesdesk.core.storage.vault_settings import PROFILE_ID, SIGNING_KEY_ID
 
 SCHEMA = "notesdesk.practice-export/1"
 MAGIC = b'{"schema":"notesdesk.practice-export/1"'
