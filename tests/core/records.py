@@ -20,6 +20,8 @@ from notesdesk.core.domain.notes import (
     MaintenancePlan,
     NoteFormat,
     PrivateNote,
+    RiskAssessment,
+    RiskLevel,
     SessionNote,
     SessionType,
 )
@@ -56,6 +58,7 @@ def note(client_id: str, mark: str, fmt: NoteFormat = NoteFormat.SOAP) -> Sessio
         end_time=time(9, 50),
         interventions=(f"{mark}intervention",),
         risk_noted=f"{mark}risk",
+        risk=RiskAssessment(RiskLevel.HIGH, f"{mark}riskfactors", f"{mark}riskplan"),
         maintenance_plan=MaintenancePlan(
             what_changed=f"{mark}changed",
             skills_to_practise=(f"{mark}skill",),

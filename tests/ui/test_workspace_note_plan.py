@@ -178,7 +178,7 @@ def test_a_signed_note_lists_only_what_it_refers_to_as_plain_text(workspace, ws_
         "interventions": "None recorded",
         "homework_reviewed": "• Panic diary",
         "homework_assigned": "None linked",
-        "risk": "None noted",
+        "risk": "Not assessed",
     }
     assert all(label.isVisible() for label in links.summaries.values())
     for hidden in (links.objectives, links.homework_reviewed, links.homework_assigned, links.interventions,

@@ -91,7 +91,8 @@ def test_a_signed_note_opens_read_only_and_a_save_attempt_changes_nothing(
     assert all(edit.isReadOnly() for edit in editor.section_edits.values())
     assert not editor.save_button.isEnabled() and not editor.sign_button.isEnabled()
     assert not editor.format_combo.isEnabled() and editor.date_edit.isReadOnly()
-    assert editor.links.risk.isReadOnly() and editor.links.objectives.read_only
+    assert editor.links.risk.factors.isReadOnly() and not editor.links.risk.level.isEnabled()
+    assert editor.links.objectives.read_only
     assert editor.links.homework_reviewed.read_only and editor.maintenance.skills.isReadOnly()
 
     before = notes.get_note(ws_ctx.uow(), note.id)[0]

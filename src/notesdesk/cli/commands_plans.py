@@ -1,4 +1,4 @@
-"""Plan commands: plan show | set | review, safety-plan set | show."""
+"""Plan commands: plan show | set | review, safety-plan set | show | review."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     review.add_argument("--date", type=date_arg, metavar="DATE", help="review date (default: today)")
     review.add_argument("--next-due", type=date_arg, metavar="DATE", help="default: 90 days on")
 
-    safety = add_group(commands, "safety-plan", "safety plans: set from a file, show")
+    safety = add_group(commands, "safety-plan",
+                       "safety plans: set from a file, show, mark reviewed, print")
     sset = add_command(
         safety,
         "set",
@@ -58,6 +59,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     sset.add_argument("--file", type=Path, required=True, metavar="SAFETY.toml|json")
     sshow = add_command(safety, "show", common, "show the client's latest safety plan", cmd_safety_show)
     sshow.add_argument("client", metavar="CLIENT")
+    sreview = add_command(safety, "review", common, "record that the safety plan was reviewed with the "
+                          "client (answers the 'safety plan not reviewed' flag)", cmd_safety_review)
+    sreview.add_argument("client", metavar="CLIENT")
+    sreview.add_argument("--date", type=date_arg, metavar="DATE", help="review date (default: today)")
 
 
 # -- treatment plans ---------------------------------------------------------------------------
@@ -242,6 +247,14 @@ def cmd_safety_set(cli: Cli, args: argparse.Namespace) -> int:
         plan = planfiles.safety_plan_from(data, client.id)
         plan = care.save_safety_plan(vault.unit_of_work(), plan)
     cli.created(plan.id)
+    return 0
+
+
+def cmd_safety_review(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = care.mark_safety_plan_reviewed(vault.unit_of_work(), client.id, args.date)
+    cli.done(f"Safety plan v{plan.version} reviewed {day(plan.last_reviewed)}.", id=plan.id)
     return 0
 
 

@@ -26,6 +26,8 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
     # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
     for name, items in (("notes", snapshot.notes), ("addenda", snapshot.addenda)):
         for plain, item in zip(body[name], items, strict=True):
+            if name == "notes" and plain.get("risk", False) is None:
+                del plain["risk"]  # absent when no risk level was recorded, as in what was signed
             plain["signed_content"] = signed_inputs(item)
     record: dict[str, Any] = {
         "schema": SCHEMA,

@@ -58,6 +58,11 @@ class HomeworkPartial(Rule):
 
 
 @dataclass(frozen=True)
+class RiskRecorded(Rule):
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AlertRules:
     deterioration: Deterioration
     early_change: Checkpoint
@@ -66,6 +71,8 @@ class AlertRules:
     joint_recovery: JointRecovery
     alliance_decline: AllianceDecline
     homework_partial: HomeworkPartial
+    risk_recorded: RiskRecorded
+    safety_plan_review: Rule
 
 
 _SECTIONS = {
@@ -76,7 +83,10 @@ _SECTIONS = {
     "joint_recovery": {"instruments", "source"},
     "alliance_decline": {"checks", "source"},
     "homework_partial": {"credit", "source"},
+    "risk_recorded": {"levels", "source"},
+    "safety_plan_review": {"source"},
 }
+RISK_LEVELS = ("none", "low", "moderate", "high")
 
 
 def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
@@ -106,6 +116,9 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
     checks = c.integer(d["alliance_decline"], "checks", "alliance_decline", lo=3, hi=20)
     credit = c.number(d["homework_partial"], "credit", "homework_partial", lo=0, hi=1, lo_open=True)
     when = c.text(d["deterioration"], "when", "deterioration")
+    levels = c.items(d["risk_recorded"], "levels", "risk_recorded")
+    if levels and not all(level in RISK_LEVELS for level in levels):
+        c.fail("risk_recorded.levels", f"must be among {', '.join(RISK_LEVELS)}")
     if c.problems:
         raise RulesInvalid(source, c.problems)
     assert early_weeks and early_sessions and late_weeks and checks and credit and when  # for type checkers
@@ -118,6 +131,8 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
         joint_recovery=JointRecovery(src["joint_recovery"], tuple(instruments)),
         alliance_decline=AllianceDecline(src["alliance_decline"], checks),
         homework_partial=HomeworkPartial(src["homework_partial"], credit),
+        risk_recorded=RiskRecorded(src["risk_recorded"], tuple(levels)),
+        safety_plan_review=Rule(src["safety_plan_review"]),
     )
 
 

@@ -15,11 +15,24 @@ from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.domain.notes import Addendum, SessionNote, Signature
 from notesdesk.core.storage.sealer import encode
 
+# A note's fields added after notes were first signed are hashed only when set: a note signed before
+# they existed still hashes, byte for byte, to the content hash stored with it. Each is the last field
+# of the note, so leaving it out when unset is dropping one exact suffix of the body.
+UNSET_LATER_FIELDS = ',"risk":null}'
+
+
+def signed_body(item: SessionNote | Addendum) -> str:
+    """The item as hashed: as stored, with `signature` null, less any later field left unset."""
+    body = encode(replace(item, signature=None)).decode("utf-8")
+    if isinstance(item, SessionNote) and item.risk is None and body.endswith(UNSET_LATER_FIELDS):
+        body = body[: -len(UNSET_LATER_FIELDS)] + "}"
+    return body
+
 
 def hash_inputs(item: SessionNote | Addendum, signed_at: datetime, signer: str, creds: str) -> list[str]:
     """The eight strings whose length-prefixed UTF-8 bytes are hashed (SECURITY.md, "How to check a
     signature"); the client JSON export carries them so anyone can recompute the hash."""
-    body = encode(replace(item, signature=None)).decode("utf-8")
+    body = signed_body(item)
     kind = "note" if isinstance(item, SessionNote) else "addendum"
     return ["nd-sign", kind, item.id, item.client_id, signed_at.isoformat(), signer, creds, body]
 

@@ -22,6 +22,9 @@ FLAG_TITLES = {
     FlagKind.ALLIANCE_DROP: "Alliance drop",
     FlagKind.ALLIANCE_DECLINE: "Alliance slow decline",
     FlagKind.ALLIANCE_LOW: "Alliance low",
+    FlagKind.RISK_RECORDED: "Risk recorded",
+    FlagKind.NO_SAFETY_PLAN: "No safety plan on file",
+    FlagKind.SAFETY_PLAN_NOT_REVIEWED: "Safety plan not reviewed",
 }
 RISK_KINDS = (FlagKind.RISK, FlagKind.UNKNOWN_RISK)
 

@@ -9,8 +9,13 @@ from datetime import date, timedelta
 from notesdesk.core.domain.care import Milestone, MilestoneStatus
 from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
-from notesdesk.core.services import care, clients, plans
-from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS, late_drafts, unsigned_notes
+from notesdesk.core.services import care, clients, measures, plans
+from notesdesk.core.services.overview import (
+    SAFETY_PLAN_KINDS,
+    UNSIGNED_AFTER_DAYS,
+    late_drafts,
+    unsigned_notes,
+)
 from notesdesk.core.storage.uow import UnitOfWork
 
 REACHED = (MilestoneStatus.ACHIEVED, MilestoneStatus.SUSTAINED)
@@ -65,6 +70,7 @@ class OverviewData:
     drafts: tuple[date, ...] = ()  # session dates of the unsigned notes, oldest first
     late_drafts: int = 0  # of those, how many are UNSIGNED_AFTER_DAYS or more past their session
     name_words: tuple[str, ...] = ()  # the client's names, masked in privacy mode
+    safety_flags: tuple[str, ...] = ()  # the risk loop: no safety plan, or not reviewed since a risk event
 
 
 def goal_status(goal: Goal) -> str:
@@ -131,6 +137,7 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
     client = clients.get_client(uow(), client_id, audit_view=False)
     safety = care.safety_plan_versions(uow(), client_id)
     latest = safety[-1] if safety else None
+    loop = measures.client_measure_flags(uow(), [client_id], on)[client_id]
     next_review = active.review_due if active else None
     return OverviewData(
         phase=current.phase if current else None,
@@ -151,4 +158,5 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
         drafts=tuple(n.session_date for n in unsigned),
         late_drafts=len(late_drafts(unsigned, on)),
         name_words=name_words(client),
+        safety_flags=tuple(f.message for f in loop if f.kind in SAFETY_PLAN_KINDS),
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import mask_names
@@ -49,11 +49,17 @@ def _list(items: list[str], empty: str) -> str:
 
 
 class OverviewTab(QWidget):
+    safety_plan_requested = Signal()
+    """The user wants the safety plan (to review it: the risk loop's flag)."""
+
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
         self.data: OverviewData | None = None
         self.labels: dict[str, QLabel] = {}
+        self.review_safety_plan = named(QPushButton("Review the safety plan…"),
+                                        "Open the safety plan to review it with the client")
+        self.review_safety_plan.clicked.connect(self.safety_plan_requested)
         inner = QWidget()
         grid = QGridLayout(inner)
         for key, title, row, column, span in PARTS:
@@ -64,7 +70,10 @@ class OverviewTab(QWidget):
             label.setTextFormat(Qt.RichText)
             label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
             label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-            QVBoxLayout(box).addWidget(label)
+            inside = QVBoxLayout(box)
+            inside.addWidget(label)
+            if key == "safety":
+                inside.addWidget(self.review_safety_plan, 0, Qt.AlignLeft)
             self.labels[key] = label
             grid.addWidget(box, row, column, 1, span)
         rows = max(row for _k, _t, row, _c, _s in PARTS) + 1
@@ -144,4 +153,6 @@ class OverviewTab(QWidget):
         self.labels["milestones"].setText(
             (total if data.milestones_total else "") + _list(reached, "None reached yet")
         )
-        self.labels["safety"].setText(_esc(data.safety_plan))
+        loop = "".join(f"<br><b style='color:#b3261e'>{_esc(m)}</b>" for m in data.safety_flags)
+        self.labels["safety"].setText(_esc(data.safety_plan) + loop)
+        self.review_safety_plan.setVisible(bool(data.safety_flags))

@@ -9,6 +9,7 @@ import html
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
 from notesdesk.core.reports.crisis_lines import lines_for
-from notesdesk.core.services import care
+from notesdesk.core.services import care, measures
+from notesdesk.core.services.overview import SAFETY_PLAN_KINDS
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.widgets import (
@@ -178,6 +180,12 @@ class SafetyPlanTab(QWidget):
         self.reason = text_edit(TITLES["reason_for_living"], "In the client's words", 2)
         self.lines_note = named(QLabel(), "About the crisis lines")
         self.lines_note.setWordWrap(True)
+        # The risk loop: why the plan needs a review now, and the one action that records it.
+        self.loop_label = named(QLabel(), "Why the safety plan needs a review")
+        self.loop_label.setWordWrap(True)
+        self.loop_label.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.mark_reviewed = named(QPushButton("&Mark reviewed with the client today"),
+                                   "Record that the safety plan was reviewed with the client today")
 
         form_widget = QWidget()
         form_layout = QVBoxLayout(form_widget)
@@ -213,8 +221,12 @@ class SafetyPlanTab(QWidget):
         second.addWidget(self.reviewed_today)
         second.addStretch(1)
         second.addWidget(self.save_button)
+        loop = QHBoxLayout()
+        loop.addWidget(self.loop_label, 1)
+        loop.addWidget(self.mark_reviewed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(loop)
         layout.addLayout(second)
         layout.addWidget(self.stack, 1)
 
@@ -225,9 +237,32 @@ class SafetyPlanTab(QWidget):
         self.reviewed.changed.connect(self._on_edited)
         self.reviewed_today.clicked.connect(lambda: self.reviewed.set_value(today()))
         self.save_button.clicked.connect(self.save)
+        self.mark_reviewed.clicked.connect(self.record_review)
         self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
         self._session.on_change(self, {Kind.SAFETY_PLAN}, self.reload)
+        self._session.on_change(self, {Kind.MEASURE}, self.refresh_loop)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.refresh_loop()  # a note signed since (notes autosave too often to follow each change)
+
+    def refresh_loop(self) -> None:
+        """Show the risk loop's flag (no plan on file, or not reviewed since the latest risk event)."""
+        found = self._session.read(measures.client_measure_flags, [self._client_id])
+        flags = [f for f in (found or {}).get(self._client_id, []) if f.kind in SAFETY_PLAN_KINDS]
+        self.loop_label.setText("\n".join(f.message for f in flags))
+        self.loop_label.setToolTip("\n".join(f"{f.rule}. Source: {f.source}" for f in flags))
+        self.loop_label.setVisible(bool(flags))
+        self.mark_reviewed.setVisible(bool(flags) and bool(self._versions))
+
+    def record_review(self) -> bool:
+        """Record today's review of the current plan (saving any edits first, as a version of their own)."""
+        if self.dirty and not self.save():
+            return False
+        reviewed = self._session.write(care.mark_safety_plan_reviewed, self._client_id,
+                                       change=Kind.SAFETY_PLAN)
+        return reviewed is not None
 
     def reload(self) -> None:
         versions = self._session.read(care.safety_plan_versions, self._client_id)
@@ -258,6 +293,7 @@ class SafetyPlanTab(QWidget):
         self.dirty = False
         self.stack.setCurrentIndex(0)
         self._refresh_status()
+        self.refresh_loop()
 
     def _prefill_lines(self, new_plan: bool) -> None:
         """A first plan starts with the crisis lines of the practitioner's locale (not saved until the
