@@ -12,7 +12,13 @@ from datetime import date, timedelta
 import pytest
 
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.measures import ChangeLabel, FlagKind, builtin_instruments, classify_change, get_instrument
+from notesdesk.core.measures import (
+    ChangeLabel,
+    FlagKind,
+    builtin_instruments,
+    classify_change,
+    get_instrument,
+)
 from notesdesk.core.measures.model import LicenceOwner
 from notesdesk.core.measures.progress import deterioration
 from notesdesk.core.measures.scoring import score
