@@ -127,6 +127,7 @@ def build_a_plan(qtbot, ctx, workspace, client_id):
     qtbot.mouseClick(tab.add_buttons[plan_edit.OBJECTIVE], Qt.MouseButton.LeftButton)
     objective = forms[plan_edit.OBJECTIVE]
     replace_text(qtbot, objective.description, "Three stops without leaving")
+    type_into(qtbot, objective.criterion, "Stops ridden a week")
     objective.target_date.set_value(date(2030, 6, 30))
     qtbot.mouseClick(tab.add_buttons[plan_edit.INTERVENTION], Qt.MouseButton.LeftButton)
     replace_text(qtbot, forms[plan_edit.INTERVENTION].technique, "Graded exposure")

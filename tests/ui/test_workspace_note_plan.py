@@ -3,6 +3,8 @@ linked to it, and deleting an unsigned draft (never a signed note)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -17,9 +19,12 @@ from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
-BREATHE = Objective("Breathe through a panic wave", interventions=(
+LATER = date.today() + timedelta(days=90)
+BREATHE = Objective("Breathe through a panic wave", measurable_criterion="Self-rated panic 0-10",
+                    target_date=LATER, interventions=(
     Intervention("Interoceptive exposure", modality="CBT", frequency="every session"),))
-RIDE = Objective("One bus ride a week", interventions=(Intervention("Graded in-vivo exposure"),))
+RIDE = Objective("One bus ride a week", measurable_criterion="Rides a week", target_date=LATER,
+                 interventions=(Intervention("Graded in-vivo exposure"),))
 GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
 
 

@@ -100,6 +100,7 @@ def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_cl
     # cannot be dated before its plan's start, so the review recorded in the tab is today's, and
     # what reaches the list is the flag going away.
     goal = Goal("Enjoy mornings again", objectives=(Objective("Up by eight on weekdays",
+                                                              measurable_criterion="Weekdays up by eight",
                                                               target_date=today() + timedelta(days=60)),))
     plan = TreatmentPlan(client_id=lists.client_id, problems=(Problem("Low mood", goals=(goal,)),))
     started = today() - timedelta(days=120)

@@ -11,9 +11,10 @@ from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, date_arg, day
 from notesdesk.cli.records import find_client
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan, missing_required_fields
+from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.services import care, plans
+from notesdesk.core.services.plan_rules import missing_for_country
 
 OUTCOME = EnumArg(ReviewOutcome)
 
@@ -68,7 +69,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 # -- treatment plans ---------------------------------------------------------------------------
 
 
-def plan_lines(plan: TreatmentPlan) -> list[str]:
+def plan_lines(plan: TreatmentPlan, country: str = "") -> list[str]:
     lines = [
         f"Treatment plan v{plan.version} — {plan.status.value} — effective {day(plan.effective_date)}, "
         f"review due {day(plan.review_due)}",
@@ -136,7 +137,7 @@ def plan_lines(plan: TreatmentPlan) -> list[str]:
     if plan.reviews:
         lines += ["", "Reviews"]
         lines += [f"    {day(r.review_date)} {r.outcome.value}: {r.summary}" for r in plan.reviews]
-    missing = missing_required_fields(plan)
+    missing = missing_for_country(plan, country)  # Medicare's fields, only where the country uses them
     if missing:
         lines += ["", "Still missing before use: " + "; ".join(missing)]
     return lines
@@ -147,6 +148,7 @@ def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
         client = find_client(vault, args.client)
         versions = plans.plan_versions(vault.unit_of_work(), client.id)
         plan = plans.current_plan(vault.unit_of_work(), client.id)
+        country = vault.profile().locale
     if cli.json:
         cli.emit_json(to_plain(plan))
         return 0
@@ -154,7 +156,7 @@ def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(f"{client.name} has no treatment plan yet (see 'notesdesk plan set --help').")
         return 0
     cli.out(f"{client.name}")
-    for line in plan_lines(plan):
+    for line in plan_lines(plan, country):
         cli.out(line)
     if len(versions) > 1:
         cli.out("")

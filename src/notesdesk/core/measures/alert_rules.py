@@ -63,6 +63,11 @@ class RiskRecorded(Rule):
 
 
 @dataclass(frozen=True)
+class PlanActivation(Rule):
+    medicare_fields_countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AlertRules:
     deterioration: Deterioration
     early_change: Checkpoint
@@ -73,6 +78,7 @@ class AlertRules:
     homework_partial: HomeworkPartial
     risk_recorded: RiskRecorded
     safety_plan_review: Rule
+    plan_activation: PlanActivation
 
 
 _SECTIONS = {
@@ -85,6 +91,7 @@ _SECTIONS = {
     "homework_partial": {"credit", "source"},
     "risk_recorded": {"levels", "source"},
     "safety_plan_review": {"source"},
+    "plan_activation": {"medicare_fields_countries", "source"},
 }
 RISK_LEVELS = ("none", "low", "moderate", "high")
 
@@ -119,6 +126,9 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
     levels = c.items(d["risk_recorded"], "levels", "risk_recorded")
     if levels and not all(level in RISK_LEVELS for level in levels):
         c.fail("risk_recorded.levels", f"must be among {', '.join(RISK_LEVELS)}")
+    countries = c.items(d["plan_activation"], "medicare_fields_countries", "plan_activation", required=False)
+    if not all(isinstance(code, str) and len(code) == 2 and code.isupper() for code in countries):
+        c.fail("plan_activation.medicare_fields_countries", "must be two-letter country codes, e.g. US")
     if c.problems:
         raise RulesInvalid(source, c.problems)
     assert early_weeks and early_sessions and late_weeks and checks and credit and when  # for type checkers
@@ -133,6 +143,7 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
         homework_partial=HomeworkPartial(src["homework_partial"], credit),
         risk_recorded=RiskRecorded(src["risk_recorded"], tuple(levels)),
         safety_plan_review=Rule(src["safety_plan_review"]),
+        plan_activation=PlanActivation(src["plan_activation"], tuple(countries)),
     )
 
 
