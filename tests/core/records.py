@@ -82,7 +82,7 @@ def plan(client_id: str, mark: str) -> TreatmentPlan:
         measurable_criterion=f"{mark}criterion",
         baseline=f"{mark}baseline",
         target=f"{mark}target",
-        target_date=date(2027, 1, 15),
+        target_date=date(2037, 1, 15),  # after any day the tests run: activation needs a later one
         linked_measure="PHQ-9 < 10",
         interventions=(intervention,),
     )

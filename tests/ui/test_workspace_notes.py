@@ -234,7 +234,8 @@ def test_private_notes_never_appear_in_the_notes_list(workspace, ws_ctx, ws_clie
 
 
 def test_objectives_addressed_come_from_the_active_plan(workspace, ws_ctx, ws_client, qtbot):
-    objective = Objective("One bus ride a week", target_date=today())
+    objective = Objective("One bus ride a week", measurable_criterion="Rides a week",
+                          target_date=today() + timedelta(days=30))
     plan = TreatmentPlan(client_id=ws_client, problems=(
         Problem("Panic", goals=(Goal("Take the bus", objectives=(objective,)),)),))
     saved = plans.save_plan(ws_ctx.uow(), plan)

@@ -81,7 +81,7 @@ class SafetyPlanPage(Renderer):
         if key == "professionals":
             out = [contact_text(c) for c in (*plan.professionals, *plan.crisis_lines)]
             named = {_digits(c.phone) for c in plan.crisis_lines if c.phone}
-            for line in lines_for(self.locale()).lines:
+            for line in lines_for(self.country()).lines:
                 if _digits(line.number) not in named:
                     out.append(f"<b>{clean(line.name)}</b>  {clean(line.reach)}")
             return out
@@ -114,7 +114,7 @@ class SafetyPlanPage(Renderer):
         return table
 
     def _emergency(self) -> Table:
-        lines = lines_for(self.locale())
+        lines = lines_for(self.country())
         first = lines.lines[0] if lines.lines else None
         text = f"<b>{clean(lines.emergency)}</b>"
         if first is not None:

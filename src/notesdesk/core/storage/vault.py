@@ -98,6 +98,9 @@ def _acquire(path: Path) -> FileLock:
     return lock
 
 
+COUNTRY_BEFORE_IT_WAS_ASKED = "US"
+
+
 class Vault:
     """An unlocked vault: its engine, its keys (in memory only) and its single-instance lock."""
 
@@ -200,6 +203,8 @@ class Vault:
             session.flush()
             write_header_mac(session, self._header_key, self.vault_id)
             self._secret_table(uow, SigningKey).add(SigningKey(signing_private.hex()))
+            # Stored from the start, country unset: a vault without this row predates the question.
+            self._secret_table(uow, PractitionerProfile).add(PractitionerProfile())
             uow.record("create vault")
             uow.commit()
         self._signing_private = signing_private
@@ -404,7 +409,9 @@ class Vault:
         stored = self._secret_table(uow, SigningKey).get(SIGNING_KEY_ID)
         self._signing_private = bytes.fromhex(stored.private_hex)
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
-        self._profile = found or PractitionerProfile()
+        # A vault made before the country was asked for, whose profile was never saved, printed US crisis
+        # lines: it keeps that country until the practitioner changes it in Settings.
+        self._profile = found or PractitionerProfile(locale=COUNTRY_BEFORE_IT_WAS_ASKED)
 
     def adopt_signing_key(self, private_key: bytes) -> None:
         """Take over the signing key of an imported practice, so its signed notes keep verifying."""

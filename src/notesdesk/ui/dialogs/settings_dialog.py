@@ -37,6 +37,7 @@ from notesdesk.ui.lifecycle.backups import check_second_folder
 from notesdesk.ui.widgets.labels import InlineMessage, paragraph
 
 UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"
+COUNTRY_UNSET = "Not set yet: choose the practice's country"
 
 
 def _named(widget: QWidget, name: str) -> QWidget:
@@ -85,6 +86,9 @@ class SettingsDialog(QDialog):
             self.locale.setCurrentIndex(self.locale.findData(known))
         elif profile.locale:  # kept until a country is chosen (its paper size, say), never guessed
             self.locale.insertItem(0, UNKNOWN_LOCALE.format(code=profile.locale), profile.locale)
+            self.locale.setCurrentIndex(0)
+        else:  # a new vault: unset until the practitioner chooses (no country's numbers are guessed)
+            self.locale.insertItem(0, COUNTRY_UNSET, "")
             self.locale.setCurrentIndex(0)
         _named(self.locale, "Crisis lines for")
         self.lines_preview = paragraph("")

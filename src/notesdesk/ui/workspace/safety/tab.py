@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
-from notesdesk.core.reports.crisis_lines import lines_for
+from notesdesk.core.reports.crisis_lines import COUNTRY_NOT_SET, lines_for
 from notesdesk.core.services import care, measures
 from notesdesk.core.services.overview import SAFETY_PLAN_KINDS
 from notesdesk.ui.context import AppContext
@@ -301,9 +301,12 @@ class SafetyPlanTab(QWidget):
         self.lines_note.setVisible(new_plan)
         if not new_plan:
             return
-        locale = self._ctx.vault.profile().locale or "US"  # unlocked: the profile is in memory
+        locale = self._ctx.vault.profile().locale  # unlocked: the profile is in memory
         lines = locale_lines(locale)
         self.contacts["crisis_lines"].set_contacts(lines)
+        if not locale.strip():  # never a guessed country's numbers
+            self.lines_note.setText(f"{COUNTRY_NOT_SET} Until then, add the lines the client would use.")
+            return
         self.lines_note.setText((PREFILLED if lines else NO_LINES).format(locale=locale))
 
     def _refresh_status(self) -> None:
