@@ -103,6 +103,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog=PDF_EPILOG,
     )
     sp.add_argument("client", metavar="CLIENT")
+    sp.add_argument("--blank", action="store_true",
+                    help="a blank worksheet (the seven sections and the practice's crisis lines) to fill in "
+                    "with a client who has no plan yet")
     _pdf_options(sp)
 
     hw = add_command(
@@ -235,9 +238,8 @@ def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
 
 def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
     def build(vault: Vault, client_id: str, options: PdfOptions) -> bytes:
-        sheet = summary.safety_plan_sheet(
-            vault.unit_of_work(), client_id, audit=AuditAction.EXPORT, protected=_protected(options)
-        )
+        make = summary.blank_safety_plan_sheet if args.blank else summary.safety_plan_sheet
+        sheet = make(vault.unit_of_work(), client_id, audit=AuditAction.EXPORT, protected=_protected(options))
         return render_safety_plan(sheet, options)
 
     return _client_document(cli, args, build)

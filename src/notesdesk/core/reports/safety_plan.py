@@ -124,10 +124,13 @@ class SafetyPlanPage(Renderer):
     def story(self) -> list[Flowable]:
         sheet, plan = self.sheet, self.sheet.plan
         reviewed = f" \u00b7 reviewed {clean(self.date(plan.last_reviewed))}" if plan.last_reviewed else ""
+        # Version 0: a blank worksheet (services.summary.blank_safety_plan_sheet), to fill in together.
+        prepared = clean(self.date(sheet.prepared_on))
+        blank = f"to fill in together \u00b7 {prepared}"
+        which = f"version {plan.version}{reviewed}" if plan.version else blank
         content: list[Flowable] = [
             markup("My safety plan", self.styles, "Title"),
-            markup(f"For {clean(sheet.client_name)} \u00b7 version {plan.version}{reviewed}",
-                   self.styles, "Subtitle"),
+            markup(f"For {clean(sheet.client_name)} \u00b7 {which}", self.styles, "Subtitle"),
             markup("Keep this somewhere easy to find. When things get hard, start at step 1 and keep going "
                    "until you feel safer.", self.styles),
             gap(2 * mm),

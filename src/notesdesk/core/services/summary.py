@@ -342,6 +342,23 @@ def safety_plan_sheet(
     return SafetyPlanSheet(client.display_name, latest, practitioner, on or today())
 
 
+def blank_safety_plan_sheet(
+    uow: UnitOfWork,
+    client_id: str,
+    *,
+    audit: AuditAction | None = None,
+    protected: bool | None = None,
+    on: date | None = None,
+) -> SafetyPlanSheet:
+    """A worksheet to fill in with the client: the seven sections empty, with room to write, and the
+    practice's crisis lines (none, with the reason, while the country is unset). Version 0 marks it."""
+    with uow:
+        client = uow.clients.get(client_id)
+        practitioner = practitioner_block(uow)
+        _log(uow, audit, client_id, "blank safety plan", protected)
+    return SafetyPlanSheet(client.display_name, SafetyPlan(client_id, version=0), practitioner, on or today())
+
+
 def _due_this_week(h: Homework, start: date, end: date) -> bool:
     if not h.active or h.assigned_on > end:
         return False

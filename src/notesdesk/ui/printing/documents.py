@@ -146,6 +146,15 @@ DOCUMENTS: dict[str, Document] = {
             lambda _c: "safety plan",
         ),
         Document(
+            "safety_blank",
+            "Blank safety plan worksheet…",
+            "Blank safety plan worksheet",
+            "safety-plan-worksheet.pdf",
+            _plain(summary.blank_safety_plan_sheet),
+            lambda model, options, _c: render_safety_plan(model, options),
+            lambda _c: "blank safety plan",
+        ),
+        Document(
             "homework",
             "Homework sheet…",
             "Homework sheet",
