@@ -29,6 +29,7 @@ def test_a_negative_screen_in_the_text_raises_nothing_and_a_signed_level_does(
     run.ok("note", "sign", risky)
     flags = _flags(run)
     assert flags["labels"] == ["risk recorded", "no safety plan"]
+    assert flags["risk_noted"] is True and flags["safety_plan_due"] is True
     kinds = {f["kind"]: f for f in flags["measure_flags"]}
     assert "NG225" in kinds["risk recorded"]["source"] and kinds["no safety plan"]["rule"]
     shown = run.ok("note", "show", risky)

@@ -1,6 +1,7 @@
-"""What the client list shows beside each name: review due, homework overdue, risk noted, unsigned notes,
-and the measure flags (risk item endorsed or unanswered, deteriorating, not on track, no reliable
-improvement by week 12, alliance drop or slow decline).
+"""What the client list shows beside each name: review due, homework overdue, unsigned notes, and the
+measure and risk-loop flags (risk item endorsed or unanswered, risk recorded in a signed note, no safety
+plan or none reviewed since, deteriorating, not on track, no reliable improvement by week 12, alliance drop
+or slow decline). The rules are in services.measures.flags_for and measures.risk_loop.
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
 then grouped in memory: sorting and filtering happen after decryption (docs/design-notes.md §3).
