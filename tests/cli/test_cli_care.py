@@ -26,6 +26,7 @@ agreed_with_client = true
 
 [[problems.goals.objectives]]
 description = "Uses a set worry time"
+measurable_criterion = "Days a week the worry time is used (diary)"
 target_date = 2024-05-01
 status = "in progress"
 

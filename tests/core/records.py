@@ -20,6 +20,8 @@ from notesdesk.core.domain.notes import (
     MaintenancePlan,
     NoteFormat,
     PrivateNote,
+    RiskAssessment,
+    RiskLevel,
     SessionNote,
     SessionType,
 )
@@ -56,6 +58,7 @@ def note(client_id: str, mark: str, fmt: NoteFormat = NoteFormat.SOAP) -> Sessio
         end_time=time(9, 50),
         interventions=(f"{mark}intervention",),
         risk_noted=f"{mark}risk",
+        risk=RiskAssessment(RiskLevel.HIGH, f"{mark}riskfactors", f"{mark}riskplan"),
         maintenance_plan=MaintenancePlan(
             what_changed=f"{mark}changed",
             skills_to_practise=(f"{mark}skill",),
@@ -79,7 +82,7 @@ def plan(client_id: str, mark: str) -> TreatmentPlan:
         measurable_criterion=f"{mark}criterion",
         baseline=f"{mark}baseline",
         target=f"{mark}target",
-        target_date=date(2027, 1, 15),
+        target_date=date(2037, 1, 15),  # after any day the tests run: activation needs a later one
         linked_measure="PHQ-9 < 10",
         interventions=(intervention,),
     )

@@ -160,7 +160,7 @@ def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, De
             assert milestone.history[0].status == MilestoneStatus.PLANNED
             assert milestone.status == milestone.history[-1].status
         for measure in care.list_measures(vault.unit_of_work(), client.id):
-            assert len(measure.answers) == {"PHQ-9": 9, "GAD-7": 7}[measure.instrument]
+            assert len(measure.answers) == {"PHQ-9": 9, "GAD-7": 7, "PCL-5": 20}[measure.instrument]
             assert all(a is not None and 0 <= a <= 3 for a in measure.answers)
     with vault.unit_of_work() as uow:
         homework = uow.homework.all()
@@ -275,11 +275,17 @@ def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
         shown = overview.client_flags(vault.unit_of_work(), on=TODAY)
         labels = {label for flags in shown.values() for label in flags.labels()}
         assert {"deteriorating", "not on track", "no reliable improvement", "alliance decline"} <= labels
+        # The risk loop (items 7-8): a signed moderate level, a newly endorsed item 9 with no plan yet,
+        # and a plan not reviewed since the latest risk event.
+        assert {"risk recorded", "risk item endorsed", "no safety plan", "safety plan not reviewed"} <= labels
         ids = [c.id for c in clients.list_clients(vault.unit_of_work())]
         joint = [measures.client_recovery(vault.unit_of_work(), cid) for cid in ids]
         assert {r.met for r in joint if r is not None} >= {True, False}
         partial = [care.counts_text(care.checkin_counts(care.list_homework(vault.unit_of_work(), cid), TODAY))
                    for cid in ids]
         assert any("partial" in text for text in partial)
+        # The adult trauma cases are followed with the PCL-5 (item 13).
+        given = {m.instrument for cid in ids for m in care.list_measures(vault.unit_of_work(), cid)}
+        assert "pcl5" in given or "PCL-5" in given
     finally:
         vault.close()

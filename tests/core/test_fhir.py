@@ -115,7 +115,7 @@ def test_care_plans_goals_and_documents_map_status(vault: Vault) -> None:
     assert goal["lifecycleStatus"] == "active" and goal["description"]["text"] == "plan goal"
     assert any("plan own words" in n["text"] for n in goal["note"])
     (target,) = goal["target"]
-    assert target["dueDate"] == "2027-01-15" and target["measure"]["coding"][0]["code"] == "44261-6"
+    assert target["dueDate"] == "2037-01-15" and target["measure"]["coding"][0]["code"] == "44261-6"
     assert target["detailQuantity"] == {"value": 10.0, "comparator": "<"}
     note, addendum = resources(bundle, "DocumentReference")
     assert (note["status"], note["docStatus"]) == ("current", "final")

@@ -30,8 +30,8 @@ def phq9_data() -> dict[str, Any]:
     return json.loads((INSTRUMENTS / "phq9.json").read_text(encoding="utf-8"))
 
 
-def test_builtins_are_phq9_gad7_and_our_alliance_check() -> None:
-    assert sorted(i.id for i in builtin_instruments()) == ["alliance", "gad7", "phq9"]
+def test_builtins_are_phq9_gad7_pcl5_and_our_alliance_check() -> None:
+    assert sorted(i.id for i in builtin_instruments()) == ["alliance", "gad7", "pcl5", "phq9"]
 
 
 def test_phq9_wording_is_verbatim() -> None:

@@ -134,6 +134,7 @@ def test_safety_plan_is_one_page_with_seven_sections_and_crisis_lines(practice: 
         ("CA", ("9-8-8", "911")),
         ("AU", ("Lifeline", "13 11 14", "000")),
         ("FR", ("local emergency number",)),
+        ("", ("local emergency number", "appear once the practice's country is set in Settings")),
     ],
 )
 def test_safety_plan_prints_the_locale_s_crisis_lines(
@@ -146,6 +147,8 @@ def test_safety_plan_prints_the_locale_s_crisis_lines(
     text = flat(pdf_text(reports.render_safety_plan(sheet, OPTIONS)))
     for item in expected:
         assert item in text, (locale, item)
+    if not locale:  # no country set: no country's numbers guessed (the plan's own lines aside)
+        assert "911" not in text and "999" not in text and "000" not in text
 
 
 def test_a_long_safety_plan_still_fits_one_page(practice: Practice) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QToolButton
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.measures import Flag, FlagKind
 from notesdesk.core.services import clients, notes
 from notesdesk.core.services.overview import ClientFlags
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
@@ -160,14 +161,15 @@ def test_long_flags_do_not_shrink_the_name(qtbot, ctx, make_window):
     window = make_window()
     window.resize(900, 600)
     window.splitter.setSizes([330, 570])
-    flags = ClientFlags(review_due_on=today(), homework_overdue=2, risk_noted=True, unsigned_notes=3)
+    risk = Flag(FlagKind.RISK_RECORDED, "Risk recorded as high.", "rule", "source")
+    flags = ClientFlags(review_due_on=today(), homework_overdue=2, measure_flags=(risk,), unsigned_notes=3)
     window.panel.model.set_flags(efua.id, flags)
     view = window.panel.view
     needed = view.fontMetrics().horizontalAdvance("Efua Boateng-Mensah")
     qtbot.waitUntil(lambda: view.columnWidth(COL_NAME) >= needed)  # once the columns are fitted again
     index = window.panel.proxy.index(0, COL_FLAGS)
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
-    assert "Risk noted" in tip or "risk noted" in tip
+    assert tip.startswith("Risk recorded")
     assert "homework" in tip and "unsigned" in tip
 
 

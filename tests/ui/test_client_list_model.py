@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from notesdesk.core.domain.clients import Client, ClientStatus
+from notesdesk.core.measures import Flag, FlagKind
 from notesdesk.core.services.overview import ClientFlags
 from notesdesk.ui.models.client_list_model import (
     CLIENT_ID_ROLE,
@@ -22,7 +23,8 @@ from notesdesk.ui.models.client_list_model import (
 ZOE = Client(name="Zoë Ó Briain", preferred_name="Zo")
 MARK = Client(name="Mark Okafor", status=ClientStatus.ON_HOLD)
 RENEE = Client(name="Renée Dubois", status=ClientStatus.DISCHARGED)
-FLAGS = {MARK.id: ClientFlags(review_due_on=date(2024, 1, 1), homework_overdue=2, risk_noted=True)}
+RISK = Flag(FlagKind.RISK_RECORDED, "Risk recorded as high in the note of 2024-01-01.", "rule", "source")
+FLAGS = {MARK.id: ClientFlags(review_due_on=date(2024, 1, 1), homework_overdue=2, measure_flags=(RISK,))}
 
 
 @pytest.fixture
@@ -47,11 +49,10 @@ def test_named_columns_and_display(models):
     assert model.index(row, COL_NAME).data() == "Mark Okafor"
     assert model.index(row, COL_STATUS).data() == "On hold"
     assert model.index(row, COL_FLAGS).data() == "risk · review · homework"
-    full = "risk noted, plan review due, 2 homework overdue"
+    full = "risk recorded, plan review due, 2 homework overdue"
     assert model.index(row, COL_FLAGS).data(Qt.ItemDataRole.AccessibleTextRole) == full
-    assert (
-        model.index(row, COL_FLAGS).data(Qt.ItemDataRole.ToolTipRole) == full.replace(", ", "; ").capitalize()
-    )
+    assert model.index(row, COL_FLAGS).data(Qt.ItemDataRole.ToolTipRole) == "\n".join(
+        [full.replace(", ", "; ").capitalize(), f"• {RISK.message}"])
     assert model.index(row, COL_FLAGS).data(Qt.ItemDataRole.DecorationRole) is not None
     assert model.index(model.row_of(ZOE.id), COL_NAME).data() == "Zo"  # preferred name shown
     assert model.index(model.row_of(ZOE.id), COL_FLAGS).data() == ""

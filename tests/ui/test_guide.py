@@ -8,7 +8,8 @@ from datetime import date
 from PySide6.QtWidgets import QApplication
 
 from notesdesk import __version__
-from notesdesk.core.services.overview import ClientFlags
+from notesdesk.core.measures import Flag
+from notesdesk.core.services.overview import LIST_MEASURE_FLAGS, ClientFlags
 from notesdesk.ui.dialogs.guide_dialog import FLAG_MEANINGS, GuideDialog, flag_words
 from notesdesk.ui.models.client_list_model import SHORT_FLAG_WORDS
 
@@ -28,7 +29,9 @@ def test_the_help_menu_opens_the_guide_with_the_version_and_every_part(make_wind
 
 
 def test_every_flag_word_the_list_can_show_is_explained(qtbot) -> None:
-    every = ClientFlags(risk_noted=True, review_due_on=date(2026, 1, 5), homework_overdue=1, unsigned_notes=1)
+    every_kind = tuple(Flag(kind, "", "", "") for kind in LIST_MEASURE_FLAGS)
+    every = ClientFlags(review_due_on=date(2026, 1, 5), homework_overdue=1, unsigned_notes=1,
+                        measure_flags=every_kind)
     shown = {SHORT_FLAG_WORDS.get(label, label) for label in every.labels()}
     shown = {"homework" if "homework" in w else "unsigned" if "unsigned" in w else w for w in shown}
     assert shown <= set(flag_words())

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from notesdesk.core.domain.clients import Client, ClientStatus
-from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.domain.notes import NoteFormat, RiskAssessment, RiskLevel, SessionNote
 from notesdesk.core.services import clients, notes
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.main_window import MainWindow
@@ -232,9 +232,12 @@ def test_flags_show_in_the_list(qtbot, ctx, make_window):
     ana = add(ctx, "Ana Lima")
     window = make_window()
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
-    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="thoughts of self-harm")
+    # Risk text alone ("denies ideation" as much as anything else) raises nothing; a signed level does.
+    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="denies suicidal ideation",
+                       risk=RiskAssessment(RiskLevel.HIGH, "recent loss", "call Friday"))
     ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
-    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk", timeout=3000)
+    ctx.session.write(notes.sign_note, note.id, change=Kind.NOTE, client_id=ana.id)
+    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk · no safety plan", timeout=3000)
 
 
 def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):
@@ -243,10 +246,12 @@ def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):
     window = make_window()
     window.panel.select_client(ana.id)
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Hard week."})
-    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections, risk_noted="passive ideation")
+    note = SessionNote(ana.id, date.today(), NoteFormat.FREE, sections,
+                       risk=RiskAssessment(RiskLevel.MODERATE, "passive ideation"))
     ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
+    ctx.session.write(notes.sign_note, note.id, change=Kind.NOTE, client_id=ana.id)
     model = window.panel.model
-    qtbot.waitUntil(lambda: model.index(model.row_of(ana.id), 2).data() == "risk", timeout=3000)
+    qtbot.waitUntil(lambda: model.index(model.row_of(ana.id), 2).data().startswith("risk"), timeout=3000)
     assert model.index(model.row_of(ben.id), 2).data() == ""
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from notesdesk.core.domain.care import Checkin, CheckinStatus, Homework
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.domain.notes import NoteFormat, RiskAssessment, RiskLevel, SessionNote, Signature
 from notesdesk.core.domain.plans import Goal, PlanStatus, Problem, TreatmentPlan
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services import care, clients, notes, plans
@@ -16,6 +17,7 @@ from notesdesk.core.services.overview import (
     UNSIGNED_AFTER_DAYS,
     client_flags,
     flags_from,
+    list_measure_flags,
     refresh_search_entry,
     unsigned_notes,
 )
@@ -23,14 +25,17 @@ from notesdesk.core.services.overview import (
 DAY = date(2024, 6, 1)
 
 
-def note(client_id: str, day: date, risk: str = "") -> SessionNote:
-    return SessionNote(
+def note(client_id: str, day: date, risk: RiskLevel | None = None, signed: bool = False) -> SessionNote:
+    made = SessionNote(
         client_id=client_id,
         session_date=day,
         format=NoteFormat.FREE,
         sections=notes.build_sections(NoteFormat.FREE, {"text": "Talked about sleep."}),
-        risk_noted=risk,
+        risk=RiskAssessment(risk) if risk else None,
     )
+    if not signed:
+        return made
+    return replace(made, signature=Signature(datetime(2024, 1, 1, tzinfo=UTC), "T", "", "h", "s", "f"))
 
 
 def test_flags_from_is_pure_and_groups_by_client():
@@ -45,10 +50,12 @@ def test_flags_from_is_pure_and_groups_by_client():
         due_date=DAY - timedelta(days=3),
         checkins=(Checkin(DAY - timedelta(days=2), CheckinStatus.DONE),),
     )
-    old_risk = note("a", DAY - timedelta(days=10), risk="passive ideation")
-    new_calm = note("a", DAY - timedelta(days=3))
-    risky = note("c", DAY, risk="self-harm urges")
-    flags = flags_from([due, later, draft], [late, done], [old_risk, new_calm, risky], DAY)
+    old_risk = note("a", DAY - timedelta(days=10), risk=RiskLevel.HIGH, signed=True)
+    new_calm = note("a", DAY - timedelta(days=3), risk=RiskLevel.LOW, signed=True)
+    risky = note("c", DAY, risk=RiskLevel.MODERATE, signed=True)
+    measure_flags = list_measure_flags([], [], [], DAY, notes=[old_risk, new_calm, risky])
+    flags = flags_from([due, later, draft], [late, done], [old_risk, new_calm, risky], DAY,
+                       measure_flags=measure_flags)
     assert flags["a"].review_due and flags["a"].review_due_on == DAY
     assert not flags["a"].risk_noted  # the latest note counts, not an old one
     assert not flags["b"].review_due and flags["b"].homework_overdue == 1
@@ -71,7 +78,8 @@ def test_client_flags_reads_the_vault_in_one_unit_of_work(created, monkeypatch):
         vault.unit_of_work(),
         Homework(ben.id, "diary", today() - timedelta(days=9), due_date=today() - timedelta(days=2)),
     )
-    notes.create_note(vault.unit_of_work(), note(ben.id, today(), risk="said they feel unsafe"))
+    risky = notes.create_note(vault.unit_of_work(), note(ben.id, today(), risk=RiskLevel.HIGH))
+    notes.sign_note(vault.unit_of_work(), risky.id)
 
     entered = []
     original = type(vault.unit_of_work()).__enter__
@@ -84,12 +92,12 @@ def test_client_flags_reads_the_vault_in_one_unit_of_work(created, monkeypatch):
     flags = client_flags(vault.unit_of_work(), [ana.id, ben.id])
     assert len(entered) == 1
     assert flags[ana.id].review_due and flags[ana.id].labels() == ["plan review due"]
-    assert flags[ben.id].labels() == ["risk noted", "homework overdue"]
+    assert flags[ben.id].labels() == ["risk recorded", "no safety plan", "homework overdue"]
     everyone = client_flags(vault.unit_of_work())  # the bulk path: one query per table
     assert len(entered) == 2
     assert {cid: f.labels() for cid, f in everyone.items()} == {
         ana.id: ["plan review due"],
-        ben.id: ["risk noted", "homework overdue"],
+        ben.id: ["risk recorded", "no safety plan", "homework overdue"],
     }
 
 

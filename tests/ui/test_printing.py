@@ -165,6 +165,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
         "Treatment summary (clinician)…",  # every item opens a preview first: one pattern, one "…"
         "Treatment summary (client copy)…",
         "Safety plan…",
+        "Blank safety plan worksheet…",
         "Homework sheet…",
         "Record for an access request…",
         "Maintenance plan…",
@@ -178,10 +179,13 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
     assert "recovered on this questionnaire (baseline 14); response and remission met" in _text(data)
     assert PRIVATE_TEXT not in _text(data)
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")
-    for key in ("safety", "homework", "maintenance"):
+    for shown, key in enumerate(("safety", "homework", "maintenance", "safety_blank"), start=2):
         menu.document_actions[key].trigger()
-    qtbot.waitUntil(lambda: len(previews.shown) == 4, timeout=15000)
-    assert [t for _d, t, _n in previews.shown[1:]] == ["Safety plan", "Homework sheet", "Maintenance plan"]
+        qtbot.waitUntil(lambda shown=shown: len(previews.shown) == shown, timeout=15000)
+    assert [t for _d, t, _n in previews.shown[1:]] == ["Safety plan", "Homework sheet", "Maintenance plan",
+                                                       "Blank safety plan worksheet"]
+    blank = _text(previews.shown[-1][0])
+    assert "to fill in together" in blank and "Warning signs that a crisis may be building" in blank
     assert all(d.startswith(b"%PDF") for d, _t, _n in previews.shown)
 
 
@@ -221,7 +225,8 @@ def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reas
     chosen[0] = practice.bare_id  # a client with no safety plan and no discharge note
     menu.aboutToShow.emit()  # as when the menu opens
     enabled = {key for key, action in menu.document_actions.items() if action.isEnabled()}
-    assert enabled == {"clinician", "client", "homework", "record"}
+    # The blank worksheet is for exactly this client: one with no plan yet.
+    assert enabled == {"clinician", "client", "homework", "record", "safety_blank"}
     safety, maintenance = menu.document_actions["safety"], menu.document_actions["maintenance"]
     assert safety.toolTip() == safety.statusTip() == NO_SAFETY_PLAN
     assert "Safety plan tab" in NO_SAFETY_PLAN

@@ -16,6 +16,7 @@ from notesdesk.ui.dialogs.passphrase_dialog import DONE, ChangePassphraseDialog
 from notesdesk.ui.dialogs.renew_keys_dialog import RenewKeysDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.lifecycle import backups as ui_backups
+from notesdesk.ui.widgets.practitioner import NO_COUNTRY, NO_COUNTRY_PREVIEW
 from tests.ui.conftest import PASSPHRASE
 
 
@@ -45,8 +46,11 @@ def test_every_locale_offered_has_crisis_lines_and_the_dialog_shows_them(qtbot, 
     dialog = open_settings()
     assert not dialog.locale_combo.isEditable()  # nothing typed in is saved as an unknown "GERMANY"
     offered = [dialog.locale_combo.itemData(i) for i in range(dialog.locale_combo.count())]
-    assert offered == list(COUNTRIES) and "NZ" not in offered
-    for index, code in enumerate(offered):
+    # A new vault's country is unset: it says so first, then every country with lines.
+    assert offered == ["", *COUNTRIES] and "NZ" not in offered
+    assert dialog.locale_combo.currentText() == NO_COUNTRY
+    assert NO_COUNTRY_PREVIEW in dialog.lines_preview.text()
+    for index, code in enumerate(offered[1:], start=1):
         dialog.locale_combo.setCurrentIndex(index)
         lines = lines_for(code)
         assert lines.lines, code
@@ -68,6 +72,13 @@ def test_a_saved_locale_without_lines_is_shown_as_such_and_kept(qtbot, ctx, open
     assert "local emergency number" in dialog.lines_preview.text()
     save(qtbot, dialog)
     assert ctx.vault.profile().locale == "DE"
+
+
+def test_an_unset_country_stays_unset_when_other_settings_are_saved(qtbot, ctx, open_settings):
+    dialog = open_settings()
+    dialog.name.setText("Dr Rosa Quintero")
+    save(qtbot, dialog)
+    assert ctx.vault.profile().locale == "" and ctx.vault.profile().name == "Dr Rosa Quintero"
 
 
 def test_choosing_a_country_saves_its_code(qtbot, ctx, open_settings):

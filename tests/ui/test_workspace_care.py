@@ -33,7 +33,8 @@ def active_plan(ctx, client_id, effective=None):
     goal = Goal(
         "Take the bus to work",
         client_words="I want my life back",
-        objectives=(Objective("One bus ride a week", target_date=date(2030, 1, 1)),),
+        objectives=(Objective("One bus ride a week", measurable_criterion="Rides a week",
+                              target_date=date(2030, 1, 1)),),
     )
     plan = TreatmentPlan(client_id=client_id, problems=(Problem("Panic", goals=(goal,)),))
     plan = plans.save_plan(ctx.uow(), plan)

@@ -3,7 +3,7 @@ suggest for objectives linked to a measure, applied to the plan being edited wit
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 
@@ -15,7 +15,8 @@ from notesdesk.ui.workspace.measures.models import MeasureHistoryModel
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
-MOOD = Objective("Mood lifts most days", linked_measure="PHQ-9 < 10", status=ObjectiveStatus.IN_PROGRESS)
+MOOD = Objective("Mood lifts most days", linked_measure="PHQ-9 < 10", status=ObjectiveStatus.IN_PROGRESS,
+                 measurable_criterion="PHQ-9 total", target_date=date(2030, 1, 1))
 
 
 def add_note(ctx, client_id: str, days_ago: int) -> str:

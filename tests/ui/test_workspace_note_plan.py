@@ -3,6 +3,8 @@ linked to it, and deleting an unsigned draft (never a signed note)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -17,9 +19,12 @@ from tests.ui.workspace_helpers import type_into
 
 pytest_plugins = ["tests.ui.workspace_fixtures"]
 
-BREATHE = Objective("Breathe through a panic wave", interventions=(
+LATER = date.today() + timedelta(days=90)
+BREATHE = Objective("Breathe through a panic wave", measurable_criterion="Self-rated panic 0-10",
+                    target_date=LATER, interventions=(
     Intervention("Interoceptive exposure", modality="CBT", frequency="every session"),))
-RIDE = Objective("One bus ride a week", interventions=(Intervention("Graded in-vivo exposure"),))
+RIDE = Objective("One bus ride a week", measurable_criterion="Rides a week", target_date=LATER,
+                 interventions=(Intervention("Graded in-vivo exposure"),))
 GOAL = Goal("Take the bus to work", objectives=(BREATHE, RIDE))
 
 
@@ -178,7 +183,7 @@ def test_a_signed_note_lists_only_what_it_refers_to_as_plain_text(workspace, ws_
         "interventions": "None recorded",
         "homework_reviewed": "• Panic diary",
         "homework_assigned": "None linked",
-        "risk": "None noted",
+        "risk": "Not assessed",
     }
     assert all(label.isVisible() for label in links.summaries.values())
     for hidden in (links.objectives, links.homework_reviewed, links.homework_assigned, links.interventions,

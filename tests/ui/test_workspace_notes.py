@@ -91,7 +91,8 @@ def test_a_signed_note_opens_read_only_and_a_save_attempt_changes_nothing(
     assert all(edit.isReadOnly() for edit in editor.section_edits.values())
     assert not editor.save_button.isEnabled() and not editor.sign_button.isEnabled()
     assert not editor.format_combo.isEnabled() and editor.date_edit.isReadOnly()
-    assert editor.links.risk.isReadOnly() and editor.links.objectives.read_only
+    assert editor.links.risk.factors.isReadOnly() and not editor.links.risk.level.isEnabled()
+    assert editor.links.objectives.read_only
     assert editor.links.homework_reviewed.read_only and editor.maintenance.skills.isReadOnly()
 
     before = notes.get_note(ws_ctx.uow(), note.id)[0]
@@ -233,7 +234,8 @@ def test_private_notes_never_appear_in_the_notes_list(workspace, ws_ctx, ws_clie
 
 
 def test_objectives_addressed_come_from_the_active_plan(workspace, ws_ctx, ws_client, qtbot):
-    objective = Objective("One bus ride a week", target_date=today())
+    objective = Objective("One bus ride a week", measurable_criterion="Rides a week",
+                          target_date=today() + timedelta(days=30))
     plan = TreatmentPlan(client_id=ws_client, problems=(
         Problem("Panic", goals=(Goal("Take the bus", objectives=(objective,)),)),))
     saved = plans.save_plan(ws_ctx.uow(), plan)

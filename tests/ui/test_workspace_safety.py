@@ -75,3 +75,33 @@ def test_editing_the_plan_is_not_a_review_with_the_client(workspace, ws_ctx, ws_
     latest = care.safety_plan_versions(ws_ctx.uow(), ws_client)[-1]
     assert latest.version == 4 and latest.last_reviewed == earlier
     assert tab.status_label.text() == f"Version 4, last reviewed {earlier.isoformat()}"
+
+
+def test_the_risk_loop_is_one_click_from_the_overview_to_the_review(workspace, ws_ctx, ws_client, qtbot):
+    # PHQ-9 item 9 answered 1 (a risk event today) and a plan last reviewed 30 days ago: the overview
+    # says so with a button; it opens the safety plan, whose one action records today's review.
+    from notesdesk.core.domain.care import SafetyPlan
+    from notesdesk.core.services import measures
+    from notesdesk.ui.session import Kind
+
+    ws_ctx.session.write(care.save_safety_plan, SafetyPlan(ws_client, warning_signs=("pacing",),
+                                                           last_reviewed=today() - timedelta(days=30)),
+                         change=Kind.SAFETY_PLAN, client_id=ws_client)
+    ws_ctx.session.write(measures.record_measure, ws_client, "PHQ-9", [1] * 9, change=Kind.MEASURE,
+                         client_id=ws_client)
+    overview = workspace.overview_tab
+    overview.refresh()
+    assert "Safety plan not reviewed since PHQ-9 item 9 endorsed" in overview.text("safety")
+    assert overview.review_safety_plan.isVisibleTo(overview)
+    overview.review_safety_plan.click()
+    tab = workspace.safety_tab
+    assert workspace.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: tab.mark_reviewed.isVisible())
+    assert "not reviewed since" in tab.loop_label.text()
+    tab.mark_reviewed.click()
+    latest = care.safety_plan_versions(ws_ctx.uow(), ws_client)[-1]
+    assert latest.last_reviewed == today() and latest.warning_signs == ("pacing",) and latest.version == 2
+    qtbot.waitUntil(lambda: not tab.mark_reviewed.isVisible())
+    overview.refresh()
+    assert not overview.review_safety_plan.isVisibleTo(overview)
+    assert "not reviewed" not in overview.text("safety")

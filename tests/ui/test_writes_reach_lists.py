@@ -70,11 +70,16 @@ def test_a_note_saved_in_the_notes_tab_reaches_the_client_list_and_search(worksp
     tab = workspace.notes_tab
     tab.new_note()
     type_into(qtbot, tab.editor.section_edit("subjective"), "Panic on the tram twice")
-    type_into(qtbot, tab.editor.links.risk, "Passive ideation, no plan")
+    risk = tab.editor.links.risk
+    risk.level.setCurrentIndex(risk.level.findData("high"))
+    type_into(qtbot, risk.factors, "Passive ideation, no plan")
     qtbot.mouseClick(tab.editor.save_button, Qt.MouseButton.LeftButton)
     note_id = tab.editor.note_id
     assert lists.found("tram") == [note_id]
-    qtbot.waitUntil(lambda: "risk" in lists.flags(), timeout=5000)
+    assert lists.found("ideation") == [note_id]  # the risk factors are searchable
+    # A draft never raises a flag; signing it does (the test answers yes).
+    qtbot.mouseClick(tab.editor.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lists.flags().startswith("risk"), timeout=5000)
 
 
 def test_a_psychotherapy_note_is_announced_but_never_reaches_search(workspace, lists, qtbot):
@@ -95,6 +100,7 @@ def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_cl
     # cannot be dated before its plan's start, so the review recorded in the tab is today's, and
     # what reaches the list is the flag going away.
     goal = Goal("Enjoy mornings again", objectives=(Objective("Up by eight on weekdays",
+                                                              measurable_criterion="Weekdays up by eight",
                                                               target_date=today() + timedelta(days=60)),))
     plan = TreatmentPlan(client_id=lists.client_id, problems=(Problem("Low mood", goals=(goal,)),))
     started = today() - timedelta(days=120)

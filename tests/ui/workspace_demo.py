@@ -64,14 +64,16 @@ def populate(ctx: AppContext, client_id: str) -> None:
                       status=ObjectiveStatus.IN_PROGRESS,
                       interventions=(Intervention("Interoceptive exposure", modality="CBT",
                                                   frequency="every session"),)),
-            Objective("One bus ride a week", target_date=day + timedelta(days=60),
+            Objective("One bus ride a week", measurable_criterion="bus rides a week",
+                      target_date=day + timedelta(days=60),
                       interventions=(Intervention("Graded in-vivo exposure", modality="CBT"),)),
-            Objective("Worry in the mild range", linked_measure="GAD-7 < 10",
-                      status=ObjectiveStatus.IN_PROGRESS),
+            Objective("Worry in the mild range", linked_measure="GAD-7 < 10", measurable_criterion="GAD-7",
+                      target_date=day + timedelta(days=84), status=ObjectiveStatus.IN_PROGRESS),
         ),
     )
     sleep = Goal("Sleep at least 6 hours most nights", client_words="Not lying awake dreading tomorrow",
-                 objectives=(Objective("5 of 7 nights over 6 hours", target_date=day + timedelta(days=56),
+                 objectives=(Objective("5 of 7 nights over 6 hours", measurable_criterion="sleep diary",
+                                       target_date=day + timedelta(days=56),
                                        status=ObjectiveStatus.ACHIEVED),))
     plan = TreatmentPlan(
         client_id=client_id, diagnoses=("F41.0 Panic disorder",), service_type="individual",

@@ -24,7 +24,7 @@ from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 
 PASSPHRASE = "correct horse battery"
-SIGNER = PractitionerProfile(name="Dr Ada Byrne", credentials="PsyD, Lic. Psychologist")
+SIGNER = PractitionerProfile(name="Dr Ada Byrne", credentials="PsyD, Lic. Psychologist", locale="US")
 
 
 class Answers:

@@ -99,7 +99,8 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def _flags_data(flags: overview.ClientFlags) -> dict[str, Any]:
-    return {"labels": flags.labels(), **to_plain(flags)}
+    return {"labels": flags.labels(), "risk_noted": flags.risk_noted,
+            "safety_plan_due": flags.safety_plan_due, **to_plain(flags)}
 
 
 def client_lines(client: Client) -> list[str]:

@@ -30,6 +30,8 @@ from notesdesk.core.domain.notes import (
     Delivery,
     NoteFormat,
     PrivateNote,
+    RiskAssessment,
+    RiskLevel,
     Section,
     SessionNote,
     SessionType,
@@ -92,6 +94,31 @@ def session_line(note: SessionNote) -> str:
         parts.append("CPT " + cpt_label(note.cpt_code))
     return " · ".join(parts)
 
+
+RISK = EnumArg(RiskLevel)
+RISK_HELP = ("the risk level you judged at this session; moderate and high are flagged once the note is "
+             "signed (never the wording of the note)")
+
+
+def _risk_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--risk", type=RISK, metavar=RISK.metavar, help=RISK_HELP)
+    parser.add_argument("--risk-factors", metavar="TEXT", help="risk and protective factors (needs --risk)")
+    parser.add_argument("--risk-plan", metavar="TEXT", help="what was agreed about risk (needs --risk)")
+
+
+def _risk(args: argparse.Namespace, before: RiskAssessment | None = None) -> RiskAssessment | None:
+    """The risk from --risk, --risk-factors and --risk-plan, over what the note had (`before`)."""
+    level = args.risk or (before.level if before else None)
+    if level is None:
+        if args.risk_factors is not None or args.risk_plan is not None:
+            raise UsageError("Give the risk level (--risk) with its factors or plan.")
+        return None
+    return RiskAssessment(
+        level,
+        (args.risk_factors if args.risk_factors is not None else (before.factors if before else "")).strip(),
+        (args.risk_plan if args.risk_plan is not None else (before.plan if before else "")).strip(),
+    )
+
 SECTION_HELP = (
     "Section keys by format (--section KEY=TEXT, repeatable):\n"
     + "\n".join(
@@ -114,6 +141,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--date", type=date_arg, metavar="DATE", help="session date (default: today)")
     add.add_argument("--private", action="store_true", help="a psychotherapy (process) note")
     _session_options(add)
+    _risk_args(add)
 
     edit = add_command(
         group, "edit", common, "change a draft note (signed notes refuse)", cmd_edit, SECTION_HELP
@@ -122,6 +150,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("--section", type=section_arg, action="append", default=[], metavar="KEY=TEXT")
     edit.add_argument("--date", type=date_arg, metavar="DATE")
     _session_options(edit)
+    _risk_args(edit)
 
     sign = add_command(group, "sign", common, "sign a draft: it is locked from then on", cmd_sign)
     sign.add_argument("note", metavar="NOTE")
@@ -158,7 +187,7 @@ def _texts(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     texts = _texts(args.section)
     if args.private:
-        session = (args.type, args.start, args.end, args.delivery, args.cpt)
+        session = (args.type, args.start, args.end, args.delivery, args.cpt, args.risk)
         if args.format not in (None, NoteFormat.FREE) or any(v is not None for v in session):
             raise UsageError("A psychotherapy note is free text: give only --section text=... and --date.")
         text = notes.build_sections(NoteFormat.FREE, texts)[0].text
@@ -171,6 +200,7 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
     if args.format is None:
         raise UsageError(f"Give the note's --format {FORMAT.metavar}.")
     sections = notes.build_sections(args.format, texts)
+    risk = _risk(args)
     with cli.open_vault() as vault:
         client = find_client(vault, args.client)
         note = SessionNote(
@@ -178,6 +208,7 @@ def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
             session_date=args.date or today(),
             format=args.format,
             sections=sections,
+            risk=risk,
         )
         note = _with_session(note, args, vault.profile().locale)
         note = notes.create_note(vault.unit_of_work(), note)
@@ -202,6 +233,7 @@ def cmd_edit(cli: Cli, args: argparse.Namespace) -> int:
             note,
             sections=_merge(note.sections, texts),
             session_date=args.date or note.session_date,
+            risk=_risk(args, note.risk),
         )
 
     with cli.open_vault() as vault:
@@ -338,6 +370,10 @@ def cmd_show(cli: Cli, args: argparse.Namespace) -> int:
             cli.out()
             cli.out(section.title)
             cli.out(indent(section.text) if section.text.strip() else "    (blank)")
+        if note.risk_text:
+            cli.out()
+            cli.out("Risk")
+            cli.out(indent(note.risk_text))
         if addenda:
             cli.out()
             cli.out("Addenda")

@@ -1,4 +1,4 @@
-"""Plan commands: plan show | set | review, safety-plan set | show."""
+"""Plan commands: plan show | set | review, safety-plan set | show | review."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, date_arg, day
 from notesdesk.cli.records import find_client
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan, missing_required_fields
+from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.services import care, plans
+from notesdesk.core.services.plan_rules import missing_for_country
 
 OUTCOME = EnumArg(ReviewOutcome)
 
@@ -45,7 +46,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     review.add_argument("--date", type=date_arg, metavar="DATE", help="review date (default: today)")
     review.add_argument("--next-due", type=date_arg, metavar="DATE", help="default: 90 days on")
 
-    safety = add_group(commands, "safety-plan", "safety plans: set from a file, show")
+    safety = add_group(commands, "safety-plan",
+                       "safety plans: set from a file, show, mark reviewed, print")
     sset = add_command(
         safety,
         "set",
@@ -58,12 +60,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     sset.add_argument("--file", type=Path, required=True, metavar="SAFETY.toml|json")
     sshow = add_command(safety, "show", common, "show the client's latest safety plan", cmd_safety_show)
     sshow.add_argument("client", metavar="CLIENT")
+    sreview = add_command(safety, "review", common, "record that the safety plan was reviewed with the "
+                          "client (answers the 'safety plan not reviewed' flag)", cmd_safety_review)
+    sreview.add_argument("client", metavar="CLIENT")
+    sreview.add_argument("--date", type=date_arg, metavar="DATE", help="review date (default: today)")
 
 
 # -- treatment plans ---------------------------------------------------------------------------
 
 
-def plan_lines(plan: TreatmentPlan) -> list[str]:
+def plan_lines(plan: TreatmentPlan, country: str = "") -> list[str]:
     lines = [
         f"Treatment plan v{plan.version} — {plan.status.value} — effective {day(plan.effective_date)}, "
         f"review due {day(plan.review_due)}",
@@ -131,7 +137,7 @@ def plan_lines(plan: TreatmentPlan) -> list[str]:
     if plan.reviews:
         lines += ["", "Reviews"]
         lines += [f"    {day(r.review_date)} {r.outcome.value}: {r.summary}" for r in plan.reviews]
-    missing = missing_required_fields(plan)
+    missing = missing_for_country(plan, country)  # Medicare's fields, only where the country uses them
     if missing:
         lines += ["", "Still missing before use: " + "; ".join(missing)]
     return lines
@@ -142,6 +148,7 @@ def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
         client = find_client(vault, args.client)
         versions = plans.plan_versions(vault.unit_of_work(), client.id)
         plan = plans.current_plan(vault.unit_of_work(), client.id)
+        country = vault.profile().locale
     if cli.json:
         cli.emit_json(to_plain(plan))
         return 0
@@ -149,7 +156,7 @@ def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(f"{client.name} has no treatment plan yet (see 'notesdesk plan set --help').")
         return 0
     cli.out(f"{client.name}")
-    for line in plan_lines(plan):
+    for line in plan_lines(plan, country):
         cli.out(line)
     if len(versions) > 1:
         cli.out("")
@@ -242,6 +249,14 @@ def cmd_safety_set(cli: Cli, args: argparse.Namespace) -> int:
         plan = planfiles.safety_plan_from(data, client.id)
         plan = care.save_safety_plan(vault.unit_of_work(), plan)
     cli.created(plan.id)
+    return 0
+
+
+def cmd_safety_review(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = care.mark_safety_plan_reviewed(vault.unit_of_work(), client.id, args.date)
+    cli.done(f"Safety plan v{plan.version} reviewed {day(plan.last_reviewed)}.", id=plan.id)
     return 0
 
 

@@ -102,6 +102,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog=PDF_EPILOG,
     )
     sp.add_argument("client", metavar="CLIENT")
+    sp.add_argument("--blank", action="store_true",
+                    help="a blank worksheet (the seven sections and the practice's crisis lines) to fill in "
+                    "with a client who has no plan yet")
     _pdf_options(sp)
 
     hw = add_command(
@@ -221,7 +224,7 @@ def cmd_record(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_safety_print(cli: Cli, args: argparse.Namespace) -> int:
-    return _client_document(cli, args, "safety")
+    return _client_document(cli, args, "safety-blank" if args.blank else "safety")
 
 
 def cmd_homework_sheet(cli: Cli, args: argparse.Namespace) -> int:

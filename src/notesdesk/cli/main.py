@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "note": ("session notes: write, sign, add addenda, read", ("notes",)),
     "search": ("search notes and plans", ("notes",)),
     "plan": ("treatment plans: show, set from a file, review", ("plans",)),
-    "safety-plan": ("safety plans: set from a file, show", REPORTS),
+    "safety-plan": ("safety plans: set from a file, show, mark reviewed, print", REPORTS),
     "homework": ("between-session homework and check-ins", REPORTS),
     "milestone": ("safety, integration and custom milestones", ("care",)),
     "phase": ("phase of care and its history", ("care",)),

@@ -151,6 +151,24 @@ def add_alliance_slide(record: ClientRecord) -> None:
         ))
 
 
+def add_new_risk(record: ClientRecord) -> bool:
+    """The risk loop's first step (issue 14 item 8): item 9 of the client's latest PHQ-9 answered 1 (one
+    point moved from another item, so the total stays), with no safety plan on file yet. False when the
+    client has no PHQ-9 or already has a plan."""
+    phq = [m for m in record.measures if m.instrument == "PHQ-9"]
+    if not phq or record.safety_plans:
+        return False
+    latest = max(phq, key=lambda m: (m.administered_on, m.created_at))
+    answers = list(latest.answers)
+    donor = next((i for i, a in enumerate(answers[:8]) if a), None)
+    if donor is None:
+        return False
+    answers[donor] = (answers[donor] or 0) - 1
+    answers[8] = 1
+    record.measures[record.measures.index(latest)] = replace(latest, answers=tuple(answers))
+    return True
+
+
 def build_demo(
     vault: Vault,
     clients: int = 25,
@@ -188,6 +206,7 @@ def build_demo(
     totals: Counter[str] = Counter()
     showcase = list(SHOWCASE)
     slide = True  # one client's alliance checks slide slowly (issue 14 item 5)
+    new_risk = True  # one client newly endorses PHQ-9 item 9, with no safety plan yet (item 8)
     for index, person in enumerate(people):
         client_seed = f"notesdesk-demo:{seed}:{index}"
         args = (person, cases[index], counts[index], statuses[index], drafts[index], today, ceiling,
@@ -202,6 +221,8 @@ def build_demo(
             if slide and statuses[index] == ClientStatus.ACTIVE and record.measures and counts[index] >= 6:
                 add_alliance_slide(record)
                 slide = False
+            elif new_risk and statuses[index] == ClientStatus.ACTIVE and add_new_risk(record):
+                new_risk = False
         with vault.unit_of_work() as uow:
             _write(uow, record, key, signer, creds, totals)
             uow.commit()

@@ -11,8 +11,8 @@ TRAUMA = Case(
     modalities=(Modality.TF_CBT, Modality.TF_CBT, Modality.SOMATIC),
     diagnoses=("F43.12 Post-traumatic stress disorder, chronic",),
     ages=(28, 62),
-    measures=("PHQ-9", "GAD-7"),
-    baselines={"PHQ-9": (13, 20), "GAD-7": (12, 18)},
+    measures=("PHQ-9", "GAD-7", "PCL-5"),  # PCL-5: adults only (the child case has none)
+    baselines={"PHQ-9": (13, 20), "GAD-7": (12, 18), "PCL-5": (38, 58)},
     goals=(
         GoalSpec(
             "Post-traumatic stress",

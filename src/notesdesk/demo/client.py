@@ -31,6 +31,8 @@ from notesdesk.core.domain.notes import (
     AddendumKind,
     NoteFormat,
     PrivateNote,
+    RiskAssessment,
+    RiskLevel,
     Section,
     SessionNote,
     SessionType,
@@ -51,7 +53,8 @@ from notesdesk.demo.compose import (
 )
 from notesdesk.demo.modalities import usable
 
-ITEMS = {"PHQ-9": 9, "GAD-7": 7}
+ITEMS = {"PHQ-9": 9, "GAD-7": 7, "PCL-5": 20}
+TOP = {"PHQ-9": 3, "GAD-7": 3, "PCL-5": 4}  # the highest answer of each item
 NOTE_FORMATS = (NoteFormat.SOAP, NoteFormat.DAP, NoteFormat.BIRP, NoteFormat.GIRP)
 PHASE_TECHNIQUES = {
     # each phase has techniques of both trauma modalities (trauma-focused CBT and somatic work)
@@ -89,19 +92,26 @@ class ClientRecord:
     private_notes: list[PrivateNote] = field(default_factory=list)
 
 
-def answers_for(total: int, items: int, item9: int, rng: random.Random) -> tuple[int, ...]:
-    """Item answers 0–3 adding up to `total` (PHQ-9 item 9 fixed to `item9`)."""
+def answers_for(total: int, items: int, item9: int, rng: random.Random, top: int = 3) -> tuple[int, ...]:
+    """Item answers 0–`top` adding up to `total` (PHQ-9 item 9 fixed to `item9`)."""
     values = [0] * items
     if items == 9:
         values[8] = item9
     free = [i for i in range(items) if not (items == 9 and i == 8)]
-    remaining = min(total - sum(values), 3 * len(free))
+    remaining = min(total - sum(values), top * len(free))
     while remaining > 0:
         i = rng.choice(free)
-        if values[i] < 3:
+        if values[i] < top:
             values[i] += 1
             remaining -= 1
     return tuple(values)
+
+
+def _risk(text: str, intake: bool) -> RiskAssessment | None:
+    """The level a session's risk text records; an adult intake without risk records a negative screen
+    (level none), which raises no flag."""
+    level, factors, plan = t.RISK_LEVELS.get(text) or (t.RISK_NONE if intake else (None, "", ""))
+    return RiskAssessment(RiskLevel(level), factors, plan) if level else None
 
 
 def _client(person: dn.Person, case: Case, status: ClientStatus, dates: list[date], today: date,
@@ -210,9 +220,9 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
                 continue
             base, items = baselines[instrument], ITEMS[instrument]
             total = base if i == 0 else round(base * sev[i] + rng.gauss(0, 1.2))
-            total = max(0, min(3 * items, total))
+            total = max(0, min(TOP[instrument] * items, total))
             item9 = 1 if i in raised and instrument == "PHQ-9" else 0
-            answers = answers_for(max(total, item9), items, item9, rng)
+            answers = answers_for(max(total, item9), items, item9, rng, TOP[instrument])
             rec.measures.append(MeasureAdministration(
                 cid, instrument, day, answers, episode_id=episode.id, note_id=note_ids[i],
                 created_at=dc.at(day, time(8, 50)),
@@ -335,7 +345,7 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
             interventions=techniques if i > 0 else (),
             homework_reviewed=tuple(h.id for h, _ in reviewed.get(i, [])),
             homework_assigned=tuple(h.id for h in assigned.get(i, [])),
-            risk_noted=visit.risk_text,
+            risk=_risk(visit.risk_text, i == 0 and not child and not case.metric),
             maintenance_plan=maintenance,
             created_at=start, updated_at=end + timedelta(minutes=rng.randint(5, 40)),
         )

@@ -190,6 +190,19 @@ RISK_RAISED = (
     "Reports fleeting ideation without intent; protective factors: children, pets, faith. Risk "
     "moderate, managed with the safety plan.",
 )
+# The level each risk text records in the note's risk field, with its factors and plan (issue 14 item 7:
+# the level is recorded, never read from the wording).
+RISK_LEVELS = {
+    RISK_INTAKE: ("low", "Passive thoughts of not wanting to wake up on some days; no plan or intent; no "
+                  "past attempts.", "Safety plan drafted together today; crisis line numbers given."),
+    RISK_RAISED[0]: ("low", "Passive thoughts of not wanting to wake up on two days; no plan or intent.",
+                     "Safety plan reviewed and updated; call the crisis line if thoughts intensify."),
+    RISK_RAISED[1]: ("moderate", "Urges to self-harm this week, not acted on.",
+                     "Safety plan reviewed; lethal means discussed."),
+    RISK_RAISED[2]: ("moderate", "Fleeting ideation without intent; protective factors: children, pets, "
+                     "faith.", "Managed with the safety plan."),
+}
+RISK_NONE = ("none", "Denies suicidal ideation, intent or plan; no history of self-harm.", "")
 
 ALLIANCE = (
     "Checked in on the work together: {name} said the goals still feel like {their} own.",

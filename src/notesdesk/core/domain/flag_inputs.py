@@ -5,7 +5,8 @@ The summary holds the flags' *inputs*, not the flags: most flags depend on today
 falls due, homework becomes overdue, a draft becomes late, a measure is not on track at 4 weeks), so
 they are computed from it each time, by the same rules as from the full records
 (services/overview.py). Of the notes it keeps only what the flags read, and only of the notes they
-can concern: the newest one (risk noted) and the drafts (unsigned notes).
+can concern: the newest one and the drafts (unsigned notes); and, for the risk loop, the signed
+notes that record a risk level (without their text) and the current safety plan's version and review.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration
+from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
-from notesdesk.core.domain.notes import SessionNote
+from notesdesk.core.domain.notes import RiskAssessment, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
 
 
@@ -30,7 +31,6 @@ class NoteMark:
     session_date: date
     created_at: datetime
     is_signed: bool
-    risk_noted: bool  # the note's "risk noted" field says something
 
     @property
     def order(self) -> tuple[date, datetime, str]:
@@ -39,8 +39,7 @@ class NoteMark:
 
 
 def note_mark(note: SessionNote) -> NoteMark:
-    return NoteMark(note.id, note.client_id, note.session_date, note.created_at, note.is_signed,
-                    bool(note.risk_noted.strip()))
+    return NoteMark(note.id, note.client_id, note.session_date, note.created_at, note.is_signed)
 
 
 def flag_notes(notes: Iterable[NoteMark]) -> tuple[NoteMark, ...]:
@@ -52,6 +51,27 @@ def flag_notes(notes: Iterable[NoteMark]) -> tuple[NoteMark, ...]:
     if newest is not None:
         kept[newest.id] = newest
     return tuple(sorted(kept.values(), key=lambda m: m.order))
+
+
+def risk_notes(notes: Iterable[SessionNote]) -> tuple[SessionNote, ...]:
+    """The signed notes that record a risk level (measures/risk_loop.py reads these), as far as the
+    flags read them: when, which episode, signed, the level; none of the text."""
+    return tuple(
+        replace(n, sections=(), objectives_addressed=(), interventions=(), homework_reviewed=(),
+                homework_assigned=(), risk_noted="", maintenance_plan=None, template_name="",
+                risk=RiskAssessment(n.risk.level))
+        for n in notes if n.is_signed and n.risk is not None
+    )
+
+
+def slim_safety_plan(plans: Iterable[SafetyPlan]) -> tuple[SafetyPlan, ...]:
+    """The current version of the safety plan (the risk loop reads its version and review date),
+    none of its text; empty when there is none."""
+    current = max(plans, key=lambda p: p.version, default=None)
+    if current is None:
+        return ()
+    return (SafetyPlan(current.client_id, current.id, current.version, last_reviewed=current.last_reviewed,
+                       created_at=current.created_at),)
 
 
 def slim_plan(plan: TreatmentPlan) -> TreatmentPlan:
@@ -94,10 +114,13 @@ class ClientSummary:
     homework: tuple[Homework, ...] = ()  # slim_homework() of each
     measures: tuple[MeasureAdministration, ...] = ()  # slim_measure() of each
     episodes: tuple[Episode, ...] = ()
+    risk_notes: tuple[SessionNote, ...] = ()  # risk_notes() of the client's notes
+    safety_plans: tuple[SafetyPlan, ...] = ()  # slim_safety_plan(): the current version, if any
 
     @property
     def empty(self) -> bool:
-        return not (self.notes or self.plans or self.homework or self.measures or self.episodes)
+        return not (self.notes or self.plans or self.homework or self.measures or self.episodes
+                    or self.safety_plans)
 
 
 def summarise(
@@ -107,10 +130,12 @@ def summarise(
     homework: Iterable[Homework],
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
+    safety_plans: Iterable[SafetyPlan] = (),
 ) -> ClientSummary:
     """Pure: one client's summary from its records (every row given must be the client's), each
     kept in the order given — the order they are stored in — because the rules break ties by it
     (two questionnaires given in the same instant keep their order in the flags)."""
+    notes = list(notes)
     return ClientSummary(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
@@ -118,6 +143,8 @@ def summarise(
         homework=tuple(slim_homework(h) for h in homework),
         measures=tuple(slim_measure(m) for m in measures),
         episodes=tuple(episodes),
+        risk_notes=risk_notes(notes),
+        safety_plans=slim_safety_plan(safety_plans),
     )
 
 
@@ -127,6 +154,7 @@ def summaries_from(
     homework: Iterable[Homework],
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
+    safety_plans: Iterable[SafetyPlan] = (),
 ) -> dict[str, ClientSummary]:
     """Pure: every client's summary from the whole practice's records, by client id. A client with
     no flag inputs has none (and none is stored for it)."""
@@ -135,6 +163,7 @@ def summaries_from(
     homework_of: dict[str, list[Homework]] = defaultdict(list)
     measures_of: dict[str, list[MeasureAdministration]] = defaultdict(list)
     episodes_of: dict[str, list[Episode]] = defaultdict(list)
+    safety_of: dict[str, list[SafetyPlan]] = defaultdict(list)
     for note in notes:
         notes_of[note.client_id].append(note)
     for plan in plans:
@@ -145,10 +174,13 @@ def summaries_from(
         measures_of[measure.client_id].append(measure)
     for episode in episodes:
         episodes_of[episode.client_id].append(episode)
-    ids = {*notes_of, *plans_of, *homework_of, *measures_of, *episodes_of}
+    for safety in safety_plans:
+        safety_of[safety.client_id].append(safety)
+    ids = {*notes_of, *plans_of, *homework_of, *measures_of, *episodes_of, *safety_of}
     return {
         cid: summarise(
-            cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid]
+            cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
+            safety_of[cid],
         )
         for cid in sorted(ids)
     }

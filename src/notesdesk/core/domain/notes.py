@@ -110,6 +110,28 @@ class MaintenancePlan:
     when_to_return: str = ""
 
 
+class RiskLevel(StrEnum):
+    """The clinician's own judgement of risk at this session, recorded rather than inferred from text."""
+
+    NONE = "none"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def raises_flag(self) -> bool:
+        return self in (RiskLevel.MODERATE, RiskLevel.HIGH)
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """What the clinician recorded about risk: the level, the factors behind it and what was agreed."""
+
+    level: RiskLevel
+    factors: str = ""
+    plan: str = ""
+
+
 @dataclass(frozen=True)
 class Signature:
     signed_at: datetime
@@ -145,6 +167,7 @@ class SessionNote:
     # they hold their defaults (services/signatures.py): a note signed before them still verifies.
     delivery: Delivery = Delivery.IN_PERSON
     cpt_code: str = ""
+    risk: RiskAssessment | None = None  # None: no risk level was recorded in this note
 
     @property
     def is_signed(self) -> bool:
@@ -169,6 +192,19 @@ class SessionNote:
     @property
     def text(self) -> str:
         return "\n\n".join(f"{s.title}\n{s.text}" for s in self.sections if s.text)
+
+    @property
+    def risk_text(self) -> str:
+        """The note's risk in words: the recorded level, its factors and plan, and any free-text risk
+        line written before levels existed (shown as it was; flags read only the level)."""
+        lines = []
+        if self.risk is not None:
+            lines.append(f"Risk level: {self.risk.level.value}")
+            lines += [f"{label}: {text.strip()}" for label, text in
+                      (("Factors", self.risk.factors), ("Plan", self.risk.plan)) if text.strip()]
+        if self.risk_noted.strip():
+            lines.append(f"Noted: {self.risk_noted.strip()}")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)

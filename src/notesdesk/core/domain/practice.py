@@ -10,7 +10,10 @@ class PractitionerProfile:
     name: str = ""
     credentials: str = ""
     contact: str = ""
-    locale: str = "US"
+    # The practice's country (crisis lines, paper, Medicare's plan fields). Unset in a new vault until the
+    # practitioner says: a guessed country would print another country's crisis numbers. Vaults made
+    # before keep the country stored in them.
+    locale: str = ""
     retention_years_after_service: int = 7
     retention_years_after_majority: int = 3
     age_of_majority: int = 18

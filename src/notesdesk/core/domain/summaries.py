@@ -37,7 +37,7 @@ class PractitionerBlock:
     name: str = ""
     credentials: str = ""
     contact: str = ""
-    locale: str = "US"
+    locale: str = ""  # the practice's country; "" until set in Settings (no crisis number is printed)
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,8 @@ def note_text(note: SessionNote) -> str:
     parts = [note.text]
     if note.interventions:
         parts.append("Interventions\n" + "\n".join(note.interventions))
-    if note.risk_noted.strip():
-        parts.append(f"Risk noted\n{note.risk_noted}")
+    if note.risk_text:
+        parts.append(f"Risk\n{note.risk_text}")
     if note.maintenance_plan is not None:
         mp = note.maintenance_plan
         lines = [mp.what_changed, *mp.skills_to_practise, *mp.early_warning_signs, mp.what_to_do,

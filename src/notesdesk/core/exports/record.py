@@ -34,7 +34,7 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
         for plain, item in zip(body[name], items, strict=True):
             if name == "notes":  # shown as signed: a field added later appears once it is set
                 for key, default in later.items():
-                    if plain.get(key) == default:
+                    if key in plain and plain[key] == default:
                         del plain[key]
             plain["signed_content"] = signed_inputs(item)
     record: dict[str, Any] = {

@@ -58,6 +58,16 @@ class HomeworkPartial(Rule):
 
 
 @dataclass(frozen=True)
+class RiskRecorded(Rule):
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanActivation(Rule):
+    medicare_fields_countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AlertRules:
     deterioration: Deterioration
     early_change: Checkpoint
@@ -66,6 +76,9 @@ class AlertRules:
     joint_recovery: JointRecovery
     alliance_decline: AllianceDecline
     homework_partial: HomeworkPartial
+    risk_recorded: RiskRecorded
+    safety_plan_review: Rule
+    plan_activation: PlanActivation
 
 
 _SECTIONS = {
@@ -76,7 +89,11 @@ _SECTIONS = {
     "joint_recovery": {"instruments", "source"},
     "alliance_decline": {"checks", "source"},
     "homework_partial": {"credit", "source"},
+    "risk_recorded": {"levels", "source"},
+    "safety_plan_review": {"source"},
+    "plan_activation": {"medicare_fields_countries", "source"},
 }
+RISK_LEVELS = ("none", "low", "moderate", "high")
 
 
 def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
@@ -106,6 +123,12 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
     checks = c.integer(d["alliance_decline"], "checks", "alliance_decline", lo=3, hi=20)
     credit = c.number(d["homework_partial"], "credit", "homework_partial", lo=0, hi=1, lo_open=True)
     when = c.text(d["deterioration"], "when", "deterioration")
+    levels = c.items(d["risk_recorded"], "levels", "risk_recorded")
+    if levels and not all(level in RISK_LEVELS for level in levels):
+        c.fail("risk_recorded.levels", f"must be among {', '.join(RISK_LEVELS)}")
+    countries = c.items(d["plan_activation"], "medicare_fields_countries", "plan_activation", required=False)
+    if not all(isinstance(code, str) and len(code) == 2 and code.isupper() for code in countries):
+        c.fail("plan_activation.medicare_fields_countries", "must be two-letter country codes, e.g. US")
     if c.problems:
         raise RulesInvalid(source, c.problems)
     assert early_weeks and early_sessions and late_weeks and checks and credit and when  # for type checkers
@@ -118,6 +141,9 @@ def parse_rules(data: Any, source: str = RULES_FILE) -> AlertRules:
         joint_recovery=JointRecovery(src["joint_recovery"], tuple(instruments)),
         alliance_decline=AllianceDecline(src["alliance_decline"], checks),
         homework_partial=HomeworkPartial(src["homework_partial"], credit),
+        risk_recorded=RiskRecorded(src["risk_recorded"], tuple(levels)),
+        safety_plan_review=Rule(src["safety_plan_review"]),
+        plan_activation=PlanActivation(src["plan_activation"], tuple(countries)),
     )
 
 

@@ -55,7 +55,7 @@ def decode_instrument_file(path: Path) -> Any:
 
 @cache
 def builtin_instruments() -> tuple[Instrument, ...]:
-    """PHQ-9, GAD-7 and the NotesDesk alliance check, validated once per process."""
+    """PHQ-9, GAD-7, PCL-5 and the NotesDesk alliance check, validated once per process."""
     folder = resources.files(__package__).joinpath("instruments")
     found: list[Instrument] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

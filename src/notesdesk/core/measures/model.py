@@ -49,6 +49,9 @@ class FlagKind(StrEnum):
     ALLIANCE_DROP = "alliance drop"
     ALLIANCE_DECLINE = "alliance decline"
     ALLIANCE_LOW = "alliance low"
+    RISK_RECORDED = "risk recorded"
+    NO_SAFETY_PLAN = "no safety plan"
+    SAFETY_PLAN_NOT_REVIEWED = "safety plan not reviewed"
 
 
 @dataclass(frozen=True)

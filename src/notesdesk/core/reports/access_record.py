@@ -101,8 +101,8 @@ class AccessRecordDoc(Renderer):
                 body.append(markup(f"<b>{clean(s.title)}</b><br/>{clean(s.text)}", self.styles))
         if n.interventions:
             body.append(markup(f"<b>Interventions:</b> {clean(', '.join(n.interventions))}", self.styles))
-        if n.risk_noted.strip():
-            body.append(markup(f"<b>Risk noted:</b> {clean(n.risk_noted)}", self.styles))
+        if n.risk_text:
+            body.append(markup(f"<b>Risk:</b> {clean(n.risk_text).replace(chr(10), '<br/>')}", self.styles))
         if n.maintenance_plan is not None:
             body.append(self._maintenance(n.maintenance_plan))
         body.append(self._signed_line(n.signature, entry.verified if n.signature else None))

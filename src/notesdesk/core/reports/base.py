@@ -139,7 +139,12 @@ class Renderer(ABC):
         return self.pagesize[1] - self.top_margin - self.bottom_margin
 
     def locale(self) -> str:
+        """For date formats: the practice's country, US conventions until it is set."""
         return self.practitioner.locale or "US"
+
+    def country(self) -> str:
+        """For crisis lines: the practice's country as set, "" until then (never a guessed one)."""
+        return self.practitioner.locale
 
     def date(self, day: date | None) -> str:
         return long_date(day, self.locale())

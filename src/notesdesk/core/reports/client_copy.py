@@ -170,7 +170,7 @@ class ClientCopy(Renderer):
         return section("Next steps", bullets(steps, self.styles), self.styles)
 
     def _help(self) -> list[Flowable]:
-        lines = lines_for(self.locale())
+        lines = lines_for(self.country())
         parts = [f"<b>{clean(line.name)}</b>: {clean(line.reach)}" for line in lines.lines]
         text = "If things get very hard between sessions: " + ("; ".join(parts) + ". " if parts else "")
         text += clean(lines.emergency)

@@ -63,6 +63,9 @@ COUNTRIES: dict[str, str] = {
 
 UNKNOWN = LocaleLines((), "In an emergency, call your local emergency number or go to the nearest "
                           "emergency department.")
+COUNTRY_NOT_SET = "Crisis numbers appear once the practice's country is set in Settings."
+# No country yet (a new vault): no number at all, and the page says why.
+NOT_SET = LocaleLines((), f"{UNKNOWN.emergency} {COUNTRY_NOT_SET}")
 
 
 def known_locale(locale: str) -> str | None:
@@ -73,6 +76,9 @@ def known_locale(locale: str) -> str | None:
 
 
 def lines_for(locale: str) -> LocaleLines:
+    """The lines for the practice's country: none, with the reason, while the country is unset."""
+    if not locale.strip():
+        return NOT_SET
     key = known_locale(locale)
     return CRISIS_LINES[key] if key is not None else UNKNOWN
 
@@ -81,6 +87,6 @@ def describe(locale: str) -> str:
     """What the safety plan will print for `locale`, as plain lines for a settings preview."""
     found = lines_for(locale)
     lines = [f"{line.name}: {line.reach}" for line in found.lines]
-    if not lines:
-        lines.append(f"No national crisis line is known for {locale or 'this locale'}.")
+    if not lines and locale.strip():
+        lines.append(f"No national crisis line is known for {locale}.")
     return "\n".join([*lines, found.emergency])

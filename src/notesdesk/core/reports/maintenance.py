@@ -37,7 +37,7 @@ class MaintenancePage(Renderer):
         if who or p.contact:
             contact = f", {clean(p.contact)}" if p.contact else ""
             text = f"To get in touch: <b>{clean(who)}</b>{contact}. "
-        lines = lines_for(self.locale())
+        lines = lines_for(self.country())
         crisis = "; ".join(f"{clean(line.name)}: {clean(line.reach)}" for line in lines.lines)
         text += (f"If you are ever in crisis: {crisis}. " if crisis else "") + clean(lines.emergency)
         return [gap(5 * mm), boxed([markup(text, self.styles, "Small")], self.frame_width, CALM_FILL)]

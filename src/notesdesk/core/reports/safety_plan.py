@@ -81,7 +81,7 @@ class SafetyPlanPage(Renderer):
         if key == "professionals":
             out = [contact_text(c) for c in (*plan.professionals, *plan.crisis_lines)]
             named = {_digits(c.phone) for c in plan.crisis_lines if c.phone}
-            for line in lines_for(self.locale()).lines:
+            for line in lines_for(self.country()).lines:
                 if _digits(line.number) not in named:
                     out.append(f"<b>{clean(line.name)}</b>  {clean(line.reach)}")
             return out
@@ -114,7 +114,7 @@ class SafetyPlanPage(Renderer):
         return table
 
     def _emergency(self) -> Table:
-        lines = lines_for(self.locale())
+        lines = lines_for(self.country())
         first = lines.lines[0] if lines.lines else None
         text = f"<b>{clean(lines.emergency)}</b>"
         if first is not None:
@@ -124,10 +124,13 @@ class SafetyPlanPage(Renderer):
     def story(self) -> list[Flowable]:
         sheet, plan = self.sheet, self.sheet.plan
         reviewed = f" \u00b7 reviewed {clean(self.date(plan.last_reviewed))}" if plan.last_reviewed else ""
+        # Version 0: a blank worksheet (services.summary.blank_safety_plan_sheet), to fill in together.
+        prepared = clean(self.date(sheet.prepared_on))
+        blank = f"to fill in together \u00b7 {prepared}"
+        which = f"version {plan.version}{reviewed}" if plan.version else blank
         content: list[Flowable] = [
             markup("My safety plan", self.styles, "Title"),
-            markup(f"For {clean(sheet.client_name)} \u00b7 version {plan.version}{reviewed}",
-                   self.styles, "Subtitle"),
+            markup(f"For {clean(sheet.client_name)} \u00b7 {which}", self.styles, "Subtitle"),
             markup("Keep this somewhere easy to find. When things get hard, start at step 1 and keep going "
                    "until you feel safer.", self.styles),
             gap(2 * mm),

@@ -140,7 +140,7 @@ class SearchIndex:
             self._put("client", c.id, c.id, None, _client_text(c))
 
     def put_note(self, note: SessionNote, addenda: Sequence[Addendum] = ()) -> None:
-        body = "\n".join([note.text, note.risk_noted, *note.interventions, *(a.text for a in addenda)])
+        body = "\n".join([note.text, note.risk_text, *note.interventions, *(a.text for a in addenda)])
         self._put("note", note.id, note.client_id, note.session_date, body)
 
     def put_plan(self, plan: TreatmentPlan) -> None:

@@ -278,6 +278,30 @@ def save_safety_plan(
     return plan
 
 
+def mark_safety_plan_reviewed(uow: UnitOfWork, client_id: str, on: date | None = None) -> SafetyPlan:
+    """Record that the current safety plan was reviewed with the client on `on` (today by default): a new
+    version with the same content and that review date, so the earlier review stays on record. This is
+    what answers the 'safety plan not reviewed' flag (measures.risk_loop)."""
+    on = on or today()
+    if on > today():
+        raise InvalidInput("A review cannot be dated in the future.")
+    with uow:
+        uow.clients.get(client_id)
+        versions = uow.safety_plans.where(client_id=client_id)
+        if not versions:
+            raise InvalidInput("There is no safety plan to mark as reviewed; write one with the client "
+                               "first.")
+        current = max(versions, key=lambda p: p.version)
+        if current.last_reviewed is not None and on < current.last_reviewed:
+            raise InvalidInput(f"The plan was already reviewed on {current.last_reviewed.isoformat()}; a "
+                               "review cannot be dated before it.")
+        reviewed = replace(current, id=new_id(), version=current.version + 1, last_reviewed=on,
+                           created_at=now())
+        uow.safety_plans.add(reviewed)
+        uow.commit()
+    return reviewed
+
+
 def safety_plan_versions(uow: UnitOfWork, client_id: str) -> list[SafetyPlan]:
     with uow:
         found = uow.safety_plans.where(client_id=client_id)

@@ -159,6 +159,12 @@ DOCUMENTS: dict[str, DocumentKind] = {
             lambda _choice: "safety plan", needs="safety_plan",
         ),
         DocumentKind(
+            "safety-blank", "Blank safety plan worksheet", "Blank safety plan worksheet",
+            "safety-plan-worksheet", _plain(summary.blank_safety_plan_sheet),
+            lambda model, options, _choice: render_safety_plan(model, options),
+            lambda _choice: "blank safety plan",
+        ),
+        DocumentKind(
             "homework", "Homework sheet", "Homework sheet", "homework-sheet", _homework,
             lambda model, options, _choice: render_homework_sheet(model, options),
             lambda _choice: "homework sheet", choice=date,

@@ -18,9 +18,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from notesdesk.core.domain.care import MeasureAdministration
+from notesdesk.core.domain.care import MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.measures.alert_rules import alert_rules
@@ -47,6 +48,7 @@ from notesdesk.core.measures.progress import (
     joint_recovery,
     no_reliable_improvement,
 )
+from notesdesk.core.measures.risk_loop import risk_loop_flags
 from notesdesk.core.measures.scoring import ScoreResult, score
 from notesdesk.core.measures.trajectory import review_due, trajectory
 from notesdesk.core.measures.validate import parse_instrument
@@ -306,12 +308,14 @@ def _current_episode(episodes: Sequence[Episode]) -> tuple[bool, str | None]:
 
 
 def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Sequence[TreatmentPlan],
-              on: date) -> list[Flag]:
-    """Pure: one client's measure flags from the latest administrations of the current episode."""
+              on: date, notes: Sequence[SessionNote] = (), safety_plans: Sequence[SafetyPlan] = ()
+              ) -> list[Flag]:
+    """Pure: one client's measure flags from the latest administrations of the current episode, and the
+    risk loop's (risk recorded in signed notes, the safety plan it calls for: measures.risk_loop)."""
     in_care, current = _current_episode(episodes)
     if not in_care:
         return []
-    flags: list[Flag] = []
+    flags: list[Flag] = _risk_loop(rows, current, notes, safety_plans) if notes or rows else []
     series = by_instrument(r for r in rows if r.episode_id == current and r.instrument is not None)
     baseline: date | None = None
     reviewed = [r.review_date for p in plans for r in p.reviews]
@@ -339,6 +343,16 @@ def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Se
         if status.flag is not None:
             flags.append(status.flag)
     return sorted(flags, key=lambda f: list(FlagKind).index(f.kind))
+
+
+def _risk_loop(rows: Sequence[MeasureRow], current: str | None, notes: Sequence[SessionNote],
+               safety_plans: Sequence[SafetyPlan]) -> list[Flag]:
+    """The risk loop over the current episode (every note and administration when there are no episodes)."""
+    mine = [n for n in notes if current is None or n.episode_id == current]
+    items = [(r.administration.administered_on, r.instrument.name, f) for r in rows
+             if r.episode_id == current and r.instrument is not None and r.score is not None
+             for f in r.score.flags]
+    return risk_loop_flags(mine, items, safety_plans)
 
 
 def _progress_flags(inst: Instrument, scores: list[tuple[date, int]], on: date,
@@ -373,18 +387,28 @@ def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = Non
         measures = uow.measures.where(**one) if one else uow.measures.all()
         episodes = uow.episodes.where(**one) if one else uow.episodes.all()
         plans = uow.plans.where(**one) if one else uow.plans.all()
+        # Only signed notes can raise a risk flag: drafts are not even read (signed is a clear column).
+        notes = uow.notes.where(signed=1, **(one or {}))
+        safety = uow.safety_plans.where(**one) if one else uow.safety_plans.all()
     given: dict[str, list[MeasureAdministration]] = defaultdict(list)
     eps: dict[str, list[Episode]] = defaultdict(list)
     pls: dict[str, list[TreatmentPlan]] = defaultdict(list)
+    signed: dict[str, list[SessionNote]] = defaultdict(list)
+    safety_plans: dict[str, list[SafetyPlan]] = defaultdict(list)
     for m in measures:
         given[m.client_id].append(m)
     for e in episodes:
         eps[e.client_id].append(e)
     for p in plans:
         pls[p.client_id].append(p)
-    ids, day = (wanted if wanted is not None else sorted(given)), on or today()
-    return {cid: flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], day)
-            if given.get(cid) else [] for cid in ids}
+    for n in notes:
+        signed[n.client_id].append(n)
+    for s in safety:
+        safety_plans[s.client_id].append(s)
+    ids, day = (wanted if wanted is not None else sorted({*given, *signed})), on or today()
+    return {cid: flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], day,
+                           signed[cid], safety_plans[cid])
+            if given.get(cid) or signed.get(cid) else [] for cid in ids}
 
 
 def episode_recovery(rows: Sequence[MeasureRow], episodes: Sequence[Episode]) -> JointRecovery | None:

@@ -1,6 +1,7 @@
-"""What the client list shows beside each name: review due, homework overdue, risk noted, unsigned notes,
-and the measure flags (risk item endorsed or unanswered, deteriorating, not on track, no reliable
-improvement by week 12, alliance drop or slow decline).
+"""What the client list shows beside each name: review due, homework overdue, unsigned notes, and the
+measure and risk-loop flags (risk item endorsed or unanswered, risk recorded in a signed note, no safety
+plan or none reviewed since, deteriorating, not on track, no reliable improvement by week 12, alliance drop
+or slow decline). The rules are in services.measures.flags_for and measures.risk_loop.
 
 Everything is read in one unit of work with bulk reads (one query per table, never one per client),
 then grouped in memory: sorting and filtering happen after decryption (docs/design-notes.md §3).
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from notesdesk.core.domain.care import Homework, MeasureAdministration
+from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.flag_inputs import NoteMark, note_mark
@@ -30,10 +31,19 @@ from notesdesk.core.storage.uow import UnitOfWork
 # flagged (many practices aim to finish notes within 24-72 hours of the session).
 UNSIGNED_AFTER_DAYS = 3
 
+# Shown first, before the record-keeping flags: what concerns the client's safety.
+SAFETY_KINDS = frozenset({FlagKind.RISK, FlagKind.UNKNOWN_RISK, FlagKind.RISK_RECORDED,
+                          FlagKind.NO_SAFETY_PLAN, FlagKind.SAFETY_PLAN_NOT_REVIEWED})
+# The flags that the safety plan's "Mark reviewed" answers: one click from the flag to the plan.
+SAFETY_PLAN_KINDS = frozenset({FlagKind.NO_SAFETY_PLAN, FlagKind.SAFETY_PLAN_NOT_REVIEWED})
+
 # Measure flags worth a word in the client list, in the order shown; the overview shows them all.
 LIST_MEASURE_FLAGS = {
     FlagKind.RISK: "risk item endorsed",
     FlagKind.UNKNOWN_RISK: "risk item unanswered",
+    FlagKind.RISK_RECORDED: "risk recorded",
+    FlagKind.NO_SAFETY_PLAN: "no safety plan",
+    FlagKind.SAFETY_PLAN_NOT_REVIEWED: "safety plan not reviewed",
     FlagKind.DETERIORATION: "deteriorating",
     FlagKind.NOT_ON_TRACK: "not on track",
     FlagKind.NO_RELIABLE_IMPROVEMENT: "no reliable improvement",
@@ -48,7 +58,6 @@ class ClientFlags:
 
     review_due_on: date | None = None  # set when the active plan's review is due or past
     homework_overdue: int = 0
-    risk_noted: bool = False
     measure_flags: tuple[Flag, ...] = ()  # only the kinds in LIST_MEASURE_FLAGS, in that order
     unsigned_notes: int = 0  # drafts still unsigned UNSIGNED_AFTER_DAYS or more after their session
     oldest_unsigned_on: date | None = None  # the session date of the oldest of them
@@ -58,8 +67,18 @@ class ClientFlags:
         return self.review_due_on is not None
 
     @property
+    def risk_noted(self) -> bool:
+        """A signed note records risk at a flagged level (never inferred from a note's text)."""
+        return any(f.kind is FlagKind.RISK_RECORDED for f in self.measure_flags)
+
+    @property
+    def safety_plan_due(self) -> bool:
+        """No safety plan on file, or not reviewed since the latest risk event."""
+        return any(f.kind in SAFETY_PLAN_KINDS for f in self.measure_flags)
+
+    @property
     def any(self) -> bool:
-        return (self.review_due or self.homework_overdue > 0 or self.risk_noted or self.unsigned_notes > 0
+        return (self.review_due or self.homework_overdue > 0 or self.unsigned_notes > 0
                 or bool(self.measure_flags))
 
     def measure_labels(self) -> list[str]:
@@ -67,10 +86,8 @@ class ClientFlags:
 
     def labels(self) -> list[str]:
         out = []
-        risk = [label for label in self.measure_labels() if label.startswith("risk")]
-        out += risk
-        if self.risk_noted:
-            out.append("risk noted")
+        risk = [LIST_MEASURE_FLAGS[f.kind] for f in self.measure_flags if f.kind in SAFETY_KINDS]
+        out += list(dict.fromkeys(risk))
         if self.review_due:
             out.append("plan review due")
         if self.homework_overdue:
@@ -115,24 +132,35 @@ def list_measure_flags(
     plans: Iterable[TreatmentPlan],
     on: date,
     instruments: Iterable[Instrument] = (),
+    notes: Iterable[SessionNote] = (),
+    safety_plans: Iterable[SafetyPlan] = (),
 ) -> dict[str, tuple[Flag, ...]]:
-    """Pure: each client's measure flags (services.measures rules) that the client list shows."""
+    """Pure: each client's measure and risk-loop flags (services.measures rules) that the client list
+    shows. Only signed notes are passed on: a draft never raises or clears a flag."""
     given: dict[str, list[MeasureAdministration]] = defaultdict(list)
     eps: dict[str, list[Episode]] = defaultdict(list)
     pls: dict[str, list[TreatmentPlan]] = defaultdict(list)
+    signed: dict[str, list[SessionNote]] = defaultdict(list)
+    safety: dict[str, list[SafetyPlan]] = defaultdict(list)
     for m in measures:
         given[m.client_id].append(m)
     for e in episodes:
         eps[e.client_id].append(e)
     for p in plans:
         pls[p.client_id].append(p)
+    for n in notes:
+        if n.is_signed:
+            signed[n.client_id].append(n)
+    for s in safety_plans:
+        safety[s.client_id].append(s)
     extra = tuple(instruments)
     order = list(LIST_MEASURE_FLAGS)
     out: dict[str, tuple[Flag, ...]] = {}
-    for cid, administered in given.items():
+    for cid in {*given, *signed}:
         if eps[cid] and not any(e.is_open for e in eps[cid]):
             continue  # out of care: no flags (flags_for), so nothing to score
-        found = flags_for(history_rows(administered, eps[cid], extra), eps[cid], pls[cid], on)
+        found = flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], on, signed[cid],
+                          safety[cid])
         shown = sorted((f for f in found if f.kind in LIST_MEASURE_FLAGS), key=lambda f: order.index(f.kind))
         if shown:
             out[cid] = tuple(shown)
@@ -165,7 +193,6 @@ def flags_from(
         seen = latest.get(mark.client_id)
         if seen is None or mark.order > seen.order:
             latest[mark.client_id] = mark
-    risk = {cid for cid, mark in latest.items() if mark.risk_noted}
     drafts: dict[str, list[NoteMark]] = defaultdict(list)
     for note in late_drafts(marks, on):
         drafts[note.client_id].append(note)
@@ -174,7 +201,6 @@ def flags_from(
         cid: ClientFlags(
             review_due_on=review.get(cid),
             homework_overdue=late.get(cid, 0),
-            risk_noted=cid in risk,
             measure_flags=measure_flags.get(cid, ()),
             unsigned_notes=len(drafts.get(cid, ())),
             oldest_unsigned_on=drafts[cid][0].session_date if drafts.get(cid) else None,
@@ -201,7 +227,9 @@ def client_flags(
     episodes = [e for s in found for e in s.episodes]
     day = on or today()
     measures = [m for s in found for m in s.measures]
-    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments)
+    risk_notes = [n for s in found for n in s.risk_notes]
+    safety = [p for s in found for p in s.safety_plans]
+    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, risk_notes, safety)
     homework = [h for s in found for h in s.homework]
     return flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
 
@@ -225,13 +253,15 @@ def _from_records(uow: UnitOfWork, wanted: list[str] | None, day: date) -> dict[
         notes = [n for cid in wanted for n in uow.notes.where(client_id=cid)]
         measures = [m for cid in wanted for m in uow.measures.where(client_id=cid)]
         episodes = [e for cid in wanted for e in uow.episodes.where(client_id=cid)]
+        safety = [s for cid in wanted for s in uow.safety_plans.where(client_id=cid)]
     else:
         plans = uow.plans.all()
         homework = uow.homework.all()
         notes = uow.notes.all()
         measures = uow.measures.all()
         episodes = uow.episodes.all()
-    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments)
+        safety = uow.safety_plans.all()
+    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, notes, safety)
     return flags_from(plans, homework, notes, day, wanted, measure_flags)
 
 

@@ -17,6 +17,7 @@ from notesdesk.core.domain.plans import (
 )
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound
 from notesdesk.core.services import pending
+from notesdesk.core.services.plan_rules import check_activation
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -86,6 +87,11 @@ def activate_plan(uow: UnitOfWork, plan_id: str, effective: date | None = None) 
             raise Conflict(f"Only a draft plan can be activated; this one is {plan.status.value}.")
         if not plan.goals():
             raise InvalidInput("A plan needs at least one goal before it is activated.")
+        # Imported here: the measures service reads plans (services.plans), so a module-level import
+        # would be circular.
+        from notesdesk.core.services.measures import stored_instruments
+
+        check_activation(plan, plan.effective_date or effective, stored_instruments(uow))
         for other in uow.plans.where(client_id=plan.client_id):
             if other.status == PlanStatus.ACTIVE:
                 uow.plans.replace(replace(other, status=PlanStatus.SUPERSEDED))

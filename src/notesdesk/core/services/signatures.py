@@ -17,7 +17,7 @@ from notesdesk.core.storage.sealer import encode
 
 # Note fields added after notes were first signed, with their defaults. While a note holds the default,
 # the field is left out of the signed body, so the body of an older note is byte for byte what it was.
-LATER_NOTE_FIELDS: dict[str, object] = {"delivery": Delivery.IN_PERSON, "cpt_code": ""}
+LATER_NOTE_FIELDS: dict[str, object] = {"delivery": Delivery.IN_PERSON, "cpt_code": "", "risk": None}
 
 
 def signed_body(item: SessionNote | Addendum) -> str:

@@ -55,6 +55,7 @@ from notesdesk.core.domain.summaries import (
     StatusStep,
 )
 from notesdesk.core.errors import NotFound
+from notesdesk.core.measures.risk_loop import flagged_levels
 from notesdesk.core.services.care import adherence, adherence_rule, checkin_counts, counts_text
 from notesdesk.core.services.notes import verify_note
 from notesdesk.core.storage.uow import UnitOfWork
@@ -159,11 +160,24 @@ def phase_rows(phases: Iterable[PhaseEntry]) -> tuple[PhaseRow, ...]:
 
 
 def risk_flags(notes: Iterable[SessionNote], measures: MeasureSection) -> tuple[RiskFlag, ...]:
-    """Risk noted in progress notes and flags raised by measures, newest first."""
-    flags = [RiskFlag(n.session_date, n.risk_noted.strip()) for n in notes if n.risk_noted.strip()]
+    """Risk recorded in signed notes and flags raised by measures, newest first. A note's level counts
+    when it is one that raises a flag (measures.risk_loop); a note from before levels existed shows its
+    free-text risk line as it was. Drafts are never read."""
+    levels = flagged_levels()
+    flags = [RiskFlag(n.session_date, _risk_line(n)) for n in notes if n.is_signed and (
+        (n.risk is not None and n.risk.level in levels) or (n.risk is None and n.risk_noted.strip()))]
     flags += [RiskFlag(r.administered_on, r.flag, r.instrument) for r in measures.rows if r.flag]
     flags.sort(key=lambda f: f.noted_on, reverse=True)
     return tuple(flags[:RISK_FLAGS_SHOWN])
+
+
+def _risk_line(note: SessionNote) -> str:
+    if note.risk is None:
+        return note.risk_noted.strip()
+    parts = [f"Risk recorded as {note.risk.level.value}."]
+    parts += [f"{label}: {text.strip()}" for label, text in (("Factors", note.risk.factors),
+                                                                ("Plan", note.risk.plan)) if text.strip()]
+    return " ".join(parts)
 
 
 def _filled(plan: SafetyPlan, key: str) -> bool:
@@ -328,6 +342,23 @@ def safety_plan_sheet(
         _log(uow, audit, client_id, "safety plan", protected)
     latest = max(versions, key=lambda p: p.version)
     return SafetyPlanSheet(client.display_name, latest, practitioner, on or today())
+
+
+def blank_safety_plan_sheet(
+    uow: UnitOfWork,
+    client_id: str,
+    *,
+    audit: AuditAction | None = None,
+    protected: bool | None = None,
+    on: date | None = None,
+) -> SafetyPlanSheet:
+    """A worksheet to fill in with the client: the seven sections empty, with room to write, and the
+    practice's crisis lines (none, with the reason, while the country is unset). Version 0 marks it."""
+    with uow:
+        client = uow.clients.get(client_id)
+        practitioner = practitioner_block(uow)
+        _log(uow, audit, client_id, "blank safety plan", protected)
+    return SafetyPlanSheet(client.display_name, SafetyPlan(client_id, version=0), practitioner, on or today())
 
 
 def _due_this_week(h: Homework, start: date, end: date) -> bool:

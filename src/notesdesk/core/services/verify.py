@@ -47,7 +47,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         if summaries.ready(uow.session):  # derived rows: opened, and compared with a recomputation
             stored = {s.id: s for s in summaries.read(uow)}
             recomputed = summaries_from(notes, rows["plans"], rows["homework"], rows["measures"],
-                                        rows["episodes"])
+                                        rows["episodes"], rows["safety_plans"])
             if stored != recomputed:
                 raise VaultDamaged("The client list's summaries do not match the records they are made from.")
         addenda: dict[str, list[Addendum]] = defaultdict(list)

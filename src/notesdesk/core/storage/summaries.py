@@ -67,13 +67,14 @@ def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
         repos.homework.where(client_id=client_id),
         repos.measures.where(client_id=client_id),
         repos.episodes.where(client_id=client_id),
+        repos.safety_plans.where(client_id=client_id),
     )
 
 
 def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
     """Every client's summary from the full records (one bulk read per table)."""
     return summaries_from(repos.notes.all(), repos.plans.all(), repos.homework.all(), repos.measures.all(),
-                          repos.episodes.all())
+                          repos.episodes.all(), repos.safety_plans.all())
 
 
 def refresh(repos: Repositories, client_ids: Iterable[str]) -> None:

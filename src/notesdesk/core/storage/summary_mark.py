@@ -2,4 +2,4 @@
 module so that the header's repair (header_repair.py) can name it without importing the summaries."""
 
 META_FLAG = "client_summary"  # set (under the header MAC) once every client's summary is built
-META_VALUE = "flag-inputs/1"
+META_VALUE = "flag-inputs/2"  # /2: risk notes and the safety plan (the risk loop)

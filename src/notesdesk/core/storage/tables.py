@@ -148,7 +148,7 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for enti
 
 # The tables the client list's flags are computed from: a write to one of them rewrites its client's
 # summary in the same unit of work (storage/summaries.py).
-FLAG_INPUT_TABLES = frozenset({"note", "plan", "homework", "measure", "episode"})
+FLAG_INPUT_TABLES = frozenset({"note", "plan", "homework", "measure", "episode", "safety_plan"})
 
 # Sealed tables added by a later migration: a vault opened read-only (or a backup being checked) is
 # never migrated, so it may not have them yet. Reading one of them there finds no rows.

@@ -212,6 +212,8 @@ class Vault(VaultSettings):
             session.flush()
             write_header_mac(session, self._header_key, self.vault_id)
             self._secret_table(uow, SigningKey).add(SigningKey(signing_private.hex()))
+            # Stored from the start, country unset: a vault without this row predates the question.
+            self._secret_table(uow, PractitionerProfile).add(PractitionerProfile())
             uow.record("create vault")
             uow.commit()
         self._signing_private = signing_private

@@ -18,6 +18,7 @@ from notesdesk.core.storage.vault_header import write_header_mac
 
 SIGNING_KEY_ID = "signing-key"
 PROFILE_ID = "profile"
+COUNTRY_BEFORE_IT_WAS_ASKED = "US"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ class VaultSettings:
         stored = self._secret_table(uow, SigningKey).get(SIGNING_KEY_ID)
         self._signing_private = bytes.fromhex(stored.private_hex)
         found = self._secret_table(uow, PractitionerProfile).find(PROFILE_ID)
-        self._profile = found or PractitionerProfile()
+        # A vault made before the country was asked for, whose profile was never saved, printed US
+        # crisis lines: it keeps that country until the practitioner changes it in Settings.
+        self._profile = found or PractitionerProfile(locale=COUNTRY_BEFORE_IT_WAS_ASKED)
         self._demo = self._secret_table(uow, DemoMark).find(DemoMark.id) is not None
 
     def adopt_practice(self, uow: UnitOfWork, private_key: bytes, profile: PractitionerProfile) -> None:

@@ -19,7 +19,11 @@ from notesdesk.ui.models.client_list_model import SHORT_FLAG_WORDS
 # The list's word → what it means and what to do. Measure flags carry their rule and source in the
 # tooltip beside the flag (and in src/notesdesk/core/measures/rules/alerts.json).
 FLAG_MEANINGS: dict[str, str] = {
-    "risk": "Risk was noted in a session note's risk field. Read the note; review the safety plan.",
+    "risk": "A signed session note recorded risk as moderate or high. Read its risk factors and plan.",
+    "no safety plan": "A risk event (a risk item endorsed, risk recorded in a signed note) and no "
+                      "safety plan on file. Write one with the client.",
+    "safety plan not reviewed": "The safety plan was not reviewed since the latest risk event. Review it "
+                                "with the client and mark it reviewed (Safety plan tab).",
     "risk item": "A questionnaire's risk item (PHQ-9 item 9) was answered above zero. Ask about it today.",
     "risk unknown": "A questionnaire's risk item was left unanswered: nobody knows. Ask about it.",
     "review": "The active treatment plan's review date has passed. Review it (Treatment plan → Reviews).",

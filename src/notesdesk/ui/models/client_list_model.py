@@ -45,7 +45,7 @@ STATUS_WORDS = {
 
 # The list column is narrow: short words there, the full wording in tooltips and for screen readers.
 SHORT_FLAG_WORDS = {
-    "risk noted": "risk",
+    "risk recorded": "risk",
     "plan review due": "review",
     "risk item endorsed": "risk item",
     "risk item unanswered": "risk unknown",

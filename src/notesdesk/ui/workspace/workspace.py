@@ -78,6 +78,9 @@ class ClientWorkspace(QWidget):
         self.measures_tab.sig_safety_plan_requested.connect(
             lambda: self.tabs.setCurrentWidget(self.safety_tab)
         )
+        self.overview_tab.sig_safety_plan_requested.connect(
+            lambda: self.tabs.setCurrentWidget(self.safety_tab)
+        )
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.shortcuts: dict[str, QShortcut] = {}
         for key, handler in (("new_note", self.new_note), ("save", self.save_current),

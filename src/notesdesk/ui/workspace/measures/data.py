@@ -11,7 +11,7 @@ from notesdesk.core.measures.model import Direction, Kind, Rater
 from notesdesk.core.services.measures import MeasureRow, by_instrument
 from notesdesk.ui.workspace.measures.geometry import ChartSpec
 
-PREFERRED = ("phq9", "gad7")
+PREFERRED = ("phq9", "gad7", "pcl5")
 FLAG_TITLES = {
     FlagKind.RISK: "Risk item endorsed",
     FlagKind.UNKNOWN_RISK: "Risk item unanswered",
@@ -22,12 +22,15 @@ FLAG_TITLES = {
     FlagKind.ALLIANCE_DROP: "Alliance drop",
     FlagKind.ALLIANCE_DECLINE: "Alliance slow decline",
     FlagKind.ALLIANCE_LOW: "Alliance low",
+    FlagKind.RISK_RECORDED: "Risk recorded",
+    FlagKind.NO_SAFETY_PLAN: "No safety plan on file",
+    FlagKind.SAFETY_PLAN_NOT_REVIEWED: "Safety plan not reviewed",
 }
 RISK_KINDS = (FlagKind.RISK, FlagKind.UNKNOWN_RISK)
 
 
 def ordered(instruments: Iterable[Instrument]) -> list[Instrument]:
-    """PHQ-9 and GAD-7 first, then the practitioner's outcome measures, the alliance check last."""
+    """PHQ-9, GAD-7 and PCL-5 first, then the practitioner's outcome measures, the alliance check last."""
     def key(inst: Instrument) -> tuple[int, int, str]:
         preferred = PREFERRED.index(inst.id) if inst.id in PREFERRED else len(PREFERRED)
         return (inst.kind is Kind.ALLIANCE, preferred, inst.name.casefold())

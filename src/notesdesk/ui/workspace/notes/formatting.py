@@ -29,6 +29,7 @@ def note_label(note: SessionNote) -> str:
 def has_content(note: SessionNote) -> bool:
     """Worth keeping: typed text, or homework recorded as assigned in it."""
     typed = any(s.text.strip() for s in note.sections) or bool(note.risk_noted or note.interventions)
+    typed = typed or note.risk is not None
     return typed or bool(note.homework_assigned)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.care import Homework
-from notesdesk.core.domain.notes import MaintenancePlan, SessionNote
+from notesdesk.core.domain.notes import MaintenancePlan, NoteFormat, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.ui.workspace.notes.risk import RiskFields, risk_summary
 from notesdesk.ui.workspace.widgets import CheckList, LinesEdit, named, text_edit
 
 PICK_PROMPT = "Add an intervention from the plan…"
@@ -33,7 +35,7 @@ NONE_SHOWN = {
     "interventions": "None recorded",
     "homework_reviewed": "None linked",
     "homework_assigned": "None linked",
-    "risk": "None noted",
+    "risk": "Not assessed",
 }
 
 
@@ -82,12 +84,12 @@ class NoteLinks(QGroupBox):
         self.homework_assigned = CheckList("Homework assigned", "None yet: assign it below")
         self.assign_button = named(QPushButton("Assign &homework…"), "Assign homework in this note",
                                    "New homework, recorded as assigned in this note")
-        self.risk = text_edit("Risk noted", "Risk assessed this session (leave empty if none noted)", 2)
+        self.risk = RiskFields()
         self._read_only = False
         self.summaries = {key: summary_label(name) for key, name in (
             ("objectives", "Objectives addressed"), ("interventions", "Interventions used"),
             ("homework_reviewed", "Homework reviewed"), ("homework_assigned", "Homework assigned"),
-            ("risk", "Risk noted"))}
+            ("risk", "Risk"))}
         show = self.summaries
         form = self._form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -97,11 +99,11 @@ class NoteLinks(QGroupBox):
         form.addRow("Homework reviewed", stacked(self.homework_reviewed, show["homework_reviewed"]))
         form.addRow("Homework assigned",
                     stacked(self.homework_assigned, self.assign_button, show["homework_assigned"]))
-        form.addRow("Risk noted", stacked(self.risk, show["risk"]))
+        form.addRow("Risk", stacked(self.risk, show["risk"]))
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.sig_changed.connect(self.sig_changed)
         self.interventions.textChanged.connect(self.sig_changed)
-        self.risk.textChanged.connect(self.sig_changed)
+        self.risk.sig_changed.connect(self.sig_changed)
         self.pick_intervention.activated.connect(self._on_pick_intervention)
         self.assign_button.clicked.connect(self.sig_assign_requested)
 
@@ -118,7 +120,7 @@ class NoteLinks(QGroupBox):
             self._form.setRowWrapPolicy(policy)
 
     def text_edits(self) -> list[QPlainTextEdit]:
-        return [self.interventions, self.risk]
+        return [self.interventions, *self.risk.text_edits()]
 
     def set_choices(
         self, plan: TreatmentPlan | None, homework: Sequence[Homework], note: SessionNote | None
@@ -143,7 +145,7 @@ class NoteLinks(QGroupBox):
 
     def load(self, note: SessionNote) -> None:
         self.interventions.set_lines(note.interventions)
-        self.risk.setPlainText(note.risk_noted)
+        self.risk.load(note)
         self._show_summaries()
 
     def values(self) -> dict[str, Any]:
@@ -152,16 +154,18 @@ class NoteLinks(QGroupBox):
             "interventions": self.interventions.lines(),
             "homework_reviewed": self.homework_reviewed.checked_ids(),
             "homework_assigned": self.homework_assigned.checked_ids(),
-            "risk_noted": self.risk.toPlainText().strip(),
+            "risk": self.risk.value(),
+            "risk_noted": self.risk.noted,
         }
 
     def set_read_only(self, read_only: bool) -> None:
         """Read-only (a signed note, or none open): plain text listing only what the note refers to,
         in place of the lists to tick and the boxes to type in."""
         self._read_only = read_only
-        for edit in self.text_edits():
-            edit.setReadOnly(read_only)
-            edit.setVisible(not read_only)
+        self.interventions.setReadOnly(read_only)
+        self.interventions.setVisible(not read_only)
+        self.risk.set_read_only(read_only)
+        self.risk.setVisible(not read_only)
         for check in (self.objectives, self.homework_reviewed, self.homework_assigned):
             check.set_read_only(read_only)
             check.setVisible(not read_only)
@@ -176,13 +180,19 @@ class NoteLinks(QGroupBox):
             "interventions": self.interventions.lines(),
             "homework_reviewed": self.homework_reviewed.checked_labels(),
             "homework_assigned": self.homework_assigned.checked_labels(),
-            "risk": (self.risk.toPlainText().strip(),) if self.risk.toPlainText().strip() else (),
+            "risk": self._risk_lines(),
         }
         for key, label in self.summaries.items():
             lines = values[key]
             bullet = "• " if key != "risk" else ""
             label.setText("\n".join(bullet + line for line in lines) if lines else NONE_SHOWN[key])
             label.setVisible(self._read_only)
+
+    def _risk_lines(self) -> tuple[str, ...]:
+        shown = SessionNote("", date.min, NoteFormat.FREE, (), risk=self.risk.value(),
+                            risk_noted=self.risk.noted)
+        text = risk_summary(shown)
+        return tuple(text.splitlines()) if text else ()
 
     def _on_pick_intervention(self, row: int) -> None:
         if row <= 0:

@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING
 from notesdesk.core.domain.care import Milestone, MilestoneStatus
 from notesdesk.core.domain.names import name_words
 from notesdesk.core.domain.plans import Goal, ObjectiveStatus, PlanStatus
-from notesdesk.core.services import care, clients, notes, plans
-from notesdesk.core.services.overview import UNSIGNED_AFTER_DAYS, late_drafts, unsigned_notes
+from notesdesk.core.services import care, clients, measures, notes, plans
+from notesdesk.core.services.overview import (
+    SAFETY_PLAN_KINDS,
+    UNSIGNED_AFTER_DAYS,
+    late_drafts,
+    unsigned_notes,
+)
 
 if TYPE_CHECKING:  # a type in signatures only: the composition roots open the vault (docs/architecture.md)
     from notesdesk.core.storage.uow import UnitOfWork
@@ -89,6 +94,7 @@ class OverviewData:
     name_words: tuple[str, ...] = ()  # the client's names, masked in privacy mode
     notes_total: int = 0  # session notes, signed or not
     header: ClientHeader | None = None
+    safety_flags: tuple[str, ...] = ()  # the risk loop: no safety plan, or not reviewed since a risk event
 
 
 def goal_status(goal: Goal) -> str:
@@ -158,6 +164,7 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
     client = clients.get_client(uow(), client_id, audit_view=False)
     safety = care.safety_plan_versions(uow(), client_id)
     latest = safety[-1] if safety else None
+    loop = measures.client_measure_flags(uow(), [client_id], on)[client_id]
     next_review = active.review_due if active else None
     return OverviewData(
         phase=current.phase if current else None,
@@ -182,4 +189,5 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
         header=ClientHeader(client.name, client.preferred_name, client.initials,
                             age_on(client.date_of_birth, on), client.pronouns, client.phone,
                             client.emergency_contact),
+        safety_flags=tuple(f.message for f in loop if f.kind in SAFETY_PLAN_KINDS),
     )

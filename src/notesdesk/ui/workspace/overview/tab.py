@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import mask_names
@@ -76,11 +76,17 @@ def header_html(header: ClientHeader | None, privacy: bool) -> str:
 
 
 class OverviewTab(QWidget):
+    sig_safety_plan_requested = Signal()
+    """The user wants the safety plan (to review it: the risk loop's flag)."""
+
     def __init__(self, ctx: AppContext, client_id: str) -> None:
         super().__init__()
         self._ctx, self._client_id = ctx, client_id
         self.data: OverviewData | None = None
         self.labels: dict[str, QLabel] = {}
+        self.review_safety_plan = named(QPushButton("Review the safety plan…"),
+                                        "Open the safety plan to review it with the client")
+        self.review_safety_plan.clicked.connect(self.sig_safety_plan_requested)
         inner = QWidget()
         grid = QGridLayout(inner)
         # Who this is: name, age, pronouns, phone and emergency contact, above everything else.
@@ -97,10 +103,13 @@ class OverviewTab(QWidget):
             label = named(QLabel(), title)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            flag = Qt.TextInteractionFlag
+            label.setTextInteractionFlags(flag.TextSelectableByMouse | flag.TextSelectableByKeyboard)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            QVBoxLayout(box).addWidget(label)
+            inside = QVBoxLayout(box)
+            inside.addWidget(label)
+            if key == "safety":
+                inside.addWidget(self.review_safety_plan, 0, Qt.AlignmentFlag.AlignLeft)
             self.labels[key] = label
             grid.addWidget(box, row + top, column, 1, span)
         rows = max(row for _k, _t, row, _c, _s in PARTS) + 1 + top
@@ -187,4 +196,6 @@ class OverviewTab(QWidget):
         self.labels["milestones"].setText(
             (total if data.milestones_total else "") + _list(reached, "None reached yet")
         )
-        self.labels["safety"].setText(_esc(data.safety_plan))
+        loop = "".join(f"<br><b style='color:#b3261e'>{_esc(m)}</b>" for m in data.safety_flags)
+        self.labels["safety"].setText(_esc(data.safety_plan) + loop)
+        self.review_safety_plan.setVisible(bool(data.safety_flags))

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, TreatmentPlan, missing_required_fields
+from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import measures, plans
+from notesdesk.core.services.plan_rules import missing_for_country
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.fitting import FittingTree
@@ -318,7 +319,8 @@ class PlanTab(QWidget):
     def activate(self) -> None:
         if not self.save():
             return
-        missing = missing_required_fields(self._plan)
+        # Only where the practice's country expects them (core/services/plan_rules.py).
+        missing = missing_for_country(self._plan, self._ctx.vault.profile().locale)
         if missing:
             listed = "\n".join(f"• {item}" for item in missing)
             question = (

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
-from notesdesk.core.reports.crisis_lines import lines_for
-from notesdesk.core.services import care
+from notesdesk.core.reports.crisis_lines import COUNTRY_NOT_SET, lines_for
+from notesdesk.core.services import care, measures
+from notesdesk.core.services.overview import SAFETY_PLAN_KINDS
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.widgets import (
@@ -179,6 +181,12 @@ class SafetyPlanTab(QWidget):
         self.reason = text_edit(TITLES["reason_for_living"], "In the client's words", 2)
         self.lines_note = named(QLabel(), "About the crisis lines")
         self.lines_note.setWordWrap(True)
+        # The risk loop: why the plan needs a review now, and the one action that records it.
+        self.loop_label = named(QLabel(), "Why the safety plan needs a review")
+        self.loop_label.setWordWrap(True)
+        self.loop_label.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.mark_reviewed = named(QPushButton("&Mark reviewed with the client today"),
+                                   "Record that the safety plan was reviewed with the client today")
 
         form_widget = QWidget()
         form_layout = QVBoxLayout(form_widget)
@@ -214,8 +222,12 @@ class SafetyPlanTab(QWidget):
         second.addWidget(self.reviewed_today)
         second.addStretch(1)
         second.addWidget(self.save_button)
+        loop = QHBoxLayout()
+        loop.addWidget(self.loop_label, 1)
+        loop.addWidget(self.mark_reviewed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(loop)
         layout.addLayout(second)
         layout.addWidget(self.stack, 1)
 
@@ -226,9 +238,32 @@ class SafetyPlanTab(QWidget):
         self.reviewed.sig_changed.connect(self._on_edited)
         self.reviewed_today.clicked.connect(lambda: self.reviewed.set_value(today()))
         self.save_button.clicked.connect(self.save)
+        self.mark_reviewed.clicked.connect(self.record_review)
         self.version_combo.currentIndexChanged.connect(self._on_version_chosen)
         self._session.on_change(self, {Kind.SAFETY_PLAN}, self.reload)
+        self._session.on_change(self, {Kind.MEASURE}, self.refresh_loop)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.refresh_loop()  # a note signed since (notes autosave too often to follow each change)
+
+    def refresh_loop(self) -> None:
+        """Show the risk loop's flag (no plan on file, or not reviewed since the latest risk event)."""
+        found = self._session.read(measures.client_measure_flags, [self._client_id])
+        flags = [f for f in (found or {}).get(self._client_id, []) if f.kind in SAFETY_PLAN_KINDS]
+        self.loop_label.setText("\n".join(f.message for f in flags))
+        self.loop_label.setToolTip("\n".join(f"{f.rule}. Source: {f.source}" for f in flags))
+        self.loop_label.setVisible(bool(flags))
+        self.mark_reviewed.setVisible(bool(flags) and bool(self._versions))
+
+    def record_review(self) -> bool:
+        """Record today's review of the current plan (saving any edits first, as a version of their own)."""
+        if self.dirty and not self.save():
+            return False
+        reviewed = self._session.write(care.mark_safety_plan_reviewed, self._client_id,
+                                       change=Kind.SAFETY_PLAN)
+        return reviewed is not None
 
     def reload(self) -> None:
         versions = self._session.read(care.safety_plan_versions, self._client_id)
@@ -259,6 +294,7 @@ class SafetyPlanTab(QWidget):
         self.dirty = False
         self.stack.setCurrentIndex(0)
         self._refresh_status()
+        self.refresh_loop()
 
     def _prefill_lines(self, new_plan: bool) -> None:
         """A first plan starts with the crisis lines of the practitioner's locale (not saved until the
@@ -266,9 +302,12 @@ class SafetyPlanTab(QWidget):
         self.lines_note.setVisible(new_plan)
         if not new_plan:
             return
-        locale = self._ctx.vault.profile().locale or "US"  # unlocked: the profile is in memory
+        locale = self._ctx.vault.profile().locale  # unlocked: the profile is in memory
         lines = locale_lines(locale)
         self.contacts["crisis_lines"].set_contacts(lines)
+        if not locale.strip():  # never a guessed country's numbers
+            self.lines_note.setText(f"{COUNTRY_NOT_SET} Until then, add the lines the client would use.")
+            return
         self.lines_note.setText((PREFILLED if lines else NO_LINES).format(locale=locale))
 
     def _refresh_status(self) -> None:
