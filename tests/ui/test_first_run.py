@@ -45,7 +45,7 @@ def test_first_launch_to_a_signed_note_in_ten_actions_signed_by_name(
     start = launcher.start()
     act("click Create a new vault")
     qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
-    form = start.create.form
+    form = start.create_page.form
     act("type the passphrase")
     qtbot.keyClicks(form.first.edit, PASSPHRASE)
     act("type it again, Enter")
@@ -111,8 +111,8 @@ def test_the_first_run_refuses_half_details_and_skipping_signs_nothing(
     launcher = Launcher(ui_vault_path, prefs, errors, runner, lambda _p: None)
     start = launcher.start()
     qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(start.create.form.first.edit, PASSPHRASE)
-    type_and_enter(qtbot, start.create.form.second.edit, PASSPHRASE)
+    qtbot.keyClicks(start.create_page.form.first.edit, PASSPHRASE)
+    type_and_enter(qtbot, start.create_page.form.second.edit, PASSPHRASE)
     qtbot.waitUntil(lambda: start.stack.currentWidget() is start.recovery_key, timeout=10000)
     type_and_enter(qtbot, start.recovery_key.confirm, start.recovery_key.last_group())
     about = start.about_you
