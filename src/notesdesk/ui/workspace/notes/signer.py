@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.services.profile import save_profile
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.widgets.labels import InlineMessage
 from notesdesk.ui.widgets.practitioner import WHY_SIGNER, PractitionerDialog, can_sign
@@ -47,7 +48,7 @@ class SignerBar(QWidget):
 
     def _save(self, profile: PractitionerProfile) -> bool:
         try:
-            self._ctx.vault.save_profile(profile)
+            self._ctx.session.perform(save_profile, profile, change=None, client_id="")
         except Exception as exc:
             self._ctx.errors.present(exc, title="Your details were not saved")
             return False
