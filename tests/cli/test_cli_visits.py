@@ -40,6 +40,7 @@ def test_diagnosis_add_list_and_an_unknown_code_refused(run: Runner, client_id: 
 
 
 def test_note_add_with_times_service_delivery_and_cpt(run: Runner, client_id: str) -> None:
+    run.ok("profile", "--country", "US")  # CPT codes are offered where the practice's country uses them
     note = run.ok("note", "add", "Zoë", "--format", "FREE", "--section", "text=Synthetic",
                   "--start", "10:00", "--end", "10:50", "--service", "couple", "--delivery", "video",
                   "--cpt", "90847").strip()
@@ -55,6 +56,7 @@ def test_note_add_with_times_service_delivery_and_cpt(run: Runner, client_id: st
 
 
 def test_bad_session_details_are_one_line_each(run: Runner, client_id: str) -> None:
+    run.ok("profile", "--country", "US")
     base = ("note", "add", "Zoë", "--format", "FREE", "--section", "text=x")
     cases = {
         ("--start", "10:00", "--end", "09:00"): "The session's end time is not after its start time",

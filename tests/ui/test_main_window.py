@@ -393,8 +393,9 @@ def test_the_list_flags_and_the_search_index_are_read_off_the_ui_thread(qtbot, c
 
     ana = add(ctx, "Ana Lima")
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Talked about the allotment."})
-    notes.create_note(ctx.uow(), SessionNote(ana.id, date.today(), NoteFormat.FREE, sections,
-                                             risk_noted="thoughts of self-harm"))
+    note = notes.create_note(ctx.uow(), SessionNote(ana.id, date.today(), NoteFormat.FREE, sections,
+                                                    risk=RiskAssessment(RiskLevel.HIGH)))
+    notes.sign_note(ctx.uow(), note.id)  # risk recorded in a signed note: a flag in the list
     on_ui_thread: dict[str, bool] = {}
 
     def watched(name, fn):
@@ -406,7 +407,7 @@ def test_the_list_flags_and_the_search_index_are_read_off_the_ui_thread(qtbot, c
     monkeypatch.setattr(client_list_keeper, "client_flags", watched("flags", client_list_keeper.client_flags))
     monkeypatch.setattr(search_keeper, "build_index", watched("index", search_keeper.build_index))
     window = make_window()
-    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk")
+    qtbot.waitUntil(lambda: "risk" in str(window.panel.model.index(0, 2).data()).split(" · "))
     assert [hit.client_id for hit in ctx.index.search("allotment")] == [ana.id]
     assert on_ui_thread == {"flags": False, "index": False}
 

@@ -179,7 +179,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
     assert "recovered on this questionnaire (baseline 14); response and remission met" in _text(data)
     assert PRIVATE_TEXT not in _text(data)
     assert _audit(ctx.vault)[-1] == ("preview", "treatment summary (clinician)")
-    for shown, key in enumerate(("safety", "homework", "maintenance", "safety_blank"), start=2):
+    for shown, key in enumerate(("safety", "homework", "maintenance", "safety-blank"), start=2):
         menu.document_actions[key].trigger()
         qtbot.waitUntil(lambda shown=shown: len(previews.shown) == shown, timeout=15000)
     assert [t for _d, t, _n in previews.shown[1:]] == ["Safety plan", "Homework sheet", "Maintenance plan",
@@ -226,7 +226,7 @@ def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reas
     menu.aboutToShow.emit()  # as when the menu opens
     enabled = {key for key, action in menu.document_actions.items() if action.isEnabled()}
     # The blank worksheet is for exactly this client: one with no plan yet.
-    assert enabled == {"clinician", "client", "homework", "record", "safety_blank"}
+    assert enabled == {"clinician", "client", "homework", "record", "safety-blank"}
     safety, maintenance = menu.document_actions["safety"], menu.document_actions["maintenance"]
     assert safety.toolTip() == safety.statusTip() == NO_SAFETY_PLAN
     assert "Safety plan tab" in NO_SAFETY_PLAN

@@ -102,6 +102,21 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     demo.add_argument("--notes", type=int, metavar="N", help="total session notes (default: 6-40 per client)")
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="random seed (1)")
 
+    profile = add_command(
+        commands,
+        "profile",
+        common,
+        "show or set your name, credentials, contact and country",
+        cmd_profile,
+        epilog="The country decides the crisis lines printed on safety plans and whether CPT codes are\n"
+        "offered (US); until it is set, documents print no crisis number and say why. --country ''\n"
+        "unsets it.",
+    )
+    profile.add_argument("--name", metavar="TEXT", help="your name, as signatures show it")
+    profile.add_argument("--credentials", metavar="TEXT", help="e.g. 'PhD, Licensed Psychologist #12345'")
+    profile.add_argument("--contact", metavar="TEXT", help="the practice's address, phone, email")
+    profile.add_argument("--country", metavar="CODE", help="two letters, e.g. US, UK, AU, IE, CA, NZ")
+
 
 def print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> None:
     if cli.json:
@@ -221,6 +236,32 @@ def cmd_recovery_key(cli: Cli, args: argparse.Namespace) -> int:
             cli.note(repair.describe())
         print_new_key(cli, vault, new_key, "A new recovery key replaces the old one for this vault "
                       "(backups made before still open with the old one until 'notesdesk rekey').", sheet)
+    return 0
+
+
+def cmd_profile(cli: Cli, args: argparse.Namespace) -> int:
+    from notesdesk.core.services import profile as profiles  # inline: only this command needs it
+
+    country = profiles.country_code(args.country) if args.country is not None else None
+    given = (args.name, args.credentials, args.contact, country)
+    with cli.open_vault() as vault:
+        shown = vault.profile()
+        if any(value is not None for value in given):
+            name, credentials, contact, locale = (
+                new if new is not None else old
+                for new, old in zip(given, (shown.name, shown.credentials, shown.contact, shown.locale),
+                                    strict=True)
+            )
+            changed = replace(shown, name=name, credentials=credentials, contact=contact, locale=locale)
+            shown = profiles.save_profile(vault.unit_of_work(), changed)
+    if cli.json:
+        cli.emit_json({"name": shown.name, "credentials": shown.credentials, "contact": shown.contact,
+                       "country": shown.locale})
+        return 0
+    cli.out(f"Name:         {shown.name or '(not set: signing is refused in the app until it is)'}")
+    cli.out(f"Credentials:  {shown.credentials or '(not set)'}")
+    cli.out(f"Contact:      {shown.contact.replace(chr(10), '; ') or '(not set)'}")
+    cli.out(f"Country:      {shown.locale or '(not set: documents print no crisis number)'}")
     return 0
 
 

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "audit": ("list the audit log, or check it", ("vault",)),
     "demo": ("create a new vault filled with a synthetic practice (for trying the app, benchmarks)",
              ("vault",)),
+    "profile": ("show or set your name, credentials, contact and country", ("vault",)),
     "backup": ("write a verified, encrypted backup of the vault (prints its path); "
                "'backup list' lists them", ("backup",)),
     "verify": ("check the whole vault, or a backup FILE (which needs no vault)", ("backup",)),
