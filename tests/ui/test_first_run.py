@@ -159,3 +159,31 @@ def test_a_signature_without_name_and_credentials_is_refused_with_a_way_to_add_t
     [signed] = notes.list_notes(ctx.uow(), client_id)
     assert signed.signature is not None
     assert (signed.signature.signer, signed.signature.credentials) == ("Dr Ada Byrne", "LCSW")
+
+
+def test_the_first_run_checks_the_details_as_settings_and_the_cli_do(
+    qtbot, ui_vault_path, prefs, errors, runner
+):
+    """A name the core refuses (over 200 characters) is said, not stored, and the page keeps it."""
+    launcher = Launcher(ui_vault_path, prefs, errors, runner, lambda _p: None)
+    start = launcher.start()
+    qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(start.create_page.form.first.edit, PASSPHRASE)
+    type_and_enter(qtbot, start.create_page.form.second.edit, PASSPHRASE)
+    qtbot.waitUntil(lambda: start.stack.currentWidget() is start.recovery_key, timeout=10000)
+    type_and_enter(qtbot, start.recovery_key.confirm, start.recovery_key.last_group())
+    about = start.about_you
+    assert about is not None
+    about.form.name.setText("Dr " + "A" * 300)
+    about.form.credentials.setText("PsyD")
+    qtbot.mouseClick(about.continue_button, Qt.MouseButton.LeftButton)
+    assert "longer than 200 characters" in (errors.last_message or "")
+    assert start.stack.currentWidget() is about and launcher.main_window is None
+    assert about.form.name.text() == "Dr " + "A" * 300
+    qtbot.mouseClick(about.skip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: launcher.main_window is not None, timeout=10000)
+    window = launcher.main_window
+    qtbot.addWidget(window)
+    assert window.ctx.vault.profile().name == ""
+    window.client_dialog.reject()
+    window.close()

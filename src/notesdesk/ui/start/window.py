@@ -273,8 +273,10 @@ class StartWindow(QWidget):
         if vault is None or self.about_you is None:
             return
         if profile is not None:
+            from notesdesk.core.services.profile import save_profile  # inline: see about_you.py
+
             try:
-                vault.save_profile(profile)
+                save_profile(vault.unit_of_work(), profile)  # checked as Settings and the CLI check it
             except Exception as exc:  # said once, by the presenter; the page keeps what was typed
                 self._errors.present(exc, title="Your details were not saved")
                 return
