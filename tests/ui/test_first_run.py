@@ -105,17 +105,22 @@ def test_an_unset_country_is_shown_as_unset_and_prints_no_crisis_line(qtbot):
     assert suggested.locale_code() == "UK"  # the system's region, shown to be confirmed
 
 
-def test_the_first_run_refuses_half_details_and_skipping_signs_nothing(
-    qtbot, ui_vault_path, prefs, errors, runner
-):
-    launcher = Launcher(ui_vault_path, prefs, errors, runner, lambda _p: None)
+def to_about_you(qtbot, vault_path, prefs, errors, runner):
+    """A new vault made and its recovery key confirmed: the start window on its About you page."""
+    launcher = Launcher(vault_path, prefs, errors, runner, lambda _p: None)
     start = launcher.start()
     qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(start.create_page.form.first.edit, PASSPHRASE)
     type_and_enter(qtbot, start.create_page.form.second.edit, PASSPHRASE)
     qtbot.waitUntil(lambda: start.stack.currentWidget() is start.recovery_key, timeout=10000)
     type_and_enter(qtbot, start.recovery_key.confirm, start.recovery_key.last_group())
-    about = start.about_you
+    return launcher, start, start.about_you
+
+
+def test_the_first_run_refuses_half_details_and_skipping_signs_nothing(
+    qtbot, ui_vault_path, prefs, errors, runner
+):
+    launcher, start, about = to_about_you(qtbot, ui_vault_path, prefs, errors, runner)
     qtbot.keyClicks(about.form.name, "Dr Ada Byrne")
     qtbot.mouseClick(about.continue_button, Qt.MouseButton.LeftButton)
     assert "credentials" in about.message.text()  # half-filled: said, not saved, not moved on
@@ -165,14 +170,7 @@ def test_the_first_run_checks_the_details_as_settings_and_the_cli_do(
     qtbot, ui_vault_path, prefs, errors, runner
 ):
     """A name the core refuses (over 200 characters) is said, not stored, and the page keeps it."""
-    launcher = Launcher(ui_vault_path, prefs, errors, runner, lambda _p: None)
-    start = launcher.start()
-    qtbot.mouseClick(start.choice.create_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(start.create_page.form.first.edit, PASSPHRASE)
-    type_and_enter(qtbot, start.create_page.form.second.edit, PASSPHRASE)
-    qtbot.waitUntil(lambda: start.stack.currentWidget() is start.recovery_key, timeout=10000)
-    type_and_enter(qtbot, start.recovery_key.confirm, start.recovery_key.last_group())
-    about = start.about_you
+    launcher, start, about = to_about_you(qtbot, ui_vault_path, prefs, errors, runner)
     assert about is not None
     about.form.name.setText("Dr " + "A" * 300)
     about.form.credentials.setText("PsyD")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 
 def new_id() -> str:
@@ -17,3 +20,17 @@ def now() -> datetime:
 
 def today() -> date:
     return datetime.now().date()
+
+
+class OfClient(Protocol):
+    @property
+    def client_id(self) -> str: ...
+
+
+def by_client[T: OfClient](items: Iterable[T]) -> defaultdict[str, list[T]]:
+    """Records grouped by their client's id, each group in the order given; a client with none gets
+    an empty list."""
+    grouped: defaultdict[str, list[T]] = defaultdict(list)
+    for item in items:
+        grouped[item.client_id].append(item)
+    return grouped

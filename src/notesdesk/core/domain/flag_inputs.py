@@ -11,13 +11,13 @@ notes that record a risk level (without their text) and the current safety plan'
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
+from notesdesk.core.domain.common import by_client
 from notesdesk.core.domain.notes import RiskAssessment, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
 
@@ -158,24 +158,8 @@ def summaries_from(
 ) -> dict[str, ClientSummary]:
     """Pure: every client's summary from the whole practice's records, by client id. A client with
     no flag inputs has none (and none is stored for it)."""
-    notes_of: dict[str, list[SessionNote]] = defaultdict(list)
-    plans_of: dict[str, list[TreatmentPlan]] = defaultdict(list)
-    homework_of: dict[str, list[Homework]] = defaultdict(list)
-    measures_of: dict[str, list[MeasureAdministration]] = defaultdict(list)
-    episodes_of: dict[str, list[Episode]] = defaultdict(list)
-    safety_of: dict[str, list[SafetyPlan]] = defaultdict(list)
-    for note in notes:
-        notes_of[note.client_id].append(note)
-    for plan in plans:
-        plans_of[plan.client_id].append(plan)
-    for item in homework:
-        homework_of[item.client_id].append(item)
-    for measure in measures:
-        measures_of[measure.client_id].append(measure)
-    for episode in episodes:
-        episodes_of[episode.client_id].append(episode)
-    for safety in safety_plans:
-        safety_of[safety.client_id].append(safety)
+    notes_of, plans_of, homework_of = by_client(notes), by_client(plans), by_client(homework)
+    measures_of, episodes_of, safety_of = by_client(measures), by_client(episodes), by_client(safety_plans)
     ids = {*notes_of, *plans_of, *homework_of, *measures_of, *episodes_of, *safety_of}
     return {
         cid: summarise(

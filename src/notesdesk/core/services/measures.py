@@ -20,7 +20,7 @@ from pathlib import Path
 
 from notesdesk.core.domain.care import MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
-from notesdesk.core.domain.common import today
+from notesdesk.core.domain.common import by_client, today
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
@@ -390,21 +390,8 @@ def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = Non
         # Only signed notes can raise a risk flag: drafts are not even read (signed is a clear column).
         notes = uow.notes.where(signed=1, **(one or {}))
         safety = uow.safety_plans.where(**one) if one else uow.safety_plans.all()
-    given: dict[str, list[MeasureAdministration]] = defaultdict(list)
-    eps: dict[str, list[Episode]] = defaultdict(list)
-    pls: dict[str, list[TreatmentPlan]] = defaultdict(list)
-    signed: dict[str, list[SessionNote]] = defaultdict(list)
-    safety_plans: dict[str, list[SafetyPlan]] = defaultdict(list)
-    for m in measures:
-        given[m.client_id].append(m)
-    for e in episodes:
-        eps[e.client_id].append(e)
-    for p in plans:
-        pls[p.client_id].append(p)
-    for n in notes:
-        signed[n.client_id].append(n)
-    for s in safety:
-        safety_plans[s.client_id].append(s)
+    given, eps, pls = by_client(measures), by_client(episodes), by_client(plans)
+    signed, safety_plans = by_client(notes), by_client(safety)
     ids, day = (wanted if wanted is not None else sorted({*given, *signed})), on or today()
     return {cid: flags_for(history_rows(given[cid], eps[cid], extra), eps[cid], pls[cid], day,
                            signed[cid], safety_plans[cid])

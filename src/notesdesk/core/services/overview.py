@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
-from notesdesk.core.domain.common import today
+from notesdesk.core.domain.common import by_client, today
 from notesdesk.core.domain.flag_inputs import NoteMark, note_mark
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
@@ -137,22 +137,8 @@ def list_measure_flags(
 ) -> dict[str, tuple[Flag, ...]]:
     """Pure: each client's measure and risk-loop flags (services.measures rules) that the client list
     shows. Only signed notes are passed on: a draft never raises or clears a flag."""
-    given: dict[str, list[MeasureAdministration]] = defaultdict(list)
-    eps: dict[str, list[Episode]] = defaultdict(list)
-    pls: dict[str, list[TreatmentPlan]] = defaultdict(list)
-    signed: dict[str, list[SessionNote]] = defaultdict(list)
-    safety: dict[str, list[SafetyPlan]] = defaultdict(list)
-    for m in measures:
-        given[m.client_id].append(m)
-    for e in episodes:
-        eps[e.client_id].append(e)
-    for p in plans:
-        pls[p.client_id].append(p)
-    for n in notes:
-        if n.is_signed:
-            signed[n.client_id].append(n)
-    for s in safety_plans:
-        safety[s.client_id].append(s)
+    given, eps, pls = by_client(measures), by_client(episodes), by_client(plans)
+    signed, safety = by_client(n for n in notes if n.is_signed), by_client(safety_plans)
     extra = tuple(instruments)
     order = list(LIST_MEASURE_FLAGS)
     out: dict[str, tuple[Flag, ...]] = {}

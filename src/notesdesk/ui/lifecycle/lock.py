@@ -203,7 +203,8 @@ class SessionEndMixin:
         """The passphrase typed on a held lock: checked off the UI thread (a key derivation)."""
         self.cover.set_checking(True)
         vault = self.ctx.vault
-        self.ctx.runner.run(lambda: vault.opens_with(passphrase), self._on_held_checked, self._on_held_failed)
+        self.ctx.session.background(lambda: vault.opens_with(passphrase), self._on_held_checked,
+                                    self._on_held_failed)
 
     def _on_held_checked(self, opens: object) -> None:
         if self._held is None:
