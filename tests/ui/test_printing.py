@@ -37,6 +37,15 @@ from tests.core.test_reports_data import DIAGNOSIS, PRIVATE_TEXT, Practice, buil
 from tests.ui.workspace_helpers import painted
 
 
+@pytest.fixture(autouse=True)
+def _previews_closed(qtbot):
+    """A preview a test leaves open would stay a visible top-level window for the tests after it."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, PdfPreviewDialog) and widget.isVisible():
+            widget.close()
+
+
 @pytest.fixture
 def practice(ctx: AppContext) -> Practice:
     return build_practice(ctx.vault)
