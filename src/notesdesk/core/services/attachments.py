@@ -11,7 +11,7 @@ chunks against the stored SHA-256. Nothing is ever written to disk in clear.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import BinaryIO, Protocol
 
@@ -162,7 +162,7 @@ def _stream(uow: UnitOfWork, attachment: Attachment, sink: Sink | None) -> None:
         if len(found) != 1:
             raise _damaged(attachment, f"part {part + 1} of {attachment.chunks} is missing")
         chunk = found[0]
-        if chunk.attachment_id != attachment.id or chunk.part != part or chunk.client_id != attachment.client_id:
+        if (chunk.attachment_id, chunk.part, chunk.client_id) != (attachment.id, part, attachment.client_id):
             raise _damaged(attachment, f"part {part + 1} belongs elsewhere")
         digest.update(chunk.data)
         size += len(chunk.data)
@@ -185,6 +185,20 @@ def read_attachment(uow: UnitOfWork, attachment_id: str, sink: Sink, purpose: st
         uow.record(purpose, "attachment", attachment.id)
         uow.commit()
     return attachment
+
+
+def whole(attachment: Attachment, chunks: Iterable[AttachmentChunk]) -> bool:
+    """`chunks` are exactly the attachment's parts, in any order, and make up its file (an import
+    checks an export's attachments with this before writing anything)."""
+    ordered = sorted(chunks, key=lambda c: c.part)
+    if [c.part for c in ordered] != list(range(attachment.chunks)):
+        return False
+    if any(c.client_id != attachment.client_id for c in ordered):
+        return False
+    digest = hashlib.sha256()
+    for chunk in ordered:
+        digest.update(chunk.data)
+    return sum(len(c.data) for c in ordered) == attachment.size and digest.hexdigest() == attachment.sha256
 
 
 def check_all(uow: UnitOfWork) -> int:

@@ -17,7 +17,6 @@ from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import DERIVED_TABLES
 from notesdesk.core.storage.uow import UnitOfWork
 
-
 STREAMED = frozenset({"attachment_chunks"})
 """Read chunk by chunk (services/attachments.check_all), never all at once: they can be large."""
 
