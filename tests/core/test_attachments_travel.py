@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -10,12 +12,14 @@ import pytest
 
 from notesdesk.core.backup import service
 from notesdesk.core.backup.container import BackupDamaged
-from notesdesk.core.exports import practice, record
+from notesdesk.core.domain.attachments import AttachmentKind
+from notesdesk.core.exports import fhir, practice, record
 from notesdesk.core.services import attachments, clients, verify
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
 from tests.core.test_attachments import MB, PNG_HEAD, add, read, scan
+from tests.core.test_fhir import bundle_model
 
 EXPORT_PASSPHRASE = "export passphrase for the move"
 
@@ -83,3 +87,20 @@ def test_the_client_record_lists_attachments_without_their_bytes(vault: Vault) -
     assert listed["title"] == "Letter from the GP" and listed["file_name"] == "letter from GP.pdf"
     assert listed["media_type"] == "application/pdf" and listed["size"] == 4000
     assert "attachment_chunks" not in found
+
+
+def test_the_fhir_bundle_carries_each_attachment_as_a_document_reference(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("Fh ")).id
+    png = PNG_HEAD + b"\x02" * 700
+    attachments.add_attachment(vault.unit_of_work(), cid, io.BytesIO(png), "referral.png", "Referral",
+                               AttachmentKind.LETTER)
+    bundle = fhir.client_bundle(vault.unit_of_work(), cid)
+    bundle_model().model_validate(bundle)
+    entries = [e["resource"] for e in bundle["entry"]]
+    [document] = [r for r in entries if r["resourceType"] == "DocumentReference"]
+    content = document["content"][0]["attachment"]
+    assert (document["type"]["text"], document["description"]) == ("Letter received", "Referral")
+    assert (content["contentType"], content["title"]) == ("image/png", "referral.png")
+    assert content["size"] == len(png)
+    assert base64.b64decode(content["data"]) == png
+    assert content["hash"] == base64.b64encode(hashlib.sha1(png).digest()).decode("ascii")
