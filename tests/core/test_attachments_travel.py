@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from notesdesk.core import reports
 from notesdesk.core.backup import service
 from notesdesk.core.backup.container import BackupDamaged
 from notesdesk.core.domain.attachments import AttachmentKind
 from notesdesk.core.exports import fhir, practice, record
-from notesdesk.core.services import attachments, clients, verify
+from notesdesk.core.services import attachments, clients, summary, verify
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
 from tests.core.test_attachments import MB, PNG_HEAD, add, read, scan
 from tests.core.test_fhir import bundle_model
+from tests.core.test_reports import OPTIONS
+from tests.core.test_reports_data import flat, pdf_text
 
 EXPORT_PASSPHRASE = "export passphrase for the move"
 
@@ -104,3 +107,13 @@ def test_the_fhir_bundle_carries_each_attachment_as_a_document_reference(vault: 
     assert content["size"] == len(png)
     assert base64.b64decode(content["data"]) == png
     assert content["hash"] == base64.b64encode(hashlib.sha1(png).digest()).decode("ascii")
+
+
+def test_the_access_request_record_lists_the_attachments(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("Ar ")).id
+    attachments.add_attachment(vault.unit_of_work(), cid, io.BytesIO(scan(3 * 1024)), "gp-letter.pdf",
+                               "Letter from the GP")
+    access = summary.access_record(vault.unit_of_work(), cid)
+    text = flat(pdf_text(reports.render_access_record(access, OPTIONS)))
+    assert "Attached documents" in text
+    assert "Letter from the GP · gp-letter.pdf (application/pdf, 3 KB)" in text
