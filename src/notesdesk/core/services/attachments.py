@@ -227,3 +227,11 @@ def delete_attachment(uow: UnitOfWork, attachment_id: str, reason: str) -> Attac
         uow.record("delete-reason", "attachment", attachment.id, detail=why)
         uow.commit()
     return attachment
+
+
+def log_copy(uow: UnitOfWork, attachment_id: str, action: str) -> None:
+    """Audit a copy made from the viewer ("print", "export") of bytes it already holds."""
+    with uow:
+        uow.attachments.get(attachment_id)
+        uow.record(action, "attachment", attachment_id)
+        uow.commit()
