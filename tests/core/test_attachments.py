@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import sqlite3
@@ -219,3 +220,15 @@ def test_titles_and_names_are_checked(vault: Vault, client_id: str) -> None:
     kept = attachments.add_attachment(vault.unit_of_work(), client_id, io.BytesIO(scan(100)),
                                       "/home/someone/Scans/letter.pdf", kind=AttachmentKind.LETTER)
     assert kept.file_name == "letter.pdf" and kept.kind is AttachmentKind.LETTER
+
+
+def test_chunks_that_do_not_hash_to_the_stored_checksum_are_damage(vault: Vault, client_id: str) -> None:
+    attachment_id = add(vault, client_id, scan(2 * MB))
+    with vault.unit_of_work() as uow:  # through the sealing place, as a bug writing a wrong hash would
+        stored = uow.attachments.get(attachment_id)
+        uow.attachments.replace(dataclasses.replace(stored, sha256=hashlib.sha256(b"other").hexdigest()))
+        uow.commit()
+    with pytest.raises(VaultDamaged, match="do not match their checksum"):
+        read(vault, attachment_id)
+    with pytest.raises(VaultDamaged, match="checksum"):
+        verify.verify_vault(vault.unit_of_work())
