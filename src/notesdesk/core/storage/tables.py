@@ -154,7 +154,9 @@ class AttachmentChunkRow(_ClientOwned, Base):
     columns bound into its seal; from migration 0014."""
 
     __tablename__ = "attachment_chunk"
-    __table_args__ = (UniqueConstraint("attachment_id", "part"), STRICT)
+    # One chunk per place in its file (as migration 0014 makes it): SQLAlchemy takes constraints and
+    # options together as a tuple, where the base class has the options alone.
+    __table_args__ = (UniqueConstraint("attachment_id", "part"), STRICT)  # type: ignore[assignment]
     attachment_id: Mapped[str] = mapped_column(ForeignKey("attachment.id", ondelete="RESTRICT"))
     part: Mapped[int]
 
