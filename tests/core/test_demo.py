@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import random
+import struct
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from notesdesk.core.domain.attachments import MediaType
 from notesdesk.core.domain.care import DIMENSIONS, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.plans import PlanStatus, missing_required_fields
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.services import care, clients, measures, notes, overview, plans
+from notesdesk.core.services import attachments, care, clients, measures, notes, overview, plans
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import CASES, DEMO_PROFILE, DemoSummary, build_demo, session_counts
@@ -289,3 +293,21 @@ def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
         assert "pcl5" in given or "PCL-5" in given
     finally:
         vault.close()
+
+
+def test_one_client_has_a_generated_consent_pdf_and_a_referral_png(
+    practice: tuple[Vault, DemoSummary]
+) -> None:
+    vault, summary = practice
+    with vault.unit_of_work() as uow:
+        attached = uow.attachments.all()
+    assert summary.attachments == len(attached) == 2 and len({a.client_id for a in attached}) == 1
+    by_type = {a.media_type: a for a in attached}
+    pdf, png = io.BytesIO(), io.BytesIO()
+    attachments.read_attachment(vault.unit_of_work(), by_type[MediaType.PDF].id, pdf)
+    attachments.read_attachment(vault.unit_of_work(), by_type[MediaType.PNG].id, png)
+    name = clients.get_client(vault.unit_of_work(), attached[0].client_id).display_name
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Consent to treatment (synthetic demo document)" in text and name.split()[0] in text
+    width, height = struct.unpack(">II", png.getvalue()[16:24])
+    assert png.getvalue().startswith(b"\x89PNG") and (width, height) == (240, 160)

@@ -5,6 +5,7 @@ destroyed. A table added without its line in the registry fails here, saying wha
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, get_args, get_origin, get_type_hints
@@ -12,6 +13,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import pytest
 from sqlalchemy import func, select
 
+from notesdesk.core.domain.attachments import CHUNK_SIZE
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import today
@@ -21,6 +23,7 @@ from notesdesk.core.errors import Conflict
 from notesdesk.core.exports import practice, record
 from notesdesk.core.exports.snapshot import Snapshot, take
 from notesdesk.core.services import (
+    attachments,
     care,
     clients,
     diagnoses,
@@ -123,6 +126,8 @@ def fill(vault: Vault) -> str:
     templates.save_template(vault.unit_of_work(), templates.make_template("Couples", ["Story", "Plan"]))
     diagnoses.add_diagnosis(vault.unit_of_work(), client.id, "F41.1", "worry most days")
     visits.set_next_session(vault.unit_of_work(), client.id, today() + timedelta(days=7), 14)
+    scan = io.BytesIO(b"%PDF-1.4\n" + b"x" * CHUNK_SIZE)  # two chunks
+    attachments.add_attachment(vault.unit_of_work(), client.id, scan, "consent.pdf")
     return client.id
 
 

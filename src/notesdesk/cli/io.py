@@ -12,7 +12,7 @@ import argparse
 import getpass
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,7 +22,7 @@ from typing import Any, TextIO, TypeVar
 import msgspec
 
 from notesdesk import paths
-from notesdesk.core.backup.files import write_atomic
+from notesdesk.core.backup.files import write_atomic, write_atomic_stream
 from notesdesk.core.crypto.kdf import normalised
 from notesdesk.core.errors import Conflict, InvalidInput, NotFound, UsageError
 from notesdesk.core.outputs import output_problem
@@ -320,3 +320,11 @@ def write_out(out: Path, data: bytes, vault: Path | None) -> None:
     if problem:
         raise UsageError(f"Not written: {problem}")
     write_atomic(out, data)
+
+
+def write_out_stream(out: Path, fill: Callable[[Any], object], vault: Path | None) -> None:
+    """As write_out, for an output written piece by piece (an attachment): never held whole."""
+    problem = output_problem(out, vault, [paths.backup_dir()])
+    if problem:
+        raise UsageError(f"Not written: {problem}")
+    write_atomic_stream(out, fill)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from notesdesk.core.domain.attachments import Attachment
 from notesdesk.core.domain.care import (
     CheckinStatus,
     MeasureAdministration,
@@ -331,6 +332,7 @@ class AccessRecord:
     includes_private: bool = False
     key_fingerprint: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
+    attachments: tuple[Attachment, ...] = ()  # listed (what, when, type, size); copies go out apart
 
 
 @dataclass(frozen=True)

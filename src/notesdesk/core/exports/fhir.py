@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import uuid
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ from typing import Any
 
 from notesdesk.core.codes.cpt import cpt_label
 from notesdesk.core.codes.icd10cm import SYSTEM as ICD10CM
+from notesdesk.core.domain.attachments import Attachment, AttachmentKind
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import Addendum, Delivery, NoteFormat, PrivateNote, SessionNote, Signature
@@ -65,6 +67,7 @@ from notesdesk.core.exports.snapshot import take
 from notesdesk.core.measures.model import Instrument, Rater
 from notesdesk.core.measures.objectives import parse_measure_rule
 from notesdesk.core.measures.scoring import score
+from notesdesk.core.services import attachments
 from notesdesk.core.services.measures import resolve_instrument, stored_instruments
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -371,6 +374,35 @@ def private_document(note: PrivateNote) -> Json:
     )
 
 
+ATTACHMENT_TYPE = {AttachmentKind.CONSENT: "Signed consent", AttachmentKind.LETTER: "Letter received",
+                   AttachmentKind.FORM: "Scanned form", AttachmentKind.OTHER: "Attached document"}
+
+
+def attachment_document(attachment: Attachment, data: bytes) -> Json:
+    """An attached file as it was received, its bytes inline (base64): the bundle stays one file a
+    successor system can read without NotesDesk."""
+    return _resource(
+        "DocumentReference", "attachment", attachment.id, status="current",
+        type={"text": ATTACHMENT_TYPE[attachment.kind]}, subject=_ref("client", attachment.client_id),
+        date=_instant(attachment.created_at), description=attachment.title,
+        content=[{"attachment": {
+            "contentType": attachment.media_type.value, "title": attachment.file_name,
+            "data": base64.b64encode(data).decode("ascii"), "size": attachment.size,
+            "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),  # FHIR R4: SHA-1
+            "creation": attachment.added_on.isoformat(),
+        }}],
+    )
+
+
+def _attachment_documents(uow: UnitOfWork, found: Iterable[Attachment]) -> list[Json]:
+    documents = []
+    for attachment in sorted(found, key=lambda a: (a.added_on, a.created_at)):
+        sink = io.BytesIO()
+        attachments.read_attachment(uow, attachment.id, sink, purpose="export")
+        documents.append(attachment_document(attachment, sink.getvalue()))
+    return documents
+
+
 # -- Condition ---------------------------------------------------------------------------------------
 
 TERMINOLOGY = "http://terminology.hl7.org/CodeSystem"
@@ -417,6 +449,7 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
         resources += [encounter(note), document(note)]
         resources += [addendum_document(a) for a in sorted(snapshot.addenda, key=lambda a: a.created_at)
                       if a.note_id == note.id and a.signature is not None]
+    resources += _attachment_documents(uow, snapshot.attachments)
     if include_private:
         resources += [private_document(p) for p in sorted(snapshot.private_notes, key=lambda p: p.note_date)]
     return {

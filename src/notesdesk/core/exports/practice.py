@@ -19,10 +19,12 @@ import msgspec
 from notesdesk import __version__
 from notesdesk.core.backup import container
 from notesdesk.core.crypto import kdf, keys, signing
+from notesdesk.core.domain.attachments import AttachmentChunk
 from notesdesk.core.domain.notes import Addendum
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.exports.snapshot import PRACTICE_TABLES, Snapshot, take
+from notesdesk.core.services import attachments
 from notesdesk.core.services.notes import chain_order, chain_valid
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import Vault
@@ -138,12 +140,24 @@ def check_export(export: PracticeExport) -> None:
         raise container.BackupDamaged(
             f"This export has an addendum to a note that is not signed. {UNCHANGED}"
         )
+    _check_attachments(export.records)
     for note in export.records.notes:
         if note.is_signed and not chain_valid(note, chain_order(note, addenda.get(note.id, [])), public):
             raise container.BackupDamaged(
                 f"Signed note {note.id} in this export fails its signature check against the export's "
                 f"signing key: the export was altered, or mixes in another practice's key. {UNCHANGED}"
             )
+
+
+def _check_attachments(records: Snapshot) -> None:
+    """Every attachment arrives whole: all its chunks, hashing to its SHA-256, and no stray chunk."""
+    chunks: dict[str, list[AttachmentChunk]] = defaultdict(list)
+    for chunk in records.attachment_chunks:
+        chunks[chunk.attachment_id].append(chunk)
+    known = {a.id for a in records.attachments}
+    broken = [a.id for a in records.attachments if not attachments.whole(a, chunks.get(a.id, []))]
+    if broken or set(chunks) - known:
+        raise container.BackupDamaged(f"An attachment in this export is incomplete or altered. {UNCHANGED}")
 
 
 def import_practice(vault: Vault, data: bytes, passphrase: str) -> dict[str, int]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
@@ -34,6 +35,9 @@ class Snapshot:
     measures: tuple[MeasureAdministration, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     next_sessions: tuple[NextSession, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    # The attachments' bytes, base64 in the JSON: in the lossless practice export only.
+    attachment_chunks: tuple[AttachmentChunk, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

@@ -146,6 +146,19 @@ class AccessRecordDoc(Renderer):
                                      para(p.text, self.styles)]))
         return out
 
+    def _attachments(self) -> list[Flowable]:
+        if not self.r.attachments:
+            return []
+        loc = self.locale()
+        lines = [
+            f"{short_date(a.added_on, loc)} · {clean(a.title)} · {clean(a.file_name)} "
+            f"({a.media_type.value}, {max(1, round(a.size / 1024))} KB)"
+            for a in self.r.attachments
+        ]
+        intro = markup("Documents kept with the record (a copy of each is given with this record on "
+                       "request):", self.styles, "Muted")
+        return section("Attached documents", [intro, markup("<br/>".join(lines), self.styles)], self.styles)
+
     def story(self) -> list[Flowable]:
         ident = self.r.identification
         out: list[Flowable] = [
@@ -153,7 +166,7 @@ class AccessRecordDoc(Renderer):
             markup(f"Copy for {clean(ident.name)} \u00b7 prepared {clean(self.date(self.r.prepared_on))}",
                    self.styles, "Subtitle"),
         ]
-        out += self._intro() + self._client() + self._plans() + self._notes()
+        out += self._intro() + self._client() + self._attachments() + self._plans() + self._notes()
         out += section("Questionnaire scores",
                        [measures_table(self.r.measures, self.frame_width, self.styles, self.locale())],
                        self.styles)

@@ -417,6 +417,7 @@ def access_record(
         administered = uow.measures.where(client_id=client_id)
         private = uow.private_notes.where(client_id=client_id) if include_private else []
         coded = uow.diagnoses.where(client_id=client_id)
+        attached = uow.attachments.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         chains: dict[str, list[Addendum]] = defaultdict(list)
@@ -441,6 +442,7 @@ def access_record(
         includes_private=include_private,
         key_fingerprint=key,
         diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
+        attachments=tuple(sorted(attached, key=lambda a: (a.added_on, a.created_at, a.id))),
     )
 
 

@@ -9,12 +9,16 @@ from typing import Any
 from notesdesk.core.domain.flag_inputs import summaries_from
 from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.services import attachments
 from notesdesk.core.services.notes import chain_order, verify_note
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import DERIVED_TABLES
 from notesdesk.core.storage.uow import UnitOfWork
+
+STREAMED = frozenset({"attachment_chunks"})
+"""Read chunk by chunk (services/attachments.check_all), never all at once: they can be large."""
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,14 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         # Opening every seal checks every ciphertext; each table is read (and decrypted) once.
         rows: dict[str, list[Any]] = {}
         for entity in ENTITIES:
+            if entity.repository in STREAMED:
+                continue
             if entity.repository:  # a repository also checks each row's shape
                 rows[entity.repository] = getattr(uow, entity.repository).all()
             elif entity.table not in DERIVED_TABLES:  # vault settings: seals checked, not counted
                 SealedTable(uow.ctx, entity.table, entity.kind, label=entity.label).all_raw()
-        records = sum(len(found) for found in rows.values())
+        # Attachments' chunks are opened one at a time and checked against their files' SHA-256.
+        records = sum(len(found) for found in rows.values()) + attachments.check_all(uow)
         notes: list[SessionNote] = rows["notes"]
         if summaries.ready(uow.session):  # derived rows: opened, and compared with a recomputation
             stored = {s.id: s for s in summaries.read(uow)}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notesdesk.core.crypto.cipher import ClearValue
+from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.flag_inputs import ClientSummary
@@ -41,6 +42,11 @@ def _nothing(_obj: Any) -> Mapping[str, ClearValue]:
 
 def _note_clear(note: SessionNote) -> Mapping[str, ClearValue]:
     return {"client_id": note.client_id, "signed": int(note.is_signed)}
+
+
+def _chunk_clear(chunk: AttachmentChunk) -> Mapping[str, ClearValue]:
+    # The seal binds the chunk to its attachment and its place in the file.
+    return {"attachment_id": chunk.attachment_id, "client_id": chunk.client_id, "part": chunk.part}
 
 
 def _addendum_clear(addendum: Addendum) -> Mapping[str, ClearValue]:
@@ -95,6 +101,11 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("measure", "measures", MeasureAdministration, "measure"),
     Entity("diagnosis", "diagnoses", Diagnosis, "diagnosis", later=True),
     Entity("next_session", "next_sessions", NextSession, "next session", later=True),
+    Entity("attachment", "attachments", Attachment, "attachment", later=True),
+    # The client JSON record and FHIR bundle list attachments; their bytes go in the lossless practice
+    # export (and backups), and out one at a time with `notesdesk attach get`.
+    Entity("attachment_chunk", "attachment_chunks", AttachmentChunk, "attachment chunk",
+           ("attachment_id", "client_id", "part", "rev"), _chunk_clear, in_client_record=False, later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

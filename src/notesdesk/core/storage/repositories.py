@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.care import (
     Homework,
     MeasureAdministration,
@@ -38,6 +39,8 @@ class Repositories:
     measures: SealedTable[MeasureAdministration]
     diagnoses: SealedTable[Diagnosis]
     next_sessions: SealedTable[NextSession]
+    attachments: SealedTable[Attachment]
+    attachment_chunks: SealedTable[AttachmentChunk]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

@@ -3,7 +3,7 @@ everything else lives in the sealed `data` column (see sealer.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, Text, inspect
+from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from notesdesk.core.storage.entities import ENTITIES
@@ -141,6 +141,24 @@ class NextSessionRow(_ClientOwned, Base):
     """The client's next session date and cadence; from migration 0009."""
 
     __tablename__ = "next_session"
+
+
+class AttachmentRow(_ClientOwned, Base):
+    """A file attached to a client (what it is, never its bytes); from migration 0014."""
+
+    __tablename__ = "attachment"
+
+
+class AttachmentChunkRow(_ClientOwned, Base):
+    """One sealed chunk of an attachment's bytes; its attachment and its place in the file are clear
+    columns bound into its seal; from migration 0014."""
+
+    __tablename__ = "attachment_chunk"
+    # One chunk per place in its file (as migration 0014 makes it): SQLAlchemy takes constraints and
+    # options together as a tuple, where the base class has the options alone.
+    __table_args__ = (UniqueConstraint("attachment_id", "part"), STRICT)  # type: ignore[assignment]
+    attachment_id: Mapped[str] = mapped_column(ForeignKey("attachment.id", ondelete="RESTRICT"))
+    part: Mapped[int]
 
 
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).

@@ -15,6 +15,7 @@ from notesdesk.core.domain.names import mask_names
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
+from notesdesk.ui.workspace.overview.attachments_box import AttachmentsBox
 from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
 from notesdesk.ui.workspace.overview.visits_box import DiagnosesBox, NextSessionBox
 from notesdesk.ui.workspace.widgets import named, scrolled
@@ -40,9 +41,9 @@ PARTS = (
 
 # What the overview shows and re-reads after. Notes are left out: a draft autosaves every few seconds,
 # and the workspace refreshes the overview whenever it is brought to the front.
-# Diagnoses and the next session refresh their own boxes.
+# Diagnoses, the next session and attachments refresh their own boxes.
 SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE, Kind.DIAGNOSIS,
-                                 Kind.NEXT_SESSION}
+                                 Kind.NEXT_SESSION, Kind.ATTACHMENT}
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -124,7 +125,9 @@ class OverviewTab(QWidget):
         self.next_session = NextSessionBox(ctx, client_id)
         grid.addWidget(self.diagnoses, rows + 1, 0, 1, 2)
         grid.addWidget(self.next_session, rows + 2, 0, 1, 2)
-        rows += 2
+        self.attachments = AttachmentsBox(ctx, client_id)  # scans and letters kept with the record
+        grid.addWidget(self.attachments, rows + 3, 0, 1, 2)
+        rows += 3
         grid.setRowStretch(rows + 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
