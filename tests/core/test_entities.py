@@ -16,6 +16,7 @@ from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
+from notesdesk.core.domain.paperwork import Consent, ConsentKind, LetterTemplate
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.errors import Conflict
 from notesdesk.core.exports import practice, record
@@ -23,7 +24,9 @@ from notesdesk.core.exports.snapshot import Snapshot, take
 from notesdesk.core.services import (
     care,
     clients,
+    consent,
     diagnoses,
+    letters,
     lookup,
     notes,
     pending,
@@ -123,6 +126,9 @@ def fill(vault: Vault) -> str:
     templates.save_template(vault.unit_of_work(), templates.make_template("Couples", ["Story", "Plan"]))
     diagnoses.add_diagnosis(vault.unit_of_work(), client.id, "F41.1", "worry most days")
     visits.set_next_session(vault.unit_of_work(), client.id, today() + timedelta(days=7), 14)
+    consent.add_consent(vault.unit_of_work(), Consent(client.id, ConsentKind.RELEASE, to="Dr GP",
+                                                       purpose="care", until=today()))
+    letters.send_letter(vault.unit_of_work(), client.id, LetterTemplate.WHOM, "To whom it may concern")
     return client.id
 
 

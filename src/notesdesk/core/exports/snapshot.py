@@ -9,6 +9,7 @@ from typing import Any
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
@@ -34,6 +35,8 @@ class Snapshot:
     measures: tuple[MeasureAdministration, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     next_sessions: tuple[NextSession, ...] = ()
+    consents: tuple[Consent, ...] = ()
+    letters: tuple[Letter, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

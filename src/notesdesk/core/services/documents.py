@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from notesdesk.core.domain.notes import NoteFormat
+from notesdesk.core.domain.paperwork import ConsentKind
 from notesdesk.core.domain.summaries import (
     AccessRecord,
     AuditAction,
@@ -27,7 +28,7 @@ from notesdesk.core.reports import (
     render_maintenance_plan,
     render_safety_plan,
 )
-from notesdesk.core.services import summary
+from notesdesk.core.services import consent, summary
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -135,6 +136,21 @@ def _plain(service: Callable[..., Any]) -> Gather:
     )
 
 
+def _consent_form(
+    uow: UnitOfWork, client_id: str, kind: ConsentKind | None, audit: AuditAction | None,
+    protected: bool | None,
+) -> tuple[Any, Any]:
+    form = consent.consent_form(uow, client_id, kind, audit=audit, protected=protected)
+    return form, summary.practitioner_block(uow)
+
+
+def _render_consent(model: tuple[Any, Any], options: PdfOptions, _choice: Any) -> bytes:
+    from notesdesk.core.reports.paperwork import render_consent_form
+
+    form, practitioner = model
+    return render_consent_form(form, practitioner, options)
+
+
 def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
     return render_client_summary(model, options, choice or ClientCopyOptions())
 
@@ -181,6 +197,11 @@ DOCUMENTS: dict[str, DocumentKind] = {
             _plain(summary.maintenance_sheet),
             lambda model, options, _choice: render_maintenance_plan(model, options),
             lambda _choice: "maintenance plan", needs="maintenance_plan",
+        ),
+        DocumentKind(
+            "consent", "Consent form", "Consent and agreement form", "agreement", _consent_form,
+            _render_consent, lambda choice: f"agreement form ({(choice or ConsentKind.INFORMED).value})",
+            choice=ConsentKind,
         ),
     )
 }

@@ -143,6 +143,18 @@ class NextSessionRow(_ClientOwned, Base):
     __tablename__ = "next_session"
 
 
+class ConsentRow(_ClientOwned, Base):
+    """What a client agreed to (consent, fees, telehealth, releases of information); from migration 0011."""
+
+    __tablename__ = "consent"
+
+
+class LetterRow(_ClientOwned, Base):
+    """Letters as they were printed; from migration 0011."""
+
+    __tablename__ = "letter"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).
 SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for entity in ENTITIES}
 

@@ -1,0 +1,96 @@
+"""The practice's agreements filled in for a client (consent, fees, telehealth, a release of
+information) with lines to sign, and letters, printed exactly from the text kept sealed."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from notesdesk.core.domain.paperwork import HOW_WORDS, ConsentForm, Letter
+from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.reports.base import PdfOptions, Renderer
+from notesdesk.core.reports.flow import WriteLines, bullets, gap, keep, markup, para, section
+from notesdesk.core.reports.styles import Styles
+from notesdesk.core.reports.text import clean
+
+
+def text_flow(text: str, styles: Styles) -> list[Flowable]:
+    """Plain text as paragraphs: a blank line starts a paragraph, lines starting "- " are bullets,
+    other line breaks are kept."""
+    out: list[Flowable] = []
+    for block in text.split("\n\n"):
+        lines = [line.rstrip() for line in block.strip("\n").split("\n")]
+        if not any(lines):
+            out.append(gap(3 * mm))
+            continue
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        plain = [line for line in lines if not line.startswith("- ")]
+        if plain:
+            out.append(para("\n".join(plain), styles))
+        if items:
+            out += bullets(items, styles)
+    return out
+
+
+class ConsentFormPage(Renderer):
+    title = "Agreement"  # generic: the PDF's metadata never names a client
+    base_size = 10.5
+
+    def __init__(self, form: ConsentForm, practitioner: PractitionerBlock, options: PdfOptions) -> None:
+        self.form = form
+        super().__init__(practitioner, options, running=f"{form.title} \u00b7 {form.client_name}")
+
+    def _recorded(self) -> list[Flowable]:
+        if not self.form.recorded:
+            return []
+        lines = []
+        for c in self.form.recorded:
+            line = f"{self.date(c.agreed_on)}: {HOW_WORDS[c.how]}"
+            if c.until is not None:
+                line += f"; to {c.to}, valid until {self.date(c.until)}"
+            lines.append(line + (f" ({c.note})" if c.note else ""))
+        return section("Recorded in the client's file", bullets(lines, self.styles), self.styles)
+
+    def _signatures(self) -> list[Flowable]:
+        rows: list[Flowable] = []
+        for who in ("Client", "Therapist"):
+            rows += [markup(f"{who}\u2019s signature", self.styles, "Small"), WriteLines(1, 9 * mm),
+                     markup("Date", self.styles, "Small"), WriteLines(1, 9 * mm)]
+        return [gap(6 * mm), keep(rows)]
+
+    def story(self) -> list[Flowable]:
+        out: list[Flowable] = [
+            markup(clean(self.form.title), self.styles, "Title"),
+            markup(f"For {clean(self.form.client_name)}", self.styles, "Subtitle"),
+        ]
+        out += text_flow(self.form.body, self.styles)
+        out += self._signatures()
+        out += self._recorded()
+        return out
+
+
+def render_consent_form(form: ConsentForm, practitioner: PractitionerBlock, options: PdfOptions | None = None
+                        ) -> bytes:
+    return ConsentFormPage(form, practitioner, options or PdfOptions()).render()
+
+
+class LetterPage(Renderer):
+    title = "Letter"
+    base_size = 11.0
+
+    def __init__(self, letter: Letter, options: PdfOptions) -> None:
+        self.letter = letter
+        letterhead = PractitionerBlock(letter.practitioner_name, letter.practitioner_credentials,
+                                       letter.practitioner_contact, letter.locale)
+        # The date printed is the day it was sent, so a reprint is the same letter.
+        options = PdfOptions(paper=options.paper, password=options.password, printed_on=letter.sent_on)
+        super().__init__(letterhead, options, running=f"Letter \u00b7 {letter.sent_on.isoformat()}")
+
+    def story(self) -> list[Flowable]:
+        sent = markup(clean(self.date(self.letter.sent_on)), self.styles, "Body")
+        out: list[Flowable] = [sent, gap(6 * mm)]
+        return out + text_flow(self.letter.body, self.styles)
+
+
+def render_letter(letter: Letter, options: PdfOptions | None = None) -> bytes:
+    return LetterPage(letter, options or PdfOptions()).render()
