@@ -15,20 +15,34 @@ from notesdesk.core.reports.text import clean
 
 
 def text_flow(text: str, styles: Styles) -> list[Flowable]:
-    """Plain text as paragraphs: a blank line starts a paragraph, lines starting "- " are bullets,
-    other line breaks are kept."""
+    """Plain text as paragraphs, in order: an empty line ends a paragraph (each further one leaves
+    room, as for a signature), lines starting "- " are bullets, other line breaks are kept."""
     out: list[Flowable] = []
-    for block in text.split("\n\n"):
-        lines = [line.rstrip() for line in block.strip("\n").split("\n")]
-        if not any(lines):
-            out.append(gap(3 * mm))
-            continue
-        items = [line[2:] for line in lines if line.startswith("- ")]
-        plain = [line for line in lines if not line.startswith("- ")]
-        if plain:
-            out.append(para("\n".join(plain), styles))
+    lines: list[str] = []
+    items: list[str] = []
+    blank = 0
+
+    def flush() -> None:
+        if lines:
+            out.append(para("\n".join(lines), styles))
+            lines.clear()
         if items:
-            out += bullets(items, styles)
+            out.extend(bullets(list(items), styles))
+            items.clear()
+
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            blank += 1
+            if blank >= 2:
+                out.append(gap(4 * mm))
+            continue
+        blank = 0
+        if line.startswith("- ") != bool(items):
+            flush()
+        (items if line.startswith("- ") else lines).append(line[2:] if line.startswith("- ") else line)
+    flush()
     return out
 
 

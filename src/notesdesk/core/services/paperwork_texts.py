@@ -83,8 +83,6 @@ I agree to sessions by video or telephone on these terms.
 """
 
 _RELEASE = """\
-Release of information.
-
 I, {client} (date of birth {date_of_birth}), allow {practitioner} to share information about my \
 therapy with {release_to}, for this purpose only: {release_purpose}.
 
