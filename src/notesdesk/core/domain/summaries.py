@@ -20,6 +20,7 @@ from notesdesk.core.domain.care import (
     SafetyPlan,
 )
 from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis
 
@@ -331,6 +332,8 @@ class AccessRecord:
     includes_private: bool = False
     key_fingerprint: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
+    consents: tuple[Consent, ...] = ()  # what the client agreed, in the order agreed
+    letters: tuple[Letter, ...] = ()  # letters sent, as sent
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,26 @@ information) with lines to sign, and letters, printed exactly from the text kept
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from notesdesk.core.domain.paperwork import HOW_WORDS, ConsentForm, Letter
+from notesdesk.core.domain.paperwork import CONSENT_TITLES, HOW_WORDS, Consent, ConsentForm, Letter
 from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.reports.base import PdfOptions, Renderer
-from notesdesk.core.reports.flow import WriteLines, bullets, gap, keep, markup, para, section
+from notesdesk.core.reports.flow import (
+    WriteLines,
+    bullets,
+    gap,
+    heading,
+    keep,
+    markup,
+    nothing,
+    para,
+    section,
+)
 from notesdesk.core.reports.styles import Styles
 from notesdesk.core.reports.text import clean
 
@@ -46,6 +59,29 @@ def text_flow(text: str, styles: Styles) -> list[Flowable]:
     return out
 
 
+def agreement_line(c: Consent, date_words: Callable[[date | None], str]) -> str:
+    """"1 October 2026: Release of information, signed on paper; to …, valid until …" (plain text)."""
+    line = f"{date_words(c.agreed_on)}: {CONSENT_TITLES[c.kind]}, {HOW_WORDS[c.how]}"
+    if c.until is not None:
+        line += f"; to {c.to}, for {c.purpose}, valid until {date_words(c.until)}"
+    return line + (f" ({c.note})" if c.note else "")
+
+
+def paperwork_sections(consents: Sequence[Consent], letters: Sequence[Letter], styles: Styles,
+                       date_words: Callable[[date | None], str]) -> list[Flowable]:
+    """The agreements and the letters as sent, for the record of care."""
+    lines = [agreement_line(c, date_words) for c in consents]
+    out = section("Agreements and consent", bullets(lines, styles) if lines else [
+        nothing("None recorded.", styles)], styles)
+    if not letters:
+        return out + section("Letters sent", [nothing("None.", styles)], styles)
+    out.append(heading("Letters sent", styles))
+    for x in letters:
+        out.append(keep([heading(f"{date_words(x.sent_on)}: {x.title}", styles, 2),
+                         *text_flow(x.body, styles)]))
+    return out
+
+
 class ConsentFormPage(Renderer):
     title = "Agreement"  # generic: the PDF's metadata never names a client
     base_size = 10.5
@@ -57,12 +93,7 @@ class ConsentFormPage(Renderer):
     def _recorded(self) -> list[Flowable]:
         if not self.form.recorded:
             return []
-        lines = []
-        for c in self.form.recorded:
-            line = f"{self.date(c.agreed_on)}: {HOW_WORDS[c.how]}"
-            if c.until is not None:
-                line += f"; to {c.to}, valid until {self.date(c.until)}"
-            lines.append(line + (f" ({c.note})" if c.note else ""))
+        lines = [agreement_line(c, self.date) for c in self.form.recorded]
         return section("Recorded in the client's file", bullets(lines, self.styles), self.styles)
 
     def _signatures(self) -> list[Flowable]:
