@@ -289,3 +289,20 @@ def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
         assert "pcl5" in given or "PCL-5" in given
     finally:
         vault.close()
+
+
+def test_the_demo_shows_each_paperwork_case(practice: tuple[Vault, DemoSummary]) -> None:
+    """Consent on file for most clients, one active client without it, one expired release to the GP,
+    one letter (issue 16), each flagged as the client list shows it."""
+    vault, summary = practice
+    assert summary.letters == 1 and summary.consents >= summary.clients - 1
+    flags = overview.client_flags(vault.unit_of_work(), on=TODAY)
+    labels = sorted(label for f in flags.values() for label in f.labels()
+                    if label in ("no informed consent recorded", "release of information expired"))
+    assert labels == ["no informed consent recorded", "release of information expired"]
+    missing = [cid for cid, f in flags.items() if "no informed consent recorded" in f.labels()]
+    expired = [cid for cid, f in flags.items() if "release of information expired" in f.labels()]
+    assert missing != expired
+    with vault.unit_of_work() as uow:
+        [letter] = uow.letters.all()
+    assert letter.body.startswith("Dear colleague,") and letter.practitioner_name == DEMO_PROFILE.name

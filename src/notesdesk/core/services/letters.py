@@ -72,7 +72,7 @@ def _diagnosis_lines(coded: Iterable[Diagnosis], plans: Iterable[TreatmentPlan])
     return lines
 
 
-def _body(template: LetterTemplate, client: Client, profile: PractitionerProfile, sessions: list[date],
+def letter_body(template: LetterTemplate, client: Client, profile: PractitionerProfile, sessions: list[date],
           goals: list[str], diagnoses: list[str], to: str) -> str:
     locale = profile.locale or "US"
     born = f", date of birth {long_date(client.date_of_birth, locale)}" if client.date_of_birth else ""
@@ -117,7 +117,7 @@ def draft_letter(uow: UnitOfWork, client_id: str, template: LetterTemplate, with
     sessions = sorted(set(signed))
     goals = _goals(plans) if with_goals else []
     diagnoses = _diagnosis_lines(coded, plans) if with_diagnosis else []
-    body = _body(template, client, profile, sessions, goals, diagnoses, " ".join(to.split()))
+    body = letter_body(template, client, profile, sessions, goals, diagnoses, " ".join(to.split()))
     return LetterDraft(client_id, template, body, tuple(sessions))
 
 
