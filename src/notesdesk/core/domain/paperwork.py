@@ -110,14 +110,3 @@ class Letter:
     def title(self) -> str:
         return LETTER_TITLES[self.template]
 
-
-@dataclass(frozen=True)
-class ConsentForm:
-    """A filled agreement to print for one client: the practice's text with the client's details in
-    it, and what has been recorded of that kind so far (empty: to be signed)."""
-
-    kind: ConsentKind
-    title: str
-    body: str
-    client_name: str
-    recorded: tuple[Consent, ...] = ()

@@ -20,7 +20,7 @@ from notesdesk.core.domain.care import (
     SafetyPlan,
 )
 from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, SessionNote
-from notesdesk.core.domain.paperwork import Consent, Letter
+from notesdesk.core.domain.paperwork import Consent, ConsentKind, Letter
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis
 
@@ -344,3 +344,16 @@ class MaintenanceSheet:
     practitioner: PractitionerBlock
     prepared_on: date
     signed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ConsentForm:
+    """An agreement to print for one client: the practice's text with the client's details filled in,
+    and what has been recorded of that kind so far (empty: to be signed)."""
+
+    kind: ConsentKind
+    title: str
+    body: str
+    client_name: str
+    practitioner: PractitionerBlock
+    recorded: tuple[Consent, ...] = ()

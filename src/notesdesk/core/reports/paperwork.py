@@ -9,8 +9,8 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from notesdesk.core.domain.paperwork import CONSENT_TITLES, HOW_WORDS, Consent, ConsentForm, Letter
-from notesdesk.core.domain.summaries import PractitionerBlock
+from notesdesk.core.domain.paperwork import CONSENT_TITLES, HOW_WORDS, Consent, Letter
+from notesdesk.core.domain.summaries import ConsentForm, PractitionerBlock
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.flow import (
     WriteLines,
@@ -86,9 +86,9 @@ class ConsentFormPage(Renderer):
     title = "Agreement"  # generic: the PDF's metadata never names a client
     base_size = 10.5
 
-    def __init__(self, form: ConsentForm, practitioner: PractitionerBlock, options: PdfOptions) -> None:
+    def __init__(self, form: ConsentForm, options: PdfOptions) -> None:
         self.form = form
-        super().__init__(practitioner, options, running=f"{form.title} \u00b7 {form.client_name}")
+        super().__init__(form.practitioner, options, running=f"{form.title} \u00b7 {form.client_name}")
 
     def _recorded(self) -> list[Flowable]:
         if not self.form.recorded:
@@ -114,9 +114,8 @@ class ConsentFormPage(Renderer):
         return out
 
 
-def render_consent_form(form: ConsentForm, practitioner: PractitionerBlock, options: PdfOptions | None = None
-                        ) -> bytes:
-    return ConsentFormPage(form, practitioner, options or PdfOptions()).render()
+def render_consent_form(form: ConsentForm, options: PdfOptions | None = None) -> bytes:
+    return ConsentFormPage(form, options or PdfOptions()).render()
 
 
 class LetterPage(Renderer):

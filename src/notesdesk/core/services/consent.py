@@ -20,13 +20,12 @@ from notesdesk.core.domain.paperwork import (
     PURPOSE_MAX,
     RECIPIENT_MAX,
     Consent,
-    ConsentForm,
     ConsentHow,
     ConsentKind,
     PaperworkTemplates,
 )
 from notesdesk.core.domain.practice import PractitionerProfile
-from notesdesk.core.domain.summaries import AuditAction
+from notesdesk.core.domain.summaries import AuditAction, ConsentForm
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services.paperwork_texts import STARTING_TEXTS, check_template, fill
 from notesdesk.core.storage.store import SealedTable
@@ -276,7 +275,7 @@ def consent_form(uow: UnitOfWork, client_id: str, kind: ConsentKind | None = Non
     """The practice's text for `kind` (informed consent unless said) filled in for the client, with what
     is recorded of that kind; for a release, the newest one's recipient, purpose and last day (blank
     lines when none is recorded yet). Audited as `audit` in the same unit of work."""
-    from notesdesk.core.services.summary import audit_detail
+    from notesdesk.core.services.summary import audit_detail, practitioner_block
 
     chosen = kind or ConsentKind.INFORMED
     with uow:
@@ -285,6 +284,7 @@ def consent_form(uow: UnitOfWork, client_id: str, kind: ConsentKind | None = Non
                           key=lambda c: (c.agreed_on, c.created_at, c.id))
         own = stored_templates(uow).text_of(chosen)
         profile = uow.vault.profile()
+        practitioner = practitioner_block(uow)
         if audit is not None and not uow.vault.read_only:
             title = CONSENT_TITLES[chosen].lower()
             detail = audit_detail(title, audit, protected)
@@ -292,4 +292,4 @@ def consent_form(uow: UnitOfWork, client_id: str, kind: ConsentKind | None = Non
             uow.commit()
     release = recorded[-1] if chosen == ConsentKind.RELEASE and recorded else None
     body = fill(own if own is not None else STARTING_TEXTS[chosen], form_values(client, profile, release))
-    return ConsentForm(chosen, CONSENT_TITLES[chosen], body, client.name, tuple(recorded))
+    return ConsentForm(chosen, CONSENT_TITLES[chosen], body, client.name, practitioner, tuple(recorded))

@@ -17,6 +17,7 @@ from notesdesk.core.domain.summaries import (
     AuditAction,
     ClientCopyOptions,
     ClientSummary,
+    ConsentForm,
     HomeworkSheet,
 )
 from notesdesk.core.reports import (
@@ -139,16 +140,14 @@ def _plain(service: Callable[..., Any]) -> Gather:
 def _consent_form(
     uow: UnitOfWork, client_id: str, kind: ConsentKind | None, audit: AuditAction | None,
     protected: bool | None,
-) -> tuple[Any, Any]:
-    form = consent.consent_form(uow, client_id, kind, audit=audit, protected=protected)
-    return form, summary.practitioner_block(uow)
+) -> ConsentForm:
+    return consent.consent_form(uow, client_id, kind, audit=audit, protected=protected)
 
 
-def _render_consent(model: tuple[Any, Any], options: PdfOptions, _choice: Any) -> bytes:
+def _render_consent(form: ConsentForm, options: PdfOptions, _choice: Any) -> bytes:
     from notesdesk.core.reports.paperwork import render_consent_form
 
-    form, practitioner = model
-    return render_consent_form(form, practitioner, options)
+    return render_consent_form(form, options)
 
 
 def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
