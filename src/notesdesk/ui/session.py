@@ -38,6 +38,8 @@ class Kind(enum.Enum):
     TEMPLATE = "template"  # the practice's note templates: belongs to no client (client_id "")
     DIAGNOSIS = "diagnosis"
     NEXT_SESSION = "next_session"
+    CONSENT = "consent"
+    LETTER = "letter"
 
 
 @dataclass(frozen=True)

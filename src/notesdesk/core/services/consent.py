@@ -89,7 +89,8 @@ def check_consent(consent: Consent, on: date | None = None) -> Consent:
     elif to or purpose or consent.until is not None:
         raise InvalidInput("A recipient, purpose and last day belong to a release of information only "
                            "(--kind release).")
-    return replace(consent, note=note, to=to, purpose=purpose)
+    return replace(consent, kind=ConsentKind(consent.kind), how=ConsentHow(consent.how), note=note, to=to,
+                   purpose=purpose)
 
 
 def add_consent(uow: UnitOfWork, consent: Consent) -> Consent:
@@ -191,6 +192,13 @@ def flags_for_clients(uow: UnitOfWork, client_ids: Iterable[str] | None = None, 
             keep = set(wanted)
             consents = [c for c in consents if c.client_id in keep]
     return paperwork_flags(consents, clients_with_notes(uow, wanted), on or today())
+
+
+def client_paperwork_flags(uow: UnitOfWork, client_id: str, on: date | None = None
+                           ) -> tuple[PaperworkFlag, ...]:
+    """One client's paperwork flags (the client's own view; the client list reads them in bulk)."""
+    with uow:
+        return flags_for_clients(uow, [client_id], on).get(client_id, ())
 
 
 # -- the practice's templates --------------------------------------------------------------------

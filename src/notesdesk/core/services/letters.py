@@ -19,6 +19,7 @@ from notesdesk.core.domain.notes import PrivateNote
 from notesdesk.core.domain.paperwork import LETTER_MAX, LETTER_TITLES, Letter, LetterTemplate
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.domain.summaries import AuditAction
 from notesdesk.core.domain.visits import Diagnosis
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.storage.uow import UnitOfWork
@@ -170,11 +171,14 @@ def check_body(body: str) -> str:
 
 
 def send_letter(uow: UnitOfWork, client_id: str, template: LetterTemplate, body: str,
-                with_diagnosis: bool = False, protected: bool | None = None) -> Letter:
+                with_diagnosis: bool = False, protected: bool | None = None,
+                audit: AuditAction | None = AuditAction.EXPORT) -> Letter:
     """Check the letter as the client's copy is checked and keep it, sealed, as it will be printed;
-    one unit of work, audited as a print ("export") of the letter. Refused, with nothing stored, when
-    it quotes a psychotherapy note, or names a diagnosis without `with_diagnosis`."""
+    one unit of work, its writing audited as `audit` (the CLI writes the file at once; the app audits
+    the print or export from its preview). Refused, with nothing stored, when it quotes a
+    psychotherapy note, or names a diagnosis without `with_diagnosis`."""
     text = check_body(body)
+    template = LetterTemplate(template)
     with uow:
         uow.clients.get(client_id)
         if quotes_private_note(text, uow.private_notes.where(client_id=client_id)):
@@ -191,7 +195,8 @@ def send_letter(uow: UnitOfWork, client_id: str, template: LetterTemplate, body:
                         practitioner_name=profile.name, practitioner_credentials=profile.credentials,
                         practitioner_contact=profile.contact, locale=profile.locale)
         uow.letters.add(letter)
-        uow.record("export", "letter", letter.id, detail=_detail(letter, protected))
+        if audit is not None:
+            uow.record(AuditAction(audit).value, "letter", letter.id, detail=_detail(letter, protected))
         uow.commit()
     return letter
 
@@ -211,10 +216,20 @@ def list_letters(uow: UnitOfWork, client_id: str) -> list[Letter]:
     return sorted(found, key=lambda x: (x.sent_on, x.created_at, x.id))
 
 
-def reprint_letter(uow: UnitOfWork, letter_id: str, protected: bool | None = None) -> Letter:
-    """A letter already sent, to print again exactly as it was; the reprint is audited."""
+def reprint_letter(uow: UnitOfWork, letter_id: str, protected: bool | None = None,
+                   audit: AuditAction = AuditAction.EXPORT) -> Letter:
+    """A letter already sent, to print again exactly as it was; the reprint is audited as `audit`."""
     with uow:
         letter = uow.letters.get(letter_id)
-        uow.record("export", "letter", letter.id, detail=_detail(letter, protected) + "; reprint")
+        detail = _detail(letter, protected) + "; reprint"
+        uow.record(AuditAction(audit).value, "letter", letter.id, detail=detail)
         uow.commit()
     return letter
+
+
+def log_letter(uow: UnitOfWork, letter_id: str, action: AuditAction, protected: bool | None = None) -> None:
+    """Audit a print or export of a kept letter from the app's preview: which letter, never its text."""
+    with uow:
+        letter = uow.letters.get(letter_id)
+        uow.record(AuditAction(action).value, "letter", letter.id, detail=_detail(letter, protected))
+        uow.commit()
