@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
+from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.paperwork import Consent, ConsentHow, ConsentKind
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
@@ -158,3 +159,14 @@ def test_the_filled_form_is_a_registry_document(vault: Vault) -> None:
     with vault.unit_of_work() as uow:
         details = [(e.action, e.detail) for e in vault.audit.entries(uow.session)]
     assert ("export", "release of information; not password-protected") in details
+
+
+def test_a_client_out_of_care_has_no_paperwork_flags(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("O ")).id
+    notes.sign_note(vault.unit_of_work(), notes.create_note(vault.unit_of_work(), records.note(cid, "n ")).id)
+    consent.add_consent(vault.unit_of_work(), release(cid))
+    later = LAST_DAY + timedelta(days=1)
+    assert len(overview.client_flags(vault.unit_of_work(), [cid], on=later)[cid].paperwork_flags) == 2
+    clients.set_status(vault.unit_of_work(), cid, ClientStatus.DISCHARGED, date(2026, 10, 20))
+    assert overview.client_flags(vault.unit_of_work(), [cid], on=later)[cid].paperwork_flags == ()
+    assert overview.flags_from_records(vault.unit_of_work(), [cid], on=later)[cid].paperwork_flags == ()
