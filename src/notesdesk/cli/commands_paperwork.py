@@ -59,7 +59,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                      help="informed (default) | fees | telehealth | release")
     _pdf_arguments(prn)
 
-    texts = add_group(commands, "paperwork", "the practice's agreement templates")
+    texts = add_group(commands, "paperwork",
+                      "the practice's agreement templates (informed consent, fees, telehealth, release)")
     show = add_command(texts, "show", common, "print a template's text (yours, or the starting text)",
                        cmd_template_show)
     show.add_argument("kind", type=EnumArg(ConsentKind), metavar="KIND")

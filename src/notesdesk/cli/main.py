@@ -68,8 +68,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "consent": ("consent and agreements on a client, releases of information", ("paperwork",)),
     "paperwork": ("the practice's agreement templates (informed consent, fees, telehealth, release)",
                   ("paperwork",)),
-    "letter": ("write a letter from the record as a PDF (GP, attendance, to whom it may concern)",
-               ("paperwork",)),
+    "letter": ("write a letter from the record as a PDF, kept as sent", ("paperwork",)),
 }
 
 DESCRIPTION = """\

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from notesdesk.core.domain.notes import NoteFormat
-from notesdesk.core.domain.paperwork import ConsentKind
+from notesdesk.core.domain.paperwork import CONSENT_TITLES, ConsentKind
 from notesdesk.core.domain.summaries import (
     AccessRecord,
     AuditAction,
@@ -150,6 +150,11 @@ def _render_consent(form: ConsentForm, options: PdfOptions, _choice: Any) -> byt
     return render_consent_form(form, options)
 
 
+def _consent_audit_name(choice: ConsentKind | None) -> str:
+    """The audit's name for a printed agreement form: its kind, as consent_form logs its preview."""
+    return CONSENT_TITLES[ConsentKind(choice or ConsentKind.INFORMED)].lower()
+
+
 def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
     return render_client_summary(model, options, choice or ClientCopyOptions())
 
@@ -199,7 +204,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "consent", "Consent form", "Consent and agreement form", "agreement", _consent_form,
-            _render_consent, lambda choice: f"agreement form ({(choice or ConsentKind.INFORMED).value})",
+            _render_consent, _consent_audit_name,
             choice=ConsentKind,
         ),
     )
