@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.paperwork import Consent, ConsentHow, ConsentKind
 from notesdesk.core.domain.practice import PractitionerProfile
+from notesdesk.core.domain.visits import DueKind
 from notesdesk.core.errors import InvalidInput
+from notesdesk.core.reports.base import PdfOptions
 from notesdesk.core.services import clients, consent, documents, notes, overview, profile, visits
 from notesdesk.core.services.paperwork_texts import PLACEHOLDERS, STARTING_TEXTS, check_template
 from notesdesk.core.storage.vault import Vault
@@ -109,13 +111,13 @@ def test_agreements_are_sealed_and_listed_in_order(vault: Vault) -> None:
 def test_an_expiring_release_is_due_at_the_visit_within_30_days(vault: Vault) -> None:
     cid = clients.add_client(vault.unit_of_work(), records.client("D ")).id
     consent.add_consent(vault.unit_of_work(), release(cid))
-    rule = visits.due_rules()[visits.DueKind.RELEASE]
+    rule = visits.due_rules()[DueKind.RELEASE]
     assert rule.days == 30 and rule.source
 
     def due(day: date) -> list[str]:
         visits.set_next_session(vault.unit_of_work(), cid, day)
         [visit] = visits.due_on(vault.unit_of_work(), day).visits
-        return [i.what for i in visit.items if i.kind == visits.DueKind.RELEASE]
+        return [i.what for i in visit.items if i.kind == DueKind.RELEASE]
 
     assert due(LAST_DAY - timedelta(days=31)) == []
     assert due(LAST_DAY - timedelta(days=30)) == ["to Dr Rahman, valid until 2026-11-30"]
@@ -145,7 +147,7 @@ def test_the_filled_form_is_a_registry_document(vault: Vault) -> None:
     cid = clients.add_client(vault.unit_of_work(), records.client("P ")).id
     consent.add_consent(vault.unit_of_work(), release(cid, to="Dr Rahman (GP)"))
     assert "consent" in documents.DOCUMENTS
-    pdf = documents.make_document(vault.unit_of_work(), "consent", cid, documents.PdfOptions(),
+    pdf = documents.make_document(vault.unit_of_work(), "consent", cid, PdfOptions(),
                                   ConsentKind.RELEASE)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
@@ -153,10 +155,11 @@ def test_the_filled_form_is_a_registry_document(vault: Vault) -> None:
     assert ("share information about my therapy with Dr Rahman (GP), for this purpose only: coordinating "
             "care") in text
     assert "valid until 30 November 2026" in text and "Recorded in the client's file" in text
-    blank = documents.make_document(vault.unit_of_work(), "consent", cid, documents.PdfOptions())
+    blank = documents.make_document(vault.unit_of_work(), "consent", cid, PdfOptions())
     blank_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(blank)).pages)
     assert "Informed consent to treatment" in blank_text and "Recorded in" not in blank_text
     with vault.unit_of_work() as uow:
+        assert uow.session is not None
         details = [(e.action, e.detail) for e in vault.audit.entries(uow.session)]
     assert ("export", "release of information; not password-protected") in details
 

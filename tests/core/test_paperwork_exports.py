@@ -16,6 +16,7 @@ from notesdesk.core.backup import service
 from notesdesk.core.domain.paperwork import Consent, ConsentHow, ConsentKind, LetterTemplate
 from notesdesk.core.exports import fhir, record
 from notesdesk.core.exports.snapshot import take
+from notesdesk.core.reports.base import PdfOptions
 from notesdesk.core.services import clients, consent, documents, letters
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
@@ -73,7 +74,7 @@ def test_fhir_has_a_consent_per_agreement_and_the_letter_as_a_document(vault: Va
 
 def test_the_access_request_record_lists_agreements_and_letters_as_sent(vault: Vault) -> None:
     cid = paperwork(vault)
-    pdf = documents.make_document(vault.unit_of_work(), "record", cid, documents.PdfOptions())
+    pdf = documents.make_document(vault.unit_of_work(), "record", cid, PdfOptions())
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Agreements and consent" in text
     assert "Informed consent to treatment, agreed verbally (by video)" in text
