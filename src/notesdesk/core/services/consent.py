@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from sqlalchemy import select
+
 from notesdesk.core.domain.clients import CONTROL_CHARS, Client
 from notesdesk.core.domain.common import by_client, today
 from notesdesk.core.domain.paperwork import (
@@ -29,6 +31,7 @@ from notesdesk.core.domain.summaries import AuditAction, ConsentForm
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services.paperwork_texts import STARTING_TEXTS, check_template, fill
 from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.tables import NoteRow
 from notesdesk.core.storage.uow import UnitOfWork
 
 RULES_FILE = "paperwork.json"
@@ -168,10 +171,6 @@ def paperwork_flags(consents: Iterable[Consent], clients_with_notes: Iterable[st
 def clients_with_notes(uow: UnitOfWork, client_ids: Iterable[str] | None = None) -> set[str]:
     """The clients who have at least one session note, from the notes' clear client ids alone
     (nothing is decrypted). Inside an entered unit of work."""
-    from sqlalchemy import select
-
-    from notesdesk.core.storage.tables import NoteRow
-
     assert uow.session is not None
     query = select(NoteRow.client_id).distinct()
     if client_ids is not None:

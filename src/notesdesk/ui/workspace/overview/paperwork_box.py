@@ -330,6 +330,7 @@ def _fill(widget: QListWidget, rows: list[tuple[str, str]], empty: str) -> None:
     widget.clear()
     for text, row_id in rows:
         item = QListWidgetItem(text)
+        item.setToolTip(text)  # a long release is cut at the list's edge
         item.setData(Qt.ItemDataRole.UserRole, row_id)
         widget.addItem(item)
     if not rows:
