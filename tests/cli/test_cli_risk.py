@@ -21,6 +21,7 @@ def _note(run: Runner, *extra: str) -> str:
 def test_a_negative_screen_in_the_text_raises_nothing_and_a_signed_level_does(
     run: Runner, client_id: str
 ) -> None:
+    assert run("consent", "add", "Zoë", "--kind", "informed").code == 0  # only the risk loop's flags below
     calm = _note(run, "--risk", "none", "--risk-factors", "Denies suicidal ideation")
     run.ok("note", "sign", calm)
     assert _flags(run)["labels"] == []

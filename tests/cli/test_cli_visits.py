@@ -98,7 +98,7 @@ def test_next_session_and_the_due_list(run: Runner, client_id: str, tmp_path: Pa
     rule = data["rules"][0]["rule"]
     assert data["visits"][0]["items"] == [{"kind": "questionnaire", "what": "PHQ-9", "why": rule}]
     assert {r["kind"] for r in data["rules"]} == {"questionnaire", "plan review", "homework check-in",
-                                                  "safety-plan review"}
+                                                  "safety-plan review", "release of information"}
 
     out = tmp_path / "due.pdf"
     assert run.ok("due", "--date", "2026-11-09", "--out", str(out)) == f"{out}\n"

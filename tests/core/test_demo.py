@@ -311,3 +311,18 @@ def test_one_client_has_a_generated_consent_pdf_and_a_referral_png(
     assert "Consent to treatment (synthetic demo document)" in text and name.split()[0] in text
     width, height = struct.unpack(">II", png.getvalue()[16:24])
     assert png.getvalue().startswith(b"\x89PNG") and (width, height) == (240, 160)
+def test_the_demo_shows_each_paperwork_case(practice: tuple[Vault, DemoSummary]) -> None:
+    """Consent on file for most clients, one active client without it, one expired release to the GP,
+    one letter (issue 16), each flagged as the client list shows it."""
+    vault, summary = practice
+    assert summary.letters == 1 and summary.consents >= summary.clients - 1
+    flags = overview.client_flags(vault.unit_of_work(), on=TODAY)
+    labels = sorted(label for f in flags.values() for label in f.labels()
+                    if label in ("no informed consent recorded", "release of information expired"))
+    assert labels == ["no informed consent recorded", "release of information expired"]
+    missing = [cid for cid, f in flags.items() if "no informed consent recorded" in f.labels()]
+    expired = [cid for cid, f in flags.items() if "release of information expired" in f.labels()]
+    assert missing != expired
+    with vault.unit_of_work() as uow:
+        [letter] = uow.letters.all()
+    assert letter.body.startswith("Dear colleague,") and letter.practitioner_name == DEMO_PROFILE.name

@@ -18,6 +18,7 @@ from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
+from notesdesk.core.domain.paperwork import Consent, ConsentKind, LetterTemplate
 from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.errors import Conflict
 from notesdesk.core.exports import practice, record
@@ -26,7 +27,9 @@ from notesdesk.core.services import (
     attachments,
     care,
     clients,
+    consent,
     diagnoses,
+    letters,
     lookup,
     notes,
     pending,
@@ -128,6 +131,9 @@ def fill(vault: Vault) -> str:
     visits.set_next_session(vault.unit_of_work(), client.id, today() + timedelta(days=7), 14)
     scan = io.BytesIO(b"%PDF-1.4\n" + b"x" * CHUNK_SIZE)  # two chunks
     attachments.add_attachment(vault.unit_of_work(), client.id, scan, "consent.pdf")
+    consent.add_consent(vault.unit_of_work(), Consent(client.id, ConsentKind.RELEASE, to="Dr GP",
+                                                       purpose="care", until=today()))
+    letters.send_letter(vault.unit_of_work(), client.id, LetterTemplate.WHOM, "To whom it may concern")
     return client.id
 
 

@@ -23,7 +23,7 @@ from notesdesk.core.errors import NotesdeskError, UsageError
 # The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
 # `safety-plan print` and `homework sheet`, so it comes after plans and care.
 MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits",
-           "attach")
+           "attach", "paperwork")
 REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
 
 # Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
@@ -66,6 +66,10 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "next-session": ("set a client's next session and how often they come", ("visits",)),
     "due": ("what is due at the next visit, for a day's clients", ("visits",)),
     "attach": ("files attached to a client: a signed consent, a letter, a scan", ("attach",)),
+    "consent": ("consent and agreements on a client, releases of information", ("paperwork",)),
+    "paperwork": ("the practice's agreement templates (informed consent, fees, telehealth, release)",
+                  ("paperwork",)),
+    "letter": ("write a letter from the record as a PDF, kept as sent", ("paperwork",)),
 }
 
 DESCRIPTION = """\

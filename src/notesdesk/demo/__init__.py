@@ -38,6 +38,7 @@ from notesdesk.demo.cases_trauma import CHILD_TRAUMA, DYSREGULATION, TRAUMA
 from notesdesk.demo.client import ClientRecord, plan_client
 from notesdesk.demo.course import at
 from notesdesk.demo.names import Person, invent_people
+from notesdesk.demo.paperwork import Showcase, plan_paperwork
 
 CASES: tuple[Case, ...] = (
     PANIC, LOW_MOOD, GRIEF, WORRY, TRAUMA, CHILD_TRAUMA, DYSREGULATION, SOCIAL, POSTNATAL,
@@ -66,6 +67,8 @@ class DemoSummary:
     checkins: int = 0
     phases: int = 0
     attachments: int = 0
+    consents: int = 0
+    letters: int = 0
 
     def lines(self) -> list[str]:
         """'clients: 25' … for the CLI."""
@@ -209,6 +212,7 @@ def build_demo(
     showcase = list(SHOWCASE)
     slide = True  # one client's alliance checks slide slowly (issue 14 item 5)
     new_risk = True  # one client newly endorses PHQ-9 item 9, with no safety plan yet (item 8)
+    paperwork = Showcase()  # one client without consent, one expired release, one letter (issue 16)
     for index, person in enumerate(people):
         client_seed = f"notesdesk-demo:{seed}:{index}"
         args = (person, cases[index], counts[index], statuses[index], drafts[index], today, ceiling,
@@ -225,8 +229,17 @@ def build_demo(
                 slide = False
             elif new_risk and statuses[index] == ClientStatus.ACTIVE and add_new_risk(record):
                 new_risk = False
+        active = statuses[index] == ClientStatus.ACTIVE
+        own_rng = random.Random(f"{client_seed}:paperwork")  # the records drawn above stay as they were
+        agreed, sent = plan_paperwork(record, active, today, profile, own_rng, paperwork)
         with vault.unit_of_work() as uow:
             _write(uow, record, key, signer, creds, totals)
+            for row in agreed:
+                uow.consents.add(row)
+            for letter in sent:
+                uow.letters.add(letter)
+            totals["consents"] += len(agreed)
+            totals["letters"] += len(sent)
             uow.commit()
         if index == 0:  # the first client has a signed consent and a referral scan attached
             intake = record.episode.opened_on

@@ -39,6 +39,8 @@ class Kind(enum.Enum):
     DIAGNOSIS = "diagnosis"
     NEXT_SESSION = "next_session"
     ATTACHMENT = "attachment"
+    CONSENT = "consent"
+    LETTER = "letter"
 
 
 @dataclass(frozen=True)

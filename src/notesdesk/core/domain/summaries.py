@@ -21,6 +21,7 @@ from notesdesk.core.domain.care import (
     SafetyPlan,
 )
 from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, ConsentKind, Letter
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis
 
@@ -333,6 +334,8 @@ class AccessRecord:
     key_fingerprint: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
     attachments: tuple[Attachment, ...] = ()  # listed (what, when, type, size); copies go out apart
+    consents: tuple[Consent, ...] = ()  # what the client agreed, in the order agreed
+    letters: tuple[Letter, ...] = ()  # letters sent, as sent
 
 
 @dataclass(frozen=True)
@@ -343,3 +346,16 @@ class MaintenanceSheet:
     practitioner: PractitionerBlock
     prepared_on: date
     signed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ConsentForm:
+    """An agreement to print for one client: the practice's text with the client's details filled in,
+    and what has been recorded of that kind so far (empty: to be signed)."""
+
+    kind: ConsentKind
+    title: str
+    body: str
+    client_name: str
+    practitioner: PractitionerBlock
+    recorded: tuple[Consent, ...] = ()

@@ -60,6 +60,7 @@ class DueKind(StrEnum):
     PLAN_REVIEW = "plan review"
     HOMEWORK = "homework check-in"
     SAFETY_PLAN = "safety-plan review"
+    RELEASE = "release of information"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ Mapping:
 - **Condition** ← each diagnosis: clinicalStatus active, verificationStatus confirmed, category
   problem-list-item, code ICD-10-CM (`http://hl7.org/fhir/sid/icd-10-cm`) with its description,
   recordedDate, the clinician's words beside the code as a note.
+- **Consent** ← each agreement and **DocumentReference** ← each letter as sent: fhir_paperwork.py.
 """
 
 from __future__ import annotations
@@ -450,6 +451,12 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
         resources += [addendum_document(a) for a in sorted(snapshot.addenda, key=lambda a: a.created_at)
                       if a.note_id == note.id and a.signature is not None]
     resources += _attachment_documents(uow, snapshot.attachments)
+    from notesdesk.core.exports import fhir_paperwork  # it builds on this module's helpers
+
+    day = datetime.now().date()
+    agreed = sorted(snapshot.consents, key=lambda c: (c.agreed_on, c.created_at))
+    resources += [fhir_paperwork.consent(c, day) for c in agreed]
+    resources += [fhir_paperwork.letter(x) for x in sorted(snapshot.letters, key=lambda x: x.created_at)]
     if include_private:
         resources += [private_document(p) for p in sorted(snapshot.private_notes, key=lambda p: p.note_date)]
     return {

@@ -10,6 +10,7 @@ from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
@@ -38,6 +39,8 @@ class Snapshot:
     attachments: tuple[Attachment, ...] = ()
     # The attachments' bytes, base64 in the JSON: in the lossless practice export only.
     attachment_chunks: tuple[AttachmentChunk, ...] = ()
+    consents: tuple[Consent, ...] = ()
+    letters: tuple[Letter, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

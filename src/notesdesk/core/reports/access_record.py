@@ -17,6 +17,7 @@ from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.clinician import episodes_text
 from notesdesk.core.reports.flow import boxed, gap, heading, keep, kv_table, markup, nothing, para, section
 from notesdesk.core.reports.fonts import MONO
+from notesdesk.core.reports.paperwork import paperwork_sections
 from notesdesk.core.reports.plan_flow import measures_table, plan_body, plan_facts, reviews_table
 from notesdesk.core.reports.styles import ZEBRA
 from notesdesk.core.reports.text import clean, short_date, stamp, time_range
@@ -170,6 +171,7 @@ class AccessRecordDoc(Renderer):
         out += section("Questionnaire scores",
                        [measures_table(self.r.measures, self.frame_width, self.styles, self.locale())],
                        self.styles)
+        out += paperwork_sections(self.r.consents, self.r.letters, self.styles, self.date)
         return out + self._private()
 
 

@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any
 
 from notesdesk.core.domain.notes import NoteFormat
+from notesdesk.core.domain.paperwork import CONSENT_TITLES, ConsentKind
 from notesdesk.core.domain.summaries import (
     AccessRecord,
     AuditAction,
     ClientCopyOptions,
     ClientSummary,
+    ConsentForm,
     HomeworkSheet,
 )
 from notesdesk.core.reports import (
@@ -27,7 +29,7 @@ from notesdesk.core.reports import (
     render_maintenance_plan,
     render_safety_plan,
 )
-from notesdesk.core.services import summary
+from notesdesk.core.services import consent, summary
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -135,6 +137,24 @@ def _plain(service: Callable[..., Any]) -> Gather:
     )
 
 
+def _consent_form(
+    uow: UnitOfWork, client_id: str, kind: ConsentKind | None, audit: AuditAction | None,
+    protected: bool | None,
+) -> ConsentForm:
+    return consent.consent_form(uow, client_id, kind, audit=audit, protected=protected)
+
+
+def _render_consent(form: ConsentForm, options: PdfOptions, _choice: Any) -> bytes:
+    from notesdesk.core.reports.paperwork import render_consent_form
+
+    return render_consent_form(form, options)
+
+
+def _consent_audit_name(choice: ConsentKind | None) -> str:
+    """The audit's name for a printed agreement form: its kind, as consent_form logs its preview."""
+    return CONSENT_TITLES[ConsentKind(choice or ConsentKind.INFORMED)].lower()
+
+
 def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
     return render_client_summary(model, options, choice or ClientCopyOptions())
 
@@ -181,6 +201,11 @@ DOCUMENTS: dict[str, DocumentKind] = {
             _plain(summary.maintenance_sheet),
             lambda model, options, _choice: render_maintenance_plan(model, options),
             lambda _choice: "maintenance plan", needs="maintenance_plan",
+        ),
+        DocumentKind(
+            "consent", "Consent form", "Consent and agreement form", "agreement", _consent_form,
+            _render_consent, _consent_audit_name,
+            choice=ConsentKind,
         ),
     )
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
@@ -23,6 +23,7 @@ from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.measures import Flag, FlagKind, Instrument
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
+from notesdesk.core.services.consent import PaperworkFlag, flags_for_clients
 from notesdesk.core.services.measures import flags_for, history_rows, stored_instruments
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.uow import UnitOfWork
@@ -61,6 +62,8 @@ class ClientFlags:
     measure_flags: tuple[Flag, ...] = ()  # only the kinds in LIST_MEASURE_FLAGS, in that order
     unsigned_notes: int = 0  # drafts still unsigned UNSIGNED_AFTER_DAYS or more after their session
     oldest_unsigned_on: date | None = None  # the session date of the oldest of them
+    # Consent and releases (services/consent.py, rules/paperwork.json): a release expired, no consent.
+    paperwork_flags: tuple[PaperworkFlag, ...] = ()
 
     @property
     def review_due(self) -> bool:
@@ -79,7 +82,7 @@ class ClientFlags:
     @property
     def any(self) -> bool:
         return (self.review_due or self.homework_overdue > 0 or self.unsigned_notes > 0
-                or bool(self.measure_flags))
+                or bool(self.measure_flags) or bool(self.paperwork_flags))
 
     def measure_labels(self) -> list[str]:
         return list(dict.fromkeys(LIST_MEASURE_FLAGS[f.kind] for f in self.measure_flags))
@@ -98,6 +101,7 @@ class ClientFlags:
             )
         if self.unsigned_notes:
             out.append(plural_words(self.unsigned_notes, "unsigned note", "unsigned notes"))
+        out += list(dict.fromkeys(f.label for f in self.paperwork_flags))
         return out + [label for label in self.measure_labels() if label not in risk]
 
 
@@ -209,6 +213,7 @@ def client_flags(
             return _from_records(uow, wanted, on or today())
         instruments = stored_instruments(uow)
         found = summaries.read(uow, wanted)
+        paperwork = flags_for_clients(uow, wanted, on or today())
     plans = [p for s in found for p in s.plans]
     episodes = [e for s in found for e in s.episodes]
     day = on or today()
@@ -217,7 +222,20 @@ def client_flags(
     safety = [p for s in found for p in s.safety_plans]
     measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, risk_notes, safety)
     homework = [h for s in found for h in s.homework]
-    return flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
+    flags = flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
+    return with_paperwork(flags, paperwork, episodes, wanted)
+
+
+def with_paperwork(flags: dict[str, ClientFlags], paperwork: Mapping[str, tuple[PaperworkFlag, ...]],
+                   episodes: Iterable[Episode], wanted: list[str] | None) -> dict[str, ClientFlags]:
+    """The paperwork flags added to each client's flags; a client out of care (every episode closed)
+    has none, as it has no measure flags: their releases end and nothing more is agreed."""
+    eps = by_client(episodes)
+    for cid, found in paperwork.items():
+        if (wanted is not None and cid not in wanted) or (eps[cid] and not any(e.is_open for e in eps[cid])):
+            continue
+        flags[cid] = replace(flags.get(cid, NO_FLAGS), paperwork_flags=found)
+    return flags
 
 
 def flags_from_records(
@@ -248,7 +266,8 @@ def _from_records(uow: UnitOfWork, wanted: list[str] | None, day: date) -> dict[
         episodes = uow.episodes.all()
         safety = uow.safety_plans.all()
     measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, notes, safety)
-    return flags_from(plans, homework, notes, day, wanted, measure_flags)
+    flags = flags_from(plans, homework, notes, day, wanted, measure_flags)
+    return with_paperwork(flags, flags_for_clients(uow, wanted, day), episodes, wanted)
 
 
 NOTE_KINDS = frozenset({"note", "session_note"})

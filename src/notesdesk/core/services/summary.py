@@ -418,6 +418,8 @@ def access_record(
         private = uow.private_notes.where(client_id=client_id) if include_private else []
         coded = uow.diagnoses.where(client_id=client_id)
         attached = uow.attachments.where(client_id=client_id)
+        agreed = uow.consents.where(client_id=client_id)
+        sent = uow.letters.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         chains: dict[str, list[Addendum]] = defaultdict(list)
@@ -443,6 +445,8 @@ def access_record(
         key_fingerprint=key,
         diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
         attachments=tuple(sorted(attached, key=lambda a: (a.added_on, a.created_at, a.id))),
+        consents=tuple(sorted(agreed, key=lambda c: (c.agreed_on, c.created_at, c.id))),
+        letters=tuple(sorted(sent, key=lambda x: (x.sent_on, x.created_at, x.id))),
     )
 
 

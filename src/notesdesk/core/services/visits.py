@@ -24,6 +24,7 @@ from notesdesk.core.domain.visits import (
 )
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.model import Instrument
+from notesdesk.core.services.consent import current_releases
 from notesdesk.core.services.measures import resolve_instrument, stored_instruments
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ def due_rules() -> dict[DueKind, DueRule]:
         resources.files("notesdesk.core.measures.rules").joinpath(RULES_FILE).read_text("utf-8")
     )
     keys = {DueKind.QUESTIONNAIRE: "questionnaire", DueKind.PLAN_REVIEW: "plan_review",
-            DueKind.HOMEWORK: "homework", DueKind.SAFETY_PLAN: "safety_plan"}
+            DueKind.HOMEWORK: "homework", DueKind.SAFETY_PLAN: "safety_plan", DueKind.RELEASE: "release"}
     out: dict[DueKind, DueRule] = {}
     for kind, key in keys.items():
         entry = raw.get(key)
@@ -106,7 +107,7 @@ def due_on(uow: UnitOfWork, day: date) -> DueList:
         ids = {b.client_id for b in booked}
         clients = {c.id: c for c in uow.clients.all() if c.id in ids and c.status != ClientStatus.DISCHARGED}
         parts = {name: [r for r in getattr(uow, name).all() if r.client_id in clients]
-                 for name in ("episodes", "measures", "plans", "homework", "safety_plans", "notes")}
+                 for name in PARTS}
         extra = stored_instruments(uow)
     visits = []
     for cid, client in sorted(clients.items(), key=lambda kv: (kv[1].name.casefold(), kv[0])):
@@ -114,11 +115,13 @@ def due_on(uow: UnitOfWork, day: date) -> DueList:
         items += _plan_review(parts, cid, day, rules[DueKind.PLAN_REVIEW])
         items += _homework(parts, cid, day, rules[DueKind.HOMEWORK])
         items += _safety_plan(parts, cid, day, rules[DueKind.SAFETY_PLAN])
+        items += _releases(parts, cid, day, rules[DueKind.RELEASE])
         visits.append(DueVisit(cid, client.name, tuple(items)))
     return DueList(day, tuple(visits), tuple((k.value, r.rule, r.source) for k, r in rules.items()))
 
 
 Parts = dict[str, list[Any]]
+PARTS = ("episodes", "measures", "plans", "homework", "safety_plans", "notes", "consents")
 
 
 def _questionnaires(parts: Parts, cid: str, day: date, rule: DueRule, extra: tuple[Instrument, ...]
@@ -164,6 +167,19 @@ def _safety_plan(parts: Parts, cid: str, day: date, rule: DueRule) -> list[DueIt
     if rule.days is not None and (day - reviewed).days >= rule.days:
         return [DueItem(DueKind.SAFETY_PLAN, f"last reviewed {reviewed.isoformat()}", rule.rule)]
     return []
+
+
+def _releases(parts: Parts, cid: str, day: date, rule: DueRule) -> list[DueItem]:
+    """Each recipient's newest release that has ended, or ends within `rule.days` of the visit."""
+    window = rule.days or 0
+    out = []
+    for release in current_releases(c for c in parts["consents"] if c.client_id == cid):
+        if release.until is None or (release.until - day).days > window:
+            continue
+        when = "expired" if release.expired_on(day) else "valid until"
+        what = f"to {release.to}, {when} {release.until.isoformat()}"
+        out.append(DueItem(DueKind.RELEASE, what, rule.rule))
+    return out
 
 
 def log_due_list(uow: UnitOfWork, action: str, day: date, protected: bool | None = None) -> None:

@@ -23,6 +23,7 @@ from notesdesk.core.domain.care import Homework, MeasureAdministration, Mileston
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.flag_inputs import ClientSummary
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
@@ -106,6 +107,8 @@ ENTITIES: tuple[Entity, ...] = (
     # export (and backups), and out one at a time with `notesdesk attach get`.
     Entity("attachment_chunk", "attachment_chunks", AttachmentChunk, "attachment chunk",
            ("attachment_id", "client_id", "part", "rev"), _chunk_clear, in_client_record=False, later=True),
+    Entity("consent", "consents", Consent, "consent", later=True),
+    Entity("letter", "letters", Letter, "letter", later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

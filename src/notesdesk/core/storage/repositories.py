@@ -12,6 +12,7 @@ from notesdesk.core.domain.care import (
 )
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
@@ -41,6 +42,8 @@ class Repositories:
     next_sessions: SealedTable[NextSession]
     attachments: SealedTable[Attachment]
     attachment_chunks: SealedTable[AttachmentChunk]
+    consents: SealedTable[Consent]
+    letters: SealedTable[Letter]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

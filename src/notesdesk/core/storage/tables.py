@@ -159,6 +159,16 @@ class AttachmentChunkRow(_ClientOwned, Base):
     __table_args__ = (UniqueConstraint("attachment_id", "part"), STRICT)  # type: ignore[assignment]
     attachment_id: Mapped[str] = mapped_column(ForeignKey("attachment.id", ondelete="RESTRICT"))
     part: Mapped[int]
+class ConsentRow(_ClientOwned, Base):
+    """What a client agreed to (consent, fees, telehealth, releases of information); from migration 0011."""
+
+    __tablename__ = "consent"
+
+
+class LetterRow(_ClientOwned, Base):
+    """Letters as they were printed; from migration 0011."""
+
+    __tablename__ = "letter"
 
 
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).

@@ -97,6 +97,11 @@ class SettingsDialog(QDialog):
         _named(self.backups_button, "Backups")
         self.backups_button.setToolTip("See your backups, back up now, test or restore one (Ctrl+Shift+B)")
         self.backups_button.clicked.connect(self.sig_open_backups)
+        self.paperwork_button = QPushButton("Paperwork &templates…")
+        _named(self.paperwork_button, "Paperwork templates")
+        self.paperwork_button.setToolTip("Your wording of informed consent, fees, telehealth and release "
+                                         "forms")
+        self.paperwork_button.clicked.connect(self._on_paperwork)
 
         self.change_passphrase = QPushButton("Change &passphrase…")
         _named(self.change_passphrase, "Change passphrase")
@@ -130,6 +135,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.backup_message)
         backups_row = QHBoxLayout()
         backups_row.addWidget(self.backups_button)
+        backups_row.addWidget(self.paperwork_button)
         backups_row.addStretch(1)
         form.addRow("", backups_row)
 
@@ -177,6 +183,12 @@ class SettingsDialog(QDialog):
         check = check_second_folder(self.backup.text())
         self.backup_message.show_message(check.problem or check.note or "")
         return check.problem is None
+
+    def _on_paperwork(self) -> None:
+        from notesdesk.ui.dialogs.paperwork_dialog import PaperworkDialog
+
+        self.paperwork_dialog = PaperworkDialog(self._ctx, self)
+        self.paperwork_dialog.exec()
 
     def _on_browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Second backup folder", self.backup.text())

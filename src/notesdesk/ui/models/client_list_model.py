@@ -51,6 +51,8 @@ SHORT_FLAG_WORDS = {
     "risk item unanswered": "risk unknown",
     "not on track": "off track",
     "alliance drop": "alliance",
+    "release of information expired": "release expired",
+    "no informed consent recorded": "no consent",
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -63,6 +65,8 @@ def flags_tooltip(flags: ClientFlags) -> str:
         lines.append(f"• Oldest unsigned note: session of {flags.oldest_unsigned_on.isoformat()} (drafts are "
                      f"flagged {UNSIGNED_AFTER_DAYS} days after the session)")
     lines += [f"• {f.message}" for f in flags.measure_flags]
+    lines += [f"• {f.label.capitalize()}{': ' + f.detail if f.detail else ''}. {f.rule} Source: {f.source}"
+              for f in flags.paperwork_flags]
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.domain.common import today
+from notesdesk.core.domain.paperwork import CONSENT_TITLES, ConsentKind
 from notesdesk.core.domain.summaries import AuditAction, ClientCopyOptions
 from notesdesk.core.reports import PdfOptions, default_paper
 from notesdesk.core.services import clients, summary
@@ -147,6 +149,18 @@ def ask_record(parent: QWidget | None) -> RecordChoice | None:
     return RecordChoice(private.isChecked(), drafts.isChecked())
 
 
+def ask_consent_kind(parent: QWidget | None) -> ConsentKind | None:
+    """Which agreement form to fill in for the client (the practice's text: Settings → Paperwork)."""
+    kinds = QComboBox()
+    for kind in ConsentKind:
+        kinds.addItem(CONSENT_TITLES[kind], kind)
+    dialog = _dialog(parent, "Consent form", "The practice's text, filled in for this client, with lines to "
+                     "sign. A release of information is filled from the newest one recorded.", kinds)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return ConsentKind(kinds.currentData())
+
+
 # -- building and previewing -----------------------------------------------------------------------
 
 
@@ -257,7 +271,7 @@ class ReportsMenu(QMenu):
         self._client_id = client_id_provider
         self.preview_factory = preview_factory
         self._before = before_build
-        self._ask = {"client": ask_copy, "record": ask_record_choice}
+        self._ask = {"client": ask_copy, "record": ask_record_choice, "consent": ask_consent_kind}
         self._reports: ReportActions | None = None
         self.document_actions: dict[str, QAction] = {}
         self._tips: dict[str, str] = {}  # each action's own tooltip, shown again once it is available

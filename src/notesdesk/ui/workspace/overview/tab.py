@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBox
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import mask_names
+from notesdesk.core.domain.paperwork import ConsentKind
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
 from notesdesk.ui.workspace.overview.attachments_box import AttachmentsBox
 from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
+from notesdesk.ui.workspace.overview.paperwork_box import PaperworkBox
 from notesdesk.ui.workspace.overview.visits_box import DiagnosesBox, NextSessionBox
 from notesdesk.ui.workspace.widgets import named, scrolled
 
@@ -43,7 +45,7 @@ PARTS = (
 # and the workspace refreshes the overview whenever it is brought to the front.
 # Diagnoses, the next session and attachments refresh their own boxes.
 SHOWN_KINDS = frozenset(Kind) - {Kind.NOTE, Kind.PRIVATE_NOTE, Kind.TEMPLATE, Kind.DIAGNOSIS,
-                                 Kind.NEXT_SESSION, Kind.ATTACHMENT}
+                                 Kind.NEXT_SESSION, Kind.ATTACHMENT, Kind.CONSENT, Kind.LETTER}
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -127,7 +129,9 @@ class OverviewTab(QWidget):
         grid.addWidget(self.next_session, rows + 2, 0, 1, 2)
         self.attachments = AttachmentsBox(ctx, client_id)  # scans and letters kept with the record
         grid.addWidget(self.attachments, rows + 3, 0, 1, 2)
-        rows += 3
+        self.paperwork = PaperworkBox(ctx, client_id, preview=self._preview_form)
+        grid.addWidget(self.paperwork, rows + 4, 0, 1, 2)
+        rows += 4
         grid.setRowStretch(rows + 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -137,6 +141,13 @@ class OverviewTab(QWidget):
         ctx.prefs.signals.sig_privacy_changed.connect(self._on_privacy)
         ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
         self.refresh()
+
+    def _preview_form(self, client_id: str, kind: ConsentKind) -> None:
+        """The agreement form of the registry (Reports menu's "Consent form…"), for this kind."""
+        from notesdesk.ui.printing.documents import ReportActions
+
+        self._reports = ReportActions(self._ctx, client_id, self.window())
+        self._reports.preview("consent", kind)
 
     def text(self, key: str) -> str:
         return self.labels[key].text()
