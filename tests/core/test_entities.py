@@ -12,6 +12,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import pytest
 from sqlalchemy import func, select
 
+from notesdesk.core.domain.billing import Fee, PaymentMethod
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import today
@@ -24,10 +25,14 @@ from notesdesk.core.services import (
     care,
     clients,
     diagnoses,
+    fees,
     lookup,
     notes,
+    payments,
     pending,
     plans,
+    profile,
+    receipts,
     retention,
     templates,
     visits,
@@ -123,6 +128,11 @@ def fill(vault: Vault) -> str:
     templates.save_template(vault.unit_of_work(), templates.make_template("Couples", ["Story", "Plan"]))
     diagnoses.add_diagnosis(vault.unit_of_work(), client.id, "F41.1", "worry most days")
     visits.set_next_session(vault.unit_of_work(), client.id, today() + timedelta(days=7), 14)
+    profile.save_profile(vault.unit_of_work(), dataclasses.replace(vault.profile(), locale="US"))
+    fees.set_fee(vault.unit_of_work(), Fee(note.session_type, 12000))
+    payments.record_payment(vault.unit_of_work(), client.id, 12000, PaymentMethod.CARD, note.session_date,
+                            (note.id,))
+    receipts.issue_receipt(vault.unit_of_work(), client.id, note.session_date, note.session_date)
     return client.id
 
 

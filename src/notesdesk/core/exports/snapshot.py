@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
@@ -34,6 +35,8 @@ class Snapshot:
     measures: tuple[MeasureAdministration, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     next_sessions: tuple[NextSession, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import (
     Homework,
     MeasureAdministration,
@@ -38,6 +39,8 @@ class Repositories:
     measures: SealedTable[MeasureAdministration]
     diagnoses: SealedTable[Diagnosis]
     next_sessions: SealedTable[NextSession]
+    payments: SealedTable[Payment]
+    receipts: SealedTable[Receipt]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

@@ -143,6 +143,18 @@ class NextSessionRow(_ClientOwned, Base):
     __tablename__ = "next_session"
 
 
+class PaymentRow(_ClientOwned, Base):
+    """What a client paid; from migration 0013."""
+
+    __tablename__ = "payment"
+
+
+class ReceiptRow(_ClientOwned, Base):
+    """Receipts and superbills issued, each with its number and snapshot; from migration 0013."""
+
+    __tablename__ = "receipt"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).
 SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for entity in ENTITIES}
 
