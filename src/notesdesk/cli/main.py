@@ -22,7 +22,8 @@ from notesdesk.core.errors import NotesdeskError, UsageError
 
 # The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
 # `safety-plan print` and `homework sheet`, so it comes after plans and care.
-MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits")
+MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits",
+           "billing")
 REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
 
 # Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
@@ -64,6 +65,9 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "diagnosis": ("ICD-10-CM diagnoses on a client", ("visits",)),
     "next-session": ("set a client's next session and how often they come", ("visits",)),
     "due": ("what is due at the next visit, for a day's clients", ("visits",)),
+    "fees": ("show or set the practice's fee schedule", ("billing",)),
+    "payment": ("record and list what a client paid", ("billing",)),
+    "receipt": ("write a numbered receipt or superbill as a PDF, or reprint one", ("billing",)),
 }
 
 DESCRIPTION = """\

@@ -20,6 +20,7 @@ LISTS = {
     "homework": "homework list CLIENT",
     "milestone": "milestone list CLIENT",
     "diagnosis": "diagnosis list CLIENT",
+    "payment": "payment list CLIENT",
 }
 
 

@@ -38,6 +38,11 @@ def fee_schedule(uow: UnitOfWork) -> FeeSchedule:
     return FeeSchedule(currency=code)
 
 
+def practice_currency(uow: UnitOfWork) -> str:
+    """The ISO 4217 code amounts are typed in: the practice country's (InvalidInput while unset)."""
+    return currency_of_country(uow.vault.profile().locale).code
+
+
 def _save(uow: UnitOfWork, schedule: FeeSchedule) -> None:
     table = _table(uow)
     if table.find(FEE_SCHEDULE_ID) is None:
