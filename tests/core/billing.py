@@ -37,3 +37,12 @@ def client(vault: Vault, mark: str = "R ") -> str:
 def fee(vault: Vault, amount: int, service: SessionType = SessionType.INDIVIDUAL,
         delivery: Delivery | None = None, cpt: str = "") -> None:
     fees.set_fee(vault.unit_of_work(), Fee(service, amount, delivery, cpt))
+
+
+def with_receipt(vault: Vault, client_id: str) -> None:
+    """Fees for every service and one receipt over the client's year (a practice with every document)."""
+    from notesdesk.core.services import receipts  # reportlab: only for the tests that print
+
+    for service in SessionType:
+        fees.set_fee(vault.unit_of_work(), Fee(service, 12000))
+    receipts.issue_receipt(vault.unit_of_work(), client_id, date(2026, 1, 1), date(2026, 12, 31))

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from notesdesk.core.domain.common import new_id, now
 from notesdesk.core.domain.notes import Delivery, SessionType
+from notesdesk.core.domain.summaries import PractitionerBlock
 
 FEE_SCHEDULE_ID = "fee-schedule"
 RECEIPT_COUNTER_ID = "receipt-counter"
@@ -137,6 +138,12 @@ class ReceiptData:
     payments: tuple[ReceiptPaymentLine, ...]
     total: int
     paid: int
+
+    @property
+    def practitioner(self) -> PractitionerBlock:
+        """The practice's details as every document's header prints them (as issued)."""
+        p = self.practice
+        return PractitionerBlock(p.name, p.credentials, p.contact, p.locale)
 
     @property
     def balance(self) -> int:

@@ -8,7 +8,6 @@ from reportlab.platypus import Flowable
 
 from notesdesk.core.codes.currencies import format_amount
 from notesdesk.core.domain.billing import ReceiptData, ReceiptKind
-from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.flow import data_table, gap, kv_table, markup, nothing, section
 from notesdesk.core.reports.text import clean, short_date, time_range
@@ -27,9 +26,7 @@ class ReceiptDoc(Renderer):
 
     def __init__(self, data: ReceiptData, options: PdfOptions) -> None:
         self.data = data
-        p = data.practice
-        practitioner = PractitionerBlock(p.name, p.credentials, p.contact, p.locale)
-        super().__init__(practitioner, options, running=f"{receipt_label(data)} \u00b7 {data.client_name}")
+        super().__init__(data.practitioner, options, running=f"{receipt_label(data)} \u00b7 {data.client_name}")
         if data.kind == ReceiptKind.SUPERBILL:
             self.title = "Superbill"
 
