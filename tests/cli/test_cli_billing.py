@@ -86,8 +86,8 @@ def test_payments_and_a_receipt_then_its_identical_reprint(
     second = tmp_path / "r2.pdf"
     _done(run, "receipt", "Zoë", "--from", "2026-10-01", "--to", "2026-10-31", "--out", str(second))
     assert "Receipt 2" in _text(second) and "$999.00" in _text(second)
-    listed = [r["number"] for r in json.loads(run.ok("--json", "receipt", "Zoë", "--list"))]
-    assert listed == [1, 2]
+    numbers = [r["number"] for r in json.loads(run.ok("--json", "receipt", "Zoë", "--list"))]
+    assert numbers == [1, 2]
 
 
 def test_receipt_usage_errors_are_one_line(run: Runner, client_id: str, tmp_path: Path) -> None:

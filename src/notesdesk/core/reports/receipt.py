@@ -26,7 +26,8 @@ class ReceiptDoc(Renderer):
 
     def __init__(self, data: ReceiptData, options: PdfOptions) -> None:
         self.data = data
-        super().__init__(data.practitioner, options, running=f"{receipt_label(data)} \u00b7 {data.client_name}")
+        running = f"{receipt_label(data)} \u00b7 {data.client_name}"
+        super().__init__(data.practitioner, options, running=running)
         if data.kind == ReceiptKind.SUPERBILL:
             self.title = "Superbill"
 
