@@ -60,9 +60,9 @@ from notesdesk.core.codes.cpt import cpt_label
 from notesdesk.core.codes.icd10cm import SYSTEM as ICD10CM
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import Addendum, Delivery, NoteFormat, PrivateNote, SessionNote, Signature
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus, TreatmentPlan
-from notesdesk.core.domain.common import today
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.exports.snapshot import take
