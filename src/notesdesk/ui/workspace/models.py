@@ -90,9 +90,19 @@ class NoteListModel(RowsModel[SessionNote]):
         self._addenda = dict(addenda_counts)
         self.set_rows(notes)
 
+    @staticmethod
+    def session_times(row: SessionNote) -> str:
+        """'16:00–16:50', 'from 09:05' with only a start, '' with none (as the CLI shows them)."""
+        start, end = row.start_time, row.end_time
+        if start is not None and end is not None:
+            return f"{start:%H:%M}\u2013{end:%H:%M}"
+        return f"from {start:%H:%M}" if start is not None else (f"until {end:%H:%M}" if end else "")
+
     def cell(self, row: SessionNote, column: int) -> str:
         if column == self.COL_DATE:
-            return row.session_date.isoformat()
+            # The times under the date, not in a column of their own: the status stays in view.
+            times = self.session_times(row)
+            return f"{row.session_date.isoformat()}\n{times}" if times else row.session_date.isoformat()
         if column == self.COL_FORMAT:
             return row.template_name or row.format.label
         if column == self.COL_STATUS:
@@ -105,6 +115,10 @@ class NoteListModel(RowsModel[SessionNote]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_DATE:
+            minutes = row.minutes
+            length = f" ({minutes} min)" if minutes is not None and minutes > 0 else ""
+            return f"Session {self.session_times(row)}{length}" if self.session_times(row) else None
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_STATUS:
             count = self._addenda.get(row.id, 0)
             if not row.is_signed:
