@@ -72,7 +72,8 @@ def test_note_list_model_columns():
 
 
 def test_the_note_list_shows_each_sessions_times_under_its_date():
-    timed = SessionNote("c", date(2024, 5, 2), NoteFormat.SOAP, (), start_time=time(16, 0), end_time=time(16, 50))
+    timed = SessionNote("c", date(2024, 5, 2), NoteFormat.SOAP, (), start_time=time(16, 0),
+                        end_time=time(16, 50))
     started = SessionNote("c", date(2024, 5, 1), NoteFormat.SOAP, (), start_time=time(9, 5))
     untimed = SessionNote("c", date(2024, 4, 30), NoteFormat.SOAP, ())
     model = NoteListModel()
