@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from notesdesk.core.domain.care import (
     CheckinStatus,
@@ -22,6 +23,9 @@ from notesdesk.core.domain.care import (
 from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis
+
+if TYPE_CHECKING:  # billing.py takes PractitionerBlock from here: a type only, no import cycle
+    from notesdesk.core.domain.billing import Payment, Receipt
 
 
 class AuditAction(StrEnum):
@@ -331,6 +335,9 @@ class AccessRecord:
     includes_private: bool = False
     key_fingerprint: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()  # ICD-10-CM codes on the client, in the order recorded
+    # Billing records are part of the record a client may ask for (45 CFR 164.501, designated record set).
+    payments: tuple[Payment, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
 
 
 @dataclass(frozen=True)

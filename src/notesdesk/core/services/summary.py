@@ -417,6 +417,7 @@ def access_record(
         administered = uow.measures.where(client_id=client_id)
         private = uow.private_notes.where(client_id=client_id) if include_private else []
         coded = uow.diagnoses.where(client_id=client_id)
+        paid, issued = uow.payments.where(client_id=client_id), uow.receipts.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         chains: dict[str, list[Addendum]] = defaultdict(list)
@@ -441,6 +442,8 @@ def access_record(
         includes_private=include_private,
         key_fingerprint=key,
         diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
+        payments=tuple(sorted(paid, key=lambda p: (p.paid_on, p.created_at, p.id))),
+        receipts=tuple(sorted(issued, key=lambda r: r.number)),
     )
 
 

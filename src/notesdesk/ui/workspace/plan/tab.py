@@ -153,20 +153,20 @@ class PlanTab(QWidget):
         if versions is None:
             return
         self._versions = versions
-        coded = self.refresh_coded()
+        self.refresh_coded()
         if versions:
             self._set_plan(versions[-1], persisted=True)
         else:  # a first plan starts from the client's recorded diagnoses
-            self._set_plan(TreatmentPlan(client_id=self._client_id, diagnoses=coded), persisted=False)
+            self._set_plan(TreatmentPlan(client_id=self._client_id, diagnoses=self.coded), persisted=False)
         self.reviews.show_versions(versions)
         self.compare.show_versions(versions)
 
-    def refresh_coded(self) -> tuple[str, ...]:
-        """Offer the client's recorded diagnoses to the plan's diagnoses field; returns them."""
+    def refresh_coded(self) -> None:
+        """Offer the client's recorded diagnoses ("F41.1 Generalized anxiety disorder") to the plan's
+        diagnoses field."""
         found = self._session.read(diagnoses.list_diagnoses, self._client_id) or []
-        coded = tuple(f"{d.code} {d.description}" for d in found)
-        self.fields.set_coded(coded)
-        return coded
+        self.coded = tuple(f"{d.code} {d.description}" for d in found)
+        self.fields.set_coded(self.coded)
 
     def _set_plan(self, plan: TreatmentPlan, persisted: bool) -> None:
         self._plan, self._persisted, self.dirty = plan, persisted, False
