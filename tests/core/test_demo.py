@@ -289,3 +289,20 @@ def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
         assert "pcl5" in given or "PCL-5" in given
     finally:
         vault.close()
+
+
+def test_the_demo_has_fees_payments_a_receipt_and_a_superbill(practice: tuple[Vault, DemoSummary]) -> None:
+    from notesdesk.core.domain.billing import ReceiptKind
+    from notesdesk.core.services import fees
+
+    vault, summary = practice
+    schedule = fees.fee_schedule(vault.unit_of_work())
+    assert schedule.currency == "USD" and len(schedule.fees) >= 6  # the demo practice is American
+    with vault.unit_of_work() as uow:
+        paid, issued = uow.payments.all(), uow.receipts.all()
+        signed = {n.id for n in uow.notes.all() if n.is_signed}
+    assert summary.payments == len(paid) > 0 and summary.receipts == len(issued)
+    assert all(set(p.note_ids) <= signed for p in paid) and any(not p.note_ids for p in paid)
+    assert sorted(r.number for r in issued) == list(range(1, len(issued) + 1))
+    assert {r.data.kind for r in issued} == {ReceiptKind.RECEIPT, ReceiptKind.SUPERBILL}
+    assert all(r.data.total > 0 and r.data.lines for r in issued)

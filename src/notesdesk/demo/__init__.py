@@ -30,6 +30,7 @@ from notesdesk.core.services.signatures import make_signature
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
+from notesdesk.demo.billing import bill_demo
 from notesdesk.demo.cases import GRIEF, LOW_MOOD, PANIC, WORRY, Case
 from notesdesk.demo.cases_body import PAIN, REHAB, STUTTERING
 from notesdesk.demo.cases_more import INSOMNIA, POSTNATAL, RELATIONAL, SOCIAL
@@ -64,6 +65,8 @@ class DemoSummary:
     addenda: int = 0
     checkins: int = 0
     phases: int = 0
+    payments: int = 0
+    receipts: int = 0
 
     def lines(self) -> list[str]:
         """'clients: 25' … for the CLI."""
@@ -226,6 +229,7 @@ def build_demo(
         with vault.unit_of_work() as uow:
             _write(uow, record, key, signer, creds, totals)
             uow.commit()
+    totals["payments"], totals["receipts"] = bill_demo(vault, random.Random(f"notesdesk-demo:{seed}:billing"))
     return DemoSummary(**totals)
 
 
