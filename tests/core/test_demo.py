@@ -326,3 +326,18 @@ def test_the_demo_shows_each_paperwork_case(practice: tuple[Vault, DemoSummary])
     with vault.unit_of_work() as uow:
         [letter] = uow.letters.all()
     assert letter.body.startswith("Dear colleague,") and letter.practitioner_name == DEMO_PROFILE.name
+def test_the_demo_has_fees_payments_a_receipt_and_a_superbill(practice: tuple[Vault, DemoSummary]) -> None:
+    from notesdesk.core.domain.billing import ReceiptKind
+    from notesdesk.core.services import fees
+
+    vault, summary = practice
+    schedule = fees.fee_schedule(vault.unit_of_work())
+    assert schedule.currency == "USD" and len(schedule.fees) >= 6  # the demo practice is American
+    with vault.unit_of_work() as uow:
+        paid, issued = uow.payments.all(), uow.receipts.all()
+        signed = {n.id for n in uow.notes.all() if n.is_signed}
+    assert summary.payments == len(paid) > 0 and summary.receipts == len(issued)
+    assert all(set(p.note_ids) <= signed for p in paid) and any(not p.note_ids for p in paid)
+    assert sorted(r.number for r in issued) == list(range(1, len(issued) + 1))
+    assert {r.data.kind for r in issued} == {ReceiptKind.RECEIPT, ReceiptKind.SUPERBILL}
+    assert all(r.data.total > 0 and r.data.lines for r in issued)

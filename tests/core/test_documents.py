@@ -11,6 +11,7 @@ from notesdesk.core.domain.summaries import ClientCopyOptions
 from notesdesk.core.reports import PdfOptions
 from notesdesk.core.services.documents import DOCUMENTS, RecordChoice, document_sources, make_document
 from notesdesk.core.storage.vault import Vault
+from tests.core import billing
 from tests.core.test_reports_data import build_practice, flat
 
 CHOICES = {"client": ClientCopyOptions(), "record": RecordChoice(include_private=True)}
@@ -18,6 +19,7 @@ CHOICES = {"client": ClientCopyOptions(), "record": RecordChoice(include_private
 
 def test_every_document_renders_and_its_export_is_audited_by_name(vault: Vault) -> None:
     practice = build_practice(vault)  # once: it has what every document needs
+    billing.with_receipt(vault, practice.client_id)
     sources = document_sources(vault.unit_of_work(), practice.client_id)
     for key, kind in DOCUMENTS.items():
         assert not kind.needs or getattr(sources, kind.needs), key

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from notesdesk.core.domain.attachments import CHUNK_SIZE
+from notesdesk.core.domain.billing import Fee, PaymentMethod
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import today
@@ -29,11 +30,15 @@ from notesdesk.core.services import (
     clients,
     consent,
     diagnoses,
+    fees,
     letters,
     lookup,
     notes,
+    payments,
     pending,
     plans,
+    profile,
+    receipts,
     retention,
     templates,
     visits,
@@ -134,6 +139,11 @@ def fill(vault: Vault) -> str:
     consent.add_consent(vault.unit_of_work(), Consent(client.id, ConsentKind.RELEASE, to="Dr GP",
                                                        purpose="care", until=today()))
     letters.send_letter(vault.unit_of_work(), client.id, LetterTemplate.WHOM, "To whom it may concern")
+    profile.save_profile(vault.unit_of_work(), dataclasses.replace(vault.profile(), locale="US"))
+    fees.set_fee(vault.unit_of_work(), Fee(note.session_type, 12000))
+    payments.record_payment(vault.unit_of_work(), client.id, 12000, PaymentMethod.CARD, note.session_date,
+                            (note.id,))
+    receipts.issue_receipt(vault.unit_of_work(), client.id, note.session_date, note.session_date)
     return client.id
 
 

@@ -15,7 +15,7 @@ import fhir.resources as _fhir_resources  # noqa: F401  (a test dependency: miss
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.exports import fhir
-from notesdesk.core.services import clients, measures, notes, plans
+from notesdesk.core.services import clients, measures, notes, plans, visits
 from notesdesk.core.storage.vault import Vault
 from tests.core import records
 
@@ -147,3 +147,20 @@ def test_json_export_is_audited(vault: Vault) -> None:
         assert uow.session is not None
         exports = [e for e in vault.audit.entries(uow.session) if e.action == "export"]
     assert [(e.table, e.row_id, e.detail) for e in exports] == [("client", cid, "fhir")]
+
+
+def test_the_next_session_is_a_proposed_appointment_on_its_day(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("Appt ")).id
+    start = today() - timedelta(days=3)
+    visits.set_next_session(vault.unit_of_work(), cid, start, every_days=7)
+    bundle = fhir.client_bundle(vault.unit_of_work(), cid)
+    bundle_model().model_validate(bundle)
+    (appointment,) = resources(bundle, "Appointment")
+    upcoming = (start + timedelta(days=7)).isoformat()  # the next occurrence, not the past date
+    assert appointment["status"] == "proposed"
+    assert appointment["requestedPeriod"] == [{"start": upcoming, "end": upcoming}]
+    assert "every 7 days" in appointment["description"]
+    (patient,) = resources(bundle, "Patient")
+    assert appointment["participant"][0]["actor"]["reference"] == f"urn:uuid:{patient['id']}"
+    visits.set_next_session(vault.unit_of_work(), cid, start)  # a one-off date already past: none
+    assert resources(fhir.client_bundle(vault.unit_of_work(), cid), "Appointment") == []

@@ -23,6 +23,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.printing.documents import (
     NO_MAINTENANCE_PLAN,
+    NO_RECEIPT,
     NO_SAFETY_PLAN,
     ExportChoice,
     PdfPreviewDialog,
@@ -33,6 +34,7 @@ from notesdesk.ui.printing.documents import (
     print_pdf,
 )
 from notesdesk.ui.printing.view import PdfInMemory
+from tests.core import billing
 from tests.core.test_reports_data import DIAGNOSIS, PRIVATE_TEXT, Practice, build_practice, flat
 from tests.ui.workspace_helpers import painted
 
@@ -48,7 +50,9 @@ def _previews_closed(qtbot):
 
 @pytest.fixture
 def practice(ctx: AppContext) -> Practice:
-    return build_practice(ctx.vault)
+    built = build_practice(ctx.vault)
+    billing.with_receipt(ctx.vault, built.client_id)  # every document of the menu can be made
+    return built
 
 
 @pytest.fixture
@@ -178,6 +182,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
         "Homework sheet…",
         "Record for an access request…",
         "Maintenance plan…",
+        "Latest receipt (reprint)…",
     ]
     menu.document_actions["clinician"].trigger()
     qtbot.waitUntil(lambda: len(previews.shown) == 1, timeout=15000)
@@ -240,6 +245,7 @@ def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reas
     assert safety.toolTip() == safety.statusTip() == NO_SAFETY_PLAN
     assert "Safety plan tab" in NO_SAFETY_PLAN
     assert maintenance.toolTip() == NO_MAINTENANCE_PLAN and "discharge note" in NO_MAINTENANCE_PLAN
+    assert menu.document_actions["receipt"].toolTip() == NO_RECEIPT
     assert menu.toolTipsVisible()
     assert previews.shown == []
     chosen[0] = practice.client_id  # has both: everything is available again, the reasons are gone

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -69,6 +69,19 @@ def test_note_list_model_columns():
     assert model.row_of(signed.id) == 1 and model.row_of("nope") == -1
     assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+
+
+def test_the_note_list_shows_each_sessions_times_under_its_format():
+    timed = SessionNote("c", date(2024, 5, 2), NoteFormat.SOAP, (), start_time=time(16, 0),
+                        end_time=time(16, 50))
+    started = SessionNote("c", date(2024, 5, 1), NoteFormat.SOAP, (), start_time=time(9, 5))
+    untimed = SessionNote("c", date(2024, 4, 30), NoteFormat.SOAP, ())
+    model = NoteListModel()
+    model.set_notes([timed, started, untimed], {})
+    shown = [model.index(row, NoteListModel.COL_FORMAT).data() for row in range(3)]
+    assert shown == ["SOAP\n16:00–16:50", "SOAP\nfrom 09:05", "SOAP"]
+    assert model.index(0, NoteListModel.COL_FORMAT).data(TIP) == "SOAP; session 16:00–16:50 (50 min)"
+    assert model.index(0, NoteListModel.COL_DATE).data() == "2024-05-02"
 
 
 def test_private_note_model_previews_the_first_line():

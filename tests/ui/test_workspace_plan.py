@@ -192,3 +192,39 @@ def test_long_plan_items_wrap_in_the_tree_rather_than_being_cut(workspace, qtbot
     assert model.headerData(model.COL_STATUS, Qt.Orientation.Horizontal) == "Status / frequency"
     intervention = model.index_of(tab.plan.interventions()[0].id).siblingAtColumn(model.COL_STATUS)
     assert intervention.data() == "every session"
+
+
+def test_the_clients_recorded_diagnoses_are_carried_into_the_plan(workspace, ws_ctx, ws_client, qtbot):
+    from notesdesk.core.services import diagnoses
+    from notesdesk.ui.session import Kind
+
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    fields = tab.fields
+    assert not fields.coded.isVisibleTo(fields) and tab.plan.diagnoses == ()  # nothing recorded yet
+    ws_ctx.session.write(diagnoses.add_diagnosis, ws_client, "F41.1", change=Kind.DIAGNOSIS,
+                         client_id=ws_client)
+    ws_ctx.session.write(diagnoses.add_diagnosis, ws_client, "F43.10", change=Kind.DIAGNOSIS,
+                         client_id=ws_client)
+    offered = [fields.coded.itemText(i) for i in range(1, fields.coded.count())]
+    assert offered == ["F41.1 Generalized anxiety disorder",
+                       "F43.10 Post-traumatic stress disorder, unspecified"]
+    fields.coded.activated.emit(2)
+    fields.coded.activated.emit(2)  # twice: listed once
+    assert fields.diagnoses.lines() == ("F43.10 Post-traumatic stress disorder, unspecified",)
+    fields.diagnoses.set_lines((*fields.diagnoses.lines(), "Own words beside the codes"))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    [draft] = plans.plan_versions(ws_ctx.uow(), ws_client)
+    assert draft.diagnoses == ("F43.10 Post-traumatic stress disorder, unspecified",
+                               "Own words beside the codes")
+
+
+def test_a_first_plan_starts_from_the_recorded_diagnoses(qtbot, ws_ctx, ws_client, answers):
+    from notesdesk.core.services import diagnoses
+    from notesdesk.ui.workspace import ClientWorkspace
+
+    diagnoses.add_diagnosis(ws_ctx.uow(), ws_client, "F41.1")
+    ws = ClientWorkspace(ws_ctx, ws_client, confirm=answers)
+    qtbot.addWidget(ws)
+    assert ws.plan_tab.plan.diagnoses == ("F41.1 Generalized anxiety disorder",)
+    assert ws.plan_tab.fields.diagnoses.lines() == ("F41.1 Generalized anxiety disorder",)

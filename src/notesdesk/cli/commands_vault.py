@@ -116,6 +116,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     profile.add_argument("--credentials", metavar="TEXT", help="e.g. 'PhD, Licensed Psychologist #12345'")
     profile.add_argument("--contact", metavar="TEXT", help="the practice's address, phone, email")
     profile.add_argument("--country", metavar="CODE", help="two letters, e.g. US, UK, AU, IE, CA, NZ")
+    profile.add_argument("--npi", metavar="DIGITS", help="your NPI (US; printed on superbills)")
+    profile.add_argument("--tax-id", metavar="TEXT", help="your EIN or SSN (US; printed on superbills)")
 
 
 def print_new_vault(cli: Cli, vault: Vault, recovery_key: str, **extra: Any) -> None:
@@ -254,14 +256,21 @@ def cmd_profile(cli: Cli, args: argparse.Namespace) -> int:
             )
             changed = replace(shown, name=name, credentials=credentials, contact=contact, locale=locale)
             shown = profiles.save_profile(vault.unit_of_work(), changed)
+        if args.npi is not None or args.tax_id is not None:  # checked by the profile service
+            billing = replace(shown, npi=shown.npi if args.npi is None else args.npi,
+                              tax_id=shown.tax_id if args.tax_id is None else args.tax_id)
+            shown = profiles.save_profile(vault.unit_of_work(), billing)
     if cli.json:
         cli.emit_json({"name": shown.name, "credentials": shown.credentials, "contact": shown.contact,
-                       "country": shown.locale})
+                       "country": shown.locale, "npi": shown.npi, "tax_id": shown.tax_id})
         return 0
     cli.out(f"Name:         {shown.name or '(not set: signing is refused in the app until it is)'}")
     cli.out(f"Credentials:  {shown.credentials or '(not set)'}")
     cli.out(f"Contact:      {shown.contact.replace(chr(10), '; ') or '(not set)'}")
     cli.out(f"Country:      {shown.locale or '(not set: documents print no crisis number)'}")
+    if shown.npi or shown.tax_id:
+        cli.out(f"NPI:          {shown.npi or '(not set)'}")
+        cli.out(f"Tax id:       {shown.tax_id or '(not set)'}")
     return 0
 
 

@@ -21,6 +21,7 @@ LISTS = {
     "milestone": "milestone list CLIENT",
     "diagnosis": "diagnosis list CLIENT",
     "attachment": "attach list CLIENT",
+    "payment": "payment list CLIENT",
 }
 
 

@@ -116,3 +116,14 @@ class ClientActionsMixin:
         if saved is not None and dialog.write_note.isChecked() and workspace is not None \
                 and workspace.client_id == saved.id:
             workspace.start_discharge_note()
+
+    def open_billing(self) -> None:
+        """The chosen client's payments and receipts."""
+        client = self.panel.current_client()
+        if client is None:
+            return
+        from notesdesk.ui.dialogs.billing_dialog import BillingDialog  # inline: the start stays lean
+
+        dialog = BillingDialog(self.ctx, client.id, _window(self))
+        self.billing_dialog = dialog
+        dialog.open()

@@ -235,6 +235,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
             "quit": self._action("&Quit", "Ctrl+Q", self.quit_app),
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
             "due": self._action("D&ue at the next visit…", "Ctrl+Shift+U", self.open_due),
+            "billing": self._action("Pa&yments and receipts…", "Ctrl+Shift+Y", self.open_billing),
         }
         actions["privacy"].setCheckable(True)
         actions["privacy"].setChecked(self.ctx.prefs.privacy_mode)
@@ -249,6 +250,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         for name in ("new", "edit", "hold", "reactivate", "discharge"):
             client_menu.addAction(a[name])
         client_menu.addSeparator()
+        client_menu.addAction(a["billing"])
         client_menu.addAction(a["due"])
         view_menu = bar.addMenu("&View")
         for name in ("find", "search", "privacy"):
@@ -267,6 +269,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         a, writable = self.actions_by_name, not self.ctx.vault.read_only
         a["new"].setEnabled(writable)
         a["edit"].setEnabled(client is not None)  # read-only: shows the details, refuses a save
+        a["billing"].setEnabled(client is not None)
         a["hold"].setEnabled(writable and status == ClientStatus.ACTIVE)
         a["reactivate"].setEnabled(writable and status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
         a["discharge"].setEnabled(writable and status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))

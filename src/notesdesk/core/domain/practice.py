@@ -18,6 +18,9 @@ class PractitionerProfile:
     retention_years_after_majority: int = 3
     age_of_majority: int = 18
     id: str = "profile"
+    # Printed on superbills in the US when set (added after profiles were first stored: defaults last).
+    npi: str = ""  # the practitioner's National Provider Identifier, 10 digits
+    tax_id: str = ""  # the practice's EIN (or SSN) as written on claims
 
 
 @dataclass(frozen=True)

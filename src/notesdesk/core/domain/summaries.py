@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from notesdesk.core.domain.attachments import Attachment
 from notesdesk.core.domain.care import (
@@ -24,6 +25,9 @@ from notesdesk.core.domain.notes import Addendum, MaintenancePlan, PrivateNote, 
 from notesdesk.core.domain.paperwork import Consent, ConsentKind, Letter
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis
+
+if TYPE_CHECKING:  # billing.py takes PractitionerBlock from here: a type only, no import cycle
+    from notesdesk.core.domain.billing import Payment, Receipt
 
 
 class AuditAction(StrEnum):
@@ -336,6 +340,9 @@ class AccessRecord:
     attachments: tuple[Attachment, ...] = ()  # listed (what, when, type, size); copies go out apart
     consents: tuple[Consent, ...] = ()  # what the client agreed, in the order agreed
     letters: tuple[Letter, ...] = ()  # letters sent, as sent
+    # Billing records are part of the record a client may ask for (45 CFR 164.501, designated record set).
+    payments: tuple[Payment, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
 
 
 @dataclass(frozen=True)

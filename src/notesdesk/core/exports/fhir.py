@@ -38,6 +38,9 @@ Mapping:
   serviceType ← session type, type ← the CPT code (US; the text is our own words, not the AMA's),
   period ← session date and start/end times (local time with its offset) or the date alone, length
   in minutes; the note's DocumentReference points to it (context.encounter).
+- **Appointment** ← the next session booked, when it is today or later (or recurs): status proposed,
+  requestedPeriod that day (a day is booked, not a time), the cadence in the description, the client
+  as participant. A one-off date already past is left out.
 - **Condition** ← each diagnosis: clinicalStatus active, verificationStatus confirmed, category
   problem-list-item, code ICD-10-CM (`http://hl7.org/fhir/sid/icd-10-cm`) with its description,
   recordedDate, the clinician's words beside the code as a note.
@@ -60,9 +63,10 @@ from notesdesk.core.codes.icd10cm import SYSTEM as ICD10CM
 from notesdesk.core.domain.attachments import Attachment, AttachmentKind
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import Addendum, Delivery, NoteFormat, PrivateNote, SessionNote, Signature
 from notesdesk.core.domain.plans import Goal, Objective, ObjectiveStatus, PlanStatus, TreatmentPlan
-from notesdesk.core.domain.visits import Diagnosis
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.exports.snapshot import take
 from notesdesk.core.measures.model import Instrument, Rater
@@ -426,6 +430,22 @@ def condition(diagnosis: Diagnosis) -> Json:
     )
 
 
+def appointment(booked: NextSession, on: date) -> Json | None:
+    """The client's next session on or after `on`, if one is booked. Status `proposed` with a
+    requested period of that day: NotesDesk books a day, not a time, and R4 lets only proposed (or
+    cancelled) appointments go without start and end (invariant app-3)."""
+    upcoming = booked.upcoming(on)
+    if upcoming is None:
+        return None
+    cadence = f" Sessions recur every {booked.every_days} days." if booked.every_days else ""
+    return _resource(
+        "Appointment", "appointment", booked.id, status="proposed",
+        description=f"Next session.{cadence}",
+        requestedPeriod=[{"start": upcoming.isoformat(), "end": upcoming.isoformat()}],
+        participant=[{"actor": _ref("client", booked.client_id), "status": "accepted"}],
+    )
+
+
 # -- the bundle ---------------------------------------------------------------------------------------
 
 
@@ -457,6 +477,7 @@ def client_bundle(uow: UnitOfWork, client_id: str, include_private: bool = False
     agreed = sorted(snapshot.consents, key=lambda c: (c.agreed_on, c.created_at))
     resources += [fhir_paperwork.consent(c, day) for c in agreed]
     resources += [fhir_paperwork.letter(x) for x in sorted(snapshot.letters, key=lambda x: x.created_at)]
+    resources += [found for booked in snapshot.next_sessions if (found := appointment(booked, today()))]
     if include_private:
         resources += [private_document(p) for p in sorted(snapshot.private_notes, key=lambda p: p.note_date)]
     return {

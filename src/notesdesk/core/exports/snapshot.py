@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
@@ -41,6 +42,8 @@ class Snapshot:
     attachment_chunks: tuple[AttachmentChunk, ...] = ()
     consents: tuple[Consent, ...] = ()
     letters: tuple[Letter, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

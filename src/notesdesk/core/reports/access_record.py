@@ -11,11 +11,23 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
+from notesdesk.core.codes.currencies import format_amount
 from notesdesk.core.domain.notes import Delivery, MaintenancePlan, Signature
 from notesdesk.core.domain.summaries import AccessRecord, NoteEntry, ReviewRow
 from notesdesk.core.reports.base import PdfOptions, Renderer
 from notesdesk.core.reports.clinician import episodes_text
-from notesdesk.core.reports.flow import boxed, gap, heading, keep, kv_table, markup, nothing, para, section
+from notesdesk.core.reports.flow import (
+    boxed,
+    data_table,
+    gap,
+    heading,
+    keep,
+    kv_table,
+    markup,
+    nothing,
+    para,
+    section,
+)
 from notesdesk.core.reports.fonts import MONO
 from notesdesk.core.reports.paperwork import paperwork_sections
 from notesdesk.core.reports.plan_flow import measures_table, plan_body, plan_facts, reviews_table
@@ -159,6 +171,26 @@ class AccessRecordDoc(Renderer):
         intro = markup("Documents kept with the record (a copy of each is given with this record on "
                        "request):", self.styles, "Muted")
         return section("Attached documents", [intro, markup("<br/>".join(lines), self.styles)], self.styles)
+    def _billing(self) -> list[Flowable]:
+        """What was paid and the receipts issued (their numbers and totals as issued)."""
+        if not self.r.payments and not self.r.receipts:
+            return []
+        w, loc = self.frame_width, self.locale()
+        out: list[Flowable] = [heading("Payments and receipts", self.styles)]
+        if self.r.payments:
+            rows = [[short_date(p.paid_on, loc), p.method.value, format_amount(p.amount, p.currency),
+                     f"{len(p.note_ids)} session(s)" if p.note_ids else "on account"]
+                    for p in self.r.payments]
+            out.append(data_table(["Paid on", "Method", "Amount", "For"], rows,
+                                  [w * 0.25, w * 0.25, w * 0.25, w * 0.25], self.styles))
+        if self.r.receipts:
+            rows = [[f"{r.data.kind.value.capitalize()} {r.number}", short_date(r.data.issued_on, loc),
+                     f"{short_date(r.data.period_from, loc)} \u2013 {short_date(r.data.period_to, loc)}",
+                     format_amount(r.data.total, r.data.currency),
+                     format_amount(r.data.paid, r.data.currency)] for r in self.r.receipts]
+            out += [gap(3 * mm), data_table(["Issued", "On", "Sessions", "Total", "Paid"], rows,
+                                            [w * 0.18, w * 0.18, w * 0.34, w * 0.15, w * 0.15], self.styles)]
+        return out
 
     def story(self) -> list[Flowable]:
         ident = self.r.identification
@@ -172,7 +204,7 @@ class AccessRecordDoc(Renderer):
                        [measures_table(self.r.measures, self.frame_width, self.styles, self.locale())],
                        self.styles)
         out += paperwork_sections(self.r.consents, self.r.letters, self.styles, self.date)
-        return out + self._private()
+        return out + self._billing() + self._private()
 
 
 def render_access_record(record: AccessRecord, options: PdfOptions | None = None) -> bytes:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from notesdesk.core.domain.billing import ReceiptData
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.paperwork import CONSENT_TITLES, ConsentKind
 from notesdesk.core.domain.summaries import (
@@ -29,7 +30,7 @@ from notesdesk.core.reports import (
     render_maintenance_plan,
     render_safety_plan,
 )
-from notesdesk.core.services import consent, summary
+from notesdesk.core.services import consent, receipts, summary
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -40,6 +41,7 @@ class DocumentSources:
 
     safety_plan: bool
     maintenance_plan: bool
+    receipt: bool = False
 
 
 def document_sources(uow: UnitOfWork, client_id: str) -> DocumentSources:
@@ -48,13 +50,14 @@ def document_sources(uow: UnitOfWork, client_id: str) -> DocumentSources:
     this client's notes are read (only theirs, and only when the client has notes at all)."""
     with uow:
         safety = bool(uow.safety_plans.ids(client_id=client_id))
+        receipt = bool(uow.receipts.ids(client_id=client_id))
         maintenance = False
         if uow.notes.ids(client_id=client_id):
             maintenance = any(
                 n.format == NoteFormat.DISCHARGE and n.maintenance_plan is not None
                 for n in uow.notes.where(client_id=client_id)
             )
-    return DocumentSources(safety_plan=safety, maintenance_plan=maintenance)
+    return DocumentSources(safety_plan=safety, maintenance_plan=maintenance, receipt=receipt)
 
 
 # -- the documents the app's Reports menu and the CLI's `document` command both make -------------
@@ -153,6 +156,22 @@ def _render_consent(form: ConsentForm, options: PdfOptions, _choice: Any) -> byt
 def _consent_audit_name(choice: ConsentKind | None) -> str:
     """The audit's name for a printed agreement form: its kind, as consent_form logs its preview."""
     return CONSENT_TITLES[ConsentKind(choice or ConsentKind.INFORMED)].lower()
+RECEIPT_REPRINT = "receipt (reprint)"
+
+
+def _receipt(uow: UnitOfWork, client_id: str, number: int | None, audit: AuditAction | None,
+             protected: bool | None) -> ReceiptData:
+    """The client's receipt `number` (None: the latest) as issued; a new receipt is issued, numbered,
+    through services/receipts.issue_receipt (Client → Receipt… in the app, `notesdesk receipt`)."""
+    data = receipts.find_receipt(uow, client_id, number).data
+    if audit is not None:
+        summary.log_document(uow, client_id, audit, RECEIPT_REPRINT, protected)
+    return data
+
+
+def _render_receipt(data: ReceiptData, options: PdfOptions, _choice: Any) -> bytes:
+    # The receipt's own paper and date, so every print of it is the same document.
+    return receipts.render(data, options.password)
 
 
 def _client_copy(model: ClientSummary, options: PdfOptions, choice: ClientCopyOptions | None) -> bytes:
@@ -206,6 +225,10 @@ DOCUMENTS: dict[str, DocumentKind] = {
             "consent", "Consent form", "Consent and agreement form", "agreement", _consent_form,
             _render_consent, _consent_audit_name,
             choice=ConsentKind,
+        ),
+        DocumentKind(
+            "receipt", "Latest receipt (reprint)", "Receipt (reprint)", "receipt", _receipt,
+            _render_receipt, lambda _choice: RECEIPT_REPRINT, needs="receipt", choice=int,
         ),
     )
 }

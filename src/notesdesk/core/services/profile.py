@@ -3,6 +3,7 @@ every document and with every signature."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
@@ -11,6 +12,7 @@ from notesdesk.core.errors import InvalidInput
 from notesdesk.core.reports.crisis_lines import COUNTRIES, known_locale
 from notesdesk.core.storage.uow import UnitOfWork
 
+TAX_ID = re.compile(r"\d{2}-?\d{7}|\d{3}-\d{2}-\d{4}")
 CONTACT_MAX = 1000  # characters: a few lines of address, phone and email
 
 
@@ -24,7 +26,31 @@ def check_profile(profile: PractitionerProfile) -> PractitionerProfile:
     if len(profile.contact) > CONTACT_MAX:
         raise InvalidInput(f"The contact details are longer than {CONTACT_MAX} characters.")
     return replace(profile, name=profile.name.strip(), credentials=profile.credentials.strip(),
-                   contact=profile.contact.strip())
+                   contact=profile.contact.strip(), npi=check_npi(profile.npi),
+                   tax_id=check_tax_id(profile.tax_id))
+
+
+def check_npi(text: str) -> str:
+    """An NPI as stored ("" for none): 10 digits whose last is the Luhn check digit over "80840" and
+    the first nine (CMS, NPI check digit), so a mistyped digit is caught before it reaches a superbill."""
+    npi = text.strip().replace(" ", "")
+    if not npi:
+        return ""
+    if not (len(npi) == 10 and npi.isascii() and npi.isdigit()):
+        raise InvalidInput("An NPI is 10 digits.")
+    digits = [int(d) for d in "80840" + npi[:9]]
+    total = sum(d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits)))
+    if (10 - total % 10) % 10 != int(npi[9]):
+        raise InvalidInput("This NPI's check digit does not match; check the 10 digits.")
+    return npi
+
+
+def check_tax_id(text: str) -> str:
+    """A tax id as stored ("" for none): an EIN (12-3456789) or SSN (123-45-6789), digits and dashes."""
+    tax_id = text.strip()
+    if tax_id and not TAX_ID.fullmatch(tax_id):
+        raise InvalidInput("A tax id is 9 digits, written 12-3456789 (EIN) or 123-45-6789.")
+    return tax_id
 
 
 def country_code(text: str) -> str:

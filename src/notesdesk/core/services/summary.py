@@ -420,6 +420,7 @@ def access_record(
         attached = uow.attachments.where(client_id=client_id)
         agreed = uow.consents.where(client_id=client_id)
         sent = uow.letters.where(client_id=client_id)
+        paid, issued = uow.payments.where(client_id=client_id), uow.receipts.where(client_id=client_id)
         practitioner = practitioner_block(uow)
         key = fingerprint(uow.vault.signing_public_key())
         chains: dict[str, list[Addendum]] = defaultdict(list)
@@ -447,6 +448,8 @@ def access_record(
         attachments=tuple(sorted(attached, key=lambda a: (a.added_on, a.created_at, a.id))),
         consents=tuple(sorted(agreed, key=lambda c: (c.agreed_on, c.created_at, c.id))),
         letters=tuple(sorted(sent, key=lambda x: (x.sent_on, x.created_at, x.id))),
+        payments=tuple(sorted(paid, key=lambda p: (p.paid_on, p.created_at, p.id))),
+        receipts=tuple(sorted(issued, key=lambda r: r.number)),
     )
 
 

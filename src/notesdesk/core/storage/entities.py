@@ -19,6 +19,7 @@ from typing import Any
 
 from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.flag_inputs import ClientSummary
@@ -109,6 +110,8 @@ ENTITIES: tuple[Entity, ...] = (
            ("attachment_id", "client_id", "part", "rev"), _chunk_clear, in_client_record=False, later=True),
     Entity("consent", "consents", Consent, "consent", later=True),
     Entity("letter", "letters", Letter, "letter", later=True),
+    Entity("payment", "payments", Payment, "payment", later=True),
+    Entity("receipt", "receipts", Receipt, "receipt", later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

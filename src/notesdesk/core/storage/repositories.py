@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import (
     Homework,
     MeasureAdministration,
@@ -44,6 +45,8 @@ class Repositories:
     attachment_chunks: SealedTable[AttachmentChunk]
     consents: SealedTable[Consent]
     letters: SealedTable[Letter]
+    payments: SealedTable[Payment]
+    receipts: SealedTable[Receipt]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

@@ -169,6 +169,16 @@ class LetterRow(_ClientOwned, Base):
     """Letters as they were printed; from migration 0011."""
 
     __tablename__ = "letter"
+class PaymentRow(_ClientOwned, Base):
+    """What a client paid; from migration 0013."""
+
+    __tablename__ = "payment"
+
+
+class ReceiptRow(_ClientOwned, Base):
+    """Receipts and superbills issued, each with its number and snapshot; from migration 0013."""
+
+    __tablename__ = "receipt"
 
 
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).

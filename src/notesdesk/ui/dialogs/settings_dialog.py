@@ -5,6 +5,8 @@ Preferences (QSettings) hold no client data; the practitioner's details live in 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -114,6 +116,27 @@ class SettingsDialog(QDialog):
         _named(self.new_recovery_key, "New recovery key")
         self.new_recovery_key.clicked.connect(lambda: self._on_renew(Renewal.RECOVERY_KEY))
 
+        # Billing: the fee schedule (its own dialog: each fee is stored as it is set) and, in the US,
+        # the identifiers a superbill carries.
+        self.fees_button = QPushButton("Fee &schedule…")
+        _named(self.fees_button, "Fee schedule")
+        self.fees_button.clicked.connect(self._on_fees)
+        self.npi = QLineEdit(profile.npi)
+        self.npi.setPlaceholderText("10 digits (US)")
+        _named(self.npi, "NPI")
+        self.tax_id = QLineEdit(profile.tax_id)
+        self.tax_id.setPlaceholderText("EIN, e.g. 12-3456789 (US)")
+        _named(self.tax_id, "Tax id")
+        billing = QGroupBox("Fees and receipts")
+        form = QFormLayout(billing)
+        fees_row = QHBoxLayout()
+        fees_row.addWidget(self.fees_button)
+        fees_row.addStretch(1)
+        form.addRow("", fees_row)
+        form.addRow("&NPI (on superbills):", self.npi)
+        form.addRow("Ta&x id (on superbills):", self.tax_id)
+        self.fees_dialog: QDialog | None = None
+
         general = QGroupBox("Security and privacy")
         form = QFormLayout(general)
         form.addRow("&Lock after idle:", self.idle)
@@ -147,7 +170,7 @@ class SettingsDialog(QDialog):
         content = QWidget()
         boxes = QVBoxLayout(content)
         boxes.setContentsMargins(0, 0, 0, 0)
-        for box in (general, practitioner, notes):
+        for box in (general, practitioner, billing, notes):
             boxes.addWidget(box)
         # On a short screen the groups scroll; the Save and Cancel buttons stay in view.
         self.scroll_area = QScrollArea(self)
@@ -205,7 +228,14 @@ class SettingsDialog(QDialog):
         self.renew_dialog.open()
 
     def profile(self) -> PractitionerProfile:
-        return self.practitioner.profile(self._ctx.vault.profile())
+        typed = self.practitioner.profile(self._ctx.vault.profile())
+        return replace(typed, npi=self.npi.text().strip(), tax_id=self.tax_id.text().strip())
+
+    def _on_fees(self) -> None:
+        from notesdesk.ui.dialogs.fees_dialog import FeeScheduleDialog  # inline: Settings opens lean
+
+        self.fees_dialog = FeeScheduleDialog(self._ctx, self)
+        self.fees_dialog.open()
 
     def accept(self) -> None:
         """Check everything, save the practitioner's details (the step that can fail), and only then the

@@ -72,7 +72,8 @@ NO_MAINTENANCE_PLAN = (
 
 
 # Why a document that needs a record (DocumentKind.needs) cannot be made yet.
-MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN}
+NO_RECEIPT = "No receipt yet: issue one with Client → Receipt or superbill…."
+MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN, "receipt": NO_RECEIPT}
 
 
 def missing_sources(sources: DocumentSources) -> dict[str, str]:

@@ -75,8 +75,8 @@ class RowsModel[R](QAbstractTableModel):
 
 
 class NoteListModel(RowsModel[SessionNote]):
-    """Date, whether signed (with the number of addenda under it: "Signed" / "2 addenda") and format:
-    narrow enough that the status always shows beside the date."""
+    """Date, whether signed (with the number of addenda under it: "Signed" / "2 addenda") and format
+    (with the session's times under it): narrow enough that the status always shows beside the date."""
 
     COL_DATE, COL_STATUS, COL_FORMAT = range(3)
     HEADERS = ("Date", "Status", "Format")
@@ -90,11 +90,23 @@ class NoteListModel(RowsModel[SessionNote]):
         self._addenda = dict(addenda_counts)
         self.set_rows(notes)
 
+    @staticmethod
+    def session_times(row: SessionNote) -> str:
+        """'16:00–16:50', 'from 09:05' with only a start, '' with none (as the CLI shows them)."""
+        start, end = row.start_time, row.end_time
+        if start is not None and end is not None:
+            return f"{start:%H:%M}\u2013{end:%H:%M}"
+        return f"from {start:%H:%M}" if start is not None else (f"until {end:%H:%M}" if end else "")
+
     def cell(self, row: SessionNote, column: int) -> str:
         if column == self.COL_DATE:
             return row.session_date.isoformat()
         if column == self.COL_FORMAT:
-            return row.template_name or row.format.label
+            # The times under the format (the column that takes the spare width), not in a column of
+            # their own nor under the date: the date and status keep their narrow widths.
+            times = self.session_times(row)
+            label = row.template_name or row.format.label
+            return f"{label}\n{times}" if times else label
         if column == self.COL_STATUS:
             count = self._addenda.get(row.id, 0)
             if not row.is_signed:
@@ -105,6 +117,11 @@ class NoteListModel(RowsModel[SessionNote]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_FORMAT:
+            minutes, times = row.minutes, self.session_times(row)
+            length = f" ({minutes} min)" if minutes is not None and minutes > 0 else ""
+            label = row.template_name or row.format.label
+            return f"{label}; session {times}{length}" if times else label
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_STATUS:
             count = self._addenda.get(row.id, 0)
             if not row.is_signed:

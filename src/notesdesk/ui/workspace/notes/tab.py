@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -26,7 +27,7 @@ from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.services import care, notes, pending, plans, templates
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind, ran
-from notesdesk.ui.workspace.fitting import FittingTable
+from notesdesk.ui.workspace.fitting import PADDING, FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
 from notesdesk.ui.workspace.notes.editor import NoteEditor
@@ -53,6 +54,22 @@ def addendum_html(addenda: list[Addendum]) -> str:
         parts.append(f"<p><b>{html.escape(a.kind.value.capitalize())}, {when}</b>{who}{creds}<br>{body}</p>")
     return "".join(parts) or NO_ADDENDA
 
+
+
+class NoteTable(FittingTable):
+    """The notes list. Its format column (the one taking the spare width) asks only for its format
+    names, not for the session times under them: the times are wider, and would widen the list (and
+    the window on a small screen); on a narrow list they are elided, whole in the tooltip."""
+
+    def wanted(self, column: int) -> int:
+        model = self.model()
+        if column != self.stretch or not isinstance(model, NoteListModel):
+            return super().wanted(column)
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        names = [row.template_name or row.format.label for row in model.rows()]
+        text = max([self.horizontalHeader().sectionSizeHint(column),
+                    *(self.fontMetrics().horizontalAdvance(name) + margin for name in names)])
+        return text + PADDING
 
 class FittedBrowser(QTextBrowser):
     """As tall as its text at its width, up to `most` px (then it scrolls): one line says one line."""
@@ -140,7 +157,7 @@ class NotesTab(QWidget):
         self._syncing = False
         self.model = NoteListModel(self)
         # Narrow columns, none hidden: whether a note is signed shows beside its date on any screen.
-        self.view = FittingTable(self.model, "Session notes, newest first", NoteListModel.COL_FORMAT, cap=110)
+        self.view = NoteTable(self.model, "Session notes, newest first", NoteListModel.COL_FORMAT, cap=110)
         rows = self.view.verticalHeader()  # a note with addenda says so on a second line of its status
         rows.setMinimumSectionSize(rows.defaultSectionSize())
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

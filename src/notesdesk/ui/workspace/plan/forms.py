@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -242,6 +242,12 @@ class PlanFieldsForm(_Form):
         self.diagnoses = self.add(
             "&Diagnoses", LinesEdit("Diagnoses", "One per line, e.g. F41.0 Panic disorder")
         )
+        # The client's recorded ICD-10-CM diagnoses, offered as "code description" lines: picked, one
+        # is added to the plan's list, code and description together (free text stays possible).
+        self.coded = named(QComboBox(), "Add a recorded diagnosis")
+        self.coded.activated.connect(self._add_coded)
+        self.form.addRow("", self.coded)
+        self.set_coded(())
         self.strengths = self.add("&Strengths", text_edit("Client strengths", "", 2))
         self.service_type = self.add("Type of &service", named(QComboBox(), "Type of service"))
         self.service_type.setEditable(True)
@@ -260,6 +266,20 @@ class PlanFieldsForm(_Form):
         self.agreement_date = self.add("Client &agreed on", OptionalDateEdit("Client agreement date"))
         self.agreement_how = self.add("Agreed &how", line_edit(
             "How the client agreed", "e.g. signed in session, verbal agreement"))
+
+    def set_coded(self, lines: Sequence[str]) -> None:
+        """Offer these diagnoses ('F41.1 Generalized anxiety disorder'); none: the picker hides."""
+        self.coded.clear()
+        self.coded.addItem("Add a recorded diagnosis…", "")
+        for line in lines:
+            self.coded.addItem(line, line)
+        self.coded.setVisible(bool(lines))
+
+    def _add_coded(self, index: int) -> None:
+        line = str(self.coded.itemData(index) or "")
+        self.coded.setCurrentIndex(0)
+        if line and line not in self.diagnoses.lines():
+            self.diagnoses.set_lines((*self.diagnoses.lines(), line))  # reported as an edit
 
     def _fill(self, plan: TreatmentPlan) -> None:
         self.diagnoses.set_lines(plan.diagnoses)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, TreatmentPlan
 from notesdesk.core.errors import InvalidInput
-from notesdesk.core.services import measures, plans
+from notesdesk.core.services import diagnoses, measures, plans
 from notesdesk.core.services.plan_rules import missing_for_country
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
@@ -129,6 +129,7 @@ class PlanTab(QWidget):
         self.reviews.sig_reviewed.connect(self._on_reviewed)
         self.suggestions.sig_apply_requested.connect(self.apply_suggestion)
         self._session.on_change(self, {Kind.MEASURE}, self.refresh_suggestions)
+        self._session.on_change(self, {Kind.DIAGNOSIS}, self.refresh_coded)
         self.reload()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -152,12 +153,20 @@ class PlanTab(QWidget):
         if versions is None:
             return
         self._versions = versions
+        self.refresh_coded()
         if versions:
             self._set_plan(versions[-1], persisted=True)
-        else:
-            self._set_plan(TreatmentPlan(client_id=self._client_id), persisted=False)
+        else:  # a first plan starts from the client's recorded diagnoses
+            self._set_plan(TreatmentPlan(client_id=self._client_id, diagnoses=self.coded), persisted=False)
         self.reviews.show_versions(versions)
         self.compare.show_versions(versions)
+
+    def refresh_coded(self) -> None:
+        """Offer the client's recorded diagnoses ("F41.1 Generalized anxiety disorder") to the plan's
+        diagnoses field."""
+        found = self._session.read(diagnoses.list_diagnoses, self._client_id) or []
+        self.coded = tuple(f"{d.code} {d.description}" for d in found)
+        self.fields.set_coded(self.coded)
 
     def _set_plan(self, plan: TreatmentPlan, persisted: bool) -> None:
         self._plan, self._persisted, self.dirty = plan, persisted, False

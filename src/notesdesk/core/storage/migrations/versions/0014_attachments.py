@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 
 
 def _owned(table: str, *extra: sa.schema.SchemaItem) -> None:
