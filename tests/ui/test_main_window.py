@@ -237,7 +237,8 @@ def test_flags_show_in_the_list(qtbot, ctx, make_window):
                        risk=RiskAssessment(RiskLevel.HIGH, "recent loss", "call Friday"))
     ctx.session.write(notes.create_note, note, change=Kind.NOTE, client_id=ana.id)
     ctx.session.write(notes.sign_note, note.id, change=Kind.NOTE, client_id=ana.id)
-    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == "risk · no safety plan", timeout=3000)
+    shown = "risk · no safety plan · no consent"  # and no informed consent recorded since the first note
+    qtbot.waitUntil(lambda: window.panel.model.index(0, 2).data() == shown, timeout=3000)
 
 
 def test_flags_of_the_open_client_follow_its_changes(qtbot, ctx, make_window):

@@ -9,9 +9,10 @@ from notesdesk.core.domain.care import Checkin, CheckinStatus, Homework
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, RiskAssessment, RiskLevel, SessionNote, Signature
+from notesdesk.core.domain.paperwork import Consent, ConsentKind
 from notesdesk.core.domain.plans import Goal, PlanStatus, Problem, TreatmentPlan
 from notesdesk.core.search.index import SearchIndex
-from notesdesk.core.services import care, clients, notes, plans
+from notesdesk.core.services import care, clients, consent, notes, plans
 from notesdesk.core.services.overview import (
     NO_FLAGS,
     UNSIGNED_AFTER_DAYS,
@@ -80,6 +81,7 @@ def test_client_flags_reads_the_vault_in_one_unit_of_work(created, monkeypatch):
     )
     risky = notes.create_note(vault.unit_of_work(), note(ben.id, today(), risk=RiskLevel.HIGH))
     notes.sign_note(vault.unit_of_work(), risky.id)
+    consent.add_consent(vault.unit_of_work(), Consent(ben.id, ConsentKind.INFORMED))  # no paperwork flag
 
     entered = []
     original = type(vault.unit_of_work()).__enter__
@@ -130,6 +132,7 @@ def test_a_draft_left_unsigned_for_days_is_flagged():
 def test_a_signed_note_is_not_flagged_and_only_drafts_are_read(created):
     vault = created[0]
     ana = clients.add_client(vault.unit_of_work(), Client(name="Ana"))
+    consent.add_consent(vault.unit_of_work(), Consent(ana.id, ConsentKind.INFORMED))  # no paperwork flag
     old = notes.create_note(vault.unit_of_work(), note(ana.id, today() - timedelta(days=7)))
     assert client_flags(vault.unit_of_work(), [ana.id])[ana.id].labels() == ["unsigned note"]
     assert [n.id for n in unsigned_notes(vault.unit_of_work(), ana.id)] == [old.id]

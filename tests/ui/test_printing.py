@@ -182,6 +182,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
         "Homework sheet…",
         "Record for an access request…",
         "Maintenance plan…",
+        "Consent form…",
         "Latest receipt (reprint)…",
     ]
     menu.document_actions["clinician"].trigger()
@@ -240,7 +241,7 @@ def test_no_client_no_documents_and_a_missing_record_is_greyed_out_with_the_reas
     menu.aboutToShow.emit()  # as when the menu opens
     enabled = {key for key, action in menu.document_actions.items() if action.isEnabled()}
     # The blank worksheet is for exactly this client: one with no plan yet.
-    assert enabled == {"clinician", "client", "homework", "record", "safety-blank"}
+    assert enabled == {"clinician", "client", "homework", "record", "safety-blank", "consent"}
     safety, maintenance = menu.document_actions["safety"], menu.document_actions["maintenance"]
     assert safety.toolTip() == safety.statusTip() == NO_SAFETY_PLAN
     assert "Safety plan tab" in NO_SAFETY_PLAN
