@@ -39,7 +39,10 @@ done
 (cd /tmp && /usr/bin/notesdesk --selftest) || fail "the installed self-test failed"
 
 tarball="$(ls "$dist"/notesdesk-*-linux-*.tar.xz | tail -1)"
-tar -tJf "$tarball" notesdesk/THIRD-PARTY-NOTICES.txt >/dev/null || fail "the .tar.xz lacks the notices"
+listing="$(tar -tJf "$tarball")"
+for f in THIRD-PARTY-NOTICES.txt $app_id.desktop $app_id.mime.xml; do
+  grep -qx "notesdesk/$f" <<<"$listing" || fail "the .tar.xz lacks $f"
+done
 
 # Every component the source tree lists; the bundle adds the build machine's libraries it carries.
 components() { sed -n '/^Components:/,/^$/p' | grep '^  '; }
