@@ -172,6 +172,34 @@ def test_a_vault_open_in_another_window_is_said_in_one_line_and_nothing_changes(
         holder.close()
 
 
+def test_a_restore_whose_vault_then_does_not_open_says_it_was_restored_all_the_same(
+    qtbot, launched, practice, ui_vault_path, errors, monkeypatch
+):
+    """Another window takes the restored vault first: the restore is not reported as undone."""
+    from notesdesk.core.errors import VaultInUse
+    from notesdesk.ui.start import window as start_window
+
+    class TakenFirst:
+        @staticmethod
+        def open(*_args: object, **_kwargs: object) -> Vault:
+            raise VaultInUse("This vault is already open in another NotesDesk window or command.")
+
+    backup, _key = practice
+    _launcher, window = launched(backup)
+    _on_restore_page(qtbot, window)
+    monkeypatch.setattr(start_window, "_vault_class", lambda: TakenFirst)
+    _answer(window, yes=True)
+    qtbot.keyClicks(window.restore_file.passphrase.edit, PASSPHRASE)
+    qtbot.keyClick(window.restore_file.passphrase.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: errors.last_message is not None, timeout=20000)
+    [kept] = ui_vault_path.parent.glob("*.replaced-*.bak")
+    said = errors.last_message
+    assert said.startswith(f"Restored from {backup.name}. The vault it replaced is kept at {kept}")
+    assert "It did not open: This vault is already open" in errors.last_message
+    assert "Nothing was changed" not in errors.last_message and not window.restore_file.in_use.text()
+    assert window.stack.currentWidget() is window.unlock and not window.restore_file.passphrase.text()
+
+
 def test_the_window_that_holds_the_vault_says_so_in_one_line(qtbot, launched, practice, errors):
     backup, _key = practice
     launcher, window = launched(Path("/nonexistent/never-read.ndbk"))

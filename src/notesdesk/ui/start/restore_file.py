@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.errors import NotesdeskError
 from notesdesk.ui.widgets.labels import InlineMessage, heading, monospace, paragraph
 from notesdesk.ui.widgets.passphrase import PassphraseField
 
@@ -48,6 +49,10 @@ WRONG_SECRET = (
 )
 RESTORED = "Restored from {backup}."
 RESTORED_KEPT = "Restored from {backup}. The vault it replaced is kept at {kept}."
+
+
+class RestoredNotOpened(NotesdeskError):
+    """The restore worked, but the restored vault then did not open (another window took it first)."""
 
 
 def restored(backup: str, kept: Path | None) -> str:
@@ -167,7 +172,7 @@ class RestoreFilePage(QWidget):
         self.passphrase.textChanged.connect(lambda _t: self.message.clear())
         self.recovery_key.textChanged.connect(lambda _t: self.message.clear())
         self.restore_button.clicked.connect(self._on_submit)
-        self.back.clicked.connect(self.sig_back)
+        self.back.clicked.connect(self._on_back)
 
     def show_preview(self, preview: BackupPreview) -> None:
         self.preview = preview
@@ -191,6 +196,11 @@ class RestoreFilePage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
         self.passphrase.setFocus()
+
+    def _on_back(self) -> None:
+        self.clear_secret()
+        self.message.clear()
+        self.sig_back.emit()
 
     def _on_submit(self) -> None:
         if self.passphrase.text():

@@ -25,11 +25,18 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
+from notesdesk.core.errors import NotesdeskError, VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage, system_region
-from notesdesk.ui.start.restore_file import WRONG_SECRET, RestoreFilePage, Secret, question, restored
+from notesdesk.ui.start.restore_file import (
+    WRONG_SECRET,
+    RestoredNotOpened,
+    RestoreFilePage,
+    Secret,
+    question,
+    restored,
+)
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
 
@@ -423,9 +430,12 @@ class StartWindow(QWidget):
 
             kept = restore(source, path, passphrase, recovery_key, fresh_backup_to=paths.backup_dir(),
                            different_vault_ok=other)
-            # With the recovery key: open as "Forgot passphrase?" does, then a new passphrase.
-            vault = _vault_class().open(path, passphrase=passphrase, recovery_key=recovery_key,
-                                        backups=folders, repair=recovery_key is not None)
+            try:  # with the recovery key: open as "Forgot passphrase?" does, then a new passphrase
+                vault = _vault_class().open(path, passphrase=passphrase, recovery_key=recovery_key,
+                                            backups=folders, repair=recovery_key is not None)
+            except NotesdeskError as exc:  # restored all the same: never "nothing was changed"
+                said = f"{restored(source.name, kept)} It did not open: {exc.message}"
+                raise RestoredNotOpened(said) from exc
             return kept, self._preloaded(vault)
 
         self._work("Checking and restoring the backup…", restore_and_open,
@@ -447,6 +457,10 @@ class StartWindow(QWidget):
             self.restore_file.show_wrong(WRONG_SECRET)
         elif isinstance(exc, VaultInUse):
             self.restore_file.show_in_use(True)
+        elif isinstance(exc, RestoredNotOpened):
+            self.restore_file.clear_secret()
+            self._errors.present(exc, title="Backup restored")
+            self._show_first_page()  # the restored vault: unlock it there
         else:
             self._errors.present(exc, title="Not restored")
 
