@@ -51,3 +51,18 @@ def test_every_repository_file_a_workflow_names_exists(path: Path) -> None:
     assert named, "the workflow builds from the repository's own files"
     missing = sorted(n for n in named if not (ROOT / n.replace("\\", "/")).exists())
     assert missing == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_a_steps_condition_reads_only_variables_set_before_that_step(path: Path) -> None:
+    """A step's `if` is evaluated before the step runs: whether it sees that step's own `env` is not
+    something to rely on (reports differ), and `secrets` cannot be read there at all. A signing step
+    is guarded by a flag set on the job, which a step's `if` reads for certain."""
+    workflow = _load(path)
+    for name, job in workflow["jobs"].items():
+        known = {*workflow.get("env", {}), *job.get("env", {})}
+        for step in job["steps"]:
+            condition = str(step.get("if", ""))
+            assert "secrets." not in condition, f"{name}: {step.get('name')}"
+            read = set(re.findall(r"env\.(\w+)", condition))
+            assert read <= known, f"{name}: '{step.get('name')}' reads {sorted(read - known)}"
