@@ -86,6 +86,24 @@ def test_nsis_installs_per_user_and_uninstalls_only_its_own_files() -> None:
     assert 'Section /o "Desktop shortcut"' in script  # optional, off by default
 
 
+def test_nsis_opens_backups_in_the_restore_page_and_its_uninstaller_removes_only_the_association() -> None:
+    script = NSI.read_text()
+    install = script.split('Section "NotesDesk (required)"')[1].split("SectionEnd")[0]
+    uninstall = script.split('Section "Uninstall"')[1].split("SectionEnd")[0]
+    assert "WITH_BACKUP_ASSOCIATION" not in script  # on in every build
+    assert 'WriteRegStr HKCU "Software\\Classes\\.ndbk" "" "${BACKUP_CLASS}"' in install
+    open_command = r"""shell\open\command" "" '"$INSTDIR\NotesDesk.exe" --restore "%1"'"""
+    assert f'WriteRegStr HKCU "Software\\Classes\\${{BACKUP_CLASS}}\\{open_command}' in install
+    assert 'DeleteRegKey HKCU "Software\\Classes\\${BACKUP_CLASS}"' in uninstall
+    # .ndbk itself only while it still names NotesDesk's class: another program may have taken it.
+    ours = uninstall.split('StrCmp $0 "${BACKUP_CLASS}" 0 association_not_ours')[1]
+    ours = ours.split("association_not_ours:")[0]
+    assert 'DeleteRegValue HKCU "Software\\Classes\\.ndbk" ""' in ours
+    assert 'DeleteRegKey /ifempty HKCU "Software\\Classes\\.ndbk"' in ours
+    assert "ndbk" not in " ".join(re.findall(r"^\s*Delete (.+)$", uninstall, re.MULTILINE))  # no backup file
+    assert not re.search(r"^\s*Delete .*\*", uninstall, re.MULTILINE)  # nothing by wildcard
+
+
 def _system_notices():
     return _load("linux/system_notices.py")
 

@@ -2,8 +2,11 @@
 # Wrap the PyInstaller bundle (dist/notesdesk) in a .deb and a .tar.xz:
 #     installer/linux/build-packages.sh [DIST]        (DIST defaults to dist; `make installer` runs it)
 # The .deb puts the bundle in /opt/notesdesk, links /usr/bin/notesdesk, and adds the menu entry,
-# icons, AppStream metainfo and the third-party notices. It has no maintainer scripts: vaults and
-# backups live in each user's data folder, which dpkg never owns, so removing the package leaves them.
+# icons, AppStream metainfo, the backup file type (shared-mime-info XML) and the third-party notices.
+# It has no maintainer scripts: the MIME and desktop databases are rebuilt by the file triggers of
+# shared-mime-info and desktop-file-utils (on /usr/share/mime/packages and /usr/share/applications)
+# when either is installed; vaults and backups live in each user's data folder, which dpkg never
+# owns, so removing the package leaves them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -30,11 +33,12 @@ echo "$glibc" > "$dist/glibc-floor.txt"
 pkg="$(mktemp -d)"
 trap 'rm -rf "$pkg"' EXIT
 install -d "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" "$pkg/usr/share/metainfo" \
-  "$pkg/usr/share/doc/notesdesk" "$pkg/DEBIAN"
+  "$pkg/usr/share/mime/packages" "$pkg/usr/share/doc/notesdesk" "$pkg/DEBIAN"
 cp -a "$bundle" "$pkg/opt/notesdesk"
 ln -s /opt/notesdesk/notesdesk "$pkg/usr/bin/notesdesk"
 install -m 644 "$here/$app_id.desktop" "$pkg/usr/share/applications/"
 install -m 644 "$here/$app_id.metainfo.xml" "$pkg/usr/share/metainfo/"
+install -m 644 "$here/$app_id.mime.xml" "$pkg/usr/share/mime/packages/$app_id.xml"
 for png in "$root"/resources/icons/png/notesdesk-*.png; do
   size="$(basename "$png" .png)"; size="${size#notesdesk-}"
   install -D -m 644 "$png" "$pkg/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png"
@@ -66,7 +70,7 @@ dpkg-deb --root-owner-group -Zzstd --build "$pkg" "$deb" >/dev/null
 
 # -- .tar.xz ---------------------------------------------------------------------------------------
 tarball="$dist/notesdesk-${version}-linux-$(uname -m).tar.xz"
-cp "$here/$app_id.desktop" "$root/resources/icons/notesdesk.svg" "$bundle/"
+cp "$here/$app_id.desktop" "$here/$app_id.mime.xml" "$root/resources/icons/notesdesk.svg" "$bundle/"
 tar -C "$dist" -cf - notesdesk | xz -T0 -6 > "$tarball"
 
 echo "built $deb ($(du -h "$deb" | cut -f1)), $tarball ($(du -h "$tarball" | cut -f1)); needs glibc >= $glibc"

@@ -6,6 +6,7 @@
 ; Per user, no administrator prompt: installs to %LOCALAPPDATA%\Programs\NotesDesk and writes only
 ; HKCU. Vaults and backups live elsewhere (%LOCALAPPDATA%\NotesDesk and the folders the user chose);
 ; the uninstaller deletes only the program files it installed, by name, never a folder's whole content.
+; Backups (.ndbk) are associated with NotesDesk.exe --restore (its restore page), per user.
 
 Unicode true
 !include "MUI2.nsh"
@@ -22,6 +23,7 @@ Unicode true
 
 !define APP "NotesDesk"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\NotesDesk"
+!define BACKUP_CLASS "NotesDesk.Backup"
 
 Name "${APP}"
 OutFile "${OUTFILE}"
@@ -66,16 +68,14 @@ Section "NotesDesk (required)" SecApp
 
   CreateShortCut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\NotesDesk.exe"
 
-  ; Backups (.ndbk) open NotesDesk's restore flow (per user: HKCU\Software\Classes). Off until the
-  ; app accepts `--restore FILE` (installer/README.md, "Not done yet"): an association to a command
-  ; the app refuses would be worse than none. Compile with -DWITH_BACKUP_ASSOCIATION to include it.
-!ifdef WITH_BACKUP_ASSOCIATION
-  WriteRegStr HKCU "Software\Classes\.ndbk" "" "NotesDesk.Backup"
-  WriteRegStr HKCU "Software\Classes\NotesDesk.Backup" "" "NotesDesk backup"
-  WriteRegStr HKCU "Software\Classes\NotesDesk.Backup\DefaultIcon" "" "$INSTDIR\NotesDesk.exe,0"
-  WriteRegStr HKCU "Software\Classes\NotesDesk.Backup\shell\open\command" "" '"$INSTDIR\NotesDesk.exe" --restore "%1"'
+  ; Backups (.ndbk) open NotesDesk's restore page (`NotesDesk.exe --restore FILE`, ui/start/
+  ; restore_file.py), per user: HKCU\Software\Classes only, no administrator prompt.
+  WriteRegStr HKCU "Software\Classes\.ndbk" "" "${BACKUP_CLASS}"
+  WriteRegStr HKCU "Software\Classes\.ndbk" "Content Type" "application/x-notesdesk-backup"
+  WriteRegStr HKCU "Software\Classes\${BACKUP_CLASS}" "" "NotesDesk backup"
+  WriteRegStr HKCU "Software\Classes\${BACKUP_CLASS}\DefaultIcon" "" "$INSTDIR\NotesDesk.exe,0"
+  WriteRegStr HKCU "Software\Classes\${BACKUP_CLASS}\shell\open\command" "" '"$INSTDIR\NotesDesk.exe" --restore "%1"'
   System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'  ; SHCNE_ASSOCCHANGED
-!endif
 
   WriteRegStr HKCU "Software\${APP}" "InstallDir" "$INSTDIR"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP}"
@@ -102,9 +102,16 @@ Section "Uninstall"
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${APP}.lnk"
   Delete "$DESKTOP\${APP}.lnk"
-  DeleteRegKey HKCU "Software\Classes\NotesDesk.Backup"
-  DeleteRegValue HKCU "Software\Classes\.ndbk" ""
-  DeleteRegKey /ifempty HKCU "Software\Classes\.ndbk"
+  ; The association: our class, and .ndbk only while it still points to it (another program may have
+  ; taken it since). Registry entries only: no backup file is touched.
+  DeleteRegKey HKCU "Software\Classes\${BACKUP_CLASS}"
+  ReadRegStr $0 HKCU "Software\Classes\.ndbk" ""
+  StrCmp $0 "${BACKUP_CLASS}" 0 association_not_ours
+    DeleteRegValue HKCU "Software\Classes\.ndbk" ""
+    DeleteRegValue HKCU "Software\Classes\.ndbk" "Content Type"
+    DeleteRegKey /ifempty HKCU "Software\Classes\.ndbk"
+  association_not_ours:
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'  ; SHCNE_ASSOCCHANGED
   DeleteRegKey HKCU "${UNINSTALL_KEY}"
   DeleteRegKey HKCU "Software\${APP}"
 SectionEnd

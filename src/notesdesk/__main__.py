@@ -13,13 +13,14 @@ from pathlib import Path
 MINIMUM_PYTHON = (3, 12)
 
 
-def launch_desktop(vault_path: Path) -> int:
+def launch_desktop(vault_path: Path, backup: Path | None = None) -> int:
+    """The app on `vault_path`; on the page that restores `backup` when one is given."""
     try:
         from notesdesk.ui.app import main as app_main
     except ImportError as exc:
         sys.stderr.write(f"notesdesk: the desktop app cannot start: {exc.name or 'Qt'} failed to load.\n")
         return 1
-    return int(app_main(vault_path) or 0)
+    return int(app_main(vault_path, backup=backup) or 0)
 
 
 def python_too_old(version: tuple[int, ...]) -> str | None:

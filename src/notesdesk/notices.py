@@ -6,7 +6,9 @@ ignored), which is also what PyInstaller bundles (installer/notesdesk.spec copie
 so a frozen build reads the same list). Three components are not Python distributions and are added
 here: the Python runtime, the Qt libraries inside the PySide6 wheels (LGPL-3.0, used as replaceable
 shared libraries) and the DejaVu fonts in resources/fonts. A Linux bundle also lists the build
-machine's libraries it carries (system_components).
+machine's libraries it carries (system_components). Third-party content is listed from the data that
+ships it: each questionnaire's wording with the terms in its instrument file, and the ICD-10-CM list
+with the release named in its header (bundled_content).
 
 No Qt here: the About dialog shows it, and `installer/notices.py` writes THIRD-PARTY-NOTICES.txt
 for every package from it.
@@ -15,6 +17,7 @@ for every package from it.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import importlib.metadata as md
 import importlib.util
 import json
@@ -23,6 +26,7 @@ import sys
 import sysconfig
 import textwrap
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -183,6 +187,37 @@ def _bundled_inside_wheels() -> list[Component]:
     return found
 
 
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a word ("U.S." goes on)."""
+    return re.split(r"(?<=[a-z0-9)]{2})\. ", text, maxsplit=1)[0].rstrip(".") + "."
+
+
+def bundled_content() -> list[Component]:
+    """Content others wrote that the app shows: the questionnaires' wording (as their instrument files
+    state its owner and terms) and the ICD-10-CM code list (its release from the list's own header)."""
+    from notesdesk.core.codes import icd10cm  # inline: only the notices need them here
+    from notesdesk.core.measures.library import builtin_instruments
+
+    found = []
+    for instrument in builtin_instruments():
+        licence = instrument.licence
+        if licence.owner != "third-party":
+            continue
+        terms = "\n\n".join(part for part in (licence.attribution, licence.terms, licence.source) if part)
+        found.append(Component(f"{instrument.name} questionnaire wording", instrument.version,
+                               _first_sentence(licence.terms), (("terms", terms),)))
+    with gzip.open(resources.files(icd10cm.__package__).joinpath(icd10cm.DATA_FILE).open("rb"), "rt",
+                   encoding="utf-8") as listed:
+        release = listed.readline().removeprefix("# ").strip().removeprefix("ICD-10-CM ")
+    found.append(Component(
+        "ICD-10-CM code list", release, "Public domain (US government work: CDC/NCHS and CMS)",
+        (("source", "ICD-10-CM, the US clinical modification of ICD-10, from the National Center for "
+                    "Health Statistics (CDC) and CMS: https://www.cdc.gov/nchs/icd/icd-10-cm/. The codes "
+                    "and descriptions NotesDesk lists are taken unchanged from that release."),),
+    ))
+    return found
+
+
 def components() -> list[Component]:
     """Every third-party component NotesDesk ships, Python distributions first."""
     found = [
@@ -199,6 +234,7 @@ def components() -> list[Component]:
     found.append(Component("DejaVu fonts", "2.37", "Bitstream-Vera (DejaVu changes: public domain)",
                            (("LICENSE-DejaVu.txt", _resource_text("fonts", "LICENSE-DejaVu.txt")),)))
     found += _bundled_inside_wheels()
+    found += bundled_content()
     with contextlib.suppress(ResourceMissing):
         found += system_components(resources_dir() / "licenses" / SYSTEM_LIBRARIES)
     return found

@@ -102,28 +102,53 @@ def test_unexpected_error_names_only_the_type(
     assert result.out == ""
 
 
+def _desktop_run(*argv: str) -> tuple[int, list[tuple[Path, Path | None]], str]:
+    """main() with a stand-in desktop app: the exit code, what the app was opened on, stderr."""
+    seen: list[tuple[Path, Path | None]] = []
+    err = io.StringIO()
+    code = main(list(argv), stdin=io.StringIO(), stdout=io.StringIO(), stderr=err,
+                desktop=lambda vault, backup: seen.append((vault, backup)) or 0)
+    return code, seen, err.getvalue()
+
+
 def test_no_command_opens_the_desktop_app(vault_path: Path) -> None:
-    seen: list[Path] = []
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        ["--vault", str(vault_path)],
-        stdin=io.StringIO(),
-        stdout=out,
-        stderr=err,
-        desktop=lambda vault: seen.append(vault) or 0,
-    )
-    assert code == 0 and seen == [vault_path]
+    code, seen, _err = _desktop_run("--vault", str(vault_path))
+    assert code == 0 and seen == [(vault_path, None)]
+
+
+def test_a_backup_file_alone_opens_the_app_on_its_restore_page(vault_path: Path, tmp_path: Path) -> None:
+    """What a double-click runs: `notesdesk FILE` (the .desktop entry's %f), `--restore FILE` (the
+    Windows association); a file is passed on whatever it holds, the app says what it is."""
+    backup = tmp_path / "notesdesk-backup-20261207-101500.ndbk"
+    assert _desktop_run("--vault", str(vault_path), str(backup)) == (0, [(vault_path, backup)], "")
+    assert _desktop_run("--vault", str(vault_path), "--restore", str(backup))[1] == [(vault_path, backup)]
+    other = tmp_path / "letter.txt"
+    other.write_text("not a backup")
+    assert _desktop_run("--vault", str(vault_path), str(other))[1] == [(vault_path, other)]
+
+
+def test_a_mistyped_command_is_still_a_usage_error_and_restore_stays_the_cli_command(
+    vault_path: Path, tmp_path: Path
+) -> None:
+    code, seen, err = _desktop_run("--vault", str(vault_path), "resotre")
+    assert code == 2 and seen == [] and "invalid choice" in err
+    backup = tmp_path / "b.ndbk"
+    code, seen, err = _desktop_run("--vault", str(vault_path), "restore", str(backup))
+    assert seen == [] and "passphrase" in err  # the CLI restore ran (it asks for the passphrase)
+    code, seen, err = _desktop_run("--restore", str(backup), "client", "list")
+    assert code == 2 and seen == [] and err.count("\n") == 1 and "no command" in err
 
 
 def test_the_entry_point_wires_the_desktop_app(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from notesdesk import __main__ as entry
 
-    seen: list[Path] = []
+    seen: list[tuple[Path, Path | None]] = []
     fake = types.ModuleType("notesdesk.ui.app")
-    fake.main = lambda vault: seen.append(vault) or 0  # type: ignore[attr-defined]  # a stand-in module
+    fake.main = lambda vault, backup=None: seen.append((vault, backup)) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "notesdesk.ui.app", fake)
     assert entry.main(["--vault", str(vault_path)]) == 0
-    assert seen == [vault_path]
+    assert entry.main(["--vault", str(vault_path), "x.ndbk"]) == 0
+    assert seen == [(vault_path, None), (vault_path, Path("x.ndbk"))]
 
 
 def test_no_command_without_the_app_says_so(

@@ -78,9 +78,11 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 DESCRIPTION = """\
 NotesDesk: encrypted, offline session notes and treatment plans.
 
-With no command, opens the desktop app. The vault is --vault PATH, else $NOTESDESK_VAULT, else
-the default place for your account. The passphrase is asked for in a terminal, or read from the
-first line of standard input with --passphrase-stdin (never from the command line).
+With no command, opens the desktop app; 'notesdesk FILE.ndbk' (or --restore FILE) opens it on the
+page that restores that backup, as double-clicking a backup does. The vault is --vault PATH, else
+$NOTESDESK_VAULT, else the default place for your account. The passphrase is asked for in a
+terminal, or read from the first line of standard input with --passphrase-stdin (never from the
+command line).
 """
 
 EPILOG = """\
@@ -145,6 +147,13 @@ def build_parser(modules: Iterable[str] = MODULES, stubs: bool = False) -> Parse
     parser.add_argument(
         "--notices", action="store_true", help="print the licences of the third-party components and exit"
     )
+    parser.add_argument(
+        "--restore",
+        type=Path,
+        metavar="FILE",
+        help="open the desktop app on the page that restores this backup file (as a double-click does); "
+        "the 'restore' command does it in the terminal",
+    )
     common = Parser(add_help=False)
     _add_globals(common, suppress=True)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
@@ -182,6 +191,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return build_parser(COMMANDS[command][1] if command else ()).parse_args(argv)
 
 
+BACKUP_SUFFIX = ".ndbk"  # core/backup/service.py's SUFFIX (not imported: --help loads no backup code)
+
+
+def opened_file(argv: list[str]) -> list[str]:
+    """`notesdesk FILE` as `notesdesk --restore FILE`, when FILE is no command and ends in .ndbk or
+    names a file: what a desktop runs for a double-clicked backup (the .desktop entry's `%f`). Any
+    other word stays a mistyped command."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in ("--vault", "--restore") else 1  # the options that take a value
+    if index >= len(argv) or argv[index] in COMMANDS:
+        return argv
+    word = argv[index]
+    if not (word.lower().endswith(BACKUP_SUFFIX) or Path(word).expanduser().is_file()):
+        return argv
+    return [*argv[:index], "--restore", word, *argv[index + 1:]]
+
+
 def _say(stream: TextIO, message: str) -> None:
     stream.write("notesdesk: " + " ".join(message.split()) + "\n")
 
@@ -206,14 +233,14 @@ def main(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
-    desktop: Callable[[Path], int] | None = None,
+    desktop: Callable[[Path, Path | None], int] | None = None,
 ) -> int:
     """Run one command. With no command, `desktop` (given by the entry point, so the CLI itself never
-    loads Qt) opens the app."""
+    loads Qt) opens the app on the vault, and on the restore page for a backup given with --restore."""
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = opened_file(sys.argv[1:] if argv is None else list(argv))
     as_json = _wants_json(argv)
     try:
         with redirect_stdout(stdout):
@@ -237,10 +264,13 @@ def main(
 
             cli.stdout.write(notices_text())
             return 0
+        if handler is not None and args.restore is not None:
+            raise UsageError("--restore FILE opens the desktop app; give no command with it, or use "
+                             "'notesdesk restore FILE' in the terminal.")
         if handler is None:
             if desktop is None:
                 return _fail(stderr, "no command given; see 'notesdesk --help'.", 2, as_json)
-            return int(desktop(cli.vault_path) or 0)
+            return int(desktop(cli.vault_path, args.restore) or 0)
         return int(handler(cli, args) or 0)
     except NotesdeskError as exc:
         return _fail(stderr, exc.message, exc.exit_code, as_json)

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from notesdesk import paths
+from notesdesk.core.errors import VaultInUse
 from notesdesk.paths import default_vault_path
 from notesdesk.ui.app_setup import (
     APP_NAME,
@@ -45,6 +47,11 @@ log = logging.getLogger("notesdesk")
 # again this often, this many times: a lock's old process is gone within a second or two.
 WATCH_RETRY_MS = 250
 WATCH_RETRIES = 120
+
+HOLDS_THE_VAULT = (
+    "This NotesDesk window has the vault open: lock it (Ctrl+L) or quit, then open the backup again. "
+    "Nothing was changed."
+)
 
 
 def load_main_window_modules() -> None:
@@ -82,6 +89,21 @@ class Preloader:
     def wait(self) -> None:
         self.join()
         load_main_window_modules()
+
+
+class Application(QApplication):
+    """The app object. macOS hands a double-clicked file (a backup, through Info.plist's document
+    types) to the running app as a QFileOpenEvent sent to this object, not in argv: passed on as
+    `sig_file_opened`. Overriding `event` here, not an application-wide event filter, keeps every
+    other event off Python."""
+
+    sig_file_opened = Signal(object)  # the Path of the file
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            self.sig_file_opened.emit(Path(event.file()))
+            return True
+        return super().event(event)
 
 
 class Launcher(QObject):
@@ -125,6 +147,16 @@ class Launcher(QObject):
         self._watch_crashes()
         QTimer.singleShot(0, self.preloader.start)  # once the event loop runs: the window is drawn first
         return window
+
+    def open_backup(self, path: Path) -> None:
+        """A backup given on the command line (`notesdesk FILE.ndbk`, what a double-click runs) or
+        opened from the desktop while running (macOS's open-file event): the restore page. While the
+        main window holds the vault, nothing is restored from here; say so in one line."""
+        log.info("a backup file was opened")  # never its path: a file name could say whose it is
+        if self.main_window is not None:
+            self.errors.present(VaultInUse(HOLDS_THE_VAULT), title="Open backup")
+        elif self.start_window is not None:
+            self.start_window.open_backup(path)
 
     def _ready_for_main_window(self) -> None:
         """On the runner thread, once the vault is open: the main window's modules loaded, and all
@@ -184,13 +216,14 @@ class Launcher(QObject):
             self.start_window = None
 
 
-def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
-    """Run the desktop app on `vault_path` (default: the OS app-data folder); returns the exit code."""
+def main(vault_path: Path | None = None, argv: list[str] | None = None, backup: Path | None = None) -> int:
+    """Run the desktop app on `vault_path` (default: the OS app-data folder), on the restore page for
+    `backup` when one is given; returns the exit code."""
     disable_core_dumps()
     configure_logging()
     # instance() is typed as the core application; here it is always the widgets one
     app = cast(QApplication,
-               QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1]))
+               QApplication.instance() or Application(argv if argv is not None else sys.argv[:1]))
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     apply_identity(app)
@@ -203,7 +236,11 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None) -> int:
     watch = CrashWatch(log_dir())
     launcher = Launcher(Path(vault_path or default_vault_path()), Preferences(), errors, runner,
                         crash_watch=watch)
+    if isinstance(app, Application):
+        app.sig_file_opened.connect(launcher.open_backup)
     launcher.start()
+    if backup is not None:
+        launcher.open_backup(backup)
     terminations = TerminationRequests(launcher.terminate)
     log.info("app started")
     code = app.exec()
@@ -219,5 +256,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(prog="notesdesk-ui")
     parser.add_argument("--vault", type=Path, default=None)
+    parser.add_argument("--restore", type=Path, default=None, metavar="FILE")
     args, rest = parser.parse_known_args()
-    sys.exit(main(args.vault, sys.argv[:1] + rest))
+    sys.exit(main(args.vault, sys.argv[:1] + rest, args.restore))

@@ -25,14 +25,23 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.domain.summaries import PractitionerBlock
-from notesdesk.core.errors import VaultDamaged, VaultInUse, WrongPassphrase
+from notesdesk.core.errors import NotesdeskError, VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
 from notesdesk.ui.start.first_run import ChoicePage, CreatePage, RecoveryKeyPage, system_region
+from notesdesk.ui.start.restore_file import (
+    WRONG_SECRET,
+    RestoredNotOpened,
+    RestoreFilePage,
+    Secret,
+    question,
+    restored,
+)
 from notesdesk.ui.start.unlock import NewPassphrasePage, RecoveryPage, UnlockPage
 from notesdesk.ui.widgets.labels import CopyableMessage
 
 if TYPE_CHECKING:  # the vault stack loads on the runner thread, inside the work that needs it
+    from notesdesk.core.backup.preview import BackupPreview
     from notesdesk.core.domain.practice import PractitionerProfile
     from notesdesk.core.storage.vault import Vault
     from notesdesk.ui.start.about_you import AboutYouPage
@@ -59,6 +68,13 @@ def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
     from notesdesk.ui.dialogs.backups_dialog import ask_yes_no as ask
 
     return ask(parent, title, question)
+
+
+def preview_backup(path: Path, target: Path) -> BackupPreview:
+    """Runs in the background: what the backup's header says, read without a secret."""
+    from notesdesk.core.backup.preview import preview_backup as preview
+
+    return preview(path, target)
 
 
 def open_or_create_demo(path: Path, passphrase: str) -> Vault:
@@ -130,6 +146,7 @@ class StartWindow(QWidget):
         self.unlock = UnlockPage(self.vault_path, hint)
         self.recovery = RecoveryPage()
         self.new_passphrase = NewPassphrasePage()
+        self.restore_file = RestoreFilePage()
         self.stack = QStackedWidget(self)
         for page in (
             self.choice,
@@ -138,6 +155,7 @@ class StartWindow(QWidget):
             self.unlock,
             self.recovery,
             self.new_passphrase,
+            self.restore_file,
         ):
             self.stack.addWidget(page)
 
@@ -183,8 +201,13 @@ class StartWindow(QWidget):
         self.recovery.sig_back.connect(lambda: self._show(self.unlock))
         self.recovery.sig_submitted.connect(self._on_recovery)
         self.new_passphrase.sig_submitted.connect(self._on_new_passphrase)
+        self.restore_file.sig_back.connect(self._show_first_page)
+        self.restore_file.sig_submitted.connect(self._on_restore_file)
         runner.sig_busy_changed.connect(self._set_busy)
 
+        self._show_first_page()
+
+    def _show_first_page(self) -> None:
         self._show(self.unlock if self.vault_path.exists() else self.choice)
 
     def show_notice(self, text: str) -> None:
@@ -373,6 +396,73 @@ class StartWindow(QWidget):
             self._preloaded(None)
 
         self._work("Setting the new passphrase…", change, self._hand_over)
+
+    # -- a backup opened from the desktop ----------------------------------------------------------
+
+    def open_backup(self, path: Path) -> None:
+        """`notesdesk FILE.ndbk`, a double-click or macOS's open-file event: read what the backup
+        says about itself (no secret), then ask for its secret on the restore page. A file that is
+        missing, unreadable or no backup is said in one line, and the page in view stays."""
+        target = self.vault_path
+        self._work(
+            "Reading the backup…",
+            lambda: preview_backup(path, target),
+            self._on_backup_read,
+            lambda exc: self._errors.present(exc, title="Open backup"),
+        )
+
+    def _on_backup_read(self, preview: BackupPreview) -> None:
+        self.restore_file.show_preview(preview)
+        self._show(self.restore_file)
+
+    def _on_restore_file(self, secret: Secret) -> None:
+        """Asked first, as the Backups dialog asks; then the same restore (backup/service.py), which
+        checks the whole backup before it replaces anything and keeps the replaced vault."""
+        preview = self.restore_file.preview
+        if preview is None or not self.confirm(self, "Restore backup", question(preview)):
+            return
+        source, path, folders = preview.path, self.vault_path, self.backup_folders
+        passphrase, recovery_key = secret
+        other = preview.other_vault
+
+        def restore_and_open() -> tuple[Path | None, Vault]:
+            from notesdesk.core.backup.service import restore  # inline: rarely needed at start
+
+            kept = restore(source, path, passphrase, recovery_key, fresh_backup_to=paths.backup_dir(),
+                           different_vault_ok=other)
+            try:  # with the recovery key: open as "Forgot passphrase?" does, then a new passphrase
+                vault = _vault_class().open(path, passphrase=passphrase, recovery_key=recovery_key,
+                                            backups=folders, repair=recovery_key is not None)
+            except NotesdeskError as exc:  # restored all the same: never "nothing was changed"
+                said = f"{restored(source.name, kept)} It did not open: {exc.message}"
+                raise RestoredNotOpened(said) from exc
+            return kept, self._preloaded(vault)
+
+        self._work("Checking and restoring the backup…", restore_and_open,
+                   lambda result: self._on_file_restored(result, recovery_key is not None),
+                   self._on_file_restore_failed)
+
+    def _on_file_restored(self, result: tuple[Path | None, Vault], with_key: bool) -> None:
+        kept, vault = result
+        self.restore_file.clear_secret()
+        source = self.restore_file.preview.path.name if self.restore_file.preview else "the backup"
+        self._errors.inform(restored(source, kept), title="Backup restored")
+        if with_key:
+            self._on_recovered(vault)
+        else:
+            self.sig_unlocked.emit(vault)
+
+    def _on_file_restore_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WrongPassphrase):
+            self.restore_file.show_wrong(WRONG_SECRET)
+        elif isinstance(exc, VaultInUse):
+            self.restore_file.show_in_use(True)
+        elif isinstance(exc, RestoredNotOpened):
+            self.restore_file.clear_secret()
+            self._errors.present(exc, title="Backup restored")
+            self._show_first_page()  # the restored vault: unlock it there
+        else:
+            self._errors.present(exc, title="Not restored")
 
     # -- leaving -----------------------------------------------------------------------------------
 
