@@ -5,9 +5,9 @@ preference); a geometry saved on a screen of another size is not used on this on
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from notesdesk.ui.geometry import restore_window, save_window, screen_key
+from notesdesk.ui.geometry import keep_on_screen, restore_window, save_window, screen_key
 
 
 def test_a_small_screen_opens_the_window_maximised(qtbot, prefs) -> None:
@@ -37,3 +37,22 @@ def test_it_reopens_where_it_was_on_this_screen_and_not_on_another(qtbot, prefs)
     qtbot.addWidget(other)
     restore_window(other, prefs)
     assert other.windowState() & Qt.WindowState.WindowMaximized  # this screen's default instead
+
+
+def test_a_window_pushed_past_its_screen_comes_back_once_its_content_allows(qtbot) -> None:
+    """Issue 15 item 5: a form on its way to wrapping asks for more width than the screen for a
+    moment; Qt grows the window to it and left it there, wider than a 1024-pixel laptop screen."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    inner = QWidget()
+    QVBoxLayout(window).addWidget(inner)
+    keep_on_screen(window)
+    area = window.screen().availableGeometry()
+    window.resize(area.width() - 100, area.height() // 2)
+    window.show()
+    qtbot.waitExposed(window)
+    inner.setMinimumWidth(area.width() + 60)  # the passing layout
+    qtbot.waitUntil(lambda: window.width() > area.width())
+    inner.setMinimumWidth(50)
+    qtbot.waitUntil(lambda: window.width() <= area.width())
+    assert window.height() == area.height() // 2  # only what was past the edge changed

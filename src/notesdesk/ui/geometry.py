@@ -4,7 +4,7 @@ of a large one. Geometry only: never anything about a client."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -44,3 +44,38 @@ def restore_window(window: QWidget, prefs: Preferences) -> None:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     else:
         window.resize(area.width() * 4 // 5, area.height() * 4 // 5)
+
+
+class _OnScreen(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._queued = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (watched is self._window and not self._queued
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)):
+            self._queued = True
+            QTimer.singleShot(0, self, self._fit)  # once the layouts have settled (never after the window)
+        return False
+
+    def _fit(self) -> None:
+        self._queued = False
+        window, screen = self._window, _screen(self._window)
+        # A maximised window too: past the screen's edge it is not maximised but cut off.
+        if screen is None or window.windowState() & Qt.WindowState.WindowFullScreen or not window.isVisible():
+            return
+        area, least = screen.availableGeometry(), window.minimumSizeHint()
+        frame = window.frameGeometry().size() - window.size()
+        width = min(window.width(), max(area.width() - frame.width(), least.width()))
+        height = min(window.height(), max(area.height() - frame.height(), least.height()))
+        if (width, height) != (window.width(), window.height()):
+            window.resize(width, height)
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """A window that a passing layout pushed past its screen's edge (the minimum of a form on its
+    way to wrapping, say) goes back within the screen as soon as its contents allow: a layout that
+    holds still. Qt grows a window to its layout's minimum but never shrinks it back."""
+    _OnScreen(window)

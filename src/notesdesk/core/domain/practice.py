@@ -19,6 +19,11 @@ class PractitionerProfile:
     age_of_majority: int = 18
     id: str = "profile"
 
+    @property
+    def can_sign(self) -> bool:
+        """A signature names its signer for ever: both the name and the credentials are needed."""
+        return bool(self.name.strip() and self.credentials.strip())
+
 
 @dataclass(frozen=True)
 class DemoMark:

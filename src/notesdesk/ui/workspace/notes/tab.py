@@ -300,10 +300,12 @@ class NotesTab(QWidget):
         key = fmt_key or chosen
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
+        # The signed note's addenda go before the draft's form comes: never both at once, whose
+        # width together could widen the window past a small screen.
+        self.addenda.hide()
         self.editor.start_new(self._client_id, key)
         self.copy_notice.hide()
         self._show_page()
-        self.addenda.hide()
         self.unsent.attach(None)
         self._syncing = True
         self._select_row(None)
