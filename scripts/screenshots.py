@@ -37,6 +37,7 @@ from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
+from notesdesk.ui.models.client_list_model import COL_FLAGS  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 from notesdesk.ui.printing.documents import PdfPreviewDialog  # noqa: E402
 from notesdesk.ui.start.window import DEMO_PASSPHRASE, StartWindow  # noqa: E402
@@ -271,6 +272,16 @@ def dark_screens(vault_path: Path, runner: BackgroundRunner, errors: ErrorPresen
             index = workspace.tabs.indexOf(tab)
             slug = "-".join(workspace.tabs.tabText(index).replace("&", "").lower().split())
             save(window, f"14-dark-workspace-{slug}")
+    flags = window.panel.model
+    risky = next((flags.client_at(r) for r in range(flags.rowCount())
+                  if "safety plan" in str(flags.index(r, COL_FLAGS).data() or "")), None)
+    if risky is not None and workspace is not None:  # the risk loop's red, on the dark background
+        window.panel.select_client(risky.id)
+        workspace = window.host.workspace
+        if workspace is not None:
+            save(window, "14-dark-risk-overview")
+            workspace.tabs.setCurrentWidget(workspace.safety_tab)
+            save(window, "14-dark-risk-safety-plan")
     window.shutdown()
     window.close()
     QApplication.setPalette(light)
