@@ -17,7 +17,7 @@ def test_a_caption_hides_and_shows_with_its_field(qtbot) -> None:
     pair.show()
     qtbot.waitExposed(pair)
     caption = pair.findChild(QLabel)
-    assert caption.isVisible()
+    assert caption is not None and caption.isVisible()
     field.hide()
     assert not caption.isVisible()
     field.show()

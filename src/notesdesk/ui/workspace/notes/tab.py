@@ -300,8 +300,7 @@ class NotesTab(QWidget):
         key = fmt_key or chosen
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
-        # The signed note's addenda go before the draft's form comes: never both at once, whose
-        # width together could widen the window past a small screen.
+        # The signed note's addenda go before the draft's form comes: the two are never laid out at once.
         self.addenda.hide()
         self.editor.start_new(self._client_id, key)
         self.copy_notice.hide()
