@@ -22,6 +22,12 @@ from pathlib import Path
 os.environ.setdefault("NOTESDESK_INSECURE_TEST_KDF", "1")
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # its screen is 800×600: give it a laptop's
+    # 1366×768 inside the 2-pixel frame the offscreen platform draws round a window (Xvfb has none).
+    _SCREEN = Path(tempfile.mkdtemp(prefix="notesdesk-screen-")) / "screen.json"
+    _SCREEN.write_text('{"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1370, "height": 772, '
+                       '"dpr": 1, "logicalDpi": 96, "logicalBaseDpi": 96}]}', encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap  # noqa: E402
