@@ -56,3 +56,39 @@ def test_a_window_pushed_past_its_screen_comes_back_once_its_content_allows(qtbo
     inner.setMinimumWidth(50)
     qtbot.waitUntil(lambda: window.width() <= area.width())
     assert window.height() == area.height() // 2  # only what was past the edge changed
+
+
+def test_the_main_window_reopens_in_the_same_place_after_a_lock(
+    qtbot, ctx, make_window, relaunch, prefs, runner, errors, ui_vault_path
+) -> None:
+    """Issue 15 item 5, with the real window: a lock saves its place (for this screen's size) and
+    the window of the next unlock opens there; the preferences hold geometry, never a client."""
+    from notesdesk.core.domain.clients import Client
+    from notesdesk.core.services import clients
+    from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.context import AppContext
+    from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
+    from notesdesk.ui.main_window import MainWindow
+    from tests.ui.conftest import PASSPHRASE
+
+    clients.add_client(ctx.uow(), Client(name="Wilhelmina Quarrington"))
+    window = make_window()
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.setGeometry(QRect(30, 20, 700, 520))
+    qtbot.waitUntil(lambda: window.geometry() == QRect(30, 20, 700, 520))
+    assert window.lock()
+    assert relaunch.paths == [ui_vault_path]
+
+    vault = Vault.open(ui_vault_path, passphrase=PASSPHRASE)
+    again = MainWindow(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs), relaunch=relaunch,
+                       system_lock=SystemLockWatcher(bus_signals=()))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.geometry() == QRect(30, 20, 700, 520)
+    assert not again.windowState() & Qt.WindowState.WindowMaximized
+    stored = prefs._settings  # noqa: SLF001 (what is written to disk, every key)
+    values = " ".join(f"{k}={stored.value(k)!r}" for k in stored.allKeys())
+    assert "main/" in values and "Wilhelmina" not in values and "Quarrington" not in values
+    again._shut = True  # noqa: SLF001 (no backup or relaunch when the test closes it)
+    vault.close()

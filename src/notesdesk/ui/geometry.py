@@ -4,7 +4,7 @@ of a large one. Geometry only: never anything about a client."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -26,15 +26,40 @@ def screen_key(window: QWidget) -> str:
     return f"main/{size.width()}x{size.height()}"
 
 
+# The window's own rectangle, not Qt's saveGeometry(): restored before the window is shown, that
+# one came back a few pixels lower after every lock (the frame is not known yet), so the window crept.
+PLACE = "nd-place:"
+
+
 def save_window(window: QWidget, prefs: Preferences) -> None:
-    prefs.save_geometry(screen_key(window), bytes(window.saveGeometry().data()))
+    maximised = bool(window.windowState() & Qt.WindowState.WindowMaximized)
+    rect = window.normalGeometry() if maximised and window.normalGeometry().isValid() else window.geometry()
+    place = f"{PLACE}{rect.x()},{rect.y()},{rect.width()},{rect.height()},{int(maximised)}"
+    prefs.save_geometry(screen_key(window), place.encode("ascii"))
+
+
+def _put_back(window: QWidget, saved: bytes) -> bool:
+    """The saved place applied; False when there is none that can be read."""
+    text = saved.decode("ascii", "replace")
+    if not text.startswith(PLACE):  # saved by an earlier release: Qt's own format
+        return window.restoreGeometry(QByteArray(saved))
+    try:
+        x, y, width, height, maximised = (int(part) for part in text[len(PLACE):].split(","))
+    except ValueError:
+        return False
+    if width <= 0 or height <= 0:
+        return False
+    window.setGeometry(QRect(x, y, width, height))
+    if maximised:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    return True
 
 
 def restore_window(window: QWidget, prefs: Preferences) -> None:
     screen = _screen(window)
     saved = prefs.geometry(screen_key(window))
-    restored = bool(saved) and window.restoreGeometry(QByteArray(saved or b""))
-    if restored and (screen is None or screen.availableGeometry().intersects(window.frameGeometry())):
+    restored = bool(saved) and _put_back(window, saved or b"")
+    if restored and (screen is None or screen.availableGeometry().intersects(window.geometry())):
         return  # back where it was (a screen since unplugged leaves it at the default below)
     if screen is None:
         return
