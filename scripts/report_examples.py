@@ -87,7 +87,8 @@ def fullest_first(vault: Vault, listed: list[Client]) -> list[Client]:
 
 
 # An example should show the document doing its job, not its empty state.
-EMPTY_STATES = {"homework-sheet": "No tasks set for this week"}
+EMPTY_STATES = {"homework-sheet": "No tasks set for this week", "clinician-summary": "No measures recorded",
+                "client-summary": "Your chart will appear here once"}
 
 
 def first_that_renders(vault: Vault, ordered: list[Client], name: str, render: Render) -> bytes:

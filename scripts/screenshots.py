@@ -1,4 +1,5 @@
-"""Save PNGs of NotesDesk's main screens into docs/screenshots/, using the demo practice.
+"""Save PNGs of NotesDesk's main screens into docs/screenshots/, using the demo practice, at
+1366×768, and the main ones again under a dark palette (as when the system is in dark mode).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshots.py
@@ -21,9 +22,15 @@ from pathlib import Path
 os.environ.setdefault("NOTESDESK_INSECURE_TEST_KDF", "1")
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # its screen is 800×600: give it a laptop's
+    # 1366×768 inside the 2-pixel frame the offscreen platform draws round a window (Xvfb has none).
+    _SCREEN = Path(tempfile.mkdtemp(prefix="notesdesk-screen-")) / "screen.json"
+    _SCREEN.write_text('{"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1370, "height": 772, '
+                       '"dpr": 1, "logicalDpi": 96, "logicalBaseDpi": 96}]}', encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
+from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
 from notesdesk import paths  # noqa: E402
@@ -36,12 +43,13 @@ from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
+from notesdesk.ui.models.client_list_model import COL_FLAGS  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
 from notesdesk.ui.printing.documents import PdfPreviewDialog  # noqa: E402
 from notesdesk.ui.start.window import DEMO_PASSPHRASE, StartWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-SIZE = (1280, 800)
+SIZE = (1366, 768)  # the most common laptop screen (issue 15); the windows fill it as on a laptop
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -91,11 +99,11 @@ def start_screens(folder: Path, runner: BackgroundRunner, errors: ErrorPresenter
     first.show()
     save(first, "01-first-run")
     first.choice.create_button.click()
-    first.create.form.first.setText("plum kettle orbit lantern")
-    first.create.form.second.setText("plum kettle orbit")
+    first.create_page.form.first.setText("plum kettle orbit lantern")
+    first.create_page.form.second.setText("plum kettle orbit")
     save(first, "02-create-vault")
-    first.create.form.second.setText("plum kettle orbit lantern")
-    first.create.form.submit.click()
+    first.create_page.form.second.setText("plum kettle orbit lantern")
+    first.create_page.form.submit.click()
     wait_until(lambda: first.stack.currentWidget() is first.recovery_key)
     save(first, "03-recovery-key")
     first.recovery_key.sheet_button.click()
@@ -144,7 +152,7 @@ def backups_screen(window: MainWindow, folder: Path) -> None:
     dialog = window.backups_dialog
     dialog.ask = lambda *_args: (DEMO_PASSPHRASE, None)
     dialog.test_newest()
-    wait_until(lambda: dialog.result.text().startswith(("OK", "Not OK")), timeout=120)
+    wait_until(lambda: dialog.result_label.text().startswith(("OK", "Not OK")), timeout=120)
     save(window, "09-backups", over=dialog)
     dialog.reject()
 
@@ -222,10 +230,67 @@ def report_preview(window: MainWindow, client_id: str) -> None:
     window.actions_by_name["summary"].trigger()
     wait_until(lambda: bool(shown) and shown[0].isVisible())
     dialog = shown[0]
-    dialog.resize(dialog.width(), SIZE[1] - 40)  # as on a 1280×800 screen, whose height it fits
+    dialog.resize(dialog.width(), SIZE[1] - 40)  # as on a 1366×768 screen, whose height it fits
     settle(0.5)
     save(window, "12-report-preview", over=dialog)
     dialog.close()
+
+
+def dark_palette() -> QPalette:
+    """A dark system scheme, as a desktop in dark mode hands it to Qt."""
+    palette = QPalette(QColor("#303134"), QColor("#202124"))  # button, window: Qt derives the shades
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    for r, colour in ((role.WindowText, "#e8eaed"), (role.Text, "#e8eaed"), (role.ButtonText, "#e8eaed"),
+                      (role.Base, "#2b2c2f"), (role.AlternateBase, "#26272a"), (role.Highlight, "#8ab4f8"),
+                      (role.HighlightedText, "#202124"), (role.ToolTipBase, "#303134"),
+                      (role.ToolTipText, "#e8eaed"), (role.PlaceholderText, "#9aa0a6"),
+                      (role.Link, "#8ab4f8"), (role.BrightText, "#ffffff")):
+        palette.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, r, QColor("#80868b"))
+    return palette
+
+
+def dark_screens(vault_path: Path, runner: BackgroundRunner, errors: ErrorPresenter, prefs) -> None:
+    """The main window, the demo's strip and tint, and the tabs with colours of their own, dark."""
+    light = QApplication.palette()
+    QApplication.setPalette(dark_palette())
+    vault = Vault.open(vault_path, passphrase=DEMO_PASSPHRASE)
+    ctx = AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs)
+    window = MainWindow(ctx, relaunch=lambda _path: None)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(*SIZE)
+    window.show()
+    wait_until(lambda: ctx.index is not None)
+    model = window.panel.model
+    active = [c for c in model.clients() if c.status.value == "active"] or model.clients()
+    chosen = max(active, key=lambda c: len(care.list_measures(ctx.uow(), c.id)))
+    window.panel.select_client(chosen.id)
+    save(window, "14-dark-main-window")
+    workspace = window.host.workspace
+    if workspace is not None:
+        signed = [n for n in notes.list_notes(ctx.uow(), chosen.id) if n.is_signed]
+        if signed:
+            window.host.open_note(signed[0].id)
+        for tab in (workspace.notes_tab, workspace.measures_tab, workspace.homework_tab,
+                    workspace.safety_tab):
+            workspace.tabs.setCurrentWidget(tab)
+            index = workspace.tabs.indexOf(tab)
+            slug = "-".join(workspace.tabs.tabText(index).replace("&", "").lower().split())
+            save(window, f"14-dark-workspace-{slug}")
+    flags = window.panel.model
+    risky = next((flags.client_at(r) for r in range(flags.rowCount())
+                  if "safety plan" in str(flags.index(r, COL_FLAGS).data() or "")), None)
+    if risky is not None and workspace is not None:  # the risk loop's red, on the dark background
+        window.panel.select_client(risky.id)
+        workspace = window.host.workspace
+        if workspace is not None:
+            save(window, "14-dark-risk-overview")
+            workspace.tabs.setCurrentWidget(workspace.safety_tab)
+            save(window, "14-dark-risk-safety-plan")
+    window.shutdown()
+    window.close()
+    QApplication.setPalette(light)
 
 
 def main() -> int:
@@ -247,6 +312,8 @@ def main() -> int:
         main_screens(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs), folder)
         runner.wait()
         read_only_screen(vault.path, runner, errors, prefs)
+        runner.wait()
+        dark_screens(vault.path, runner, errors, prefs)
         runner.wait()
         if errors.last_message:
             print(f"an error was shown: {errors.last_message}")

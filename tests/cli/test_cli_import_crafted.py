@@ -20,6 +20,7 @@ from notesdesk.core.exports import practice
 from notesdesk.core.exports.practice import PracticeExport
 from notesdesk.core.services import clients, notes
 from notesdesk.core.storage.vault import Vault
+from tests.signer import ready_to_sign
 
 from .conftest import PASSPHRASE, Runner
 
@@ -30,6 +31,7 @@ EXPORT_PASSPHRASE = "export passphrase for the move"
 def genuine(tmp_path: Path, vault_path: Path) -> bytes:
     """A whole-practice export with three signed notes (the vault_path fixture sets the test KDF)."""
     source, _key = Vault.create(tmp_path / "source.notesdesk", PASSPHRASE)
+    ready_to_sign(source)  # the signing service refuses without a signer
     client = clients.add_client(source.unit_of_work(), Client(name="Amaru Quispe"))
     for day in (1, 8, 15):
         note = notes.create_note(

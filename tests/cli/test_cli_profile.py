@@ -31,3 +31,23 @@ def test_an_unknown_country_or_a_control_character_changes_nothing(run: Runner, 
     broken = run("profile", "--name", "Dr\nX")
     assert broken.code == 1 and "control character" in broken.err
     assert run.ok("--json", "profile") == before
+
+
+def test_signing_without_a_name_and_credentials_is_refused_with_the_command_to_run(run: Runner) -> None:
+    """Issue 15 item 1: the CLI, like the app, signs nothing "by Practitioner"; one line says how."""
+    run.ok("init")  # no --name, no --credentials
+    run.ok("client", "add", "Zoë Ó Briain")
+    note = run.ok("note", "add", "Zoë", "--format", "FREE", "--section", "text=Synthetic").strip()
+    refused = run("note", "sign", note, "--without-times")
+    assert refused.code == 1 and refused.out == ""
+    assert refused.err.count("\n") == 1
+    assert "notesdesk profile --name … --credentials …" in refused.err
+    assert "Draft: not signed" in run.ok("note", "show", note)
+    run.ok("profile", "--name", "Dr Rosa Quintero")  # a name alone is not enough
+    assert run("note", "sign", note, "--without-times").code == 1
+    run.ok("profile", "--credentials", "PsyD")
+    assert "by Dr Rosa Quintero, PsyD" in run.ok("note", "sign", note, "--without-times")
+    run.ok("profile", "--credentials", "")
+    late = run("note", "addend", note, "--kind", "late-entry", "--text", "Synthetic addition")
+    assert late.code == 1 and "notesdesk profile --name … --credentials …" in late.err
+    assert "Addend" not in run.ok("note", "show", note)

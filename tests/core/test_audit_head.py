@@ -26,6 +26,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import build_demo
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.signer import ready_to_sign
 
 
 def _sql(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
@@ -51,6 +52,7 @@ def _head_row(path: Path) -> tuple[object, ...]:
 
 def _small_practice(path: Path) -> None:
     vault, _ = Vault.create(path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     with vault:
         client = clients.add_client(vault.unit_of_work(), Client(name="Ngozi Adébáyọ̀"))
         note = notes.create_note(vault.unit_of_work(), records.note(client.id, "first "))
@@ -84,6 +86,7 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
     vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault, _ = Vault.create(vault_path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     with vault:
         client = clients.add_client(vault.unit_of_work(), Client(name="Ana Lima"))
         for n in range(30):
@@ -167,6 +170,7 @@ def test_a_vault_made_before_the_head_migrates_then_is_protected(legacy_vault: P
 
 def test_legitimate_flows_never_trip_the_checks(vault_path: Path, tmp_path: Path) -> None:
     vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     build_demo(vault, clients=3, notes=12)
     exported = practice.export_practice(vault, "export passphrase 42")
     vault.change_passphrase("a newer passphrase")

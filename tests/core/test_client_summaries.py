@@ -29,6 +29,7 @@ from notesdesk.core.storage.head import Head
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.signer import ready_to_sign
 
 OPERATIONS = ("note", "note", "sign", "edit", "delete", "homework", "checkin", "drop", "plan",
               "review", "measure", "pair", "discharge", "return", "hold")
@@ -106,6 +107,7 @@ def test_after_any_writes_the_summaries_give_the_flags_of_a_full_recompute(
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         vault, _key = Vault.create(Path(folder) / "v.notesdesk", PASSPHRASE)
+        ready_to_sign(vault)  # the signing service refuses without a signer
         try:
             ids = [clients.add_client(vault.unit_of_work(), records.client(m)).id for m in "abc"]
             for op in steps:
@@ -124,6 +126,7 @@ def test_after_any_writes_the_summaries_give_the_flags_of_a_full_recompute(
 
 def _populated(path: Path) -> tuple[Vault, list[str]]:
     vault, _key = Vault.create(path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     ids = [clients.add_client(vault.unit_of_work(), records.client(m)).id for m in "ab"]
     for step_ in [("note", 0, 10, True, 0), ("homework", 0, 30, False, 1), ("measure", 1, 5, True, 2),
                   ("note", 1, 9, False, 0), ("plan", 1, 100, False, 0)]:

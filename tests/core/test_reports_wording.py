@@ -118,3 +118,18 @@ def test_a_first_session_reads_naturally_on_the_client_copy(base_summary: Client
     assert "We met for the first time, on " in text and "once since" not in text
     many = flat(pdf_text(reports.render_client_summary(base_summary, PdfOptions())))
     assert f"We have met {len(base_summary.sessions)} times since" in many
+
+
+def test_the_client_copy_lists_a_task_given_twice_once(base_summary: ClientSummary) -> None:
+    """Seen in the example client copy (issue 15, "Done when"): the same weekly task, assigned again
+    while the first was still open, was listed twice under "What you are practising"."""
+    from notesdesk.core.domain.care import Recurrence
+    from notesdesk.core.domain.summaries import HomeworkRow
+
+    task = HomeworkRow("Two phone calls using pull-outs", JAN30, Recurrence.WEEKLY, "Transfer to real life")
+    again = replace(task, assigned_on=NOV6)
+    other = HomeworkRow("Read the leaflet", NOV6)
+    shown = replace(base_summary, homework=(task, again, other))
+    text = flat(pdf_text(reports.render_client_summary(shown, PdfOptions())))
+    assert text.count("Two phone calls using pull-outs") == 1
+    assert "Read the leaflet" in text

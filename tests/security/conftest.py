@@ -16,6 +16,7 @@ from notesdesk.core.services import clients, notes
 from notesdesk.core.storage import rekey
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
+from tests.signer import ready_to_sign
 
 
 @dataclass
@@ -43,6 +44,7 @@ def practice(vault_path: Path, request: pytest.FixtureRequest) -> Practice:
     """Every attack is tried on the vault as made and after a rekey (every row sealed again, the
     audit log chained again and the head recomputed under a new data key)."""
     vault, recovery_key = Vault.create(vault_path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     a = clients.add_client(vault.unit_of_work(), Client(name="Chloé Marchetti"))
     b = clients.add_client(vault.unit_of_work(), Client(name="Łukasz Wiśniewski"))
     signed = notes.create_note(vault.unit_of_work(), _note(a.id, 1, "Slept six hours"))

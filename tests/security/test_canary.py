@@ -17,6 +17,7 @@ from notesdesk.core.services import care, clients, notes, pending, plans, search
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.signer import ready_to_sign
 
 CANARY = "CANARYqv7Zk"
 
@@ -65,6 +66,7 @@ def test_canary_never_reaches_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     vault_path = tmp_path / "vault" / "practice.notesdesk"
     vault, _ = Vault.create(vault_path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     fill_every_field(vault)
     vault.close()
     with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened:
@@ -78,6 +80,7 @@ def test_canary_never_reaches_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_canary_is_absent_from_the_journal_mid_transaction(tmp_path: Path) -> None:
     vault, _ = Vault.create(tmp_path / "v.notesdesk", PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     client = clients.add_client(vault.unit_of_work(), records.client("plain"))
     with vault.unit_of_work() as uow:
         uow.notes.add(records.note(client.id, CANARY))

@@ -23,6 +23,7 @@ from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.signer import ready_to_sign
 
 SOAK = os.environ.get("NOTESDESK_SOAK") == "1"
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -62,6 +63,7 @@ def test_kill_during_writes_loses_no_acknowledged_commit(tmp_path: Path) -> None
     rng = random.Random(1)
     path = tmp_path / "crash.notesdesk"
     vault, _ = Vault.create(path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     client = clients.add_client(vault.unit_of_work(), Client(name="Siobhán Ní Bhriain"))
     vault.close()
     kills = int(os.environ.get("NOTESDESK_KILLS", "200" if SOAK else "4"))
@@ -86,6 +88,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     folder = tmp_path_factory.mktemp("flips")
     path = folder / "pristine.notesdesk"
     vault, _ = Vault.create(path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     client = clients.add_client(vault.unit_of_work(), records.client("Flip "))
 
     for fmt_note in range(6):

@@ -1,7 +1,8 @@
 """What a person would see cut off: the text of a label, button, combo box, header section, tab,
-group title or placeholder that does not fit the room its widget has, and a window larger than the
-screen it is on. A widget that elides on purpose (and says the whole text elsewhere, in a tooltip)
-declares it with the property ELIDES; its children are checked as usual."""
+group title or placeholder that does not fit the room its widget has, a table cell whose text is cut
+with no elision marker ("…"), a table column hidden with nothing on screen that names it, and a
+window larger than the screen it is on. A widget that elides on purpose (and says the whole text
+elsewhere, in a tooltip) declares it with the property ELIDES; its children are checked as usual."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionComboBox,
+    QStyleOptionViewItem,
     QTabBar,
+    QTableView,
     QWidget,
 )
 
@@ -107,6 +111,50 @@ def _header(header: QHeaderView) -> list[str]:
     return problems
 
 
+def _hidden_columns(view: QTableView) -> list[str]:
+    """A column hidden to fit must be named by a label on screen beside or inside the table."""
+    model = view.model()
+    titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(model.columnCount())
+              if view.isColumnHidden(c)]
+    titles = [t for t in titles if t]
+    if not titles:
+        return []
+    around = view.parentWidget() or view
+    said = " ".join(label.text() for label in around.findChildren(QLabel) if label.isVisible())
+    return [f"column {t!r} is hidden and nothing on screen says so" for t in titles if t not in said]
+
+
+def _cells(view: QTableView) -> list[str]:
+    """Cells on screen whose text needs more room than the cell has and is cut without a marker
+    (the view's elide mode is none: Qt elides with "…" otherwise, wrapped text on its last line)."""
+    model, problems = view.model(), []
+    first, last = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+    if first < 0:
+        return []
+    for row in range(first, (last if last >= 0 else model.rowCount() - 1) + 1):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            if view.isColumnHidden(column) or not str(index.data() or ""):
+                continue
+            cell = view.visualRect(index)
+            option = QStyleOptionViewItem()
+            view.initViewItemOption(option)
+            delegate = view.itemDelegateForIndex(index)
+            if not isinstance(delegate, QStyledItemDelegate):
+                continue  # a delegate of its own measures and paints in its own way
+            delegate.initStyleOption(option, index)
+            option.rect = QRect(0, 0, cell.width(), 100_000)  # wrapped text wraps to the cell's width
+            need = delegate.sizeHint(option, index)
+            cut = need.height() > cell.height() + SLACK or (
+                not option.features & QStyleOptionViewItem.ViewItemFeature.WrapText
+                and need.width() > cell.width() + SLACK)
+            if cut and option.textElideMode == Qt.TextElideMode.ElideNone:
+                title = model.headerData(column, Qt.Orientation.Horizontal)
+                problems.append(f"cell in column {title!r} needs {need.width()}×{need.height()}px, "
+                                f"has {cell.width()}×{cell.height()}, cut with no marker")
+    return problems
+
+
 def _tabs(bar: QTabBar) -> list[str]:
     problems = []
     for i in range(bar.count()):
@@ -183,6 +231,8 @@ def problems_in(window: QWidget) -> list[str]:
                 issues.append(_combo(widget))
             elif isinstance(widget, QHeaderView):
                 issues.extend(_header(widget))
+            elif isinstance(widget, QTableView) and widget.model() is not None:
+                issues.extend(_hidden_columns(widget) + _cells(widget))
             elif isinstance(widget, QTabBar):
                 issues.extend(_tabs(widget))
             elif isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QAbstractSpinBox):

@@ -21,6 +21,7 @@ from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
 from notesdesk.ui.prefs import Preferences  # noqa: E402
+from tests.signer import ready_to_sign
 
 PASSPHRASE = "correct horse battery"
 
@@ -67,6 +68,7 @@ def runner(qapp) -> Iterator[BackgroundRunner]:
 @pytest.fixture
 def created(ui_vault_path: Path) -> Iterator[tuple[Vault, str]]:
     vault, key = Vault.create(ui_vault_path, PASSPHRASE)
+    ready_to_sign(vault)  # the signing service refuses without a signer
     yield vault, key
     vault.close()
 

@@ -78,6 +78,30 @@ def test_discharge_asks_date_and_reason_and_warns_about_drafts(qtbot, ctx, make_
     assert episode.reason == "referred on: to the eating disorder service"
 
 
+def test_the_discharge_date_is_typed_like_every_other_date(qtbot, ctx, make_window):
+    """Issue 15: the discharge dialog's date takes a whole date typed (the shared date box), and
+    Enter in it sets the date without closing the dialog; a date in the future is refused, said."""
+    zoe = add(ctx, "Zoë Ó Briain", intake_date=today() - timedelta(days=90))
+    window = make_window()
+    window.panel.select_client(zoe.id)
+    window.actions_by_name["discharge"].trigger()
+    dialog = window.discharge_dialog
+    qtbot.waitExposed(dialog)
+    dialog.date.setFocus()
+    earlier = today() - timedelta(days=12)
+    qtbot.keyClicks(dialog.date, earlier.isoformat())
+    qtbot.keyClick(dialog.date.free.box, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.chosen_date() == earlier
+    later = today() + timedelta(days=3)
+    qtbot.keyClicks(dialog.date, later.strftime("%Y%m%d"))
+    qtbot.keyClick(dialog.date.free.box, Qt.Key.Key_Return)
+    assert dialog.chosen_date() == earlier and dialog.isVisible()
+    assert dialog.date.free.problem == f"A date up to {today().isoformat()}, please."
+    qtbot.keyClick(dialog.date.free.box, Qt.Key.Key_Escape)
+    dialog.reject()
+    assert clients.get_client(ctx.uow(), zoe.id).status == ClientStatus.ACTIVE
+
+
 def test_no_drafts_no_warning(qtbot, ctx, make_window):
     ana = add(ctx, "Ana Lima")
     window = make_window()

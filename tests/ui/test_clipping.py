@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.ui.widgets.labels import declare_elides
+from notesdesk.ui.workspace.fitting import FittingTable
 from tests.ui.clipping import problems_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +65,53 @@ def test_the_check_finds_each_kind_of_cut_off_text_and_spares_declared_elision(q
     label.setFixedWidth(label.sizeHint().width())
     button.setFixedWidth(button.sizeHint().width())
     assert not any("label needs" in p or "button needs" in p for p in problems_in(window))
+
+
+def test_the_check_finds_cells_cut_without_a_marker_and_columns_hidden_without_a_sign(qtbot):
+    window = QWidget()
+    qtbot.addWidget(window)
+    model = QStandardItemModel(1, 3)
+    model.setHorizontalHeaderLabels(["Homework", "Repeats", "Assigned"])
+    for column, text in enumerate(("Ride four stops", "Every day", LONG)):
+        model.setItem(0, column, QStandardItem(text))
+    table = QTableView()
+    table.setModel(model)
+    layout = QVBoxLayout(window)
+    layout.addWidget(table)
+    window.resize(600, 300)
+    window.show()
+    qtbot.waitExposed(window)
+    table.setColumnWidth(2, 60)
+    assert not any("cell" in p for p in problems_in(window))  # elided with "…": a marker
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    assert any("cell in column 'Assigned'" in p and "no marker" in p for p in problems_in(window))
+    table.setColumnWidth(2, table.sizeHintForColumn(2) + 4)
+    assert not any("cell" in p for p in problems_in(window))
+
+    table.setColumnHidden(1, True)
+    assert any("'Repeats' is hidden and nothing on screen says so" in p for p in problems_in(window))
+    layout.addWidget(QLabel("Hidden to fit: Repeats."))
+    qtbot.waitUntil(lambda: not any("hidden" in p for p in problems_in(window)))
+
+
+def test_a_fitting_table_names_the_columns_it_hides_and_reads_them_out_on_hover(qtbot):
+    model = QStandardItemModel(1, 3)
+    model.setHorizontalHeaderLabels(["Homework", "Repeats", "Assigned"])
+    for column, text in enumerate(("Ride four stops", "Every day", "2026-10-05")):
+        model.setItem(0, column, QStandardItem(text))
+    table = FittingTable(model, "Homework", 0, min_stretch=200, drop=(1, 2))
+    qtbot.addWidget(table)
+    table.resize(700, 200)
+    table.show()
+    qtbot.waitExposed(table)
+    assert table.hidden_columns() == [] and not table.hidden_note.isVisible()
+    table.resize(230, 200)
+    qtbot.waitUntil(lambda: table.hidden_columns() == ["Repeats", "Assigned"])
+    assert table.hidden_note.isVisible() and "Repeats, Assigned" in table.hidden_note.text()
+    assert table.viewport().geometry().bottom() < table.hidden_note.geometry().top()  # rows not covered
+    assert problems_in(table) == []
+    table.resize(700, 200)
+    qtbot.waitUntil(lambda: not table.hidden_note.isVisible())
 
 
 SCREENS = {

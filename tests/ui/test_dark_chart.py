@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QPalette
 
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.services.measures import history_rows
-from notesdesk.ui.workspace.measures.chart import TrendChart, band_colour, chart_colours, contrast
+from notesdesk.ui.widgets.ink import contrast
+from notesdesk.ui.workspace.measures.chart import TrendChart, band_colour, chart_colours
 from notesdesk.ui.workspace.measures.data import chart_spec
 
 

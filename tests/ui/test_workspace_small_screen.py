@@ -222,3 +222,44 @@ def test_a_scroll_area_whose_content_needs_more_width_gets_it_from_its_splitter(
     qtbot.waitUntil(lambda: area.width() >= area.minimumSizeHint().width())
     assert area.viewport().width() >= wide.sizeHint().width()  # the button is not cut off at the right
     assert area.horizontalScrollBar().maximum() == 0
+
+
+def test_the_notes_list_keeps_its_width_when_a_note_gets_an_addendum(qtbot, ctx, relaunch):
+    """Issue 15 item 5: the list beside the editor does not widen when "1 addendum" appears under
+    a note's status; it was wide enough for it from the start."""
+    from notesdesk.core.domain.notes import AddendumKind, NoteFormat, SessionNote
+    from notesdesk.ui.session import Kind
+    from tests.signer import ready_to_sign
+
+    ready_to_sign(ctx.vault)
+    robin = clients.add_client(ctx.uow(), Client(name="Robin Example"))
+    ids = []
+    for days in (14, 7):
+        note = SessionNote(client_id=robin.id, session_date=today() - timedelta(days=days),
+                           format=NoteFormat.FREE,
+                           sections=notes.build_sections(NoteFormat.FREE, {"text": "Synthetic"}))
+        ids.append(notes.sign_note(ctx.uow(), notes.create_note(ctx.uow(), note).id).id)
+    window = MainWindow(ctx, relaunch=relaunch)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.search_keeper.building)
+    window.panel.select_client(robin.id)
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 640))
+    workspace = window.host.workspace
+    tab = workspace.notes_tab
+    show_tab(qtbot, workspace, tab)
+    view = tab.view
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2 and view.width() > 0)
+    width, least = view.width(), view.minimumSizeHint().width()
+
+    ctx.session.for_client(robin.id).write(notes.add_addendum, ids[0], AddendumKind.CLARIFICATION,
+                                           "Synthetic addition", change=Kind.NOTE, object_id=ids[0])
+    status = tab.model.COL_STATUS
+    qtbot.waitUntil(lambda: "1 addendum" in {tab.model.index(r, status).data() and
+                                             tab.model.index(r, status).data().split("\n")[-1]
+                                             for r in range(tab.model.rowCount())})
+    assert view.minimumSizeHint().width() == least  # nothing asks the splitter for more room
+    window.layout().activate()
+    assert view.width() == width
+    window._shut = True  # no backup or relaunch when the test closes it

@@ -6,7 +6,7 @@ import argparse
 import re
 from dataclasses import replace
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notesdesk.cli.io import (
     Cli,
@@ -40,6 +40,9 @@ from notesdesk.core.domain.notes import (
 from notesdesk.core.errors import InvalidInput, UsageError, VaultDamaged
 from notesdesk.core.services import notes
 from notesdesk.core.services.search import build_index
+
+if TYPE_CHECKING:  # only a type here: the CLI opens the vault in one place (cli/io.py)
+    from notesdesk.core.storage.vault import Vault
 
 FORMAT = EnumArg(NoteFormat, exclude=[NoteFormat.CUSTOM])
 SESSION_TYPE = EnumArg(SessionType)
@@ -259,11 +262,23 @@ NO_TIMES = ("This note has no session start and end times (receipts and superbil
             "'notesdesk note edit NOTE --start HH:MM --end HH:MM' adds them.")
 
 
+SIGNER_UNKNOWN = ("Not signed: a signature names its signer for ever; set yours first with "
+                  "notesdesk profile --name … --credentials …")
+
+
+def check_signer(vault: Vault) -> None:
+    """The signing service's own rule (it raises SignerUnknown), said as the command that lifts it and
+    checked before any other question is asked."""
+    if not vault.profile().can_sign:
+        raise InvalidInput(SIGNER_UNKNOWN)
+
+
 def cmd_sign(cli: Cli, args: argparse.Namespace) -> int:
     """A note without session times is signed only after a yes in a terminal (or --without-times);
     a script signs it and is told in the output, so nothing that worked before stops working."""
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
+        check_signer(vault)
         with vault.unit_of_work() as uow:
             draft = uow.notes.get(note_id)
         timed = draft.has_times
@@ -281,6 +296,7 @@ def cmd_sign(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_addend(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         note_id = find_id(vault, "note", args.note)
+        check_signer(vault)
         addendum = notes.add_addendum(vault.unit_of_work(), note_id, args.kind, args.text)
     cli.created(addendum.id)
     return 0

@@ -264,7 +264,7 @@ def cmd_profile(cli: Cli, args: argparse.Namespace) -> int:
         cli.emit_json({"name": shown.name, "credentials": shown.credentials, "contact": shown.contact,
                        "country": shown.locale, "npi": shown.npi, "tax_id": shown.tax_id})
         return 0
-    cli.out(f"Name:         {shown.name or '(not set: signing is refused in the app until it is)'}")
+    cli.out(f"Name:         {shown.name or '(not set: nothing is signed until it and the credentials are)'}")
     cli.out(f"Credentials:  {shown.credentials or '(not set)'}")
     cli.out(f"Contact:      {shown.contact.replace(chr(10), '; ') or '(not set)'}")
     cli.out(f"Country:      {shown.locale or '(not set: documents print no crisis number)'}")

@@ -29,6 +29,16 @@ class InvalidInput(NotesdeskError):
     """The user gave a value we cannot accept (bad date, unknown section, empty name...)."""
 
 
+class SignerUnknown(InvalidInput):
+    """A signature was asked for before the practitioner's name and credentials were set; the app
+    answers with its "Fill in your details" form, the CLI with the `profile` command to run."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Not signed: a signature names its signer, and your name and credentials are not set yet."
+        )
+
+
 class NotFound(NotesdeskError):
     pass
 

@@ -203,8 +203,8 @@ def build_demo(
     ]
     vault.mark_demo()
     profile = vault.profile()
-    if not profile.name.strip():
-        vault.save_profile(replace(profile, name=DEMO_PROFILE.name,
+    if not profile.can_sign:  # the demo signs as the signing service would: never by nobody
+        vault.save_profile(replace(profile, name=profile.name.strip() or DEMO_PROFILE.name,
                                    credentials=profile.credentials or DEMO_PROFILE.credentials,
                                    contact=profile.contact or DEMO_PROFILE.contact))
         profile = vault.profile()

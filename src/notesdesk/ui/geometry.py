@@ -4,7 +4,7 @@ of a large one. Geometry only: never anything about a client."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -26,15 +26,40 @@ def screen_key(window: QWidget) -> str:
     return f"main/{size.width()}x{size.height()}"
 
 
+# The window's own rectangle, not Qt's saveGeometry(): restored before the window is shown, that
+# one came back a few pixels lower after every lock (the frame is not known yet), so the window crept.
+PLACE = "nd-place:"
+
+
 def save_window(window: QWidget, prefs: Preferences) -> None:
-    prefs.save_geometry(screen_key(window), bytes(window.saveGeometry().data()))
+    maximised = bool(window.windowState() & Qt.WindowState.WindowMaximized)
+    rect = window.normalGeometry() if maximised and window.normalGeometry().isValid() else window.geometry()
+    place = f"{PLACE}{rect.x()},{rect.y()},{rect.width()},{rect.height()},{int(maximised)}"
+    prefs.save_geometry(screen_key(window), place.encode("ascii"))
+
+
+def _put_back(window: QWidget, saved: bytes) -> bool:
+    """The saved place applied; False when there is none that can be read."""
+    text = saved.decode("ascii", "replace")
+    if not text.startswith(PLACE):  # saved by an earlier release: Qt's own format
+        return window.restoreGeometry(QByteArray(saved))
+    try:
+        x, y, width, height, maximised = (int(part) for part in text[len(PLACE):].split(","))
+    except ValueError:
+        return False
+    if width <= 0 or height <= 0:
+        return False
+    window.setGeometry(QRect(x, y, width, height))
+    if maximised:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    return True
 
 
 def restore_window(window: QWidget, prefs: Preferences) -> None:
     screen = _screen(window)
     saved = prefs.geometry(screen_key(window))
-    restored = bool(saved) and window.restoreGeometry(QByteArray(saved or b""))
-    if restored and (screen is None or screen.availableGeometry().intersects(window.frameGeometry())):
+    restored = bool(saved) and _put_back(window, saved or b"")
+    if restored and (screen is None or screen.availableGeometry().intersects(window.geometry())):
         return  # back where it was (a screen since unplugged leaves it at the default below)
     if screen is None:
         return
@@ -44,3 +69,38 @@ def restore_window(window: QWidget, prefs: Preferences) -> None:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     else:
         window.resize(area.width() * 4 // 5, area.height() * 4 // 5)
+
+
+class _OnScreen(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._queued = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (watched is self._window and not self._queued
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)):
+            self._queued = True
+            QTimer.singleShot(0, self, self._fit)  # once the layouts have settled (never after the window)
+        return False
+
+    def _fit(self) -> None:
+        self._queued = False
+        window, screen = self._window, _screen(self._window)
+        # A maximised window too: past the screen's edge it is not maximised but cut off.
+        if screen is None or window.windowState() & Qt.WindowState.WindowFullScreen or not window.isVisible():
+            return
+        area, least = screen.availableGeometry(), window.minimumSizeHint()
+        frame = window.frameGeometry().size() - window.size()
+        width = min(window.width(), max(area.width() - frame.width(), least.width()))
+        height = min(window.height(), max(area.height() - frame.height(), least.height()))
+        if (width, height) != (window.width(), window.height()):
+            window.resize(width, height)
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """A window that a passing layout pushed past its screen's edge (the minimum of a form on its
+    way to wrapping, say) goes back within the screen as soon as its contents allow: a layout that
+    holds still. Qt grows a window to its layout's minimum but never shrinks it back."""
+    _OnScreen(window)

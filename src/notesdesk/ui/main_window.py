@@ -36,7 +36,7 @@ from notesdesk.ui.dialogs.discharge_dialog import DischargeDialog
 from notesdesk.ui.dialogs.guide_dialog import add_help_menu
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
-from notesdesk.ui.geometry import restore_window, save_window
+from notesdesk.ui.geometry import keep_on_screen, restore_window, save_window
 from notesdesk.ui.keepers.client_list import ClientListKeeper
 from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.lifecycle import crash_notice
@@ -444,3 +444,4 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
 
     def _restore_geometry(self) -> None:
         restore_window(self, self.ctx.prefs)  # per screen size: ui/geometry.py
+        keep_on_screen(self)

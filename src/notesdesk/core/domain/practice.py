@@ -22,6 +22,11 @@ class PractitionerProfile:
     npi: str = ""  # the practitioner's National Provider Identifier, 10 digits
     tax_id: str = ""  # the practice's EIN (or SSN) as written on claims
 
+    @property
+    def can_sign(self) -> bool:
+        """A signature names its signer for ever: both the name and the credentials are needed."""
+        return bool(self.name.strip() and self.credentials.strip())
+
 
 @dataclass(frozen=True)
 class DemoMark:

@@ -110,7 +110,12 @@ class ClientCopy(Renderer):
             return section("What you are practising",
                            [nothing("Nothing set at the moment.", self.styles)], self.styles)
         items: list[Flowable] = []
+        listed: set[tuple[str, str, str]] = set()
         for h in active:
+            same = (h.description.strip().casefold(), h.recurrence.value, h.rationale.strip().casefold())
+            if same in listed:  # the same task given again while the first is open: one line for the client
+                continue
+            listed.add(same)
             how = {"daily": "every day", "weekly": "each week"}.get(h.recurrence.value, "")
             text = clean(h.description) + (f"  <font color='#5B6770'>({how})</font>" if how else "")
             if h.rationale:

@@ -22,7 +22,7 @@ from notesdesk.core.domain.notes import (
     blank_sections,
 )
 from notesdesk.core.domain.pending import PendingKind
-from notesdesk.core.errors import Conflict, InvalidInput
+from notesdesk.core.errors import Conflict, InvalidInput, SignerUnknown
 from notesdesk.core.services import pending
 from notesdesk.core.services.links import clear_note_references, sync_assigned_homework
 from notesdesk.core.services.signatures import make_signature, signature_valid
@@ -117,8 +117,12 @@ def chain_order(note: SessionNote, addenda: list[Addendum]) -> list[Addendum]:
 
 
 def _signer(uow: UnitOfWork) -> tuple[bytes, str, str]:
+    """The key, name and credentials every signature (note or addendum) is made with; SignerUnknown
+    until both the name and the credentials are set, so nothing is ever signed by nobody."""
     profile = uow.vault.profile()
-    return uow.vault.signing_private_key(), profile.name or "Practitioner", profile.credentials
+    if not profile.can_sign:
+        raise SignerUnknown()
+    return uow.vault.signing_private_key(), profile.name, profile.credentials
 
 
 def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:

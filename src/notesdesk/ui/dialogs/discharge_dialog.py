@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services.clients import DISCHARGE_REASONS, DischargeFacts, discharge_reason
 from notesdesk.ui.widgets.labels import InlineMessage
+from notesdesk.ui.widgets.typed import DateField
 
 REASON_WORDS = {
     "planned ending": "Planned ending",
@@ -64,7 +64,7 @@ class DischargeDialog(QDialog):
         intro = QLabel(f"Discharge {label}? Their episode of care is closed on the day below; the records "
                        "are kept for the retention period, which counts from today at the earliest.", self)
         intro.setWordWrap(True)
-        self.date = QDateEdit(self)
+        self.date = DateField(_qdate(now))  # typed whole, in ISO or the locale's order, like every date
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setAccessibleName("Discharge date")

@@ -35,8 +35,8 @@ WHY_SIGNER = (
 
 
 def can_sign(profile: PractitionerProfile) -> bool:
-    """A signature names its signer: both the name and the credentials are needed."""
-    return bool(profile.name.strip() and profile.credentials.strip())
+    """The core's rule (the signing service refuses otherwise), asked before a signature is tried."""
+    return profile.can_sign
 
 
 def _named[W: QWidget](widget: W, name: str) -> W:

@@ -50,7 +50,6 @@ class FreeText(QObject):
         self.box.setToolTip(hint)
         self.box.hide()
         self.box.installEventFilter(self)
-        self.box.returnPressed.connect(self.commit)
         field.installEventFilter(self)
 
     def open(self, first: str) -> None:
@@ -94,6 +93,10 @@ class FreeText(QObject):
                 self.problem = ""
                 self.close()
                 return True
+            if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                    and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.commit()
+                return True  # Enter sets the date: it never reaches a dialog's default button
             if event.type() == QEvent.Type.FocusOut and self.box.isVisible():
                 self.commit()
         return super().eventFilter(watched, event)
@@ -116,8 +119,10 @@ class DateField(QDateEdit):
         except ValueError:
             return f"Not a date. Type it as {self.examples} (the year in full)."
         shown = QDate(day.year, day.month, day.day)
-        if shown < self.minimumDate() or shown > self.maximumDate():
+        if shown < self.minimumDate():
             return f"A date from {self.minimumDate().toString('yyyy-MM-dd')} on, please."
+        if shown > self.maximumDate():  # a discharge or hold date: today at the latest
+            return f"A date up to {self.maximumDate().toString('yyyy-MM-dd')}, please."
         self.setDate(shown)
         return ""
 

@@ -16,10 +16,11 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QHelpEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QProxyStyle,
     QScrollArea,
     QStyle,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTabBar,
     QTableView,
+    QToolTip,
     QTreeView,
     QWidget,
 )
@@ -64,8 +66,10 @@ class FittingTable(QTableView):
     (longer text is elided; with `wrap` the stretch column wraps; every cell's full text is in its
     tooltip), and
     when the width cannot hold them all, the columns in `drop` are hidden, first listed first, until
-    it can. Columns stay resizable by hand until the view is resized again. Never narrower than the
-    columns it always shows, so a splitter or layout cannot give it a sideways scroll bar."""
+    it can; a line along the table's foot then names them, and a row's tooltip reads them out, so
+    no column goes without a sign. Columns stay resizable by hand until the view is resized again.
+    Never narrower than the columns it always shows, so a splitter or layout cannot give it a
+    sideways scroll bar."""
 
     def __init__(
         self, model: QAbstractItemModel, name: str, stretch: int, min_stretch: int = 0,
@@ -75,6 +79,13 @@ class FittingTable(QTableView):
         named(self, name)
         self.stretch, self.min_stretch, self.drop, self.cap = stretch, min_stretch, tuple(drop), cap
         self._minimum = 0
+        self._hidden: list[int] = []
+        self.hidden_note = named(QLabel(self), "Columns hidden to fit")
+        self.hidden_note.setWordWrap(True)
+        self.hidden_note.setContentsMargins(4, 2, 4, 2)
+        self.hidden_note.setAutoFillBackground(True)  # over the table's frame, in the window's colours
+        self.hidden_note.setBackgroundRole(QPalette.ColorRole.Window)
+        self.hidden_note.hide()
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -91,9 +102,20 @@ class FittingTable(QTableView):
             signal.connect(self.fit_columns)
 
     def wanted(self, column: int) -> int:
-        """The width the column's header and the rows on screen ask for, up to the cap."""
-        text = max(self.sizeHintForColumn(column), self.horizontalHeader().sectionSizeHint(column))
+        """The width the column's header, the rows on screen and the widest text the model says the
+        column can show (its WIDEST) ask for, up to the cap."""
+        text = max(self.sizeHintForColumn(column), self.horizontalHeader().sectionSizeHint(column),
+                   self._widest(column))
         return text + PADDING if column == self.stretch else min(self.cap, text + PADDING)
+
+    def _widest(self, column: int) -> int:
+        sample = getattr(self.model(), "WIDEST", {}).get(column, "")
+        if not sample:
+            return 0
+        # As the item delegate measures a cell: the text, its margins on both sides, the grid line.
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        text = max(self.fontMetrics().horizontalAdvance(line) for line in sample.split("\n"))
+        return text + 2 * margin + (1 if self.showGrid() else 0)
 
     def fit_columns(self, *_args: object) -> None:
         model = self.model()
@@ -111,6 +133,8 @@ class FittingTable(QTableView):
             hidden.add(column)
         for column in columns:
             self.setColumnHidden(column, column in hidden)
+        self._hidden = [c for c in self.drop if c in hidden]
+        self._place_note()
         shown = {c: w for c, w in wanted.items() if c not in hidden}
         for column, width in shown.items():
             header.resizeSection(column, width)
@@ -120,6 +144,41 @@ class FittingTable(QTableView):
             self._minimum = always
             self.updateGeometry()
 
+    def _title(self, column: int) -> str:
+        model = self.model()
+        return str(model.headerData(column, Qt.Orientation.Horizontal) or "") if model else ""
+
+    def _place_note(self) -> None:
+        """The line that names the hidden columns, in a margin below the rows (inside the frame)."""
+        if not self._hidden:
+            self.hidden_note.hide()
+            self.setViewportMargins(0, 0, 0, 0)
+            return
+        names = ", ".join(self._title(c) for c in self._hidden)
+        self.hidden_note.setText(f"Hidden to fit: {names}. Widen the window, or point at a row, "
+                                 "to read them.")
+        frame = self.frameWidth()
+        width = max(1, self.width() - 2 * frame)
+        height = self.hidden_note.heightForWidth(width)
+        self.setViewportMargins(0, 0, 0, height)
+        self.hidden_note.setGeometry(frame, self.height() - frame - height, width, height)
+        self.hidden_note.show()
+
+    def hidden_columns(self) -> list[str]:
+        """The titles of the columns hidden to fit, as the note below the rows names them."""
+        return [self._title(c) for c in self._hidden]
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and self._hidden and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            if index.isValid():  # the cell's own tooltip, then what the hidden columns hold
+                own = str(index.data(Qt.ItemDataRole.ToolTipRole) or index.data() or "")
+                extra = [f"{self._title(c)}: {index.siblingAtColumn(c).data() or '—'}" for c in self._hidden]
+                QToolTip.showText(event.globalPos(), "\n".join([own, *extra]).strip(), self.viewport(),
+                                  self.visualRect(index))
+                return True
+        return super().viewportEvent(event)
+
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         hint = super().minimumSizeHint()
         bar = self.verticalScrollBar().sizeHint().width()
@@ -127,7 +186,7 @@ class FittingTable(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.fit_columns()
+        self.fit_columns()  # which places the note too: the table's height may have changed
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

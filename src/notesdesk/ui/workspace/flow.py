@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 
@@ -62,6 +62,8 @@ class FlowLayout(QLayout):
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line = area.x(), area.y(), 0
         for item in self._items:
+            if item.isEmpty():  # a hidden widget takes no room, not even a gap
+                continue
             hint = item.sizeHint()
             gap_x = self._gap(item, Qt.Orientation.Horizontal)
             if x + hint.width() > area.right() + 1 and line > 0:
@@ -73,8 +75,27 @@ class FlowLayout(QLayout):
         return y + line - rect.y() + margins.bottom()
 
 
+class _GoesWithField(QObject):
+    """Shows and hides the pair with its field: no caption with nothing after it ("CPT" outside the
+    US), and no room kept for it in the flow."""
+
+    def __init__(self, pair: QWidget, field: QWidget) -> None:
+        super().__init__(pair)
+        self._pair = pair
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.HideToParent:
+            self._pair.hide()
+        elif event.type() == QEvent.Type.ShowToParent:
+            self._pair.show()
+        return False
+
+
 def captioned(text: str, field: QWidget) -> QWidget:
-    """A caption (the field's buddy) and the field, kept together as one item of a flow."""
+    """A caption (the field's buddy) and the field, kept together as one item of a flow, shown
+    only while the field is."""
+    hidden = field.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide) and field.isHidden()
     pair = QWidget()
     layout = QHBoxLayout(pair)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -82,4 +103,8 @@ def captioned(text: str, field: QWidget) -> QWidget:
     caption.setBuddy(field)
     layout.addWidget(caption)
     layout.addWidget(field)
+    if hidden:
+        field.hide()  # taken into the pair, it would otherwise show with it
+        pair.hide()
+    _GoesWithField(pair, field)
     return pair

@@ -26,6 +26,9 @@ class RowsModel[R](QAbstractTableModel):
     """A table over a list of plain rows; subclasses define HEADERS and `cell`."""
 
     HEADERS: ClassVar[tuple[str, ...]] = ()
+    WIDEST: ClassVar[dict[int, str]] = {}
+    """Per column, the widest text it will show: a FittingTable (ui/workspace/fitting.py) keeps room
+    for it from the start, so the table does not widen when such a row appears."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -80,6 +83,8 @@ class NoteListModel(RowsModel[SessionNote]):
 
     COL_DATE, COL_STATUS, COL_FORMAT = range(3)
     HEADERS = ("Date", "Status", "Format")
+    # The list keeps its width when a note's first addendum comes (lines: the widest of each form).
+    WIDEST = {COL_STATUS: "1 addendum\n999 addenda"}
     STATUS_TIP = "Signed or draft, and how many addenda were added to a signed note"
 
     def __init__(self, parent: Any = None) -> None:

@@ -14,13 +14,14 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from notesdesk.ui.widgets.ink import RISK_ON_DARK, RISK_ON_LIGHT
 from notesdesk.ui.workspace.measures.data import chart_summary
 from notesdesk.ui.workspace.measures.geometry import ChartLayout, ChartSpec, layout_chart, nearest_point
 
 # Light palette: dark ink on pale bands. Dark palette (a dark Base): the same hues lightened, and the
 # bands blended into the background, so the palette's light text stays readable over them.
-LIGHT_INK = {"score": "#1f4e79", "alliance": "#1b7a5a", "caseness": "#a33a2b", "risk": "#b3261e"}
-DARK_INK = {"score": "#8ab4f8", "alliance": "#5fd3a5", "caseness": "#f28b82", "risk": "#ff8a80"}
+LIGHT_INK = {"score": "#1f4e79", "alliance": "#1b7a5a", "caseness": "#a33a2b", "risk": RISK_ON_LIGHT.name()}
+DARK_INK = {"score": "#8ab4f8", "alliance": "#5fd3a5", "caseness": "#f28b82", "risk": RISK_ON_DARK.name()}
 CORRIDOR = QColor(70, 120, 190, 46)
 CORRIDOR_EDGE = QColor(70, 120, 190, 150)
 # Band tints from least to most severe: pale green-grey, pale sand, pale coral. Labels carry the meaning.
@@ -60,16 +61,6 @@ def band_colour(severity: float, colours: ChartColours | None = None) -> QColor:
     i = min(int(t), len(BAND_STOPS) - 2)
     tint = _mix(BAND_STOPS[i], BAND_STOPS[i + 1], t - i)
     return _mix(colours.base, tint, DARK_BAND_SHARE) if colours is not None and colours.dark else tint
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """The WCAG contrast ratio of two colours (1 to 21)."""
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 class TrendChart(QWidget):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from notesdesk.core.services import measures
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.widgets.ink import risk_style
 from notesdesk.ui.workspace.measures.data import FLAG_TITLES, RISK_KINDS, latest_lines
 
 EMPTY = "No outcome measures yet. Give one from the Measures tab."
@@ -48,7 +49,7 @@ class MeasuresSummary(QLabel):
         if flags:
             items = []
             for f in flags:
-                style = " style='color:#b3261e'" if f.kind in RISK_KINDS else ""
+                style = risk_style(self.palette()) if f.kind in RISK_KINDS else ""
                 items.append(f"<li><b{style}>{_esc(FLAG_TITLES[f.kind])}</b> — {_esc(f.message)}</li>")
             text += "<p>Flags</p><ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
         self.setText(text)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from notesdesk.core.measures import FlagKind, Instrument, ScoreResult
 from notesdesk.core.measures.model import Kind
 from notesdesk.core.services.measures import MeasureRow
+from notesdesk.ui.widgets.ink import in_risk_ink
 from notesdesk.ui.workspace.measures.data import FLAG_TITLES, RISK_KINDS, answers_text, change_text
 from notesdesk.ui.workspace.widgets import bold, heading, named
 
@@ -40,11 +41,11 @@ class RiskBox(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("riskBox")
-        self.setStyleSheet("#riskBox { border: 3px solid #b3261e; border-radius: 6px; "
-                           "background: rgba(179, 38, 30, 0.07); }")
+        in_risk_ink(self, lambda ink: f"#riskBox {{ border: 3px solid {ink.name()}; border-radius: 6px; "
+                    f"background: rgba({ink.red()}, {ink.green()}, {ink.blue()}, 0.07); }}")
         self.setAccessibleName("Risk item flag")
         self.heading = heading("")
-        self.heading.setStyleSheet("color: #b3261e;")
+        in_risk_ink(self.heading, lambda ink: f"color: {ink.name()};")
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("What to do next")
         self.message = _wrapped(name="Risk flag message")

@@ -13,7 +13,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
+from notesdesk.ui.widgets.ink import risk_style
 from notesdesk.ui.workspace.fitting import FillingScrollArea, FittingTable
 from notesdesk.ui.workspace.measures.chart import TrendChart
 from notesdesk.ui.workspace.measures.data import (
@@ -71,7 +72,7 @@ HANDED_OVER = ("The questionnaire is open full screen for the client. Nothing el
 THANKS = "Thank you. Please hand the laptop back to your therapist."
 
 
-def flags_html(flags: list[Flag], shown: tuple[str, ...] = ()) -> str:
+def flags_html(flags: list[Flag], palette: QPalette, shown: tuple[str, ...] = ()) -> str:
     """The current flags; one whose advice the result panel is showing right now (`shown`, its risk
     messages) points there instead of repeating it."""
     if not flags:
@@ -79,7 +80,7 @@ def flags_html(flags: list[Flag], shown: tuple[str, ...] = ()) -> str:
     lines = []
     for f in flags:
         title = html.escape(FLAG_TITLES[f.kind])
-        style = " style='color:#b3261e'" if f.kind in RISK_KINDS else ""
+        style = risk_style(palette) if f.kind in RISK_KINDS else ""
         message = f.message
         same = next((m for m in shown if f.kind in RISK_KINDS and m and message.endswith(m)), None)
         if same is not None:
@@ -271,7 +272,7 @@ class MeasuresTab(QWidget):
 
     def _show_flags(self, risk_shown: tuple[str, ...]) -> None:
         self._risk_shown = risk_shown
-        self.flags_label.setText(flags_html(self.flags, risk_shown))
+        self.flags_label.setText(flags_html(self.flags, self.flags_label.palette(), risk_shown))
 
     # -- linking to a session note ----------------------------------------------------------------------
 

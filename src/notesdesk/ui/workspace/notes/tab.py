@@ -317,10 +317,11 @@ class NotesTab(QWidget):
         key = fmt_key or chosen
         if self.editor.format_combo.findData(key) < 0:
             key = f"format:{NoteFormat.SOAP.value}"
+        # The signed note's addenda go before the draft's form comes: the two are never laid out at once.
+        self.addenda.hide()
         self.editor.start_new(self._client_id, key)
         self.copy_notice.hide()
         self._show_page()
-        self.addenda.hide()
         self.unsent.attach(None)
         self._syncing = True
         self._select_row(None)

@@ -15,6 +15,7 @@ from notesdesk.core.domain.names import mask_names
 from notesdesk.core.domain.paperwork import ConsentKind
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
+from notesdesk.ui.widgets.ink import risk_style
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
 from notesdesk.ui.workspace.overview.attachments_box import AttachmentsBox
 from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
@@ -210,6 +211,7 @@ class OverviewTab(QWidget):
         self.labels["milestones"].setText(
             (total if data.milestones_total else "") + _list(reached, "None reached yet")
         )
-        loop = "".join(f"<br><b style='color:#b3261e'>{_esc(m)}</b>" for m in data.safety_flags)
+        style = risk_style(self.palette())
+        loop = "".join(f"<br><b{style}>{_esc(m)}</b>" for m in data.safety_flags)
         self.labels["safety"].setText(_esc(data.safety_plan) + loop)
         self.review_safety_plan.setVisible(bool(data.safety_flags))

@@ -35,6 +35,7 @@ from notesdesk.core.services import care, measures
 from notesdesk.core.services.overview import SAFETY_PLAN_KINDS
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
+from notesdesk.ui.widgets.ink import in_risk_ink
 from notesdesk.ui.workspace.widgets import (
     LinesEdit,
     OptionalDateEdit,
@@ -184,7 +185,7 @@ class SafetyPlanTab(QWidget):
         # The risk loop: why the plan needs a review now, and the one action that records it.
         self.loop_label = named(QLabel(), "Why the safety plan needs a review")
         self.loop_label.setWordWrap(True)
-        self.loop_label.setStyleSheet("color: #b3261e; font-weight: bold")
+        in_risk_ink(self.loop_label, lambda ink: f"color: {ink.name()}; font-weight: bold")
         self.mark_reviewed = named(QPushButton("&Mark reviewed with the client today"),
                                    "Record that the safety plan was reviewed with the client today")
 
