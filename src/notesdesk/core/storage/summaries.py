@@ -17,15 +17,16 @@ the full records as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
 from notesdesk.core.storage.head import MODULUS, Head
+from notesdesk.core.storage.incremental import incremental_update
 from notesdesk.core.storage.repositories import Repositories
-from notesdesk.core.storage.store import SealedTable, StoreContext
+from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
 from notesdesk.core.storage.tables import Base, ClientRow, MetaRow, missing_later_table
 
@@ -77,14 +78,26 @@ def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
                           repos.episodes.all(), repos.safety_plans.all())
 
 
-def refresh(repos: Repositories, client_ids: Iterable[str]) -> None:
-    """Rewrite the summaries of `client_ids` from their records (a client deleted in this unit of
-    work loses its summary), and move the head's set digest by what changed."""
+def refresh(repos: Repositories, client_ids: Iterable[str],
+            changes: Mapping[str, Mapping[tuple[str, str], SealedRow | None]] | None = None) -> None:
+    """Rewrite the summaries of `client_ids` (a client deleted in this unit of work loses its
+    summary), and move the head's set digest by what changed. With `changes` (what this unit of
+    work wrote, store.py), each summary is derived from the stored one plus the rows changed
+    (incremental.py), which is what a save costs; without, or when that cannot tell, from all the
+    client's records."""
     session = repos.ctx.session
+    incremental = changes is not None and ready(session)
     change = 0
     for cid in sorted(set(client_ids)):
         exists = session.scalar(select(ClientRow.id).where(ClientRow.id == cid)) is not None
-        summary = summary_of(repos, cid) if exists else ClientSummary(cid)
+        if not exists:
+            summary = ClientSummary(cid)
+        else:
+            updated = None
+            if incremental and changes is not None and cid in changes:
+                stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
+                updated = incremental_update(repos, stored, changes[cid])
+            summary = updated if updated is not None else summary_of(repos, cid)
         change += _store(repos.ctx, summary)
     _move_head(repos.ctx, change)
 
