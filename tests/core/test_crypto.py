@@ -6,12 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from notesdesk.core.crypto import kdf, recovery
 from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken, associated_data
+from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.crypto.policy import passphrase_problem, strength
 from notesdesk.core.errors import VaultDamaged, WrongPassphrase
 
@@ -193,3 +197,33 @@ def test_a_real_strength_estimator_refuses_common_passphrases_and_says_why(weak:
 def test_strength_of_long_passphrases_is_estimated_without_failing() -> None:
     long = "plum kettle orbit lantern " * 20
     assert passphrase_problem(long) is None and strength(long) == 4
+
+
+def _lp_as_specified(*parts: bytes | str | int | None) -> bytes:
+    """The length-prefixed encoding as SECURITY.md describes it, written the plain way."""
+    out = b""
+    for part in parts:
+        if part is None:
+            data = b"\x00none"
+        elif isinstance(part, bytes):
+            data = part
+        elif isinstance(part, bool):
+            data = b"1" if part else b"0"
+        elif isinstance(part, int):
+            data = str(part).encode()
+        else:
+            data = part.encode("utf-8")
+        out += len(data).to_bytes(4, "big") + data
+    return out
+
+
+class _Kind(StrEnum):
+    NOTE = "note"
+
+
+@given(st.lists(st.one_of(st.none(), st.binary(), st.text(), st.integers(), st.booleans(),
+                          st.just(_Kind.NOTE)), max_size=8))
+def test_the_length_prefixed_encoding_is_the_specified_one_for_every_kind_of_part(
+    parts: list[bytes | str | int | None],
+) -> None:
+    assert lp(*parts) == _lp_as_specified(*parts)

@@ -9,7 +9,7 @@ from typing import Any
 from notesdesk.core.domain.flag_inputs import summaries_from
 from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import VaultDamaged
-from notesdesk.core.services.notes import chain_order, verify_note
+from notesdesk.core.services.notes import chain_order, chain_valid
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
 from notesdesk.core.storage.store import SealedTable
@@ -54,9 +54,10 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         for addendum in rows["addenda"]:
             addenda[addendum.note_id].append(addendum)
         signed = [n for n in notes if n.is_signed]
+        public = uow.vault.signing_public_key()  # derived from the private key: once, not per note
         for note in signed:
             chain = chain_order(note, addenda.get(note.id, []))
-            if not verify_note(uow, note, chain):
+            if not chain_valid(note, chain, public):
                 raise VaultDamaged(
                     f"Signed note {note.id} fails its signature check: it was altered."
                 )
