@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notesdesk.core.crypto import kdf, recovery
+from notesdesk.core.crypto import kdf, recovery, signing
 from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken, associated_data
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.crypto.policy import passphrase_problem, strength
@@ -227,3 +227,25 @@ def test_the_length_prefixed_encoding_is_the_specified_one_for_every_kind_of_par
     parts: list[bytes | str | int | None],
 ) -> None:
     assert lp(*parts) == _lp_as_specified(*parts)
+
+
+def test_many_signatures_checked_over_two_threads_get_each_its_own_verdict_in_order() -> None:
+    private = signing.new_private_key_bytes()
+    public = signing.public_key_bytes(private)
+    claims: list[tuple[bytes, bytes]] = []
+    for i in range(signing.PARALLEL_FROM * 2 + 7):
+        message = os.urandom(32)
+        signature = signing.sign(private, message)
+        if i % 7 == 3:  # altered message
+            message = bytes([message[0] ^ 1]) + message[1:]
+        elif i % 11 == 5:  # altered signature
+            signature = signature[:-1] + bytes([signature[-1] ^ 1])
+        elif i == 40:  # not even a signature's length
+            signature = signature[:10]
+        claims.append((signature, message))
+    expected = [signing.verify(public, signature, message) for signature, message in claims]
+    assert True in expected and expected.count(False) > 50
+    assert signing.verify_many(public, claims) == expected
+    assert signing.verify_many(public, claims, workers=1) == expected
+    assert signing.verify_many(public, claims[:5]) == expected[:5]
+    assert signing.verify_many(b"not a key", claims) == [False] * len(claims)

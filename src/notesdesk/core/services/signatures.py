@@ -70,15 +70,22 @@ def make_signature(
     )
 
 
-def signature_valid(item: SessionNote | Addendum, public_key: bytes) -> bool:
+def signature_claim(item: SessionNote | Addendum) -> tuple[bytes, bytes] | None:
+    """What is left to check of the item's signature once its content hash holds: (the signature,
+    the digest it must sign); None when the item is unsigned, altered or its signature unreadable."""
     sig = item.signature
     if sig is None:
-        return False
+        return None
     digest = content_hash(item, sig.signed_at, sig.signer, sig.credentials)
     if digest != sig.content_hash:
-        return False
+        return None
     try:
         raw = bytes.fromhex(sig.signature)
     except ValueError:
-        return False
-    return signing.verify(public_key, raw, bytes.fromhex(digest))
+        return None
+    return raw, bytes.fromhex(digest)
+
+
+def signature_valid(item: SessionNote | Addendum, public_key: bytes) -> bool:
+    claim = signature_claim(item)
+    return claim is not None and signing.verify(public_key, *claim)

@@ -4,11 +4,12 @@ whole practice (docs/design-notes.md §3).
 
 Kept in step by construction, not by each service remembering to: every write to a table the flags
 read (FLAG_INPUT_TABLES) marks its client in the unit of work (store.py), and the unit of work
-rewrites those clients' summaries just before it commits (uow.py), in the same transaction: each from
-the stored one plus the rows written (incremental.py), or from its records when that cannot tell. A summary row is sealed like every other row and its term is in the authenticated
-head's set digest (head.py), so deleting, planting or rolling one back is refused at unlock like any
-row. It is derived data, so its writes make no audit entries of their own (the write that caused
-them has one); `verify` recomputes every summary and compares (services/verify.py).
+rewrites those clients' summaries just before it commits (uow.py), in the same transaction: each
+from the stored one plus the rows written (incremental.py), or from its records when that cannot
+tell. A summary row is sealed like every other row and its term is in the authenticated head's set
+digest (head.py), so deleting, planting or rolling one back is refused at unlock like any row. It is
+derived data, so its writes make no audit entries of their own (the write that caused them has one);
+`verify` recomputes every summary and compares (services/verify.py).
 
 A vault migrated to 0005 gets its summaries at its first unlock (Vault._unlock), which then sets
 META_FLAG under the header MAC. Until then (a vault opened read-only), the flags are computed from
