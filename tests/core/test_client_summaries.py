@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from notesdesk.core.domain.care import CheckinStatus, Homework, MeasureAdministration, Recurrence
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import now, today
+from notesdesk.core.domain.notes import RiskAssessment, RiskLevel
 from notesdesk.core.domain.plans import ReviewOutcome
 from notesdesk.core.errors import NotesdeskError, VaultDamaged
 from notesdesk.core.services import care, clients, notes, plans, retention
@@ -31,7 +32,7 @@ from tests.conftest import PASSPHRASE
 from tests.core import records
 from tests.signer import ready_to_sign
 
-OPERATIONS = ("note", "note", "sign", "edit", "delete", "homework", "checkin", "drop", "plan",
+OPERATIONS = ("note", "note", "sign", "edit", "delete", "move", "homework", "checkin", "drop", "plan",
               "review", "measure", "pair", "discharge", "return", "hold")
 step = st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1), st.integers(0, 120), st.booleans(),
                  st.integers(0, 3))
@@ -43,14 +44,23 @@ def apply(vault: Vault, ids: list[str], op: str, who: int, days_ago: int, flag: 
     uow = vault.unit_of_work
     drafts = [x for x in notes.list_notes(uow(), cid) if not x.is_signed]
     if op == "note":
-        made = replace(records.note(cid, "n"), session_date=day, risk_noted="at risk" if flag else " ")
+        # Some notes record a risk level (the risk loop reads the signed ones, in storage order).
+        level = (None, RiskLevel.LOW, RiskLevel.HIGH, RiskLevel.NONE)[n]
+        made = replace(records.note(cid, "n"), session_date=day, risk_noted="at risk" if flag else " ",
+                       risk=None if level is None else RiskAssessment(level, "factors", "plan"))
         notes.create_note(uow(), made)
     elif op == "sign" and drafts:
         notes.sign_note(uow(), drafts[n % len(drafts)].id)
     elif op == "edit" and drafts:
         chosen = drafts[n % len(drafts)]
         notes.save_draft(uow(), replace(chosen, risk_noted="" if chosen.risk_noted.strip() else "risk",
-                                        session_date=day))
+                                        session_date=day,
+                                        risk=None if flag else RiskAssessment(RiskLevel.HIGH)))
+    elif op == "move" and drafts:  # a draft given to the other client (a record filed under the wrong one)
+        chosen = drafts[n % len(drafts)]
+        with uow() as work:
+            work.notes.replace(replace(chosen, client_id=ids[1 - who]))
+            work.commit()
     elif op == "delete" and drafts:
         notes.delete_draft(uow(), drafts[n % len(drafts)].id)
     elif op == "homework":
@@ -267,5 +277,56 @@ def test_a_row_given_to_another_client_updates_both_summaries(vault_path: Path) 
         flags = client_flags(vault.unit_of_work(), ids)
         assert flags == flags_from_records(vault.unit_of_work(), ids)
         assert (flags[ids[0]].homework_overdue, flags[ids[1]].homework_overdue) == (0, 1)
+    finally:
+        vault.close()
+
+
+def test_a_save_updates_the_summary_from_the_stored_one_without_reading_the_clients_notes(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, ids = _populated(vault_path)
+    try:
+        for days_ago in range(12, 30):  # a client with a history of signed notes
+            made = notes.create_note(vault.unit_of_work(), replace(
+                records.note(ids[0], "h"), session_date=today() - timedelta(days=days_ago),
+                risk=RiskAssessment(RiskLevel.HIGH) if days_ago % 3 else None))
+            notes.sign_note(vault.unit_of_work(), made.id)
+        draft = notes.create_note(vault.unit_of_work(), replace(records.note(ids[0], "d"),
+                                                                session_date=today() - timedelta(days=1)))
+        recomputed: list[str] = []
+        monkeypatch.setattr(summaries, "summary_of",
+                            lambda repos, cid: recomputed.append(cid) or summaries.recompute_all(repos)[cid])
+        opened: list[str] = []
+        original = vault.sealer.open_bytes
+
+        def counting(table: str, *args: object, **kwargs: object) -> bytes:
+            opened.append(table)
+            return original(table, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(vault.sealer, "open_bytes", counting)
+        saved = notes.save_draft(vault.unit_of_work(), replace(draft, risk=RiskAssessment(RiskLevel.HIGH)))
+        notes.sign_note(vault.unit_of_work(), saved.id)
+        later = notes.create_note(vault.unit_of_work(),
+                                  replace(records.note(ids[0], "e"), session_date=today()))
+        assert recomputed == []
+        assert opened.count("note") <= 3 * 2  # per write: the note read (when edited) and the one written
+        monkeypatch.setattr(vault.sealer, "open_bytes", original)
+        assert_summaries_agree(vault, ids)
+        # Deleting the newest note leaves the summary unable to tell which is newest now: recomputed.
+        notes.delete_draft(vault.unit_of_work(), later.id)
+        assert recomputed == [ids[0]]
+        assert_summaries_agree(vault, ids)
+    finally:
+        vault.close()
+
+
+def test_a_note_given_to_another_client_updates_both_summaries(vault_path: Path) -> None:
+    vault, ids = _populated(vault_path)
+    try:
+        newest = max(notes.list_notes(vault.unit_of_work(), ids[0]), key=lambda n: n.session_date)
+        with vault.unit_of_work() as uow:
+            uow.notes.replace(replace(newest, client_id=ids[1]))
+            uow.commit()
+        assert_summaries_agree(vault, ids)
     finally:
         vault.close()

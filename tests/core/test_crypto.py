@@ -6,12 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from notesdesk.core.crypto import kdf, recovery
+from notesdesk.core.crypto import kdf, recovery, signing
 from notesdesk.core.crypto.cipher import ClearValue, FieldCipher, SealBroken, associated_data
+from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.crypto.policy import passphrase_problem, strength
 from notesdesk.core.errors import VaultDamaged, WrongPassphrase
 
@@ -193,3 +197,55 @@ def test_a_real_strength_estimator_refuses_common_passphrases_and_says_why(weak:
 def test_strength_of_long_passphrases_is_estimated_without_failing() -> None:
     long = "plum kettle orbit lantern " * 20
     assert passphrase_problem(long) is None and strength(long) == 4
+
+
+def _lp_as_specified(*parts: bytes | str | int | None) -> bytes:
+    """The length-prefixed encoding as SECURITY.md describes it, written the plain way."""
+    out = b""
+    for part in parts:
+        if part is None:
+            data = b"\x00none"
+        elif isinstance(part, bytes):
+            data = part
+        elif isinstance(part, bool):
+            data = b"1" if part else b"0"
+        elif isinstance(part, int):
+            data = str(part).encode()
+        else:
+            data = part.encode("utf-8")
+        out += len(data).to_bytes(4, "big") + data
+    return out
+
+
+class _Kind(StrEnum):
+    NOTE = "note"
+
+
+@given(st.lists(st.one_of(st.none(), st.binary(), st.text(), st.integers(), st.booleans(),
+                          st.just(_Kind.NOTE)), max_size=8))
+def test_the_length_prefixed_encoding_is_the_specified_one_for_every_kind_of_part(
+    parts: list[bytes | str | int | None],
+) -> None:
+    assert lp(*parts) == _lp_as_specified(*parts)
+
+
+def test_many_signatures_checked_over_two_threads_get_each_its_own_verdict_in_order() -> None:
+    private = signing.new_private_key_bytes()
+    public = signing.public_key_bytes(private)
+    claims: list[tuple[bytes, bytes]] = []
+    for i in range(signing.PARALLEL_FROM * 2 + 7):
+        message = os.urandom(32)
+        signature = signing.sign(private, message)
+        if i % 7 == 3:  # altered message
+            message = bytes([message[0] ^ 1]) + message[1:]
+        elif i % 11 == 5:  # altered signature
+            signature = signature[:-1] + bytes([signature[-1] ^ 1])
+        elif i == 40:  # not even a signature's length
+            signature = signature[:10]
+        claims.append((signature, message))
+    expected = [signing.verify(public, signature, message) for signature, message in claims]
+    assert True in expected and expected.count(False) > 50
+    assert signing.verify_many(public, claims) == expected
+    assert signing.verify_many(public, claims, workers=1) == expected
+    assert signing.verify_many(public, claims[:5]) == expected[:5]
+    assert signing.verify_many(b"not a key", claims) == [False] * len(claims)

@@ -142,3 +142,24 @@ def test_a_note_moved_to_another_day_moves_in_the_order() -> None:
     again = index.find("grief", limit=5).hits
     assert again[0].object_id == oldest.object_id and again[0].day == date(2030, 1, 1)
     assert len(again) == 5 and len({h.object_id for h in again}) == 5
+
+
+def test_the_prefix_index_finds_exactly_what_a_plain_index_finds(monkeypatch) -> None:
+    """The prefix index (search/index.py PREFIX_LENGTHS) is a faster path to the same hits, ranks and
+    snippets, for prefixes of every length, shorter, equal to and longer than the ones it keeps."""
+    import notesdesk.core.search.index as search_index
+
+    words = "panic panicked pancake plan planned planning plant goal goals going walk walking wall"
+    written = [_note(KWAME, date(2026, 1, 1) + timedelta(days=i), " ".join(words.split()[i % 5:][:6]))
+               for i in range(30)]
+    with_prefixes = _index(KWAME, ZOE)
+    monkeypatch.setattr(search_index, "PREFIX_LENGTHS", ())
+    plain = _index(KWAME, ZOE)
+    assert search_index.PREFIX_LENGTHS == () and with_prefixes is not plain
+    for index in (with_prefixes, plain):
+        for note in written:
+            index.put_note(note)
+    for typed in ("p", "pa", "pan", "pani", "panic", "plan", "plann", "go", "goal", "wal", "walk", "kofi",
+                  "zo", "plan walk", "nothing"):
+        assert with_prefixes.find(typed, 10) == plain.find(typed, 10), typed
+    assert with_prefixes.find("plan", 10).hits and plain.find("nothing", 10).hits == []

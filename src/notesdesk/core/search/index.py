@@ -105,6 +105,16 @@ def _query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+# Every word typed is searched as a prefix. FTS5 answers a prefix of one of these lengths from a
+# doclist of its own, instead of merging the doclists of every term that begins with it (for a common
+# short prefix, thousands); longer prefixes match few terms. Measured in bench/RESULTS.md.
+PREFIX_LENGTHS: tuple[int, ...] = (4,)
+
+
+def _prefix_option(lengths: tuple[int, ...]) -> str:
+    return f", prefix='{' '.join(str(n) for n in lengths)}'" if lengths else ""
+
+
 class SearchIndex:
     def __init__(self) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -112,7 +122,7 @@ class SearchIndex:
         self._db.execute(
             "CREATE VIRTUAL TABLE doc USING fts5(kind UNINDEXED, object_id UNINDEXED, "
             "client_id UNINDEXED, day UNINDEXED, body, own_words, "
-            "tokenize='unicode61 remove_diacritics 2')"
+            f"tokenize='unicode61 remove_diacritics 2'{_prefix_option(PREFIX_LENGTHS)})"
         )
         self._names: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from notesdesk.core.codes.cpt import CPT_CODES
+from notesdesk.core.crypto import signing
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now, today
 from notesdesk.core.domain.dates import check_record_date
@@ -25,7 +26,7 @@ from notesdesk.core.domain.pending import PendingKind
 from notesdesk.core.errors import Conflict, InvalidInput, SignerUnknown
 from notesdesk.core.services import pending
 from notesdesk.core.services.links import clear_note_references, sync_assigned_homework
-from notesdesk.core.services.signatures import make_signature, signature_valid
+from notesdesk.core.services.signatures import make_signature, signature_claim
 from notesdesk.core.storage.uow import UnitOfWork
 
 
@@ -216,15 +217,26 @@ def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> 
 
 def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes) -> bool:
     """verify_note with a given public key (an export's, checked before it is imported)."""
-    if not signature_valid(note, public) or note.signature is None:
-        return False
+    claims = chain_claims(note, addenda)
+    return claims is not None and all(signing.verify(public, *claim) for claim in claims)
+
+
+def chain_claims(note: SessionNote, addenda: list[Addendum]) -> list[tuple[bytes, bytes]] | None:
+    """The signatures chain_valid checks, as (signature, digest) pairs, once every content hash and
+    every link of the chain holds; None at the first that does not. `verify` checks the pairs of
+    every note together (crypto/signing.py verify_many)."""
+    first = signature_claim(note)
+    if first is None or note.signature is None:
+        return None
+    claims = [first]
     previous = note.signature.content_hash
     for addendum in addenda:
-        if addendum.addendum_of != previous or not signature_valid(addendum, public):
-            return False
-        assert addendum.signature is not None
+        claim = signature_claim(addendum) if addendum.addendum_of == previous else None
+        if claim is None or addendum.signature is None:
+            return None
+        claims.append(claim)
         previous = addendum.signature.content_hash
-    return True
+    return claims
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,21 @@ from notesdesk.core.storage.sealer import encode
 LATER_NOTE_FIELDS: dict[str, object] = {"delivery": Delivery.IN_PERSON, "cpt_code": "", "risk": None}
 
 
+_NOTE_FIELDS = tuple(f.name for f in fields(SessionNote))
+
+
 def signed_body(item: SessionNote | Addendum) -> str:
     """The item as stored, without its signature, as the JSON that is hashed."""
-    bare = replace(item, signature=None)
-    if not isinstance(bare, SessionNote):
-        return encode(bare).decode("utf-8")
-    # A dict of the fields in their order encodes exactly as the dataclass does (msgspec).
-    kept = {f.name: getattr(bare, f.name) for f in fields(bare)
-            if f.name not in LATER_NOTE_FIELDS or getattr(bare, f.name) != LATER_NOTE_FIELDS[f.name]}
+    if not isinstance(item, SessionNote):
+        return encode(replace(item, signature=None)).decode("utf-8")
+    # A dict of the fields in their order encodes exactly as the dataclass does (msgspec); read from
+    # the note itself with the signature set to None, which is what a copy without it would hold
+    # (`verify` hashes every signed note: no copy made per note).
+    kept: dict[str, object] = {}
+    for name in _NOTE_FIELDS:
+        value = None if name == "signature" else getattr(item, name)
+        if name not in LATER_NOTE_FIELDS or value != LATER_NOTE_FIELDS[name]:
+            kept[name] = value
     return encode(kept).decode("utf-8")
 
 
@@ -63,15 +70,22 @@ def make_signature(
     )
 
 
-def signature_valid(item: SessionNote | Addendum, public_key: bytes) -> bool:
+def signature_claim(item: SessionNote | Addendum) -> tuple[bytes, bytes] | None:
+    """What is left to check of the item's signature once its content hash holds: (the signature,
+    the digest it must sign); None when the item is unsigned, altered or its signature unreadable."""
     sig = item.signature
     if sig is None:
-        return False
+        return None
     digest = content_hash(item, sig.signed_at, sig.signer, sig.credentials)
     if digest != sig.content_hash:
-        return False
+        return None
     try:
         raw = bytes.fromhex(sig.signature)
     except ValueError:
-        return False
-    return signing.verify(public_key, raw, bytes.fromhex(digest))
+        return None
+    return raw, bytes.fromhex(digest)
+
+
+def signature_valid(item: SessionNote | Addendum, public_key: bytes) -> bool:
+    claim = signature_claim(item)
+    return claim is not None and signing.verify(public_key, *claim)

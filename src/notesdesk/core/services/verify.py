@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from notesdesk.core.crypto import signing
 from notesdesk.core.domain.flag_inputs import summaries_from
 from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services import attachments
-from notesdesk.core.services.notes import chain_order, verify_note
+from notesdesk.core.services.notes import chain_claims, chain_order
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
 from notesdesk.core.storage.store import SealedTable
@@ -61,12 +62,20 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         for addendum in rows["addenda"]:
             addenda[addendum.note_id].append(addendum)
         signed = [n for n in notes if n.is_signed]
+        # Every content hash and chain link first (Python), then every signature together, over
+        # both cores (signing.verify_many); a note fails if either part of its check does.
+        owners: list[str] = []
+        claims: list[tuple[bytes, bytes]] = []
         for note in signed:
-            chain = chain_order(note, addenda.get(note.id, []))
-            if not verify_note(uow, note, chain):
-                raise VaultDamaged(
-                    f"Signed note {note.id} fails its signature check: it was altered."
-                )
+            chain = chain_claims(note, chain_order(note, addenda.get(note.id, [])))
+            if chain is None:
+                raise VaultDamaged(f"Signed note {note.id} fails its signature check: it was altered.")
+            owners += [note.id] * len(chain)
+            claims += chain
+        results = signing.verify_many(uow.vault.signing_public_key(), claims)
+        for owner, ok in zip(owners, results, strict=True):
+            if not ok:
+                raise VaultDamaged(f"Signed note {owner} fails its signature check: it was altered.")
         orphans = set(addenda) - {n.id for n in signed}
         if orphans:
             raise VaultDamaged("An addendum is attached to a note that is not signed.")

@@ -32,6 +32,19 @@ class StoreContext:
     # Clients whose flag inputs this unit of work changed: their summaries are rewritten before it
     # commits (storage/summaries.py).
     touched: set[str] = field(default_factory=set)
+    # Of each touched client, what its flag-input rows became: (table, row id) -> the row as sealed
+    # (its kind, clear columns and sealed bytes), or None when it left the client (deleted or given
+    # to another). The summary is updated from these without reading the client's other records.
+    changes: dict[str, dict[tuple[str, str], SealedRow | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SealedRow:
+    """A row as this unit of work wrote it, opened only if its client's summary needs it."""
+
+    kind: type[Any]
+    clear: Mapping[str, ClearValue]
+    sealed: bytes
 
 
 class Identified(Protocol):
@@ -181,7 +194,10 @@ class SealedTable[T: Identified]:
         """Audit a write in its transaction; the head's set digest loses the row's old term and
         gains its new one (none for a deletion)."""
         if self.name in FLAG_INPUT_TABLES and clear is not None and clear.get("client_id"):
-            self._ctx.touched.add(str(clear["client_id"]))
+            owner = str(clear["client_id"])
+            self._ctx.touched.add(owner)
+            written = SealedRow(self.kind, dict(clear), sealed) if sealed is not None else None
+            self._ctx.changes.setdefault(owner, {})[(self.name, row_id)] = written
         heads = self._ctx.audit.heads
         new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
         digest = row_digest(clear, sealed) if clear is not None else ""
@@ -196,6 +212,7 @@ class SealedTable[T: Identified]:
             owner = self._ctx.session.scalar(select(table.c.client_id).where(table.c.id == row_id))
             if owner:
                 self._ctx.touched.add(str(owner))
+                self._ctx.changes.setdefault(str(owner), {})[(self.name, row_id)] = None
 
     def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
         clear = dict(self._clear_of(obj)) | dict(extra)

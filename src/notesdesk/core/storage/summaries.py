@@ -4,11 +4,12 @@ whole practice (docs/design-notes.md §3).
 
 Kept in step by construction, not by each service remembering to: every write to a table the flags
 read (FLAG_INPUT_TABLES) marks its client in the unit of work (store.py), and the unit of work
-rewrites those clients' summaries from their records just before it commits (uow.py), in the same
-transaction. A summary row is sealed like every other row and its term is in the authenticated
-head's set digest (head.py), so deleting, planting or rolling one back is refused at unlock like any
-row. It is derived data, so its writes make no audit entries of their own (the write that caused
-them has one); `verify` recomputes every summary and compares (services/verify.py).
+rewrites those clients' summaries just before it commits (uow.py), in the same transaction: each
+from the stored one plus the rows written (incremental.py), or from its records when that cannot
+tell. A summary row is sealed like every other row and its term is in the authenticated head's set
+digest (head.py), so deleting, planting or rolling one back is refused at unlock like any row. It is
+derived data, so its writes make no audit entries of their own (the write that caused them has one);
+`verify` recomputes every summary and compares (services/verify.py).
 
 A vault migrated to 0005 gets its summaries at its first unlock (Vault._unlock), which then sets
 META_FLAG under the header MAC. Until then (a vault opened read-only), the flags are computed from
@@ -17,15 +18,16 @@ the full records as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
 from notesdesk.core.storage.head import MODULUS, Head
+from notesdesk.core.storage.incremental import incremental_update
 from notesdesk.core.storage.repositories import Repositories
-from notesdesk.core.storage.store import SealedTable, StoreContext
+from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
 from notesdesk.core.storage.tables import Base, ClientRow, MetaRow, missing_later_table
 
@@ -77,14 +79,26 @@ def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
                           repos.episodes.all(), repos.safety_plans.all())
 
 
-def refresh(repos: Repositories, client_ids: Iterable[str]) -> None:
-    """Rewrite the summaries of `client_ids` from their records (a client deleted in this unit of
-    work loses its summary), and move the head's set digest by what changed."""
+def refresh(repos: Repositories, client_ids: Iterable[str],
+            changes: Mapping[str, Mapping[tuple[str, str], SealedRow | None]] | None = None) -> None:
+    """Rewrite the summaries of `client_ids` (a client deleted in this unit of work loses its
+    summary), and move the head's set digest by what changed. With `changes` (what this unit of
+    work wrote, store.py), each summary is derived from the stored one plus the rows changed
+    (incremental.py), which is what a save costs; without, or when that cannot tell, from all the
+    client's records."""
     session = repos.ctx.session
+    incremental = changes is not None and ready(session)
     change = 0
     for cid in sorted(set(client_ids)):
         exists = session.scalar(select(ClientRow.id).where(ClientRow.id == cid)) is not None
-        summary = summary_of(repos, cid) if exists else ClientSummary(cid)
+        if not exists:
+            summary = ClientSummary(cid)
+        else:
+            updated = None
+            if incremental and changes is not None and cid in changes:
+                stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
+                updated = incremental_update(repos, stored, changes[cid])
+            summary = updated if updated is not None else summary_of(repos, cid)
         change += _store(repos.ctx, summary)
     _move_head(repos.ctx, change)
 

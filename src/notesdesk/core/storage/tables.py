@@ -198,5 +198,16 @@ DERIVED_TABLES = frozenset({"client_summary"})
 
 
 def missing_later_table(session: Session, name: str) -> bool:
-    """True when `name` is a later table that this vault (older, and not migrated) does not have."""
-    return name in LATER_TABLES and not inspect(session.connection()).has_table(name)
+    """True when `name` is a later table that this vault (older, and not migrated) does not have.
+    A table found is remembered on the SQLite connection (a table is never dropped while a vault is
+    open; one not found yet may be added by a migration), which saves a catalogue query per read."""
+    if name not in LATER_TABLES:
+        return False
+    connection = session.connection()
+    found: set[str] = connection.info.setdefault("later_tables_found", set())
+    if name in found:
+        return False
+    if inspect(connection).has_table(name):
+        found.add(name)
+        return False
+    return True

@@ -67,8 +67,9 @@ class UnitOfWork(Repositories):
         """The summaries of the clients this unit of work wrote for, rewritten in its transaction."""
         assert self.session is not None
         if self.ctx.touched and summaries.has_table(self.session):
-            summaries.refresh(self, self.ctx.touched)
+            summaries.refresh(self, self.ctx.touched, self.ctx.changes)
         self.ctx.touched.clear()
+        self.ctx.changes.clear()
 
     @property
     def vault(self) -> Vault:
