@@ -80,6 +80,7 @@ class FittingTable(QTableView):
         self.stretch, self.min_stretch, self.drop, self.cap = stretch, min_stretch, tuple(drop), cap
         self._minimum = 0
         self._hidden: list[int] = []
+        self._fitting = False
         self.hidden_note = named(QLabel(self), "Columns hidden to fit")
         self.hidden_note.setWordWrap(True)
         self.hidden_note.setContentsMargins(4, 2, 4, 2)
@@ -118,6 +119,17 @@ class FittingTable(QTableView):
         return text + 2 * margin + (1 if self.showGrid() else 0)
 
     def fit_columns(self, *_args: object) -> None:
+        # Placing the note resizes the viewport, whose resize comes back here (and a scroll bar that
+        # comes or goes with it can change what is hidden): one pass at a time, never a loop.
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit_columns()
+        finally:
+            self._fitting = False
+
+    def _fit_columns(self) -> None:
         model = self.model()
         if model is None:
             return
@@ -159,8 +171,9 @@ class FittingTable(QTableView):
                                  "to read them.")
         frame = self.frameWidth()
         width = max(1, self.width() - 2 * frame)
-        height = self.hidden_note.heightForWidth(width)
-        self.setViewportMargins(0, 0, 0, height)
+        height = min(self.hidden_note.heightForWidth(width), max(0, self.height() // 2))
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
         self.hidden_note.setGeometry(frame, self.height() - frame - height, width, height)
         self.hidden_note.show()
 
