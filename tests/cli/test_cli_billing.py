@@ -78,6 +78,9 @@ def test_payments_and_a_receipt_then_its_identical_reprint(
     again = tmp_path / "again.pdf"
     assert _done(run, "receipt", "Zoë", "--reprint", "1", "--out", str(again)) == f"{again}\n"
     assert _text(again) == text
+    latest = tmp_path / "latest.pdf"  # the Reports menu's document, on the command line
+    run.ok("document", "receipt", "Zoë", "--out", str(latest))
+    assert _text(latest) == text
 
     refused = run("receipt", "Zoë", "--from", "2026-01-01", "--to", "2026-01-31", "--out",
                   str(tmp_path / "x.pdf"))

@@ -95,7 +95,7 @@ class BillingDialog(QDialog):
         period = QHBoxLayout()
         period.addWidget(self.period_from)
         period.addWidget(self.period_to)
-        receipt_form.addRow("Sessions &from, to:", period)
+        receipt_form.addRow("Sessions from, to:", period)
         receipt_form.addRow("", self.superbill)
         receipt_form.addRow("", self.receipt_message)
         receipt_form.addRow("", self.issue_button)
