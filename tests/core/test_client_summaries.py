@@ -105,7 +105,7 @@ def test_after_any_writes_the_summaries_give_the_flags_of_a_full_recompute(
     steps: list[tuple[str, int, int, bool, int]],
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        vault, _key = Vault.create(Path(folder) / "v.notesdesk", PASSPHRASE)
+        vault = records.with_signer(Vault.create(Path(folder) / "v.notesdesk", PASSPHRASE)[0])
         try:
             ids = [clients.add_client(vault.unit_of_work(), records.client(m)).id for m in "abc"]
             for op in steps:
@@ -123,7 +123,7 @@ def test_after_any_writes_the_summaries_give_the_flags_of_a_full_recompute(
 
 
 def _populated(path: Path) -> tuple[Vault, list[str]]:
-    vault, _key = Vault.create(path, PASSPHRASE)
+    vault = records.with_signer(Vault.create(path, PASSPHRASE)[0])
     ids = [clients.add_client(vault.unit_of_work(), records.client(m)).id for m in "ab"]
     for step_ in [("note", 0, 10, True, 0), ("homework", 0, 30, False, 1), ("measure", 1, 5, True, 2),
                   ("note", 1, 9, False, 0), ("plan", 1, 100, False, 0)]:

@@ -22,6 +22,7 @@ from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum
+from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures import FlagKind
@@ -37,6 +38,7 @@ from notesdesk.demo.cases_trauma import CHILD_TRAUMA, DYSREGULATION, TRAUMA
 from notesdesk.demo.client import ClientRecord, plan_client
 from notesdesk.demo.course import at
 from notesdesk.demo.names import Person, invent_people
+from notesdesk.demo.plan_records import Signer, signed_versions
 
 CASES: tuple[Case, ...] = (
     PANIC, LOW_MOOD, GRIEF, WORRY, TRAUMA, CHILD_TRAUMA, DYSREGULATION, SOCIAL, POSTNATAL,
@@ -207,6 +209,7 @@ def build_demo(
     showcase = list(SHOWCASE)
     slide = True  # one client's alliance checks slide slowly (issue 14 item 5)
     new_risk = True  # one client newly endorses PHQ-9 item 9, with no safety plan yet (item 8)
+    unagreed = True  # one client's revised plan is signed but not yet agreed with the client
     for index, person in enumerate(people):
         client_seed = f"notesdesk-demo:{seed}:{index}"
         args = (person, cases[index], counts[index], statuses[index], drafts[index], today, ceiling,
@@ -223,18 +226,25 @@ def build_demo(
                 slide = False
             elif new_risk and statuses[index] == ClientStatus.ACTIVE and add_new_risk(record):
                 new_risk = False
+        agree = not (unagreed and len(record.plans) > 1 and record.plans[-1].status is PlanStatus.ACTIVE)
+        unagreed = unagreed and agree
         with vault.unit_of_work() as uow:
-            _write(uow, record, key, signer, creds, totals)
+            _write(uow, record, Signer(key, signer, creds), totals, agree)
             uow.commit()
     return DemoSummary(**totals)
 
 
-def _write(uow: UnitOfWork, rec: ClientRecord, key: bytes, signer: str, creds: str,
-           totals: Counter[str]) -> None:
+def _write(uow: UnitOfWork, rec: ClientRecord, sig: Signer, totals: Counter[str], agree: bool = True) -> None:
+    key, signer, creds = sig.key, sig.name, sig.credentials
     uow.clients.add(rec.client)
     uow.episodes.add(rec.episode)
-    for plan in rec.plans:
-        uow.plans.add(plan)
+    versions, reviews, agreements = signed_versions(rec.plans, sig, agree_last=agree)
+    for plan in versions:
+        uow.plans.add(plan, action="sign" if plan.is_signed else "create")
+    for review in reviews:
+        uow.plan_reviews.add(review, action="sign")
+    for agreement in agreements:
+        uow.plan_agreements.add(agreement, action="sign")
     for planned in rec.notes:
         note = planned.note
         uow.notes.add(note)

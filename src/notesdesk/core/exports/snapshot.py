@@ -10,7 +10,7 @@ from notesdesk.core.domain.care import Homework, MeasureAdministration, Mileston
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.pending import PendingText
-from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.uow import UnitOfWork
@@ -34,6 +34,8 @@ class Snapshot:
     measures: tuple[MeasureAdministration, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     next_sessions: tuple[NextSession, ...] = ()
+    plan_reviews: tuple[SignedReview, ...] = ()
+    plan_agreements: tuple[PlanAgreement, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

@@ -70,7 +70,9 @@ NO_MAINTENANCE_PLAN = (
 
 
 # Why a document that needs a record (DocumentKind.needs) cannot be made yet.
-MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN}
+NO_SIGNED_PLAN = "No signed plan in use yet: activate (or sign) the plan in the Plan tab first."
+MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN,
+           "signed_plan": NO_SIGNED_PLAN}
 
 
 def missing_sources(sources: DocumentSources) -> dict[str, str]:
