@@ -10,10 +10,15 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+KINDS = (("notes", "note"), ("addenda", "addendum"), ("plans", "plan"), ("plan_reviews", "plan review"),
+         ("plan_agreements", "plan agreement"))
+UNSIGNED = {"plan": ("status", "review_due", "reviews", "client_agreement_date", "client_agreement_how")}
+
 
 def check(item, kind, key):
     sig, inputs = item["signature"], item["signed_content"]  # inputs: the eight hashed strings
-    shown = {k: v for k, v in item.items() if k != "signed_content"} | {"signature": None}
+    left_out = ("signed_content", *UNSIGNED.get(kind, ()))
+    shown = {k: v for k, v in item.items() if k not in left_out} | {"signature": None}
     if not (inputs[:4] == ["nd-sign", kind, item["id"], item["client_id"]] and json.loads(inputs[7]) == shown
             and datetime.fromisoformat(inputs[4]) == datetime.fromisoformat(sig["signed_at"])
             and inputs[5:7] == [sig["signer"], sig["credentials"]]):
@@ -27,8 +32,7 @@ def check(item, kind, key):
 with open(sys.argv[1], encoding="utf-8") as file:
     export = json.load(file)
 key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(export["signing_key"]["public_key"]))
-signed = [(kind, i) for name, kind in (("notes", "note"), ("addenda", "addendum"))
-          for i in export[name] if i["signature"] is not None]
+signed = [(kind, i) for name, kind in KINDS for i in export.get(name, []) if i["signature"] is not None]
 for kind, item in signed:
     try:
         check(item, kind, key)

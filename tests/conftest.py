@@ -42,3 +42,20 @@ def legacy_vault(vault_path: Path) -> Path:
     finally:
         conn.close()
     return vault_path
+
+
+# The SQL of a vault written by the code before plans were signed (schema 0009).
+UNSIGNED_PLANS_VAULT_SQL = FIXTURES / "vault-0009.sql"
+
+
+@pytest.fixture
+def unsigned_plans_vault(vault_path: Path) -> Path:
+    """A vault made by the release before plans were signed (schema 0009): one client, "Before signed
+    plans", plan v1 superseded and v2 active with a review inside it (tests/fixtures/make_vault_0009.py),
+    rebuilt from its SQL."""
+    conn = sqlite3.connect(vault_path)
+    try:
+        conn.executescript(UNSIGNED_PLANS_VAULT_SQL.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return vault_path

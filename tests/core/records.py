@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from notesdesk.core.domain.care import (
@@ -27,6 +28,16 @@ from notesdesk.core.domain.notes import (
 )
 from notesdesk.core.domain.plans import Goal, Intervention, Objective, Problem, TreatmentPlan
 from notesdesk.core.services import notes
+from notesdesk.core.storage.vault import Vault
+
+SIGNER_NAME, SIGNER_CREDENTIALS = "Dr Test Signer", "PsyD"
+
+
+def with_signer(vault: Vault) -> Vault:
+    """Give the vault a practitioner name and credentials: activating a plan version signs it, and a
+    signature names its signer (tests/core/test_plan_signing.py). Returns the vault."""
+    vault.save_profile(replace(vault.profile(), name=SIGNER_NAME, credentials=SIGNER_CREDENTIALS))
+    return vault
 
 
 def client(mark: str) -> Client:

@@ -20,6 +20,7 @@ from notesdesk.core.domain.plans import PlanStatus, missing_required_fields
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services import attachments, care, clients, measures, notes, overview, plans
+from notesdesk.core.services.signatures import signature_valid
 from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import CASES, DEMO_PROFILE, DemoSummary, build_demo, session_counts
@@ -172,6 +173,31 @@ def test_statuses_plans_and_care_records_look_clinical(practice: tuple[Vault, De
     assert len(statuses) >= 3  # done, partial, not done: adherence varies
 
 
+def signed_plans(vault: Vault) -> tuple[int, list[str]]:
+    """Checks every plan version and review is signed and verifies; returns how many clients have a
+    revised plan, and what each active plan says of the client's agreement."""
+    public = vault.signing_public_key()
+    agreements: list[str] = []
+    revised = 0
+    for client in clients.list_clients(vault.unit_of_work()):
+        versions = plans.plan_versions(vault.unit_of_work(), client.id)
+        assert all(p.is_signed and signature_valid(p, public) for p in versions), client.name
+        revised += len(versions) > 1
+        current = versions[-1]
+        if current.status is PlanStatus.ACTIVE:
+            agreed = plans.agreement_of(vault.unit_of_work(), current)
+            agreements.append(plans.agreement_line(current, agreed))
+    with vault.unit_of_work() as uow:  # the reviews are signed records, chained to their version
+        reviews = uow.plan_reviews.all()
+    assert all(signature_valid(r, public) for r in reviews)
+    return revised, agreements
+
+
+def test_every_plan_version_is_signed(practice: tuple[Vault, DemoSummary]) -> None:
+    _revised, agreements = signed_plans(practice[0])
+    assert any(line.startswith("Agreed with the client on ") for line in agreements)
+
+
 def test_the_demo_vault_passes_verify(practice: tuple[Vault, DemoSummary]) -> None:
     vault, summary = practice
     report = verify_vault(vault.unit_of_work())
@@ -288,6 +314,9 @@ def test_the_default_practice_shows_every_alert_of_issue_14(tmp_path: Path,
         partial = [care.counts_text(care.checkin_counts(care.list_homework(vault.unit_of_work(), cid), TODAY))
                    for cid in ids]
         assert any("partial" in text for text in partial)
+        # Signed plans (item 12): one revised at least, and one signed but not yet agreed.
+        revised, agreements = signed_plans(vault)
+        assert revised >= 1 and agreements.count("Not yet agreed with the client.") == 1
         # The adult trauma cases are followed with the PCL-5 (item 13).
         given = {m.instrument for cid in ids for m in care.list_measures(vault.unit_of_work(), cid)}
         assert "pcl5" in given or "PCL-5" in given

@@ -21,6 +21,7 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
 from notesdesk.core.domain.paperwork import Consent, ConsentKind, LetterTemplate
 from notesdesk.core.domain.pending import PendingKind
+from notesdesk.core.domain.plans import AgreementHow, ReviewOutcome
 from notesdesk.core.errors import Conflict
 from notesdesk.core.exports import practice, record
 from notesdesk.core.exports.snapshot import Snapshot, take
@@ -124,6 +125,8 @@ def fill(vault: Vault) -> str:
     notes.add_private_note(vault.unit_of_work(), records.private_note(client.id, "p "))
     plan = plans.save_plan(vault.unit_of_work(), records.plan(client.id, "plan "))
     plans.activate_plan(vault.unit_of_work(), plan.id)
+    plans.record_review(vault.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE, "reviewed")
+    plans.agree_plan(vault.unit_of_work(), client.id, today(), AgreementHow.PAPER)
     homework = care.add_homework(vault.unit_of_work(), records.homework(client.id, "hw "))
     care.check_in(vault.unit_of_work(), homework.id, CheckinStatus.DONE)
     milestone = care.add_milestone(vault.unit_of_work(), records.milestone(client.id, "m "))

@@ -39,9 +39,11 @@ def fill(vault: Vault) -> str:
     notes.add_private_note(vault.unit_of_work(), records.private_note(cid, "PROCESS-ONLY "))
     first = plans.save_plan(vault.unit_of_work(), records.plan(cid, "plan "))
     plans.activate_plan(vault.unit_of_work(), first.id)
-    second = plans.save_plan(vault.unit_of_work(), replace(first, strengths="revised"))
+    second = plans.revise_plan(vault.unit_of_work(), first.id)  # a signed version is revised, not edited
+    second = plans.save_plan(vault.unit_of_work(), replace(second, strengths="revised"))
     plans.activate_plan(vault.unit_of_work(), second.id)
-    plans.save_plan(vault.unit_of_work(), replace(second, strengths="draft"))
+    third = plans.revise_plan(vault.unit_of_work(), second.id)
+    plans.save_plan(vault.unit_of_work(), replace(third, strengths="draft"))
     day = today()
     for inst, answers, on in (
         ("PHQ-9", [2, 2, 2, 2, 2, 2, 1, 1, 0], day - timedelta(30)),  # 14

@@ -147,8 +147,9 @@ def test_plan_versions_activation_and_review(vault: Vault) -> None:
     assert missing_required_fields(draft) == []
     active = plans.activate_plan(vault.unit_of_work(), draft.id, effective=date(2026, 10, 1))
     assert active.review_due == date(2026, 12, 30)
-    # Editing the active plan makes version 2 as a draft; version 1 stays as it was.
-    second = plans.save_plan(vault.unit_of_work(), replace(active, strengths="new strengths"))
+    # The active plan is signed: revising it makes version 2 as a draft; version 1 stays as it was.
+    revised = plans.revise_plan(vault.unit_of_work(), active.id)
+    second = plans.save_plan(vault.unit_of_work(), replace(revised, strengths="new strengths"))
     assert second.version == 2 and second.status == PlanStatus.DRAFT and second.id != active.id
     plans.activate_plan(vault.unit_of_work(), second.id, effective=date(2026, 11, 1))
     versions = plans.plan_versions(vault.unit_of_work(), client.id)
@@ -357,7 +358,22 @@ def test_a_new_plan_version_is_not_back_dated(vault: Vault) -> None:
     client = clients.add_client(vault.unit_of_work(), records.client("A"))
     first = plans.save_plan(vault.unit_of_work(), records.plan(client.id, "p"))
     active = plans.activate_plan(vault.unit_of_work(), first.id, effective=date(2026, 1, 5))
-    second = plans.save_plan(vault.unit_of_work(), replace(active, strengths="more"))
+    revised = plans.revise_plan(vault.unit_of_work(), active.id)
+    second = plans.save_plan(vault.unit_of_work(), replace(revised, strengths="more"))
     assert second.effective_date is None and second.review_due is None
     activated = plans.activate_plan(vault.unit_of_work(), second.id, effective=date(2026, 6, 1))
     assert activated.effective_date == date(2026, 6, 1) and activated.review_due == date(2026, 8, 30)
+
+
+def test_editing_an_old_unsigned_active_plan_still_makes_a_new_undated_version(vault: Vault) -> None:
+    """A plan activated before plans were signed is not locked: editing it makes a new draft, as it did."""
+    client = clients.add_client(vault.unit_of_work(), records.client("A"))
+    first = plans.save_plan(vault.unit_of_work(), records.plan(client.id, "p"))
+    old = replace(first, status=PlanStatus.ACTIVE, effective_date=date(2026, 1, 5),
+                  review_due=date(2026, 4, 5))
+    with vault.unit_of_work() as uow:
+        uow.plans.replace(old)
+        uow.commit()
+    second = plans.save_plan(vault.unit_of_work(), replace(old, strengths="more"))
+    assert second.id != old.id and second.version == 2 and second.status == PlanStatus.DRAFT
+    assert second.effective_date is None and second.review_due is None

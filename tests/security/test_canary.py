@@ -10,8 +10,10 @@ import pytest
 
 from notesdesk import paths
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat
 from notesdesk.core.domain.pending import PendingKind
+from notesdesk.core.domain.plans import AgreementHow, ReviewOutcome
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.services import care, clients, notes, pending, plans, search
 from notesdesk.core.storage.vault import Vault
@@ -31,8 +33,11 @@ def fill_every_field(vault: Vault) -> None:
     notes.add_addendum(vault.unit_of_work(), note.id, AddendumKind.CLARIFICATION, f"{mark} addendum")
     pending.save_pending(vault.unit_of_work(), client.id, PendingKind.ADDENDUM, note.id, f"{mark} unsent")
     notes.add_private_note(vault.unit_of_work(), records.private_note(client.id, mark))
+    vault.save_profile(PractitionerProfile(name=f"{mark} Dr", credentials=f"{mark} LCSW"))  # plans are signed
     plan = plans.save_plan(vault.unit_of_work(), records.plan(client.id, mark))
     plans.activate_plan(vault.unit_of_work(), plan.id)
+    plans.record_review(vault.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE, f"{mark} reviewed")
+    plans.agree_plan(vault.unit_of_work(), client.id, today(), AgreementHow.PAPER)
     pending.save_pending(vault.unit_of_work(), client.id, PendingKind.PLAN_REVIEW, plan.id, f"{mark} review")
     hw = care.add_homework(vault.unit_of_work(), records.homework(client.id, mark))
     care.check_in(vault.unit_of_work(), hw.id, CheckinStatus.PARTIAL, client_report=f"{mark} report")
@@ -41,7 +46,6 @@ def fill_every_field(vault: Vault) -> None:
     care.set_phase(vault.unit_of_work(), records.phase(client.id, mark))
     care.save_safety_plan(vault.unit_of_work(), records.safety_plan(client.id, mark))
     care.add_measure(vault.unit_of_work(), records.measure(client.id, mark))
-    vault.save_profile(PractitionerProfile(name=f"{mark} Dr", credentials=f"{mark} LCSW"))
     edited = replace(records.client(mark), id=client.id, address=f"{mark} new address")
     clients.update_client(vault.unit_of_work(), edited)
     index = search.build_index(vault.unit_of_work())

@@ -68,6 +68,7 @@ def test_flags_from_is_pure_and_groups_by_client():
 
 def test_client_flags_reads_the_vault_in_one_unit_of_work(created, monkeypatch):
     vault = created[0]
+    vault.save_profile(replace(vault.profile(), name="Dr Ada Byrne", credentials="PsyD"))  # plans are signed
     ana = clients.add_client(vault.unit_of_work(), Client(name="Ana"))
     ben = clients.add_client(vault.unit_of_work(), Client(name="Ben"))
     plan = plans.save_plan(

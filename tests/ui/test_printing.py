@@ -184,6 +184,7 @@ def test_the_menu_builds_through_the_runner_and_opens_the_preview(
         "Maintenance plan…",
         "Consent form…",
         "Latest receipt (reprint)…",
+        "Plan signature page…",
     ]
     menu.document_actions["clinician"].trigger()
     qtbot.waitUntil(lambda: len(previews.shown) == 1, timeout=15000)

@@ -84,8 +84,9 @@ def test_plan_tab_suggests_a_status_from_the_scores_and_applies_it(workspace, ws
     status = tab.model.index_of(MOOD.id).siblingAtColumn(tab.model.COL_STATUS)
     assert status.data() == "in progress → achieved?"  # beside the objective in the tree too
 
-    qtbot.mouseClick(panel.apply_buttons[MOOD.id], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.apply_buttons[MOOD.id], Qt.MouseButton.LeftButton)  # revises the signed plan
     assert tab.dirty and tab.plan.goals()[0].objectives[0].status is ObjectiveStatus.ACHIEVED
+    assert tab.plan.status is PlanStatus.DRAFT and tab.plan.version == 2
     assert panel.apply_buttons == {} and "agrees with the recorded status" in panel.labels[MOOD.id].text()
     assert tab.model.index_of(MOOD.id).siblingAtColumn(tab.model.COL_STATUS).data() == "achieved"
     assert tab.save()

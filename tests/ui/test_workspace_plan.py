@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
 
-from notesdesk.core.domain.plans import ObjectiveStatus, PlanStatus, ReviewOutcome
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import AgreementHow, ObjectiveStatus, PlanStatus, ReviewOutcome
 from notesdesk.core.services import plans
 from notesdesk.ui.workspace.plan import edit as plan_edit
 from tests.ui.workspace_helpers import type_into
@@ -129,7 +131,13 @@ def test_remove_move_and_record_a_review_then_compare_versions(workspace, ws_ctx
     assert [r.summary for r in active.reviews] == ["Reviewed with the client; goals still relevant"]
     assert "goals still relevant" in panel.history.toPlainText()
 
-    # Editing the active plan saves a new draft version; the versions sit side by side.
+    # The active plan is signed and read-only; Revise makes a new draft version to edit, and the
+    # versions sit side by side.
+    assert tab.plan.is_signed and "signed and locked" in tab.title.text()
+    assert not tab.detail.isEnabled() and not tab.fields.isEnabled() and tab.save_button.isHidden()
+    assert not any(button.isEnabled() for button in tab.add_buttons.values())
+    qtbot.mouseClick(tab.signing.revise_button, Qt.MouseButton.LeftButton)
+    assert tab.plan.status == PlanStatus.DRAFT and tab.detail.isEnabled()
     tab.select(tab.plan.goals()[0].id)
     replace_text(qtbot, tab.detail.forms[plan_edit.GOAL].statement, "No panic on the bus")
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
@@ -159,6 +167,7 @@ def test_open_plan_shows_an_older_version_in_the_comparison(workspace, ws_ctx, w
     tab.save()
     first = tab.plan
     tab.activate()
+    tab.signing.revise()
     tab.select(tab.plan.problems[0].id)
     replace_text(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Panic")
     tab.save()
@@ -228,3 +237,43 @@ def test_a_first_plan_starts_from_the_recorded_diagnoses(qtbot, ws_ctx, ws_clien
     qtbot.addWidget(ws)
     assert ws.plan_tab.plan.diagnoses == ("F41.1 Generalized anxiety disorder",)
     assert ws.plan_tab.fields.diagnoses.lines() == ("F41.1 Generalized anxiety disorder",)
+def test_activation_asks_for_the_signers_details_first(workspace, ws_ctx, ws_client, answers, qtbot):
+    ws_ctx.vault.save_profile(replace(ws_ctx.vault.profile(), credentials=""))
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    build_plan(qtbot, tab)
+    answers.answer = True
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
+    assert not tab.signing.signer.isHidden() and "signs nothing until both are set" in \
+        tab.signing.signer.message.text()
+    assert plans.plan_versions(ws_ctx.uow(), ws_client) == []  # nothing saved or signed
+
+
+def test_the_agreement_is_one_click_from_the_plan_tab(workspace, ws_ctx, ws_client, answers, qtbot):
+    tab = workspace.plan_tab
+    workspace.tabs.setCurrentWidget(tab)
+    build_plan(qtbot, tab)
+    assert not tab.signing.agree_button.isEnabled()  # no active, signed plan yet
+    answers.answer = True
+    qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
+    assert tab.signing.agreement.text() == "Version 1: Not yet agreed with the client."
+    tab.signing.how.setCurrentIndex(tab.signing.how.findData(AgreementHow.PAPER.value))
+    qtbot.mouseClick(tab.signing.agree_button, Qt.MouseButton.LeftButton)
+    on = today().isoformat()
+    assert tab.signing.agreement.text() == f"Version 1: Agreed with the client on {on} (on paper)."
+    assert ws_ctx.errors.last_message is None
+
+
+def test_an_old_active_plan_is_shown_so_and_signed_with_one_click(workspace, ws_ctx, ws_client, qtbot):
+    tab = workspace.plan_tab
+    build_plan(qtbot, tab)
+    tab.save()
+    with ws_ctx.uow() as uow:  # as a plan activated before plans were signed was stored
+        uow.plans.replace(replace(tab.plan, status=PlanStatus.ACTIVE, effective_date=today()))
+        uow.commit()
+    tab.reload()
+    assert tab.signing.status.text() == "Plan v1: Active (made before plans were signed)."
+    assert not tab.signing.sign_button.isHidden() and tab.signing.revise_button.isHidden()
+    qtbot.mouseClick(tab.signing.sign_button, Qt.MouseButton.LeftButton)
+    assert tab.plan.is_signed and tab.signing.sign_button.isHidden()
+    assert "signed and locked" in tab.signing.status.text()

@@ -264,6 +264,7 @@ def test_saving_the_plan_leaves_the_open_note_saved_so_a_lock_goes_on(workspace,
     from tests.ui.test_workspace_note_plan import with_active_plan
 
     with_active_plan(workspace, ws_ctx, ws_client)
+    workspace.plan_tab.signing.revise()  # the active plan is signed: its edits go into a new draft
     workspace.notes_tab.new_note()
     type_into(qtbot, workspace.notes_tab.editor.section_edit("subjective"), "Typed before the lock")
     assert workspace.notes_tab.flush()

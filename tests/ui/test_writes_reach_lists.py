@@ -116,6 +116,7 @@ def test_a_plan_activated_and_reviewed_in_the_plan_tab_reaches_search_and_the_cl
     assert lists.ctx.errors.last_message is None
     qtbot.waitUntil(lambda: "review" not in lists.flags(), timeout=5000)
 
+    qtbot.mouseClick(tab.signing.revise_button, Qt.MouseButton.LeftButton)  # the active plan is signed
     qtbot.mouseClick(tab.add_buttons[plan_edit.PROBLEM], Qt.MouseButton.LeftButton)
     retype(qtbot, tab.detail.forms[plan_edit.PROBLEM].title, "Claustrophobia in lifts")
     qtbot.mouseClick(tab.add_buttons[plan_edit.GOAL], Qt.MouseButton.LeftButton)

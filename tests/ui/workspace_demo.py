@@ -84,9 +84,12 @@ def populate(ctx: AppContext, client_id: str) -> None:
                   Problem("Poor sleep", goals=(sleep,))),
     )
     plan = plans.save_plan(uow(), plan)
+    if not ctx.vault.profile().credentials.strip():  # activating signs: the signer must be named
+        ctx.vault.save_profile(replace(ctx.vault.profile(), name="Dr Ada Byrne", credentials="PsyD"))
     active = plans.activate_plan(uow(), plan.id, day - timedelta(days=40))
-    revised = plan_edit.update_node(active, goal.id, statement="Ride the bus to work without panic")
-    plans.save_plan(uow(), replace(revised, frequency="fortnightly"))  # version 2, a draft
+    draft = plans.revise_plan(uow(), active.id)  # version 2, a draft: the signed version 1 is locked
+    revised = plan_edit.update_node(draft, goal.id, statement="Ride the bus to work without panic")
+    plans.save_plan(uow(), replace(revised, frequency="fortnightly"))
     for offset, text in ((21, "Two attacks this week, both on the bus."), (14, "One attack; rode two stops."),
                          (7, "No attacks; walked to the station twice.")):
         note = SessionNote(

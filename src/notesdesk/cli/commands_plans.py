@@ -1,4 +1,5 @@
-"""Plan commands: plan show | set | review, safety-plan set | show | review."""
+"""Plan commands: plan show | set | activate | sign | revise | agree | review, safety-plan set | show |
+review."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, date_arg, day
 from notesdesk.cli.records import find_client
 from notesdesk.core.domain.care import SAFETY_PLAN_SECTIONS, Contact, SafetyPlan
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.plans import PlanStatus, ReviewOutcome, TreatmentPlan
+from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome, TreatmentPlan
 from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.services import care, plans
 from notesdesk.core.services.plan_rules import missing_for_country
 
 OUTCOME = EnumArg(ReviewOutcome)
+HOW = EnumArg(AgreementHow)
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(commands, "plan", "treatment plans: show, set from a file, review")
+    group = add_group(commands, "plan",
+                      "treatment plans: show, set from a file, activate (signs), sign, revise, agree, review")
     show = add_command(group, "show", common, "show the client's current treatment plan", cmd_plan_show)
     show.add_argument("client", metavar="CLIENT")
     put = add_command(
@@ -39,6 +42,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     activate.add_argument("client", metavar="CLIENT")
     activate.add_argument("--date", type=date_arg, metavar="DATE", help="effective date (default: today)")
+    sign = add_command(group, "sign", common, "sign the active plan made before plans were signed (once)",
+                       cmd_plan_sign)
+    sign.add_argument("client", metavar="CLIENT")
+    revise = add_command(group, "revise", common,
+                         "make a new draft version from the active plan (prints its id)", cmd_plan_revise)
+    revise.add_argument("client", metavar="CLIENT")
+    agree = add_command(group, "agree", common,
+                        "record the client's agreement to the active, signed plan", cmd_plan_agree)
+    agree.add_argument("client", metavar="CLIENT")
+    agree.add_argument("--date", type=date_arg, metavar="DATE", help="agreed on (default: today)")
+    agree.add_argument("--how", type=HOW, metavar=HOW.metavar, required=True,
+                       help="paper: signed on paper; verbal: agreed verbally; screen: in person, on screen")
     review = add_command(group, "review", common, "record a review of the active plan", cmd_plan_review)
     review.add_argument("client", metavar="CLIENT")
     review.add_argument("--outcome", type=OUTCOME, metavar=OUTCOME.metavar, required=True)
@@ -69,12 +84,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 # -- treatment plans ---------------------------------------------------------------------------
 
 
-def plan_lines(plan: TreatmentPlan, country: str = "") -> list[str]:
+def plan_lines(plan: TreatmentPlan, country: str = "", agreement: str = "") -> list[str]:
     lines = [
         f"Treatment plan v{plan.version} — {plan.status.value} — effective {day(plan.effective_date)}, "
         f"review due {day(plan.review_due)}",
         f"Id: {plan.id}",
     ]
+    if plan.is_signed or plan.unsigned_active:
+        lines.append(plans.status_line(plan) + ".")
+    if plan.signature is not None:
+        lines.append(f"Content hash: {plan.signature.content_hash}")
+    if agreement:
+        lines.append(agreement)
     service = ", ".join(
         part
         for part in (
@@ -92,7 +113,7 @@ def plan_lines(plan: TreatmentPlan, country: str = "") -> list[str]:
         ("Discharge criteria", plan.discharge_criteria),
         (
             "Client agreement",
-            " ".join(
+            "" if agreement else " ".join(
                 filter(
                     None,
                     [
@@ -149,14 +170,20 @@ def cmd_plan_show(cli: Cli, args: argparse.Namespace) -> int:
         versions = plans.plan_versions(vault.unit_of_work(), client.id)
         plan = plans.current_plan(vault.unit_of_work(), client.id)
         country = vault.profile().locale
+        agreed = plans.agreement_of(vault.unit_of_work(), plan) if plan is not None else None
     if cli.json:
-        cli.emit_json(to_plain(plan))
+        shown = to_plain(plan)
+        if plan is not None:
+            shown["agreement"] = to_plain(agreed)
+            shown["agreement_line"] = plans.agreement_line(plan, agreed)
+        cli.emit_json(shown)
         return 0
     if plan is None:
         cli.out(f"{client.name} has no treatment plan yet (see 'notesdesk plan set --help').")
         return 0
     cli.out(f"{client.name}")
-    for line in plan_lines(plan, country):
+    agreement = plans.agreement_line(plan, agreed) if plan.status is not PlanStatus.DRAFT else ""
+    for line in plan_lines(plan, country, agreement):
         cli.out(line)
     if len(versions) > 1:
         cli.out("")
@@ -193,6 +220,40 @@ def cmd_plan_activate(cli: Cli, args: argparse.Namespace) -> int:
         id=plan.id,
         review_due=day(plan.review_due),
     )
+    return 0
+
+
+def _active(vault: Any, client_id: str) -> TreatmentPlan:
+    plan = plans.current_plan(vault.unit_of_work(), client_id)
+    if plan is None or plan.status is not PlanStatus.ACTIVE:
+        raise NotFound("This client has no active plan.")
+    return plan
+
+
+def cmd_plan_sign(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = plans.sign_plan(vault.unit_of_work(), _active(vault, client.id).id)
+    assert plan.signature is not None
+    cli.done(f"Plan v{plan.version} signed.", id=plan.id, content_hash=plan.signature.content_hash)
+    return 0
+
+
+def cmd_plan_revise(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = plans.revise_plan(vault.unit_of_work(), _active(vault, client.id).id)
+    cli.created(plan.id)
+    return 0
+
+
+def cmd_plan_agree(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        plan = _active(vault, client.id)
+        agreement = plans.agree_plan(vault.unit_of_work(), client.id, args.date or today(), args.how)
+    cli.done(plans.agreement_line(plan, agreement), id=agreement.id, plan_id=plan.id,
+             agreed_on=day(agreement.agreed_on), how=agreement.how.value)
     return 0
 
 

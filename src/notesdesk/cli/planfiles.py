@@ -2,8 +2,8 @@
 
 The file's extension picks the parser: `.toml` (tomllib) or `.json`. Both hold the same structure;
 TOML dates may be bare (2024-03-01), JSON dates are strings ("2024-03-01"). Unknown fields are an
-error naming the field, so a typo never silently drops text. Ids, versions, status and reviews are
-kept by NotesDesk and cannot be set from a file; nested items (problems, goals, objectives,
+error naming the field, so a typo never silently drops text. Ids, versions, status, reviews and
+signatures are kept by NotesDesk and cannot be set from a file; nested items (problems, goals, objectives,
 interventions) may carry an `id` (as shown by `plan show --json`) to keep the same id across versions,
 e.g. so homework stays linked to its goal.
 
@@ -83,7 +83,7 @@ from notesdesk.core.outputs import input_problem
 
 T = TypeVar("T")
 
-PLAN_KEPT = ("client_id", "id", "version", "status", "reviews", "created_at")
+PLAN_KEPT = ("client_id", "id", "version", "status", "reviews", "created_at", "signature")
 SAFETY_KEPT = ("client_id", "id", "version", "created_at")
 CONTACT_LISTS = ("people_to_ask", "professionals", "crisis_lines")
 

@@ -22,6 +22,7 @@ from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum
+from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures import FlagKind
@@ -40,6 +41,7 @@ from notesdesk.demo.client import ClientRecord, plan_client
 from notesdesk.demo.course import at
 from notesdesk.demo.names import Person, invent_people
 from notesdesk.demo.paperwork import Showcase, plan_paperwork
+from notesdesk.demo.plan_records import Signer, signed_versions
 
 CASES: tuple[Case, ...] = (
     PANIC, LOW_MOOD, GRIEF, WORRY, TRAUMA, CHILD_TRAUMA, DYSREGULATION, SOCIAL, POSTNATAL,
@@ -216,6 +218,7 @@ def build_demo(
     slide = True  # one client's alliance checks slide slowly (issue 14 item 5)
     new_risk = True  # one client newly endorses PHQ-9 item 9, with no safety plan yet (item 8)
     paperwork = Showcase()  # one client without consent, one expired release, one letter (issue 16)
+    unagreed = True  # one client's revised plan is signed but not yet agreed with the client
     for index, person in enumerate(people):
         client_seed = f"notesdesk-demo:{seed}:{index}"
         args = (person, cases[index], counts[index], statuses[index], drafts[index], today, ceiling,
@@ -235,8 +238,10 @@ def build_demo(
         active = statuses[index] == ClientStatus.ACTIVE
         own_rng = random.Random(f"{client_seed}:paperwork")  # the records drawn above stay as they were
         agreed, sent = plan_paperwork(record, active, today, profile, own_rng, paperwork)
+        agree = not (unagreed and len(record.plans) > 1 and record.plans[-1].status is PlanStatus.ACTIVE)
+        unagreed = unagreed and agree
         with vault.unit_of_work() as uow:
-            _write(uow, record, key, signer, creds, totals)
+            _write(uow, record, Signer(key, signer, creds), totals, agree)
             for row in agreed:
                 uow.consents.add(row)
             for letter in sent:
@@ -252,12 +257,17 @@ def build_demo(
     return DemoSummary(**totals)
 
 
-def _write(uow: UnitOfWork, rec: ClientRecord, key: bytes, signer: str, creds: str,
-           totals: Counter[str]) -> None:
+def _write(uow: UnitOfWork, rec: ClientRecord, sig: Signer, totals: Counter[str], agree: bool = True) -> None:
+    key, signer, creds = sig.key, sig.name, sig.credentials
     uow.clients.add(rec.client)
     uow.episodes.add(rec.episode)
-    for plan in rec.plans:
-        uow.plans.add(plan)
+    versions, reviews, agreements = signed_versions(rec.plans, sig, agree_last=agree)
+    for plan in versions:
+        uow.plans.add(plan, action="sign" if plan.is_signed else "create")
+    for review in reviews:
+        uow.plan_reviews.add(review, action="sign")
+    for agreement in agreements:
+        uow.plan_agreements.add(agreement, action="sign")
     for planned in rec.notes:
         note = planned.note
         uow.notes.add(note)

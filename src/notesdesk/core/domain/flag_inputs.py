@@ -87,6 +87,7 @@ def slim_plan(plan: TreatmentPlan) -> TreatmentPlan:
         client_agreement_how="",
         problems=(),
         reviews=tuple(replace(r, summary="") for r in plan.reviews),
+        signature=None,
     )
 
 

@@ -15,8 +15,13 @@ from typing import Any
 from notesdesk.core.crypto import signing
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.services.signatures import UNSIGNED_PLAN_FIELDS
 
-SIGNED = (("notes", "note"), ("addenda", "addendum"))
+SIGNED = (("notes", "note"), ("addenda", "addendum"), ("plans", "plan"), ("plan_reviews", "plan review"),
+          ("plan_agreements", "plan agreement"))
+UNSIGNED = {"plan": UNSIGNED_PLAN_FIELDS}
+"""Fields shown on an item but outside its signature (a plan version's status moves on after it is
+signed)."""
 
 
 def _item_valid(item: dict[str, Any], kind: str, public: bytes) -> bool:
@@ -25,7 +30,8 @@ def _item_valid(item: dict[str, Any], kind: str, public: bytes) -> bool:
         return False
     if not all(isinstance(part, str) for part in inputs):
         return False
-    shown = {key: value for key, value in item.items() if key != "signed_content"} | {"signature": None}
+    left_out = ("signed_content", *UNSIGNED.get(kind, ()))
+    shown = {key: value for key, value in item.items() if key not in left_out} | {"signature": None}
     try:
         same_time = datetime.fromisoformat(inputs[4]) == datetime.fromisoformat(sig["signed_at"])
         same = (

@@ -13,9 +13,8 @@ from typing import Any
 import msgspec
 
 from notesdesk.core.crypto import signing
-from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.exports.snapshot import TABLES, take
-from notesdesk.core.services.signatures import LATER_NOTE_FIELDS, signed_inputs
+from notesdesk.core.services.signatures import LATER_NOTE_FIELDS, Signable, signed_inputs
 from notesdesk.core.storage.uow import UnitOfWork
 
 SCHEMA = "notesdesk.client-record/1"
@@ -27,8 +26,9 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
     body = msgspec.to_builtins(snapshot)
     # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
     later = {key: msgspec.to_builtins(default) for key, default in LATER_NOTE_FIELDS.items()}
-    signed: tuple[tuple[str, Sequence[SessionNote | Addendum]], ...] = (
-        ("notes", snapshot.notes), ("addenda", snapshot.addenda)
+    signed: tuple[tuple[str, Sequence[Signable]], ...] = (
+        ("notes", snapshot.notes), ("addenda", snapshot.addenda), ("plans", snapshot.plans),
+        ("plan_reviews", snapshot.plan_reviews), ("plan_agreements", snapshot.plan_agreements),
     )
     for name, items in signed:
         for plain, item in zip(body[name], items, strict=True):

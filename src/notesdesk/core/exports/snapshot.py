@@ -13,7 +13,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
-from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.uow import UnitOfWork
@@ -44,6 +44,8 @@ class Snapshot:
     letters: tuple[Letter, ...] = ()
     payments: tuple[Payment, ...] = ()
     receipts: tuple[Receipt, ...] = ()
+    plan_reviews: tuple[SignedReview, ...] = ()
+    plan_agreements: tuple[PlanAgreement, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

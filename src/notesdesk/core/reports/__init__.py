@@ -10,6 +10,7 @@ from notesdesk.core.reports.clinician import render_clinician_summary
 from notesdesk.core.reports.crisis_lines import CRISIS_LINES, lines_for
 from notesdesk.core.reports.homework import render_homework_sheet
 from notesdesk.core.reports.maintenance import render_maintenance_plan
+from notesdesk.core.reports.plan_signature import render_plan_signature
 from notesdesk.core.reports.recovery import render_recovery_sheet
 from notesdesk.core.reports.safety_plan import render_safety_plan
 
@@ -25,6 +26,7 @@ __all__ = [
     "render_clinician_summary",
     "render_homework_sheet",
     "render_maintenance_plan",
+    "render_plan_signature",
     "render_recovery_sheet",
     "render_safety_plan",
 ]

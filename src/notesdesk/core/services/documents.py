@@ -13,6 +13,7 @@ from typing import Any
 from notesdesk.core.domain.billing import ReceiptData
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.paperwork import CONSENT_TITLES, ConsentKind
+from notesdesk.core.domain.plans import PlanStatus
 from notesdesk.core.domain.summaries import (
     AccessRecord,
     AuditAction,
@@ -28,9 +29,11 @@ from notesdesk.core.reports import (
     render_clinician_summary,
     render_homework_sheet,
     render_maintenance_plan,
+    render_plan_signature,
     render_safety_plan,
 )
 from notesdesk.core.services import consent, receipts, summary
+from notesdesk.core.services.plan_sheet import plan_signature_sheet
 from notesdesk.core.services.summary_measures import summary_measures
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -42,12 +45,14 @@ class DocumentSources:
     safety_plan: bool
     maintenance_plan: bool
     receipt: bool = False
+    signed_plan: bool = False
 
 
 def document_sources(uow: UnitOfWork, client_id: str) -> DocumentSources:
     """One unit of work, no audit entry. Whether a safety plan exists is read from row ids alone, without
     decrypting anything. A maintenance plan is part of a discharge note and a note's format is sealed, so
-    this client's notes are read (only theirs, and only when the client has notes at all)."""
+    this client's notes are read (only theirs, and only when the client has notes at all), and so are
+    their plans (whether the active one is signed is sealed)."""
     with uow:
         safety = bool(uow.safety_plans.ids(client_id=client_id))
         receipt = bool(uow.receipts.ids(client_id=client_id))
@@ -57,7 +62,11 @@ def document_sources(uow: UnitOfWork, client_id: str) -> DocumentSources:
                 n.format == NoteFormat.DISCHARGE and n.maintenance_plan is not None
                 for n in uow.notes.where(client_id=client_id)
             )
-    return DocumentSources(safety_plan=safety, maintenance_plan=maintenance, receipt=receipt)
+        # The plan signature page needs the active version signed; plans are few and read only here.
+        plans = uow.plans.where(client_id=client_id)
+        signed_plan = any(p.status is PlanStatus.ACTIVE and p.is_signed for p in plans)
+    return DocumentSources(safety_plan=safety, maintenance_plan=maintenance, receipt=receipt,
+                           signed_plan=signed_plan)
 
 
 # -- the documents the app's Reports menu and the CLI's `document` command both make -------------
@@ -229,6 +238,12 @@ DOCUMENTS: dict[str, DocumentKind] = {
         DocumentKind(
             "receipt", "Latest receipt (reprint)", "Receipt (reprint)", "receipt", _receipt,
             _render_receipt, lambda _choice: RECEIPT_REPRINT, needs="receipt", choice=int,
+        ),
+        DocumentKind(
+            "plan-signature", "Plan signature page", "Plan signature page (for the client to sign)",
+            "plan-signature-page", _plain(plan_signature_sheet),
+            lambda model, options, _choice: render_plan_signature(model, options),
+            lambda _choice: "plan signature page", needs="signed_plan",
         ),
     )
 }

@@ -52,7 +52,7 @@ from notesdesk.core.measures.risk_loop import risk_loop_flags
 from notesdesk.core.measures.scoring import ScoreResult, score
 from notesdesk.core.measures.trajectory import review_due, trajectory
 from notesdesk.core.measures.validate import parse_instrument
-from notesdesk.core.services.plans import current_plan
+from notesdesk.core.services.plans import current_plan, read_plans
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
@@ -386,7 +386,7 @@ def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = Non
         one = {"client_id": wanted[0]} if wanted is not None and len(wanted) == 1 else None
         measures = uow.measures.where(**one) if one else uow.measures.all()
         episodes = uow.episodes.where(**one) if one else uow.episodes.all()
-        plans = uow.plans.where(**one) if one else uow.plans.all()
+        plans = read_plans(uow, wanted[0] if one and wanted else None)
         # Only signed notes can raise a risk flag: drafts are not even read (signed is a clear column).
         notes = uow.notes.where(signed=1, **(one or {}))
         safety = uow.safety_plans.where(**one) if one else uow.safety_plans.all()

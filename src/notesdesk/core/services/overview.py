@@ -25,6 +25,7 @@ from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
 from notesdesk.core.services.consent import PaperworkFlag, flags_for_clients
 from notesdesk.core.services.measures import flags_for, history_rows, stored_instruments
+from notesdesk.core.services.plans import read_plans
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -252,14 +253,14 @@ def _from_records(uow: UnitOfWork, wanted: list[str] | None, day: date) -> dict[
     one query per table and client)."""
     instruments = stored_instruments(uow)
     if wanted is not None and len(wanted) <= FEW_CLIENTS:
-        plans = [p for cid in wanted for p in uow.plans.where(client_id=cid)]
+        plans = [p for cid in wanted for p in read_plans(uow, cid)]
         homework = [h for cid in wanted for h in uow.homework.where(client_id=cid)]
         notes = [n for cid in wanted for n in uow.notes.where(client_id=cid)]
         measures = [m for cid in wanted for m in uow.measures.where(client_id=cid)]
         episodes = [e for cid in wanted for e in uow.episodes.where(client_id=cid)]
         safety = [s for cid in wanted for s in uow.safety_plans.where(client_id=cid)]
     else:
-        plans = uow.plans.all()
+        plans = read_plans(uow)
         homework = uow.homework.all()
         notes = uow.notes.all()
         measures = uow.measures.all()

@@ -58,6 +58,7 @@ from notesdesk.core.errors import NotFound
 from notesdesk.core.measures.risk_loop import flagged_levels
 from notesdesk.core.services.care import adherence, adherence_rule, checkin_counts, counts_text
 from notesdesk.core.services.notes import verify_note
+from notesdesk.core.services.plans import read_plans
 from notesdesk.core.storage.uow import UnitOfWork
 
 RISK_FLAGS_SHOWN = 12
@@ -280,7 +281,7 @@ def client_summary(
         client = uow.clients.get(client_id)
         episodes = uow.episodes.where(client_id=client_id)
         notes = uow.notes.where(client_id=client_id)
-        plans = uow.plans.where(client_id=client_id)
+        plans = read_plans(uow, client_id)
         homework = uow.homework.where(client_id=client_id)
         milestones = uow.milestones.where(client_id=client_id)
         phases = uow.phases.where(client_id=client_id)
@@ -413,7 +414,7 @@ def access_record(
         episodes = uow.episodes.where(client_id=client_id)
         notes = uow.notes.where(client_id=client_id)
         addenda = uow.addenda.where(client_id=client_id)
-        plans = uow.plans.where(client_id=client_id)
+        plans = read_plans(uow, client_id)
         administered = uow.measures.where(client_id=client_id)
         private = uow.private_notes.where(client_id=client_id) if include_private else []
         coded = uow.diagnoses.where(client_id=client_id)

@@ -9,9 +9,11 @@ from typing import Any
 from notesdesk.core.crypto import signing
 from notesdesk.core.domain.flag_inputs import summaries_from
 from notesdesk.core.domain.notes import Addendum, SessionNote
+from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services import attachments
 from notesdesk.core.services.notes import chain_claims, chain_order
+from notesdesk.core.services.plan_checks import plan_signature_problem
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
 from notesdesk.core.storage.store import SealedTable
@@ -54,7 +56,8 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         notes: list[SessionNote] = rows["notes"]
         if summaries.ready(uow.session):  # derived rows: opened, and compared with a recomputation
             stored = {s.id: s for s in summaries.read(uow)}
-            recomputed = summaries_from(notes, rows["plans"], rows["homework"], rows["measures"],
+            recomputed = summaries_from(notes, plans_with_reviews(rows["plans"], rows["plan_reviews"]),
+                                        rows["homework"], rows["measures"],
                                         rows["episodes"], rows["safety_plans"])
             if stored != recomputed:
                 raise VaultDamaged("The client list's summaries do not match the records they are made from.")
@@ -79,6 +82,10 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         orphans = set(addenda) - {n.id for n in signed}
         if orphans:
             raise VaultDamaged("An addendum is attached to a note that is not signed.")
+        plan_problem = plan_signature_problem(rows["plans"], rows["plan_reviews"], rows["plan_agreements"],
+                                              uow.vault.signing_public_key())
+        if plan_problem:
+            raise VaultDamaged(plan_problem)
         entries = uow.vault.audit.verify(uow.session)
         if not uow.vault.read_only:
             uow.record("verify")

@@ -26,7 +26,7 @@ from notesdesk.core.domain.flag_inputs import ClientSummary
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
-from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 
 CLIENT_OWNED = ("client_id", "rev")
@@ -54,6 +54,10 @@ def _chunk_clear(chunk: AttachmentChunk) -> Mapping[str, ClearValue]:
 def _addendum_clear(addendum: Addendum) -> Mapping[str, ClearValue]:
     # An addendum exists only on a signed note and is signed as it is written.
     return {"note_id": addendum.note_id, "client_id": addendum.client_id, "signed": 1}
+
+
+def _plan_child_clear(item: SignedReview | PlanAgreement) -> Mapping[str, ClearValue]:
+    return {"plan_id": item.plan_id, "client_id": item.client_id}
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("letter", "letters", Letter, "letter", later=True),
     Entity("payment", "payments", Payment, "payment", later=True),
     Entity("receipt", "receipts", Receipt, "receipt", later=True),
+    Entity("plan_review", "plan_reviews", SignedReview, "plan review", ("plan_id", "client_id", "rev"),
+           _plan_child_clear, later=True),
+    Entity("plan_agreement", "plan_agreements", PlanAgreement, "plan agreement",
+           ("plan_id", "client_id", "rev"), _plan_child_clear, later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 FULL = "The disk is full: the keys were not renewed and nothing was changed. Free some space and try again."
 FAILED = "The vault could not be written just now: the keys were not renewed and nothing was changed."
-UPDATE_GUARDS = ("note_signed_no_update", "addendum_no_update", "audit_no_update")
+UPDATE_GUARDS = ("note_signed_no_update", "addendum_no_update", "audit_no_update",
+                 "plan_review_no_update", "plan_agreement_no_update")
 
 
 def rekey(vault: Vault, passphrase: str) -> str:
@@ -111,7 +112,8 @@ def reseal(session: Session, old: KeyRing, new: KeyRing, before: Head) -> tuple[
     the number of rows and the head as it now stands (before the rekey's own audit entry)."""
     cursor = _raw(session)
     guards = cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)", UPDATE_GUARDS
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        f"({', '.join('?' for _ in UPDATE_GUARDS)})", UPDATE_GUARDS
     ).fetchall()
     for name, _sql in guards:
         cursor.execute(f'DROP TRIGGER "{name}"')  # names from UPDATE_GUARDS only

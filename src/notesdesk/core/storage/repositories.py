@@ -15,7 +15,7 @@ from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
-from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.store import SealedTable, StoreContext
@@ -47,6 +47,8 @@ class Repositories:
     letters: SealedTable[Letter]
     payments: SealedTable[Payment]
     receipts: SealedTable[Receipt]
+    plan_reviews: SealedTable[SignedReview]
+    plan_agreements: SealedTable[PlanAgreement]
     pending_texts: SealedTable[PendingText]
 
     def _bind(self, ctx: StoreContext) -> None:

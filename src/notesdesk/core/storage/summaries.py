@@ -24,6 +24,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
+from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.storage.head import MODULUS, Head
 from notesdesk.core.storage.incremental import incremental_update
 from notesdesk.core.storage.repositories import Repositories
@@ -65,7 +66,8 @@ def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
     return summarise(
         client_id,
         repos.notes.where(client_id=client_id),
-        repos.plans.where(client_id=client_id),
+        plans_with_reviews(repos.plans.where(client_id=client_id),
+                           repos.plan_reviews.where(client_id=client_id)),
         repos.homework.where(client_id=client_id),
         repos.measures.where(client_id=client_id),
         repos.episodes.where(client_id=client_id),
@@ -75,7 +77,8 @@ def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
 
 def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
     """Every client's summary from the full records (one bulk read per table)."""
-    return summaries_from(repos.notes.all(), repos.plans.all(), repos.homework.all(), repos.measures.all(),
+    plans = plans_with_reviews(repos.plans.all(), repos.plan_reviews.all())
+    return summaries_from(repos.notes.all(), plans, repos.homework.all(), repos.measures.all(),
                           repos.episodes.all(), repos.safety_plans.all())
 
 

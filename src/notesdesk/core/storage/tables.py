@@ -97,6 +97,20 @@ class PlanRow(_ClientOwned, Base):
     __tablename__ = "plan"
 
 
+class PlanReviewRow(_ClientOwned, Base):
+    """A signed review of a signed plan version; from migration 0010. Append-only (a trigger)."""
+
+    __tablename__ = "plan_review"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="RESTRICT"), index=True)
+
+
+class PlanAgreementRow(_ClientOwned, Base):
+    """The client's agreement to a signed plan version; from migration 0010. Append-only (a trigger)."""
+
+    __tablename__ = "plan_agreement"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="RESTRICT"), index=True)
+
+
 class HomeworkRow(_ClientOwned, Base):
     __tablename__ = "homework"
 
@@ -186,7 +200,9 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for enti
 
 # The tables the client list's flags are computed from: a write to one of them rewrites its client's
 # summary in the same unit of work (storage/summaries.py).
-FLAG_INPUT_TABLES = frozenset({"note", "plan", "homework", "measure", "episode", "safety_plan"})
+FLAG_INPUT_TABLES = frozenset(
+    {"note", "plan", "plan_review", "homework", "measure", "episode", "safety_plan"}
+)
 
 # Sealed tables added by a later migration: a vault opened read-only (or a backup being checked) is
 # never migrated, so it may not have them yet. Reading one of them there finds no rows.

@@ -73,7 +73,9 @@ NO_MAINTENANCE_PLAN = (
 
 # Why a document that needs a record (DocumentKind.needs) cannot be made yet.
 NO_RECEIPT = "No receipt yet: issue one with Client → Receipt or superbill…."
-MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN, "receipt": NO_RECEIPT}
+NO_SIGNED_PLAN = "No signed plan in use yet: activate (or sign) the plan in the Plan tab first."
+MISSING = {"safety_plan": NO_SAFETY_PLAN, "maintenance_plan": NO_MAINTENANCE_PLAN, "receipt": NO_RECEIPT,
+           "signed_plan": NO_SIGNED_PLAN}
 
 
 def missing_sources(sources: DocumentSources) -> dict[str, str]:

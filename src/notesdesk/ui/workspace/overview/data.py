@@ -95,6 +95,7 @@ class OverviewData:
     notes_total: int = 0  # session notes, signed or not
     header: ClientHeader | None = None
     safety_flags: tuple[str, ...] = ()  # the risk loop: no safety plan, or not reviewed since a risk event
+    agreement: str = ""  # the active plan's: "Agreed with the client on … (on paper)", or not yet
 
 
 def goal_status(goal: Goal) -> str:
@@ -150,6 +151,8 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
     elif active is not None:
         since = active.effective_date.isoformat() if active.effective_date else "—"
         plan_label = f"Version {active.version}, active since {since}"
+        if active.unsigned_active:
+            plan_label += " (made before plans were signed)"
     else:
         plan_label = f"Version {shown.version} ({shown.status.value}, not active)"
     goals = tuple(
@@ -166,6 +169,7 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
     latest = safety[-1] if safety else None
     loop = measures.client_measure_flags(uow(), [client_id], on)[client_id]
     next_review = active.review_due if active else None
+    agreement = plans.agreement_line(active, plans.agreement_of(uow(), active)) if active else ""
     return OverviewData(
         phase=current.phase if current else None,
         phase_since=current.started_on if current else None,
@@ -190,4 +194,5 @@ def load_overview(uow: Callable[[], UnitOfWork], client_id: str, on: date) -> Ov
                             age_on(client.date_of_birth, on), client.pronouns, client.phone,
                             client.emergency_contact),
         safety_flags=tuple(f.message for f in loop if f.kind in SAFETY_PLAN_KINDS),
+        agreement=agreement,
     )

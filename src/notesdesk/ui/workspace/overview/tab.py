@@ -183,7 +183,8 @@ class OverviewTab(QWidget):
             review = f"<b>Review overdue: was due {data.next_review.isoformat()}</b>"
         else:
             review = f"Next review due {data.next_review.isoformat()}"
-        self.labels["plan"].setText(f"{_esc(data.plan_label)}<br>{review}")
+        agreed = f"<br>{_esc(data.agreement)}" if data.agreement else ""
+        self.labels["plan"].setText(f"{_esc(data.plan_label)}<br>{review}{agreed}")
         self.header.setText(header_html(data.header, privacy))
         drafts = _esc(drafts_text(data.drafts, data.late_drafts, today(), data.notes_total))
         self.labels["notes"].setText(f"<b>{drafts}</b>" if data.late_drafts else drafts)

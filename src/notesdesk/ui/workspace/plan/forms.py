@@ -293,6 +293,11 @@ class PlanFieldsForm(_Form):
         self.review_due.set_value(plan.review_due)
         self.agreement_date.set_value(plan.client_agreement_date)
         self.agreement_how.setText(plan.client_agreement_how)
+        # The client's agreement is recorded after signing, beside the plan (the signing row above the
+        # tree); these fields show only on a plan made before that, which carries its agreement here.
+        legacy = plan.client_agreement_date is not None or bool(plan.client_agreement_how.strip())
+        for widget in (self.agreement_date, self.agreement_how):
+            self.form.setRowVisible(widget, legacy)
 
     def values(self) -> dict[str, Any]:
         return {

@@ -1,4 +1,5 @@
-"""The treatment plan tab: tree editor with detail forms, plan fields, activation, reviews, versions."""
+"""The treatment plan tab: tree editor with detail forms, plan fields, activation (which signs), reviews,
+versions. A signed version is shown read-only: Revise makes a new draft from it."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from notesdesk.ui.workspace.models import PlanTreeModel
 from notesdesk.ui.workspace.plan import edit as plan_edit
 from notesdesk.ui.workspace.plan.forms import NodeDetail, ObjectiveForm, PlanFieldsForm
 from notesdesk.ui.workspace.plan.review import ComparePanel, ReviewPanel, version_label
+from notesdesk.ui.workspace.plan.signing import SigningRow
 from notesdesk.ui.workspace.plan.suggestions import SuggestionsPanel
 from notesdesk.ui.workspace.widgets import Confirm, bold, named, scrolled
 
@@ -54,6 +56,7 @@ class PlanTab(QWidget):
         self._persisted = False
         self.dirty = False
         self._versions: list[TreatmentPlan] = []
+        self._locked = False  # the version shown is signed: nothing in it can be edited
 
         self.title = bold(named(QLabel(), "Plan version and status"))
         self.title.setWordWrap(True)
@@ -82,6 +85,7 @@ class PlanTab(QWidget):
         objective = self.detail.forms[plan_edit.OBJECTIVE]
         if isinstance(objective, ObjectiveForm):  # a target date starts at the plan's review date
             objective.target_date.suggest = self.fields.review_due.value
+        self.signing = SigningRow(ctx, client_id)
         self.reviews = ReviewPanel(ctx, client_id, confirm)
         self.compare = ComparePanel()
         self.pages = named(QTabWidget(), "Plan sections")
@@ -114,6 +118,7 @@ class PlanTab(QWidget):
         self.splitter.setSizes([660, 540])  # the tree needs the room more than the form
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.signing)
         layout.addWidget(self.splitter, 1)
 
         self.save_button.clicked.connect(self.save)
@@ -127,6 +132,7 @@ class PlanTab(QWidget):
         self.detail.sig_edited.connect(self._on_node_edited)
         self.fields.sig_edited.connect(self._on_fields_edited)
         self.reviews.sig_reviewed.connect(self._on_reviewed)
+        self.signing.sig_changed.connect(lambda _plan_id: self.reload())
         self.suggestions.sig_apply_requested.connect(self.apply_suggestion)
         self._session.on_change(self, {Kind.MEASURE}, self.refresh_suggestions)
         self._session.on_change(self, {Kind.DIAGNOSIS}, self.refresh_coded)
@@ -170,6 +176,12 @@ class PlanTab(QWidget):
 
     def _set_plan(self, plan: TreatmentPlan, persisted: bool) -> None:
         self._plan, self._persisted, self.dirty = plan, persisted, False
+        self._locked = plan.is_signed
+        for widget in (self.detail, self.fields, self.save_button):
+            widget.setEnabled(not self._locked)
+        self.save_button.setVisible(not self._locked)
+        self.activate_button.setVisible(not self._locked)
+        self.signing.show_plan(plan if persisted else None, self._versions)
         self.model.set_plan(plan)
         self.tree.expandAll()
         self.fields.load(plan)
@@ -193,8 +205,14 @@ class PlanTab(QWidget):
                                   if link.differs and link.suggestion and link.suggestion.status})
 
     def apply_suggestion(self, objective_id: str, status: ObjectiveStatus) -> None:
-        """Take a suggested status into the plan being edited (saved as a draft or a new version)."""
+        """Take a suggested status into the plan being edited (saved as a draft or a new version). A
+        signed version is revised first: the status goes into the new draft."""
         selected = self.selected_id()
+        if self._locked:
+            draft = self._session.write(plans.revise_plan, self._plan.id, change=Kind.PLAN)
+            if draft is None:
+                return
+            self.reload()
         self._replace(plan_edit.update_node(self._plan, objective_id, status=status))
         if selected:
             self.select(selected)
@@ -216,7 +234,9 @@ class PlanTab(QWidget):
         else:
             text = version_label(self._plan)
             active = next((p for p in self._versions if p.status == PlanStatus.ACTIVE), None)
-            if self._plan.status != PlanStatus.DRAFT:
+            if self._plan.is_signed:
+                text += " — signed and locked"
+            elif self._plan.status != PlanStatus.DRAFT:
                 text += " — editing it saves a new draft version"
             elif active is not None and active.id != self._plan.id:
                 text += f" — version {active.version} stays active until this one is activated"
@@ -246,11 +266,11 @@ class PlanTab(QWidget):
         kind = ref.kind if ref else None
         for child_kind, button in self.add_buttons.items():
             parent_kind = ADD_UNDER.get(child_kind)
-            button.setEnabled(parent_kind is None or (
+            button.setEnabled(not self._locked and (parent_kind is None or (
                 ref is not None and plan_edit.ancestor(self._plan, ref.node.id, parent_kind) is not None
-            ))
+            )))
         for button in (self.remove_button, self.up_button, self.down_button):
-            button.setEnabled(kind is not None)
+            button.setEnabled(kind is not None and not self._locked)
 
     def add_node(self, kind: str) -> None:
         parent_kind = ADD_UNDER.get(kind)
@@ -315,8 +335,8 @@ class PlanTab(QWidget):
         return saved and kept
 
     def save(self) -> bool:
-        if not self.dirty and self._persisted:
-            return True
+        if self._locked or (not self.dirty and self._persisted):
+            return True  # a signed version has nothing to save: it is revised, never edited
         if self._session.write(plans.save_plan, self._plan, change=Kind.PLAN) is None:
             return False
         selected = self.selected_id()
@@ -326,6 +346,8 @@ class PlanTab(QWidget):
         return True
 
     def activate(self) -> None:
+        if not self.signing.signer.ready():  # activating signs: name and credentials first
+            return
         if not self.save():
             return
         # Only where the practice's country expects them (core/services/plan_rules.py).
