@@ -4,8 +4,8 @@ of a large one. Geometry only: never anything about a client."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import QWidget
 
 from notesdesk.ui.prefs import Preferences
@@ -75,32 +75,42 @@ class _OnScreen(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
+        self._before: QSize | None = None  # the size it had before its layout pushed it wider or taller
         self._queued = False
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (watched is self._window and not self._queued
-                and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)):
+        if watched is not self._window:
+            return False
+        if isinstance(event, QResizeEvent) and self._before is None and event.oldSize().isValid():
+            grown, least = event.size(), self._window.minimumSize()
+            pushed = (grown.width() > event.oldSize().width() and grown.width() <= least.width()) or (
+                grown.height() > event.oldSize().height() and grown.height() <= least.height())
+            if pushed:  # Qt made it as big as its layout's minimum; the person did not ask for it
+                self._before = event.oldSize()
+        if self._before is not None and not self._queued and event.type() in (
+                QEvent.Type.Resize, QEvent.Type.LayoutRequest):
             self._queued = True
             QTimer.singleShot(0, self, self._fit)  # once the layouts have settled (never after the window)
         return False
 
     def _fit(self) -> None:
         self._queued = False
-        window, screen = self._window, _screen(self._window)
-        # A maximised window too: past the screen's edge it is not maximised but cut off.
-        if screen is None or window.windowState() & Qt.WindowState.WindowFullScreen or not window.isVisible():
+        window, before = self._window, self._before
+        if before is None or not window.isVisible():
             return
-        area, least = screen.availableGeometry(), window.minimumSizeHint()
-        frame = window.frameGeometry().size() - window.size()
-        width = min(window.width(), max(area.width() - frame.width(), least.width()))
-        height = min(window.height(), max(area.height() - frame.height(), least.height()))
-        if (width, height) != (window.width(), window.height()):
-            window.resize(width, height)
+        least = window.minimumSizeHint()
+        size = QSize(max(before.width(), least.width()), max(before.height(), least.height()))
+        size = size.boundedTo(window.size())
+        if size == before:
+            self._before = None  # back as it was
+        if size != window.size():
+            window.resize(size)
 
 
 def keep_on_screen(window: QWidget) -> None:
-    """A window that a passing layout pushed past its screen's edge (the minimum of a form on its
-    way to wrapping, say) goes back within the screen as soon as its contents allow: a layout that
-    holds still. Qt grows a window to its layout's minimum but never shrinks it back."""
+    """A window that a passing layout pushed past its size (the minimum of a form on its way to
+    wrapping, say: past the edge of a 1024-pixel screen) goes back to the size it had as soon as its
+    contents allow: a layout that holds still. Qt grows a window to its layout's minimum but never
+    shrinks it back. A size the person chose is left alone."""
     _OnScreen(window)
