@@ -78,14 +78,16 @@ def _note_marks(
     and the newest note, newest last). The newest of all is the newest of these as long as the
     newest one is not taken away or moved back; then None."""
     marks = {m.id: m for m in kept}
+    newest = kept[-1] if kept else None
     for note_id, note in changed.items():
-        newest = max(marks.values(), key=lambda m: m.order, default=None)
         mark = None if note is None else note_mark(note)
         if newest is not None and newest.id == note_id and (mark is None or mark.order < newest.order):
             return None
         marks.pop(note_id, None)
         if mark is not None:
             marks[note_id] = mark
+            if newest is None or newest.id == note_id or mark.order > newest.order:
+                newest = mark  # one pass, however many notes an import writes for one client
     return flag_notes(marks.values())
 
 
