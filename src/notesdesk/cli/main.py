@@ -22,7 +22,8 @@ from notesdesk.core.errors import NotesdeskError, UsageError
 
 # The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
 # `safety-plan print` and `homework sheet`, so it comes after plans and care.
-MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits")
+MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits",
+           "practice")
 REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
 
 # Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
@@ -64,6 +65,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "diagnosis": ("ICD-10-CM diagnoses on a client", ("visits",)),
     "next-session": ("set a client's next session and how often they come", ("visits",)),
     "due": ("what is due at the next visit, for a day's clients", ("visits",)),
+    "practice": ("group practice: share clients through a PostgreSQL server", ("practice",)),
 }
 
 DESCRIPTION = """\

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
 from notesdesk.core.codes.cpt import CPT_CODES
+from notesdesk.core.crypto import signing
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now, today
 from notesdesk.core.domain.dates import check_record_date
@@ -27,6 +28,7 @@ from notesdesk.core.services import pending
 from notesdesk.core.services.links import clear_note_references, sync_assigned_homework
 from notesdesk.core.services.signatures import make_signature, signature_valid
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync.state import signers as practice_signers
 
 
 def build_sections(
@@ -206,17 +208,30 @@ def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]
 
 
 def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> bool:
-    """True when the note and every addendum verify and the addendum chain is unbroken."""
-    return chain_valid(note, addenda, uow.vault.signing_public_key())
+    """True when the note and every addendum verify and the addendum chain is unbroken: each item under
+    this vault's key or, in a group practice, under the key of the colleague who signed it."""
+    assert uow.session is not None
+    keys: dict[str, bytes] | None = uow.session.info.get("note-signers")
+    if keys is None:  # read once per unit of work: `verify` checks every signed note
+        own = uow.vault.signing_public_key()
+        keys = uow.session.info["note-signers"] = practice_signers(uow) | {signing.fingerprint(own): own}
+    return chain_valid(note, addenda, keys)
 
 
-def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes) -> bool:
-    """verify_note with a given public key (an export's, checked before it is imported)."""
-    if not signature_valid(note, public) or note.signature is None:
+def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes | Mapping[str, bytes]) -> bool:
+    """verify_note with a given public key (an export's, checked before it is imported), or keys by
+    fingerprint (a practice's members)."""
+
+    def key_of(item: SessionNote | Addendum) -> bytes:
+        if isinstance(public, bytes):
+            return public
+        return public.get(item.signature.key_fingerprint, b"") if item.signature is not None else b""
+
+    if not signature_valid(note, key_of(note)) or note.signature is None:
         return False
     previous = note.signature.content_hash
     for addendum in addenda:
-        if addendum.addendum_of != previous or not signature_valid(addendum, public):
+        if addendum.addendum_of != previous or not signature_valid(addendum, key_of(addendum)):
             return False
         assert addendum.signature is not None
         previous = addendum.signature.content_hash
