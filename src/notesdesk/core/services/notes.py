@@ -210,7 +210,9 @@ def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]
 def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> bool:
     """True when the note and every addendum verify and the addendum chain is unbroken: each item under
     this vault's key or, in a group practice, under the key of the colleague who signed it."""
-    assert uow.session is not None
+    if uow.session is None:  # called outside a unit of work: the practice's keys are read in one
+        with uow:
+            return verify_note(uow, note, addenda)
     keys: dict[str, bytes] | None = uow.session.info.get("note-signers")
     if keys is None:  # read once per unit of work: `verify` checks every signed note
         own = uow.vault.signing_public_key()
