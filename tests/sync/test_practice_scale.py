@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery
 from notesdesk.core.services import clients, practice, verify
@@ -58,8 +59,13 @@ def test_the_server_never_holds_plaintext(make_vault, database):
 
     dump = cluster.dump(name)
     assert "COPY public.change" in dump and "COPY public.push" in dump
-    for secret in (CANARY, CANARY.encode().hex(), "Synthetic", cluster.password):
-        assert secret not in dump
+    device_passwords = []
+    for vault in (alice, bob):
+        uow = vault.unit_of_work()
+        with uow:
+            device_passwords.append(make_url(st.required_identity(uow).server_url).password)
+    for secret in (CANARY, CANARY.encode().hex(), "Synthetic", cluster.password, *device_passwords):
+        assert secret and secret not in dump
     # What travels is sealed under the practice key, not under either vault's own key.
     uow = alice.unit_of_work()
     with uow:

@@ -172,8 +172,11 @@ def apply(
     with uow:
         current = st.state(uow)
         logs = dict(current.logs)
-        signers = {fp: bytes.fromhex(key) for fp, key in roster.note_signers(trusted).items()}
-        st.save(uow, st.PracticeSigners(roster.note_signers(trusted)))
+        listed = roster.note_signers(trusted)
+        signers = {fp: bytes.fromhex(key) for fp, key in listed.items()}
+        known = {fp: key.hex() for fp, key in st.signers(uow).items()}
+        if known | listed != known:  # keys are only ever added: notes signed once keep verifying
+            st.save(uow, st.PracticeSigners(known | listed))
         held = current.held
         for batch in batches:
             if batch.device_id == ident.device_id:

@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 DEVICE_ROLE = "notesdesk_device"
 UNREACHABLE = (
     "The practice server could not be reached, or the connection was lost; nothing was lost "
-    "or half-written. Run 'notesdesk practice sync' again."
+    "or half-written. Run the same command again."
 )
 
 
@@ -81,6 +81,15 @@ def connected(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as connection:
             yield connection
     except DBAPIError as exc:
+        # libpq gives no SQLSTATE for a refused login; its fixed English text names only the role or
+        # database, which are not client data, but the message here repeats neither.
+        text = str(exc.orig)
+        if "password authentication failed" in text:
+            raise NotesdeskError("The practice server refused the login: wrong role or password. "
+                                 "Nothing was changed.") from exc
+        if "database" in text and "does not exist" in text:
+            raise NotesdeskError("The practice server has no database of that name: create it first "
+                                 "(README, \"Group practice\"). Nothing was changed.") from exc
         if _is_refusal(exc):
             raise NotesdeskError(
                 "The practice server refused this device's change (permission denied)."

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.storage.sealer import decode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync.crypto import GENESIS
@@ -15,6 +16,9 @@ from notesdesk.core.sync.crypto import GENESIS
 IDENTITY_ID = "sync-identity"
 STATE_ID = "sync-state"
 SIGNERS_ID = "practice-signers"
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID})
+"""This device's place in the practice: never copied into a practice export (an imported copy would be
+a clone of the device, with its role, keys and log position)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,14 @@ def state(uow: UnitOfWork) -> SyncState:
 def signers(uow: UnitOfWork) -> dict[str, bytes]:
     found = _table(uow, PracticeSigners).find(SIGNERS_ID)
     return {} if found is None else {fp: bytes.fromhex(key) for fp, key in found.keys.items()}
+
+
+def signers_of(payload: str | None) -> dict[str, bytes]:
+    """The note-signing keys in a practice export's copy of the setting (JSON), by fingerprint."""
+    if payload is None:
+        return {}
+    found = decode(payload.encode(), PracticeSigners)
+    return {fp: bytes.fromhex(key) for fp, key in found.keys.items()}
 
 
 def save[T: (SyncIdentity, SyncState, PracticeSigners)](uow: UnitOfWork, value: T) -> None:
