@@ -149,3 +149,14 @@ def test_a_wrong_server_password_or_database_gets_one_clear_line(make_vault, clu
         practice.init(alice.unit_of_work(), cluster.url("nd_missing"))
     with pytest.raises(NotesdeskError, match="not part of a practice"):
         practice.status(alice.unit_of_work())
+
+
+def test_a_second_practice_on_the_same_server_is_refused(make_vault, admin_url):
+    from notesdesk.core.errors import NotesdeskError
+
+    found_practice(make_vault("alice"), admin_url)
+    bob = make_vault("bob")
+    with pytest.raises(NotesdeskError, match="already holds a practice: join it"):
+        practice.init(bob.unit_of_work(), admin_url)
+    with pytest.raises(NotesdeskError, match="not part of a practice"):
+        practice.status(bob.unit_of_work())

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
@@ -119,6 +119,11 @@ def admin_address(url: str, password: str) -> str:
     return server.with_password(url, password)
 
 
+def _practices(engine: Engine) -> list[str]:
+    with server.connected(engine) as connection:
+        return list(connection.execute(select(t.practice.c.id)).scalars())
+
+
 def init(uow: UnitOfWork, admin_url: str) -> Founded:
     """A new practice on the server at `admin_url` (an administrator's login, used now and never kept):
     the schema migrated, this device's own role, the practice key wrapped for this clinician and for a
@@ -127,6 +132,9 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
     _not_yet_member(uow)
     engine = server.engine_for(admin_url)
     server.migrate(engine)
+    if _practices(engine):
+        raise NotesdeskError("This server already holds a practice: join it with 'notesdesk practice join'. "
+                             "Nothing was changed.")
     practice_id = str(uuid.uuid4())
     key = crypto.new_practice_key()
     ident, keys = _new_identity(uow, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id))
@@ -179,9 +187,8 @@ def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
     _not_yet_member(uow)
     engine = server.engine_for(admin_url)
     server.migrate(engine)
-    with server.connected(engine) as connection:
-        practices = connection.execute(select(t.practice.c.id)).scalars().all()
-    if len(practices) != 1:
+    practices = _practices(engine)
+    if not practices:
         raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
     ident, keys = _new_identity(uow, admin_url, practices[0], expected)
     with server.connected(engine) as connection:
