@@ -10,7 +10,6 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -61,11 +60,10 @@ def engine_for(url: str) -> Engine:
 
 
 def device_url(admin_url: str, role: str, password: str) -> str:
-    """The administrator's address with the device's own role and password in place of its login."""
-    parts = urlsplit(check_url(admin_url))
-    host = parts.hostname or ""
-    netloc = f"{quote(role)}:{quote(password)}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(("postgresql", netloc, parts.path, "", ""))
+    """The administrator's address (host, port, database and options such as sslmode kept) with the
+    device's own role and password in place of the administrator's login."""
+    parsed = make_url(check_url(admin_url)).set(username=role, password=password)
+    return parsed.render_as_string(hide_password=False)
 
 
 def public_address(url: str) -> str:
