@@ -23,7 +23,7 @@ from notesdesk.core.errors import NotesdeskError, UsageError
 # The command modules (notesdesk.cli.commands_*), in the order they register: `reports` adds
 # `safety-plan print` and `homework sheet`, so it comes after plans and care.
 MODULES = ("vault", "backup", "export", "clients", "notes", "plans", "care", "measures", "reports", "visits",
-           "attach", "paperwork", "billing")
+           "attach", "paperwork", "billing", "practice")
 REPORTS = ("plans", "care", "reports")  # `reports` registers into both of the others' groups
 
 # Every command, its line in `notesdesk --help` and the modules that register it. Only the modules
@@ -74,6 +74,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fees": ("show or set the practice's fee schedule", ("billing",)),
     "payment": ("record and list what a client paid", ("billing",)),
     "receipt": ("write a numbered receipt or superbill as a PDF, or reprint one", ("billing",)),
+    "practice": ("group practice: share clients through a PostgreSQL server", ("practice",)),
 }
 
 DESCRIPTION = """\

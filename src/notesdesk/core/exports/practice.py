@@ -29,6 +29,7 @@ from notesdesk.core.services.notes import chain_order, chain_valid
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.storage.vault_settings import PROFILE_ID, SIGNING_KEY_ID
+from notesdesk.core.sync import state as sync_state
 
 SCHEMA = "notesdesk.practice-export/1"
 MAGIC = b'{"schema":"notesdesk.practice-export/1"'
@@ -98,7 +99,8 @@ CARRIED_ELSEWHERE = {SIGNING_KEY_ID, PROFILE_ID}
 def _settings(vault: Vault) -> dict[str, str]:
     with vault.unit_of_work() as uow:
         rows = SealedTable[Any](uow.ctx, "secret", dict, label="vault setting").all_raw()
-    return {row_id: payload.decode() for row_id, payload in rows if row_id not in CARRIED_ELSEWHERE}
+    skipped = CARRIED_ELSEWHERE | sync_state.DEVICE_ONLY
+    return {row_id: payload.decode() for row_id, payload in rows if row_id not in skipped}
 
 
 def read_export(data: bytes, passphrase: str, checked: bool = True) -> PracticeExport:
@@ -132,6 +134,11 @@ def check_export(export: PracticeExport) -> None:
     addendum chain unbroken, as `notesdesk verify` will check once it is imported: an export altered
     in the middle, or carrying another practice's key, is refused before anything is written."""
     public = signing.public_key_bytes(signing_key_of(export))
+    try:  # in a group practice, colleagues' notes are signed with their keys (core/sync)
+        colleagues = sync_state.signers_of(export.settings.get(sync_state.SIGNERS_ID))
+    except (msgspec.DecodeError, ValueError) as exc:
+        raise container.BackupDamaged(f"This export's practice keys are malformed. {UNCHANGED}") from exc
+    keys = colleagues | {signing.fingerprint(public): public}
     addenda: dict[str, list[Addendum]] = defaultdict(list)
     for addendum in export.records.addenda:
         addenda[addendum.note_id].append(addendum)
@@ -142,10 +149,10 @@ def check_export(export: PracticeExport) -> None:
         )
     _check_attachments(export.records)
     for note in export.records.notes:
-        if note.is_signed and not chain_valid(note, chain_order(note, addenda.get(note.id, [])), public):
+        if note.is_signed and not chain_valid(note, chain_order(note, addenda.get(note.id, [])), keys):
             raise container.BackupDamaged(
                 f"Signed note {note.id} in this export fails its signature check against the export's "
-                f"signing key: the export was altered, or mixes in another practice's key. {UNCHANGED}"
+                f"signing keys: the export was altered, or mixes in another practice's key. {UNCHANGED}"
             )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -28,6 +28,7 @@ from notesdesk.core.services import pending
 from notesdesk.core.services.links import clear_note_references, sync_assigned_homework
 from notesdesk.core.services.signatures import make_signature, signature_claim
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync.state import signers as practice_signers
 
 
 def build_sections(
@@ -211,30 +212,54 @@ def get_note(uow: UnitOfWork, note_id: str) -> tuple[SessionNote, list[Addendum]
 
 
 def verify_note(uow: UnitOfWork, note: SessionNote, addenda: list[Addendum]) -> bool:
-    """True when the note and every addendum verify and the addendum chain is unbroken."""
-    return chain_valid(note, addenda, uow.vault.signing_public_key())
+    """True when the note and every addendum verify and the addendum chain is unbroken: each item under
+    this vault's key or, in a group practice, under the key of the colleague who signed it."""
+    if uow.session is None:  # called outside a unit of work: the practice's keys are read in one
+        with uow:
+            return verify_note(uow, note, addenda)
+    return chain_valid(note, addenda, signer_keys(uow))
 
 
-def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes) -> bool:
-    """verify_note with a given public key (an export's, checked before it is imported)."""
+def signer_keys(uow: UnitOfWork) -> dict[str, bytes]:
+    """The public keys notes may be signed with, by fingerprint: this vault's and, in a group practice,
+    its colleagues'. Read once per unit of work (`verify` checks every signed note); call inside one."""
+    assert uow.session is not None
+    keys: dict[str, bytes] | None = uow.session.info.get("note-signers")
+    if keys is None:
+        own = uow.vault.signing_public_key()
+        keys = uow.session.info["note-signers"] = practice_signers(uow) | {signing.fingerprint(own): own}
+    return keys
+
+
+Claim = tuple[str, bytes, bytes]
+"""One signature left to check: (the signing key's fingerprint, the signature, the digest it signs)."""
+
+
+def chain_valid(note: SessionNote, addenda: list[Addendum], public: bytes | Mapping[str, bytes]) -> bool:
+    """verify_note with a given public key (an export's, checked before it is imported), or keys by
+    fingerprint (a practice's members)."""
     claims = chain_claims(note, addenda)
-    return claims is not None and all(signing.verify(public, *claim) for claim in claims)
+    if claims is None:
+        return False
+    if isinstance(public, bytes):
+        return all(signing.verify(public, sig, digest) for _key, sig, digest in claims)
+    return all(signing.verify(public.get(key, b""), sig, digest) for key, sig, digest in claims)
 
 
-def chain_claims(note: SessionNote, addenda: list[Addendum]) -> list[tuple[bytes, bytes]] | None:
-    """The signatures chain_valid checks, as (signature, digest) pairs, once every content hash and
-    every link of the chain holds; None at the first that does not. `verify` checks the pairs of
-    every note together (crypto/signing.py verify_many)."""
+def chain_claims(note: SessionNote, addenda: list[Addendum]) -> list[Claim] | None:
+    """The signatures chain_valid checks, once every content hash and every link of the chain holds;
+    None at the first that does not. `verify` checks the claims of every note together, grouped by
+    signing key (crypto/signing.py verify_many)."""
     first = signature_claim(note)
     if first is None or note.signature is None:
         return None
-    claims = [first]
+    claims = [(note.signature.key_fingerprint, *first)]
     previous = note.signature.content_hash
     for addendum in addenda:
         claim = signature_claim(addendum) if addendum.addendum_of == previous else None
         if claim is None or addendum.signature is None:
             return None
-        claims.append(claim)
+        claims.append((addendum.signature.key_fingerprint, *claim))
         previous = addendum.signature.content_hash
     return claims
 

@@ -12,7 +12,7 @@ from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.services import attachments
-from notesdesk.core.services.notes import chain_claims, chain_order
+from notesdesk.core.services.notes import chain_claims, chain_order, signer_keys
 from notesdesk.core.services.plan_checks import plan_signature_problem
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
@@ -67,18 +67,23 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         signed = [n for n in notes if n.is_signed]
         # Every content hash and chain link first (Python), then every signature together, over
         # both cores (signing.verify_many); a note fails if either part of its check does.
-        owners: list[str] = []
-        claims: list[tuple[bytes, bytes]] = []
+        # Grouped by signing key: this vault's, and in a group practice each colleague's (an unknown
+        # key verifies nothing, so its notes fail).
+        by_key: dict[str, tuple[list[str], list[tuple[bytes, bytes]]]] = defaultdict(lambda: ([], []))
         for note in signed:
             chain = chain_claims(note, chain_order(note, addenda.get(note.id, [])))
             if chain is None:
                 raise VaultDamaged(f"Signed note {note.id} fails its signature check: it was altered.")
-            owners += [note.id] * len(chain)
-            claims += chain
-        results = signing.verify_many(uow.vault.signing_public_key(), claims)
-        for owner, ok in zip(owners, results, strict=True):
-            if not ok:
-                raise VaultDamaged(f"Signed note {owner} fails its signature check: it was altered.")
+            for key, sig, digest in chain:
+                owners, claims = by_key[key]
+                owners.append(note.id)
+                claims.append((sig, digest))
+        keys = signer_keys(uow)
+        for key, (owners, claims) in by_key.items():
+            results = signing.verify_many(keys.get(key, b""), claims)
+            for owner, ok in zip(owners, results, strict=True):
+                if not ok:
+                    raise VaultDamaged(f"Signed note {owner} fails its signature check: it was altered.")
         orphans = set(addenda) - {n.id for n in signed}
         if orphans:
             raise VaultDamaged("An addendum is attached to a note that is not signed.")

@@ -33,7 +33,8 @@ from notesdesk.core.storage.tables import (
 GENESIS = b"\x00" * 32
 AUDIT_TABLE = "audit"
 
-WRITE_ACTIONS = frozenset({"create", "edit", "sign", "addend", "delete"})
+# "receive": a record another device of the practice wrote, taken in by a sync (core/sync/pull.py).
+WRITE_ACTIONS = frozenset({"create", "edit", "sign", "addend", "delete", "receive"})
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,14 @@ class AuditLog:
                 raise VaultDamaged("The audit log's chain is broken: an entry was altered.")
             yield self._sealer.open(AUDIT_TABLE, str(seq), {}, data, AuditEntry)
             previous, expected = mac, expected + 1
+
+    def entries_after(self, session: Session, seq: int) -> Iterator[AuditEntry]:
+        """The entries after `seq`, opened, oldest first (what a sync has not pushed yet). The head
+        checked at unlock covers them; `verify` walks the chain."""
+        query = select(AuditRow.seq, AuditRow.data).where(AuditRow.seq > seq).order_by(AuditRow.seq)
+        rows = session.execute(query)
+        for at, data in rows:
+            yield self._sealer.open(AUDIT_TABLE, str(at), {}, data, AuditEntry)
 
     def head(self, session: Session) -> tuple[int, str]:
         row = session.execute(

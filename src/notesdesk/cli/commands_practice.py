@@ -1,0 +1,145 @@
+"""Group practice: practice init | join | add-clinician | sync | status (docs/design-notes.md §9)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from notesdesk.cli.io import Cli, add_command, add_group
+from notesdesk.core.errors import UsageError
+from notesdesk.core.services import practice
+
+SERVER_EPILOG = """\
+URL is the PostgreSQL server's address with an administrator's login but no password, e.g.
+postgresql://admin@db.example:5432/notesdesk. The password is asked for (with --passphrase-stdin: the
+line after the vault passphrase); it is used once, to set up the schema and this device's own login
+role, and never stored. The device's own role and password are kept sealed in the vault.
+"""
+RECOVERY_WARNING = (
+    "Practice recovery key: write it down and keep it apart from every computer; it is shown only this once.",
+    "With it the practice owner can open every record the practice shares.",
+)
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(commands, "practice", "group practice: share clients through a PostgreSQL server")
+    init = add_command(
+        group,
+        "init",
+        common,
+        "start a practice on a server (prints its fingerprint)",
+        cmd_init,
+        SERVER_EPILOG,
+    )
+    init.add_argument("--server", required=True, metavar="URL")
+    join = add_command(
+        group,
+        "join",
+        common,
+        "join a practice as a new clinician (prints your fingerprint)",
+        cmd_join,
+        SERVER_EPILOG + "\nFINGERPRINT is the practice's, read out by a member "
+        "('notesdesk practice status').\n",
+    )
+    join.add_argument("--server", required=True, metavar="URL")
+    join.add_argument("--practice-fingerprint", required=True, metavar="FINGERPRINT")
+    add = add_command(
+        group,
+        "add-clinician",
+        common,
+        "give a clinician who joined the practice key, after comparing their fingerprint",
+        cmd_add_clinician,
+        "CLINICIAN and FINGERPRINT are what 'practice join' printed on their computer: compare\n"
+        "the fingerprint with them by phone or in person, never through the server.\n",
+    )
+    add.add_argument("clinician", metavar="CLINICIAN")
+    add.add_argument("--fingerprint", required=True, metavar="FINGERPRINT")
+    add_command(group, "sync", common, "send this vault's new records and receive the others'", cmd_sync)
+    add_command(group, "status", common, "this vault's practice, fingerprints and last sync", cmd_status)
+
+
+def _admin_url(cli: Cli, url: str) -> str:
+    if practice.address_has_password(url):
+        raise UsageError(
+            "Give the server address without its password (it would stay in your shell history); "
+            "the password is asked for."
+        )
+    return practice.admin_address(url, cli.secret("the server password", "Server administrator password: "))
+
+
+def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        url = _admin_url(cli, args.server)
+        founded = practice.init(vault.unit_of_work(), url)
+    if cli.json:
+        cli.emit_json(founded)
+        return 0
+    cli.out(f"Practice {founded.practice_id}")
+    cli.out(f"Practice fingerprint: {founded.practice_fingerprint}")
+    cli.out(f"Your clinician id: {founded.clinician_id}")
+    for line in RECOVERY_WARNING:
+        cli.note(line)
+    cli.out(founded.recovery_key)
+    return 0
+
+
+def cmd_join(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        url = _admin_url(cli, args.server)
+        joined = practice.join(vault.unit_of_work(), url, args.practice_fingerprint)
+    if cli.json:
+        cli.emit_json(joined)
+        return 0
+    cli.out(f"Your clinician id: {joined.clinician_id}")
+    cli.out(f"Your fingerprint: {joined.fingerprint}")
+    cli.note(
+        "Read both to a member of the practice, who runs 'notesdesk practice add-clinician'; "
+        "then run 'notesdesk practice sync'."
+    )
+    return 0
+
+
+def cmd_add_clinician(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        device = practice.add_clinician(vault.unit_of_work(), args.clinician, args.fingerprint)
+    if cli.json:
+        cli.emit_json({"device": device})
+    else:
+        cli.out(f"Added: device {device} can now sync.")
+    return 0
+
+
+def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        report = practice.sync(vault.unit_of_work())
+    if cli.json:
+        cli.emit_json(report)
+        return 0
+    cli.out(f"Sent {report.pushed} records, received {report.received}.")
+    if report.held:
+        cli.note(
+            f"{report.held} client details received differ from yours and were kept as yours "
+            "(choosing between versions is not available yet)."
+        )
+    return 0
+
+
+def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = practice.status(vault.unit_of_work())
+    if cli.json:
+        cli.emit_json(found)
+        return 0
+    cli.out(f"Practice {found.practice_id} on {found.server}")
+    cli.out(f"Practice fingerprint: {found.practice_fingerprint}")
+    cli.out(f"Clinician {found.clinician_id}, device {found.device_id}")
+    cli.out(f"Your fingerprint: {found.fingerprint}")
+    if not found.member:
+        cli.out("Waiting to be added by a member (practice add-clinician).")
+    last = found.last_sync.strftime("%Y-%m-%d %H:%M") if found.last_sync else "never"
+    cli.out(f"Last sync: {last}; sent {found.pushed} records, received {found.received}")
+    if found.waiting_to_push:
+        cli.out("A batch is waiting to be sent: run 'notesdesk practice sync'.")
+    if found.held:
+        cli.out(f"{found.held} client details received differ from yours (kept as yours).")
+    return 0

@@ -1,0 +1,364 @@
+"""Group practice: set up, join, add a clinician, sync, status (docs/design-notes.md §9). Plain functions
+of a unit of work like every service; the sync code itself is in core/sync."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.engine import make_url
+
+from notesdesk.core.crypto import recovery, signing
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import crypto, pull, push, roster, server
+from notesdesk.core.sync import server_tables as t
+from notesdesk.core.sync import state as st
+
+BATCH = 200
+"""Rows per push and pushes per pull: one server transaction and one local unit of work each."""
+
+
+@dataclass(frozen=True)
+class Founded:
+    practice_id: str
+    clinician_id: str
+    practice_fingerprint: str
+    recovery_key: str  # printed once: it unwraps the practice key (crypto.RECOVERY)
+
+
+@dataclass(frozen=True)
+class Joined:
+    practice_id: str
+    clinician_id: str
+    fingerprint: str  # read out to the member who runs add-clinician
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    received: int
+    held: int
+
+
+@dataclass(frozen=True)
+class Status:
+    practice_id: str
+    clinician_id: str
+    device_id: str
+    server: str
+    member: bool
+    fingerprint: str
+    practice_fingerprint: str
+    last_sync: datetime | None
+    pushed: int
+    received: int
+    waiting_to_push: bool
+    held: int
+
+
+def _not_yet_member(uow: UnitOfWork) -> None:
+    with uow:
+        if st.identity(uow) is not None:
+            raise NotesdeskError("This vault already belongs to a practice; nothing was changed.")
+
+
+def _new_identity(
+    uow: UnitOfWork, admin: str, practice_id: str, fingerprint: str
+) -> tuple[st.SyncIdentity, crypto.DeviceKeys]:
+    engine = server.engine_for(admin)
+    role, password = server.create_device_role(engine)
+    x_private, sign_private = crypto.new_x25519_private(), signing.new_private_key_bytes()
+    ident = st.SyncIdentity(
+        practice_id,
+        str(uuid.uuid4()),
+        str(uuid.uuid4()),
+        server.device_url(admin, role, password),
+        x_private.hex(),
+        sign_private.hex(),
+        fingerprint,
+    )
+    keys = crypto.DeviceKeys(
+        ident.device_id,
+        ident.clinician_id,
+        signing.public_key_bytes(sign_private),
+        crypto.x25519_public(x_private),
+        uow.vault.signing_public_key(),
+    )
+    return ident, keys
+
+
+def _device_row(
+    keys: crypto.DeviceKeys, practice_id: str, role: str, certificate: bytes | None
+) -> dict[str, object]:
+    return {
+        "id": keys.device_id,
+        "practice_id": practice_id,
+        "clinician_id": keys.clinician_id,
+        "role_name": role,
+        "sign_public": keys.sign_public,
+        "x25519_public": keys.x25519_public,
+        "note_public": keys.note_public,
+        "certificate": certificate,
+    }
+
+
+def _role_of(ident: st.SyncIdentity) -> str:
+    return str(make_url(ident.server_url).username)
+
+
+def address_has_password(url: str) -> bool:
+    return server.has_password(url)
+
+
+def admin_address(url: str, password: str) -> str:
+    """The administrator's address with the password asked for put in (it is never typed into argv)."""
+    return server.with_password(url, password)
+
+
+def _practices(engine: Engine) -> list[str]:
+    with server.connected(engine) as connection:
+        return list(connection.execute(select(t.practice.c.id)).scalars())
+
+
+def init(uow: UnitOfWork, admin_url: str) -> Founded:
+    """A new practice on the server at `admin_url` (an administrator's login, used now and never kept):
+    the schema migrated, this device's own role, the practice key wrapped for this clinician and for a
+    practice recovery key (printed once)."""
+    server.check_url(admin_url)
+    _not_yet_member(uow)
+    engine = server.engine_for(admin_url)
+    server.migrate(engine)
+    if _practices(engine):
+        raise NotesdeskError("This server already holds a practice: join it with 'notesdesk practice join'. "
+                             "Nothing was changed.")
+    practice_id = str(uuid.uuid4())
+    key = crypto.new_practice_key()
+    ident, keys = _new_identity(uow, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id))
+    ident = st.with_key(ident, key)
+    secret = recovery.new_recovery_secret()
+    recovery_private = crypto.x25519_private_from_secret(secret)
+    with server.connected(engine) as connection:
+        connection.execute(insert(t.practice).values(id=practice_id))
+        connection.execute(
+            insert(t.device).values(
+                **_device_row(keys, practice_id, _role_of(ident), keys.certificate(key, practice_id))
+            )
+        )
+        connection.execute(
+            insert(t.wrapped_key),
+            [
+                {
+                    "practice_id": practice_id,
+                    "recipient": ident.clinician_id,
+                    "key_version": crypto.KEY_VERSION,
+                    "wrapped": crypto.wrap_for(keys.x25519_public, key, practice_id, ident.clinician_id),
+                },
+                {
+                    "practice_id": practice_id,
+                    "recipient": crypto.RECOVERY,
+                    "key_version": crypto.KEY_VERSION,
+                    "wrapped": crypto.wrap_for(
+                        crypto.x25519_public(recovery_private), key, practice_id, crypto.RECOVERY
+                    ),
+                },
+            ],
+        )
+    with uow:
+        st.save(uow, ident)
+        st.save(uow, st.SyncState())
+        uow.record("practice-init", detail=f"practice {practice_id}")
+        uow.commit()
+    return Founded(practice_id, ident.clinician_id, ident.practice_fingerprint, recovery.encode(secret))
+
+
+def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
+    """Register this vault as a new clinician's device, waiting for a member to add it. The practice key
+    it will later receive must match `practice_fingerprint` (read out by a member), or it is refused."""
+    server.check_url(admin_url)
+    expected = crypto.normal_fingerprint(practice_fingerprint)
+    if len(expected.replace(" ", "")) != 32:
+        raise InvalidInput(
+            "The practice fingerprint is 32 letters and digits (as 'practice status' prints it)."
+        )
+    _not_yet_member(uow)
+    engine = server.engine_for(admin_url)
+    server.migrate(engine)
+    practices = _practices(engine)
+    if not practices:
+        raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
+    ident, keys = _new_identity(uow, admin_url, practices[0], expected)
+    with server.connected(engine) as connection:
+        connection.execute(
+            insert(t.device).values(**_device_row(keys, ident.practice_id, _role_of(ident), None))
+        )
+    with uow:
+        st.save(uow, ident)
+        st.save(uow, st.SyncState())
+        uow.record("practice-join", detail=f"practice {ident.practice_id}")
+        uow.commit()
+    return Joined(ident.practice_id, ident.clinician_id, keys.fingerprint(ident.practice_id))
+
+
+def add_clinician(uow: UnitOfWork, clinician_id: str, fingerprint: str) -> str:
+    """Wrap the practice key for a clinician who joined, once their fingerprint (read out to you by them)
+    matches the keys the server lists for them. Returns the device certified."""
+    with uow:
+        ident = st.required_identity(uow)
+    if not ident.practice_key:
+        raise NotesdeskError("This device has not been added to the practice yet, so it cannot add anyone.")
+    engine = server.engine_for(ident.server_url)
+    given = crypto.normal_fingerprint(fingerprint)
+    with server.connected(engine) as connection:
+        listed = [
+            d
+            for d in roster.devices(connection, ident.practice_id).values()
+            if d.keys.clinician_id == clinician_id.strip()
+        ]
+        if not listed:
+            raise InvalidInput("No clinician with that id has joined this practice; nothing was changed.")
+        match = [d for d in listed if d.keys.fingerprint(ident.practice_id) == given]
+        if not match:
+            raise InvalidInput(
+                "The fingerprint does not match the keys the server lists for that clinician: "
+                "nothing was changed. Compare it again with them, by phone or in person."
+            )
+        keys = match[0].keys
+        exists = connection.execute(
+            select(t.wrapped_key.c.recipient).where(
+                t.wrapped_key.c.practice_id == ident.practice_id,
+                t.wrapped_key.c.recipient == keys.clinician_id,
+                t.wrapped_key.c.key_version == crypto.KEY_VERSION,
+            )
+        ).first()
+        if exists is None:
+            connection.execute(
+                insert(t.wrapped_key).values(
+                    practice_id=ident.practice_id,
+                    recipient=keys.clinician_id,
+                    key_version=crypto.KEY_VERSION,
+                    wrapped=crypto.wrap_for(
+                        keys.x25519_public, ident.key, ident.practice_id, keys.clinician_id
+                    ),
+                )
+            )
+        connection.execute(
+            update(t.device)
+            .where(t.device.c.id == keys.device_id)
+            .values(certificate=keys.certificate(ident.key, ident.practice_id))
+        )
+    with uow:
+        uow.record("practice-add-clinician", detail=f"clinician {keys.clinician_id} device {keys.device_id}")
+        uow.commit()
+    return keys.device_id
+
+
+def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
+    """A joined device's first sync: the practice key a member wrapped for it, checked against the
+    fingerprint it was given, and its own certificate under that key."""
+    engine = server.engine_for(ident.server_url)
+    with server.connected(engine) as connection:
+        wrapped = connection.execute(
+            select(t.wrapped_key.c.wrapped).where(
+                t.wrapped_key.c.practice_id == ident.practice_id,
+                t.wrapped_key.c.recipient == ident.clinician_id,
+                t.wrapped_key.c.key_version == crypto.KEY_VERSION,
+            )
+        ).scalar()
+        listed = roster.devices(connection, ident.practice_id).get(ident.device_id)
+    if wrapped is None:
+        raise NotesdeskError(
+            f"Waiting to be added: ask a member to run 'notesdesk practice add-clinician "
+            f"{ident.clinician_id}' with the fingerprint 'practice status' shows here."
+        )
+    try:
+        key = crypto.unwrap_with(
+            bytes.fromhex(ident.x25519_private), bytes(wrapped), ident.practice_id, ident.clinician_id
+        )
+    except crypto.SyncRefused as exc:
+        raise pull.SyncTampered(
+            "The practice key offered to this device does not open: nothing was used."
+        ) from exc
+    if crypto.practice_fingerprint(key, ident.practice_id) != ident.practice_fingerprint:
+        raise pull.SyncTampered(
+            "The practice key offered to this device does not match the practice "
+            "fingerprint you were given: it was not used and nothing was sent."
+        )
+    if listed is None or not listed.keys.certified(listed.certificate, key, ident.practice_id):
+        raise pull.SyncTampered(
+            "The server lists this device with keys that are not its own: nothing was sent."
+        )
+    ident = st.with_key(ident, key)
+    with uow:
+        st.save(uow, ident)
+        uow.record("practice-key-received", detail=f"practice {ident.practice_id}")
+        uow.commit()
+    return ident
+
+
+def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None] | None = None) -> SyncReport:
+    """Push this device's changes, then pull everyone else's, batch by batch. Safe to interrupt anywhere
+    and run again. `after_batch` ("push"/"pull") is called after each batch is done on both sides."""
+    with uow:
+        ident = st.required_identity(uow)
+        before = start = st.state(uow)
+    if not ident.practice_key:
+        ident = _take_key(uow, ident)
+    engine = server.engine_for(ident.server_url)
+    while True:
+        current = before if before.outbox is not None else push.prepare(uow, ident, batch)
+        box = current.outbox
+        if box is None:
+            break
+        push.send(engine, ident, box)
+        push.acknowledge(uow, ident)
+        before = replace(current, outbox=None)
+        if after_batch is not None:
+            after_batch("push")
+    while True:
+        with uow:
+            cursor = st.state(uow).pull_cursor
+        batches, trusted = pull.fetch(engine, ident, cursor, batch)
+        pull.apply(uow, ident, batches, trusted)
+        if not batches:
+            break
+        if after_batch is not None:
+            after_batch("pull")
+    with uow:
+        done = st.state(uow)
+        uow.record("sync", detail=f"pushed {done.pushed_rows} received {done.received_rows}")
+        uow.commit()
+    return SyncReport(
+        done.pushed_rows - start.pushed_rows, done.received_rows - start.received_rows, done.held
+    )
+
+
+def status(uow: UnitOfWork) -> Status:
+    with uow:
+        ident = st.required_identity(uow)
+        current = st.state(uow)
+    sign_public = signing.public_key_bytes(bytes.fromhex(ident.device_sign_private))
+    keys = crypto.DeviceKeys(
+        ident.device_id,
+        ident.clinician_id,
+        sign_public,
+        crypto.x25519_public(bytes.fromhex(ident.x25519_private)),
+        uow.vault.signing_public_key(),
+    )
+    return Status(
+        ident.practice_id,
+        ident.clinician_id,
+        ident.device_id,
+        server.public_address(ident.server_url),
+        bool(ident.practice_key),
+        keys.fingerprint(ident.practice_id),
+        ident.practice_fingerprint,
+        current.last_sync,
+        current.pushed_rows,
+        current.received_rows,
+        current.outbox is not None,
+        current.held,
+    )

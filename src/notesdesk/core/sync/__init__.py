@@ -1,0 +1,1 @@
+"""Group-practice sync through a PostgreSQL server that holds only sealed rows (docs/design-notes.md §9)."""

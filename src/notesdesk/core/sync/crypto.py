@@ -1,0 +1,230 @@
+"""The practice's keys and what they seal: the practice data key wrapped for each clinician's X25519 key
+(and for the practice recovery key), rows sealed for the server, each device's signed push log, and
+the fingerprints compared out of band (docs/design-notes.md §9)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from notesdesk.core.crypto import signing
+from notesdesk.core.crypto.cipher import pad, unpad
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.crypto.keys import hkdf
+
+PRACTICE_KEY_LEN = 32
+KEY_VERSION = 1
+RECOVERY = "recovery"
+"""The recipient name of the practice key's copy wrapped for the practice recovery key."""
+_RAW = serialization.Encoding.Raw
+
+
+class SyncRefused(Exception):
+    """A wrapped key, sealed row or signed log entry fails its check. Callers say which, in one line."""
+
+
+def new_practice_key() -> bytes:
+    return os.urandom(PRACTICE_KEY_LEN)
+
+
+def new_x25519_private() -> bytes:
+    return X25519PrivateKey.generate().private_bytes(
+        _RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def x25519_public(private: bytes) -> bytes:
+    return (
+        X25519PrivateKey.from_private_bytes(private)
+        .public_key()
+        .public_bytes(_RAW, serialization.PublicFormat.Raw)
+    )
+
+
+def _wrap_ad(practice_id: str, recipient: str, version: int) -> bytes:
+    return lp("nd-sync-wrap", 1, practice_id, recipient, version)
+
+
+def wrap_for(
+    public: bytes, practice_key: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
+) -> bytes:
+    """The sealed-box pattern: an ephemeral X25519 key agreed with the recipient's, HKDF, AES-GCM."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
+    kek = hkdf(shared, ephemeral_public + public, "sync-wrap")
+    nonce = os.urandom(12)
+    return (
+        ephemeral_public
+        + nonce
+        + AESGCM(kek).encrypt(nonce, practice_key, _wrap_ad(practice_id, recipient, version))
+    )
+
+
+def unwrap_with(
+    private: bytes, wrapped: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
+) -> bytes:
+    if len(wrapped) != 32 + 12 + PRACTICE_KEY_LEN + 16:
+        raise SyncRefused("malformed wrapped key")
+    me = X25519PrivateKey.from_private_bytes(private)
+    public = me.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+    shared = me.exchange(X25519PublicKey.from_public_bytes(wrapped[:32]))
+    kek = hkdf(shared, wrapped[:32] + public, "sync-wrap")
+    try:
+        return AESGCM(kek).decrypt(wrapped[32:44], wrapped[44:], _wrap_ad(practice_id, recipient, version))
+    except InvalidTag as exc:
+        raise SyncRefused("the wrapped practice key does not open") from exc
+
+
+def x25519_private_from_secret(secret: bytes) -> bytes:
+    """The practice recovery key's X25519 key, derived from the printed secret (crypto/recovery.py)."""
+    return X25519PrivateKey.from_private_bytes(hkdf(secret, b"", "sync-recovery")).private_bytes(
+        _RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def practice_fingerprint(practice_key: bytes, practice_id: str) -> str:
+    """Printed by `practice init`, required by `practice join`: names the key without revealing it."""
+    return signing.fingerprint(hkdf(practice_key, practice_id.encode(), "sync-fingerprint"))
+
+
+@dataclass(frozen=True)
+class DeviceKeys:
+    """A device's public keys as the server lists them: its log-signing key, its clinician's X25519
+    key and the key that signs the clinician's notes."""
+
+    device_id: str
+    clinician_id: str
+    sign_public: bytes
+    x25519_public: bytes
+    note_public: bytes
+
+    def statement(self, practice_id: str) -> bytes:
+        return lp(
+            "nd-sync-device",
+            1,
+            practice_id,
+            self.device_id,
+            self.clinician_id,
+            self.sign_public,
+            self.x25519_public,
+            self.note_public,
+        )
+
+    def fingerprint(self, practice_id: str) -> str:
+        """Printed by `practice join`, required by `practice add-clinician`: compared out of band."""
+        return signing.fingerprint(self.statement(practice_id))
+
+    def certificate(self, practice_key: bytes, practice_id: str) -> bytes:
+        """A MAC under the practice key: only a member can vouch for a device, never the server."""
+        key = hkdf(practice_key, practice_id.encode(), "sync-roster")
+        return hmac.new(key, self.statement(practice_id), hashlib.sha256).digest()
+
+    def certified(self, certificate: bytes | None, practice_key: bytes, practice_id: str) -> bool:
+        return certificate is not None and hmac.compare_digest(
+            certificate, self.certificate(practice_key, practice_id)
+        )
+
+
+def normal_fingerprint(text: str) -> str:
+    """A fingerprint as typed (any case, spaces or none) in the printed form."""
+    digits = "".join(ch for ch in text.upper() if ch in "0123456789ABCDEF")
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+# -- rows sealed for the server ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowAddress:
+    """Where a sealed row belongs; all of it is bound into the seal, and all of it is what the
+    server sees in clear."""
+
+    table: str
+    row_id: str
+    rev: int
+    device_id: str
+    device_seq: int
+
+
+def _row_ad(practice_id: str, at: RowAddress) -> bytes:
+    return lp("nd-sync-row", 1, practice_id, at.table, at.row_id, at.rev, at.device_id, at.device_seq)
+
+
+def seal_row(practice_key: bytes, practice_id: str, at: RowAddress, payload: bytes) -> bytes:
+    """Padded to 256-byte buckets like the vault's own seals, under a key derived from the practice key
+    (never the vault's)."""
+    key = hkdf(practice_key, practice_id.encode(), "sync-rows")
+    nonce = os.urandom(12)
+    return (
+        bytes((1, KEY_VERSION)) + nonce + AESGCM(key).encrypt(nonce, pad(payload), _row_ad(practice_id, at))
+    )
+
+
+def open_row(practice_key: bytes, practice_id: str, at: RowAddress, sealed: bytes) -> bytes:
+    if len(sealed) < 2 + 12 + 16 or sealed[0] != 1 or sealed[1] != KEY_VERSION:
+        raise SyncRefused("malformed sealed row")
+    key = hkdf(practice_key, practice_id.encode(), "sync-rows")
+    try:
+        return unpad(AESGCM(key).decrypt(sealed[2:14], sealed[14:], _row_ad(practice_id, at)))
+    except InvalidTag as exc:
+        raise SyncRefused("a sealed row fails its check") from exc
+    except Exception as exc:  # unpad's SealBroken: the same verdict
+        raise SyncRefused("a sealed row is malformed") from exc
+
+
+# -- the per-device signed log -------------------------------------------------------------------
+
+GENESIS = b"\x00" * 32
+
+
+def entries_digest(rows: list[tuple[RowAddress, bytes]]) -> bytes:
+    parts = [
+        lp(at.device_seq, at.table, at.row_id, at.rev, hashlib.sha256(sealed).digest()) for at, sealed in rows
+    ]
+    return hashlib.sha256(lp("nd-sync-entries", *parts)).digest()
+
+
+@dataclass(frozen=True)
+class PushEntry:
+    """One push in a device's log: its rows (by digest), the previous push's hash and the device's audit
+    head at the time. Signed with the device's Ed25519 key; its hash is the next push's `previous`."""
+
+    practice_id: str
+    device_id: str
+    push_seq: int
+    first_seq: int
+    last_seq: int
+    previous: bytes
+    digest: bytes
+    audit_head: bytes
+
+    def message(self) -> bytes:
+        return lp(
+            "nd-sync-push",
+            1,
+            self.practice_id,
+            self.device_id,
+            self.push_seq,
+            self.first_seq,
+            self.last_seq,
+            self.previous,
+            self.digest,
+            self.audit_head,
+        )
+
+    def hash(self) -> bytes:
+        return hashlib.sha256(self.message()).digest()
+
+    def sign(self, device_private: bytes) -> bytes:
+        return signing.sign(device_private, self.message())
+
+    def signature_valid(self, device_public: bytes, signature: bytes) -> bool:
+        return signing.verify(device_public, signature, self.message())

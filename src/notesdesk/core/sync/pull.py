@@ -1,0 +1,203 @@
+"""Pull: the other devices' pushes by server revision, in batches, each verified before anything of it
+is applied: the device is certified by the practice, its log continues exactly where it was last seen
+(push number, previous hash, row numbers), the signature holds, the rows are all there and unaltered,
+and every signed note and addendum verifies under its author's key. A batch that fails any check is
+refused whole, with one line saying so; what was applied before it stays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Engine, select
+
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.common import now
+from notesdesk.core.domain.notes import Addendum, SessionNote
+from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.services.signatures import signature_valid
+from notesdesk.core.storage.sealer import decode, encode
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import roster
+from notesdesk.core.sync import server_tables as t
+from notesdesk.core.sync import state as st
+from notesdesk.core.sync.crypto import (
+    DeviceKeys,
+    PushEntry,
+    RowAddress,
+    SyncRefused,
+    entries_digest,
+    open_row,
+)
+from notesdesk.core.sync.push import repository_of
+from notesdesk.core.sync.server import connected
+
+KINDS: dict[str, type[Any]] = {"client": Client, "note": SessionNote, "addendum": Addendum}
+
+
+class SyncTampered(NotesdeskError):
+    """The server's copy of a device's log was altered, cut, reordered or forged: nothing of it applied."""
+
+    exit_code = 4
+
+
+def _refuse(device: str, what: str) -> SyncTampered:
+    return SyncTampered(
+        f"Sync refused: the server's log for device {device[:8]} {what}. Nothing from that "
+        "batch was applied; tell whoever runs the practice server."
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One push as read from the server, with its rows."""
+
+    server_seq: int
+    device_id: str
+    entry: PushEntry
+    signature: bytes
+    rows: list[tuple[RowAddress, bytes]]
+
+
+def fetch(
+    engine: Engine, ident: st.SyncIdentity, cursor: int, limit: int
+) -> tuple[list[_Batch], dict[str, DeviceKeys]]:
+    """The next `limit` pushes after server revision `cursor`, with their rows, and the certified devices;
+    read in one server transaction."""
+    p = t.push.c
+    with connected(engine) as connection:
+        trusted = roster.certified(connection, ident.practice_id, ident.key)
+        pushes = connection.execute(
+            select(t.push)
+            .where(p.practice_id == ident.practice_id, p.server_seq > cursor)
+            .order_by(p.server_seq)
+            .limit(limit)
+        ).all()
+        batches = []
+        for row in pushes:
+            entry = PushEntry(
+                ident.practice_id,
+                row.device_id,
+                row.push_seq,
+                row.first_seq,
+                row.last_seq,
+                bytes(row.previous),
+                bytes(row.digest),
+                bytes(row.audit_head),
+            )
+            rows = [] if row.device_id == ident.device_id else _rows(connection, row.device_id, entry)
+            batches.append(_Batch(row.server_seq, row.device_id, entry, bytes(row.signature), rows))
+    return batches, trusted
+
+
+def _rows(connection: Connection, device_id: str, entry: PushEntry) -> list[tuple[RowAddress, bytes]]:
+    c = t.change.c
+    found = connection.execute(
+        select(c.device_seq, c.table_name, c.row_id, c.rev, c.sealed)
+        .where(c.device_id == device_id, c.device_seq >= entry.first_seq, c.device_seq <= entry.last_seq)
+        .order_by(c.device_seq)
+    )
+    return [
+        (RowAddress(r.table_name, r.row_id, r.rev, device_id, r.device_seq), bytes(r.sealed)) for r in found
+    ]
+
+
+def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> st.DeviceLog:
+    """Verify one push against the device's log as last seen; returns the log moved past it."""
+    device, entry = batch.device_id, batch.entry
+    keys = trusted.get(device)
+    if keys is None:
+        raise _refuse(device, "holds a batch from a device no member of the practice has added")
+    if (
+        entry.push_seq != log.push_seq + 1
+        or entry.previous.hex() != log.hash
+        or entry.first_seq != log.last_seq + 1
+    ):
+        raise _refuse(device, "has a batch missing, replayed or out of order")
+    if not entry.signature_valid(keys.sign_public, batch.signature):
+        raise _refuse(device, "holds a batch whose signature fails (forged or altered)")
+    if [at.device_seq for at, _sealed in batch.rows] != list(range(entry.first_seq, entry.last_seq + 1)):
+        raise _refuse(device, "has rows missing from a batch")
+    if entries_digest(batch.rows) != entry.digest:
+        raise _refuse(device, "holds rows that were altered")
+    return st.DeviceLog(entry.push_seq, entry.hash().hex(), entry.last_seq)
+
+
+def _signed_by_member(item: SessionNote | Addendum, signers: dict[str, bytes]) -> bool:
+    sig = item.signature
+    key = signers.get(sig.key_fingerprint) if sig is not None else None
+    return key is not None and signature_valid(item, key)
+
+
+def _apply(
+    uow: UnitOfWork,
+    ident: st.SyncIdentity,
+    device: str,
+    at: RowAddress,
+    sealed: bytes,
+    signers: dict[str, bytes],
+) -> str:
+    """Take one verified row in: "added", "same" (already here), or "held" (client details that differ
+    from this vault's: kept as they are here until conflicts can be chosen between)."""
+    kind = KINDS.get(at.table)
+    if kind is None:
+        raise _refuse(device, f"holds a row of a kind this version does not sync ({at.table[:20]})")
+    try:
+        payload = open_row(ident.key, ident.practice_id, at, sealed)
+        obj = decode(payload, kind)
+    except (SyncRefused, msgspec.DecodeError) as exc:
+        raise _refuse(device, "holds a row that fails its seal") from exc
+    if obj.id != at.row_id:
+        raise _refuse(device, "holds a row filed under another row's id")
+    if isinstance(obj, SessionNote | Addendum) and not _signed_by_member(obj, signers):
+        raise _refuse(device, "holds a note or addendum whose signature fails")
+    repository = repository_of(uow, at.table)
+    local = repository.find(at.row_id)
+    if local is not None:
+        return "same" if encode(local) == payload else "held"
+    if isinstance(obj, Addendum) and uow.notes.find(obj.note_id) is None:
+        raise _refuse(device, "holds an addendum whose note has not arrived")
+    if isinstance(obj, SessionNote | Addendum) and uow.clients.find(obj.client_id) is None:
+        raise _refuse(device, "holds a record whose client has not arrived")
+    repository.add(obj, action="receive")
+    return "added"
+
+
+def apply(
+    uow: UnitOfWork, ident: st.SyncIdentity, batches: list[_Batch], trusted: dict[str, DeviceKeys]
+) -> int:
+    """Verify and apply fetched pushes in one unit of work (all or nothing); returns the rows added."""
+    added = 0
+    with uow:
+        current = st.state(uow)
+        logs = dict(current.logs)
+        listed = roster.note_signers(trusted)
+        signers = {fp: bytes.fromhex(key) for fp, key in listed.items()}
+        known = {fp: key.hex() for fp, key in st.signers(uow).items()}
+        if known | listed != known:  # keys are only ever added: notes signed once keep verifying
+            st.save(uow, st.PracticeSigners(known | listed))
+        held = current.held
+        for batch in batches:
+            if batch.device_id == ident.device_id:
+                continue
+            logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+            for at, sealed in batch.rows:
+                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers)
+                added += outcome == "added"
+                held += outcome == "held"
+            uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
+        cursor = batches[-1].server_seq if batches else current.pull_cursor
+        st.save(
+            uow,
+            replace(
+                current,
+                logs=logs,
+                pull_cursor=cursor,
+                held=held,
+                last_sync=now(),
+                received_rows=current.received_rows + added,
+            ),
+        )
+        uow.commit()
+    return added

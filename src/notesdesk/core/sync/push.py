@@ -1,0 +1,195 @@
+"""Push: this device's own changes since its last push, sealed under the practice key, in signed batches.
+
+A batch is first sealed, signed and kept in the vault (state.PendingPush), then sent in one server
+transaction, then marked done: an interruption at any point leaves a batch that is sent again, and the
+server keeps one copy (the push number is unique per device), so nothing is lost or duplicated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, text
+
+from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.storage.sealer import encode
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import server_tables as t
+from notesdesk.core.sync import state as st
+from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest, seal_row
+from notesdesk.core.sync.server import connected
+
+SYNCED_TABLES = ("client", "note", "addendum")
+"""This slice: client records, signed notes and their addenda (append-only, never in conflict)."""
+OWN_WRITES = frozenset({"create", "edit", "sign", "addend"})  # not "receive": others' rows go back never
+
+
+def repository_of(uow: UnitOfWork, table: str) -> SealedTable[Any]:
+    """The unit of work's repository for one of the synced tables."""
+    tables: dict[str, SealedTable[Any]] = {"client": uow.clients, "note": uow.notes, "addendum": uow.addenda}
+    return tables[table]
+
+
+def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[str, str]], int]:
+    """Up to `limit` rows written here after audit entry `cursor`, in the order first written (a client
+    before its notes, a note before its addenda), and the audit entry to resume after."""
+    assert uow.session is not None
+    seen: dict[tuple[str, str], None] = {}
+    last = cursor
+    for entry in uow.vault.audit.entries_after(uow.session, cursor):
+        if entry.action in OWN_WRITES and entry.table in SYNCED_TABLES:
+            if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
+                break
+            seen[(entry.table, entry.row_id)] = None
+        last = entry.seq
+    return list(seen), last
+
+
+def _payload(uow: UnitOfWork, table: str, row_id: str) -> tuple[bytes, int] | None:
+    """The row as it is now (its JSON and revision), or None when it is not to be shared: deleted,
+    or a draft (drafts belong to their author)."""
+    repository = repository_of(uow, table)
+    found = repository.find(row_id)
+    if found is None or (table == "note" and not uow.notes.get(row_id).is_signed):
+        return None
+    return encode(found), repository.rev_of(row_id)
+
+
+def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
+    """Seal and sign the next batch and keep it in the vault (one unit of work). A state with no outbox
+    means nothing was left to push."""
+    with uow:
+        assert uow.session is not None
+        current = st.state(uow)
+        assert current.outbox is None
+        wanted, cursor = _candidates(uow, current.audit_cursor, limit)
+        rows: list[tuple[RowAddress, bytes]] = []
+        seq = current.device_seq
+        for table, row_id in wanted:
+            found = _payload(uow, table, row_id)
+            if found is not None:
+                seq += 1
+                at = RowAddress(table, row_id, found[1], ident.device_id, seq)
+                rows.append((at, seal_row(ident.key, ident.practice_id, at, found[0])))
+        if not rows:
+            updated = replace(current, audit_cursor=cursor)
+            if cursor != current.audit_cursor:
+                st.save(uow, updated)
+                uow.commit()
+            return updated
+        audit_seq, audit_chain = uow.vault.audit.head(uow.session)
+        entry = PushEntry(
+            ident.practice_id,
+            ident.device_id,
+            current.push_seq + 1,
+            current.device_seq + 1,
+            seq,
+            bytes.fromhex(current.push_hash),
+            entries_digest(rows),
+            lp(audit_seq, audit_chain),
+        )
+        outbox = st.PendingPush(
+            push_seq=entry.push_seq,
+            first_seq=entry.first_seq,
+            last_seq=entry.last_seq,
+            previous=entry.previous.hex(),
+            digest=entry.digest.hex(),
+            audit_head=entry.audit_head.hex(),
+            signature=entry.sign(bytes.fromhex(ident.device_sign_private)).hex(),
+            rows=[
+                st.PendingRow(at.table, at.row_id, at.rev, at.device_seq, sealed.hex()) for at, sealed in rows
+            ],
+            audit_cursor=cursor,
+        )
+        updated = replace(current, outbox=outbox)
+        st.save(uow, updated)
+        uow.commit()
+        return updated
+
+
+def entry_of(ident: st.SyncIdentity, box: st.PendingPush) -> PushEntry:
+    return PushEntry(
+        ident.practice_id,
+        ident.device_id,
+        box.push_seq,
+        box.first_seq,
+        box.last_seq,
+        bytes.fromhex(box.previous),
+        bytes.fromhex(box.digest),
+        bytes.fromhex(box.audit_head),
+    )
+
+
+def lock_log(connection: Connection, practice_id: str) -> None:
+    """Pushes of one practice take turns, so server revisions are handed out in commit order and a pull
+    never passes a push that commits later with a smaller number."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": practice_id})
+
+
+def send(engine: Engine, ident: st.SyncIdentity, box: st.PendingPush) -> None:
+    """Send a kept batch in one server transaction; sending it again changes nothing."""
+    with connected(engine) as connection:
+        lock_log(connection, ident.practice_id)
+        stored = connection.execute(
+            select(t.push.c.signature).where(
+                t.push.c.device_id == ident.device_id, t.push.c.push_seq == box.push_seq
+            )
+        ).first()
+        if stored is not None:
+            if bytes(stored.signature) != bytes.fromhex(box.signature):
+                raise NotesdeskError(
+                    "The practice server holds a different batch under this device's next "
+                    "number: nothing was sent. The server's log for this device was altered."
+                )
+            return
+        connection.execute(
+            insert(t.change),
+            [
+                {
+                    "practice_id": ident.practice_id,
+                    "device_id": ident.device_id,
+                    "device_seq": row.device_seq,
+                    "table_name": row.table,
+                    "row_id": row.row_id,
+                    "rev": row.rev,
+                    "sealed": bytes.fromhex(row.sealed),
+                }
+                for row in box.rows
+            ],
+        )
+        connection.execute(
+            insert(t.push).values(
+                practice_id=ident.practice_id,
+                device_id=ident.device_id,
+                push_seq=box.push_seq,
+                first_seq=box.first_seq,
+                last_seq=box.last_seq,
+                previous=bytes.fromhex(box.previous),
+                digest=bytes.fromhex(box.digest),
+                audit_head=bytes.fromhex(box.audit_head),
+                signature=bytes.fromhex(box.signature),
+            )
+        )
+
+
+def acknowledge(uow: UnitOfWork, ident: st.SyncIdentity) -> None:
+    """The kept batch reached the server: move this device's log on and forget it."""
+    with uow:
+        current = st.state(uow)
+        box = current.outbox
+        assert box is not None
+        st.save(
+            uow,
+            replace(
+                current,
+                outbox=None,
+                audit_cursor=box.audit_cursor,
+                device_seq=box.last_seq,
+                push_seq=box.push_seq,
+                push_hash=entry_of(ident, box).hash().hex(),
+                pushed_rows=current.pushed_rows + len(box.rows),
+            ),
+        )
+        uow.commit()

@@ -1,0 +1,121 @@
+"""The practice server: a stock PostgreSQL reached with psycopg 3 through SQLAlchemy.
+
+Two kinds of connection: the administrator's URL, used once by `practice init` and `practice join` to
+migrate the schema and create a device's own login role (never stored), and each device's own role
+and password (stored sealed in its vault), used for everything else."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import NullPool
+
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DEVICE_ROLE = "notesdesk_device"
+UNREACHABLE = (
+    "The practice server could not be reached, or the connection was lost; nothing was lost "
+    "or half-written. Run the same command again."
+)
+
+
+class ServerUnavailable(NotesdeskError):
+    """The server refused, dropped or never answered a connection (safe to retry)."""
+
+
+def check_url(url: str) -> str:
+    """A postgresql:// URL, or a one-line refusal that never repeats it (it may hold a password)."""
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise InvalidInput(
+            "The server address must look like postgresql://USER:PASSWORD@HOST:PORT/DATABASE."
+        ) from None
+    if parsed.get_backend_name() != "postgresql" or not parsed.host or not parsed.database:
+        raise InvalidInput("The server address must look like postgresql://USER:PASSWORD@HOST:PORT/DATABASE.")
+    return url.strip()
+
+
+def has_password(url: str) -> bool:
+    return make_url(check_url(url)).password is not None
+
+
+def with_password(url: str, password: str) -> str:
+    """The address with the administrator's password put in (asked for, never typed into the address)."""
+    return make_url(check_url(url)).set(password=password).render_as_string(hide_password=False)
+
+
+def engine_for(url: str) -> Engine:
+    # NullPool: every sync opens fresh connections, so a server restarted since the last one is simply
+    # reconnected to. The driver is psycopg 3.
+    parsed = make_url(check_url(url)).set(drivername="postgresql+psycopg")
+    return create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": 10})
+
+
+def device_url(admin_url: str, role: str, password: str) -> str:
+    """The administrator's address (host, port, database and options such as sslmode kept) with the
+    device's own role and password in place of the administrator's login."""
+    parsed = make_url(check_url(admin_url)).set(username=role, password=password)
+    return parsed.render_as_string(hide_password=False)
+
+
+def public_address(url: str) -> str:
+    """host:port/database, for status lines: never the role's password."""
+    parsed = make_url(url)
+    return f"{parsed.host}:{parsed.port or 5432}/{parsed.database}"
+
+
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """One server transaction; every driver failure becomes one line (never the URL or the SQL)."""
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except DBAPIError as exc:
+        # libpq gives no SQLSTATE for a refused login; its fixed English text names only the role or
+        # database, which are not client data, but the message here repeats neither.
+        text = str(exc.orig)
+        if "password authentication failed" in text:
+            raise NotesdeskError("The practice server refused the login: wrong role or password. "
+                                 "Nothing was changed.") from exc
+        if "database" in text and "does not exist" in text:
+            raise NotesdeskError("The practice server has no database of that name: create it first "
+                                 "(README, \"Group practice\"). Nothing was changed.") from exc
+        if _is_refusal(exc):
+            raise NotesdeskError(
+                "The practice server refused this device's change (permission denied)."
+            ) from exc
+        raise ServerUnavailable(UNREACHABLE) from exc
+
+
+def _is_refusal(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "42501"  # insufficient_privilege
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the server's schema to this version's head (its own alembic environment and version table)."""
+    from alembic import command
+    from alembic.config import Config
+
+    with connected(engine) as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def create_device_role(engine: Engine) -> tuple[str, str]:
+    """A new login role for one device, in the device group; returns (role, password)."""
+    role = "nd_device_" + secrets.token_hex(8)
+    password = secrets.token_urlsafe(24)
+    with connected(engine) as connection:
+        # Role names and passwords cannot be bound parameters; both are generated here, never typed.
+        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE {DEVICE_ROLE}"))
+    return role, password

@@ -1,0 +1,84 @@
+"""The server's tables (PostgreSQL). Everything about a client is inside `sealed`; in clear are only
+ids, sequence numbers, sizes, times and public keys. Created by the server's own alembic environment
+(core/sync/migrations), never by the vault's."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+metadata = MetaData()
+
+practice = Table(
+    "practice",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+device = Table(
+    "device",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("practice_id", Text, ForeignKey("practice.id"), nullable=False),
+    Column("clinician_id", Text, nullable=False),
+    Column("role_name", Text, nullable=False, unique=True),
+    Column("sign_public", LargeBinary, nullable=False),
+    Column("x25519_public", LargeBinary, nullable=False),
+    Column("note_public", LargeBinary, nullable=False),
+    # A MAC under the practice key written by the member who added the device (crypto.DeviceKeys).
+    Column("certificate", LargeBinary, nullable=True),
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+)
+
+wrapped_key = Table(
+    "wrapped_key",
+    metadata,
+    Column("practice_id", Text, ForeignKey("practice.id"), primary_key=True),
+    Column("recipient", Text, primary_key=True),  # a clinician id, or "recovery"
+    Column("key_version", Integer, primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
+push = Table(
+    "push",
+    metadata,
+    Column("server_seq", BigInteger, primary_key=True, autoincrement=True),
+    Column("practice_id", Text, ForeignKey("practice.id"), nullable=False),
+    Column("device_id", Text, ForeignKey("device.id"), nullable=False),
+    Column("push_seq", BigInteger, nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("previous", LargeBinary, nullable=False),
+    Column("digest", LargeBinary, nullable=False),
+    Column("audit_head", LargeBinary, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("pushed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("device_id", "push_seq", name="uq_push_device_seq"),
+)
+
+change = Table(
+    "change",
+    metadata,
+    Column("server_seq", BigInteger, primary_key=True, autoincrement=True),
+    Column("practice_id", Text, ForeignKey("practice.id"), nullable=False),
+    Column("device_id", Text, ForeignKey("device.id"), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("table_name", Text, nullable=False),
+    Column("row_id", Text, nullable=False),
+    Column("rev", Integer, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    UniqueConstraint("device_id", "device_seq", name="uq_change_device_seq"),
+)

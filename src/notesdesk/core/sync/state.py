@@ -1,0 +1,144 @@
+"""What a device keeps about the practice, sealed in its vault's `secret` table like the signing key:
+its identity and keys, how far it has pushed and pulled, each other device's verified log position, a
+push prepared but not yet acknowledged, and the note-signing keys of the practice's members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.storage.sealer import decode
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync.crypto import GENESIS
+
+IDENTITY_ID = "sync-identity"
+STATE_ID = "sync-state"
+SIGNERS_ID = "practice-signers"
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID})
+"""This device's place in the practice: never copied into a practice export (an imported copy would be
+a clone of the device, with its role, keys and log position)."""
+
+
+@dataclass(frozen=True)
+class SyncIdentity:
+    practice_id: str
+    clinician_id: str
+    device_id: str
+    server_url: str  # this device's own role and password: sealed like every other secret here
+    x25519_private: str
+    device_sign_private: str
+    practice_fingerprint: str
+    practice_key: str = ""  # empty until a member has added this clinician (practice add-clinician)
+    id: str = IDENTITY_ID
+
+    @property
+    def key(self) -> bytes:
+        return bytes.fromhex(self.practice_key)
+
+
+@dataclass(frozen=True)
+class DeviceLog:
+    """Where another device's log was last verified: its push number, that push's hash, its row number."""
+
+    push_seq: int = 0
+    hash: str = GENESIS.hex()
+    last_seq: int = 0
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    table: str
+    row_id: str
+    rev: int
+    device_seq: int
+    sealed: str
+
+
+@dataclass(frozen=True)
+class PendingPush:
+    """A push sealed and signed, kept in the vault before it is sent: sent again until acknowledged, so
+    an interruption anywhere neither loses nor duplicates it."""
+
+    push_seq: int
+    first_seq: int
+    last_seq: int
+    previous: str
+    digest: str
+    audit_head: str
+    signature: str
+    rows: list[PendingRow]
+    audit_cursor: int
+
+
+@dataclass(frozen=True)
+class SyncState:
+    audit_cursor: int = 0  # the local audit entries up to here have been pushed
+    device_seq: int = 0
+    push_seq: int = 0
+    push_hash: str = GENESIS.hex()
+    pull_cursor: int = 0  # the server's push revisions up to here have been pulled
+    logs: dict[str, DeviceLog] = field(default_factory=dict)
+    outbox: PendingPush | None = None
+    last_sync: datetime | None = None
+    pushed_rows: int = 0
+    received_rows: int = 0
+    held: int = 0  # client details received that differ from this vault's: kept as they are here
+    id: str = STATE_ID
+
+
+@dataclass(frozen=True)
+class PracticeSigners:
+    """Note-signing public keys (hex) of the practice's certified members, by fingerprint: a note signed
+    by a colleague verifies in this vault too (services/notes.verify_note)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    id: str = SIGNERS_ID
+
+
+def _table[T: (SyncIdentity, SyncState, PracticeSigners)](uow: UnitOfWork, kind: type[T]) -> SealedTable[T]:
+    return SealedTable(uow.ctx, "secret", kind, label="vault setting")
+
+
+def identity(uow: UnitOfWork) -> SyncIdentity | None:
+    return _table(uow, SyncIdentity).find(IDENTITY_ID)
+
+
+def required_identity(uow: UnitOfWork) -> SyncIdentity:
+    found = identity(uow)
+    if found is None:
+        raise NotesdeskError(
+            "This vault is not part of a practice: run 'notesdesk practice init' or "
+            "'notesdesk practice join' first."
+        )
+    return found
+
+
+def state(uow: UnitOfWork) -> SyncState:
+    return _table(uow, SyncState).find(STATE_ID) or SyncState()
+
+
+def signers(uow: UnitOfWork) -> dict[str, bytes]:
+    found = _table(uow, PracticeSigners).find(SIGNERS_ID)
+    return {} if found is None else {fp: bytes.fromhex(key) for fp, key in found.keys.items()}
+
+
+def signers_of(payload: str | None) -> dict[str, bytes]:
+    """The note-signing keys in a practice export's copy of the setting (JSON), by fingerprint."""
+    if payload is None:
+        return {}
+    found = decode(payload.encode(), PracticeSigners)
+    return {fp: bytes.fromhex(key) for fp, key in found.keys.items()}
+
+
+def save[T: (SyncIdentity, SyncState, PracticeSigners)](uow: UnitOfWork, value: T) -> None:
+    table = _table(uow, type(value))
+    if table.find(value.id) is None:
+        table.add(value)
+    else:
+        table.replace(value)
+
+
+def with_key(found: SyncIdentity, key: bytes) -> SyncIdentity:
+    return replace(found, practice_key=key.hex())

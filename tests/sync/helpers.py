@@ -1,0 +1,54 @@
+"""Simulated clinicians for the sync tests: vaults in temporary folders, synthetic records only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.notes import AddendumKind, NoteFormat, Section, SessionNote
+from notesdesk.core.services import clients, notes, practice
+from notesdesk.core.storage.vault import Vault
+
+
+def found_practice(vault: Vault, admin_url: str) -> practice.Founded:
+    return practice.init(vault.unit_of_work(), admin_url)
+
+
+def join_practice(founder: Vault, vault: Vault, admin_url: str, fingerprint: str) -> practice.Joined:
+    """Join, and be added by `founder` after the (here automatic) fingerprint comparison."""
+    joined = practice.join(vault.unit_of_work(), admin_url, fingerprint)
+    practice.add_clinician(founder.unit_of_work(), joined.clinician_id, joined.fingerprint)
+    return joined
+
+
+def add_client(vault: Vault, name: str) -> Client:
+    return clients.add_client(vault.unit_of_work(), Client(name=name))
+
+
+def signed_note(vault: Vault, client_id: str, text: str, day: date = date(2026, 3, 2)) -> SessionNote:
+    draft = notes.create_note(
+        vault.unit_of_work(),
+        SessionNote(
+            client_id=client_id,
+            session_date=day,
+            format=NoteFormat.FREE,
+            sections=(Section("text", "Note", text),),
+        ),
+    )
+    return notes.sign_note(vault.unit_of_work(), draft.id)
+
+
+def addendum(vault: Vault, note_id: str, text: str) -> str:
+    return notes.add_addendum(vault.unit_of_work(), note_id, AddendumKind.CLARIFICATION, text).id
+
+
+def note_texts(vault: Vault) -> set[str]:
+    """Every note's text and every addendum's, with whether each still verifies in this vault."""
+    out: set[str] = set()
+    for client in clients.list_clients(vault.unit_of_work()):
+        for note in notes.list_notes(vault.unit_of_work(), client.id):
+            view = notes.show_note(vault.unit_of_work(), note.id)
+            assert view.signature_valid, "a synced note fails its signature check in the receiving vault"
+            out.add(note.section_text("text"))
+            out.update(a.text for a in view.addenda)
+    return out
