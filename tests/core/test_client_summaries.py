@@ -330,3 +330,19 @@ def test_a_note_given_to_another_client_updates_both_summaries(vault_path: Path)
         assert_summaries_agree(vault, ids)
     finally:
         vault.close()
+
+
+def test_a_plan_saved_after_a_review_keeps_the_review_in_the_summary(vault_path: Path) -> None:
+    """A signed review is its own record; a later write to the client's plans rereads them with their
+    reviews, as the recomputation does (the incremental update once reread the plans alone)."""
+    vault, _key = Vault.create(vault_path, PASSPHRASE)
+    ready_to_sign(vault)
+    try:
+        [cid] = [clients.add_client(vault.unit_of_work(), records.client("a")).id]
+        apply(vault, [cid], "plan", 0, 100, False, 0)
+        apply(vault, [cid], "review", 0, 10, False, 1)
+        assert_stored_summaries_are_current(vault)
+        apply(vault, [cid], "plan", 0, 5, False, 0)  # a new version: a write to the plan table
+        assert_stored_summaries_are_current(vault)
+    finally:
+        vault.close()

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
+from tests.signer import ready_to_sign
 from tests.sync.pg_cluster import Cluster, remove_cluster, start_cluster
 
 
@@ -41,6 +43,8 @@ def make_vault(tmp_path: Path) -> Iterator[object]:
 
     def make(name: str) -> Vault:
         vault, _recovery = Vault.create(tmp_path / f"{name}.notesdesk", PASSPHRASE)
+        # Each clinician signs under their own name (the signing service refuses without one).
+        ready_to_sign(vault, PractitionerProfile(name=f"Dr {name.title()}", credentials="LCSW"))
         opened.append(vault)
         return vault
 

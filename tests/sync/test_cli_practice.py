@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from notesdesk.core.storage.vault import Vault
+from tests.signer import ready_to_sign
 from tests.sync.helpers import add_client, signed_note
 from tests.sync.pg_cluster import Cluster
 
@@ -43,7 +44,7 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     password = cluster.password + "\n"
     alice, bob = Clinician(tmp_path / "alice.notesdesk"), Clinician(tmp_path / "bob.notesdesk")
     for clinician in (alice, bob):  # the vaults themselves are made in this process: it is quicker
-        Vault.create(clinician.vault, PASSPHRASE)[0].close()
+        ready_to_sign(Vault.create(clinician.vault, PASSPHRASE)[0]).close()
     refused = alice.run("practice", "init", "--server", url.replace("@", f":{cluster.password}@"))
     assert refused.returncode == 2 and "without its password" in refused.stderr
 

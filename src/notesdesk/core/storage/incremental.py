@@ -28,12 +28,22 @@ from notesdesk.core.domain.flag_inputs import (
     slim_safety_plan,
 )
 from notesdesk.core.domain.notes import SessionNote
+from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.store import SealedRow
 
+
+def _plans(repos: Repositories, client_id: str) -> tuple[Any, ...]:
+    """The client's plans as summary_of reads them: with their signed reviews folded in."""
+    found = plans_with_reviews(repos.plans.where(client_id=client_id),
+                               repos.plan_reviews.where(client_id=client_id))
+    return tuple(slim_plan(p) for p in found)
+
+
 # Each small flag-input table: the summary's field and that field from the client's rows, as stored.
 _REREAD: dict[str, tuple[str, Callable[[Repositories, str], tuple[Any, ...]]]] = {
-    "plan": ("plans", lambda r, cid: tuple(slim_plan(p) for p in r.plans.where(client_id=cid))),
+    "plan": ("plans", _plans),
+    "plan_review": ("plans", _plans),  # a review changes what the plans field holds
     "homework": ("homework", lambda r, cid: tuple(slim_homework(h) for h in r.homework.where(client_id=cid))),
     "measure": ("measures", lambda r, cid: tuple(slim_measure(m) for m in r.measures.where(client_id=cid))),
     "episode": ("episodes", lambda r, cid: tuple(r.episodes.where(client_id=cid))),
