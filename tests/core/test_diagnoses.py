@@ -229,3 +229,13 @@ def test_retention_destroys_the_diagnoses_and_next_session_with_the_record(
     assert retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True) == 5
     with vault.unit_of_work() as uow:
         assert uow.diagnoses.all() == [] and uow.next_sessions.all() == []
+
+
+def test_diagnoses_recorded_in_the_same_second_keep_the_order_they_were_recorded(vault: Vault) -> None:
+    """The first is the principal diagnosis; timestamps have whole seconds, and ids are random, so
+    the order they were recorded in is what breaks a tie (it once fell to the ids)."""
+    cid = _client(vault)
+    codes = ["F41.1", "F43.10", "F32.1", "F40.10", "F51.01", "F42.2"]
+    for code in codes:  # well inside one second, or close: the order must hold either way
+        diagnoses.add_diagnosis(vault.unit_of_work(), cid, code)
+    assert [d.code for d in diagnoses.list_diagnoses(vault.unit_of_work(), cid)] == codes

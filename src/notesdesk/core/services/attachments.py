@@ -140,7 +140,7 @@ def list_attachments(uow: UnitOfWork, client_id: str) -> list[Attachment]:
     with uow:
         uow.clients.get(client_id)
         found = uow.attachments.where(client_id=client_id)
-    return sorted(found, key=lambda a: (a.added_on, a.created_at, a.id))
+    return sorted(found, key=lambda a: (a.added_on, a.created_at))
 
 
 def get_attachment(uow: UnitOfWork, attachment_id: str) -> Attachment:

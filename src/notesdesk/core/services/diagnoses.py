@@ -52,7 +52,9 @@ def list_diagnoses(uow: UnitOfWork, client_id: str) -> list[Diagnosis]:
     with uow:
         uow.clients.get(client_id)
         found = uow.diagnoses.where(client_id=client_id)
-    return sorted(found, key=lambda d: (d.recorded_on, d.created_at, d.id))
+    # Rows come in the order they were stored and the sort is stable: two recorded within one
+    # second (created_at has whole seconds) keep that order, where a random id would decide it.
+    return sorted(found, key=lambda d: (d.recorded_on, d.created_at))
 
 
 def remove_diagnosis(uow: UnitOfWork, diagnosis_id: str) -> Diagnosis:

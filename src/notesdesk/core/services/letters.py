@@ -213,7 +213,7 @@ def list_letters(uow: UnitOfWork, client_id: str) -> list[Letter]:
     with uow:
         uow.clients.get(client_id)
         found = uow.letters.where(client_id=client_id)
-    return sorted(found, key=lambda x: (x.sent_on, x.created_at, x.id))
+    return sorted(found, key=lambda x: (x.sent_on, x.created_at))
 
 
 def reprint_letter(uow: UnitOfWork, letter_id: str, protected: bool | None = None,

@@ -50,7 +50,7 @@ def list_payments(uow: UnitOfWork, client_id: str) -> list[Payment]:
     with uow:
         uow.clients.get(client_id)
         found = uow.payments.where(client_id=client_id)
-    return sorted(found, key=lambda p: (p.paid_on, p.created_at, p.id))
+    return sorted(found, key=lambda p: (p.paid_on, p.created_at))
 
 
 def remove_payment(uow: UnitOfWork, payment_id: str) -> Payment:

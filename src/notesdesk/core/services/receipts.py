@@ -70,7 +70,7 @@ def _payments_towards(payments: list[Payment], session_ids: set[str], start: dat
     return sorted((p for p in payments
                    if (p.note_ids and session_ids.intersection(p.note_ids))
                    or (not p.note_ids and start <= p.paid_on <= end)),
-                  key=lambda p: (p.paid_on, p.created_at, p.id))
+                  key=lambda p: (p.paid_on, p.created_at))
 
 
 def _gather(uow: UnitOfWork, client_id: str, start: date, end: date, kind: ReceiptKind, number: int

@@ -321,7 +321,7 @@ def client_summary(
         risk_flags=risk_flags(notes, scored),
         safety_plan=safety_plan_status(safety),
         key_fingerprint=key,
-        coded_diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
+        coded_diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at))),
     )
 
 
@@ -445,11 +445,11 @@ def access_record(
         private_notes=tuple(sorted(private, key=lambda p: (p.note_date, p.created_at))),
         includes_private=include_private,
         key_fingerprint=key,
-        diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at, d.id))),
-        attachments=tuple(sorted(attached, key=lambda a: (a.added_on, a.created_at, a.id))),
-        consents=tuple(sorted(agreed, key=lambda c: (c.agreed_on, c.created_at, c.id))),
-        letters=tuple(sorted(sent, key=lambda x: (x.sent_on, x.created_at, x.id))),
-        payments=tuple(sorted(paid, key=lambda p: (p.paid_on, p.created_at, p.id))),
+        diagnoses=tuple(sorted(coded, key=lambda d: (d.recorded_on, d.created_at))),
+        attachments=tuple(sorted(attached, key=lambda a: (a.added_on, a.created_at))),
+        consents=tuple(sorted(agreed, key=lambda c: (c.agreed_on, c.created_at))),
+        letters=tuple(sorted(sent, key=lambda x: (x.sent_on, x.created_at))),
+        payments=tuple(sorted(paid, key=lambda p: (p.paid_on, p.created_at))),
         receipts=tuple(sorted(issued, key=lambda r: r.number)),
     )
 
