@@ -122,6 +122,7 @@ class TrendChart(Flowable):
         canvas, fs = self.canv, self.font_size
         left, plot_w, y_min, y_max = self.left, self.plot_w, self.y_min, self.y_max
         self._texts = []
+        self._backing: tuple[float, float, float, float] | None = None
         canvas.saveState()
         self._text(left, self.height - self.top + 5, self.instrument, fs + 1.5, INK, SANS_BOLD)
         if self.show_bands and self.scale is not None:
@@ -157,10 +158,27 @@ class TrendChart(Flowable):
             canvas.setDash(3, 2)
             canvas.line(left, y, left + plot_w, y)
             canvas.setDash()
-            self._text(left + 2, y + 2, self.cutoff_label, fs - 1, INK)
+            self._place_cutoff_label(y)
         self._draw_series()
+        if self._backing is not None:  # the label over the scores' line: readable, the line still seen
+            canvas.setFillColor(colors.white)
+            canvas.setFillAlpha(0.75)
+            canvas.rect(*self._backing, stroke=0, fill=1)
+            canvas.setFillAlpha(1)
         self._draw_texts()
         canvas.restoreState()
+
+    def _place_cutoff_label(self, line_y: float) -> None:
+        """Above or below the dashed line, at its left or right end, wherever the scores' line does
+        not pass; over it only when it passes everywhere."""
+        fs, left, plot_w = self.font_size - 1, self.left, self.plot_w
+        width = stringWidth(self.cutoff_label, SANS, fs)
+        coords = [(self.x_of(d), self.y_of(v)) for d, v in self.points]
+        spots = [(x, y) for y in (line_y + 2, line_y - fs - 1) for x in (left + 2, left + plot_w - width - 2)]
+        clear = [spot for spot in spots if not _crosses(coords, spot[0] - 2, spot[1] - 2, width + 4, fs + 3)]
+        x, y = (clear or spots)[0]
+        self._text(x, y, self.cutoff_label, fs, INK)
+        self._backing = None if clear else (x - 1, y - 1.5, width + 2, fs + 1)
 
     def _draw_series(self) -> None:
         canvas = self.canv
@@ -189,6 +207,20 @@ class TrendChart(Flowable):
             text.setTextOrigin(x - shift, y)
             text.textOut(label)
         self.canv.drawText(text)
+
+
+def _crosses(coords: Sequence[tuple[float, float]], x: float, y: float, w: float, h: float) -> bool:
+    """Whether the polyline through `coords` (its dots included) enters the box at (x, y) of w by h."""
+    def inside(px: float, py: float) -> bool:
+        return x <= px <= x + w and y <= py <= y + h
+
+    if any(inside(px, py) for px, py in coords):
+        return True
+    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+        steps = max(1, int(max(abs(x1 - x0), abs(y1 - y0))))  # a point every unit: finer than the text
+        if any(inside(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(steps + 1)):
+            return True
+    return False
 
 
 def trend_charts(
