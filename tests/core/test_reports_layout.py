@@ -123,3 +123,23 @@ def test_chart_date_labels_never_run_into_each_other(width: float) -> None:
     assert len(ticks) >= 2
     for (x1, w1), (x2, w2) in zip(ticks, ticks[1:], strict=False):
         assert x1 + w1 / 2 < x2 - w2 / 2  # a gap between neighbouring labels
+
+
+def test_the_cutoff_label_stays_off_the_scores_line_where_there_is_room() -> None:
+    """GAD-7 cut-off 10: scores that cross the line's left end leave the label room at its right end
+    (it was drawn across the scores at the left whatever they did)."""
+    from notesdesk.core.domain.summaries import MeasureScale
+    from notesdesk.core.reports.charts import _crosses
+    from notesdesk.core.reports.fonts import register_fonts
+
+    register_fonts()  # as rendering a document does first
+    points = [(date(2026, 1, 5), 18.0), (date(2026, 2, 2), 4.0), (date(2026, 3, 2), 3.0),
+              (date(2026, 4, 6), 3.0)]
+    scale = MeasureScale("GAD-7", 0, 21, caseness=10)  # the synthetic chart needs only the line
+    chart = TrendChart("GAD-7", points, 300.0, scale, show_bands=False)
+    chart.canv = Canvas(io.BytesIO())
+    chart.draw()
+    [(font, size, x, y, text)] = [(f, s, x, y, t) for f, s, _c, x, y, t, _a in chart._texts if "cut-off" in t]
+    coords = [(chart.x_of(d), chart.y_of(v)) for d, v in points]
+    assert not _crosses(coords, x - 2, y - 2, stringWidth(text, font, size) + 4, size + 3)
+    assert x > chart.left + chart.plot_w / 2  # moved to the right end: the left end is crossed
