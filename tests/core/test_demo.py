@@ -370,3 +370,20 @@ def test_the_demo_has_fees_payments_a_receipt_and_a_superbill(practice: tuple[Va
     assert sorted(r.number for r in issued) == list(range(1, len(issued) + 1))
     assert {r.data.kind for r in issued} == {ReceiptKind.RECEIPT, ReceiptKind.SUPERBILL}
     assert all(r.data.total > 0 and r.data.lines for r in issued)
+
+
+def test_every_active_client_has_a_next_session_and_the_weeks_due_lists_show_them(
+    practice: tuple[Vault, DemoSummary]
+) -> None:
+    """Issue 16 item 7 in the demo: the "due at the next visit" list has visits on it, the expired
+    release among what is due."""
+    from notesdesk.core.domain.visits import DueKind
+    from notesdesk.core.services import visits
+
+    vault, summary = practice
+    active = {c.id for c in clients.list_clients(vault.unit_of_work()) if c.status == ClientStatus.ACTIVE}
+    week = [visits.due_on(vault.unit_of_work(), TODAY + timedelta(days=n)) for n in range(7)]
+    seen = [visit.client_id for day in week for visit in day.visits]
+    assert summary.next_sessions == len(active) and sorted(seen) == sorted(active)
+    kinds = {item.kind for day in week for visit in day.visits for item in visit.items}
+    assert DueKind.RELEASE in kinds and DueKind.QUESTIONNAIRE in kinds

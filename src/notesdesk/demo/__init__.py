@@ -33,6 +33,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo.attachments import attach_demo_files
 from notesdesk.demo.billing import bill_demo
+from notesdesk.demo.bookings import book_demo
 from notesdesk.demo.cases import GRIEF, LOW_MOOD, PANIC, WORRY, Case
 from notesdesk.demo.cases_body import PAIN, REHAB, STUTTERING
 from notesdesk.demo.cases_more import INSOMNIA, POSTNATAL, RELATIONAL, SOCIAL
@@ -74,6 +75,7 @@ class DemoSummary:
     letters: int = 0
     payments: int = 0
     receipts: int = 0
+    next_sessions: int = 0
 
     def lines(self) -> list[str]:
         """'clients: 25' … for the CLI."""
@@ -254,6 +256,7 @@ def build_demo(
             totals["attachments"] += attach_demo_files(vault.unit_of_work(), record.client.id,
                                                        record.client.display_name, intake)
     totals["payments"], totals["receipts"] = bill_demo(vault, random.Random(f"notesdesk-demo:{seed}:billing"))
+    totals["next_sessions"] = book_demo(vault, today, random.Random(f"notesdesk-demo:{seed}:bookings"))
     return DemoSummary(**totals)
 
 
