@@ -29,13 +29,29 @@ def check(item, kind, key):
     key.verify(bytes.fromhex(sig["signature"]), bytes.fromhex(sig["content_hash"]))  # raises if invalid
 
 
+def fingerprint(public_hex):  # as printed on summaries: SHA-256 of the raw key, 16 hex groups of 4
+    digest = hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:32].upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
 with open(sys.argv[1], encoding="utf-8") as file:
     export = json.load(file)
-key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(export["signing_key"]["public_key"]))
+
+
+own = export["signing_key"]["public_key"]
+# Each item is checked with the key its signature names (a colleague's in a group practice), found by
+# the fingerprint computed here, never by the file's label; else with the export's signing key.
+keys = {fingerprint(k["public_key"]): k["public_key"] for k in export.get("practice_keys", {}).values()}
+keys[fingerprint(own)] = own
 signed = [(kind, i) for name, kind in KINDS for i in export.get(name, []) if i["signature"] is not None]
+used = set()
 for kind, item in signed:
     try:
-        check(item, kind, key)
+        key = keys.get(item["signature"].get("key_fingerprint"), own)
+        check(item, kind, Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)))
     except Exception as exc:  # noqa: BLE001 - any failure means the item does not verify
         sys.exit(print(f"FAILED: {kind} {item.get('id')} ({type(exc).__name__})", file=sys.stderr) or 4)
-print(f"All {len(signed)} signed items verify; key {export['signing_key']['fingerprint']}.")
+    used.add(fingerprint(key))
+others = sorted(used - {fingerprint(own)})
+print(f"All {len(signed)} signed items verify; key {fingerprint(own)}"
+      + (f"; colleagues' keys {', '.join(others)}." if others else "."))

@@ -143,13 +143,14 @@ def test_editing_any_signed_text_makes_both_fail(
 def test_a_file_re_signed_with_another_key_passes_but_shows_another_fingerprint(
     run: Runner, client_id: str, tmp_path: Path
 ) -> None:
-    """SECURITY.md's "Not protected": the checkers trust the key in the file; the fingerprint tells."""
+    """SECURITY.md's "Not protected": the checkers trust the keys in the file; the fingerprint tells."""
     export = _signed_export(run, client_id, tmp_path)
     record = json.loads(export.read_bytes())
     genuine = record["signing_key"]["fingerprint"]
     other = Ed25519PrivateKey.generate()
     public = other.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     record["signing_key"] = {"algorithm": "Ed25519", "public_key": public.hex(), "fingerprint": "forged"}
+    record["practice_keys"] = {}  # else each item's key_fingerprint still finds the genuine key
     note = _note(record)
     note["sections"][0]["text"] = "Sleeping worse"
     for item in [note, *record["addenda"]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,14 @@ import pytest
 from notesdesk.core.backup.container import BackupDamaged
 from notesdesk.core.crypto import signing
 from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
+from notesdesk.core.domain.plans import AgreementHow, ReviewOutcome
 from notesdesk.core.exports import practice
 from notesdesk.core.exports.practice import PracticeExport
-from notesdesk.core.services import clients, notes
+from notesdesk.core.services import clients, notes, plans
 from notesdesk.core.storage.vault import Vault
+from tests.core import records
 from tests.signer import ready_to_sign
 
 from .conftest import PASSPHRASE, Runner
@@ -29,7 +32,8 @@ EXPORT_PASSPHRASE = "export passphrase for the move"
 
 @pytest.fixture
 def genuine(tmp_path: Path, vault_path: Path) -> bytes:
-    """A whole-practice export with three signed notes (the vault_path fixture sets the test KDF)."""
+    """A whole-practice export with three signed notes and a signed plan version with a signed review
+    and a signed client agreement (the vault_path fixture sets the test KDF)."""
     source, _key = Vault.create(tmp_path / "source.notesdesk", PASSPHRASE)
     ready_to_sign(source)  # the signing service refuses without a signer
     client = clients.add_client(source.unit_of_work(), Client(name="Amaru Quispe"))
@@ -44,6 +48,10 @@ def genuine(tmp_path: Path, vault_path: Path) -> bytes:
             ),
         )
         notes.sign_note(source.unit_of_work(), note.id)
+    plan = plans.save_plan(source.unit_of_work(), records.plan(client.id, "plan "))
+    plans.activate_plan(source.unit_of_work(), plan.id, today() - timedelta(days=10))
+    plans.record_review(source.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE, "On track")
+    plans.agree_plan(source.unit_of_work(), client.id, today(), AgreementHow.SCREEN)
     data = practice.export_practice(source, EXPORT_PASSPHRASE)
     source.close()
     return data
@@ -71,6 +79,28 @@ def _malformed_key(export: PracticeExport) -> PracticeExport:
     return replace(export, signing_key="not a key")
 
 
+def _signed_plan_edited(export: PracticeExport) -> PracticeExport:
+    (plan,) = export.records.plans
+    assert plan.is_signed
+    edited = replace(plan, strengths="Rewritten afterwards")
+    return replace(export, records=replace(export.records, plans=(edited,)))
+
+
+def _plan_review_edited(export: PracticeExport) -> PracticeExport:
+    (review,) = export.records.plan_reviews
+    edited = replace(review, summary="Rewritten afterwards")
+    return replace(export, records=replace(export.records, plan_reviews=(edited,)))
+
+
+def _plan_agreement_edited(export: PracticeExport) -> PracticeExport:
+    (agreement,) = export.records.plan_agreements
+    edited = replace(agreement, how=AgreementHow.PAPER)
+    return replace(export, records=replace(export.records, plan_agreements=(edited,)))
+
+
+PLAN_CHANGES = [_signed_plan_edited, _plan_review_edited, _plan_agreement_edited]
+
+
 def _rows(vault: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table except the audit log and its head (an unlock is audited)."""
     conn = sqlite3.connect(vault)
@@ -90,6 +120,9 @@ def _rows(vault: Path) -> dict[str, list[tuple[object, ...]]]:
         (_middle_note_edited, "signature"),
         (_foreign_key, "signature"),
         (_malformed_key, "signing key"),
+        (_signed_plan_edited, "signature"),
+        (_plan_review_edited, "signature"),
+        (_plan_agreement_edited, "signature"),
     ],
 )
 def test_a_crafted_export_is_refused_whole_and_the_vault_is_unchanged(
@@ -112,7 +145,7 @@ def test_a_crafted_export_is_refused_whole_and_the_vault_is_unchanged(
     assert empty.ok("verify").startswith("Vault OK")
 
 
-@pytest.mark.parametrize("change", [_middle_note_edited, _foreign_key, _malformed_key])
+@pytest.mark.parametrize("change", [_middle_note_edited, _foreign_key, _malformed_key, *PLAN_CHANGES])
 def test_the_import_service_itself_writes_nothing_from_a_crafted_export(
     genuine: bytes, tmp_path: Path, change: Callable[[PracticeExport], PracticeExport]
 ) -> None:
@@ -130,6 +163,23 @@ def test_the_import_service_itself_writes_nothing_from_a_crafted_export(
     assert Runner(target_path).ok("verify").startswith("Vault OK")
 
 
+@pytest.mark.parametrize("change", PLAN_CHANGES)
+def test_an_export_with_an_altered_plan_record_creates_no_vault(
+    genuine: bytes, tmp_path: Path, change: Callable[[PracticeExport], PracticeExport]
+) -> None:
+    """Signed plan versions, their reviews and agreements are checked before anything is written, as
+    signed notes are: `verify` would otherwise be the first to find the change, after the import."""
+    crafted = tmp_path / "crafted.ndx"
+    crafted.write_bytes(_craft(genuine, change))
+    target = tmp_path / "new" / "practice.notesdesk"
+    result = Runner(target)("import", str(crafted), stdin=f"{EXPORT_PASSPHRASE}\n{PASSPHRASE}\n")
+    assert result.code == 4, result.err
+    assert result.err.startswith("notesdesk: ") and result.err.count("\n") == 1
+    assert "fails its signature check" in result.err and "Nothing was imported." in result.err
+    assert "Traceback" not in result.err and result.out == ""
+    assert not target.exists()
+
+
 def test_a_genuine_export_still_imports_whole_and_verifies(genuine: bytes, tmp_path: Path) -> None:
     export = tmp_path / "genuine.ndx"
     export.write_bytes(_craft(genuine, lambda e: e))
@@ -138,3 +188,4 @@ def test_a_genuine_export_still_imports_whole_and_verifies(genuine: bytes, tmp_p
     empty.ok("import", str(export), stdin=f"{EXPORT_PASSPHRASE}\n{PASSPHRASE}\n")
     assert "Amaru Quispe" in empty.ok("client", "list")
     assert "3 signed notes verified" in empty.ok("verify")
+    assert "signed by Dr Ada Byrne" in empty.ok("plan", "show", "Amaru")

@@ -51,5 +51,5 @@ def test_an_old_active_plan_is_shown_unsigned_and_can_be_signed_once(unsigned_pl
         with vault.unit_of_work() as uow:
             assert uow.plans.get(old.id) == signed
         assert verify.verify_vault(vault.unit_of_work()).ok
-        checked, _key = check_export(client_record_json(vault.unit_of_work(), client.id))
-        assert checked == 2  # the signed version and its review
+        checked = check_export(client_record_json(vault.unit_of_work(), client.id))
+        assert checked.signed_items == 2  # the signed version and its review

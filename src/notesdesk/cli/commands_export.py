@@ -70,7 +70,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         common,
         "check every signature in a client's JSON export (no vault or passphrase needed)",
         cmd_check_signature,
-        epilog="Exit 0 when every signed note and addendum verifies against the export's signing key; "
+        epilog="Exit 0 when every signed item verifies against the key it names (the export's signing "
+        "key, or in a group practice a colleague's key from its practice_keys); "
         "exit 4 naming the first that does not. Compare the key fingerprint printed with the one on a "
         "printed summary: a file re-signed with another key passes this check.",
     )
@@ -171,12 +172,16 @@ def _export_client(cli: Cli, args: argparse.Namespace, out: Path) -> int:
 
 
 def cmd_check_signature(cli: Cli, args: argparse.Namespace) -> int:
-    count, fingerprint = check.check_export(_read(args.file))
+    checked = check.check_export(_read(args.file))
     if cli.json:
-        cli.emit_json({"path": str(args.file), "signed_items": count, "key_fingerprint": fingerprint})
+        cli.emit_json({"path": str(args.file), "signed_items": checked.signed_items,
+                       "key_fingerprint": checked.fingerprint,
+                       "colleague_key_fingerprints": list(checked.colleagues)})
         return 0
-    cli.out(f"All {count} signed items verify.")
-    cli.out(f"Signing key fingerprint: {fingerprint} (compare it with the one on a printed summary).")
+    cli.out(f"All {checked.signed_items} signed items verify.")
+    cli.out(f"Signing key fingerprint: {checked.fingerprint} (compare it with the one on a printed summary).")
+    for fingerprint in checked.colleagues:  # group practice: compare each with that colleague's summaries
+        cli.out(f"Also signed with a colleague's key: {fingerprint}.")
     return 0
 
 

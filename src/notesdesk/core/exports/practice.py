@@ -26,6 +26,7 @@ from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.exports.snapshot import PRACTICE_TABLES, Snapshot, take
 from notesdesk.core.services import attachments
 from notesdesk.core.services.notes import chain_order, chain_valid
+from notesdesk.core.services.plan_checks import plan_signature_problem
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.storage.vault_settings import PROFILE_ID, SIGNING_KEY_ID
@@ -131,8 +132,9 @@ def signing_key_of(export: PracticeExport) -> bytes:
 
 def check_export(export: PracticeExport) -> None:
     """Every signed note and addendum verifies against the export's own signing key, with its
-    addendum chain unbroken, as `notesdesk verify` will check once it is imported: an export altered
-    in the middle, or carrying another practice's key, is refused before anything is written."""
+    addendum chain unbroken, and so does every signed plan version, plan review and plan agreement, as
+    `notesdesk verify` will check once it is imported: an export altered in the middle, or carrying
+    another practice's key, is refused before anything is written."""
     public = signing.public_key_bytes(signing_key_of(export))
     try:  # in a group practice, colleagues' notes are signed with their keys (core/sync)
         colleagues = sync_state.signers_of(export.settings.get(sync_state.SIGNERS_ID))
@@ -154,6 +156,11 @@ def check_export(export: PracticeExport) -> None:
                 f"Signed note {note.id} in this export fails its signature check against the export's "
                 f"signing keys: the export was altered, or mixes in another practice's key. {UNCHANGED}"
             )
+    # Checked against the export's own key, as `verify` checks them against the importing vault's.
+    plan_problem = plan_signature_problem(export.records.plans, export.records.plan_reviews,
+                                          export.records.plan_agreements, public)
+    if plan_problem:
+        raise container.BackupDamaged(f"{plan_problem} {UNCHANGED}")
 
 
 def _check_attachments(records: Snapshot) -> None:

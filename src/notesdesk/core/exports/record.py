@@ -14,6 +14,7 @@ import msgspec
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.exports.snapshot import TABLES, take
+from notesdesk.core.services.notes import signer_keys
 from notesdesk.core.services.signatures import LATER_NOTE_FIELDS, Signable, signed_inputs
 from notesdesk.core.storage.uow import UnitOfWork
 
@@ -23,6 +24,8 @@ SCHEMA = "notesdesk.client-record/1"
 def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False) -> dict[str, Any]:
     snapshot = take(uow, client_id=client_id, include_private=include_private)
     public = uow.vault.signing_public_key()
+    with uow:  # in a group practice, colleagues' notes are signed with their own keys (core/sync)
+        members = signer_keys(uow)
     body = msgspec.to_builtins(snapshot)
     # What anyone needs to check every signature without NotesDesk (SECURITY.md, docs/check_signatures.py).
     later = {key: msgspec.to_builtins(default) for key, default in LATER_NOTE_FIELDS.items()}
@@ -45,6 +48,12 @@ def client_record(uow: UnitOfWork, client_id: str, include_private: bool = False
             "algorithm": "Ed25519",
             "public_key": public.hex(),
             "fingerprint": signing.fingerprint(public),
+        },
+        # Every key the practice's items may be signed with, by fingerprint (each signature's
+        # key_fingerprint): this practice's own and, in a group practice, each colleague's.
+        "practice_keys": {
+            fingerprint: {"algorithm": "Ed25519", "public_key": key.hex()}
+            for fingerprint, key in sorted(members.items())
         },
         "client": body.pop("clients")[0],
     }
