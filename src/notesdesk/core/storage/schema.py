@@ -95,27 +95,62 @@ def check_structure(engine: Engine) -> None:
         )
 
 
+def _chain() -> list[tuple[str, str | None]]:
+    """Every revision with the one it follows, oldest first."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS))
+    scripts = list(ScriptDirectory.from_config(config).walk_revisions())  # newest first
+    chain: list[tuple[str, str | None]] = []
+    for script in reversed(scripts):
+        follows = script.down_revision
+        assert follows is None or isinstance(follows, str), "the migrations are one line, never merged"
+        chain.append((script.revision, follows))
+    return chain
+
+
 def snapshot_source() -> str:
-    """The text of schema_expected.py, derived from the migrations."""
+    """The text of schema_expected.py, derived from the migrations: each revision as what it adds to
+    and takes from the one it follows, so the file grows by a migration's tables, not a whole schema."""
     lines = [
         '"""Generated from the migrations by `python -m notesdesk.core.storage.schema`: do not edit.',
         "",
         "Each revision's expected structure (type, name, table, SQL with its whitespace collapsed), as",
-        "schema.py reads it; tests/security/test_schema_snapshot.py fails when it differs from the",
-        "migrations.",
+        "schema.py reads it: written as what each migration adds to and removes from the revision it",
+        "follows, and folded into EXPECTED below; tests/security/test_schema_snapshot.py fails when it",
+        "differs from the migrations.",
         '"""',
         "",
         "# ruff: noqa: E501",
         "",
+        "Entry = tuple[str, str, str, str]",
+        "",
         f"HEAD = {migrate.head_revision()!r}",
         "",
-        "EXPECTED: dict[str, tuple[tuple[str, str, str, str], ...]] = {",
+        "# revision: (the revision it follows, entries added, entries removed)",
+        "CHANGES: dict[str, tuple[str | None, tuple[Entry, ...], tuple[Entry, ...]]] = {",
     ]
-    for revision in sorted(migrate.revisions()):
+    for revision, follows in _chain():
+        now = derived(revision)
+        before = derived(follows) if follows is not None else frozenset()
         lines.append(f"    {revision!r}: (")
-        lines += [f"        {entry!r}," for entry in sorted(derived(revision))]
+        lines.append(f"        {follows!r},")
+        for part in (now - before, before - now):
+            lines.append("        (")
+            lines += [f"            {entry!r}," for entry in sorted(part)]
+            lines.append("        ),")
         lines.append("    ),")
-    return "\n".join([*lines, "}", ""])
+    lines += [
+        "}",
+        "",
+        "EXPECTED: dict[str, frozenset[Entry]] = {}",
+        "for _revision, (_follows, _added, _removed) in CHANGES.items():  # oldest first",
+        "    _base = EXPECTED[_follows] if _follows is not None else frozenset()",
+        "    EXPECTED[_revision] = (_base - frozenset(_removed)) | frozenset(_added)",
+    ]
+    return "\n".join([*lines, ""])
 
 
 if __name__ == "__main__":
