@@ -133,7 +133,10 @@ def test_remove_move_and_record_a_review_then_compare_versions(workspace, ws_ctx
 
     # The active plan is signed and read-only; Revise makes a new draft version to edit, and the
     # versions sit side by side.
-    assert tab.plan.is_signed and "signed and locked" in tab.title.text()
+    assert tab.plan.is_signed and tab.title.text().endswith(" — signed")
+    # said once, where the way to change it is said too
+    shown = tab.title.text() + tab.signing.status.text()
+    assert shown.count("locked") == 1 and "Revise to change it" in tab.signing.status.text()
     assert not tab.detail.isEnabled() and not tab.fields.isEnabled() and tab.save_button.isHidden()
     assert not any(button.isEnabled() for button in tab.add_buttons.values())
     qtbot.mouseClick(tab.signing.revise_button, Qt.MouseButton.LeftButton)

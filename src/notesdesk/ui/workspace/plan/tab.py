@@ -235,7 +235,7 @@ class PlanTab(QWidget):
             text = version_label(self._plan)
             active = next((p for p in self._versions if p.status == PlanStatus.ACTIVE), None)
             if self._plan.is_signed:
-                text += " — signed and locked"
+                text += " — signed"
             elif self._plan.status != PlanStatus.DRAFT:
                 text += " — editing it saves a new draft version"
             elif active is not None and active.id != self._plan.id:
