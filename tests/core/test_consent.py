@@ -173,3 +173,15 @@ def test_a_client_out_of_care_has_no_paperwork_flags(vault: Vault) -> None:
     clients.set_status(vault.unit_of_work(), cid, ClientStatus.DISCHARGED, date(2026, 10, 20))
     assert overview.client_flags(vault.unit_of_work(), [cid], on=later)[cid].paperwork_flags == ()
     assert overview.flags_from_records(vault.unit_of_work(), [cid], on=later)[cid].paperwork_flags == ()
+
+
+def test_releases_recorded_on_one_day_keep_their_order_and_the_form_names_the_newest(vault: Vault) -> None:
+    """Timestamps have whole seconds and ids are random: the order they were recorded in breaks a tie
+    (it once fell to the ids, so the printed form could name an earlier recipient)."""
+    cid = clients.add_client(vault.unit_of_work(), records.client("T ")).id
+    recipients = ["Dr Rahman", "Dr Okafor", "Ms Lindqvist", "Mr Tanaka", "Dr Novak", "Ms Quispe"]
+    for to in recipients:  # within a second or close: the order must hold either way
+        consent.add_consent(vault.unit_of_work(), release(cid, to=to))
+    assert [c.to for c in consent.list_consents(vault.unit_of_work(), cid)] == recipients
+    form = consent.consent_form(vault.unit_of_work(), cid, ConsentKind.RELEASE)
+    assert "Ms Quispe" in form.body and "Dr Novak" not in form.body

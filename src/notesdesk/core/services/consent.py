@@ -111,7 +111,9 @@ def list_consents(uow: UnitOfWork, client_id: str) -> list[Consent]:
     with uow:
         uow.clients.get(client_id)
         found = uow.consents.where(client_id=client_id)
-    return sorted(found, key=lambda c: (c.agreed_on, c.created_at, c.id))
+    # Rows come in the order they were stored and the sort is stable: two recorded within one second
+    # (created_at has whole seconds) keep that order, where a random id would decide it.
+    return sorted(found, key=lambda c: (c.agreed_on, c.created_at))
 
 
 def remove_consent(uow: UnitOfWork, consent_id: str) -> Consent:
@@ -288,7 +290,7 @@ def consent_form(uow: UnitOfWork, client_id: str, kind: ConsentKind | None = Non
     with uow:
         client = uow.clients.get(client_id)
         recorded = sorted((c for c in uow.consents.where(client_id=client_id) if c.kind == chosen),
-                          key=lambda c: (c.agreed_on, c.created_at, c.id))
+                          key=lambda c: (c.agreed_on, c.created_at))
         own = stored_templates(uow).text_of(chosen)
         profile = uow.vault.profile()
         practitioner = practitioner_block(uow)
