@@ -265,6 +265,8 @@ def test_the_agreement_is_one_click_from_the_plan_tab(workspace, ws_ctx, ws_clie
     on = today().isoformat()
     assert tab.signing.agreement.text() == f"Version 1: Agreed with the client on {on} (on paper)."
     assert ws_ctx.errors.last_message is None
+    # Agreed: the button no longer invites a first agreement; recording again replaces the current one
+    assert "again" in tab.signing.agree_button.text() and "replaces" in tab.signing.agree_button.toolTip()
 
 
 def test_an_old_active_plan_is_shown_so_and_signed_with_one_click(workspace, ws_ctx, ws_client, qtbot):

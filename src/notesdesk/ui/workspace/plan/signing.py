@@ -73,15 +73,27 @@ class SigningRow(QWidget):
         self.revise_button.setVisible(shown is not None and shown.is_signed)
         self.revise_button.setEnabled(not has_draft)
         active = self._active
+        agreed = False
         if active is None:
             self.agreement.setText("No plan is active yet: the client's agreement is recorded on the "
                                    "active plan.")
         else:
             found = self._session.read(plans.agreement_of, active)
+            agreed = found is not None
             self.agreement.setText(f"Version {active.version}: {plans.agreement_line(active, found)}")
         ready = active is not None and active.is_signed
         self.how.setEnabled(ready)
         self.agree_button.setEnabled(ready)
+        self._label_agree_button(agreed)
+
+    def _label_agree_button(self, agreed: bool) -> None:
+        if agreed:
+            self.agree_button.setText("Record a&greement again (today)")
+            self.agree_button.setToolTip("Recording it again replaces the current agreement; the "
+                                         "earlier one stays in the record")
+        else:
+            self.agree_button.setText("Record a&greement (today)")
+            self.agree_button.setToolTip("Record that the client agreed to the active, signed plan today")
 
     def sign(self) -> None:
         if self._shown is None or not self.signer.ready():
