@@ -210,8 +210,37 @@ def main_screens(ctx: AppContext, folder: Path) -> None:
             slug = "".join(ch if ch.isalnum() else "-" for ch in tabs.tabText(i).replace("&", "").lower())
             save(window, f"10-workspace-{i}-{slug.strip('-')}")
     report_preview(window, chosen.id)
+    paperwork_screens(window, ctx)
     window.shutdown()
     window.close()
+
+
+def paperwork_screens(window: MainWindow, ctx: AppContext) -> None:
+    """The paperwork dialogs over the demo client that has them (attachments, consent, payments)."""
+    from notesdesk.core.services import attachments
+    from notesdesk.ui.dialogs.billing_dialog import BillingDialog
+    from notesdesk.ui.dialogs.fees_dialog import FeeScheduleDialog
+    from notesdesk.ui.dialogs.paperwork_dialog import PaperworkDialog
+    from notesdesk.ui.workspace.overview.paperwork_box import AgreementDialog, LetterDialog
+
+    with_files = [c for c in window.panel.model.clients() if attachments.list_attachments(ctx.uow(), c.id)]
+    client_id = with_files[0].id if with_files else window.panel.model.clients()[0].id
+    window.panel.select_client(client_id)
+    tabs = window.host.workspace.findChild(QTabWidget) if window.host.workspace else None
+    if tabs is not None:
+        tabs.setCurrentIndex(0)
+    save(window, "15-overview-paperwork")
+    dialogs: list[tuple[str, QWidget]] = [
+        ("15-billing", BillingDialog(ctx, client_id, window)),
+        ("15-fee-schedule", FeeScheduleDialog(ctx, window)),
+        ("15-paperwork-templates", PaperworkDialog(ctx, window)),
+        ("15-record-agreement", AgreementDialog(window)),
+        ("15-write-letter", LetterDialog(ctx, client_id, window)),
+    ]
+    for name, dialog in dialogs:
+        dialog.show()
+        save(window, name, over=dialog)
+        dialog.close()
 
 
 def report_preview(window: MainWindow, client_id: str) -> None:

@@ -114,3 +114,18 @@ def test_settings_keep_the_npi_and_tax_id_and_refuse_a_mistyped_npi(qtbot, ctx: 
     assert (ctx.vault.profile().npi, ctx.vault.profile().tax_id) == ("1234567893", "12-3456789")
     qtbot.mouseClick(dialog.fees_button, Qt.MouseButton.LeftButton)
     assert isinstance(dialog.fees_dialog, FeeScheduleDialog)
+
+
+def test_each_session_to_pay_for_is_one_line(qtbot, ctx: AppContext) -> None:
+    """Beside their label the sessions wrapped three lines deep in the dialog's starting size."""
+    billing.practice(ctx.vault)
+    cid = billing.client(ctx.vault)
+    for day in (5, 12, 19):
+        billing.session(ctx.vault, cid, date(2026, 10, day))
+    dialog = BillingDialog(ctx, cid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    one_line = dialog.sessions.fontMetrics().lineSpacing()
+    rows = [dialog.sessions.visualItemRect(dialog.sessions.item(i)) for i in range(dialog.sessions.count())]
+    assert len(rows) == 3 and all(row.height() < 2 * one_line for row in rows)

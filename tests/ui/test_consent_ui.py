@@ -113,3 +113,13 @@ def test_settings_paperwork_templates_are_edited_once_and_checked(qtbot, ws_ctx)
     assert stored == "Our fees, {client}: agreed at the first session."
     dialog.reset()
     assert dialog.origin.text() == "NotesDesk's starting text"
+
+
+def test_a_letters_lines_fit_the_editor_as_they_print(workspace, qtbot):
+    """The editor was about 40 characters wide, so a drafted letter wrapped at half its printed line."""
+    dialog = workspace.overview_tab.paperwork.letter_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    line = "I am writing to update you on the client's therapy with me; we meet"  # 68 characters
+    assert dialog.body.viewport().width() >= dialog.body.fontMetrics().horizontalAdvance(line)

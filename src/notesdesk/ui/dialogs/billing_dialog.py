@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -75,7 +76,9 @@ class BillingDialog(QDialog):
         pay_form.addRow("&Date:", self.paid_on)
         pay_form.addRow("&Amount:", self.amount)
         pay_form.addRow("&Method:", self.method)
-        pay_form.addRow("For (none ticked: on account):", self.sessions)
+        # The sessions take the form's whole width: beside a label their lines wrapped three deep.
+        pay_form.addRow(QLabel("For these sessions (none ticked: paid on account):"))
+        pay_form.addRow(self.sessions)
         pay_form.addRow("", self.payment_message)
         pay_form.addRow("", self.pay_button)
         pay_box = QGroupBox("Payments")
@@ -108,15 +111,15 @@ class BillingDialog(QDialog):
         close = QPushButton("Close")
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(pay_box, 1)
-        row.addWidget(receipt_box, 1)
+        row.addWidget(pay_box, 3)  # the wider side: a session's line is date, times, type and place
+        row.addWidget(receipt_box, 2)
         layout.addLayout(row, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         self.pay_button.clicked.connect(self.record_payment)
         self.issue_button.clicked.connect(self.issue_receipt)
         self.reprint_button.clicked.connect(self.reprint_selected)
         close.clicked.connect(self.accept)
-        self.resize(900, 560)
+        self.resize(1040, 560)  # fits a 1366×768 screen; narrower, a session line wrapped
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------------

@@ -126,7 +126,9 @@ class LetterDialog(QDialog):
                                "Without this tick a letter that names a diagnosis is refused")
         self.redraft = named(QPushButton("Draft again from the record"), "Draft again")
         self.body = named(QPlainTextEdit(), "Letter text")
-        self.body.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
+        # A letter's lines as printed (about 70 characters) fit without wrapping, as on the page.
+        self.body.setMinimumHeight(self.fontMetrics().lineSpacing() * 20)
+        self.body.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)
         self.keep_button = named(QPushButton("Keep and preview…"), "Keep and preview",
                                  "The letter is kept sealed exactly as printed")
         form = QFormLayout()
