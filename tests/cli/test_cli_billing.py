@@ -92,12 +92,25 @@ def test_payments_and_a_receipt_then_its_identical_reprint(
     numbers = [r["number"] for r in json.loads(run.ok("--json", "receipt", "Zoë", "--list"))]
     assert numbers == [1, 2]
 
+    # Receipt 1 was issued in error: void it; it keeps its number and reprints marked VOID
+    said = run("receipt", "Zoë", "--void", "1", "--reason", "duplicate of receipt 2")
+    assert said.code == 0 and said.out.startswith("Receipt 1 is void from ") and said.err == ""
+    twice = run("receipt", "Zoë", "--void", "1", "--reason", "again")
+    assert twice.code == 1 and twice.err.count("\n") == 1 and "already voided" in twice.err
+    listed = json.loads(run.ok("--json", "receipt", "Zoë", "--list"))
+    assert [(r["number"], r["voided_on"] is not None) for r in listed] == [(1, True), (2, False)]
+    voided = tmp_path / "void.pdf"
+    _done(run, "receipt", "Zoë", "--reprint", "1", "--out", str(voided))
+    assert "Receipt 1 (VOID)" in _text(voided) and "duplicate of receipt 2" in _text(voided)
+
 
 def test_receipt_usage_errors_are_one_line(run: Runner, client_id: str, tmp_path: Path) -> None:
     for args in (("receipt", "Zoë", "--from", "2026-10-01", "--out", str(tmp_path / "a.pdf")),
                  ("receipt", "Zoë", "--from", "2026-10-01", "--to", "2026-10-31"),
                  ("receipt", "Zoë", "--list", "--reprint", "1"),
-                 ("receipt", "Zoë", "--reprint", "1", "--superbill", "--out", str(tmp_path / "b.pdf"))):
+                 ("receipt", "Zoë", "--reprint", "1", "--superbill", "--out", str(tmp_path / "b.pdf")),
+                 ("receipt", "Zoë", "--void", "1", "--out", str(tmp_path / "d.pdf")),
+                 ("receipt", "Zoë", "--list", "--reason", "typo")):
         result = run(*args)
         assert result.code == 2 and result.err.count("\n") == 1 and result.out == "", args
     missing = run("receipt", "Zoë", "--reprint", "4", "--out", str(tmp_path / "c.pdf"))

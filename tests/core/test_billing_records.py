@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from notesdesk.core.backup import service
 from notesdesk.core.domain.billing import PaymentMethod
 from notesdesk.core.domain.clients import ClientStatus
+from notesdesk.core.domain.common import today
 from notesdesk.core.exports import practice, record
 from notesdesk.core.exports.snapshot import take
 from notesdesk.core.reports import render_access_record
@@ -47,6 +48,10 @@ def test_the_json_export_carries_the_payments_and_receipts(vault: Vault) -> None
     data = issued["data"]
     assert (data["number"], data["kind"], data["total"], data["paid"]) == (1, "receipt", 15000, 15000)
     assert data["lines"][0]["start_time"] == "10:00:00" and "secret-text" not in json.dumps(issued)
+    assert issued["voided"] is None
+    receipts.void_receipt(vault.unit_of_work(), cid, 1, "issued for the wrong month")
+    (issued,) = json.loads(record.client_record_json(vault.unit_of_work(), cid))["receipts"]
+    assert issued["voided"] == {"on": today().isoformat(), "reason": "issued for the wrong month"}
     schema = Path("docs/export-schema.md").read_text("utf-8")
     assert "| `payments` |" in schema and "| `receipts` |" in schema
 
@@ -57,7 +62,11 @@ def test_the_record_for_an_access_request_lists_payments_and_receipts(vault: Vau
     pdf = render_access_record(model)
     text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Payments and receipts" in text and "transfer" in text and "$150.00" in text
-    assert "Receipt 1" in text
+    assert "Receipt 1" in text and "(VOID)" not in text
+    receipts.void_receipt(vault.unit_of_work(), cid, 1, "issued for the wrong month")
+    pdf = render_access_record(summary.access_record(vault.unit_of_work(), cid))
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Receipt 1 (VOID)" in text
 
 
 def test_backup_and_restore_keep_fees_payments_receipts_and_the_numbering(

@@ -211,3 +211,33 @@ def test_an_npi_with_a_wrong_check_digit_is_refused(vault: Vault) -> None:
     with pytest.raises(InvalidInput, match="tax id"):
         profile.save_profile(vault.unit_of_work(), PractitionerProfile(locale="US", tax_id="12345"))
     assert profile.check_npi(" 1234567893 ") == "1234567893"
+
+
+def test_a_voided_receipt_keeps_its_number_reprints_marked_void_and_audits_no_reason(vault: Vault) -> None:
+    cid, _sessions = practice_with_sessions(vault)
+    first = receipts.issue_receipt(vault.unit_of_work(), cid, FROM, TO).receipt
+    for bad, message in (("   ", "Say why"), ("x" * 201, "200 characters")):
+        with pytest.raises(InvalidInput, match=message):
+            receipts.void_receipt(vault.unit_of_work(), cid, 1, bad)
+    with pytest.raises(InvalidInput, match="future"):
+        receipts.void_receipt(vault.unit_of_work(), cid, 1, "wrong period", today() + timedelta(days=1))
+    with pytest.raises(NotFound, match="no receipt number 7"):
+        receipts.void_receipt(vault.unit_of_work(), cid, 7, "wrong period")
+    assert receipts.list_receipts(vault.unit_of_work(), cid) == [first]  # nothing changed by a refusal
+
+    why = "Issued for the wrong  month, Canary-Void-31"
+    voided = receipts.void_receipt(vault.unit_of_work(), cid, 1, why)
+    assert voided.voided is not None and voided.voided.reason == "Issued for the wrong month, Canary-Void-31"
+    with pytest.raises(InvalidInput, match="already voided"):
+        receipts.void_receipt(vault.unit_of_work(), cid, 1, "again")
+    _receipt, pdf = receipts.reprint_receipt(vault.unit_of_work(), cid, 1)
+    shown = " ".join(text_of(pdf).split())
+    assert "Receipt 1 (VOID)" in shown and "VOID: this receipt was voided on" in shown
+    assert "Issued for the wrong month" in shown and "$290.00" in shown  # the snapshot is unchanged
+    assert receipts.issue_receipt(vault.unit_of_work(), cid, FROM, TO).receipt.number == 2  # 1 not reused
+    with vault.unit_of_work() as uow:
+        assert uow.session is not None
+        entries = [(e.action, e.table, e.detail) for e in vault.audit.entries(uow.session)]
+    assert ("void", "receipt", "") in entries and not any("Canary" in detail for *_x, detail in entries)
+    vault.close()
+    assert b"Canary-Void-31" not in vault.path.read_bytes()

@@ -129,3 +129,23 @@ def test_each_session_to_pay_for_is_one_line(qtbot, ctx: AppContext) -> None:
     one_line = dialog.sessions.fontMetrics().lineSpacing()
     rows = [dialog.sessions.visualItemRect(dialog.sessions.item(i)) for i in range(dialog.sessions.count())]
     assert len(rows) == 3 and all(row.height() < 2 * one_line for row in rows)
+
+
+def test_a_receipt_voided_from_the_dialog_is_listed_void_and_an_empty_reason_stores_nothing(
+        qtbot, ctx: AppContext) -> None:
+    billing.practice(ctx.vault)
+    cid = billing.client(ctx.vault)
+    billing.fee(ctx.vault, 15000)
+    billing.session(ctx.vault, cid, date(2026, 10, 5))
+    receipts.issue_receipt(ctx.uow(), cid, date(2026, 10, 1), date(2026, 10, 31))
+    dialog = BillingDialog(ctx, cid, preview_factory=Previews())
+    qtbot.addWidget(dialog)
+    reasons = iter(["  ", None, "issued for the wrong month"])
+    dialog.ask_void_reason = lambda _parent, _which: next(reasons)
+    assert not dialog.void_selected()  # an empty reason: refused, said once, nothing stored
+    assert ctx.errors.last_message is not None and "Say why" in ctx.errors.last_message
+    assert not dialog.void_selected()  # cancelled
+    assert receipts.list_receipts(ctx.uow(), cid)[0].voided is None
+    qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
+    assert receipts.list_receipts(ctx.uow(), cid)[0].voided is not None
+    assert "VOID since" in dialog.receipt_list.item(0).text()

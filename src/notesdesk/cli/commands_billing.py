@@ -29,6 +29,8 @@ account within the dates) and the balance. --superbill adds the client's ICD-10-
 the client's insurer; no claim is submitted. Each receipt takes the next number of this vault and is
 kept, sealed, exactly as issued: --reprint N writes receipt N again, the same document whatever
 changed since. A refused receipt takes no number. Never shows a note's text or psychotherapy notes.
+--void N --reason TEXT marks receipt N void (issued in error): it keeps its number, reprints marked
+VOID, and the number is never used again.
 """
 
 
@@ -73,6 +75,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     rec.add_argument("--superbill", action="store_true", help="with the diagnoses, for the client's insurer")
     rec.add_argument("--reprint", type=int, metavar="N", help="write receipt number N again, as issued")
     rec.add_argument("--list", action="store_true", help="list the client's receipts")
+    rec.add_argument("--void", type=int, metavar="N", help="mark receipt number N void (with --reason)")
+    rec.add_argument("--reason", default="", metavar="TEXT", help="why the receipt is void")
     rec.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
     rec.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
@@ -168,9 +172,16 @@ def cmd_payment_remove(cli: Cli, args: argparse.Namespace) -> int:
 
 def _check_receipt_args(args: argparse.Namespace) -> None:
     issuing = args.start is not None or args.end is not None
-    if sum((issuing, args.reprint is not None, args.list)) != 1:
+    voiding = args.void is not None
+    if sum((issuing, args.reprint is not None, args.list, voiding)) != 1:
         raise UsageError("Give --from DATE --to DATE --out FILE (a new receipt), --reprint N --out FILE, "
-                         "or --list.")
+                         "--void N --reason TEXT, or --list.")
+    if args.reason and not voiding:
+        raise UsageError("--reason goes with --void N.")
+    if voiding:
+        if args.out is not None or args.superbill:
+            raise UsageError("--void N writes no PDF: reprint it afterwards with --reprint N --out FILE.")
+        return
     if issuing and (args.start is None or args.end is None):
         raise UsageError("A new receipt needs both --from DATE and --to DATE.")
     if not args.list and args.out is None:
@@ -183,6 +194,8 @@ def cmd_receipt(cli: Cli, args: argparse.Namespace) -> int:
     _check_receipt_args(args)
     if args.list:
         return _list_receipts(cli, args)
+    if args.void is not None:
+        return _void_receipt(cli, args)
     out = check_out(args.out, args.force, cli.vault_path)
     from notesdesk.core.services import receipts  # the PDF needs reportlab: only when asked for
 
@@ -217,14 +230,32 @@ def _list_receipts(cli: Cli, args: argparse.Namespace) -> int:
         cli.emit_json([{"id": r.id, "number": r.number, "kind": r.data.kind.value,
                         "issued_on": r.data.issued_on.isoformat(), "from": r.data.period_from.isoformat(),
                         "to": r.data.period_to.isoformat(), "currency": r.data.currency,
-                        "total_minor": r.data.total, "paid_minor": r.data.paid} for r in found])
+                        "total_minor": r.data.total, "paid_minor": r.data.paid,
+                        "voided_on": r.voided.on.isoformat() if r.voided else None} for r in found])
         return 0
     if not found:
         cli.out("No receipts.")
     for r in found:
         d = r.data
+        void = f"  VOID since {day(r.voided.on)}" if r.voided else ""
         cli.out(f"{d.number:>5}  {d.kind.value:<9}  issued {day(d.issued_on)}  {day(d.period_from)} to "
-                f"{day(d.period_to)}  {format_amount(d.total, d.currency):>12}")
+                f"{day(d.period_to)}  {format_amount(d.total, d.currency):>12}{void}")
+    return 0
+
+
+def _void_receipt(cli: Cli, args: argparse.Namespace) -> int:
+    from notesdesk.core.services import receipts
+
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        voided = receipts.void_receipt(vault.unit_of_work(), client.id, args.void, args.reason)
+    assert voided.voided is not None
+    if cli.json:
+        cli.emit_json({"id": voided.id, "number": voided.number, "voided_on": voided.voided.on.isoformat(),
+                       "reason": voided.voided.reason})
+        return 0
+    cli.out(f"{voided.data.kind.value.capitalize()} {voided.number} is void from "
+            f"{voided.voided.on.isoformat()}; its number is not used again.")
     return 0
 
 

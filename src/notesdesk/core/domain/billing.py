@@ -3,7 +3,7 @@ practice's country uses (core/codes/currencies.py): never a float, so no total i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -120,6 +120,15 @@ class ReceiptPaymentLine:
 
 
 @dataclass(frozen=True)
+class ReceiptVoid:
+    """A receipt withdrawn after it was issued (issued in error, a wrong period): the day and why. The
+    receipt and its number stay; numbers are never reused."""
+
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     """Everything the receipt prints, as it was when it was issued: a reprint renders this and reads
     nothing else, so it is the same document whatever changed since (fees, profile, payments)."""
@@ -138,6 +147,7 @@ class ReceiptData:
     payments: tuple[ReceiptPaymentLine, ...]
     total: int
     paid: int
+    voided: ReceiptVoid | None = None  # never in the snapshot as issued: set on a reprint of a voided one
 
     @property
     def practitioner(self) -> PractitionerBlock:
@@ -159,10 +169,16 @@ class Receipt:
     data: ReceiptData
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=now)
+    voided: ReceiptVoid | None = None
 
     @property
     def number(self) -> int:
         return self.data.number
+
+    @property
+    def as_printed(self) -> ReceiptData:
+        """What a reprint shows: the snapshot as issued, marked void when it was voided since."""
+        return self.data if self.voided is None else replace(self.data, voided=self.voided)
 
 
 @dataclass(frozen=True)

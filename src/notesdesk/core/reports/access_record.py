@@ -31,6 +31,7 @@ from notesdesk.core.reports.flow import (
 from notesdesk.core.reports.fonts import MONO
 from notesdesk.core.reports.paperwork import paperwork_sections
 from notesdesk.core.reports.plan_flow import measures_table, plan_body, plan_facts, reviews_table
+from notesdesk.core.reports.receipt import receipt_label
 from notesdesk.core.reports.styles import ZEBRA
 from notesdesk.core.reports.text import clean, short_date, stamp, time_range
 
@@ -184,7 +185,7 @@ class AccessRecordDoc(Renderer):
             out.append(data_table(["Paid on", "Method", "Amount", "For"], rows,
                                   [w * 0.25, w * 0.25, w * 0.25, w * 0.25], self.styles))
         if self.r.receipts:
-            rows = [[f"{r.data.kind.value.capitalize()} {r.number}", short_date(r.data.issued_on, loc),
+            rows = [[receipt_label(r.as_printed), short_date(r.data.issued_on, loc),
                      f"{short_date(r.data.period_from, loc)} \u2013 {short_date(r.data.period_to, loc)}",
                      format_amount(r.data.total, r.data.currency),
                      format_amount(r.data.paid, r.data.currency)] for r in self.r.receipts]

@@ -17,8 +17,9 @@ NO_CLAIM = ("This superbill is for you to send to your insurer if you wish; the 
 
 
 def receipt_label(data: ReceiptData) -> str:
-    """'Receipt 12' / 'Superbill 12': the number as the practice quotes it."""
-    return f"{data.kind.value.capitalize()} {data.number}"
+    """'Receipt 12' / 'Superbill 12': the number as the practice quotes it ('… (VOID)' once voided)."""
+    label = f"{data.kind.value.capitalize()} {data.number}"
+    return label if data.voided is None else f"{label} (VOID)"
 
 
 class ReceiptDoc(Renderer):
@@ -41,6 +42,10 @@ class ReceiptDoc(Renderer):
             markup(clean(f"Sessions from {short_date(d.period_from, loc)} to {short_date(d.period_to, loc)}"
                          f" \u00b7 issued {short_date(d.issued_on, loc)}"), self.styles, "Subtitle"),
         ]
+        if d.voided is not None:
+            out += [markup(clean(f"VOID: this {d.kind.value} was voided on {short_date(d.voided.on, loc)} "
+                                 f"({d.voided.reason}). Nothing on it is owed or claimable; its number "
+                                 "is not used again."), self.styles, "Warn"), gap()]
         out += self._parties()
         if d.kind == ReceiptKind.SUPERBILL:
             rows = [[code, description] for code, description in d.diagnoses]

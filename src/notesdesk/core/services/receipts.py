@@ -10,7 +10,7 @@ psychotherapy note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from notesdesk.core.domain.billing import (
     ReceiptLine,
     ReceiptPaymentLine,
     ReceiptPractice,
+    ReceiptVoid,
 )
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import SessionNote
@@ -162,7 +163,10 @@ def list_receipts(uow: UnitOfWork, client_id: str) -> list[Receipt]:
 
 def find_receipt(uow: UnitOfWork, client_id: str, number: int | None = None) -> Receipt:
     """The client's receipt with this number (None: their latest)."""
-    found = list_receipts(uow, client_id)
+    return _numbered(list_receipts(uow, client_id), number)
+
+
+def _numbered(found: list[Receipt], number: int | None) -> Receipt:
     if number is not None:
         found = [r for r in found if r.number == number]
     if not found:
@@ -177,7 +181,7 @@ def receipt_data(uow: UnitOfWork, client_id: str, number: int | None = None,
     receipt = find_receipt(uow, client_id, number)
     if audit is not None:
         log_receipt(uow, receipt, audit, protected)
-    return receipt.data
+    return receipt.as_printed
 
 
 def log_receipt(uow: UnitOfWork, receipt: Receipt, action: AuditAction, protected: bool | None = None
@@ -196,4 +200,34 @@ def reprint_receipt(uow: UnitOfWork, client_id: str, number: int | None = None, 
     """The stored receipt rendered again from its snapshot: the same document as the first print."""
     receipt = find_receipt(uow, client_id, number)
     log_receipt(uow, receipt, audit, password is not None)
-    return receipt, render(receipt.data, password)
+    return receipt, render(receipt.as_printed, password)
+
+
+VOID_REASON_LONGEST = 200
+
+
+def void_receipt(uow: UnitOfWork, client_id: str, number: int, reason: str, on: date | None = None
+                 ) -> Receipt:
+    """Mark an issued receipt void (issued in error, a wrong period) with the day and why. It stays,
+    with its number, and reprints marked VOID; the next receipt takes the next number as always. The
+    audit says which receipt, never the reason (it may name the client)."""
+    why = " ".join(reason.split())
+    if not why:
+        raise InvalidInput("Say why the receipt is void (--reason TEXT), e.g. issued for the wrong period.")
+    if len(why) > VOID_REASON_LONGEST:
+        raise InvalidInput(f"Keep the reason to {VOID_REASON_LONGEST} characters.")
+    day = on or today()
+    if day > today():
+        raise InvalidInput("The day a receipt is voided cannot be in the future.")
+    with uow:
+        uow.clients.get(client_id)
+        receipt = _numbered(sorted(uow.receipts.where(client_id=client_id), key=lambda r: r.number), number)
+        if receipt.voided is not None:
+            raise InvalidInput(f"Receipt {number} was already voided on {receipt.voided.on.isoformat()}.")
+        if day < receipt.data.issued_on:
+            raise InvalidInput(f"Receipt {number} was issued on {receipt.data.issued_on.isoformat()}: it "
+                               "cannot be voided before that.")
+        voided = replace(receipt, voided=ReceiptVoid(day, why))
+        uow.receipts.replace(voided, action="void")  # the audit names the row, never the reason
+        uow.commit()
+    return voided

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -46,6 +47,14 @@ def session_label(note: SessionNote, locale: str) -> str:
     times = time_range(note.start_time, note.end_time, locale)
     return " · ".join(part for part in (short_date(note.session_date, locale), times,
                                         f"{note.session_type.value}, {note.delivery.value}") if part)
+
+
+def ask_void_reason(parent: QWidget, which: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, "Void a receipt",
+                                    f"Why is {which} void? It is printed on it, e.g. 'issued for the "
+                                    "wrong month'.",
+                                    QLineEdit.EchoMode.Normal, "")
+    return text if ok else None
 
 
 class BillingDialog(QDialog):
@@ -94,6 +103,9 @@ class BillingDialog(QDialog):
         self.issue_button.setEnabled(writable)
         self.receipt_list = named(QListWidget(self), "Receipts issued")
         self.reprint_button = named(QPushButton("Re&print selected…"), "Reprint the selected receipt")
+        self.void_button = named(QPushButton("&Void selected…"), "Void the selected receipt",
+                                 "Issued in error: it keeps its number and reprints marked VOID")
+        self.ask_void_reason: Callable[[QWidget, str], str | None] = ask_void_reason
         receipt_form = QFormLayout()
         period = QHBoxLayout()
         period.addWidget(self.period_from)
@@ -106,7 +118,11 @@ class BillingDialog(QDialog):
         receipt_layout = QVBoxLayout(receipt_box)
         receipt_layout.addLayout(receipt_form)
         receipt_layout.addWidget(self.receipt_list)
-        receipt_layout.addWidget(self.reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
+        receipt_buttons = QHBoxLayout()
+        receipt_buttons.addWidget(self.reprint_button)
+        receipt_buttons.addWidget(self.void_button)
+        receipt_buttons.addStretch(1)
+        receipt_layout.addLayout(receipt_buttons)
 
         close = QPushButton("Close")
         layout = QVBoxLayout(self)
@@ -118,6 +134,7 @@ class BillingDialog(QDialog):
         self.pay_button.clicked.connect(self.record_payment)
         self.issue_button.clicked.connect(self.issue_receipt)
         self.reprint_button.clicked.connect(self.reprint_selected)
+        self.void_button.clicked.connect(self.void_selected)
         close.clicked.connect(self.accept)
         self.resize(1040, 560)  # fits a 1366×768 screen; narrower, a session line wrapped
         self.refresh()
@@ -140,11 +157,13 @@ class BillingDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, r.number)
             self.receipt_list.addItem(item)
         self.reprint_button.setEnabled(self.receipt_list.count() > 0)
+        self.void_button.setEnabled(self.receipt_list.count() > 0 and not self._ctx.vault.read_only)
 
     def receipt_line(self, receipt: Receipt) -> str:
         d, loc = receipt.data, self._locale
+        void = f" · VOID since {short_date(receipt.voided.on, loc)}" if receipt.voided else ""
         return (f"{d.kind.value.capitalize()} {d.number} · {short_date(d.period_from, loc)} to "
-                f"{short_date(d.period_to, loc)} · {format_amount(d.total, d.currency)}")
+                f"{short_date(d.period_to, loc)} · {format_amount(d.total, d.currency)}{void}")
 
     # -- payments -----------------------------------------------------------------------------------
 
@@ -208,10 +227,27 @@ class BillingDialog(QDialog):
             preview.show()
         self.preview = preview
 
-    def reprint_selected(self) -> bool:
+    def _selected_number(self) -> int | None:
         item = self.receipt_list.currentItem() or self.receipt_list.item(self.receipt_list.count() - 1)
-        if item is None:
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def reprint_selected(self) -> bool:
+        number = self._selected_number()
+        return False if number is None else self.reports.preview("receipt", number)
+
+    def void_selected(self) -> bool:
+        """Ask why, then mark the selected receipt void; a refusal reaches the presenter, nothing stored."""
+        from notesdesk.core.services import receipts
+
+        number = self._selected_number()
+        if number is None:
             return False
-        return self.reports.preview("receipt", int(item.data(Qt.ItemDataRole.UserRole)))
+        reason = self.ask_void_reason(self, f"Receipt {number}")
+        if reason is None:
+            return False
+        done = self._ctx.session.write(receipts.void_receipt, self.client_id, number, reason, change=None,
+                                       client_id=self.client_id)
+        self.refresh()
+        return done is not None
 
 
