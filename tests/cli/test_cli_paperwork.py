@@ -92,6 +92,17 @@ def test_the_list_flags_a_missing_consent_from_the_first_note_and_an_expired_rel
            "--until", date.today().isoformat())  # renewed, valid through today
     assert "!" not in run.ok("consent", "list", "Zoë")
 
+    # The client withdraws the informed consent: it stays listed, marked, and the flag is back
+    informed = json.loads(run.ok("--json", "consent", "list", "Zoë"))["consents"]
+    [informed_id] = [c["id"] for c in informed if c["kind"] == "informed"]
+    said = run.ok("consent", "withdraw", informed_id[:8])
+    assert said == f"The informed consent to treatment of {date.today().isoformat()} is withdrawn from " \
+                   f"{date.today().isoformat()}.\n"
+    listed = run.ok("consent", "list", "Zoë")
+    assert f"; withdrawn {date.today().isoformat()}" in listed and "! no informed consent recorded" in listed
+    twice = run("consent", "withdraw", informed_id[:8])
+    assert twice.code == 1 and twice.err.count("\n") == 1 and "already withdrawn" in twice.err
+
 
 def test_consent_print_fills_the_practice_text(run: Runner, client_id: str, tmp_path: Path) -> None:
     out = tmp_path / "consent.pdf"

@@ -5,6 +5,7 @@ and the filled form."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -31,7 +32,8 @@ def release(client_id: str, to: str = "Dr Rahman", until: date = LAST_DAY, agree
 
 def test_the_rules_are_data_with_a_source() -> None:
     rules = consent.paperwork_rules()
-    assert set(rules) == {"release_expired", "informed_consent_missing"}
+    assert set(rules) == {"release_expired", "informed_consent_missing", "withdrawn"}
+    assert "164.508(b)(5)" in rules["withdrawn"].source
     assert all(r.label and r.rule and r.source for r in rules.values())
     assert "164.508" in rules["release_expired"].source
 
@@ -185,3 +187,43 @@ def test_releases_recorded_on_one_day_keep_their_order_and_the_form_names_the_ne
     assert [c.to for c in consent.list_consents(vault.unit_of_work(), cid)] == recipients
     form = consent.consent_form(vault.unit_of_work(), cid, ConsentKind.RELEASE)
     assert "Ms Quispe" in form.body and "Dr Novak" not in form.body
+
+
+@pytest.mark.parametrize(("day", "flagged"), [(LAST_DAY + timedelta(days=2), True),
+                                              (LAST_DAY + timedelta(days=3), False)])
+def test_a_withdrawn_release_is_not_in_force_from_its_withdrawal_day(day: date, flagged: bool) -> None:
+    """Expired on the 1st, withdrawn on the 3rd: flagged as expired on the 2nd, not from the 3rd (it is
+    no longer the recipient's current release, and not due for renewal)."""
+    withdrawn = replace(release("c"), withdrawn_on=LAST_DAY + timedelta(days=3))
+    assert (consent.paperwork_flags([withdrawn], [], day) != {}) == flagged
+    assert (consent.current_releases([withdrawn], day) != []) == flagged
+
+
+def test_a_withdrawn_informed_consent_counts_as_none() -> None:
+    day = date(2026, 10, 1)
+    given = Consent("c", ConsentKind.INFORMED, date(2026, 9, 1))
+    assert consent.paperwork_flags([given], ["c"], day) == {}
+    gone = replace(given, withdrawn_on=day)
+    [flag] = consent.paperwork_flags([gone], ["c"], day)["c"]
+    assert flag.key == "informed_consent_missing"
+    # still in force the day before
+    assert consent.paperwork_flags([gone], ["c"], day - timedelta(days=1)) == {}
+
+
+def test_withdrawing_keeps_the_agreement_and_refuses_bad_days(vault: Vault) -> None:
+    cid = clients.add_client(vault.unit_of_work(), records.client("W ")).id
+    given = consent.add_consent(vault.unit_of_work(), release(cid, agreed=date(2026, 6, 1)))
+    for bad, says in ((date(2026, 5, 31), "cannot be withdrawn before"),
+                      (date.today() + timedelta(days=1), "future")):
+        with pytest.raises(InvalidInput, match=says):
+            consent.withdraw_consent(vault.unit_of_work(), given.id, bad)
+    assert consent.list_consents(vault.unit_of_work(), cid) == [given]  # nothing changed
+    done = consent.withdraw_consent(vault.unit_of_work(), given.id, date(2026, 6, 10))
+    assert consent.list_consents(vault.unit_of_work(), cid) == [done]
+    assert done.withdrawn_on == date(2026, 6, 10) and done.to == given.to
+    with pytest.raises(InvalidInput, match="already withdrawn on 2026-06-10"):
+        consent.withdraw_consent(vault.unit_of_work(), given.id)
+    form = consent.consent_form(vault.unit_of_work(), cid, ConsentKind.RELEASE)
+    pdf = documents.make_document(vault.unit_of_work(), "consent", cid, PdfOptions(), ConsentKind.RELEASE)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert form.recorded == (done,) and "valid until November 30, 2026; withdrawn June 10, 2026" in text

@@ -71,6 +71,17 @@ def test_fhir_has_a_consent_per_agreement_and_the_letter_as_a_document(vault: Va
     assert letter["type"]["coding"][0]["code"] == "51852-2"
     assert base64.b64decode(letter["content"][0]["attachment"]["data"]).decode() == LETTER.strip()
 
+    # The client withdraws the informed consent: inactive from that day, the day in an extension
+    first = consent.list_consents(vault.unit_of_work(), cid)[0]
+    assert first.kind is ConsentKind.INFORMED
+    consent.withdraw_consent(vault.unit_of_work(), first.id)
+    bundle = fhir.client_bundle(vault.unit_of_work(), cid)
+    r4_bundle().model_validate(bundle)
+    informed = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent"][0]
+    assert informed["status"] == "inactive"
+    assert {"url": "urn:notesdesk:fhir:consent-withdrawn", "valueDate": date.today().isoformat()} in \
+        informed["extension"]
+
 
 def test_the_access_request_record_lists_agreements_and_letters_as_sent(vault: Vault) -> None:
     cid = paperwork(vault)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from notesdesk.core.domain.notes import PrivateNote
@@ -52,6 +53,16 @@ def test_the_box_records_an_agreement_and_the_flag_goes(workspace, ws_ctx, ws_cl
     qtbot.waitUntil(lambda: box.flags.isHidden())
     assert texts(box.agreements) == ["2026-09-01  Informed consent to treatment, signed on paper (talked "
                                      "through the limits of confidentiality)"]
+
+    # The client withdraws it: it stays, marked, and the flag comes back; a second withdrawal is not offered
+    box.agreements.setCurrentRow(0)
+    box.confirm = lambda *_args: True
+    qtbot.mouseClick(box.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.flags.isHidden())
+    assert texts(box.agreements)[0].endswith(f"; withdrawn {date.today().isoformat()}")
+    assert box.flags.text() == "<b>No informed consent recorded</b>"
+    box.agreements.setCurrentRow(0)
+    assert not box.withdraw_button.isEnabled() and box.remove_button.isEnabled()
 
 
 def test_a_refused_release_comes_back_as_typed_and_stores_nothing(workspace, ws_ctx, ws_client, monkeypatch):

@@ -51,6 +51,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--until", type=date_arg, metavar="DATE", help="release: its last valid day")
     lst = add_command(group, "list", common, "list a client's agreements and their flags", cmd_list)
     lst.add_argument("client", metavar="CLIENT")
+    wd = add_command(group, "withdraw", common,
+                     "the client withdrew an agreement (it stays, marked withdrawn)", cmd_withdraw)
+    wd.add_argument("consent", metavar="ID", help="its id or its first 6 characters or more")
+    wd.add_argument("--date", type=date_arg, metavar="DATE", help="when it was withdrawn (default: today)")
     rm = add_command(group, "remove", common, "take off an agreement recorded in error", cmd_remove)
     rm.add_argument("consent", metavar="ID", help="its id or its first 6 characters or more")
     prn = add_command(group, "print", common, "write the filled agreement form as a PDF", cmd_print)
@@ -101,7 +105,8 @@ def _consent_line(c: Consent) -> str:
     line = f"{short(c.id)}  {day(c.agreed_on)}  {CONSENT_TITLES[c.kind]}, {HOW_WORDS[c.how]}"
     if c.kind == ConsentKind.RELEASE and c.until is not None:
         line += f"; to {c.to} for {' '.join(c.purpose.split())}, valid until {c.until.isoformat()}"
-    return line + (f" ({' '.join(c.note.split())})" if c.note else "")
+    line += f" ({' '.join(c.note.split())})" if c.note else ""
+    return line + (f"; withdrawn {c.withdrawn_on.isoformat()}" if c.withdrawn_on else "")
 
 
 def cmd_add(cli: Cli, args: argparse.Namespace) -> int:
@@ -133,6 +138,19 @@ def cmd_list(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(_consent_line(c))
     for flag in flags:
         cli.out(f"! {flag.label}" + (f": {flag.detail}" if flag.detail else ""))
+    return 0
+
+
+def cmd_withdraw(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        with vault.unit_of_work() as uow:
+            ids = uow.consents.ids()
+        consent_id = resolve(ids, args.consent, "agreement")
+        withdrawn = consent.withdraw_consent(vault.unit_of_work(), consent_id, args.date)
+    assert withdrawn.withdrawn_on is not None
+    title = CONSENT_TITLES[withdrawn.kind].lower()
+    cli.done(f"The {title} of {withdrawn.agreed_on.isoformat()} is withdrawn from "
+             f"{withdrawn.withdrawn_on.isoformat()}.", id=withdrawn.id)
     return 0
 
 

@@ -58,10 +58,15 @@ class Consent:
     purpose: str = ""  # release only
     until: date | None = None  # release only: valid up to and including this day
     created_at: datetime = field(default_factory=now)
+    withdrawn_on: date | None = None  # the client withdrew it: not in force from this day
 
     def expired_on(self, day: date) -> bool:
         """A release is valid through its `until` day and expired from the day after."""
         return self.until is not None and self.until < day
+
+    def withdrawn_by(self, day: date) -> bool:
+        """Withdrawn on or before `day`: from its withdrawal day it is no longer in force."""
+        return self.withdrawn_on is not None and self.withdrawn_on <= day
 
 
 @dataclass(frozen=True)

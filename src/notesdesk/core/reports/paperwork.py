@@ -64,7 +64,8 @@ def agreement_line(c: Consent, date_words: Callable[[date | None], str]) -> str:
     line = f"{date_words(c.agreed_on)}: {CONSENT_TITLES[c.kind]}, {HOW_WORDS[c.how]}"
     if c.until is not None:
         line += f"; to {c.to}, for {c.purpose}, valid until {date_words(c.until)}"
-    return line + (f" ({c.note})" if c.note else "")
+    line += f" ({c.note})" if c.note else ""
+    return line + (f"; withdrawn {date_words(c.withdrawn_on)}" if c.withdrawn_on else "")
 
 
 def paperwork_sections(consents: Sequence[Consent], letters: Sequence[Letter], styles: Styles,

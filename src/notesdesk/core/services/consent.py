@@ -53,7 +53,7 @@ def paperwork_rules() -> dict[str, PaperworkRule]:
         resources.files("notesdesk.core.measures.rules").joinpath(RULES_FILE).read_text("utf-8")
     )
     out: dict[str, PaperworkRule] = {}
-    for key in ("release_expired", "informed_consent_missing"):
+    for key in ("release_expired", "informed_consent_missing", "withdrawn"):
         entry = raw.get(key)
         if not isinstance(entry, dict) or not all(entry.get(k) for k in ("label", "rule", "source")):
             raise InvalidInput(f"The paperwork rules ({RULES_FILE}) lack '{key}' with label, rule and "
@@ -116,6 +116,25 @@ def list_consents(uow: UnitOfWork, client_id: str) -> list[Consent]:
     return sorted(found, key=lambda c: (c.agreed_on, c.created_at))
 
 
+def withdraw_consent(uow: UnitOfWork, consent_id: str, on: date | None = None) -> Consent:
+    """The client withdrew this agreement on `on` (today when not given): it stays in the record,
+    marked withdrawn, and is no longer in force from that day (the rule "withdrawn")."""
+    day = on or today()
+    if day > today():
+        raise InvalidInput("The day an agreement was withdrawn cannot be in the future.")
+    with uow:
+        consent = uow.consents.get(consent_id)
+        if consent.withdrawn_on is not None:
+            raise InvalidInput(f"This agreement was already withdrawn on {consent.withdrawn_on.isoformat()}.")
+        if day < consent.agreed_on:
+            raise InvalidInput(f"It was agreed on {consent.agreed_on.isoformat()}: it cannot be withdrawn "
+                               "before that.")
+        withdrawn = replace(consent, withdrawn_on=day)
+        uow.consents.replace(withdrawn)
+        uow.commit()
+    return withdrawn
+
+
 def remove_consent(uow: UnitOfWork, consent_id: str) -> Consent:
     """Take off an agreement recorded in error; the audit log keeps the fact that it was there."""
     with uow:
@@ -125,17 +144,20 @@ def remove_consent(uow: UnitOfWork, consent_id: str) -> Consent:
     return consent
 
 
-def current_releases(consents: Iterable[Consent]) -> list[Consent]:
-    """Of each recipient's releases, the newest (a renewal replaces the one before), by recipient."""
+def current_releases(consents: Iterable[Consent], on: date | None = None) -> list[Consent]:
+    """Of each recipient's releases, the newest (a renewal replaces the one before), by recipient;
+    none for a recipient whose newest release was withdrawn by `on` (the rule "withdrawn")."""
+    day = on or today()
     newest: dict[tuple[str, str], Consent] = {}
     for c in consents:
         if c.kind != ConsentKind.RELEASE:
             continue
         key = (c.client_id, " ".join(c.to.casefold().split()))
         kept = newest.get(key)
-        if kept is None or (c.agreed_on, c.created_at) > (kept.agreed_on, kept.created_at):
-            newest[key] = c
-    return sorted(newest.values(), key=lambda c: (c.until or date.max, c.to.casefold()))
+        if kept is None or (c.agreed_on, c.created_at) >= (kept.agreed_on, kept.created_at):
+            newest[key] = c  # rows come in the order they were stored: a tie goes to the later one
+    in_force = [c for c in newest.values() if not c.withdrawn_by(day)]
+    return sorted(in_force, key=lambda c: (c.until or date.max, c.to.casefold()))
 
 
 @dataclass(frozen=True)
@@ -156,13 +178,14 @@ def paperwork_flags(consents: Iterable[Consent], clients_with_notes: Iterable[st
     out: dict[str, list[PaperworkFlag]] = {}
     for cid in sorted({*grouped, *clients_with_notes}):
         found: list[PaperworkFlag] = []
-        for release in current_releases(grouped[cid]):
+        for release in current_releases(grouped[cid], on):
             if release.expired_on(on):
                 assert release.until is not None
                 found.append(PaperworkFlag(expired_rule.key, expired_rule.label,
                                            f"to {release.to}, valid until {release.until.isoformat()}",
                                            expired_rule.rule, expired_rule.source))
-        if not any(c.kind == ConsentKind.INFORMED for c in grouped[cid]) and cid in set(clients_with_notes):
+        informed = [c for c in grouped[cid] if c.kind == ConsentKind.INFORMED and not c.withdrawn_by(on)]
+        if not informed and cid in set(clients_with_notes):
             found.append(PaperworkFlag(missing_rule.key, missing_rule.label, "", missing_rule.rule,
                                        missing_rule.source))
         if found:

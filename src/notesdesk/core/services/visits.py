@@ -173,7 +173,7 @@ def _releases(parts: Parts, cid: str, day: date, rule: DueRule) -> list[DueItem]
     """Each recipient's newest release that has ended, or ends within `rule.days` of the visit."""
     window = rule.days or 0
     out = []
-    for release in current_releases(c for c in parts["consents"] if c.client_id == cid):
+    for release in current_releases((c for c in parts["consents"] if c.client_id == cid), day):
         if release.until is None or (release.until - day).days > window:
             continue
         when = "expired" if release.expired_on(day) else "valid until"

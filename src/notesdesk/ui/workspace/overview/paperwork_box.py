@@ -52,7 +52,8 @@ def agreement_text(c: Consent) -> str:
     line = f"{c.agreed_on.isoformat()}  {CONSENT_TITLES[c.kind]}, {HOW_WORDS[c.how]}"
     if c.until is not None:
         line += f"; to {c.to}, for {' '.join(c.purpose.split())}, valid until {c.until.isoformat()}"
-    return line + (f" ({' '.join(c.note.split())})" if c.note else "")
+    line += f" ({' '.join(c.note.split())})" if c.note else ""
+    return line + (f"; withdrawn {c.withdrawn_on.isoformat()}" if c.withdrawn_on else "")
 
 
 class AgreementDialog(QDialog):
@@ -184,6 +185,7 @@ class PaperworkBox(QGroupBox):
         self._ctx, self._client_id = ctx, client_id
         self._session = ctx.session.for_client(client_id)
         self._preview = preview
+        self._withdrawn: set[str] = set()
         self.preview_factory: Callable[..., object] | None = None  # tests give a stand-in
         self.last_preview: object | None = None
         self.flags = named(QLabel(), "Paperwork flags")
@@ -191,6 +193,8 @@ class PaperworkBox(QGroupBox):
         self.agreements = named(QListWidget(), "Agreements")
         self.agreements.setMaximumHeight(110)
         self.record_button = named(QPushButton("Record agreement…"), "Record agreement")
+        self.withdraw_button = named(QPushButton("Withdrawn…"), "The client withdrew the agreement",
+                                     "It stays in the record, marked withdrawn, and is no longer in force")
         self.remove_button = named(QPushButton("Remove…"), "Remove agreement", "Recorded in error")
         self.form_button = named(QPushButton("Print form…"), "Print the agreement form",
                                  "The practice's text filled in for this client (Settings → Paperwork)")
@@ -200,7 +204,7 @@ class PaperworkBox(QGroupBox):
         self.reprint_button = named(QPushButton("Print again…"), "Print the letter again", "Exactly as sent")
         top = QHBoxLayout()
         top.addStretch(1)
-        for button in (self.record_button, self.remove_button, self.form_button):
+        for button in (self.record_button, self.withdraw_button, self.remove_button, self.form_button):
             top.addWidget(button)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -215,6 +219,7 @@ class PaperworkBox(QGroupBox):
         layout.addLayout(bottom)
         self.record_button.clicked.connect(self.record)
         self.remove_button.clicked.connect(self.remove)
+        self.withdraw_button.clicked.connect(self.withdraw)
         self.form_button.clicked.connect(self.print_form)
         self.letter_button.clicked.connect(self.write_letter)
         self.reprint_button.clicked.connect(self.reprint)
@@ -234,6 +239,7 @@ class PaperworkBox(QGroupBox):
                                        + (f": {html.escape(f.detail)}" if f.detail else "") for f in flags))
         self.flags.setToolTip("\n".join(f"{f.label.capitalize()}: {f.rule} Source: {f.source}"
                                         for f in flags))
+        self._withdrawn = {c.id for c in agreed if c.withdrawn_on is not None}
         _fill(self.agreements, [(agreement_text(c), c.id) for c in agreed], "No agreements recorded.")
         _fill(self.letters, [(f"{x.sent_on.isoformat()}  {x.title}", x.id) for x in sent], "No letters sent.")
         self._update_buttons()
@@ -244,7 +250,9 @@ class PaperworkBox(QGroupBox):
         return str(value) if value else None
 
     def _update_buttons(self, *_args: object) -> None:
-        self.remove_button.setEnabled(self._chosen(self.agreements) is not None)
+        chosen = self._chosen(self.agreements)
+        self.remove_button.setEnabled(chosen is not None)
+        self.withdraw_button.setEnabled(chosen is not None and chosen not in self._withdrawn)
         self.reprint_button.setEnabled(self._chosen(self.letters) is not None)
 
     # -- writing -----------------------------------------------------------------------------------
@@ -268,6 +276,15 @@ class PaperworkBox(QGroupBox):
                     "was there.")
         if self.confirm(self, "Remove agreement", question):
             self._session.write(consent.remove_consent, chosen, change=Kind.CONSENT)
+
+    def withdraw(self) -> None:
+        chosen = self._chosen(self.agreements)
+        if chosen is None:
+            return
+        question = ("Record that the client withdrew this agreement today? It stays in the record, marked "
+                    "withdrawn, and is no longer in force from today.")
+        if self.confirm(self, "Agreement withdrawn", question):
+            self._session.write(consent.withdraw_consent, chosen, change=Kind.CONSENT)
 
     def print_form(self) -> None:
         item = self.agreements.currentItem()
