@@ -71,7 +71,12 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     )
 
     with Vault.open(alice.vault, passphrase=PASSPHRASE) as vault:
-        note = signed_note(vault, add_client(vault, "Synthetic Shared Client").id, "Seen together today").id
+        client = add_client(vault, "Synthetic Shared Client").id
+        note = signed_note(vault, client, "Seen together today").id
+    assigned = json.loads(
+        alice.ok("--json", "practice", "assign", "Synthetic Sh", "--to", joined["clinician_id"])
+    )
+    assert assigned["client_id"] == client and assigned["role"] == "clinician"
     assert "Sent 2 records" in alice.ok("practice", "sync")
     assert "received 2" in bob.ok("practice", "sync")
 
@@ -79,6 +84,6 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert shown["signature_valid"] is True
     assert "Seen together today" in json.dumps(shown)
     status = json.loads(bob.ok("--json", "practice", "status"))
-    assert status["member"] is True and status["received"] == 2
+    assert status["member"] is True and status["received"] == 2 and status["clients_shared"] == 1
     assert status["practice_fingerprint"] == founded["practice_fingerprint"]
     assert cluster.password not in json.dumps(status)

@@ -1,0 +1,51 @@
+"""Group practice, who may read what: practice assign CLIENT --to CLINICIAN [--supervisor | --remove]
+(docs/design-notes.md §9). Registered in the practice group by commands_practice."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from notesdesk.cli.io import Cli, add_command
+from notesdesk.cli.records import find_client
+from notesdesk.core.services import practice_access
+
+ASSIGN_EPILOG = """\
+CLIENT is a client in this vault (an id or the start of their name); CLINICIAN is a member's
+clinician id ('practice status' on their computer). The client's keys are wrapped for them at once:
+their next 'practice sync' receives the client's records, earlier ones included. --supervisor gives
+read access and lets them co-sign notes. --remove draws a new key for the client's new records,
+shared with everyone else assigned; what the clinician already received stays in their vault.
+"""
+
+
+def register(group: Any, common: argparse.ArgumentParser) -> None:
+    assign = add_command(
+        group,
+        "assign",
+        common,
+        "share a client with a clinician or supervisor (or stop sharing new records)",
+        cmd_assign,
+        ASSIGN_EPILOG,
+    )
+    assign.add_argument("client", metavar="CLIENT")
+    assign.add_argument("--to", required=True, metavar="CLINICIAN")
+    role = assign.add_mutually_exclusive_group()
+    role.add_argument("--supervisor", action="store_true", help="read access and co-signing")
+    role.add_argument("--remove", action="store_true", help="stop sharing the client's new records")
+
+
+def cmd_assign(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        client = find_client(vault, args.client)
+        if args.remove:
+            done = practice_access.unassign(vault.unit_of_work(), client.id, args.to)
+        else:
+            done = practice_access.assign(vault.unit_of_work(), client.id, args.to, args.supervisor)
+    if cli.json:
+        cli.emit_json(done)
+    elif done.role == "removed":
+        cli.out(f"New records of client {done.client_id} are no longer shared with {done.clinician_id}.")
+    else:
+        cli.out(f"Client {done.client_id} is shared with {done.role} {done.clinician_id}.")
+    return 0
