@@ -1,4 +1,5 @@
-"""Group practice, who may read what: practice assign CLIENT --to CLINICIAN [--supervisor | --remove]
+"""Group practice, who may read what: practice assign CLIENT --to CLINICIAN [--supervisor | --remove],
+practice remove-clinician CLINICIAN
 (docs/design-notes.md §9). Registered in the practice group by commands_practice."""
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ def register(group: Any, common: argparse.ArgumentParser) -> None:
     role = assign.add_mutually_exclusive_group()
     role.add_argument("--supervisor", action="store_true", help="read access and co-signing")
     role.add_argument("--remove", action="store_true", help="stop sharing the client's new records")
+    remove = add_command(
+        group,
+        "remove-clinician",
+        common,
+        "remove a clinician from the practice (their devices can no longer sync)",
+        cmd_remove_clinician,
+        "Their devices' pushes are refused from now on, and every client they could read gets a new\n"
+        "key for new records. What they already received stays in their vault.\n",
+    )
+    remove.add_argument("clinician", metavar="CLINICIAN")
 
 
 def cmd_assign(cli: Cli, args: argparse.Namespace) -> int:
@@ -48,4 +59,17 @@ def cmd_assign(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(f"New records of client {done.client_id} are no longer shared with {done.clinician_id}.")
     else:
         cli.out(f"Client {done.client_id} is shared with {done.role} {done.clinician_id}.")
+    return 0
+
+
+def cmd_remove_clinician(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        done = practice_access.remove_clinician(vault.unit_of_work(), args.clinician)
+    if cli.json:
+        cli.emit_json(done)
+    else:
+        cli.out(
+            f"Removed clinician {done.clinician_id} ({len(done.devices)} devices); "
+            f"{done.clients_rotated} of their clients here have a new key for new records."
+        )
     return 0

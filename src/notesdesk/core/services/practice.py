@@ -318,6 +318,9 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
     if not ident.practice_key:
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url)
+    practice_access.refuse_if_removed(engine, ident)
+    # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
+    practice_access.receive(uow, engine, ident)
     while True:
         current = before if before.outbox is not None else push.prepare(uow, ident, batch)
         box = current.outbox
@@ -329,7 +332,6 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
         before = replace(current, outbox=None)
         if after_batch is not None:
             after_batch("push")
-    practice_access.receive(uow, engine, ident)
     while True:
         with uow:
             cursor = st.state(uow).pull_cursor

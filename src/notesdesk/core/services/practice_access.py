@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, server
+from notesdesk.core.sync import access, crypto, push, server
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -40,14 +40,16 @@ def publish(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> None:
 
 
 def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str]:
-    """Take in the client keys members wrapped for this clinician. A client whose rows were skipped
-    before is caught up: the log is pulled again from its start, taking in only that client's rows up
-    to where this vault had pulled (every batch verified again on the way)."""
+    """Take in the client keys members wrapped for this clinician, and draw new keys for the clients
+    a removed clinician could read. A client whose rows were skipped before is caught up: the log is
+    pulled again from its start, taking in only that client's rows up to where this vault had pulled
+    (every batch verified again on the way). Returns the clients that gained a key."""
     with uow:
         keys = access.load(uow)
     with server.connected(engine) as connection:
         gained = access.receive(connection, ident, keys)
-    if not gained:
+        rotated = access.rotate_for_removed(connection, ident, keys)
+    if not gained and not rotated:
         return []
     with uow:
         current = st.state(uow)
@@ -61,9 +63,25 @@ def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str
             )
             st.save(uow, replace(current, pull_cursor=0, logs={}))
         access.save(uow, keys)
-        uow.record("practice-key-received", detail=f"{len(gained)} client keys")
+        if gained:
+            uow.record("practice-key-received", detail=f"{len(gained)} client keys")
+        if rotated:
+            uow.record("practice-key-rotated", detail=f"{len(rotated)} clients, a clinician was removed")
         uow.commit()
+    publish(uow, engine, ident)
     return gained
+
+
+def refuse_if_removed(engine: Engine, ident: st.SyncIdentity) -> None:
+    """One clear line before anything is sent from a device a member removed (the server refuses its
+    pushes anyway)."""
+    with server.connected(engine) as connection:
+        removed = access.removed_devices(connection, ident.practice_id)
+    if ident.device_id in removed:
+        raise NotesdeskError(
+            "This device was removed from the practice: nothing was sent or received. The records "
+            "already in this vault stay here."
+        )
 
 
 def sharing(uow: UnitOfWork) -> Sharing:
@@ -154,3 +172,45 @@ def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
         uow.commit()
     publish(uow, engine, ident)
     return Assigned(client_id, who, "removed", fresh)
+
+
+@dataclass(frozen=True)
+class Removed:
+    clinician_id: str
+    devices: list[str]
+    clients_rotated: int  # clients of theirs held here that now have a new key for new writes
+
+
+def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
+    """Remove a colleague from the practice: their devices are marked removed (the server refuses
+    their pushes from now on) and every client they could read gets a new key for new records, drawn
+    here for the clients held here and by each other member at their next sync. What they already
+    received stays in their vault."""
+    ident = _member_ident(uow)
+    who = clinician_id.strip()
+    if who == ident.clinician_id:
+        raise InvalidInput("You cannot remove yourself from the practice; nothing was changed.")
+    engine = server.engine_for(ident.server_url)
+    d = t.device.c
+    with server.connected(engine) as connection:
+        push.lock_log(connection, ident.practice_id)  # no push of theirs slips in while removing
+        devices = list(
+            connection.execute(
+                select(d.id).where(
+                    d.practice_id == ident.practice_id, d.clinician_id == who, d.removed_at.is_(None)
+                )
+            ).scalars()
+        )
+        if not devices:
+            raise InvalidInput("No clinician with that id is a member of this practice; nothing was changed.")
+        connection.execute(update(t.device).where(d.id.in_(devices)).values(removed_at=func.now()))
+    with uow:
+        keys = access.load(uow)
+    with server.connected(engine) as connection:
+        rotated = access.rotate_for_removed(connection, ident, keys)
+    with uow:
+        access.save(uow, keys)
+        uow.record("practice-remove-clinician", detail=f"clinician {who}, {len(devices)} devices")
+        uow.commit()
+    publish(uow, engine, ident)
+    return Removed(who, devices, len(rotated))

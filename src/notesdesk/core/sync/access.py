@@ -280,3 +280,33 @@ def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name
             ident.key, ClientKeyAddress(ident.practice_id, client_id, name, row.recipient), bytes(row.wrapped)
         )
     }
+
+
+def removed_clinicians(connection: Connection, ident: st.SyncIdentity) -> set[str]:
+    """Clinicians every one of whose devices was removed (practice remove-clinician)."""
+    d = t.device.c
+    rows = connection.execute(
+        select(d.clinician_id, d.removed_at).where(d.practice_id == ident.practice_id)
+    ).all()
+    active = {row.clinician_id for row in rows if row.removed_at is None}
+    return {row.clinician_id for row in rows if row.removed_at is not None} - active
+
+
+def rotate_for_removed(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) -> list[str]:
+    """For each client whose current key a removed clinician holds a copy of, a new key (one
+    generation up) for new writes, for everyone else who holds the current one. Every member does this
+    at their next sync for the clients they hold; two members drawing at once both wrap for the same
+    people, and all then write under the same one (`current` breaks the tie by name)."""
+    removed = removed_clinicians(connection, ident)
+    if not removed:
+        return []
+    rotated: list[str] = []
+    for client_id in sorted(keys.keys):
+        name = current(keys, client_id)
+        if name is None or f"{client_id} {name}" in keys.unpublished:
+            continue
+        holding = holders(connection, ident, client_id, name)
+        if holding & removed:
+            draw(keys, client_id, holding - removed - {ident.clinician_id, crypto.RECOVERY})
+            rotated.append(client_id)
+    return rotated

@@ -38,9 +38,39 @@ def upgrade() -> None:
     # Devices read every wrapped copy (each opens only with its recipient's key) and add copies; they
     # never change or delete one.
     op.execute(f"GRANT SELECT, INSERT ON client_key TO {DEVICE_ROLE}")
+    # practice remove-clinician: a member marks a colleague's devices removed; removal is one way (a
+    # removed device cannot undo it), and a removed device's pushes are refused from then on.
+    op.execute(f"GRANT UPDATE (removed_at) ON device TO {DEVICE_ROLE}")
+    op.execute("""CREATE FUNCTION device_removal_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF OLD.removed_at IS NOT NULL AND (NEW.removed_at IS DISTINCT FROM OLD.removed_at
+                    OR NEW.certificate IS DISTINCT FROM OLD.certificate) THEN
+                RAISE EXCEPTION 'a removed device stays removed' USING ERRCODE = '42501';
+            END IF;
+            RETURN NEW;
+        END $$""")
+    op.execute(
+        "CREATE TRIGGER device_removal_is_final BEFORE UPDATE ON device "
+        "FOR EACH ROW EXECUTE FUNCTION device_removal_is_final()"
+    )
+    for table in ("push", "change"):
+        op.execute(f"DROP POLICY {table}_own ON {table}")
+        op.execute(
+            f"CREATE POLICY {table}_own ON {table} FOR INSERT WITH CHECK (device_id = "
+            "(SELECT d.id FROM device d WHERE d.role_name = current_user AND d.removed_at IS NULL))"
+        )
 
 
 def downgrade() -> None:
+    for table in ("push", "change"):
+        op.execute(f"DROP POLICY {table}_own ON {table}")
+        op.execute(
+            f"CREATE POLICY {table}_own ON {table} FOR INSERT WITH CHECK "
+            "(device_id = (SELECT d.id FROM device d WHERE d.role_name = current_user))"
+        )
+    op.execute("DROP TRIGGER device_removal_is_final ON device")
+    op.execute("DROP FUNCTION device_removal_is_final()")
+    op.execute(f"REVOKE UPDATE (removed_at) ON device FROM {DEVICE_ROLE}")
     op.drop_column("practice", "recovery_certificate")
     op.drop_column("practice", "recovery_public")
     op.drop_index("ix_change_client", "change")
