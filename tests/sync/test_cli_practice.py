@@ -87,3 +87,14 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert status["member"] is True and status["received"] == 2 and status["clients_shared"] == 1
     assert status["practice_fingerprint"] == founded["practice_fingerprint"]
     assert cluster.password not in json.dumps(status)
+
+    # Taking access away, with --json: first from the client, then from the practice.
+    taken = json.loads(
+        alice.ok("--json", "practice", "assign", client, "--to", joined["clinician_id"], "--remove")
+    )
+    assert taken["role"] == "removed" and taken["key_id"].startswith("g2.")
+    removed = json.loads(alice.ok("--json", "practice", "remove-clinician", joined["clinician_id"]))
+    assert removed["devices"] == [status["device_id"]] and removed["clients_rotated"] == 0
+    refused = bob.run("practice", "sync")
+    assert refused.returncode == 1 and "removed from the practice" in refused.stderr
+    assert "Clients shared with you: 1" in alice.ok("practice", "status")
