@@ -211,3 +211,26 @@ def test_a_practice_set_up_before_per_client_keys_keeps_sharing_its_clients(
     assert _names(bob) == {"Synthetic Old Client"}
     with psycopg.connect(admin_url) as conn:
         assert conn.execute("SELECT count(*) FROM client_key WHERE recipient = 'recovery'").fetchone() == (0,)
+
+
+def test_a_server_set_up_by_the_first_slice_is_upgraded_by_its_administrator(make_vault, admin_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from notesdesk.core.errors import NotesdeskError
+    from notesdesk.core.sync import server
+
+    alice = make_vault("alice")
+    found_practice(alice, admin_url)
+    with server.connected(server.engine_for(admin_url)) as connection:  # back to the first schema
+        config = Config()
+        config.set_main_option("script_location", str(server.MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "s0001")
+    signed_note(alice, add_client(alice, "Synthetic Client").id, "waiting for the upgrade")
+
+    with pytest.raises(NotesdeskError, match="schema is older than this version"):
+        practice.sync(alice.unit_of_work())
+    practice_access.upgrade_server(admin_url)
+
+    assert practice.sync(alice.unit_of_work()).pushed == 2

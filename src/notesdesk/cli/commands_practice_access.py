@@ -9,7 +9,8 @@ from typing import Any
 
 from notesdesk.cli.io import Cli, add_command
 from notesdesk.cli.records import find_client
-from notesdesk.core.services import practice_access
+from notesdesk.core.errors import UsageError
+from notesdesk.core.services import practice, practice_access
 
 ASSIGN_EPILOG = """\
 CLIENT is a client in this vault (an id or the start of their name); CLINICIAN is a member's
@@ -44,6 +45,16 @@ def register(group: Any, common: argparse.ArgumentParser) -> None:
         "key for new records. What they already received stays in their vault.\n",
     )
     remove.add_argument("clinician", metavar="CLINICIAN")
+    upgrade = add_command(
+        group,
+        "upgrade-server",
+        common,
+        "bring the practice server's schema up to this version (administrator)",
+        cmd_upgrade_server,
+        "URL is the server's address with an administrator's login but no password; the password is\n"
+        "asked for, used once and never stored.\n",
+    )
+    upgrade.add_argument("--server", required=True, metavar="URL")
 
 
 def cmd_assign(cli: Cli, args: argparse.Namespace) -> int:
@@ -72,4 +83,22 @@ def cmd_remove_clinician(cli: Cli, args: argparse.Namespace) -> int:
             f"Removed clinician {done.clinician_id} ({len(done.devices)} devices); "
             f"{done.clients_rotated} of their clients here have a new key for new records."
         )
+    return 0
+
+
+def cmd_upgrade_server(cli: Cli, args: argparse.Namespace) -> int:
+    if practice.address_has_password(args.server):
+        raise UsageError(
+            "Give the server address without its password (it would stay in your shell history); "
+            "the password is asked for."
+        )
+    with cli.open_vault():  # the password follows the passphrase on standard input, as for init
+        url = practice.admin_address(
+            args.server, cli.secret("the server password", "Server administrator password: ")
+        )
+    practice_access.upgrade_server(url)
+    if cli.json:
+        cli.emit_json({"upgraded": True})
+    else:
+        cli.out("The practice server's schema is up to date.")
     return 0

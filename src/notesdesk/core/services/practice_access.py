@@ -214,3 +214,14 @@ def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
         uow.commit()
     publish(uow, engine, ident)
     return Removed(who, devices, len(rotated))
+
+
+def upgrade_server(admin_url: str) -> None:
+    """Bring a practice server set up by an earlier version to this version's schema (an
+    administrator's login, used once and never kept, as for `practice init`)."""
+    engine = server.engine_for(server.check_url(admin_url))
+    with server.connected(engine) as connection:
+        found = connection.execute(select(t.practice.c.id)).first()
+    if found is None:
+        raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' instead.")
+    server.migrate(engine)
