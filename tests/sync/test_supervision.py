@@ -11,6 +11,7 @@ import pytest
 
 from notesdesk.core.domain.notes import AddendumKind, PrivateNote
 from notesdesk.core.services import cosign, notes, practice, practice_access, verify
+from notesdesk.core.services.cosign import DEFAULT_TEXT as DEFAULT
 from notesdesk.core.sync.pull import SyncTampered
 from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
 
@@ -69,3 +70,36 @@ def test_a_co_signature_altered_on_the_server_is_refused(make_vault, admin_url):
     with pytest.raises(SyncTampered, match="altered"):
         practice.sync(alice.unit_of_work())
     assert notes.show_note(alice.unit_of_work(), note.id).addenda == []
+
+
+def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
+    make_vault, admin_url, monkeypatch
+):
+    from notesdesk.core.sync import access
+
+    alice, supervisor = make_vault("alice"), make_vault("sam")
+    founded = found_practice(alice, admin_url)
+    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
+    client = add_client(alice, "Synthetic Supervised Client")
+    note = signed_note(alice, client.id, "supervisee's session")
+    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
+    practice.sync(alice.unit_of_work())
+    practice.sync(supervisor.unit_of_work())
+
+    signed_note(supervisor, client.id, "the supervisor's own note")
+    practice.sync(supervisor.unit_of_work())
+    with psycopg.connect(admin_url) as conn:  # it stayed in the supervisor's vault
+        assert conn.execute("SELECT count(*) FROM change WHERE table_name = 'note'").fetchone() == (1,)
+    # A supervisor's vault altered to send it anyway: the supervisee's vault does not take it in,
+    # but still takes the co-signature.
+    cosign.cosign_note(supervisor.unit_of_work(), note.id)
+    with monkeypatch.context() as altered:
+        altered.setattr(access, "may_push", lambda keys, table, obj: True)
+        notes.add_addendum(supervisor.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "not theirs")
+        practice.sync(supervisor.unit_of_work())
+    practice.sync(alice.unit_of_work())
+
+    assert note_texts(alice) == {"supervisee's session", DEFAULT}
+    uow = alice.unit_of_work()
+    with uow:
+        assert access.load(uow).not_taken == 1  # the addendum (the note was never sent)

@@ -46,10 +46,11 @@ def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str
     (every batch verified again on the way). Returns the clients that gained a key."""
     with uow:
         keys = access.load(uow)
+    roles_before = (list(keys.supervising), dict(keys.supervisors))
     with server.connected(engine) as connection:
         gained = access.receive(connection, ident, keys)
         rotated = access.rotate_for_removed(connection, ident, keys)
-    if not gained and not rotated:
+    if not gained and not rotated and roles_before == (keys.supervising, keys.supervisors):
         return []
     with uow:
         current = st.state(uow)
@@ -131,13 +132,15 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
             raise InvalidInput(
                 "No clinician with that id is a member of this practice; nothing was changed."
             )
+        role = crypto.SUPERVISOR if supervisor else crypto.CLINICIAN
         rows = [
             row
             for name, key in sorted(keys.keys[client_id].items())
-            for row in access.wrap_rows(ident, client_id, name, bytes.fromhex(key), {who: members[who]})
+            for row in access.wrap_rows(
+                ident, client_id, name, bytes.fromhex(key), {who: members[who]}, {who: role}
+            )
         ]
         connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
-    role = "supervisor" if supervisor else "clinician"
     with uow:
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
@@ -166,7 +169,12 @@ def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
         raise InvalidInput("That clinician is not assigned to that client; nothing was changed.")
     with uow:
         keys = access.load(uow)
-        fresh = access.draw(keys, client_id, holders - {who, ident.clinician_id, crypto.RECOVERY})
+        others = [
+            access.as_recipient(other, role)
+            for other, role in holders.items()
+            if other not in {who, ident.clinician_id, crypto.RECOVERY}
+        ]
+        fresh = access.draw(keys, client_id, others)
         access.save(uow, keys)
         uow.record("practice-unassign", detail=f"client {client_id} from {who}")
         uow.commit()

@@ -52,6 +52,11 @@ class ClientKeys:
     # and, up to `catch_up_until`, only these clients' rows are taken in.
     catch_up: list[str] = field(default_factory=list)
     catch_up_until: int = 0
+    # Supervision (crypto.SUPERVISOR): the clients this clinician only supervises (it pushes nothing of
+    # them but co-signatures), and each client's supervisors, whose other rows are not taken in.
+    supervising: list[str] = field(default_factory=list)
+    supervisors: dict[str, list[str]] = field(default_factory=dict)
+    not_taken: int = 0  # rows from a supervisor that were not co-signatures
     id: str = CLIENT_KEYS_ID
 
 
@@ -100,6 +105,31 @@ def draw(keys: ClientKeys, client_id: str, recipients: Iterable[str] = ()) -> st
     held[name] = os.urandom(crypto.PRACTICE_KEY_LEN).hex()
     keys.unpublished[f"{client_id} {name}"] = sorted(set(recipients))
     return name
+
+
+def _recipient(entry: str) -> tuple[str, str]:
+    """An unpublished key's extra recipient: "ID" (a clinician) or "ID/supervisor"."""
+    who, _slash, role = entry.partition("/")
+    return who, role or crypto.CLINICIAN
+
+
+def as_recipient(clinician_id: str, role: str) -> str:
+    return clinician_id if role == crypto.CLINICIAN else f"{clinician_id}/{role}"
+
+
+def _is_co_signature(table: str, obj: Any) -> bool:
+    return table == "addendum" and str(getattr(obj, "kind", "")) == "co-signature"
+
+
+def may_push(keys: ClientKeys, table: str, obj: Any) -> bool:
+    """A supervisor shares nothing of a supervised client but co-signatures; anything else they write
+    of it stays in their vault."""
+    return client_of(table, obj) not in keys.supervising or _is_co_signature(table, obj)
+
+
+def may_take(keys: ClientKeys, clinician_id: str, table: str, obj: Any) -> bool:
+    """A row of a client from one of its supervisors is taken in only when it is a co-signature."""
+    return clinician_id not in keys.supervisors.get(client_of(table, obj), []) or _is_co_signature(table, obj)
 
 
 def seal(
@@ -170,11 +200,17 @@ def _shared_before(connection: Connection, ident: st.SyncIdentity, client_id: st
 
 
 def wrap_rows(
-    ident: st.SyncIdentity, client_id: str, name: str, key: bytes, publics: dict[str, bytes]
+    ident: st.SyncIdentity,
+    client_id: str,
+    name: str,
+    key: bytes,
+    publics: dict[str, bytes],
+    roles: dict[str, str] | None = None,
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for recipient, public in sorted(publics.items()):
-        at = ClientKeyAddress(ident.practice_id, client_id, name, recipient)
+        role = (roles or {}).get(recipient, crypto.CLINICIAN)
+        at = ClientKeyAddress(ident.practice_id, client_id, name, recipient, role)
         wrapped = crypto.wrap_client_key(public, key, at)
         rows.append(
             {
@@ -182,6 +218,7 @@ def wrap_rows(
                 "client_id": client_id,
                 "key_id": name,
                 "recipient": recipient,
+                "role": role,
                 "wrapped": wrapped,
                 "certificate": crypto.client_key_certificate(ident.key, at, wrapped),
             }
@@ -221,38 +258,52 @@ def publish(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
     for entry, extra in keys.unpublished.items():
         client_id, name = entry.split(" ", 1)
         publics = {ident.clinician_id: mine}
-        publics.update({who: members[who] for who in extra if who in members})
-        if recovery is not None:
-            publics[crypto.RECOVERY] = recovery
         if _shared_before(connection, ident, client_id):
             publics.update(members)
-        rows.extend(wrap_rows(ident, client_id, name, bytes.fromhex(keys.keys[client_id][name]), publics))
+        named = dict(_recipient(e) for e in extra)
+        publics.update({who: members[who] for who in named if who in members})
+        if recovery is not None:
+            publics[crypto.RECOVERY] = recovery
+        key = bytes.fromhex(keys.keys[client_id][name])
+        rows.extend(wrap_rows(ident, client_id, name, key, publics, named))
     connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
     return len(keys.unpublished)
 
 
+def _certified(ident: st.SyncIdentity, at: ClientKeyAddress, wrapped: bytes, certificate: bytes) -> bool:
+    return certificate == crypto.client_key_certificate(ident.key, at, wrapped)
+
+
 def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) -> list[str]:
     """Take in the client keys wrapped for this clinician that it does not hold yet, each checked
-    against its certificate and opened; returns the clients that gained a key."""
+    against its certificate and opened, and the practice's supervisors (from certified copies);
+    returns the clients that gained a key."""
     k = t.client_key.c
     offered = connection.execute(
-        select(k.client_id, k.key_id, k.wrapped, k.certificate).where(
-            k.practice_id == ident.practice_id, k.recipient == ident.clinician_id
+        select(k.client_id, k.key_id, k.recipient, k.role, k.wrapped, k.certificate).where(
+            k.practice_id == ident.practice_id
         )
     ).all()
     private = bytes.fromhex(ident.x25519_private)
     gained: list[str] = []
+    roles: dict[tuple[str, str], set[str]] = {}
     for row in offered:
-        if row.key_id in keys.keys.get(row.client_id, {}):
+        at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
+        wrapped = bytes(row.wrapped)
+        certified = _certified(ident, at, wrapped, bytes(row.certificate))
+        if row.recipient != ident.clinician_id:
+            if certified:
+                roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
             continue
-        at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, ident.clinician_id)
         refused = KeyRefused(
             "Sync refused: the server offers this clinician a client key that no member wrapped for "
             "them (swapped or forged). Nothing of it was used; tell whoever runs the practice server."
         )
-        wrapped = bytes(row.wrapped)
-        if bytes(row.certificate) != crypto.client_key_certificate(ident.key, at, wrapped):
+        if not certified:
             raise refused
+        roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
+        if row.key_id in keys.keys.get(row.client_id, {}):
+            continue
         try:
             key = crypto.unwrap_client_key(private, wrapped, at)
             generation(row.key_id)
@@ -260,24 +311,33 @@ def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
             raise refused from exc
         keys.keys.setdefault(row.client_id, {})[row.key_id] = key.hex()
         gained.append(row.client_id)
+    supervisors: dict[str, list[str]] = {}
+    for (client_id, who), held in sorted(roles.items()):
+        if held == {crypto.SUPERVISOR}:
+            supervisors.setdefault(client_id, []).append(who)
+    keys.supervisors.clear()
+    keys.supervisors.update({c: v for c, v in supervisors.items() if c in keys.keys})
+    keys.supervising[:] = sorted(c for c, v in supervisors.items() if ident.clinician_id in v)
     return sorted(set(gained))
 
 
-def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name: str) -> set[str]:
-    """Who holds a copy of one of a client's keys, as the server lists it: only copies whose
-    certificate holds count (the server cannot add a name of its own)."""
+def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name: str) -> dict[str, str]:
+    """Who holds a copy of one of a client's keys, and as what, as the server lists it: only copies
+    whose certificate holds count (the server cannot add a name of its own)."""
     k = t.client_key.c
     rows = connection.execute(
-        select(k.recipient, k.wrapped, k.certificate).where(
+        select(k.recipient, k.role, k.wrapped, k.certificate).where(
             k.practice_id == ident.practice_id, k.client_id == client_id, k.key_id == name
         )
     ).all()
     return {
-        row.recipient
+        row.recipient: row.role
         for row in rows
-        if bytes(row.certificate)
-        == crypto.client_key_certificate(
-            ident.key, ClientKeyAddress(ident.practice_id, client_id, name, row.recipient), bytes(row.wrapped)
+        if _certified(
+            ident,
+            ClientKeyAddress(ident.practice_id, client_id, name, row.recipient, row.role),
+            bytes(row.wrapped),
+            bytes(row.certificate),
         )
     }
 
@@ -306,7 +366,8 @@ def rotate_for_removed(connection: Connection, ident: st.SyncIdentity, keys: Cli
         if name is None or f"{client_id} {name}" in keys.unpublished:
             continue
         holding = holders(connection, ident, client_id, name)
-        if holding & removed:
-            draw(keys, client_id, holding - removed - {ident.clinician_id, crypto.RECOVERY})
+        if removed & set(holding):
+            others = set(holding) - removed - {ident.clinician_id, crypto.RECOVERY}
+            draw(keys, client_id, [as_recipient(who, holding[who]) for who in others])
             rotated.append(client_id)
     return rotated

@@ -23,6 +23,9 @@ PRACTICE_KEY_LEN = 32
 KEY_VERSION = 1
 RECOVERY = "recovery"
 """The recipient name of the practice key's copy wrapped for the practice recovery key."""
+CLINICIAN = "clinician"
+SUPERVISOR = "supervisor"
+ROLES = (CLINICIAN, SUPERVISOR)
 _RAW = serialization.Encoding.Raw
 
 
@@ -99,9 +102,12 @@ class ClientKeyAddress:
     client_id: str
     key_id: str
     recipient: str
+    role: str = CLINICIAN  # or SUPERVISOR: reads and co-signs, writes nothing else
 
     def ad(self) -> bytes:
-        return lp("nd-sync-client-wrap", 1, self.practice_id, self.client_id, self.key_id, self.recipient)
+        return lp(
+            "nd-sync-client-wrap", 1, self.practice_id, self.client_id, self.key_id, self.recipient, self.role
+        )
 
 
 def wrap_client_key(public: bytes, client_key: bytes, at: ClientKeyAddress) -> bytes:

@@ -143,6 +143,7 @@ def _apply(
     sealed: bytes,
     signers: dict[str, bytes],
     keys: access.ClientKeys,
+    clinician_id: str,
 ) -> str:
     """Take one verified row in: "added", "same" (already here), "held" (client details that differ
     from this vault's: kept as they are here until conflicts can be chosen between), or "skipped" (a
@@ -161,6 +162,8 @@ def _apply(
         raise _refuse(device, "holds a row filed under another row's id")
     if at.client_id and access.client_of(at.table, obj) != at.client_id:
         raise _refuse(device, "holds a row sealed under another client's key")
+    if not access.may_take(keys, clinician_id, at.table, obj):
+        return "not taken"
     if isinstance(obj, SessionNote | Addendum) and not _signed_by_member(obj, signers):
         raise _refuse(device, "holds a note or addendum whose signature fails")
     repository = repository_of(uow, at.table)
@@ -190,7 +193,7 @@ def apply(
             st.save(uow, st.PracticeSigners(known | listed))
         held = current.held
         keys = access.load(uow)
-        skipped_before = sum(keys.skipped.values())
+        skipped_before = (sum(keys.skipped.values()), keys.not_taken)
         catching_up = bool(keys.catch_up)
         for batch in batches:
             if batch.device_id == ident.device_id:
@@ -199,16 +202,20 @@ def apply(
             for at, sealed in batch.rows:
                 if not access.wanted(keys, batch.server_seq, at):
                     continue
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys)
+                clinician = trusted[batch.device_id].clinician_id
+                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician)
                 added += outcome == "added"
                 held += outcome == "held"
                 if outcome == "skipped":
                     keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
+                elif outcome == "not taken":
+                    keys = replace(keys, not_taken=keys.not_taken + 1)
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         if keys.catch_up and cursor >= keys.catch_up_until:
             keys = replace(keys, catch_up=[], catch_up_until=0)
-        if sum(keys.skipped.values()) != skipped_before or catching_up != bool(keys.catch_up):
+        counted = (sum(keys.skipped.values()), keys.not_taken)
+        if counted != skipped_before or catching_up != bool(keys.catch_up):
             access.save(uow, keys)
         st.save(
             uow,

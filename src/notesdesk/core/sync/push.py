@@ -71,7 +71,7 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         seq = current.device_seq
         for table, row_id in wanted:
             found = _payload(uow, table, row_id)
-            if found is not None:
+            if found is not None and access.may_push(keys, table, found[2]):
                 seq += 1
                 at = RowAddress(table, row_id, found[1], ident.device_id, seq)
                 rows.append(access.seal(keys, ident, table, found[2], at, found[0]))

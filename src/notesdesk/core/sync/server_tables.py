@@ -99,6 +99,7 @@ client_key = Table(
     Column("client_id", Text, primary_key=True),
     Column("key_id", Text, primary_key=True),
     Column("recipient", Text, primary_key=True),  # a clinician id, or "recovery"
+    Column("role", Text, nullable=False, server_default="clinician"),  # or "supervisor" (crypto.ROLES)
     Column("wrapped", LargeBinary, nullable=False),
     Column("certificate", LargeBinary, nullable=False),  # crypto.client_key_certificate
     Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.Text, primary_key=True),
         sa.Column("key_id", sa.Text, primary_key=True),
         sa.Column("recipient", sa.Text, primary_key=True),  # a clinician id, or "recovery"
+        sa.Column("role", sa.Text, nullable=False, server_default="clinician"),  # or "supervisor"
         sa.Column("wrapped", sa.LargeBinary, nullable=False),
         sa.Column("certificate", sa.LargeBinary, nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
