@@ -67,6 +67,7 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         assert current.outbox is None
         wanted, cursor = _candidates(uow, current.audit_cursor, limit)
         keys = access.load(uow)
+        drawn_before = len(keys.unpublished)
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         for table, row_id in wanted:
@@ -110,7 +111,8 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         )
         updated = replace(current, outbox=outbox)
         st.save(uow, updated)
-        access.save(uow, keys)  # a key drawn for this batch is kept with it
+        if len(keys.unpublished) != drawn_before:
+            access.save(uow, keys)  # a key drawn for this batch is kept with it
         uow.commit()
         return updated
 
