@@ -138,3 +138,13 @@ def test_showing_a_note_is_audited_as_a_view_of_that_note(run: Runner, client_id
             if e["action"] == "view"
         ]
         assert views[-1] == (table, note_id)
+
+
+def test_a_note_signed_here_cannot_be_cosigned_here(run: Runner, client_id: str) -> None:
+    note = _soap(run)
+    run.ok("note", "sign", note)
+    refused = run("note", "cosign", note)
+    assert refused.code == 1 and "You signed this note yourself" in refused.err
+    assert "Addenda" not in run.ok("note", "show", note)
+    wrong_kind = run("note", "addend", note, "--kind", "co-signature", "--text", "x")
+    assert wrong_kind.code == 2

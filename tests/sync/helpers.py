@@ -6,7 +6,7 @@ from datetime import date
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, Section, SessionNote
-from notesdesk.core.services import clients, notes, practice
+from notesdesk.core.services import clients, notes, practice, practice_access
 from notesdesk.core.storage.vault import Vault
 
 
@@ -19,6 +19,16 @@ def join_practice(founder: Vault, vault: Vault, admin_url: str, fingerprint: str
     joined = practice.join(vault.unit_of_work(), admin_url, fingerprint)
     practice.add_clinician(founder.unit_of_work(), joined.clinician_id, joined.fingerprint)
     return joined
+
+
+def assign(vault: Vault, client_id: str, *clinician_ids: str) -> None:
+    """Share one of `vault`'s clients with these clinicians (practice assign)."""
+    for clinician_id in clinician_ids:
+        practice_access.assign(vault.unit_of_work(), client_id, clinician_id)
+
+
+def clinician_of(vault: Vault) -> str:
+    return practice.status(vault.unit_of_work()).clinician_id
 
 
 def add_client(vault: Vault, name: str) -> Client:

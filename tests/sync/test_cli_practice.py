@@ -71,7 +71,12 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     )
 
     with Vault.open(alice.vault, passphrase=PASSPHRASE) as vault:
-        note = signed_note(vault, add_client(vault, "Synthetic Shared Client").id, "Seen together today").id
+        client = add_client(vault, "Synthetic Shared Client").id
+        note = signed_note(vault, client, "Seen together today").id
+    assigned = json.loads(
+        alice.ok("--json", "practice", "assign", "Synthetic Sh", "--to", joined["clinician_id"])
+    )
+    assert assigned["client_id"] == client and assigned["role"] == "clinician"
     assert "Sent 2 records" in alice.ok("practice", "sync")
     assert "received 2" in bob.ok("practice", "sync")
 
@@ -79,6 +84,17 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert shown["signature_valid"] is True
     assert "Seen together today" in json.dumps(shown)
     status = json.loads(bob.ok("--json", "practice", "status"))
-    assert status["member"] is True and status["received"] == 2
+    assert status["member"] is True and status["received"] == 2 and status["clients_shared"] == 1
     assert status["practice_fingerprint"] == founded["practice_fingerprint"]
     assert cluster.password not in json.dumps(status)
+
+    # Taking access away, with --json: first from the client, then from the practice.
+    taken = json.loads(
+        alice.ok("--json", "practice", "assign", client, "--to", joined["clinician_id"], "--remove")
+    )
+    assert taken["role"] == "removed" and taken["key_id"].startswith("g2.")
+    removed = json.loads(alice.ok("--json", "practice", "remove-clinician", joined["clinician_id"]))
+    assert removed["devices"] == [status["device_id"]] and removed["clients_rotated"] == 0
+    refused = bob.run("practice", "sync")
+    assert refused.returncode == 1 and "removed from the practice" in refused.stderr
+    assert "Clients shared with you: 1" in alice.ok("practice", "status")

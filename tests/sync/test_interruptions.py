@@ -12,7 +12,7 @@ from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services import practice
 from notesdesk.core.sync import push
 from notesdesk.core.sync import state as st
-from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
 from tests.sync.pg_cluster import Cluster
 from tests.sync.proxy import Proxy
 
@@ -42,8 +42,9 @@ def _server_rows(admin_url: str) -> tuple[int, int]:
 def _practice_of_two(make_vault, admin_url: str, proxy: Proxy, cluster: Cluster):
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, _through(admin_url, proxy, cluster))
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     for n in range(12):
         signed_note(alice, client.id, f"session {n}")
     return alice, bob

@@ -9,10 +9,19 @@ from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery
 from notesdesk.core.services import clients, practice, verify
-from notesdesk.core.sync import crypto
+from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.pull import SyncTampered
-from tests.sync.helpers import add_client, addendum, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    addendum,
+    assign,
+    clinician_of,
+    found_practice,
+    join_practice,
+    note_texts,
+    signed_note,
+)
 
 CANARY = "CANARY-7f3a-zebra"
 
@@ -27,7 +36,13 @@ def test_five_clinicians_offline_edits_all_arrive(make_vault, admin_url):
         n: signed_note(v, add_client(v, f"Synthetic Client {n}").id, f"note by {n}")
         for n, v in enumerate(vaults)
     }
-    for vault in vaults:  # first round: each sends theirs and receives the earlier ones
+    for vault in vaults:  # first round: each sends theirs; the others' are not shared with them yet
+        practice.sync(vault.unit_of_work(), batch=2)
+    assert all(note_texts(v) == {f"note by {n}"} for n, v in enumerate(vaults))
+    everyone = [clinician_of(v) for v in vaults]
+    for n, vault in enumerate(vaults):  # each shares their client with the other four
+        assign(vault, notes[n].client_id, *(c for c in everyone if c != everyone[n]))
+    for vault in vaults:  # second round: each receives the earlier records of the clients shared
         practice.sync(vault.unit_of_work(), batch=2)
     # Offline again, on two sides: an addendum to a colleague's note each.
     addendum(vaults[4], notes[0].id, "addendum by 4")
@@ -47,8 +62,9 @@ def test_the_server_never_holds_plaintext(make_vault, database):
     cluster, name, admin_url = database
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, f"Client {CANARY}-name")
+    assign(alice, client.id, joined.clinician_id)
     note = signed_note(alice, client.id, f"session text {CANARY}-note")
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
@@ -66,17 +82,19 @@ def test_the_server_never_holds_plaintext(make_vault, database):
             device_passwords.append(make_url(st.required_identity(uow).server_url).password)
     for secret in (CANARY, CANARY.encode().hex(), "Synthetic", cluster.password, *device_passwords):
         assert secret and secret not in dump
-    # What travels is sealed under the practice key, not under either vault's own key.
+    # What travels is sealed under the client's own key (which Alice holds), not under either
+    # vault's own key.
     uow = alice.unit_of_work()
     with uow:
         ident = st.required_identity(uow)
+        keys = access.load(uow)
     with psycopg.connect(admin_url) as conn:
         rows = conn.execute(
-            "SELECT device_id, device_seq, table_name, row_id, rev, sealed FROM change"
+            "SELECT device_id, device_seq, table_name, row_id, rev, sealed, client_id, key_id FROM change"
         ).fetchall()
     opened = [
-        crypto.open_row(ident.key, ident.practice_id, crypto.RowAddress(t, r, v, d, s), bytes(sealed))
-        for d, s, t, r, v, sealed in rows
+        access.open_sealed(keys, ident, crypto.RowAddress(t, r, v, d, s, c, k), bytes(sealed))
+        for d, s, t, r, v, sealed, c, k in rows
     ]
     assert any(CANARY.encode() in payload for payload in opened)
 

@@ -9,15 +9,16 @@ import pytest
 
 from notesdesk.core.services import clients, practice
 from notesdesk.core.sync.pull import SyncTampered
-from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
 
 
 def _two_pushes(make_vault, admin_url):
     """Alice pushes two batches (her client and a note; then another note); Bob has pulled nothing."""
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     signed_note(alice, client.id, "first")
     practice.sync(alice.unit_of_work())
     signed_note(alice, client.id, "second")

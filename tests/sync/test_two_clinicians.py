@@ -8,16 +8,26 @@ from dataclasses import replace
 import pytest
 
 from notesdesk.core.services import clients, practice, verify
-from tests.sync.helpers import add_client, addendum, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    addendum,
+    assign,
+    found_practice,
+    join_practice,
+    note_texts,
+    signed_note,
+)
 
 
 def test_a_note_signed_on_one_vault_appears_verified_on_the_other(make_vault, admin_url):
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client One")
     note = signed_note(alice, client.id, "Alice's first session")
     draft_client = add_client(alice, "Synthetic Client Two")
+    assign(alice, client.id, joined.clinician_id)
+    assign(alice, draft_client.id, joined.clinician_id)
 
     assert practice.sync(alice.unit_of_work()).pushed == 3
     report = practice.sync(bob.unit_of_work())
@@ -38,8 +48,10 @@ def test_a_note_signed_on_one_vault_appears_verified_on_the_other(make_vault, ad
 def test_syncing_again_changes_nothing(make_vault, admin_url):
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
-    signed_note(alice, add_client(alice, "Synthetic Client").id, "once")
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    client = add_client(alice, "Synthetic Client")
+    signed_note(alice, client.id, "once")
+    assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
 
@@ -51,8 +63,9 @@ def test_syncing_again_changes_nothing(make_vault, admin_url):
 def test_client_details_changed_elsewhere_are_held_back_not_overwritten(make_vault, admin_url):
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
     clients.update_client(alice.unit_of_work(), replace(client, phone="555-0100"))
@@ -78,8 +91,10 @@ def test_an_administrator_who_may_only_create_roles_can_set_the_practice_up(make
     admin_url = cluster.url(name, owner, password)
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
-    signed_note(alice, add_client(alice, "Synthetic Client").id, "set up by a role manager")
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    client = add_client(alice, "Synthetic Client")
+    signed_note(alice, client.id, "set up by a role manager")
+    assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
     assert note_texts(bob) == {"set up by a role manager"}
@@ -93,8 +108,10 @@ def test_a_members_practice_export_imports_with_colleagues_notes_but_not_the_dev
 
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
-    signed_note(alice, add_client(alice, "Synthetic Client").id, "Alice's note")
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    client = add_client(alice, "Synthetic Client")
+    signed_note(alice, client.id, "Alice's note")
+    assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
     data = practice_export.export_practice(bob, "export passphrase 4 tests")
@@ -118,8 +135,9 @@ def test_drafts_and_psychotherapy_notes_stay_with_their_author(make_vault, admin
 
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     notes.create_note(
         alice.unit_of_work(),
         SessionNote(

@@ -1,4 +1,4 @@
-"""Note commands: note add | edit | sign | addend | list | show, and search."""
+"""Note commands: note add | edit | sign | addend | cosign | list | show, and search."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from notesdesk.core.domain.notes import (
     Signature,
 )
 from notesdesk.core.errors import InvalidInput, UsageError, VaultDamaged
-from notesdesk.core.services import notes
+from notesdesk.core.services import cosign, notes
 from notesdesk.core.services.search import build_index
 
 if TYPE_CHECKING:  # only a type here: the CLI opens the vault in one place (cli/io.py)
@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # only a type here: the CLI opens the vault in one place (cli
 FORMAT = EnumArg(NoteFormat, exclude=[NoteFormat.CUSTOM])
 SESSION_TYPE = EnumArg(SessionType)
 DELIVERY = EnumArg(Delivery)
-KIND = EnumArg(AddendumKind)
+KIND = EnumArg(AddendumKind, exclude=[AddendumKind.CO_SIGNATURE])  # that one: note cosign
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -164,6 +164,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     addend.add_argument("note", metavar="NOTE")
     addend.add_argument("--kind", type=KIND, metavar=KIND.metavar, required=True)
     addend.add_argument("--text", required=True)
+
+    cosign = add_command(
+        group, "cosign", common, "co-sign a colleague's signed note as their supervisor", cmd_cosign
+    )
+    cosign.add_argument("note", metavar="NOTE")
+    cosign.add_argument("--text", default="", help="what you add to your co-signature (optional)")
 
     lst = add_command(group, "list", common, "list a client's notes, newest first", cmd_list)
     lst.add_argument("client", metavar="CLIENT")
@@ -290,6 +296,15 @@ def cmd_sign(cli: Cli, args: argparse.Namespace) -> int:
     sig = note.signature
     cli.done(signed_line(sig) + ("" if timed else "\nNo session times recorded."), id=note.id,
              signed_at=sig.signed_at.isoformat(), signer=sig.signer, session_times=timed)
+    return 0
+
+
+def cmd_cosign(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        note_id = find_id(vault, "note", args.note)
+        check_signer(vault)
+        addendum = cosign.cosign_note(vault.unit_of_work(), note_id, args.text)
+    cli.created(addendum.id)
     return 0
 
 

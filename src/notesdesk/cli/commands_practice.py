@@ -1,10 +1,11 @@
-"""Group practice: practice init | join | add-clinician | sync | status (docs/design-notes.md §9)."""
+"""Group practice: practice init | join | add-clinician | assign | sync | status (docs/design-notes.md §9)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from notesdesk.cli import commands_practice_access
 from notesdesk.cli.io import Cli, add_command, add_group
 from notesdesk.core.errors import UsageError
 from notesdesk.core.services import practice
@@ -54,6 +55,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     add.add_argument("clinician", metavar="CLINICIAN")
     add.add_argument("--fingerprint", required=True, metavar="FINGERPRINT")
+    commands_practice_access.register(group, common)
     add_command(group, "sync", common, "send this vault's new records and receive the others'", cmd_sync)
     add_command(group, "status", common, "this vault's practice, fingerprints and last sync", cmd_status)
 
@@ -142,4 +144,9 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         cli.out("A batch is waiting to be sent: run 'notesdesk practice sync'.")
     if found.held:
         cli.out(f"{found.held} client details received differ from yours (kept as yours).")
+    if found.member:
+        cli.out(
+            f"Clients shared with you: {found.clients_shared}; "
+            f"others' clients not shared with you: {found.clients_not_shared}"
+        )
     return 0

@@ -53,6 +53,9 @@ from notesdesk.demo.compose import (
 )
 from notesdesk.demo.modalities import usable
 
+AUTHOR_KINDS = [kind for kind in AddendumKind if kind is not AddendumKind.CO_SIGNATURE]
+"""A demo practice has one clinician: no supervisor co-signs (and the demo's draws stay the same)."""
+
 ITEMS = {"PHQ-9": 9, "GAD-7": 7, "PCL-5": 20}
 TOP = {"PHQ-9": 3, "GAD-7": 3, "PCL-5": 4}  # the highest answer of each item
 NOTE_FORMATS = (NoteFormat.SOAP, NoteFormat.DAP, NoteFormat.BIRP, NoteFormat.GIRP)
@@ -359,7 +362,7 @@ def plan_client(person: dn.Person, case: Case, sessions: int, status: ClientStat
         if signed_at is not None and rng.random() < 0.015:
             when = signed_at
             for _ in range(1 if rng.random() < 0.85 else 2):
-                kind = rng.choice(list(AddendumKind))
+                kind = rng.choice(AUTHOR_KINDS)
                 # strictly later each time: verification orders a note's addenda by created_at
                 when += timedelta(days=rng.randint(1, 5), minutes=rng.randint(1, 600))
                 if when < ceiling:

@@ -50,6 +50,7 @@ class AddendumKind(StrEnum):
     CORRECTION = "correction"
     CLARIFICATION = "clarification"
     LATE_ENTRY = "late entry"
+    CO_SIGNATURE = "co-signature"  # a supervisor's, on a supervisee's note (services/cosign.py)
 
 
 # Section keys are the CLI contract (docs/design-notes.md §2): lower-case section names, in order.

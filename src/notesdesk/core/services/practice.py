@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.services import practice_access
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import crypto, pull, push, roster, server
 from notesdesk.core.sync import server_tables as t
@@ -58,6 +59,8 @@ class Status:
     received: int
     waiting_to_push: bool
     held: int
+    clients_shared: int = 0  # clients this clinician holds a key of (practice_access.Sharing)
+    clients_not_shared: int = 0
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -142,7 +145,14 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
     secret = recovery.new_recovery_secret()
     recovery_private = crypto.x25519_private_from_secret(secret)
     with server.connected(engine) as connection:
-        connection.execute(insert(t.practice).values(id=practice_id))
+        recovery_public = crypto.x25519_public(recovery_private)
+        connection.execute(
+            insert(t.practice).values(
+                id=practice_id,
+                recovery_public=recovery_public,
+                recovery_certificate=crypto.recovery_certificate(key, practice_id, recovery_public),
+            )
+        )
         connection.execute(
             insert(t.device).values(
                 **_device_row(keys, practice_id, _role_of(ident), keys.certificate(key, practice_id))
@@ -308,11 +318,15 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
     if not ident.practice_key:
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url)
+    practice_access.refuse_if_removed(engine, ident)
+    # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
+    practice_access.receive(uow, engine, ident)
     while True:
         current = before if before.outbox is not None else push.prepare(uow, ident, batch)
         box = current.outbox
         if box is None:
             break
+        practice_access.publish(uow, engine, ident)  # the keys of a batch reach the server before it
         push.send(engine, ident, box)
         push.acknowledge(uow, ident)
         before = replace(current, outbox=None)
@@ -340,6 +354,7 @@ def status(uow: UnitOfWork) -> Status:
     with uow:
         ident = st.required_identity(uow)
         current = st.state(uow)
+    shared = practice_access.sharing(uow)
     sign_public = signing.public_key_bytes(bytes.fromhex(ident.device_sign_private))
     keys = crypto.DeviceKeys(
         ident.device_id,
@@ -361,4 +376,6 @@ def status(uow: UnitOfWork) -> Status:
         current.received_rows,
         current.outbox is not None,
         current.held,
+        shared.clients_shared,
+        shared.clients_not_shared,
     )

@@ -23,6 +23,9 @@ PRACTICE_KEY_LEN = 32
 KEY_VERSION = 1
 RECOVERY = "recovery"
 """The recipient name of the practice key's copy wrapped for the practice recovery key."""
+CLINICIAN = "clinician"
+SUPERVISOR = "supervisor"
+ROLES = (CLINICIAN, SUPERVISOR)
 _RAW = serialization.Encoding.Raw
 
 
@@ -52,25 +55,17 @@ def _wrap_ad(practice_id: str, recipient: str, version: int) -> bytes:
     return lp("nd-sync-wrap", 1, practice_id, recipient, version)
 
 
-def wrap_for(
-    public: bytes, practice_key: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
-) -> bytes:
+def _box(public: bytes, secret: bytes, ad: bytes) -> bytes:
     """The sealed-box pattern: an ephemeral X25519 key agreed with the recipient's, HKDF, AES-GCM."""
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
     kek = hkdf(shared, ephemeral_public + public, "sync-wrap")
     nonce = os.urandom(12)
-    return (
-        ephemeral_public
-        + nonce
-        + AESGCM(kek).encrypt(nonce, practice_key, _wrap_ad(practice_id, recipient, version))
-    )
+    return ephemeral_public + nonce + AESGCM(kek).encrypt(nonce, secret, ad)
 
 
-def unwrap_with(
-    private: bytes, wrapped: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
-) -> bytes:
+def _unbox(private: bytes, wrapped: bytes, ad: bytes) -> bytes:
     if len(wrapped) != 32 + 12 + PRACTICE_KEY_LEN + 16:
         raise SyncRefused("malformed wrapped key")
     me = X25519PrivateKey.from_private_bytes(private)
@@ -78,9 +73,62 @@ def unwrap_with(
     shared = me.exchange(X25519PublicKey.from_public_bytes(wrapped[:32]))
     kek = hkdf(shared, wrapped[:32] + public, "sync-wrap")
     try:
-        return AESGCM(kek).decrypt(wrapped[32:44], wrapped[44:], _wrap_ad(practice_id, recipient, version))
+        return AESGCM(kek).decrypt(wrapped[32:44], wrapped[44:], ad)
     except InvalidTag as exc:
-        raise SyncRefused("the wrapped practice key does not open") from exc
+        raise SyncRefused("the wrapped key does not open") from exc
+
+
+def wrap_for(
+    public: bytes, practice_key: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
+) -> bytes:
+    return _box(public, practice_key, _wrap_ad(practice_id, recipient, version))
+
+
+def unwrap_with(
+    private: bytes, wrapped: bytes, practice_id: str, recipient: str, version: int = KEY_VERSION
+) -> bytes:
+    return _unbox(private, wrapped, _wrap_ad(practice_id, recipient, version))
+
+
+# -- per-client keys (core/sync/access.py) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientKeyAddress:
+    """One client key's copy for one recipient: everything here is bound into the wrap and its
+    certificate, so a copy moved to another client, key or recipient no longer opens."""
+
+    practice_id: str
+    client_id: str
+    key_id: str
+    recipient: str
+    role: str = CLINICIAN  # or SUPERVISOR: reads and co-signs, writes nothing else
+
+    def ad(self) -> bytes:
+        return lp(
+            "nd-sync-client-wrap", 1, self.practice_id, self.client_id, self.key_id, self.recipient, self.role
+        )
+
+
+def wrap_client_key(public: bytes, client_key: bytes, at: ClientKeyAddress) -> bytes:
+    return _box(public, client_key, at.ad())
+
+
+def unwrap_client_key(private: bytes, wrapped: bytes, at: ClientKeyAddress) -> bytes:
+    return _unbox(private, wrapped, at.ad())
+
+
+def client_key_certificate(practice_key: bytes, at: ClientKeyAddress, wrapped: bytes) -> bytes:
+    """A MAC under the practice key: only a member can hand out a client key, never the server (which
+    could otherwise wrap a key of its own and read what a clinician then seals under it)."""
+    key = hkdf(practice_key, at.practice_id.encode(), "sync-client-key-certificate")
+    return hmac.new(key, lp(at.ad(), hashlib.sha256(wrapped).digest()), hashlib.sha256).digest()
+
+
+def recovery_certificate(practice_key: bytes, practice_id: str, recovery_public: bytes) -> bytes:
+    """A MAC under the practice key over the recovery key's public half as the server lists it."""
+    key = hkdf(practice_key, practice_id.encode(), "sync-recovery-certificate")
+    return hmac.new(key, lp("nd-sync-recovery", 1, practice_id, recovery_public), hashlib.sha256).digest()
 
 
 def x25519_private_from_secret(secret: bytes) -> bytes:
@@ -152,26 +200,53 @@ class RowAddress:
     rev: int
     device_id: str
     device_seq: int
+    client_id: str = ""  # empty: sealed under the practice key (the first slice's rows)
+    key_id: str = ""  # which of the client's keys (core/sync/access.py)
 
 
 def _row_ad(practice_id: str, at: RowAddress) -> bytes:
-    return lp("nd-sync-row", 1, practice_id, at.table, at.row_id, at.rev, at.device_id, at.device_seq)
-
-
-def seal_row(practice_key: bytes, practice_id: str, at: RowAddress, payload: bytes) -> bytes:
-    """Padded to 256-byte buckets like the vault's own seals, under a key derived from the practice key
-    (never the vault's)."""
-    key = hkdf(practice_key, practice_id.encode(), "sync-rows")
-    nonce = os.urandom(12)
-    return (
-        bytes((1, KEY_VERSION)) + nonce + AESGCM(key).encrypt(nonce, pad(payload), _row_ad(practice_id, at))
+    if not at.client_id:
+        return lp("nd-sync-row", 1, practice_id, at.table, at.row_id, at.rev, at.device_id, at.device_seq)
+    return lp(
+        "nd-sync-row",
+        2,
+        practice_id,
+        at.table,
+        at.row_id,
+        at.rev,
+        at.device_id,
+        at.device_seq,
+        at.client_id,
+        at.key_id,
     )
 
 
-def open_row(practice_key: bytes, practice_id: str, at: RowAddress, sealed: bytes) -> bytes:
-    if len(sealed) < 2 + 12 + 16 or sealed[0] != 1 or sealed[1] != KEY_VERSION:
+def _row_key(key: bytes, practice_id: str, at: RowAddress) -> bytes:
+    if not at.client_id:
+        return hkdf(key, practice_id.encode(), "sync-rows")
+    return hkdf(key, lp(practice_id, at.client_id, at.key_id), "sync-client-rows")
+
+
+def _row_format(at: RowAddress) -> int:
+    return 2 if at.client_id else 1
+
+
+def seal_row(key: bytes, practice_id: str, at: RowAddress, payload: bytes) -> bytes:
+    """Padded to 256-byte buckets like the vault's own seals, under a key derived from the row's client
+    key (or, for a row of no client, the practice key), never the vault's. Callers go through
+    access.seal, which picks the key."""
+    nonce = os.urandom(12)
+    return (
+        bytes((_row_format(at), KEY_VERSION))
+        + nonce
+        + AESGCM(_row_key(key, practice_id, at)).encrypt(nonce, pad(payload), _row_ad(practice_id, at))
+    )
+
+
+def open_row(key: bytes, practice_id: str, at: RowAddress, sealed: bytes) -> bytes:
+    if len(sealed) < 2 + 12 + 16 or sealed[0] != _row_format(at) or sealed[1] != KEY_VERSION:
         raise SyncRefused("malformed sealed row")
-    key = hkdf(practice_key, practice_id.encode(), "sync-rows")
+    key = _row_key(key, practice_id, at)
     try:
         return unpad(AESGCM(key).decrypt(sealed[2:14], sealed[14:], _row_ad(practice_id, at)))
     except InvalidTag as exc:
@@ -186,8 +261,12 @@ GENESIS = b"\x00" * 32
 
 
 def entries_digest(rows: list[tuple[RowAddress, bytes]]) -> bytes:
+    # A row's client and key are in the signed digest, so a server that files a row under another
+    # client (to hide it from the clinicians who may read it) is caught by every reader.
     parts = [
-        lp(at.device_seq, at.table, at.row_id, at.rev, hashlib.sha256(sealed).digest()) for at, sealed in rows
+        lp(at.device_seq, at.table, at.row_id, at.rev, hashlib.sha256(sealed).digest())
+        + (lp(at.client_id, at.key_id) if at.client_id else b"")
+        for at, sealed in rows
     ]
     return hashlib.sha256(lp("nd-sync-entries", *parts)).digest()
 

@@ -19,7 +19,7 @@ from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services.signatures import signature_valid
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import roster
+from notesdesk.core.sync import access, roster
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import (
@@ -28,7 +28,6 @@ from notesdesk.core.sync.crypto import (
     RowAddress,
     SyncRefused,
     entries_digest,
-    open_row,
 )
 from notesdesk.core.sync.push import repository_of
 from notesdesk.core.sync.server import connected
@@ -94,12 +93,18 @@ def fetch(
 def _rows(connection: Connection, device_id: str, entry: PushEntry) -> list[tuple[RowAddress, bytes]]:
     c = t.change.c
     found = connection.execute(
-        select(c.device_seq, c.table_name, c.row_id, c.rev, c.sealed)
+        select(c.device_seq, c.table_name, c.row_id, c.rev, c.sealed, c.client_id, c.key_id)
         .where(c.device_id == device_id, c.device_seq >= entry.first_seq, c.device_seq <= entry.last_seq)
         .order_by(c.device_seq)
     )
     return [
-        (RowAddress(r.table_name, r.row_id, r.rev, device_id, r.device_seq), bytes(r.sealed)) for r in found
+        (
+            RowAddress(
+                r.table_name, r.row_id, r.rev, device_id, r.device_seq, r.client_id or "", r.key_id or ""
+            ),
+            bytes(r.sealed),
+        )
+        for r in found
     ]
 
 
@@ -137,19 +142,28 @@ def _apply(
     at: RowAddress,
     sealed: bytes,
     signers: dict[str, bytes],
+    keys: access.ClientKeys,
+    clinician_id: str,
 ) -> str:
-    """Take one verified row in: "added", "same" (already here), or "held" (client details that differ
-    from this vault's: kept as they are here until conflicts can be chosen between)."""
+    """Take one verified row in: "added", "same" (already here), "held" (client details that differ
+    from this vault's: kept as they are here until conflicts can be chosen between), or "skipped" (a
+    client not shared with this clinician)."""
     kind = KINDS.get(at.table)
     if kind is None:
         raise _refuse(device, f"holds a row of a kind this version does not sync ({at.table[:20]})")
     try:
-        payload = open_row(ident.key, ident.practice_id, at, sealed)
+        payload = access.open_sealed(keys, ident, at, sealed)
+        if payload is None:
+            return "skipped"
         obj = decode(payload, kind)
     except (SyncRefused, msgspec.DecodeError) as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
     if obj.id != at.row_id:
         raise _refuse(device, "holds a row filed under another row's id")
+    if at.client_id and access.client_of(at.table, obj) != at.client_id:
+        raise _refuse(device, "holds a row sealed under another client's key")
+    if not access.may_take(keys, clinician_id, at.table, obj):
+        return "not taken"
     if isinstance(obj, SessionNote | Addendum) and not _signed_by_member(obj, signers):
         raise _refuse(device, "holds a note or addendum whose signature fails")
     repository = repository_of(uow, at.table)
@@ -178,16 +192,31 @@ def apply(
         if known | listed != known:  # keys are only ever added: notes signed once keep verifying
             st.save(uow, st.PracticeSigners(known | listed))
         held = current.held
+        keys = access.load(uow)
+        skipped_before = (sum(keys.skipped.values()), keys.not_taken)
+        catching_up = bool(keys.catch_up)
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
             logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
             for at, sealed in batch.rows:
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers)
+                if not access.wanted(keys, batch.server_seq, at):
+                    continue
+                clinician = trusted[batch.device_id].clinician_id
+                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician)
                 added += outcome == "added"
                 held += outcome == "held"
+                if outcome == "skipped":
+                    keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
+                elif outcome == "not taken":
+                    keys = replace(keys, not_taken=keys.not_taken + 1)
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
         cursor = batches[-1].server_seq if batches else current.pull_cursor
+        if keys.catch_up and cursor >= keys.catch_up_until:
+            keys = replace(keys, catch_up=[], catch_up_until=0)
+        counted = (sum(keys.skipped.values()), keys.not_taken)
+        if counted != skipped_before or catching_up != bool(keys.catch_up):
+            access.save(uow, keys)
         st.save(
             uow,
             replace(

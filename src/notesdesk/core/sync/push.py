@@ -16,9 +16,10 @@ from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.sealer import encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import access
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
-from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest, seal_row
+from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
 
 SYNCED_TABLES = ("client", "note", "addendum")
@@ -47,14 +48,14 @@ def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[st
     return list(seen), last
 
 
-def _payload(uow: UnitOfWork, table: str, row_id: str) -> tuple[bytes, int] | None:
-    """The row as it is now (its JSON and revision), or None when it is not to be shared: deleted,
-    or a draft (drafts belong to their author)."""
+def _payload(uow: UnitOfWork, table: str, row_id: str) -> tuple[bytes, int, Any] | None:
+    """The row as it is now (its JSON, revision and itself), or None when it is not to be shared:
+    deleted, or a draft (drafts belong to their author)."""
     repository = repository_of(uow, table)
     found = repository.find(row_id)
     if found is None or (table == "note" and not uow.notes.get(row_id).is_signed):
         return None
-    return encode(found), repository.rev_of(row_id)
+    return encode(found), repository.rev_of(row_id), found
 
 
 def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
@@ -65,14 +66,16 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         current = st.state(uow)
         assert current.outbox is None
         wanted, cursor = _candidates(uow, current.audit_cursor, limit)
+        keys = access.load(uow)
+        drawn_before = len(keys.unpublished)
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         for table, row_id in wanted:
             found = _payload(uow, table, row_id)
-            if found is not None:
+            if found is not None and access.may_push(keys, table, found[2]):
                 seq += 1
                 at = RowAddress(table, row_id, found[1], ident.device_id, seq)
-                rows.append((at, seal_row(ident.key, ident.practice_id, at, found[0])))
+                rows.append(access.seal(keys, ident, table, found[2], at, found[0]))
         if not rows:
             updated = replace(current, audit_cursor=cursor)
             if cursor != current.audit_cursor:
@@ -99,12 +102,17 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
             audit_head=entry.audit_head.hex(),
             signature=entry.sign(bytes.fromhex(ident.device_sign_private)).hex(),
             rows=[
-                st.PendingRow(at.table, at.row_id, at.rev, at.device_seq, sealed.hex()) for at, sealed in rows
+                st.PendingRow(
+                    at.table, at.row_id, at.rev, at.device_seq, sealed.hex(), at.client_id, at.key_id
+                )
+                for at, sealed in rows
             ],
             audit_cursor=cursor,
         )
         updated = replace(current, outbox=outbox)
         st.save(uow, updated)
+        if len(keys.unpublished) != drawn_before:
+            access.save(uow, keys)  # a key drawn for this batch is kept with it
         uow.commit()
         return updated
 
@@ -155,6 +163,8 @@ def send(engine: Engine, ident: st.SyncIdentity, box: st.PendingPush) -> None:
                     "row_id": row.row_id,
                     "rev": row.rev,
                     "sealed": bytes.fromhex(row.sealed),
+                    "client_id": row.client_id or None,
+                    "key_id": row.key_id or None,
                 }
                 for row in box.rows
             ],

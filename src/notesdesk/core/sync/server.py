@@ -20,6 +20,7 @@ from notesdesk.core.errors import InvalidInput, NotesdeskError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEVICE_ROLE = "notesdesk_device"
+OUTDATED = frozenset({"42P01", "42703"})  # undefined table, undefined column: a server not yet migrated
 UNREACHABLE = (
     "The practice server could not be reached, or the connection was lost; nothing was lost "
     "or half-written. Run the same command again."
@@ -88,6 +89,11 @@ def connected(engine: Engine) -> Iterator[Connection]:
         if "database" in text and "does not exist" in text:
             raise NotesdeskError("The practice server has no database of that name: create it first "
                                  "(README, \"Group practice\"). Nothing was changed.") from exc
+        if getattr(exc.orig, "sqlstate", None) in OUTDATED:
+            raise NotesdeskError(
+                "The practice server's schema is older than this version of NotesDesk: an "
+                "administrator runs 'notesdesk practice upgrade-server --server URL'. Nothing was changed."
+            ) from exc
         if _is_refusal(exc):
             raise NotesdeskError(
                 "The practice server refused this device's change (permission denied)."

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -25,6 +26,10 @@ practice = Table(
     metadata,
     Column("id", Text, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The practice recovery key's X25519 public half and a MAC under the practice key (crypto.py):
+    # every new client key is wrapped for it. Empty for practices set up before per-client keys.
+    Column("recovery_public", LargeBinary, nullable=True),
+    Column("recovery_certificate", LargeBinary, nullable=True),
 )
 
 device = Table(
@@ -80,5 +85,22 @@ change = Table(
     Column("row_id", Text, nullable=False),
     Column("rev", Integer, nullable=False),
     Column("sealed", LargeBinary, nullable=False),
+    # The client whose key seals the row, and which of its keys; empty for rows under the practice key.
+    Column("client_id", Text, nullable=True),
+    Column("key_id", Text, nullable=True),
     UniqueConstraint("device_id", "device_seq", name="uq_change_device_seq"),
+    Index("ix_change_client", "practice_id", "client_id"),
+)
+
+client_key = Table(
+    "client_key",
+    metadata,
+    Column("practice_id", Text, ForeignKey("practice.id"), primary_key=True),
+    Column("client_id", Text, primary_key=True),
+    Column("key_id", Text, primary_key=True),
+    Column("recipient", Text, primary_key=True),  # a clinician id, or "recovery"
+    Column("role", Text, nullable=False, server_default="clinician"),  # or "supervisor" (crypto.ROLES)
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("certificate", LargeBinary, nullable=False),  # crypto.client_key_certificate
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -16,7 +16,8 @@ from notesdesk.core.sync.crypto import GENESIS
 IDENTITY_ID = "sync-identity"
 STATE_ID = "sync-state"
 SIGNERS_ID = "practice-signers"
-DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID})
+CLIENT_KEYS_ID = "client-keys"  # core/sync/access.py
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID})
 """This device's place in the practice: never copied into a practice export (an imported copy would be
 a clone of the device, with its role, keys and log position)."""
 
@@ -54,6 +55,8 @@ class PendingRow:
     rev: int
     device_seq: int
     sealed: str
+    client_id: str = ""  # whose key seals it (core/sync/access.py); empty: the practice key
+    key_id: str = ""
 
 
 @dataclass(frozen=True)

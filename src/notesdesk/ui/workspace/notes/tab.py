@@ -109,6 +109,8 @@ class AddendaPanel(QGroupBox):
         # As wide as its longest choice, so every choice shows whole.
         self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind in AddendumKind:
+            if kind is AddendumKind.CO_SIGNATURE:  # a supervisor's: 'note cosign' on the command line
+                continue
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
         self.unsent_label = named(QLabel(), "Unsent addendum")

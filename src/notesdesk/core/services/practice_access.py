@@ -1,0 +1,235 @@
+"""Group practice, who may read what: per-client keys exchanged at each sync (docs/design-notes.md §9).
+Plain functions of a unit of work like every service; the key handling itself is in core/sync/access.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import access, crypto, push, server
+from notesdesk.core.sync import server_tables as t
+from notesdesk.core.sync import state as st
+
+
+@dataclass(frozen=True)
+class Sharing:
+    clients_shared: int  # clients this clinician holds a key of
+    clients_not_shared: int  # clients whose rows arrived but are not shared with this clinician
+    rows_skipped: int
+
+
+def publish(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> None:
+    """Put the wrapped copies of the client keys drawn here on the server, before any row sealed under
+    them is sent (a copy already there is kept, so doing it again after an interruption is harmless)."""
+    with uow:
+        keys = access.load(uow)
+    if not keys.unpublished:
+        return
+    with server.connected(engine) as connection:
+        count = access.publish(connection, ident, keys)
+    with uow:
+        latest = access.load(uow)
+        left = {k: v for k, v in latest.unpublished.items() if k not in keys.unpublished}
+        access.save(uow, replace(latest, unpublished=left))
+        uow.record("practice-share", detail=f"{count} client keys wrapped")
+        uow.commit()
+
+
+def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str]:
+    """Take in the client keys members wrapped for this clinician, and draw new keys for the clients
+    a removed clinician could read. A client whose rows were skipped before is caught up: the log is
+    pulled again from its start, taking in only that client's rows up to where this vault had pulled
+    (every batch verified again on the way). Returns the clients that gained a key."""
+    with uow:
+        keys = access.load(uow)
+    roles_before = (list(keys.supervising), dict(keys.supervisors))
+    with server.connected(engine) as connection:
+        gained = access.receive(connection, ident, keys)
+        rotated = access.rotate_for_removed(connection, ident, keys)
+    if not gained and not rotated and roles_before == (keys.supervising, keys.supervisors):
+        return []
+    with uow:
+        current = st.state(uow)
+        missed = [client for client in gained if keys.skipped.get(client)]
+        if missed:
+            keys = replace(
+                keys,
+                skipped={c: n for c, n in keys.skipped.items() if c not in missed},
+                catch_up=sorted(set(keys.catch_up) | set(missed)),
+                catch_up_until=max(keys.catch_up_until, current.pull_cursor),
+            )
+            st.save(uow, replace(current, pull_cursor=0, logs={}))
+        access.save(uow, keys)
+        if gained:
+            uow.record("practice-key-received", detail=f"{len(gained)} client keys")
+        if rotated:
+            uow.record("practice-key-rotated", detail=f"{len(rotated)} clients, a clinician was removed")
+        uow.commit()
+    publish(uow, engine, ident)
+    return gained
+
+
+def refuse_if_removed(engine: Engine, ident: st.SyncIdentity) -> None:
+    """One clear line before anything is sent from a device a member removed (the server refuses its
+    pushes anyway)."""
+    with server.connected(engine) as connection:
+        removed = access.removed_devices(connection, ident.practice_id)
+    if ident.device_id in removed:
+        raise NotesdeskError(
+            "This device was removed from the practice: nothing was sent or received. The records "
+            "already in this vault stay here."
+        )
+
+
+def sharing(uow: UnitOfWork) -> Sharing:
+    with uow:
+        keys = access.load(uow)
+    not_shared = [c for c, n in keys.skipped.items() if n and c not in keys.keys]
+    return Sharing(len(keys.keys), len(not_shared), sum(keys.skipped.values()))
+
+
+@dataclass(frozen=True)
+class Assigned:
+    client_id: str
+    clinician_id: str
+    role: str  # "clinician", "supervisor" (read and co-sign), or "removed"
+    key_id: str  # the client's key new writes use from now on
+
+
+def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
+    with uow:
+        ident = st.required_identity(uow)
+    if not ident.practice_key:
+        raise NotesdeskError("This device has not been added to the practice yet, so it cannot share.")
+    return ident
+
+
+def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool = False) -> Assigned:
+    """Share a client with one more clinician (or supervisor): every key of the client held here is
+    wrapped for them, so they receive its earlier records too. Only a clinician who holds the client's
+    keys can do it; the server cannot (it holds no key)."""
+    ident = _member_ident(uow)
+    who = clinician_id.strip()
+    with uow:
+        if uow.clients.find(client_id) is None:
+            raise InvalidInput("No client with that id in this vault; nothing was changed.")
+        keys = access.load(uow)
+        if not keys.keys.get(client_id):  # a client of yours not synced yet: its first key now
+            access.draw(keys, client_id)
+            access.save(uow, keys)
+            uow.commit()
+    engine = server.engine_for(ident.server_url)
+    publish(uow, engine, ident)
+    with uow:
+        keys = access.load(uow)
+    with server.connected(engine) as connection:
+        members = access.clinician_publics(connection, ident)
+        if who not in members:
+            raise InvalidInput(
+                "No clinician with that id is a member of this practice; nothing was changed."
+            )
+        role = crypto.SUPERVISOR if supervisor else crypto.CLINICIAN
+        rows = [
+            row
+            for name, key in sorted(keys.keys[client_id].items())
+            for row in access.wrap_rows(
+                ident, client_id, name, bytes.fromhex(key), {who: members[who]}, {who: role}
+            )
+        ]
+        connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
+    with uow:
+        uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
+        uow.commit()
+    return Assigned(client_id, who, role, access.current(keys, client_id) or "")
+
+
+def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
+    """Stop sharing a client's new records with a clinician: a new key (one generation up) for new
+    writes, wrapped for everyone else who holds the current one. What they already received stays in
+    their vault."""
+    ident = _member_ident(uow)
+    who = clinician_id.strip()
+    if who == ident.clinician_id:
+        raise InvalidInput("You cannot remove yourself from a client; nothing was changed.")
+    with uow:
+        if uow.clients.find(client_id) is None:
+            raise InvalidInput("No client with that id in this vault; nothing was changed.")
+        keys = access.load(uow)
+    name = access.current(keys, client_id)
+    if name is None:
+        raise InvalidInput("That client is not shared from this vault; nothing was changed.")
+    engine = server.engine_for(ident.server_url)
+    with server.connected(engine) as connection:
+        holders = access.holders(connection, ident, client_id, name)
+    if who not in holders:
+        raise InvalidInput("That clinician is not assigned to that client; nothing was changed.")
+    with uow:
+        keys = access.load(uow)
+        others = [
+            access.as_recipient(other, role)
+            for other, role in holders.items()
+            if other not in {who, ident.clinician_id, crypto.RECOVERY}
+        ]
+        fresh = access.draw(keys, client_id, others)
+        access.save(uow, keys)
+        uow.record("practice-unassign", detail=f"client {client_id} from {who}")
+        uow.commit()
+    publish(uow, engine, ident)
+    return Assigned(client_id, who, "removed", fresh)
+
+
+@dataclass(frozen=True)
+class Removed:
+    clinician_id: str
+    devices: list[str]
+    clients_rotated: int  # clients of theirs held here that now have a new key for new writes
+
+
+def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
+    """Remove a colleague from the practice: their devices are marked removed (the server refuses
+    their pushes from now on) and every client they could read gets a new key for new records, drawn
+    here for the clients held here and by each other member at their next sync. What they already
+    received stays in their vault."""
+    ident = _member_ident(uow)
+    who = clinician_id.strip()
+    if who == ident.clinician_id:
+        raise InvalidInput("You cannot remove yourself from the practice; nothing was changed.")
+    engine = server.engine_for(ident.server_url)
+    d = t.device.c
+    with server.connected(engine) as connection:
+        push.lock_log(connection, ident.practice_id)  # no push of theirs slips in while removing
+        devices = list(
+            connection.execute(
+                select(d.id).where(
+                    d.practice_id == ident.practice_id, d.clinician_id == who, d.removed_at.is_(None)
+                )
+            ).scalars()
+        )
+        if not devices:
+            raise InvalidInput("No clinician with that id is a member of this practice; nothing was changed.")
+        connection.execute(update(t.device).where(d.id.in_(devices)).values(removed_at=func.now()))
+    with uow:
+        keys = access.load(uow)
+    with server.connected(engine) as connection:
+        rotated = access.rotate_for_removed(connection, ident, keys)
+    with uow:
+        access.save(uow, keys)
+        uow.record("practice-remove-clinician", detail=f"clinician {who}, {len(devices)} devices")
+        uow.commit()
+    publish(uow, engine, ident)
+    return Removed(who, devices, len(rotated))
+
+
+def upgrade_server(admin_url: str) -> None:
+    """Bring a practice server set up by an earlier version to this version's schema (an
+    administrator's login, used once and never kept, as for `practice init`)."""
+    engine = server.engine_for(server.check_url(admin_url))
+    with server.connected(engine) as connection:
+        found = connection.execute(select(t.practice.c.id)).first()
+    if found is None:
+        raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' instead.")
+    server.migrate(engine)
