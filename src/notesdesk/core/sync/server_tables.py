@@ -82,3 +82,14 @@ change = Table(
     Column("sealed", LargeBinary, nullable=False),
     UniqueConstraint("device_id", "device_seq", name="uq_change_device_seq"),
 )
+
+device_invite = Table(
+    "device_invite",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("practice_id", Text, ForeignKey("practice.id"), nullable=False),
+    Column("kdf", Text, nullable=False),  # Argon2id parameters (JSON): the salt is in here
+    Column("sealed", LargeBinary, nullable=False),  # devices.InvitePayload under the code's key
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
