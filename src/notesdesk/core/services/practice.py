@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, pull, push, roster, server
+from notesdesk.core.sync import crypto, pull, push, rollback, roster, server
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -308,6 +308,7 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
     if not ident.practice_key:
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url)
+    rollback.refuse_if_behind(engine, uow, ident)
     while True:
         current = before if before.outbox is not None else push.prepare(uow, ident, batch)
         box = current.outbox
