@@ -50,7 +50,7 @@ def test_the_app_syncs_at_unlock_and_on_sync_now(make_window, ctx, colleague, ad
     keeper = window.practice_sync
     assert keeper.label.isVisible() and keeper.action.isVisible() and keeper.timer.isActive()
     # The sync at unlock runs in the background; the client list hears of what arrived.
-    qtbot.waitUntil(lambda: keeper.label.text().startswith("Synced"), timeout=60_000)
+    qtbot.waitUntil(lambda: keeper.label.text().startswith("Practice synced"), timeout=60_000)
     qtbot.waitUntil(lambda: "Synthetic Colleague Client" in _shown_names(window), timeout=10_000)
     assert ctx.errors.last_message is None
 
@@ -118,7 +118,7 @@ def test_the_status_words():
 
     at = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
     local = at.astimezone()
-    assert sync_status.describe(SyncSummary(True, None, 0, False)) == "Not synced yet"
+    assert sync_status.describe(SyncSummary(True, None, 0, False)) == "Practice: not synced yet"
     assert sync_status.describe(SyncSummary(True, at, 2, False)).endswith("· 2 to resolve")
     assert f"{local:%Y-%m-%d %H:%M}" in sync_status.describe(SyncSummary(True, at, 0, False), offline=True)
     assert sync_status.describe(SyncSummary(False, None, 0, False)).startswith("Practice: waiting")

@@ -99,6 +99,20 @@ def _open(connection: Connection, practice_id: str, code: str) -> tuple[str, dev
     raise InvalidInput(WRONG_CODE)
 
 
+def _claim(connection: Connection, invite_id: str) -> None:
+    """Take the invitation opened a moment ago for this join: still there (not used by another join
+    meanwhile: the row is locked until this transaction ends) and still valid; then delete it."""
+    i = t.device_invite.c
+    found = connection.execute(
+        select((i.expires_at > func.now()).label("valid")).where(i.id == invite_id).with_for_update()
+    ).first()
+    if found is None:
+        raise InvalidInput(WRONG_CODE)
+    if not found.valid:
+        raise InvalidInput(EXPIRED.format(minutes=devices.VALID_MINUTES))
+    connection.execute(delete(t.device_invite).where(i.id == literal(invite_id)))
+
+
 def _practice_key(connection: Connection, practice_id: str, payload: devices.InvitePayload) -> bytes:
     wrapped = connection.execute(
         select(t.wrapped_key.c.wrapped).where(
@@ -144,11 +158,11 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
         practice_id = connection.execute(select(t.practice.c.id)).scalar()
         if practice_id is None:
             raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
-        _open(connection, practice_id, typed)  # a wrong or expired code creates no role
+        invite_id, payload = _open(connection, practice_id, typed)  # a wrong or expired code: no role
     role, password = server.create_device_role(engine)
     sign_private = signing.new_private_key_bytes()
     with server.connected(engine) as connection:
-        invite_id, payload = _open(connection, practice_id, typed)
+        _claim(connection, invite_id)
         key = _practice_key(connection, practice_id, payload)
         note_private = bytes.fromhex(payload.note_private)
         ident = st.SyncIdentity(
@@ -180,7 +194,6 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
                 certificate=keys.certificate(key, practice_id),
             )
         )
-        connection.execute(delete(t.device_invite).where(t.device_invite.c.id == literal(invite_id)))
         # The vault is written inside the server's transaction: if it fails, the invitation stays.
         with uow:
             uow.vault.adopt_practice(uow, note_private, payload.profile)

@@ -56,7 +56,7 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
     elif failed:
         text = f"Sync stopped · last sync {_when(found.last_sync)}"
     else:
-        text = f"Synced {_when(found.last_sync)}" if found.last_sync else "Not synced yet"
+        text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
     if found.to_resolve:
         text += f" · {found.to_resolve} to resolve"
     return text
