@@ -49,6 +49,7 @@ def test_the_app_syncs_at_unlock_and_on_sync_now(make_window, ctx, colleague, ad
     window = make_window()
     keeper = window.practice_sync
     assert keeper.label.isVisible() and keeper.action.isVisible() and keeper.timer.isActive()
+    assert keeper.timer.interval() == 5 * 60_000  # README: every five minutes
     # The sync at unlock runs in the background; the client list hears of what arrived.
     qtbot.waitUntil(lambda: keeper.label.text().startswith("Practice synced"), timeout=60_000)
     qtbot.waitUntil(lambda: "Synthetic Colleague Client" in _shown_names(window), timeout=10_000)
