@@ -129,3 +129,20 @@ def _port(ident: st.SyncIdentity) -> int:
     from sqlalchemy.engine import make_url
 
     return int(make_url(ident.server_url).port or 5432)
+
+
+def test_a_clinician_waiting_to_be_added_sees_that_without_a_popup(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    founded = found_practice(colleague, admin_url)
+    practice.join(ctx.vault.unit_of_work(), admin_url, founded.practice_fingerprint)  # nobody adds us
+
+    window = make_window()
+    keeper = window.practice_sync
+    assert keeper.label.isVisible()
+    qtbot.waitUntil(lambda: not keeper.running, timeout=60_000)
+    assert keeper.label.text() == "Practice: waiting to be added by a member"
+    assert ctx.errors.last_message is None
+    keeper.action.trigger()  # asked for: told what to do
+    qtbot.waitUntil(lambda: ctx.errors.last_message is not None, timeout=60_000)
+    assert "Waiting to be added" in ctx.errors.last_message

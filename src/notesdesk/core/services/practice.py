@@ -22,6 +22,10 @@ BATCH = 200
 """Rows per push and pushes per pull: one server transaction and one local unit of work each."""
 
 
+class WaitingToBeAdded(NotesdeskError):
+    """This device joined but no member has added its clinician yet: a state, not a failure."""
+
+
 @dataclass(frozen=True)
 class Founded:
     practice_id: str
@@ -270,7 +274,7 @@ def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
         ).scalar()
         listed = roster.devices(connection, ident.practice_id).get(ident.device_id)
     if wrapped is None:
-        raise NotesdeskError(
+        raise WaitingToBeAdded(
             f"Waiting to be added: ask a member to run 'notesdesk practice add-clinician "
             f"{ident.clinician_id}' with the fingerprint 'practice status' shows here."
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from notesdesk.core.services.practice import WaitingToBeAdded
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import ServerUnavailable
@@ -40,3 +41,8 @@ def summary(uow: UnitOfWork) -> SyncSummary | None:
 def is_offline(exc: BaseException) -> bool:
     """The server could not be reached (or the connection dropped): safe to try again later."""
     return isinstance(exc, ServerUnavailable)
+
+
+def is_waiting(exc: BaseException) -> bool:
+    """No member has added this clinician yet: the status bar already says so."""
+    return isinstance(exc, WaitingToBeAdded)

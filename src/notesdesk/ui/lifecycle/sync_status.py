@@ -119,8 +119,8 @@ class SyncKeeper(QObject):
         assert self._summary is not None
         offline = sync_state.is_offline(exc)
         self.label.setText(describe(self._summary, offline=offline, failed=not offline))
-        if offline and not asked:
-            return  # a laptop away from the office: a state, not an error
+        if (offline or sync_state.is_waiting(exc)) and not asked:
+            return  # a laptop away from the office, or not added yet: a state, not an error
         if asked or not self._failing:
             self.ctx.errors.present(exc)
-        self._failing = not offline
+        self._failing = not (offline or sync_state.is_waiting(exc))
