@@ -8,16 +8,20 @@ from dataclasses import replace
 
 import psycopg
 import pytest
+from PySide6.QtCore import QSettings
 
 from notesdesk.core.services import clients, practice
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import state as st
+from notesdesk.ui.context import AppContext
 from notesdesk.ui.lifecycle import sync_status
+from notesdesk.ui.main_window import MainWindow
+from notesdesk.ui.prefs import Preferences
 from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
 from tests.sync.helpers import add_client, found_practice, join_practice, signed_note
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, FakeWorkspace
 
 
 @pytest.fixture
@@ -146,3 +150,26 @@ def test_a_clinician_waiting_to_be_added_sees_that_without_a_popup(
     keeper.action.trigger()  # asked for: told what to do
     qtbot.waitUntil(lambda: ctx.errors.last_message is not None, timeout=60_000)
     assert "Waiting to be added" in ctx.errors.last_message
+
+
+def test_a_vault_open_read_only_does_not_sync(qtbot, ui_vault_path, runner, errors, tmp_path, relaunch,
+                                              admin_url):  # noqa: F811
+    vault, _key = Vault.create(ui_vault_path, PASSPHRASE)
+    found_practice(vault, admin_url)
+    vault.close()
+    vault = Vault.open(ui_vault_path, passphrase=PASSPHRASE, read_only=True)
+    prefs = Preferences(QSettings(str(tmp_path / "ro.ini"), QSettings.Format.IniFormat))
+    ctx = AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs)
+    window = MainWindow(ctx, relaunch=relaunch, workspace_factory=FakeWorkspace)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: not window.search_keeper.building)
+        keeper = window.practice_sync
+        qtbot.waitUntil(lambda: keeper.label.isVisible())
+        assert not keeper.running and not keeper.timer.isActive() and not keeper.action.isEnabled()
+        assert "read-only" in keeper.label.text()
+        runner.wait()
+        assert errors.last_message is None
+    finally:
+        window.shutdown()

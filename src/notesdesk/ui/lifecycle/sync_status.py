@@ -86,9 +86,13 @@ class SyncKeeper(QObject):
         self._summary = self.ctx.session.read(sync_state.summary)
         if self._summary is None:
             return
-        self.label.setText(describe(self._summary))
         self.label.show()
         self.action.setVisible(True)
+        if self.ctx.vault.read_only:  # nothing received could be stored: say so, never try
+            self.label.setText(describe(self._summary) + " · read-only: not syncing")
+            self.action.setEnabled(False)
+            return
+        self.label.setText(describe(self._summary))
         self.timer.start()
         self.sync(asked=False)
 
