@@ -38,6 +38,10 @@ def test_a_second_device_joins_with_a_code_and_both_sync(make_vault, admin_url):
     laptop_status, desk_status = practice.status(laptop.unit_of_work()), practice.status(desk.unit_of_work())
     assert laptop_status.device_id != desk_status.device_id
     assert laptop_status.member
+    with psycopg.connect(admin_url) as conn:
+        listed = conn.execute("SELECT role_name, sign_public, certificate IS NOT NULL FROM device").fetchall()
+    assert len({r[0] for r in listed}) == len({bytes(r[1]) for r in listed}) == 2
+    assert all(r[2] for r in listed)  # both certified under the practice key
 
 
 def test_a_code_works_once(make_vault, admin_url):
