@@ -1,4 +1,5 @@
-"""Group practice: practice init | join | add-clinician | assign | sync | status (docs/design-notes.md §9)."""
+"""Group practice: practice init | join | invite-device | add-clinician | assign | remove-clinician |
+sync | status (docs/design-notes.md §9)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,22 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "('notesdesk practice status').\n",
     )
     join.add_argument("--server", required=True, metavar="URL")
-    join.add_argument("--practice-fingerprint", required=True, metavar="FINGERPRINT")
+    join.add_argument("--practice-fingerprint", metavar="FINGERPRINT")
+    join.add_argument(
+        "--device", action="store_true", help="join as another device of a clinician already in the practice"
+    )
+    join.add_argument(
+        "--code", metavar="CODE", help="with --device: the code 'practice invite-device' printed"
+    )
+    add_command(
+        group,
+        "invite-device",
+        common,
+        "let another device of yours join: prints a one-time code valid 15 minutes",
+        cmd_invite_device,
+        "Type the code on the new device: notesdesk practice join --device --server URL --code CODE.\n"
+        "Use a new, empty vault there; it takes your keys and profile.\n",
+    )
     add = add_command(
         group,
         "add-clinician",
@@ -86,6 +102,13 @@ def cmd_init(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_join(cli: Cli, args: argparse.Namespace) -> int:
+    if args.device:
+        return _join_device(cli, args)
+    if args.practice_fingerprint is None or args.code is not None:
+        raise UsageError(
+            "Join as a new clinician with --practice-fingerprint, or as another device of yours "
+            "with --device --code CODE."
+        )
     with cli.open_vault() as vault:
         url = _admin_url(cli, args.server)
         joined = practice.join(vault.unit_of_work(), url, args.practice_fingerprint)
@@ -97,6 +120,38 @@ def cmd_join(cli: Cli, args: argparse.Namespace) -> int:
     cli.note(
         "Read both to a member of the practice, who runs 'notesdesk practice add-clinician'; "
         "then run 'notesdesk practice sync'."
+    )
+    return 0
+
+
+def _join_device(cli: Cli, args: argparse.Namespace) -> int:
+    if args.code is None or args.practice_fingerprint is not None:
+        raise UsageError("Join as another device with --device --code CODE (no practice fingerprint).")
+    from notesdesk.core.services import practice_devices
+
+    with cli.open_vault() as vault:
+        url = _admin_url(cli, args.server)
+        joined = practice_devices.join_device(vault.unit_of_work(), url, args.code)
+    if cli.json:
+        cli.emit_json(joined)
+        return 0
+    cli.out(f"Joined as another device of clinician {joined.clinician_id}: device {joined.device_id}")
+    cli.note("Run 'notesdesk practice sync' to receive your records.")
+    return 0
+
+
+def cmd_invite_device(cli: Cli, args: argparse.Namespace) -> int:
+    from notesdesk.core.services import practice_devices
+
+    with cli.open_vault() as vault:
+        invitation = practice_devices.invite_device(vault.unit_of_work())
+    if cli.json:
+        cli.emit_json(invitation)
+        return 0
+    cli.out(invitation.code)
+    cli.note(
+        f"One-time code, valid until {invitation.expires_at.astimezone().strftime('%H:%M')}: on your "
+        "other device run 'notesdesk practice join --device --server URL --code CODE'."
     )
     return 0
 

@@ -50,6 +50,7 @@ from notesdesk.ui.lifecycle.lock import (
     save_all_drafts,
 )
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
+from notesdesk.ui.lifecycle.sync_status import SyncKeeper
 from notesdesk.ui.printing.documents import ReportsMenu
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,
@@ -132,6 +133,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.statusBar().addWidget(self.backup_status)
         self.index_status = QLabel(self)
         self.statusBar().addPermanentWidget(self.index_status)
+        self.practice_sync = SyncKeeper(ctx, self)  # shown only for a practice member
+        self.statusBar().addPermanentWidget(self.practice_sync.label)
         self._make_menus()
         self.backups = BackupKeeper(ctx, parent=self)
         self.backups.sig_status.connect(self.backup_status.setText)
@@ -174,6 +177,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self._filled = True
         self.refresh_clients()  # queues the flags on the background runner
         self.search_keeper.start()  # after them: one job at a time
+        self.practice_sync.start()  # a practice member syncs at unlock, then every few minutes
         if self._recovered is not None:
             self.show_recovered(self._recovered)
 
@@ -245,6 +249,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         a, bar = self.actions_by_name, self.menuBar()
         file_menu = bar.addMenu("&File")
         for name in ("settings", "backups", "lock", "quit"):
+            if name == "lock":
+                file_menu.addAction(self.practice_sync.action)
             file_menu.addAction(a[name])
         client_menu = bar.addMenu("&Client")
         for name in ("new", "edit", "hold", "reactivate", "discharge"):
@@ -425,6 +431,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.idle.stop()
         self.system_lock.stop()
         self.backups.stop()
+        self.practice_sync.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

@@ -15,12 +15,16 @@ from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice_access
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, pull, push, roster, server
+from notesdesk.core.sync import crypto, pull, push, rollback, roster, server
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
 BATCH = 200
 """Rows per push and pushes per pull: one server transaction and one local unit of work each."""
+
+
+class WaitingToBeAdded(NotesdeskError):
+    """This device joined but no member has added its clinician yet: a state, not a failure."""
 
 
 @dataclass(frozen=True)
@@ -280,7 +284,7 @@ def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
         ).scalar()
         listed = roster.devices(connection, ident.practice_id).get(ident.device_id)
     if wrapped is None:
-        raise NotesdeskError(
+        raise WaitingToBeAdded(
             f"Waiting to be added: ask a member to run 'notesdesk practice add-clinician "
             f"{ident.clinician_id}' with the fingerprint 'practice status' shows here."
         )
@@ -319,6 +323,7 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url)
     practice_access.refuse_if_removed(engine, ident)
+    rollback.refuse_if_behind(engine, uow, ident)
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
     practice_access.receive(uow, engine, ident)
     while True:

@@ -104,3 +104,14 @@ client_key = Table(
     Column("certificate", LargeBinary, nullable=False),  # crypto.client_key_certificate
     Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+device_invite = Table(
+    "device_invite",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("practice_id", Text, ForeignKey("practice.id"), nullable=False),
+    Column("kdf", Text, nullable=False),  # Argon2id parameters (JSON): the salt is in here
+    Column("sealed", LargeBinary, nullable=False),  # devices.InvitePayload under the code's key
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,0 +1,48 @@
+"""What the app shows about practice sync (docs/design-notes.md §9): whether this vault is a member,
+when it last synced, and how many received versions wait for a person to choose. Plain reads of the
+vault's sealed sync state; nothing here talks to the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from notesdesk.core.services.practice import WaitingToBeAdded
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import state as st
+from notesdesk.core.sync.server import ServerUnavailable
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    member: bool  # False while waiting for a member to run add-clinician
+    last_sync: datetime | None
+    to_resolve: int
+    waiting_to_push: bool
+
+
+def to_resolve(uow: UnitOfWork) -> int:
+    """Received versions that differ from this vault's and wait for a person: the client details held
+    back so far. The conflicts list (plans, safety plans, milestones) adds its own count here."""
+    return st.state(uow).held
+
+
+def summary(uow: UnitOfWork) -> SyncSummary | None:
+    """None when this vault is not part of a practice: the app then shows nothing about sync."""
+    with uow:
+        ident = st.identity(uow)
+        if ident is None:
+            return None
+        current = st.state(uow)
+        return SyncSummary(bool(ident.practice_key), current.last_sync, to_resolve(uow),
+                           current.outbox is not None)
+
+
+def is_offline(exc: BaseException) -> bool:
+    """The server could not be reached (or the connection dropped): safe to try again later."""
+    return isinstance(exc, ServerUnavailable)
+
+
+def is_waiting(exc: BaseException) -> bool:
+    """No member has added this clinician yet: the status bar already says so."""
+    return isinstance(exc, WaitingToBeAdded)

@@ -1,0 +1,130 @@
+"""Practice sync while the app runs: at unlock, every few minutes and on "Sync now", through the one
+background runner, with its state in the status bar (only for a vault that is part of a practice).
+
+Being offline is a state shown in the status bar, not an error. Any other failure reaches the user
+once through the one presenter; automatic retries that fail again stay quiet until a sync succeeds
+or the user asks (docs/design-notes.md §9). Nothing here names a client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QWidget
+
+from notesdesk.core.services import practice, sync_state
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Changed, Kind
+
+if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
+    from notesdesk.core.storage.uow import UnitOfWork
+
+SYNC_EVERY_MS = 5 * 60_000
+RECEIVED_KINDS = (Kind.CLIENT, Kind.NOTE)
+"""What a sync brings in (sync/pull.py KINDS): the views of these kinds refresh after one."""
+
+
+@dataclass(frozen=True)
+class Synced:
+    received: int
+    summary: sync_state.SyncSummary | None
+
+
+def sync_and_summarise(uow: Callable[[], UnitOfWork]) -> Synced:
+    """The background job: one sync, then the state to show (each in its own unit of work)."""
+    report = practice.sync(uow())
+    return Synced(report.received, sync_state.summary(uow()))
+
+
+def _when(moment: datetime | None, today: datetime | None = None) -> str:
+    if moment is None:
+        return "never"
+    local, now = moment.astimezone(), (today or datetime.now()).astimezone()
+    return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%Y-%m-%d %H:%M}"
+
+
+def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool = False) -> str:
+    """The status bar's words for a sync state."""
+    if not found.member:
+        return "Practice: waiting to be added by a member"
+    if offline:
+        text = f"Practice server offline · last sync {_when(found.last_sync)}"
+    elif failed:
+        text = f"Sync stopped · last sync {_when(found.last_sync)}"
+    else:
+        text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
+    if found.to_resolve:
+        text += f" · {found.to_resolve} to resolve"
+    return text
+
+
+class SyncKeeper(QObject):
+    """Owns the status-bar label, the "Sync now" action and the timer; `start` after the window shows."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.label = QLabel(parent)
+        self.label.setAccessibleName("Practice sync")
+        self.label.hide()
+        self.action = QAction("S&ync with the practice now", parent)
+        self.action.setVisible(False)
+        self.action.triggered.connect(lambda _checked=False: self.sync(asked=True))
+        self.timer = QTimer(self)
+        self.timer.setInterval(SYNC_EVERY_MS)
+        self.timer.timeout.connect(lambda: self.sync(asked=False))
+        self.running = False
+        self._failing = False  # a failure was shown: automatic retries that fail again stay quiet
+        self._summary: sync_state.SyncSummary | None = None
+
+    def start(self) -> None:
+        """At unlock: nothing at all for a vault outside a practice; else show the state and sync."""
+        self._summary = self.ctx.session.read(sync_state.summary)
+        if self._summary is None:
+            return
+        self.label.show()
+        self.action.setVisible(True)
+        if self.ctx.vault.read_only:  # nothing received could be stored: say so, never try
+            self.label.setText(describe(self._summary) + " · read-only: not syncing")
+            self.action.setEnabled(False)
+            return
+        self.label.setText(describe(self._summary))
+        self.timer.start()
+        self.sync(asked=False)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def sync(self, asked: bool) -> None:
+        if self.running or self._summary is None:
+            return
+        self.running = True
+        self.label.setText("Syncing…")
+        self.ctx.session.background(
+            lambda: sync_and_summarise(self.ctx.uow), self._done, lambda exc: self._failed(exc, asked)
+        )
+
+    def _done(self, result: Synced) -> None:
+        self.running = False
+        self._failing = False
+        self._summary = result.summary or self._summary
+        assert self._summary is not None
+        self.label.setText(describe(self._summary))
+        if result.received:
+            for kind in RECEIVED_KINDS:  # practice-wide: every view of these kinds refreshes
+                self.ctx.session.sig_changed.emit(Changed(kind, "", ""))
+
+    def _failed(self, exc: BaseException, asked: bool) -> None:
+        self.running = False
+        assert self._summary is not None
+        offline = sync_state.is_offline(exc)
+        self.label.setText(describe(self._summary, offline=offline, failed=not offline))
+        if (offline or sync_state.is_waiting(exc)) and not asked:
+            return  # a laptop away from the office, or not added yet: a state, not an error
+        if asked or not self._failing:
+            self.ctx.errors.present(exc)
+        self._failing = not (offline or sync_state.is_waiting(exc))
