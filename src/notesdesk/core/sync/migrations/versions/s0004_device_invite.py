@@ -2,7 +2,7 @@
 code, valid until `expires_at` (the server's clock decides), deleted when used.
 
 Revision ID: s0004
-Revises: s0001
+Revises: s0002
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "s0004"
-down_revision = "s0001"
+down_revision = "s0002"
 branch_labels = None
 depends_on = None
 
