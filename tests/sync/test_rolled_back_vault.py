@@ -12,7 +12,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import push, rollback, server
 from notesdesk.core.sync import state as st
 from tests.conftest import PASSPHRASE
-from tests.sync.helpers import add_client, found_practice, note_texts, signed_note
+from tests.sync.helpers import add_client, assign, found_practice, note_texts, signed_note
 
 
 def test_a_vault_restored_behind_its_last_push_is_told_so(make_vault, admin_url, tmp_path):
@@ -56,7 +56,8 @@ def test_an_interrupted_push_is_not_mistaken_for_a_rollback(make_vault, admin_ur
     """The batch reached the server but its acknowledgement did not reach the vault: sent once."""
     desk, other = make_vault("desk"), make_vault("other")
     founded = found_practice(desk, admin_url)
-    signed_note(desk, add_client(desk, "Synthetic Client").id, "Sent once")
+    client = add_client(desk, "Synthetic Client")
+    signed_note(desk, client.id, "Sent once")
     with desk.unit_of_work() as uow:
         me = st.required_identity(uow)
     prepared = push.prepare(desk.unit_of_work(), me, 200)
@@ -66,4 +67,5 @@ def test_an_interrupted_push_is_not_mistaken_for_a_rollback(make_vault, admin_ur
     assert practice.sync(desk.unit_of_work()).pushed == 2
     joined = practice.join(other.unit_of_work(), admin_url, founded.practice_fingerprint)
     practice.add_clinician(desk.unit_of_work(), joined.clinician_id, joined.fingerprint)
+    assign(desk, client.id, joined.clinician_id)  # clients are shared one by one
     assert practice.sync(other.unit_of_work()).received == 2
