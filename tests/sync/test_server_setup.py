@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from notesdesk.core.services import practice, verify
 from notesdesk.core.sync import state as st
-from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
 from tests.sync.pg_cluster import find_bin
 
 
@@ -39,8 +39,9 @@ def test_a_server_restored_from_pg_dump_carries_on(make_vault, database):
     cluster, name, admin_url = database
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     signed_note(alice, client.id, "Before the backup")
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())

@@ -19,7 +19,7 @@ from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.prefs import Preferences
 from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
-from tests.sync.helpers import add_client, found_practice, join_practice, signed_note
+from tests.sync.helpers import add_client, assign, clinician_of, found_practice, join_practice, signed_note
 
 from .conftest import PASSPHRASE, FakeWorkspace
 
@@ -47,6 +47,8 @@ def test_the_app_syncs_at_unlock_and_on_sync_now(make_window, ctx, colleague, ad
     founded = found_practice(ctx.vault, admin_url)
     join_practice(ctx.vault, colleague, admin_url, founded.practice_fingerprint)
     shared = add_client(colleague, "Synthetic Colleague Client")
+    practice.sync(colleague.unit_of_work())  # takes the practice key it was given
+    assign(colleague, shared.id, clinician_of(ctx.vault))
     signed_note(colleague, shared.id, "From the colleague")
     practice.sync(colleague.unit_of_work())
 
@@ -60,7 +62,8 @@ def test_the_app_syncs_at_unlock_and_on_sync_now(make_window, ctx, colleague, ad
     assert ctx.errors.last_message is None
 
     # A second client arrives on "Sync now", from the File menu.
-    add_client(colleague, "Synthetic Second Client")
+    second = add_client(colleague, "Synthetic Second Client")
+    assign(colleague, second.id, clinician_of(ctx.vault))
     practice.sync(colleague.unit_of_work())
     file_menu = window.menuBar().actions()[0].menu()
     assert keeper.action in file_menu.actions()
