@@ -7,19 +7,38 @@ they are computed from it each time, by the same rules as from the full records
 (services/overview.py). Of the notes it keeps only what the flags read, and only of the notes they
 can concern: the newest one and the drafts (unsigned notes); and, for the risk loop, the signed
 notes that record a risk level (without their text) and the current safety plan's version and review.
+
+Summary format 3 (summary_mark.py) adds the scored history's *standing* (measures/history.py): what the
+questionnaires, the risk notes and the safety plan say whatever the date, scored when the summary is
+written, so that the list scores no questionnaire at unlock; only the date's rules run then. It is
+kept with what it was scored under (`scoring_basis`: the shipped instruments and rules, the
+practitioner's own instruments, `STANDING_RULES`); a standing scored under anything else is never
+used, the summary's own inputs are scored again instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache, lru_cache
+
+import msgspec
 
 from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client
 from notesdesk.core.domain.notes import RiskAssessment, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.measures.alert_rules import alert_rules
+from notesdesk.core.measures.history import Standing, history_rows, standing
+from notesdesk.core.measures.library import builtin_instruments
+from notesdesk.core.measures.model import Instrument
+
+# Part of what a standing is scored under: change it whenever the code of a rule that `standing`
+# applies changes (the instrument and rule files are covered by their content).
+STANDING_RULES = "standing/1"
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,10 @@ class ClientSummary:
     episodes: tuple[Episode, ...] = ()
     risk_notes: tuple[SessionNote, ...] = ()  # risk_notes() of the client's notes
     safety_plans: tuple[SafetyPlan, ...] = ()  # slim_safety_plan(): the current version, if any
+    # Format 3: measures.history.standing() of the above (None: no questionnaire and no risk note),
+    # and the scoring_basis() it was computed under ("" in a summary written before format 3).
+    standing: Standing | None = None
+    scored_under: str = ""
 
     @property
     def empty(self) -> bool:
@@ -132,12 +155,14 @@ def summarise(
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
     safety_plans: Iterable[SafetyPlan] = (),
+    extra: Iterable[Instrument] = (),
 ) -> ClientSummary:
     """Pure: one client's summary from its records (every row given must be the client's), each
     kept in the order given — the order they are stored in — because the rules break ties by it
-    (two questionnaires given in the same instant keep their order in the flags)."""
+    (two questionnaires given in the same instant keep their order in the flags), scored with the
+    built-in instruments and `extra`, the practitioner's own."""
     notes = list(notes)
-    return ClientSummary(
+    return scored(ClientSummary(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
         plans=tuple(slim_plan(p) for p in plans),
@@ -146,7 +171,7 @@ def summarise(
         episodes=tuple(episodes),
         risk_notes=risk_notes(notes),
         safety_plans=slim_safety_plan(safety_plans),
-    )
+    ), extra)
 
 
 def summaries_from(
@@ -156,6 +181,7 @@ def summaries_from(
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
     safety_plans: Iterable[SafetyPlan] = (),
+    extra: Iterable[Instrument] = (),
 ) -> dict[str, ClientSummary]:
     """Pure: every client's summary from the whole practice's records, by client id. A client with
     no flag inputs has none (and none is stored for it)."""
@@ -165,7 +191,48 @@ def summaries_from(
     return {
         cid: summarise(
             cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
-            safety_of[cid],
+            safety_of[cid], extra,
         )
         for cid in sorted(ids)
     }
+
+
+@cache
+def _shipped() -> bytes:
+    """The built-in instruments and the alert rules as data, once per process."""
+    return msgspec.json.encode((STANDING_RULES, builtin_instruments(), alert_rules()))
+
+
+@lru_cache(maxsize=8)
+def _basis(extra: tuple[Instrument, ...]) -> str:
+    return hashlib.sha256(_shipped() + msgspec.json.encode(extra)).hexdigest()
+
+
+def scoring_basis(extra: Iterable[Instrument] = ()) -> str:
+    """What a standing scored now would be scored under: a digest of the rules and instruments."""
+    return _basis(tuple(extra))
+
+
+def scored(summary: ClientSummary, extra: Iterable[Instrument] = ()) -> ClientSummary:
+    """Pure: `summary` with its standing scored from its own inputs now."""
+    extra = tuple(extra)
+    found = None
+    if summary.measures or summary.risk_notes:  # the list scores no client without either
+        found = standing(history_rows(summary.measures, summary.episodes, extra), summary.episodes,
+                         summary.risk_notes, summary.safety_plans)
+    return replace(summary, standing=found, scored_under=scoring_basis(extra))
+
+
+def same_scoring_inputs(one: ClientSummary, other: ClientSummary) -> bool:
+    """True when the standing of `one` is that of `other`, scored under the same basis."""
+    return (one.measures == other.measures and one.episodes == other.episodes
+            and one.risk_notes == other.risk_notes and one.safety_plans == other.safety_plans)
+
+
+def agree(stored: ClientSummary, recomputed: ClientSummary) -> bool:
+    """`verify`'s comparison: equal, except that a standing scored under another basis (an older
+    release's rules) is not compared — it is never used (the inputs are scored again instead)."""
+    if stored.scored_under != recomputed.scored_under:
+        stored = replace(stored, standing=None, scored_under="")
+        recomputed = replace(recomputed, standing=None, scored_under="")
+    return stored == recomputed

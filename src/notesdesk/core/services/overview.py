@@ -17,10 +17,11 @@ from datetime import date, timedelta
 from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client, today
-from notesdesk.core.domain.flag_inputs import NoteMark, note_mark
+from notesdesk.core.domain.flag_inputs import ClientSummary, NoteMark, note_mark, scored, scoring_basis
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.measures import Flag, FlagKind, Instrument
+from notesdesk.core.measures.history import flags_at
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
 from notesdesk.core.services.consent import PaperworkFlag, flags_for_clients
@@ -158,6 +159,27 @@ def list_measure_flags(
     return out
 
 
+def summary_measure_flags(found: Iterable[ClientSummary], on: date, instruments: Iterable[Instrument] = ()
+                          ) -> dict[str, tuple[Flag, ...]]:
+    """Pure: `list_measure_flags` from the client summaries: each client's stored standing (its
+    questionnaires scored when it was written) with the date's rules applied, so that no
+    questionnaire is scored here. A standing scored under other rules or instruments than these is
+    not used: that client's inputs are scored again (domain/flag_inputs.py)."""
+    instruments = tuple(instruments)
+    basis = scoring_basis(instruments)
+    order = {kind: n for n, kind in enumerate(LIST_MEASURE_FLAGS)}
+    out: dict[str, tuple[Flag, ...]] = {}
+    for summary in found:
+        current = summary if summary.scored_under == basis else scored(summary, instruments)
+        if current.standing is None:
+            continue
+        shown = sorted((f for f in flags_at(current.standing, summary.plans, on, instruments)
+                        if f.kind in order), key=lambda f: order[f.kind])
+        if shown:
+            out[summary.id] = tuple(shown)
+    return out
+
+
 def flags_from(
     plans: Iterable[TreatmentPlan],
     homework: Iterable[Homework],
@@ -218,10 +240,7 @@ def client_flags(
     plans = [p for s in found for p in s.plans]
     episodes = [e for s in found for e in s.episodes]
     day = on or today()
-    measures = [m for s in found for m in s.measures]
-    risk_notes = [n for s in found for n in s.risk_notes]
-    safety = [p for s in found for p in s.safety_plans]
-    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, risk_notes, safety)
+    measure_flags = summary_measure_flags(found, day, instruments)
     homework = [h for s in found for h in s.homework]
     flags = flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
     return with_paperwork(flags, paperwork, episodes, wanted)

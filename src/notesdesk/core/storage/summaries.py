@@ -12,8 +12,9 @@ derived data, so its writes make no audit entries of their own (the write that c
 `verify` recomputes every summary and compares (services/verify.py).
 
 A vault migrated to 0005 gets its summaries at its first unlock (Vault._unlock), which then sets
-META_FLAG under the header MAC. Until then (a vault opened read-only), the flags are computed from
-the full records as before.
+META_FLAG under the header MAC; so does a vault whose summaries are of an earlier format (META_VALUE:
+format 3 added each client's scored standing). Until then (a vault opened read-only), the flags are
+computed from the full records as before.
 """
 
 from __future__ import annotations
@@ -23,10 +24,18 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
+from notesdesk.core.domain.flag_inputs import (
+    ClientSummary,
+    same_scoring_inputs,
+    scored,
+    scoring_basis,
+    summaries_from,
+    summarise,
+)
 from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.storage.head import MODULUS, Head
 from notesdesk.core.storage.incremental import incremental_update
+from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
@@ -72,6 +81,7 @@ def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
         repos.measures.where(client_id=client_id),
         repos.episodes.where(client_id=client_id),
         repos.safety_plans.where(client_id=client_id),
+        stored_instruments(repos),
     )
 
 
@@ -79,7 +89,7 @@ def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
     """Every client's summary from the full records (one bulk read per table)."""
     plans = plans_with_reviews(repos.plans.all(), repos.plan_reviews.all())
     return summaries_from(repos.notes.all(), plans, repos.homework.all(), repos.measures.all(),
-                          repos.episodes.all(), repos.safety_plans.all())
+                          repos.episodes.all(), repos.safety_plans.all(), stored_instruments(repos))
 
 
 def refresh(repos: Repositories, client_ids: Iterable[str],
@@ -101,8 +111,26 @@ def refresh(repos: Repositories, client_ids: Iterable[str],
             if incremental and changes is not None and cid in changes:
                 stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
                 updated = incremental_update(repos, stored, changes[cid])
+                if updated is not None:
+                    updated = _rescored(repos, stored, updated)
             summary = updated if updated is not None else summary_of(repos, cid)
         change += _store(repos.ctx, summary)
+    _move_head(repos.ctx, change)
+
+
+def _rescored(repos: Repositories, stored: ClientSummary, updated: ClientSummary) -> ClientSummary:
+    """`updated` with its standing: the stored one when what it is scored from did not change (a
+    note saved, a plan edited), else scored again (a questionnaire, an episode, a risk note)."""
+    extra = stored_instruments(repos)
+    if same_scoring_inputs(stored, updated) and stored.scored_under == scoring_basis(extra):
+        return updated
+    return scored(updated, extra)
+
+
+def rescore_all(repos: Repositories) -> None:
+    """Every stored summary's standing scored again (the practitioner's instruments changed)."""
+    extra = stored_instruments(repos)
+    change = sum(_store(repos.ctx, scored(summary, extra)) for summary in _sealed(repos.ctx).all())
     _move_head(repos.ctx, change)
 
 
