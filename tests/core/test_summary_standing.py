@@ -8,16 +8,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.common import today
-from notesdesk.core.domain.flag_inputs import ClientSummary, scored, scoring_basis
-from notesdesk.core.measures import history
+from notesdesk.core.domain.flag_inputs import scoring_basis
+from notesdesk.core.measures import history, scoring
 from notesdesk.core.measures.history import Standing
 from notesdesk.core.measures.model import Flag, FlagKind
 from notesdesk.core.services import clients, measures
@@ -36,7 +35,7 @@ DAYS = (0, 20, 95, 400)
 def scoring_count(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """How many questionnaires were scored (every score the flags use goes through history.score)."""
     count = [0]
-    real = history.score
+    real = scoring.score
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         count[0] += 1
@@ -59,8 +58,7 @@ def test_a_generated_practice_shows_the_flags_of_its_records_without_scoring_at_
     try:
         build_demo(vault, clients=24, seed=11)
         with vault.unit_of_work() as uow:
-            stored = summaries.read(uow)
-        assert sum(len(s.measures) for s in stored) > 100  # many questionnaires, in many series
+            assert len(uow.measures.all()) > 100  # many questionnaires, in many series
         shown = client_flags(vault.unit_of_work())
         labels = {label for flags in shown.values() for label in flags.measure_labels()}
         assert len(labels) >= 3, labels  # a practice with risk, progress and alliance flags to show
@@ -100,17 +98,24 @@ def test_a_vault_with_format_2_summaries_gets_format_3_at_its_first_unlock(
         assert verify_vault(again.unit_of_work()).ok
 
 
-def test_a_standing_scored_under_other_rules_is_scored_again_not_shown() -> None:
+def test_a_standing_scored_under_other_rules_is_scored_again_not_shown(vault: Vault) -> None:
     """A release whose rules or instruments differ never shows what an older one scored."""
-    day = date(2026, 11, 2)
-    summary = scored(ClientSummary("c1", measures=(MeasureAdministration("c1", "phq9", day, (3,) * 9),)))
-    fresh = summary_measure_flags([summary], day)
-    assert [f.kind for f in fresh["c1"]] == [FlagKind.RISK, FlagKind.NO_SAFETY_PLAN]
-    stale = replace(summary, standing=Standing(fixed=(Flag(FlagKind.DETERIORATION, "old", "r", "s"),)),
-                    scored_under="an older release")
-    assert summary_measure_flags([stale], day) == fresh
-    trusted = replace(stale, scored_under=scoring_basis())  # the same, under these rules: used as stored
-    assert [f.message for f in summary_measure_flags([trusted], day)["c1"]] == ["old"]
+    cid = clients.add_client(vault.unit_of_work(), records.client("s")).id
+    measures.record_measure(vault.unit_of_work(), cid, "PHQ-9", (3,) * 9, on=today())
+    fresh = client_flags(vault.unit_of_work(), [cid])
+    assert [f.kind for f in fresh[cid].measure_flags] == [FlagKind.RISK, FlagKind.NO_SAFETY_PLAN]
+    with vault.unit_of_work() as uow:
+        (summary,) = summaries.read(uow, [cid])
+    old = Standing(fixed=(Flag(FlagKind.DETERIORATION, "scored by an older release", "r", "s"),))
+    day = today()
+    trusted = replace(summary, standing=old)  # the same basis as now: shown as stored
+    assert [f.message for f in summary_measure_flags([trusted], day)[cid]] == ["scored by an older release"]
+    with vault.unit_of_work() as uow:  # as an older release would have stored it
+        summaries.store_all(uow, [replace(summary, standing=old, scored_under="an older release")])
+        uow.commit()
+    shown = client_flags(vault.unit_of_work(), [cid])
+    assert shown == fresh == flags_from_records(vault.unit_of_work(), [cid])
+    assert verify_vault(vault.unit_of_work()).ok  # a standing no release will show is not compared
 
 
 def test_replacing_a_practitioners_instrument_scores_the_list_again(vault: Vault, tmp_path: Path) -> None:

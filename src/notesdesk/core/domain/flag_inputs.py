@@ -119,9 +119,10 @@ def slim_homework(item: Homework) -> Homework:
                    assigned_in_note=None, checkins=kept)
 
 
-def slim_measure(measure: MeasureAdministration) -> MeasureAdministration:
-    """A questionnaire as the flags read it: its answers and dates, not its comment or note link."""
-    return replace(measure, comment="", note_id=None)
+def flag_homework(items: Iterable[Homework]) -> tuple[Homework, ...]:
+    """The homework the flags can concern: the active items (only they can be overdue), slimmed. Most
+    of a long-seen client's homework is done with; the summary need not carry it."""
+    return tuple(slim_homework(h) for h in items if h.active)
 
 
 @dataclass(frozen=True)
@@ -131,19 +132,20 @@ class ClientSummary:
     id: str
     notes: tuple[NoteMark, ...] = ()  # flag_notes() of the client's notes
     plans: tuple[TreatmentPlan, ...] = ()  # slim_plan() of each plan
-    homework: tuple[Homework, ...] = ()  # slim_homework() of each
-    measures: tuple[MeasureAdministration, ...] = ()  # slim_measure() of each
+    homework: tuple[Homework, ...] = ()  # flag_homework(): the active ones
     episodes: tuple[Episode, ...] = ()
     risk_notes: tuple[SessionNote, ...] = ()  # risk_notes() of the client's notes
     safety_plans: tuple[SafetyPlan, ...] = ()  # slim_safety_plan(): the current version, if any
-    # Format 3: measures.history.standing() of the above (None: no questionnaire and no risk note),
-    # and the scoring_basis() it was computed under ("" in a summary written before format 3).
+    # Format 3: measures.history.standing() of the client's questionnaires (which the summary does not
+    # keep: only a change to them, or to the episodes, risk notes or safety plan, scores them again)
+    # and the above (None: no questionnaire and no risk note), and the scoring_basis() it was
+    # computed under ("" in a summary written before format 3).
     standing: Standing | None = None
     scored_under: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.notes or self.plans or self.homework or self.measures or self.episodes
+        return not (self.notes or self.plans or self.homework or self.standing or self.episodes
                     or self.safety_plans)
 
 
@@ -166,12 +168,11 @@ def summarise(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
         plans=tuple(slim_plan(p) for p in plans),
-        homework=tuple(slim_homework(h) for h in homework),
-        measures=tuple(slim_measure(m) for m in measures),
+        homework=flag_homework(homework),
         episodes=tuple(episodes),
         risk_notes=risk_notes(notes),
         safety_plans=slim_safety_plan(safety_plans),
-    ), extra)
+    ), measures, extra)
 
 
 def summaries_from(
@@ -184,17 +185,15 @@ def summaries_from(
     extra: Iterable[Instrument] = (),
 ) -> dict[str, ClientSummary]:
     """Pure: every client's summary from the whole practice's records, by client id. A client with
-    no flag inputs has none (and none is stored for it)."""
+    no flag inputs has none (and none is stored for it): nor has one whose inputs are all done with
+    (homework no longer active)."""
     notes_of, plans_of, homework_of = by_client(notes), by_client(plans), by_client(homework)
     measures_of, episodes_of, safety_of = by_client(measures), by_client(episodes), by_client(safety_plans)
     ids = {*notes_of, *plans_of, *homework_of, *measures_of, *episodes_of, *safety_of}
-    return {
-        cid: summarise(
-            cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
-            safety_of[cid], extra,
-        )
-        for cid in sorted(ids)
-    }
+    extra = tuple(extra)
+    made = (summarise(cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
+                      safety_of[cid], extra) for cid in sorted(ids))
+    return {summary.id: summary for summary in made if not summary.empty}
 
 
 @cache
@@ -213,20 +212,24 @@ def scoring_basis(extra: Iterable[Instrument] = ()) -> str:
     return _basis(tuple(extra))
 
 
-def scored(summary: ClientSummary, extra: Iterable[Instrument] = ()) -> ClientSummary:
-    """Pure: `summary` with its standing scored from its own inputs now."""
-    extra = tuple(extra)
+def scored(summary: ClientSummary, measures: Iterable[MeasureAdministration],
+           extra: Iterable[Instrument] = ()) -> ClientSummary:
+    """Pure: `summary` with its standing scored now, from the client's questionnaires (`measures`, as
+    stored: the rules break ties by that order) and the summary's own episodes, risk notes and
+    safety plan."""
+    extra, measures = tuple(extra), tuple(measures)
     found = None
-    if summary.measures or summary.risk_notes:  # the list scores no client without either
-        found = standing(history_rows(summary.measures, summary.episodes, extra), summary.episodes,
+    if measures or summary.risk_notes:  # the list scores no client without either
+        found = standing(history_rows(measures, summary.episodes, extra), summary.episodes,
                          summary.risk_notes, summary.safety_plans)
     return replace(summary, standing=found, scored_under=scoring_basis(extra))
 
 
 def same_scoring_inputs(one: ClientSummary, other: ClientSummary) -> bool:
-    """True when the standing of `one` is that of `other`, scored under the same basis."""
-    return (one.measures == other.measures and one.episodes == other.episodes
-            and one.risk_notes == other.risk_notes and one.safety_plans == other.safety_plans)
+    """True when the standing of `one` is that of `other`, scored under the same basis and from the
+    same questionnaires (which the summaries do not hold: the caller knows whether they changed)."""
+    return (one.episodes == other.episodes and one.risk_notes == other.risk_notes
+            and one.safety_plans == other.safety_plans)
 
 
 def agree(stored: ClientSummary, recomputed: ClientSummary) -> bool:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client, today
-from notesdesk.core.domain.flag_inputs import ClientSummary, NoteMark, note_mark, scored, scoring_basis
+from notesdesk.core.domain.flag_inputs import ClientSummary, NoteMark, note_mark
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.measures import Flag, FlagKind, Instrument
@@ -161,19 +161,16 @@ def list_measure_flags(
 
 def summary_measure_flags(found: Iterable[ClientSummary], on: date, instruments: Iterable[Instrument] = ()
                           ) -> dict[str, tuple[Flag, ...]]:
-    """Pure: `list_measure_flags` from the client summaries: each client's stored standing (its
-    questionnaires scored when it was written) with the date's rules applied, so that no
-    questionnaire is scored here. A standing scored under other rules or instruments than these is
-    not used: that client's inputs are scored again (domain/flag_inputs.py)."""
+    """Pure: `list_measure_flags` from the client summaries: each client's standing (its
+    questionnaires scored when the summary was written; summaries.with_current_standing) with the
+    date's rules applied, so that no questionnaire is scored here."""
     instruments = tuple(instruments)
-    basis = scoring_basis(instruments)
     order = {kind: n for n, kind in enumerate(LIST_MEASURE_FLAGS)}
     out: dict[str, tuple[Flag, ...]] = {}
     for summary in found:
-        current = summary if summary.scored_under == basis else scored(summary, instruments)
-        if current.standing is None:
+        if summary.standing is None:
             continue
-        shown = sorted((f for f in flags_at(current.standing, summary.plans, on, instruments)
+        shown = sorted((f for f in flags_at(summary.standing, summary.plans, on, instruments)
                         if f.kind in order), key=lambda f: order[f.kind])
         if shown:
             out[summary.id] = tuple(shown)
@@ -235,7 +232,7 @@ def client_flags(
         if not summaries.ready(uow.session):
             return _from_records(uow, wanted, on or today())
         instruments = stored_instruments(uow)
-        found = summaries.read(uow, wanted)
+        found = summaries.with_current_standing(uow, summaries.read(uow, wanted), instruments)
         paperwork = flags_for_clients(uow, wanted, on or today())
     plans = [p for s in found for p in s.plans]
     episodes = [e for s in found for e in s.episodes]

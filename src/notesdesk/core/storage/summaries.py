@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from notesdesk.core.domain.care import MeasureAdministration
+from notesdesk.core.domain.common import by_client
 from notesdesk.core.domain.flag_inputs import (
     ClientSummary,
     same_scoring_inputs,
@@ -33,8 +35,9 @@ from notesdesk.core.domain.flag_inputs import (
     summarise,
 )
 from notesdesk.core.domain.plans import plans_with_reviews
+from notesdesk.core.measures.model import Instrument
 from notesdesk.core.storage.head import MODULUS, Head
-from notesdesk.core.storage.incremental import incremental_update
+from notesdesk.core.storage.incremental import SCORED_ONLY, incremental_update
 from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
@@ -112,26 +115,49 @@ def refresh(repos: Repositories, client_ids: Iterable[str],
                 stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
                 updated = incremental_update(repos, stored, changes[cid])
                 if updated is not None:
-                    updated = _rescored(repos, stored, updated)
+                    measured = any(table in SCORED_ONLY for table, _ in changes[cid])
+                    updated = _rescored(repos, stored, updated, measured)
             summary = updated if updated is not None else summary_of(repos, cid)
         change += _store(repos.ctx, summary)
     _move_head(repos.ctx, change)
 
 
-def _rescored(repos: Repositories, stored: ClientSummary, updated: ClientSummary) -> ClientSummary:
+def _rescored(repos: Repositories, stored: ClientSummary, updated: ClientSummary, measured: bool
+              ) -> ClientSummary:
     """`updated` with its standing: the stored one when what it is scored from did not change (a
     note saved, a plan edited), else scored again (a questionnaire, an episode, a risk note)."""
     extra = stored_instruments(repos)
-    if same_scoring_inputs(stored, updated) and stored.scored_under == scoring_basis(extra):
+    if not measured and same_scoring_inputs(stored, updated) and stored.scored_under == scoring_basis(extra):
         return updated
-    return scored(updated, extra)
+    return scored(updated, repos.measures.where(client_id=updated.id), extra)
 
 
 def rescore_all(repos: Repositories) -> None:
     """Every stored summary's standing scored again (the practitioner's instruments changed)."""
     extra = stored_instruments(repos)
-    change = sum(_store(repos.ctx, scored(summary, extra)) for summary in _sealed(repos.ctx).all())
-    _move_head(repos.ctx, change)
+    measures = by_client(repos.measures.all())
+    store_all(repos, [scored(summary, measures[summary.id], extra) for summary in _sealed(repos.ctx).all()])
+
+
+def store_all(repos: Repositories, found: Iterable[ClientSummary]) -> None:
+    """Write these summaries as they are (an empty one: deleted), and move the head's set digest."""
+    _move_head(repos.ctx, sum(_store(repos.ctx, summary) for summary in found))
+
+
+def with_current_standing(repos: Repositories, found: list[ClientSummary],
+                          extra: tuple[Instrument, ...]) -> list[ClientSummary]:
+    """`found` (stored summaries), each with a standing scored under `extra` and today's rules: a
+    standing stored under others (an older release's rules) is scored again here, never shown."""
+    basis = scoring_basis(extra)
+    stale = {s.id for s in found if s.scored_under != basis}
+    if not stale:
+        return found
+    measures: Mapping[str, list[MeasureAdministration]]
+    if len(stale) > FEW:
+        measures = by_client(repos.measures.all())
+    else:
+        measures = {cid: repos.measures.where(client_id=cid) for cid in stale}
+    return [scored(s, measures.get(s.id, ()), extra) if s.id in stale else s for s in found]
 
 
 def build_all(repos: Repositories) -> None:
