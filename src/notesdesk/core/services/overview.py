@@ -196,7 +196,8 @@ def flags_from(
             review[plan.client_id] = min(plan.review_due, earlier) if earlier else plan.review_due
     by_client: dict[str, list[Homework]] = defaultdict(list)
     for item in homework:
-        by_client[item.client_id].append(item)
+        if item.active:  # only active homework can be overdue, and the summaries keep only that
+            by_client[item.client_id].append(item)
     late = {cid: len(overdue(items, on)) for cid, items in by_client.items()}
     latest: dict[str, NoteMark] = {}
     for mark in marks:

@@ -125,11 +125,12 @@ def refresh(repos: Repositories, client_ids: Iterable[str],
 def _rescored(repos: Repositories, stored: ClientSummary, updated: ClientSummary, measured: bool
               ) -> ClientSummary:
     """`updated` with its standing: the stored one when what it is scored from did not change (a
-    note saved, a plan edited), else scored again (a questionnaire, an episode, a risk note)."""
-    extra = stored_instruments(repos)
-    if not measured and same_scoring_inputs(stored, updated) and stored.scored_under == scoring_basis(extra):
+    note saved, a plan edited), else scored again (a questionnaire, an episode, a risk note). A
+    stored standing kept is kept with its basis: one scored under other rules is scored again
+    when read (with_current_standing), so a save need not read the instruments to tell."""
+    if not measured and same_scoring_inputs(stored, updated):
         return updated
-    return scored(updated, repos.measures.where(client_id=updated.id), extra)
+    return scored(updated, repos.measures.where(client_id=updated.id), stored_instruments(repos))
 
 
 def rescore_all(repos: Repositories) -> None:
