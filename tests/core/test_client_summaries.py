@@ -74,8 +74,8 @@ def apply(vault: Vault, ids: list[str], op: str, who: int, days_ago: int, flag: 
     elif op == "stop":  # homework set inactive, or active again (the summary keeps the active ones)
         items = care.list_homework(uow(), cid)
         if items:
-            chosen = items[n % len(items)]
-            care.update_homework(uow(), replace(chosen, active=not chosen.active))
+            task = items[n % len(items)]
+            care.update_homework(uow(), replace(task, active=not task.active))
     elif op == "plan":
         saved = plans.save_plan(uow(), replace(records.plan(cid, "p"), review_due=None,
                                                effective_date=None))

@@ -35,6 +35,7 @@ from notesdesk.core.domain.flag_inputs import (
     summarise,
 )
 from notesdesk.core.domain.plans import plans_with_reviews
+from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.measures.model import Instrument
 from notesdesk.core.storage.head import MODULUS, Head
 from notesdesk.core.storage.incremental import SCORED_ONLY, incremental_update
@@ -186,8 +187,10 @@ def _sealed(ctx: StoreContext) -> SealedTable[ClientSummary]:
 def _store(ctx: StoreContext, summary: ClientSummary) -> int:
     """Write (or, when empty, delete) one summary row; returns the change to the set digest."""
     session, heads, table = ctx.session, ctx.audit.heads, _table()
-    rev = session.scalar(select(table.c.rev).where(table.c.id == summary.id))
-    old_term = heads.stored_term(session, SUMMARY_TABLE, summary.id) if rev is not None else 0
+    stored, old_term = heads.stored(session, SUMMARY_TABLE, summary.id)
+    rev = None if stored is None else stored["rev"]
+    if rev is not None and not isinstance(rev, int):  # a clear column altered behind the app's back
+        raise VaultDamaged("A client summary in the vault is damaged.")
     if summary.empty:
         if rev is not None:
             session.execute(delete(table).where(table.c.id == summary.id))
