@@ -119,7 +119,9 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
     monkeypatch.setattr(FieldCipher, "open", counting_open)
     monkeypatch.setattr(AuditLog, "entries", no_walk)
     with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened:
-        assert opened == ["secret", "secret"]  # the signing key and the profile (stored from creation)
+        # The signing key and the profile (stored from creation), and one client summary: whether
+        # the standings were scored under this release's rules (summaries.scored_under_other_rules).
+        assert opened == ["secret", "secret", "client_summary"]
         monkeypatch.undo()
         assert verify_vault(reopened.unit_of_work()).audit_entries > 30  # verify still walks it all
 

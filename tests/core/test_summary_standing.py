@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from notesdesk.core.domain import flag_inputs
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.flag_inputs import scoring_basis
 from notesdesk.core.measures import history, scoring
@@ -148,3 +149,35 @@ def test_replacing_a_practitioners_instrument_scores_the_list_again(vault: Vault
         assert stored.scored_under == scoring_basis(measures.stored_instruments(uow))  # scored again
     assert_list_flags_are_the_records_flags(vault)
     assert verify_vault(vault.unit_of_work()).ok
+
+
+@pytest.fixture
+def next_release(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if a new release had changed the code of a rule the standings apply (STANDING_RULES)."""
+    flag_inputs._shipped.cache_clear()
+    flag_inputs._basis.cache_clear()
+    before = scoring_basis()
+    monkeypatch.setattr(flag_inputs, "STANDING_RULES", "standing/next release")
+    flag_inputs._shipped.cache_clear()
+    flag_inputs._basis.cache_clear()
+    assert scoring_basis() != before
+    yield
+    monkeypatch.undo()
+    flag_inputs._shipped.cache_clear()
+    flag_inputs._basis.cache_clear()
+
+
+def test_a_release_with_other_rules_scores_the_standings_again_at_its_first_unlock(
+    vault_path: Path, request: pytest.FixtureRequest
+) -> None:
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    with vault:
+        for mark in "ab":
+            cid = clients.add_client(vault.unit_of_work(), records.client(mark)).id
+            measures.record_measure(vault.unit_of_work(), cid, "PHQ-9", (3,) * 9, on=today())
+    request.getfixturevalue("next_release")
+    with Vault.open(vault_path, PASSPHRASE) as again:
+        with again.unit_of_work() as uow:
+            assert {s.scored_under for s in summaries.read(uow)} == {scoring_basis()}
+        assert_list_flags_are_the_records_flags(again)
+        assert verify_vault(again.unit_of_work()).ok

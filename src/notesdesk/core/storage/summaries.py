@@ -141,6 +141,15 @@ def rescore_all(repos: Repositories) -> None:
     store_all(repos, [scored(summary, measures[summary.id], extra) for summary in _sealed(repos.ctx).all()])
 
 
+def scored_under_other_rules(repos: Repositories) -> bool:
+    """True when the stored standings were scored under other rules or instruments than this
+    release's (a vault last opened by another release). One summary tells: every summary is
+    written with the same basis from one rescoring to the next (rescore_all, build_all)."""
+    first = repos.ctx.session.scalar(select(_table().c.id).order_by(_table().c.id).limit(1))
+    found = None if first is None else _sealed(repos.ctx).find(first)
+    return found is not None and found.scored_under != scoring_basis(stored_instruments(repos))
+
+
 def store_all(repos: Repositories, found: Iterable[ClientSummary]) -> None:
     """Write these summaries as they are (an empty one: deleted), and move the head's set digest."""
     _move_head(repos.ctx, sum(_store(repos.ctx, summary) for summary in found))
