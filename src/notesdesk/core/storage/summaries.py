@@ -19,6 +19,7 @@ computed from the full records as before.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -43,7 +44,7 @@ from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
-from notesdesk.core.storage.tables import Base, ClientRow, MetaRow, missing_later_table
+from notesdesk.core.storage.tables import Base, ClientRow, missing_later_table
 
 SUMMARY_TABLE = "client_summary"
 FEW = 3  # up to this many clients, their summaries are read one by one
@@ -57,8 +58,12 @@ def ready(session: Session) -> bool:
     """True when the summaries are kept in this vault (built, and every write since kept them)."""
     if not has_table(session):
         return False
-    value = session.scalar(select(MetaRow.value).where(MetaRow.key == META_FLAG))
-    return value == META_VALUE
+    # On the driver's connection, inside the session's transaction: asked twice per save (the
+    # summaries rewritten, the flags read back), the ORM's statement cost ten times the query.
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    row = driver.execute("SELECT value FROM meta WHERE key = ?", (META_FLAG,)).fetchone()
+    return row is not None and row[0] == META_VALUE
 
 
 def read(repos: Repositories, client_ids: Iterable[str] | None = None) -> list[ClientSummary]:
