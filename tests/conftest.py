@@ -59,3 +59,20 @@ def unsigned_plans_vault(vault_path: Path) -> Path:
     finally:
         conn.close()
     return vault_path
+
+
+# The SQL of a vault written by the code before the summaries kept the scored history (format 2, 0014).
+FORMAT_2_SUMMARIES_VAULT_SQL = FIXTURES / "vault-0014.sql"
+
+
+@pytest.fixture
+def format_2_summaries_vault(vault_path: Path) -> Path:
+    """A vault made by the release whose client summaries held the questionnaires unscored (summary
+    format 2, schema 0014): a client in care with PHQ-9 and GAD-7 series, a signed high-risk note and
+    no safety plan, and a discharged one (tests/fixtures/make_vault_0014.py), rebuilt from its SQL."""
+    conn = sqlite3.connect(vault_path)
+    try:
+        conn.executescript(FORMAT_2_SUMMARIES_VAULT_SQL.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return vault_path

@@ -71,6 +71,21 @@ def test_every_commit_moves_the_head_and_the_anchor_to_the_newest_entry(vault_pa
     assert anchor.name == f"{saved['vault_id']}.anchor"
 
 
+def test_an_anchor_torn_by_a_crash_counts_as_none_and_the_next_save_writes_it_whole(vault_path: Path) -> None:
+    """The anchor is overwritten in place after each commit (storage/anchor.py): a crash in the
+    middle leaves a torn file, which is no anchor, never a false alarm."""
+    _small_practice(vault_path)
+    [anchor] = paths.anchor_dir().iterdir()
+    whole = anchor.read_bytes()
+    anchor.write_bytes(whole[: len(whole) // 2] + b"\0" * 500)  # longer than a whole one
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
+        clients.add_client(vault.unit_of_work(), Client(name="Ama Owusu"))
+    saved = json.loads(anchor.read_text())
+    [(seq, chain)] = _sql(vault_path, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+    assert (saved["seq"], bytes.fromhex(saved["chain"])) == (seq, chain)
+    assert [p.name for p in paths.anchor_dir().iterdir()] == [anchor.name]  # no file left beside it
+
+
 def test_a_write_that_fails_leaves_the_head_where_it_was(vault: Vault) -> None:
     clients.add_client(vault.unit_of_work(), Client(name="Dương Văn An"))
     before = _head_row(vault.path)
@@ -104,7 +119,9 @@ def test_unlock_reads_no_history_and_decrypts_no_record(
     monkeypatch.setattr(FieldCipher, "open", counting_open)
     monkeypatch.setattr(AuditLog, "entries", no_walk)
     with Vault.open(vault_path, passphrase=PASSPHRASE) as reopened:
-        assert opened == ["secret", "secret"]  # the signing key and the profile (stored from creation)
+        # The signing key and the profile (stored from creation), and one client summary: whether
+        # the standings were scored under this release's rules (summaries.scored_under_other_rules).
+        assert opened == ["secret", "secret", "client_summary"]
         monkeypatch.undo()
         assert verify_vault(reopened.unit_of_work()).audit_entries > 30  # verify still walks it all
 

@@ -32,7 +32,7 @@ from tests.conftest import PASSPHRASE
 from tests.core import records
 from tests.signer import ready_to_sign
 
-OPERATIONS = ("note", "note", "sign", "edit", "delete", "move", "homework", "checkin", "drop", "plan",
+OPERATIONS = ("note", "note", "sign", "edit", "delete", "move", "homework", "checkin", "drop", "stop", "plan",
               "review", "measure", "pair", "discharge", "return", "hold")
 step = st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1), st.integers(0, 120), st.booleans(),
                  st.integers(0, 3))
@@ -71,6 +71,11 @@ def apply(vault: Vault, ids: list[str], op: str, who: int, days_ago: int, flag: 
         if items:
             status = CheckinStatus.DROPPED if op == "drop" else CheckinStatus.DONE
             care.check_in(uow(), items[n % len(items)].id, status, on=day)
+    elif op == "stop":  # homework set inactive, or active again (the summary keeps the active ones)
+        items = care.list_homework(uow(), cid)
+        if items:
+            task = items[n % len(items)]
+            care.update_homework(uow(), replace(task, active=not task.active))
     elif op == "plan":
         saved = plans.save_plan(uow(), replace(records.plan(cid, "p"), review_due=None,
                                                effective_date=None))

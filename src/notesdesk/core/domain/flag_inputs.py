@@ -7,19 +7,38 @@ they are computed from it each time, by the same rules as from the full records
 (services/overview.py). Of the notes it keeps only what the flags read, and only of the notes they
 can concern: the newest one and the drafts (unsigned notes); and, for the risk loop, the signed
 notes that record a risk level (without their text) and the current safety plan's version and review.
+
+Summary format 3 (summary_mark.py) adds the scored history's *standing* (measures/history.py): what the
+questionnaires, the risk notes and the safety plan say whatever the date, scored when the summary is
+written, so that the list scores no questionnaire at unlock; only the date's rules run then. It is
+kept with what it was scored under (`scoring_basis`: the shipped instruments and rules, the
+practitioner's own instruments, `STANDING_RULES`); a standing scored under anything else is never
+used, the summary's own inputs are scored again instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache, lru_cache
+
+import msgspec
 
 from notesdesk.core.domain.care import Checkin, Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client
 from notesdesk.core.domain.notes import RiskAssessment, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
+from notesdesk.core.measures.alert_rules import alert_rules
+from notesdesk.core.measures.history import Standing, history_rows, standing
+from notesdesk.core.measures.library import builtin_instruments
+from notesdesk.core.measures.model import Instrument
+
+# Part of what a standing is scored under: change it whenever the code of a rule that `standing`
+# applies changes (the instrument and rule files are covered by their content).
+STANDING_RULES = "standing/1"
 
 
 @dataclass(frozen=True)
@@ -100,9 +119,10 @@ def slim_homework(item: Homework) -> Homework:
                    assigned_in_note=None, checkins=kept)
 
 
-def slim_measure(measure: MeasureAdministration) -> MeasureAdministration:
-    """A questionnaire as the flags read it: its answers and dates, not its comment or note link."""
-    return replace(measure, comment="", note_id=None)
+def flag_homework(items: Iterable[Homework]) -> tuple[Homework, ...]:
+    """The homework the flags can concern: the active items (only they can be overdue), slimmed. Most
+    of a long-seen client's homework is done with; the summary need not carry it."""
+    return tuple(slim_homework(h) for h in items if h.active)
 
 
 @dataclass(frozen=True)
@@ -112,15 +132,20 @@ class ClientSummary:
     id: str
     notes: tuple[NoteMark, ...] = ()  # flag_notes() of the client's notes
     plans: tuple[TreatmentPlan, ...] = ()  # slim_plan() of each plan
-    homework: tuple[Homework, ...] = ()  # slim_homework() of each
-    measures: tuple[MeasureAdministration, ...] = ()  # slim_measure() of each
+    homework: tuple[Homework, ...] = ()  # flag_homework(): the active ones
     episodes: tuple[Episode, ...] = ()
     risk_notes: tuple[SessionNote, ...] = ()  # risk_notes() of the client's notes
     safety_plans: tuple[SafetyPlan, ...] = ()  # slim_safety_plan(): the current version, if any
+    # Format 3: measures.history.standing() of the client's questionnaires (which the summary does not
+    # keep: only a change to them, or to the episodes, risk notes or safety plan, scores them again)
+    # and the above (None: no questionnaire and no risk note), and the scoring_basis() it was
+    # computed under ("" in a summary written before format 3).
+    standing: Standing | None = None
+    scored_under: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.notes or self.plans or self.homework or self.measures or self.episodes
+        return not (self.notes or self.plans or self.homework or self.standing or self.episodes
                     or self.safety_plans)
 
 
@@ -132,21 +157,22 @@ def summarise(
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
     safety_plans: Iterable[SafetyPlan] = (),
+    extra: Iterable[Instrument] = (),
 ) -> ClientSummary:
     """Pure: one client's summary from its records (every row given must be the client's), each
     kept in the order given — the order they are stored in — because the rules break ties by it
-    (two questionnaires given in the same instant keep their order in the flags)."""
+    (two questionnaires given in the same instant keep their order in the flags), scored with the
+    built-in instruments and `extra`, the practitioner's own."""
     notes = list(notes)
-    return ClientSummary(
+    return scored(ClientSummary(
         id=client_id,
         notes=flag_notes(note_mark(n) for n in notes),
         plans=tuple(slim_plan(p) for p in plans),
-        homework=tuple(slim_homework(h) for h in homework),
-        measures=tuple(slim_measure(m) for m in measures),
+        homework=flag_homework(homework),
         episodes=tuple(episodes),
         risk_notes=risk_notes(notes),
         safety_plans=slim_safety_plan(safety_plans),
-    )
+    ), measures, extra)
 
 
 def summaries_from(
@@ -156,16 +182,60 @@ def summaries_from(
     measures: Iterable[MeasureAdministration],
     episodes: Iterable[Episode],
     safety_plans: Iterable[SafetyPlan] = (),
+    extra: Iterable[Instrument] = (),
 ) -> dict[str, ClientSummary]:
     """Pure: every client's summary from the whole practice's records, by client id. A client with
-    no flag inputs has none (and none is stored for it)."""
+    no flag inputs has none (and none is stored for it): nor has one whose inputs are all done with
+    (homework no longer active)."""
     notes_of, plans_of, homework_of = by_client(notes), by_client(plans), by_client(homework)
     measures_of, episodes_of, safety_of = by_client(measures), by_client(episodes), by_client(safety_plans)
     ids = {*notes_of, *plans_of, *homework_of, *measures_of, *episodes_of, *safety_of}
-    return {
-        cid: summarise(
-            cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
-            safety_of[cid],
-        )
-        for cid in sorted(ids)
-    }
+    extra = tuple(extra)
+    made = (summarise(cid, notes_of[cid], plans_of[cid], homework_of[cid], measures_of[cid], episodes_of[cid],
+                      safety_of[cid], extra) for cid in sorted(ids))
+    return {summary.id: summary for summary in made if not summary.empty}
+
+
+@cache
+def _shipped() -> bytes:
+    """The built-in instruments and the alert rules as data, once per process."""
+    return msgspec.json.encode((STANDING_RULES, builtin_instruments(), alert_rules()))
+
+
+@lru_cache(maxsize=8)
+def _basis(extra: tuple[Instrument, ...]) -> str:
+    return hashlib.sha256(_shipped() + msgspec.json.encode(extra)).hexdigest()
+
+
+def scoring_basis(extra: Iterable[Instrument] = ()) -> str:
+    """What a standing scored now would be scored under: a digest of the rules and instruments."""
+    return _basis(tuple(extra))
+
+
+def scored(summary: ClientSummary, measures: Iterable[MeasureAdministration],
+           extra: Iterable[Instrument] = ()) -> ClientSummary:
+    """Pure: `summary` with its standing scored now, from the client's questionnaires (`measures`, as
+    stored: the rules break ties by that order) and the summary's own episodes, risk notes and
+    safety plan."""
+    extra, measures = tuple(extra), tuple(measures)
+    found = None
+    if measures or summary.risk_notes:  # the list scores no client without either
+        found = standing(history_rows(measures, summary.episodes, extra), summary.episodes,
+                         summary.risk_notes, summary.safety_plans)
+    return replace(summary, standing=found, scored_under=scoring_basis(extra))
+
+
+def same_scoring_inputs(one: ClientSummary, other: ClientSummary) -> bool:
+    """True when the standing of `one` is that of `other`, scored under the same basis and from the
+    same questionnaires (which the summaries do not hold: the caller knows whether they changed)."""
+    return (one.episodes == other.episodes and one.risk_notes == other.risk_notes
+            and one.safety_plans == other.safety_plans)
+
+
+def agree(stored: ClientSummary, recomputed: ClientSummary) -> bool:
+    """`verify`'s comparison: equal, except that a standing scored under another basis (an older
+    release's rules) is not compared — it is never used (the inputs are scored again instead)."""
+    if stored.scored_under != recomputed.scored_under:
+        stored = replace(stored, standing=None, scored_under="")
+        recomputed = replace(recomputed, standing=None, scored_under="")
+    return stored == recomputed

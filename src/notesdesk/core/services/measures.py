@@ -11,30 +11,36 @@ Flags prompt the clinician; none of them grades risk (docs/clinical-sources.md).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-from notesdesk.core.domain.care import MeasureAdministration, SafetyPlan
+from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client, today
-from notesdesk.core.domain.notes import SessionNote
-from notesdesk.core.domain.plans import Goal, Objective, PlanStatus, TreatmentPlan
-from notesdesk.core.errors import InvalidInput, NotFound
+from notesdesk.core.domain.plans import Goal, Objective, TreatmentPlan
+from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.alert_rules import alert_rules
-from notesdesk.core.measures.alliance import AllianceCheck, alliance_check
-from notesdesk.core.measures.change import ChangeLabel, ChangeResult, classify_change
 from notesdesk.core.measures.fields import InstrumentInvalid
+
+# `X as X`: re-exported, the history's rows and flags are read through this module (UI, CLI, demo).
+from notesdesk.core.measures.history import RISK_PROMPT as RISK_PROMPT
+from notesdesk.core.measures.history import MeasureRow as MeasureRow
+from notesdesk.core.measures.history import by_instrument as by_instrument
+from notesdesk.core.measures.history import current_episode as _current_episode
+from notesdesk.core.measures.history import episode_on as _episode_on
+from notesdesk.core.measures.history import flags_for as flags_for
+from notesdesk.core.measures.history import history_rows as history_rows
+from notesdesk.core.measures.history import resolve_instrument as resolve_instrument
+from notesdesk.core.measures.history import totals as _totals
+from notesdesk.core.measures.history import with_prompts as _with_prompts
 from notesdesk.core.measures.library import (
-    builtin_instruments,
     decode_instrument_file,
     find_by_name,
     load_instrument_file,
 )
-from notesdesk.core.measures.model import Flag, FlagKind, Instrument, Kind
+from notesdesk.core.measures.model import Flag, Instrument
 from notesdesk.core.measures.objectives import (
     ObjectiveSuggestion,
     parse_measure_rule,
@@ -42,71 +48,24 @@ from notesdesk.core.measures.objectives import (
 )
 from notesdesk.core.measures.progress import (
     JointRecovery,
-    deterioration,
-    elevated_rule,
-    ever_elevated,
     joint_recovery,
-    no_reliable_improvement,
 )
-from notesdesk.core.measures.risk_loop import risk_loop_flags
 from notesdesk.core.measures.scoring import ScoreResult, score
-from notesdesk.core.measures.trajectory import review_due, trajectory
 from notesdesk.core.measures.validate import parse_instrument
 from notesdesk.core.services.plans import current_plan, read_plans
+from notesdesk.core.storage import summaries
+from notesdesk.core.storage.instruments import INSTRUMENTS_ID as INSTRUMENTS_ID
+from notesdesk.core.storage.instruments import InstrumentFiles, clash, instruments_table, parse_stored
+from notesdesk.core.storage.instruments import stored_instruments as stored_instruments
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
 
-INSTRUMENTS_ID = "instruments"
-RISK_PROMPT = ("Record a risk assessment and review the safety plan before the session ends. "
-               "This flag does not classify risk.")
-
-
 # -- practitioner instruments, sealed in the vault --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class InstrumentFiles:
-    """The practitioner's instruments as raw JSON, one instrument per string (validated on every read)."""
-
-    files: tuple[str, ...] = ()
-    id: str = INSTRUMENTS_ID
-
-
 def _table(uow: UnitOfWork) -> SealedTable[InstrumentFiles]:
-    return SealedTable(uow.ctx, "secret", InstrumentFiles, label="practitioner instruments")
-
-
-def _keys(instrument: Instrument) -> set[str]:
-    return {"".join(ch for ch in text.lower() if ch.isalnum()) for text in (instrument.id, instrument.name)}
-
-
-def _clash(instruments: Iterable[Instrument]) -> list[str]:
-    """Ids and names must stay unambiguous: a linked measure 'PHQ-9 < 10' names its instrument."""
-    taken = {key for i in builtin_instruments() for key in _keys(i)}
-    problems = []
-    for instrument in instruments:
-        if _keys(instrument) & taken:
-            problems.append(f"id '{instrument.id}' or name '{instrument.name}' is already used by another "
-                            "instrument")
-        taken |= _keys(instrument)
-    return problems
-
-
-@lru_cache(maxsize=16)
-def _parse_stored(files: tuple[str, ...]) -> tuple[Instrument, ...]:
-    found = tuple(parse_instrument(json.loads(text), f"vault instrument {n}")
-                  for n, text in enumerate(files, start=1))
-    problems = _clash(found)
-    if problems:
-        raise InstrumentInvalid("vault instruments", problems)
-    return found
-
-
-def stored_instruments(uow: UnitOfWork) -> tuple[Instrument, ...]:
-    """The practitioner's instruments, read through a unit of work the caller has already entered."""
-    found = _table(uow).find(INSTRUMENTS_ID)
-    return _parse_stored(found.files) if found else ()
+    return instruments_table(uow)
 
 
 def vault_instruments(vault: Vault) -> tuple[Instrument, ...]:
@@ -132,7 +91,7 @@ def import_instruments(vault: Vault, path: str | Path, *, replace_existing: bool
         table = _table(uow)
         stored = table.find(INSTRUMENTS_ID)
         old_files = stored.files if stored else ()
-        current = {i.id: i for i in _parse_stored(old_files)}
+        current = {i.id: i for i in parse_stored(old_files)}
         merged = dict(zip(current, old_files, strict=True))
         for instrument, raw in zip(loaded, raws, strict=True):
             old = current.get(instrument.id)
@@ -144,38 +103,19 @@ def import_instruments(vault: Vault, path: str | Path, *, replace_existing: bool
                 raise InvalidInput(f"{path.name}: the new '{instrument.id}' changes the items or option "
                                    "scores, so stored answers would not fit it; give it another id")
             merged[instrument.id], current[instrument.id] = raw, instrument
-        problems = _clash(current.values())
+        problems = clash(current.values())
         if problems:
             raise InstrumentInvalid(path.name, problems)
         files = InstrumentFiles(tuple(merged.values()))
         table.add(files) if stored is None else table.replace(files)
+        assert uow.session is not None
+        if summaries.ready(uow.session):  # the list's standings are scored with these instruments
+            summaries.rescore_all(uow)
         uow.commit()
     return loaded
 
 
-def resolve_instrument(ref: str, extra: Iterable[Instrument] = ()) -> Instrument | None:
-    """An administration's instrument by id or name ('phq9', 'PHQ-9'), or None if unknown."""
-    try:
-        return find_by_name(ref, extra)
-    except NotFound:
-        return None
-
-
 # -- recording ------------------------------------------------------------------------------------------
-
-
-def _with_prompts(result: ScoreResult) -> ScoreResult:
-    """A practitioner's critical item may word its message freely; the prompt to act is always there."""
-    missing = [f.kind is FlagKind.RISK and "risk assessment" not in f.message.lower() for f in result.flags]
-    return replace(result, flags=tuple(replace(f, message=f"{f.message} {RISK_PROMPT}") if add else f
-                                       for f, add in zip(result.flags, missing, strict=True)))
-
-
-def _episode_on(episodes: Iterable[Episode], on: date) -> str | None:
-    ordered = sorted(episodes, key=lambda e: e.opened_on, reverse=True)
-    covering = [e for e in ordered if e.opened_on <= on and (e.closed_on is None or on <= e.closed_on)]
-    chosen = covering or [e for e in ordered if e.is_open]
-    return chosen[0].id if chosen else None
 
 
 def record_measure(uow: UnitOfWork, client_id: str, instrument_ref: str, answers: Sequence[int | None],
@@ -209,71 +149,6 @@ def record_measure(uow: UnitOfWork, client_id: str, instrument_ref: str, answers
 # -- history --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeasureRow:
-    """One administration, scored, and compared with the baseline of the same instrument and episode."""
-
-    administration: MeasureAdministration
-    instrument: Instrument | None  # None: the instrument is not known to this vault
-    score: ScoreResult | None  # None: unknown instrument or answers that no longer fit it
-    episode_id: str | None
-    baseline: MeasureAdministration | None = None  # what `change` compares against (None for the baseline)
-    change: ChangeResult | None = None
-    alliance: AllianceCheck | None = None  # alliance instruments: compared with the previous check
-    note: str = ""  # why there is no change label, in words
-    is_baseline: bool = False
-
-    @property
-    def label(self) -> ChangeLabel | None:
-        return self.change.label if self.change else None
-
-
-def history_rows(administrations: Iterable[MeasureAdministration], episodes: Iterable[Episode] = (),
-                 extra: Iterable[Instrument] = ()) -> list[MeasureRow]:
-    """Pure: score every administration and label change against its episode's baseline."""
-    extra, episodes = tuple(extra), tuple(episodes)
-    rows: list[MeasureRow] = []
-    firsts: dict[tuple[str, str | None], MeasureRow] = {}
-    previous: dict[tuple[str, str | None], MeasureRow] = {}
-    checks: dict[tuple[str, str | None], list[Sequence[int | None]]] = defaultdict(list)
-    for adm in sorted(administrations, key=lambda m: (m.administered_on, m.created_at)):
-        episode = adm.episode_id or _episode_on(episodes, adm.administered_on)
-        inst = resolve_instrument(adm.instrument, extra)
-        if inst is None:
-            rows.append(MeasureRow(adm, None, None, episode, note=f"unknown instrument '{adm.instrument}'"))
-            continue
-        try:
-            result = _with_prompts(score(inst, adm.answers, adm.functional))
-        except InvalidInput as exc:
-            rows.append(MeasureRow(adm, inst, None, episode, note=f"cannot be scored: {exc}"))
-            continue
-        key = (inst.id, episode)
-        row = MeasureRow(adm, inst, result, episode)
-        if inst.kind is Kind.ALLIANCE:
-            before = previous.get(key)
-            check = alliance_check(adm.answers, before.administration.answers if before else None,
-                                   earlier=checks[key], instrument=inst)
-            checks[key].append(adm.answers)
-            row = replace(row, alliance=check, note="" if before else "first alliance check this episode")
-        elif result.total is None:
-            row = replace(row, note="not scored: too many items unanswered")
-        elif key not in firsts:
-            row = replace(row, note="baseline for this episode of care", is_baseline=True)
-        else:
-            base = firsts[key]
-            assert base.score is not None and base.score.total is not None
-            try:
-                change = classify_change(inst, base.score.total, result.total)
-                row = replace(row, baseline=base.administration, change=change)
-            except InvalidInput as exc:
-                row = replace(row, baseline=base.administration, note=str(exc))
-        if result.total is not None:
-            firsts.setdefault(key, row)
-        previous[key] = row
-        rows.append(row)
-    return rows
-
-
 def measure_history(uow: UnitOfWork, client_id: str) -> list[MeasureRow]:
     """Every administration, oldest first; group with `by_instrument` for one series per instrument."""
     with uow:
@@ -284,95 +159,7 @@ def measure_history(uow: UnitOfWork, client_id: str) -> list[MeasureRow]:
     return history_rows(found, episodes, extra)
 
 
-def by_instrument(rows: Iterable[MeasureRow]) -> dict[str, list[MeasureRow]]:
-    grouped: dict[str, list[MeasureRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row.instrument.id if row.instrument else row.administration.instrument].append(row)
-    return dict(grouped)
-
-
-def _totals(rows: Iterable[MeasureRow]) -> list[tuple[date, int]]:
-    return [(r.administration.administered_on, r.score.total) for r in rows
-            if r.score is not None and r.score.total is not None]
-
-
 # -- flags for the client list and the overview -----------------------------------------------------------
-
-
-def _current_episode(episodes: Sequence[Episode]) -> tuple[bool, str | None]:
-    """(in care, episode id): a client whose episodes are all closed is out of care and gets no flags."""
-    if not episodes:
-        return True, None
-    open_ = sorted((e for e in episodes if e.is_open), key=lambda e: e.opened_on)
-    return (True, open_[-1].id) if open_ else (False, None)
-
-
-def flags_for(rows: Sequence[MeasureRow], episodes: Sequence[Episode], plans: Sequence[TreatmentPlan],
-              on: date, notes: Sequence[SessionNote] = (), safety_plans: Sequence[SafetyPlan] = ()
-              ) -> list[Flag]:
-    """Pure: one client's measure flags from the latest administrations of the current episode, and the
-    risk loop's (risk recorded in signed notes, the safety plan it calls for: measures.risk_loop)."""
-    in_care, current = _current_episode(episodes)
-    if not in_care:
-        return []
-    flags: list[Flag] = _risk_loop(rows, current, notes, safety_plans) if notes or rows else []
-    series = by_instrument(r for r in rows if r.episode_id == current and r.instrument is not None)
-    baseline: date | None = None
-    reviewed = [r.review_date for p in plans for r in p.reviews]
-    for group in series.values():
-        inst, latest = group[-1].instrument, group[-1]
-        assert inst is not None
-        when = latest.administration.administered_on.isoformat()
-        if latest.score is None and inst.critical_items:
-            flags.append(Flag(FlagKind.UNKNOWN_RISK, f"{inst.name} on {when} cannot be read ({latest.note}), "
-                              "so risk is unknown: ask directly and record a risk assessment.",
-                              "The latest administration decides", inst.critical_items[0].source))
-        elif latest.score is not None:
-            flags += [replace(f, message=f"{inst.name} on {when}: {f.message}") for f in latest.score.flags]
-        if latest.alliance is not None:
-            flags += latest.alliance.flags
-        scores = _totals(group)
-        if inst.kind is Kind.OUTCOME and scores:
-            baseline = min(baseline or scores[0][0], scores[0][0])
-            flags += _progress_flags(inst, scores, on, reviewed)
-    if baseline is not None:
-        active = [p for p in plans if p.status is PlanStatus.ACTIVE and p.review_due is not None]
-        activated = [p.effective_date for p in plans if p.effective_date and p.status is not PlanStatus.DRAFT]
-        status = review_due(baseline, on, [p.review_due for p in active if p.review_due],
-                            [*reviewed, *activated])
-        if status.flag is not None:
-            flags.append(status.flag)
-    return sorted(flags, key=lambda f: list(FlagKind).index(f.kind))
-
-
-def _risk_loop(rows: Sequence[MeasureRow], current: str | None, notes: Sequence[SessionNote],
-               safety_plans: Sequence[SafetyPlan]) -> list[Flag]:
-    """The risk loop over the current episode (every note and administration when there are no episodes)."""
-    mine = [n for n in notes if current is None or n.episode_id == current]
-    items = [(r.administration.administered_on, r.instrument.name, f) for r in rows
-             if r.episode_id == current and r.instrument is not None and r.score is not None
-             for f in r.score.flags]
-    return risk_loop_flags(mine, items, safety_plans)
-
-
-def _progress_flags(inst: Instrument, scores: list[tuple[date, int]], on: date,
-                    reviewed: Sequence[date]) -> list[Flag]:
-    """Deterioration flags at once, whatever the questionnaire; 'not on track' and 'no reliable
-    improvement by week 12' only for a questionnaire that was ever at caseness this episode."""
-    try:
-        worse = deterioration(inst, scores)
-        track = trajectory(inst, scores).flag
-        late = no_reliable_improvement(inst, scores, on, reviewed)
-    except InvalidInput:  # no reliable-change rule, or a score outside the range: nothing to judge by
-        return []
-    if not ever_elevated(inst, scores):
-        return [worse] if worse else []
-    elevated = f" {elevated_rule(inst)}: {alert_rules().elevated_only.source}"
-    # A reliable worsening already says more than 'not on track'; the week-12 flag asks for a decision.
-    found = [worse] if worse else ([track] if track else [])
-    found += [late] if late else []
-    return [replace(f, source=f.source + elevated) if f.kind is not FlagKind.DETERIORATION else f
-            for f in found]
 
 
 def client_measure_flags(uow: UnitOfWork, client_ids: Iterable[str] | None = None,

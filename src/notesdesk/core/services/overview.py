@@ -17,10 +17,11 @@ from datetime import date, timedelta
 from notesdesk.core.domain.care import Homework, MeasureAdministration, SafetyPlan
 from notesdesk.core.domain.clients import Episode
 from notesdesk.core.domain.common import by_client, today
-from notesdesk.core.domain.flag_inputs import NoteMark, note_mark
+from notesdesk.core.domain.flag_inputs import ClientSummary, NoteMark, note_mark
 from notesdesk.core.domain.notes import SessionNote
 from notesdesk.core.domain.plans import PlanStatus, TreatmentPlan
 from notesdesk.core.measures import Flag, FlagKind, Instrument
+from notesdesk.core.measures.history import flags_at
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.care import overdue
 from notesdesk.core.services.consent import PaperworkFlag, flags_for_clients
@@ -158,6 +159,24 @@ def list_measure_flags(
     return out
 
 
+def summary_measure_flags(found: Iterable[ClientSummary], on: date, instruments: Iterable[Instrument] = ()
+                          ) -> dict[str, tuple[Flag, ...]]:
+    """Pure: `list_measure_flags` from the client summaries: each client's standing (its
+    questionnaires scored when the summary was written; summaries.with_current_standing) with the
+    date's rules applied, so that no questionnaire is scored here."""
+    instruments = tuple(instruments)
+    order = {kind: n for n, kind in enumerate(LIST_MEASURE_FLAGS)}
+    out: dict[str, tuple[Flag, ...]] = {}
+    for summary in found:
+        if summary.standing is None:
+            continue
+        shown = sorted((f for f in flags_at(summary.standing, summary.plans, on, instruments)
+                        if f.kind in order), key=lambda f: order[f.kind])
+        if shown:
+            out[summary.id] = tuple(shown)
+    return out
+
+
 def flags_from(
     plans: Iterable[TreatmentPlan],
     homework: Iterable[Homework],
@@ -177,7 +196,8 @@ def flags_from(
             review[plan.client_id] = min(plan.review_due, earlier) if earlier else plan.review_due
     by_client: dict[str, list[Homework]] = defaultdict(list)
     for item in homework:
-        by_client[item.client_id].append(item)
+        if item.active:  # only active homework can be overdue, and the summaries keep only that
+            by_client[item.client_id].append(item)
     late = {cid: len(overdue(items, on)) for cid, items in by_client.items()}
     latest: dict[str, NoteMark] = {}
     for mark in marks:
@@ -213,15 +233,12 @@ def client_flags(
         if not summaries.ready(uow.session):
             return _from_records(uow, wanted, on or today())
         instruments = stored_instruments(uow)
-        found = summaries.read(uow, wanted)
+        found = summaries.with_current_standing(uow, summaries.read(uow, wanted), instruments)
         paperwork = flags_for_clients(uow, wanted, on or today())
     plans = [p for s in found for p in s.plans]
     episodes = [e for s in found for e in s.episodes]
     day = on or today()
-    measures = [m for s in found for m in s.measures]
-    risk_notes = [n for s in found for n in s.risk_notes]
-    safety = [p for s in found for p in s.safety_plans]
-    measure_flags = list_measure_flags(measures, episodes, plans, day, instruments, risk_notes, safety)
+    measure_flags = summary_measure_flags(found, day, instruments)
     homework = [h for s in found for h in s.homework]
     flags = flags_from(plans, homework, [n for s in found for n in s.notes], day, wanted, measure_flags)
     return with_paperwork(flags, paperwork, episodes, wanted)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notesdesk.core.crypto import signing
-from notesdesk.core.domain.flag_inputs import summaries_from
+from notesdesk.core.domain.flag_inputs import agree, summaries_from
 from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.errors import VaultDamaged
@@ -16,6 +16,7 @@ from notesdesk.core.services.notes import chain_claims, chain_order, signer_keys
 from notesdesk.core.services.plan_checks import plan_signature_problem
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.entities import ENTITIES
+from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import DERIVED_TABLES
 from notesdesk.core.storage.uow import UnitOfWork
@@ -58,8 +59,8 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
             stored = {s.id: s for s in summaries.read(uow)}
             recomputed = summaries_from(notes, plans_with_reviews(rows["plans"], rows["plan_reviews"]),
                                         rows["homework"], rows["measures"],
-                                        rows["episodes"], rows["safety_plans"])
-            if stored != recomputed:
+                                        rows["episodes"], rows["safety_plans"], stored_instruments(uow))
+            if stored.keys() != recomputed.keys() or not all(agree(stored[c], recomputed[c]) for c in stored):
                 raise VaultDamaged("The client list's summaries do not match the records they are made from.")
         addenda: dict[str, list[Addendum]] = defaultdict(list)
         for addendum in rows["addenda"]:

@@ -67,10 +67,12 @@ class LocalAnchor:
     def save(self, seq: int, chain: bytes, retired: list[str] | None = None) -> None:
         """After a commit: a failure here loses nothing (the vault is saved), so it is only logged.
 
-        Written to a temporary file and renamed, without fsync: the anchor only ever lags the vault
-        (it is written after the commit is durable), and an anchor lost or emptied by a crash counts
-        as none — a weaker check for one unlock, never a false alarm. So each save costs no disk
-        flush on top of the commit's own."""
+        Overwritten in place, without fsync: the anchor only ever lags the vault (it is written after
+        the commit is durable), and an anchor lost, emptied or torn by a crash counts as none (its
+        MAC fails) — a weaker check for one unlock, never a false alarm; the next save writes it
+        whole. So each save costs no disk flush and no new file on top of the commit's own: a
+        temporary file renamed into place cost 0.3 ms (2–4 ms at the 90th percentile on a loaded
+        machine) against 0.01 ms, and an fsync of the folder as well 1 ms (12 ms) (bench/RESULTS.md)."""
         record: dict[str, object] = {
             "vault_id": self._vault_id, "seq": seq, "chain": chain.hex(), "mac": self._mac(seq, chain)
         }
@@ -108,18 +110,36 @@ class LocalAnchor:
         return (seq, chain) if hmac.compare_digest(self._mac(seq, chain), mac) else None
 
     def _write(self, record: dict[str, object], durable: bool) -> bool:
+        if not durable:
+            return self._overwrite(json.dumps(record, sort_keys=True).encode())
         temp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(json.dumps(record, sort_keys=True).encode())
-                if durable:
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(temp, self.path)
         except OSError:
             with contextlib.suppress(OSError):
                 temp.unlink()
             return False
         return True
+
+    def _overwrite(self, data: bytes) -> bool:
+        """The file's bytes replaced where they are (never through a link planted in its place)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return False
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            written = os.write(fd, data)
+            os.ftruncate(fd, len(data))
+            return written == len(data)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)

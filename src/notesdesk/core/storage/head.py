@@ -108,8 +108,14 @@ class HeadKeeper:
 
     def stored_term(self, session: Session, table: str, row_id: str) -> int:
         """The term of a row as it is stored now (before it is replaced or deleted)."""
+        return self.stored(session, table, row_id)[1]
+
+    def stored(self, session: Session, table: str, row_id: str) -> tuple[dict[str, object] | None, int]:
+        """A row's clear columns as stored now (None: there is no such row) and its term, in one read."""
         row = _raw(session).execute(_select_terms(table) + " WHERE id = ?", (row_id,)).fetchone()
-        return 0 if row is None else self._term(row)
+        if row is None:
+            return None, 0
+        return dict(zip(SEALED_TABLES[table], row[2:-1], strict=True)), self._term(row)
 
     def live_rows(self, session: Session) -> int:
         """Recompute the set digest from every live row's clear columns and tag (on the raw
@@ -191,7 +197,16 @@ FIRST_ENTRY = select(func.min(AuditRow.seq))
 
 
 def has_head_table(session: Session) -> bool:
-    return bool(inspect(session.connection()).has_table(HEAD_TABLE))
+    """Remembered on the SQLite connection once found (as tables.missing_later_table does): every
+    audited write reads the head, and the catalogue query cost as much as the read."""
+    connection = session.connection()
+    found: set[str] = connection.info.setdefault("later_tables_found", set())
+    if HEAD_TABLE in found:
+        return True
+    if inspect(connection).has_table(HEAD_TABLE):
+        found.add(HEAD_TABLE)
+        return True
+    return False
 
 
 _UPSERT = (

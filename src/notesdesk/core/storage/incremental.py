@@ -19,11 +19,10 @@ from typing import Any
 from notesdesk.core.domain.flag_inputs import (
     ClientSummary,
     NoteMark,
+    flag_homework,
     flag_notes,
     note_mark,
     risk_notes,
-    slim_homework,
-    slim_measure,
     slim_plan,
     slim_safety_plan,
 )
@@ -44,11 +43,14 @@ def _plans(repos: Repositories, client_id: str) -> tuple[Any, ...]:
 _REREAD: dict[str, tuple[str, Callable[[Repositories, str], tuple[Any, ...]]]] = {
     "plan": ("plans", _plans),
     "plan_review": ("plans", _plans),  # a review changes what the plans field holds
-    "homework": ("homework", lambda r, cid: tuple(slim_homework(h) for h in r.homework.where(client_id=cid))),
-    "measure": ("measures", lambda r, cid: tuple(slim_measure(m) for m in r.measures.where(client_id=cid))),
+    "homework": ("homework", lambda r, cid: flag_homework(r.homework.where(client_id=cid))),
     "episode": ("episodes", lambda r, cid: tuple(r.episodes.where(client_id=cid))),
     "safety_plan": ("safety_plans", lambda r, cid: slim_safety_plan(r.safety_plans.where(client_id=cid))),
 }
+
+
+# Flag-input tables the summary keeps no field of, only the standing scored from them.
+SCORED_ONLY = frozenset({"measure"})
 
 
 def incremental_update(
@@ -61,6 +63,8 @@ def incremental_update(
     for (table, row_id), row in changed.items():
         if table == "note":
             notes[row_id] = None if row is None else _opened(repos, table, row_id, row)
+        elif table in SCORED_ONLY:
+            continue  # no field of the summary: its standing is scored again (summaries.refresh)
         elif table in _REREAD:
             name, reread = _REREAD[table]
             if name not in fields:

@@ -12,25 +12,39 @@ derived data, so its writes make no audit entries of their own (the write that c
 `verify` recomputes every summary and compares (services/verify.py).
 
 A vault migrated to 0005 gets its summaries at its first unlock (Vault._unlock), which then sets
-META_FLAG under the header MAC. Until then (a vault opened read-only), the flags are computed from
-the full records as before.
+META_FLAG under the header MAC; so does a vault whose summaries are of an earlier format (META_VALUE:
+format 3 added each client's scored standing). Until then (a vault opened read-only), the flags are
+computed from the full records as before.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from notesdesk.core.domain.flag_inputs import ClientSummary, summaries_from, summarise
+from notesdesk.core.domain.care import MeasureAdministration
+from notesdesk.core.domain.common import by_client
+from notesdesk.core.domain.flag_inputs import (
+    ClientSummary,
+    same_scoring_inputs,
+    scored,
+    scoring_basis,
+    summaries_from,
+    summarise,
+)
 from notesdesk.core.domain.plans import plans_with_reviews
+from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.measures.model import Instrument
 from notesdesk.core.storage.head import MODULUS, Head
-from notesdesk.core.storage.incremental import incremental_update
+from notesdesk.core.storage.incremental import SCORED_ONLY, incremental_update
+from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
-from notesdesk.core.storage.tables import Base, ClientRow, MetaRow, missing_later_table
+from notesdesk.core.storage.tables import Base, ClientRow, missing_later_table
 
 SUMMARY_TABLE = "client_summary"
 FEW = 3  # up to this many clients, their summaries are read one by one
@@ -44,8 +58,12 @@ def ready(session: Session) -> bool:
     """True when the summaries are kept in this vault (built, and every write since kept them)."""
     if not has_table(session):
         return False
-    value = session.scalar(select(MetaRow.value).where(MetaRow.key == META_FLAG))
-    return value == META_VALUE
+    # On the driver's connection, inside the session's transaction: asked twice per save (the
+    # summaries rewritten, the flags read back), the ORM's statement cost ten times the query.
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    row = driver.execute("SELECT value FROM meta WHERE key = ?", (META_FLAG,)).fetchone()
+    return row is not None and row[0] == META_VALUE
 
 
 def read(repos: Repositories, client_ids: Iterable[str] | None = None) -> list[ClientSummary]:
@@ -72,6 +90,7 @@ def summary_of(repos: Repositories, client_id: str) -> ClientSummary:
         repos.measures.where(client_id=client_id),
         repos.episodes.where(client_id=client_id),
         repos.safety_plans.where(client_id=client_id),
+        stored_instruments(repos),
     )
 
 
@@ -79,7 +98,7 @@ def recompute_all(repos: Repositories) -> dict[str, ClientSummary]:
     """Every client's summary from the full records (one bulk read per table)."""
     plans = plans_with_reviews(repos.plans.all(), repos.plan_reviews.all())
     return summaries_from(repos.notes.all(), plans, repos.homework.all(), repos.measures.all(),
-                          repos.episodes.all(), repos.safety_plans.all())
+                          repos.episodes.all(), repos.safety_plans.all(), stored_instruments(repos))
 
 
 def refresh(repos: Repositories, client_ids: Iterable[str],
@@ -101,9 +120,60 @@ def refresh(repos: Repositories, client_ids: Iterable[str],
             if incremental and changes is not None and cid in changes:
                 stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
                 updated = incremental_update(repos, stored, changes[cid])
+                if updated is not None:
+                    measured = any(table in SCORED_ONLY for table, _ in changes[cid])
+                    updated = _rescored(repos, stored, updated, measured)
             summary = updated if updated is not None else summary_of(repos, cid)
         change += _store(repos.ctx, summary)
     _move_head(repos.ctx, change)
+
+
+def _rescored(repos: Repositories, stored: ClientSummary, updated: ClientSummary, measured: bool
+              ) -> ClientSummary:
+    """`updated` with its standing: the stored one when what it is scored from did not change (a
+    note saved, a plan edited), else scored again (a questionnaire, an episode, a risk note). A
+    stored standing kept is kept with its basis: one scored under other rules is scored again
+    when read (with_current_standing), so a save need not read the instruments to tell."""
+    if not measured and same_scoring_inputs(stored, updated):
+        return updated
+    return scored(updated, repos.measures.where(client_id=updated.id), stored_instruments(repos))
+
+
+def rescore_all(repos: Repositories) -> None:
+    """Every stored summary's standing scored again (the practitioner's instruments changed)."""
+    extra = stored_instruments(repos)
+    measures = by_client(repos.measures.all())
+    store_all(repos, [scored(summary, measures[summary.id], extra) for summary in _sealed(repos.ctx).all()])
+
+
+def scored_under_other_rules(repos: Repositories) -> bool:
+    """True when the stored standings were scored under other rules or instruments than this
+    release's (a vault last opened by another release). One summary tells: every summary is
+    written with the same basis from one rescoring to the next (rescore_all, build_all)."""
+    first = repos.ctx.session.scalar(select(_table().c.id).order_by(_table().c.id).limit(1))
+    found = None if first is None else _sealed(repos.ctx).find(first)
+    return found is not None and found.scored_under != scoring_basis(stored_instruments(repos))
+
+
+def store_all(repos: Repositories, found: Iterable[ClientSummary]) -> None:
+    """Write these summaries as they are (an empty one: deleted), and move the head's set digest."""
+    _move_head(repos.ctx, sum(_store(repos.ctx, summary) for summary in found))
+
+
+def with_current_standing(repos: Repositories, found: list[ClientSummary],
+                          extra: tuple[Instrument, ...]) -> list[ClientSummary]:
+    """`found` (stored summaries), each with a standing scored under `extra` and today's rules: a
+    standing stored under others (an older release's rules) is scored again here, never shown."""
+    basis = scoring_basis(extra)
+    stale = {s.id for s in found if s.scored_under != basis}
+    if not stale:
+        return found
+    measures: Mapping[str, list[MeasureAdministration]]
+    if len(stale) > FEW:
+        measures = by_client(repos.measures.all())
+    else:
+        measures = {cid: repos.measures.where(client_id=cid) for cid in stale}
+    return [scored(s, measures.get(s.id, ()), extra) if s.id in stale else s for s in found]
 
 
 def build_all(repos: Repositories) -> None:
@@ -131,8 +201,10 @@ def _sealed(ctx: StoreContext) -> SealedTable[ClientSummary]:
 def _store(ctx: StoreContext, summary: ClientSummary) -> int:
     """Write (or, when empty, delete) one summary row; returns the change to the set digest."""
     session, heads, table = ctx.session, ctx.audit.heads, _table()
-    rev = session.scalar(select(table.c.rev).where(table.c.id == summary.id))
-    old_term = heads.stored_term(session, SUMMARY_TABLE, summary.id) if rev is not None else 0
+    stored, old_term = heads.stored(session, SUMMARY_TABLE, summary.id)
+    rev = None if stored is None else stored["rev"]
+    if rev is not None and not isinstance(rev, int):  # a clear column altered behind the app's back
+        raise VaultDamaged("A client summary in the vault is damaged.")
     if summary.empty:
         if rev is not None:
             session.execute(delete(table).where(table.c.id == summary.id))

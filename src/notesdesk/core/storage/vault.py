@@ -404,10 +404,17 @@ class Vault(VaultSettings):
 
     def _establish_summaries(self, uow: UnitOfWork) -> None:
         """A vault migrated to 0005 gets every client's summary once, at its first unlock (the
-        migration has no key); from then on every write keeps them (storage/summaries.py)."""
+        migration has no key), as does one whose summaries are of an earlier format; from then on
+        every write keeps them (storage/summaries.py)."""
         session = uow.session
         assert session is not None
-        if self.read_only or not summaries.has_table(session) or summaries.ready(session):
+        if self.read_only or not summaries.has_table(session):
+            return
+        if summaries.ready(session):
+            # A release with other rules or instruments: the standings scored again, once, here
+            # (until then each list would score the questionnaires of every client again).
+            if summaries.scored_under_other_rules(uow):
+                summaries.rescore_all(uow)
             return
         summaries.build_all(uow)
         session.execute(delete(MetaRow).where(MetaRow.key == summary_mark.META_FLAG))
