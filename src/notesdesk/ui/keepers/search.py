@@ -1,4 +1,8 @@
-"""Keeps ctx.index current: built in the background after unlock, updated on every change."""
+"""Keeps ctx.index current: built in the background after unlock, updated on every change.
+
+A large practice is decrypted and indexed in a child process (core/services/search_process.py), started
+as the main window is built; the background runner only waits for its result. A small one is built
+on the runner itself."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.overview import refresh_search_entry
 from notesdesk.core.services.search import build_index
+from notesdesk.core.services.search_process import IndexBuild, worth_a_child
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Changed, Kind
 
@@ -25,6 +30,7 @@ class SearchKeeper(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.child: IndexBuild | None = None  # the child process building the index, while it runs
         self._building = False
         self._queued = False  # a build is on the background runner
         self._closed = False
@@ -37,8 +43,14 @@ class SearchKeeper(QObject):
 
     def expect(self) -> None:
         """Say the index is on its way (`building`) before `start` is called; changes made meanwhile
-        are kept for it."""
+        are kept for it. A large practice's child process starts now, to work while the window is
+        built and the list filled."""
         self._building = True
+        if self.child is None and not self._closed and worth_a_child(self._ctx.vault):
+            try:
+                self.child = IndexBuild(self._ctx.vault)
+            except OSError:  # no process could be started: the runner builds it, as for a small one
+                self.child = None
 
     def start(self) -> None:
         """Build in the background runner; the database lock keeps it apart from UI-thread reads."""
@@ -47,10 +59,15 @@ class SearchKeeper(QObject):
         self._queued = True
         self._building = True
         ctx = self._ctx
-        ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
+        child = self.child
+        if child is not None:
+            ctx.session.background(child.result, self._on_built, self._on_failed)
+        else:
+            ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
 
     def _on_built(self, index: SearchIndex) -> None:
         self._building = self._queued = False
+        self.child = None
         if self._closed:  # locked or closed while building: drop it
             index.close()
             return
@@ -65,6 +82,7 @@ class SearchKeeper(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._building = self._queued = False
+        self.child = None
         if self._closed:
             return
         self._ctx.errors.present(exc, title="Search unavailable")
@@ -83,10 +101,17 @@ class SearchKeeper(QObject):
             return
         self._ctx.session.read(refresh_search_entry, index, change.kind.value, change.object_id)
 
+    def stop_building(self) -> None:
+        """End the child process now (a lock, a close): the runner's wait for it then ends too."""
+        child = self.child
+        if child is not None:
+            child.stop()
+
     def close(self) -> None:
         if not self._closed:  # twice is fine (a test, then the window's shutdown)
             self._ctx.session.sig_changed.disconnect(self._on_changed)
         self._closed = True
+        self.stop_building()
         if self._ctx.index is not None:
             self._ctx.index.close()
             self._ctx.index = None
