@@ -177,10 +177,6 @@ class ClientPanel(QWidget):
             self._current = ""
             self.sig_current_changed.emit("")
 
-    def clear_rows(self) -> None:
-        """Before a first fill made of chunks (`append_rows`): nothing shown, nothing selected."""
-        self.set_rows([], {})
-
     def append_rows(self, rows: Sequence[ClientRow]) -> None:
         self.model.append_rows(rows)
 

@@ -56,6 +56,7 @@ class ClientListKeeper(QObject):
         self._dirty: set[str] = set()
         self._closed = False
         self._then: Callable[[], None] | None = None  # what the first fill calls once it is done
+        self._listed = False  # a refresh has shown the whole list
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
@@ -66,9 +67,11 @@ class ClientListKeeper(QObject):
         """The first fill: rows made in the background, added a chunk per turn of the event loop, then
         the flags queued in the background and `then` called (also if a `refresh` overtakes it)."""
         self._then = then
+        if self._listed:  # a refresh came first (a client added at once): it read the list and flags
+            self._filled()
+            return
         self._round += 1
         round_, ctx = self._round, self._ctx
-        self._panel.clear_rows()
         ctx.session.background(lambda: _rows(ctx.uow()), lambda made: self._feed(round_, *made),
                                self._on_fill_failed)
 
@@ -98,6 +101,7 @@ class ClientListKeeper(QObject):
         if found is None:  # the presenter said why
             return
         self._round += 1  # a first fill still under way stops: this list replaces it
+        self._listed = True
         self._panel.set_rows(found, self._flags)
         self._on_refreshed()
         self._read_flags([c.id for c in found])
