@@ -1,5 +1,5 @@
 """Building the search index in a child process, so that the app's UI thread never waits for the
-interpreter lock while a large practice is decrypted and decoded (docs/design-notes.md §11).
+interpreter lock while a large practice is decrypted and decoded (docs/design-notes.md §10).
 
 The child is a fresh interpreter (multiprocessing's 'spawn': nothing of this process's memory is
 copied into it). The data key reaches it through a pipe to this process, never a file, an argument or
