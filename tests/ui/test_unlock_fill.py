@@ -116,3 +116,23 @@ def test_privacy_mode_hides_the_names_of_a_list_filled_in_chunks(qtbot, ctx, rel
     qtbot.waitUntil(lambda: len(shown_names(window)) == 2)
     assert shown_names(window) == ["AL", "BO"]
     window.shutdown()
+
+
+def test_if_the_child_fails_the_index_is_built_in_process_all_the_same(
+    qtbot, ctx, relaunch, in_a_child, monkeypatch
+) -> None:
+    from notesdesk.core.errors import NotesdeskError
+
+    def fails(_build: search_process.IndexBuild) -> None:
+        raise NotesdeskError(search_process.BUILD_FAILED.format(reason="it was stopped"))
+
+    monkeypatch.setattr(search_process.IndexBuild, "result", fails)
+    ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
+    window = _window(qtbot, ctx, relaunch)
+    child = window.search_keeper.child
+    assert child is not None
+    qtbot.waitUntil(lambda: ctx.index is not None, timeout=CHILD_WAIT_MS)
+    assert [h.client_id for h in ctx.index.search("lima")] == [ana.id]
+    assert not child.alive()  # the failed child was ended, not left behind
+    assert ctx.errors.last_message is None  # nothing to tell: search works
+    window.shutdown()

@@ -61,7 +61,7 @@ class SearchKeeper(QObject):
         ctx = self._ctx
         child = self.child
         if child is not None:
-            ctx.session.background(child.result, self._on_built, self._on_failed)
+            ctx.session.background(child.result, self._on_built, self._on_child_failed)
         else:
             ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
 
@@ -79,6 +79,20 @@ class SearchKeeper(QObject):
             self._apply(change)
         log.info("search index ready: %d documents", len(index))
         self.sig_ready.emit()
+
+    def _on_child_failed(self, exc: BaseException) -> None:
+        """The child could not build it (it could not start its interpreter, say): the runner builds
+        it instead, as for a small practice. Stopped by a lock or close: nothing more."""
+        child, self.child = self.child, None
+        if child is not None:
+            child.stop()
+        if self._closed:
+            self._on_failed(exc)
+            return
+        log.warning("the search index's child process failed (%s); building it in process",
+                    type(exc).__name__)
+        self._queued = False
+        self.start()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._building = self._queued = False
