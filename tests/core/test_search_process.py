@@ -105,8 +105,10 @@ def test_the_child_writes_nothing_and_the_vault_is_unchanged(vault: Vault, tmp_p
 def test_a_stopped_child_ends_and_its_result_says_so(vault: Vault) -> None:
     _practice(vault)
     build = IndexBuild(vault)
+    pid = build.pid
+    assert pid is not None
     build.stop()
-    assert not build.alive() and _wait_until(lambda: _gone(build.pid))
+    assert not build.alive() and _wait_until(lambda: _gone(pid))
     with pytest.raises(NotesdeskError, match="could not be built"):
         build.result()
 
@@ -136,6 +138,7 @@ def test_the_child_ends_when_the_app_is_killed(vault: Vault, vault_path: Path) -
     owner = subprocess.Popen([sys.executable, "-c", OWNER, str(vault_path), PASSPHRASE],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
+        assert owner.stdout is not None
         child = int(owner.stdout.readline())
         assert not _gone(child)
         owner.kill()  # SIGKILL (TerminateProcess on Windows): no clean-up of any kind runs

@@ -80,6 +80,7 @@ def test_a_search_typed_before_the_childs_index_is_ready_says_so_then_answers(
     assert window.search_keeper.child is not None and window.search_keeper.child.alive()
     window.open_search()  # Ctrl+K
     dialog = window.search_dialog
+    assert dialog is not None
     qtbot.keyClicks(dialog.query, "allotm")
     assert ctx.index is None and "still being built" in dialog.status.text()
     qtbot.waitUntil(lambda: [h.object_id for h in dialog.hits()] == [note.id], timeout=CHILD_WAIT_MS)

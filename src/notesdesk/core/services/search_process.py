@@ -11,6 +11,7 @@ as a SQLite image, then ends. It ends as well when this process does (it watches
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 # A vault file at least this large is indexed in a child process. Below it the whole build takes a
 # few hundred milliseconds at most in process, less than starting a child interpreter costs.
 CHILD_FROM_BYTES = 16 * 1024 * 1024
+
+# How much lower the child's scheduling priority is than the app's (POSIX `nice`).
+CHILD_NICENESS = 5
 
 BUILD_FAILED = "The search index could not be built ({reason}). Search is unavailable until the next unlock."
 
@@ -117,6 +121,11 @@ def _end_with_parent() -> None:
 
 def _serve(conn: Connection) -> None:
     _end_with_parent()
+    # Background work: on a machine with few cores the app's own threads (the window, the list's
+    # flags) come first. POSIX only; elsewhere the child runs at the app's priority.
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(CHILD_NICENESS)
     try:
         order = conn.recv()
         index = _build(order)
