@@ -160,7 +160,6 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self._show_conditions()
         self._restore_geometry()
         self.index_status.setText("Building the search index…")
-        self.backups.start()
         # The list is filled, and the background reads begin, on a later turn of the event loop (a
         # timer: a zero delay would run in the same batch of posted events as the window's showing):
         # the window shows first, and no one step of the unlock holds the UI thread for long.
@@ -171,6 +170,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
     def _fill(self) -> None:
         if self._shut:
             return
+        self.backups.start()  # here, not while the window is built: it reads the backup folders
         self.client_list.fill(self._on_filled)  # the rows in chunks, then the flags queued
 
     def _on_filled(self) -> None:
