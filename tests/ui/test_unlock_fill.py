@@ -77,12 +77,12 @@ def test_a_search_typed_before_the_childs_index_is_ready_says_so_then_answers(
     sections = notes.build_sections(NoteFormat.FREE, {"text": "Talked about the allotment."})
     note = notes.create_note(ctx.uow(), SessionNote(ana.id, date(2024, 5, 20), NoteFormat.FREE, sections))
     window = _window(qtbot, ctx, relaunch)
-    assert window.search_keeper.child is not None and window.search_keeper.child.alive()
     window.open_search()  # Ctrl+K
     dialog = window.search_dialog
     assert dialog is not None
     qtbot.keyClicks(dialog.query, "allotm")
     assert ctx.index is None and "still being built" in dialog.status.text()
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
     qtbot.waitUntil(lambda: [h.object_id for h in dialog.hits()] == [note.id], timeout=CHILD_WAIT_MS)
     assert window.search_keeper.child is None  # handed over, and the child has ended
     window.shutdown()
@@ -91,6 +91,7 @@ def test_a_search_typed_before_the_childs_index_is_ready_says_so_then_answers(
 def test_the_child_ends_when_the_window_closes_before_it_is_done(qtbot, ctx, relaunch, in_a_child) -> None:
     clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
     child = window.search_keeper.child
     assert child is not None and child.alive()
     window.shutdown()
@@ -101,6 +102,7 @@ def test_the_child_ends_when_the_window_closes_before_it_is_done(qtbot, ctx, rel
 def test_the_child_ends_when_the_vault_locks(qtbot, ctx, relaunch, in_a_child) -> None:
     clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
     child = window.search_keeper.child
     assert child is not None
     assert window.lock()
@@ -130,6 +132,7 @@ def test_if_the_child_fails_the_index_is_built_in_process_all_the_same(
     monkeypatch.setattr(search_process.IndexBuild, "result", fails)
     ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
     child = window.search_keeper.child
     assert child is not None
     qtbot.waitUntil(lambda: ctx.index is not None, timeout=CHILD_WAIT_MS)

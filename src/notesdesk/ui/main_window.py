@@ -137,7 +137,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.backups.sig_status.connect(self.backup_status.setText)
 
         self.search_keeper = SearchKeeper(ctx, self)
-        self.search_keeper.expect()  # first: a large practice's index starts in a child process now
+        self.search_keeper.expect()
         self.search_keeper.sig_ready.connect(self._on_index_ready)
         self.idle = IdleWatcher(ctx.prefs.idle_minutes, self._on_idle, self)
         app = QApplication.instance()

@@ -71,6 +71,7 @@ class IndexBuild:
         self._conn = ours
         self._process = context.Process(target=_serve, args=(theirs,), name="notesdesk-index", daemon=True)
         self._process.start()
+        _lower_priority(self._process.pid)
         theirs.close()  # the child's end lives in the child only: its exit is our end-of-file
         order = _Order(str(vault.path), vault.vault_id, vault.audit.actor, vault.data_key(), notes_per_page)
         ours.send(order)
@@ -103,6 +104,17 @@ class IndexBuild:
         self._process.join(timeout=10)
 
 
+def _lower_priority(pid: int | None) -> None:
+    """Background work: on a machine with few cores the app's own threads (the window, the list's
+    flags) come first, from the child's first instruction (its interpreter's start-up and imports are
+    a good part of its work). POSIX only; elsewhere the child runs at the app's priority."""
+    if pid is None or not hasattr(os, "setpriority"):
+        return
+    with contextlib.suppress(OSError):
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, pid, min(ours + CHILD_NICENESS, 19))
+
+
 # -- in the child ---------------------------------------------------------------------------------
 
 
@@ -121,11 +133,6 @@ def _end_with_parent() -> None:
 
 def _serve(conn: Connection) -> None:
     _end_with_parent()
-    # Background work: on a machine with few cores the app's own threads (the window, the list's
-    # flags) come first. POSIX only; elsewhere the child runs at the app's priority.
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(CHILD_NICENESS)
     try:
         order = conn.recv()
         index = _build(order)

@@ -1,7 +1,7 @@
 """Keeps ctx.index current: built in the background after unlock, updated on every change.
 
 A large practice is decrypted and indexed in a child process (core/services/search_process.py), started
-as the main window is built; the background runner only waits for its result. A small one is built
+once the list is filled; the background runner only waits for its result. A small one is built
 on the runner itself."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class SearchKeeper(QObject):
         super().__init__(parent)
         self._ctx = ctx
         self.child: IndexBuild | None = None  # the child process building the index, while it runs
+        self._child_failed = False
         self._building = False
         self._queued = False  # a build is on the background runner
         self._closed = False
@@ -43,14 +44,8 @@ class SearchKeeper(QObject):
 
     def expect(self) -> None:
         """Say the index is on its way (`building`) before `start` is called; changes made meanwhile
-        are kept for it. A large practice's child process starts now, to work while the window is
-        built and the list filled."""
+        are kept for it."""
         self._building = True
-        if self.child is None and not self._closed and worth_a_child(self._ctx.vault):
-            try:
-                self.child = IndexBuild(self._ctx.vault)
-            except OSError:  # no process could be started: the runner builds it, as for a small one
-                self.child = None
 
     def start(self) -> None:
         """Build in the background runner; the database lock keeps it apart from UI-thread reads."""
@@ -59,6 +54,13 @@ class SearchKeeper(QObject):
         self._queued = True
         self._building = True
         ctx = self._ctx
+        # A large practice's child process starts only now, once the window has painted and the list
+        # is in: its interpreter's start-up would otherwise take a core from the window's first paint.
+        if self.child is None and not self._closed and not self._child_failed and worth_a_child(ctx.vault):
+            try:
+                self.child = IndexBuild(ctx.vault)
+            except OSError:  # no process could be started: the runner builds it, as for a small one
+                self.child = None
         child = self.child
         if child is not None:
             ctx.session.background(child.result, self._on_built, self._on_child_failed)
@@ -92,6 +94,7 @@ class SearchKeeper(QObject):
         log.warning("the search index's child process failed (%s); building it in process",
                     type(exc).__name__)
         self._queued = False
+        self._child_failed = True  # once: the runner builds this one
         self.start()
 
     def _on_failed(self, exc: BaseException) -> None:
