@@ -32,6 +32,7 @@ class SearchKeeper(QObject):
         self._ctx = ctx
         self.child: IndexBuild | None = None  # the child process building the index, while it runs
         self._child_failed = False
+        self._stopped = False
         self._building = False
         self._queued = False  # a build is on the background runner
         self._closed = False
@@ -88,7 +89,7 @@ class SearchKeeper(QObject):
         child, self.child = self.child, None
         if child is not None:
             child.stop()
-        if self._closed:
+        if self._closed or self._stopped:
             self._on_failed(exc)
             return
         log.warning("the search index's child process failed (%s); building it in process",
@@ -120,6 +121,7 @@ class SearchKeeper(QObject):
 
     def stop_building(self) -> None:
         """End the child process now (a lock, a close): the runner's wait for it then ends too."""
+        self._stopped = True  # its failure, when it arrives, is not a reason to build in process
         child = self.child
         if child is not None:
             child.stop()
