@@ -34,6 +34,12 @@ def python_too_old(version: tuple[int, ...]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # The installed app (installer/) starts the search index's child process as itself
+        # (core/services/search_process.py): run as that child, this does its work and exits.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     too_old = python_too_old(tuple(sys.version_info[:3]))
     if too_old:
         sys.stderr.write(too_old)

@@ -132,6 +132,7 @@ def test_after_the_unlock_the_banner_lists_what_the_crashed_run_kept(qtbot, ui_v
     window = launcher.main_window
     qtbot.addWidget(window)
     try:
+        qtbot.waitUntil(lambda: len(window.banner.messages()) > 0)  # once the list has the names
         [message] = window.banner.messages()
         assert message.startswith("NotesDesk closed unexpectedly last time. Kept from that session: "
                                   "1 note draft (Robin Okafor), last saved ")

@@ -47,6 +47,8 @@ NOT_BEFORE_UNLOCK = (
     "notesdesk.ui.workspace",
     "notesdesk.ui.dialogs.backups_dialog",
     "zxcvbn",  # the passphrase estimator: only a new passphrase is estimated
+    "notesdesk.core.domain.summaries",  # the record types (notes, plans, care, paperwork)
+    "notesdesk.core.domain.notes",
 )
 
 

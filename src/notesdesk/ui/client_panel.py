@@ -28,6 +28,7 @@ from notesdesk.ui.models.client_list_model import (
     STATUS_WORDS,
     ClientFilterProxy,
     ClientListModel,
+    ClientRow,
 )
 
 STATUS_CHOICES = (
@@ -175,6 +176,9 @@ class ClientPanel(QWidget):
         if keep and not self.select_client(keep, emit=False, reveal=False):
             self._current = ""
             self.sig_current_changed.emit("")
+
+    def append_rows(self, rows: Sequence[ClientRow]) -> None:
+        self.model.append_rows(rows)
 
     def set_privacy(self, on: bool) -> None:
         self.model.set_privacy(on)

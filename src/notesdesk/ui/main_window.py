@@ -140,6 +140,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.backups.sig_status.connect(self.backup_status.setText)
 
         self.search_keeper = SearchKeeper(ctx, self)
+        self.search_keeper.expect()
         self.search_keeper.sig_ready.connect(self._on_index_ready)
         self.idle = IdleWatcher(ctx.prefs.idle_minutes, self._on_idle, self)
         app = QApplication.instance()
@@ -162,8 +163,6 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self._show_conditions()
         self._restore_geometry()
         self.index_status.setText("Building the search index…")
-        self.search_keeper.expect()
-        self.backups.start()
         # The list is filled, and the background reads begin, on a later turn of the event loop (a
         # timer: a zero delay would run in the same batch of posted events as the window's showing):
         # the window shows first, and no one step of the unlock holds the UI thread for long.
@@ -174,9 +173,12 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
     def _fill(self) -> None:
         if self._shut:
             return
+        self.backups.start()  # here, not while the window is built: it reads the backup folders
+        self.client_list.fill(self._on_filled)  # the rows in chunks, then the flags queued
+
+    def _on_filled(self) -> None:
         self._filled = True
-        self.refresh_clients()  # queues the flags on the background runner
-        self.search_keeper.start()  # after them: one job at a time
+        self.search_keeper.start()  # after the flags: one job at a time
         self.practice_sync.start()  # a practice member syncs at unlock, then every few minutes
         if self._recovered is not None:
             self.show_recovered(self._recovered)
@@ -436,6 +438,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.client_list.close()
+        self.search_keeper.stop_building()  # its child process ends, so the runner's wait for it does
         save_window(self, self.ctx.prefs)
         self.ctx.prefs.sync()
         self.ctx.runner.wait()

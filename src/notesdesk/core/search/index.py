@@ -115,15 +115,33 @@ def _prefix_option(lengths: tuple[int, ...]) -> str:
     return f", prefix='{' '.join(str(n) for n in lengths)}'" if lengths else ""
 
 
+@dataclass(frozen=True)
+class IndexState:
+    """What an index keeps beside its FTS5 table: handed over with the table's image by the child
+    process that builds it (core/search/process.py)."""
+
+    names: dict[str, str]
+    words: dict[str, tuple[str, ...]]
+    rowids: dict[str, int]
+    kinds: dict[str, str]
+    counter: int
+    safety: dict[str, tuple[str, int]]
+
+
 class SearchIndex:
-    def __init__(self) -> None:
+    def __init__(self, image: bytes | None = None) -> None:
+        """A new empty index, or (`image`) the table of one built elsewhere: see `restore`."""
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("PRAGMA temp_store=MEMORY")
-        self._db.execute(
-            "CREATE VIRTUAL TABLE doc USING fts5(kind UNINDEXED, object_id UNINDEXED, "
-            "client_id UNINDEXED, day UNINDEXED, body, own_words, "
-            f"tokenize='unicode61 remove_diacritics 2'{_prefix_option(PREFIX_LENGTHS)})"
-        )
+        if image is not None:
+            self._db.deserialize(image)  # copied into this connection's own memory, never a file
+            self._db.execute("PRAGMA temp_store=MEMORY")
+        else:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE doc USING fts5(kind UNINDEXED, object_id UNINDEXED, "
+                "client_id UNINDEXED, day UNINDEXED, body, own_words, "
+                f"tokenize='unicode61 remove_diacritics 2'{_prefix_option(PREFIX_LENGTHS)})"
+            )
         self._names: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}
         # object id -> FTS rowid: deleting by an UNINDEXED column would scan the whole table.
@@ -135,6 +153,23 @@ class SearchIndex:
 
     def close(self) -> None:
         self._db.close()
+
+    def image(self) -> tuple[bytes, IndexState]:
+        """The FTS5 table as a SQLite image and the rest of the index: `restore` makes the index again."""
+        with self._lock:
+            state = IndexState(dict(self._names), dict(self._words), dict(self._rowids), dict(self._kinds),
+                               self._counter, dict(self._safety))
+            # FTS5 keeps the newest terms in memory until the transaction ends: into the pages first.
+            self._db.commit()
+            return self._db.serialize(), state
+
+    @classmethod
+    def restore(cls, image: bytes, state: IndexState) -> SearchIndex:
+        index = cls(image)
+        index._names, index._words = state.names, state.words
+        index._rowids, index._kinds = state.rowids, state.kinds
+        index._counter, index._safety = state.counter, state.safety
+        return index
 
     def set_clients(self, clients: list[Client]) -> None:
         """Names for the hits' headings, and each client as a hit of its own (found by full or preferred
@@ -245,5 +280,6 @@ class SearchIndex:
         return SearchResults(hits, total)
 
     def __len__(self) -> int:
+        # Every document has its rowid kept here: counting FTS5's rows would read the whole table.
         with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM doc").fetchone()[0])
+            return len(self._rowids)

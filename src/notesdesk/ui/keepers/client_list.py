@@ -2,21 +2,40 @@
 
 Changes arrive through the session's one signal (ui/session.py). A burst of them (autosaves) makes
 one refresh; a change inside a client's record re-reads only that client's flags.
+
+The first fill after the unlock (`fill`) holds the UI thread up for no more than a few milliseconds at
+a time: the rows (decrypted names, labels, sort keys) are made on the background runner and added
+FILL_CHUNK at a time, one turn of the event loop each, so the window paints and answers between them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients as client_service
 from notesdesk.core.services.overview import ClientFlags, client_flags
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.models.client_list_model import ClientRow, client_rows
 from notesdesk.ui.session import Changed, Kind
 
+if TYPE_CHECKING:
+    from notesdesk.core.storage.uow import UnitOfWork
+
 REFRESH_DELAY_MS = 800
+# Rows added to the list per turn of the event loop at the first fill: each chunk costs the UI thread
+# a few milliseconds (the sorted view places every row it is given).
+FILL_CHUNK = 50
+
+
+def _rows(uow: UnitOfWork) -> tuple[list[Client], list[ClientRow]]:
+    """On the background runner: the clients and their rows, ready to show."""
+    found = client_service.list_clients(uow)
+    return found, client_rows(found, {})
 
 
 class ClientListKeeper(QObject):
@@ -36,11 +55,44 @@ class ClientListKeeper(QObject):
         self._full = False
         self._dirty: set[str] = set()
         self._closed = False
+        self._then: Callable[[], None] | None = None  # what the first fill calls once it is done
+        self._listed = False  # a refresh has shown the whole list
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self._on_timer)
         ctx.session.sig_changed.connect(self._on_changed)
+
+    def fill(self, then: Callable[[], None] = lambda: None) -> None:
+        """The first fill: rows made in the background, added a chunk per turn of the event loop, then
+        the flags queued in the background and `then` called (also if a `refresh` overtakes it)."""
+        self._then = then
+        if self._listed:  # a refresh came first (a client added at once): it read the list and flags
+            self._filled()
+            return
+        self._round += 1
+        round_, ctx = self._round, self._ctx
+        ctx.session.background(lambda: _rows(ctx.uow()), lambda made: self._feed(round_, *made),
+                               self._on_fill_failed)
+
+    def _feed(self, round_: int, found: list[Client], rows: list[ClientRow]) -> None:
+        if self._closed or round_ != self._round:
+            return  # a refresh replaced the whole list meanwhile
+        self._panel.append_rows(rows[:FILL_CHUNK])
+        if len(rows) > FILL_CHUNK:
+            QTimer.singleShot(0, self, lambda: self._feed(round_, found, rows[FILL_CHUNK:]))
+            return
+        self._on_refreshed()
+        self._read_flags([c.id for c in found])
+
+    def _on_fill_failed(self, exc: BaseException) -> None:
+        self._on_failed(exc)
+        self._filled()
+
+    def _filled(self) -> None:
+        then, self._then = self._then, None
+        if then is not None and not self._closed:
+            then()
 
     def refresh(self) -> None:
         """Re-read the list now (fast) and every client's flags in the background (a bulk read of
@@ -48,9 +100,14 @@ class ClientListKeeper(QObject):
         found = self._ctx.session.read(client_service.list_clients)
         if found is None:  # the presenter said why
             return
+        self._round += 1  # a first fill still under way stops: this list replaces it
+        self._listed = True
         self._panel.set_rows(found, self._flags)
         self._on_refreshed()
-        ctx, ids = self._ctx, [c.id for c in found]
+        self._read_flags([c.id for c in found])
+
+    def _read_flags(self, ids: list[str]) -> None:
+        ctx = self._ctx
         self._round += 1
         round_ = self._round
         ctx.session.background(
@@ -58,6 +115,7 @@ class ClientListKeeper(QObject):
             lambda flags: self._on_flags(round_, flags),
             self._on_failed,
         )
+        self._filled()  # after the flags are queued: the search index's wait comes after them
 
     def refresh_one(self, client_id: str) -> None:
         """Re-read one client's flags now (a few milliseconds)."""

@@ -1,4 +1,8 @@
-"""Keeps ctx.index current: built in the background after unlock, updated on every change."""
+"""Keeps ctx.index current: built in the background after unlock, updated on every change.
+
+A large practice is decrypted and indexed in a child process (core/services/search_process.py), started
+once the list is filled; the background runner only waits for its result. A small one is built
+on the runner itself."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.overview import refresh_search_entry
 from notesdesk.core.services.search import build_index
+from notesdesk.core.services.search_process import IndexBuild, worth_a_child
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Changed, Kind
 
@@ -25,6 +30,9 @@ class SearchKeeper(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.child: IndexBuild | None = None  # the child process building the index, while it runs
+        self._child_failed = False
+        self._stopped = False
         self._building = False
         self._queued = False  # a build is on the background runner
         self._closed = False
@@ -47,10 +55,22 @@ class SearchKeeper(QObject):
         self._queued = True
         self._building = True
         ctx = self._ctx
-        ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
+        # A large practice's child process starts only now, once the window has painted and the list
+        # is in: its interpreter's start-up would otherwise take a core from the window's first paint.
+        if self.child is None and not self._closed and not self._child_failed and worth_a_child(ctx.vault):
+            try:
+                self.child = IndexBuild(ctx.vault)
+            except OSError:  # no process could be started: the runner builds it, as for a small one
+                self.child = None
+        child = self.child
+        if child is not None:
+            ctx.session.background(child.result, self._on_built, self._on_child_failed)
+        else:
+            ctx.session.background(lambda: build_index(ctx.uow()), self._on_built, self._on_failed)
 
     def _on_built(self, index: SearchIndex) -> None:
         self._building = self._queued = False
+        self.child = None
         if self._closed:  # locked or closed while building: drop it
             index.close()
             return
@@ -63,8 +83,24 @@ class SearchKeeper(QObject):
         log.info("search index ready: %d documents", len(index))
         self.sig_ready.emit()
 
+    def _on_child_failed(self, exc: BaseException) -> None:
+        """The child could not build it (it could not start its interpreter, say): the runner builds
+        it instead, as for a small practice. Stopped by a lock or close: nothing more."""
+        child, self.child = self.child, None
+        if child is not None:
+            child.stop()
+        if self._closed or self._stopped:
+            self._on_failed(exc)
+            return
+        log.warning("the search index's child process failed (%s); building it in process",
+                    type(exc).__name__)
+        self._queued = False
+        self._child_failed = True  # once: the runner builds this one
+        self.start()
+
     def _on_failed(self, exc: BaseException) -> None:
         self._building = self._queued = False
+        self.child = None
         if self._closed:
             return
         self._ctx.errors.present(exc, title="Search unavailable")
@@ -83,10 +119,18 @@ class SearchKeeper(QObject):
             return
         self._ctx.session.read(refresh_search_entry, index, change.kind.value, change.object_id)
 
+    def stop_building(self) -> None:
+        """End the child process now (a lock, a close): the runner's wait for it then ends too."""
+        self._stopped = True  # its failure, when it arrives, is not a reason to build in process
+        child = self.child
+        if child is not None:
+            child.stop()
+
     def close(self) -> None:
         if not self._closed:  # twice is fine (a test, then the window's shutdown)
             self._ctx.session.sig_changed.disconnect(self._on_changed)
         self._closed = True
+        self.stop_building()
         if self._ctx.index is not None:
             self._ctx.index.close()
             self._ctx.index = None

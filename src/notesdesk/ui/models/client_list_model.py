@@ -130,6 +130,12 @@ def client_row(client: Client, flags: ClientFlags, label: str) -> ClientRow:
                      fold(client.initials))
 
 
+def client_rows(clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> list[ClientRow]:
+    """The rows for these clients, in their order: plain data, made off the UI thread at the first fill."""
+    labels = list_labels(clients)
+    return [client_row(c, flags.get(c.id, NO_FLAGS), labels[c.id]) for c in clients]
+
+
 class ClientListModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -140,9 +146,17 @@ class ClientListModel(QAbstractTableModel):
 
     def set_rows(self, clients: Sequence[Client], flags: Mapping[str, ClientFlags]) -> None:
         self.beginResetModel()
-        labels = list_labels(clients)
-        self._rows = [client_row(c, flags.get(c.id, NO_FLAGS), labels[c.id]) for c in clients]
+        self._rows = client_rows(clients, flags)
         self.endResetModel()
+
+    def append_rows(self, rows: Sequence[ClientRow]) -> None:
+        """Add rows made by `client_rows` after the ones shown (the first fill, a chunk at a time)."""
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
 
     def set_flags(self, client_id: str, flags: ClientFlags) -> None:
         """Update one client's flags in place (after a change to their record)."""

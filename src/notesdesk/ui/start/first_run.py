@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from notesdesk import paths
 from notesdesk.core.backup.files import write_atomic
-from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.outputs import output_problem
 from notesdesk.ui.widgets.labels import InlineMessage, Notice, heading, monospace, paragraph, scaled_font
 from notesdesk.ui.widgets.passphrase import PassphraseForm
+
+if TYPE_CHECKING:  # a type only: the record types load after the start window shows
+    from notesdesk.core.domain.summaries import PractitionerBlock
 
 KEEP_IT = (
     "Keep this key on paper or in a safe place away from this computer. If you forget your "
@@ -323,6 +325,8 @@ class RecoveryKeyPage(QWidget):
 
     def sheet_pdf(self) -> bytes:
         """The recovery sheet as PDF bytes, in memory only."""
+        from notesdesk.core.domain.summaries import PractitionerBlock  # noqa: F811 (inline: see the imports)
+
         practitioner = self._practitioner
         if practitioner is None or not practitioner.name:
             # A new vault: the practice details are not set yet, so the system's region decides the

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk import paths
-from notesdesk.core.domain.summaries import PractitionerBlock
 from notesdesk.core.errors import NotesdeskError, VaultDamaged, VaultInUse, WrongPassphrase
 from notesdesk.ui.background import BackgroundRunner
 from notesdesk.ui.errors import ErrorPresenter
@@ -273,6 +272,9 @@ class StartWindow(QWidget):
         self._vault, key = result
         self.create_page.form.clear()
         profile = self._vault.profile()
+        # Inline: the record types load after the start window shows (tests/ui/test_startup_imports.py).
+        from notesdesk.core.domain.summaries import PractitionerBlock
+
         practitioner = PractitionerBlock(profile.name, profile.credentials, profile.contact, profile.locale)
         self.recovery_key.vault_path = self._vault.path
         self.recovery_key.set_key(key, self._vault.vault_id, practitioner)
