@@ -7,19 +7,13 @@ refused whole, with one line saying so; what was applied before it stays."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
-import msgspec
 from sqlalchemy import Connection, Engine, select
 
-from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
-from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services.signatures import signature_valid
-from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import roster
+from notesdesk.core.sync import roster, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import (
@@ -30,10 +24,7 @@ from notesdesk.core.sync.crypto import (
     entries_digest,
     open_row,
 )
-from notesdesk.core.sync.push import repository_of
 from notesdesk.core.sync.server import connected
-
-KINDS: dict[str, type[Any]] = {"client": Client, "note": SessionNote, "addendum": Addendum}
 
 
 class SyncTampered(NotesdeskError):
@@ -124,12 +115,6 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
     return st.DeviceLog(entry.push_seq, entry.hash().hex(), entry.last_seq)
 
 
-def _signed_by_member(item: SessionNote | Addendum, signers: dict[str, bytes]) -> bool:
-    sig = item.signature
-    key = signers.get(sig.key_fingerprint) if sig is not None else None
-    return key is not None and signature_valid(item, key)
-
-
 def _apply(
     uow: UnitOfWork,
     ident: st.SyncIdentity,
@@ -137,31 +122,16 @@ def _apply(
     at: RowAddress,
     sealed: bytes,
     signers: dict[str, bytes],
+    bases: dict[str, list[str]],
 ) -> str:
-    """Take one verified row in: "added", "same" (already here), or "held" (client details that differ
-    from this vault's: kept as they are here until conflicts can be chosen between)."""
-    kind = KINDS.get(at.table)
-    if kind is None:
-        raise _refuse(device, f"holds a row of a kind this version does not sync ({at.table[:20]})")
+    """Open one verified row and take it in (shared.incoming says how, table by table)."""
     try:
         payload = open_row(ident.key, ident.practice_id, at, sealed)
-        obj = decode(payload, kind)
-    except (SyncRefused, msgspec.DecodeError) as exc:
+        return shared.incoming(uow, at.table, at.row_id, device, payload, signers, bases)
+    except SyncRefused as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
-    if obj.id != at.row_id:
-        raise _refuse(device, "holds a row filed under another row's id")
-    if isinstance(obj, SessionNote | Addendum) and not _signed_by_member(obj, signers):
-        raise _refuse(device, "holds a note or addendum whose signature fails")
-    repository = repository_of(uow, at.table)
-    local = repository.find(at.row_id)
-    if local is not None:
-        return "same" if encode(local) == payload else "held"
-    if isinstance(obj, Addendum) and uow.notes.find(obj.note_id) is None:
-        raise _refuse(device, "holds an addendum whose note has not arrived")
-    if isinstance(obj, SessionNote | Addendum) and uow.clients.find(obj.client_id) is None:
-        raise _refuse(device, "holds a record whose client has not arrived")
-    repository.add(obj, action="receive")
-    return "added"
+    except shared.Refused as exc:
+        raise _refuse(device, str(exc)) from exc
 
 
 def apply(
@@ -178,15 +148,17 @@ def apply(
         if known | listed != known:  # keys are only ever added: notes signed once keep verifying
             st.save(uow, st.PracticeSigners(known | listed))
         held = current.held
+        bases = shared.load_bases(uow)
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
             logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
             for at, sealed in batch.rows:
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers)
-                added += outcome == "added"
-                held += outcome == "held"
+                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, bases)
+                added += outcome in ("added", "applied")
+                held += outcome in ("held", "conflict")
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
+        shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         st.save(
             uow,
