@@ -1,0 +1,195 @@
+"""Plans, safety plans, milestones and client details sync; edits made offline on two devices from the
+same version keep both versions, are listed on both, and a choice made on one converges both."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from notesdesk.core.domain.care import MilestoneStatus
+from notesdesk.core.domain.common import today
+from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome
+from notesdesk.core.errors import Conflict
+from notesdesk.core.services import care, clients, plans, practice, sync_conflicts, verify
+from tests.core import records
+from tests.sync.helpers import add_client, found_practice, join_practice
+
+
+def _pair(make_vault, admin_url):
+    """Alice and Bob share one client; both have synced."""
+    alice, bob = make_vault("alice"), make_vault("bob")
+    founded = found_practice(alice, admin_url)
+    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    client = add_client(alice, "Synthetic Client")
+    _sync(alice, bob)
+    return alice, bob, client
+
+
+def _sync(*vaults):
+    for vault in vaults:
+        practice.sync(vault.unit_of_work())
+
+
+def _open(vault):
+    return sync_conflicts.list_conflicts(vault.unit_of_work())
+
+
+def _milestone(vault, client_id):
+    (found,) = care.list_milestones(vault.unit_of_work(), client_id)
+    return found
+
+
+def _active(vault, client_id):
+    return [p for p in plans.plan_versions(vault.unit_of_work(), client_id) if p.status is PlanStatus.ACTIVE]
+
+
+def _new_version(vault, client_id, source_id):
+    draft = plans.revise_plan(vault.unit_of_work(), source_id)
+    return plans.activate_plan(vault.unit_of_work(), draft.id)
+
+
+def test_an_edit_made_from_the_version_held_elsewhere_applies_there(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    milestone = care.add_milestone(alice.unit_of_work(), records.milestone(client.id, "m "))
+    _sync(alice, bob)
+    care.set_milestone_status(alice.unit_of_work(), milestone.id, MilestoneStatus.EMERGING)
+    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0100"))
+    _sync(alice, bob)
+
+    assert _milestone(bob, client.id).status is MilestoneStatus.EMERGING
+    assert clients.get_client(bob.unit_of_work(), client.id).phone == "555-0100"
+    assert _open(bob) == [] and _open(alice) == []
+    # And back: Bob's edit of what he received applies in Alice's vault.
+    care.set_milestone_status(bob.unit_of_work(), milestone.id, MilestoneStatus.ACHIEVED)
+    _sync(bob, alice)
+    assert _milestone(alice, client.id).status is MilestoneStatus.ACHIEVED
+    assert _open(alice) == []
+
+
+def test_conflicting_milestone_edits_are_both_kept_and_a_choice_converges_both(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    milestone = care.add_milestone(alice.unit_of_work(), records.milestone(client.id, "m "))
+    _sync(alice, bob)
+    care.set_milestone_status(alice.unit_of_work(), milestone.id, MilestoneStatus.EMERGING, comment="A")
+    care.set_milestone_status(bob.unit_of_work(), milestone.id, MilestoneStatus.ACHIEVED, comment="B")
+    _sync(alice, bob, alice)
+
+    # Nothing overwritten: each keeps its own, and lists the other's beside it.
+    assert _milestone(alice, client.id).status is MilestoneStatus.EMERGING
+    assert _milestone(bob, client.id).status is MilestoneStatus.ACHIEVED
+    (on_alice,), (on_bob,) = _open(alice), _open(bob)
+    assert (on_bob.mine["status"], on_bob.theirs["status"]) == ("achieved", "emerging")
+    assert (on_alice.mine["status"], on_alice.theirs["status"]) == ("emerging", "achieved")
+    assert "status" in on_bob.differing
+
+    sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "theirs")
+    _sync(bob, alice, bob)
+
+    assert _milestone(bob, client.id) == _milestone(alice, client.id)
+    assert _milestone(bob, client.id).status is MilestoneStatus.EMERGING
+    assert _open(alice) == [] and _open(bob) == []
+    # Both versions stay on record on both devices, with how each was closed.
+    kept = {c.kept for c in sync_conflicts.list_conflicts(alice.unit_of_work(), include_resolved=True)}
+    assert kept == {"elsewhere"}
+    # Converged: syncing again sends the choice nowhere new and finds no conflict.
+    _sync(alice, bob)
+    assert _open(alice) == [] and _open(bob) == []
+
+
+def test_conflicting_client_details_keep_mine(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101"))
+    clients.update_client(bob.unit_of_work(), replace(client, phone="555-0202"))
+    _sync(alice, bob, alice)
+    (on_alice,) = _open(alice)
+    assert on_alice.what == "client details" and on_alice.differing == ["phone"]
+
+    sync_conflicts.resolve(alice.unit_of_work(), on_alice.id, "mine")
+    _sync(alice, bob)
+
+    assert clients.get_client(bob.unit_of_work(), client.id).phone == "555-0101"
+    assert clients.get_client(alice.unit_of_work(), client.id).phone == "555-0101"
+    assert _open(bob) == []
+
+
+def test_safety_plans_sync_and_offline_versions_on_two_devices_are_chosen_between(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    care.save_safety_plan(alice.unit_of_work(), records.safety_plan(client.id, "first "))
+    _sync(alice, bob)
+    (received,) = care.safety_plan_versions(bob.unit_of_work(), client.id)
+    assert received.reason_for_living == "first reason"
+
+    care.save_safety_plan(alice.unit_of_work(), records.safety_plan(client.id, "alice "))
+    care.save_safety_plan(bob.unit_of_work(), records.safety_plan(client.id, "bob "))
+    _sync(alice, bob, alice)
+    (on_alice,), (on_bob,) = _open(alice), _open(bob)
+    assert on_alice.theirs["reason_for_living"] == "bob reason"
+    assert on_bob.theirs["reason_for_living"] == "alice reason"
+    # Each device's current plan is still its own: the other's waits in the list.
+    assert care.safety_plan_versions(bob.unit_of_work(), client.id)[-1].reason_for_living == "bob reason"
+
+    sync_conflicts.resolve(alice.unit_of_work(), on_alice.id, "mine")
+    _sync(alice, bob)
+
+    for vault in (alice, bob):
+        newest = care.safety_plan_versions(vault.unit_of_work(), client.id)[-1]
+        assert (newest.version, newest.reason_for_living) == (3, "alice reason")
+        assert _open(vault) == []
+
+
+def test_a_signed_plan_with_its_review_and_agreement_arrives_and_verifies(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    plan = plans.activate_plan(
+        alice.unit_of_work(), plans.save_plan(alice.unit_of_work(), records.plan(client.id, "p ")).id
+    )
+    plans.record_review(alice.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE, "on track")
+    plans.agree_plan(alice.unit_of_work(), client.id, today(), AgreementHow.PAPER)
+    plans.save_plan(alice.unit_of_work(), records.plan(client.id, "draft "))  # stays with Alice
+    _sync(alice, bob)
+
+    (received,) = plans.plan_versions(bob.unit_of_work(), client.id)
+    assert received.id == plan.id and received.signature == plan.signature
+    assert [r.summary for r in received.reviews] == ["on track"]
+    assert plans.agreement_of(bob.unit_of_work(), received) is not None
+    # Bob's vault checks Alice's signatures under her key, as it does her notes.
+    verify.verify_vault(bob.unit_of_work())
+
+
+def test_plan_versions_activated_offline_on_two_devices_are_both_kept_and_one_chosen(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    first = plans.activate_plan(
+        alice.unit_of_work(), plans.save_plan(alice.unit_of_work(), records.plan(client.id, "p ")).id
+    )
+    _sync(alice, bob)
+    mine = _new_version(alice, client.id, first.id)
+    theirs = _new_version(bob, client.id, first.id)
+    _sync(alice, bob, alice)
+
+    (on_alice,), (on_bob,) = _open(alice), _open(bob)
+    assert on_alice.what == "treatment plan version" and on_alice.theirs["id"] == theirs.id
+    assert [p.id for p in _active(alice, client.id)] == [mine.id]
+    assert [p.id for p in _active(bob, client.id)] == [theirs.id]
+
+    sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "theirs")
+    _sync(bob, alice)
+
+    for vault in (alice, bob):
+        versions = plans.plan_versions(vault.unit_of_work(), client.id)
+        assert {p.id for p in versions} == {first.id, mine.id, theirs.id}
+        assert [p.id for p in _active(vault, client.id)] == [mine.id]
+        assert _open(vault) == []
+        verify.verify_vault(vault.unit_of_work())
+
+
+def test_a_conflict_is_resolved_once(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101"))
+    clients.update_client(bob.unit_of_work(), replace(client, phone="555-0202"))
+    _sync(alice, bob)
+    (on_bob,) = _open(bob)
+    sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "mine")
+
+    with pytest.raises(Conflict, match="already resolved"):
+        sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "theirs")
+    assert clients.get_client(bob.unit_of_work(), client.id).phone == "555-0202"
