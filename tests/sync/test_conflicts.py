@@ -168,8 +168,15 @@ def test_plan_versions_activated_offline_on_two_devices_are_both_kept_and_one_ch
 
     (on_alice,), (on_bob,) = _open(alice), _open(bob)
     assert on_alice.what == "treatment plan version" and on_alice.theirs["id"] == theirs.id
+    # Each device's own version stays the active one; the other's is kept, signed, set aside.
     assert [p.id for p in _active(alice, client.id)] == [mine.id]
     assert [p.id for p in _active(bob, client.id)] == [theirs.id]
+    # A review Bob records on his version meanwhile still reaches Alice (its version is there).
+    plans.record_review(bob.unit_of_work(), client.id, today(), ReviewOutcome.CONTINUE, "bob's review")
+    _sync(bob, alice)
+    versions = plans.plan_versions(alice.unit_of_work(), client.id)
+    reviewed = {p.id: [r.summary for r in p.reviews] for p in versions}
+    assert reviewed[theirs.id] == ["bob's review"]
 
     sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "theirs")
     _sync(bob, alice)

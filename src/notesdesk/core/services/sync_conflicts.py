@@ -120,7 +120,13 @@ def _resolve_plan(uow: UnitOfWork, conflict: SyncConflict, theirs: TreatmentPlan
     both.append(shared.content_token(encode(mine)))
     keep_mine = choice is Kept.MINE
     uow.plans.replace(replace(mine, status=PlanStatus.ACTIVE if keep_mine else PlanStatus.SUPERSEDED))
-    uow.plans.add(replace(theirs, status=PlanStatus.SUPERSEDED if keep_mine else PlanStatus.ACTIVE))
+    chosen = replace(theirs, status=PlanStatus.SUPERSEDED if keep_mine else PlanStatus.ACTIVE)
+    aside = uow.plans.find(theirs.id)  # kept aside as superseded when it arrived (core/sync/shared.py)
+    if aside is None:
+        uow.plans.add(chosen)
+    else:
+        both.append(shared.content_token(encode(aside)))
+        uow.plans.replace(chosen)
     for row_id in (mine.id, theirs.id):
         bases[shared.row_key("plan", row_id)] = both
     bases[shared.version_key("plan", conflict.client_id)] = both

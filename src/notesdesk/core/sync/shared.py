@@ -21,7 +21,7 @@ from notesdesk.core.domain.care import Milestone, SafetyPlan
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum, SessionNote
-from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
+from notesdesk.core.domain.plans import PlanAgreement, PlanStatus, SignedReview, TreatmentPlan
 from notesdesk.core.domain.sync_conflicts import Kept, SyncConflict
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services.signatures import Signable, signature_valid
@@ -129,9 +129,11 @@ def _shareable(obj: object) -> bool:
 
 
 def newest_version(uow: UnitOfWork, table: str, client_id: str) -> Any | None:
-    """The client's newest shared version of a versioned record (for plans, signed versions only)."""
+    """The client's current shared version of a versioned record: for plans the active signed version
+    (else the newest signed one), for safety plans the newest."""
     versions = [v for v in repository_of(uow, table).where(client_id=client_id) if _shareable(v)]
-    return max(versions, key=lambda v: (v.version, v.created_at)) if versions else None
+    active = [v for v in versions if isinstance(v, TreatmentPlan) and v.status is PlanStatus.ACTIVE]
+    return max(active or versions, key=lambda v: (v.version, v.created_at)) if versions else None
 
 
 def outgoing(
@@ -221,15 +223,27 @@ def incoming(
             return "same"
         if not spec.editable:
             return "held"
-        if content_token(mine) not in base:
+        aside = _held_aside(uow, table, row_id)
+        aside_base = aside is not None and content_token(aside.theirs.encode()) in base
+        if content_token(mine) not in base and not aside_base:
             _keep(uow, table, local, mine, content_token(mine), obj, row, token, device)
             return "conflict"
+        if aside is not None and not {aside.mine_token, aside.theirs_token} <= set(base):
+            # A further edit of a version still waiting for a choice: it stays aside, updated.
+            uow.sync_conflicts.replace(replace(aside, theirs=row.decode()))
+            obj = replace(obj, status=PlanStatus.SUPERSEDED)
         repository.replace(obj, action="receive")
     else:
         newest = newest_version(uow, table, obj.client_id) if spec.versioned else None
         if newest is not None and version_token(newest.id) not in base:
             _keep(uow, table, newest, encode(newest), version_token(newest.id), obj, row,
                   version_token(row_id), device)
+            if not isinstance(obj, TreatmentPlan):
+                return "conflict"
+            # A signed plan version is stored, set aside as superseded until a person chooses (its
+            # status is not signed), so its reviews and agreement can arrive after it.
+            repository.add(replace(obj, status=PlanStatus.SUPERSEDED), action="receive")
+            bases[row_key(table, row_id)] = [token]
             return "conflict"
         repository.add(obj, action="receive")
         if spec.versioned:
@@ -237,6 +251,19 @@ def incoming(
     bases[row_key(table, row_id)] = [token]
     _settle(uow, table, obj, set(base))
     return "applied" if local is not None else "added"
+
+
+def _held_aside(uow: UnitOfWork, table: str, row_id: str) -> SyncConflict | None:
+    """The open conflict holding this row as the other device's version, set aside here (plans)."""
+    if table != "plan":
+        return None
+    row = uow.plans.find(row_id)
+    if row is None:
+        return None
+    for kept in uow.sync_conflicts.where(client_id=row.client_id):
+        if kept.is_open and kept.table == table and kept.theirs_id == row_id:
+            return kept
+    return None
 
 
 def _client_of(obj: Any) -> str:
