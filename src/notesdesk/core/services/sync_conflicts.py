@@ -27,6 +27,7 @@ class ConflictView:
     id: str
     client_id: str
     client_name: str
+    table: str  # the record's kind (client, milestone, safety_plan, plan)
     what: str
     theirs_device: str
     found_at: str
@@ -46,6 +47,7 @@ def _view(conflict: SyncConflict, name: str) -> ConflictView:
         id=conflict.id,
         client_id=conflict.client_id,
         client_name=name,
+        table=conflict.table,
         what=WHAT.get(conflict.table, conflict.table),
         theirs_device=conflict.theirs_device[:8],
         found_at=conflict.found_at.isoformat(),
