@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from notesdesk.core.domain.care import MilestoneStatus
+from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome
 from notesdesk.core.errors import Conflict
@@ -95,6 +95,19 @@ def test_conflicting_milestone_edits_are_both_kept_and_a_choice_converges_both(m
     # Converged: syncing again sends the choice nowhere new and finds no conflict.
     _sync(alice, bob)
     assert _open(alice) == [] and _open(bob) == []
+
+
+def test_homework_and_its_check_ins_sync(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    homework = care.add_homework(alice.unit_of_work(), records.homework(client.id, "hw "))
+    _sync(alice, bob)
+    care.check_in(bob.unit_of_work(), homework.id, CheckinStatus.DONE)
+    _sync(bob, alice)
+
+    (received,) = care.list_homework(alice.unit_of_work(), client.id)
+    assert received.description == homework.description
+    assert [c.status for c in received.checkins] == [CheckinStatus.DONE]
+    assert _open(alice) == []
 
 
 def test_conflicting_client_details_keep_mine(make_vault, admin_url):

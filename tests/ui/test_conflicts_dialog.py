@@ -54,3 +54,16 @@ def test_privacy_mode_shows_initials_only(qtbot, ctx):
     qtbot.addWidget(dialog)
 
     assert "Synthetic" not in dialog.listing.item(0).text() and "SP" in dialog.listing.item(0).text()
+
+
+def test_the_client_menu_opens_the_conflicts_list(qtbot, ctx, make_window):
+    _conflicted(ctx.vault)
+    window = make_window()
+    client_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Client")
+    assert window.actions_by_name["conflicts"] in client_menu.actions()
+
+    window.actions_by_name["conflicts"].trigger()
+
+    qtbot.waitExposed(window.conflicts_dialog)
+    assert window.conflicts_dialog.listing.count() == 1
+    window.conflicts_dialog.reject()

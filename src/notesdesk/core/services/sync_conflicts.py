@@ -16,8 +16,8 @@ from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import shared
 
-WHAT = {"client": "client details", "milestone": "milestone", "safety_plan": "safety plan",
-        "plan": "treatment plan version"}
+WHAT = {"client": "client details", "homework": "homework", "milestone": "milestone",
+        "safety_plan": "safety plan", "plan": "treatment plan version"}
 
 
 @dataclass(frozen=True)

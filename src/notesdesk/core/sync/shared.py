@@ -1,7 +1,8 @@
 """What syncs, table by table, and how a received row is taken in (docs/design-notes.md §9).
 
 Signed notes, addenda, plan reviews and agreements are append-only: a received one is added, never
-changed. Client details, milestones and a signed plan version's status are edited in place; safety plans
+changed. Client details, homework (with its check-ins), milestones and a signed plan version's status
+are edited in place; safety plans
 and signed plan versions are *versioned* (each save or activation is a new row). Every shared row of
 those goes out inside a `Shared` envelope naming the revisions it was made from (its `base`): the
 content token of the row as last synced for an edit in place, the id token of the client's newest
@@ -17,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from notesdesk.core.domain.care import Milestone, SafetyPlan
+from notesdesk.core.domain.care import Homework, Milestone, SafetyPlan
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum, SessionNote
@@ -59,6 +60,7 @@ SPECS: dict[str, Spec] = {
         Spec("plan", "plans", TreatmentPlan, versioned=True, signed=True),
         Spec("plan_review", "plan_reviews", SignedReview, editable=False, signed=True),
         Spec("plan_agreement", "plan_agreements", PlanAgreement, editable=False, signed=True),
+        Spec("homework", "homework", Homework),
         Spec("milestone", "milestones", Milestone),
         Spec("safety_plan", "safety_plans", SafetyPlan, versioned=True, editable=False),
     )
