@@ -202,6 +202,25 @@ def test_plan_versions_activated_offline_on_two_devices_are_both_kept_and_one_ch
         verify.verify_vault(vault.unit_of_work())
 
 
+@pytest.mark.parametrize(("alice_keeps", "bob_keeps"), [("mine", "mine"), ("theirs", "theirs")])
+def test_choices_made_on_both_devices_before_either_synced_still_converge(
+    make_vault, admin_url, alice_keeps, bob_keeps
+):
+    alice, bob, client = _pair(make_vault, admin_url)
+    milestone = care.add_milestone(alice.unit_of_work(), records.milestone(client.id, "m "))
+    _sync(alice, bob)
+    care.set_milestone_status(alice.unit_of_work(), milestone.id, MilestoneStatus.EMERGING)
+    care.set_milestone_status(bob.unit_of_work(), milestone.id, MilestoneStatus.ACHIEVED)
+    _sync(alice, bob, alice)
+    sync_conflicts.resolve(alice.unit_of_work(), _open(alice)[0].id, alice_keeps)
+    sync_conflicts.resolve(bob.unit_of_work(), _open(bob)[0].id, bob_keeps)
+
+    _sync(alice, bob, alice, bob)
+
+    assert _milestone(alice, client.id).status == _milestone(bob, client.id).status
+    assert _open(alice) == [] and _open(bob) == []
+
+
 def test_a_conflict_is_resolved_once(make_vault, admin_url):
     alice, bob, client = _pair(make_vault, admin_url)
     clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101"))

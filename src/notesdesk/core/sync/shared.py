@@ -29,7 +29,7 @@ from notesdesk.core.services.signatures import Signable, signature_valid
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync.state import BASES_ID
+from notesdesk.core.sync.state import BASES_ID, identity
 
 
 class Refused(NotesdeskError):
@@ -225,6 +225,8 @@ def incoming(
             return "same"
         if not spec.editable:
             return "held"
+        if _chosen_here_first(uow, table, obj, set(base), device):
+            return "same"
         aside = _held_aside(uow, table, row_id)
         aside_base = aside is not None and content_token(aside.theirs.encode()) in base
         if content_token(mine) not in base and not aside_base:
@@ -253,6 +255,19 @@ def incoming(
     bases[row_key(table, row_id)] = [token]
     _settle(uow, table, obj, set(base))
     return "applied" if local is not None else "added"
+
+
+def _chosen_here_first(uow: UnitOfWork, table: str, obj: Any, base: set[str], device: str) -> bool:
+    """Both devices chose between the same two versions before either heard of the other's choice: the
+    choice of the device with the smaller id stands on both (each applies the same rule), so they
+    converge instead of swapping versions."""
+    for kept in uow.sync_conflicts.where(client_id=_client_of(obj)):
+        if kept.table == table and kept.kept in (Kept.MINE, Kept.THEIRS) and {
+            kept.mine_token, kept.theirs_token
+        } <= base:
+            found = identity(uow)
+            return found is not None and found.device_id < device
+    return False
 
 
 def _held_aside(uow: UnitOfWork, table: str, row_id: str) -> SyncConflict | None:
