@@ -232,3 +232,28 @@ def test_a_conflict_is_resolved_once(make_vault, admin_url):
     with pytest.raises(Conflict, match="already resolved"):
         sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "theirs")
     assert clients.get_client(bob.unit_of_work(), client.id).phone == "555-0202"
+
+
+def test_a_practice_export_carries_a_colleagues_signed_plan_and_the_conflicts_but_not_the_sync_bases(
+    make_vault, admin_url
+):
+    from notesdesk.core.exports import practice as practice_export
+    from notesdesk.core.sync import shared
+
+    alice, bob, client = _pair(make_vault, admin_url)
+    draft = plans.save_plan(alice.unit_of_work(), records.plan(client.id, "p "))
+    plans.activate_plan(alice.unit_of_work(), draft.id)
+    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101"))
+    clients.update_client(bob.unit_of_work(), replace(client, phone="555-0202"))
+    _sync(alice, bob)
+    assert len(_open(bob)) == 1
+    data = practice_export.export_practice(bob, "export passphrase 4 tests")
+
+    copy = make_vault("copy")
+    practice_export.import_practice(copy, data, "export passphrase 4 tests")
+
+    verify.verify_vault(copy.unit_of_work())  # Alice's signed plan checks under her key there too
+    assert len(plans.plan_versions(copy.unit_of_work(), client.id)) == 1
+    assert len(_open(copy)) == 1
+    with copy.unit_of_work() as uow:
+        assert shared.load_bases(uow) == {}
