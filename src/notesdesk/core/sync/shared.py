@@ -116,10 +116,13 @@ def load_bases(uow: UnitOfWork) -> dict[str, list[str]]:
 
 
 def save_bases(uow: UnitOfWork, bases: dict[str, list[str]]) -> None:
+    """Written only when changed: a sync that moved nothing leaves no write behind."""
     table = _bases_table(uow)
-    if table.find(BASES_ID) is None:
-        table.add(SyncBases(bases))
-    else:
+    found = table.find(BASES_ID)
+    if found is None:
+        if bases:
+            table.add(SyncBases(bases))
+    elif found.bases != bases:
         table.replace(SyncBases(bases))
 
 
@@ -214,6 +217,8 @@ def incoming(
     if spec.signed and not _signed_by_member(obj, signers):
         raise Refused("holds a signed record whose signature fails")
     _check_parents(uow, obj)
+    if not spec.enveloped:  # notes and addenda: append-only, no revisions to keep (20,000 of them)
+        return _append_only(uow, spec, obj, row)
     repository = repository_of(uow, table)
     local = repository.find(row_id)
     token = content_token(row)
@@ -255,6 +260,15 @@ def incoming(
     bases[row_key(table, row_id)] = [token]
     _settle(uow, table, obj, set(base))
     return "applied" if local is not None else "added"
+
+
+def _append_only(uow: UnitOfWork, spec: Spec, obj: Any, row: bytes) -> str:
+    repository = repository_of(uow, spec.table)
+    local = repository.find(obj.id)
+    if local is not None:
+        return "same" if encode(local) == row else "held"
+    repository.add(obj, action="receive")
+    return "added"
 
 
 def _chosen_here_first(uow: UnitOfWork, table: str, obj: Any, base: set[str], device: str) -> bool:
