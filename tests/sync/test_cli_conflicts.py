@@ -58,6 +58,8 @@ def test_conflicts_are_listed_and_resolved_from_the_command_line(make_vault, adm
     missing = cli.run("practice", "resolve", "no-such-id", "--keep", "mine")
     assert missing.returncode != 0 and "No sync conflict" in missing.stderr
     assert "Traceback" not in missing.stderr
+    not_a_field = cli.run("practice", "resolve", listed["id"], "--keep", "mine", "--take-theirs", "email")
+    assert not_a_field.returncode != 0 and "differ only in: phone" in not_a_field.stderr
     assert "Kept theirs" in cli.ok("practice", "resolve", listed["id"], "--keep", "theirs")
     assert "No conflicts" in cli.ok("practice", "conflicts")
     cli.ok("practice", "sync")

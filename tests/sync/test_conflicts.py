@@ -10,7 +10,7 @@ import pytest
 from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome
-from notesdesk.core.errors import Conflict
+from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.services import care, clients, plans, practice, sync_conflicts, verify
 from tests.core import records
 from tests.sync.helpers import add_client, found_practice, join_practice
@@ -219,6 +219,26 @@ def test_choices_made_on_both_devices_before_either_synced_still_converge(
 
     assert _milestone(alice, client.id).status == _milestone(bob, client.id).status
     assert _open(alice) == [] and _open(bob) == []
+
+
+def test_a_merge_keeps_mine_with_the_fields_taken_from_theirs_on_both_devices(make_vault, admin_url):
+    alice, bob, client = _pair(make_vault, admin_url)
+    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101", email="a@example.org"))
+    clients.update_client(bob.unit_of_work(), replace(client, phone="555-0202", email="b@example.org"))
+    _sync(alice, bob, alice)
+    (on_bob,) = _open(bob)
+    assert on_bob.differing == ["phone", "email"]
+
+    with pytest.raises(InvalidInput, match="differ only in: phone, email"):
+        sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "mine", ("name",))
+    merged = sync_conflicts.resolve(bob.unit_of_work(), on_bob.id, "mine", ("phone",))
+    _sync(bob, alice)
+
+    assert merged.kept == "merged"
+    for vault in (alice, bob):
+        found = clients.get_client(vault.unit_of_work(), client.id)
+        assert (found.phone, found.email) == ("555-0101", "b@example.org")
+        assert _open(vault) == []
 
 
 def test_a_conflict_is_resolved_once(make_vault, admin_url):

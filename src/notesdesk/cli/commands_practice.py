@@ -71,11 +71,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         common,
         "choose which version of a record in conflict to keep",
         cmd_resolve,
-        "ID is what 'practice conflicts' lists. The version kept is sent at the next sync, so every\n"
-        "device ends with it; both versions stay on record.\n",
+        "ID is what 'practice conflicts' lists. The version kept (or merged) is sent at the next sync,\n"
+        "so every device ends with it; both versions stay on record.\n",
     )
     resolve.add_argument("conflict", metavar="ID")
     resolve.add_argument("--keep", required=True, choices=("mine", "theirs"))
+    resolve.add_argument(
+        "--take-theirs",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="with --keep mine: take this field from theirs (a merge); repeat for more fields",
+    )
 
 
 def _admin_url(cli: Cli, url: str) -> str:
@@ -188,7 +195,7 @@ def _short(value: object) -> str:
 
 def cmd_resolve(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
-        done = sync_conflicts.resolve(vault.unit_of_work(), args.conflict, args.keep)
+        done = sync_conflicts.resolve(vault.unit_of_work(), args.conflict, args.keep, tuple(args.take_theirs))
     if cli.json:
         cli.emit_json({**vars(done), "differing": done.differing})
     else:

@@ -15,6 +15,7 @@ class Kept(StrEnum):
     OPEN = ""  # waiting for a person to choose
     MINE = "mine"
     THEIRS = "theirs"
+    MERGED = "merged"  # this vault's version with some of the other's fields
     ELSEWHERE = "elsewhere"  # chosen on another device; its choice arrived and was applied here
 
 

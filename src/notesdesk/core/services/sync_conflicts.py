@@ -72,15 +72,19 @@ def open_count(uow: UnitOfWork) -> int:
         return sum(c.is_open for c in uow.sync_conflicts.all())
 
 
-def resolve(uow: UnitOfWork, conflict_id: str, keep: str) -> ConflictView:
-    """Keep this vault's version ("mine") or the colleague's ("theirs"), as a new edit sent at the next
-    sync; both versions stay in `sync_conflict` and in the audit."""
+def resolve(uow: UnitOfWork, conflict_id: str, keep: str, take_theirs: tuple[str, ...] = ()
+            ) -> ConflictView:
+    """Keep this vault's version ("mine") or the colleague's ("theirs") — or a merge: mine with the
+    fields named in `take_theirs` taken from theirs — as a new edit sent at the next sync; both versions
+    stay in `sync_conflict` and in the audit."""
     try:
         choice = Kept(keep)
     except ValueError:
         choice = Kept.OPEN
     if choice not in (Kept.MINE, Kept.THEIRS):
         raise InvalidInput("Choose which version to keep: mine or theirs.")
+    if take_theirs and choice is not Kept.MINE:
+        raise InvalidInput("A merge keeps your version with some of theirs' fields: use --keep mine.")
     with uow:
         conflict = uow.sync_conflicts.find(conflict_id.strip())
         if conflict is None:
@@ -90,21 +94,30 @@ def resolve(uow: UnitOfWork, conflict_id: str, keep: str) -> ConflictView:
         spec = shared.SPECS[conflict.table]
         repository = shared.repository_of(uow, conflict.table)
         theirs = decode(conflict.theirs.encode(), spec.kind)
+        mine_fields = conflict.mine
+        if take_theirs:
+            mine_fields = _merged(conflict, take_theirs)
+            choice = Kept.MERGED
         both = [conflict.mine_token, conflict.theirs_token,
                 shared.content_token(conflict.mine.encode()), shared.content_token(conflict.theirs.encode())]
         bases = shared.load_bases(uow)
         if isinstance(theirs, TreatmentPlan):
+            if take_theirs:
+                raise InvalidInput("A signed plan version cannot be merged: keep one, then revise it.")
             _resolve_plan(uow, conflict, theirs, choice, both, bases)
         elif spec.versioned:  # a safety plan: the chosen content becomes the next version
             versions = repository.where(client_id=conflict.client_id)
-            source = decode(conflict.mine.encode(), spec.kind) if choice is Kept.MINE else theirs
+            source = decode(mine_fields.encode(), spec.kind) if choice is not Kept.THEIRS else theirs
             newest = max(v.version for v in versions)
             repository.add(replace(source, id=new_id(), version=newest + 1, created_at=now()))
             bases[shared.version_key(conflict.table, conflict.client_id)] = both
         else:
             current = repository.get(conflict.row_id)
             both.append(shared.content_token(encode(current)))
-            repository.replace(current if choice is Kept.MINE else theirs)
+            if take_theirs:  # the merge is made on this vault's current version of the row
+                on_current = replace(conflict, mine=encode(current).decode())
+                current = decode(_merged(on_current, take_theirs).encode(), spec.kind)
+            repository.replace(current if choice is not Kept.THEIRS else theirs)
             bases[shared.row_key(conflict.table, conflict.row_id)] = both
         resolved = replace(conflict, kept=choice, resolved_at=now())
         uow.sync_conflicts.replace(resolved)
@@ -112,6 +125,17 @@ def resolve(uow: UnitOfWork, conflict_id: str, keep: str) -> ConflictView:
         name = uow.clients.get(conflict.client_id).name
         uow.commit()
     return _view(resolved, name)
+
+
+def _merged(conflict: SyncConflict, take_theirs: tuple[str, ...]) -> str:
+    """Mine (JSON) with the named fields' values from theirs; only fields the two disagree on."""
+    view = _view(conflict, "")
+    unknown = [name for name in take_theirs if name not in view.differing]
+    if unknown:
+        raise InvalidInput(f"The versions differ only in: {', '.join(view.differing)}; "
+                           f"'{unknown[0][:40]}' is not one of them. Nothing was changed.")
+    merged = dict(view.mine) | {name: view.theirs[name] for name in take_theirs}
+    return encode(merged).decode()
 
 
 def _resolve_plan(uow: UnitOfWork, conflict: SyncConflict, theirs: TreatmentPlan, choice: Kept,

@@ -276,7 +276,7 @@ def _chosen_here_first(uow: UnitOfWork, table: str, obj: Any, base: set[str], de
     choice of the device with the smaller id stands on both (each applies the same rule), so they
     converge instead of swapping versions."""
     for kept in uow.sync_conflicts.where(client_id=_client_of(obj)):
-        if kept.table == table and kept.kept in (Kept.MINE, Kept.THEIRS) and {
+        if kept.table == table and kept.kept in (Kept.MINE, Kept.THEIRS, Kept.MERGED) and {
             kept.mine_token, kept.theirs_token
         } <= base:
             found = identity(uow)
