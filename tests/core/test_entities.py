@@ -48,10 +48,11 @@ from notesdesk.core.services.verify import verify_vault
 from notesdesk.core.storage import migrate, schema
 from notesdesk.core.storage.entities import BY_TABLE, ENTITIES, NOT_RECORDS, REPOSITORIES, Entity
 from notesdesk.core.storage.repositories import Repositories
-from notesdesk.core.storage.sealer import Sealer
+from notesdesk.core.storage.sealer import Sealer, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import Base
 from notesdesk.core.storage.vault import Vault
+from notesdesk.core.sync import shared
 from tests.core import records
 
 REGISTRY = "src/notesdesk/core/storage/entities.py"
@@ -131,6 +132,11 @@ def fill(vault: Vault) -> str:
     care.check_in(vault.unit_of_work(), homework.id, CheckinStatus.DONE)
     milestone = care.add_milestone(vault.unit_of_work(), records.milestone(client.id, "m "))
     care.set_milestone_status(vault.unit_of_work(), milestone.id, MilestoneStatus.EMERGING)
+    # A colleague's edit of the milestone made from another revision arrives: kept beside it (core/sync).
+    theirs = shared.Shared(encode(dataclasses.replace(milestone, title="m elsewhere")).decode(), ("c:other",))
+    with vault.unit_of_work() as uow:
+        shared.incoming(uow, "milestone", milestone.id, "device-b", encode(theirs), {}, {})
+        uow.commit()
     care.set_phase(vault.unit_of_work(), records.phase(client.id, "ph "))
     care.save_safety_plan(vault.unit_of_work(), records.safety_plan(client.id, "sp "))
     care.add_measure(vault.unit_of_work(), records.measure(client.id, "me "))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
 
 import pytest
 
@@ -58,22 +57,6 @@ def test_syncing_again_changes_nothing(make_vault, admin_url):
     assert practice.sync(alice.unit_of_work()) == practice.SyncReport(0, 0, 0)
     assert practice.sync(bob.unit_of_work()) == practice.SyncReport(0, 0, 0)
     assert note_texts(bob) == {"once"}
-
-
-def test_client_details_changed_elsewhere_are_held_back_not_overwritten(make_vault, admin_url):
-    alice, bob = make_vault("alice"), make_vault("bob")
-    founded = found_practice(alice, admin_url)
-    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
-    client = add_client(alice, "Synthetic Client")
-    assign(alice, client.id, joined.clinician_id)
-    practice.sync(alice.unit_of_work())
-    practice.sync(bob.unit_of_work())
-    clients.update_client(alice.unit_of_work(), replace(client, phone="555-0100"))
-    practice.sync(alice.unit_of_work())
-
-    assert practice.sync(bob.unit_of_work()).held == 1
-    assert clients.get_client(bob.unit_of_work(), client.id).phone == ""
-    assert practice.status(bob.unit_of_work()).held == 1
 
 
 def test_an_administrator_who_may_only_create_roles_can_set_the_practice_up(make_vault, cluster):

@@ -1,5 +1,5 @@
 """Group practice: practice init | join | invite-device | add-clinician | assign | remove-clinician |
-sync | status (docs/design-notes.md §9)."""
+sync | status | conflicts | resolve (docs/design-notes.md §9)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from notesdesk.cli import commands_practice_access
 from notesdesk.cli.io import Cli, add_command, add_group
 from notesdesk.core.errors import UsageError
-from notesdesk.core.services import practice
+from notesdesk.core.services import practice, sync_conflicts
 
 SERVER_EPILOG = """\
 URL is the PostgreSQL server's address with an administrator's login but no password, e.g.
@@ -17,6 +17,10 @@ postgresql://admin@db.example:5432/notesdesk. The password is asked for (with --
 line after the vault passphrase); it is used once, to set up the schema and this device's own login
 role, and never stored. The device's own role and password are kept sealed in the vault.
 """
+CONFLICTS_WAITING = (
+    "{count} record(s) were edited on another device from the same version as yours: both are kept; "
+    "choose with 'notesdesk practice conflicts' and 'practice resolve'."
+)
 RECOVERY_WARNING = (
     "Practice recovery key: write it down and keep it apart from every computer; it is shown only this once.",
     "With it the practice owner can open every record the practice shares.",
@@ -74,6 +78,28 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     commands_practice_access.register(group, common)
     add_command(group, "sync", common, "send this vault's new records and receive the others'", cmd_sync)
     add_command(group, "status", common, "this vault's practice, fingerprints and last sync", cmd_status)
+    listed = add_command(
+        group, "conflicts", common, "records edited on two devices from the same version", cmd_conflicts
+    )
+    listed.add_argument("--all", action="store_true", help="resolved ones too")
+    resolve = add_command(
+        group,
+        "resolve",
+        common,
+        "choose which version of a record in conflict to keep",
+        cmd_resolve,
+        "ID is what 'practice conflicts' lists. The version kept (or merged) is sent at the next sync,\n"
+        "so every device ends with it; both versions stay on record.\n",
+    )
+    resolve.add_argument("conflict", metavar="ID")
+    resolve.add_argument("--keep", required=True, choices=("mine", "theirs"))
+    resolve.add_argument(
+        "--take-theirs",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="with --keep mine: take this field from theirs (a merge); repeat for more fields",
+    )
 
 
 def _admin_url(cli: Cli, url: str) -> str:
@@ -169,21 +195,20 @@ def cmd_add_clinician(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         report = practice.sync(vault.unit_of_work())
+        waiting = sync_conflicts.open_count(vault.unit_of_work())
     if cli.json:
         cli.emit_json(report)
         return 0
     cli.out(f"Sent {report.pushed} records, received {report.received}.")
-    if report.held:
-        cli.note(
-            f"{report.held} client details received differ from yours and were kept as yours "
-            "(choosing between versions is not available yet)."
-        )
+    if waiting:
+        cli.note(CONFLICTS_WAITING.format(count=waiting))
     return 0
 
 
 def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         found = practice.status(vault.unit_of_work())
+        waiting = sync_conflicts.open_count(vault.unit_of_work())
     if cli.json:
         cli.emit_json(found)
         return 0
@@ -197,11 +222,44 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
     cli.out(f"Last sync: {last}; sent {found.pushed} records, received {found.received}")
     if found.waiting_to_push:
         cli.out("A batch is waiting to be sent: run 'notesdesk practice sync'.")
-    if found.held:
-        cli.out(f"{found.held} client details received differ from yours (kept as yours).")
     if found.member:
         cli.out(
             f"Clients shared with you: {found.clients_shared}; "
             f"others' clients not shared with you: {found.clients_not_shared}"
         )
+    if waiting:
+        cli.out(CONFLICTS_WAITING.format(count=waiting))
+    return 0
+
+
+def cmd_conflicts(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = sync_conflicts.list_conflicts(vault.unit_of_work(), include_resolved=args.all)
+    if cli.json:
+        cli.emit_json([{**vars(c), "differing": c.differing} for c in found])
+        return 0
+    if not found:
+        cli.out("No conflicts: every record agrees with the other devices' last versions.")
+    for conflict in found:
+        cli.out(f"{conflict.id}  {conflict.what} of {conflict.client_name}  ({conflict.kept}; from device "
+                f"{conflict.theirs_device}, {conflict.found_at[:16]})")
+        for name in conflict.differing:
+            mine, theirs = _short(conflict.mine.get(name)), _short(conflict.theirs.get(name))
+            cli.out(f"    {name}: mine {mine} | theirs {theirs}")
+    return 0
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def cmd_resolve(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        done = sync_conflicts.resolve(vault.unit_of_work(), args.conflict, args.keep, tuple(args.take_theirs))
+    if cli.json:
+        cli.emit_json({**vars(done), "differing": done.differing})
+    else:
+        cli.out(f"Kept {done.kept} for the {done.what} of {done.client_name}; it goes to the other devices "
+                "at the next sync.")
     return 0

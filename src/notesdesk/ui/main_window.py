@@ -242,6 +242,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
             "shortcuts": self._action("&Keyboard shortcuts", "F1", self.show_shortcuts),
             "due": self._action("D&ue at the next visit…", "Ctrl+Shift+U", self.open_due),
             "billing": self._action("Pa&yments and receipts…", "Ctrl+Shift+Y", self.open_billing),
+            "conflicts": self._action("Sync con&flicts…", "Ctrl+Shift+J", self.open_conflicts),
         }
         actions["privacy"].setCheckable(True)
         actions["privacy"].setChecked(self.ctx.prefs.privacy_mode)
@@ -260,6 +261,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         client_menu.addSeparator()
         client_menu.addAction(a["billing"])
         client_menu.addAction(a["due"])
+        client_menu.addAction(a["conflicts"])
         view_menu = bar.addMenu("&View")
         for name in ("find", "search", "privacy"):
             view_menu.addAction(a[name])
@@ -391,6 +393,12 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
 
         self.due_dialog = DueDialog(self.ctx, self)
         self.due_dialog.open()
+
+    def open_conflicts(self) -> None:
+        from notesdesk.ui.dialogs.conflicts_dialog import ConflictsDialog  # inline: the start stays lean
+
+        self.conflicts_dialog = ConflictsDialog(self.ctx, self)
+        self.conflicts_dialog.open()
 
     def open_backups(self) -> None:
         settings = self.settings_dialog

@@ -156,9 +156,9 @@ def check_export(export: PracticeExport) -> None:
                 f"Signed note {note.id} in this export fails its signature check against the export's "
                 f"signing keys: the export was altered, or mixes in another practice's key. {UNCHANGED}"
             )
-    # Checked against the export's own key, as `verify` checks them against the importing vault's.
+    # Checked against the export's own key and its colleagues', as `verify` checks them in the vault.
     plan_problem = plan_signature_problem(export.records.plans, export.records.plan_reviews,
-                                          export.records.plan_agreements, public)
+                                          export.records.plan_agreements, keys)
     if plan_problem:
         raise container.BackupDamaged(f"{plan_problem} {UNCHANGED}")
 

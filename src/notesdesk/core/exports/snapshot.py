@@ -14,6 +14,7 @@ from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
+from notesdesk.core.domain.sync_conflicts import SyncConflict
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.uow import UnitOfWork
@@ -46,6 +47,8 @@ class Snapshot:
     receipts: tuple[Receipt, ...] = ()
     plan_reviews: tuple[SignedReview, ...] = ()
     plan_agreements: tuple[PlanAgreement, ...] = ()
+    # Both versions of a record edited on two devices of a practice, kept until a person chose.
+    sync_conflicts: tuple[SyncConflict, ...] = ()
     # Unsent text (addenda, review summaries being typed): in the lossless practice export only.
     pending_texts: tuple[PendingText, ...] = ()
 

@@ -22,9 +22,9 @@ class SyncSummary:
 
 
 def to_resolve(uow: UnitOfWork) -> int:
-    """Received versions that differ from this vault's and wait for a person: the client details held
-    back so far. The conflicts list (plans, safety plans, milestones) adds its own count here."""
-    return st.state(uow).held
+    """Inside an entered unit of work: the received versions kept beside this vault's and waiting for a
+    person to choose (the open conflicts, services/sync_conflicts.py)."""
+    return sum(c.is_open for c in uow.sync_conflicts.all())
 
 
 def summary(uow: UnitOfWork) -> SyncSummary | None:

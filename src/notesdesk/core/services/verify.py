@@ -89,7 +89,7 @@ def verify_vault(uow: UnitOfWork) -> VerifyReport:
         if orphans:
             raise VaultDamaged("An addendum is attached to a note that is not signed.")
         plan_problem = plan_signature_problem(rows["plans"], rows["plan_reviews"], rows["plan_agreements"],
-                                              uow.vault.signing_public_key())
+                                              keys)
         if plan_problem:
             raise VaultDamaged(plan_problem)
         entries = uow.vault.audit.verify(uow.session)

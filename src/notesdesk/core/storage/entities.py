@@ -27,6 +27,7 @@ from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
+from notesdesk.core.domain.sync_conflicts import SyncConflict
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 
 CLIENT_OWNED = ("client_id", "rev")
@@ -120,6 +121,9 @@ ENTITIES: tuple[Entity, ...] = (
            _plan_child_clear, later=True),
     Entity("plan_agreement", "plan_agreements", PlanAgreement, "plan agreement",
            ("plan_id", "client_id", "rev"), _plan_child_clear, later=True),
+    # A received edit kept beside this vault's own until a person chooses (core/sync/shared.py).
+    Entity("sync_conflict", "sync_conflicts", SyncConflict, "sync conflict", in_client_record=False,
+           later=True),
     Entity("pending_text", "pending_texts", PendingText, "unsent text", in_client_record=False, later=True),
     # Derived from the records above (storage/summaries.py): its row's id is its client's id.
     Entity("client_summary", "", ClientSummary, "client summary", ("rev",), _nothing, in_client_record=False,

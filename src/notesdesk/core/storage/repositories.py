@@ -16,6 +16,7 @@ from notesdesk.core.domain.notes import Addendum, PrivateNote, SessionNote
 from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.pending import PendingText
 from notesdesk.core.domain.plans import PlanAgreement, SignedReview, TreatmentPlan
+from notesdesk.core.domain.sync_conflicts import SyncConflict
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.storage.entities import REPOSITORIES
 from notesdesk.core.storage.store import SealedTable, StoreContext
@@ -50,6 +51,7 @@ class Repositories:
     plan_reviews: SealedTable[SignedReview]
     plan_agreements: SealedTable[PlanAgreement]
     pending_texts: SealedTable[PendingText]
+    sync_conflicts: SealedTable[SyncConflict]
 
     def _bind(self, ctx: StoreContext) -> None:
         self.ctx = ctx

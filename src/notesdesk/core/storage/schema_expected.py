@@ -10,7 +10,7 @@ differs from the migrations.
 
 Entry = tuple[str, str, str, str]
 
-HEAD = '0014'
+HEAD = '0015'
 
 # revision: (the revision it follows, entries added, entries removed)
 CHANGES: dict[str, tuple[str | None, tuple[Entry, ...], tuple[Entry, ...]]] = {
@@ -178,6 +178,16 @@ CHANGES: dict[str, tuple[str | None, tuple[Entry, ...], tuple[Entry, ...]]] = {
             ('index', 'sqlite_autoindex_attachment_chunk_2', 'attachment_chunk', ''),
             ('table', 'attachment', 'attachment', 'CREATE TABLE attachment ( id TEXT NOT NULL, client_id TEXT NOT NULL, rev INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (id), FOREIGN KEY(client_id) REFERENCES client (id) ON DELETE RESTRICT ) STRICT'),
             ('table', 'attachment_chunk', 'attachment_chunk', 'CREATE TABLE attachment_chunk ( id TEXT NOT NULL, client_id TEXT NOT NULL, rev INTEGER NOT NULL, data BLOB NOT NULL, attachment_id TEXT NOT NULL, part INTEGER NOT NULL, PRIMARY KEY (id), UNIQUE (attachment_id, part), FOREIGN KEY(client_id) REFERENCES client (id) ON DELETE RESTRICT, FOREIGN KEY(attachment_id) REFERENCES attachment (id) ON DELETE RESTRICT ) STRICT'),
+        ),
+        (
+        ),
+    ),
+    '0015': (
+        '0014',
+        (
+            ('index', 'ix_sync_conflict_client_id', 'sync_conflict', 'CREATE INDEX ix_sync_conflict_client_id ON sync_conflict (client_id)'),
+            ('index', 'sqlite_autoindex_sync_conflict_1', 'sync_conflict', ''),
+            ('table', 'sync_conflict', 'sync_conflict', 'CREATE TABLE sync_conflict ( id TEXT NOT NULL, client_id TEXT NOT NULL, rev INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (id), FOREIGN KEY(client_id) REFERENCES client (id) ON DELETE RESTRICT ) STRICT'),
         ),
         (
         ),

@@ -195,6 +195,12 @@ class ReceiptRow(_ClientOwned, Base):
     __tablename__ = "receipt"
 
 
+class SyncConflictRow(_ClientOwned, Base):
+    """Both versions of a record edited on two devices from the same revision; from migration 0015."""
+
+    __tablename__ = "sync_conflict"
+
+
 # Every sealed table, in dependency order, with the clear columns bound into each seal (entities.py).
 SEALED_TABLES: dict[str, tuple[str, ...]] = {entity.table: entity.clear for entity in ENTITIES}
 

@@ -7,19 +7,13 @@ refused whole, with one line saying so; what was applied before it stays."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
-import msgspec
 from sqlalchemy import Connection, Engine, select
 
-from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
-from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services.signatures import signature_valid
-from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, roster
+from notesdesk.core.sync import access, roster, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import (
@@ -29,10 +23,7 @@ from notesdesk.core.sync.crypto import (
     SyncRefused,
     entries_digest,
 )
-from notesdesk.core.sync.push import repository_of
 from notesdesk.core.sync.server import connected
-
-KINDS: dict[str, type[Any]] = {"client": Client, "note": SessionNote, "addendum": Addendum}
 
 
 class SyncTampered(NotesdeskError):
@@ -129,12 +120,6 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
     return st.DeviceLog(entry.push_seq, entry.hash().hex(), entry.last_seq)
 
 
-def _signed_by_member(item: SessionNote | Addendum, signers: dict[str, bytes]) -> bool:
-    sig = item.signature
-    key = signers.get(sig.key_fingerprint) if sig is not None else None
-    return key is not None and signature_valid(item, key)
-
-
 def _apply(
     uow: UnitOfWork,
     ident: st.SyncIdentity,
@@ -144,38 +129,30 @@ def _apply(
     signers: dict[str, bytes],
     keys: access.ClientKeys,
     clinician_id: str,
+    bases: dict[str, list[str]],
 ) -> str:
-    """Take one verified row in: "added", "same" (already here), "held" (client details that differ
-    from this vault's: kept as they are here until conflicts can be chosen between), or "skipped" (a
-    client not shared with this clinician)."""
-    kind = KINDS.get(at.table)
-    if kind is None:
-        raise _refuse(device, f"holds a row of a kind this version does not sync ({at.table[:20]})")
+    """Open one verified row and take it in (shared.incoming says how, table by table): also "skipped"
+    (a client not shared with this clinician) or "not taken" (a supervisor's row that is not a
+    co-signature)."""
     try:
         payload = access.open_sealed(keys, ident, at, sealed)
         if payload is None:
             return "skipped"
-        obj = decode(payload, kind)
-    except (SyncRefused, msgspec.DecodeError) as exc:
+        return shared.incoming(uow, at.table, at.row_id, device, payload, signers, bases,
+                               admit=lambda obj: _admitted(keys, clinician_id, at, obj))
+    except SyncRefused as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
-    if obj.id != at.row_id:
-        raise _refuse(device, "holds a row filed under another row's id")
+    except shared.Refused as exc:
+        raise _refuse(device, str(exc)) from exc
+
+
+def _admitted(keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: object) -> str | None:
+    """None when the opened row is to be taken in; why not otherwise (a mislabelled row is refused)."""
     if at.client_id and access.client_of(at.table, obj) != at.client_id:
-        raise _refuse(device, "holds a row sealed under another client's key")
+        raise shared.Refused("holds a row sealed under another client's key")
     if not access.may_take(keys, clinician_id, at.table, obj):
         return "not taken"
-    if isinstance(obj, SessionNote | Addendum) and not _signed_by_member(obj, signers):
-        raise _refuse(device, "holds a note or addendum whose signature fails")
-    repository = repository_of(uow, at.table)
-    local = repository.find(at.row_id)
-    if local is not None:
-        return "same" if encode(local) == payload else "held"
-    if isinstance(obj, Addendum) and uow.notes.find(obj.note_id) is None:
-        raise _refuse(device, "holds an addendum whose note has not arrived")
-    if isinstance(obj, SessionNote | Addendum) and uow.clients.find(obj.client_id) is None:
-        raise _refuse(device, "holds a record whose client has not arrived")
-    repository.add(obj, action="receive")
-    return "added"
+    return None
 
 
 def apply(
@@ -195,6 +172,7 @@ def apply(
         keys = access.load(uow)
         skipped_before = (sum(keys.skipped.values()), keys.not_taken)
         catching_up = bool(keys.catch_up)
+        bases = shared.load_bases(uow)
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
@@ -203,14 +181,15 @@ def apply(
                 if not access.wanted(keys, batch.server_seq, at):
                     continue
                 clinician = trusted[batch.device_id].clinician_id
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician)
-                added += outcome == "added"
-                held += outcome == "held"
+                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician, bases)
+                added += outcome in ("added", "applied")
+                held += outcome in ("held", "conflict")
                 if outcome == "skipped":
                     keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
                 elif outcome == "not taken":
                     keys = replace(keys, not_taken=keys.not_taken + 1)
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
+        shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         if keys.catch_up and cursor >= keys.catch_up_until:
             keys = replace(keys, catch_up=[], catch_up_until=0)

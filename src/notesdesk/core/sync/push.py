@@ -7,30 +7,21 @@ server keeps one copy (the push number is unique per device), so nothing is lost
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import partial
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.storage.sealer import encode
-from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access
+from notesdesk.core.sync import access, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
+from notesdesk.core.sync.shared import SYNCED_TABLES
 
-SYNCED_TABLES = ("client", "note", "addendum")
-"""This slice: client records, signed notes and their addenda (append-only, never in conflict)."""
 OWN_WRITES = frozenset({"create", "edit", "sign", "addend"})  # not "receive": others' rows go back never
-
-
-def repository_of(uow: UnitOfWork, table: str) -> SealedTable[Any]:
-    """The unit of work's repository for one of the synced tables."""
-    tables: dict[str, SealedTable[Any]] = {"client": uow.clients, "note": uow.notes, "addendum": uow.addenda}
-    return tables[table]
 
 
 def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[str, str]], int]:
@@ -48,16 +39,6 @@ def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[st
     return list(seen), last
 
 
-def _payload(uow: UnitOfWork, table: str, row_id: str) -> tuple[bytes, int, Any] | None:
-    """The row as it is now (its JSON, revision and itself), or None when it is not to be shared:
-    deleted, or a draft (drafts belong to their author)."""
-    repository = repository_of(uow, table)
-    found = repository.find(row_id)
-    if found is None or (table == "note" and not uow.notes.get(row_id).is_signed):
-        return None
-    return encode(found), repository.rev_of(row_id), found
-
-
 def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
     """Seal and sign the next batch and keep it in the vault (one unit of work). A state with no outbox
     means nothing was left to push."""
@@ -70,12 +51,14 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         drawn_before = len(keys.unpublished)
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
+        bases = shared.load_bases(uow)
         for table, row_id in wanted:
-            found = _payload(uow, table, row_id)
-            if found is not None and access.may_push(keys, table, found[2]):
+            found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
+            if found is not None:
                 seq += 1
                 at = RowAddress(table, row_id, found[1], ident.device_id, seq)
                 rows.append(access.seal(keys, ident, table, found[2], at, found[0]))
+        shared.save_bases(uow, bases)
         if not rows:
             updated = replace(current, audit_cursor=cursor)
             if cursor != current.audit_cursor:

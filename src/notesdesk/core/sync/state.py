@@ -17,7 +17,8 @@ IDENTITY_ID = "sync-identity"
 STATE_ID = "sync-state"
 SIGNERS_ID = "practice-signers"
 CLIENT_KEYS_ID = "client-keys"  # core/sync/access.py
-DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID})
+BASES_ID = "sync-bases"  # core/sync/shared.py: the revision each shared row was last synced at
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID})
 """This device's place in the practice: never copied into a practice export (an imported copy would be
 a clone of the device, with its role, keys and log position)."""
 

@@ -1,0 +1,127 @@
+"""Sync conflicts: records a colleague (or another device) edited from the same version as this vault,
+both versions side by side, field by field, and a choice of which to keep (services/sync_conflicts.py).
+The choice goes to the other devices at the next sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.core.services import sync_conflicts
+from notesdesk.core.services.sync_conflicts import ConflictView
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.session import Kind
+from notesdesk.ui.workspace.widgets import named
+
+TITLE = "Sync conflicts"  # never a client's name
+EXPLAIN = ("Each record below was changed here and on another device from the same version. Both "
+           "versions are kept; choose one. Your choice reaches the other devices at the next sync.")
+NONE_LEFT = "No conflicts: every record agrees with what the other devices last sent."
+
+
+def shown(value: Any) -> str:
+    """A field's value as one readable line (lists joined, nested records by their values)."""
+    if isinstance(value, list):
+        return "; ".join(shown(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(shown(v) for k, v in value.items() if k != "id" and v not in ("", None, []))
+    if value in (None, ""):
+        return "(empty)"
+    return str(value)
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0].upper() for part in name.split() if part) or "?"
+
+
+class ConflictsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        self._ctx = ctx
+        self.conflicts: list[ConflictView] = []
+        explain = QLabel(EXPLAIN)
+        explain.setWordWrap(True)
+        self.listing = named(QListWidget(), "Records in conflict")
+        self.empty = QLabel(NONE_LEFT)
+        self.fields = named(QTableWidget(0, 2), "Both versions, field by field")
+        self.fields.setHorizontalHeaderLabels(["This device", "The other device"])
+        self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # side by side
+        self.fields.setWordWrap(True)
+        self.fields.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.keep_mine = named(QPushButton("Keep &this device's"), "Keep this device's version")
+        self.keep_theirs = named(QPushButton("Keep the &other device's"), "Keep the other device's version")
+        close = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_mine)
+        buttons.addWidget(self.keep_theirs)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        self.listing.setMaximumHeight(140)
+        layout.addWidget(self.listing)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.fields, 1)
+        layout.addLayout(buttons)
+        self.resize(760, 560)
+        self.listing.currentRowChanged.connect(self._show_current)
+        self.keep_mine.clicked.connect(lambda: self.keep("mine"))
+        self.keep_theirs.clicked.connect(lambda: self.keep("theirs"))
+        close.clicked.connect(self.reject)
+        self.refresh()
+
+    def _label(self, conflict: ConflictView) -> str:
+        name = _initials(conflict.client_name) if self._ctx.prefs.privacy_mode else conflict.client_name
+        return f"{conflict.what.capitalize()} of {name}, from device {conflict.theirs_device}"
+
+    def refresh(self) -> None:
+        found = self._ctx.session.read(sync_conflicts.list_conflicts)
+        self.conflicts = found or []
+        self.listing.clear()
+        self.listing.addItems([self._label(c) for c in self.conflicts])
+        self.empty.setVisible(not self.conflicts)
+        self.listing.setVisible(bool(self.conflicts))
+        if self.conflicts:
+            self.listing.setCurrentRow(0)
+        else:
+            self._show_current(-1)
+
+    def current(self) -> ConflictView | None:
+        row = self.listing.currentRow()
+        return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+
+    def _show_current(self, _row: int) -> None:
+        conflict = self.current()
+        names = conflict.differing if conflict is not None else []
+        self.fields.setRowCount(len(names))
+        self.fields.setVerticalHeaderLabels([n.replace("_", " ") for n in names])
+        for row, name in enumerate(names):
+            assert conflict is not None
+            for column, side in enumerate((conflict.mine, conflict.theirs)):
+                self.fields.setItem(row, column, QTableWidgetItem(shown(side.get(name))))
+        self.fields.resizeRowsToContents()
+        for button in (self.keep_mine, self.keep_theirs):
+            button.setEnabled(conflict is not None and not self._ctx.vault.read_only)
+
+    def keep(self, which: str) -> None:
+        conflict = self.current()
+        if conflict is None:
+            return
+        done = self._ctx.session.write(sync_conflicts.resolve, conflict.id, which,
+                                       change=Kind(conflict.table), client_id=conflict.client_id,
+                                       object_id=conflict.id)
+        if done is not None:
+            self.refresh()
