@@ -13,7 +13,7 @@ from pathlib import Path
 from notesdesk.core.services import clients, practice
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
-from tests.sync.helpers import add_client, found_practice, join_practice
+from tests.sync.helpers import add_client, assign, found_practice, join_practice
 from tests.sync.test_cli_practice import Clinician
 
 
@@ -34,8 +34,9 @@ class Colleague(Clinician):
 def test_conflicts_are_listed_and_resolved_from_the_command_line(make_vault, admin_url) -> None:
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
     clients.update_client(alice.unit_of_work(), replace(client, phone="555-0101"))

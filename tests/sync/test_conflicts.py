@@ -13,15 +13,16 @@ from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome
 from notesdesk.core.errors import Conflict, InvalidInput
 from notesdesk.core.services import care, clients, plans, practice, sync_conflicts, verify
 from tests.core import records
-from tests.sync.helpers import add_client, found_practice, join_practice
+from tests.sync.helpers import add_client, assign, found_practice, join_practice
 
 
 def _pair(make_vault, admin_url):
     """Alice and Bob share one client; both have synced."""
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, joined.clinician_id)
     _sync(alice, bob)
     return alice, bob, client
 

@@ -13,7 +13,7 @@ from notesdesk.core.domain.care import MilestoneStatus
 from notesdesk.core.services import care, plans, practice, sync_conflicts
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import records
-from tests.sync.helpers import add_client, found_practice, join_practice
+from tests.sync.helpers import add_client, assign, found_practice, join_practice
 
 CANARY = "zq" + secrets.token_hex(6)
 
@@ -21,8 +21,8 @@ CANARY = "zq" + secrets.token_hex(6)
 def _pair(make_vault, admin_url):
     alice, bob = make_vault("alice"), make_vault("bob")
     founded = found_practice(alice, admin_url)
-    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
-    return alice, bob
+    joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    return alice, bob, joined.clinician_id
 
 
 def _activated(vault, client_id, mark):
@@ -32,8 +32,9 @@ def _activated(vault, client_id, mark):
 
 def test_a_dump_of_the_server_shows_no_plan_safety_plan_milestone_or_conflict(make_vault, database):
     cluster, name, admin_url = database
-    alice, bob = _pair(make_vault, admin_url)
+    alice, bob, bob_id = _pair(make_vault, admin_url)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, bob_id)
     _activated(alice, client.id, f"{CANARY}-plan ")
     care.save_safety_plan(alice.unit_of_work(), records.safety_plan(client.id, f"{CANARY}-safety "))
     milestone = care.add_milestone(alice.unit_of_work(), records.milestone(client.id, f"{CANARY}-m "))
@@ -55,8 +56,9 @@ def test_a_dump_of_the_server_shows_no_plan_safety_plan_milestone_or_conflict(ma
 
 
 def test_a_plan_version_whose_signature_fails_is_refused_whole(make_vault, admin_url):
-    alice, bob = _pair(make_vault, admin_url)
+    alice, bob, bob_id = _pair(make_vault, admin_url)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, bob_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
     plan = _activated(alice, client.id, "p ")
@@ -76,8 +78,9 @@ def test_a_plan_version_whose_signature_fails_is_refused_whole(make_vault, admin
 
 
 def test_a_plan_row_altered_on_the_server_is_refused_whole(make_vault, admin_url):
-    alice, bob = _pair(make_vault, admin_url)
+    alice, bob, bob_id = _pair(make_vault, admin_url)
     client = add_client(alice, "Synthetic Client")
+    assign(alice, client.id, bob_id)
     _activated(alice, client.id, "p ")
     practice.sync(alice.unit_of_work())
     with psycopg.connect(admin_url) as conn:
