@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
@@ -284,6 +285,12 @@ class PushEntry:
     previous: bytes
     digest: bytes
     audit_head: bytes
+
+    @classmethod
+    def from_server(cls, practice_id: str, device_id: str, row: Any) -> PushEntry:
+        """The entry as a `push` row on the server holds it (server_tables.py)."""
+        return cls(practice_id, device_id, row.push_seq, row.first_seq, row.last_seq, bytes(row.previous),
+                   bytes(row.digest), bytes(row.audit_head))
 
     def message(self) -> bytes:
         return lp(

@@ -66,16 +66,7 @@ def fetch(
         ).all()
         batches = []
         for row in pushes:
-            entry = PushEntry(
-                ident.practice_id,
-                row.device_id,
-                row.push_seq,
-                row.first_seq,
-                row.last_seq,
-                bytes(row.previous),
-                bytes(row.digest),
-                bytes(row.audit_head),
-            )
+            entry = PushEntry.from_server(ident.practice_id, row.device_id, row)
             rows = [] if row.device_id == ident.device_id else _rows(connection, row.device_id, entry)
             batches.append(_Batch(row.server_seq, row.device_id, entry, bytes(row.signature), rows))
     return batches, trusted

@@ -51,16 +51,7 @@ def last_push(connection: Connection, ident: st.SyncIdentity) -> LastPush | None
     ).first()
     if row is None:
         return None
-    entry = PushEntry(
-        ident.practice_id,
-        ident.device_id,
-        row.push_seq,
-        row.first_seq,
-        row.last_seq,
-        bytes(row.previous),
-        bytes(row.digest),
-        bytes(row.audit_head),
-    )
+    entry = PushEntry.from_server(ident.practice_id, ident.device_id, row)
     return LastPush(entry, bytes(row.signature), row.pushed_at)
 
 
