@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -227,3 +228,24 @@ def test_withdrawing_keeps_the_agreement_and_refuses_bad_days(vault: Vault) -> N
     pdf = documents.make_document(vault.unit_of_work(), "consent", cid, PdfOptions(), ConsentKind.RELEASE)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert form.recorded == (done,) and "valid until November 30, 2026; withdrawn June 10, 2026" in text
+
+
+def test_a_practice_export_and_import_keep_the_order_agreements_were_recorded_in(
+        vault: Vault, tmp_path: Path) -> None:
+    """Two agreements of one day, recorded in one second (timestamps have whole seconds): the second
+    one's id sorts first. The export once sorted rows by id, so after an import they swapped."""
+    from notesdesk.core.exports import practice
+
+    cid = clients.add_client(vault.unit_of_work(), records.client("Q ")).id
+    same_second = datetime(2026, 6, 1, 9)
+    informed = Consent(cid, ConsentKind.INFORMED, date(2026, 6, 1), id="f" * 8, created_at=same_second)
+    released = replace(release(cid, agreed=date(2026, 6, 1)), id="0" * 8, created_at=same_second)
+    for agreement in (informed, released):
+        consent.add_consent(vault.unit_of_work(), agreement)
+    before = [c.id for c in consent.list_consents(vault.unit_of_work(), cid)]
+    assert before == ["f" * 8, "0" * 8]
+    target, _ = Vault.create(tmp_path / "imported.notesdesk", "another passphrase for the copy")
+    practice.import_practice(target, practice.export_practice(vault, "export passphrase 42"),
+                             "export passphrase 42")
+    assert [c.id for c in consent.list_consents(target.unit_of_work(), cid)] == before
+    target.close()

@@ -59,8 +59,12 @@ TABLES = tuple(entity.repository for entity in REPOSITORIES if entity.in_client_
 PRACTICE_TABLES = tuple(entity.repository for entity in REPOSITORIES)
 
 
-def _sorted(items: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=lambda item: item.id))
+def _in_stored_order(items: Iterable[Any]) -> tuple[Any, ...]:
+    """Rows as the vault holds them, in the order they were recorded: an import writes them in this
+    order, so whatever lists records "in the order recorded" (diagnoses, agreements, letters, payments,
+    receipts, attachments: timestamps have whole seconds) lists them the same after a move. Sorting by
+    the random ids here once swapped records made within one second."""
+    return tuple(items)
 
 
 def take(
@@ -76,9 +80,9 @@ def take(
                 continue
             table = getattr(uow, name)
             if client_id is None:
-                parts[name] = _sorted(table.all())
+                parts[name] = _in_stored_order(table.all())
             elif name == "clients":
                 parts[name] = (table.get(client_id),)
             else:
-                parts[name] = _sorted(table.where(client_id=client_id))
+                parts[name] = _in_stored_order(table.where(client_id=client_id))
         return Snapshot(**parts)
