@@ -5,6 +5,7 @@ and the filled form."""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -234,7 +235,7 @@ def test_a_practice_export_and_import_keep_the_order_agreements_were_recorded_in
         vault: Vault, tmp_path: Path) -> None:
     """Two agreements of one day, recorded in one second (timestamps have whole seconds): the second
     one's id sorts first. The export once sorted rows by id, so after an import they swapped."""
-    from notesdesk.core.exports import practice
+    from notesdesk.core.exports import practice, record
 
     cid = clients.add_client(vault.unit_of_work(), records.client("Q ")).id
     same_second = datetime(2026, 6, 1, 9)
@@ -244,6 +245,8 @@ def test_a_practice_export_and_import_keep_the_order_agreements_were_recorded_in
         consent.add_consent(vault.unit_of_work(), agreement)
     before = [c.id for c in consent.list_consents(vault.unit_of_work(), cid)]
     assert before == ["f" * 8, "0" * 8]
+    exported = json.loads(record.client_record_json(vault.unit_of_work(), cid))  # docs/export-schema.md
+    assert [c["id"] for c in exported["consents"]] == before
     target, _ = Vault.create(tmp_path / "imported.notesdesk", "another passphrase for the copy")
     practice.import_practice(target, practice.export_practice(vault, "export passphrase 42"),
                              "export passphrase 42")
