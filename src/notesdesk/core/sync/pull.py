@@ -168,10 +168,10 @@ def apply(
             if batch.device_id == ident.device_id:
                 continue
             logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+            clinician = trusted[batch.device_id].clinician_id
             for at, sealed in batch.rows:
                 if not access.wanted(keys, batch.server_seq, at):
                     continue
-                clinician = trusted[batch.device_id].clinician_id
                 outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician, bases)
                 added += outcome in ("added", "applied")
                 held += outcome in ("held", "conflict")

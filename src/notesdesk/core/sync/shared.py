@@ -30,6 +30,7 @@ from notesdesk.core.services.signatures import Signable, signature_valid
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync.access import client_of
 from notesdesk.core.sync.state import BASES_ID, identity
 
 
@@ -283,7 +284,7 @@ def _chosen_here_first(uow: UnitOfWork, table: str, obj: Any, base: set[str], de
     """Both devices chose between the same two versions before either heard of the other's choice: the
     choice of the device with the smaller id stands on both (each applies the same rule), so they
     converge instead of swapping versions."""
-    for kept in uow.sync_conflicts.where(client_id=_client_of(obj)):
+    for kept in uow.sync_conflicts.where(client_id=client_of(table, obj)):
         if kept.table == table and kept.kept in (Kept.MINE, Kept.THEIRS, Kept.MERGED) and {
             kept.mine_token, kept.theirs_token
         } <= base:
@@ -305,10 +306,6 @@ def _held_aside(uow: UnitOfWork, table: str, row_id: str) -> SyncConflict | None
     return None
 
 
-def _client_of(obj: Any) -> str:
-    return str(obj.id if isinstance(obj, Client) else obj.client_id)
-
-
 def _keep(
     uow: UnitOfWork,
     table: str,
@@ -321,7 +318,7 @@ def _keep(
     device: str,
 ) -> None:
     """Both versions, sealed, in `sync_conflict` (audited like every write); this vault's stays live."""
-    client_id = _client_of(theirs)
+    client_id = client_of(table, theirs)
     for kept in uow.sync_conflicts.where(client_id=client_id):
         if kept.table == table and kept.theirs_token == theirs_token and kept.mine_token == mine_token:
             return
@@ -342,6 +339,6 @@ def _keep(
 
 def _settle(uow: UnitOfWork, table: str, obj: Any, base: set[str]) -> None:
     """A choice made on another device arrived: the conflicts it names both sides of are closed here."""
-    for kept in uow.sync_conflicts.where(client_id=_client_of(obj)):
+    for kept in uow.sync_conflicts.where(client_id=client_of(table, obj)):
         if kept.is_open and kept.table == table and {kept.mine_token, kept.theirs_token} <= base:
             uow.sync_conflicts.replace(replace(kept, kept=Kept.ELSEWHERE, resolved_at=now()))
