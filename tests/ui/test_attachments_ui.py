@@ -119,3 +119,20 @@ def test_a_refused_file_says_why_in_one_line_and_nothing_is_added(workspace, ws_
 def _row(box, name: str) -> int:
     return next(i for i in range(box.list.count()) if name in box.list.item(i).text())
 
+
+
+def test_privacy_mode_masks_the_clients_name_in_attachment_titles(workspace, ws_ctx, ws_client, qtbot,
+                                                                  tmp_path, temp_dir):
+    # A scanner names its files after the client ("Robin Example"): shared on screen, only initials.
+    box = workspace.overview_tab.attachments
+    path = tmp_path / "Robin Example consent.pdf"
+    path.write_bytes(consent_pdf("Robin Example", date(2024, 1, 8)))
+    _attach(qtbot, box, path)
+    assert "Robin Example consent.pdf" in box.list.item(0).text()
+
+    ws_ctx.prefs.privacy_mode = True  # as from View ▸ Privacy mode: the overview redraws at once
+    shown = box.list.item(0).text()
+    assert "Robin" not in shown and "Example" not in shown and "R. E. consent.pdf" in shown
+
+    ws_ctx.prefs.privacy_mode = False
+    assert "Robin Example consent.pdf" in box.list.item(0).text()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from notesdesk import paths
 from notesdesk.core.backup.files import write_atomic_stream
 from notesdesk.core.domain.attachments import Attachment, MediaType
+from notesdesk.core.domain.names import mask_names
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.outputs import input_problem, output_problem
 from notesdesk.core.services import attachments
@@ -78,9 +79,12 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def attachment_text(a: Attachment) -> str:
+def attachment_text(a: Attachment, name_words: tuple[str, ...] = ()) -> str:
+    """One line of the list; `name_words` (privacy mode) masks the client's names in the title, which
+    is often a scanner's file name made from them."""
     kind = "PDF" if a.media_type is MediaType.PDF else a.media_type.value.split("/")[1].upper()
-    return f"{a.added_on.isoformat()}  {a.title} — {a.kind.value}, {kind}, {size_text(a.size)}"
+    title = mask_names(a.title, name_words)
+    return f"{a.added_on.isoformat()}  {title} — {a.kind.value}, {kind}, {size_text(a.size)}"
 
 
 def _documents() -> Path:
@@ -99,6 +103,7 @@ class AttachmentsBox(QGroupBox):
         self.viewer: Any = None
         self.busy = False
         self._shown: dict[str, Attachment] = {}
+        self._masked: tuple[str, ...] = ()  # the client's names while privacy mode is on
         self.list = named(QListWidget(), "Attachments")
         self.list.setMaximumHeight(130)
         self.status = Notice(self)
@@ -130,12 +135,18 @@ class AttachmentsBox(QGroupBox):
         self._shown = {a.id: a for a in found}
         self.list.clear()
         for a in found:
-            item = QListWidgetItem(attachment_text(a))
+            item = QListWidgetItem(attachment_text(a, self._masked))
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             self.list.addItem(item)
         if not found:
             self.list.addItem(QListWidgetItem("No attachments."))
         self._update_buttons()
+
+    def set_masked(self, name_words: tuple[str, ...]) -> None:
+        """Privacy mode: mask these names in the titles shown (empty: show titles as recorded)."""
+        if name_words != self._masked:
+            self._masked = name_words
+            self.refresh()
 
     def chosen(self) -> Attachment | None:
         item = self.list.currentItem()

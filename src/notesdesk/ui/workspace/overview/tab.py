@@ -186,6 +186,7 @@ class OverviewTab(QWidget):
         agreed = f"<br>{_esc(data.agreement)}" if data.agreement else ""
         self.labels["plan"].setText(f"{_esc(data.plan_label)}<br>{review}{agreed}")
         self.header.setText(header_html(data.header, privacy))
+        self.attachments.set_masked(data.name_words if privacy else ())
         drafts = _esc(drafts_text(data.drafts, data.late_drafts, today(), data.notes_total))
         self.labels["notes"].setText(f"<b>{drafts}</b>" if data.late_drafts else drafts)
         goals = []
