@@ -10,7 +10,7 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.services import clients, sync_conflicts, sync_state
 from notesdesk.core.storage.sealer import encode
 from notesdesk.core.sync import shared
-from notesdesk.ui.dialogs.conflicts_dialog import NONE_LEFT, TITLE, ConflictsDialog
+from notesdesk.ui.dialogs.conflicts_dialog import HIDDEN, NONE_LEFT, TITLE, ConflictsDialog, shown
 from notesdesk.ui.session import Changed, Kind
 
 
@@ -78,3 +78,33 @@ def test_the_status_bar_counts_the_open_conflicts(ctx):
     sync_conflicts.resolve(ctx.vault.unit_of_work(), waiting.id, "mine")
     with ctx.vault.unit_of_work() as uow:
         assert sync_state.to_resolve(uow) == 0
+
+
+
+def test_a_plan_shows_as_an_outline_not_one_joined_line():
+    import json
+
+    from notesdesk.core.domain.plans import Goal, Objective, Problem, TreatmentPlan
+
+    goal = Goal("Takes the bus to work", client_words="I want my mornings back",
+                objectives=(Objective("Rides two stops with a support person"),))
+    plan = TreatmentPlan(client_id="c", problems=(Problem("Panic", goals=(goal,)), Problem("Sleep")))
+    lines = shown(json.loads(encode(plan))["problems"]).splitlines()
+    # Each problem, goal and objective on its own line, nested under its parent, with its details.
+    assert lines == ["• Panic",
+                     "    • Takes the bus to work",
+                     "      client words: I want my mornings back",
+                     "        • Rides two stops with a support person",
+                     "          status: not started",
+                     "• Sleep"]
+
+
+def test_privacy_mode_hides_both_versions_values(qtbot, ctx):
+    _conflicted(ctx.vault)
+    ctx.prefs.privacy_mode = True
+    dialog = ConflictsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = [dialog.fields.item(r, c).text() for r in range(dialog.fields.rowCount()) for c in (0, 1)]
+    assert texts == [HIDDEN, HIDDEN] and dialog.privacy_note.isVisible()
+    assert dialog.fields.verticalHeaderItem(0).text() == "phone"  # which field differs, still

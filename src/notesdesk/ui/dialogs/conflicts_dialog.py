@@ -31,15 +31,46 @@ EXPLAIN = ("Each record below was changed here and on another device from the sa
 NONE_LEFT = "No conflicts: every record agrees with what the other devices last sent."
 
 
+HIDDEN = "(hidden in privacy mode)"
+HIDDEN_NOTE = "Privacy mode is on: which fields differ is shown, not their values."
+_HEADS = ("title", "statement", "description", "name", "text")  # what a nested record is called by
+_SKIPPED = ("id", "created_at")
+
+
 def shown(value: Any) -> str:
-    """A field's value as one readable line (lists joined, nested records by their values)."""
+    """A field's value as readable text: a plain value as it is, a list of plain values on one line,
+    nested records (a plan's problems, goals, objectives) as an indented outline, one per line."""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return "\n".join(_outline(value, 0))
     if isinstance(value, list):
         return "; ".join(shown(v) for v in value) or "(none)"
     if isinstance(value, dict):
-        return ", ".join(shown(v) for k, v in value.items() if k != "id" and v not in ("", None, []))
+        return "\n".join(_record(value, 0))
     if value in (None, ""):
         return "(empty)"
     return str(value)
+
+
+def _outline(items: list[Any], depth: int) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        lines += _record(item, depth) if isinstance(item, dict) else [f"{'    ' * depth}• {shown(item)}"]
+    return lines
+
+
+def _record(record: dict[str, Any], depth: int) -> list[str]:
+    pad = "    " * depth
+    head = next((str(record[k]) for k in _HEADS if record.get(k)), "")
+    lines = [f"{pad}• {head}"] if head else []
+    nested: list[str] = []
+    for key, value in record.items():
+        if key in _SKIPPED or (head and value == head) or value in (None, "", [], False):
+            continue
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            nested += _outline(value, depth + 1)
+        else:
+            lines.append(f"{pad}  {key.replace('_', ' ')}: {'yes' if value is True else shown(value)}")
+    return lines + nested
 
 
 def _initials(name: str) -> str:
@@ -56,6 +87,7 @@ class ConflictsDialog(QDialog):
         explain.setWordWrap(True)
         self.listing = named(QListWidget(), "Records in conflict")
         self.empty = QLabel(NONE_LEFT)
+        self.privacy_note = QLabel(HIDDEN_NOTE)
         self.fields = named(QTableWidget(0, 2), "Both versions, field by field")
         self.fields.setHorizontalHeaderLabels(["This device", "The other device"])
         self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # side by side
@@ -74,6 +106,7 @@ class ConflictsDialog(QDialog):
         self.listing.setMaximumHeight(140)
         layout.addWidget(self.listing)
         layout.addWidget(self.empty)
+        layout.addWidget(self.privacy_note)
         layout.addWidget(self.fields, 1)
         layout.addLayout(buttons)
         self.resize(760, 560)
@@ -106,12 +139,15 @@ class ConflictsDialog(QDialog):
     def _show_current(self, _row: int) -> None:
         conflict = self.current()
         names = conflict.differing if conflict is not None else []
+        private = self._ctx.prefs.privacy_mode  # shared on screen: a value may name anyone
+        self.privacy_note.setVisible(private)
         self.fields.setRowCount(len(names))
         self.fields.setVerticalHeaderLabels([n.replace("_", " ") for n in names])
         for row, name in enumerate(names):
             assert conflict is not None
             for column, side in enumerate((conflict.mine, conflict.theirs)):
-                self.fields.setItem(row, column, QTableWidgetItem(shown(side.get(name))))
+                text = HIDDEN if private else shown(side.get(name))
+                self.fields.setItem(row, column, QTableWidgetItem(text))
         self.fields.resizeRowsToContents()
         for button in (self.keep_mine, self.keep_theirs):
             button.setEnabled(conflict is not None and not self._ctx.vault.read_only)
