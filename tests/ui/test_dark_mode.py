@@ -19,7 +19,7 @@ from notesdesk.core.services import care, measures
 from notesdesk.ui.session import Kind
 from notesdesk.ui.widgets.banner import Banner
 from notesdesk.ui.widgets.demo import DemoStrip, tinted
-from notesdesk.ui.widgets.ink import contrast
+from notesdesk.ui.widgets.ink import RISK_ON_LIGHT, contrast, risk_ink
 from notesdesk.ui.workspace.fitting import FittingTable
 from notesdesk.ui.workspace.measures.options import OptionButton
 from notesdesk.ui.workspace.measures.result import RiskBox
@@ -157,3 +157,50 @@ def test_the_note_under_a_table_that_hides_columns_reads(shown_in: str, qtbot) -
     table.show()
     qtbot.waitUntil(table.hidden_note.isVisible)
     assert ink_contrast(table.hidden_note) >= TEXT
+
+
+@pytest.fixture
+def switched(qapp: QApplication) -> Iterator[None]:
+    """Light at first; the test switches the system to dark while the widgets are on screen."""
+    before = QApplication.palette()
+    QApplication.setPalette(SCHEMES["light"])
+    yield
+    QApplication.setPalette(before)
+
+
+def test_a_live_switch_to_dark_reaches_the_banner_and_the_risk_flags(
+    switched, workspace, ws_ctx, ws_client, qtbot
+) -> None:
+    ws_ctx.session.write(measures.record_measure, ws_client, "PHQ-9", [1] * 9, change=Kind.MEASURE,
+                         client_id=ws_client)
+    window = QWidget()  # the banner sits inside the main window: it is not a window of its own
+    qtbot.addWidget(window)
+    banner = Banner(window)
+    QVBoxLayout(window).addWidget(banner)
+    banner.add_message("This vault is open read-only.")
+    window.resize(700, 80)
+    window.show()
+    workspace.resize(1280, 800)
+    workspace.show()
+    overview = workspace.overview_tab
+    overview.refresh()
+    qtbot.waitUntil(lambda: "item 9 endorsed" in overview.text("safety"))
+    tab = workspace.measures_tab
+    workspace.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.flags_label.isVisible() and "item 9" in tab.flags_label.text().lower())
+    [line] = [label for label in banner.findChildren(QLabel) if label.text()]
+
+    QApplication.setPalette(SCHEMES["dark"])  # the system switched; nothing is refreshed by hand
+
+    # The banner takes the dark scheme's notice colours, not the light ones it was made with.
+    notice = SCHEMES["dark"].color(QPalette.ColorRole.ToolTipBase)
+    qtbot.waitUntil(lambda: banner.palette().color(QPalette.ColorRole.Window) == notice)
+    assert ink_contrast(line) >= TEXT
+    # The risk lines are drawn in the red that reads on dark (a label's other text would hide a red
+    # that does not, so the colour itself is checked).
+    dark_red = risk_ink(SCHEMES["dark"]).name()
+    for label in (tab.flags_label, overview.labels["safety"]):
+        qtbot.waitUntil(lambda label=label: dark_red in label.text())
+        assert RISK_ON_LIGHT.name() not in label.text()
+    heading = tab.result.risk.heading  # the prompt after the flag, inside the tab
+    qtbot.waitUntil(lambda: dark_red in heading.styleSheet())

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from notesdesk.ui.widgets.ink import redraw_on_palette_change
 
 
 class Banner(QFrame):
@@ -17,12 +28,8 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        role = QPalette.ColorRole
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            palette.setColor(group, role.Window, palette.color(role.ToolTipBase))
-            palette.setColor(group, role.WindowText, palette.color(role.ToolTipText))
-        self.setPalette(palette)
+        self._tint()
+        redraw_on_palette_change(self, self._tint)
         self.setAccessibleName("Notice")
         self._icon = QLabel(self)
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
@@ -45,6 +52,20 @@ class Banner(QFrame):
         self._messages: list[str] = []
         self._dismissed = False
         self.hide()
+
+    def _tint(self) -> None:
+        """The notice colours of the application's palette (its own is tinted, so not that one).
+        Only the two roles are set: the rest follows the window, so a scheme switch reaches it."""
+        system, palette, role = QApplication.palette(), self.palette(), QPalette.ColorRole
+        wanted = {role.Window: system.color(role.ToolTipBase),
+                  role.WindowText: system.color(role.ToolTipText)}
+        groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+        if all(palette.color(g, r) == c for g in groups for r, c in wanted.items()):
+            return  # setting it again would announce a palette change again
+        for group in groups:
+            for r, colour in wanted.items():
+                palette.setColor(group, r, colour)
+        self.setPalette(palette)
 
     def messages(self) -> list[str]:
         return list(self._messages)

@@ -39,27 +39,45 @@ def risk_style(palette: QPalette) -> str:
     return f" style='color:{risk_ink(palette).name()}'"
 
 
-class _Restyle(QObject):
-    def __init__(self, widget: QWidget, sheet: Callable[[QColor], str]) -> None:
-        super().__init__(widget)
-        self._widget, self._sheet = widget, sheet
-        self.apply()
-        widget.installEventFilter(self)
+class _SchemeWatch(QObject):
+    """Calls `redraw` when the application's palette changes. A window hears it as an event; a widget
+    inside one does not (one with a style sheet hears no palette change at all), so the application's
+    own signal is what reaches every widget; the event is kept for a Qt that no longer has the
+    signal. Parented to the widget: it goes, and stops, with it."""
 
-    def apply(self) -> None:
-        # The application's palette (the system's light or dark scheme), not the widget's own, which
-        # its style sheet changes (a tinted background): the choice would flip back and forth.
-        wanted = self._sheet(risk_ink(QApplication.palette()))
-        if self._widget.styleSheet() != wanted:  # setting it again would announce a change again
-            self._widget.setStyleSheet(wanted)
+    def __init__(self, widget: QWidget, redraw: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._redraw = redraw
+        widget.installEventFilter(self)
+        changed = getattr(QApplication.instance(), "paletteChanged", None)
+        if changed is not None:
+            changed.connect(self._on_palette)
+
+    def _on_palette(self, _palette: QPalette) -> None:
+        self._redraw()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self.apply()
+            self._redraw()
         return False
+
+
+def redraw_on_palette_change(widget: QWidget, redraw: Callable[[], None]) -> None:
+    """Call `redraw` whenever the application's palette changes (the system switched to dark mode):
+    for widgets that bake a colour of their own into their text or palette when they draw it."""
+    _SchemeWatch(widget, redraw)
+
+
+def _restyle(widget: QWidget, sheet: Callable[[QColor], str]) -> None:
+    # The application's palette (the system's light or dark scheme), not the widget's own, which
+    # its style sheet changes (a tinted background): the choice would flip back and forth.
+    wanted = sheet(risk_ink(QApplication.palette()))
+    if widget.styleSheet() != wanted:  # setting it again would announce a change again
+        widget.setStyleSheet(wanted)
 
 
 def in_risk_ink(widget: QWidget, sheet: Callable[[QColor], str]) -> None:
     """Give the widget the style sheet `sheet(ink)`, with the risk red for the application's palette,
     again whenever that palette changes (the system switched to dark mode, say)."""
-    _Restyle(widget, sheet)
+    _restyle(widget, sheet)
+    _SchemeWatch(widget, lambda: _restyle(widget, sheet))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from notesdesk.core.services import measures
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.widgets.ink import risk_style
+from notesdesk.ui.widgets.ink import redraw_on_palette_change, risk_style
 from notesdesk.ui.workspace.measures.data import FLAG_TITLES, RISK_KINDS, latest_lines
 
 EMPTY = "No outcome measures yet. Give one from the Measures tab."
@@ -29,6 +29,7 @@ class MeasuresSummary(QLabel):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName("Latest outcome measures and flags")
+        redraw_on_palette_change(self, self.refresh)  # the risk red of the new scheme
 
     def refresh(self) -> None:
         rows = measures.measure_history(self._ctx.uow(), self._client_id)
@@ -49,7 +50,7 @@ class MeasuresSummary(QLabel):
         if flags:
             items = []
             for f in flags:
-                style = risk_style(self.palette()) if f.kind in RISK_KINDS else ""
+                style = risk_style(QApplication.palette()) if f.kind in RISK_KINDS else ""
                 items.append(f"<li><b{style}>{_esc(FLAG_TITLES[f.kind])}</b> — {_esc(f.message)}</li>")
             text += "<p>Flags</p><ul style='margin-left:-20px'>" + "".join(items) + "</ul>"
         self.setText(text)

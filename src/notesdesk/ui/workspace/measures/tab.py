@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -35,7 +36,7 @@ from notesdesk.core.services import measures, notes
 from notesdesk.core.services.measures import MeasureRow
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
-from notesdesk.ui.widgets.ink import risk_style
+from notesdesk.ui.widgets.ink import redraw_on_palette_change, risk_style
 from notesdesk.ui.workspace.fitting import FillingScrollArea, FittingTable
 from notesdesk.ui.workspace.measures.chart import TrendChart
 from notesdesk.ui.workspace.measures.data import (
@@ -151,6 +152,7 @@ class MeasuresTab(QWidget):
         self.flags_label.setTextFormat(Qt.TextFormat.RichText)
         flags_box = QGroupBox("Flags")
         QVBoxLayout(flags_box).addWidget(self.flags_label)
+        redraw_on_palette_change(self.flags_label, lambda: self._show_flags(self._risk_shown))
 
         self.chart_combo = named(QComboBox(), "Instrument shown in the chart")
         self.alliance_check = named(QCheckBox("Show the alliance"), "Show the alliance line in the chart")
@@ -272,7 +274,7 @@ class MeasuresTab(QWidget):
 
     def _show_flags(self, risk_shown: tuple[str, ...]) -> None:
         self._risk_shown = risk_shown
-        self.flags_label.setText(flags_html(self.flags, self.flags_label.palette(), risk_shown))
+        self.flags_label.setText(flags_html(self.flags, QApplication.palette(), risk_shown))
 
     # -- linking to a session note ----------------------------------------------------------------------
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.names import mask_names
 from notesdesk.core.domain.paperwork import ConsentKind
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
-from notesdesk.ui.widgets.ink import risk_style
+from notesdesk.ui.widgets.ink import redraw_on_palette_change, risk_style
 from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
 from notesdesk.ui.workspace.overview.attachments_box import AttachmentsBox
 from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
@@ -140,6 +140,7 @@ class OverviewTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolled(inner, "Client overview"))
         ctx.prefs.signals.sig_privacy_changed.connect(self._on_privacy)
+        redraw_on_palette_change(self, lambda: self._on_privacy(False))  # the risk red of the new scheme
         ctx.session.for_client(client_id).on_change(self, SHOWN_KINDS, self.refresh)
         self.refresh()
 
@@ -213,7 +214,7 @@ class OverviewTab(QWidget):
         self.labels["milestones"].setText(
             (total if data.milestones_total else "") + _list(reached, "None reached yet")
         )
-        style = risk_style(self.palette())
+        style = risk_style(QApplication.palette())
         loop = "".join(f"<br><b{style}>{_esc(m)}</b>" for m in data.safety_flags)
         self.labels["safety"].setText(_esc(data.safety_plan) + loop)
         self.review_safety_plan.setVisible(bool(data.safety_flags))
