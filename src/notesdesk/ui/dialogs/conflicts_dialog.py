@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -146,8 +147,10 @@ class ConflictsDialog(QDialog):
         for row, name in enumerate(names):
             assert conflict is not None
             for column, side in enumerate((conflict.mine, conflict.theirs)):
-                text = HIDDEN if private else shown(side.get(name))
-                self.fields.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(HIDDEN if private else shown(side.get(name)))
+                # Top-aligned, so two outlines of different lengths start on the same line.
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                self.fields.setItem(row, column, item)
         self.fields.resizeRowsToContents()
         for button in (self.keep_mine, self.keep_theirs):
             button.setEnabled(conflict is not None and not self._ctx.vault.read_only)
