@@ -243,6 +243,7 @@ def test_the_set_digest_is_the_one_the_module_documents_so_existing_heads_still_
         conn.close()
     assert rows >= 3  # the client, their episode and the note at least
     with vault.unit_of_work() as uow:
+        assert uow.session is not None
         assert vault.audit.heads.live_rows(uow.session) == expected % (1 << 256)
         stored = vault.audit.heads.read(uow.session)
     assert stored is not None and stored.rows == expected % (1 << 256)
