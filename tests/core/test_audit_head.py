@@ -213,3 +213,37 @@ def test_an_unwritable_anchor_folder_loses_nothing(vault_path: Path, monkeypatch
     with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
         assert [c.name for c in clients.list_clients(vault.unit_of_work())] == ["Ngozi Adébáyọ̀"]
     assert blocked.read_text() == "a file where the anchor folder should be"
+
+
+def test_the_set_digest_is_the_one_the_module_documents_so_existing_heads_still_verify(vault: Vault) -> None:
+    """head.py's formula, computed here independently from the raw rows: an existing vault's stored
+    digest stays valid whatever the keeper does to compute it faster."""
+    import hashlib
+
+    import msgspec
+
+    from notesdesk.core.crypto import keys
+    from notesdesk.core.storage.tables import SEALED_TABLES
+
+    client = clients.add_client(vault.unit_of_work(), Client(name="Zoë Ó Briain"))
+    notes.create_note(vault.unit_of_work(), records.note(client.id, "a draft "))
+    term_key = keys.subkey(vault.data_key(), vault.vault_id, keys.SUBKEY_ROW_TERMS)
+    conn = sqlite3.connect(vault.path)
+    expected, rows = 0, 0
+    try:
+        for table, clear in SEALED_TABLES.items():
+            columns = ", ".join(["id", *clear])
+            for row in conn.execute(f"SELECT {columns}, data FROM {table}"):
+                parts = [table, *row[:-1], row[-1][-16:]]  # JSON: the tag as base64
+                digest = hashlib.blake2b(msgspec.json.encode(parts), key=term_key, digest_size=32,
+                                         person=b"nd-row-term").digest()
+                expected += int.from_bytes(digest, "big")
+                rows += 1
+    finally:
+        conn.close()
+    assert rows >= 3  # the client, their episode and the note at least
+    with vault.unit_of_work() as uow:
+        assert uow.session is not None
+        assert vault.audit.heads.live_rows(uow.session) == expected % (1 << 256)
+        stored = vault.audit.heads.read(uow.session)
+    assert stored is not None and stored.rows == expected % (1 << 256)

@@ -38,6 +38,7 @@ from notesdesk.ui.start.window import StartWindow, start_size
 
 if TYPE_CHECKING:  # the vault stack and the main window load after the unlock, not before the start window
     from notesdesk.core.storage.vault import Vault
+    from notesdesk.ui.keepers.client_list import FirstFill
     from notesdesk.ui.main_window import MainWindow
     from notesdesk.ui.workspace_host import WorkspaceFactory
 
@@ -66,17 +67,22 @@ def load_main_window_modules() -> None:
 class Preloader:
     """Runs load_main_window_modules on a thread of its own while the passphrase is typed, so neither
     the unlock nor the UI thread waits for those imports later. `wait` (the start window's preload, on
-    the runner thread) joins it, then imports anything it did not."""
+    the runner thread) joins it, then imports anything it did not. `on_done` is called on its thread
+    once it has finished (loaded or not)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_done: Callable[[], object] = lambda: None) -> None:
         self._thread = threading.Thread(target=self._run, name="notesdesk-preload", daemon=True)
+        self._on_done = on_done
 
-    @staticmethod
-    def _run() -> None:
+    def _run(self) -> None:
         # A failure here is said where it can be shown: `wait`, then the UI thread, import it again.
         # Importing allocates in bulk: no collection holding the UI thread up (ui/background.py).
         with contextlib.suppress(Exception), COLLECTOR_PAUSE.held():
             load_main_window_modules()
+        self._on_done()
+
+    def done(self) -> bool:
+        return self._thread.ident is not None and not self._thread.is_alive()
 
     def start(self) -> None:
         if not self._thread.is_alive() and self._thread.ident is None:
@@ -107,7 +113,14 @@ class Application(QApplication):
 
 
 class Launcher(QObject):
-    """Start window first; once it hands over an open vault, the main window with its context."""
+    """Start window first; once it hands over an open vault, the main window with its context.
+
+    The main window is built while the key is derived (`_prebuild`: the passphrase submitted and the
+    modules loaded), hidden and without a vault: the hand-over then only gives it the vault that passed
+    its checks, with its list read in the same job (`_prepare_first_fill`). A window built for one vault
+    file is never given another (the demo, say): it is dropped and a new one built."""
+
+    sig_preloaded = Signal()  # from the preload's thread: delivered on the UI thread
 
     def __init__(
         self,
@@ -130,16 +143,22 @@ class Launcher(QObject):
         self.runner = runner
         self.relaunch = relaunch  # None: lifecycle/lock.py's relaunch_detached, loaded later
         self.workspace_factory = workspace_factory
-        self.preloader = Preloader()
+        self.preloader = Preloader(self.sig_preloaded.emit)
+        self.sig_preloaded.connect(self._prebuild)
         self.start_window: StartWindow | None = None
         self.main_window: MainWindow | None = None
+        self._first_fill: FirstFill | None = None  # made on the runner for the vault about to be handed over
+        self._unlocking: Path | None = None  # the vault file a passphrase was submitted for
+        self.prebuilt: tuple[Path, MainWindow] | None = None  # hidden, without a vault
 
     def start(self) -> StartWindow:
         second = second_folder(self.prefs.backup_folder)
         folders = [paths.backup_dir(), *([second] if second is not None else [])]
         window = StartWindow(self.vault_path, self.runner, self.errors, backup_folders=folders)
         window.sig_unlocked.connect(self._on_unlocked)
+        window.sig_unlocking.connect(self._on_unlocking)
         window.preload = self._ready_for_main_window
+        window.prepare = self._prepare_first_fill
         self.errors.set_parent(window)
         window.resize(start_size(window))
         window.show()
@@ -164,6 +183,37 @@ class Launcher(QObject):
         (ui/background.py), or the first collection after the unlock would hold the UI thread up."""
         self.preloader.wait()
         settle_long_lived_objects()
+
+    def _on_unlocking(self, path: Path) -> None:
+        self._unlocking = path
+        if self.preloader.done():
+            self._prebuild()  # else once the preload is done (sig_preloaded)
+
+    def _prebuild(self) -> None:
+        """On the UI thread while the key is derived on the runner: the main window, hidden, with no
+        vault and so nothing to show or read. Its modules are loaded by now (the preload); should
+        building it fail, the hand-over builds it again and reports what failed."""
+        path = self._unlocking
+        if path is None or self.main_window is not None or self.prebuilt is not None:
+            return
+        from notesdesk.ui.context import AppContext
+        from notesdesk.ui.lifecycle.lock import relaunch_detached
+        from notesdesk.ui.main_window import MainWindow
+
+        ctx = AppContext(None, self.runner, self.errors, self.prefs)
+        try:
+            window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
+        except Exception as exc:  # noqa: BLE001 - built again at the hand-over, which says why
+            log.warning("the main window could not be built ahead (%s)", type(exc).__name__)
+            return
+        self.prebuilt = (path, window)
+
+    def _prepare_first_fill(self, vault: Vault) -> None:
+        """On the runner thread, in the unlock's own job, once the vault has passed its checks: the
+        client list with its flags, so the main window adds rows at once instead of queueing the reads."""
+        from notesdesk.ui.keepers.client_list import first_fill
+
+        self._first_fill = first_fill(vault)
 
     def _watch_crashes(self) -> None:
         """Start watching this run; if the last one ended without closing, say so where it shows."""
@@ -202,8 +252,18 @@ class Launcher(QObject):
         from notesdesk.ui.lifecycle.lock import relaunch_detached
         from notesdesk.ui.main_window import MainWindow
 
-        ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
-        self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory)
+        ready, self._first_fill = self._first_fill, None  # of this vault only: the list checks
+        prebuilt, self.prebuilt = self.prebuilt, None
+        self._unlocking = None
+        if prebuilt is not None and prebuilt[0] == vault.path and not prebuilt[1].attached:
+            prebuilt[1].attach(vault, ready)
+            self.main_window = prebuilt[1]
+        else:
+            if prebuilt is not None:  # built for another vault file: never given this one
+                prebuilt[1].deleteLater()
+            ctx = AppContext(vault=vault, runner=self.runner, errors=self.errors, prefs=self.prefs)
+            self.main_window = MainWindow(ctx, self.relaunch or relaunch_detached, self.workspace_factory,
+                                          first_fill=ready)
         self.main_window.show()
         settle_long_lived_objects()
         if self.start_window is not None and self.start_window.first_run:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -37,7 +38,7 @@ from notesdesk.ui.dialogs.guide_dialog import add_help_menu
 from notesdesk.ui.dialogs.search_dialog import SearchDialog
 from notesdesk.ui.dialogs.settings_dialog import SettingsDialog
 from notesdesk.ui.geometry import keep_on_screen, restore_window, save_window
-from notesdesk.ui.keepers.client_list import ClientListKeeper
+from notesdesk.ui.keepers.client_list import ClientListKeeper, FirstFill
 from notesdesk.ui.keepers.search import SearchKeeper
 from notesdesk.ui.lifecycle import crash_notice
 from notesdesk.ui.lifecycle.backups import BackupKeeper
@@ -64,6 +65,9 @@ from notesdesk.ui.widgets.cover import SessionCover, hide_child_windows
 from notesdesk.ui.widgets.demo import mark_if_demo
 from notesdesk.ui.workspace_host import WorkspaceFactory, WorkspaceHost
 
+if TYPE_CHECKING:
+    from notesdesk.core.storage.vault import Vault
+
 TITLE = "NotesDesk"
 READ_ONLY = "This vault is open read-only: you can read but not change anything."
 DRAFT_NOT_IN_REPORT = (
@@ -85,9 +89,11 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         workspace_factory: WorkspaceFactory | None = None,
         system_lock: SystemLockWatcher | None = None,
         parent: QWidget | None = None,
+        first_fill: FirstFill | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._first_fill = first_fill  # the list read with the unlock (ui/app.py), if it was
         self._relaunch = relaunch
         self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
         self.inform: Callable[[str, str], object] = lambda title, text: QMessageBox.information(
@@ -98,7 +104,6 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self._held: HeldLock | None = None  # a held lock (ui/lifecycle/lock.py)
         self.setWindowTitle(TITLE)
         self.windowTitleChanged.connect(self._keep_title)
-        ctx.errors.set_parent(self)
 
         self.actions_by_name = self._make_actions()
         a = self.actions_by_name
@@ -119,9 +124,9 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.content = QWidget(self.pages)
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
-        for part in filter(None, (mark_if_demo(self, ctx.vault.is_demo), self.banner)):
-            column.addWidget(part)  # the demo never looks like a real vault (ui/widgets/demo.py)
+        column.addWidget(self.banner)
         column.addWidget(splitter, 1)
+        self._column = column
         self.cover = SessionCover(self.pages)
         self.pages.addWidget(self.content)
         self.pages.addWidget(self.cover)
@@ -143,14 +148,10 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.search_keeper.expect()
         self.search_keeper.sig_ready.connect(self._on_index_ready)
         self.idle = IdleWatcher(ctx.prefs.idle_minutes, self._on_idle, self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
         # Sleep and screen lock: the same lock as Ctrl+L, while the preference is on.
         self.system_lock = system_lock if system_lock is not None else SystemLockWatcher()
         self.system_lock.setParent(self)
         self.system_lock.sig_lock_requested.connect(self._on_system_lock)
-        self._follow_system_lock()
         self.client_list = ClientListKeeper(ctx, self.panel, self._update_actions, self)
 
         self.panel.sig_current_changed.connect(self._on_current_changed)
@@ -160,21 +161,49 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.search_dialog: SearchDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.backups_dialog: BackupsDialog | None = None
-        self._show_conditions()
         self._restore_geometry()
         self.index_status.setText("Building the search index…")
+        self._filled = False
+        self._recovered: LastRun | None = None
+        self.attached = False
+        if ctx.has_vault:
+            self.attach()
+        else:
+            self.idle.stop()  # counts from the attach: a window without a vault has nothing to lock
+
+    def attach(self, vault: Vault | None = None, first_fill: FirstFill | None = None) -> None:
+        """What needs the vault: a window built while the key was derived (ctx without a vault, ui/app.py)
+        gets it here, once it has passed the unlock's checks; until then it is hidden, holds no client
+        data and runs nothing (no idle or system lock, no reads)."""
+        if self.attached:
+            raise RuntimeError("this window already has its vault")
+        ctx = self.ctx
+        if vault is not None:
+            ctx.attach(vault)
+        if first_fill is not None:
+            self._first_fill = first_fill
+        self.attached = True
+        ctx.errors.set_parent(self)
+        demo = mark_if_demo(self, ctx.vault.is_demo)
+        if demo is not None:  # the demo never looks like a real vault (ui/widgets/demo.py)
+            self._column.insertWidget(0, demo)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle.set_minutes(ctx.prefs.idle_minutes)
+        self._follow_system_lock()
+        self._show_conditions()
         # The list is filled, and the background reads begin, on a later turn of the event loop (a
         # timer: a zero delay would run in the same batch of posted events as the window's showing):
         # the window shows first, and no one step of the unlock holds the UI thread for long.
-        self._filled = False
-        self._recovered: LastRun | None = None
         QTimer.singleShot(1, self, self._fill)  # with the window as context: not after it is gone
 
     def _fill(self) -> None:
         if self._shut:
             return
         self.backups.start()  # here, not while the window is built: it reads the backup folders
-        self.client_list.fill(self._on_filled)  # the rows in chunks, then the flags queued
+        ready, self._first_fill = self._first_fill, None
+        self.client_list.fill(self._on_filled, ready)  # the rows in chunks, then the flags queued
 
     def _on_filled(self) -> None:
         self._filled = True
@@ -452,7 +481,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.ctx.runner.wait()
         self.search_keeper.close()
         self.host.show_client(None)
-        self.ctx.vault.close()
+        if self.ctx.has_vault:
+            self.ctx.vault.close()
 
     # -- window ------------------------------------------------------------------------------------
 

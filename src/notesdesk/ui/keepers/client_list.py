@@ -6,11 +6,14 @@ one refresh; a change inside a client's record re-reads only that client's flags
 The first fill after the unlock (`fill`) holds the UI thread up for no more than a few milliseconds at
 a time: the rows (decrypted names, labels, sort keys) are made on the background runner and added
 FILL_CHUNK at a time, one turn of the event loop each, so the window paints and answers between them.
+The app makes them, with their flags, in the unlock's own background job, once the vault has passed its
+checks (`first_fill`, ui/app.py): the window then starts adding rows at once, with nothing to wait for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -25,6 +28,7 @@ from notesdesk.ui.session import Changed, Kind
 
 if TYPE_CHECKING:
     from notesdesk.core.storage.uow import UnitOfWork
+    from notesdesk.core.storage.vault import Vault
 
 REFRESH_DELAY_MS = 800
 # Rows added to the list per turn of the event loop at the first fill: each chunk costs the UI thread
@@ -36,6 +40,24 @@ def _rows(uow: UnitOfWork) -> tuple[list[Client], list[ClientRow]]:
     """On the background runner: the clients and their rows, ready to show."""
     found = client_service.list_clients(uow)
     return found, client_rows(found, {})
+
+
+@dataclass(frozen=True)
+class FirstFill:
+    """The list as the window first shows it, made off the UI thread: every client's row with its flags.
+    `vault` is the one it was read from: it fills no window of another."""
+
+    vault: Vault = field(repr=False)
+    rows: list[ClientRow] = field(repr=False)
+    flags: dict[str, ClientFlags] = field(repr=False)
+
+
+def first_fill(vault: Vault) -> FirstFill:
+    """On the background runner, once `vault` has passed its unlock checks (never before: a refused
+    vault shows nothing): the clients, their rows and their flags."""
+    found = client_service.list_clients(vault.unit_of_work())
+    flags = client_flags(vault.unit_of_work(), [c.id for c in found])
+    return FirstFill(vault, client_rows(found, flags), flags)
 
 
 class ClientListKeeper(QObject):
@@ -63,15 +85,20 @@ class ClientListKeeper(QObject):
         self._timer.timeout.connect(self._on_timer)
         ctx.session.sig_changed.connect(self._on_changed)
 
-    def fill(self, then: Callable[[], None] = lambda: None) -> None:
+    def fill(self, then: Callable[[], None] = lambda: None, ready: FirstFill | None = None) -> None:
         """The first fill: rows made in the background, added a chunk per turn of the event loop, then
-        the flags queued in the background and `then` called (also if a `refresh` overtakes it)."""
+        the flags queued in the background and `then` called (also if a `refresh` overtakes it). With
+        `ready` (made by `first_fill` from this window's vault), its rows, flags included, are added
+        the same way and nothing is read."""
         self._then = then
         if self._listed:  # a refresh came first (a client added at once): it read the list and flags
             self._filled()
             return
         self._round += 1
         round_, ctx = self._round, self._ctx
+        if ready is not None and ready.vault is ctx.vault:
+            self._feed_ready(round_, ready, ready.rows)
+            return
         ctx.session.background(lambda: _rows(ctx.uow()), lambda made: self._feed(round_, *made),
                                self._on_fill_failed)
 
@@ -84,6 +111,17 @@ class ClientListKeeper(QObject):
             return
         self._on_refreshed()
         self._read_flags([c.id for c in found])
+
+    def _feed_ready(self, round_: int, ready: FirstFill, rows: list[ClientRow]) -> None:
+        if self._closed or round_ != self._round:
+            return  # a refresh replaced the whole list meanwhile
+        self._panel.append_rows(rows[:FILL_CHUNK])
+        if len(rows) > FILL_CHUNK:
+            QTimer.singleShot(0, self, lambda: self._feed_ready(round_, ready, rows[FILL_CHUNK:]))
+            return
+        self._flags = ready.flags
+        self._on_refreshed()
+        self._filled()
 
     def _on_fill_failed(self, exc: BaseException) -> None:
         self._on_failed(exc)

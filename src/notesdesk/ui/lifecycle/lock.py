@@ -345,7 +345,7 @@ class SessionEndMixin:
         return self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
-        if self._shut:
+        if self._shut or not self.ctx.has_vault:  # a window built ahead holds nothing to save or back up
             event.accept()
             return
         # The window's own close button (spontaneous) asks as Quit does; a close from code does not.

@@ -109,6 +109,8 @@ def start_size(window: QWidget) -> QSize:
 class StartWindow(QWidget):
     sig_unlocked = Signal(object)
     """Emitted with the open Vault; the receiver owns it from then on."""
+    sig_unlocking = Signal(object)
+    """A passphrase was submitted for the vault at this Path: its key is being derived."""
 
     def __init__(
         self,
@@ -131,6 +133,9 @@ class StartWindow(QWidget):
         # Run on the runner thread once a vault is open, before it is handed over: the launcher loads
         # the main window's modules there, so the UI thread does not stop to import them (ui/app.py).
         self.preload: Callable[[], object] | None = None
+        # Then, with the vault that opened (and passed its checks): what the main window shows first,
+        # read on the runner thread in the same job (ui/app.py).
+        self.prepare: Callable[[Vault], object] | None = None
         self._vault: Vault | None = None
         # A vault was created here: the main window then goes on to the first client (ui/app.py).
         self.first_run = False
@@ -245,12 +250,16 @@ class StartWindow(QWidget):
 
     def _preloaded[T](self, result: T) -> T:
         """Runs on the runner thread, after the vault opened (`result`: the work's): the preload, if
-        any. Its failure is not this vault's: the UI thread then imports the same modules itself and
-        reports what fails."""
-        preload = self.preload
+        any, then the preparation for a vault handed over as it is. Their failure is not this vault's:
+        the UI thread then imports the same modules itself and reports what fails, and the main window
+        reads its list itself."""
+        preload, prepare = self.preload, self.prepare
         if preload is not None:
             with contextlib.suppress(Exception):
                 preload()
+        if prepare is not None and isinstance(result, _vault_class()):
+            with contextlib.suppress(Exception):
+                prepare(result)
         return result
 
     def _hand_over(self, _result: object = None) -> None:
@@ -326,6 +335,7 @@ class StartWindow(QWidget):
             self._on_unlocked,
             lambda exc: self._on_unlock_failed(exc, passphrase),
         )
+        self.sig_unlocking.emit(path)
 
     def _on_unlocked(self, vault: Vault) -> None:
         self.unlock.passphrase.clear()
