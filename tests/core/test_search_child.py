@@ -18,7 +18,7 @@ from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, RiskAssessment, RiskLevel
 from notesdesk.core.search.child import CLEAR_COLUMNS, NoteView, Order, SealedRows, build_from_file
 from notesdesk.core.search.index import SearchIndex
-from notesdesk.core.services import care, clients, notes, plans, search
+from notesdesk.core.services import care, clients, notes, plans, search, search_process
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.tables import SEALED_TABLES
 from notesdesk.core.storage.vault import Vault
@@ -100,6 +100,25 @@ def test_the_child_holds_only_the_fields_key(vault: Vault) -> None:
                 "private_note", "x", {}, b"\x01\x01" + bytes(40))
     finally:
         rows.close()
+
+
+def test_the_app_hands_its_child_the_fields_key_never_the_data_key(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SECURITY.md: the child is given the key of the record fields only."""
+    _practice(vault)
+    sent: list[Order] = []
+
+    def recorded(*args: object) -> Order:
+        order = Order(*args)  # type: ignore[arg-type]
+        sent.append(order)
+        return order
+
+    monkeypatch.setattr(search_process, "Order", recorded)
+    built = search_process.IndexBuild(vault).result()
+    assert built.search("resume")
+    [order] = sent
+    assert order.fields_key == keys.subkey(vault.data_key(), vault.vault_id, keys.SUBKEY_FIELDS)
+    assert order.fields_key != vault.data_key()
 
 
 def test_the_child_starts_without_the_vault_stack() -> None:
