@@ -82,16 +82,32 @@ def test_a_search_typed_before_the_childs_index_is_ready_says_so_then_answers(
     assert dialog is not None
     qtbot.keyClicks(dialog.query, "allotm")
     assert ctx.index is None and "still being built" in dialog.status.text()
-    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started as the window is built
     qtbot.waitUntil(lambda: [h.object_id for h in dialog.hits()] == [note.id], timeout=CHILD_WAIT_MS)
     assert window.search_keeper.child is None  # handed over, and the child has ended
+    window.shutdown()
+
+
+def test_the_childs_build_starts_with_the_window_and_is_taken_once_the_list_is_in(
+    qtbot, ctx, relaunch, in_a_child
+) -> None:
+    """The child builds beside the window's first paint and the list (it takes the other core), so
+    search is ready sooner; the runner waits for it only after the list's flags."""
+    ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
+    window = _window(qtbot, ctx, relaunch)
+    child = window.search_keeper.child
+    assert child is not None and child.alive()  # before the event loop has run the list's fill
+    assert window.panel.model.rowCount() == 0
+    qtbot.waitUntil(lambda: ctx.index is not None, timeout=CHILD_WAIT_MS)
+    assert [h.client_id for h in ctx.index.search("lima")] == [ana.id]
+    assert window.search_keeper.child is None and not child.alive()
     window.shutdown()
 
 
 def test_the_child_ends_when_the_window_closes_before_it_is_done(qtbot, ctx, relaunch, in_a_child) -> None:
     clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
-    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started as the window is built
     child = window.search_keeper.child
     assert child is not None and child.alive()
     window.shutdown()
@@ -102,7 +118,7 @@ def test_the_child_ends_when_the_window_closes_before_it_is_done(qtbot, ctx, rel
 def test_the_child_ends_when_the_vault_locks(qtbot, ctx, relaunch, in_a_child) -> None:
     clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
-    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started as the window is built
     child = window.search_keeper.child
     assert child is not None
     assert window.lock()
@@ -132,7 +148,7 @@ def test_if_the_child_fails_the_index_is_built_in_process_all_the_same(
     monkeypatch.setattr(search_process.IndexBuild, "result", fails)
     ana = clients.add_client(ctx.uow(), Client(name="Ana Lima"))
     window = _window(qtbot, ctx, relaunch)
-    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started once the list is in
+    qtbot.waitUntil(lambda: window.search_keeper.child is not None)  # started as the window is built
     child = window.search_keeper.child
     assert child is not None
     qtbot.waitUntil(lambda: ctx.index is not None, timeout=CHILD_WAIT_MS)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Protocol
 
 from notesdesk.core.domain.common import new_id, now
 
@@ -143,6 +145,40 @@ class Signature:
     key_fingerprint: str
 
 
+class Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+class Assessed(Protocol):
+    @property
+    def level(self) -> RiskLevel: ...
+    @property
+    def factors(self) -> str: ...
+    @property
+    def plan(self) -> str: ...
+
+
+def sections_text(sections: Iterable[Titled]) -> str:
+    """A note's sections as one text (SessionNote.text; also the search index's lighter view of a
+    note, core/search/child.py)."""
+    return "\n\n".join(f"{s.title}\n{s.text}" for s in sections if s.text)
+
+
+def risk_words(risk: Assessed | None, noted: str) -> str:
+    """SessionNote.risk_text, from the recorded risk and the free-text line."""
+    lines = []
+    if risk is not None:
+        lines.append(f"Risk level: {risk.level.value}")
+        lines += [f"{label}: {text.strip()}" for label, text in
+                  (("Factors", risk.factors), ("Plan", risk.plan)) if text.strip()]
+    if noted.strip():
+        lines.append(f"Noted: {noted.strip()}")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class SessionNote:
     client_id: str
@@ -192,20 +228,13 @@ class SessionNote:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(f"{s.title}\n{s.text}" for s in self.sections if s.text)
+        return sections_text(self.sections)
 
     @property
     def risk_text(self) -> str:
         """The note's risk in words: the recorded level, its factors and plan, and any free-text risk
         line written before levels existed (shown as it was; flags read only the level)."""
-        lines = []
-        if self.risk is not None:
-            lines.append(f"Risk level: {self.risk.level.value}")
-            lines += [f"{label}: {text.strip()}" for label, text in
-                      (("Factors", self.risk.factors), ("Plan", self.risk.plan)) if text.strip()]
-        if self.risk_noted.strip():
-            lines.append(f"Noted: {self.risk_noted.strip()}")
-        return "\n".join(lines)
+        return risk_words(self.risk, self.risk_noted)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ def build_index(uow: UnitOfWork, notes_per_page: int = NOTES_PER_PAGE) -> Search
     (ui/keepers/search.py): a note written between two pages is put in the index by that change if
     its page was already read."""
     index = SearchIndex()
+    with index.bulk():
+        _read_into(uow, index, notes_per_page)
+    return index
+
+
+def _read_into(uow: UnitOfWork, index: SearchIndex, notes_per_page: int) -> None:
     with uow:
         index.set_clients(uow.clients.all())
         addenda: dict[str, list[Addendum]] = defaultdict(list)
@@ -35,10 +41,9 @@ def build_index(uow: UnitOfWork, notes_per_page: int = NOTES_PER_PAGE) -> Search
     while True:
         with uow:
             notes, after = uow.notes.page(after, notes_per_page)
-        # Oldest session first: an index that keeps documents in date order by their rowids (to hand
-        # the newest page of hits over first) then adds them in rising rowid order, which FTS5 does
-        # without flushing its pending terms at every document.
+        # Oldest session first: documents are numbered in date order (core/search/index.py); the
+        # child process (core/search/child.py) reads the same pages in the same order.
         for note in sorted(notes, key=lambda n: (n.session_date, n.created_at)):
             index.put_note(note, addenda.get(note.id, []))
         if len(notes) < notes_per_page:
-            return index
+            return

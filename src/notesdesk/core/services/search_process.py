@@ -2,10 +2,11 @@
 interpreter lock while a large practice is decrypted and decoded (docs/design-notes.md §10).
 
 The child is a fresh interpreter (multiprocessing's 'spawn': nothing of this process's memory is
-copied into it). The data key reaches it through a pipe to this process, never a file, an argument or
-the environment. It opens the vault read-only (mode=ro, no lock taken: the app holds it), builds the
-index in its own memory (temp_store=MEMORY, as in-process) and hands it back through the same pipe
-as a SQLite image, then ends. It ends as well when this process does (it watches its parent), and
+copied into it) that imports only core/search/child.py and what it needs. The fields key (derived
+from the data key; not the data key) reaches it through a pipe to this process, never a file, an
+argument or the environment. It opens the vault read-only (mode=ro, no lock taken: the app holds it),
+builds the index in its own memory (temp_store=MEMORY, as in-process) and hands it back through the
+same pipe as a SQLite image, then ends. It ends as well when this process does (it watches its parent), and
 `stop` ends it at once (a lock, a close): none is left behind, and it writes nothing anywhere.
 """
 
@@ -14,15 +15,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import threading
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from notesdesk.core.crypto import keys
 from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.search.child import Failed, Order, serve
 from notesdesk.core.search.index import IndexState, SearchIndex
-from notesdesk.core.services.search import NOTES_PER_PAGE, build_index
+from notesdesk.core.services.search import NOTES_PER_PAGE
 
 if TYPE_CHECKING:
     from notesdesk.core.storage.vault import Vault
@@ -35,20 +35,6 @@ CHILD_FROM_BYTES = 16 * 1024 * 1024
 CHILD_NICENESS = 5
 
 BUILD_FAILED = "The search index could not be built ({reason}). Search is unavailable until the next unlock."
-
-
-@dataclass(frozen=True)
-class _Order:
-    path: str
-    vault_id: str
-    owner_id: str
-    dek: bytes = field(repr=False)
-    notes_per_page: int
-
-
-@dataclass(frozen=True)
-class _Failed:
-    message: str
 
 
 def worth_a_child(vault: Vault, threshold: int | None = None) -> bool:
@@ -69,12 +55,15 @@ class IndexBuild:
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe(duplex=True)
         self._conn = ours
-        self._process = context.Process(target=_serve, args=(theirs,), name="notesdesk-index", daemon=True)
+        # The child's module (core/search/child.py) imports only what the build needs.
+        self._process = context.Process(target=serve, args=(theirs,), name="notesdesk-index", daemon=True)
         self._process.start()
         _lower_priority(self._process.pid)
         theirs.close()  # the child's end lives in the child only: its exit is our end-of-file
-        order = _Order(str(vault.path), vault.vault_id, vault.audit.actor, vault.data_key(), notes_per_page)
-        ours.send(order)
+        # Only the key of the fields the index reads: not the data key (which opens the psychotherapy
+        # notes and makes every other key), so the child can read records but neither sign nor seal.
+        fields_key = keys.subkey(vault.data_key(), vault.vault_id, keys.SUBKEY_FIELDS)
+        ours.send(Order(str(Path(vault.path).resolve()), vault.vault_id, fields_key, notes_per_page))
 
     @property
     def pid(self) -> int | None:
@@ -88,7 +77,7 @@ class IndexBuild:
         was stopped."""
         try:
             reply = self._conn.recv()
-            if isinstance(reply, _Failed):
+            if isinstance(reply, Failed):
                 raise NotesdeskError(BUILD_FAILED.format(reason=reply.message))
             image = self._conn.recv_bytes()
         except (EOFError, OSError) as exc:
@@ -113,49 +102,3 @@ def _lower_priority(pid: int | None) -> None:
     with contextlib.suppress(OSError):
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         os.setpriority(os.PRIO_PROCESS, pid, min(ours + CHILD_NICENESS, 19))
-
-
-# -- in the child ---------------------------------------------------------------------------------
-
-
-def _end_with_parent() -> None:
-    """If the app ends (even killed) while this child works, end too, at once."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _serve(conn: Connection) -> None:
-    _end_with_parent()
-    try:
-        order = conn.recv()
-        index = _build(order)
-        image, state = index.image()
-        index.close()
-        conn.send(state)
-        conn.send_bytes(image)
-    except NotesdeskError as exc:  # our own messages say what happened and hold no client data
-        conn.send(_Failed(str(exc)))
-    except BaseException as exc:  # never its text: it could quote a record
-        conn.send(_Failed(type(exc).__name__))
-    finally:
-        conn.close()
-
-
-def _build(order: _Order) -> SearchIndex:
-    from notesdesk.core.storage.sqlite import make_engine
-    from notesdesk.core.storage.vault import Unlocked, Vault
-
-    path = Path(order.path)
-    unlocked = Unlocked(order.vault_id, order.owner_id, order.dek)
-    vault = Vault(path, make_engine(path, read_only=True), unlocked, None, read_only=True)
-    try:
-        return build_index(vault.unit_of_work(), order.notes_per_page)
-    finally:
-        vault.close()

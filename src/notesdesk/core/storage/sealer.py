@@ -36,12 +36,18 @@ def decode[T](payload: bytes, kind: type[T]) -> T:
 
 
 class Sealer:
-    def __init__(self, fields: FieldCipher, private: FieldCipher) -> None:
+    def __init__(self, fields: FieldCipher, private: FieldCipher | None) -> None:
+        """`private` None: a sealer that opens no psychotherapy note (the search index's child
+        process holds only the fields key, core/search/child.py)."""
         self._fields = fields
         self._private = private
 
     def _cipher(self, table: str) -> FieldCipher:
-        return self._private if table in PRIVATE_TABLES else self._fields
+        if table not in PRIVATE_TABLES:
+            return self._fields
+        if self._private is None:
+            raise PermissionError(f"This sealer holds no key for {table}.")
+        return self._private
 
     def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
         payload = encode(obj)

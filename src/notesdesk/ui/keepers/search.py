@@ -1,8 +1,8 @@
 """Keeps ctx.index current: built in the background after unlock, updated on every change.
 
 A large practice is decrypted and indexed in a child process (core/services/search_process.py), started
-once the list is filled; the background runner only waits for its result. A small one is built
-on the runner itself."""
+as the main window is built; once the list is filled the background runner waits for its result. A
+small one is built on the runner itself."""
 
 from __future__ import annotations
 
@@ -45,8 +45,22 @@ class SearchKeeper(QObject):
 
     def expect(self) -> None:
         """Say the index is on its way (`building`) before `start` is called; changes made meanwhile
-        are kept for it."""
+        are kept for it. A large practice's child process starts building now, beside the window's
+        first paint and the list: its start-up is light (core/search/child.py), it runs at a lower
+        priority, and on a machine of two cores or more it takes the core the app's one interpreter
+        lock leaves idle."""
         self._building = True
+        self._start_child()
+
+    def _start_child(self) -> None:
+        if self.child is not None or self._closed or self._child_failed:
+            return
+        if not worth_a_child(self._ctx.vault):
+            return
+        try:
+            self.child = IndexBuild(self._ctx.vault)
+        except OSError:  # no process could be started: the runner builds it, as for a small one
+            self.child = None
 
     def start(self) -> None:
         """Build in the background runner; the database lock keeps it apart from UI-thread reads."""
@@ -55,13 +69,7 @@ class SearchKeeper(QObject):
         self._queued = True
         self._building = True
         ctx = self._ctx
-        # A large practice's child process starts only now, once the window has painted and the list
-        # is in: its interpreter's start-up would otherwise take a core from the window's first paint.
-        if self.child is None and not self._closed and not self._child_failed and worth_a_child(ctx.vault):
-            try:
-                self.child = IndexBuild(ctx.vault)
-            except OSError:  # no process could be started: the runner builds it, as for a small one
-                self.child = None
+        self._start_child()  # unless `expect` started it
         child = self.child
         if child is not None:
             ctx.session.background(child.result, self._on_built, self._on_child_failed)
