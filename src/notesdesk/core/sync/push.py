@@ -21,7 +21,8 @@ from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
 from notesdesk.core.sync.shared import SYNCED_TABLES
 
-OWN_WRITES = frozenset({"create", "edit", "sign", "addend"})  # not "receive": others' rows go back never
+# Not "receive": others' rows go back never. "void": a receipt voided (services/receipts.py).
+OWN_WRITES = frozenset({"create", "edit", "sign", "addend", "void"})
 
 
 def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[str, str]], int]:

@@ -1,9 +1,9 @@
 """What syncs, table by table, and how a received row is taken in (docs/design-notes.md §9).
 
-Signed notes, addenda, plan reviews and agreements, phase entries and diagnoses are append-only: a
-received one is added, never changed. Client details, homework (with its check-ins), milestones, a
-signed plan version's status, episodes of care, measures and the next session are edited in place;
-safety plans
+Signed notes, addenda, plan reviews and agreements, phase entries, diagnoses, letters and payments are
+append-only: a received one is added, never changed. Client details, homework (with its check-ins),
+milestones, a signed plan version's status, episodes of care, measures, the next session, consents (a
+withdrawal) and receipts (a void) are edited in place; safety plans
 and signed plan versions are *versioned* (each save or activation is a new row). Every shared row of
 those goes out inside a `Shared` envelope naming the revisions it was made from (its `base`): the
 content token of the row as last synced for an edit in place, the id token of the client's newest
@@ -20,10 +20,12 @@ from typing import Any
 
 import msgspec
 
+from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.plans import PlanAgreement, PlanStatus, SignedReview, TreatmentPlan
 from notesdesk.core.domain.sync_conflicts import Kept, SyncConflict
 from notesdesk.core.domain.visits import Diagnosis, NextSession
@@ -74,6 +76,12 @@ SPECS: dict[str, Spec] = {
         Spec("measure", "measures", MeasureAdministration),
         Spec("diagnosis", "diagnoses", Diagnosis, editable=False),
         Spec("next_session", "next_sessions", NextSession),
+        # Paperwork and billing: a withdrawal and a void are edits; letters (kept as sent) and payments
+        # are only ever added.
+        Spec("consent", "consents", Consent),
+        Spec("letter", "letters", Letter, editable=False),
+        Spec("payment", "payments", Payment, editable=False),
+        Spec("receipt", "receipts", Receipt),
     )
 }
 SYNCED_TABLES = tuple(SPECS)
