@@ -19,8 +19,9 @@ from notesdesk.core.services import (
     sync_conflicts,
     visits,
 )
+from notesdesk.core.sync import push, state
 from tests.core import records
-from tests.sync.helpers import add_client, assign, found_practice, join_practice
+from tests.sync.helpers import add_client, assign, found_practice, join_practice, signed_note
 
 PHQ_14 = [2, 2, 2, 2, 2, 2, 1, 1, 0]  # PHQ-9 14, then 21: a reliable deterioration (change >= 6)
 PHQ_21 = [3, 3, 3, 3, 3, 2, 2, 2, 0]
@@ -177,3 +178,24 @@ def test_a_client_not_shared_brings_none_of_its_record(make_vault, admin_url):
     assert held == dict.fromkeys(held, 0)
     assert practice.status(bob.unit_of_work()).clients_not_shared == 1
 
+
+def test_a_device_that_synced_before_these_records_did_sends_its_earlier_ones_once(
+    make_vault, admin_url, monkeypatch
+):
+    """A practice that upgrades: what was written before this version synced these kinds is sent at
+    the first sync after the upgrade, and nothing sent before is sent again."""
+    with monkeypatch.context() as older:  # the version before: the first nine kinds only
+        older.setattr(push, "SYNCED_TABLES", state.FIRST_TABLES)
+        alice, bob, client = _pair(make_vault, admin_url)
+        diagnoses.add_diagnosis(alice.unit_of_work(), client.id, "F41.1")
+        measures.record_measure(alice.unit_of_work(), client.id, "PHQ-9", PHQ_14)
+        signed_note(alice, client.id, "written before the upgrade")
+        assert practice.sync(alice.unit_of_work()).pushed == 1
+        practice.sync(bob.unit_of_work())
+    assert diagnoses.list_diagnoses(bob.unit_of_work(), client.id) == []
+
+    # The client's episode of care (from before the upgrade too), the diagnosis and the measure.
+    assert practice.sync(alice.unit_of_work()).pushed == 3
+    assert practice.sync(bob.unit_of_work()).received == 3
+    assert _record(bob, client.id) == _record(alice, client.id)
+    assert practice.sync(alice.unit_of_work()).pushed == 0
