@@ -39,7 +39,7 @@ def test_a_second_device_joins_from_the_command_line(
     assert len(wrong.stderr.strip().splitlines()) == 1
     laptop.ok(*join, code, more=password)
 
-    assert "received 2" in laptop.ok("practice", "sync")
+    assert "received 3" in laptop.ok("practice", "sync")  # the client, its episode of care, the note
     shown = json.loads(laptop.ok("--json", "note", "show", note))
     assert shown["signature_valid"] is True and "Seen at the desk" in json.dumps(shown)
     again = laptop.run("practice", "invite-device")

@@ -24,7 +24,7 @@ def test_a_second_device_joins_with_a_code_and_both_sync(make_vault, admin_url):
     joined = practice_devices.join_device(laptop.unit_of_work(), admin_url, typed)
 
     assert joined.clinician_id == practice.status(desk.unit_of_work()).clinician_id
-    assert practice.sync(laptop.unit_of_work()).received == 2
+    assert practice.sync(laptop.unit_of_work()).received == 3  # the client, its episode of care, the note
     assert note_texts(laptop) == {"Written at the desk"}
     # The laptop signs as the same clinician; the note reaches the desk and verifies there.
     assert laptop.profile().name == desk.profile().name

@@ -28,10 +28,11 @@ def test_a_note_signed_on_one_vault_appears_verified_on_the_other(make_vault, ad
     assign(alice, client.id, joined.clinician_id)
     assign(alice, draft_client.id, joined.clinician_id)
 
-    assert practice.sync(alice.unit_of_work()).pushed == 3
+    # Two clients, each with its episode of care (opened at intake), and the note.
+    assert practice.sync(alice.unit_of_work()).pushed == 5
     report = practice.sync(bob.unit_of_work())
 
-    assert report.received == 3
+    assert report.received == 5
     assert {c.name for c in clients.list_clients(bob.unit_of_work())} == {client.name, draft_client.name}
     assert note_texts(bob) == {"Alice's first session"}
     # Bob adds an addendum to Alice's note; it travels back and verifies in Alice's vault.
@@ -135,7 +136,8 @@ def test_drafts_and_psychotherapy_notes_stay_with_their_author(make_vault, admin
     practice.sync(bob.unit_of_work())
 
     with psycopg.connect(admin_url) as conn:
-        assert conn.execute("SELECT array_agg(DISTINCT table_name) FROM change").fetchone() == (["client"],)
+        kinds = conn.execute("SELECT array_agg(DISTINCT table_name ORDER BY table_name) FROM change")
+        assert kinds.fetchone() == (["client", "episode"],)
     assert notes.list_notes(bob.unit_of_work(), client.id) == []
     assert notes.list_private_notes(bob.unit_of_work(), client.id) == []
 

@@ -176,3 +176,49 @@ def test_a_vault_open_read_only_does_not_sync(qtbot, ui_vault_path, runner, erro
         assert errors.last_message is None
     finally:
         window.shutdown()
+
+
+def test_a_colleagues_questionnaire_flags_the_client_on_the_list_and_refreshes_its_views(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    from datetime import timedelta
+
+    from notesdesk.core.domain.clients import Client
+    from notesdesk.core.domain.common import today
+    from notesdesk.core.services import diagnoses, measures
+    from notesdesk.ui.models.client_list_model import COL_FLAGS
+    from notesdesk.ui.session import ChangeFilter, Kind
+
+    founded = found_practice(ctx.vault, admin_url)
+    join_practice(ctx.vault, colleague, admin_url, founded.practice_fingerprint)
+    began = today() - timedelta(days=400)
+    shared = clients.add_client(colleague.unit_of_work(), Client(name="Synthetic Client", intake_date=began))
+    practice.sync(colleague.unit_of_work())
+    assign(colleague, shared.id, clinician_of(ctx.vault))
+    # PHQ-9 14, then 21 two weeks later: a reliable deterioration (change >= 6).
+    measures.record_measure(colleague.unit_of_work(), shared.id, "PHQ-9", [2, 2, 2, 2, 2, 2, 1, 1, 0],
+                            on=today() - timedelta(days=14))
+    measures.record_measure(colleague.unit_of_work(), shared.id, "PHQ-9", [3, 3, 3, 3, 3, 2, 2, 2, 0])
+    practice.sync(colleague.unit_of_work())
+
+    window = make_window()
+    heard: list[Kind] = []
+    # As the client's measures and diagnoses views listen.
+    kinds = (Kind.MEASURE, Kind.DIAGNOSIS)
+    ChangeFilter(ctx.session, window, kinds, lambda change: heard.append(change.kind), shared.id)
+
+    def flags_shown() -> str:
+        model = window.panel.model
+        if shared.id not in {c.id for c in model.clients()}:
+            return ""
+        return str(model.data(model.index(model.row_of(shared.id), COL_FLAGS)))
+
+    qtbot.waitUntil(lambda: "deteriorating" in flags_shown(), timeout=60_000)
+    assert Kind.MEASURE in heard
+    # A diagnosis the colleague records later reaches the open views on "Sync now".
+    diagnoses.add_diagnosis(colleague.unit_of_work(), shared.id, "F41.1")
+    practice.sync(colleague.unit_of_work())
+    heard.clear()
+    window.practice_sync.action.trigger()
+    qtbot.waitUntil(lambda: Kind.DIAGNOSIS in heard, timeout=60_000)
+    assert ctx.errors.last_message is None

@@ -17,7 +17,8 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import shared
 
 WHAT = {"client": "client details", "homework": "homework", "milestone": "milestone",
-        "safety_plan": "safety plan", "plan": "treatment plan version"}
+        "safety_plan": "safety plan", "plan": "treatment plan version", "episode": "episode of care",
+        "measure": "measure", "next_session": "next session", "consent": "consent", "receipt": "receipt"}
 
 
 @dataclass(frozen=True)

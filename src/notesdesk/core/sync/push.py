@@ -21,17 +21,22 @@ from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
 from notesdesk.core.sync.shared import SYNCED_TABLES
 
-OWN_WRITES = frozenset({"create", "edit", "sign", "addend"})  # not "receive": others' rows go back never
+# Not "receive": others' rows go back never. "void": a receipt voided (services/receipts.py).
+OWN_WRITES = frozenset({"create", "edit", "sign", "addend", "void"})
 
 
-def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[str, str]], int]:
-    """Up to `limit` rows written here after audit entry `cursor`, in the order first written (a client
-    before its notes, a note before its addenda), and the audit entry to resume after."""
+def _candidates(
+    uow: UnitOfWork, current: st.SyncState, limit: int
+) -> tuple[list[tuple[str, str]], int]:
+    """Up to `limit` rows written here after audit entry `current.audit_cursor`, in the order first
+    written (a client before its notes, a note before its addenda), and the audit entry to resume
+    after. Entries up to `refill_until` were pushed before: only those of the kinds to refill count."""
     assert uow.session is not None
     seen: dict[tuple[str, str], None] = {}
-    last = cursor
+    cursor = last = current.audit_cursor
     for entry in uow.vault.audit.entries_after(uow.session, cursor):
-        if entry.action in OWN_WRITES and entry.table in SYNCED_TABLES:
+        again = entry.seq <= current.refill_until and entry.table not in current.refill
+        if entry.action in OWN_WRITES and entry.table in SYNCED_TABLES and not again:
             if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
                 break
             seen[(entry.table, entry.row_id)] = None
@@ -39,14 +44,28 @@ def _candidates(uow: UnitOfWork, cursor: int, limit: int) -> tuple[list[tuple[st
     return list(seen), last
 
 
+def _widened(current: st.SyncState) -> st.SyncState:
+    """A device that pushed under a version that synced fewer kinds goes over its audit log once more,
+    from the start up to where it had pushed, for its earlier writes of the kinds added since."""
+    added = tuple(table for table in SYNCED_TABLES if table not in current.tables)
+    if not added:
+        return current
+    if not current.audit_cursor:  # nothing pushed yet: every kind's writes are still ahead
+        return replace(current, tables=SYNCED_TABLES)
+    still = current.refill if current.audit_cursor < current.refill_until else ()
+    return replace(current, tables=SYNCED_TABLES, audit_cursor=0, refill=(*still, *added),
+                   refill_until=max(current.refill_until, current.audit_cursor))
+
+
 def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
     """Seal and sign the next batch and keep it in the vault (one unit of work). A state with no outbox
     means nothing was left to push."""
     with uow:
         assert uow.session is not None
-        current = st.state(uow)
-        assert current.outbox is None
-        wanted, cursor = _candidates(uow, current.audit_cursor, limit)
+        stored = st.state(uow)
+        assert stored.outbox is None
+        current = _widened(stored)
+        wanted, cursor = _candidates(uow, current, limit)
         keys = access.load(uow)
         drawn_before = len(keys.unpublished)
         rows: list[tuple[RowAddress, bytes]] = []
@@ -61,7 +80,7 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         shared.save_bases(uow, bases)
         if not rows:
             updated = replace(current, audit_cursor=cursor)
-            if cursor != current.audit_cursor:
+            if updated != stored:
                 st.save(uow, updated)
                 uow.commit()
             return updated

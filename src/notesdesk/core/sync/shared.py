@@ -1,8 +1,9 @@
 """What syncs, table by table, and how a received row is taken in (docs/design-notes.md §9).
 
-Signed notes, addenda, plan reviews and agreements are append-only: a received one is added, never
-changed. Client details, homework (with its check-ins), milestones and a signed plan version's status
-are edited in place; safety plans
+Signed notes, addenda, plan reviews and agreements, phase entries, diagnoses, letters and payments are
+append-only: a received one is added, never changed. Client details, homework (with its check-ins),
+milestones, a signed plan version's status, episodes of care, measures, the next session, consents (a
+withdrawal) and receipts (a void) are edited in place; safety plans
 and signed plan versions are *versioned* (each save or activation is a new row). Every shared row of
 those goes out inside a `Shared` envelope naming the revisions it was made from (its `base`): the
 content token of the row as last synced for an edit in place, the id token of the client's newest
@@ -19,12 +20,15 @@ from typing import Any
 
 import msgspec
 
-from notesdesk.core.domain.care import Homework, Milestone, SafetyPlan
-from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.billing import Payment, Receipt
+from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
+from notesdesk.core.domain.clients import Client, Episode
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import Addendum, SessionNote
+from notesdesk.core.domain.paperwork import Consent, Letter
 from notesdesk.core.domain.plans import PlanAgreement, PlanStatus, SignedReview, TreatmentPlan
 from notesdesk.core.domain.sync_conflicts import Kept, SyncConflict
+from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services.signatures import Signable, signature_valid
 from notesdesk.core.storage.sealer import decode, encode
@@ -65,6 +69,19 @@ SPECS: dict[str, Spec] = {
         Spec("homework", "homework", Homework),
         Spec("milestone", "milestones", Milestone),
         Spec("safety_plan", "safety_plans", SafetyPlan, versioned=True, editable=False),
+        # The rest of the clinical record. An episode is closed (discharge) and a measure unlinked
+        # from a deleted draft note in place; phase entries and diagnoses are only ever added.
+        Spec("episode", "episodes", Episode),
+        Spec("phase", "phases", PhaseEntry, editable=False),
+        Spec("measure", "measures", MeasureAdministration),
+        Spec("diagnosis", "diagnoses", Diagnosis, editable=False),
+        Spec("next_session", "next_sessions", NextSession),
+        # Paperwork and billing: a withdrawal and a void are edits; letters (kept as sent) and payments
+        # are only ever added.
+        Spec("consent", "consents", Consent),
+        Spec("letter", "letters", Letter, editable=False),
+        Spec("payment", "payments", Payment, editable=False),
+        Spec("receipt", "receipts", Receipt),
     )
 }
 SYNCED_TABLES = tuple(SPECS)
@@ -226,6 +243,8 @@ def incoming(
     if spec.signed and not _signed_by_member(obj, signers):
         raise Refused("holds a signed record whose signature fails")
     _check_parents(uow, obj)
+    if _recorded_here_already(uow, obj):
+        return "held"
     if not spec.enveloped:  # notes and addenda: append-only, no revisions to keep (20,000 of them)
         return _append_only(uow, spec, obj, row)
     repository = repository_of(uow, table)
@@ -269,6 +288,14 @@ def incoming(
     bases[row_key(table, row_id)] = [token]
     _settle(uow, table, obj, set(base))
     return "applied" if local is not None else "added"
+
+
+def _recorded_here_already(uow: UnitOfWork, obj: Any) -> bool:
+    """A diagnosis whose code this vault already records on the client (under another id: both devices
+    recorded it offline): the one here stays and the code is not listed twice."""
+    if not isinstance(obj, Diagnosis):
+        return False
+    return any(d.code == obj.code and d.id != obj.id for d in uow.diagnoses.where(client_id=obj.client_id))
 
 
 def _append_only(uow: UnitOfWork, spec: Spec, obj: Any, row: bytes) -> str:

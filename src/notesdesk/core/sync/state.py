@@ -18,6 +18,10 @@ STATE_ID = "sync-state"
 SIGNERS_ID = "practice-signers"
 CLIENT_KEYS_ID = "client-keys"  # core/sync/access.py
 BASES_ID = "sync-bases"  # core/sync/shared.py: the revision each shared row was last synced at
+FIRST_TABLES = ("client", "note", "addendum", "plan", "plan_review", "plan_agreement", "homework",
+                "milestone", "safety_plan")
+"""The kinds of record pushes covered before episodes, measures, diagnoses and the rest synced: what a
+device's state saved by an earlier version has pushed (core/sync/push.py sends the rest once)."""
 DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID})
 """This device's place in the practice: never copied into a practice export (an imported copy would be
 a clone of the device, with its role, keys and log position)."""
@@ -89,6 +93,12 @@ class SyncState:
     pushed_rows: int = 0
     received_rows: int = 0
     held: int = 0  # client details received that differ from this vault's: kept as they are here
+    # The kinds this device's pushes cover (shared.SYNCED_TABLES as last pushed). When a version syncs
+    # more kinds, this device's own writes of them up to `refill_until` (where it had pushed) are
+    # pushed once, and only those (push.py).
+    tables: tuple[str, ...] = FIRST_TABLES
+    refill: tuple[str, ...] = ()
+    refill_until: int = 0
     id: str = STATE_ID
 
 

@@ -24,8 +24,10 @@ if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
     from notesdesk.core.storage.uow import UnitOfWork
 
 SYNC_EVERY_MS = 5 * 60_000
-RECEIVED_KINDS = (Kind.CLIENT, Kind.NOTE)
-"""What a sync brings in (sync/pull.py KINDS): the views of these kinds refresh after one."""
+# Every kind but psychotherapy notes and the practice's templates (never synced) and attachments (not yet).
+UNSYNCED_KINDS = (Kind.PRIVATE_NOTE, Kind.TEMPLATE, Kind.ATTACHMENT)
+RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
+"""What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
 
 
 @dataclass(frozen=True)
