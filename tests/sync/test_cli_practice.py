@@ -98,4 +98,5 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert removed["key_version"] == 2
     refused = bob.run("practice", "sync")
     assert refused.returncode == 1 and "removed from the practice" in refused.stderr
-    assert "Clients shared with you: 1" in alice.ok("practice", "status")
+    shown = alice.ok("practice", "status")
+    assert "Clients shared with you: 1" in shown and "Practice key version 2 (since a removal)" in shown

@@ -103,6 +103,9 @@ def test_removal_rotates_the_practice_key_and_every_remaining_member_follows(mak
         assert (ident.key_version, ident.key) == (2, _ident(alice).key)
         assert ident.key != old_key
     assert _ident(bob).key_version == 1  # never wrapped for him
+    shown = {practice.status(v.unit_of_work()).key_fingerprint for v in (alice, carol, laptop)}
+    assert len(shown) == 1 and shown != {founded.practice_fingerprint}
+    assert practice.status(carol.unit_of_work()).key_version == 2
 
     signed_note(alice, alices.id, "alice after")
     signed_note(carol, carols.id, "carol after")
@@ -286,10 +289,11 @@ def test_a_client_key_copy_certified_under_the_old_key_after_rotation_is_refused
 
 def _x25519_public_of(admin_url: str, clinician_id: str) -> bytes:
     with psycopg.connect(admin_url) as conn:
-        (public,) = conn.execute(
+        row = conn.execute(
             "SELECT x25519_public FROM device WHERE clinician_id = %s LIMIT 1", (clinician_id,)
         ).fetchone()
-    return bytes(public)
+    assert row is not None
+    return bytes(row[0])
 
 
 def _record(admin_url: str, version: int) -> versions.Rotation:
@@ -298,6 +302,7 @@ def _record(admin_url: str, version: int) -> versions.Rotation:
             "SELECT practice_id, previous, key_fingerprint, removed, device_id FROM key_rotation"
             " WHERE version = %s", (version,)
         ).fetchone()
+    assert row is not None
     return versions.Rotation(row[0], version, bytes(row[1]), row[2], tuple(row[3].split()), row[4])
 
 

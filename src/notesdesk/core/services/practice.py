@@ -65,6 +65,10 @@ class Status:
     held: int
     clients_shared: int = 0  # clients this clinician holds a key of (practice_access.Sharing)
     clients_not_shared: int = 0
+    # The practice key's version this vault holds and that version's fingerprint: after a removal,
+    # members may compare them out of band as they compared the first (docs/design-notes.md §9).
+    key_version: int = 1
+    key_fingerprint: str = ""
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -385,4 +389,6 @@ def status(uow: UnitOfWork) -> Status:
         current.held,
         shared.clients_shared,
         shared.clients_not_shared,
+        ident.key_version,
+        crypto.practice_fingerprint(ident.key, ident.practice_id) if ident.practice_key else "",
     )
