@@ -146,7 +146,7 @@ def test_removal_rotates_the_practice_key_and_every_remaining_member_follows(mak
         assert "Synthetic" not in details and "after" not in details.replace("accepted", "")
 
 
-def test_the_recovery_key_opens_the_new_version_and_the_new_client_keys(make_vault, admin_url):
+def test_after_a_rotation_the_recovery_key_opens_everything_and_a_new_device_joins(make_vault, admin_url):
     (desk, laptop, bob), bob_id, client, founded = _with_laptop(make_vault, admin_url)
     practice_access.remove_clinician(desk.unit_of_work(), bob_id)
     signed_note(desk, client.id, "desk after")
@@ -174,6 +174,17 @@ def test_the_recovery_key_opens_the_new_version_and_the_new_client_keys(make_vau
         assert name is not None
         assert crypto.RECOVERY in access.holders(connection, _ident(desk), client.id, name)
         assert access.recovery_public(connection, _ident(desk)) is not None
+    # A device of Alice's joining now takes the first version from the code, follows the record to the
+    # second, is certified under it, and receives the old and the new records.
+    tablet = make_vault("tablet")
+    practice_devices.join_device(tablet.unit_of_work(), admin_url,
+                                 practice_devices.invite_device(desk.unit_of_work()).code)
+    assert (_ident(tablet).key_version, _ident(tablet).key) == (2, _ident(desk).key)
+    _sync(tablet)
+    assert note_texts(tablet) == {"desk before", "desk after"}
+    signed_note(tablet, client.id, "tablet after")
+    _sync(tablet, laptop)
+    assert "tablet after" in note_texts(laptop)
 
 
 def _readable_by_keys(keys: access.ClientKeys, ident: st.SyncIdentity, admin_url: str) -> set[str]:
