@@ -28,6 +28,7 @@ CLINICIAN = "clinician"
 SUPERVISOR = "supervisor"
 ROLES = (CLINICIAN, SUPERVISOR)
 _RAW = serialization.Encoding.Raw
+GENESIS = b"\x00" * 32  # the "previous" of a log's first push, and of the first key rotation
 
 
 class SyncRefused(Exception):
@@ -155,8 +156,10 @@ class DeviceKeys:
     x25519_public: bytes
     note_public: bytes
     # Not part of the statement: for a device removed from the practice, the last push of its log that
-    # counts, as certified under a rotated practice key (core/sync/roster.py); None for a member's.
+    # counts and that push's hash, as certified under a rotated practice key (core/sync/roster.py);
+    # None for a member's.
     pushes_until: int | None = None
+    last_push_hash: bytes = GENESIS
 
     def statement(self, practice_id: str) -> bytes:
         return lp(
@@ -179,11 +182,14 @@ class DeviceKeys:
         key = hkdf(practice_key, practice_id.encode(), "sync-roster")
         return hmac.new(key, self.statement(practice_id), hashlib.sha256).digest()
 
-    def removal_certificate(self, practice_key: bytes, practice_id: str, last_push: int) -> bytes:
-        """A MAC under a rotated practice key: the device was removed after push `last_push`, so its
-        earlier pushes keep verifying and any later one (an operator's) is refused."""
+    def removal_certificate(
+        self, practice_key: bytes, practice_id: str, last_push: int, last_hash: bytes
+    ) -> bytes:
+        """A MAC under a rotated practice key: the device was removed after push `last_push` (whose hash
+        is `last_hash`, so the server cannot fill that number in later), so its earlier pushes keep
+        verifying and any later one (an operator's) is refused."""
         key = hkdf(practice_key, practice_id.encode(), "sync-roster")
-        message = lp(self.statement(practice_id), "removed-after", last_push)
+        message = lp(self.statement(practice_id), "removed-after", last_push, last_hash)
         return hmac.new(key, message, hashlib.sha256).digest()
 
     def certified(self, certificate: bytes | None, practice_key: bytes, practice_id: str) -> bool:
@@ -276,8 +282,6 @@ def open_row(
 
 
 # -- the per-device signed log -------------------------------------------------------------------
-
-GENESIS = b"\x00" * 32
 
 
 def entries_digest(rows: list[tuple[RowAddress, bytes]]) -> bytes:

@@ -96,7 +96,10 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
     keys = trusted.get(device)
     if keys is None:
         raise _refuse(device, "holds a batch from a device no member of the practice has added")
-    if keys.pushes_until is not None and entry.push_seq > keys.pushes_until:
+    if keys.pushes_until is not None and (
+        entry.push_seq > keys.pushes_until
+        or (entry.push_seq == keys.pushes_until and entry.hash() != keys.last_push_hash)
+    ):
         raise _refuse(device, "holds a batch made after that device was removed from the practice")
     if (
         entry.push_seq != log.push_seq + 1

@@ -47,7 +47,7 @@ def devices(connection: Connection, practice_id: str) -> dict[str, Listed]:
 
 
 DEVICE = "device"
-REMOVED_DEVICE = "removed-device"  # subject "DEVICE LAST_PUSH": crypto.DeviceKeys.removal_certificate
+REMOVED_DEVICE = "removed-device"  # subject "DEVICE LAST_PUSH HASH": crypto.DeviceKeys.removal_certificate
 CLIENT_KEY = "client-key"  # subject "CLIENT KEY RECIPIENT": crypto.client_key_certificate
 RECOVERY = "recovery"  # subject "recovery": crypto.recovery_certificate
 
@@ -95,13 +95,30 @@ def certified(
         if device_id in listed and listed[device_id].keys.certified(certificate, practice_key, practice_id)
     }
     for subject, certificate in stored(connection, practice_id, version, REMOVED_DEVICE).items():
-        device_id, _space, last = subject.partition(" ")
-        if device_id in listed and device_id not in found and last.isdigit():
-            keys = listed[device_id].keys
-            expected = keys.removal_certificate(practice_key, practice_id, int(last))
-            if hmac.compare_digest(certificate, expected):
-                found[device_id] = replace(keys, pushes_until=int(last))
+        ended = _removal(subject)
+        if ended is None or ended[0] not in listed or ended[0] in found:
+            continue
+        device_id, last, last_hash = ended
+        keys = listed[device_id].keys
+        expected = keys.removal_certificate(practice_key, practice_id, last, last_hash)
+        if hmac.compare_digest(certificate, expected):
+            found[device_id] = replace(keys, pushes_until=last, last_push_hash=last_hash)
     return found
+
+
+def removal_subject(device_id: str, last_push: int, last_hash: bytes) -> str:
+    return f"{device_id} {last_push} {last_hash.hex()}"
+
+
+def _removal(subject: str) -> tuple[str, int, bytes] | None:
+    """(device, last push, its hash) from a `removal_subject`; None when malformed (then not trusted)."""
+    parts = subject.split(" ")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    try:
+        return parts[0], int(parts[1]), bytes.fromhex(parts[2])
+    except ValueError:
+        return None
 
 
 def note_signers(trusted: dict[str, DeviceKeys]) -> dict[str, str]:

@@ -160,15 +160,16 @@ class Rotated:
     copies: int  # client-key copies re-certified
 
 
-def _last_pushes(connection: Connection, practice_id: str) -> dict[str, int]:
+def _last_push(connection: Connection, practice_id: str, device_id: str) -> tuple[int, bytes]:
+    """A device's newest push on the server and its hash ((0, GENESIS) before its first)."""
     p = t.push.c
-    rows = connection.execute(
-        select(p.device_id, p.push_seq).where(p.practice_id == practice_id)
-    ).all()
-    last: dict[str, int] = {}
-    for row in rows:
-        last[row.device_id] = max(last.get(row.device_id, 0), int(row.push_seq))
-    return last
+    row = connection.execute(
+        select(t.push).where(p.practice_id == practice_id, p.device_id == device_id)
+        .order_by(p.push_seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return 0, crypto.GENESIS
+    return int(row.push_seq), crypto.PushEntry.from_server(practice_id, device_id, row).hash()
 
 
 def _recertified_copies(connection: Connection, ident: st.SyncIdentity, new_key: bytes) -> dict[str, bytes]:
@@ -217,13 +218,21 @@ def rotate(connection: Connection, ident: st.SyncIdentity, removed: set[str],
             for who, public in sorted(members.items())
         ],
     )
-    last = _last_pushes(connection, pid)
-    gone = {d for d, keys in trusted.items() if d in removed_devices or keys.pushes_until is not None}
+    # Removed now, or before (a device removed before rotations existed is only marked on the server).
+    marked = removed_devices | access.removed_devices(connection, pid)
+    gone = {d for d, keys in trusted.items() if d in marked or keys.pushes_until is not None}
     kept = {d: keys.certificate(key, pid) for d, keys in trusted.items() if d not in gone}
-    # A removed device's log counts up to its last push before removal (the lock keeps any other out).
-    until: dict[str, int] = {d: last.get(d, 0) for d in gone}
-    until.update({d: n for d in gone if (n := trusted[d].pushes_until) is not None})
-    ended = {f"{d} {n}": trusted[d].removal_certificate(key, pid, n) for d, n in until.items()}
+    # A removed device's log counts up to its last push before removal (the lock keeps any other out),
+    # that push named by its hash, so no later one can take its number.
+    until = {
+        d: _last_push(connection, pid, d) if (n := trusted[d].pushes_until) is None
+        else (n, trusted[d].last_push_hash)
+        for d in gone
+    }
+    ended = {
+        roster.removal_subject(d, n, last_hash): trusted[d].removal_certificate(key, pid, n, last_hash)
+        for d, (n, last_hash) in until.items()
+    }
     copies = _recertified_copies(connection, ident, key)
     roster.store(connection, pid, version, roster.DEVICE, kept)
     roster.store(connection, pid, version, roster.REMOVED_DEVICE, ended)
