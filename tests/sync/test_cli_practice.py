@@ -96,6 +96,8 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert taken["role"] == "removed" and taken["key_id"].startswith("g2.")
     removed = json.loads(alice.ok("--json", "practice", "remove-clinician", joined["clinician_id"]))
     assert removed["devices"] == [status["device_id"]] and removed["clients_rotated"] == 0
+    assert removed["key_version"] == 2
     refused = bob.run("practice", "sync")
     assert refused.returncode == 1 and "removed from the practice" in refused.stderr
-    assert "Clients shared with you: 1" in alice.ok("practice", "status")
+    shown = alice.ok("practice", "status")
+    assert "Clients shared with you: 1" in shown and "Practice key version 2 (since a removal)" in shown

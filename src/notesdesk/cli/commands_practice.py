@@ -214,6 +214,8 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         return 0
     cli.out(f"Practice {found.practice_id} on {found.server}")
     cli.out(f"Practice fingerprint: {found.practice_fingerprint}")
+    if found.key_version > 1:
+        cli.out(f"Practice key version {found.key_version} (since a removal): {found.key_fingerprint}")
     cli.out(f"Clinician {found.clinician_id}, device {found.device_id}")
     cli.out(f"Your fingerprint: {found.fingerprint}")
     if not found.member:

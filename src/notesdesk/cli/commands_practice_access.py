@@ -81,7 +81,8 @@ def cmd_remove_clinician(cli: Cli, args: argparse.Namespace) -> int:
     else:
         cli.out(
             f"Removed clinician {done.clinician_id} ({len(done.devices)} devices); "
-            f"{done.clients_rotated} of their clients here have a new key for new records."
+            f"{done.clients_rotated} of their clients here have a new key for new records; the practice "
+            f"key is now at version {done.key_version} for everyone else (each takes it at their next sync)."
         )
     return 0
 

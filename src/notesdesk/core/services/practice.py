@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
-from notesdesk.core.services import practice_access
+from notesdesk.core.services import practice_access, practice_keys
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, pull, push, rollback, roster, server
+from notesdesk.core.sync import crypto, pull, push, rollback, roster, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -65,6 +65,10 @@ class Status:
     held: int
     clients_shared: int = 0  # clients this clinician holds a key of (practice_access.Sharing)
     clients_not_shared: int = 0
+    # The practice key's version this vault holds and that version's fingerprint: after a removal,
+    # members may compare them out of band as they compared the first (docs/design-notes.md §9).
+    key_version: int = 1
+    key_fingerprint: str = ""
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -225,6 +229,7 @@ def add_clinician(uow: UnitOfWork, clinician_id: str, fingerprint: str) -> str:
     if not ident.practice_key:
         raise NotesdeskError("This device has not been added to the practice yet, so it cannot add anyone.")
     engine = server.engine_for(ident.server_url)
+    ident = practice_keys.catch_up(uow, engine, ident)  # certified under the newest version only
     given = crypto.normal_fingerprint(fingerprint)
     with server.connected(engine) as connection:
         listed = [
@@ -241,29 +246,24 @@ def add_clinician(uow: UnitOfWork, clinician_id: str, fingerprint: str) -> str:
                 "nothing was changed. Compare it again with them, by phone or in person."
             )
         keys = match[0].keys
-        exists = connection.execute(
-            select(t.wrapped_key.c.recipient).where(
-                t.wrapped_key.c.practice_id == ident.practice_id,
-                t.wrapped_key.c.recipient == keys.clinician_id,
-                t.wrapped_key.c.key_version == crypto.KEY_VERSION,
-            )
-        ).first()
-        if exists is None:
+        held = set(
             connection.execute(
-                insert(t.wrapped_key).values(
-                    practice_id=ident.practice_id,
-                    recipient=keys.clinician_id,
-                    key_version=crypto.KEY_VERSION,
-                    wrapped=crypto.wrap_for(
-                        keys.x25519_public, ident.key, ident.practice_id, keys.clinician_id
-                    ),
+                select(t.wrapped_key.c.key_version).where(
+                    t.wrapped_key.c.practice_id == ident.practice_id,
+                    t.wrapped_key.c.recipient == keys.clinician_id,
                 )
-            )
-        connection.execute(
-            update(t.device)
-            .where(t.device.c.id == keys.device_id)
-            .values(certificate=keys.certificate(ident.key, ident.practice_id))
+            ).scalars()
         )
+        # Every version: they check the first against the fingerprint they were given, then follow
+        # the rotation records to the newest (versions.advance).
+        copies = [
+            row
+            for row in versions.wrap_every_version(ident, keys.x25519_public, keys.clinician_id)
+            if row["key_version"] not in held
+        ]
+        if copies:
+            connection.execute(insert(t.wrapped_key), copies)
+        versions.certify_device(connection, ident, keys)
     with uow:
         uow.record("practice-add-clinician", detail=f"clinician {keys.clinician_id} device {keys.device_id}")
         uow.commit()
@@ -301,11 +301,14 @@ def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
             "The practice key offered to this device does not match the practice "
             "fingerprint you were given: it was not used and nothing was sent."
         )
-    if listed is None or not listed.keys.certified(listed.certificate, key, ident.practice_id):
+    ident = st.with_key(ident, key)
+    with server.connected(engine) as connection:
+        ident = versions.advance(connection, ident)
+        certified = roster.certified(connection, ident.practice_id, ident.key, ident.key_version)
+    if listed is None or certified.get(ident.device_id) != listed.keys:
         raise pull.SyncTampered(
             "The server lists this device with keys that are not its own: nothing was sent."
         )
-    ident = st.with_key(ident, key)
     with uow:
         st.save(uow, ident)
         uow.record("practice-key-received", detail=f"practice {ident.practice_id}")
@@ -323,6 +326,9 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url)
     practice_access.refuse_if_removed(engine, ident)
+    # A newer practice key first: nothing is sealed, certified or wrapped under one a removed
+    # colleague holds.
+    ident = practice_keys.catch_up(uow, engine, ident)
     rollback.refuse_if_behind(engine, uow, ident)
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
     practice_access.receive(uow, engine, ident)
@@ -383,4 +389,6 @@ def status(uow: UnitOfWork) -> Status:
         current.held,
         shared.clients_shared,
         shared.clients_not_shared,
+        ident.key_version,
+        crypto.practice_fingerprint(ident.key, ident.practice_id) if ident.practice_key else "",
     )

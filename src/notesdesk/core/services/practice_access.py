@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 
 from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.services import practice_keys
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, push, server
+from notesdesk.core.sync import access, crypto, push, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -101,11 +101,15 @@ class Assigned:
 
 
 def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
+    """This device's identity holding the newest practice key version (nothing is certified under an
+    older one)."""
     with uow:
         ident = st.required_identity(uow)
     if not ident.practice_key:
         raise NotesdeskError("This device has not been added to the practice yet, so it cannot share.")
-    return ident
+    engine = server.engine_for(ident.server_url)
+    refuse_if_removed(engine, ident)
+    return practice_keys.catch_up(uow, engine, ident)
 
 
 def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool = False) -> Assigned:
@@ -140,7 +144,7 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
                 ident, client_id, name, bytes.fromhex(key), {who: members[who]}, {who: role}
             )
         ]
-        connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
+        access.store_copies(connection, ident, rows)
     with uow:
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
@@ -187,13 +191,15 @@ class Removed:
     clinician_id: str
     devices: list[str]
     clients_rotated: int  # clients of theirs held here that now have a new key for new writes
+    key_version: int = 1  # the practice key's version drawn for the clinicians who remain
 
 
 def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
     """Remove a colleague from the practice: their devices are marked removed (the server refuses
-    their pushes from now on) and every client they could read gets a new key for new records, drawn
-    here for the clients held here and by each other member at their next sync. What they already
-    received stays in their vault."""
+    their pushes from now on), the practice key's next version is drawn for everyone else (in the same
+    server transaction, core/sync/versions.py), and every client they could read gets a new key for
+    new records, drawn here for the clients held here and by each other member at their next sync.
+    What they already received stays in their vault."""
     ident = _member_ident(uow)
     who = clinician_id.strip()
     if who == ident.clinician_id:
@@ -212,6 +218,18 @@ def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
         if not devices:
             raise InvalidInput("No clinician with that id is a member of this practice; nothing was changed.")
         connection.execute(update(t.device).where(d.id.in_(devices)).values(removed_at=func.now()))
+        rotated_key = versions.rotate(connection, ident, {who}, set(devices))
+        # The vault learns the new version inside the server's transaction: if it fails, neither
+        # the removal nor the rotation happened.
+        ident = rotated_key.ident
+        with uow:
+            st.save(uow, ident)
+            uow.record(
+                "practice-key-rotated",
+                detail=f"practice key version {ident.key_version}: {rotated_key.devices} devices and "
+                f"{rotated_key.copies} client-key copies certified again",
+            )
+            uow.commit()
     with uow:
         keys = access.load(uow)
     with server.connected(engine) as connection:
@@ -221,7 +239,7 @@ def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
         uow.record("practice-remove-clinician", detail=f"clinician {who}, {len(devices)} devices")
         uow.commit()
     publish(uow, engine, ident)
-    return Removed(who, devices, len(rotated))
+    return Removed(who, devices, len(rotated), ident.key_version)
 
 
 def upgrade_server(admin_url: str) -> None:

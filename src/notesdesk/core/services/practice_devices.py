@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, literal, select
 from notesdesk.core.crypto import signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, devices, pull, server
+from notesdesk.core.sync import crypto, devices, pull, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -175,6 +175,9 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
             payload.practice_fingerprint,
             key.hex(),
         )
+        # The invitation's key is the first version, checked against the fingerprint; the newest is
+        # reached through the rotation records, each checked (core/sync/versions.py).
+        ident = versions.advance(connection, ident)
         keys = crypto.DeviceKeys(
             ident.device_id,
             ident.clinician_id,
@@ -191,9 +194,10 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
                 sign_public=keys.sign_public,
                 x25519_public=keys.x25519_public,
                 note_public=keys.note_public,
-                certificate=keys.certificate(key, practice_id),
+                certificate=None,
             )
         )
+        versions.certify_device(connection, ident, keys)
         # The vault is written inside the server's transaction: if it fails, the invitation stays.
         with uow:
             uow.vault.adopt_practice(uow, note_private, payload.profile)

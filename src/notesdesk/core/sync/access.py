@@ -12,6 +12,7 @@ certificate, so the server can neither swap a copy nor make a device write under
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from collections.abc import Iterable
@@ -139,7 +140,7 @@ def seal(
     when this device has none: the clinician who creates a client is assigned to it)."""
     client_id = client_of(table, obj)
     if not client_id:
-        return at, crypto.seal_row(ident.key, ident.practice_id, at, payload)
+        return at, crypto.seal_row(ident.key, ident.practice_id, at, payload, ident.key_version)
     name = current(keys, client_id) or draw(keys, client_id)
     scoped = replace(at, client_id=client_id, key_id=name)
     key = bytes.fromhex(keys.keys[client_id][name])
@@ -149,7 +150,11 @@ def seal(
 def open_sealed(keys: ClientKeys, ident: st.SyncIdentity, at: RowAddress, sealed: bytes) -> bytes | None:
     """The row's payload, or None when this clinician holds no key for it (a client not shared here)."""
     if not at.client_id:
-        return crypto.open_row(ident.key, ident.practice_id, at, sealed)
+        version = crypto.sealed_version(sealed)
+        key = ident.key_of(version)
+        if key is None:
+            raise crypto.SyncRefused("a row sealed under a practice key this vault does not hold")
+        return crypto.open_row(key, ident.practice_id, at, sealed, version)
     found = keys.keys.get(at.client_id, {}).get(at.key_id)
     if found is None:
         return None
@@ -175,7 +180,12 @@ def recovery_public(connection: Connection, ident: st.SyncIdentity) -> bytes | N
         return None
     public = bytes(row.recovery_public)
     expected = crypto.recovery_certificate(ident.key, ident.practice_id, public)
-    if row.recovery_certificate is None or bytes(row.recovery_certificate) != expected:
+    if ident.key_version > 1:
+        by_version = roster.stored(connection, ident.practice_id, ident.key_version, roster.RECOVERY)
+        listed = by_version.get(crypto.RECOVERY)
+    else:
+        listed = None if row.recovery_certificate is None else bytes(row.recovery_certificate)
+    if listed != expected:
         raise KeyRefused(
             "Sync refused: the server lists a practice recovery key no member certified. Nothing was "
             "sent; tell whoever runs the practice server."
@@ -231,9 +241,42 @@ def clinician_publics(connection: Connection, ident: st.SyncIdentity) -> dict[st
     removed = removed_devices(connection, ident.practice_id)
     return {
         keys.clinician_id: keys.x25519_public
-        for device, keys in roster.certified(connection, ident.practice_id, ident.key).items()
-        if device not in removed
+        for device, keys in roster.certified(
+            connection, ident.practice_id, ident.key, ident.key_version
+        ).items()
+        if device not in removed and keys.pushes_until is None and keys.clinician_id not in ident.removed
     }
+
+
+def copy_subject(at: ClientKeyAddress) -> str:
+    """A client-key copy's name among the certificates under a practice key version after the first."""
+    return f"{at.client_id} {at.key_id} {at.recipient}"
+
+
+def copy_certificates(connection: Connection, ident: st.SyncIdentity) -> dict[str, bytes] | None:
+    """The copies' certificates under this vault's practice key version, by `copy_subject`; None under
+    the first version, whose certificates are in the copies' own column."""
+    if ident.key_version == 1:
+        return None
+    return roster.stored(connection, ident.practice_id, ident.key_version, roster.CLIENT_KEY)
+
+
+def _certificate_of(row: Any, at: ClientKeyAddress, stored: dict[str, bytes] | None) -> bytes:
+    return bytes(row.certificate) if stored is None else stored.get(copy_subject(at), b"")
+
+
+def store_copies(connection: Connection, ident: st.SyncIdentity, rows: list[dict[str, object]]) -> None:
+    """Put wrapped copies (wrap_rows) on the server with their certificates (a copy already there is
+    kept, with the certificate it had)."""
+    if not rows:
+        return
+    connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
+    made = {
+        f"{row['client_id']} {row['key_id']} {row['recipient']}": row["certificate"]
+        for row in rows
+        if isinstance(row["certificate"], bytes)
+    }
+    roster.store(connection, ident.practice_id, ident.key_version, roster.CLIENT_KEY, made)
 
 
 def removed_devices(connection: Connection, practice_id: str) -> set[str]:
@@ -266,12 +309,12 @@ def publish(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
             publics[crypto.RECOVERY] = recovery
         key = bytes.fromhex(keys.keys[client_id][name])
         rows.extend(wrap_rows(ident, client_id, name, key, publics, named))
-    connection.execute(insert(t.client_key).on_conflict_do_nothing(), rows)
+    store_copies(connection, ident, rows)
     return len(keys.unpublished)
 
 
 def _certified(ident: st.SyncIdentity, at: ClientKeyAddress, wrapped: bytes, certificate: bytes) -> bool:
-    return certificate == crypto.client_key_certificate(ident.key, at, wrapped)
+    return hmac.compare_digest(certificate, crypto.client_key_certificate(ident.key, at, wrapped))
 
 
 def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) -> list[str]:
@@ -285,12 +328,13 @@ def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
         )
     ).all()
     private = bytes.fromhex(ident.x25519_private)
+    stored = copy_certificates(connection, ident)
     gained: list[str] = []
     roles: dict[tuple[str, str], set[str]] = {}
     for row in offered:
         at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
         wrapped = bytes(row.wrapped)
-        certified = _certified(ident, at, wrapped, bytes(row.certificate))
+        certified = _certified(ident, at, wrapped, _certificate_of(row, at, stored))
         if row.recipient != ident.clinician_id:
             if certified:
                 roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
@@ -330,16 +374,13 @@ def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name
             k.practice_id == ident.practice_id, k.client_id == client_id, k.key_id == name
         )
     ).all()
-    return {
-        row.recipient: row.role
-        for row in rows
-        if _certified(
-            ident,
-            ClientKeyAddress(ident.practice_id, client_id, name, row.recipient, row.role),
-            bytes(row.wrapped),
-            bytes(row.certificate),
-        )
-    }
+    stored = copy_certificates(connection, ident)
+    found: dict[str, str] = {}
+    for row in rows:
+        at = ClientKeyAddress(ident.practice_id, client_id, name, row.recipient, row.role)
+        if _certified(ident, at, bytes(row.wrapped), _certificate_of(row, at, stored)):
+            found[row.recipient] = row.role
+    return found
 
 
 def removed_clinicians(connection: Connection, ident: st.SyncIdentity) -> set[str]:
@@ -357,7 +398,8 @@ def rotate_for_removed(connection: Connection, ident: st.SyncIdentity, keys: Cli
     generation up) for new writes, for everyone else who holds the current one. Every member does this
     at their next sync for the clients they hold; two members drawing at once both wrap for the same
     people, and all then write under the same one (`current` breaks the tie by name)."""
-    removed = removed_clinicians(connection, ident)
+    # Those the accepted rotation records removed count even if the server no longer lists them so.
+    removed = removed_clinicians(connection, ident) | set(ident.removed)
     if not removed:
         return []
     rotated: list[str] = []

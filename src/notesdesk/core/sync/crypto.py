@@ -28,6 +28,7 @@ CLINICIAN = "clinician"
 SUPERVISOR = "supervisor"
 ROLES = (CLINICIAN, SUPERVISOR)
 _RAW = serialization.Encoding.Raw
+GENESIS = b"\x00" * 32  # the "previous" of a log's first push, and of the first key rotation
 
 
 class SyncRefused(Exception):
@@ -154,6 +155,11 @@ class DeviceKeys:
     sign_public: bytes
     x25519_public: bytes
     note_public: bytes
+    # Not part of the statement: for a device removed from the practice, the last push of its log that
+    # counts and that push's hash, as certified under a rotated practice key (core/sync/roster.py);
+    # None for a member's.
+    pushes_until: int | None = None
+    last_push_hash: bytes = GENESIS
 
     def statement(self, practice_id: str) -> bytes:
         return lp(
@@ -175,6 +181,16 @@ class DeviceKeys:
         """A MAC under the practice key: only a member can vouch for a device, never the server."""
         key = hkdf(practice_key, practice_id.encode(), "sync-roster")
         return hmac.new(key, self.statement(practice_id), hashlib.sha256).digest()
+
+    def removal_certificate(
+        self, practice_key: bytes, practice_id: str, last_push: int, last_hash: bytes
+    ) -> bytes:
+        """A MAC under a rotated practice key: the device was removed after push `last_push` (whose hash
+        is `last_hash`, so the server cannot fill that number in later), so its earlier pushes keep
+        verifying and any later one (an operator's) is refused."""
+        key = hkdf(practice_key, practice_id.encode(), "sync-roster")
+        message = lp(self.statement(practice_id), "removed-after", last_push, last_hash)
+        return hmac.new(key, message, hashlib.sha256).digest()
 
     def certified(self, certificate: bytes | None, practice_key: bytes, practice_id: str) -> bool:
         return certificate is not None and hmac.compare_digest(
@@ -232,20 +248,29 @@ def _row_format(at: RowAddress) -> int:
     return 2 if at.client_id else 1
 
 
-def seal_row(key: bytes, practice_id: str, at: RowAddress, payload: bytes) -> bytes:
+def seal_row(
+    key: bytes, practice_id: str, at: RowAddress, payload: bytes, version: int = KEY_VERSION
+) -> bytes:
     """Padded to 256-byte buckets like the vault's own seals, under a key derived from the row's client
     key (or, for a row of no client, the practice key), never the vault's. Callers go through
     access.seal, which picks the key."""
     nonce = os.urandom(12)
     return (
-        bytes((_row_format(at), KEY_VERSION))
+        bytes((_row_format(at), version))
         + nonce
         + AESGCM(_row_key(key, practice_id, at)).encrypt(nonce, pad(payload), _row_ad(practice_id, at))
     )
 
 
-def open_row(key: bytes, practice_id: str, at: RowAddress, sealed: bytes) -> bytes:
-    if len(sealed) < 2 + 12 + 16 or sealed[0] != _row_format(at) or sealed[1] != KEY_VERSION:
+def sealed_version(sealed: bytes) -> int:
+    """The practice key version a row of no client is sealed under (its second byte)."""
+    return sealed[1] if len(sealed) > 1 else 0
+
+
+def open_row(
+    key: bytes, practice_id: str, at: RowAddress, sealed: bytes, version: int = KEY_VERSION
+) -> bytes:
+    if len(sealed) < 2 + 12 + 16 or sealed[0] != _row_format(at) or sealed[1] != version:
         raise SyncRefused("malformed sealed row")
     key = _row_key(key, practice_id, at)
     try:
@@ -257,8 +282,6 @@ def open_row(key: bytes, practice_id: str, at: RowAddress, sealed: bytes) -> byt
 
 
 # -- the per-device signed log -------------------------------------------------------------------
-
-GENESIS = b"\x00" * 32
 
 
 def entries_digest(rows: list[tuple[RowAddress, bytes]]) -> bytes:

@@ -57,7 +57,7 @@ def fetch(
     read in one server transaction."""
     p = t.push.c
     with connected(engine) as connection:
-        trusted = roster.certified(connection, ident.practice_id, ident.key)
+        trusted = roster.certified(connection, ident.practice_id, ident.key, ident.key_version)
         pushes = connection.execute(
             select(t.push)
             .where(p.practice_id == ident.practice_id, p.server_seq > cursor)
@@ -96,6 +96,11 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
     keys = trusted.get(device)
     if keys is None:
         raise _refuse(device, "holds a batch from a device no member of the practice has added")
+    if keys.pushes_until is not None and (
+        entry.push_seq > keys.pushes_until
+        or (entry.push_seq == keys.pushes_until and entry.hash() != keys.last_push_hash)
+    ):
+        raise _refuse(device, "holds a batch made after that device was removed from the practice")
     if (
         entry.push_seq != log.push_seq + 1
         or entry.previous.hex() != log.hash

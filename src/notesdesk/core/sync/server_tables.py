@@ -115,3 +115,30 @@ device_invite = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+key_rotation = Table(
+    "key_rotation",
+    metadata,
+    # One practice key version after the first (core/sync/versions.py): signed by the device of the
+    # member who rotated it, chained to the version before by `previous` (its record's hash).
+    Column("practice_id", Text, ForeignKey("practice.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("previous", LargeBinary, nullable=False),
+    Column("key_fingerprint", Text, nullable=False),
+    Column("removed", Text, nullable=False),  # the clinician ids removed, space-separated
+    Column("device_id", Text, ForeignKey("device.id"), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+certificate = Table(
+    "certificate",
+    metadata,
+    # Certificates under practice key versions after the first (version 1's are in the `certificate`
+    # columns of device and client_key and in practice.recovery_certificate).
+    Column("practice_id", Text, ForeignKey("practice.id"), primary_key=True),
+    Column("key_version", Integer, primary_key=True),
+    Column("kind", Text, primary_key=True),  # versions.DEVICE, CLIENT_KEY or RECOVERY
+    Column("subject", Text, primary_key=True),
+    Column("certificate", LargeBinary, nullable=False),
+)

@@ -38,10 +38,25 @@ class SyncIdentity:
     practice_fingerprint: str
     practice_key: str = ""  # empty until a member has added this clinician (practice add-clinician)
     id: str = IDENTITY_ID
+    # The practice key's version this vault accepted (core/sync/versions.py): certificates are checked
+    # under `practice_key`, this version's, only. The earlier versions' keys (hex, version 1 first) open
+    # rows sealed under them; the clinicians removed by accepted rotations may sign none.
+    key_version: int = 1
+    earlier_keys: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rotation_hash: str = GENESIS.hex()  # the accepted version's rotation record (GENESIS for version 1)
 
     @property
     def key(self) -> bytes:
         return bytes.fromhex(self.practice_key)
+
+    def key_of(self, version: int) -> bytes | None:
+        """The practice key of an accepted version (None for one this vault does not hold)."""
+        if version == self.key_version:
+            return self.key
+        if 1 <= version <= len(self.earlier_keys):
+            return bytes.fromhex(self.earlier_keys[version - 1])
+        return None
 
 
 @dataclass(frozen=True)
