@@ -183,3 +183,23 @@ def test_a_template_saved_in_its_dialog_reaches_the_open_notes_tab(workspace, li
     dialog.list.setCurrentRow(0)
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert formats.findData("template:Physio") < 0
+
+
+def test_notes_and_plans_a_sync_brought_in_reach_search(lists, qtbot):
+    # A sync writes the colleague's rows in the core, then announces each kind practice-wide (no
+    # object id: ui/lifecycle/sync_status.py); search must find them without an unlock.
+    from notesdesk.core.domain.notes import NoteFormat, SessionNote
+    from notesdesk.core.services import notes
+
+    sections = notes.build_sections(NoteFormat.SOAP, {"subjective": "Rode the funicular with the colleague"})
+    note = notes.create_note(lists.ctx.uow(), SessionNote(
+        client_id=lists.client_id, session_date=today(), format=NoteFormat.SOAP, sections=sections))
+    plan = plans.save_plan(lists.ctx.uow(), TreatmentPlan(client_id=lists.client_id, problems=(
+        Problem("Heights", goals=(Goal("Crosses the viaduct on foot"),)),)))
+    assert lists.found("funicular") == [] and lists.found("viaduct") == []
+
+    for kind in (Kind.CLIENT, Kind.NOTE, Kind.PLAN, Kind.HOMEWORK, Kind.SAFETY_PLAN):
+        lists.ctx.session.sig_changed.emit(Changed(kind, "", ""))
+
+    qtbot.waitUntil(lambda: lists.found("funicular") == [note.id], timeout=15000)
+    assert lists.found("viaduct") == [plan.id]

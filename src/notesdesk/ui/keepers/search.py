@@ -37,6 +37,7 @@ class SearchKeeper(QObject):
         self._queued = False  # a build is on the background runner
         self._closed = False
         self._pending: list[Changed] = []
+        self._again = False  # a sync brought rows in while a build was reading: build once more
         ctx.session.sig_changed.connect(self._on_changed)
 
     @property
@@ -88,6 +89,9 @@ class SearchKeeper(QObject):
         pending, self._pending = self._pending, []
         for change in pending:  # changes made while the build was running
             self._apply(change)
+        if self._again:
+            self._again = False
+            self.start()
         log.info("search index ready: %d documents", len(index))
         self.sig_ready.emit()
 
@@ -116,10 +120,23 @@ class SearchKeeper(QObject):
     def _on_changed(self, change: Changed) -> None:
         if change.kind not in INDEXED_KINDS:
             return
+        if not change.object_id and change.kind is not Kind.CLIENT:
+            self._rebuild()  # a sync brought rows of this kind in, without saying which
+            return
         if self._building or self._ctx.index is None:
             self._pending.append(change)
             return
         self._apply(change)
+
+    def _rebuild(self) -> None:
+        """Build the index again in the background; the one in use answers searches meanwhile. One
+        sync announces several kinds: they make one build (or one more, if one is already reading)."""
+        if self._closed or self._stopped:
+            return
+        if self._building:
+            self._again = True
+            return
+        self.start()
 
     def _apply(self, change: Changed) -> None:
         index = self._ctx.index
