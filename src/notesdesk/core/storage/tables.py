@@ -3,10 +3,11 @@ everything else lives in the sealed `data` column (see sealer.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, inspect
+from sqlalchemy import Engine, ForeignKey, LargeBinary, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from notesdesk.core.storage.entities import ENTITIES
+from notesdesk.core.storage.sqlite import DRIVERS
 
 STRICT = {"sqlite_strict": True}
 
@@ -234,7 +235,11 @@ def has_table(session: Session, name: str) -> bool:
     its connection, cost as much as the read that asks (every save asks for several tables)."""
     found: set[str] | None = session.info.get(_FOUND)
     if found is None:
-        found = session.info[_FOUND] = session.connection().info.setdefault(_FOUND, set())
+        known = DRIVERS.get(session.bind) if isinstance(session.bind, Engine) else None
+        # Kept with the driver (sqlite.py): asking SQLAlchemy for its connection would begin its
+        # own transaction where the unit of work's is under way on the driver (raw.py).
+        found = known.tables if known is not None else session.connection().info.setdefault(_FOUND, set())
+        session.info[_FOUND] = found
     if name in found:
         return True
     if inspect(session.connection()).has_table(name):
