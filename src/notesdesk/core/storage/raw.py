@@ -14,7 +14,7 @@ disk, a read-only vault and a damaged file apart as it does for every other stat
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -91,6 +91,20 @@ def one(session: Session, sql: str, params: Params = ()) -> Row | None:
     except sqlite3.Error as exc:
         raise _wrapped(sql, exc) from exc
     return row
+
+
+def stream(session: Session, sql: str, params: Params = ()) -> Iterator[Row]:
+    """The rows of `sql` one at a time, as SQLite reads them (a full table is never held twice: its
+    sealed rows and what they decrypt to); a failure while reading is raised as `execute` raises it."""
+    try:
+        cursor = connection(session).execute(sql, params)
+        while chunk := cursor.fetchmany(_CHUNK):
+            yield from chunk
+    except sqlite3.Error as exc:
+        raise _wrapped(sql, exc) from exc
+
+
+_CHUNK = 256
 
 
 def rows(session: Session, sql: str, params: Params = ()) -> list[Row]:

@@ -156,12 +156,12 @@ class SealedTable[T: Identified]:
         if self.missing:
             return []
         sql, params = self._where(self._sql.select, equals)
-        return self._decode_rows(raw.rows(self._ctx.session, sql, params))
+        return self._decode_rows(raw.stream(self._ctx.session, sql, params))
 
     def all(self) -> list[T]:
         if self.missing:
             return []
-        return self._decode_rows(raw.rows(self._ctx.session, self._sql.select))
+        return self._decode_rows(raw.stream(self._ctx.session, self._sql.select))
 
     def page(self, after: int, size: int) -> tuple[list[T], int]:
         """Up to `size` rows stored after SQLite row number `after` (0 for the first page), in the
@@ -202,7 +202,7 @@ class SealedTable[T: Identified]:
         if self.missing:
             return []
         sealer, name, names = self._ctx.sealer, self.name, self._clear_names
-        rows = raw.rows(self._ctx.session, self._sql.select)
+        rows = raw.stream(self._ctx.session, self._sql.select)
         return [
             (row[0], sealer.open_bytes(name, row[0], dict(zip(names, row[1:-1], strict=True)), row[-1]))
             for row in rows
