@@ -184,3 +184,11 @@ def test_a_saved_draft_whose_flag_inputs_did_not_change_leaves_its_clients_summa
     assert client_flags(vault.unit_of_work(), [draft.client_id]) == flags_from_records(
         vault.unit_of_work(), [draft.client_id]
     )
+
+
+def test_a_vault_read_after_it_was_closed_reads_on_its_new_connection(vault: Vault) -> None:
+    """Closing a vault closes its SQLite connection; a unit of work afterwards (the app reads once
+    more as it locks) gets a new one, never the closed one (storage/sqlite.py keeps them apart)."""
+    draft = _draft(vault)
+    vault.close()
+    assert notes.list_notes(vault.unit_of_work(), draft.client_id)[0].id == draft.id

@@ -32,6 +32,17 @@ class Driver:
 DRIVERS: weakref.WeakKeyDictionary[Engine, Driver] = weakref.WeakKeyDictionary()
 
 
+def _keep_driver(engine: Engine) -> None:
+    """Forget an engine's driver once closed (a vault closed, then read again, reconnects)."""
+
+    @event.listens_for(engine, "close")
+    @event.listens_for(engine, "invalidate")
+    def _forget(dbapi_connection: object, *_args: object) -> None:
+        known = DRIVERS.get(engine)
+        if known is not None and known.connection is dbapi_connection:
+            del DRIVERS[engine]
+
+
 def _begin_unless_begun(connection: Connection, begin: str) -> None:
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection) and driver.in_transaction:
@@ -106,6 +117,7 @@ def make_engine(path: Path, read_only: bool = False, create: bool = False) -> En
 
     # Take the write lock up front so a write never fails half-way on lock upgrade.
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    _keep_driver(engine)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
@@ -126,6 +138,7 @@ def make_memory_engine(image: bytes) -> Engine:
     conn.execute("PRAGMA trusted_schema=OFF")
     engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
     DRIVERS[engine] = Driver(conn, "BEGIN")
+    _keep_driver(engine)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
