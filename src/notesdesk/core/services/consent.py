@@ -12,8 +12,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
-
 from notesdesk.core.domain.clients import CONTROL_CHARS, Client
 from notesdesk.core.domain.common import by_client, today
 from notesdesk.core.domain.paperwork import (
@@ -31,7 +29,6 @@ from notesdesk.core.domain.summaries import AuditAction, ConsentForm
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.services.paperwork_texts import STARTING_TEXTS, check_template, fill
 from notesdesk.core.storage.store import SealedTable
-from notesdesk.core.storage.tables import NoteRow
 from notesdesk.core.storage.uow import UnitOfWork
 
 RULES_FILE = "paperwork.json"
@@ -196,11 +193,7 @@ def paperwork_flags(consents: Iterable[Consent], clients_with_notes: Iterable[st
 def clients_with_notes(uow: UnitOfWork, client_ids: Iterable[str] | None = None) -> set[str]:
     """The clients who have at least one session note, from the notes' clear client ids alone
     (nothing is decrypted). Inside an entered unit of work."""
-    assert uow.session is not None
-    query = select(NoteRow.client_id).distinct()
-    if client_ids is not None:
-        query = query.where(NoteRow.client_id.in_(list(client_ids)))
-    return set(uow.session.scalars(query))
+    return uow.notes.clients(client_ids)
 
 
 def flags_for_clients(uow: UnitOfWork, client_ids: Iterable[str] | None = None, on: date | None = None

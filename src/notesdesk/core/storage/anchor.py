@@ -37,6 +37,9 @@ class LocalAnchor:
         self.path = Path(folder) / f"{vault_id}.anchor"
         self.vault_id = self._vault_id = vault_id
         self._key = key
+        # Whether the last write in place (_overwrite) succeeded: then the folder exists. Asking
+        # again at every commit cost more than the write itself (after a commit's fsync).
+        self._folder_made = False
 
     def _mac(self, seq: int, chain: bytes) -> str:
         return hmac.digest(self._key, lp("nd-anchor", self._vault_id, seq, chain), "sha256").hex()
@@ -128,18 +131,25 @@ class LocalAnchor:
         return True
 
     def _overwrite(self, data: bytes) -> bool:
-        """The file's bytes replaced where they are (never through a link planted in its place)."""
+        """The file's bytes replaced where they are (never through a link planted in its place); cut
+        to their length only when it was longer (a record's length seldom changes, and truncating
+        cost as much as the rest)."""
+        made, self._folder_made = self._folder_made, False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not made:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError:
             return False
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            written = os.write(fd, data)
-            os.ftruncate(fd, len(data))
-            return written == len(data)
+            os.lseek(fd, 0, os.SEEK_SET)  # not os.pwrite: Windows has none
+            if os.write(fd, data) != len(data):
+                return False
+            if os.fstat(fd).st_size != len(data):
+                os.ftruncate(fd, len(data))
         except OSError:
             return False
         finally:
             os.close(fd)
+        self._folder_made = True
+        return True

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import VaultDamaged
+from notesdesk.core.storage import raw
 from notesdesk.core.storage.head import MODULUS, Head, HeadKeeper, genesis
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.tables import (
@@ -32,6 +33,7 @@ from notesdesk.core.storage.tables import (
 
 GENESIS = b"\x00" * 32
 AUDIT_TABLE = "audit"
+_INSERT = f"INSERT INTO {AUDIT_TABLE} (seq, data, mac) VALUES (?, ?, ?)"
 
 # "receive": a record another device of the practice wrote, taken in by a sync (core/sync/pull.py).
 WRITE_ACTIONS = frozenset({"create", "edit", "sign", "addend", "delete", "receive"})
@@ -88,7 +90,7 @@ class AuditLog:
         if head is None:
             head = self.heads.read(session)
             if head is None:
-                if session.execute(select(AuditRow.seq).limit(1)).first() is not None:
+                if raw.one(session, "SELECT seq FROM audit LIMIT 1") is not None:
                     raise VaultDamaged("The vault's audit head is missing: the vault was altered.")
                 head = genesis(GENESIS)
             session.info["audit_head"] = head
@@ -124,7 +126,7 @@ class AuditLog:
         )
         data = self._sealer.seal(AUDIT_TABLE, str(seq), {}, entry)
         mac = chain_mac(self._key, previous, seq, data)
-        session.execute(insert(AuditRow).values(seq=seq, data=data, mac=mac))
+        raw.execute(session, _INSERT, (seq, data, mac))
         moved = Head(seq, mac, (head.rows + change) % MODULUS, head.lineage if lineage is None else lineage)
         self.heads.write(session, moved)
         session.info["audit_head"] = moved

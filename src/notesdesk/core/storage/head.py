@@ -22,18 +22,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import msgspec
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text, func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import VaultDamaged
-from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, missing_later_table
+from notesdesk.core.storage import raw
+from notesdesk.core.storage.tables import SEALED_TABLES, AuditRow, has_table, missing_later_table
 
 MODULUS = 1 << 256
 TAG = 16  # AES-GCM tag: the last bytes of every seal (crypto/cipher.py)
@@ -41,19 +43,6 @@ HEAD_TABLE = "audit_head"
 _PERSON = b"nd-row-term"
 META_FLAG = "audit_head"  # set (under the header MAC) once a vault keeps a head: then it must exist
 META_VALUE = "hmac-sha256/1"
-
-# Not a mapped class: the head is one row read and written only here.
-head_table = Table(
-    HEAD_TABLE,
-    MetaData(),
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("seq", Integer, nullable=False),
-    Column("chain", LargeBinary, nullable=False),
-    Column("rows", LargeBinary, nullable=False),
-    Column("lineage", Text, nullable=False),
-    Column("mac", LargeBinary, nullable=False),
-    sqlite_strict=True,
-)
 
 
 @dataclass(frozen=True)
@@ -109,22 +98,20 @@ class HeadKeeper:
         values = (_value(clear.get(name)) for name in SEALED_TABLES[table])
         return self._term((table, row_id, *values, tag))
 
-    def stored_term(self, session: Session, table: str, row_id: str) -> int:
-        """The term of a row as it is stored now (before it is replaced or deleted)."""
-        return self.stored(session, table, row_id)[1]
-
-    def stored(self, session: Session, table: str, row_id: str) -> tuple[dict[str, object] | None, int]:
+    def stored(self, session: Session, table: str, row_id: str) -> tuple[dict[str, ClearValue] | None, int]:
         """A row's clear columns as stored now (None: there is no such row) and its term, in one read."""
-        row = _raw(session).execute(_select_terms(table) + " WHERE id = ?", (row_id,)).fetchone()
+        row = raw.one(session, _select_by_id(table), (row_id,))
         if row is None:
             return None, 0
-        return dict(zip(SEALED_TABLES[table], row[2:-1], strict=True)), self._term(row)
+        names = SEALED_TABLES[table]
+        clear = {name: _clear_value(value) for name, value in zip(names, row[2:-1], strict=True)}
+        return clear, self._term(row)
 
     def live_rows(self, session: Session) -> int:
         """Recompute the set digest from every live row's clear columns and tag (on the raw
         connection inside the session's transaction: SQLAlchemy rows cost more than the hashing)."""
         total = 0
-        cursor = _raw(session)
+        cursor = raw.connection(session)
         # `_term` inlined: at 40,000 rows the calls cost a quarter of the whole (same bytes hashed).
         encode, keyed, to_int = _encode, self._keyed.copy, int.from_bytes
         for name in SEALED_TABLES:
@@ -147,24 +134,27 @@ class HeadKeeper:
     def write(self, session: Session, head: Head) -> None:
         # Once per audit entry, so on the raw connection (inside the session's transaction): building
         # the same upsert through SQLAlchemy cost more than the rest of a bulk import's write.
-        _raw(session).execute(
-            _UPSERT, (head.seq, head.chain, head.rows.to_bytes(32, "big"), head.lineage, self.mac(head))
+        raw.execute(
+            session,
+            _UPSERT,
+            (head.seq, head.chain, head.rows.to_bytes(32, "big"), head.lineage, self.mac(head)),
         )
 
     def read(self, session: Session) -> Head | None:
         """The stored head, its MAC checked; None when there is none (a new or older vault)."""
         if not has_head_table(session):
             return None
-        row = session.execute(select(head_table).where(head_table.c.id == 1)).first()
+        row = raw.one(session, _READ)
         if row is None:
             return None
+        seq, chain, rows, lineage, mac = row
         try:
-            if len(row.chain) != 32 or len(row.rows) != 32:
+            if not all(isinstance(value, bytes) and len(value) == 32 for value in (chain, rows)):
                 raise ValueError("head digest of the wrong size")
-            head = Head(int(row.seq), bytes(row.chain), int.from_bytes(row.rows, "big"), str(row.lineage))
+            head = Head(int(seq), chain, int.from_bytes(rows, "big"), str(lineage))
         except (TypeError, ValueError) as exc:
             raise VaultDamaged("The vault's audit head is damaged.") from exc
-        if not isinstance(row.mac, bytes) or not hmac.compare_digest(self.mac(head), row.mac):
+        if not isinstance(mac, bytes) or not hmac.compare_digest(self.mac(head), mac):
             raise VaultDamaged("The vault's audit head was altered or damaged.")
         return head
 
@@ -201,16 +191,9 @@ FIRST_ENTRY = select(func.min(AuditRow.seq))
 
 
 def has_head_table(session: Session) -> bool:
-    """Remembered on the SQLite connection once found (as tables.missing_later_table does): every
-    audited write reads the head, and the catalogue query cost as much as the read."""
-    connection = session.connection()
-    found: set[str] = connection.info.setdefault("later_tables_found", set())
-    if HEAD_TABLE in found:
-        return True
-    if inspect(connection).has_table(HEAD_TABLE):
-        found.add(HEAD_TABLE)
-        return True
-    return False
+    """Remembered on the SQLite connection once found (tables.has_table): every audited write reads
+    the head, and the catalogue query cost as much as the read."""
+    return has_table(session, HEAD_TABLE)
 
 
 _UPSERT = (
@@ -218,6 +201,7 @@ _UPSERT = (
     "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, chain = excluded.chain, rows = excluded.rows, "
     "lineage = excluded.lineage, mac = excluded.mac"
 )
+_READ = f"SELECT seq, chain, rows, lineage, mac FROM {HEAD_TABLE} WHERE id = 1"
 _encoder = msgspec.json.Encoder()
 
 
@@ -240,7 +224,13 @@ def _select_terms(table: str) -> str:
     return f"SELECT '{table}', {columns}, substr(data, -{TAG}) FROM {table}"
 
 
-def _raw(session: Session) -> sqlite3.Cursor:
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver.cursor()
+@cache
+def _select_by_id(table: str) -> str:
+    return _select_terms(table) + " WHERE id = ?"
+
+
+def _clear_value(value: object) -> ClearValue:
+    """A clear column as stored: a STRICT table holds only these; a damaged file might not."""
+    if value is None or isinstance(value, str | int):
+        return value
+    raise VaultDamaged("A record's clear columns in the vault are damaged.")

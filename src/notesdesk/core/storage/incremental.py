@@ -81,7 +81,10 @@ def incremental_update(
 
 
 def _opened(repos: Repositories, table: str, row_id: str, row: SealedRow) -> Any:
-    """The row as a read of the table gives it (opened from what was sealed, not the object given)."""
+    """The row as a read of the table gives it: decoded from the bytes sealed, not the object given
+    (sealing decodes them once already: Sealer.seal_checked)."""
+    if row.opened is not None:
+        return row.opened
     return repos.ctx.sealer.open(table, row_id, row.clear, row.sealed, row.kind)
 
 

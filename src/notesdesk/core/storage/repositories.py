@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import (
@@ -54,7 +56,22 @@ class Repositories:
     sync_conflicts: SealedTable[SyncConflict]
 
     def _bind(self, ctx: StoreContext) -> None:
+        """Bind to a unit of work's context; each repository is made when first used (__getattr__):
+        a save uses two or three of the twenty-odd, and a unit of work is entered per user action."""
         self.ctx = ctx
-        for entity in REPOSITORIES:
-            table = SealedTable(ctx, entity.table, entity.kind, entity.clear_of, entity.label)
-            setattr(self, entity.repository, table)
+        for name in [name for name in vars(self) if name in _BY_REPOSITORY]:
+            delattr(self, name)  # made for an earlier context
+
+    if not TYPE_CHECKING:  # at run time only: the type checker keeps flagging a misspelt attribute
+
+        def __getattr__(self, name: str) -> SealedTable[Any]:
+            # Only called for an attribute not found: a repository not yet made for this context.
+            entity = _BY_REPOSITORY.get(name)
+            if entity is None or "ctx" not in vars(self):
+                raise AttributeError(name)
+            table = SealedTable(self.ctx, entity.table, entity.kind, entity.clear_of, entity.label)
+            setattr(self, name, table)
+            return table
+
+
+_BY_REPOSITORY = {entity.repository: entity for entity in REPOSITORIES}

@@ -50,14 +50,22 @@ class Sealer:
         return self._private
 
     def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
+        return self.seal_checked(table, row_id, clear, obj)[0]
+
+    def seal_checked[O](
+        self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: O
+    ) -> tuple[bytes, O]:
+        """The sealed bytes, and the object decoded from the very bytes sealed: what opening them
+        gives, so a caller that needs the row as read (a client's summary, incremental.py) need not
+        decrypt what it has just sealed."""
         payload = encode(obj)
         # Never write what we could not read back: a mistyped field would otherwise surface
         # later as a "damaged" record.
         try:
-            decode(payload, type(obj))
+            read_back = decode(payload, type(obj))
         except msgspec.ValidationError as exc:
             raise InvalidInput(f"This {table.replace('_', ' ')} cannot be saved: {exc}") from exc
-        return self._cipher(table).seal(table, DATA, row_id, clear, payload)
+        return self._cipher(table).seal(table, DATA, row_id, clear, payload), read_back
 
     def seal_bytes(
         self, table: str, row_id: str, clear: Mapping[str, ClearValue], payload: bytes

@@ -7,12 +7,47 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 MIN_SQLITE = (3, 37, 0)  # STRICT tables
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An engine's one SQLite connection, the statement that begins a transaction on it, and the
+    later tables found in it so far (tables.has_table)."""
+
+    connection: sqlite3.Connection
+    begin: str
+    tables: set[str] = field(default_factory=set)
+
+
+# Each engine's driver, for the unit of work's statements (raw.py): a transaction it begins there
+# is the one SQLAlchemy joins if a statement of its own follows (`_begin_unless_begun`).
+DRIVERS: weakref.WeakKeyDictionary[Engine, Driver] = weakref.WeakKeyDictionary()
+
+
+def _keep_driver(engine: Engine) -> None:
+    """Forget an engine's driver once closed (a vault closed, then read again, reconnects)."""
+
+    @event.listens_for(engine, "close")
+    @event.listens_for(engine, "invalidate")
+    def _forget(dbapi_connection: object, *_args: object) -> None:
+        known = DRIVERS.get(engine)
+        if known is not None and known.connection is dbapi_connection:
+            del DRIVERS[engine]
+
+
+def _begin_unless_begun(connection: Connection, begin: str) -> None:
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection) and driver.in_transaction:
+        return  # begun by the unit of work on the driver (raw.py): SQLAlchemy's statements join it
+    connection.exec_driver_sql(begin)
 
 TRIGGERS = (
     # A signed note or addendum can never change or disappear, whatever route the change takes.
@@ -78,11 +113,15 @@ def make_engine(path: Path, read_only: bool = False, create: bool = False) -> En
         for pragma in pragmas:
             cursor.execute(pragma)
         cursor.close()
+        DRIVERS[engine] = Driver(dbapi_connection, begin)
+
+    # Take the write lock up front so a write never fails half-way on lock upgrade.
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    _keep_driver(engine)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        # Take the write lock up front so a write never fails half-way on lock upgrade.
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        _begin_unless_begun(connection, begin)
 
     return engine
 
@@ -98,10 +137,12 @@ def make_memory_engine(image: bytes) -> Engine:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA trusted_schema=OFF")
     engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+    DRIVERS[engine] = Driver(conn, "BEGIN")
+    _keep_driver(engine)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        _begin_unless_begun(connection, "BEGIN")
 
     return engine
 

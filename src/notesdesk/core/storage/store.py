@@ -1,25 +1,27 @@
 """Generic reads and writes of sealed rows; every write is audited in the same transaction.
 
-Bulk reads go through SQLAlchemy Core rows and decrypt in one tight loop: ORM instances cost
-several times more on a full read (docs/design-notes.md §3).
+Rows are read and written with plain SQL on the session's SQLite connection, in its transaction
+(raw.py), and decrypted in one tight loop: ORM instances cost several times more on a full read, and
+building each statement through SQLAlchemy cost more than sealing the row (docs/design-notes.md §3).
+The SQL is made once per table from its clear columns (tables.py), never from input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement, literal_column
 
 from notesdesk.core.crypto.cipher import ClearValue
-from notesdesk.core.errors import Conflict, NotFound
+from notesdesk.core.errors import Conflict, NotFound, VaultDamaged
+from notesdesk.core.storage import raw
 from notesdesk.core.storage.audit import AuditLog, row_digest
 from notesdesk.core.storage.sealer import Sealer
-from notesdesk.core.storage.tables import FLAG_INPUT_TABLES, SEALED_TABLES, Base, missing_later_table
+from notesdesk.core.storage.tables import FLAG_INPUT_TABLES, SEALED_TABLES, missing_later_table
 
 T = TypeVar("T")
 
@@ -40,11 +42,52 @@ class StoreContext:
 
 @dataclass(frozen=True)
 class SealedRow:
-    """A row as this unit of work wrote it, opened only if its client's summary needs it."""
+    """A row as this unit of work wrote it, opened only if its client's summary needs it. `opened`:
+    the object as reading the row gives it, when sealing already decoded it (Sealer.seal_checked)."""
 
     kind: type[Any]
     clear: Mapping[str, ClearValue]
     sealed: bytes
+    opened: Any = None
+
+
+@dataclass(frozen=True)
+class Statements:
+    """One sealed table's SQL, made once from its name and clear columns (tables.py)."""
+
+    columns: tuple[str, ...]  # id, the clear columns, data: the order rows are read in
+    select: str
+    by_id: str
+    insert: str
+    update: str  # SET the clear columns and data WHERE id = ? AND rev = ? (the revision read)
+    delete: str
+
+
+@cache
+def statements(name: str) -> Statements:
+    clear = SEALED_TABLES[name]
+    columns = ("id", *clear, "data")
+    select = f"SELECT {', '.join(columns)} FROM {name}"
+    sets = ", ".join(f"{column} = ?" for column in (*clear, "data"))
+    return Statements(
+        columns=columns,
+        select=select,
+        by_id=f"{select} WHERE id = ?",
+        insert=f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        update=f"UPDATE {name} SET {sets} WHERE id = ? AND rev = ?",
+        delete=f"DELETE FROM {name} WHERE id = ?",
+    )
+
+
+@cache
+def _filtered(name: str, filters: tuple[tuple[str, bool], ...], what: str) -> str:
+    """`what` (the table's row select, or its ids) WHERE each (column, is None) holds."""
+    known = set(statements(name).columns)
+    for column, _ in filters:
+        if column not in known:
+            raise KeyError(column)  # a programming error, as SQLAlchemy's column lookup raised
+    terms = [f"{column} IS NULL" if none else f"{column} = ?" for column, none in filters]
+    return what + (" WHERE " + " AND ".join(terms) if terms else "")
 
 
 class Identified(Protocol):
@@ -70,7 +113,7 @@ class SealedTable[T: Identified]:
         self.kind = kind
         self._clear_of = clear_of
         self._label = label
-        self._table: Table = Base.metadata.tables[name]
+        self._sql = statements(name)
         self._clear_names = SEALED_TABLES[name]
         self._missing: bool | None = None
 
@@ -83,11 +126,7 @@ class SealedTable[T: Identified]:
             self._missing = missing_later_table(self._ctx.session, self.name)
         return self._missing
 
-    def _columns(self) -> list[Any]:
-        c = self._table.c
-        return [c.id, *(c[n] for n in self._clear_names), c.data]
-
-    def _decode_rows(self, rows: Any) -> list[T]:
+    def _decode_rows(self, rows: Iterable[Any]) -> list[T]:
         sealer, name, kind, names = self._ctx.sealer, self.name, self.kind, self._clear_names
         out = []
         for row in rows:
@@ -95,12 +134,14 @@ class SealedTable[T: Identified]:
             out.append(sealer.open(name, row[0], clear, row[-1], kind))
         return out
 
+    def _where(self, what: str, equals: Mapping[str, ClearValue]) -> tuple[str, list[ClearValue]]:
+        filters = tuple((column, value is None) for column, value in equals.items())
+        return _filtered(self.name, filters, what), [v for v in equals.values() if v is not None]
+
     def get(self, row_id: str) -> T:
         if self.missing:
             raise NotFound(f"No {self._label} with id {row_id}.")
-        row = self._ctx.session.execute(
-            select(*self._columns()).where(self._table.c.id == row_id)
-        ).first()
+        row = raw.one(self._ctx.session, self._sql.by_id, (row_id,))
         if row is None:
             raise NotFound(f"No {self._label} with id {row_id}.")
         return self._decode_rows([row])[0]
@@ -114,15 +155,13 @@ class SealedTable[T: Identified]:
     def where(self, **equals: ClearValue) -> list[T]:
         if self.missing:
             return []
-        query = select(*self._columns())
-        for column, value in equals.items():
-            query = query.where(self._table.c[column] == value)
-        return self._decode_rows(self._ctx.session.execute(query))
+        sql, params = self._where(self._sql.select, equals)
+        return self._decode_rows(raw.stream(self._ctx.session, sql, params))
 
     def all(self) -> list[T]:
         if self.missing:
             return []
-        return self._decode_rows(self._ctx.session.execute(select(*self._columns())))
+        return self._decode_rows(raw.stream(self._ctx.session, self._sql.select))
 
     def page(self, after: int, size: int) -> tuple[list[T], int]:
         """Up to `size` rows stored after SQLite row number `after` (0 for the first page), in the
@@ -130,32 +169,40 @@ class SealedTable[T: Identified]:
         each of which can be its own unit of work (services/search.py)."""
         if self.missing:
             return [], after
-        rowid: ColumnElement[int] = literal_column("rowid")
-        query = select(*self._columns(), rowid).where(rowid > after).order_by(rowid).limit(size)
-        rows = list(self._ctx.session.execute(query))
+        query = self._sql.select.replace(" FROM ", ", rowid FROM ", 1)
+        rows = raw.rows(self._ctx.session, f"{query} WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, size))
         last = int(rows[-1][-1]) if rows else after
         return self._decode_rows(row[:-1] for row in rows), last
 
     def rev_of(self, row_id: str) -> int:
-        rev = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))
-        if rev is None:
+        row = raw.one(self._ctx.session, f"SELECT rev FROM {self.name} WHERE id = ?", (row_id,))
+        if row is None or row[0] is None:
             raise NotFound(f"No {self._label} with id {row_id}.")
-        return int(rev)
+        return int(row[0])
 
     def ids(self, **equals: ClearValue) -> list[str]:
         if self.missing:
             return []
-        query = select(self._table.c.id)
-        for column, value in equals.items():
-            query = query.where(self._table.c[column] == value)
-        return list(self._ctx.session.scalars(query))
+        sql, params = self._where(f"SELECT id FROM {self.name}", equals)
+        return [row[0] for row in raw.rows(self._ctx.session, sql, params)]
+
+    def clients(self, among: Iterable[str] | None = None) -> set[str]:
+        """The clients (of `among`, when given) that have at least one row here, from the clear
+        client ids alone: nothing is decrypted."""
+        if self.missing:
+            return set()
+        sql = f"SELECT DISTINCT client_id FROM {self.name}"
+        wanted = None if among is None else list(among)
+        if wanted is not None:
+            sql += f" WHERE client_id IN ({', '.join('?' * len(wanted))})" if wanted else " WHERE 0"
+        return {row[0] for row in raw.rows(self._ctx.session, sql, wanted or ())}
 
     def all_raw(self) -> list[tuple[str, bytes]]:
         """(row id, decrypted JSON) for every row: lossless copies of rows of mixed kinds."""
         if self.missing:
             return []
         sealer, name, names = self._ctx.sealer, self.name, self._clear_names
-        rows = self._ctx.session.execute(select(*self._columns()))
+        rows = raw.stream(self._ctx.session, self._sql.select)
         return [
             (row[0], sealer.open_bytes(name, row[0], dict(zip(names, row[1:-1], strict=True)), row[-1]))
             for row in rows
@@ -163,24 +210,31 @@ class SealedTable[T: Identified]:
 
     # -- writes --------------------------------------------------------------------------------
 
+    def _stored(self, row_id: str) -> tuple[dict[str, ClearValue] | None, int]:
+        """The row's clear columns as stored (None: no such row) and its term, in one read."""
+        return self._ctx.audit.heads.stored(self._ctx.session, self.name, row_id)
+
+    def _execute(self, sql: str, params: list[ClearValue | bytes], refused: str) -> int:
+        """A write; returns how many rows it changed. A constraint or trigger's refusal is a
+        Conflict naming why (`refused`: what could not be done)."""
+        try:
+            return raw.execute(self._ctx.session, sql, params).rowcount
+        except IntegrityError as exc:
+            raise Conflict(f"This {self._label} {refused}: {_reason(exc)}.") from exc
+
     def put_raw(self, row_id: str, payload: bytes) -> None:
         """Insert or replace a row from decrypted JSON taken by all_raw (imports only)."""
-        exists = self._ctx.session.scalar(select(self._table.c.rev).where(self._table.c.id == row_id))
-        old_term = self._stored_term(row_id) if exists is not None else 0
-        rev = (int(exists) + 1) if exists is not None else 1
-        clear = {name: None for name in self._clear_names} | {"rev": rev}
+        stored, old_term = self._stored(row_id)
+        rev = 1 if stored is None else _rev(stored) + 1
+        clear: dict[str, ClearValue] = {name: None for name in self._clear_names}
+        clear["rev"] = rev
         sealed = self._ctx.sealer.seal_bytes(self.name, row_id, clear, payload)
-        if exists is None:
-            self._ctx.session.execute(insert(self._table).values(id=row_id, data=sealed, **clear))
+        values = [clear[name] for name in self._clear_names]
+        if stored is None:
+            self._execute(self._sql.insert, [row_id, *values, sealed], "cannot be saved")
         else:
-            self._ctx.session.execute(
-                update(self._table).where(self._table.c.id == row_id).values(data=sealed, **clear)
-            )
-        action = "create" if exists is None else "edit"
-        self._record(action, row_id, rev, clear, sealed, old_term)
-
-    def _stored_term(self, row_id: str) -> int:
-        return self._ctx.audit.heads.stored_term(self._ctx.session, self.name, row_id)
+            self._execute(self._sql.update, [*values, sealed, row_id, rev - 1], "cannot be changed")
+        self._record("create" if stored is None else "edit", row_id, rev, clear, sealed, old_term)
 
     def _record(
         self,
@@ -190,13 +244,14 @@ class SealedTable[T: Identified]:
         clear: Mapping[str, ClearValue] | None = None,
         sealed: bytes | None = None,
         old_term: int = 0,
+        opened: object = None,
     ) -> None:
         """Audit a write in its transaction; the head's set digest loses the row's old term and
         gains its new one (none for a deletion)."""
         if self.name in FLAG_INPUT_TABLES and clear is not None and clear.get("client_id"):
             owner = str(clear["client_id"])
             self._ctx.touched.add(owner)
-            written = SealedRow(self.kind, dict(clear), sealed) if sealed is not None else None
+            written = SealedRow(self.kind, dict(clear), sealed, opened) if sealed is not None else None
             self._ctx.changes.setdefault(owner, {})[(self.name, row_id)] = written
         heads = self._ctx.audit.heads
         new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
@@ -205,60 +260,63 @@ class SealedTable[T: Identified]:
             self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
         )
 
-    def _touch_owner(self, row_id: str) -> None:
+    def _touch_owner(self, row_id: str, stored: Mapping[str, ClearValue]) -> None:
         """Mark the client a stored row belongs to (its summary is rewritten before the commit)."""
-        if self.name in FLAG_INPUT_TABLES:
-            table = self._table
-            owner = self._ctx.session.scalar(select(table.c.client_id).where(table.c.id == row_id))
-            if owner:
-                self._ctx.touched.add(str(owner))
-                self._ctx.changes.setdefault(str(owner), {})[(self.name, row_id)] = None
+        owner = stored.get("client_id")
+        if self.name in FLAG_INPUT_TABLES and owner:
+            self._ctx.touched.add(str(owner))
+            self._ctx.changes.setdefault(str(owner), {})[(self.name, row_id)] = None
 
     def _clear(self, obj: T, rev: int, extra: Mapping[str, ClearValue]) -> dict[str, ClearValue]:
         clear = dict(self._clear_of(obj)) | dict(extra)
         clear["rev"] = rev
         return {name: clear.get(name) for name in self._clear_names}
 
+    def _seal(self, row_id: str, clear: Mapping[str, ClearValue], obj: T) -> tuple[bytes, object]:
+        """The sealed bytes, and the object as a read of them gives it (None when of another kind)."""
+        sealed, opened = self._ctx.sealer.seal_checked(self.name, row_id, clear, obj)
+        return sealed, (opened if type(obj) is self.kind else None)
+
     def add(self, obj: T, action: str = "create", **extra: ClearValue) -> T:
         row_id = obj.id
         clear = self._clear(obj, 1, extra)
-        sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
-        try:
-            self._ctx.session.execute(insert(self._table).values(id=row_id, data=sealed, **clear))
-        except IntegrityError as exc:
-            raise Conflict(f"This {self._label} cannot be saved: {_reason(exc)}.") from exc
-        self._record(action, row_id, 1, clear, sealed)
+        sealed, opened = self._seal(row_id, clear, obj)
+        self._execute(self._sql.insert, [row_id, *clear.values(), sealed], "cannot be saved")
+        self._record(action, row_id, 1, clear, sealed, opened=opened)
         return obj
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
         row_id = obj.id
-        old_rev = self.rev_of(row_id)
-        old_term = self._stored_term(row_id)
-        self._touch_owner(row_id)  # a row given to another client changes both clients' summaries
+        stored, old_term = self._stored(row_id)  # its revision, client and term: one read
+        if stored is None:
+            raise NotFound(f"No {self._label} with id {row_id}.")
+        old_rev = _rev(stored)
+        self._touch_owner(row_id, stored)  # a row given to another client changes both clients' summaries
         clear = self._clear(obj, old_rev + 1, extra)
-        sealed = self._ctx.sealer.seal(self.name, row_id, clear, obj)
-        try:
-            result = self._ctx.session.execute(
-                update(self._table)
-                .where(self._table.c.id == row_id, self._table.c.rev == old_rev)
-                .values(data=sealed, **clear)
-            )
-        except IntegrityError as exc:
-            raise Conflict(f"This {self._label} cannot be changed: {_reason(exc)}.") from exc
-        if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+        sealed, opened = self._seal(row_id, clear, obj)
+        changed = self._execute(
+            self._sql.update, [*clear.values(), sealed, row_id, old_rev], "cannot be changed"
+        )
+        if changed != 1:
             raise Conflict(f"This {self._label} was changed elsewhere; reload and try again.")
-        self._record(action, row_id, old_rev + 1, clear, sealed, old_term)
+        self._record(action, row_id, old_rev + 1, clear, sealed, old_term, opened)
         return obj
 
     def remove(self, row_id: str) -> None:
-        rev = self.rev_of(row_id)
-        old_term = self._stored_term(row_id)
-        self._touch_owner(row_id)
-        try:
-            self._ctx.session.execute(delete(self._table).where(self._table.c.id == row_id))
-        except IntegrityError as exc:
-            raise Conflict(f"This {self._label} cannot be deleted: {_reason(exc)}.") from exc
+        stored, old_term = self._stored(row_id)
+        if stored is None:
+            raise NotFound(f"No {self._label} with id {row_id}.")
+        rev = _rev(stored)
+        self._touch_owner(row_id, stored)
+        self._execute(self._sql.delete, [row_id], "cannot be deleted")
         self._record("delete", row_id, rev, old_term=old_term)
+
+
+def _rev(stored: Mapping[str, ClearValue]) -> int:
+    rev = stored.get("rev")
+    if not isinstance(rev, int):  # a STRICT table holds none other; a damaged file might
+        raise VaultDamaged("A record's revision in the vault is damaged.")
+    return rev
 
 
 def _reason(exc: IntegrityError) -> str:

@@ -19,12 +19,12 @@ computed from the full records as before.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.domain.care import MeasureAdministration
 from notesdesk.core.domain.common import by_client
 from notesdesk.core.domain.flag_inputs import (
@@ -38,13 +38,14 @@ from notesdesk.core.domain.flag_inputs import (
 from notesdesk.core.domain.plans import plans_with_reviews
 from notesdesk.core.errors import VaultDamaged
 from notesdesk.core.measures.model import Instrument
+from notesdesk.core.storage import raw
 from notesdesk.core.storage.head import MODULUS, Head
 from notesdesk.core.storage.incremental import SCORED_ONLY, incremental_update
 from notesdesk.core.storage.instruments import stored_instruments
 from notesdesk.core.storage.repositories import Repositories
-from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext
+from notesdesk.core.storage.store import SealedRow, SealedTable, StoreContext, statements
 from notesdesk.core.storage.summary_mark import META_FLAG, META_VALUE
-from notesdesk.core.storage.tables import Base, ClientRow, missing_later_table
+from notesdesk.core.storage.tables import Base, missing_later_table
 
 SUMMARY_TABLE = "client_summary"
 FEW = 3  # up to this many clients, their summaries are read one by one
@@ -58,11 +59,9 @@ def ready(session: Session) -> bool:
     """True when the summaries are kept in this vault (built, and every write since kept them)."""
     if not has_table(session):
         return False
-    # On the driver's connection, inside the session's transaction: asked twice per save (the
-    # summaries rewritten, the flags read back), the ORM's statement cost ten times the query.
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    row = driver.execute("SELECT value FROM meta WHERE key = ?", (META_FLAG,)).fetchone()
+    # On the driver's connection (raw.py): asked twice per save (the summaries rewritten, the flags
+    # read back), the ORM's statement cost ten times the query.
+    row = raw.one(session, "SELECT value FROM meta WHERE key = ?", (META_FLAG,))
     return row is not None and row[0] == META_VALUE
 
 
@@ -107,24 +106,26 @@ def refresh(repos: Repositories, client_ids: Iterable[str],
     summary), and move the head's set digest by what changed. With `changes` (what this unit of
     work wrote, store.py), each summary is derived from the stored one plus the rows changed
     (incremental.py), which is what a save costs; without, or when that cannot tell, from all the
-    client's records."""
+    client's records. A summary that comes out as it was stored is not written again: a draft's
+    text saved changes nothing the flags read (its date, creation time, signed or not, risk)."""
     session = repos.ctx.session
     incremental = changes is not None and ready(session)
     change = 0
     for cid in sorted(set(client_ids)):
-        exists = session.scalar(select(ClientRow.id).where(ClientRow.id == cid)) is not None
-        if not exists:
-            summary = ClientSummary(cid)
-        else:
-            updated = None
-            if incremental and changes is not None and cid in changes:
-                stored = _sealed(repos.ctx).find(cid) or ClientSummary(cid)
-                updated = incremental_update(repos, stored, changes[cid])
-                if updated is not None:
-                    measured = any(table in SCORED_ONLY for table, _ in changes[cid])
-                    updated = _rescored(repos, stored, updated, measured)
-            summary = updated if updated is not None else summary_of(repos, cid)
-        change += _store(repos.ctx, summary)
+        if raw.one(session, "SELECT 1 FROM client WHERE id = ?", (cid,)) is None:
+            change += _store(repos.ctx, ClientSummary(cid))
+            continue
+        found, updated = None, None
+        if incremental and changes is not None and cid in changes:
+            found = _sealed(repos.ctx).find(cid)
+            stored = found or ClientSummary(cid)
+            updated = incremental_update(repos, stored, changes[cid])
+            if updated is not None:
+                measured = any(table in SCORED_ONLY for table, _ in changes[cid])
+                updated = _rescored(repos, stored, updated, measured)
+        if updated is not None and updated == found:
+            continue
+        change += _store(repos.ctx, updated if updated is not None else summary_of(repos, cid))
     _move_head(repos.ctx, change)
 
 
@@ -200,21 +201,22 @@ def _sealed(ctx: StoreContext) -> SealedTable[ClientSummary]:
 
 def _store(ctx: StoreContext, summary: ClientSummary) -> int:
     """Write (or, when empty, delete) one summary row; returns the change to the set digest."""
-    session, heads, table = ctx.session, ctx.audit.heads, _table()
+    session, heads = ctx.session, ctx.audit.heads
     stored, old_term = heads.stored(session, SUMMARY_TABLE, summary.id)
     rev = None if stored is None else stored["rev"]
     if rev is not None and not isinstance(rev, int):  # a clear column altered behind the app's back
         raise VaultDamaged("A client summary in the vault is damaged.")
+    sql = statements(SUMMARY_TABLE)
     if summary.empty:
         if rev is not None:
-            session.execute(delete(table).where(table.c.id == summary.id))
+            raw.execute(session, sql.delete, (summary.id,))
         return -old_term
-    clear = {"rev": 1 if rev is None else int(rev) + 1}
+    clear: dict[str, ClearValue] = {"rev": 1 if rev is None else rev + 1}
     sealed = ctx.sealer.seal(SUMMARY_TABLE, summary.id, clear, summary)
     if rev is None:
-        session.execute(insert(table).values(id=summary.id, data=sealed, **clear))
+        raw.execute(session, sql.insert, (summary.id, clear["rev"], sealed))
     else:
-        session.execute(update(table).where(table.c.id == summary.id).values(data=sealed, **clear))
+        raw.execute(session, sql.update, (clear["rev"], sealed, summary.id, rev))
     return heads.term(SUMMARY_TABLE, summary.id, clear, sealed) - old_term
 
 

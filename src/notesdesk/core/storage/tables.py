@@ -3,10 +3,11 @@ everything else lives in the sealed `data` column (see sealer.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, inspect
+from sqlalchemy import Engine, ForeignKey, LargeBinary, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from notesdesk.core.storage.entities import ENTITIES
+from notesdesk.core.storage.sqlite import DRIVERS
 
 STRICT = {"sqlite_strict": True}
 
@@ -220,16 +221,28 @@ DERIVED_TABLES = frozenset({"client_summary"})
 
 
 def missing_later_table(session: Session, name: str) -> bool:
-    """True when `name` is a later table that this vault (older, and not migrated) does not have.
-    A table found is remembered on the SQLite connection (a table is never dropped while a vault is
-    open; one not found yet may be added by a migration), which saves a catalogue query per read."""
-    if name not in LATER_TABLES:
-        return False
-    connection = session.connection()
-    found: set[str] = connection.info.setdefault("later_tables_found", set())
+    """True when `name` is a later table that this vault (older, and not migrated) does not have."""
+    return name in LATER_TABLES and not has_table(session, name)
+
+
+_FOUND = "later_tables_found"
+
+
+def has_table(session: Session, name: str) -> bool:
+    """Whether the vault has table `name`. A table found is remembered on the SQLite connection (a
+    table is never dropped while a vault is open; one not found yet may be added by a migration),
+    and the session keeps that memory at hand: the catalogue query, or even asking the session for
+    its connection, cost as much as the read that asks (every save asks for several tables)."""
+    found: set[str] | None = session.info.get(_FOUND)
+    if found is None:
+        known = DRIVERS.get(session.bind) if isinstance(session.bind, Engine) else None
+        # Kept with the driver (sqlite.py): asking SQLAlchemy for its connection would begin its
+        # own transaction where the unit of work's is under way on the driver (raw.py).
+        found = known.tables if known is not None else session.connection().info.setdefault(_FOUND, set())
+        session.info[_FOUND] = found
     if name in found:
-        return False
-    if inspect(connection).has_table(name):
+        return True
+    if inspect(session.connection()).has_table(name):
         found.add(name)
-        return False
-    return True
+        return True
+    return False

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull, VaultDamaged
-from notesdesk.core.storage import summaries
+from notesdesk.core.storage import raw, summaries
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.sqlite import is_disk_full, is_read_only
 from notesdesk.core.storage.store import StoreContext
@@ -54,12 +54,16 @@ class UnitOfWork(Repositories):
         if self._vault.read_only:
             # Nothing can have been written: SQLite (mode=ro) refuses every write as it happens.
             self.session.rollback()
+            raw.rollback(self.session)
             return
         try:
             self._keep_summaries()
-            self.session.commit()
+            if self.session.in_transaction():  # SQLAlchemy took part: its commit ends the transaction
+                self.session.commit()
+            raw.commit(self.session)  # else it is ended here (raw.py)
         except DBAPIError as exc:
             self.session.rollback()
+            raw.rollback(self.session)
             raise translate_db_error(exc) from exc
         self._vault.committed(self.session)
 
@@ -91,8 +95,11 @@ class UnitOfWork(Repositories):
         try:
             self.session.rollback()
         finally:
-            self.session.close()
-            self.session = None
-            self._vault.leave_work()
+            try:
+                raw.rollback(self.session)  # a transaction begun on the driver and not committed
+            finally:
+                self.session.close()
+                self.session = None
+                self._vault.leave_work()
         if isinstance(exc, DBAPIError):
             raise translate_db_error(exc) from exc
