@@ -145,7 +145,6 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.backups.sig_status.connect(self.backup_status.setText)
 
         self.search_keeper = SearchKeeper(ctx, self)
-        self.search_keeper.expect()
         self.search_keeper.sig_ready.connect(self._on_index_ready)
         self.idle = IdleWatcher(ctx.prefs.idle_minutes, self._on_idle, self)
         # Sleep and screen lock: the same lock as Ctrl+L, while the preference is on.
@@ -183,6 +182,9 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         if first_fill is not None:
             self._first_fill = first_fill
         self.attached = True
+        # The index's child starts building now, beside the first paint and the list (it needs the
+        # vault's key: a window built while the key was derived has none until here).
+        self.search_keeper.expect()
         ctx.errors.set_parent(self)
         demo = mark_if_demo(self, ctx.vault.is_demo)
         if demo is not None:  # the demo never looks like a real vault (ui/widgets/demo.py)
