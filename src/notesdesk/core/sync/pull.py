@@ -16,6 +16,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, roster, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
+from notesdesk.core.sync.arrivals import Arrivals
 from notesdesk.core.sync.crypto import (
     DeviceKeys,
     PushEntry,
@@ -121,6 +122,7 @@ def _apply(
     keys: access.ClientKeys,
     clinician_id: str,
     bases: dict[str, list[str]],
+    arrivals: Arrivals,
 ) -> str:
     """Open one verified row and take it in (shared.incoming says how, table by table): also "skipped"
     (a client not shared with this clinician) or "not taken" (a supervisor's row that is not a
@@ -129,7 +131,7 @@ def _apply(
         payload = access.open_sealed(keys, ident, at, sealed)
         if payload is None:
             return "skipped"
-        return shared.incoming(uow, at.table, at.row_id, device, payload, signers, bases,
+        return shared.incoming(uow, at.table, at.row_id, device, payload, signers, bases, arrivals,
                                admit=lambda obj: _admitted(keys, clinician_id, at, obj))
     except SyncRefused as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
@@ -164,6 +166,8 @@ def apply(
         skipped_before = (sum(keys.skipped.values()), keys.not_taken)
         catching_up = bool(keys.catch_up)
         bases = shared.load_bases(uow)
+        arrivals = Arrivals(uow)  # which rows are here already: asked once, by id
+        arrivals.expect((at.table, at.row_id) for batch in batches for at, _sealed in batch.rows)
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
@@ -172,13 +176,16 @@ def apply(
             for at, sealed in batch.rows:
                 if not access.wanted(keys, batch.server_seq, at):
                     continue
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician, bases)
+                outcome = _apply(
+                    uow, ident, batch.device_id, at, sealed, signers, keys, clinician, bases, arrivals
+                )
                 added += outcome in ("added", "applied")
                 held += outcome in ("held", "conflict")
                 if outcome == "skipped":
                     keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
                 elif outcome == "not taken":
                     keys = replace(keys, not_taken=keys.not_taken + 1)
+            arrivals.settle()  # the push's new rows inserted together, before its own audit entry
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
         shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor

@@ -31,6 +31,7 @@ from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync.access import client_of
+from notesdesk.core.sync.arrivals import Arrivals
 from notesdesk.core.sync.state import BASES_ID, identity
 
 
@@ -194,12 +195,12 @@ def _opened(spec: Spec, row_id: str, payload: bytes) -> tuple[Any, bytes, tuple[
     return obj, row, base
 
 
-def _check_parents(uow: UnitOfWork, obj: Any) -> None:
-    if isinstance(obj, Addendum) and uow.notes.find(obj.note_id) is None:
+def _check_parents(arrivals: Arrivals, obj: Any) -> None:
+    if isinstance(obj, Addendum) and not arrivals.exists("note", obj.note_id):
         raise Refused("holds an addendum whose note has not arrived")
-    if isinstance(obj, SignedReview | PlanAgreement) and uow.plans.find(obj.plan_id) is None:
+    if isinstance(obj, SignedReview | PlanAgreement) and not arrivals.exists("plan", obj.plan_id):
         raise Refused("holds a plan review or agreement whose plan version is not here")
-    if not isinstance(obj, Client) and uow.clients.find(obj.client_id) is None:
+    if not isinstance(obj, Client) and not arrivals.exists("client", obj.client_id):
         raise Refused("holds a record whose client has not arrived")
 
 
@@ -211,11 +212,14 @@ def incoming(
     payload: bytes,
     signers: dict[str, bytes],
     bases: dict[str, list[str]],
+    arrivals: Arrivals,
     admit: Callable[[Any], str | None] = lambda _obj: None,
 ) -> str:
     """Take one verified row in: "added", "applied" (an edit of what this vault holds), "same",
     "held" (an append-only record that differs here: kept as it is here) or "conflict" (kept beside);
-    or what `admit` says of the opened record when it is not to be taken in (it may also refuse)."""
+    or what `admit` says of the opened record when it is not to be taken in (it may also refuse).
+    A row new here (not a new version of a versioned record) waits in `arrivals` to be inserted with
+    the rest of its push; any other is taken in after the waiting ones are inserted."""
     spec = SPECS.get(table)
     if spec is None:
         raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
@@ -225,7 +229,16 @@ def incoming(
         return declined
     if spec.signed and not _signed_by_member(obj, signers):
         raise Refused("holds a signed record whose signature fails")
-    _check_parents(uow, obj)
+    _check_parents(arrivals, obj)
+    if not spec.versioned and not arrivals.exists(table, row_id):
+        arrivals.add(table, obj)
+        if spec.enveloped:
+            bases[row_key(table, row_id)] = [content_token(row)]
+            if arrivals.conflicts_waiting():
+                _settle(uow, table, obj, set(base))
+        return "added"
+    arrivals.settle()
+    arrivals.forget(table, row_id)  # whatever happens to it below, it is asked about again after
     if not spec.enveloped:  # notes and addenda: append-only, no revisions to keep (20,000 of them)
         return _append_only(uow, spec, obj, row)
     repository = repository_of(uow, table)
