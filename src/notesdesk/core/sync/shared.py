@@ -212,14 +212,18 @@ def incoming(
     payload: bytes,
     signers: dict[str, bytes],
     bases: dict[str, list[str]],
-    arrivals: Arrivals,
+    arrivals: Arrivals | None = None,
     admit: Callable[[Any], str | None] = lambda _obj: None,
 ) -> str:
     """Take one verified row in: "added", "applied" (an edit of what this vault holds), "same",
     "held" (an append-only record that differs here: kept as it is here) or "conflict" (kept beside);
     or what `admit` says of the opened record when it is not to be taken in (it may also refuse).
     A row new here (not a new version of a versioned record) waits in `arrivals` to be inserted with
-    the rest of its push; any other is taken in after the waiting ones are inserted."""
+    the rest of its push (without `arrivals`, at once); any other is taken in after the waiting ones
+    are inserted."""
+    alone = arrivals is None
+    if arrivals is None:
+        arrivals = Arrivals(uow)
     spec = SPECS.get(table)
     if spec is None:
         raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
@@ -236,6 +240,8 @@ def incoming(
             bases[row_key(table, row_id)] = [content_token(row)]
             if arrivals.conflicts_waiting():
                 _settle(uow, table, obj, set(base))
+        if alone:
+            arrivals.settle()
         return "added"
     arrivals.settle()
     arrivals.forget(table, row_id)  # whatever happens to it below, it is asked about again after
