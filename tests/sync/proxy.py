@@ -17,6 +17,7 @@ class Proxy:
         self._trigger: tuple[bytes, int, Callable[[], None] | None] | None = None
         self._lock = threading.Lock()
         self.fired = 0
+        self.accepted = 0  # connections made through the proxy
         self.acted = threading.Event()  # set once `before` has run (a restart takes a moment)
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -38,6 +39,7 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.accepted += 1
             server = socket.create_connection(("127.0.0.1", self.target_port))
             threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
