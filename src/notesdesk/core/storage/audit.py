@@ -155,7 +155,7 @@ class AuditLog:
             seq += 1
             entry = AuditEntry(seq, at, self.actor, write.action, write.table, write.row_id, write.rev,
                                write.digest, "", str(seq))
-            data = seal(AUDIT_TABLE, str(seq), {}, entry)
+            data = seal(AUDIT_TABLE, str(seq), {}, entry, read_back=False)
             chain = chain_mac(key, chain, seq, data)
             values.append({"seq": seq, "data": data, "mac": chain})
             rows += write.change

@@ -43,12 +43,17 @@ class Sealer:
     def _cipher(self, table: str) -> FieldCipher:
         return self._private if table in PRIVATE_TABLES else self._fields
 
-    def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
+    def seal(
+        self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object, read_back: bool = True
+    ) -> bytes:
+        """`read_back=False` only for an object that was itself decoded from JSON (a received row) or
+        built from typed values here (an audit entry): it reads back by construction."""
         payload = encode(obj)
         # Never write what we could not read back: a mistyped field would otherwise surface
         # later as a "damaged" record.
         try:
-            decode(payload, type(obj))
+            if read_back:
+                decode(payload, type(obj))
         except msgspec.ValidationError as exc:
             raise InvalidInput(f"This {table.replace('_', ' ')} cannot be saved: {exc}") from exc
         return self._cipher(table).seal(table, DATA, row_id, clear, payload)

@@ -74,7 +74,7 @@ class Arrivals:
         order, which the foreign keys follow)."""
         self._conflicts = None
         for table in sorted(self._waiting, key=_ORDER.__getitem__):
-            self._repository(table).add_many(self._waiting[table], action="receive")
+            self._repository(table).add_many(self._waiting[table], action="receive", decoded=True)
         self._waiting.clear()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from notesdesk.core.crypto import signing
 from notesdesk.core.domain.care import Homework, Milestone, SafetyPlan
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.common import now
@@ -26,7 +27,7 @@ from notesdesk.core.domain.notes import Addendum, SessionNote
 from notesdesk.core.domain.plans import PlanAgreement, PlanStatus, SignedReview, TreatmentPlan
 from notesdesk.core.domain.sync_conflicts import Kept, SyncConflict
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services.signatures import Signable, signature_valid
+from notesdesk.core.services.signatures import Signable, signature_claim, signature_valid
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
@@ -174,6 +175,50 @@ def outgoing(
     return encode(Shared(row.decode(), tuple(base))), rev, found
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A received row decoded once: the record, its JSON and the base it names; `signed`: whether its
+    signature holds under a member's key (None: not checked yet, or a table that is not signed)."""
+
+    table: str
+    obj: Any
+    row: bytes
+    base: tuple[str, ...]
+    signed: bool | None = None
+
+
+def open_received(table: str, row_id: str, payload: bytes) -> Opened:
+    """A received row's payload decoded (Refused when it is of no synced kind or does not decode)."""
+    spec = SPECS.get(table)
+    if spec is None:
+        raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
+    return Opened(table, *_opened(spec, row_id, payload))
+
+
+def check_signatures(rows: list[Opened | None], signers: dict[str, bytes]) -> list[Opened | None]:
+    """The rows with each signed record's signature checked (`_signed_by_member` of each), all of a
+    push's together: signing.verify_many spreads them over both cores."""
+    claims: dict[bytes, list[tuple[int, tuple[bytes, bytes]]]] = {}
+    verdicts: dict[int, bool] = {}
+    for n, item in enumerate(rows):
+        if item is None or not SPECS[item.table].signed:
+            continue
+        sig = item.obj.signature
+        key = signers.get(sig.key_fingerprint) if sig is not None else None
+        claim = signature_claim(item.obj) if key is not None else None
+        if key is None or claim is None:
+            verdicts[n] = False
+        else:
+            claims.setdefault(key, []).append((n, claim))
+    for key, listed in claims.items():
+        results = signing.verify_many(key, [claim for _n, claim in listed])
+        verdicts.update((n, ok) for (n, _claim), ok in zip(listed, results, strict=True))
+    return [
+        replace(item, signed=verdicts[n]) if item is not None and n in verdicts else item
+        for n, item in enumerate(rows)
+    ]
+
+
 def _signed_by_member(item: Signable, signers: dict[str, bytes]) -> bool:
     sig = item.signature
     key = signers.get(sig.key_fingerprint) if sig is not None else None
@@ -214,24 +259,28 @@ def incoming(
     bases: dict[str, list[str]],
     arrivals: Arrivals | None = None,
     admit: Callable[[Any], str | None] = lambda _obj: None,
+    opened: Opened | None = None,
 ) -> str:
     """Take one verified row in: "added", "applied" (an edit of what this vault holds), "same",
     "held" (an append-only record that differs here: kept as it is here) or "conflict" (kept beside);
     or what `admit` says of the opened record when it is not to be taken in (it may also refuse).
     A row new here (not a new version of a versioned record) waits in `arrivals` to be inserted with
     the rest of its push (without `arrivals`, at once); any other is taken in after the waiting ones
-    are inserted."""
+    are inserted. `opened`: the payload decoded already (open_received), its signature perhaps checked
+    (check_signatures)."""
     alone = arrivals is None
     if arrivals is None:
         arrivals = Arrivals(uow)
     spec = SPECS.get(table)
     if spec is None:
         raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
-    obj, row, base = _opened(spec, row_id, payload)
+    if opened is None:
+        opened = Opened(table, *_opened(spec, row_id, payload))
+    obj, row, base = opened.obj, opened.row, opened.base
     declined = admit(obj)
     if declined is not None:
         return declined
-    if spec.signed and not _signed_by_member(obj, signers):
+    if spec.signed and not (_signed_by_member(obj, signers) if opened.signed is None else opened.signed):
         raise Refused("holds a signed record whose signature fails")
     _check_parents(arrivals, obj)
     if not spec.versioned and not arrivals.exists(table, row_id):
