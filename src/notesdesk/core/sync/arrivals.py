@@ -59,6 +59,10 @@ class Arrivals:
         self._waiting.setdefault(table, []).append(obj)
         self._known.setdefault(table, {})[obj.id] = True
 
+    def waiting(self, table: str) -> list[Any]:
+        """The rows of a table waiting to be inserted."""
+        return self._waiting.get(table, [])
+
     def forget(self, table: str, row_id: str) -> None:
         """A row written (or not) one by one: asked about again, by id, when next needed."""
         self._known.get(table, {}).pop(row_id, None)

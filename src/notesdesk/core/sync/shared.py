@@ -13,7 +13,7 @@ it is kept, sealed, beside this vault's version in `sync_conflict` until a perso
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -137,10 +137,13 @@ def _shareable(obj: object) -> bool:
     return True
 
 
-def newest_version(uow: UnitOfWork, table: str, client_id: str) -> Any | None:
+def newest_version(uow: UnitOfWork, table: str, client_id: str, waiting: Iterable[Any] = ()) -> Any | None:
     """The client's current shared version of a versioned record: for plans the active signed version
-    (else the newest signed one), for safety plans the newest."""
-    versions = [v for v in repository_of(uow, table).where(client_id=client_id) if _shareable(v)]
+    (else the newest signed one), for safety plans the newest. `waiting`: versions received in this
+    pull and not inserted yet (arrivals.py), counted as if they were."""
+    stored = repository_of(uow, table).where(client_id=client_id)
+    also = [v for v in waiting if v.client_id == client_id]
+    versions = [v for v in stored + also if _shareable(v)]
     active = [v for v in versions if isinstance(v, TreatmentPlan) and v.status is PlanStatus.ACTIVE]
     return max(active or versions, key=lambda v: (v.version, v.created_at)) if versions else None
 
@@ -264,10 +267,10 @@ def incoming(
     """Take one verified row in: "added", "applied" (an edit of what this vault holds), "same",
     "held" (an append-only record that differs here: kept as it is here) or "conflict" (kept beside);
     or what `admit` says of the opened record when it is not to be taken in (it may also refuse).
-    A row new here (not a new version of a versioned record) waits in `arrivals` to be inserted with
-    the rest of its push (without `arrivals`, at once); any other is taken in after the waiting ones
-    are inserted. `opened`: the payload decoded already (open_received), its signature perhaps checked
-    (check_signatures)."""
+    A row new here (of a versioned record, a version made from the current one) waits in `arrivals`
+    to be inserted with the rest of its push (without `arrivals`, at once); any other is taken in
+    after the waiting ones are inserted. `opened`: the payload decoded already (open_received), its
+    signature perhaps checked (check_signatures)."""
     alone = arrivals is None
     if arrivals is None:
         arrivals = Arrivals(uow)
@@ -283,10 +286,12 @@ def incoming(
     if spec.signed and not (_signed_by_member(obj, signers) if opened.signed is None else opened.signed):
         raise Refused("holds a signed record whose signature fails")
     _check_parents(arrivals, obj)
-    if not spec.versioned and not arrivals.exists(table, row_id):
+    if not arrivals.exists(table, row_id) and _in_turn(uow, spec, obj, base, arrivals):
         arrivals.add(table, obj)
         if spec.enveloped:
             bases[row_key(table, row_id)] = [content_token(row)]
+            if spec.versioned:
+                bases[version_key(table, obj.client_id)] = [version_token(row_id)]
             if arrivals.conflicts_waiting():
                 _settle(uow, table, obj, set(base))
         if alone:
@@ -337,6 +342,15 @@ def incoming(
     bases[row_key(table, row_id)] = [token]
     _settle(uow, table, obj, set(base))
     return "applied" if local is not None else "added"
+
+
+def _in_turn(uow: UnitOfWork, spec: Spec, obj: Any, base: tuple[str, ...], arrivals: Arrivals) -> bool:
+    """A row new here that is simply added: of a table that is not versioned, or a version made from
+    the client's current one here (among those stored and those waiting to be)."""
+    if not spec.versioned:
+        return True
+    newest = newest_version(uow, spec.table, obj.client_id, arrivals.waiting(spec.table))
+    return newest is None or version_token(newest.id) in base
 
 
 def _append_only(uow: UnitOfWork, spec: Spec, obj: Any, row: bytes) -> str:
