@@ -11,12 +11,13 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from notesdesk.core.services import clients, practice, verify
+from notesdesk.core.services import care, clients, practice, sync_conflicts, verify
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import access
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.pull import SyncTampered
 from tests.conftest import PASSPHRASE
+from tests.core import records
 from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
 from tests.sync.pg_cluster import Cluster
 from tests.sync.proxy import Proxy
@@ -170,3 +171,30 @@ def test_a_sync_talks_to_the_server_over_one_connection(make_vault, database):
         assert note_texts(bob) == {f"session {n}" for n in range(4)}
     finally:
         proxy.close()
+
+
+def test_versions_arriving_in_one_pull_follow_each_other_and_a_concurrent_one_is_still_kept_aside(
+    make_vault, admin_url
+):
+    alice, bob, client_id = _shared_client(make_vault, admin_url)
+    carol = make_vault("carol")
+    founded_fp = practice.status(alice.unit_of_work()).practice_fingerprint
+    joined = join_practice(alice, carol, admin_url, founded_fp)
+    assign(alice, client_id, joined.clinician_id)
+    care.save_safety_plan(alice.unit_of_work(), records.safety_plan(client_id, "first "))
+    practice.sync(alice.unit_of_work())
+    practice.sync(carol.unit_of_work())
+    # Alice saves a second version from the first; Carol, offline, saves one from the first too. Bob has
+    # pulled none of them: all three arrive in his one pull.
+    care.save_safety_plan(alice.unit_of_work(), records.safety_plan(client_id, "alice "))
+    care.save_safety_plan(carol.unit_of_work(), records.safety_plan(client_id, "carol "))
+    practice.sync(alice.unit_of_work())
+    practice.sync(carol.unit_of_work())
+
+    practice.sync(bob.unit_of_work())
+
+    versions = care.safety_plan_versions(bob.unit_of_work(), client_id)
+    assert [v.reason_for_living for v in versions] == ["first reason", "alice reason"]
+    (kept,) = sync_conflicts.list_conflicts(bob.unit_of_work())
+    assert kept.theirs["reason_for_living"] == "carol reason"
+    assert verify.verify_vault(bob.unit_of_work()).ok
