@@ -89,7 +89,7 @@ def test_a_pull_cut_between_the_rows_insert_and_the_head_write_leaves_nothing_an
             raise Interrupted
 
         # The rows and their audit entries are inserted; the head is never written.
-        heads.write = stop  # type: ignore[method-assign]
+        heads.write = stop
         try:
             record_writes(session, writes)
         finally:
