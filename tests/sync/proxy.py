@@ -17,6 +17,7 @@ class Proxy:
         self._trigger: tuple[bytes, int, Callable[[], None] | None] | None = None
         self._lock = threading.Lock()
         self.fired = 0
+        self.accepted = 0  # connections made through the proxy
         self.acted = threading.Event()  # set once `before` has run (a restart takes a moment)
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -38,9 +39,11 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.accepted += 1
             server = socket.create_connection(("127.0.0.1", self.target_port))
-            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+            severed = threading.Event()  # set once this connection is cut: nothing more passes either way
+            threading.Thread(target=self._pump, args=(client, server, True, severed), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False, severed), daemon=True).start()
 
     def _should_cut(self, chunk: bytes) -> Callable[[], None] | None | bool:
         with self._lock:
@@ -53,10 +56,18 @@ class Proxy:
             self._trigger = None
             return before if before is not None else True
 
-    def _pump(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
+    def _pump(
+        self, source: socket.socket, sink: socket.socket, from_client: bool, severed: threading.Event
+    ) -> None:
         try:
             while chunk := source.recv(65536):
+                if severed.is_set():
+                    break
                 cut = self._should_cut(chunk) if from_client else False
+                if cut is not False:
+                    # Severed before the message goes on, so the server's answer to it can never
+                    # slip back to the client ahead of the cut.
+                    severed.set()
                 if callable(cut):
                     cut()
                     self.acted.set()

@@ -321,10 +321,25 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
     and run again. `after_batch` ("push"/"pull") is called after each batch is done on both sides."""
     with uow:
         ident = st.required_identity(uow)
-        before = start = st.state(uow)
+        before = st.state(uow)
     if not ident.practice_key:
         ident = _take_key(uow, ident)
-    engine = server.engine_for(ident.server_url)
+    engine = server.engine_for(ident.server_url, kept=True)  # one connection for the whole sync
+    try:
+        return _sync_with(uow, engine, ident, before, batch, after_batch)
+    finally:
+        engine.dispose()
+
+
+def _sync_with(
+    uow: UnitOfWork,
+    engine: Engine,
+    ident: st.SyncIdentity,
+    before: st.SyncState,
+    batch: int,
+    after_batch: Callable[[str], None] | None,
+) -> SyncReport:
+    start = before
     practice_access.refuse_if_removed(engine, ident)
     # A newer practice key first: nothing is sealed, certified or wrapped under one a removed
     # colleague holds.

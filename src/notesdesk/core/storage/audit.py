@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,6 +51,18 @@ class AuditEntry:
     digest: str = ""
     detail: str = ""
     id: str = field(default="")
+
+
+@dataclass(frozen=True)
+class Write:
+    """One row write to audit: what `record` is given for it (`change`: its move of the set digest)."""
+
+    action: str
+    table: str
+    row_id: str
+    rev: int
+    digest: str
+    change: int
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -128,10 +140,34 @@ class AuditLog:
         mac = chain_mac(self._key, previous, seq, data)
         raw.execute(session, _INSERT, (seq, data, mac))
         moved = Head(seq, mac, (head.rows + change) % MODULUS, head.lineage if lineage is None else lineage)
+        self._move(session, moved)
+        return entry
+
+    def record_writes(self, session: Session, writes: Sequence[Write]) -> None:
+        """`record` of many row writes at once (a pulled batch, store.SealedTable.add_many): the
+        entries chained in order and inserted in one statement, the head written once. Each entry
+        names its row as `record` would; the caller's transaction makes it all or nothing."""
+        if not writes:
+            return
+        head = self.current(session)
+        seq, chain, rows = head.seq, head.chain, head.rows
+        at, seal, key = now(), self._sealer.seal, self._key
+        values = []
+        for write in writes:
+            seq += 1
+            entry = AuditEntry(seq, at, self.actor, write.action, write.table, write.row_id, write.rev,
+                               write.digest, "", str(seq))
+            data = seal(AUDIT_TABLE, str(seq), {}, entry, read_back=False)
+            chain = chain_mac(key, chain, seq, data)
+            values.append((seq, data, chain))
+            rows += write.change
+        raw.execute_many(session, _INSERT, values)
+        self._move(session, Head(seq, chain, rows % MODULUS, head.lineage))
+
+    def _move(self, session: Session, moved: Head) -> None:
         self.heads.write(session, moved)
         session.info["audit_head"] = moved
         session.info["head_moved"] = True
-        return entry
 
     def entries(self, session: Session) -> Iterator[AuditEntry]:
         """Every entry, checking the chain as it goes; raises VaultDamaged at the first break."""

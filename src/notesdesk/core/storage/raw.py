@@ -84,6 +84,14 @@ def execute(session: Session, sql: str, params: Params = ()) -> sqlite3.Cursor:
         raise _wrapped(sql, exc) from exc
 
 
+def execute_many(session: Session, sql: str, many: Sequence[Params]) -> None:
+    """`execute` of one statement over many parameter rows (a pulled batch's rows and entries)."""
+    try:
+        connection(session).executemany(sql, many)
+    except sqlite3.Error as exc:
+        raise _wrapped(sql, exc) from exc
+
+
 def one(session: Session, sql: str, params: Params = ()) -> Row | None:
     """The first row of `sql`, or None."""
     try:

@@ -49,7 +49,13 @@ class Sealer:
             raise PermissionError(f"This sealer holds no key for {table}.")
         return self._private
 
-    def seal(self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object) -> bytes:
+    def seal(
+        self, table: str, row_id: str, clear: Mapping[str, ClearValue], obj: object, read_back: bool = True
+    ) -> bytes:
+        """`read_back=False` only for an object that was itself decoded from JSON (a received row) or
+        built from typed values here (an audit entry): it reads back by construction."""
+        if not read_back:
+            return self._cipher(table).seal(table, DATA, row_id, clear, encode(obj))
         return self.seal_checked(table, row_id, clear, obj)[0]
 
     def seal_checked[O](

@@ -8,7 +8,7 @@ The SQL is made once per table from its clear columns (tables.py), never from in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol, TypeVar
@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from notesdesk.core.crypto.cipher import ClearValue
 from notesdesk.core.errors import Conflict, NotFound, VaultDamaged
 from notesdesk.core.storage import raw
-from notesdesk.core.storage.audit import AuditLog, row_digest
+from notesdesk.core.storage.audit import AuditLog, Write, row_digest
 from notesdesk.core.storage.sealer import Sealer
 from notesdesk.core.storage.tables import FLAG_INPUT_TABLES, SEALED_TABLES, missing_later_table
 
 T = TypeVar("T")
+
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
 
 @dataclass
@@ -197,6 +199,17 @@ class SealedTable[T: Identified]:
             sql += f" WHERE client_id IN ({', '.join('?' * len(wanted))})" if wanted else " WHERE 0"
         return {row[0] for row in raw.rows(self._ctx.session, sql, wanted or ())}
 
+    def stored(self, row_ids: Iterable[str]) -> set[str]:
+        """Which of these ids are stored: ids only, nothing opened (a pulled batch asks once)."""
+        if self.missing:
+            return set()
+        wanted, found = list(row_ids), set[str]()
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            part = wanted[start : start + _IDS_PER_QUERY]
+            sql = f"SELECT id FROM {self.name} WHERE id IN ({', '.join('?' * len(part))})"
+            found.update(row[0] for row in raw.rows(self._ctx.session, sql, part))
+        return found
+
     def all_raw(self) -> list[tuple[str, bytes]]:
         """(row id, decrypted JSON) for every row: lossless copies of rows of mixed kinds."""
         if self.missing:
@@ -248,17 +261,23 @@ class SealedTable[T: Identified]:
     ) -> None:
         """Audit a write in its transaction; the head's set digest loses the row's old term and
         gains its new one (none for a deletion)."""
-        if self.name in FLAG_INPUT_TABLES and clear is not None and clear.get("client_id"):
-            owner = str(clear["client_id"])
-            self._ctx.touched.add(owner)
-            written = SealedRow(self.kind, dict(clear), sealed, opened) if sealed is not None else None
-            self._ctx.changes.setdefault(owner, {})[(self.name, row_id)] = written
+        self._track(row_id, clear, sealed, opened)
         heads = self._ctx.audit.heads
         new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
         digest = row_digest(clear, sealed) if clear is not None else ""
         self._ctx.audit.record(
             self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
         )
+
+    def _track(
+        self, row_id: str, clear: Mapping[str, ClearValue] | None, sealed: bytes | None, opened: object = None
+    ) -> None:
+        """A flag input written: its client's summary is rewritten before the commit (uow.py)."""
+        if self.name in FLAG_INPUT_TABLES and clear is not None and clear.get("client_id"):
+            owner = str(clear["client_id"])
+            self._ctx.touched.add(owner)
+            written = SealedRow(self.kind, dict(clear), sealed, opened) if sealed is not None else None
+            self._ctx.changes.setdefault(owner, {})[(self.name, row_id)] = written
 
     def _touch_owner(self, row_id: str, stored: Mapping[str, ClearValue]) -> None:
         """Mark the client a stored row belongs to (its summary is rewritten before the commit)."""
@@ -284,6 +303,31 @@ class SealedTable[T: Identified]:
         self._execute(self._sql.insert, [row_id, *clear.values(), sealed], "cannot be saved")
         self._record(action, row_id, 1, clear, sealed, opened=opened)
         return obj
+
+    def add_many(self, objs: Sequence[T], action: str = "create", decoded: bool = False) -> None:
+        """`add` of many new rows at once (a pulled batch, core/sync/pull.py): each sealed here as
+        `add` seals it, all inserted in one statement, their audit entries (one per row, as `add`
+        writes) appended together and the head written once. All or nothing in the caller's unit of
+        work; a row already stored refuses the lot. `decoded`: every object was decoded from JSON
+        (received), so it reads back without the check `add` makes."""
+        if not objs:
+            return
+        sealer, heads, name = self._ctx.sealer, self._ctx.audit.heads, self.name
+        rows: list[list[ClearValue | bytes]] = []
+        writes: list[Write] = []
+        for obj in objs:
+            row_id = obj.id
+            clear = self._clear(obj, 1, {})
+            sealed = sealer.seal(name, row_id, clear, obj, read_back=not decoded)
+            rows.append([row_id, *clear.values(), sealed])
+            self._track(row_id, clear, sealed)
+            term = heads.term(name, row_id, clear, sealed)
+            writes.append(Write(action, name, row_id, 1, row_digest(clear, sealed), term))
+        try:
+            raw.execute_many(self._ctx.session, self._sql.insert, rows)
+        except IntegrityError as exc:
+            raise Conflict(f"These {self._label} records cannot be saved: {_reason(exc)}.") from exc
+        self._ctx.audit.record_writes(self._ctx.session, writes)
 
     def replace(self, obj: T, action: str = "edit", **extra: ClearValue) -> T:
         row_id = obj.id

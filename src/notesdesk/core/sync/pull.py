@@ -16,6 +16,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, roster, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
+from notesdesk.core.sync.arrivals import Arrivals
 from notesdesk.core.sync.crypto import (
     DeviceKeys,
     PushEntry,
@@ -116,28 +117,38 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
     return st.DeviceLog(entry.push_seq, entry.hash().hex(), entry.last_seq)
 
 
+def _open(
+    ident: st.SyncIdentity, device: str, at: RowAddress, sealed: bytes, keys: access.ClientKeys
+) -> shared.Opened | None:
+    """One verified row opened and decoded; None when this clinician holds no key for it (a client
+    not shared with them)."""
+    try:
+        payload = access.open_sealed(keys, ident, at, sealed)
+        return None if payload is None else shared.open_received(at.table, at.row_id, payload)
+    except SyncRefused as exc:
+        raise _refuse(device, "holds a row that fails its seal") from exc
+    except shared.Refused as exc:
+        raise _refuse(device, str(exc)) from exc
+
+
 def _apply(
     uow: UnitOfWork,
-    ident: st.SyncIdentity,
     device: str,
     at: RowAddress,
-    sealed: bytes,
+    opened: shared.Opened | None,
     signers: dict[str, bytes],
     keys: access.ClientKeys,
     clinician_id: str,
     bases: dict[str, list[str]],
+    arrivals: Arrivals,
 ) -> str:
-    """Open one verified row and take it in (shared.incoming says how, table by table): also "skipped"
-    (a client not shared with this clinician) or "not taken" (a supervisor's row that is not a
-    co-signature)."""
+    """Take one opened row in (shared.incoming says how, table by table): also "skipped" (a client
+    not shared with this clinician) or "not taken" (a supervisor's row that is not a co-signature)."""
+    if opened is None:
+        return "skipped"
     try:
-        payload = access.open_sealed(keys, ident, at, sealed)
-        if payload is None:
-            return "skipped"
-        return shared.incoming(uow, at.table, at.row_id, device, payload, signers, bases,
-                               admit=lambda obj: _admitted(keys, clinician_id, at, obj))
-    except SyncRefused as exc:
-        raise _refuse(device, "holds a row that fails its seal") from exc
+        return shared.incoming(uow, at.table, at.row_id, device, opened.row, signers, bases, arrivals,
+                               admit=lambda obj: _admitted(keys, clinician_id, at, obj), opened=opened)
     except shared.Refused as exc:
         raise _refuse(device, str(exc)) from exc
 
@@ -169,21 +180,27 @@ def apply(
         skipped_before = (sum(keys.skipped.values()), keys.not_taken)
         catching_up = bool(keys.catch_up)
         bases = shared.load_bases(uow)
+        arrivals = Arrivals(uow)  # which rows are here already: asked once, by id
+        arrivals.expect((at.table, at.row_id) for batch in batches for at, _sealed in batch.rows)
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
             logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
             clinician = trusted[batch.device_id].clinician_id
-            for at, sealed in batch.rows:
-                if not access.wanted(keys, batch.server_seq, at):
-                    continue
-                outcome = _apply(uow, ident, batch.device_id, at, sealed, signers, keys, clinician, bases)
+            rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
+            # Every row opened and decoded once, the push's signatures checked together.
+            opened = shared.check_signatures(
+                [_open(ident, batch.device_id, at, sealed, keys) for at, sealed in rows], signers
+            )
+            for (at, _sealed), ready in zip(rows, opened, strict=True):
+                outcome = _apply(uow, batch.device_id, at, ready, signers, keys, clinician, bases, arrivals)
                 added += outcome in ("added", "applied")
                 held += outcome in ("held", "conflict")
                 if outcome == "skipped":
                     keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
                 elif outcome == "not taken":
                     keys = replace(keys, not_taken=keys.not_taken + 1)
+            arrivals.settle()  # the push's new rows inserted together, before its own audit entry
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
         shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor

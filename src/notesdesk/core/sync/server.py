@@ -53,11 +53,20 @@ def with_password(url: str, password: str) -> str:
     return make_url(check_url(url)).set(password=password).render_as_string(hide_password=False)
 
 
-def engine_for(url: str) -> Engine:
-    # NullPool: every sync opens fresh connections, so a server restarted since the last one is simply
-    # reconnected to. The driver is psycopg 3.
+def engine_for(url: str, kept: bool = False) -> Engine:
+    """An engine on the server (the driver is psycopg 3). By default each use opens a fresh connection
+    (NullPool). `kept`: one connection kept for the engine's life (a whole sync: its pulls no longer
+    each pay a login), pinged before each use, so a server restarted meanwhile is simply reconnected
+    to; the caller disposes of it."""
     parsed = make_url(check_url(url)).set(drivername="postgresql+psycopg")
-    return create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    arguments: dict[str, object] = {"connect_timeout": 10}
+    if not kept:
+        return create_engine(parsed, poolclass=NullPool, connect_args=arguments)
+    # A second connection only while one is in use (one step of a sync inside another's transaction).
+    # Statements go as text each time, as on a fresh connection: no server-side prepared statements
+    # (which a pooler in front of the server may not keep) for psycopg to set up on a kept one.
+    return create_engine(parsed, pool_size=1, max_overflow=2, pool_pre_ping=True,
+                         connect_args=arguments | {"prepare_threshold": None})
 
 
 def device_url(admin_url: str, role: str, password: str) -> str:

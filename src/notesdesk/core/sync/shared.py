@@ -14,12 +14,13 @@ it is kept, sealed, beside this vault's version in `sync_conflict` until a perso
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
 
+from notesdesk.core.crypto import signing
 from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
@@ -30,11 +31,12 @@ from notesdesk.core.domain.plans import PlanAgreement, PlanStatus, SignedReview,
 from notesdesk.core.domain.sync_conflicts import Kept, SyncConflict
 from notesdesk.core.domain.visits import Diagnosis, NextSession
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services.signatures import Signable, signature_valid
+from notesdesk.core.services.signatures import Signable, signature_claim, signature_valid
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync.access import client_of
+from notesdesk.core.sync.arrivals import Arrivals
 from notesdesk.core.sync.state import BASES_ID, identity
 
 
@@ -152,10 +154,13 @@ def _shareable(obj: object) -> bool:
     return True
 
 
-def newest_version(uow: UnitOfWork, table: str, client_id: str) -> Any | None:
+def newest_version(uow: UnitOfWork, table: str, client_id: str, waiting: Iterable[Any] = ()) -> Any | None:
     """The client's current shared version of a versioned record: for plans the active signed version
-    (else the newest signed one), for safety plans the newest."""
-    versions = [v for v in repository_of(uow, table).where(client_id=client_id) if _shareable(v)]
+    (else the newest signed one), for safety plans the newest. `waiting`: versions received in this
+    pull and not inserted yet (arrivals.py), counted as if they were."""
+    stored = repository_of(uow, table).where(client_id=client_id)
+    also = [v for v in waiting if v.client_id == client_id]
+    versions = [v for v in stored + also if _shareable(v)]
     active = [v for v in versions if isinstance(v, TreatmentPlan) and v.status is PlanStatus.ACTIVE]
     return max(active or versions, key=lambda v: (v.version, v.created_at)) if versions else None
 
@@ -190,6 +195,50 @@ def outgoing(
     return encode(Shared(row.decode(), tuple(base))), rev, found
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A received row decoded once: the record, its JSON and the base it names; `signed`: whether its
+    signature holds under a member's key (None: not checked yet, or a table that is not signed)."""
+
+    table: str
+    obj: Any
+    row: bytes
+    base: tuple[str, ...]
+    signed: bool | None = None
+
+
+def open_received(table: str, row_id: str, payload: bytes) -> Opened:
+    """A received row's payload decoded (Refused when it is of no synced kind or does not decode)."""
+    spec = SPECS.get(table)
+    if spec is None:
+        raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
+    return Opened(table, *_opened(spec, row_id, payload))
+
+
+def check_signatures(rows: list[Opened | None], signers: dict[str, bytes]) -> list[Opened | None]:
+    """The rows with each signed record's signature checked (`_signed_by_member` of each), all of a
+    push's together: signing.verify_many spreads them over both cores."""
+    claims: dict[bytes, list[tuple[int, tuple[bytes, bytes]]]] = {}
+    verdicts: dict[int, bool] = {}
+    for n, item in enumerate(rows):
+        if item is None or not SPECS[item.table].signed:
+            continue
+        sig = item.obj.signature
+        key = signers.get(sig.key_fingerprint) if sig is not None else None
+        claim = signature_claim(item.obj) if key is not None else None
+        if key is None or claim is None:
+            verdicts[n] = False
+        else:
+            claims.setdefault(key, []).append((n, claim))
+    for key, listed in claims.items():
+        results = signing.verify_many(key, [claim for _n, claim in listed])
+        verdicts.update((n, ok) for (n, _claim), ok in zip(listed, results, strict=True))
+    return [
+        replace(item, signed=verdicts[n]) if item is not None and n in verdicts else item
+        for n, item in enumerate(rows)
+    ]
+
+
 def _signed_by_member(item: Signable, signers: dict[str, bytes]) -> bool:
     sig = item.signature
     key = signers.get(sig.key_fingerprint) if sig is not None else None
@@ -211,12 +260,12 @@ def _opened(spec: Spec, row_id: str, payload: bytes) -> tuple[Any, bytes, tuple[
     return obj, row, base
 
 
-def _check_parents(uow: UnitOfWork, obj: Any) -> None:
-    if isinstance(obj, Addendum) and uow.notes.find(obj.note_id) is None:
+def _check_parents(arrivals: Arrivals, obj: Any) -> None:
+    if isinstance(obj, Addendum) and not arrivals.exists("note", obj.note_id):
         raise Refused("holds an addendum whose note has not arrived")
-    if isinstance(obj, SignedReview | PlanAgreement) and uow.plans.find(obj.plan_id) is None:
+    if isinstance(obj, SignedReview | PlanAgreement) and not arrivals.exists("plan", obj.plan_id):
         raise Refused("holds a plan review or agreement whose plan version is not here")
-    if not isinstance(obj, Client) and uow.clients.find(obj.client_id) is None:
+    if not isinstance(obj, Client) and not arrivals.exists("client", obj.client_id):
         raise Refused("holds a record whose client has not arrived")
 
 
@@ -228,23 +277,47 @@ def incoming(
     payload: bytes,
     signers: dict[str, bytes],
     bases: dict[str, list[str]],
+    arrivals: Arrivals | None = None,
     admit: Callable[[Any], str | None] = lambda _obj: None,
+    opened: Opened | None = None,
 ) -> str:
     """Take one verified row in: "added", "applied" (an edit of what this vault holds), "same",
     "held" (an append-only record that differs here: kept as it is here) or "conflict" (kept beside);
-    or what `admit` says of the opened record when it is not to be taken in (it may also refuse)."""
+    or what `admit` says of the opened record when it is not to be taken in (it may also refuse).
+    A row new here (of a versioned record, a version made from the current one) waits in `arrivals`
+    to be inserted with the rest of its push (without `arrivals`, at once); any other is taken in
+    after the waiting ones are inserted. `opened`: the payload decoded already (open_received), its
+    signature perhaps checked (check_signatures)."""
+    alone = arrivals is None
+    if arrivals is None:
+        arrivals = Arrivals(uow)
     spec = SPECS.get(table)
     if spec is None:
         raise Refused(f"holds a row of a kind this version does not sync ({table[:20]})")
-    obj, row, base = _opened(spec, row_id, payload)
+    if opened is None:
+        opened = Opened(table, *_opened(spec, row_id, payload))
+    obj, row, base = opened.obj, opened.row, opened.base
     declined = admit(obj)
     if declined is not None:
         return declined
-    if spec.signed and not _signed_by_member(obj, signers):
+    if spec.signed and not (_signed_by_member(obj, signers) if opened.signed is None else opened.signed):
         raise Refused("holds a signed record whose signature fails")
-    _check_parents(uow, obj)
+    _check_parents(arrivals, obj)
     if _recorded_here_already(uow, obj):
         return "held"
+    if not arrivals.exists(table, row_id) and _in_turn(uow, spec, obj, base, arrivals):
+        arrivals.add(table, obj)
+        if spec.enveloped:
+            bases[row_key(table, row_id)] = [content_token(row)]
+            if spec.versioned:
+                bases[version_key(table, obj.client_id)] = [version_token(row_id)]
+            if arrivals.conflicts_waiting():
+                _settle(uow, table, obj, set(base))
+        if alone:
+            arrivals.settle()
+        return "added"
+    arrivals.settle()
+    arrivals.forget(table, row_id)  # whatever happens to it below, it is asked about again after
     if not spec.enveloped:  # notes and addenda: append-only, no revisions to keep (20,000 of them)
         return _append_only(uow, spec, obj, row)
     repository = repository_of(uow, table)
@@ -296,6 +369,15 @@ def _recorded_here_already(uow: UnitOfWork, obj: Any) -> bool:
     if not isinstance(obj, Diagnosis):
         return False
     return any(d.code == obj.code and d.id != obj.id for d in uow.diagnoses.where(client_id=obj.client_id))
+
+
+def _in_turn(uow: UnitOfWork, spec: Spec, obj: Any, base: tuple[str, ...], arrivals: Arrivals) -> bool:
+    """A row new here that is simply added: of a table that is not versioned, or a version made from
+    the client's current one here (among those stored and those waiting to be)."""
+    if not spec.versioned:
+        return True
+    newest = newest_version(uow, spec.table, obj.client_id, arrivals.waiting(spec.table))
+    return newest is None or version_token(newest.id) in base
 
 
 def _append_only(uow: UnitOfWork, spec: Spec, obj: Any, row: bytes) -> str:
