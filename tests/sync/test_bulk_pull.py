@@ -103,7 +103,7 @@ def test_a_pull_cut_between_the_rows_insert_and_the_head_write_leaves_nothing_an
     bob.close()
     with Vault.open(tmp_path / "bob.notesdesk", passphrase=PASSPHRASE) as reopened:  # the head holds
         assert _stored_notes(reopened) == []
-        assert practice.sync(reopened.unit_of_work()).received == 6
+        assert practice.sync(reopened.unit_of_work()).received == 7  # the client, its intake episode, 5 notes
         assert note_texts(reopened) == {f"session {n}" for n in range(5)}
         assert verify.verify_vault(reopened.unit_of_work()).ok
 
@@ -147,8 +147,10 @@ def test_every_received_row_has_its_own_audit_entry(make_vault, admin_url):
 
     practice.sync(bob.unit_of_work())
 
-    expected = [("client", client_id)] + [("note", n.id) for n in notes]
-    assert _received(bob) == expected
+    received = _received(bob)
+    [intake] = [row_id for table, row_id in received if table == "episode"]  # opened with the client
+    expected = [("client", client_id), ("episode", intake)] + [("note", n.id) for n in notes]
+    assert received == expected
     assert verify.verify_vault(bob.unit_of_work()).ok  # each row matches its last audited write
 
 
