@@ -24,26 +24,12 @@ from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import COUNT_ENTRIES, FIRST_ENTRY
 from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import build_demo
+from tests.attacker import edit_one
 from tests.conftest import PASSPHRASE
 from tests.core import records
 from tests.signer import ready_to_sign
 
-
-def _sql(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        # Triggers dropped for the edit and put back after it, as a careful key-less attacker would:
-        # a vault missing one is refused before anything else is checked (storage/schema.py).
-        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
-        for name, _ddl in triggers:
-            conn.execute(f"DROP TRIGGER {name}")
-        rows = conn.execute(statement, params).fetchall()
-        for _name, ddl in triggers:
-            conn.execute(ddl)
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+_sql = edit_one  # as a key-less attacker edits the file
 
 
 def _head_row(path: Path) -> tuple[object, ...]:

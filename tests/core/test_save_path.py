@@ -5,12 +5,10 @@ every row a save writes: unlock and `verify` stay clean after many saves and ref
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,6 +23,7 @@ from notesdesk.core.storage import summaries
 from notesdesk.core.storage.audit import AuditLog
 from notesdesk.core.storage.head import HeadKeeper
 from notesdesk.core.storage.vault import Vault
+from tests.attacker import edit_one
 from tests.conftest import PASSPHRASE
 from tests.core import records
 
@@ -42,20 +41,7 @@ def _text(vault: Vault, note_id: str) -> str:
     return notes.get_note(vault.unit_of_work(), note_id)[0].text
 
 
-def _sql(path: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
-    """As a key-less attacker edits the file: triggers dropped for the edit and put back after it."""
-    conn = sqlite3.connect(path)
-    try:
-        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
-        for name, _ddl in triggers:
-            conn.execute(f"DROP TRIGGER {name}")
-        rows = conn.execute(statement, params).fetchall()
-        for _name, ddl in triggers:
-            conn.execute(ddl)
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+_sql = edit_one  # as a key-less attacker edits the file
 
 
 def _stop(*_args: object, **_kwargs: object) -> None:

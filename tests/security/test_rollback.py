@@ -7,13 +7,13 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
 from notesdesk.cli.main import main
+from tests.attacker import edit
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -59,22 +59,7 @@ def cli(tmp_path: Path, backups: Path, request: pytest.FixtureRequest) -> Cli:
     return run
 
 
-def sql(path: Path, *statements: tuple[str, tuple[object, ...]]) -> list[list[tuple[object, ...]]]:
-    """Run statements with the sqlite3 module, triggers dropped first, as a key-less attacker would."""
-    conn = sqlite3.connect(path)
-    try:
-        # Put back after the edit, as a careful attacker would: a vault missing a trigger is refused
-        # before anything else is checked (storage/schema.py).
-        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
-        for name, _ddl in triggers:
-            conn.execute(f"DROP TRIGGER {name}")
-        results = [conn.execute(text, params).fetchall() for text, params in statements]
-        for _name, ddl in triggers:
-            conn.execute(ddl)
-        conn.commit()
-        return results
-    finally:
-        conn.close()
+sql = edit  # run statements as a key-less attacker would (tests/attacker.py)
 
 
 def newest_seq(path: Path) -> int:

@@ -7,7 +7,6 @@ not even briefly — nor a window made for one vault file given another."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from notesdesk.ui.app import Launcher
 from notesdesk.ui.keepers import client_list as client_list_keeper
 from notesdesk.ui.main_window import MainWindow
 from notesdesk.ui.models.client_list_model import COL_FLAGS, COL_NAME
+from tests.attacker import edit
 from tests.core import records
 from tests.ui.conftest import PASSPHRASE, FakeWorkspace
 
@@ -132,21 +132,7 @@ def test_the_list_is_read_with_its_flags_in_the_unlocks_job_and_shown_with_them(
     window.shutdown()
 
 
-def _sql(path: Path, *statements: tuple[str, tuple[object, ...]]) -> list[list[tuple[object, ...]]]:
-    """As someone with the file but not the key: triggers dropped for the edit and put back after it
-    (a vault missing one is refused before anything else is checked, storage/schema.py)."""
-    conn = sqlite3.connect(path)
-    try:
-        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
-        for name, _ddl in triggers:
-            conn.execute(f"DROP TRIGGER {name}")
-        results = [conn.execute(text, params).fetchall() for text, params in statements]
-        for _name, ddl in triggers:
-            conn.execute(ddl)
-        conn.commit()
-        return results
-    finally:
-        conn.close()
+_sql = edit  # as someone with the file but not the key
 
 
 def _newest_seq(path: Path) -> int:
