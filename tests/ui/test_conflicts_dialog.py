@@ -108,3 +108,35 @@ def test_privacy_mode_hides_both_versions_values(qtbot, ctx):
     texts = [dialog.fields.item(r, c).text() for r in range(dialog.fields.rowCount()) for c in (0, 1)]
     assert texts == [HIDDEN, HIDDEN] and dialog.privacy_note.isVisible()
     assert dialog.fields.verticalHeaderItem(0).text() == "phone"  # which field differs, still
+
+
+def test_a_choice_on_every_kind_that_can_conflict_names_what_it_changed():
+    # Every synced kind edited in place or in versions can be held in conflict, so chosen in the dialog.
+    from notesdesk.ui.dialogs.conflicts_dialog import change_of
+
+    can_conflict = [spec.table for spec in shared.SPECS.values() if spec.editable or spec.versioned]
+    assert {"episode", "receipt", "consent", "plan"} <= set(can_conflict)
+    for table in can_conflict:
+        change_of(table)  # raised ValueError for an episode or a receipt: the choice could not be made
+    assert change_of("episode") is Kind.CLIENT
+
+
+def test_an_episode_in_conflict_is_chosen_in_the_dialog(qtbot, ctx):
+    client = clients.add_client(ctx.vault.unit_of_work(), Client(name="Synthetic Person"))
+    with ctx.vault.unit_of_work() as uow:
+        [intake] = uow.episodes.where(client_id=client.id)
+    theirs = shared.Shared(encode(replace(intake, reason="closed on the desk")).decode(), ("e:another",))
+    with ctx.vault.unit_of_work() as uow:
+        assert shared.incoming(uow, "episode", intake.id, "d" * 36, encode(theirs), {}, {}) == "conflict"
+        uow.commit()
+    changes: list[Changed] = []
+    ctx.session.sig_changed.connect(changes.append)
+    dialog = ConflictsDialog(ctx)
+    qtbot.addWidget(dialog)
+
+    dialog.keep_theirs.click()
+
+    assert ctx.errors.last_message is None and dialog.listing.count() == 0
+    assert [c.kind for c in changes] == [Kind.CLIENT]
+    with ctx.vault.unit_of_work() as uow:
+        assert uow.episodes.get(intake.id).reason == "closed on the desk"

@@ -303,7 +303,7 @@ def incoming(
     if spec.signed and not (_signed_by_member(obj, signers) if opened.signed is None else opened.signed):
         raise Refused("holds a signed record whose signature fails")
     _check_parents(arrivals, obj)
-    if _recorded_here_already(uow, obj):
+    if _recorded_here_already(uow, obj, arrivals.waiting("diagnosis")):
         return "held"
     if not arrivals.exists(table, row_id) and _in_turn(uow, spec, obj, base, arrivals):
         arrivals.add(table, obj)
@@ -363,12 +363,14 @@ def incoming(
     return "applied" if local is not None else "added"
 
 
-def _recorded_here_already(uow: UnitOfWork, obj: Any) -> bool:
+def _recorded_here_already(uow: UnitOfWork, obj: Any, waiting: Iterable[Any]) -> bool:
     """A diagnosis whose code this vault already records on the client (under another id: both devices
-    recorded it offline): the one here stays and the code is not listed twice."""
+    recorded it offline), stored or waiting in this pull to be: the first stays and the code is not
+    listed twice."""
     if not isinstance(obj, Diagnosis):
         return False
-    return any(d.code == obj.code and d.id != obj.id for d in uow.diagnoses.where(client_id=obj.client_id))
+    here = [*uow.diagnoses.where(client_id=obj.client_id), *waiting]
+    return any(d.client_id == obj.client_id and d.code == obj.code and d.id != obj.id for d in here)
 
 
 def _in_turn(uow: UnitOfWork, spec: Spec, obj: Any, base: tuple[str, ...], arrivals: Arrivals) -> bool:

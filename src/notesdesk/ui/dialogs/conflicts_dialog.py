@@ -74,6 +74,16 @@ def _record(record: dict[str, Any], depth: int) -> list[str]:
     return lines + nested
 
 
+# The views a resolved conflict's table refreshes, where that is not the kind named as the table: an
+# episode is the client's status (the list, the overview), a receipt has no view that follows changes.
+_CHANGE_OF: dict[str, Kind | None] = {"episode": Kind.CLIENT, "receipt": None}
+
+
+def change_of(table: str) -> Kind | None:
+    """What a choice on a record of `table` changes, for the views that show it."""
+    return _CHANGE_OF[table] if table in _CHANGE_OF else Kind(table)
+
+
 def _initials(name: str) -> str:
     return "".join(part[0].upper() for part in name.split() if part) or "?"
 
@@ -160,7 +170,7 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             return
         done = self._ctx.session.write(sync_conflicts.resolve, conflict.id, which,
-                                       change=Kind(conflict.table), client_id=conflict.client_id,
+                                       change=change_of(conflict.table), client_id=conflict.client_id,
                                        object_id=conflict.id)
         if done is not None:
             self.refresh()
