@@ -198,8 +198,39 @@ def test_notes_and_plans_a_sync_brought_in_reach_search(lists, qtbot):
         Problem("Heights", goals=(Goal("Crosses the viaduct on foot"),)),)))
     assert lists.found("funicular") == [] and lists.found("viaduct") == []
 
+    builds: list[bool] = []
+    lists.search.sig_ready.connect(lambda: builds.append(True))
     for kind in (Kind.CLIENT, Kind.NOTE, Kind.PLAN, Kind.HOMEWORK, Kind.SAFETY_PLAN):
         lists.ctx.session.sig_changed.emit(Changed(kind, "", ""))
 
     qtbot.waitUntil(lambda: lists.found("funicular") == [note.id], timeout=15000)
     assert lists.found("viaduct") == [plan.id]
+    qtbot.waitUntil(lambda: not lists.search.building, timeout=15000)
+    assert builds == [True]  # one sync, one build (not one per kind it announced)
+
+
+def test_a_rebuild_that_fails_leaves_search_with_what_was_saved_meanwhile(lists, qtbot, monkeypatch):
+    import threading
+
+    from notesdesk.core.domain.notes import NoteFormat, SessionNote
+    from notesdesk.core.services import notes
+    from notesdesk.ui.keepers import search as search_keeper
+
+    gate = threading.Event()
+
+    def failing(_uow):
+        gate.wait(30)
+        raise RuntimeError("the index could not be built")
+
+    monkeypatch.setattr(search_keeper, "build_index", failing)
+    lists.ctx.session.sig_changed.emit(Changed(Kind.NOTE, "", ""))  # a sync: the index is built again
+    qtbot.waitUntil(lambda: lists.search.building, timeout=5000)
+    sections = notes.build_sections(NoteFormat.SOAP, {"subjective": "Walked past the aquarium"})
+    note = notes.create_note(lists.ctx.uow(), SessionNote(
+        client_id=lists.client_id, session_date=today(), format=NoteFormat.SOAP, sections=sections))
+    lists.ctx.session.sig_changed.emit(Changed(Kind.NOTE, lists.client_id, note.id))  # saved meanwhile
+    gate.set()
+
+    qtbot.waitUntil(lambda: not lists.search.building, timeout=15000)
+    assert lists.ctx.errors.last_message is not None  # said once: search is not what it was
+    assert lists.found("aquarium") == [note.id]  # the index in use still took the note

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from notesdesk.core.search.index import SearchIndex
 from notesdesk.core.services.overview import refresh_search_entry
@@ -38,6 +38,7 @@ class SearchKeeper(QObject):
         self._closed = False
         self._pending: list[Changed] = []
         self._again = False  # a sync brought rows in while a build was reading: build once more
+        self._asked = False  # a rebuild is asked for on the next turn of the event loop
         ctx.session.sig_changed.connect(self._on_changed)
 
     @property
@@ -89,7 +90,7 @@ class SearchKeeper(QObject):
         pending, self._pending = self._pending, []
         for change in pending:  # changes made while the build was running
             self._apply(change)
-        if self._again:
+        if self._again and not self._stopped:
             self._again = False
             self.start()
         log.info("search index ready: %d documents", len(index))
@@ -111,26 +112,38 @@ class SearchKeeper(QObject):
         self.start()
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._building = self._queued = False
+        self._building = self._queued = self._again = False
         self.child = None
         if self._closed:
             return
+        if self._ctx.index is not None:  # a rebuild failed: the index in use takes what was saved meanwhile
+            pending, self._pending = self._pending, []
+            for change in pending:
+                self._apply(change)
         self._ctx.errors.present(exc, title="Search unavailable")
 
     def _on_changed(self, change: Changed) -> None:
         if change.kind not in INDEXED_KINDS:
             return
         if not change.object_id and change.kind is not Kind.CLIENT:
-            self._rebuild()  # a sync brought rows of this kind in, without saying which
+            self._rebuild_soon()  # a sync brought rows of this kind in, without saying which
             return
         if self._building or self._ctx.index is None:
             self._pending.append(change)
             return
         self._apply(change)
 
+    def _rebuild_soon(self) -> None:
+        """One sync announces each kind it brought in, one after another: they make one build, asked
+        for once they have all been announced (on the next turn of the event loop)."""
+        if not self._asked:
+            self._asked = True
+            QTimer.singleShot(0, self, self._rebuild)
+
     def _rebuild(self) -> None:
-        """Build the index again in the background; the one in use answers searches meanwhile. One
-        sync announces several kinds: they make one build (or one more, if one is already reading)."""
+        """Build the index again in the background; the one in use answers searches meanwhile (and
+        one more after it, if a build was already reading when the sync's rows came in)."""
+        self._asked = False
         if self._closed or self._stopped:
             return
         if self._building:
