@@ -136,3 +136,19 @@ def test_privacy_mode_masks_the_clients_name_in_attachment_titles(workspace, ws_
 
     ws_ctx.prefs.privacy_mode = False
     assert "Robin Example consent.pdf" in box.list.item(0).text()
+
+
+def test_privacy_mode_hides_a_title_when_the_clients_names_are_not_known(workspace, ws_ctx, ws_client, qtbot,
+                                                                          tmp_path, temp_dir):
+    # The overview could not be read (its names never reached the box): the title is hidden, not shown.
+    box = workspace.overview_tab.attachments
+    path = tmp_path / "Robin Example consent.pdf"
+    path.write_bytes(consent_pdf("Robin Example", date(2024, 1, 8)))
+    _attach(qtbot, box, path)
+    box.set_masked(())
+    ws_ctx.prefs.signals.sig_privacy_changed.disconnect(workspace.overview_tab._on_privacy)
+
+    ws_ctx.prefs.privacy_mode = True
+
+    shown = box.list.item(0).text()
+    assert "Robin" not in shown and "title hidden in privacy mode" in shown

@@ -79,11 +79,15 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def attachment_text(a: Attachment, name_words: tuple[str, ...] = ()) -> str:
-    """One line of the list; `name_words` (privacy mode) masks the client's names in the title, which
-    is often a scanner's file name made from them."""
+HIDDEN_TITLE = "(title hidden in privacy mode)"
+
+
+def attachment_text(a: Attachment, name_words: tuple[str, ...] = (), private: bool = False) -> str:
+    """One line of the list; in privacy mode the client's names (`name_words`) are masked in the title,
+    which is often a scanner's file name made from them, and without them the title is hidden."""
     kind = "PDF" if a.media_type is MediaType.PDF else a.media_type.value.split("/")[1].upper()
-    title = mask_names(a.title, name_words)
+    title = mask_names(a.title, name_words) if private else a.title
+    title = HIDDEN_TITLE if private and not name_words else title
     return f"{a.added_on.isoformat()}  {title} — {a.kind.value}, {kind}, {size_text(a.size)}"
 
 
@@ -126,6 +130,7 @@ class AttachmentsBox(QGroupBox):
         self.list.currentItemChanged.connect(self._update_buttons)
         self.list.itemActivated.connect(lambda _item: self.open_chosen())
         self._session.on_change(self, {Kind.ATTACHMENT}, self.refresh)
+        ctx.prefs.signals.sig_privacy_changed.connect(self._on_privacy)  # a method: goes with the box
         self.refresh()
 
     # -- the list ----------------------------------------------------------------------------------
@@ -135,12 +140,15 @@ class AttachmentsBox(QGroupBox):
         self._shown = {a.id: a for a in found}
         self.list.clear()
         for a in found:
-            item = QListWidgetItem(attachment_text(a, self._masked))
+            item = QListWidgetItem(attachment_text(a, self._masked, self._ctx.prefs.privacy_mode))
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             self.list.addItem(item)
         if not found:
             self.list.addItem(QListWidgetItem("No attachments."))
         self._update_buttons()
+
+    def _on_privacy(self, _on: bool) -> None:
+        self.refresh()
 
     def set_masked(self, name_words: tuple[str, ...]) -> None:
         """Privacy mode: mask these names in the titles shown (empty: show titles as recorded)."""
