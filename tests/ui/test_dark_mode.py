@@ -199,7 +199,7 @@ def test_a_live_switch_to_dark_reaches_the_banner_and_the_risk_flags(
     # The risk lines are drawn in the red that reads on dark (a label's other text would hide a red
     # that does not, so the colour itself is checked).
     dark_red = risk_ink(SCHEMES["dark"]).name()
-    for label in (tab.flags_label, overview.labels["safety"]):
+    for label in (tab.flags_label, overview.labels["safety"], overview.measures_summary):
         qtbot.waitUntil(lambda label=label: dark_red in label.text())
         assert RISK_ON_LIGHT.name() not in label.text()
     heading = tab.result.risk.heading  # the prompt after the flag, inside the tab

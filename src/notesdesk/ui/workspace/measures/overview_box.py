@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
@@ -29,11 +30,24 @@ class MeasuresSummary(QLabel):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setAccessibleName("Latest outcome measures and flags")
-        redraw_on_palette_change(self, self.refresh)  # the risk red of the new scheme
+        self._read: tuple[Any, Any, Any] | None = None  # the record last read, drawn again on a scheme switch
+        redraw_on_palette_change(self, self._redraw)  # the risk red of the new scheme
 
     def refresh(self) -> None:
         rows = measures.measure_history(self._ctx.uow(), self._client_id)
         flags = measures.client_measure_flags(self._ctx.uow(), [self._client_id])[self._client_id]
+        recovery = measures.client_recovery(self._ctx.uow(), self._client_id) if rows else None
+        self._read = (rows, flags, recovery)
+        self._show()
+
+    def _redraw(self) -> None:
+        """A scheme switch: the same record drawn again in its colours (nothing read)."""
+        if self._read is not None:
+            self._show()
+
+    def _show(self) -> None:
+        assert self._read is not None
+        rows, flags, recovery = self._read
         if not rows:
             self.setText(_esc(EMPTY))
             self.setToolTip("")
@@ -44,7 +58,6 @@ class MeasuresSummary(QLabel):
             change = f" — {_esc(line.change)}" if line.change else ""
             lines.append(f"<li><b>{_esc(line.name)} {_esc(line.total)}</b>{band} on {line.when}{change}</li>")
         text = "<p>Latest scores</p><ul style='margin-left:-20px'>" + "".join(lines) + "</ul>"
-        recovery = measures.client_recovery(self._ctx.uow(), self._client_id)
         if recovery is not None:  # beside the per-questionnaire labels, named by its definition
             text += f"<p>Across questionnaires: {_esc(recovery.text)}</p>"
         if flags:
