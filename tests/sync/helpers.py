@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import psycopg
+
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, Section, SessionNote
 from notesdesk.core.services import clients, notes, practice, practice_access
 from notesdesk.core.storage.vault import Vault
+from notesdesk.core.sync import access, crypto
+from notesdesk.core.sync import state as st
 
 
 def found_practice(vault: Vault, admin_url: str) -> practice.Founded:
@@ -62,3 +66,26 @@ def note_texts(vault: Vault) -> set[str]:
             out.add(note.section_text("text"))
             out.update(a.text for a in view.addenda)
     return out
+
+
+def notes_opened_with(keys: access.ClientKeys, ident: st.SyncIdentity, admin_url: str) -> list[bytes]:
+    """Every note on the server that these client keys open, read straight from it (as a removed
+    clinician who runs the server, or still has their database login, could)."""
+    with psycopg.connect(admin_url) as conn:
+        rows = conn.execute(
+            "SELECT device_id, device_seq, table_name, row_id, rev, sealed, client_id, key_id FROM change"
+            " WHERE table_name = 'note'"
+        ).fetchall()
+    addressed = ((crypto.RowAddress(t, r, v, d, s, c or "", k or ""), bytes(sealed))
+                 for d, s, t, r, v, sealed, c, k in rows)
+    opened = (access.open_sealed(keys, ident, at, sealed) for at, sealed in addressed)
+    return [o for o in opened if o is not None]
+
+
+def readable_by(vault: Vault, admin_url: str) -> set[str]:
+    """What `vault`'s client keys open of the notes on the server."""
+    uow = vault.unit_of_work()
+    with uow:
+        ident = st.required_identity(uow)
+        keys = access.load(uow)
+    return {o.decode() for o in notes_opened_with(keys, ident, admin_url)}

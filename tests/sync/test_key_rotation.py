@@ -22,7 +22,16 @@ from notesdesk.core.sync.access import KeyRefused
 from notesdesk.core.sync.crypto import GENESIS, DeviceKeys, PushEntry, entries_digest
 from notesdesk.core.sync.pull import SyncTampered
 from notesdesk.core.sync.versions import KeyVersionRefused
-from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    assign,
+    found_practice,
+    join_practice,
+    note_texts,
+    notes_opened_with,
+    readable_by,
+    signed_note,
+)
 
 
 def _ident(vault: Vault) -> st.SyncIdentity:
@@ -41,27 +50,6 @@ def _audit(vault: Vault) -> list[tuple[str, str]]:
     with uow:
         assert uow.session is not None
         return [(e.action, e.detail) for e in uow.vault.audit.entries(uow.session)]
-
-
-def _readable_by(vault: Vault, admin_url: str) -> set[str]:
-    """What `vault`'s client keys open of the notes on the server, read straight from it (as a removed
-    clinician who runs the server could)."""
-    ident = _ident(vault)
-    uow = vault.unit_of_work()
-    with uow:
-        keys = access.load(uow)
-    with psycopg.connect(admin_url) as conn:
-        rows = conn.execute(
-            "SELECT device_id, device_seq, table_name, row_id, rev, sealed, client_id, key_id FROM change"
-            " WHERE table_name = 'note'"
-        ).fetchall()
-    out = set()
-    for d, s, t, r, v, sealed, c, k in rows:
-        opened = access.open_sealed(keys, ident, crypto.RowAddress(t, r, v, d, s, c or "", k or ""),
-                                    bytes(sealed))
-        if opened is not None:
-            out.add(opened.decode())
-    return out
 
 
 def _with_laptop(make_vault, admin_url):
@@ -113,7 +101,7 @@ def test_removal_rotates_the_practice_key_and_every_remaining_member_follows(mak
     _sync(alice, carol, laptop, alice, carol, laptop)
     assert note_texts(carol) == {"alice before", "carol before", "alice after", "carol after", "laptop after"}
     assert note_texts(laptop) == {"alice before", "alice after", "laptop after"}
-    assert not any("after" in text for text in _readable_by(bob, admin_url))
+    assert not any("after" in text for text in readable_by(bob, admin_url))
     with pytest.raises(NotesdeskError, match="removed from the practice"):
         practice.sync(bob.unit_of_work())
     # His own login cannot put a record in the next version's place (nor a certificate anywhere).
@@ -188,18 +176,8 @@ def test_after_a_rotation_the_recovery_key_opens_everything_and_a_new_device_joi
 
 
 def _readable_by_keys(keys: access.ClientKeys, ident: st.SyncIdentity, admin_url: str) -> set[str]:
-    with psycopg.connect(admin_url) as conn:
-        rows = conn.execute(
-            "SELECT device_id, device_seq, table_name, row_id, rev, sealed, client_id, key_id FROM change"
-            " WHERE table_name = 'note'"
-        ).fetchall()
-    out = set()
-    for d, s, t, r, v, sealed, c, k in rows:
-        opened = access.open_sealed(keys, ident, crypto.RowAddress(t, r, v, d, s, c or "", k or ""),
-                                    bytes(sealed))
-        if opened is not None:
-            out.add(next(w for w in ("desk before", "desk after") if w.encode() in opened))
-    return out
+    return {next(w for w in ("desk before", "desk after") if w.encode() in o)
+            for o in notes_opened_with(keys, ident, admin_url)}
 
 
 def _plant_device(admin_url: str, practice_id: str, key: bytes) -> tuple[DeviceKeys, bytes]:

@@ -9,10 +9,18 @@ import pytest
 
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services import practice, practice_access
-from notesdesk.core.sync import access, crypto, push
+from notesdesk.core.sync import push
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import engine_for
-from tests.sync.helpers import add_client, assign, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    assign,
+    found_practice,
+    join_practice,
+    note_texts,
+    readable_by,
+    signed_note,
+)
 
 
 def _three(make_vault, admin_url):
@@ -26,27 +34,6 @@ def _three(make_vault, admin_url):
     for vault in (bob, carol):
         practice.sync(vault.unit_of_work())
     return (alice, bob, carol), ids
-
-
-def _readable_by(vault, admin_url: str) -> set[str]:
-    """What `vault`'s keys open of everything on the server, read straight from it (as a removed
-    clinician with their database login still could)."""
-    uow = vault.unit_of_work()
-    with uow:
-        ident = st.required_identity(uow)
-        keys = access.load(uow)
-    with psycopg.connect(admin_url) as conn:
-        rows = conn.execute(
-            "SELECT device_id, device_seq, table_name, row_id, rev, sealed, client_id, key_id FROM change"
-            " WHERE table_name = 'note'"
-        ).fetchall()
-    out = set()
-    for d, s, t, r, v, sealed, c, k in rows:
-        at = crypto.RowAddress(t, r, v, d, s, c or "", k or "")
-        opened = access.open_sealed(keys, ident, at, bytes(sealed))
-        if opened is not None:
-            out.add(opened.decode())
-    return out
 
 
 def test_a_clinician_removed_from_a_client_cannot_read_its_new_records(make_vault, admin_url):
@@ -65,7 +52,7 @@ def test_a_clinician_removed_from_a_client_cannot_read_its_new_records(make_vaul
 
     assert note_texts(carol) == {"before removal", "after removal"}
     assert note_texts(bob) == {"before removal"}  # what he received stays in his vault
-    assert not any("after removal" in text for text in _readable_by(bob, admin_url))
+    assert not any("after removal" in text for text in readable_by(bob, admin_url))
     with pytest.raises(NotesdeskError, match="not assigned to that client"):
         practice_access.unassign(alice.unit_of_work(), client.id, ids["bob"])
 
@@ -94,8 +81,8 @@ def test_a_removed_clinician_reads_no_new_records_and_cannot_push(make_vault, ad
         practice.sync(vault.unit_of_work())
 
     assert "alice after" in note_texts(carol)  # Carol is still assigned to Alice's client
-    assert any("carol after" in text for text in _readable_by(carol, admin_url))
-    assert not any("after" in text for text in _readable_by(bob, admin_url))
+    assert any("carol after" in text for text in readable_by(carol, admin_url))
+    assert not any("after" in text for text in readable_by(bob, admin_url))
     with pytest.raises(NotesdeskError, match="removed from the practice"):
         practice.sync(bob.unit_of_work())
     assert note_texts(bob) == {"alice before", "carol before", "bob's last note, not yet sent"}

@@ -65,7 +65,12 @@ class Client:
     @property
     def initials(self) -> str:
         """For privacy mode on shared screens: 'Zoë Ó Briain' -> 'ZÓB'."""
-        return "".join(part[0].upper() for part in self.name.split() if part) or "?"
+        return initials_of(self.name)
+
+
+def initials_of(name: str) -> str:
+    """A full name's initials, as privacy mode shows a client ('?' for no name)."""
+    return "".join(part[0].upper() for part in name.split() if part) or "?"
 
 
 @dataclass(frozen=True)

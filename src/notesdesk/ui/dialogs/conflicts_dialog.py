@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from notesdesk.core.domain.clients import initials_of
 from notesdesk.core.services import sync_conflicts
 from notesdesk.core.services.sync_conflicts import ConflictView
 from notesdesk.ui.context import AppContext
@@ -84,10 +85,6 @@ def change_of(table: str) -> Kind | None:
     return _CHANGE_OF[table] if table in _CHANGE_OF else Kind(table)
 
 
-def _initials(name: str) -> str:
-    return "".join(part[0].upper() for part in name.split() if part) or "?"
-
-
 class ConflictsDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,7 +125,7 @@ class ConflictsDialog(QDialog):
         self.refresh()
 
     def _label(self, conflict: ConflictView) -> str:
-        name = _initials(conflict.client_name) if self._ctx.prefs.privacy_mode else conflict.client_name
+        name = initials_of(conflict.client_name) if self._ctx.prefs.privacy_mode else conflict.client_name
         return f"{conflict.what.capitalize()} of {name}, from device {conflict.theirs_device}"
 
     def refresh(self) -> None:

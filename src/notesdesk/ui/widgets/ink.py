@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -40,26 +40,19 @@ def risk_style(palette: QPalette) -> str:
 
 
 class _SchemeWatch(QObject):
-    """Calls `redraw` when the application's palette changes. A window hears it as an event; a widget
-    inside one does not (one with a style sheet hears no palette change at all), so the application's
-    own signal is what reaches every widget; the event is kept for a Qt that no longer has the
-    signal. Parented to the widget: it goes, and stops, with it."""
+    """Calls `redraw` when the application's palette changes. Only windows hear that as an event (a
+    widget inside one hears nothing, one with a style sheet not even a palette change of its own), so
+    it follows the application's signal. Parented to the widget: it goes, and stops, with it."""
 
     def __init__(self, widget: QWidget, redraw: Callable[[], None]) -> None:
         super().__init__(widget)
         self._redraw = redraw
-        widget.installEventFilter(self)
-        changed = getattr(QApplication.instance(), "paletteChanged", None)
-        if changed is not None:
-            changed.connect(self._on_palette)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.paletteChanged.connect(self._on_palette)
 
     def _on_palette(self, _palette: QPalette) -> None:
         self._redraw()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self._redraw()
-        return False
 
 
 def redraw_on_palette_change(widget: QWidget, redraw: Callable[[], None]) -> None:
