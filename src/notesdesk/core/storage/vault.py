@@ -451,7 +451,9 @@ class Vault(VaultSettings):
             self.leave_work()
 
     def data_key(self) -> bytes:
-        """For backups only: the file key of a backup is derived from it."""
+        """The data key itself, for the two places that derive a key of their own from it: a backup's
+        file key (core/backup) and the search child's fields key (services/search_process.py, which
+        hands the child only the derived key, never this one)."""
         return self._dek
 
     def opens_with(self, passphrase: str) -> bool:
