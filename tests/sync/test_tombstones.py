@@ -287,3 +287,29 @@ def test_the_server_learns_only_that_a_row_was_removed(make_vault, database):
     assert "COPY public.change" in dump and diagnosis.id in dump
     for secret in (canary, canary.encode().hex(), "F32.1", "Synthetic"):
         assert secret not in dump
+
+
+TAMPERING = {
+    "dropped": ("DELETE FROM change WHERE table_name = 'tombstone'", "rows missing"),
+    "altered": ("UPDATE change SET sealed = overlay(sealed placing '\\x00'::bytea from 20 for 1)"
+                " WHERE table_name = 'tombstone'", "altered"),
+    "moved to another row": ("UPDATE change SET row_id = {other} WHERE table_name = 'tombstone'", "altered"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_a_removal_the_server_drops_alters_or_moves_is_refused(make_vault, admin_url, how):
+    alice, bob, client, _bob_id = _pair(make_vault, admin_url)
+    removed = diagnoses.add_diagnosis(alice.unit_of_work(), client.id, "F32.1")
+    other = diagnoses.add_diagnosis(alice.unit_of_work(), client.id, "F41.1")
+    _sync(alice, bob)
+    diagnoses.remove_diagnosis(alice.unit_of_work(), removed.id)
+    _sync(alice)
+    statement, words = TAMPERING[how]
+    with psycopg.connect(admin_url) as conn:
+        conn.execute(statement.replace("{other}", "%s"), (other.id,) if "{other}" in statement else ())
+
+    with pytest.raises(SyncTampered, match=words) as refused:
+        practice.sync(bob.unit_of_work())
+    assert refused.value.exit_code == 4
+    assert sorted(_held(bob, client.id)["diagnoses"]) == sorted([removed.id, other.id])
