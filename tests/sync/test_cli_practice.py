@@ -89,6 +89,18 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     assert status["practice_fingerprint"] == founded["practice_fingerprint"]
     assert cluster.password not in json.dumps(status)
 
+    # A diagnosis recorded, then removed, on Alice's computer: gone on Bob's too after both sync.
+    diagnosis = alice.ok("diagnosis", "add", client, "F32.1").split()[0]
+    alice.ok("practice", "sync")
+    bob.ok("practice", "sync")
+    assert "F32.1" in bob.ok("diagnosis", "list", client)
+    alice.ok("diagnosis", "remove", diagnosis)
+    assert "Sent 1 records" in alice.ok("practice", "sync")
+    bob.ok("practice", "sync")
+    assert bob.ok("diagnosis", "list", client).strip() == "No diagnoses."
+    for clinician in (alice, bob):
+        clinician.ok("verify")
+
     # Taking access away, with --json: first from the client, then from the practice.
     taken = json.loads(
         alice.ok("--json", "practice", "assign", client, "--to", joined["clinician_id"], "--remove")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete
@@ -10,8 +10,40 @@ from sqlalchemy import delete
 from notesdesk.core.errors import Conflict
 from notesdesk.core.services.clients import ensure_deletable, retain_until
 from notesdesk.core.storage.entities import destruction_order
+from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.tables import PurgeRow
 from notesdesk.core.storage.uow import UnitOfWork
+
+PURGED_ID = "purged-clients"
+
+
+@dataclass(frozen=True)
+class PurgedClients:
+    """The clients whose whole record was deleted here at the end of retention. A practice colleague
+    keeps their own copy (each clinician's retention duty is their own), and a sync leaves out what
+    they send of it rather than start a partial record again (core/sync/pull.py). Ids only, sealed."""
+
+    clients: list[str] = field(default_factory=list)
+    id: str = PURGED_ID
+
+
+def _purged_table(uow: UnitOfWork) -> SealedTable[PurgedClients]:
+    return SealedTable(uow.ctx, "secret", PurgedClients, label="vault setting")
+
+
+def purged_clients(uow: UnitOfWork) -> frozenset[str]:
+    """Inside an entered unit of work: the clients whose record was deleted here."""
+    found = _purged_table(uow).find(PURGED_ID)
+    return frozenset(found.clients if found is not None else ())
+
+
+def _remember_purged(uow: UnitOfWork, client_id: str) -> None:
+    table = _purged_table(uow)
+    found = table.find(PURGED_ID)
+    if found is None:
+        table.add(PurgedClients([client_id]))
+    else:
+        table.replace(PurgedClients([*found.clients, client_id]))
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,7 @@ def delete_client_record(uow: UnitOfWork, client_id: str, confirmed: bool) -> in
                 table.remove(row_id)
                 removed += 1
         uow.clients.remove(client_id)
+        _remember_purged(uow, client_id)
         uow.session.execute(delete(PurgeRow).where(PurgeRow.client_id == client_id))
         uow.record(
             "delete client record", "client", client_id, detail=f"{removed + 1} rows, retention passed"

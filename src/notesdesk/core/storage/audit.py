@@ -36,7 +36,9 @@ AUDIT_TABLE = "audit"
 _INSERT = f"INSERT INTO {AUDIT_TABLE} (seq, data, mac) VALUES (?, ?, ?)"
 
 # "receive": a record another device of the practice wrote, taken in by a sync (core/sync/pull.py).
-WRITE_ACTIONS = frozenset({"create", "edit", "sign", "addend", "delete", "receive"})
+# "receive-delete": a removal another device made, taken in by a sync (core/sync/tombstones.py).
+DELETIONS = frozenset({"delete", "receive-delete"})
+WRITE_ACTIONS = frozenset({"create", "edit", "sign", "addend", "receive", *DELETIONS})
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ class AuditLog:
         for table, row_id, rev, digest in _all_sealed_rows(session):
             present.add((table, row_id))
             audited = last_write.get((table, row_id))
-            if audited is None or audited.action == "delete":
+            if audited is None or audited.action in DELETIONS:
                 raise VaultDamaged(
                     f"A record ({table}) is in the vault without an audited write: "
                     "it was inserted or restored behind the app's back."
@@ -261,7 +263,7 @@ class AuditLog:
                     "it was rolled back, replayed or altered."
                 )
         for (table, row_id), entry in last_write.items():
-            if entry.action != "delete" and (table, row_id) not in present:
+            if entry.action not in DELETIONS and (table, row_id) not in present:
                 raise VaultDamaged(f"A record ({table}) was deleted without the app's knowledge.")
         return count
 

@@ -258,6 +258,7 @@ class SealedTable[T: Identified]:
         sealed: bytes | None = None,
         old_term: int = 0,
         opened: object = None,
+        detail: str = "",
     ) -> None:
         """Audit a write in its transaction; the head's set digest loses the row's old term and
         gains its new one (none for a deletion)."""
@@ -266,7 +267,8 @@ class SealedTable[T: Identified]:
         new_term = heads.term(self.name, row_id, clear, sealed) if clear is not None else 0
         digest = row_digest(clear, sealed) if clear is not None else ""
         self._ctx.audit.record(
-            self._ctx.session, action, self.name, row_id, rev, digest, change=new_term - old_term
+            self._ctx.session, action, self.name, row_id, rev, digest, detail=detail,
+            change=new_term - old_term,
         )
 
     def _track(
@@ -346,14 +348,18 @@ class SealedTable[T: Identified]:
         self._record(action, row_id, old_rev + 1, clear, sealed, old_term, opened)
         return obj
 
-    def remove(self, row_id: str) -> None:
+    def remove(self, row_id: str, action: str = "delete") -> None:
+        """Delete a row. Its audit entry names the client the row was of (sealed, like every entry): a
+        sync sends the removal on under that client's key (core/sync/tombstones.py). `action`:
+        "receive-delete" for a removal received from another device, which never goes back."""
         stored, old_term = self._stored(row_id)
         if stored is None:
             raise NotFound(f"No {self._label} with id {row_id}.")
         rev = _rev(stored)
         self._touch_owner(row_id, stored)
         self._execute(self._sql.delete, [row_id], "cannot be deleted")
-        self._record("delete", row_id, rev, old_term=old_term)
+        owner = stored.get("client_id")
+        self._record(action, row_id, rev, old_term=old_term, detail=f"client {owner}" if owner else "")
 
 
 def _rev(stored: Mapping[str, ClearValue]) -> int:

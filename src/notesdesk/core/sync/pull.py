@@ -12,8 +12,9 @@ from sqlalchemy import Connection, Engine, select
 
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.services import retention
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, roster, shared
+from notesdesk.core.sync import access, roster, shared, tombstones
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.arrivals import Arrivals
@@ -124,7 +125,11 @@ def _open(
     not shared with them)."""
     try:
         payload = access.open_sealed(keys, ident, at, sealed)
-        return None if payload is None else shared.open_received(at.table, at.row_id, payload)
+        if payload is None:
+            return None
+        if at.table == tombstones.TABLE:
+            return tombstones.opened(at.row_id, payload)
+        return shared.open_received(at.table, at.row_id, payload)
     except SyncRefused as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
     except shared.Refused as exc:
@@ -147,15 +152,22 @@ def _apply(
     if opened is None:
         return "skipped"
     try:
+        if opened.table == tombstones.TABLE:
+            declined = _admitted(keys, clinician_id, at, opened.obj, strict=True)
+            return declined or tombstones.incoming(uow, opened.obj, bases, arrivals)
         return shared.incoming(uow, at.table, at.row_id, device, opened.row, signers, bases, arrivals,
                                admit=lambda obj: _admitted(keys, clinician_id, at, obj), opened=opened)
     except shared.Refused as exc:
         raise _refuse(device, str(exc)) from exc
 
 
-def _admitted(keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: object) -> str | None:
-    """None when the opened row is to be taken in; why not otherwise (a mislabelled row is refused)."""
-    if at.client_id and access.client_of(at.table, obj) != at.client_id:
+def _admitted(
+    keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: object, strict: bool = False
+) -> str | None:
+    """None when the opened row is to be taken in; why not otherwise (a mislabelled row is refused).
+    `strict`: the row must be sealed under its client's key (a removal: never under the practice key,
+    which every member holds, clients shared with them or not)."""
+    if (at.client_id or strict) and access.client_of(at.table, obj) != at.client_id:
         raise shared.Refused("holds a row sealed under another client's key")
     if not access.may_take(keys, clinician_id, at.table, obj):
         return "not taken"
@@ -182,6 +194,7 @@ def apply(
         bases = shared.load_bases(uow)
         arrivals = Arrivals(uow)  # which rows are here already: asked once, by id
         arrivals.expect((at.table, at.row_id) for batch in batches for at, _sealed in batch.rows)
+        purged, left_out = retention.purged_clients(uow), 0
         for batch in batches:
             if batch.device_id == ident.device_id:
                 continue
@@ -193,8 +206,11 @@ def apply(
                 [_open(ident, batch.device_id, at, sealed, keys) for at, sealed in rows], signers
             )
             for (at, _sealed), ready in zip(rows, opened, strict=True):
+                if ready is not None and access.client_of(ready.table, ready.obj) in purged:
+                    left_out += 1  # of a record deleted here (retention): not started again
+                    continue
                 outcome = _apply(uow, batch.device_id, at, ready, signers, keys, clinician, bases, arrivals)
-                added += outcome in ("added", "applied")
+                added += outcome in ("added", "applied", "removed")
                 held += outcome in ("held", "conflict")
                 if outcome == "skipped":
                     keys.skipped[at.client_id] = keys.skipped.get(at.client_id, 0) + 1
@@ -202,6 +218,9 @@ def apply(
                     keys = replace(keys, not_taken=keys.not_taken + 1)
             arrivals.settle()  # the push's new rows inserted together, before its own audit entry
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
+        if left_out:
+            uow.record("sync-left-out", detail=f"{left_out} rows of records deleted here (retention)")
+            held += left_out
         shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         if keys.catch_up and cursor >= keys.catch_up_until:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, shared
+from notesdesk.core.sync import access, shared, tombstones
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
@@ -27,21 +27,23 @@ OWN_WRITES = frozenset({"create", "edit", "sign", "addend", "void"})
 
 def _candidates(
     uow: UnitOfWork, current: st.SyncState, limit: int
-) -> tuple[list[tuple[str, str]], int]:
-    """Up to `limit` rows written here after audit entry `current.audit_cursor`, in the order first
-    written (a client before its notes, a note before its addenda), and the audit entry to resume
-    after. Entries up to `refill_until` were pushed before: only those of the kinds to refill count."""
+) -> tuple[dict[tuple[str, str], str], int]:
+    """Up to `limit` rows written (or removed) here after audit entry `current.audit_cursor`, in the
+    order first written (a client before its notes, a note before its addenda), each with the client a
+    removal names ("" for a write), and the audit entry to resume after. Entries up to `refill_until`
+    were pushed before: only those of the kinds to refill count."""
     assert uow.session is not None
-    seen: dict[tuple[str, str], None] = {}
+    seen: dict[tuple[str, str], str] = {}
     cursor = last = current.audit_cursor
     for entry in uow.vault.audit.entries_after(uow.session, cursor):
         again = entry.seq <= current.refill_until and entry.table not in current.refill
-        if entry.action in OWN_WRITES and entry.table in SYNCED_TABLES and not again:
+        removal = entry.action == tombstones.REMOVED and tombstones.removable(entry.table)
+        if (entry.action in OWN_WRITES or removal) and entry.table in SYNCED_TABLES and not again:
             if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
                 break
-            seen[(entry.table, entry.row_id)] = None
+            seen[(entry.table, entry.row_id)] = tombstones.client_named(entry.detail) if removal else ""
         last = entry.seq
-    return list(seen), last
+    return seen, last
 
 
 def _widened(current: st.SyncState) -> st.SyncState:
@@ -71,7 +73,14 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         bases = shared.load_bases(uow)
-        for table, row_id in wanted:
+        for (table, row_id), removed_from in wanted.items():
+            if removed_from:  # removed here: the removal travels, unless the row is back
+                stone = tombstones.outgoing(uow, table, row_id, removed_from, bases)
+                if stone is not None and access.may_push(keys, tombstones.TABLE, stone[1]):
+                    seq += 1
+                    at = RowAddress(tombstones.TABLE, row_id, 1, ident.device_id, seq)
+                    rows.append(access.seal(keys, ident, tombstones.TABLE, stone[1], at, stone[0]))
+                continue
             found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
             if found is not None:
                 seq += 1

@@ -56,6 +56,8 @@ class Spec:
     editable: bool = True
     signed: bool = False
     enveloped: bool = True  # notes and addenda go bare, as they did before edits synced
+    # removable: a removal here travels as a tombstone (core/sync/tombstones.py) and is applied there.
+    removable: bool = False
 
 
 # In dependency order: a row's parents are pushed (and so pulled) before it.
@@ -76,13 +78,13 @@ SPECS: dict[str, Spec] = {
         Spec("episode", "episodes", Episode),
         Spec("phase", "phases", PhaseEntry, editable=False),
         Spec("measure", "measures", MeasureAdministration),
-        Spec("diagnosis", "diagnoses", Diagnosis, editable=False),
-        Spec("next_session", "next_sessions", NextSession),
+        Spec("diagnosis", "diagnoses", Diagnosis, editable=False, removable=True),
+        Spec("next_session", "next_sessions", NextSession, removable=True),
         # Paperwork and billing: a withdrawal and a void are edits; letters (kept as sent) and payments
         # are only ever added.
-        Spec("consent", "consents", Consent),
+        Spec("consent", "consents", Consent, removable=True),
         Spec("letter", "letters", Letter, editable=False),
-        Spec("payment", "payments", Payment, editable=False),
+        Spec("payment", "payments", Payment, editable=False, removable=True),
         Spec("receipt", "receipts", Receipt),
     )
 }
@@ -221,7 +223,7 @@ def check_signatures(rows: list[Opened | None], signers: dict[str, bytes]) -> li
     claims: dict[bytes, list[tuple[int, tuple[bytes, bytes]]]] = {}
     verdicts: dict[int, bool] = {}
     for n, item in enumerate(rows):
-        if item is None or not SPECS[item.table].signed:
+        if item is None or item.table not in SPECS or not SPECS[item.table].signed:  # not: a tombstone
             continue
         sig = item.obj.signature
         key = signers.get(sig.key_fingerprint) if sig is not None else None
