@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import io
 import secrets
+import tracemalloc
 from collections.abc import Iterator
 
 import psycopg
@@ -126,6 +127,32 @@ def test_by_default_a_batch_holds_at_most_8_mib(make_vault, admin_url):
     practice.sync(bob.unit_of_work(), after_batch=pulls.append)
     assert pulls.count("pull") == 2
     assert _opened(bob, sent.id) == scan(10 * MIB)
+
+
+def _sync_peaks(alice: Vault, bob: Vault, client_id: str, size: int, cap: int) -> tuple[int, int]:
+    """The most memory (traced) Alice's push and then Bob's pull of a new `size`-byte attachment hold."""
+    sent = _attach(alice, client_id, scan(size))
+    tracemalloc.start()
+    try:
+        practice.sync(alice.unit_of_work(), batch_bytes=cap)
+        _now, pushing = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        practice.sync(bob.unit_of_work(), batch_bytes=cap)
+        _now, pulling = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert _opened(bob, sent.id) == scan(size)
+    return pushing, pulling
+
+
+def test_the_memory_a_sync_holds_follows_the_cap_not_the_attachment(make_vault, admin_url):
+    alice, bob, client_id = _pair(make_vault, admin_url)
+    small = _sync_peaks(alice, bob, client_id, 2 * MIB, MIB)
+    large = _sync_peaks(alice, bob, client_id, 10 * MIB, MIB)
+    # Each batch is a chunk alone (a sealed chunk is over the 1 MiB cap): the sync of a five times
+    # larger file holds about as much at its peak (held whole, the 10 MiB file would add 13 MiB).
+    assert large[0] < small[0] + 2 * MIB, f"pushing held {small[0] / MIB:.1f}, then {large[0] / MIB:.1f} MiB"
+    assert large[1] < small[1] + 2 * MIB, f"pulling held {small[1] / MIB:.1f}, then {large[1] / MIB:.1f} MiB"
 
 
 def test_a_row_larger_than_the_cap_goes_alone(make_vault, admin_url):
