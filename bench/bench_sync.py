@@ -11,7 +11,9 @@ ratio to a floor measured in the same run:
 3. a server holding `--server-clinicians` × `--server-notes` sealed rows (filled with COPY: the server
    answers the same whatever the bytes) answers a pull of 100 changes (pull.fetch: roster, push, rows)
    with p95 ≤ 50 ms, vs a plain psycopg SELECT of the same 100 rows: on the connection a sync keeps
-   (server.engine_for(kept=True)), and, for comparison, on a new connection each (as before).
+   (server.engine_for(kept=True)), and, for comparison, on a new connection each (as before);
+4. (information) the other device's sync that pulls a 20 MiB attachment, in 8 MiB batches, vs psycopg
+   `COPY` of its sealed rows.
 
     .venv/bin/python bench/bench_sync.py [--clients 300] [--notes 20000] [--runs 3] [--keep DIR]
         [--server-clinicians 20] [--server-notes 20000] [--pulls 200]
@@ -52,6 +54,7 @@ from tests.sync.pg_cluster import Cluster, remove_cluster, start_cluster  # noqa
 
 from notesdesk.core.crypto import signing  # noqa: E402
 from notesdesk.core.domain.notes import NoteFormat, Section, SessionNote  # noqa: E402
+from notesdesk.core.services import attachments as attachment_service  # noqa: E402
 from notesdesk.core.services import clients as client_service  # noqa: E402
 from notesdesk.core.services import notes as note_service  # noqa: E402
 from notesdesk.core.services import practice, practice_devices  # noqa: E402
@@ -158,6 +161,45 @@ def round_trip_floor(url: str, runs: int) -> Timing:
             conn.execute("SELECT data FROM bench_floor ORDER BY id DESC LIMIT 1").fetchone()
 
     return timed(trip, runs)
+
+
+# -- 2b. an attachment, end to end -------------------------------------------------------------------
+
+ATTACHMENT_MIB = 20
+
+
+def attachment_pull(
+    writer: Vault, reader: Vault, client_id: str, url: str, runs: int
+) -> tuple[Timing, Timing]:
+    """(the reader's sync that pulls a 20 MiB attachment the writer pushed, in byte-capped batches;
+    psycopg COPY of the same sealed rows out of the server), one new attachment per run."""
+    times, floors = [], []
+    for n in range(runs):
+        data = b"%PDF-1.4\n" + os.urandom(ATTACHMENT_MIB * 1024 * 1024 - 9)
+        with psycopg.connect(url) as conn:
+            last = conn.execute("SELECT coalesce(max(server_seq), 0) FROM change").fetchone()
+        after = int(last[0]) if last is not None else 0
+        attachment_service.add_attachment(writer.unit_of_work(), client_id, io.BytesIO(data),
+                                          f"bench {n}.pdf")
+        practice.sync(writer.unit_of_work())
+        started = time.perf_counter()
+        received = practice.sync(reader.unit_of_work()).received
+        times.append(time.perf_counter() - started)
+        if received != 1 + ATTACHMENT_MIB:
+            raise SystemExit(f"the attachment did not arrive whole (received {received} rows)")
+
+        def copy_out(since: int = after) -> None:
+            with psycopg.connect(url) as conn, conn.cursor() as cur:
+                sink = io.BytesIO()
+                query = (f"COPY (SELECT * FROM change WHERE server_seq > {since} ORDER BY server_seq) "
+                         "TO STDOUT (FORMAT binary)")
+                with cur.copy(query) as cp:
+                    for block in cp:
+                        sink.write(block)
+
+        copy_out()  # the server's cache warm, as for the reader
+        floors.append(timed(copy_out, 1).median)
+    return spread(times), spread(floors)
 
 
 # -- 3. a big server answers a pull of 100 changes ---------------------------------------------------
@@ -304,6 +346,11 @@ def main() -> int:
             trip = round_trip_floor(admin, max(args.runs, 5))
             row("one signed note reaches another device (writer's sync + reader's sync)", latency,
                 f"psycopg write + read round trip {trip}", latency.ratio(trip), "≤ 500 ms")
+            with Vault.open(reader_path, passphrase=PASSPHRASE) as reader:
+                fetched, copied = attachment_pull(founder, reader, client.id, admin, args.runs)
+            row(f"a {ATTACHMENT_MIB} MiB attachment's pull ({1 + ATTACHMENT_MIB} rows, 8 MiB batches)",
+                fetched, f"psycopg COPY of the same sealed rows {copied}", fetched.ratio(copied),
+                "— (information)")
 
         big = cluster.create_database("bench_server")
         started = time.perf_counter()

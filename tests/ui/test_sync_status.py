@@ -222,3 +222,31 @@ def test_a_colleagues_questionnaire_flags_the_client_on_the_list_and_refreshes_i
     window.practice_sync.action.trigger()
     qtbot.waitUntil(lambda: Kind.DIAGNOSIS in heard, timeout=60_000)
     assert ctx.errors.last_message is None
+
+
+def test_a_colleagues_attachment_refreshes_the_open_client_views(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    import io
+
+    from notesdesk.core.services import attachments
+    from notesdesk.ui.session import ChangeFilter, Kind
+
+    founded = found_practice(ctx.vault, admin_url)
+    join_practice(ctx.vault, colleague, admin_url, founded.practice_fingerprint)
+    shared = add_client(colleague, "Synthetic Colleague Client")
+    practice.sync(colleague.unit_of_work())
+    assign(colleague, shared.id, clinician_of(ctx.vault))
+    attachments.add_attachment(colleague.unit_of_work(), shared.id, io.BytesIO(b"%PDF-1.4\n" + b"x" * 4096),
+                               "referral.pdf")
+    practice.sync(colleague.unit_of_work())
+
+    window = make_window()
+    heard: list[Kind] = []
+    # As the overview's Attachments box listens.
+    ChangeFilter(ctx.session, window, (Kind.ATTACHMENT,), lambda change: heard.append(change.kind), shared.id)
+    qtbot.waitUntil(lambda: window.practice_sync.label.text().startswith("Practice synced"), timeout=60_000)
+    qtbot.waitUntil(lambda: Kind.ATTACHMENT in heard, timeout=10_000)
+    assert [a.file_name for a in attachments.list_attachments(ctx.vault.unit_of_work(), shared.id)] == [
+        "referral.pdf"
+    ]

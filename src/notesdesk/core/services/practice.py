@@ -20,7 +20,8 @@ from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
 BATCH = 200
-"""Rows per push and pushes per pull: one server transaction and one local unit of work each."""
+"""Rows per push and pushes per pull: one server transaction and one local unit of work each. Either is
+also capped by bytes (push.BATCH_BYTES)."""
 
 
 class WaitingToBeAdded(NotesdeskError):
@@ -316,7 +317,12 @@ def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
     return ident
 
 
-def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None] | None = None) -> SyncReport:
+def sync(
+    uow: UnitOfWork,
+    batch: int = BATCH,
+    after_batch: Callable[[str], None] | None = None,
+    batch_bytes: int = push.BATCH_BYTES,
+) -> SyncReport:
     """Push this device's changes, then pull everyone else's, batch by batch. Safe to interrupt anywhere
     and run again. `after_batch` ("push"/"pull") is called after each batch is done on both sides."""
     with uow:
@@ -326,7 +332,7 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
         ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url, kept=True)  # one connection for the whole sync
     try:
-        return _sync_with(uow, engine, ident, before, batch, after_batch)
+        return _sync_with(uow, engine, ident, before, (batch, batch_bytes), after_batch)
     finally:
         engine.dispose()
 
@@ -336,7 +342,7 @@ def _sync_with(
     engine: Engine,
     ident: st.SyncIdentity,
     before: st.SyncState,
-    batch: int,
+    limits: tuple[int, int],
     after_batch: Callable[[str], None] | None,
 ) -> SyncReport:
     start = before
@@ -348,7 +354,7 @@ def _sync_with(
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
     practice_access.receive(uow, engine, ident)
     while True:
-        current = before if before.outbox is not None else push.prepare(uow, ident, batch)
+        current = before if before.outbox is not None else push.prepare(uow, ident, *limits)
         box = current.outbox
         if box is None:
             break
@@ -361,7 +367,7 @@ def _sync_with(
     while True:
         with uow:
             cursor = st.state(uow).pull_cursor
-        batches, trusted = pull.fetch(engine, ident, cursor, batch)
+        batches, trusted = pull.fetch(engine, ident, cursor, *limits)
         pull.apply(uow, ident, batches, trusted)
         if not batches:
             break

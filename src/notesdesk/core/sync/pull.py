@@ -7,8 +7,9 @@ refused whole, with one line saying so; what was applied before it stays."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Row, func, select
 
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import NotesdeskError
@@ -25,6 +26,7 @@ from notesdesk.core.sync.crypto import (
     SyncRefused,
     entries_digest,
 )
+from notesdesk.core.sync.push import BATCH_BYTES
 from notesdesk.core.sync.server import connected
 
 
@@ -53,19 +55,35 @@ class _Batch:
 
 
 def fetch(
-    engine: Engine, ident: st.SyncIdentity, cursor: int, limit: int
+    engine: Engine, ident: st.SyncIdentity, cursor: int, limit: int, max_bytes: int = BATCH_BYTES
 ) -> tuple[list[_Batch], dict[str, DeviceKeys]]:
-    """The next `limit` pushes after server revision `cursor`, with their rows, and the certified devices;
-    read in one server transaction."""
-    p = t.push.c
+    """The next pushes after server revision `cursor`, with their rows: at most `limit` of them and
+    `max_bytes` of sealed rows (a larger single push comes alone), so a pull is held in memory a few MB
+    at a time however much is waiting; and the certified devices. Read in one server transaction."""
+    p, c = t.push.c, t.change.c
     with connected(engine) as connection:
         trusted = roster.certified(connection, ident.practice_id, ident.key, ident.key_version)
-        pushes = connection.execute(
-            select(t.push)
+        # Each push's size comes with it (the server knows a value's length without reading it); the
+        # rows are read only for the pushes that fit.
+        size = (
+            select(func.coalesce(func.sum(func.octet_length(c.sealed)), 0))
+            .where(c.device_id == p.device_id, c.device_seq >= p.first_seq, c.device_seq <= p.last_seq)
+            .scalar_subquery()
+        )
+        listed = connection.execute(
+            select(t.push, size.label("size"))
             .where(p.practice_id == ident.practice_id, p.server_seq > cursor)
             .order_by(p.server_seq)
             .limit(limit)
         ).all()
+        pushes: list[Row[Any]] = []
+        total = 0
+        for row in listed:
+            weight = 0 if row.device_id == ident.device_id else int(row.size)
+            if pushes and total + weight > max_bytes:
+                break
+            pushes.append(row)
+            total += weight
         batches = []
         for row in pushes:
             entry = PushEntry.from_server(ident.practice_id, row.device_id, row)

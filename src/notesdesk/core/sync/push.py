@@ -6,6 +6,7 @@ server keeps one copy (the push number is unique per device), so nothing is lost
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import replace
 from functools import partial
 
@@ -21,19 +22,25 @@ from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
 from notesdesk.core.sync.shared import SYNCED_TABLES
 
+BATCH_BYTES = 8 * 1024 * 1024
+"""Sealed bytes per push and per pull at most (a single larger row goes alone): a push is kept whole in
+the vault until the server has it, and a pull is held whole in memory while it is verified, so an
+attachment history of hundreds of MB moves a few MB at a time (docs/design-notes.md §9)."""
+
 # Not "receive": others' rows go back never. "void": a receipt voided (services/receipts.py).
 OWN_WRITES = frozenset({"create", "edit", "sign", "addend", "void"})
 
 
 def _candidates(
     uow: UnitOfWork, current: st.SyncState, limit: int
-) -> tuple[dict[tuple[str, str], str], int]:
+) -> tuple[dict[tuple[str, str], tuple[str, int]], int]:
     """Up to `limit` rows written (or removed) here after audit entry `current.audit_cursor`, in the
     order first written (a client before its notes, a note before its addenda), each with the client a
-    removal names ("" for a write), and the audit entry to resume after. Entries up to `refill_until`
-    were pushed before: only those of the kinds to refill count."""
+    removal names ("" for a write) and the audit entry to resume after were the batch to stop before
+    it, and the audit entry to resume after the last. Entries up to `refill_until` were pushed before:
+    only those of the kinds to refill count."""
     assert uow.session is not None
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
     cursor = last = current.audit_cursor
     for entry in uow.vault.audit.entries_after(uow.session, cursor):
         again = entry.seq <= current.refill_until and entry.table not in current.refill
@@ -41,7 +48,9 @@ def _candidates(
         if (entry.action in OWN_WRITES or removal) and entry.table in SYNCED_TABLES and not again:
             if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
                 break
-            seen[(entry.table, entry.row_id)] = tombstones.client_named(entry.detail) if removal else ""
+            key = (entry.table, entry.row_id)
+            resume_before = seen[key][1] if key in seen else last
+            seen[key] = (tombstones.client_named(entry.detail) if removal else "", resume_before)
         last = entry.seq
     return seen, last
 
@@ -59,8 +68,11 @@ def _widened(current: st.SyncState) -> st.SyncState:
                    refill_until=max(current.refill_until, current.audit_cursor))
 
 
-def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
-    """Seal and sign the next batch and keep it in the vault (one unit of work). A state with no outbox
+def prepare(
+    uow: UnitOfWork, ident: st.SyncIdentity, limit: int, max_bytes: int = BATCH_BYTES
+) -> st.SyncState:
+    """Seal and sign the next batch, at most `limit` rows and `max_bytes` of sealed rows (a single row
+    larger than that goes alone), and keep it in the vault (one unit of work). A state with no outbox
     means nothing was left to push."""
     with uow:
         assert uow.session is not None
@@ -73,19 +85,34 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         bases = shared.load_bases(uow)
-        for (table, row_id), removed_from in wanted.items():
+        size = 0
+        for (table, row_id), (removed_from, resume_before) in wanted.items():
+            # The bases this row moves on are kept apart until it is known to fit in this batch.
+            moved: dict[str, list[str]] = {}
+            settled: list[str] = []  # bases a removal ends, once it fits
             if removed_from:  # removed here: the removal travels, unless the row is back
                 stone = tombstones.outgoing(uow, table, row_id, removed_from, bases)
-                if stone is not None and access.may_push(keys, tombstones.TABLE, stone[1]):
-                    seq += 1
-                    at = RowAddress(tombstones.TABLE, row_id, 1, ident.device_id, seq)
-                    rows.append(access.seal(keys, ident, tombstones.TABLE, stone[1], at, stone[0]))
-                continue
-            found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
-            if found is not None:
-                seq += 1
-                at = RowAddress(table, row_id, found[1], ident.device_id, seq)
-                rows.append(access.seal(keys, ident, table, found[2], at, found[0]))
+                if stone is None or not access.may_push(keys, tombstones.TABLE, stone[1]):
+                    continue
+                settled.append(shared.row_key(table, row_id))
+                at = RowAddress(tombstones.TABLE, row_id, 1, ident.device_id, seq + 1)
+                sealed = access.seal(keys, ident, tombstones.TABLE, stone[1], at, stone[0])
+            else:
+                found = shared.outgoing(uow, table, row_id, ChainMap(moved, bases),
+                                        keep=partial(access.may_push, keys, table))
+                if found is None:
+                    continue
+                at = RowAddress(table, row_id, found[1], ident.device_id, seq + 1)
+                sealed = access.seal(keys, ident, table, found[2], at, found[0])
+            if rows and size + len(sealed[1]) > max_bytes:
+                cursor = resume_before  # full: this row and those after it start the next batch
+                break
+            bases.update(moved)
+            for key in settled:
+                bases.pop(key, None)
+            seq += 1
+            size += len(sealed[1])
+            rows.append(sealed)
         shared.save_bases(uow, bases)
         if not rows:
             updated = replace(current, audit_cursor=cursor)

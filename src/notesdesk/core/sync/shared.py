@@ -14,13 +14,14 @@ it is kept, sealed, beside this vault's version in `sync_conflict` until a perso
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
 
 from notesdesk.core.crypto import signing
+from notesdesk.core.domain.attachments import Attachment, AttachmentChunk
 from notesdesk.core.domain.billing import Payment, Receipt
 from notesdesk.core.domain.care import Homework, MeasureAdministration, Milestone, PhaseEntry, SafetyPlan
 from notesdesk.core.domain.clients import Client, Episode
@@ -86,6 +87,11 @@ SPECS: dict[str, Spec] = {
         Spec("letter", "letters", Letter, editable=False),
         Spec("payment", "payments", Payment, editable=False, removable=True),
         Spec("receipt", "receipts", Receipt),
+        # Attachments: the record (which binds its chunks' count, the file's size and SHA-256) before
+        # its chunks; only ever added, sent bare like notes (a chunk is 1 MiB: no envelope to keep).
+        Spec("attachment", "attachments", Attachment, editable=False, enveloped=False, removable=True),
+        Spec("attachment_chunk", "attachment_chunks", AttachmentChunk, editable=False, enveloped=False,
+             removable=True),
     )
 }
 SYNCED_TABLES = tuple(SPECS)
@@ -168,7 +174,7 @@ def newest_version(uow: UnitOfWork, table: str, client_id: str, waiting: Iterabl
 
 
 def outgoing(
-    uow: UnitOfWork, table: str, row_id: str, bases: dict[str, list[str]],
+    uow: UnitOfWork, table: str, row_id: str, bases: MutableMapping[str, list[str]],
     keep: Callable[[Any], bool] = lambda _obj: True,
 ) -> tuple[bytes, int, Any] | None:
     """The row as it goes to the server (its payload, local revision and the record itself), or None
@@ -267,6 +273,8 @@ def _check_parents(arrivals: Arrivals, obj: Any) -> None:
         raise Refused("holds an addendum whose note has not arrived")
     if isinstance(obj, SignedReview | PlanAgreement) and not arrivals.exists("plan", obj.plan_id):
         raise Refused("holds a plan review or agreement whose plan version is not here")
+    if isinstance(obj, AttachmentChunk) and not arrivals.exists("attachment", obj.attachment_id):
+        raise Refused("holds a part of an attachment that has not arrived")
     if not isinstance(obj, Client) and not arrivals.exists("client", obj.client_id):
         raise Refused("holds a record whose client has not arrived")
 

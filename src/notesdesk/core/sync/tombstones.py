@@ -18,6 +18,7 @@ travel: each clinician's retention duty is their own (`purged` below)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import msgspec
@@ -56,7 +57,7 @@ def client_named(detail: str) -> str:
 
 
 def outgoing(
-    uow: UnitOfWork, table: str, row_id: str, client_id: str, bases: dict[str, list[str]]
+    uow: UnitOfWork, table: str, row_id: str, client_id: str, bases: Mapping[str, list[str]]
 ) -> tuple[bytes, Tombstone] | None:
     """The removal's payload, or None when it does not travel: the row is back (never: ids are not
     reused, but a removal must not hide a row that is here), its client is unknown, or the client's
@@ -65,7 +66,7 @@ def outgoing(
         return None
     if not uow.clients.stored([client_id]):
         return None
-    base = bases.pop(shared.row_key(table, row_id), [])
+    base = bases.get(shared.row_key(table, row_id), [])  # the caller ends it once the removal is sent
     stone = Tombstone(table, row_id, client_id, tuple(base))
     return encode(stone), stone
 

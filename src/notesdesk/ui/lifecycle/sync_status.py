@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
     from notesdesk.core.storage.uow import UnitOfWork
 
 SYNC_EVERY_MS = 5 * 60_000
-# Every kind but psychotherapy notes and the practice's templates (never synced) and attachments (not yet).
-UNSYNCED_KINDS = (Kind.PRIVATE_NOTE, Kind.TEMPLATE, Kind.ATTACHMENT)
+# Every kind but psychotherapy notes and the practice's templates (never synced).
+UNSYNCED_KINDS = (Kind.PRIVATE_NOTE, Kind.TEMPLATE)
 RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 """What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
 
