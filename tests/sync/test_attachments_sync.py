@@ -96,6 +96,27 @@ def test_a_3_mib_attachment_reaches_the_colleague_and_opens_byte_identical(make_
     assert practice.sync(bob.unit_of_work()).pushed == 0
 
 
+def test_an_attachment_deleted_on_one_vault_is_gone_on_the_other(make_vault, admin_url):
+    """Attached to the wrong client and deleted: the colleague's vault drops the record and every chunk
+    (the removals travel as tombstones, in batches as small as the cap makes them), and both verify."""
+    alice, bob, client_id = _pair(make_vault, admin_url)
+    kept, wrong = _attach(alice, client_id, scan(MIB // 2)), _attach(alice, client_id)
+    for vault in (alice, bob):
+        practice.sync(vault.unit_of_work())
+    assert {a.id for a in attachments.list_attachments(bob.unit_of_work(), client_id)} == {kept.id, wrong.id}
+
+    attachments.delete_attachment(alice.unit_of_work(), wrong.id, "attached to the wrong client")
+    assert practice.sync(alice.unit_of_work(), batch=2).pushed == 1 + 3  # the record and its chunks
+    practice.sync(bob.unit_of_work(), batch=2)
+
+    assert attachments.list_attachments(bob.unit_of_work(), client_id) == [kept]
+    with bob.unit_of_work() as uow:
+        assert uow.attachment_chunks.ids(attachment_id=wrong.id) == []
+    assert _opened(bob, kept.id) == scan(MIB // 2)
+    for vault in (alice, bob):
+        assert verify.verify_vault(vault.unit_of_work()).ok
+
+
 def test_a_multi_mib_outbox_goes_in_batches_capped_by_bytes(make_vault, admin_url):
     alice, bob, client_id = _pair(make_vault, admin_url)
     before = len(_pushes(admin_url))
