@@ -16,7 +16,8 @@ import psycopg
 import pytest
 
 from notesdesk.core.domain.attachments import CHUNK_SIZE, Attachment
-from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.exports.practice import export_practice, read_export
 from notesdesk.core.services import attachments, practice, verify
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import push, shared
@@ -263,6 +264,9 @@ def test_a_push_cut_mid_attachment_completes_whole_next_time(make_vault, databas
     with pytest.raises(attachments.StillArriving, match=r"\(2 of 5 parts\): sync with the practice"):
         _opened(bob, sent.id)
     assert verify.verify_vault(bob.unit_of_work()).ok
+    # A practice export now would not import (an attachment in it incomplete): refused, and says why.
+    with pytest.raises(InvalidInput, match="not fully arrived from the practice yet: sync"):
+        export_practice(bob, "export passphrase")
 
     practice.sync(alice.unit_of_work(), batch_bytes=3 * MIB)
     practice.sync(bob.unit_of_work())
@@ -271,6 +275,7 @@ def test_a_push_cut_mid_attachment_completes_whole_next_time(make_vault, databas
     with psycopg.connect(admin_url) as conn:
         chunks = conn.execute("SELECT count(*) FROM change WHERE table_name = 'attachment_chunk'").fetchone()
     assert chunks == (5,)  # each chunk once
+    assert read_export(export_practice(bob, "export passphrase"), "export passphrase").records.attachments
 
 
 def test_attachments_written_before_the_upgrade_are_sent_once(make_vault, admin_url, monkeypatch):

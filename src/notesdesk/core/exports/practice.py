@@ -53,6 +53,11 @@ def export_practice(vault: Vault, passphrase: str) -> bytes:
     if not problem_free:
         raise InvalidInput("The export needs a passphrase to protect it.")
     snapshot = take(vault.unit_of_work(), include_private=True, include_unsent=True)
+    if _incomplete(snapshot):  # it would not import (_check_attachments)
+        raise InvalidInput(
+            "An attachment has not fully arrived from the practice yet: sync with the practice, then "
+            "export again. Nothing was written."
+        )
     export = PracticeExport(
         schema=SCHEMA,
         exported_at=datetime.now(UTC).isoformat(),
@@ -163,14 +168,20 @@ def check_export(export: PracticeExport) -> None:
         raise container.BackupDamaged(f"{plan_problem} {UNCHANGED}")
 
 
-def _check_attachments(records: Snapshot) -> None:
-    """Every attachment arrives whole: all its chunks, hashing to its SHA-256, and no stray chunk."""
+def _incomplete(records: Snapshot) -> bool:
+    """Not every attachment is whole (all its chunks, hashing to its SHA-256), or a chunk is stray: in
+    a vault, an attachment still arriving from the practice (services/attachments.StillArriving)."""
     chunks: dict[str, list[AttachmentChunk]] = defaultdict(list)
     for chunk in records.attachment_chunks:
         chunks[chunk.attachment_id].append(chunk)
     known = {a.id for a in records.attachments}
     broken = [a.id for a in records.attachments if not attachments.whole(a, chunks.get(a.id, []))]
-    if broken or set(chunks) - known:
+    return bool(broken or set(chunks) - known)
+
+
+def _check_attachments(records: Snapshot) -> None:
+    """Every attachment arrives whole: all its chunks, hashing to its SHA-256, and no stray chunk."""
+    if _incomplete(records):
         raise container.BackupDamaged(f"An attachment in this export is incomplete or altered. {UNCHANGED}")
 
 
