@@ -14,12 +14,15 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, shared
+from notesdesk.core.sync import access, settings, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
-from notesdesk.core.sync.shared import SYNCED_TABLES
+from notesdesk.core.sync.shared import SYNCED_TABLES as RECORD_TABLES
+
+# The practice's settings (settings.py) travel in the same log, after the record's kinds.
+SYNCED_TABLES = (*RECORD_TABLES, settings.TABLE)
 
 # Not "receive": others' rows go back never. "void": a receipt voided (services/receipts.py).
 OWN_WRITES = frozenset({"create", "edit", "sign", "addend", "void"})
@@ -35,11 +38,12 @@ def _candidates(
     seen: dict[tuple[str, str], None] = {}
     cursor = last = current.audit_cursor
     for entry in uow.vault.audit.entries_after(uow.session, cursor):
-        again = entry.seq <= current.refill_until and entry.table not in current.refill
-        if entry.action in OWN_WRITES and entry.table in SYNCED_TABLES and not again:
-            if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
+        table, row_id = settings.wire(entry.table, entry.row_id) or (entry.table, entry.row_id)
+        again = entry.seq <= current.refill_until and table not in current.refill
+        if entry.action in OWN_WRITES and table in SYNCED_TABLES and not again:
+            if len(seen) >= limit and (table, row_id) not in seen:
                 break
-            seen[(entry.table, entry.row_id)] = None
+            seen[(table, row_id)] = None
         last = entry.seq
     return list(seen), last
 
@@ -57,6 +61,12 @@ def _widened(current: st.SyncState) -> st.SyncState:
                    refill_until=max(current.refill_until, current.audit_cursor))
 
 
+def _setting(uow: UnitOfWork, name: str, bases: dict[str, list[str]]) -> tuple[bytes, int, object] | None:
+    """A setting's change as it goes out: of no client, so sealed under the practice key."""
+    payload = settings.outgoing(uow, name, bases)
+    return None if payload is None else (payload, 1, settings.SettingChange())
+
+
 def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
     """Seal and sign the next batch and keep it in the vault (one unit of work). A state with no outbox
     means nothing was left to push."""
@@ -72,7 +82,10 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         seq = current.device_seq
         bases = shared.load_bases(uow)
         for table, row_id in wanted:
-            found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
+            if table == settings.TABLE:
+                found = _setting(uow, row_id, bases)
+            else:
+                found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
             if found is not None:
                 seq += 1
                 at = RowAddress(table, row_id, found[1], ident.device_id, seq)
