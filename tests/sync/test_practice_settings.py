@@ -11,6 +11,7 @@ import json
 import secrets
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -34,6 +35,7 @@ from notesdesk.core.sync import push, settings, shared
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import billing
 from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.test_cli_conflicts import Colleague
 
 CANARY = "zq" + secrets.token_hex(6)
 DAY = today() - timedelta(days=10)
@@ -242,3 +244,25 @@ def test_a_dump_of_the_server_shows_no_setting(make_vault, database, tmp_path):
     assert "COPY public.change" in dump
     for secret in (CANARY, CANARY.encode().hex(), "Sleep check", "sleep4"):
         assert secret not in dump
+    # Which setting changed is sealed too: each change has a random id of its own.
+    with psycopg.connect(admin_url) as conn:
+        ids = [r for (r,) in conn.execute("SELECT row_id FROM change WHERE table_name = 'setting'")]
+    assert len(ids) == len(set(ids)) == 3 and not set(ids) & {"instruments", "paperwork", "note-templates"}
+
+
+def test_the_versions_kept_aside_are_listed_from_the_command_line(make_vault, admin_url):
+    alice, bob, _client = _pair(make_vault, admin_url)
+    consent.save_template_text(alice.unit_of_work(), ConsentKind.FEES, "Alice's fees, {client}.")
+    consent.save_template_text(bob.unit_of_work(), ConsentKind.FEES, "Bob's fees, {client}.")
+    _sync(alice)
+    path = Path(bob.path)
+    bob.close()
+    cli = Colleague(path)
+
+    assert cli.run("practice", "sync").returncode == 0
+    assert "'notesdesk practice settings-aside' lists them" in cli.ok("practice", "status")
+    (listed,) = json.loads(cli.ok("--json", "practice", "settings-aside"))
+    assert (listed["what"], listed["item"], listed["why"]) == ("paperwork template", "fees",
+                                                               "changed on two computers")
+    assert listed["value"] in ("Alice's fees, {client}.", "Bob's fees, {client}.")
+    assert "paperwork template fees from" in cli.ok("practice", "settings-aside")

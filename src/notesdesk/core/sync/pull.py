@@ -172,7 +172,7 @@ def _setting(
         raise _refuse(device, "holds a row that fails its seal") from exc
     assert payload is not None  # a row of no client always has a key here
     try:
-        return settings.incoming(uow, at.row_id, payload, device, ident.device_id,
+        return settings.incoming(uow, payload, device, ident.device_id,
                                  clinician_id == ident.clinician_id, bases)
     except settings.SettingRefused as exc:
         raise _refuse(device, str(exc)) from exc

@@ -12,6 +12,7 @@ from functools import partial
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.domain.common import new_id
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, settings, shared
@@ -64,7 +65,7 @@ def _widened(current: st.SyncState) -> st.SyncState:
 def _setting(uow: UnitOfWork, name: str, bases: dict[str, list[str]]) -> tuple[bytes, int, object] | None:
     """A setting's change as it goes out: of no client, so sealed under the practice key."""
     payload = settings.outgoing(uow, name, bases)
-    return None if payload is None else (payload, 1, settings.SettingChange())
+    return None if payload is None else (payload, 1, None)
 
 
 def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState:
@@ -84,6 +85,7 @@ def prepare(uow: UnitOfWork, ident: st.SyncIdentity, limit: int) -> st.SyncState
         for table, row_id in wanted:
             if table == settings.TABLE:
                 found = _setting(uow, row_id, bases)
+                row_id = new_id()  # named inside the seal (settings.SettingChange)
             else:
                 found = shared.outgoing(uow, table, row_id, bases, keep=partial(access.may_push, keys, table))
             if found is not None:

@@ -36,8 +36,11 @@ class SettingRefused(Exception):
 
 @dataclass(frozen=True)
 class SettingChange:
-    """A setting's items changed on the sending device since they last synced there."""
+    """A setting's items changed on the sending device since they last synced there. The setting is
+    named inside the seal: on the server its row has a new random id each time, so a dump does not
+    say which setting changed."""
 
+    setting: str
     items: dict[str, str] = field(default_factory=dict)  # item -> its value
     base: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was made from
     removed: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was removed at
@@ -79,7 +82,7 @@ def outgoing(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> byte
     """The setting's items changed here since they last synced (None: none), moving `bases` on."""
     kind = KINDS[setting]
     items = kind.read(uow)
-    change = SettingChange()
+    change = SettingChange(setting)
     for item, own in items.items():
         value = kind.share(own)
         known = bases.get(_base_key(setting, item), [])
@@ -112,7 +115,6 @@ def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:
 
 def incoming(
     uow: UnitOfWork,
-    setting: str,
     payload: bytes,
     device: str,
     this_device: str,
@@ -121,13 +123,14 @@ def incoming(
 ) -> str:
     """Take a received setting change in: "applied", "same", "held" (a version set aside) or "not
     taken" (a colleague's own setting: their fees)."""
-    kind = KINDS.get(setting)
-    if kind is None:
-        raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     try:
         change = decode(payload, SettingChange)
     except msgspec.DecodeError as exc:
         raise SettingRefused("holds a setting that does not read") from exc
+    setting = change.setting
+    kind = KINDS.get(setting)
+    if kind is None:
+        raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     if kind.own and not from_this_clinician:
         return "not taken"
     before = kind.read(uow)
