@@ -26,15 +26,17 @@ from notesdesk.core.services import (
     measures,
     overview,
     practice,
+    practice_access,
     practice_devices,
     profile,
     receipts,
     templates,
 )
-from notesdesk.core.sync import push, settings, shared
+from notesdesk.core.sync import access, crypto, push, settings, shared
+from notesdesk.core.sync import state as st
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import billing
-from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import assign, clinician_of, found_practice, join_practice
 from tests.sync.test_cli_conflicts import Colleague
 
 CANARY = "zq" + secrets.token_hex(6)
@@ -266,3 +268,35 @@ def test_the_versions_kept_aside_are_listed_from_the_command_line(make_vault, ad
                                                                "changed on two computers")
     assert listed["value"] in ("Alice's fees, {client}.", "Bob's fees, {client}.")
     assert "paperwork template fees from" in cli.ok("practice", "settings-aside")
+
+
+def _settings_opened_by(vault, admin_url):
+    """The setting changes on the server that `vault`'s practice keys open (as a removed clinician who
+    still has their database login could read them); the rest fail their seal."""
+    uow = vault.unit_of_work()
+    with uow:
+        ident = st.required_identity(uow)
+    with psycopg.connect(admin_url) as conn:
+        rows = conn.execute("SELECT device_id, device_seq, row_id, rev, sealed FROM change"
+                            " WHERE table_name = 'setting' ORDER BY server_seq").fetchall()
+    opened, refused = [], 0
+    for device, seq, row_id, rev, sealed in rows:
+        at = crypto.RowAddress("setting", row_id, rev, device, seq)
+        try:
+            opened.append(access.open_sealed(access.ClientKeys(), ident, at, bytes(sealed)))
+        except crypto.SyncRefused:
+            refused += 1
+    return opened, refused
+
+
+def test_a_removed_clinician_reads_no_setting_changed_after_the_removal(make_vault, admin_url):
+    alice, bob, _client = _pair(make_vault, admin_url)
+    consent.save_template_text(alice.unit_of_work(), ConsentKind.FEES, "Before, {client}.")
+    _sync(alice, bob)
+    practice_access.remove_clinician(alice.unit_of_work(), clinician_of(bob))
+    consent.save_template_text(alice.unit_of_work(), ConsentKind.FEES, f"After, {CANARY} {{client}}.")
+    _sync(alice)
+
+    opened, refused = _settings_opened_by(bob, admin_url)
+    assert refused == 1 and len(opened) == 1 and b"Before" in opened[0]
+    assert len(_settings_opened_by(alice, admin_url)[0]) == 2
