@@ -300,3 +300,44 @@ def test_a_removed_clinician_reads_no_setting_changed_after_the_removal(make_vau
     opened, refused = _settings_opened_by(bob, admin_url)
     assert refused == 1 and len(opened) == 1 and b"Before" in opened[0]
     assert len(_settings_opened_by(alice, admin_url)[0]) == 2
+
+
+def test_different_templates_changed_on_two_computers_are_both_kept(make_vault, admin_url):
+    alice, bob, _client = _pair(make_vault, admin_url)
+    consent.save_template_text(alice.unit_of_work(), ConsentKind.FEES, "Alice's fees, {client}.")
+    consent.save_template_text(bob.unit_of_work(), ConsentKind.TELEHEALTH, "Bob's telehealth, {client}.")
+    templates.save_template(bob.unit_of_work(), templates.make_template("Speech", ["Voice"]))
+    _sync(alice, bob, alice)
+    for vault in (alice, bob):
+        assert consent.template_text(vault.unit_of_work(), ConsentKind.FEES) == "Alice's fees, {client}."
+        telehealth = consent.template_text(vault.unit_of_work(), ConsentKind.TELEHEALTH)
+        assert telehealth == "Bob's telehealth, {client}."
+        assert [t.name for t in templates.list_templates(vault.unit_of_work())] == ["Speech"]
+        assert _aside(vault) == ()
+
+
+def test_a_supervisor_may_change_the_practices_templates(make_vault, admin_url):
+    alice, supervisor = make_vault("alice"), make_vault("sam")
+    founded = found_practice(alice, admin_url)
+    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
+    client = clients.add_client(alice.unit_of_work(), Client(name="Synthetic Supervised Client"))
+    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
+    _sync(alice, supervisor)
+    consent.save_template_text(supervisor.unit_of_work(), ConsentKind.INFORMED, "Sam's consent, {client}.")
+    _sync(supervisor, alice)
+    assert consent.template_text(alice.unit_of_work(), ConsentKind.INFORMED) == "Sam's consent, {client}."
+
+
+def test_a_questionnaire_that_would_clash_here_is_kept_aside_not_stored(make_vault, admin_url, tmp_path):
+    alice, bob, _client = _pair(make_vault, admin_url)
+    measures.import_instruments(alice, _instrument(tmp_path / "alice.json"))
+    theirs = json.loads(_instrument(tmp_path / "bob.json").read_text(encoding="utf-8"))
+    (tmp_path / "bob.json").write_text(json.dumps({**theirs, "id": "sleep5"}), encoding="utf-8")
+    measures.import_instruments(bob, tmp_path / "bob.json")  # another id, the same name "Sleep check"
+    _sync(alice, bob, alice)
+
+    assert [i.id for i in measures.vault_instruments(alice)] == ["sleep4"]
+    assert [i.id for i in measures.vault_instruments(bob)] == ["sleep5"]
+    for vault, other in ((alice, "sleep5"), (bob, "sleep4")):
+        (kept,) = _aside(vault)
+        assert kept.item == other and "already used by another instrument" in kept.why
