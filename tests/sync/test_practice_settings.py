@@ -341,3 +341,15 @@ def test_a_questionnaire_that_would_clash_here_is_kept_aside_not_stored(make_vau
     for vault, other in ((alice, "sleep5"), (bob, "sleep4")):
         (kept,) = _aside(vault)
         assert kept.item == other and "already used by another instrument" in kept.why
+
+
+def test_the_wording_imported_again_on_the_other_computer_sends_nothing(make_vault, admin_url, tmp_path):
+    alice, bob, _client = _pair(make_vault, admin_url)
+    path = _instrument(tmp_path / "mine.json")
+    measures.import_instruments(alice, path)
+    _sync(alice, bob)
+    measures.import_instruments(bob, path, replace_existing=True)
+    assert WORDING in measures.vault_instruments(bob)[0].items
+    assert practice.sync(bob.unit_of_work()).pushed == 0
+    _sync(alice)
+    assert _aside(alice) == _aside(bob) == ()
