@@ -1,5 +1,5 @@
 """Group practice: practice init | join | invite-device | add-clinician | assign | remove-clinician |
-sync | status | conflicts | resolve (docs/design-notes.md §9)."""
+sync | status | conflicts | resolve | settings-aside (docs/design-notes.md §9)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from notesdesk.cli import commands_practice_access
 from notesdesk.cli.io import Cli, add_command, add_group
 from notesdesk.core.errors import UsageError
-from notesdesk.core.services import practice, sync_conflicts
+from notesdesk.core.services import practice, practice_settings, sync_conflicts
 
 SERVER_EPILOG = """\
 URL is the PostgreSQL server's address with an administrator's login but no password, e.g.
@@ -20,6 +20,10 @@ role, and never stored. The device's own role and password are kept sealed in th
 CONFLICTS_WAITING = (
     "{count} record(s) were edited on another device from the same version as yours: both are kept; "
     "choose with 'notesdesk practice conflicts' and 'practice resolve'."
+)
+SETTINGS_ASIDE = (
+    "{count} version(s) of practice settings changed on two computers were kept aside: "
+    "'notesdesk practice settings-aside' lists them."
 )
 RECOVERY_WARNING = (
     "Practice recovery key: write it down and keep it apart from every computer; it is shown only this once.",
@@ -82,6 +86,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         group, "conflicts", common, "records edited on two devices from the same version", cmd_conflicts
     )
     listed.add_argument("--all", action="store_true", help="resolved ones too")
+    add_command(group, "settings-aside", common, "practice settings' versions that did not stand here",
+                cmd_settings_aside)
     resolve = add_command(
         group,
         "resolve",
@@ -209,6 +215,7 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         found = practice.status(vault.unit_of_work())
         waiting = sync_conflicts.open_count(vault.unit_of_work())
+        aside = practice_settings.count_set_aside(vault.unit_of_work())
     if cli.json:
         cli.emit_json(found)
         return 0
@@ -231,6 +238,22 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         )
     if waiting:
         cli.out(CONFLICTS_WAITING.format(count=waiting))
+    if aside:
+        cli.out(SETTINGS_ASIDE.format(count=aside))
+    return 0
+
+
+def cmd_settings_aside(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        found = practice_settings.set_aside(vault.unit_of_work())
+    if cli.json:
+        cli.emit_json(found)
+        return 0
+    if not found:
+        cli.out("No practice setting was changed on two computers.")
+    for aside in found:
+        value = "removed" if aside.value is None else _short(aside.value)
+        cli.out(f"{aside.at[:16]}  {aside.what} {aside.item} from {aside.device} ({aside.why}): {value}")
     return 0
 
 

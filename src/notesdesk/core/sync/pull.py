@@ -15,7 +15,7 @@ from notesdesk.core.domain.common import now
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services import retention
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, roster, shared, tombstones
+from notesdesk.core.sync import access, roster, settings, shared, tombstones
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.arrivals import Arrivals
@@ -179,6 +179,31 @@ def _apply(
         raise _refuse(device, str(exc)) from exc
 
 
+def _setting(
+    uow: UnitOfWork,
+    ident: st.SyncIdentity,
+    device: str,
+    clinician_id: str,
+    at: RowAddress,
+    sealed: bytes,
+    keys: access.ClientKeys,
+    bases: dict[str, list[str]],
+) -> str:
+    """One verified change of a practice setting taken in (settings.incoming says how)."""
+    if at.client_id:
+        raise _refuse(device, "holds a practice setting filed under a client")
+    try:
+        payload = access.open_sealed(keys, ident, at, sealed)  # of no client: the practice key
+    except SyncRefused as exc:
+        raise _refuse(device, "holds a row that fails its seal") from exc
+    assert payload is not None  # a row of no client always has a key here
+    try:
+        return settings.incoming(uow, payload, device, ident.device_id,
+                                 clinician_id == ident.clinician_id, bases)
+    except settings.SettingRefused as exc:
+        raise _refuse(device, str(exc)) from exc
+
+
 def _admitted(
     keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: object, strict: bool = False
 ) -> str | None:
@@ -219,6 +244,8 @@ def apply(
             logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
             clinician = trusted[batch.device_id].clinician_id
             rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
+            changed = [(at, sealed) for at, sealed in rows if at.table == settings.TABLE]
+            rows = [(at, sealed) for at, sealed in rows if at.table != settings.TABLE]
             # Every row opened and decoded once, the push's signatures checked together.
             opened = shared.check_signatures(
                 [_open(ident, batch.device_id, at, sealed, keys) for at, sealed in rows], signers
@@ -235,6 +262,10 @@ def apply(
                 elif outcome == "not taken":
                     keys = replace(keys, not_taken=keys.not_taken + 1)
             arrivals.settle()  # the push's new rows inserted together, before its own audit entry
+            for at, sealed in changed:  # the practice's settings, after the record they may score
+                outcome = _setting(uow, ident, batch.device_id, clinician, at, sealed, keys, bases)
+                added += outcome == "applied"
+                held += outcome == "held"
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
         if left_out:
             uow.record("sync-left-out", detail=f"{left_out} rows of records deleted here (retention)")

@@ -13,14 +13,18 @@ from functools import partial
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from notesdesk.core.crypto.encoding import lp
+from notesdesk.core.domain.common import new_id
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, shared, tombstones
+from notesdesk.core.sync import access, settings, shared, tombstones
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import PushEntry, RowAddress, entries_digest
 from notesdesk.core.sync.server import connected
-from notesdesk.core.sync.shared import SYNCED_TABLES
+from notesdesk.core.sync.shared import SYNCED_TABLES as RECORD_TABLES
+
+# The practice's settings (settings.py) travel in the same log, after the record's kinds.
+SYNCED_TABLES = (*RECORD_TABLES, settings.TABLE)
 
 BATCH_BYTES = 8 * 1024 * 1024
 """Sealed bytes per push and per pull at most (a single larger row goes alone): a push is kept whole in
@@ -43,12 +47,13 @@ def _candidates(
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     cursor = last = current.audit_cursor
     for entry in uow.vault.audit.entries_after(uow.session, cursor):
-        again = entry.seq <= current.refill_until and entry.table not in current.refill
+        table, row_id = settings.wire(entry.table, entry.row_id) or (entry.table, entry.row_id)
+        again = entry.seq <= current.refill_until and table not in current.refill
         removal = entry.action == tombstones.REMOVED and tombstones.removable(entry.table)
-        if (entry.action in OWN_WRITES or removal) and entry.table in SYNCED_TABLES and not again:
-            if len(seen) >= limit and (entry.table, entry.row_id) not in seen:
+        if (entry.action in OWN_WRITES or removal) and table in SYNCED_TABLES and not again:
+            key = (table, row_id)
+            if len(seen) >= limit and key not in seen:
                 break
-            key = (entry.table, entry.row_id)
             resume_before = seen[key][1] if key in seen else last
             seen[key] = (tombstones.client_named(entry.detail) if removal else "", resume_before)
         last = entry.seq
@@ -66,6 +71,12 @@ def _widened(current: st.SyncState) -> st.SyncState:
     still = current.refill if current.audit_cursor < current.refill_until else ()
     return replace(current, tables=SYNCED_TABLES, audit_cursor=0, refill=(*still, *added),
                    refill_until=max(current.refill_until, current.audit_cursor))
+
+
+def _setting(uow: UnitOfWork, name: str, bases: dict[str, list[str]]) -> tuple[bytes, int, object] | None:
+    """A setting's change as it goes out: of no client, so sealed under the practice key."""
+    payload = settings.outgoing(uow, name, bases)
+    return None if payload is None else (payload, 1, None)
 
 
 def prepare(
@@ -97,6 +108,15 @@ def prepare(
                 settled.append(shared.row_key(table, row_id))
                 at = RowAddress(tombstones.TABLE, row_id, 1, ident.device_id, seq + 1)
                 sealed = access.seal(keys, ident, tombstones.TABLE, stone[1], at, stone[0])
+            elif table == settings.TABLE:
+                trial = dict(bases)  # settings.outgoing also ends the bases of removed items
+                found = _setting(uow, row_id, trial)
+                if found is None:
+                    continue
+                moved = {k: v for k, v in trial.items() if bases.get(k) != v}
+                settled.extend(k for k in bases if k not in trial)
+                at = RowAddress(table, new_id(), found[1], ident.device_id, seq + 1)  # named in the seal
+                sealed = access.seal(keys, ident, table, found[2], at, found[0])
             else:
                 found = shared.outgoing(uow, table, row_id, ChainMap(moved, bases),
                                         keep=partial(access.may_push, keys, table))

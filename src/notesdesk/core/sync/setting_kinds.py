@@ -1,0 +1,236 @@
+"""The practice's settings that sync, each read as items and written back (docs/design-notes.md §9,
+"Practice settings"): imported questionnaires (by instrument id), paperwork templates (by kind), note
+templates (by id) and the fee schedule (its currency and each fee). Each is one sealed row of the
+vault's `secret` table, as it was before it synced; settings.py moves them item by item.
+
+`check` says why a set of items cannot be stored (an instrument whose name another already uses, a
+template text that cannot be filled): a received item that would break the setting is set aside
+instead of stored, so a vault never holds a setting it cannot read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import msgspec
+
+from notesdesk.core.domain.billing import FEE_SCHEDULE_ID, Fee, FeeSchedule
+from notesdesk.core.domain.common import now
+from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
+from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
+from notesdesk.core.errors import InvalidInput
+from notesdesk.core.measures.fields import InstrumentInvalid
+from notesdesk.core.services.paperwork_texts import check_template
+from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
+from notesdesk.core.storage import summaries
+from notesdesk.core.storage.instruments import (
+    INSTRUMENTS_ID,
+    InstrumentFiles,
+    instruments_table,
+    parse_stored,
+)
+from notesdesk.core.storage.sealer import decode, encode
+from notesdesk.core.storage.store import Identified, SealedTable
+from notesdesk.core.storage.uow import UnitOfWork
+
+Items = dict[str, str]
+PAPERWORK_ID = PaperworkTemplates().id
+
+
+@dataclass(frozen=True)
+class SettingKind:
+    """One synced setting. `own`: it travels only between the devices of one clinician (fees: a
+    receipt is issued at its clinician's fees; docs/design-notes.md §9)."""
+
+    name: str  # as it is named on the server (the row id of its changes)
+    secret_id: str  # its row in the vault's `secret` table
+    read: Callable[[UnitOfWork], Items]
+    write: Callable[[UnitOfWork, Items], None]
+    check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
+    own: bool = False
+    share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
+
+
+def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T) -> None:
+    """A received setting, stored (audited as received, so it is never pushed back)."""
+    if table.find(row_id) is None:
+        table.add(obj, action="receive")
+    else:
+        table.replace(obj, action="receive")
+
+
+# -- imported questionnaires -------------------------------------------------------------------------
+
+
+def _instrument_id(raw: str) -> str:
+    found = json.loads(raw)
+    return str(found.get("id", "")) if isinstance(found, dict) else ""
+
+
+def _read_instruments(uow: UnitOfWork) -> Items:
+    found = instruments_table(uow).find(INSTRUMENTS_ID)
+    return {_instrument_id(raw): raw for raw in (found.files if found else ())}
+
+
+def _write_instruments(uow: UnitOfWork, items: Items) -> None:
+    _put(instruments_table(uow), INSTRUMENTS_ID, InstrumentFiles(tuple(items.values())))
+    assert uow.session is not None
+    if summaries.ready(uow.session):  # the list's standings are scored with these instruments
+        summaries.rescore_all(uow)
+
+
+def without_wording(raw: str) -> str:
+    """An instrument as it travels: its wording (items, answer labels, stem, functional item) stays on
+    the computer that imported it unless its licence allows redistribution, so a licensed text never
+    leaves it. Scoring, range, bands, critical items and change rules do not depend on the wording, so
+    a colleague's vault scores, bands and flags a measure of it exactly as here."""
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        return raw
+    licence = data.get("licence")
+    if isinstance(licence, dict) and licence.get("redistribution_allowed") is True:
+        return raw
+    data["items"] = [f"Item {n}" for n in range(1, len(data.get("items") or ()) + 1)]
+    data["options"] = [{"score": o.get("score"), "label": str(o.get("score"))}
+                       for o in data.get("options") or () if isinstance(o, dict)]
+    data.pop("stem", None)
+    functional = data.get("functional_item")
+    if isinstance(functional, dict):
+        labels = functional.get("options") or ()
+        data["functional_item"] = {"text": "Functional item",
+                                   "options": [f"Level {n}" for n in range(len(labels))]}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _check_instruments(before: Items, after: Items) -> str | None:
+    """Valid and unambiguous; a replaced instrument keeps its items and option scores, as an import
+    with replacement must (services/measures.py), so answers stored here still fit it."""
+    try:
+        if any(_instrument_id(raw) != key for key, raw in after.items()):
+            return "an instrument filed under another id"
+        old = {i.id: i for i in parse_stored(tuple(before.values()))}
+        for new in parse_stored(tuple(after.values())):
+            was = old.get(new.id)
+            if was is not None and (
+                len(was.items) != len(new.items) or not was.option_scores <= new.option_scores
+            ):
+                return f"instrument '{new.id}' changes its items or option scores"
+    except (InstrumentInvalid, InvalidInput, ValueError) as exc:
+        return str(exc).splitlines()[0][:200]
+    return None
+
+
+# -- paperwork templates -----------------------------------------------------------------------------
+
+
+def _paperwork(uow: UnitOfWork) -> SealedTable[PaperworkTemplates]:
+    return SealedTable(uow.ctx, "secret", PaperworkTemplates, label="paperwork templates")
+
+
+def _read_paperwork(uow: UnitOfWork) -> Items:
+    found = _paperwork(uow).find(PAPERWORK_ID)
+    return {kind.value: text for kind, text in (found.texts if found else ())}
+
+
+def _write_paperwork(uow: UnitOfWork, items: Items) -> None:
+    order = list(ConsentKind)
+    texts = sorted(((ConsentKind(k), text) for k, text in items.items()), key=lambda kt: order.index(kt[0]))
+    _put(_paperwork(uow), PAPERWORK_ID, PaperworkTemplates(texts=tuple(texts)))
+
+
+def _check_paperwork(_before: Items, after: Items) -> str | None:
+    try:
+        for kind, text in after.items():
+            ConsentKind(kind)
+            if check_template(text) != text:
+                return "a template text as it is never stored"
+    except (InvalidInput, ValueError) as exc:
+        return str(exc)[:200]
+    return None
+
+
+# -- note templates ----------------------------------------------------------------------------------
+
+
+def _note_templates(uow: UnitOfWork) -> SealedTable[TemplateSet]:
+    return SealedTable(uow.ctx, "secret", TemplateSet, label="note templates")
+
+
+def _read_note_templates(uow: UnitOfWork) -> Items:
+    found = _note_templates(uow).find(TEMPLATE_SET_ID)
+    return {t.id: encode(t).decode() for t in (found.templates if found else ())}
+
+
+def _write_note_templates(uow: UnitOfWork, items: Items) -> None:
+    templates = tuple(decode(raw.encode(), NoteTemplate) for raw in items.values())
+    _put(_note_templates(uow), TEMPLATE_SET_ID, TemplateSet(templates))
+
+
+def _check_note_templates(_before: Items, after: Items) -> str | None:
+    names: set[str] = set()
+    try:
+        for key, raw in after.items():
+            template = decode(raw.encode(), NoteTemplate)
+            name = template.name.casefold()
+            if template.id != key or not template.sections or template.name.upper() in NoteFormat.__members__:
+                return "a note template that cannot be used"
+            if name in names:
+                return f"two note templates named '{template.name}'"
+            names.add(name)
+    except msgspec.DecodeError:
+        return "a note template that does not read"
+    return None
+
+
+# -- the fee schedule --------------------------------------------------------------------------------
+
+CURRENCY = "currency"
+
+
+def _fees(uow: UnitOfWork) -> SealedTable[FeeSchedule]:
+    return SealedTable(uow.ctx, "secret", FeeSchedule, label="vault setting")
+
+
+def fee_item(fee: Fee) -> str:
+    return "fee " + "|".join(fee.key)
+
+
+def _read_fees(uow: UnitOfWork) -> Items:
+    found = _fees(uow).find(FEE_SCHEDULE_ID)
+    if found is None:
+        return {}
+    return {CURRENCY: found.currency} | {fee_item(f): encode(f).decode() for f in found.fees}
+
+
+def _write_fees(uow: UnitOfWork, items: Items) -> None:
+    fees = sorted((decode(raw.encode(), Fee) for k, raw in items.items() if k != CURRENCY),
+                  key=lambda f: f.key)
+    _put(_fees(uow), FEE_SCHEDULE_ID, FeeSchedule(items.get(CURRENCY, ""), tuple(fees), updated_at=now()))
+
+
+def _check_fees(_before: Items, after: Items) -> str | None:
+    try:
+        for key, raw in after.items():
+            if key == CURRENCY:
+                continue
+            fee = decode(raw.encode(), Fee)
+            if fee_item(fee) != key or fee.amount < 0:
+                return "a fee that cannot be charged"
+    except msgspec.DecodeError:
+        return "a fee that does not read"
+    return None
+
+
+KINDS: dict[str, SettingKind] = {
+    kind.name: kind
+    for kind in (
+        SettingKind("instruments", INSTRUMENTS_ID, _read_instruments, _write_instruments, _check_instruments,
+                    share=without_wording),
+        SettingKind("paperwork", PAPERWORK_ID, _read_paperwork, _write_paperwork, _check_paperwork),
+        SettingKind("note-templates", TEMPLATE_SET_ID, _read_note_templates, _write_note_templates,
+                    _check_note_templates),
+        SettingKind("fees", FEE_SCHEDULE_ID, _read_fees, _write_fees, _check_fees, own=True),
+    )
+}
+BY_SECRET = {kind.secret_id: kind for kind in KINDS.values()}

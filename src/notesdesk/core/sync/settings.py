@@ -1,0 +1,177 @@
+"""The practice's settings travel (docs/design-notes.md §9, "Practice settings"): imported
+questionnaires, paperwork and note templates to every member, a clinician's fee schedule to their own
+devices. A change goes out in the device's signed log like every row, as a row of table `setting` named
+by the setting, sealed under the practice key's current version (access.seal: a row of no client).
+
+A setting moves item by item (an instrument, a template, a fee): a push carries only the items changed
+here since they last synced, each with the token of the version it was made from (its base), and the
+items removed. A received item is taken when it is new here or was made from what this vault holds.
+When both devices changed the same item from the same version, the version of the device with the
+smaller id stands on both (the rule §9 uses for two choices made at once), so every device ends with
+the same setting, and the other version is not lost: it is kept, sealed, in the vault's set-aside
+settings (`set_aside`), audited and counted with the received versions held (`practice status`).
+Settings are no clinical record, so a rule replaces asking a person; nothing is dropped unseen."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import msgspec
+
+from notesdesk.core.domain.common import now
+from notesdesk.core.storage.sealer import decode, encode
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS
+
+TABLE = "setting"
+SET_ASIDE_ID = "settings-set-aside"
+
+
+class SettingRefused(Exception):
+    """A received setting row that does not read: pull refuses its batch."""
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """A setting's items changed on the sending device since they last synced there. The setting is
+    named inside the seal: on the server its row has a new random id each time, so a dump does not
+    say which setting changed."""
+
+    setting: str
+    items: dict[str, str] = field(default_factory=dict)  # item -> its value
+    base: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was made from
+    removed: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was removed at
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A version of a setting's item that did not stand here: `value` None is a removal."""
+
+    setting: str
+    item: str
+    value: str | None
+    device: str  # the device whose version it is ("" this one)
+    why: str
+    at: datetime = field(default_factory=now)
+
+
+@dataclass(frozen=True)
+class SetAsideSettings:
+    versions: tuple[SetAside, ...] = ()
+    id: str = SET_ASIDE_ID
+
+
+def wire(table: str, row_id: str) -> tuple[str, str] | None:
+    """A vault write that is a change of a synced setting, as it goes to the server."""
+    kind = BY_SECRET.get(row_id) if table == "secret" else None
+    return None if kind is None else (TABLE, kind.name)
+
+
+def _token(value: str) -> str:
+    return "c:" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _base_key(setting: str, item: str) -> str:
+    return f"{TABLE}/{setting}/{item}"
+
+
+def outgoing(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> bytes | None:
+    """The setting's items changed here since they last synced (None: none), moving `bases` on."""
+    kind = KINDS[setting]
+    items = kind.read(uow)
+    change = SettingChange(setting)
+    for item, own in items.items():
+        value = kind.share(own)
+        known = bases.get(_base_key(setting, item), [])
+        if known != [_token(value)]:
+            change.items[item], change.base[item] = value, known
+            bases[_base_key(setting, item)] = [_token(value)]
+    prefix = _base_key(setting, "")
+    for key in [k for k in bases if k.startswith(prefix) and k[len(prefix):] not in items]:
+        change.removed[key[len(prefix):]] = bases.pop(key)
+    return encode(change) if change.items or change.removed else None
+
+
+def _table(uow: UnitOfWork) -> SealedTable[SetAsideSettings]:
+    return SealedTable(uow.ctx, "secret", SetAsideSettings, label="vault setting")
+
+
+def set_aside(uow: UnitOfWork) -> tuple[SetAside, ...]:
+    """The settings' versions that did not stand here, oldest first (inside an entered unit of work)."""
+    found = _table(uow).find(SET_ASIDE_ID)
+    return found.versions if found else ()
+
+
+def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:
+    table = _table(uow)
+    found = table.find(SET_ASIDE_ID)
+    kept = SetAsideSettings((*(found.versions if found else ()), *versions))
+    table.add(kept) if found is None else table.replace(kept)
+    uow.record("practice-setting-set-aside", detail=f"{versions[0].setting} {len(versions)}")
+
+
+def incoming(
+    uow: UnitOfWork,
+    payload: bytes,
+    device: str,
+    this_device: str,
+    from_this_clinician: bool,
+    bases: dict[str, list[str]],
+) -> str:
+    """Take a received setting change in: "applied", "same", "held" (a version set aside) or "not
+    taken" (a colleague's own setting: their fees)."""
+    try:
+        change = decode(payload, SettingChange)
+    except msgspec.DecodeError as exc:
+        raise SettingRefused("holds a setting that does not read") from exc
+    setting = change.setting
+    kind = KINDS.get(setting)
+    if kind is None:
+        raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
+    if kind.own and not from_this_clinician:
+        return "not taken"
+    before = kind.read(uow)
+    items, moved = dict(before), dict(bases)
+    aside: list[SetAside] = []
+    mine_stands = this_device < device
+    for item, value in change.items.items():
+        local = items.get(item)
+        shared = None if local is None else kind.share(local)  # as this vault sent it, or would
+        if shared == value:
+            moved[_base_key(setting, item)] = [_token(value)]
+        elif shared is None or _token(shared) in change.base.get(item, []) or not mine_stands:
+            if shared is not None and _token(shared) not in change.base.get(item, []):
+                aside.append(SetAside(setting, item, local, "", "changed on two computers"))
+            items[item] = value
+            moved[_base_key(setting, item)] = [_token(value)]
+        else:
+            aside.append(SetAside(setting, item, value, device, "changed on two computers"))
+    for item, base in change.removed.items():
+        local = items.get(item)
+        if local is None:
+            continue
+        shared = _token(kind.share(local))
+        if shared in base or not mine_stands:
+            if shared not in base:
+                aside.append(SetAside(setting, item, local, "", "removed on another computer"))
+            del items[item]
+            moved.pop(_base_key(setting, item), None)
+        else:
+            aside.append(SetAside(setting, item, None, device, "changed here, removed there"))
+    why = kind.check(before, items) if items != before else None
+    if why is not None:  # what arrived would break the setting here: it stays as it is
+        aside = [SetAside(setting, item, change.items.get(item), device, why)
+                 for item in sorted({*change.items, *change.removed})]
+    else:
+        bases.update(moved)
+        for key in set(bases) - set(moved):
+            del bases[key]
+        if items != before:
+            kind.write(uow, items)
+    if aside:
+        _keep_aside(uow, aside)
+        return "held"
+    return "applied" if items != before and why is None else "same"
