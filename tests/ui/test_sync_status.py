@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from PySide6.QtCore import QSettings
 
-from notesdesk.core.services import clients, practice
+from notesdesk.core.services import clients, practice, practice_access
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import state as st
 from notesdesk.ui.context import AppContext
@@ -222,3 +222,21 @@ def test_a_colleagues_questionnaire_flags_the_client_on_the_list_and_refreshes_i
     window.practice_sync.action.trigger()
     qtbot.waitUntil(lambda: Kind.DIAGNOSIS in heard, timeout=60_000)
     assert ctx.errors.last_message is None
+
+
+def test_a_removed_clinicians_app_says_so_once_and_stops_syncing(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    founded = found_practice(colleague, admin_url)
+    joined = join_practice(colleague, ctx.vault, admin_url, founded.practice_fingerprint)
+    practice.sync(ctx.vault.unit_of_work())
+    practice_access.remove_clinician(colleague.unit_of_work(), joined.clinician_id)
+
+    shown: list[str] = []
+    ctx.errors.present = lambda exc, title="NotesDesk": shown.append(str(exc))
+    window = make_window()
+    keeper = window.practice_sync
+    qtbot.waitUntil(lambda: len(shown) == 1 and not keeper.running, timeout=60_000)
+    assert "removed from the practice" in shown[0] and "reached" not in shown[0]
+    assert keeper.label.text() == "Removed from the practice · not syncing"
+    assert not keeper.timer.isActive()  # no sync every five minutes that can only fail again

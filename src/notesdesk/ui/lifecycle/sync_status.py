@@ -30,6 +30,9 @@ RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 """What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
 
 
+REMOVED = "Removed from the practice · not syncing"
+
+
 @dataclass(frozen=True)
 class Synced:
     received: int
@@ -123,6 +126,11 @@ class SyncKeeper(QObject):
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
+        if sync_state.is_removed(exc):  # said once; no retry every five minutes that can only fail
+            self.timer.stop()
+            self.label.setText(REMOVED)
+            self.ctx.errors.present(exc)
+            return
         offline = sync_state.is_offline(exc)
         self.label.setText(describe(self._summary, offline=offline, failed=not offline))
         if (offline or sync_state.is_waiting(exc)) and not asked:
