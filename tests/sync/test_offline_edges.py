@@ -14,10 +14,11 @@ from sqlalchemy import text
 
 from notesdesk.cli.main import main
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services import practice, practice_access
+from notesdesk.core.services import practice, practice_access, practice_devices
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import push, server
 from notesdesk.core.sync import state as st
+from notesdesk.core.sync.pull import SyncTampered
 from notesdesk.core.sync.server import ServerUnavailable
 from tests.conftest import PASSPHRASE
 from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
@@ -116,3 +117,34 @@ def test_a_removed_clinicians_device_is_told_so_by_the_command_line(make_vault, 
     assert "reached" not in err.getvalue() and "Traceback" not in err.getvalue()
     with Vault.open(tmp_path / "bob.notesdesk", passphrase=PASSPHRASE) as reopened:
         assert note_texts(reopened) == {"kept in Bob's vault"}
+
+
+def _device_roles(admin_url: str) -> int:
+    with psycopg.connect(admin_url) as conn:
+        found = conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'nd\\_device\\_%'").fetchone()
+    assert found is not None
+    return int(found[0])
+
+
+def test_a_device_join_failing_after_the_code_opened_leaves_no_role_behind(make_vault, admin_url):
+    desk, laptop = make_vault("desk"), make_vault("laptop")
+    found_practice(desk, admin_url)
+    code = practice_devices.invite_device(desk.unit_of_work()).code
+    roles_before = _device_roles(admin_url)
+    with psycopg.connect(admin_url) as conn:  # the server offers a practice key that does not open
+        conn.execute(
+            "UPDATE wrapped_key SET wrapped = wrapped || '\\x00'::bytea WHERE recipient <> 'recovery'"
+        )
+
+    with pytest.raises(SyncTampered, match="no practice key this clinician can open"):
+        practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
+
+    assert _device_roles(admin_url) == roles_before  # no login role left on the server
+    with laptop.unit_of_work() as uow:
+        assert st.identity(uow) is None
+    with psycopg.connect(admin_url) as conn:  # put right by the operator: the same code still works
+        conn.execute("UPDATE wrapped_key SET wrapped = substring(wrapped from 1 for length(wrapped) - 1)"
+                     " WHERE recipient <> 'recovery'")
+    practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
+    assert _device_roles(admin_url) == roles_before + 1
+    assert practice.status(laptop.unit_of_work()).member
