@@ -10,7 +10,8 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.pool import Pool
 
 from notesdesk.cli.main import main
 from notesdesk.core.errors import NotesdeskError
@@ -148,3 +149,22 @@ def test_a_device_join_failing_after_the_code_opened_leaves_no_role_behind(make_
     practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
     assert _device_roles(admin_url) == roles_before + 1
     assert practice.status(laptop.unit_of_work()).member
+
+
+def test_a_newly_added_clinicians_first_sync_logs_in_to_the_server_once(make_vault, admin_url):
+    alice, bob = make_vault("alice"), make_vault("bob")
+    founded = found_practice(alice, admin_url)
+    join_practice(alice, bob, admin_url, founded.practice_fingerprint)
+    logins: list[object] = []
+
+    def logged_in(connection: object, _record: object) -> None:
+        logins.append(connection)
+
+    event.listen(Pool, "connect", logged_in)
+    try:
+        practice.sync(bob.unit_of_work())  # takes the key it was given, then pushes and pulls
+    finally:
+        event.remove(Pool, "connect", logged_in)
+
+    assert practice.status(bob.unit_of_work()).member
+    assert len(logins) == 1  # one login (over TLS, to a distant server, each costs round trips)

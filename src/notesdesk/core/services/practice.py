@@ -270,10 +270,9 @@ def add_clinician(uow: UnitOfWork, clinician_id: str, fingerprint: str) -> str:
     return keys.device_id
 
 
-def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
-    """A joined device's first sync: the practice key a member wrapped for it, checked against the
-    fingerprint it was given, and its own certificate under that key."""
-    engine = server.engine_for(ident.server_url)
+def _take_key(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> st.SyncIdentity:
+    """A joined device's first sync (on the sync's own connection): the practice key a member wrapped
+    for it, checked against the fingerprint it was given, and its own certificate under that key."""
     with server.connected(engine) as connection:
         wrapped = connection.execute(
             select(t.wrapped_key.c.wrapped).where(
@@ -322,10 +321,10 @@ def sync(uow: UnitOfWork, batch: int = BATCH, after_batch: Callable[[str], None]
     with uow:
         ident = st.required_identity(uow)
         before = st.state(uow)
-    if not ident.practice_key:
-        ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url, kept=True)  # one connection for the whole sync
     try:
+        if not ident.practice_key:
+            ident = _take_key(uow, engine, ident)
         return _sync_with(uow, engine, ident, before, batch, after_batch)
     finally:
         engine.dispose()
