@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from notesdesk.core.domain.common import now
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, roster, shared
+from notesdesk.core.sync import access, episodes, roster, shared
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.arrivals import Arrivals
@@ -202,6 +202,9 @@ def apply(
                     keys = replace(keys, not_taken=keys.not_taken + 1)
             arrivals.settle()  # the push's new rows inserted together, before its own audit entry
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")
+        # Reopened on two devices offline: one current episode, the same on every device.
+        arrived = {at.client_id for b in batches for at, _ in b.rows if at.table == "episode"}
+        episodes.fold_reopened(uow, arrived)
         shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         if keys.catch_up and cursor >= keys.catch_up_until:
