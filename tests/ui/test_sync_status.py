@@ -130,6 +130,11 @@ def test_the_status_words():
     assert sync_status.describe(SyncSummary(True, at, 2, False)).endswith("· 2 to resolve")
     assert f"{local:%Y-%m-%d %H:%M}" in sync_status.describe(SyncSummary(True, at, 0, False), offline=True)
     assert sync_status.describe(SyncSummary(False, None, 0, False)).startswith("Practice: waiting")
+    # Two computers issued receipts offline (tests/sync/test_receipt_numbers.py counts them).
+    assert sync_status.describe(SyncSummary(True, at, 0, False, 1)).endswith(
+        "· 1 receipt number issued twice")
+    assert sync_status.describe(SyncSummary(True, at, 2, False, 2)).endswith(
+        "· 2 to resolve · 2 receipt numbers issued twice")
 
 
 def _port(ident: st.SyncIdentity) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, select
@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
-from notesdesk.core.services import practice_access, practice_keys
+from notesdesk.core.services import practice_access, practice_keys, receipts
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import crypto, pull, push, rollback, roster, server, versions
 from notesdesk.core.sync import server_tables as t
@@ -69,6 +69,8 @@ class Status:
     # members may compare them out of band as they compared the first (docs/design-notes.md §9).
     key_version: int = 1
     key_fingerprint: str = ""
+    # Receipt numbers two receipts not voided carry (issued on two computers offline): void one, reissue.
+    receipt_numbers_twice: list[int] = field(default_factory=list)
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -405,4 +407,5 @@ def status(uow: UnitOfWork) -> Status:
         shared.clients_not_shared,
         ident.key_version,
         crypto.practice_fingerprint(ident.key, ident.practice_id) if ident.practice_key else "",
+        receipts.numbers_issued_twice(uow),
     )

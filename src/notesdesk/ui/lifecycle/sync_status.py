@@ -64,6 +64,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
         text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
     if found.to_resolve:
         text += f" · {found.to_resolve} to resolve"
+    if found.receipts_numbered_twice:  # issued on two computers offline: void one and reissue it
+        twice = found.receipts_numbered_twice
+        text += f" · {twice} receipt number{'s' if twice > 1 else ''} issued twice"
     return text
 
 
