@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.pool import Pool
 
 from notesdesk.cli.main import main
-from notesdesk.core.errors import NotesdeskError
+from notesdesk.core.errors import NotesdeskError, ReadOnlyVault
 from notesdesk.core.services import practice, practice_access, practice_devices
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import push, server
@@ -168,3 +168,34 @@ def test_a_newly_added_clinicians_first_sync_logs_in_to_the_server_once(make_vau
 
     assert practice.status(bob.unit_of_work()).member
     assert len(logins) == 1  # one login (over TLS, to a distant server, each costs round trips)
+
+
+def _devices_listed(admin_url: str) -> int:
+    with psycopg.connect(admin_url) as conn:
+        found = conn.execute("SELECT count(*) FROM device").fetchone()
+    assert found is not None
+    return int(found[0])
+
+
+def test_a_join_or_init_whose_vault_cannot_be_written_leaves_nothing_on_the_server(
+    make_vault, admin_url, tmp_path
+):
+    alice = make_vault("alice")
+    make_vault("bob").close()
+    with Vault.open(tmp_path / "bob.notesdesk", passphrase=PASSPHRASE, read_only=True) as looking:
+        roles_before = _device_roles(admin_url)
+        with pytest.raises(ReadOnlyVault):
+            practice.init(looking.unit_of_work(), admin_url)
+        assert _device_roles(admin_url) == roles_before
+        with psycopg.connect(admin_url) as conn:
+            assert conn.execute("SELECT count(*) FROM practice").fetchone() == (0,)
+
+        founded = found_practice(alice, admin_url)
+        roles_before, devices_before = _device_roles(admin_url), _devices_listed(admin_url)
+        with pytest.raises(ReadOnlyVault):
+            practice.join(looking.unit_of_work(), admin_url, founded.practice_fingerprint)
+        assert (_device_roles(admin_url), _devices_listed(admin_url)) == (roles_before, devices_before)
+    with Vault.open(tmp_path / "bob.notesdesk", passphrase=PASSPHRASE) as bob:  # writable: it joins
+        practice.join(bob.unit_of_work(), admin_url, founded.practice_fingerprint)
+        joined = (_device_roles(admin_url), _devices_listed(admin_url))
+    assert joined == (roles_before + 1, devices_before + 1)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
@@ -80,10 +80,11 @@ def _not_yet_member(uow: UnitOfWork) -> None:
 
 
 def _new_identity(
-    uow: UnitOfWork, admin: str, practice_id: str, fingerprint: str
+    uow: UnitOfWork, connection: Connection, admin: str, practice_id: str, fingerprint: str
 ) -> tuple[st.SyncIdentity, crypto.DeviceKeys]:
-    engine = server.engine_for(admin)
-    role, password = server.create_device_role(engine)
+    """This device's keys and its own server role, created in the caller's server transaction (the one
+    that lists the device and writes the vault: a failure anywhere leaves no role behind)."""
+    role, password = server.new_device_role(connection)
     x_private, sign_private = crypto.new_x25519_private(), signing.new_private_key_bytes()
     ident = st.SyncIdentity(
         practice_id,
@@ -150,11 +151,13 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
                              "Nothing was changed.")
     practice_id = str(uuid.uuid4())
     key = crypto.new_practice_key()
-    ident, keys = _new_identity(uow, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id))
-    ident = st.with_key(ident, key)
     secret = recovery.new_recovery_secret()
     recovery_private = crypto.x25519_private_from_secret(secret)
     with server.connected(engine) as connection:
+        ident, keys = _new_identity(
+            uow, connection, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id)
+        )
+        ident = st.with_key(ident, key)
         recovery_public = crypto.x25519_public(recovery_private)
         connection.execute(
             insert(t.practice).values(
@@ -187,11 +190,12 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
                 },
             ],
         )
-    with uow:
-        st.save(uow, ident)
-        st.save(uow, st.SyncState())
-        uow.record("practice-init", detail=f"practice {practice_id}")
-        uow.commit()
+        # The vault is written inside the server's transaction: if it fails, nothing stays there.
+        with uow:
+            st.save(uow, ident)
+            st.save(uow, st.SyncState())
+            uow.record("practice-init", detail=f"practice {practice_id}")
+            uow.commit()
     return Founded(practice_id, ident.clinician_id, ident.practice_fingerprint, recovery.encode(secret))
 
 
@@ -210,16 +214,17 @@ def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
     practices = _practices(engine)
     if not practices:
         raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
-    ident, keys = _new_identity(uow, admin_url, practices[0], expected)
     with server.connected(engine) as connection:
+        ident, keys = _new_identity(uow, connection, admin_url, practices[0], expected)
         connection.execute(
             insert(t.device).values(**_device_row(keys, ident.practice_id, _role_of(ident), None))
         )
-    with uow:
-        st.save(uow, ident)
-        st.save(uow, st.SyncState())
-        uow.record("practice-join", detail=f"practice {ident.practice_id}")
-        uow.commit()
+        # The vault is written inside the server's transaction: if it fails, no role or device stays.
+        with uow:
+            st.save(uow, ident)
+            st.save(uow, st.SyncState())
+            uow.record("practice-join", detail=f"practice {ident.practice_id}")
+            uow.commit()
     return Joined(ident.practice_id, ident.clinician_id, keys.fingerprint(ident.practice_id))
 
 

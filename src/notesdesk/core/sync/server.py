@@ -139,15 +139,9 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def create_device_role(engine: Engine) -> tuple[str, str]:
-    """A new login role for one device, in the device group; returns (role, password)."""
-    with connected(engine) as connection:
-        return new_device_role(connection)
-
-
 def new_device_role(connection: Connection) -> tuple[str, str]:
-    """The same inside the caller's transaction: PostgreSQL's CREATE ROLE is transactional, so a
-    transaction that fails later leaves no role behind."""
+    """A new login role for one device, in the device group, in the caller's transaction: PostgreSQL's
+    CREATE ROLE is transactional, so a join that fails later leaves no role behind. (role, password)"""
     role = "nd_device_" + secrets.token_hex(8)
     password = secrets.token_urlsafe(24)
     # Role names and passwords cannot be bound parameters; both are generated here, never typed.
