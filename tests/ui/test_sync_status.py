@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from PySide6.QtCore import QSettings
 
-from notesdesk.core.services import clients, practice
+from notesdesk.core.services import clients, practice, practice_access
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import state as st
 from notesdesk.ui.context import AppContext
@@ -130,6 +130,11 @@ def test_the_status_words():
     assert sync_status.describe(SyncSummary(True, at, 2, False)).endswith("· 2 to resolve")
     assert f"{local:%Y-%m-%d %H:%M}" in sync_status.describe(SyncSummary(True, at, 0, False), offline=True)
     assert sync_status.describe(SyncSummary(False, None, 0, False)).startswith("Practice: waiting")
+    # Two computers issued receipts offline (tests/sync/test_receipt_numbers.py counts them).
+    assert sync_status.describe(SyncSummary(True, at, 0, False, 1)).endswith(
+        "· 1 receipt number issued twice")
+    assert sync_status.describe(SyncSummary(True, at, 2, False, 2)).endswith(
+        "· 2 to resolve · 2 receipt numbers issued twice")
 
 
 def _port(ident: st.SyncIdentity) -> int:
@@ -250,3 +255,21 @@ def test_a_colleagues_attachment_refreshes_the_open_client_views(
     assert [a.file_name for a in attachments.list_attachments(ctx.vault.unit_of_work(), shared.id)] == [
         "referral.pdf"
     ]
+
+
+def test_a_removed_clinicians_app_says_so_once_and_stops_syncing(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    founded = found_practice(colleague, admin_url)
+    joined = join_practice(colleague, ctx.vault, admin_url, founded.practice_fingerprint)
+    practice.sync(ctx.vault.unit_of_work())
+    practice_access.remove_clinician(colleague.unit_of_work(), joined.clinician_id)
+
+    shown: list[str] = []
+    ctx.errors.present = lambda exc, title="NotesDesk": shown.append(str(exc))
+    window = make_window()
+    keeper = window.practice_sync
+    qtbot.waitUntil(lambda: len(shown) == 1 and not keeper.running, timeout=60_000)
+    assert "removed from the practice" in shown[0] and "reached" not in shown[0]
+    assert keeper.label.text() == "Removed from the practice · not syncing"
+    assert not keeper.timer.isActive()  # no sync every five minutes that can only fail again

@@ -9,7 +9,7 @@ from typing import Any
 from notesdesk.cli import commands_practice_access
 from notesdesk.cli.io import Cli, add_command, add_group
 from notesdesk.core.errors import UsageError
-from notesdesk.core.services import practice, practice_settings, sync_conflicts
+from notesdesk.core.services import practice, practice_settings, receipts, sync_conflicts
 
 SERVER_EPILOG = """\
 URL is the PostgreSQL server's address with an administrator's login but no password, e.g.
@@ -202,13 +202,24 @@ def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         report = practice.sync(vault.unit_of_work())
         waiting = sync_conflicts.open_count(vault.unit_of_work())
+        twice = receipts.numbers_issued_twice(vault.unit_of_work())
     if cli.json:
         cli.emit_json(report)
         return 0
     cli.out(f"Sent {report.pushed} records, received {report.received}.")
     if waiting:
         cli.note(CONFLICTS_WAITING.format(count=waiting))
+    if twice:
+        cli.note(_issued_twice(twice))
     return 0
+
+
+def _issued_twice(numbers: list[int]) -> str:
+    """What to do about receipt numbers two computers both issued offline (docs/design-notes.md §9)."""
+    listed = ", ".join(str(n) for n in numbers)
+    what = f"Receipt number {listed} was" if len(numbers) == 1 else f"Receipt numbers {listed} were"
+    return (f"{what} issued twice (on two computers while offline): void one with 'notesdesk receipt "
+            f"CLIENT --void {numbers[0]} --reason ...' and issue it again; it takes a new number.")
 
 
 def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
@@ -240,6 +251,8 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(CONFLICTS_WAITING.format(count=waiting))
     if aside:
         cli.out(SETTINGS_ASIDE.format(count=aside))
+    if found.receipt_numbers_twice:
+        cli.out(_issued_twice(found.receipt_numbers_twice))
     return 0
 
 

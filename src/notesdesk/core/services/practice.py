@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
-from notesdesk.core.services import practice_access, practice_keys
+from notesdesk.core.services import practice_access, practice_keys, receipts
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import crypto, pull, push, rollback, roster, server, versions
 from notesdesk.core.sync import server_tables as t
@@ -70,6 +70,8 @@ class Status:
     # members may compare them out of band as they compared the first (docs/design-notes.md §9).
     key_version: int = 1
     key_fingerprint: str = ""
+    # Receipt numbers two receipts not voided carry (issued on two computers offline): void one, reissue.
+    receipt_numbers_twice: list[int] = field(default_factory=list)
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -79,10 +81,11 @@ def _not_yet_member(uow: UnitOfWork) -> None:
 
 
 def _new_identity(
-    uow: UnitOfWork, admin: str, practice_id: str, fingerprint: str
+    uow: UnitOfWork, connection: Connection, admin: str, practice_id: str, fingerprint: str
 ) -> tuple[st.SyncIdentity, crypto.DeviceKeys]:
-    engine = server.engine_for(admin)
-    role, password = server.create_device_role(engine)
+    """This device's keys and its own server role, created in the caller's server transaction (the one
+    that lists the device and writes the vault: a failure anywhere leaves no role behind)."""
+    role, password = server.new_device_role(connection)
     x_private, sign_private = crypto.new_x25519_private(), signing.new_private_key_bytes()
     ident = st.SyncIdentity(
         practice_id,
@@ -149,11 +152,13 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
                              "Nothing was changed.")
     practice_id = str(uuid.uuid4())
     key = crypto.new_practice_key()
-    ident, keys = _new_identity(uow, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id))
-    ident = st.with_key(ident, key)
     secret = recovery.new_recovery_secret()
     recovery_private = crypto.x25519_private_from_secret(secret)
     with server.connected(engine) as connection:
+        ident, keys = _new_identity(
+            uow, connection, admin_url, practice_id, crypto.practice_fingerprint(key, practice_id)
+        )
+        ident = st.with_key(ident, key)
         recovery_public = crypto.x25519_public(recovery_private)
         connection.execute(
             insert(t.practice).values(
@@ -186,11 +191,12 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
                 },
             ],
         )
-    with uow:
-        st.save(uow, ident)
-        st.save(uow, st.SyncState())
-        uow.record("practice-init", detail=f"practice {practice_id}")
-        uow.commit()
+        # The vault is written inside the server's transaction: if it fails, nothing stays there.
+        with uow:
+            st.save(uow, ident)
+            st.save(uow, st.SyncState())
+            uow.record("practice-init", detail=f"practice {practice_id}")
+            uow.commit()
     return Founded(practice_id, ident.clinician_id, ident.practice_fingerprint, recovery.encode(secret))
 
 
@@ -209,16 +215,17 @@ def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
     practices = _practices(engine)
     if not practices:
         raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
-    ident, keys = _new_identity(uow, admin_url, practices[0], expected)
     with server.connected(engine) as connection:
+        ident, keys = _new_identity(uow, connection, admin_url, practices[0], expected)
         connection.execute(
             insert(t.device).values(**_device_row(keys, ident.practice_id, _role_of(ident), None))
         )
-    with uow:
-        st.save(uow, ident)
-        st.save(uow, st.SyncState())
-        uow.record("practice-join", detail=f"practice {ident.practice_id}")
-        uow.commit()
+        # The vault is written inside the server's transaction: if it fails, no role or device stays.
+        with uow:
+            st.save(uow, ident)
+            st.save(uow, st.SyncState())
+            uow.record("practice-join", detail=f"practice {ident.practice_id}")
+            uow.commit()
     return Joined(ident.practice_id, ident.clinician_id, keys.fingerprint(ident.practice_id))
 
 
@@ -271,10 +278,9 @@ def add_clinician(uow: UnitOfWork, clinician_id: str, fingerprint: str) -> str:
     return keys.device_id
 
 
-def _take_key(uow: UnitOfWork, ident: st.SyncIdentity) -> st.SyncIdentity:
-    """A joined device's first sync: the practice key a member wrapped for it, checked against the
-    fingerprint it was given, and its own certificate under that key."""
-    engine = server.engine_for(ident.server_url)
+def _take_key(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> st.SyncIdentity:
+    """A joined device's first sync (on the sync's own connection): the practice key a member wrapped
+    for it, checked against the fingerprint it was given, and its own certificate under that key."""
     with server.connected(engine) as connection:
         wrapped = connection.execute(
             select(t.wrapped_key.c.wrapped).where(
@@ -328,10 +334,10 @@ def sync(
     with uow:
         ident = st.required_identity(uow)
         before = st.state(uow)
-    if not ident.practice_key:
-        ident = _take_key(uow, ident)
     engine = server.engine_for(ident.server_url, kept=True)  # one connection for the whole sync
     try:
+        if not ident.practice_key:
+            ident = _take_key(uow, engine, ident)
         return _sync_with(uow, engine, ident, before, (batch, batch_bytes), after_batch)
     finally:
         engine.dispose()
@@ -412,4 +418,5 @@ def status(uow: UnitOfWork) -> Status:
         shared.clients_not_shared,
         ident.key_version,
         crypto.practice_fingerprint(ident.key, ident.practice_id) if ident.practice_key else "",
+        receipts.numbers_issued_twice(uow),
     )

@@ -159,9 +159,11 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
         if practice_id is None:
             raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
         invite_id, payload = _open(connection, practice_id, typed)  # a wrong or expired code: no role
-    role, password = server.create_device_role(engine)
     sign_private = signing.new_private_key_bytes()
+    # One transaction from the role to the vault's write: whatever fails leaves no role, device or
+    # used invitation on the server.
     with server.connected(engine) as connection:
+        role, password = server.new_device_role(connection)
         _claim(connection, invite_id)
         key = _practice_key(connection, practice_id, payload)
         note_private = bytes.fromhex(payload.note_private)

@@ -10,6 +10,7 @@ psychotherapy note.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -154,11 +155,27 @@ def issue_receipt(uow: UnitOfWork, client_id: str, start: date, end: date,
     return IssuedReceipt(receipt, pdf)
 
 
+def _in_order(receipt: Receipt) -> tuple[int, object, str]:
+    """By number; one number issued twice (two computers offline), the later issued last, on every
+    computer alike."""
+    return receipt.number, receipt.created_at, receipt.id
+
+
 def list_receipts(uow: UnitOfWork, client_id: str) -> list[Receipt]:
     with uow:
         uow.clients.get(client_id)
         found = uow.receipts.where(client_id=client_id)
-    return sorted(found, key=lambda r: r.number)
+    return sorted(found, key=_in_order)
+
+
+def numbers_issued_twice(uow: UnitOfWork) -> list[int]:
+    """The numbers two or more receipts not voided carry in this vault: two computers of a practice
+    that both issued a receipt offline gave it the same number (docs/design-notes.md §9). Voiding
+    one of them and issuing it again (a new number) clears it."""
+    with uow:
+        held = uow.receipts.all()
+    counted = Counter(r.number for r in held if r.voided is None)
+    return sorted(number for number, times in counted.items() if times > 1)
 
 
 def find_receipt(uow: UnitOfWork, client_id: str, number: int | None = None) -> Receipt:
@@ -221,7 +238,10 @@ def void_receipt(uow: UnitOfWork, client_id: str, number: int, reason: str, on: 
         raise InvalidInput("The day a receipt is voided cannot be in the future.")
     with uow:
         uow.clients.get(client_id)
-        receipt = _numbered(sorted(uow.receipts.where(client_id=client_id), key=lambda r: r.number), number)
+        held = sorted(uow.receipts.where(client_id=client_id), key=_in_order)
+        # A number issued twice: the later of those not voided yet is the one voided.
+        in_use = [r for r in held if r.number != number or r.voided is None]
+        receipt = _numbered(in_use if any(r.number == number for r in in_use) else held, number)
         if receipt.voided is not None:
             raise InvalidInput(f"Receipt {number} was already voided on {receipt.voided.on.isoformat()}.")
         if day < receipt.data.issued_on:

@@ -4,13 +4,15 @@ vault's sealed sync state; nothing here talks to the server."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from notesdesk.core.services import receipts
 from notesdesk.core.services.practice import WaitingToBeAdded
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import ServerUnavailable
+from notesdesk.core.sync.versions import RemovedFromPractice
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class SyncSummary:
     last_sync: datetime | None
     to_resolve: int
     waiting_to_push: bool
+    receipts_numbered_twice: int = 0  # numbers two receipts carry (receipts.numbers_issued_twice)
 
 
 def to_resolve(uow: UnitOfWork) -> int:
@@ -34,8 +37,9 @@ def summary(uow: UnitOfWork) -> SyncSummary | None:
         if ident is None:
             return None
         current = st.state(uow)
-        return SyncSummary(bool(ident.practice_key), current.last_sync, to_resolve(uow),
-                           current.outbox is not None)
+        found = SyncSummary(bool(ident.practice_key), current.last_sync, to_resolve(uow),
+                            current.outbox is not None)
+    return replace(found, receipts_numbered_twice=len(receipts.numbers_issued_twice(uow)))
 
 
 def is_offline(exc: BaseException) -> bool:
@@ -46,3 +50,8 @@ def is_offline(exc: BaseException) -> bool:
 def is_waiting(exc: BaseException) -> bool:
     """No member has added this clinician yet: the status bar already says so."""
     return isinstance(exc, WaitingToBeAdded)
+
+
+def is_removed(exc: BaseException) -> bool:
+    """A member removed this device (or its clinician) from the practice: every later sync fails alike."""
+    return isinstance(exc, RemovedFromPractice)

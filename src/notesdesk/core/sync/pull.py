@@ -15,7 +15,7 @@ from notesdesk.core.domain.common import now
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.services import retention
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, roster, settings, shared, tombstones
+from notesdesk.core.sync import access, episodes, roster, settings, shared, tombstones
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.arrivals import Arrivals
@@ -270,6 +270,9 @@ def apply(
         if left_out:
             uow.record("sync-left-out", detail=f"{left_out} rows of records deleted here (retention)")
             held += left_out
+        # Reopened on two devices offline: one current episode, the same on every device.
+        arrived = {at.client_id for b in batches for at, _ in b.rows if at.table == "episode"}
+        episodes.fold_reopened(uow, arrived)
         shared.save_bases(uow, bases)
         cursor = batches[-1].server_seq if batches else current.pull_cursor
         if keys.catch_up and cursor >= keys.catch_up_until:

@@ -21,6 +21,8 @@ from notesdesk.core.errors import InvalidInput, NotesdeskError
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEVICE_ROLE = "notesdesk_device"
 OUTDATED = frozenset({"42P01", "42703"})  # undefined table, undefined column: a server not yet migrated
+# unique violation, serialization failure, deadlock: another device wrote the same thing meanwhile
+CLASH = frozenset({"23505", "40001", "40P01"})
 UNREACHABLE = (
     "The practice server could not be reached, or the connection was lost; nothing was lost "
     "or half-written. Run the same command again."
@@ -107,7 +109,18 @@ def connected(engine: Engine) -> Iterator[Connection]:
             raise NotesdeskError(
                 "The practice server refused this device's change (permission denied)."
             ) from exc
+        if is_clash(exc):
+            raise NotesdeskError(
+                "Another device changed the same thing on the practice server meanwhile: sync, then run "
+                "the same command again. Nothing was changed."
+            ) from exc
         raise ServerUnavailable(UNREACHABLE) from exc
+
+
+def is_clash(exc: DBAPIError) -> bool:
+    """The server refused a write because another device's, committed meanwhile, took its place (not a
+    lost connection: trying again at once meets the same)."""
+    return getattr(exc.orig, "sqlstate", None) in CLASH
 
 
 def _is_refusal(exc: DBAPIError) -> bool:
@@ -126,11 +139,11 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def create_device_role(engine: Engine) -> tuple[str, str]:
-    """A new login role for one device, in the device group; returns (role, password)."""
+def new_device_role(connection: Connection) -> tuple[str, str]:
+    """A new login role for one device, in the device group, in the caller's transaction: PostgreSQL's
+    CREATE ROLE is transactional, so a join that fails later leaves no role behind. (role, password)"""
     role = "nd_device_" + secrets.token_hex(8)
     password = secrets.token_urlsafe(24)
-    with connected(engine) as connection:
-        # Role names and passwords cannot be bound parameters; both are generated here, never typed.
-        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE {DEVICE_ROLE}"))
+    # Role names and passwords cannot be bound parameters; both are generated here, never typed.
+    connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE {DEVICE_ROLE}"))
     return role, password

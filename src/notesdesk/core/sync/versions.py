@@ -22,11 +22,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.crypto.encoding import lp
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.sync import access, crypto, roster
+from notesdesk.core.sync import access, crypto, roster, server
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -200,10 +201,26 @@ def rotate(connection: Connection, ident: st.SyncIdentity, removed: set[str],
     and has just marked `removed_devices` removed): wrapped for every remaining clinician and the
     recovery key, everything that still counts re-certified, and the record signed."""
     if latest(connection, ident.practice_id) != ident.key_version:
-        raise NotesdeskError(
-            "Another member rotated the practice key meanwhile: sync first, then try again. Nothing was "
-            "changed."
-        )
+        raise _rotated_meanwhile()
+    try:
+        return _rotate(connection, ident, removed, removed_devices)
+    except DBAPIError as exc:
+        # A colleague's rotation committed after the check above (a server whose transactions see
+        # it as it was when they began): the same version's rows are taken. Not "unreachable".
+        if server.is_clash(exc):
+            raise _rotated_meanwhile() from exc
+        raise
+
+
+def _rotated_meanwhile() -> NotesdeskError:
+    return NotesdeskError(
+        "Another member rotated the practice key meanwhile: sync first, then try again. Nothing was "
+        "changed."
+    )
+
+
+def _rotate(connection: Connection, ident: st.SyncIdentity, removed: set[str],
+            removed_devices: set[str]) -> Rotated:
     version, key, pid = ident.key_version + 1, crypto.new_practice_key(), ident.practice_id
     trusted = roster.certified(connection, pid, ident.key, ident.key_version)
     recovery = access.recovery_public(connection, ident)

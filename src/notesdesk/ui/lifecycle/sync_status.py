@@ -30,6 +30,9 @@ RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 """What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
 
 
+REMOVED = "Removed from the practice · not syncing"
+
+
 @dataclass(frozen=True)
 class Synced:
     received: int
@@ -61,6 +64,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
         text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
     if found.to_resolve:
         text += f" · {found.to_resolve} to resolve"
+    if found.receipts_numbered_twice:  # issued on two computers offline: void one and reissue it
+        twice = found.receipts_numbered_twice
+        text += f" · {twice} receipt number{'s' if twice > 1 else ''} issued twice"
     return text
 
 
@@ -123,6 +129,11 @@ class SyncKeeper(QObject):
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
+        if sync_state.is_removed(exc):  # said once; no retry every five minutes that can only fail
+            self.timer.stop()
+            self.label.setText(REMOVED)
+            self.ctx.errors.present(exc)
+            return
         offline = sync_state.is_offline(exc)
         self.label.setText(describe(self._summary, offline=offline, failed=not offline))
         if (offline or sync_state.is_waiting(exc)) and not asked:
