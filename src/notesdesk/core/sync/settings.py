@@ -163,8 +163,9 @@ def incoming(
             aside.append(SetAside(setting, item, None, device, "changed here, removed there"))
     why = kind.check(before, items) if items != before else None
     if why is not None:  # what arrived would break the setting here: it stays as it is
+        differing = {i for i, v in change.items.items() if i not in before or kind.share(before[i]) != v}
         aside = [SetAside(setting, item, change.items.get(item), device, why)
-                 for item in sorted({*change.items, *change.removed})]
+                 for item in sorted(differing | (set(change.removed) & set(before)))]
     else:
         bases.update(moved)
         for key in set(bases) - set(moved):
