@@ -6,6 +6,7 @@ refused whole, with one line saying so; what was applied before it stays."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, Engine, select
@@ -21,6 +22,7 @@ from notesdesk.core.sync.crypto import (
     DeviceKeys,
     PushEntry,
     RowAddress,
+    RowCiphers,
     SyncRefused,
     entries_digest,
 )
@@ -118,12 +120,17 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
 
 
 def _open(
-    ident: st.SyncIdentity, device: str, at: RowAddress, sealed: bytes, keys: access.ClientKeys
+    ident: st.SyncIdentity,
+    device: str,
+    at: RowAddress,
+    sealed: bytes,
+    keys: access.ClientKeys,
+    ciphers: RowCiphers,
 ) -> shared.Opened | None:
     """One verified row opened and decoded; None when this clinician holds no key for it (a client
     not shared with them)."""
     try:
-        payload = access.open_sealed(keys, ident, at, sealed)
+        payload = access.open_sealed(keys, ident, at, sealed, ciphers)
         return None if payload is None else shared.open_received(at.table, at.row_id, payload)
     except SyncRefused as exc:
         raise _refuse(device, "holds a row that fails its seal") from exc
@@ -162,6 +169,42 @@ def _admitted(keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: o
     return None
 
 
+SIGNATURES_TOGETHER = 1000
+"""Rows whose signatures are checked together: several pushes' worth (a push holds at most 200), so
+that signing.verify_many has enough to spread over both cores, and few enough that a new device's
+first pull does not hold the whole practice opened at once."""
+
+
+def _verified(
+    ident: st.SyncIdentity,
+    batches: list[_Batch],
+    trusted: dict[str, DeviceKeys],
+    logs: dict[str, st.DeviceLog],
+    keys: access.ClientKeys,
+    signers: dict[str, bytes],
+    ciphers: RowCiphers,
+) -> Iterator[tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]]:
+    """Each other device's push checked against its log (moved in `logs`), its wanted rows opened and
+    decoded once, and their signatures checked: those of several pushes together (SIGNATURES_TOGETHER),
+    before any of them is given to be applied. Nothing here writes to the vault."""
+    group: list[tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]] = []
+    pending = 0
+    others = [batch for batch in batches if batch.device_id != ident.device_id]
+    for n, batch in enumerate(others):
+        logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+        rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
+        group.append((batch, rows, [_open(ident, batch.device_id, at, sealed, keys, ciphers)
+                                    for at, sealed in rows]))
+        pending += len(rows)
+        if pending < SIGNATURES_TOGETHER and n < len(others) - 1:
+            continue
+        together = [item for _batch, _rows, opened in group for item in opened]
+        checked = iter(shared.check_signatures(together, signers))
+        for each, its_rows, opened in group:
+            yield each, its_rows, [next(checked) for _ in opened]
+        group, pending = [], 0
+
+
 def apply(
     uow: UnitOfWork, ident: st.SyncIdentity, batches: list[_Batch], trusted: dict[str, DeviceKeys]
 ) -> int:
@@ -182,16 +225,9 @@ def apply(
         bases = shared.load_bases(uow)
         arrivals = Arrivals(uow)  # which rows are here already: asked once, by id
         arrivals.expect((at.table, at.row_id) for batch in batches for at, _sealed in batch.rows)
-        for batch in batches:
-            if batch.device_id == ident.device_id:
-                continue
-            logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+        ciphers: RowCiphers = {}
+        for batch, rows, opened in _verified(ident, batches, trusted, logs, keys, signers, ciphers):
             clinician = trusted[batch.device_id].clinician_id
-            rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
-            # Every row opened and decoded once, the push's signatures checked together.
-            opened = shared.check_signatures(
-                [_open(ident, batch.device_id, at, sealed, keys) for at, sealed in rows], signers
-            )
             for (at, _sealed), ready in zip(rows, opened, strict=True):
                 outcome = _apply(uow, batch.device_id, at, ready, signers, keys, clinician, bases, arrivals)
                 added += outcome in ("added", "applied")
