@@ -36,7 +36,9 @@ def _risk_note(vault: Vault, client_id: str, day: date, level: RiskLevel) -> Non
     notes.sign_note(vault.unit_of_work(), draft.id)
 
 
-def test_summaries_built_from_a_first_pull_equal_those_the_writers_saves_built(make_vault, admin_url):
+def test_summaries_built_from_a_first_pull_equal_those_the_writers_saves_built(
+    make_vault, admin_url, monkeypatch
+):
     alice = make_vault("alice")
     founded = found_practice(alice, admin_url)
     first, second = add_client(alice, "Synthetic One"), add_client(alice, "Synthetic Two")
@@ -50,12 +52,16 @@ def test_summaries_built_from_a_first_pull_equal_those_the_writers_saves_built(m
     joined = join_practice(alice, bob, admin_url, founded.practice_fingerprint)
     assign(alice, first.id, joined.clinician_id)
     assign(alice, second.id, joined.clinician_id)
-    practice.sync(alice.unit_of_work())
+    practice.sync(alice.unit_of_work(), batch=3)
+    # Groups of a push or two: each group's signatures checked on the second thread while the one
+    # before it is applied.
+    monkeypatch.setattr(pull, "SIGNATURES_TOGETHER", 4)
 
-    practice.sync(bob.unit_of_work(), batch=3)  # several pushes in each pull
+    report = practice.sync(bob.unit_of_work())
 
     on_alice, on_bob = _stored_summaries(alice), _stored_summaries(bob)
     assert set(on_bob) == {first.id, second.id}
+    assert report.received >= 11  # two clients, their intake episodes, 6 notes, homework, a questionnaire
     assert on_bob == on_alice
     assert on_bob[first.id].risk_notes and on_bob[first.id].homework and on_bob[second.id].notes
     flags = overview.client_flags(bob.unit_of_work(), [first.id, second.id])

@@ -7,6 +7,7 @@ refused whole, with one line saying so; what was applied before it stays."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, Engine, select
@@ -170,9 +171,47 @@ def _admitted(keys: access.ClientKeys, clinician_id: str, at: RowAddress, obj: o
 
 
 SIGNATURES_TOGETHER = 1000
-"""Rows whose signatures are checked together: several pushes' worth (a push holds at most 200), so
-that signing.verify_many has enough to spread over both cores, and few enough that a new device's
-first pull does not hold the whole practice opened at once."""
+"""Rows opened and verified as one group: several pushes' worth (a push holds at most 200), enough for
+signing.verify_many to spread a group's signatures over both cores, few enough that a new device's first
+pull never holds more than two groups opened at once."""
+
+_Verified = tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]
+
+
+def _groups(
+    ident: st.SyncIdentity,
+    batches: list[_Batch],
+    trusted: dict[str, DeviceKeys],
+    logs: dict[str, st.DeviceLog],
+    keys: access.ClientKeys,
+    ciphers: RowCiphers,
+) -> Iterator[tuple[list[_Verified], bool]]:
+    """Each other device's push checked against its log (moved in `logs`) and its wanted rows opened
+    and decoded once, signatures not checked yet; in groups of SIGNATURES_TOGETHER rows or more, each
+    with whether it is the last."""
+    group: list[_Verified] = []
+    pending = 0
+    others = [batch for batch in batches if batch.device_id != ident.device_id]
+    for n, batch in enumerate(others):
+        logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+        rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
+        group.append((batch, rows, [_open(ident, batch.device_id, at, sealed, keys, ciphers)
+                                    for at, sealed in rows]))
+        pending += len(rows)
+        last = n == len(others) - 1
+        if pending >= SIGNATURES_TOGETHER or last:
+            yield group, last
+            group, pending = [], 0
+
+
+def _signatures(group: list[_Verified], signers: dict[str, bytes]) -> list[shared.Opened | None]:
+    return shared.check_signatures([item for _batch, _rows, opened in group for item in opened], signers)
+
+
+def _split(group: list[_Verified], checked: list[shared.Opened | None]) -> Iterator[_Verified]:
+    verdicts = iter(checked)
+    for batch, rows, opened in group:
+        yield batch, rows, [next(verdicts) for _ in opened]
 
 
 def _verified(
@@ -183,26 +222,30 @@ def _verified(
     keys: access.ClientKeys,
     signers: dict[str, bytes],
     ciphers: RowCiphers,
-) -> Iterator[tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]]:
-    """Each other device's push checked against its log (moved in `logs`), its wanted rows opened and
-    decoded once, and their signatures checked: those of several pushes together (SIGNATURES_TOGETHER),
-    before any of them is given to be applied. Nothing here writes to the vault."""
-    group: list[tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]] = []
-    pending = 0
-    others = [batch for batch in batches if batch.device_id != ident.device_id]
-    for n, batch in enumerate(others):
-        logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
-        rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
-        group.append((batch, rows, [_open(ident, batch.device_id, at, sealed, keys, ciphers)
-                                    for at, sealed in rows]))
-        pending += len(rows)
-        if pending < SIGNATURES_TOGETHER and n < len(others) - 1:
-            continue
-        together = [item for _batch, _rows, opened in group for item in opened]
-        checked = iter(shared.check_signatures(together, signers))
-        for each, its_rows, opened in group:
-            yield each, its_rows, [next(checked) for _ in opened]
-        group, pending = [], 0
+) -> Iterator[_Verified]:
+    """Each push checked (`_groups`) with its rows' signatures checked, before it is given to be applied.
+    The signatures of a group are checked on a second thread while the group before it is applied
+    (Ed25519 in `cryptography` runs without the interpreter lock): on a first pull, nearly all of them
+    off the thread that applies. Nothing here writes to the vault; a group is given to be applied only
+    once all its signatures were checked."""
+    checker: ThreadPoolExecutor | None = None
+    previous: tuple[list[_Verified], Future[list[shared.Opened | None]]] | None = None
+    try:
+        for group, last in _groups(ident, batches, trusted, logs, keys, ciphers):
+            if previous is None and last:  # one group (any pull but a long one): nothing to overlap
+                yield from _split(group, _signatures(group, signers))
+                return
+            if checker is None:
+                checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-signatures")
+            future = checker.submit(_signatures, group, signers)
+            if previous is not None:
+                yield from _split(previous[0], previous[1].result())
+            previous = (group, future)
+        if previous is not None:
+            yield from _split(previous[0], previous[1].result())
+    finally:
+        if checker is not None:
+            checker.shutdown(wait=True, cancel_futures=True)
 
 
 def apply(
