@@ -311,7 +311,7 @@ class SealedTable[T: Identified]:
         `add` seals it, all inserted in one statement, their audit entries (one per row, as `add`
         writes) appended together and the head written once. All or nothing in the caller's unit of
         work; a row already stored refuses the lot. `decoded`: every object was decoded from JSON
-        (received), so it reads back without the check `add` makes."""
+        (received), so it reads back without the check `add` makes, and is what a read would give."""
         if not objs:
             return
         sealer, heads, name = self._ctx.sealer, self._ctx.audit.heads, self.name
@@ -322,7 +322,9 @@ class SealedTable[T: Identified]:
             clear = self._clear(obj, 1, {})
             sealed = sealer.seal(name, row_id, clear, obj, read_back=not decoded)
             rows.append([row_id, *clear.values(), sealed])
-            self._track(row_id, clear, sealed)
+            # A decoded object is what a read of its bytes gives: its client's summary takes it as it
+            # is instead of opening the row again (incremental.py).
+            self._track(row_id, clear, sealed, obj if decoded and type(obj) is self.kind else None)
             term = heads.term(name, row_id, clear, sealed)
             writes.append(Write(action, name, row_id, 1, row_digest(clear, sealed), term))
         try:

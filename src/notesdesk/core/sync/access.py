@@ -147,18 +147,25 @@ def seal(
     return scoped, crypto.seal_row(key, ident.practice_id, scoped, payload)
 
 
-def open_sealed(keys: ClientKeys, ident: st.SyncIdentity, at: RowAddress, sealed: bytes) -> bytes | None:
-    """The row's payload, or None when this clinician holds no key for it (a client not shared here)."""
+def open_sealed(
+    keys: ClientKeys,
+    ident: st.SyncIdentity,
+    at: RowAddress,
+    sealed: bytes,
+    ciphers: crypto.RowCiphers | None = None,
+) -> bytes | None:
+    """The row's payload, or None when this clinician holds no key for it (a client not shared here).
+    `ciphers`: the pull's row ciphers (crypto.open_row)."""
     if not at.client_id:
         version = crypto.sealed_version(sealed)
         key = ident.key_of(version)
         if key is None:
             raise crypto.SyncRefused("a row sealed under a practice key this vault does not hold")
-        return crypto.open_row(key, ident.practice_id, at, sealed, version)
+        return crypto.open_row(key, ident.practice_id, at, sealed, version, ciphers)
     found = keys.keys.get(at.client_id, {}).get(at.key_id)
     if found is None:
         return None
-    return crypto.open_row(bytes.fromhex(found), ident.practice_id, at, sealed)
+    return crypto.open_row(bytes.fromhex(found), ident.practice_id, at, sealed, ciphers=ciphers)
 
 
 def wanted(keys: ClientKeys, server_seq: int, at: RowAddress) -> bool:

@@ -267,14 +267,36 @@ def sealed_version(sealed: bytes) -> int:
     return sealed[1] if len(sealed) > 1 else 0
 
 
+RowCiphers = dict[tuple[bytes, str, str, str], AESGCM]
+"""The row ciphers one pull has made, by (key, practice, client, key id): each client key's row key is
+derived once a pull, not once a row (an HKDF a row was a tenth of a new device's first pull). Kept by
+the pull that made it and dropped with it, never beyond."""
+
+
+def _row_cipher(key: bytes, practice_id: str, at: RowAddress, ciphers: RowCiphers | None) -> AESGCM:
+    if ciphers is None:
+        return AESGCM(_row_key(key, practice_id, at))
+    name = (key, practice_id, at.client_id, at.key_id)
+    found = ciphers.get(name)
+    if found is None:
+        found = ciphers[name] = AESGCM(_row_key(key, practice_id, at))
+    return found
+
+
 def open_row(
-    key: bytes, practice_id: str, at: RowAddress, sealed: bytes, version: int = KEY_VERSION
+    key: bytes,
+    practice_id: str,
+    at: RowAddress,
+    sealed: bytes,
+    version: int = KEY_VERSION,
+    ciphers: RowCiphers | None = None,
 ) -> bytes:
+    """`ciphers`: the row ciphers made so far in this pull (made here once each)."""
     if len(sealed) < 2 + 12 + 16 or sealed[0] != _row_format(at) or sealed[1] != version:
         raise SyncRefused("malformed sealed row")
-    key = _row_key(key, practice_id, at)
+    cipher = _row_cipher(key, practice_id, at, ciphers)
     try:
-        return unpad(AESGCM(key).decrypt(sealed[2:14], sealed[14:], _row_ad(practice_id, at)))
+        return unpad(cipher.decrypt(sealed[2:14], sealed[14:], _row_ad(practice_id, at)))
     except InvalidTag as exc:
         raise SyncRefused("a sealed row fails its check") from exc
     except Exception as exc:  # unpad's SealBroken: the same verdict

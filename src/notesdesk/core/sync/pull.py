@@ -6,6 +6,8 @@ refused whole, with one line saying so; what was applied before it stays."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +25,7 @@ from notesdesk.core.sync.crypto import (
     DeviceKeys,
     PushEntry,
     RowAddress,
+    RowCiphers,
     SyncRefused,
     entries_digest,
 )
@@ -137,12 +140,17 @@ def check(batch: _Batch, trusted: dict[str, DeviceKeys], log: st.DeviceLog) -> s
 
 
 def _open(
-    ident: st.SyncIdentity, device: str, at: RowAddress, sealed: bytes, keys: access.ClientKeys
+    ident: st.SyncIdentity,
+    device: str,
+    at: RowAddress,
+    sealed: bytes,
+    keys: access.ClientKeys,
+    ciphers: RowCiphers,
 ) -> shared.Opened | None:
     """One verified row opened and decoded; None when this clinician holds no key for it (a client
     not shared with them)."""
     try:
-        payload = access.open_sealed(keys, ident, at, sealed)
+        payload = access.open_sealed(keys, ident, at, sealed, ciphers)
         if payload is None:
             return None
         if at.table == tombstones.TABLE:
@@ -217,6 +225,85 @@ def _admitted(
     return None
 
 
+SIGNATURES_TOGETHER = 1000
+"""Rows opened and verified as one group: several pushes' worth (a push holds at most 200), enough for
+signing.verify_many to spread a group's signatures over both cores, few enough that a new device's first
+pull never holds more than two groups opened at once."""
+
+_Verified = tuple[_Batch, list[tuple[RowAddress, bytes]], list[shared.Opened | None]]
+
+
+def _groups(
+    ident: st.SyncIdentity,
+    batches: list[_Batch],
+    trusted: dict[str, DeviceKeys],
+    logs: dict[str, st.DeviceLog],
+    keys: access.ClientKeys,
+    ciphers: RowCiphers,
+) -> Iterator[tuple[list[_Verified], bool]]:
+    """Each other device's push checked against its log (moved in `logs`) and its wanted rows opened
+    and decoded once, signatures not checked yet; in groups of SIGNATURES_TOGETHER rows or more, each
+    with whether it is the last."""
+    group: list[_Verified] = []
+    pending = 0
+    others = [batch for batch in batches if batch.device_id != ident.device_id]
+    for n, batch in enumerate(others):
+        logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+        rows = [(at, sealed) for at, sealed in batch.rows
+                if access.wanted(keys, batch.server_seq, at) and at.table != settings.TABLE]
+        group.append((batch, rows, [_open(ident, batch.device_id, at, sealed, keys, ciphers)
+                                    for at, sealed in rows]))
+        pending += len(rows)
+        last = n == len(others) - 1
+        if pending >= SIGNATURES_TOGETHER or last:
+            yield group, last
+            group, pending = [], 0
+
+
+def _signatures(group: list[_Verified], signers: dict[str, bytes]) -> list[shared.Opened | None]:
+    return shared.check_signatures([item for _batch, _rows, opened in group for item in opened], signers)
+
+
+def _split(group: list[_Verified], checked: list[shared.Opened | None]) -> Iterator[_Verified]:
+    verdicts = iter(checked)
+    for batch, rows, opened in group:
+        yield batch, rows, [next(verdicts) for _ in opened]
+
+
+def _verified(
+    ident: st.SyncIdentity,
+    batches: list[_Batch],
+    trusted: dict[str, DeviceKeys],
+    logs: dict[str, st.DeviceLog],
+    keys: access.ClientKeys,
+    signers: dict[str, bytes],
+    ciphers: RowCiphers,
+) -> Iterator[_Verified]:
+    """Each push checked (`_groups`) with its rows' signatures checked, before it is given to be applied.
+    The signatures of a group are checked on a second thread while the group before it is applied
+    (Ed25519 in `cryptography` runs without the interpreter lock): on a first pull, nearly all of them
+    off the thread that applies. Nothing here writes to the vault; a group is given to be applied only
+    once all its signatures were checked."""
+    checker: ThreadPoolExecutor | None = None
+    previous: tuple[list[_Verified], Future[list[shared.Opened | None]]] | None = None
+    try:
+        for group, last in _groups(ident, batches, trusted, logs, keys, ciphers):
+            if previous is None and last:  # one group (any pull but a long one): nothing to overlap
+                yield from _split(group, _signatures(group, signers))
+                return
+            if checker is None:
+                checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-signatures")
+            future = checker.submit(_signatures, group, signers)
+            if previous is not None:
+                yield from _split(previous[0], previous[1].result())
+            previous = (group, future)
+        if previous is not None:
+            yield from _split(previous[0], previous[1].result())
+    finally:
+        if checker is not None:
+            checker.shutdown(wait=True, cancel_futures=True)
+
+
 def apply(
     uow: UnitOfWork, ident: st.SyncIdentity, batches: list[_Batch], trusted: dict[str, DeviceKeys]
 ) -> int:
@@ -238,18 +325,9 @@ def apply(
         arrivals = Arrivals(uow)  # which rows are here already: asked once, by id
         arrivals.expect((at.table, at.row_id) for batch in batches for at, _sealed in batch.rows)
         purged, left_out = retention.purged_clients(uow), 0
-        for batch in batches:
-            if batch.device_id == ident.device_id:
-                continue
-            logs[batch.device_id] = check(batch, trusted, logs.get(batch.device_id, st.DeviceLog()))
+        ciphers: RowCiphers = {}
+        for batch, rows, opened in _verified(ident, batches, trusted, logs, keys, signers, ciphers):
             clinician = trusted[batch.device_id].clinician_id
-            rows = [(at, sealed) for at, sealed in batch.rows if access.wanted(keys, batch.server_seq, at)]
-            changed = [(at, sealed) for at, sealed in rows if at.table == settings.TABLE]
-            rows = [(at, sealed) for at, sealed in rows if at.table != settings.TABLE]
-            # Every row opened and decoded once, the push's signatures checked together.
-            opened = shared.check_signatures(
-                [_open(ident, batch.device_id, at, sealed, keys) for at, sealed in rows], signers
-            )
             for (at, _sealed), ready in zip(rows, opened, strict=True):
                 if ready is not None and access.client_of(ready.table, ready.obj) in purged:
                     left_out += 1  # of a record deleted here (retention): not started again
@@ -262,6 +340,8 @@ def apply(
                 elif outcome == "not taken":
                     keys = replace(keys, not_taken=keys.not_taken + 1)
             arrivals.settle()  # the push's new rows inserted together, before its own audit entry
+            changed = [(at, sealed) for at, sealed in batch.rows
+                       if at.table == settings.TABLE and access.wanted(keys, batch.server_seq, at)]
             for at, sealed in changed:  # the practice's settings, after the record they may score
                 outcome = _setting(uow, ident, batch.device_id, clinician, at, sealed, keys, bases)
                 added += outcome == "applied"
