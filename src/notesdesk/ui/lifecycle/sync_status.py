@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -42,7 +42,7 @@ def sync_and_summarise(uow: Callable[[], UnitOfWork]) -> Synced:
     return Synced(report.received, sync_state.summary(uow()))
 
 
-def _when(moment: datetime | None, today: datetime | None = None) -> str:
+def when(moment: datetime | None, today: datetime | None = None) -> str:
     if moment is None:
         return "never"
     local, now = moment.astimezone(), (today or datetime.now()).astimezone()
@@ -54,11 +54,11 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
     if not found.member:
         return "Practice: waiting to be added by a member"
     if offline:
-        text = f"Practice server offline · last sync {_when(found.last_sync)}"
+        text = f"Practice server offline · last sync {when(found.last_sync)}"
     elif failed:
-        text = f"Sync stopped · last sync {_when(found.last_sync)}"
+        text = f"Sync stopped · last sync {when(found.last_sync)}"
     else:
-        text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
+        text = f"Practice synced {when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
     if found.to_resolve:
         text += f" · {found.to_resolve} to resolve"
     return text
@@ -66,6 +66,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
 
 class SyncKeeper(QObject):
     """Owns the status-bar label, the "Sync now" action and the timer; `start` after the window shows."""
+
+    sig_finished = Signal()
+    """A sync ended (done or failed): File ▸ Practice… shows the new state."""
 
     def __init__(self, ctx: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -82,6 +85,11 @@ class SyncKeeper(QObject):
         self.running = False
         self._failing = False  # a failure was shown: automatic retries that fail again stay quiet
         self._summary: sync_state.SyncSummary | None = None
+
+    @property
+    def member(self) -> bool:
+        """Part of a practice and added by a member: may share clients (ui/practice_menu.py)."""
+        return self._summary is not None and self._summary.member
 
     def start(self) -> None:
         """At unlock: nothing at all for a vault outside a practice; else show the state and sync."""
@@ -119,12 +127,14 @@ class SyncKeeper(QObject):
         if result.received:
             for kind in RECEIVED_KINDS:  # practice-wide: every view of these kinds refreshes
                 self.ctx.session.sig_changed.emit(Changed(kind, "", ""))
+        self.sig_finished.emit()
 
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
         offline = sync_state.is_offline(exc)
         self.label.setText(describe(self._summary, offline=offline, failed=not offline))
+        self.sig_finished.emit()
         if (offline or sync_state.is_waiting(exc)) and not asked:
             return  # a laptop away from the office, or not added yet: a state, not an error
         if asked or not self._failing:
