@@ -199,7 +199,7 @@ def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicia
     assert facts["Server"] == f"{url.host}:{url.port}/{url.database}"  # the host, never a login
     assert url.password and all(url.password not in text for text in facts.values())
     assert facts["Practice fingerprint"] == founded.practice_fingerprint
-    assert facts["Practice key"].startswith("version 1 · ")
+    assert facts["Practice key"] == "version 1 (its fingerprint is the practice's)"
     assert facts["Your clinician id"] == founded.clinician_id
     states = {m.clinician_id: m.state for m in dialog.members.rows()}
     assert states == {founded.clinician_id: MEMBER, b: MEMBER, joined.clinician_id: WAITING}

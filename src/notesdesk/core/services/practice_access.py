@@ -79,7 +79,7 @@ def refuse_if_removed(engine: Engine, ident: st.SyncIdentity) -> None:
     with server.connected(engine) as connection:
         removed = access.removed_devices(connection, ident.practice_id)
     if ident.device_id in removed:
-        raise NotesdeskError(
+        raise versions.RemovedFromPractice(
             "This device was removed from the practice: nothing was sent or received. The records "
             "already in this vault stay here."
         )

@@ -137,7 +137,7 @@ def overview(uow: UnitOfWork) -> PracticeView:
         for who, found in states.items()
     ]
     order = {MEMBER: 0, WAITING: 1, REMOVED: 2}
-    members.sort(key=lambda m: (order[m.state], not m.you, m.label.casefold()))
+    members.sort(key=lambda m: (order[m.state], not m.you, not m.name, m.label.casefold()))
     return PracticeView(status, members, waiting)
 
 
@@ -166,7 +166,7 @@ def readers(uow: UnitOfWork, client_id: str) -> list[Reader]:
         for who, role in holding.items()
         if who != crypto.RECOVERY
     ]
-    found.sort(key=lambda r: (not r.you, r.supervisor, r.label.casefold()))
+    found.sort(key=lambda r: (not r.you, r.supervisor, not r.name, r.label.casefold()))
     return found
 
 

@@ -11,6 +11,7 @@ from notesdesk.core.services.practice import WaitingToBeAdded
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import ServerUnavailable
+from notesdesk.core.sync.versions import RemovedFromPractice
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,8 @@ def is_offline(exc: BaseException) -> bool:
 def is_waiting(exc: BaseException) -> bool:
     """No member has added this clinician yet: the status bar already says so."""
     return isinstance(exc, WaitingToBeAdded)
+
+
+def is_removed(exc: BaseException) -> bool:
+    """A member removed this clinician (or this device) from the practice: a state for good."""
+    return isinstance(exc, RemovedFromPractice)

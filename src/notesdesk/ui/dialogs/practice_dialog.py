@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
 TITLE = "Practice"
 LOADING = "Asking the practice server who is in the practice…"
 OFFLINE = "The practice server is out of reach: the members are shown once it answers."
+COMPARE_NOTE = ("Fingerprints are compared by reading them to each other by phone or in person, never "
+                "through email or the server; after a clinician is removed, compare the practice key's.")
 COMPARE = ("I read this fingerprint back with them by phone or in person, and it matches "
            "(never compare it through email or the server)")
 
@@ -56,8 +58,10 @@ def fingerprint_lines(view: PracticeView) -> list[tuple[str, str]]:
         ("Server", status.server),
         ("Practice fingerprint", status.practice_fingerprint),
     ]
-    if status.member:
+    if status.member and status.key_version > 1:  # version 1's is the practice fingerprint itself
         rows.append(("Practice key", f"version {status.key_version} · {status.key_fingerprint}"))
+    elif status.member:
+        rows.append(("Practice key", "version 1 (its fingerprint is the practice's)"))
     rows += [
         ("Your clinician id", status.clinician_id),
         ("Your fingerprint", status.fingerprint),
@@ -65,8 +69,8 @@ def fingerprint_lines(view: PracticeView) -> list[tuple[str, str]]:
         ("To resolve", f"{view.to_resolve} (Client ▸ Sync conflicts…)" if view.to_resolve else "none"),
     ]
     if status.member:
-        rows.append(("Clients", f"{status.clients_shared} shared with you · {status.clients_not_shared} "
-                                "of others' not shared with you"))
+        rows.append(("Clients", f"you can read {status.clients_shared} · {status.clients_not_shared} of "
+                                "colleagues' are not shared with you"))
     else:
         rows.append(("Waiting", "to be added: read your clinician id and fingerprint to a member"))
     return rows
@@ -106,8 +110,11 @@ class PracticeDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        compare = QLabel(COMPARE_NOTE)
+        compare.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(self.facts)
+        layout.addWidget(compare)
         layout.addWidget(QLabel("<b>Members</b>"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
@@ -147,7 +154,7 @@ class PracticeDialog(QDialog):
         waiting = sum(m.state == WAITING for m in view.members)
         if not message and waiting:
             message = (f"{waiting} waiting to be added: compare their fingerprint with them by phone or "
-                       "in person, then Add clinician….")
+                       "in person, then Add clinician…")
         self.status.setText(message)
         self._set_busy(False)
 

@@ -42,6 +42,7 @@ EXPLAIN = (
     "key for new records: what they already received stays on their computer."
 )
 NOT_SHARED = "Not shared yet: of the practice's clinicians, only you can read this client."
+EVERYONE = "Every member of the practice can already read this client."
 NO_COLLEAGUES = "No other member of the practice yet (File ▸ Practice… lists who has joined)."
 
 
@@ -128,6 +129,8 @@ class ShareDialog(QDialog):
             self.colleague.addItem(member.label, member.clinician_id)
         if not self.members.colleagues():
             message = message or NO_COLLEAGUES
+        elif not choices:
+            message = message or EVERYONE
         elif all(r.you for r in found.readers):
             message = message or NOT_SHARED
         self.status.setText(message)

@@ -49,18 +49,21 @@ def when(moment: datetime | None, today: datetime | None = None) -> str:
     return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%Y-%m-%d %H:%M}"
 
 
-def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool = False) -> str:
+def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool = False,
+             removed: bool = False) -> str:
     """The status bar's words for a sync state."""
     if not found.member:
         return "Practice: waiting to be added by a member"
-    if offline:
+    if removed:
+        text = f"Removed from the practice · last sync {when(found.last_sync)}"
+    elif offline:
         text = f"Practice server offline · last sync {when(found.last_sync)}"
     elif failed:
         text = f"Sync stopped · last sync {when(found.last_sync)}"
     else:
         text = f"Practice synced {when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
-    if found.to_resolve:
-        text += f" · {found.to_resolve} to resolve"
+    if found.to_resolve:  # resolved in Client ▸ Sync conflicts…
+        text += f" · {found.to_resolve} sync conflict{'s' if found.to_resolve > 1 else ''} to resolve"
     return text
 
 
@@ -132,11 +135,12 @@ class SyncKeeper(QObject):
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
-        offline = sync_state.is_offline(exc)
-        self.label.setText(describe(self._summary, offline=offline, failed=not offline))
+        offline, removed = sync_state.is_offline(exc), sync_state.is_removed(exc)
+        self.label.setText(describe(self._summary, offline=offline, failed=not offline, removed=removed))
         self.sig_finished.emit()
-        if (offline or sync_state.is_waiting(exc)) and not asked:
-            return  # a laptop away from the office, or not added yet: a state, not an error
+        state = offline or removed or sync_state.is_waiting(exc)
+        if state and not asked:
+            return  # a laptop away from the office, not added yet, removed: a state, not an error
         if asked or not self._failing:
             self.ctx.errors.present(exc)
-        self._failing = not (offline or sync_state.is_waiting(exc))
+        self._failing = not state
