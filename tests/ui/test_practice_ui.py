@@ -154,6 +154,15 @@ def test_the_overview_says_who_the_client_is_shared_with(ctx, colleagues, admin_
     qtbot.waitUntil(lambda: overview.sharing.text() != "", timeout=60_000)
     # Named by the name they sign with; the same in privacy mode (a clinician's name is not the client's).
     assert overview.sharing.text() == "Shared with: Dr Bob"
+    ctx.prefs.privacy_mode = True
+    try:
+        private = OverviewTab(ctx, shared.id)
+        qtbot.addWidget(private)
+        qtbot.waitUntil(lambda: private.sharing.text() != "", timeout=60_000)
+        assert private.sharing.text() == "Shared with: Dr Bob"
+        assert "Synthetic" not in private.header.text()  # the client's name is what privacy mode hides
+    finally:
+        ctx.prefs.privacy_mode = False
     alone = OverviewTab(ctx, mine.id)
     qtbot.addWidget(alone)
     qtbot.waitUntil(lambda: alone.sharing.text() != "", timeout=60_000)
@@ -217,12 +226,15 @@ def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicia
     qtbot.waitUntil(lambda: ctx.errors.last_message is not None, timeout=60_000)
     assert "does not match" in ctx.errors.last_message
     qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert not [d for d in _audited(ctx.vault, "practice-add-clinician") if joined.clinician_id in d]
+    assert practice.status(carol.unit_of_work()).member is False
     dialog.add.click()
     dialog.add_form.fingerprint.setText(joined.fingerprint)
     dialog.add_form.compared.setChecked(True)
     dialog.add_form.ok.click()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.status.text().startswith("Added"), timeout=60_000)
     assert {m.clinician_id: m.state for m in dialog.members.rows()}[joined.clinician_id] == MEMBER
+    assert any(joined.clinician_id in d for d in _audited(ctx.vault, "practice-add-clinician"))
 
     # Removing says it rotates the practice key, and the dialog then shows the new version.
     questions: list[str] = []
