@@ -187,6 +187,14 @@ def test_the_overview_line_is_quiet_offline_and_absent_outside_a_practice(ctx, a
     qtbot.addWidget(overview)
     qtbot.waitUntil(lambda: overview.sharing.text() != "", timeout=60_000)
     assert overview.sharing.text() == OFFLINE and ctx.errors.last_message is None
+    # The next client opened within the minute does not wait for the server again.
+    jobs: list[object] = []
+    background = ctx.session.background
+    ctx.session.background = lambda fn, done, failed=None: (jobs.append(fn), background(fn, done, failed))
+    again = OverviewTab(ctx, outside.id)
+    qtbot.addWidget(again)
+    asked = [fn for fn in jobs if "SharingLine" in getattr(fn, "__qualname__", "")]
+    assert again.sharing.text() == OFFLINE and not asked
 
 
 def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicians(

@@ -98,6 +98,7 @@ class PracticeDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MembersModel.COL_ID, QHeaderView.ResizeMode.Stretch)
         self.status = named(QLabel(LOADING), "What happened")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may name a colleague
         self.status.setWordWrap(True)
         self.sync_now = named(QPushButton("S&ync now"), "Sync with the practice now")
         self.add = named(QPushButton("&Add clinician…"), "Add a clinician who joined, after comparing "
@@ -141,6 +142,7 @@ class PracticeDialog(QDialog):
             label = self.fact_labels.get(name)
             if label is None:
                 label = self.fact_labels[name] = named(QLabel(), name)
+                label.setTextFormat(Qt.TextFormat.PlainText)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.facts.addRow(f"{name}:", label)
             label.setText(text)

@@ -5,11 +5,13 @@ talks to the server runs on the one background runner, and a failure reaches the
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -67,7 +69,7 @@ class ShareDialog(QDialog):
         self._ctx, self.client_id = ctx, client_id
         self.confirm: Confirm = confirm or ask_confirm
         self.busy = False
-        heading = QLabel(f"<b>{client_label}</b>")  # initials in privacy mode (the caller's label)
+        heading = QLabel(f"<b>{html.escape(client_label)}</b>")  # initials in privacy mode (the caller's)
         explain = QLabel(EXPLAIN)
         explain.setWordWrap(True)
         self.readers = ReadersModel(self)
@@ -84,6 +86,7 @@ class ShareDialog(QDialog):
         self.as_supervisor = QCheckBox("As &supervisor (reads signed notes, co-signs)")
         self.share = named(QPushButton("S&hare"), "Share this client with the chosen colleague")
         self.status = named(QLabel(LOADING), "What happened")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may name a colleague
         self.status.setWordWrap(True)
         close = QPushButton("Close")
         chooser = QHBoxLayout()
