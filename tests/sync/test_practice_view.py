@@ -25,6 +25,10 @@ def test_members_are_listed_with_their_state_and_the_key_to_compare(make_vault, 
     assert seen.status.key_version == 1 and len(seen.status.key_fingerprint.replace(" ", "")) == 32
     assert "password" not in seen.status.server and "@" not in seen.status.server
 
+    # Carol, waiting, can check nothing the server lists yet: she sees herself only.
+    (herself,) = practice_view.overview(carol.unit_of_work()).members
+    assert herself.you and herself.state == practice_view.WAITING and herself.label == "Dr Carol (you)"
+
     practice_access.remove_clinician(alice.unit_of_work(), b)
     seen = practice_view.overview(alice.unit_of_work())
     assert {m.clinician_id: m.state for m in seen.members}[b] == practice_view.REMOVED

@@ -15,6 +15,7 @@ from notesdesk.core.services import clients, practice
 from notesdesk.core.services.practice_view import MEMBER, REMOVED, WAITING, Member, Reader
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import state as st
+from notesdesk.ui.dialogs.practice_dialog import WAITING_HERE
 from notesdesk.ui.dialogs.share_dialog import NOT_SHARED
 from notesdesk.ui.models.practice_models import CLINICIAN_ROLE, MembersModel, ReadersModel
 from notesdesk.ui.workspace.overview.sharing_line import OFFLINE, ONLY_YOU
@@ -249,7 +250,7 @@ def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicia
     dialog.confirm = lambda _parent, _title, text: questions.append(text) or True
     dialog.table.selectRow(next(i for i, m in enumerate(dialog.members.rows()) if m.clinician_id == b))
     dialog.remove.click()
-    assert "rotates the practice key to version 2" in questions[0]
+    assert "rotates the practice key to a new version" in questions[0]
     qtbot.waitUntil(lambda: not dialog.busy and dialog.status.text().startswith("Removed"), timeout=60_000)
     assert dialog.fact_labels["Practice key"].text().startswith("version 2 · ")
     assert {m.clinician_id: m.state for m in dialog.members.rows()}[b] == REMOVED
@@ -258,3 +259,24 @@ def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicia
     dialog.sync_now.click()
     qtbot.waitUntil(lambda: not dialog.busy and not window.practice_sync.running, timeout=60_000)
     assert dialog.status.text().startswith("Practice synced")
+
+
+def test_a_clinician_waiting_to_be_added_is_told_what_to_read_out(
+    make_window, ctx, colleagues, admin_url, qtbot  # noqa: F811
+):
+    founder = colleagues("alice")
+    founded = found_practice(founder, admin_url)
+    joined = practice.join(ctx.vault.unit_of_work(), admin_url, founded.practice_fingerprint)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.practice.practice.isVisible() and not window.practice_sync.running,
+                    timeout=60_000)
+    window.practice.practice.trigger()
+    dialog = window.practice.dialog
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.status.text() == WAITING_HERE
+    assert dialog.fact_labels["Your fingerprint"].text() == joined.fingerprint
+    assert "Practice key" not in dialog.fact_labels
+    assert [m.state for m in dialog.members.rows()] == [WAITING]
+    assert not dialog.add.isEnabled() and not dialog.remove.isEnabled()
+    window.practice.enable_share()
+    assert not window.practice.share.isEnabled()  # not a member yet: nothing to share with

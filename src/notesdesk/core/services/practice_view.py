@@ -96,8 +96,9 @@ def _own_name(uow: UnitOfWork) -> str:
 
 def overview(uow: UnitOfWork) -> PracticeView:
     """The practice as this vault sees it: the status `practice status` prints, every clinician the
-    server lists (a device is a member's only when certified under the practice key this vault holds),
-    and the received versions waiting to be resolved."""
+    server lists (a device is a member's only when certified under the practice key this vault holds;
+    a vault waiting to be added holds none, and lists only itself), and the received versions waiting
+    to be resolved."""
     status = practice.status(uow)
     with uow:
         ident = st.required_identity(uow)
@@ -115,9 +116,11 @@ def overview(uow: UnitOfWork) -> PracticeView:
         engine.dispose()
     states: dict[str, list[str]] = {}
     for device_id, entry in listed.items():
+        if not ident.practice_key and device_id != ident.device_id:
+            continue  # nothing the server lists can be checked before a member adds this clinician
         if device_id in removed or entry.keys.clinician_id in ident.removed:
             state = REMOVED
-        elif device_id in trusted or device_id == ident.device_id:
+        elif device_id in trusted:
             state = MEMBER
         else:
             state = WAITING

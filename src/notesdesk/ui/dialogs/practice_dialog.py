@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
 TITLE = "Practice"
 LOADING = "Asking the practice server who is in the practice…"
 OFFLINE = "The practice server is out of reach: the members are shown once it answers."
+WAITING_HERE = ("You are waiting to be added: read your clinician id and fingerprint to a member, who "
+                "adds you in their File ▸ Practice…; the members are listed here once you are added.")
 COMPARE_NOTE = ("Fingerprints are compared by reading them to each other by phone or in person, never "
                 "through email or the server; after a clinician is removed, compare the practice key's.")
 COMPARE = ("I read this fingerprint back with them by phone or in person, and it matches "
@@ -71,8 +73,6 @@ def fingerprint_lines(view: PracticeView) -> list[tuple[str, str]]:
     if status.member:
         rows.append(("Clients", f"you can read {status.clients_shared} · {status.clients_not_shared} of "
                                 "colleagues' are not shared with you"))
-    else:
-        rows.append(("Waiting", "to be added: read your clinician id and fingerprint to a member"))
     return rows
 
 
@@ -153,8 +153,10 @@ class PracticeDialog(QDialog):
         self.view = view
         self._show_facts(fingerprint_lines(view))
         self.members.set_rows(view.members)
-        waiting = sum(m.state == WAITING for m in view.members)
-        if not message and waiting:
+        waiting = sum(m.state == WAITING and not m.you for m in view.members)
+        if not message and not view.status.member:
+            message = WAITING_HERE
+        elif not message and waiting:
             message = (f"{waiting} waiting to be added: compare their fingerprint with them by phone or "
                        "in person, then Add clinician…")
         self.status.setText(message)
@@ -212,17 +214,16 @@ class PracticeDialog(QDialog):
         member = self.selected()
         if member is None or member.you or member.state != MEMBER or self.view is None:
             return
-        version = self.view.status.key_version + 1
         question = (
             f"Remove {member.label} from the practice? Their devices can no longer sync, and every "
-            f"client they could read gets a new key for new records. This rotates the practice key to "
-            f"version {version}: each member's computer takes it at its next sync; compare its new "
-            "fingerprint with them as you compared the first. What they already received stays on "
+            "client they could read gets a new key for new records. This rotates the practice key to a "
+            "new version: each member's computer takes it at its next sync; compare its fingerprint "
+            "(shown here) with them as you compared the first. What they already received stays on "
             "their computer."
         )
         if self.confirm(self, "Remove clinician", question):
             self._change(lambda: practice_access.remove_clinician(self._ctx.uow(), member.clinician_id),
-                         f"Removed {member.label}; the practice key is now at version {version}.")
+                         f"Removed {member.label}; the practice key's new version is shown above.")
 
     def _change(self, work: Callable[[], object], done: str) -> None:
         self._set_busy(True)
