@@ -127,14 +127,37 @@ def test_the_status_words():
     at = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
     local = at.astimezone()
     assert sync_status.describe(SyncSummary(True, None, 0, False)) == "Practice: not synced yet"
-    assert sync_status.describe(SyncSummary(True, at, 2, False)).endswith("· 2 to resolve")
+    # What waits is named, and where to resolve it is said (Client ▸ Sync conflicts…).
+    assert sync_status.describe(SyncSummary(True, at, 2, False)).endswith("· 2 sync conflicts to resolve")
+    assert sync_status.describe(SyncSummary(True, at, 1, False)).endswith("· 1 sync conflict to resolve")
+    removed = sync_status.describe(SyncSummary(True, at, 0, False), removed=True)
+    assert removed == f"Removed from the practice · last sync {local:%Y-%m-%d %H:%M}"
     assert f"{local:%Y-%m-%d %H:%M}" in sync_status.describe(SyncSummary(True, at, 0, False), offline=True)
     assert sync_status.describe(SyncSummary(False, None, 0, False)).startswith("Practice: waiting")
     # Two computers issued receipts offline (tests/sync/test_receipt_numbers.py counts them).
     assert sync_status.describe(SyncSummary(True, at, 0, False, 1)).endswith(
         "· 1 receipt number issued twice")
     assert sync_status.describe(SyncSummary(True, at, 2, False, 2)).endswith(
-        "· 2 to resolve · 2 receipt numbers issued twice")
+        "· 2 sync conflicts to resolve · 2 receipt numbers issued twice")
+
+
+def test_a_removed_clinician_sees_that_in_the_status_bar_without_a_popup(
+    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
+):
+    founded = found_practice(colleague, admin_url)
+    me = join_practice(colleague, ctx.vault, admin_url, founded.practice_fingerprint).clinician_id
+    practice.sync(ctx.vault.unit_of_work())
+    practice_access.remove_clinician(colleague.unit_of_work(), me)
+
+    window = make_window()
+    keeper = window.practice_sync
+    qtbot.waitUntil(lambda: not keeper.running and "last sync" in keeper.label.text(), timeout=60_000)
+    assert keeper.label.text().startswith("Removed from the practice · last sync ")
+    assert ctx.errors.last_message is None  # a state, said in the status bar
+    assert not keeper.timer.isActive()  # no sync every five minutes that can only fail again
+    keeper.action.trigger()  # asked for: told in one line
+    qtbot.waitUntil(lambda: ctx.errors.last_message is not None, timeout=60_000)
+    assert "removed from the practice" in ctx.errors.last_message
 
 
 def _port(ident: st.SyncIdentity) -> int:
@@ -255,21 +278,3 @@ def test_a_colleagues_attachment_refreshes_the_open_client_views(
     assert [a.file_name for a in attachments.list_attachments(ctx.vault.unit_of_work(), shared.id)] == [
         "referral.pdf"
     ]
-
-
-def test_a_removed_clinicians_app_says_so_once_and_stops_syncing(
-    make_window, ctx, colleague, admin_url, qtbot  # noqa: F811
-):
-    founded = found_practice(colleague, admin_url)
-    joined = join_practice(colleague, ctx.vault, admin_url, founded.practice_fingerprint)
-    practice.sync(ctx.vault.unit_of_work())
-    practice_access.remove_clinician(colleague.unit_of_work(), joined.clinician_id)
-
-    shown: list[str] = []
-    ctx.errors.present = lambda exc, title="NotesDesk": shown.append(str(exc))
-    window = make_window()
-    keeper = window.practice_sync
-    qtbot.waitUntil(lambda: len(shown) == 1 and not keeper.running, timeout=60_000)
-    assert "removed from the practice" in shown[0] and "reached" not in shown[0]
-    assert keeper.label.text() == "Removed from the practice · not syncing"
-    assert not keeper.timer.isActive()  # no sync every five minutes that can only fail again

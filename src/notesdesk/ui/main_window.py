@@ -52,6 +52,7 @@ from notesdesk.ui.lifecycle.lock import (
 )
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.lifecycle.sync_status import SyncKeeper
+from notesdesk.ui.practice_menu import PracticeActions
 from notesdesk.ui.printing.documents import ReportsMenu
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,
@@ -301,6 +302,7 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         bar.insertMenu(view_menu.menuAction(), self.reports_menu)
         # Ctrl+P previews the clinician summary (in the preview, Ctrl+P is its Print…); privacy: Ctrl+Shift+P.
         a["summary"] = self.reports_menu.bind_shortcut("clinician", "Ctrl+P", self)
+        self.practice = PracticeActions(self.ctx, self.practice_sync, self.panel, file_menu, client_menu)
 
     def _update_actions(self) -> None:
         if self._held is not None:

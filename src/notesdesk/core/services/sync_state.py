@@ -53,5 +53,5 @@ def is_waiting(exc: BaseException) -> bool:
 
 
 def is_removed(exc: BaseException) -> bool:
-    """A member removed this device (or its clinician) from the practice: every later sync fails alike."""
+    """A member removed this clinician (or this device) from the practice: a state for good."""
     return isinstance(exc, RemovedFromPractice)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -30,7 +30,6 @@ RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 """What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
 
 
-REMOVED = "Removed from the practice · not syncing"
 
 
 @dataclass(frozen=True)
@@ -45,25 +44,28 @@ def sync_and_summarise(uow: Callable[[], UnitOfWork]) -> Synced:
     return Synced(report.received, sync_state.summary(uow()))
 
 
-def _when(moment: datetime | None, today: datetime | None = None) -> str:
+def when(moment: datetime | None, today: datetime | None = None) -> str:
     if moment is None:
         return "never"
     local, now = moment.astimezone(), (today or datetime.now()).astimezone()
     return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%Y-%m-%d %H:%M}"
 
 
-def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool = False) -> str:
+def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool = False,
+             removed: bool = False) -> str:
     """The status bar's words for a sync state."""
     if not found.member:
         return "Practice: waiting to be added by a member"
-    if offline:
-        text = f"Practice server offline · last sync {_when(found.last_sync)}"
+    if removed:
+        text = f"Removed from the practice · last sync {when(found.last_sync)}"
+    elif offline:
+        text = f"Practice server offline · last sync {when(found.last_sync)}"
     elif failed:
-        text = f"Sync stopped · last sync {_when(found.last_sync)}"
+        text = f"Sync stopped · last sync {when(found.last_sync)}"
     else:
-        text = f"Practice synced {_when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
-    if found.to_resolve:
-        text += f" · {found.to_resolve} to resolve"
+        text = f"Practice synced {when(found.last_sync)}" if found.last_sync else "Practice: not synced yet"
+    if found.to_resolve:  # resolved in Client ▸ Sync conflicts…
+        text += f" · {found.to_resolve} sync conflict{'s' if found.to_resolve > 1 else ''} to resolve"
     if found.receipts_numbered_twice:  # issued on two computers offline: void one and reissue it
         twice = found.receipts_numbered_twice
         text += f" · {twice} receipt number{'s' if twice > 1 else ''} issued twice"
@@ -72,6 +74,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
 
 class SyncKeeper(QObject):
     """Owns the status-bar label, the "Sync now" action and the timer; `start` after the window shows."""
+
+    sig_finished = Signal()
+    """A sync ended (done or failed): File ▸ Practice… shows the new state."""
 
     def __init__(self, ctx: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -88,6 +93,11 @@ class SyncKeeper(QObject):
         self.running = False
         self._failing = False  # a failure was shown: automatic retries that fail again stay quiet
         self._summary: sync_state.SyncSummary | None = None
+
+    @property
+    def member(self) -> bool:
+        """Part of a practice and added by a member: may share clients (ui/practice_menu.py)."""
+        return self._summary is not None and self._summary.member
 
     def start(self) -> None:
         """At unlock: nothing at all for a vault outside a practice; else show the state and sync."""
@@ -125,19 +135,19 @@ class SyncKeeper(QObject):
         if result.received:
             for kind in RECEIVED_KINDS:  # practice-wide: every view of these kinds refreshes
                 self.ctx.session.sig_changed.emit(Changed(kind, "", ""))
+        self.sig_finished.emit()
 
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
-        if sync_state.is_removed(exc):  # said once; no retry every five minutes that can only fail
-            self.timer.stop()
-            self.label.setText(REMOVED)
-            self.ctx.errors.present(exc)
-            return
-        offline = sync_state.is_offline(exc)
-        self.label.setText(describe(self._summary, offline=offline, failed=not offline))
-        if (offline or sync_state.is_waiting(exc)) and not asked:
-            return  # a laptop away from the office, or not added yet: a state, not an error
+        offline, removed = sync_state.is_offline(exc), sync_state.is_removed(exc)
+        self.label.setText(describe(self._summary, offline=offline, failed=not offline, removed=removed))
+        self.sig_finished.emit()
+        if removed:
+            self.timer.stop()  # no sync every five minutes that can only fail again
+        state = offline or removed or sync_state.is_waiting(exc)
+        if state and not asked:
+            return  # a laptop away from the office, not added yet, removed: a state, not an error
         if asked or not self._failing:
             self.ctx.errors.present(exc)
-        self._failing = not (offline or sync_state.is_waiting(exc))
+        self._failing = not state

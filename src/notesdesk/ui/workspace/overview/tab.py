@@ -20,6 +20,7 @@ from notesdesk.ui.workspace.measures.overview_box import MeasuresSummary
 from notesdesk.ui.workspace.overview.attachments_box import AttachmentsBox
 from notesdesk.ui.workspace.overview.data import ClientHeader, OverviewData, drafts_text, load_overview
 from notesdesk.ui.workspace.overview.paperwork_box import PaperworkBox
+from notesdesk.ui.workspace.overview.sharing_line import SharingLine
 from notesdesk.ui.workspace.overview.visits_box import DiagnosesBox, NextSessionBox
 from notesdesk.ui.workspace.widgets import named, scrolled
 
@@ -99,8 +100,10 @@ class OverviewTab(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         flag = Qt.TextInteractionFlag
         self.header.setTextInteractionFlags(flag.TextSelectableByMouse | flag.TextSelectableByKeyboard)
-        top = 1  # the grid's parts start under the header
+        top = 2  # the grid's parts start under the header and the practice's "Shared with" line
         grid.addWidget(self.header, 0, 0, 1, 2)
+        self.sharing = SharingLine(ctx, client_id)  # a vault in a group practice only
+        grid.addWidget(self.sharing, 1, 0, 1, 2)
         for key, title, row, column, span in PARTS:
             box = QGroupBox(title)
             box.setAccessibleName(title)
