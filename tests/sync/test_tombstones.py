@@ -313,3 +313,28 @@ def test_a_removal_the_server_drops_alters_or_moves_is_refused(make_vault, admin
         practice.sync(bob.unit_of_work())
     assert refused.value.exit_code == 4
     assert sorted(_held(bob, client.id)["diagnoses"]) == sorted([removed.id, other.id])
+
+
+@pytest.mark.parametrize("keep", ["mine", "theirs"])
+def test_a_conflict_over_a_row_removed_since_can_still_be_resolved(make_vault, admin_url, keep):
+    """The next session moved on both computers (a conflict on Bob's), then cleared on Bob's before he
+    chose: choosing must still close the conflict (it would otherwise wait in the status bar for ever),
+    "mine" keeping the removal and "theirs" bringing Alice's date back on both computers."""
+    alice, bob, client, _bob_id = _pair(make_vault, admin_url)
+    visits.set_next_session(alice.unit_of_work(), client.id, today() + timedelta(days=7))
+    _sync(alice, bob)
+    visits.set_next_session(alice.unit_of_work(), client.id, today() + timedelta(days=8))
+    visits.set_next_session(bob.unit_of_work(), client.id, today() + timedelta(days=9))
+    _sync(alice, bob)
+    (waiting,) = sync_conflicts.list_conflicts(bob.unit_of_work())
+    visits.clear_next_session(bob.unit_of_work(), client.id)
+
+    sync_conflicts.resolve(bob.unit_of_work(), waiting.id, keep)
+    _sync(bob, alice, bob)
+
+    assert sync_conflicts.open_count(bob.unit_of_work()) == 0
+    expected = None if keep == "mine" else today() + timedelta(days=8)
+    for vault in (alice, bob):
+        found = visits.next_session(vault.unit_of_work(), client.id)
+        assert getattr(found, "next_on", None) == expected
+        assert verify.verify_vault(vault.unit_of_work()).ok

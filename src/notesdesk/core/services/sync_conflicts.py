@@ -113,12 +113,19 @@ def resolve(uow: UnitOfWork, conflict_id: str, keep: str, take_theirs: tuple[str
             repository.add(replace(source, id=new_id(), version=newest + 1, created_at=now()))
             bases[shared.version_key(conflict.table, conflict.client_id)] = both
         else:
-            current = repository.get(conflict.row_id)
-            both.append(shared.content_token(encode(current)))
-            if take_theirs:  # the merge is made on this vault's current version of the row
-                on_current = replace(conflict, mine=encode(current).decode())
-                current = decode(_merged(on_current, take_theirs).encode(), spec.kind)
-            repository.replace(current if choice is not Kept.THEIRS else theirs)
+            current = repository.find(conflict.row_id)
+            if current is None:  # removed here since: "mine" keeps the removal, "theirs" brings it back
+                if take_theirs:
+                    raise InvalidInput("That record was removed here since: keep mine (removed) or theirs.")
+                if choice is Kept.THEIRS:
+                    repository.add(theirs)
+            else:
+                both.append(shared.content_token(encode(current)))
+                if take_theirs:  # the merge is made on this vault's current version of the row
+                    on_current = replace(conflict, mine=encode(current).decode())
+                    current = decode(_merged(on_current, take_theirs).encode(), spec.kind)
+                repository.replace(current if choice is not Kept.THEIRS else theirs)
+            # The tokens of both versions: the removal or the edit sent next is applied over either.
             bases[shared.row_key(conflict.table, conflict.row_id)] = both
         resolved = replace(conflict, kept=choice, resolved_at=now())
         uow.sync_conflicts.replace(resolved)
