@@ -100,12 +100,12 @@ def prepare(
         for (table, row_id), (removed_from, resume_before) in wanted.items():
             # The bases this row moves on are kept apart until it is known to fit in this batch.
             moved: dict[str, list[str]] = {}
-            settled: list[str] = []  # bases a removal ends, once it fits
+            settled: list[str] = []  # bases a setting change ends, once it fits
             if removed_from:  # removed here: the removal travels, unless the row is back
                 stone = tombstones.outgoing(uow, table, row_id, removed_from, bases)
                 if stone is None or not access.may_push(keys, tombstones.TABLE, stone[1]):
                     continue
-                settled.append(shared.row_key(table, row_id))
+                moved[shared.row_key(table, row_id)] = [tombstones.SENT]  # not sent again
                 at = RowAddress(tombstones.TABLE, row_id, 1, ident.device_id, seq + 1)
                 sealed = access.seal(keys, ident, tombstones.TABLE, stone[1], at, stone[0])
             elif table == settings.TABLE:

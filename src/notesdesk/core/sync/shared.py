@@ -95,6 +95,7 @@ SPECS: dict[str, Spec] = {
     )
 }
 SYNCED_TABLES = tuple(SPECS)
+REMOVED_HERE = "removed"  # a row's base once its removal has gone out (tombstones.py)
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,9 @@ def incoming(
         return declined
     if spec.signed and not (_signed_by_member(obj, signers) if opened.signed is None else opened.signed):
         raise Refused("holds a signed record whose signature fails")
+    if (isinstance(obj, AttachmentChunk) and not arrivals.exists("attachment", obj.attachment_id)
+            and bases.get(row_key("attachment", obj.attachment_id)) == [REMOVED_HERE]):
+        return "held"  # a later part of an attachment removed here while it was still arriving
     _check_parents(arrivals, obj)
     if _recorded_here_already(uow, obj, arrivals.waiting("diagnosis")):
         return "held"

@@ -32,6 +32,7 @@ from notesdesk.core.sync.arrivals import Arrivals
 TABLE = "tombstone"
 REMOVED = "delete"  # the audit action of a removal made here (a received one is "receive-delete")
 RECEIVED = "receive-delete"
+SENT = shared.REMOVED_HERE  # a row's base once its removal has gone out: it is not sent again
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def outgoing(
         return None
     if not uow.clients.stored([client_id]):
         return None
-    base = bases.get(shared.row_key(table, row_id), [])  # the caller ends it once the removal is sent
+    base = bases.get(shared.row_key(table, row_id), [])
+    if base == [SENT]:  # sent already (a batch cut by bytes makes the next one read its entry again)
+        return None
     stone = Tombstone(table, row_id, client_id, tuple(base))
     return encode(stone), stone
 
@@ -100,6 +103,17 @@ def incoming(uow: UnitOfWork, stone: Tombstone, bases: dict[str, list[str]], arr
     if stone.base and shared.content_token(encode(local)) not in stone.base:
         uow.record("sync-removal-held", stone.table, stone.id, detail="edited here since; kept")
         return "held"
+    if stone.table in ("attachment", "attachment_chunk"):
+        # An attachment is only ever deleted whole: the first of its removals to arrive (its parts' go
+        # first, perhaps in an earlier pull) takes it all, so no pull leaves a part missing, and parts
+        # the remover never received go too.
+        whole = stone.id if stone.table == "attachment" else local.attachment_id
+        for chunk_id in uow.attachment_chunks.ids(attachment_id=whole):
+            uow.attachment_chunks.remove(chunk_id, action=RECEIVED)
+            arrivals.forget("attachment_chunk", chunk_id)
+        uow.attachments.remove(whole, action=RECEIVED)
+        arrivals.forget("attachment", whole)
+        return "removed"
     repository.remove(stone.id, action=RECEIVED)
     bases.pop(shared.row_key(stone.table, stone.id), None)
     return "removed"
