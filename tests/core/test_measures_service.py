@@ -21,6 +21,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.instruments import sleep_check
 
 T = today()
 PHQ_20 = [3, 3, 2, 2, 2, 2, 2, 2, 2]  # 20, item 9 endorsed
@@ -253,26 +254,6 @@ def test_suggestions_for_the_draft_being_edited_read_its_own_links(vault: Vault)
 
 
 # -- practitioner instruments -------------------------------------------------------------------------
-
-
-def sleep_check(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "schema_version": 1, "id": "sleep4", "name": "Sleep check", "version": "1", "kind": "outcome",
-        "rater": "client", "direction": "higher_is_worse",
-        "items": ["Hard to fall asleep", "Woke in the night", "Woke too early", "Thoughts of not waking"],
-        "options": [{"score": s, "label": str(s)} for s in range(5)],
-        "scoring": {"method": "sum", "max_missing": 1, "source": "my practice rule"},
-        "range": {"min": 0, "max": 16},
-        "bands": [{"min": 0, "max": 7, "label": "low"}, {"min": 8, "max": 16, "label": "high"}],
-        "bands_source": "my own clinical judgement",
-        "critical_items": [{"item": 4, "above": 0, "message": "Item 4 endorsed.", "source": "my practice"}],
-        "reliability": {"sd": 3.0, "sd_source": "my caseload", "r": 0.8, "r_type": "alpha",
-                        "r_source": "my caseload"},
-        "licence": {"owner": "practitioner", "attribution": "Written by me", "terms": "private use",
-                    "redistribution_allowed": False},
-    }
-    data.update(changes)
-    return data
 
 
 def write(tmp_path: Path, content: Any, name: str = "mine.json") -> Path:

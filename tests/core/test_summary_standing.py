@@ -28,6 +28,7 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.demo import build_demo
 from tests.conftest import PASSPHRASE
 from tests.core import records
+from tests.instruments import sleep_check
 
 DAYS = (0, 20, 95, 400)
 
@@ -120,21 +121,7 @@ def test_a_standing_scored_under_other_rules_is_scored_again_not_shown(vault: Va
 
 
 def test_replacing_a_practitioners_instrument_scores_the_list_again(vault: Vault, tmp_path: Path) -> None:
-    mine = {
-        "schema_version": 1, "id": "sleep4", "name": "Sleep check", "version": "1", "kind": "outcome",
-        "rater": "client", "direction": "higher_is_worse",
-        "items": ["Hard to fall asleep", "Woke in the night", "Woke too early", "Thoughts of not waking"],
-        "options": [{"score": s, "label": str(s)} for s in range(5)],
-        "scoring": {"method": "sum", "max_missing": 1, "source": "my practice rule"},
-        "range": {"min": 0, "max": 16},
-        "bands": [{"min": 0, "max": 7, "label": "low"}, {"min": 8, "max": 16, "label": "high"}],
-        "bands_source": "my own clinical judgement",
-        "critical_items": [{"item": 4, "above": 0, "message": "Item 4 endorsed.", "source": "my practice"}],
-        "reliability": {"sd": 3.0, "sd_source": "my caseload", "r": 0.8, "r_type": "alpha",
-                        "r_source": "my caseload"},
-        "licence": {"owner": "practitioner", "attribution": "Written by me", "terms": "private use",
-                    "redistribution_allowed": False},
-    }
+    mine = sleep_check()
     path = tmp_path / "mine.json"
     path.write_text(json.dumps(mine), encoding="utf-8")
     measures.import_instruments(vault, path)

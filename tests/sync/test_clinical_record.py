@@ -22,14 +22,10 @@ from notesdesk.core.services import (
 from notesdesk.core.sync import push, state
 from tests.core import records
 from tests.sync.helpers import add_client, assign, found_practice, join_practice, signed_note
+from tests.sync.helpers import sync_in_turn as _sync
 
 PHQ_14 = [2, 2, 2, 2, 2, 2, 1, 1, 0]  # PHQ-9 14, then 21: a reliable deterioration (change >= 6)
 PHQ_21 = [3, 3, 3, 3, 3, 2, 2, 2, 0]
-
-
-def _sync(*vaults):
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _pair(make_vault, admin_url, intake_days_ago: int = 0):

@@ -11,9 +11,10 @@ from notesdesk.core.domain.care import CheckinStatus, MilestoneStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.plans import AgreementHow, PlanStatus, ReviewOutcome
 from notesdesk.core.errors import Conflict, InvalidInput
-from notesdesk.core.services import care, clients, plans, practice, sync_conflicts, verify
+from notesdesk.core.services import care, clients, plans, sync_conflicts, verify
 from tests.core import records
 from tests.sync.helpers import add_client, assign, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 
 
 def _pair(make_vault, admin_url):
@@ -25,11 +26,6 @@ def _pair(make_vault, admin_url):
     assign(alice, client.id, joined.clinician_id)
     _sync(alice, bob)
     return alice, bob, client
-
-
-def _sync(*vaults):
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _open(vault):

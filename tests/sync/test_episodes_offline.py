@@ -7,18 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 from notesdesk.core.domain.clients import Client, ClientStatus, Episode
-from notesdesk.core.services import clients, practice, sync_conflicts
+from notesdesk.core.services import clients, sync_conflicts
 from notesdesk.core.storage.vault import Vault
 from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 
 
 def _episodes(vault: Vault, client_id: str) -> list[Episode]:
     return sorted(clients.episodes(vault.unit_of_work(), client_id), key=lambda e: (e.opened_on, e.id))
-
-
-def _sync(*vaults: Vault) -> None:
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _discharged_client_on_two_devices(make_vault, admin_url):

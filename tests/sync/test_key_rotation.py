@@ -32,17 +32,13 @@ from tests.sync.helpers import (
     readable_by,
     signed_note,
 )
+from tests.sync.helpers import sync_in_turn as _sync
 
 
 def _ident(vault: Vault) -> st.SyncIdentity:
     uow = vault.unit_of_work()
     with uow:
         return st.required_identity(uow)
-
-
-def _sync(*vaults: Vault) -> None:
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _audit(vault: Vault) -> list[tuple[str, str]]:

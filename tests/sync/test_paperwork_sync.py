@@ -23,7 +23,6 @@ from notesdesk.core.services import (
     letters,
     measures,
     payments,
-    practice,
     practice_access,
     practice_devices,
     profile,
@@ -33,14 +32,10 @@ from notesdesk.core.services import (
 )
 from tests.core import billing, records
 from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 
 CANARY = "zq" + secrets.token_hex(6)
 DAY = today() - timedelta(days=10)
-
-
-def _sync(*vaults):
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _billing_ready(vault):

@@ -36,7 +36,9 @@ from notesdesk.core.sync import access, crypto, push, settings, shared
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import billing
+from tests.instruments import sleep_check
 from tests.sync.helpers import assign, clinician_of, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 from tests.sync.test_cli_conflicts import Colleague
 
 CANARY = "zq" + secrets.token_hex(6)
@@ -44,27 +46,12 @@ DAY = today() - timedelta(days=10)
 WORDING = "Woke before dawn, " + CANARY  # an item's wording: stays on the importing computer
 
 
-def _sync(*vaults):
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
-
-
 def _instrument(path, redistribution_allowed=False, items=None):
-    mine = {
-        "schema_version": 1, "id": "sleep4", "name": "Sleep check", "version": "1", "kind": "outcome",
-        "rater": "client", "direction": "higher_is_worse",
-        "items": items or ["Hard to fall asleep", "Woke in the night", WORDING, "Thoughts of not waking"],
-        "options": [{"score": s, "label": f"answer {s}"} for s in range(5)],
-        "scoring": {"method": "sum", "max_missing": 1, "source": "my practice rule"},
-        "range": {"min": 0, "max": 16},
-        "bands": [{"min": 0, "max": 7, "label": "low"}, {"min": 8, "max": 16, "label": "high"}],
-        "bands_source": "my own clinical judgement",
-        "critical_items": [{"item": 4, "above": 0, "message": "Item 4 endorsed.", "source": "my practice"}],
-        "reliability": {"sd": 3.0, "sd_source": "my caseload", "r": 0.8, "r_type": "alpha",
-                        "r_source": "my caseload"},
-        "licence": {"owner": "practitioner", "attribution": "Written by me", "terms": "private use",
-                    "redistribution_allowed": redistribution_allowed},
-    }
+    mine = sleep_check(
+        items=items or ["Hard to fall asleep", "Woke in the night", WORDING, "Thoughts of not waking"],
+        options=[{"score": s, "label": f"answer {s}"} for s in range(5)],
+    )
+    mine["licence"] = {**mine["licence"], "redistribution_allowed": redistribution_allowed}
     path.write_text(json.dumps(mine), encoding="utf-8")
     return path
 

@@ -17,13 +17,9 @@ from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.core import billing
 from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 
 DAY = today() - timedelta(days=10)
-
-
-def _sync(*vaults: Vault) -> None:
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _pair_with_a_session(make_vault, admin_url):

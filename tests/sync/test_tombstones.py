@@ -36,14 +36,10 @@ from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import billing, records
 from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import sync_in_turn as _sync
 
 DAY = today() - timedelta(days=10)
 MISSING = "informed_consent_missing"
-
-
-def _sync(*vaults):
-    for vault in vaults:
-        practice.sync(vault.unit_of_work())
 
 
 def _pair(make_vault, admin_url):
