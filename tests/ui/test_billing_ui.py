@@ -149,3 +149,30 @@ def test_a_receipt_voided_from_the_dialog_is_listed_void_and_an_empty_reason_sto
     qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
     assert receipts.list_receipts(ctx.uow(), cid)[0].voided is not None
     assert "VOID since" in dialog.receipt_list.item(0).text()
+
+
+def test_voiding_one_of_two_receipts_with_the_same_number_voids_the_one_selected(
+        qtbot, ctx: AppContext) -> None:
+    """Two computers issued number 1 offline (made here by a second copy under its own id): the person
+    selects the earlier one in the list and voids it; that one is void, not the other."""
+    from datetime import timedelta
+
+    from notesdesk.core.domain.common import new_id
+
+    billing.practice(ctx.vault)
+    cid = billing.client(ctx.vault)
+    billing.fee(ctx.vault, 15000)
+    billing.session(ctx.vault, cid, date(2026, 10, 5))
+    receipts.issue_receipt(ctx.uow(), cid, date(2026, 10, 1), date(2026, 10, 31))
+    with ctx.uow() as uow:
+        (stored,) = uow.receipts.where(client_id=cid)
+        uow.receipts.add(replace(stored, id=new_id(), created_at=stored.created_at + timedelta(minutes=5)))
+        uow.commit()
+    dialog = BillingDialog(ctx, cid, preview_factory=Previews())
+    qtbot.addWidget(dialog)
+    dialog.ask_void_reason = lambda _parent, _which: "issued twice"
+    dialog.receipt_list.setCurrentRow(0)  # the earlier issued of the two
+    assert dialog.void_selected()
+    voided = {r.id: r.voided is not None for r in receipts.list_receipts(ctx.uow(), cid)}
+    assert voided[stored.id] is True
+    assert sum(voided.values()) == 1

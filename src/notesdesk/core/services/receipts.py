@@ -223,11 +223,12 @@ def reprint_receipt(uow: UnitOfWork, client_id: str, number: int | None = None, 
 VOID_REASON_LONGEST = 200
 
 
-def void_receipt(uow: UnitOfWork, client_id: str, number: int, reason: str, on: date | None = None
-                 ) -> Receipt:
+def void_receipt(uow: UnitOfWork, client_id: str, number: int, reason: str, on: date | None = None,
+                 receipt_id: str | None = None) -> Receipt:
     """Mark an issued receipt void (issued in error, a wrong period) with the day and why. It stays,
     with its number, and reprints marked VOID; the next receipt takes the next number as always. The
-    audit says which receipt, never the reason (it may name the client)."""
+    audit says which receipt, never the reason (it may name the client). `receipt_id`: exactly that
+    receipt of the number (the one a person selected in a list showing a number issued twice)."""
     why = " ".join(reason.split())
     if not why:
         raise InvalidInput("Say why the receipt is void (--reason TEXT), e.g. issued for the wrong period.")
@@ -242,6 +243,8 @@ def void_receipt(uow: UnitOfWork, client_id: str, number: int, reason: str, on: 
         # A number issued twice: the later of those not voided yet is the one voided.
         in_use = [r for r in held if r.number != number or r.voided is None]
         receipt = _numbered(in_use if any(r.number == number for r in in_use) else held, number)
+        if receipt_id is not None:
+            receipt = _numbered([r for r in held if r.id == receipt_id], number)
         if receipt.voided is not None:
             raise InvalidInput(f"Receipt {number} was already voided on {receipt.voided.on.isoformat()}.")
         if day < receipt.data.issued_on:

@@ -41,6 +41,7 @@ from notesdesk.ui.widgets.labels import InlineMessage
 from notesdesk.ui.workspace.widgets import CheckList, date_edit, named, pydate
 
 TITLE = "Payments and receipts"
+RECEIPT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def session_label(note: SessionNote, locale: str) -> str:
@@ -155,6 +156,7 @@ class BillingDialog(QDialog):
         for r in self._ctx.session.read(receipts.list_receipts, self.client_id) or []:
             item = QListWidgetItem(self.receipt_line(r))
             item.setData(Qt.ItemDataRole.UserRole, r.number)
+            item.setData(RECEIPT_ID_ROLE, r.id)  # a number issued twice offline names two receipts
             self.receipt_list.addItem(item)
         self.reprint_button.setEnabled(self.receipt_list.count() > 0)
         self.void_button.setEnabled(self.receipt_list.count() > 0 and not self._ctx.vault.read_only)
@@ -242,10 +244,12 @@ class BillingDialog(QDialog):
         number = self._selected_number()
         if number is None:
             return False
+        item = self.receipt_list.currentItem() or self.receipt_list.item(self.receipt_list.count() - 1)
         reason = self.ask_void_reason(self, f"Receipt {number}")
         if reason is None:
             return False
-        done = self._ctx.session.write(receipts.void_receipt, self.client_id, number, reason, change=None,
+        done = self._ctx.session.write(receipts.void_receipt, self.client_id, number, reason, None,
+                                       str(item.data(RECEIPT_ID_ROLE)), change=None,
                                        client_id=self.client_id)
         self.refresh()
         return done is not None
