@@ -77,15 +77,15 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
         alice.ok("--json", "practice", "assign", "Synthetic Sh", "--to", joined["clinician_id"])
     )
     assert assigned["client_id"] == client and assigned["role"] == "clinician"
-    # The client, its episode of care (opened at intake) and the note.
-    assert "Sent 3 records" in alice.ok("practice", "sync")
-    assert "received 3" in bob.ok("practice", "sync")
+    # The client, its episode of care (opened at intake), the note and Alice's name.
+    assert "Sent 4 records" in alice.ok("practice", "sync")
+    assert "received 4" in bob.ok("practice", "sync")
 
     shown = json.loads(bob.ok("--json", "note", "show", note))
     assert shown["signature_valid"] is True
     assert "Seen together today" in json.dumps(shown)
     status = json.loads(bob.ok("--json", "practice", "status"))
-    assert status["member"] is True and status["received"] == 3 and status["clients_shared"] == 1
+    assert status["member"] is True and status["received"] == 4 and status["clients_shared"] == 1
     assert status["practice_fingerprint"] == founded["practice_fingerprint"]
     assert cluster.password not in json.dumps(status)
 

@@ -79,7 +79,7 @@ def test_a_replayed_batch_is_refused(make_vault, admin_url):
     _sql(
         admin_url,
         "UPDATE push SET server_seq = (SELECT max(server_seq) + 1 FROM push), push_seq = 3 "
-        "WHERE push_seq = 1",
+        "WHERE push_seq = 1 AND server_seq = (SELECT min(server_seq) FROM push)",  # not Bob's (his name)
     )
     with pytest.raises(SyncTampered, match="missing, replayed or out of order"):
         practice.sync(bob.unit_of_work())

@@ -41,7 +41,7 @@ def test_a_supervisors_co_signature_arrives_and_verifies(make_vault, admin_url):
     assert verify.verify_vault(alice.unit_of_work()).signed_notes == 1
     with psycopg.connect(admin_url) as conn:
         tables = conn.execute("SELECT array_agg(DISTINCT table_name ORDER BY table_name) FROM change")
-        assert tables.fetchone() == (["addendum", "client", "episode", "note"],)
+        assert tables.fetchone() == (["addendum", "client", "episode", "note", "setting"],)  # and names
     # Audited on both sides, without client text.
     for vault, action in ((alice, "practice-assign"), (supervisor, "addend")):
         uow = vault.unit_of_work()

@@ -28,11 +28,11 @@ def test_a_note_signed_on_one_vault_appears_verified_on_the_other(make_vault, ad
     assign(alice, client.id, joined.clinician_id)
     assign(alice, draft_client.id, joined.clinician_id)
 
-    # Two clients, each with its episode of care (opened at intake), and the note.
-    assert practice.sync(alice.unit_of_work()).pushed == 5
+    # Two clients, each with its episode of care (opened at intake), the note and Alice's name.
+    assert practice.sync(alice.unit_of_work()).pushed == 6
     report = practice.sync(bob.unit_of_work())
 
-    assert report.received == 5
+    assert report.received == 6
     assert {c.name for c in clients.list_clients(bob.unit_of_work())} == {client.name, draft_client.name}
     assert note_texts(bob) == {"Alice's first session"}
     # Bob adds an addendum to Alice's note; it travels back and verifies in Alice's vault.
@@ -54,6 +54,7 @@ def test_syncing_again_changes_nothing(make_vault, admin_url):
     assign(alice, client.id, joined.clinician_id)
     practice.sync(alice.unit_of_work())
     practice.sync(bob.unit_of_work())
+    assert practice.sync(alice.unit_of_work()) == practice.SyncReport(0, 1, 0)  # Bob's name
 
     assert practice.sync(alice.unit_of_work()) == practice.SyncReport(0, 0, 0)
     assert practice.sync(bob.unit_of_work()) == practice.SyncReport(0, 0, 0)
@@ -137,7 +138,7 @@ def test_drafts_and_psychotherapy_notes_stay_with_their_author(make_vault, admin
 
     with psycopg.connect(admin_url) as conn:
         kinds = conn.execute("SELECT array_agg(DISTINCT table_name ORDER BY table_name) FROM change")
-        assert kinds.fetchone() == (["client", "episode"],)
+        assert kinds.fetchone() == (["client", "episode", "setting"],)  # and the clinicians' names
     assert notes.list_notes(bob.unit_of_work(), client.id) == []
     assert notes.list_private_notes(bob.unit_of_work(), client.id) == []
 

@@ -1,10 +1,11 @@
 """What the app shows of a group practice (docs/design-notes.md §9): its members with their devices and
 state, and who can read one client now. Reads only: sharing and removing are practice_access's.
 
-Both ask the server (call them off the UI thread). The server holds no clinician's name (it learns
-none, README's practice section), so a colleague is named by the name they sign with, taken from the
-signed notes and addenda in this vault whose key is that clinician's certified note key, and otherwise
-by the start of their clinician id."""
+Both ask the server (call them off the UI thread). The server holds no clinician's name in the clear
+(README's practice section): a colleague is named by the name in their profile, which travels sealed
+as a practice setting (sync/setting_kinds.py, "member-names"); before it has arrived, by the name they
+sign with, taken from the signed notes and addenda in this vault whose key is that clinician's
+certified note key; otherwise by the start of their clinician id."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from notesdesk.core.services.sync_state import to_resolve
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, crypto, roster, server
 from notesdesk.core.sync import state as st
+from notesdesk.core.sync.setting_kinds import received_names
 
 MEMBER = "member"
 WAITING = "waiting"  # joined, not yet added by a member (its keys are not vouched for)
@@ -28,7 +30,7 @@ REMOVED = "removed"
 @dataclass(frozen=True)
 class Member:
     clinician_id: str
-    name: str  # the name they sign with, "" when no note of theirs is in this vault
+    name: str  # from their profile, or the name they sign with; "" when neither is known here
     devices: int
     state: str  # MEMBER, WAITING or REMOVED
     you: bool = False
@@ -94,6 +96,12 @@ def _own_name(uow: UnitOfWork) -> str:
     return uow.vault.profile().name
 
 
+def _profile_names(uow: UnitOfWork) -> dict[str, str]:
+    """Clinician id -> the name colleagues gave in their profile, as received here."""
+    with uow:
+        return {who: name for who, (name, _credentials) in received_names(uow).items() if name}
+
+
 def overview(uow: UnitOfWork) -> PracticeView:
     """The practice as this vault sees it: the status `practice status` prints, every clinician the
     server lists (a device is a member's only when certified under the practice key this vault holds;
@@ -127,6 +135,7 @@ def overview(uow: UnitOfWork) -> PracticeView:
         states.setdefault(entry.keys.clinician_id, []).append(state)
     key_owner = {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()}
     names = _names(_signatures(uow, None), key_owner) if key_owner else {}
+    names |= _profile_names(uow)
     names[ident.clinician_id] = _own_name(uow)
     members = [
         Member(
@@ -163,6 +172,7 @@ def readers(uow: UnitOfWork, client_id: str) -> list[Reader]:
         engine.dispose()
     key_owner = {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()}
     names = _names(_signatures(uow, client_id), key_owner)
+    names |= _profile_names(uow)
     names[ident.clinician_id] = _own_name(uow)
     found = [
         Reader(who, names.get(who, ""), role, who == ident.clinician_id)

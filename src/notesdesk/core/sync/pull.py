@@ -207,7 +207,7 @@ def _setting(
     assert payload is not None  # a row of no client always has a key here
     try:
         return settings.incoming(uow, payload, device, ident.device_id,
-                                 clinician_id == ident.clinician_id, bases)
+                                 clinician_id == ident.clinician_id, bases, clinician_id)
     except settings.SettingRefused as exc:
         raise _refuse(device, str(exc)) from exc
 

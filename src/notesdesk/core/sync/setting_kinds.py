@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import msgspec
 
 from notesdesk.core.domain.billing import FEE_SCHEDULE_ID, Fee, FeeSchedule
+from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
 from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
@@ -33,6 +34,8 @@ from notesdesk.core.storage.instruments import (
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import Identified, SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.vault_settings import PROFILE_ID
+from notesdesk.core.sync import state as st
 
 Items = dict[str, str]
 PAPERWORK_ID = PaperworkTemplates().id
@@ -50,6 +53,8 @@ class SettingKind:
     check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
     own: bool = False
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
+    # Items keyed by clinician id, each sent only by that clinician's devices (member names).
+    per_clinician: bool = False
 
 
 def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T) -> None:
@@ -222,6 +227,67 @@ def _check_fees(_before: Items, after: Items) -> str | None:
     return None
 
 
+# -- the members' names -------------------------------------------------------------------------------
+
+MEMBER_NAMES_ID = "member-names"
+
+
+@dataclass(frozen=True)
+class MemberNames:
+    """The names colleagues gave in their profile, as received: clinician id -> item (member_name)."""
+
+    items: tuple[tuple[str, str], ...] = ()
+    id: str = MEMBER_NAMES_ID
+
+
+def _member_names(uow: UnitOfWork) -> SealedTable[MemberNames]:
+    return SealedTable(uow.ctx, "secret", MemberNames, label="vault setting")
+
+
+def member_name(name: str, credentials: str) -> str:
+    return json.dumps({"name": name, "credentials": credentials}, ensure_ascii=False)
+
+
+def received_names(uow: UnitOfWork) -> dict[str, tuple[str, str]]:
+    """Clinician id -> (name, credentials) as colleagues sent them (inside an entered unit of work)."""
+    found = _member_names(uow).find(MEMBER_NAMES_ID)
+    named = {who: json.loads(raw) for who, raw in (found.items if found else ())}
+    return {who: (str(n.get("name", "")), str(n.get("credentials", ""))) for who, n in named.items()}
+
+
+def _read_member_names(uow: UnitOfWork) -> Items:
+    """This clinician's own name, from the profile (the one item this vault sends), and those received."""
+    found = _member_names(uow).find(MEMBER_NAMES_ID)
+    items = dict(found.items if found else ())
+    me = st.required_identity(uow).clinician_id
+    items.pop(me, None)
+    own = uow.vault.profile()
+    if own.name:
+        items[me] = member_name(own.name, own.credentials)
+    return items
+
+
+def _write_member_names(uow: UnitOfWork, items: Items) -> None:
+    me = st.required_identity(uow).clinician_id
+    kept = tuple(sorted((who, raw) for who, raw in items.items() if who != me))
+    _put(_member_names(uow), MEMBER_NAMES_ID, MemberNames(kept))
+
+
+def _check_member_names(_before: Items, after: Items) -> str | None:
+    """Each a name and credentials as a profile stores them (services/profile.py)."""
+    try:
+        for raw in after.values():
+            found = json.loads(raw)
+            if not isinstance(found, dict) or set(found) != {"name", "credentials"}:
+                return "a member's name that does not read"
+            for value in found.values():
+                if not isinstance(value, str) or len(value) > NAME_MAX or CONTROL_CHARS.search(value):
+                    return "a member's name as a profile never stores it"
+    except ValueError:
+        return "a member's name that does not read"
+    return None
+
+
 KINDS: dict[str, SettingKind] = {
     kind.name: kind
     for kind in (
@@ -231,6 +297,9 @@ KINDS: dict[str, SettingKind] = {
         SettingKind("note-templates", TEMPLATE_SET_ID, _read_note_templates, _write_note_templates,
                     _check_note_templates),
         SettingKind("fees", FEE_SCHEDULE_ID, _read_fees, _write_fees, _check_fees, own=True),
+        # Sent when the profile is saved: its row, not the received names', goes out (settings.wire).
+        SettingKind("member-names", PROFILE_ID, _read_member_names, _write_member_names,
+                    _check_member_names, per_clinician=True),
     )
 }
 BY_SECRET = {kind.secret_id: kind for kind in KINDS.values()}

@@ -24,6 +24,7 @@ from notesdesk.core.domain.common import now
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import state as st
 from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS
 
 TABLE = "setting"
@@ -113,6 +114,25 @@ def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:
     uow.record("practice-setting-set-aside", detail=f"{versions[0].setting} {len(versions)}")
 
 
+def _not_theirs(
+    uow: UnitOfWork, change: SettingChange, device: str, sender: str, from_this_clinician: bool
+) -> list[SetAside]:
+    """A setting of one item per clinician (their name): a device sends only its clinician's item. An
+    item for another clinician is taken out of `change` and set aside (a colleague renaming another);
+    this clinician's own item comes from the profile here, so one received is never taken (from
+    this clinician's other device it is only that device's profile: not kept)."""
+    me = st.required_identity(uow).clinician_id
+    aside: list[SetAside] = []
+    for item in sorted(set(change.items) | set(change.removed)):
+        if item == sender and item != me:
+            continue
+        value = change.items.pop(item, None)
+        change.removed.pop(item, None)
+        if not (from_this_clinician and item == me):
+            aside.append(SetAside(change.setting, item, value, device, "a name sent for another clinician"))
+    return aside
+
+
 def incoming(
     uow: UnitOfWork,
     payload: bytes,
@@ -120,9 +140,10 @@ def incoming(
     this_device: str,
     from_this_clinician: bool,
     bases: dict[str, list[str]],
+    sender: str = "",
 ) -> str:
     """Take a received setting change in: "applied", "same", "held" (a version set aside) or "not
-    taken" (a colleague's own setting: their fees)."""
+    taken" (a colleague's own setting: their fees). `sender`: the clinician whose device sent it."""
     try:
         change = decode(payload, SettingChange)
     except msgspec.DecodeError as exc:
@@ -133,9 +154,10 @@ def incoming(
         raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     if kind.own and not from_this_clinician:
         return "not taken"
+    aside = _not_theirs(uow, change, device, sender, from_this_clinician) if kind.per_clinician else []
+    refused = len(aside)
     before = kind.read(uow)
     items, moved = dict(before), dict(bases)
-    aside: list[SetAside] = []
     mine_stands = this_device < device
     for item, value in change.items.items():
         local = items.get(item)
@@ -164,8 +186,8 @@ def incoming(
     why = kind.check(before, items) if items != before else None
     if why is not None:  # what arrived would break the setting here: it stays as it is
         differing = {i for i, v in change.items.items() if i not in before or kind.share(before[i]) != v}
-        aside = [SetAside(setting, item, change.items.get(item), device, why)
-                 for item in sorted(differing | (set(change.removed) & set(before)))]
+        aside = [*aside[:refused], *(SetAside(setting, item, change.items.get(item), device, why)
+                 for item in sorted(differing | (set(change.removed) & set(before))))]
     else:
         bases.update(moved)
         for key in set(bases) - set(moved):
