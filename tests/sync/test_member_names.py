@@ -97,3 +97,17 @@ def test_a_member_cannot_name_another_clinician(make_vault, admin_url, monkeypat
     assert kept == {(a, why), (elsewhere, why)}
     assert all(json.loads(v.value)["name"] == "Mallory" for v in _aside(alice))
     assert clinician_of(alice) == a
+
+
+def test_a_name_saved_before_the_upgrade_goes_once(make_vault, admin_url, monkeypatch):
+    with monkeypatch.context() as older:  # the version before names synced: profiles saved, then synced
+        older.delitem(setting_kinds.KINDS, "member-names")
+        older.delitem(setting_kinds.BY_SECRET, setting_kinds.PROFILE_ID)
+        alice, bob, a, b = _pair(make_vault, admin_url)
+        _sync(alice, bob, alice)
+        assert _labels(alice)[b] == f"clinician {b[:8]}"
+
+    _sync(alice, bob, alice)  # neither profile is saved again: each name goes anyway
+    assert _labels(alice) == {a: "Dr Alice (you)", b: "Dr Bob"}
+    assert _labels(bob) == {a: "Dr Alice", b: "Dr Bob (you)"}
+    assert practice.sync(alice.unit_of_work()).pushed == practice.sync(bob.unit_of_work()).pushed == 0

@@ -96,6 +96,8 @@ def prepare(
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         bases = shared.load_bases(uow)
+        for name in settings.never_sent(uow, bases) if len(wanted) < limit else ():
+            wanted.setdefault((settings.TABLE, name), ("", cursor))
         size = 0
         for (table, row_id), (removed_from, resume_before) in wanted.items():
             # The bases this row moves on are kept apart until it is known to fit in this batch.

@@ -71,6 +71,14 @@ def wire(table: str, row_id: str) -> tuple[str, str] | None:
     return None if kind is None else (TABLE, kind.name)
 
 
+def never_sent(uow: UnitOfWork, bases: dict[str, list[str]]) -> list[str]:
+    """The settings of one item per clinician whose item for this clinician exists but never went out
+    (a name saved before names synced: its write is behind the audit cursor, so it goes from here)."""
+    me = st.required_identity(uow).clinician_id
+    return [kind.name for kind in KINDS.values()
+            if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
+
+
 def _token(value: str) -> str:
     return "c:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
