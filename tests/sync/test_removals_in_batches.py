@@ -12,7 +12,8 @@ import pytest
 from notesdesk.core.domain.common import today
 from notesdesk.core.services import attachments, diagnoses, practice, verify, visits
 from tests.sync import test_attachments_sync as att
-from tests.sync.test_tombstones import _pair, _received_removals, _sync
+from tests.sync.helpers import sync_in_turn as _sync
+from tests.sync.test_tombstones import _pair, _received_removals
 
 
 def test_a_removal_goes_out_once_when_a_batch_fills_after_it(make_vault, admin_url):
