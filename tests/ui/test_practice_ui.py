@@ -95,7 +95,8 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     assert [dialog.colleague.itemData(i) for i in range(dialog.colleague.count())] == [b]
     dialog.share.click()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.readers.rowCount() == 2, timeout=60_000)
-    assert dialog.status.text().startswith("Shared with clinician")
+    # Bob has no signed note here: he is named by his profile's name, which synced.
+    assert dialog.status.text().startswith("Shared with Dr Bob as clinician")
     assert [r.clinician_id for r in dialog.readers.rows() if not r.you] == [b]
     assert any(client.id in d and b in d for d in _audited(ctx.vault, "practice-assign"))
     assert ctx.errors.last_message is None

@@ -96,7 +96,8 @@ def prepare(
         rows: list[tuple[RowAddress, bytes]] = []
         seq = current.device_seq
         bases = shared.load_bases(uow)
-        for name in settings.never_sent(uow, bases) if len(wanted) < limit else ():
+        room = settings.TABLE in SYNCED_TABLES and len(wanted) < limit
+        for name in settings.never_sent(uow, bases) if room else ():
             wanted.setdefault((settings.TABLE, name), ("", cursor))
         size = 0
         for (table, row_id), (removed_from, resume_before) in wanted.items():
