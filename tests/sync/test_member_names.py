@@ -10,7 +10,7 @@ from dataclasses import replace
 import psycopg
 import pytest
 
-from notesdesk.core.services import practice, practice_view, profile
+from notesdesk.core.services import practice, practice_devices, practice_view, profile
 from notesdesk.core.sync import setting_kinds, settings
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.pull import SyncTampered
@@ -111,3 +111,19 @@ def test_a_name_saved_before_the_upgrade_goes_once(make_vault, admin_url, monkey
     assert _labels(alice) == {a: "Dr Alice (you)", b: "Dr Bob"}
     assert _labels(bob) == {a: "Dr Alice", b: "Dr Bob (you)"}
     assert practice.sync(alice.unit_of_work()).pushed == practice.sync(bob.unit_of_work()).pushed == 0
+
+
+def test_a_clinicians_other_device_does_not_rename_them_here(make_vault, admin_url):
+    desk, laptop, bob = make_vault("desk"), make_vault("laptop"), make_vault("bob")
+    founded = found_practice(desk, admin_url)
+    me = founded.clinician_id
+    b = join_practice(desk, bob, admin_url, founded.practice_fingerprint).clinician_id
+    code = practice_devices.invite_device(desk.unit_of_work()).code
+    practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
+    _sync(desk, laptop, bob, desk, laptop)
+
+    # Each device names its clinician by its profile; the name the other sends is not taken, nor kept.
+    assert _labels(desk)[me] == _labels(laptop)[me] == "Dr Desk (you)"
+    assert _labels(desk)[b] == _labels(laptop)[b] == "Dr Bob"
+    assert _aside(desk) == _aside(laptop) == _aside(bob) == ()
+    assert _labels(bob)[me] == "Dr Desk"
