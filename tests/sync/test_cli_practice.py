@@ -95,7 +95,7 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
     bob.ok("practice", "sync")
     assert "F32.1" in bob.ok("diagnosis", "list", client)
     alice.ok("diagnosis", "remove", diagnosis)
-    assert "Sent 1 records" in alice.ok("practice", "sync")
+    assert "Sent 1 record," in alice.ok("practice", "sync")
     bob.ok("practice", "sync")
     assert bob.ok("diagnosis", "list", client).strip() == "No diagnoses."
     for clinician in (alice, bob):

@@ -206,7 +206,7 @@ def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
     if cli.json:
         cli.emit_json(report)
         return 0
-    cli.out(f"Sent {report.pushed} records, received {report.received}.")
+    cli.out(f"Sent {report.pushed} record{'' if report.pushed == 1 else 's'}, received {report.received}.")
     if waiting:
         cli.note(CONFLICTS_WAITING.format(count=waiting))
     if twice:
