@@ -21,24 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import screenshots as shots  # noqa: E402  (sets up the 1366×768 offscreen screen)
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from tests.signer import ready_to_sign  # noqa: E402
 from tests.sync.helpers import join_practice, signed_note  # noqa: E402
 from tests.sync.pg_cluster import remove_cluster, start_cluster  # noqa: E402
 
-from notesdesk import paths  # noqa: E402
 from notesdesk.core.domain.practice import PractitionerProfile  # noqa: E402
 from notesdesk.core.services import clients, practice, practice_access  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.core.sync import state as st  # noqa: E402
-from notesdesk.ui.app_setup import load_bundled_fonts  # noqa: E402
-from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
-from notesdesk.ui.errors import ErrorPresenter  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
-from notesdesk.ui.prefs import Preferences  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple practice"
 
@@ -88,16 +83,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="notesdesk-practice-shots-") as tmp:
             folder = Path(tmp)
-            os.environ[paths.BACKUP_DIR_ENV] = str(folder / "backups")
-            QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-            QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
-            app = QApplication(sys.argv[:1])
-            app.setOrganizationName("NotesDesk")
-            app.setApplicationName("NotesDesk")
-            load_bundled_fonts()
-            errors = ErrorPresenter(interactive=False)
-            runner = BackgroundRunner(app)
-            prefs = Preferences(QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat))
+            _app, errors, runner, prefs = shots.offscreen_app(folder)
             url = cluster.create_database("notesdesk")
             demo = shots.open_demo(folder)
             founded = practice.init(demo.unit_of_work(), url)

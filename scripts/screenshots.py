@@ -322,20 +322,26 @@ def dark_screens(vault_path: Path, runner: BackgroundRunner, errors: ErrorPresen
     QApplication.setPalette(light)
 
 
+def offscreen_app(folder: Path) -> tuple[QApplication, ErrorPresenter, BackgroundRunner, Preferences]:
+    """The application as the app sets it up, its settings, backups and preferences kept in `folder`."""
+    os.environ[paths.BACKUP_DIR_ENV] = str(folder / "backups")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("NotesDesk")
+    app.setApplicationName("NotesDesk")
+    load_bundled_fonts()
+    errors = ErrorPresenter(interactive=False)
+    runner = BackgroundRunner(app)
+    prefs = Preferences(QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat))
+    return app, errors, runner, prefs
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="notesdesk-shots-") as tmp:
         folder = Path(tmp)
-        os.environ[paths.BACKUP_DIR_ENV] = str(folder / "backups")
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
-        app = QApplication(sys.argv[:1])
-        app.setOrganizationName("NotesDesk")
-        app.setApplicationName("NotesDesk")
-        load_bundled_fonts()
-        errors = ErrorPresenter(interactive=False)
-        runner = BackgroundRunner(app)
-        prefs = Preferences(QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat))
+        _app, errors, runner, prefs = offscreen_app(folder)
         start_screens(folder, runner, errors)
         vault = open_demo(folder)
         main_screens(AppContext(vault=vault, runner=runner, errors=errors, prefs=prefs), folder)

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.instruments import sleep_check
+
 from .conftest import Runner
 
 RISK_LINE = (
@@ -180,21 +182,8 @@ def test_alliance_drop_is_printed_when_added(run: Runner, client_id: str) -> Non
 
 
 def instrument_file(tmp_path: Path, name: str = "mine.json", **changes: Any) -> str:
-    data: dict[str, Any] = {
-        "schema_version": 1, "id": "sleep4", "name": "Sleep check", "version": "1", "kind": "outcome",
-        "rater": "client", "direction": "higher_is_worse",
-        "items": ["Hard to fall asleep", "Woke in the night", "Woke too early", "Thoughts of not waking"],
-        "options": [{"score": s, "label": str(s)} for s in range(5)],
-        "scoring": {"method": "sum", "max_missing": 1, "source": "my practice rule"},
-        "range": {"min": 0, "max": 16},
-        "bands": [{"min": 0, "max": 7, "label": "low"}, {"min": 8, "max": 16, "label": "high"}],
-        "bands_source": "my own clinical judgement",
-        "critical_items": [{"item": 4, "above": 1, "message": "Item 4 endorsed.", "source": "my practice"}],
-        "reliability": {"sd": 3.0, "sd_source": "my caseload", "r": 0.8, "r_type": "alpha",
-                        "r_source": "my caseload"},
-        "licence": {"owner": "practitioner", "attribution": "Written by me", "terms": "private use",
-                    "redistribution_allowed": False},
-    }
+    data = sleep_check(critical_items=[{"item": 4, "above": 1, "message": "Item 4 endorsed.",
+                                        "source": "my practice"}])
     data.update(changes)
     path = tmp_path / name
     path.write_text(json.dumps(data), encoding="utf-8")

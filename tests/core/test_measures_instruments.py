@@ -19,6 +19,7 @@ from notesdesk.core.measures import (
     parse_instrument,
     score,
 )
+from tests.instruments import sleep_check
 
 INSTRUMENTS = Path(__file__).parents[2] / "src/notesdesk/core/measures/instruments"
 ATTRIBUTION = ("Developed by Drs Spitzer, Williams, Kroenke & colleagues with an educational grant "
@@ -89,20 +90,14 @@ def test_each_malformation_is_named(edit: Any, expected: str) -> None:
 
 
 def practitioner_instrument(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "schema_version": 1, "id": "sleep4", "name": "Sleep check", "version": "2024-1", "kind": "outcome",
-        "rater": "client", "direction": "higher_is_worse",
-        "items": ["Hard to fall asleep", "Woke in the night", "Woke too early", "Tired on waking"],
-        "options": [{"score": s, "label": str(s)} for s in range(5)],
-        "scoring": {"method": "sum", "max_missing": 1, "source": "my practice rule"},
-        "range": {"min": 0, "max": 16},
-        "bands": [{"min": 0, "max": 7, "label": "low"}, {"min": 8, "max": 16, "label": "high"}],
-        "bands_source": "my own clinical judgement",
-        "reliability": {"sd": 3.0, "sd_source": "my caseload 2024", "r": 0.8, "r_type": "alpha",
-                        "r_source": "my caseload 2024"},
-        "licence": {"owner": "practitioner", "attribution": "Written by me", "terms": "private use",
-                    "redistribution_allowed": False},
-    }
+    """The sleep check as version "2024-1", its fourth item reworded, with no critical item."""
+    data = sleep_check(
+        version="2024-1",
+        items=["Hard to fall asleep", "Woke in the night", "Woke too early", "Tired on waking"],
+        reliability={"sd": 3.0, "sd_source": "my caseload 2024", "r": 0.8, "r_type": "alpha",
+                     "r_source": "my caseload 2024"},
+    )
+    del data["critical_items"]
     data.update(changes)
     return data
 
