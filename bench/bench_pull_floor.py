@@ -1,6 +1,7 @@
 """The parts of a first pull that a different vault design would still pay (bench/RESULTS.md, "Session 8:
 first pull"), on synthetic stand-ins of the heavy practice's rows (2–4 KB each): SHA-256 of every sealed
-row (a push's digest), inserting the sealed bytes into SQLite in one transaction, one Ed25519 check a
+row (a push's digest), inserting the sealed bytes into SQLite in one transaction (as the vault does, and
+into a fresh file with 64 KiB pages and no journal) or a plain file, one Ed25519 check a
 push, every signed record's Ed25519 check, AES-GCM opening and sealing every row. Each a median of
 `--runs` runs, wall time; compare the lines with each other, not across runs.
 
@@ -48,14 +49,32 @@ def main() -> int:
     sealed = [aead.encrypt(nonce, blob, None) for blob in blobs]
     folder = Path(tempfile.mkdtemp(prefix="nd-pull-floor-"))
 
-    def insert() -> None:
-        path = folder / f"rows-{time.monotonic_ns()}.sqlite"
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE row (id TEXT PRIMARY KEY, data BLOB)")
-        conn.executemany("INSERT INTO row VALUES (?, ?)", ((f"row-{i:06}", b) for i, b in enumerate(sealed)))
-        conn.commit()
-        conn.close()
+    def insert(*pragmas: str) -> Callable[[], None]:
+        def write() -> None:
+            path = folder / f"rows-{time.monotonic_ns()}.sqlite"
+            conn = sqlite3.connect(path)
+            for pragma in pragmas:
+                conn.execute(pragma)
+            conn.execute("CREATE TABLE row (id TEXT PRIMARY KEY, data BLOB)")
+            rows = ((f"row-{i:06}", b) for i, b in enumerate(sealed))
+            conn.executemany("INSERT INTO row VALUES (?, ?)", rows)
+            conn.commit()
+            conn.close()
+            durable(path)
+        return write
+
+    def durable(path: Path) -> None:
+        handle = os.open(path, os.O_RDONLY)
+        os.fsync(handle)
+        os.close(handle)
+
+    def plain_file() -> None:
+        path = folder / f"rows-{time.monotonic_ns()}.bin"
+        with path.open("wb") as out:
+            for blob in sealed:
+                out.write(blob)
+            out.flush()
+            os.fsync(out.fileno())
 
     def verify(count: int) -> Callable[[], None]:
         def check() -> None:
@@ -65,7 +84,11 @@ def main() -> int:
 
     lines = [
         ("SHA-256 of every sealed row", lambda: [hashlib.sha256(b).digest() for b in sealed]),
-        ("SQLite insert of the sealed rows, one transaction", insert),
+        ("SQLite insert of the sealed rows, one transaction (WAL, as the vault)",
+         insert("PRAGMA journal_mode=WAL")),
+        ("the same, 64 KiB pages, no journal (a fresh file written once)",
+         insert("PRAGMA page_size=65536", "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF")),
+        ("the sealed rows written to a plain file, fsync", plain_file),
         ("one Ed25519 check a push", verify(args.pushes)),
         ("every signed record's Ed25519 check", verify(args.signed)),
         ("AES-GCM opening every row", lambda: [aead.decrypt(nonce, s, None) for s in sealed]),
