@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, update
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice_keys
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, push, server, versions
+from notesdesk.core.sync import access, crypto, known_readers, push, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -145,7 +145,9 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
             )
         ]
         access.store_copies(connection, ident, rows)
+        holding = access.holders(connection, ident, client_id, access.current(keys, client_id) or "")
     with uow:
+        known_readers.set_client(uow, client_id, holding)  # the overview's line follows at once
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
     return Assigned(client_id, who, role, access.current(keys, client_id) or "")
@@ -180,6 +182,8 @@ def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
         ]
         fresh = access.draw(keys, client_id, others)
         access.save(uow, keys)
+        # The new key's readers: everyone who held the current one but them (published just below).
+        known_readers.set_client(uow, client_id, {o: r for o, r in holders.items() if o != who})
         uow.record("practice-unassign", detail=f"client {client_id} from {who}")
         uow.commit()
     publish(uow, engine, ident)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from notesdesk.core.errors import NotesdeskError
@@ -387,6 +387,31 @@ def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name
         at = ClientKeyAddress(ident.practice_id, client_id, name, row.recipient, row.role)
         if _certified(ident, at, bytes(row.wrapped), _certificate_of(row, at, stored)):
             found[row.recipient] = row.role
+    return found
+
+
+def current_holders(
+    connection: Connection, ident: st.SyncIdentity, keys: ClientKeys
+) -> dict[str, dict[str, str]]:
+    """For every client this vault holds a key of: who holds a copy of the key its new records are
+    sealed under, and as what (`holders` for all of them in one query; certified copies only)."""
+    names = {client_id: name for client_id in keys.keys if (name := current(keys, client_id))}
+    if not names:
+        return {}
+    k = t.client_key.c
+    rows = connection.execute(
+        select(k.client_id, k.key_id, k.recipient, k.role, k.wrapped, k.certificate).where(
+            k.practice_id == ident.practice_id, tuple_(k.client_id, k.key_id).in_(list(names.items()))
+        )
+    ).all()
+    stored = copy_certificates(connection, ident)
+    found: dict[str, dict[str, str]] = {client_id: {} for client_id in names}
+    for row in rows:
+        at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
+        if names.get(row.client_id) == row.key_id and _certified(
+            ident, at, bytes(row.wrapped), _certificate_of(row, at, stored)
+        ):
+            found[row.client_id][row.recipient] = row.role
     return found
 
 

@@ -1,0 +1,89 @@
+"""Who can read each client this vault holds, as of the last sync (docs/design-notes.md §9): the
+clinicians holding a certified copy of the key each client's new records are sealed under, and as what
+(clinician or supervisor). Every sync refreshes it in the connection it already holds (one query for
+all clients, `access.current_holders`), and a share or a stop made here updates that client's entry,
+so the overview's "Shared with" line is known without asking the server, away from the office too.
+
+Sealed in the vault's `secret` table like the rest of the sync state. It holds clinician ids, roles
+and which clinician each certified note-signing key belongs to (to name a colleague by their signature
+when their profile name has not arrived): no name, nothing of a client but ids the vault seals anyway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from notesdesk.core.crypto import signing
+from notesdesk.core.domain.common import now
+from notesdesk.core.storage.store import SealedTable
+from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import access, crypto, roster
+from notesdesk.core.sync import state as st
+
+KNOWN_READERS_ID = st.KNOWN_READERS_ID
+
+
+@dataclass(frozen=True)
+class KnownReaders:
+    # client id -> clinician id -> crypto.CLINICIAN or crypto.SUPERVISOR (the recovery key left out)
+    readers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # note-signing key fingerprint -> the clinician it was certified for
+    note_keys: dict[str, str] = field(default_factory=dict)
+    filled_at: datetime | None = None  # the sync that last filled it; None: never filled
+    failed_since: datetime | None = None  # the last sync attempt since then that failed
+    id: str = KNOWN_READERS_ID
+
+    @property
+    def outdated(self) -> bool:
+        """Never filled, or a sync has failed since: what it says may have changed on the server."""
+        return self.filled_at is None or self.failed_since is not None
+
+
+def _table(uow: UnitOfWork) -> SealedTable[KnownReaders]:
+    return SealedTable(uow.ctx, "secret", KnownReaders, label="vault setting")
+
+
+def load(uow: UnitOfWork) -> KnownReaders:
+    """Inside an entered unit of work."""
+    return _table(uow).find(KNOWN_READERS_ID) or KnownReaders()
+
+
+def save(uow: UnitOfWork, found: KnownReaders) -> None:
+    table = _table(uow)
+    if table.find(KNOWN_READERS_ID) is None:
+        table.add(found)
+    else:
+        table.replace(found)
+
+
+def _without_recovery(holding: dict[str, str]) -> dict[str, str]:
+    return {who: role for who, role in holding.items() if who != crypto.RECOVERY}
+
+
+def read(connection: Connection, ident: st.SyncIdentity, keys: access.ClientKeys) -> KnownReaders:
+    """The copy as the server lists it now (certified copies and devices only, so the server can add no
+    reader of its own)."""
+    holding = access.current_holders(connection, ident, keys)
+    trusted = roster.certified(connection, ident.practice_id, ident.key, ident.key_version)
+    return KnownReaders(
+        {client_id: _without_recovery(found) for client_id, found in holding.items()},
+        {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()},
+        filled_at=now(),
+    )
+
+
+def set_client(uow: UnitOfWork, client_id: str, holding: dict[str, str]) -> None:
+    """Inside an entered unit of work: one client's readers after a share or a stop made here."""
+    found = load(uow)
+    save(uow, replace(found, readers={**found.readers, client_id: _without_recovery(holding)}))
+
+
+def mark_failed(uow: UnitOfWork) -> None:
+    """A sync attempt failed: the copy says so until a sync fills it again."""
+    with uow:
+        found = load(uow)
+        if found.failed_since is None:
+            save(uow, replace(found, failed_since=now()))
+            uow.commit()
