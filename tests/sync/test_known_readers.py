@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.engine import make_url
 
+from notesdesk.core.exports import practice as practice_export
 from notesdesk.core.services import practice, practice_access, practice_view
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import known_readers
@@ -119,3 +120,33 @@ def test_a_vault_outside_a_practice_knows_no_readers(make_vault):
     solo = make_vault("solo")
     client = add_client(solo, "Synthetic Solo Client")
     assert practice_view.known_readers(solo.unit_of_work(), client.id) is None
+
+
+def test_a_clinician_removed_here_is_no_longer_named(make_vault, admin_url):
+    alice, bob, carol = make_vault("alice"), make_vault("bob"), make_vault("carol")
+    founded = found_practice(alice, admin_url)
+    b = join_practice(alice, bob, admin_url, founded.practice_fingerprint).clinician_id
+    c = join_practice(alice, carol, admin_url, founded.practice_fingerprint).clinician_id
+    client = add_client(alice, "Synthetic Shared Client")
+    sync_in_turn(alice, bob, carol)
+    for who in (b, c):
+        practice_access.assign(alice.unit_of_work(), client.id, who)
+    sync_in_turn(alice, bob, carol)
+    assert _line(alice, client.id) == "Shared with: Dr Bob, Dr Carol"
+
+    practice_access.remove_clinician(alice.unit_of_work(), b)
+    _out_of_reach(alice)
+    assert _line(alice, client.id) == "Shared with: Dr Carol"
+
+
+def test_a_practice_export_leaves_the_copy_behind(make_vault, admin_url):
+    alice = make_vault("alice")
+    found_practice(alice, admin_url)
+    add_client(alice, "Synthetic Own Client")
+    sync_in_turn(alice)
+    with alice.unit_of_work() as uow:
+        assert known_readers.load(uow).filled_at is not None
+    made = practice_export.export_practice(alice, "export pass 1")
+    export = practice_export.read_export(made, "export pass 1")
+    # This vault's view of the practice as of its last sync: another vault fills its own at its sync.
+    assert known_readers.KNOWN_READERS_ID not in export.settings

@@ -389,7 +389,7 @@ def _sync_with(
     with uow:
         keys = access.load(uow)
     with server.connected(engine) as connection:  # the sync's own connection (a kept engine)
-        readers = known_readers.read(connection, ident, keys)
+        readers = known_readers.read(connection, ident, keys, trusted)  # the devices the pull checked
     with uow:
         done = st.state(uow)
         known_readers.save(uow, readers)

@@ -240,6 +240,7 @@ def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
         rotated = access.rotate_for_removed(connection, ident, keys)
     with uow:
         access.save(uow, keys)
+        known_readers.drop_clinician(uow, who)
         uow.record("practice-remove-clinician", detail=f"clinician {who}, {len(devices)} devices")
         uow.commit()
     publish(uow, engine, ident)

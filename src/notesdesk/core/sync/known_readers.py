@@ -19,8 +19,9 @@ from notesdesk.core.crypto import signing
 from notesdesk.core.domain.common import now
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, roster
+from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync import state as st
+from notesdesk.core.sync.crypto import DeviceKeys
 
 KNOWN_READERS_ID = st.KNOWN_READERS_ID
 
@@ -62,11 +63,13 @@ def _without_recovery(holding: dict[str, str]) -> dict[str, str]:
     return {who: role for who, role in holding.items() if who != crypto.RECOVERY}
 
 
-def read(connection: Connection, ident: st.SyncIdentity, keys: access.ClientKeys) -> KnownReaders:
-    """The copy as the server lists it now (certified copies and devices only, so the server can add no
-    reader of its own)."""
+def read(
+    connection: Connection, ident: st.SyncIdentity, keys: access.ClientKeys, trusted: dict[str, DeviceKeys]
+) -> KnownReaders:
+    """The copy as the server lists it now: certified copies only, so the server can add no reader of
+    its own; `trusted`, the devices certified under the practice key (roster.certified), as the pull
+    just read them."""
     holding = access.current_holders(connection, ident, keys)
-    trusted = roster.certified(connection, ident.practice_id, ident.key, ident.key_version)
     return KnownReaders(
         {client_id: _without_recovery(found) for client_id, found in holding.items()},
         {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()},
@@ -78,6 +81,14 @@ def set_client(uow: UnitOfWork, client_id: str, holding: dict[str, str]) -> None
     """Inside an entered unit of work: one client's readers after a share or a stop made here."""
     found = load(uow)
     save(uow, replace(found, readers={**found.readers, client_id: _without_recovery(holding)}))
+
+
+def drop_clinician(uow: UnitOfWork, clinician_id: str) -> None:
+    """Inside an entered unit of work: a clinician removed from the practice here reads no new record of
+    the clients held here (each has a new key already, wrapped for everyone but them)."""
+    found = load(uow)
+    kept = {c: {w: r for w, r in held.items() if w != clinician_id} for c, held in found.readers.items()}
+    save(uow, replace(found, readers=kept))
 
 
 def mark_failed(uow: UnitOfWork) -> None:

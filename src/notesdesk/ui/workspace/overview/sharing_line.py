@@ -16,7 +16,7 @@ from notesdesk.ui.lifecycle.sync_status import when
 from notesdesk.ui.session import Kind
 
 ONLY_YOU = "Not shared with any colleague"
-NOT_KNOWN_YET = "Shared with: not known until this vault's first practice sync"
+NOT_KNOWN_YET = "Shared with: not known until the next practice sync"
 
 
 def line(found: practice_view.KnownReaders) -> str:
