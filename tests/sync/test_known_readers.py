@@ -150,3 +150,21 @@ def test_a_practice_export_leaves_the_copy_behind(make_vault, admin_url):
     export = practice_export.read_export(made, "export pass 1")
     # This vault's view of the practice as of its last sync: another vault fills its own at its sync.
     assert known_readers.KNOWN_READERS_ID not in export.settings
+
+
+def test_a_removal_made_elsewhere_shows_after_the_sync_that_draws_the_new_key(make_vault, admin_url):
+    alice, bob, sam, carol = (make_vault(n) for n in ("alice", "bob", "sam", "carol"))
+    founded = found_practice(alice, admin_url)
+    b, s = (join_practice(alice, v, admin_url, founded.practice_fingerprint).clinician_id for v in (bob, sam))
+    join_practice(alice, carol, admin_url, founded.practice_fingerprint)
+    client = add_client(alice, "Synthetic Shared Client")
+    sync_in_turn(alice, bob, sam, carol)
+    for who in (b, s):
+        practice_access.assign(alice.unit_of_work(), client.id, who)
+    sync_in_turn(alice, bob, sam)
+
+    practice_access.remove_clinician(carol.unit_of_work(), b)  # by Carol, who does not hold the client
+    assert _line(alice, client.id) == "Shared with: Dr Bob, Dr Sam"
+    # Alice's next sync draws the client's new key itself, for Sam and herself, and reads who holds it.
+    practice.sync(alice.unit_of_work())
+    assert _line(alice, client.id) == "Shared with: Dr Sam"

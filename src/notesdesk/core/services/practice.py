@@ -365,7 +365,8 @@ def _sync_with(
     ident = practice_keys.catch_up(uow, engine, ident)
     rollback.refuse_if_behind(engine, uow, ident)
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
-    practice_access.receive(uow, engine, ident)
+    copies: dict[tuple[str, str], dict[str, str]] = {}  # certified client-key copies (known_readers)
+    practice_access.receive(uow, engine, ident, copies)
     while True:
         current = before if before.outbox is not None else push.prepare(uow, ident, *limits)
         box = current.outbox
@@ -388,8 +389,7 @@ def _sync_with(
             after_batch("pull")
     with uow:
         keys = access.load(uow)
-    with server.connected(engine) as connection:  # the sync's own connection (a kept engine)
-        readers = known_readers.read(connection, ident, keys, trusted)  # the devices the pull checked
+    readers = known_readers.read(engine, ident, keys, trusted, copies)
     with uow:
         done = st.state(uow)
         known_readers.save(uow, readers)

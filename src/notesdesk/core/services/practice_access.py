@@ -39,16 +39,22 @@ def publish(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> None:
         uow.commit()
 
 
-def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str]:
+def receive(
+    uow: UnitOfWork,
+    engine: Engine,
+    ident: st.SyncIdentity,
+    copies: dict[tuple[str, str], dict[str, str]] | None = None,
+) -> list[str]:
     """Take in the client keys members wrapped for this clinician, and draw new keys for the clients
     a removed clinician could read. A client whose rows were skipped before is caught up: the log is
     pulled again from its start, taking in only that client's rows up to where this vault had pulled
-    (every batch verified again on the way). Returns the clients that gained a key."""
+    (every batch verified again on the way). Returns the clients that gained a key; `copies` is
+    filled as access.receive says."""
     with uow:
         keys = access.load(uow)
     roles_before = (list(keys.supervising), dict(keys.supervisors))
     with server.connected(engine) as connection:
-        gained = access.receive(connection, ident, keys)
+        gained = access.receive(connection, ident, keys, copies)
         rotated = access.rotate_for_removed(connection, ident, keys)
     if not gained and not rotated and roles_before == (keys.supervising, keys.supervisors):
         return []

@@ -1,7 +1,8 @@
 """Who can read each client this vault holds, as of the last sync (docs/design-notes.md §9): the
 clinicians holding a certified copy of the key each client's new records are sealed under, and as what
-(clinician or supervisor). Every sync refreshes it in the connection it already holds (one query for
-all clients, `access.current_holders`), and a share or a stop made here updates that client's entry,
+(clinician or supervisor). Every sync refreshes it from the certified client-key copies its key
+exchange already reads for all clients at once (access.receive), with one more query, on the same
+connection, only for keys the sync itself drew; a share or a stop made here updates that client's entry,
 so the overview's "Shared with" line is known without asking the server, away from the office too.
 
 Sealed in the vault's `secret` table like the rest of the sync state. It holds clinician ids, roles
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Engine
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.domain.common import now
@@ -22,6 +23,7 @@ from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import DeviceKeys
+from notesdesk.core.sync.server import connected
 
 KNOWN_READERS_ID = st.KNOWN_READERS_ID
 
@@ -64,12 +66,27 @@ def _without_recovery(holding: dict[str, str]) -> dict[str, str]:
 
 
 def read(
-    connection: Connection, ident: st.SyncIdentity, keys: access.ClientKeys, trusted: dict[str, DeviceKeys]
+    engine: Engine,
+    ident: st.SyncIdentity,
+    keys: access.ClientKeys,
+    trusted: dict[str, DeviceKeys],
+    copies: dict[tuple[str, str], dict[str, str]],
 ) -> KnownReaders:
-    """The copy as the server lists it now: certified copies only, so the server can add no reader of
-    its own; `trusted`, the devices certified under the practice key (roster.certified), as the pull
-    just read them."""
-    holding = access.current_holders(connection, ident, keys)
+    """The copy as the server lists it now, certified copies only (the server can add no reader of its
+    own). `copies`: the certified copies the sync's key exchange read at its start (access.receive);
+    the clients whose current key is not among them (drawn by this sync: a new client's first key, a
+    new one after a removal) are read now, in one query on `engine` (the sync's kept connection).
+    `trusted`: the devices certified under the
+    practice key (roster.certified), as the pull just read them."""
+    holding = {
+        client_id: copies[(client_id, name)]
+        for client_id in keys.keys
+        if (name := access.current(keys, client_id)) and (client_id, name) in copies
+    }
+    drawn = [client_id for client_id in keys.keys if client_id not in holding]
+    if drawn:
+        with connected(engine) as connection:
+            holding |= access.current_holders(connection, ident, keys, drawn)
     return KnownReaders(
         {client_id: _without_recovery(found) for client_id, found in holding.items()},
         {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()},
