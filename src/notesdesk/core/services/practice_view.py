@@ -163,9 +163,11 @@ def _named(
     key_owner: dict[str, str],
 ) -> list[Reader]:
     """The holders of a client's key as readers, each named from what this vault holds."""
-    names = _names(_signatures(uow, client_id), key_owner)
-    names |= _profile_names(uow)
+    names = _profile_names(uow)
     names[ident.clinician_id] = _own_name(uow)
+    if key_owner and any(who not in names for who in holding if who != crypto.RECOVERY):
+        # Only then the client's signed records are read (the overview's line is read as it opens).
+        names = _names(_signatures(uow, client_id), key_owner) | names
     found = [
         Reader(who, names.get(who, ""), role, who == ident.clinician_id)
         for who, role in holding.items()

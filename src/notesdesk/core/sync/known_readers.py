@@ -7,7 +7,8 @@ so the overview's "Shared with" line is known without asking the server, away fr
 
 Sealed in the vault's `secret` table like the rest of the sync state. It holds clinician ids, roles
 and which clinician each certified note-signing key belongs to (to name a colleague by their signature
-when their profile name has not arrived): no name, nothing of a client but ids the vault seals anyway."""
+when their profile name has not arrived): no name, and of a client only its id, which the vault's
+own rows are filed under already."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class KnownReaders:
     # note-signing key fingerprint -> the clinician it was certified for
     note_keys: dict[str, str] = field(default_factory=dict)
     filled_at: datetime | None = None  # the sync that last filled it; None: never filled
-    failed_since: datetime | None = None  # the last sync attempt since then that failed
+    failed_since: datetime | None = None  # the first sync attempt since then that failed
     id: str = KNOWN_READERS_ID
 
     @property
