@@ -17,12 +17,14 @@ from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import state as st
 from notesdesk.ui.dialogs.practice_dialog import WAITING_HERE
 from notesdesk.ui.dialogs.share_dialog import NOT_SHARED
+from notesdesk.ui.lifecycle.sync_status import when
 from notesdesk.ui.models.practice_models import CLINICIAN_ROLE, MembersModel, ReadersModel
-from notesdesk.ui.workspace.overview.sharing_line import OFFLINE, ONLY_YOU
+from notesdesk.ui.workspace.overview.sharing_line import NOT_KNOWN_YET, ONLY_YOU
 from notesdesk.ui.workspace.overview.tab import OverviewTab
 from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
-from tests.sync.helpers import add_client, found_practice, join_practice, signed_note
+from tests.sync.helpers import add_client, assign, clinician_of, found_practice, join_practice, signed_note
+from tests.sync.proxy import Proxy
 
 from .conftest import PASSPHRASE
 
@@ -86,6 +88,9 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     window.panel.select_client(client.id)
     actions.enable_share()
     assert actions.share.isEnabled()
+    overview = OverviewTab(ctx, client.id)  # its "Shared with" line follows what the dialog does
+    qtbot.addWidget(overview)
+    assert overview.sharing.text() == ONLY_YOU
 
     actions.share.trigger()
     dialog = actions.dialog
@@ -100,6 +105,7 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     assert [r.clinician_id for r in dialog.readers.rows() if not r.you] == [b]
     assert any(client.id in d and b in d for d in _audited(ctx.vault, "practice-assign"))
     assert ctx.errors.last_message is None
+    assert overview.sharing.text() == "Shared with: Dr Bob"
 
     # The colleague's next sync brings the client (the app's own sync sent it first).
     window.practice_sync.action.trigger()
@@ -115,6 +121,7 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     qtbot.waitUntil(lambda: not dialog.busy and dialog.readers.rowCount() == 1, timeout=60_000)
     assert dialog.readers.rows()[0].you
     assert any(b in d for d in _audited(ctx.vault, "practice-unassign"))
+    assert overview.sharing.text() == ONLY_YOU
 
 
 def test_a_supervisor_is_shared_with_and_named_so(make_window, ctx, colleagues, admin_url, qtbot):  # noqa: F811
@@ -142,8 +149,6 @@ def test_the_overview_says_who_the_client_is_shared_with(ctx, colleagues, admin_
     practice.sync(bob.unit_of_work())
     shared = add_client(bob, "Synthetic Cover Client")
     practice.sync(bob.unit_of_work())
-    from tests.sync.helpers import assign, clinician_of
-
     assign(bob, shared.id, clinician_of(ctx.vault))
     signed_note(bob, shared.id, "cover session")
     practice.sync(bob.unit_of_work())
@@ -153,50 +158,84 @@ def test_the_overview_says_who_the_client_is_shared_with(ctx, colleagues, admin_
 
     overview = OverviewTab(ctx, shared.id)
     qtbot.addWidget(overview)
-    qtbot.waitUntil(lambda: overview.sharing.text() != "", timeout=60_000)
     # Named by the name they sign with; the same in privacy mode (a clinician's name is not the client's).
-    assert overview.sharing.text() == "Shared with: Dr Bob"
+    assert overview.sharing.text() == "Shared with: Dr Bob" and overview.sharing.isVisibleTo(overview)
     ctx.prefs.privacy_mode = True
     try:
         private = OverviewTab(ctx, shared.id)
         qtbot.addWidget(private)
-        qtbot.waitUntil(lambda: private.sharing.text() != "", timeout=60_000)
         assert private.sharing.text() == "Shared with: Dr Bob"
         assert "Synthetic" not in private.header.text()  # the client's name is what privacy mode hides
     finally:
         ctx.prefs.privacy_mode = False
     alone = OverviewTab(ctx, mine.id)
     qtbot.addWidget(alone)
-    qtbot.waitUntil(lambda: alone.sharing.text() != "", timeout=60_000)
     assert alone.sharing.text() == ONLY_YOU
     assert ctx.errors.last_message is None
 
 
-def test_the_overview_line_is_quiet_offline_and_absent_outside_a_practice(ctx, admin_url, qtbot):  # noqa: F811
+def test_the_overview_names_who_reads_with_the_server_out_of_reach_and_never_asks_it(
+    make_window, ctx, colleagues, database, qtbot  # noqa: F811
+):
+    server, _name, url = database
+    proxy = Proxy(server.port)  # this vault's way to the server: its connections counted
+    try:
+        bob = colleagues("bob")
+        founded = found_practice(ctx.vault, url.replace(f":{server.port}/", f":{proxy.port}/"))
+        b = join_practice(ctx.vault, bob, url, founded.practice_fingerprint).clinician_id
+        client = add_client(ctx.vault, "Synthetic Shared Client")
+        practice.sync(ctx.vault.unit_of_work())
+        assign(ctx.vault, client.id, b)
+        practice.sync(ctx.vault.unit_of_work())
+        practice.sync(bob.unit_of_work())
+        window = _member_window(make_window, qtbot)
+        opened = proxy.accepted
+        jobs: list[object] = []
+        background = ctx.session.background
+        ctx.session.background = lambda fn, done, failed=None: (jobs.append(fn), background(fn, done, failed))
+
+        overview = OverviewTab(ctx, client.id)
+        qtbot.addWidget(overview)
+        assert overview.sharing.text() == "Shared with: Dr Bob"  # at once: nothing waited for
+        assert proxy.accepted == opened and jobs == []  # no connection, no background job
+
+        with ctx.vault.unit_of_work() as uow:  # the laptop leaves the office: nothing listens on port 1
+            ident = st.required_identity(uow)
+            st.save(uow, replace(ident, server_url=ident.server_url.replace(f":{proxy.port}/", ":1/")))
+            uow.commit()
+        window.practice_sync.action.trigger()
+        qtbot.waitUntil(lambda: not window.practice_sync.running, timeout=60_000)
+        assert window.practice_sync.label.text().startswith("Practice server offline")
+        # The open overview now says the line is as of the last sync that reached the server.
+        with ctx.vault.unit_of_work() as uow:
+            last = st.state(uow).last_sync
+        expected = f"Shared with: Dr Bob (as of the last sync, {when(last)})"
+        qtbot.waitUntil(lambda: overview.sharing.text() == expected, timeout=60_000)
+        jobs.clear()
+        again = OverviewTab(ctx, client.id)
+        qtbot.addWidget(again)
+        assert again.sharing.text() == expected and jobs == []
+        assert "out of reach" not in again.sharing.text()
+    finally:
+        proxy.close()
+
+
+def test_the_overview_line_is_absent_outside_a_practice_and_says_when_not_known_yet(
+    ctx, admin_url, qtbot  # noqa: F811
+):
     outside = add_client(ctx.vault, "Synthetic Solo Client")
     solo = OverviewTab(ctx, outside.id)
     qtbot.addWidget(solo)
     assert not solo.sharing.member and solo.sharing.isHidden()
 
     found_practice(ctx.vault, admin_url)
+    before = OverviewTab(ctx, outside.id)
+    qtbot.addWidget(before)
+    assert before.sharing.text() == NOT_KNOWN_YET  # a member, before its first sync
     practice.sync(ctx.vault.unit_of_work())
-    with ctx.vault.unit_of_work() as uow:  # the server moved away: nothing listens on port 1
-        ident = st.required_identity(uow)
-        port = make_url(ident.server_url).port
-        st.save(uow, replace(ident, server_url=ident.server_url.replace(f":{port}/", ":1/")))
-        uow.commit()
-    overview = OverviewTab(ctx, outside.id)
-    qtbot.addWidget(overview)
-    qtbot.waitUntil(lambda: overview.sharing.text() != "", timeout=60_000)
-    assert overview.sharing.text() == OFFLINE and ctx.errors.last_message is None
-    # The next client opened within the minute does not wait for the server again.
-    jobs: list[object] = []
-    background = ctx.session.background
-    ctx.session.background = lambda fn, done, failed=None: (jobs.append(fn), background(fn, done, failed))
-    again = OverviewTab(ctx, outside.id)
-    qtbot.addWidget(again)
-    asked = [fn for fn in jobs if "SharingLine" in getattr(fn, "__qualname__", "")]
-    assert again.sharing.text() == OFFLINE and not asked
+    after = OverviewTab(ctx, outside.id)
+    qtbot.addWidget(after)
+    assert after.sharing.text() == ONLY_YOU and ctx.errors.last_message is None
 
 
 def test_the_practice_dialog_shows_what_to_compare_and_adds_and_removes_clinicians(

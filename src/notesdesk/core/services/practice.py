@@ -3,6 +3,7 @@ of a unit of work like every service; the sync code itself is in core/sync."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,7 @@ from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice_access, practice_keys, receipts
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, pull, push, rollback, roster, server, versions
+from notesdesk.core.sync import access, crypto, known_readers, pull, push, rollback, roster, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -339,6 +340,12 @@ def sync(
         if not ident.practice_key:
             ident = _take_key(uow, engine, ident)
         return _sync_with(uow, engine, ident, before, (batch, batch_bytes), after_batch)
+    except Exception:
+        # Who can read each client is now as of the sync before (the overview's line says so). The
+        # sync's own failure is the one to report, whether or not this could be written.
+        with contextlib.suppress(Exception):
+            known_readers.mark_failed(uow)
+        raise
     finally:
         engine.dispose()
 
@@ -358,7 +365,8 @@ def _sync_with(
     ident = practice_keys.catch_up(uow, engine, ident)
     rollback.refuse_if_behind(engine, uow, ident)
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
-    practice_access.receive(uow, engine, ident)
+    copies: dict[tuple[str, str], dict[str, str]] = {}  # certified client-key copies (known_readers)
+    practice_access.receive(uow, engine, ident, copies)
     while True:
         current = before if before.outbox is not None else push.prepare(uow, ident, *limits)
         box = current.outbox
@@ -380,7 +388,11 @@ def _sync_with(
         if after_batch is not None:
             after_batch("pull")
     with uow:
+        keys = access.load(uow)
+    readers = known_readers.read(engine, ident, keys, trusted, copies)
+    with uow:
         done = st.state(uow)
+        known_readers.save(uow, readers)
         uow.record("sync", detail=f"pushed {done.pushed_rows} received {done.received_rows}")
         uow.commit()
     return SyncReport(

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, update
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice_keys
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, push, server, versions
+from notesdesk.core.sync import access, crypto, known_readers, push, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -39,16 +39,22 @@ def publish(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> None:
         uow.commit()
 
 
-def receive(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> list[str]:
+def receive(
+    uow: UnitOfWork,
+    engine: Engine,
+    ident: st.SyncIdentity,
+    copies: dict[tuple[str, str], dict[str, str]] | None = None,
+) -> list[str]:
     """Take in the client keys members wrapped for this clinician, and draw new keys for the clients
     a removed clinician could read. A client whose rows were skipped before is caught up: the log is
     pulled again from its start, taking in only that client's rows up to where this vault had pulled
-    (every batch verified again on the way). Returns the clients that gained a key."""
+    (every batch verified again on the way). Returns the clients that gained a key; `copies` is
+    filled as access.receive says."""
     with uow:
         keys = access.load(uow)
     roles_before = (list(keys.supervising), dict(keys.supervisors))
     with server.connected(engine) as connection:
-        gained = access.receive(connection, ident, keys)
+        gained = access.receive(connection, ident, keys, copies)
         rotated = access.rotate_for_removed(connection, ident, keys)
     if not gained and not rotated and roles_before == (keys.supervising, keys.supervisors):
         return []
@@ -145,7 +151,9 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
             )
         ]
         access.store_copies(connection, ident, rows)
+        holding = access.holders(connection, ident, client_id, access.current(keys, client_id) or "")
     with uow:
+        known_readers.set_client(uow, client_id, holding)  # the overview's line follows at once
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
     return Assigned(client_id, who, role, access.current(keys, client_id) or "")
@@ -180,6 +188,8 @@ def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
         ]
         fresh = access.draw(keys, client_id, others)
         access.save(uow, keys)
+        # The new key's readers: everyone who held the current one but them (published just below).
+        known_readers.set_client(uow, client_id, {o: r for o, r in holders.items() if o != who})
         uow.record("practice-unassign", detail=f"client {client_id} from {who}")
         uow.commit()
     publish(uow, engine, ident)
@@ -236,6 +246,7 @@ def remove_clinician(uow: UnitOfWork, clinician_id: str) -> Removed:
         rotated = access.rotate_for_removed(connection, ident, keys)
     with uow:
         access.save(uow, keys)
+        known_readers.drop_clinician(uow, who)
         uow.record("practice-remove-clinician", detail=f"clinician {who}, {len(devices)} devices")
         uow.commit()
     publish(uow, engine, ident)

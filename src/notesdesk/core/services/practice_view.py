@@ -1,11 +1,12 @@
 """What the app shows of a group practice (docs/design-notes.md §9): its members with their devices and
 state, and who can read one client now. Reads only: sharing and removing are practice_access's.
 
-Both ask the server (call them off the UI thread). The server holds no clinician's name in the clear
-(README's practice section): a colleague is named by the name in their profile, which travels sealed
-as a practice setting (sync/setting_kinds.py, "member-names"); before it has arrived, by the name they
-sign with, taken from the signed notes and addenda in this vault whose key is that clinician's
-certified note key; otherwise by the start of their clinician id."""
+`overview` and `readers` ask the server (call them off the UI thread); `known_readers` reads the copy
+each sync keeps in the vault (core/sync/known_readers.py) and asks nothing. The server holds no
+clinician's name in the clear (README's practice section): a colleague is named by the name in their
+profile, which travels sealed as a practice setting (sync/setting_kinds.py, "member-names"); before it
+has arrived, by the name they sign with, taken from the signed notes and addenda in this vault whose
+key is that clinician's certified note key; otherwise by the start of their clinician id."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from notesdesk.core.services import practice
 from notesdesk.core.services.sync_state import to_resolve
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, crypto, roster, server
+from notesdesk.core.sync import known_readers as known
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.setting_kinds import received_names
 
@@ -153,6 +155,28 @@ def overview(uow: UnitOfWork) -> PracticeView:
     return PracticeView(status, members, waiting)
 
 
+def _named(
+    uow: UnitOfWork,
+    ident: st.SyncIdentity,
+    client_id: str,
+    holding: dict[str, str],
+    key_owner: dict[str, str],
+) -> list[Reader]:
+    """The holders of a client's key as readers, each named from what this vault holds."""
+    names = _profile_names(uow)
+    names[ident.clinician_id] = _own_name(uow)
+    if key_owner and any(who not in names for who in holding if who != crypto.RECOVERY):
+        # Only then the client's signed records are read (the overview's line is read as it opens).
+        names = _names(_signatures(uow, client_id), key_owner) | names
+    found = [
+        Reader(who, names.get(who, ""), role, who == ident.clinician_id)
+        for who, role in holding.items()
+        if who != crypto.RECOVERY
+    ]
+    found.sort(key=lambda r: (not r.you, r.supervisor, not r.name, r.label.casefold()))
+    return found
+
+
 def readers(uow: UnitOfWork, client_id: str) -> list[Reader]:
     """Who holds the key this client's new records are sealed under, as the server lists it (only
     copies a member certified count), the practice recovery key left out. Empty for a client not yet
@@ -171,16 +195,31 @@ def readers(uow: UnitOfWork, client_id: str) -> list[Reader]:
     finally:
         engine.dispose()
     key_owner = {signing.fingerprint(k.note_public): k.clinician_id for k in trusted.values()}
-    names = _names(_signatures(uow, client_id), key_owner)
-    names |= _profile_names(uow)
-    names[ident.clinician_id] = _own_name(uow)
-    found = [
-        Reader(who, names.get(who, ""), role, who == ident.clinician_id)
-        for who, role in holding.items()
-        if who != crypto.RECOVERY
-    ]
-    found.sort(key=lambda r: (not r.you, r.supervisor, not r.name, r.label.casefold()))
-    return found
+    return _named(uow, ident, client_id, holding, key_owner)
+
+
+@dataclass(frozen=True)
+class KnownReaders:
+    """Who can read a client as the vault last learnt it (core/sync/known_readers.py): no server asked."""
+
+    readers: list[Reader]
+    filled_at: datetime | None  # the sync that last refreshed who reads what; None: never yet
+    outdated: bool  # never filled, or a sync failed since: the server may say otherwise now
+
+
+def known_readers(uow: UnitOfWork, client_id: str) -> KnownReaders | None:
+    """The overview's line from the vault alone; None for a vault that is not a member of a practice.
+    A client missing from the copy is read by this clinician only (nobody else holds its key: it was
+    made here after the last sync, or its first key is drawn at the next one)."""
+    with uow:
+        ident = st.identity(uow)
+        if ident is None or not ident.practice_key:
+            return None
+        copy = known.load(uow)
+    holding = copy.readers.get(client_id) or {ident.clinician_id: crypto.CLINICIAN}
+    return KnownReaders(
+        _named(uow, ident, client_id, holding, copy.note_keys), copy.filled_at, copy.outdated
+    )
 
 
 def shared_with(found: Iterable[Reader]) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 from notesdesk.core.services import receipts
 from notesdesk.core.services.practice import WaitingToBeAdded
 from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.sync import known_readers
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import ServerUnavailable
 from notesdesk.core.sync.versions import RemovedFromPractice
@@ -40,6 +41,15 @@ def summary(uow: UnitOfWork) -> SyncSummary | None:
         found = SyncSummary(bool(ident.practice_key), current.last_sync, to_resolve(uow),
                             current.outbox is not None)
     return replace(found, receipts_numbered_twice=len(receipts.numbers_issued_twice(uow)))
+
+
+def sharing_seen(uow: UnitOfWork) -> known_readers.KnownReaders:
+    """Who can read each client as the overview's line shows it (its fill time left out, which the
+    line shows only once a sync has failed since): compared before and after a sync to tell whether
+    the lines need reading again."""
+    with uow:
+        found = known_readers.load(uow)
+    return replace(found, filled_at=None) if not found.outdated else found
 
 
 def is_offline(exc: BaseException) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from notesdesk.core.errors import NotesdeskError
@@ -324,10 +324,16 @@ def _certified(ident: st.SyncIdentity, at: ClientKeyAddress, wrapped: bytes, cer
     return hmac.compare_digest(certificate, crypto.client_key_certificate(ident.key, at, wrapped))
 
 
-def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) -> list[str]:
+def receive(
+    connection: Connection,
+    ident: st.SyncIdentity,
+    keys: ClientKeys,
+    copies: dict[tuple[str, str], dict[str, str]] | None = None,
+) -> list[str]:
     """Take in the client keys wrapped for this clinician that it does not hold yet, each checked
     against its certificate and opened, and the practice's supervisors (from certified copies);
-    returns the clients that gained a key."""
+    returns the clients that gained a key. `copies`, when given, is filled with every certified copy
+    the server lists: (client, key name) -> recipient -> role (known_readers takes it from there)."""
     k = t.client_key.c
     offered = connection.execute(
         select(k.client_id, k.key_id, k.recipient, k.role, k.wrapped, k.certificate).where(
@@ -342,6 +348,8 @@ def receive(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
         at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
         wrapped = bytes(row.wrapped)
         certified = _certified(ident, at, wrapped, _certificate_of(row, at, stored))
+        if certified and copies is not None:
+            copies.setdefault((row.client_id, row.key_id), {})[row.recipient] = row.role
         if row.recipient != ident.clinician_id:
             if certified:
                 roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
@@ -387,6 +395,32 @@ def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name
         at = ClientKeyAddress(ident.practice_id, client_id, name, row.recipient, row.role)
         if _certified(ident, at, bytes(row.wrapped), _certificate_of(row, at, stored)):
             found[row.recipient] = row.role
+    return found
+
+
+def current_holders(
+    connection: Connection, ident: st.SyncIdentity, keys: ClientKeys, clients: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """For each of these clients whose key this vault holds: who holds a copy of the key its new
+    records are sealed under, and as what (`holders` for all of them in one query; certified copies
+    only)."""
+    names = {client_id: name for client_id in clients if (name := current(keys, client_id))}
+    if not names:
+        return {}
+    k = t.client_key.c
+    rows = connection.execute(
+        select(k.client_id, k.key_id, k.recipient, k.role, k.wrapped, k.certificate).where(
+            k.practice_id == ident.practice_id, tuple_(k.client_id, k.key_id).in_(list(names.items()))
+        )
+    ).all()
+    stored = copy_certificates(connection, ident)
+    found: dict[str, dict[str, str]] = {client_id: {} for client_id in names}
+    for row in rows:
+        at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
+        if names.get(row.client_id) == row.key_id and _certified(
+            ident, at, bytes(row.wrapped), _certificate_of(row, at, stored)
+        ):
+            found[row.client_id][row.recipient] = row.role
     return found
 
 

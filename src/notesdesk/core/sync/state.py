@@ -18,11 +18,12 @@ STATE_ID = "sync-state"
 SIGNERS_ID = "practice-signers"
 CLIENT_KEYS_ID = "client-keys"  # core/sync/access.py
 BASES_ID = "sync-bases"  # core/sync/shared.py: the revision each shared row was last synced at
+KNOWN_READERS_ID = "known-readers"  # core/sync/known_readers.py: who can read each client, as of a sync
 FIRST_TABLES = ("client", "note", "addendum", "plan", "plan_review", "plan_agreement", "homework",
                 "milestone", "safety_plan")
 """The kinds of record pushes covered before episodes, measures, diagnoses and the rest synced: what a
 device's state saved by an earlier version has pushed (core/sync/push.py sends the rest once)."""
-DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID})
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID, KNOWN_READERS_ID})
 """This device's place in the practice: never copied into a practice export (an imported copy would be
 a clone of the device, with its role, keys and log position)."""
 

@@ -20,8 +20,9 @@ from notesdesk.core.services import practice, sync_state
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Changed, Kind
 
-if TYPE_CHECKING:  # a type in signatures only (ui/session.py)
+if TYPE_CHECKING:  # types in signatures only (ui/session.py)
     from notesdesk.core.storage.uow import UnitOfWork
+    from notesdesk.core.sync.known_readers import KnownReaders
 
 SYNC_EVERY_MS = 5 * 60_000
 # Every kind but psychotherapy notes and the practice's templates (never synced).
@@ -36,12 +37,13 @@ RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 class Synced:
     received: int
     summary: sync_state.SyncSummary | None
+    sharing: KnownReaders | None = None  # who reads each client, as the overviews show it
 
 
 def sync_and_summarise(uow: Callable[[], UnitOfWork]) -> Synced:
     """The background job: one sync, then the state to show (each in its own unit of work)."""
     report = practice.sync(uow())
-    return Synced(report.received, sync_state.summary(uow()))
+    return Synced(report.received, sync_state.summary(uow()), sync_state.sharing_seen(uow()))
 
 
 def when(moment: datetime | None, today: datetime | None = None) -> str:
@@ -93,6 +95,7 @@ class SyncKeeper(QObject):
         self.running = False
         self._failing = False  # a failure was shown: automatic retries that fail again stay quiet
         self._summary: sync_state.SyncSummary | None = None
+        self._sharing: KnownReaders | None = None  # as the overviews' "Shared with" lines last read it
 
     @property
     def member(self) -> bool:
@@ -104,6 +107,7 @@ class SyncKeeper(QObject):
         self._summary = self.ctx.session.read(sync_state.summary)
         if self._summary is None:
             return
+        self._sharing = self.ctx.session.read(sync_state.sharing_seen)
         self.label.show()
         self.action.setVisible(True)
         if self.ctx.vault.read_only:  # nothing received could be stored: say so, never try
@@ -135,13 +139,25 @@ class SyncKeeper(QObject):
         if result.received:
             for kind in RECEIVED_KINDS:  # practice-wide: every view of these kinds refreshes
                 self.ctx.session.sig_changed.emit(Changed(kind, "", ""))
+        else:
+            self._sharing_followed(result.sharing)
+        self._sharing = result.sharing
         self.sig_finished.emit()
+
+    def _sharing_followed(self, sharing: KnownReaders | None) -> None:
+        """The open overviews read their "Shared with" line again when what it says has changed (a
+        share made elsewhere, or "as of the last sync" to add or drop): a client change, practice-wide."""
+        if sharing is not None and sharing != self._sharing:
+            self.ctx.session.sig_changed.emit(Changed(Kind.CLIENT, "", ""))
 
     def _failed(self, exc: BaseException, asked: bool) -> None:
         self.running = False
         assert self._summary is not None
         offline, removed = sync_state.is_offline(exc), sync_state.is_removed(exc)
         self.label.setText(describe(self._summary, offline=offline, failed=not offline, removed=removed))
+        sharing = self.ctx.session.read(sync_state.sharing_seen)  # now "as of the last sync"
+        self._sharing_followed(sharing)
+        self._sharing = sharing
         self.sig_finished.emit()
         if removed:
             self.timer.stop()  # no sync every five minutes that can only fail again

@@ -1,31 +1,30 @@
 """The overview's "Shared with: Dr B. Okafor, clinician 3f2a91c0 (supervisor)" line, for a client of a
-vault in a group practice (core/services/practice_view.py). Who can read a client is known only to the
-server, so the line is asked for on the one background runner and fills in when it answers; a vault
-outside a practice asks nothing and shows nothing. Clinicians' names are not the client's data: privacy
-mode leaves them (it hides the client's names and words)."""
+vault in a group practice (core/services/practice_view.py). It reads the copy of who can read each
+client that every sync keeps in the vault (core/sync/known_readers.py): no server is asked when a
+client opens, so it is known away from the office too, and says "as of the last sync" when a sync has
+failed since. A vault outside a practice shows nothing. Clinicians' names are not the client's data:
+privacy mode leaves them (it hides the client's names and words)."""
 
 from __future__ import annotations
 
-import time
-import weakref
-
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from notesdesk.core.services import practice_view, sync_state
+from notesdesk.core.services import practice_view
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.lifecycle.sync_status import when
 from notesdesk.ui.session import Kind
 
-OFFLINE = "Shared with: not known while the practice server is out of reach"
 ONLY_YOU = "Not shared with any colleague"
-QUIET_AFTER_OFFLINE_S = 60.0
-"""After the server was out of reach, clients opened in the next minute do not ask again: each ask
-waits up to the connection timeout on the one background runner, ahead of other slow work."""
+NOT_KNOWN_YET = "Shared with: not known until the next practice sync"
 
 
-_OFFLINE_UNTIL: weakref.WeakKeyDictionary[AppContext, float] = weakref.WeakKeyDictionary()
-"""Per open vault (its context): until when (time.monotonic()) its server counts as out of reach."""
+def line(found: practice_view.KnownReaders) -> str:
+    """'Shared with: Dr Bob Ng', or with '(as of the last sync, 14:02)' when a sync failed since."""
+    if found.filled_at is None:
+        return NOT_KNOWN_YET
+    text = practice_view.shared_with(found.readers) or ONLY_YOU
+    return f"{text} (as of the last sync, {when(found.filled_at)})" if found.outdated else text
 
 
 class SharingLine(QLabel):
@@ -36,48 +35,22 @@ class SharingLine(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)  # names as typed by colleagues, never markup
         self.hide()
-        self.asking = False
-        gone: list[bool] = []  # filled as the widget goes; read by a job waiting its turn
-        self._gone = gone
-        self.destroyed.connect(lambda: gone.append(True))
-        summary = ctx.session.read(sync_state.summary)  # the vault's own sealed state: no server
-        self.member = summary is not None and summary.member
+        found = ctx.session.read(practice_view.known_readers, client_id)  # the vault alone: no server
+        self.member = found is not None
         if self.member:
-            # A share or a stop from the Share dialog, or a sync, announces the client as changed.
+            # A share or a stop from the Share dialog, or a sync that changed who reads what, announces
+            # the client as changed.
             ctx.session.for_client(client_id).on_change(self, (Kind.CLIENT,), self.refresh)
-            self.refresh()
+            self._show(found)
 
     def refresh(self) -> None:
-        if self.asking or not self.member:
+        found = self._ctx.session.read(practice_view.known_readers, self._client_id)
+        if found is None:
+            self.hide()
             return
-        if time.monotonic() < _OFFLINE_UNTIL.get(self._ctx, 0.0):
-            self.setText(OFFLINE)
+        self._show(found)
+
+    def _show(self, found: practice_view.KnownReaders | None) -> None:
+        if found is not None:
+            self.setText(line(found))
             self.show()
-            return
-        self.asking = True
-        ctx, client_id, gone = self._ctx, self._client_id, self._gone
-
-        def ask() -> list[practice_view.Reader] | None:
-            # Another client opened before this got its turn: nothing to ask for.
-            return None if gone else practice_view.readers(ctx.uow(), client_id)
-
-        ctx.session.background(ask, self._shown, self._failed)
-
-    def _shown(self, found: list[practice_view.Reader] | None) -> None:
-        if found is None or not shiboken6.isValid(self):
-            return  # another client was opened meanwhile
-        self.asking = False
-        self.setText(practice_view.shared_with(found) or ONLY_YOU)
-        self.show()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.asking = False
-        if sync_state.is_offline(exc):  # a laptop away from the office: a state, never a popup
-            _OFFLINE_UNTIL[self._ctx] = time.monotonic() + QUIET_AFTER_OFFLINE_S
-            self.setText(OFFLINE)
-            self.show()
-            return
-        self.hide()
-        self._ctx.errors.present(exc)
