@@ -9,6 +9,7 @@ instead of stored, so a vault never holds a setting it cannot read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ class SettingKind:
     check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
     own: bool = False
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
+    # An item shared in part (an instrument without its wording): `mark` names the part left out, and
+    # travels beside it; `take(local, received, mark)` is what is stored here of a received item.
+    mark: Callable[[str], str] | None = None
+    take: Callable[[str, str, str], str] | None = None
     # Items keyed by clinician id, each sent only by that clinician's devices (member names).
     per_clinician: bool = False
 
@@ -106,6 +111,37 @@ def without_wording(raw: str) -> str:
         data["functional_item"] = {"text": "Functional item",
                                    "options": [f"Level {n}" for n in range(len(labels))]}
     return json.dumps(data, ensure_ascii=False)
+
+
+_WORDING = ("items", "options", "stem", "functional_item")
+
+
+def wording_mark(raw: str) -> str:
+    """A digest of an instrument's whole wording (items, answer labels with their scores, stem,
+    functional item), sent beside the copy without it: a colleague holding the very same wording can
+    tell, and nothing of the wording can be read from it by one who does not hold it."""
+    data = json.loads(raw)
+    wording = {key: data.get(key) for key in _WORDING} if isinstance(data, dict) else {}
+    return "w:" + hashlib.sha256(json.dumps(wording, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def keep_wording(local: str, received: str, mark: str) -> str:
+    """A new version received without its wording, over an instrument this computer holds worded (a
+    colleague who imported the same file): keep the wording here when it is exactly the wording the
+    importer holds (`mark`, wording_mark) and fits the new version as it fitted the old (the same
+    items in the same order, answer scores, functional item: without it again, the copy is the one
+    received byte for byte). Anything else, and the received copy is stored as it came (its items
+    "Item N"): wording never lands on items it was not written for."""
+    if not mark or mark != wording_mark(local) or without_wording(received) != received:
+        return received
+    kept, worded = json.loads(received), json.loads(local)
+    if not isinstance(kept, dict) or not isinstance(worded, dict) or kept.get("id") != worded.get("id"):
+        return received
+    for key in _WORDING:
+        if key in worded:
+            kept[key] = worded[key]
+    merged = json.dumps(kept, ensure_ascii=False)
+    return merged if without_wording(merged) == received else received
 
 
 def _check_instruments(before: Items, after: Items) -> str | None:
@@ -292,7 +328,7 @@ KINDS: dict[str, SettingKind] = {
     kind.name: kind
     for kind in (
         SettingKind("instruments", INSTRUMENTS_ID, _read_instruments, _write_instruments, _check_instruments,
-                    share=without_wording),
+                    share=without_wording, mark=wording_mark, take=keep_wording),
         SettingKind("paperwork", PAPERWORK_ID, _read_paperwork, _write_paperwork, _check_paperwork),
         SettingKind("note-templates", TEMPLATE_SET_ID, _read_note_templates, _write_note_templates,
                     _check_note_templates),
