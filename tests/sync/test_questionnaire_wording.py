@@ -69,7 +69,7 @@ def test_the_importer_replacing_it_with_new_bands_leaves_the_colleague_its_wordi
 
     (on_bob,) = measures.vault_instruments(bob)
     assert (on_bob.version, [b.max for b in on_bob.bands]) == ("2", [5, 16])  # the new version came
-    assert on_bob.items == tuple(ITEMS)
+    assert on_bob.items == tuple(ITEMS) and not on_bob.wording_withheld
     assert [o.label for o in on_bob.options] == [f"answer {s}" for s in range(5)]
     assert measures.vault_instruments(alice) == (on_bob,)
     _quiet(alice, bob)
@@ -84,6 +84,7 @@ def test_new_items_drop_the_colleagues_old_wording(make_vault, admin_url, tmp_pa
 
     (on_bob,) = measures.vault_instruments(bob)
     assert on_bob.version == "2" and on_bob.items == PLACEHOLDERS  # never the old item 3 on the new one
+    assert on_bob.wording_withheld  # the app says where the wording is (tests/ui/test_wording_withheld.py)
     assert all(o.label == str(o.score) for o in on_bob.options)
     assert "Woke at four and lay awake" in measures.vault_instruments(alice)[0].items
     _quiet(alice, bob)

@@ -23,6 +23,7 @@ from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
 from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.fields import InstrumentInvalid
+from notesdesk.core.measures.model import placeholder_items
 from notesdesk.core.services.paperwork_texts import check_template
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
@@ -101,7 +102,7 @@ def without_wording(raw: str) -> str:
     licence = data.get("licence")
     if isinstance(licence, dict) and licence.get("redistribution_allowed") is True:
         return raw
-    data["items"] = [f"Item {n}" for n in range(1, len(data.get("items") or ()) + 1)]
+    data["items"] = list(placeholder_items(len(data.get("items") or ())))
     data["options"] = [{"score": o.get("score"), "label": str(o.get("score"))}
                        for o in data.get("options") or () if isinstance(o, dict)]
     data.pop("stem", None)
