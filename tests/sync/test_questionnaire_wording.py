@@ -148,7 +148,7 @@ def test_the_wording_is_kept_only_when_its_mark_matches_and_it_fits_the_copy_rec
     assert keep_wording(local, three, wording_mark(local)) == three
     # A copy that travelled worded (its licence allows) is taken as it came.
     open_licence = {**sleep_check()["licence"], "redistribution_allowed": True}
-    worded = _raw(version="2", licence=open_licence)
+    worded = _raw(version="2", licence=open_licence, items=[*ITEMS[:2], "Woke at four", ITEMS[3]])
     assert keep_wording(local, worded, wording_mark(local)) == worded
 
 

@@ -185,7 +185,10 @@ def find_receipt(uow: UnitOfWork, client_id: str, number: int | None = None, rec
     guessed at: the message names each of its receipts by the start of its id, to choose one."""
     held = list_receipts(uow, client_id)
     if receipt_id is not None:
-        return _numbered([r for r in held if r.id == receipt_id], number)
+        exactly = [r for r in held if r.id == receipt_id]
+        if not exactly:
+            raise NotFound("This client has no such receipt.")
+        return _numbered(exactly, number)
     chosen = _numbered(held, number)
     if number is not None:
         twins = [r for r in held if r.number == number]

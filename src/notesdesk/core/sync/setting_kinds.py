@@ -91,16 +91,18 @@ def _write_instruments(uow: UnitOfWork, items: Items) -> None:
         summaries.rescore_all(uow)
 
 
+def _may_share_wording(data: dict[str, object]) -> bool:
+    licence = data.get("licence")
+    return isinstance(licence, dict) and licence.get("redistribution_allowed") is True
+
+
 def without_wording(raw: str) -> str:
     """An instrument as it travels: its wording (items, answer labels, stem, functional item) stays on
     the computer that imported it unless its licence allows redistribution, so a licensed text never
     leaves it. Scoring, range, bands, critical items and change rules do not depend on the wording, so
     a colleague's vault scores, bands and flags a measure of it exactly as here."""
     data = json.loads(raw)
-    if not isinstance(data, dict):
-        return raw
-    licence = data.get("licence")
-    if isinstance(licence, dict) and licence.get("redistribution_allowed") is True:
+    if not isinstance(data, dict) or _may_share_wording(data):
         return raw
     data["items"] = list(placeholder_items(len(data.get("items") or ())))
     data["options"] = [{"score": o.get("score"), "label": str(o.get("score"))}
@@ -136,8 +138,9 @@ def keep_wording(local: str, received: str, mark: str) -> str:
     if not mark or mark != wording_mark(local) or without_wording(received) != received:
         return received
     kept, worded = json.loads(received), json.loads(local)
-    if not isinstance(kept, dict) or not isinstance(worded, dict) or kept.get("id") != worded.get("id"):
-        return received
+    if (not isinstance(kept, dict) or not isinstance(worded, dict) or _may_share_wording(kept)
+            or kept.get("id") != worded.get("id")):
+        return received  # a copy that came with its wording is taken as it came
     for key in _WORDING:
         if key in worded:
             kept[key] = worded[key]
