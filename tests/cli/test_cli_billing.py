@@ -137,3 +137,41 @@ def test_the_npi_and_tax_id_are_set_checked_and_printed_on_a_superbill(
     text = " ".join(_text(out).split())
     assert "Superbill 1" in text and "1234567893" in text and "12-3456789" in text and "F41.1" in text
     assert "Apr 2, 1988" in text and "90834" in text
+
+
+def test_a_receipt_number_issued_twice_is_reprinted_or_voided_by_the_id_chosen_never_guessed(
+        run: Runner, vault_path: Path, client_id: str, tmp_path: Path) -> None:
+    """Two computers issued number 1 offline ($150.00, and later $175.00): `--reprint 1` alone refuses
+    in one line naming both ids and writes nothing; `--id` (a prefix) prints or voids that one."""
+    from notesdesk.core.storage.vault import Vault
+    from tests.cli.conftest import PASSPHRASE
+    from tests.core import billing
+
+    run.ok("profile", "--country", "US")
+    run.ok("fees", "set", "individual", "150")
+    _signed(run, "2026-10-05")
+    _done(run, "receipt", "Zoë", "--from", "2026-10-01", "--to", "2026-10-31",
+          "--out", str(tmp_path / "a.pdf"))
+    with Vault.open(vault_path, passphrase=PASSPHRASE) as vault:
+        earlier, later = billing.issued_twice(vault, client_id, 17500)
+
+    out = tmp_path / "again.pdf"
+    refused = run("receipt", "Zoë", "--reprint", "1", "--out", str(out))
+    assert refused.code == 1 and refused.err.count("\n") == 1 and not out.exists()
+    assert "issued twice" in refused.err and "--id" in refused.err
+    assert earlier[:8] in refused.err and later[:8] in refused.err
+    listed = run.ok("receipt", "Zoë", "--list")
+    assert earlier[:8] in listed and later[:8] in listed  # the list names them too
+
+    for chosen, is_later in ((earlier, False), (later, True)):
+        _done(run, "receipt", "Zoë", "--reprint", "1", "--id", chosen[:8], "--out", str(out), "--force")
+        assert ("$175.00" in _text(out)) is is_later
+    wrong = run("receipt", "Zoë", "--reprint", "2", "--id", earlier[:8], "--out", str(out), "--force")
+    assert wrong.code == 1 and wrong.err.count("\n") == 1 and "no receipt number 2" in wrong.err
+    alone = run("receipt", "Zoë", "--list", "--id", earlier[:8])
+    assert alone.code == 2 and alone.err.count("\n") == 1
+
+    run.ok("receipt", "Zoë", "--void", "1", "--id", earlier[:8], "--reason", "issued twice")
+    listed_json = json.loads(run.ok("--json", "receipt", "Zoë", "--list"))
+    voided = {r["id"]: r["voided_on"] is not None for r in listed_json}
+    assert voided == {earlier: True, later: False}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from notesdesk.core.domain.billing import Fee
+from notesdesk.core.domain.common import new_id
 from notesdesk.core.domain.notes import Delivery, SessionType
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.services import clients, fees, notes, profile
@@ -46,3 +47,15 @@ def with_receipt(vault: Vault, client_id: str) -> None:
     for service in SessionType:
         fees.set_fee(vault.unit_of_work(), Fee(service, 12000))
     receipts.issue_receipt(vault.unit_of_work(), client_id, date(2026, 1, 1), date(2026, 12, 31))
+
+
+def issued_twice(vault: Vault, client_id: str, later_total: int) -> tuple[str, str]:
+    """The client's one receipt issued again under the same number, as a second computer offline would
+    (its own id, five minutes later, another total so the two read apart): (earlier id, later id)."""
+    with vault.unit_of_work() as uow:
+        (first,) = uow.receipts.where(client_id=client_id)
+        later = replace(first, id=new_id(), created_at=first.created_at + timedelta(minutes=5),
+                       data=replace(first.data, total=later_total))
+        uow.receipts.add(later)
+        uow.commit()
+    return first.id, later.id

@@ -185,6 +185,21 @@ def test_reprinting_a_number_the_client_does_not_have_is_refused(vault: Vault) -
     receipts.issue_receipt(vault.unit_of_work(), cid, FROM, TO)
     with pytest.raises(NotFound, match="number 7"):
         receipts.reprint_receipt(vault.unit_of_work(), cid, 7)
+    with pytest.raises(NotFound, match="no such receipt"):
+        receipts.reprint_receipt(vault.unit_of_work(), cid, receipt_id="not-a-receipt-id")
+
+
+def test_a_number_issued_twice_is_reprinted_by_id_and_never_guessed(vault: Vault) -> None:
+    cid, _sessions = practice_with_sessions(vault)
+    receipts.issue_receipt(vault.unit_of_work(), cid, FROM, TO)
+    earlier, later = billing.issued_twice(vault, cid, 1)
+    with pytest.raises(InvalidInput, match="issued twice") as refused:
+        receipts.reprint_receipt(vault.unit_of_work(), cid, 1)
+    said = str(refused.value)
+    assert "\n" not in said and earlier[:8] in said and later[:8] in said
+    for chosen in (earlier, later):
+        assert receipts.reprint_receipt(vault.unit_of_work(), cid, 1, receipt_id=chosen)[0].id == chosen
+    assert receipts.find_receipt(vault.unit_of_work(), cid).id == later  # "the latest": issued last
 
 
 def test_payments_are_checked_before_anything_is_stored(vault: Vault) -> None:

@@ -155,24 +155,47 @@ def test_voiding_one_of_two_receipts_with_the_same_number_voids_the_one_selected
         qtbot, ctx: AppContext) -> None:
     """Two computers issued number 1 offline (made here by a second copy under its own id): the person
     selects the earlier one in the list and voids it; that one is void, not the other."""
-    from datetime import timedelta
-
-    from notesdesk.core.domain.common import new_id
-
     billing.practice(ctx.vault)
     cid = billing.client(ctx.vault)
     billing.fee(ctx.vault, 15000)
     billing.session(ctx.vault, cid, date(2026, 10, 5))
     receipts.issue_receipt(ctx.uow(), cid, date(2026, 10, 1), date(2026, 10, 31))
-    with ctx.uow() as uow:
-        (stored,) = uow.receipts.where(client_id=cid)
-        uow.receipts.add(replace(stored, id=new_id(), created_at=stored.created_at + timedelta(minutes=5)))
-        uow.commit()
+    earlier, _later = billing.issued_twice(ctx.vault, cid, 15000)
     dialog = BillingDialog(ctx, cid, preview_factory=Previews())
     qtbot.addWidget(dialog)
     dialog.ask_void_reason = lambda _parent, _which: "issued twice"
     dialog.receipt_list.setCurrentRow(0)  # the earlier issued of the two
     assert dialog.void_selected()
     voided = {r.id: r.voided is not None for r in receipts.list_receipts(ctx.uow(), cid)}
-    assert voided[stored.id] is True
+    assert voided[earlier] is True
     assert sum(voided.values()) == 1
+
+
+def test_reprinting_one_of_two_receipts_with_the_same_number_prints_the_one_selected(
+        qtbot, ctx: AppContext) -> None:
+    """Number 1 issued on two computers offline, for $150.00 and (later) $175.00: the person selects
+    each in turn and reprints it; each reprint is the receipt selected, and a voided one says VOID."""
+    billing.practice(ctx.vault)
+    cid = billing.client(ctx.vault)
+    billing.fee(ctx.vault, 15000)
+    billing.session(ctx.vault, cid, date(2026, 10, 5))
+    receipts.issue_receipt(ctx.uow(), cid, date(2026, 10, 1), date(2026, 10, 31))
+    billing.issued_twice(ctx.vault, cid, 17500)
+    previews = Previews()
+    dialog = BillingDialog(ctx, cid, preview_factory=previews)
+    qtbot.addWidget(dialog)
+    for row, later in ((0, False), (1, True)):
+        dialog.receipt_list.setCurrentRow(row)
+        assert dialog.reprint_selected()
+        qtbot.waitUntil(lambda shown=row + 1: len(previews.shown) == shown, timeout=30000)
+        assert ("$175.00" in _text(previews.shown[row][0])) is later  # only the later one's total
+
+    dialog.ask_void_reason = lambda _parent, _which: "issued twice"
+    dialog.receipt_list.setCurrentRow(0)
+    assert dialog.void_selected()
+    dialog.receipt_list.setCurrentRow(0)
+    assert dialog.reprint_selected()
+    qtbot.waitUntil(lambda: len(previews.shown) == 3, timeout=30000)
+    shown = _text(previews.shown[2][0])
+    assert "$175.00" not in shown and "Receipt 1 (VOID)" in shown and "issued twice" in shown
+    assert ctx.errors.last_message is None

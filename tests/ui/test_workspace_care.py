@@ -55,7 +55,8 @@ def test_assign_homework_and_check_in_shows_adherence(workspace, ws_ctx, ws_clie
     [homework] = care.list_homework(ws_ctx.uow(), ws_client)
     assert homework.goal_id == plan.goals()[0].id and homework.recurrence.value == "daily"
     assert tab.model.rowCount() == 1
-    assert tab.model.index(0, tab.model.COL_GOAL).data() == "Take the bus to work"
+    homework_cell = tab.model.index(0, tab.model.COL_DESCRIPTION).data()
+    assert homework_cell.splitlines() == ["Breathing practice, 10 minutes", "Goal: Take the bus to work"]
     assert tab.adherence_label.text() == "No check-ins yet"  # never any: not "in the last 4 weeks"
 
     tab.view.selectRow(0)

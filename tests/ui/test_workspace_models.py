@@ -100,18 +100,24 @@ def test_homework_and_checkin_models():
     model = HomeworkTableModel()
     model.set_homework([hw, old], {"g1": "Take the bus"})
     assert model.HEADERS[model.COL_LAST] == "Last check-in"
-    assert cells(model, 0) == ["Breathing", "Take the bus", "2024-05-01", "2024-05-08", "once",
-                               "2024-05-03 partial", "active", ""]
-    assert cells(model, 1)[model.COL_GOAL] == "(earlier plan)"
-    assert cells(model, 1)[model.COL_NOTE] == "a removed note"
+    # Five columns: the goal under the homework, the note under the date assigned, "ended" under how
+    # often it repeated, the check-in's status under its date (tests/ui/test_homework_table_laptop.py).
+    assert cells(model, 0) == ["Breathing\nGoal: Take the bus", "2024-05-01", "2024-05-08", "once",
+                               "2024-05-03\npartial"]
+    assert cells(model, 1)[model.COL_DESCRIPTION] == "Diary\nGoal: (earlier plan)"
+    assert cells(model, 1)[model.COL_ASSIGNED] == "2024-04-01\nin a removed note"
     model.set_homework([hw, old], {}, {"n0": "2024-04-01 SOAP (signed)"})
-    assert cells(model, 1)[model.COL_NOTE] == "2024-04-01 SOAP (signed)"
-    # A narrow table hides columns: the description's tooltip says everything the row holds.
+    assert cells(model, 1)[model.COL_ASSIGNED] == "2024-04-01\nin SOAP (signed)"
+    tip = model.index(1, model.COL_ASSIGNED).data(TIP)
+    assert tip == "Assigned 2024-04-01, in the note 2024-04-01 SOAP (signed)"
+    model.set_homework([hw, old], {}, {"n0": "2024-04-03 SOAP (signed)"})  # a note of another day
+    assert cells(model, 1)[model.COL_ASSIGNED] == "2024-04-01\nin 2024-04-03 SOAP (signed)"
+    # The description's tooltip says everything the row holds.
     assert model.index(1, model.COL_DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole).splitlines() == [
         "Diary", "Goal: (earlier plan)", "Assigned: 2024-04-01", "Repeats: once", "Last check-in: none yet",
-        "State: ended", "Assigned in: 2024-04-01 SOAP (signed)"]
-    assert model.index(1, model.COL_GOAL).data(TIP) == "(earlier plan)"
-    assert cells(model, 1)[model.COL_LAST] == "none yet" and cells(model, 1)[model.COL_STATE] == "ended"
+        "State: ended", "Assigned in: 2024-04-03 SOAP (signed)"]
+    assert cells(model, 1)[model.COL_LAST] == "none yet"
+    assert cells(model, 1)[model.COL_RECURRENCE] == "once\nended"
     checkins = CheckinTableModel()
     checkins.set_rows(hw.checkins)
     assert cells(checkins, 0) == ["2024-05-03", "partial", "some days"]

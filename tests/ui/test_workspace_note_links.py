@@ -33,10 +33,15 @@ def assign_in_homework_tab(workspace, qtbot, description: str) -> str:
 
 
 def assigned_in(workspace, homework_id: str) -> str:
-    """What the Homework tab shows in its "Assigned in" column (after switching to it)."""
+    """The note the Homework tab names under the date assigned (after switching to it), in full as the
+    cell's tooltip has it; "" when none is named."""
     tab = workspace.homework_tab
     workspace.tabs.setCurrentWidget(tab)
-    return tab.model.index(tab.model.row_of(homework_id), tab.model.COL_NOTE).data()
+    cell = tab.model.index(tab.model.row_of(homework_id), tab.model.COL_ASSIGNED)
+    if len(cell.data().splitlines()) < 2:
+        return ""
+    assert cell.data().splitlines()[1].startswith("in ")
+    return cell.data(Qt.ItemDataRole.ToolTipRole).split(", in ", 1)[1].removeprefix("the note ")
 
 
 def draft_with_ticked_homework(workspace, qtbot, homework_id: str):
@@ -154,7 +159,7 @@ def test_edit_existing_homework_in_the_homework_tab(workspace, ws_ctx, ws_client
     assert stored.due_date == date(2030, 1, 31) and not stored.active
     row = tab.model.row_of(homework_id)
     assert tab.model.index(row, tab.model.COL_DESCRIPTION).data() == "Breathing practice, twice a day"
-    assert tab.model.index(row, tab.model.COL_STATE).data() == "ended"
+    assert tab.model.index(row, tab.model.COL_RECURRENCE).data().splitlines()[-1] == "ended"
     assert "(ended)" in workspace.notes_tab.editor.links.homework_assigned.item(0).text()
 
 

@@ -4,8 +4,9 @@ superbills (receipt): numbered, sealed and reprinted from what was issued."""
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notesdesk.cli.io import Cli, EnumArg, add_command, add_group, check_out, date_arg, day, short, write_out
 from notesdesk.cli.records import find_client, resolve
@@ -15,6 +16,9 @@ from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import Delivery, SessionType
 from notesdesk.core.errors import UsageError
 from notesdesk.core.services import fees, payments
+
+if TYPE_CHECKING:  # the CLI opens the vault in one place (cli/io.py); here it is only a type
+    from notesdesk.core.storage.vault import Vault
 
 FEES_EPILOG = """\
 Amounts are in the currency of the practice's country (notesdesk profile --country), e.g. 150 or
@@ -30,7 +34,9 @@ the client's insurer; no claim is submitted. Each receipt takes the next number 
 kept, sealed, exactly as issued: --reprint N writes receipt N again, the same document whatever
 changed since. A refused receipt takes no number. Never shows a note's text or psychotherapy notes.
 --void N --reason TEXT marks receipt N void (issued in error): it keeps its number, reprints marked
-VOID, and the number is never used again.
+VOID, and the number is never used again. Two computers of a practice offline can issue one number
+twice: --reprint N then refuses rather than guess and names both receipts; add --id ID (the start of
+the id it names, also shown by --list) to reprint or void the one meant.
 """
 
 
@@ -77,6 +83,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     rec.add_argument("--list", action="store_true", help="list the client's receipts")
     rec.add_argument("--void", type=int, metavar="N", help="mark receipt number N void (with --reason)")
     rec.add_argument("--reason", default="", metavar="TEXT", help="why the receipt is void")
+    rec.add_argument("--id", dest="receipt_id", metavar="ID",
+                     help="with --reprint N or --void N: which receipt, where number N was issued twice")
     rec.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
     rec.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
@@ -178,6 +186,8 @@ def _check_receipt_args(args: argparse.Namespace) -> None:
                          "--void N --reason TEXT, or --list.")
     if args.reason and not voiding:
         raise UsageError("--reason goes with --void N.")
+    if args.receipt_id is not None and args.reprint is None and not voiding:
+        raise UsageError("--id goes with --reprint N or --void N (a number issued twice).")
     if voiding:
         if args.out is not None or args.superbill:
             raise UsageError("--void N writes no PDF: reprint it afterwards with --reprint N --out FILE.")
@@ -202,7 +212,9 @@ def cmd_receipt(cli: Cli, args: argparse.Namespace) -> int:
     with cli.open_vault() as vault:
         client = find_client(vault, args.client)
         if args.reprint is not None:
-            receipt, pdf = receipts.reprint_receipt(vault.unit_of_work(), client.id, args.reprint)
+            chosen = _chosen_id(vault, client.id, args.receipt_id)
+            receipt, pdf = receipts.reprint_receipt(vault.unit_of_work(), client.id, args.reprint,
+                                                    receipt_id=chosen)
         else:
             kind = ReceiptKind.SUPERBILL if args.superbill else ReceiptKind.RECEIPT
             issued = receipts.issue_receipt(vault.unit_of_work(), client.id, args.start, args.end, kind)
@@ -220,6 +232,15 @@ def cmd_receipt(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def _chosen_id(vault: Vault, client_id: str, query: str | None) -> str | None:
+    """The full id of the client's receipt named by --id (a prefix will do); None without --id."""
+    from notesdesk.core.services import receipts
+
+    if query is None:
+        return None
+    return resolve([r.id for r in receipts.list_receipts(vault.unit_of_work(), client_id)], query, "receipt")
+
+
 def _list_receipts(cli: Cli, args: argparse.Namespace) -> int:
     from notesdesk.core.services import receipts
 
@@ -235,11 +256,14 @@ def _list_receipts(cli: Cli, args: argparse.Namespace) -> int:
         return 0
     if not found:
         cli.out("No receipts.")
+    twice = {n for n, times in Counter(r.number for r in found).items() if times > 1}
     for r in found:
         d = r.data
         void = f"  VOID since {day(r.voided.on)}" if r.voided else ""
+        # A number issued twice (offline): the id that --id takes tells its receipts apart.
+        named = f"  id {r.id[:receipts.ID_SHOWN]}" if r.number in twice else ""
         cli.out(f"{d.number:>5}  {d.kind.value:<9}  issued {day(d.issued_on)}  {day(d.period_from)} to "
-                f"{day(d.period_to)}  {format_amount(d.total, d.currency):>12}{void}")
+                f"{day(d.period_to)}  {format_amount(d.total, d.currency):>12}{void}{named}")
     return 0
 
 
@@ -248,7 +272,9 @@ def _void_receipt(cli: Cli, args: argparse.Namespace) -> int:
 
     with cli.open_vault() as vault:
         client = find_client(vault, args.client)
-        voided = receipts.void_receipt(vault.unit_of_work(), client.id, args.void, args.reason)
+        chosen = _chosen_id(vault, client.id, args.receipt_id)
+        voided = receipts.void_receipt(vault.unit_of_work(), client.id, args.void, args.reason,
+                                       receipt_id=chosen)
     assert voided.voided is not None
     if cli.json:
         cli.emit_json({"id": voided.id, "number": voided.number, "voided_on": voided.voided.on.isoformat(),

@@ -148,6 +148,12 @@ class Licence:
     redistribution_allowed: bool
 
 
+def placeholder_items(count: int) -> tuple[str, ...]:
+    """What a questionnaire's items read as on a colleague's computer when its licence keeps the
+    wording on the computer that imported it (core/sync/setting_kinds.without_wording)."""
+    return tuple(f"Item {n}" for n in range(1, count + 1))
+
+
 @dataclass(frozen=True)
 class Instrument:
     id: str
@@ -176,6 +182,13 @@ class Instrument:
     @property
     def option_scores(self) -> frozenset[int]:
         return frozenset(o.score for o in self.options)
+
+    @property
+    def wording_withheld(self) -> bool:
+        """Received without its wording: a licence that keeps it where it was imported, placeholder
+        items and answers that are their scores (core/sync/setting_kinds.without_wording)."""
+        return (not self.licence.redistribution_allowed and self.items == placeholder_items(len(self.items))
+                and all(o.label == str(o.score) for o in self.options))
 
     def band_for(self, total: int) -> Band | None:
         return next((b for b in self.bands if b.min <= total <= b.max), None)

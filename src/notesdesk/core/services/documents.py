@@ -168,11 +168,13 @@ def _consent_audit_name(choice: ConsentKind | None) -> str:
 RECEIPT_REPRINT = "receipt (reprint)"
 
 
-def _receipt(uow: UnitOfWork, client_id: str, number: int | None, audit: AuditAction | None,
+def _receipt(uow: UnitOfWork, client_id: str, receipt_id: str | None, audit: AuditAction | None,
              protected: bool | None) -> ReceiptData:
-    """The client's receipt `number` (None: the latest) as issued; a new receipt is issued, numbered,
-    through services/receipts.issue_receipt (Client → Receipt… in the app, `notesdesk receipt`)."""
-    data = receipts.find_receipt(uow, client_id, number).data
+    """The client's receipt `receipt_id` (None: the latest) as issued, marked VOID if voided since. By
+    id, not number: two computers offline can issue one number twice (the billing dialog passes the
+    receipt selected). A new receipt is issued, numbered, through services/receipts.issue_receipt
+    (Client → Receipt… in the app, `notesdesk receipt`)."""
+    data = receipts.find_receipt(uow, client_id, receipt_id=receipt_id).as_printed
     if audit is not None:
         summary.log_document(uow, client_id, audit, RECEIPT_REPRINT, protected)
     return data
@@ -237,7 +239,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "receipt", "Latest receipt (reprint)", "Receipt (reprint)", "receipt", _receipt,
-            _render_receipt, lambda _choice: RECEIPT_REPRINT, needs="receipt", choice=int,
+            _render_receipt, lambda _choice: RECEIPT_REPRINT, needs="receipt", choice=str,
         ),
         DocumentKind(
             "plan-signature", "Plan signature page", "Plan signature page (for the client to sign)",

@@ -178,9 +178,29 @@ def numbers_issued_twice(uow: UnitOfWork) -> list[int]:
     return sorted(number for number, times in counted.items() if times > 1)
 
 
-def find_receipt(uow: UnitOfWork, client_id: str, number: int | None = None) -> Receipt:
-    """The client's receipt with this number (None: their latest)."""
-    return _numbered(list_receipts(uow, client_id), number)
+def find_receipt(uow: UnitOfWork, client_id: str, number: int | None = None, receipt_id: str | None = None
+                 ) -> Receipt:
+    """The client's receipt `receipt_id` (the one a person selected in a list), else the one numbered
+    `number`, else their latest. A number issued twice (two computers offline) is refused rather than
+    guessed at: the message names each of its receipts by the start of its id, to choose one."""
+    held = list_receipts(uow, client_id)
+    if receipt_id is not None:
+        exactly = [r for r in held if r.id == receipt_id]
+        if not exactly:
+            raise NotFound("This client has no such receipt.")
+        return _numbered(exactly, number)
+    chosen = _numbered(held, number)
+    if number is not None:
+        twins = [r for r in held if r.number == number]
+        if len(twins) > 1:
+            which = ", ".join(f"{r.id[:ID_SHOWN]} issued {r.data.issued_on.isoformat()}" for r in twins)
+            raise InvalidInput(f"Receipt number {number} was issued twice (on two computers while offline): "
+                               f"say which with --id ({which}).")
+    return chosen
+
+
+ID_SHOWN = 8
+"""How much of a receipt's id names it where a number was issued twice (the CLI takes a prefix)."""
 
 
 def _numbered(found: list[Receipt], number: int | None) -> Receipt:
@@ -193,9 +213,10 @@ def _numbered(found: list[Receipt], number: int | None) -> Receipt:
 
 
 def receipt_data(uow: UnitOfWork, client_id: str, number: int | None = None,
-                 audit: AuditAction | None = None, protected: bool | None = None) -> ReceiptData:
-    """A stored receipt's snapshot for a reprint (the document registry's gather), audited as `audit`."""
-    receipt = find_receipt(uow, client_id, number)
+                 audit: AuditAction | None = None, protected: bool | None = None,
+                 receipt_id: str | None = None) -> ReceiptData:
+    """A stored receipt's snapshot for a reprint (marked VOID when voided since), audited as `audit`."""
+    receipt = find_receipt(uow, client_id, number, receipt_id)
     if audit is not None:
         log_receipt(uow, receipt, audit, protected)
     return receipt.as_printed
@@ -213,9 +234,11 @@ def log_receipt(uow: UnitOfWork, receipt: Receipt, action: AuditAction, protecte
 
 
 def reprint_receipt(uow: UnitOfWork, client_id: str, number: int | None = None, password: str | None = None,
-                    audit: AuditAction = AuditAction.EXPORT) -> tuple[Receipt, bytes]:
-    """The stored receipt rendered again from its snapshot: the same document as the first print."""
-    receipt = find_receipt(uow, client_id, number)
+                    audit: AuditAction = AuditAction.EXPORT, receipt_id: str | None = None
+                    ) -> tuple[Receipt, bytes]:
+    """The stored receipt rendered again from its snapshot: the same document as the first print.
+    `receipt_id`: exactly that receipt (find_receipt says how a number issued twice is chosen)."""
+    receipt = find_receipt(uow, client_id, number, receipt_id)
     log_receipt(uow, receipt, audit, password is not None)
     return receipt, render(receipt.as_printed, password)
 

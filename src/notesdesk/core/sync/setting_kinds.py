@@ -9,6 +9,7 @@ instead of stored, so a vault never holds a setting it cannot read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
 from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.fields import InstrumentInvalid
+from notesdesk.core.measures.model import placeholder_items
 from notesdesk.core.services.paperwork_texts import check_template
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
@@ -53,6 +55,10 @@ class SettingKind:
     check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
     own: bool = False
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
+    # An item shared in part (an instrument without its wording): `mark` names the part left out, and
+    # travels beside it; `take(local, received, mark)` is what is stored here of a received item.
+    mark: Callable[[str], str] | None = None
+    take: Callable[[str, str, str], str] | None = None
     # Items keyed by clinician id, each sent only by that clinician's devices (member names).
     per_clinician: bool = False
 
@@ -85,18 +91,20 @@ def _write_instruments(uow: UnitOfWork, items: Items) -> None:
         summaries.rescore_all(uow)
 
 
+def _may_share_wording(data: dict[str, object]) -> bool:
+    licence = data.get("licence")
+    return isinstance(licence, dict) and licence.get("redistribution_allowed") is True
+
+
 def without_wording(raw: str) -> str:
     """An instrument as it travels: its wording (items, answer labels, stem, functional item) stays on
     the computer that imported it unless its licence allows redistribution, so a licensed text never
     leaves it. Scoring, range, bands, critical items and change rules do not depend on the wording, so
     a colleague's vault scores, bands and flags a measure of it exactly as here."""
     data = json.loads(raw)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _may_share_wording(data):
         return raw
-    licence = data.get("licence")
-    if isinstance(licence, dict) and licence.get("redistribution_allowed") is True:
-        return raw
-    data["items"] = [f"Item {n}" for n in range(1, len(data.get("items") or ()) + 1)]
+    data["items"] = list(placeholder_items(len(data.get("items") or ())))
     data["options"] = [{"score": o.get("score"), "label": str(o.get("score"))}
                        for o in data.get("options") or () if isinstance(o, dict)]
     data.pop("stem", None)
@@ -106,6 +114,38 @@ def without_wording(raw: str) -> str:
         data["functional_item"] = {"text": "Functional item",
                                    "options": [f"Level {n}" for n in range(len(labels))]}
     return json.dumps(data, ensure_ascii=False)
+
+
+_WORDING = ("items", "options", "stem", "functional_item")
+
+
+def wording_mark(raw: str) -> str:
+    """A digest of an instrument's whole wording (items, answer labels with their scores, stem,
+    functional item), sent beside the copy without it: a colleague holding the very same wording can
+    tell, and nothing of the wording can be read from it by one who does not hold it."""
+    data = json.loads(raw)
+    wording = {key: data.get(key) for key in _WORDING} if isinstance(data, dict) else {}
+    return "w:" + hashlib.sha256(json.dumps(wording, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def keep_wording(local: str, received: str, mark: str) -> str:
+    """A new version received without its wording, over an instrument this computer holds worded (a
+    colleague who imported the same file): keep the wording here when it is exactly the wording the
+    importer holds (`mark`, wording_mark) and fits the new version as it fitted the old (the same
+    items in the same order, answer scores, functional item: without it again, the copy is the one
+    received byte for byte). Anything else, and the received copy is stored as it came (its items
+    "Item N"): wording never lands on items it was not written for."""
+    if not mark or mark != wording_mark(local) or without_wording(received) != received:
+        return received
+    kept, worded = json.loads(received), json.loads(local)
+    if (not isinstance(kept, dict) or not isinstance(worded, dict) or _may_share_wording(kept)
+            or kept.get("id") != worded.get("id")):
+        return received  # a copy that came with its wording is taken as it came
+    for key in _WORDING:
+        if key in worded:
+            kept[key] = worded[key]
+    merged = json.dumps(kept, ensure_ascii=False)
+    return merged if without_wording(merged) == received else received
 
 
 def _check_instruments(before: Items, after: Items) -> str | None:
@@ -292,7 +332,7 @@ KINDS: dict[str, SettingKind] = {
     kind.name: kind
     for kind in (
         SettingKind("instruments", INSTRUMENTS_ID, _read_instruments, _write_instruments, _check_instruments,
-                    share=without_wording),
+                    share=without_wording, mark=wording_mark, take=keep_wording),
         SettingKind("paperwork", PAPERWORK_ID, _read_paperwork, _write_paperwork, _check_paperwork),
         SettingKind("note-templates", TEMPLATE_SET_ID, _read_note_templates, _write_note_templates,
                     _check_note_templates),

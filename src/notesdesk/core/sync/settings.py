@@ -45,6 +45,9 @@ class SettingChange:
     items: dict[str, str] = field(default_factory=dict)  # item -> its value
     base: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was made from
     removed: dict[str, list[str]] = field(default_factory=dict)  # item -> the tokens it was removed at
+    # item -> what its value leaves out (SettingKind.mark: an instrument's wording digest); a version
+    # without it ignores it.
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ def outgoing(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> byte
         known = bases.get(_base_key(setting, item), [])
         if known != [_token(value)]:
             change.items[item], change.base[item] = value, known
+            if kind.mark is not None and value != own:
+                change.marks[item] = kind.mark(own)
             bases[_base_key(setting, item)] = [_token(value)]
     prefix = _base_key(setting, "")
     for key in [k for k in bases if k.startswith(prefix) and k[len(prefix):] not in items]:
@@ -175,7 +180,10 @@ def incoming(
         elif shared is None or _token(shared) in change.base.get(item, []) or not mine_stands:
             if shared is not None and _token(shared) not in change.base.get(item, []):
                 aside.append(SetAside(setting, item, local, "", "changed on two computers"))
-            items[item] = value
+            kept = value  # the token stays the value's as sent: what this vault keeps of its own is no change
+            if local is not None and kind.take is not None:
+                kept = kind.take(local, value, change.marks.get(item, ""))
+            items[item] = kept
             moved[_base_key(setting, item)] = [_token(value)]
         else:
             aside.append(SetAside(setting, item, value, device, "changed on two computers"))

@@ -234,8 +234,10 @@ class BillingDialog(QDialog):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def reprint_selected(self) -> bool:
-        number = self._selected_number()
-        return False if number is None else self.reports.preview("receipt", number)
+        """Reprint the receipt selected (none selected: the last listed), by its id: one number issued
+        twice offline names two receipts."""
+        item = self.receipt_list.currentItem() or self.receipt_list.item(self.receipt_list.count() - 1)
+        return False if item is None else self.reports.preview("receipt", str(item.data(RECEIPT_ID_ROLE)))
 
     def void_selected(self) -> bool:
         """Ask why, then mark the selected receipt void; a refusal reaches the presenter, nothing stored."""

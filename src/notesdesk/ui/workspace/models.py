@@ -168,8 +168,16 @@ class PrivateNoteListModel(RowsModel[PrivateNote]):
 
 
 class HomeworkTableModel(RowsModel[Homework]):
-    COL_DESCRIPTION, COL_GOAL, COL_ASSIGNED, COL_DUE, COL_RECURRENCE, COL_LAST, COL_STATE, COL_NOTE = range(8)
-    HEADERS = ("Homework", "Goal", "Assigned", "Due", "Repeats", "Last check-in", "State", "Assigned in")
+    """Five columns, so that all of them fit beside the forms on a 1366×768 screen: what each column
+    used to hold alone now reads as a second line where it belongs. The goal under the homework it is
+    for (the homework column wraps and takes the spare width), the note it was assigned in under the
+    date it was assigned (that note's date is nearly always the same day), an ended homework under how
+    often it repeated, and the last check-in's status under its date."""
+
+    COL_DESCRIPTION, COL_ASSIGNED, COL_DUE, COL_RECURRENCE, COL_LAST = range(5)
+    HEADERS = ("Homework", "Assigned", "Due", "Repeats", "Last check-in")
+    # The widest second lines: the columns keep room for them before such a row appears.
+    WIDEST = {COL_RECURRENCE: "weekly\nended", COL_LAST: "2000-12-31\nnot done"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -186,42 +194,52 @@ class HomeworkTableModel(RowsModel[Homework]):
             self._notes = dict(note_labels)
         self.set_rows(homework)
 
+    def goal(self, row: Homework) -> str:
+        return self._goals.get(row.goal_id or "", "(earlier plan)" if row.goal_id else "")
+
+    def assigned_in(self, row: Homework) -> str:
+        """The note it was assigned in, as pick lists name it ('2024-03-04 SOAP (signed)'), or ''."""
+        return self._notes.get(row.assigned_in_note, "a removed note") if row.assigned_in_note else ""
+
+    def _in_note(self, row: Homework) -> str:
+        label = self._notes.get(row.assigned_in_note or "")
+        return f"the note {label}" if label else "a removed note"
+
     def cell(self, row: Homework, column: int) -> str:
         if column == self.COL_DESCRIPTION:
-            return row.description
-        if column == self.COL_GOAL:
-            return self._goals.get(row.goal_id or "", "(earlier plan)" if row.goal_id else "")
+            goal = self.goal(row)
+            return f"{row.description}\nGoal: {goal}" if goal else row.description
         if column == self.COL_ASSIGNED:
-            return _day(row.assigned_on)
+            # The note's date is the day assigned, nearly always: said once (the tooltip has it whole).
+            day, label = _day(row.assigned_on), self._notes.get(row.assigned_in_note or "")
+            if not row.assigned_in_note:
+                return day
+            return f"{day}\nin {label.removeprefix(day + ' ')}" if label else f"{day}\nin a removed note"
         if column == self.COL_DUE:
             return _day(row.due_date)
         if column == self.COL_RECURRENCE:
-            return row.recurrence.value
+            return row.recurrence.value if row.active else f"{row.recurrence.value}\nended"
         if column == self.COL_LAST:
             last = max(row.checkins, key=lambda c: c.checkin_date, default=None)
-            return f"{last.checkin_date.isoformat()} {last.status.value}" if last else "none yet"
-        if column == self.COL_STATE:
-            return "active" if row.active else "ended"
-        if column == self.COL_NOTE and row.assigned_in_note:
-            return self._notes.get(row.assigned_in_note, "a removed note")
+            return f"{last.checkin_date.isoformat()}\n{last.status.value}" if last else "none yet"
         return ""
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ItemDataRole.ToolTipRole and row is not None and index.column() == self.COL_DESCRIPTION:
-            return self.details(row)
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None:
+            if index.column() == self.COL_DESCRIPTION:
+                return self.details(row)
+            if index.column() == self.COL_ASSIGNED and row.assigned_in_note:
+                return f"Assigned {_day(row.assigned_on)}, in {self._in_note(row)}"
         return super().data(index, role)
 
     def details(self, row: Homework) -> str:
         """Everything the row says, for the description's tooltip (a narrow table hides columns)."""
-        lines = [row.description]
-        if row.rationale:
-            lines.append(f"Why: {row.rationale}")
-        for column in range(self.COL_GOAL, len(self.HEADERS)):
-            value = self.cell(row, column)
-            if value:
-                lines.append(f"{self.HEADERS[column]}: {value}")
-        return "\n".join(lines)
+        last = self.cell(row, self.COL_LAST).replace("\n", " ")
+        said = (("Why", row.rationale), ("Goal", self.goal(row)), ("Assigned", _day(row.assigned_on)),
+                ("Due", _day(row.due_date)), ("Repeats", row.recurrence.value), ("Last check-in", last),
+                ("State", "active" if row.active else "ended"), ("Assigned in", self.assigned_in(row)))
+        return "\n".join([row.description, *(f"{name}: {value}" for name, value in said if value)])
 
 
 class CheckinTableModel(RowsModel[Checkin]):

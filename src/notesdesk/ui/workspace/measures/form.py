@@ -31,6 +31,10 @@ from notesdesk.ui.workspace.measures.options import (
 )
 from notesdesk.ui.workspace.widgets import named
 
+WORDING_WITHHELD = ("The wording of this questionnaire stays on the computer that imported it (its licence "
+                    "does not allow sharing it): import its file here to see the questions and answers.")
+"""Said where the instructions go, for a questionnaire received from a colleague without its wording."""
+
 
 class AdministerForm(QWidget):
     sig_finished = Signal()
@@ -170,8 +174,9 @@ class AdministerForm(QWidget):
         self._functional = None
         self.index = 0
         self.title.setText(instrument.title or instrument.name)
-        self.stem.setText(instrument.stem)
-        self.stem.setVisible(bool(instrument.stem))
+        stem = WORDING_WITHHELD if instrument.wording_withheld else instrument.stem
+        self.stem.setText(stem)
+        self.stem.setVisible(bool(stem))
         self.licence_label.setText(instrument.licence.attribution)
         self._build_all()
         self.set_one_per_screen(one_per_screen)
