@@ -218,8 +218,9 @@ def _issued_twice(numbers: list[int]) -> str:
     """What to do about receipt numbers two computers both issued offline (docs/design-notes.md §9)."""
     listed = ", ".join(str(n) for n in numbers)
     what = f"Receipt number {listed} was" if len(numbers) == 1 else f"Receipt numbers {listed} were"
-    return (f"{what} issued twice (on two computers while offline): void one with 'notesdesk receipt "
-            f"CLIENT --void {numbers[0]} --reason ...' and issue it again; it takes a new number.")
+    return (f"{what} issued twice (on two computers while offline): 'notesdesk receipt CLIENT --list' "
+            f"shows both with their ids; void one with 'notesdesk receipt CLIENT --void {numbers[0]} --id ID "
+            f"--reason ...' and issue it again; it takes a new number.")
 
 
 def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
