@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import msgspec
 
@@ -39,6 +40,11 @@ from notesdesk.core.sync import state as st
 
 Items = dict[str, str]
 PAPERWORK_ID = PaperworkTemplates().id
+RECEIVED = "receive"  # audited as received, so never pushed back (a write made here: "edit", sent)
+
+
+class Writer(Protocol):
+    def __call__(self, uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class SettingKind:
     name: str  # as it is named on the server (the row id of its changes)
     secret_id: str  # its row in the vault's `secret` table
     read: Callable[[UnitOfWork], Items]
-    write: Callable[[UnitOfWork, Items], None]
+    write: Writer
     check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
     own: bool = False
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
@@ -57,12 +63,12 @@ class SettingKind:
     per_clinician: bool = False
 
 
-def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T) -> None:
-    """A received setting, stored (audited as received, so it is never pushed back)."""
+def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T, action: str) -> None:
+    """A setting stored: received (audited so, never pushed back), or taken back here ("edit")."""
     if table.find(row_id) is None:
-        table.add(obj, action="receive")
+        table.add(obj, action="create" if action == "edit" else action)
     else:
-        table.replace(obj, action="receive")
+        table.replace(obj, action=action)
 
 
 # -- imported questionnaires -------------------------------------------------------------------------
@@ -78,8 +84,8 @@ def _read_instruments(uow: UnitOfWork) -> Items:
     return {_instrument_id(raw): raw for raw in (found.files if found else ())}
 
 
-def _write_instruments(uow: UnitOfWork, items: Items) -> None:
-    _put(instruments_table(uow), INSTRUMENTS_ID, InstrumentFiles(tuple(items.values())))
+def _write_instruments(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
+    _put(instruments_table(uow), INSTRUMENTS_ID, InstrumentFiles(tuple(items.values())), action)
     assert uow.session is not None
     if summaries.ready(uow.session):  # the list's standings are scored with these instruments
         summaries.rescore_all(uow)
@@ -138,10 +144,10 @@ def _read_paperwork(uow: UnitOfWork) -> Items:
     return {kind.value: text for kind, text in (found.texts if found else ())}
 
 
-def _write_paperwork(uow: UnitOfWork, items: Items) -> None:
+def _write_paperwork(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     order = list(ConsentKind)
     texts = sorted(((ConsentKind(k), text) for k, text in items.items()), key=lambda kt: order.index(kt[0]))
-    _put(_paperwork(uow), PAPERWORK_ID, PaperworkTemplates(texts=tuple(texts)))
+    _put(_paperwork(uow), PAPERWORK_ID, PaperworkTemplates(texts=tuple(texts)), action)
 
 
 def _check_paperwork(_before: Items, after: Items) -> str | None:
@@ -167,9 +173,9 @@ def _read_note_templates(uow: UnitOfWork) -> Items:
     return {t.id: encode(t).decode() for t in (found.templates if found else ())}
 
 
-def _write_note_templates(uow: UnitOfWork, items: Items) -> None:
+def _write_note_templates(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     templates = tuple(decode(raw.encode(), NoteTemplate) for raw in items.values())
-    _put(_note_templates(uow), TEMPLATE_SET_ID, TemplateSet(templates))
+    _put(_note_templates(uow), TEMPLATE_SET_ID, TemplateSet(templates), action)
 
 
 def _check_note_templates(_before: Items, after: Items) -> str | None:
@@ -208,10 +214,11 @@ def _read_fees(uow: UnitOfWork) -> Items:
     return {CURRENCY: found.currency} | {fee_item(f): encode(f).decode() for f in found.fees}
 
 
-def _write_fees(uow: UnitOfWork, items: Items) -> None:
+def _write_fees(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     fees = sorted((decode(raw.encode(), Fee) for k, raw in items.items() if k != CURRENCY),
                   key=lambda f: f.key)
-    _put(_fees(uow), FEE_SCHEDULE_ID, FeeSchedule(items.get(CURRENCY, ""), tuple(fees), updated_at=now()))
+    schedule = FeeSchedule(items.get(CURRENCY, ""), tuple(fees), updated_at=now())
+    _put(_fees(uow), FEE_SCHEDULE_ID, schedule, action)
 
 
 def _check_fees(_before: Items, after: Items) -> str | None:
@@ -267,10 +274,10 @@ def _read_member_names(uow: UnitOfWork) -> Items:
     return items
 
 
-def _write_member_names(uow: UnitOfWork, items: Items) -> None:
+def _write_member_names(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     me = st.required_identity(uow).clinician_id
     kept = tuple(sorted((who, raw) for who, raw in items.items() if who != me))
-    _put(_member_names(uow), MEMBER_NAMES_ID, MemberNames(kept))
+    _put(_member_names(uow), MEMBER_NAMES_ID, MemberNames(kept), action)
 
 
 def _check_member_names(_before: Items, after: Items) -> str | None:

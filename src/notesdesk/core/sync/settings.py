@@ -21,6 +21,7 @@ from datetime import datetime
 import msgspec
 
 from notesdesk.core.domain.common import now
+from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
@@ -112,6 +113,54 @@ def set_aside(uow: UnitOfWork) -> tuple[SetAside, ...]:
     """The settings' versions that did not stand here, oldest first (inside an entered unit of work)."""
     found = _table(uow).find(SET_ASIDE_ID)
     return found.versions if found else ()
+
+
+def version_id(version: SetAside) -> str:
+    """A set-aside version's short id, as `practice settings-aside` lists it: drawn from what the
+    version is, so versions kept aside before ids were shown have one too."""
+    value = "-" if version.value is None else "+" + version.value
+    text = "\x1f".join((version.setting, version.item, value, version.device, version.at.isoformat()))
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _without(uow: UnitOfWork, wanted: str) -> SetAside:
+    """The version `wanted` names, taken out of those kept aside (NotFound: none is)."""
+    table = _table(uow)
+    found = table.find(SET_ASIDE_ID)
+    versions = found.versions if found else ()
+    for n, version in enumerate(versions):
+        if version_id(version) == wanted.strip():
+            table.replace(SetAsideSettings((*versions[:n], *versions[n + 1:])))
+            return version
+    raise NotFound(f"No setting's version kept aside has id {wanted.strip()[:40]}; nothing was changed.")
+
+
+def take_back(uow: UnitOfWork, wanted: str) -> SetAside:
+    """Make a version kept aside the one in use here (inside an entered unit of work): a new edit
+    here, sent at the next sync, so it reaches every device the setting travels to."""
+    version = _without(uow, wanted)
+    kind = KINDS[version.setting]
+    if kind.per_clinician:  # sent by that clinician's devices only: a version from here would be refused
+        raise InvalidInput("A colleague's name is theirs to change in their profile: discard this version.")
+    before = kind.read(uow)
+    items = dict(before)
+    if version.value is None:
+        items.pop(version.item, None)
+    else:
+        items[version.item] = version.value
+    why = kind.check(before, items)
+    if why is not None:
+        raise InvalidInput(f"This version cannot be used here ({why}); nothing was changed.")
+    kind.write(uow, items, "edit")
+    uow.record("practice-setting-taken-back", detail=version.setting)
+    return version
+
+
+def discard(uow: UnitOfWork, wanted: str) -> SetAside:
+    """Drop a version kept aside (inside an entered unit of work); the audit keeps that it was."""
+    version = _without(uow, wanted)
+    uow.record("practice-setting-discarded", detail=version.setting)
+    return version
 
 
 def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:
