@@ -10,7 +10,7 @@ certified note key; otherwise by the start of their clinician id."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from notesdesk.core.crypto import signing
@@ -64,6 +64,7 @@ class PracticeView:
     status: practice.Status
     members: list[Member]
     to_resolve: int
+    devices: dict[str, str] = field(default_factory=dict)  # device id -> its clinician, as labelled
 
 
 def clinician_label(clinician_id: str, name: str, you: bool = False) -> str:
@@ -150,7 +151,10 @@ def overview(uow: UnitOfWork) -> PracticeView:
     ]
     order = {MEMBER: 0, WAITING: 1, REMOVED: 2}
     members.sort(key=lambda m: (order[m.state], not m.you, not m.name, m.label.casefold()))
-    return PracticeView(status, members, waiting)
+    label = {m.clinician_id: m.label for m in members}
+    devices = {device_id: label[entry.keys.clinician_id] for device_id, entry in listed.items()
+               if entry.keys.clinician_id in label}
+    return PracticeView(status, members, waiting, devices)
 
 
 def readers(uow: UnitOfWork, client_id: str) -> list[Reader]:

@@ -69,6 +69,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
     if found.receipts_numbered_twice:  # issued on two computers offline: void one and reissue it
         twice = found.receipts_numbered_twice
         text += f" · {twice} receipt number{'s' if twice > 1 else ''} issued twice"
+    if found.settings_aside:  # used or discarded in File ▸ Practice…
+        aside = found.settings_aside
+        text += f" · {aside} setting version{'s' if aside > 1 else ''} kept aside"
     return text
 
 
