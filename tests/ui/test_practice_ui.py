@@ -96,7 +96,7 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     dialog.share.click()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.readers.rowCount() == 2, timeout=60_000)
     # Bob has no signed note here: he is named by his profile's name, which synced.
-    assert dialog.status.text().startswith("Shared with Dr Bob as clinician")
+    assert dialog.status.text().startswith("Shared with Dr Bob, LCSW as clinician")
     assert [r.clinician_id for r in dialog.readers.rows() if not r.you] == [b]
     assert any(client.id in d and b in d for d in _audited(ctx.vault, "practice-assign"))
     assert ctx.errors.last_message is None
@@ -154,14 +154,15 @@ def test_the_overview_says_who_the_client_is_shared_with(ctx, colleagues, admin_
     overview = OverviewTab(ctx, shared.id)
     qtbot.addWidget(overview)
     qtbot.waitUntil(lambda: overview.sharing.text() != "", timeout=60_000)
-    # Named by the name they sign with; the same in privacy mode (a clinician's name is not the client's).
-    assert overview.sharing.text() == "Shared with: Dr Bob"
+    # Named as they sign, with credentials; the same in privacy mode (a clinician's name is not the
+    # client's).
+    assert overview.sharing.text() == "Shared with: Dr Bob, LCSW"
     ctx.prefs.privacy_mode = True
     try:
         private = OverviewTab(ctx, shared.id)
         qtbot.addWidget(private)
         qtbot.waitUntil(lambda: private.sharing.text() != "", timeout=60_000)
-        assert private.sharing.text() == "Shared with: Dr Bob"
+        assert private.sharing.text() == "Shared with: Dr Bob, LCSW"
         assert "Synthetic" not in private.header.text()  # the client's name is what privacy mode hides
     finally:
         ctx.prefs.privacy_mode = False

@@ -66,7 +66,7 @@ def test_versions_kept_aside_are_shown_used_and_discarded_in_the_practice_dialog
     shown = {(model.data(model.index(r, SetAsideModel.COL_ITEM)),
               model.data(model.index(r, SetAsideModel.COL_FROM))) for r in range(model.rowCount())}
     # The version that did not stand here is Bob's (from his computer, named) or this computer's own.
-    where = "Dr Bob Ng's computer" if alice_stands else "this computer"
+    where = "Dr Bob Ng, LCSW" if alice_stands else "this computer"
     assert shown == {("telehealth", where), ("fees", where)}
     other = {n for n in (0, 1) if n != (0 if alice_stands else 1)}.pop()
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from notesdesk.core.services import practice, practice_access, practice_settings, practice_view, sync_state
 from notesdesk.core.services.practice_view import MEMBER, WAITING, Member, PracticeView
 from notesdesk.ui.context import AppContext
-from notesdesk.ui.dialogs.settings_aside_dialog import SettingsAsideDialog, count_line
+from notesdesk.ui.dialogs.settings_aside_dialog import SettingsAsideDialog, count_line, device_words
 from notesdesk.ui.lifecycle.sync_status import SyncKeeper, when
 from notesdesk.ui.models.practice_models import MembersModel
 from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, named
@@ -199,7 +199,7 @@ class PracticeDialog(QDialog):
     # -- acting ----------------------------------------------------------------------------------------
 
     def show_set_aside(self) -> None:
-        devices = self.view.devices if self.view is not None else {}
+        devices = device_words(self.view) if self.view is not None else {}
         self.aside_dialog = SettingsAsideDialog(self._ctx, devices, self, self.confirm)
         self.aside_dialog.sig_changed.connect(self.show_aside_count)
         self.aside_dialog.open()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.services import practice_settings
 from notesdesk.core.services.practice_settings import THIS_DEVICE, SetAsideView
+from notesdesk.core.services.practice_view import PracticeView
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
 from notesdesk.ui.workspace.models import RowsModel
@@ -46,13 +47,20 @@ def count_line(count: int) -> str:
             f"computers {verb} kept aside.")
 
 
+def device_words(view: PracticeView) -> dict[str, str]:
+    """Device id -> whose computer it is, in words: a colleague by name and credentials, or this
+    clinician's other computer."""
+    members = {m.clinician_id: m for m in view.members}
+    return {device: "your other computer" if members[who].you else members[who].label
+            for device, who in view.devices.items() if who in members}
+
+
 def came_from(device: str, devices: dict[str, str]) -> str:
-    """'this computer', "Dr Bob Ng's computer", or the start of the device id when its clinician is
-    not known here (the server was out of reach)."""
+    """'this computer', 'Dr Bob Ng, LCSW', 'your other computer', or the start of the device id when
+    whose it is is not known here (the server was out of reach)."""
     if device == THIS_DEVICE:
         return "this computer"
-    owner = devices.get(device)
-    return f"{owner}'s computer" if owner else f"computer {device[:8]}"
+    return devices.get(device) or f"computer {device[:8]}"
 
 
 class SetAsideModel(RowsModel[SetAsideView]):
