@@ -4,10 +4,12 @@ did not stand here after two computers changed the same setting, for a person to
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import settings
+from notesdesk.core.sync.setting_kinds import PROFILE
 
 WHAT = {
     "instruments": "imported questionnaire",
@@ -15,6 +17,7 @@ WHAT = {
     "note-templates": "note template",
     "fees": "fee",
     "member-names": "colleague's name",
+    "profile": "your profile",
 }
 THIS_DEVICE = "this device"
 
@@ -38,8 +41,11 @@ def set_aside(uow: UnitOfWork) -> list[SetAsideView]:
 
 
 def _view(version: settings.SetAside) -> SetAsideView:
+    value = version.value
+    if version.setting == PROFILE and value is not None:  # a field as JSON: shown as it reads
+        value = str(json.loads(value))
     return SetAsideView(settings.version_id(version), WHAT.get(version.setting, version.setting),
-                        version.item, version.value, version.device or THIS_DEVICE, version.why,
+                        version.item, value, version.device or THIS_DEVICE, version.why,
                         version.at.isoformat(timespec="seconds"))
 
 

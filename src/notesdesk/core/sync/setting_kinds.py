@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import msgspec
@@ -21,9 +21,12 @@ from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
 from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
+from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.fields import InstrumentInvalid
+from notesdesk.core.reports.crisis_lines import known_locale
 from notesdesk.core.services.paperwork_texts import check_template
+from notesdesk.core.services.profile import check_profile
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.instruments import (
@@ -61,6 +64,8 @@ class SettingKind:
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
     # Items keyed by clinician id, each sent only by that clinician's devices (member names).
     per_clinician: bool = False
+    # Its row is wired to another setting (settings.wire): each push looks at it (the profile).
+    every_push: bool = False
 
 
 def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T, action: str) -> None:
@@ -295,6 +300,63 @@ def _check_member_names(_before: Items, after: Items) -> str | None:
     return None
 
 
+# -- the profile, between one clinician's devices ------------------------------------------------------
+
+PROFILE = "profile"
+# The profile's fields that are the clinician's, not the device's: each an item, so two devices that
+# changed different ones both keep theirs. The tax id (which may be an SSN) stays on each computer:
+# a setting is sealed under the practice key, which every colleague's vault holds.
+CLINICIANS_OWN: dict[str, type] = {
+    "name": str, "credentials": str, "contact": str, "locale": str, "npi": str,
+    "retention_years_after_service": int, "retention_years_after_majority": int, "age_of_majority": int,
+}
+YEARS_MAX = 150
+
+
+def _profiles(uow: UnitOfWork) -> SealedTable[PractitionerProfile]:
+    return SealedTable(uow.ctx, "secret", PractitionerProfile, label="vault setting")
+
+
+def _read_profile(uow: UnitOfWork) -> Items:
+    """The stored profile's clinician fields (none before it was first saved: nothing to send)."""
+    found = _profiles(uow).find(PROFILE_ID)
+    if found is None:
+        return {}
+    return {name: json.dumps(getattr(found, name), ensure_ascii=False) for name in CLINICIANS_OWN}
+
+
+def _profile_of(before: PractitionerProfile, items: Items) -> PractitionerProfile:
+    changes = {name: json.loads(raw) for name, raw in items.items() if name in CLINICIANS_OWN}
+    return replace(before, **changes)
+
+
+def _write_profile(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
+    table = _profiles(uow)
+    before = table.find(PROFILE_ID)
+    profile = _profile_of(before or uow.vault.profile(), items)
+    _put(table, PROFILE_ID, profile, action)
+    uow.vault.stage_profile(uow, profile)  # the vault's copy in memory follows once this commits
+
+
+def _check_profile(_before: Items, after: Items) -> str | None:
+    """Each field of its type, as services/profile.py stores it (a known country, years in range)."""
+    try:
+        for name, raw in after.items():
+            value = json.loads(raw)
+            kind = CLINICIANS_OWN.get(name)
+            if kind is None or type(value) is not kind:
+                return "a profile field that does not read"
+            if isinstance(value, int) and not 0 <= value <= YEARS_MAX:
+                return "a profile's years out of range"
+        profile = _profile_of(PractitionerProfile(), after)
+        unknown_country = profile.locale and known_locale(profile.locale) != profile.locale
+        if check_profile(profile) != profile or unknown_country:
+            return "a profile as it is never stored"
+    except (InvalidInput, ValueError):
+        return "a profile as it is never stored"
+    return None
+
+
 KINDS: dict[str, SettingKind] = {
     kind.name: kind
     for kind in (
@@ -307,6 +369,9 @@ KINDS: dict[str, SettingKind] = {
         # Sent when the profile is saved: its row, not the received names', goes out (settings.wire).
         SettingKind("member-names", PROFILE_ID, _read_member_names, _write_member_names,
                     _check_member_names, per_clinician=True),
+        # The profile's own row is wired to member-names (above): settings.never_sent looks at this.
+        SettingKind(PROFILE, PROFILE_ID, _read_profile, _write_profile, _check_profile, own=True,
+                    every_push=True),
     )
 }
-BY_SECRET = {kind.secret_id: kind for kind in KINDS.values()}
+BY_SECRET = {kind.secret_id: kind for kind in KINDS.values() if not kind.every_push}

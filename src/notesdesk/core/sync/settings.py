@@ -73,11 +73,18 @@ def wire(table: str, row_id: str) -> tuple[str, str] | None:
 
 
 def never_sent(uow: UnitOfWork, bases: dict[str, list[str]]) -> list[str]:
-    """The settings of one item per clinician whose item for this clinician exists but never went out
-    (a name saved before names synced: its write is behind the audit cursor, so it goes from here)."""
+    """Settings to push that no write here names: of one item per clinician, those whose item for
+    this clinician exists but never went out (a name saved before names synced: its write is behind
+    the audit cursor, so it goes from here); and those looked at on every push (the profile, whose
+    row is wired to the names) with an item not as it last went."""
     me = st.required_identity(uow).clinician_id
-    return [kind.name for kind in KINDS.values()
-            if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
+    found = [kind.name for kind in KINDS.values()
+             if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
+    for kind in KINDS.values():
+        items = kind.read(uow) if kind.every_push else {}
+        if any(bases.get(_base_key(kind.name, i)) != [_token(kind.share(v))] for i, v in items.items()):
+            found.append(kind.name)
+    return found
 
 
 def _token(value: str) -> str:
