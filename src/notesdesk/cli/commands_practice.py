@@ -25,6 +25,11 @@ SETTINGS_ASIDE = (
     "{count} version(s) of practice settings changed on two computers were kept aside: "
     "'notesdesk practice settings-aside' lists them."
 )
+KEY_RENEWED = (
+    "The practice key was renewed (version {version}) after a clinician was removed: compare its "
+    "fingerprint {fingerprint} with a colleague by phone or in person; if it differs, stop syncing and "
+    "tell the practice."
+)
 RECOVERY_WARNING = (
     "Practice recovery key: write it down and keep it apart from every computer; it is shown only this once.",
     "With it the practice owner can open every record the practice shares.",
@@ -217,6 +222,8 @@ def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
         cli.emit_json(report)
         return 0
     cli.out(f"Sent {report.pushed} record{'' if report.pushed == 1 else 's'}, received {report.received}.")
+    if report.key_renewed:
+        cli.note(KEY_RENEWED.format(version=report.key_renewed, fingerprint=report.key_fingerprint))
     if waiting:
         cli.note(CONFLICTS_WAITING.format(count=waiting))
     if twice:

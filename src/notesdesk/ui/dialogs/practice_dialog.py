@@ -162,6 +162,7 @@ class PracticeDialog(QDialog):
             return
         self.view = view
         self._show_facts(fingerprint_lines(view))
+        self._keeper.renewal_seen()  # the new version's fingerprint is in view
         self.members.set_rows(view.members)
         self.show_aside_count()
         waiting = sum(m.state == WAITING and not m.you for m in view.members)
