@@ -15,6 +15,7 @@ from notesdesk.core.services import practice, practice_devices, practice_setting
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.storage.vault_settings import PROFILE_ID
+from notesdesk.core.sync import setting_kinds
 from tests.sync.helpers import add_client, found_practice, join_practice, signed_note
 from tests.sync.helpers import sync_in_turn as _sync
 
@@ -32,7 +33,7 @@ def _own_devices(make_vault, admin_url) -> tuple[Vault, Vault, Vault, str]:
     return desk, laptop, bob, founded.clinician_id
 
 
-def _save(vault: Vault, **fields: str) -> None:
+def _save(vault: Vault, **fields: object) -> None:
     profile.save_profile(vault.unit_of_work(), replace(vault.profile(), **fields))
 
 
@@ -49,13 +50,13 @@ def _device(vault: Vault) -> str:
 def test_a_profile_changed_on_one_device_reaches_the_other_and_signs_there(make_vault, admin_url):
     desk, laptop, bob, me = _own_devices(make_vault, admin_url)
     _save(desk, name="Dr Dana Desk", credentials="PhD, LP", contact="12 Synthetic Row", npi=NPI,
-          locale="UK", tax_id="12-3456789")
+          locale="UK", tax_id="12-3456789", retention_years_after_service=10)
     _save(laptop, tax_id="98-7654321")
     _sync(desk, laptop)
 
     got = laptop.profile()
-    assert (got.name, got.credentials, got.contact, got.npi, got.locale) == (
-        "Dr Dana Desk", "PhD, LP", "12 Synthetic Row", NPI, "UK")
+    shown = (got.name, got.credentials, got.contact, got.npi, got.locale, got.retention_years_after_service)
+    assert shown == ("Dr Dana Desk", "PhD, LP", "12 Synthetic Row", NPI, "UK", 10)
     assert got.tax_id == "98-7654321"  # each computer keeps its own: it may be an SSN
     client = add_client(laptop, "Synthetic Client")
     note = signed_note(laptop, client.id, "a session on the laptop")
@@ -101,3 +102,15 @@ def test_two_offline_edits_of_the_profile_end_the_same_on_both_devices(make_vaul
     assert desk.profile().credentials == other
     _sync(desk, laptop)
     assert laptop.profile().credentials == other and laptop.profile().contact == "Laptop's new address"
+
+
+def test_a_received_profile_field_is_taken_only_as_a_profile_stores_it():
+    """What `check` refuses is set aside instead of stored (settings.incoming)."""
+    check = setting_kinds.KINDS["profile"].check
+    assert check({}, {"name": '"Dr Dana Desk"', "age_of_majority": "150", "locale": '"UK"'}) is None
+    assert check({}, {"age_of_majority": "151"}) == "a profile's years out of range"
+    assert check({}, {"retention_years_after_service": "-1"}) == "a profile's years out of range"
+    assert check({}, {"age_of_majority": '"18"'}) == "a profile field that does not read"
+    assert check({}, {"tax_id": '"12-3456789"'}) == "a profile field that does not read"  # never sent
+    for bad in ({"name": '"Dr\\nDana"'}, {"locale": '"ZZ"'}, {"npi": '"1234567890"'}, {"name": "{"}):
+        assert check({}, bad) is not None
