@@ -7,6 +7,7 @@ computer; a colleague's profile is never taken."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import psycopg
 
@@ -33,7 +34,7 @@ def _own_devices(make_vault, admin_url) -> tuple[Vault, Vault, Vault, str]:
     return desk, laptop, bob, founded.clinician_id
 
 
-def _save(vault: Vault, **fields: object) -> None:
+def _save(vault: Vault, **fields: Any) -> None:
     profile.save_profile(vault.unit_of_work(), replace(vault.profile(), **fields))
 
 
