@@ -289,7 +289,8 @@ def test_attachments_written_before_the_upgrade_are_sent_once(make_vault, admin_
         practice.sync(bob.unit_of_work())
     assert attachments.list_attachments(bob.unit_of_work(), client_id) == []
 
-    assert practice.sync(alice.unit_of_work()).pushed == 5  # and Alice's name (a setting, new too)
+    # And Alice's name and profile (settings, new too).
+    assert practice.sync(alice.unit_of_work()).pushed == 6
     assert practice.sync(bob.unit_of_work()).received == 5
     assert _opened(bob, sent.id) == SCAN
     assert practice.sync(alice.unit_of_work()).pushed == 0

@@ -77,8 +77,8 @@ def test_two_cli_processes_share_a_signed_note(tmp_path: Path, database: tuple[C
         alice.ok("--json", "practice", "assign", "Synthetic Sh", "--to", joined["clinician_id"])
     )
     assert assigned["client_id"] == client and assigned["role"] == "clinician"
-    # The client, its episode of care (opened at intake), the note and Alice's name.
-    assert "Sent 4 records" in alice.ok("practice", "sync")
+    # The client, its episode of care (opened at intake), the note, Alice's name and her profile.
+    assert "Sent 5 records" in alice.ok("practice", "sync")
     assert "received 4" in bob.ok("practice", "sync")
 
     shown = json.loads(bob.ok("--json", "note", "show", note))

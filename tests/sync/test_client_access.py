@@ -115,8 +115,8 @@ def test_the_practice_recovery_key_opens_a_clients_rows(make_vault, admin_url):
         access.open_sealed(keys, ident, crypto.RowAddress(t, r, v, d, s, c, k), bytes(sealed))
         for d, s, t, r, v, sealed, c, k in rows
     ]
-    # The client, its episode of care, the note and Alice's name (sealed under the practice key).
-    assert len(opened) == 4 and any(b"kept for the practice" in (p or b"") for p in opened)
+    # The client, its episode of care, the note, Alice's name and profile (under the practice key).
+    assert len(opened) == 5 and any(b"kept for the practice" in (p or b"") for p in opened)
 
 
 def _sql(admin_url: str, *statements: str) -> None:
@@ -199,8 +199,8 @@ def test_a_practice_set_up_before_per_client_keys_keeps_sharing_its_clients(
         first_slice.setattr(access, "client_of", lambda table, obj: "")
         practice.sync(alice.unit_of_work())
     with psycopg.connect(admin_url) as conn:
-        # The client, its episode of care, the note and Alice's name.
-        assert conn.execute("SELECT count(*) FROM change WHERE client_id IS NULL").fetchone() == (4,)
+        # The client, its episode of care, the note, Alice's name and her profile.
+        assert conn.execute("SELECT count(*) FROM change WHERE client_id IS NULL").fetchone() == (5,)
     practice.sync(bob.unit_of_work())
     assert note_texts(bob) == {"before per-client keys"}
 
@@ -235,4 +235,5 @@ def test_a_server_set_up_by_the_first_slice_is_upgraded_by_its_administrator(mak
         practice.sync(alice.unit_of_work())
     practice_access.upgrade_server(admin_url)
 
-    assert practice.sync(alice.unit_of_work()).pushed == 4  # the client, its episode, the note, her name
+    # The client, its episode, the note, her name and her profile.
+    assert practice.sync(alice.unit_of_work()).pushed == 5

@@ -191,8 +191,8 @@ def test_a_device_that_synced_before_these_records_did_sends_its_earlier_ones_on
     assert diagnoses.list_diagnoses(bob.unit_of_work(), client.id) == []
 
     # The client's episode of care (from before the upgrade too), the diagnosis, the measure and
-    # Alice's name (a setting too, new since).
-    assert practice.sync(alice.unit_of_work()).pushed == 4
+    # Alice's name and profile (settings too, new since).
+    assert practice.sync(alice.unit_of_work()).pushed == 5
     assert practice.sync(bob.unit_of_work()).received == 4
     assert _record(bob, client.id) == _record(alice, client.id)
     assert practice.sync(alice.unit_of_work()).pushed == 0

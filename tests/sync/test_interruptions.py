@@ -69,8 +69,8 @@ def test_a_sync_cut_mid_batch_completes_next_time(make_vault, database, proxy, m
 
     practice.sync(alice.unit_of_work(), batch=5)
     practice.sync(bob.unit_of_work(), batch=5)
-    # The client, its episode of care and twelve notes, once, and each clinician's name.
-    assert _server_rows(admin_url) == (16, 16)
+    # The client, its episode of care and twelve notes, once, and each clinician's name and profile.
+    assert _server_rows(admin_url) == (18, 18)
     assert note_texts(bob) == {f"session {n}" for n in range(12)}
 
 
@@ -85,7 +85,7 @@ def test_the_server_restarted_mid_batch(make_vault, database, proxy):
     practice.sync(alice.unit_of_work(), batch=5)
     # And restarted again between two batches of a pull: the pull goes on with a new connection.
     practice.sync(bob.unit_of_work(), batch=1, after_batch=lambda _stage: cluster.restart())
-    assert _server_rows(admin_url) == (16, 16)
+    assert _server_rows(admin_url) == (18, 18)
     assert note_texts(bob) == {f"session {n}" for n in range(12)}
 
 
@@ -103,6 +103,7 @@ def test_sending_the_same_batch_twice_changes_nothing(make_vault, admin_url):
     push.send(engine, ident, box)
     push.send(engine, ident, box)
 
-    assert _server_rows(admin_url) == (4, 4)  # the client, its episode of care, the note, Alice's name
+    # The client, its episode of care, the note, Alice's name and her profile.
+    assert _server_rows(admin_url) == (5, 5)
     with psycopg.connect(admin_url) as conn:
         assert conn.execute("SELECT count(*) FROM push").fetchone() == (1,)

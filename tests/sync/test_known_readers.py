@@ -47,8 +47,8 @@ def test_after_both_sync_the_colleague_is_named_with_the_server_out_of_reach(mak
     found = practice_view.known_readers(alice.unit_of_work(), client.id)
     assert found is not None and not found.outdated and found.filled_at is not None
     # Bob's profile name synced: he is named by it, from the vault alone.
-    assert practice_view.shared_with(found.readers) == "Shared with: Dr Bob"
-    assert [r.label for r in found.readers] == ["Dr Alice (you)", "Dr Bob"]
+    assert practice_view.shared_with(found.readers) == "Shared with: Dr Bob, LCSW"
+    assert [r.label for r in found.readers] == ["Dr Alice, LCSW (you)", "Dr Bob, LCSW"]
 
     # A sync that fails leaves the copy as it was, marked as of the sync before.
     with pytest.raises(ServerUnavailable):
@@ -69,7 +69,7 @@ def test_a_share_and_a_stop_made_here_show_at_once(make_vault, admin_url):
 
     practice_access.assign(alice.unit_of_work(), client.id, b)
     practice_access.assign(alice.unit_of_work(), client.id, s, supervisor=True)
-    assert _line(alice, client.id) == f"Shared with: clinician {b[:8]}, clinician {s[:8]} (supervisor)"
+    assert _line(alice, client.id) == f"Shared with: clinician {b[:8]}; clinician {s[:8]} (supervisor)"
 
     practice_access.unassign(alice.unit_of_work(), client.id, b)
     _out_of_reach(alice)  # no server asked: the stop is known from the vault
@@ -87,16 +87,16 @@ def test_a_share_made_on_another_device_shows_after_the_next_sync(make_vault, ad
     sync_in_turn(alice, bob, carol)
 
     practice_access.assign(bob.unit_of_work(), client.id, c, supervisor=True)  # on Bob's computer
-    assert _line(alice, client.id) == "Shared with: Dr Bob"
+    assert _line(alice, client.id) == "Shared with: Dr Bob, LCSW"
     practice.sync(alice.unit_of_work())
-    assert _line(alice, client.id) == "Shared with: Dr Bob, Dr Carol (supervisor)"
+    assert _line(alice, client.id) == "Shared with: Dr Bob, LCSW; Dr Carol, LCSW (supervisor)"
 
     practice_access.unassign(bob.unit_of_work(), client.id, c)
     practice.sync(alice.unit_of_work())
-    assert _line(alice, client.id) == "Shared with: Dr Bob"
+    assert _line(alice, client.id) == "Shared with: Dr Bob, LCSW"
     # Bob's own copy names Alice, the client's first clinician, and himself.
     bobs = practice_view.known_readers(bob.unit_of_work(), client.id)
-    assert bobs is not None and [r.label for r in bobs.readers] == ["Dr Bob (you)", "Dr Alice"]
+    assert bobs is not None and [r.label for r in bobs.readers] == ["Dr Bob, LCSW (you)", "Dr Alice, LCSW"]
 
 
 def test_the_copy_is_sealed_in_the_vault(make_vault, admin_url):
@@ -132,11 +132,11 @@ def test_a_clinician_removed_here_is_no_longer_named(make_vault, admin_url):
     for who in (b, c):
         practice_access.assign(alice.unit_of_work(), client.id, who)
     sync_in_turn(alice, bob, carol)
-    assert _line(alice, client.id) == "Shared with: Dr Bob, Dr Carol"
+    assert _line(alice, client.id) == "Shared with: Dr Bob, LCSW; Dr Carol, LCSW"
 
     practice_access.remove_clinician(alice.unit_of_work(), b)
     _out_of_reach(alice)
-    assert _line(alice, client.id) == "Shared with: Dr Carol"
+    assert _line(alice, client.id) == "Shared with: Dr Carol, LCSW"
 
 
 def test_a_practice_export_leaves_the_copy_behind(make_vault, admin_url):
@@ -164,7 +164,7 @@ def test_a_removal_made_elsewhere_shows_after_the_sync_that_draws_the_new_key(ma
     sync_in_turn(alice, bob, sam)
 
     practice_access.remove_clinician(carol.unit_of_work(), b)  # by Carol, who does not hold the client
-    assert _line(alice, client.id) == "Shared with: Dr Bob, Dr Sam"
+    assert _line(alice, client.id) == "Shared with: Dr Bob, LCSW; Dr Sam, LCSW"
     # Alice's next sync draws the client's new key itself, for Sam and herself, and reads who holds it.
     practice.sync(alice.unit_of_work())
-    assert _line(alice, client.id) == "Shared with: Dr Sam"
+    assert _line(alice, client.id) == "Shared with: Dr Sam, LCSW"

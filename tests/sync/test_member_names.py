@@ -41,24 +41,31 @@ def test_a_colleague_with_no_signed_note_is_named_by_their_profile_and_a_new_nam
     assert _labels(alice)[b] == f"clinician {b[:8]}"  # nothing synced yet
 
     _sync(alice, bob, alice)
-    assert _labels(alice) == {a: "Dr Alice (you)", b: "Dr Bob"}
-    assert _labels(bob) == {a: "Dr Alice", b: "Dr Bob (you)"}
+    assert _labels(alice) == {a: "Dr Alice, LCSW (you)", b: "Dr Bob, LCSW"}
+    assert _labels(bob) == {a: "Dr Alice, LCSW", b: "Dr Bob, LCSW (you)"}
     client = add_client(alice, "Synthetic Shared Client")
     assign(alice, client.id, b)
     found = practice_view.readers(alice.unit_of_work(), client.id)
-    assert practice_view.shared_with(found) == "Shared with: Dr Bob"
+    assert practice_view.shared_with(found) == "Shared with: Dr Bob, LCSW"
 
-    profile.save_profile(bob.unit_of_work(), replace(bob.profile(), name="Dr Bea Okafor"))
+    profile.save_profile(bob.unit_of_work(), replace(bob.profile(), name="Dr Bea Okafor",
+                                                                  credentials="PhD, LCSW"))
     _sync(bob, alice)
-    assert _labels(alice)[b] == "Dr Bea Okafor"
+    assert _labels(alice)[b] == "Dr Bea Okafor, PhD, LCSW"  # as her signature line shows her
     assert practice_view.shared_with(practice_view.readers(alice.unit_of_work(), client.id)) == (
-        "Shared with: Dr Bea Okafor")
+        "Shared with: Dr Bea Okafor, PhD, LCSW")
     # The server holds the name sealed only; nothing is set aside, and nothing goes back and forth.
     with psycopg.connect(admin_url) as conn:
         sealed = [bytes(r) for (r,) in conn.execute("SELECT sealed FROM change")]
     assert sealed and not any(b"Okafor" in row or b"Okafor".hex().encode() in row for row in sealed)
     assert _aside(alice) == _aside(bob) == ()
     assert practice.sync(alice.unit_of_work()).pushed == practice.sync(bob.unit_of_work()).pushed == 0
+
+
+def test_a_name_is_shown_with_its_credentials_as_a_signature_line_shows_them():
+    assert practice_view.signed_name("Dr Bob Ng", "LCSW") == "Dr Bob Ng, LCSW"
+    assert practice_view.signed_name(" Dr Bob Ng ", "") == "Dr Bob Ng"  # none given: the name alone
+    assert practice_view.signed_name("", "LCSW") == ""  # credentials alone name nobody
 
 
 def test_a_server_that_alters_a_name_is_caught(make_vault, admin_url):
@@ -89,7 +96,8 @@ def test_a_member_cannot_name_another_clinician(make_vault, admin_url, monkeypat
     monkeypatch.setitem(setting_kinds.KINDS, "member-names", replace(kind, read=renaming))
     _sync(bob, alice)
 
-    assert _labels(alice) == {a: "Dr Alice (you)", b: "Dr Bob"}  # Bob's own name is taken, no other
+    # Bob's own name is taken, no other.
+    assert _labels(alice) == {a: "Dr Alice, LCSW (you)", b: "Dr Bob, LCSW"}
     with alice.unit_of_work() as uow:
         assert setting_kinds.received_names(uow) == {b: ("Dr Bob", "LCSW")}
     kept = {(v.item, v.why) for v in _aside(alice)}  # not lost unseen: set aside, and counted
@@ -108,8 +116,8 @@ def test_a_name_saved_before_the_upgrade_goes_once(make_vault, admin_url, monkey
         assert _labels(alice)[b] == f"clinician {b[:8]}"
 
     _sync(alice, bob, alice)  # neither profile is saved again: each name goes anyway
-    assert _labels(alice) == {a: "Dr Alice (you)", b: "Dr Bob"}
-    assert _labels(bob) == {a: "Dr Alice", b: "Dr Bob (you)"}
+    assert _labels(alice) == {a: "Dr Alice, LCSW (you)", b: "Dr Bob, LCSW"}
+    assert _labels(bob) == {a: "Dr Alice, LCSW", b: "Dr Bob, LCSW (you)"}
     assert practice.sync(alice.unit_of_work()).pushed == practice.sync(bob.unit_of_work()).pushed == 0
 
 
@@ -123,7 +131,7 @@ def test_a_clinicians_other_device_does_not_rename_them_here(make_vault, admin_u
     _sync(desk, laptop, bob, desk, laptop)
 
     # Each device names its clinician by its profile; the name the other sends is not taken, nor kept.
-    assert _labels(desk)[me] == _labels(laptop)[me] == "Dr Desk (you)"
-    assert _labels(desk)[b] == _labels(laptop)[b] == "Dr Bob"
+    assert _labels(desk)[me] == _labels(laptop)[me] == "Dr Desk, LCSW (you)"
+    assert _labels(desk)[b] == _labels(laptop)[b] == "Dr Bob, LCSW"
     assert _aside(desk) == _aside(laptop) == _aside(bob) == ()
-    assert _labels(bob)[me] == "Dr Desk"
+    assert _labels(bob)[me] == "Dr Desk, LCSW"

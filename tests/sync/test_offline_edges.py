@@ -54,7 +54,8 @@ def test_a_server_migrated_only_to_s0004_says_so_then_upgrades_and_syncs(make_va
     assert practice.status(alice.unit_of_work()).last_sync is None  # nothing sent meanwhile
     practice_access.upgrade_server(admin_url)
 
-    assert practice.sync(alice.unit_of_work()).pushed == 4  # the client, its episode, the note, her name
+    # The client, its episode, the note, her name and her profile.
+    assert practice.sync(alice.unit_of_work()).pushed == 5
     practice.sync(bob.unit_of_work())
     assert note_texts(bob) == {"waiting for the upgrade"}
 

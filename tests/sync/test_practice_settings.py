@@ -233,11 +233,12 @@ def test_a_dump_of_the_server_shows_no_setting(make_vault, database, tmp_path):
     assert "COPY public.change" in dump
     for secret in (CANARY, CANARY.encode().hex(), "Sleep check", "sleep4"):
         assert secret not in dump
-    # Which setting changed is sealed too: each change has a random id of its own (three settings and
-    # the two clinicians' names).
+    # Which setting changed is sealed too: each change has a random id of its own (three settings, the
+    # two clinicians' names and their two profiles, which only their own devices take).
     with psycopg.connect(admin_url) as conn:
         ids = [r for (r,) in conn.execute("SELECT row_id FROM change WHERE table_name = 'setting'")]
-    assert len(ids) == len(set(ids)) == 5 and not set(ids) & {"instruments", "paperwork", "note-templates"}
+    assert len(ids) == len(set(ids)) == 7
+    assert not set(ids) & {"instruments", "paperwork", "note-templates", "member-names", "profile"}
 
 
 def test_the_versions_kept_aside_are_listed_from_the_command_line(make_vault, admin_url):
@@ -286,10 +287,11 @@ def test_a_removed_clinician_reads_no_setting_changed_after_the_removal(make_vau
     _sync(alice)
 
     opened, refused = _settings_opened_by(bob, admin_url)
-    templates_opened = [p for p in opened if b'"member-names"' not in p]  # not the members' two names
-    assert refused == 1 and len(opened) == 3
+    # Not the members' two names, nor their two profiles.
+    templates_opened = [p for p in opened if b'"member-names"' not in p and b'"profile"' not in p]
+    assert refused == 1 and len(opened) == 5
     assert len(templates_opened) == 1 and b"Before" in templates_opened[0]
-    assert len(_settings_opened_by(alice, admin_url)[0]) == 4
+    assert len(_settings_opened_by(alice, admin_url)[0]) == 6
 
 
 def test_different_templates_changed_on_two_computers_are_both_kept(make_vault, admin_url):

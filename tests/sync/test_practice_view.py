@@ -17,7 +17,7 @@ def test_members_are_listed_with_their_state_and_the_key_to_compare(make_vault, 
 
     by_id = {m.clinician_id: m for m in seen.members}
     assert by_id[founded.clinician_id].state == practice_view.MEMBER and by_id[founded.clinician_id].you
-    assert by_id[founded.clinician_id].label == "Dr Alice (you)"
+    assert by_id[founded.clinician_id].label == "Dr Alice, LCSW (you)"
     assert by_id[b].state == practice_view.MEMBER and by_id[b].label == f"clinician {b[:8]}"
     assert by_id[c].state == practice_view.WAITING
     assert seen.members[0].you  # this clinician first, the one waiting after the members
@@ -27,7 +27,7 @@ def test_members_are_listed_with_their_state_and_the_key_to_compare(make_vault, 
 
     # Carol, waiting, can check nothing the server lists yet: she sees herself only.
     (herself,) = practice_view.overview(carol.unit_of_work()).members
-    assert herself.you and herself.state == practice_view.WAITING and herself.label == "Dr Carol (you)"
+    assert herself.you and herself.state == practice_view.WAITING and herself.label == "Dr Carol, LCSW (you)"
 
     practice_access.remove_clinician(alice.unit_of_work(), b)
     seen = practice_view.overview(alice.unit_of_work())
@@ -46,7 +46,7 @@ def test_readers_name_a_colleague_by_their_signature_and_follow_an_unassignment(
     practice_access.assign(alice.unit_of_work(), client.id, b)
     practice_access.assign(alice.unit_of_work(), client.id, s, supervisor=True)
     found = practice_view.readers(alice.unit_of_work(), client.id)
-    expected = f"Shared with: clinician {b[:8]}, clinician {s[:8]} (supervisor)"
+    expected = f"Shared with: clinician {b[:8]}; clinician {s[:8]} (supervisor)"
     assert practice_view.shared_with(found) == expected
 
     practice.sync(alice.unit_of_work())
@@ -55,8 +55,8 @@ def test_readers_name_a_colleague_by_their_signature_and_follow_an_unassignment(
     practice.sync(bob.unit_of_work())
     practice.sync(alice.unit_of_work())
     found = practice_view.readers(alice.unit_of_work(), client.id)
-    assert practice_view.shared_with(found) == f"Shared with: Dr Bob, clinician {s[:8]} (supervisor)"
-    assert [r.label for r in practice_view.readers(bob.unit_of_work(), client.id)][0] == "Dr Bob (you)"
+    assert practice_view.shared_with(found) == f"Shared with: Dr Bob, LCSW; clinician {s[:8]} (supervisor)"
+    assert [r.label for r in practice_view.readers(bob.unit_of_work(), client.id)][0] == "Dr Bob, LCSW (you)"
 
     practice_access.unassign(alice.unit_of_work(), client.id, b)
     found = practice_view.readers(alice.unit_of_work(), client.id)

@@ -39,8 +39,8 @@ def test_a_vault_restored_behind_its_last_push_is_told_so(make_vault, admin_url,
         with pytest.raises(rollback.VaultBehindServer):
             practice.sync(restored.unit_of_work())
         with psycopg.connect(admin_url) as conn:
-            # The client, its episode of care, two notes and the clinician's name.
-            assert conn.execute("SELECT count(*) FROM change").fetchone() == (5,)
+            # The client, its episode of care, two notes and the clinician's name and profile.
+            assert conn.execute("SELECT count(*) FROM change").fetchone() == (6,)
 
         # The way out it names: a new device of the same clinician receives all this device had sent.
         code = practice_devices.invite_device(restored.unit_of_work()).code
@@ -65,7 +65,8 @@ def test_an_interrupted_push_is_not_mistaken_for_a_rollback(make_vault, admin_ur
     assert prepared.outbox is not None
     push.send(server.engine_for(me.server_url), me, prepared.outbox)  # no acknowledge: cut off here
 
-    assert practice.sync(desk.unit_of_work()).pushed == 4  # the client, its episode, the note, the name
+    # The client, its episode, the note, the name and the profile.
+    assert practice.sync(desk.unit_of_work()).pushed == 5
     joined = practice.join(other.unit_of_work(), admin_url, founded.practice_fingerprint)
     practice.add_clinician(desk.unit_of_work(), joined.clinician_id, joined.fingerprint)
     assign(desk, client.id, joined.clinician_id)  # clients are shared one by one

@@ -28,8 +28,8 @@ def test_a_note_signed_on_one_vault_appears_verified_on_the_other(make_vault, ad
     assign(alice, client.id, joined.clinician_id)
     assign(alice, draft_client.id, joined.clinician_id)
 
-    # Two clients, each with its episode of care (opened at intake), the note and Alice's name.
-    assert practice.sync(alice.unit_of_work()).pushed == 6
+    # Two clients, each with its episode of care (opened at intake), the note, Alice's name and profile.
+    assert practice.sync(alice.unit_of_work()).pushed == 7
     report = practice.sync(bob.unit_of_work())
 
     assert report.received == 6

@@ -101,11 +101,11 @@ def test_a_client_shared_from_the_dialog_reaches_the_colleague_and_stops_on_requ
     dialog.share.click()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.readers.rowCount() == 2, timeout=60_000)
     # Bob has no signed note here: he is named by his profile's name, which synced.
-    assert dialog.status.text().startswith("Shared with Dr Bob as clinician")
+    assert dialog.status.text().startswith("Shared with Dr Bob, LCSW as clinician")
     assert [r.clinician_id for r in dialog.readers.rows() if not r.you] == [b]
     assert any(client.id in d and b in d for d in _audited(ctx.vault, "practice-assign"))
     assert ctx.errors.last_message is None
-    assert overview.sharing.text() == "Shared with: Dr Bob"
+    assert overview.sharing.text() == "Shared with: Dr Bob, LCSW"
 
     # The colleague's next sync brings the client (the app's own sync sent it first).
     window.practice_sync.action.trigger()
@@ -158,13 +158,14 @@ def test_the_overview_says_who_the_client_is_shared_with(ctx, colleagues, admin_
 
     overview = OverviewTab(ctx, shared.id)
     qtbot.addWidget(overview)
-    # Named by the name they sign with; the same in privacy mode (a clinician's name is not the client's).
-    assert overview.sharing.text() == "Shared with: Dr Bob" and overview.sharing.isVisibleTo(overview)
+    # Named as they sign, with credentials; the same in privacy mode (a clinician's name is not the
+    # client's).
+    assert overview.sharing.text() == "Shared with: Dr Bob, LCSW" and overview.sharing.isVisibleTo(overview)
     ctx.prefs.privacy_mode = True
     try:
         private = OverviewTab(ctx, shared.id)
         qtbot.addWidget(private)
-        assert private.sharing.text() == "Shared with: Dr Bob"
+        assert private.sharing.text() == "Shared with: Dr Bob, LCSW"
         assert "Synthetic" not in private.header.text()  # the client's name is what privacy mode hides
     finally:
         ctx.prefs.privacy_mode = False
@@ -196,7 +197,7 @@ def test_the_overview_names_who_reads_with_the_server_out_of_reach_and_never_ask
 
         overview = OverviewTab(ctx, client.id)
         qtbot.addWidget(overview)
-        assert overview.sharing.text() == "Shared with: Dr Bob"  # at once: nothing waited for
+        assert overview.sharing.text() == "Shared with: Dr Bob, LCSW"  # at once: nothing waited for
         assert proxy.accepted == opened and jobs == []  # no connection, no background job
 
         with ctx.vault.unit_of_work() as uow:  # the laptop leaves the office: nothing listens on port 1
@@ -209,7 +210,7 @@ def test_the_overview_names_who_reads_with_the_server_out_of_reach_and_never_ask
         # The open overview now says the line is as of the last sync that reached the server.
         with ctx.vault.unit_of_work() as uow:
             last = st.state(uow).last_sync
-        expected = f"Shared with: Dr Bob (as of the last sync, {when(last)})"
+        expected = f"Shared with: Dr Bob, LCSW (as of the last sync, {when(last)})"
         qtbot.waitUntil(lambda: overview.sharing.text() == expected, timeout=60_000)
         jobs.clear()
         again = OverviewTab(ctx, client.id)

@@ -139,6 +139,11 @@ def test_the_status_words():
         "· 1 receipt number issued twice")
     assert sync_status.describe(SyncSummary(True, at, 2, False, 2)).endswith(
         "· 2 sync conflicts to resolve · 2 receipt numbers issued twice")
+    # Practice settings changed on two computers: the versions kept aside (File ▸ Practice…).
+    assert sync_status.describe(SyncSummary(True, at, 1, False, settings_aside=1)).endswith(
+        "· 1 sync conflict to resolve · 1 setting version kept aside")
+    assert sync_status.describe(SyncSummary(True, at, 0, False, settings_aside=3)).endswith(
+        f"synced {sync_status.when(at)} · 3 setting versions kept aside")
 
 
 def test_a_removed_clinician_sees_that_in_the_status_bar_without_a_popup(

@@ -25,6 +25,11 @@ SETTINGS_ASIDE = (
     "{count} version(s) of practice settings changed on two computers were kept aside: "
     "'notesdesk practice settings-aside' lists them."
 )
+KEY_RENEWED = (
+    "The practice key was renewed (version {version}) after a clinician was removed: compare its "
+    "fingerprint {fingerprint} with a colleague by phone or in person; if it differs, stop syncing and "
+    "tell the practice."
+)
 RECOVERY_WARNING = (
     "Practice recovery key: write it down and keep it apart from every computer; it is shown only this once.",
     "With it the practice owner can open every record the practice shares.",
@@ -86,8 +91,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         group, "conflicts", common, "records edited on two devices from the same version", cmd_conflicts
     )
     listed.add_argument("--all", action="store_true", help="resolved ones too")
-    add_command(group, "settings-aside", common, "practice settings' versions that did not stand here",
-                cmd_settings_aside)
+    aside = add_command(
+        group,
+        "settings-aside",
+        common,
+        "practice settings' versions that did not stand here; use or discard one",
+        cmd_settings_aside,
+        "ID is what the listing shows. --use makes that version the one in use here; the next sync\n"
+        "sends it to every device the setting travels to. --discard drops it; the one in use stays.\n",
+    )
+    chosen = aside.add_mutually_exclusive_group()
+    chosen.add_argument("--use", metavar="ID", help="make this version the one in use")
+    chosen.add_argument("--discard", metavar="ID", help="drop this version")
     resolve = add_command(
         group,
         "resolve",
@@ -207,6 +222,8 @@ def cmd_sync(cli: Cli, args: argparse.Namespace) -> int:
         cli.emit_json(report)
         return 0
     cli.out(f"Sent {report.pushed} record{'' if report.pushed == 1 else 's'}, received {report.received}.")
+    if report.key_renewed:
+        cli.note(KEY_RENEWED.format(version=report.key_renewed, fingerprint=report.key_fingerprint))
     if waiting:
         cli.note(CONFLICTS_WAITING.format(count=waiting))
     if twice:
@@ -258,6 +275,8 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_settings_aside(cli: Cli, args: argparse.Namespace) -> int:
+    if args.use is not None or args.discard is not None:
+        return _use_or_discard(cli, args)
     with cli.open_vault() as vault:
         found = practice_settings.set_aside(vault.unit_of_work())
     if cli.json:
@@ -267,7 +286,24 @@ def cmd_settings_aside(cli: Cli, args: argparse.Namespace) -> int:
         cli.out("No practice setting was changed on two computers.")
     for aside in found:
         value = "removed" if aside.value is None else _short(aside.value)
-        cli.out(f"{aside.at[:16]}  {aside.what} {aside.item} from {aside.device} ({aside.why}): {value}")
+        cli.out(f"{aside.id}  {aside.at[:16]}  {aside.what} {aside.item} from {aside.device} "
+                f"({aside.why}): {value}")
+    return 0
+
+
+def _use_or_discard(cli: Cli, args: argparse.Namespace) -> int:
+    with cli.open_vault() as vault:
+        if args.use is not None:
+            done = practice_settings.use_set_aside(vault.unit_of_work(), args.use)
+        else:
+            done = practice_settings.discard_set_aside(vault.unit_of_work(), args.discard)
+    if cli.json:
+        cli.emit_json(done)
+    elif args.use is not None:
+        cli.out(f"Now in use here: the {done.what} {done.item} from {done.device}; the next sync sends it "
+                "to the others.")
+    else:
+        cli.out(f"Discarded the {done.what} {done.item} from {done.device}; the one in use stays.")
     return 0
 
 

@@ -49,6 +49,10 @@ class SyncReport:
     pushed: int
     received: int
     held: int
+    # The practice key's version this sync accepted after a clinician was removed (0: none), and its
+    # fingerprint, said once so it is compared (a removed clinician's server could offer a rival one).
+    key_renewed: int = 0
+    key_fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -362,7 +366,9 @@ def _sync_with(
     practice_access.refuse_if_removed(engine, ident)
     # A newer practice key first: nothing is sealed, certified or wrapped under one a removed
     # colleague holds.
+    held_version = ident.key_version
     ident = practice_keys.catch_up(uow, engine, ident)
+    renewed = ident.key_version if ident.key_version > held_version else 0
     rollback.refuse_if_behind(engine, uow, ident)
     # Keys first: a client a removed colleague could read gets its new key before anything is sealed.
     copies: dict[tuple[str, str], dict[str, str]] = {}  # certified client-key copies (known_readers)
@@ -396,7 +402,8 @@ def _sync_with(
         uow.record("sync", detail=f"pushed {done.pushed_rows} received {done.received_rows}")
         uow.commit()
     return SyncReport(
-        done.pushed_rows - start.pushed_rows, done.received_rows - start.received_rows, done.held
+        done.pushed_rows - start.pushed_rows, done.received_rows - start.received_rows, done.held,
+        renewed, crypto.practice_fingerprint(ident.key, ident.practice_id) if renewed else "",
     )
 
 

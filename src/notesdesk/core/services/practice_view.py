@@ -6,12 +6,13 @@ each sync keeps in the vault (core/sync/known_readers.py) and asks nothing. The 
 clinician's name in the clear (README's practice section): a colleague is named by the name in their
 profile, which travels sealed as a practice setting (sync/setting_kinds.py, "member-names"); before it
 has arrived, by the name they sign with, taken from the signed notes and addenda in this vault whose
-key is that clinician's certified note key; otherwise by the start of their clinician id."""
+key is that clinician's certified note key; otherwise by the start of their clinician id. A name is
+shown with its credentials, as a signature line shows them ("Dr Bob Ng, LCSW")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from notesdesk.core.crypto import signing
@@ -32,7 +33,7 @@ REMOVED = "removed"
 @dataclass(frozen=True)
 class Member:
     clinician_id: str
-    name: str  # from their profile, or the name they sign with; "" when neither is known here
+    name: str  # from their profile, or as they sign (signed_name); "" when neither is known here
     devices: int
     state: str  # MEMBER, WAITING or REMOVED
     you: bool = False
@@ -66,23 +67,29 @@ class PracticeView:
     status: practice.Status
     members: list[Member]
     to_resolve: int
+    devices: dict[str, str] = field(default_factory=dict)  # device id -> its clinician's id
+
+
+def signed_name(name: str, credentials: str) -> str:
+    """'Dr Bob Ng, LCSW': a name with its credentials, as a signed note's signature line shows them."""
+    return ", ".join(part for part in (name.strip(), credentials.strip()) if part) if name.strip() else ""
 
 
 def clinician_label(clinician_id: str, name: str, you: bool = False) -> str:
-    """'Dr Ada Byrne', or 'clinician 3f2a91c0' when no name is known here; 'you' for this clinician."""
+    """'Dr Ada Byrne, LCSW', or 'clinician 3f2a91c0' when no name is known here; 'you' for this clinician."""
     text = name or f"clinician {clinician_id[:8]}"
     return f"{text} (you)" if you else text
 
 
 def _names(signatures: Iterable[Signature | None], clinician_of_key: dict[str, str]) -> dict[str, str]:
-    """Clinician id -> the name on their newest signature among these."""
+    """Clinician id -> the name and credentials on their newest signature among these."""
     newest: dict[str, tuple[datetime, str]] = {}
     for sig in signatures:
         if sig is None or not sig.signer or sig.key_fingerprint not in clinician_of_key:
             continue
         who = clinician_of_key[sig.key_fingerprint]
         if who not in newest or newest[who][0] < sig.signed_at:
-            newest[who] = (sig.signed_at, sig.signer)
+            newest[who] = (sig.signed_at, signed_name(sig.signer, sig.credentials))
     return {who: name for who, (_at, name) in newest.items()}
 
 
@@ -95,13 +102,15 @@ def _signatures(uow: UnitOfWork, client_id: str | None) -> list[Signature | None
 
 
 def _own_name(uow: UnitOfWork) -> str:
-    return uow.vault.profile().name
+    own = uow.vault.profile()
+    return signed_name(own.name, own.credentials)
 
 
 def _profile_names(uow: UnitOfWork) -> dict[str, str]:
-    """Clinician id -> the name colleagues gave in their profile, as received here."""
+    """Clinician id -> the name and credentials colleagues gave in their profile, as received here."""
     with uow:
-        return {who: name for who, (name, _credentials) in received_names(uow).items() if name}
+        named = received_names(uow).items()
+    return {who: signed_name(name, credentials) for who, (name, credentials) in named if name}
 
 
 def overview(uow: UnitOfWork) -> PracticeView:
@@ -152,7 +161,8 @@ def overview(uow: UnitOfWork) -> PracticeView:
     ]
     order = {MEMBER: 0, WAITING: 1, REMOVED: 2}
     members.sort(key=lambda m: (order[m.state], not m.you, not m.name, m.label.casefold()))
-    return PracticeView(status, members, waiting)
+    devices = {device_id: entry.keys.clinician_id for device_id, entry in listed.items()}
+    return PracticeView(status, members, waiting, devices)
 
 
 def _named(
@@ -223,7 +233,8 @@ def known_readers(uow: UnitOfWork, client_id: str) -> KnownReaders | None:
 
 
 def shared_with(found: Iterable[Reader]) -> str:
-    """The overview's line: 'Shared with: Dr A. Byrne, B. Okafor (supervisor)' (yourself left out);
-    '' for a client nobody else can read."""
+    """The overview's line: 'Shared with: Dr A. Byrne, PsyD; B. Okafor, LCSW (supervisor)' (yourself
+    left out; a semicolon between clinicians, as credentials hold commas); '' for a client nobody
+    else can read."""
     others = [r.label for r in found if not r.you]
-    return f"Shared with: {', '.join(others)}" if others else ""
+    return f"Shared with: {'; '.join(others)}" if others else ""

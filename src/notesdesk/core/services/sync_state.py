@@ -10,7 +10,7 @@ from datetime import datetime
 from notesdesk.core.services import receipts
 from notesdesk.core.services.practice import WaitingToBeAdded
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import known_readers
+from notesdesk.core.sync import known_readers, settings
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.server import ServerUnavailable
 from notesdesk.core.sync.versions import RemovedFromPractice
@@ -23,6 +23,7 @@ class SyncSummary:
     to_resolve: int
     waiting_to_push: bool
     receipts_numbered_twice: int = 0  # numbers two receipts carry (receipts.numbers_issued_twice)
+    settings_aside: int = 0  # practice settings' versions kept aside (services/practice_settings.py)
 
 
 def to_resolve(uow: UnitOfWork) -> int:
@@ -39,7 +40,7 @@ def summary(uow: UnitOfWork) -> SyncSummary | None:
             return None
         current = st.state(uow)
         found = SyncSummary(bool(ident.practice_key), current.last_sync, to_resolve(uow),
-                            current.outbox is not None)
+                            current.outbox is not None, settings_aside=len(settings.set_aside(uow)))
     return replace(found, receipts_numbered_twice=len(receipts.numbers_issued_twice(uow)))
 
 

@@ -427,6 +427,9 @@ class Vault(VaultSettings):
         adopted = session.info.pop("adopted", None)
         if adopted is not None:
             self._signing_private, self._profile = adopted
+        received = session.info.pop("profile", None)  # vault_settings.stage_profile
+        if received is not None:
+            self._profile = received
         head = session.info.get("audit_head")
         if session.info.pop("head_moved", False) and head is not None and not self._in_memory:
             if self._restoring:

@@ -67,6 +67,12 @@ class VaultSettings:
         write_header_mac(session, self._header_key, self.vault_id)
         session.info["adopted"] = (private_key, profile)
 
+    def stage_profile(self, uow: UnitOfWork, profile: PractitionerProfile) -> None:
+        """A profile written in `uow` (received from this clinician's other device): held in memory
+        once it commits (Vault.committed), so a rolled-back one never is."""
+        assert uow.session is not None
+        uow.session.info["profile"] = profile
+
     def signing_private_key(self) -> bytes:
         assert self._signing_private is not None
         return self._signing_private

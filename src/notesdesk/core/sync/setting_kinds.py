@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 import msgspec
 
@@ -21,10 +22,13 @@ from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
 from notesdesk.core.domain.common import now
 from notesdesk.core.domain.notes import NoteFormat, NoteTemplate
 from notesdesk.core.domain.paperwork import ConsentKind, PaperworkTemplates
+from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import InvalidInput
 from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.model import placeholder_items
+from notesdesk.core.reports.crisis_lines import known_locale
 from notesdesk.core.services.paperwork_texts import check_template
+from notesdesk.core.services.profile import check_profile
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.instruments import (
@@ -41,6 +45,11 @@ from notesdesk.core.sync import state as st
 
 Items = dict[str, str]
 PAPERWORK_ID = PaperworkTemplates().id
+RECEIVED = "receive"  # audited as received, so never pushed back (a write made here: "edit", sent)
+
+
+class Writer(Protocol):
+    def __call__(self, uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class SettingKind:
     name: str  # as it is named on the server (the row id of its changes)
     secret_id: str  # its row in the vault's `secret` table
     read: Callable[[UnitOfWork], Items]
-    write: Callable[[UnitOfWork, Items], None]
+    write: Writer
     check: Callable[[Items, Items], str | None]  # (before, after) -> why `after` cannot be stored
     own: bool = False
     share: Callable[[str], str] = lambda value: value  # an item as it may leave this computer
@@ -61,14 +70,16 @@ class SettingKind:
     take: Callable[[str, str, str], str] | None = None
     # Items keyed by clinician id, each sent only by that clinician's devices (member names).
     per_clinician: bool = False
+    # Its row is wired to another setting (settings.wire): each push looks at it (the profile).
+    every_push: bool = False
 
 
-def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T) -> None:
-    """A received setting, stored (audited as received, so it is never pushed back)."""
+def _put[T: Identified](table: SealedTable[T], row_id: str, obj: T, action: str) -> None:
+    """A setting stored: received (audited so, never pushed back), or taken back here ("edit")."""
     if table.find(row_id) is None:
-        table.add(obj, action="receive")
+        table.add(obj, action="create" if action == "edit" else action)
     else:
-        table.replace(obj, action="receive")
+        table.replace(obj, action=action)
 
 
 # -- imported questionnaires -------------------------------------------------------------------------
@@ -84,8 +95,8 @@ def _read_instruments(uow: UnitOfWork) -> Items:
     return {_instrument_id(raw): raw for raw in (found.files if found else ())}
 
 
-def _write_instruments(uow: UnitOfWork, items: Items) -> None:
-    _put(instruments_table(uow), INSTRUMENTS_ID, InstrumentFiles(tuple(items.values())))
+def _write_instruments(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
+    _put(instruments_table(uow), INSTRUMENTS_ID, InstrumentFiles(tuple(items.values())), action)
     assert uow.session is not None
     if summaries.ready(uow.session):  # the list's standings are scored with these instruments
         summaries.rescore_all(uow)
@@ -178,10 +189,10 @@ def _read_paperwork(uow: UnitOfWork) -> Items:
     return {kind.value: text for kind, text in (found.texts if found else ())}
 
 
-def _write_paperwork(uow: UnitOfWork, items: Items) -> None:
+def _write_paperwork(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     order = list(ConsentKind)
     texts = sorted(((ConsentKind(k), text) for k, text in items.items()), key=lambda kt: order.index(kt[0]))
-    _put(_paperwork(uow), PAPERWORK_ID, PaperworkTemplates(texts=tuple(texts)))
+    _put(_paperwork(uow), PAPERWORK_ID, PaperworkTemplates(texts=tuple(texts)), action)
 
 
 def _check_paperwork(_before: Items, after: Items) -> str | None:
@@ -207,9 +218,9 @@ def _read_note_templates(uow: UnitOfWork) -> Items:
     return {t.id: encode(t).decode() for t in (found.templates if found else ())}
 
 
-def _write_note_templates(uow: UnitOfWork, items: Items) -> None:
+def _write_note_templates(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     templates = tuple(decode(raw.encode(), NoteTemplate) for raw in items.values())
-    _put(_note_templates(uow), TEMPLATE_SET_ID, TemplateSet(templates))
+    _put(_note_templates(uow), TEMPLATE_SET_ID, TemplateSet(templates), action)
 
 
 def _check_note_templates(_before: Items, after: Items) -> str | None:
@@ -248,10 +259,11 @@ def _read_fees(uow: UnitOfWork) -> Items:
     return {CURRENCY: found.currency} | {fee_item(f): encode(f).decode() for f in found.fees}
 
 
-def _write_fees(uow: UnitOfWork, items: Items) -> None:
+def _write_fees(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     fees = sorted((decode(raw.encode(), Fee) for k, raw in items.items() if k != CURRENCY),
                   key=lambda f: f.key)
-    _put(_fees(uow), FEE_SCHEDULE_ID, FeeSchedule(items.get(CURRENCY, ""), tuple(fees), updated_at=now()))
+    schedule = FeeSchedule(items.get(CURRENCY, ""), tuple(fees), updated_at=now())
+    _put(_fees(uow), FEE_SCHEDULE_ID, schedule, action)
 
 
 def _check_fees(_before: Items, after: Items) -> str | None:
@@ -307,10 +319,10 @@ def _read_member_names(uow: UnitOfWork) -> Items:
     return items
 
 
-def _write_member_names(uow: UnitOfWork, items: Items) -> None:
+def _write_member_names(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
     me = st.required_identity(uow).clinician_id
     kept = tuple(sorted((who, raw) for who, raw in items.items() if who != me))
-    _put(_member_names(uow), MEMBER_NAMES_ID, MemberNames(kept))
+    _put(_member_names(uow), MEMBER_NAMES_ID, MemberNames(kept), action)
 
 
 def _check_member_names(_before: Items, after: Items) -> str | None:
@@ -328,6 +340,63 @@ def _check_member_names(_before: Items, after: Items) -> str | None:
     return None
 
 
+# -- the profile, between one clinician's devices ------------------------------------------------------
+
+PROFILE = "profile"
+# The profile's fields that are the clinician's, not the device's: each an item, so two devices that
+# changed different ones both keep theirs. The tax id (which may be an SSN) stays on each computer:
+# a setting is sealed under the practice key, which every colleague's vault holds.
+CLINICIANS_OWN: dict[str, type] = {
+    "name": str, "credentials": str, "contact": str, "locale": str, "npi": str,
+    "retention_years_after_service": int, "retention_years_after_majority": int, "age_of_majority": int,
+}
+YEARS_MAX = 150
+
+
+def _profiles(uow: UnitOfWork) -> SealedTable[PractitionerProfile]:
+    return SealedTable(uow.ctx, "secret", PractitionerProfile, label="vault setting")
+
+
+def _read_profile(uow: UnitOfWork) -> Items:
+    """The stored profile's clinician fields (none before it was first saved: nothing to send)."""
+    found = _profiles(uow).find(PROFILE_ID)
+    if found is None:
+        return {}
+    return {name: json.dumps(getattr(found, name), ensure_ascii=False) for name in CLINICIANS_OWN}
+
+
+def _profile_of(before: PractitionerProfile, items: Items) -> PractitionerProfile:
+    changes = {name: json.loads(raw) for name, raw in items.items() if name in CLINICIANS_OWN}
+    return replace(before, **changes)
+
+
+def _write_profile(uow: UnitOfWork, items: Items, action: str = RECEIVED, /) -> None:
+    table = _profiles(uow)
+    before = table.find(PROFILE_ID)
+    profile = _profile_of(before or uow.vault.profile(), items)
+    _put(table, PROFILE_ID, profile, action)
+    uow.vault.stage_profile(uow, profile)  # the vault's copy in memory follows once this commits
+
+
+def _check_profile(_before: Items, after: Items) -> str | None:
+    """Each field of its type, as services/profile.py stores it (a known country, years in range)."""
+    try:
+        for name, raw in after.items():
+            value = json.loads(raw)
+            kind = CLINICIANS_OWN.get(name)
+            if kind is None or type(value) is not kind:
+                return "a profile field that does not read"
+            if isinstance(value, int) and not 0 <= value <= YEARS_MAX:
+                return "a profile's years out of range"
+        profile = _profile_of(PractitionerProfile(), after)
+        unknown_country = profile.locale and known_locale(profile.locale) != profile.locale
+        if check_profile(profile) != profile or unknown_country:
+            return "a profile as it is never stored"
+    except (InvalidInput, ValueError):
+        return "a profile as it is never stored"
+    return None
+
+
 KINDS: dict[str, SettingKind] = {
     kind.name: kind
     for kind in (
@@ -340,6 +409,9 @@ KINDS: dict[str, SettingKind] = {
         # Sent when the profile is saved: its row, not the received names', goes out (settings.wire).
         SettingKind("member-names", PROFILE_ID, _read_member_names, _write_member_names,
                     _check_member_names, per_clinician=True),
+        # The profile's own row is wired to member-names (above): settings.never_sent looks at this.
+        SettingKind(PROFILE, PROFILE_ID, _read_profile, _write_profile, _check_profile, own=True,
+                    every_push=True),
     )
 }
-BY_SECRET = {kind.secret_id: kind for kind in KINDS.values()}
+BY_SECRET = {kind.secret_id: kind for kind in KINDS.values() if not kind.every_push}

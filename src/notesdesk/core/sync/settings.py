@@ -21,6 +21,7 @@ from datetime import datetime
 import msgspec
 
 from notesdesk.core.domain.common import now
+from notesdesk.core.errors import InvalidInput, NotFound
 from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
@@ -75,11 +76,18 @@ def wire(table: str, row_id: str) -> tuple[str, str] | None:
 
 
 def never_sent(uow: UnitOfWork, bases: dict[str, list[str]]) -> list[str]:
-    """The settings of one item per clinician whose item for this clinician exists but never went out
-    (a name saved before names synced: its write is behind the audit cursor, so it goes from here)."""
+    """Settings to push that no write here names: of one item per clinician, those whose item for
+    this clinician exists but never went out (a name saved before names synced: its write is behind
+    the audit cursor, so it goes from here); and those looked at on every push (the profile, whose
+    row is wired to the names) with an item not as it last went."""
     me = st.required_identity(uow).clinician_id
-    return [kind.name for kind in KINDS.values()
-            if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
+    found = [kind.name for kind in KINDS.values()
+             if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
+    for kind in KINDS.values():
+        items = kind.read(uow) if kind.every_push else {}
+        if any(bases.get(_base_key(kind.name, i)) != [_token(kind.share(v))] for i, v in items.items()):
+            found.append(kind.name)
+    return found
 
 
 def _token(value: str) -> str:
@@ -117,6 +125,54 @@ def set_aside(uow: UnitOfWork) -> tuple[SetAside, ...]:
     """The settings' versions that did not stand here, oldest first (inside an entered unit of work)."""
     found = _table(uow).find(SET_ASIDE_ID)
     return found.versions if found else ()
+
+
+def version_id(version: SetAside) -> str:
+    """A set-aside version's short id, as `practice settings-aside` lists it: drawn from what the
+    version is, so versions kept aside before ids were shown have one too."""
+    value = "-" if version.value is None else "+" + version.value
+    text = "\x1f".join((version.setting, version.item, value, version.device, version.at.isoformat()))
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _without(uow: UnitOfWork, wanted: str) -> SetAside:
+    """The version `wanted` names, taken out of those kept aside (NotFound: none is)."""
+    table = _table(uow)
+    found = table.find(SET_ASIDE_ID)
+    versions = found.versions if found else ()
+    for n, version in enumerate(versions):
+        if version_id(version) == wanted.strip():
+            table.replace(SetAsideSettings((*versions[:n], *versions[n + 1:])))
+            return version
+    raise NotFound(f"No setting's version kept aside has id {wanted.strip()[:40]}; nothing was changed.")
+
+
+def take_back(uow: UnitOfWork, wanted: str) -> SetAside:
+    """Make a version kept aside the one in use here (inside an entered unit of work): a new edit
+    here, sent at the next sync, so it reaches every device the setting travels to."""
+    version = _without(uow, wanted)
+    kind = KINDS[version.setting]
+    if kind.per_clinician:  # sent by that clinician's devices only: a version from here would be refused
+        raise InvalidInput("A colleague's name is theirs to change in their profile: discard this version.")
+    before = kind.read(uow)
+    items = dict(before)
+    if version.value is None:
+        items.pop(version.item, None)
+    else:
+        items[version.item] = version.value
+    why = kind.check(before, items)
+    if why is not None:
+        raise InvalidInput(f"This version cannot be used here ({why}); nothing was changed.")
+    kind.write(uow, items, "edit")
+    uow.record("practice-setting-taken-back", detail=version.setting)
+    return version
+
+
+def discard(uow: UnitOfWork, wanted: str) -> SetAside:
+    """Drop a version kept aside (inside an entered unit of work); the audit keeps that it was."""
+    version = _without(uow, wanted)
+    uow.record("practice-setting-discarded", detail=version.setting)
+    return version
 
 
 def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:

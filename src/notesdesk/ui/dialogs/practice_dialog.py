@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.services import practice, practice_access, practice_view, sync_state
+from notesdesk.core.services import practice, practice_access, practice_settings, practice_view, sync_state
 from notesdesk.core.services.practice_view import MEMBER, WAITING, Member, PracticeView
 from notesdesk.ui.context import AppContext
+from notesdesk.ui.dialogs.settings_aside_dialog import SettingsAsideDialog, count_line, device_words
 from notesdesk.ui.lifecycle.sync_status import SyncKeeper, when
 from notesdesk.ui.models.practice_models import MembersModel
 from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, named
@@ -111,10 +112,18 @@ class PracticeDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        self.aside_line = named(QLabel(), "Practice settings kept aside")
+        self.aside_line.setWordWrap(True)
+        self.aside_button = named(QPushButton("Settings &kept aside…"), "See the versions kept aside, "
+                                  "use or discard one")
+        aside = QHBoxLayout()
+        aside.addWidget(self.aside_line, 1)
+        aside.addWidget(self.aside_button)
         compare = QLabel(COMPARE_NOTE)
         compare.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(self.facts)
+        layout.addLayout(aside)
         layout.addWidget(compare)
         layout.addWidget(QLabel("<b>Members</b>"))
         layout.addWidget(self.table, 1)
@@ -124,6 +133,7 @@ class PracticeDialog(QDialog):
         self.sync_now.clicked.connect(self.sync)
         self.add.clicked.connect(self.add_clinician)
         self.remove.clicked.connect(self.remove_selected)
+        self.aside_button.clicked.connect(self.show_set_aside)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         close.clicked.connect(self.reject)
         keeper.sig_finished.connect(self._after_sync)
@@ -152,7 +162,9 @@ class PracticeDialog(QDialog):
             return
         self.view = view
         self._show_facts(fingerprint_lines(view))
+        self._keeper.renewal_seen()  # the new version's fingerprint is in view
         self.members.set_rows(view.members)
+        self.show_aside_count()
         waiting = sum(m.state == WAITING and not m.you for m in view.members)
         if not message and not view.status.member:
             message = WAITING_HERE
@@ -172,13 +184,26 @@ class PracticeDialog(QDialog):
             self.view = PracticeView(status, [], waiting.to_resolve if waiting else 0)
             self._show_facts(fingerprint_lines(self.view))
         self.members.set_rows([])
+        self.show_aside_count()
         if sync_state.is_offline(exc):
             self.status.setText(OFFLINE)
         else:
             self.status.setText("The practice server did not answer as expected; nothing was changed.")
             self._ctx.errors.present(exc)
 
+    def show_aside_count(self) -> None:
+        count = self._ctx.session.read(practice_settings.count_set_aside) or 0
+        self.aside_line.setText(count_line(count))
+        self.aside_line.setVisible(bool(count))
+        self.aside_button.setVisible(bool(count))
+
     # -- acting ----------------------------------------------------------------------------------------
+
+    def show_set_aside(self) -> None:
+        devices = device_words(self.view) if self.view is not None else {}
+        self.aside_dialog = SettingsAsideDialog(self._ctx, devices, self, self.confirm)
+        self.aside_dialog.sig_changed.connect(self.show_aside_count)
+        self.aside_dialog.open()
 
     def selected(self) -> Member | None:
         rows = self.table.selectionModel().selectedRows()

@@ -29,6 +29,9 @@ SYNC_EVERY_MS = 5 * 60_000
 UNSYNCED_KINDS = (Kind.PRIVATE_NOTE, Kind.TEMPLATE)
 RECEIVED_KINDS = tuple(kind for kind in Kind if kind not in UNSYNCED_KINDS)
 """What a sync brings in (core/sync/shared.py SPECS): the views of these kinds refresh after one."""
+# Said after the sync that accepted a new practice key version, until File ▸ Practice… (which shows
+# the fingerprint) is opened: a removed clinician's server could offer a rival key; comparing shows it.
+KEY_RENEWED = "practice key renewed after a removal: compare its fingerprint (File ▸ Practice…)"
 
 
 
@@ -38,12 +41,14 @@ class Synced:
     received: int
     summary: sync_state.SyncSummary | None
     sharing: KnownReaders | None = None  # who reads each client, as the overviews show it
+    key_renewed: bool = False  # this sync accepted a new practice key version
 
 
 def sync_and_summarise(uow: Callable[[], UnitOfWork]) -> Synced:
     """The background job: one sync, then the state to show (each in its own unit of work)."""
     report = practice.sync(uow())
-    return Synced(report.received, sync_state.summary(uow()), sync_state.sharing_seen(uow()))
+    return Synced(report.received, sync_state.summary(uow()), sync_state.sharing_seen(uow()),
+                  bool(report.key_renewed))
 
 
 def when(moment: datetime | None, today: datetime | None = None) -> str:
@@ -71,6 +76,9 @@ def describe(found: sync_state.SyncSummary, offline: bool = False, failed: bool 
     if found.receipts_numbered_twice:  # issued on two computers offline: void one and reissue it
         twice = found.receipts_numbered_twice
         text += f" · {twice} receipt number{'s' if twice > 1 else ''} issued twice"
+    if found.settings_aside:  # used or discarded in File ▸ Practice…
+        aside = found.settings_aside
+        text += f" · {aside} setting version{'s' if aside > 1 else ''} kept aside"
     return text
 
 
@@ -96,6 +104,7 @@ class SyncKeeper(QObject):
         self._failing = False  # a failure was shown: automatic retries that fail again stay quiet
         self._summary: sync_state.SyncSummary | None = None
         self._sharing: KnownReaders | None = None  # as the overviews' "Shared with" lines last read it
+        self.key_renewed = False  # a new practice key version was accepted and not yet looked at
 
     @property
     def member(self) -> bool:
@@ -130,12 +139,23 @@ class SyncKeeper(QObject):
             lambda: sync_and_summarise(self.ctx.uow), self._done, lambda exc: self._failed(exc, asked)
         )
 
+    def _with_notice(self, text: str) -> str:
+        return f"{text} · {KEY_RENEWED}" if self.key_renewed else text
+
+    def renewal_seen(self) -> None:
+        """File ▸ Practice… showed the new version's fingerprint: the status bar stops saying it."""
+        if self.key_renewed:
+            self.key_renewed = False
+            if not self.running:
+                self.label.setText(self.label.text().removesuffix(f" · {KEY_RENEWED}"))
+
     def _done(self, result: Synced) -> None:
         self.running = False
         self._failing = False
         self._summary = result.summary or self._summary
         assert self._summary is not None
-        self.label.setText(describe(self._summary))
+        self.key_renewed = self.key_renewed or result.key_renewed
+        self.label.setText(self._with_notice(describe(self._summary)))
         if result.received:
             for kind in RECEIVED_KINDS:  # practice-wide: every view of these kinds refreshes
                 self.ctx.session.sig_changed.emit(Changed(kind, "", ""))
@@ -154,7 +174,8 @@ class SyncKeeper(QObject):
         self.running = False
         assert self._summary is not None
         offline, removed = sync_state.is_offline(exc), sync_state.is_removed(exc)
-        self.label.setText(describe(self._summary, offline=offline, failed=not offline, removed=removed))
+        self.label.setText(self._with_notice(describe(self._summary, offline=offline, failed=not offline,
+                                                      removed=removed)))
         sharing = self.ctx.session.read(sync_state.sharing_seen)  # now "as of the last sync"
         self._sharing_followed(sharing)
         self._sharing = sharing
