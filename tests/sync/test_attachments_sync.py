@@ -193,7 +193,7 @@ def test_a_row_larger_than_the_cap_goes_alone(make_vault, admin_url):
 CHUNK_ROWS = "SELECT server_seq FROM change WHERE table_name = 'attachment_chunk' ORDER BY device_seq"
 TAMPERING = {
     "an altered chunk": (
-        f"UPDATE change SET sealed = overlay(sealed placing '\\x00'::bytea from 40 for 1) "
+        f"UPDATE change SET sealed = set_byte(sealed, 39, get_byte(sealed, 39) # 255) "
         f"WHERE server_seq = ({CHUNK_ROWS} LIMIT 1)",
         "altered",
     ),

@@ -72,7 +72,7 @@ def test_a_server_that_alters_a_name_is_caught(make_vault, admin_url):
     alice, bob, _a, b = _pair(make_vault, admin_url)
     _sync(bob)
     with psycopg.connect(admin_url) as conn:
-        conn.execute("UPDATE change SET sealed = overlay(sealed placing '\\x00'::bytea from 20 for 1) "
+        conn.execute("UPDATE change SET sealed = set_byte(sealed, 19, get_byte(sealed, 19) # 255) "
                      "WHERE table_name = 'setting'")
     with pytest.raises(SyncTampered, match="altered") as refused:
         _sync(alice)

@@ -34,7 +34,7 @@ def _sql(admin_url: str, *statements: str) -> None:
 
 TAMPERING = {
     "an edited row": (
-        "UPDATE change SET sealed = overlay(sealed placing '\\x00'::bytea from 20 for 1) "
+        "UPDATE change SET sealed = set_byte(sealed, 19, get_byte(sealed, 19) # 255) "
         "WHERE server_seq = (SELECT max(server_seq) FROM change)",
         "altered",
     ),
