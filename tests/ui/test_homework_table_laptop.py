@@ -79,3 +79,29 @@ def test_what_the_merged_columns_hold_is_read_in_the_table(homework_tab, qtbot):
     diary = by_text["Sleep diary"]
     assert model.index(diary, model.COL_RECURRENCE).data().splitlines() == ["once", "ended"]
     assert model.index(diary, model.COL_LAST).data() == "none yet"
+
+
+def _header_shows(view) -> bool:
+    """The column titles are painted above the rows, not covered by them."""
+    header, rows = view.horizontalHeader(), view.viewport().geometry()
+    return (header.isVisible() and header.height() > 0 and header.geometry().top() >= 0
+            and rows.top() > header.geometry().bottom())
+
+
+def test_the_column_titles_show_above_the_rows(homework_tab, qtbot):
+    # Nothing hidden to fit at this size: the margin the foot note leaves was taking the titles' room too.
+    qtbot.waitUntil(lambda: homework_tab.view.hidden_columns() == [])
+    homework_tab.reload()  # as after assigning or checking in: the rows are read again and fitted
+    assert _header_shows(homework_tab.view)
+    assert _header_shows(homework_tab.checkins_view)
+
+
+def test_the_column_titles_show_with_columns_hidden_to_fit(homework_tab, qtbot):
+    window = homework_tab.window()
+    window.resize(1024, 700)  # narrower than the laptop: some columns give way, the foot note names them
+    qtbot.waitUntil(lambda: homework_tab.view.hidden_columns() != [])
+    homework_tab.reload()
+    view = homework_tab.view
+    assert view.hidden_note.isVisible() and _header_shows(view)
+    # and the note sits below the last row's room, inside the frame
+    assert view.viewport().geometry().bottom() < view.hidden_note.geometry().top()

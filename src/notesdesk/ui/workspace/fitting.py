@@ -80,6 +80,7 @@ class FittingTable(QTableView):
         self.stretch, self.min_stretch, self.drop, self.cap = stretch, min_stretch, tuple(drop), cap
         self._minimum = 0
         self._hidden: list[int] = []
+        self._note_height = 0  # the room below the rows the hidden columns' note takes
         self._fitting = False
         self.hidden_note = named(QLabel(self), "Columns hidden to fit")
         self.hidden_note.setWordWrap(True)
@@ -164,18 +165,30 @@ class FittingTable(QTableView):
         """The line that names the hidden columns, in a margin below the rows (inside the frame)."""
         if not self._hidden:
             self.hidden_note.hide()
-            self.setViewportMargins(0, 0, 0, 0)
+            self._note_height = 0
+            self._keep_note_room()
             return
         names = ", ".join(self._title(c) for c in self._hidden)
         self.hidden_note.setText(f"Hidden to fit: {names}. Widen the window, or point at a row, "
                                  "to read them.")
         frame = self.frameWidth()
         width = max(1, self.width() - 2 * frame)
-        height = min(self.hidden_note.heightForWidth(width), max(0, self.height() // 2))
-        if self.viewportMargins().bottom() != height:
-            self.setViewportMargins(0, 0, 0, height)
+        self._note_height = min(self.hidden_note.heightForWidth(width), max(0, self.height() // 2))
+        self._keep_note_room()
+        height = self._note_height
         self.hidden_note.setGeometry(frame, self.height() - frame - height, width, height)
         self.hidden_note.show()
+
+    def _keep_note_room(self) -> None:
+        # Only the bottom margin is the note's: the top one is the column titles' room, which
+        # QTableView.updateGeometries sets (and with it the bottom back to 0, hence the override below).
+        margins = self.viewportMargins()
+        if margins.bottom() != self._note_height:
+            self.setViewportMargins(margins.left(), margins.top(), margins.right(), self._note_height)
+
+    def updateGeometries(self) -> None:  # noqa: N802
+        super().updateGeometries()
+        self._keep_note_room()
 
     def hidden_columns(self) -> list[str]:
         """The titles of the columns hidden to fit, as the note below the rows names them."""
