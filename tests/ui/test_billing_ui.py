@@ -199,3 +199,24 @@ def test_reprinting_one_of_two_receipts_with_the_same_number_prints_the_one_sele
     shown = _text(previews.shown[2][0])
     assert "$175.00" not in shown and "Receipt 1 (VOID)" in shown and "issued twice" in shown
     assert ctx.errors.last_message is None
+
+
+def test_two_receipts_with_the_same_number_read_apart_in_the_list(qtbot, ctx: AppContext) -> None:
+    """Number 1 issued on two computers offline for the same period and total: each line says when it
+    was issued and the start of its id (what `receipt --id` takes), so the person can tell which to void;
+    a number issued once keeps its short line."""
+    billing.practice(ctx.vault)
+    cid = billing.client(ctx.vault)
+    billing.fee(ctx.vault, 15000)
+    billing.session(ctx.vault, cid, date(2026, 10, 5))
+    receipts.issue_receipt(ctx.uow(), cid, date(2026, 10, 1), date(2026, 10, 31))
+    dialog = BillingDialog(ctx, cid, preview_factory=Previews())
+    qtbot.addWidget(dialog)
+    alone = dialog.receipt_list.item(0).text()
+    assert "id " not in alone
+    earlier, later = billing.issued_twice(ctx.vault, cid, 15000)
+    dialog.refresh()
+    lines = [dialog.receipt_list.item(row).text() for row in range(dialog.receipt_list.count())]
+    assert len(lines) == 2 and lines[0] != lines[1]
+    assert f"id {earlier[:8]}" in lines[0] and f"id {later[:8]}" in lines[1]
+    assert all(line.startswith(alone) and "issued " in line for line in lines)

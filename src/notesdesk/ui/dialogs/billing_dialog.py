@@ -4,6 +4,7 @@ print or export), and reprint one as it was issued. The window's title never nam
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -153,19 +154,26 @@ class BillingDialog(QDialog):
             self.payment_list.addItem(f"{short_date(p.paid_on, self._locale)}  "
                                       f"{format_amount(p.amount, p.currency)}  {p.method.value}, {towards}")
         self.receipt_list.clear()
-        for r in self._ctx.session.read(receipts.list_receipts, self.client_id) or []:
-            item = QListWidgetItem(self.receipt_line(r))
+        listed = self._ctx.session.read(receipts.list_receipts, self.client_id) or []
+        numbers = Counter(r.number for r in listed)
+        for r in listed:
+            item = QListWidgetItem(self.receipt_line(r, twice=numbers[r.number] > 1))
             item.setData(Qt.ItemDataRole.UserRole, r.number)
             item.setData(RECEIPT_ID_ROLE, r.id)  # a number issued twice offline names two receipts
             self.receipt_list.addItem(item)
         self.reprint_button.setEnabled(self.receipt_list.count() > 0)
         self.void_button.setEnabled(self.receipt_list.count() > 0 and not self._ctx.vault.read_only)
 
-    def receipt_line(self, receipt: Receipt) -> str:
+    def receipt_line(self, receipt: Receipt, twice: bool = False) -> str:
+        """`twice`: its number was issued on two computers offline, so the line also says when this one
+        was issued and the start of its id (what `notesdesk receipt --id` takes): the two read apart."""
         d, loc = receipt.data, self._locale
         void = f" · VOID since {short_date(receipt.voided.on, loc)}" if receipt.voided else ""
+        issued = receipt.created_at.astimezone()
+        which = (f" · issued {short_date(issued.date(), loc)} {issued:%H:%M}, id {receipt.id[:8]}"
+                 if twice else "")
         return (f"{d.kind.value.capitalize()} {d.number} · {short_date(d.period_from, loc)} to "
-                f"{short_date(d.period_to, loc)} · {format_amount(d.total, d.currency)}{void}")
+                f"{short_date(d.period_to, loc)} · {format_amount(d.total, d.currency)}{which}{void}")
 
     # -- payments -----------------------------------------------------------------------------------
 
