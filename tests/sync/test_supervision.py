@@ -75,6 +75,7 @@ def test_a_co_signature_altered_on_the_server_is_refused(make_vault, admin_url):
 def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
     make_vault, admin_url, monkeypatch
 ):
+    from notesdesk.core.storage import uow as uow_module
     from notesdesk.core.sync import access
 
     alice, supervisor = make_vault("alice"), make_vault("sam")
@@ -86,7 +87,10 @@ def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
     practice.sync(alice.unit_of_work())
     practice.sync(supervisor.unit_of_work())
 
-    signed_note(supervisor, client.id, "the supervisor's own note")
+    # Written by a version that let a supervisor write (this one refuses: test_supervised_read_only.py).
+    with monkeypatch.context() as older:
+        older.setattr(uow_module, "_supervised_only", lambda _uow: frozenset())
+        signed_note(supervisor, client.id, "the supervisor's own note")
     practice.sync(supervisor.unit_of_work())
     with psycopg.connect(admin_url) as conn:  # it stayed in the supervisor's vault
         assert conn.execute("SELECT count(*) FROM change WHERE table_name = 'note'").fetchone() == (1,)
@@ -95,6 +99,7 @@ def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
     cosign.cosign_note(supervisor.unit_of_work(), note.id)
     with monkeypatch.context() as altered:
         altered.setattr(access, "may_push", lambda keys, table, obj: True)
+        altered.setattr(uow_module, "_supervised_only", lambda _uow: frozenset())
         notes.add_addendum(supervisor.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "not theirs")
         practice.sync(supervisor.unit_of_work())
     practice.sync(alice.unit_of_work())
