@@ -13,10 +13,16 @@ from notesdesk.cli.main import main
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.errors import SupervisedOnly
 from notesdesk.core.services import clients, cosign, notes, practice, practice_access
-from notesdesk.core.storage import uow as uow_module
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
-from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    before_supervision_was_read_only,
+    found_practice,
+    join_practice,
+    note_texts,
+    signed_note,
+)
 
 
 def _supervising(make_vault, admin_url) -> tuple[Vault, Vault, str, str, str]:  # type: ignore[no-untyped-def]
@@ -56,8 +62,7 @@ def test_what_a_supervisor_wrote_before_stays_and_is_counted_as_never_travelling
     alice, supervisor, _sam, client_id, note_id = _supervising(make_vault, admin_url)
     assert practice.status(supervisor.unit_of_work()).kept_here == 0  # what arrived is not counted
     cosign.cosign_note(supervisor.unit_of_work(), note_id)  # travels: not counted
-    with monkeypatch.context() as older:  # written by a version that let a supervisor write
-        older.setattr(uow_module, "_supervised_only", lambda _uow: frozenset())
+    with before_supervision_was_read_only(monkeypatch):
         signed_note(supervisor, client_id, "the supervisor's own note")
         notes.add_addendum(supervisor.unit_of_work(), note_id, AddendumKind.CLARIFICATION, "theirs")
         client = clients.get_client(supervisor.unit_of_work(), client_id)
