@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from notesdesk.core.domain.care import Homework
-from notesdesk.core.domain.clients import Client
+from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, PrivateNote, SessionNote
 from notesdesk.core.domain.plans import TreatmentPlan
 from notesdesk.core.errors import SupervisedOnly
-from notesdesk.core.services import care, clients, notes, plans
+from notesdesk.core.services import care, clients, notes, plans, retention
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import access
+from tests.core import records
 from tests.signer import ready_to_sign
 
 REFUSED = "You supervise this client: their clinician makes changes; you can read and co-sign."
@@ -91,3 +92,22 @@ def test_another_clients_records_and_a_supervisor_also_assigned_as_clinician_are
     added = notes.add_addendum(vault.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "x")
     assert notes.get_note(vault.unit_of_work(), note.id)[1] == [added]
 
+
+
+def test_the_copy_held_here_is_deleted_at_the_end_of_retention_all_the_same(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each clinician's retention duty is their own: the guard does not keep a supervisor's copy."""
+    ready_to_sign(vault)
+    entered = datetime(2011, 9, 1, 12, tzinfo=UTC)  # entered then: retention cannot start later
+    old = replace(records.client("Old "), intake_date=date(2011, 9, 1), created_at=entered)
+    old = clients.add_client(vault.unit_of_work(), old)
+    note = replace(records.note(old.id, "n"), session_date=date(2012, 1, 9))
+    note = notes.create_note(vault.unit_of_work(), note)
+    notes.sign_note(vault.unit_of_work(), note.id)
+    with monkeypatch.context() as then:  # discharged and recorded in 2012
+        then.setattr(clients, "today", lambda: date(2012, 6, 2))
+        clients.set_status(vault.unit_of_work(), old.id, ClientStatus.DISCHARGED, date(2012, 6, 1))
+    _supervise(vault, old.id)
+    assert retention.delete_client_record(vault.unit_of_work(), old.id, confirmed=True) == 3
+    assert clients.list_clients(vault.unit_of_work()) == []

@@ -25,7 +25,7 @@ from tests.sync.helpers import (
 )
 
 
-def _supervising(make_vault, admin_url) -> tuple[Vault, Vault, str, str, str]:  # type: ignore[no-untyped-def]
+def _supervising(make_vault, admin_url) -> tuple[Vault, Vault, str, str, str]:
     alice, supervisor = make_vault("alice"), make_vault("sam")
     founded = found_practice(alice, admin_url)
     sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id

@@ -25,7 +25,7 @@ def question(note: SessionNote) -> str:
 class CosignButton(QPushButton):
     def __init__(self, ctx: AppContext, client_id: str, confirm: Confirm,
                  done: Callable[[str], None]) -> None:
-        super().__init__("Co-&sign…")
+        super().__init__("C&o-sign…")
         named(self, "Co-sign note", "Co-sign this colleague's note as their supervisor")
         self._session = ctx.session.for_client(client_id)
         self._confirm, self._done = confirm, done

@@ -122,7 +122,7 @@ class AddendaPanel(QGroupBox):
         row.addWidget(self.kind_combo)
         row.addWidget(self.discard_button)
         row.addWidget(self.add_button)
-        layout = QVBoxLayout(self)
+        self.rows = layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(self.unsent_label)
         layout.addWidget(self.text)
@@ -176,7 +176,7 @@ class NotesTab(QWidget):
         self.addenda = AddendaPanel()
         # Under a colleague's signed note: co-sign it as their supervisor (shows in the addenda after).
         self.cosign = CosignButton(ctx, client_id, confirm, self._open)
-        self.addenda.layout().addWidget(self.cosign)
+        self.addenda.rows.addWidget(self.cosign)
         # The addendum being typed is kept (never signed) until added or discarded: see unsent.py.
         self.unsent = UnsentText(ctx, client_id, PendingKind.ADDENDUM, self.addenda.text,
                                  self.addenda.unsent_label, RESTORED, self.addenda.kind_combo, self)
