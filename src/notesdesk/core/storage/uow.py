@@ -138,6 +138,9 @@ class UnitOfWork(Repositories):
             finally:
                 self.session.close()
                 self.session = None
+                # The guard is this unit of work's own method: dropped, so no cycle keeps the unit of
+                # work (and with it the vault and its lock) alive after it is done with.
+                self.ctx.guard = None
                 self._vault.leave_work()
         if isinstance(exc, DBAPIError):
             raise translate_db_error(exc) from exc
