@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
+import pytest
 
 from notesdesk.core.domain.clients import Client
 from notesdesk.core.domain.notes import AddendumKind, NoteFormat, Section, SessionNote
 from notesdesk.core.services import clients, notes, practice, practice_access
+from notesdesk.core.storage import uow as uow_module
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync import state as st
@@ -95,3 +99,12 @@ def readable_by(vault: Vault, admin_url: str) -> set[str]:
         ident = st.required_identity(uow)
         keys = access.load(uow)
     return {o.decode() for o in notes_opened_with(keys, ident, admin_url)}
+
+
+@contextmanager
+def before_supervision_was_read_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Writes as a version before a supervised-only client was read-only (storage/uow.py) let them be
+    made: what an older supervisor's vault holds, and might send if altered."""
+    with monkeypatch.context() as older:
+        older.setattr(uow_module, "_supervised_only", lambda _uow: frozenset())
+        yield

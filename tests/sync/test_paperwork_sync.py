@@ -31,7 +31,7 @@ from notesdesk.core.services import (
     visits,
 )
 from tests.core import billing, records
-from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import assign, before_supervision_was_read_only, found_practice, join_practice
 from tests.sync.helpers import sync_in_turn as _sync
 
 CANARY = "zq" + secrets.token_hex(6)
@@ -173,7 +173,7 @@ def test_a_second_device_receives_the_whole_record_and_continues_the_receipt_num
     assert [r.number for r in receipts.list_receipts(desk.unit_of_work(), client.id)] == [1, 2]
 
 
-def test_a_supervisors_paperwork_and_diagnoses_stay_in_their_vault(make_vault, admin_url):
+def test_a_supervisors_paperwork_and_diagnoses_stay_in_their_vault(make_vault, admin_url, monkeypatch):
     alice, supervisor = make_vault("alice"), make_vault("sam")
     founded = found_practice(alice, admin_url)
     sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
@@ -182,9 +182,11 @@ def test_a_supervisors_paperwork_and_diagnoses_stay_in_their_vault(make_vault, a
     practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
     _sync(alice, supervisor)
 
-    _write_paperwork(supervisor, client.id)
-    diagnoses.add_diagnosis(supervisor.unit_of_work(), client.id, "F41.1")
-    measures.record_measure(supervisor.unit_of_work(), client.id, "PHQ-9", [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    # Refused now (tests/sync/test_supervised_read_only.py); written by an older version, they stay.
+    with before_supervision_was_read_only(monkeypatch):
+        _write_paperwork(supervisor, client.id)
+        diagnoses.add_diagnosis(supervisor.unit_of_work(), client.id, "F41.1")
+        measures.record_measure(supervisor.unit_of_work(), client.id, "PHQ-9", [1, 1, 1, 1, 1, 1, 1, 1, 0])
     _sync(supervisor, alice)
 
     assert [len(rows) for rows in _paperwork(alice, client.id).values()] == [0, 0, 0, 0]

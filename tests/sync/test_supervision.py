@@ -13,7 +13,14 @@ from notesdesk.core.domain.notes import AddendumKind, PrivateNote
 from notesdesk.core.services import cosign, notes, practice, practice_access, verify
 from notesdesk.core.services.cosign import DEFAULT_TEXT as DEFAULT
 from notesdesk.core.sync.pull import SyncTampered
-from tests.sync.helpers import add_client, found_practice, join_practice, note_texts, signed_note
+from tests.sync.helpers import (
+    add_client,
+    before_supervision_was_read_only,
+    found_practice,
+    join_practice,
+    note_texts,
+    signed_note,
+)
 
 
 def test_a_supervisors_co_signature_arrives_and_verifies(make_vault, admin_url):
@@ -86,14 +93,16 @@ def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
     practice.sync(alice.unit_of_work())
     practice.sync(supervisor.unit_of_work())
 
-    signed_note(supervisor, client.id, "the supervisor's own note")
+    # Written by a version that let a supervisor write (this one refuses: test_supervised_read_only.py).
+    with before_supervision_was_read_only(monkeypatch):
+        signed_note(supervisor, client.id, "the supervisor's own note")
     practice.sync(supervisor.unit_of_work())
     with psycopg.connect(admin_url) as conn:  # it stayed in the supervisor's vault
         assert conn.execute("SELECT count(*) FROM change WHERE table_name = 'note'").fetchone() == (1,)
     # A supervisor's vault altered to send it anyway: the supervisee's vault does not take it in,
     # but still takes the co-signature.
     cosign.cosign_note(supervisor.unit_of_work(), note.id)
-    with monkeypatch.context() as altered:
+    with monkeypatch.context() as altered, before_supervision_was_read_only(monkeypatch):
         altered.setattr(access, "may_push", lambda keys, table, obj: True)
         notes.add_addendum(supervisor.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "not theirs")
         practice.sync(supervisor.unit_of_work())

@@ -17,6 +17,7 @@ from notesdesk.core.domain.billing import PaymentMethod
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.domain.common import today
 from notesdesk.core.domain.paperwork import Consent, ConsentKind
+from notesdesk.core.errors import SupervisedOnly
 from notesdesk.core.services import (
     audit_log,
     clients,
@@ -35,7 +36,7 @@ from notesdesk.core.services import (
 from notesdesk.core.sync import access, crypto
 from notesdesk.core.sync.pull import SyncTampered
 from tests.core import billing, records
-from tests.sync.helpers import assign, found_practice, join_practice
+from tests.sync.helpers import assign, before_supervision_was_read_only, found_practice, join_practice
 from tests.sync.helpers import sync_in_turn as _sync
 
 DAY = today() - timedelta(days=10)
@@ -188,9 +189,12 @@ def _supervised(make_vault, admin_url):
     return alice, bob, carol, client, diagnosis
 
 
-def test_a_supervisors_removal_stays_in_their_vault(make_vault, admin_url):
+def test_a_supervisors_removal_stays_in_their_vault(make_vault, admin_url, monkeypatch):
     alice, bob, carol, client, diagnosis = _supervised(make_vault, admin_url)
-    diagnoses.remove_diagnosis(carol.unit_of_work(), diagnosis.id)
+    with pytest.raises(SupervisedOnly):  # refused now (tests/sync/test_supervised_read_only.py)
+        diagnoses.remove_diagnosis(carol.unit_of_work(), diagnosis.id)
+    with before_supervision_was_read_only(monkeypatch):
+        diagnoses.remove_diagnosis(carol.unit_of_work(), diagnosis.id)
     assert practice.sync(carol.unit_of_work()).pushed == 0
     _sync(alice, bob)
     assert _held(alice, client.id)["diagnoses"] == [diagnosis.id]
@@ -200,7 +204,8 @@ def test_a_supervisors_removal_stays_in_their_vault(make_vault, admin_url):
 def test_a_removal_pushed_by_a_supervisor_anyway_is_not_taken(make_vault, admin_url, monkeypatch):
     """A supervisor's vault altered to send its removal: every member's vault leaves it out."""
     alice, bob, carol, client, diagnosis = _supervised(make_vault, admin_url)
-    diagnoses.remove_diagnosis(carol.unit_of_work(), diagnosis.id)
+    with before_supervision_was_read_only(monkeypatch):
+        diagnoses.remove_diagnosis(carol.unit_of_work(), diagnosis.id)
     with monkeypatch.context() as altered:
         altered.setattr(access, "may_push", lambda *_args: True)
         assert practice.sync(carol.unit_of_work()).pushed == 1

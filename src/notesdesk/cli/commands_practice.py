@@ -9,7 +9,7 @@ from typing import Any
 from notesdesk.cli import commands_practice_access
 from notesdesk.cli.io import Cli, add_command, add_group
 from notesdesk.core.errors import UsageError
-from notesdesk.core.services import practice, practice_settings, receipts, sync_conflicts
+from notesdesk.core.services import practice, practice_settings, receipts, supervision, sync_conflicts
 
 SERVER_EPILOG = """\
 URL is the PostgreSQL server's address with an administrator's login but no password, e.g.
@@ -271,6 +271,8 @@ def cmd_status(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(SETTINGS_ASIDE.format(count=aside))
     if found.receipt_numbers_twice:
         cli.out(_issued_twice(found.receipt_numbers_twice))
+    if found.kept_here:
+        cli.out(supervision.KEPT_HERE.format(count=found.kept_here))
     return 0
 
 

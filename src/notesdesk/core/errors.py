@@ -47,6 +47,17 @@ class Conflict(NotesdeskError):
     """The action contradicts the record's state (editing a signed note, deleting too early...)."""
 
 
+SUPERVISED_ONLY = "You supervise this client: their clinician makes changes; you can read and co-sign."
+
+
+class SupervisedOnly(Conflict):
+    """A write filed under a client this vault only supervises (storage/uow.py): refused, since
+    nothing of it but a co-signature would ever reach the client's clinician."""
+
+    def __init__(self) -> None:
+        super().__init__(SUPERVISED_ONLY)
+
+
 class WrongPassphrase(NotesdeskError):
     exit_code = 3
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
-from notesdesk.core.services import practice_access, practice_keys, receipts
+from notesdesk.core.services import practice_access, practice_keys, receipts, supervision
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, crypto, known_readers, pull, push, rollback, roster, server, versions
 from notesdesk.core.sync import server_tables as t
@@ -77,6 +77,8 @@ class Status:
     key_fingerprint: str = ""
     # Receipt numbers two receipts not voided carry (issued on two computers offline): void one, reissue.
     receipt_numbers_twice: list[int] = field(default_factory=list)
+    # Records of clients this vault only supervises written here, which never travel (supervision.py).
+    kept_here: int = 0
 
 
 def _not_yet_member(uow: UnitOfWork) -> None:
@@ -438,4 +440,5 @@ def status(uow: UnitOfWork) -> Status:
         ident.key_version,
         crypto.practice_fingerprint(ident.key, ident.practice_id) if ident.practice_key else "",
         receipts.numbers_issued_twice(uow),
+        supervision.kept_here(uow),
     )

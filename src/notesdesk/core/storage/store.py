@@ -40,6 +40,10 @@ class StoreContext:
     # (its kind, clear columns and sealed bytes), or None when it left the client (deleted or given
     # to another). The summary is updated from these without reading the client's other records.
     changes: dict[str, dict[tuple[str, str], SealedRow | None]] = field(default_factory=dict)
+    # Called before every write of a row filed under a client with the table, the client's id and
+    # the row as written (None for a removal); raises to refuse the write (uow.py: a client this
+    # vault only supervises). None: every write goes through.
+    guard: Callable[[str, str, object | None], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,7 @@ class SealedTable[T: Identified]:
     def put_raw(self, row_id: str, payload: bytes) -> None:
         """Insert or replace a row from decrypted JSON taken by all_raw (imports only)."""
         stored, old_term = self._stored(row_id)
+        self._guard(row_id, stored, None)
         rev = 1 if stored is None else _rev(stored) + 1
         clear: dict[str, ClearValue] = {name: None for name in self._clear_names}
         clear["rev"] = rev
@@ -248,6 +253,13 @@ class SealedTable[T: Identified]:
         else:
             self._execute(self._sql.update, [*values, sealed, row_id, rev - 1], "cannot be changed")
         self._record("create" if stored is None else "edit", row_id, rev, clear, sealed, old_term)
+
+    def _guard(self, row_id: str, clear: Mapping[str, ClearValue] | None, obj: object | None) -> None:
+        """Before a write: the unit of work's guard sees the client the row is (or was) filed under."""
+        guard = self._ctx.guard
+        owner = row_id if self.name == "client" else (clear or {}).get("client_id")
+        if guard is not None and owner:
+            guard(self.name, str(owner), obj)
 
     def _record(
         self,
@@ -301,6 +313,7 @@ class SealedTable[T: Identified]:
     def add(self, obj: T, action: str = "create", **extra: ClearValue) -> T:
         row_id = obj.id
         clear = self._clear(obj, 1, extra)
+        self._guard(row_id, clear, obj)
         sealed, opened = self._seal(row_id, clear, obj)
         self._execute(self._sql.insert, [row_id, *clear.values(), sealed], "cannot be saved")
         self._record(action, row_id, 1, clear, sealed, opened=opened)
@@ -320,6 +333,7 @@ class SealedTable[T: Identified]:
         for obj in objs:
             row_id = obj.id
             clear = self._clear(obj, 1, {})
+            self._guard(row_id, clear, obj)
             sealed = sealer.seal(name, row_id, clear, obj, read_back=not decoded)
             rows.append([row_id, *clear.values(), sealed])
             # A decoded object is what a read of its bytes gives: its client's summary takes it as it
@@ -339,8 +353,10 @@ class SealedTable[T: Identified]:
         if stored is None:
             raise NotFound(f"No {self._label} with id {row_id}.")
         old_rev = _rev(stored)
+        self._guard(row_id, stored, obj)  # the client it leaves, and below the one it is filed under
         self._touch_owner(row_id, stored)  # a row given to another client changes both clients' summaries
         clear = self._clear(obj, old_rev + 1, extra)
+        self._guard(row_id, clear, obj)
         sealed, opened = self._seal(row_id, clear, obj)
         changed = self._execute(
             self._sql.update, [*clear.values(), sealed, row_id, old_rev], "cannot be changed"
@@ -358,6 +374,7 @@ class SealedTable[T: Identified]:
         if stored is None:
             raise NotFound(f"No {self._label} with id {row_id}.")
         rev = _rev(stored)
+        self._guard(row_id, stored, None)
         self._touch_owner(row_id, stored)
         self._execute(self._sql.delete, [row_id], "cannot be deleted")
         owner = stored.get("client_id")

@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull, VaultDamaged
+from notesdesk.core.domain.notes import AddendumKind
+from notesdesk.core.errors import NotesdeskError, ReadOnlyVault, StorageFull, SupervisedOnly, VaultDamaged
 from notesdesk.core.storage import raw, summaries
+from notesdesk.core.storage.entities import ENTITIES
 from notesdesk.core.storage.repositories import Repositories
 from notesdesk.core.storage.sqlite import is_disk_full, is_read_only
 from notesdesk.core.storage.store import StoreContext
 
 if TYPE_CHECKING:
     from notesdesk.core.storage.vault import Vault
+
+
+def is_co_signature(table: str, obj: object | None) -> bool:
+    """The one row a supervisor writes of a client they only supervise (services/cosign.py)."""
+    return table == "addendum" and getattr(obj, "kind", None) == AddendumKind.CO_SIGNATURE
 
 
 def translate_db_error(exc: DBAPIError) -> Exception:
@@ -31,10 +38,23 @@ def translate_db_error(exc: DBAPIError) -> Exception:
     return NotesdeskError("The vault could not be read or written just now; nothing was saved. Try again.")
 
 
+# The tables of a client's record: a write of one of them for a client this vault only supervises is
+# refused (the rest are this vault's own working state: summaries, unsent text, conflicts set aside).
+_RECORD_TABLES = frozenset(e.table for e in ENTITIES if e.in_client_record and e.repository)
+
+
+def _supervised_only(uow: UnitOfWork) -> frozenset[str]:
+    # Imported here: the sync's key store is itself read through a unit of work (it imports this module).
+    from notesdesk.core.sync import access
+
+    return frozenset(access.load(uow).supervising)
+
+
 class UnitOfWork(Repositories):
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self.session: Session | None = None
+        self._supervised: frozenset[str] | None = None  # read at the first guarded write
 
     def __enter__(self) -> UnitOfWork:
         # The vault has one SQLite connection: units of work on different threads (the UI and a
@@ -45,9 +65,27 @@ class UnitOfWork(Repositories):
         except BaseException:
             self._vault.leave_work()
             raise
-        ctx = StoreContext(self.session, self._vault.sealer, self._vault.audit)
+        self._supervised = None
+        ctx = StoreContext(self.session, self._vault.sealer, self._vault.audit, guard=self._refuse_supervised)
         self._bind(ctx)
         return self
+
+    def _refuse_supervised(self, table: str, client_id: str, obj: object | None) -> None:
+        """Every write passes here (store.py): one of a client this vault only supervises is refused
+        but a co-signature, since nothing else of it ever reaches their clinician (docs/design-notes.md
+        §9, Supervision); the transaction is rolled back with it, so no stored byte changes."""
+        if table not in _RECORD_TABLES:
+            return
+        if self._supervised is None:
+            self._supervised = _supervised_only(self)
+        if client_id in self._supervised and not is_co_signature(table, obj):
+            raise SupervisedOnly()
+
+    def lift_supervision_guard(self) -> None:
+        """Inside an entered unit of work that writes what is not this vault's own change of a
+        supervised client: the sync's pull taking in rows its clinician wrote, and the deletion of the
+        whole copy held here at the end of retention (each clinician's duty is their own)."""
+        self.ctx.guard = None
 
     def commit(self) -> None:
         assert self.session is not None
@@ -100,6 +138,9 @@ class UnitOfWork(Repositories):
             finally:
                 self.session.close()
                 self.session = None
+                # The guard is this unit of work's own method: dropped, so no cycle keeps the unit of
+                # work (and with it the vault and its lock) alive after it is done with.
+                self.ctx.guard = None
                 self._vault.leave_work()
         if isinstance(exc, DBAPIError):
             raise translate_db_error(exc) from exc

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.store import SealedTable
-from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.uow import UnitOfWork, is_co_signature
 from notesdesk.core.sync import crypto, roster
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
@@ -118,19 +118,15 @@ def as_recipient(clinician_id: str, role: str) -> str:
     return clinician_id if role == crypto.CLINICIAN else f"{clinician_id}/{role}"
 
 
-def _is_co_signature(table: str, obj: Any) -> bool:
-    return table == "addendum" and str(getattr(obj, "kind", "")) == "co-signature"
-
-
 def may_push(keys: ClientKeys, table: str, obj: Any) -> bool:
     """A supervisor shares nothing of a supervised client but co-signatures; anything else they write
     of it stays in their vault."""
-    return client_of(table, obj) not in keys.supervising or _is_co_signature(table, obj)
+    return client_of(table, obj) not in keys.supervising or is_co_signature(table, obj)
 
 
 def may_take(keys: ClientKeys, clinician_id: str, table: str, obj: Any) -> bool:
     """A row of a client from one of its supervisors is taken in only when it is a co-signature."""
-    return clinician_id not in keys.supervisors.get(client_of(table, obj), []) or _is_co_signature(table, obj)
+    return clinician_id not in keys.supervisors.get(client_of(table, obj), []) or is_co_signature(table, obj)
 
 
 def seal(

@@ -310,6 +310,7 @@ def apply(
     """Verify and apply fetched pushes in one unit of work (all or nothing); returns the rows added."""
     added = 0
     with uow:
+        uow.lift_supervision_guard()  # rows of a supervised client arrive from its clinician
         current = st.state(uow)
         logs = dict(current.logs)
         listed = roster.note_signers(trusted)

@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.services import practice, practice_access, practice_settings, practice_view, sync_state
+from notesdesk.core.services import (
+    practice,
+    practice_access,
+    practice_settings,
+    practice_view,
+    supervision,
+    sync_state,
+)
 from notesdesk.core.services.practice_view import MEMBER, WAITING, Member, PracticeView
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.settings_aside_dialog import SettingsAsideDialog, count_line, device_words
@@ -74,6 +81,8 @@ def fingerprint_lines(view: PracticeView) -> list[tuple[str, str]]:
     if status.member:
         rows.append(("Clients", f"you can read {status.clients_shared} · {status.clients_not_shared} of "
                                 "colleagues' are not shared with you"))
+    if status.kept_here:
+        rows.append(("Kept here", supervision.KEPT_HERE.format(count=status.kept_here)))
     return rows
 
 

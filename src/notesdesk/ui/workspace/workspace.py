@@ -19,6 +19,7 @@ from notesdesk.ui.workspace.overview.tab import OverviewTab
 from notesdesk.ui.workspace.plan.tab import PlanTab
 from notesdesk.ui.workspace.private.tab import PrivateNotesTab
 from notesdesk.ui.workspace.safety.tab import SafetyPlanTab
+from notesdesk.ui.workspace.supervised import make_read_only
 from notesdesk.ui.workspace.widgets import Confirm, ask_confirm, named
 
 SHORTCUTS = {
@@ -93,6 +94,10 @@ class ClientWorkspace(QWidget):
             shortcut.setContext(context.WindowShortcut if wide else context.WidgetWithChildrenShortcut)
             shortcut.activated.connect(handler)
             self.shortcuts[key] = shortcut
+        # A client this vault only supervises: one line says so above the tabs, writing stays off.
+        self.supervised_notice = make_read_only(ctx, client_id, self, self.shortcuts)
+        if self.supervised_notice is not None:
+            layout.insertWidget(0, self.supervised_notice)
 
     # -- the public contract (ui/workspace_api.py: Workspace) -----------------------------------------
 
@@ -130,12 +135,16 @@ class ClientWorkspace(QWidget):
 
     def start_discharge_note(self) -> bool:
         """Switch to Notes and start a note in the discharge format (after saving the open one)."""
+        if self.supervised_notice is not None:
+            return False
         self.tabs.setCurrentWidget(self.notes_tab)
         return self.notes_tab.new_note(f"format:{NoteFormat.DISCHARGE.value}")
 
     # -- shortcuts ----------------------------------------------------------------------------------
 
     def new_note(self) -> None:
+        if self.supervised_notice is not None:  # their clinician writes the notes (supervised.py)
+            return
         self.tabs.setCurrentWidget(self.notes_tab)
         self.notes_tab.new_note()
 

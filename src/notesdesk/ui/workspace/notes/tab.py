@@ -30,6 +30,7 @@ from notesdesk.ui.session import Kind, ran
 from notesdesk.ui.workspace.fitting import PADDING, FittingTable
 from notesdesk.ui.workspace.flow import FlowLayout
 from notesdesk.ui.workspace.models import ID_ROLE, NoteListModel
+from notesdesk.ui.workspace.notes.cosign import CosignButton
 from notesdesk.ui.workspace.notes.editor import NoteEditor
 from notesdesk.ui.workspace.notes.signer import SignerBar
 from notesdesk.ui.workspace.notes.templates_dialog import TemplatesDialog
@@ -109,7 +110,7 @@ class AddendaPanel(QGroupBox):
         # As wide as its longest choice, so every choice shows whole.
         self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind in AddendumKind:
-            if kind is AddendumKind.CO_SIGNATURE:  # a supervisor's: 'note cosign' on the command line
+            if kind is AddendumKind.CO_SIGNATURE:  # a supervisor's: its own button (notes/cosign.py)
                 continue
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
         self.text = text_edit("Addendum text", "What you are adding to the signed note", 3)
@@ -121,7 +122,7 @@ class AddendaPanel(QGroupBox):
         row.addWidget(self.kind_combo)
         row.addWidget(self.discard_button)
         row.addWidget(self.add_button)
-        layout = QVBoxLayout(self)
+        self.rows = layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(self.unsent_label)
         layout.addWidget(self.text)
@@ -173,6 +174,9 @@ class NotesTab(QWidget):
         self.signer = SignerBar(ctx)  # shown when a signature is refused for want of a name
         self.editor.signer_ready = self.signer.ready
         self.addenda = AddendaPanel()
+        # Under a colleague's signed note: co-sign it as their supervisor (shows in the addenda after).
+        self.cosign = CosignButton(ctx, client_id, confirm, self._open)
+        self.addenda.rows.addWidget(self.cosign)
         # The addendum being typed is kept (never signed) until added or discarded: see unsent.py.
         self.unsent = UnsentText(ctx, client_id, PendingKind.ADDENDUM, self.addenda.text,
                                  self.addenda.unsent_label, RESTORED, self.addenda.kind_combo, self)
@@ -306,6 +310,7 @@ class NotesTab(QWidget):
         self.editor.show_note(note, persisted=True, verified=verified, addenda=len(addenda))
         self.addenda.setVisible(note.is_signed)
         self.addenda.show_addenda(addenda)
+        self.cosign.show_for(note if note.is_signed else None)
         self.unsent.attach(note.id if note.is_signed else None)
         self._show_page()
 

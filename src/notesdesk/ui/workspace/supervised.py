@@ -1,0 +1,78 @@
+"""A client this vault only supervises (core/services/supervision.py) is read-only here but for
+co-signing: the core refuses every other write of it (storage/uow.py), and the workspace says so in one
+line at the top and keeps its writing controls off, so nothing typed here is refused afterwards.
+Reading, printing, exporting and co-signing (notes/cosign.py) stay."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QTextEdit, QWidget
+
+from notesdesk.core.errors import SUPERVISED_ONLY
+from notesdesk.core.services import supervision
+from notesdesk.ui.context import AppContext
+from notesdesk.ui.workspace.widgets import named
+
+# The controls that write (by their accessible names, which every tab gives them): kept off.
+WRITING = frozenset({
+    # Notes
+    "New note", "Copy forward", "Save draft", "Sign note", "Delete draft", "Add addendum",
+    "Discard addendum text", "Addendum kind", "Addendum text", "Assign homework in this note",
+    # Psychotherapy notes
+    "New psychotherapy note", "Save psychotherapy note",
+    # Treatment plan
+    "Save plan draft", "Activate plan", "Add problem", "Add goal", "Add objective", "Add intervention",
+    "Remove selected plan item", "Move selected plan item up", "Move selected plan item down",
+    "Sign plan", "Revise plan", "Record the client's agreement", "Record review", "Discard review summary",
+    # Measures, homework, milestones and phase, safety plan
+    "Give the questionnaire in session", "Hand the laptop to the client",
+    "Edit the selected homework", "Assign homework", "Check in",
+    "Set phase", "Change milestone status", "Add milestone",
+    "Reviewed with the client today", "Mark reviewed with the client today",
+    # The overview's boxes
+    "Attach a file", "Delete attachment", "Add diagnosis", "Remove diagnosis", "Book next session",
+    "Clear next session", "Draft again", "Keep and preview", "Record agreement",
+    "The client withdrew the agreement", "Remove agreement", "Write letter",
+})
+WRITING_ENDINGS = (": add a row", ": remove the selected row")  # the safety plan's tables
+
+
+def writes(widget: QWidget) -> bool:
+    name = widget.accessibleName()
+    return name in WRITING or name.endswith(WRITING_ENDINGS)
+
+
+class KeptOff(QObject):
+    """Keeps the controls it watches disabled, whatever their tab's own state updates enable."""
+
+    def watch(self, widget: QWidget) -> None:
+        widget.setEnabled(False)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.EnabledChange and isinstance(watched, QWidget) and watched.isEnabled():
+            watched.setEnabled(False)
+        return False
+
+
+def notice() -> QLabel:
+    line = named(QLabel(SUPERVISED_ONLY), "You supervise this client")
+    line.setWordWrap(True)
+    line.setTextFormat(Qt.TextFormat.PlainText)
+    return line
+
+
+def make_read_only(ctx: AppContext, client_id: str, workspace: QWidget,
+                   shortcuts: dict[str, QShortcut]) -> QLabel | None:
+    """For a client this vault only supervises: the line to show at the top of `workspace`, with its
+    writing controls and shortcuts (new note, save, sign) kept off. None for any other client."""
+    if not ctx.session.read(supervision.supervised_only, client_id):
+        return None
+    kept = KeptOff(workspace)
+    for widget in workspace.findChildren(QWidget):
+        if isinstance(widget, QAbstractButton | QComboBox | QTextEdit) and writes(widget):
+            kept.watch(widget)
+    for shortcut in shortcuts.values():
+        shortcut.setEnabled(False)
+    return notice()
