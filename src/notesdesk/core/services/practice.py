@@ -134,9 +134,23 @@ def address_has_password(url: str) -> bool:
     return server.has_password(url)
 
 
+PASSWORD_IN_ADDRESS = (
+    "Give the server address without its password (it would stay in your shell history or the app's "
+    "fields); the password is asked for on its own."
+)
+
+
 def admin_address(url: str, password: str) -> str:
     """The administrator's address with the password asked for put in (it is never typed into argv)."""
     return server.with_password(url, password)
+
+
+def admin_login(address: str, password: str) -> str:
+    """The administrator's login for one set-up or join, from the address as typed (which must not hold a
+    password) and the password asked for on its own: what the CLI and the app both pass on."""
+    if address_has_password(address):
+        raise InvalidInput(PASSWORD_IN_ADDRESS)
+    return admin_address(address, password)
 
 
 def _practices(engine: Engine) -> list[str]:
