@@ -264,3 +264,31 @@ def test_the_administrators_password_is_kept_nowhere(
     assert login[1] not in caplog.text
     assert all(login[1] not in label.text() for label in dialog.fact_labels.values())
     assert login[1] not in window.windowTitle()
+
+
+
+def _attempt(qtbot, errors, ctx_: AppContext, choice: str, login: tuple[str, str]) -> JoinPracticeDialog:
+    errors.last_message = None
+    dialog = JoinPracticeDialog(ctx_)
+    qtbot.addWidget(dialog)
+    _fill(dialog, choice, login, fingerprint="A" * 32)
+    dialog.go.click()
+    _finished(qtbot, dialog, errors)
+    return dialog
+
+
+def test_joining_an_empty_server_or_setting_up_on_a_used_one_says_what_to_choose(
+    other_ctx, login, errors, qtbot
+):
+    erin, fay = other_ctx("erin"), other_ctx("fay")
+    before = erin.vault.path.read_bytes()
+    _attempt(qtbot, errors, erin, JOIN, login)
+    assert errors.last_message is not None
+    assert "holds no practice yet" in errors.last_message
+    assert "File ▸ Join a practice… ▸ Set up a new practice" in errors.last_message
+    assert erin.vault.path.read_bytes() == before
+    assert _attempt(qtbot, errors, fay, SET_UP, login).result_shown is not None
+    _attempt(qtbot, errors, erin, SET_UP, login)
+    assert errors.last_message is not None and "already holds a practice" in errors.last_message
+    assert "Nothing was changed" in errors.last_message
+    assert erin.vault.path.read_bytes() == before

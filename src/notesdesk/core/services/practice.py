@@ -134,6 +134,10 @@ def address_has_password(url: str) -> bool:
     return server.has_password(url)
 
 
+NO_PRACTICE_YET = (
+    "The server holds no practice yet: set one up first (File ▸ Join a practice… ▸ Set up a new practice, "
+    "or 'notesdesk practice init'). Nothing was changed."
+)
 PASSWORD_IN_ADDRESS = (
     "Give the server address without its password (it would stay in your shell history or the app's "
     "fields); the password is asked for on its own."
@@ -167,8 +171,8 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
     engine = server.engine_for(admin_url)
     server.migrate(engine)
     if _practices(engine):
-        raise NotesdeskError("This server already holds a practice: join it with 'notesdesk practice join'. "
-                             "Nothing was changed.")
+        raise NotesdeskError("This server already holds a practice: join it (File ▸ Join a practice…, or "
+                             "'notesdesk practice join'). Nothing was changed.")
     practice_id = str(uuid.uuid4())
     key = crypto.new_practice_key()
     secret = recovery.new_recovery_secret()
@@ -233,7 +237,7 @@ def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
     server.migrate(engine)
     practices = _practices(engine)
     if not practices:
-        raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
+        raise NotesdeskError(NO_PRACTICE_YET)
     with server.connected(engine) as connection:
         ident, keys = _new_identity(uow, connection, admin_url, practices[0], expected)
         connection.execute(
