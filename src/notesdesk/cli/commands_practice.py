@@ -125,11 +125,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def _admin_url(cli: Cli, url: str) -> str:
     if practice.address_has_password(url):
-        raise UsageError(
-            "Give the server address without its password (it would stay in your shell history); "
-            "the password is asked for."
-        )
-    return practice.admin_address(url, cli.secret("the server password", "Server administrator password: "))
+        raise UsageError(practice.PASSWORD_IN_ADDRESS)  # refused before the password is asked for
+    return practice.admin_login(url, cli.secret("the server password", "Server administrator password: "))
 
 
 def cmd_init(cli: Cli, args: argparse.Namespace) -> int:

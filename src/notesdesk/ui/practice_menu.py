@@ -1,6 +1,8 @@
 """The main window's group-practice actions: File ▸ Practice… and Client ▸ Share with colleague….
 Shown only for a vault that is part of a practice (they follow the sync keeper's "Sync now", which
-ui/lifecycle/sync_status.py shows only then); each opens its dialog, which does the work."""
+ui/lifecycle/sync_status.py shows only then); each opens its dialog, which does the work. File ▸ Join a
+practice… is shown instead while the vault is in none; once it joins, the keeper is started, so the
+others and the status bar appear without a restart."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class PracticeActions(QObject):
         self._ctx, self._keeper, self._panel = ctx, keeper, panel
         self.practice = QAction("&Practice…", panel)
         self.share = QAction("S&hare with colleague…", panel)
+        self.join = QAction("&Join a practice…", panel)
+        self.join.triggered.connect(lambda _checked=False: self.open_join())
         self.practice.triggered.connect(lambda _checked=False: self.open_practice())
         self.share.triggered.connect(lambda _checked=False: self.open_share())
         self.dialog: QDialog | None = None
@@ -29,12 +33,15 @@ class PracticeActions(QObject):
             action.setVisible(False)
         keeper.action.visibleChanged.connect(self._follow)
         file_menu.insertAction(keeper.action, self.practice)
+        file_menu.insertAction(self.practice, self.join)
+        file_menu.aboutToShow.connect(self.enable_join)
         client_menu.addAction(self.share)
         client_menu.aboutToShow.connect(self.enable_share)
 
     def _follow(self) -> None:
         for action in (self.practice, self.share):
             action.setVisible(self._keeper.action.isVisible())
+        self.join.setVisible(not self._keeper.action.isVisible())
 
     def enable_share(self) -> None:
         """Only a member (added, not waiting) shares, and only a client chosen on the list."""
@@ -44,6 +51,21 @@ class PracticeActions(QObject):
         from notesdesk.ui.dialogs.practice_dialog import PracticeDialog  # inline: the start stays lean
 
         self.dialog = PracticeDialog(self._ctx, self._keeper, self._panel.window())
+        self.dialog.open()
+
+    def enable_join(self) -> None:
+        """A read-only vault (opened elsewhere) could store nothing the joining gives it."""
+        self.join.setEnabled(self._ctx.has_vault and not self._ctx.vault.read_only)
+
+    def open_join(self) -> None:
+        if self._keeper.action.isVisible():
+            return  # already in a practice
+        from notesdesk.ui.dialogs.join_practice_dialog import (
+            JoinPracticeDialog,  # inline: the start stays lean
+        )
+
+        self.dialog = JoinPracticeDialog(self._ctx, self._panel.window())
+        self.dialog.sig_joined.connect(self._keeper.start)  # its state, Practice… and Share… appear
         self.dialog.open()
 
     def open_share(self) -> None:

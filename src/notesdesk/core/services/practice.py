@@ -136,9 +136,27 @@ def address_has_password(url: str) -> bool:
     return server.has_password(url)
 
 
+NO_PRACTICE_YET = (
+    "The server holds no practice yet: set one up first (File ▸ Join a practice… ▸ Set up a new practice, "
+    "or 'notesdesk practice init'). Nothing was changed."
+)
+PASSWORD_IN_ADDRESS = (
+    "Give the server address without its password (it would stay in your shell history or the app's "
+    "fields); the password is asked for on its own."
+)
+
+
 def admin_address(url: str, password: str) -> str:
     """The administrator's address with the password asked for put in (it is never typed into argv)."""
     return server.with_password(url, password)
+
+
+def admin_login(address: str, password: str) -> str:
+    """The administrator's login for one set-up or join, from the address as typed (which must not hold a
+    password) and the password asked for on its own: what the CLI and the app both pass on."""
+    if address_has_password(address):
+        raise InvalidInput(PASSWORD_IN_ADDRESS)
+    return admin_address(address, password)
 
 
 def _practices(engine: Engine) -> list[str]:
@@ -155,8 +173,8 @@ def init(uow: UnitOfWork, admin_url: str) -> Founded:
     engine = server.engine_for(admin_url)
     server.migrate(engine)
     if _practices(engine):
-        raise NotesdeskError("This server already holds a practice: join it with 'notesdesk practice join'. "
-                             "Nothing was changed.")
+        raise NotesdeskError("This server already holds a practice: join it (File ▸ Join a practice…, or "
+                             "'notesdesk practice join'). Nothing was changed.")
     practice_id = str(uuid.uuid4())
     key = crypto.new_practice_key()
     secret = recovery.new_recovery_secret()
@@ -221,7 +239,7 @@ def join(uow: UnitOfWork, admin_url: str, practice_fingerprint: str) -> Joined:
     server.migrate(engine)
     practices = _practices(engine)
     if not practices:
-        raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
+        raise NotesdeskError(NO_PRACTICE_YET)
     with server.connected(engine) as connection:
         ident, keys = _new_identity(uow, connection, admin_url, practices[0], expected)
         connection.execute(

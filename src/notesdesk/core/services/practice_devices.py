@@ -13,18 +13,19 @@ from sqlalchemy import Connection, delete, func, insert, literal, select
 
 from notesdesk.core.crypto import signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
+from notesdesk.core.services import practice
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import crypto, devices, pull, server, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
 WRONG_CODE = (
-    "That code opens no invitation on this server: check it, or run 'notesdesk practice invite-device' "
-    "again on your other device. Nothing was changed."
+    "That code opens no invitation on this server: check it, or make a new one on your other device "
+    "(File ▸ Practice… ▸ Add another computer…, or 'notesdesk practice invite-device'). Nothing was changed."
 )
 EXPIRED = (
-    "That code has expired (codes last {minutes} minutes): run 'notesdesk practice invite-device' again "
-    "on your other device. Nothing was changed."
+    "That code has expired (codes last {minutes} minutes): make a new one on your other device (File ▸ "
+    "Practice… ▸ Add another computer…, or 'notesdesk practice invite-device'). Nothing was changed."
 )
 STALE_AFTER_HOURS = 24
 """Expired invitations are still recognised (to say "expired", not "wrong") for a day, then deleted."""
@@ -157,7 +158,7 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
     with server.connected(engine) as connection:
         practice_id = connection.execute(select(t.practice.c.id)).scalar()
         if practice_id is None:
-            raise NotesdeskError("The server holds no practice yet: run 'notesdesk practice init' first.")
+            raise NotesdeskError(practice.NO_PRACTICE_YET)
         invite_id, payload = _open(connection, practice_id, typed)  # a wrong or expired code: no role
     sign_private = signing.new_private_key_bytes()
     # One transaction from the role to the vault's write: whatever fails leaves no role, device or

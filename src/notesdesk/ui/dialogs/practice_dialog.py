@@ -115,9 +115,11 @@ class PracticeDialog(QDialog):
                          "their fingerprint")
         self.remove = named(QPushButton("&Remove clinician…"), "Remove the chosen clinician from the "
                             "practice (rotates the practice key)")
+        self.add_computer = named(QPushButton("Add another &computer…"), "Add another computer of yours "
+                                  "with a one-time code")
         close = QPushButton("Close")
         buttons = QHBoxLayout()
-        for button in (self.sync_now, self.add, self.remove):
+        for button in (self.sync_now, self.add, self.remove, self.add_computer):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -143,6 +145,7 @@ class PracticeDialog(QDialog):
         self.add.clicked.connect(self.add_clinician)
         self.remove.clicked.connect(self.remove_selected)
         self.aside_button.clicked.connect(self.show_set_aside)
+        self.add_computer.clicked.connect(self.invite_computer)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         close.clicked.connect(self.reject)
         keeper.sig_finished.connect(self._after_sync)
@@ -214,6 +217,12 @@ class PracticeDialog(QDialog):
         self.aside_dialog.sig_changed.connect(self.show_aside_count)
         self.aside_dialog.open()
 
+    def invite_computer(self) -> None:
+        from notesdesk.ui.dialogs.invite_device_dialog import InviteDeviceDialog  # its own module
+
+        self.invite_dialog = InviteDeviceDialog(self._ctx, self)
+        self.invite_dialog.open()
+
     def selected(self) -> Member | None:
         rows = self.table.selectionModel().selectedRows()
         return self.members.row_at(rows[0].row()) if rows else None
@@ -282,6 +291,7 @@ class PracticeDialog(QDialog):
         chosen = self.selected()
         self.sync_now.setEnabled(writable and not self._keeper.running)
         self.add.setEnabled(writable and bool(member))
+        self.add_computer.setEnabled(writable and bool(member))
         self.remove.setEnabled(writable and bool(member) and chosen is not None and not chosen.you
                                and chosen.state == MEMBER)
 
