@@ -4,7 +4,8 @@ every document and with every signature."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import Any
 
 from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
 from notesdesk.core.domain.practice import PractitionerProfile
@@ -71,3 +72,26 @@ def save_profile(uow: UnitOfWork, profile: PractitionerProfile) -> PractitionerP
     profile = check_profile(profile)
     uow.vault.save_profile(profile)
     return profile
+
+
+PROFILE_FIELDS = frozenset(f.name for f in fields(PractitionerProfile))
+
+
+def update_fields(uow: UnitOfWork, changed: dict[str, str | int]) -> PractitionerProfile:
+    """Store only the fields a person changed (a dialog's, against the values it opened with), onto
+    the profile as it is stored now, in one unit of work: a rename that a sync brought in while the
+    dialog was open is kept, not reverted by the value the dialog still showed."""
+    unknown = sorted(set(changed) - PROFILE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"The profile has no field {unknown[0][:40]}; nothing was changed.")
+    if not changed:
+        return uow.vault.profile()
+    current = uow.vault.profile()
+    for name, value in changed.items():
+        if type(value) is not type(getattr(current, name)):
+            raise InvalidInput(f"The profile's {name} cannot be {type(value).__name__}; nothing was changed.")
+    values: dict[str, Any] = dict(changed)  # of each field's own type: checked above
+    checked = check_profile(replace(current, **values))  # bad input: nothing stored
+    return uow.vault.update_profile(
+        lambda current: check_profile(replace(current, **{name: getattr(checked, name) for name in changed}))
+    )
