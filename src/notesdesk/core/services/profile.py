@@ -77,6 +77,13 @@ def save_profile(uow: UnitOfWork, profile: PractitionerProfile) -> PractitionerP
 PROFILE_FIELDS = frozenset(f.name for f in fields(PractitionerProfile))
 
 
+def changed_fields(opened: PractitionerProfile, typed: PractitionerProfile) -> dict[str, str | int]:
+    """The fields a person changed in a form: those whose typed value differs from the one the form
+    was filled with (not from the profile now, which a sync may have changed meanwhile)."""
+    return {name: getattr(typed, name) for name in sorted(PROFILE_FIELDS)
+            if getattr(typed, name) != getattr(opened, name)}
+
+
 def update_fields(uow: UnitOfWork, changed: dict[str, str | int]) -> PractitionerProfile:
     """Store only the fields a person changed (a dialog's, against the values it opened with), onto
     the profile as it is stored now, in one unit of work: a rename that a sync brought in while the
