@@ -4,6 +4,7 @@ onto the profile as it is stored now, not as the dialog was opened."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -35,3 +36,18 @@ def test_a_bad_field_stores_nothing(vault: Vault) -> None:
 def test_the_saved_fields_are_trimmed_as_a_full_save_trims_them(vault: Vault) -> None:
     saved = profile.update_fields(vault.unit_of_work(), {"name": "  Dr Ada  "})
     assert saved.name == "Dr Ada"
+
+
+@pytest.mark.parametrize("name", ["retention_years_after_service", "retention_years_after_majority",
+                                  "age_of_majority"])
+def test_record_keeping_years_are_at_least_one(vault: Vault, name: str) -> None:
+    """0 would make a discharged client's record deletable at once: refused, nothing stored."""
+    before = vault.profile()
+    with pytest.raises(InvalidInput, match="from 1 to 150"):
+        profile.update_fields(vault.unit_of_work(), {name: 0})
+    too_many: dict[str, Any] = {name: 151}
+    with pytest.raises(InvalidInput, match="from 1 to 150"):
+        profile.save_profile(vault.unit_of_work(), replace(before, **too_many))
+    assert vault.profile() == before
+    assert getattr(profile.update_fields(vault.unit_of_work(), {name: 1}), name) == 1
+    assert getattr(profile.update_fields(vault.unit_of_work(), {name: 150}), name) == 150

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from notesdesk.core.services import practice, practice_devices, practice_settings, profile
+from notesdesk.core.sync import setting_kinds, shared
 from tests.sync.helpers import found_practice, join_practice
 from tests.sync.helpers import sync_in_turn as _sync
 
@@ -70,3 +71,32 @@ def test_a_joined_device_first_sync_keeps_a_profile_edit_made_meanwhile(make_vau
     _sync(desk, laptop, desk, laptop)
     got = (desk.profile().npi, laptop.profile().npi, practice_settings.count_set_aside(desk.unit_of_work()))
     assert got == ("1234567893", "1234567893", 0), got
+
+
+def test_received_record_keeping_years_below_one_are_refused():
+    """The app never stores 0 (services/profile.check_profile): a received 0 is kept aside, not taken."""
+    check = setting_kinds.KINDS["profile"].check
+    for name in ("retention_years_after_service", "retention_years_after_majority", "age_of_majority"):
+        assert check({}, {name: "0"}) == "a profile's years out of range"
+        assert check({}, {name: "1"}) is None
+
+
+def test_two_devices_holding_different_profiles_before_the_upgrade_end_the_same(make_vault, admin_url):
+    """Devices joined before the profile travelled hold no base for it: each differing field ends the
+    same on both, the other version kept aside (README: nothing lost)."""
+    desk, laptop = make_vault("desk"), make_vault("laptop")
+    found_practice(desk, admin_url)
+    code = practice_devices.invite_device(desk.unit_of_work()).code
+    practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
+    with laptop.unit_of_work() as uow:  # as a join made by an earlier version left it: no profile base
+        bases = {k: v for k, v in shared.load_bases(uow).items() if not k.startswith("setting/profile/")}
+        shared.save_bases(uow, bases)
+        uow.commit()
+    profile.save_profile(desk.unit_of_work(), replace(desk.profile(), contact="Desk Street"))
+    profile.save_profile(laptop.unit_of_work(), replace(laptop.profile(), contact="Laptop Lane"))
+    _sync(desk, laptop, desk, laptop)
+    assert desk.profile().contact == laptop.profile().contact
+    lost = "Laptop Lane" if desk.profile().contact == "Desk Street" else "Desk Street"
+    for vault in (desk, laptop):  # each keeps the version that did not stand, to use or discard there
+        kept = practice_settings.set_aside(vault.unit_of_work())
+        assert [(v.item, v.value) for v in kept] == [("contact", lost)]

@@ -15,6 +15,10 @@ from notesdesk.core.storage.uow import UnitOfWork
 
 TAX_ID = re.compile(r"\d{2}-?\d{7}|\d{3}-\d{2}-\d{4}")
 CONTACT_MAX = 1000  # characters: a few lines of address, phone and email
+# Record-keeping years (retention after service and after majority, the age of majority): at least one,
+# since 0 would make a discharged client's record deletable at once (services/retention.py).
+YEARS_MIN, YEARS_MAX = 1, 150
+YEAR_FIELDS = ("retention_years_after_service", "retention_years_after_majority", "age_of_majority")
 
 
 def check_profile(profile: PractitionerProfile) -> PractitionerProfile:
@@ -26,6 +30,10 @@ def check_profile(profile: PractitionerProfile) -> PractitionerProfile:
             raise InvalidInput(f"The {label} contains a control character (such as a line break).")
     if len(profile.contact) > CONTACT_MAX:
         raise InvalidInput(f"The contact details are longer than {CONTACT_MAX} characters.")
+    for name in YEAR_FIELDS:
+        if not YEARS_MIN <= getattr(profile, name) <= YEARS_MAX:
+            label = name.replace("_", " ")
+            raise InvalidInput(f"The {label} must be whole years from {YEARS_MIN} to {YEARS_MAX}.")
     return replace(profile, name=profile.name.strip(), credentials=profile.credentials.strip(),
                    contact=profile.contact.strip(), npi=check_npi(profile.npi),
                    tax_id=check_tax_id(profile.tax_id))

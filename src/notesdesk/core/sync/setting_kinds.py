@@ -28,7 +28,7 @@ from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.model import placeholder_items
 from notesdesk.core.reports.crisis_lines import known_locale
 from notesdesk.core.services.paperwork_texts import check_template
-from notesdesk.core.services.profile import check_profile
+from notesdesk.core.services.profile import YEARS_MAX, YEARS_MIN, check_profile
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.instruments import (
@@ -350,7 +350,6 @@ CLINICIANS_OWN: dict[str, type] = {
     "name": str, "credentials": str, "contact": str, "locale": str, "npi": str,
     "retention_years_after_service": int, "retention_years_after_majority": int, "age_of_majority": int,
 }
-YEARS_MAX = 150
 
 
 def _profiles(uow: UnitOfWork) -> SealedTable[PractitionerProfile]:
@@ -386,7 +385,7 @@ def _check_profile(_before: Items, after: Items) -> str | None:
             kind = CLINICIANS_OWN.get(name)
             if kind is None or type(value) is not kind:
                 return "a profile field that does not read"
-            if isinstance(value, int) and not 0 <= value <= YEARS_MAX:
+            if isinstance(value, int) and not YEARS_MIN <= value <= YEARS_MAX:
                 return "a profile's years out of range"
         profile = _profile_of(PractitionerProfile(), after)
         unknown_country = profile.locale and known_locale(profile.locale) != profile.locale
