@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import psycopg
+
 from notesdesk.core.services import practice, practice_devices, practice_settings, profile
-from notesdesk.core.sync import setting_kinds, shared
+from notesdesk.core.sync import devices, setting_kinds, shared
 from tests.sync.helpers import found_practice, join_practice
 from tests.sync.helpers import sync_in_turn as _sync
 
@@ -14,10 +16,16 @@ def test_the_tax_id_stays_on_the_inviting_computer_when_a_device_joins(make_vaul
     """README/SECURITY.md: 'the tax id (it may be an SSN) stays on each computer'."""
     desk, laptop = make_vault("desk"), make_vault("laptop")
     found_practice(desk, admin_url)
-    profile.save_profile(desk.unit_of_work(), replace(desk.profile(), tax_id="123-45-6789"))
+    signer = replace(desk.profile(), name="Dr Dana Desk", tax_id="123-45-6789")
+    profile.save_profile(desk.unit_of_work(), signer)
     code = practice_devices.invite_device(desk.unit_of_work()).code
+    with psycopg.connect(admin_url) as conn:  # the invitation as the server holds it, opened with the code
+        row = conn.execute("SELECT id, practice_id, kdf, sealed, expires_at FROM device_invite").fetchone()
+    invited = devices.open_invite(code, row[1], row[0], row[4], row[2], bytes(row[3]))
+    assert invited is not None and invited.profile.name == desk.profile().name
+    assert invited.profile.tax_id == ""
     practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
-    assert laptop.profile().tax_id != "123-45-6789"  # it went through the server, sealed under the code
+    assert laptop.profile().tax_id == "" and desk.profile().tax_id == "123-45-6789"
 
 
 def test_saving_other_fields_keeps_a_rename_received_meanwhile(make_vault, admin_url):
