@@ -108,3 +108,21 @@ def test_two_devices_holding_different_profiles_before_the_upgrade_end_the_same(
     for vault in (desk, laptop):  # each keeps the version that did not stand, to use or discard there
         kept = practice_settings.set_aside(vault.unit_of_work())
         assert [(v.item, v.value) for v in kept] == [("contact", lost)]
+
+
+def test_a_joined_device_first_sync_sends_no_stale_name_to_colleagues(make_vault, admin_url):
+    """The laptop joins with the desk's name; the desk renames and a colleague takes it before the
+    laptop first syncs: the colleague keeps the new name, with nothing kept aside."""
+    desk, laptop, bob = make_vault("desk"), make_vault("laptop"), make_vault("bob")
+    founded = found_practice(desk, admin_url)
+    join_practice(desk, bob, admin_url, founded.practice_fingerprint)
+    _sync(desk, bob, desk, bob)
+    code = practice_devices.invite_device(desk.unit_of_work()).code
+    practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
+    profile.update_fields(desk.unit_of_work(), {"name": "Dr Dana Renamed"})
+    _sync(desk, bob, laptop, bob, desk, laptop, bob)
+    from notesdesk.core.services import practice_view
+    labels = {m.clinician_id: m.label for m in practice_view.overview(bob.unit_of_work()).members}
+    assert labels[founded.clinician_id].startswith("Dr Dana Renamed")
+    assert practice_settings.set_aside(bob.unit_of_work()) == []
+    assert laptop.profile().name == "Dr Dana Renamed"

@@ -209,6 +209,10 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
             # edited here after travels (settings.given), so its first sync undoes no edit made there.
             bases = shared.load_bases(uow)
             settings.given(uow, setting_kinds.PROFILE, bases)
+            given = payload.profile
+            if given.name:  # the name colleagues hold already: not sent again as if new (a stale one)
+                settings.given_item(bases, setting_kinds.MEMBER_NAMES, ident.clinician_id,
+                                    setting_kinds.member_name(given.name, given.credentials))
             shared.save_bases(uow, bases)
             st.save(uow, st.SyncState())
             uow.record("practice-join-device", detail=f"practice {practice_id} device {ident.device_id}")

@@ -282,6 +282,7 @@ def _check_fees(_before: Items, after: Items) -> str | None:
 # -- the members' names -------------------------------------------------------------------------------
 
 MEMBER_NAMES_ID = "member-names"
+MEMBER_NAMES = "member-names"  # the setting's name as it syncs (KINDS)
 
 
 @dataclass(frozen=True)
@@ -406,7 +407,7 @@ KINDS: dict[str, SettingKind] = {
                     _check_note_templates),
         SettingKind("fees", FEE_SCHEDULE_ID, _read_fees, _write_fees, _check_fees, own=True),
         # Sent when the profile is saved: its row, not the received names', goes out (settings.wire).
-        SettingKind("member-names", PROFILE_ID, _read_member_names, _write_member_names,
+        SettingKind(MEMBER_NAMES, PROFILE_ID, _read_member_names, _write_member_names,
                     _check_member_names, per_clinician=True),
         # The profile's own row is wired to member-names (above): settings.never_sent looks at this.
         SettingKind(PROFILE, PROFILE_ID, _read_profile, _write_profile, _check_profile, own=True,

@@ -98,6 +98,12 @@ def given(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> None:
         bases[_base_key(setting, item)] = [_token(kind.share(own))]
 
 
+def given_item(bases: dict[str, list[str]], setting: str, item: str, value: str) -> None:
+    """Record one item's version as given to this device (`given`), for an item not read from the
+    vault yet (this clinician's name, from the profile a join copies)."""
+    bases[_base_key(setting, item)] = [_token(value)]
+
+
 def _token(value: str) -> str:
     return "c:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
