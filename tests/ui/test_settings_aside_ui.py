@@ -77,6 +77,7 @@ def test_versions_kept_aside_are_shown_used_and_discarded_in_the_practice_dialog
     assert aside.status.text().startswith("Now in use here: the paperwork template telehealth")
     assert _text(alice, ConsentKind.TELEHEALTH) == TELEHEALTH[other]
     assert dialog.aside_line.text() == count_line(1)
+    assert window.practice_sync.label.text().endswith("· 1 setting version kept aside")  # now, not next sync
 
     # Discard asks first; cancelled, nothing changes; confirmed, the version is gone, the one in use stays.
     asked: list[str] = []
@@ -89,5 +90,6 @@ def test_versions_kept_aside_are_shown_used_and_discarded_in_the_practice_dialog
     assert model.rowCount() == 0 and aside.status.text().startswith("Discarded")
     assert not aside.use.isEnabled() and _text(alice, ConsentKind.FEES) == FEES[1 - other]
     assert not dialog.aside_line.isVisibleTo(dialog)
+    assert "kept aside" not in window.practice_sync.label.text()
     aside.load()
     assert aside.status.text() == NONE_LEFT

@@ -89,6 +89,21 @@ def test_choosing_a_country_saves_its_code(qtbot, ctx, open_settings):
     assert not dialog.isVisible() and ctx.vault.profile().locale == "AU"
 
 
+
+def test_saving_keeps_a_profile_change_that_arrived_while_the_dialog_was_open(qtbot, ctx, open_settings):
+    """A sync may write the profile (a rename from this clinician's other device) while Settings is
+    open: Save stores only the fields changed in the dialog, so the rename is not reverted."""
+    from dataclasses import replace
+
+    dialog = open_settings()
+    ctx.vault.update_profile(lambda p: replace(p, name="Dr Dana Renamed", retention_years_after_service=9))
+    dialog.contact.setPlainText("12 New Street")
+    save(qtbot, dialog)
+    saved = ctx.vault.profile()
+    assert not dialog.isVisible()
+    assert (saved.name, saved.retention_years_after_service, saved.contact) == ("Dr Dana Renamed", 9,
+                                                                                "12 New Street")
+
 # -- the second backup folder ---------------------------------------------------------------------
 
 
@@ -145,7 +160,7 @@ def test_a_failing_profile_save_changes_nothing_and_says_so(qtbot, ctx, prefs, e
         raise OSError("disk went away")
 
     before = ctx.vault.profile()
-    monkeypatch.setattr(ctx.vault, "save_profile", broken)
+    monkeypatch.setattr(ctx.vault, "update_profile", broken)
     dialog = open_settings()
     dialog.name.setText("Dr New Name")
     dialog.idle.setValue(42)

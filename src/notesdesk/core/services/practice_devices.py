@@ -6,7 +6,7 @@ on the new device opens them with the code, takes its own role and log key, and 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
@@ -15,7 +15,7 @@ from notesdesk.core.crypto import signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import crypto, devices, pull, server, versions
+from notesdesk.core.sync import crypto, devices, pull, server, setting_kinds, settings, shared, versions
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -57,7 +57,8 @@ def invite_device(uow: UnitOfWork) -> Invitation:
         ident.x25519_private,
         uow.vault.signing_private_key().hex(),
         ident.practice_fingerprint,
-        uow.vault.profile(),
+        # The tax id (it may be an SSN) stays on each computer: the new device asks for its own.
+        replace(uow.vault.profile(), tax_id=""),
     )
     code, invite_id = devices.new_code(), str(uuid.uuid4())
     engine = server.engine_for(ident.server_url)
@@ -203,8 +204,17 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
         versions.certify_device(connection, ident, keys)
         # The vault is written inside the server's transaction: if it fails, the invitation stays.
         with uow:
-            uow.vault.adopt_practice(uow, note_private, payload.profile)
+            uow.vault.adopt_practice(uow, note_private, replace(payload.profile, tax_id=""))
             st.save(uow, ident)
+            # The profile as given is what this device holds in common with the other: only what is
+            # edited here after travels (settings.given), so its first sync undoes no edit made there.
+            bases = shared.load_bases(uow)
+            settings.given(uow, setting_kinds.PROFILE, bases)
+            given = payload.profile
+            if given.name:  # the name colleagues hold already: not sent again as if new (a stale one)
+                settings.given_item(bases, setting_kinds.MEMBER_NAMES, ident.clinician_id,
+                                    setting_kinds.member_name(given.name, given.credentials))
+            shared.save_bases(uow, bases)
             st.save(uow, st.SyncState())
             uow.record("practice-join-device", detail=f"practice {practice_id} device {ident.device_id}")
             uow.commit()

@@ -20,6 +20,7 @@ WHAT = {
     "profile": "your profile",
 }
 THIS_DEVICE = "this device"
+UNREADABLE = "(a value that does not read: it can only be discarded)"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ def set_aside(uow: UnitOfWork) -> list[SetAsideView]:
 def _view(version: settings.SetAside) -> SetAsideView:
     value = version.value
     if version.setting == PROFILE and value is not None:  # a field as JSON: shown as it reads
-        value = str(json.loads(value))
+        try:
+            value = str(json.loads(value))
+        except ValueError:  # kept aside because it does not read: its text is not shown as a value
+            value = UNREADABLE
     return SetAsideView(settings.version_id(version), WHAT.get(version.setting, version.setting),
                         version.item, value, version.device or THIS_DEVICE, version.why,
                         version.at.isoformat(timespec="seconds"))

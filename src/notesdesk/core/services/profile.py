@@ -4,7 +4,8 @@ every document and with every signature."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import Any
 
 from notesdesk.core.domain.clients import CONTROL_CHARS, NAME_MAX
 from notesdesk.core.domain.practice import PractitionerProfile
@@ -14,6 +15,10 @@ from notesdesk.core.storage.uow import UnitOfWork
 
 TAX_ID = re.compile(r"\d{2}-?\d{7}|\d{3}-\d{2}-\d{4}")
 CONTACT_MAX = 1000  # characters: a few lines of address, phone and email
+# Record-keeping years (retention after service and after majority, the age of majority): at least one,
+# since 0 would make a discharged client's record deletable at once (services/retention.py).
+YEARS_MIN, YEARS_MAX = 1, 150
+YEAR_FIELDS = ("retention_years_after_service", "retention_years_after_majority", "age_of_majority")
 
 
 def check_profile(profile: PractitionerProfile) -> PractitionerProfile:
@@ -25,6 +30,10 @@ def check_profile(profile: PractitionerProfile) -> PractitionerProfile:
             raise InvalidInput(f"The {label} contains a control character (such as a line break).")
     if len(profile.contact) > CONTACT_MAX:
         raise InvalidInput(f"The contact details are longer than {CONTACT_MAX} characters.")
+    for name in YEAR_FIELDS:
+        if not YEARS_MIN <= getattr(profile, name) <= YEARS_MAX:
+            label = name.replace("_", " ")
+            raise InvalidInput(f"The {label} must be whole years from {YEARS_MIN} to {YEARS_MAX}.")
     return replace(profile, name=profile.name.strip(), credentials=profile.credentials.strip(),
                    contact=profile.contact.strip(), npi=check_npi(profile.npi),
                    tax_id=check_tax_id(profile.tax_id))
@@ -71,3 +80,33 @@ def save_profile(uow: UnitOfWork, profile: PractitionerProfile) -> PractitionerP
     profile = check_profile(profile)
     uow.vault.save_profile(profile)
     return profile
+
+
+PROFILE_FIELDS = frozenset(f.name for f in fields(PractitionerProfile))
+
+
+def changed_fields(opened: PractitionerProfile, typed: PractitionerProfile) -> dict[str, str | int]:
+    """The fields a person changed in a form: those whose typed value differs from the one the form
+    was filled with (not from the profile now, which a sync may have changed meanwhile)."""
+    return {name: getattr(typed, name) for name in sorted(PROFILE_FIELDS)
+            if getattr(typed, name) != getattr(opened, name)}
+
+
+def update_fields(uow: UnitOfWork, changed: dict[str, str | int]) -> PractitionerProfile:
+    """Store only the fields a person changed (a dialog's, against the values it opened with), onto
+    the profile as it is stored now, in one unit of work: a rename that a sync brought in while the
+    dialog was open is kept, not reverted by the value the dialog still showed."""
+    unknown = sorted(set(changed) - PROFILE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"The profile has no field {unknown[0][:40]}; nothing was changed.")
+    if not changed:
+        return uow.vault.profile()
+    current = uow.vault.profile()
+    for name, value in changed.items():
+        if type(value) is not type(getattr(current, name)):
+            raise InvalidInput(f"The profile's {name} cannot be {type(value).__name__}; nothing was changed.")
+    values: dict[str, Any] = dict(changed)  # of each field's own type: checked above
+    checked = check_profile(replace(current, **values))  # bad input: nothing stored
+    return uow.vault.update_profile(
+        lambda current: check_profile(replace(current, **{name: getattr(checked, name) for name in changed}))
+    )

@@ -73,6 +73,20 @@ class VaultSettings:
         assert uow.session is not None
         uow.session.info["profile"] = profile
 
+    def update_profile(
+        self, change: Callable[[PractitionerProfile], PractitionerProfile]
+    ) -> PractitionerProfile:
+        """Apply `change` to the profile as stored now (a sync may have just written it) and store the
+        result, in one unit of work; the profile in memory follows once it commits."""
+        with self.unit_of_work() as uow:
+            table = self._secret_table(uow, PractitionerProfile)
+            found = table.find(PROFILE_ID)
+            profile = change(found or self.profile())
+            table.add(profile) if found is None else table.replace(profile)
+            uow.commit()
+        self._profile = profile
+        return profile
+
     def signing_private_key(self) -> bytes:
         assert self._signing_private is not None
         return self._signing_private

@@ -28,7 +28,7 @@ from notesdesk.core.measures.fields import InstrumentInvalid
 from notesdesk.core.measures.model import placeholder_items
 from notesdesk.core.reports.crisis_lines import known_locale
 from notesdesk.core.services.paperwork_texts import check_template
-from notesdesk.core.services.profile import check_profile
+from notesdesk.core.services.profile import YEARS_MAX, YEARS_MIN, check_profile
 from notesdesk.core.services.templates import TEMPLATE_SET_ID, TemplateSet
 from notesdesk.core.storage import summaries
 from notesdesk.core.storage.instruments import (
@@ -282,6 +282,7 @@ def _check_fees(_before: Items, after: Items) -> str | None:
 # -- the members' names -------------------------------------------------------------------------------
 
 MEMBER_NAMES_ID = "member-names"
+MEMBER_NAMES = "member-names"  # the setting's name as it syncs (KINDS)
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,6 @@ CLINICIANS_OWN: dict[str, type] = {
     "name": str, "credentials": str, "contact": str, "locale": str, "npi": str,
     "retention_years_after_service": int, "retention_years_after_majority": int, "age_of_majority": int,
 }
-YEARS_MAX = 150
 
 
 def _profiles(uow: UnitOfWork) -> SealedTable[PractitionerProfile]:
@@ -386,7 +386,7 @@ def _check_profile(_before: Items, after: Items) -> str | None:
             kind = CLINICIANS_OWN.get(name)
             if kind is None or type(value) is not kind:
                 return "a profile field that does not read"
-            if isinstance(value, int) and not 0 <= value <= YEARS_MAX:
+            if isinstance(value, int) and not YEARS_MIN <= value <= YEARS_MAX:
                 return "a profile's years out of range"
         profile = _profile_of(PractitionerProfile(), after)
         unknown_country = profile.locale and known_locale(profile.locale) != profile.locale
@@ -407,7 +407,7 @@ KINDS: dict[str, SettingKind] = {
                     _check_note_templates),
         SettingKind("fees", FEE_SCHEDULE_ID, _read_fees, _write_fees, _check_fees, own=True),
         # Sent when the profile is saved: its row, not the received names', goes out (settings.wire).
-        SettingKind("member-names", PROFILE_ID, _read_member_names, _write_member_names,
+        SettingKind(MEMBER_NAMES, PROFILE_ID, _read_member_names, _write_member_names,
                     _check_member_names, per_clinician=True),
         # The profile's own row is wired to member-names (above): settings.never_sent looks at this.
         SettingKind(PROFILE, PROFILE_ID, _read_profile, _write_profile, _check_profile, own=True,

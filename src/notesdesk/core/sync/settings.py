@@ -90,6 +90,20 @@ def never_sent(uow: UnitOfWork, bases: dict[str, list[str]]) -> list[str]:
     return found
 
 
+def given(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> None:
+    """Record the setting's items held here as the versions this device was given (a device that
+    joined copied them from another): its next push sends only what is edited here after."""
+    kind = KINDS[setting]
+    for item, own in kind.read(uow).items():
+        bases[_base_key(setting, item)] = [_token(kind.share(own))]
+
+
+def given_item(bases: dict[str, list[str]], setting: str, item: str, value: str) -> None:
+    """Record one item's version as given to this device (`given`), for an item not read from the
+    vault yet (this clinician's name, from the profile a join copies)."""
+    bases[_base_key(setting, item)] = [_token(value)]
+
+
 def _token(value: str) -> str:
     return "c:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
@@ -184,12 +198,15 @@ def _keep_aside(uow: UnitOfWork, versions: list[SetAside]) -> None:
 
 
 def _not_theirs(
-    uow: UnitOfWork, change: SettingChange, device: str, sender: str, from_this_clinician: bool
+    uow: UnitOfWork, change: SettingChange, device: str, sender: str, from_this_clinician: bool,
+    seen: dict[str, list[str]],
 ) -> list[SetAside]:
     """A setting of one item per clinician (their name): a device sends only its clinician's item. An
     item for another clinician is taken out of `change` and set aside (a colleague renaming another);
-    this clinician's own item comes from the profile here, so one received is never taken (from
-    this clinician's other device it is only that device's profile: not kept)."""
+    this clinician's own item comes from the profile here, so one received is never taken. From this
+    clinician's other device it is that device's profile, which travels on its own: not kept, but
+    recorded in `seen` as the version colleagues now hold, so the next name sent from here is made
+    from it (not from an older one, which a colleague would keep aside)."""
     me = st.required_identity(uow).clinician_id
     aside: list[SetAside] = []
     for item in sorted(set(change.items) | set(change.removed)):
@@ -197,7 +214,13 @@ def _not_theirs(
             continue
         value = change.items.pop(item, None)
         change.removed.pop(item, None)
-        if not (from_this_clinician and item == me):
+        if from_this_clinician and item == me:
+            key = _base_key(change.setting, me)
+            if value is None:
+                seen.pop(key, None)
+            else:
+                seen[key] = [_token(value)]
+        else:
             aside.append(SetAside(change.setting, item, value, device, "a name sent for another clinician"))
     return aside
 
@@ -223,10 +246,11 @@ def incoming(
         raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     if kind.own and not from_this_clinician:
         return "not taken"
-    aside = _not_theirs(uow, change, device, sender, from_this_clinician) if kind.per_clinician else []
+    moved = dict(bases)
+    aside = _not_theirs(uow, change, device, sender, from_this_clinician, moved) if kind.per_clinician else []
     refused = len(aside)
     before = kind.read(uow)
-    items, moved = dict(before), dict(bases)
+    items = dict(before)
     mine_stands = this_device < device
     for item, value in change.items.items():
         local = items.get(item)

@@ -215,6 +215,7 @@ class PracticeDialog(QDialog):
         devices = device_words(self.view) if self.view is not None else {}
         self.aside_dialog = SettingsAsideDialog(self._ctx, devices, self, self.confirm)
         self.aside_dialog.sig_changed.connect(self.show_aside_count)
+        self.aside_dialog.sig_changed.connect(self._keeper.refresh)  # the status bar's count too
         self.aside_dialog.open()
 
     def invite_computer(self) -> None:

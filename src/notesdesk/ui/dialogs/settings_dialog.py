@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from notesdesk.core.domain.notes import NoteFormat
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import NotesdeskError
-from notesdesk.core.services.profile import save_profile
+from notesdesk.core.services.profile import changed_fields, update_fields
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.passphrase_dialog import ChangePassphraseDialog
 from notesdesk.ui.dialogs.renew_keys_dialog import Renewal, RenewKeysDialog
@@ -188,6 +188,7 @@ class SettingsDialog(QDialog):
         self.renew_dialog: RenewKeysDialog | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self._fit_screen()
+        self._opened = self.profile()  # OK saves only the fields changed from these (update_fields)
         if prefs.backup_folder:
             self._check_backup_folder()  # an unplugged drive or an older, unchecked setting
 
@@ -227,8 +228,9 @@ class SettingsDialog(QDialog):
         self.renew_dialog = RenewKeysDialog(self._ctx, renewal, self)
         self.renew_dialog.open()
 
-    def profile(self) -> PractitionerProfile:
-        typed = self.practitioner.profile(self._ctx.vault.profile())
+    def profile(self, base: PractitionerProfile | None = None) -> PractitionerProfile:
+        """The typed fields over `base` (the profile now if None)."""
+        typed = self.practitioner.profile(base or self._ctx.vault.profile())
         return replace(typed, npi=self.npi.text().strip(), tax_id=self.tax_id.text().strip())
 
     def _on_fees(self) -> None:
@@ -243,10 +245,10 @@ class SettingsDialog(QDialog):
         if not self._check_backup_folder():
             self.backup.setFocus()
             return
-        profile = self.profile()
-        if profile != self._ctx.vault.profile():
+        changed = changed_fields(self._opened, self.profile(self._opened))
+        if changed:
             try:
-                self._ctx.session.perform(save_profile, profile, change=None, client_id="")
+                self._ctx.session.perform(update_fields, changed, change=None, client_id="")
             except Exception as exc:  # shown once, by the presenter; the dialog stays open
                 self._ctx.errors.present(not_saved(exc), title="Settings not saved")
                 return

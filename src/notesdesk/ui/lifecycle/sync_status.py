@@ -105,6 +105,7 @@ class SyncKeeper(QObject):
         self._summary: sync_state.SyncSummary | None = None
         self._sharing: KnownReaders | None = None  # as the overviews' "Shared with" lines last read it
         self.key_renewed = False  # a new practice key version was accepted and not yet looked at
+        self._how_ended: dict[str, bool] = {}  # the last sync's end, as `describe` words it (offline…)
 
     @property
     def member(self) -> bool:
@@ -149,9 +150,20 @@ class SyncKeeper(QObject):
             if not self.running:
                 self.label.setText(self.label.text().removesuffix(f" · {KEY_RENEWED}"))
 
+    def refresh(self) -> None:
+        """Read the state again without syncing (a version kept aside was used or discarded), so the
+        status bar's counts follow at once rather than at the next sync."""
+        found = self.ctx.session.read(sync_state.summary)
+        if found is None or self._summary is None or self.ctx.vault.read_only:
+            return
+        self._summary = found
+        if not self.running:  # a sync under way shows the new counts when it ends
+            self.label.setText(self._with_notice(describe(found, **self._how_ended)))
+
     def _done(self, result: Synced) -> None:
         self.running = False
         self._failing = False
+        self._how_ended = {}
         self._summary = result.summary or self._summary
         assert self._summary is not None
         self.key_renewed = self.key_renewed or result.key_renewed
@@ -174,6 +186,7 @@ class SyncKeeper(QObject):
         self.running = False
         assert self._summary is not None
         offline, removed = sync_state.is_offline(exc), sync_state.is_removed(exc)
+        self._how_ended = {"offline": offline, "failed": not offline, "removed": removed}
         self.label.setText(self._with_notice(describe(self._summary, offline=offline, failed=not offline,
                                                       removed=removed)))
         sharing = self.ctx.session.read(sync_state.sharing_seen)  # now "as of the last sync"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.reports.crisis_lines import COUNTRIES, describe, known_locale
+from notesdesk.core.services.profile import changed_fields
 from notesdesk.ui.widgets.labels import InlineMessage, paragraph
 
 UNKNOWN_LOCALE = "{code}: no crisis lines known (choose a country)"
@@ -117,13 +118,14 @@ class PractitionerForm(QWidget):
 class PractitionerDialog(QDialog):
     """Asked for when a signature is refused: the same form, saved into the vault on Save."""
 
-    def __init__(self, profile: PractitionerProfile, save: Callable[[PractitionerProfile], bool],
+    def __init__(self, profile: PractitionerProfile, save: Callable[[dict[str, str | int]], bool],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Your details for signatures")
         self._base = profile
         self._save = save
         self.form = PractitionerForm(profile, parent=self)
+        self._opened = self.form.profile(profile)
         self.message = InlineMessage(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -142,6 +144,7 @@ class PractitionerDialog(QDialog):
             self.message.show_message("Fill in both your name and your credentials.")
             (self.form.credentials if self.form.name.text().strip() else self.form.name).setFocus()
             return
-        if not self._save(self.form.profile(self._base)):
+        # Only the fields changed here: a rename a sync brought in meanwhile is not reverted.
+        if not self._save(changed_fields(self._opened, self.form.profile(self._base))):
             return  # the presenter said why; the dialog stays open with what was typed
         super().accept()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from notesdesk.core.domain.practice import PractitionerProfile
-from notesdesk.core.services.profile import save_profile
+from notesdesk.core.services.profile import update_fields
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.widgets.labels import InlineMessage
 from notesdesk.ui.widgets.practitioner import WHY_SIGNER, PractitionerDialog, can_sign
@@ -46,9 +45,9 @@ class SignerBar(QWidget):
         self.dialog.accepted.connect(self._on_saved)
         self.dialog.open()
 
-    def _save(self, profile: PractitionerProfile) -> bool:
+    def _save(self, changed: dict[str, str | int]) -> bool:
         try:
-            self._ctx.session.perform(save_profile, profile, change=None, client_id="")
+            self._ctx.session.perform(update_fields, changed, change=None, client_id="")
         except Exception as exc:
             self._ctx.errors.present(exc, title="Your details were not saved")
             return False
