@@ -38,6 +38,8 @@ def test_the_demo_has_its_strip_and_tint_and_a_real_vault_has_neither(qtbot, tmp
     [strip] = window.findChildren(DemoStrip)
     assert strip.isVisible() and strip.text() == DEMO_BANNER and "made-up clients" in strip.text()
     assert not strip.findChildren(QToolButton)  # nothing to dismiss it with
+    # Made-up clients are never offered to a practice's server: no File ▸ Join a practice… here.
+    assert not window.practice.join.isVisible()
     app_window = QApplication.palette().color(WINDOW)
     assert window.palette().color(WINDOW) != app_window
     assert window.host.palette().color(WINDOW) == window.palette().color(WINDOW)  # the whole window
@@ -50,6 +52,7 @@ def test_the_demo_has_its_strip_and_tint_and_a_real_vault_has_neither(qtbot, tmp
     assert not real.is_demo
     window = open_window(qtbot, real, runner, errors, prefs)
     assert not window.findChildren(DemoStrip)
+    assert window.practice.join.isVisible()
     assert window.palette().color(WINDOW) == app_window
     window._shut = True
     window.ctx.runner.wait()

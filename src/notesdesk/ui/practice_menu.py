@@ -29,19 +29,20 @@ class PracticeActions(QObject):
         self.practice.triggered.connect(lambda _checked=False: self.open_practice())
         self.share.triggered.connect(lambda _checked=False: self.open_share())
         self.dialog: QDialog | None = None
-        for action in (self.practice, self.share):
-            action.setVisible(False)
         keeper.action.visibleChanged.connect(self._follow)
         file_menu.insertAction(keeper.action, self.practice)
         file_menu.insertAction(self.practice, self.join)
         file_menu.aboutToShow.connect(self.enable_join)
         client_menu.addAction(self.share)
         client_menu.aboutToShow.connect(self.enable_share)
+        self._follow()
 
     def _follow(self) -> None:
         for action in (self.practice, self.share):
             action.setVisible(self._keeper.action.isVisible())
-        self.join.setVisible(not self._keeper.action.isVisible())
+        # The demo's made-up clients are never offered to a real practice's server.
+        demo = self._ctx.has_vault and self._ctx.vault.is_demo
+        self.join.setVisible(not self._keeper.action.isVisible() and not demo)
 
     def enable_share(self) -> None:
         """Only a member (added, not waiting) shares, and only a client chosen on the list."""
