@@ -33,16 +33,21 @@ class ServerUnavailable(NotesdeskError):
     """The server refused, dropped or never answered a connection (safe to retry)."""
 
 
+ADDRESS_SHAPE = "The server address must look like postgresql://USER@HOST:PORT/DATABASE."
+"""No password in the example: the app and `practice init`/`join` ask for it apart from the address."""
+
+
 def check_url(url: str) -> str:
     """A postgresql:// URL, or a one-line refusal that never repeats it (it may hold a password)."""
     try:
         parsed = make_url(url.strip())
-    except ArgumentError:
-        raise InvalidInput(
-            "The server address must look like postgresql://USER:PASSWORD@HOST:PORT/DATABASE."
-        ) from None
+        port = parsed.port  # a port that is not a number fails here or in make_url (ValueError)
+    except (ArgumentError, ValueError):
+        raise InvalidInput(ADDRESS_SHAPE) from None
     if parsed.get_backend_name() != "postgresql" or not parsed.host or not parsed.database:
-        raise InvalidInput("The server address must look like postgresql://USER:PASSWORD@HOST:PORT/DATABASE.")
+        raise InvalidInput(ADDRESS_SHAPE)
+    if port is not None and not 0 < port < 65536:
+        raise InvalidInput(ADDRESS_SHAPE)
     return url.strip()
 
 
