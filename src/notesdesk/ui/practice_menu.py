@@ -6,6 +6,7 @@ others and the status bar appear without a restart."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu
@@ -57,6 +58,15 @@ class PracticeActions(QObject):
     def enable_join(self) -> None:
         """A read-only vault (opened elsewhere) could store nothing the joining gives it."""
         self.join.setEnabled(self._ctx.has_vault and not self._ctx.vault.read_only)
+
+    def holds_unkept_key(self) -> bool:
+        """The practice recovery key set-up showed (once, stored nowhere) is on screen and its last group
+        not typed back yet: a lock or a quit must wait (ui/lifecycle/lock.py)."""
+        from notesdesk.ui.dialogs.join_practice_dialog import JoinPracticeDialog  # inline: start lean
+
+        dialog = self.dialog
+        return (isinstance(dialog, JoinPracticeDialog) and shiboken6.isValid(dialog) and dialog.isVisible()
+                and not dialog.key_kept())
 
     def open_join(self) -> None:
         if self._keeper.action.isVisible():

@@ -272,4 +272,5 @@ class JoinPracticeDialog(QDialog):
             return
         self.last_group.clear()
         self.key_label.clear()
+        self.recovery_key = ""  # kept by the person now; not held in this process any longer
         super().reject()

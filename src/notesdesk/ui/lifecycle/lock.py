@@ -34,6 +34,10 @@ UNSAVED_DRAFT = (
 )
 UNSAVED_TEXT = "Nothing was closed: what you typed is still on screen."
 HELD_DRAFT = "A draft could not be saved."
+UNKEPT_PRACTICE_KEY = (
+    "The practice recovery key on screen is shown only once and is not written down yet: type its last "
+    "group back in Join a practice first."
+)
 UNSAVED_CLIENT = (
     "The client details being edited could not be saved, so nothing was closed. "
     "Complete them or cancel the dialog, then try again."
@@ -142,11 +146,13 @@ class HeldLock:
 
 class SessionEndMixin:
     """Lock, close and restore for the main window. The window provides ctx, host, client_dialog,
-    backups, backup_status, idle, inform, confirm, _relaunch, _ending, _shut, cover_up() and shutdown()."""
+    practice, backups, backup_status, idle, inform, confirm, _relaunch, _ending, _shut, cover_up() and
+    shutdown()."""
 
     ctx: Any
     host: Any
     client_dialog: Any
+    practice: Any  # ui/practice_menu.PracticeActions
     backups: Any
     backup_status: Any
     idle: IdleWatcher
@@ -230,6 +236,8 @@ class SessionEndMixin:
     def _unsaved_reasons(self) -> list[str] | None:
         """Save the client dialog and every draft. None when everything typed is in the vault;
         otherwise why not, one line per problem (gathered, not shown: the caller decides how)."""
+        if self.practice.holds_unkept_key():  # stored nowhere else: a lock or quit would lose it
+            return [UNKEPT_PRACTICE_KEY]
         with self.ctx.errors.collecting() as reasons:
             dialog = self.client_dialog
             if dialog is not None and not dialog.save_pending():
