@@ -5,9 +5,19 @@ Reading, printing, exporting and co-signing (notes/cosign.py) stay."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from notesdesk.core.errors import SUPERVISED_ONLY
 from notesdesk.core.services import supervision
@@ -56,6 +66,35 @@ class KeptOff(QObject):
         return False
 
 
+TYPED_INTO = (QLineEdit, QPlainTextEdit, QTextEdit)
+
+
+class TextKeptReadOnly(QObject):
+    """Every text field in the workspace, including those a tab makes later (a draft's sections when
+    it opens), is read-only as it shows: text typed here could never be saved, and a draft that cannot
+    be saved holds every lock and quit (ui/lifecycle/lock.py). Dialogs are windows of their own (a
+    co-signature's confirmation), so `isAncestorOf` leaves them out."""
+
+    def __init__(self, workspace: QWidget) -> None:
+        super().__init__(workspace)
+        self._workspace = workspace
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        for widget in workspace.findChildren(QWidget):
+            self._keep(widget)
+
+    def _keep(self, widget: QWidget) -> None:
+        if isinstance(widget, TYPED_INTO) and not widget.isReadOnly():
+            widget.setReadOnly(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.Show and isinstance(watched, TYPED_INTO)
+                and shiboken6.isValid(self._workspace) and self._workspace.isAncestorOf(watched)):
+            self._keep(watched)
+        return False
+
+
 def notice() -> QLabel:
     line = named(QLabel(SUPERVISED_ONLY), "You supervise this client")
     line.setWordWrap(True)
@@ -75,4 +114,5 @@ def make_read_only(ctx: AppContext, client_id: str, workspace: QWidget,
             kept.watch(widget)
     for shortcut in shortcuts.values():
         shortcut.setEnabled(False)
+    TextKeptReadOnly(workspace)
     return notice()
