@@ -92,6 +92,10 @@ def resolve(uow: UnitOfWork, conflict_id: str, keep: str, take_theirs: tuple[str
             raise NotFound(f"No sync conflict with id {conflict_id.strip()[:40]}.")
         if not conflict.is_open:
             raise Conflict("That conflict was already resolved; nothing was changed.")
+        if choice is Kept.THEIRS:
+            # Taking the colleague's version is receiving it, as the pull does: allowed for a client
+            # this vault only supervises (keeping its own, or a merge, is a write of it: refused).
+            uow.lift_supervision_guard()
         spec = shared.SPECS[conflict.table]
         repository = shared.repository_of(uow, conflict.table)
         theirs = decode(conflict.theirs.encode(), spec.kind)
