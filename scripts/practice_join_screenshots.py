@@ -57,8 +57,9 @@ def main() -> int:
             url = make_url(cluster.create_database("notesdesk"))
             address = f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
             password = str(url.password)
-            demo = shots.open_demo(folder)
-            ctx = AppContext(vault=demo, runner=runner, errors=errors, prefs=prefs)
+            # Not the demo: its made-up clients are never offered to a practice (no Join a practice… there).
+            founder = Vault.create(folder / "founder.notesdesk", PASSPHRASE)[0]
+            ctx = AppContext(vault=founder, runner=runner, errors=errors, prefs=prefs)
             window = window_for(ctx)
             window.practice.join.trigger()
             dialog = window.practice.dialog
