@@ -15,7 +15,7 @@ from filelock import FileLock
 from notesdesk import paths
 from notesdesk.cli.main import main
 from notesdesk.core.backup import service
-from notesdesk.core.storage.vault import lock_path
+from notesdesk.core.storage.vault_lock import lock_path
 
 from .conftest import PASSPHRASE, Runner
 

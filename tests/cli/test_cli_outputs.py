@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from notesdesk.core.outputs import output_problem
-from notesdesk.core.storage.vault import lock_path
+from notesdesk.core.storage.vault_lock import lock_path
 
 from .conftest import PASSPHRASE, Runner
 

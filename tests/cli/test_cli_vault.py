@@ -13,7 +13,7 @@ import pytest
 from filelock import FileLock
 
 from notesdesk import demo
-from notesdesk.core.storage.vault import lock_path
+from notesdesk.core.storage.vault_lock import lock_path
 
 from .conftest import PASSPHRASE, Runner
 

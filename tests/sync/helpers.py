@@ -45,6 +45,19 @@ def clinician_of(vault: Vault) -> str:
     return practice.status(vault.unit_of_work()).clinician_id
 
 
+def supervised_client(alice: Vault, supervisor: Vault, admin_url: str) -> tuple[str, str, str]:
+    """Alice founds the practice, the supervisor joins, Alice's client with one signed note is shared
+    with them as supervisor, and both sync: (the supervisor's clinician id, client id, note id)."""
+    founded = found_practice(alice, admin_url)
+    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
+    client = add_client(alice, "Synthetic Supervised Client")
+    note = signed_note(alice, client.id, "supervisee's session")
+    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
+    practice.sync(alice.unit_of_work())
+    practice.sync(supervisor.unit_of_work())
+    return sam, client.id, note.id
+
+
 def add_client(vault: Vault, name: str) -> Client:
     return clients.add_client(vault.unit_of_work(), Client(name=name))
 

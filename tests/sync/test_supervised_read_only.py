@@ -12,29 +12,21 @@ import pytest
 from notesdesk.cli.main import main
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.errors import SupervisedOnly
-from notesdesk.core.services import clients, cosign, notes, practice, practice_access
+from notesdesk.core.services import clients, cosign, notes, practice
 from notesdesk.core.storage.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.sync.helpers import (
-    add_client,
     before_supervision_was_read_only,
-    found_practice,
-    join_practice,
     note_texts,
     signed_note,
+    supervised_client,
 )
 
 
 def _supervising(make_vault, admin_url) -> tuple[Vault, Vault, str, str, str]:
     alice, supervisor = make_vault("alice"), make_vault("sam")
-    founded = found_practice(alice, admin_url)
-    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
-    client = add_client(alice, "Synthetic Supervised Client")
-    note = signed_note(alice, client.id, "supervisee's session")
-    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
-    return alice, supervisor, sam, client.id, note.id
+    sam, client_id, note_id = supervised_client(alice, supervisor, admin_url)
+    return alice, supervisor, sam, client_id, note_id
 
 
 def test_a_supervisor_co_signs_but_writes_nothing_else_and_still_receives(make_vault, admin_url):

@@ -20,6 +20,7 @@ from tests.sync.helpers import (
     join_practice,
     note_texts,
     signed_note,
+    supervised_client,
 )
 
 
@@ -60,14 +61,8 @@ def test_a_supervisors_co_signature_arrives_and_verifies(make_vault, admin_url):
 
 def test_a_co_signature_altered_on_the_server_is_refused(make_vault, admin_url):
     alice, supervisor = make_vault("alice"), make_vault("sam")
-    founded = found_practice(alice, admin_url)
-    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
-    client = add_client(alice, "Synthetic Supervised Client")
-    note = signed_note(alice, client.id, "supervisee's session")
-    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
-    cosign.cosign_note(supervisor.unit_of_work(), note.id)
+    _sam, client_id, note_id = supervised_client(alice, supervisor, admin_url)
+    cosign.cosign_note(supervisor.unit_of_work(), note_id)
     practice.sync(supervisor.unit_of_work())
     with psycopg.connect(admin_url) as conn:
         conn.execute(
@@ -76,7 +71,7 @@ def test_a_co_signature_altered_on_the_server_is_refused(make_vault, admin_url):
         )
     with pytest.raises(SyncTampered, match="altered"):
         practice.sync(alice.unit_of_work())
-    assert notes.show_note(alice.unit_of_work(), note.id).addenda == []
+    assert notes.show_note(alice.unit_of_work(), note_id).addenda == []
 
 
 def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
@@ -85,26 +80,20 @@ def test_a_supervisor_shares_nothing_of_a_supervised_client_but_co_signatures(
     from notesdesk.core.sync import access
 
     alice, supervisor = make_vault("alice"), make_vault("sam")
-    founded = found_practice(alice, admin_url)
-    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
-    client = add_client(alice, "Synthetic Supervised Client")
-    note = signed_note(alice, client.id, "supervisee's session")
-    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
+    _sam, client_id, note_id = supervised_client(alice, supervisor, admin_url)
 
     # Written by a version that let a supervisor write (this one refuses: test_supervised_read_only.py).
     with before_supervision_was_read_only(monkeypatch):
-        signed_note(supervisor, client.id, "the supervisor's own note")
+        signed_note(supervisor, client_id, "the supervisor's own note")
     practice.sync(supervisor.unit_of_work())
     with psycopg.connect(admin_url) as conn:  # it stayed in the supervisor's vault
         assert conn.execute("SELECT count(*) FROM change WHERE table_name = 'note'").fetchone() == (1,)
     # A supervisor's vault altered to send it anyway: the supervisee's vault does not take it in,
     # but still takes the co-signature.
-    cosign.cosign_note(supervisor.unit_of_work(), note.id)
+    cosign.cosign_note(supervisor.unit_of_work(), note_id)
     with monkeypatch.context() as altered, before_supervision_was_read_only(monkeypatch):
         altered.setattr(access, "may_push", lambda keys, table, obj: True)
-        notes.add_addendum(supervisor.unit_of_work(), note.id, AddendumKind.CLARIFICATION, "not theirs")
+        notes.add_addendum(supervisor.unit_of_work(), note_id, AddendumKind.CLARIFICATION, "not theirs")
         practice.sync(supervisor.unit_of_work())
     practice.sync(alice.unit_of_work())
 

@@ -17,7 +17,7 @@ from notesdesk.core.backup import container
 from notesdesk.core.backup.service import vault_id_at
 from notesdesk.core.errors import NotesdeskError, NotFound
 from notesdesk.core.storage.sqlite import looks_like_sqlite
-from notesdesk.core.storage.vault import lock_path
+from notesdesk.core.storage.vault_lock import lock_path
 
 
 @dataclass(frozen=True)

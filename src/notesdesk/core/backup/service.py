@@ -28,8 +28,9 @@ from notesdesk.core.services.verify import VerifyReport, verify_vault
 from notesdesk.core.storage import migrate
 from notesdesk.core.storage.rollback import check_not_rolled_back
 from notesdesk.core.storage.sqlite import backup_to, recover_after_crash
-from notesdesk.core.storage.vault import Vault, lock_path
+from notesdesk.core.storage.vault import Vault
 from notesdesk.core.storage.vault_header import read_header_in
+from notesdesk.core.storage.vault_lock import lock_path
 
 SUFFIX = ".ndbk"
 NAME = re.compile(r"^notesdesk-backup-(\d{8})-(\d{6})(?:-(\d+))?\.ndbk$")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -36,7 +36,6 @@ from notesdesk.core.errors import (
     NotesdeskError,
     NotFound,
     VaultDamaged,
-    VaultInUse,
     WrongPassphrase,
 )
 from notesdesk.core.storage import migrate, summaries, summary_mark
@@ -72,6 +71,7 @@ from notesdesk.core.storage.vault_header import (
     unwrap,
     write_header_mac,
 )
+from notesdesk.core.storage.vault_lock import acquire
 from notesdesk.core.storage.vault_settings import SigningKey, VaultSettings
 
 
@@ -95,21 +95,6 @@ def unreadable(exc: BaseException) -> Exception:
             "(notesdesk restore), or run 'notesdesk verify' for details."
         )
     return NotesdeskError("The vault could not be read just now; nothing was changed. Try again.")
-
-
-def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
-
-
-def _acquire(path: Path) -> FileLock:
-    lock = FileLock(lock_path(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise VaultInUse(
-            "This vault is already open in another NotesDesk window or command; close that first."
-        ) from exc
-    return lock
 
 
 class Vault(VaultSettings):
@@ -166,7 +151,7 @@ class Vault(VaultSettings):
         if problem:
             raise InvalidInput(problem)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        lock = _acquire(path)
+        lock = acquire(path)
         partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
         try:
             secret = recovery.new_recovery_secret()
@@ -243,7 +228,7 @@ class Vault(VaultSettings):
             raise VaultDamaged("This file is not a NotesDesk vault, or its first bytes are damaged.")
         if not read_only and not os.access(path, os.W_OK):
             read_only = True
-        lock = None if read_only else _acquire(path)
+        lock = None if read_only else acquire(path)
         folders = [paths.backup_dir()] if backups is None else list(backups)
         try:
             secrets = (passphrase, recovery_key)
