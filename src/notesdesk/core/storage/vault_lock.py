@@ -16,7 +16,10 @@ def lock_path(path: Path) -> Path:
 
 
 def acquire(path: Path) -> FileLock:
-    lock = FileLock(lock_path(path), timeout=0)
+    # Not thread-local: the app opens the vault on its background thread and closes it on the UI
+    # thread; a thread-local lock (filelock's default) is then not let go by the close under filelock
+    # 3.x, only when the object is collected, and a restore that follows in the same process is refused.
+    lock = FileLock(lock_path(path), timeout=0, thread_local=False)
     try:
         lock.acquire()
     except Timeout as exc:
