@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from notesdesk.core.domain.clients import Client, ClientStatus
 from notesdesk.core.services import clients as client_service
+from notesdesk.ui.client_action_state import read_only_reason
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.dialogs.client_dialog import ClientDialog
@@ -58,6 +59,7 @@ class ClientActionsMixin:
         dialog = ClientDialog(
             lambda c: session.perform(client_service.update_client, c, change=Kind.CLIENT, client_id=c.id),
             client, _window(self), self._same_name, self.ctx.vault.read_only,
+            read_only_reason(self.host.workspace, client.id),  # supervised-only: shown, Save off
         )
         dialog.accepted.connect(lambda: self._after_client_saved(dialog.saved))
         self.client_dialog = dialog
@@ -124,6 +126,7 @@ class ClientActionsMixin:
             return
         from notesdesk.ui.dialogs.billing_dialog import BillingDialog  # inline: the start stays lean
 
-        dialog = BillingDialog(self.ctx, client.id, _window(self))
+        dialog = BillingDialog(self.ctx, client.id, _window(self),
+                               read_only_reason=read_only_reason(self.host.workspace, client.id))
         self.billing_dialog = dialog
         dialog.open()

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.search.index import SearchHit
 from notesdesk.core.services.recovery import Recovered, saved_since
 from notesdesk.core.storage.location import location_warning
+from notesdesk.ui.client_action_state import follow_client
 from notesdesk.ui.client_actions import ClientActionsMixin
 from notesdesk.ui.client_panel import ClientPanel
 from notesdesk.ui.context import AppContext
@@ -307,20 +307,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
     def _update_actions(self) -> None:
         if self._held is not None:
             return  # every action stays off until the held lock is released
-        client = self.panel.current_client()
-        status = client.status if client else None
-        a, writable = self.actions_by_name, not self.ctx.vault.read_only
-        a["new"].setEnabled(writable)
-        a["edit"].setEnabled(client is not None)  # read-only: shows the details, refuses a save
-        a["billing"].setEnabled(client is not None)
-        a["hold"].setEnabled(writable and status == ClientStatus.ACTIVE)
-        a["reactivate"].setEnabled(writable and status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED))
-        a["discharge"].setEnabled(writable and status in (ClientStatus.ACTIVE, ClientStatus.ON_HOLD))
-        # A discharged client's Discharge button becomes Reopen care.
-        reopen = status == ClientStatus.DISCHARGED
-        a["reactivate"].setText("Re&open care" if reopen else "&Reactivate")
-        a["reactivate"].setToolTip(f"{'Reopen care' if reopen else 'Reactivate'} (Ctrl+Shift+R)")
-        self.panel.swap_action(a["discharge"], a["reactivate"], reopen)
+        # A supervised-only client's writes are off too, as its workspace found (client_action_state.py).
+        follow_client(self.actions_by_name, self.panel, self.ctx.vault.read_only, self.host.workspace)
         self.reports_menu.refresh(sources=False)  # the full check runs as the menu opens
 
     def selected_client_id(self) -> str | None:

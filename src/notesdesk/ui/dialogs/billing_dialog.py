@@ -61,7 +61,9 @@ def ask_void_reason(parent: QWidget, which: str) -> str | None:
 
 class BillingDialog(QDialog):
     def __init__(self, ctx: AppContext, client_id: str, parent: QWidget | None = None,
-                 preview_factory: Callable[..., Any] = PdfPreviewDialog) -> None:
+                 preview_factory: Callable[..., Any] = PdfPreviewDialog, read_only_reason: str = "") -> None:
+        """`read_only_reason`: payments and receipts are shown to read and reprint only (a client this
+        vault only supervises): the write buttons stay off and this one line at the top says why."""
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self._ctx = ctx
@@ -70,7 +72,7 @@ class BillingDialog(QDialog):
         self.preview: Any = None
         self.reports = ReportActions(ctx, client_id, self, preview_factory)
         self._locale = ctx.vault.profile().locale or "US"
-        writable = not ctx.vault.read_only
+        writable = self._writable = not ctx.vault.read_only and not read_only_reason
 
         self.payment_list = named(QListWidget(self), "Payments")
         self.paid_on = date_edit("Date paid", today())
@@ -128,6 +130,11 @@ class BillingDialog(QDialog):
 
         close = QPushButton("Close")
         layout = QVBoxLayout(self)
+        if read_only_reason:
+            why = named(QLabel(read_only_reason), "Why nothing can be recorded")
+            why.setWordWrap(True)
+            why.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(why)
         row = QHBoxLayout()
         row.addWidget(pay_box, 3)  # the wider side: a session's line is date, times, type and place
         row.addWidget(receipt_box, 2)
@@ -162,7 +169,7 @@ class BillingDialog(QDialog):
             item.setData(RECEIPT_ID_ROLE, r.id)  # a number issued twice offline names two receipts
             self.receipt_list.addItem(item)
         self.reprint_button.setEnabled(self.receipt_list.count() > 0)
-        self.void_button.setEnabled(self.receipt_list.count() > 0 and not self._ctx.vault.read_only)
+        self.void_button.setEnabled(self.receipt_list.count() > 0 and self._writable)
 
     def receipt_line(self, receipt: Receipt, twice: bool = False) -> str:
         """`twice`: its number was issued on two computers offline, so the line also says when this one
@@ -210,11 +217,11 @@ class BillingDialog(QDialog):
             self._issued, self._refused)
 
     def _refused(self, exc: BaseException) -> None:
-        self.issue_button.setEnabled(not self._ctx.vault.read_only)
+        self.issue_button.setEnabled(self._writable)
         self.receipt_message.show_message(user_message(exc))
 
     def _issued(self, issued: Any) -> None:
-        self.issue_button.setEnabled(not self._ctx.vault.read_only)
+        self.issue_button.setEnabled(self._writable)
         self.refresh()
         self.show_pdf(issued.receipt, issued.pdf)
 

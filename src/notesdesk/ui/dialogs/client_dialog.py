@@ -74,13 +74,17 @@ class ClientDialog(QDialog):
         parent: QWidget | None = None,
         same_name: Callable[[str, str | None], Sequence[Client]] = lambda _name, _id: (),
         read_only: bool = False,
+        read_only_reason: str = "",
     ) -> None:
+        """`read_only_reason`: the details are shown to read only (a client this vault only supervises):
+        every field read-only, Save off, and this one line says why."""
         super().__init__(parent)
         self.setWindowTitle("Edit client" if client else "New client")
         self._save = save
         self._original = client
         self._same_name = same_name
-        self._read_only = read_only  # nothing typed can be kept: Cancel does not ask
+        # Nothing typed can be kept: Cancel does not ask.
+        self._read_only = read_only or bool(read_only_reason)
         self.saved: Client | None = None
         # Replaceable (tests answer for the user): (parent, title, question) -> discard?
         self.confirm_discard: Callable[[QWidget, str, str], bool] = ask_discard
@@ -128,12 +132,22 @@ class ClientDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._fill(client)
+        if read_only_reason:
+            self._show_only(read_only_reason)
         self._initial = self._fields()
         self.name.editingFinished.connect(self._check_same_name)
         self.name.textChanged.connect(self._on_name_edited)
         self._acknowledged = ""
         self._pending = False
         self.name.setFocus()
+
+    def _show_only(self, reason: str) -> None:
+        for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            edit.setReadOnly(True)
+        for choice in (self.modality, self.dob, self.intake):
+            choice.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        self.message.show_message(reason)
 
     def _check_same_name(self) -> str:
         name = self.name.text().strip()

@@ -46,6 +46,9 @@ WRITING = frozenset({
     "The client withdrew the agreement", "Remove agreement", "Write letter",
 })
 WRITING_ENDINGS = (": add a row", ": remove the selected row")  # the safety plan's tables
+# The text fields that only find or filter what is shown (by accessible name): nothing typed there is
+# ever saved, so they stay usable. Every other text field is read-only here.
+FILTERING = frozenset({"Find in psychotherapy notes"})
 
 
 def writes(widget: QWidget) -> bool:
@@ -70,10 +73,10 @@ TYPED_INTO = (QLineEdit, QPlainTextEdit, QTextEdit)
 
 
 class TextKeptReadOnly(QObject):
-    """Every text field in the workspace, including those a tab makes later (a draft's sections when
-    it opens), is read-only as it shows: text typed here could never be saved, and a draft that cannot
-    be saved holds every lock and quit (ui/lifecycle/lock.py). Dialogs are windows of their own (a
-    co-signature's confirmation), so `isAncestorOf` leaves them out."""
+    """Every text field in the workspace but a filter box (FILTERING), including those a tab makes
+    later (a draft's sections when it opens), is read-only as it shows: text typed here could never be
+    saved, and a draft that cannot be saved holds every lock and quit (ui/lifecycle/lock.py). Dialogs
+    are windows of their own (a co-signature's confirmation), so `isAncestorOf` leaves them out."""
 
     def __init__(self, workspace: QWidget) -> None:
         super().__init__(workspace)
@@ -85,7 +88,8 @@ class TextKeptReadOnly(QObject):
             self._keep(widget)
 
     def _keep(self, widget: QWidget) -> None:
-        if isinstance(widget, TYPED_INTO) and not widget.isReadOnly():
+        filters = widget.accessibleName() in FILTERING
+        if isinstance(widget, TYPED_INTO) and not widget.isReadOnly() and not filters:
             widget.setReadOnly(True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

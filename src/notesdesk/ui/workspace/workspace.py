@@ -99,6 +99,12 @@ class ClientWorkspace(QWidget):
         if self.supervised_notice is not None:
             layout.insertWidget(0, self.supervised_notice)
 
+    @property
+    def supervised_only(self) -> bool:
+        """This vault only supervises the client (supervised.py asked the core as the workspace opened):
+        the main window's client actions follow it (ui/client_action_state.py)."""
+        return self.supervised_notice is not None
+
     # -- the public contract (ui/workspace_api.py: Workspace) -----------------------------------------
 
     def open_note(self, note_id: str) -> None:
