@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QText
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import SUPERVISED_ONLY
-from notesdesk.core.services import clients
+from notesdesk.core.services import clients, practice
 from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
@@ -107,6 +107,23 @@ def test_a_supervised_client_is_offered_no_action_the_core_refuses(ctx, alice, a
     actions["billing"].trigger()
     assert shown.billing_dialog.pay_button.isEnabled() and shown.billing_dialog.issue_button.isEnabled()
     shown.billing_dialog.reject()
+
+    # Their clinician puts the client on hold: Reactivate, and Discharge… still, are not offered either.
+    clients.set_status(alice.unit_of_work(), client_id, ClientStatus.ON_HOLD)
+    practice.sync(alice.unit_of_work())
+    practice.sync(ctx.vault.unit_of_work())
+    shown.refresh_clients()
+    qtbot.waitUntil(lambda: shown.panel.model.client_at(shown.panel.model.row_of(client_id)).status
+                    == ClientStatus.ON_HOLD)
+    shown.panel.select_client(client_id)
+    assert shown.host.client_id == client_id
+    assert not actions["reactivate"].isEnabled() and not actions["discharge"].isEnabled()
+    clients.set_status(ctx.vault.unit_of_work(), own.id, ClientStatus.ON_HOLD)  # one's own: offered
+    shown.refresh_clients()
+    qtbot.waitUntil(lambda: shown.panel.model.client_at(shown.panel.model.row_of(own.id)).status
+                    == ClientStatus.ON_HOLD)
+    shown.panel.select_client(own.id)
+    assert actions["reactivate"].isEnabled() and actions["discharge"].isEnabled()
 
 
 def test_a_supervised_workspaces_filter_box_is_usable_and_its_fields_stay_read_only(
