@@ -2,10 +2,12 @@
 only supervises, the window offers none of the client actions the core would refuse (Put on hold,
 Discharge…, Reactivate, the client panel's buttons with them, Billing's write buttons); Edit client…
 shows the details read-only with Save off and says why in one line. Filter boxes that write nothing
-stay usable in the workspace, while every field that would be saved stays read-only. A client of one's
-own keeps every action."""
+stay usable in the workspace, while every field that would be saved stays read-only. A sync conflict
+over such a client offers only the clinician's version. A client of one's own keeps every action."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
@@ -13,13 +15,20 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QText
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import SUPERVISED_ONLY
-from notesdesk.core.services import clients, practice
+from notesdesk.core.services import clients, practice, practice_access
 from notesdesk.core.storage.vault import Vault
+from notesdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
 from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
-from tests.sync.helpers import add_client, supervised_client
+from tests.sync.helpers import (
+    add_client,
+    before_supervision_was_read_only,
+    found_practice,
+    join_practice,
+    supervised_client,
+)
 
 from .conftest import PASSPHRASE
 
@@ -144,3 +153,32 @@ def test_a_supervised_workspaces_filter_box_is_usable_and_its_fields_stay_read_o
     typed_into = [w for w in workspace.findChildren(QWidget)
                   if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) and w.isVisible()]
     assert [w.accessibleName() for w in typed_into if not w.isReadOnly()] == ["Find in psychotherapy notes"]
+
+
+def test_a_supervised_clients_conflict_offers_only_the_clinicians_version(
+        ctx, alice, admin_url, qtbot, monkeypatch):  # noqa: F811
+    supervisor = ctx.vault
+    founded = found_practice(alice, admin_url)
+    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
+    client = add_client(alice, "Synthetic Supervised Client")
+    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
+    practice.sync(alice.unit_of_work())
+    practice.sync(supervisor.unit_of_work())
+    with before_supervision_was_read_only(monkeypatch):  # an older version let the supervisor edit
+        mine = clients.get_client(supervisor.unit_of_work(), client.id)
+        clients.update_client(supervisor.unit_of_work(), replace(mine, phone="555-0100"))
+    theirs = clients.get_client(alice.unit_of_work(), client.id)
+    clients.update_client(alice.unit_of_work(), replace(theirs, phone="555-0199"))
+    practice.sync(alice.unit_of_work())
+    practice.sync(supervisor.unit_of_work())
+
+    dialog = ConflictsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.current() is not None
+    assert not dialog.keep_mine.isEnabled()  # it would be refused: a write of a client supervised only
+    assert dialog.why_not_mine.isVisible() and dialog.why_not_mine.text() == SUPERVISED_ONLY
+    dialog.keep_theirs.click()
+    assert ctx.errors.last_message is None
+    assert dialog.current() is None and not dialog.why_not_mine.isVisible()
+    assert clients.get_client(supervisor.unit_of_work(), client.id).phone == "555-0199"

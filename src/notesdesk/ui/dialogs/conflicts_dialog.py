@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from notesdesk.core.domain.clients import initials_of
-from notesdesk.core.services import sync_conflicts
+from notesdesk.core.errors import SUPERVISED_ONLY
+from notesdesk.core.services import supervision, sync_conflicts
 from notesdesk.core.services.sync_conflicts import ConflictView
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.session import Kind
@@ -103,6 +104,11 @@ class ConflictsDialog(QDialog):
         self.fields.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.keep_mine = named(QPushButton("Keep &this device's"), "Keep this device's version")
         self.keep_theirs = named(QPushButton("Keep the &other device's"), "Keep the other device's version")
+        # A client this vault only supervises: keeping this device's version would be refused (the
+        # core's rule, services/supervision.py); the clinician's version can be taken.
+        self.why_not_mine = named(QLabel(SUPERVISED_ONLY), "Why this device's version cannot be kept")
+        self.why_not_mine.setWordWrap(True)
+        self.why_not_mine.setTextFormat(Qt.TextFormat.PlainText)
         close = QPushButton("Close")
         buttons = QHBoxLayout()
         buttons.addWidget(self.keep_mine)
@@ -116,6 +122,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(self.privacy_note)
         layout.addWidget(self.fields, 1)
+        layout.addWidget(self.why_not_mine)
         layout.addLayout(buttons)
         self.resize(760, 560)
         self.listing.currentRowChanged.connect(self._show_current)
@@ -159,8 +166,12 @@ class ConflictsDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
                 self.fields.setItem(row, column, item)
         self.fields.resizeRowsToContents()
-        for button in (self.keep_mine, self.keep_theirs):
-            button.setEnabled(conflict is not None and not self._ctx.vault.read_only)
+        writable = conflict is not None and not self._ctx.vault.read_only
+        supervised = writable and bool(self._ctx.session.read(supervision.supervised_only,
+                                                              conflict.client_id if conflict else ""))
+        self.keep_mine.setEnabled(writable and not supervised)
+        self.keep_theirs.setEnabled(writable)
+        self.why_not_mine.setVisible(supervised)
 
     def keep(self, which: str) -> None:
         conflict = self.current()
