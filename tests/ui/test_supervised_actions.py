@@ -99,8 +99,9 @@ def test_a_supervised_client_is_offered_no_action_the_core_refuses(ctx, alice, a
     actions["billing"].trigger()
     billing = shown.billing_dialog
     assert billing.isVisible()
-    for button in (billing.pay_button, billing.issue_button, billing.void_button):
-        assert not button.isEnabled(), button.accessibleName()
+    for control in (billing.pay_button, billing.issue_button, billing.void_button, billing.amount,
+                    billing.sessions):
+        assert not control.isEnabled(), control.accessibleName()
     why = _named(billing, "Why nothing can be recorded")
     assert why.isVisible() and why.text() == SUPERVISED_ONLY
     billing.reject()
@@ -115,6 +116,7 @@ def test_a_supervised_client_is_offered_no_action_the_core_refuses(ctx, alice, a
     shown.client_dialog.reject()
     actions["billing"].trigger()
     assert shown.billing_dialog.pay_button.isEnabled() and shown.billing_dialog.issue_button.isEnabled()
+    assert shown.billing_dialog.amount.isEnabled()
     shown.billing_dialog.reject()
 
     # Their clinician puts the client on hold: Reactivate, and Discharge… still, are not offered either.

@@ -145,6 +145,10 @@ class BillingDialog(QDialog):
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.void_button.clicked.connect(self.void_selected)
         close.clicked.connect(self.accept)
+        # What is typed or ticked here is only ever recorded or issued: off with the buttons.
+        for field in (self.paid_on, self.amount, self.method, self.sessions, self.period_from,
+                      self.period_to, self.superbill):
+            field.setEnabled(writable)
         self.resize(1040, 560)  # fits a 1366×768 screen; narrower, a session line wrapped
         self.refresh()
 
