@@ -89,3 +89,21 @@ def test_a_real_edit_sent_before_the_other_arrives_still_follows_the_rule(make_v
     assert _contacts(desk, laptop) == ["Laptop Lane", "Laptop Lane"]
     for vault in (desk, laptop):
         assert _kept_aside(vault).count(("contact", "Desk Street")) == 1, _kept_aside(vault)
+
+
+@pytest.mark.parametrize("laptop_id", [SMALLEST, LARGEST], ids=["joiner-smaller", "joiner-larger"])
+def test_the_inviting_devices_pushes_before_the_invitation_are_not_weighed_again(
+    make_vault, admin_url, monkeypatch, laptop_id
+):
+    """The laptop's first pull brings the desk's pushes from before the invitation: the profile it was
+    given holds them already. Edited on the laptop before that pull, its edit stands on both and none
+    of the desk's older versions is kept aside (they are what the laptop's edit was made from)."""
+    desk, laptop = make_vault("desk"), make_vault("laptop")
+    found_practice(desk, admin_url)
+    practice.sync(desk.unit_of_work())
+    profile.update_fields(desk.unit_of_work(), {"contact": "Given Street"})
+    _join_with_id(desk, laptop, admin_url, laptop_id, monkeypatch)
+    profile.update_fields(laptop.unit_of_work(), {"contact": "Laptop Lane"})
+    _sync(laptop, desk, laptop, desk, laptop)
+    assert _contacts(desk, laptop) == ["Laptop Lane", "Laptop Lane"]
+    assert _kept_aside(laptop) == [] and _kept_aside(desk) == []

@@ -27,7 +27,7 @@ from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import state as st
-from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS
+from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS, PROFILE
 
 TABLE = "setting"
 SET_ASIDE_ID = "settings-set-aside"
@@ -100,6 +100,7 @@ def given(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> None:
     kind = KINDS[setting]
     for item, own in kind.read(uow).items():
         bases[_base_key(setting, item)] = [_token(kind.share(own)), GIVEN]
+        bases[_given_key(setting, item)] = [_token(kind.share(own))]  # kept when the base moves on
 
 
 def given_item(bases: dict[str, list[str]], setting: str, item: str, value: str) -> None:
@@ -114,6 +115,12 @@ def _token(value: str) -> str:
 
 def _base_key(setting: str, item: str) -> str:
     return f"{TABLE}/{setting}/{item}"
+
+
+def _given_key(setting: str, item: str) -> str:
+    """The version of an item this device was given at its join: the inviting device may send it
+    after (an edit it had not synced), older than an edit made here from it since."""
+    return f"{TABLE}-given/{setting}/{item}"
 
 
 def _sent(known: list[str], value: str) -> bool:
@@ -246,9 +253,12 @@ def incoming(
     from_this_clinician: bool,
     bases: dict[str, list[str]],
     sender: str = "",
+    given: bool = False,
 ) -> str:
     """Take a received setting change in: "applied", "same", "held" (a version set aside) or "not
-    taken" (a colleague's own setting: their fees). `sender`: the clinician whose device sent it."""
+    taken" (a colleague's own setting: their fees). `sender`: the clinician whose device sent it.
+    `given`: sent before the profile this device was given at its join (state.GivenProfile), which
+    holds it already: a profile change of it is older than what is here, and is left out."""
     try:
         change = decode(payload, SettingChange)
     except msgspec.DecodeError as exc:
@@ -259,6 +269,8 @@ def incoming(
         raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     if kind.own and not from_this_clinician:
         return "not taken"
+    if given and from_this_clinician and setting == PROFILE:
+        return "same"
     moved = dict(bases)
     aside = _not_theirs(uow, change, device, sender, from_this_clinician, moved) if kind.per_clinician else []
     refused = len(aside)
@@ -270,8 +282,11 @@ def incoming(
         shared = None if local is None else kind.share(local)  # as this vault sent it, or would
         # Held as it was given at the join, unedited: no version of this device's own to weigh.
         unedited = shared is not None and moved.get(_base_key(setting, item)) == [_token(shared), GIVEN]
+        made_from_mine = shared is not None and _token(shared) in change.base.get(item, [])
         if shared == value:
             moved[_base_key(setting, item)] = [_token(value)]
+        elif moved.get(_given_key(setting, item)) == [_token(value)] and not made_from_mine:
+            continue  # the version given at the join, which the one here was edited from: older
         elif shared is None or unedited or _token(shared) in change.base.get(item, []) or not mine_stands:
             if shared is not None and not unedited and _token(shared) not in change.base.get(item, []):
                 aside.append(SetAside(setting, item, local, "", "changed on two computers"))
