@@ -5,6 +5,7 @@ rule (the smaller device id's version stands, the other kept aside). Issue 18; d
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
@@ -27,7 +28,8 @@ def _join_with_id(desk: Vault, laptop: Vault, admin_url: str, device_id: uuid.UU
     decides whose version stands when two edits meet)."""
     code = practice_devices.invite_device(desk.unit_of_work()).code
     with monkeypatch.context() as patched:
-        patched.setattr(practice_devices.uuid, "uuid4", lambda: device_id)
+        # The join's own name for the uuid module only: nothing else it calls draws this id.
+        patched.setattr(practice_devices, "uuid", SimpleNamespace(uuid4=lambda: device_id))
         practice_devices.join_device(laptop.unit_of_work(), admin_url, code)
 
 
