@@ -8,7 +8,8 @@ from notesdesk.core.crypto import signing
 from notesdesk.core.domain.notes import Addendum, AddendumKind
 from notesdesk.core.errors import Conflict
 from notesdesk.core.services import notes
-from notesdesk.core.storage.uow import UnitOfWork
+from notesdesk.core.storage.uow import UnitOfWork, is_co_signature
+from notesdesk.core.sync import access
 
 DEFAULT_TEXT = "Reviewed and co-signed by the supervising clinician."
 
@@ -19,8 +20,18 @@ def cosign_note(uow: UnitOfWork, note_id: str, text: str = "") -> Addendum:
     with uow:
         note = uow.notes.get(note_id)
         mine = signing.fingerprint(uow.vault.signing_public_key())
+        supervising = note.client_id in access.load(uow).supervising
     if note.signature is not None and note.signature.key_fingerprint == mine:
         raise Conflict(
             "You signed this note yourself: a co-signature is a supervisor's, on a colleague's note."
         )
-    return notes.add_addendum(uow, note_id, AddendumKind.CO_SIGNATURE, text.strip() or DEFAULT_TEXT)
+
+    def held_by_the_clinician(addendum: Addendum) -> bool:
+        """An addendum of a client this vault only supervises, signed here, never travels (an earlier
+        version let a supervisor write one): a co-signature following it would not verify where the
+        note's clinician is, so it follows the last addendum they hold."""
+        mine_only = addendum.signature is not None and addendum.signature.key_fingerprint == mine
+        return not (supervising and mine_only and not is_co_signature("addendum", addendum))
+
+    return notes.add_addendum(uow, note_id, AddendumKind.CO_SIGNATURE, text.strip() or DEFAULT_TEXT,
+                              held=held_by_the_clinician)

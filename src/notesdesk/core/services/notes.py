@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -104,18 +104,34 @@ def delete_draft(uow: UnitOfWork, note_id: str) -> None:
 
 def chain_order(note: SessionNote, addenda: list[Addendum]) -> list[Addendum]:
     """Addenda in chain order, following each one's `addendum_of` hash from the note (timestamps
-    tie within a second). Anything that does not link in is put last, where verification fails it."""
-    remaining = list(addenda)
+    tie within a second), each before what follows it. Two that follow the same item were written
+    on two computers before either had the other's (a clinician's addendum and a supervisor's
+    co-signature): the older first, with what follows it. Anything that does not link in is put
+    last, where verification fails it."""
+    following: dict[str, list[Addendum]] = defaultdict(list)
+    for addendum in sorted(addenda, key=lambda a: (a.created_at, a.id)):
+        following[addendum.addendum_of].append(addendum)
     ordered: list[Addendum] = []
-    current = note.signature.content_hash if note.signature else None
-    while remaining:
-        following = next((a for a in remaining if a.addendum_of == current), None)
-        if following is None:
-            return ordered + sorted(remaining, key=lambda a: (a.created_at, a.id))
-        ordered.append(following)
-        remaining.remove(following)
-        current = following.signature.content_hash if following.signature else None
-    return ordered
+    waiting = list(reversed(following.pop(note.signature.content_hash, []))) if note.signature else []
+    while waiting:
+        addendum = waiting.pop()
+        ordered.append(addendum)
+        if addendum.signature is not None:
+            waiting.extend(reversed(following.pop(addendum.signature.content_hash, [])))
+    linked = {id(a) for a in ordered}
+    return ordered + sorted((a for a in addenda if id(a) not in linked), key=lambda a: (a.created_at, a.id))
+
+
+def last_link(note: SessionNote, chain: list[Addendum], held: Callable[[Addendum], bool]) -> str:
+    """The content hash a new addendum follows: the last addendum of `chain` (chain order) that is
+    `held`, as is every one it follows (one another vault holds too), or the note."""
+    assert note.signature is not None
+    reached = {note.signature.content_hash}
+    last = note.signature.content_hash
+    for addendum in chain:
+        if addendum.signature is not None and addendum.addendum_of in reached and held(addendum):
+            reached.add(last := addendum.signature.content_hash)
+    return last
 
 
 def _signer(uow: UnitOfWork) -> tuple[bytes, str, str]:
@@ -147,10 +163,12 @@ def sign_note(uow: UnitOfWork, note_id: str) -> SessionNote:
 
 
 def add_addendum(
-    uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str, discard_unsent: bool = False
+    uow: UnitOfWork, note_id: str, kind: AddendumKind, text: str, discard_unsent: bool = False,
+    held: Callable[[Addendum], bool] = lambda _addendum: True,
 ) -> Addendum:
     """A signed addition chained to the hash of the note or of the previous addendum. With
-    `discard_unsent` (the app's addendum box), the box's kept unsent text goes in the same transaction."""
+    `discard_unsent` (the app's addendum box), the box's kept unsent text goes in the same transaction.
+    `held`: the addenda the new one may follow (a co-signature: those its clinician holds, cosign.py)."""
     if not text.strip():
         raise InvalidInput("An addendum needs some text.")
     key, signer, creds = _signer(uow)
@@ -159,14 +177,12 @@ def add_addendum(
         if not note.is_signed or note.signature is None:
             raise Conflict("Only a signed note takes addenda; edit the draft instead.")
         chain = chain_order(note, uow.addenda.where(note_id=note_id))
-        previous = chain[-1].signature if chain else note.signature
-        assert previous is not None
         addendum = Addendum(
             note_id=note_id,
             client_id=note.client_id,
             kind=kind,
             text=text.strip(),
-            addendum_of=previous.content_hash,
+            addendum_of=last_link(note, chain, held),
         )
         addendum = replace(addendum, signature=make_signature(addendum, key, signer, creds, now()))
         uow.addenda.add(addendum, action="addend")
@@ -254,13 +270,13 @@ def chain_claims(note: SessionNote, addenda: list[Addendum]) -> list[Claim] | No
     if first is None or note.signature is None:
         return None
     claims = [(note.signature.key_fingerprint, *first)]
-    previous = note.signature.content_hash
+    linked = {note.signature.content_hash}  # each addendum follows the note or one before it in order
     for addendum in addenda:
-        claim = signature_claim(addendum) if addendum.addendum_of == previous else None
+        claim = signature_claim(addendum) if addendum.addendum_of in linked else None
         if claim is None or addendum.signature is None:
             return None
         claims.append((addendum.signature.key_fingerprint, *claim))
-        previous = addendum.signature.content_hash
+        linked.add(addendum.signature.content_hash)
     return claims
 
 

@@ -16,7 +16,18 @@ from notesdesk.core.crypto import recovery, signing
 from notesdesk.core.errors import InvalidInput, NotesdeskError
 from notesdesk.core.services import practice_access, practice_keys, receipts, supervision
 from notesdesk.core.storage.uow import UnitOfWork
-from notesdesk.core.sync import access, crypto, known_readers, pull, push, rollback, roster, server, versions
+from notesdesk.core.sync import (
+    access,
+    crypto,
+    kept_rows,
+    known_readers,
+    pull,
+    push,
+    rollback,
+    roster,
+    server,
+    versions,
+)
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 
@@ -419,6 +430,7 @@ def _sync_with(
     with uow:
         done = st.state(uow)
         known_readers.save(uow, readers)
+        kept_rows.refresh(uow)  # what `practice status` counts as kept here, judged once per write
         uow.record("sync", detail=f"pushed {done.pushed_rows} received {done.received_rows}")
         uow.commit()
     return SyncReport(

@@ -48,6 +48,7 @@ def invite_device(uow: UnitOfWork) -> Invitation:
     """Seal this clinician's keys under a new one-time code, valid for 15 minutes by the server's clock."""
     with uow:
         ident = st.required_identity(uow)
+        current = st.state(uow)
     if not ident.practice_key:
         raise NotesdeskError(
             "This device has not been added to the practice yet, so it cannot invite another device."
@@ -59,6 +60,9 @@ def invite_device(uow: UnitOfWork) -> Invitation:
         ident.practice_fingerprint,
         # The tax id (it may be an SSN) stays on each computer: the new device asks for its own.
         replace(uow.vault.profile(), tax_id=""),
+        ident.device_id,
+        current.push_seq,
+        current.pull_cursor,
     )
     code, invite_id = devices.new_code(), str(uuid.uuid4())
     engine = server.engine_for(ident.server_url)
@@ -215,7 +219,8 @@ def join_device(uow: UnitOfWork, admin_url: str, code: str) -> DeviceJoined:
                 settings.given_item(bases, setting_kinds.MEMBER_NAMES, ident.clinician_id,
                                     setting_kinds.member_name(given.name, given.credentials))
             shared.save_bases(uow, bases)
-            st.save(uow, st.SyncState())
+            st.save(uow, st.SyncState(given=st.GivenProfile(payload.given_device, payload.given_push,
+                                                             payload.given_until)))
             uow.record("practice-join-device", detail=f"practice {practice_id} device {ident.device_id}")
             uow.commit()
     return DeviceJoined(practice_id, ident.clinician_id, ident.device_id)

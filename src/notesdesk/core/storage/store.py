@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notesdesk.core.crypto.cipher import ClearValue
+from notesdesk.core.crypto.cipher import HEADER_LEN, ClearValue
 from notesdesk.core.errors import Conflict, NotFound, VaultDamaged
 from notesdesk.core.storage import raw
 from notesdesk.core.storage.audit import AuditLog, Write, row_digest
@@ -212,6 +212,35 @@ class SealedTable[T: Identified]:
             part = wanted[start : start + _IDS_PER_QUERY]
             sql = f"SELECT id FROM {self.name} WHERE id IN ({', '.join('?' * len(part))})"
             found.update(row[0] for row in raw.rows(self._ctx.session, sql, part))
+        return found
+
+    def many(self, row_ids: Sequence[str]) -> list[T]:
+        """The rows of these ids that are stored, opened (in pieces of a few hundred ids a query)."""
+        if self.missing:
+            return []
+        found: list[T] = []
+        for start in range(0, len(row_ids), _IDS_PER_QUERY):
+            part = list(row_ids[start : start + _IDS_PER_QUERY])
+            sql = f"{self._sql.select} WHERE id IN ({', '.join('?' * len(part))})"
+            found.extend(self._decode_rows(raw.stream(self._ctx.session, sql, part)))
+        return found
+
+    def seals(self, clients: Sequence[str]) -> list[tuple[str, str]]:
+        """(row id, which write it holds) of each row of these clients (of the client table, of these
+        ids), without opening anything: its seal's header in hex, whose random nonce is new with every
+        write, or "signed" for a signed note or addendum, which never changes (storage/sqlite.py's
+        triggers), so its sealed data is not even read."""
+        if self.missing:
+            return []
+        column = "client_id" if "client_id" in self._clear_names else "id"
+        header = f"hex(substr(data, 1, {HEADER_LEN}))"
+        signed = "signed" in self._clear_names
+        write = f"CASE WHEN signed = 1 THEN 'signed' ELSE {header} END" if signed else header
+        found: list[tuple[str, str]] = []
+        for start in range(0, len(clients), _IDS_PER_QUERY):
+            part = list(clients[start : start + _IDS_PER_QUERY])
+            sql = f"SELECT id, {write} FROM {self.name} WHERE {column} IN ({', '.join('?' * len(part))})"
+            found.extend((row[0], row[1]) for row in raw.rows(self._ctx.session, sql, part))
         return found
 
     def all_raw(self) -> list[tuple[str, bytes]]:

@@ -60,6 +60,11 @@ class InvitePayload:
     note_private: str
     practice_fingerprint: str
     profile: PractitionerProfile = field(default_factory=PractitionerProfile)
+    # What that profile already holds (state.GivenProfile): the inviting device's pushes up to
+    # `given_push` and every push it had pulled, up to server revision `given_until`.
+    given_device: str = ""
+    given_push: int = 0
+    given_until: int = 0
 
 
 def _ad(practice_id: str, invite_id: str, expires_at: datetime) -> bytes:

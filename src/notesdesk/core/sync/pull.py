@@ -196,8 +196,10 @@ def _setting(
     sealed: bytes,
     keys: access.ClientKeys,
     bases: dict[str, list[str]],
+    given: bool = False,
 ) -> str:
-    """One verified change of a practice setting taken in (settings.incoming says how)."""
+    """One verified change of a practice setting taken in (settings.incoming says how). `given`: of a
+    push the profile this device was given at its join already holds (state.GivenProfile)."""
     if at.client_id:
         raise _refuse(device, "holds a practice setting filed under a client")
     try:
@@ -207,7 +209,7 @@ def _setting(
     assert payload is not None  # a row of no client always has a key here
     try:
         return settings.incoming(uow, payload, device, ident.device_id,
-                                 clinician_id == ident.clinician_id, bases, clinician_id)
+                                 clinician_id == ident.clinician_id, bases, clinician_id, given)
     except settings.SettingRefused as exc:
         raise _refuse(device, str(exc)) from exc
 
@@ -343,8 +345,9 @@ def apply(
             arrivals.settle()  # the push's new rows inserted together, before its own audit entry
             changed = [(at, sealed) for at, sealed in batch.rows
                        if at.table == settings.TABLE and access.wanted(keys, batch.server_seq, at)]
+            given = current.given.holds(batch.server_seq, batch.device_id, batch.entry.push_seq)
             for at, sealed in changed:  # the practice's settings, after the record they may score
-                outcome = _setting(uow, ident, batch.device_id, clinician, at, sealed, keys, bases)
+                outcome = _setting(uow, ident, batch.device_id, clinician, at, sealed, keys, bases, given)
                 added += outcome == "applied"
                 held += outcome == "held"
             uow.record("sync-receive", detail=f"device {batch.device_id} push {batch.entry.push_seq}")

@@ -10,6 +10,7 @@ When both devices changed the same item from the same version, the version of th
 smaller id stands on both (the rule §9 uses for two choices made at once), so every device ends with
 the same setting, and the other version is not lost: it is kept, sealed, in the vault's set-aside
 settings (`set_aside`), audited and counted with the received versions held (`practice status`).
+A version a joining device was given (`given`) is no edit of its own: one arriving is taken over it.
 Settings are no clinical record, so a rule replaces asking a person; nothing is dropped unseen."""
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from notesdesk.core.storage.sealer import decode, encode
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import state as st
-from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS
+from notesdesk.core.sync.setting_kinds import BY_SECRET, KINDS, PROFILE
 
 TABLE = "setting"
 SET_ASIDE_ID = "settings-set-aside"
+# Marks a base recorded when a joining device was given the setting (`given`): what it holds there is
+# no edit of its own, so a version arriving from its other devices is taken over it, never set aside.
+GIVEN = "given"
 
 
 class SettingRefused(Exception):
@@ -85,7 +89,7 @@ def never_sent(uow: UnitOfWork, bases: dict[str, list[str]]) -> list[str]:
              if kind.per_clinician and me in kind.read(uow) and _base_key(kind.name, me) not in bases]
     for kind in KINDS.values():
         items = kind.read(uow) if kind.every_push else {}
-        if any(bases.get(_base_key(kind.name, i)) != [_token(kind.share(v))] for i, v in items.items()):
+        if any(not _sent(bases.get(_base_key(kind.name, i), []), kind.share(v)) for i, v in items.items()):
             found.append(kind.name)
     return found
 
@@ -95,7 +99,8 @@ def given(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> None:
     joined copied them from another): its next push sends only what is edited here after."""
     kind = KINDS[setting]
     for item, own in kind.read(uow).items():
-        bases[_base_key(setting, item)] = [_token(kind.share(own))]
+        bases[_base_key(setting, item)] = [_token(kind.share(own)), GIVEN]
+        bases[_given_key(setting, item)] = [_token(kind.share(own))]  # kept when the base moves on
 
 
 def given_item(bases: dict[str, list[str]], setting: str, item: str, value: str) -> None:
@@ -112,6 +117,21 @@ def _base_key(setting: str, item: str) -> str:
     return f"{TABLE}/{setting}/{item}"
 
 
+def _given_key(setting: str, item: str) -> str:
+    """The version of an item this device was given at its join: the inviting device may send it
+    after (an edit it had not synced), older than an edit made here from it since."""
+    return f"{TABLE}-given/{setting}/{item}"
+
+
+def _sent(known: list[str], value: str) -> bool:
+    """The base says this value is held in common with the other devices: sent or received, or given."""
+    return known in ([_token(value)], [_token(value), GIVEN])
+
+
+def _made_from(known: list[str]) -> list[str]:
+    return [token for token in known if token != GIVEN]
+
+
 def outgoing(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> bytes | None:
     """The setting's items changed here since they last synced (None: none), moving `bases` on."""
     kind = KINDS[setting]
@@ -120,14 +140,14 @@ def outgoing(uow: UnitOfWork, setting: str, bases: dict[str, list[str]]) -> byte
     for item, own in items.items():
         value = kind.share(own)
         known = bases.get(_base_key(setting, item), [])
-        if known != [_token(value)]:
-            change.items[item], change.base[item] = value, known
+        if not _sent(known, value):
+            change.items[item], change.base[item] = value, _made_from(known)
             if kind.mark is not None and value != own:
                 change.marks[item] = kind.mark(own)
             bases[_base_key(setting, item)] = [_token(value)]
     prefix = _base_key(setting, "")
     for key in [k for k in bases if k.startswith(prefix) and k[len(prefix):] not in items]:
-        change.removed[key[len(prefix):]] = bases.pop(key)
+        change.removed[key[len(prefix):]] = _made_from(bases.pop(key))
     return encode(change) if change.items or change.removed else None
 
 
@@ -233,9 +253,12 @@ def incoming(
     from_this_clinician: bool,
     bases: dict[str, list[str]],
     sender: str = "",
+    given: bool = False,
 ) -> str:
     """Take a received setting change in: "applied", "same", "held" (a version set aside) or "not
-    taken" (a colleague's own setting: their fees). `sender`: the clinician whose device sent it."""
+    taken" (a colleague's own setting: their fees). `sender`: the clinician whose device sent it.
+    `given`: sent before the profile this device was given at its join (state.GivenProfile), which
+    holds it already: a profile change of it is older than what is here, and is left out."""
     try:
         change = decode(payload, SettingChange)
     except msgspec.DecodeError as exc:
@@ -246,6 +269,8 @@ def incoming(
         raise SettingRefused(f"holds a setting this version does not sync ({setting[:20]})")
     if kind.own and not from_this_clinician:
         return "not taken"
+    if given and from_this_clinician and setting == PROFILE:
+        return "same"
     moved = dict(bases)
     aside = _not_theirs(uow, change, device, sender, from_this_clinician, moved) if kind.per_clinician else []
     refused = len(aside)
@@ -255,10 +280,15 @@ def incoming(
     for item, value in change.items.items():
         local = items.get(item)
         shared = None if local is None else kind.share(local)  # as this vault sent it, or would
+        # Held as it was given at the join, unedited: no version of this device's own to weigh.
+        unedited = shared is not None and moved.get(_base_key(setting, item)) == [_token(shared), GIVEN]
+        made_from_mine = shared is not None and _token(shared) in change.base.get(item, [])
         if shared == value:
             moved[_base_key(setting, item)] = [_token(value)]
-        elif shared is None or _token(shared) in change.base.get(item, []) or not mine_stands:
-            if shared is not None and _token(shared) not in change.base.get(item, []):
+        elif moved.get(_given_key(setting, item)) == [_token(value)] and not made_from_mine:
+            continue  # the version given at the join, which the one here was edited from: older
+        elif shared is None or unedited or _token(shared) in change.base.get(item, []) or not mine_stands:
+            if shared is not None and not unedited and _token(shared) not in change.base.get(item, []):
                 aside.append(SetAside(setting, item, local, "", "changed on two computers"))
             kept = value  # the token stays the value's as sent: what this vault keeps of its own is no change
             if local is not None and kind.take is not None:
@@ -272,8 +302,9 @@ def incoming(
         if local is None:
             continue
         shared = _token(kind.share(local))
-        if shared in base or not mine_stands:
-            if shared not in base:
+        unedited = moved.get(_base_key(setting, item)) == [shared, GIVEN]
+        if shared in base or unedited or not mine_stands:
+            if shared not in base and not unedited:
                 aside.append(SetAside(setting, item, local, "", "removed on another computer"))
             del items[item]
             moved.pop(_base_key(setting, item), None)

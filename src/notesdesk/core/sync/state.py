@@ -19,11 +19,12 @@ SIGNERS_ID = "practice-signers"
 CLIENT_KEYS_ID = "client-keys"  # core/sync/access.py
 BASES_ID = "sync-bases"  # core/sync/shared.py: the revision each shared row was last synced at
 KNOWN_READERS_ID = "known-readers"  # core/sync/known_readers.py: who can read each client, as of a sync
+KEPT_ROWS_ID = "kept-rows"  # core/sync/kept_rows.py: which supervised rows were written here, as judged
 FIRST_TABLES = ("client", "note", "addendum", "plan", "plan_review", "plan_agreement", "homework",
                 "milestone", "safety_plan")
 """The kinds of record pushes covered before episodes, measures, diagnoses and the rest synced: what a
 device's state saved by an earlier version has pushed (core/sync/push.py sends the rest once)."""
-DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID, KNOWN_READERS_ID})
+DEVICE_ONLY = frozenset({IDENTITY_ID, STATE_ID, CLIENT_KEYS_ID, BASES_ID, KNOWN_READERS_ID, KEPT_ROWS_ID})
 """This device's place in the practice: never copied into a practice export (an imported copy would be
 a clone of the device, with its role, keys and log position)."""
 
@@ -97,6 +98,21 @@ class PendingPush:
 
 
 @dataclass(frozen=True)
+class GivenProfile:
+    """Of a device that joined with a one-time code: the pushes the profile it was given already
+    holds (the inviting device's own up to `push`, and all it had pulled, up to server revision
+    `until`). A profile change among them is older than what this device holds, not an edit to weigh
+    (sync/pull.py leaves it out)."""
+
+    device: str = ""
+    push: int = 0
+    until: int = 0
+
+    def holds(self, server_seq: int, device: str, push_seq: int) -> bool:
+        return server_seq <= self.until or (device == self.device and push_seq <= self.push)
+
+
+@dataclass(frozen=True)
 class SyncState:
     audit_cursor: int = 0  # the local audit entries up to here have been pushed
     device_seq: int = 0
@@ -115,6 +131,7 @@ class SyncState:
     tables: tuple[str, ...] = FIRST_TABLES
     refill: tuple[str, ...] = ()
     refill_until: int = 0
+    given: GivenProfile = field(default_factory=GivenProfile)
     id: str = STATE_ID
 
 
