@@ -5,14 +5,19 @@ supervisor is a supervisor; a supervisor made clinician can write; a clinician m
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
+from notesdesk.cli.main import main
 from notesdesk.core.domain.notes import AddendumKind
 from notesdesk.core.errors import InvalidInput, SupervisedOnly
 from notesdesk.core.services import cosign, notes, practice, practice_access, practice_devices, practice_view
 from notesdesk.core.services.cosign import DEFAULT_TEXT
 from notesdesk.core.storage.vault import Vault
 from notesdesk.core.sync import access
+from tests.conftest import PASSPHRASE
 from tests.sync.helpers import (
     add_client,
     before_supervision_was_read_only,
@@ -134,7 +139,10 @@ def test_a_clinician_made_supervisor_without_removal_is_read_only_and_earlier_wr
     done = practice_access.assign(alice.unit_of_work(), client_id, sam, supervisor=True)
     assert done.role == "supervisor"
     assert _others(alice, client_id) == {sam: "supervisor"}  # at once, before any sync
+    signed_note(sam_vault, client_id, "written offline before the change reached sam")
     sync_in_turn(alice, sam_vault)
+    # Held back by sam's push (their vault judges it as now: supervisor): it stays in sam's vault.
+    assert "written offline before the change reached sam" in note_texts(sam_vault)
     with pytest.raises(SupervisedOnly):
         signed_note(sam_vault, client_id, "refused here")
     _forced_through(monkeypatch, sam_vault, client_id, "forced under the new key")
@@ -159,3 +167,25 @@ def test_a_supervisor_cannot_make_themselves_clinician(make_vault, admin_url):
     with pytest.raises(SupervisedOnly):
         signed_note(sam_vault, client.id, "still refused")
     assert _others(alice, client.id) == {sam: "supervisor"}
+
+
+def test_the_command_line_says_a_role_changed_and_the_new_key_it_took(make_vault, admin_url):
+    alice, _sam_vault, sam, client_id, _note_id = _practice(make_vault, admin_url)
+    alice.close()  # the command line opens it as the app would
+    command = ["--vault", str(alice.path), "--passphrase-stdin", "practice", "assign", client_id, "--to", sam]
+
+    out = io.StringIO()
+    assert main([*command, "--supervisor"], stdin=io.StringIO(PASSPHRASE + "\n"), stdout=out) == 0
+    assert out.getvalue().splitlines() == [
+        f"Client {client_id} is shared with supervisor {sam}.",
+        "Their role changed: the client's new records have a new key, which they hold as supervisor "
+        "from their next sync. What they wrote before stays as written.",
+    ]
+    out = io.StringIO()
+    assert main(["--json", *command], stdin=io.StringIO(PASSPHRASE + "\n"), stdout=out) == 0
+    back = json.loads(out.getvalue())
+    assert back["role"] == "clinician" and back["role_changed"] is True and back["key_id"].startswith("g3.")
+    out = io.StringIO()  # the same role again: nothing new drawn
+    assert main(["--json", *command], stdin=io.StringIO(PASSPHRASE + "\n"), stdout=out) == 0
+    again = json.loads(out.getvalue())
+    assert again["role_changed"] is False and again["key_id"] == back["key_id"]

@@ -109,6 +109,8 @@ class Assigned:
     clinician_id: str
     role: str  # "clinician", "supervisor" (read and co-sign), or "removed"
     key_id: str  # the client's key new writes use from now on
+    # They held the current key in the other role: a new key holds the new one (core/sync/roles.py).
+    role_changed: bool = False
 
 
 def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
@@ -150,7 +152,8 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
                 "No clinician with that id is a member of this practice; nothing was changed."
             )
         holding = access.holders(connection, ident, client_id, access.current(keys, client_id) or "")
-    if holding.get(who, role) != role:
+    role_changed = holding.get(who, role) != role
+    if role_changed:
         keys = _change_role(uow, engine, ident, client_id, {**holding, who: role})
     with server.connected(engine) as connection:
         rows = [
@@ -166,7 +169,7 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
         known_readers.set_client(uow, client_id, holding)  # the overview's line follows at once
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
-    return Assigned(client_id, who, role, access.current(keys, client_id) or "")
+    return Assigned(client_id, who, role, access.current(keys, client_id) or "", role_changed)
 
 
 def _change_role(
