@@ -21,6 +21,7 @@ from tests.conftest import PASSPHRASE
 from tests.sync.helpers import (
     add_client,
     before_supervision_was_read_only,
+    clinician_of,
     found_practice,
     join_practice,
     note_texts,
@@ -153,7 +154,9 @@ def test_a_clinician_made_supervisor_without_removal_is_read_only_and_earlier_wr
     assert _not_taken(alice) == 1
 
 
-def test_a_supervisor_cannot_make_themselves_clinician(make_vault, admin_url):
+def test_a_supervisor_cannot_make_themselves_clinician_nor_anyone_change_their_own_role(
+    make_vault, admin_url
+):
     alice, sam_vault = make_vault("alice"), make_vault("sam")
     founded = found_practice(alice, admin_url)
     sam = join_practice(alice, sam_vault, admin_url, founded.practice_fingerprint).clinician_id
@@ -163,6 +166,8 @@ def test_a_supervisor_cannot_make_themselves_clinician(make_vault, admin_url):
 
     with pytest.raises(InvalidInput, match="supervise"):
         practice_access.assign(sam_vault.unit_of_work(), client.id, sam)
+    with pytest.raises(InvalidInput, match="your own role"):  # nor anyone their own
+        practice_access.assign(alice.unit_of_work(), client.id, clinician_of(alice), supervisor=True)
     sync_in_turn(sam_vault, alice)
     with pytest.raises(SupervisedOnly):
         signed_note(sam_vault, client.id, "still refused")
