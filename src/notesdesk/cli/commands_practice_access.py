@@ -18,6 +18,8 @@ clinician id ('practice status' on their computer). The client's keys are wrappe
 their next 'practice sync' receives the client's records, earlier ones included. --supervisor gives
 read access and lets them co-sign notes. --remove draws a new key for the client's new records,
 shared with everyone else assigned; what the clinician already received stays in their vault.
+Assigning someone who already holds the client in the other role (a clinician as --supervisor, a
+supervisor without it) draws a new key for its new records, which they hold in their new role.
 """
 
 
@@ -70,6 +72,9 @@ def cmd_assign(cli: Cli, args: argparse.Namespace) -> int:
         cli.out(f"New records of client {done.client_id} are no longer shared with {done.clinician_id}.")
     else:
         cli.out(f"Client {done.client_id} is shared with {done.role} {done.clinician_id}.")
+        if done.role_changed:
+            cli.out(f"Their role changed: the client's new records have a new key, which they hold as "
+                    f"{done.role} from their next sync. What they wrote before stays as written.")
     return 0
 
 

@@ -39,6 +39,11 @@ def publish(uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity) -> None:
         uow.commit()
 
 
+def _roles(keys: access.ClientKeys) -> tuple[object, ...]:
+    """What the key exchange says of roles, copied (to tell whether it changed)."""
+    return list(keys.supervising), dict(keys.supervisors), dict(keys.supervisors_by_key)
+
+
 def receive(
     uow: UnitOfWork,
     engine: Engine,
@@ -52,11 +57,11 @@ def receive(
     filled as access.receive says."""
     with uow:
         keys = access.load(uow)
-    roles_before = (list(keys.supervising), dict(keys.supervisors))
+    roles_before = _roles(keys)
     with server.connected(engine) as connection:
         gained = access.receive(connection, ident, keys, copies)
         rotated = access.rotate_for_removed(connection, ident, keys)
-    if not gained and not rotated and roles_before == (keys.supervising, keys.supervisors):
+    if not gained and not rotated and roles_before == _roles(keys):
         return []
     with uow:
         current = st.state(uow)
@@ -104,6 +109,8 @@ class Assigned:
     clinician_id: str
     role: str  # "clinician", "supervisor" (read and co-sign), or "removed"
     key_id: str  # the client's key new writes use from now on
+    # They held the current key in the other role: a new key holds the new one (core/sync/roles.py).
+    role_changed: bool = False
 
 
 def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
@@ -121,9 +128,11 @@ def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
 def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool = False) -> Assigned:
     """Share a client with one more clinician (or supervisor): every key of the client held here is
     wrapped for them, so they receive its earlier records too. Only a clinician who holds the client's
-    keys can do it; the server cannot (it holds no key)."""
+    keys can do it; the server cannot (it holds no key). Someone who holds the current key in the other
+    role gets a new key (one generation up) holding their new role (_change_role)."""
     ident = _member_ident(uow)
     who = clinician_id.strip()
+    role = crypto.SUPERVISOR if supervisor else crypto.CLINICIAN
     with uow:
         if uow.clients.find(client_id) is None:
             raise InvalidInput("No client with that id in this vault; nothing was changed.")
@@ -142,7 +151,11 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
             raise InvalidInput(
                 "No clinician with that id is a member of this practice; nothing was changed."
             )
-        role = crypto.SUPERVISOR if supervisor else crypto.CLINICIAN
+        holding = access.holders(connection, ident, client_id, access.current(keys, client_id) or "")
+    role_changed = holding.get(who, role) != role
+    if role_changed:
+        keys = _change_role(uow, engine, ident, client_id, {**holding, who: role})
+    with server.connected(engine) as connection:
         rows = [
             row
             for name, key in sorted(keys.keys[client_id].items())
@@ -156,7 +169,35 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
         known_readers.set_client(uow, client_id, holding)  # the overview's line follows at once
         uow.record("practice-assign", detail=f"client {client_id} to {role} {who}")
         uow.commit()
-    return Assigned(client_id, who, role, access.current(keys, client_id) or "")
+    return Assigned(client_id, who, role, access.current(keys, client_id) or "", role_changed)
+
+
+def _change_role(
+    uow: UnitOfWork, engine: Engine, ident: st.SyncIdentity, client_id: str, roles: dict[str, str]
+) -> access.ClientKeys:
+    """A member's role is bound into their copy of each key (core/sync/roles.py), so a new role is a
+    new key, one generation up, wrapped for everyone who holds the current one with their roles (the
+    changed one's new), and published at once. Returns the keys held here now."""
+    if roles.get(ident.clinician_id, crypto.CLINICIAN) != crypto.CLINICIAN:
+        raise InvalidInput("You cannot change your own role for a client; nothing was changed.")
+    with uow:
+        keys = access.load(uow)
+        if client_id in keys.supervising:
+            raise InvalidInput(
+                "You supervise this client: only its clinicians can change who is clinician or "
+                "supervisor; nothing was changed."
+            )
+        others = [
+            access.as_recipient(other, role)
+            for other, role in sorted(roles.items())
+            if other not in {ident.clinician_id, crypto.RECOVERY}
+        ]
+        access.draw(keys, client_id, others)
+        access.save(uow, keys)
+        uow.commit()
+    publish(uow, engine, ident)
+    with uow:
+        return access.load(uow)
 
 
 def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:

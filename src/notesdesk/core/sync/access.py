@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from notesdesk.core.errors import NotesdeskError
 from notesdesk.core.storage.store import SealedTable
 from notesdesk.core.storage.uow import UnitOfWork, is_co_signature
-from notesdesk.core.sync import crypto, roster
+from notesdesk.core.sync import crypto, roles, roster
 from notesdesk.core.sync import server_tables as t
 from notesdesk.core.sync import state as st
 from notesdesk.core.sync.crypto import ClientKeyAddress, RowAddress
@@ -53,10 +53,14 @@ class ClientKeys:
     # and, up to `catch_up_until`, only these clients' rows are taken in.
     catch_up: list[str] = field(default_factory=list)
     catch_up_until: int = 0
-    # Supervision (crypto.SUPERVISOR): the clients this clinician only supervises (it pushes nothing of
-    # them but co-signatures), and each client's supervisors, whose other rows are not taken in.
+    # Supervision (crypto.SUPERVISOR), by the newest key each member holds a copy of (roles.py): the
+    # clients this clinician only supervises (it pushes nothing of them but co-signatures), and each
+    # client's supervisors now.
     supervising: list[str] = field(default_factory=list)
     supervisors: dict[str, list[str]] = field(default_factory=dict)
+    # client -> key name -> who holds that key as supervisor: their rows sealed under it are not taken
+    # in but co-signatures (a row is judged by the key it is sealed under).
+    supervisors_by_key: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     not_taken: int = 0  # rows from a supervisor that were not co-signatures
     id: str = CLIENT_KEYS_ID
 
@@ -84,8 +88,7 @@ def client_of(table: str, obj: Any) -> str:
     return str(getattr(obj, "client_id", "") or "")
 
 
-def generation(key_name: str) -> int:
-    return int(key_name[1:].split(".", 1)[0])
+generation = roles.generation
 
 
 def current(keys: ClientKeys, client_id: str) -> str | None:
@@ -94,7 +97,7 @@ def current(keys: ClientKeys, client_id: str) -> str | None:
     held = keys.keys.get(client_id)
     if not held:
         return None
-    return max(held, key=lambda name: (generation(name), name))
+    return roles.newest(held)
 
 
 def draw(keys: ClientKeys, client_id: str, recipients: Iterable[str] = ()) -> str:
@@ -124,9 +127,12 @@ def may_push(keys: ClientKeys, table: str, obj: Any) -> bool:
     return client_of(table, obj) not in keys.supervising or is_co_signature(table, obj)
 
 
-def may_take(keys: ClientKeys, clinician_id: str, table: str, obj: Any) -> bool:
-    """A row of a client from one of its supervisors is taken in only when it is a co-signature."""
-    return clinician_id not in keys.supervisors.get(client_of(table, obj), []) or is_co_signature(table, obj)
+def may_take(keys: ClientKeys, clinician_id: str, table: str, obj: Any, key_id: str = "") -> bool:
+    """A row of a client from someone who holds the key it is sealed under (`key_id`) as supervisor
+    is taken in only when it is a co-signature."""
+    client_id = client_of(table, obj)
+    supervisor = roles.supervises(keys.supervisors_by_key, keys.supervisors, client_id, key_id, clinician_id)
+    return not supervisor or is_co_signature(table, obj)
 
 
 def seal(
@@ -339,7 +345,7 @@ def receive(
     private = bytes.fromhex(ident.x25519_private)
     stored = copy_certificates(connection, ident)
     gained: list[str] = []
-    roles: dict[tuple[str, str], set[str]] = {}
+    held: dict[tuple[str, str], dict[str, str]] = {}  # (client, member) -> key name -> role
     for row in offered:
         at = ClientKeyAddress(ident.practice_id, row.client_id, row.key_id, row.recipient, row.role)
         wrapped = bytes(row.wrapped)
@@ -348,7 +354,7 @@ def receive(
             copies.setdefault((row.client_id, row.key_id), {})[row.recipient] = row.role
         if row.recipient != ident.clinician_id:
             if certified:
-                roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
+                held.setdefault((row.client_id, row.recipient), {})[row.key_id] = row.role
             continue
         refused = KeyRefused(
             "Sync refused: the server offers this clinician a client key that no member wrapped for "
@@ -356,7 +362,7 @@ def receive(
         )
         if not certified:
             raise refused
-        roles.setdefault((row.client_id, row.recipient), set()).add(row.role)
+        held.setdefault((row.client_id, row.recipient), {})[row.key_id] = row.role
         if row.key_id in keys.keys.get(row.client_id, {}):
             continue
         try:
@@ -366,14 +372,19 @@ def receive(
             raise refused from exc
         keys.keys.setdefault(row.client_id, {})[row.key_id] = key.hex()
         gained.append(row.client_id)
-    supervisors: dict[str, list[str]] = {}
-    for (client_id, who), held in sorted(roles.items()):
-        if held == {crypto.SUPERVISOR}:
-            supervisors.setdefault(client_id, []).append(who)
+    _settle_roles(keys, held, ident.clinician_id)
+    return sorted(set(gained))
+
+
+def _settle_roles(keys: ClientKeys, held: dict[tuple[str, str], dict[str, str]], me: str) -> None:
+    """Each member's role now and by key (roles.py), for the clients whose keys this vault holds."""
+    supervisors = roles.supervisors_now(held)
     keys.supervisors.clear()
     keys.supervisors.update({c: v for c, v in supervisors.items() if c in keys.keys})
-    keys.supervising[:] = sorted(c for c, v in supervisors.items() if ident.clinician_id in v)
-    return sorted(set(gained))
+    by_key = roles.supervisors_by_key(held)
+    keys.supervisors_by_key.clear()
+    keys.supervisors_by_key.update({c: v for c, v in by_key.items() if c in keys.keys})
+    keys.supervising[:] = sorted(c for c, v in supervisors.items() if me in v)
 
 
 def holders(connection: Connection, ident: st.SyncIdentity, client_id: str, name: str) -> dict[str, str]:

@@ -222,7 +222,7 @@ def _admitted(
     which every member holds, clients shared with them or not)."""
     if (at.client_id or strict) and access.client_of(at.table, obj) != at.client_id:
         raise shared.Refused("holds a row sealed under another client's key")
-    if not access.may_take(keys, clinician_id, at.table, obj):
+    if not access.may_take(keys, clinician_id, at.table, obj, at.key_id):
         return "not taken"
     return None
 

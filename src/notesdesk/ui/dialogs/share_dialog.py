@@ -1,5 +1,6 @@
 """Client → Share with colleague…: who can read this client now, share it with a member of the practice
-(as a clinician, or as a supervisor who reads and co-signs) and stop sharing its new records. Thin UI
+(as a clinician, or as a supervisor who reads and co-signs), change a reader's role and stop sharing
+its new records. Thin UI
 over core/services/practice_access.py (which audits each share) and practice_view.py; everything that
 talks to the server runs on the one background runner, and a failure reaches the one presenter."""
 
@@ -82,6 +83,8 @@ class ShareDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.stop = named(QPushButton("&Stop sharing…"), "Stop sharing this client's new records")
+        self.change_role = named(QPushButton("Change &role…"),
+                                 "Make the selected colleague supervisor, or clinician, of this client")
         self.colleague = named(QComboBox(), "Colleague to share with")
         self.as_supervisor = QCheckBox("As &supervisor (reads signed notes, co-signs)")
         self.share = named(QPushButton("S&hare"), "Share this client with the chosen colleague")
@@ -96,6 +99,7 @@ class ShareDialog(QDialog):
         chooser.addWidget(self.share)
         bottom = QHBoxLayout()
         bottom.addWidget(self.stop)
+        bottom.addWidget(self.change_role)
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -108,6 +112,7 @@ class ShareDialog(QDialog):
         self.resize(640, 420)
         self.share.clicked.connect(self.share_chosen)
         self.stop.clicked.connect(self.stop_selected)
+        self.change_role.clicked.connect(self.change_role_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         close.clicked.connect(self.reject)
         self.refresh()
@@ -173,6 +178,24 @@ class ShareDialog(QDialog):
         self._change(lambda: practice_access.unassign(self._ctx.uow(), self.client_id, reader.clinician_id),
                      f"New records are no longer shared with {reader.label}.")
 
+    def change_role_selected(self) -> None:
+        """A clinician made supervisor, or a supervisor clinician: a new key for new records holds the
+        new role (practice_access.assign, docs/design-notes.md §9 *Roles are per key*)."""
+        reader = self.selected_reader()
+        if reader is None or reader.you or self.busy:
+            return
+        who = practice_view.clinician_label(reader.clinician_id, reader.name)
+        role = "clinician" if reader.supervisor else "supervisor (reads signed notes, co-signs)"
+        question = (f"Make {who} {role} of this client? A new key is drawn for its new records, which they "
+                    "hold in their new role from their next sync; what they wrote before stays as written.")
+        if not self.confirm(self, "Change role", question):
+            return
+        made_supervisor, clinician_id = not reader.supervisor, reader.clinician_id
+        self._change(
+            lambda: practice_access.assign(self._ctx.uow(), self.client_id, clinician_id, made_supervisor),
+            f"{who} is now {role.split(' ')[0]} of this client, from their next sync.",
+        )
+
     def _change(self, work: Callable[[], object], done: str) -> None:
         self._set_busy(True)
         self.status.setText("Sending to the practice server…")
@@ -202,3 +225,4 @@ class ShareDialog(QDialog):
         self.colleague.setEnabled(writable and self.colleague.count() > 0)
         self.as_supervisor.setEnabled(writable and self.colleague.count() > 0)
         self.stop.setEnabled(writable and reader is not None and not reader.you)
+        self.change_role.setEnabled(writable and reader is not None and not reader.you)
