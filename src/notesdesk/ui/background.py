@@ -5,17 +5,25 @@ derivation, PDF rendering, backups). When it reads the vault (the search index, 
 flags) it opens its own unit of work, which takes turns with the UI thread's (core Vault's work lock).
 With a vault open, UI code reaches it through Session.background (ui/session.py); before that
 (the start window) and for a blocking wait (ui/lifecycle/backups.py wait_for), through the runner itself.
+
+Every Qt object is let go on the UI thread. PySide6 6.12 hands the C++ deletion of a widget whose
+Python side dies on another thread to the UI thread, in a list it walks without a lock; a widget dying
+on the runner's thread while that list was walked crashed the app. So the runner's thread never holds
+the last reference to anything a job was given or gave back (the UI thread keeps the function and takes
+the result), and the cycle collector never starts there: it runs on the UI thread only
+(`MainThreadCollector`), never on whichever thread happened to allocate.
 """
 
 from __future__ import annotations
 
 import gc
+import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 
 class CollectorPause:
@@ -47,6 +55,11 @@ class CollectorPause:
                 if self._holders == 0 and self._was_enabled:
                     gc.enable()
 
+    @property
+    def active(self) -> bool:
+        """Whether some thread is doing bulk work now (the UI thread's collector waits for it)."""
+        return self._holders > 0
+
 
 COLLECTOR_PAUSE = CollectorPause()
 
@@ -58,39 +71,67 @@ def settle_long_lived_objects() -> None:
     gc.freeze()
 
 
-class _Relay(QObject):
-    sig_succeeded = Signal(object)
-    sig_failed = Signal(object)
+class MainThreadCollector(QObject):
+    """Python's cycle collector, run on the UI thread only. Automatic collection starts on whichever
+    thread allocates past a threshold, the runner's included, and there it would let go whatever
+    widgets a cycle held (the module docstring says why that must not happen). So it is switched off,
+    and a timer here runs the collection the thresholds call for (the same rule, checked every
+    `INTERVAL_MS`), except while bulk work holds COLLECTOR_PAUSE."""
 
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._fn = fn
-        self._relay = relay
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            with COLLECTOR_PAUSE.held():
-                result = self._fn()
-        except BaseException as exc:  # delivered to the UI thread, shown by the presenter
-            self._relay.sig_failed.emit(exc)
-        else:
-            self._relay.sig_succeeded.emit(result)
-
-
-class BackgroundRunner(QObject):
-    """Runs one job at a time (database access stays serialised), results on the UI thread."""
-
-    sig_busy_changed = Signal(bool)
+    INTERVAL_MS = 500
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relays: set[_Relay] = set()
-        self._pending = 0
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self.collect_if_due)
+        self._timer.start()
+
+    @Slot()
+    def collect_if_due(self) -> int | None:
+        """The generation collected, or None when none was due (or bulk work is under way)."""
+        if COLLECTOR_PAUSE.active:
+            return None
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        due = [n for n in (2, 1, 0) if thresholds[n] and counts[n] > thresholds[n]]
+        if not due:
+            return None
+        gc.collect(due[0])
+        return due[0]
+
+
+def install_collector() -> None:
+    """Once per application: automatic collection off, collections on the UI thread (idempotent)."""
+    app = QCoreApplication.instance()
+    if app is not None and app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)
+
+
+_Outcome = tuple[bool, Any]  # (succeeded, the result or the exception)
+_Waiting = tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+
+
+class BackgroundRunner(QObject):
+    """Runs one job at a time (database access stays serialised) on a thread of its own, results on
+    the UI thread. The UI thread keeps each job's function until its result has arrived, and the
+    runner's thread lets go of the function, the result and the exception before it says the job is
+    done (only the job's number crosses in the signal), so nothing dies on the runner's thread."""
+
+    sig_busy_changed = Signal(bool)
+    _sig_done = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        install_collector()
+        self._jobs: dict[int, _Waiting] = {}  # the function and where its outcome goes
+        self._outcomes: dict[int, _Outcome] = {}
+        self._queue: queue.SimpleQueue[tuple[int, Callable[[], Any]]] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self._unfinished = 0
+        self._numbers = 0
+        self._thread: threading.Thread | None = None
+        self._sig_done.connect(self._finished)
 
     def run(
         self,
@@ -98,30 +139,49 @@ class BackgroundRunner(QObject):
         on_success: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
-        relay = _Relay()
-        self._relays.add(relay)
-
-        def finish() -> None:
-            self._relays.discard(relay)
-            self._pending -= 1
-            if self._pending == 0:
-                self.sig_busy_changed.emit(False)
-
-        def succeeded(result: object) -> None:
-            finish()
-            on_success(result)
-
-        def failed(exc: BaseException) -> None:
-            finish()
-            on_error(exc)
-
-        relay.sig_succeeded.connect(succeeded)
-        relay.sig_failed.connect(failed)
-        self._pending += 1
-        if self._pending == 1:
+        self._numbers += 1
+        self._jobs[self._numbers] = (fn, on_success, on_error)
+        if len(self._jobs) == 1:
             self.sig_busy_changed.emit(True)
-        self._pool.start(_Job(fn, relay))
+        with self._idle:
+            self._unfinished += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="notesdesk-runner", daemon=True)
+            self._thread.start()
+        self._queue.put((self._numbers, fn))
+
+    def _work(self) -> None:
+        while True:
+            number, fn = self._queue.get()
+            outcome: _Outcome
+            try:
+                with COLLECTOR_PAUSE.held():
+                    outcome = (True, fn())
+            except BaseException as exc:  # delivered to the UI thread, shown by the presenter
+                outcome = (False, exc)
+            del fn  # the UI thread still holds it (self._jobs) and lets it go there
+            with self._idle:
+                self._outcomes[number] = outcome
+                del outcome
+                self._unfinished -= 1
+                self._idle.notify_all()
+            self._sig_done.emit(number)
+
+    @Slot(int)
+    def _finished(self, number: int) -> None:
+        fn, on_success, on_error = self._jobs.pop(number)
+        del fn
+        with self._idle:
+            succeeded, value = self._outcomes.pop(number)
+        if not self._jobs:
+            self.sig_busy_changed.emit(False)
+        if succeeded:
+            on_success(value)
+        else:
+            on_error(value)
 
     def wait(self, msecs: int = 30000) -> bool:
-        """For tests and shutdown: block until queued work is done."""
-        return self._pool.waitForDone(msecs)
+        """For tests and shutdown: block until queued work is done (its results arrive later, on the
+        UI thread's event loop)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=msecs / 1000)
