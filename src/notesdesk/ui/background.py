@@ -119,7 +119,7 @@ class BackgroundRunner(QObject):
     done (only the job's number crosses in the signal), so nothing dies on the runner's thread."""
 
     sig_busy_changed = Signal(bool)
-    _sig_done = Signal(int)
+    sig_job_done = Signal(int)  # from the runner's thread: only the job's number crosses
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -131,7 +131,7 @@ class BackgroundRunner(QObject):
         self._unfinished = 0
         self._numbers = 0
         self._thread: threading.Thread | None = None
-        self._sig_done.connect(self._finished)
+        self.sig_job_done.connect(self._finished)
 
     def run(
         self,
@@ -165,7 +165,7 @@ class BackgroundRunner(QObject):
                 del outcome
                 self._unfinished -= 1
                 self._idle.notify_all()
-            self._sig_done.emit(number)
+            self.sig_job_done.emit(number)
 
     @Slot(int)
     def _finished(self, number: int) -> None:
