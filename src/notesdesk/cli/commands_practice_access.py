@@ -20,6 +20,7 @@ read access and lets them co-sign notes. --remove draws a new key for the client
 shared with everyone else assigned; what the clinician already received stays in their vault.
 Assigning someone who already holds the client in the other role (a clinician as --supervisor, a
 supervisor without it) draws a new key for its new records, which they hold in their new role.
+Only a client's clinicians can assign it or --remove someone: a supervisor cannot.
 """
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine, func, select, update
 
 from notesdesk.core.errors import InvalidInput, NotesdeskError
-from notesdesk.core.services import practice_keys
+from notesdesk.core.services import practice_keys, supervision
 from notesdesk.core.storage.uow import UnitOfWork
 from notesdesk.core.sync import access, crypto, known_readers, push, server, versions
 from notesdesk.core.sync import server_tables as t
@@ -113,6 +113,19 @@ class Assigned:
     role_changed: bool = False
 
 
+SUPERVISOR_CANNOT_SHARE = (
+    "You supervise this client: only its clinicians can share it or take someone off it; nothing was "
+    "changed."
+)
+
+
+def _refuse_if_supervising(uow: UnitOfWork, client_id: str) -> None:
+    """A supervisor reads and co-signs (§9, Supervision): handing the record on, or taking its
+    clinician off, is for its clinicians. Asked first, so nothing is drawn, wrapped or sent."""
+    if supervision.supervised_only(uow, client_id):
+        raise InvalidInput(SUPERVISOR_CANNOT_SHARE)
+
+
 def _member_ident(uow: UnitOfWork) -> st.SyncIdentity:
     """This device's identity holding the newest practice key version (nothing is certified under an
     older one)."""
@@ -129,7 +142,9 @@ def assign(uow: UnitOfWork, client_id: str, clinician_id: str, supervisor: bool 
     """Share a client with one more clinician (or supervisor): every key of the client held here is
     wrapped for them, so they receive its earlier records too. Only a clinician who holds the client's
     keys can do it; the server cannot (it holds no key). Someone who holds the current key in the other
-    role gets a new key (one generation up) holding their new role (_change_role)."""
+    role gets a new key (one generation up) holding their new role (_change_role). A vault that only
+    supervises the client cannot."""
+    _refuse_if_supervising(uow, client_id)
     ident = _member_ident(uow)
     who = clinician_id.strip()
     role = crypto.SUPERVISOR if supervisor else crypto.CLINICIAN
@@ -181,12 +196,7 @@ def _change_role(
     if roles.get(ident.clinician_id, crypto.CLINICIAN) != crypto.CLINICIAN:
         raise InvalidInput("You cannot change your own role for a client; nothing was changed.")
     with uow:
-        keys = access.load(uow)
-        if client_id in keys.supervising:
-            raise InvalidInput(
-                "You supervise this client: only its clinicians can change who is clinician or "
-                "supervisor; nothing was changed."
-            )
+        keys = access.load(uow)  # never a client this vault only supervises: assign refused it
         others = [
             access.as_recipient(other, role)
             for other, role in sorted(roles.items())
@@ -203,7 +213,8 @@ def _change_role(
 def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:
     """Stop sharing a client's new records with a clinician: a new key (one generation up) for new
     writes, wrapped for everyone else who holds the current one. What they already received stays in
-    their vault."""
+    their vault. A vault that only supervises the client cannot."""
+    _refuse_if_supervising(uow, client_id)
     ident = _member_ident(uow)
     who = clinician_id.strip()
     if who == ident.clinician_id:

@@ -1,6 +1,7 @@
 """Client → Share with colleague…: who can read this client now, share it with a member of the practice
 (as a clinician, or as a supervisor who reads and co-signs), change a reader's role and stop sharing
-its new records. Thin UI
+its new records. For a client this vault only supervises it lists who holds the client, with
+every write off and the core's one line saying why (only its clinicians share it). Thin UI
 over core/services/practice_access.py (which audits each share) and practice_view.py; everything that
 talks to the server runs on the one background runner, and a failure reaches the one presenter."""
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from notesdesk.core.services import practice_access, practice_view
+from notesdesk.core.services import practice_access, practice_view, supervision
 from notesdesk.core.services.practice_view import Member, Reader
 from notesdesk.ui.context import AppContext
 from notesdesk.ui.models.practice_models import MembersModel, ReadersModel
@@ -51,15 +52,18 @@ NO_COLLEAGUES = "No other member of the practice yet (File ▸ Practice… lists
 
 @dataclass(frozen=True)
 class Sharing:
-    """What the dialog shows: the practice's members and who reads the client now."""
+    """What the dialog shows: the practice's members and who reads the client now; whether this vault
+    only supervises the client (then the core refuses every change here, practice_access.assign)."""
 
     members: list[Member]
     readers: list[Reader]
+    supervising: bool = False
 
 
 def load(uow: Callable[[], UnitOfWork], client_id: str) -> Sharing:
     """The background job: the roster and the client's readers, each read in its own unit of work."""
-    return Sharing(practice_view.overview(uow()).members, practice_view.readers(uow(), client_id))
+    return Sharing(practice_view.overview(uow()).members, practice_view.readers(uow(), client_id),
+                   supervision.supervised_only(uow(), client_id))
 
 
 class ShareDialog(QDialog):
@@ -70,6 +74,7 @@ class ShareDialog(QDialog):
         self._ctx, self.client_id = ctx, client_id
         self.confirm: Confirm = confirm or ask_confirm
         self.busy = False
+        self.supervising = False  # as the last listing found it: shown, not changed, from here
         heading = QLabel(f"<b>{html.escape(client_label)}</b>")  # initials in privacy mode (the caller's)
         explain = QLabel(EXPLAIN)
         explain.setWordWrap(True)
@@ -130,12 +135,15 @@ class ShareDialog(QDialog):
             return  # closed meanwhile
         self.readers.set_rows(found.readers)
         self.members.set_rows(found.members)
+        self.supervising = found.supervising
         readers = {r.clinician_id for r in found.readers}
         choices = [m for m in self.members.colleagues() if m.clinician_id not in readers]
         self.colleague.clear()
         for member in choices:
             self.colleague.addItem(member.label, member.clinician_id)
-        if not self.members.colleagues():
+        if found.supervising:
+            message = practice_access.SUPERVISOR_CANNOT_SHARE
+        elif not self.members.colleagues():
             message = message or NO_COLLEAGUES
         elif not choices:
             message = message or EVERYONE
@@ -219,7 +227,7 @@ class ShareDialog(QDialog):
         self._enable()
 
     def _enable(self) -> None:
-        writable = not self._ctx.vault.read_only and not self.busy
+        writable = not self._ctx.vault.read_only and not self.busy and not self.supervising
         reader = self.selected_reader()
         self.share.setEnabled(writable and self.colleague.count() > 0)
         self.colleague.setEnabled(writable and self.colleague.count() > 0)
