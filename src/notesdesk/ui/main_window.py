@@ -154,7 +154,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.system_lock.setParent(self)
         self.system_lock.sig_lock_requested.connect(self._on_system_lock)
         self.client_list = ClientListKeeper(ctx, self.panel, self._update_actions, self)
-        self.role_follower = RoleFollower(ctx, self.practice_sync, self.host, self._update_actions, self)
+        self.role_follower = RoleFollower(ctx, self.practice_sync, self.host, self._update_actions,
+                                          lambda: not self._ending and self._held is None, self)
 
         self.panel.sig_current_changed.connect(self._on_current_changed)
         self.panel.set_privacy(ctx.prefs.privacy_mode)

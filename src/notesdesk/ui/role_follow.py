@@ -21,20 +21,22 @@ from notesdesk.ui.workspace_host import WorkspaceHost
 
 
 class RoleFollower(QObject):
-    """Connected to the sync's end; `update_actions` is the window's (MainWindow._update_actions)."""
+    """Connected to the sync's end; `update_actions` is the window's (MainWindow._update_actions),
+    `settled` whether its session is neither ending nor held (a sync can end under a lock's cover)."""
 
     def __init__(self, ctx: AppContext, keeper: SyncKeeper, host: WorkspaceHost,
-                 update_actions: Callable[[], None], parent: QWidget) -> None:
+                 update_actions: Callable[[], None], settled: Callable[[], bool], parent: QWidget) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._host = host
         self._update_actions = update_actions
+        self._settled = settled  # False while a lock, close or restore is under way or a lock is held
         keeper.sig_finished.connect(self.follow)
 
     def follow(self) -> None:
         client_id = self._host.client_id
-        if client_id is None or self._host.workspace is None:
-            return
+        if client_id is None or self._host.workspace is None or not self._settled():
+            return  # a sync that ends as the session ends: the next unlock opens the workspace afresh
         now = self._ctx.session.read(supervision.supervised_only, client_id)
         if now is None or now == supervised_only(self._host.workspace, client_id):
             return  # unchanged, or the read failed (the presenter said why)
