@@ -54,6 +54,7 @@ from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.lifecycle.sync_status import SyncKeeper
 from notesdesk.ui.practice_menu import PracticeActions
 from notesdesk.ui.printing.documents import ReportsMenu
+from notesdesk.ui.role_follow import RoleFollower
 from notesdesk.ui.shortcut_list import (
     WORKSPACE_SHORTCUT_LABELS,
     Sections,
@@ -153,6 +154,8 @@ class MainWindow(ClientActionsMixin, SessionEndMixin, QMainWindow):
         self.system_lock.setParent(self)
         self.system_lock.sig_lock_requested.connect(self._on_system_lock)
         self.client_list = ClientListKeeper(ctx, self.panel, self._update_actions, self)
+        self.role_follower = RoleFollower(ctx, self.practice_sync, self.host, self._update_actions,
+                                          lambda: not self._ending and self._held is None, self)
 
         self.panel.sig_current_changed.connect(self._on_current_changed)
         self.panel.set_privacy(ctx.prefs.privacy_mode)

@@ -88,10 +88,15 @@ class WorkspaceHost(QStackedWidget):
             self._page = None
             self.workspace = None
 
-    def reload(self) -> None:
-        """Rebuild the current workspace (after the client's details changed elsewhere)."""
+    def reload(self) -> bool:
+        """Rebuild the current workspace (after what it decided as it opened changed elsewhere), saving
+        its drafts first. False when a save failed: the workspace and its unsaved text stay as they were
+        (the presenter said why)."""
         client_id, self.client_id = self.client_id, None
-        self.show_client(client_id)
+        if self.show_client(client_id):
+            return True
+        self.client_id = client_id
+        return False
 
     def open_part(self, part: str) -> None:
         if self.workspace is not None:

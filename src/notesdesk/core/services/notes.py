@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from notesdesk.core.codes.cpt import CPT_CODES
 from notesdesk.core.crypto import signing
@@ -103,21 +104,29 @@ def delete_draft(uow: UnitOfWork, note_id: str) -> None:
 
 
 def chain_order(note: SessionNote, addenda: list[Addendum]) -> list[Addendum]:
-    """Addenda in chain order, following each one's `addendum_of` hash from the note (timestamps
-    tie within a second), each before what follows it. Two that follow the same item were written
-    on two computers before either had the other's (a clinician's addendum and a supervisor's
-    co-signature): the older first, with what follows it. Anything that does not link in is put
+    """Addenda in chain order, following each one's `addendum_of` hash from the note, each after
+    what it follows. Addenda that follow the same item were written on two computers before either
+    had the other's (a clinician's addendum and a supervisor's co-signature), so the chain is a tree:
+    among those whose link is shown, the oldest (created_at, then id; timestamps tie within a second)
+    comes next, so the tree reads in the order it was written. Anything that does not link in is put
     last, where verification fails it."""
     following: dict[str, list[Addendum]] = defaultdict(list)
-    for addendum in sorted(addenda, key=lambda a: (a.created_at, a.id)):
+    for addendum in addenda:
         following[addendum.addendum_of].append(addendum)
+    ready: list[tuple[datetime, str, int, Addendum]] = []
+
+    def release(content_hash: str) -> None:
+        for addendum in following.pop(content_hash, []):
+            heapq.heappush(ready, (addendum.created_at, addendum.id, id(addendum), addendum))
+
+    if note.signature is not None:
+        release(note.signature.content_hash)
     ordered: list[Addendum] = []
-    waiting = list(reversed(following.pop(note.signature.content_hash, []))) if note.signature else []
-    while waiting:
-        addendum = waiting.pop()
+    while ready:
+        addendum = heapq.heappop(ready)[-1]
         ordered.append(addendum)
         if addendum.signature is not None:
-            waiting.extend(reversed(following.pop(addendum.signature.content_hash, [])))
+            release(addendum.signature.content_hash)
     linked = {id(a) for a in ordered}
     return ordered + sorted((a for a in addenda if id(a) not in linked), key=lambda a: (a.created_at, a.id))
 

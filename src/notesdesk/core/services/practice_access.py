@@ -193,21 +193,56 @@ def _change_role(
     """A member's role is bound into their copy of each key (core/sync/roles.py), so a new role is a
     new key, one generation up, wrapped for everyone who holds the current one with their roles (the
     changed one's new), and published at once. Returns the keys held here now."""
+    with uow:
+        keys = access.load(uow)
+    # assign refuses such a client before this; kept so no other caller can. Checked before the own
+    # role: a supervisor's own role is among `roles`, and what they asked was someone else's.
+    if client_id in keys.supervising:
+        raise InvalidInput(
+            "You supervise this client: only its clinicians can change who is clinician or "
+            "supervisor; nothing was changed."
+        )
     if roles.get(ident.clinician_id, crypto.CLINICIAN) != crypto.CLINICIAN:
         raise InvalidInput("You cannot change your own role for a client; nothing was changed.")
     with uow:
-        keys = access.load(uow)  # never a client this vault only supervises: assign refused it
+        keys = access.load(uow)
         others = [
             access.as_recipient(other, role)
             for other, role in sorted(roles.items())
             if other not in {ident.clinician_id, crypto.RECOVERY}
         ]
-        access.draw(keys, client_id, others)
+        fresh = access.draw(keys, client_id, others)
         access.save(uow, keys)
         uow.commit()
-    publish(uow, engine, ident)
+    try:
+        publish(uow, engine, ident)
+    except Exception:
+        _drop_unpublished(uow, client_id, fresh)
+        raise
     with uow:
         return access.load(uow)
+
+
+def _drop_unpublished(uow: UnitOfWork, client_id: str, name: str) -> None:
+    """A role change whose key did not reach the server changes nothing, then or later: the drawn key
+    is dropped, so the next sync neither publishes it nor seals under it. Nothing was sealed under it
+    (a push publishes the keys drawn here before it seals anything, `publish`); a key that went out
+    after all (a sync publishing it meanwhile) is kept, and that publication is audited."""
+    entry = f"{client_id} {name}"
+    with uow:
+        keys = access.load(uow)
+        if entry not in keys.unpublished:
+            return
+        held = {k: v for k, v in keys.keys.get(client_id, {}).items() if k != name}
+        access.save(
+            uow,
+            replace(
+                keys,
+                keys={**keys.keys, client_id: held},
+                unpublished={k: v for k, v in keys.unpublished.items() if k != entry},
+            ),
+        )
+        uow.commit()
 
 
 def unassign(uow: UnitOfWork, client_id: str, clinician_id: str) -> Assigned:

@@ -121,6 +121,11 @@ def as_recipient(clinician_id: str, role: str) -> str:
     return clinician_id if role == crypto.CLINICIAN else f"{clinician_id}/{role}"
 
 
+def own_role(keys: ClientKeys, client_id: str) -> str:
+    """This vault's role for a client now, as the key exchange last settled it (roles.py)."""
+    return crypto.SUPERVISOR if client_id in keys.supervising else crypto.CLINICIAN
+
+
 def may_push(keys: ClientKeys, table: str, obj: Any) -> bool:
     """A supervisor shares nothing of a supervised client but co-signatures; anything else they write
     of it stays in their vault."""
@@ -314,6 +319,9 @@ def publish(connection: Connection, ident: st.SyncIdentity, keys: ClientKeys) ->
             publics.update(members)
         named = dict(_recipient(e) for e in extra)
         publics.update({who: members[who] for who in named if who in members})
+        # The drawer's own copy keeps their role now: a supervisor who draws a key (taking someone
+        # off the client, a colleague leaving the practice) stays a supervisor (roles.py).
+        named.setdefault(ident.clinician_id, own_role(keys, client_id))
         if recovery is not None:
             publics[crypto.RECOVERY] = recovery
         key = bytes.fromhex(keys.keys[client_id][name])
