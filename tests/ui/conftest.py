@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
+from notesdesk.core.domain.practice import PractitionerProfile  # noqa: E402
 from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.ui.background import BackgroundRunner  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
@@ -70,6 +71,15 @@ def created(ui_vault_path: Path) -> Iterator[tuple[Vault, str]]:
     vault, key = Vault.create(ui_vault_path, PASSPHRASE)
     ready_to_sign(vault)  # the signing service refuses without a signer
     yield vault, key
+    vault.close()
+
+
+@pytest.fixture
+def alice(tmp_path: Path) -> Iterator[Vault]:
+    """A colleague's vault of its own, ready to sign (the practice tests' founding clinician)."""
+    vault = Vault.create(tmp_path / "alice.notesdesk", PASSPHRASE)[0]
+    ready_to_sign(vault, PractitionerProfile(name="Dr Alice", credentials="LCSW"))
+    yield vault
     vault.close()
 
 

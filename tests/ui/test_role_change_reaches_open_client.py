@@ -5,27 +5,13 @@ Supervision). Against the real PostgreSQL cluster of tests/sync."""
 
 from __future__ import annotations
 
-import pytest
-
-from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.services import notes, practice, practice_access, supervision
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
-from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
 from tests.sync.helpers import add_client, clinician_of, found_practice, join_practice, sync_in_turn
 
-from .conftest import PASSPHRASE
 from .workspace_helpers import type_into
-
-
-@pytest.fixture
-def alice(tmp_path):
-    vault = Vault.create(tmp_path / "alice.notesdesk", PASSPHRASE)[0]
-    ready_to_sign(vault, PractitionerProfile(name="Dr Alice", credentials="LCSW"))
-    yield vault
-    vault.close()
 
 
 def _open_shared_client(ctx, alice, admin_url, qtbot, relaunch):  # noqa: F811

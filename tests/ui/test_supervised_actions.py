@@ -13,14 +13,11 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from notesdesk.core.domain.clients import ClientStatus
-from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import SUPERVISED_ONLY
 from notesdesk.core.services import clients, practice, practice_access
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
-from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
 from tests.sync.helpers import (
     add_client,
@@ -29,16 +26,6 @@ from tests.sync.helpers import (
     join_practice,
     supervised_client,
 )
-
-from .conftest import PASSPHRASE
-
-
-@pytest.fixture
-def alice(tmp_path):
-    vault = Vault.create(tmp_path / "alice.notesdesk", PASSPHRASE)[0]
-    ready_to_sign(vault, PractitionerProfile(name="Dr Alice", credentials="LCSW"))
-    yield vault
-    vault.close()
 
 
 @pytest.fixture

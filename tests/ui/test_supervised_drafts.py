@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from notesdesk.core.domain.notes import NoteFormat, SessionNote
-from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.services import notes, practice, practice_access
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.workspace.workspace import ClientWorkspace
-from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401
 from tests.sync.helpers import (
     add_client,
@@ -21,16 +16,6 @@ from tests.sync.helpers import (
     found_practice,
     join_practice,
 )
-
-from .conftest import PASSPHRASE
-
-
-@pytest.fixture
-def alice(tmp_path):
-    vault = Vault.create(tmp_path / "alice.notesdesk", PASSPHRASE)[0]
-    ready_to_sign(vault, PractitionerProfile(name="Dr Alice", credentials="LCSW"))
-    yield vault
-    vault.close()
 
 
 def test_an_old_draft_of_a_supervised_client_is_read_only_and_locking_still_works(

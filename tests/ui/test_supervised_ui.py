@@ -5,27 +5,13 @@ client of one's own keeps every control, and offers no Co-sign… under one's ow
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QWidget
 
-from notesdesk.core.domain.practice import PractitionerProfile
 from notesdesk.core.errors import SUPERVISED_ONLY
 from notesdesk.core.services import notes, practice, practice_access
-from notesdesk.core.storage.vault import Vault
 from notesdesk.ui.workspace.workspace import ClientWorkspace
-from tests.signer import ready_to_sign
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
 from tests.sync.helpers import add_client, clinician_of, found_practice, join_practice, signed_note
-
-from .conftest import PASSPHRASE
-
-
-@pytest.fixture
-def alice(tmp_path):
-    vault = Vault.create(tmp_path / "alice.notesdesk", PASSPHRASE)[0]
-    ready_to_sign(vault, PractitionerProfile(name="Dr Alice", credentials="LCSW"))
-    yield vault
-    vault.close()
 
 
 def _workspace(ctx, client_id: str, qtbot, asked: list[str]) -> ClientWorkspace:
