@@ -147,35 +147,20 @@ def test_background_work_reports_its_result_or_its_failure(session, presenter, q
 
 def test_background_work_runs_with_the_cycle_collector_paused_and_restores_it(session, presenter, qtbot):
     """A full collection holds the interpreter lock, and so the UI thread, for as long as it scans:
-    a background job decrypting the practice must not set one off, on its own thread (automatic
-    collection is off: ui/background.py) or on the UI thread's collector. Afterwards the collector
-    runs as before, even when the job failed."""
+    a background job decrypting the practice must not set one off. Afterwards it runs as before,
+    even when the job failed."""
     import gc
 
-    from notesdesk.ui.background import COLLECTOR_PAUSE, MainThreadCollector
-
-    collector = MainThreadCollector()
-    thresholds = gc.get_threshold()
-    seen: list[tuple[bool, bool, int | None]] = []
-
-    def job() -> int:
-        [[object()] for _ in range(50)]  # past the threshold set below
-        seen.append((gc.isenabled(), COLLECTOR_PAUSE.active, collector.collect_if_due()))
-        return len(seen)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    session.background(lambda: seen.append(gc.isenabled()) or len(seen), lambda _n: None)
+    qtbot.waitUntil(lambda: seen == [False])
+    qtbot.waitUntil(gc.isenabled)
 
     def broken() -> int:
-        job()
+        seen.append(gc.isenabled())
         raise InvalidInput("Could not build the index.")
 
-    gc.set_threshold(10, 10, 10)
-    try:
-        session.background(job, lambda _n: None)
-        qtbot.waitUntil(lambda: len(seen) == 1)
-        session.background(broken, lambda _n: None)
-        qtbot.waitUntil(lambda: presenter.last_message == "Could not build the index.")
-        assert seen == [(False, True, None), (False, True, None)]
-        qtbot.waitUntil(lambda: not COLLECTOR_PAUSE.active)
-        [[object()] for _ in range(50)]
-        assert collector.collect_if_due() is not None
-    finally:
-        gc.set_threshold(*thresholds)
+    session.background(broken, lambda _n: None)
+    qtbot.waitUntil(lambda: presenter.last_message == "Could not build the index.")
+    assert seen == [False, False] and gc.isenabled()

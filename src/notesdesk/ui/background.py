@@ -10,8 +10,8 @@ Every Qt object is let go on the UI thread. PySide6 6.12 hands the C++ deletion 
 Python side dies on another thread to the UI thread, in a list it walks without a lock; a widget dying
 on the runner's thread while that list was walked crashed the app. So the runner's thread never holds
 the last reference to anything a job was given or gave back (the UI thread keeps the function and takes
-the result), and the cycle collector never starts there: it runs on the UI thread only
-(`MainThreadCollector`), never on whichever thread happened to allocate.
+the result), and the cycle collector is paused for all the runner's thread does for a job, its
+signal included, so a collection never starts there (one starts on whichever thread allocates).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 
 class CollectorPause:
@@ -42,23 +42,26 @@ class CollectorPause:
 
     @contextmanager
     def held(self) -> Iterator[None]:
+        self.hold()
+        try:
+            yield
+        finally:
+            self.release()
+
+    def hold(self) -> None:
+        """As `held`, for a thread that must allocate nothing once it lets go (the runner's)."""
         with self._lock:
             if self._holders == 0:
                 self._was_enabled = gc.isenabled()
                 gc.disable()
             self._holders += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._holders -= 1
-                if self._holders == 0 and self._was_enabled:
-                    gc.enable()
 
-    @property
-    def active(self) -> bool:
-        """Whether some thread is doing bulk work now (the UI thread's collector waits for it)."""
-        return self._holders > 0
+    def release(self) -> None:
+        """The end of `hold`: the collector's switch is the last thing done, nothing allocated after."""
+        with self._lock:
+            self._holders -= 1
+            if self._holders == 0 and self._was_enabled:
+                gc.enable()
 
 
 COLLECTOR_PAUSE = CollectorPause()
@@ -69,43 +72,6 @@ def settle_long_lived_objects() -> None:
     scan only what was made since and stay short. For the moments when what is alive is what lives
     as long as the process (the modules, the open vault, the main window): after the unlock."""
     gc.freeze()
-
-
-class MainThreadCollector(QObject):
-    """Python's cycle collector, run on the UI thread only. Automatic collection starts on whichever
-    thread allocates past a threshold, the runner's included, and there it would let go whatever
-    widgets a cycle held (the module docstring says why that must not happen). So it is switched off,
-    and a timer here runs the collection the thresholds call for (the same rule, checked every
-    `INTERVAL_MS`), except while bulk work holds COLLECTOR_PAUSE."""
-
-    INTERVAL_MS = 500
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        gc.disable()
-        self._timer = QTimer(self)
-        self._timer.setInterval(self.INTERVAL_MS)
-        self._timer.timeout.connect(self.collect_if_due)
-        self._timer.start()
-
-    @Slot()
-    def collect_if_due(self) -> int | None:
-        """The generation collected, or None when none was due (or bulk work is under way)."""
-        if COLLECTOR_PAUSE.active:
-            return None
-        counts, thresholds = gc.get_count(), gc.get_threshold()
-        due = [n for n in (2, 1, 0) if thresholds[n] and counts[n] > thresholds[n]]
-        if not due:
-            return None
-        gc.collect(due[0])
-        return due[0]
-
-
-def install_collector() -> None:
-    """Once per application: automatic collection off, collections on the UI thread (idempotent)."""
-    app = QCoreApplication.instance()
-    if app is not None and app.findChild(MainThreadCollector) is None:
-        MainThreadCollector(app)
 
 
 _Outcome = tuple[bool, Any]  # (succeeded, the result or the exception)
@@ -123,7 +89,6 @@ class BackgroundRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        install_collector()
         self._jobs: dict[int, _Waiting] = {}  # the function and where its outcome goes
         self._outcomes: dict[int, _Outcome] = {}
         self._queue: queue.SimpleQueue[tuple[int, Callable[[], Any]]] = queue.SimpleQueue()
@@ -145,6 +110,10 @@ class BackgroundRunner(QObject):
             self.sig_busy_changed.emit(True)
         with self._idle:
             self._unfinished += 1
+        # Held from here until the runner's thread has signalled this job done (it releases it): an
+        # automatic collection starts on whichever thread allocates, so none may start on that one,
+        # from its own start-up to its signal (the module docstring says why).
+        COLLECTOR_PAUSE.hold()
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="notesdesk-runner", daemon=True)
             self._thread.start()
@@ -152,11 +121,10 @@ class BackgroundRunner(QObject):
 
     def _work(self) -> None:
         while True:
-            number, fn = self._queue.get()
+            number, fn = self._queue.get()  # the pause is held for this job (run)
             outcome: _Outcome
             try:
-                with COLLECTOR_PAUSE.held():
-                    outcome = (True, fn())
+                outcome = (True, fn())
             except BaseException as exc:  # delivered to the UI thread, shown by the presenter
                 outcome = (False, exc)
             del fn  # the UI thread still holds it (self._jobs) and lets it go there
@@ -166,6 +134,7 @@ class BackgroundRunner(QObject):
                 self._unfinished -= 1
                 self._idle.notify_all()
             self.sig_job_done.emit(number)
+            COLLECTOR_PAUSE.release()  # the last thing done: nothing allocated before the next job
 
     @Slot(int)
     def _finished(self, number: int) -> None:
