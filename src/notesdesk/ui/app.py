@@ -305,7 +305,7 @@ def main(vault_path: Path | None = None, argv: list[str] | None = None, backup: 
     log.info("app started")
     code = app.exec()
     terminations.uninstall()
-    runner.wait()
+    runner.wait(-1)  # every job ends before the interpreter does (its thread is a daemon)
     launcher.preloader.join()  # an import still under way when the window closed: finish it first
     watch.stop()  # a clean end: the next start has nothing to report
     return int(code)

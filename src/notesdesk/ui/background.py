@@ -122,19 +122,37 @@ class BackgroundRunner(QObject):
     def _work(self) -> None:
         while True:
             number, fn = self._queue.get()  # the pause is held for this job (run)
-            outcome: _Outcome
             try:
-                outcome = (True, fn())
-            except BaseException as exc:  # delivered to the UI thread, shown by the presenter
-                outcome = (False, exc)
-            del fn  # the UI thread still holds it (self._jobs) and lets it go there
+                outcome: _Outcome
+                try:
+                    outcome = (True, fn())
+                except BaseException as exc:  # delivered to the UI thread, shown by the presenter
+                    outcome = (False, exc)
+                del fn  # the UI thread still holds it (self._jobs) and lets it go there
+                with self._idle:
+                    self._outcomes[number] = outcome
+                    del outcome
+                    self._unfinished -= 1
+                    self._idle.notify_all()
+                try:
+                    self.sig_job_done.emit(number)
+                except RuntimeError:  # the runner itself was deleted (its window closed): nobody waits
+                    self._abandon_queued()
+                    return
+            finally:
+                COLLECTOR_PAUSE.release()  # the last thing done: nothing allocated before the next job
+
+    def _abandon_queued(self) -> None:
+        """The jobs still queued when the runner was deleted: not run, their pauses given back."""
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return
             with self._idle:
-                self._outcomes[number] = outcome
-                del outcome
                 self._unfinished -= 1
                 self._idle.notify_all()
-            self.sig_job_done.emit(number)
-            COLLECTOR_PAUSE.release()  # the last thing done: nothing allocated before the next job
+            COLLECTOR_PAUSE.release()
 
     @Slot(int)
     def _finished(self, number: int) -> None:
@@ -151,6 +169,8 @@ class BackgroundRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         """For tests and shutdown: block until queued work is done (its results arrive later, on the
-        UI thread's event loop)."""
+        UI thread's event loop). A negative `msecs` waits as long as it takes (the end of the app:
+        a job cut off there could leave a backup half written)."""
         with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=msecs / 1000)
+            return self._idle.wait_for(lambda: self._unfinished == 0,
+                                       timeout=None if msecs < 0 else msecs / 1000)
