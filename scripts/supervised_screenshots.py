@@ -20,24 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import screenshots as shots  # noqa: E402  (sets up the 1366×768 offscreen screen)
+from practice_screenshots import colleague  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
 from PySide6.QtWidgets import QMenu  # noqa: E402
-from tests.signer import ready_to_sign  # noqa: E402
 from tests.sync.helpers import supervised_client  # noqa: E402
 from tests.sync.pg_cluster import remove_cluster, start_cluster  # noqa: E402
 
-from notesdesk.core.domain.practice import PractitionerProfile  # noqa: E402
-from notesdesk.core.storage.vault import Vault  # noqa: E402
 from notesdesk.ui.context import AppContext  # noqa: E402
 from notesdesk.ui.main_window import MainWindow  # noqa: E402
-
-PASSPHRASE = "correct horse battery staple practice"
-
-
-def colleague(folder: Path, name: str) -> Vault:
-    vault = Vault.create(folder / f"{name.split()[-1].lower()}.notesdesk", PASSPHRASE)[0]
-    return ready_to_sign(vault, PractitionerProfile(name=name, credentials="LCSW"))
 
 
 def client_menu(window: MainWindow) -> QMenu:

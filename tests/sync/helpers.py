@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
 import psycopg
@@ -56,6 +57,23 @@ def supervised_client(alice: Vault, supervisor: Vault, admin_url: str) -> tuple[
     practice.sync(alice.unit_of_work())
     practice.sync(supervisor.unit_of_work())
     return sam, client.id, note.id
+
+
+def supervised_conflict(
+    alice: Vault, supervisor: Vault, admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A client shared with the supervisor (`supervised_client`) whose phone an older version let the
+    supervisor change (555-0100) while Alice changed it too (555-0199); both have synced, so the
+    supervisor holds a conflict over it: the client's id."""
+    _sam, client_id, _note = supervised_client(alice, supervisor, admin_url)
+    with before_supervision_was_read_only(monkeypatch):
+        mine = clients.get_client(supervisor.unit_of_work(), client_id)
+        clients.update_client(supervisor.unit_of_work(), replace(mine, phone="555-0100"))
+    theirs = clients.get_client(alice.unit_of_work(), client_id)
+    clients.update_client(alice.unit_of_work(), replace(theirs, phone="555-0199"))
+    practice.sync(alice.unit_of_work())
+    practice.sync(supervisor.unit_of_work())
+    return client_id
 
 
 def add_client(vault: Vault, name: str) -> Client:

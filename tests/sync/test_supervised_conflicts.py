@@ -4,32 +4,17 @@ receiving it as a pull would, so the conflict does not stay open for ever."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from notesdesk.core.errors import SupervisedOnly
-from notesdesk.core.services import clients, practice, practice_access, sync_conflicts
-from tests.sync.helpers import add_client, before_supervision_was_read_only, found_practice, join_practice
+from notesdesk.core.services import clients, sync_conflicts
+from tests.sync.helpers import supervised_conflict
 
 
 def test_a_supervisor_takes_the_clinicians_version_in_a_conflict_and_cannot_keep_theirs_own(
         make_vault, admin_url, monkeypatch):
     alice, supervisor = make_vault("alice"), make_vault("sam")
-    founded = found_practice(alice, admin_url)
-    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
-    client = add_client(alice, "Synthetic Supervised Client")
-    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
-    # an older version let the supervisor edit the client (kept here, counted by kept_here)
-    with before_supervision_was_read_only(monkeypatch):
-        c = clients.get_client(supervisor.unit_of_work(), client.id)
-        clients.update_client(supervisor.unit_of_work(), replace(c, phone="555-0100"))
-    c = clients.get_client(alice.unit_of_work(), client.id)
-    clients.update_client(alice.unit_of_work(), replace(c, phone="555-0199"))
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
+    client_id = supervised_conflict(alice, supervisor, admin_url, monkeypatch)
     open_ = sync_conflicts.list_conflicts(supervisor.unit_of_work())
     assert open_, "no conflict set aside"
     # Keeping their own version would be a write of a client they only supervise: refused, still open.
@@ -37,5 +22,5 @@ def test_a_supervisor_takes_the_clinicians_version_in_a_conflict_and_cannot_keep
         sync_conflicts.resolve(supervisor.unit_of_work(), open_[0].id, "mine")
     assert [c.id for c in sync_conflicts.list_conflicts(supervisor.unit_of_work())] == [open_[0].id]
     sync_conflicts.resolve(supervisor.unit_of_work(), open_[0].id, "theirs")
-    assert clients.get_client(supervisor.unit_of_work(), client.id).phone == "555-0199"
+    assert clients.get_client(supervisor.unit_of_work(), client_id).phone == "555-0199"
     assert sync_conflicts.list_conflicts(supervisor.unit_of_work()) == []

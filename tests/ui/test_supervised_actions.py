@@ -7,24 +7,20 @@ over such a client offers only the clinician's version. A client of one's own ke
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from notesdesk.core.domain.clients import ClientStatus
 from notesdesk.core.errors import SUPERVISED_ONLY
-from notesdesk.core.services import clients, practice, practice_access
+from notesdesk.core.services import clients, practice
 from notesdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from notesdesk.ui.lifecycle.os_lock import SystemLockWatcher
 from notesdesk.ui.main_window import MainWindow
 from tests.sync.conftest import admin_url, cluster, database  # noqa: F401  (the sync tests' server)
 from tests.sync.helpers import (
     add_client,
-    before_supervision_was_read_only,
-    found_practice,
-    join_practice,
     supervised_client,
+    supervised_conflict,
 )
 
 
@@ -147,19 +143,7 @@ def test_a_supervised_workspaces_filter_box_is_usable_and_its_fields_stay_read_o
 def test_a_supervised_clients_conflict_offers_only_the_clinicians_version(
         ctx, alice, admin_url, qtbot, monkeypatch):  # noqa: F811
     supervisor = ctx.vault
-    founded = found_practice(alice, admin_url)
-    sam = join_practice(alice, supervisor, admin_url, founded.practice_fingerprint).clinician_id
-    client = add_client(alice, "Synthetic Supervised Client")
-    practice_access.assign(alice.unit_of_work(), client.id, sam, supervisor=True)
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
-    with before_supervision_was_read_only(monkeypatch):  # an older version let the supervisor edit
-        mine = clients.get_client(supervisor.unit_of_work(), client.id)
-        clients.update_client(supervisor.unit_of_work(), replace(mine, phone="555-0100"))
-    theirs = clients.get_client(alice.unit_of_work(), client.id)
-    clients.update_client(alice.unit_of_work(), replace(theirs, phone="555-0199"))
-    practice.sync(alice.unit_of_work())
-    practice.sync(supervisor.unit_of_work())
+    client_id = supervised_conflict(alice, supervisor, admin_url, monkeypatch)
 
     dialog = ConflictsDialog(ctx)
     qtbot.addWidget(dialog)
@@ -170,4 +154,4 @@ def test_a_supervised_clients_conflict_offers_only_the_clinicians_version(
     dialog.keep_theirs.click()
     assert ctx.errors.last_message is None
     assert dialog.current() is None and not dialog.why_not_mine.isVisible()
-    assert clients.get_client(supervisor.unit_of_work(), client.id).phone == "555-0199"
+    assert clients.get_client(supervisor.unit_of_work(), client_id).phone == "555-0199"
